@@ -1,0 +1,5 @@
+//! placeholder
+pub mod addr;
+pub mod provider;
+pub mod schema;
+pub mod value;

@@ -1,0 +1,169 @@
+//! The boundary between the engine and the services it manages.
+//!
+//! The engine knows no AWS SDK: it talks to a [`Provider`] through one small request/response
+//! struct per call. A [`ProviderFactory`] knows the schemas before any provider is configured
+//! (so `validate` and `plan` against empty state need no credentials and no network) and builds
+//! a configured provider from a `provider "aws"` block.
+
+use crate::schema::Schema;
+use crate::value::Value;
+use std::sync::Arc;
+
+/// An error reported by a provider. The engine adds the resource address when showing it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ProviderError {
+    /// The service's error code (`BucketAlreadyExists`, `NoSuchEntity`, ...) or a local category.
+    pub code: String,
+    /// The full message, including what the user can do about it.
+    pub message: String,
+}
+
+impl ProviderError {
+    /// A new error with a code and message.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> ProviderError {
+        ProviderError {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Asks the provider to check a configuration beyond what the schema says.
+#[derive(Debug, Clone)]
+pub struct ValidateRequest<'a> {
+    /// Resource or data source type name.
+    pub type_name: &'a str,
+    /// The configuration, possibly with unknown values.
+    pub config: &'a Value,
+}
+
+/// A problem a provider found in a configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidateProblem {
+    /// The attribute the problem is about (`None`: the whole block).
+    pub attribute: Option<String>,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// Asks the provider what applying `proposed` over `prior` would produce.
+#[derive(Debug, Clone)]
+pub struct PlanRequest<'a> {
+    /// Resource type name.
+    pub type_name: &'a str,
+    /// The refreshed prior state (`None` for a create).
+    pub prior: Option<&'a Value>,
+    /// The configuration, where every computed attribute that the configuration leaves null is
+    /// taken from `prior` (update) or is `Unknown` (create). Nested blocks are as configured.
+    /// The provider returns it as `planned`, changing only what it can predict better
+    /// (defaults, derived values such as `arn` of a named object, `tags_all`).
+    pub proposed: &'a Value,
+    /// The configuration exactly as written (null where an argument is absent).
+    pub config: &'a Value,
+}
+
+/// The provider's answer to a [`PlanRequest`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanResponse {
+    /// The planned new state; computed attributes the provider cannot predict are `Unknown`.
+    pub planned: Value,
+    /// Attribute paths whose change forces replacement (beyond the schema's `force_new`).
+    pub requires_replace: Vec<String>,
+}
+
+/// Where a provider records, before it creates an object, how to find it again.
+///
+/// The engine writes each intent to the state file before the provider's create call returns,
+/// so an apply interrupted between the call and the state write adopts the object next time
+/// (via [`Provider::import`] with the recorded ID) instead of orphaning or duplicating it.
+pub trait Journal: Send + Sync {
+    /// Records that an object with this import ID is about to be created.
+    fn intent(&self, import_id: &str);
+}
+
+/// Asks the provider to make the real object match `planned`.
+pub struct ApplyRequest<'a> {
+    /// Resource type name.
+    pub type_name: &'a str,
+    /// The prior state (`None` for a create).
+    pub prior: Option<&'a Value>,
+    /// The planned state (`None` for a delete), with values known by now filled in.
+    pub planned: Option<&'a Value>,
+    /// Records the create intent.
+    pub journal: &'a dyn Journal,
+    /// Reports progress of long operations to the user.
+    pub progress: &'a dyn Fn(&str),
+}
+
+/// The provider's answer to an [`ApplyRequest`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplyResponse {
+    /// The object's state after the call (`None` when it does not exist), even on error:
+    /// a half-finished create must still be recorded so it is not orphaned.
+    pub new_state: Option<Value>,
+    /// The error, if the call did not finish.
+    pub error: Option<ProviderError>,
+}
+
+/// Asks the provider to read the current state of an object.
+#[derive(Debug, Clone)]
+pub struct ReadRequest<'a> {
+    /// Resource type name.
+    pub type_name: &'a str,
+    /// The state last recorded.
+    pub prior: &'a Value,
+}
+
+/// Asks the provider to read a data source.
+#[derive(Debug, Clone)]
+pub struct ReadDataRequest<'a> {
+    /// Data source type name.
+    pub type_name: &'a str,
+    /// The configuration, fully known.
+    pub config: &'a Value,
+}
+
+/// Asks the provider to find an existing object by its import ID.
+#[derive(Debug, Clone)]
+pub struct ImportRequest<'a> {
+    /// Resource type name.
+    pub type_name: &'a str,
+    /// The import ID, as documented for the Terraform AWS provider.
+    pub id: &'a str,
+}
+
+/// A configured provider.
+pub trait Provider: Send + Sync {
+    /// Checks a configuration; the schema has already been checked by the engine.
+    fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem>;
+    /// Plans a create or update.
+    fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError>;
+    /// Creates, updates or deletes an object.
+    fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse;
+    /// Reads an object's current state; `Ok(None)` when it no longer exists.
+    fn read(&self, req: ReadRequest<'_>) -> Result<Option<Value>, ProviderError>;
+    /// Reads a data source.
+    fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, ProviderError>;
+    /// Finds an existing object; `Ok(None)` when there is none with that ID.
+    fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError>;
+}
+
+/// Knows the schemas and builds configured providers.
+pub trait ProviderFactory: Send + Sync {
+    /// The provider's local name (`aws`).
+    fn name(&self) -> &str;
+    /// The schema of a managed resource type.
+    fn resource_schema(&self, type_name: &str) -> Option<Schema>;
+    /// The schema of a data source type.
+    fn data_schema(&self, type_name: &str) -> Option<Schema>;
+    /// Every managed resource type name, for "did you mean" suggestions.
+    fn resource_types(&self) -> Vec<String>;
+    /// Every data source type name.
+    fn data_types(&self) -> Vec<String>;
+    /// The schema of the `provider` block itself.
+    fn config_schema(&self) -> Schema;
+    /// Builds a provider from an evaluated `provider` block (`Null` when there is none).
+    /// Must not make network calls: clients connect lazily.
+    fn configure(&self, config: &Value) -> Result<Arc<dyn Provider>, ProviderError>;
+}

@@ -1,0 +1,209 @@
+//! Resource and data source schemas.
+//!
+//! Validation, diffing and rendering are driven by the schema of a type, never by special cases
+//! on type names: a provider declares which attributes are required, computed, force a
+//! replacement, are sensitive, or hold JSON documents that must be compared semantically.
+
+use std::collections::BTreeMap;
+
+/// The type of an attribute's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// A boolean.
+    Bool,
+    /// A list of values of one type.
+    List(Box<Type>),
+    /// A set of values of one type (order does not matter when comparing).
+    Set(Box<Type>),
+    /// A map from strings to values of one type.
+    Map(Box<Type>),
+    /// Any value.
+    Any,
+}
+
+/// One attribute of a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    /// The value type.
+    pub ty: Type,
+    /// Must be set in configuration.
+    pub required: bool,
+    /// May be set in configuration.
+    pub optional: bool,
+    /// Set by the provider (when also optional: defaulted by the provider if not configured).
+    pub computed: bool,
+    /// A change of this attribute replaces the object.
+    pub force_new: bool,
+    /// The value is hidden in all output.
+    pub sensitive: bool,
+    /// The value is a JSON document compared semantically (IAM and bucket policies).
+    pub json: bool,
+    /// A one-line description, used in diagnostics.
+    pub description: &'static str,
+}
+
+impl Attribute {
+    fn new(ty: Type) -> Attribute {
+        Attribute {
+            ty,
+            required: false,
+            optional: false,
+            computed: false,
+            force_new: false,
+            sensitive: false,
+            json: false,
+            description: "",
+        }
+    }
+
+    /// A required attribute.
+    pub fn required(ty: Type) -> Attribute {
+        Attribute {
+            required: true,
+            ..Attribute::new(ty)
+        }
+    }
+
+    /// An optional attribute.
+    pub fn optional(ty: Type) -> Attribute {
+        Attribute {
+            optional: true,
+            ..Attribute::new(ty)
+        }
+    }
+
+    /// An optional attribute the provider fills in when it is not configured.
+    pub fn optional_computed(ty: Type) -> Attribute {
+        Attribute {
+            optional: true,
+            computed: true,
+            ..Attribute::new(ty)
+        }
+    }
+
+    /// A read-only attribute set by the provider.
+    pub fn computed(ty: Type) -> Attribute {
+        Attribute {
+            computed: true,
+            ..Attribute::new(ty)
+        }
+    }
+
+    /// Marks the attribute as forcing replacement.
+    pub fn force_new(mut self) -> Attribute {
+        self.force_new = true;
+        self
+    }
+
+    /// Marks the attribute as sensitive.
+    pub fn sensitive(mut self) -> Attribute {
+        self.sensitive = true;
+        self
+    }
+
+    /// Marks the attribute as a JSON document.
+    pub fn json(mut self) -> Attribute {
+        self.json = true;
+        self
+    }
+}
+
+/// How a nested block repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    /// At most one block (stored as a list of zero or one element, like Terraform's MaxItems=1).
+    Single,
+    /// An ordered list of blocks.
+    List,
+    /// An unordered set of blocks.
+    Set,
+}
+
+/// A nested block type (`rule { ... }`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockType {
+    /// How the block repeats.
+    pub nesting: Nesting,
+    /// The block's own attributes and blocks.
+    pub schema: Schema,
+    /// At least this many blocks are required.
+    pub min_items: usize,
+    /// A change inside the block replaces the object.
+    pub force_new: bool,
+}
+
+/// The schema of a resource type, data source type, or nested block.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schema {
+    /// Attributes by name.
+    pub attributes: BTreeMap<String, Attribute>,
+    /// Nested block types by name.
+    pub blocks: BTreeMap<String, BlockType>,
+}
+
+impl Schema {
+    /// An empty schema.
+    pub fn new() -> Schema {
+        Schema::default()
+    }
+
+    /// Adds an attribute.
+    pub fn attr(mut self, name: &str, attribute: Attribute) -> Schema {
+        self.attributes.insert(name.to_string(), attribute);
+        self
+    }
+
+    /// Adds a nested block type.
+    pub fn block(mut self, name: &str, nesting: Nesting, schema: Schema) -> Schema {
+        self.blocks.insert(
+            name.to_string(),
+            BlockType {
+                nesting,
+                schema,
+                min_items: 0,
+                force_new: false,
+            },
+        );
+        self
+    }
+
+    /// Adds a nested block type that must appear at least `min_items` times.
+    pub fn block_min(mut self, name: &str, nesting: Nesting, schema: Schema, min_items: usize) -> Schema {
+        self.blocks.insert(
+            name.to_string(),
+            BlockType {
+                nesting,
+                schema,
+                min_items,
+                force_new: false,
+            },
+        );
+        self
+    }
+
+    /// Adds a nested block type whose changes force replacement.
+    pub fn block_force_new(mut self, name: &str, nesting: Nesting, schema: Schema) -> Schema {
+        self.blocks.insert(
+            name.to_string(),
+            BlockType {
+                nesting,
+                schema,
+                min_items: 0,
+                force_new: true,
+            },
+        );
+        self
+    }
+
+    /// Names of every attribute and block, for "did you mean" suggestions.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.attributes
+            .keys()
+            .chain(self.blocks.keys())
+            .map(String::as_str)
+    }
+}

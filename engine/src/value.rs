@@ -1,0 +1,367 @@
+//! Configuration and state values.
+//!
+//! A [`Value`] is what an expression evaluates to and what a resource instance's attributes
+//! hold. Two values exist only while planning: [`Value::Unknown`] (decided by the provider at
+//! apply time) and [`Value::Sensitive`] (a mark that must survive every operator and function so
+//! the renderers can hide it). Maps are ordered by key so that rendering is deterministic.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A configuration value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Value {
+    /// The absence of a value.
+    #[default]
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number; Terraform numbers are decimal, we keep `f64` and print integers without a point.
+    Number(f64),
+    /// A string.
+    String(String),
+    /// A list, tuple or set (sets are kept sorted and without duplicates by `toset`).
+    List(Vec<Value>),
+    /// A map or object.
+    Map(BTreeMap<String, Value>),
+    /// A value that will only be known after apply.
+    Unknown,
+    /// A value marked sensitive; it renders as `(sensitive value)`.
+    Sensitive(Box<Value>),
+}
+
+impl Value {
+    /// A string value.
+    pub fn string(s: impl Into<String>) -> Value {
+        Value::String(s.into())
+    }
+
+    /// An empty map.
+    pub fn empty_map() -> Value {
+        Value::Map(BTreeMap::new())
+    }
+
+    /// Wraps `self` in a sensitive mark unless it already carries one.
+    pub fn mark_sensitive(self) -> Value {
+        match self {
+            Value::Sensitive(_) => self,
+            other => Value::Sensitive(Box::new(other)),
+        }
+    }
+
+    /// Wraps `self` in a sensitive mark when `sensitive` is true.
+    pub fn mark_if(self, sensitive: bool) -> Value {
+        if sensitive {
+            self.mark_sensitive()
+        } else {
+            self
+        }
+    }
+
+    /// The value without its top-level sensitive mark, and whether it had one.
+    pub fn unmark(&self) -> (&Value, bool) {
+        match self {
+            Value::Sensitive(inner) => (inner.unmark().0, true),
+            other => (other, false),
+        }
+    }
+
+    /// Consumes the value, returning it without a top-level mark and whether it had one.
+    pub fn into_unmarked(self) -> (Value, bool) {
+        match self {
+            Value::Sensitive(inner) => (inner.into_unmarked().0, true),
+            other => (other, false),
+        }
+    }
+
+    /// Removes every sensitive mark, at any depth.
+    pub fn deep_unmark(&self) -> Value {
+        match self {
+            Value::Sensitive(inner) => inner.deep_unmark(),
+            Value::List(items) => Value::List(items.iter().map(Value::deep_unmark).collect()),
+            Value::Map(map) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), v.deep_unmark()))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// True when the value or anything inside it is marked sensitive.
+    pub fn contains_sensitive(&self) -> bool {
+        match self {
+            Value::Sensitive(_) => true,
+            Value::List(items) => items.iter().any(Value::contains_sensitive),
+            Value::Map(map) => map.values().any(Value::contains_sensitive),
+            _ => false,
+        }
+    }
+
+    /// True when the value itself is unknown (looking through a sensitive mark).
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.unmark().0, Value::Unknown)
+    }
+
+    /// True when the value or anything inside it is unknown.
+    pub fn contains_unknown(&self) -> bool {
+        match self {
+            Value::Unknown => true,
+            Value::Sensitive(inner) => inner.contains_unknown(),
+            Value::List(items) => items.iter().any(Value::contains_unknown),
+            Value::Map(map) => map.values().any(Value::contains_unknown),
+            _ => false,
+        }
+    }
+
+    /// True when the value is null (looking through a sensitive mark).
+    pub fn is_null(&self) -> bool {
+        matches!(self.unmark().0, Value::Null)
+    }
+
+    /// The string inside, if this is a known string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.unmark().0 {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean inside, if this is a known bool.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.unmark().0 {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The number inside, if this is a known number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.unmark().0 {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The items inside, if this is a known list.
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self.unmark().0 {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The entries inside, if this is a known map.
+    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+        match self.unmark().0 {
+            Value::Map(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// Looks up an attribute of a map value; `Null` when absent or not a map.
+    pub fn get(&self, key: &str) -> Value {
+        let (inner, sensitive) = self.unmark();
+        match inner {
+            Value::Map(map) => map.get(key).cloned().unwrap_or(Value::Null).mark_if(sensitive),
+            Value::Unknown => Value::Unknown.mark_if(sensitive),
+            _ => Value::Null,
+        }
+    }
+
+    /// Looks up an attribute, returning a reference when present.
+    pub fn get_ref(&self, key: &str) -> Option<&Value> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    /// A short name of the value's type, as used in diagnostics.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Map(_) => "object",
+            Value::Unknown => "unknown",
+            Value::Sensitive(inner) => inner.type_name(),
+        }
+    }
+
+    /// Converts a known value to a string the way Terraform does for interpolation.
+    pub fn to_template_string(&self) -> Option<String> {
+        match self.unmark().0 {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(format_number(*n)),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Converts to JSON; `None` when the value (or a part of it) is unknown.
+    /// Sensitive marks are dropped: callers decide what may be shown.
+    pub fn to_json(&self) -> Option<serde_json::Value> {
+        Some(match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => number_to_json(*n),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::List(items) => serde_json::Value::Array(
+                items.iter().map(Value::to_json).collect::<Option<Vec<_>>>()?,
+            ),
+            Value::Map(map) => {
+                let mut out = serde_json::Map::new();
+                for (k, v) in map {
+                    out.insert(k.clone(), v.to_json()?);
+                }
+                serde_json::Value::Object(out)
+            }
+            Value::Unknown => return None,
+            Value::Sensitive(inner) => return inner.to_json(),
+        })
+    }
+
+    /// Converts from JSON.
+    pub fn from_json(json: &serde_json::Value) -> Value {
+        match json {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(s) => Value::String(s.clone()),
+            serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
+            serde_json::Value::Object(map) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Formats a number as Terraform does: integers without a decimal point.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+fn number_to_json(n: f64) -> serde_json::Value {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        serde_json::Value::Number((n as i64).into())
+    } else {
+        serde_json::Number::from_f64(n)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl fmt::Display for Value {
+    /// Renders the value in HCL syntax, hiding sensitive parts.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => write!(f, "null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => write!(f, "{}", format_number(*n)),
+            Value::String(s) => write!(f, "{}", serde_json::Value::String(s.clone())),
+            Value::List(items) => {
+                write!(f, "[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                write!(f, "]")
+            }
+            Value::Map(map) => {
+                write!(f, "{{")?;
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{k} = {v}")?;
+                }
+                write!(f, "}}")
+            }
+            Value::Unknown => write!(f, "(known after apply)"),
+            Value::Sensitive(_) => write!(f, "(sensitive value)"),
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Value {
+        Value::Number(n)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Value {
+        Value::Number(n as f64)
+    }
+}
+
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(items: Vec<T>) -> Value {
+        Value::List(items.into_iter().map(Into::into).collect())
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(opt: Option<T>) -> Value {
+        opt.map(Into::into).unwrap_or(Value::Null)
+    }
+}
+
+/// Builds a map value from key/value pairs.
+pub fn map<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Value {
+    Value::Map(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_like_terraform() {
+        assert_eq!(format_number(3600.0), "3600");
+        assert_eq!(format_number(1.5), "1.5");
+        assert_eq!(Value::Number(-2.0).to_string(), "-2");
+    }
+
+    #[test]
+    fn attribute_of_sensitive_map_stays_sensitive() {
+        let v = map([("k", Value::from("secret"))]).mark_sensitive();
+        assert_eq!(v.get("k"), Value::from("secret").mark_sensitive());
+        assert_eq!(v.get("k").to_string(), "(sensitive value)");
+    }
+
+    #[test]
+    fn json_round_trip_and_unknown() {
+        let v = map([("a", Value::from(vec![1i64, 2])), ("b", Value::Null)]);
+        let json = v.to_json().expect("known");
+        assert_eq!(json.to_string(), r#"{"a":[1,2],"b":null}"#);
+        assert_eq!(Value::from_json(&json), v);
+        assert!(map([("a", Value::Unknown)]).to_json().is_none());
+    }
+}

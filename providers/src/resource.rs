@@ -1,0 +1,76 @@
+//! The shape every resource type of the AWS provider implements.
+//!
+//! The engine sees one [`engine::provider::Provider`]; inside, `lib.rs` dispatches each call by
+//! type name to a [`ResourceType`] or [`DataType`]. Methods are synchronous: each
+//! implementation runs its SDK futures with [`Ctx::block_on`], which lets the engine's worker
+//! threads call in without knowing about async.
+
+use engine::provider::{ProviderError, ValidateProblem};
+use engine::schema::Schema;
+use engine::value::Value;
+use std::collections::BTreeMap;
+
+/// Everything a resource implementation needs to talk to AWS.
+pub struct Ctx {
+    /// The runtime the SDK futures run on.
+    pub runtime: tokio::runtime::Runtime,
+    /// S3 client (path-style when `s3_use_path_style = true`).
+    pub s3: aws_sdk_s3::Client,
+    /// IAM client.
+    pub iam: aws_sdk_iam::Client,
+    /// STS client.
+    pub sts: aws_sdk_sts::Client,
+    /// The configured region.
+    pub region: String,
+    /// `default_tags { tags = {...} }` of the provider block.
+    pub default_tags: BTreeMap<String, String>,
+}
+
+impl Ctx {
+    /// Runs a future to completion on the provider's runtime.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+}
+
+/// The outcome of a create or update: the state to record, even when the call failed halfway.
+pub type ApplyOutcome = (Option<Value>, Option<ProviderError>);
+
+/// One managed resource type (`aws_s3_bucket`, `aws_iam_role`, ...).
+pub trait ResourceType: Send + Sync {
+    /// The Terraform type name.
+    fn type_name(&self) -> &'static str;
+    /// Arguments and attributes as in the Terraform AWS provider docs.
+    fn schema(&self) -> Schema;
+    /// Checks beyond the schema (value ranges, conflicting arguments). No network calls.
+    fn validate(&self, _config: &Value) -> Vec<ValidateProblem> {
+        Vec::new()
+    }
+    /// Refines the engine's proposed state: defaults, derivable computed values (`arn` from a
+    /// known name), `tags_all`. No network calls. Returns `(planned, extra requires_replace)`.
+    fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+        let _ = (ctx, prior);
+        Ok((proposed, Vec::new()))
+    }
+    /// Creates the object. Calls `intent(import_id)` right before the AWS create call.
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome;
+    /// Updates the object in place.
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome;
+    /// Deletes the object. Deleting an object that is already gone is success.
+    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError>;
+    /// Reads the current state; `Ok(None)` when it no longer exists. Keeps the prior's
+    /// formatting of JSON documents that are semantically unchanged.
+    fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError>;
+    /// Finds an object by its Terraform import ID; `Ok(None)` when there is none.
+    fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError>;
+}
+
+/// One data source type (`aws_iam_policy_document`, `aws_caller_identity`, ...).
+pub trait DataType: Send + Sync {
+    /// The Terraform type name.
+    fn type_name(&self) -> &'static str;
+    /// Arguments and attributes as in the Terraform AWS provider docs.
+    fn schema(&self) -> Schema;
+    /// Reads the data source from a fully known configuration.
+    fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError>;
+}

@@ -1,0 +1,246 @@
+//! The state file format and its atomic write.
+//!
+//! Instances are grouped by resource, like Terraform's state v4, and everything is sorted, so
+//! equal states give byte-identical files.
+
+use crate::{InstanceState, Intent, OutputState, State, StateError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+/// The version of the file format written by this build.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct FileState {
+    format_version: u32,
+    infinstor_version: String,
+    serial: u64,
+    lineage: String,
+    #[serde(default)]
+    outputs: BTreeMap<String, OutputState>,
+    #[serde(default)]
+    resources: Vec<FileResource>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    intents: Vec<Intent>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FileResource {
+    address: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    module: String,
+    mode: String,
+    #[serde(rename = "type")]
+    type_: String,
+    name: String,
+    provider: String,
+    instances: Vec<FileInstance>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FileInstance {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    index_key: Option<serde_json::Value>,
+    #[serde(flatten)]
+    instance: InstanceState,
+}
+
+/// The parts of an instance address: (module, resource address, mode, type, name, key text).
+struct Parts {
+    module: String,
+    resource: String,
+    mode: &'static str,
+    type_: String,
+    name: String,
+    key: Option<serde_json::Value>,
+}
+
+/// Splits an instance address at top-level dots and its trailing key, honouring quoted keys.
+fn split(address: &str) -> Parts {
+    let mut depth_quote = false;
+    let mut escaped = false;
+    let mut dots = Vec::new();
+    let mut last_open = None;
+    for (i, c) in address.char_indices() {
+        if depth_quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                depth_quote = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => depth_quote = true,
+            '.' => dots.push(i),
+            '[' => last_open = Some(i),
+            _ => {}
+        }
+    }
+    let (resource, key) = match last_open {
+        Some(i) if address.ends_with(']') && dots.last().map(|d| *d < i).unwrap_or(true) => {
+            let raw = &address[i + 1..address.len() - 1];
+            (address[..i].to_string(), serde_json::from_str(raw).ok())
+        }
+        _ => (address.to_string(), None),
+    };
+    let segments: Vec<&str> = resource.rsplitn(3, '.').collect();
+    let name = segments.first().copied().unwrap_or_default().to_string();
+    let type_ = segments.get(1).copied().unwrap_or_default().to_string();
+    let rest = segments.get(2).copied().unwrap_or_default();
+    let (module, mode) = if rest == "data" {
+        (String::new(), "data")
+    } else if let Some(m) = rest.strip_suffix(".data") {
+        (m.to_string(), "data")
+    } else {
+        (rest.to_string(), "managed")
+    };
+    Parts {
+        module,
+        resource,
+        mode,
+        type_,
+        name,
+        key,
+    }
+}
+
+/// Serialises a state to its file bytes (sorted, pretty, newline-terminated).
+pub fn encode(state: &State) -> Vec<u8> {
+    let mut resources: BTreeMap<String, FileResource> = BTreeMap::new();
+    for (address, instance) in &state.instances {
+        let parts = split(address);
+        let entry = resources
+            .entry(parts.resource.clone())
+            .or_insert_with(|| FileResource {
+                address: parts.resource.clone(),
+                module: parts.module.clone(),
+                mode: parts.mode.to_string(),
+                type_: parts.type_.clone(),
+                name: parts.name.clone(),
+                provider: instance.provider.clone(),
+                instances: Vec::new(),
+            });
+        let mut instance = instance.clone();
+        instance.sensitive_attributes.sort();
+        instance.dependencies.sort();
+        entry.instances.push(FileInstance {
+            index_key: parts.key,
+            instance,
+        });
+    }
+    let file = FileState {
+        format_version: FORMAT_VERSION,
+        infinstor_version: env!("CARGO_PKG_VERSION").to_string(),
+        serial: state.serial,
+        lineage: state.lineage.clone(),
+        outputs: state.outputs.clone(),
+        resources: resources.into_values().collect(),
+        intents: state.intents.clone(),
+    };
+    // Serialising plain JSON values into a Vec cannot fail.
+    let mut bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Parses state file bytes.
+pub fn decode(bytes: &[u8]) -> Result<State, String> {
+    let file: FileState = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    if file.format_version > FORMAT_VERSION {
+        return Err(format!(
+            "format_version {} is newer than this infinstor understands ({FORMAT_VERSION}); upgrade infinstor",
+            file.format_version
+        ));
+    }
+    let mut instances = BTreeMap::new();
+    for resource in file.resources {
+        for inst in resource.instances {
+            let address = match &inst.index_key {
+                None => resource.address.clone(),
+                Some(key) => format!("{}[{}]", resource.address, key),
+            };
+            instances.insert(address, inst.instance);
+        }
+    }
+    Ok(State {
+        lineage: file.lineage,
+        serial: file.serial,
+        instances,
+        outputs: file.outputs,
+        intents: file.intents,
+    })
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old or the new file, never a
+/// torn one: temp file in the same directory, fsync, copy the old file to `.backup`, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
+    let io = |action: &'static str| {
+        let path = path.to_path_buf();
+        move |source| StateError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "state".to_string());
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp).map_err(io("create a temporary file for"))?;
+        f.write_all(bytes).map_err(io("write"))?;
+        f.sync_all().map_err(io("fsync"))?;
+    }
+    if path.exists() {
+        let mut backup = path.as_os_str().to_owned();
+        backup.push(".backup");
+        std::fs::copy(path, &backup).map_err(io("back up"))?;
+    }
+    std::fs::rename(&tmp, path).map_err(io("rename the temporary file over"))?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        // Persist the rename itself; failure here only weakens durability, not correctness.
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_addresses() {
+        let p = split(r#"module.dns.aws_route53_record.api["a.b"]"#);
+        assert_eq!(p.module, "module.dns");
+        assert_eq!(p.resource, "module.dns.aws_route53_record.api");
+        assert_eq!(p.type_, "aws_route53_record");
+        assert_eq!(p.name, "api");
+        assert_eq!(p.key, Some(serde_json::json!("a.b")));
+        let p = split("data.aws_region.current");
+        assert_eq!((p.mode, p.module.as_str(), p.type_.as_str()), ("data", "", "aws_region"));
+        let p = split("aws_iam_role.r[2]");
+        assert_eq!(p.key, Some(serde_json::json!(2)));
+    }
+
+    #[test]
+    fn round_trip_is_byte_identical() {
+        let mut s = State::new();
+        s.set_instance("aws_s3_bucket.b[1]", InstanceState::new("aws", serde_json::json!({"id": "y"})));
+        s.set_instance("aws_s3_bucket.b[0]", InstanceState::new("aws", serde_json::json!({"id": "x"})));
+        s.set_instance(r#"module.m.aws_iam_role.r["k"]"#, InstanceState::new("aws", serde_json::json!({"id": "r"})));
+        let bytes = encode(&s);
+        let back = decode(&bytes).expect("decode");
+        assert_eq!(back, s);
+        assert_eq!(encode(&back), bytes);
+    }
+}

@@ -1,0 +1,172 @@
+//! The state lock: one writer at a time, and a clear answer about who holds it.
+//!
+//! The lock is a file created exclusively next to the state, holding [`LockInfo`]. It is
+//! removed when the [`LockGuard`] drops; a process killed with SIGKILL leaves it behind, which
+//! `infinstor force-unlock ID` removes.
+
+use crate::StateError;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Who holds the lock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockInfo {
+    /// The ID to pass to `force-unlock`.
+    #[serde(rename = "ID")]
+    pub id: String,
+    /// plan, apply, destroy, ...
+    #[serde(rename = "Operation")]
+    pub operation: String,
+    /// The holder's process ID.
+    #[serde(rename = "Pid")]
+    pub pid: u32,
+    /// The holder's host name.
+    #[serde(rename = "Host")]
+    pub host: String,
+    /// When it was taken (RFC 3339, UTC).
+    #[serde(rename = "Created")]
+    pub created: String,
+}
+
+/// Holds the lock until dropped.
+#[derive(Debug)]
+pub struct LockGuard {
+    path: PathBuf,
+    info: LockInfo,
+}
+
+impl LockGuard {
+    /// The lock's holder info.
+    pub fn info(&self) -> &LockInfo {
+        &self.info
+    }
+}
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        // Only remove the file if it is still ours (force-unlock may have replaced it).
+        if let Ok(bytes) = std::fs::read(&self.path) {
+            if let Ok(info) = serde_json::from_slice::<LockInfo>(&bytes) {
+                if info.id == self.info.id {
+                    let _ = std::fs::remove_file(&self.path);
+                }
+            }
+        }
+    }
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "unknown-host".to_string())
+}
+
+fn process_alive(pid: u32) -> Option<bool> {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return None;
+    }
+    Some(proc.join(pid.to_string()).exists())
+}
+
+/// Takes the lock at `path`.
+pub fn acquire(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
+    let info = LockInfo {
+        id: uuid::Uuid::new_v4().to_string(),
+        operation: operation.to_string(),
+        pid: std::process::id(),
+        host: host_name(),
+        created: time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+    };
+    let io = |action: &'static str| {
+        let path = path.to_path_buf();
+        move |source| StateError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(mut f) => {
+            let bytes = serde_json::to_vec(&info).unwrap_or_default();
+            f.write_all(&bytes).map_err(io("write lock"))?;
+            f.sync_all().map_err(io("fsync lock"))?;
+            Ok(LockGuard {
+                path: path.to_path_buf(),
+                info,
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let holder = std::fs::read(path)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<LockInfo>(&b).ok())
+                .unwrap_or(LockInfo {
+                    id: "(unreadable lock file)".to_string(),
+                    operation: "unknown".to_string(),
+                    pid: 0,
+                    host: "unknown".to_string(),
+                    created: "unknown".to_string(),
+                });
+            let stale = holder.host == info.host && process_alive(holder.pid) == Some(false);
+            Err(StateError::Locked {
+                info: Box::new(holder),
+                stale,
+            })
+        }
+        Err(source) => Err(io("create lock")(source)),
+    }
+}
+
+/// Removes the lock at `path` if its ID is `id`.
+pub fn force_unlock(path: &Path, id: &str) -> Result<(), StateError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(_) => return Err(StateError::Unlock("the state is not locked; nothing to do".into())),
+    };
+    let holder: Option<LockInfo> = serde_json::from_slice(&bytes).ok();
+    match holder {
+        Some(h) if h.id != id => Err(StateError::Unlock(format!(
+            "the lock ID is {}, not {id}; check `infinstor force-unlock` was given the ID from the error message",
+            h.id
+        ))),
+        _ => std::fs::remove_file(path).map_err(|source| StateError::Io {
+            action: "remove lock",
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_lock_names_holder_and_force_unlock_releases() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s.lock");
+        let guard = acquire(&path, "apply").expect("first");
+        let err = acquire(&path, "plan").expect_err("second must fail");
+        let msg = err.to_string();
+        assert!(msg.contains(&guard.info().id), "{msg}");
+        assert!(msg.contains("force-unlock"), "{msg}");
+        assert!(msg.contains(&format!("pid {}", std::process::id())), "{msg}");
+        assert!(force_unlock(&path, "wrong").is_err());
+        let id = guard.info().id.clone();
+        std::mem::forget(guard);
+        force_unlock(&path, &id).expect("unlock");
+        let again = acquire(&path, "apply").expect("free again");
+        drop(again);
+        assert!(!path.exists());
+    }
+}
