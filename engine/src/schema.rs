@@ -172,7 +172,13 @@ impl Schema {
     }
 
     /// Adds a nested block type that must appear at least `min_items` times.
-    pub fn block_min(mut self, name: &str, nesting: Nesting, schema: Schema, min_items: usize) -> Schema {
+    pub fn block_min(
+        mut self,
+        name: &str,
+        nesting: Nesting,
+        schema: Schema,
+        min_items: usize,
+    ) -> Schema {
         self.blocks.insert(
             name.to_string(),
             BlockType {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// A configuration value.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// The absence of a value.
     #[default]
@@ -163,7 +163,11 @@ impl Value {
     pub fn get(&self, key: &str) -> Value {
         let (inner, sensitive) = self.unmark();
         match inner {
-            Value::Map(map) => map.get(key).cloned().unwrap_or(Value::Null).mark_if(sensitive),
+            Value::Map(map) => map
+                .get(key)
+                .cloned()
+                .unwrap_or(Value::Null)
+                .mark_if(sensitive),
             Value::Unknown => Value::Unknown.mark_if(sensitive),
             _ => Value::Null,
         }
@@ -207,7 +211,10 @@ impl Value {
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::List(items) => serde_json::Value::Array(
-                items.iter().map(Value::to_json).collect::<Option<Vec<_>>>()?,
+                items
+                    .iter()
+                    .map(Value::to_json)
+                    .collect::<Option<Vec<_>>>()?,
             ),
             Value::Map(map) => {
                 let mut out = serde_json::Map::new();
@@ -228,7 +235,9 @@ impl Value {
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
             serde_json::Value::String(s) => Value::String(s.clone()),
-            serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
+            serde_json::Value::Array(items) => {
+                Value::List(items.iter().map(Value::from_json).collect())
+            }
             serde_json::Value::Object(map) => Value::Map(
                 map.iter()
                     .map(|(k, v)| (k.clone(), Value::from_json(v)))

@@ -1,2 +1,272 @@
-//! placeholder
+#![deny(missing_docs)]
+//! The AWS provider of infinstor.
+//!
+//! [`AwsFactory`] is the engine's entry point: it knows every resource and data source schema
+//! without credentials, and [`ProviderFactory::configure`] turns an evaluated
+//! `provider "aws" { ... }` block into a [`Provider`] whose SDK clients connect lazily.
+//!
+//! ```no_run
+//! use engine::provider::{ProviderFactory, ReadRequest};
+//! use engine::value::{map, Value};
+//! use providers::AwsFactory;
+//!
+//! let factory = AwsFactory::new();
+//! assert!(factory.resource_schema("aws_s3_bucket").is_some());
+//! let provider = factory
+//!     .configure(&map([("region", Value::from("eu-west-1"))]))
+//!     .expect("configured");
+//! let prior = map([("bucket", Value::from("my-bucket"))]);
+//! let state = provider.read(ReadRequest { type_name: "aws_s3_bucket", prior: &prior });
+//! ```
+
 pub mod resource;
+
+mod config;
+mod data;
+mod error;
+mod iam;
+mod s3;
+
+use engine::provider::{
+    ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError,
+    ProviderFactory, ReadDataRequest, ReadRequest, ValidateProblem, ValidateRequest,
+};
+use engine::schema::Schema;
+use engine::value::Value;
+use resource::{Ctx, DataType, ResourceType};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Every managed resource type the provider implements.
+fn all_resources() -> Vec<Box<dyn ResourceType>> {
+    let mut all = s3::resources();
+    all.extend(iam::resources());
+    all
+}
+
+fn resource_map() -> BTreeMap<&'static str, Box<dyn ResourceType>> {
+    all_resources()
+        .into_iter()
+        .map(|r| (r.type_name(), r))
+        .collect()
+}
+
+fn data_map() -> BTreeMap<&'static str, Box<dyn DataType>> {
+    data::data_sources()
+        .into_iter()
+        .map(|d| (d.type_name(), d))
+        .collect()
+}
+
+/// Builds AWS providers; the engine's [`ProviderFactory`] for `provider "aws"`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AwsFactory;
+
+impl AwsFactory {
+    /// A new factory.
+    pub fn new() -> AwsFactory {
+        AwsFactory
+    }
+}
+
+impl ProviderFactory for AwsFactory {
+    fn name(&self) -> &str {
+        "aws"
+    }
+
+    fn resource_schema(&self, type_name: &str) -> Option<Schema> {
+        all_resources()
+            .into_iter()
+            .find(|r| r.type_name() == type_name)
+            .map(|r| r.schema())
+    }
+
+    fn data_schema(&self, type_name: &str) -> Option<Schema> {
+        data::data_sources()
+            .into_iter()
+            .find(|d| d.type_name() == type_name)
+            .map(|d| d.schema())
+    }
+
+    fn resource_types(&self) -> Vec<String> {
+        resource_map().keys().map(|k| k.to_string()).collect()
+    }
+
+    fn data_types(&self) -> Vec<String> {
+        data_map().keys().map(|k| k.to_string()).collect()
+    }
+
+    fn config_schema(&self) -> Schema {
+        config::schema()
+    }
+
+    fn configure(&self, config: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
+        let parsed = config::ProviderConfig::parse(config)?;
+        let ctx = parsed.build()?;
+        Ok(Arc::new(AwsProvider {
+            ctx,
+            endpoints: parsed.endpoints.clone(),
+            resources: resource_map(),
+            data: data_map(),
+        }))
+    }
+}
+
+/// A configured AWS provider: dispatches each call to the implementation of its type.
+struct AwsProvider {
+    ctx: Ctx,
+    /// The `endpoints` block, to name the endpoint in connection errors.
+    endpoints: BTreeMap<String, String>,
+    resources: BTreeMap<&'static str, Box<dyn ResourceType>>,
+    data: BTreeMap<&'static str, Box<dyn DataType>>,
+}
+
+fn unsupported(kind: &str, type_name: &str) -> ProviderError {
+    ProviderError::new(
+        "UnsupportedType",
+        format!("the aws provider does not support the {kind} type {type_name:?}"),
+    )
+}
+
+/// The SDK service a resource or data source type talks to.
+fn service_of(type_name: &str) -> Option<&'static str> {
+    if type_name.starts_with("aws_s3_") {
+        Some("s3")
+    } else if type_name.starts_with("aws_iam_") {
+        Some("iam")
+    } else if type_name == "aws_caller_identity" {
+        Some("sts")
+    } else {
+        None
+    }
+}
+
+impl AwsProvider {
+    /// The endpoint URL requests of `service` go to, as the SDK chooses it.
+    fn endpoint_url(&self, service: &str) -> String {
+        if let Some(url) = self.endpoints.get(service) {
+            return url.clone();
+        }
+        let env_name = format!("AWS_ENDPOINT_URL_{}", service.to_ascii_uppercase());
+        for name in [env_name.as_str(), "AWS_ENDPOINT_URL"] {
+            if let Ok(url) = std::env::var(name) {
+                if !url.is_empty() {
+                    return url;
+                }
+            }
+        }
+        let region = &self.ctx.region;
+        let suffix = if region.starts_with("cn-") {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        match service {
+            "iam" if region.starts_with("cn-") => format!("https://iam.{region}.{suffix}"),
+            "iam" if region.starts_with("us-gov-") => {
+                "https://iam.us-gov.amazonaws.com".to_string()
+            }
+            "iam" => "https://iam.amazonaws.com".to_string(),
+            other => format!("https://{other}.{region}.{suffix}"),
+        }
+    }
+
+    /// Names the endpoint in connection errors, which the SDK errors do not do.
+    fn explain(&self, type_name: &str, mut error: ProviderError) -> ProviderError {
+        let network = error.code == error::ENDPOINT_UNREACHABLE || error.code == "Timeout";
+        if let (true, Some(service)) = (network, service_of(type_name)) {
+            if error.message.contains(error::ENDPOINT_PLACEHOLDER) {
+                let named = format!("the {service} endpoint {}", self.endpoint_url(service));
+                error.message = error
+                    .message
+                    .replacen(error::ENDPOINT_PLACEHOLDER, &named, 1);
+            }
+        }
+        error
+    }
+
+    fn resource(&self, type_name: &str) -> Result<&dyn ResourceType, ProviderError> {
+        self.resources
+            .get(type_name)
+            .map(|r| r.as_ref())
+            .ok_or_else(|| unsupported("resource", type_name))
+    }
+}
+
+impl Provider for AwsProvider {
+    fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
+        if let Some(resource) = self.resources.get(req.type_name) {
+            return resource.validate(req.config);
+        }
+        if self.data.contains_key(req.type_name) {
+            return Vec::new();
+        }
+        vec![ValidateProblem {
+            attribute: None,
+            message: unsupported("resource", req.type_name).message,
+        }]
+    }
+
+    fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
+        let resource = self.resource(req.type_name)?;
+        let (planned, requires_replace) = resource
+            .plan(&self.ctx, req.prior, req.proposed.clone())
+            .map_err(|e| self.explain(req.type_name, e))?;
+        Ok(PlanResponse {
+            planned,
+            requires_replace,
+        })
+    }
+
+    fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {
+        let resource = match self.resource(req.type_name) {
+            Ok(resource) => resource,
+            Err(error) => {
+                return ApplyResponse {
+                    new_state: req.prior.cloned(),
+                    error: Some(error),
+                }
+            }
+        };
+        let (new_state, error) = match (req.prior, req.planned) {
+            (None, Some(planned)) => {
+                let journal = req.journal;
+                let intent = move |id: &str| journal.intent(id);
+                resource.create(&self.ctx, planned, &intent, req.progress)
+            }
+            (Some(prior), Some(planned)) => {
+                resource.update(&self.ctx, prior, planned, req.progress)
+            }
+            (Some(prior), None) => match resource.delete(&self.ctx, prior, req.progress) {
+                Ok(()) => (None, None),
+                Err(error) => (Some(prior.clone()), Some(error)),
+            },
+            (None, None) => (None, None),
+        };
+        ApplyResponse {
+            new_state,
+            error: error.map(|e| self.explain(req.type_name, e)),
+        }
+    }
+
+    fn read(&self, req: ReadRequest<'_>) -> Result<Option<Value>, ProviderError> {
+        self.resource(req.type_name)?
+            .read(&self.ctx, req.prior)
+            .map_err(|e| self.explain(req.type_name, e))
+    }
+
+    fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, ProviderError> {
+        let data = self
+            .data
+            .get(req.type_name)
+            .ok_or_else(|| unsupported("data source", req.type_name))?;
+        data.read(&self.ctx, req.config)
+            .map_err(|e| self.explain(req.type_name, e))
+    }
+
+    fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError> {
+        self.resource(req.type_name)?
+            .import(&self.ctx, req.id)
+            .map_err(|e| self.explain(req.type_name, e))
+    }
+}

@@ -227,7 +227,10 @@ mod tests {
         assert_eq!(p.name, "api");
         assert_eq!(p.key, Some(serde_json::json!("a.b")));
         let p = split("data.aws_region.current");
-        assert_eq!((p.mode, p.module.as_str(), p.type_.as_str()), ("data", "", "aws_region"));
+        assert_eq!(
+            (p.mode, p.module.as_str(), p.type_.as_str()),
+            ("data", "", "aws_region")
+        );
         let p = split("aws_iam_role.r[2]");
         assert_eq!(p.key, Some(serde_json::json!(2)));
     }
@@ -235,9 +238,18 @@ mod tests {
     #[test]
     fn round_trip_is_byte_identical() {
         let mut s = State::new();
-        s.set_instance("aws_s3_bucket.b[1]", InstanceState::new("aws", serde_json::json!({"id": "y"})));
-        s.set_instance("aws_s3_bucket.b[0]", InstanceState::new("aws", serde_json::json!({"id": "x"})));
-        s.set_instance(r#"module.m.aws_iam_role.r["k"]"#, InstanceState::new("aws", serde_json::json!({"id": "r"})));
+        s.set_instance(
+            "aws_s3_bucket.b[1]",
+            InstanceState::new("aws", serde_json::json!({"id": "y"})),
+        );
+        s.set_instance(
+            "aws_s3_bucket.b[0]",
+            InstanceState::new("aws", serde_json::json!({"id": "x"})),
+        );
+        s.set_instance(
+            r#"module.m.aws_iam_role.r["k"]"#,
+            InstanceState::new("aws", serde_json::json!({"id": "r"})),
+        );
         let bytes = encode(&s);
         let back = decode(&bytes).expect("decode");
         assert_eq!(back, s);

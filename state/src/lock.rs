@@ -131,7 +131,11 @@ pub fn acquire(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
 pub fn force_unlock(path: &Path, id: &str) -> Result<(), StateError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(_) => return Err(StateError::Unlock("the state is not locked; nothing to do".into())),
+        Err(_) => {
+            return Err(StateError::Unlock(
+                "the state is not locked; nothing to do".into(),
+            ))
+        }
     };
     let holder: Option<LockInfo> = serde_json::from_slice(&bytes).ok();
     match holder {
@@ -160,7 +164,10 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains(&guard.info().id), "{msg}");
         assert!(msg.contains("force-unlock"), "{msg}");
-        assert!(msg.contains(&format!("pid {}", std::process::id())), "{msg}");
+        assert!(
+            msg.contains(&format!("pid {}", std::process::id())),
+            "{msg}"
+        );
         assert!(force_unlock(&path, "wrong").is_err());
         let id = guard.info().id.clone();
         std::mem::forget(guard);

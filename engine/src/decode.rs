@@ -1,0 +1,191 @@
+//! Turns a resource body into a value shaped by its schema, reporting every unsupported
+//! argument, missing required argument and type mismatch at once.
+
+use crate::config::Body;
+use crate::diagnostic::{suggestion, Diagnostic, Span};
+use crate::eval::Evaluator;
+use crate::schema::{Nesting, Schema, Type};
+use crate::value::Value;
+use std::collections::BTreeMap;
+
+/// Decodes `body` against `schema`. The result has every attribute of the schema (null when
+/// absent) and every block type (a list). `context` names the enclosing block for diagnostics.
+pub fn decode(
+    body: &Body,
+    schema: &Schema,
+    ev: &Evaluator<'_>,
+    context: &str,
+    block_span: Option<Span>,
+) -> Result<Value, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut out = BTreeMap::new();
+    for (name, attr) in &body.attrs {
+        let Some(sa) = schema.attributes.get(name) else {
+            let hint = if schema.blocks.contains_key(name) {
+                format!(" \"{name}\" is a block: write {name} {{ ... }} without the equals sign.")
+            } else {
+                suggestion(name, schema.names())
+            };
+            diags.push(
+                Diagnostic::error(
+                    "Unsupported argument",
+                    format!("An argument named \"{name}\" is not expected here.{hint}"),
+                )
+                .at(attr.name_span.clone())
+                .within(context),
+            );
+            continue;
+        };
+        if !sa.optional && !sa.required {
+            diags.push(
+                Diagnostic::error("Invalid argument", format!("\"{name}\" is read-only: the provider sets it. Remove it from the configuration; read it as a reference instead."))
+                    .at(attr.name_span.clone())
+                    .within(context),
+            );
+            continue;
+        }
+        match ev.eval(&attr.expr) {
+            Ok(v) => match conform(v, &sa.ty) {
+                Ok(v) => {
+                    out.insert(name.clone(), v.mark_if(sa.sensitive));
+                }
+                Err(m) => diags.push(
+                    Diagnostic::error(
+                        "Incorrect attribute value type",
+                        format!("Inappropriate value for attribute \"{name}\": {m}."),
+                    )
+                    .at(attr.expr.span())
+                    .within(context),
+                ),
+            },
+            Err(d) => diags.push(d.within(context)),
+        }
+    }
+    let mut blocks: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for block in &body.blocks {
+        if block.kind == "dynamic" {
+            diags.push(Diagnostic::error("Unsupported block type", "dynamic blocks are not supported yet; write the blocks out, or use for_each on the resource.").at(block.span.clone()).within(context));
+            continue;
+        }
+        let Some(bt) = schema.blocks.get(&block.kind) else {
+            let hint = if schema.attributes.contains_key(&block.kind) {
+                format!(
+                    " \"{}\" is an argument: write {} = ... with an equals sign.",
+                    block.kind, block.kind
+                )
+            } else {
+                suggestion(&block.kind, schema.names())
+            };
+            diags.push(
+                Diagnostic::error(
+                    "Unsupported block type",
+                    format!(
+                        "Blocks of type \"{}\" are not expected here.{hint}",
+                        block.kind
+                    ),
+                )
+                .at(block.span.clone())
+                .within(context),
+            );
+            continue;
+        };
+        match decode(&block.body, &bt.schema, ev, context, block.span.clone()) {
+            Ok(v) => {
+                let list = blocks.entry(block.kind.clone()).or_default();
+                if bt.nesting == Nesting::Single && !list.is_empty() {
+                    diags.push(
+                        Diagnostic::error(
+                            "Too many blocks",
+                            format!(
+                                "Only one \"{}\" block is allowed here; merge them into one.",
+                                block.kind
+                            ),
+                        )
+                        .at(block.span.clone())
+                        .within(context),
+                    );
+                    continue;
+                }
+                list.push(v);
+            }
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    for (name, sa) in &schema.attributes {
+        if sa.required && !body.attrs.contains_key(name) {
+            diags.push(
+                Diagnostic::error("Missing required argument", format!("The argument \"{name}\" is required, but no definition was found. Add {name} = ... to this block."))
+                    .at(block_span.clone())
+                    .within(context),
+            );
+        }
+        out.entry(name.clone()).or_insert(Value::Null);
+    }
+    for (name, bt) in &schema.blocks {
+        let list = blocks.remove(name).unwrap_or_default();
+        if list.len() < bt.min_items {
+            diags.push(
+                Diagnostic::error(
+                    "Missing required block",
+                    format!(
+                        "At least {} \"{name}\" block(s) are required here. Add {name} {{ ... }}.",
+                        bt.min_items
+                    ),
+                )
+                .at(block_span.clone())
+                .within(context),
+            );
+        }
+        out.insert(name.clone(), Value::List(list));
+    }
+    if diags.is_empty() {
+        Ok(Value::Map(out))
+    } else {
+        Err(diags)
+    }
+}
+
+/// Converts a configured value to an attribute's type (Terraform's automatic conversions).
+pub fn conform(v: Value, ty: &Type) -> Result<Value, String> {
+    let (inner, sens) = v.into_unmarked();
+    let out = match (inner, ty) {
+        (Value::Unknown, _) => Value::Unknown,
+        (Value::Null, _) => Value::Null,
+        (v, Type::Any) => v,
+        (Value::String(s), Type::String) => Value::String(s),
+        (Value::Number(n), Type::String) => Value::String(crate::value::format_number(n)),
+        (Value::Bool(b), Type::String) => Value::String(b.to_string()),
+        (Value::Number(n), Type::Number) => Value::Number(n),
+        (Value::String(s), Type::Number) => Value::Number(
+            s.trim()
+                .parse()
+                .map_err(|_| format!("a number is required, got \"{s}\""))?,
+        ),
+        (Value::Bool(b), Type::Bool) => Value::Bool(b),
+        (Value::String(s), Type::Bool) if s == "true" || s == "false" => Value::Bool(s == "true"),
+        (Value::List(items), Type::List(t) | Type::Set(t)) => Value::List(
+            items
+                .into_iter()
+                .map(|i| conform(i, t))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Value::Map(m), Type::Map(t)) => Value::Map(
+            m.into_iter()
+                .map(|(k, v)| Ok((k, conform(v, t)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        (v, t) => {
+            let want = match t {
+                Type::String => "a string",
+                Type::Number => "a number",
+                Type::Bool => "a bool",
+                Type::List(_) => "a list",
+                Type::Set(_) => "a set",
+                Type::Map(_) => "a map",
+                Type::Any => "a value",
+            };
+            return Err(format!("{want} is required, got {}", v.type_name()));
+        }
+    };
+    Ok(out.mark_if(sens))
+}

@@ -1,0 +1,1218 @@
+//! Expression evaluation with Terraform's semantics, including unknown and sensitive values.
+//!
+//! Every operator, template and function propagates [`Value::Unknown`] (a value decided at apply
+//! time) and [`Value::Sensitive`] (a value that must never be shown). References are resolved
+//! against a [`Scope`]: the values of one module instance's variables, locals, resources and
+//! child modules, filled in by the graph walk in dependency order.
+
+use crate::addr::{Mode, ResourceAddr};
+use crate::config::Expr;
+use crate::diagnostic::{suggestion, Diagnostic, SourceFile, Span};
+use crate::functions::{self, FunctionContext};
+use crate::value::Value;
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Span as _;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The values visible inside one module instance.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// `var.NAME`.
+    pub vars: BTreeMap<String, Value>,
+    /// `local.NAME`.
+    pub locals: BTreeMap<String, Value>,
+    /// `TYPE.NAME` and `data.TYPE.NAME`: an object, a list (count) or a map (for_each).
+    pub resources: BTreeMap<ResourceAddr, Value>,
+    /// `module.NAME`: an object of the child's outputs.
+    pub modules: BTreeMap<String, Value>,
+    /// `path.module`.
+    pub path_module: PathBuf,
+    /// `path.root`.
+    pub path_root: PathBuf,
+    /// Names declared in this module, to tell "undeclared" from "not yet known".
+    pub declared: Declared,
+}
+
+/// What a module declares, for "undeclared reference" errors.
+#[derive(Debug, Clone, Default)]
+pub struct Declared {
+    /// Variable names.
+    pub vars: Vec<String>,
+    /// Local names.
+    pub locals: Vec<String>,
+    /// Resources and data sources.
+    pub resources: Vec<ResourceAddr>,
+    /// Module call names.
+    pub modules: Vec<String>,
+}
+
+/// An evaluation context: a scope plus `each`/`count` of the instance being evaluated.
+#[derive(Clone)]
+pub struct Evaluator<'a> {
+    scope: &'a Scope,
+    each: Option<(Value, Value)>,
+    count_index: Option<i64>,
+    bound: Vec<(String, Value)>,
+}
+
+type EvalResult = Result<Value, Diagnostic>;
+
+fn err(summary: &str, detail: impl Into<String>, span: Option<Span>) -> Diagnostic {
+    Diagnostic::error(summary, detail).at(span)
+}
+
+/// Combines sensitivity of operands into a result.
+fn marked(v: Value, sensitive: bool) -> Value {
+    v.mark_if(sensitive)
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator over a module scope.
+    pub fn new(scope: &'a Scope) -> Evaluator<'a> {
+        Evaluator {
+            scope,
+            each: None,
+            count_index: None,
+            bound: Vec::new(),
+        }
+    }
+
+    /// Sets `each.key` and `each.value`.
+    pub fn with_each(mut self, key: Value, value: Value) -> Evaluator<'a> {
+        self.each = Some((key, value));
+        self
+    }
+
+    /// Sets `count.index`.
+    pub fn with_count(mut self, index: i64) -> Evaluator<'a> {
+        self.count_index = Some(index);
+        self
+    }
+
+    /// Binds extra names (template variables).
+    pub fn with_bound(mut self, names: impl IntoIterator<Item = (String, Value)>) -> Evaluator<'a> {
+        self.bound.extend(names);
+        self
+    }
+
+    /// Evaluates an expression.
+    pub fn eval(&self, e: &Expr) -> EvalResult {
+        self.expr(&e.expr, &e.file)
+    }
+
+    fn span(e: &Expression, file: &Arc<SourceFile>) -> Option<Span> {
+        e.span().map(|range| Span {
+            file: file.clone(),
+            range,
+        })
+    }
+
+    fn expr(&self, e: &Expression, file: &Arc<SourceFile>) -> EvalResult {
+        match e {
+            Expression::Null(_) => Ok(Value::Null),
+            Expression::Bool(b) => Ok(Value::Bool(*b.value())),
+            Expression::Number(n) => Ok(Value::Number(n.value().as_f64().unwrap_or(0.0))),
+            Expression::String(s) => Ok(Value::String(s.value().to_string())),
+            Expression::Array(items) => {
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    out.push(self.expr(item, file)?);
+                }
+                Ok(Value::List(out))
+            }
+            Expression::Object(obj) => {
+                let mut out = BTreeMap::new();
+                for (key, value) in obj.iter() {
+                    let k = match key {
+                        ObjectKey::Ident(id) => id.as_str().to_string(),
+                        ObjectKey::Expression(ke) => {
+                            // A bare word in parentheses-free position is a literal key.
+                            let kv = match ke {
+                                Expression::Variable(v) => Value::String(v.as_str().to_string()),
+                                other => self.expr(other, file)?,
+                            };
+                            if kv.is_unknown() {
+                                return Ok(Value::Unknown);
+                            }
+                            match kv.to_template_string() {
+                                Some(s) => s,
+                                None => {
+                                    return Err(err(
+                                        "Invalid object key",
+                                        format!(
+                                            "An object key must be a string, got {}.",
+                                            kv.type_name()
+                                        ),
+                                        Self::span(ke, file),
+                                    ))
+                                }
+                            }
+                        }
+                    };
+                    out.insert(k, self.expr(value.expr(), file)?);
+                }
+                Ok(Value::Map(out))
+            }
+            Expression::StringTemplate(t) => self.template(t, file),
+            Expression::HeredocTemplate(h) => {
+                if h.indent().is_some() {
+                    let mut h = (**h).clone();
+                    h.dedent();
+                    self.template(&h.template, file)
+                } else {
+                    self.template(&h.template, file)
+                }
+            }
+            Expression::Parenthesis(p) => self.expr(p.inner(), file),
+            Expression::Variable(v) => self.traversal(e, v.as_str(), &[], file),
+            Expression::Traversal(t) => match &t.expr {
+                Expression::Variable(v) => {
+                    let ops: Vec<&TraversalOperator> =
+                        t.operators.iter().map(|o| o.value()).collect();
+                    self.traversal(e, v.as_str(), &ops, file)
+                }
+                inner => {
+                    let base = self.expr(inner, file)?;
+                    let ops: Vec<&TraversalOperator> =
+                        t.operators.iter().map(|o| o.value()).collect();
+                    self.apply_ops(base, &ops, e, file)
+                }
+            },
+            Expression::Conditional(c) => {
+                let cond = self.expr(&c.cond_expr, file)?;
+                let (cond_inner, sens) = cond.unmark();
+                match cond_inner {
+                    Value::Unknown => Ok(marked(Value::Unknown, sens)),
+                    Value::Bool(true) => Ok(marked(self.expr(&c.true_expr, file)?, sens)),
+                    Value::Bool(false) => Ok(marked(self.expr(&c.false_expr, file)?, sens)),
+                    Value::String(s) if s == "true" || s == "false" => {
+                        let chosen = if s == "true" {
+                            &c.true_expr
+                        } else {
+                            &c.false_expr
+                        };
+                        Ok(marked(self.expr(chosen, file)?, sens))
+                    }
+                    other => Err(err(
+                        "Incorrect condition type",
+                        format!("The condition must be a bool, got {}.", other.type_name()),
+                        Self::span(&c.cond_expr, file),
+                    )),
+                }
+            }
+            Expression::FuncCall(call) => self.func_call(call, e, file),
+            Expression::UnaryOp(op) => {
+                let v = self.expr(&op.expr, file)?;
+                let (inner, sens) = v.unmark();
+                let result = match (op.operator.value(), inner) {
+                    (_, Value::Unknown) => Value::Unknown,
+                    (UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
+                    (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
+                    (UnaryOperator::Neg, other) => {
+                        return Err(err(
+                            "Invalid operand",
+                            format!("Unary minus needs a number, got {}.", other.type_name()),
+                            Self::span(&op.expr, file),
+                        ))
+                    }
+                    (UnaryOperator::Not, other) => {
+                        return Err(err(
+                            "Invalid operand",
+                            format!("! needs a bool, got {}.", other.type_name()),
+                            Self::span(&op.expr, file),
+                        ))
+                    }
+                };
+                Ok(marked(result, sens))
+            }
+            Expression::BinaryOp(op) => {
+                let lhs = self.expr(&op.lhs_expr, file)?;
+                let rhs = self.expr(&op.rhs_expr, file)?;
+                binary(*op.operator.value(), lhs, rhs)
+                    .map_err(|m| err("Invalid operand", m, Self::span(e, file)))
+            }
+            Expression::ForExpr(f) => self.for_expr(f, file),
+        }
+    }
+
+    fn template(&self, t: &Template, file: &Arc<SourceFile>) -> EvalResult {
+        // A template that is exactly one interpolation yields the value itself (not a string),
+        // as in Terraform: "${var.list}" is a list.
+        if let Some(Element::Interpolation(i)) = t.as_single_element() {
+            return self.expr(&i.expr, file);
+        }
+        let mut out = String::new();
+        let mut unknown = false;
+        let mut sensitive = false;
+        self.render_elements(t, file, &mut out, &mut unknown, &mut sensitive, &mut false)?;
+        if unknown {
+            return Ok(marked(Value::Unknown, sensitive));
+        }
+        Ok(marked(Value::String(out), sensitive))
+    }
+
+    fn render_elements(
+        &self,
+        t: &Template,
+        file: &Arc<SourceFile>,
+        out: &mut String,
+        unknown: &mut bool,
+        sensitive: &mut bool,
+        strip_next: &mut bool,
+    ) -> Result<(), Diagnostic> {
+        for element in t.iter() {
+            match element {
+                Element::Literal(s) => {
+                    let mut text: &str = s.value();
+                    if *strip_next {
+                        text = text.trim_start();
+                        *strip_next = false;
+                    }
+                    out.push_str(text);
+                }
+                Element::Interpolation(i) => {
+                    if i.strip.strip_start() {
+                        let trimmed = out.trim_end().len();
+                        out.truncate(trimmed);
+                    }
+                    let v = self.expr(&i.expr, file)?;
+                    let (inner, sens) = v.unmark();
+                    *sensitive |= sens || v.contains_sensitive();
+                    match inner {
+                        Value::Unknown => *unknown = true,
+                        Value::Null => {
+                            return Err(err(
+                                "Invalid template interpolation value",
+                                "The expression result is null; a template cannot include null. Use coalesce() or a conditional to give a default.",
+                                Self::span(&i.expr, file),
+                            ))
+                        }
+                        other => match other.to_template_string() {
+                            Some(s) => out.push_str(&s),
+                            None if other.contains_unknown() => *unknown = true,
+                            None => {
+                                return Err(err(
+                                    "Invalid template interpolation value",
+                                    format!("Cannot include a {} in a string template; use jsonencode() or join() to turn it into a string.", other.type_name()),
+                                    Self::span(&i.expr, file),
+                                ))
+                            }
+                        },
+                    }
+                    *strip_next = i.strip.strip_end();
+                }
+                Element::Directive(d) => match &**d {
+                    Directive::If(ifd) => {
+                        if ifd.if_expr.strip.strip_start() {
+                            let trimmed = out.trim_end().len();
+                            out.truncate(trimmed);
+                        }
+                        *strip_next = ifd.if_expr.strip.strip_end();
+                        let cond = self.expr(&ifd.if_expr.cond_expr, file)?;
+                        let (inner, sens) = cond.unmark();
+                        *sensitive |= sens;
+                        match inner {
+                            Value::Unknown => *unknown = true,
+                            Value::Bool(b) => {
+                                if *b {
+                                    self.render_elements(
+                                        &ifd.if_expr.template,
+                                        file,
+                                        out,
+                                        unknown,
+                                        sensitive,
+                                        strip_next,
+                                    )?;
+                                } else if let Some(else_expr) = &ifd.else_expr {
+                                    *strip_next = else_expr.strip.strip_end();
+                                    self.render_elements(
+                                        &else_expr.template,
+                                        file,
+                                        out,
+                                        unknown,
+                                        sensitive,
+                                        strip_next,
+                                    )?;
+                                }
+                            }
+                            other => {
+                                return Err(err(
+                                    "Invalid template condition",
+                                    format!(
+                                        "The %{{if}} condition must be a bool, got {}.",
+                                        other.type_name()
+                                    ),
+                                    Self::span(&ifd.if_expr.cond_expr, file),
+                                ))
+                            }
+                        }
+                        if ifd.endif_expr.strip.strip_start() {
+                            let trimmed = out.trim_end().len();
+                            out.truncate(trimmed);
+                        }
+                        *strip_next = ifd.endif_expr.strip.strip_end();
+                    }
+                    Directive::For(ford) => {
+                        let fe = &ford.for_expr;
+                        if fe.strip.strip_start() {
+                            let trimmed = out.trim_end().len();
+                            out.truncate(trimmed);
+                        }
+                        let coll = self.expr(&fe.collection_expr, file)?;
+                        let (inner, sens) = coll.unmark();
+                        *sensitive |= sens;
+                        let pairs = match iter_pairs(inner) {
+                            Ok(Some(p)) => p,
+                            Ok(None) => {
+                                *unknown = true;
+                                continue;
+                            }
+                            Err(m) => {
+                                return Err(err(
+                                    "Invalid template for",
+                                    m,
+                                    Self::span(&fe.collection_expr, file),
+                                ))
+                            }
+                        };
+                        for (k, v) in pairs {
+                            let mut inner_eval = self.clone();
+                            if let Some(kv) = &fe.key_var {
+                                inner_eval.bound.push((kv.as_str().to_string(), k));
+                            }
+                            inner_eval
+                                .bound
+                                .push((fe.value_var.as_str().to_string(), v));
+                            *strip_next = fe.strip.strip_end();
+                            inner_eval.render_elements(
+                                &fe.template,
+                                file,
+                                out,
+                                unknown,
+                                sensitive,
+                                strip_next,
+                            )?;
+                            if ford.endfor_expr.strip.strip_start() {
+                                let trimmed = out.trim_end().len();
+                                out.truncate(trimmed);
+                            }
+                        }
+                        *strip_next = ford.endfor_expr.strip.strip_end();
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    fn for_expr(&self, f: &hcl_edit::expr::ForExpr, file: &Arc<SourceFile>) -> EvalResult {
+        let coll = self.expr(&f.intro.collection_expr, file)?;
+        let (inner, sens) = coll.unmark();
+        let pairs = match iter_pairs(inner) {
+            Ok(Some(p)) => p,
+            Ok(None) => return Ok(marked(Value::Unknown, sens)),
+            Err(m) => {
+                return Err(err(
+                    "Iteration over non-iterable value",
+                    m,
+                    Self::span(&f.intro.collection_expr, file),
+                ))
+            }
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        let mut grouped: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for (k, v) in pairs {
+            let mut inner_eval = self.clone();
+            if let Some(kv) = &f.intro.key_var {
+                inner_eval.bound.push((kv.as_str().to_string(), k));
+            }
+            inner_eval
+                .bound
+                .push((f.intro.value_var.as_str().to_string(), v));
+            if let Some(cond) = &f.cond {
+                let c = inner_eval.expr(&cond.expr, file)?;
+                match c.unmark().0 {
+                    Value::Bool(true) => {}
+                    Value::Bool(false) => continue,
+                    Value::Unknown => return Ok(marked(Value::Unknown, sens)),
+                    other => {
+                        return Err(err(
+                            "Invalid for condition",
+                            format!("The if clause must be a bool, got {}.", other.type_name()),
+                            Self::span(&cond.expr, file),
+                        ))
+                    }
+                }
+            }
+            let value = inner_eval.expr(&f.value_expr, file)?;
+            match &f.key_expr {
+                None => list.push(value),
+                Some(ke) => {
+                    let key = inner_eval.expr(ke, file)?;
+                    if key.is_unknown() {
+                        return Ok(marked(Value::Unknown, sens));
+                    }
+                    let Some(key) = key.to_template_string() else {
+                        return Err(err(
+                            "Invalid object key",
+                            format!(
+                                "A for expression key must be a string, got {}.",
+                                key.type_name()
+                            ),
+                            Self::span(ke, file),
+                        ));
+                    };
+                    if f.grouping {
+                        grouped.entry(key).or_default().push(value);
+                    } else if map.contains_key(&key) {
+                        return Err(err(
+                            "Duplicate object key",
+                            format!("Two elements produce the key \"{key}\". Add an ellipsis (...) after the value to group them, or make the keys unique."),
+                            Self::span(ke, file),
+                        ));
+                    } else {
+                        map.insert(key, value);
+                    }
+                }
+            }
+        }
+        let result = match &f.key_expr {
+            None => Value::List(list),
+            Some(_) if f.grouping => Value::Map(
+                grouped
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::List(v)))
+                    .collect(),
+            ),
+            Some(_) => Value::Map(map),
+        };
+        Ok(marked(result, sens))
+    }
+
+    fn func_call(
+        &self,
+        call: &hcl_edit::expr::FuncCall,
+        whole: &Expression,
+        file: &Arc<SourceFile>,
+    ) -> EvalResult {
+        let name = call.name.name.as_str();
+        if call.name.is_namespaced() {
+            return Err(err(
+                "Call to unknown function",
+                format!(
+                    "Provider-defined functions such as {}::{name} are not supported.",
+                    call.name
+                        .namespace
+                        .iter()
+                        .map(|n| n.as_str().to_string())
+                        .collect::<Vec<_>>()
+                        .join("::")
+                ),
+                Self::span(whole, file),
+            ));
+        }
+        match name {
+            "try" => {
+                let mut last = None;
+                for arg in call.args.iter() {
+                    match self.expr(arg, file) {
+                        Ok(v) if v.contains_unknown() => return Ok(Value::Unknown),
+                        Ok(v) => return Ok(v),
+                        Err(e) => last = Some(e),
+                    }
+                }
+                return Err(err(
+                    "Error in function call",
+                    format!(
+                        "try: none of the expressions succeeded.{}",
+                        last.map(|d| format!(" The last error was: {}", d.detail))
+                            .unwrap_or_default()
+                    ),
+                    Self::span(whole, file),
+                ));
+            }
+            "can" => {
+                let Some(arg) = call.args.iter().next() else {
+                    return Err(err(
+                        "Not enough function arguments",
+                        "can needs one argument.",
+                        Self::span(whole, file),
+                    ));
+                };
+                return Ok(match self.expr(arg, file) {
+                    Ok(v) if v.contains_unknown() => Value::Unknown,
+                    Ok(_) => Value::Bool(true),
+                    Err(_) => Value::Bool(false),
+                });
+            }
+            _ => {}
+        }
+        if !functions::exists(name) {
+            return Err(err(
+                "Call to unknown function",
+                format!(
+                    "There is no function named \"{name}\".{}",
+                    suggestion(name, functions::names().iter().copied())
+                ),
+                Self::span(whole, file),
+            ));
+        }
+        let mut args = Vec::new();
+        for arg in call.args.iter() {
+            args.push(self.expr(arg, file)?);
+        }
+        if call.args.expand_final() {
+            if let Some(last) = args.pop() {
+                let (inner, sens) = last.unmark();
+                match inner {
+                    Value::List(items) => {
+                        args.extend(items.iter().cloned().map(|v| v.mark_if(sens)))
+                    }
+                    Value::Unknown => return Ok(Value::Unknown),
+                    other => {
+                        return Err(err(
+                            "Invalid expanding argument",
+                            format!(
+                                "The final argument with ... must be a list, got {}.",
+                                other.type_name()
+                            ),
+                            Self::span(whole, file),
+                        ))
+                    }
+                }
+            }
+        }
+        let render = |src: &str, vars: &Value| render_template(src, vars, &self.scope.path_module);
+        let ctx = FunctionContext {
+            base_dir: &self.scope.path_module,
+            render_template: &render,
+        };
+        functions::call(name, args, &ctx).map_err(|m| {
+            err(
+                "Error in function call",
+                format!("Call to function \"{name}\" failed: {m}"),
+                Self::span(whole, file),
+            )
+        })
+    }
+
+    fn traversal(
+        &self,
+        whole: &Expression,
+        root: &str,
+        ops: &[&TraversalOperator],
+        file: &Arc<SourceFile>,
+    ) -> EvalResult {
+        let span = Self::span(whole, file);
+        if let Some((_, v)) = self.bound.iter().rev().find(|(n, _)| n == root) {
+            return self.apply_ops(v.clone(), ops, whole, file);
+        }
+        let attr = |i: usize| -> Option<&str> {
+            match ops.get(i) {
+                Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
+                _ => None,
+            }
+        };
+        let need = |i: usize, what: &str| -> Result<&str, Diagnostic> {
+            attr(i).ok_or_else(|| {
+                err(
+                    "Invalid reference",
+                    format!("A reference to {root} must be followed by {what}, e.g. {root}.NAME."),
+                    span.clone(),
+                )
+            })
+        };
+        let (value, consumed) = match root {
+            "var" => {
+                let name = need(0, "a variable name")?;
+                match self.scope.vars.get(name) {
+                    Some(v) => (v.clone(), 1),
+                    None if self.scope.declared.vars.iter().any(|n| n == name) => (Value::Unknown, 1),
+                    None => {
+                        return Err(err(
+                            "Reference to undeclared input variable",
+                            format!(
+                                "An input variable with the name \"{name}\" has not been declared. Declare it with a variable \"{name}\" {{}} block.{}",
+                                suggestion(name, self.scope.declared.vars.iter().map(String::as_str))
+                            ),
+                            span,
+                        ))
+                    }
+                }
+            }
+            "local" => {
+                let name = need(0, "a local value name")?;
+                match self.scope.locals.get(name) {
+                    Some(v) => (v.clone(), 1),
+                    None if self.scope.declared.locals.iter().any(|n| n == name) => {
+                        (Value::Unknown, 1)
+                    }
+                    None => {
+                        return Err(err(
+                            "Reference to undeclared local value",
+                            format!(
+                                "A local value with the name \"{name}\" has not been declared.{}",
+                                suggestion(
+                                    name,
+                                    self.scope.declared.locals.iter().map(String::as_str)
+                                )
+                            ),
+                            span,
+                        ))
+                    }
+                }
+            }
+            "module" => {
+                let name = need(0, "a module name")?;
+                match self.scope.modules.get(name) {
+                    Some(v) => (v.clone(), 1),
+                    None if self.scope.declared.modules.iter().any(|n| n == name) => {
+                        (Value::Unknown, 1)
+                    }
+                    None => {
+                        return Err(err(
+                            "Reference to undeclared module",
+                            format!(
+                                "No module call named \"{name}\" is declared.{}",
+                                suggestion(
+                                    name,
+                                    self.scope.declared.modules.iter().map(String::as_str)
+                                )
+                            ),
+                            span,
+                        ))
+                    }
+                }
+            }
+            "data" => {
+                let type_ = need(0, "a data source type")?;
+                let name = need(1, "a data source name")?;
+                let addr = ResourceAddr {
+                    mode: Mode::Data,
+                    type_: type_.to_string(),
+                    name: name.to_string(),
+                };
+                (self.resource_value(&addr, span.clone())?, 2)
+            }
+            "each" => {
+                let Some((k, v)) = &self.each else {
+                    return Err(err(
+                        "Reference to \"each\" in context without for_each",
+                        "each.key and each.value can only be used in a block that has for_each.",
+                        span,
+                    ));
+                };
+                match need(0, "key or value")? {
+                    "key" => (k.clone(), 1),
+                    "value" => (v.clone(), 1),
+                    other => {
+                        return Err(err(
+                            "Invalid each attribute",
+                            format!("each has only key and value, not \"{other}\"."),
+                            span,
+                        ))
+                    }
+                }
+            }
+            "count" => {
+                let Some(i) = self.count_index else {
+                    return Err(err(
+                        "Reference to \"count\" in non-counted context",
+                        "count.index can only be used in a block that has count.",
+                        span,
+                    ));
+                };
+                match need(0, "index")? {
+                    "index" => (Value::Number(i as f64), 1),
+                    other => {
+                        return Err(err(
+                            "Invalid count attribute",
+                            format!("count has only index, not \"{other}\"."),
+                            span,
+                        ))
+                    }
+                }
+            }
+            "path" => match need(0, "module, root or cwd")? {
+                "module" => (
+                    Value::String(self.scope.path_module.display().to_string()),
+                    1,
+                ),
+                "root" => (Value::String(self.scope.path_root.display().to_string()), 1),
+                "cwd" => (
+                    Value::String(
+                        std::env::current_dir()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default(),
+                    ),
+                    1,
+                ),
+                other => {
+                    return Err(err(
+                        "Invalid path attribute",
+                        format!("path has module, root and cwd, not \"{other}\"."),
+                        span,
+                    ))
+                }
+            },
+            "terraform" => match need(0, "workspace")? {
+                "workspace" => (Value::String("default".into()), 1),
+                other => {
+                    return Err(err(
+                        "Invalid terraform attribute",
+                        format!("terraform has only workspace, not \"{other}\"."),
+                        span,
+                    ))
+                }
+            },
+            "self" => {
+                return Err(err(
+                    "Invalid \"self\" reference",
+                    "self is only valid in provisioners, which are not supported.",
+                    span,
+                ))
+            }
+            type_ => {
+                let Some(name) = attr(0) else {
+                    return Err(err(
+                        "Invalid reference",
+                        format!("\"{type_}\" is not a known name here. A resource reference looks like TYPE.NAME, e.g. aws_s3_bucket.artifacts.bucket; variables are var.NAME."),
+                        span,
+                    ));
+                };
+                let addr = ResourceAddr {
+                    mode: Mode::Managed,
+                    type_: type_.to_string(),
+                    name: name.to_string(),
+                };
+                (self.resource_value(&addr, span.clone())?, 1)
+            }
+        };
+        self.apply_ops(value, &ops[consumed..], whole, file)
+    }
+
+    fn resource_value(&self, addr: &ResourceAddr, span: Option<Span>) -> EvalResult {
+        if let Some(v) = self.scope.resources.get(addr) {
+            return Ok(v.clone());
+        }
+        if self.scope.declared.resources.contains(addr) {
+            return Ok(Value::Unknown);
+        }
+        let candidates: Vec<String> = self
+            .scope
+            .declared
+            .resources
+            .iter()
+            .filter(|r| r.mode == addr.mode)
+            .map(|r| r.to_string())
+            .collect();
+        Err(err(
+            "Reference to undeclared resource",
+            format!(
+                "A {} \"{}\" \"{}\" has not been declared in this module.{}",
+                if addr.mode == Mode::Data {
+                    "data source"
+                } else {
+                    "managed resource"
+                },
+                addr.type_,
+                addr.name,
+                suggestion(&addr.to_string(), candidates.iter().map(String::as_str))
+            ),
+            span,
+        ))
+    }
+
+    fn apply_ops(
+        &self,
+        mut value: Value,
+        ops: &[&TraversalOperator],
+        whole: &Expression,
+        file: &Arc<SourceFile>,
+    ) -> EvalResult {
+        let span = Self::span(whole, file);
+        for (i, op) in ops.iter().enumerate() {
+            match op {
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let (inner, sens) = value.unmark();
+                    let items = match inner {
+                        Value::Unknown => return Ok(marked(Value::Unknown, sens)),
+                        Value::Null => Vec::new(),
+                        Value::List(items) => items.clone(),
+                        other => vec![other.clone()],
+                    };
+                    let rest = &ops[i + 1..];
+                    let mut out = Vec::new();
+                    for item in items {
+                        out.push(self.apply_ops(item, rest, whole, file)?);
+                    }
+                    return Ok(marked(Value::List(out), sens));
+                }
+                TraversalOperator::GetAttr(id) => {
+                    value = get_attr(&value, id.as_str())
+                        .map_err(|m| err("Unsupported attribute", m, span.clone()))?;
+                }
+                TraversalOperator::Index(ie) => {
+                    let key = self.expr(ie, file)?;
+                    value =
+                        index(&value, &key).map_err(|m| err("Invalid index", m, span.clone()))?;
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    value = index(&value, &Value::Number(*n.value() as f64))
+                        .map_err(|m| err("Invalid index", m, span.clone()))?;
+                }
+            }
+        }
+        Ok(value)
+    }
+}
+
+/// `value.name`.
+pub fn get_attr(value: &Value, name: &str) -> Result<Value, String> {
+    let (inner, sens) = value.unmark();
+    match inner {
+        Value::Unknown => Ok(marked(Value::Unknown, sens)),
+        Value::Map(map) => match map.get(name) {
+            Some(v) => Ok(marked(v.clone(), sens)),
+            None => Err(format!(
+                "This object does not have an attribute named \"{name}\".{}",
+                suggestion(name, map.keys().map(String::as_str))
+            )),
+        },
+        Value::Null => Err(format!("Attempt to get attribute \"{name}\" from a null value. Check the value is set, or use try().")),
+        Value::List(_) => Err(format!(
+            "A list does not have attributes. To get \"{name}\" of every element use [*].{name}, or pick one element first with [0]."
+        )),
+        other => Err(format!("A {} value does not have attributes.", other.type_name())),
+    }
+}
+
+/// `value[key]`.
+pub fn index(value: &Value, key: &Value) -> Result<Value, String> {
+    let (inner, sens) = value.unmark();
+    let (k, ksens) = key.unmark();
+    let sens = sens || ksens;
+    match (inner, k) {
+        (Value::Unknown, _) | (_, Value::Unknown) => Ok(marked(Value::Unknown, sens)),
+        (Value::List(items), key) => {
+            let i = match key {
+                Value::Number(n) => *n,
+                Value::String(s) => s
+                    .parse::<f64>()
+                    .map_err(|_| format!("A list index must be a number, got \"{s}\"."))?,
+                other => {
+                    return Err(format!(
+                        "A list index must be a number, got {}.",
+                        other.type_name()
+                    ))
+                }
+            };
+            if i < 0.0 || i.fract() != 0.0 || i as usize >= items.len() {
+                return Err(format!(
+                    "The index {} is out of range for a list of {} element(s).",
+                    crate::value::format_number(i),
+                    items.len()
+                ));
+            }
+            Ok(marked(items[i as usize].clone(), sens))
+        }
+        (Value::Map(map), key) => {
+            let Some(k) = key.to_template_string() else {
+                return Err(format!(
+                    "A map key must be a string, got {}.",
+                    key.type_name()
+                ));
+            };
+            match map.get(&k) {
+                Some(v) => Ok(marked(v.clone(), sens)),
+                None => Err(format!(
+                    "The given key \"{k}\" does not identify an element in this collection.{}",
+                    suggestion(&k, map.keys().map(String::as_str))
+                )),
+            }
+        }
+        (Value::Null, _) => Err("Cannot index a null value.".to_string()),
+        (other, _) => Err(format!("A {} value cannot be indexed.", other.type_name())),
+    }
+}
+
+/// The (key, value) pairs a `for` iterates over; `None` when the collection is unknown.
+fn iter_pairs(v: &Value) -> Result<Option<Vec<(Value, Value)>>, String> {
+    match v {
+        Value::Unknown => Ok(None),
+        Value::List(items) => Ok(Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+                .collect(),
+        )),
+        Value::Map(map) => Ok(Some(
+            map.iter()
+                .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                .collect(),
+        )),
+        Value::Null => {
+            Err("Cannot iterate over null; use coalesce(x, []) to default to an empty list.".into())
+        }
+        other => Err(format!(
+            "A {} value cannot be iterated; a for expression needs a list, set, map or object.",
+            other.type_name()
+        )),
+    }
+}
+
+fn to_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn to_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s == "true" => Some(true),
+        Value::String(s) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Applies a binary operator with unknown and sensitive propagation.
+pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, String> {
+    let sens = lhs.contains_sensitive() || rhs.contains_sensitive();
+    let l = lhs.deep_unmark();
+    let r = rhs.deep_unmark();
+    let result = match op {
+        BinaryOperator::Eq | BinaryOperator::NotEq => {
+            if l.contains_unknown() || r.contains_unknown() {
+                Value::Unknown
+            } else {
+                let eq = values_equal(&l, &r);
+                Value::Bool(if op == BinaryOperator::Eq { eq } else { !eq })
+            }
+        }
+        BinaryOperator::And | BinaryOperator::Or => {
+            if l.is_unknown() || r.is_unknown() {
+                Value::Unknown
+            } else {
+                let (Some(a), Some(b)) = (to_bool(&l), to_bool(&r)) else {
+                    return Err(format!(
+                        "{op} needs bool operands, got {} and {}.",
+                        l.type_name(),
+                        r.type_name()
+                    ));
+                };
+                Value::Bool(if op == BinaryOperator::And {
+                    a && b
+                } else {
+                    a || b
+                })
+            }
+        }
+        _ => {
+            if l.is_unknown() || r.is_unknown() {
+                Value::Unknown
+            } else {
+                let (Some(a), Some(b)) = (to_number(&l), to_number(&r)) else {
+                    return Err(format!(
+                        "{op} needs number operands, got {} and {}.",
+                        l.type_name(),
+                        r.type_name()
+                    ));
+                };
+                match op {
+                    BinaryOperator::Plus => Value::Number(a + b),
+                    BinaryOperator::Minus => Value::Number(a - b),
+                    BinaryOperator::Mul => Value::Number(a * b),
+                    BinaryOperator::Div => {
+                        if b == 0.0 {
+                            return Err("Division by zero.".into());
+                        }
+                        Value::Number(a / b)
+                    }
+                    BinaryOperator::Mod => {
+                        if b == 0.0 {
+                            return Err("Modulo by zero.".into());
+                        }
+                        Value::Number(a % b)
+                    }
+                    BinaryOperator::Less => Value::Bool(a < b),
+                    BinaryOperator::LessEq => Value::Bool(a <= b),
+                    BinaryOperator::Greater => Value::Bool(a > b),
+                    BinaryOperator::GreaterEq => Value::Bool(a >= b),
+                    _ => Value::Unknown,
+                }
+            }
+        }
+    };
+    Ok(marked(result, sens))
+}
+
+/// Equality as Terraform's `==`: numbers and strings of the same text are different types.
+fn values_equal(a: &Value, b: &Value) -> bool {
+    a == b
+}
+
+/// Renders a template file's source with `vars` (an object) as the only names in scope.
+pub fn render_template(
+    src: &str,
+    vars: &Value,
+    base_dir: &std::path::Path,
+) -> Result<Value, String> {
+    let template = hcl_edit::parser::parse_template(src)
+        .map_err(|e| format!("template is not valid: {}", e.message()))?;
+    let scope = Scope {
+        path_module: base_dir.to_path_buf(),
+        path_root: base_dir.to_path_buf(),
+        ..Scope::default()
+    };
+    let bound: Vec<(String, Value)> = match vars.unmark().0 {
+        Value::Map(m) => m
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone().mark_if(vars.unmark().1)))
+            .collect(),
+        Value::Null => Vec::new(),
+        Value::Unknown => return Ok(Value::Unknown),
+        other => {
+            return Err(format!(
+                "the variables argument must be an object, got {}",
+                other.type_name()
+            ))
+        }
+    };
+    let evaluator = Evaluator::new(&scope).with_bound(bound);
+    let file = SourceFile::new(
+        std::path::Path::new("template"),
+        "template".into(),
+        src.to_string(),
+    );
+    evaluator
+        .template(&template, &file)
+        .map_err(|d| format!("{}: {}", d.summary, d.detail))
+}
+
+/// Parses and evaluates a standalone expression (CLI `--var` values, `.tfvars` files).
+pub fn eval_standalone(src: &str, display: &str) -> Result<Value, Diagnostic> {
+    let file = SourceFile::new(
+        std::path::Path::new(display),
+        display.to_string(),
+        src.to_string(),
+    );
+    let expr = hcl_edit::parser::parse_expr(src).map_err(|e| {
+        Diagnostic::error(
+            "Invalid expression",
+            format!("{}: {}", display, e.message()),
+        )
+    })?;
+    let scope = Scope::default();
+    Evaluator::new(&scope).eval(&Expr { expr, file })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(src: &str) -> Value {
+        eval_in(&Scope::default(), src)
+    }
+
+    fn eval_in(scope: &Scope, src: &str) -> Value {
+        let file = SourceFile::new(std::path::Path::new("t.tf"), "t.tf".into(), src.to_string());
+        let expr = hcl_edit::parser::parse_expr(src).expect("parses");
+        Evaluator::new(scope)
+            .eval(&Expr { expr, file })
+            .expect("evaluates")
+    }
+
+    fn scope() -> Scope {
+        let mut s = Scope::default();
+        s.vars.insert("name".into(), Value::from("bucket"));
+        s.vars
+            .insert("secret".into(), Value::from("hunter2").mark_sensitive());
+        s.vars.insert("n".into(), Value::Number(3.0));
+        s.resources.insert(
+            ResourceAddr {
+                mode: Mode::Managed,
+                type_: "aws_s3_bucket".into(),
+                name: "b".into(),
+            },
+            crate::value::map([("arn", Value::Unknown), ("bucket", Value::from("bucket"))]),
+        );
+        s.declared.vars = vec!["name".into(), "secret".into(), "n".into()];
+        s
+    }
+
+    #[test]
+    fn templates_and_operators() {
+        let s = scope();
+        assert_eq!(
+            eval_in(&s, r#""arn:aws:s3:::${var.name}/*""#),
+            Value::from("arn:aws:s3:::bucket/*")
+        );
+        assert_eq!(eval_in(&s, "var.n * 2 + 1"), Value::Number(7.0));
+        assert_eq!(
+            eval_in(&s, "var.n > 2 ? \"big\" : \"small\""),
+            Value::from("big")
+        );
+        assert_eq!(
+            eval_in(&s, r#""%{ if var.n == 3 }three%{ else }other%{ endif }""#),
+            Value::from("three")
+        );
+        assert_eq!(
+            eval_in(&s, r#""%{ for x in ["a", "b"] }${x},%{ endfor }""#),
+            Value::from("a,b,")
+        );
+    }
+
+    #[test]
+    fn unknown_and_sensitive_propagate() {
+        let s = scope();
+        assert_eq!(eval_in(&s, r#""${aws_s3_bucket.b.arn}/*""#), Value::Unknown);
+        assert_eq!(
+            eval_in(&s, r#""x-${var.secret}""#),
+            Value::from("x-hunter2").mark_sensitive()
+        );
+        assert_eq!(
+            eval_in(&s, "upper(var.secret)").to_string(),
+            "(sensitive value)"
+        );
+        assert_eq!(eval_in(&s, "aws_s3_bucket.b.arn == \"x\""), Value::Unknown);
+        assert_eq!(
+            eval_in(&s, "[aws_s3_bucket.b][*].bucket"),
+            Value::from(vec!["bucket"])
+        );
+    }
+
+    #[test]
+    fn for_expressions() {
+        assert_eq!(
+            eval("[for x in [1, 2, 3] : x * 2 if x > 1]"),
+            Value::from(vec![4i64, 6])
+        );
+        assert_eq!(
+            eval(r#"{for k, v in {a = 1, b = 2} : upper(k) => v}"#),
+            crate::value::map([("A", Value::Number(1.0)), ("B", Value::Number(2.0))])
+        );
+    }
+
+    #[test]
+    fn undeclared_reference_suggests() {
+        let s = scope();
+        let file = SourceFile::new(
+            std::path::Path::new("t.tf"),
+            "t.tf".into(),
+            "var.nam".into(),
+        );
+        let expr = hcl_edit::parser::parse_expr("var.nam").expect("parses");
+        let d = Evaluator::new(&s)
+            .eval(&Expr { expr, file })
+            .expect_err("undeclared");
+        assert!(d.detail.contains("Did you mean \"name\""), "{}", d.detail);
+    }
+}

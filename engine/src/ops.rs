@@ -1,0 +1,550 @@
+//! The operations the CLI calls: validate, plan, apply, destroy, import and state edits.
+
+use crate::addr::{InstanceAddr, Mode};
+use crate::config::{self, Module, Variable};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::graph::{self, Node};
+use crate::plan::{Action, Plan};
+use crate::provider::{ImportRequest, ProviderFactory};
+use crate::session::{self, Mode2, Session, Store, Ui};
+use crate::value::Value;
+use crate::vars::{self, VarSources};
+use sha2::{Digest, Sha256};
+use state::{Backend, LocalBackend, State, StateError};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+/// Errors of an operation; each says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// Problems in the configuration or with providers, all of them.
+    #[error("{0}")]
+    Diagnostics(Diagnostics),
+    /// Reading, writing or locking state failed.
+    #[error("{0}")]
+    State(#[from] StateError),
+    /// The saved plan no longer matches the state or configuration.
+    #[error("Saved plan is stale: {0}\n\nThe state or configuration changed after this plan was made. Run `infinstor plan --out FILE` again and apply the new plan.")]
+    StalePlan(String),
+    /// The plan file could not be read or written.
+    #[error("{0}")]
+    PlanFile(String),
+    /// A state edit referred to something that is not there.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<Diagnostics> for EngineError {
+    fn from(d: Diagnostics) -> EngineError {
+        EngineError::Diagnostics(d)
+    }
+}
+
+/// Options shared by plan, apply and destroy.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The configuration directory.
+    pub dir: PathBuf,
+    /// The state file.
+    pub state_path: PathBuf,
+    /// Variable values given on the command line.
+    pub vars: VarSources,
+    /// The environment (for `TF_VAR_*`).
+    pub env: Vec<(String, String)>,
+    /// Refresh before planning.
+    pub refresh: bool,
+    /// `--target` addresses.
+    pub targets: Vec<String>,
+    /// `--replace` addresses.
+    pub replace: Vec<String>,
+    /// Plan to destroy everything.
+    pub destroy: bool,
+    /// How many operations run at once.
+    pub parallelism: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            dir: PathBuf::from("."),
+            state_path: PathBuf::from("infinstor.state.json"),
+            vars: VarSources::default(),
+            env: Vec::new(),
+            refresh: true,
+            targets: Vec::new(),
+            replace: Vec::new(),
+            destroy: false,
+            parallelism: 10,
+        }
+    }
+}
+
+/// A plan and the warnings found while making it.
+#[derive(Debug)]
+pub struct PlanOutcome {
+    /// The plan.
+    pub plan: Plan,
+    /// Warnings (errors would have stopped the plan).
+    pub warnings: Diagnostics,
+}
+
+/// What an apply did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplyOutcome {
+    /// (added, changed, destroyed).
+    pub counts: (usize, usize, usize),
+    /// Root outputs after apply.
+    pub outputs: Vec<(String, Value)>,
+}
+
+/// The engine: a provider factory, a place to report progress, and the interrupt flag.
+pub struct Engine<'a> {
+    /// Builds providers and knows schemas.
+    pub factory: &'a dyn ProviderFactory,
+    /// Receives progress lines.
+    pub ui: &'a dyn Ui,
+    /// Set on Ctrl-C: start nothing new.
+    pub stop: &'a AtomicBool,
+}
+
+/// Asks for a missing required variable on a terminal.
+pub type Prompt<'p> = Option<&'p dyn Fn(&Variable) -> Option<String>>;
+
+fn parse_addrs(list: &[String], what: &str) -> Result<Vec<InstanceAddr>, EngineError> {
+    list.iter()
+        .map(|s| {
+            s.parse::<InstanceAddr>()
+                .map_err(|e| EngineError::Invalid(format!("{what}: {e}")))
+        })
+        .collect()
+}
+
+/// A digest of every configuration file and the variable values.
+pub fn config_digest(
+    module: &Module,
+    variables: &std::collections::BTreeMap<String, Value>,
+) -> String {
+    let mut h = Sha256::new();
+    for (_, m) in graph::module_instances(module) {
+        for f in &m.files {
+            h.update(f.display.as_bytes());
+            h.update([0]);
+            h.update(f.text.as_bytes());
+            h.update([0]);
+        }
+    }
+    h.update(serde_json::to_vec(variables).unwrap_or_default());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Engine<'_> {
+    fn backend(&self, opts: &Options) -> LocalBackend {
+        LocalBackend::new(opts.state_path.clone())
+    }
+
+    fn load(&self, opts: &Options) -> Result<(Module, Diagnostics), EngineError> {
+        Ok(config::load(&opts.dir)?)
+    }
+
+    /// Checks the configuration without contacting AWS: syntax, references, cycles, argument
+    /// names against schemas.
+    pub fn validate(&self, opts: &Options) -> Result<Diagnostics, EngineError> {
+        let (module, warnings) = self.load(opts)?;
+        graph::build(&module)?;
+        let mut diags = Diagnostics::default();
+        for (_, m) in graph::module_instances(&module) {
+            for res in m.resources.values() {
+                let schema = match res.addr.mode {
+                    Mode::Managed => self.factory.resource_schema(&res.addr.type_),
+                    Mode::Data => self.factory.data_schema(&res.addr.type_),
+                };
+                match schema {
+                    None => {
+                        let known = match res.addr.mode {
+                            Mode::Managed => self.factory.resource_types(),
+                            Mode::Data => self.factory.data_types(),
+                        };
+                        diags.push(
+                            Diagnostic::error(
+                                "Unsupported resource type",
+                                format!(
+                                    "The provider does not support \"{}\".{}",
+                                    res.addr.type_,
+                                    crate::diagnostic::suggestion(
+                                        &res.addr.type_,
+                                        known.iter().map(String::as_str)
+                                    )
+                                ),
+                            )
+                            .at(res.span.clone()),
+                        );
+                    }
+                    Some(schema) => check_names(&res.body, &schema, &res.describe(), &mut diags),
+                }
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags.into());
+        }
+        Ok(warnings)
+    }
+
+    fn resolve_vars(
+        &self,
+        opts: &Options,
+        module: &Module,
+        prompt: Prompt<'_>,
+    ) -> Result<(std::collections::BTreeMap<String, Value>, Diagnostics), EngineError> {
+        let raw = vars::collect(&opts.dir, &opts.vars, &opts.env)?;
+        Ok(vars::resolve_root(module, &raw, prompt)?)
+    }
+
+    fn read_state(&self, backend: &LocalBackend) -> Result<State, EngineError> {
+        Ok(backend.read()?.unwrap_or_default())
+    }
+
+    fn plan_locked(
+        &self,
+        opts: &Options,
+        backend: &LocalBackend,
+        prompt: Prompt<'_>,
+    ) -> Result<(PlanOutcome, Module), EngineError> {
+        let (module, mut warnings) = self.load(opts)?;
+        let (variables, w) = self.resolve_vars(opts, &module, prompt)?;
+        warnings.0.extend(w.0);
+        let prior = self.read_state(backend)?;
+        let (lineage, serial) = (prior.lineage().to_string(), prior.serial());
+        let digest = config_digest(&module, &variables);
+        let mode = Mode2::Plan {
+            refresh: opts.refresh,
+            replace: parse_addrs(&opts.replace, "--replace")?,
+            destroy: opts.destroy,
+            targets: parse_addrs(&opts.targets, "--target")?,
+        };
+        let session = Session::new(&module, self.factory, self.ui, variables, prior)?;
+        session.plan(&mode, opts.parallelism, self.stop)?;
+        session.plan_orphans(opts.refresh, opts.destroy)?;
+        let (mut plan, _) = session.into_plan(lineage, serial, digest, opts.destroy);
+        if !opts.targets.is_empty() {
+            let targets = parse_addrs(&opts.targets, "--target")?;
+            plan.changes.retain(|c| {
+                c.action != Action::Delete
+                    || targets
+                        .iter()
+                        .any(|t| t.resource_string() == c.addr.resource_string() || *t == c.addr)
+            });
+        }
+        plan.warnings
+            .extend(warnings.0.iter().map(|d| d.to_string()));
+        Ok((PlanOutcome { plan, warnings }, module))
+    }
+
+    /// Makes a plan.
+    pub fn plan(&self, opts: &Options, prompt: Prompt<'_>) -> Result<PlanOutcome, EngineError> {
+        let backend = self.backend(opts);
+        let _lock = backend.lock(if opts.destroy {
+            "plan -destroy"
+        } else {
+            "plan"
+        })?;
+        Ok(self.plan_locked(opts, &backend, prompt)?.0)
+    }
+
+    /// Plans, asks `confirm` (which shows the plan), and applies — all under one lock.
+    pub fn plan_and_apply(
+        &self,
+        opts: &Options,
+        prompt: Prompt<'_>,
+        confirm: &dyn Fn(&Plan) -> bool,
+    ) -> Result<Option<ApplyOutcome>, EngineError> {
+        let backend = self.backend(opts);
+        let _lock = backend.lock(if opts.destroy { "destroy" } else { "apply" })?;
+        let (outcome, module) = self.plan_locked(opts, &backend, prompt)?;
+        if !confirm(&outcome.plan) {
+            return Ok(None);
+        }
+        self.apply_locked(opts, &backend, &module, &outcome.plan)
+            .map(Some)
+    }
+
+    /// Applies a saved plan, refusing if it is stale.
+    pub fn apply_saved(&self, opts: &Options, plan: &Plan) -> Result<ApplyOutcome, EngineError> {
+        let backend = self.backend(opts);
+        let _lock = backend.lock("apply")?;
+        let (module, _) = self.load(opts)?;
+        let current = self.read_state(&backend)?;
+        if current.serial() != plan.serial
+            || (current.lineage() != plan.lineage && current.serial() != 0)
+        {
+            return Err(EngineError::StalePlan(format!(
+                "the plan was made from state serial {} (lineage {}), but the state is now serial {} (lineage {})",
+                plan.serial,
+                plan.lineage,
+                current.serial(),
+                current.lineage()
+            )));
+        }
+        if config_digest(&module, &plan.variables) != plan.config_digest {
+            return Err(EngineError::StalePlan(
+                "the configuration files changed since the plan was made".into(),
+            ));
+        }
+        self.apply_locked(opts, &backend, &module, plan)
+    }
+
+    fn apply_locked(
+        &self,
+        opts: &Options,
+        backend: &LocalBackend,
+        module: &Module,
+        plan: &Plan,
+    ) -> Result<ApplyOutcome, EngineError> {
+        let _ = opts;
+        let current = self.read_state(backend)?;
+        let store = Store::new(backend, current.clone());
+        let session = Session::new(
+            module,
+            self.factory,
+            self.ui,
+            plan.variables.clone(),
+            current,
+        )?;
+        let result = session.apply(plan, &store, opts.parallelism, self.stop);
+        let after = store.snapshot();
+        let counts = plan.counts();
+        result?;
+        let outputs = after
+            .outputs()
+            .iter()
+            .map(|(k, o)| (k.clone(), Value::from_json(&o.value).mark_if(o.sensitive)))
+            .collect();
+        Ok(ApplyOutcome { counts, outputs })
+    }
+
+    /// Finds an existing object and records it in state under `addr`.
+    pub fn import(
+        &self,
+        opts: &Options,
+        addr: &str,
+        id: &str,
+        prompt: Prompt<'_>,
+    ) -> Result<Value, EngineError> {
+        let ia: InstanceAddr = addr
+            .parse()
+            .map_err(|e: crate::addr::AddrError| EngineError::Invalid(e.to_string()))?;
+        let backend = self.backend(opts);
+        let _lock = backend.lock("import")?;
+        let (module, _) = self.load(opts)?;
+        let path: Vec<String> = ia.module.iter().map(|(n, _)| n.clone()).collect();
+        let res = graph::module_at(&module, &path).and_then(|m| m.resources.get(&ia.resource)).ok_or_else(|| {
+            EngineError::Invalid(format!(
+                "{} is not in the configuration. Add a resource \"{}\" \"{}\" {{ ... }} block first, then import into it.",
+                ia.resource_string(),
+                ia.resource.type_,
+                ia.resource.name
+            ))
+        })?;
+        let mut current = self.read_state(&backend)?;
+        if current.instance(&ia.to_string()).is_some() {
+            return Err(EngineError::Invalid(format!("{ia} is already managed by infinstor; remove it first with `infinstor state rm {ia}` if you want to import a different object.")));
+        }
+        let (variables, _) = self.resolve_vars(opts, &module, prompt)?;
+        let session = Session::new(&module, self.factory, self.ui, variables, current.clone())?;
+        let provider = session.configured_provider(&res.provider, self.stop)?;
+        let found = provider
+            .import(ImportRequest {
+                type_name: &ia.resource.type_,
+                id,
+            })
+            .map_err(|e| EngineError::Invalid(format!("Importing {ia} failed: {}: {}", e.code, e.message)))?
+            .ok_or_else(|| EngineError::Invalid(format!("Cannot import non-existent remote object: no {} with ID \"{id}\" was found. Check the ID format in the README's resource table.", ia.resource.type_)))?;
+        let previous = current.clone();
+        current.set_instance(
+            &ia.to_string(),
+            session::to_instance_state(&res.provider, &found, &[]),
+        );
+        backend.write(&mut current, &previous)?;
+        Ok(found)
+    }
+
+    /// Lists every instance address in state.
+    pub fn state_list(&self, opts: &Options) -> Result<Vec<String>, EngineError> {
+        let backend = self.backend(opts);
+        Ok(self
+            .read_state(&backend)?
+            .instances()
+            .keys()
+            .cloned()
+            .collect())
+    }
+
+    /// The attributes of one instance (sensitive ones marked).
+    pub fn state_show(&self, opts: &Options, addr: &str) -> Result<Value, EngineError> {
+        let backend = self.backend(opts);
+        let st = self.read_state(&backend)?;
+        let inst = st.instance(addr).ok_or_else(|| EngineError::Invalid(format!("No instance found for the given address {addr}. Run `infinstor state list` to see the addresses.")))?;
+        let ia: Option<InstanceAddr> = addr.parse().ok();
+        let schema = ia.and_then(|a| self.factory.resource_schema(&a.resource.type_));
+        Ok(session::from_instance_state(inst, schema.as_ref()))
+    }
+
+    /// Forgets instances (the objects stay in AWS).
+    pub fn state_rm(&self, opts: &Options, addrs: &[String]) -> Result<Vec<String>, EngineError> {
+        let backend = self.backend(opts);
+        let _lock = backend.lock("state rm")?;
+        let mut st = self.read_state(&backend)?;
+        let previous = st.clone();
+        let mut removed = Vec::new();
+        for a in addrs {
+            let matching: Vec<String> = st
+                .instances()
+                .keys()
+                .filter(|k| {
+                    *k == a || k.starts_with(&format!("{a}[")) || k.starts_with(&format!("{a}."))
+                })
+                .cloned()
+                .collect();
+            if matching.is_empty() {
+                return Err(EngineError::Invalid(format!(
+                    "No instance found for {a}. Run `infinstor state list` to see the addresses."
+                )));
+            }
+            for m in matching {
+                st.remove_instance(&m);
+                removed.push(m);
+            }
+        }
+        backend.write(&mut st, &previous)?;
+        Ok(removed)
+    }
+
+    /// Renames an instance in state.
+    pub fn state_mv(&self, opts: &Options, src: &str, dst: &str) -> Result<(), EngineError> {
+        let _: InstanceAddr = dst
+            .parse()
+            .map_err(|e: crate::addr::AddrError| EngineError::Invalid(e.to_string()))?;
+        let backend = self.backend(opts);
+        let _lock = backend.lock("state mv")?;
+        let mut st = self.read_state(&backend)?;
+        let previous = st.clone();
+        if st.instance(dst).is_some() {
+            return Err(EngineError::Invalid(format!(
+                "{dst} already exists in state; remove it first or choose another address."
+            )));
+        }
+        let inst = st.remove_instance(src).ok_or_else(|| {
+            EngineError::Invalid(format!(
+                "No instance found for {src}. Run `infinstor state list` to see the addresses."
+            ))
+        })?;
+        st.set_instance(dst, inst);
+        backend.write(&mut st, &previous)?;
+        Ok(())
+    }
+
+    /// Root outputs recorded in state.
+    pub fn outputs(&self, opts: &Options) -> Result<Vec<(String, Value)>, EngineError> {
+        let backend = self.backend(opts);
+        let st = self.read_state(&backend)?;
+        Ok(st
+            .outputs()
+            .iter()
+            .map(|(k, o)| (k.clone(), Value::from_json(&o.value).mark_if(o.sensitive)))
+            .collect())
+    }
+
+    /// Removes a lock left behind by a process that died.
+    pub fn force_unlock(&self, opts: &Options, id: &str) -> Result<(), EngineError> {
+        Ok(self.backend(opts).force_unlock(id)?)
+    }
+
+    /// The dependency graph in Graphviz DOT.
+    pub fn graph_dot(&self, opts: &Options) -> Result<String, EngineError> {
+        let (module, _) = self.load(opts)?;
+        let g = graph::build(&module)?;
+        let mut lines = vec![
+            "digraph infinstor {".to_string(),
+            "  rankdir = \"RL\";".to_string(),
+        ];
+        let mut nodes: Vec<String> = g
+            .graph
+            .node_indices()
+            .map(|i| format!("  \"{}\";", g.graph[i]))
+            .collect();
+        nodes.sort();
+        lines.extend(nodes);
+        let mut edges: Vec<String> = g
+            .graph
+            .edge_indices()
+            .filter_map(|e| g.graph.edge_endpoints(e))
+            .map(|(a, b)| format!("  \"{}\" -> \"{}\";", g.graph[b], g.graph[a]))
+            .collect();
+        edges.sort();
+        lines.extend(edges);
+        lines.push("}".to_string());
+        let _ = Node::Provider(String::new());
+        Ok(lines.join("\n") + "\n")
+    }
+}
+
+fn check_names(
+    body: &config::Body,
+    schema: &crate::schema::Schema,
+    ctx: &str,
+    diags: &mut Diagnostics,
+) {
+    for (name, attr) in &body.attrs {
+        if !schema.attributes.contains_key(name) {
+            diags.push(
+                Diagnostic::error(
+                    "Unsupported argument",
+                    format!(
+                        "An argument named \"{name}\" is not expected here.{}",
+                        crate::diagnostic::suggestion(name, schema.names())
+                    ),
+                )
+                .at(attr.name_span.clone())
+                .within(ctx),
+            );
+        }
+    }
+    for b in &body.blocks {
+        match schema.blocks.get(&b.kind) {
+            Some(bt) => check_names(&b.body, &bt.schema, ctx, diags),
+            None => diags.push(
+                Diagnostic::error(
+                    "Unsupported block type",
+                    format!(
+                        "Blocks of type \"{}\" are not expected here.{}",
+                        b.kind,
+                        crate::diagnostic::suggestion(&b.kind, schema.names())
+                    ),
+                )
+                .at(b.span.clone())
+                .within(ctx),
+            ),
+        }
+    }
+}
+
+/// Writes a plan file (JSON).
+pub fn write_plan_file(path: &std::path::Path, plan: &Plan) -> Result<(), EngineError> {
+    let bytes = serde_json::to_vec(&plan)
+        .map_err(|e| EngineError::PlanFile(format!("cannot encode the plan: {e}")))?;
+    std::fs::write(path, bytes).map_err(|e| {
+        EngineError::PlanFile(format!("cannot write plan file {}: {e}", path.display()))
+    })
+}
+
+/// Reads a plan file.
+pub fn read_plan_file(path: &std::path::Path) -> Result<Plan, EngineError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        EngineError::PlanFile(format!("cannot read plan file {}: {e}", path.display()))
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        EngineError::PlanFile(format!(
+            "{} is not a plan file made by `infinstor plan --out`: {e}",
+            path.display()
+        ))
+    })
+}

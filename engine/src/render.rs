@@ -1,0 +1,614 @@
+//! Renders plans for people. Renderers read the [`Plan`]; they never compute the diff.
+//!
+//! The text form follows Terraform's: `# ADDR will be created`, `+ ~ - -/+ <=` markers,
+//! `(known after apply)`, `# forces replacement`, and `Plan: N to add, N to change, N to
+//! destroy.` JSON documents and multi-line strings are shown as a line diff of their pretty form.
+
+use crate::plan::{Action, Change, Plan};
+use crate::value::Value;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+/// Terminal colours, or none.
+#[derive(Clone, Copy)]
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn marker(&self, m: &str) -> String {
+        match m.trim() {
+            "+" => self.paint("32", m),
+            "-" => self.paint("31", m),
+            "~" => self.paint("33", m),
+            "-/+" | "+/-" => self.paint("31", m),
+            "<=" => self.paint("36", m),
+            _ => m.to_string(),
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+}
+
+/// Which side of a diff a value is on.
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Create,
+    Delete,
+    Update,
+    Same,
+}
+
+fn sym(side: Side) -> &'static str {
+    match side {
+        Side::Create => "+",
+        Side::Delete => "-",
+        Side::Update => "~",
+        Side::Same => " ",
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Sensitive(_) => "(sensitive value)".into(),
+        Value::Unknown => "(known after apply)".into(),
+        Value::Null => "null".into(),
+        Value::String(s) => serde_json::Value::String(s.clone()).to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn is_multiline_doc(v: &Value) -> Option<String> {
+    let s = v.as_str()?;
+    if let Value::Sensitive(_) = v {
+        return None;
+    }
+    let t = s.trim_start();
+    if (t.starts_with('{') || t.starts_with('['))
+        && serde_json::from_str::<serde_json::Value>(s).is_ok()
+    {
+        return Some(crate::policy::pretty(s));
+    }
+    if s.contains('\n') {
+        return Some(s.to_string());
+    }
+    None
+}
+
+/// Renders one attribute line (or block of lines) at `indent`.
+fn attr_lines(
+    out: &mut Vec<String>,
+    st: Style,
+    indent: usize,
+    name: &str,
+    width: usize,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    forces: bool,
+) {
+    let pad = " ".repeat(indent);
+    let name_col = format!("{name:<width$}");
+    let force = if forces { " # forces replacement" } else { "" };
+    let side = match (before, after) {
+        (None, Some(_)) => Side::Create,
+        (Some(_), None) => Side::Delete,
+        (Some(a), Some(b)) if a == b => Side::Same,
+        _ => Side::Update,
+    };
+    let m = st.marker(sym(side));
+    // Documents: a line diff of their pretty forms.
+    let bdoc = before.and_then(is_multiline_doc);
+    let adoc = after.and_then(is_multiline_doc);
+    if bdoc.is_some() || adoc.is_some() {
+        let b = bdoc
+            .or_else(|| before.filter(|v| !v.is_null()).map(scalar))
+            .unwrap_or_default();
+        let a = adoc
+            .or_else(|| after.filter(|v| !v.is_null()).map(scalar))
+            .unwrap_or_default();
+        out.push(format!("{pad}{m} {name_col} = <<-EOT{force}"));
+        let diff = similar::TextDiff::from_lines(&b, &a);
+        for change in diff.iter_all_changes() {
+            let line = change.value().trim_end_matches('\n');
+            let (s, color) = match change.tag() {
+                similar::ChangeTag::Delete => ("-", true),
+                similar::ChangeTag::Insert => ("+", true),
+                similar::ChangeTag::Equal => (" ", false),
+            };
+            let mk = if color { st.marker(s) } else { s.to_string() };
+            out.push(format!("{pad}    {mk} {line}"));
+        }
+        out.push(format!("{pad}  EOT"));
+        return;
+    }
+    match (before.map(|v| v), after.map(|v| v)) {
+        (_, Some(Value::List(items))) | (Some(Value::List(items)), None)
+            if !items.is_empty() || side != Side::Update =>
+        {
+            let old: Vec<Value> = before
+                .and_then(|b| b.as_list())
+                .map(|l| l.to_vec())
+                .unwrap_or_default();
+            let new: Vec<Value> = after
+                .and_then(|a| a.as_list())
+                .map(|l| l.to_vec())
+                .unwrap_or_default();
+            if old.is_empty() && new.is_empty() {
+                out.push(format!("{pad}{m} {name_col} = []{force}"));
+                return;
+            }
+            out.push(format!("{pad}{m} {name_col} = [{force}"));
+            for v in &old {
+                if !new.contains(v) {
+                    out.push(format!("{pad}    {} {},", st.marker("-"), scalar(v)));
+                }
+            }
+            for v in &new {
+                let s = if old.contains(v) || side == Side::Same {
+                    " ".to_string()
+                } else {
+                    st.marker("+")
+                };
+                out.push(format!("{pad}    {s} {},", scalar(v)));
+            }
+            out.push(format!("{pad}  ]"));
+        }
+        (_, Some(Value::Map(map))) | (Some(Value::Map(map)), None)
+            if !map.is_empty()
+                || before
+                    .and_then(|b| b.as_map())
+                    .map(|m| !m.is_empty())
+                    .unwrap_or(false) =>
+        {
+            let old = before.and_then(|b| b.as_map()).cloned().unwrap_or_default();
+            let new = after.and_then(|a| a.as_map()).cloned().unwrap_or_default();
+            let _ = map;
+            out.push(format!("{pad}{m} {name_col} = {{{force}"));
+            let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+            let kw = keys.iter().map(|k| k.len() + 2).max().unwrap_or(0);
+            for k in keys {
+                let qk = format!("{:<kw$}", serde_json::Value::String(k.clone()).to_string());
+                match (old.get(k), new.get(k)) {
+                    (Some(a), Some(b)) if a == b => {
+                        out.push(format!("{pad}      {qk} = {}", scalar(b)))
+                    }
+                    (Some(a), Some(b)) => out.push(format!(
+                        "{pad}    {} {qk} = {} -> {}",
+                        st.marker("~"),
+                        scalar(a),
+                        scalar(b)
+                    )),
+                    (None, Some(b)) => {
+                        out.push(format!("{pad}    {} {qk} = {}", st.marker("+"), scalar(b)))
+                    }
+                    (Some(a), None) => out.push(format!(
+                        "{pad}    {} {qk} = {} -> null",
+                        st.marker("-"),
+                        scalar(a)
+                    )),
+                    (None, None) => {}
+                }
+            }
+            out.push(format!("{pad}  }}"));
+        }
+        _ => {
+            let line = match side {
+                Side::Create => format!(
+                    "{pad}{m} {name_col} = {}{force}",
+                    scalar(after.unwrap_or(&Value::Null))
+                ),
+                Side::Delete => format!(
+                    "{pad}{m} {name_col} = {} -> null{force}",
+                    scalar(before.unwrap_or(&Value::Null))
+                ),
+                Side::Same => format!(
+                    "{pad}{m} {name_col} = {}",
+                    scalar(after.unwrap_or(&Value::Null))
+                ),
+                Side::Update => format!(
+                    "{pad}{m} {name_col} = {} -> {}{force}",
+                    scalar(before.unwrap_or(&Value::Null)),
+                    scalar(after.unwrap_or(&Value::Null))
+                ),
+            };
+            out.push(line);
+        }
+    }
+}
+
+fn meaningful(v: &Value) -> bool {
+    match v.unmark().0 {
+        Value::Null => false,
+        Value::List(l) => !l.is_empty(),
+        Value::Map(m) => !m.is_empty(),
+        _ => true,
+    }
+}
+
+/// Renders an object's attributes (and nested blocks, which are lists of objects).
+fn object_lines(
+    out: &mut Vec<String>,
+    st: Style,
+    indent: usize,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    forcing: &[String],
+    show_same: bool,
+) {
+    let empty = std::collections::BTreeMap::new();
+    let b = before.and_then(|v| v.as_map()).unwrap_or(&empty);
+    let a = after.and_then(|v| v.as_map()).unwrap_or(&empty);
+    let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    let is_block = |v: Option<&Value>| {
+        v.and_then(|x| x.as_list())
+            .map(|l| !l.is_empty() && l.iter().all(|i| matches!(i, Value::Map(_))))
+            .unwrap_or(false)
+    };
+    let mut attrs = Vec::new();
+    let mut blocks = Vec::new();
+    for k in keys {
+        let (bv, av) = (b.get(k), a.get(k));
+        if is_block(bv) || is_block(av) {
+            blocks.push((k, bv, av));
+        } else {
+            attrs.push((k, bv, av));
+        }
+    }
+    let mut hidden = 0;
+    let mut rows = Vec::new();
+    for (k, bv, av) in attrs {
+        let bv = bv.filter(|v| meaningful(v) || before.is_some() && after.is_some());
+        let av = av.filter(|v| meaningful(v) || before.is_some() && after.is_some());
+        match (before.is_some(), after.is_some()) {
+            (false, true) => {
+                if let Some(v) = av.filter(|v| meaningful(v)) {
+                    rows.push((k, None, Some(v)));
+                }
+            }
+            (true, false) => {
+                if let Some(v) = bv.filter(|v| meaningful(v)) {
+                    rows.push((k, Some(v), None));
+                }
+            }
+            _ => {
+                let bb = bv.cloned().unwrap_or(Value::Null);
+                let aa = av.cloned().unwrap_or(Value::Null);
+                let same = bb == aa || (!meaningful(&bb) && !meaningful(&aa));
+                if same {
+                    if show_same || k == "id" || k == "name" || k == "bucket" {
+                        rows.push((
+                            k,
+                            Some(bv.unwrap_or(&Value::Null)),
+                            Some(av.unwrap_or(&Value::Null)),
+                        ));
+                    } else {
+                        hidden += 1;
+                    }
+                } else {
+                    rows.push((k, bv.or(Some(&Value::Null)), av.or(Some(&Value::Null))));
+                }
+            }
+        }
+    }
+    let width = rows.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
+    for (k, bv, av) in rows {
+        let (bv, av) = match (bv, av) {
+            (Some(x), Some(y))
+                if !meaningful(x) && before.is_some() && after.is_some() && meaningful(y) =>
+            {
+                (Some(x), Some(y))
+            }
+            other => other,
+        };
+        attr_lines(out, st, indent, k, width, bv, av, forcing.contains(k));
+    }
+    for (k, bv, av) in blocks {
+        let empty_list = Vec::new();
+        let bl = bv.and_then(|v| v.as_list()).unwrap_or(&empty_list);
+        let al = av.and_then(|v| v.as_list()).unwrap_or(&empty_list);
+        let pad = " ".repeat(indent);
+        let forces = if forcing.contains(k) {
+            " # forces replacement"
+        } else {
+            ""
+        };
+        for item in bl {
+            if after.is_some() && al.contains(item) {
+                if show_same {
+                    out.push(format!("{pad}  {k} {{"));
+                    object_lines(out, st, indent + 4, Some(item), Some(item), &[], true);
+                    out.push(format!("{pad}  }}"));
+                } else {
+                    hidden += 1;
+                }
+                continue;
+            }
+            out.push(format!("{pad}{} {k} {{{forces}", st.marker("-")));
+            object_lines(out, st, indent + 4, Some(item), None, &[], false);
+            out.push(format!("{pad}  }}"));
+        }
+        for item in al {
+            if before.is_some() && bl.contains(item) {
+                continue;
+            }
+            out.push(format!("{pad}{} {k} {{{forces}", st.marker("+")));
+            object_lines(out, st, indent + 4, None, Some(item), &[], false);
+            out.push(format!("{pad}  }}"));
+        }
+    }
+    if hidden > 0 {
+        let pad = " ".repeat(indent + 2);
+        out.push(format!(
+            "{pad}# ({hidden} unchanged {} hidden)",
+            if hidden == 1 {
+                "attribute"
+            } else {
+                "attributes"
+            }
+        ));
+    }
+}
+
+fn header(c: &Change) -> (String, &'static str) {
+    let addr = c.addr.to_string();
+    match c.action {
+        Action::Create => (format!("# {addr} will be created"), "+"),
+        Action::Update => (format!("# {addr} will be updated in-place"), "~"),
+        Action::Replace {
+            create_before_destroy: false,
+        } => (format!("# {addr} must be replaced"), "-/+"),
+        Action::Replace {
+            create_before_destroy: true,
+        } => (format!("# {addr} must be replaced"), "+/-"),
+        Action::Delete => (format!("# {addr} will be destroyed"), "-"),
+        Action::Read => (format!("# {addr} will be read during apply"), "<="),
+        Action::NoOp => (format!("# {addr} is unchanged"), " "),
+    }
+}
+
+/// Renders one change as Terraform does.
+pub fn change_text(c: &Change, color: bool) -> String {
+    let st = Style { color };
+    let (head, m) = header(c);
+    let mut lines = vec![format!("  {}", st.bold(&head))];
+    if let Some(reason) = &c.reason {
+        if matches!(
+            c.action,
+            Action::Delete | Action::Read | Action::Replace { .. }
+        ) {
+            lines.push(format!("  # ({reason})"));
+        }
+    }
+    let kind = if c.addr.resource.mode == crate::addr::Mode::Data {
+        "data"
+    } else {
+        "resource"
+    };
+    let pad = if m.len() == 3 {
+        ""
+    } else {
+        &"   "[..3 - m.len() - 1]
+    };
+    lines.push(format!(
+        "{pad} {} {kind} \"{}\" \"{}\" {{",
+        st.marker(m),
+        c.addr.resource.type_,
+        c.addr.resource.name
+    ));
+    let mut body = Vec::new();
+    let before = match c.action {
+        Action::Create | Action::Read => None,
+        _ => c.before.as_ref(),
+    };
+    let after = match c.action {
+        Action::Delete => None,
+        _ => c.after.as_ref(),
+    };
+    object_lines(&mut body, st, 6, before, after, &c.requires_replace, false);
+    lines.extend(body);
+    lines.push("    }".to_string());
+    lines.join("\n")
+}
+
+/// The whole plan as text.
+pub fn text(plan: &Plan, color: bool) -> String {
+    let st = Style { color };
+    let mut out = String::new();
+    let drift: Vec<&Change> = plan.drift.iter().collect();
+    if !drift.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}\n",
+            st.bold("Objects have changed outside of infinstor")
+        );
+        let _ = writeln!(out, "infinstor detected the following changes made outside of infinstor since the last apply:\n");
+        for c in &drift {
+            let mut c2 = (*c).clone();
+            let verb = match c.action {
+                Action::Delete => "has been deleted",
+                Action::Create => "has been adopted",
+                _ => "has changed",
+            };
+            let _ = writeln!(out, "  {}", st.bold(&format!("# {} {verb}", c.addr)));
+            if let Some(r) = &c.reason {
+                let _ = writeln!(out, "  # ({r})");
+            }
+            c2.reason = None;
+            let full = change_text(&c2, color);
+            // Skip the generated header line: the drift header above replaces it.
+            for line in full.lines().skip(1) {
+                let _ = writeln!(out, "{line}");
+            }
+            out.push('\n');
+        }
+        let _ = writeln!(out, "Unless you have made equivalent changes to your configuration, the plan below will undo them.\n");
+    }
+    let changes: Vec<&Change> = plan.effective_changes().collect();
+    let output_changes: Vec<(&String, &crate::plan::OutputChange)> = plan
+        .outputs
+        .iter()
+        .filter(|(_, o)| o.before.as_ref() != Some(&o.after))
+        .collect();
+    let removed_outputs: Vec<&String> = Vec::new();
+    if changes.is_empty() && output_changes.is_empty() && removed_outputs.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            st.bold("No changes. Your infrastructure matches the configuration.")
+        );
+        let _ = writeln!(out, "\ninfinstor has compared your real infrastructure against your configuration and found no differences, so no changes are needed.");
+        return out;
+    }
+    if !changes.is_empty() {
+        let mut symbols = BTreeSet::new();
+        for c in &changes {
+            symbols.insert(match c.action {
+                Action::Create => 0,
+                Action::Update => 1,
+                Action::Delete => 2,
+                Action::Replace {
+                    create_before_destroy: false,
+                } => 3,
+                Action::Replace {
+                    create_before_destroy: true,
+                } => 4,
+                Action::Read => 5,
+                Action::NoOp => 6,
+            });
+        }
+        let _ = writeln!(out, "\ninfinstor will perform the following actions. Resource actions are indicated with the following symbols:");
+        for s in symbols {
+            let line = match s {
+                0 => format!("  {} create", st.marker("+")),
+                1 => format!("  {} update in-place", st.marker("~")),
+                2 => format!("  {} destroy", st.marker("-")),
+                3 => format!("{} destroy and then create replacement", st.marker("-/+")),
+                4 => format!("{} create replacement and then destroy", st.marker("+/-")),
+                5 => format!(" {} read (data resources)", st.marker("<=")),
+                _ => continue,
+            };
+            let _ = writeln!(out, "{line}");
+        }
+        out.push('\n');
+        for c in &changes {
+            let _ = writeln!(out, "{}\n", change_text(c, color));
+        }
+    }
+    let (add, change, destroy) = plan.counts();
+    let _ = writeln!(
+        out,
+        "{}",
+        st.bold(&format!(
+            "Plan: {add} to add, {change} to change, {destroy} to destroy."
+        ))
+    );
+    if !output_changes.is_empty() {
+        let _ = writeln!(out, "\nChanges to Outputs:");
+        let width = output_changes
+            .iter()
+            .map(|(k, _)| k.len())
+            .max()
+            .unwrap_or(0);
+        for (k, o) in output_changes {
+            let shown_after = if o.sensitive {
+                Value::Sensitive(Box::new(Value::Null))
+            } else {
+                o.after.clone()
+            };
+            match &o.before {
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  {} {k:<width$} = {}",
+                        st.marker("+"),
+                        scalar(&shown_after)
+                    );
+                }
+                Some(b) => {
+                    let shown_before = if o.sensitive {
+                        Value::Sensitive(Box::new(Value::Null))
+                    } else {
+                        b.clone()
+                    };
+                    let _ = writeln!(
+                        out,
+                        "  {} {k:<width$} = {} -> {}",
+                        st.marker("~"),
+                        scalar(&shown_before),
+                        scalar(&shown_after)
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::map;
+
+    fn change(action: Action, before: Option<Value>, after: Option<Value>) -> Change {
+        Change {
+            addr: "aws_s3_bucket.artifacts".parse().expect("addr"),
+            provider: "aws".into(),
+            action,
+            before,
+            after,
+            requires_replace: vec!["bucket".into()],
+            reason: Some("bucket cannot be updated in place".into()),
+            dependencies: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn create_shows_known_after_apply_and_hides_nulls() {
+        let c = change(
+            Action::Create,
+            None,
+            Some(map([
+                ("bucket", Value::from("b")),
+                ("arn", Value::Unknown),
+                ("tags", Value::Null),
+                ("secret", Value::from("x").mark_sensitive()),
+            ])),
+        );
+        let text = change_text(&c, false);
+        assert!(text.contains("+ arn    = (known after apply)"), "{text}");
+        assert!(text.contains("+ secret = (sensitive value)"), "{text}");
+        assert!(!text.contains("tags"), "{text}");
+        assert!(!text.contains("\"x\""), "{text}");
+    }
+
+    #[test]
+    fn replace_marks_forcing_attribute() {
+        let c = change(
+            Action::Replace {
+                create_before_destroy: false,
+            },
+            Some(map([
+                ("bucket", Value::from("a")),
+                ("arn", Value::from("arn:aws:s3:::a")),
+            ])),
+            Some(map([("bucket", Value::from("b")), ("arn", Value::Unknown)])),
+        );
+        let text = change_text(&c, false);
+        assert!(
+            text.contains("-/+ resource \"aws_s3_bucket\" \"artifacts\" {"),
+            "{text}"
+        );
+        assert!(
+            text.contains("~ bucket = \"a\" -> \"b\" # forces replacement"),
+            "{text}"
+        );
+    }
+}

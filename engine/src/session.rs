@@ -1,0 +1,1636 @@
+//! One plan or apply run: the graph walk that evaluates, refreshes, plans and applies.
+
+use crate::addr::{InstanceAddr, InstanceKey, Mode, ResourceAddr};
+use crate::config::{Module, Resource};
+use crate::decode::decode;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::eval::{Declared, Evaluator, Scope};
+use crate::graph::{self, Graph, ModPath, Node, Outcome};
+use crate::plan::{self, Action, Change, OutputChange, Plan};
+use crate::provider::{
+    ApplyRequest, ImportRequest, Journal, PlanRequest, Provider, ProviderFactory, ReadDataRequest,
+    ReadRequest, ValidateRequest,
+};
+use crate::schema::Schema;
+use crate::value::Value;
+use crate::vars;
+use state::{Backend, InstanceState, Intent, OutputState, State};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+/// Receives progress lines while a run works (`aws_s3_bucket.b: Creating...`).
+pub trait Ui: Sync {
+    /// One line of progress.
+    fn progress(&self, line: &str);
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    }
+}
+
+/// What kind of walk this is.
+pub enum Mode2<'p> {
+    /// Compute a plan.
+    Plan {
+        /// Read every managed object first.
+        refresh: bool,
+        /// Instances to replace even if unchanged.
+        replace: Vec<InstanceAddr>,
+        /// Plan to destroy everything.
+        destroy: bool,
+        /// Only these resources (and what they depend on).
+        targets: Vec<InstanceAddr>,
+    },
+    /// Apply a plan.
+    Apply(&'p Plan),
+}
+
+/// Where state is persisted during apply.
+pub struct Store<'b> {
+    backend: &'b dyn Backend,
+    states: Mutex<(State, State)>,
+    errors: Mutex<Vec<String>>,
+}
+
+impl<'b> Store<'b> {
+    /// A store over a backend, starting from `state` (already written).
+    pub fn new(backend: &'b dyn Backend, state: State) -> Store<'b> {
+        Store {
+            backend,
+            states: Mutex::new((state.clone(), state)),
+            errors: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Changes the state and writes it at once.
+    pub fn mutate(&self, f: impl FnOnce(&mut State)) {
+        let mut g = lock(&self.states);
+        f(&mut g.0);
+        let (live, last) = &mut *g;
+        match self.backend.write(live, last) {
+            Ok(()) => *last = live.clone(),
+            Err(e) => lock(&self.errors).push(e.to_string()),
+        }
+    }
+
+    /// The current state.
+    pub fn snapshot(&self) -> State {
+        lock(&self.states).0.clone()
+    }
+
+    /// Errors writing state.
+    pub fn write_errors(&self) -> Vec<String> {
+        lock(&self.errors).clone()
+    }
+}
+
+struct StoreJournal<'a, 'b> {
+    store: &'a Store<'b>,
+    address: String,
+    type_: String,
+    provider: String,
+}
+
+impl Journal for StoreJournal<'_, '_> {
+    fn intent(&self, import_id: &str) {
+        self.store.mutate(|s| {
+            s.add_intent(Intent {
+                address: self.address.clone(),
+                type_: self.type_.clone(),
+                provider: self.provider.clone(),
+                import_id: import_id.to_string(),
+            })
+        });
+    }
+}
+
+/// Converts a value to state JSON, remembering which attributes were sensitive.
+pub fn to_instance_state(provider: &str, value: &Value, deps: &[String]) -> InstanceState {
+    let mut inst = InstanceState::new(
+        provider,
+        value
+            .deep_unmark()
+            .to_json()
+            .unwrap_or(serde_json::Value::Null),
+    );
+    if let Some(m) = value.as_map() {
+        inst.sensitive_attributes = m
+            .iter()
+            .filter(|(_, v)| v.contains_sensitive())
+            .map(|(k, _)| k.clone())
+            .collect();
+    }
+    inst.dependencies = deps.to_vec();
+    inst
+}
+
+/// Reads a state instance back into a value, re-marking sensitive attributes.
+pub fn from_instance_state(inst: &InstanceState, schema: Option<&Schema>) -> Value {
+    let mut v = Value::from_json(&inst.attributes);
+    if let Value::Map(m) = &mut v {
+        for (k, val) in m.iter_mut() {
+            let sensitive = inst.sensitive_attributes.contains(k)
+                || schema
+                    .and_then(|s| s.attributes.get(k))
+                    .map(|a| a.sensitive)
+                    .unwrap_or(false);
+            if sensitive {
+                *val = val.clone().mark_sensitive();
+            }
+        }
+    }
+    v
+}
+
+/// A walk over one configuration.
+pub struct Session<'a> {
+    /// The root module.
+    pub module: &'a Module,
+    /// Its graph.
+    pub graph: Graph,
+    factory: &'a dyn ProviderFactory,
+    ui: &'a dyn Ui,
+    root_vars: BTreeMap<String, Value>,
+    providers: Mutex<BTreeMap<String, Arc<dyn Provider>>>,
+    scopes: Mutex<HashMap<ModPath, Scope>>,
+    /// The state the run started from (refreshed during plan).
+    prior: Mutex<State>,
+    changes: Mutex<Vec<Change>>,
+    drift: Mutex<Vec<Change>>,
+    outputs: Mutex<BTreeMap<String, OutputChange>>,
+    diags: Mutex<Diagnostics>,
+    planned_addrs: Mutex<BTreeSet<String>>,
+}
+
+fn resource_node_addr(path: &ModPath, addr: &ResourceAddr, key: InstanceKey) -> InstanceAddr {
+    InstanceAddr {
+        module: path
+            .iter()
+            .map(|m| (m.clone(), InstanceKey::None))
+            .collect(),
+        resource: addr.clone(),
+        key,
+    }
+}
+
+fn node_string(path: &ModPath, addr: &ResourceAddr) -> String {
+    resource_node_addr(path, addr, InstanceKey::None).to_string()
+}
+
+impl<'a> Session<'a> {
+    /// Prepares a walk: builds the graph and the empty scopes.
+    pub fn new(
+        module: &'a Module,
+        factory: &'a dyn ProviderFactory,
+        ui: &'a dyn Ui,
+        root_vars: BTreeMap<String, Value>,
+        prior: State,
+    ) -> Result<Session<'a>, Diagnostics> {
+        let graph = graph::build(module)?;
+        let mut scopes = HashMap::new();
+        for (path, m) in graph::module_instances(module) {
+            let scope = Scope {
+                path_module: display_dir(&m.dir, &module.dir),
+                path_root: display_dir(&module.dir, &module.dir),
+                declared: Declared {
+                    vars: m.variables.keys().cloned().collect(),
+                    locals: m.locals.keys().cloned().collect(),
+                    resources: m.resources.keys().cloned().collect(),
+                    modules: m.module_calls.keys().cloned().collect(),
+                },
+                ..Scope::default()
+            };
+            scopes.insert(path, scope);
+        }
+        Ok(Session {
+            module,
+            graph,
+            factory,
+            ui,
+            root_vars,
+            providers: Mutex::new(BTreeMap::new()),
+            scopes: Mutex::new(scopes),
+            prior: Mutex::new(prior),
+            changes: Mutex::new(Vec::new()),
+            drift: Mutex::new(Vec::new()),
+            outputs: Mutex::new(BTreeMap::new()),
+            diags: Mutex::new(Diagnostics::default()),
+            planned_addrs: Mutex::new(BTreeSet::new()),
+        })
+    }
+
+    /// Configures providers (evaluating only what their configuration needs) and returns one.
+    pub fn configured_provider(
+        &self,
+        key: &str,
+        stop: &AtomicBool,
+    ) -> Result<Arc<dyn Provider>, Diagnostics> {
+        graph::walk(&self.graph, 1, stop, |_, node| match node {
+            Node::Provider(k) => self.visit_provider(k),
+            Node::Variable(p, n) => self.visit_variable(p, n),
+            _ => Outcome::Ok,
+        });
+        let diags = lock(&self.diags).clone();
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        self.provider_or_default(key).map_err(Diagnostics::from)
+    }
+
+    fn fail(&self, d: Diagnostic) -> Outcome {
+        lock(&self.diags).push(d);
+        Outcome::Failed
+    }
+
+    fn fail_all(&self, ds: Vec<Diagnostic>) -> Outcome {
+        let mut g = lock(&self.diags);
+        for d in ds {
+            g.push(d);
+        }
+        Outcome::Failed
+    }
+
+    fn schema_for(&self, addr: &ResourceAddr) -> Option<Schema> {
+        match addr.mode {
+            Mode::Managed => self.factory.resource_schema(&addr.type_),
+            Mode::Data => self.factory.data_schema(&addr.type_),
+        }
+    }
+
+    fn provider(&self, key: &str) -> Option<Arc<dyn Provider>> {
+        lock(&self.providers).get(key).cloned()
+    }
+
+    /// Gets (configuring from the environment if needed) the provider for a key.
+    fn provider_or_default(&self, key: &str) -> Result<Arc<dyn Provider>, Diagnostic> {
+        if let Some(p) = self.provider(key) {
+            return Ok(p);
+        }
+        let p = self.factory.configure(&Value::Null).map_err(|e| {
+            Diagnostic::error(
+                "Invalid provider configuration",
+                format!("provider \"{key}\": {}", e.message),
+            )
+        })?;
+        lock(&self.providers).insert(key.to_string(), p.clone());
+        Ok(p)
+    }
+
+    fn visit_provider(&self, key: &str) -> Outcome {
+        let config = match self.module.providers.get(key) {
+            Some(pc) => {
+                let scopes = lock(&self.scopes);
+                let Some(scope) = scopes.get(&Vec::new()) else {
+                    return Outcome::Failed;
+                };
+                let ev = Evaluator::new(scope);
+                match decode(
+                    &pc.body,
+                    &self.factory.config_schema(),
+                    &ev,
+                    &format!("provider \"{}\"", pc.name),
+                    pc.span.clone(),
+                ) {
+                    Ok(v) => v,
+                    Err(ds) => {
+                        drop(scopes);
+                        return self.fail_all(ds);
+                    }
+                }
+            }
+            None => Value::Null,
+        };
+        if config.contains_unknown() {
+            return self.fail(
+                Diagnostic::error(
+                    "Provider configuration depends on values not known until apply",
+                    format!("provider \"{key}\" uses a value that is only known after apply. Provider settings must come from variables or constants."),
+                )
+                .at(self.module.providers.get(key).and_then(|p| p.span.clone())),
+            );
+        }
+        match self.factory.configure(&config) {
+            Ok(p) => {
+                lock(&self.providers).insert(key.to_string(), p);
+                Outcome::Ok
+            }
+            Err(e) => self.fail(
+                Diagnostic::error(
+                    "Invalid provider configuration",
+                    format!("provider \"{key}\": {}", e.message),
+                )
+                .at(self.module.providers.get(key).and_then(|p| p.span.clone())),
+            ),
+        }
+    }
+
+    fn visit_variable(&self, path: &ModPath, name: &str) -> Outcome {
+        let value = if path.is_empty() {
+            self.root_vars.get(name).cloned().unwrap_or(Value::Null)
+        } else {
+            let parent: ModPath = path[..path.len() - 1].to_vec();
+            let call_name = &path[path.len() - 1];
+            let Some(pm) = graph::module_at(self.module, &parent) else {
+                return Outcome::Failed;
+            };
+            let Some(call) = pm.module_calls.get(call_name) else {
+                return Outcome::Failed;
+            };
+            let Some(var) = call.module.variables.get(name) else {
+                return Outcome::Failed;
+            };
+            let raw = {
+                let scopes = lock(&self.scopes);
+                let Some(scope) = scopes.get(&parent) else {
+                    return Outcome::Failed;
+                };
+                let ev = Evaluator::new(scope);
+                match call.inputs.get(name) {
+                    Some(attr) => ev
+                        .eval(&attr.expr)
+                        .map_err(|d| d.within(format!("module \"{call_name}\""))),
+                    None => match &var.default {
+                        Some(d) => Evaluator::new(&Scope::default()).eval(d),
+                        None => Ok(Value::Null),
+                    },
+                }
+            };
+            let raw = match raw {
+                Ok(v) => v,
+                Err(d) => return self.fail(d),
+            };
+            let ty = match vars::var_type(var) {
+                Ok(t) => t,
+                Err(d) => return self.fail(d),
+            };
+            match vars::check(var, raw, &ty) {
+                Ok(v) => v,
+                Err(d) => {
+                    return self.fail(d.at(call.inputs.get(name).and_then(|a| a.expr.span())))
+                }
+            }
+        };
+        let mut scopes = lock(&self.scopes);
+        if let Some(s) = scopes.get_mut(path) {
+            s.vars.insert(name.to_string(), value);
+        }
+        Outcome::Ok
+    }
+
+    fn visit_local(&self, path: &ModPath, name: &str) -> Outcome {
+        let Some(m) = graph::module_at(self.module, path) else {
+            return Outcome::Failed;
+        };
+        let Some(attr) = m.locals.get(name) else {
+            return Outcome::Failed;
+        };
+        let mut scopes = lock(&self.scopes);
+        let Some(scope) = scopes.get(path) else {
+            return Outcome::Failed;
+        };
+        match Evaluator::new(scope).eval(&attr.expr) {
+            Ok(v) => {
+                if let Some(s) = scopes.get_mut(path) {
+                    s.locals.insert(name.to_string(), v);
+                }
+                Outcome::Ok
+            }
+            Err(d) => {
+                drop(scopes);
+                self.fail(d)
+            }
+        }
+    }
+
+    fn visit_output(&self, path: &ModPath, name: &str) -> Outcome {
+        let Some(m) = graph::module_at(self.module, path) else {
+            return Outcome::Failed;
+        };
+        let Some(out) = m.outputs.get(name) else {
+            return Outcome::Failed;
+        };
+        let mut scopes = lock(&self.scopes);
+        let Some(scope) = scopes.get(path) else {
+            return Outcome::Failed;
+        };
+        let value = match Evaluator::new(scope).eval(&out.value) {
+            Ok(v) => v,
+            Err(d) => {
+                drop(scopes);
+                return self.fail(d.within(format!("output \"{name}\"")));
+            }
+        };
+        if value.contains_sensitive() && !out.sensitive && path.is_empty() {
+            drop(scopes);
+            return self.fail(
+                Diagnostic::error(
+                    "Output refers to sensitive values",
+                    format!("output \"{name}\" shows a sensitive value. Add sensitive = true to the output block if that is intended."),
+                )
+                .at(out.span.clone()),
+            );
+        }
+        let value = value.mark_if(out.sensitive);
+        if path.is_empty() {
+            drop(scopes);
+            let before = lock(&self.prior)
+                .outputs()
+                .get(name)
+                .map(|o| Value::from_json(&o.value).mark_if(o.sensitive));
+            lock(&self.outputs).insert(
+                name.to_string(),
+                OutputChange {
+                    before,
+                    after: value,
+                    sensitive: out.sensitive,
+                },
+            );
+        } else {
+            let parent: ModPath = path[..path.len() - 1].to_vec();
+            let call = path[path.len() - 1].clone();
+            if let Some(ps) = scopes.get_mut(&parent) {
+                let entry = ps.modules.entry(call).or_insert_with(Value::empty_map);
+                if let Value::Map(mm) = entry {
+                    mm.insert(name.to_string(), value);
+                }
+            }
+        }
+        Outcome::Ok
+    }
+
+    /// Evaluates instance keys and configurations of a resource. Holds the scope lock only
+    /// while evaluating.
+    fn expand(
+        &self,
+        path: &ModPath,
+        res: &Resource,
+        schema: &Schema,
+    ) -> Result<Vec<(InstanceKey, Value)>, Vec<Diagnostic>> {
+        let scopes = lock(&self.scopes);
+        let Some(scope) = scopes.get(path) else {
+            return Err(Vec::new());
+        };
+        let base = Evaluator::new(scope);
+        let ctx = res.describe();
+        let mut evals: Vec<(InstanceKey, Evaluator<'_>)> = Vec::new();
+        if let Some(count) = &res.count {
+            let v = base.eval(count).map_err(|d| vec![d.within(ctx.clone())])?;
+            if v.is_unknown() {
+                return Err(vec![Diagnostic::error(
+                    "Invalid count argument",
+                    "The count value depends on resource attributes that cannot be determined until apply. Use a value known at plan time (variables, literals), or apply the dependencies first with --target.",
+                )
+                .at(count.span())
+                .within(ctx)]);
+            }
+            let n = v
+                .as_f64()
+                .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+                .ok_or_else(|| {
+                    vec![Diagnostic::error(
+                        "Invalid count argument",
+                        format!("count must be a whole non-negative number, got {v}."),
+                    )
+                    .at(count.span())
+                    .within(ctx.clone())]
+                })?;
+            for i in 0..n as i64 {
+                evals.push((InstanceKey::Int(i), base.clone().with_count(i)));
+            }
+        } else if let Some(fe) = &res.for_each {
+            let v = base.eval(fe).map_err(|d| vec![d.within(ctx.clone())])?;
+            if v.contains_unknown() && (v.is_unknown() || v.as_list().is_some()) {
+                return Err(vec![Diagnostic::error(
+                    "Invalid for_each argument",
+                    "The for_each keys depend on values that cannot be determined until apply. Use a map whose keys are known at plan time (values may be unknown).",
+                )
+                .at(fe.span())
+                .within(ctx)]);
+            }
+            match v.unmark().0 {
+                Value::Map(m) => {
+                    for (k, val) in m {
+                        evals.push((
+                            InstanceKey::Str(k.clone()),
+                            base.clone().with_each(Value::from(k.as_str()), val.clone()),
+                        ));
+                    }
+                }
+                Value::List(items) => {
+                    for item in items {
+                        let Some(s) = item.as_str() else {
+                            return Err(vec![Diagnostic::error("Invalid for_each argument", "for_each needs a map, or a set of strings; convert a list with toset().")
+                                .at(fe.span())
+                                .within(ctx)]);
+                        };
+                        evals.push((
+                            InstanceKey::Str(s.to_string()),
+                            base.clone().with_each(Value::from(s), Value::from(s)),
+                        ));
+                    }
+                }
+                other => {
+                    return Err(vec![Diagnostic::error(
+                        "Invalid for_each argument",
+                        format!(
+                            "for_each needs a map or a set of strings, got {}.",
+                            other.type_name()
+                        ),
+                    )
+                    .at(fe.span())
+                    .within(ctx)])
+                }
+            }
+        } else {
+            evals.push((InstanceKey::None, base));
+        }
+        let mut out = Vec::new();
+        let mut diags = Vec::new();
+        for (key, ev) in evals {
+            match decode(&res.body, schema, &ev, &ctx, res.span.clone()) {
+                Ok(v) => out.push((key, v)),
+                Err(mut d) => diags.append(&mut d),
+            }
+        }
+        if diags.is_empty() {
+            Ok(out)
+        } else {
+            Err(diags)
+        }
+    }
+
+    fn store_resource_value(
+        &self,
+        path: &ModPath,
+        res: &Resource,
+        values: Vec<(InstanceKey, Value)>,
+    ) {
+        let v = if res.count.is_some() {
+            Value::List(values.into_iter().map(|(_, v)| v).collect())
+        } else if res.for_each.is_some() {
+            Value::Map(
+                values
+                    .into_iter()
+                    .filter_map(|(k, v)| match k {
+                        InstanceKey::Str(s) => Some((s, v)),
+                        _ => None,
+                    })
+                    .collect(),
+            )
+        } else {
+            values
+                .into_iter()
+                .next()
+                .map(|(_, v)| v)
+                .unwrap_or(Value::Null)
+        };
+        let mut scopes = lock(&self.scopes);
+        if let Some(s) = scopes.get_mut(path) {
+            s.resources.insert(res.addr.clone(), v);
+        }
+    }
+
+    fn dependencies_of(&self, path: &ModPath, addr: &ResourceAddr) -> Vec<String> {
+        self.graph
+            .resource_dependencies(&Node::Resource(path.clone(), addr.clone()))
+            .into_iter()
+            .filter_map(|n| match n {
+                Node::Resource(p, a) => Some(node_string(&p, &a)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn provider_errors(
+        &self,
+        addr: &str,
+        res: &Resource,
+        e: &crate::provider::ProviderError,
+    ) -> Diagnostic {
+        Diagnostic::error(format!("{addr}: {}", e.code), e.message.clone())
+            .at(res.span.clone())
+            .within(res.describe())
+    }
+
+    /// Runs the plan walk.
+    pub fn plan(
+        &self,
+        mode: &Mode2<'_>,
+        parallelism: usize,
+        stop: &AtomicBool,
+    ) -> Result<(), Diagnostics> {
+        let outcomes = graph::walk(&self.graph, parallelism, stop, |_, node| match node {
+            Node::Provider(k) => self.visit_provider(k),
+            Node::Variable(p, n) => self.visit_variable(p, n),
+            Node::Local(p, n) => self.visit_local(p, n),
+            Node::Output(p, n) => self.visit_output(p, n),
+            Node::Resource(p, a) => self.plan_resource(p, a, mode),
+            Node::Orphan(_) => Outcome::Ok,
+        });
+        let diags = lock(&self.diags).clone();
+        if diags.has_errors() || outcomes.values().any(|o| *o != Outcome::Ok) {
+            let mut d = diags;
+            if !d.has_errors() {
+                d.push(Diagnostic::error(
+                    "Interrupted",
+                    "The plan was interrupted before it finished; nothing was changed.",
+                ));
+            }
+            return Err(d);
+        }
+        Ok(())
+    }
+
+    fn refresh_instance(
+        &self,
+        provider: &dyn Provider,
+        addr: &str,
+        type_: &str,
+        schema: &Schema,
+        stored: &InstanceState,
+    ) -> Result<Option<Value>, crate::provider::ProviderError> {
+        let prior = from_instance_state(stored, Some(schema));
+        let current = provider.read(ReadRequest {
+            type_name: type_,
+            prior: &prior,
+        })?;
+        let inst_addr: Result<InstanceAddr, _> = addr.parse();
+        match (&current, inst_addr) {
+            (Some(cur), Ok(ia)) => {
+                if !plan::changed_attributes(schema, &prior, cur).is_empty() {
+                    lock(&self.drift).push(Change {
+                        addr: ia,
+                        provider: stored.provider.clone(),
+                        action: Action::Update,
+                        before: Some(prior.clone()),
+                        after: Some(cur.clone()),
+                        requires_replace: Vec::new(),
+                        reason: Some("changed outside infinstor".into()),
+                        dependencies: Vec::new(),
+                    });
+                }
+            }
+            (None, Ok(ia)) => {
+                lock(&self.drift).push(Change {
+                    addr: ia,
+                    provider: stored.provider.clone(),
+                    action: Action::Delete,
+                    before: Some(prior.clone()),
+                    after: None,
+                    requires_replace: Vec::new(),
+                    reason: Some("deleted outside infinstor".into()),
+                    dependencies: Vec::new(),
+                });
+            }
+            _ => {}
+        }
+        let mut p = lock(&self.prior);
+        match &current {
+            Some(cur) => {
+                let mut inst = to_instance_state(&stored.provider, cur, &stored.dependencies);
+                inst.tainted = stored.tainted;
+                p.set_instance(addr, inst);
+            }
+            None => {
+                p.remove_instance(addr);
+            }
+        }
+        Ok(current)
+    }
+
+    fn plan_resource(&self, path: &ModPath, addr: &ResourceAddr, mode: &Mode2<'_>) -> Outcome {
+        let Mode2::Plan {
+            refresh,
+            replace,
+            destroy,
+            targets,
+        } = mode
+        else {
+            return Outcome::Failed;
+        };
+        let Some(m) = graph::module_at(self.module, path) else {
+            return Outcome::Failed;
+        };
+        let Some(res) = m.resources.get(addr) else {
+            return Outcome::Failed;
+        };
+        let Some(schema) = self.schema_for(addr) else {
+            let known = match addr.mode {
+                Mode::Managed => self.factory.resource_types(),
+                Mode::Data => self.factory.data_types(),
+            };
+            return self.fail(
+                Diagnostic::error(
+                    "Unsupported resource type",
+                    format!(
+                        "The provider does not support {} type \"{}\".{}",
+                        if addr.mode == Mode::Data {
+                            "data source"
+                        } else {
+                            "resource"
+                        },
+                        addr.type_,
+                        crate::diagnostic::suggestion(
+                            &addr.type_,
+                            known.iter().map(String::as_str)
+                        )
+                    ),
+                )
+                .at(res.span.clone()),
+            );
+        };
+        let provider = match self.provider_or_default(&res.provider) {
+            Ok(p) => p,
+            Err(d) => return self.fail(d.at(res.span.clone())),
+        };
+        let instances = match self.expand(path, res, &schema) {
+            Ok(i) => i,
+            Err(ds) => return self.fail_all(ds),
+        };
+        let mut problems = Vec::new();
+        for (_, config) in &instances {
+            if config.contains_unknown() {
+                continue;
+            }
+            for p in provider.validate(ValidateRequest {
+                type_name: &addr.type_,
+                config,
+            }) {
+                let span = p
+                    .attribute
+                    .as_ref()
+                    .and_then(|a| res.body.attrs.get(a))
+                    .and_then(|a| a.expr.span())
+                    .or(res.span.clone());
+                problems.push(
+                    Diagnostic::error("Invalid argument value", p.message)
+                        .at(span)
+                        .within(res.describe()),
+                );
+            }
+        }
+        if !problems.is_empty() {
+            return self.fail_all(problems);
+        }
+        let deps = self.dependencies_of(path, addr);
+        let targeted = targets.is_empty()
+            || targets.iter().any(|t| {
+                let ts = t.resource_string();
+                ts == node_string(path, addr)
+                    || self
+                        .target_closure(targets)
+                        .contains(&node_string(path, addr))
+            });
+        let mut values = Vec::new();
+        for (key, config) in instances {
+            let ia = resource_node_addr(path, addr, key.clone());
+            let a = ia.to_string();
+            lock(&self.planned_addrs).insert(a.clone());
+            let stored = lock(&self.prior).instance(&a).cloned();
+            if addr.mode == Mode::Data {
+                let pending_deps = !res.depends_on.is_empty()
+                    && lock(&self.changes).iter().any(|c| {
+                        c.action != Action::NoOp && deps.contains(&c.addr.resource_string())
+                    });
+                if config.contains_unknown() || pending_deps {
+                    let mut after = plan::proposed(&schema, &config, None, &[]);
+                    if let Value::Map(mm) = &mut after {
+                        for (k, at) in &schema.attributes {
+                            if at.computed && config.get(k).is_null() {
+                                mm.insert(k.clone(), Value::Unknown);
+                            }
+                        }
+                    }
+                    values.push((key, after.clone()));
+                    lock(&self.changes).push(Change {
+                        addr: ia,
+                        provider: res.provider.clone(),
+                        action: Action::Read,
+                        before: None,
+                        after: Some(after),
+                        requires_replace: Vec::new(),
+                        reason: Some(if pending_deps {
+                            "depends on a resource with pending changes".into()
+                        } else {
+                            "configuration depends on values known only after apply".into()
+                        }),
+                        dependencies: deps.clone(),
+                    });
+                    continue;
+                }
+                match provider.read_data(ReadDataRequest {
+                    type_name: &addr.type_,
+                    config: &config.deep_unmark(),
+                }) {
+                    Ok(v) => {
+                        let v = remark_data(&schema, &config, v);
+                        values.push((key, v.clone()));
+                        lock(&self.changes).push(Change {
+                            addr: ia,
+                            provider: res.provider.clone(),
+                            action: Action::NoOp,
+                            before: None,
+                            after: Some(v),
+                            requires_replace: Vec::new(),
+                            reason: None,
+                            dependencies: deps.clone(),
+                        });
+                    }
+                    Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+                }
+                continue;
+            }
+            // Adopt an object whose create was interrupted before its state was written.
+            let mut stored = stored;
+            if stored.is_none() {
+                let intent = lock(&self.prior)
+                    .intents()
+                    .iter()
+                    .find(|i| i.address == a)
+                    .cloned();
+                if let Some(intent) = intent {
+                    match provider.import(ImportRequest {
+                        type_name: &addr.type_,
+                        id: &intent.import_id,
+                    }) {
+                        Ok(Some(v)) => {
+                            let inst = to_instance_state(&res.provider, &v, &deps);
+                            lock(&self.prior).set_instance(&a, inst.clone());
+                            lock(&self.drift).push(Change {
+                                addr: ia.clone(),
+                                provider: res.provider.clone(),
+                                action: Action::Create,
+                                before: None,
+                                after: Some(v),
+                                requires_replace: Vec::new(),
+                                reason: Some(format!(
+                                    "created by an interrupted apply ({}); adopted",
+                                    intent.import_id
+                                )),
+                                dependencies: Vec::new(),
+                            });
+                            stored = Some(inst);
+                        }
+                        Ok(None) => {}
+                        Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+                    }
+                }
+            }
+            let prior_value = match (&stored, refresh) {
+                (Some(s), true) => {
+                    match self.refresh_instance(provider.as_ref(), &a, &addr.type_, &schema, s) {
+                        Ok(v) => v,
+                        Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+                    }
+                }
+                (Some(s), false) => Some(from_instance_state(s, Some(&schema))),
+                (None, _) => None,
+            };
+            if *destroy {
+                if let Some(p) = &prior_value {
+                    values.push((key, p.clone()));
+                }
+                continue;
+            }
+            if !targeted {
+                if let Some(p) = &prior_value {
+                    values.push((key, p.clone()));
+                    self.push_noop(ia, res, p.clone(), deps.clone());
+                }
+                continue;
+            }
+            let tainted = stored.as_ref().map(|s| s.tainted).unwrap_or(false);
+            let forced = replace.iter().any(|r| r == &ia);
+            let change = match self.plan_instance(
+                provider.as_ref(),
+                res,
+                &schema,
+                &config,
+                prior_value.as_ref(),
+                tainted,
+                forced,
+            ) {
+                Ok(c) => c,
+                Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+            };
+            let (action, after, requires, reason) = change;
+            if res.lifecycle.prevent_destroy
+                && matches!(action, Action::Replace { .. } | Action::Delete)
+            {
+                return self.fail(
+                    Diagnostic::error(
+                        "Instance cannot be destroyed",
+                        format!("{a} has lifecycle.prevent_destroy set, but the plan would destroy it ({}). Change the configuration so it is updated in place, or remove prevent_destroy if destroying it is intended.", reason.clone().unwrap_or_default()),
+                    )
+                    .at(res.span.clone()),
+                );
+            }
+            values.push((key, after.clone()));
+            lock(&self.changes).push(Change {
+                addr: ia,
+                provider: res.provider.clone(),
+                action,
+                before: prior_value,
+                after: Some(after),
+                requires_replace: requires,
+                reason,
+                dependencies: deps.clone(),
+            });
+        }
+        self.store_resource_value(path, res, values);
+        Outcome::Ok
+    }
+
+    fn target_closure(&self, targets: &[InstanceAddr]) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for t in targets {
+            let path: ModPath = t.module.iter().map(|(n, _)| n.clone()).collect();
+            let node = Node::Resource(path, t.resource.clone());
+            out.insert(t.resource_string());
+            for d in self.graph.resource_dependencies(&node) {
+                if let Node::Resource(p, a) = d {
+                    out.insert(node_string(&p, &a));
+                }
+            }
+        }
+        out
+    }
+
+    fn push_noop(&self, ia: InstanceAddr, res: &Resource, value: Value, deps: Vec<String>) {
+        lock(&self.changes).push(Change {
+            addr: ia,
+            provider: res.provider.clone(),
+            action: Action::NoOp,
+            before: Some(value.clone()),
+            after: Some(value),
+            requires_replace: Vec::new(),
+            reason: None,
+            dependencies: deps,
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn plan_instance(
+        &self,
+        provider: &dyn Provider,
+        res: &Resource,
+        schema: &Schema,
+        config: &Value,
+        prior: Option<&Value>,
+        tainted: bool,
+        forced: bool,
+    ) -> Result<(Action, Value, Vec<String>, Option<String>), crate::provider::ProviderError> {
+        let plan_create = || -> Result<Value, crate::provider::ProviderError> {
+            let proposed = plan::proposed(schema, config, None, &[]);
+            let planned = provider
+                .plan(PlanRequest {
+                    type_name: &res.addr.type_,
+                    prior: None,
+                    proposed: &proposed,
+                    config,
+                })?
+                .planned;
+            Ok(remark(schema, config, planned))
+        };
+        let cbd = res.lifecycle.create_before_destroy;
+        let Some(prior) = prior else {
+            return Ok((Action::Create, plan_create()?, Vec::new(), None));
+        };
+        if tainted || forced {
+            let reason = if tainted {
+                "the object is tainted: its create did not finish".to_string()
+            } else {
+                "replacement requested with --replace".to_string()
+            };
+            return Ok((
+                Action::Replace {
+                    create_before_destroy: cbd,
+                },
+                plan_create()?,
+                Vec::new(),
+                Some(reason),
+            ));
+        }
+        let proposed = plan::proposed(schema, config, Some(prior), &res.lifecycle.ignore_changes);
+        let resp = provider.plan(PlanRequest {
+            type_name: &res.addr.type_,
+            prior: Some(prior),
+            proposed: &proposed,
+            config,
+        })?;
+        let planned = remark(schema, config, resp.planned);
+        let changed = plan::changed_attributes(schema, prior, &planned);
+        if changed.is_empty() {
+            return Ok((Action::NoOp, prior.clone(), Vec::new(), None));
+        }
+        let forcing = plan::forcing_replacement(schema, &changed, &resp.requires_replace);
+        if !forcing.is_empty() {
+            let mut after = plan_create()?;
+            // Values the config does not set and that will be re-created stay unknown; values
+            // that carry over (the configured ones) are already in `after`.
+            if let (Value::Map(am), Some(pm)) = (&mut after, prior.as_map()) {
+                for (k, v) in am.iter_mut() {
+                    if v.is_unknown()
+                        && !schema
+                            .attributes
+                            .get(k)
+                            .map(|a| a.computed)
+                            .unwrap_or(false)
+                    {
+                        *v = pm.get(k).cloned().unwrap_or(Value::Null);
+                    }
+                }
+            }
+            let reason = format!("{} cannot be updated in place", forcing.join(", "));
+            return Ok((
+                Action::Replace {
+                    create_before_destroy: cbd,
+                },
+                after,
+                forcing,
+                Some(reason),
+            ));
+        }
+        Ok((Action::Update, planned, Vec::new(), None))
+    }
+
+    /// Plans deletes for state instances without configuration (or every instance when
+    /// destroying), refreshing them first.
+    pub fn plan_orphans(&self, refresh: bool, destroy: bool) -> Result<(), Diagnostics> {
+        let planned = lock(&self.planned_addrs).clone();
+        let instances: Vec<(String, InstanceState)> = lock(&self.prior)
+            .instances()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut diags = Diagnostics::default();
+        for (a, inst) in instances {
+            let Ok(ia) = a.parse::<InstanceAddr>() else {
+                continue;
+            };
+            if !destroy && planned.contains(&a) {
+                continue;
+            }
+            if ia.resource.mode == Mode::Data {
+                lock(&self.prior).remove_instance(&a);
+                continue;
+            }
+            let schema = self.factory.resource_schema(&ia.resource.type_);
+            let mut before = from_instance_state(&inst, schema.as_ref());
+            if refresh && !destroy {
+                let provider = match self.provider_or_default(&inst.provider) {
+                    Ok(p) => p,
+                    Err(d) => {
+                        diags.push(d);
+                        continue;
+                    }
+                };
+                let Some(schema) = schema.as_ref() else {
+                    continue;
+                };
+                match self.refresh_instance(
+                    provider.as_ref(),
+                    &a,
+                    &ia.resource.type_,
+                    schema,
+                    &inst,
+                ) {
+                    Ok(Some(v)) => before = v,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        diags.push(Diagnostic::error(format!("{a}: {}", e.code), e.message));
+                        continue;
+                    }
+                }
+            }
+            if destroy {
+                let path: ModPath = ia.module.iter().map(|(n, _)| n.clone()).collect();
+                let protected = graph::module_at(self.module, &path)
+                    .and_then(|m| m.resources.get(&ia.resource))
+                    .map(|r| (r.lifecycle.prevent_destroy, r.span.clone()));
+                if let Some((true, span)) = protected {
+                    diags.push(
+                        Diagnostic::error(
+                            "Instance cannot be destroyed",
+                            format!("{a} has lifecycle.prevent_destroy set, so it cannot be destroyed. Remove prevent_destroy first if destroying it is intended."),
+                        )
+                        .at(span),
+                    );
+                    continue;
+                }
+            }
+            lock(&self.changes).retain(|c| c.addr != ia);
+            lock(&self.changes).push(Change {
+                addr: ia,
+                provider: inst.provider.clone(),
+                action: Action::Delete,
+                before: Some(before),
+                after: None,
+                requires_replace: Vec::new(),
+                reason: Some(if destroy {
+                    "destroy requested".to_string()
+                } else {
+                    "its configuration was removed".to_string()
+                }),
+                dependencies: inst.dependencies.clone(),
+            });
+        }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Assembles the plan after the walk.
+    pub fn into_plan(
+        self,
+        lineage: String,
+        serial: u64,
+        config_digest: String,
+        destroy: bool,
+    ) -> (Plan, State) {
+        let mut changes = self.changes.into_inner().unwrap_or_else(|p| p.into_inner());
+        changes.sort_by(|a, b| a.addr.cmp(&b.addr));
+        let mut drift = self.drift.into_inner().unwrap_or_else(|p| p.into_inner());
+        drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+        let mut outputs = self.outputs.into_inner().unwrap_or_else(|p| p.into_inner());
+        if destroy {
+            outputs.clear();
+        }
+        let warnings = self
+            .diags
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .warnings()
+            .map(|d| d.to_string())
+            .collect();
+        let prior = self.prior.into_inner().unwrap_or_else(|p| p.into_inner());
+        (
+            Plan {
+                changes,
+                drift,
+                outputs,
+                lineage,
+                serial,
+                config_digest,
+                variables: self.root_vars,
+                destroy,
+                warnings,
+            },
+            prior,
+        )
+    }
+
+    /// Applies a plan: walks the graph plus one node per delete, persisting state after every
+    /// operation. Returns every error; a failure skips only its dependents.
+    pub fn apply(
+        &self,
+        plan: &Plan,
+        store: &Store<'_>,
+        parallelism: usize,
+        stop: &AtomicBool,
+    ) -> Result<(), Diagnostics> {
+        let mut g = graph::build(self.module)?;
+        let deletes: Vec<&Change> = plan
+            .changes
+            .iter()
+            .filter(|c| c.action == Action::Delete)
+            .collect();
+        for c in &deletes {
+            g.add_node(Node::Orphan(c.addr.to_string()));
+        }
+        // A delete runs before the deletes of what it depends on, and after its provider.
+        for c in &deletes {
+            let me = Node::Orphan(c.addr.to_string());
+            for other in &deletes {
+                if c.dependencies.contains(&other.addr.resource_string()) && other.addr != c.addr {
+                    g.edge(&me, &Node::Orphan(other.addr.to_string()));
+                }
+            }
+            g.edge(&Node::Provider(c.provider.clone()), &me);
+            // Deletes of removed resources go before updates of what they depended on, so a
+            // removed attachment is detached before its role changes.
+            let path: ModPath = c.addr.module.iter().map(|(n, _)| n.clone()).collect();
+            let config_node = Node::Resource(path, c.addr.resource.clone());
+            if g.index.contains_key(&config_node) && !plan.destroy {
+                g.edge(&me, &config_node);
+            }
+        }
+        g.check_cycles()?;
+        let started = Instant::now();
+        let outcomes = graph::walk(&g, parallelism, stop, |_, node| match node {
+            Node::Provider(k) => self.visit_provider(k),
+            Node::Variable(p, n) => self.visit_variable(p, n),
+            Node::Local(p, n) => self.visit_local(p, n),
+            Node::Output(p, n) => self.visit_output(p, n),
+            Node::Resource(p, a) => self.apply_resource(p, a, plan, store),
+            Node::Orphan(a) => self.apply_delete(a, plan, store),
+        });
+        let _ = started;
+        if !plan.destroy {
+            let outputs: BTreeMap<String, OutputState> = lock(&self.outputs)
+                .iter()
+                .filter(|(_, o)| !o.after.contains_unknown())
+                .map(|(k, o)| {
+                    (
+                        k.clone(),
+                        OutputState {
+                            value: o
+                                .after
+                                .deep_unmark()
+                                .to_json()
+                                .unwrap_or(serde_json::Value::Null),
+                            sensitive: o.sensitive,
+                        },
+                    )
+                })
+                .collect();
+            store.mutate(|s| s.set_outputs(outputs));
+        } else {
+            store.mutate(|s| s.set_outputs(BTreeMap::new()));
+        }
+        let mut diags = lock(&self.diags).clone();
+        for e in store.write_errors() {
+            diags.push(Diagnostic::error("Failed to persist state", format!("{e}. The state of the objects created is in memory only; fix the problem and run apply again, or copy the backup file.")));
+        }
+        let skipped = outcomes
+            .values()
+            .filter(|o| **o == Outcome::Skipped)
+            .count();
+        if diags.has_errors() || skipped > 0 {
+            if !diags.has_errors() {
+                diags.push(Diagnostic::error("Apply interrupted", format!("{skipped} step(s) were not started because the apply was interrupted. The state records everything that finished; run apply again to continue.")));
+            }
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    fn apply_delete(&self, addr: &str, plan: &Plan, store: &Store<'_>) -> Outcome {
+        let Some(change) = plan.changes.iter().find(|c| c.addr.to_string() == addr) else {
+            return Outcome::Failed;
+        };
+        let provider = match self.provider_or_default(&change.provider) {
+            Ok(p) => p,
+            Err(d) => return self.fail(d),
+        };
+        let Some(before) = store.snapshot().instance(addr).cloned() else {
+            return Outcome::Ok;
+        };
+        let schema = self.factory.resource_schema(&change.addr.resource.type_);
+        let prior = from_instance_state(&before, schema.as_ref());
+        self.delete_object(
+            provider.as_ref(),
+            addr,
+            &change.addr.resource.type_,
+            &prior,
+            store,
+        )
+    }
+
+    fn delete_object(
+        &self,
+        provider: &dyn Provider,
+        addr: &str,
+        type_: &str,
+        prior: &Value,
+        store: &Store<'_>,
+    ) -> Outcome {
+        self.ui.progress(&format!(
+            "{addr}: Destroying... [id={}]",
+            prior.get("id").as_str().unwrap_or("")
+        ));
+        let start = Instant::now();
+        let journal = StoreJournal {
+            store,
+            address: addr.to_string(),
+            type_: type_.to_string(),
+            provider: String::new(),
+        };
+        let progress = |msg: &str| self.ui.progress(&format!("{addr}: {msg}"));
+        let resp = provider.apply(ApplyRequest {
+            type_name: type_,
+            prior: Some(prior),
+            planned: None,
+            journal: &journal,
+            progress: &progress,
+        });
+        match resp.error {
+            None => {
+                store.mutate(|s| {
+                    s.remove_instance(addr);
+                });
+                self.ui.progress(&format!(
+                    "{addr}: Destruction complete after {}",
+                    elapsed(start)
+                ));
+                Outcome::Ok
+            }
+            Some(e) => self.fail(Diagnostic::error(
+                format!("{addr}: {}", e.code),
+                format!("Destroying {addr} failed: {}", e.message),
+            )),
+        }
+    }
+
+    fn apply_resource(
+        &self,
+        path: &ModPath,
+        addr: &ResourceAddr,
+        plan: &Plan,
+        store: &Store<'_>,
+    ) -> Outcome {
+        let Some(m) = graph::module_at(self.module, path) else {
+            return Outcome::Failed;
+        };
+        let Some(res) = m.resources.get(addr) else {
+            return Outcome::Failed;
+        };
+        let Some(schema) = self.schema_for(addr) else {
+            return Outcome::Failed;
+        };
+        if plan.destroy {
+            return Outcome::Ok;
+        }
+        let provider = match self.provider_or_default(&res.provider) {
+            Ok(p) => p,
+            Err(d) => return self.fail(d),
+        };
+        let instances = match self.expand(path, res, &schema) {
+            Ok(i) => i,
+            Err(ds) => return self.fail_all(ds),
+        };
+        let deps = self.dependencies_of(path, addr);
+        let mut values = Vec::new();
+        let mut failed = false;
+        for (key, config) in instances {
+            let ia = resource_node_addr(path, addr, key.clone());
+            let a = ia.to_string();
+            let Some(change) = plan.change(&ia) else {
+                // Not planned (outside --target): keep what state has.
+                if let Some(inst) = store.snapshot().instance(&a) {
+                    values.push((key, from_instance_state(inst, Some(&schema))));
+                }
+                continue;
+            };
+            match self.apply_instance(
+                provider.as_ref(),
+                res,
+                &schema,
+                &a,
+                change,
+                &config,
+                &deps,
+                store,
+            ) {
+                Ok(v) => values.push((key, v)),
+                Err(d) => {
+                    lock(&self.diags).push(d);
+                    failed = true;
+                }
+            }
+        }
+        self.store_resource_value(path, res, values);
+        if failed {
+            Outcome::Failed
+        } else {
+            Outcome::Ok
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_instance(
+        &self,
+        provider: &dyn Provider,
+        res: &Resource,
+        schema: &Schema,
+        a: &str,
+        change: &Change,
+        config: &Value,
+        deps: &[String],
+        store: &Store<'_>,
+    ) -> Result<Value, Diagnostic> {
+        let perr = |e: &crate::provider::ProviderError| self.provider_errors(a, res, e);
+        match change.action {
+            Action::NoOp => {
+                if res.addr.mode == Mode::Managed {
+                    // Dependencies may have changed shape; keep them current in state.
+                    if let Some(inst) = store.snapshot().instance(a) {
+                        if inst.dependencies != deps {
+                            let mut inst = inst.clone();
+                            inst.dependencies = deps.to_vec();
+                            store.mutate(|s| s.set_instance(a, inst));
+                        }
+                        return Ok(from_instance_state(inst, Some(schema)));
+                    }
+                }
+                Ok(change.after.clone().unwrap_or(Value::Null))
+            }
+            Action::Read => {
+                self.ui.progress(&format!("{a}: Reading..."));
+                provider
+                    .read_data(ReadDataRequest {
+                        type_name: &res.addr.type_,
+                        config: &config.deep_unmark(),
+                    })
+                    .map(|v| remark_data(schema, config, v))
+                    .map_err(|e| perr(&e))
+            }
+            Action::Delete => Ok(Value::Null),
+            Action::Create | Action::Update | Action::Replace { .. } => {
+                let current = store
+                    .snapshot()
+                    .instance(a)
+                    .map(|i| from_instance_state(i, Some(schema)));
+                let is_replace = matches!(change.action, Action::Replace { .. });
+                let plan_prior = if is_replace || change.action == Action::Create {
+                    None
+                } else {
+                    current.as_ref()
+                };
+                let proposed =
+                    plan::proposed(schema, config, plan_prior, &res.lifecycle.ignore_changes);
+                let final_plan = provider
+                    .plan(PlanRequest {
+                        type_name: &res.addr.type_,
+                        prior: plan_prior,
+                        proposed: &proposed,
+                        config,
+                    })
+                    .map_err(|e| perr(&e))?
+                    .planned;
+                if let Some(after) = &change.after {
+                    let bad = plan::inconsistencies(schema, after, &final_plan);
+                    if !bad.is_empty() {
+                        return Err(Diagnostic::error(
+                            "Provider produced inconsistent final plan",
+                            format!("When applying {a}, the final value of {} differs from the plan. Nothing was changed for this resource; run plan again.", bad.join(", ")),
+                        ));
+                    }
+                }
+                let journal = StoreJournal {
+                    store,
+                    address: a.to_string(),
+                    type_: res.addr.type_.clone(),
+                    provider: res.provider.clone(),
+                };
+                let cbd = matches!(
+                    change.action,
+                    Action::Replace {
+                        create_before_destroy: true
+                    }
+                );
+                if is_replace && !cbd {
+                    if let Some(old) = &current {
+                        if self.delete_object(provider, a, &res.addr.type_, old, store)
+                            != Outcome::Ok
+                        {
+                            return Err(Diagnostic::error(format!("{a}: replace failed"), "The old object could not be destroyed, so the new one was not created."));
+                        }
+                    }
+                }
+                let verb = if change.action == Action::Update {
+                    ("Modifying", "Modifications")
+                } else {
+                    ("Creating", "Creation")
+                };
+                self.ui.progress(&format!("{a}: {}...", verb.0));
+                let start = Instant::now();
+                let progress = |msg: &str| {
+                    self.ui
+                        .progress(&format!("{a}: {msg} [{} elapsed]", elapsed(start)))
+                };
+                let prior_for_apply = if change.action == Action::Update {
+                    current.as_ref()
+                } else {
+                    None
+                };
+                let resp = provider.apply(ApplyRequest {
+                    type_name: &res.addr.type_,
+                    prior: prior_for_apply,
+                    planned: Some(&final_plan),
+                    journal: &journal,
+                    progress: &progress,
+                });
+                if let Some(new) = &resp.new_state {
+                    let mut inst = to_instance_state(&res.provider, &new.clone(), deps);
+                    inst.tainted = resp.error.is_some() && prior_for_apply.is_none();
+                    store.mutate(|s| {
+                        s.set_instance(a, inst);
+                        s.clear_intents(a);
+                    });
+                } else if resp.error.is_none() {
+                    store.mutate(|s| s.clear_intents(a));
+                }
+                if let Some(e) = resp.error {
+                    return Err(Diagnostic::error(
+                        format!("{a}: {}", e.code),
+                        format!("{} {a} failed: {}", verb.0, e.message),
+                    )
+                    .at(res.span.clone())
+                    .within(res.describe()));
+                }
+                let new = resp.new_state.unwrap_or(Value::Null);
+                let id = new.get("id");
+                self.ui.progress(&format!(
+                    "{a}: {} complete after {}{}",
+                    verb.1,
+                    elapsed(start),
+                    id.as_str()
+                        .map(|i| format!(" [id={i}]"))
+                        .unwrap_or_default()
+                ));
+                if cbd {
+                    if let Some(old) = &current {
+                        // The new object is recorded; the old one is deposed until deleted.
+                        let journal_addr = format!("{a} (deposed)");
+                        if self.delete_object(provider, &journal_addr, &res.addr.type_, old, store)
+                            != Outcome::Ok
+                        {
+                            return Err(Diagnostic::error(format!("{a}: destroying the replaced object failed"), "The new object was created, but the old one could not be destroyed; delete it by hand."));
+                        }
+                    }
+                }
+                let bad = plan::inconsistencies(schema, &final_plan, &new);
+                if !bad.is_empty() {
+                    return Err(Diagnostic::error(
+                        "Provider produced inconsistent result after apply",
+                        format!("After applying {a}, {} differ from the planned value. The object was recorded in state as it is; run plan to see the difference.", bad.join(", ")),
+                    ));
+                }
+                // Sensitive marks from the configuration carry over to what dependents see.
+                Ok(remark(schema, config, new))
+            }
+        }
+    }
+}
+
+/// A data source computed from sensitive arguments may reveal them in any computed attribute.
+fn remark_data(schema: &Schema, config: &Value, v: Value) -> Value {
+    let v = remark(schema, config, v);
+    if !config.contains_sensitive() {
+        return v;
+    }
+    match v {
+        Value::Map(mut m) => {
+            for (k, val) in m.iter_mut() {
+                if schema
+                    .attributes
+                    .get(k)
+                    .map(|a| a.computed)
+                    .unwrap_or(false)
+                {
+                    *val = val.clone().mark_sensitive();
+                }
+            }
+            Value::Map(m)
+        }
+        other => other,
+    }
+}
+
+/// Marks attributes the schema or configuration says are sensitive.
+fn remark(schema: &Schema, config: &Value, new: Value) -> Value {
+    match new {
+        Value::Map(mut m) => {
+            for (k, v) in m.iter_mut() {
+                let sens = schema
+                    .attributes
+                    .get(k)
+                    .map(|a| a.sensitive)
+                    .unwrap_or(false)
+                    || config.get(k).contains_sensitive();
+                if sens {
+                    *v = v.clone().mark_sensitive();
+                }
+            }
+            Value::Map(m)
+        }
+        other => other,
+    }
+}
+
+fn elapsed(start: Instant) -> String {
+    let s = start.elapsed().as_secs();
+    if s >= 60 {
+        format!("{}m{}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+fn display_dir(dir: &std::path::Path, root: &std::path::Path) -> std::path::PathBuf {
+    if dir == root {
+        return std::path::PathBuf::from(".");
+    }
+    match dir.strip_prefix(root) {
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => dir.to_path_buf(),
+    }
+}

@@ -1,0 +1,501 @@
+//! Input variables: where their values come from and how they are converted to their declared
+//! type.
+//!
+//! Precedence, lowest first, as in Terraform: `TF_VAR_name` environment variables,
+//! `terraform.tfvars`, `*.auto.tfvars` (name order), then `--var-file` and `--var` in the order
+//! given on the command line.
+
+use crate::config::{Expr, Module, Variable};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::eval::{eval_standalone, Evaluator, Scope};
+use crate::value::Value;
+use hcl_edit::expr::Expression;
+use hcl_edit::Span as _;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A raw variable value and where it came from.
+#[derive(Debug, Clone)]
+pub enum RawValue {
+    /// From `--var` or `TF_VAR_`: parsed as HCL unless the variable is a string.
+    Text(String),
+    /// From a `.tfvars` file: already a value.
+    Value(Value),
+}
+
+/// Where the user gave variable values.
+#[derive(Debug, Clone, Default)]
+pub struct VarSources {
+    /// `--var NAME=VALUE` in order.
+    pub cli: Vec<String>,
+    /// `--var-file FILE` in order.
+    pub files: Vec<PathBuf>,
+}
+
+/// A variable type constraint.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// Any value.
+    Any,
+    /// string.
+    String,
+    /// number.
+    Number,
+    /// bool.
+    Bool,
+    /// list(T) or tuple.
+    List(Box<Ty>),
+    /// set(T).
+    Set(Box<Ty>),
+    /// map(T).
+    Map(Box<Ty>),
+    /// object({...}); optional attributes carry their default.
+    Object(BTreeMap<String, (Ty, Option<Value>, bool)>),
+}
+
+/// Parses a `type = ...` expression.
+pub fn parse_type(e: &Expr) -> Result<Ty, Diagnostic> {
+    parse_ty(&e.expr).map_err(|m| Diagnostic::error("Invalid type specification", m).at(e.span()))
+}
+
+fn parse_ty(e: &Expression) -> Result<Ty, String> {
+    match e {
+        Expression::Variable(v) => match v.as_str() {
+            "string" => Ok(Ty::String),
+            "number" => Ok(Ty::Number),
+            "bool" => Ok(Ty::Bool),
+            "any" => Ok(Ty::Any),
+            "list" | "set" | "map" => Ok(match v.as_str() {
+                "list" => Ty::List(Box::new(Ty::Any)),
+                "set" => Ty::Set(Box::new(Ty::Any)),
+                _ => Ty::Map(Box::new(Ty::Any)),
+            }),
+            other => Err(format!("\"{other}\" is not a type; use string, number, bool, list(...), set(...), map(...), object({{...}}) or any.")),
+        },
+        Expression::FuncCall(f) => {
+            let name = f.name.name.as_str();
+            let arg = f.args.iter().next();
+            match (name, arg) {
+                ("list", Some(a)) => Ok(Ty::List(Box::new(parse_ty(a)?))),
+                ("set", Some(a)) => Ok(Ty::Set(Box::new(parse_ty(a)?))),
+                ("map", Some(a)) => Ok(Ty::Map(Box::new(parse_ty(a)?))),
+                ("tuple", Some(Expression::Array(_))) => Ok(Ty::List(Box::new(Ty::Any))),
+                ("object", Some(Expression::Object(obj))) => {
+                    let mut attrs = BTreeMap::new();
+                    for (k, v) in obj.iter() {
+                        let key = match k {
+                            hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                            hcl_edit::expr::ObjectKey::Expression(e) => match e {
+                                Expression::Variable(v) => v.as_str().to_string(),
+                                other => other.as_str().map(str::to_string).ok_or("object attribute names must be plain names")?,
+                            },
+                        };
+                        let entry = match v.expr() {
+                            Expression::FuncCall(f) if f.name.name.as_str() == "optional" => {
+                                let ty = f.args.iter().next().map(parse_ty).transpose()?.unwrap_or(Ty::Any);
+                                let default = match f.args.iter().nth(1) {
+                                    Some(d) => Some(eval_standalone(&d.to_string(), "type default").map_err(|d| d.detail)?),
+                                    None => None,
+                                };
+                                (ty, default, true)
+                            }
+                            other => (parse_ty(other)?, None, false),
+                        };
+                        attrs.insert(key, entry);
+                    }
+                    Ok(Ty::Object(attrs))
+                }
+                _ => Err(format!("\"{name}(...)\" is not a valid type constraint.")),
+            }
+        }
+        _ => Err("A type must be written like string, list(string) or object({ name = string }).".into()),
+    }
+}
+
+/// Converts a value to a type, as Terraform's automatic conversions do.
+pub fn convert(v: Value, ty: &Ty) -> Result<Value, String> {
+    let (inner, sens) = v.into_unmarked();
+    let out = match (inner, ty) {
+        (Value::Unknown, _) => Value::Unknown,
+        (Value::Null, _) => Value::Null,
+        (v, Ty::Any) => v,
+        (Value::String(s), Ty::String) => Value::String(s),
+        (Value::Number(n), Ty::String) => Value::String(crate::value::format_number(n)),
+        (Value::Bool(b), Ty::String) => Value::String(b.to_string()),
+        (Value::Number(n), Ty::Number) => Value::Number(n),
+        (Value::String(s), Ty::Number) => Value::Number(
+            s.trim()
+                .parse()
+                .map_err(|_| format!("a number is required, got \"{s}\""))?,
+        ),
+        (Value::Bool(b), Ty::Bool) => Value::Bool(b),
+        (Value::String(s), Ty::Bool) if s == "true" || s == "false" => Value::Bool(s == "true"),
+        (Value::List(items), Ty::List(t)) => Value::List(
+            items
+                .into_iter()
+                .map(|i| convert(i, t))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Value::List(items), Ty::Set(t)) => {
+            let mut out: Vec<Value> = items
+                .into_iter()
+                .map(|i| convert(i, t))
+                .collect::<Result<_, _>>()?;
+            out.sort_by_key(|a| a.to_string());
+            out.dedup();
+            Value::List(out)
+        }
+        (Value::Map(m), Ty::Map(t)) => Value::Map(
+            m.into_iter()
+                .map(|(k, v)| Ok((k, convert(v, t)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        (Value::Map(mut m), Ty::Object(attrs)) => {
+            let mut out = BTreeMap::new();
+            for (name, (t, default, optional)) in attrs {
+                match m.remove(name) {
+                    Some(v) if !v.is_null() => {
+                        out.insert(
+                            name.clone(),
+                            convert(v, t).map_err(|e| format!("attribute \"{name}\": {e}"))?,
+                        );
+                    }
+                    _ if *optional => {
+                        out.insert(name.clone(), default.clone().unwrap_or(Value::Null));
+                    }
+                    _ => return Err(format!("attribute \"{name}\" is required")),
+                }
+            }
+            if let Some(extra) = m.keys().next() {
+                return Err(format!("unexpected attribute \"{extra}\""));
+            }
+            Value::Map(out)
+        }
+        (v, t) => return Err(format!("{} required, got {}", ty_name(t), v.type_name())),
+    };
+    Ok(out.mark_if(sens))
+}
+
+fn ty_name(t: &Ty) -> String {
+    match t {
+        Ty::Any => "any value".into(),
+        Ty::String => "a string".into(),
+        Ty::Number => "a number".into(),
+        Ty::Bool => "a bool".into(),
+        Ty::List(_) => "a list".into(),
+        Ty::Set(_) => "a set".into(),
+        Ty::Map(_) => "a map".into(),
+        Ty::Object(_) => "an object".into(),
+    }
+}
+
+fn load_tfvars(
+    path: &Path,
+    raw: &mut BTreeMap<String, (RawValue, String)>,
+    diags: &mut Diagnostics,
+) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                "Cannot read variables file",
+                format!("{}: {e}. Check the --var-file path.", path.display()),
+            ));
+            return;
+        }
+    };
+    let display = path.display().to_string();
+    if path.extension().map(|e| e == "json").unwrap_or(false) {
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Object(map)) => {
+                for (k, v) in map {
+                    raw.insert(k, (RawValue::Value(Value::from_json(&v)), display.clone()));
+                }
+            }
+            Ok(_) => diags.push(Diagnostic::error(
+                "Invalid variables file",
+                format!("{display} must contain a JSON object of variable names to values."),
+            )),
+            Err(e) => diags.push(Diagnostic::error(
+                "Invalid variables file",
+                format!("{display}: {e}"),
+            )),
+        }
+        return;
+    }
+    let file = SourceFile::new(path, display.clone(), text.clone());
+    let body = match hcl_edit::parser::parse_body(&text) {
+        Ok(b) => b,
+        Err(e) => {
+            let off = e.location().offset();
+            diags.push(
+                Diagnostic::error(
+                    "Invalid variables file",
+                    format!("{}. Fix the syntax at the marked position.", e.message()),
+                )
+                .at(Some(Span {
+                    file,
+                    range: off..off + 1,
+                })),
+            );
+            return;
+        }
+    };
+    let scope = Scope::default();
+    for attr in body.attributes() {
+        let expr = Expr {
+            expr: attr.value.clone(),
+            file: file.clone(),
+        };
+        match Evaluator::new(&scope).eval(&expr) {
+            Ok(v) => {
+                raw.insert(
+                    attr.key.as_str().to_string(),
+                    (RawValue::Value(v), display.clone()),
+                );
+            }
+            Err(d) => diags.push(d.at(attr.value.span().map(|range| Span {
+                file: file.clone(),
+                range,
+            }))),
+        }
+    }
+}
+
+/// Collects raw variable values from every source, later sources overriding earlier ones.
+pub fn collect(
+    dir: &Path,
+    sources: &VarSources,
+    env: &[(String, String)],
+) -> Result<BTreeMap<String, (RawValue, String)>, Diagnostics> {
+    let mut raw = BTreeMap::new();
+    let mut diags = Diagnostics::default();
+    for (k, v) in env {
+        if let Some(name) = k.strip_prefix("TF_VAR_") {
+            raw.insert(
+                name.to_string(),
+                (
+                    RawValue::Text(v.clone()),
+                    format!("environment variable {k}"),
+                ),
+            );
+        }
+    }
+    let default_file = dir.join("terraform.tfvars");
+    if default_file.exists() {
+        load_tfvars(&default_file, &mut raw, &mut diags);
+    }
+    let mut autos: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.to_string_lossy().ends_with(".auto.tfvars")
+                        || p.to_string_lossy().ends_with(".auto.tfvars.json")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    autos.sort();
+    for f in autos {
+        load_tfvars(&f, &mut raw, &mut diags);
+    }
+    for f in &sources.files {
+        load_tfvars(f, &mut raw, &mut diags);
+    }
+    for arg in &sources.cli {
+        match arg.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                raw.insert(
+                    k.trim().to_string(),
+                    (RawValue::Text(v.to_string()), "--var".to_string()),
+                );
+            }
+            _ => diags.push(Diagnostic::error(
+                "Invalid --var option",
+                format!("\"{arg}\" is not NAME=VALUE. Write it like --var external_id=abc123."),
+            )),
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(raw)
+    }
+}
+
+/// Resolves the root module's variables: raw values, defaults, prompts, types, validations.
+/// `prompt` asks for a missing required value on a terminal (None: no terminal).
+pub fn resolve_root(
+    module: &Module,
+    raw: &BTreeMap<String, (RawValue, String)>,
+    prompt: Option<&dyn Fn(&Variable) -> Option<String>>,
+) -> Result<(BTreeMap<String, Value>, Diagnostics), Diagnostics> {
+    let mut out = BTreeMap::new();
+    let mut diags = Diagnostics::default();
+    for (name, (_, source)) in raw {
+        if !module.variables.contains_key(name) && !source.starts_with("environment variable") {
+            diags.push(Diagnostic::warning(
+                "Value for undeclared variable",
+                format!("{source} sets \"{name}\", but no variable \"{name}\" is declared; the value is ignored."),
+            ));
+        }
+    }
+    for (name, var) in &module.variables {
+        let ty = match &var.type_ {
+            Some(t) => match parse_type(t) {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            },
+            None => Ty::Any,
+        };
+        let value = match raw.get(name) {
+            Some((RawValue::Value(v), _)) => Some(v.clone()),
+            Some((RawValue::Text(s), source)) => match ty {
+                Ty::String | Ty::Any => Some(Value::String(s.clone())),
+                _ => match eval_standalone(s, source) {
+                    Ok(v) => Some(v),
+                    Err(d) => {
+                        diags.push(Diagnostic::error(
+                            "Invalid value for input variable",
+                            format!(
+                                "{source} for \"{name}\" is not a valid expression: {}",
+                                d.detail
+                            ),
+                        ));
+                        continue;
+                    }
+                },
+            },
+            None => None,
+        };
+        let value = match value {
+            Some(v) => v,
+            None => match &var.default {
+                Some(d) => match Evaluator::new(&Scope::default()).eval(d) {
+                    Ok(v) => v,
+                    Err(d) => {
+                        diags.push(d);
+                        continue;
+                    }
+                },
+                None => match prompt.and_then(|p| p(var)) {
+                    Some(text) => match ty {
+                        Ty::String | Ty::Any => Value::String(text),
+                        _ => match eval_standalone(&text, "input") {
+                            Ok(v) => v,
+                            Err(d) => {
+                                diags.push(d);
+                                continue;
+                            }
+                        },
+                    },
+                    None => {
+                        diags.push(
+                            Diagnostic::error(
+                                "No value for required variable",
+                                format!(
+                                    "The root module input variable \"{name}\" is not set and has no default. Set it with --var {name}=..., a .tfvars file, or the TF_VAR_{name} environment variable."
+                                ),
+                            )
+                            .at(var.span.clone()),
+                        );
+                        continue;
+                    }
+                },
+            },
+        };
+        match check(var, value, &ty) {
+            Ok(v) => {
+                out.insert(name.clone(), v);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok((out, diags))
+    }
+}
+
+/// Type-converts, checks nullability and runs validations; marks the value sensitive if declared so.
+pub fn check(var: &Variable, value: Value, ty: &Ty) -> Result<Value, Diagnostic> {
+    let name = &var.name;
+    let value = convert(value, ty).map_err(|m| {
+        Diagnostic::error(
+            "Invalid value for input variable",
+            format!("The value of \"{name}\" is not valid: {m}."),
+        )
+        .at(var
+            .type_
+            .as_ref()
+            .and_then(|t| t.span())
+            .or(var.span.clone()))
+    })?;
+    if value.is_null() && !var.nullable {
+        return Err(Diagnostic::error(
+            "Required variable not set",
+            format!("\"{name}\" is declared nullable = false, so it cannot be null."),
+        )
+        .at(var.span.clone()));
+    }
+    let value = value.mark_if(var.sensitive);
+    if !value.contains_unknown() {
+        let mut scope = Scope::default();
+        scope.vars.insert(name.clone(), value.clone());
+        scope.declared.vars.push(name.clone());
+        for v in &var.validations {
+            let ok = Evaluator::new(&scope).eval(&v.condition)?;
+            if ok.as_bool() == Some(false) {
+                let msg = Evaluator::new(&scope)
+                    .eval(&v.error_message)
+                    .ok()
+                    .and_then(|m| m.as_str().map(str::to_string))
+                    .unwrap_or_else(|| "The value is not valid.".into());
+                return Err(Diagnostic::error(
+                    "Invalid value for variable",
+                    format!(
+                        "{msg}\n\nThis was checked by the validation rule of variable \"{name}\"."
+                    ),
+                )
+                .at(v.condition.span()));
+            }
+        }
+    }
+    Ok(value)
+}
+
+/// Reads the variable type, defaulting to any.
+pub fn var_type(var: &Variable) -> Result<Ty, Diagnostic> {
+    match &var.type_ {
+        Some(t) => parse_type(t),
+        None => Ok(Ty::Any),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_like_terraform() {
+        assert_eq!(
+            convert(Value::from("3"), &Ty::Number),
+            Ok(Value::Number(3.0))
+        );
+        assert_eq!(
+            convert(Value::Number(3.0), &Ty::String),
+            Ok(Value::from("3"))
+        );
+        assert!(convert(Value::from(vec!["a"]), &Ty::String).is_err());
+        let set = convert(
+            Value::from(vec!["b", "a", "b"]),
+            &Ty::Set(Box::new(Ty::String)),
+        )
+        .expect("set");
+        assert_eq!(set, Value::from(vec!["a", "b"]));
+    }
+}

@@ -1,0 +1,112 @@
+//! `infinstor apply` and `infinstor destroy`.
+
+use crate::common::Context;
+use crate::plan::PlanFlags;
+use crate::ui;
+use anyhow::bail;
+use std::path::PathBuf;
+
+/// `apply` arguments.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A plan saved with `plan --out`; applied exactly, or refused if stale.
+    pub planfile: Option<PathBuf>,
+    /// Apply without asking for confirmation.
+    #[arg(long = "auto-approve")]
+    pub auto_approve: bool,
+    #[command(flatten)]
+    pub flags: PlanFlags,
+}
+
+/// `destroy` arguments.
+#[derive(clap::Args, Debug)]
+pub struct DestroyArgs {
+    /// Destroy without asking for confirmation.
+    #[arg(long = "auto-approve")]
+    pub auto_approve: bool,
+    #[command(flatten)]
+    pub flags: PlanFlags,
+}
+
+fn confirm(plan: &engine::plan::Plan, color: bool, auto: bool, destroy: bool) -> bool {
+    print!("{}", engine::render::text(plan, color));
+    if !plan.has_changes() {
+        return false;
+    }
+    if auto {
+        return true;
+    }
+    let question = if destroy {
+        "\nDo you really want to destroy all resources?\n  infinstor will destroy all your managed infrastructure, as shown above.\n  There is no undo. Only 'yes' will be accepted to confirm.\n\n  Enter a value: "
+    } else {
+        "\nDo you want to perform these actions?\n  infinstor will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: "
+    };
+    match ui::ask(question) {
+        Some(answer) if answer == "yes" => true,
+        _ => {
+            println!("\nApply cancelled.");
+            false
+        }
+    }
+}
+
+fn report(outcome: Option<engine::ops::ApplyOutcome>, destroy: bool) -> anyhow::Result<u8> {
+    let Some(o) = outcome else { return Ok(0) };
+    let (add, change, destroyed) = o.counts;
+    if destroy {
+        println!("\nDestroy complete! Resources: {destroyed} destroyed.");
+    } else {
+        println!(
+            "\nApply complete! Resources: {add} added, {change} changed, {destroyed} destroyed."
+        );
+    }
+    if !o.outputs.is_empty() && !destroy {
+        println!("\nOutputs:\n");
+        for (k, v) in &o.outputs {
+            println!("{k} = {v}");
+        }
+    }
+    Ok(0)
+}
+
+fn run_interactive(
+    ctx: &Context,
+    flags: &PlanFlags,
+    auto: bool,
+    destroy: bool,
+) -> anyhow::Result<u8> {
+    if !auto && !ui::interactive() {
+        bail!("{} needs confirmation, but stdin is not a terminal. Review the plan and run again with --auto-approve, or apply a saved plan: infinstor plan --out plan.bin && infinstor apply plan.bin", if destroy { "destroy" } else { "apply" });
+    }
+    let term = ui::Terminal::new(ctx.color);
+    let engine = engine::Engine {
+        factory: &ctx.factory,
+        ui: &term,
+        stop: &ctx.stop,
+    };
+    let opts = flags.options(ctx, destroy);
+    let color = ctx.color;
+    let outcome = engine.plan_and_apply(&opts, Some(&ui::prompt_variable), &|p| {
+        confirm(p, color, auto, destroy)
+    })?;
+    report(outcome, destroy)
+}
+
+pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
+    let Some(planfile) = &a.planfile else {
+        return run_interactive(ctx, &a.flags, a.auto_approve, false);
+    };
+    let plan = engine::ops::read_plan_file(planfile)?;
+    let term = ui::Terminal::new(ctx.color);
+    let engine = engine::Engine {
+        factory: &ctx.factory,
+        ui: &term,
+        stop: &ctx.stop,
+    };
+    let outcome = engine.apply_saved(&a.flags.options(ctx, plan.destroy), &plan)?;
+    report(Some(outcome), plan.destroy)
+}
+
+pub fn destroy(ctx: &Context, a: DestroyArgs) -> anyhow::Result<u8> {
+    run_interactive(ctx, &a.flags, a.auto_approve, true)
+}

@@ -1,0 +1,109 @@
+//! Global flags and what every command needs: the working directory, state path, colours,
+//! the provider factory and the interrupt flag.
+
+use anyhow::Context as _;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Flags accepted by every command.
+#[derive(clap::Args, Debug)]
+pub struct Global {
+    /// Run in DIR, as if started there (configuration, state and plan paths are relative to it).
+    #[arg(short = 'C', long = "chdir", global = true, value_name = "DIR")]
+    pub chdir: Option<PathBuf>,
+    /// The state file.
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        default_value = "infinstor.state.json"
+    )]
+    pub state: PathBuf,
+    /// Disable colours (also when NO_COLOR is set or output is not a terminal).
+    #[arg(long = "no-color", global = true)]
+    pub no_color: bool,
+}
+
+impl Global {
+    /// Whether to colour output.
+    pub fn color(&self) -> bool {
+        !self.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+    }
+}
+
+/// `force-unlock ID`.
+#[derive(clap::Args, Debug)]
+pub struct ForceUnlockArgs {
+    /// The lock ID printed by the command that found the lock.
+    pub id: String,
+}
+
+/// Shared by all commands.
+pub struct Context {
+    /// Colour output.
+    pub color: bool,
+    /// The state file.
+    pub state: PathBuf,
+    /// Set on the first Ctrl-C.
+    pub stop: Arc<AtomicBool>,
+    /// Builds AWS providers.
+    pub factory: providers::AwsFactory,
+}
+
+impl Context {
+    /// Changes directory and installs the Ctrl-C handler.
+    pub fn new(g: &Global) -> anyhow::Result<Context> {
+        if let Some(dir) = &g.chdir {
+            std::env::set_current_dir(dir).with_context(|| {
+                format!(
+                    "cannot change to directory {}; check the -C/--chdir path",
+                    dir.display()
+                )
+            })?;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let presses = Arc::new(AtomicUsize::new(0));
+        let (s, p) = (stop.clone(), presses.clone());
+        // Installing fails only if a handler exists already; then Ctrl-C keeps its default.
+        let _ = ctrlc::set_handler(move || {
+            if p.fetch_add(1, Ordering::SeqCst) == 0 {
+                s.store(true, Ordering::SeqCst);
+                eprintln!("\nInterrupt received. Finishing the operations in flight and saving state; nothing new will start. Press Ctrl-C again to exit at once.");
+            } else {
+                eprintln!("\nTwo interrupts received. Exiting immediately. The state file records every operation that finished; an object whose create was in flight is adopted by the next plan.");
+                std::process::exit(130);
+            }
+        });
+        Ok(Context {
+            color: g.color(),
+            state: g.state.clone(),
+            stop,
+            factory: providers::AwsFactory::new(),
+        })
+    }
+
+    /// Engine options with the global settings filled in.
+    pub fn options(&self) -> engine::Options {
+        engine::Options {
+            dir: PathBuf::from("."),
+            state_path: self.state.clone(),
+            env: std::env::vars().collect(),
+            ..engine::Options::default()
+        }
+    }
+}
+
+/// `force-unlock ID`.
+pub fn force_unlock(ctx: &Context, a: ForceUnlockArgs) -> anyhow::Result<u8> {
+    let ui = crate::ui::Terminal::new(ctx.color);
+    let engine = engine::Engine {
+        factory: &ctx.factory,
+        ui: &ui,
+        stop: &ctx.stop,
+    };
+    engine.force_unlock(&ctx.options(), &a.id)?;
+    println!("infinstor state has been successfully unlocked.");
+    Ok(0)
+}

@@ -1,0 +1,68 @@
+//! `infinstor output [NAME] [--json]`.
+
+use crate::common::Context;
+use crate::ui;
+use anyhow::anyhow;
+
+/// `output` arguments.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Only this output (a sensitive one is shown in clear when named).
+    pub name: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
+    let term = ui::Terminal::new(ctx.color);
+    let engine = engine::Engine {
+        factory: &ctx.factory,
+        ui: &term,
+        stop: &ctx.stop,
+    };
+    let outputs = engine.outputs(&ctx.options())?;
+    if let Some(name) = &a.name {
+        let (_, v) = outputs
+            .iter()
+            .find(|(k, _)| k == name)
+            .ok_or_else(|| anyhow!("Output \"{name}\" not found. The state has no output with that name; apply first, or check `infinstor output`."))?;
+        let clear = v.deep_unmark();
+        if a.json {
+            println!("{}", clear.to_json().unwrap_or(serde_json::Value::Null));
+        } else {
+            match clear.as_str() {
+                Some(s) => println!("{s}"),
+                None => println!("{clear}"),
+            }
+        }
+        return Ok(0);
+    }
+    if a.json {
+        let mut obj = serde_json::Map::new();
+        for (k, v) in &outputs {
+            let sensitive = v.contains_sensitive();
+            obj.insert(
+                k.clone(),
+                serde_json::json!({
+                    "sensitive": sensitive,
+                    "value": v.deep_unmark().to_json().unwrap_or(serde_json::Value::Null),
+                }),
+            );
+        }
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::Value::Object(obj))?
+        );
+        return Ok(0);
+    }
+    if outputs.is_empty() {
+        eprintln!(
+            "Warning: No outputs found. The state has no outputs; add output blocks and apply."
+        );
+    }
+    for (k, v) in outputs {
+        println!("{k} = {v}");
+    }
+    Ok(0)
+}

@@ -1,0 +1,82 @@
+//! `infinstor plan`.
+
+use crate::common::Context;
+use crate::ui;
+use std::path::PathBuf;
+
+/// Flags shared by plan, apply and destroy.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PlanFlags {
+    /// Set a variable: NAME=VALUE (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read variables from a .tfvars (HCL) or .tfvars.json file (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Read every managed object before planning (--refresh=false skips it).
+    #[arg(long, value_name = "BOOL", default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub refresh: bool,
+    /// Limit the plan to this resource and what it depends on (repeatable).
+    #[arg(long = "target", value_name = "ADDR")]
+    pub targets: Vec<String>,
+    /// Replace this instance even if it has no changes (repeatable).
+    #[arg(long = "replace", value_name = "ADDR")]
+    pub replace: Vec<String>,
+    /// How many operations run at once.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub parallelism: usize,
+}
+
+impl PlanFlags {
+    /// Engine options from these flags.
+    pub fn options(&self, ctx: &Context, destroy: bool) -> engine::Options {
+        let mut o = ctx.options();
+        o.vars.cli = self.vars.clone();
+        o.vars.files = self.var_files.clone();
+        o.refresh = self.refresh;
+        o.targets = self.targets.clone();
+        o.replace = self.replace.clone();
+        o.parallelism = self.parallelism.max(1);
+        o.destroy = destroy;
+        o
+    }
+}
+
+/// `plan` arguments.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub flags: PlanFlags,
+    /// Save the plan to FILE for `infinstor apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+    #[arg(long = "detailed-exitcode")]
+    pub detailed_exitcode: bool,
+    /// Plan to destroy every object in the state.
+    #[arg(long)]
+    pub destroy: bool,
+}
+
+pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
+    let term = ui::Terminal::new(ctx.color);
+    let engine = engine::Engine {
+        factory: &ctx.factory,
+        ui: &term,
+        stop: &ctx.stop,
+    };
+    let opts = a.flags.options(ctx, a.destroy);
+    let outcome = engine.plan(&opts, Some(&ui::prompt_variable))?;
+    for w in &outcome.warnings.0 {
+        eprintln!("{w}");
+    }
+    print!("{}", engine::render::text(&outcome.plan, ctx.color));
+    if let Some(out) = &a.out {
+        engine::ops::write_plan_file(out, &outcome.plan)?;
+        println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n  infinstor apply {}", out.display(), out.display());
+    }
+    if a.detailed_exitcode && outcome.plan.has_changes() {
+        return Ok(2);
+    }
+    Ok(0)
+}

@@ -1,0 +1,37 @@
+//! `infinstor show [PLANFILE]`.
+
+use crate::common::Context;
+use crate::ui;
+use std::path::PathBuf;
+
+/// `show` arguments.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A plan saved with `plan --out`; without it, the current state is shown.
+    pub planfile: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
+    if let Some(p) = &a.planfile {
+        let plan = engine::ops::read_plan_file(p)?;
+        print!("{}", engine::render::text(&plan, ctx.color));
+        return Ok(0);
+    }
+    let term = ui::Terminal::new(ctx.color);
+    let engine = engine::Engine {
+        factory: &ctx.factory,
+        ui: &term,
+        stop: &ctx.stop,
+    };
+    let opts = ctx.options();
+    let addrs = engine.state_list(&opts)?;
+    if addrs.is_empty() {
+        println!("The state file is empty. No resources are represented.");
+        return Ok(0);
+    }
+    for a in addrs {
+        let v = engine.state_show(&opts, &a)?;
+        println!("{}", crate::state_cmd::instance_text(&a, &v));
+    }
+    Ok(0)
+}

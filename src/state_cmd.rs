@@ -1,0 +1,78 @@
+//! `infinstor state list | show | rm | mv`.
+
+use crate::common::Context;
+use crate::ui;
+use engine::value::Value;
+
+/// State subcommands.
+#[derive(clap::Subcommand, Debug)]
+pub enum StateCommand {
+    /// List every instance address.
+    List,
+    /// Show one instance's attributes (sensitive ones hidden).
+    Show {
+        /// The instance address.
+        addr: String,
+    },
+    /// Forget instances; the objects stay in AWS.
+    Rm {
+        /// Instance or resource addresses.
+        #[arg(required = true)]
+        addrs: Vec<String>,
+    },
+    /// Move an instance to another address (after renaming it in the configuration).
+    Mv {
+        /// The current address.
+        src: String,
+        /// The new address.
+        dst: String,
+    },
+}
+
+/// An instance as `# ADDR:` followed by its attributes.
+pub fn instance_text(addr: &str, v: &Value) -> String {
+    let mut lines = vec![format!("# {addr}:")];
+    if let Some(m) = v.as_map() {
+        let width = m.keys().map(|k| k.len()).max().unwrap_or(0);
+        for (k, val) in m {
+            lines.push(format!("    {k:<width$} = {val}"));
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+pub fn run(ctx: &Context, c: StateCommand) -> anyhow::Result<u8> {
+    let term = ui::Terminal::new(ctx.color);
+    let engine = engine::Engine {
+        factory: &ctx.factory,
+        ui: &term,
+        stop: &ctx.stop,
+    };
+    let opts = ctx.options();
+    match c {
+        StateCommand::List => {
+            for a in engine.state_list(&opts)? {
+                println!("{a}");
+            }
+        }
+        StateCommand::Show { addr } => {
+            let v = engine.state_show(&opts, &addr)?;
+            print!("{}", instance_text(&addr, &v));
+        }
+        StateCommand::Rm { addrs } => {
+            let removed = engine.state_rm(&opts, &addrs)?;
+            for r in &removed {
+                println!("Removed {r}");
+            }
+            println!(
+                "Successfully removed {} resource instance(s).",
+                removed.len()
+            );
+        }
+        StateCommand::Mv { src, dst } => {
+            engine.state_mv(&opts, &src, &dst)?;
+            println!("Move \"{src}\" to \"{dst}\"\nSuccessfully moved 1 object(s).");
+        }
+    }
+    Ok(0)
+}

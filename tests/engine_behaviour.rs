@@ -1,0 +1,300 @@
+//! Engine behaviour users rely on on a bad day, through the real binary against the emulator:
+//! drift, recovery of an interrupted create, lock contention, stale saved plans, partial
+//! failure, secrets kept out of output.
+
+use crate::util::{block_on, Moto, Workspace};
+
+const BUCKET_AND_ROLE: &str = r#"
+resource "aws_s3_bucket" "data" {
+  bucket = "infinstor-behaviour-data"
+  tags = {
+    Team = "ml"
+  }
+}
+
+resource "aws_s3_bucket_cors_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  cors_rule {
+    allowed_methods = ["GET"]
+    allowed_origins = ["*"]
+  }
+}
+
+output "arn" {
+  value = aws_s3_bucket.data.arn
+}
+"#;
+
+#[test]
+fn drift_is_shown_and_a_deleted_object_is_planned_again() {
+    let moto = Moto::start();
+    let ws = Workspace::new(Some(&moto));
+    ws.write("main.tf", BUCKET_AND_ROLE);
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let s3 = moto.s3();
+    block_on(async {
+        s3.delete_bucket_cors()
+            .bucket("infinstor-behaviour-data")
+            .send()
+            .await
+            .expect("delete cors out of band");
+        s3.put_bucket_tagging()
+            .bucket("infinstor-behaviour-data")
+            .tagging(
+                aws_sdk_s3::types::Tagging::builder()
+                    .tag_set(
+                        aws_sdk_s3::types::Tag::builder()
+                            .key("Team")
+                            .value("ops")
+                            .build()
+                            .expect("tag"),
+                    )
+                    .build()
+                    .expect("tagging"),
+            )
+            .send()
+            .await
+            .expect("retag out of band");
+    });
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout
+            .contains("Objects have changed outside of infinstor"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("# aws_s3_bucket_cors_configuration.data has been deleted"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("# aws_s3_bucket_cors_configuration.data will be created"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("# aws_s3_bucket.data will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("\"Team\" = \"ops\" -> \"ml\""),
+        "{}",
+        plan.stdout
+    );
+
+    // --refresh=false trusts the state: nothing to do.
+    let stale = ws
+        .run(&["plan", "--refresh=false", "--detailed-exitcode"])
+        .expect_code(0);
+    assert!(stale.stdout.contains("No changes."), "{}", stale.stdout);
+
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    block_on(async {
+        s3.get_bucket_cors()
+            .bucket("infinstor-behaviour-data")
+            .send()
+            .await
+            .expect("cors restored");
+    });
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+}
+
+#[test]
+fn an_interrupted_create_is_adopted_not_duplicated() {
+    let moto = Moto::start();
+    let ws = Workspace::new(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"resource "aws_s3_bucket" "b" { bucket = "infinstor-crashed-create" }"#,
+    );
+    // The state a crash leaves between CreateBucket and the state write: an intent only.
+    ws.write(
+        "infinstor.state.json",
+        r#"{
+  "format_version": 1,
+  "infinstor_version": "0.1.0",
+  "serial": 1,
+  "lineage": "6f1c7c56-8c55-4b1e-9d3c-0d7a4c2f1e11",
+  "outputs": {},
+  "resources": [],
+  "intents": [
+    {"address": "aws_s3_bucket.b", "type": "aws_s3_bucket", "provider": "aws", "import_id": "infinstor-crashed-create"}
+  ]
+}
+"#,
+    );
+    block_on(async {
+        moto.s3()
+            .create_bucket()
+            .bucket("infinstor-crashed-create")
+            .send()
+            .await
+            .expect("the object the crashed run made");
+    });
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("aws_s3_bucket.b has been adopted"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("will be created"), "{}", plan.stdout);
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let state = ws.state();
+    assert_eq!(
+        state["resources"][0]["instances"][0]["attributes"]["bucket"],
+        "infinstor-crashed-create"
+    );
+    assert!(state.get("intents").is_none(), "intent cleared: {state}");
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+}
+
+#[test]
+fn a_second_process_is_refused_while_the_lock_is_held() {
+    let ws = Workspace::new(None);
+    ws.write("main.tf", r#"locals { a = 1 }"#);
+    ws.write(
+        "infinstor.state.json.lock",
+        r#"{"ID":"2b1f0b7e-0000-4000-8000-000000000001","Operation":"apply","Pid":4242,"Host":"build-7","Created":"2026-11-22T10:00:00Z"}"#,
+    );
+    let run = ws.run(&["plan"]).expect_code(1);
+    assert!(
+        run.stderr.contains("locked by another infinstor process"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("pid 4242 on build-7"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("infinstor force-unlock 2b1f0b7e-0000-4000-8000-000000000001"),
+        "{}",
+        run.stderr
+    );
+    ws.run(&["force-unlock", "2b1f0b7e-0000-4000-8000-000000000001"])
+        .expect_code(0);
+    ws.run(&["plan"]).expect_code(0);
+}
+
+#[test]
+fn a_stale_saved_plan_is_refused() {
+    let moto = Moto::start();
+    let ws = Workspace::new(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"resource "aws_s3_bucket" "b" { bucket = "infinstor-stale-plan" }"#,
+    );
+    ws.run(&["plan", "--out", "first.plan"]).expect_code(0);
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let run = ws.run(&["apply", "first.plan"]).expect_code(1);
+    assert!(run.stderr.contains("Saved plan is stale"), "{}", run.stderr);
+
+    ws.run(&["plan", "--out", "second.plan"]).expect_code(0);
+    ws.write(
+        "main.tf",
+        r#"resource "aws_s3_bucket" "b" { bucket = "infinstor-stale-plan-renamed" }"#,
+    );
+    let run = ws.run(&["apply", "second.plan"]).expect_code(1);
+    assert!(run.stderr.contains("Saved plan is stale"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("configuration files changed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_failure_skips_only_its_dependents() {
+    let moto = Moto::start();
+    let ws = Workspace::new(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+resource "aws_iam_role" "r" {
+  name = "infinstor-partial"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "missing" {
+  role       = aws_iam_role.r.name
+  policy_arn = "arn:aws:iam::123456789012:policy/does-not-exist"
+}
+
+resource "aws_s3_bucket" "after_failure" {
+  bucket = "infinstor-partial-${aws_iam_role_policy_attachment.missing.id}"
+}
+
+resource "aws_s3_bucket" "independent" {
+  bucket = "infinstor-partial-independent"
+}
+"#,
+    );
+    let run = ws.run(&["apply", "--auto-approve"]).expect_code(1);
+    assert!(
+        run.stderr
+            .contains("aws_iam_role_policy_attachment.missing"),
+        "{}",
+        run.stderr
+    );
+    let list = ws.run(&["state", "list"]).expect_code(0);
+    assert!(list.stdout.contains("aws_iam_role.r"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("aws_s3_bucket.independent"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        !list.stdout.contains("aws_s3_bucket.after_failure"),
+        "{}",
+        list.stdout
+    );
+    block_on(async {
+        moto.s3()
+            .head_bucket()
+            .bucket("infinstor-partial-independent")
+            .send()
+            .await
+            .expect("independent work went on");
+    });
+}
+
+#[test]
+fn sensitive_values_never_reach_plan_output() {
+    let ws = Workspace::new(None);
+    ws.write(
+        "main.tf",
+        r#"
+variable "token" {
+  type      = string
+  sensitive = true
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "infinstor-secret-test"
+  tags = {
+    Token = var.token
+  }
+}
+"#,
+    );
+    let run = ws
+        .run(&[
+            "plan",
+            "--var",
+            "token=hunter2-very-secret",
+            "--out",
+            "p.plan",
+        ])
+        .expect_code(0);
+    assert!(!run.stdout.contains("hunter2"), "{}", run.stdout);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+    assert!(run.stdout.contains("(sensitive value)"), "{}", run.stdout);
+    let show = ws.run(&["show", "p.plan"]).expect_code(0);
+    assert!(!show.stdout.contains("hunter2"), "{}", show.stdout);
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real `infinstor` binary, against a real AWS API emulator (moto) on
+//! 127.0.0.1 where AWS is needed. Results are checked through the AWS SDK, not only through
+//! infinstor's own output.
+
+mod util;
+
+mod diagnostics;
+mod engine_behaviour;
+mod mlflow_artifacts;
