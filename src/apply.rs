@@ -56,9 +56,7 @@ fn report(outcome: Option<engine::ops::ApplyOutcome>, destroy: bool) -> anyhow::
     if destroy {
         println!("\nDestroy complete! Resources: {destroyed} destroyed.");
     } else {
-        println!(
-            "\nApply complete! Resources: {add} added, {change} changed, {destroyed} destroyed."
-        );
+        println!("\nApply complete! Resources: {add} added, {change} changed, {destroyed} destroyed.");
     }
     if !o.outputs.is_empty() && !destroy {
         println!("\nOutputs:\n");
@@ -69,12 +67,7 @@ fn report(outcome: Option<engine::ops::ApplyOutcome>, destroy: bool) -> anyhow::
     Ok(0)
 }
 
-fn run_interactive(
-    ctx: &Context,
-    flags: &PlanFlags,
-    auto: bool,
-    destroy: bool,
-) -> anyhow::Result<u8> {
+fn run_interactive(ctx: &Context, flags: &PlanFlags, auto: bool, destroy: bool) -> anyhow::Result<u8> {
     if !auto && !ui::interactive() {
         bail!("{} needs confirmation, but stdin is not a terminal. Review the plan and run again with --auto-approve, or apply a saved plan: infinstor plan --out plan.bin && infinstor apply plan.bin", if destroy { "destroy" } else { "apply" });
     }
@@ -86,9 +79,7 @@ fn run_interactive(
     };
     let opts = flags.options(ctx, destroy);
     let color = ctx.color;
-    let outcome = engine.plan_and_apply(&opts, Some(&ui::prompt_variable), &|p| {
-        confirm(p, color, auto, destroy)
-    })?;
+    let outcome = engine.plan_and_apply(&opts, Some(&ui::prompt_variable), &|p| confirm(p, color, auto, destroy))?;
     report(outcome, destroy)
 }
 

@@ -14,12 +14,7 @@ pub struct Global {
     #[arg(short = 'C', long = "chdir", global = true, value_name = "DIR")]
     pub chdir: Option<PathBuf>,
     /// The state file.
-    #[arg(
-        long,
-        global = true,
-        value_name = "PATH",
-        default_value = "infinstor.state.json"
-    )]
+    #[arg(long, global = true, value_name = "PATH", default_value = "infinstor.state.json")]
     pub state: PathBuf,
     /// Disable colours (also when NO_COLOR is set or output is not a terminal).
     #[arg(long = "no-color", global = true)]

@@ -50,16 +50,11 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
                 }),
             );
         }
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::Value::Object(obj))?
-        );
+        println!("{}", serde_json::to_string_pretty(&serde_json::Value::Object(obj))?);
         return Ok(0);
     }
     if outputs.is_empty() {
-        eprintln!(
-            "Warning: No outputs found. The state has no outputs; add output blocks and apply."
-        );
+        eprintln!("Warning: No outputs found. The state has no outputs; add output blocks and apply.");
     }
     for (k, v) in outputs {
         println!("{k} = {v}");

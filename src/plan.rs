@@ -73,7 +73,11 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     print!("{}", engine::render::text(&outcome.plan, ctx.color));
     if let Some(out) = &a.out {
         engine::ops::write_plan_file(out, &outcome.plan)?;
-        println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n  infinstor apply {}", out.display(), out.display());
+        println!(
+            "\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n  infinstor apply {}",
+            out.display(),
+            out.display()
+        );
     }
     if a.detailed_exitcode && outcome.plan.has_changes() {
         return Ok(2);

@@ -64,10 +64,7 @@ pub fn run(ctx: &Context, c: StateCommand) -> anyhow::Result<u8> {
             for r in &removed {
                 println!("Removed {r}");
             }
-            println!(
-                "Successfully removed {} resource instance(s).",
-                removed.len()
-            );
+            println!("Successfully removed {} resource instance(s).", removed.len());
         }
         StateCommand::Mv { src, dst } => {
             engine.state_mv(&opts, &src, &dst)?;

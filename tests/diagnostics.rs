@@ -61,10 +61,7 @@ fn reference_cycle_is_named() {
 
 #[test]
 fn syntax_error_points_at_the_line() {
-    let err = plan_stderr(&[(
-        "main.tf",
-        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\n}\n",
-    )]);
+    let err = plan_stderr(&[("main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\n}\n")]);
     assert!(err.contains("Error: Invalid HCL syntax"), "{err}");
     assert!(err.contains("on main.tf line 2"), "{err}");
 }

@@ -58,8 +58,7 @@ fn drift_is_shown_and_a_deleted_object_is_planned_again() {
     });
     let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
     assert!(
-        plan.stdout
-            .contains("Objects have changed outside of infinstor"),
+        plan.stdout.contains("Objects have changed outside of infinstor"),
         "{}",
         plan.stdout
     );
@@ -76,16 +75,11 @@ fn drift_is_shown_and_a_deleted_object_is_planned_again() {
         plan.stdout
     );
     assert!(
-        plan.stdout
-            .contains("# aws_s3_bucket.data will be updated in-place"),
+        plan.stdout.contains("# aws_s3_bucket.data will be updated in-place"),
         "{}",
         plan.stdout
     );
-    assert!(
-        plan.stdout.contains("\"Team\" = \"ops\" -> \"ml\""),
-        "{}",
-        plan.stdout
-    );
+    assert!(plan.stdout.contains("\"Team\" = \"ops\" -> \"ml\""), "{}", plan.stdout);
 
     // --refresh=false trusts the state: nothing to do.
     let stale = ws
@@ -199,11 +193,7 @@ fn a_stale_saved_plan_is_refused() {
     );
     let run = ws.run(&["apply", "second.plan"]).expect_code(1);
     assert!(run.stderr.contains("Saved plan is stale"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("configuration files changed"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("configuration files changed"), "{}", run.stderr);
 }
 
 #[test]
@@ -227,7 +217,10 @@ resource "aws_iam_role_policy_attachment" "missing" {
 }
 
 resource "aws_s3_bucket" "after_failure" {
-  bucket = "infinstor-partial-${aws_iam_role_policy_attachment.missing.id}"
+  bucket = "infinstor-partial-after-failure"
+  tags = {
+    Attachment = aws_iam_role_policy_attachment.missing.id
+  }
 }
 
 resource "aws_s3_bucket" "independent" {
@@ -237,23 +230,14 @@ resource "aws_s3_bucket" "independent" {
     );
     let run = ws.run(&["apply", "--auto-approve"]).expect_code(1);
     assert!(
-        run.stderr
-            .contains("aws_iam_role_policy_attachment.missing"),
+        run.stderr.contains("aws_iam_role_policy_attachment.missing"),
         "{}",
         run.stderr
     );
     let list = ws.run(&["state", "list"]).expect_code(0);
     assert!(list.stdout.contains("aws_iam_role.r"), "{}", list.stdout);
-    assert!(
-        list.stdout.contains("aws_s3_bucket.independent"),
-        "{}",
-        list.stdout
-    );
-    assert!(
-        !list.stdout.contains("aws_s3_bucket.after_failure"),
-        "{}",
-        list.stdout
-    );
+    assert!(list.stdout.contains("aws_s3_bucket.independent"), "{}", list.stdout);
+    assert!(!list.stdout.contains("aws_s3_bucket.after_failure"), "{}", list.stdout);
     block_on(async {
         moto.s3()
             .head_bucket()
@@ -284,13 +268,7 @@ resource "aws_s3_bucket" "b" {
 "#,
     );
     let run = ws
-        .run(&[
-            "plan",
-            "--var",
-            "token=hunter2-very-secret",
-            "--out",
-            "p.plan",
-        ])
+        .run(&["plan", "--var", "token=hunter2-very-secret", "--out", "p.plan"])
         .expect_code(0);
     assert!(!run.stdout.contains("hunter2"), "{}", run.stdout);
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);

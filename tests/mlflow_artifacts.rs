@@ -12,9 +12,7 @@ fn plan_text_for_a_fresh_deployment() {
     // No emulator: planning against empty state must not touch the network.
     let ws = Workspace::new(None);
     ws.copy_example("examples/mlflow-artifacts");
-    let run = ws
-        .run(&["plan", "--var", "external_id=mlflow-ext-1234"])
-        .expect_code(0);
+    let run = ws.run(&["plan", "--var", "external_id=mlflow-ext-1234"]).expect_code(0);
     insta::assert_snapshot!(filter_plan(&run.stdout));
 }
 
@@ -26,18 +24,10 @@ fn plan_apply_noop_destroy() {
     let var = ["--var", "external_id=mlflow-ext-1234"];
 
     let plan = ws
-        .run(&[
-            "plan",
-            "--detailed-exitcode",
-            var[0],
-            var[1],
-            "--out",
-            "tfplan",
-        ])
+        .run(&["plan", "--detailed-exitcode", var[0], var[1], "--out", "tfplan"])
         .expect_code(2);
     assert!(
-        plan.stdout
-            .contains("Plan: 5 to add, 0 to change, 0 to destroy."),
+        plan.stdout.contains("Plan: 5 to add, 0 to change, 0 to destroy."),
         "{}",
         plan.stdout
     );
@@ -101,31 +91,21 @@ fn plan_apply_noop_destroy() {
     assert!(ws.path("infinstor.state.json.backup").exists());
 
     // A second plan: nothing to do.
-    let again = ws
-        .run(&["plan", "--detailed-exitcode", var[0], var[1]])
-        .expect_code(0);
+    let again = ws.run(&["plan", "--detailed-exitcode", var[0], var[1]]).expect_code(0);
     assert!(again.stdout.contains("No changes."), "{}", again.stdout);
 
     let out = ws.run(&["output", "bucket"]).expect_code(0);
     assert_eq!(out.stdout.trim(), "for-testing-freeservice");
 
-    let destroy = ws
-        .run(&["destroy", "--auto-approve", var[0], var[1]])
-        .expect_code(0);
+    let destroy = ws.run(&["destroy", "--auto-approve", var[0], var[1]]).expect_code(0);
     assert!(
-        destroy
-            .stdout
-            .contains("Destroy complete! Resources: 5 destroyed."),
+        destroy.stdout.contains("Destroy complete! Resources: 5 destroyed."),
         "{}",
         destroy.stdout
     );
     block_on(async {
         assert!(
-            s3.head_bucket()
-                .bucket("for-testing-freeservice")
-                .send()
-                .await
-                .is_err(),
+            s3.head_bucket().bucket("for-testing-freeservice").send().await.is_err(),
             "bucket deleted"
         );
         assert!(

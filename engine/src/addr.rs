@@ -190,15 +190,11 @@ impl FromStr for InstanceAddr {
         let mut iter = segments.into_iter().peekable();
         let mut module = Vec::new();
         while iter.peek().map(|(n, _)| n == "module") == Some(true) {
-            let (_, keys) = iter
-                .next()
-                .ok_or_else(|| err("missing module name".into()))?;
+            let (_, keys) = iter.next().ok_or_else(|| err("missing module name".into()))?;
             if !keys.is_empty() {
                 return Err(err("`module` takes no key".into()));
             }
-            let (name, keys) = iter
-                .next()
-                .ok_or_else(|| err("missing module name".into()))?;
+            let (name, keys) = iter.next().ok_or_else(|| err("missing module name".into()))?;
             module.push((name, one_key(keys).map_err(err)?));
         }
         let mut mode = Mode::Managed;
@@ -206,15 +202,11 @@ impl FromStr for InstanceAddr {
             iter.next();
             mode = Mode::Data;
         }
-        let (type_, keys) = iter
-            .next()
-            .ok_or_else(|| err("missing resource type".into()))?;
+        let (type_, keys) = iter.next().ok_or_else(|| err("missing resource type".into()))?;
         if !keys.is_empty() {
             return Err(err("a key belongs after the resource name".into()));
         }
-        let (name, keys) = iter
-            .next()
-            .ok_or_else(|| err("missing resource name".into()))?;
+        let (name, keys) = iter.next().ok_or_else(|| err("missing resource name".into()))?;
         if iter.next().is_some() {
             return Err(err("unexpected text after the resource name".into()));
         }

@@ -226,11 +226,7 @@ fn span(file: &Arc<SourceFile>, range: Option<std::ops::Range<usize>>) -> Option
     })
 }
 
-fn convert_body(
-    file: &Arc<SourceFile>,
-    body: &hcl_edit::structure::Body,
-    diags: &mut Diagnostics,
-) -> Body {
+fn convert_body(file: &Arc<SourceFile>, body: &hcl_edit::structure::Body, diags: &mut Diagnostics) -> Body {
     let mut out = Body::default();
     for structure in body.iter() {
         if let Some(attr) = structure.as_attribute() {
@@ -260,11 +256,7 @@ fn convert_body(
         } else if let Some(block) = structure.as_block() {
             out.blocks.push(Block {
                 kind: block.ident.as_str().to_string(),
-                labels: block
-                    .labels
-                    .iter()
-                    .map(|l| l.as_str().to_string())
-                    .collect(),
+                labels: block.labels.iter().map(|l| l.as_str().to_string()).collect(),
                 body: convert_body(file, &block.body, diags),
                 span: span(file, block.ident.span()),
             });
@@ -302,7 +294,10 @@ fn literal_string(attr: Option<&Attr>, diags: &mut Diagnostics) -> Option<String
             diags.push(
                 Diagnostic::error(
                     "Invalid value",
-                    format!("\"{}\" must be a literal string here; references and templates are not allowed.", attr.name),
+                    format!(
+                        "\"{}\" must be a literal string here; references and templates are not allowed.",
+                        attr.name
+                    ),
                 )
                 .at(attr.expr.span()),
             );
@@ -327,10 +322,7 @@ pub fn traversal_text(e: &Expression) -> Option<String> {
                         s.push_str(&format!("[{}]", n.value()));
                     }
                     TraversalOperator::Index(Expression::String(st)) => {
-                        s.push_str(&format!(
-                            "[{}]",
-                            serde_json::Value::String(st.value().to_string())
-                        ));
+                        s.push_str(&format!("[{}]", serde_json::Value::String(st.value().to_string())));
                     }
                     _ => return None,
                 }
@@ -374,23 +366,20 @@ fn lifecycle(body: &Body, diags: &mut Diagnostics) -> Lifecycle {
     for block in body.blocks.iter().filter(|b| b.kind == "lifecycle") {
         for (name, attr) in &block.body.attrs {
             match name.as_str() {
-                "create_before_destroy" => {
-                    lc.create_before_destroy = literal_bool(Some(attr), diags).unwrap_or(false)
-                }
-                "prevent_destroy" => {
-                    lc.prevent_destroy = literal_bool(Some(attr), diags).unwrap_or(false)
-                }
+                "create_before_destroy" => lc.create_before_destroy = literal_bool(Some(attr), diags).unwrap_or(false),
+                "prevent_destroy" => lc.prevent_destroy = literal_bool(Some(attr), diags).unwrap_or(false),
                 "ignore_changes" => match &attr.expr.expr {
-                    Expression::Variable(v) if v.as_str() == "all" => {
-                        lc.ignore_changes = vec!["all".into()]
-                    }
+                    Expression::Variable(v) if v.as_str() == "all" => lc.ignore_changes = vec!["all".into()],
                     Expression::Array(items) => {
                         for item in items.iter() {
                             match traversal_text(item).or_else(|| item.as_str().map(str::to_string)) {
                                 Some(t) => lc.ignore_changes.push(t),
                                 None => diags.push(
-                                    Diagnostic::error("Invalid ignore_changes", "Each item must be an attribute name such as tags or tags[\"Owner\"].")
-                                        .at(attr.expr.span_of(item)),
+                                    Diagnostic::error(
+                                        "Invalid ignore_changes",
+                                        "Each item must be an attribute name such as tags or tags[\"Owner\"].",
+                                    )
+                                    .at(attr.expr.span_of(item)),
                                 ),
                             }
                         }
@@ -408,10 +397,7 @@ fn lifecycle(body: &Body, diags: &mut Diagnostics) -> Lifecycle {
                         "Unsupported argument",
                         format!(
                             "An argument named \"{other}\" is not expected in lifecycle.{}",
-                            suggestion(
-                                other,
-                                ["create_before_destroy", "prevent_destroy", "ignore_changes"]
-                            )
+                            suggestion(other, ["create_before_destroy", "prevent_destroy", "ignore_changes"])
                         ),
                     )
                     .at(attr.name_span.clone()),
@@ -429,10 +415,7 @@ fn label_count_ok(block: &Block, want: usize, example: &str, diags: &mut Diagnos
     diags.push(
         Diagnostic::error(
             format!("Invalid {} block", block.kind),
-            format!(
-                "A {} block needs {want} label(s), like: {example}",
-                block.kind
-            ),
+            format!("A {} block needs {want} label(s), like: {example}", block.kind),
         )
         .at(block.span.clone()),
     );
@@ -471,12 +454,7 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
         match block.kind.as_str() {
             "terraform" => {}
             "provider" => {
-                if !label_count_ok(
-                    &block,
-                    1,
-                    "provider \"aws\" { region = \"us-east-1\" }",
-                    diags,
-                ) {
+                if !label_count_ok(&block, 1, "provider \"aws\" { region = \"us-east-1\" }", diags) {
                     continue;
                 }
                 let name = block.labels[0].clone();
@@ -489,8 +467,11 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                 };
                 if module.providers.contains_key(&key) {
                     diags.push(
-                        Diagnostic::error("Duplicate provider configuration", format!("provider \"{key}\" is configured twice; give the second one an alias = \"...\"."))
-                            .at(block.span.clone()),
+                        Diagnostic::error(
+                            "Duplicate provider configuration",
+                            format!("provider \"{key}\" is configured twice; give the second one an alias = \"...\"."),
+                        )
+                        .at(block.span.clone()),
                     );
                     continue;
                 }
@@ -505,20 +486,13 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                 );
             }
             "variable" => {
-                if !label_count_ok(
-                    &block,
-                    1,
-                    "variable \"external_id\" { type = string }",
-                    diags,
-                ) {
+                if !label_count_ok(&block, 1, "variable \"external_id\" { type = string }", diags) {
                     continue;
                 }
                 let name = block.labels[0].clone();
                 let b = &block.body;
                 for (arg, attr) in &b.attrs {
-                    if !["type", "default", "description", "sensitive", "nullable"]
-                        .contains(&arg.as_str())
-                    {
+                    if !["type", "default", "description", "sensitive", "nullable"].contains(&arg.as_str()) {
                         diags.push(
                             Diagnostic::error(
                                 "Unsupported argument",
@@ -584,12 +558,7 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                 }
             }
             "resource" | "data" => {
-                if !label_count_ok(
-                    &block,
-                    2,
-                    "resource \"aws_s3_bucket\" \"artifacts\" { ... }",
-                    diags,
-                ) {
+                if !label_count_ok(&block, 2, "resource \"aws_s3_bucket\" \"artifacts\" { ... }", diags) {
                     continue;
                 }
                 let mode = if block.kind == "data" {
@@ -656,12 +625,7 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                 );
             }
             "output" => {
-                if !label_count_ok(
-                    &block,
-                    1,
-                    "output \"role_arn\" { value = aws_iam_role.r.arn }",
-                    diags,
-                ) {
+                if !label_count_ok(&block, 1, "output \"role_arn\" { value = aws_iam_role.r.arn }", diags) {
                     continue;
                 }
                 let name = block.labels[0].clone();
@@ -680,8 +644,7 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                     Output {
                         name,
                         value: value.expr.clone(),
-                        sensitive: literal_bool(block.body.attrs.get("sensitive"), diags)
-                            .unwrap_or(false),
+                        sensitive: literal_bool(block.body.attrs.get("sensitive"), diags).unwrap_or(false),
                         description: literal_string(block.body.attrs.get("description"), diags),
                         depends_on: depends_on(block.body.attrs.get("depends_on"), diags),
                         span: block.span.clone(),
@@ -689,12 +652,7 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                 );
             }
             "module" => {
-                if !label_count_ok(
-                    &block,
-                    1,
-                    "module \"dns\" { source = \"./modules/dns\" }",
-                    diags,
-                ) {
+                if !label_count_ok(&block, 1, "module \"dns\" { source = \"./modules/dns\" }", diags) {
                     continue;
                 }
                 let name = block.labels[0].clone();
@@ -702,9 +660,7 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                     diags.push(
                         Diagnostic::error(
                             "Missing required argument",
-                            format!(
-                                "module \"{name}\" needs source = \"./path\" (a local directory)."
-                            ),
+                            format!("module \"{name}\" needs source = \"./path\" (a local directory)."),
                         )
                         .at(block.span.clone()),
                     );
@@ -719,7 +675,13 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                 }
                 let child_dir = module.dir.join(&source);
                 if depth > 32 {
-                    diags.push(Diagnostic::error("Module nesting too deep", "Modules call each other more than 32 levels deep; check for a module that calls itself.").at(block.span.clone()));
+                    diags.push(
+                        Diagnostic::error(
+                            "Module nesting too deep",
+                            "Modules call each other more than 32 levels deep; check for a module that calls itself.",
+                        )
+                        .at(block.span.clone()),
+                    );
                     continue;
                 }
                 let child = load_dir(&child_dir, diags, depth + 1, block.span.clone());
@@ -800,13 +762,7 @@ fn load_dir(dir: &Path, diags: &mut Diagnostics, depth: usize, called_at: Option
         .collect();
     paths.sort();
     if paths.is_empty() && depth > 0 {
-        diags.push(
-            Diagnostic::error(
-                "Empty module",
-                format!("{} has no .tf files.", dir.display()),
-            )
-            .at(called_at),
-        );
+        diags.push(Diagnostic::error("Empty module", format!("{} has no .tf files.", dir.display())).at(called_at));
     }
     for path in paths {
         match std::fs::read_to_string(&path) {
@@ -831,7 +787,10 @@ pub fn load(dir: &Path) -> Result<(Module, Diagnostics), Diagnostics> {
     if module.files.is_empty() && !diags.has_errors() {
         diags.push(Diagnostic::error(
             "No configuration files",
-            format!("{} has no .tf files. Run infinstor in the directory of your configuration or pass -C DIR.", dir.display()),
+            format!(
+                "{} has no .tf files. Run infinstor in the directory of your configuration or pass -C DIR.",
+                dir.display()
+            ),
         ));
     }
     if diags.has_errors() {

@@ -64,7 +64,14 @@ pub fn decode(
     let mut blocks: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for block in &body.blocks {
         if block.kind == "dynamic" {
-            diags.push(Diagnostic::error("Unsupported block type", "dynamic blocks are not supported yet; write the blocks out, or use for_each on the resource.").at(block.span.clone()).within(context));
+            diags.push(
+                Diagnostic::error(
+                    "Unsupported block type",
+                    "dynamic blocks are not supported yet; write the blocks out, or use for_each on the resource.",
+                )
+                .at(block.span.clone())
+                .within(context),
+            );
             continue;
         }
         let Some(bt) = schema.blocks.get(&block.kind) else {
@@ -79,10 +86,7 @@ pub fn decode(
             diags.push(
                 Diagnostic::error(
                     "Unsupported block type",
-                    format!(
-                        "Blocks of type \"{}\" are not expected here.{hint}",
-                        block.kind
-                    ),
+                    format!("Blocks of type \"{}\" are not expected here.{hint}", block.kind),
                 )
                 .at(block.span.clone())
                 .within(context),
@@ -163,12 +167,9 @@ pub fn conform(v: Value, ty: &Type) -> Result<Value, String> {
         ),
         (Value::Bool(b), Type::Bool) => Value::Bool(b),
         (Value::String(s), Type::Bool) if s == "true" || s == "false" => Value::Bool(s == "true"),
-        (Value::List(items), Type::List(t) | Type::Set(t)) => Value::List(
-            items
-                .into_iter()
-                .map(|i| conform(i, t))
-                .collect::<Result<_, _>>()?,
-        ),
+        (Value::List(items), Type::List(t) | Type::Set(t)) => {
+            Value::List(items.into_iter().map(|i| conform(i, t)).collect::<Result<_, _>>()?)
+        }
         (Value::Map(m), Type::Map(t)) => Value::Map(
             m.into_iter()
                 .map(|(k, v)| Ok((k, conform(v, t)?)))

@@ -52,12 +52,7 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let before = &self.text[..floor_char_boundary(&self.text, offset)];
         let line = before.matches('\n').count() + 1;
-        let col = before
-            .rsplit('\n')
-            .next()
-            .map(|l| l.chars().count())
-            .unwrap_or(0)
-            + 1;
+        let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
         (line, col)
     }
 }
@@ -156,12 +151,7 @@ impl fmt::Display for Diagnostic {
             } else {
                 line_chars.saturating_sub(col - 1).max(1)
             };
-            writeln!(
-                f,
-                "{}{}",
-                " ".repeat(prefix.len() + col - 1),
-                "^".repeat(width)
-            )?;
+            writeln!(f, "{}{}", " ".repeat(prefix.len() + col - 1), "^".repeat(width))?;
         }
         if !self.detail.is_empty() {
             writeln!(f)?;
@@ -184,6 +174,19 @@ impl Diagnostics {
     /// Adds one.
     pub fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
+    }
+
+    /// Orders located diagnostics by file and position (unlocated ones keep their order, last).
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            let key = |d: &Diagnostic| d.span.as_ref().map(|s| (s.file.display.clone(), s.range.start));
+            match (key(a), key(b)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+        });
     }
 
     /// Only the warnings.
@@ -213,10 +216,7 @@ impl From<Diagnostic> for Diagnostics {
 }
 
 /// The closest candidate to `name` by edit distance, if it is close enough to suggest.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(name, c);
@@ -261,10 +261,7 @@ mod tests {
             "resource \"aws_s3_bucket\" \"a\" {\n  buckt = \"x\"\n}\n".into(),
         );
         let d = Diagnostic::error("Unsupported argument", "Did you mean \"bucket\"?")
-            .at(Some(Span {
-                file,
-                range: 33..38,
-            }))
+            .at(Some(Span { file, range: 33..38 }))
             .within("resource \"aws_s3_bucket\" \"a\"");
         let text = d.to_string();
         assert_eq!(
@@ -275,10 +272,7 @@ mod tests {
 
     #[test]
     fn suggests_close_names() {
-        assert_eq!(
-            did_you_mean("buckt", ["bucket", "tags"]),
-            Some("bucket".into())
-        );
+        assert_eq!(did_you_mean("buckt", ["bucket", "tags"]), Some("bucket".into()));
         assert_eq!(did_you_mean("zzzzzz", ["bucket", "tags"]), None);
     }
 }

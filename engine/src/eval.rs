@@ -142,10 +142,7 @@ impl<'a> Evaluator<'a> {
                                 None => {
                                     return Err(err(
                                         "Invalid object key",
-                                        format!(
-                                            "An object key must be a string, got {}.",
-                                            kv.type_name()
-                                        ),
+                                        format!("An object key must be a string, got {}.", kv.type_name()),
                                         Self::span(ke, file),
                                     ))
                                 }
@@ -170,14 +167,12 @@ impl<'a> Evaluator<'a> {
             Expression::Variable(v) => self.traversal(e, v.as_str(), &[], file),
             Expression::Traversal(t) => match &t.expr {
                 Expression::Variable(v) => {
-                    let ops: Vec<&TraversalOperator> =
-                        t.operators.iter().map(|o| o.value()).collect();
+                    let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
                     self.traversal(e, v.as_str(), &ops, file)
                 }
                 inner => {
                     let base = self.expr(inner, file)?;
-                    let ops: Vec<&TraversalOperator> =
-                        t.operators.iter().map(|o| o.value()).collect();
+                    let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
                     self.apply_ops(base, &ops, e, file)
                 }
             },
@@ -189,11 +184,7 @@ impl<'a> Evaluator<'a> {
                     Value::Bool(true) => Ok(marked(self.expr(&c.true_expr, file)?, sens)),
                     Value::Bool(false) => Ok(marked(self.expr(&c.false_expr, file)?, sens)),
                     Value::String(s) if s == "true" || s == "false" => {
-                        let chosen = if s == "true" {
-                            &c.true_expr
-                        } else {
-                            &c.false_expr
-                        };
+                        let chosen = if s == "true" { &c.true_expr } else { &c.false_expr };
                         Ok(marked(self.expr(chosen, file)?, sens))
                     }
                     other => Err(err(
@@ -231,8 +222,7 @@ impl<'a> Evaluator<'a> {
             Expression::BinaryOp(op) => {
                 let lhs = self.expr(&op.lhs_expr, file)?;
                 let rhs = self.expr(&op.rhs_expr, file)?;
-                binary(*op.operator.value(), lhs, rhs)
-                    .map_err(|m| err("Invalid operand", m, Self::span(e, file)))
+                binary(*op.operator.value(), lhs, rhs).map_err(|m| err("Invalid operand", m, Self::span(e, file)))
             }
             Expression::ForExpr(f) => self.for_expr(f, file),
         }
@@ -341,10 +331,7 @@ impl<'a> Evaluator<'a> {
                             other => {
                                 return Err(err(
                                     "Invalid template condition",
-                                    format!(
-                                        "The %{{if}} condition must be a bool, got {}.",
-                                        other.type_name()
-                                    ),
+                                    format!("The %{{if}} condition must be a bool, got {}.", other.type_name()),
                                     Self::span(&ifd.if_expr.cond_expr, file),
                                 ))
                             }
@@ -371,11 +358,7 @@ impl<'a> Evaluator<'a> {
                                 continue;
                             }
                             Err(m) => {
-                                return Err(err(
-                                    "Invalid template for",
-                                    m,
-                                    Self::span(&fe.collection_expr, file),
-                                ))
+                                return Err(err("Invalid template for", m, Self::span(&fe.collection_expr, file)))
                             }
                         };
                         for (k, v) in pairs {
@@ -383,18 +366,9 @@ impl<'a> Evaluator<'a> {
                             if let Some(kv) = &fe.key_var {
                                 inner_eval.bound.push((kv.as_str().to_string(), k));
                             }
-                            inner_eval
-                                .bound
-                                .push((fe.value_var.as_str().to_string(), v));
+                            inner_eval.bound.push((fe.value_var.as_str().to_string(), v));
                             *strip_next = fe.strip.strip_end();
-                            inner_eval.render_elements(
-                                &fe.template,
-                                file,
-                                out,
-                                unknown,
-                                sensitive,
-                                strip_next,
-                            )?;
+                            inner_eval.render_elements(&fe.template, file, out, unknown, sensitive, strip_next)?;
                             if ford.endfor_expr.strip.strip_start() {
                                 let trimmed = out.trim_end().len();
                                 out.truncate(trimmed);
@@ -430,9 +404,7 @@ impl<'a> Evaluator<'a> {
             if let Some(kv) = &f.intro.key_var {
                 inner_eval.bound.push((kv.as_str().to_string(), k));
             }
-            inner_eval
-                .bound
-                .push((f.intro.value_var.as_str().to_string(), v));
+            inner_eval.bound.push((f.intro.value_var.as_str().to_string(), v));
             if let Some(cond) = &f.cond {
                 let c = inner_eval.expr(&cond.expr, file)?;
                 match c.unmark().0 {
@@ -459,10 +431,7 @@ impl<'a> Evaluator<'a> {
                     let Some(key) = key.to_template_string() else {
                         return Err(err(
                             "Invalid object key",
-                            format!(
-                                "A for expression key must be a string, got {}.",
-                                key.type_name()
-                            ),
+                            format!("A for expression key must be a string, got {}.", key.type_name()),
                             Self::span(ke, file),
                         ));
                     };
@@ -482,23 +451,13 @@ impl<'a> Evaluator<'a> {
         }
         let result = match &f.key_expr {
             None => Value::List(list),
-            Some(_) if f.grouping => Value::Map(
-                grouped
-                    .into_iter()
-                    .map(|(k, v)| (k, Value::List(v)))
-                    .collect(),
-            ),
+            Some(_) if f.grouping => Value::Map(grouped.into_iter().map(|(k, v)| (k, Value::List(v))).collect()),
             Some(_) => Value::Map(map),
         };
         Ok(marked(result, sens))
     }
 
-    fn func_call(
-        &self,
-        call: &hcl_edit::expr::FuncCall,
-        whole: &Expression,
-        file: &Arc<SourceFile>,
-    ) -> EvalResult {
+    fn func_call(&self, call: &hcl_edit::expr::FuncCall, whole: &Expression, file: &Arc<SourceFile>) -> EvalResult {
         let name = call.name.name.as_str();
         if call.name.is_namespaced() {
             return Err(err(
@@ -569,17 +528,12 @@ impl<'a> Evaluator<'a> {
             if let Some(last) = args.pop() {
                 let (inner, sens) = last.unmark();
                 match inner {
-                    Value::List(items) => {
-                        args.extend(items.iter().cloned().map(|v| v.mark_if(sens)))
-                    }
+                    Value::List(items) => args.extend(items.iter().cloned().map(|v| v.mark_if(sens))),
                     Value::Unknown => return Ok(Value::Unknown),
                     other => {
                         return Err(err(
                             "Invalid expanding argument",
-                            format!(
-                                "The final argument with ... must be a list, got {}.",
-                                other.type_name()
-                            ),
+                            format!("The final argument with ... must be a list, got {}.", other.type_name()),
                             Self::span(whole, file),
                         ))
                     }
@@ -648,18 +602,13 @@ impl<'a> Evaluator<'a> {
                 let name = need(0, "a local value name")?;
                 match self.scope.locals.get(name) {
                     Some(v) => (v.clone(), 1),
-                    None if self.scope.declared.locals.iter().any(|n| n == name) => {
-                        (Value::Unknown, 1)
-                    }
+                    None if self.scope.declared.locals.iter().any(|n| n == name) => (Value::Unknown, 1),
                     None => {
                         return Err(err(
                             "Reference to undeclared local value",
                             format!(
                                 "A local value with the name \"{name}\" has not been declared.{}",
-                                suggestion(
-                                    name,
-                                    self.scope.declared.locals.iter().map(String::as_str)
-                                )
+                                suggestion(name, self.scope.declared.locals.iter().map(String::as_str))
                             ),
                             span,
                         ))
@@ -670,18 +619,13 @@ impl<'a> Evaluator<'a> {
                 let name = need(0, "a module name")?;
                 match self.scope.modules.get(name) {
                     Some(v) => (v.clone(), 1),
-                    None if self.scope.declared.modules.iter().any(|n| n == name) => {
-                        (Value::Unknown, 1)
-                    }
+                    None if self.scope.declared.modules.iter().any(|n| n == name) => (Value::Unknown, 1),
                     None => {
                         return Err(err(
                             "Reference to undeclared module",
                             format!(
                                 "No module call named \"{name}\" is declared.{}",
-                                suggestion(
-                                    name,
-                                    self.scope.declared.modules.iter().map(String::as_str)
-                                )
+                                suggestion(name, self.scope.declared.modules.iter().map(String::as_str))
                             ),
                             span,
                         ))
@@ -738,10 +682,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
             "path" => match need(0, "module, root or cwd")? {
-                "module" => (
-                    Value::String(self.scope.path_module.display().to_string()),
-                    1,
-                ),
+                "module" => (Value::String(self.scope.path_module.display().to_string()), 1),
                 "root" => (Value::String(self.scope.path_root.display().to_string()), 1),
                 "cwd" => (
                     Value::String(
@@ -853,13 +794,11 @@ impl<'a> Evaluator<'a> {
                     return Ok(marked(Value::List(out), sens));
                 }
                 TraversalOperator::GetAttr(id) => {
-                    value = get_attr(&value, id.as_str())
-                        .map_err(|m| err("Unsupported attribute", m, span.clone()))?;
+                    value = get_attr(&value, id.as_str()).map_err(|m| err("Unsupported attribute", m, span.clone()))?;
                 }
                 TraversalOperator::Index(ie) => {
                     let key = self.expr(ie, file)?;
-                    value =
-                        index(&value, &key).map_err(|m| err("Invalid index", m, span.clone()))?;
+                    value = index(&value, &key).map_err(|m| err("Invalid index", m, span.clone()))?;
                 }
                 TraversalOperator::LegacyIndex(n) => {
                     value = index(&value, &Value::Number(*n.value() as f64))
@@ -904,12 +843,7 @@ pub fn index(value: &Value, key: &Value) -> Result<Value, String> {
                 Value::String(s) => s
                     .parse::<f64>()
                     .map_err(|_| format!("A list index must be a number, got \"{s}\"."))?,
-                other => {
-                    return Err(format!(
-                        "A list index must be a number, got {}.",
-                        other.type_name()
-                    ))
-                }
+                other => return Err(format!("A list index must be a number, got {}.", other.type_name())),
             };
             if i < 0.0 || i.fract() != 0.0 || i as usize >= items.len() {
                 return Err(format!(
@@ -922,10 +856,7 @@ pub fn index(value: &Value, key: &Value) -> Result<Value, String> {
         }
         (Value::Map(map), key) => {
             let Some(k) = key.to_template_string() else {
-                return Err(format!(
-                    "A map key must be a string, got {}.",
-                    key.type_name()
-                ));
+                return Err(format!("A map key must be a string, got {}.", key.type_name()));
             };
             match map.get(&k) {
                 Some(v) => Ok(marked(v.clone(), sens)),
@@ -952,13 +883,9 @@ fn iter_pairs(v: &Value) -> Result<Option<Vec<(Value, Value)>>, String> {
                 .collect(),
         )),
         Value::Map(map) => Ok(Some(
-            map.iter()
-                .map(|(k, v)| (Value::String(k.clone()), v.clone()))
-                .collect(),
+            map.iter().map(|(k, v)| (Value::String(k.clone()), v.clone())).collect(),
         )),
-        Value::Null => {
-            Err("Cannot iterate over null; use coalesce(x, []) to default to an empty list.".into())
-        }
+        Value::Null => Err("Cannot iterate over null; use coalesce(x, []) to default to an empty list.".into()),
         other => Err(format!(
             "A {} value cannot be iterated; a for expression needs a list, set, map or object.",
             other.type_name()
@@ -1008,11 +935,7 @@ pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, Strin
                         r.type_name()
                     ));
                 };
-                Value::Bool(if op == BinaryOperator::And {
-                    a && b
-                } else {
-                    a || b
-                })
+                Value::Bool(if op == BinaryOperator::And { a && b } else { a || b })
             }
         }
         _ => {
@@ -1060,13 +983,9 @@ fn values_equal(a: &Value, b: &Value) -> bool {
 }
 
 /// Renders a template file's source with `vars` (an object) as the only names in scope.
-pub fn render_template(
-    src: &str,
-    vars: &Value,
-    base_dir: &std::path::Path,
-) -> Result<Value, String> {
-    let template = hcl_edit::parser::parse_template(src)
-        .map_err(|e| format!("template is not valid: {}", e.message()))?;
+pub fn render_template(src: &str, vars: &Value, base_dir: &std::path::Path) -> Result<Value, String> {
+    let template =
+        hcl_edit::parser::parse_template(src).map_err(|e| format!("template is not valid: {}", e.message()))?;
     let scope = Scope {
         path_module: base_dir.to_path_buf(),
         path_root: base_dir.to_path_buf(),
@@ -1087,11 +1006,7 @@ pub fn render_template(
         }
     };
     let evaluator = Evaluator::new(&scope).with_bound(bound);
-    let file = SourceFile::new(
-        std::path::Path::new("template"),
-        "template".into(),
-        src.to_string(),
-    );
+    let file = SourceFile::new(std::path::Path::new("template"), "template".into(), src.to_string());
     evaluator
         .template(&template, &file)
         .map_err(|d| format!("{}: {}", d.summary, d.detail))
@@ -1099,17 +1014,9 @@ pub fn render_template(
 
 /// Parses and evaluates a standalone expression (CLI `--var` values, `.tfvars` files).
 pub fn eval_standalone(src: &str, display: &str) -> Result<Value, Diagnostic> {
-    let file = SourceFile::new(
-        std::path::Path::new(display),
-        display.to_string(),
-        src.to_string(),
-    );
-    let expr = hcl_edit::parser::parse_expr(src).map_err(|e| {
-        Diagnostic::error(
-            "Invalid expression",
-            format!("{}: {}", display, e.message()),
-        )
-    })?;
+    let file = SourceFile::new(std::path::Path::new(display), display.to_string(), src.to_string());
+    let expr = hcl_edit::parser::parse_expr(src)
+        .map_err(|e| Diagnostic::error("Invalid expression", format!("{}: {}", display, e.message())))?;
     let scope = Scope::default();
     Evaluator::new(&scope).eval(&Expr { expr, file })
 }
@@ -1125,16 +1032,13 @@ mod tests {
     fn eval_in(scope: &Scope, src: &str) -> Value {
         let file = SourceFile::new(std::path::Path::new("t.tf"), "t.tf".into(), src.to_string());
         let expr = hcl_edit::parser::parse_expr(src).expect("parses");
-        Evaluator::new(scope)
-            .eval(&Expr { expr, file })
-            .expect("evaluates")
+        Evaluator::new(scope).eval(&Expr { expr, file }).expect("evaluates")
     }
 
     fn scope() -> Scope {
         let mut s = Scope::default();
         s.vars.insert("name".into(), Value::from("bucket"));
-        s.vars
-            .insert("secret".into(), Value::from("hunter2").mark_sensitive());
+        s.vars.insert("secret".into(), Value::from("hunter2").mark_sensitive());
         s.vars.insert("n".into(), Value::Number(3.0));
         s.resources.insert(
             ResourceAddr {
@@ -1156,10 +1060,7 @@ mod tests {
             Value::from("arn:aws:s3:::bucket/*")
         );
         assert_eq!(eval_in(&s, "var.n * 2 + 1"), Value::Number(7.0));
-        assert_eq!(
-            eval_in(&s, "var.n > 2 ? \"big\" : \"small\""),
-            Value::from("big")
-        );
+        assert_eq!(eval_in(&s, "var.n > 2 ? \"big\" : \"small\""), Value::from("big"));
         assert_eq!(
             eval_in(&s, r#""%{ if var.n == 3 }three%{ else }other%{ endif }""#),
             Value::from("three")
@@ -1178,15 +1079,9 @@ mod tests {
             eval_in(&s, r#""x-${var.secret}""#),
             Value::from("x-hunter2").mark_sensitive()
         );
-        assert_eq!(
-            eval_in(&s, "upper(var.secret)").to_string(),
-            "(sensitive value)"
-        );
+        assert_eq!(eval_in(&s, "upper(var.secret)").to_string(), "(sensitive value)");
         assert_eq!(eval_in(&s, "aws_s3_bucket.b.arn == \"x\""), Value::Unknown);
-        assert_eq!(
-            eval_in(&s, "[aws_s3_bucket.b][*].bucket"),
-            Value::from(vec!["bucket"])
-        );
+        assert_eq!(eval_in(&s, "[aws_s3_bucket.b][*].bucket"), Value::from(vec!["bucket"]));
     }
 
     #[test]
@@ -1204,15 +1099,9 @@ mod tests {
     #[test]
     fn undeclared_reference_suggests() {
         let s = scope();
-        let file = SourceFile::new(
-            std::path::Path::new("t.tf"),
-            "t.tf".into(),
-            "var.nam".into(),
-        );
+        let file = SourceFile::new(std::path::Path::new("t.tf"), "t.tf".into(), "var.nam".into());
         let expr = hcl_edit::parser::parse_expr("var.nam").expect("parses");
-        let d = Evaluator::new(&s)
-            .eval(&Expr { expr, file })
-            .expect_err("undeclared");
+        let d = Evaluator::new(&s).eval(&Expr { expr, file }).expect_err("undeclared");
         assert!(d.detail.contains("Did you mean \"name\""), "{}", d.detail);
     }
 }

@@ -212,11 +212,7 @@ static SPECS: &[Spec] = &[
 fn check_arity(spec: &Spec, n: usize) -> Result<(), String> {
     let plural = |k: usize| if k == 1 { "argument" } else { "arguments" };
     if n < spec.min {
-        let at_least = if spec.max == Some(spec.min) {
-            ""
-        } else {
-            "at least "
-        };
+        let at_least = if spec.max == Some(spec.min) { "" } else { "at least " };
         return Err(format!(
             "Not enough function arguments: expected {at_least}{} {}, got {n}.",
             spec.min,
@@ -244,11 +240,7 @@ fn invalid(msg: impl std::fmt::Display) -> String {
 }
 
 fn wrong_type(i: usize, want: &str, got: &Value) -> String {
-    invalid(format!(
-        "argument {} must be {want}, got {}.",
-        i + 1,
-        got.type_name()
-    ))
+    invalid(format!("argument {} must be {want}, got {}.", i + 1, got.type_name()))
 }
 
 /// Like Terraform, numbers and bools convert to strings where a string is expected.
@@ -270,13 +262,9 @@ fn parse_number(s: &str) -> Option<f64> {
 fn number_arg(c: &Call<'_>, args: &[Value], i: usize) -> Result<f64, String> {
     match &args[i] {
         Value::Number(n) => Ok(*n),
-        Value::String(s) => parse_number(s).ok_or_else(|| {
-            invalid(format!(
-                "argument {} must be a number, got {}.",
-                i + 1,
-                c.show(s)
-            ))
-        }),
+        Value::String(s) => {
+            parse_number(s).ok_or_else(|| invalid(format!("argument {} must be a number, got {}.", i + 1, c.show(s))))
+        }
         other => Err(wrong_type(i, "a number", other)),
     }
 }
@@ -339,20 +327,14 @@ fn loose_eq(a: &Value, b: &Value) -> bool {
         return true;
     }
     let primitive = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
-    if primitive(a)
-        && primitive(b)
-        && (matches!(a, Value::String(_)) || matches!(b, Value::String(_)))
-    {
+    if primitive(a) && primitive(b) && (matches!(a, Value::String(_)) || matches!(b, Value::String(_))) {
         return a.to_template_string() == b.to_template_string();
     }
     false
 }
 
 fn lazy(_: &Call<'_>, _: &[Value]) -> Result<Value, String> {
-    Err(
-        "this function is evaluated by the expression evaluator, not called with values."
-            .to_string(),
-    )
+    Err("this function is evaluated by the expression evaluator, not called with values.".to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,9 +361,7 @@ fn json_encode(v: &Value) -> Option<String> {
 }
 
 fn jsonencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(json_encode(&a[0])
-        .map(Value::String)
-        .unwrap_or(Value::Unknown))
+    Ok(json_encode(&a[0]).map(Value::String).unwrap_or(Value::Unknown))
 }
 
 fn jsondecode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -415,10 +395,7 @@ fn sha256_bytes(s: &str) -> Vec<u8> {
 fn sha256(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let s = string_arg(a, 0)?;
     Ok(Value::String(
-        sha256_bytes(&s)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
+        sha256_bytes(&s).iter().map(|b| format!("{b:02x}")).collect(),
     ))
 }
 
@@ -435,9 +412,7 @@ fn urlencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             b' ' => out.push('+'),
             other => out.push_str(&format!("%{other:02X}")),
         }
@@ -500,13 +475,7 @@ fn format_values(c: &Call<'_>, spec: &str, args: &[Value]) -> Result<String, Str
         }
         if chars.get(i) == Some(&'[') {
             let close = chars[i..].iter().position(|&ch| ch == ']').map(|p| p + i);
-            let index = close.and_then(|close| {
-                chars[i + 1..close]
-                    .iter()
-                    .collect::<String>()
-                    .parse::<usize>()
-                    .ok()
-            });
+            let index = close.and_then(|close| chars[i + 1..close].iter().collect::<String>().parse::<usize>().ok());
             match (close, index) {
                 (Some(close), Some(n)) if n >= 1 => {
                     next_arg = n - 1;
@@ -565,12 +534,7 @@ fn format_values(c: &Call<'_>, spec: &str, args: &[Value]) -> Result<String, Str
 }
 
 fn format_one(c: &Call<'_>, v: &Verb, arg: &Value) -> Result<String, String> {
-    let unsupported = |why: &str| {
-        invalid(format!(
-            "unsupported value for \"{}\" at {}: {why}.",
-            v.raw, v.offset
-        ))
-    };
+    let unsupported = |why: &str| invalid(format!("unsupported value for \"{}\" at {}: {why}.", v.raw, v.offset));
     if arg.is_null() && v.verb != 'v' {
         return Err(unsupported("null value cannot be formatted"));
     }
@@ -581,12 +545,10 @@ fn format_one(c: &Call<'_>, v: &Verb, arg: &Value) -> Result<String, String> {
     let as_number = |arg: &Value| -> Result<f64, String> {
         match arg {
             Value::Number(n) => Ok(*n),
-            Value::String(s) => parse_number(s)
-                .ok_or_else(|| unsupported(&format!("number required, got {}", c.show(s)))),
-            other => Err(unsupported(&format!(
-                "number required, got {}",
-                other.type_name()
-            ))),
+            Value::String(s) => {
+                parse_number(s).ok_or_else(|| unsupported(&format!("number required, got {}", c.show(s))))
+            }
+            other => Err(unsupported(&format!("number required, got {}", other.type_name()))),
         }
     };
     match v.verb {
@@ -611,8 +573,7 @@ fn format_one(c: &Call<'_>, v: &Verb, arg: &Value) -> Result<String, String> {
             Ok(pad_text(v, Value::String(s).to_string()))
         }
         't' => {
-            let b = to_bool(arg)
-                .ok_or_else(|| unsupported(&format!("bool required, got {}", arg.type_name())))?;
+            let b = to_bool(arg).ok_or_else(|| unsupported(&format!("bool required, got {}", arg.type_name())))?;
             Ok(pad_text(v, b.to_string()))
         }
         'd' | 'b' | 'o' | 'x' | 'X' => {
@@ -646,10 +607,7 @@ fn format_one(c: &Call<'_>, v: &Verb, arg: &Value) -> Result<String, String> {
             };
             Ok(pad_number(v, n < 0.0, digits))
         }
-        other => Err(invalid(format!(
-            "unsupported format verb %{other} at {}.",
-            v.offset
-        ))),
+        other => Err(invalid(format!("unsupported format verb %{other} at {}.", v.offset))),
     }
 }
 
@@ -776,8 +734,7 @@ fn formatlist(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
                 other => other.clone(),
             })
             .collect();
-        let s = format_values(c, &spec, &row)
-            .map_err(|e| format!("error on format iteration {n}: {e}"))?;
+        let s = format_values(c, &spec, &row).map_err(|e| format!("error on format iteration {n}: {e}"))?;
         out.push(Value::String(s));
     }
     Ok(Value::List(out))
@@ -795,12 +752,7 @@ fn join(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     for i in 1..a.len() {
         for (j, item) in list_arg(a, i)?.iter().enumerate() {
             match item {
-                Value::Null => {
-                    return Err(invalid(format!(
-                        "element {j} of argument {} is null.",
-                        i + 1
-                    )))
-                }
+                Value::Null => return Err(invalid(format!("element {j} of argument {} is null.", i + 1))),
                 other => parts.push(other.to_template_string().ok_or_else(|| {
                     invalid(format!(
                         "element {j} of argument {} must be a string, got {}.",
@@ -859,8 +811,7 @@ fn title(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 }
 
 fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
-    regex::Regex::new(pattern)
-        .map_err(|e| invalid(format!("invalid regular expression pattern: {e}")))
+    regex::Regex::new(pattern).map_err(|e| invalid(format!("invalid regular expression pattern: {e}")))
 }
 
 fn replace(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -887,8 +838,7 @@ fn compile_capturing(pattern: &str) -> Result<regex::Regex, String> {
 }
 
 fn capture_value(re: &regex::Regex, caps: &regex::Captures<'_>) -> Value {
-    let text =
-        |m: Option<regex::Match<'_>>| m.map(|m| Value::from(m.as_str())).unwrap_or(Value::Null);
+    let text = |m: Option<regex::Match<'_>>| m.map(|m| Value::from(m.as_str())).unwrap_or(Value::Null);
     if re.captures_len() == 1 {
         return text(caps.get(0));
     }
@@ -916,9 +866,7 @@ fn regexall(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let re = compile_capturing(&string_arg(a, 0)?)?;
     let s = string_arg(a, 1)?;
     Ok(Value::List(
-        re.captures_iter(&s)
-            .map(|caps| capture_value(&re, &caps))
-            .collect(),
+        re.captures_iter(&s).map(|caps| capture_value(&re, &caps)).collect(),
     ))
 }
 
@@ -945,17 +893,13 @@ fn trimsuffix(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 }
 
 fn chomp(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::from(
-        string_arg(a, 0)?.trim_end_matches(['\r', '\n']),
-    ))
+    Ok(Value::from(string_arg(a, 0)?.trim_end_matches(['\r', '\n'])))
 }
 
 fn indent(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let spaces = int_arg(c, a, 0)?.max(0) as usize;
     let s = string_arg(a, 1)?;
-    Ok(Value::String(
-        s.replace('\n', &format!("\n{}", " ".repeat(spaces))),
-    ))
+    Ok(Value::String(s.replace('\n', &format!("\n{}", " ".repeat(spaces)))))
 }
 
 fn strrev(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -984,15 +928,11 @@ fn substr(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 }
 
 fn startswith(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::Bool(
-        string_arg(a, 0)?.starts_with(string_arg(a, 1)?.as_str()),
-    ))
+    Ok(Value::Bool(string_arg(a, 0)?.starts_with(string_arg(a, 1)?.as_str())))
 }
 
 fn endswith(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::Bool(
-        string_arg(a, 0)?.ends_with(string_arg(a, 1)?.as_str()),
-    ))
+    Ok(Value::Bool(string_arg(a, 0)?.ends_with(string_arg(a, 1)?.as_str())))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1046,19 +986,14 @@ fn lookup(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match (map.get(&key), a.get(2)) {
         (Some(v), _) => Ok(v.clone()),
         (None, Some(default)) => Ok(default.clone()),
-        (None, None) => Err(invalid(format!(
-            "lookup failed to find key {}.",
-            c.show(&key)
-        ))),
+        (None, None) => Err(invalid(format!("lookup failed to find key {}.", c.show(&key)))),
     }
 }
 
 fn keys(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Unknown => Ok(Value::Unknown),
-        Value::Map(map) => Ok(Value::List(
-            map.keys().map(|k| Value::from(k.as_str())).collect(),
-        )),
+        Value::Map(map) => Ok(Value::List(map.keys().map(|k| Value::from(k.as_str())).collect())),
         other => Err(wrong_type(0, "a map", other)),
     }
 }
@@ -1125,14 +1060,9 @@ fn compact(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         match item {
             Value::Null => {}
             Value::String(s) if s.is_empty() => {}
-            other => out.push(Value::from(other.to_template_string().ok_or_else(
-                || {
-                    invalid(format!(
-                        "element {j} must be a string, got {}.",
-                        other.type_name()
-                    ))
-                },
-            )?)),
+            other => out.push(Value::from(other.to_template_string().ok_or_else(|| {
+                invalid(format!("element {j} must be a string, got {}.", other.type_name()))
+            })?)),
         }
     }
     Ok(Value::List(out))
@@ -1148,9 +1078,7 @@ fn element(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         return Err(invalid("cannot use element function with an empty list."));
     }
     if i < 0 {
-        return Err(invalid(
-            "cannot use element function with a negative index.",
-        ));
+        return Err(invalid("cannot use element function with a negative index."));
     }
     Ok(items[(i as usize) % items.len()].clone())
 }
@@ -1208,12 +1136,11 @@ fn sort(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
                     "given list element {j} is null; a null string cannot be sorted."
                 )))
             }
-            other => out.push(other.to_template_string().ok_or_else(|| {
-                invalid(format!(
-                    "element {j} must be a string, got {}.",
-                    other.type_name()
-                ))
-            })?),
+            other => out.push(
+                other
+                    .to_template_string()
+                    .ok_or_else(|| invalid(format!("element {j} must be a string, got {}.", other.type_name())))?,
+            ),
         }
     }
     out.sort();
@@ -1225,9 +1152,7 @@ fn slice(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let start = int_arg(c, a, 1)?;
     let end = int_arg(c, a, 2)?;
     if start < 0 {
-        return Err(invalid(
-            "the starting index must be greater than or equal to zero.",
-        ));
+        return Err(invalid("the starting index must be greater than or equal to zero."));
     }
     if end > items.len() as i64 {
         return Err(invalid("the ending index must not exceed the list length."));
@@ -1258,10 +1183,7 @@ fn chunklist(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         return Ok(Value::List(vec![Value::List(items.to_vec())]));
     }
     Ok(Value::List(
-        items
-            .chunks(size as usize)
-            .map(|ch| Value::List(ch.to_vec()))
-            .collect(),
+        items.chunks(size as usize).map(|ch| Value::List(ch.to_vec())).collect(),
     ))
 }
 
@@ -1301,29 +1223,19 @@ fn transpose(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             out.entry(s).or_default().push(Value::from(k.as_str()));
         }
     }
-    Ok(Value::Map(
-        out.into_iter().map(|(k, v)| (k, Value::List(v))).collect(),
-    ))
+    Ok(Value::Map(out.into_iter().map(|(k, v)| (k, Value::List(v))).collect()))
 }
 
 /// Terraform's set semantics on our untyped lists: element types unified (a string among
 /// primitives turns them all into strings), duplicates removed, and a deterministic order —
 /// numeric for numbers as Terraform's number sets are, by string form otherwise.
 fn normalize_set(items: Vec<Value>) -> Vec<Value> {
-    let primitive = |v: &Value| {
-        matches!(
-            v,
-            Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null
-        )
-    };
-    let stringify =
-        items.iter().any(|v| matches!(v, Value::String(_))) && items.iter().all(primitive);
+    let primitive = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null);
+    let stringify = items.iter().any(|v| matches!(v, Value::String(_))) && items.iter().all(primitive);
     let mut out: Vec<Value> = Vec::new();
     for item in items {
         let item = match item {
-            Value::Number(_) | Value::Bool(_) if stringify => {
-                Value::from(item.to_template_string())
-            }
+            Value::Number(_) | Value::Bool(_) if stringify => Value::from(item.to_template_string()),
             other => other,
         };
         if !out.contains(&item) {
@@ -1331,17 +1243,9 @@ fn normalize_set(items: Vec<Value>) -> Vec<Value> {
         }
     }
     if out.iter().all(|v| matches!(v, Value::Number(_))) {
-        out.sort_by(|x, y| {
-            x.as_f64()
-                .partial_cmp(&y.as_f64())
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        out.sort_by(|x, y| x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(std::cmp::Ordering::Equal));
     } else {
-        let key = |v: &Value| {
-            v.to_template_string()
-                .or_else(|| json_encode(v))
-                .unwrap_or_default()
-        };
+        let key = |v: &Value| v.to_template_string().or_else(|| json_encode(v)).unwrap_or_default();
         out.sort_by_cached_key(key);
     }
     out
@@ -1351,10 +1255,7 @@ fn toset(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Null => Ok(Value::Null),
         Value::List(items) => Ok(Value::List(normalize_set(items.clone()))),
-        other => Err(invalid(format!(
-            "cannot convert {} to set.",
-            other.type_name()
-        ))),
+        other => Err(invalid(format!("cannot convert {} to set.", other.type_name()))),
     }
 }
 
@@ -1384,9 +1285,7 @@ fn setintersection(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 fn setsubtract(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let from = normalize_set(list_arg(a, 0)?.to_vec());
     let remove = normalize_set(list_arg(a, 1)?.to_vec());
-    Ok(Value::List(
-        from.into_iter().filter(|v| !remove.contains(v)).collect(),
-    ))
+    Ok(Value::List(from.into_iter().filter(|v| !remove.contains(v)).collect()))
 }
 
 fn range(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -1435,12 +1334,9 @@ fn bools(a: &[Value]) -> Result<Vec<bool>, String> {
         .enumerate()
         .map(|(j, v)| match v {
             Value::Null => Ok(false),
-            other => to_bool(other).ok_or_else(|| {
-                invalid(format!(
-                    "element {j} must be a bool, got {}.",
-                    other.type_name()
-                ))
-            }),
+            other => {
+                to_bool(other).ok_or_else(|| invalid(format!("element {j} must be a bool, got {}.", other.type_name())))
+            }
         })
         .collect()
 }
@@ -1452,10 +1348,7 @@ fn tolist(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Unknown => Ok(Value::Unknown),
         v @ (Value::Null | Value::List(_)) => Ok(v.clone()),
-        other => Err(invalid(format!(
-            "cannot convert {} to list.",
-            other.type_name()
-        ))),
+        other => Err(invalid(format!("cannot convert {} to list.", other.type_name()))),
     }
 }
 
@@ -1463,23 +1356,15 @@ fn tomap(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Unknown => Ok(Value::Unknown),
         v @ (Value::Null | Value::Map(_)) => Ok(v.clone()),
-        other => Err(invalid(format!(
-            "cannot convert {} to map.",
-            other.type_name()
-        ))),
+        other => Err(invalid(format!("cannot convert {} to map.", other.type_name()))),
     }
 }
 
 fn tostring(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Null => Ok(Value::Null),
-        v @ (Value::String(_) | Value::Number(_) | Value::Bool(_)) => {
-            Ok(Value::from(v.to_template_string()))
-        }
-        other => Err(invalid(format!(
-            "cannot convert {} to string.",
-            other.type_name()
-        ))),
+        v @ (Value::String(_) | Value::Number(_) | Value::Bool(_)) => Ok(Value::from(v.to_template_string())),
+        other => Err(invalid(format!("cannot convert {} to string.", other.type_name()))),
     }
 }
 
@@ -1507,10 +1392,7 @@ fn tobool(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             ))
         }),
         Value::Bool(b) => Ok(Value::Bool(*b)),
-        other => Err(invalid(format!(
-            "cannot convert {} to bool.",
-            other.type_name()
-        ))),
+        other => Err(invalid(format!("cannot convert {} to bool.", other.type_name()))),
     }
 }
 
@@ -1574,9 +1456,7 @@ fn sum(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 }
 
 fn pow(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::Number(tidy(
-        number_arg(c, a, 0)?.powf(number_arg(c, a, 1)?),
-    )))
+    Ok(Value::Number(tidy(number_arg(c, a, 0)?.powf(number_arg(c, a, 1)?))))
 }
 
 fn log(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -1588,18 +1468,11 @@ fn parseint(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let s = string_arg(a, 0)?;
     let base = int_arg(c, a, 1)?;
     if !(2..=36).contains(&base) {
-        return Err(invalid(
-            "base must be a whole number between 2 and 36 inclusive.",
-        ));
+        return Err(invalid("base must be a whole number between 2 and 36 inclusive."));
     }
     i64::from_str_radix(&s, base as u32)
         .map(|n| Value::Number(n as f64))
-        .map_err(|_| {
-            invalid(format!(
-                "cannot parse {} as a base {base} integer.",
-                c.show(&s)
-            ))
-        })
+        .map_err(|_| invalid(format!("cannot parse {} as a base {base} integer.", c.show(&s))))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1645,18 +1518,13 @@ fn file(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 fn filebase64(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let bytes = read_bytes(c, &string_arg(a, 0)?)?;
-    Ok(Value::String(
-        base64::engine::general_purpose::STANDARD.encode(bytes),
-    ))
+    Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)))
 }
 
 fn fileexists(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let path = string_arg(a, 0)?;
     match std::fs::metadata(resolve(c, &path)) {
-        Ok(meta) if meta.is_dir() => Err(invalid(format!(
-            "{} is a directory, not a file.",
-            c.show(&path)
-        ))),
+        Ok(meta) if meta.is_dir() => Err(invalid(format!("{} is a directory, not a file.", c.show(&path)))),
         Ok(_) => Ok(Value::Bool(true)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::Bool(false)),
         Err(e) => Err(invalid(format!("failed to stat {}: {e}.", c.show(&path)))),
@@ -1668,9 +1536,7 @@ fn templatefile(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let vars = map_arg(a, 1).map_err(|_| wrong_type(1, "a map of template variables", &a[1]))?;
     for name in vars.keys() {
         let mut chars = name.chars();
-        let valid = chars
-            .next()
-            .is_some_and(|ch| ch.is_alphabetic() || ch == '_')
+        let valid = chars.next().is_some_and(|ch| ch.is_alphabetic() || ch == '_')
             && chars.all(|ch| ch.is_alphanumeric() || ch == '_' || ch == '-');
         if !valid {
             return Err(invalid(format!(
@@ -1720,10 +1586,7 @@ mod tests {
         let render = |src: &str, vars: &Value| -> Result<Value, String> {
             let mut out = src.to_string();
             for (k, v) in vars.as_map().ok_or("vars must be a map")? {
-                out = out.replace(
-                    &format!("${{{k}}}"),
-                    &v.to_template_string().unwrap_or_default(),
-                );
+                out = out.replace(&format!("${{{k}}}"), &v.to_template_string().unwrap_or_default());
             }
             Ok(Value::String(out))
         };
@@ -1773,14 +1636,7 @@ mod tests {
     fn names_are_sorted_known_and_complete() {
         let all = names();
         assert!(all.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
-        for name in [
-            "try",
-            "can",
-            "jsonencode",
-            "templatefile",
-            "replace",
-            "toset",
-        ] {
+        for name in ["try", "can", "jsonencode", "templatefile", "replace", "toset"] {
             assert!(exists(name), "{name}");
             assert!(all.contains(&name));
         }
@@ -1820,10 +1676,7 @@ mod tests {
     #[test]
     fn json() {
         let v = map([
-            (
-                "b",
-                list(vec![n(1.0), n(1.5), Value::Bool(true), Value::Null]),
-            ),
+            ("b", list(vec![n(1.0), n(1.5), Value::Bool(true), Value::Null])),
             ("a", s("<&>")),
         ]);
         assert_eq!(
@@ -1836,10 +1689,7 @@ mod tests {
             ok("jsonencode", vec![list(vec![s("a"), Value::Unknown])]),
             Value::Unknown
         );
-        let decoded = ok(
-            "jsondecode",
-            vec![s(r#"{"z": [1, "two", null], "a": {"b": false}}"#)],
-        );
+        let decoded = ok("jsondecode", vec![s(r#"{"z": [1, "two", null], "a": {"b": false}}"#)]);
         assert_eq!(
             decoded,
             map([
@@ -1847,8 +1697,9 @@ mod tests {
                 ("z", list(vec![n(1.0), s("two"), Value::Null]))
             ])
         );
-        assert!(err("jsondecode", vec![s("{nope")])
-            .starts_with("Invalid function argument: argument 1 is not valid JSON"));
+        assert!(
+            err("jsondecode", vec![s("{nope")]).starts_with("Invalid function argument: argument 1 is not valid JSON")
+        );
         assert_eq!(
             err("jsonencode", vec![]),
             "Not enough function arguments: expected 1 argument, got 0."
@@ -1868,19 +1719,13 @@ mod tests {
         assert_eq!(f("%.2f", vec![n(3.14159)]), s("3.14"));
         assert_eq!(f("%f", vec![n(1.5)]), s("1.500000"));
         assert_eq!(f("%q", vec![s("a\"b")]), s(r#""a\"b""#));
-        assert_eq!(
-            f("%v %v %v", vec![s("x"), n(2.0), Value::Null]),
-            s("x 2 null")
-        );
+        assert_eq!(f("%v %v %v", vec![s("x"), n(2.0), Value::Null]), s("x 2 null"));
         assert_eq!(f("%v", vec![list(vec![n(1.0), s("a")])]), s(r#"[1,"a"]"#));
         assert_eq!(f("%#v", vec![s("x")]), s(r#""x""#));
         assert_eq!(f("%t", vec![Value::Bool(true)]), s("true"));
         assert_eq!(f("100%%", vec![]), s("100%"));
         assert_eq!(
-            f(
-                "%5d|%-5d|%05d|%+d",
-                vec![n(42.0), n(42.0), n(-42.0), n(3.0)]
-            ),
+            f("%5d|%-5d|%05d|%+d", vec![n(42.0), n(42.0), n(-42.0), n(3.0)]),
             s("   42|42   |-0042|+3")
         );
         assert_eq!(
@@ -1916,17 +1761,12 @@ mod tests {
             "Invalid function argument: unsupported value for \"%s\" at 0: string required, got list."
         );
         assert!(err("format", vec![s("%d"), n(1.5)]).contains("whole number"));
-        assert!(
-            err("format", vec![s("%d"), Value::Null]).contains("null value cannot be formatted")
-        );
+        assert!(err("format", vec![s("%d"), Value::Null]).contains("null value cannot be formatted"));
         assert!(err("format", vec![s("%z"), n(1.0)]).contains("unsupported format verb %z"));
         assert!(err("format", vec![s("abc %")]).contains("incomplete verb"));
         assert_eq!(ok("format", vec![s("%s"), Value::Unknown]), Value::Unknown);
         // A sensitive argument makes the whole result sensitive.
-        assert_eq!(
-            ok("format", vec![s("k=%s"), secret(s("v"))]),
-            secret(s("k=v"))
-        );
+        assert_eq!(ok("format", vec![s("k=%s"), secret(s("v"))]), secret(s("k=v")));
     }
 
     #[test]
@@ -1937,11 +1777,7 @@ mod tests {
         );
         assert_eq!(ok("formatlist", vec![s("%s"), s("only")]), strs(&["only"]));
         assert_eq!(ok("formatlist", vec![s("%s"), strs(&[])]), strs(&[]));
-        assert!(err(
-            "formatlist",
-            vec![s("%s%s"), strs(&["a"]), strs(&["a", "b"])]
-        )
-        .contains("inconsistent"));
+        assert!(err("formatlist", vec![s("%s%s"), strs(&["a"]), strs(&["a", "b"])]).contains("inconsistent"));
         assert_eq!(
             ok("formatlist", vec![s("%s"), list(vec![Value::Unknown])]),
             Value::Unknown
@@ -1956,12 +1792,8 @@ mod tests {
         );
         assert_eq!(ok("join", vec![s(","), strs(&[])]), s(""));
         assert!(err("join", vec![s(",")]).contains("at least one list"));
-        assert!(err("join", vec![s(","), list(vec![Value::Null])])
-            .contains("element 0 of argument 2 is null"));
-        assert_eq!(
-            ok("split", vec![s(","), s("a,b,,c")]),
-            strs(&["a", "b", "", "c"])
-        );
+        assert!(err("join", vec![s(","), list(vec![Value::Null])]).contains("element 0 of argument 2 is null"));
+        assert_eq!(ok("split", vec![s(","), s("a,b,,c")]), strs(&["a", "b", "", "c"]));
         assert_eq!(ok("split", vec![s(","), s("")]), strs(&[""]));
         assert_eq!(ok("split", vec![s(""), s("ab")]), strs(&["a", "b"]));
         assert_eq!(ok("lower", vec![s("HÉllo")]), s("héllo"));
@@ -1973,29 +1805,14 @@ mod tests {
         );
         assert_eq!(ok("trimspace", vec![s("  \n a b \t")]), s("a b"));
         assert_eq!(ok("trim", vec![s("?!hello?!"), s("!?")]), s("hello"));
-        assert_eq!(
-            ok("trimprefix", vec![s("helloworld"), s("hello")]),
-            s("world")
-        );
-        assert_eq!(
-            ok("trimprefix", vec![s("helloworld"), s("x")]),
-            s("helloworld")
-        );
-        assert_eq!(
-            ok("trimsuffix", vec![s("helloworld"), s("world")]),
-            s("hello")
-        );
+        assert_eq!(ok("trimprefix", vec![s("helloworld"), s("hello")]), s("world"));
+        assert_eq!(ok("trimprefix", vec![s("helloworld"), s("x")]), s("helloworld"));
+        assert_eq!(ok("trimsuffix", vec![s("helloworld"), s("world")]), s("hello"));
         assert_eq!(ok("chomp", vec![s("hello\r\n\n")]), s("hello"));
         assert_eq!(ok("indent", vec![n(2.0), s("a\nb")]), s("a\n  b"));
         assert_eq!(ok("strrev", vec![s("abc")]), s("cba"));
-        assert_eq!(
-            ok("startswith", vec![s("hello"), s("he")]),
-            Value::Bool(true)
-        );
-        assert_eq!(
-            ok("startswith", vec![s("hello"), s("lo")]),
-            Value::Bool(false)
-        );
+        assert_eq!(ok("startswith", vec![s("hello"), s("he")]), Value::Bool(true));
+        assert_eq!(ok("startswith", vec![s("hello"), s("lo")]), Value::Bool(false));
         assert_eq!(ok("endswith", vec![s("hello"), s("lo")]), Value::Bool(true));
         assert_eq!(
             err("upper", vec![list(vec![])]),
@@ -2009,21 +1826,12 @@ mod tests {
 
     #[test]
     fn replace_plain_and_regex() {
+        assert_eq!(ok("replace", vec![s("1 + 2 + 3"), s("+"), s("-")]), s("1 - 2 - 3"));
         assert_eq!(
-            ok("replace", vec![s("1 + 2 + 3"), s("+"), s("-")]),
-            s("1 - 2 - 3")
-        );
-        assert_eq!(
-            ok(
-                "replace",
-                vec![s("hello world"), s("/w.*d/"), s("everybody")]
-            ),
+            ok("replace", vec![s("hello world"), s("/w.*d/"), s("everybody")]),
             s("hello everybody")
         );
-        assert_eq!(
-            ok("replace", vec![s("a-b"), s("/(\\w)-(\\w)/"), s("$2-$1")]),
-            s("b-a")
-        );
+        assert_eq!(ok("replace", vec![s("a-b"), s("/(\\w)-(\\w)/"), s("$2-$1")]), s("b-a"));
         // A lone slash is a plain substring.
         assert_eq!(ok("replace", vec![s("a/b"), s("/"), s("_")]), s("a_b"));
         assert!(err("replace", vec![s("x"), s("/(/"), s("")])
@@ -2033,10 +1841,7 @@ mod tests {
     #[test]
     fn regex_functions() {
         assert_eq!(ok("regex", vec![s("[a-z]+"), s("53abc12")]), s("abc"));
-        assert_eq!(
-            ok("regex", vec![s("(\\d+)-(\\d+)"), s("10-20")]),
-            strs(&["10", "20"])
-        );
+        assert_eq!(ok("regex", vec![s("(\\d+)-(\\d+)"), s("10-20")]), strs(&["10", "20"]));
         assert_eq!(
             ok("regex", vec![s("(?P<a>\\d+)-(?P<b>\\d+)"), s("10-20")]),
             map([("a", s("10")), ("b", s("20"))])
@@ -2073,11 +1878,7 @@ mod tests {
         assert_eq!(
             ok(
                 "merge",
-                vec![
-                    map([("a", n(1.0)), ("b", n(2.0))]),
-                    Value::Null,
-                    map([("b", n(3.0))])
-                ]
+                vec![map([("a", n(1.0)), ("b", n(2.0))]), Value::Null, map([("b", n(3.0))])]
             ),
             map([("a", n(1.0)), ("b", n(3.0))])
         );
@@ -2097,36 +1898,18 @@ mod tests {
         let m2 = map([("b", n(2.0)), ("a", n(1.0))]);
         assert_eq!(ok("keys", vec![m2.clone()]), strs(&["a", "b"]));
         assert_eq!(ok("values", vec![m2]), list(vec![n(1.0), n(2.0)]));
-        assert_eq!(
-            ok("contains", vec![strs(&["a", "b"]), s("b")]),
-            Value::Bool(true)
-        );
-        assert_eq!(
-            ok("contains", vec![strs(&["a", "b"]), s("c")]),
-            Value::Bool(false)
-        );
-        assert_eq!(
-            ok("contains", vec![strs(&["1"]), n(1.0)]),
-            Value::Bool(true)
-        );
+        assert_eq!(ok("contains", vec![strs(&["a", "b"]), s("b")]), Value::Bool(true));
+        assert_eq!(ok("contains", vec![strs(&["a", "b"]), s("c")]), Value::Bool(false));
+        assert_eq!(ok("contains", vec![strs(&["1"]), n(1.0)]), Value::Bool(true));
         assert_eq!(ok("index", vec![strs(&["a", "b"]), s("b")]), n(1.0));
         assert!(err("index", vec![strs(&["a"]), s("z")]).contains("item not found"));
-        assert_eq!(
-            ok("coalesce", vec![Value::Null, s(""), s("b"), s("c")]),
-            s("b")
-        );
+        assert_eq!(ok("coalesce", vec![Value::Null, s(""), s("b"), s("c")]), s("b"));
         assert_eq!(ok("coalesce", vec![n(1.0), n(2.0)]), n(1.0));
         assert_eq!(ok("coalesce", vec![Value::Null, n(1.0), s("x")]), s("1"));
         assert!(err("coalesce", vec![Value::Null, s("")]).contains("no non-null, non-empty-string"));
+        assert_eq!(ok("coalescelist", vec![strs(&[]), strs(&["a"])]), strs(&["a"]));
         assert_eq!(
-            ok("coalescelist", vec![strs(&[]), strs(&["a"])]),
-            strs(&["a"])
-        );
-        assert_eq!(
-            ok(
-                "compact",
-                vec![list(vec![s("a"), s(""), Value::Null, s("b")])]
-            ),
+            ok("compact", vec![list(vec![s("a"), s(""), Value::Null, s("b")])]),
             strs(&["a", "b"])
         );
         let abc = strs(&["a", "b", "c"]);
@@ -2137,21 +1920,14 @@ mod tests {
         assert_eq!(
             ok(
                 "flatten",
-                vec![list(vec![
-                    strs(&["a"]),
-                    list(vec![strs(&["b"]), s("c")]),
-                    strs(&[])
-                ])]
+                vec![list(vec![strs(&["a"]), list(vec![strs(&["b"]), s("c")]), strs(&[])])]
             ),
             strs(&["a", "b", "c"])
         );
         assert_eq!(ok("distinct", vec![strs(&["a", "b", "a", "c", "b"])]), abc);
         assert_eq!(ok("reverse", vec![abc.clone()]), strs(&["c", "b", "a"]));
         assert_eq!(ok("sort", vec![strs(&["b", "c", "a"])]), abc);
-        assert_eq!(
-            ok("slice", vec![abc.clone(), n(1.0), n(3.0)]),
-            strs(&["b", "c"])
-        );
+        assert_eq!(ok("slice", vec![abc.clone(), n(1.0), n(3.0)]), strs(&["b", "c"]));
         assert!(err("slice", vec![abc.clone(), n(1.0), n(4.0)]).contains("must not exceed"));
         assert_eq!(ok("one", vec![strs(&[])]), Value::Null);
         assert_eq!(ok("one", vec![strs(&["a"])]), s("a"));
@@ -2161,18 +1937,12 @@ mod tests {
             list(vec![strs(&["a", "b"]), strs(&["c"])])
         );
         assert_eq!(
-            ok(
-                "zipmap",
-                vec![strs(&["a", "b"]), list(vec![n(1.0), n(2.0)])]
-            ),
+            ok("zipmap", vec![strs(&["a", "b"]), list(vec![n(1.0), n(2.0)])]),
             map([("a", n(1.0)), ("b", n(2.0))])
         );
         assert!(err("zipmap", vec![strs(&["a"]), strs(&[])]).contains("does not match"));
         assert_eq!(
-            ok(
-                "transpose",
-                vec![map([("a", strs(&["1", "2"])), ("b", strs(&["2"]))])]
-            ),
+            ok("transpose", vec![map([("a", strs(&["1", "2"])), ("b", strs(&["2"]))])]),
             map([("1", strs(&["a"])), ("2", strs(&["a", "b"]))])
         );
         assert_eq!(
@@ -2181,10 +1951,7 @@ mod tests {
         );
         assert_eq!(ok("alltrue", vec![strs(&[])]), Value::Bool(true));
         assert_eq!(
-            ok(
-                "anytrue",
-                vec![list(vec![Value::Bool(false), Value::Bool(true)])]
-            ),
+            ok("anytrue", vec![list(vec![Value::Bool(false), Value::Bool(true)])]),
             Value::Bool(true)
         );
         assert_eq!(ok("anytrue", vec![strs(&[])]), Value::Bool(false));
@@ -2197,47 +1964,26 @@ mod tests {
             ok("toset", vec![list(vec![n(10.0), n(9.0), n(10.0)])]),
             list(vec![n(9.0), n(10.0)])
         );
-        assert_eq!(
-            ok("toset", vec![list(vec![n(1.0), s("1"), s("a")])]),
-            strs(&["1", "a"])
-        );
+        assert_eq!(ok("toset", vec![list(vec![n(1.0), s("1"), s("a")])]), strs(&["1", "a"]));
         assert_eq!(ok("toset", vec![Value::Null]), Value::Null);
         assert!(err("toset", vec![s("a")]).contains("cannot convert string to set"));
-        assert_eq!(
-            ok("toset", vec![list(vec![s("a"), Value::Unknown])]),
-            Value::Unknown
-        );
+        assert_eq!(ok("toset", vec![list(vec![s("a"), Value::Unknown])]), Value::Unknown);
         assert_eq!(
             ok("setunion", vec![strs(&["b", "a"]), strs(&["c", "a"])]),
             strs(&["a", "b", "c"])
         );
         assert_eq!(
-            ok(
-                "setintersection",
-                vec![strs(&["b", "a"]), strs(&["c", "a"])]
-            ),
+            ok("setintersection", vec![strs(&["b", "a"]), strs(&["c", "a"])]),
             strs(&["a"])
         );
-        assert_eq!(
-            ok("setsubtract", vec![strs(&["b", "a"]), strs(&["a"])]),
-            strs(&["b"])
-        );
+        assert_eq!(ok("setsubtract", vec![strs(&["b", "a"]), strs(&["a"])]), strs(&["b"]));
     }
 
     #[test]
     fn ranges() {
-        assert_eq!(
-            ok("range", vec![n(3.0)]),
-            list(vec![n(0.0), n(1.0), n(2.0)])
-        );
-        assert_eq!(
-            ok("range", vec![n(1.0), n(4.0)]),
-            list(vec![n(1.0), n(2.0), n(3.0)])
-        );
-        assert_eq!(
-            ok("range", vec![n(4.0), n(1.0)]),
-            list(vec![n(4.0), n(3.0), n(2.0)])
-        );
+        assert_eq!(ok("range", vec![n(3.0)]), list(vec![n(0.0), n(1.0), n(2.0)]));
+        assert_eq!(ok("range", vec![n(1.0), n(4.0)]), list(vec![n(1.0), n(2.0), n(3.0)]));
+        assert_eq!(ok("range", vec![n(4.0), n(1.0)]), list(vec![n(4.0), n(3.0), n(2.0)]));
         assert_eq!(ok("range", vec![n(-2.0)]), list(vec![n(0.0), n(-1.0)]));
         assert_eq!(
             ok("range", vec![n(0.0), n(0.3), n(0.1)]),
@@ -2271,10 +2017,7 @@ mod tests {
         assert!(err("tobool", vec![s("yes")]).contains("only the strings"));
         assert_eq!(ok("tolist", vec![strs(&["a"])]), strs(&["a"]));
         assert!(err("tolist", vec![Value::empty_map()]).contains("cannot convert object to list"));
-        assert_eq!(
-            ok("tomap", vec![map([("a", n(1.0))])]),
-            map([("a", n(1.0))])
-        );
+        assert_eq!(ok("tomap", vec![map([("a", n(1.0))])]), map([("a", n(1.0))]));
         assert!(err("tomap", vec![strs(&[])]).contains("cannot convert list to map"));
     }
 
@@ -2292,10 +2035,7 @@ mod tests {
         );
         assert_eq!(ok("abs", vec![n(-2.5)]), n(2.5));
         assert_eq!(ok("abs", vec![n(-123456789012345.0)]), n(123456789012345.0));
-        assert_eq!(
-            ok("floor", vec![n(4503599627370497.0)]),
-            n(4503599627370497.0)
-        );
+        assert_eq!(ok("floor", vec![n(4503599627370497.0)]), n(4503599627370497.0));
         assert_eq!(ok("ceil", vec![n(1.2)]), n(2.0));
         assert_eq!(ok("ceil", vec![n(-0.5)]).to_string(), "0");
         assert_eq!(ok("floor", vec![n(-1.2)]), n(-2.0));
@@ -2311,14 +2051,8 @@ mod tests {
 
     #[test]
     fn encodings() {
-        assert_eq!(
-            ok("base64encode", vec![s("Hello World")]),
-            s("SGVsbG8gV29ybGQ=")
-        );
-        assert_eq!(
-            ok("base64decode", vec![s("SGVsbG8gV29ybGQ=")]),
-            s("Hello World")
-        );
+        assert_eq!(ok("base64encode", vec![s("Hello World")]), s("SGVsbG8gV29ybGQ="));
+        assert_eq!(ok("base64decode", vec![s("SGVsbG8gV29ybGQ=")]), s("Hello World"));
         assert!(err("base64decode", vec![s("!!!")]).contains("failed to decode base64 data"));
         assert!(err("base64decode", vec![s("/w==")]).contains("not valid UTF-8"));
         assert_eq!(
@@ -2353,10 +2087,7 @@ mod tests {
         assert_eq!(r("fileexists", vec![s("hello.txt")]), Ok(Value::Bool(true)));
         assert_eq!(r("fileexists", vec![s("nope")]), Ok(Value::Bool(false)));
         assert_eq!(
-            r(
-                "templatefile",
-                vec![s("t.tpl"), map([("name", s("World"))])]
-            ),
+            r("templatefile", vec![s("t.tpl"), map([("name", s("World"))])]),
             Ok(s("Hello, World!"))
         );
         assert_eq!(
@@ -2367,10 +2098,7 @@ mod tests {
             Ok(s("Hello, x!").mark_sensitive())
         );
         assert_eq!(
-            r(
-                "templatefile",
-                vec![s("t.tpl"), map([("name", Value::Unknown)])]
-            ),
+            r("templatefile", vec![s("t.tpl"), map([("name", Value::Unknown)])]),
             Ok(Value::Unknown)
         );
         assert!(r("templatefile", vec![s("t.tpl"), map([("1bad", s("x"))])])
@@ -2404,10 +2132,7 @@ mod tests {
         assert_eq!(ok("upper", vec![u.clone()]), u);
         assert_eq!(ok("join", vec![s(","), list(vec![s("a"), u.clone()])]), u);
         assert_eq!(ok("tostring", vec![u.clone()]), u);
-        assert_eq!(
-            ok("contains", vec![list(vec![s("a"), u.clone()]), s("a")]),
-            u
-        );
+        assert_eq!(ok("contains", vec![list(vec![s("a"), u.clone()]), s("a")]), u);
         assert_eq!(ok("distinct", vec![list(vec![s("a"), u.clone()])]), u);
         assert_eq!(ok("jsonencode", vec![map([("a", u.clone())])]), u);
         assert_eq!(ok("sha256", vec![u.clone()]), u);
@@ -2431,14 +2156,8 @@ mod tests {
             list(vec![u.clone(), s("a")])
         );
         assert_eq!(ok("concat", vec![u.clone(), strs(&["a"])]), u);
-        assert_eq!(
-            ok("tolist", vec![list(vec![u.clone()])]),
-            list(vec![u.clone()])
-        );
-        assert_eq!(
-            ok("tomap", vec![map([("a", u.clone())])]),
-            map([("a", u.clone())])
-        );
+        assert_eq!(ok("tolist", vec![list(vec![u.clone()])]), list(vec![u.clone()]));
+        assert_eq!(ok("tomap", vec![map([("a", u.clone())])]), map([("a", u.clone())]));
         assert_eq!(
             ok("values", vec![map([("a", u.clone()), ("b", n(1.0))])]),
             list(vec![u.clone(), n(1.0)])
@@ -2461,10 +2180,7 @@ mod tests {
             ok("flatten", vec![with_map]),
             list(vec![map([("id", u.clone())]), s("b")])
         );
-        assert_eq!(
-            ok("flatten", vec![list(vec![list(vec![s("a"), u.clone()])])]),
-            u
-        );
+        assert_eq!(ok("flatten", vec![list(vec![list(vec![s("a"), u.clone()])])]), u);
     }
 
     #[test]
@@ -2477,19 +2193,13 @@ mod tests {
             ok("jsonencode", vec![map([("k", secret(s("v")))])]),
             secret(s(r#"{"k":"v"}"#))
         );
-        assert_eq!(
-            ok("upper", vec![secret(Value::Unknown)]),
-            secret(Value::Unknown)
-        );
+        assert_eq!(ok("upper", vec![secret(Value::Unknown)]), secret(Value::Unknown));
         assert_eq!(
             ok("length", vec![list(vec![Value::Unknown, secret(s("x"))])]),
             secret(n(2.0))
         );
         // Results never keep inner marks: the whole result is marked once.
-        assert_eq!(
-            ok("concat", vec![nested, strs(&["c"])]),
-            secret(strs(&["a", "b", "c"]))
-        );
+        assert_eq!(ok("concat", vec![nested, strs(&["c"])]), secret(strs(&["a", "b", "c"])));
         assert_eq!(ok("sensitive", vec![s("x")]), secret(s("x")));
         assert_eq!(
             ok("nonsensitive", vec![secret(list(vec![secret(s("x"))]))]),

@@ -117,8 +117,7 @@ impl Graph {
         for scc in petgraph::algo::tarjan_scc(&self.graph) {
             let self_loop = scc.len() == 1 && self.graph.find_edge(scc[0], scc[0]).is_some();
             if scc.len() > 1 || self_loop {
-                let mut names: Vec<String> =
-                    scc.iter().map(|i| self.graph[*i].to_string()).collect();
+                let mut names: Vec<String> = scc.iter().map(|i| self.graph[*i].to_string()).collect();
                 names.sort();
                 diags.push(Diagnostic::error(
                     "Cycle in references",
@@ -157,12 +156,7 @@ pub fn references(e: &Expr) -> Vec<(Ref, Option<Span>)> {
     out
 }
 
-fn collect(
-    e: &Expression,
-    ctx: &Expr,
-    bound: &mut Vec<String>,
-    out: &mut Vec<(Ref, Option<Span>)>,
-) {
+fn collect(e: &Expression, ctx: &Expr, bound: &mut Vec<String>, out: &mut Vec<(Ref, Option<Span>)>) {
     match e {
         Expression::Variable(v) => root_ref(v.as_str(), &[], e, ctx, bound, out),
         Expression::Traversal(t) => {
@@ -223,12 +217,7 @@ fn collect(
     }
 }
 
-fn collect_template(
-    t: &Template,
-    ctx: &Expr,
-    bound: &mut Vec<String>,
-    out: &mut Vec<(Ref, Option<Span>)>,
-) {
+fn collect_template(t: &Template, ctx: &Expr, bound: &mut Vec<String>, out: &mut Vec<(Ref, Option<Span>)>) {
     for el in t.iter() {
         match el {
             Element::Literal(_) => {}
@@ -621,6 +610,7 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
         g.edge(&a, &b);
     }
     if diags.has_errors() {
+        diags.sort();
         return Err(diags);
     }
     g.check_cycles()?;
@@ -657,12 +647,7 @@ struct WalkState {
 /// Visits every node after its dependencies, at most `parallelism` at a time. A failed node's
 /// dependents are skipped; independent nodes go on. When `stop` becomes true, nothing new
 /// starts and the walk waits for the visits in flight.
-pub fn walk<F>(
-    graph: &Graph,
-    parallelism: usize,
-    stop: &AtomicBool,
-    visit: F,
-) -> BTreeMap<NodeIndex, Outcome>
+pub fn walk<F>(graph: &Graph, parallelism: usize, stop: &AtomicBool, visit: F) -> BTreeMap<NodeIndex, Outcome>
 where
     F: Fn(NodeIndex, &Node) -> Outcome + Sync,
 {
@@ -761,9 +746,7 @@ mod tests {
 
     fn chain() -> (Graph, Vec<Node>) {
         let mut g = Graph::default();
-        let nodes: Vec<Node> = (0..4)
-            .map(|i| Node::Local(Vec::new(), format!("l{i}")))
-            .collect();
+        let nodes: Vec<Node> = (0..4).map(|i| Node::Local(Vec::new(), format!("l{i}"))).collect();
         for n in &nodes {
             g.add(n.clone());
         }
@@ -789,11 +772,7 @@ mod tests {
         assert_eq!(by_node(&nodes[0]), Outcome::Ok);
         assert_eq!(by_node(&nodes[1]), Outcome::Failed);
         assert_eq!(by_node(&nodes[2]), Outcome::Skipped);
-        assert_eq!(
-            by_node(&nodes[3]),
-            Outcome::Ok,
-            "independent work continues"
-        );
+        assert_eq!(by_node(&nodes[3]), Outcome::Ok, "independent work continues");
         assert_eq!(visited.load(Ordering::SeqCst), 3);
     }
 

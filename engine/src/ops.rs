@@ -120,10 +120,7 @@ fn parse_addrs(list: &[String], what: &str) -> Result<Vec<InstanceAddr>, EngineE
 }
 
 /// A digest of every configuration file and the variable values.
-pub fn config_digest(
-    module: &Module,
-    variables: &std::collections::BTreeMap<String, Value>,
-) -> String {
+pub fn config_digest(module: &Module, variables: &std::collections::BTreeMap<String, Value>) -> String {
     let mut h = Sha256::new();
     for (_, m) in graph::module_instances(module) {
         for f in &m.files {
@@ -170,10 +167,7 @@ impl Engine<'_> {
                                 format!(
                                     "The provider does not support \"{}\".{}",
                                     res.addr.type_,
-                                    crate::diagnostic::suggestion(
-                                        &res.addr.type_,
-                                        known.iter().map(String::as_str)
-                                    )
+                                    crate::diagnostic::suggestion(&res.addr.type_, known.iter().map(String::as_str))
                                 ),
                             )
                             .at(res.span.clone()),
@@ -210,7 +204,18 @@ impl Engine<'_> {
         prompt: Prompt<'_>,
     ) -> Result<(PlanOutcome, Module), EngineError> {
         let (module, mut warnings) = self.load(opts)?;
-        let (variables, w) = self.resolve_vars(opts, &module, prompt)?;
+        // Report variable problems and reference problems of one run together.
+        let resolved = self.resolve_vars(opts, &module, prompt);
+        let (variables, w) = match (resolved, graph::build(&module)) {
+            (Ok(v), Ok(_)) => v,
+            (Ok(_), Err(g)) => return Err(g.into()),
+            (Err(EngineError::Diagnostics(mut d)), Err(g)) => {
+                d.0.extend(g.0);
+                d.sort();
+                return Err(d.into());
+            }
+            (Err(e), _) => return Err(e),
+        };
         warnings.0.extend(w.0);
         let prior = self.read_state(backend)?;
         let (lineage, serial) = (prior.lineage().to_string(), prior.serial());
@@ -234,19 +239,14 @@ impl Engine<'_> {
                         .any(|t| t.resource_string() == c.addr.resource_string() || *t == c.addr)
             });
         }
-        plan.warnings
-            .extend(warnings.0.iter().map(|d| d.to_string()));
+        plan.warnings.extend(warnings.0.iter().map(|d| d.to_string()));
         Ok((PlanOutcome { plan, warnings }, module))
     }
 
     /// Makes a plan.
     pub fn plan(&self, opts: &Options, prompt: Prompt<'_>) -> Result<PlanOutcome, EngineError> {
         let backend = self.backend(opts);
-        let _lock = backend.lock(if opts.destroy {
-            "plan -destroy"
-        } else {
-            "plan"
-        })?;
+        let _lock = backend.lock(if opts.destroy { "plan -destroy" } else { "plan" })?;
         Ok(self.plan_locked(opts, &backend, prompt)?.0)
     }
 
@@ -263,8 +263,7 @@ impl Engine<'_> {
         if !confirm(&outcome.plan) {
             return Ok(None);
         }
-        self.apply_locked(opts, &backend, &module, &outcome.plan)
-            .map(Some)
+        self.apply_locked(opts, &backend, &module, &outcome.plan).map(Some)
     }
 
     /// Applies a saved plan, refusing if it is stale.
@@ -273,9 +272,7 @@ impl Engine<'_> {
         let _lock = backend.lock("apply")?;
         let (module, _) = self.load(opts)?;
         let current = self.read_state(&backend)?;
-        if current.serial() != plan.serial
-            || (current.lineage() != plan.lineage && current.serial() != 0)
-        {
+        if current.serial() != plan.serial || (current.lineage() != plan.lineage && current.serial() != 0) {
             return Err(EngineError::StalePlan(format!(
                 "the plan was made from state serial {} (lineage {}), but the state is now serial {} (lineage {})",
                 plan.serial,
@@ -302,13 +299,7 @@ impl Engine<'_> {
         let _ = opts;
         let current = self.read_state(backend)?;
         let store = Store::new(backend, current.clone());
-        let session = Session::new(
-            module,
-            self.factory,
-            self.ui,
-            plan.variables.clone(),
-            current,
-        )?;
+        let session = Session::new(module, self.factory, self.ui, plan.variables.clone(), current)?;
         let result = session.apply(plan, &store, opts.parallelism, self.stop);
         let after = store.snapshot();
         let counts = plan.counts();
@@ -322,13 +313,7 @@ impl Engine<'_> {
     }
 
     /// Finds an existing object and records it in state under `addr`.
-    pub fn import(
-        &self,
-        opts: &Options,
-        addr: &str,
-        id: &str,
-        prompt: Prompt<'_>,
-    ) -> Result<Value, EngineError> {
+    pub fn import(&self, opts: &Options, addr: &str, id: &str, prompt: Prompt<'_>) -> Result<Value, EngineError> {
         let ia: InstanceAddr = addr
             .parse()
             .map_err(|e: crate::addr::AddrError| EngineError::Invalid(e.to_string()))?;
@@ -359,10 +344,7 @@ impl Engine<'_> {
             .map_err(|e| EngineError::Invalid(format!("Importing {ia} failed: {}: {}", e.code, e.message)))?
             .ok_or_else(|| EngineError::Invalid(format!("Cannot import non-existent remote object: no {} with ID \"{id}\" was found. Check the ID format in the README's resource table.", ia.resource.type_)))?;
         let previous = current.clone();
-        current.set_instance(
-            &ia.to_string(),
-            session::to_instance_state(&res.provider, &found, &[]),
-        );
+        current.set_instance(&ia.to_string(), session::to_instance_state(&res.provider, &found, &[]));
         backend.write(&mut current, &previous)?;
         Ok(found)
     }
@@ -370,19 +352,18 @@ impl Engine<'_> {
     /// Lists every instance address in state.
     pub fn state_list(&self, opts: &Options) -> Result<Vec<String>, EngineError> {
         let backend = self.backend(opts);
-        Ok(self
-            .read_state(&backend)?
-            .instances()
-            .keys()
-            .cloned()
-            .collect())
+        Ok(self.read_state(&backend)?.instances().keys().cloned().collect())
     }
 
     /// The attributes of one instance (sensitive ones marked).
     pub fn state_show(&self, opts: &Options, addr: &str) -> Result<Value, EngineError> {
         let backend = self.backend(opts);
         let st = self.read_state(&backend)?;
-        let inst = st.instance(addr).ok_or_else(|| EngineError::Invalid(format!("No instance found for the given address {addr}. Run `infinstor state list` to see the addresses.")))?;
+        let inst = st.instance(addr).ok_or_else(|| {
+            EngineError::Invalid(format!(
+                "No instance found for the given address {addr}. Run `infinstor state list` to see the addresses."
+            ))
+        })?;
         let ia: Option<InstanceAddr> = addr.parse().ok();
         let schema = ia.and_then(|a| self.factory.resource_schema(&a.resource.type_));
         Ok(session::from_instance_state(inst, schema.as_ref()))
@@ -399,9 +380,7 @@ impl Engine<'_> {
             let matching: Vec<String> = st
                 .instances()
                 .keys()
-                .filter(|k| {
-                    *k == a || k.starts_with(&format!("{a}[")) || k.starts_with(&format!("{a}."))
-                })
+                .filter(|k| *k == a || k.starts_with(&format!("{a}[")) || k.starts_with(&format!("{a}.")))
                 .cloned()
                 .collect();
             if matching.is_empty() {
@@ -462,10 +441,7 @@ impl Engine<'_> {
     pub fn graph_dot(&self, opts: &Options) -> Result<String, EngineError> {
         let (module, _) = self.load(opts)?;
         let g = graph::build(&module)?;
-        let mut lines = vec![
-            "digraph infinstor {".to_string(),
-            "  rankdir = \"RL\";".to_string(),
-        ];
+        let mut lines = vec!["digraph infinstor {".to_string(), "  rankdir = \"RL\";".to_string()];
         let mut nodes: Vec<String> = g
             .graph
             .node_indices()
@@ -487,12 +463,7 @@ impl Engine<'_> {
     }
 }
 
-fn check_names(
-    body: &config::Body,
-    schema: &crate::schema::Schema,
-    ctx: &str,
-    diags: &mut Diagnostics,
-) {
+fn check_names(body: &config::Body, schema: &crate::schema::Schema, ctx: &str, diags: &mut Diagnostics) {
     for (name, attr) in &body.attrs {
         if !schema.attributes.contains_key(name) {
             diags.push(
@@ -529,18 +500,15 @@ fn check_names(
 
 /// Writes a plan file (JSON).
 pub fn write_plan_file(path: &std::path::Path, plan: &Plan) -> Result<(), EngineError> {
-    let bytes = serde_json::to_vec(&plan)
-        .map_err(|e| EngineError::PlanFile(format!("cannot encode the plan: {e}")))?;
-    std::fs::write(path, bytes).map_err(|e| {
-        EngineError::PlanFile(format!("cannot write plan file {}: {e}", path.display()))
-    })
+    let bytes = serde_json::to_vec(&plan).map_err(|e| EngineError::PlanFile(format!("cannot encode the plan: {e}")))?;
+    std::fs::write(path, bytes)
+        .map_err(|e| EngineError::PlanFile(format!("cannot write plan file {}: {e}", path.display())))
 }
 
 /// Reads a plan file.
 pub fn read_plan_file(path: &std::path::Path) -> Result<Plan, EngineError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        EngineError::PlanFile(format!("cannot read plan file {}: {e}", path.display()))
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| EngineError::PlanFile(format!("cannot read plan file {}: {e}", path.display())))?;
     serde_json::from_slice(&bytes).map_err(|e| {
         EngineError::PlanFile(format!(
             "{} is not a plan file made by `infinstor plan --out`: {e}",

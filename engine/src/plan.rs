@@ -117,10 +117,8 @@ impl Plan {
         self.changes
             .iter()
             .any(|c| !matches!(c.action, Action::NoOp | Action::Read))
-            || self
-                .outputs
-                .values()
-                .any(|o| o.before.as_ref() != Some(&o.after))
+            || self.drift.iter().any(|d| d.action == Action::Create)
+            || self.outputs.values().any(|o| o.before.as_ref() != Some(&o.after))
     }
 
     /// The change for an instance.
@@ -169,12 +167,8 @@ fn type_equal(ty: &Type, a: &Value, b: &Value) -> bool {
         }
         // An empty collection and null mean the same to AWS.
         (Type::Set(_) | Type::List(_) | Type::Map(_), Value::Null, Value::List(v))
-        | (Type::Set(_) | Type::List(_) | Type::Map(_), Value::List(v), Value::Null) => {
-            v.is_empty()
-        }
-        (Type::Map(_), Value::Null, Value::Map(m)) | (Type::Map(_), Value::Map(m), Value::Null) => {
-            m.is_empty()
-        }
+        | (Type::Set(_) | Type::List(_) | Type::Map(_), Value::List(v), Value::Null) => v.is_empty(),
+        (Type::Map(_), Value::Null, Value::Map(m)) | (Type::Map(_), Value::Map(m), Value::Null) => m.is_empty(),
         _ => a == b,
     }
 }
@@ -189,10 +183,7 @@ pub fn blocks_equal(nesting: Nesting, schema: &Schema, a: &Value, b: &Value) -> 
     }
     let one = |p: &Value, q: &Value| object_equal(schema, p, q);
     match nesting {
-        Nesting::Set => {
-            x.iter().all(|p| y.iter().any(|q| one(p, q)))
-                && y.iter().all(|q| x.iter().any(|p| one(p, q)))
-        }
+        Nesting::Set => x.iter().all(|p| y.iter().any(|q| one(p, q))) && y.iter().all(|q| x.iter().any(|p| one(p, q))),
         _ => x.iter().zip(y).all(|(p, q)| one(p, q)),
     }
 }
@@ -235,11 +226,7 @@ pub fn forcing_replacement(schema: &Schema, changed: &[String], extra: &[String]
     changed
         .iter()
         .filter(|n| {
-            schema
-                .attributes
-                .get(*n)
-                .map(|a| a.force_new)
-                .unwrap_or(false)
+            schema.attributes.get(*n).map(|a| a.force_new).unwrap_or(false)
                 || schema.blocks.get(*n).map(|b| b.force_new).unwrap_or(false)
                 || extra.contains(n)
         })
@@ -249,23 +236,16 @@ pub fn forcing_replacement(schema: &Schema, changed: &[String], extra: &[String]
 
 /// Builds the proposed new state: configuration, with computed attributes that the
 /// configuration leaves null taken from the prior state (or unknown on create).
-pub fn proposed(
-    schema: &Schema,
-    config: &Value,
-    prior: Option<&Value>,
-    ignore: &[String],
-) -> Value {
+pub fn proposed(schema: &Schema, config: &Value, prior: Option<&Value>, ignore: &[String]) -> Value {
     let mut out = BTreeMap::new();
     let ignore_all = ignore.iter().any(|i| i == "all");
     for (name, attr) in &schema.attributes {
         let c = config.get(name);
         let ignored = prior.is_some()
             && (ignore_all
-                || ignore.iter().any(|i| {
-                    i == name
-                        || i.starts_with(&format!("{name}["))
-                        || i.starts_with(&format!("{name}."))
-                }));
+                || ignore
+                    .iter()
+                    .any(|i| i == name || i.starts_with(&format!("{name}[")) || i.starts_with(&format!("{name}."))));
         let v = if ignored {
             prior.map(|p| p.get(name)).unwrap_or(Value::Null)
         } else if c.is_null() && attr.computed {
@@ -281,9 +261,7 @@ pub fn proposed(
     for name in schema.blocks.keys() {
         let ignored = prior.is_some() && (ignore_all || ignore.iter().any(|i| i == name));
         let v = if ignored {
-            prior
-                .map(|p| p.get(name))
-                .unwrap_or(Value::List(Vec::new()))
+            prior.map(|p| p.get(name)).unwrap_or(Value::List(Vec::new()))
         } else {
             match config.get(name) {
                 Value::Null => Value::List(Vec::new()),
@@ -317,20 +295,11 @@ mod tests {
 
     fn schema() -> Schema {
         Schema::new()
-            .attr(
-                "bucket",
-                Attribute::optional_computed(Type::String).force_new(),
-            )
+            .attr("bucket", Attribute::optional_computed(Type::String).force_new())
             .attr("arn", Attribute::computed(Type::String))
-            .attr(
-                "tags",
-                Attribute::optional(Type::Map(Box::new(Type::String))),
-            )
+            .attr("tags", Attribute::optional(Type::Map(Box::new(Type::String))))
             .attr("policy", Attribute::optional(Type::String).json())
-            .attr(
-                "methods",
-                Attribute::optional(Type::Set(Box::new(Type::String))),
-            )
+            .attr("methods", Attribute::optional(Type::Set(Box::new(Type::String))))
     }
 
     #[test]
@@ -339,10 +308,7 @@ mod tests {
         let config = map([("bucket", Value::from("b"))]);
         let create = proposed(&s, &config, None, &[]);
         assert_eq!(create.get("arn"), Value::Unknown);
-        let prior = map([
-            ("bucket", Value::from("b")),
-            ("arn", Value::from("arn:aws:s3:::b")),
-        ]);
+        let prior = map([("bucket", Value::from("b")), ("arn", Value::from("arn:aws:s3:::b"))]);
         let update = proposed(&s, &config, Some(&prior), &[]);
         assert_eq!(update.get("arn"), Value::from("arn:aws:s3:::b"));
     }
@@ -358,15 +324,15 @@ mod tests {
             ("methods", Value::from(vec!["GET", "PUT"])),
         ]);
         let planned = map([
-            ("policy", Value::from("{\n  \"Statement\": {\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\"]}\n}")),
+            (
+                "policy",
+                Value::from("{\n  \"Statement\": {\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\"]}\n}"),
+            ),
             ("methods", Value::from(vec!["PUT", "GET"])),
         ]);
         assert!(changed_attributes(&s, &prior, &planned).is_empty());
         let renamed = map([("bucket", Value::from("other"))]);
         let changed = changed_attributes(&s, &prior, &renamed);
-        assert_eq!(
-            forcing_replacement(&s, &changed, &[]),
-            vec!["bucket".to_string()]
-        );
+        assert_eq!(forcing_replacement(&s, &changed, &[]), vec!["bucket".to_string()]);
     }
 }

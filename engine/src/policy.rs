@@ -26,8 +26,7 @@ pub fn normalize(doc: &str) -> Result<Value, String> {
     } else {
         trimmed
     };
-    let parsed: Value = serde_json::from_str(text)
-        .map_err(|e| format!("policy document is not valid JSON: {e}"))?;
+    let parsed: Value = serde_json::from_str(text).map_err(|e| format!("policy document is not valid JSON: {e}"))?;
     let Value::Object(top) = parsed else {
         return Err("a policy document must be a JSON object".to_string());
     };
@@ -77,11 +76,7 @@ fn percent_decode(s: &str) -> Result<String, String> {
                     out.push((hi * 16 + lo) as u8);
                     i += 3;
                 }
-                _ => {
-                    return Err(format!(
-                        "invalid percent-encoding at byte {i} of policy document"
-                    ))
-                }
+                _ => return Err(format!("invalid percent-encoding at byte {i} of policy document")),
             }
         } else {
             out.push(bytes[i]);
@@ -192,9 +187,7 @@ fn sort_dedup(items: &mut Vec<Value>) {
 /// Recursively sorts object keys, leaving everything else as it is.
 fn sort_keys(value: Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(sorted_map(
-            map.into_iter().map(|(k, v)| (k, sort_keys(v))).collect(),
-        )),
+        Value::Object(map) => Value::Object(sorted_map(map.into_iter().map(|(k, v)| (k, sort_keys(v))).collect())),
         Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
         other => other,
     }
@@ -313,10 +306,7 @@ mod tests {
 
     #[test]
     fn percent_decoding_handles_multibyte_utf8() {
-        assert_eq!(
-            percent_decode("%7B%22%C3%A9%22%7D").as_deref(),
-            Ok("{\"é\"}")
-        );
+        assert_eq!(percent_decode("%7B%22%C3%A9%22%7D").as_deref(), Ok("{\"é\"}"));
         assert!(percent_decode("%FF").is_err());
     }
 }

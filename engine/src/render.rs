@@ -72,9 +72,7 @@ fn is_multiline_doc(v: &Value) -> Option<String> {
         return None;
     }
     let t = s.trim_start();
-    if (t.starts_with('{') || t.starts_with('['))
-        && serde_json::from_str::<serde_json::Value>(s).is_ok()
-    {
+    if (t.starts_with('{') || t.starts_with('[')) && serde_json::from_str::<serde_json::Value>(s).is_ok() {
         return Some(crate::policy::pretty(s));
     }
     if s.contains('\n') {
@@ -133,14 +131,8 @@ fn attr_lines(
         (_, Some(Value::List(items))) | (Some(Value::List(items)), None)
             if !items.is_empty() || side != Side::Update =>
         {
-            let old: Vec<Value> = before
-                .and_then(|b| b.as_list())
-                .map(|l| l.to_vec())
-                .unwrap_or_default();
-            let new: Vec<Value> = after
-                .and_then(|a| a.as_list())
-                .map(|l| l.to_vec())
-                .unwrap_or_default();
+            let old: Vec<Value> = before.and_then(|b| b.as_list()).map(|l| l.to_vec()).unwrap_or_default();
+            let new: Vec<Value> = after.and_then(|a| a.as_list()).map(|l| l.to_vec()).unwrap_or_default();
             if old.is_empty() && new.is_empty() {
                 out.push(format!("{pad}{m} {name_col} = []{force}"));
                 return;
@@ -162,11 +154,7 @@ fn attr_lines(
             out.push(format!("{pad}  ]"));
         }
         (_, Some(Value::Map(map))) | (Some(Value::Map(map)), None)
-            if !map.is_empty()
-                || before
-                    .and_then(|b| b.as_map())
-                    .map(|m| !m.is_empty())
-                    .unwrap_or(false) =>
+            if !map.is_empty() || before.and_then(|b| b.as_map()).map(|m| !m.is_empty()).unwrap_or(false) =>
         {
             let old = before.and_then(|b| b.as_map()).cloned().unwrap_or_default();
             let new = after.and_then(|a| a.as_map()).cloned().unwrap_or_default();
@@ -177,23 +165,15 @@ fn attr_lines(
             for k in keys {
                 let qk = format!("{:<kw$}", serde_json::Value::String(k.clone()).to_string());
                 match (old.get(k), new.get(k)) {
-                    (Some(a), Some(b)) if a == b => {
-                        out.push(format!("{pad}      {qk} = {}", scalar(b)))
-                    }
+                    (Some(a), Some(b)) if a == b => out.push(format!("{pad}      {qk} = {}", scalar(b))),
                     (Some(a), Some(b)) => out.push(format!(
                         "{pad}    {} {qk} = {} -> {}",
                         st.marker("~"),
                         scalar(a),
                         scalar(b)
                     )),
-                    (None, Some(b)) => {
-                        out.push(format!("{pad}    {} {qk} = {}", st.marker("+"), scalar(b)))
-                    }
-                    (Some(a), None) => out.push(format!(
-                        "{pad}    {} {qk} = {} -> null",
-                        st.marker("-"),
-                        scalar(a)
-                    )),
+                    (None, Some(b)) => out.push(format!("{pad}    {} {qk} = {}", st.marker("+"), scalar(b))),
+                    (Some(a), None) => out.push(format!("{pad}    {} {qk} = {} -> null", st.marker("-"), scalar(a))),
                     (None, None) => {}
                 }
             }
@@ -201,18 +181,12 @@ fn attr_lines(
         }
         _ => {
             let line = match side {
-                Side::Create => format!(
-                    "{pad}{m} {name_col} = {}{force}",
-                    scalar(after.unwrap_or(&Value::Null))
-                ),
+                Side::Create => format!("{pad}{m} {name_col} = {}{force}", scalar(after.unwrap_or(&Value::Null))),
                 Side::Delete => format!(
                     "{pad}{m} {name_col} = {} -> null{force}",
                     scalar(before.unwrap_or(&Value::Null))
                 ),
-                Side::Same => format!(
-                    "{pad}{m} {name_col} = {}",
-                    scalar(after.unwrap_or(&Value::Null))
-                ),
+                Side::Same => format!("{pad}{m} {name_col} = {}", scalar(after.unwrap_or(&Value::Null))),
                 Side::Update => format!(
                     "{pad}{m} {name_col} = {} -> {}{force}",
                     scalar(before.unwrap_or(&Value::Null)),
@@ -284,11 +258,7 @@ fn object_lines(
                 let same = bb == aa || (!meaningful(&bb) && !meaningful(&aa));
                 if same {
                     if show_same || k == "id" || k == "name" || k == "bucket" {
-                        rows.push((
-                            k,
-                            Some(bv.unwrap_or(&Value::Null)),
-                            Some(av.unwrap_or(&Value::Null)),
-                        ));
+                        rows.push((k, Some(bv.unwrap_or(&Value::Null)), Some(av.unwrap_or(&Value::Null))));
                     } else {
                         hidden += 1;
                     }
@@ -301,9 +271,7 @@ fn object_lines(
     let width = rows.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
     for (k, bv, av) in rows {
         let (bv, av) = match (bv, av) {
-            (Some(x), Some(y))
-                if !meaningful(x) && before.is_some() && after.is_some() && meaningful(y) =>
-            {
+            (Some(x), Some(y)) if !meaningful(x) && before.is_some() && after.is_some() && meaningful(y) => {
                 (Some(x), Some(y))
             }
             other => other,
@@ -348,11 +316,7 @@ fn object_lines(
         let pad = " ".repeat(indent + 2);
         out.push(format!(
             "{pad}# ({hidden} unchanged {} hidden)",
-            if hidden == 1 {
-                "attribute"
-            } else {
-                "attributes"
-            }
+            if hidden == 1 { "attribute" } else { "attributes" }
         ));
     }
 }
@@ -380,10 +344,7 @@ pub fn change_text(c: &Change, color: bool) -> String {
     let (head, m) = header(c);
     let mut lines = vec![format!("  {}", st.bold(&head))];
     if let Some(reason) = &c.reason {
-        if matches!(
-            c.action,
-            Action::Delete | Action::Read | Action::Replace { .. }
-        ) {
+        if matches!(c.action, Action::Delete | Action::Read | Action::Replace { .. }) {
             lines.push(format!("  # ({reason})"));
         }
     }
@@ -392,11 +353,7 @@ pub fn change_text(c: &Change, color: bool) -> String {
     } else {
         "resource"
     };
-    let pad = if m.len() == 3 {
-        ""
-    } else {
-        &"   "[..3 - m.len() - 1]
-    };
+    let pad = if m.len() == 3 { "" } else { &"   "[..3 - m.len() - 1] };
     lines.push(format!(
         "{pad} {} {kind} \"{}\" \"{}\" {{",
         st.marker(m),
@@ -424,12 +381,11 @@ pub fn text(plan: &Plan, color: bool) -> String {
     let mut out = String::new();
     let drift: Vec<&Change> = plan.drift.iter().collect();
     if !drift.is_empty() {
+        let _ = writeln!(out, "\n{}\n", st.bold("Objects have changed outside of infinstor"));
         let _ = writeln!(
             out,
-            "\n{}\n",
-            st.bold("Objects have changed outside of infinstor")
+            "infinstor detected the following changes made outside of infinstor since the last apply:\n"
         );
-        let _ = writeln!(out, "infinstor detected the following changes made outside of infinstor since the last apply:\n");
         for c in &drift {
             let mut c2 = (*c).clone();
             let verb = match c.action {
@@ -449,7 +405,10 @@ pub fn text(plan: &Plan, color: bool) -> String {
             }
             out.push('\n');
         }
-        let _ = writeln!(out, "Unless you have made equivalent changes to your configuration, the plan below will undo them.\n");
+        let _ = writeln!(
+            out,
+            "Unless you have made equivalent changes to your configuration, the plan below will undo them.\n"
+        );
     }
     let changes: Vec<&Change> = plan.effective_changes().collect();
     let output_changes: Vec<(&String, &crate::plan::OutputChange)> = plan
@@ -512,11 +471,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
     );
     if !output_changes.is_empty() {
         let _ = writeln!(out, "\nChanges to Outputs:");
-        let width = output_changes
-            .iter()
-            .map(|(k, _)| k.len())
-            .max()
-            .unwrap_or(0);
+        let width = output_changes.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         for (k, o) in output_changes {
             let shown_after = if o.sensitive {
                 Value::Sensitive(Box::new(Value::Null))
@@ -525,12 +480,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
             };
             match &o.before {
                 None => {
-                    let _ = writeln!(
-                        out,
-                        "  {} {k:<width$} = {}",
-                        st.marker("+"),
-                        scalar(&shown_after)
-                    );
+                    let _ = writeln!(out, "  {} {k:<width$} = {}", st.marker("+"), scalar(&shown_after));
                 }
                 Some(b) => {
                     let shown_before = if o.sensitive {

@@ -172,13 +172,7 @@ impl Schema {
     }
 
     /// Adds a nested block type that must appear at least `min_items` times.
-    pub fn block_min(
-        mut self,
-        name: &str,
-        nesting: Nesting,
-        schema: Schema,
-        min_items: usize,
-    ) -> Schema {
+    pub fn block_min(mut self, name: &str, nesting: Nesting, schema: Schema, min_items: usize) -> Schema {
         self.blocks.insert(
             name.to_string(),
             BlockType {
@@ -207,9 +201,6 @@ impl Schema {
 
     /// Names of every attribute and block, for "did you mean" suggestions.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.attributes
-            .keys()
-            .chain(self.blocks.keys())
-            .map(String::as_str)
+        self.attributes.keys().chain(self.blocks.keys()).map(String::as_str)
     }
 }

@@ -8,8 +8,8 @@ use crate::eval::{Declared, Evaluator, Scope};
 use crate::graph::{self, Graph, ModPath, Node, Outcome};
 use crate::plan::{self, Action, Change, OutputChange, Plan};
 use crate::provider::{
-    ApplyRequest, ImportRequest, Journal, PlanRequest, Provider, ProviderFactory, ReadDataRequest,
-    ReadRequest, ValidateRequest,
+    ApplyRequest, ImportRequest, Journal, PlanRequest, Provider, ProviderFactory, ReadDataRequest, ReadRequest,
+    ValidateRequest,
 };
 use crate::schema::Schema;
 use crate::value::Value;
@@ -113,10 +113,7 @@ impl Journal for StoreJournal<'_, '_> {
 pub fn to_instance_state(provider: &str, value: &Value, deps: &[String]) -> InstanceState {
     let mut inst = InstanceState::new(
         provider,
-        value
-            .deep_unmark()
-            .to_json()
-            .unwrap_or(serde_json::Value::Null),
+        value.deep_unmark().to_json().unwrap_or(serde_json::Value::Null),
     );
     if let Some(m) = value.as_map() {
         inst.sensitive_attributes = m
@@ -169,10 +166,7 @@ pub struct Session<'a> {
 
 fn resource_node_addr(path: &ModPath, addr: &ResourceAddr, key: InstanceKey) -> InstanceAddr {
     InstanceAddr {
-        module: path
-            .iter()
-            .map(|m| (m.clone(), InstanceKey::None))
-            .collect(),
+        module: path.iter().map(|m| (m.clone(), InstanceKey::None)).collect(),
         resource: addr.clone(),
         key,
     }
@@ -225,11 +219,7 @@ impl<'a> Session<'a> {
     }
 
     /// Configures providers (evaluating only what their configuration needs) and returns one.
-    pub fn configured_provider(
-        &self,
-        key: &str,
-        stop: &AtomicBool,
-    ) -> Result<Arc<dyn Provider>, Diagnostics> {
+    pub fn configured_provider(&self, key: &str, stop: &AtomicBool) -> Result<Arc<dyn Provider>, Diagnostics> {
         graph::walk(&self.graph, 1, stop, |_, node| match node {
             Node::Provider(k) => self.visit_provider(k),
             Node::Variable(p, n) => self.visit_variable(p, n),
@@ -370,9 +360,7 @@ impl<'a> Session<'a> {
             };
             match vars::check(var, raw, &ty) {
                 Ok(v) => v,
-                Err(d) => {
-                    return self.fail(d.at(call.inputs.get(name).and_then(|a| a.expr.span())))
-                }
+                Err(d) => return self.fail(d.at(call.inputs.get(name).and_then(|a| a.expr.span()))),
             }
         };
         let mut scopes = lock(&self.scopes);
@@ -488,17 +476,14 @@ impl<'a> Session<'a> {
                 .at(count.span())
                 .within(ctx)]);
             }
-            let n = v
-                .as_f64()
-                .filter(|n| *n >= 0.0 && n.fract() == 0.0)
-                .ok_or_else(|| {
-                    vec![Diagnostic::error(
-                        "Invalid count argument",
-                        format!("count must be a whole non-negative number, got {v}."),
-                    )
-                    .at(count.span())
-                    .within(ctx.clone())]
-                })?;
+            let n = v.as_f64().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
+                vec![Diagnostic::error(
+                    "Invalid count argument",
+                    format!("count must be a whole non-negative number, got {v}."),
+                )
+                .at(count.span())
+                .within(ctx.clone())]
+            })?;
             for i in 0..n as i64 {
                 evals.push((InstanceKey::Int(i), base.clone().with_count(i)));
             }
@@ -524,9 +509,12 @@ impl<'a> Session<'a> {
                 Value::List(items) => {
                     for item in items {
                         let Some(s) = item.as_str() else {
-                            return Err(vec![Diagnostic::error("Invalid for_each argument", "for_each needs a map, or a set of strings; convert a list with toset().")
-                                .at(fe.span())
-                                .within(ctx)]);
+                            return Err(vec![Diagnostic::error(
+                                "Invalid for_each argument",
+                                "for_each needs a map, or a set of strings; convert a list with toset().",
+                            )
+                            .at(fe.span())
+                            .within(ctx)]);
                         };
                         evals.push((
                             InstanceKey::Str(s.to_string()),
@@ -537,10 +525,7 @@ impl<'a> Session<'a> {
                 other => {
                     return Err(vec![Diagnostic::error(
                         "Invalid for_each argument",
-                        format!(
-                            "for_each needs a map or a set of strings, got {}.",
-                            other.type_name()
-                        ),
+                        format!("for_each needs a map or a set of strings, got {}.", other.type_name()),
                     )
                     .at(fe.span())
                     .within(ctx)])
@@ -564,12 +549,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn store_resource_value(
-        &self,
-        path: &ModPath,
-        res: &Resource,
-        values: Vec<(InstanceKey, Value)>,
-    ) {
+    fn store_resource_value(&self, path: &ModPath, res: &Resource, values: Vec<(InstanceKey, Value)>) {
         let v = if res.count.is_some() {
             Value::List(values.into_iter().map(|(_, v)| v).collect())
         } else if res.for_each.is_some() {
@@ -583,11 +563,7 @@ impl<'a> Session<'a> {
                     .collect(),
             )
         } else {
-            values
-                .into_iter()
-                .next()
-                .map(|(_, v)| v)
-                .unwrap_or(Value::Null)
+            values.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
         };
         let mut scopes = lock(&self.scopes);
         if let Some(s) = scopes.get_mut(path) {
@@ -606,24 +582,14 @@ impl<'a> Session<'a> {
             .collect()
     }
 
-    fn provider_errors(
-        &self,
-        addr: &str,
-        res: &Resource,
-        e: &crate::provider::ProviderError,
-    ) -> Diagnostic {
+    fn provider_errors(&self, addr: &str, res: &Resource, e: &crate::provider::ProviderError) -> Diagnostic {
         Diagnostic::error(format!("{addr}: {}", e.code), e.message.clone())
             .at(res.span.clone())
             .within(res.describe())
     }
 
     /// Runs the plan walk.
-    pub fn plan(
-        &self,
-        mode: &Mode2<'_>,
-        parallelism: usize,
-        stop: &AtomicBool,
-    ) -> Result<(), Diagnostics> {
+    pub fn plan(&self, mode: &Mode2<'_>, parallelism: usize, stop: &AtomicBool) -> Result<(), Diagnostics> {
         let outcomes = graph::walk(&self.graph, parallelism, stop, |_, node| match node {
             Node::Provider(k) => self.visit_provider(k),
             Node::Variable(p, n) => self.visit_variable(p, n),
@@ -655,10 +621,17 @@ impl<'a> Session<'a> {
         stored: &InstanceState,
     ) -> Result<Option<Value>, crate::provider::ProviderError> {
         let prior = from_instance_state(stored, Some(schema));
-        let current = provider.read(ReadRequest {
-            type_name: type_,
-            prior: &prior,
-        })?;
+        let current = provider
+            .read(ReadRequest {
+                type_name: type_,
+                prior: &prior,
+            })?
+            .map(|cur| {
+                // What was sensitive when recorded stays sensitive when read back.
+                let mut marked = stored.clone();
+                marked.attributes = cur.deep_unmark().to_json().unwrap_or(serde_json::Value::Null);
+                from_instance_state(&marked, Some(schema))
+            });
         let inst_addr: Result<InstanceAddr, _> = addr.parse();
         match (&current, inst_addr) {
             (Some(cur), Ok(ia)) => {
@@ -735,10 +708,7 @@ impl<'a> Session<'a> {
                             "resource"
                         },
                         addr.type_,
-                        crate::diagnostic::suggestion(
-                            &addr.type_,
-                            known.iter().map(String::as_str)
-                        )
+                        crate::diagnostic::suggestion(&addr.type_, known.iter().map(String::as_str))
                     ),
                 )
                 .at(res.span.clone()),
@@ -781,10 +751,7 @@ impl<'a> Session<'a> {
         let targeted = targets.is_empty()
             || targets.iter().any(|t| {
                 let ts = t.resource_string();
-                ts == node_string(path, addr)
-                    || self
-                        .target_closure(targets)
-                        .contains(&node_string(path, addr))
+                ts == node_string(path, addr) || self.target_closure(targets).contains(&node_string(path, addr))
             });
         let mut values = Vec::new();
         for (key, config) in instances {
@@ -794,9 +761,9 @@ impl<'a> Session<'a> {
             let stored = lock(&self.prior).instance(&a).cloned();
             if addr.mode == Mode::Data {
                 let pending_deps = !res.depends_on.is_empty()
-                    && lock(&self.changes).iter().any(|c| {
-                        c.action != Action::NoOp && deps.contains(&c.addr.resource_string())
-                    });
+                    && lock(&self.changes)
+                        .iter()
+                        .any(|c| c.action != Action::NoOp && deps.contains(&c.addr.resource_string()));
                 if config.contains_unknown() || pending_deps {
                     let mut after = plan::proposed(&schema, &config, None, &[]);
                     if let Value::Map(mm) = &mut after {
@@ -848,11 +815,7 @@ impl<'a> Session<'a> {
             // Adopt an object whose create was interrupted before its state was written.
             let mut stored = stored;
             if stored.is_none() {
-                let intent = lock(&self.prior)
-                    .intents()
-                    .iter()
-                    .find(|i| i.address == a)
-                    .cloned();
+                let intent = lock(&self.prior).intents().iter().find(|i| i.address == a).cloned();
                 if let Some(intent) = intent {
                     match provider.import(ImportRequest {
                         type_name: &addr.type_,
@@ -882,12 +845,10 @@ impl<'a> Session<'a> {
                 }
             }
             let prior_value = match (&stored, refresh) {
-                (Some(s), true) => {
-                    match self.refresh_instance(provider.as_ref(), &a, &addr.type_, &schema, s) {
-                        Ok(v) => v,
-                        Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
-                    }
-                }
+                (Some(s), true) => match self.refresh_instance(provider.as_ref(), &a, &addr.type_, &schema, s) {
+                    Ok(v) => v,
+                    Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+                },
                 (Some(s), false) => Some(from_instance_state(s, Some(&schema))),
                 (None, _) => None,
             };
@@ -919,9 +880,7 @@ impl<'a> Session<'a> {
                 Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
             };
             let (action, after, requires, reason) = change;
-            if res.lifecycle.prevent_destroy
-                && matches!(action, Action::Replace { .. } | Action::Delete)
-            {
+            if res.lifecycle.prevent_destroy && matches!(action, Action::Replace { .. } | Action::Delete) {
                 return self.fail(
                     Diagnostic::error(
                         "Instance cannot be destroyed",
@@ -1035,13 +994,7 @@ impl<'a> Session<'a> {
             // that carry over (the configured ones) are already in `after`.
             if let (Value::Map(am), Some(pm)) = (&mut after, prior.as_map()) {
                 for (k, v) in am.iter_mut() {
-                    if v.is_unknown()
-                        && !schema
-                            .attributes
-                            .get(k)
-                            .map(|a| a.computed)
-                            .unwrap_or(false)
-                    {
+                    if v.is_unknown() && !schema.attributes.get(k).map(|a| a.computed).unwrap_or(false) {
                         *v = pm.get(k).cloned().unwrap_or(Value::Null);
                     }
                 }
@@ -1093,13 +1046,7 @@ impl<'a> Session<'a> {
                 let Some(schema) = schema.as_ref() else {
                     continue;
                 };
-                match self.refresh_instance(
-                    provider.as_ref(),
-                    &a,
-                    &ia.resource.type_,
-                    schema,
-                    &inst,
-                ) {
+                match self.refresh_instance(provider.as_ref(), &a, &ia.resource.type_, schema, &inst) {
                     Ok(Some(v)) => before = v,
                     Ok(None) => continue,
                     Err(e) => {
@@ -1148,13 +1095,7 @@ impl<'a> Session<'a> {
     }
 
     /// Assembles the plan after the walk.
-    pub fn into_plan(
-        self,
-        lineage: String,
-        serial: u64,
-        config_digest: String,
-        destroy: bool,
-    ) -> (Plan, State) {
+    pub fn into_plan(self, lineage: String, serial: u64, config_digest: String, destroy: bool) -> (Plan, State) {
         let mut changes = self.changes.into_inner().unwrap_or_else(|p| p.into_inner());
         changes.sort_by(|a, b| a.addr.cmp(&b.addr));
         let mut drift = self.drift.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -1197,11 +1138,7 @@ impl<'a> Session<'a> {
         stop: &AtomicBool,
     ) -> Result<(), Diagnostics> {
         let mut g = graph::build(self.module)?;
-        let deletes: Vec<&Change> = plan
-            .changes
-            .iter()
-            .filter(|c| c.action == Action::Delete)
-            .collect();
+        let deletes: Vec<&Change> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();
         for c in &deletes {
             g.add_node(Node::Orphan(c.addr.to_string()));
         }
@@ -1241,11 +1178,7 @@ impl<'a> Session<'a> {
                     (
                         k.clone(),
                         OutputState {
-                            value: o
-                                .after
-                                .deep_unmark()
-                                .to_json()
-                                .unwrap_or(serde_json::Value::Null),
+                            value: o.after.deep_unmark().to_json().unwrap_or(serde_json::Value::Null),
                             sensitive: o.sensitive,
                         },
                     )
@@ -1259,10 +1192,7 @@ impl<'a> Session<'a> {
         for e in store.write_errors() {
             diags.push(Diagnostic::error("Failed to persist state", format!("{e}. The state of the objects created is in memory only; fix the problem and run apply again, or copy the backup file.")));
         }
-        let skipped = outcomes
-            .values()
-            .filter(|o| **o == Outcome::Skipped)
-            .count();
+        let skipped = outcomes.values().filter(|o| **o == Outcome::Skipped).count();
         if diags.has_errors() || skipped > 0 {
             if !diags.has_errors() {
                 diags.push(Diagnostic::error("Apply interrupted", format!("{skipped} step(s) were not started because the apply was interrupted. The state records everything that finished; run apply again to continue.")));
@@ -1285,13 +1215,7 @@ impl<'a> Session<'a> {
         };
         let schema = self.factory.resource_schema(&change.addr.resource.type_);
         let prior = from_instance_state(&before, schema.as_ref());
-        self.delete_object(
-            provider.as_ref(),
-            addr,
-            &change.addr.resource.type_,
-            &prior,
-            store,
-        )
+        self.delete_object(provider.as_ref(), addr, &change.addr.resource.type_, &prior, store)
     }
 
     fn delete_object(
@@ -1326,10 +1250,8 @@ impl<'a> Session<'a> {
                 store.mutate(|s| {
                     s.remove_instance(addr);
                 });
-                self.ui.progress(&format!(
-                    "{addr}: Destruction complete after {}",
-                    elapsed(start)
-                ));
+                self.ui
+                    .progress(&format!("{addr}: Destruction complete after {}", elapsed(start)));
                 Outcome::Ok
             }
             Some(e) => self.fail(Diagnostic::error(
@@ -1339,13 +1261,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn apply_resource(
-        &self,
-        path: &ModPath,
-        addr: &ResourceAddr,
-        plan: &Plan,
-        store: &Store<'_>,
-    ) -> Outcome {
+    fn apply_resource(&self, path: &ModPath, addr: &ResourceAddr, plan: &Plan, store: &Store<'_>) -> Outcome {
         let Some(m) = graph::module_at(self.module, path) else {
             return Outcome::Failed;
         };
@@ -1379,16 +1295,7 @@ impl<'a> Session<'a> {
                 }
                 continue;
             };
-            match self.apply_instance(
-                provider.as_ref(),
-                res,
-                &schema,
-                &a,
-                change,
-                &config,
-                &deps,
-                store,
-            ) {
+            match self.apply_instance(provider.as_ref(), res, &schema, &a, change, &config, &deps, store) {
                 Ok(v) => values.push((key, v)),
                 Err(d) => {
                     lock(&self.diags).push(d);
@@ -1419,18 +1326,27 @@ impl<'a> Session<'a> {
         let perr = |e: &crate::provider::ProviderError| self.provider_errors(a, res, e);
         match change.action {
             Action::NoOp => {
+                let value = change.after.clone().unwrap_or(Value::Null);
                 if res.addr.mode == Mode::Managed {
-                    // Dependencies may have changed shape; keep them current in state.
-                    if let Some(inst) = store.snapshot().instance(a) {
-                        if inst.dependencies != deps {
-                            let mut inst = inst.clone();
-                            inst.dependencies = deps.to_vec();
-                            store.mutate(|s| s.set_instance(a, inst));
-                        }
-                        return Ok(from_instance_state(inst, Some(schema)));
+                    // Persist what refresh found (and adopted objects), with current dependencies.
+                    let recorded = store.snapshot().instance(a).cloned();
+                    let fresh = to_instance_state(&res.provider, &value, deps);
+                    let same = recorded
+                        .as_ref()
+                        .map(|r| {
+                            r.attributes == fresh.attributes
+                                && r.dependencies == fresh.dependencies
+                                && r.sensitive_attributes == fresh.sensitive_attributes
+                        })
+                        .unwrap_or(false);
+                    if !same {
+                        store.mutate(|s| {
+                            s.set_instance(a, fresh);
+                            s.clear_intents(a);
+                        });
                     }
                 }
-                Ok(change.after.clone().unwrap_or(Value::Null))
+                Ok(value)
             }
             Action::Read => {
                 self.ui.progress(&format!("{a}: Reading..."));
@@ -1444,18 +1360,15 @@ impl<'a> Session<'a> {
             }
             Action::Delete => Ok(Value::Null),
             Action::Create | Action::Update | Action::Replace { .. } => {
-                let current = store
-                    .snapshot()
-                    .instance(a)
-                    .map(|i| from_instance_state(i, Some(schema)));
+                // The refreshed prior the plan was made from, not the older recorded one.
+                let current = change.before.clone();
                 let is_replace = matches!(change.action, Action::Replace { .. });
                 let plan_prior = if is_replace || change.action == Action::Create {
                     None
                 } else {
                     current.as_ref()
                 };
-                let proposed =
-                    plan::proposed(schema, config, plan_prior, &res.lifecycle.ignore_changes);
+                let proposed = plan::proposed(schema, config, plan_prior, &res.lifecycle.ignore_changes);
                 let final_plan = provider
                     .plan(PlanRequest {
                         type_name: &res.addr.type_,
@@ -1488,10 +1401,11 @@ impl<'a> Session<'a> {
                 );
                 if is_replace && !cbd {
                     if let Some(old) = &current {
-                        if self.delete_object(provider, a, &res.addr.type_, old, store)
-                            != Outcome::Ok
-                        {
-                            return Err(Diagnostic::error(format!("{a}: replace failed"), "The old object could not be destroyed, so the new one was not created."));
+                        if self.delete_object(provider, a, &res.addr.type_, old, store) != Outcome::Ok {
+                            return Err(Diagnostic::error(
+                                format!("{a}: replace failed"),
+                                "The old object could not be destroyed, so the new one was not created.",
+                            ));
                         }
                     }
                 }
@@ -1502,10 +1416,7 @@ impl<'a> Session<'a> {
                 };
                 self.ui.progress(&format!("{a}: {}...", verb.0));
                 let start = Instant::now();
-                let progress = |msg: &str| {
-                    self.ui
-                        .progress(&format!("{a}: {msg} [{} elapsed]", elapsed(start)))
-                };
+                let progress = |msg: &str| self.ui.progress(&format!("{a}: {msg} [{} elapsed]", elapsed(start)));
                 let prior_for_apply = if change.action == Action::Update {
                     current.as_ref()
                 } else {
@@ -1542,17 +1453,13 @@ impl<'a> Session<'a> {
                     "{a}: {} complete after {}{}",
                     verb.1,
                     elapsed(start),
-                    id.as_str()
-                        .map(|i| format!(" [id={i}]"))
-                        .unwrap_or_default()
+                    id.as_str().map(|i| format!(" [id={i}]")).unwrap_or_default()
                 ));
                 if cbd {
                     if let Some(old) = &current {
                         // The new object is recorded; the old one is deposed until deleted.
                         let journal_addr = format!("{a} (deposed)");
-                        if self.delete_object(provider, &journal_addr, &res.addr.type_, old, store)
-                            != Outcome::Ok
-                        {
+                        if self.delete_object(provider, &journal_addr, &res.addr.type_, old, store) != Outcome::Ok {
                             return Err(Diagnostic::error(format!("{a}: destroying the replaced object failed"), "The new object was created, but the old one could not be destroyed; delete it by hand."));
                         }
                     }
@@ -1580,12 +1487,7 @@ fn remark_data(schema: &Schema, config: &Value, v: Value) -> Value {
     match v {
         Value::Map(mut m) => {
             for (k, val) in m.iter_mut() {
-                if schema
-                    .attributes
-                    .get(k)
-                    .map(|a| a.computed)
-                    .unwrap_or(false)
-                {
+                if schema.attributes.get(k).map(|a| a.computed).unwrap_or(false) {
                     *val = val.clone().mark_sensitive();
                 }
             }
@@ -1595,17 +1497,39 @@ fn remark_data(schema: &Schema, config: &Value, v: Value) -> Value {
     }
 }
 
-/// Marks attributes the schema or configuration says are sensitive.
+fn sensitive_strings(v: &Value, inside: bool, out: &mut Vec<String>) {
+    match v {
+        Value::Sensitive(inner) => sensitive_strings(inner, true, out),
+        Value::String(s) if inside && s.chars().count() >= 3 => out.push(s.clone()),
+        Value::List(items) => items.iter().for_each(|i| sensitive_strings(i, inside, out)),
+        Value::Map(m) => m.values().for_each(|i| sensitive_strings(i, inside, out)),
+        _ => {}
+    }
+}
+
+fn reveals(v: &Value, secrets: &[String]) -> bool {
+    match v {
+        Value::String(s) => secrets.iter().any(|x| s.contains(x.as_str())),
+        Value::List(items) => items.iter().any(|i| reveals(i, secrets)),
+        Value::Map(m) => m
+            .iter()
+            .any(|(k, i)| secrets.iter().any(|x| k.contains(x.as_str())) || reveals(i, secrets)),
+        _ => false,
+    }
+}
+
+/// Marks attributes the schema or configuration says are sensitive, and any attribute a
+/// provider derived from a sensitive value (`tags_all` from `tags`): a provider cannot be
+/// trusted to carry marks, so whatever contains a secret's text is hidden too.
 fn remark(schema: &Schema, config: &Value, new: Value) -> Value {
+    let mut secrets = Vec::new();
+    sensitive_strings(config, false, &mut secrets);
     match new {
         Value::Map(mut m) => {
             for (k, v) in m.iter_mut() {
-                let sens = schema
-                    .attributes
-                    .get(k)
-                    .map(|a| a.sensitive)
-                    .unwrap_or(false)
-                    || config.get(k).contains_sensitive();
+                let sens = schema.attributes.get(k).map(|a| a.sensitive).unwrap_or(false)
+                    || config.get(k).contains_sensitive()
+                    || reveals(v, &secrets);
                 if sens {
                     *v = v.clone().mark_sensitive();
                 }

@@ -79,11 +79,7 @@ impl Value {
         match self {
             Value::Sensitive(inner) => inner.deep_unmark(),
             Value::List(items) => Value::List(items.iter().map(Value::deep_unmark).collect()),
-            Value::Map(map) => Value::Map(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), v.deep_unmark()))
-                    .collect(),
-            ),
+            Value::Map(map) => Value::Map(map.iter().map(|(k, v)| (k.clone(), v.deep_unmark())).collect()),
             other => other.clone(),
         }
     }
@@ -163,11 +159,7 @@ impl Value {
     pub fn get(&self, key: &str) -> Value {
         let (inner, sensitive) = self.unmark();
         match inner {
-            Value::Map(map) => map
-                .get(key)
-                .cloned()
-                .unwrap_or(Value::Null)
-                .mark_if(sensitive),
+            Value::Map(map) => map.get(key).cloned().unwrap_or(Value::Null).mark_if(sensitive),
             Value::Unknown => Value::Unknown.mark_if(sensitive),
             _ => Value::Null,
         }
@@ -210,12 +202,9 @@ impl Value {
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => serde_json::Value::String(s.clone()),
-            Value::List(items) => serde_json::Value::Array(
-                items
-                    .iter()
-                    .map(Value::to_json)
-                    .collect::<Option<Vec<_>>>()?,
-            ),
+            Value::List(items) => {
+                serde_json::Value::Array(items.iter().map(Value::to_json).collect::<Option<Vec<_>>>()?)
+            }
             Value::Map(map) => {
                 let mut out = serde_json::Map::new();
                 for (k, v) in map {
@@ -235,14 +224,10 @@ impl Value {
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
             serde_json::Value::String(s) => Value::String(s.clone()),
-            serde_json::Value::Array(items) => {
-                Value::List(items.iter().map(Value::from_json).collect())
+            serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
+            serde_json::Value::Object(map) => {
+                Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
             }
-            serde_json::Value::Object(map) => Value::Map(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
-                    .collect(),
-            ),
         }
     }
 }

@@ -130,17 +130,11 @@ pub fn convert(v: Value, ty: &Ty) -> Result<Value, String> {
         ),
         (Value::Bool(b), Ty::Bool) => Value::Bool(b),
         (Value::String(s), Ty::Bool) if s == "true" || s == "false" => Value::Bool(s == "true"),
-        (Value::List(items), Ty::List(t)) => Value::List(
-            items
-                .into_iter()
-                .map(|i| convert(i, t))
-                .collect::<Result<_, _>>()?,
-        ),
+        (Value::List(items), Ty::List(t)) => {
+            Value::List(items.into_iter().map(|i| convert(i, t)).collect::<Result<_, _>>()?)
+        }
         (Value::List(items), Ty::Set(t)) => {
-            let mut out: Vec<Value> = items
-                .into_iter()
-                .map(|i| convert(i, t))
-                .collect::<Result<_, _>>()?;
+            let mut out: Vec<Value> = items.into_iter().map(|i| convert(i, t)).collect::<Result<_, _>>()?;
             out.sort_by_key(|a| a.to_string());
             out.dedup();
             Value::List(out)
@@ -189,11 +183,7 @@ fn ty_name(t: &Ty) -> String {
     }
 }
 
-fn load_tfvars(
-    path: &Path,
-    raw: &mut BTreeMap<String, (RawValue, String)>,
-    diags: &mut Diagnostics,
-) {
+fn load_tfvars(path: &Path, raw: &mut BTreeMap<String, (RawValue, String)>, diags: &mut Diagnostics) {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -216,10 +206,7 @@ fn load_tfvars(
                 "Invalid variables file",
                 format!("{display} must contain a JSON object of variable names to values."),
             )),
-            Err(e) => diags.push(Diagnostic::error(
-                "Invalid variables file",
-                format!("{display}: {e}"),
-            )),
+            Err(e) => diags.push(Diagnostic::error("Invalid variables file", format!("{display}: {e}"))),
         }
         return;
     }
@@ -249,10 +236,7 @@ fn load_tfvars(
         };
         match Evaluator::new(&scope).eval(&expr) {
             Ok(v) => {
-                raw.insert(
-                    attr.key.as_str().to_string(),
-                    (RawValue::Value(v), display.clone()),
-                );
+                raw.insert(attr.key.as_str().to_string(), (RawValue::Value(v), display.clone()));
             }
             Err(d) => diags.push(d.at(attr.value.span().map(|range| Span {
                 file: file.clone(),
@@ -274,10 +258,7 @@ pub fn collect(
         if let Some(name) = k.strip_prefix("TF_VAR_") {
             raw.insert(
                 name.to_string(),
-                (
-                    RawValue::Text(v.clone()),
-                    format!("environment variable {k}"),
-                ),
+                (RawValue::Text(v.clone()), format!("environment variable {k}")),
             );
         }
     }
@@ -289,8 +270,7 @@ pub fn collect(
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
-                    p.to_string_lossy().ends_with(".auto.tfvars")
-                        || p.to_string_lossy().ends_with(".auto.tfvars.json")
+                    p.to_string_lossy().ends_with(".auto.tfvars") || p.to_string_lossy().ends_with(".auto.tfvars.json")
                 })
                 .collect()
         })
@@ -360,10 +340,7 @@ pub fn resolve_root(
                     Err(d) => {
                         diags.push(Diagnostic::error(
                             "Invalid value for input variable",
-                            format!(
-                                "{source} for \"{name}\" is not a valid expression: {}",
-                                d.detail
-                            ),
+                            format!("{source} for \"{name}\" is not a valid expression: {}", d.detail),
                         ));
                         continue;
                     }
@@ -429,11 +406,7 @@ pub fn check(var: &Variable, value: Value, ty: &Ty) -> Result<Value, Diagnostic>
             "Invalid value for input variable",
             format!("The value of \"{name}\" is not valid: {m}."),
         )
-        .at(var
-            .type_
-            .as_ref()
-            .and_then(|t| t.span())
-            .or(var.span.clone()))
+        .at(var.type_.as_ref().and_then(|t| t.span()).or(var.span.clone()))
     })?;
     if value.is_null() && !var.nullable {
         return Err(Diagnostic::error(
@@ -457,9 +430,7 @@ pub fn check(var: &Variable, value: Value, ty: &Ty) -> Result<Value, Diagnostic>
                     .unwrap_or_else(|| "The value is not valid.".into());
                 return Err(Diagnostic::error(
                     "Invalid value for variable",
-                    format!(
-                        "{msg}\n\nThis was checked by the validation rule of variable \"{name}\"."
-                    ),
+                    format!("{msg}\n\nThis was checked by the validation rule of variable \"{name}\"."),
                 )
                 .at(v.condition.span()));
             }
@@ -482,20 +453,10 @@ mod tests {
 
     #[test]
     fn converts_like_terraform() {
-        assert_eq!(
-            convert(Value::from("3"), &Ty::Number),
-            Ok(Value::Number(3.0))
-        );
-        assert_eq!(
-            convert(Value::Number(3.0), &Ty::String),
-            Ok(Value::from("3"))
-        );
+        assert_eq!(convert(Value::from("3"), &Ty::Number), Ok(Value::Number(3.0)));
+        assert_eq!(convert(Value::Number(3.0), &Ty::String), Ok(Value::from("3")));
         assert!(convert(Value::from(vec!["a"]), &Ty::String).is_err());
-        let set = convert(
-            Value::from(vec!["b", "a", "b"]),
-            &Ty::Set(Box::new(Ty::String)),
-        )
-        .expect("set");
+        let set = convert(Value::from(vec!["b", "a", "b"]), &Ty::Set(Box::new(Ty::String))).expect("set");
         assert_eq!(set, Value::from(vec!["a", "b"]));
     }
 }

@@ -80,10 +80,7 @@ pub(crate) fn schema() -> Schema {
         .block(
             "default_tags",
             Nesting::Single,
-            Schema::new().attr(
-                "tags",
-                Attribute::optional(Type::Map(Box::new(Type::String))),
-            ),
+            Schema::new().attr("tags", Attribute::optional(Type::Map(Box::new(Type::String)))),
         )
 }
 
@@ -130,9 +127,7 @@ fn string_attr(block: &Value, key: &str, path: &str) -> Result<Option<String>, P
     match value.to_template_string() {
         Some(s) if s.is_empty() => Ok(None),
         Some(s) => Ok(Some(s)),
-        None => Err(invalid(format!(
-            "provider \"aws\": `{path}{key}` must be a string"
-        ))),
+        None => Err(invalid(format!("provider \"aws\": `{path}{key}` must be a string"))),
     }
 }
 
@@ -147,9 +142,7 @@ fn bool_attr(block: &Value, key: &str) -> Result<bool, ProviderError> {
     match value.as_str() {
         Some("true") => Ok(true),
         Some("false") => Ok(false),
-        _ => Err(invalid(format!(
-            "provider \"aws\": `{key}` must be true or false"
-        ))),
+        _ => Err(invalid(format!("provider \"aws\": `{key}` must be true or false"))),
     }
 }
 
@@ -158,19 +151,15 @@ fn string_list(block: &Value, key: &str) -> Result<Vec<String>, ProviderError> {
     if value.is_null() {
         return Ok(Vec::new());
     }
-    let items = value.as_list().ok_or_else(|| {
-        invalid(format!(
-            "provider \"aws\": `{key}` must be a list of strings"
-        ))
-    })?;
+    let items = value
+        .as_list()
+        .ok_or_else(|| invalid(format!("provider \"aws\": `{key}` must be a list of strings")))?;
     items
         .iter()
         .map(|item| {
-            item.as_str().map(str::to_string).ok_or_else(|| {
-                invalid(format!(
-                    "provider \"aws\": `{key}` must be a list of strings"
-                ))
-            })
+            item.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| invalid(format!("provider \"aws\": `{key}` must be a list of strings")))
         })
         .collect()
 }
@@ -254,9 +243,7 @@ impl ProviderConfig {
             let n = retries
                 .as_f64()
                 .filter(|n| *n >= 0.0 && n.fract() == 0.0)
-                .ok_or_else(|| {
-                    invalid("provider \"aws\": `max_retries` must be a whole number >= 0")
-                })?;
+                .ok_or_else(|| invalid("provider \"aws\": `max_retries` must be a whole number >= 0"))?;
             out.max_attempts = (n as u32).saturating_add(1);
         }
 
@@ -298,11 +285,9 @@ impl ProviderConfig {
         }
         if let Some(map) = tags.as_map() {
             for (k, v) in map {
-                let v = v.to_template_string().ok_or_else(|| {
-                    invalid(format!(
-                        "provider \"aws\": default tag {k:?} must be a string"
-                    ))
-                })?;
+                let v = v
+                    .to_template_string()
+                    .ok_or_else(|| invalid(format!("provider \"aws\": default tag {k:?} must be a string")))?;
                 out.default_tags.insert(k.clone(), v);
             }
         }
@@ -316,12 +301,7 @@ impl ProviderConfig {
             .enable_all()
             .thread_name("infinstor-aws")
             .build()
-            .map_err(|e| {
-                ProviderError::new(
-                    "RuntimeError",
-                    format!("could not start the AWS runtime: {e}"),
-                )
-            })?;
+            .map_err(|e| ProviderError::new("RuntimeError", format!("could not start the AWS runtime: {e}")))?;
         let (sdk, region) = runtime.block_on(self.load())?;
 
         let mut s3 = aws_sdk_s3::config::Builder::from(&sdk);

@@ -230,11 +230,7 @@ fn principals_json(ps: &[Principal]) -> Json {
             }
         }
     }
-    Json::Object(
-        raw.iter()
-            .map(|(k, v)| (k.clone(), str_or_list_json(v)))
-            .collect(),
-    )
+    Json::Object(raw.iter().map(|(k, v)| (k.clone(), str_or_list_json(v))).collect())
 }
 
 /// Terraform's `IAMPolicyStatementConditionSet.MarshalJSON`: values keep their order (it
@@ -285,11 +281,7 @@ fn replace_vars(s: &str, version: &str) -> Result<String, ProviderError> {
 fn replace_vars_in(v: StrOrList, version: &str) -> Result<StrOrList, ProviderError> {
     Ok(match v {
         StrOrList::Str(s) => StrOrList::Str(replace_vars(&s, version)?),
-        StrOrList::List(l) => StrOrList::List(
-            l.iter()
-                .map(|s| replace_vars(s, version))
-                .collect::<Result<_, _>>()?,
-        ),
+        StrOrList::List(l) => StrOrList::List(l.iter().map(|s| replace_vars(s, version)).collect::<Result<_, _>>()?),
     })
 }
 
@@ -335,10 +327,7 @@ fn config_statement(block: &Value, version: &str) -> Result<Statement, ProviderE
             .map(|p| {
                 Ok(Principal {
                     ty: p.get("type").as_str().unwrap_or("").to_string(),
-                    ids: replace_vars_in(
-                        decode_string_list(string_set(&p.get("identifiers"))),
-                        version,
-                    )?,
+                    ids: replace_vars_in(decode_string_list(string_set(&p.get("identifiers"))), version)?,
                 })
             })
             .collect()
@@ -383,12 +372,9 @@ fn json_strings(v: &Json) -> Option<StrOrList> {
 /// A document given in `source_policy_documents` or `override_policy_documents`, read the way
 /// Terraform's `json.Unmarshal` into its model does.
 fn parse_document(text: &str, what: &str) -> Result<Doc, ProviderError> {
-    let json: Json =
-        serde_json::from_str(text).map_err(|e| invalid(format!("{what}: not valid JSON: {e}")))?;
+    let json: Json = serde_json::from_str(text).map_err(|e| invalid(format!("{what}: not valid JSON: {e}")))?;
     let Json::Object(top) = json else {
-        return Err(invalid(format!(
-            "{what}: a policy document must be a JSON object"
-        )));
+        return Err(invalid(format!("{what}: a policy document must be a JSON object")));
     };
     let text_of = |v: Option<&Json>| v.and_then(Json::as_str).unwrap_or("").to_string();
     let mut doc = Doc {
@@ -400,17 +386,11 @@ fn parse_document(text: &str, what: &str) -> Result<Doc, ProviderError> {
         None | Some(Json::Null) => Vec::new(),
         Some(Json::Array(items)) => items.clone(),
         Some(obj @ Json::Object(_)) => vec![obj.clone()],
-        Some(_) => {
-            return Err(invalid(format!(
-                "{what}: \"Statement\" must be a list of objects"
-            )))
-        }
+        Some(_) => return Err(invalid(format!("{what}: \"Statement\" must be a list of objects"))),
     };
     for (i, s) in statements.iter().enumerate() {
         let Json::Object(s) = s else {
-            return Err(invalid(format!(
-                "{what}: statement {i} is not a JSON object"
-            )));
+            return Err(invalid(format!("{what}: statement {i} is not a JSON object")));
         };
         let field = |k: &str| s.get(k).filter(|v| !v.is_null()).cloned();
         let mut stmt = Statement {
@@ -427,9 +407,7 @@ fn parse_document(text: &str, what: &str) -> Result<Doc, ProviderError> {
         if let Some(Json::Object(tests)) = s.get("Condition") {
             for (test, vars) in tests {
                 let Json::Object(vars) = vars else {
-                    return Err(invalid(format!(
-                        "{what}: condition {test:?} must be an object"
-                    )));
+                    return Err(invalid(format!("{what}: condition {test:?} must be an object")));
                 };
                 for (var, values) in vars {
                     let values = match values {
@@ -482,15 +460,10 @@ fn parse_principals(v: Option<&Json>, what: &str) -> Result<Vec<Principal>, Prov
                         )))
                     }
                 };
-                Ok(Principal {
-                    ty: ty.clone(),
-                    ids,
-                })
+                Ok(Principal { ty: ty.clone(), ids })
             })
             .collect(),
-        Some(_) => Err(invalid(format!(
-            "{what}: \"Principal\" must be \"*\" or an object"
-        ))),
+        Some(_) => Err(invalid(format!("{what}: \"Principal\" must be \"*\" or an object"))),
     }
 }
 
@@ -526,11 +499,7 @@ fn crc32(data: &[u8]) -> u32 {
 
 /// Builds the document from a configuration: (pretty JSON, minified JSON).
 fn render_policy_document(config: &Value) -> Result<(String, String), ProviderError> {
-    let version = config
-        .get("version")
-        .as_str()
-        .unwrap_or("2012-10-17")
-        .to_string();
+    let version = config.get("version").as_str().unwrap_or("2012-10-17").to_string();
     if version != "2012-10-17" && version != "2008-10-17" {
         return Err(invalid(format!(
             "version {version:?} is not supported: use \"2012-10-17\" (or the legacy \"2008-10-17\")"
@@ -538,10 +507,7 @@ fn render_policy_document(config: &Value) -> Result<(String, String), ProviderEr
     }
     let mut merged = Doc::default();
     let mut source_sids = std::collections::BTreeSet::new();
-    for (i, src) in blocks(&config.get("source_policy_documents"))
-        .iter()
-        .enumerate()
-    {
+    for (i, src) in blocks(&config.get("source_policy_documents")).iter().enumerate() {
         let Some(text) = src.as_str() else { continue };
         let doc = parse_document(text, &format!("source_policy_documents[{i}]"))?;
         for (j, stmt) in doc.statements.iter().enumerate() {
@@ -572,20 +538,54 @@ fn render_policy_document(config: &Value) -> Result<(String, String), ProviderEr
         doc.statements.push(stmt);
     }
     merged.merge(doc);
-    for (i, over) in blocks(&config.get("override_policy_documents"))
-        .iter()
-        .enumerate()
-    {
+    for (i, over) in blocks(&config.get("override_policy_documents")).iter().enumerate() {
         let Some(text) = over.as_str() else { continue };
-        merged.merge(parse_document(
-            text,
-            &format!("override_policy_documents[{i}]"),
-        )?);
+        merged.merge(parse_document(text, &format!("override_policy_documents[{i}]"))?);
     }
     let json = merged.to_json();
     let pretty = serde_json::to_string_pretty(&json).map_err(|e| invalid(e.to_string()))?;
     let minified = serde_json::to_string(&json).map_err(|e| invalid(e.to_string()))?;
     Ok((go_html_escape(&pretty), go_html_escape(&minified)))
+}
+
+/// A set of strings as state keeps it: sorted, without duplicates.
+fn sorted_set(v: &Value) -> Value {
+    match v.as_list() {
+        Some(_) => Value::List(string_set(v).into_iter().map(Value::String).collect()),
+        None => v.clone(),
+    }
+}
+
+/// A `statement` block with its set attributes (and those of its principals) sorted.
+fn sorted_statement(block: &Value) -> Value {
+    let Some(m) = block.as_map() else { return block.clone() };
+    let mut m = m.clone();
+    for key in ["actions", "not_actions", "resources", "not_resources"] {
+        if let Some(v) = m.get(key) {
+            let sorted = sorted_set(v);
+            m.insert(key.to_string(), sorted);
+        }
+    }
+    for key in ["principals", "not_principals"] {
+        if let Some(items) = m.get(key).and_then(Value::as_list) {
+            let items = items
+                .iter()
+                .map(|p| match p.as_map() {
+                    Some(pm) => {
+                        let mut pm = pm.clone();
+                        if let Some(ids) = pm.get("identifiers") {
+                            let sorted = sorted_set(ids);
+                            pm.insert("identifiers".into(), sorted);
+                        }
+                        Value::Map(pm)
+                    }
+                    None => p.clone(),
+                })
+                .collect();
+            m.insert(key.to_string(), Value::List(items));
+        }
+    }
+    Value::Map(m)
 }
 
 impl DataType for PolicyDocument {
@@ -625,6 +625,10 @@ impl DataType for PolicyDocument {
     fn read(&self, _ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
         let (json, minified) = render_policy_document(config)?;
         let mut out = config_map(config);
+        if let Some(statements) = out.get("statement").and_then(Value::as_list) {
+            let sorted = statements.iter().map(sorted_statement).collect();
+            out.insert("statement".into(), Value::List(sorted));
+        }
         out.entry("version".into())
             .and_modify(|v| {
                 if v.is_null() {
@@ -632,10 +636,7 @@ impl DataType for PolicyDocument {
                 }
             })
             .or_insert_with(|| Value::string("2012-10-17"));
-        out.insert(
-            "id".into(),
-            Value::string(crc32(json.as_bytes()).to_string()),
-        );
+        out.insert("id".into(), Value::string(crc32(json.as_bytes()).to_string()));
         out.insert("json".into(), Value::String(json));
         out.insert("minified_json".into(), Value::String(minified));
         Ok(complete(&self.schema(), out))
@@ -757,9 +758,9 @@ impl DataType for Region {
         let region = config
             .get("region")
             .as_str()
-            .or_else(|| config.get("name").as_str())
-            .unwrap_or(&ctx.region)
-            .to_string();
+            .map(str::to_string)
+            .or_else(|| config.get("name").as_str().map(str::to_string))
+            .unwrap_or_else(|| ctx.region.clone());
         let (_, dns_suffix, _) = partition_of(&region);
         let endpoint = format!("ec2.{region}.{dns_suffix}");
         if let Some(wanted) = config.get("endpoint").as_str() {
@@ -775,10 +776,7 @@ impl DataType for Region {
         m.insert("region".into(), Value::string(&region));
         m.insert("id".into(), Value::string(&region));
         m.insert("endpoint".into(), Value::string(endpoint));
-        m.insert(
-            "description".into(),
-            Value::string(region_description(&region)),
-        );
+        m.insert("description".into(), Value::string(region_description(&region)));
         Ok(complete(&self.schema(), m))
     }
 }
@@ -834,10 +832,7 @@ mod tests {
                     "principals",
                     Value::List(vec![map([
                         ("type", Value::from("AWS")),
-                        (
-                            "identifiers",
-                            Value::from(vec!["arn:aws:iam::697756613082:root"]),
-                        ),
+                        ("identifiers", Value::from(vec!["arn:aws:iam::697756613082:root"])),
                     ])]),
                 ),
                 (
@@ -885,10 +880,7 @@ mod tests {
                     "actions",
                     Value::from(vec!["s3:GetObject", "s3:PutObject", "s3:GetObject"]),
                 ),
-                (
-                    "resources",
-                    Value::from(vec!["arn:aws:s3:::b/&{aws:username}/*"]),
-                ),
+                ("resources", Value::from(vec!["arn:aws:s3:::b/&{aws:username}/*"])),
                 (
                     "condition",
                     Value::List(vec![map([

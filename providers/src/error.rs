@@ -51,10 +51,7 @@ where
         SdkError::DispatchFailure(failure) => {
             let chain = source_chain(&err);
             if has_credentials_error(&err) {
-                ProviderError::new(
-                    NO_CREDENTIALS,
-                    format!("{op}: no usable AWS credentials: {chain}\n\n{CREDENTIALS_HELP}"),
-                )
+                credentials_error(op, &chain)
             } else if failure.is_timeout() {
                 ProviderError::new(
                     "Timeout",
@@ -90,27 +87,41 @@ where
         SdkError::ConstructionFailure(_) => {
             let chain = source_chain(&err);
             if has_credentials_error(&err) {
-                ProviderError::new(
-                    NO_CREDENTIALS,
-                    format!("{op}: no usable AWS credentials: {chain}\n\n{CREDENTIALS_HELP}"),
-                )
+                credentials_error(op, &chain)
             } else {
-                ProviderError::new(
-                    "InvalidRequest",
-                    format!("{op}: could not build the request: {chain}"),
-                )
+                ProviderError::new("InvalidRequest", format!("{op}: could not build the request: {chain}"))
             }
         }
         _ => ProviderError::new("UnknownError", format!("{op}: {}", source_chain(&err))),
     }
 }
 
-const CREDENTIALS_HELP: &str =
-    "Provide credentials in one of these ways: set AWS_ACCESS_KEY_ID and \
+const CREDENTIALS_HELP: &str = "Provide credentials in one of these ways: set AWS_ACCESS_KEY_ID and \
 AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys); set AWS_PROFILE (or `profile` in \
 the provider block) to a profile in ~/.aws/credentials or ~/.aws/config, running \
 `aws sso login --profile NAME` first for SSO profiles; or set `access_key` and `secret_key` in the \
 provider block.";
+
+/// Credentials could not be had: either none are configured, or the service that hands them
+/// out (STS for assume_role, the SSO portal, instance metadata) could not be reached.
+fn credentials_error(op: &str, chain: &str) -> ProviderError {
+    let lower = chain.to_ascii_lowercase();
+    let unreachable = ["connect", "dns error", "timed out", "timeout"]
+        .iter()
+        .any(|needle| lower.contains(needle));
+    let help = if unreachable {
+        "The service that provides the credentials could not be reached: STS for the provider's \
+         `assume_role` block or for web identity, the SSO portal for SSO profiles, or the instance \
+         metadata service on EC2. Check the network and proxy settings, and `endpoints { sts = ... }` \
+         in the provider block if STS is not the public AWS endpoint."
+    } else {
+        CREDENTIALS_HELP
+    };
+    ProviderError::new(
+        NO_CREDENTIALS,
+        format!("{op}: could not obtain AWS credentials: {chain}\n\n{help}"),
+    )
+}
 
 /// True for the error codes AWS uses when the object (or its parent) does not exist.
 pub(crate) fn is_not_found(code: &str) -> bool {
@@ -155,7 +166,10 @@ fn status_code_name(status: u16) -> String {
 /// Advice for codes whose cure is not obvious from AWS's message.
 fn hint_for_code(code: &str, op: &str) -> Option<String> {
     Some(match code {
-        "InvalidAccessKeyId" | "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException"
+        "InvalidAccessKeyId"
+        | "InvalidClientTokenId"
+        | "SignatureDoesNotMatch"
+        | "UnrecognizedClientException"
         | "AuthFailure" => format!(
             "AWS rejected the credentials in use. Check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, \
              AWS_PROFILE, or access_key / secret_key in the provider block.\n{CREDENTIALS_HELP}"
@@ -218,9 +232,7 @@ fn has_credentials_error(err: &(dyn Error + 'static)) -> bool {
         }
         let text = e.to_string();
         // Some identity resolvers wrap the credentials error in their own type.
-        if text.contains("no providers in chain provided credentials")
-            || text.contains("failed to load credentials")
-        {
+        if text.contains("no providers in chain provided credentials") || text.contains("failed to load credentials") {
             return true;
         }
         current = e.source();

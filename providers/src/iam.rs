@@ -37,11 +37,7 @@ type State = BTreeMap<String, Value>;
 // ---------------------------------------------------------------------------------------------
 
 /// Runs one SDK call, turning its error into a [`ProviderError`] that names the operation.
-fn call<T, E, R>(
-    ctx: &Ctx,
-    op: &str,
-    fut: impl Future<Output = Result<T, SdkError<E, R>>>,
-) -> Result<T, ProviderError>
+fn call<T, E, R>(ctx: &Ctx, op: &str, fut: impl Future<Output = Result<T, SdkError<E, R>>>) -> Result<T, ProviderError>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: Debug + 'static,
@@ -69,10 +65,6 @@ fn into_state(v: &Value) -> State {
 
 fn get<'a>(st: &'a State, key: &str) -> &'a Value {
     st.get(key).unwrap_or(&Value::Null)
-}
-
-fn st_str<'a>(st: &'a State, key: &str) -> Option<&'a str> {
-    get(st, key).as_str()
 }
 
 fn set_default(st: &mut State, key: &str, value: Value) {
@@ -106,11 +98,7 @@ fn string_map(v: &Value) -> BTreeMap<String, String> {
 }
 
 fn map_value(m: &BTreeMap<String, String>) -> Value {
-    Value::Map(
-        m.iter()
-            .map(|(k, v)| (k.clone(), Value::string(v)))
-            .collect(),
-    )
+    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
 }
 
 /// `tags_all`: the provider's `default_tags` overlaid with the resource's `tags`.
@@ -165,11 +153,7 @@ fn tag_diff(old: &Value, new: &Value) -> (BTreeMap<String, String>, Vec<String>)
         .filter(|(k, v)| old.get(*k) != Some(*v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let remove = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .cloned()
-        .collect();
+    let remove = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
     (set, remove)
 }
 
@@ -208,15 +192,11 @@ static UNIQUE_COUNTER: AtomicU32 = AtomicU32::new(0);
 /// `prefix` followed by a 26-character suffix made like Terraform's `id.PrefixedUniqueId`:
 /// a UTC timestamp to 1/10000 s and a process-wide counter, so names sort by creation time.
 pub(crate) fn prefixed_unique_id(prefix: &str) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = now.as_secs() as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
-    let counter = UNIQUE_COUNTER
-        .fetch_add(1, Ordering::Relaxed)
-        .wrapping_add(1);
+    let counter = UNIQUE_COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
     format!(
         "{prefix}{y:04}{m:02}{d:02}{:02}{:02}{:02}{:04}{counter:08x}",
         rem / 3600,
@@ -253,14 +233,10 @@ fn name_for_create(planned: &Value) -> String {
 /// object; computed attributes of the old object must then not carry over.
 fn replacing(schema: &Schema, prior: Option<&Value>, st: &State) -> bool {
     let Some(prior) = prior else { return false };
-    schema
-        .attributes
-        .iter()
-        .filter(|(_, a)| a.force_new)
-        .any(|(k, a)| {
-            let new = get(st, k);
-            new.contains_unknown() || !engine::plan::attr_equal(a, &prior.get(k), new)
-        })
+    schema.attributes.iter().filter(|(_, a)| a.force_new).any(|(k, a)| {
+        let new = get(st, k);
+        new.contains_unknown() || !engine::plan::attr_equal(a, &prior.get(k), new)
+    })
 }
 
 /// Marks computed attributes unknown for a replacement and the name unknown when it will be
@@ -312,10 +288,7 @@ fn validate_names_and_docs(config: &Value, max_name: usize, docs: &[&str]) -> Ve
     for key in docs {
         if let Some(doc) = config.get(key).as_str() {
             if let Err(e) = policy::normalize(doc) {
-                out.push(problem(
-                    key,
-                    format!("\"{key}\" is not a valid policy document: {e}"),
-                ));
+                out.push(problem(key, format!("\"{key}\" is not a valid policy document: {e}")));
             }
         }
     }
@@ -335,12 +308,7 @@ fn validate_path(config: &Value, out: &mut Vec<ValidateProblem>) {
 
 /// The state to record after a failed update: what AWS has now, or the prior state when
 /// even reading fails.
-fn after_failed_update(
-    rt: &dyn ResourceType,
-    ctx: &Ctx,
-    prior: &Value,
-    err: ProviderError,
-) -> ApplyOutcome {
+fn after_failed_update(rt: &dyn ResourceType, ctx: &Ctx, prior: &Value, err: ProviderError) -> ApplyOutcome {
     match rt.read(ctx, prior) {
         Ok(Some(now)) => (Some(now), Some(err)),
         Ok(None) => (None, Some(err)),
@@ -355,12 +323,10 @@ fn caller_account(ctx: &Ctx) -> Result<(String, String), ProviderError> {
         "reading the caller identity (STS GetCallerIdentity)",
         ctx.sts.get_caller_identity().send(),
     )?;
-    let account = out.account().map(str::to_string).ok_or_else(|| {
-        ProviderError::new(
-            "InvalidResponse",
-            "STS GetCallerIdentity returned no account ID",
-        )
-    })?;
+    let account = out
+        .account()
+        .map(str::to_string)
+        .ok_or_else(|| ProviderError::new("InvalidResponse", "STS GetCallerIdentity returned no account ID"))?;
     let partition = out
         .arn()
         .and_then(|a| a.split(':').nth(1))
@@ -377,11 +343,7 @@ fn caller_account(ctx: &Ctx) -> Result<(String, String), ProviderError> {
 struct IamRole;
 
 impl IamRole {
-    fn get_role(
-        &self,
-        ctx: &Ctx,
-        name: &str,
-    ) -> Result<Option<aws_sdk_iam::types::Role>, ProviderError> {
+    fn get_role(&self, ctx: &Ctx, name: &str) -> Result<Option<aws_sdk_iam::types::Role>, ProviderError> {
         let out = found(call(
             ctx,
             &format!("reading IAM Role ({name})"),
@@ -422,12 +384,7 @@ impl IamRole {
         );
         st.insert(
             "force_detach_policies".into(),
-            Value::Bool(
-                prior
-                    .get("force_detach_policies")
-                    .as_bool()
-                    .unwrap_or(false),
-            ),
+            Value::Bool(prior.get("force_detach_policies").as_bool().unwrap_or(false)),
         );
         let (tags, all) = tags_from_remote(ctx, &prior.get("tags"), role.tags());
         st.insert("tags".into(), tags);
@@ -439,7 +396,7 @@ impl IamRole {
     }
 
     fn attached_policy_arns(&self, ctx: &Ctx, name: &str) -> Result<Vec<String>, ProviderError> {
-        list_attached(ctx, name).map(|v| v.into_iter().collect())
+        list_attached(ctx, name)
     }
 
     fn inline_policy_names(&self, ctx: &Ctx, name: &str) -> Result<Vec<String>, ProviderError> {
@@ -501,13 +458,7 @@ impl IamRole {
         Ok(())
     }
 
-    fn update_inner(
-        &self,
-        ctx: &Ctx,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    fn update_inner(&self, ctx: &Ctx, name: &str, prior: &Value, planned: &Value) -> Result<(), ProviderError> {
         let new_doc = planned.get("assume_role_policy");
         if let Some(doc) = new_doc.as_str() {
             let unchanged = prior
@@ -528,10 +479,7 @@ impl IamRole {
             }
         }
         let description = planned.get("description");
-        let duration = planned
-            .get("max_session_duration")
-            .as_f64()
-            .unwrap_or(3600.0);
+        let duration = planned.get("max_session_duration").as_f64().unwrap_or(3600.0);
         let prior_duration = prior.get("max_session_duration").as_f64().unwrap_or(3600.0);
         if description.as_str().unwrap_or("") != prior.get("description").as_str().unwrap_or("")
             || duration != prior_duration
@@ -565,10 +513,7 @@ impl IamRole {
                     found(call(
                         ctx,
                         &format!("removing permissions boundary of IAM Role ({name})"),
-                        ctx.iam
-                            .delete_role_permissions_boundary()
-                            .role_name(name)
-                            .send(),
+                        ctx.iam.delete_role_permissions_boundary().role_name(name).send(),
                     ))?;
                 }
             }
@@ -578,11 +523,7 @@ impl IamRole {
             call(
                 ctx,
                 &format!("untagging IAM Role ({name})"),
-                ctx.iam
-                    .untag_role()
-                    .role_name(name)
-                    .set_tag_keys(Some(remove))
-                    .send(),
+                ctx.iam.untag_role().role_name(name).set_tag_keys(Some(remove)).send(),
             )?;
         }
         if !set.is_empty() {
@@ -642,17 +583,11 @@ impl ResourceType for IamRole {
     fn schema(&self) -> Schema {
         let string_map = || Type::Map(Box::new(Type::String));
         Schema::new()
-            .attr(
-                "name",
-                Attribute::optional_computed(Type::String).force_new(),
-            )
+            .attr("name", Attribute::optional_computed(Type::String).force_new())
             .attr("name_prefix", Attribute::optional(Type::String).force_new())
             .attr("path", Attribute::optional(Type::String).force_new())
             .attr("description", Attribute::optional(Type::String))
-            .attr(
-                "assume_role_policy",
-                Attribute::required(Type::String).json(),
-            )
+            .attr("assume_role_policy", Attribute::required(Type::String).json())
             .attr("max_session_duration", Attribute::optional(Type::Number))
             .attr("permissions_boundary", Attribute::optional(Type::String))
             .attr("force_detach_policies", Attribute::optional(Type::Bool))
@@ -686,12 +621,7 @@ impl ResourceType for IamRole {
         out
     }
 
-    fn plan(
-        &self,
-        ctx: &Ctx,
-        prior: Option<&Value>,
-        proposed: Value,
-    ) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         set_default(&mut st, "path", Value::string("/"));
         set_default(&mut st, "max_session_duration", Value::Number(3600.0));
@@ -709,13 +639,7 @@ impl ResourceType for IamRole {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(
-        &self,
-        ctx: &Ctx,
-        planned: &Value,
-        intent: &dyn Fn(&str),
-        progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let name = name_for_create(planned);
         let Some(doc) = sref(planned, "assume_role_policy") else {
             return (
@@ -737,12 +661,7 @@ impl ResourceType for IamRole {
             .path(sref(planned, "path").unwrap_or("/"))
             .assume_role_policy_document(doc)
             .set_description(sref(planned, "description").map(str::to_string))
-            .set_max_session_duration(
-                planned
-                    .get("max_session_duration")
-                    .as_f64()
-                    .map(|d| d as i32),
-            )
+            .set_max_session_duration(planned.get("max_session_duration").as_f64().map(|d| d as i32))
             .set_permissions_boundary(sref(planned, "permissions_boundary").map(str::to_string));
         if !tags.is_empty() {
             req = req.set_tags(Some(tags));
@@ -763,9 +682,7 @@ impl ResourceType for IamRole {
                         None,
                         Some(ProviderError::new(
                             "NoSuchEntity",
-                            format!(
-                            "creating IAM Role ({name}): the role is not readable after creation"
-                        ),
+                            format!("creating IAM Role ({name}): the role is not readable after creation"),
                         )),
                     )
                 }
@@ -782,13 +699,7 @@ impl ResourceType for IamRole {
         (Some(finish(&self.schema(), st)), None)
     }
 
-    fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
             return (
                 Some(prior.clone()),
@@ -811,19 +722,11 @@ impl ResourceType for IamRole {
         (Some(finish(&self.schema(), st)), None)
     }
 
-    fn delete(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        progress: &dyn Fn(&str),
-    ) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
             return Ok(());
         };
-        let force = prior
-            .get("force_detach_policies")
-            .as_bool()
-            .unwrap_or(false);
+        let force = prior.get("force_detach_policies").as_bool().unwrap_or(false);
         let attempt = || -> Result<(), ProviderError> {
             if force {
                 for arn in self.attached_policy_arns(ctx, name)? {
@@ -831,17 +734,11 @@ impl ResourceType for IamRole {
                     found(call(
                         ctx,
                         &format!("detaching policy ({arn}) from IAM Role ({name})"),
-                        ctx.iam
-                            .detach_role_policy()
-                            .role_name(name)
-                            .policy_arn(&arn)
-                            .send(),
+                        ctx.iam.detach_role_policy().role_name(name).policy_arn(&arn).send(),
                     ))?;
                 }
                 for policy_name in self.inline_policy_names(ctx, name)? {
-                    progress(&format!(
-                        "deleting inline policy {policy_name} of IAM Role {name}"
-                    ));
+                    progress(&format!("deleting inline policy {policy_name} of IAM Role {name}"));
                     found(call(
                         ctx,
                         &format!("deleting inline policy ({policy_name}) of IAM Role ({name})"),
@@ -897,15 +794,11 @@ impl ResourceType for IamRole {
         let Some(name) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
             return Ok(None);
         };
-        Ok(self
-            .get_role(ctx, name)?
-            .map(|role| self.state(ctx, &role, prior)))
+        Ok(self.get_role(ctx, name)?.map(|role| self.state(ctx, &role, prior)))
     }
 
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .get_role(ctx, id)?
-            .map(|role| self.state(ctx, &role, &Value::Null)))
+        Ok(self.get_role(ctx, id)?.map(|role| self.state(ctx, &role, &Value::Null)))
     }
 }
 
@@ -945,11 +838,7 @@ struct IamPolicy;
 const MAX_POLICY_VERSIONS: usize = 5;
 
 impl IamPolicy {
-    fn versions(
-        &self,
-        ctx: &Ctx,
-        arn: &str,
-    ) -> Result<Vec<aws_sdk_iam::types::PolicyVersion>, ProviderError> {
+    fn versions(&self, ctx: &Ctx, arn: &str) -> Result<Vec<aws_sdk_iam::types::PolicyVersion>, ProviderError> {
         let mut out = Vec::new();
         let mut marker: Option<String> = None;
         loop {
@@ -1000,27 +889,16 @@ impl IamPolicy {
             Some(version) => found(call(
                 ctx,
                 &format!("reading version {version} of IAM Policy ({arn})"),
-                ctx.iam
-                    .get_policy_version()
-                    .policy_arn(arn)
-                    .version_id(version)
-                    .send(),
+                ctx.iam.get_policy_version().policy_arn(arn).version_id(version).send(),
             ))?
-            .and_then(|v| {
-                v.policy_version()
-                    .and_then(|pv| pv.document())
-                    .map(str::to_string)
-            }),
+            .and_then(|v| v.policy_version().and_then(|pv| pv.document()).map(str::to_string)),
             None => None,
         };
         let mut st = State::new();
         let arn = p.arn().unwrap_or(arn).to_string();
         st.insert("arn".into(), Value::string(&arn));
         st.insert("id".into(), Value::string(&arn));
-        st.insert(
-            "name".into(),
-            p.policy_name().map(Value::string).unwrap_or(Value::Null),
-        );
+        st.insert("name".into(), p.policy_name().map(Value::string).unwrap_or(Value::Null));
         st.insert("name_prefix".into(), prior.get("name_prefix"));
         st.insert("path".into(), Value::string(p.path().unwrap_or("/")));
         st.insert(
@@ -1080,9 +958,7 @@ impl IamPolicy {
                         .and_then(|v| v.version_id())
                         .map(str::to_string);
                     if let Some(version) = oldest {
-                        progress(&format!(
-                            "deleting oldest version {version} of IAM Policy {arn}"
-                        ));
+                        progress(&format!("deleting oldest version {version} of IAM Policy {arn}"));
                         self.delete_version(ctx, arn, &version)?;
                     }
                 }
@@ -1103,11 +979,7 @@ impl IamPolicy {
             call(
                 ctx,
                 &format!("untagging IAM Policy ({arn})"),
-                ctx.iam
-                    .untag_policy()
-                    .policy_arn(arn)
-                    .set_tag_keys(Some(remove))
-                    .send(),
+                ctx.iam.untag_policy().policy_arn(arn).set_tag_keys(Some(remove)).send(),
             )?;
         }
         if !set.is_empty() {
@@ -1133,10 +1005,7 @@ impl ResourceType for IamPolicy {
     fn schema(&self) -> Schema {
         let string_map = || Type::Map(Box::new(Type::String));
         Schema::new()
-            .attr(
-                "name",
-                Attribute::optional_computed(Type::String).force_new(),
-            )
+            .attr("name", Attribute::optional_computed(Type::String).force_new())
             .attr("name_prefix", Attribute::optional(Type::String).force_new())
             .attr("path", Attribute::optional(Type::String).force_new())
             .attr("description", Attribute::optional(Type::String).force_new())
@@ -1155,12 +1024,7 @@ impl ResourceType for IamPolicy {
         out
     }
 
-    fn plan(
-        &self,
-        ctx: &Ctx,
-        prior: Option<&Value>,
-        proposed: Value,
-    ) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         set_default(&mut st, "path", Value::string("/"));
         if replacing(&self.schema(), prior, &st) {
@@ -1171,13 +1035,7 @@ impl ResourceType for IamPolicy {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(
-        &self,
-        ctx: &Ctx,
-        planned: &Value,
-        intent: &dyn Fn(&str),
-        progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let name = name_for_create(planned);
         let path = sref(planned, "path").unwrap_or("/").to_string();
         let Some(doc) = sref(planned, "policy") else {
@@ -1219,10 +1077,7 @@ impl ResourceType for IamPolicy {
                     Ok(None) => return (None, Some(e)),
                     Err(e2) => return (None, Some(e2)),
                 };
-                let same = match (
-                    current.get("policy").as_str(),
-                    planned.get("policy").as_str(),
-                ) {
+                let same = match (current.get("policy").as_str(), planned.get("policy").as_str()) {
                     (Some(a), Some(b)) => policy::equivalent(a, b),
                     _ => false,
                 };
@@ -1266,23 +1121,14 @@ impl ResourceType for IamPolicy {
         st.insert(
             "attachment_count".into(),
             Value::Number(f64::from(
-                created
-                    .as_ref()
-                    .and_then(|p| p.attachment_count())
-                    .unwrap_or(0),
+                created.as_ref().and_then(|p| p.attachment_count()).unwrap_or(0),
             )),
         );
         st.insert("tags_all".into(), tags_all(ctx, &planned.get("tags")));
         (Some(finish(&self.schema(), st)), None)
     }
 
-    fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
             return (
                 Some(prior.clone()),
@@ -1305,12 +1151,7 @@ impl ResourceType for IamPolicy {
         (Some(finish(&self.schema(), st)), None)
     }
 
-    fn delete(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        progress: &dyn Fn(&str),
-    ) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
         let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };
@@ -1403,21 +1244,11 @@ impl ResourceType for IamPolicy {
 struct IamRolePolicy;
 
 impl IamRolePolicy {
-    fn fetch(
-        &self,
-        ctx: &Ctx,
-        role: &str,
-        name: &str,
-        prior: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    fn fetch(&self, ctx: &Ctx, role: &str, name: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
         let Some(out) = found(call(
             ctx,
             &format!("reading IAM Role Policy ({role}:{name})"),
-            ctx.iam
-                .get_role_policy()
-                .role_name(role)
-                .policy_name(name)
-                .send(),
+            ctx.iam.get_role_policy().role_name(role).policy_name(name).send(),
         ))?
         else {
             return Ok(None);
@@ -1465,10 +1296,7 @@ impl ResourceType for IamRolePolicy {
 
     fn schema(&self) -> Schema {
         Schema::new()
-            .attr(
-                "name",
-                Attribute::optional_computed(Type::String).force_new(),
-            )
+            .attr("name", Attribute::optional_computed(Type::String).force_new())
             .attr("name_prefix", Attribute::optional(Type::String).force_new())
             .attr("role", Attribute::required(Type::String).force_new())
             .attr("policy", Attribute::required(Type::String).json())
@@ -1479,12 +1307,7 @@ impl ResourceType for IamRolePolicy {
         validate_names_and_docs(config, 128, &["policy"])
     }
 
-    fn plan(
-        &self,
-        _ctx: &Ctx,
-        prior: Option<&Value>,
-        proposed: Value,
-    ) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         if replacing(&self.schema(), prior, &st) {
             reset_for_replace(&mut st, &["id"]);
@@ -1497,13 +1320,7 @@ impl ResourceType for IamRolePolicy {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(
-        &self,
-        ctx: &Ctx,
-        planned: &Value,
-        intent: &dyn Fn(&str),
-        _progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let name = name_for_create(planned);
         let (Some(role), Some(doc)) = (sref(planned, "role"), sref(planned, "policy")) else {
             return (
@@ -1525,18 +1342,9 @@ impl ResourceType for IamRolePolicy {
         (Some(finish(&self.schema(), st)), None)
     }
 
-    fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
-        let (Some(role), Some(name), Some(doc)) = (
-            sref(prior, "role"),
-            sref(prior, "name"),
-            sref(planned, "policy"),
-        ) else {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let (Some(role), Some(name), Some(doc)) = (sref(prior, "role"), sref(prior, "name"), sref(planned, "policy"))
+        else {
             return (
                 Some(prior.clone()),
                 Some(ProviderError::new(
@@ -1557,23 +1365,14 @@ impl ResourceType for IamRolePolicy {
         (Some(finish(&self.schema(), st)), None)
     }
 
-    fn delete(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        _progress: &dyn Fn(&str),
-    ) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
         let (Some(role), Some(name)) = (sref(prior, "role"), sref(prior, "name")) else {
             return Ok(());
         };
         found(call(
             ctx,
             &format!("deleting IAM Role Policy ({role}:{name})"),
-            ctx.iam
-                .delete_role_policy()
-                .role_name(role)
-                .policy_name(name)
-                .send(),
+            ctx.iam.delete_role_policy().role_name(role).policy_name(name).send(),
         ))
         .map(|_| ())
     }
@@ -1593,9 +1392,7 @@ impl ResourceType for IamRolePolicy {
         let Some((role, name)) = split_role_policy_id(id) else {
             return Err(ProviderError::new(
                 "InvalidImportId",
-                format!(
-                    "importing IAM Role Policy: {id:?} is not of the form ROLE_NAME:POLICY_NAME"
-                ),
+                format!("importing IAM Role Policy: {id:?} is not of the form ROLE_NAME:POLICY_NAME"),
             ));
         };
         self.fetch(ctx, role, name, &Value::Null)
@@ -1646,12 +1443,7 @@ impl ResourceType for IamRolePolicyAttachment {
         }
     }
 
-    fn plan(
-        &self,
-        _ctx: &Ctx,
-        _prior: Option<&Value>,
-        proposed: Value,
-    ) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         let id = match (get(&st, "role"), get(&st, "policy_arn")) {
             (Value::String(r), Value::String(a)) => Value::string(format!("{r}/{a}")),
@@ -1661,13 +1453,7 @@ impl ResourceType for IamRolePolicyAttachment {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(
-        &self,
-        ctx: &Ctx,
-        planned: &Value,
-        intent: &dyn Fn(&str),
-        _progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let (Some(role), Some(arn)) = (sref(planned, "role"), sref(planned, "policy_arn")) else {
             return (
                 None,
@@ -1682,11 +1468,7 @@ impl ResourceType for IamRolePolicyAttachment {
         if let Err(e) = call(
             ctx,
             &format!("attaching IAM Policy ({arn}) to IAM Role ({role})"),
-            ctx.iam
-                .attach_role_policy()
-                .role_name(role)
-                .policy_arn(arn)
-                .send(),
+            ctx.iam.attach_role_policy().role_name(role).policy_arn(arn).send(),
         ) {
             return (None, Some(e));
         }
@@ -1695,13 +1477,7 @@ impl ResourceType for IamRolePolicyAttachment {
         (Some(finish(&self.schema(), st)), None)
     }
 
-    fn update(
-        &self,
-        _ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn update(&self, _ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         // Every argument forces replacement, so there is nothing to change in place.
         let mut st = into_state(planned);
         if get(&st, "id").contains_unknown() || get(&st, "id").is_null() {
@@ -1710,23 +1486,14 @@ impl ResourceType for IamRolePolicyAttachment {
         (Some(finish(&self.schema(), st)), None)
     }
 
-    fn delete(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        _progress: &dyn Fn(&str),
-    ) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
         let (Some(role), Some(arn)) = (sref(prior, "role"), sref(prior, "policy_arn")) else {
             return Ok(());
         };
         found(call(
             ctx,
             &format!("detaching IAM Policy ({arn}) from IAM Role ({role})"),
-            ctx.iam
-                .detach_role_policy()
-                .role_name(role)
-                .policy_arn(arn)
-                .send(),
+            ctx.iam.detach_role_policy().role_name(role).policy_arn(arn).send(),
         ))
         .map(|_| ())
     }
@@ -1781,10 +1548,7 @@ mod tests {
 
     #[test]
     fn documents_are_url_decoded() {
-        assert_eq!(
-            decode_document("%7B%22a%22%3A%20%22b%2Bc%22%7D"),
-            r#"{"a": "b+c"}"#
-        );
+        assert_eq!(decode_document("%7B%22a%22%3A%20%22b%2Bc%22%7D"), r#"{"a": "b+c"}"#);
         assert_eq!(decode_document("{}"), "{}");
     }
 }

@@ -28,8 +28,8 @@ mod iam;
 mod s3;
 
 use engine::provider::{
-    ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError,
-    ProviderFactory, ReadDataRequest, ReadRequest, ValidateProblem, ValidateRequest,
+    ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,
+    ReadDataRequest, ReadRequest, ValidateProblem, ValidateRequest,
 };
 use engine::schema::Schema;
 use engine::value::Value;
@@ -45,17 +45,11 @@ fn all_resources() -> Vec<Box<dyn ResourceType>> {
 }
 
 fn resource_map() -> BTreeMap<&'static str, Box<dyn ResourceType>> {
-    all_resources()
-        .into_iter()
-        .map(|r| (r.type_name(), r))
-        .collect()
+    all_resources().into_iter().map(|r| (r.type_name(), r)).collect()
 }
 
 fn data_map() -> BTreeMap<&'static str, Box<dyn DataType>> {
-    data::data_sources()
-        .into_iter()
-        .map(|d| (d.type_name(), d))
-        .collect()
+    data::data_sources().into_iter().map(|d| (d.type_name(), d)).collect()
 }
 
 /// Builds AWS providers; the engine's [`ProviderFactory`] for `provider "aws"`.
@@ -163,9 +157,7 @@ impl AwsProvider {
         };
         match service {
             "iam" if region.starts_with("cn-") => format!("https://iam.{region}.{suffix}"),
-            "iam" if region.starts_with("us-gov-") => {
-                "https://iam.us-gov.amazonaws.com".to_string()
-            }
+            "iam" if region.starts_with("us-gov-") => "https://iam.us-gov.amazonaws.com".to_string(),
             "iam" => "https://iam.amazonaws.com".to_string(),
             other => format!("https://{other}.{region}.{suffix}"),
         }
@@ -177,9 +169,7 @@ impl AwsProvider {
         if let (true, Some(service)) = (network, service_of(type_name)) {
             if error.message.contains(error::ENDPOINT_PLACEHOLDER) {
                 let named = format!("the {service} endpoint {}", self.endpoint_url(service));
-                error.message = error
-                    .message
-                    .replacen(error::ENDPOINT_PLACEHOLDER, &named, 1);
+                error.message = error.message.replacen(error::ENDPOINT_PLACEHOLDER, &named, 1);
             }
         }
         error
@@ -234,9 +224,7 @@ impl Provider for AwsProvider {
                 let intent = move |id: &str| journal.intent(id);
                 resource.create(&self.ctx, planned, &intent, req.progress)
             }
-            (Some(prior), Some(planned)) => {
-                resource.update(&self.ctx, prior, planned, req.progress)
-            }
+            (Some(prior), Some(planned)) => resource.update(&self.ctx, prior, planned, req.progress),
             (Some(prior), None) => match resource.delete(&self.ctx, prior, req.progress) {
                 Ok(()) => (None, None),
                 Err(error) => (Some(prior.clone()), Some(error)),

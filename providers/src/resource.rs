@@ -48,38 +48,16 @@ pub trait ResourceType: Send + Sync {
     }
     /// Refines the engine's proposed state: defaults, derivable computed values (`arn` from a
     /// known name), `tags_all`. No network calls. Returns `(planned, extra requires_replace)`.
-    fn plan(
-        &self,
-        ctx: &Ctx,
-        prior: Option<&Value>,
-        proposed: Value,
-    ) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let _ = (ctx, prior);
         Ok((proposed, Vec::new()))
     }
     /// Creates the object. Calls `intent(import_id)` right before the AWS create call.
-    fn create(
-        &self,
-        ctx: &Ctx,
-        planned: &Value,
-        intent: &dyn Fn(&str),
-        progress: &dyn Fn(&str),
-    ) -> ApplyOutcome;
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome;
     /// Updates the object in place.
-    fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        progress: &dyn Fn(&str),
-    ) -> ApplyOutcome;
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome;
     /// Deletes the object. Deleting an object that is already gone is success.
-    fn delete(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        progress: &dyn Fn(&str),
-    ) -> Result<(), ProviderError>;
+    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError>;
     /// Reads the current state; `Ok(None)` when it no longer exists. Keeps the prior's
     /// formatting of JSON documents that are semantically unchanged.
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError>;

@@ -8,10 +8,9 @@
 use crate::error::{from_sdk, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, BucketVersioningStatus, CorsConfiguration, CorsRule,
-    CreateBucketConfiguration, Delete, MfaDelete, ObjectIdentifier, PublicAccessBlockConfiguration,
-    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
-    ServerSideEncryptionRule, Tag, Tagging, VersioningConfiguration,
+    BucketLocationConstraint, BucketVersioningStatus, CorsConfiguration, CorsRule, CreateBucketConfiguration, Delete,
+    MfaDelete, ObjectIdentifier, PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
+    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging, VersioningConfiguration,
 };
 use engine::provider::{ProviderError, ValidateProblem};
 use engine::schema::{Attribute, Nesting, Schema, Type};
@@ -102,11 +101,7 @@ fn string_map(value: &Value) -> BTreeMap<String, String> {
 }
 
 fn map_value(map: &BTreeMap<String, String>) -> Value {
-    Value::Map(
-        map.iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect(),
-    )
+    Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
 }
 
 fn into_map(value: Value) -> BTreeMap<String, Value> {
@@ -124,9 +119,7 @@ fn complete(schema: &Schema, value: Value) -> Value {
         map.entry(name.clone()).or_insert(Value::Null);
     }
     for (name, block) in &schema.blocks {
-        let entry = map
-            .entry(name.clone())
-            .or_insert_with(|| Value::List(Vec::new()));
+        let entry = map.entry(name.clone()).or_insert_with(|| Value::List(Vec::new()));
         if entry.is_null() {
             *entry = Value::List(Vec::new());
         }
@@ -140,10 +133,7 @@ fn complete(schema: &Schema, value: Value) -> Value {
 }
 
 fn sort_key(value: &Value) -> String {
-    value
-        .as_str()
-        .map(str::to_string)
-        .unwrap_or_else(|| value.to_string())
+    value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string())
 }
 
 /// Sorts the known set-of-string attributes at every depth, so the planned value and the state
@@ -208,12 +198,10 @@ fn loosely_equal(a: &Value, b: &Value) -> bool {
                 }
             })
         }
-        (Value::Map(xs), Value::Map(ys)) => xs.keys().chain(ys.keys()).all(|k| {
-            loosely_equal(
-                xs.get(k).unwrap_or(&Value::Null),
-                ys.get(k).unwrap_or(&Value::Null),
-            )
-        }),
+        (Value::Map(xs), Value::Map(ys)) => xs
+            .keys()
+            .chain(ys.keys())
+            .all(|k| loosely_equal(xs.get(k).unwrap_or(&Value::Null), ys.get(k).unwrap_or(&Value::Null))),
         _ => a == b,
     }
 }
@@ -261,10 +249,7 @@ const PROPAGATION_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Retries `call` while `retry_if` holds, for up to [`PROPAGATION_TIMEOUT`]: S3 is eventually
 /// consistent right after a bucket is created, and AWS reports that as `NoSuchBucket`.
-async fn retrying<T, F, Fut>(
-    mut call: F,
-    retry_if: impl Fn(&ProviderError) -> bool,
-) -> Result<T, ProviderError>
+async fn retrying<T, F, Fut>(mut call: F, retry_if: impl Fn(&ProviderError) -> bool) -> Result<T, ProviderError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
@@ -356,23 +341,14 @@ fn derive_bucket_attributes(map: &mut BTreeMap<String, Value>, name: &str, regio
     let (partition, suffix) = partition(region);
     map.insert("bucket".into(), Value::from(name));
     map.insert("id".into(), Value::from(name));
-    map.insert(
-        "arn".into(),
-        Value::from(format!("arn:{partition}:s3:::{name}")),
-    );
-    map.insert(
-        "bucket_domain_name".into(),
-        Value::from(format!("{name}.s3.{suffix}")),
-    );
+    map.insert("arn".into(), Value::from(format!("arn:{partition}:s3:::{name}")));
+    map.insert("bucket_domain_name".into(), Value::from(format!("{name}.s3.{suffix}")));
     map.insert(
         "bucket_regional_domain_name".into(),
         Value::from(format!("{name}.s3.{region}.{suffix}")),
     );
     map.insert("region".into(), Value::from(region));
-    map.insert(
-        "hosted_zone_id".into(),
-        hosted_zone_id(region).map(Value::from).into(),
-    );
+    map.insert("hosted_zone_id".into(), hosted_zone_id(region).map(Value::from).into());
 }
 
 static NAME_COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -380,9 +356,7 @@ static NAME_COUNTER: AtomicU32 = AtomicU32::new(0);
 /// `prefix` followed by 26 characters unique to this moment, as Terraform's
 /// `PrefixedUniqueId`: a UTC timestamp to 1/10000 s and an 8-digit hex counter.
 fn unique_name(prefix: &str) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = now.as_secs() as i64;
     let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
@@ -413,9 +387,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 /// Problems with a bucket name under the rules for buckets created today.
 fn bucket_name_problem(name: &str) -> Option<String> {
     if name.len() < 3 || name.len() > 63 {
-        return Some(format!(
-            "bucket name {name:?} must be between 3 and 63 characters long"
-        ));
+        return Some(format!("bucket name {name:?} must be between 3 and 63 characters long"));
     }
     if !name
         .chars()
@@ -425,8 +397,7 @@ fn bucket_name_problem(name: &str) -> Option<String> {
             "bucket name {name:?} may only contain lowercase letters, digits, dots and hyphens"
         ));
     }
-    let first_last_ok =
-        |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let first_last_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if !first_last_ok(name.chars().next()) || !first_last_ok(name.chars().last()) {
         return Some(format!(
             "bucket name {name:?} must begin and end with a letter or digit"
@@ -438,9 +409,7 @@ fn bucket_name_problem(name: &str) -> Option<String> {
         ));
     }
     if name.split('.').count() == 4 && name.split('.').all(|p| p.parse::<u8>().is_ok()) {
-        return Some(format!(
-            "bucket name {name:?} must not be formatted as an IP address"
-        ));
+        return Some(format!("bucket name {name:?} must not be formatted as an IP address"));
     }
     None
 }
@@ -474,11 +443,7 @@ impl Bucket {
         complete(&self_schema(), Value::Map(map))
     }
 
-    async fn put_tags(
-        ctx: &Ctx,
-        name: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), ProviderError> {
+    async fn put_tags(ctx: &Ctx, name: &str, tags: &BTreeMap<String, String>) -> Result<(), ProviderError> {
         let op = format!("tagging S3 Bucket ({name})");
         if tags.is_empty() {
             return retrying(
@@ -565,10 +530,7 @@ impl Bucket {
                 }
             };
             let versions = listed.versions().iter().map(|v| (v.key(), v.version_id()));
-            let markers = listed
-                .delete_markers()
-                .iter()
-                .map(|m| (m.key(), m.version_id()));
+            let markers = listed.delete_markers().iter().map(|m| (m.key(), m.version_id()));
             for (key, version) in versions.chain(markers) {
                 let Some(key) = key else { continue };
                 let id = ObjectIdentifier::builder()
@@ -581,9 +543,7 @@ impl Bucket {
             while pending.len() >= 1000 {
                 let batch: Vec<ObjectIdentifier> = pending.drain(..1000).collect();
                 deleted += Bucket::delete_batch(ctx, name, batch).await?;
-                progress(&format!(
-                    "deleted {deleted} object versions from S3 bucket {name}"
-                ));
+                progress(&format!("deleted {deleted} object versions from S3 bucket {name}"));
             }
             if listed.is_truncated() == Some(true) {
                 key_marker = listed.next_key_marker().map(str::to_string);
@@ -597,18 +557,12 @@ impl Bucket {
         }
         if !pending.is_empty() {
             deleted += Bucket::delete_batch(ctx, name, pending).await?;
-            progress(&format!(
-                "deleted {deleted} object versions from S3 bucket {name}"
-            ));
+            progress(&format!("deleted {deleted} object versions from S3 bucket {name}"));
         }
         Ok(deleted)
     }
 
-    async fn delete_batch(
-        ctx: &Ctx,
-        name: &str,
-        batch: Vec<ObjectIdentifier>,
-    ) -> Result<u64, ProviderError> {
+    async fn delete_batch(ctx: &Ctx, name: &str, batch: Vec<ObjectIdentifier>) -> Result<u64, ProviderError> {
         let op = format!("deleting objects from S3 Bucket ({name})");
         let count = batch.len() as u64;
         let delete = Delete::builder()
@@ -644,11 +598,7 @@ impl Bucket {
     }
 
     /// Reads the bucket; `reconcile` keeps prior formatting (not on import, whose prior is bare).
-    fn read_bucket(
-        ctx: &Ctx,
-        prior: &Value,
-        reconcile_prior: bool,
-    ) -> Result<Option<Value>, ProviderError> {
+    fn read_bucket(ctx: &Ctx, prior: &Value, reconcile_prior: bool) -> Result<Option<Value>, ProviderError> {
         let name = known_str(prior, "bucket")
             .or_else(|| known_str(prior, "id"))
             .ok_or_else(|| invalid("reading S3 Bucket: the state has no bucket name"))?;
@@ -672,32 +622,29 @@ impl Bucket {
                 Some("EU") => "eu-west-1".to_string(),
                 Some(other) => other.to_string(),
             };
-            let remote_tags: BTreeMap<String, String> =
-                match ctx.s3.get_bucket_tagging().bucket(&name).send().await {
-                    Ok(out) => out
-                        .tag_set()
-                        .iter()
-                        .map(|t| (t.key().to_string(), t.value().to_string()))
-                        .collect(),
-                    Err(e) => {
-                        let e = from_sdk(&format!("reading S3 Bucket ({name}) tags"), e);
-                        if e.code == "NoSuchTagSet" || e.code == "NoSuchTagSetError" {
-                            BTreeMap::new()
-                        } else if e.code == "NoSuchBucket" {
-                            return Ok(None);
-                        } else {
-                            return Err(e);
-                        }
+            let remote_tags: BTreeMap<String, String> = match ctx.s3.get_bucket_tagging().bucket(&name).send().await {
+                Ok(out) => out
+                    .tag_set()
+                    .iter()
+                    .map(|t| (t.key().to_string(), t.value().to_string()))
+                    .collect(),
+                Err(e) => {
+                    let e = from_sdk(&format!("reading S3 Bucket ({name}) tags"), e);
+                    if e.code == "NoSuchTagSet" || e.code == "NoSuchTagSetError" {
+                        BTreeMap::new()
+                    } else if e.code == "NoSuchBucket" {
+                        return Ok(None);
+                    } else {
+                        return Err(e);
                     }
-                };
+                }
+            };
             // A tag that comes from default_tags belongs in `tags` only when the configuration
             // also sets it there; otherwise every default tag would show as drift.
             let configured = string_map(&prior.get("tags"));
             let tags: BTreeMap<String, String> = remote_tags
                 .iter()
-                .filter(|(k, v)| {
-                    configured.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v)
-                })
+                .filter(|(k, v)| configured.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
 
@@ -722,29 +669,14 @@ impl Bucket {
 fn self_schema() -> Schema {
     Schema::new()
         .attr("id", Attribute::computed(string_type()))
-        .attr(
-            "bucket",
-            Attribute::optional_computed(string_type()).force_new(),
-        )
-        .attr(
-            "bucket_prefix",
-            Attribute::optional(string_type()).force_new(),
-        )
+        .attr("bucket", Attribute::optional_computed(string_type()).force_new())
+        .attr("bucket_prefix", Attribute::optional(string_type()).force_new())
         .attr("force_destroy", Attribute::optional(Type::Bool))
-        .attr(
-            "tags",
-            Attribute::optional(Type::Map(Box::new(Type::String))),
-        )
-        .attr(
-            "tags_all",
-            Attribute::computed(Type::Map(Box::new(Type::String))),
-        )
+        .attr("tags", Attribute::optional(Type::Map(Box::new(Type::String))))
+        .attr("tags_all", Attribute::computed(Type::Map(Box::new(Type::String))))
         .attr("arn", Attribute::computed(string_type()))
         .attr("bucket_domain_name", Attribute::computed(string_type()))
-        .attr(
-            "bucket_regional_domain_name",
-            Attribute::computed(string_type()),
-        )
+        .attr("bucket_regional_domain_name", Attribute::computed(string_type()))
         .attr("hosted_zone_id", Attribute::computed(string_type()))
         .attr("region", Attribute::computed(string_type()))
 }
@@ -777,9 +709,7 @@ impl ResourceType for Bucket {
                     "bucket_prefix",
                     format!("bucket_prefix {prefix:?} is longer than 37 characters, leaving no room for the 26-character unique suffix"),
                 ));
-            } else if let Some(message) =
-                bucket_name_problem(&format!("{prefix}00000000000000000000000000"))
-            {
+            } else if let Some(message) = bucket_name_problem(&format!("{prefix}00000000000000000000000000")) {
                 problems.push(problem(
                     "bucket_prefix",
                     message.replace("bucket name", "bucket_prefix (with its suffix)"),
@@ -789,12 +719,7 @@ impl ResourceType for Bucket {
         problems
     }
 
-    fn plan(
-        &self,
-        ctx: &Ctx,
-        prior: Option<&Value>,
-        proposed: Value,
-    ) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut map = into_map(proposed);
         if map.get("force_destroy").is_none_or(Value::is_null) {
             map.insert("force_destroy".into(), Value::Bool(false));
@@ -802,11 +727,7 @@ impl ResourceType for Bucket {
         let region = prior
             .and_then(|p| known_str(p, "region"))
             .unwrap_or_else(|| ctx.region.clone());
-        match map
-            .get("bucket")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-        {
+        match map.get("bucket").and_then(Value::as_str).map(str::to_string) {
             Some(name) => derive_bucket_attributes(&mut map, &name, &region),
             None => {
                 // The name is generated at create time; the rest follows from it.
@@ -820,10 +741,7 @@ impl ResourceType for Bucket {
                     map.insert(key.into(), Value::Unknown);
                 }
                 map.insert("region".into(), Value::from(region.as_str()));
-                map.insert(
-                    "hosted_zone_id".into(),
-                    hosted_zone_id(&region).map(Value::from).into(),
-                );
+                map.insert("hosted_zone_id".into(), hosted_zone_id(&region).map(Value::from).into());
             }
         }
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
@@ -831,20 +749,10 @@ impl ResourceType for Bucket {
         Ok((complete(&self_schema(), Value::Map(map)), Vec::new()))
     }
 
-    fn create(
-        &self,
-        ctx: &Ctx,
-        planned: &Value,
-        intent: &dyn Fn(&str),
-        progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let name = match known_str(planned, "bucket") {
             Some(name) => name,
-            None => unique_name(
-                known_str(planned, "bucket_prefix")
-                    .as_deref()
-                    .unwrap_or("terraform-"),
-            ),
+            None => unique_name(known_str(planned, "bucket_prefix").as_deref().unwrap_or("terraform-")),
         };
         let region = ctx.region.clone();
         intent(&name);
@@ -864,9 +772,7 @@ impl ResourceType for Bucket {
                 if e.code == "BucketAlreadyOwnedByYou" {
                     // Most likely our own create from an apply that was interrupted after the
                     // intent was journaled: adopt the bucket instead of failing.
-                    progress(&format!(
-                        "S3 bucket {name} already exists in this account; adopting it"
-                    ));
+                    progress(&format!("S3 bucket {name} already exists in this account; adopting it"));
                 } else {
                     return (None, Some(e));
                 }
@@ -883,13 +789,7 @@ impl ResourceType for Bucket {
         })
     }
 
-    fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = known_str(prior, "bucket") else {
             return (
                 Some(prior.clone()),
@@ -908,12 +808,7 @@ impl ResourceType for Bucket {
         (Some(state), None)
     }
 
-    fn delete(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        progress: &dyn Fn(&str),
-    ) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
         let name = known_str(prior, "bucket")
             .or_else(|| known_str(prior, "id"))
             .ok_or_else(|| invalid("deleting S3 Bucket: the state has no bucket name"))?;
@@ -1034,20 +929,9 @@ trait BucketConfig: Send + Sync {
     /// Fills in defaults of optional arguments.
     fn defaults(&self, _map: &mut BTreeMap<String, Value>) {}
     /// Makes AWS match `planned` (create when `prior` is `None`).
-    fn put(
-        &self,
-        ctx: &Ctx,
-        target: &Target,
-        planned: &Value,
-        prior: Option<&Value>,
-    ) -> Result<(), ProviderError>;
+    fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, prior: Option<&Value>) -> Result<(), ProviderError>;
     /// The attributes AWS reports; `None` when the configuration does not exist.
-    fn get(
-        &self,
-        ctx: &Ctx,
-        target: &Target,
-        prior: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError>;
+    fn get(&self, ctx: &Ctx, target: &Target, prior: &Value) -> Result<Option<BTreeMap<String, Value>>, ProviderError>;
     /// Removes the configuration.
     fn remove(&self, ctx: &Ctx, target: &Target, prior: &Value) -> Result<(), ProviderError>;
 }
@@ -1061,10 +945,7 @@ impl<C: BucketConfig> Sub<C> {
             .attr("id", Attribute::computed(string_type()))
             .attr("bucket", Attribute::required(string_type()).force_new());
         if self.0.has_owner() {
-            schema = schema.attr(
-                "expected_bucket_owner",
-                Attribute::optional(string_type()).force_new(),
-            );
+            schema = schema.attr("expected_bucket_owner", Attribute::optional(string_type()).force_new());
         }
         schema
     }
@@ -1118,22 +999,11 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         self.0.check(config)
     }
 
-    fn plan(
-        &self,
-        _ctx: &Ctx,
-        _prior: Option<&Value>,
-        proposed: Value,
-    ) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut map = into_map(proposed);
         self.0.defaults(&mut map);
-        let bucket = map
-            .get("bucket")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let owner = map
-            .get("expected_bucket_owner")
-            .cloned()
-            .unwrap_or(Value::Null);
+        let bucket = map.get("bucket").and_then(Value::as_str).map(str::to_string);
+        let owner = map.get("expected_bucket_owner").cloned().unwrap_or(Value::Null);
         let id = match bucket {
             Some(bucket) if !owner.is_unknown() => Value::from(
                 Target {
@@ -1146,19 +1016,10 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         };
         map.insert("id".into(), id);
         let schema = self.full_schema();
-        Ok((
-            sort_sets(&schema, complete(&schema, Value::Map(map))),
-            Vec::new(),
-        ))
+        Ok((sort_sets(&schema, complete(&schema, Value::Map(map))), Vec::new()))
     }
 
-    fn create(
-        &self,
-        ctx: &Ctx,
-        planned: &Value,
-        intent: &dyn Fn(&str),
-        _progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let target = match Target::of(planned, self.0.type_name()) {
             Ok(target) => target,
             Err(e) => return (None, Some(e)),
@@ -1170,13 +1031,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         }
     }
 
-    fn update(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        _progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let target = match Target::of(prior, self.0.type_name()) {
             Ok(target) => target,
             Err(e) => return (Some(prior.clone()), Some(e)),
@@ -1187,12 +1042,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         }
     }
 
-    fn delete(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        _progress: &dyn Fn(&str),
-    ) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
         let target = Target::of(prior, self.0.type_name())?;
         match self.0.remove(ctx, &target, prior) {
             Err(e) if is_not_found(&e.code) => Ok(()),
@@ -1217,10 +1067,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         map.insert("bucket".to_string(), Value::from(target.bucket.as_str()));
         map.insert("id".to_string(), Value::from(target.id()));
         if self.0.has_owner() {
-            map.insert(
-                "expected_bucket_owner".to_string(),
-                target.owner.clone().into(),
-            );
+            map.insert("expected_bucket_owner".to_string(), target.owner.clone().into());
         }
         let prior = complete(&self.full_schema(), Value::Map(map));
         self.read_with(ctx, &target, &prior, false)
@@ -1270,10 +1117,7 @@ impl BucketConfig for Cors {
         let mut problems = Vec::new();
         let rules = block_items(config, "cors_rule");
         if rules.len() > 100 {
-            problems.push(problem(
-                "cors_rule",
-                "at most 100 cors_rule blocks are allowed",
-            ));
+            problems.push(problem("cors_rule", "at most 100 cors_rule blocks are allowed"));
         }
         for rule in &rules {
             for method in rule.get("allowed_methods").as_list().unwrap_or(&[]) {
@@ -1298,13 +1142,7 @@ impl BucketConfig for Cors {
         problems
     }
 
-    fn put(
-        &self,
-        ctx: &Ctx,
-        target: &Target,
-        planned: &Value,
-        _prior: Option<&Value>,
-    ) -> Result<(), ProviderError> {
+    fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
         let op = format!("putting {} ({})", self.what(), target.bucket);
         let mut rules = Vec::new();
         for rule in block_items(planned, "cors_rule") {
@@ -1314,12 +1152,7 @@ impl BucketConfig for Cors {
                 .set_allowed_methods(Some(string_set(&rule.get("allowed_methods"))))
                 .set_allowed_origins(Some(string_set(&rule.get("allowed_origins"))))
                 .set_expose_headers(non_empty(string_set(&rule.get("expose_headers"))))
-                .set_id(
-                    rule.get("id")
-                        .as_str()
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string),
-                )
+                .set_id(rule.get("id").as_str().filter(|s| !s.is_empty()).map(str::to_string))
                 .set_max_age_seconds(rule.get("max_age_seconds").as_f64().map(|n| n as i32))
                 .build()
                 .map_err(|e| invalid(format!("{op}: {e}")))?;
@@ -1370,19 +1203,14 @@ impl BucketConfig for Cors {
             .iter()
             .map(|rule| {
                 engine::value::map([
-                    (
-                        "allowed_headers",
-                        optional_set_value(rule.allowed_headers()),
-                    ),
+                    ("allowed_headers", optional_set_value(rule.allowed_headers())),
                     ("allowed_methods", set_value(rule.allowed_methods())),
                     ("allowed_origins", set_value(rule.allowed_origins())),
                     ("expose_headers", optional_set_value(rule.expose_headers())),
                     ("id", rule.id().map(Value::from).into()),
                     (
                         "max_age_seconds",
-                        rule.max_age_seconds()
-                            .map(|n| Value::from(i64::from(n)))
-                            .into(),
+                        rule.max_age_seconds().map(|n| Value::from(i64::from(n))).into(),
                     ),
                 ])
             })
@@ -1390,10 +1218,7 @@ impl BucketConfig for Cors {
         if rules.is_empty() {
             return Ok(None);
         }
-        Ok(Some(BTreeMap::from([(
-            "cors_rule".to_string(),
-            Value::List(rules),
-        )])))
+        Ok(Some(BTreeMap::from([("cors_rule".to_string(), Value::List(rules))])))
     }
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
@@ -1471,31 +1296,22 @@ impl BucketConfig for Encryption {
         problems
     }
 
-    fn put(
-        &self,
-        ctx: &Ctx,
-        target: &Target,
-        planned: &Value,
-        _prior: Option<&Value>,
-    ) -> Result<(), ProviderError> {
+    fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
         let op = format!("putting {} ({})", self.what(), target.bucket);
         let mut rules = Vec::new();
         for rule in block_items(planned, "rule") {
-            let default =
-                match block_items(&rule, "apply_server_side_encryption_by_default").first() {
-                    None => None,
-                    Some(default) => Some(
-                        ServerSideEncryptionByDefault::builder()
-                            .sse_algorithm(ServerSideEncryption::from(
-                                default.get("sse_algorithm").as_str().unwrap_or_default(),
-                            ))
-                            .set_kms_master_key_id(
-                                known_str(default, "kms_master_key_id").filter(|k| !k.is_empty()),
-                            )
-                            .build()
-                            .map_err(|e| invalid(format!("{op}: {e}")))?,
-                    ),
-                };
+            let default = match block_items(&rule, "apply_server_side_encryption_by_default").first() {
+                None => None,
+                Some(default) => Some(
+                    ServerSideEncryptionByDefault::builder()
+                        .sse_algorithm(ServerSideEncryption::from(
+                            default.get("sse_algorithm").as_str().unwrap_or_default(),
+                        ))
+                        .set_kms_master_key_id(known_str(default, "kms_master_key_id").filter(|k| !k.is_empty()))
+                        .build()
+                        .map_err(|e| invalid(format!("{op}: {e}")))?,
+                ),
+            };
             rules.push(
                 ServerSideEncryptionRule::builder()
                     .set_apply_server_side_encryption_by_default(default)
@@ -1555,33 +1371,21 @@ impl BucketConfig for Encryption {
                     .map(|d| {
                         engine::value::map([
                             ("sse_algorithm", Value::from(d.sse_algorithm().as_str())),
-                            (
-                                "kms_master_key_id",
-                                d.kms_master_key_id().map(Value::from).into(),
-                            ),
+                            ("kms_master_key_id", d.kms_master_key_id().map(Value::from).into()),
                         ])
                     })
                     .into_iter()
                     .collect();
                 engine::value::map([
-                    (
-                        "apply_server_side_encryption_by_default",
-                        Value::List(defaults),
-                    ),
-                    (
-                        "bucket_key_enabled",
-                        rule.bucket_key_enabled().map(Value::Bool).into(),
-                    ),
+                    ("apply_server_side_encryption_by_default", Value::List(defaults)),
+                    ("bucket_key_enabled", rule.bucket_key_enabled().map(Value::Bool).into()),
                 ])
             })
             .collect();
         if rules.is_empty() {
             return Ok(None);
         }
-        Ok(Some(BTreeMap::from([(
-            "rule".to_string(),
-            Value::List(rules),
-        )])))
+        Ok(Some(BTreeMap::from([("rule".to_string(), Value::List(rules))])))
     }
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
@@ -1625,25 +1429,15 @@ impl BucketConfig for Policy {
             Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
                 Ok(serde_json::Value::Object(_)) => Vec::new(),
                 Ok(_) => vec![problem("policy", "the policy must be a JSON object")],
-                Err(e) => vec![problem(
-                    "policy",
-                    format!("the policy is not valid JSON: {e}"),
-                )],
+                Err(e) => vec![problem("policy", format!("the policy is not valid JSON: {e}"))],
             },
             None => Vec::new(),
         }
     }
 
-    fn put(
-        &self,
-        ctx: &Ctx,
-        target: &Target,
-        planned: &Value,
-        _prior: Option<&Value>,
-    ) -> Result<(), ProviderError> {
+    fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
         let op = format!("putting {} ({})", self.what(), target.bucket);
-        let policy = known_str(planned, "policy")
-            .ok_or_else(|| invalid(format!("{op}: `policy` is not known")))?;
+        let policy = known_str(planned, "policy").ok_or_else(|| invalid(format!("{op}: `policy` is not known")))?;
         let (policy, op) = (&policy, &op);
         ctx.block_on(retrying(
             || async move {
@@ -1657,10 +1451,7 @@ impl BucketConfig for Policy {
                     .map_err(|e| from_sdk(op, e))
             },
             // A principal created moments ago (an IAM role) is rejected until IAM propagates.
-            |e| {
-                bucket_propagating(e)
-                    || (e.code == "MalformedPolicy" && e.message.contains("Invalid principal"))
-            },
+            |e| bucket_propagating(e) || (e.code == "MalformedPolicy" && e.message.contains("Invalid principal")),
         ))
     }
 
@@ -1683,10 +1474,9 @@ impl BucketConfig for Policy {
             return Ok(None);
         };
         match out.policy() {
-            Some(policy) if !policy.is_empty() => Ok(Some(BTreeMap::from([(
-                "policy".to_string(),
-                Value::from(policy),
-            )]))),
+            Some(policy) if !policy.is_empty() => {
+                Ok(Some(BTreeMap::from([("policy".to_string(), Value::from(policy))])))
+            }
             _ => Ok(None),
         }
     }
@@ -1746,13 +1536,7 @@ impl BucketConfig for PublicAccessBlock {
         }
     }
 
-    fn put(
-        &self,
-        ctx: &Ctx,
-        target: &Target,
-        planned: &Value,
-        _prior: Option<&Value>,
-    ) -> Result<(), ProviderError> {
+    fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
         let op = format!("putting {} ({})", self.what(), target.bucket);
         let flag = |name: &str| planned.get(name).as_bool().unwrap_or(false);
         let configuration = PublicAccessBlockConfiguration::builder()
@@ -1891,16 +1675,14 @@ impl BucketConfig for Versioning {
     }
 
     fn body(&self) -> Schema {
-        Schema::new()
-            .attr("mfa", Attribute::optional(string_type()))
-            .block_min(
-                "versioning_configuration",
-                Nesting::Single,
-                Schema::new()
-                    .attr("status", Attribute::required(string_type()))
-                    .attr("mfa_delete", Attribute::optional(string_type())),
-                1,
-            )
+        Schema::new().attr("mfa", Attribute::optional(string_type())).block_min(
+            "versioning_configuration",
+            Nesting::Single,
+            Schema::new()
+                .attr("status", Attribute::required(string_type()))
+                .attr("mfa_delete", Attribute::optional(string_type())),
+            1,
+        )
     }
 
     fn check(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -1926,13 +1708,7 @@ impl BucketConfig for Versioning {
         problems
     }
 
-    fn put(
-        &self,
-        ctx: &Ctx,
-        target: &Target,
-        planned: &Value,
-        prior: Option<&Value>,
-    ) -> Result<(), ProviderError> {
+    fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, prior: Option<&Value>) -> Result<(), ProviderError> {
         let configuration = block_items(planned, "versioning_configuration")
             .into_iter()
             .next()
@@ -1962,12 +1738,7 @@ impl BucketConfig for Versioning {
         ctx.block_on(self.put_status(ctx, target, &status, mfa_delete, mfa))
     }
 
-    fn get(
-        &self,
-        ctx: &Ctx,
-        target: &Target,
-        prior: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
+    fn get(&self, ctx: &Ctx, target: &Target, prior: &Value) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let op = format!("reading {} ({})", self.what(), target.bucket);
         let out = ctx.block_on(async {
             ctx.s3
@@ -2008,13 +1779,7 @@ impl BucketConfig for Versioning {
         // Versioning cannot be removed from a bucket, only suspended (as Terraform does).
         match versioning_status(prior).as_deref() {
             None | Some("Disabled") => Ok(()),
-            Some(_) => ctx.block_on(self.put_status(
-                ctx,
-                target,
-                "Suspended",
-                None,
-                known_str(prior, "mfa"),
-            )),
+            Some(_) => ctx.block_on(self.put_status(ctx, target, "Suspended", None, known_str(prior, "mfa"))),
         }
     }
 }

@@ -114,17 +114,15 @@ pub fn encode(state: &State) -> Vec<u8> {
     let mut resources: BTreeMap<String, FileResource> = BTreeMap::new();
     for (address, instance) in &state.instances {
         let parts = split(address);
-        let entry = resources
-            .entry(parts.resource.clone())
-            .or_insert_with(|| FileResource {
-                address: parts.resource.clone(),
-                module: parts.module.clone(),
-                mode: parts.mode.to_string(),
-                type_: parts.type_.clone(),
-                name: parts.name.clone(),
-                provider: instance.provider.clone(),
-                instances: Vec::new(),
-            });
+        let entry = resources.entry(parts.resource.clone()).or_insert_with(|| FileResource {
+            address: parts.resource.clone(),
+            module: parts.module.clone(),
+            mode: parts.mode.to_string(),
+            type_: parts.type_.clone(),
+            name: parts.name.clone(),
+            provider: instance.provider.clone(),
+            instances: Vec::new(),
+        });
         let mut instance = instance.clone();
         instance.sensitive_attributes.sort();
         instance.dependencies.sort();
@@ -181,11 +179,7 @@ pub fn decode(bytes: &[u8]) -> Result<State, String> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
     let io = |action: &'static str| {
         let path = path.to_path_buf();
-        move |source| StateError::Io {
-            action,
-            path,
-            source,
-        }
+        move |source| StateError::Io { action, path, source }
     };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

@@ -249,12 +249,10 @@ impl LocalBackend {
 impl Backend for LocalBackend {
     fn read(&self) -> Result<Option<State>, StateError> {
         match std::fs::read(&self.path) {
-            Ok(bytes) => file::decode(&bytes)
-                .map(Some)
-                .map_err(|message| StateError::Invalid {
-                    path: self.path.clone(),
-                    message,
-                }),
+            Ok(bytes) => file::decode(&bytes).map(Some).map_err(|message| StateError::Invalid {
+                path: self.path.clone(),
+                message,
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(StateError::Io {
                 action: "read",
@@ -299,10 +297,7 @@ mod tests {
         let prev = s.clone();
         backend.write(&mut s, &prev).expect("write");
         assert_eq!(s.serial(), 1, "unchanged content keeps the serial");
-        s.set_instance(
-            "a.b",
-            InstanceState::new("aws", serde_json::json!({"id": "x"})),
-        );
+        s.set_instance("a.b", InstanceState::new("aws", serde_json::json!({"id": "x"})));
         backend.write(&mut s, &prev).expect("write");
         assert_eq!(s.serial(), 2);
         let read = backend.read().expect("read").expect("exists");

@@ -86,17 +86,9 @@ pub fn acquire(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
     };
     let io = |action: &'static str| {
         let path = path.to_path_buf();
-        move |source| StateError::Io {
-            action,
-            path,
-            source,
-        }
+        move |source| StateError::Io { action, path, source }
     };
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
         Ok(mut f) => {
             let bytes = serde_json::to_vec(&info).unwrap_or_default();
             f.write_all(&bytes).map_err(io("write lock"))?;
@@ -131,11 +123,7 @@ pub fn acquire(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
 pub fn force_unlock(path: &Path, id: &str) -> Result<(), StateError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(_) => {
-            return Err(StateError::Unlock(
-                "the state is not locked; nothing to do".into(),
-            ))
-        }
+        Err(_) => return Err(StateError::Unlock("the state is not locked; nothing to do".into())),
     };
     let holder: Option<LockInfo> = serde_json::from_slice(&bytes).ok();
     match holder {
@@ -164,10 +152,7 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains(&guard.info().id), "{msg}");
         assert!(msg.contains("force-unlock"), "{msg}");
-        assert!(
-            msg.contains(&format!("pid {}", std::process::id())),
-            "{msg}"
-        );
+        assert!(msg.contains(&format!("pid {}", std::process::id())), "{msg}");
         assert!(force_unlock(&path, "wrong").is_err());
         let id = guard.info().id.clone();
         std::mem::forget(guard);

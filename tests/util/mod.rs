@@ -74,26 +74,18 @@ impl Moto {
         moto
     }
 
-    /// An SDK config pointing at this emulator, for checking results independently.
-    pub fn sdk_config(&self) -> aws_config::SdkConfig {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(
-            aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .endpoint_url(&self.endpoint)
-                .region(aws_config::Region::new("us-east-1"))
-                .credentials_provider(aws_sdk_s3::config::Credentials::new(
-                    "testing", "testing", None, None, "tests",
-                ))
-                .load(),
-        )
+    fn credentials(&self) -> aws_sdk_s3::config::Credentials {
+        aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "tests")
     }
 
-    /// An S3 client on this emulator (path-style).
+    /// An S3 client on this emulator (path-style). Built without a runtime, so it can be made
+    /// anywhere, including inside `block_on`.
     pub fn s3(&self) -> aws_sdk_s3::Client {
-        let conf = aws_sdk_s3::config::Builder::from(&self.sdk_config())
+        let conf = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .endpoint_url(&self.endpoint)
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .credentials_provider(self.credentials())
             .force_path_style(true)
             .build();
         aws_sdk_s3::Client::from_conf(conf)
@@ -101,7 +93,13 @@ impl Moto {
 
     /// An IAM client on this emulator.
     pub fn iam(&self) -> aws_sdk_iam::Client {
-        aws_sdk_iam::Client::new(&self.sdk_config())
+        let conf = aws_sdk_iam::Config::builder()
+            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+            .endpoint_url(&self.endpoint)
+            .region(aws_sdk_iam::config::Region::new("us-east-1"))
+            .credentials_provider(self.credentials())
+            .build();
+        aws_sdk_iam::Client::from_conf(conf)
     }
 }
 
@@ -180,11 +178,7 @@ impl Workspace {
         for entry in std::fs::read_dir(&src).expect("example dir") {
             let entry = entry.expect("entry");
             if entry.path().is_file() {
-                std::fs::copy(
-                    entry.path(),
-                    self.path(&entry.file_name().to_string_lossy()),
-                )
-                .expect("copy");
+                std::fs::copy(entry.path(), self.path(&entry.file_name().to_string_lossy())).expect("copy");
             }
         }
     }

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use engine::provider::{
-    ApplyRequest, ImportRequest, Journal, PlanRequest, PlanResponse, Provider, ProviderError,
-    ProviderFactory, ReadRequest, ValidateProblem, ValidateRequest,
+    ApplyRequest, ImportRequest, Journal, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,
+    ReadRequest, ValidateProblem, ValidateRequest,
 };
 use engine::schema::Schema;
 use engine::value::{map, Value};
@@ -31,8 +31,7 @@ pub struct Moto {
 impl Moto {
     /// Starts moto and waits until it answers; panics (never skips) when it cannot.
     pub fn start() -> Moto {
-        let program =
-            std::env::var("INFINSTOR_MOTO_SERVER").unwrap_or_else(|_| "moto_server".to_string());
+        let program = std::env::var("INFINSTOR_MOTO_SERVER").unwrap_or_else(|_| "moto_server".to_string());
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -116,10 +115,7 @@ pub struct RecordingJournal(pub Mutex<Vec<String>>);
 
 impl Journal for RecordingJournal {
     fn intent(&self, import_id: &str) {
-        self.0
-            .lock()
-            .expect("journal lock")
-            .push(import_id.to_string());
+        self.0.lock().expect("journal lock").push(import_id.to_string());
     }
 }
 
@@ -200,16 +196,10 @@ impl Harness {
     }
 
     pub fn validate(&self, type_name: &str, config: &Value) -> Vec<ValidateProblem> {
-        self.provider
-            .validate(ValidateRequest { type_name, config })
+        self.provider.validate(ValidateRequest { type_name, config })
     }
 
-    pub fn plan(
-        &self,
-        type_name: &str,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlanResponse, ProviderError> {
+    pub fn plan(&self, type_name: &str, prior: Option<&Value>, config: &Value) -> Result<PlanResponse, ProviderError> {
         let proposed = proposed(&self.schema(type_name), prior, config);
         self.provider.plan(PlanRequest {
             type_name,
@@ -264,11 +254,7 @@ impl Harness {
     }
 
     /// Applies a delete; returns the error, if any, and the state left.
-    pub fn try_destroy(
-        &self,
-        type_name: &str,
-        prior: &Value,
-    ) -> (Option<Value>, Option<ProviderError>) {
+    pub fn try_destroy(&self, type_name: &str, prior: &Value) -> (Option<Value>, Option<ProviderError>) {
         let response = self.provider.apply(ApplyRequest {
             type_name,
             prior: Some(prior),
@@ -328,15 +314,8 @@ pub fn proposed(schema: &Schema, prior: Option<&Value>, config: &Value) -> Value
         out.insert(name.clone(), value);
     }
     for (name, block) in &schema.blocks {
-        let items = config
-            .get(name)
-            .as_list()
-            .map(<[Value]>::to_vec)
-            .unwrap_or_default();
-        let items = items
-            .iter()
-            .map(|item| proposed(&block.schema, None, item))
-            .collect();
+        let items = config.get(name).as_list().map(<[Value]>::to_vec).unwrap_or_default();
+        let items = items.iter().map(|item| proposed(&block.schema, None, item)).collect();
         out.insert(name.clone(), Value::List(items));
     }
     Value::Map(out)
@@ -344,18 +323,12 @@ pub fn proposed(schema: &Schema, prior: Option<&Value>, config: &Value) -> Value
 
 /// Every attribute of the schema is present in the state, and nothing is unknown.
 pub fn assert_complete(schema: &Schema, state: &Value) {
-    assert!(
-        !state.contains_unknown(),
-        "state has unknown values: {state}"
-    );
+    assert!(!state.contains_unknown(), "state has unknown values: {state}");
     let map = state
         .as_map()
         .unwrap_or_else(|| panic!("state is not an object: {state}"));
     for name in schema.attributes.keys() {
-        assert!(
-            map.contains_key(name),
-            "state lacks attribute {name}: {state}"
-        );
+        assert!(map.contains_key(name), "state lacks attribute {name}: {state}");
     }
     assert!(map.contains_key("id"), "state lacks id: {state}");
     for (name, block) in &schema.blocks {
@@ -374,10 +347,7 @@ fn assert_complete_block(schema: &Schema, item: &Value) {
         .as_map()
         .unwrap_or_else(|| panic!("block is not an object: {item}"));
     for name in schema.attributes.keys() {
-        assert!(
-            map.contains_key(name),
-            "block lacks attribute {name}: {item}"
-        );
+        assert!(map.contains_key(name), "block lacks attribute {name}: {item}");
     }
     for (name, block) in &schema.blocks {
         let items = map

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: installs the AWS API emulator, then runs every test of the workspace.
+# Tests that need the emulator start their own on 127.0.0.1 and fail (never skip) without it.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+. scripts/emulator.sh
+ensure_emulator "$root"
+export INFINSTOR_MOTO_SERVER="$root/.venv/bin/moto_server"
+cargo test --workspace --locked "$@"
