@@ -206,18 +206,6 @@ fn loosely_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-// TODO: engine::policy::equivalent
-/// True when two policy documents say the same thing.
-fn same_policy(a: &str, b: &str) -> bool {
-    match (
-        serde_json::from_str::<serde_json::Value>(a),
-        serde_json::from_str::<serde_json::Value>(b),
-    ) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
-}
-
 /// Keeps the prior value of every attribute AWS reports equivalently, so that formatting
 /// (a policy's whitespace, null versus an empty set, set order) never shows as drift.
 fn reconcile(schema: &Schema, prior: &Value, read: Value) -> Value {
@@ -231,7 +219,7 @@ fn reconcile(schema: &Schema, prior: &Value, read: Value) -> Value {
         let json = schema.attributes.get(key).map(|a| a.json).unwrap_or(false);
         let same = if json {
             match (old.as_str(), value.as_str()) {
-                (Some(x), Some(y)) => same_policy(x, y),
+                (Some(x), Some(y)) => engine::policy::equivalent(x, y),
                 _ => loosely_equal(old, value),
             }
         } else {
@@ -1631,6 +1619,29 @@ fn versioning_status(value: &Value) -> Option<String> {
         .and_then(|c| known_str(c, "status"))
 }
 
+/// Reads `(Status, MfaDelete)` from a successful GetBucketVersioning response the SDK could
+/// not decode. Some S3-compatible servers (moto 5.2 among them) name the document's root
+/// `GetBucketVersioningResponse` instead of `VersioningConfiguration`, which the SDK rejects
+/// although the content is right; responses from AWS itself never take this path.
+fn lenient_versioning(
+    raw: &aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> Option<(Option<String>, Option<String>)> {
+    if raw.status().as_u16() != 200 {
+        return None;
+    }
+    let body = std::str::from_utf8(raw.body().bytes()?).ok()?;
+    if !body.contains("VersioningResponse") && !body.contains("VersioningConfiguration") {
+        return None;
+    }
+    let element = |name: &str| {
+        let open = format!("<{name}>");
+        let start = body.find(&open)? + open.len();
+        let end = body[start..].find(&format!("</{name}>"))? + start;
+        Some(body[start..end].trim().to_string()).filter(|v| !v.is_empty())
+    };
+    Some((element("Status"), element("MfaDelete")))
+}
+
 impl Versioning {
     async fn put_status(
         &self,
@@ -1741,26 +1752,33 @@ impl BucketConfig for Versioning {
     fn get(&self, ctx: &Ctx, target: &Target, prior: &Value) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let op = format!("reading {} ({})", self.what(), target.bucket);
         let out = ctx.block_on(async {
-            ctx.s3
+            match ctx
+                .s3
                 .get_bucket_versioning()
                 .bucket(&target.bucket)
                 .set_expected_bucket_owner(target.owner.clone())
                 .send()
                 .await
-                .map_err(|e| from_sdk(&op, e))
+            {
+                Ok(out) => Ok((
+                    out.status().map(|s| s.as_str().to_string()),
+                    out.mfa_delete().map(|m| m.as_str().to_string()),
+                )),
+                Err(e) => match e.raw_response().and_then(lenient_versioning) {
+                    Some(parsed) => Ok(parsed),
+                    None => Err(from_sdk(&op, e)),
+                },
+            }
         });
-        let Some(out) = found(out)? else {
+        let Some((status, remote_mfa_delete)) = found(out)? else {
             return Ok(None);
         };
-        let status = out
-            .status()
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_else(|| "Disabled".to_string());
+        let status = status.unwrap_or_else(|| "Disabled".to_string());
         let prior_mfa_delete = block_items(prior, "versioning_configuration")
             .first()
             .map(|c| c.get("mfa_delete"))
             .unwrap_or(Value::Null);
-        let mfa_delete = match out.mfa_delete().map(|m| m.as_str()) {
+        let mfa_delete = match remote_mfa_delete.as_deref() {
             // AWS reports "Disabled" for a bucket where it was never set.
             Some("Disabled") | None if prior_mfa_delete.is_null() => Value::Null,
             Some(m) => Value::from(m),

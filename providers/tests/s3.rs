@@ -120,6 +120,26 @@ fn bucket_create_read_update_delete() {
 }
 
 #[test]
+fn bucket_in_another_region() {
+    let h = Harness::with(vec![("region", Value::from("eu-west-1"))]);
+    let bucket = name("west");
+    let state = h.bucket(&bucket);
+    assert_eq!(state.get("region"), Value::from("eu-west-1"));
+    assert_eq!(
+        state.get("bucket_regional_domain_name"),
+        Value::from(format!("{bucket}.s3.eu-west-1.amazonaws.com"))
+    );
+    assert_eq!(state.get("hosted_zone_id"), Value::from("Z1BKCTXD74EZPE"));
+    let location =
+        h.rt.block_on(h.s3.get_bucket_location().bucket(&bucket).send())
+            .expect("location");
+    assert_eq!(location.location_constraint().map(|c| c.as_str()), Some("eu-west-1"));
+    assert_eq!(h.read("aws_s3_bucket", &state), Some(state.clone()));
+    h.destroy("aws_s3_bucket", &state);
+    assert!(!bucket_exists(&h, &bucket));
+}
+
+#[test]
 fn bucket_prefix_generates_a_unique_name_at_create() {
     let h = Harness::new();
     let config = map([("bucket_prefix", Value::from("infinstor-pre-"))]);
@@ -612,6 +632,23 @@ fn public_access_block() {
     assert_eq!(h.read(ty, &updated), None);
 }
 
+/// The bucket's versioning status as GetBucketVersioning reports it.
+fn remote_versioning(h: &Harness, bucket: &str) -> Option<String> {
+    match h.rt.block_on(h.s3.get_bucket_versioning().bucket(bucket).send()) {
+        Ok(out) => out.status().map(|s| s.as_str().to_string()),
+        // moto 5.2 names the response's root element differently from AWS, which the SDK
+        // refuses to decode; the document itself is right, so read it from the raw response.
+        Err(e) => {
+            let raw = e.raw_response().expect("GetBucketVersioning got no response");
+            assert_eq!(raw.status().as_u16(), 200, "GetBucketVersioning failed: {e:?}");
+            let body = std::str::from_utf8(raw.body().bytes().expect("body")).expect("utf-8");
+            let start = body.find("<Status>")? + "<Status>".len();
+            let end = body[start..].find("</Status>")? + start;
+            Some(body[start..end].to_string())
+        }
+    }
+}
+
 #[test]
 fn versioning() {
     let h = Harness::new();
@@ -624,21 +661,12 @@ fn versioning() {
             ("versioning_configuration", block(vec![("status", Value::from(status))])),
         ])
     };
-    let remote = |h: &Harness| {
-        h.rt.block_on(h.s3.get_bucket_versioning().bucket(&bucket).send())
-            .expect("get versioning")
-            .status()
-            .map(|s| s.as_str().to_string())
-    };
+    let remote = |h: &Harness| remote_versioning(h, &bucket);
 
-    // "Disabled" on a never-versioned bucket is recorded without an API call. (moto answers
-    // GetBucketVersioning on a never-versioned bucket with a document the SDK cannot decode,
-    // so this state is not read back here.)
+    // "Disabled" on a never-versioned bucket is recorded without an API call.
     let disabled = h.create(ty, config("Disabled"));
-    assert_eq!(
-        disabled.get("versioning_configuration").as_list().expect("block")[0].get("status"),
-        Value::from("Disabled")
-    );
+    assert_eq!(remote(&h), None);
+    assert_eq!(h.read(ty, &disabled), Some(disabled.clone()));
 
     let enabled = h.update(ty, &disabled, config("Enabled"));
     assert_eq!(remote(&h).as_deref(), Some("Enabled"));

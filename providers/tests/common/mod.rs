@@ -16,9 +16,24 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
-const INSTALL_HELP: &str = "The S3 integration tests need moto's server (an AWS emulator). Install it with \
-`pip install 'moto[server]==5.2.5'` so that `moto_server` is on PATH, or point INFINSTOR_MOTO_SERVER at \
-the moto_server executable (for example a virtualenv's bin/moto_server).";
+const INSTALL_HELP: &str = "The S3 integration tests need moto's server (an AWS emulator). Run the suite with \
+`bash scripts/test.sh`, which installs it into .venv/, or install it with `pip install 'moto[server]==5.2.5'` \
+so that `moto_server` is on PATH, or point INFINSTOR_MOTO_SERVER at a moto_server executable.";
+
+/// INFINSTOR_MOTO_SERVER, else the workspace's .venv (where scripts/test.sh installs moto),
+/// else `moto_server` on PATH.
+fn moto_program() -> String {
+    if let Ok(program) = std::env::var("INFINSTOR_MOTO_SERVER") {
+        if !program.is_empty() {
+            return program;
+        }
+    }
+    let local = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
+    if local.exists() {
+        return local.to_string_lossy().into_owned();
+    }
+    "moto_server".to_string()
+}
 
 /// A moto server on a free local port, killed when dropped.
 pub struct Moto {
@@ -31,7 +46,7 @@ pub struct Moto {
 impl Moto {
     /// Starts moto and waits until it answers; panics (never skips) when it cannot.
     pub fn start() -> Moto {
-        let program = std::env::var("INFINSTOR_MOTO_SERVER").unwrap_or_else(|_| "moto_server".to_string());
+        let program = moto_program();
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
