@@ -635,7 +635,12 @@ impl<'a> Session<'a> {
         let inst_addr: Result<InstanceAddr, _> = addr.parse();
         match (&current, inst_addr) {
             (Some(cur), Ok(ia)) => {
-                if !plan::changed_attributes(schema, &prior, cur).is_empty() {
+                // Read-only attributes (attachment counts, dates) change by themselves; only
+                // what a user can configure is drift worth showing.
+                let relevant = plan::changed_attributes(schema, &prior, cur).into_iter().any(|name| {
+                    schema.attributes.get(&name).map(|a| a.optional || a.required).unwrap_or(true)
+                });
+                if relevant {
                     lock(&self.drift).push(Change {
                         addr: ia,
                         provider: stored.provider.clone(),

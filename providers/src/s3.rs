@@ -428,7 +428,7 @@ impl Bucket {
         }
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
         map.insert("tags_all".into(), Bucket::tags_all(ctx, &tags));
-        complete(&self_schema(), Value::Map(map))
+        complete(&bucket_schema(), Value::Map(map))
     }
 
     async fn put_tags(ctx: &Ctx, name: &str, tags: &BTreeMap<String, String>) -> Result<(), ProviderError> {
@@ -643,7 +643,7 @@ impl Bucket {
             }
             map.insert("tags".into(), map_value(&tags));
             map.insert("tags_all".into(), map_value(&remote_tags));
-            let schema = self_schema();
+            let schema = bucket_schema();
             let state = complete(&schema, Value::Map(map));
             Ok(Some(if reconcile_prior {
                 reconcile(&schema, prior, state)
@@ -654,7 +654,7 @@ impl Bucket {
     }
 }
 
-fn self_schema() -> Schema {
+fn bucket_schema() -> Schema {
     Schema::new()
         .attr("id", Attribute::computed(string_type()))
         .attr("bucket", Attribute::optional_computed(string_type()).force_new())
@@ -675,7 +675,7 @@ impl ResourceType for Bucket {
     }
 
     fn schema(&self) -> Schema {
-        self_schema()
+        bucket_schema()
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -734,7 +734,7 @@ impl ResourceType for Bucket {
         }
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
         map.insert("tags_all".into(), Bucket::tags_all(ctx, &tags));
-        Ok((complete(&self_schema(), Value::Map(map)), Vec::new()))
+        Ok((complete(&bucket_schema(), Value::Map(map)), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
@@ -844,7 +844,7 @@ impl ResourceType for Bucket {
 
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
         let prior = complete(
-            &self_schema(),
+            &bucket_schema(),
             engine::value::map([
                 ("bucket", Value::from(id)),
                 ("id", Value::from(id)),

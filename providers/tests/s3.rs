@@ -137,6 +137,27 @@ fn bucket_in_another_region() {
     assert_eq!(h.read("aws_s3_bucket", &state), Some(state.clone()));
     h.destroy("aws_s3_bucket", &state);
     assert!(!bucket_exists(&h, &bucket));
+
+    // A bucket this account already owns (say, created by an apply that was interrupted after
+    // journaling its intent) is adopted rather than reported as a conflict.
+    let adopted = name("adopted");
+    h.rt.block_on(
+        h.s3.create_bucket()
+            .bucket(&adopted)
+            .create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+                    .build(),
+            )
+            .send(),
+    )
+    .expect("create out of band");
+    let state = h.create(
+        "aws_s3_bucket",
+        map([("bucket", Value::from(adopted.as_str())), ("tags", tags(&[("k", "v")]))]),
+    );
+    assert_eq!(state.get("id"), Value::from(adopted.as_str()));
+    assert_eq!(remote_tags(&h, &adopted).get("k").map(String::as_str), Some("v"));
 }
 
 #[test]
