@@ -27,7 +27,7 @@
 //! # use engine::{Options, Engine};
 //! # fn demo(factory: &dyn engine::provider::ProviderFactory, ui: &dyn engine::session::Ui) {
 //! let engine = Engine { factory, ui, stop: &std::sync::atomic::AtomicBool::new(false) };
-//! let outcome = engine.plan(&Options::default()).expect("plan");
+//! let outcome = engine.plan(&Options::default(), None).expect("plan");
 //! println!("{}", engine::render::text(&outcome.plan, false));
 //! # }
 //! ```

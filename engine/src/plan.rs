@@ -50,6 +50,12 @@ pub struct Change {
     pub reason: Option<String>,
     /// Resources this instance depends on (recorded in state for destroy order).
     pub dependencies: Vec<String>,
+    /// Provider data planned with the change, handed back at apply.
+    #[serde(default)]
+    pub private: Option<String>,
+    /// Extra lines for reviewers, shown under the diff.
+    #[serde(default)]
+    pub details: Vec<String>,
 }
 
 /// A root output's planned value.

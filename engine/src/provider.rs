@@ -70,6 +70,24 @@ pub struct PlanResponse {
     pub planned: Value,
     /// Attribute paths whose change forces replacement (beyond the schema's `force_new`).
     pub requires_replace: Vec<String>,
+    /// Provider data kept with the planned change and handed back at apply (a CloudFormation
+    /// change set ARN, say), so apply executes exactly what was planned.
+    pub private: Option<String>,
+    /// Extra lines a reviewer should see under the resource's diff (CloudFormation's own
+    /// resource-level changes of a change set, say).
+    pub details: Vec<String>,
+}
+
+impl PlanResponse {
+    /// A response with only a planned value.
+    pub fn planned(planned: Value) -> PlanResponse {
+        PlanResponse {
+            planned,
+            requires_replace: Vec::new(),
+            private: None,
+            details: Vec::new(),
+        }
+    }
 }
 
 /// Where a provider records, before it creates an object, how to find it again.
@@ -93,7 +111,9 @@ pub struct ApplyRequest<'a> {
     /// Records the create intent.
     pub journal: &'a dyn Journal,
     /// Reports progress of long operations to the user.
-    pub progress: &'a dyn Fn(&str),
+    pub progress: &'a (dyn Fn(&str) + Sync),
+    /// The `private` data of the plan response this change was planned with.
+    pub private: Option<&'a str>,
 }
 
 /// The provider's answer to an [`ApplyRequest`].
@@ -147,6 +167,30 @@ pub trait Provider: Send + Sync {
     fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, ProviderError>;
     /// Finds an existing object; `Ok(None)` when there is none with that ID.
     fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError>;
+
+    /// The key under which changes of this object can be made together with others in one
+    /// call (Route53 records of one hosted zone: `route53:ZONEID`). `None`: one at a time.
+    /// `value` is the planned state (or the prior state for a delete).
+    fn batch_key(&self, type_name: &str, value: &Value) -> Option<String> {
+        let _ = (type_name, value);
+        None
+    }
+
+    /// Applies several changes that share a batch key, in as few calls as the service allows.
+    /// Returns one response per request, in order; one request's failure must not hide the
+    /// others' outcome.
+    fn apply_batch(&self, reqs: Vec<ApplyRequest<'_>>) -> Vec<ApplyResponse> {
+        reqs.into_iter().map(|r| self.apply(r)).collect()
+    }
+
+    /// Reads several objects of one type at once (one paged listing per hosted zone instead of a
+    /// call per record). Returns one result per prior, in order.
+    fn read_batch(&self, type_name: &str, priors: &[&Value]) -> Vec<Result<Option<Value>, ProviderError>> {
+        priors
+            .iter()
+            .map(|p| self.read(ReadRequest { type_name, prior: p }))
+            .collect()
+    }
 }
 
 /// Knows the schemas and builds configured providers.

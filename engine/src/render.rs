@@ -517,6 +517,8 @@ mod tests {
             requires_replace: vec!["bucket".into()],
             reason: Some("bucket cannot be updated in place".into()),
             dependencies: Vec::new(),
+            private: None,
+            details: Vec::new(),
         }
     }
 

@@ -109,6 +109,34 @@ impl Journal for StoreJournal<'_, '_> {
     }
 }
 
+/// The outcome of planning one instance.
+struct Planned {
+    action: Action,
+    after: Value,
+    requires_replace: Vec<String>,
+    reason: Option<String>,
+    private: Option<String>,
+    details: Vec<String>,
+}
+
+impl Planned {
+    fn from(
+        action: Action,
+        resp: crate::provider::PlanResponse,
+        requires_replace: Vec<String>,
+        reason: Option<String>,
+    ) -> Planned {
+        Planned {
+            action,
+            after: resp.planned,
+            requires_replace,
+            reason,
+            private: resp.private,
+            details: resp.details,
+        }
+    }
+}
+
 /// Converts a value to state JSON, remembering which attributes were sensitive.
 pub fn to_instance_state(provider: &str, value: &Value, deps: &[String]) -> InstanceState {
     let mut inst = InstanceState::new(
@@ -638,7 +666,11 @@ impl<'a> Session<'a> {
                 // Read-only attributes (attachment counts, dates) change by themselves; only
                 // what a user can configure is drift worth showing.
                 let relevant = plan::changed_attributes(schema, &prior, cur).into_iter().any(|name| {
-                    schema.attributes.get(&name).map(|a| a.optional || a.required).unwrap_or(true)
+                    schema
+                        .attributes
+                        .get(&name)
+                        .map(|a| a.optional || a.required)
+                        .unwrap_or(true)
                 });
                 if relevant {
                     lock(&self.drift).push(Change {
@@ -650,6 +682,8 @@ impl<'a> Session<'a> {
                         requires_replace: Vec::new(),
                         reason: Some("changed outside infinstor".into()),
                         dependencies: Vec::new(),
+                        private: None,
+                        details: Vec::new(),
                     });
                 }
             }
@@ -663,6 +697,8 @@ impl<'a> Session<'a> {
                     requires_replace: Vec::new(),
                     reason: Some("deleted outside infinstor".into()),
                     dependencies: Vec::new(),
+                    private: None,
+                    details: Vec::new(),
                 });
             }
             _ => {}
@@ -792,6 +828,8 @@ impl<'a> Session<'a> {
                             "configuration depends on values known only after apply".into()
                         }),
                         dependencies: deps.clone(),
+                        private: None,
+                        details: Vec::new(),
                     });
                     continue;
                 }
@@ -811,6 +849,8 @@ impl<'a> Session<'a> {
                             requires_replace: Vec::new(),
                             reason: None,
                             dependencies: deps.clone(),
+                            private: None,
+                            details: Vec::new(),
                         });
                     }
                     Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
@@ -841,6 +881,8 @@ impl<'a> Session<'a> {
                                     intent.import_id
                                 )),
                                 dependencies: Vec::new(),
+                                private: None,
+                                details: Vec::new(),
                             });
                             stored = Some(inst);
                         }
@@ -884,7 +926,14 @@ impl<'a> Session<'a> {
                 Ok(c) => c,
                 Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
             };
-            let (action, after, requires, reason) = change;
+            let Planned {
+                action,
+                after,
+                requires_replace: requires,
+                reason,
+                private,
+                details,
+            } = change;
             if res.lifecycle.prevent_destroy && matches!(action, Action::Replace { .. } | Action::Delete) {
                 return self.fail(
                     Diagnostic::error(
@@ -904,6 +953,8 @@ impl<'a> Session<'a> {
                 requires_replace: requires,
                 reason,
                 dependencies: deps.clone(),
+                private,
+                details,
             });
         }
         self.store_resource_value(path, res, values);
@@ -935,6 +986,8 @@ impl<'a> Session<'a> {
             requires_replace: Vec::new(),
             reason: None,
             dependencies: deps,
+            private: None,
+            details: Vec::new(),
         });
     }
 
@@ -948,22 +1001,24 @@ impl<'a> Session<'a> {
         prior: Option<&Value>,
         tainted: bool,
         forced: bool,
-    ) -> Result<(Action, Value, Vec<String>, Option<String>), crate::provider::ProviderError> {
-        let plan_create = || -> Result<Value, crate::provider::ProviderError> {
+    ) -> Result<Planned, crate::provider::ProviderError> {
+        let plan_create = || -> Result<crate::provider::PlanResponse, crate::provider::ProviderError> {
             let proposed = plan::proposed(schema, config, None, &[]);
-            let planned = provider
-                .plan(PlanRequest {
-                    type_name: &res.addr.type_,
-                    prior: None,
-                    proposed: &proposed,
-                    config,
-                })?
-                .planned;
-            Ok(remark(schema, config, planned))
+            let mut resp = provider.plan(PlanRequest {
+                type_name: &res.addr.type_,
+                prior: None,
+                proposed: &proposed,
+                config,
+            })?;
+            resp.planned = remark(schema, config, resp.planned);
+            Ok(resp)
         };
         let cbd = res.lifecycle.create_before_destroy;
+        let replace = Action::Replace {
+            create_before_destroy: cbd,
+        };
         let Some(prior) = prior else {
-            return Ok((Action::Create, plan_create()?, Vec::new(), None));
+            return Ok(Planned::from(Action::Create, plan_create()?, Vec::new(), None));
         };
         if tainted || forced {
             let reason = if tainted {
@@ -971,33 +1026,27 @@ impl<'a> Session<'a> {
             } else {
                 "replacement requested with --replace".to_string()
             };
-            return Ok((
-                Action::Replace {
-                    create_before_destroy: cbd,
-                },
-                plan_create()?,
-                Vec::new(),
-                Some(reason),
-            ));
+            return Ok(Planned::from(replace, plan_create()?, Vec::new(), Some(reason)));
         }
         let proposed = plan::proposed(schema, config, Some(prior), &res.lifecycle.ignore_changes);
-        let resp = provider.plan(PlanRequest {
+        let mut resp = provider.plan(PlanRequest {
             type_name: &res.addr.type_,
             prior: Some(prior),
             proposed: &proposed,
             config,
         })?;
-        let planned = remark(schema, config, resp.planned);
-        let changed = plan::changed_attributes(schema, prior, &planned);
+        resp.planned = remark(schema, config, resp.planned);
+        let changed = plan::changed_attributes(schema, prior, &resp.planned);
         if changed.is_empty() {
-            return Ok((Action::NoOp, prior.clone(), Vec::new(), None));
+            resp.planned = prior.clone();
+            return Ok(Planned::from(Action::NoOp, resp, Vec::new(), None));
         }
         let forcing = plan::forcing_replacement(schema, &changed, &resp.requires_replace);
         if !forcing.is_empty() {
-            let mut after = plan_create()?;
+            let mut created = plan_create()?;
             // Values the config does not set and that will be re-created stay unknown; values
             // that carry over (the configured ones) are already in `after`.
-            if let (Value::Map(am), Some(pm)) = (&mut after, prior.as_map()) {
+            if let (Value::Map(am), Some(pm)) = (&mut created.planned, prior.as_map()) {
                 for (k, v) in am.iter_mut() {
                     if v.is_unknown() && !schema.attributes.get(k).map(|a| a.computed).unwrap_or(false) {
                         *v = pm.get(k).cloned().unwrap_or(Value::Null);
@@ -1005,16 +1054,9 @@ impl<'a> Session<'a> {
                 }
             }
             let reason = format!("{} cannot be updated in place", forcing.join(", "));
-            return Ok((
-                Action::Replace {
-                    create_before_destroy: cbd,
-                },
-                after,
-                forcing,
-                Some(reason),
-            ));
+            return Ok(Planned::from(replace, created, forcing, Some(reason)));
         }
-        Ok((Action::Update, planned, Vec::new(), None))
+        Ok(Planned::from(Action::Update, resp, Vec::new(), None))
     }
 
     /// Plans deletes for state instances without configuration (or every instance when
@@ -1090,6 +1132,8 @@ impl<'a> Session<'a> {
                     "its configuration was removed".to_string()
                 }),
                 dependencies: inst.dependencies.clone(),
+                private: None,
+                details: Vec::new(),
             });
         }
         if diags.has_errors() {
@@ -1249,6 +1293,7 @@ impl<'a> Session<'a> {
             planned: None,
             journal: &journal,
             progress: &progress,
+            private: None,
         });
         match resp.error {
             None => {
@@ -1374,15 +1419,24 @@ impl<'a> Session<'a> {
                     current.as_ref()
                 };
                 let proposed = plan::proposed(schema, config, plan_prior, &res.lifecycle.ignore_changes);
-                let final_plan = provider
-                    .plan(PlanRequest {
-                        type_name: &res.addr.type_,
-                        prior: plan_prior,
-                        proposed: &proposed,
-                        config,
-                    })
-                    .map_err(|e| perr(&e))?
-                    .planned;
+                // A fully known plan is applied as planned (with its private data, such as a
+                // change set); one with unknowns is planned again now that they are known.
+                let (final_plan, private) = match &change.after {
+                    Some(after) if !after.contains_unknown() && config_matches(schema, config, after) => {
+                        (after.clone(), change.private.clone())
+                    }
+                    _ => {
+                        let resp = provider
+                            .plan(PlanRequest {
+                                type_name: &res.addr.type_,
+                                prior: plan_prior,
+                                proposed: &proposed,
+                                config,
+                            })
+                            .map_err(|e| perr(&e))?;
+                        (resp.planned, resp.private.or_else(|| change.private.clone()))
+                    }
+                };
                 if let Some(after) = &change.after {
                     let bad = plan::inconsistencies(schema, after, &final_plan);
                     if !bad.is_empty() {
@@ -1433,6 +1487,7 @@ impl<'a> Session<'a> {
                     planned: Some(&final_plan),
                     journal: &journal,
                     progress: &progress,
+                    private: private.as_deref(),
                 });
                 if let Some(new) = &resp.new_state {
                     let mut inst = to_instance_state(&res.provider, &new.clone(), deps);
@@ -1543,6 +1598,17 @@ fn remark(schema: &Schema, config: &Value, new: Value) -> Value {
         }
         other => other,
     }
+}
+
+/// Whether the configuration evaluated at apply still says what the plan was made from.
+fn config_matches(schema: &Schema, config: &Value, planned: &Value) -> bool {
+    schema.attributes.iter().all(|(k, a)| {
+        let c = config.get(k);
+        c.is_null() || plan::attr_equal(a, &c, &planned.get(k))
+    }) && schema
+        .blocks
+        .iter()
+        .all(|(k, b)| plan::blocks_equal(b.nesting, &b.schema, &config.get(k), &planned.get(k)))
 }
 
 fn elapsed(start: Instant) -> String {

@@ -79,10 +79,7 @@ impl Provider for Fake {
         if let Some(name) = planned.get("name").as_str() {
             planned = with(&planned, "id", Value::from(name));
         }
-        Ok(PlanResponse {
-            planned,
-            requires_replace: Vec::new(),
-        })
+        Ok(PlanResponse::planned(planned))
     }
     fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {
         let Some(planned) = req.planned else {

@@ -202,9 +202,14 @@ impl Provider for AwsProvider {
         let (planned, requires_replace) = resource
             .plan(&self.ctx, req.prior, req.proposed.clone())
             .map_err(|e| self.explain(req.type_name, e))?;
+        let (private, details) = resource
+            .plan_details(&self.ctx, req.prior, &planned)
+            .map_err(|e| self.explain(req.type_name, e))?;
         Ok(PlanResponse {
             planned,
             requires_replace,
+            private,
+            details,
         })
     }
 
@@ -222,9 +227,11 @@ impl Provider for AwsProvider {
             (None, Some(planned)) => {
                 let journal = req.journal;
                 let intent = move |id: &str| journal.intent(id);
-                resource.create(&self.ctx, planned, &intent, req.progress)
+                resource.create_planned(&self.ctx, planned, req.private, &intent, req.progress)
             }
-            (Some(prior), Some(planned)) => resource.update(&self.ctx, prior, planned, req.progress),
+            (Some(prior), Some(planned)) => {
+                resource.update_planned(&self.ctx, prior, planned, req.private, req.progress)
+            }
             (Some(prior), None) => match resource.delete(&self.ctx, prior, req.progress) {
                 Ok(()) => (None, None),
                 Err(error) => (Some(prior.clone()), Some(error)),
@@ -256,5 +263,64 @@ impl Provider for AwsProvider {
         self.resource(req.type_name)?
             .import(&self.ctx, req.id)
             .map_err(|e| self.explain(req.type_name, e))
+    }
+
+    fn batch_key(&self, type_name: &str, value: &Value) -> Option<String> {
+        self.resource(type_name).ok()?.batch_key(value)
+    }
+
+    fn apply_batch(&self, reqs: Vec<ApplyRequest<'_>>) -> Vec<ApplyResponse> {
+        let Some(first) = reqs.first() else {
+            return Vec::new();
+        };
+        let type_name = first.type_name;
+        let resource = match self.resource(type_name) {
+            Ok(r) => r,
+            Err(e) => {
+                return reqs
+                    .iter()
+                    .map(|r| ApplyResponse {
+                        new_state: r.prior.cloned(),
+                        error: Some(e.clone()),
+                    })
+                    .collect()
+            }
+        };
+        let intents: Vec<Box<dyn Fn(&str) + '_>> = reqs
+            .iter()
+            .map(|r| {
+                let journal = r.journal;
+                Box::new(move |id: &str| journal.intent(id)) as Box<dyn Fn(&str)>
+            })
+            .collect();
+        let changes = reqs
+            .iter()
+            .zip(&intents)
+            .map(|(r, intent)| resource::BatchChange {
+                prior: r.prior,
+                planned: r.planned,
+                intent: intent.as_ref(),
+                progress: r.progress,
+            })
+            .collect();
+        resource
+            .apply_batch(&self.ctx, changes)
+            .into_iter()
+            .map(|(new_state, error)| ApplyResponse {
+                new_state,
+                error: error.map(|e| self.explain(type_name, e)),
+            })
+            .collect()
+    }
+
+    fn read_batch(&self, type_name: &str, priors: &[&Value]) -> Vec<Result<Option<Value>, ProviderError>> {
+        match self.resource(type_name) {
+            Ok(r) => r
+                .read_batch(&self.ctx, priors)
+                .into_iter()
+                .map(|res| res.map_err(|e| self.explain(type_name, e)))
+                .collect(),
+            Err(e) => priors.iter().map(|_| Err(e.clone())).collect(),
+        }
     }
 }

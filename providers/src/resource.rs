@@ -63,6 +63,86 @@ pub trait ResourceType: Send + Sync {
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError>;
     /// Finds an object by its Terraform import ID; `Ok(None)` when there is none.
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError>;
+
+    /// Provider data and reviewer notes for a planned update or create, computed after `plan`
+    /// (a CloudFormation change set ARN and its resource-level changes). May call AWS, but only
+    /// when `prior` is `Some`: a plan against empty state makes no network call.
+    fn plan_details(
+        &self,
+        ctx: &Ctx,
+        prior: Option<&Value>,
+        planned: &Value,
+    ) -> Result<(Option<String>, Vec<String>), ProviderError> {
+        let _ = (ctx, prior, planned);
+        Ok((None, Vec::new()))
+    }
+
+    /// [`ResourceType::create`] with the plan's private data.
+    fn create_planned(
+        &self,
+        ctx: &Ctx,
+        planned: &Value,
+        private: Option<&str>,
+        intent: &dyn Fn(&str),
+        progress: &dyn Fn(&str),
+    ) -> ApplyOutcome {
+        let _ = private;
+        self.create(ctx, planned, intent, progress)
+    }
+
+    /// [`ResourceType::update`] with the plan's private data (the change set to execute).
+    fn update_planned(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+        private: Option<&str>,
+        progress: &dyn Fn(&str),
+    ) -> ApplyOutcome {
+        let _ = private;
+        self.update(ctx, prior, planned, progress)
+    }
+
+    /// Changes sharing a batch key are applied together by [`ResourceType::apply_batch`]
+    /// (`route53:ZONEID` for records of one zone). `value` is planned, or prior for a delete.
+    fn batch_key(&self, value: &Value) -> Option<String> {
+        let _ = value;
+        None
+    }
+
+    /// Applies changes sharing a batch key in as few calls as the service allows; one outcome
+    /// per change, in order. The default applies them one by one.
+    fn apply_batch(&self, ctx: &Ctx, changes: Vec<BatchChange<'_>>) -> Vec<ApplyOutcome> {
+        changes
+            .into_iter()
+            .map(|c| match (c.prior, c.planned) {
+                (None, Some(planned)) => self.create(ctx, planned, c.intent, c.progress),
+                (Some(prior), Some(planned)) => self.update(ctx, prior, planned, c.progress),
+                (Some(prior), None) => match self.delete(ctx, prior, c.progress) {
+                    Ok(()) => (None, None),
+                    Err(e) => (Some(prior.clone()), Some(e)),
+                },
+                (None, None) => (None, None),
+            })
+            .collect()
+    }
+
+    /// Reads several objects at once (one listing per zone); one result per prior, in order.
+    fn read_batch(&self, ctx: &Ctx, priors: &[&Value]) -> Vec<Result<Option<Value>, ProviderError>> {
+        priors.iter().map(|p| self.read(ctx, p)).collect()
+    }
+}
+
+/// One change handed to [`ResourceType::apply_batch`].
+pub struct BatchChange<'a> {
+    /// The prior state (`None`: create).
+    pub prior: Option<&'a Value>,
+    /// The planned state (`None`: delete).
+    pub planned: Option<&'a Value>,
+    /// Records the create intent (call right before the create call).
+    pub intent: &'a dyn Fn(&str),
+    /// Reports progress.
+    pub progress: &'a dyn Fn(&str),
 }
 
 /// One data source type (`aws_iam_policy_document`, `aws_caller_identity`, ...).
