@@ -319,10 +319,26 @@ impl ProviderConfig {
         if let Some(url) = self.endpoints.get("sts") {
             sts = sts.endpoint_url(url);
         }
+        // Clients for the other services: the shared config plus a per-service endpoint.
+        macro_rules! client {
+            ($krate:ident, $service:literal) => {{
+                let mut builder = $krate::config::Builder::from(&sdk);
+                if let Some(url) = self.endpoints.get($service) {
+                    builder = builder.endpoint_url(url);
+                }
+                $krate::Client::from_conf(builder.build())
+            }};
+        }
         Ok(Ctx {
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             iam: aws_sdk_iam::Client::from_conf(iam.build()),
             sts: aws_sdk_sts::Client::from_conf(sts.build()),
+            route53: client!(aws_sdk_route53, "route53"),
+            acm: client!(aws_sdk_acm, "acm"),
+            cloudformation: client!(aws_sdk_cloudformation, "cloudformation"),
+            kms: client!(aws_sdk_kms, "kms"),
+            ssm: client!(aws_sdk_ssm, "ssm"),
+            dynamodb: client!(aws_sdk_dynamodb, "dynamodb"),
             region,
             default_tags: self.default_tags.clone(),
             runtime,

@@ -21,11 +21,17 @@
 
 pub mod resource;
 
+mod acm;
+mod cloudformation;
 mod config;
 mod data;
+mod dynamodb;
 mod error;
 mod iam;
+mod kms;
+mod route53;
 mod s3;
+mod ssm;
 
 use engine::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,
@@ -41,6 +47,12 @@ use std::sync::Arc;
 fn all_resources() -> Vec<Box<dyn ResourceType>> {
     let mut all = s3::resources();
     all.extend(iam::resources());
+    all.extend(route53::resources());
+    all.extend(acm::resources());
+    all.extend(cloudformation::resources());
+    all.extend(kms::resources());
+    all.extend(ssm::resources());
+    all.extend(dynamodb::resources());
     all
 }
 
@@ -48,8 +60,38 @@ fn resource_map() -> BTreeMap<&'static str, Box<dyn ResourceType>> {
     all_resources().into_iter().map(|r| (r.type_name(), r)).collect()
 }
 
+/// Every data source the provider implements.
+fn all_data_sources() -> Vec<Box<dyn DataType>> {
+    let mut all = data::data_sources();
+    all.extend(route53::data_sources());
+    all.extend(acm::data_sources());
+    all.extend(cloudformation::data_sources());
+    all.extend(kms::data_sources());
+    all.extend(ssm::data_sources());
+    all.extend(dynamodb::data_sources());
+    all
+}
+
 fn data_map() -> BTreeMap<&'static str, Box<dyn DataType>> {
-    data::data_sources().into_iter().map(|d| (d.type_name(), d)).collect()
+    all_data_sources().into_iter().map(|d| (d.type_name(), d)).collect()
+}
+
+/// Schemas are asked for on every instance of a plan; build them once.
+fn schemas() -> &'static (BTreeMap<String, Schema>, BTreeMap<String, Schema>) {
+    static SCHEMAS: std::sync::OnceLock<(BTreeMap<String, Schema>, BTreeMap<String, Schema>)> =
+        std::sync::OnceLock::new();
+    SCHEMAS.get_or_init(|| {
+        (
+            all_resources()
+                .into_iter()
+                .map(|r| (r.type_name().to_string(), r.schema()))
+                .collect(),
+            all_data_sources()
+                .into_iter()
+                .map(|d| (d.type_name().to_string(), d.schema()))
+                .collect(),
+        )
+    })
 }
 
 /// Builds AWS providers; the engine's [`ProviderFactory`] for `provider "aws"`.
@@ -69,25 +111,19 @@ impl ProviderFactory for AwsFactory {
     }
 
     fn resource_schema(&self, type_name: &str) -> Option<Schema> {
-        all_resources()
-            .into_iter()
-            .find(|r| r.type_name() == type_name)
-            .map(|r| r.schema())
+        schemas().0.get(type_name).cloned()
     }
 
     fn data_schema(&self, type_name: &str) -> Option<Schema> {
-        data::data_sources()
-            .into_iter()
-            .find(|d| d.type_name() == type_name)
-            .map(|d| d.schema())
+        schemas().1.get(type_name).cloned()
     }
 
     fn resource_types(&self) -> Vec<String> {
-        resource_map().keys().map(|k| k.to_string()).collect()
+        schemas().0.keys().cloned().collect()
     }
 
     fn data_types(&self) -> Vec<String> {
-        data_map().keys().map(|k| k.to_string()).collect()
+        schemas().1.keys().cloned().collect()
     }
 
     fn config_schema(&self) -> Schema {

@@ -20,6 +20,18 @@ pub struct Ctx {
     pub iam: aws_sdk_iam::Client,
     /// STS client.
     pub sts: aws_sdk_sts::Client,
+    /// Route53 client.
+    pub route53: aws_sdk_route53::Client,
+    /// ACM client.
+    pub acm: aws_sdk_acm::Client,
+    /// CloudFormation client.
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    /// KMS client.
+    pub kms: aws_sdk_kms::Client,
+    /// SSM client.
+    pub ssm: aws_sdk_ssm::Client,
+    /// DynamoDB client.
+    pub dynamodb: aws_sdk_dynamodb::Client,
     /// The configured region.
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.
