@@ -371,6 +371,9 @@ pub fn change_text(c: &Change, color: bool) -> String {
     };
     object_lines(&mut body, st, 6, before, after, &c.requires_replace, false);
     lines.extend(body);
+    for d in &c.details {
+        lines.push(format!("      # {d}"));
+    }
     lines.push("    }".to_string());
     lines.join("\n")
 }

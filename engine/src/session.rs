@@ -109,6 +109,35 @@ impl Journal for StoreJournal<'_, '_> {
     }
 }
 
+/// The span of `attr` or `attr.key` (a key of an object argument, e.g. `parameters.Env`).
+fn attribute_span(body: &crate::config::Body, path: &str) -> Option<crate::diagnostic::Span> {
+    let mut parts = path.splitn(2, '.');
+    let attr = body.attrs.get(parts.next()?)?;
+    let Some(key) = parts.next() else {
+        return attr.expr.span();
+    };
+    if let hcl_edit::expr::Expression::Object(obj) = &attr.expr.expr {
+        for (k, v) in obj.iter() {
+            let name = match k {
+                hcl_edit::expr::ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+                hcl_edit::expr::ObjectKey::Expression(e) => e.as_str().map(str::to_string),
+            };
+            if name.as_deref() == Some(key) {
+                use hcl_edit::Span as _;
+                let range = match (k.span(), v.expr().span()) {
+                    (Some(a), Some(b)) => a.start..b.end,
+                    (a, b) => a.or(b)?,
+                };
+                return Some(crate::diagnostic::Span {
+                    file: attr.expr.file.clone(),
+                    range,
+                });
+            }
+        }
+    }
+    attr.expr.span()
+}
+
 /// The outcome of planning one instance.
 struct Planned {
     action: Action,
@@ -772,12 +801,7 @@ impl<'a> Session<'a> {
                 type_name: &addr.type_,
                 config,
             }) {
-                let span = p
-                    .attribute
-                    .as_ref()
-                    .and_then(|a| res.body.attrs.get(a))
-                    .and_then(|a| a.expr.span())
-                    .or(res.span.clone());
+                let span = p.attribute.as_deref().and_then(|a| attribute_span(&res.body, a)).or(res.span.clone());
                 problems.push(
                     Diagnostic::error("Invalid argument value", p.message)
                         .at(span)
