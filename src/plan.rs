@@ -56,6 +56,44 @@ pub struct Args {
     /// Plan to destroy every object in the state.
     #[arg(long)]
     pub destroy: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+/// How a plan is printed.
+#[derive(clap::Args, Debug, Clone)]
+pub struct FormatArgs {
+    /// text (Terraform's shape), markdown (for a pull-request comment) or json (Terraform's
+    /// plan JSON representation).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// With --format markdown: the most characters to print (detail is dropped to fit).
+    #[arg(long = "max-chars", default_value_t = engine::markdown::DEFAULT_MAX_CHARS, value_name = "N")]
+    pub max_chars: usize,
+}
+
+/// Output formats.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// Markdown for a pull-request comment.
+    Markdown,
+    /// Terraform's plan JSON representation.
+    Json,
+}
+
+/// Renders a plan in the chosen format. `show_cmd` is how to see the full plan.
+pub fn render(plan: &engine::plan::Plan, f: &FormatArgs, color: bool, show_cmd: &str) -> String {
+    match f.format {
+        Format::Text => engine::render::text(plan, color),
+        Format::Markdown => engine::markdown::markdown(plan, f.max_chars, show_cmd),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&engine::plan_json::plan_json(plan)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    }
 }
 
 pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
@@ -70,14 +108,24 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     for w in &outcome.warnings.0 {
         eprintln!("{w}");
     }
-    print!("{}", engine::render::text(&outcome.plan, ctx.color));
+    let show_cmd = match &a.out {
+        Some(out) => format!("infinstor show {}", out.display()),
+        None => "infinstor plan".to_string(),
+    };
+    print!("{}", render(&outcome.plan, &a.format, ctx.color, &show_cmd));
     if let Some(out) = &a.out {
         engine::ops::write_plan_file(out, &outcome.plan)?;
-        println!(
-            "\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n  infinstor apply {}",
+        let note = format!(
+            "Saved the plan to: {}\n\nTo perform exactly these actions, run:\n  infinstor apply {}",
             out.display(),
             out.display()
         );
+        // Machine-readable output stays clean on stdout.
+        if a.format.format == Format::Text {
+            println!("\n{note}");
+        } else {
+            eprintln!("{note}");
+        }
     }
     if a.detailed_exitcode && outcome.plan.has_changes() {
         return Ok(2);

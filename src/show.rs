@@ -9,12 +9,15 @@ use std::path::PathBuf;
 pub struct Args {
     /// A plan saved with `plan --out`; without it, the current state is shown.
     pub planfile: Option<PathBuf>,
+    #[command(flatten)]
+    pub format: crate::plan::FormatArgs,
 }
 
 pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     if let Some(p) = &a.planfile {
         let plan = engine::ops::read_plan_file(p)?;
-        print!("{}", engine::render::text(&plan, ctx.color));
+        let show_cmd = format!("infinstor show {}", p.display());
+        print!("{}", crate::plan::render(&plan, &a.format, ctx.color, &show_cmd));
         return Ok(0);
     }
     let term = ui::Terminal::new(ctx.color);

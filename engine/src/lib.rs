@@ -33,6 +33,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod addr;
 pub mod config;
 pub mod decode;
@@ -40,8 +41,10 @@ pub mod diagnostic;
 pub mod eval;
 pub mod functions;
 pub mod graph;
+pub mod markdown;
 pub mod ops;
 pub mod plan;
+pub mod plan_json;
 pub mod policy;
 pub mod provider;
 pub mod render;

@@ -240,6 +240,8 @@ impl Engine<'_> {
             });
         }
         plan.warnings.extend(warnings.0.iter().map(|d| d.to_string()));
+        plan.access = crate::access::review(&plan, self.factory);
+        plan.configuration = crate::plan_json::configuration(&module);
         Ok((PlanOutcome { plan, warnings }, module))
     }
 

@@ -90,6 +90,12 @@ pub struct Plan {
     pub destroy: bool,
     /// Diagnostics that did not stop the plan.
     pub warnings: Vec<String>,
+    /// Who gains or loses access to what (computed from policy documents when planning).
+    #[serde(default)]
+    pub access: Vec<crate::access::Finding>,
+    /// The configuration in Terraform's JSON plan representation (for `--format json`).
+    #[serde(default)]
+    pub configuration: serde_json::Value,
 }
 
 impl Plan {

@@ -338,16 +338,34 @@ fn header(c: &Change) -> (String, &'static str) {
     }
 }
 
+/// A value as shown in a plan (`(sensitive value)`, `(known after apply)`, quoted strings).
+pub fn scalar_text(v: &Value) -> String {
+    scalar(v)
+}
+
+/// One change without its `# ADDR will be ...` header, uncoloured; `show_unchanged` also lists
+/// attributes that do not change.
+pub fn change_body(c: &Change, show_unchanged: bool) -> String {
+    resource_lines(c, Style { color: false }, show_unchanged).join("\n") + "\n"
+}
+
 /// Renders one change as Terraform does.
 pub fn change_text(c: &Change, color: bool) -> String {
     let st = Style { color };
-    let (head, m) = header(c);
+    let (head, _) = header(c);
     let mut lines = vec![format!("  {}", st.bold(&head))];
     if let Some(reason) = &c.reason {
         if matches!(c.action, Action::Delete | Action::Read | Action::Replace { .. }) {
             lines.push(format!("  # ({reason})"));
         }
     }
+    lines.extend(resource_lines(c, st, false));
+    lines.join("\n")
+}
+
+fn resource_lines(c: &Change, st: Style, show_unchanged: bool) -> Vec<String> {
+    let (_, m) = header(c);
+    let mut lines = Vec::new();
     let kind = if c.addr.resource.mode == crate::addr::Mode::Data {
         "data"
     } else {
@@ -369,13 +387,13 @@ pub fn change_text(c: &Change, color: bool) -> String {
         Action::Delete => None,
         _ => c.after.as_ref(),
     };
-    object_lines(&mut body, st, 6, before, after, &c.requires_replace, false);
+    object_lines(&mut body, st, 6, before, after, &c.requires_replace, show_unchanged);
     lines.extend(body);
     for d in &c.details {
         lines.push(format!("      # {d}"));
     }
     lines.push("    }".to_string());
-    lines.join("\n")
+    lines
 }
 
 /// The whole plan as text.
@@ -428,6 +446,18 @@ pub fn text(plan: &Plan, color: bool) -> String {
         );
         let _ = writeln!(out, "\ninfinstor has compared your real infrastructure against your configuration and found no differences, so no changes are needed.");
         return out;
+    }
+    if !plan.access.is_empty() {
+        let _ = writeln!(out, "\n{}\n", st.bold("Access review (who gains or loses access to what):"));
+        for f in &plan.access {
+            let marker = match f.severity {
+                crate::access::Severity::High => st.paint("1;31", "!"),
+                crate::access::Severity::Grant => st.marker("+"),
+                crate::access::Severity::Condition => st.marker("~"),
+                crate::access::Severity::Revoke => st.marker("-"),
+            };
+            let _ = writeln!(out, "  {marker} {}: {}", f.address, f.message);
+        }
     }
     if !changes.is_empty() {
         let mut symbols = BTreeSet::new();

@@ -1196,6 +1196,8 @@ impl<'a> Session<'a> {
                 variables: self.root_vars,
                 destroy,
                 warnings,
+                access: Vec::new(),
+                configuration: serde_json::Value::Null,
             },
             prior,
         )

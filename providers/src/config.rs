@@ -15,6 +15,8 @@ use engine::provider::ProviderError;
 use engine::schema::{Attribute, Nesting, Schema, Type};
 use engine::value::Value;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 /// Services whose endpoint can be overridden in the `endpoints` block.
@@ -304,25 +306,26 @@ impl ProviderConfig {
             .map_err(|e| ProviderError::new("RuntimeError", format!("could not start the AWS runtime: {e}")))?;
         let (sdk, region) = runtime.block_on(self.load())?;
 
-        let mut s3 = aws_sdk_s3::config::Builder::from(&sdk);
+        let calls = Arc::new(CallCounter::default());
+        let mut s3 = aws_sdk_s3::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()));
         if self.s3_use_path_style {
             s3 = s3.force_path_style(true);
         }
         if let Some(url) = self.endpoints.get("s3") {
             s3 = s3.endpoint_url(url);
         }
-        let mut iam = aws_sdk_iam::config::Builder::from(&sdk);
+        let mut iam = aws_sdk_iam::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()));
         if let Some(url) = self.endpoints.get("iam") {
             iam = iam.endpoint_url(url);
         }
-        let mut sts = aws_sdk_sts::config::Builder::from(&sdk);
+        let mut sts = aws_sdk_sts::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()));
         if let Some(url) = self.endpoints.get("sts") {
             sts = sts.endpoint_url(url);
         }
         // Clients for the other services: the shared config plus a per-service endpoint.
         macro_rules! client {
             ($krate:ident, $service:literal) => {{
-                let mut builder = $krate::config::Builder::from(&sdk);
+                let mut builder = $krate::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()));
                 if let Some(url) = self.endpoints.get($service) {
                     builder = builder.endpoint_url(url);
                 }
@@ -341,6 +344,7 @@ impl ProviderConfig {
             dynamodb: client!(aws_sdk_dynamodb, "dynamodb"),
             region,
             default_tags: self.default_tags.clone(),
+            calls,
             runtime,
         })
     }
@@ -452,5 +456,97 @@ fn expand_home(path: &str) -> String {
     match (path.strip_prefix("~/"), std::env::var("HOME")) {
         (Some(rest), Ok(home)) => format!("{home}/{rest}"),
         _ => path.to_string(),
+    }
+}
+
+/// Counts the HTTP requests each AWS operation sends (retries included), keyed by
+/// `Service:Operation` (`Route53:ChangeResourceRecordSets`), so the cost of a plan or apply in
+/// API calls can be measured and compared with Terraform's.
+#[derive(Debug, Default)]
+pub struct CallCounter {
+    counts: RwLock<BTreeMap<String, Arc<AtomicU64>>>,
+}
+
+impl CallCounter {
+    /// Totals of every provider in this process. Callers that only hold an engine
+    /// `Provider` (benchmarks, tests) cannot reach a provider's own counter, so the interceptor
+    /// adds each request here as well.
+    pub fn global() -> &'static CallCounter {
+        static GLOBAL: OnceLock<CallCounter> = OnceLock::new();
+        GLOBAL.get_or_init(CallCounter::default)
+    }
+
+    /// Adds one request of `operation`.
+    pub fn record(&self, operation: &str) {
+        let existing = self
+            .counts
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(operation)
+            .cloned();
+        let counter = match existing {
+            Some(c) => c,
+            None => self
+                .counts
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(operation.to_string())
+                .or_default()
+                .clone(),
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The requests sent so far, by operation.
+    pub fn snapshot(&self) -> BTreeMap<String, u64> {
+        self.counts
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, v)| (k.clone(), v.load(Ordering::Relaxed)))
+            .collect()
+    }
+
+    /// The requests sent so far, all operations together.
+    pub fn total(&self) -> u64 {
+        self.snapshot().values().sum()
+    }
+}
+
+impl Drop for CallCounter {
+    fn drop(&mut self) {
+        if std::env::var_os("INFINSTOR_API_STATS").is_some() {
+            let counts = self.snapshot();
+            if !counts.is_empty() {
+                eprintln!("AWS API calls ({} in total):", counts.values().sum::<u64>());
+                for (operation, n) in counts {
+                    eprintln!("  {operation}: {n}");
+                }
+            }
+        }
+    }
+}
+
+/// The SDK interceptor behind [`CallCounter`]: runs once per transmitted request.
+#[derive(Debug)]
+struct CountCalls(Arc<CallCounter>);
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for CountCalls {
+    fn name(&self) -> &'static str {
+        "CountCalls"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        if let Some(meta) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>() {
+            let key = format!("{}:{}", meta.service().replace(' ', ""), meta.name());
+            self.0.record(&key);
+            CallCounter::global().record(&key);
+        }
+        Ok(())
     }
 }

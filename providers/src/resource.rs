@@ -10,6 +10,8 @@ use engine::schema::Schema;
 use engine::value::Value;
 use std::collections::BTreeMap;
 
+pub use crate::config::CallCounter;
+
 /// Everything a resource implementation needs to talk to AWS.
 pub struct Ctx {
     /// The runtime the SDK futures run on.
@@ -36,6 +38,8 @@ pub struct Ctx {
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.
     pub default_tags: BTreeMap<String, String>,
+    /// Requests sent by this provider's clients, by operation.
+    pub calls: std::sync::Arc<CallCounter>,
 }
 
 impl Ctx {

@@ -1,0 +1,446 @@
+//! The plan in Terraform's documented JSON representation (`terraform show -json PLANFILE`),
+//! so tools that read Terraform plans work unmodified.
+//!
+//! Differences on purpose: sensitive values are never written (they are `null`, with the
+//! `*_sensitive` structure marking them), and the access review is added under the extra
+//! top-level key `access_review`, which Terraform consumers ignore.
+
+use crate::addr::{InstanceKey, Mode};
+use crate::config::{Body, Expr, Module};
+use crate::eval::{Evaluator, Scope};
+use crate::graph::{references, Ref};
+use crate::plan::{Action, Change, Plan};
+use crate::value::Value;
+use serde_json::{json, Map, Value as Json};
+use std::collections::BTreeMap;
+
+/// The provider address Terraform tools expect for `aws`.
+pub const AWS_PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
+
+fn provider_name(key: &str) -> String {
+    let local = key.split('.').next().unwrap_or(key);
+    if local == "aws" {
+        AWS_PROVIDER.to_string()
+    } else {
+        format!("registry.terraform.io/hashicorp/{local}")
+    }
+}
+
+/// Known, non-sensitive parts of a value as JSON; unknown and sensitive parts are `null`.
+pub fn known(v: &Value) -> Json {
+    match v {
+        Value::Null | Value::Unknown | Value::Sensitive(_) => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Number(_) => v.to_json().unwrap_or(Json::Null),
+        Value::String(s) => Json::String(s.clone()),
+        Value::List(items) => Json::Array(items.iter().map(known).collect()),
+        Value::Map(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), known(v))).collect()),
+    }
+}
+
+/// Terraform's mask shape: `true` where `pred` holds, objects/arrays around it, `false` else.
+fn mask(v: &Value, pred: &dyn Fn(&Value) -> bool) -> Json {
+    if pred(v) {
+        return Json::Bool(true);
+    }
+    match v {
+        Value::List(items) => {
+            let inner: Vec<Json> = items.iter().map(|i| mask(i, pred)).collect();
+            if inner.iter().all(|m| *m == Json::Bool(false)) {
+                Json::Bool(false)
+            } else {
+                Json::Array(inner)
+            }
+        }
+        Value::Map(m) => {
+            let mut out = Map::new();
+            for (k, x) in m {
+                let inner = mask(x, pred);
+                if inner != Json::Bool(false) {
+                    out.insert(k.clone(), inner);
+                }
+            }
+            // Nothing marked inside: omitted by the parent, as Terraform does.
+            if out.is_empty() {
+                Json::Bool(false)
+            } else {
+                Json::Object(out)
+            }
+        }
+        _ => Json::Bool(false),
+    }
+}
+
+fn unknown_mask(v: &Value) -> Json {
+    mask(v, &|x| matches!(x, Value::Unknown))
+}
+
+fn sensitive_mask(v: &Value) -> Json {
+    mask(v, &|x| matches!(x, Value::Sensitive(_)))
+}
+
+fn object_mask(v: Option<&Value>, f: fn(&Value) -> Json) -> Json {
+    match v {
+        None => Json::Bool(false),
+        Some(v) => match f(v) {
+            Json::Bool(false) => json!({}),
+            other => other,
+        },
+    }
+}
+
+fn actions(a: Action) -> Vec<&'static str> {
+    match a {
+        Action::NoOp => vec!["no-op"],
+        Action::Create => vec!["create"],
+        Action::Read => vec!["read"],
+        Action::Update => vec!["update"],
+        Action::Delete => vec!["delete"],
+        Action::Replace { create_before_destroy: false } => vec!["delete", "create"],
+        Action::Replace { create_before_destroy: true } => vec!["create", "delete"],
+    }
+}
+
+fn index_json(k: &InstanceKey) -> Option<Json> {
+    match k {
+        InstanceKey::None => None,
+        InstanceKey::Int(i) => Some(json!(i)),
+        InstanceKey::Str(s) => Some(json!(s)),
+    }
+}
+
+fn module_address(c: &Change) -> Option<String> {
+    let m = crate::addr::module_path_string(&c.addr.module);
+    (!m.is_empty()).then_some(m)
+}
+
+fn mode_str(m: Mode) -> &'static str {
+    match m {
+        Mode::Managed => "managed",
+        Mode::Data => "data",
+    }
+}
+
+fn resource_change(c: &Change) -> Json {
+    let before = match c.action {
+        Action::Create | Action::Read => None,
+        _ => c.before.as_ref(),
+    };
+    let after = match c.action {
+        Action::Delete => None,
+        _ => c.after.as_ref(),
+    };
+    let mut change = Map::new();
+    change.insert("actions".into(), json!(actions(c.action)));
+    change.insert("before".into(), before.map(known).unwrap_or(Json::Null));
+    change.insert("after".into(), after.map(known).unwrap_or(Json::Null));
+    change.insert("after_unknown".into(), object_mask(after, unknown_mask));
+    change.insert("before_sensitive".into(), object_mask(before, sensitive_mask));
+    change.insert("after_sensitive".into(), object_mask(after, sensitive_mask));
+    if !c.requires_replace.is_empty() {
+        change.insert("replace_paths".into(), json!(c.requires_replace.iter().map(|p| vec![p.clone()]).collect::<Vec<_>>()));
+    }
+    let mut out = Map::new();
+    out.insert("address".into(), json!(c.addr.to_string()));
+    if let Some(m) = module_address(c) {
+        out.insert("module_address".into(), json!(m));
+    }
+    out.insert("mode".into(), json!(mode_str(c.addr.resource.mode)));
+    out.insert("type".into(), json!(c.addr.resource.type_));
+    out.insert("name".into(), json!(c.addr.resource.name));
+    if let Some(i) = index_json(&c.addr.key) {
+        out.insert("index".into(), i);
+    }
+    out.insert("provider_name".into(), json!(provider_name(&c.provider)));
+    out.insert("change".into(), Json::Object(change));
+    let reason = match (c.action, c.reason.as_deref()) {
+        (Action::Replace { .. }, Some(r)) if r.contains("--replace") => Some("replace_by_request"),
+        (Action::Replace { .. }, Some(r)) if r.contains("tainted") => Some("replace_because_tainted"),
+        (Action::Replace { .. }, _) => Some("replace_because_cannot_update"),
+        (Action::Delete, Some(r)) if r.contains("configuration was removed") => Some("delete_because_no_resource_config"),
+        (Action::Read, Some(r)) if r.contains("pending changes") => Some("read_because_dependency_pending"),
+        (Action::Read, _) => Some("read_because_config_unknown"),
+        _ => None,
+    };
+    if let Some(r) = reason {
+        out.insert("action_reason".into(), json!(r));
+    }
+    Json::Object(out)
+}
+
+fn resource_value(c: &Change, v: &Value) -> Json {
+    let mut out = Map::new();
+    out.insert("address".into(), json!(c.addr.to_string()));
+    out.insert("mode".into(), json!(mode_str(c.addr.resource.mode)));
+    out.insert("type".into(), json!(c.addr.resource.type_));
+    out.insert("name".into(), json!(c.addr.resource.name));
+    if let Some(i) = index_json(&c.addr.key) {
+        out.insert("index".into(), i);
+    }
+    out.insert("provider_name".into(), json!(provider_name(&c.provider)));
+    out.insert("schema_version".into(), json!(0));
+    out.insert("values".into(), known(v));
+    out.insert("sensitive_values".into(), object_mask(Some(v), sensitive_mask));
+    Json::Object(out)
+}
+
+/// Builds `{resources, child_modules}` trees keyed by module address.
+fn module_tree(items: Vec<(String, Json)>) -> Json {
+    let mut by_module: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+    for (m, r) in items {
+        by_module.entry(m).or_default().push(r);
+    }
+    fn build(address: &str, by_module: &BTreeMap<String, Vec<Json>>) -> Json {
+        let mut out = Map::new();
+        if !address.is_empty() {
+            out.insert("address".into(), json!(address));
+        }
+        out.insert("resources".into(), json!(by_module.get(address).cloned().unwrap_or_default()));
+        let prefix = if address.is_empty() { "module.".to_string() } else { format!("{address}.module.") };
+        let children: Vec<Json> = by_module
+            .keys()
+            .filter(|k| k.starts_with(&prefix) && !k[prefix.len()..].contains(".module."))
+            .map(|k| build(k, by_module))
+            .collect();
+        if !children.is_empty() {
+            out.insert("child_modules".into(), json!(children));
+        }
+        Json::Object(out)
+    }
+    let mut all = by_module.clone();
+    // Intermediate modules without resources still need a node.
+    for k in by_module.keys() {
+        let mut acc = String::new();
+        for part in k.split(".module.") {
+            acc = if acc.is_empty() { part.to_string() } else { format!("{acc}.module.{part}") };
+            all.entry(acc.clone()).or_default();
+        }
+    }
+    all.entry(String::new()).or_default();
+    build("", &all)
+}
+
+fn outputs_json(plan: &Plan, after: bool) -> Json {
+    let mut out = Map::new();
+    for (k, o) in &plan.outputs {
+        let v = if after { Some(&o.after) } else { o.before.as_ref() };
+        let Some(v) = v else { continue };
+        let mut m = Map::new();
+        m.insert("sensitive".into(), json!(o.sensitive));
+        if !o.sensitive && !v.contains_unknown() {
+            m.insert("value".into(), known(v));
+        }
+        out.insert(k.clone(), Json::Object(m));
+    }
+    Json::Object(out)
+}
+
+fn expression(e: &Expr) -> Json {
+    let refs = references(e);
+    if refs.is_empty() {
+        if let Ok(v) = Evaluator::new(&Scope::default()).eval(e) {
+            if !v.contains_sensitive() {
+                return json!({ "constant_value": known(&v) });
+            }
+        }
+        return json!({});
+    }
+    let mut names: Vec<String> = Vec::new();
+    for (r, _) in refs {
+        let s = match r {
+            Ref::Var(n) => format!("var.{n}"),
+            Ref::Local(n) => format!("local.{n}"),
+            Ref::Module(m, Some(o)) => format!("module.{m}.{o}"),
+            Ref::Module(m, None) => format!("module.{m}"),
+            Ref::Resource(a) => a.to_string(),
+        };
+        if !names.contains(&s) {
+            names.push(s);
+        }
+    }
+    json!({ "references": names })
+}
+
+fn expressions(body: &Body) -> Json {
+    let mut out = Map::new();
+    for (k, a) in &body.attrs {
+        out.insert(k.clone(), expression(&a.expr));
+    }
+    let mut blocks: BTreeMap<&str, Vec<Json>> = BTreeMap::new();
+    for b in &body.blocks {
+        blocks.entry(b.kind.as_str()).or_default().push(expressions(&b.body));
+    }
+    for (k, v) in blocks {
+        out.insert(k.to_string(), json!(v));
+    }
+    Json::Object(out)
+}
+
+fn module_config(m: &Module, prefix: &str) -> Json {
+    let mut resources = Vec::new();
+    for (addr, r) in &m.resources {
+        let mut o = Map::new();
+        o.insert("address".into(), json!(format!("{prefix}{addr}")));
+        o.insert("mode".into(), json!(mode_str(addr.mode)));
+        o.insert("type".into(), json!(addr.type_));
+        o.insert("name".into(), json!(addr.name));
+        o.insert("provider_config_key".into(), json!(r.provider));
+        o.insert("expressions".into(), expressions(&r.body));
+        o.insert("schema_version".into(), json!(0));
+        if let Some(c) = &r.count {
+            o.insert("count_expression".into(), expression(c));
+        }
+        if let Some(f) = &r.for_each {
+            o.insert("for_each_expression".into(), expression(f));
+        }
+        if !r.depends_on.is_empty() {
+            o.insert("depends_on".into(), json!(r.depends_on.iter().map(|d| d.target.clone()).collect::<Vec<_>>()));
+        }
+        resources.push(Json::Object(o));
+    }
+    let mut outputs = Map::new();
+    for (k, o) in &m.outputs {
+        let mut j = Map::new();
+        j.insert("expression".into(), expression(&o.value));
+        if o.sensitive {
+            j.insert("sensitive".into(), json!(true));
+        }
+        if let Some(d) = &o.description {
+            j.insert("description".into(), json!(d));
+        }
+        outputs.insert(k.clone(), Json::Object(j));
+    }
+    let mut variables = Map::new();
+    for (k, v) in &m.variables {
+        let mut j = Map::new();
+        if let Some(d) = &v.default {
+            if let Ok(val) = Evaluator::new(&Scope::default()).eval(d) {
+                if !v.sensitive {
+                    j.insert("default".into(), known(&val));
+                }
+            }
+        }
+        if let Some(d) = &v.description {
+            j.insert("description".into(), json!(d));
+        }
+        if v.sensitive {
+            j.insert("sensitive".into(), json!(true));
+        }
+        variables.insert(k.clone(), Json::Object(j));
+    }
+    let mut calls = Map::new();
+    for (k, c) in &m.module_calls {
+        let mut inputs = Body::default();
+        inputs.attrs = c.inputs.clone();
+        calls.insert(
+            k.clone(),
+            json!({
+                "source": c.source,
+                "expressions": expressions(&inputs),
+                "module": module_config(&c.module, &format!("{prefix}module.{k}.")),
+            }),
+        );
+    }
+    let mut out = Map::new();
+    if !outputs.is_empty() {
+        out.insert("outputs".into(), Json::Object(outputs));
+    }
+    out.insert("resources".into(), json!(resources));
+    if !calls.is_empty() {
+        out.insert("module_calls".into(), Json::Object(calls));
+    }
+    if !variables.is_empty() {
+        out.insert("variables".into(), Json::Object(variables));
+    }
+    Json::Object(out)
+}
+
+/// The `configuration` section, computed from the module tree when the plan is made.
+pub fn configuration(root: &Module) -> Json {
+    let mut providers = Map::new();
+    for (key, p) in &root.providers {
+        let mut j = Map::new();
+        j.insert("name".into(), json!(p.name));
+        j.insert("full_name".into(), json!(provider_name(key)));
+        if let Some((_, alias)) = key.split_once('.') {
+            j.insert("alias".into(), json!(alias));
+        }
+        j.insert("expressions".into(), expressions(&p.body));
+        providers.insert(key.clone(), Json::Object(j));
+    }
+    json!({
+        "provider_config": providers,
+        "root_module": module_config(root, ""),
+    })
+}
+
+/// The whole plan as Terraform's plan JSON.
+pub fn plan_json(plan: &Plan) -> Json {
+    let mut variables = Map::new();
+    for (k, v) in &plan.variables {
+        if v.contains_sensitive() {
+            variables.insert(k.clone(), json!({ "value": null, "sensitive": true }));
+        } else {
+            variables.insert(k.clone(), json!({ "value": known(v) }));
+        }
+    }
+    let planned: Vec<(String, Json)> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Delete)
+        .filter_map(|c| c.after.as_ref().map(|a| (module_address(c).unwrap_or_default(), resource_value(c, a))))
+        .collect();
+    let prior: Vec<(String, Json)> = plan
+        .changes
+        .iter()
+        .filter_map(|c| c.before.as_ref().filter(|_| c.action != Action::Create).map(|b| (module_address(c).unwrap_or_default(), resource_value(c, b))))
+        .collect();
+    let mut output_changes = Map::new();
+    for (k, o) in &plan.outputs {
+        let action = match &o.before {
+            None => "create",
+            Some(b) if *b == o.after => "no-op",
+            Some(_) => "update",
+        };
+        output_changes.insert(
+            k.clone(),
+            json!({
+                "actions": [action],
+                "before": o.before.as_ref().map(|b| if o.sensitive { Json::Null } else { known(b) }).unwrap_or(Json::Null),
+                "after": if o.sensitive { Json::Null } else { known(&o.after) },
+                "after_unknown": unknown_mask(&o.after),
+                "before_sensitive": o.sensitive,
+                "after_sensitive": o.sensitive,
+            }),
+        );
+    }
+    let mut out = Map::new();
+    out.insert("format_version".into(), json!("1.2"));
+    out.insert("terraform_version".into(), json!(env!("CARGO_PKG_VERSION")));
+    out.insert("variables".into(), Json::Object(variables));
+    out.insert(
+        "planned_values".into(),
+        json!({ "outputs": outputs_json(plan, true), "root_module": module_tree(planned) }),
+    );
+    out.insert("resource_drift".into(), json!(plan.drift.iter().map(resource_change).collect::<Vec<_>>()));
+    out.insert(
+        "resource_changes".into(),
+        json!(plan.changes.iter().filter(|c| !(c.action == Action::NoOp && c.addr.resource.mode == Mode::Data)).map(resource_change).collect::<Vec<_>>()),
+    );
+    out.insert("output_changes".into(), Json::Object(output_changes));
+    out.insert(
+        "prior_state".into(),
+        json!({
+            "format_version": "1.0",
+            "terraform_version": env!("CARGO_PKG_VERSION"),
+            "values": { "outputs": outputs_json(plan, false), "root_module": module_tree(prior) },
+        }),
+    );
+    out.insert("configuration".into(), plan.configuration.clone());
+    out.insert("relevant_attributes".into(), json!([]));
+    out.insert("applyable".into(), json!(plan.has_changes()));
+    out.insert("complete".into(), json!(true));
+    out.insert("errored".into(), json!(false));
+    out.insert("access_review".into(), json!(plan.access));
+    Json::Object(out)
+}
