@@ -7,3 +7,4 @@ mod util;
 mod diagnostics;
 mod engine_behaviour;
 mod mlflow_artifacts;
+mod review_output;

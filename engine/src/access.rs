@@ -74,7 +74,9 @@ fn strings(v: Option<&Json>) -> Vec<String> {
 }
 
 fn statements(doc: &str) -> Vec<Statement> {
-    let Ok(norm) = crate::policy::normalize(doc) else { return Vec::new() };
+    let Ok(norm) = crate::policy::normalize(doc) else {
+        return Vec::new();
+    };
     let list = match norm.get("Statement") {
         Some(Json::Array(a)) => a.clone(),
         Some(other) => vec![other.clone()],
@@ -100,7 +102,10 @@ fn statements(doc: &str) -> Vec<Statement> {
                     if let Json::Object(keys) = keys {
                         for (k, vals) in keys {
                             let vals = match vals {
-                                Json::Array(a) => a.iter().map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string())).collect(),
+                                Json::Array(a) => a
+                                    .iter()
+                                    .map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()))
+                                    .collect(),
                                 other => vec![other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string())],
                             };
                             conditions.push((op.clone(), k.clone(), vals));
@@ -128,7 +133,9 @@ fn account_of(id: &str) -> Option<&str> {
         return Some(id);
     }
     let parts: Vec<&str> = id.split(':').collect();
-    (parts.len() >= 5 && parts[0] == "arn" && parts[2] == "iam").then(|| parts[4]).filter(|a| !a.is_empty())
+    (parts.len() >= 5 && parts[0] == "arn" && parts[2] == "iam")
+        .then(|| parts[4])
+        .filter(|a| !a.is_empty())
 }
 
 fn list(items: &[String]) -> String {
@@ -169,16 +176,31 @@ fn granted(s: &Statement, address: &str, attribute: &str, bucket_policy: bool, o
     } else {
         format!(
             " to {}",
-            s.principals.iter().map(|(k, v)| if k == "*" { v.clone() } else { format!("{k} {v}") }).collect::<Vec<_>>().join(", ")
+            s.principals
+                .iter()
+                .map(|(k, v)| if k == "*" { v.clone() } else { format!("{k} {v}") })
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
     let cond = if s.conditions.is_empty() {
         String::new()
     } else {
-        format!(" when {}", s.conditions.iter().map(describe_condition).collect::<Vec<_>>().join(" and "))
+        format!(
+            " when {}",
+            s.conditions
+                .iter()
+                .map(describe_condition)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )
     };
     let allow = s.effect != "Deny";
-    push(out, if allow { Severity::Grant } else { Severity::Revoke }, format!("{verb} {what}{on}{to}{cond}"));
+    push(
+        out,
+        if allow { Severity::Grant } else { Severity::Revoke },
+        format!("{verb} {what}{on}{to}{cond}"),
+    );
     if !allow {
         return;
     }
@@ -190,31 +212,83 @@ fn granted(s: &Statement, address: &str, attribute: &str, bucket_policy: bool, o
                     Some(_) => " (guarded by an sts:ExternalId condition)".to_string(),
                     None => " with no sts:ExternalId condition".to_string(),
                 };
-                push(out, Severity::High, format!("trusts AWS account {account} ({id}){guard}"));
+                push(
+                    out,
+                    Severity::High,
+                    format!("trusts AWS account {account} ({id}){guard}"),
+                );
             }
         }
         if id == "*" {
-            let public = if bucket_policy { "opens the bucket to the public: principal \"*\"" } else { "trusts any principal (\"*\")" };
-            push(out, Severity::High, format!("{public}{}", if s.conditions.is_empty() { " without conditions" } else { "" }));
+            let public = if bucket_policy {
+                "opens the bucket to the public: principal \"*\""
+            } else {
+                "trusts any principal (\"*\")"
+            };
+            push(
+                out,
+                Severity::High,
+                format!(
+                    "{public}{}",
+                    if s.conditions.is_empty() {
+                        " without conditions"
+                    } else {
+                        ""
+                    }
+                ),
+            );
         }
     }
     if s.actions.iter().any(|a| a.contains('*')) {
-        push(out, Severity::High, format!("wildcard in actions: {}", list(&s.actions.iter().filter(|a| a.contains('*')).cloned().collect::<Vec<_>>())));
+        push(
+            out,
+            Severity::High,
+            format!(
+                "wildcard in actions: {}",
+                list(
+                    &s.actions
+                        .iter()
+                        .filter(|a| a.contains('*'))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                )
+            ),
+        );
     }
     if !s.not_actions.is_empty() {
-        push(out, Severity::High, format!("NotAction allows every action except {}", list(&s.not_actions)));
+        push(
+            out,
+            Severity::High,
+            format!("NotAction allows every action except {}", list(&s.not_actions)),
+        );
     }
     if s.resources.iter().any(|r| r == "*") {
-        push(out, Severity::High, "wildcard resource \"*\": applies to every resource".to_string());
+        push(
+            out,
+            Severity::High,
+            "wildcard resource \"*\": applies to every resource".to_string(),
+        );
     }
 }
 
 fn same_shape(a: &Statement, b: &Statement) -> bool {
-    a.effect == b.effect && a.actions == b.actions && a.not_actions == b.not_actions && a.resources == b.resources && a.not_resources == b.not_resources && a.principals == b.principals
+    a.effect == b.effect
+        && a.actions == b.actions
+        && a.not_actions == b.not_actions
+        && a.resources == b.resources
+        && a.not_resources == b.not_resources
+        && a.principals == b.principals
 }
 
 /// Reviews one policy document change.
-fn review_doc(before: Option<&str>, after: Option<&str>, address: &str, attribute: &str, bucket_policy: bool, out: &mut Vec<Finding>) {
+fn review_doc(
+    before: Option<&str>,
+    after: Option<&str>,
+    address: &str,
+    attribute: &str,
+    bucket_policy: bool,
+    out: &mut Vec<Finding>,
+) {
     let old = before.map(statements).unwrap_or_default();
     let new = after.map(statements).unwrap_or_default();
     let old_raw: BTreeSet<&str> = old.iter().map(|s| s.raw.as_str()).collect();
@@ -222,28 +296,59 @@ fn review_doc(before: Option<&str>, after: Option<&str>, address: &str, attribut
     let added: Vec<&Statement> = new.iter().filter(|s| !old_raw.contains(s.raw.as_str())).collect();
     let removed: Vec<&Statement> = old.iter().filter(|s| !new_raw.contains(s.raw.as_str())).collect();
     let mut paired_old = BTreeSet::new();
+    let finding = |severity, message: String| Finding {
+        severity,
+        address: address.to_string(),
+        attribute: Some(attribute.to_string()),
+        message,
+    };
     for s in &added {
         // A statement whose only change is its condition is reported as a condition change.
-        if let Some((i, prev)) = removed.iter().enumerate().find(|(i, p)| !paired_old.contains(i) && same_shape(p, s)) {
+        if let Some((i, prev)) = removed
+            .iter()
+            .enumerate()
+            .find(|(i, p)| !paired_old.contains(i) && same_shape(p, s))
+        {
             paired_old.insert(i);
-            let before_c: BTreeSet<String> = prev.conditions.iter().map(describe_condition).collect();
-            let after_c: BTreeSet<String> = s.conditions.iter().map(describe_condition).collect();
-            for c in after_c.difference(&before_c) {
-                out.push(Finding {
-                    severity: Severity::Condition,
-                    address: address.to_string(),
-                    attribute: Some(attribute.to_string()),
-                    message: format!("condition added or changed: {c}"),
-                });
+            condition_changes(prev, s, &finding, out);
+            continue;
+        }
+        // One whose only change is its actions: say which actions come and go.
+        if let Some((i, prev)) = removed
+            .iter()
+            .enumerate()
+            .find(|(i, p)| !paired_old.contains(i) && same_but_actions(p, s))
+        {
+            paired_old.insert(i);
+            let gained: Vec<String> = s
+                .actions
+                .iter()
+                .filter(|a| !prev.actions.contains(a))
+                .cloned()
+                .collect();
+            let lost: Vec<String> = prev
+                .actions
+                .iter()
+                .filter(|a| !s.actions.contains(a))
+                .cloned()
+                .collect();
+            if !gained.is_empty() {
+                let only = Statement {
+                    actions: gained,
+                    ..(*s).clone()
+                };
+                granted(&only, address, attribute, bucket_policy, out);
             }
-            for c in before_c.difference(&after_c) {
-                let ext = c.to_lowercase().contains("sts:externalid");
-                out.push(Finding {
-                    severity: if ext { Severity::High } else { Severity::Condition },
-                    address: address.to_string(),
-                    attribute: Some(attribute.to_string()),
-                    message: format!("condition removed: {c}"),
-                });
+            if !lost.is_empty() {
+                let only = Statement {
+                    actions: lost,
+                    ..(*prev).clone()
+                };
+                let mut gone = Vec::new();
+                granted(&only, address, attribute, bucket_policy, &mut gone);
+                if let Some(first) = gone.into_iter().next() {
+                    out.push(finding(Severity::Revoke, format!("no longer {}", first.message)));
+                }
             }
             continue;
         }
@@ -256,12 +361,52 @@ fn review_doc(before: Option<&str>, after: Option<&str>, address: &str, attribut
         let mut lost = Vec::new();
         granted(s, address, attribute, bucket_policy, &mut lost);
         if let Some(first) = lost.into_iter().next() {
-            out.push(Finding {
-                severity: Severity::Revoke,
-                address: address.to_string(),
-                attribute: Some(attribute.to_string()),
-                message: format!("no longer {}", first.message),
-            });
+            out.push(finding(Severity::Revoke, format!("no longer {}", first.message)));
+        }
+    }
+}
+
+fn same_but_actions(a: &Statement, b: &Statement) -> bool {
+    a.effect == b.effect
+        && a.not_actions == b.not_actions
+        && a.resources == b.resources
+        && a.not_resources == b.not_resources
+        && a.principals == b.principals
+        && a.conditions == b.conditions
+}
+
+/// Conditions added, changed (same operator and key, other values) and removed.
+fn condition_changes(
+    prev: &Statement,
+    now: &Statement,
+    finding: &dyn Fn(Severity, String) -> Finding,
+    out: &mut Vec<Finding>,
+) {
+    for c in &now.conditions {
+        match prev.conditions.iter().find(|p| p.0 == c.0 && p.1 == c.1) {
+            Some(p) if p.2 == c.2 => {}
+            Some(p) => out.push(finding(
+                Severity::Condition,
+                format!("condition changed: {} {}: {} -> {}", c.0, c.1, list(&p.2), list(&c.2)),
+            )),
+            None => out.push(finding(
+                Severity::Condition,
+                format!("condition added: {}", describe_condition(c)),
+            )),
+        }
+    }
+    for p in &prev.conditions {
+        if !now.conditions.iter().any(|c| c.0 == p.0 && c.1 == p.1) {
+            let external_id = p.1.eq_ignore_ascii_case("sts:ExternalId");
+            let severity = if external_id {
+                Severity::High
+            } else {
+                Severity::Condition
+            };
+            out.push(finding(
+                severity,
+                format!("condition removed: {}", describe_condition(p)),
+            ));
         }
     }
 }
@@ -282,7 +427,9 @@ fn review_change(c: &Change, factory: &dyn ProviderFactory, out: &mut Vec<Findin
         Action::Delete => (c.before.as_ref(), None),
         _ => (c.before.as_ref(), c.after.as_ref()),
     };
-    let Some(schema) = factory.resource_schema(&c.addr.resource.type_) else { return };
+    let Some(schema) = factory.resource_schema(&c.addr.resource.type_) else {
+        return;
+    };
     for (name, attr) in &schema.attributes {
         if !attr.json {
             continue;
@@ -309,27 +456,58 @@ fn review_change(c: &Change, factory: &dyn ProviderFactory, out: &mut Vec<Findin
     }
     // Attachments grant a whole managed policy to a role.
     if c.addr.resource.type_ == "aws_iam_role_policy_attachment" {
-        let get = |v: Option<&Value>, k: &str| v.map(|v| v.get(k)).map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| "(known after apply)".into()));
+        let get = |v: Option<&Value>, k: &str| {
+            v.map(|v| v.get(k)).map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| "(known after apply)".into())
+            })
+        };
         match (before, after) {
             (None, Some(a)) => out.push(Finding {
                 severity: Severity::Grant,
                 address,
                 attribute: None,
-                message: format!("attaches policy {} to role {}", get(Some(a), "policy_arn").unwrap_or_default(), get(Some(a), "role").unwrap_or_default()),
+                message: format!(
+                    "attaches policy {} to role {}",
+                    get(Some(a), "policy_arn").unwrap_or_default(),
+                    get(Some(a), "role").unwrap_or_default()
+                ),
             }),
             (Some(b), None) => out.push(Finding {
                 severity: Severity::Revoke,
                 address,
                 attribute: None,
-                message: format!("detaches policy {} from role {}", get(Some(b), "policy_arn").unwrap_or_default(), get(Some(b), "role").unwrap_or_default()),
+                message: format!(
+                    "detaches policy {} from role {}",
+                    get(Some(b), "policy_arn").unwrap_or_default(),
+                    get(Some(b), "role").unwrap_or_default()
+                ),
             }),
             _ => {}
         }
     } else if c.addr.resource.type_ == "aws_s3_bucket_public_access_block" {
-        let flags = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
-        let off: Vec<&str> = flags.iter().copied().filter(|f| after.map(|a| a.get(f).as_bool() != Some(true)).unwrap_or(false)).collect();
-        let was_off: Vec<&str> = flags.iter().copied().filter(|f| before.map(|b| b.get(f).as_bool() != Some(true)).unwrap_or(true)).collect();
-        let newly: Vec<&str> = off.iter().copied().filter(|f| !was_off.contains(f) || before.is_none()).collect();
+        let flags = [
+            "block_public_acls",
+            "block_public_policy",
+            "ignore_public_acls",
+            "restrict_public_buckets",
+        ];
+        let off: Vec<&str> = flags
+            .iter()
+            .copied()
+            .filter(|f| after.map(|a| a.get(f).as_bool() != Some(true)).unwrap_or(false))
+            .collect();
+        let was_off: Vec<&str> = flags
+            .iter()
+            .copied()
+            .filter(|f| before.map(|b| b.get(f).as_bool() != Some(true)).unwrap_or(true))
+            .collect();
+        let newly: Vec<&str> = off
+            .iter()
+            .copied()
+            .filter(|f| !was_off.contains(f) || before.is_none())
+            .collect();
         if !newly.is_empty() {
             out.push(Finding {
                 severity: Severity::High,
@@ -360,11 +538,6 @@ pub fn review(plan: &Plan, factory: &dyn ProviderFactory) -> Vec<Finding> {
     out
 }
 
-/// The review as indented text lines (empty when there is nothing to review).
-pub fn text_lines(findings: &[Finding]) -> Vec<String> {
-    findings.iter().map(|f| format!("  {} {}: {}", f.severity.marker(), f.address, f.message)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,25 +547,50 @@ mod tests {
         let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":"arn:aws:iam::697756613082:root"},"Condition":{"StringEquals":{"sts:ExternalId":"abc"}}}]}"#;
         let mut out = Vec::new();
         review_doc(None, Some(doc), "aws_iam_role.r", "assume_role_policy", false, &mut out);
-        let msgs: Vec<String> = out.iter().map(|f| format!("{} {}", f.severity.marker(), f.message)).collect();
+        let msgs: Vec<String> = out
+            .iter()
+            .map(|f| format!("{} {}", f.severity.marker(), f.message))
+            .collect();
         assert!(msgs.contains(&"! trusts AWS account 697756613082 (arn:aws:iam::697756613082:root) (guarded by an sts:ExternalId condition)".to_string()), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("+ allows sts:AssumeRole to AWS arn:aws:iam::697756613082:root when StringEquals sts:ExternalId = abc")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.starts_with(
+                "+ allows sts:AssumeRole to AWS arn:aws:iam::697756613082:root when StringEquals sts:ExternalId = abc"
+            )),
+            "{msgs:?}"
+        );
     }
 
     #[test]
     fn condition_change_and_wildcards() {
         let before = r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":"123456789012"},"Condition":{"StringEquals":{"sts:ExternalId":"old"}}}]}"#;
-        let after = r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":"123456789012"}}]}"#;
+        let after =
+            r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":"123456789012"}}]}"#;
         let mut out = Vec::new();
         review_doc(Some(before), Some(after), "r", "assume_role_policy", false, &mut out);
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].severity, Severity::High);
-        assert!(out[0].message.contains("condition removed: StringEquals sts:ExternalId = old"));
+        assert!(out[0]
+            .message
+            .contains("condition removed: StringEquals sts:ExternalId = old"));
 
         let mut out = Vec::new();
-        review_doc(None, Some(r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Principal":"*"}]}"#), "b", "policy", true, &mut out);
-        let high: Vec<&str> = out.iter().filter(|f| f.severity == Severity::High).map(|f| f.message.as_str()).collect();
-        assert!(high.iter().any(|m| m.contains("opens the bucket to the public")), "{high:?}");
+        review_doc(
+            None,
+            Some(r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Principal":"*"}]}"#),
+            "b",
+            "policy",
+            true,
+            &mut out,
+        );
+        let high: Vec<&str> = out
+            .iter()
+            .filter(|f| f.severity == Severity::High)
+            .map(|f| f.message.as_str())
+            .collect();
+        assert!(
+            high.iter().any(|m| m.contains("opens the bucket to the public")),
+            "{high:?}"
+        );
         assert!(high.iter().any(|m| m.contains("wildcard in actions: s3:*")), "{high:?}");
         assert!(high.iter().any(|m| m.contains("wildcard resource")), "{high:?}");
     }

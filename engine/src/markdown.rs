@@ -32,8 +32,12 @@ fn header_sentence(c: &Change) -> String {
     match c.action {
         Action::Create => "will be created".into(),
         Action::Update => "will be updated in-place".into(),
-        Action::Replace { create_before_destroy: false } => "must be replaced (destroy, then create)".into(),
-        Action::Replace { create_before_destroy: true } => "must be replaced (create, then destroy)".into(),
+        Action::Replace {
+            create_before_destroy: false,
+        } => "must be replaced (destroy, then create)".into(),
+        Action::Replace {
+            create_before_destroy: true,
+        } => "must be replaced (create, then destroy)".into(),
         Action::Delete => "will be destroyed".into(),
         Action::Read => "will be read during apply".into(),
         Action::NoOp => "is unchanged".into(),
@@ -83,7 +87,10 @@ fn summary(plan: &Plan) -> String {
         let _ = writeln!(out, "**No changes.** The infrastructure matches the configuration.\n");
         return out;
     }
-    let _ = writeln!(out, "**Plan: {add} to add, {change} to change, {destroy} to destroy.**\n");
+    let _ = writeln!(
+        out,
+        "**Plan: {add} to add, {change} to change, {destroy} to destroy.**\n"
+    );
     let mut by_action: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_type: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
     for c in plan.effective_changes() {
@@ -104,7 +111,10 @@ fn summary(plan: &Plan) -> String {
         }
     }
     out.push('\n');
-    let _ = writeln!(out, "| resource type | create | update | replace | destroy | read |\n|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| resource type | create | update | replace | destroy | read |\n|---|---:|---:|---:|---:|---:|"
+    );
     for (t, n) in &by_type {
         let _ = writeln!(out, "| `{t}` | {} | {} | {} | {} | {} |", n[0], n[1], n[2], n[3], n[4]);
     }
@@ -113,14 +123,27 @@ fn summary(plan: &Plan) -> String {
 }
 
 fn destroy_list(plan: &Plan) -> String {
-    let risky: Vec<&Change> = plan.effective_changes().filter(|c| matches!(c.action, Action::Delete | Action::Replace { .. })).collect();
+    let risky: Vec<&Change> = plan
+        .effective_changes()
+        .filter(|c| matches!(c.action, Action::Delete | Action::Replace { .. }))
+        .collect();
     if risky.is_empty() {
         return String::new();
     }
     let mut out = String::from("> [!WARNING]\n> **Destroyed or replaced:**\n>\n");
     for c in risky {
         let why = c.reason.clone().unwrap_or_default();
-        let _ = writeln!(out, "> - `{}` {}{}", c.addr, header_sentence(c), if why.is_empty() { String::new() } else { format!(": {why}") });
+        let _ = writeln!(
+            out,
+            "> - `{}` {}{}",
+            c.addr,
+            header_sentence(c),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(": {why}")
+            }
+        );
     }
     out.push('\n');
     out
@@ -145,16 +168,31 @@ fn access_section(plan: &Plan) -> String {
 }
 
 fn outputs_section(plan: &Plan) -> String {
-    let changed: Vec<_> = plan.outputs.iter().filter(|(_, o)| o.before.as_ref() != Some(&o.after)).collect();
+    let changed: Vec<_> = plan
+        .outputs
+        .iter()
+        .filter(|(_, o)| o.before.as_ref() != Some(&o.after))
+        .collect();
     if changed.is_empty() {
         return String::new();
     }
     let mut out = String::from("<details><summary>Changes to outputs</summary>\n\n```diff\n");
     for (k, o) in changed {
-        let shown = if o.sensitive { "(sensitive value)".to_string() } else { render::scalar_text(&o.after) };
+        let shown = if o.sensitive {
+            "(sensitive value)".to_string()
+        } else {
+            render::scalar_text(&o.after)
+        };
         let line = match &o.before {
             None => format!("+ {k} = {shown}"),
-            Some(b) => format!("! {k} = {} -> {shown}", if o.sensitive { "(sensitive value)".to_string() } else { render::scalar_text(b) }),
+            Some(b) => format!(
+                "! {k} = {} -> {shown}",
+                if o.sensitive {
+                    "(sensitive value)".to_string()
+                } else {
+                    render::scalar_text(b)
+                }
+            ),
         };
         let _ = writeln!(out, "{}", line.replace("```", "` ` `"));
     }
@@ -207,7 +245,11 @@ fn render_level(plan: &Plan, level: u8, list_limit: Option<usize>, show_cmd: &st
             *dropped.entry(action_word(c.action)).or_default() += 1;
         }
     }
-    out.push_str(&compact_list("Changes listed without their diff", &left_out, list_limit));
+    out.push_str(&compact_list(
+        "Changes listed without their diff",
+        &left_out,
+        list_limit,
+    ));
     out.push_str(&outputs_section(plan));
     if level > 0 || list_limit.is_some() {
         let mut what = Vec::new();
@@ -221,7 +263,11 @@ fn render_level(plan: &Plan, level: u8, list_limit: Option<usize>, show_cmd: &st
             out,
             "_To fit in one comment, {} {} left out. Run `{show_cmd}` to see everything._",
             what.join(", "),
-            if what.len() == 1 && what[0].starts_with("unchanged") { "were" } else { "were" }
+            if what.len() == 1 && what[0].starts_with("unchanged") {
+                "were"
+            } else {
+                "were"
+            }
         );
     }
     out
@@ -247,5 +293,138 @@ pub fn markdown(plan: &Plan, max_chars: usize, show_cmd: &str) -> String {
         let over = text.chars().count() - max_chars;
         // Each listed line is ~60-120 characters; step down by what must go, at least one.
         limit = limit.saturating_sub((over / 60).max(1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Finding;
+    use crate::value::{map, Value};
+
+    fn change(addr: &str, action: Action) -> Change {
+        let value = map([
+            ("bucket", Value::from(addr.replace(['.', '[', ']', '"'], "-"))),
+            ("arn", Value::Unknown),
+            (
+                "tags",
+                map([("Team", Value::from("ml")), ("Owner", Value::from("platform"))]),
+            ),
+            (
+                "policy",
+                Value::from(r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#),
+            ),
+        ]);
+        Change {
+            addr: addr.parse().expect("address"),
+            provider: "aws".into(),
+            action,
+            before: (action != Action::Create).then(|| value.clone()),
+            after: (action != Action::Delete).then_some(value),
+            requires_replace: Vec::new(),
+            reason: matches!(action, Action::Delete | Action::Replace { .. })
+                .then(|| "its configuration was removed".to_string()),
+            dependencies: Vec::new(),
+            private: None,
+            details: Vec::new(),
+        }
+    }
+
+    fn big_plan(n: usize) -> Plan {
+        let mut changes: Vec<Change> = (0..n)
+            .map(|i| change(&format!("aws_s3_bucket.b[{i}]"), Action::Create))
+            .collect();
+        changes.push(change("aws_iam_role.old", Action::Delete));
+        changes.push(change(
+            "aws_s3_bucket.renamed",
+            Action::Replace {
+                create_before_destroy: false,
+            },
+        ));
+        Plan {
+            changes,
+            drift: Vec::new(),
+            outputs: BTreeMap::new(),
+            lineage: "l".into(),
+            serial: 1,
+            config_digest: "d".into(),
+            variables: BTreeMap::new(),
+            destroy: false,
+            warnings: Vec::new(),
+            access: vec![Finding {
+                severity: Severity::High,
+                address: "aws_iam_role.r".into(),
+                attribute: Some("assume_role_policy".into()),
+                message: "trusts AWS account 697756613082 (arn:aws:iam::697756613082:root)".into(),
+            }],
+            configuration: serde_json::Value::Null,
+        }
+    }
+
+    fn balanced(md: &str) {
+        assert_eq!(md.matches("```").count() % 2, 0, "fences balanced");
+        assert_eq!(
+            md.matches("<details>").count(),
+            md.matches("</details>").count(),
+            "tags balanced"
+        );
+    }
+
+    #[test]
+    fn a_2000_resource_plan_fits_a_comment_with_summary_destroys_and_access_review() {
+        let plan = big_plan(2000);
+        let md = markdown(&plan, DEFAULT_MAX_CHARS, "infinstor show plan.out");
+        assert!(md.chars().count() <= DEFAULT_MAX_CHARS, "{} chars", md.chars().count());
+        assert!(md.contains("**Plan: 2001 to add, 0 to change, 2 to destroy.**"));
+        assert!(md.contains("`aws_iam_role.old` will be destroyed: its configuration was removed"));
+        assert!(md.contains("`aws_s3_bucket.renamed` must be replaced"));
+        assert!(md.contains("trusts AWS account 697756613082"));
+        assert!(md.contains("Run `infinstor show plan.out` to see everything."));
+        balanced(&md);
+        assert_eq!(
+            md,
+            markdown(&plan, DEFAULT_MAX_CHARS, "infinstor show plan.out"),
+            "deterministic"
+        );
+    }
+
+    #[test]
+    fn detail_is_dropped_least_important_first() {
+        let plan = big_plan(40);
+        let full = markdown(&plan, usize::MAX, "x");
+        assert!(
+            full.contains("\"Team\""),
+            "unchanged attributes shown when there is room"
+        );
+        assert!(!full.contains("left out"));
+        // Room for diffs of replacements and deletes, but not of the 40 creates.
+        let budget = render_level(&plan, 2, None, "x").chars().count();
+        let md = markdown(&plan, budget, "x");
+        assert!(md.chars().count() <= budget);
+        assert!(
+            md.contains("<code>aws_s3_bucket.renamed</code> must be replaced"),
+            "replacement keeps its diff"
+        );
+        assert!(
+            !md.contains("<code>aws_s3_bucket.b[0]</code>"),
+            "plain creates lose their diff first"
+        );
+        assert!(
+            md.contains("`aws_s3_bucket.b[0]` will be created"),
+            "but are still listed"
+        );
+        assert!(md.contains("the diffs of 40 creates"));
+        balanced(&md);
+    }
+
+    #[test]
+    fn a_tiny_budget_keeps_the_essentials_and_shortens_lists() {
+        let plan = big_plan(500);
+        let md = markdown(&plan, 3000, "x");
+        assert!(md.contains("**Plan: 501 to add"));
+        assert!(md.contains("`aws_iam_role.old` will be destroyed"));
+        assert!(md.contains("trusts AWS account 697756613082"));
+        assert!(md.contains("… and "));
+        balanced(&md);
     }
 }

@@ -96,8 +96,12 @@ fn actions(a: Action) -> Vec<&'static str> {
         Action::Read => vec!["read"],
         Action::Update => vec!["update"],
         Action::Delete => vec!["delete"],
-        Action::Replace { create_before_destroy: false } => vec!["delete", "create"],
-        Action::Replace { create_before_destroy: true } => vec!["create", "delete"],
+        Action::Replace {
+            create_before_destroy: false,
+        } => vec!["delete", "create"],
+        Action::Replace {
+            create_before_destroy: true,
+        } => vec!["create", "delete"],
     }
 }
 
@@ -138,7 +142,10 @@ fn resource_change(c: &Change) -> Json {
     change.insert("before_sensitive".into(), object_mask(before, sensitive_mask));
     change.insert("after_sensitive".into(), object_mask(after, sensitive_mask));
     if !c.requires_replace.is_empty() {
-        change.insert("replace_paths".into(), json!(c.requires_replace.iter().map(|p| vec![p.clone()]).collect::<Vec<_>>()));
+        change.insert(
+            "replace_paths".into(),
+            json!(c.requires_replace.iter().map(|p| vec![p.clone()]).collect::<Vec<_>>()),
+        );
     }
     let mut out = Map::new();
     out.insert("address".into(), json!(c.addr.to_string()));
@@ -157,7 +164,9 @@ fn resource_change(c: &Change) -> Json {
         (Action::Replace { .. }, Some(r)) if r.contains("--replace") => Some("replace_by_request"),
         (Action::Replace { .. }, Some(r)) if r.contains("tainted") => Some("replace_because_tainted"),
         (Action::Replace { .. }, _) => Some("replace_because_cannot_update"),
-        (Action::Delete, Some(r)) if r.contains("configuration was removed") => Some("delete_because_no_resource_config"),
+        (Action::Delete, Some(r)) if r.contains("configuration was removed") => {
+            Some("delete_because_no_resource_config")
+        }
         (Action::Read, Some(r)) if r.contains("pending changes") => Some("read_because_dependency_pending"),
         (Action::Read, _) => Some("read_because_config_unknown"),
         _ => None,
@@ -195,8 +204,15 @@ fn module_tree(items: Vec<(String, Json)>) -> Json {
         if !address.is_empty() {
             out.insert("address".into(), json!(address));
         }
-        out.insert("resources".into(), json!(by_module.get(address).cloned().unwrap_or_default()));
-        let prefix = if address.is_empty() { "module.".to_string() } else { format!("{address}.module.") };
+        out.insert(
+            "resources".into(),
+            json!(by_module.get(address).cloned().unwrap_or_default()),
+        );
+        let prefix = if address.is_empty() {
+            "module.".to_string()
+        } else {
+            format!("{address}.module.")
+        };
         let children: Vec<Json> = by_module
             .keys()
             .filter(|k| k.starts_with(&prefix) && !k[prefix.len()..].contains(".module."))
@@ -212,7 +228,11 @@ fn module_tree(items: Vec<(String, Json)>) -> Json {
     for k in by_module.keys() {
         let mut acc = String::new();
         for part in k.split(".module.") {
-            acc = if acc.is_empty() { part.to_string() } else { format!("{acc}.module.{part}") };
+            acc = if acc.is_empty() {
+                part.to_string()
+            } else {
+                format!("{acc}.module.{part}")
+            };
             all.entry(acc.clone()).or_default();
         }
     }
@@ -294,7 +314,10 @@ fn module_config(m: &Module, prefix: &str) -> Json {
             o.insert("for_each_expression".into(), expression(f));
         }
         if !r.depends_on.is_empty() {
-            o.insert("depends_on".into(), json!(r.depends_on.iter().map(|d| d.target.clone()).collect::<Vec<_>>()));
+            o.insert(
+                "depends_on".into(),
+                json!(r.depends_on.iter().map(|d| d.target.clone()).collect::<Vec<_>>()),
+            );
         }
         resources.push(Json::Object(o));
     }
@@ -388,12 +411,21 @@ pub fn plan_json(plan: &Plan) -> Json {
         .changes
         .iter()
         .filter(|c| c.action != Action::Delete)
-        .filter_map(|c| c.after.as_ref().map(|a| (module_address(c).unwrap_or_default(), resource_value(c, a))))
+        .filter_map(|c| {
+            c.after
+                .as_ref()
+                .map(|a| (module_address(c).unwrap_or_default(), resource_value(c, a)))
+        })
         .collect();
     let prior: Vec<(String, Json)> = plan
         .changes
         .iter()
-        .filter_map(|c| c.before.as_ref().filter(|_| c.action != Action::Create).map(|b| (module_address(c).unwrap_or_default(), resource_value(c, b))))
+        .filter_map(|c| {
+            c.before
+                .as_ref()
+                .filter(|_| c.action != Action::Create)
+                .map(|b| (module_address(c).unwrap_or_default(), resource_value(c, b)))
+        })
         .collect();
     let mut output_changes = Map::new();
     for (k, o) in &plan.outputs {
@@ -422,10 +454,18 @@ pub fn plan_json(plan: &Plan) -> Json {
         "planned_values".into(),
         json!({ "outputs": outputs_json(plan, true), "root_module": module_tree(planned) }),
     );
-    out.insert("resource_drift".into(), json!(plan.drift.iter().map(resource_change).collect::<Vec<_>>()));
+    out.insert(
+        "resource_drift".into(),
+        json!(plan.drift.iter().map(resource_change).collect::<Vec<_>>()),
+    );
     out.insert(
         "resource_changes".into(),
-        json!(plan.changes.iter().filter(|c| !(c.action == Action::NoOp && c.addr.resource.mode == Mode::Data)).map(resource_change).collect::<Vec<_>>()),
+        json!(plan
+            .changes
+            .iter()
+            .filter(|c| !(c.action == Action::NoOp && c.addr.resource.mode == Mode::Data))
+            .map(resource_change)
+            .collect::<Vec<_>>()),
     );
     out.insert("output_changes".into(), Json::Object(output_changes));
     out.insert(

@@ -448,7 +448,11 @@ pub fn text(plan: &Plan, color: bool) -> String {
         return out;
     }
     if !plan.access.is_empty() {
-        let _ = writeln!(out, "\n{}\n", st.bold("Access review (who gains or loses access to what):"));
+        let _ = writeln!(
+            out,
+            "\n{}\n",
+            st.bold("Access review (who gains or loses access to what):")
+        );
         for f in &plan.access {
             let marker = match f.severity {
                 crate::access::Severity::High => st.paint("1;31", "!"),

@@ -801,7 +801,11 @@ impl<'a> Session<'a> {
                 type_name: &addr.type_,
                 config,
             }) {
-                let span = p.attribute.as_deref().and_then(|a| attribute_span(&res.body, a)).or(res.span.clone());
+                let span = p
+                    .attribute
+                    .as_deref()
+                    .and_then(|a| attribute_span(&res.body, a))
+                    .or(res.span.clone());
                 problems.push(
                     Diagnostic::error("Invalid argument value", p.message)
                         .at(span)
