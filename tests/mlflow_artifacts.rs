@@ -3,19 +3,6 @@
 
 use crate::util::{block_on, Moto, Workspace};
 
-fn filter_plan(text: &str) -> String {
-    text.to_string()
-}
-
-#[test]
-fn plan_text_for_a_fresh_deployment() {
-    // No emulator: planning against empty state must not touch the network.
-    let ws = Workspace::new(None);
-    ws.copy_example("examples/mlflow-artifacts");
-    let run = ws.run(&["plan", "--var", "external_id=mlflow-ext-1234"]).expect_code(0);
-    insta::assert_snapshot!(filter_plan(&run.stdout));
-}
-
 #[test]
 fn plan_apply_noop_destroy() {
     let moto = Moto::start();

@@ -651,6 +651,30 @@ pub fn walk<F>(graph: &Graph, parallelism: usize, stop: &AtomicBool, visit: F) -
 where
     F: Fn(NodeIndex, &Node) -> Outcome + Sync,
 {
+    walk_grouped(
+        graph,
+        parallelism,
+        stop,
+        |_, _| false,
+        |batch| batch.iter().map(|(i, n)| visit(*i, n)).collect(),
+    )
+}
+
+/// Like [`walk`], but nodes that are ready at the same moment and that `group` says belong
+/// together (Route53 records of one type and provider) are visited in one call, taking one
+/// parallelism slot, so their provider can make one API call for all of them. `visit`
+/// returns one outcome per node, in order.
+pub fn walk_grouped<G, F>(
+    graph: &Graph,
+    parallelism: usize,
+    stop: &AtomicBool,
+    group: G,
+    visit: F,
+) -> BTreeMap<NodeIndex, Outcome>
+where
+    G: Fn(&Node, &Node) -> bool + Sync,
+    F: Fn(&[(NodeIndex, &Node)]) -> Vec<Outcome> + Sync,
+{
     let g = &graph.graph;
     let mut remaining = HashMap::new();
     let mut ready = VecDeque::new();
@@ -674,7 +698,7 @@ where
     std::thread::scope(|scope| {
         for _ in 0..parallelism.max(1) {
             scope.spawn(|| loop {
-                let next = {
+                let batch: Vec<NodeIndex> = {
                     let mut st = match state.lock() {
                         Ok(s) => s,
                         Err(p) => p.into_inner(),
@@ -685,8 +709,18 @@ where
                             return;
                         }
                         if let Some(n) = st.ready.pop_front() {
+                            let mut batch = vec![n];
+                            let mut rest = VecDeque::new();
+                            while let Some(m) = st.ready.pop_front() {
+                                if group(&g[n], &g[m]) {
+                                    batch.push(m);
+                                } else {
+                                    rest.push_back(m);
+                                }
+                            }
+                            st.ready = rest;
                             st.running += 1;
-                            break n;
+                            break batch;
                         }
                         st = match cv.wait(st) {
                             Ok(s) => s,
@@ -694,17 +728,24 @@ where
                         };
                     }
                 };
-                let outcome = if stop.load(Ordering::SeqCst) {
-                    Outcome::Skipped
+                let outcomes = if stop.load(Ordering::SeqCst) {
+                    vec![Outcome::Skipped; batch.len()]
                 } else {
-                    visit(next, &g[next])
+                    let nodes: Vec<(NodeIndex, &Node)> = batch.iter().map(|i| (*i, &g[*i])).collect();
+                    let mut out = visit(&nodes);
+                    out.resize(batch.len(), Outcome::Failed);
+                    out
                 };
                 let mut st = match state.lock() {
                     Ok(s) => s,
                     Err(p) => p.into_inner(),
                 };
                 st.running -= 1;
-                finish(g, &mut st, next, outcome);
+                for (node, outcome) in batch.into_iter().zip(outcomes) {
+                    if !st.outcomes.contains_key(&node) {
+                        finish(g, &mut st, node, outcome);
+                    }
+                }
                 cv.notify_all();
             });
         }
@@ -783,6 +824,37 @@ mod tests {
         let err = g.check_cycles().expect_err("cycle");
         let text = err.to_string();
         assert!(text.contains("local.l0 -> local.l1 -> local.l2"), "{text}");
+    }
+
+    #[test]
+    fn ready_nodes_that_belong_together_are_visited_in_one_call() {
+        let mut g = Graph::default();
+        let root = Node::Local(Vec::new(), "root".into());
+        g.add(root.clone());
+        let leaves: Vec<Node> = (0..5).map(|i| Node::Output(Vec::new(), format!("o{i}"))).collect();
+        for l in &leaves {
+            g.add(l.clone());
+            g.edge(&root, l);
+        }
+        let stop = AtomicBool::new(false);
+        let calls = Mutex::new(Vec::new());
+        let out = walk_grouped(
+            &g,
+            4,
+            &stop,
+            |a, b| matches!((a, b), (Node::Output(..), Node::Output(..))),
+            |batch| {
+                calls.lock().expect("calls").push(batch.len());
+                vec![Outcome::Ok; batch.len()]
+            },
+        );
+        assert!(out.values().all(|o| *o == Outcome::Ok));
+        let calls = calls.into_inner().expect("calls");
+        assert_eq!(
+            calls,
+            vec![1, 5],
+            "the five outputs became ready together and went in one call"
+        );
     }
 
     #[test]

@@ -35,6 +35,7 @@
 
 pub mod access;
 pub mod addr;
+pub mod apply;
 pub mod config;
 pub mod decode;
 pub mod diagnostic;

@@ -203,6 +203,12 @@ pub trait ProviderFactory: Send + Sync {
     fn data_schema(&self, type_name: &str) -> Option<Schema>;
     /// Every managed resource type name, for "did you mean" suggestions.
     fn resource_types(&self) -> Vec<String>;
+    /// Whether changes of this type can be batched ([`Provider::batch_key`]); the engine then
+    /// visits ready resources of the type together.
+    fn batched(&self, type_name: &str) -> bool {
+        let _ = type_name;
+        false
+    }
     /// Every data source type name.
     fn data_types(&self) -> Vec<String>;
     /// The schema of the `provider` block itself.

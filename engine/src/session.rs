@@ -8,13 +8,12 @@ use crate::eval::{Declared, Evaluator, Scope};
 use crate::graph::{self, Graph, ModPath, Node, Outcome};
 use crate::plan::{self, Action, Change, OutputChange, Plan};
 use crate::provider::{
-    ApplyRequest, ImportRequest, Journal, PlanRequest, Provider, ProviderFactory, ReadDataRequest, ReadRequest,
-    ValidateRequest,
+    ImportRequest, Journal, PlanRequest, Provider, ProviderFactory, ReadDataRequest, ReadRequest, ValidateRequest,
 };
 use crate::schema::Schema;
 use crate::value::Value;
 use crate::vars;
-use state::{Backend, InstanceState, Intent, OutputState, State};
+use state::{Backend, InstanceState, Intent, State};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -26,7 +25,7 @@ pub trait Ui: Sync {
     fn progress(&self, line: &str);
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     match m.lock() {
         Ok(g) => g,
         Err(p) => p.into_inner(),
@@ -89,11 +88,11 @@ impl<'b> Store<'b> {
     }
 }
 
-struct StoreJournal<'a, 'b> {
-    store: &'a Store<'b>,
-    address: String,
-    type_: String,
-    provider: String,
+pub(crate) struct StoreJournal<'a, 'b> {
+    pub(crate) store: &'a Store<'b>,
+    pub(crate) address: String,
+    pub(crate) type_: String,
+    pub(crate) provider: String,
 }
 
 impl Journal for StoreJournal<'_, '_> {
@@ -207,21 +206,21 @@ pub struct Session<'a> {
     pub module: &'a Module,
     /// Its graph.
     pub graph: Graph,
-    factory: &'a dyn ProviderFactory,
-    ui: &'a dyn Ui,
-    root_vars: BTreeMap<String, Value>,
-    providers: Mutex<BTreeMap<String, Arc<dyn Provider>>>,
-    scopes: Mutex<HashMap<ModPath, Scope>>,
+    pub(crate) factory: &'a dyn ProviderFactory,
+    pub(crate) ui: &'a dyn Ui,
+    pub(crate) root_vars: BTreeMap<String, Value>,
+    pub(crate) providers: Mutex<BTreeMap<String, Arc<dyn Provider>>>,
+    pub(crate) scopes: Mutex<HashMap<ModPath, Scope>>,
     /// The state the run started from (refreshed during plan).
-    prior: Mutex<State>,
-    changes: Mutex<Vec<Change>>,
-    drift: Mutex<Vec<Change>>,
-    outputs: Mutex<BTreeMap<String, OutputChange>>,
-    diags: Mutex<Diagnostics>,
-    planned_addrs: Mutex<BTreeSet<String>>,
+    pub(crate) prior: Mutex<State>,
+    pub(crate) changes: Mutex<Vec<Change>>,
+    pub(crate) drift: Mutex<Vec<Change>>,
+    pub(crate) outputs: Mutex<BTreeMap<String, OutputChange>>,
+    pub(crate) diags: Mutex<Diagnostics>,
+    pub(crate) planned_addrs: Mutex<BTreeSet<String>>,
 }
 
-fn resource_node_addr(path: &ModPath, addr: &ResourceAddr, key: InstanceKey) -> InstanceAddr {
+pub(crate) fn resource_node_addr(path: &ModPath, addr: &ResourceAddr, key: InstanceKey) -> InstanceAddr {
     InstanceAddr {
         module: path.iter().map(|m| (m.clone(), InstanceKey::None)).collect(),
         resource: addr.clone(),
@@ -229,7 +228,7 @@ fn resource_node_addr(path: &ModPath, addr: &ResourceAddr, key: InstanceKey) -> 
     }
 }
 
-fn node_string(path: &ModPath, addr: &ResourceAddr) -> String {
+pub(crate) fn node_string(path: &ModPath, addr: &ResourceAddr) -> String {
     resource_node_addr(path, addr, InstanceKey::None).to_string()
 }
 
@@ -289,12 +288,12 @@ impl<'a> Session<'a> {
         self.provider_or_default(key).map_err(Diagnostics::from)
     }
 
-    fn fail(&self, d: Diagnostic) -> Outcome {
+    pub(crate) fn fail(&self, d: Diagnostic) -> Outcome {
         lock(&self.diags).push(d);
         Outcome::Failed
     }
 
-    fn fail_all(&self, ds: Vec<Diagnostic>) -> Outcome {
+    pub(crate) fn fail_all(&self, ds: Vec<Diagnostic>) -> Outcome {
         let mut g = lock(&self.diags);
         for d in ds {
             g.push(d);
@@ -302,7 +301,7 @@ impl<'a> Session<'a> {
         Outcome::Failed
     }
 
-    fn schema_for(&self, addr: &ResourceAddr) -> Option<Schema> {
+    pub(crate) fn schema_for(&self, addr: &ResourceAddr) -> Option<Schema> {
         match addr.mode {
             Mode::Managed => self.factory.resource_schema(&addr.type_),
             Mode::Data => self.factory.data_schema(&addr.type_),
@@ -314,7 +313,7 @@ impl<'a> Session<'a> {
     }
 
     /// Gets (configuring from the environment if needed) the provider for a key.
-    fn provider_or_default(&self, key: &str) -> Result<Arc<dyn Provider>, Diagnostic> {
+    pub(crate) fn provider_or_default(&self, key: &str) -> Result<Arc<dyn Provider>, Diagnostic> {
         if let Some(p) = self.provider(key) {
             return Ok(p);
         }
@@ -328,7 +327,7 @@ impl<'a> Session<'a> {
         Ok(p)
     }
 
-    fn visit_provider(&self, key: &str) -> Outcome {
+    pub(crate) fn visit_provider(&self, key: &str) -> Outcome {
         let config = match self.module.providers.get(key) {
             Some(pc) => {
                 let scopes = lock(&self.scopes);
@@ -376,7 +375,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn visit_variable(&self, path: &ModPath, name: &str) -> Outcome {
+    pub(crate) fn visit_variable(&self, path: &ModPath, name: &str) -> Outcome {
         let value = if path.is_empty() {
             self.root_vars.get(name).cloned().unwrap_or(Value::Null)
         } else {
@@ -427,7 +426,7 @@ impl<'a> Session<'a> {
         Outcome::Ok
     }
 
-    fn visit_local(&self, path: &ModPath, name: &str) -> Outcome {
+    pub(crate) fn visit_local(&self, path: &ModPath, name: &str) -> Outcome {
         let Some(m) = graph::module_at(self.module, path) else {
             return Outcome::Failed;
         };
@@ -452,7 +451,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn visit_output(&self, path: &ModPath, name: &str) -> Outcome {
+    pub(crate) fn visit_output(&self, path: &ModPath, name: &str) -> Outcome {
         let Some(m) = graph::module_at(self.module, path) else {
             return Outcome::Failed;
         };
@@ -510,7 +509,7 @@ impl<'a> Session<'a> {
 
     /// Evaluates instance keys and configurations of a resource. Holds the scope lock only
     /// while evaluating.
-    fn expand(
+    pub(crate) fn expand(
         &self,
         path: &ModPath,
         res: &Resource,
@@ -606,7 +605,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn store_resource_value(&self, path: &ModPath, res: &Resource, values: Vec<(InstanceKey, Value)>) {
+    pub(crate) fn store_resource_value(&self, path: &ModPath, res: &Resource, values: Vec<(InstanceKey, Value)>) {
         let v = if res.count.is_some() {
             Value::List(values.into_iter().map(|(_, v)| v).collect())
         } else if res.for_each.is_some() {
@@ -628,7 +627,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn dependencies_of(&self, path: &ModPath, addr: &ResourceAddr) -> Vec<String> {
+    pub(crate) fn dependencies_of(&self, path: &ModPath, addr: &ResourceAddr) -> Vec<String> {
         self.graph
             .resource_dependencies(&Node::Resource(path.clone(), addr.clone()))
             .into_iter()
@@ -639,7 +638,7 @@ impl<'a> Session<'a> {
             .collect()
     }
 
-    fn provider_errors(&self, addr: &str, res: &Resource, e: &crate::provider::ProviderError) -> Diagnostic {
+    pub(crate) fn provider_errors(&self, addr: &str, res: &Resource, e: &crate::provider::ProviderError) -> Diagnostic {
         Diagnostic::error(format!("{addr}: {}", e.code), e.message.clone())
             .at(res.span.clone())
             .within(res.describe())
@@ -1206,370 +1205,10 @@ impl<'a> Session<'a> {
             prior,
         )
     }
-
-    /// Applies a plan: walks the graph plus one node per delete, persisting state after every
-    /// operation. Returns every error; a failure skips only its dependents.
-    pub fn apply(
-        &self,
-        plan: &Plan,
-        store: &Store<'_>,
-        parallelism: usize,
-        stop: &AtomicBool,
-    ) -> Result<(), Diagnostics> {
-        let mut g = graph::build(self.module)?;
-        let deletes: Vec<&Change> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();
-        for c in &deletes {
-            g.add_node(Node::Orphan(c.addr.to_string()));
-        }
-        // A delete runs before the deletes of what it depends on, and after its provider.
-        for c in &deletes {
-            let me = Node::Orphan(c.addr.to_string());
-            for other in &deletes {
-                if c.dependencies.contains(&other.addr.resource_string()) && other.addr != c.addr {
-                    g.edge(&me, &Node::Orphan(other.addr.to_string()));
-                }
-            }
-            g.edge(&Node::Provider(c.provider.clone()), &me);
-            // Deletes of removed resources go before updates of what they depended on, so a
-            // removed attachment is detached before its role changes.
-            let path: ModPath = c.addr.module.iter().map(|(n, _)| n.clone()).collect();
-            let config_node = Node::Resource(path, c.addr.resource.clone());
-            if g.index.contains_key(&config_node) && !plan.destroy {
-                g.edge(&me, &config_node);
-            }
-        }
-        g.check_cycles()?;
-        let started = Instant::now();
-        let outcomes = graph::walk(&g, parallelism, stop, |_, node| match node {
-            Node::Provider(k) => self.visit_provider(k),
-            Node::Variable(p, n) => self.visit_variable(p, n),
-            Node::Local(p, n) => self.visit_local(p, n),
-            Node::Output(p, n) => self.visit_output(p, n),
-            Node::Resource(p, a) => self.apply_resource(p, a, plan, store),
-            Node::Orphan(a) => self.apply_delete(a, plan, store),
-        });
-        let _ = started;
-        if !plan.destroy {
-            let outputs: BTreeMap<String, OutputState> = lock(&self.outputs)
-                .iter()
-                .filter(|(_, o)| !o.after.contains_unknown())
-                .map(|(k, o)| {
-                    (
-                        k.clone(),
-                        OutputState {
-                            value: o.after.deep_unmark().to_json().unwrap_or(serde_json::Value::Null),
-                            sensitive: o.sensitive,
-                        },
-                    )
-                })
-                .collect();
-            store.mutate(|s| s.set_outputs(outputs));
-        } else {
-            store.mutate(|s| s.set_outputs(BTreeMap::new()));
-        }
-        let mut diags = lock(&self.diags).clone();
-        for e in store.write_errors() {
-            diags.push(Diagnostic::error("Failed to persist state", format!("{e}. The state of the objects created is in memory only; fix the problem and run apply again, or copy the backup file.")));
-        }
-        let skipped = outcomes.values().filter(|o| **o == Outcome::Skipped).count();
-        if diags.has_errors() || skipped > 0 {
-            if !diags.has_errors() {
-                diags.push(Diagnostic::error("Apply interrupted", format!("{skipped} step(s) were not started because the apply was interrupted. The state records everything that finished; run apply again to continue.")));
-            }
-            return Err(diags);
-        }
-        Ok(())
-    }
-
-    fn apply_delete(&self, addr: &str, plan: &Plan, store: &Store<'_>) -> Outcome {
-        let Some(change) = plan.changes.iter().find(|c| c.addr.to_string() == addr) else {
-            return Outcome::Failed;
-        };
-        let provider = match self.provider_or_default(&change.provider) {
-            Ok(p) => p,
-            Err(d) => return self.fail(d),
-        };
-        let Some(before) = store.snapshot().instance(addr).cloned() else {
-            return Outcome::Ok;
-        };
-        let schema = self.factory.resource_schema(&change.addr.resource.type_);
-        let prior = from_instance_state(&before, schema.as_ref());
-        self.delete_object(provider.as_ref(), addr, &change.addr.resource.type_, &prior, store)
-    }
-
-    fn delete_object(
-        &self,
-        provider: &dyn Provider,
-        addr: &str,
-        type_: &str,
-        prior: &Value,
-        store: &Store<'_>,
-    ) -> Outcome {
-        self.ui.progress(&format!(
-            "{addr}: Destroying... [id={}]",
-            prior.get("id").as_str().unwrap_or("")
-        ));
-        let start = Instant::now();
-        let journal = StoreJournal {
-            store,
-            address: addr.to_string(),
-            type_: type_.to_string(),
-            provider: String::new(),
-        };
-        let progress = |msg: &str| self.ui.progress(&format!("{addr}: {msg}"));
-        let resp = provider.apply(ApplyRequest {
-            type_name: type_,
-            prior: Some(prior),
-            planned: None,
-            journal: &journal,
-            progress: &progress,
-            private: None,
-        });
-        match resp.error {
-            None => {
-                store.mutate(|s| {
-                    s.remove_instance(addr);
-                });
-                self.ui
-                    .progress(&format!("{addr}: Destruction complete after {}", elapsed(start)));
-                Outcome::Ok
-            }
-            Some(e) => self.fail(Diagnostic::error(
-                format!("{addr}: {}", e.code),
-                format!("Destroying {addr} failed: {}", e.message),
-            )),
-        }
-    }
-
-    fn apply_resource(&self, path: &ModPath, addr: &ResourceAddr, plan: &Plan, store: &Store<'_>) -> Outcome {
-        let Some(m) = graph::module_at(self.module, path) else {
-            return Outcome::Failed;
-        };
-        let Some(res) = m.resources.get(addr) else {
-            return Outcome::Failed;
-        };
-        let Some(schema) = self.schema_for(addr) else {
-            return Outcome::Failed;
-        };
-        if plan.destroy {
-            return Outcome::Ok;
-        }
-        let provider = match self.provider_or_default(&res.provider) {
-            Ok(p) => p,
-            Err(d) => return self.fail(d),
-        };
-        let instances = match self.expand(path, res, &schema) {
-            Ok(i) => i,
-            Err(ds) => return self.fail_all(ds),
-        };
-        let deps = self.dependencies_of(path, addr);
-        let mut values = Vec::new();
-        let mut failed = false;
-        for (key, config) in instances {
-            let ia = resource_node_addr(path, addr, key.clone());
-            let a = ia.to_string();
-            let Some(change) = plan.change(&ia) else {
-                // Not planned (outside --target): keep what state has.
-                if let Some(inst) = store.snapshot().instance(&a) {
-                    values.push((key, from_instance_state(inst, Some(&schema))));
-                }
-                continue;
-            };
-            match self.apply_instance(provider.as_ref(), res, &schema, &a, change, &config, &deps, store) {
-                Ok(v) => values.push((key, v)),
-                Err(d) => {
-                    lock(&self.diags).push(d);
-                    failed = true;
-                }
-            }
-        }
-        self.store_resource_value(path, res, values);
-        if failed {
-            Outcome::Failed
-        } else {
-            Outcome::Ok
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn apply_instance(
-        &self,
-        provider: &dyn Provider,
-        res: &Resource,
-        schema: &Schema,
-        a: &str,
-        change: &Change,
-        config: &Value,
-        deps: &[String],
-        store: &Store<'_>,
-    ) -> Result<Value, Diagnostic> {
-        let perr = |e: &crate::provider::ProviderError| self.provider_errors(a, res, e);
-        match change.action {
-            Action::NoOp => {
-                let value = change.after.clone().unwrap_or(Value::Null);
-                if res.addr.mode == Mode::Managed {
-                    // Persist what refresh found (and adopted objects), with current dependencies.
-                    let recorded = store.snapshot().instance(a).cloned();
-                    let fresh = to_instance_state(&res.provider, &value, deps);
-                    let same = recorded
-                        .as_ref()
-                        .map(|r| {
-                            r.attributes == fresh.attributes
-                                && r.dependencies == fresh.dependencies
-                                && r.sensitive_attributes == fresh.sensitive_attributes
-                        })
-                        .unwrap_or(false);
-                    if !same {
-                        store.mutate(|s| {
-                            s.set_instance(a, fresh);
-                            s.clear_intents(a);
-                        });
-                    }
-                }
-                Ok(value)
-            }
-            Action::Read => {
-                self.ui.progress(&format!("{a}: Reading..."));
-                provider
-                    .read_data(ReadDataRequest {
-                        type_name: &res.addr.type_,
-                        config: &config.deep_unmark(),
-                    })
-                    .map(|v| remark_data(schema, config, v))
-                    .map_err(|e| perr(&e))
-            }
-            Action::Delete => Ok(Value::Null),
-            Action::Create | Action::Update | Action::Replace { .. } => {
-                // The refreshed prior the plan was made from, not the older recorded one.
-                let current = change.before.clone();
-                let is_replace = matches!(change.action, Action::Replace { .. });
-                let plan_prior = if is_replace || change.action == Action::Create {
-                    None
-                } else {
-                    current.as_ref()
-                };
-                let proposed = plan::proposed(schema, config, plan_prior, &res.lifecycle.ignore_changes);
-                // A fully known plan is applied as planned (with its private data, such as a
-                // change set); one with unknowns is planned again now that they are known.
-                let (final_plan, private) = match &change.after {
-                    Some(after) if !after.contains_unknown() && config_matches(schema, config, after) => {
-                        (after.clone(), change.private.clone())
-                    }
-                    _ => {
-                        let resp = provider
-                            .plan(PlanRequest {
-                                type_name: &res.addr.type_,
-                                prior: plan_prior,
-                                proposed: &proposed,
-                                config,
-                            })
-                            .map_err(|e| perr(&e))?;
-                        (resp.planned, resp.private.or_else(|| change.private.clone()))
-                    }
-                };
-                if let Some(after) = &change.after {
-                    let bad = plan::inconsistencies(schema, after, &final_plan);
-                    if !bad.is_empty() {
-                        return Err(Diagnostic::error(
-                            "Provider produced inconsistent final plan",
-                            format!("When applying {a}, the final value of {} differs from the plan. Nothing was changed for this resource; run plan again.", bad.join(", ")),
-                        ));
-                    }
-                }
-                let journal = StoreJournal {
-                    store,
-                    address: a.to_string(),
-                    type_: res.addr.type_.clone(),
-                    provider: res.provider.clone(),
-                };
-                let cbd = matches!(
-                    change.action,
-                    Action::Replace {
-                        create_before_destroy: true
-                    }
-                );
-                if is_replace && !cbd {
-                    if let Some(old) = &current {
-                        if self.delete_object(provider, a, &res.addr.type_, old, store) != Outcome::Ok {
-                            return Err(Diagnostic::error(
-                                format!("{a}: replace failed"),
-                                "The old object could not be destroyed, so the new one was not created.",
-                            ));
-                        }
-                    }
-                }
-                let verb = if change.action == Action::Update {
-                    ("Modifying", "Modifications")
-                } else {
-                    ("Creating", "Creation")
-                };
-                self.ui.progress(&format!("{a}: {}...", verb.0));
-                let start = Instant::now();
-                let progress = |msg: &str| self.ui.progress(&format!("{a}: {msg} [{} elapsed]", elapsed(start)));
-                let prior_for_apply = if change.action == Action::Update {
-                    current.as_ref()
-                } else {
-                    None
-                };
-                let resp = provider.apply(ApplyRequest {
-                    type_name: &res.addr.type_,
-                    prior: prior_for_apply,
-                    planned: Some(&final_plan),
-                    journal: &journal,
-                    progress: &progress,
-                    private: private.as_deref(),
-                });
-                if let Some(new) = &resp.new_state {
-                    let mut inst = to_instance_state(&res.provider, &new.clone(), deps);
-                    inst.tainted = resp.error.is_some() && prior_for_apply.is_none();
-                    store.mutate(|s| {
-                        s.set_instance(a, inst);
-                        s.clear_intents(a);
-                    });
-                } else if resp.error.is_none() {
-                    store.mutate(|s| s.clear_intents(a));
-                }
-                if let Some(e) = resp.error {
-                    return Err(Diagnostic::error(
-                        format!("{a}: {}", e.code),
-                        format!("{} {a} failed: {}", verb.0, e.message),
-                    )
-                    .at(res.span.clone())
-                    .within(res.describe()));
-                }
-                let new = resp.new_state.unwrap_or(Value::Null);
-                let id = new.get("id");
-                self.ui.progress(&format!(
-                    "{a}: {} complete after {}{}",
-                    verb.1,
-                    elapsed(start),
-                    id.as_str().map(|i| format!(" [id={i}]")).unwrap_or_default()
-                ));
-                if cbd {
-                    if let Some(old) = &current {
-                        // The new object is recorded; the old one is deposed until deleted.
-                        let journal_addr = format!("{a} (deposed)");
-                        if self.delete_object(provider, &journal_addr, &res.addr.type_, old, store) != Outcome::Ok {
-                            return Err(Diagnostic::error(format!("{a}: destroying the replaced object failed"), "The new object was created, but the old one could not be destroyed; delete it by hand."));
-                        }
-                    }
-                }
-                let bad = plan::inconsistencies(schema, &final_plan, &new);
-                if !bad.is_empty() {
-                    return Err(Diagnostic::error(
-                        "Provider produced inconsistent result after apply",
-                        format!("After applying {a}, {} differ from the planned value. The object was recorded in state as it is; run plan to see the difference.", bad.join(", ")),
-                    ));
-                }
-                // Sensitive marks from the configuration carry over to what dependents see.
-                Ok(remark(schema, config, new))
-            }
-        }
-    }
 }
 
 /// A data source computed from sensitive arguments may reveal them in any computed attribute.
-fn remark_data(schema: &Schema, config: &Value, v: Value) -> Value {
+pub(crate) fn remark_data(schema: &Schema, config: &Value, v: Value) -> Value {
     let v = remark(schema, config, v);
     if !config.contains_sensitive() {
         return v;
@@ -1587,7 +1226,7 @@ fn remark_data(schema: &Schema, config: &Value, v: Value) -> Value {
     }
 }
 
-fn sensitive_strings(v: &Value, inside: bool, out: &mut Vec<String>) {
+pub(crate) fn sensitive_strings(v: &Value, inside: bool, out: &mut Vec<String>) {
     match v {
         Value::Sensitive(inner) => sensitive_strings(inner, true, out),
         Value::String(s) if inside && s.chars().count() >= 3 => out.push(s.clone()),
@@ -1597,7 +1236,7 @@ fn sensitive_strings(v: &Value, inside: bool, out: &mut Vec<String>) {
     }
 }
 
-fn reveals(v: &Value, secrets: &[String]) -> bool {
+pub(crate) fn reveals(v: &Value, secrets: &[String]) -> bool {
     match v {
         Value::String(s) => secrets.iter().any(|x| s.contains(x.as_str())),
         Value::List(items) => items.iter().any(|i| reveals(i, secrets)),
@@ -1611,7 +1250,7 @@ fn reveals(v: &Value, secrets: &[String]) -> bool {
 /// Marks attributes the schema or configuration says are sensitive, and any attribute a
 /// provider derived from a sensitive value (`tags_all` from `tags`): a provider cannot be
 /// trusted to carry marks, so whatever contains a secret's text is hidden too.
-fn remark(schema: &Schema, config: &Value, new: Value) -> Value {
+pub(crate) fn remark(schema: &Schema, config: &Value, new: Value) -> Value {
     let mut secrets = Vec::new();
     sensitive_strings(config, false, &mut secrets);
     match new {
@@ -1631,7 +1270,7 @@ fn remark(schema: &Schema, config: &Value, new: Value) -> Value {
 }
 
 /// Whether the configuration evaluated at apply still says what the plan was made from.
-fn config_matches(schema: &Schema, config: &Value, planned: &Value) -> bool {
+pub(crate) fn config_matches(schema: &Schema, config: &Value, planned: &Value) -> bool {
     schema.attributes.iter().all(|(k, a)| {
         let c = config.get(k);
         c.is_null() || plan::attr_equal(a, &c, &planned.get(k))
@@ -1641,7 +1280,7 @@ fn config_matches(schema: &Schema, config: &Value, planned: &Value) -> bool {
         .all(|(k, b)| plan::blocks_equal(b.nesting, &b.schema, &config.get(k), &planned.get(k)))
 }
 
-fn elapsed(start: Instant) -> String {
+pub(crate) fn elapsed(start: Instant) -> String {
     let s = start.elapsed().as_secs();
     if s >= 60 {
         format!("{}m{}s", s / 60, s % 60)

@@ -122,6 +122,11 @@ impl ProviderFactory for AwsFactory {
         schemas().0.keys().cloned().collect()
     }
 
+    fn batched(&self, type_name: &str) -> bool {
+        // Route53 applies many record changes of one zone in one ChangeResourceRecordSets.
+        type_name == "aws_route53_record"
+    }
+
     fn data_types(&self) -> Vec<String> {
         schemas().1.keys().cloned().collect()
     }

@@ -1,0 +1,726 @@
+//! Apply: walks the plan's graph again with now-known values, makes each planned change, and
+//! writes the state after every single operation.
+//!
+//! Batching is an engine concept: resource nodes of a type the provider batches
+//! ([`ProviderFactory::batched`](crate::provider::ProviderFactory::batched)) that are ready at
+//! the same moment are visited together, and their changes that share a batch key (Route53
+//! records of one zone) go to the provider in one [`Provider::apply_batch`] call, which takes
+//! one parallelism slot.
+
+use crate::addr::{Mode, ResourceAddr};
+use crate::config::Resource;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::graph::{self, ModPath, Node, Outcome};
+use crate::plan::{self, Action, Change, Plan};
+use crate::provider::{ApplyRequest, ApplyResponse, PlanRequest, Provider, ReadDataRequest};
+use crate::schema::Schema;
+use crate::session::{
+    config_matches, elapsed, from_instance_state, lock, remark, remark_data, to_instance_state, Session, Store,
+    StoreJournal,
+};
+use crate::value::Value;
+use petgraph::stable_graph::NodeIndex;
+use state::OutputState;
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A create or update ready to be sent to the provider.
+struct Pending<'r> {
+    addr: String,
+    res: &'r Resource,
+    schema: Schema,
+    config: Value,
+    deps: Vec<String>,
+    action: Action,
+    final_plan: Value,
+    private: Option<String>,
+    /// The prior the update applies to (`None` for creates and replacements).
+    prior: Option<Value>,
+    /// The object a create-before-destroy replacement deposes once the new one exists.
+    deposed: Option<Value>,
+    provider: Arc<dyn Provider>,
+    /// Which node of the visited group, and which instance slot of it, the result belongs to.
+    node: usize,
+    slot: usize,
+}
+
+/// A delete ready to be sent to the provider.
+struct PendingDelete {
+    addr: String,
+    type_: String,
+    prior: Value,
+    provider: Arc<dyn Provider>,
+    node: usize,
+}
+
+impl<'a> Session<'a> {
+    /// Applies a plan: walks the graph plus one node per delete, persisting state after every
+    /// operation. Returns every error; a failure skips only its dependents.
+    pub fn apply(
+        &self,
+        plan: &Plan,
+        store: &Store<'_>,
+        parallelism: usize,
+        stop: &AtomicBool,
+    ) -> Result<(), Diagnostics> {
+        let mut g = graph::build(self.module)?;
+        let deletes: Vec<&Change> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();
+        for c in &deletes {
+            g.add_node(Node::Orphan(c.addr.to_string()));
+        }
+        // A delete runs before the deletes of what it depends on, and after its provider.
+        for c in &deletes {
+            let me = Node::Orphan(c.addr.to_string());
+            for other in &deletes {
+                if c.dependencies.contains(&other.addr.resource_string()) && other.addr != c.addr {
+                    g.edge(&me, &Node::Orphan(other.addr.to_string()));
+                }
+            }
+            g.edge(&Node::Provider(c.provider.clone()), &me);
+            // Deletes of removed resources go before updates of what they depended on, so a
+            // removed attachment is detached before its role changes.
+            let path: ModPath = c.addr.module.iter().map(|(n, _)| n.clone()).collect();
+            let config_node = Node::Resource(path, c.addr.resource.clone());
+            if g.index.contains_key(&config_node) && !plan.destroy {
+                g.edge(&me, &config_node);
+            }
+        }
+        g.check_cycles()?;
+        let type_of = |n: &Node| -> Option<(String, Mode)> {
+            match n {
+                Node::Resource(_, a) => Some((a.type_.clone(), a.mode)),
+                Node::Orphan(a) => a
+                    .parse::<crate::addr::InstanceAddr>()
+                    .ok()
+                    .map(|i| (i.resource.type_, Mode::Managed)),
+                _ => None,
+            }
+        };
+        let group = |a: &Node, b: &Node| {
+            let same_kind = matches!(
+                (a, b),
+                (Node::Resource(..), Node::Resource(..)) | (Node::Orphan(_), Node::Orphan(_))
+            );
+            match (type_of(a), type_of(b)) {
+                (Some((ta, Mode::Managed)), Some((tb, Mode::Managed))) => {
+                    same_kind && ta == tb && self.factory.batched(&ta)
+                }
+                _ => false,
+            }
+        };
+        let outcomes = graph::walk_grouped(&g, parallelism, stop, group, |batch: &[(NodeIndex, &Node)]| match batch
+            .first()
+            .map(|(_, n)| *n)
+        {
+            Some(Node::Resource(..)) => self.apply_resources(batch, plan, store),
+            Some(Node::Orphan(_)) => self.apply_deletes(batch, plan, store),
+            _ => batch
+                .iter()
+                .map(|(_, node)| match node {
+                    Node::Provider(k) => self.visit_provider(k),
+                    Node::Variable(p, n) => self.visit_variable(p, n),
+                    Node::Local(p, n) => self.visit_local(p, n),
+                    Node::Output(p, n) => self.visit_output(p, n),
+                    _ => Outcome::Failed,
+                })
+                .collect(),
+        });
+        let outputs: BTreeMap<String, OutputState> = if plan.destroy {
+            BTreeMap::new()
+        } else {
+            lock(&self.outputs)
+                .iter()
+                .filter(|(_, o)| !o.after.contains_unknown())
+                .map(|(k, o)| {
+                    (
+                        k.clone(),
+                        OutputState {
+                            value: o.after.deep_unmark().to_json().unwrap_or(serde_json::Value::Null),
+                            sensitive: o.sensitive,
+                        },
+                    )
+                })
+                .collect()
+        };
+        store.mutate(|s| s.set_outputs(outputs));
+        let mut diags = lock(&self.diags).clone();
+        for e in store.write_errors() {
+            diags.push(Diagnostic::error(
+                "Failed to persist state",
+                format!("{e}. The state of the objects created is in memory only; fix the problem and run apply again, or copy the backup file."),
+            ));
+        }
+        let skipped = outcomes.values().filter(|o| **o == Outcome::Skipped).count();
+        if diags.has_errors() || skipped > 0 {
+            if !diags.has_errors() {
+                diags.push(Diagnostic::error(
+                    "Apply interrupted",
+                    format!("{skipped} step(s) were not started because the apply was interrupted. The state records everything that finished; run apply again to continue."),
+                ));
+            }
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    /// Deletes of state instances, batched where the provider allows.
+    fn apply_deletes(&self, batch: &[(NodeIndex, &Node)], plan: &Plan, store: &Store<'_>) -> Vec<Outcome> {
+        let mut outcomes = vec![Outcome::Ok; batch.len()];
+        let mut pending = Vec::new();
+        for (i, (_, node)) in batch.iter().enumerate() {
+            let Node::Orphan(addr) = node else {
+                outcomes[i] = Outcome::Failed;
+                continue;
+            };
+            let Some(change) = plan.changes.iter().find(|c| c.addr.to_string() == *addr) else {
+                outcomes[i] = Outcome::Failed;
+                continue;
+            };
+            let provider = match self.provider_or_default(&change.provider) {
+                Ok(p) => p,
+                Err(d) => {
+                    outcomes[i] = self.fail(d);
+                    continue;
+                }
+            };
+            let Some(before) = store.snapshot().instance(addr).cloned() else {
+                continue;
+            };
+            let schema = self.factory.resource_schema(&change.addr.resource.type_);
+            pending.push(PendingDelete {
+                addr: addr.clone(),
+                type_: change.addr.resource.type_.clone(),
+                prior: from_instance_state(&before, schema.as_ref()),
+                provider,
+                node: i,
+            });
+        }
+        let mut groups: BTreeMap<Option<String>, Vec<PendingDelete>> = BTreeMap::new();
+        for p in pending {
+            let key = if self.factory.batched(&p.type_) {
+                p.provider.batch_key(&p.type_, &p.prior)
+            } else {
+                None
+            };
+            groups.entry(key).or_default().push(p);
+        }
+        for (key, group) in groups {
+            if key.is_none() {
+                for p in group {
+                    outcomes[p.node] = self.delete_object(p.provider.as_ref(), &p.addr, &p.type_, &p.prior, store);
+                }
+                continue;
+            }
+            let start = Instant::now();
+            for p in &group {
+                self.ui.progress(&format!(
+                    "{}: Destroying... [id={}]",
+                    p.addr,
+                    p.prior.get("id").as_str().unwrap_or("")
+                ));
+            }
+            let journals: Vec<StoreJournal> = group
+                .iter()
+                .map(|p| StoreJournal {
+                    store,
+                    address: p.addr.clone(),
+                    type_: p.type_.clone(),
+                    provider: String::new(),
+                })
+                .collect();
+            let progress = |msg: &str| {
+                self.ui.progress(&format!(
+                    "{}: {msg} [{} elapsed]",
+                    key.as_deref().unwrap_or(""),
+                    elapsed(start)
+                ))
+            };
+            let reqs: Vec<ApplyRequest<'_>> = group
+                .iter()
+                .zip(&journals)
+                .map(|(p, j)| ApplyRequest {
+                    type_name: &p.type_,
+                    prior: Some(&p.prior),
+                    planned: None,
+                    journal: j,
+                    progress: &progress,
+                    private: None,
+                })
+                .collect();
+            let responses = group[0].provider.apply_batch(reqs);
+            for (p, resp) in group.iter().zip(pad(responses, group.len())) {
+                outcomes[p.node] = match resp.error {
+                    None => {
+                        store.mutate(|s| {
+                            s.remove_instance(&p.addr);
+                        });
+                        self.ui
+                            .progress(&format!("{}: Destruction complete after {}", p.addr, elapsed(start)));
+                        Outcome::Ok
+                    }
+                    Some(e) => self.fail(Diagnostic::error(
+                        format!("{}: {}", p.addr, e.code),
+                        format!("Destroying {} failed: {}", p.addr, e.message),
+                    )),
+                };
+            }
+        }
+        outcomes
+    }
+
+    pub(crate) fn delete_object(
+        &self,
+        provider: &dyn Provider,
+        addr: &str,
+        type_: &str,
+        prior: &Value,
+        store: &Store<'_>,
+    ) -> Outcome {
+        self.ui.progress(&format!(
+            "{addr}: Destroying... [id={}]",
+            prior.get("id").as_str().unwrap_or("")
+        ));
+        let start = Instant::now();
+        let journal = StoreJournal {
+            store,
+            address: addr.to_string(),
+            type_: type_.to_string(),
+            provider: String::new(),
+        };
+        let progress = |msg: &str| self.ui.progress(&format!("{addr}: {msg} [{} elapsed]", elapsed(start)));
+        let resp = provider.apply(ApplyRequest {
+            type_name: type_,
+            prior: Some(prior),
+            planned: None,
+            journal: &journal,
+            progress: &progress,
+            private: None,
+        });
+        match resp.error {
+            None => {
+                store.mutate(|s| {
+                    s.remove_instance(addr);
+                });
+                self.ui
+                    .progress(&format!("{addr}: Destruction complete after {}", elapsed(start)));
+                Outcome::Ok
+            }
+            Some(e) => self.fail(Diagnostic::error(
+                format!("{addr}: {}", e.code),
+                format!("Destroying {addr} failed: {}", e.message),
+            )),
+        }
+    }
+
+    /// Applies the instances of one or more resource nodes (several only for batched types).
+    fn apply_resources(&self, batch: &[(NodeIndex, &Node)], plan: &Plan, store: &Store<'_>) -> Vec<Outcome> {
+        let mut outcomes = vec![Outcome::Ok; batch.len()];
+        let mut node_values: Vec<Vec<(crate::addr::InstanceKey, Option<Value>)>> = vec![Vec::new(); batch.len()];
+        let mut pending: Vec<Pending<'_>> = Vec::new();
+        let mut nodes: Vec<Option<(&ModPath, &Resource)>> = vec![None; batch.len()];
+        for (i, (_, node)) in batch.iter().enumerate() {
+            let Node::Resource(path, addr) = node else {
+                outcomes[i] = Outcome::Failed;
+                continue;
+            };
+            match self.prepare_resource(i, path, addr, plan, store, &mut pending, &mut node_values[i]) {
+                Ok(Some(res)) => nodes[i] = Some((path, res)),
+                Ok(None) => {}
+                Err(()) => outcomes[i] = Outcome::Failed,
+            }
+        }
+        // Changes sharing a batch key go in one provider call; the rest one by one.
+        let mut groups: BTreeMap<Option<String>, Vec<Pending<'_>>> = BTreeMap::new();
+        for p in pending {
+            let key = if self.factory.batched(&p.res.addr.type_) {
+                p.provider.batch_key(&p.res.addr.type_, &p.final_plan)
+            } else {
+                None
+            };
+            groups.entry(key).or_default().push(p);
+        }
+        for (key, group) in groups {
+            let results: Vec<(Pending<'_>, ApplyResponse, Instant)> = match key {
+                None => group
+                    .into_iter()
+                    .map(|p| {
+                        let start = self.announce(&p);
+                        let resp = self.send(&p, store, start);
+                        (p, resp, start)
+                    })
+                    .collect(),
+                Some(key) => {
+                    let starts: Vec<Instant> = group.iter().map(|p| self.announce(p)).collect();
+                    let start = Instant::now();
+                    let journals: Vec<StoreJournal> = group
+                        .iter()
+                        .map(|p| StoreJournal {
+                            store,
+                            address: p.addr.clone(),
+                            type_: p.res.addr.type_.clone(),
+                            provider: p.res.provider.clone(),
+                        })
+                        .collect();
+                    let progress = |msg: &str| self.ui.progress(&format!("{key}: {msg} [{} elapsed]", elapsed(start)));
+                    let reqs: Vec<ApplyRequest<'_>> = group
+                        .iter()
+                        .zip(&journals)
+                        .map(|(p, j)| ApplyRequest {
+                            type_name: &p.res.addr.type_,
+                            prior: p.prior.as_ref(),
+                            planned: Some(&p.final_plan),
+                            journal: j,
+                            progress: &progress,
+                            private: p.private.as_deref(),
+                        })
+                        .collect();
+                    let responses = pad(group[0].provider.apply_batch(reqs), group.len());
+                    group
+                        .into_iter()
+                        .zip(responses)
+                        .zip(starts)
+                        .map(|((p, r), s)| (p, r, s))
+                        .collect()
+                }
+            };
+            for (p, resp, start) in results {
+                let (node, slot) = (p.node, p.slot);
+                match self.finish(p, resp, start, store) {
+                    Ok(v) => node_values[node][slot].1 = Some(v),
+                    Err(d) => {
+                        lock(&self.diags).push(d);
+                        outcomes[node] = Outcome::Failed;
+                    }
+                }
+            }
+        }
+        for (i, entry) in nodes.iter().enumerate() {
+            if let Some((path, res)) = entry {
+                let values = std::mem::take(&mut node_values[i])
+                    .into_iter()
+                    .filter_map(|(k, v)| v.map(|v| (k, v)))
+                    .collect();
+                self.store_resource_value(path, res, values);
+            }
+        }
+        outcomes
+    }
+
+    /// Evaluates a resource's instances and handles the changes that need no provider write
+    /// (no-ops, reads, the delete half of a replacement); the rest are queued in `pending`.
+    #[allow(clippy::too_many_arguments)]
+    fn prepare_resource<'r>(
+        &'r self,
+        node: usize,
+        path: &ModPath,
+        addr: &ResourceAddr,
+        plan: &Plan,
+        store: &Store<'_>,
+        pending: &mut Vec<Pending<'r>>,
+        values: &mut Vec<(crate::addr::InstanceKey, Option<Value>)>,
+    ) -> Result<Option<&'r Resource>, ()> {
+        let Some(m) = graph::module_at(self.module, path) else {
+            return Err(());
+        };
+        let Some(res) = m.resources.get(addr) else {
+            return Err(());
+        };
+        let Some(schema) = self.schema_for(addr) else {
+            return Err(());
+        };
+        if plan.destroy {
+            return Ok(None);
+        }
+        let provider = match self.provider_or_default(&res.provider) {
+            Ok(p) => p,
+            Err(d) => {
+                self.fail(d);
+                return Err(());
+            }
+        };
+        let instances = match self.expand(path, res, &schema) {
+            Ok(i) => i,
+            Err(ds) => {
+                self.fail_all(ds);
+                return Err(());
+            }
+        };
+        let deps = self.dependencies_of(path, addr);
+        let mut failed = false;
+        for (key, config) in instances {
+            let ia = crate::session::resource_node_addr(path, addr, key.clone());
+            let a = ia.to_string();
+            let slot = values.len();
+            let Some(change) = plan.change(&ia) else {
+                // Not planned (outside --target): keep what state has.
+                let kept = store
+                    .snapshot()
+                    .instance(&a)
+                    .map(|inst| from_instance_state(inst, Some(&schema)));
+                values.push((key, kept));
+                continue;
+            };
+            match self.prepare_instance(provider.clone(), res, &schema, &a, change, &config, &deps, store) {
+                Ok(Prepared::Done(v)) => values.push((key, Some(v))),
+                Ok(Prepared::Pending(mut p)) => {
+                    p.node = node;
+                    p.slot = slot;
+                    values.push((key, None));
+                    pending.push(*p);
+                }
+                Err(d) => {
+                    lock(&self.diags).push(d);
+                    values.push((key, None));
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            // Dependents of the resource are skipped; its other instances still finish.
+            return Err(());
+        }
+        Ok(Some(res))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn prepare_instance<'r>(
+        &self,
+        provider: Arc<dyn Provider>,
+        res: &'r Resource,
+        schema: &Schema,
+        a: &str,
+        change: &Change,
+        config: &Value,
+        deps: &[String],
+        store: &Store<'_>,
+    ) -> Result<Prepared<'r>, Diagnostic> {
+        let perr = |e: &crate::provider::ProviderError| self.provider_errors(a, res, e);
+        match change.action {
+            Action::NoOp => {
+                let value = change.after.clone().unwrap_or(Value::Null);
+                if res.addr.mode == Mode::Managed {
+                    // Persist what refresh found (and adopted objects), with current dependencies.
+                    let recorded = store.snapshot().instance(a).cloned();
+                    let fresh = to_instance_state(&res.provider, &value, deps);
+                    let same = recorded
+                        .as_ref()
+                        .map(|r| {
+                            r.attributes == fresh.attributes
+                                && r.dependencies == fresh.dependencies
+                                && r.sensitive_attributes == fresh.sensitive_attributes
+                        })
+                        .unwrap_or(false);
+                    if !same {
+                        store.mutate(|s| {
+                            s.set_instance(a, fresh);
+                            s.clear_intents(a);
+                        });
+                    }
+                }
+                Ok(Prepared::Done(value))
+            }
+            Action::Read => {
+                self.ui.progress(&format!("{a}: Reading..."));
+                provider
+                    .read_data(ReadDataRequest {
+                        type_name: &res.addr.type_,
+                        config: &config.deep_unmark(),
+                    })
+                    .map(|v| Prepared::Done(remark_data(schema, config, v)))
+                    .map_err(|e| perr(&e))
+            }
+            Action::Delete => Ok(Prepared::Done(Value::Null)),
+            Action::Create | Action::Update | Action::Replace { .. } => {
+                // The refreshed prior the plan was made from, not the older recorded one.
+                let current = change.before.clone();
+                let is_replace = matches!(change.action, Action::Replace { .. });
+                let plan_prior = if change.action == Action::Update {
+                    current.as_ref()
+                } else {
+                    None
+                };
+                let proposed = plan::proposed(schema, config, plan_prior, &res.lifecycle.ignore_changes);
+                // A fully known plan is applied as planned (with its private data, such as a
+                // change set); one with unknowns is planned again now that they are known.
+                let (final_plan, private) = match &change.after {
+                    Some(after) if !after.contains_unknown() && config_matches(schema, config, after) => {
+                        (after.clone(), change.private.clone())
+                    }
+                    _ => {
+                        let resp = provider
+                            .plan(PlanRequest {
+                                type_name: &res.addr.type_,
+                                prior: plan_prior,
+                                proposed: &proposed,
+                                config,
+                            })
+                            .map_err(|e| perr(&e))?;
+                        (
+                            remark(schema, config, resp.planned),
+                            resp.private.or_else(|| change.private.clone()),
+                        )
+                    }
+                };
+                if let Some(after) = &change.after {
+                    let bad = plan::inconsistencies(schema, after, &final_plan);
+                    if !bad.is_empty() {
+                        return Err(Diagnostic::error(
+                            "Provider produced inconsistent final plan",
+                            format!("When applying {a}, the final value of {} differs from the plan. Nothing was changed for this resource; run plan again.", bad.join(", ")),
+                        ));
+                    }
+                }
+                let cbd = matches!(
+                    change.action,
+                    Action::Replace {
+                        create_before_destroy: true
+                    }
+                );
+                if is_replace && !cbd {
+                    if let Some(old) = &current {
+                        if self.delete_object(provider.as_ref(), a, &res.addr.type_, old, store) != Outcome::Ok {
+                            return Err(Diagnostic::error(
+                                format!("{a}: replace failed"),
+                                "The old object could not be destroyed, so the new one was not created.",
+                            ));
+                        }
+                    }
+                }
+                Ok(Prepared::Pending(Box::new(Pending {
+                    addr: a.to_string(),
+                    res,
+                    schema: schema.clone(),
+                    config: config.clone(),
+                    deps: deps.to_vec(),
+                    action: change.action,
+                    final_plan,
+                    private,
+                    prior: if change.action == Action::Update {
+                        current.clone()
+                    } else {
+                        None
+                    },
+                    deposed: if cbd { current } else { None },
+                    provider,
+                    node: 0,
+                    slot: 0,
+                })))
+            }
+        }
+    }
+
+    fn verbs(action: Action) -> (&'static str, &'static str) {
+        if action == Action::Update {
+            ("Modifying", "Modifications")
+        } else {
+            ("Creating", "Creation")
+        }
+    }
+
+    fn announce(&self, p: &Pending<'_>) -> Instant {
+        self.ui.progress(&format!("{}: {}...", p.addr, Self::verbs(p.action).0));
+        Instant::now()
+    }
+
+    /// Sends one change on its own.
+    fn send(&self, p: &Pending<'_>, store: &Store<'_>, start: Instant) -> ApplyResponse {
+        let journal = StoreJournal {
+            store,
+            address: p.addr.clone(),
+            type_: p.res.addr.type_.clone(),
+            provider: p.res.provider.clone(),
+        };
+        let a = p.addr.clone();
+        let progress = move |msg: &str| self.ui.progress(&format!("{a}: {msg} [{} elapsed]", elapsed(start)));
+        p.provider.apply(ApplyRequest {
+            type_name: &p.res.addr.type_,
+            prior: p.prior.as_ref(),
+            planned: Some(&p.final_plan),
+            journal: &journal,
+            progress: &progress,
+            private: p.private.as_deref(),
+        })
+    }
+
+    /// Records a provider's answer: state first (even on error), then checks.
+    fn finish(
+        &self,
+        p: Pending<'_>,
+        resp: ApplyResponse,
+        start: Instant,
+        store: &Store<'_>,
+    ) -> Result<Value, Diagnostic> {
+        let a = &p.addr;
+        let res = p.res;
+        let verb = Self::verbs(p.action);
+        if let Some(new) = &resp.new_state {
+            let mut inst = to_instance_state(&res.provider, new, &p.deps);
+            inst.tainted = resp.error.is_some() && p.prior.is_none();
+            store.mutate(|s| {
+                s.set_instance(a, inst);
+                s.clear_intents(a);
+            });
+        } else if resp.error.is_none() {
+            store.mutate(|s| s.clear_intents(a));
+        }
+        if let Some(e) = resp.error {
+            return Err(Diagnostic::error(
+                format!("{a}: {}", e.code),
+                format!("{} {a} failed: {}", verb.0, e.message),
+            )
+            .at(res.span.clone())
+            .within(res.describe()));
+        }
+        let new = resp.new_state.unwrap_or(Value::Null);
+        self.ui.progress(&format!(
+            "{a}: {} complete after {}{}",
+            verb.1,
+            elapsed(start),
+            new.get("id").as_str().map(|i| format!(" [id={i}]")).unwrap_or_default()
+        ));
+        if let Some(old) = &p.deposed {
+            // The new object is recorded; the old one is deposed until deleted.
+            let label = format!("{a} (deposed)");
+            if self.delete_object(p.provider.as_ref(), &label, &res.addr.type_, old, store) != Outcome::Ok {
+                return Err(Diagnostic::error(
+                    format!("{a}: destroying the replaced object failed"),
+                    "The new object was created, but the old one could not be destroyed; delete it by hand.",
+                ));
+            }
+        }
+        let bad = plan::inconsistencies(&p.schema, &p.final_plan, &new);
+        if !bad.is_empty() {
+            return Err(Diagnostic::error(
+                "Provider produced inconsistent result after apply",
+                format!("After applying {a}, {} differ from the planned value. The object was recorded in state as it is; run plan to see the difference.", bad.join(", ")),
+            ));
+        }
+        // Sensitive marks from the configuration carry over to what dependents see.
+        Ok(remark(&p.schema, &p.config, new))
+    }
+}
+
+/// What preparing an instance led to.
+enum Prepared<'r> {
+    /// Nothing to send; this is the instance's value.
+    Done(Value),
+    /// A create or update to send.
+    Pending(Box<Pending<'r>>),
+}
+
+/// A provider that answers fewer responses than requests must not lose the rest silently.
+fn pad(mut responses: Vec<ApplyResponse>, n: usize) -> Vec<ApplyResponse> {
+    while responses.len() < n {
+        responses.push(ApplyResponse {
+            new_state: None,
+            error: Some(crate::provider::ProviderError::new(
+                "MissingResponse",
+                "the provider returned no result for this change; run plan to see whether it was made",
+            )),
+        });
+    }
+    responses.truncate(n);
+    responses
+}
