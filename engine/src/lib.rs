@@ -48,6 +48,7 @@ pub mod plan;
 pub mod plan_json;
 pub mod policy;
 pub mod provider;
+pub mod refresh;
 pub mod render;
 pub mod schema;
 pub mod session;

@@ -227,6 +227,9 @@ impl Engine<'_> {
             targets: parse_addrs(&opts.targets, "--target")?,
         };
         let session = Session::new(&module, self.factory, self.ui, variables, prior)?;
+        if opts.refresh {
+            session.prefetch(opts.parallelism, self.stop);
+        }
         session.plan(&mode, opts.parallelism, self.stop)?;
         session.plan_orphans(opts.refresh, opts.destroy)?;
         let (mut plan, _) = session.into_plan(lineage, serial, digest, opts.destroy);

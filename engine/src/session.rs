@@ -218,6 +218,8 @@ pub struct Session<'a> {
     pub(crate) outputs: Mutex<BTreeMap<String, OutputChange>>,
     pub(crate) diags: Mutex<Diagnostics>,
     pub(crate) planned_addrs: Mutex<BTreeSet<String>>,
+    /// Reads done by [`Session::prefetch`], used once by the plan walk.
+    pub(crate) prefetched: Mutex<crate::refresh::Prefetched>,
 }
 
 pub(crate) fn resource_node_addr(path: &ModPath, addr: &ResourceAddr, key: InstanceKey) -> InstanceAddr {
@@ -271,6 +273,7 @@ impl<'a> Session<'a> {
             outputs: Mutex::new(BTreeMap::new()),
             diags: Mutex::new(Diagnostics::default()),
             planned_addrs: Mutex::new(BTreeSet::new()),
+            prefetched: Mutex::new(std::collections::HashMap::new()),
         })
     }
 
@@ -308,7 +311,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn provider(&self, key: &str) -> Option<Arc<dyn Provider>> {
+    pub(crate) fn provider(&self, key: &str) -> Option<Arc<dyn Provider>> {
         lock(&self.providers).get(key).cloned()
     }
 
@@ -328,6 +331,9 @@ impl<'a> Session<'a> {
     }
 
     pub(crate) fn visit_provider(&self, key: &str) -> Outcome {
+        if self.provider(key).is_some() {
+            return Outcome::Ok;
+        }
         let config = match self.module.providers.get(key) {
             Some(pc) => {
                 let scopes = lock(&self.scopes);
@@ -677,17 +683,19 @@ impl<'a> Session<'a> {
         stored: &InstanceState,
     ) -> Result<Option<Value>, crate::provider::ProviderError> {
         let prior = from_instance_state(stored, Some(schema));
-        let current = provider
-            .read(ReadRequest {
+        let read = match self.take_prefetched(addr) {
+            Some(r) => r,
+            None => provider.read(ReadRequest {
                 type_name: type_,
                 prior: &prior,
-            })?
-            .map(|cur| {
-                // What was sensitive when recorded stays sensitive when read back.
-                let mut marked = stored.clone();
-                marked.attributes = cur.deep_unmark().to_json().unwrap_or(serde_json::Value::Null);
-                from_instance_state(&marked, Some(schema))
-            });
+            }),
+        };
+        let current = read?.map(|cur| {
+            // What was sensitive when recorded stays sensitive when read back.
+            let mut marked = stored.clone();
+            marked.attributes = cur.deep_unmark().to_json().unwrap_or(serde_json::Value::Null);
+            from_instance_state(&marked, Some(schema))
+        });
         let inst_addr: Result<InstanceAddr, _> = addr.parse();
         match (&current, inst_addr) {
             (Some(cur), Ok(ia)) => {

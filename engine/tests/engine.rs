@@ -41,7 +41,20 @@ impl ProviderFactory for Factory {
         "test"
     }
     fn resource_schema(&self, t: &str) -> Option<Schema> {
-        (t == "test_thing").then(thing_schema)
+        match t {
+            "test_thing" => Some(thing_schema()),
+            "test_record" => Some(
+                Schema::new()
+                    .attr("zone", Attribute::required(Type::String).force_new())
+                    .attr("name", Attribute::required(Type::String).force_new())
+                    .attr("value", Attribute::optional(Type::String))
+                    .attr("id", Attribute::computed(Type::String)),
+            ),
+            _ => None,
+        }
+    }
+    fn batched(&self, t: &str) -> bool {
+        t == "test_record"
     }
     fn data_schema(&self, t: &str) -> Option<Schema> {
         (t == "test_echo").then(|| {
@@ -51,7 +64,7 @@ impl ProviderFactory for Factory {
         })
     }
     fn resource_types(&self) -> Vec<String> {
-        vec!["test_thing".into()]
+        vec!["test_thing".into(), "test_record".into()]
     }
     fn data_types(&self) -> Vec<String> {
         vec!["test_echo".into()]
@@ -142,6 +155,61 @@ impl Provider for Fake {
     }
     fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError> {
         Ok(self.0.objects.lock().expect("objects").get(req.id).cloned())
+    }
+    fn batch_key(&self, type_name: &str, value: &Value) -> Option<String> {
+        (type_name == "test_record")
+            .then(|| value.get("zone").as_str().map(|z| format!("zone:{z}")))
+            .flatten()
+    }
+    fn apply_batch(&self, reqs: Vec<ApplyRequest<'_>>) -> Vec<ApplyResponse> {
+        self.0.log.lock().expect("log").push(format!("batch {}", reqs.len()));
+        reqs.into_iter()
+            .map(|r| {
+                let bad = r
+                    .planned
+                    .map(|p| p.get("value") == Value::from("invalid"))
+                    .unwrap_or(false);
+                if bad {
+                    let name = r.planned.map(|p| p.get("name")).unwrap_or_default();
+                    return ApplyResponse {
+                        new_state: None,
+                        error: Some(ProviderError::new(
+                            "InvalidChangeBatch",
+                            format!("record {name} has an invalid value"),
+                        )),
+                    };
+                }
+                let v = r.planned.map(|p| with(p, "id", p.get("name")));
+                let name = r
+                    .planned
+                    .or(r.prior)
+                    .map(|p| p.get("name").as_str().unwrap_or_default().to_string())
+                    .unwrap_or_default();
+                match &v {
+                    Some(v) => {
+                        self.0.objects.lock().expect("objects").insert(name, v.clone());
+                    }
+                    None => {
+                        self.0.objects.lock().expect("objects").remove(&name);
+                    }
+                }
+                ApplyResponse {
+                    new_state: v,
+                    error: None,
+                }
+            })
+            .collect()
+    }
+    fn read_batch(&self, type_name: &str, priors: &[&Value]) -> Vec<Result<Option<Value>, ProviderError>> {
+        self.0
+            .log
+            .lock()
+            .expect("log")
+            .push(format!("read_batch {type_name} {}", priors.len()));
+        priors
+            .iter()
+            .map(|p| self.read(ReadRequest { type_name, prior: p }))
+            .collect()
     }
 }
 
@@ -509,5 +577,97 @@ resource "test_thing" "b" {
         text.contains("on main.tf line 6") || text.contains("main.tf line 6"),
         "{text}"
     );
+    let _ = map([("x", Value::Null)]);
+}
+
+const RECORDS: &str = r#"
+resource "test_record" "api" {
+  zone = "z1"
+  name = "api"
+}
+resource "test_record" "mlflow" {
+  zone = "z1"
+  name = "mlflow"
+}
+resource "test_record" "many" {
+  for_each = toset(["a", "b", "c", "d", "e", "f", "g", "h"])
+  zone     = "z1"
+  name     = "many-${each.key}"
+}
+"#;
+
+#[test]
+fn records_of_one_zone_ready_together_go_in_one_batch_and_refresh_in_one_read() {
+    let s = Setup::new(&[("main.tf", RECORDS)]);
+    let o = s.opts();
+    s.apply(&o).expect("apply");
+    let log = s.log();
+    assert_eq!(
+        log,
+        vec!["batch 10".to_string()],
+        "ten records, one provider call: {log:?}"
+    );
+    assert!(s.actions(&o).values().all(|a| *a == Action::NoOp));
+    let log = s.log();
+    assert_eq!(
+        log[1], "read_batch test_record 10",
+        "one read for all records of the refresh: {log:?}"
+    );
+    std::fs::write(s.dir.path().join("main.tf"), "").expect("empty");
+    s.apply(&o).expect("destroy by removal");
+    assert!(
+        s.log().iter().any(|l| l == "batch 10"),
+        "deletes batched too: {:?}",
+        s.log()
+    );
+    assert!(s.cloud.objects.lock().expect("objects").is_empty());
+}
+
+#[test]
+fn one_invalid_record_fails_alone_and_is_named() {
+    let s = Setup::new(&[(
+        "main.tf",
+        &RECORDS.replace("name = \"mlflow\"", "name = \"mlflow\"\n  value = \"invalid\""),
+    )]);
+    let o = s.opts();
+    let err = s.apply(&o).expect_err("one record is invalid");
+    let text = err.to_string();
+    assert!(text.contains("test_record.mlflow"), "{text}");
+    assert!(text.contains("record \"mlflow\" has an invalid value"), "{text}");
+    let list = s.engine().state_list(&o).expect("list");
+    assert_eq!(list.len(), 9, "its batch-mates were created: {list:?}");
+    assert!(!list.contains(&"test_record.mlflow".to_string()));
+}
+
+#[test]
+fn interrupt_starts_nothing_new_and_keeps_what_finished() {
+    let s = Setup::new(&[("main.tf", CHAIN)]);
+    let o = s.opts();
+    // Ctrl-C arrives while `a` is being created: b (which needs a) must not start.
+    s.cloud.fail.lock().expect("fail").clear();
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    struct StopAfterA(std::sync::Arc<AtomicBool>);
+    impl Ui for StopAfterA {
+        fn progress(&self, line: &str) {
+            if line.starts_with("test_thing.a: Creation complete")
+                || line.starts_with("test_thing.c: Creation complete")
+            {
+                self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    }
+    let ui = StopAfterA(stop.clone());
+    let engine = Engine {
+        factory: &s.factory,
+        ui: &ui,
+        stop: &stop,
+    };
+    let mut one = o.clone();
+    one.parallelism = 1;
+    let err = engine.plan_and_apply(&one, None, &|_| true).expect_err("interrupted");
+    assert!(err.to_string().contains("interrupted"), "{err}");
+    let list = s.engine().state_list(&o).expect("list");
+    assert!(!list.contains(&"test_thing.b".to_string()), "{list:?}");
+    assert!(!list.is_empty(), "what finished is in state: {list:?}");
     let _ = map([("x", Value::Null)]);
 }

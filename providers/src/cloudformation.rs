@@ -301,7 +301,7 @@ fn check_parameters(declared: &serde_json::Map<String, Json>, params: &Value) ->
     let empty = BTreeMap::new();
     let given = params.as_map().unwrap_or(&empty);
     let names: Vec<&str> = declared.keys().map(String::as_str).collect();
-    for (name, value) in given {
+    for name in given.keys() {
         if declared.contains_key(name) {
             continue;
         }
@@ -315,7 +315,6 @@ fn check_parameters(declared: &serde_json::Map<String, Json>, params: &Value) ->
             .find(|n| n.eq_ignore_ascii_case(name))
             .map(|n| format!("; did you mean \"{n}\"?"))
             .unwrap_or_default();
-        let _ = value;
         out.push(problem(
             &format!("parameters.{name}"),
             format!("parameter \"{name}\" is not declared in the template's Parameters section ({known}){hint}"),
@@ -1267,7 +1266,8 @@ impl ResourceType for Stack {
                 if get(&st, "template_body").is_null() || !get(&st, "template_url").is_null() {
                     st.insert("template_body".into(), Value::Unknown);
                 }
-                if get(&st, "policy_body").is_unknown() && proposed.get("policy_body").is_unknown() {
+                // Nothing configured: no stack policy is set, so none will be read back.
+                if get(&st, "policy_body").is_unknown() {
                     st.insert("policy_body".into(), Value::Null);
                 }
             }
@@ -2609,7 +2609,7 @@ Outputs:
         let expected: Json = serde_json::from_str(
             r#"{
   "AWSTemplateFormatVersion": "2010-09-09",
-  "Description": "A bucket and a topic",
+  "Description": "A bucket and a topic\n",
   "Parameters": {
     "Env": {"Type": "String", "AllowedValues": ["dev", "prod"], "Default": "dev"},
     "Count": {"Type": "Number", "MinValue": 1}
