@@ -4,6 +4,7 @@
 
 mod util;
 
+mod cli_commands;
 mod diagnostics;
 mod engine_behaviour;
 mod mlflow_artifacts;

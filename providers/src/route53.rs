@@ -1434,7 +1434,7 @@ impl Record {
     fn read_zone(&self, ctx: &Ctx, zone_id: &str, priors: &[(usize, &Value)], out: &mut [Option<ReadResult>]) {
         let fqdn_known = |p: &Value| sref(p, "fqdn").map(api_name);
         if let [(i, prior)] = priors {
-            let result = (|| {
+            let result: ReadResult = (|| {
                 let fqdn = match fqdn_known(prior) {
                     Some(f) => f,
                     None => expand_record_name(sref(prior, "name").unwrap_or(""), &self.zones.name(ctx, zone_id)?),
@@ -1690,7 +1690,7 @@ impl ResourceType for Record {
         let change = BatchChange {
             prior: Some(prior),
             planned: Some(planned),
-            intent: &|_| {},
+            intent: &|_: &str| {},
             progress,
         };
         single(self.apply_batch(ctx, vec![change]), Some(prior))
@@ -1700,7 +1700,7 @@ impl ResourceType for Record {
         let change = BatchChange {
             prior: Some(prior),
             planned: None,
-            intent: &|_| {},
+            intent: &|_: &str| {},
             progress,
         };
         match single(self.apply_batch(ctx, vec![change]), Some(prior)) {
@@ -2024,12 +2024,12 @@ impl Zone {
             "deleting {} records of Route 53 Hosted Zone {id}",
             units.len()
         ));
-        let mut batch = ZoneBatch::new(ctx, id, &|_, _| {});
+        let mut batch = ZoneBatch::new(ctx, id, &|_: usize, _: &str| {});
         batch.run(units);
         if let Some(e) = batch.failed.values().next() {
             return Err(e.clone());
         }
-        match batch.wait(&|_, m| progress(m)).into_values().next() {
+        match batch.wait(&|_: usize, m: &str| progress(m)).into_values().next() {
             Some(e) => Err(e),
             None => Ok(()),
         }
@@ -2163,7 +2163,7 @@ impl ResourceType for Zone {
             .delegation_set()
             .map(|d| d.name_servers().to_vec())
             .unwrap_or_default();
-        let result = (|| {
+        let result: Result<(), ProviderError> = (|| {
             settle_change(
                 ctx,
                 out.change_info(),

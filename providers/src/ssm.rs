@@ -1,14 +1,645 @@
-//! ssm resources (being written).
+//! SSM Parameter Store: `aws_ssm_parameter`.
+//!
+//! A parameter's value is a secret more often than not, so the state never holds it: `value`
+//! is recorded as `sha256:<hex digest>` of the value. Reads fetch the value decrypted and hash
+//! it, so drift is still seen; plans hash the configured value and compare digests, so an
+//! unchanged value plans no change. Only a changed value travels, in the clear and marked
+//! sensitive, from plan to apply; after apply the state holds its digest again.
+//!
+//! `insecure_value` is the Terraform AWS provider's non-secret alternative and is kept in
+//! state as it is.
 
-use crate::resource::{DataType, ResourceType};
+use crate::error::from_sdk;
+use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use aws_sdk_ssm::types::{ParameterStringFilter, ParameterTier, ParameterType, ResourceTypeForTagging, Tag};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use engine::provider::{ProviderError, ValidateProblem};
+use engine::schema::{Attribute, Schema, Type};
+use engine::value::Value;
+use sha2::Digest as _;
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::future::Future;
 
 /// Every managed resource type of this service.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
-    Vec::new()
+    vec![Box::new(SsmParameter)]
 }
 
 /// Every data source of this service.
-#[allow(dead_code)]
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
     Vec::new()
+}
+
+type State = BTreeMap<String, Value>;
+
+/// The prefix of a hashed value in state.
+const HASH_PREFIX: &str = "sha256:";
+
+/// What the state records for a parameter value.
+pub(crate) fn value_hash(value: &str) -> String {
+    let digest = sha2::Sha256::digest(value.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{HASH_PREFIX}{hex}")
+}
+
+fn is_hash(s: &str) -> bool {
+    s.len() == HASH_PREFIX.len() + 64
+        && s.starts_with(HASH_PREFIX)
+        && s[HASH_PREFIX.len()..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn call<T, E, R>(ctx: &Ctx, op: &str, fut: impl Future<Output = Result<T, SdkError<E, R>>>) -> Result<T, ProviderError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: Debug + 'static,
+{
+    ctx.block_on(fut).map_err(|e| from_sdk(op, e))
+}
+
+fn not_found(e: &ProviderError) -> bool {
+    e.code == "ParameterNotFound"
+}
+
+fn sref<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get_ref(key).and_then(Value::as_str)
+}
+
+fn into_state(v: &Value) -> State {
+    v.deep_unmark().as_map().cloned().unwrap_or_default()
+}
+
+fn get<'a>(st: &'a State, key: &str) -> &'a Value {
+    st.get(key).unwrap_or(&Value::Null)
+}
+
+fn finish(schema: &Schema, mut st: State) -> Value {
+    for name in schema.attributes.keys() {
+        let v = st.entry(name.clone()).or_insert(Value::Null);
+        if v.contains_unknown() {
+            *v = Value::Null;
+        }
+    }
+    Value::Map(st)
+}
+
+fn string_map(v: &Value) -> BTreeMap<String, String> {
+    v.as_map()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.to_template_string().map(|s| (k.clone(), s)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn map_value(m: &BTreeMap<String, String>) -> Value {
+    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
+}
+
+fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
+    if tags.contains_unknown() {
+        return Value::Unknown;
+    }
+    let mut all = ctx.default_tags.clone();
+    all.extend(string_map(tags));
+    map_value(&all)
+}
+
+/// Splits the tags AWS reports into (`tags`, `tags_all`); a tag that only comes from
+/// `default_tags` belongs in `tags` only when the configuration also set it there.
+fn split_tags(ctx: &Ctx, prior_tags: &Value, all: BTreeMap<String, String>) -> (Value, Value) {
+    let prior = string_map(prior_tags);
+    let own: BTreeMap<String, String> = all
+        .iter()
+        .filter(|(k, v)| prior.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let tags = if own.is_empty() && prior_tags.is_null() {
+        Value::Null
+    } else {
+        map_value(&own)
+    };
+    (tags, map_value(&all))
+}
+
+fn invalid(message: impl Into<String>) -> ProviderError {
+    ProviderError::new("InvalidConfiguration", message)
+}
+
+fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
+    ValidateProblem {
+        attribute: Some(attribute.to_string()),
+        message: message.into(),
+    }
+}
+
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| invalid(format!("tag {k:?}: {e}")))
+        })
+        .collect()
+}
+
+const TYPES: [&str; 3] = ["String", "StringList", "SecureString"];
+const TIERS: [&str; 3] = ["Standard", "Advanced", "Intelligent-Tiering"];
+const DATA_TYPES: [&str; 3] = ["text", "aws:ec2:image", "aws:ssm:integration"];
+
+/// Attributes whose change needs a new parameter version (a PutParameter).
+const PUT_ATTRIBUTES: [&str; 6] = ["type", "description", "key_id", "tier", "allowed_pattern", "data_type"];
+
+struct SsmParameter;
+
+impl SsmParameter {
+    /// Reads a parameter; `prior` says whether `insecure_value` is in use.
+    fn fetch(&self, ctx: &Ctx, name: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let op = format!("reading SSM Parameter ({name})");
+        let param = match call(
+            ctx,
+            &op,
+            ctx.ssm.get_parameter().name(name).with_decryption(true).send(),
+        ) {
+            Ok(out) => match out.parameter().cloned() {
+                Some(p) => p,
+                None => return Ok(None),
+            },
+            Err(e) if not_found(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let filter = ParameterStringFilter::builder()
+            .key("Name")
+            .option("Equals")
+            .values(name)
+            .build()
+            .map_err(|e| invalid(format!("{op}: {e}")))?;
+        let described = call(
+            ctx,
+            &op,
+            ctx.ssm.describe_parameters().parameter_filters(filter).send(),
+        )?;
+        let meta = described.parameters().iter().find(|m| m.name() == Some(name)).cloned();
+        let tags: BTreeMap<String, String> = call(
+            ctx,
+            &format!("listing tags of SSM Parameter ({name})"),
+            ctx.ssm
+                .list_tags_for_resource()
+                .resource_type(ResourceTypeForTagging::Parameter)
+                .resource_id(name)
+                .send(),
+        )?
+        .tag_list()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect();
+
+        let clear = param.value().unwrap_or_default();
+        let ty = param.r#type().map(|t| t.as_str().to_string()).unwrap_or_default();
+        let mut st = State::new();
+        st.insert("name".into(), Value::string(param.name().unwrap_or(name)));
+        st.insert("id".into(), Value::string(param.name().unwrap_or(name)));
+        st.insert("type".into(), Value::string(&ty));
+        st.insert("value".into(), Value::string(value_hash(clear)));
+        st.insert(
+            "insecure_value".into(),
+            if prior.get("insecure_value").is_null() {
+                Value::Null
+            } else {
+                Value::string(clear)
+            },
+        );
+        st.insert("arn".into(), param.arn().map(Value::string).unwrap_or(Value::Null));
+        st.insert("version".into(), Value::Number(param.version() as f64));
+        st.insert(
+            "data_type".into(),
+            param
+                .data_type()
+                .or_else(|| meta.as_ref().and_then(|m| m.data_type()))
+                .map(Value::string)
+                .unwrap_or_else(|| Value::from("text")),
+        );
+        let key_id = match (ty.as_str(), meta.as_ref().and_then(|m| m.key_id())) {
+            ("SecureString", Some(k)) => Value::string(k),
+            _ => Value::Null,
+        };
+        st.insert("key_id".into(), key_id);
+        let description = match meta.as_ref().and_then(|m| m.description()) {
+            Some("") | None if prior.get("description").as_str() != Some("") => Value::Null,
+            Some(d) => Value::string(d),
+            None => Value::Null,
+        };
+        st.insert("description".into(), description);
+        st.insert(
+            "allowed_pattern".into(),
+            meta.as_ref()
+                .and_then(|m| m.allowed_pattern())
+                .filter(|p| !p.is_empty())
+                .map(Value::string)
+                .unwrap_or(Value::Null),
+        );
+        let tier = meta
+            .as_ref()
+            .and_then(|m| m.tier())
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_else(|| "Standard".to_string());
+        // With Intelligent-Tiering AWS reports the tier it chose; the configured choice stands.
+        let tier = match prior.get("tier").as_str() {
+            Some("Intelligent-Tiering") => "Intelligent-Tiering".to_string(),
+            _ => tier,
+        };
+        st.insert("tier".into(), Value::string(tier));
+        st.insert("overwrite".into(), prior.get("overwrite"));
+        let (own, all) = split_tags(ctx, &prior.get("tags"), tags);
+        st.insert("tags".into(), own);
+        st.insert("tags_all".into(), all);
+        Ok(Some(finish(&self.schema(), st)))
+    }
+
+    /// The clear value to send: the planned one, or (when the plan kept the digest because the
+    /// value did not change) the value AWS holds now.
+    fn clear_value(&self, ctx: &Ctx, planned: &Value, name: &str) -> Result<String, ProviderError> {
+        if let Some(v) = sref(planned, "insecure_value") {
+            return Ok(v.to_string());
+        }
+        match sref(planned, "value") {
+            Some(v) if !is_hash(v) => Ok(v.to_string()),
+            _ => {
+                let out = call(
+                    ctx,
+                    &format!("reading SSM Parameter ({name})"),
+                    ctx.ssm.get_parameter().name(name).with_decryption(true).send(),
+                )?;
+                Ok(out
+                    .parameter()
+                    .and_then(|p| p.value())
+                    .unwrap_or_default()
+                    .to_string())
+            }
+        }
+    }
+
+    /// PutParameter with every planned setting. `overwrite`: update an existing parameter.
+    fn put(&self, ctx: &Ctx, planned: &Value, name: &str, value: &str, overwrite: bool) -> Result<(), ProviderError> {
+        let ty = sref(planned, "type").unwrap_or("String");
+        let mut req = ctx
+            .ssm
+            .put_parameter()
+            .name(name)
+            .value(value)
+            .r#type(ParameterType::from(ty))
+            .overwrite(overwrite)
+            .set_allowed_pattern(sref(planned, "allowed_pattern").map(str::to_string))
+            .set_data_type(sref(planned, "data_type").map(str::to_string));
+        if let Some(tier) = sref(planned, "tier") {
+            req = req.tier(ParameterTier::from(tier));
+        }
+        if ty == "SecureString" {
+            req = req.set_key_id(sref(planned, "key_id").map(str::to_string));
+        }
+        if overwrite {
+            // An update clears a removed description; AWS keeps the old one when none is sent.
+            req = req.description(sref(planned, "description").unwrap_or(""));
+        } else {
+            req = req.set_description(sref(planned, "description").map(str::to_string));
+            let tags = string_map(&planned.get("tags_all"));
+            if !tags.is_empty() {
+                req = req.set_tags(Some(sdk_tags(&tags)?));
+            }
+        }
+        let verb = if overwrite { "updating" } else { "creating" };
+        call(ctx, &format!("{verb} SSM Parameter ({name})"), req.send()).map(|_| ())
+    }
+
+    fn update_tags(&self, ctx: &Ctx, name: &str, old: &Value, new: &Value) -> Result<(), ProviderError> {
+        let old = string_map(old);
+        let new = string_map(new);
+        let set: BTreeMap<String, String> = new
+            .iter()
+            .filter(|(k, v)| old.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let remove: Vec<String> = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
+        let op = format!("tagging SSM Parameter ({name})");
+        if !remove.is_empty() {
+            call(
+                ctx,
+                &op,
+                ctx.ssm
+                    .remove_tags_from_resource()
+                    .resource_type(ResourceTypeForTagging::Parameter)
+                    .resource_id(name)
+                    .set_tag_keys(Some(remove))
+                    .send(),
+            )?;
+        }
+        if !set.is_empty() {
+            call(
+                ctx,
+                &op,
+                ctx.ssm
+                    .add_tags_to_resource()
+                    .resource_type(ResourceTypeForTagging::Parameter)
+                    .resource_id(name)
+                    .set_tags(Some(sdk_tags(&set)?))
+                    .send(),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl ResourceType for SsmParameter {
+    fn type_name(&self) -> &'static str {
+        "aws_ssm_parameter"
+    }
+
+    fn schema(&self) -> Schema {
+        let string_map = || Type::Map(Box::new(Type::String));
+        Schema::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("name", Attribute::required(Type::String).force_new())
+            .attr("type", Attribute::required(Type::String))
+            .attr("value", Attribute::optional_computed(Type::String).sensitive())
+            .attr("insecure_value", Attribute::optional(Type::String))
+            .attr("key_id", Attribute::optional_computed(Type::String))
+            .attr("description", Attribute::optional(Type::String))
+            .attr("tier", Attribute::optional_computed(Type::String))
+            .attr("allowed_pattern", Attribute::optional(Type::String))
+            .attr("data_type", Attribute::optional_computed(Type::String))
+            .attr("overwrite", Attribute::optional(Type::Bool))
+            .attr("tags", Attribute::optional(string_map()))
+            .attr("tags_all", Attribute::computed(string_map()))
+            .attr("arn", Attribute::computed(Type::String))
+            .attr("version", Attribute::computed(Type::Number))
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
+        let mut out = Vec::new();
+        let ty = config.get("type");
+        if let Some(t) = ty.as_str() {
+            if !TYPES.contains(&t) {
+                out.push(problem(
+                    "type",
+                    format!("type must be String, StringList or SecureString, not {t:?}"),
+                ));
+            }
+        }
+        let value = config.get("value");
+        let insecure = config.get("insecure_value");
+        if !value.is_null() && !insecure.is_null() {
+            out.push(problem(
+                "insecure_value",
+                "`value` and `insecure_value` conflict: set one of them",
+            ));
+        } else if value.is_null() && insecure.is_null() {
+            out.push(problem(
+                "value",
+                "set `value` (kept out of state and output) or `insecure_value` (shown in plans)",
+            ));
+        }
+        if ty.as_str() == Some("SecureString") && !insecure.is_null() {
+            out.push(problem(
+                "insecure_value",
+                "a SecureString's value is secret: use `value` instead of `insecure_value`",
+            ));
+        }
+        if !config.get("key_id").is_null() && ty.as_str().is_some_and(|t| t != "SecureString") {
+            out.push(problem("key_id", "key_id only applies to parameters of type SecureString"));
+        }
+        if let Some(t) = config.get("tier").as_str() {
+            if !TIERS.contains(&t) {
+                out.push(problem(
+                    "tier",
+                    format!("tier must be Standard, Advanced or Intelligent-Tiering, not {t:?}"),
+                ));
+            }
+        }
+        if let Some(d) = config.get("data_type").as_str() {
+            if !DATA_TYPES.contains(&d) {
+                out.push(problem(
+                    "data_type",
+                    format!("data_type must be text, aws:ec2:image or aws:ssm:integration, not {d:?}"),
+                ));
+            }
+        }
+        if let Some(name) = config.get("name").as_str() {
+            if name.is_empty() || name.len() > 2048 {
+                out.push(problem("name", "name must be 1 to 2048 characters long"));
+            } else if name.contains('/') && !name.starts_with('/') {
+                out.push(problem(
+                    "name",
+                    format!("a hierarchical parameter name must start with \"/\": use \"/{name}\""),
+                ));
+            }
+        }
+        if let (Some(pattern), Some(v)) = (
+            config.get("allowed_pattern").as_str(),
+            value.as_str().or_else(|| insecure.as_str()),
+        ) {
+            if let Ok(re) = regex::Regex::new(pattern) {
+                if !re.is_match(v) {
+                    let attr = if value.is_null() { "insecure_value" } else { "value" };
+                    out.push(problem(
+                        attr,
+                        format!("the value does not match allowed_pattern {pattern}"),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+        let mut st = into_state(&proposed);
+        st.insert("tags_all".into(), tags_all(ctx, get(&st, "tags")));
+        st.insert("id".into(), get(&st, "name").clone());
+        let prior_value = prior.map(|p| p.get("value")).unwrap_or(Value::Null);
+        let value = match (get(&st, "insecure_value").clone(), get(&st, "value").clone()) {
+            (Value::String(insecure), _) => Value::string(value_hash(&insecure)),
+            (Value::Unknown, _) => Value::Unknown,
+            (_, Value::String(v)) => {
+                let hashed = value_hash(&v);
+                let unchanged = (is_hash(&v) && prior_value.as_str() == Some(v.as_str()))
+                    || prior_value.as_str() == Some(hashed.as_str());
+                if unchanged {
+                    prior_value.clone()
+                } else {
+                    Value::String(v)
+                }
+            }
+            (_, other) => other,
+        };
+        st.insert("value".into(), value.clone());
+        let secure = get(&st, "type").as_str() == Some("SecureString");
+        if !secure {
+            st.insert("key_id".into(), Value::Null);
+        } else if get(&st, "key_id").is_null() {
+            st.insert("key_id".into(), Value::Unknown);
+        }
+        match prior {
+            None => {
+                if get(&st, "tier").is_unknown() {
+                    st.insert("tier".into(), Value::from("Standard"));
+                }
+                if get(&st, "data_type").is_unknown() {
+                    st.insert("data_type".into(), Value::from("text"));
+                }
+                st.insert("arn".into(), Value::Unknown);
+                st.insert("version".into(), Value::Unknown);
+            }
+            Some(prior) => {
+                let value_changed = value.contains_unknown() || value.deep_unmark() != prior.get("value").deep_unmark();
+                let settings_changed = PUT_ATTRIBUTES.iter().any(|k| {
+                    let new = get(&st, k);
+                    !new.is_unknown() && new.deep_unmark() != prior.get(k).deep_unmark()
+                });
+                if value_changed || settings_changed {
+                    st.insert("version".into(), Value::Unknown);
+                }
+                if get(&st, "tier").is_null() {
+                    st.insert("tier".into(), prior.get("tier"));
+                }
+            }
+        }
+        Ok((Value::Map(st), Vec::new()))
+    }
+
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let Some(name) = sref(planned, "name") else {
+            return (None, Some(invalid("creating SSM Parameter: name is required")));
+        };
+        let value = match (sref(planned, "insecure_value"), sref(planned, "value")) {
+            (Some(v), _) => v.to_string(),
+            (None, Some(v)) if !is_hash(v) => v.to_string(),
+            _ => {
+                return (
+                    None,
+                    Some(invalid(format!(
+                        "creating SSM Parameter ({name}): the value is not known; set `value` or `insecure_value`"
+                    ))),
+                )
+            }
+        };
+        intent(name);
+        if let Err(e) = self.put(ctx, planned, name, &value, false) {
+            if e.code != "ParameterAlreadyExists" || planned.get("overwrite").as_bool() != Some(true) {
+                let e = if e.code == "ParameterAlreadyExists" {
+                    ProviderError::new(
+                        e.code.clone(),
+                        format!(
+                            "{}\n\nImport the existing parameter (import ID: its name), or set overwrite = true to \
+                             take it over.",
+                            e.message
+                        ),
+                    )
+                } else {
+                    e
+                };
+                return (None, Some(e));
+            }
+            // overwrite = true takes over an existing parameter, as in Terraform.
+            let taken = self
+                .put(ctx, planned, name, &value, true)
+                .and_then(|()| self.update_tags(ctx, name, &Value::Null, &planned.get("tags_all")));
+            if let Err(e) = taken {
+                return (None, Some(e));
+            }
+        }
+        match self.fetch(ctx, name, planned) {
+            Ok(Some(state)) => (Some(state), None),
+            Ok(None) => (
+                None,
+                Some(ProviderError::new(
+                    "NotFound",
+                    format!("creating SSM Parameter ({name}): the parameter is not there after creating it"),
+                )),
+            ),
+            Err(e) => {
+                // The parameter exists: record what is known so that it is not orphaned.
+                let mut st = into_state(planned);
+                st.insert("value".into(), Value::string(value_hash(&value)));
+                (Some(finish(&self.schema(), st)), Some(e))
+            }
+        }
+    }
+
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let Some(name) = sref(prior, "name") else {
+            return (Some(prior.clone()), Some(invalid("updating SSM Parameter: the state has no name")));
+        };
+        let value_changed = planned.get("value").deep_unmark() != prior.get("value").deep_unmark();
+        let settings_changed = PUT_ATTRIBUTES
+            .iter()
+            .any(|k| planned.get(k).deep_unmark() != prior.get(k).deep_unmark() && !planned.get(k).is_null());
+        let description_removed = planned.get("description").is_null() && !prior.get("description").is_null();
+        let result = (|| {
+            if value_changed || settings_changed || description_removed {
+                let value = self.clear_value(ctx, planned, name)?;
+                self.put(ctx, planned, name, &value, true)?;
+            }
+            self.update_tags(ctx, name, &prior.get("tags_all"), &planned.get("tags_all"))
+        })();
+        let state = self.fetch(ctx, name, planned);
+        match (result, state) {
+            (Ok(()), Ok(Some(state))) => (Some(state), None),
+            (Ok(()), Ok(None)) => (
+                None,
+                Some(ProviderError::new(
+                    "NotFound",
+                    format!("updating SSM Parameter ({name}): the parameter no longer exists"),
+                )),
+            ),
+            (Err(e), Ok(state)) => (state, Some(e)),
+            (Ok(()), Err(e)) | (Err(e), Err(_)) => (Some(prior.clone()), Some(e)),
+        }
+    }
+
+    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+        let Some(name) = sref(prior, "name").or_else(|| sref(prior, "id")) else {
+            return Ok(());
+        };
+        match call(
+            ctx,
+            &format!("deleting SSM Parameter ({name})"),
+            ctx.ssm.delete_parameter().name(name).send(),
+        ) {
+            Ok(_) => Ok(()),
+            Err(e) if not_found(&e) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = sref(prior, "name").or_else(|| sref(prior, "id")) else {
+            return Ok(None);
+        };
+        self.fetch(ctx, name, prior)
+    }
+
+    fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
+        self.fetch(ctx, id, &Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_recognised() {
+        let h = value_hash("secret");
+        assert!(h.starts_with("sha256:"));
+        assert_eq!(h.len(), 7 + 64);
+        assert!(is_hash(&h));
+        assert!(!is_hash("secret"));
+        assert_eq!(
+            value_hash("hello world"),
+            "sha256:b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
+        );
+    }
 }

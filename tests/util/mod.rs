@@ -91,6 +91,39 @@ impl Moto {
         aws_sdk_s3::Client::from_conf(conf)
     }
 
+    /// A Route53 client on this emulator.
+    pub fn route53(&self) -> aws_sdk_route53::Client {
+        let conf = aws_sdk_route53::Config::builder()
+            .behavior_version(aws_sdk_route53::config::BehaviorVersion::latest())
+            .endpoint_url(&self.endpoint)
+            .region(aws_sdk_route53::config::Region::new("us-east-1"))
+            .credentials_provider(self.credentials())
+            .build();
+        aws_sdk_route53::Client::from_conf(conf)
+    }
+
+    /// An ACM client on this emulator.
+    pub fn acm(&self) -> aws_sdk_acm::Client {
+        let conf = aws_sdk_acm::Config::builder()
+            .behavior_version(aws_sdk_acm::config::BehaviorVersion::latest())
+            .endpoint_url(&self.endpoint)
+            .region(aws_sdk_acm::config::Region::new("us-east-1"))
+            .credentials_provider(self.credentials())
+            .build();
+        aws_sdk_acm::Client::from_conf(conf)
+    }
+
+    /// A CloudFormation client on this emulator.
+    pub fn cloudformation(&self) -> aws_sdk_cloudformation::Client {
+        let conf = aws_sdk_cloudformation::Config::builder()
+            .behavior_version(aws_sdk_cloudformation::config::BehaviorVersion::latest())
+            .endpoint_url(&self.endpoint)
+            .region(aws_sdk_cloudformation::config::Region::new("us-east-1"))
+            .credentials_provider(self.credentials())
+            .build();
+        aws_sdk_cloudformation::Client::from_conf(conf)
+    }
+
     /// An IAM client on this emulator.
     pub fn iam(&self) -> aws_sdk_iam::Client {
         let conf = aws_sdk_iam::Config::builder()
