@@ -583,54 +583,48 @@ impl<'a> Evaluator<'a> {
         let (value, consumed) = match root {
             "var" => {
                 let name = need(0, "a variable name")?;
-                match self.scope.vars.get(name) {
-                    Some(v) => (v.clone(), 1),
-                    None if self.scope.declared.vars.iter().any(|n| n == name) => (Value::Unknown, 1),
-                    None => {
-                        return Err(err(
-                            "Reference to undeclared input variable",
-                            format!(
-                                "An input variable with the name \"{name}\" has not been declared. Declare it with a variable \"{name}\" {{}} block.{}",
-                                suggestion(name, self.scope.declared.vars.iter().map(String::as_str))
-                            ),
-                            span,
-                        ))
-                    }
-                }
+                let detail = format!("An input variable with the name \"{name}\" has not been declared. Declare it with a variable \"{name}\" {{}} block.");
+                (
+                    named(
+                        &self.scope.vars,
+                        &self.scope.declared.vars,
+                        name,
+                        "Reference to undeclared input variable",
+                        detail,
+                        span,
+                    )?,
+                    1,
+                )
             }
             "local" => {
                 let name = need(0, "a local value name")?;
-                match self.scope.locals.get(name) {
-                    Some(v) => (v.clone(), 1),
-                    None if self.scope.declared.locals.iter().any(|n| n == name) => (Value::Unknown, 1),
-                    None => {
-                        return Err(err(
-                            "Reference to undeclared local value",
-                            format!(
-                                "A local value with the name \"{name}\" has not been declared.{}",
-                                suggestion(name, self.scope.declared.locals.iter().map(String::as_str))
-                            ),
-                            span,
-                        ))
-                    }
-                }
+                let detail = format!("A local value with the name \"{name}\" has not been declared.");
+                (
+                    named(
+                        &self.scope.locals,
+                        &self.scope.declared.locals,
+                        name,
+                        "Reference to undeclared local value",
+                        detail,
+                        span,
+                    )?,
+                    1,
+                )
             }
             "module" => {
                 let name = need(0, "a module name")?;
-                match self.scope.modules.get(name) {
-                    Some(v) => (v.clone(), 1),
-                    None if self.scope.declared.modules.iter().any(|n| n == name) => (Value::Unknown, 1),
-                    None => {
-                        return Err(err(
-                            "Reference to undeclared module",
-                            format!(
-                                "No module call named \"{name}\" is declared.{}",
-                                suggestion(name, self.scope.declared.modules.iter().map(String::as_str))
-                            ),
-                            span,
-                        ))
-                    }
-                }
+                let detail = format!("No module call named \"{name}\" is declared.");
+                (
+                    named(
+                        &self.scope.modules,
+                        &self.scope.declared.modules,
+                        name,
+                        "Reference to undeclared module",
+                        detail,
+                        span,
+                    )?,
+                    1,
+                )
             }
             "data" => {
                 let type_ = need(0, "a data source type")?;
@@ -807,6 +801,26 @@ impl<'a> Evaluator<'a> {
             }
         }
         Ok(value)
+    }
+}
+
+/// Looks up `name` among values evaluated so far; declared but not yet evaluated is unknown.
+fn named(
+    values: &BTreeMap<String, Value>,
+    declared: &[String],
+    name: &str,
+    summary: &str,
+    detail: String,
+    span: Option<Span>,
+) -> EvalResult {
+    match values.get(name) {
+        Some(v) => Ok(v.clone()),
+        None if declared.iter().any(|n| n == name) => Ok(Value::Unknown),
+        None => Err(err(
+            summary,
+            format!("{detail}{}", suggestion(name, declared.iter().map(String::as_str))),
+            span,
+        )),
     }
 }
 
