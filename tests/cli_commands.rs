@@ -8,10 +8,19 @@ fn validate_and_graph_need_no_aws() {
     let ws = Workspace::new(None);
     ws.copy_example("examples/mlflow-artifacts");
     let v = ws.run(&["validate"]).expect_code(0);
-    assert!(v.stdout.contains("Success! The configuration is valid."), "{}", v.stdout);
+    assert!(
+        v.stdout.contains("Success! The configuration is valid."),
+        "{}",
+        v.stdout
+    );
     let g = ws.run(&["graph"]).expect_code(0);
     assert!(g.stdout.starts_with("digraph infinstor {"), "{}", g.stdout);
-    assert!(g.stdout.contains("\"aws_iam_role_policy_attachment.access\" -> \"aws_iam_role.infinstor\""), "{}", g.stdout);
+    assert!(
+        g.stdout
+            .contains("\"aws_iam_role_policy_attachment.access\" -> \"aws_iam_role.infinstor\""),
+        "{}",
+        g.stdout
+    );
     ws.write("extra.tf", "resource \"aws_s3_bucket\" \"x\" {\n  bukket = \"a\"\n}\n");
     let bad = ws.run(&["validate"]).expect_code(1);
     assert!(bad.stderr.contains("Did you mean \"bucket\"?"), "{}", bad.stderr);
@@ -22,7 +31,12 @@ fn import_state_commands_outputs_and_target() {
     let moto = Moto::start();
     let ws = Workspace::new(Some(&moto));
     block_on(async {
-        moto.s3().create_bucket().bucket("infinstor-existing").send().await.expect("existing bucket");
+        moto.s3()
+            .create_bucket()
+            .bucket("infinstor-existing")
+            .send()
+            .await
+            .expect("existing bucket");
     });
     ws.write(
         "main.tf",
@@ -40,14 +54,28 @@ output "names" {
 }
 "#,
     );
-    let imported = ws.run(&["import", "aws_s3_bucket.existing", "infinstor-existing"]).expect_code(0);
+    let imported = ws
+        .run(&["import", "aws_s3_bucket.existing", "infinstor-existing"])
+        .expect_code(0);
     assert!(imported.stdout.contains("Import successful!"), "{}", imported.stdout);
-    let missing = ws.run(&["import", "aws_s3_bucket.other", "no-such-bucket"]).expect_code(1);
-    assert!(missing.stderr.contains("non-existent remote object"), "{}", missing.stderr);
+    let missing = ws
+        .run(&["import", "aws_s3_bucket.other", "no-such-bucket"])
+        .expect_code(1);
+    assert!(
+        missing.stderr.contains("non-existent remote object"),
+        "{}",
+        missing.stderr
+    );
 
     // --target: only the imported bucket and what it needs; the other bucket is not created.
-    let targeted = ws.run(&["apply", "--auto-approve", "--target", "aws_s3_bucket.existing"]).expect_code(0);
-    assert!(!targeted.stdout.contains("aws_s3_bucket.other: Creating"), "{}", targeted.stdout);
+    let targeted = ws
+        .run(&["apply", "--auto-approve", "--target", "aws_s3_bucket.existing"])
+        .expect_code(0);
+    assert!(
+        !targeted.stdout.contains("aws_s3_bucket.other: Creating"),
+        "{}",
+        targeted.stdout
+    );
     let list = ws.run(&["state", "list"]).expect_code(0);
     assert_eq!(list.stdout, "aws_s3_bucket.existing\n");
 
@@ -57,17 +85,35 @@ output "names" {
 
     let show = ws.run(&["state", "show", "aws_s3_bucket.existing"]).expect_code(0);
     assert!(show.stdout.contains("arn"), "{}", show.stdout);
-    assert!(show.stdout.contains("\"arn:aws:s3:::infinstor-existing\""), "{}", show.stdout);
+    assert!(
+        show.stdout.contains("\"arn:aws:s3:::infinstor-existing\""),
+        "{}",
+        show.stdout
+    );
 
-    ws.run(&["state", "mv", "aws_s3_bucket.existing", "aws_s3_bucket.renamed"]).expect_code(0);
+    ws.run(&["state", "mv", "aws_s3_bucket.existing", "aws_s3_bucket.renamed"])
+        .expect_code(0);
     let list = ws.run(&["state", "list"]).expect_code(0);
     assert_eq!(list.stdout, "aws_s3_bucket.renamed\n");
     let rm = ws.run(&["state", "rm", "aws_s3_bucket.renamed"]).expect_code(0);
-    assert!(rm.stdout.contains("Successfully removed 1 resource instance(s)."), "{}", rm.stdout);
+    assert!(
+        rm.stdout.contains("Successfully removed 1 resource instance(s)."),
+        "{}",
+        rm.stdout
+    );
     // The object stays in AWS.
     block_on(async {
-        moto.s3().head_bucket().bucket("infinstor-existing").send().await.expect("still exists");
+        moto.s3()
+            .head_bucket()
+            .bucket("infinstor-existing")
+            .send()
+            .await
+            .expect("still exists");
     });
     let show_state = ws.run(&["show"]).expect_code(0);
-    assert!(show_state.stdout.contains("The state file is empty"), "{}", show_state.stdout);
+    assert!(
+        show_state.stdout.contains("The state file is empty"),
+        "{}",
+        show_state.stdout
+    );
 }

@@ -24,8 +24,8 @@
 use crate::error::{from_sdk, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use aws_sdk_acm::types::{
-    CertificateDetail, CertificateOptions, CertificateStatus, CertificateTransparencyLoggingPreference, CertificateType,
-    Filters, KeyAlgorithm, Tag, ValidationMethod,
+    CertificateDetail, CertificateOptions, CertificateStatus, CertificateType, Filters, KeyAlgorithm, Tag,
+    ValidationMethod,
 };
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -109,7 +109,11 @@ pub(crate) fn finish(schema: &Schema, mut st: State) -> Value {
         }
     }
     for (name, block) in &schema.blocks {
-        let items = st.get(name).and_then(Value::as_list).map(<[Value]>::to_vec).unwrap_or_default();
+        let items = st
+            .get(name)
+            .and_then(Value::as_list)
+            .map(<[Value]>::to_vec)
+            .unwrap_or_default();
         let items = items
             .iter()
             .map(|item| finish(&block.schema, into_state(item)))
@@ -406,7 +410,31 @@ fn logging_preference(v: &Value) -> String {
     v.get("options")
         .as_list()
         .and_then(|items| items.first())
-        .and_then(|o| o.get("certificate_transparency_logging_preference").as_str().map(str::to_string))
+        .and_then(|o| {
+            o.get("certificate_transparency_logging_preference")
+                .as_str()
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "ENABLED".to_string())
+}
+
+// ACM deprecated opting out of certificate transparency logging, but Terraform configurations
+// still carry the `options` block, and ACM still reports the preference.
+#[allow(deprecated)]
+fn certificate_options(preference: &str) -> CertificateOptions {
+    CertificateOptions::builder()
+        .certificate_transparency_logging_preference(
+            aws_sdk_acm::types::CertificateTransparencyLoggingPreference::from(preference),
+        )
+        .build()
+}
+
+#[allow(deprecated)]
+fn remote_logging_preference(detail: &CertificateDetail) -> String {
+    detail
+        .options()
+        .and_then(|o| o.certificate_transparency_logging_preference())
+        .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "ENABLED".to_string())
 }
 
@@ -417,7 +445,9 @@ fn token_handle(token: &str, domain: &str) -> String {
 
 /// Domains ACM validates for a certificate: the domain name and every SAN, once each, sorted.
 fn validation_domains(domain: &str, sans: &[String]) -> Vec<String> {
-    let set: BTreeSet<String> = std::iter::once(domain.to_string()).chain(sans.iter().cloned()).collect();
+    let set: BTreeSet<String> = std::iter::once(domain.to_string())
+        .chain(sans.iter().cloned())
+        .collect();
     set.into_iter().collect()
 }
 
@@ -452,9 +482,7 @@ fn domain_problem(domain: &str) -> Option<String> {
     for (i, label) in labels.iter().enumerate() {
         let wildcard = i == 0 && *label == "*";
         if !wildcard
-            && (label.is_empty()
-                || label.len() > 63
-                || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            && (label.is_empty() || label.len() > 63 || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         {
             return Some(format!(
                 "{domain:?} is not a valid domain name: each label must be 1 to 63 letters, digits or \
@@ -512,7 +540,10 @@ impl Certificate {
         st.insert("type".into(), Value::string(&kind));
         st.insert(
             "status".into(),
-            detail.status().map(|s| Value::string(s.as_str())).unwrap_or(Value::Null),
+            detail
+                .status()
+                .map(|s| Value::string(s.as_str()))
+                .unwrap_or(Value::Null),
         );
         st.insert(
             "key_algorithm".into(),
@@ -523,13 +554,19 @@ impl Certificate {
         );
         st.insert(
             "certificate_authority_arn".into(),
-            detail.certificate_authority_arn().map(Value::string).unwrap_or(Value::Null),
+            detail
+                .certificate_authority_arn()
+                .map(Value::string)
+                .unwrap_or(Value::Null),
         );
         st.insert(
             "not_before".into(),
             detail.not_before().map(rfc3339).unwrap_or(Value::Null),
         );
-        st.insert("not_after".into(), detail.not_after().map(rfc3339).unwrap_or(Value::Null));
+        st.insert(
+            "not_after".into(),
+            detail.not_after().map(rfc3339).unwrap_or(Value::Null),
+        );
 
         let amazon_issued = matches!(detail.r#type(), Some(CertificateType::AmazonIssued));
         let method = if amazon_issued {
@@ -558,17 +595,18 @@ impl Certificate {
                 }
             }
         }
-        options.sort_by_key(|o| (o.get("domain_name").to_string(), o.get("resource_record_name").to_string()));
+        options.sort_by_key(|o| {
+            (
+                o.get("domain_name").to_string(),
+                o.get("resource_record_name").to_string(),
+            )
+        });
         st.insert("domain_validation_options".into(), Value::List(options));
         st.insert("validation_emails".into(), Value::from(emails));
 
         // An `options` block only when the configuration had one or ACM's differs from the
         // default, since a block cannot be computed.
-        let preference = detail
-            .options()
-            .and_then(|o| o.certificate_transparency_logging_preference())
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|| "ENABLED".to_string());
+        let preference = remote_logging_preference(detail);
         let had_block = prior.get("options").as_list().map(|l| !l.is_empty()).unwrap_or(false);
         let block = if had_block || preference != "ENABLED" {
             vec![engine::value::map([(
@@ -583,7 +621,10 @@ impl Certificate {
         let importing = prior.is_null();
         match pem {
             Some((body, chain)) => {
-                st.insert("certificate_body".into(), keep_prior_pem(&prior.get("certificate_body"), &body));
+                st.insert(
+                    "certificate_body".into(),
+                    keep_prior_pem(&prior.get("certificate_body"), &body),
+                );
                 let prior_chain = prior.get("certificate_chain");
                 let chain_value = match (prior_chain.as_str(), chain) {
                     // ACM may return the chain with its own root appended (moto does); what
@@ -675,17 +716,22 @@ impl Certificate {
         let start = Instant::now();
         let mut delay = Duration::from_millis(500);
         loop {
-            let detail = describe(ctx, arn)?.ok_or_else(|| {
-                ProviderError::new(
-                    "ResourceNotFoundException",
-                    format!("ACM Certificate ({arn}) disappeared right after it was requested"),
-                )
-            })?;
-            let dvos = detail.domain_validation_options();
-            let dns = dvos
-                .iter()
-                .any(|d| d.validation_method().map(|m| m.as_str()) == Some("DNS"));
-            if !dvos.is_empty() && (!dns || dvos.iter().all(|d| d.resource_record().is_some())) {
+            // A certificate may be invisible to DescribeCertificate for a moment after the
+            // request returned its ARN.
+            let ready = match describe(ctx, arn)? {
+                Some(detail) => {
+                    let dvos = detail.domain_validation_options();
+                    !dvos.is_empty() && dvos.iter().all(|d| d.resource_record().is_some())
+                }
+                None if start.elapsed() < Duration::from_secs(30) => false,
+                None => {
+                    return Err(ProviderError::new(
+                        "ResourceNotFoundException",
+                        format!("ACM Certificate ({arn}) disappeared right after it was requested"),
+                    ))
+                }
+            };
+            if ready {
                 return Ok(());
             }
             if start.elapsed() >= RECORDS_TIMEOUT {
@@ -737,7 +783,13 @@ impl Certificate {
         }
     }
 
-    fn create_requested(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create_requested(
+        &self,
+        ctx: &Ctx,
+        planned: &Value,
+        intent: &dyn Fn(&str),
+        progress: &dyn Fn(&str),
+    ) -> ApplyOutcome {
         let Some(domain) = sref(planned, "domain_name") else {
             return (
                 None,
@@ -764,11 +816,7 @@ impl Certificate {
             Ok(t) => t,
             Err(e) => return (None, Some(e)),
         };
-        let options = CertificateOptions::builder()
-            .certificate_transparency_logging_preference(CertificateTransparencyLoggingPreference::from(
-                logging_preference(planned).as_str(),
-            ))
-            .build();
+        let options = certificate_options(&logging_preference(planned));
         let req = ctx
             .acm
             .request_certificate()
@@ -800,7 +848,13 @@ impl Certificate {
         self.after_create(ctx, &arn, planned, progress)
     }
 
-    fn create_imported(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create_imported(
+        &self,
+        ctx: &Ctx,
+        planned: &Value,
+        intent: &dyn Fn(&str),
+        progress: &dyn Fn(&str),
+    ) -> ApplyOutcome {
         let (Some(body), Some(digest)) = (sref(planned, "certificate_body"), sref(planned, "private_key")) else {
             return (
                 None,
@@ -852,7 +906,11 @@ impl Certificate {
     fn update_inner(&self, ctx: &Ctx, arn: &str, prior: &Value, planned: &Value) -> Result<(), ProviderError> {
         if let Some(body) = sref(planned, "certificate_body") {
             let chain = sref(planned, "certificate_chain");
-            let changed = !prior.get("certificate_body").as_str().map(|p| pem_equal(p, body)).unwrap_or(false)
+            let changed = !prior
+                .get("certificate_body")
+                .as_str()
+                .map(|p| pem_equal(p, body))
+                .unwrap_or(false)
                 || match (prior.get("certificate_chain").as_str(), chain) {
                     (Some(a), Some(b)) => !pem_equal(a, b),
                     (None, None) => false,
@@ -884,13 +942,7 @@ impl Certificate {
                     ctx.acm
                         .update_certificate_options()
                         .certificate_arn(arn)
-                        .options(
-                            CertificateOptions::builder()
-                                .certificate_transparency_logging_preference(
-                                    CertificateTransparencyLoggingPreference::from(wanted.as_str()),
-                                )
-                                .build(),
-                        )
+                        .options(certificate_options(&wanted))
                         .send(),
                 )?;
             }
@@ -945,11 +997,18 @@ impl Certificate {
                 }
             }
         }
-        let parsed = get(st, "certificate_body").as_str().and_then(|b| x509::parse_certificate(b).ok());
+        let parsed = get(st, "certificate_body")
+            .as_str()
+            .and_then(|b| x509::parse_certificate(b).ok());
         match parsed {
             Some(cert) => {
                 let domain = cert.domain_name().unwrap_or_default().to_string();
-                let sans: Vec<&str> = cert.dns_names.iter().map(String::as_str).filter(|s| *s != domain).collect();
+                let sans: Vec<&str> = cert
+                    .dns_names
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|s| *s != domain)
+                    .collect();
                 st.insert("subject_alternative_names".into(), set_value(&sans));
                 st.insert("domain_name".into(), Value::string(domain));
                 st.insert(
@@ -960,10 +1019,19 @@ impl Certificate {
                     "not_before".into(),
                     cert.not_before.map(rfc3339_secs).unwrap_or(Value::Unknown),
                 );
-                st.insert("not_after".into(), cert.not_after.map(rfc3339_secs).unwrap_or(Value::Unknown));
+                st.insert(
+                    "not_after".into(),
+                    cert.not_after.map(rfc3339_secs).unwrap_or(Value::Unknown),
+                );
             }
             None => {
-                for key in ["domain_name", "subject_alternative_names", "key_algorithm", "not_before", "not_after"] {
+                for key in [
+                    "domain_name",
+                    "subject_alternative_names",
+                    "key_algorithm",
+                    "not_before",
+                    "not_after",
+                ] {
                     st.insert(key.to_string(), Value::Unknown);
                 }
             }
@@ -987,10 +1055,19 @@ impl ResourceType for Certificate {
         let strings = || Type::Set(Box::new(Type::String));
         Schema::new()
             .attr("domain_name", Attribute::optional_computed(Type::String).force_new())
-            .attr("subject_alternative_names", Attribute::optional_computed(strings()).force_new())
-            .attr("validation_method", Attribute::optional_computed(Type::String).force_new())
+            .attr(
+                "subject_alternative_names",
+                Attribute::optional_computed(strings()).force_new(),
+            )
+            .attr(
+                "validation_method",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
             .attr("key_algorithm", Attribute::optional_computed(Type::String).force_new())
-            .attr("certificate_authority_arn", Attribute::optional(Type::String).force_new())
+            .attr(
+                "certificate_authority_arn",
+                Attribute::optional(Type::String).force_new(),
+            )
             .attr("certificate_body", Attribute::optional(Type::String))
             .attr("certificate_chain", Attribute::optional(Type::String))
             .attr("private_key", Attribute::optional(Type::String).sensitive())
@@ -1004,7 +1081,10 @@ impl ResourceType for Certificate {
                 "domain_validation_options",
                 Attribute::computed(Type::Set(Box::new(string_map()))),
             )
-            .attr("validation_emails", Attribute::computed(Type::List(Box::new(Type::String))))
+            .attr(
+                "validation_emails",
+                Attribute::computed(Type::List(Box::new(Type::String))),
+            )
             .attr("not_before", Attribute::computed(Type::String))
             .attr("not_after", Attribute::computed(Type::String))
             .block(
@@ -1052,7 +1132,10 @@ impl ResourceType for Certificate {
             }
             for san in string_set(&config.get("subject_alternative_names")) {
                 if let Some(p) = domain_problem(&san) {
-                    out.push(problem("subject_alternative_names", format!("subject alternative name {p}")));
+                    out.push(problem(
+                        "subject_alternative_names",
+                        format!("subject alternative name {p}"),
+                    ));
                 }
             }
             let method = config.get("validation_method");
@@ -1073,7 +1156,10 @@ impl ResourceType for Certificate {
                 if !KEY_ALGORITHMS.contains(&k) {
                     out.push(problem(
                         "key_algorithm",
-                        format!("\"key_algorithm\" must be one of {}, not {k:?}", KEY_ALGORITHMS.join(", ")),
+                        format!(
+                            "\"key_algorithm\" must be one of {}, not {k:?}",
+                            KEY_ALGORITHMS.join(", ")
+                        ),
                     ));
                 }
             }
@@ -1112,12 +1198,11 @@ impl ResourceType for Certificate {
                 }
             }
         }
-        if let Some(p) = config
-            .get("options")
-            .as_list()
-            .and_then(|l| l.first())
-            .and_then(|o| o.get("certificate_transparency_logging_preference").as_str().map(str::to_string))
-        {
+        if let Some(p) = config.get("options").as_list().and_then(|l| l.first()).and_then(|o| {
+            o.get("certificate_transparency_logging_preference")
+                .as_str()
+                .map(str::to_string)
+        }) {
             if p != "ENABLED" && p != "DISABLED" {
                 out.push(problem(
                     "options",
@@ -1134,7 +1219,11 @@ impl ResourceType for Certificate {
         if let Some(Value::List(items)) = st.get_mut("options") {
             for item in items.iter_mut() {
                 let mut o = into_state(item);
-                default_to(&mut o, "certificate_transparency_logging_preference", Value::from("ENABLED"));
+                default_to(
+                    &mut o,
+                    "certificate_transparency_logging_preference",
+                    Value::from("ENABLED"),
+                );
                 *item = Value::Map(o);
             }
         }
@@ -1298,7 +1387,9 @@ fn domain_statuses(detail: &CertificateDetail) -> String {
             format!(
                 "{}: {}",
                 d.domain_name(),
-                d.validation_status().map(|s| s.as_str()).unwrap_or("PENDING_VALIDATION")
+                d.validation_status()
+                    .map(|s| s.as_str())
+                    .unwrap_or("PENDING_VALIDATION")
             )
         })
         .collect();
@@ -1309,34 +1400,40 @@ fn domain_statuses(detail: &CertificateDetail) -> String {
     }
 }
 
-/// The DNS records of the domains that are not validated yet, one per line.
+/// The DNS records of the domains that are not validated yet, one per line. A wildcard and its
+/// apex share one record, which is listed once for both.
 fn pending_records(detail: &CertificateDetail) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    let mut records: Vec<(String, Vec<String>)> = Vec::new();
+    let mut others: Vec<String> = Vec::new();
     for d in detail.domain_validation_options() {
-        if d.validation_status().map(|s| s.as_str()) == Some("SUCCESS") {
+        let status = d
+            .validation_status()
+            .map(|s| s.as_str())
+            .unwrap_or("PENDING_VALIDATION");
+        if status == "SUCCESS" {
             continue;
         }
-        let status = d.validation_status().map(|s| s.as_str()).unwrap_or("PENDING_VALIDATION");
-        let line = match d.resource_record() {
-            Some(r) => format!(
-                "  {} {} {}  (for {}, {status})",
-                r.name(),
-                r.r#type().as_str(),
-                r.value(),
-                d.domain_name()
-            ),
-            None if !d.validation_emails().is_empty() => format!(
-                "  {}: approve the email sent to {} ({status})",
-                d.domain_name(),
+        let domain = format!("{} ({status})", d.domain_name());
+        match d.resource_record() {
+            Some(r) => {
+                let record = format!("{} {} {}", r.name(), r.r#type().as_str(), r.value());
+                match records.iter_mut().find(|(rec, _)| *rec == record) {
+                    Some((_, domains)) => domains.push(domain),
+                    None => records.push((record, vec![domain])),
+                }
+            }
+            None if !d.validation_emails().is_empty() => others.push(format!(
+                "  {domain}: approve the email ACM sent to {}",
                 d.validation_emails().join(", ")
-            ),
-            None => format!("  {}: no validation record published yet ({status})", d.domain_name()),
-        };
-        if !out.contains(&line) {
-            out.push(line);
+            )),
+            None => others.push(format!("  {domain}: ACM has not published a validation record yet")),
         }
     }
-    out
+    records
+        .into_iter()
+        .map(|(record, domains)| format!("  {record}  (for {})", domains.join(", ")))
+        .chain(others)
+        .collect()
 }
 
 fn normalize_fqdn(name: &str) -> String {
@@ -1346,7 +1443,13 @@ fn normalize_fqdn(name: &str) -> String {
 impl CertificateValidation {
     /// Waits until the certificate is issued, reporting every poll; fails on a final status or
     /// when `timeout` passes, naming the DNS records still missing.
-    fn wait_issued(&self, ctx: &Ctx, arn: &str, timeout: Duration, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn wait_issued(
+        &self,
+        ctx: &Ctx,
+        arn: &str,
+        timeout: Duration,
+        progress: &dyn Fn(&str),
+    ) -> Result<(), ProviderError> {
         let start = Instant::now();
         let mut delay = Duration::from_secs(1);
         loop {
@@ -1537,7 +1640,9 @@ impl ResourceType for CertificateValidation {
     }
 
     fn update(&self, _ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let arn = sref(planned, "certificate_arn").or_else(|| sref(prior, "certificate_arn")).unwrap_or_default();
+        let arn = sref(planned, "certificate_arn")
+            .or_else(|| sref(prior, "certificate_arn"))
+            .unwrap_or_default();
         (Some(self.state(arn, planned)), None)
     }
 
@@ -1772,7 +1877,13 @@ mod x509 {
         if rest.len() < len {
             return None;
         }
-        Some((Der { tag, body: &rest[..len] }, &rest[len..]))
+        Some((
+            Der {
+                tag,
+                body: &rest[..len],
+            },
+            &rest[len..],
+        ))
     }
 
     /// The TLVs of a constructed value's body.
@@ -1850,12 +1961,18 @@ mod x509 {
                     return Err(format!("\"-----END {label}-----\" has no BEGIN line before it"));
                 };
                 if begin != label {
-                    return Err(format!("\"-----BEGIN {begin}-----\" ends with \"-----END {label}-----\""));
+                    return Err(format!(
+                        "\"-----BEGIN {begin}-----\" ends with \"-----END {label}-----\""
+                    ));
                 }
                 let der = base64::engine::general_purpose::STANDARD
                     .decode(body.as_bytes())
                     .map_err(|e| format!("the {label} block is not valid base64 ({e})"))?;
-                out.push(Block { label, der, encrypted });
+                out.push(Block {
+                    label: begin,
+                    der,
+                    encrypted,
+                });
                 continue;
             }
             if let Some((_, body, encrypted)) = current.as_mut() {
@@ -2028,7 +2145,8 @@ mod x509 {
             .iter()
             .find(|b| b.label == "CERTIFICATE")
             .ok_or("it holds no \"-----BEGIN CERTIFICATE-----\" block")?;
-        certificate_der(&block.der).ok_or_else(|| "its CERTIFICATE block is not a DER-encoded X.509 certificate".to_string())
+        certificate_der(&block.der)
+            .ok_or_else(|| "its CERTIFICATE block is not a DER-encoded X.509 certificate".to_string())
     }
 
     fn rsa_private(der: &[u8]) -> Option<Key> {
@@ -2080,9 +2198,11 @@ mod x509 {
             .find(|b| b.label.ends_with("PRIVATE KEY"))
             .ok_or("it holds no \"-----BEGIN PRIVATE KEY-----\" block")?;
         if block.encrypted || block.label == "ENCRYPTED PRIVATE KEY" {
-            return Err("it is encrypted, and ACM needs the key unencrypted: decrypt it with \
+            return Err(
+                "it is encrypted, and ACM needs the key unencrypted: decrypt it with \
                         `openssl pkey -in key.pem -out key-unencrypted.pem` and keep that file out of version control"
-                .to_string());
+                    .to_string(),
+            );
         }
         let key = match block.label.as_str() {
             "RSA PRIVATE KEY" => rsa_private(&block.der),
@@ -2100,14 +2220,20 @@ mod x509 {
         let cert = match parse_certificate(body) {
             Ok(c) => Some(c),
             Err(e) => {
-                out.push(("certificate_body", format!("\"certificate_body\" is not a PEM certificate: {e}")));
+                out.push((
+                    "certificate_body",
+                    format!("\"certificate_body\" is not a PEM certificate: {e}"),
+                ));
                 None
             }
         };
         let private = match parse_private_key(key) {
             Ok(k) => Some(k),
             Err(e) => {
-                out.push(("private_key", format!("\"private_key\" is not a usable PEM private key: {e}")));
+                out.push((
+                    "private_key",
+                    format!("\"private_key\" is not a usable PEM private key: {e}"),
+                ));
                 None
             }
         };

@@ -231,11 +231,16 @@ fn clock(dt: Option<&aws_smithy_types::DateTime>) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// Parses a template: JSON when it starts with `{`, YAML (the subset of [`yaml`]) otherwise.
+/// A template is a mapping: anything else (a bare string, say) is not a template.
 fn parse_template(body: &str) -> Result<Json, String> {
-    if body.trim_start().starts_with('{') {
-        serde_json::from_str(body).map_err(|e| format!("the template is not valid JSON: {e}"))
+    let parsed = if body.trim_start().starts_with('{') {
+        serde_json::from_str(body).map_err(|e| format!("the template is not valid JSON: {e}"))?
     } else {
-        yaml::parse(body)
+        yaml::parse(body)?
+    };
+    match parsed {
+        Json::Object(_) => Ok(parsed),
+        _ => Err("the template must be a JSON object or a YAML mapping".to_string()),
     }
 }
 
@@ -676,7 +681,18 @@ fn outcome(status: &str, name: &str) -> String {
 /// The error for an operation that ended in `status`: the first failed event's reason and how
 /// the rollback ended.
 fn failure(op: &str, name: &str, status: &str, events: &Events<'_>, stack_reason: Option<&str>) -> ProviderError {
-    let cause = match &events.first_failure {
+    failure_error(op, name, status, events.first_failure.as_ref(), stack_reason)
+}
+
+/// [`failure`] from the first failed event `(logical id, type, reason)`.
+fn failure_error(
+    op: &str,
+    name: &str,
+    status: &str,
+    first_failure: Option<&(String, String, String)>,
+    stack_reason: Option<&str>,
+) -> ProviderError {
+    let cause = match first_failure {
         Some((id, ty, reason)) => format!("{id} ({ty}) failed: {reason}"),
         None => stack_reason
             .filter(|r| !r.is_empty())
@@ -985,16 +1001,26 @@ impl Stack {
 
     /// Creates (or finds again) the change set of an update; `None` when CloudFormation finds
     /// nothing to change.
-    fn change_set(&self, ctx: &Ctx, stack_id: &str, desired: &Desired) -> Result<Option<String>, ProviderError> {
+    ///
+    /// The change set is addressed by stack name, which is unique among live stacks (and the
+    /// only form some CloudFormation implementations accept); its name derives from the stack
+    /// ID and the desired inputs, so planning the same change again finds the same change set.
+    fn change_set(
+        &self,
+        ctx: &Ctx,
+        stack_id: &str,
+        stack_name: &str,
+        desired: &Desired,
+    ) -> Result<Option<String>, ProviderError> {
         let name = format!("infinstor-{}", short_hash(&[stack_id, &desired.digest]));
-        let op = format!("creating CloudFormation change set {name} for stack {stack_id}");
+        let op = format!("creating CloudFormation change set {name} for stack {stack_name}");
         let create = || {
             call(
                 ctx,
                 &op,
                 ctx.cloudformation
                     .create_change_set()
-                    .stack_name(stack_id)
+                    .stack_name(stack_name)
                     .change_set_name(&name)
                     .change_set_type(ChangeSetType::Update)
                     .description("Planned by infinstor")
@@ -1008,46 +1034,43 @@ impl Stack {
                     .send(),
             )
         };
-        let arn = match create() {
-            Ok(out) => out.id().map(str::to_string),
-            Err(e) if no_updates(&e) => return Ok(None),
-            Err(e) if e.code == "AlreadyExistsException" => {
-                // The same plan was made before: reuse its change set while it is still current.
-                let existing = call(
-                    ctx,
-                    &op,
-                    ctx.cloudformation
-                        .describe_change_set()
-                        .stack_name(stack_id)
-                        .change_set_name(&name)
-                        .send(),
-                )?;
-                let usable = existing.status() == Some(&ChangeSetStatus::CreateComplete)
-                    && existing.execution_status() == Some(&ExecutionStatus::Available);
-                if usable
-                    || matches!(
-                        existing.status(),
-                        Some(ChangeSetStatus::CreateInProgress | ChangeSetStatus::CreatePending)
-                    )
-                {
-                    existing.change_set_id().map(str::to_string)
-                } else {
-                    if let Some(id) = existing.change_set_id() {
-                        call(
-                            ctx,
-                            &op,
-                            ctx.cloudformation.delete_change_set().change_set_name(id).send(),
-                        )?;
-                    }
-                    match create() {
-                        Ok(out) => out.id().map(str::to_string),
-                        Err(e) if no_updates(&e) => return Ok(None),
-                        Err(e) => return Err(e),
-                    }
+        // The same plan made before (a plan, then the apply's final plan) has its change set
+        // already: reuse it while it is still current.
+        let existing = call(
+            ctx,
+            &op,
+            ctx.cloudformation
+                .describe_change_set()
+                .stack_name(stack_name)
+                .change_set_name(&name)
+                .send(),
+        );
+        let mut arn = None;
+        if let Ok(existing) = existing {
+            let usable = matches!(
+                existing.status(),
+                Some(ChangeSetStatus::CreateInProgress | ChangeSetStatus::CreatePending)
+            ) || (existing.status() == Some(&ChangeSetStatus::CreateComplete)
+                && existing.execution_status() == Some(&ExecutionStatus::Available));
+            match existing.change_set_id() {
+                Some(id) if usable => arn = Some(id.to_string()),
+                Some(id) => {
+                    call(
+                        ctx,
+                        &op,
+                        ctx.cloudformation.delete_change_set().change_set_name(id).send(),
+                    )?;
                 }
+                None => {}
             }
-            Err(e) => return Err(e),
-        };
+        }
+        if arn.is_none() {
+            arn = match create() {
+                Ok(out) => out.id().map(str::to_string),
+                Err(e) if no_updates(&e) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+        }
         let arn =
             arn.ok_or_else(|| ProviderError::new("InvalidResponse", format!("{op}: no change set ID returned")))?;
         let start = Instant::now();
@@ -1244,10 +1267,12 @@ impl ResourceType for Stack {
                     };
                     out.extend(check_parameters(&declared, &config.get("parameters")));
                 }
-                Ok(_) => out.push(problem("template_body", "the template must be a JSON or YAML object")),
-                // Invalid JSON is certainly wrong; YAML outside the subset read here is left to
-                // CloudFormation.
-                Err(e) if body.trim_start().starts_with('{') => out.push(problem("template_body", e)),
+                Ok(_) => {}
+                // Invalid JSON, or YAML that reads as something other than a mapping, is
+                // certainly wrong; YAML outside the subset read here is left to CloudFormation.
+                Err(e) if body.trim_start().starts_with('{') || yaml::parse(body).is_ok() => {
+                    out.push(problem("template_body", e))
+                }
                 Err(_) => {}
             }
         }
@@ -1360,7 +1385,8 @@ impl ResourceType for Stack {
             ));
         }
         let desired = Desired::from(planned);
-        match self.change_set(ctx, stack_id, &desired)? {
+        let stack_name = sref(prior, "name").unwrap_or(stack_id);
+        match self.change_set(ctx, stack_id, stack_name, &desired)? {
             Some(arn) => {
                 let lines = self.change_lines(ctx, &arn)?;
                 Ok((Some(arn), lines))
@@ -2652,6 +2678,38 @@ Outputs:
         // An unreadable body from AWS keeps the recorded one.
         let prior = Value::from(r#"{"Resources": {}}"#);
         assert_eq!(keep_prior_template(&prior, "OrderedDict([('Resources', ...)])"), prior);
+    }
+
+    #[test]
+    fn failures_name_the_cause_and_the_rollback_outcome() {
+        let first = (
+            "ArtifactsBucket".to_string(),
+            "AWS::S3::Bucket".to_string(),
+            "artifacts already exists".to_string(),
+        );
+        let e = failure_error("creating", "app", "ROLLBACK_COMPLETE", Some(&first), Some("ignored"));
+        assert_eq!(e.code, "ROLLBACK_COMPLETE");
+        assert!(
+            e.message.starts_with(
+                "creating CloudFormation Stack (app): ArtifactsBucket (AWS::S3::Bucket) failed: artifacts already exists\nThe stack is now ROLLBACK_COMPLETE."
+            ),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("the next plan replaces it"), "{}", e.message);
+        let e = failure_error(
+            "updating",
+            "app",
+            "UPDATE_ROLLBACK_FAILED",
+            None,
+            Some("resource failed"),
+        );
+        assert!(e.message.contains("(app): resource failed"), "{}", e.message);
+        assert!(
+            e.message.contains("continue-update-rollback --stack-name app"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

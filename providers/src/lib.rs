@@ -31,6 +31,7 @@ mod iam;
 mod kms;
 mod route53;
 mod s3;
+mod slr;
 mod ssm;
 
 use engine::provider::{
@@ -53,6 +54,7 @@ fn all_resources() -> Vec<Box<dyn ResourceType>> {
     all.extend(kms::resources());
     all.extend(ssm::resources());
     all.extend(dynamodb::resources());
+    all.extend(slr::resources());
     all
 }
 

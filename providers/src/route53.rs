@@ -7,8 +7,9 @@
 //! per refreshed one. So `aws_route53_record` implements the batch methods: all changes of a zone
 //! go into as few change batches as Route 53's limits allow, each followed by one INSYNC wait, and
 //! a refresh lists each zone once. Route 53 rejects a whole batch when a single change in it is
-//! invalid; a rejected batch is bisected until every record has its own outcome, so one bad record
-//! neither fails its batch-mates nor hides which record it was.
+//! invalid; a rejected batch is split (the records the rejection names go on their own, else the
+//! batch is halved) until every record has its own outcome, so one bad record neither fails its
+//! batch-mates nor hides which record it was.
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider.
 
@@ -397,6 +398,14 @@ fn record_key(name: &str, rtype: &str, set_identifier: Option<&str>) -> RecordKe
         rtype.to_ascii_uppercase(),
         set_identifier.unwrap_or("").to_string(),
     )
+}
+
+/// True when two record sets are the same to Route 53 (names in any form, values in any order).
+fn same_rrset(a: &ResourceRecordSet, b: &ResourceRecordSet) -> bool {
+    let (mut x, mut y) = (Spec::from_rrset(a), Spec::from_rrset(b));
+    x.records.sort();
+    y.records.sort();
+    x == y
 }
 
 fn rrset_key(r: &ResourceRecordSet) -> RecordKey {
@@ -893,6 +902,31 @@ impl Unit {
         format!("{verb} Route 53 Record ({})", self.label)
     }
 
+    /// True when a rejection message names this unit's record (Route 53 says
+    /// `[name='www.example.com.', type='A']` or `DNS name www.example.com.`) or one of its values
+    /// (`encountered with '1.2.3'`).
+    fn named_in(&self, message: &str) -> bool {
+        let lower = message.to_ascii_lowercase();
+        self.changes.iter().any(|(_, r)| {
+            let name = api_name(r.name());
+            let rtype = r.r#type().as_str().to_ascii_lowercase();
+            let by_name = [
+                format!("name='{name}.'"),
+                format!("name='{name}'"),
+                format!("dns name {name}."),
+                format!("name={name},"),
+            ]
+            .iter()
+            .any(|p| lower.contains(p.as_str()));
+            let typed = !lower.contains("type='") || lower.contains(&format!("type='{rtype}'"));
+            let by_value = r
+                .resource_records()
+                .iter()
+                .any(|v| message.contains(&format!("encountered with '{}'", v.value())));
+            (by_name && typed) || by_value
+        })
+    }
+
     /// `err` as this record's error, naming the record unless it already does.
     fn error(&self, err: &ProviderError) -> ProviderError {
         let op = self.op();
@@ -904,20 +938,28 @@ impl Unit {
     }
 }
 
-/// Splits units into requests within Route 53's limits, keeping their order.
+/// Splits units into requests within Route 53's limits, keeping their order. Route 53 also
+/// rejects a request that changes one record set twice (two configurations of the same ACM
+/// validation record, say), so a unit touching a record set already in the request starts the
+/// next one.
 fn chunk_units(units: Vec<Unit>) -> Vec<Vec<Unit>> {
     let mut chunks = Vec::new();
     let mut current: Vec<Unit> = Vec::new();
+    let mut keys: HashSet<RecordKey> = HashSet::new();
     let (mut records, mut chars) = (0, 0);
     for unit in units {
         let (n, c) = unit.cost();
-        if !current.is_empty() && (records + n > MAX_BATCH_RECORDS || chars + c > MAX_BATCH_CHARS) {
+        let unit_keys: Vec<RecordKey> = unit.changes.iter().map(|(_, r)| rrset_key(r)).collect();
+        let full = records + n > MAX_BATCH_RECORDS || chars + c > MAX_BATCH_CHARS;
+        if !current.is_empty() && (full || unit_keys.iter().any(|k| keys.contains(k))) {
             chunks.push(std::mem::take(&mut current));
+            keys.clear();
             records = 0;
             chars = 0;
         }
         records += n;
         chars += c;
+        keys.extend(unit_keys);
         current.push(unit);
     }
     if !current.is_empty() {
@@ -1052,8 +1094,9 @@ impl<'a> ZoneBatch<'a> {
 
     /// Finds out which units made Route 53 reject `units`. Deletes are checked against the
     /// zone first (a record already gone needs no delete, and a record changed outside needs
-    /// its current values deleted); then the batch is halved until each bad unit stands alone,
-    /// costing about 2·log2(n) calls per bad record instead of one call per record.
+    /// its current values deleted); then the records the rejection names are split off, and
+    /// failing that the batch is halved until each bad unit stands alone, costing about
+    /// 2·log2(n) calls per bad record instead of one call per record.
     fn settle(&mut self, units: Vec<Unit>, err: ProviderError) {
         let stale: Vec<usize> = units
             .iter()
@@ -1079,7 +1122,7 @@ impl<'a> ZoneBatch<'a> {
                                 changed = true;
                                 continue;
                             }
-                            Some(now) if unit.changes.first().map(|(_, r)| r) != Some(now) => {
+                            Some(now) if !unit.changes.first().is_some_and(|(_, r)| same_rrset(r, now)) => {
                                 unit.changes = vec![(ChangeAction::Delete, now.clone())];
                                 changed = true;
                             }
@@ -1098,6 +1141,17 @@ impl<'a> ZoneBatch<'a> {
         if units.len() <= 1 {
             for u in &units {
                 self.failed.insert(u.idx, u.error(&err));
+            }
+            return;
+        }
+        // Route 53 usually names the record it rejects: send the others at once, and each
+        // named one on its own, before falling back to halving.
+        let named = units.iter().filter(|u| u.named_in(&err.message)).count();
+        if named > 0 && named < units.len() {
+            let (suspects, rest): (Vec<Unit>, Vec<Unit>) = units.into_iter().partition(|u| u.named_in(&err.message));
+            self.send(rest);
+            for suspect in suspects {
+                self.send(vec![suspect]);
             }
             return;
         }

@@ -178,11 +178,7 @@ impl SsmParameter {
             .values(name)
             .build()
             .map_err(|e| invalid(format!("{op}: {e}")))?;
-        let described = call(
-            ctx,
-            &op,
-            ctx.ssm.describe_parameters().parameter_filters(filter).send(),
-        )?;
+        let described = call(ctx, &op, ctx.ssm.describe_parameters().parameter_filters(filter).send())?;
         let meta = described.parameters().iter().find(|m| m.name() == Some(name)).cloned();
         let tags: BTreeMap<String, String> = call(
             ctx,
@@ -274,11 +270,7 @@ impl SsmParameter {
                     &format!("reading SSM Parameter ({name})"),
                     ctx.ssm.get_parameter().name(name).with_decryption(true).send(),
                 )?;
-                Ok(out
-                    .parameter()
-                    .and_then(|p| p.value())
-                    .unwrap_or_default()
-                    .to_string())
+                Ok(out.parameter().and_then(|p| p.value()).unwrap_or_default().to_string())
             }
         }
     }
@@ -409,7 +401,10 @@ impl ResourceType for SsmParameter {
             ));
         }
         if !config.get("key_id").is_null() && ty.as_str().is_some_and(|t| t != "SecureString") {
-            out.push(problem("key_id", "key_id only applies to parameters of type SecureString"));
+            out.push(problem(
+                "key_id",
+                "key_id only applies to parameters of type SecureString",
+            ));
         }
         if let Some(t) = config.get("tier").as_str() {
             if !TIERS.contains(&t) {
@@ -570,7 +565,10 @@ impl ResourceType for SsmParameter {
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = sref(prior, "name") else {
-            return (Some(prior.clone()), Some(invalid("updating SSM Parameter: the state has no name")));
+            return (
+                Some(prior.clone()),
+                Some(invalid("updating SSM Parameter: the state has no name")),
+            );
         };
         let value_changed = planned.get("value").deep_unmark() != prior.get("value").deep_unmark();
         let settings_changed = PUT_ATTRIBUTES

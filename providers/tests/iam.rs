@@ -685,6 +685,7 @@ fn adopts_a_role_left_by_an_interrupted_create() {
         planned: Some(&planned),
         journal: &h.journal,
         progress: &|_| {},
+        private: None,
     });
     let error = response.error.expect("conflict");
     assert_eq!(error.code, "EntityAlreadyExists");

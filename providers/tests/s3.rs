@@ -705,6 +705,7 @@ fn versioning() {
         planned: Some(&planned),
         journal: &h.journal,
         progress: &|_| {},
+        private: None,
     });
     let error = response.error.expect("must fail");
     assert!(error.message.contains("Suspended"), "{}", error.message);

@@ -238,6 +238,7 @@ impl Harness {
             planned: Some(&planned),
             journal: &self.journal,
             progress: &|_| {},
+            private: None,
         });
         if let Some(e) = response.error {
             panic!("create {type_name}: {e}");
@@ -259,6 +260,7 @@ impl Harness {
             planned: Some(&planned),
             journal: &self.journal,
             progress: &|_| {},
+            private: None,
         });
         if let Some(e) = response.error {
             panic!("update {type_name}: {e}");
@@ -276,6 +278,7 @@ impl Harness {
             planned: None,
             journal: &self.journal,
             progress: &|_| {},
+            private: None,
         });
         (response.new_state, response.error)
     }
