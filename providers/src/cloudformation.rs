@@ -1328,6 +1328,13 @@ impl ResourceType for Stack {
                 {
                     st.insert("template_body".into(), Value::Unknown);
                 }
+                // A template that means the same (a YAML template with other comments or
+                // indentation, which the engine compares as text) is no change.
+                if let (Some(old), Some(new)) = (sref(prior, "template_body"), get(&st, "template_body").as_str()) {
+                    if old != new && templates_equivalent(old, new) {
+                        st.insert("template_body".into(), Value::string(old));
+                    }
+                }
                 let planned = Value::Map(st.clone());
                 if stuck {
                     st.insert("stack_status".into(), Value::Unknown);

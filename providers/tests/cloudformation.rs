@@ -413,6 +413,23 @@ Outputs:
     );
     assert_eq!(state.get("template_body"), Value::from(yaml));
     assert_eq!(h.read(STACK, &state), Some(state.clone()));
+    // Other comments and quoting in a YAML template are no change.
+    let reformatted = yaml
+        .replace("# A topic", "# The topic, reformatted")
+        .replace("TopicName: yaml-topic", "TopicName: \"yaml-topic\"  # quoted now");
+    let same = plan(
+        &h,
+        Some(&state),
+        &map([
+            ("name", Value::from("infinstor-yaml")),
+            ("template_body", Value::from(reformatted)),
+        ]),
+    );
+    assert!(
+        changed(&h, &state, &same.planned).is_empty(),
+        "{:?}",
+        changed(&h, &state, &same.planned)
+    );
 
     // A stack whose create failed and rolled back cannot be updated: the plan replaces it,
     // without asking AWS (the status is in state).

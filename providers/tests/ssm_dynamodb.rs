@@ -34,25 +34,6 @@ fn sdk(h: &Harness) -> aws_config::SdkConfig {
     )
 }
 
-/// Applies one change with the plan's private data; returns the new state and the error.
-fn apply_change(
-    h: &Harness,
-    type_name: &str,
-    prior: Option<&Value>,
-    planned: Option<&Value>,
-    private: Option<&str>,
-) -> (Option<Value>, Option<engine::provider::ProviderError>) {
-    let response = h.provider.apply(engine::provider::ApplyRequest {
-        type_name,
-        prior,
-        planned,
-        journal: &h.journal,
-        progress: &|_| {},
-        private,
-    });
-    (response.new_state, response.error)
-}
-
 /// Attributes and blocks whose planned value differs from the prior, as the engine sees it.
 fn changed_attrs(h: &Harness, type_name: &str, prior: &Value, planned: &Value) -> Vec<String> {
     engine::plan::changed_attributes(&h.schema(type_name), prior, planned)
