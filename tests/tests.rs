@@ -7,5 +7,6 @@ mod util;
 mod cli_commands;
 mod diagnostics;
 mod engine_behaviour;
+mod infinstor_dns;
 mod mlflow_artifacts;
 mod review_output;

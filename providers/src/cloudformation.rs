@@ -922,7 +922,12 @@ impl Stack {
             map_value(&kept)
         };
         st.insert("parameters".into(), parameters);
-        let caps: Vec<String> = stack.capabilities().iter().map(|c| c.as_str().to_string()).collect();
+        let mut caps: Vec<String> = stack.capabilities().iter().map(|c| c.as_str().to_string()).collect();
+        if caps.is_empty() {
+            // Some CloudFormation implementations (moto) do not report capabilities; they can
+            // only change through an update we made, so the recorded ones still hold.
+            caps = string_set(&prior.get("capabilities")).into_iter().collect();
+        }
         st.insert("capabilities".into(), set_state(&caps, &prior.get("capabilities")));
         st.insert(
             "notification_arns".into(),
