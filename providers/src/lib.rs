@@ -173,6 +173,18 @@ fn service_of(type_name: &str) -> Option<&'static str> {
         Some("iam")
     } else if type_name == "aws_caller_identity" {
         Some("sts")
+    } else if type_name.starts_with("aws_route53_") {
+        Some("route53")
+    } else if type_name.starts_with("aws_acm_") {
+        Some("acm")
+    } else if type_name.starts_with("aws_cloudformation_") {
+        Some("cloudformation")
+    } else if type_name.starts_with("aws_kms_") {
+        Some("kms")
+    } else if type_name.starts_with("aws_ssm_") {
+        Some("ssm")
+    } else if type_name.starts_with("aws_dynamodb_") {
+        Some("dynamodb")
     } else {
         None
     }
