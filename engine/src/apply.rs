@@ -11,13 +11,12 @@ use crate::addr::{Mode, ResourceAddr};
 use crate::config::Resource;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::{self, ModPath, Node, Outcome};
+use crate::marks::{remark, remark_data};
 use crate::plan::{self, Action, Change, Plan};
 use crate::provider::{ApplyRequest, ApplyResponse, PlanRequest, Provider, ReadDataRequest};
 use crate::schema::Schema;
-use crate::session::{
-    config_matches, elapsed, from_instance_state, lock, remark, remark_data, to_instance_state, Session, Store,
-    StoreJournal,
-};
+use crate::session::{config_matches, elapsed, from_instance_state, lock, to_instance_state, Session};
+use crate::store::{Store, StoreJournal};
 use crate::value::Value;
 use petgraph::stable_graph::NodeIndex;
 use state::OutputState;

@@ -43,15 +43,18 @@ pub mod eval;
 pub mod functions;
 pub mod graph;
 pub mod markdown;
+pub mod marks;
 pub mod ops;
 pub mod plan;
 pub mod plan_json;
+pub mod planner;
 pub mod policy;
 pub mod provider;
 pub mod refresh;
 pub mod render;
 pub mod schema;
 pub mod session;
+pub mod store;
 pub mod value;
 pub mod vars;
 

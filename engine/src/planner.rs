@@ -1,0 +1,640 @@
+//! The plan walk: evaluates each resource's instances, refreshes them, asks the provider to
+//! plan, and turns the difference into a [`Change`]; then plans deletes for state without
+//! configuration.
+
+use crate::addr::{InstanceAddr, Mode, ResourceAddr};
+use crate::config::Resource;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::graph::{self, ModPath, Node, Outcome};
+use crate::marks::{remark, remark_data};
+use crate::plan::{self, Action, Change, Plan};
+use crate::provider::{ImportRequest, PlanRequest, Provider, ReadDataRequest, ReadRequest, ValidateRequest};
+use crate::schema::Schema;
+use crate::session::{from_instance_state, lock, node_string, resource_node_addr, to_instance_state, Mode2, Session};
+use crate::value::Value;
+use state::{InstanceState, State};
+use std::collections::BTreeSet;
+use std::sync::atomic::AtomicBool;
+
+/// The span of `attr` or `attr.key` (a key of an object argument, e.g. `parameters.Env`).
+fn attribute_span(body: &crate::config::Body, path: &str) -> Option<crate::diagnostic::Span> {
+    let mut parts = path.splitn(2, '.');
+    let attr = body.attrs.get(parts.next()?)?;
+    let Some(key) = parts.next() else {
+        return attr.expr.span();
+    };
+    if let hcl_edit::expr::Expression::Object(obj) = &attr.expr.expr {
+        for (k, v) in obj.iter() {
+            let name = match k {
+                hcl_edit::expr::ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+                hcl_edit::expr::ObjectKey::Expression(e) => e.as_str().map(str::to_string),
+            };
+            if name.as_deref() == Some(key) {
+                use hcl_edit::Span as _;
+                let range = match (k.span(), v.expr().span()) {
+                    (Some(a), Some(b)) => a.start..b.end,
+                    (a, b) => a.or(b)?,
+                };
+                return Some(crate::diagnostic::Span {
+                    file: attr.expr.file.clone(),
+                    range,
+                });
+            }
+        }
+    }
+    attr.expr.span()
+}
+
+/// The outcome of planning one instance.
+struct Planned {
+    action: Action,
+    after: Value,
+    requires_replace: Vec<String>,
+    reason: Option<String>,
+    private: Option<String>,
+    details: Vec<String>,
+}
+
+impl Planned {
+    fn from(
+        action: Action,
+        resp: crate::provider::PlanResponse,
+        requires_replace: Vec<String>,
+        reason: Option<String>,
+    ) -> Planned {
+        Planned {
+            action,
+            after: resp.planned,
+            requires_replace,
+            reason,
+            private: resp.private,
+            details: resp.details,
+        }
+    }
+}
+
+impl Session<'_> {
+    /// Runs the plan walk.
+    pub fn plan(&self, mode: &Mode2<'_>, parallelism: usize, stop: &AtomicBool) -> Result<(), Diagnostics> {
+        let outcomes = graph::walk(&self.graph, parallelism, stop, |_, node| match node {
+            Node::Provider(k) => self.visit_provider(k),
+            Node::Variable(p, n) => self.visit_variable(p, n),
+            Node::Local(p, n) => self.visit_local(p, n),
+            Node::Output(p, n) => self.visit_output(p, n),
+            Node::Resource(p, a) => self.plan_resource(p, a, mode),
+            Node::Orphan(_) => Outcome::Ok,
+        });
+        let diags = lock(&self.diags).clone();
+        if diags.has_errors() || outcomes.values().any(|o| *o != Outcome::Ok) {
+            let mut d = diags;
+            if !d.has_errors() {
+                d.push(Diagnostic::error(
+                    "Interrupted",
+                    "The plan was interrupted before it finished; nothing was changed.",
+                ));
+            }
+            return Err(d);
+        }
+        Ok(())
+    }
+
+    fn refresh_instance(
+        &self,
+        provider: &dyn Provider,
+        addr: &str,
+        type_: &str,
+        schema: &Schema,
+        stored: &InstanceState,
+    ) -> Result<Option<Value>, crate::provider::ProviderError> {
+        let prior = from_instance_state(stored, Some(schema));
+        let read = match self.take_prefetched(addr) {
+            Some(r) => r,
+            None => provider.read(ReadRequest {
+                type_name: type_,
+                prior: &prior,
+            }),
+        };
+        let current = read?.map(|cur| {
+            // What was sensitive when recorded stays sensitive when read back.
+            let mut marked = stored.clone();
+            marked.attributes = cur.deep_unmark().to_json().unwrap_or(serde_json::Value::Null);
+            from_instance_state(&marked, Some(schema))
+        });
+        let inst_addr: Result<InstanceAddr, _> = addr.parse();
+        match (&current, inst_addr) {
+            (Some(cur), Ok(ia)) => {
+                // Read-only attributes (attachment counts, dates) change by themselves; only
+                // what a user can configure is drift worth showing.
+                let relevant = plan::changed_attributes(schema, &prior, cur).into_iter().any(|name| {
+                    schema
+                        .attributes
+                        .get(&name)
+                        .map(|a| a.optional || a.required)
+                        .unwrap_or(true)
+                });
+                if relevant {
+                    lock(&self.drift).push(Change {
+                        addr: ia,
+                        provider: stored.provider.clone(),
+                        action: Action::Update,
+                        before: Some(prior.clone()),
+                        after: Some(cur.clone()),
+                        requires_replace: Vec::new(),
+                        reason: Some("changed outside infinstor".into()),
+                        dependencies: Vec::new(),
+                        private: None,
+                        details: Vec::new(),
+                    });
+                }
+            }
+            (None, Ok(ia)) => {
+                lock(&self.drift).push(Change {
+                    addr: ia,
+                    provider: stored.provider.clone(),
+                    action: Action::Delete,
+                    before: Some(prior.clone()),
+                    after: None,
+                    requires_replace: Vec::new(),
+                    reason: Some("deleted outside infinstor".into()),
+                    dependencies: Vec::new(),
+                    private: None,
+                    details: Vec::new(),
+                });
+            }
+            _ => {}
+        }
+        let mut p = lock(&self.prior);
+        match &current {
+            Some(cur) => {
+                let mut inst = to_instance_state(&stored.provider, cur, &stored.dependencies);
+                inst.tainted = stored.tainted;
+                p.set_instance(addr, inst);
+            }
+            None => {
+                p.remove_instance(addr);
+            }
+        }
+        Ok(current)
+    }
+
+    fn plan_resource(&self, path: &ModPath, addr: &ResourceAddr, mode: &Mode2<'_>) -> Outcome {
+        let Mode2::Plan {
+            refresh,
+            replace,
+            destroy,
+            targets,
+        } = mode
+        else {
+            return Outcome::Failed;
+        };
+        let Some(m) = graph::module_at(self.module, path) else {
+            return Outcome::Failed;
+        };
+        let Some(res) = m.resources.get(addr) else {
+            return Outcome::Failed;
+        };
+        let Some(schema) = self.schema_for(addr) else {
+            let known = match addr.mode {
+                Mode::Managed => self.factory.resource_types(),
+                Mode::Data => self.factory.data_types(),
+            };
+            return self.fail(
+                Diagnostic::error(
+                    "Unsupported resource type",
+                    format!(
+                        "The provider does not support {} type \"{}\".{}",
+                        if addr.mode == Mode::Data {
+                            "data source"
+                        } else {
+                            "resource"
+                        },
+                        addr.type_,
+                        crate::diagnostic::suggestion(&addr.type_, known.iter().map(String::as_str))
+                    ),
+                )
+                .at(res.span.clone()),
+            );
+        };
+        let provider = match self.provider_or_default(&res.provider) {
+            Ok(p) => p,
+            Err(d) => return self.fail(d.at(res.span.clone())),
+        };
+        let instances = match self.expand(path, res, &schema) {
+            Ok(i) => i,
+            Err(ds) => return self.fail_all(ds),
+        };
+        let mut problems = Vec::new();
+        for (_, config) in &instances {
+            if config.contains_unknown() {
+                continue;
+            }
+            for p in provider.validate(ValidateRequest {
+                type_name: &addr.type_,
+                config,
+            }) {
+                let span = p
+                    .attribute
+                    .as_deref()
+                    .and_then(|a| attribute_span(&res.body, a))
+                    .or(res.span.clone());
+                problems.push(
+                    Diagnostic::error("Invalid argument value", p.message)
+                        .at(span)
+                        .within(res.describe()),
+                );
+            }
+        }
+        if !problems.is_empty() {
+            return self.fail_all(problems);
+        }
+        let deps = self.dependencies_of(path, addr);
+        let targeted = targets.is_empty()
+            || targets.iter().any(|t| {
+                let ts = t.resource_string();
+                ts == node_string(path, addr) || self.target_closure(targets).contains(&node_string(path, addr))
+            });
+        let mut values = Vec::new();
+        for (key, config) in instances {
+            let ia = resource_node_addr(path, addr, key.clone());
+            let a = ia.to_string();
+            lock(&self.planned_addrs).insert(a.clone());
+            let stored = lock(&self.prior).instance(&a).cloned();
+            if addr.mode == Mode::Data {
+                let pending_deps = !res.depends_on.is_empty()
+                    && lock(&self.changes)
+                        .iter()
+                        .any(|c| c.action != Action::NoOp && deps.contains(&c.addr.resource_string()));
+                if config.contains_unknown() || pending_deps {
+                    let mut after = plan::proposed(&schema, &config, None, &[]);
+                    if let Value::Map(mm) = &mut after {
+                        for (k, at) in &schema.attributes {
+                            if at.computed && config.get(k).is_null() {
+                                mm.insert(k.clone(), Value::Unknown);
+                            }
+                        }
+                    }
+                    values.push((key, after.clone()));
+                    lock(&self.changes).push(Change {
+                        addr: ia,
+                        provider: res.provider.clone(),
+                        action: Action::Read,
+                        before: None,
+                        after: Some(after),
+                        requires_replace: Vec::new(),
+                        reason: Some(if pending_deps {
+                            "depends on a resource with pending changes".into()
+                        } else {
+                            "configuration depends on values known only after apply".into()
+                        }),
+                        dependencies: deps.clone(),
+                        private: None,
+                        details: Vec::new(),
+                    });
+                    continue;
+                }
+                match provider.read_data(ReadDataRequest {
+                    type_name: &addr.type_,
+                    config: &config.deep_unmark(),
+                }) {
+                    Ok(v) => {
+                        let v = remark_data(&schema, &config, v);
+                        values.push((key, v.clone()));
+                        lock(&self.changes).push(Change {
+                            addr: ia,
+                            provider: res.provider.clone(),
+                            action: Action::NoOp,
+                            before: None,
+                            after: Some(v),
+                            requires_replace: Vec::new(),
+                            reason: None,
+                            dependencies: deps.clone(),
+                            private: None,
+                            details: Vec::new(),
+                        });
+                    }
+                    Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+                }
+                continue;
+            }
+            // Adopt an object whose create was interrupted before its state was written.
+            let mut stored = stored;
+            if stored.is_none() {
+                let intent = lock(&self.prior).intents().iter().find(|i| i.address == a).cloned();
+                if let Some(intent) = intent {
+                    match provider.import(ImportRequest {
+                        type_name: &addr.type_,
+                        id: &intent.import_id,
+                    }) {
+                        Ok(Some(v)) => {
+                            let inst = to_instance_state(&res.provider, &v, &deps);
+                            lock(&self.prior).set_instance(&a, inst.clone());
+                            lock(&self.drift).push(Change {
+                                addr: ia.clone(),
+                                provider: res.provider.clone(),
+                                action: Action::Create,
+                                before: None,
+                                after: Some(v),
+                                requires_replace: Vec::new(),
+                                reason: Some(format!(
+                                    "created by an interrupted apply ({}); adopted",
+                                    intent.import_id
+                                )),
+                                dependencies: Vec::new(),
+                                private: None,
+                                details: Vec::new(),
+                            });
+                            stored = Some(inst);
+                        }
+                        Ok(None) => {}
+                        Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+                    }
+                }
+            }
+            let prior_value = match (&stored, refresh) {
+                (Some(s), true) => match self.refresh_instance(provider.as_ref(), &a, &addr.type_, &schema, s) {
+                    Ok(v) => v,
+                    Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+                },
+                (Some(s), false) => Some(from_instance_state(s, Some(&schema))),
+                (None, _) => None,
+            };
+            if *destroy {
+                if let Some(p) = &prior_value {
+                    values.push((key, p.clone()));
+                }
+                continue;
+            }
+            if !targeted {
+                if let Some(p) = &prior_value {
+                    values.push((key, p.clone()));
+                    self.push_noop(ia, res, p.clone(), deps.clone());
+                }
+                continue;
+            }
+            let tainted = stored.as_ref().map(|s| s.tainted).unwrap_or(false);
+            let forced = replace.iter().any(|r| r == &ia);
+            let change = match self.plan_instance(
+                provider.as_ref(),
+                res,
+                &schema,
+                &config,
+                prior_value.as_ref(),
+                tainted,
+                forced,
+            ) {
+                Ok(c) => c,
+                Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+            };
+            let Planned {
+                action,
+                after,
+                requires_replace: requires,
+                reason,
+                private,
+                details,
+            } = change;
+            if res.lifecycle.prevent_destroy && matches!(action, Action::Replace { .. } | Action::Delete) {
+                return self.fail(
+                    Diagnostic::error(
+                        "Instance cannot be destroyed",
+                        format!("{a} has lifecycle.prevent_destroy set, but the plan would destroy it ({}). Change the configuration so it is updated in place, or remove prevent_destroy if destroying it is intended.", reason.clone().unwrap_or_default()),
+                    )
+                    .at(res.span.clone()),
+                );
+            }
+            values.push((key, after.clone()));
+            lock(&self.changes).push(Change {
+                addr: ia,
+                provider: res.provider.clone(),
+                action,
+                before: prior_value,
+                after: Some(after),
+                requires_replace: requires,
+                reason,
+                dependencies: deps.clone(),
+                private,
+                details,
+            });
+        }
+        self.store_resource_value(path, res, values);
+        Outcome::Ok
+    }
+
+    fn target_closure(&self, targets: &[InstanceAddr]) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for t in targets {
+            let path: ModPath = t.module.iter().map(|(n, _)| n.clone()).collect();
+            let node = Node::Resource(path, t.resource.clone());
+            out.insert(t.resource_string());
+            for d in self.graph.resource_dependencies(&node) {
+                if let Node::Resource(p, a) = d {
+                    out.insert(node_string(&p, &a));
+                }
+            }
+        }
+        out
+    }
+
+    fn push_noop(&self, ia: InstanceAddr, res: &Resource, value: Value, deps: Vec<String>) {
+        lock(&self.changes).push(Change {
+            addr: ia,
+            provider: res.provider.clone(),
+            action: Action::NoOp,
+            before: Some(value.clone()),
+            after: Some(value),
+            requires_replace: Vec::new(),
+            reason: None,
+            dependencies: deps,
+            private: None,
+            details: Vec::new(),
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn plan_instance(
+        &self,
+        provider: &dyn Provider,
+        res: &Resource,
+        schema: &Schema,
+        config: &Value,
+        prior: Option<&Value>,
+        tainted: bool,
+        forced: bool,
+    ) -> Result<Planned, crate::provider::ProviderError> {
+        let plan_create = || -> Result<crate::provider::PlanResponse, crate::provider::ProviderError> {
+            let proposed = plan::proposed(schema, config, None, &[]);
+            let mut resp = provider.plan(PlanRequest {
+                type_name: &res.addr.type_,
+                prior: None,
+                proposed: &proposed,
+                config,
+            })?;
+            resp.planned = remark(schema, config, resp.planned);
+            Ok(resp)
+        };
+        let cbd = res.lifecycle.create_before_destroy;
+        let replace = Action::Replace {
+            create_before_destroy: cbd,
+        };
+        let Some(prior) = prior else {
+            return Ok(Planned::from(Action::Create, plan_create()?, Vec::new(), None));
+        };
+        if tainted || forced {
+            let reason = if tainted {
+                "the object is tainted: its create did not finish".to_string()
+            } else {
+                "replacement requested with --replace".to_string()
+            };
+            return Ok(Planned::from(replace, plan_create()?, Vec::new(), Some(reason)));
+        }
+        let proposed = plan::proposed(schema, config, Some(prior), &res.lifecycle.ignore_changes);
+        let mut resp = provider.plan(PlanRequest {
+            type_name: &res.addr.type_,
+            prior: Some(prior),
+            proposed: &proposed,
+            config,
+        })?;
+        resp.planned = remark(schema, config, resp.planned);
+        let changed = plan::changed_attributes(schema, prior, &resp.planned);
+        if changed.is_empty() {
+            resp.planned = prior.clone();
+            return Ok(Planned::from(Action::NoOp, resp, Vec::new(), None));
+        }
+        let forcing = plan::forcing_replacement(schema, &changed, &resp.requires_replace);
+        if !forcing.is_empty() {
+            let mut created = plan_create()?;
+            // Values the config does not set and that will be re-created stay unknown; values
+            // that carry over (the configured ones) are already in `after`.
+            if let (Value::Map(am), Some(pm)) = (&mut created.planned, prior.as_map()) {
+                for (k, v) in am.iter_mut() {
+                    if v.is_unknown() && !schema.attributes.get(k).map(|a| a.computed).unwrap_or(false) {
+                        *v = pm.get(k).cloned().unwrap_or(Value::Null);
+                    }
+                }
+            }
+            let reason = format!("{} cannot be updated in place", forcing.join(", "));
+            return Ok(Planned::from(replace, created, forcing, Some(reason)));
+        }
+        Ok(Planned::from(Action::Update, resp, Vec::new(), None))
+    }
+
+    /// Plans deletes for state instances without configuration (or every instance when
+    /// destroying), refreshing them first.
+    pub fn plan_orphans(&self, refresh: bool, destroy: bool) -> Result<(), Diagnostics> {
+        let planned = lock(&self.planned_addrs).clone();
+        let instances: Vec<(String, InstanceState)> = lock(&self.prior)
+            .instances()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut diags = Diagnostics::default();
+        for (a, inst) in instances {
+            let Ok(ia) = a.parse::<InstanceAddr>() else {
+                continue;
+            };
+            if !destroy && planned.contains(&a) {
+                continue;
+            }
+            if ia.resource.mode == Mode::Data {
+                lock(&self.prior).remove_instance(&a);
+                continue;
+            }
+            let schema = self.factory.resource_schema(&ia.resource.type_);
+            let mut before = from_instance_state(&inst, schema.as_ref());
+            if refresh && !destroy {
+                let provider = match self.provider_or_default(&inst.provider) {
+                    Ok(p) => p,
+                    Err(d) => {
+                        diags.push(d);
+                        continue;
+                    }
+                };
+                let Some(schema) = schema.as_ref() else {
+                    continue;
+                };
+                match self.refresh_instance(provider.as_ref(), &a, &ia.resource.type_, schema, &inst) {
+                    Ok(Some(v)) => before = v,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        diags.push(Diagnostic::error(format!("{a}: {}", e.code), e.message));
+                        continue;
+                    }
+                }
+            }
+            if destroy {
+                let path: ModPath = ia.module.iter().map(|(n, _)| n.clone()).collect();
+                let protected = graph::module_at(self.module, &path)
+                    .and_then(|m| m.resources.get(&ia.resource))
+                    .map(|r| (r.lifecycle.prevent_destroy, r.span.clone()));
+                if let Some((true, span)) = protected {
+                    diags.push(
+                        Diagnostic::error(
+                            "Instance cannot be destroyed",
+                            format!("{a} has lifecycle.prevent_destroy set, so it cannot be destroyed. Remove prevent_destroy first if destroying it is intended."),
+                        )
+                        .at(span),
+                    );
+                    continue;
+                }
+            }
+            lock(&self.changes).retain(|c| c.addr != ia);
+            lock(&self.changes).push(Change {
+                addr: ia,
+                provider: inst.provider.clone(),
+                action: Action::Delete,
+                before: Some(before),
+                after: None,
+                requires_replace: Vec::new(),
+                reason: Some(if destroy {
+                    "destroy requested".to_string()
+                } else {
+                    "its configuration was removed".to_string()
+                }),
+                dependencies: inst.dependencies.clone(),
+                private: None,
+                details: Vec::new(),
+            });
+        }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Assembles the plan after the walk.
+    pub fn into_plan(self, lineage: String, serial: u64, config_digest: String, destroy: bool) -> (Plan, State) {
+        let mut changes = self.changes.into_inner().unwrap_or_else(|p| p.into_inner());
+        changes.sort_by(|a, b| a.addr.cmp(&b.addr));
+        let mut drift = self.drift.into_inner().unwrap_or_else(|p| p.into_inner());
+        drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+        let mut outputs = self.outputs.into_inner().unwrap_or_else(|p| p.into_inner());
+        if destroy {
+            outputs.clear();
+        }
+        let warnings = self
+            .diags
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .warnings()
+            .map(|d| d.to_string())
+            .collect();
+        let prior = self.prior.into_inner().unwrap_or_else(|p| p.into_inner());
+        (
+            Plan {
+                changes,
+                drift,
+                outputs,
+                lineage,
+                serial,
+                config_digest,
+                variables: self.root_vars,
+                destroy,
+                warnings,
+                access: Vec::new(),
+                configuration: serde_json::Value::Null,
+            },
+            prior,
+        )
+    }
+}
