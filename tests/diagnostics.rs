@@ -91,3 +91,36 @@ fn missing_required_variable_without_a_terminal() {
     assert!(err.contains("No value for required variable"), "{err}");
     assert!(err.contains("--var external_id="), "{err}");
 }
+
+#[test]
+fn a_missing_variable_is_prompted_for_on_a_terminal() {
+    use std::io::Write;
+    let ws = Workspace::new(None);
+    ws.copy_example("examples/mlflow-artifacts");
+    // `script` gives the binary a pseudo-terminal, as a person at a shell would.
+    let cmd = ws.command(&[]);
+    let bin = env!("CARGO_BIN_EXE_infinstor");
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &format!("{bin} plan"), "/dev/null"])
+        .current_dir(ws.dir.path())
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("`script` (util-linux) is needed to give the binary a terminal");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"from-prompt-42\n")
+        .expect("answer the prompt");
+    let out = child.wait_with_output().expect("plan");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("var.external_id"), "{text}");
+    assert!(text.contains("Enter a value:"), "{text}");
+    assert!(text.contains("sts:ExternalId = from-prompt-42"), "{text}");
+    assert!(text.contains("Plan: 5 to add, 0 to change, 0 to destroy."), "{text}");
+}
