@@ -11,17 +11,22 @@
 //! 3. **graph** ([`graph::build`]): one node per provider, variable, local, resource, output of
 //!    every module instance; edges from references and `depends_on`. Undeclared references and
 //!    cycles are reported here, all at once.
-//! 4. **walk** ([`session::Session::plan`]): visit nodes in dependency order with bounded
-//!    parallelism. Each resource node evaluates its instances' configuration against its
-//!    [`schema::Schema`] ([`decode`]), refreshes their state through the [`provider::Provider`],
-//!    and asks the provider to plan; values not known until apply are [`value::Value::Unknown`].
-//! 5. **diff** ([`plan`]): compare planned and prior per the schema (JSON documents
-//!    semantically, sets without order) into an [`plan::Action`]; `force_new` attributes give a
-//!    replacement. State instances without configuration become deletes.
-//! 6. **render** ([`render`]): text from the [`plan::Plan`]; renderers never compute diffs.
-//! 7. **apply** ([`session::Session::apply`]): walk again with now-known values; each instance
-//!    is re-planned, checked against what the plan promised, applied, and the state is written
-//!    after every single operation. A failure skips only its dependents.
+//! 4. **refresh** ([`refresh`]): configure the providers, then read every managed object in
+//!    state, in parallel, and in one call per kind where the provider can read many at once
+//!    (one paged listing per Route53 zone).
+//! 5. **plan** ([`planner`]): visit nodes in dependency order with bounded parallelism. Each
+//!    resource node evaluates its instances' configuration against its [`schema::Schema`]
+//!    ([`decode`]) and asks the [`provider::Provider`] to plan; values not known until apply are
+//!    [`value::Value::Unknown`]. [`plan`] compares planned and prior per the schema (JSON
+//!    documents semantically, sets without order) into an [`plan::Action`]; `force_new`
+//!    attributes give a replacement. State instances without configuration become deletes.
+//!    [`access`] reviews the policy documents of the plan.
+//! 6. **render** ([`render`], [`markdown`], [`plan_json`]): text, Markdown and Terraform's
+//!    plan JSON from the [`plan::Plan`]; renderers never compute diffs.
+//! 7. **apply** ([`apply`]): walk again with now-known values; each instance is checked
+//!    against what the plan promised and applied; the state is written after every single
+//!    operation ([`store`]). A failure skips only its dependents. Ready changes that share a
+//!    provider batch key (Route53 records of one zone) go to the provider in one call.
 //!
 //! ```no_run
 //! # use engine::{Options, Engine};
