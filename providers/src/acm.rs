@@ -21,22 +21,20 @@
 //! - The key of an imported certificate is checked at plan time, without any network call: it
 //!   must be an RSA 1024/2048-bit or EC P-256/P-384 key and belong to the certificate.
 
-use crate::error::{from_sdk, is_not_found};
+use crate::attrs::{call, get, into_state, problem, set_value, sref, string_map, string_set, State};
+use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::tags::{split_tags, tag_diff, tags_all};
 use aws_sdk_acm::types::{
     CertificateDetail, CertificateOptions, CertificateStatus, CertificateType, Filters, KeyAlgorithm, Tag,
     ValidationMethod,
 };
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::Blob;
 use engine::provider::{ProviderError, ValidateProblem};
 use engine::schema::{Attribute, Nesting, Schema, Type};
 use engine::value::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Debug;
-use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -55,40 +53,9 @@ pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
 // Helpers shared with kms.rs
 // ---------------------------------------------------------------------------------------------
 
-/// A resource's state while it is being built.
-pub(crate) type State = BTreeMap<String, Value>;
-
 /// The tag a create puts on the new object until it finishes, so that an interrupted create can
 /// be found again by `import("intent:...")` / `import("token:...")`.
 pub(crate) const INTENT_TAG: &str = "infinstor:intent";
-
-/// Runs one SDK call, turning its error into a [`ProviderError`] that names the operation.
-pub(crate) fn call<T, E, R>(
-    ctx: &Ctx,
-    op: &str,
-    fut: impl Future<Output = Result<T, SdkError<E, R>>>,
-) -> Result<T, ProviderError>
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: Debug + 'static,
-{
-    ctx.block_on(fut).map_err(|e| from_sdk(op, e))
-}
-
-/// A known string attribute.
-pub(crate) fn sref<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get_ref(key).and_then(Value::as_str)
-}
-
-/// The value as a mutable state map, without sensitive marks (the engine marks again).
-pub(crate) fn into_state(v: &Value) -> State {
-    v.deep_unmark().as_map().cloned().unwrap_or_default()
-}
-
-/// An attribute of a state map (`Null` when absent).
-pub(crate) fn get<'a>(st: &'a State, key: &str) -> &'a Value {
-    st.get(key).unwrap_or(&Value::Null)
-}
 
 /// Sets `key` to `value` when it is null or unknown (a default, or a value the provider knows
 /// better than "known after apply").
@@ -121,87 +88,6 @@ pub(crate) fn finish(schema: &Schema, mut st: State) -> Value {
         st.insert(name.clone(), Value::List(items));
     }
     Value::Map(st)
-}
-
-/// A validation problem about one attribute.
-pub(crate) fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
-    ValidateProblem {
-        attribute: Some(attribute.to_string()),
-        message: message.into(),
-    }
-}
-
-/// The string entries of a map value (tags).
-pub(crate) fn string_map(v: &Value) -> BTreeMap<String, String> {
-    v.as_map()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.to_template_string().map(|s| (k.clone(), s)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A map value of strings.
-pub(crate) fn map_value(m: &BTreeMap<String, String>) -> Value {
-    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
-}
-
-/// The known strings of a list or set value, sorted and without duplicates.
-pub(crate) fn string_set(v: &Value) -> Vec<String> {
-    let set: BTreeSet<String> = v
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|i| i.as_str().map(str::to_string))
-        .collect();
-    set.into_iter().collect()
-}
-
-/// A set of strings as state keeps it: sorted.
-pub(crate) fn set_value<S: AsRef<str>>(items: &[S]) -> Value {
-    let set: BTreeSet<&str> = items.iter().map(AsRef::as_ref).collect();
-    Value::List(set.into_iter().map(Value::string).collect())
-}
-
-/// `tags_all`: the provider's `default_tags` overlaid with the resource's `tags`.
-pub(crate) fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
-    if tags.contains_unknown() {
-        return Value::Unknown;
-    }
-    let mut all = ctx.default_tags.clone();
-    all.extend(string_map(tags));
-    map_value(&all)
-}
-
-/// Splits the tags AWS reports into (`tags`, `tags_all`): a tag that only comes from
-/// `default_tags` does not belong in `tags` unless the configuration also set it there.
-pub(crate) fn split_tags(ctx: &Ctx, prior_tags: &Value, remote: BTreeMap<String, String>) -> (Value, Value) {
-    let prior = string_map(prior_tags);
-    let own: BTreeMap<String, String> = remote
-        .iter()
-        .filter(|(k, v)| prior.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let tags = if own.is_empty() && prior_tags.is_null() {
-        Value::Null
-    } else {
-        map_value(&own)
-    };
-    (tags, map_value(&remote))
-}
-
-/// Tags to set and tag keys to remove to get from `old` to `new`.
-pub(crate) fn tag_diff(old: &Value, new: &Value) -> (BTreeMap<String, String>, Vec<String>) {
-    let old = string_map(old);
-    let new = string_map(new);
-    let set = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let remove = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
-    (set, remove)
 }
 
 /// Formats an AWS timestamp as Terraform does (RFC 3339, whole seconds).

@@ -22,21 +22,18 @@
 //! deployed, but it is then compared as text and its `parameters` are not checked while
 //! validating.
 
-use crate::error::from_sdk;
+use crate::attrs::{call, finish, get, into_state, invalid, map_value, problem, sref, string_set, State};
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::tags::{split_tags_by, tags_all_by};
 use aws_sdk_cloudformation::types::{
     Capability, ChangeSetStatus, ChangeSetType, ExecutionStatus, OnFailure, Parameter, StackEvent, Tag,
 };
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use engine::provider::{ProviderError, ValidateProblem};
 use engine::schema::{Attribute, Schema, Type};
 use engine::value::Value;
 use serde_json::Value as Json;
 use sha2::Digest as _;
 use std::collections::{BTreeMap, HashSet};
-use std::fmt::Debug;
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 /// Every managed resource type of this service.
@@ -48,8 +45,6 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
     vec![Box::new(StackData), Box::new(ExportData)]
 }
-
-type State = BTreeMap<String, Value>;
 
 const STACK: &str = "aws_cloudformation_stack";
 
@@ -73,15 +68,6 @@ const CHANGE_SET_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
 
-/// Runs one SDK call, turning its error into a [`ProviderError`] that names the operation.
-fn call<T, E, R>(ctx: &Ctx, op: &str, fut: impl Future<Output = Result<T, SdkError<E, R>>>) -> Result<T, ProviderError>
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: Debug + 'static,
-{
-    ctx.block_on(fut).map_err(|e| from_sdk(op, e))
-}
-
 /// CloudFormation reports a missing stack as a `ValidationError` that says so.
 fn stack_gone(e: &ProviderError) -> bool {
     e.code == "ValidationError" && e.message.contains("does not exist")
@@ -89,30 +75,6 @@ fn stack_gone(e: &ProviderError) -> bool {
 
 fn no_updates(e: &ProviderError) -> bool {
     e.code == "ValidationError" && e.message.contains("No updates are to be performed")
-}
-
-fn sref<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get_ref(key).and_then(Value::as_str)
-}
-
-fn into_state(v: &Value) -> State {
-    v.deep_unmark().as_map().cloned().unwrap_or_default()
-}
-
-fn get<'a>(st: &'a State, key: &str) -> &'a Value {
-    st.get(key).unwrap_or(&Value::Null)
-}
-
-/// Gives every schema attribute a value and leaves nothing unknown: a null is the honest
-/// answer for an optional argument AWS did not report.
-fn finish(schema: &Schema, mut st: State) -> Value {
-    for name in schema.attributes.keys() {
-        let v = st.entry(name.clone()).or_insert(Value::Null);
-        if v.contains_unknown() {
-            *v = Value::Null;
-        }
-    }
-    Value::Map(st)
 }
 
 /// The entries of a map of strings; numbers and booleans are converted as Terraform does.
@@ -138,23 +100,6 @@ fn scalar_string(v: &Value) -> Option<String> {
     }
 }
 
-fn map_value(m: &BTreeMap<String, String>) -> Value {
-    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
-}
-
-/// The known strings of a set attribute, sorted and without duplicates.
-fn string_set(v: &Value) -> Vec<String> {
-    let mut out: Vec<String> = v
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|x| x.as_str().map(str::to_string))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
 /// A set as state keeps it: sorted; `Null` when empty and the prior had none, because AWS does
 /// not tell an empty set from an absent one.
 fn set_state(items: &[String], prior: &Value) -> Value {
@@ -167,33 +112,6 @@ fn set_state(items: &[String], prior: &Value) -> Value {
     Value::List(sorted.into_iter().map(Value::String).collect())
 }
 
-/// `tags_all`: the provider's `default_tags` overlaid with the resource's `tags`.
-fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
-    if tags.contains_unknown() {
-        return Value::Unknown;
-    }
-    let mut all = ctx.default_tags.clone();
-    all.extend(string_map(tags));
-    map_value(&all)
-}
-
-/// Splits the tags AWS reports into (`tags`, `tags_all`): a tag that only comes from
-/// `default_tags` belongs in `tags` only when the configuration also set it there.
-fn split_tags(ctx: &Ctx, prior_tags: &Value, all: BTreeMap<String, String>) -> (Value, Value) {
-    let prior = string_map(prior_tags);
-    let own: BTreeMap<String, String> = all
-        .iter()
-        .filter(|(k, v)| prior.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let tags = if own.is_empty() && prior_tags.is_null() {
-        Value::Null
-    } else {
-        map_value(&own)
-    };
-    (tags, map_value(&all))
-}
-
 /// A short, stable digest of `parts`, for change set names and request tokens.
 fn short_hash(parts: &[&str]) -> String {
     let mut hasher = sha2::Sha256::new();
@@ -202,17 +120,6 @@ fn short_hash(parts: &[&str]) -> String {
         hasher.update([0u8]);
     }
     hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-fn invalid(message: impl Into<String>) -> ProviderError {
-    ProviderError::new("InvalidConfiguration", message)
-}
-
-fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
-    ValidateProblem {
-        attribute: Some(attribute.to_string()),
-        message: message.into(),
-    }
 }
 
 /// `HH:MM:SS` (UTC) of an AWS timestamp.
@@ -938,7 +845,7 @@ impl Stack {
             .iter()
             .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
             .collect();
-        let (tags, all) = split_tags(ctx, &prior.get("tags"), remote_tags);
+        let (tags, all) = split_tags_by(string_map, ctx, &prior.get("tags"), remote_tags);
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
         let outputs: BTreeMap<String, String> = stack
@@ -1286,7 +1193,7 @@ impl ResourceType for Stack {
 
     fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
-        st.insert("tags_all".into(), tags_all(ctx, get(&st, "tags")));
+        st.insert("tags_all".into(), tags_all_by(string_map, ctx, get(&st, "tags")));
         let mut replace = Vec::new();
         match prior {
             None => {

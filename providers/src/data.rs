@@ -5,6 +5,7 @@
 //! escaping, the CRC-32 `id`), so that documents and anything derived from them (hashes,
 //! plans against state written by Terraform) stay identical.
 
+use crate::attrs::string_set;
 use crate::error::from_sdk;
 use crate::resource::{Ctx, DataType};
 use engine::provider::ProviderError;
@@ -283,19 +284,6 @@ fn replace_vars_in(v: StrOrList, version: &str) -> Result<StrOrList, ProviderErr
         StrOrList::Str(s) => StrOrList::Str(replace_vars(&s, version)?),
         StrOrList::List(l) => StrOrList::List(l.iter().map(|s| replace_vars(s, version)).collect::<Result<_, _>>()?),
     })
-}
-
-/// The distinct strings of a set attribute.
-fn string_set(v: &Value) -> Vec<String> {
-    let mut out: Vec<String> = v
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|x| x.as_str().map(str::to_string))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
 }
 
 fn blocks(v: &Value) -> &[Value] {

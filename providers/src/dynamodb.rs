@@ -14,21 +14,19 @@
 //! Global and local secondary indexes, replicas, table classes and imports from S3 are not
 //! supported yet; `attribute` blocks may therefore only describe the key attributes.
 
-use crate::error::{from_sdk, is_not_found};
+use crate::attrs::{call, get, into_state, invalid, problem, sref, string_map, State};
+use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::tags::{split_tags, tags_all};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoverySpecification,
     ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
     TableDescription, Tag, TimeToLiveSpecification,
 };
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use engine::provider::{ProviderError, ValidateProblem};
 use engine::schema::{Attribute, Nesting, Schema, Type};
 use engine::value::{map, Value};
 use std::collections::BTreeMap;
-use std::fmt::Debug;
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 /// Every managed resource type of this service.
@@ -41,33 +39,11 @@ pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
     Vec::new()
 }
 
-type State = BTreeMap<String, Value>;
-
 /// How long a table may take to become ACTIVE (or to disappear) before the apply gives up.
 const TABLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// The alias of the AWS managed key DynamoDB uses when encryption is enabled without a key.
 const MANAGED_KEY_ALIAS: &str = "alias/aws/dynamodb";
-
-fn call<T, E, R>(ctx: &Ctx, op: &str, fut: impl Future<Output = Result<T, SdkError<E, R>>>) -> Result<T, ProviderError>
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: Debug + 'static,
-{
-    ctx.block_on(fut).map_err(|e| from_sdk(op, e))
-}
-
-fn sref<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get_ref(key).and_then(Value::as_str)
-}
-
-fn into_state(v: &Value) -> State {
-    v.deep_unmark().as_map().cloned().unwrap_or_default()
-}
-
-fn get<'a>(st: &'a State, key: &str) -> &'a Value {
-    st.get(key).unwrap_or(&Value::Null)
-}
 
 fn finish(schema: &Schema, mut st: State) -> Value {
     for name in schema.attributes.keys() {
@@ -83,57 +59,6 @@ fn finish(schema: &Schema, mut st: State) -> Value {
         }
     }
     Value::Map(st)
-}
-
-fn string_map(v: &Value) -> BTreeMap<String, String> {
-    v.as_map()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.to_template_string().map(|s| (k.clone(), s)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn map_value(m: &BTreeMap<String, String>) -> Value {
-    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
-}
-
-fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
-    if tags.contains_unknown() {
-        return Value::Unknown;
-    }
-    let mut all = ctx.default_tags.clone();
-    all.extend(string_map(tags));
-    map_value(&all)
-}
-
-/// Splits the tags AWS reports into (`tags`, `tags_all`); a tag that only comes from
-/// `default_tags` belongs in `tags` only when the configuration also set it there.
-fn split_tags(ctx: &Ctx, prior_tags: &Value, all: BTreeMap<String, String>) -> (Value, Value) {
-    let prior = string_map(prior_tags);
-    let own: BTreeMap<String, String> = all
-        .iter()
-        .filter(|(k, v)| prior.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let tags = if own.is_empty() && prior_tags.is_null() {
-        Value::Null
-    } else {
-        map_value(&own)
-    };
-    (tags, map_value(&all))
-}
-
-fn invalid(message: impl Into<String>) -> ProviderError {
-    ProviderError::new("InvalidConfiguration", message)
-}
-
-fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
-    ValidateProblem {
-        attribute: Some(attribute.to_string()),
-        message: message.into(),
-    }
 }
 
 /// The items of a nested block.

@@ -5,18 +5,16 @@
 //! reformatted; every read keeps the document string from the prior state when it still means
 //! the same ([`engine::policy::equivalent`]), so a plan after apply shows no change.
 
-use crate::error::{from_sdk, is_not_found};
+use crate::attrs::{call, finish, get, into_state, map_value, problem, sref, State};
+use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::tags::{tag_diff_by, tags_all_by};
 use aws_sdk_iam::types::Tag;
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use engine::policy;
 use engine::provider::{ProviderError, ValidateProblem};
 use engine::schema::{Attribute, Schema, Type};
 use engine::value::Value;
 use std::collections::BTreeMap;
-use std::fmt::Debug;
-use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -30,20 +28,9 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
     ]
 }
 
-type State = BTreeMap<String, Value>;
-
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
-
-/// Runs one SDK call, turning its error into a [`ProviderError`] that names the operation.
-fn call<T, E, R>(ctx: &Ctx, op: &str, fut: impl Future<Output = Result<T, SdkError<E, R>>>) -> Result<T, ProviderError>
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: Debug + 'static,
-{
-    ctx.block_on(fut).map_err(|e| from_sdk(op, e))
-}
 
 /// `Ok(None)` for a not-found error, so reads can report a deleted object.
 fn found<T>(r: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
@@ -54,36 +41,10 @@ fn found<T>(r: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
     }
 }
 
-/// A known string attribute.
-fn sref<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get_ref(key).and_then(Value::as_str)
-}
-
-fn into_state(v: &Value) -> State {
-    v.deep_unmark().as_map().cloned().unwrap_or_default()
-}
-
-fn get<'a>(st: &'a State, key: &str) -> &'a Value {
-    st.get(key).unwrap_or(&Value::Null)
-}
-
 fn set_default(st: &mut State, key: &str, value: Value) {
     if get(st, key).is_null() {
         st.insert(key.to_string(), value);
     }
-}
-
-/// Makes sure every schema attribute is present and nothing is left unknown: the engine
-/// rejects a create that leaves an attribute unknown, and a null is the honest answer for
-/// an optional argument AWS did not report.
-fn finish(schema: &Schema, mut st: State) -> Value {
-    for name in schema.attributes.keys() {
-        let v = st.entry(name.clone()).or_insert(Value::Null);
-        if v.contains_unknown() {
-            *v = Value::Null;
-        }
-    }
-    Value::Map(st)
 }
 
 /// The string entries of a map value.
@@ -95,20 +56,6 @@ fn string_map(v: &Value) -> BTreeMap<String, String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn map_value(m: &BTreeMap<String, String>) -> Value {
-    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
-}
-
-/// `tags_all`: the provider's `default_tags` overlaid with the resource's `tags`.
-fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
-    if tags.contains_unknown() {
-        return Value::Unknown;
-    }
-    let mut all = ctx.default_tags.clone();
-    all.extend(string_map(tags));
-    map_value(&all)
 }
 
 /// Splits the tags AWS reports into (`tags`, `tags_all`): a tag that only comes from
@@ -142,19 +89,6 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> 
                 .map_err(|e| ProviderError::new("InvalidTag", format!("tag {k:?}: {e}")))
         })
         .collect()
-}
-
-/// Tags to set and tag keys to remove to get from `old` to `new`.
-fn tag_diff(old: &Value, new: &Value) -> (BTreeMap<String, String>, Vec<String>) {
-    let old = string_map(old);
-    let new = string_map(new);
-    let set = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let remove = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
-    (set, remove)
 }
 
 /// IAM returns policy documents URL-encoded; state keeps the plain JSON.
@@ -247,13 +181,6 @@ fn reset_for_replace(st: &mut State, computed: &[&str]) {
     }
     if !get(st, "name_prefix").is_null() {
         st.insert("name".to_string(), Value::Unknown);
-    }
-}
-
-fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
-    ValidateProblem {
-        attribute: Some(attribute.to_string()),
-        message: message.into(),
     }
 }
 
@@ -518,7 +445,11 @@ impl IamRole {
                 }
             }
         }
-        let (set, remove) = tag_diff(&prior.get("tags_all"), &tags_all(ctx, &planned.get("tags")));
+        let (set, remove) = tag_diff_by(
+            string_map,
+            &prior.get("tags_all"),
+            &tags_all_by(string_map, ctx, &planned.get("tags")),
+        );
         if !remove.is_empty() {
             call(
                 ctx,
@@ -634,7 +565,7 @@ impl ResourceType for IamRole {
             _ => Value::Unknown,
         };
         st.insert("id".into(), id);
-        let all = tags_all(ctx, get(&st, "tags"));
+        let all = tags_all_by(string_map, ctx, get(&st, "tags"));
         st.insert("tags_all".into(), all);
         Ok((Value::Map(st), Vec::new()))
     }
@@ -650,7 +581,7 @@ impl ResourceType for IamRole {
                 )),
             );
         };
-        let tags = match sdk_tags(&string_map(&tags_all(ctx, &planned.get("tags")))) {
+        let tags = match sdk_tags(&string_map(&tags_all_by(string_map, ctx, &planned.get("tags")))) {
             Ok(t) => t,
             Err(e) => return (None, Some(e)),
         };
@@ -695,7 +626,7 @@ impl ResourceType for IamRole {
         st.insert("arn".into(), Value::string(role.arn()));
         st.insert("unique_id".into(), Value::string(role.role_id()));
         st.insert("create_date".into(), rfc3339(role.create_date()));
-        st.insert("tags_all".into(), tags_all(ctx, &planned.get("tags")));
+        st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
         (Some(finish(&self.schema(), st)), None)
     }
 
@@ -718,7 +649,7 @@ impl ResourceType for IamRole {
                 st.insert(key.to_string(), prior.get(key));
             }
         }
-        st.insert("tags_all".into(), tags_all(ctx, &planned.get("tags")));
+        st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
         (Some(finish(&self.schema(), st)), None)
     }
 
@@ -974,7 +905,11 @@ impl IamPolicy {
                 )?;
             }
         }
-        let (set, remove) = tag_diff(&prior.get("tags_all"), &tags_all(ctx, &planned.get("tags")));
+        let (set, remove) = tag_diff_by(
+            string_map,
+            &prior.get("tags_all"),
+            &tags_all_by(string_map, ctx, &planned.get("tags")),
+        );
         if !remove.is_empty() {
             call(
                 ctx,
@@ -1030,7 +965,7 @@ impl ResourceType for IamPolicy {
         if replacing(&self.schema(), prior, &st) {
             reset_for_replace(&mut st, &["arn", "id", "policy_id", "attachment_count"]);
         }
-        let all = tags_all(ctx, get(&st, "tags"));
+        let all = tags_all_by(string_map, ctx, get(&st, "tags"));
         st.insert("tags_all".into(), all);
         Ok((Value::Map(st), Vec::new()))
     }
@@ -1052,7 +987,7 @@ impl ResourceType for IamPolicy {
             Err(e) => return (None, Some(e)),
         };
         let arn = format!("arn:{partition}:iam::{account}:policy{path}{name}");
-        let tags = match sdk_tags(&string_map(&tags_all(ctx, &planned.get("tags")))) {
+        let tags = match sdk_tags(&string_map(&tags_all_by(string_map, ctx, &planned.get("tags")))) {
             Ok(t) => t,
             Err(e) => return (None, Some(e)),
         };
@@ -1124,7 +1059,7 @@ impl ResourceType for IamPolicy {
                 created.as_ref().and_then(|p| p.attachment_count()).unwrap_or(0),
             )),
         );
-        st.insert("tags_all".into(), tags_all(ctx, &planned.get("tags")));
+        st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
         (Some(finish(&self.schema(), st)), None)
     }
 
@@ -1147,7 +1082,7 @@ impl ResourceType for IamPolicy {
                 st.insert(key.to_string(), prior.get(key));
             }
         }
-        st.insert("tags_all".into(), tags_all(ctx, &planned.get("tags")));
+        st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
         (Some(finish(&self.schema(), st)), None)
     }
 

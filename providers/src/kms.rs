@@ -12,12 +12,11 @@
 //! `intent:<token>` (it lists the keys and their tags to find the one carrying the token), a
 //! key ID or a key ARN.
 
-use crate::acm::{
-    call, default_to, finish, get, intent_token, into_state, problem, split_tags, sref, string_map, tag_diff, tags_all,
-    State, INTENT_TAG,
-};
+use crate::acm::{default_to, finish, intent_token, INTENT_TAG};
+use crate::attrs::{call, get, into_state, problem, sref, string_map, State};
 use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::tags::{split_tags, tag_diff, tags_all};
 use aws_sdk_kms::types::{KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
 use engine::policy;
 use engine::provider::{ProviderError, ValidateProblem};

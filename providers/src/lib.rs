@@ -22,6 +22,7 @@
 pub mod resource;
 
 mod acm;
+mod attrs;
 mod cloudformation;
 mod config;
 mod data;
@@ -33,6 +34,7 @@ mod route53;
 mod s3;
 mod slr;
 mod ssm;
+mod tags;
 
 use engine::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,

@@ -13,8 +13,10 @@
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider.
 
+use crate::attrs::{block_items, call, get, into_state, map_value, problem, set_value, sref, string_map, State};
 use crate::error::from_sdk;
 use crate::resource::{ApplyOutcome, BatchChange, Ctx, DataType, ResourceType};
+use crate::tags::tags_all;
 use aws_sdk_route53::operation::change_resource_record_sets::ChangeResourceRecordSetsError;
 use aws_sdk_route53::types::{
     AliasTarget, Change, ChangeAction, ChangeBatch, ChangeInfo, ChangeStatus, GeoLocation, HostedZoneConfig,
@@ -22,13 +24,11 @@ use aws_sdk_route53::types::{
     TagResourceType, Vpc, VpcRegion,
 };
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use engine::provider::{ProviderError, ValidateProblem};
 use engine::schema::{Attribute, Nesting, Schema, Type};
 use engine::value::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Debug;
-use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -64,33 +64,9 @@ const RR_TYPES: &[&str] = &[
     "TLSA", "TXT",
 ];
 
-type State = BTreeMap<String, Value>;
-
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
-
-/// Runs one SDK call, turning its error into a [`ProviderError`] that names the operation.
-fn call<T, E, R>(ctx: &Ctx, op: &str, fut: impl Future<Output = Result<T, SdkError<E, R>>>) -> Result<T, ProviderError>
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: Debug + 'static,
-{
-    ctx.block_on(fut).map_err(|e| from_sdk(op, e))
-}
-
-/// A known string attribute.
-fn sref<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get_ref(key).and_then(Value::as_str)
-}
-
-fn into_state(v: &Value) -> State {
-    v.deep_unmark().as_map().cloned().unwrap_or_default()
-}
-
-fn get<'a>(st: &'a State, key: &str) -> &'a Value {
-    st.get(key).unwrap_or(&Value::Null)
-}
 
 /// A string value, `Null` for an absent or empty one.
 fn opt_string(s: Option<&str>) -> Value {
@@ -100,16 +76,6 @@ fn opt_string(s: Option<&str>) -> Value {
 /// A whole number attribute.
 fn int(v: &Value) -> Option<i64> {
     v.as_f64().filter(|n| n.fract() == 0.0).map(|n| n as i64)
-}
-
-/// The items of a nested block (a list; a bare object counts as one item).
-fn block_items(value: &Value, key: &str) -> Vec<Value> {
-    let block = value.get(key);
-    match block.unmark().0 {
-        Value::List(items) => items.clone(),
-        Value::Map(_) => vec![block.unmark().0.clone()],
-        _ => Vec::new(),
-    }
 }
 
 fn first_block(value: &Value, key: &str) -> Option<Value> {
@@ -151,36 +117,6 @@ fn strings_of(value: &Value) -> Vec<String> {
         .iter()
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect()
-}
-
-/// A set of strings as state stores it: sorted, so that order never shows as a difference.
-fn set_value<S: AsRef<str>>(items: &[S]) -> Value {
-    let mut sorted: Vec<String> = items.iter().map(|s| s.as_ref().to_string()).collect();
-    sorted.sort();
-    sorted.dedup();
-    Value::List(sorted.into_iter().map(Value::String).collect())
-}
-
-/// The string entries of a map value (tags).
-fn string_map(v: &Value) -> BTreeMap<String, String> {
-    v.as_map()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.to_template_string().map(|s| (k.clone(), s)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn map_value(m: &BTreeMap<String, String>) -> Value {
-    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
-}
-
-fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
-    ValidateProblem {
-        attribute: Some(attribute.to_string()),
-        message: message.into(),
-    }
 }
 
 /// The partition of a region, for ARNs.
@@ -415,16 +351,6 @@ fn rrset_key(r: &ResourceRecordSet) -> RecordKey {
 // ---------------------------------------------------------------------------------------------
 // Tags
 // ---------------------------------------------------------------------------------------------
-
-/// `tags_all`: the provider's `default_tags` overlaid with the resource's `tags`.
-fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
-    if tags.contains_unknown() {
-        return Value::Unknown;
-    }
-    let mut all = ctx.default_tags.clone();
-    all.extend(string_map(tags));
-    map_value(&all)
-}
 
 /// Splits the tags AWS reports into (`tags`, `tags_all`): a tag that only comes from
 /// `default_tags` does not belong in `tags` unless the configuration also set it there.

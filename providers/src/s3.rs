@@ -5,6 +5,7 @@
 //! States follow the Terraform AWS provider's attribute names and import IDs, so configurations
 //! and `terraform import` habits carry over unchanged.
 
+use crate::attrs::{block_items, invalid, map_value, problem, set_value, string_map, string_set};
 use crate::error::{from_sdk, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use aws_sdk_s3::types::{
@@ -48,37 +49,6 @@ fn known_str(value: &Value, key: &str) -> Option<String> {
     value.get(key).as_str().map(str::to_string)
 }
 
-/// The items of a nested block (a list; a bare object counts as one item).
-fn block_items(value: &Value, key: &str) -> Vec<Value> {
-    let block = value.get(key);
-    match block.unmark().0 {
-        Value::List(items) => items.clone(),
-        Value::Map(_) => vec![block.unmark().0.clone()],
-        _ => Vec::new(),
-    }
-}
-
-/// The known strings of a list or set attribute, sorted and without duplicates.
-fn string_set(value: &Value) -> Vec<String> {
-    let mut out: Vec<String> = value
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// A set of strings as state stores it: sorted, so that order never shows as a difference.
-fn set_value<S: AsRef<str>>(items: &[S]) -> Value {
-    let mut sorted: Vec<String> = items.iter().map(|s| s.as_ref().to_string()).collect();
-    sorted.sort();
-    sorted.dedup();
-    Value::List(sorted.into_iter().map(Value::String).collect())
-}
-
 /// Like [`set_value`], but `Null` for an empty set (AWS does not distinguish the two).
 fn optional_set_value<S: AsRef<str>>(items: &[S]) -> Value {
     if items.is_empty() {
@@ -86,22 +56,6 @@ fn optional_set_value<S: AsRef<str>>(items: &[S]) -> Value {
     } else {
         set_value(items)
     }
-}
-
-/// A map of strings (tags); non-string entries are skipped.
-fn string_map(value: &Value) -> BTreeMap<String, String> {
-    value
-        .as_map()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.to_template_string().map(|v| (k.clone(), v)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn map_value(map: &BTreeMap<String, String>) -> Value {
-    Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
 }
 
 fn into_map(value: Value) -> BTreeMap<String, Value> {
@@ -257,17 +211,6 @@ where
 
 fn bucket_propagating(e: &ProviderError) -> bool {
     e.code == "NoSuchBucket"
-}
-
-fn invalid(message: impl Into<String>) -> ProviderError {
-    ProviderError::new("InvalidConfiguration", message)
-}
-
-fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
-    ValidateProblem {
-        attribute: Some(attribute.to_string()),
-        message: message.into(),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

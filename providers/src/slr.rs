@@ -9,17 +9,15 @@
 //! Deletion is asynchronous: IAM first checks that no resource of the service still uses the
 //! role, so delete polls the deletion task and reports which resources block it.
 
-use crate::error::{from_sdk, is_not_found};
+use crate::attrs::{call, finish, get, into_state, invalid, sref, string_map, State};
+use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::tags::{split_tags, tags_all};
 use aws_sdk_iam::types::{DeletionTaskStatusType, Role, Tag};
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use engine::provider::{ProviderError, ValidateProblem};
 use engine::schema::{Attribute, Schema, Type};
 use engine::value::Value;
 use std::collections::BTreeMap;
-use std::fmt::Debug;
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 /// Every resource type of this module.
@@ -27,84 +25,10 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
     vec![Box::new(ServiceLinkedRole)]
 }
 
-type State = BTreeMap<String, Value>;
-
 /// How long IAM may take to delete a service-linked role.
 const DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 const PATH_PREFIX: &str = "/aws-service-role/";
-
-fn call<T, E, R>(ctx: &Ctx, op: &str, fut: impl Future<Output = Result<T, SdkError<E, R>>>) -> Result<T, ProviderError>
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: Debug + 'static,
-{
-    ctx.block_on(fut).map_err(|e| from_sdk(op, e))
-}
-
-fn sref<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get_ref(key).and_then(Value::as_str)
-}
-
-fn into_state(v: &Value) -> State {
-    v.deep_unmark().as_map().cloned().unwrap_or_default()
-}
-
-fn get<'a>(st: &'a State, key: &str) -> &'a Value {
-    st.get(key).unwrap_or(&Value::Null)
-}
-
-fn finish(schema: &Schema, mut st: State) -> Value {
-    for name in schema.attributes.keys() {
-        let v = st.entry(name.clone()).or_insert(Value::Null);
-        if v.contains_unknown() {
-            *v = Value::Null;
-        }
-    }
-    Value::Map(st)
-}
-
-fn string_map(v: &Value) -> BTreeMap<String, String> {
-    v.as_map()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.to_template_string().map(|s| (k.clone(), s)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn map_value(m: &BTreeMap<String, String>) -> Value {
-    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
-}
-
-fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
-    if tags.contains_unknown() {
-        return Value::Unknown;
-    }
-    let mut all = ctx.default_tags.clone();
-    all.extend(string_map(tags));
-    map_value(&all)
-}
-
-fn split_tags(ctx: &Ctx, prior_tags: &Value, remote: &[Tag]) -> (Value, Value) {
-    let all: BTreeMap<String, String> = remote
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect();
-    let prior = string_map(prior_tags);
-    let own: BTreeMap<String, String> = all
-        .iter()
-        .filter(|(k, v)| prior.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let tags = if own.is_empty() && prior_tags.is_null() {
-        Value::Null
-    } else {
-        map_value(&own)
-    };
-    (tags, map_value(&all))
-}
 
 fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
     tags.iter()
@@ -116,10 +40,6 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> 
                 .map_err(|e| ProviderError::new("InvalidTag", format!("tag {k:?}: {e}")))
         })
         .collect()
-}
-
-fn invalid(message: impl Into<String>) -> ProviderError {
-    ProviderError::new("InvalidConfiguration", message)
 }
 
 fn rfc3339(dt: &aws_smithy_types::DateTime) -> Value {
@@ -174,7 +94,12 @@ impl ServiceLinkedRole {
             None => Value::Null,
         };
         st.insert("description".into(), description);
-        let (tags, all) = split_tags(ctx, &prior.get("tags"), role.tags());
+        let remote = role
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect();
+        let (tags, all) = split_tags(ctx, &prior.get("tags"), remote);
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
         finish(&self.schema(), st)

@@ -9,18 +9,15 @@
 //! `insecure_value` is the Terraform AWS provider's non-secret alternative and is kept in
 //! state as it is.
 
-use crate::error::from_sdk;
+use crate::attrs::{call, finish, get, into_state, invalid, problem, sref, string_map, State};
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::tags::{split_tags, tags_all};
 use aws_sdk_ssm::types::{ParameterStringFilter, ParameterTier, ParameterType, ResourceTypeForTagging, Tag};
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use engine::provider::{ProviderError, ValidateProblem};
 use engine::schema::{Attribute, Schema, Type};
 use engine::value::Value;
 use sha2::Digest as _;
 use std::collections::BTreeMap;
-use std::fmt::Debug;
-use std::future::Future;
 
 /// Every managed resource type of this service.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
@@ -31,8 +28,6 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
     Vec::new()
 }
-
-type State = BTreeMap<String, Value>;
 
 /// The prefix of a hashed value in state.
 const HASH_PREFIX: &str = "sha256:";
@@ -50,89 +45,8 @@ fn is_hash(s: &str) -> bool {
         && s[HASH_PREFIX.len()..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn call<T, E, R>(ctx: &Ctx, op: &str, fut: impl Future<Output = Result<T, SdkError<E, R>>>) -> Result<T, ProviderError>
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: Debug + 'static,
-{
-    ctx.block_on(fut).map_err(|e| from_sdk(op, e))
-}
-
 fn not_found(e: &ProviderError) -> bool {
     e.code == "ParameterNotFound"
-}
-
-fn sref<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get_ref(key).and_then(Value::as_str)
-}
-
-fn into_state(v: &Value) -> State {
-    v.deep_unmark().as_map().cloned().unwrap_or_default()
-}
-
-fn get<'a>(st: &'a State, key: &str) -> &'a Value {
-    st.get(key).unwrap_or(&Value::Null)
-}
-
-fn finish(schema: &Schema, mut st: State) -> Value {
-    for name in schema.attributes.keys() {
-        let v = st.entry(name.clone()).or_insert(Value::Null);
-        if v.contains_unknown() {
-            *v = Value::Null;
-        }
-    }
-    Value::Map(st)
-}
-
-fn string_map(v: &Value) -> BTreeMap<String, String> {
-    v.as_map()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.to_template_string().map(|s| (k.clone(), s)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn map_value(m: &BTreeMap<String, String>) -> Value {
-    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
-}
-
-fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
-    if tags.contains_unknown() {
-        return Value::Unknown;
-    }
-    let mut all = ctx.default_tags.clone();
-    all.extend(string_map(tags));
-    map_value(&all)
-}
-
-/// Splits the tags AWS reports into (`tags`, `tags_all`); a tag that only comes from
-/// `default_tags` belongs in `tags` only when the configuration also set it there.
-fn split_tags(ctx: &Ctx, prior_tags: &Value, all: BTreeMap<String, String>) -> (Value, Value) {
-    let prior = string_map(prior_tags);
-    let own: BTreeMap<String, String> = all
-        .iter()
-        .filter(|(k, v)| prior.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let tags = if own.is_empty() && prior_tags.is_null() {
-        Value::Null
-    } else {
-        map_value(&own)
-    };
-    (tags, map_value(&all))
-}
-
-fn invalid(message: impl Into<String>) -> ProviderError {
-    ProviderError::new("InvalidConfiguration", message)
-}
-
-fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
-    ValidateProblem {
-        attribute: Some(attribute.to_string()),
-        message: message.into(),
-    }
 }
 
 fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {

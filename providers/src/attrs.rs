@@ -1,0 +1,112 @@
+//! Reading attributes of [`Value`]s and building state maps, shared by every service module.
+
+use crate::error::from_sdk;
+use crate::resource::Ctx;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use engine::provider::{ProviderError, ValidateProblem};
+use engine::schema::Schema;
+use engine::value::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Debug;
+use std::future::Future;
+
+/// A resource's state (or configuration) as a mutable map of attributes.
+pub(crate) type State = BTreeMap<String, Value>;
+
+/// Runs one SDK call, turning its error into a [`ProviderError`] that names the operation.
+pub(crate) fn call<T, E, R>(
+    ctx: &Ctx,
+    op: &str,
+    fut: impl Future<Output = Result<T, SdkError<E, R>>>,
+) -> Result<T, ProviderError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: Debug + 'static,
+{
+    ctx.block_on(fut).map_err(|e| from_sdk(op, e))
+}
+
+/// A known string attribute.
+pub(crate) fn sref<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get_ref(key).and_then(Value::as_str)
+}
+
+/// The value as a mutable state map, without sensitive marks (the engine marks again).
+pub(crate) fn into_state(v: &Value) -> State {
+    v.deep_unmark().as_map().cloned().unwrap_or_default()
+}
+
+/// An attribute of a state map (`Null` when absent).
+pub(crate) fn get<'a>(st: &'a State, key: &str) -> &'a Value {
+    st.get(key).unwrap_or(&Value::Null)
+}
+
+/// Gives every schema attribute a value and leaves nothing unknown: a null is the honest
+/// answer for an optional argument AWS did not report. Blocks are left as they are.
+pub(crate) fn finish(schema: &Schema, mut st: State) -> Value {
+    for name in schema.attributes.keys() {
+        let v = st.entry(name.clone()).or_insert(Value::Null);
+        if v.contains_unknown() {
+            *v = Value::Null;
+        }
+    }
+    Value::Map(st)
+}
+
+/// The string, number and boolean entries of a map value, written as templates write them;
+/// other entries are skipped.
+pub(crate) fn string_map(v: &Value) -> BTreeMap<String, String> {
+    v.as_map()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.to_template_string().map(|s| (k.clone(), s)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A map value of strings.
+pub(crate) fn map_value(m: &BTreeMap<String, String>) -> Value {
+    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
+}
+
+/// The known strings of a list or set value, sorted and without duplicates.
+pub(crate) fn string_set(v: &Value) -> Vec<String> {
+    let set: BTreeSet<String> = v
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|i| i.as_str().map(str::to_string))
+        .collect();
+    set.into_iter().collect()
+}
+
+/// A set of strings as state stores it: sorted, so that order never shows as a difference.
+pub(crate) fn set_value<S: AsRef<str>>(items: &[S]) -> Value {
+    let set: BTreeSet<&str> = items.iter().map(AsRef::as_ref).collect();
+    Value::List(set.into_iter().map(Value::string).collect())
+}
+
+/// The items of a nested block (a list; a bare object counts as one item).
+pub(crate) fn block_items(value: &Value, key: &str) -> Vec<Value> {
+    let block = value.get(key);
+    match block.unmark().0 {
+        Value::List(items) => items.clone(),
+        Value::Map(_) => vec![block.unmark().0.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// A validation problem about one attribute.
+pub(crate) fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
+    ValidateProblem {
+        attribute: Some(attribute.to_string()),
+        message: message.into(),
+    }
+}
+
+/// An error about a resource's configuration that only shows at apply time.
+pub(crate) fn invalid(message: impl Into<String>) -> ProviderError {
+    ProviderError::new("InvalidConfiguration", message)
+}

@@ -1,0 +1,74 @@
+//! `tags` and `tags_all`: overlaying the provider's `default_tags`, telling the resource's own
+//! tags from the defaults AWS reports back, and the changes between two tag maps.
+//!
+//! Each function comes in two forms: the plain one reads a tag map with
+//! [`attrs::string_map`], the `_by` one with the reader its caller passes, for services whose
+//! tag values are read differently (only strings, or lists joined).
+
+use crate::attrs::{self, map_value};
+use crate::resource::Ctx;
+use engine::value::Value;
+use std::collections::BTreeMap;
+
+/// How a module reads a tag map value into strings.
+pub(crate) type ReadTags = fn(&Value) -> BTreeMap<String, String>;
+
+/// `tags_all`: the provider's `default_tags` overlaid with the resource's `tags`.
+pub(crate) fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
+    tags_all_by(attrs::string_map, ctx, tags)
+}
+
+/// [`tags_all`], reading `tags` with `read`.
+pub(crate) fn tags_all_by(read: ReadTags, ctx: &Ctx, tags: &Value) -> Value {
+    if tags.contains_unknown() {
+        return Value::Unknown;
+    }
+    let mut all = ctx.default_tags.clone();
+    all.extend(read(tags));
+    map_value(&all)
+}
+
+/// Splits the tags AWS reports into (`tags`, `tags_all`): a tag that only comes from
+/// `default_tags` belongs in `tags` only when the configuration also set it there.
+pub(crate) fn split_tags(ctx: &Ctx, prior_tags: &Value, remote: BTreeMap<String, String>) -> (Value, Value) {
+    split_tags_by(attrs::string_map, ctx, prior_tags, remote)
+}
+
+/// [`split_tags`], reading `prior_tags` with `read`.
+pub(crate) fn split_tags_by(
+    read: ReadTags,
+    ctx: &Ctx,
+    prior_tags: &Value,
+    remote: BTreeMap<String, String>,
+) -> (Value, Value) {
+    let prior = read(prior_tags);
+    let own: BTreeMap<String, String> = remote
+        .iter()
+        .filter(|(k, v)| prior.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let tags = if own.is_empty() && prior_tags.is_null() {
+        Value::Null
+    } else {
+        map_value(&own)
+    };
+    (tags, map_value(&remote))
+}
+
+/// Tags to set and tag keys to remove to get from `old` to `new`.
+pub(crate) fn tag_diff(old: &Value, new: &Value) -> (BTreeMap<String, String>, Vec<String>) {
+    tag_diff_by(attrs::string_map, old, new)
+}
+
+/// [`tag_diff`], reading both maps with `read`.
+pub(crate) fn tag_diff_by(read: ReadTags, old: &Value, new: &Value) -> (BTreeMap<String, String>, Vec<String>) {
+    let old = read(old);
+    let new = read(new);
+    let set = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let remove = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
+    (set, remove)
+}
