@@ -31,33 +31,17 @@ fn harness(wait: &str) -> Harness {
     static SPAWN: Mutex<()> = Mutex::new(());
     let guard = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
     std::env::set_var("MOTO_ACM_VALIDATION_WAIT", wait);
-    let mut h = Harness::new();
+    let h = Harness::new();
     drop(guard);
-    let endpoint = h.moto.endpoint.clone();
-    let endpoints = ["s3", "iam", "sts", "acm"].map(|s| (s, Value::from(endpoint.as_str())));
-    let config = common::provider_config(&endpoint, vec![("endpoints", Value::List(vec![map(endpoints)]))]);
-    let provider = h
-        .factory
-        .configure(&config)
-        .unwrap_or_else(|e| panic!("configure: {e}"));
-    h.provider = provider;
-    h
+    h.with_endpoints(&["s3", "iam", "sts", "acm"])
 }
 
 /// An ACM client talking to the harness's moto server.
 fn acm_client(h: &Harness) -> aws_sdk_acm::Client {
-    let endpoint = h.moto.endpoint.clone();
-    h.rt.block_on(async move {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "testing", "testing", None, None, "test",
-            ))
-            .load()
-            .await;
-        let config = aws_sdk_acm::config::Builder::from(&sdk).endpoint_url(endpoint).build();
-        aws_sdk_acm::Client::from_conf(config)
-    })
+    let config = aws_sdk_acm::config::Builder::from(&h.sdk_config())
+        .endpoint_url(h.moto.endpoint.clone())
+        .build();
+    aws_sdk_acm::Client::from_conf(config)
 }
 
 fn describe(h: &Harness, acm: &aws_sdk_acm::Client, arn: &str) -> Option<aws_sdk_acm::types::CertificateDetail> {

@@ -12,27 +12,7 @@ use std::sync::Mutex;
 /// The shared harness, with a provider that sends every service to moto (the shared one routes
 /// only S3, IAM and STS there).
 fn harness() -> Harness {
-    let mut h = Harness::new();
-    let endpoint = h.moto.endpoint.clone();
-    let endpoints =
-        ["s3", "iam", "sts", "cloudformation", "ssm", "dynamodb", "kms"].map(|s| (s, Value::from(endpoint.as_str())));
-    let config = common::provider_config(&endpoint, vec![("endpoints", Value::List(vec![map(endpoints)]))]);
-    h.provider =
-        engine::provider::ProviderFactory::configure(&h.factory, &config).unwrap_or_else(|e| panic!("configure: {e}"));
-    h
-}
-
-/// SDK configuration for checking what moto holds.
-fn sdk(h: &Harness) -> aws_config::SdkConfig {
-    h.rt.block_on(
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "testing", "testing", None, None, "test",
-            ))
-            .endpoint_url(&h.moto.endpoint)
-            .load(),
-    )
+    Harness::new().with_endpoints(&["s3", "iam", "sts", "cloudformation", "ssm", "dynamodb", "kms"])
 }
 
 /// Applies one change with the plan's private data; returns the new state and the error.
@@ -63,7 +43,7 @@ const STACK: &str = "aws_cloudformation_stack";
 const EXPORT: &str = "infinstor-test-topic-arn";
 
 fn cfn(h: &Harness) -> aws_sdk_cloudformation::Client {
-    aws_sdk_cloudformation::Client::new(&sdk(h))
+    aws_sdk_cloudformation::Client::new(&h.moto_sdk_config())
 }
 
 /// The first template: a topic named after two parameters, its ARN exported.

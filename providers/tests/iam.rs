@@ -32,18 +32,10 @@ fn s3_policy(actions: &[&str]) -> String {
 
 /// An IAM client talking to the harness's moto server.
 fn iam_client(h: &Harness) -> aws_sdk_iam::Client {
-    let endpoint = h.moto.endpoint.clone();
-    h.rt.block_on(async move {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "testing", "testing", None, None, "test",
-            ))
-            .load()
-            .await;
-        let config = aws_sdk_iam::config::Builder::from(&sdk).endpoint_url(endpoint).build();
-        aws_sdk_iam::Client::from_conf(config)
-    })
+    let config = aws_sdk_iam::config::Builder::from(&h.sdk_config())
+        .endpoint_url(h.moto.endpoint.clone())
+        .build();
+    aws_sdk_iam::Client::from_conf(config)
 }
 
 fn decode(doc: &str) -> String {

@@ -19,32 +19,15 @@ fn tags(pairs: &[(&str, &str)]) -> Value {
 
 /// A harness whose provider sends KMS (and IAM/STS/S3) requests to moto.
 fn harness() -> Harness {
-    let mut h = Harness::new();
-    let endpoint = h.moto.endpoint.clone();
-    let endpoints = ["s3", "iam", "sts", "kms"].map(|s| (s, Value::from(endpoint.as_str())));
-    let config = common::provider_config(&endpoint, vec![("endpoints", Value::List(vec![map(endpoints)]))]);
-    let provider = h
-        .factory
-        .configure(&config)
-        .unwrap_or_else(|e| panic!("configure: {e}"));
-    h.provider = provider;
-    h
+    Harness::new().with_endpoints(&["s3", "iam", "sts", "kms"])
 }
 
 /// A KMS client talking to the harness's moto server.
 fn kms_client(h: &Harness) -> aws_sdk_kms::Client {
-    let endpoint = h.moto.endpoint.clone();
-    h.rt.block_on(async move {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "testing", "testing", None, None, "test",
-            ))
-            .load()
-            .await;
-        let config = aws_sdk_kms::config::Builder::from(&sdk).endpoint_url(endpoint).build();
-        aws_sdk_kms::Client::from_conf(config)
-    })
+    let config = aws_sdk_kms::config::Builder::from(&h.sdk_config())
+        .endpoint_url(h.moto.endpoint.clone())
+        .build();
+    aws_sdk_kms::Client::from_conf(config)
 }
 
 fn key_state(h: &Harness, kms: &aws_sdk_kms::Client, key_id: &str) -> String {

@@ -2,346 +2,14 @@
 //! drives the provider through the engine's `Provider` trait (the batch methods included) and
 //! checks the result with the AWS SDK directly. API calls are counted from moto's own request
 //! log, which only the test's server writes to.
-//!
-//! The harness below mirrors `tests/common/mod.rs` (same moto start-up, same helper names); it
-//! lives here because that module does not compile against the current `ApplyRequest` (it lacks
-//! the `private` field), and switching back is a matter of replacing `mod support` with
-//! `mod common`.
+
+mod common;
 
 use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType};
+use common::{block, strings, Harness};
 use engine::provider::{ApplyRequest, ApplyResponse, ProviderFactory, ReadDataRequest, ReadRequest};
 use engine::value::{map, Value};
 use std::collections::BTreeMap;
-use support::{block, strings, Harness};
-
-#[allow(dead_code)]
-mod support {
-    use engine::provider::{
-        ApplyRequest, ImportRequest, Journal, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,
-        ReadRequest, ValidateProblem, ValidateRequest,
-    };
-    use engine::schema::Schema;
-    use engine::value::{map, Value};
-    use providers::AwsFactory;
-    use std::io::{Read, Write};
-    use std::net::{TcpListener, TcpStream};
-    use std::process::{Child, Command, Stdio};
-    use std::sync::{Arc, Mutex, Once};
-    use std::time::{Duration, Instant};
-
-    const INSTALL_HELP: &str = "The Route 53 integration tests need moto's server (an AWS emulator). Run the \
-suite with `bash scripts/test.sh`, which installs it into .venv/, or install it with \
-`pip install 'moto[server]==5.2.5'` so that `moto_server` is on PATH, or point INFINSTOR_MOTO_SERVER at a \
-moto_server executable.";
-
-    /// INFINSTOR_MOTO_SERVER, else the workspace's .venv, else `moto_server` on PATH.
-    fn moto_program() -> String {
-        if let Ok(program) = std::env::var("INFINSTOR_MOTO_SERVER") {
-            if !program.is_empty() {
-                return program;
-            }
-        }
-        let local = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
-        if local.exists() {
-            return local.to_string_lossy().into_owned();
-        }
-        "moto_server".to_string()
-    }
-
-    /// A moto server on a free local port, killed when dropped.
-    pub struct Moto {
-        child: Child,
-        /// `http://127.0.0.1:PORT`.
-        pub endpoint: String,
-        /// moto's request log (one line per request).
-        pub log_path: std::path::PathBuf,
-    }
-
-    impl Moto {
-        /// Starts moto and waits until it answers; panics (never skips) when it cannot.
-        pub fn start() -> Moto {
-            let program = moto_program();
-            let port = TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .map(|a| a.port())
-                .expect("no free local port for moto");
-            let log_path = std::env::temp_dir().join(format!("infinstor-moto-r53-{port}.log"));
-            let log = std::fs::File::create(&log_path).expect("moto log file");
-            let child = Command::new(&program)
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(log)
-                .spawn()
-                .unwrap_or_else(|e| panic!("could not start {program:?}: {e}\n{INSTALL_HELP}"));
-            let mut moto = Moto {
-                child,
-                endpoint: format!("http://127.0.0.1:{port}"),
-                log_path,
-            };
-            let deadline = Instant::now() + Duration::from_secs(60);
-            loop {
-                if let Ok(Some(status)) = moto.child.try_wait() {
-                    let stderr = std::fs::read_to_string(&moto.log_path).unwrap_or_default();
-                    panic!("{program:?} exited at start ({status}):\n{stderr}\n{INSTALL_HELP}");
-                }
-                if answers(port) {
-                    return moto;
-                }
-                if Instant::now() > deadline {
-                    panic!("{program:?} did not answer on port {port} within 60 s\n{INSTALL_HELP}");
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-    }
-
-    /// True when `GET /moto-api/` gets an HTTP answer.
-    fn answers(port: u16) -> bool {
-        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-            return false;
-        };
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-        let request = format!("GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
-        if stream.write_all(request.as_bytes()).is_err() {
-            return false;
-        }
-        let mut head = [0u8; 12];
-        matches!(stream.read(&mut head), Ok(n) if n >= 12 && head.starts_with(b"HTTP/"))
-    }
-
-    impl Drop for Moto {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-            let _ = std::fs::remove_file(&self.log_path);
-        }
-    }
-
-    static ENV: Once = Once::new();
-
-    /// Fake credentials for moto, set once for the whole test process.
-    pub fn test_env() {
-        ENV.call_once(|| {
-            std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-            std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-            std::env::set_var("AWS_SESSION_TOKEN", "testing");
-            std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-            std::env::remove_var("AWS_PROFILE");
-            std::env::remove_var("AWS_REGION");
-            std::env::remove_var("AWS_DEFAULT_REGION");
-            std::env::remove_var("AWS_ENDPOINT_URL");
-        });
-    }
-
-    /// Records create intents, as the engine's state journal would.
-    #[derive(Default)]
-    pub struct RecordingJournal(pub Mutex<Vec<String>>);
-
-    impl Journal for RecordingJournal {
-        fn intent(&self, import_id: &str) {
-            self.0.lock().expect("journal lock").push(import_id.to_string());
-        }
-    }
-
-    /// The provider block used against moto: every endpoint this suite uses points at it.
-    pub fn provider_config(endpoint: &str) -> Value {
-        let url = || Value::from(endpoint);
-        map([
-            ("region", Value::from("us-east-1")),
-            ("s3_use_path_style", Value::Bool(true)),
-            (
-                "endpoints",
-                Value::List(vec![map([
-                    ("s3", url()),
-                    ("iam", url()),
-                    ("sts", url()),
-                    ("route53", url()),
-                ])]),
-            ),
-        ])
-    }
-
-    /// A moto server, a provider configured against it, and a direct Route 53 client.
-    pub struct Harness {
-        pub moto: Moto,
-        pub factory: AwsFactory,
-        pub provider: Arc<dyn Provider>,
-        pub journal: RecordingJournal,
-        pub r53: aws_sdk_route53::Client,
-        pub rt: tokio::runtime::Runtime,
-    }
-
-    impl Harness {
-        pub fn new() -> Harness {
-            test_env();
-            let moto = Moto::start();
-            let factory = AwsFactory::new();
-            let provider = factory
-                .configure(&provider_config(&moto.endpoint))
-                .unwrap_or_else(|e| panic!("configure: {e}"));
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("test runtime");
-            let endpoint = moto.endpoint.clone();
-            let r53 = rt.block_on(async move {
-                let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                    .region(aws_config::Region::new("us-east-1"))
-                    .credentials_provider(aws_credential_types::Credentials::new(
-                        "testing", "testing", None, None, "test",
-                    ))
-                    .load()
-                    .await;
-                let config = aws_sdk_route53::config::Builder::from(&sdk)
-                    .endpoint_url(endpoint)
-                    .build();
-                aws_sdk_route53::Client::from_conf(config)
-            });
-            Harness {
-                moto,
-                factory,
-                provider,
-                journal: RecordingJournal::default(),
-                r53,
-                rt,
-            }
-        }
-
-        pub fn schema(&self, type_name: &str) -> Schema {
-            self.factory
-                .resource_schema(type_name)
-                .unwrap_or_else(|| panic!("no schema for {type_name}"))
-        }
-
-        pub fn validate(&self, type_name: &str, config: &Value) -> Vec<ValidateProblem> {
-            self.provider.validate(ValidateRequest { type_name, config })
-        }
-
-        pub fn plan(
-            &self,
-            type_name: &str,
-            prior: Option<&Value>,
-            config: &Value,
-        ) -> Result<PlanResponse, ProviderError> {
-            let proposed = engine::plan::proposed(&self.schema(type_name), config, prior, &[]);
-            self.provider.plan(PlanRequest {
-                type_name,
-                prior,
-                proposed: &proposed,
-                config,
-            })
-        }
-
-        fn apply(
-            &self,
-            type_name: &str,
-            prior: Option<&Value>,
-            planned: Option<&Value>,
-        ) -> (Option<Value>, Option<ProviderError>) {
-            let response = self.provider.apply(ApplyRequest {
-                type_name,
-                prior,
-                planned,
-                journal: &self.journal,
-                progress: &|_| {},
-                private: None,
-            });
-            (response.new_state, response.error)
-        }
-
-        /// Plans and applies a create; panics on error.
-        pub fn create(&self, type_name: &str, config: Value) -> Value {
-            let problems = self.validate(type_name, &config);
-            assert!(problems.is_empty(), "validate {type_name}: {problems:?}");
-            let planned = self
-                .plan(type_name, None, &config)
-                .unwrap_or_else(|e| panic!("plan {type_name}: {e}"))
-                .planned;
-            let (state, error) = self.apply(type_name, None, Some(&planned));
-            if let Some(e) = error {
-                panic!("create {type_name}: {e}");
-            }
-            let state = state.expect("create returned no state");
-            assert_complete(&self.schema(type_name), &state);
-            state
-        }
-
-        /// Plans and applies an update from `prior` to `config`; panics on error.
-        pub fn update(&self, type_name: &str, prior: &Value, config: Value) -> Value {
-            let planned = self
-                .plan(type_name, Some(prior), &config)
-                .unwrap_or_else(|e| panic!("plan {type_name}: {e}"))
-                .planned;
-            let (state, error) = self.apply(type_name, Some(prior), Some(&planned));
-            if let Some(e) = error {
-                panic!("update {type_name}: {e}");
-            }
-            let state = state.expect("update returned no state");
-            assert_complete(&self.schema(type_name), &state);
-            state
-        }
-
-        /// Applies a delete; returns the state left and the error, if any.
-        pub fn try_destroy(&self, type_name: &str, prior: &Value) -> (Option<Value>, Option<ProviderError>) {
-            self.apply(type_name, Some(prior), None)
-        }
-
-        pub fn destroy(&self, type_name: &str, prior: &Value) {
-            let (state, error) = self.try_destroy(type_name, prior);
-            if let Some(e) = error {
-                panic!("destroy {type_name}: {e}");
-            }
-            assert!(state.is_none(), "destroy left state {state:?}");
-        }
-
-        pub fn read(&self, type_name: &str, prior: &Value) -> Option<Value> {
-            self.provider
-                .read(ReadRequest { type_name, prior })
-                .unwrap_or_else(|e| panic!("read {type_name}: {e}"))
-        }
-
-        pub fn import(&self, type_name: &str, id: &str) -> Option<Value> {
-            self.provider
-                .import(ImportRequest { type_name, id })
-                .unwrap_or_else(|e| panic!("import {type_name} {id}: {e}"))
-        }
-
-        pub fn intents(&self) -> Vec<String> {
-            self.journal.0.lock().expect("journal lock").clone()
-        }
-    }
-
-    /// Every attribute of the schema is present in the state, and nothing is unknown.
-    pub fn assert_complete(schema: &Schema, state: &Value) {
-        assert!(!state.contains_unknown(), "state has unknown values: {state}");
-        let map = state
-            .as_map()
-            .unwrap_or_else(|| panic!("state is not an object: {state}"));
-        for name in schema.attributes.keys() {
-            assert!(map.contains_key(name), "state lacks attribute {name}: {state}");
-        }
-        for (name, block) in &schema.blocks {
-            let items = map
-                .get(name)
-                .and_then(Value::as_list)
-                .unwrap_or_else(|| panic!("state lacks block list {name}: {state}"));
-            for item in items {
-                assert_complete(&block.schema, item);
-            }
-        }
-    }
-
-    /// A list of strings.
-    pub fn strings(items: &[&str]) -> Value {
-        Value::List(items.iter().map(|s| Value::from(*s)).collect())
-    }
-
-    /// A single nested block.
-    pub fn block(pairs: Vec<(&str, Value)>) -> Value {
-        Value::List(vec![map(pairs)])
-    }
-}
 
 const RECORD: &str = "aws_route53_record";
 const ZONE: &str = "aws_route53_zone";
@@ -353,8 +21,13 @@ struct R53 {
 }
 
 fn start() -> R53 {
-    let h = Harness::new();
-    let r53 = h.r53.clone();
+    let h = Harness::new()
+        .with_endpoints(&["s3", "iam", "sts", "route53"])
+        .with_engine_proposals();
+    let config = aws_sdk_route53::config::Builder::from(&h.sdk_config())
+        .endpoint_url(h.moto.endpoint.clone())
+        .build();
+    let r53 = aws_sdk_route53::Client::from_conf(config);
     R53 { h, r53 }
 }
 
@@ -581,7 +254,7 @@ fn zone_create_read_update_import_delete() {
     // Import by zone ID (either form) and by the caller reference an interrupted create left.
     for import_id in [id.clone(), format!("/hostedzone/{id}"), intents[0].clone()] {
         let imported = t.h.import(ZONE, &import_id).expect("imported");
-        support::assert_complete(&t.h.schema(ZONE), &imported);
+        common::assert_complete(&t.h.schema(ZONE), &imported);
         assert_eq!(imported, updated, "import {import_id}");
     }
     assert_eq!(t.h.import(ZONE, "callerref:nothing-like-this"), None);
@@ -747,7 +420,7 @@ fn records_create_read_update_import_delete() {
     // Import IDs as Terraform documents them.
     let schema = t.h.schema(RECORD);
     let imported = t.h.import(RECORD, &format!("{zone}_www_A")).expect("www imported");
-    support::assert_complete(&schema, &imported);
+    common::assert_complete(&schema, &imported);
     assert_eq!(imported, a2);
     assert_eq!(t.h.import(RECORD, &format!("{zone}_app_A_green")), Some(green2.clone()));
     assert_eq!(t.h.import(RECORD, &format!("{zone}__dmarc_TXT")), Some(txt.clone()));
@@ -822,7 +495,7 @@ fn a_rejected_batch_gives_each_record_its_own_outcome() {
         } else {
             assert!(r.error.is_none(), "record {i}: {:?}", r.error);
             let state = r.new_state.as_ref().expect("state");
-            support::assert_complete(&schema, state);
+            common::assert_complete(&schema, state);
             assert_eq!(
                 state.get("fqdn"),
                 Value::from(format!("host{}.batch.example", if i < 4 { i } else { i - 1 }))

@@ -11,27 +11,7 @@ use std::collections::BTreeMap;
 /// The shared harness, with a provider that sends every service to moto (the shared one routes
 /// only S3, IAM and STS there).
 fn harness() -> Harness {
-    let mut h = Harness::new();
-    let endpoint = h.moto.endpoint.clone();
-    let endpoints =
-        ["s3", "iam", "sts", "cloudformation", "ssm", "dynamodb", "kms"].map(|s| (s, Value::from(endpoint.as_str())));
-    let config = common::provider_config(&endpoint, vec![("endpoints", Value::List(vec![map(endpoints)]))]);
-    h.provider =
-        engine::provider::ProviderFactory::configure(&h.factory, &config).unwrap_or_else(|e| panic!("configure: {e}"));
-    h
-}
-
-/// SDK configuration for checking what moto holds.
-fn sdk(h: &Harness) -> aws_config::SdkConfig {
-    h.rt.block_on(
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "testing", "testing", None, None, "test",
-            ))
-            .endpoint_url(&h.moto.endpoint)
-            .load(),
-    )
+    Harness::new().with_endpoints(&["s3", "iam", "sts", "cloudformation", "ssm", "dynamodb", "kms"])
 }
 
 /// Attributes and blocks whose planned value differs from the prior, as the engine sees it.
@@ -61,7 +41,7 @@ fn sha256(value: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 
 fn ssm(h: &Harness) -> aws_sdk_ssm::Client {
-    aws_sdk_ssm::Client::new(&sdk(h))
+    aws_sdk_ssm::Client::new(&h.moto_sdk_config())
 }
 
 fn remote_value(h: &Harness, name: &str) -> Option<String> {
@@ -257,7 +237,7 @@ fn ssm_plain_parameters_and_validation() {
 // ---------------------------------------------------------------------------------------------
 
 fn dynamodb(h: &Harness) -> aws_sdk_dynamodb::Client {
-    aws_sdk_dynamodb::Client::new(&sdk(h))
+    aws_sdk_dynamodb::Client::new(&h.moto_sdk_config())
 }
 
 fn describe_table(h: &Harness, name: &str) -> Option<aws_sdk_dynamodb::types::TableDescription> {
@@ -290,7 +270,7 @@ fn table_config(name: &str, sse: Option<Value>) -> Value {
 #[test]
 fn dynamodb_tables_with_each_encryption_option() {
     let h = harness();
-    let kms = aws_sdk_kms::Client::new(&sdk(&h));
+    let kms = aws_sdk_kms::Client::new(&h.moto_sdk_config());
     let customer_key =
         h.rt.block_on(kms.create_key().description("infinstor test key").send())
             .expect("create key")
@@ -536,7 +516,7 @@ fn dynamodb_validation() {
 #[test]
 fn service_linked_role_create_update_import_delete() {
     let h = harness();
-    let iam = aws_sdk_iam::Client::new(&sdk(&h));
+    let iam = aws_sdk_iam::Client::new(&h.moto_sdk_config());
     let config = map([
         ("aws_service_name", Value::from("elasticbeanstalk.amazonaws.com")),
         ("custom_suffix", Value::from("infinstor")),

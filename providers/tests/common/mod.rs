@@ -40,7 +40,8 @@ pub struct Moto {
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub endpoint: String,
-    log_path: std::path::PathBuf,
+    /// moto's request log (one line per request), for counting API calls.
+    pub log_path: std::path::PathBuf,
 }
 
 impl Moto {
@@ -142,6 +143,21 @@ pub struct Harness {
     pub journal: RecordingJournal,
     pub s3: aws_sdk_s3::Client,
     pub rt: tokio::runtime::Runtime,
+    /// Builds the proposed state [`Harness::plan`] sends: [`proposed`] unless a suite plans the
+    /// way the engine itself does ([`Harness::with_engine_proposals`]).
+    pub proposer: fn(&Schema, Option<&Value>, &Value) -> Value,
+}
+
+/// The SDK configuration direct clients use against moto: its region and fake credentials.
+fn sdk_config(rt: &tokio::runtime::Runtime) -> aws_config::SdkConfig {
+    rt.block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "testing", "testing", None, None, "test",
+            ))
+            .load(),
+    )
 }
 
 /// The provider block used against moto, plus `extra` attributes.
@@ -179,21 +195,11 @@ impl Harness {
             .enable_all()
             .build()
             .expect("test runtime");
-        let endpoint = moto.endpoint.clone();
-        let s3 = rt.block_on(async move {
-            let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .region(aws_config::Region::new("us-east-1"))
-                .credentials_provider(aws_credential_types::Credentials::new(
-                    "testing", "testing", None, None, "test",
-                ))
-                .load()
-                .await;
-            let config = aws_sdk_s3::config::Builder::from(&sdk)
-                .endpoint_url(endpoint)
-                .force_path_style(true)
-                .build();
-            aws_sdk_s3::Client::from_conf(config)
-        });
+        let config = aws_sdk_s3::config::Builder::from(&sdk_config(&rt))
+            .endpoint_url(moto.endpoint.clone())
+            .force_path_style(true)
+            .build();
+        let s3 = aws_sdk_s3::Client::from_conf(config);
         Harness {
             moto,
             factory,
@@ -201,7 +207,46 @@ impl Harness {
             journal: RecordingJournal::default(),
             s3,
             rt,
+            proposer: proposed,
         }
+    }
+
+    /// The harness with a provider that sends each of `services` (keys of the provider's
+    /// `endpoints` block) to moto; the default routes only S3, IAM and STS there.
+    pub fn with_endpoints(mut self, services: &[&str]) -> Harness {
+        let endpoint = self.moto.endpoint.clone();
+        let endpoints: Vec<(&str, Value)> = services.iter().map(|s| (*s, Value::from(endpoint.as_str()))).collect();
+        let config = provider_config(&endpoint, vec![("endpoints", Value::List(vec![map(endpoints)]))]);
+        self.provider = self
+            .factory
+            .configure(&config)
+            .unwrap_or_else(|e| panic!("configure: {e}"));
+        self
+    }
+
+    /// The harness planning with the engine's own proposal (`engine::plan::proposed`), which
+    /// passes nested blocks through as configured.
+    pub fn with_engine_proposals(mut self) -> Harness {
+        self.proposer = |schema, prior, config| engine::plan::proposed(schema, config, prior, &[]);
+        self
+    }
+
+    /// SDK configuration for a direct client; the client sets moto as its endpoint.
+    pub fn sdk_config(&self) -> aws_config::SdkConfig {
+        sdk_config(&self.rt)
+    }
+
+    /// SDK configuration with moto as the endpoint of every service.
+    pub fn moto_sdk_config(&self) -> aws_config::SdkConfig {
+        self.rt.block_on(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .region(aws_config::Region::new("us-east-1"))
+                .credentials_provider(aws_credential_types::Credentials::new(
+                    "testing", "testing", None, None, "test",
+                ))
+                .endpoint_url(&self.moto.endpoint)
+                .load(),
+        )
     }
 
     pub fn schema(&self, type_name: &str) -> Schema {
@@ -215,7 +260,7 @@ impl Harness {
     }
 
     pub fn plan(&self, type_name: &str, prior: Option<&Value>, config: &Value) -> Result<PlanResponse, ProviderError> {
-        let proposed = proposed(&self.schema(type_name), prior, config);
+        let proposed = (self.proposer)(&self.schema(type_name), prior, config);
         self.provider.plan(PlanRequest {
             type_name,
             prior,
