@@ -22,6 +22,7 @@
 //!   must be an RSA 1024/2048-bit or EC P-256/P-384 key and belong to the certificate.
 
 use crate::attrs::{call, get, into_state, problem, set_value, sref, string_map, string_set, State};
+use crate::dates::{rfc3339, rfc3339_secs};
 use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tag_diff, tags_all};
@@ -88,18 +89,6 @@ pub(crate) fn finish(schema: &Schema, mut st: State) -> Value {
         st.insert(name.clone(), Value::List(items));
     }
     Value::Map(st)
-}
-
-/// Formats an AWS timestamp as Terraform does (RFC 3339, whole seconds).
-pub(crate) fn rfc3339(dt: &aws_smithy_types::DateTime) -> Value {
-    rfc3339_secs(dt.secs())
-}
-
-fn rfc3339_secs(secs: i64) -> Value {
-    aws_smithy_types::DateTime::from_secs(secs)
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .map(Value::String)
-        .unwrap_or(Value::Null)
 }
 
 fn hex(bytes: &[u8]) -> String {

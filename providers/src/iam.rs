@@ -5,10 +5,11 @@
 //! reformatted; every read keeps the document string from the prior state when it still means
 //! the same ([`engine::policy::equivalent`]), so a plan after apply shows no change.
 
-use crate::attrs::{call, finish, get, into_state, map_value, problem, sref, State};
+use crate::attrs::{call, finish, get, into_state, problem, sref, State};
+use crate::dates::{civil_from_days, rfc3339};
 use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
-use crate::tags::{tag_diff_by, tags_all_by};
+use crate::tags::{split_tags_by, tag_diff_by, tags_all_by};
 use aws_sdk_iam::types::Tag;
 use engine::policy;
 use engine::provider::{ProviderError, ValidateProblem};
@@ -58,28 +59,16 @@ fn string_map(v: &Value) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-/// Splits the tags AWS reports into (`tags`, `tags_all`): a tag that only comes from
-/// `default_tags` does not belong in `tags` unless the configuration also set it there.
-fn tags_from_remote(ctx: &Ctx, prior_tags: &Value, remote: &[Tag]) -> (Value, Value) {
-    let all: BTreeMap<String, String> = remote
+/// The tags IAM reports, as a map.
+pub(crate) fn tag_map(remote: &[Tag]) -> BTreeMap<String, String> {
+    remote
         .iter()
         .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect();
-    let prior = string_map(prior_tags);
-    let own: BTreeMap<String, String> = all
-        .iter()
-        .filter(|(k, v)| prior.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let tags = if own.is_empty() && prior_tags.is_null() {
-        Value::Null
-    } else {
-        map_value(&own)
-    };
-    (tags, map_value(&all))
+        .collect()
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+/// IAM tags to send.
+pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
     tags.iter()
         .map(|(k, v)| {
             Tag::builder()
@@ -113,14 +102,6 @@ fn keep_prior_document(prior: &Value, remote: &str) -> Value {
     }
 }
 
-/// Formats an AWS timestamp as Terraform does (RFC 3339, whole seconds).
-fn rfc3339(dt: &aws_smithy_types::DateTime) -> Value {
-    aws_smithy_types::DateTime::from_secs(dt.secs())
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .map(Value::String)
-        .unwrap_or(Value::Null)
-}
-
 static UNIQUE_COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// `prefix` followed by a 26-character suffix made like Terraform's `id.PrefixedUniqueId`:
@@ -138,20 +119,6 @@ pub(crate) fn prefixed_unique_id(prefix: &str) -> String {
         rem % 60,
         now.subsec_nanos() / 100_000
     )
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// The name to create: the configured `name`, else `name_prefix` (or `terraform-`) plus a
@@ -313,7 +280,7 @@ impl IamRole {
             "force_detach_policies".into(),
             Value::Bool(prior.get("force_detach_policies").as_bool().unwrap_or(false)),
         );
-        let (tags, all) = tags_from_remote(ctx, &prior.get("tags"), role.tags());
+        let (tags, all) = split_tags_by(string_map, ctx, &prior.get("tags"), tag_map(role.tags()));
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
         st.insert("arn".into(), Value::string(role.arn()));
@@ -853,7 +820,7 @@ impl IamPolicy {
             "attachment_count".into(),
             Value::Number(f64::from(p.attachment_count().unwrap_or(0))),
         );
-        let (tags, all) = tags_from_remote(ctx, &prior.get("tags"), p.tags());
+        let (tags, all) = split_tags_by(string_map, ctx, &prior.get("tags"), tag_map(p.tags()));
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
         Ok(Some(finish(&self.schema(), st)))

@@ -26,6 +26,7 @@ mod attrs;
 mod cloudformation;
 mod config;
 mod data;
+mod dates;
 mod dynamodb;
 mod error;
 mod iam;

@@ -16,7 +16,7 @@
 use crate::attrs::{block_items, call, get, into_state, map_value, problem, set_value, sref, string_map, State};
 use crate::error::from_sdk;
 use crate::resource::{ApplyOutcome, BatchChange, Ctx, DataType, ResourceType};
-use crate::tags::tags_all;
+use crate::tags::{split_tags, tags_all};
 use aws_sdk_route53::operation::change_resource_record_sets::ChangeResourceRecordSetsError;
 use aws_sdk_route53::types::{
     AliasTarget, Change, ChangeAction, ChangeBatch, ChangeInfo, ChangeStatus, GeoLocation, HostedZoneConfig,
@@ -351,23 +351,6 @@ fn rrset_key(r: &ResourceRecordSet) -> RecordKey {
 // ---------------------------------------------------------------------------------------------
 // Tags
 // ---------------------------------------------------------------------------------------------
-
-/// Splits the tags AWS reports into (`tags`, `tags_all`): a tag that only comes from
-/// `default_tags` does not belong in `tags` unless the configuration also set it there.
-fn tags_from_remote(ctx: &Ctx, prior_tags: &Value, all: BTreeMap<String, String>) -> (Value, Value) {
-    let prior = string_map(prior_tags);
-    let own: BTreeMap<String, String> = all
-        .iter()
-        .filter(|(k, v)| prior.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let tags = if own.is_empty() && prior_tags.is_null() {
-        Value::Null
-    } else {
-        map_value(&own)
-    };
-    (tags, map_value(&all))
-}
 
 fn list_zone_tags(ctx: &Ctx, zone_id: &str) -> Result<BTreeMap<String, String>, ProviderError> {
     let out = call(
@@ -1910,7 +1893,7 @@ impl Zone {
             .collect();
         vpcs.sort_by(|a, b| sref(a, "vpc_id").cmp(&sref(b, "vpc_id")));
         st.insert("vpc".into(), Value::List(vpcs));
-        let (own, all) = tags_from_remote(ctx, &prior.get("tags"), tags);
+        let (own, all) = split_tags(ctx, &prior.get("tags"), tags);
         st.insert("tags".into(), own);
         st.insert("tags_all".into(), all);
         st.insert("id".into(), Value::string(&id));

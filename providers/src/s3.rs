@@ -6,6 +6,7 @@
 //! and `terraform import` habits carry over unchanged.
 
 use crate::attrs::{block_items, invalid, map_value, problem, set_value, string_map, string_set};
+use crate::dates::civil_from_days;
 use crate::error::{from_sdk, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use aws_sdk_s3::types::{
@@ -299,20 +300,6 @@ fn unique_name(prefix: &str) -> String {
         .wrapping_add(std::process::id().wrapping_mul(0x9E37_79B9))
         .wrapping_add(1);
     format!("{prefix}{year:04}{month:02}{day:02}{hour:02}{minute:02}{second:02}{fraction:04}{counter:08x}")
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// Problems with a bucket name under the rules for buckets created today.

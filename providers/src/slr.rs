@@ -10,10 +10,12 @@
 //! role, so delete polls the deletion task and reports which resources block it.
 
 use crate::attrs::{call, finish, get, into_state, invalid, sref, string_map, State};
+use crate::dates::rfc3339;
 use crate::error::is_not_found;
+use crate::iam::{sdk_tags, tag_map};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use crate::tags::{split_tags, tags_all};
-use aws_sdk_iam::types::{DeletionTaskStatusType, Role, Tag};
+use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
 use engine::provider::{ProviderError, ValidateProblem};
 use engine::schema::{Attribute, Schema, Type};
 use engine::value::Value;
@@ -29,25 +31,6 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 const DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 const PATH_PREFIX: &str = "/aws-service-role/";
-
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::new("InvalidTag", format!("tag {k:?}: {e}")))
-        })
-        .collect()
-}
-
-fn rfc3339(dt: &aws_smithy_types::DateTime) -> Value {
-    aws_smithy_types::DateTime::from_secs(dt.secs())
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .map(Value::String)
-        .unwrap_or(Value::Null)
-}
 
 /// `(service, custom suffix)` of a service-linked role, from its path and name.
 fn service_and_suffix(path: &str, name: &str) -> (Option<String>, Option<String>) {
@@ -94,12 +77,7 @@ impl ServiceLinkedRole {
             None => Value::Null,
         };
         st.insert("description".into(), description);
-        let remote = role
-            .tags()
-            .iter()
-            .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect();
-        let (tags, all) = split_tags(ctx, &prior.get("tags"), remote);
+        let (tags, all) = split_tags(ctx, &prior.get("tags"), tag_map(role.tags()));
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
         finish(&self.schema(), st)
