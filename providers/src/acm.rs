@@ -24,7 +24,7 @@
 use crate::attrs::{call, get, into_state, problem, set_value, sref, string_map, string_set, State};
 use crate::dates::{rfc3339, rfc3339_secs};
 use crate::error::is_not_found;
-use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tag_diff, tags_all};
 use aws_sdk_acm::types::{
     CertificateDetail, CertificateOptions, CertificateStatus, CertificateType, Filters, KeyAlgorithm, Tag,
@@ -1137,20 +1137,12 @@ impl ResourceType for Certificate {
         };
         let result = self.update_inner(ctx, &arn, prior, planned);
         let read = self.read_arn(ctx, &arn, planned);
-        match (result, read) {
-            (Ok(()), Ok(Some(state))) => (Some(state), None),
-            (Ok(()), Ok(None)) => (
-                None,
-                Some(ProviderError::new(
-                    "ResourceNotFoundException",
-                    format!("updating ACM Certificate ({arn}): the certificate no longer exists"),
-                )),
-            ),
-            (Ok(()), Err(e)) => (Some(prior.clone()), Some(e)),
-            (Err(e), Ok(Some(state))) => (Some(state), Some(e)),
-            (Err(e), Ok(None)) => (None, Some(e)),
-            (Err(e), Err(_)) => (Some(prior.clone()), Some(e)),
-        }
+        update_outcome(prior, result, read, || {
+            ProviderError::new(
+                "ResourceNotFoundException",
+                format!("updating ACM Certificate ({arn}): the certificate no longer exists"),
+            )
+        })
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

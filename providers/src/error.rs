@@ -123,6 +123,15 @@ fn credentials_error(op: &str, chain: &str) -> ProviderError {
     )
 }
 
+/// `Ok(None)` for a not-found error ([`is_not_found`]), so reads can report a deleted object.
+pub(crate) fn found<T>(r: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if is_not_found(&e.code) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// True for the error codes AWS uses when the object (or its parent) does not exist.
 pub(crate) fn is_not_found(code: &str) -> bool {
     matches!(

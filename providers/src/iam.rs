@@ -7,7 +7,7 @@
 
 use crate::attrs::{call, finish, get, into_state, problem, sref, State};
 use crate::dates::{civil_from_days, rfc3339};
-use crate::error::is_not_found;
+use crate::error::{found, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use crate::tags::{split_tags_by, tag_diff_by, tags_all_by};
 use aws_sdk_iam::types::Tag;
@@ -32,15 +32,6 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
-
-/// `Ok(None)` for a not-found error, so reads can report a deleted object.
-fn found<T>(r: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(e) if is_not_found(&e.code) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
 
 fn set_default(st: &mut State, key: &str, value: Value) {
     if get(st, key).is_null() {

@@ -15,7 +15,7 @@
 use crate::acm::{default_to, finish, intent_token, INTENT_TAG};
 use crate::attrs::{call, get, into_state, problem, sref, string_map, State};
 use crate::error::is_not_found;
-use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tag_diff, tags_all};
 use aws_sdk_kms::types::{KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
 use engine::policy;
@@ -653,20 +653,12 @@ impl ResourceType for KmsKey {
         };
         let result = self.update_inner(ctx, &key_id, prior, planned);
         let read = self.read_id(ctx, &key_id, planned);
-        match (result, read) {
-            (Ok(()), Ok(Some(state))) => (Some(state), None),
-            (Ok(()), Ok(None)) => (
-                None,
-                Some(ProviderError::new(
-                    "NotFoundException",
-                    format!("updating KMS Key ({key_id}): the key no longer exists or is scheduled for deletion"),
-                )),
-            ),
-            (Ok(()), Err(e)) => (Some(prior.clone()), Some(e)),
-            (Err(e), Ok(Some(state))) => (Some(state), Some(e)),
-            (Err(e), Ok(None)) => (None, Some(e)),
-            (Err(e), Err(_)) => (Some(prior.clone()), Some(e)),
-        }
+        update_outcome(prior, result, read, || {
+            ProviderError::new(
+                "NotFoundException",
+                format!("updating KMS Key ({key_id}): the key no longer exists or is scheduled for deletion"),
+            )
+        })
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

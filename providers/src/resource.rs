@@ -52,6 +52,23 @@ impl Ctx {
 /// The outcome of a create or update: the state to record, even when the call failed halfway.
 pub type ApplyOutcome = (Option<Value>, Option<ProviderError>);
 
+/// Combines an update's own result with the read after it: the state read (the prior state
+/// when the read failed) and the update's error first; `missing` is the error to report when
+/// the update succeeded but the object is gone.
+pub(crate) fn update_outcome(
+    prior: &Value,
+    result: Result<(), ProviderError>,
+    read: Result<Option<Value>, ProviderError>,
+    missing: impl FnOnce() -> ProviderError,
+) -> ApplyOutcome {
+    match (result, read) {
+        (Ok(()), Ok(Some(state))) => (Some(state), None),
+        (Ok(()), Ok(None)) => (None, Some(missing())),
+        (Ok(()), Err(e)) | (Err(e), Err(_)) => (Some(prior.clone()), Some(e)),
+        (Err(e), Ok(state)) => (state, Some(e)),
+    }
+}
+
 /// One managed resource type (`aws_s3_bucket`, `aws_iam_role`, ...).
 pub trait ResourceType: Send + Sync {
     /// The Terraform type name.

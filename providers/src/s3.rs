@@ -7,7 +7,7 @@
 
 use crate::attrs::{block_items, invalid, map_value, problem, set_value, string_map, string_set};
 use crate::dates::civil_from_days;
-use crate::error::{from_sdk, is_not_found};
+use crate::error::{found, from_sdk, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use aws_sdk_s3::types::{
     BucketLocationConstraint, BucketVersioningStatus, CorsConfiguration, CorsRule, CreateBucketConfiguration, Delete,
@@ -989,15 +989,6 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         }
         let prior = complete(&self.full_schema(), Value::Map(map));
         self.read_with(ctx, &target, &prior, false)
-    }
-}
-
-/// Runs a "get" call, turning the not-found codes into `None`.
-fn found<T>(result: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
-    match result {
-        Ok(value) => Ok(Some(value)),
-        Err(e) if is_not_found(&e.code) => Ok(None),
-        Err(e) => Err(e),
     }
 }
 

@@ -10,7 +10,7 @@
 //! state as it is.
 
 use crate::attrs::{call, finish, get, into_state, invalid, problem, sref, string_map, State};
-use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tags_all};
 use aws_sdk_ssm::types::{ParameterStringFilter, ParameterTier, ParameterType, ResourceTypeForTagging, Tag};
 use engine::provider::{ProviderError, ValidateProblem};
@@ -497,18 +497,12 @@ impl ResourceType for SsmParameter {
             self.update_tags(ctx, name, &prior.get("tags_all"), &planned.get("tags_all"))
         })();
         let state = self.fetch(ctx, name, planned);
-        match (result, state) {
-            (Ok(()), Ok(Some(state))) => (Some(state), None),
-            (Ok(()), Ok(None)) => (
-                None,
-                Some(ProviderError::new(
-                    "NotFound",
-                    format!("updating SSM Parameter ({name}): the parameter no longer exists"),
-                )),
-            ),
-            (Err(e), Ok(state)) => (state, Some(e)),
-            (Ok(()), Err(e)) | (Err(e), Err(_)) => (Some(prior.clone()), Some(e)),
-        }
+        update_outcome(prior, result, state, || {
+            ProviderError::new(
+                "NotFound",
+                format!("updating SSM Parameter ({name}): the parameter no longer exists"),
+            )
+        })
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
