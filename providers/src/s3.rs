@@ -5,7 +5,7 @@
 //! States follow the Terraform AWS provider's attribute names and import IDs, so configurations
 //! and `terraform import` habits carry over unchanged.
 
-use crate::attrs::{block_items, invalid, map_value, problem, set_value, string_map, string_set};
+use crate::attrs::{block_items, call, invalid, map_value, problem, set_value, string_map, string_set};
 use crate::dates::civil_from_days;
 use crate::error::{found, from_sdk, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
@@ -1095,15 +1095,15 @@ impl BucketConfig for Cors {
         _prior: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let op = format!("reading {} ({})", self.what(), target.bucket);
-        let out = ctx.block_on(async {
+        let out = call(
+            ctx,
+            &op,
             ctx.s3
                 .get_bucket_cors()
                 .bucket(&target.bucket)
                 .set_expected_bucket_owner(target.owner.clone())
-                .send()
-                .await
-                .map_err(|e| from_sdk(&op, e))
-        });
+                .send(),
+        );
         let Some(out) = found(out)? else {
             return Ok(None);
         };
@@ -1132,16 +1132,16 @@ impl BucketConfig for Cors {
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
         let op = format!("deleting {} ({})", self.what(), target.bucket);
-        ctx.block_on(async {
+        call(
+            ctx,
+            &op,
             ctx.s3
                 .delete_bucket_cors()
                 .bucket(&target.bucket)
                 .set_expected_bucket_owner(target.owner.clone())
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| from_sdk(&op, e))
-        })
+                .send(),
+        )
+        .map(|_| ())
     }
 }
 
@@ -1256,15 +1256,15 @@ impl BucketConfig for Encryption {
         _prior: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let op = format!("reading {} ({})", self.what(), target.bucket);
-        let out = ctx.block_on(async {
+        let out = call(
+            ctx,
+            &op,
             ctx.s3
                 .get_bucket_encryption()
                 .bucket(&target.bucket)
                 .set_expected_bucket_owner(target.owner.clone())
-                .send()
-                .await
-                .map_err(|e| from_sdk(&op, e))
-        });
+                .send(),
+        );
         let Some(out) = found(out)? else {
             return Ok(None);
         };
@@ -1299,16 +1299,16 @@ impl BucketConfig for Encryption {
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
         let op = format!("deleting {} ({})", self.what(), target.bucket);
-        ctx.block_on(async {
+        call(
+            ctx,
+            &op,
             ctx.s3
                 .delete_bucket_encryption()
                 .bucket(&target.bucket)
                 .set_expected_bucket_owner(target.owner.clone())
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| from_sdk(&op, e))
-        })
+                .send(),
+        )
+        .map(|_| ())
     }
 }
 
@@ -1371,14 +1371,7 @@ impl BucketConfig for Policy {
         _prior: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let op = format!("reading {} ({})", self.what(), target.bucket);
-        let out = ctx.block_on(async {
-            ctx.s3
-                .get_bucket_policy()
-                .bucket(&target.bucket)
-                .send()
-                .await
-                .map_err(|e| from_sdk(&op, e))
-        });
+        let out = call(ctx, &op, ctx.s3.get_bucket_policy().bucket(&target.bucket).send());
         let Some(out) = found(out)? else {
             return Ok(None);
         };
@@ -1392,15 +1385,7 @@ impl BucketConfig for Policy {
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
         let op = format!("deleting {} ({})", self.what(), target.bucket);
-        ctx.block_on(async {
-            ctx.s3
-                .delete_bucket_policy()
-                .bucket(&target.bucket)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| from_sdk(&op, e))
-        })
+        call(ctx, &op, ctx.s3.delete_bucket_policy().bucket(&target.bucket).send()).map(|_| ())
     }
 }
 
@@ -1477,14 +1462,7 @@ impl BucketConfig for PublicAccessBlock {
         _prior: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let op = format!("reading {} ({})", self.what(), target.bucket);
-        let out = ctx.block_on(async {
-            ctx.s3
-                .get_public_access_block()
-                .bucket(&target.bucket)
-                .send()
-                .await
-                .map_err(|e| from_sdk(&op, e))
-        });
+        let out = call(ctx, &op, ctx.s3.get_public_access_block().bucket(&target.bucket).send());
         let Some(out) = found(out)? else {
             return Ok(None);
         };
@@ -1516,15 +1494,12 @@ impl BucketConfig for PublicAccessBlock {
             return Ok(());
         }
         let op = format!("deleting {} ({})", self.what(), target.bucket);
-        ctx.block_on(async {
-            ctx.s3
-                .delete_public_access_block()
-                .bucket(&target.bucket)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| from_sdk(&op, e))
-        })
+        call(
+            ctx,
+            &op,
+            ctx.s3.delete_public_access_block().bucket(&target.bucket).send(),
+        )
+        .map(|_| ())
     }
 }
 
