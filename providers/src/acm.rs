@@ -26,6 +26,7 @@ use crate::dates::{rfc3339, rfc3339_secs};
 use crate::error::is_not_found;
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tag_diff, tags_all};
+use crate::wait::backoff;
 use aws_sdk_acm::types::{
     CertificateDetail, CertificateOptions, CertificateStatus, CertificateType, Filters, KeyAlgorithm, Tag,
     ValidationMethod,
@@ -113,12 +114,6 @@ pub(crate) fn intent_token(parts: &[&str]) -> String {
     let mut token = hex(&h.finalize());
     token.truncate(32);
     token
-}
-
-/// Sleeps `delay`, then returns the next delay of an exponential backoff capped at `max`.
-fn backoff(delay: Duration, max: Duration) -> Duration {
-    std::thread::sleep(delay);
-    (delay * 2).min(max)
 }
 
 fn elapsed_text(start: Instant) -> String {

@@ -25,6 +25,7 @@
 use crate::attrs::{call, finish, get, into_state, invalid, map_value, problem, sref, string_set, State};
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags_by, tags_all_by};
+use crate::wait::backoff;
 use aws_sdk_cloudformation::types::{
     Capability, ChangeSetStatus, ChangeSetType, ExecutionStatus, OnFailure, Parameter, StackEvent, Tag,
 };
@@ -553,8 +554,7 @@ fn wait_for_stack(
                 ),
             ));
         }
-        std::thread::sleep(delay);
-        delay = (delay * 2).min(Duration::from_secs(5));
+        delay = backoff(delay, Duration::from_secs(5));
     }
 }
 
@@ -1022,8 +1022,7 @@ impl Stack {
                     ),
                 ));
             }
-            std::thread::sleep(delay);
-            delay = (delay * 2).min(Duration::from_secs(5));
+            delay = backoff(delay, Duration::from_secs(5));
         }
     }
 

@@ -18,6 +18,7 @@ use crate::attrs::{call, get, into_state, invalid, problem, sref, string_map, St
 use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tags_all};
+use crate::wait::backoff;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoverySpecification,
     ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
@@ -247,8 +248,7 @@ impl Table {
                     ),
                 ));
             }
-            std::thread::sleep(delay);
-            delay = (delay * 2).min(Duration::from_secs(5));
+            delay = backoff(delay, Duration::from_secs(5));
         }
     }
 
@@ -1058,8 +1058,7 @@ impl ResourceType for Table {
                     ),
                 ));
             }
-            std::thread::sleep(delay);
-            delay = (delay * 2).min(Duration::from_secs(5));
+            delay = backoff(delay, Duration::from_secs(5));
         }
         Ok(())
     }

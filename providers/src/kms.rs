@@ -17,6 +17,7 @@ use crate::attrs::{call, get, into_state, problem, sref, string_map, State};
 use crate::error::is_not_found;
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tag_diff, tags_all};
+use crate::wait::backoff;
 use aws_sdk_kms::types::{KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
 use engine::policy;
 use engine::provider::{ProviderError, ValidateProblem};
@@ -87,8 +88,7 @@ fn settled<T>(mut f: impl FnMut() -> Result<T, ProviderError>) -> Result<T, Prov
     loop {
         match f() {
             Err(e) if gone(&e.code) && start.elapsed() < PROPAGATION_TIMEOUT => {
-                std::thread::sleep(delay);
-                delay = (delay * 2).min(Duration::from_secs(5));
+                delay = backoff(delay, Duration::from_secs(5));
             }
             other => return other,
         }

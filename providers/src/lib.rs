@@ -36,6 +36,7 @@ mod s3;
 mod slr;
 mod ssm;
 mod tags;
+mod wait;
 
 use engine::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,

@@ -15,6 +15,7 @@ use crate::error::is_not_found;
 use crate::iam::{sdk_tags, tag_map};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use crate::tags::{split_tags, tags_all};
+use crate::wait::backoff;
 use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
 use engine::provider::{ProviderError, ValidateProblem};
 use engine::schema::{Attribute, Schema, Type};
@@ -395,8 +396,7 @@ impl ResourceType for ServiceLinkedRole {
                     ),
                 ));
             }
-            std::thread::sleep(delay);
-            delay = (delay * 2).min(Duration::from_secs(5));
+            delay = backoff(delay, Duration::from_secs(5));
         }
     }
 
