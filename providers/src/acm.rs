@@ -21,7 +21,10 @@
 //! - The key of an imported certificate is checked at plan time, without any network call: it
 //!   must be an RSA 1024/2048-bit or EC P-256/P-384 key and belong to the certificate.
 
-use crate::attrs::{call, get, into_state, problem, set_value, sref, string_map, string_set, State};
+use crate::attrs::{
+    call, get, into_state, list_of_strings, map_of_strings, problem, set_of_strings, set_value, sref, string_map,
+    string_set, State,
+};
 use crate::dates::{rfc3339, rfc3339_secs};
 use crate::error::is_not_found;
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
@@ -921,13 +924,11 @@ impl ResourceType for Certificate {
     }
 
     fn schema(&self) -> Schema {
-        let string_map = || Type::Map(Box::new(Type::String));
-        let strings = || Type::Set(Box::new(Type::String));
         Schema::new()
             .attr("domain_name", Attribute::optional_computed(Type::String).force_new())
             .attr(
                 "subject_alternative_names",
-                Attribute::optional_computed(strings()).force_new(),
+                Attribute::optional_computed(set_of_strings()).force_new(),
             )
             .attr(
                 "validation_method",
@@ -941,20 +942,17 @@ impl ResourceType for Certificate {
             .attr("certificate_body", Attribute::optional(Type::String))
             .attr("certificate_chain", Attribute::optional(Type::String))
             .attr("private_key", Attribute::optional(Type::String).sensitive())
-            .attr("tags", Attribute::optional(string_map()))
-            .attr("tags_all", Attribute::computed(string_map()))
+            .attr("tags", Attribute::optional(map_of_strings()))
+            .attr("tags_all", Attribute::computed(map_of_strings()))
             .attr("arn", Attribute::computed(Type::String))
             .attr("id", Attribute::computed(Type::String))
             .attr("status", Attribute::computed(Type::String))
             .attr("type", Attribute::computed(Type::String))
             .attr(
                 "domain_validation_options",
-                Attribute::computed(Type::Set(Box::new(string_map()))),
+                Attribute::computed(Type::Set(Box::new(map_of_strings()))),
             )
-            .attr(
-                "validation_emails",
-                Attribute::computed(Type::List(Box::new(Type::String))),
-            )
+            .attr("validation_emails", Attribute::computed(list_of_strings()))
             .attr("not_before", Attribute::computed(Type::String))
             .attr("not_after", Attribute::computed(Type::String))
             .block(
@@ -1420,7 +1418,7 @@ impl ResourceType for CertificateValidation {
             .attr("certificate_arn", Attribute::required(Type::String).force_new())
             .attr(
                 "validation_record_fqdns",
-                Attribute::optional(Type::Set(Box::new(Type::String))).force_new(),
+                Attribute::optional(set_of_strings()).force_new(),
             )
             .attr("id", Attribute::computed(Type::String))
             .block(

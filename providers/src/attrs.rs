@@ -5,7 +5,7 @@ use crate::resource::Ctx;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::Schema;
+use engine::schema::{Schema, Type};
 use engine::value::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
@@ -109,4 +109,19 @@ pub(crate) fn problem(attribute: &str, message: impl Into<String>) -> ValidatePr
 /// An error about a resource's configuration that only shows at apply time.
 pub(crate) fn invalid(message: impl Into<String>) -> ProviderError {
     ProviderError::new("InvalidConfiguration", message)
+}
+
+/// Schema type: a set of strings.
+pub(crate) fn set_of_strings() -> Type {
+    Type::Set(Box::new(Type::String))
+}
+
+/// Schema type: a list of strings.
+pub(crate) fn list_of_strings() -> Type {
+    Type::List(Box::new(Type::String))
+}
+
+/// Schema type: a map of strings (tags, parameters).
+pub(crate) fn map_of_strings() -> Type {
+    Type::Map(Box::new(Type::String))
 }

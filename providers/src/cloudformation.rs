@@ -22,7 +22,9 @@
 //! deployed, but it is then compared as text and its `parameters` are not checked while
 //! validating.
 
-use crate::attrs::{call, finish, get, into_state, invalid, map_value, problem, sref, string_set, State};
+use crate::attrs::{
+    call, finish, get, into_state, invalid, map_of_strings, map_value, problem, set_of_strings, sref, string_set, State,
+};
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags_by, tags_all_by};
 use crate::wait::backoff;
@@ -726,27 +728,25 @@ fn stack_changes(prior: &Value, planned: &Value) -> bool {
 struct Stack;
 
 fn stack_schema() -> Schema {
-    let strings = || Type::Set(Box::new(Type::String));
-    let string_map = || Type::Map(Box::new(Type::String));
     Schema::new()
         .attr("id", Attribute::computed(Type::String))
         .attr("name", Attribute::required(Type::String).force_new())
         .attr("template_body", Attribute::optional_computed(Type::String).json())
         .attr("template_url", Attribute::optional(Type::String))
-        .attr("parameters", Attribute::optional(string_map()))
-        .attr("capabilities", Attribute::optional(strings()))
+        .attr("parameters", Attribute::optional(map_of_strings()))
+        .attr("capabilities", Attribute::optional(set_of_strings()))
         .attr("on_failure", Attribute::optional(Type::String).force_new())
         .attr("disable_rollback", Attribute::optional(Type::Bool).force_new())
         .attr("timeout_in_minutes", Attribute::optional(Type::Number))
         .attr("iam_role_arn", Attribute::optional(Type::String))
-        .attr("notification_arns", Attribute::optional(strings()))
+        .attr("notification_arns", Attribute::optional(set_of_strings()))
         // Not marked as a JSON document: the access review would read a stack policy, whose
         // principal is always "*", as an IAM policy. Reads keep the prior string when it means
         // the same instead.
         .attr("policy_body", Attribute::optional_computed(Type::String))
-        .attr("tags", Attribute::optional(string_map()))
-        .attr("tags_all", Attribute::computed(string_map()))
-        .attr("outputs", Attribute::computed(string_map()))
+        .attr("tags", Attribute::optional(map_of_strings()))
+        .attr("tags_all", Attribute::computed(map_of_strings()))
+        .attr("outputs", Attribute::computed(map_of_strings()))
         // Not in Terraform's schema: recording the status lets a plan (which makes no network
         // call) see that a stack can no longer be updated and must be replaced.
         .attr("stack_status", Attribute::computed(Type::String))
@@ -1670,18 +1670,16 @@ impl DataType for StackData {
     }
 
     fn schema(&self) -> Schema {
-        let strings = || Type::Set(Box::new(Type::String));
-        let string_map = || Type::Map(Box::new(Type::String));
         Schema::new()
             .attr("name", Attribute::required(Type::String))
             .attr("id", Attribute::computed(Type::String))
-            .attr("capabilities", Attribute::computed(strings()))
+            .attr("capabilities", Attribute::computed(set_of_strings()))
             .attr("description", Attribute::computed(Type::String))
             .attr("disable_rollback", Attribute::computed(Type::Bool))
-            .attr("notification_arns", Attribute::computed(strings()))
-            .attr("outputs", Attribute::computed(string_map()))
-            .attr("parameters", Attribute::computed(string_map()))
-            .attr("tags", Attribute::computed(string_map()))
+            .attr("notification_arns", Attribute::computed(set_of_strings()))
+            .attr("outputs", Attribute::computed(map_of_strings()))
+            .attr("parameters", Attribute::computed(map_of_strings()))
+            .attr("tags", Attribute::computed(map_of_strings()))
             .attr("template_body", Attribute::computed(Type::String))
             .attr("timeout_in_minutes", Attribute::computed(Type::Number))
             .attr("iam_role_arn", Attribute::computed(Type::String))

@@ -4,6 +4,7 @@
 //! shared config files (never from instance metadata), and credentials are resolved by the SDK
 //! on the first request.
 
+use crate::attrs::{list_of_strings, map_of_strings, set_of_strings};
 use crate::resource::Ctx;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
@@ -39,7 +40,7 @@ const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 pub(crate) fn schema() -> Schema {
     let string = || Attribute::optional(Type::String);
     let boolean = || Attribute::optional(Type::Bool);
-    let strings = || Attribute::optional(Type::List(Box::new(Type::String)));
+    let strings = || Attribute::optional(list_of_strings());
     let mut endpoints = Schema::new();
     for service in ENDPOINT_SERVICES {
         endpoints = endpoints.attr(service, string());
@@ -61,14 +62,8 @@ pub(crate) fn schema() -> Schema {
         .attr("skip_requesting_account_id", boolean())
         .attr("skip_metadata_api_check", Attribute::optional(Type::Any))
         .attr("skip_region_validation", boolean())
-        .attr(
-            "allowed_account_ids",
-            Attribute::optional(Type::Set(Box::new(Type::String))),
-        )
-        .attr(
-            "forbidden_account_ids",
-            Attribute::optional(Type::Set(Box::new(Type::String))),
-        )
+        .attr("allowed_account_ids", Attribute::optional(set_of_strings()))
+        .attr("forbidden_account_ids", Attribute::optional(set_of_strings()))
         .block(
             "assume_role",
             Nesting::Single,
@@ -82,7 +77,7 @@ pub(crate) fn schema() -> Schema {
         .block(
             "default_tags",
             Nesting::Single,
-            Schema::new().attr("tags", Attribute::optional(Type::Map(Box::new(Type::String)))),
+            Schema::new().attr("tags", Attribute::optional(map_of_strings())),
         )
 }
 

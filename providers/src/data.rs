@@ -5,7 +5,7 @@
 //! escaping, the CRC-32 `id`), so that documents and anything derived from them (hashes,
 //! plans against state written by Terraform) stay identical.
 
-use crate::attrs::string_set;
+use crate::attrs::{list_of_strings, set_of_strings, string_set};
 use crate::error::from_sdk;
 use crate::resource::{Ctx, DataType};
 use engine::provider::ProviderError;
@@ -22,14 +22,6 @@ pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
         Box::new(Region),
         Box::new(Partition),
     ]
-}
-
-fn str_set() -> Type {
-    Type::Set(Box::new(Type::String))
-}
-
-fn str_list() -> Type {
-    Type::List(Box::new(Type::String))
 }
 
 /// The configuration as a mutable map, for adding computed attributes.
@@ -584,26 +576,26 @@ impl DataType for PolicyDocument {
     fn schema(&self) -> Schema {
         let principals = Schema::new()
             .attr("type", Attribute::required(Type::String))
-            .attr("identifiers", Attribute::required(str_set()));
+            .attr("identifiers", Attribute::required(set_of_strings()));
         let condition = Schema::new()
             .attr("test", Attribute::required(Type::String))
             .attr("variable", Attribute::required(Type::String))
-            .attr("values", Attribute::required(str_list()));
+            .attr("values", Attribute::required(list_of_strings()));
         let statement = Schema::new()
             .attr("sid", Attribute::optional(Type::String))
             .attr("effect", Attribute::optional(Type::String))
-            .attr("actions", Attribute::optional(str_set()))
-            .attr("not_actions", Attribute::optional(str_set()))
-            .attr("resources", Attribute::optional(str_set()))
-            .attr("not_resources", Attribute::optional(str_set()))
+            .attr("actions", Attribute::optional(set_of_strings()))
+            .attr("not_actions", Attribute::optional(set_of_strings()))
+            .attr("resources", Attribute::optional(set_of_strings()))
+            .attr("not_resources", Attribute::optional(set_of_strings()))
             .block("principals", Nesting::Set, principals.clone())
             .block("not_principals", Nesting::Set, principals)
             .block("condition", Nesting::Set, condition);
         Schema::new()
             .attr("version", Attribute::optional(Type::String))
             .attr("policy_id", Attribute::optional(Type::String))
-            .attr("source_policy_documents", Attribute::optional(str_list()))
-            .attr("override_policy_documents", Attribute::optional(str_list()))
+            .attr("source_policy_documents", Attribute::optional(list_of_strings()))
+            .attr("override_policy_documents", Attribute::optional(list_of_strings()))
             .attr("json", Attribute::computed(Type::String))
             .attr("minified_json", Attribute::computed(Type::String))
             .attr("id", Attribute::computed(Type::String))

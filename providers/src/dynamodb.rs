@@ -14,7 +14,7 @@
 //! Global and local secondary indexes, replicas, table classes and imports from S3 are not
 //! supported yet; `attribute` blocks may therefore only describe the key attributes.
 
-use crate::attrs::{call, get, into_state, invalid, problem, sref, string_map, State};
+use crate::attrs::{call, get, into_state, invalid, map_of_strings, problem, sref, string_map, State};
 use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tags_all};
@@ -117,7 +117,6 @@ const STREAM_VIEWS: [&str; 4] = ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND
 struct Table;
 
 fn table_schema() -> Schema {
-    let string_map = || Type::Map(Box::new(Type::String));
     let mut schema = Schema::new()
         .attr("id", Attribute::computed(Type::String))
         .attr("name", Attribute::required(Type::String).force_new())
@@ -129,8 +128,8 @@ fn table_schema() -> Schema {
         .attr("stream_enabled", Attribute::optional(Type::Bool))
         .attr("stream_view_type", Attribute::optional_computed(Type::String))
         .attr("deletion_protection_enabled", Attribute::optional(Type::Bool))
-        .attr("tags", Attribute::optional(string_map()))
-        .attr("tags_all", Attribute::computed(string_map()))
+        .attr("tags", Attribute::optional(map_of_strings()))
+        .attr("tags_all", Attribute::computed(map_of_strings()))
         .attr("arn", Attribute::computed(Type::String))
         .attr("stream_arn", Attribute::computed(Type::String))
         .attr("stream_label", Attribute::computed(Type::String))

@@ -5,7 +5,7 @@
 //! reformatted; every read keeps the document string from the prior state when it still means
 //! the same ([`engine::policy::equivalent`]), so a plan after apply shows no change.
 
-use crate::attrs::{call, finish, get, into_state, problem, sref, State};
+use crate::attrs::{call, finish, get, into_state, map_of_strings, problem, sref, State};
 use crate::dates::{civil_from_days, rfc3339};
 use crate::error::{found, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
@@ -470,7 +470,6 @@ impl ResourceType for IamRole {
     }
 
     fn schema(&self) -> Schema {
-        let string_map = || Type::Map(Box::new(Type::String));
         Schema::new()
             .attr("name", Attribute::optional_computed(Type::String).force_new())
             .attr("name_prefix", Attribute::optional(Type::String).force_new())
@@ -480,8 +479,8 @@ impl ResourceType for IamRole {
             .attr("max_session_duration", Attribute::optional(Type::Number))
             .attr("permissions_boundary", Attribute::optional(Type::String))
             .attr("force_detach_policies", Attribute::optional(Type::Bool))
-            .attr("tags", Attribute::optional(string_map()))
-            .attr("tags_all", Attribute::computed(string_map()))
+            .attr("tags", Attribute::optional(map_of_strings()))
+            .attr("tags_all", Attribute::computed(map_of_strings()))
             .attr("arn", Attribute::computed(Type::String))
             .attr("id", Attribute::computed(Type::String))
             .attr("unique_id", Attribute::computed(Type::String))
@@ -896,15 +895,14 @@ impl ResourceType for IamPolicy {
     }
 
     fn schema(&self) -> Schema {
-        let string_map = || Type::Map(Box::new(Type::String));
         Schema::new()
             .attr("name", Attribute::optional_computed(Type::String).force_new())
             .attr("name_prefix", Attribute::optional(Type::String).force_new())
             .attr("path", Attribute::optional(Type::String).force_new())
             .attr("description", Attribute::optional(Type::String).force_new())
             .attr("policy", Attribute::required(Type::String).json())
-            .attr("tags", Attribute::optional(string_map()))
-            .attr("tags_all", Attribute::computed(string_map()))
+            .attr("tags", Attribute::optional(map_of_strings()))
+            .attr("tags_all", Attribute::computed(map_of_strings()))
             .attr("arn", Attribute::computed(Type::String))
             .attr("id", Attribute::computed(Type::String))
             .attr("policy_id", Attribute::computed(Type::String))

@@ -13,7 +13,7 @@
 //! key ID or a key ARN.
 
 use crate::acm::{default_to, finish, intent_token, INTENT_TAG};
-use crate::attrs::{call, get, into_state, problem, sref, string_map, State};
+use crate::attrs::{call, get, into_state, map_of_strings, problem, sref, string_map, State};
 use crate::error::is_not_found;
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tag_diff, tags_all};
@@ -476,7 +476,6 @@ impl ResourceType for KmsKey {
     }
 
     fn schema(&self) -> Schema {
-        let string_map = || Type::Map(Box::new(Type::String));
         Schema::new()
             .attr("description", Attribute::optional_computed(Type::String))
             .attr("key_usage", Attribute::optional_computed(Type::String).force_new())
@@ -490,8 +489,8 @@ impl ResourceType for KmsKey {
             .attr("is_enabled", Attribute::optional(Type::Bool))
             .attr("enable_key_rotation", Attribute::optional(Type::Bool))
             .attr("multi_region", Attribute::optional_computed(Type::Bool).force_new())
-            .attr("tags", Attribute::optional(string_map()))
-            .attr("tags_all", Attribute::computed(string_map()))
+            .attr("tags", Attribute::optional(map_of_strings()))
+            .attr("tags_all", Attribute::computed(map_of_strings()))
             .attr("arn", Attribute::computed(Type::String))
             .attr("key_id", Attribute::computed(Type::String))
             .attr("id", Attribute::computed(Type::String))

@@ -13,7 +13,10 @@
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider.
 
-use crate::attrs::{block_items, call, get, into_state, map_value, problem, set_value, sref, string_map, State};
+use crate::attrs::{
+    block_items, call, get, into_state, list_of_strings, map_of_strings, map_value, problem, set_of_strings, set_value,
+    sref, string_map, State,
+};
 use crate::error::from_sdk;
 use crate::resource::{ApplyOutcome, BatchChange, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tags_all};
@@ -1477,7 +1480,7 @@ impl ResourceType for Record {
             .attr("name", Attribute::required(Type::String).force_new())
             .attr("type", Attribute::required(Type::String).force_new())
             .attr("ttl", Attribute::optional(Type::Number))
-            .attr("records", Attribute::optional(Type::Set(Box::new(Type::String))))
+            .attr("records", Attribute::optional(set_of_strings()))
             .attr("set_identifier", string().force_new())
             .attr("health_check_id", string())
             .attr("multivalue_answer_routing_policy", Attribute::optional(Type::Bool))
@@ -2005,17 +2008,16 @@ impl ResourceType for Zone {
     }
 
     fn schema(&self) -> Schema {
-        let string_map = || Type::Map(Box::new(Type::String));
         Schema::new()
             .attr("name", Attribute::required(Type::String).force_new())
             .attr("comment", Attribute::optional(Type::String))
             .attr("delegation_set_id", Attribute::optional(Type::String).force_new())
             .attr("force_destroy", Attribute::optional(Type::Bool))
-            .attr("tags", Attribute::optional(string_map()))
-            .attr("tags_all", Attribute::computed(string_map()))
+            .attr("tags", Attribute::optional(map_of_strings()))
+            .attr("tags_all", Attribute::computed(map_of_strings()))
             .attr("zone_id", Attribute::computed(Type::String))
             .attr("arn", Attribute::computed(Type::String))
-            .attr("name_servers", Attribute::computed(Type::List(Box::new(Type::String))))
+            .attr("name_servers", Attribute::computed(list_of_strings()))
             .attr("primary_name_server", Attribute::computed(Type::String))
             .attr("id", Attribute::computed(Type::String))
             .block(
@@ -2277,12 +2279,12 @@ impl DataType for ZoneData {
             .attr("name", Attribute::optional_computed(Type::String))
             .attr("private_zone", Attribute::optional(Type::Bool))
             .attr("vpc_id", Attribute::optional_computed(Type::String))
-            .attr("tags", Attribute::optional_computed(Type::Map(Box::new(Type::String))))
+            .attr("tags", Attribute::optional_computed(map_of_strings()))
             .attr("id", computed())
             .attr("arn", computed())
             .attr("caller_reference", computed())
             .attr("comment", computed())
-            .attr("name_servers", Attribute::computed(Type::List(Box::new(Type::String))))
+            .attr("name_servers", Attribute::computed(list_of_strings()))
             .attr("primary_name_server", computed())
             .attr("resource_record_set_count", Attribute::computed(Type::Number))
             .attr("linked_service_principal", computed())

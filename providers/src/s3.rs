@@ -5,7 +5,9 @@
 //! States follow the Terraform AWS provider's attribute names and import IDs, so configurations
 //! and `terraform import` habits carry over unchanged.
 
-use crate::attrs::{block_items, call, invalid, map_value, problem, set_value, string_map, string_set};
+use crate::attrs::{
+    block_items, call, invalid, map_of_strings, map_value, problem, set_of_strings, set_value, string_map, string_set,
+};
 use crate::dates::civil_from_days;
 use crate::error::{found, from_sdk, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
@@ -39,10 +41,6 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 
 fn string_type() -> Type {
     Type::String
-}
-
-fn string_set_type() -> Type {
-    Type::Set(Box::new(Type::String))
 }
 
 /// A known string attribute.
@@ -590,8 +588,8 @@ fn bucket_schema() -> Schema {
         .attr("bucket", Attribute::optional_computed(string_type()).force_new())
         .attr("bucket_prefix", Attribute::optional(string_type()).force_new())
         .attr("force_destroy", Attribute::optional(Type::Bool))
-        .attr("tags", Attribute::optional(Type::Map(Box::new(Type::String))))
-        .attr("tags_all", Attribute::computed(Type::Map(Box::new(Type::String))))
+        .attr("tags", Attribute::optional(map_of_strings()))
+        .attr("tags_all", Attribute::computed(map_of_strings()))
         .attr("arn", Attribute::computed(string_type()))
         .attr("bucket_domain_name", Attribute::computed(string_type()))
         .attr("bucket_regional_domain_name", Attribute::computed(string_type()))
@@ -1012,10 +1010,10 @@ impl BucketConfig for Cors {
             "cors_rule",
             Nesting::Set,
             Schema::new()
-                .attr("allowed_headers", Attribute::optional(string_set_type()))
-                .attr("allowed_methods", Attribute::required(string_set_type()))
-                .attr("allowed_origins", Attribute::required(string_set_type()))
-                .attr("expose_headers", Attribute::optional(string_set_type()))
+                .attr("allowed_headers", Attribute::optional(set_of_strings()))
+                .attr("allowed_methods", Attribute::required(set_of_strings()))
+                .attr("allowed_origins", Attribute::required(set_of_strings()))
+                .attr("expose_headers", Attribute::optional(set_of_strings()))
                 .attr("id", Attribute::optional(string_type()))
                 .attr("max_age_seconds", Attribute::optional(Type::Number)),
             1,

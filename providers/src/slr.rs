@@ -9,7 +9,7 @@
 //! Deletion is asynchronous: IAM first checks that no resource of the service still uses the
 //! role, so delete polls the deletion task and reports which resources block it.
 
-use crate::attrs::{call, finish, get, into_state, invalid, sref, string_map, State};
+use crate::attrs::{call, finish, get, into_state, invalid, map_of_strings, sref, string_map, State};
 use crate::dates::rfc3339;
 use crate::error::is_not_found;
 use crate::iam::{sdk_tags, tag_map};
@@ -140,14 +140,13 @@ impl ResourceType for ServiceLinkedRole {
     }
 
     fn schema(&self) -> Schema {
-        let string_map = || Type::Map(Box::new(Type::String));
         Schema::new()
             .attr("id", Attribute::computed(Type::String))
             .attr("aws_service_name", Attribute::required(Type::String).force_new())
             .attr("custom_suffix", Attribute::optional(Type::String).force_new())
             .attr("description", Attribute::optional(Type::String))
-            .attr("tags", Attribute::optional(string_map()))
-            .attr("tags_all", Attribute::computed(string_map()))
+            .attr("tags", Attribute::optional(map_of_strings()))
+            .attr("tags_all", Attribute::computed(map_of_strings()))
             .attr("arn", Attribute::computed(Type::String))
             .attr("name", Attribute::computed(Type::String))
             .attr("path", Attribute::computed(Type::String))

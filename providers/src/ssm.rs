@@ -9,7 +9,7 @@
 //! `insecure_value` is the Terraform AWS provider's non-secret alternative and is kept in
 //! state as it is.
 
-use crate::attrs::{call, finish, get, into_state, invalid, problem, sref, string_map, State};
+use crate::attrs::{call, finish, get, into_state, invalid, map_of_strings, problem, sref, string_map, State};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tags_all};
 use aws_sdk_ssm::types::{ParameterStringFilter, ParameterTier, ParameterType, ResourceTypeForTagging, Tag};
@@ -265,7 +265,6 @@ impl ResourceType for SsmParameter {
     }
 
     fn schema(&self) -> Schema {
-        let string_map = || Type::Map(Box::new(Type::String));
         Schema::new()
             .attr("id", Attribute::computed(Type::String))
             .attr("name", Attribute::required(Type::String).force_new())
@@ -278,8 +277,8 @@ impl ResourceType for SsmParameter {
             .attr("allowed_pattern", Attribute::optional(Type::String))
             .attr("data_type", Attribute::optional_computed(Type::String))
             .attr("overwrite", Attribute::optional(Type::Bool))
-            .attr("tags", Attribute::optional(string_map()))
-            .attr("tags_all", Attribute::computed(string_map()))
+            .attr("tags", Attribute::optional(map_of_strings()))
+            .attr("tags_all", Attribute::computed(map_of_strings()))
             .attr("arn", Attribute::computed(Type::String))
             .attr("version", Attribute::computed(Type::Number))
     }
