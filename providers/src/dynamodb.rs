@@ -14,7 +14,7 @@
 //! Global and local secondary indexes, replicas, table classes and imports from S3 are not
 //! supported yet; `attribute` blocks may therefore only describe the key attributes.
 
-use crate::attrs::{call, get, into_state, invalid, map_of_strings, problem, sref, string_map, State};
+use crate::attrs::{block_items, call, get, into_state, invalid, map_of_strings, problem, sref, string_map, State};
 use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tags_all};
@@ -62,17 +62,8 @@ fn finish(schema: &Schema, mut st: State) -> Value {
     Value::Map(st)
 }
 
-/// The items of a nested block.
-fn items(v: &Value, key: &str) -> Vec<Value> {
-    match v.get(key).unmark().0 {
-        Value::List(items) => items.clone(),
-        Value::Map(m) => vec![Value::Map(m.clone())],
-        _ => Vec::new(),
-    }
-}
-
 fn first(v: &Value, key: &str) -> Option<Value> {
-    items(v, key).into_iter().next()
+    block_items(v, key).into_iter().next()
 }
 
 /// `(enabled, kms_key_arn)` of a `server_side_encryption` block; no block means disabled.
@@ -361,7 +352,7 @@ impl Table {
             .and_then(|d| d.point_in_time_recovery_description())
             .and_then(|p| p.point_in_time_recovery_status())
             .is_some_and(|s| s.as_str() == "ENABLED");
-        let pitr_block = if pitr || !items(prior, "point_in_time_recovery").is_empty() {
+        let pitr_block = if pitr || !block_items(prior, "point_in_time_recovery").is_empty() {
             vec![map([("enabled", Value::Bool(pitr))])]
         } else {
             Vec::new()
@@ -754,7 +745,7 @@ impl ResourceType for Table {
                 out.push(problem(key, format!("{key} must be at least 1")));
             }
         }
-        let attributes = items(config, "attribute");
+        let attributes = block_items(config, "attribute");
         let known_attributes = !config.get("attribute").contains_unknown();
         let mut names = Vec::new();
         for a in &attributes {
@@ -847,7 +838,7 @@ impl ResourceType for Table {
             st.insert("write_capacity".into(), Value::Number(0.0));
         }
         for block in ["attribute", "server_side_encryption", "point_in_time_recovery", "ttl"] {
-            let cleaned = clean_block(&schema, block, items(&proposed, block));
+            let cleaned = clean_block(&schema, block, block_items(&proposed, block));
             st.insert(block.into(), cleaned);
         }
         let stream = get(&st, "stream_enabled").as_bool().unwrap_or(false);
@@ -885,7 +876,7 @@ impl ResourceType for Table {
         };
         let op = format!("creating DynamoDB Table ({name})");
         let build = || -> Result<_, ProviderError> {
-            let definitions = items(planned, "attribute")
+            let definitions = block_items(planned, "attribute")
                 .iter()
                 .map(|a| {
                     AttributeDefinition::builder()

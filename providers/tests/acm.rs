@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{block, strings, Harness};
+use common::{block, strings, tags, Harness};
 use engine::provider::{ApplyRequest, ApplyResponse, ProviderFactory};
 use engine::value::{map, Value};
 use std::collections::BTreeMap;
@@ -12,10 +12,6 @@ use std::sync::Mutex;
 
 const WILDCARD: &str = "*.infinstor.example.com";
 const APEX: &str = "infinstor.example.com";
-
-fn tags(pairs: &[(&str, &str)]) -> Value {
-    map(pairs.iter().map(|(k, v)| (*k, Value::from(*v))))
-}
 
 fn fixture(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -4,16 +4,12 @@
 
 mod common;
 
-use common::{block, strings, Harness};
+use common::{block, strings, tags, Harness};
 use engine::provider::{ApplyRequest, ReadDataRequest};
 use engine::value::{map, Value};
 use std::collections::BTreeMap;
 
 const ACCOUNT: &str = "123456789012";
-
-fn tags(pairs: &[(&str, &str)]) -> Value {
-    map(pairs.iter().map(|(k, v)| (*k, Value::from(*v))))
-}
 
 /// A trust policy like InfinStor's: account 697756613082 may assume the role with an external ID.
 fn trust_policy(external_id: &str) -> String {

@@ -5,17 +5,13 @@
 
 mod common;
 
-use common::Harness;
+use common::{tags, Harness};
 use engine::provider::ProviderFactory;
 use engine::value::{map, Value};
 use std::collections::BTreeMap;
 
 const ACCOUNT: &str = "123456789012";
 const ROLE: &str = "RoleForInfinStorMlflowService-tenant-name";
-
-fn tags(pairs: &[(&str, &str)]) -> Value {
-    map(pairs.iter().map(|(k, v)| (*k, Value::from(*v))))
-}
 
 /// A harness whose provider sends KMS (and IAM/STS/S3) requests to moto.
 fn harness() -> Harness {

@@ -6,7 +6,7 @@
 mod common;
 
 use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType};
-use common::{block, strings, Harness};
+use common::{block, strings, tags, Harness};
 use engine::provider::{ApplyRequest, ApplyResponse, ProviderFactory, ReadDataRequest, ReadRequest};
 use engine::value::{map, Value};
 use std::collections::BTreeMap;
@@ -29,10 +29,6 @@ fn start() -> R53 {
         .build();
     let r53 = aws_sdk_route53::Client::from_conf(config);
     R53 { h, r53 }
-}
-
-fn tags(pairs: &[(&str, &str)]) -> Value {
-    map(pairs.iter().map(|(k, v)| (*k, Value::from(*v))))
 }
 
 /// A simple record's configuration.

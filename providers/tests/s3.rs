@@ -5,14 +5,10 @@ mod common;
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
-use common::{block, name, strings, Harness};
+use common::{block, name, strings, tags, Harness};
 use engine::provider::{ProviderFactory, ReadRequest};
 use engine::value::{map, Value};
 use std::collections::BTreeMap;
-
-fn tags(pairs: &[(&str, &str)]) -> Value {
-    map(pairs.iter().map(|(k, v)| (*k, Value::from(*v))))
-}
 
 fn remote_tags(h: &Harness, bucket: &str) -> BTreeMap<String, String> {
     match h.rt.block_on(h.s3.get_bucket_tagging().bucket(bucket).send()) {

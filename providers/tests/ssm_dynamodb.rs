@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{block, Harness};
+use common::{block, tags, Harness};
 use engine::value::{map, Value};
 use std::collections::BTreeMap;
 
@@ -22,10 +22,6 @@ fn changed_attrs(h: &Harness, type_name: &str, prior: &Value, planned: &Value) -
 const PARAM: &str = "aws_ssm_parameter";
 const TABLE: &str = "aws_dynamodb_table";
 const SLR: &str = "aws_iam_service_linked_role";
-
-fn tags(pairs: &[(&str, &str)]) -> Value {
-    map(pairs.iter().map(|(k, v)| (*k, Value::from(*v))))
-}
 
 fn sha256(value: &str) -> String {
     use sha2::Digest as _;

@@ -437,3 +437,8 @@ pub fn block(pairs: Vec<(&str, Value)>) -> Value {
 pub fn name(test: &str) -> String {
     format!("infinstor-{test}")
 }
+
+/// A tags map.
+pub fn tags(pairs: &[(&str, &str)]) -> Value {
+    map(pairs.iter().map(|(k, v)| (*k, Value::from(*v))))
+}
