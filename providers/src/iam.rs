@@ -285,49 +285,38 @@ impl IamRole {
     }
 
     fn inline_policy_names(&self, ctx: &Ctx, name: &str) -> Result<Vec<String>, ProviderError> {
-        let mut out = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
+        paged(|marker| {
             let page = call(
                 ctx,
                 &format!("listing inline policies of IAM Role ({name})"),
-                ctx.iam
-                    .list_role_policies()
-                    .role_name(name)
-                    .set_marker(marker.clone())
-                    .send(),
+                ctx.iam.list_role_policies().role_name(name).set_marker(marker).send(),
             )?;
-            out.extend(page.policy_names().iter().cloned());
-            match page.marker() {
-                Some(m) if page.is_truncated() => marker = Some(m.to_string()),
-                _ => return Ok(out),
-            }
-        }
+            Ok((
+                page.policy_names().to_vec(),
+                page.marker().map(str::to_string),
+                page.is_truncated(),
+            ))
+        })
     }
 
     fn remove_from_instance_profiles(&self, ctx: &Ctx, name: &str) -> Result<(), ProviderError> {
-        let mut profiles = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
+        let profiles = paged(|marker| {
             let page = call(
                 ctx,
                 &format!("listing instance profiles of IAM Role ({name})"),
                 ctx.iam
                     .list_instance_profiles_for_role()
                     .role_name(name)
-                    .set_marker(marker.clone())
+                    .set_marker(marker)
                     .send(),
             )?;
-            profiles.extend(
-                page.instance_profiles()
-                    .iter()
-                    .map(|p| p.instance_profile_name().to_string()),
-            );
-            match page.marker() {
-                Some(m) if page.is_truncated() => marker = Some(m.to_string()),
-                _ => break,
-            }
-        }
+            let names = page
+                .instance_profiles()
+                .iter()
+                .map(|p| p.instance_profile_name().to_string())
+                .collect();
+            Ok((names, page.marker().map(str::to_string), page.is_truncated()))
+        })?;
         for profile in profiles {
             let r = call(
                 ctx,
@@ -692,25 +681,37 @@ impl ResourceType for IamRole {
 
 /// ARNs of the managed policies attached to a role (every page).
 fn list_attached(ctx: &Ctx, role: &str) -> Result<Vec<String>, ProviderError> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
+    paged(|marker| {
         let page = call(
             ctx,
             &format!("listing policies attached to IAM Role ({role})"),
             ctx.iam
                 .list_attached_role_policies()
                 .role_name(role)
-                .set_marker(marker.clone())
+                .set_marker(marker)
                 .send(),
         )?;
-        out.extend(
-            page.attached_policies()
-                .iter()
-                .filter_map(|p| p.policy_arn().map(str::to_string)),
-        );
-        match page.marker() {
-            Some(m) if page.is_truncated() => marker = Some(m.to_string()),
+        let arns = page
+            .attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn().map(str::to_string))
+            .collect();
+        Ok((arns, page.marker().map(str::to_string), page.is_truncated()))
+    })
+}
+
+/// Every item of an IAM listing: `page` fetches the page that starts at a marker and returns
+/// its items, the marker of the next page and whether IAM truncated the listing there.
+fn paged<T>(
+    mut page: impl FnMut(Option<String>) -> Result<(Vec<T>, Option<String>, bool), ProviderError>,
+) -> Result<Vec<T>, ProviderError> {
+    let mut out = Vec::new();
+    let mut marker = None;
+    loop {
+        let (items, next, truncated) = page(marker.take())?;
+        out.extend(items);
+        match next {
+            Some(m) if truncated => marker = Some(m),
             _ => return Ok(out),
         }
     }
@@ -727,24 +728,18 @@ const MAX_POLICY_VERSIONS: usize = 5;
 
 impl IamPolicy {
     fn versions(&self, ctx: &Ctx, arn: &str) -> Result<Vec<aws_sdk_iam::types::PolicyVersion>, ProviderError> {
-        let mut out = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
+        paged(|marker| {
             let page = call(
                 ctx,
                 &format!("listing versions of IAM Policy ({arn})"),
-                ctx.iam
-                    .list_policy_versions()
-                    .policy_arn(arn)
-                    .set_marker(marker.clone())
-                    .send(),
+                ctx.iam.list_policy_versions().policy_arn(arn).set_marker(marker).send(),
             )?;
-            out.extend(page.versions().iter().cloned());
-            match page.marker() {
-                Some(m) if page.is_truncated() => marker = Some(m.to_string()),
-                _ => return Ok(out),
-            }
-        }
+            Ok((
+                page.versions().to_vec(),
+                page.marker().map(str::to_string),
+                page.is_truncated(),
+            ))
+        })
     }
 
     fn delete_version(&self, ctx: &Ctx, arn: &str, version: &str) -> Result<(), ProviderError> {
