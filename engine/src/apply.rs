@@ -25,6 +25,26 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// The plan's changes by instance address: apply looks one up per instance, so a linear
+/// search would make large plans quadratic.
+struct Changes<'p> {
+    destroy: bool,
+    by_addr: std::collections::HashMap<String, &'p Change>,
+}
+
+impl<'p> Changes<'p> {
+    fn new(plan: &'p Plan) -> Changes<'p> {
+        Changes {
+            destroy: plan.destroy,
+            by_addr: plan.changes.iter().map(|c| (c.addr.to_string(), c)).collect(),
+        }
+    }
+
+    fn get(&self, addr: &str) -> Option<&'p Change> {
+        self.by_addr.get(addr).copied()
+    }
+}
+
 /// A create or update ready to be sent to the provider.
 struct Pending<'r> {
     addr: String,
@@ -64,7 +84,8 @@ impl<'a> Session<'a> {
         parallelism: usize,
         stop: &AtomicBool,
     ) -> Result<(), Diagnostics> {
-        let mut g = graph::build(self.module)?;
+        let mut g = self.graph.clone();
+        let changes = Changes::new(plan);
         let deletes: Vec<&Change> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();
         for c in &deletes {
             g.add_node(Node::Orphan(c.addr.to_string()));
@@ -113,8 +134,8 @@ impl<'a> Session<'a> {
             .first()
             .map(|(_, n)| *n)
         {
-            Some(Node::Resource(..)) => self.apply_resources(batch, plan, store),
-            Some(Node::Orphan(_)) => self.apply_deletes(batch, plan, store),
+            Some(Node::Resource(..)) => self.apply_resources(batch, &changes, store),
+            Some(Node::Orphan(_)) => self.apply_deletes(batch, &changes, store),
             _ => batch
                 .iter()
                 .map(|(_, node)| match node {
@@ -165,7 +186,7 @@ impl<'a> Session<'a> {
     }
 
     /// Deletes of state instances, batched where the provider allows.
-    fn apply_deletes(&self, batch: &[(NodeIndex, &Node)], plan: &Plan, store: &Store<'_>) -> Vec<Outcome> {
+    fn apply_deletes(&self, batch: &[(NodeIndex, &Node)], plan: &Changes<'_>, store: &Store<'_>) -> Vec<Outcome> {
         let mut outcomes = vec![Outcome::Ok; batch.len()];
         let mut pending = Vec::new();
         for (i, (_, node)) in batch.iter().enumerate() {
@@ -173,7 +194,7 @@ impl<'a> Session<'a> {
                 outcomes[i] = Outcome::Failed;
                 continue;
             };
-            let Some(change) = plan.changes.iter().find(|c| c.addr.to_string() == *addr) else {
+            let Some(change) = plan.get(addr) else {
                 outcomes[i] = Outcome::Failed;
                 continue;
             };
@@ -184,7 +205,7 @@ impl<'a> Session<'a> {
                     continue;
                 }
             };
-            let Some(before) = store.snapshot().instance(addr).cloned() else {
+            let Some(before) = store.instance(addr) else {
                 continue;
             };
             let schema = self.factory.resource_schema(&change.addr.resource.type_);
@@ -314,7 +335,7 @@ impl<'a> Session<'a> {
     }
 
     /// Applies the instances of one or more resource nodes (several only for batched types).
-    fn apply_resources(&self, batch: &[(NodeIndex, &Node)], plan: &Plan, store: &Store<'_>) -> Vec<Outcome> {
+    fn apply_resources(&self, batch: &[(NodeIndex, &Node)], plan: &Changes<'_>, store: &Store<'_>) -> Vec<Outcome> {
         let mut outcomes = vec![Outcome::Ok; batch.len()];
         let mut node_values: Vec<Vec<(crate::addr::InstanceKey, Option<Value>)>> = vec![Vec::new(); batch.len()];
         let mut pending: Vec<Pending<'_>> = Vec::new();
@@ -415,7 +436,7 @@ impl<'a> Session<'a> {
         node: usize,
         path: &ModPath,
         addr: &ResourceAddr,
-        plan: &Plan,
+        plan: &Changes<'_>,
         store: &Store<'_>,
         pending: &mut Vec<Pending<'r>>,
         values: &mut Vec<(crate::addr::InstanceKey, Option<Value>)>,
@@ -452,12 +473,9 @@ impl<'a> Session<'a> {
             let ia = crate::session::resource_node_addr(path, addr, key.clone());
             let a = ia.to_string();
             let slot = values.len();
-            let Some(change) = plan.change(&ia) else {
+            let Some(change) = plan.get(&a) else {
                 // Not planned (outside --target): keep what state has.
-                let kept = store
-                    .snapshot()
-                    .instance(&a)
-                    .map(|inst| from_instance_state(inst, Some(&schema)));
+                let kept = store.instance(&a).map(|inst| from_instance_state(&inst, Some(&schema)));
                 values.push((key, kept));
                 continue;
             };
@@ -501,7 +519,7 @@ impl<'a> Session<'a> {
                 let value = change.after.clone().unwrap_or(Value::Null);
                 if res.addr.mode == Mode::Managed {
                     // Persist what refresh found (and adopted objects), with current dependencies.
-                    let recorded = store.snapshot().instance(a).cloned();
+                    let recorded = store.instance(a);
                     let fresh = to_instance_state(&res.provider, &value, deps);
                     let same = recorded
                         .as_ref()

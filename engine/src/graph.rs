@@ -53,7 +53,7 @@ impl std::fmt::Display for Node {
 }
 
 /// The graph and an index from node to its position.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Graph {
     /// Nodes and edges (dependency -> dependent).
     pub graph: StableDiGraph<Node, ()>,

@@ -34,6 +34,11 @@ impl<'b> Store<'b> {
         }
     }
 
+    /// One instance of the current state, without copying the rest.
+    pub fn instance(&self, address: &str) -> Option<state::InstanceState> {
+        lock(&self.states).0.instance(address).cloned()
+    }
+
     /// The current state.
     pub fn snapshot(&self) -> State {
         lock(&self.states).0.clone()
