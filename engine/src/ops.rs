@@ -207,8 +207,8 @@ impl Engine<'_> {
         let (module, mut warnings) = self.load(opts)?;
         // Report variable problems and reference problems of one run together.
         let resolved = self.resolve_vars(opts, &module, prompt);
-        let (variables, w) = match (resolved, graph::build(&module)) {
-            (Ok(v), Ok(_)) => v,
+        let ((variables, w), graph) = match (resolved, graph::build(&module)) {
+            (Ok(v), Ok(g)) => (v, g),
             (Ok(_), Err(g)) => return Err(g.into()),
             (Err(EngineError::Diagnostics(mut d)), Err(g)) => {
                 d.0.extend(g.0);
@@ -227,7 +227,7 @@ impl Engine<'_> {
             destroy: opts.destroy,
             targets: parse_addrs(&opts.targets, "--target")?,
         };
-        let session = Session::new(&module, self.factory, self.ui, variables, prior)?;
+        let session = Session::with_graph(&module, graph, self.factory, self.ui, variables, prior);
         if opts.refresh {
             session.prefetch(opts.parallelism, self.stop);
         }

@@ -126,6 +126,18 @@ impl<'a> Session<'a> {
         prior: State,
     ) -> Result<Session<'a>, Diagnostics> {
         let graph = graph::build(module)?;
+        Ok(Session::with_graph(module, graph, factory, ui, root_vars, prior))
+    }
+
+    /// Prepares a walk over a graph already built from `module`.
+    pub fn with_graph(
+        module: &'a Module,
+        graph: Graph,
+        factory: &'a dyn ProviderFactory,
+        ui: &'a dyn Ui,
+        root_vars: BTreeMap<String, Value>,
+        prior: State,
+    ) -> Session<'a> {
         let mut scopes = HashMap::new();
         for (path, m) in graph::module_instances(module) {
             let scope = Scope {
@@ -141,7 +153,7 @@ impl<'a> Session<'a> {
             };
             scopes.insert(path, scope);
         }
-        Ok(Session {
+        Session {
             module,
             graph,
             factory,
@@ -156,7 +168,7 @@ impl<'a> Session<'a> {
             diags: Mutex::new(Diagnostics::default()),
             planned_addrs: Mutex::new(BTreeSet::new()),
             prefetched: Mutex::new(std::collections::HashMap::new()),
-        })
+        }
     }
 
     /// Configures providers (evaluating only what their configuration needs) and returns one.
