@@ -315,14 +315,7 @@ pub fn module_at<'a>(root: &'a Module, path: &[String]) -> Option<&'a Module> {
     Some(m)
 }
 
-fn ref_targets(
-    path: &ModPath,
-    module: &Module,
-    root: &Module,
-    r: &Ref,
-    span: Option<Span>,
-    diags: &mut Diagnostics,
-) -> Vec<Node> {
+fn ref_targets(path: &ModPath, module: &Module, r: &Ref, span: Option<Span>, diags: &mut Diagnostics) -> Vec<Node> {
     match r {
         Ref::Var(n) => {
             if module.variables.contains_key(n) {
@@ -426,20 +419,13 @@ fn ref_targets(
                     )
                     .at(span),
                 );
-                let _ = root;
                 Vec::new()
             }
         }
     }
 }
 
-fn depends_targets(
-    path: &ModPath,
-    module: &Module,
-    root: &Module,
-    deps: &[DependsOn],
-    diags: &mut Diagnostics,
-) -> Vec<Node> {
+fn depends_targets(path: &ModPath, module: &Module, deps: &[DependsOn], diags: &mut Diagnostics) -> Vec<Node> {
     let mut out = Vec::new();
     for d in deps {
         let parts: Vec<&str> = d.target.split('.').collect();
@@ -463,7 +449,7 @@ fn depends_targets(
                 continue;
             }
         };
-        out.extend(ref_targets(path, module, root, &r, d.span.clone(), diags));
+        out.extend(ref_targets(path, module, &r, d.span.clone(), diags));
     }
     out
 }
@@ -514,7 +500,7 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
         let me = Node::Provider(key.clone());
         for expr in all_exprs(&pc.body) {
             for (r, span) in references(expr) {
-                for t in ref_targets(&Vec::new(), root, root, &r, span, &mut diags) {
+                for t in ref_targets(&Vec::new(), root, &r, span, &mut diags) {
                     edges.push((t, me.clone()));
                 }
             }
@@ -524,7 +510,7 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
         for (name, local) in &module.locals {
             let me = Node::Local(path.clone(), name.clone());
             for (r, span) in references(&local.expr) {
-                for t in ref_targets(path, module, root, &r, span, &mut diags) {
+                for t in ref_targets(path, module, &r, span, &mut diags) {
                     edges.push((t, me.clone()));
                 }
             }
@@ -537,23 +523,23 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
             exprs.extend(res.for_each.iter());
             for expr in exprs {
                 for (r, span) in references(expr) {
-                    for t in ref_targets(path, module, root, &r, span, &mut diags) {
+                    for t in ref_targets(path, module, &r, span, &mut diags) {
                         edges.push((t, me.clone()));
                     }
                 }
             }
-            for t in depends_targets(path, module, root, &res.depends_on, &mut diags) {
+            for t in depends_targets(path, module, &res.depends_on, &mut diags) {
                 edges.push((t, me.clone()));
             }
         }
         for (name, out) in &module.outputs {
             let me = Node::Output(path.clone(), name.clone());
             for (r, span) in references(&out.value) {
-                for t in ref_targets(path, module, root, &r, span, &mut diags) {
+                for t in ref_targets(path, module, &r, span, &mut diags) {
                     edges.push((t, me.clone()));
                 }
             }
-            for t in depends_targets(path, module, root, &out.depends_on, &mut diags) {
+            for t in depends_targets(path, module, &out.depends_on, &mut diags) {
                 edges.push((t, me.clone()));
             }
         }
@@ -576,7 +562,7 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
                 }
                 let me = Node::Variable(child.clone(), input.clone());
                 for (r, span) in references(&attr.expr) {
-                    for t in ref_targets(path, module, root, &r, span, &mut diags) {
+                    for t in ref_targets(path, module, &r, span, &mut diags) {
                         edges.push((t, me.clone()));
                     }
                 }
@@ -592,7 +578,7 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
                     );
                 }
             }
-            let targets = depends_targets(path, module, root, &call.depends_on, &mut diags);
+            let targets = depends_targets(path, module, &call.depends_on, &mut diags);
             if !targets.is_empty() {
                 for (cpath, cm) in module_instances(&call.module) {
                     let mut full = child.clone();

@@ -3,7 +3,7 @@
 use crate::addr::{InstanceAddr, Mode};
 use crate::config::{self, Module, Variable};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::graph::{self, Node};
+use crate::graph;
 use crate::plan::{Action, Plan};
 use crate::provider::{ImportRequest, ProviderFactory};
 use crate::session::{self, Mode2, Session, Ui};
@@ -302,7 +302,6 @@ impl Engine<'_> {
         module: &Module,
         plan: &Plan,
     ) -> Result<ApplyOutcome, EngineError> {
-        let _ = opts;
         let current = self.read_state(backend)?;
         let store = Store::new(backend, current.clone());
         let session = Session::new(module, self.factory, self.ui, plan.variables.clone(), current)?;
@@ -464,7 +463,6 @@ impl Engine<'_> {
         edges.sort();
         lines.extend(edges);
         lines.push("}".to_string());
-        let _ = Node::Provider(String::new());
         Ok(lines.join("\n") + "\n")
     }
 }

@@ -158,7 +158,6 @@ fn attr_lines(
         {
             let old = before.and_then(|b| b.as_map()).cloned().unwrap_or_default();
             let new = after.and_then(|a| a.as_map()).cloned().unwrap_or_default();
-            let _ = map;
             out.push(format!("{pad}{m} {name_col} = {{{force}"));
             let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
             let kw = keys.iter().map(|k| k.len() + 2).max().unwrap_or(0);
@@ -437,8 +436,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
         .iter()
         .filter(|(_, o)| o.before.as_ref() != Some(&o.after))
         .collect();
-    let removed_outputs: Vec<&String> = Vec::new();
-    if changes.is_empty() && output_changes.is_empty() && removed_outputs.is_empty() {
+    if changes.is_empty() && output_changes.is_empty() {
         let _ = writeln!(
             out,
             "\n{}",

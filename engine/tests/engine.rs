@@ -6,7 +6,7 @@ use engine::plan::Action;
 use engine::provider::*;
 use engine::schema::{Attribute, Schema, Type};
 use engine::session::Ui;
-use engine::value::{map, Value};
+use engine::value::Value;
 use engine::{Engine, EngineError, Options};
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
@@ -577,7 +577,6 @@ resource "test_thing" "b" {
         text.contains("on main.tf line 6") || text.contains("main.tf line 6"),
         "{text}"
     );
-    let _ = map([("x", Value::Null)]);
 }
 
 const RECORDS: &str = r#"
@@ -669,5 +668,4 @@ fn interrupt_starts_nothing_new_and_keeps_what_finished() {
     let list = s.engine().state_list(&o).expect("list");
     assert!(!list.contains(&"test_thing.b".to_string()), "{list:?}");
     assert!(!list.is_empty(), "what finished is in state: {list:?}");
-    let _ = map([("x", Value::Null)]);
 }
