@@ -28,8 +28,8 @@ pub struct DestroyArgs {
     pub flags: PlanFlags,
 }
 
-fn confirm(plan: &engine::plan::Plan, color: bool, auto: bool, destroy: bool) -> bool {
-    print!("{}", engine::render::text(plan, color));
+fn confirm(plan: &engine::core::plan::Plan, color: bool, auto: bool, destroy: bool) -> bool {
+    print!("{}", engine::review::text::text(plan, color));
     if !plan.has_changes() {
         return false;
     }

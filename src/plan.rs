@@ -68,7 +68,7 @@ pub struct FormatArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// With --format markdown: the most characters to print (detail is dropped to fit).
-    #[arg(long = "max-chars", default_value_t = engine::markdown::DEFAULT_MAX_CHARS, value_name = "N")]
+    #[arg(long = "max-chars", default_value_t = engine::review::markdown::DEFAULT_MAX_CHARS, value_name = "N")]
     pub max_chars: usize,
 }
 
@@ -84,12 +84,12 @@ pub enum Format {
 }
 
 /// Renders a plan in the chosen format. `show_cmd` is how to see the full plan.
-pub fn render(plan: &engine::plan::Plan, f: &FormatArgs, color: bool, show_cmd: &str) -> String {
+pub fn render(plan: &engine::core::plan::Plan, f: &FormatArgs, color: bool, show_cmd: &str) -> String {
     match f.format {
-        Format::Text => engine::render::text(plan, color),
-        Format::Markdown => engine::markdown::markdown(plan, f.max_chars, show_cmd),
+        Format::Text => engine::review::text::text(plan, color),
+        Format::Markdown => engine::review::markdown::markdown(plan, f.max_chars, show_cmd),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&engine::plan_json::plan_json(plan)).unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(&engine::review::plan_json::plan_json(plan)).unwrap_or_default();
             s.push('\n');
             s
         }

@@ -2,7 +2,7 @@
 
 use crate::common::Context;
 use crate::ui;
-use engine::value::Value;
+use engine::core::value::Value;
 
 /// State subcommands.
 #[derive(clap::Subcommand, Debug)]

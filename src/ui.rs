@@ -15,7 +15,7 @@ impl Terminal {
     }
 }
 
-impl engine::session::Ui for Terminal {
+impl engine::plan::session::Ui for Terminal {
     fn progress(&self, line: &str) {
         let mut out = std::io::stdout().lock();
         let _ = if self.color {

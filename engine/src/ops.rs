@@ -1,15 +1,15 @@
 //! The operations the CLI calls: validate, plan, apply, destroy, import and state edits.
 
-use crate::addr::{InstanceAddr, Mode};
+use crate::apply::store::Store;
 use crate::config::{self, Module, Variable};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::addr::{InstanceAddr, Mode};
+use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::plan::{Action, Plan};
+use crate::core::provider::{ImportRequest, ProviderFactory};
+use crate::core::value::Value;
+use crate::eval::vars::{self, VarSources};
 use crate::graph;
-use crate::plan::{Action, Plan};
-use crate::provider::{ImportRequest, ProviderFactory};
-use crate::session::{self, Mode2, Session, Ui};
-use crate::store::Store;
-use crate::value::Value;
-use crate::vars::{self, VarSources};
+use crate::plan::session::{self, Mode2, Session, Ui};
 use sha2::{Digest, Sha256};
 use state::{Backend, LocalBackend, State, StateError};
 use std::path::PathBuf;
@@ -28,8 +28,8 @@ pub enum EngineError {
     #[error("Saved plan is stale: {0}\n\nThe state or configuration changed after this plan was made. Run `infinstor plan --out FILE` again and apply the new plan.")]
     StalePlan(String),
     /// The plan file could not be read or written.
-    #[error("{0}")]
-    PlanFile(String),
+    #[error(transparent)]
+    PlanFile(#[from] crate::core::plan::PlanFileError),
     /// A state edit referred to something that is not there.
     #[error("{0}")]
     Invalid(String),
@@ -123,7 +123,7 @@ fn parse_addrs(list: &[String], what: &str) -> Result<Vec<InstanceAddr>, EngineE
 /// A digest of every configuration file and the variable values.
 pub fn config_digest(module: &Module, variables: &std::collections::BTreeMap<String, Value>) -> String {
     let mut h = Sha256::new();
-    for (_, m) in graph::module_instances(module) {
+    for (_, m) in crate::config::tree::module_instances(module) {
         for f in &m.files {
             h.update(f.display.as_bytes());
             h.update([0]);
@@ -150,7 +150,7 @@ impl Engine<'_> {
         let (module, warnings) = self.load(opts)?;
         graph::build(&module)?;
         let mut diags = Diagnostics::default();
-        for (_, m) in graph::module_instances(&module) {
+        for (_, m) in crate::config::tree::module_instances(&module) {
             for res in m.resources.values() {
                 let schema = match res.addr.mode {
                     Mode::Managed => self.factory.resource_schema(&res.addr.type_),
@@ -168,13 +168,16 @@ impl Engine<'_> {
                                 format!(
                                     "The provider does not support \"{}\".{}",
                                     res.addr.type_,
-                                    crate::diagnostic::suggestion(&res.addr.type_, known.iter().map(String::as_str))
+                                    crate::core::diagnostic::suggestion(
+                                        &res.addr.type_,
+                                        known.iter().map(String::as_str)
+                                    )
                                 ),
                             )
                             .at(res.span.clone()),
                         );
                     }
-                    Some(schema) => check_names(&res.body, &schema, &res.describe(), &mut diags),
+                    Some(schema) => crate::eval::decode::check_names(&res.body, &schema, &res.describe(), &mut diags),
                 }
             }
         }
@@ -244,8 +247,8 @@ impl Engine<'_> {
             });
         }
         plan.warnings.extend(warnings.0.iter().map(|d| d.to_string()));
-        plan.access = crate::access::review(&plan, self.factory);
-        plan.configuration = crate::plan_json::configuration(&module);
+        plan.access = crate::review::access::review(&plan, self.factory);
+        plan.configuration = crate::review::plan_json::configuration(&module);
         Ok((PlanOutcome { plan, warnings }, module))
     }
 
@@ -321,12 +324,12 @@ impl Engine<'_> {
     pub fn import(&self, opts: &Options, addr: &str, id: &str, prompt: Prompt<'_>) -> Result<Value, EngineError> {
         let ia: InstanceAddr = addr
             .parse()
-            .map_err(|e: crate::addr::AddrError| EngineError::Invalid(e.to_string()))?;
+            .map_err(|e: crate::core::addr::AddrError| EngineError::Invalid(e.to_string()))?;
         let backend = self.backend(opts);
         let _lock = backend.lock("import")?;
         let (module, _) = self.load(opts)?;
         let path: Vec<String> = ia.module.iter().map(|(n, _)| n.clone()).collect();
-        let res = graph::module_at(&module, &path).and_then(|m| m.resources.get(&ia.resource)).ok_or_else(|| {
+        let res = crate::config::tree::module_at(&module, &path).and_then(|m| m.resources.get(&ia.resource)).ok_or_else(|| {
             EngineError::Invalid(format!(
                 "{} is not in the configuration. Add a resource \"{}\" \"{}\" {{ ... }} block first, then import into it.",
                 ia.resource_string(),
@@ -406,7 +409,7 @@ impl Engine<'_> {
     pub fn state_mv(&self, opts: &Options, src: &str, dst: &str) -> Result<(), EngineError> {
         let _: InstanceAddr = dst
             .parse()
-            .map_err(|e: crate::addr::AddrError| EngineError::Invalid(e.to_string()))?;
+            .map_err(|e: crate::core::addr::AddrError| EngineError::Invalid(e.to_string()))?;
         let backend = self.backend(opts);
         let _lock = backend.lock("state mv")?;
         let mut st = self.read_state(&backend)?;
@@ -445,78 +448,16 @@ impl Engine<'_> {
     /// The dependency graph in Graphviz DOT.
     pub fn graph_dot(&self, opts: &Options) -> Result<String, EngineError> {
         let (module, _) = self.load(opts)?;
-        let g = graph::build(&module)?;
-        let mut lines = vec!["digraph infinstor {".to_string(), "  rankdir = \"RL\";".to_string()];
-        let mut nodes: Vec<String> = g
-            .graph
-            .node_indices()
-            .map(|i| format!("  \"{}\";", g.graph[i]))
-            .collect();
-        nodes.sort();
-        lines.extend(nodes);
-        let mut edges: Vec<String> = g
-            .graph
-            .edge_indices()
-            .filter_map(|e| g.graph.edge_endpoints(e))
-            .map(|(a, b)| format!("  \"{}\" -> \"{}\";", g.graph[b], g.graph[a]))
-            .collect();
-        edges.sort();
-        lines.extend(edges);
-        lines.push("}".to_string());
-        Ok(lines.join("\n") + "\n")
+        Ok(graph::dot(&graph::build(&module)?))
     }
 }
 
-fn check_names(body: &config::Body, schema: &crate::schema::Schema, ctx: &str, diags: &mut Diagnostics) {
-    for (name, attr) in &body.attrs {
-        if !schema.attributes.contains_key(name) {
-            diags.push(
-                Diagnostic::error(
-                    "Unsupported argument",
-                    format!(
-                        "An argument named \"{name}\" is not expected here.{}",
-                        crate::diagnostic::suggestion(name, schema.names())
-                    ),
-                )
-                .at(attr.name_span.clone())
-                .within(ctx),
-            );
-        }
-    }
-    for b in &body.blocks {
-        match schema.blocks.get(&b.kind) {
-            Some(bt) => check_names(&b.body, &bt.schema, ctx, diags),
-            None => diags.push(
-                Diagnostic::error(
-                    "Unsupported block type",
-                    format!(
-                        "Blocks of type \"{}\" are not expected here.{}",
-                        b.kind,
-                        crate::diagnostic::suggestion(&b.kind, schema.names())
-                    ),
-                )
-                .at(b.span.clone())
-                .within(ctx),
-            ),
-        }
-    }
-}
-
-/// Writes a plan file (JSON).
+/// Writes a plan file (JSON) for `apply PLANFILE`.
 pub fn write_plan_file(path: &std::path::Path, plan: &Plan) -> Result<(), EngineError> {
-    let bytes = serde_json::to_vec(&plan).map_err(|e| EngineError::PlanFile(format!("cannot encode the plan: {e}")))?;
-    std::fs::write(path, bytes)
-        .map_err(|e| EngineError::PlanFile(format!("cannot write plan file {}: {e}", path.display())))
+    Ok(plan.write_file(path)?)
 }
 
-/// Reads a plan file.
+/// Reads a plan file written by [`write_plan_file`].
 pub fn read_plan_file(path: &std::path::Path) -> Result<Plan, EngineError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| EngineError::PlanFile(format!("cannot read plan file {}: {e}", path.display())))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        EngineError::PlanFile(format!(
-            "{} is not a plan file made by `infinstor plan --out`: {e}",
-            path.display()
-        ))
-    })
+    Ok(Plan::read_file(path)?)
 }

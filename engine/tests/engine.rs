@@ -2,11 +2,11 @@
 //! sensitive propagation, partial failure, stale plans, lock contention, the create journal,
 //! lifecycle rules, modules, count and for_each.
 
-use engine::plan::Action;
-use engine::provider::*;
-use engine::schema::{Attribute, Schema, Type};
-use engine::session::Ui;
-use engine::value::Value;
+use engine::core::plan::Action;
+use engine::core::provider::*;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use engine::plan::session::Ui;
 use engine::{Engine, EngineError, Options};
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
@@ -296,7 +296,7 @@ fn plan_apply_then_nothing_to_do() {
         Some(Value::Unknown),
         "b.value is known only after a is created"
     );
-    let text = engine::render::text(&plan, false);
+    let text = engine::review::text::text(&plan, false);
     assert!(text.contains("+ value = (known after apply)"), "{text}");
     s.apply(&o).expect("apply");
     let log = s.log();
@@ -544,7 +544,7 @@ resource "test_thing" "a" {
 "#,
     )]);
     let plan = s.engine().plan(&s.opts(), None).expect("plan").plan;
-    let text = engine::render::text(&plan, false);
+    let text = engine::review::text::text(&plan, false);
     assert!(!text.contains("s3cr3t"), "{text}");
     assert!(!text.contains("plain-but-schema-sensitive"), "{text}");
     assert_eq!(text.matches("(sensitive value)").count(), 2, "{text}");

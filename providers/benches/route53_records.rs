@@ -5,8 +5,8 @@
 //! Run with `cargo bench -p providers --bench route53_records`; moto's server comes from
 //! INFINSTOR_MOTO_SERVER, the workspace's .venv, or `moto_server` on PATH.
 
-use engine::provider::{ApplyRequest, Journal, PlanRequest, Provider, ProviderFactory};
-use engine::value::{map, Value};
+use engine::core::provider::{ApplyRequest, Journal, PlanRequest, Provider, ProviderFactory};
+use engine::core::value::{map, Value};
 use providers::resource::CallCounter;
 use providers::AwsFactory;
 use std::collections::BTreeMap;
@@ -111,7 +111,7 @@ fn request<'a>(
 
 fn plan(factory: &AwsFactory, provider: &dyn Provider, type_name: &str, config: &Value) -> Value {
     let schema = factory.resource_schema(type_name).expect("schema");
-    let proposed = engine::plan::proposed(&schema, config, None, &[]);
+    let proposed = engine::plan::diff::proposed(&schema, config, None, &[]);
     provider
         .plan(PlanRequest {
             type_name,

@@ -35,9 +35,9 @@ use aws_sdk_acm::types::{
     ValidationMethod,
 };
 use aws_smithy_types::Blob;
-use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::{Attribute, Nesting, Schema, Type};
-use engine::value::Value;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -330,7 +330,7 @@ fn planned_validation_options(domain: &str, sans: &[String]) -> Value {
         validation_domains(domain, sans)
             .into_iter()
             .map(|d| {
-                engine::value::map([
+                engine::core::value::map([
                     ("domain_name", Value::String(d)),
                     ("resource_record_name", Value::Unknown),
                     ("resource_record_type", Value::from("CNAME")),
@@ -459,7 +459,7 @@ impl Certificate {
             for d in detail.domain_validation_options() {
                 emails.extend(d.validation_emails().iter().cloned());
                 if let Some(r) = d.resource_record() {
-                    options.push(engine::value::map([
+                    options.push(engine::core::value::map([
                         ("domain_name", Value::string(d.domain_name())),
                         ("resource_record_name", Value::string(r.name())),
                         ("resource_record_type", Value::string(r.r#type().as_str())),
@@ -482,7 +482,7 @@ impl Certificate {
         let preference = remote_logging_preference(detail);
         let had_block = prior.get("options").as_list().map(|l| !l.is_empty()).unwrap_or(false);
         let block = if had_block || preference != "ENABLED" {
-            vec![engine::value::map([(
+            vec![engine::core::value::map([(
                 "certificate_transparency_logging_preference",
                 Value::string(&preference),
             )])]
@@ -1522,11 +1522,11 @@ impl ResourceType for CertificateValidation {
 
     /// Import ID: the certificate ARN; found only once the certificate is issued.
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        let prior = engine::value::map([
+        let prior = engine::core::value::map([
             ("certificate_arn", Value::from(id)),
             (
                 "timeouts",
-                Value::List(vec![engine::value::map([(
+                Value::List(vec![engine::core::value::map([(
                     "create",
                     Value::from(DEFAULT_VALIDATION_TIMEOUT),
                 )])]),

@@ -31,9 +31,9 @@ use crate::wait::backoff;
 use aws_sdk_cloudformation::types::{
     Capability, ChangeSetStatus, ChangeSetType, ExecutionStatus, OnFailure, Parameter, StackEvent, Tag,
 };
-use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::{Attribute, Schema, Type};
-use engine::value::Value;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 use serde_json::Value as Json;
 use sha2::Digest as _;
 use std::collections::{BTreeMap, HashSet};
@@ -182,7 +182,7 @@ fn json_scalar_string(v: &Json) -> Option<String> {
         Json::String(s) => Some(s.clone()),
         Json::Number(n) => Some(
             n.as_f64()
-                .map(engine::value::format_number)
+                .map(engine::core::value::format_number)
                 .unwrap_or_else(|| n.to_string()),
         ),
         Json::Bool(b) => Some(b.to_string()),
@@ -338,7 +338,7 @@ fn check_parameter_value(name: &str, decl: &Json, value: &str, secret: bool) -> 
                     return Some(format!(
                         "parameter \"{name}\": {} is less than the minimum value {}{constraint}",
                         shown(item),
-                        engine::value::format_number(min)
+                        engine::core::value::format_number(min)
                     ));
                 }
             }
@@ -347,7 +347,7 @@ fn check_parameter_value(name: &str, decl: &Json, value: &str, secret: bool) -> 
                     return Some(format!(
                         "parameter \"{name}\": {} is greater than the maximum value {}{constraint}",
                         shown(item),
-                        engine::value::format_number(max)
+                        engine::core::value::format_number(max)
                     ));
                 }
             }
@@ -361,7 +361,7 @@ fn check_parameter_value(name: &str, decl: &Json, value: &str, secret: bool) -> 
                     "parameter \"{name}\": {} is {} characters long, shorter than the minimum length {}{constraint}",
                     shown(value),
                     len,
-                    engine::value::format_number(min)
+                    engine::core::value::format_number(min)
                 ));
             }
         }
@@ -371,7 +371,7 @@ fn check_parameter_value(name: &str, decl: &Json, value: &str, secret: bool) -> 
                     "parameter \"{name}\": {} is {} characters long, longer than the maximum length {}{constraint}",
                     shown(value),
                     len,
-                    engine::value::format_number(max)
+                    engine::core::value::format_number(max)
                 ));
             }
         }
@@ -885,7 +885,7 @@ impl Stack {
             prior.get("policy_body"),
         ) {
             (Some(remote), p) => match p.as_str() {
-                Some(old) if engine::policy::equivalent(old, remote) => Value::string(old),
+                Some(old) if engine::plan::policy::equivalent(old, remote) => Value::string(old),
                 _ => Value::string(remote),
             },
             (None, _) => Value::Null,
@@ -1081,7 +1081,7 @@ impl Stack {
         let same = prior
             .get("policy_body")
             .as_str()
-            .is_some_and(|old| engine::policy::equivalent(old, body));
+            .is_some_and(|old| engine::plan::policy::equivalent(old, body));
         if same {
             return Ok(());
         }
@@ -2641,7 +2641,7 @@ Outputs:
         .expect("json");
         let declared = template["Parameters"].as_object().expect("object").clone();
         let check = |pairs: Vec<(&str, &str)>| {
-            let params = engine::value::map(pairs.into_iter().map(|(k, v)| (k, Value::from(v))));
+            let params = engine::core::value::map(pairs.into_iter().map(|(k, v)| (k, Value::from(v))));
             check_parameters(&declared, &params)
         };
         assert!(check(vec![("Env", "dev")]).is_empty());

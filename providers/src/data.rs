@@ -8,9 +8,9 @@
 use crate::attrs::{list_of_strings, set_of_strings, string_set};
 use crate::error::from_sdk;
 use crate::resource::{Ctx, DataType};
-use engine::provider::ProviderError;
-use engine::schema::{Attribute, Nesting, Schema, Type};
-use engine::value::Value;
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 
@@ -790,7 +790,7 @@ impl DataType for Partition {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use engine::value::map;
+    use engine::core::value::map;
 
     fn stmt(pairs: Vec<(&str, Value)>) -> Value {
         map(pairs)

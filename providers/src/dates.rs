@@ -1,6 +1,6 @@
 //! Dates as Terraform writes them, without a calendar crate.
 
-use engine::value::Value;
+use engine::core::value::Value;
 
 /// Formats an AWS timestamp as Terraform does (RFC 3339, whole seconds).
 pub(crate) fn rfc3339(dt: &aws_smithy_types::DateTime) -> Value {

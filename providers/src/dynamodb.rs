@@ -24,9 +24,9 @@ use aws_sdk_dynamodb::types::{
     ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
     TableDescription, Tag, TimeToLiveSpecification,
 };
-use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::{Attribute, Nesting, Schema, Type};
-use engine::value::{map, Value};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

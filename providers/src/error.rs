@@ -8,7 +8,7 @@
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use engine::provider::ProviderError;
+use engine::core::provider::ProviderError;
 use std::any::Any;
 use std::error::Error;
 use std::fmt::Debug;

@@ -3,7 +3,7 @@
 //! Arguments, attributes and import IDs follow the Terraform AWS provider so that existing
 //! configurations and state carry over. IAM hands policy documents back URL-encoded and
 //! reformatted; every read keeps the document string from the prior state when it still means
-//! the same ([`engine::policy::equivalent`]), so a plan after apply shows no change.
+//! the same ([`engine::plan::policy::equivalent`]), so a plan after apply shows no change.
 
 use crate::attrs::{call, finish, get, into_state, map_of_strings, problem, sref, State};
 use crate::dates::{civil_from_days, rfc3339};
@@ -11,10 +11,10 @@ use crate::error::{found, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use crate::tags::{split_tags_by, tag_diff_by, tags_all_by};
 use aws_sdk_iam::types::Tag;
-use engine::policy;
-use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::{Attribute, Schema, Type};
-use engine::value::Value;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use engine::plan::policy;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -127,7 +127,7 @@ fn replacing(schema: &Schema, prior: Option<&Value>, st: &State) -> bool {
     let Some(prior) = prior else { return false };
     schema.attributes.iter().filter(|(_, a)| a.force_new).any(|(k, a)| {
         let new = get(st, k);
-        new.contains_unknown() || !engine::plan::attr_equal(a, &prior.get(k), new)
+        new.contains_unknown() || !engine::plan::diff::attr_equal(a, &prior.get(k), new)
     })
 }
 

@@ -3,7 +3,7 @@
 //! InfinStor's IAM role use the key of an S3 bucket or DynamoDB table.
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider. Policy documents are
-//! compared by meaning ([`engine::policy::equivalent`]): a read keeps the prior document text
+//! compared by meaning ([`engine::plan::policy::equivalent`]): a read keeps the prior document text
 //! when KMS returns the same policy reformatted, so a plan after apply shows no change.
 //!
 //! A key's ID is chosen by KMS, so it cannot be journaled before the create. Instead the
@@ -19,10 +19,10 @@ use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType}
 use crate::tags::{split_tags, tag_diff, tags_all};
 use crate::wait::backoff;
 use aws_sdk_kms::types::{KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
-use engine::policy;
-use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::{Attribute, Schema, Type};
-use engine::value::Value;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use engine::plan::policy;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

@@ -6,8 +6,8 @@
 //! `provider "aws" { ... }` block into a [`Provider`] whose SDK clients connect lazily.
 //!
 //! ```no_run
-//! use engine::provider::{ProviderFactory, ReadRequest};
-//! use engine::value::{map, Value};
+//! use engine::core::provider::{ProviderFactory, ReadRequest};
+//! use engine::core::value::{map, Value};
 //! use providers::AwsFactory;
 //!
 //! let factory = AwsFactory::new();
@@ -38,12 +38,12 @@ mod ssm;
 mod tags;
 mod wait;
 
-use engine::provider::{
+use engine::core::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,
     ReadDataRequest, ReadRequest, ValidateProblem, ValidateRequest,
 };
-use engine::schema::Schema;
-use engine::value::Value;
+use engine::core::schema::Schema;
+use engine::core::value::Value;
 use resource::{Ctx, DataType, ResourceType};
 use std::collections::BTreeMap;
 use std::sync::Arc;

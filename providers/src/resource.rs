@@ -1,13 +1,13 @@
 //! The shape every resource type of the AWS provider implements.
 //!
-//! The engine sees one [`engine::provider::Provider`]; inside, `lib.rs` dispatches each call by
+//! The engine sees one [`engine::core::provider::Provider`]; inside, `lib.rs` dispatches each call by
 //! type name to a [`ResourceType`] or [`DataType`]. Methods are synchronous: each
 //! implementation runs its SDK futures with [`Ctx::block_on`], which lets the engine's worker
 //! threads call in without knowing about async.
 
-use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::Schema;
-use engine::value::Value;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::Schema;
+use engine::core::value::Value;
 use std::collections::BTreeMap;
 
 pub use crate::config::CallCounter;

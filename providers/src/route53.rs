@@ -27,9 +27,9 @@ use aws_sdk_route53::types::{
     TagResourceType, Vpc, VpcRegion,
 };
 use aws_smithy_runtime_api::client::result::SdkError;
-use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::{Attribute, Nesting, Schema, Type};
-use engine::value::Value;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -1170,7 +1170,7 @@ impl Record {
                     Some(p) if p.eq_ignore_ascii_case(&a.zone_id) => p.to_string(),
                     _ => a.zone_id.clone(),
                 };
-                vec![engine::value::map([
+                vec![engine::core::value::map([
                     ("name", Value::string(name)),
                     ("zone_id", Value::string(zone_id)),
                     ("evaluate_target_health", Value::Bool(a.evaluate_target_health)),
@@ -1179,7 +1179,7 @@ impl Record {
             None => Vec::new(),
         };
         st.insert("alias".into(), Value::List(alias));
-        let one = |key: &str, v: Value| Value::List(vec![engine::value::map([(key, v)])]);
+        let one = |key: &str, v: Value| Value::List(vec![engine::core::value::map([(key, v)])]);
         let none = || Value::List(Vec::new());
         st.insert(
             "weighted_routing_policy".into(),
@@ -1204,7 +1204,7 @@ impl Record {
         st.insert(
             "geolocation_routing_policy".into(),
             match &spec.geo {
-                Some(g) => Value::List(vec![engine::value::map([
+                Some(g) => Value::List(vec![engine::core::value::map([
                     ("continent", opt_string(g.continent.as_deref())),
                     ("country", opt_string(g.country.as_deref())),
                     ("subdivision", opt_string(g.subdivision.as_deref())),
@@ -1700,7 +1700,7 @@ impl ResourceType for Record {
             Err(e) if e.code == NO_SUCH_ZONE => return Ok(None),
             Err(e) => return Err(e),
         };
-        let base = engine::value::map([
+        let base = engine::core::value::map([
             ("zone_id", Value::string(&zone_id)),
             ("name", Value::string(&name)),
             ("allow_overwrite", Value::Bool(false)),
@@ -1888,7 +1888,7 @@ impl Zone {
                     Some(r) => Value::string(r),
                     None => Value::Null,
                 };
-                Some(engine::value::map([
+                Some(engine::core::value::map([
                     ("vpc_id", Value::string(vpc_id)),
                     ("vpc_region", region),
                 ]))

@@ -16,9 +16,9 @@ use aws_sdk_s3::types::{
     MfaDelete, ObjectIdentifier, PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
     ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging, VersioningConfiguration,
 };
-use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::{Attribute, Nesting, Schema, Type};
-use engine::value::Value;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -172,7 +172,7 @@ fn reconcile(schema: &Schema, prior: &Value, read: Value) -> Value {
         let json = schema.attributes.get(key).map(|a| a.json).unwrap_or(false);
         let same = if json {
             match (old.as_str(), value.as_str()) {
-                (Some(x), Some(y)) => engine::policy::equivalent(x, y),
+                (Some(x), Some(y)) => engine::plan::policy::equivalent(x, y),
                 _ => loosely_equal(old, value),
             }
         } else {
@@ -773,7 +773,7 @@ impl ResourceType for Bucket {
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
         let prior = complete(
             &bucket_schema(),
-            engine::value::map([
+            engine::core::value::map([
                 ("bucket", Value::from(id)),
                 ("id", Value::from(id)),
                 ("force_destroy", Value::Bool(false)),
@@ -1109,7 +1109,7 @@ impl BucketConfig for Cors {
             .cors_rules()
             .iter()
             .map(|rule| {
-                engine::value::map([
+                engine::core::value::map([
                     ("allowed_headers", optional_set_value(rule.allowed_headers())),
                     ("allowed_methods", set_value(rule.allowed_methods())),
                     ("allowed_origins", set_value(rule.allowed_origins())),
@@ -1276,14 +1276,14 @@ impl BucketConfig for Encryption {
                 let defaults: Vec<Value> = rule
                     .apply_server_side_encryption_by_default()
                     .map(|d| {
-                        engine::value::map([
+                        engine::core::value::map([
                             ("sse_algorithm", Value::from(d.sse_algorithm().as_str())),
                             ("kms_master_key_id", d.kms_master_key_id().map(Value::from).into()),
                         ])
                     })
                     .into_iter()
                     .collect();
-                engine::value::map([
+                engine::core::value::map([
                     ("apply_server_side_encryption_by_default", Value::List(defaults)),
                     ("bucket_key_enabled", rule.bucket_key_enabled().map(Value::Bool).into()),
                 ])
@@ -1680,7 +1680,7 @@ impl BucketConfig for Versioning {
         };
         Ok(Some(BTreeMap::from([(
             "versioning_configuration".to_string(),
-            Value::List(vec![engine::value::map([
+            Value::List(vec![engine::core::value::map([
                 ("status", Value::from(status)),
                 ("mfa_delete", mfa_delete),
             ])]),

@@ -17,9 +17,9 @@ use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use crate::tags::{split_tags, tags_all};
 use crate::wait::backoff;
 use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
-use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::{Attribute, Schema, Type};
-use engine::value::Value;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

@@ -13,9 +13,9 @@ use crate::attrs::{call, finish, get, into_state, invalid, map_of_strings, probl
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::tags::{split_tags, tags_all};
 use aws_sdk_ssm::types::{ParameterStringFilter, ParameterTier, ParameterType, ResourceTypeForTagging, Tag};
-use engine::provider::{ProviderError, ValidateProblem};
-use engine::schema::{Attribute, Schema, Type};
-use engine::value::Value;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 use sha2::Digest as _;
 use std::collections::BTreeMap;
 

@@ -7,7 +7,7 @@
 
 use crate::attrs::{self, map_value};
 use crate::resource::Ctx;
-use engine::value::Value;
+use engine::core::value::Value;
 use std::collections::BTreeMap;
 
 /// How a module reads a tag map value into strings.

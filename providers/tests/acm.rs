@@ -5,8 +5,8 @@
 mod common;
 
 use common::{block, strings, tags, Harness};
-use engine::provider::{ApplyRequest, ApplyResponse, ProviderFactory};
-use engine::value::{map, Value};
+use engine::core::provider::{ApplyRequest, ApplyResponse, ProviderFactory};
+use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -80,7 +80,7 @@ fn apply_create(h: &Harness, type_name: &str, config: &Value) -> (ApplyResponse,
 
 fn changed(h: &Harness, type_name: &str, prior: &Value, config: &Value) -> Vec<String> {
     let planned = h.plan(type_name, Some(prior), config).expect("plan").planned;
-    engine::plan::changed_attributes(&h.schema(type_name), prior, &planned)
+    engine::plan::diff::changed_attributes(&h.schema(type_name), prior, &planned)
 }
 
 fn requested_config() -> Value {
@@ -305,7 +305,7 @@ fn an_interrupted_request_is_found_by_its_token() {
     assert_eq!(h.import("aws_acm_certificate", &missing), None);
     let err = h
         .provider
-        .import(engine::provider::ImportRequest {
+        .import(engine::core::provider::ImportRequest {
             type_name: "aws_acm_certificate",
             id: APEX,
         })

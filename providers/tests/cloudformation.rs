@@ -5,8 +5,8 @@
 mod common;
 
 use common::Harness;
-use engine::provider::{ApplyRequest, PlanResponse, ReadDataRequest};
-use engine::value::{map, Value};
+use engine::core::provider::{ApplyRequest, PlanResponse, ReadDataRequest};
+use engine::core::value::{map, Value};
 use std::sync::Mutex;
 
 /// The shared harness, with a provider that sends every service to moto (the shared one routes
@@ -22,8 +22,8 @@ fn apply_change(
     prior: Option<&Value>,
     planned: Option<&Value>,
     private: Option<&str>,
-) -> (Option<Value>, Option<engine::provider::ProviderError>) {
-    let response = h.provider.apply(engine::provider::ApplyRequest {
+) -> (Option<Value>, Option<engine::core::provider::ProviderError>) {
+    let response = h.provider.apply(engine::core::provider::ApplyRequest {
         type_name,
         prior,
         planned,
@@ -36,7 +36,7 @@ fn apply_change(
 
 /// Attributes and blocks whose planned value differs from the prior, as the engine sees it.
 fn changed_attrs(h: &Harness, type_name: &str, prior: &Value, planned: &Value) -> Vec<String> {
-    engine::plan::changed_attributes(&h.schema(type_name), prior, planned)
+    engine::plan::diff::changed_attributes(&h.schema(type_name), prior, planned)
 }
 
 const STACK: &str = "aws_cloudformation_stack";

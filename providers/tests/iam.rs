@@ -5,8 +5,8 @@
 mod common;
 
 use common::{block, strings, tags, Harness};
-use engine::provider::{ApplyRequest, ReadDataRequest};
-use engine::value::{map, Value};
+use engine::core::provider::{ApplyRequest, ReadDataRequest};
+use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
 
 const ACCOUNT: &str = "123456789012";
@@ -87,7 +87,7 @@ fn create_policy(h: &Harness, name: &str) -> Value {
 
 fn changed(h: &Harness, type_name: &str, prior: &Value, config: &Value) -> Vec<String> {
     let planned = h.plan(type_name, Some(prior), config).expect("plan").planned;
-    engine::plan::changed_attributes(&h.schema(type_name), prior, &planned)
+    engine::plan::diff::changed_attributes(&h.schema(type_name), prior, &planned)
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn role_create_read_update_delete() {
     assert_eq!(role.description(), Some("InfinStor access"));
     assert_eq!(role.max_session_duration(), Some(3600));
     let doc = decode(role.assume_role_policy_document().expect("trust policy"));
-    assert!(engine::policy::equivalent(&doc, &trust_policy("ext-1")), "{doc}");
+    assert!(engine::plan::policy::equivalent(&doc, &trust_policy("ext-1")), "{doc}");
     assert_eq!(
         tag_map(role.tags()),
         BTreeMap::from([("Name".into(), "access".into()), ("env".into(), "test".into())])
@@ -164,9 +164,9 @@ fn role_create_read_update_delete() {
         ("tags", tags(&[("team", "data")])),
     ]);
     let planned = h.plan("aws_iam_role", Some(&state), &new_config).expect("plan");
-    let updated_attrs = engine::plan::changed_attributes(&h.schema("aws_iam_role"), &state, &planned.planned);
+    let updated_attrs = engine::plan::diff::changed_attributes(&h.schema("aws_iam_role"), &state, &planned.planned);
     assert!(
-        engine::plan::forcing_replacement(&h.schema("aws_iam_role"), &updated_attrs, &planned.requires_replace)
+        engine::plan::diff::forcing_replacement(&h.schema("aws_iam_role"), &updated_attrs, &planned.requires_replace)
             .is_empty(),
         "update must be in place: {updated_attrs:?}"
     );
@@ -182,8 +182,8 @@ fn role_create_read_update_delete() {
         Some(boundary_arn.as_str())
     );
     let doc = decode(role.assume_role_policy_document().expect("trust policy"));
-    assert!(engine::policy::equivalent(&doc, &trust_policy("ext-2")), "{doc}");
-    assert!(!engine::policy::equivalent(&doc, &trust_policy("ext-1")));
+    assert!(engine::plan::policy::equivalent(&doc, &trust_policy("ext-2")), "{doc}");
+    assert!(!engine::plan::policy::equivalent(&doc, &trust_policy("ext-1")));
     assert_eq!(
         tag_map(role.tags()),
         BTreeMap::from([("env".into(), "test".into()), ("team".into(), "data".into())])
@@ -247,7 +247,7 @@ fn role_name_prefix_import_and_out_of_band_delete() {
     }
     assert_eq!(imported.get("name_prefix"), Value::Null);
     assert_eq!(imported.get("force_detach_policies"), Value::Bool(false));
-    assert!(engine::policy::equivalent(
+    assert!(engine::plan::policy::equivalent(
         imported.get("assume_role_policy").as_str().expect("policy"),
         &trust_policy("x")
     ));
@@ -377,7 +377,7 @@ fn policy_versions_rotate_past_five() {
         h.rt.block_on(iam.get_policy_version().policy_arn(&arn).version_id(&default).send())
             .expect("version");
     let doc = decode(doc.policy_version().and_then(|v| v.document()).expect("document"));
-    assert!(engine::policy::equivalent(
+    assert!(engine::plan::policy::equivalent(
         &doc,
         &s3_policy(&["s3:GetObject", "s3:PutObjectTagging"])
     ));
@@ -427,9 +427,9 @@ fn policy_versions_rotate_past_five() {
         )
         .expect("plan");
     let schema = h.schema("aws_iam_policy");
-    let diff = engine::plan::changed_attributes(&schema, &retagged, &replanned.planned);
+    let diff = engine::plan::diff::changed_attributes(&schema, &retagged, &replanned.planned);
     assert_eq!(
-        engine::plan::forcing_replacement(&schema, &diff, &replanned.requires_replace),
+        engine::plan::diff::forcing_replacement(&schema, &diff, &replanned.requires_replace),
         vec!["description".to_string()]
     );
     assert_eq!(replanned.planned.get("arn"), Value::Unknown);
@@ -439,7 +439,7 @@ fn policy_versions_rotate_past_five() {
     for key in ["arn", "id", "name", "path", "description", "policy_id", "tags_all"] {
         assert_eq!(imported.get(key), retagged.get(key), "{key}");
     }
-    assert!(engine::policy::equivalent(
+    assert!(engine::plan::policy::equivalent(
         imported.get("policy").as_str().expect("policy"),
         retagged.get("policy").as_str().expect("policy"),
     ));
@@ -457,7 +457,7 @@ fn policy_import_id_must_be_an_arn() {
     let h = Harness::new();
     let err = h
         .provider
-        .import(engine::provider::ImportRequest {
+        .import(engine::core::provider::ImportRequest {
             type_name: "aws_iam_policy",
             id: "data-access",
         })
@@ -501,7 +501,7 @@ fn inline_role_policy_lifecycle() {
     let remote =
         h.rt.block_on(iam.get_role_policy().role_name("worker").policy_name("s3-read").send())
             .expect("get role policy");
-    assert!(engine::policy::equivalent(
+    assert!(engine::plan::policy::equivalent(
         &decode(remote.policy_document()),
         &s3_policy(&["s3:GetObject"])
     ));
@@ -515,7 +515,7 @@ fn inline_role_policy_lifecycle() {
     let remote =
         h.rt.block_on(iam.get_role_policy().role_name("worker").policy_name("s3-read").send())
             .expect("get role policy");
-    assert!(engine::policy::equivalent(
+    assert!(engine::plan::policy::equivalent(
         &decode(remote.policy_document()),
         &s3_policy(&["s3:ListBucket", "s3:GetObject"])
     ));
@@ -526,14 +526,14 @@ fn inline_role_policy_lifecycle() {
     assert_eq!(imported.get("id"), Value::from("worker:s3-read"));
     assert_eq!(imported.get("role"), Value::from("worker"));
     assert_eq!(imported.get("name"), Value::from("s3-read"));
-    assert!(engine::policy::equivalent(
+    assert!(engine::plan::policy::equivalent(
         imported.get("policy").as_str().expect("policy"),
         &s3_policy(&["s3:GetObject", "s3:ListBucket"])
     ));
     assert_eq!(h.import("aws_iam_role_policy", "worker:nothing"), None);
     assert!(h
         .provider
-        .import(engine::provider::ImportRequest {
+        .import(engine::core::provider::ImportRequest {
             type_name: "aws_iam_role_policy",
             id: "no-colon",
         })
@@ -605,7 +605,7 @@ fn role_policy_attachment_lifecycle() {
     assert_eq!(imported, state);
     assert!(h
         .provider
-        .import(engine::provider::ImportRequest {
+        .import(engine::core::provider::ImportRequest {
             type_name: "aws_iam_role_policy_attachment",
             id: "attached-role",
         })

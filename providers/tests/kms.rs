@@ -6,8 +6,8 @@
 mod common;
 
 use common::{tags, Harness};
-use engine::provider::ProviderFactory;
-use engine::value::{map, Value};
+use engine::core::provider::ProviderFactory;
+use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
 
 const ACCOUNT: &str = "123456789012";
@@ -64,7 +64,7 @@ fn sids(policy: &serde_json::Value) -> Vec<String> {
 
 fn changed(h: &Harness, type_name: &str, prior: &Value, config: &Value) -> Vec<String> {
     let planned = h.plan(type_name, Some(prior), config).expect("plan").planned;
-    engine::plan::changed_attributes(&h.schema(type_name), prior, &planned)
+    engine::plan::diff::changed_attributes(&h.schema(type_name), prior, &planned)
 }
 
 /// Seed 001's modified key policy: the account's own statement plus "Allow use of the key"

@@ -7,8 +7,8 @@ mod common;
 
 use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType};
 use common::{block, strings, tags, Harness};
-use engine::provider::{ApplyRequest, ApplyResponse, ProviderFactory, ReadDataRequest, ReadRequest};
-use engine::value::{map, Value};
+use engine::core::provider::{ApplyRequest, ApplyResponse, ProviderFactory, ReadDataRequest, ReadRequest};
+use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
 
 const RECORD: &str = "aws_route53_record";
@@ -243,7 +243,7 @@ fn zone_create_read_update_import_delete() {
         .expect("plan")
         .planned;
     assert!(
-        engine::plan::changed_attributes(&t.h.schema(ZONE), &updated, &same).is_empty(),
+        engine::plan::diff::changed_attributes(&t.h.schema(ZONE), &updated, &same).is_empty(),
         "{same}"
     );
 
@@ -348,7 +348,7 @@ fn records_create_read_update_import_delete() {
         .expect("plan")
         .planned;
     assert!(
-        engine::plan::changed_attributes(&t.h.schema(RECORD), &c, &same).is_empty(),
+        engine::plan::diff::changed_attributes(&t.h.schema(RECORD), &c, &same).is_empty(),
         "{same}"
     );
 
@@ -427,7 +427,7 @@ fn records_create_read_update_import_delete() {
     assert_eq!(imported_c.get("fqdn"), c.get("fqdn"));
     assert_eq!(imported_c.get("records"), c.get("records"));
     assert_eq!(t.h.import(RECORD, &format!("{zone}_nothing_A")), None);
-    let bad = t.h.provider.import(engine::provider::ImportRequest {
+    let bad = t.h.provider.import(engine::core::provider::ImportRequest {
         type_name: RECORD,
         id: "not-an-id",
     });

@@ -6,8 +6,8 @@ mod common;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 use common::{block, name, strings, tags, Harness};
-use engine::provider::{ProviderFactory, ReadRequest};
-use engine::value::{map, Value};
+use engine::core::provider::{ProviderFactory, ReadRequest};
+use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
 
 fn remote_tags(h: &Harness, bucket: &str) -> BTreeMap<String, String> {
@@ -695,7 +695,7 @@ fn versioning() {
 
     // Once versioned, a bucket cannot go back to "Disabled".
     let planned = h.plan(ty, Some(&suspended), &config("Disabled")).expect("plan").planned;
-    let response = h.provider.apply(engine::provider::ApplyRequest {
+    let response = h.provider.apply(engine::core::provider::ApplyRequest {
         type_name: ty,
         prior: Some(&suspended),
         planned: Some(&planned),

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{block, tags, Harness};
-use engine::value::{map, Value};
+use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
 
 /// The shared harness, with a provider that sends every service to moto (the shared one routes
@@ -16,7 +16,7 @@ fn harness() -> Harness {
 
 /// Attributes and blocks whose planned value differs from the prior, as the engine sees it.
 fn changed_attrs(h: &Harness, type_name: &str, prior: &Value, planned: &Value) -> Vec<String> {
-    engine::plan::changed_attributes(&h.schema(type_name), prior, planned)
+    engine::plan::diff::changed_attributes(&h.schema(type_name), prior, planned)
 }
 
 const PARAM: &str = "aws_ssm_parameter";
@@ -463,7 +463,7 @@ fn dynamodb_billing_tags_ttl_and_recovery_updates() {
         .expect("plan")
         .planned;
     let changed = changed_attrs(&h, TABLE, &updated, &planned);
-    let forcing = engine::plan::forcing_replacement(&h.schema(TABLE), &changed, &[]);
+    let forcing = engine::plan::diff::forcing_replacement(&h.schema(TABLE), &changed, &[]);
     assert!(forcing.contains(&"hash_key".to_string()), "{forcing:?}");
 
     h.destroy(TABLE, &updated);

@@ -2,12 +2,12 @@
 //! pointed at it, and plan/apply helpers that drive the provider the way the engine does.
 #![allow(dead_code)]
 
-use engine::provider::{
+use engine::core::provider::{
     ApplyRequest, ImportRequest, Journal, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,
     ReadRequest, ValidateProblem, ValidateRequest,
 };
-use engine::schema::Schema;
-use engine::value::{map, Value};
+use engine::core::schema::Schema;
+use engine::core::value::{map, Value};
 use providers::AwsFactory;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -224,10 +224,10 @@ impl Harness {
         self
     }
 
-    /// The harness planning with the engine's own proposal (`engine::plan::proposed`), which
+    /// The harness planning with the engine's own proposal (`engine::plan::diff::proposed`), which
     /// passes nested blocks through as configured.
     pub fn with_engine_proposals(mut self) -> Harness {
-        self.proposer = |schema, prior, config| engine::plan::proposed(schema, config, prior, &[]);
+        self.proposer = |schema, prior, config| engine::plan::diff::proposed(schema, config, prior, &[]);
         self
     }
 

@@ -4,8 +4,8 @@
 //! `(known after apply)`, `# forces replacement`, and `Plan: N to add, N to change, N to
 //! destroy.` JSON documents and multi-line strings are shown as a line diff of their pretty form.
 
-use crate::plan::{Action, Change, Plan};
-use crate::value::Value;
+use crate::core::plan::{Action, Change, Plan};
+use crate::core::value::Value;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -73,7 +73,7 @@ fn is_multiline_doc(v: &Value) -> Option<String> {
     }
     let t = s.trim_start();
     if (t.starts_with('{') || t.starts_with('[')) && serde_json::from_str::<serde_json::Value>(s).is_ok() {
-        return Some(crate::policy::pretty(s));
+        return Some(crate::plan::policy::pretty(s));
     }
     if s.contains('\n') {
         return Some(s.to_string());
@@ -365,7 +365,7 @@ pub fn change_text(c: &Change, color: bool) -> String {
 fn resource_lines(c: &Change, st: Style, show_unchanged: bool) -> Vec<String> {
     let (_, m) = header(c);
     let mut lines = Vec::new();
-    let kind = if c.addr.resource.mode == crate::addr::Mode::Data {
+    let kind = if c.addr.resource.mode == crate::core::addr::Mode::Data {
         "data"
     } else {
         "resource"
@@ -431,7 +431,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
         );
     }
     let changes: Vec<&Change> = plan.effective_changes().collect();
-    let output_changes: Vec<(&String, &crate::plan::OutputChange)> = plan
+    let output_changes: Vec<(&String, &crate::core::plan::OutputChange)> = plan
         .outputs
         .iter()
         .filter(|(_, o)| o.before.as_ref() != Some(&o.after))
@@ -453,10 +453,10 @@ pub fn text(plan: &Plan, color: bool) -> String {
         );
         for f in &plan.access {
             let marker = match f.severity {
-                crate::access::Severity::High => st.paint("1;31", "!"),
-                crate::access::Severity::Grant => st.marker("+"),
-                crate::access::Severity::Condition => st.marker("~"),
-                crate::access::Severity::Revoke => st.marker("-"),
+                crate::review::access::Severity::High => st.paint("1;31", "!"),
+                crate::review::access::Severity::Grant => st.marker("+"),
+                crate::review::access::Severity::Condition => st.marker("~"),
+                crate::review::access::Severity::Revoke => st.marker("-"),
             };
             let _ = writeln!(out, "  {marker} {}: {}", f.address, f.message);
         }
@@ -540,7 +540,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::map;
+    use crate::core::value::map;
 
     fn change(action: Action, before: Option<Value>, after: Option<Value>) -> Change {
         Change {

@@ -5,9 +5,9 @@
 //! It is computed once, when the plan is made, and stored in the [`Plan`]; the text, Markdown
 //! and JSON renderers only show it.
 
-use crate::plan::{Action, Change, Plan};
-use crate::provider::ProviderFactory;
-use crate::value::Value;
+use crate::core::plan::{Action, Change, Plan};
+use crate::core::provider::ProviderFactory;
+use crate::core::value::Value;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
@@ -74,7 +74,7 @@ fn strings(v: Option<&Json>) -> Vec<String> {
 }
 
 fn statements(doc: &str) -> Vec<Statement> {
-    let Ok(norm) = crate::policy::normalize(doc) else {
+    let Ok(norm) = crate::plan::policy::normalize(doc) else {
         return Vec::new();
     };
     let list = match norm.get("Statement") {
@@ -447,7 +447,7 @@ fn review_change(c: &Change, factory: &dyn ProviderFactory, out: &mut Vec<Findin
             continue;
         }
         if let (Some(x), Some(y)) = (&b, &a) {
-            if crate::policy::equivalent(x, y) {
+            if crate::plan::policy::equivalent(x, y) {
                 continue;
             }
         }

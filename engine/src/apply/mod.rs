@@ -2,22 +2,25 @@
 //! writes the state after every single operation.
 //!
 //! Batching is an engine concept: resource nodes of a type the provider batches
-//! ([`ProviderFactory::batched`](crate::provider::ProviderFactory::batched)) that are ready at
+//! ([`ProviderFactory::batched`](crate::core::provider::ProviderFactory::batched)) that are ready at
 //! the same moment are visited together, and their changes that share a batch key (Route53
 //! records of one zone) go to the provider in one [`Provider::apply_batch`] call, which takes
 //! one parallelism slot.
 
-use crate::addr::{Mode, ResourceAddr};
+pub mod store;
+
+use crate::apply::store::{Store, StoreJournal};
 use crate::config::Resource;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::addr::{Mode, ResourceAddr};
+use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::plan::{Action, Change, Plan};
+use crate::core::provider::{ApplyRequest, ApplyResponse, PlanRequest, Provider, ReadDataRequest};
+use crate::core::schema::Schema;
+use crate::core::value::Value;
+use crate::eval::marks::{remark, remark_data};
 use crate::graph::{self, ModPath, Node, Outcome};
-use crate::marks::{remark, remark_data};
-use crate::plan::{self, Action, Change, Plan};
-use crate::provider::{ApplyRequest, ApplyResponse, PlanRequest, Provider, ReadDataRequest};
-use crate::schema::Schema;
-use crate::session::{config_matches, elapsed, from_instance_state, lock, to_instance_state, Session};
-use crate::store::{Store, StoreJournal};
-use crate::value::Value;
+use crate::plan::diff;
+use crate::plan::session::{config_matches, elapsed, from_instance_state, lock, to_instance_state, Session};
 use petgraph::stable_graph::NodeIndex;
 use state::OutputState;
 use std::collections::BTreeMap;
@@ -112,7 +115,7 @@ impl<'a> Session<'a> {
             match n {
                 Node::Resource(_, a) => Some((a.type_.clone(), a.mode)),
                 Node::Orphan(a) => a
-                    .parse::<crate::addr::InstanceAddr>()
+                    .parse::<crate::core::addr::InstanceAddr>()
                     .ok()
                     .map(|i| (i.resource.type_, Mode::Managed)),
                 _ => None,
@@ -337,7 +340,7 @@ impl<'a> Session<'a> {
     /// Applies the instances of one or more resource nodes (several only for batched types).
     fn apply_resources(&self, batch: &[(NodeIndex, &Node)], plan: &Changes<'_>, store: &Store<'_>) -> Vec<Outcome> {
         let mut outcomes = vec![Outcome::Ok; batch.len()];
-        let mut node_values: Vec<Vec<(crate::addr::InstanceKey, Option<Value>)>> = vec![Vec::new(); batch.len()];
+        let mut node_values: Vec<Vec<(crate::core::addr::InstanceKey, Option<Value>)>> = vec![Vec::new(); batch.len()];
         let mut pending: Vec<Pending<'_>> = Vec::new();
         let mut nodes: Vec<Option<(&ModPath, &Resource)>> = vec![None; batch.len()];
         for (i, (_, node)) in batch.iter().enumerate() {
@@ -439,9 +442,9 @@ impl<'a> Session<'a> {
         plan: &Changes<'_>,
         store: &Store<'_>,
         pending: &mut Vec<Pending<'r>>,
-        values: &mut Vec<(crate::addr::InstanceKey, Option<Value>)>,
+        values: &mut Vec<(crate::core::addr::InstanceKey, Option<Value>)>,
     ) -> Result<Option<&'r Resource>, ()> {
-        let Some(m) = graph::module_at(self.module, path) else {
+        let Some(m) = crate::config::tree::module_at(self.module, path) else {
             return Err(());
         };
         let Some(res) = m.resources.get(addr) else {
@@ -470,7 +473,7 @@ impl<'a> Session<'a> {
         let deps = self.dependencies_of(path, addr);
         let mut failed = false;
         for (key, config) in instances {
-            let ia = crate::session::resource_node_addr(path, addr, key.clone());
+            let ia = crate::plan::session::resource_node_addr(path, addr, key.clone());
             let a = ia.to_string();
             let slot = values.len();
             let Some(change) = plan.get(&a) else {
@@ -513,7 +516,7 @@ impl<'a> Session<'a> {
         deps: &[String],
         store: &Store<'_>,
     ) -> Result<Prepared<'r>, Diagnostic> {
-        let perr = |e: &crate::provider::ProviderError| self.provider_errors(a, res, e);
+        let perr = |e: &crate::core::provider::ProviderError| self.provider_errors(a, res, e);
         match change.action {
             Action::NoOp => {
                 let value = change.after.clone().unwrap_or(Value::Null);
@@ -558,7 +561,7 @@ impl<'a> Session<'a> {
                 } else {
                     None
                 };
-                let proposed = plan::proposed(schema, config, plan_prior, &res.lifecycle.ignore_changes);
+                let proposed = diff::proposed(schema, config, plan_prior, &res.lifecycle.ignore_changes);
                 // A fully known plan is applied as planned (with its private data, such as a
                 // change set); one with unknowns is planned again now that they are known.
                 let (final_plan, private) = match &change.after {
@@ -581,7 +584,7 @@ impl<'a> Session<'a> {
                     }
                 };
                 if let Some(after) = &change.after {
-                    let bad = plan::inconsistencies(schema, after, &final_plan);
+                    let bad = diff::inconsistencies(schema, after, &final_plan);
                     if !bad.is_empty() {
                         return Err(Diagnostic::error(
                             "Provider produced inconsistent final plan",
@@ -707,7 +710,7 @@ impl<'a> Session<'a> {
                 ));
             }
         }
-        let bad = plan::inconsistencies(&p.schema, &p.final_plan, &new);
+        let bad = diff::inconsistencies(&p.schema, &p.final_plan, &new);
         if !bad.is_empty() {
             return Err(Diagnostic::error(
                 "Provider produced inconsistent result after apply",
@@ -732,7 +735,7 @@ fn pad(mut responses: Vec<ApplyResponse>, n: usize) -> Vec<ApplyResponse> {
     while responses.len() < n {
         responses.push(ApplyResponse {
             new_state: None,
-            error: Some(crate::provider::ProviderError::new(
+            error: Some(crate::core::provider::ProviderError::new(
                 "MissingResponse",
                 "the provider returned no result for this change; run plan to see whether it was made",
             )),

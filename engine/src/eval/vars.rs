@@ -6,9 +6,9 @@
 //! given on the command line.
 
 use crate::config::{Expr, Module, Variable};
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::core::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::core::value::Value;
 use crate::eval::{eval_standalone, Evaluator, Scope};
-use crate::value::Value;
 use hcl_edit::expr::Expression;
 use hcl_edit::Span as _;
 use std::collections::BTreeMap;
@@ -120,7 +120,7 @@ pub fn convert(v: Value, ty: &Ty) -> Result<Value, String> {
         (Value::Null, _) => Value::Null,
         (v, Ty::Any) => v,
         (Value::String(s), Ty::String) => Value::String(s),
-        (Value::Number(n), Ty::String) => Value::String(crate::value::format_number(n)),
+        (Value::Number(n), Ty::String) => Value::String(crate::core::value::format_number(n)),
         (Value::Bool(b), Ty::String) => Value::String(b.to_string()),
         (Value::Number(n), Ty::Number) => Value::Number(n),
         (Value::String(s), Ty::Number) => Value::Number(

@@ -2,10 +2,10 @@
 //! argument, missing required argument and type mismatch at once.
 
 use crate::config::Body;
-use crate::diagnostic::{suggestion, Diagnostic, Span};
+use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
+use crate::core::schema::{Nesting, Schema, Type};
+use crate::core::value::Value;
 use crate::eval::Evaluator;
-use crate::schema::{Nesting, Schema, Type};
-use crate::value::Value;
 use std::collections::BTreeMap;
 
 /// Decodes `body` against `schema`. The result has every attribute of the schema (null when
@@ -157,7 +157,7 @@ pub fn conform(v: Value, ty: &Type) -> Result<Value, String> {
         (Value::Null, _) => Value::Null,
         (v, Type::Any) => v,
         (Value::String(s), Type::String) => Value::String(s),
-        (Value::Number(n), Type::String) => Value::String(crate::value::format_number(n)),
+        (Value::Number(n), Type::String) => Value::String(crate::core::value::format_number(n)),
         (Value::Bool(b), Type::String) => Value::String(b.to_string()),
         (Value::Number(n), Type::Number) => Value::Number(n),
         (Value::String(s), Type::Number) => Value::Number(
@@ -189,4 +189,41 @@ pub fn conform(v: Value, ty: &Type) -> Result<Value, String> {
         }
     };
     Ok(out.mark_if(sens))
+}
+
+/// Reports every argument and block of `body` (nested blocks included) that the schema does not
+/// declare, with a "did you mean" where a name is close; `validate` runs this without AWS.
+pub fn check_names(body: &Body, schema: &Schema, ctx: &str, diags: &mut Diagnostics) {
+    for (name, attr) in &body.attrs {
+        if !schema.attributes.contains_key(name) {
+            diags.push(
+                Diagnostic::error(
+                    "Unsupported argument",
+                    format!(
+                        "An argument named \"{name}\" is not expected here.{}",
+                        suggestion(name, schema.names())
+                    ),
+                )
+                .at(attr.name_span.clone())
+                .within(ctx),
+            );
+        }
+    }
+    for b in &body.blocks {
+        match schema.blocks.get(&b.kind) {
+            Some(bt) => check_names(&b.body, &bt.schema, ctx, diags),
+            None => diags.push(
+                Diagnostic::error(
+                    "Unsupported block type",
+                    format!(
+                        "Blocks of type \"{}\" are not expected here.{}",
+                        b.kind,
+                        suggestion(&b.kind, schema.names())
+                    ),
+                )
+                .at(b.span.clone())
+                .within(ctx),
+            ),
+        }
+    }
 }

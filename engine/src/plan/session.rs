@@ -1,16 +1,17 @@
 //! One plan or apply run: the graph walk that evaluates, refreshes, plans and applies.
 
-use crate::addr::{InstanceAddr, InstanceKey, Mode, ResourceAddr};
 use crate::config::{Module, Resource};
-use crate::decode::decode;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::addr::{InstanceAddr, InstanceKey, Mode, ResourceAddr};
+use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::plan::{Change, OutputChange, Plan};
+use crate::core::provider::{Provider, ProviderFactory};
+use crate::core::schema::Schema;
+use crate::core::value::Value;
+use crate::eval::decode::decode;
+use crate::eval::vars;
 use crate::eval::{Declared, Evaluator, Scope};
 use crate::graph::{self, Graph, ModPath, Node, Outcome};
-use crate::plan::{self, Change, OutputChange, Plan};
-use crate::provider::{Provider, ProviderFactory};
-use crate::schema::Schema;
-use crate::value::Value;
-use crate::vars;
+use crate::plan::diff;
 use state::{InstanceState, State};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::AtomicBool;
@@ -101,7 +102,7 @@ pub struct Session<'a> {
     pub(crate) diags: Mutex<Diagnostics>,
     pub(crate) planned_addrs: Mutex<BTreeSet<String>>,
     /// Reads done by [`Session::prefetch`], used once by the plan walk.
-    pub(crate) prefetched: Mutex<crate::refresh::Prefetched>,
+    pub(crate) prefetched: Mutex<crate::plan::refresh::Prefetched>,
 }
 
 pub(crate) fn resource_node_addr(path: &ModPath, addr: &ResourceAddr, key: InstanceKey) -> InstanceAddr {
@@ -139,7 +140,7 @@ impl<'a> Session<'a> {
         prior: State,
     ) -> Session<'a> {
         let mut scopes = HashMap::new();
-        for (path, m) in graph::module_instances(module) {
+        for (path, m) in crate::config::tree::module_instances(module) {
             let scope = Scope {
                 path_module: display_dir(&m.dir, &module.dir),
                 path_root: display_dir(&module.dir, &module.dir),
@@ -281,7 +282,7 @@ impl<'a> Session<'a> {
         } else {
             let parent: ModPath = path[..path.len() - 1].to_vec();
             let call_name = &path[path.len() - 1];
-            let Some(pm) = graph::module_at(self.module, &parent) else {
+            let Some(pm) = crate::config::tree::module_at(self.module, &parent) else {
                 return Outcome::Failed;
             };
             let Some(call) = pm.module_calls.get(call_name) else {
@@ -327,7 +328,7 @@ impl<'a> Session<'a> {
     }
 
     pub(crate) fn visit_local(&self, path: &ModPath, name: &str) -> Outcome {
-        let Some(m) = graph::module_at(self.module, path) else {
+        let Some(m) = crate::config::tree::module_at(self.module, path) else {
             return Outcome::Failed;
         };
         let Some(attr) = m.locals.get(name) else {
@@ -352,7 +353,7 @@ impl<'a> Session<'a> {
     }
 
     pub(crate) fn visit_output(&self, path: &ModPath, name: &str) -> Outcome {
-        let Some(m) = graph::module_at(self.module, path) else {
+        let Some(m) = crate::config::tree::module_at(self.module, path) else {
             return Outcome::Failed;
         };
         let Some(out) = m.outputs.get(name) else {
@@ -538,7 +539,12 @@ impl<'a> Session<'a> {
             .collect()
     }
 
-    pub(crate) fn provider_errors(&self, addr: &str, res: &Resource, e: &crate::provider::ProviderError) -> Diagnostic {
+    pub(crate) fn provider_errors(
+        &self,
+        addr: &str,
+        res: &Resource,
+        e: &crate::core::provider::ProviderError,
+    ) -> Diagnostic {
         Diagnostic::error(format!("{addr}: {}", e.code), e.message.clone())
             .at(res.span.clone())
             .within(res.describe())
@@ -549,11 +555,11 @@ impl<'a> Session<'a> {
 pub(crate) fn config_matches(schema: &Schema, config: &Value, planned: &Value) -> bool {
     schema.attributes.iter().all(|(k, a)| {
         let c = config.get(k);
-        c.is_null() || plan::attr_equal(a, &c, &planned.get(k))
+        c.is_null() || diff::attr_equal(a, &c, &planned.get(k))
     }) && schema
         .blocks
         .iter()
-        .all(|(k, b)| plan::blocks_equal(b.nesting, &b.schema, &config.get(k), &planned.get(k)))
+        .all(|(k, b)| diff::blocks_equal(b.nesting, &b.schema, &config.get(k), &planned.get(k)))
 }
 
 pub(crate) fn elapsed(start: Instant) -> String {

@@ -1,157 +1,9 @@
-//! Plans: what will change, computed by diffing configuration against refreshed state.
-//!
-//! A [`Plan`] records each instance's [`Change`], the state it was made from (lineage, serial)
-//! and a digest of the configuration and variables, so a saved plan applies only to exactly
-//! what it was computed from.
+//! Diffing: configuration against refreshed state, per the schema (JSON documents semantically,
+//! sets without order); which changed attributes force a replacement.
 
-use crate::addr::InstanceAddr;
-use crate::schema::{Attribute, Nesting, Schema, Type};
-use crate::value::Value;
-use serde::{Deserialize, Serialize};
+use crate::core::schema::{Attribute, Nesting, Schema, Type};
+use crate::core::value::Value;
 use std::collections::BTreeMap;
-
-/// What will happen to one instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
-pub enum Action {
-    /// Nothing.
-    NoOp,
-    /// Read a data source during apply.
-    Read,
-    /// Create a new object.
-    Create,
-    /// Update in place.
-    Update,
-    /// Destroy and create again (`create_before_destroy`: create first).
-    Replace {
-        /// Create the new object before destroying the old one.
-        create_before_destroy: bool,
-    },
-    /// Destroy.
-    Delete,
-}
-
-/// The planned change of one instance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Change {
-    /// The instance.
-    #[serde(with = "addr_string")]
-    pub addr: InstanceAddr,
-    /// The provider configuration key (`aws`, `aws.west`).
-    pub provider: String,
-    /// The action.
-    pub action: Action,
-    /// The prior state (`None` for create).
-    pub before: Option<Value>,
-    /// The planned state (`None` for delete); `Unknown` where decided at apply.
-    pub after: Option<Value>,
-    /// Attributes whose change forces the replacement.
-    pub requires_replace: Vec<String>,
-    /// Why, for humans only; apply never reads it.
-    pub reason: Option<String>,
-    /// Resources this instance depends on (recorded in state for destroy order).
-    pub dependencies: Vec<String>,
-    /// Provider data planned with the change, handed back at apply.
-    #[serde(default)]
-    pub private: Option<String>,
-    /// Extra lines for reviewers, shown under the diff.
-    #[serde(default)]
-    pub details: Vec<String>,
-}
-
-/// A root output's planned value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutputChange {
-    /// The value recorded in state.
-    pub before: Option<Value>,
-    /// The planned value.
-    pub after: Value,
-    /// Declared sensitive.
-    pub sensitive: bool,
-}
-
-/// A complete plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Plan {
-    /// Planned changes, sorted by address (no-ops included: apply needs their values).
-    pub changes: Vec<Change>,
-    /// Objects changed outside infinstor since the last apply (before = recorded, after = real).
-    pub drift: Vec<Change>,
-    /// Root module outputs.
-    pub outputs: BTreeMap<String, OutputChange>,
-    /// The lineage of the state the plan was made from.
-    pub lineage: String,
-    /// Its serial.
-    pub serial: u64,
-    /// A digest of every configuration file and the variables.
-    pub config_digest: String,
-    /// The root module's variable values.
-    pub variables: BTreeMap<String, Value>,
-    /// Made with `--destroy`.
-    pub destroy: bool,
-    /// Diagnostics that did not stop the plan.
-    pub warnings: Vec<String>,
-    /// Who gains or loses access to what (computed from policy documents when planning).
-    #[serde(default)]
-    pub access: Vec<crate::access::Finding>,
-    /// The configuration in Terraform's JSON plan representation (for `--format json`).
-    #[serde(default)]
-    pub configuration: serde_json::Value,
-}
-
-impl Plan {
-    /// Changes that do something.
-    pub fn effective_changes(&self) -> impl Iterator<Item = &Change> {
-        self.changes.iter().filter(|c| c.action != Action::NoOp)
-    }
-
-    /// (add, change, destroy) counts as in Terraform's summary line.
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let mut add = 0;
-        let mut change = 0;
-        let mut destroy = 0;
-        for c in &self.changes {
-            match c.action {
-                Action::Create => add += 1,
-                Action::Update => change += 1,
-                Action::Replace { .. } => {
-                    add += 1;
-                    destroy += 1;
-                }
-                Action::Delete => destroy += 1,
-                Action::NoOp | Action::Read => {}
-            }
-        }
-        (add, change, destroy)
-    }
-
-    /// True when applying would change any object or output.
-    pub fn has_changes(&self) -> bool {
-        self.changes
-            .iter()
-            .any(|c| !matches!(c.action, Action::NoOp | Action::Read))
-            || self.drift.iter().any(|d| d.action == Action::Create)
-            || self.outputs.values().any(|o| o.before.as_ref() != Some(&o.after))
-    }
-
-    /// The change for an instance.
-    pub fn change(&self, addr: &InstanceAddr) -> Option<&Change> {
-        self.changes.iter().find(|c| &c.addr == addr)
-    }
-}
-
-mod addr_string {
-    use crate::addr::InstanceAddr;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(a: &InstanceAddr, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&a.to_string())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<InstanceAddr, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
 
 /// True when two values of an attribute mean the same (JSON documents semantically, sets
 /// regardless of order).
@@ -160,7 +12,7 @@ pub fn attr_equal(attr: &Attribute, a: &Value, b: &Value) -> bool {
     let (b, _) = b.unmark();
     if attr.json {
         if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
-            return crate::policy::equivalent(x, y);
+            return crate::plan::policy::equivalent(x, y);
         }
     }
     type_equal(&attr.ty, a, b)
@@ -303,7 +155,7 @@ pub fn inconsistencies(schema: &Schema, planned: &Value, actual: &Value) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::map;
+    use crate::core::value::map;
 
     fn schema() -> Schema {
         Schema::new()

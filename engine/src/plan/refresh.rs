@@ -2,12 +2,12 @@
 //! where the provider can read many objects of a kind at once (one paged listing per Route53
 //! zone instead of a call per record).
 
-use crate::addr::{InstanceAddr, Mode};
-use crate::diagnostic::Diagnostics;
+use crate::core::addr::{InstanceAddr, Mode};
+use crate::core::diagnostic::Diagnostics;
+use crate::core::provider::{Provider, ProviderError};
+use crate::core::value::Value;
 use crate::graph::{self, Node, Outcome};
-use crate::provider::{Provider, ProviderError};
-use crate::session::{from_instance_state, lock, Session};
-use crate::value::Value;
+use crate::plan::session::{from_instance_state, lock, Session};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -90,7 +90,7 @@ impl Session<'_> {
                     let Some(job) = jobs.get(i) else { return };
                     let priors: Vec<&Value> = job.priors.iter().collect();
                     let found = if priors.len() == 1 {
-                        vec![job.provider.read(crate::provider::ReadRequest {
+                        vec![job.provider.read(crate::core::provider::ReadRequest {
                             type_name: &job.type_,
                             prior: priors[0],
                         })]

@@ -1,8 +1,8 @@
 //! Where state is persisted while an apply runs: after every single resource operation, and
 //! the create intents recorded just before each create call.
 
-use crate::provider::Journal;
-use crate::session::lock;
+use crate::core::provider::Journal;
+use crate::plan::session::lock;
 use state::{Backend, Intent, State};
 use std::sync::Mutex;
 

@@ -8,9 +8,9 @@
 //! is said, with the command that shows everything. Sections are whole units, so nothing is
 //! ever cut inside a code fence or an HTML tag.
 
-use crate::access::Severity;
-use crate::plan::{Action, Change, Plan};
-use crate::render;
+use crate::core::plan::{Action, Change, Plan};
+use crate::review::access::Severity;
+use crate::review::text;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -70,7 +70,7 @@ fn diff_lines(text: &str) -> String {
 }
 
 fn detail_block(c: &Change, show_unchanged: bool) -> String {
-    let body = render::change_body(c, show_unchanged);
+    let body = text::change_body(c, show_unchanged);
     format!(
         "<details><summary><code>{}</code> {}</summary>\n\n```diff\n{}```\n\n</details>\n",
         c.addr,
@@ -181,7 +181,7 @@ fn outputs_section(plan: &Plan) -> String {
         let shown = if o.sensitive {
             "(sensitive value)".to_string()
         } else {
-            render::scalar_text(&o.after)
+            text::scalar_text(&o.after)
         };
         let line = match &o.before {
             None => format!("+ {k} = {shown}"),
@@ -190,7 +190,7 @@ fn outputs_section(plan: &Plan) -> String {
                 if o.sensitive {
                     "(sensitive value)".to_string()
                 } else {
-                    render::scalar_text(b)
+                    text::scalar_text(b)
                 }
             ),
         };
@@ -299,8 +299,8 @@ pub fn markdown(plan: &Plan, max_chars: usize, show_cmd: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::Finding;
-    use crate::value::{map, Value};
+    use crate::core::value::{map, Value};
+    use crate::review::access::Finding;
 
     fn change(addr: &str, action: Action) -> Change {
         let value = map([

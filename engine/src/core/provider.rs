@@ -5,8 +5,8 @@
 //! (so `validate` and `plan` against empty state need no credentials and no network) and builds
 //! a configured provider from a `provider "aws"` block.
 
-use crate::schema::Schema;
-use crate::value::Value;
+use crate::core::schema::Schema;
+use crate::core::value::Value;
 use std::sync::Arc;
 
 /// An error reported by a provider. The engine adds the resource address when showing it.

@@ -1,8 +1,8 @@
 //! Sensitive marks on values coming back from a provider: a provider cannot be trusted to
 //! carry them, so the engine puts them back.
 
-use crate::schema::Schema;
-use crate::value::Value;
+use crate::core::schema::Schema;
+use crate::core::value::Value;
 
 /// A data source computed from sensitive arguments may reveal them in any computed attribute.
 pub(crate) fn remark_data(schema: &Schema, config: &Value, v: Value) -> Value {

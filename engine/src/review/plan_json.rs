@@ -5,12 +5,12 @@
 //! `*_sensitive` structure marking them), and the access review is added under the extra
 //! top-level key `access_review`, which Terraform consumers ignore.
 
-use crate::addr::{InstanceKey, Mode};
+use crate::config::refs::{references, Ref};
 use crate::config::{Body, Expr, Module};
+use crate::core::addr::{InstanceKey, Mode};
+use crate::core::plan::{Action, Change, Plan};
+use crate::core::value::Value;
 use crate::eval::{Evaluator, Scope};
-use crate::graph::{references, Ref};
-use crate::plan::{Action, Change, Plan};
-use crate::value::Value;
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
 
@@ -114,7 +114,7 @@ fn index_json(k: &InstanceKey) -> Option<Json> {
 }
 
 fn module_address(c: &Change) -> Option<String> {
-    let m = crate::addr::module_path_string(&c.addr.module);
+    let m = crate::core::addr::module_path_string(&c.addr.module);
     (!m.is_empty()).then_some(m)
 }
 

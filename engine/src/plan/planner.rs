@@ -2,22 +2,25 @@
 //! plan, and turns the difference into a [`Change`]; then plans deletes for state without
 //! configuration.
 
-use crate::addr::{InstanceAddr, Mode, ResourceAddr};
 use crate::config::Resource;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::addr::{InstanceAddr, Mode, ResourceAddr};
+use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::plan::{Action, Change, Plan};
+use crate::core::provider::{ImportRequest, PlanRequest, Provider, ReadDataRequest, ReadRequest, ValidateRequest};
+use crate::core::schema::Schema;
+use crate::core::value::Value;
+use crate::eval::marks::{remark, remark_data};
 use crate::graph::{self, ModPath, Node, Outcome};
-use crate::marks::{remark, remark_data};
-use crate::plan::{self, Action, Change, Plan};
-use crate::provider::{ImportRequest, PlanRequest, Provider, ReadDataRequest, ReadRequest, ValidateRequest};
-use crate::schema::Schema;
-use crate::session::{from_instance_state, lock, node_string, resource_node_addr, to_instance_state, Mode2, Session};
-use crate::value::Value;
+use crate::plan::diff;
+use crate::plan::session::{
+    from_instance_state, lock, node_string, resource_node_addr, to_instance_state, Mode2, Session,
+};
 use state::{InstanceState, State};
 use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
 
 /// The span of `attr` or `attr.key` (a key of an object argument, e.g. `parameters.Env`).
-fn attribute_span(body: &crate::config::Body, path: &str) -> Option<crate::diagnostic::Span> {
+fn attribute_span(body: &crate::config::Body, path: &str) -> Option<crate::core::diagnostic::Span> {
     let mut parts = path.splitn(2, '.');
     let attr = body.attrs.get(parts.next()?)?;
     let Some(key) = parts.next() else {
@@ -35,7 +38,7 @@ fn attribute_span(body: &crate::config::Body, path: &str) -> Option<crate::diagn
                     (Some(a), Some(b)) => a.start..b.end,
                     (a, b) => a.or(b)?,
                 };
-                return Some(crate::diagnostic::Span {
+                return Some(crate::core::diagnostic::Span {
                     file: attr.expr.file.clone(),
                     range,
                 });
@@ -58,7 +61,7 @@ struct Planned {
 impl Planned {
     fn from(
         action: Action,
-        resp: crate::provider::PlanResponse,
+        resp: crate::core::provider::PlanResponse,
         requires_replace: Vec<String>,
         reason: Option<String>,
     ) -> Planned {
@@ -105,7 +108,7 @@ impl Session<'_> {
         type_: &str,
         schema: &Schema,
         stored: &InstanceState,
-    ) -> Result<Option<Value>, crate::provider::ProviderError> {
+    ) -> Result<Option<Value>, crate::core::provider::ProviderError> {
         let prior = from_instance_state(stored, Some(schema));
         let read = match self.take_prefetched(addr) {
             Some(r) => r,
@@ -125,7 +128,7 @@ impl Session<'_> {
             (Some(cur), Ok(ia)) => {
                 // Read-only attributes (attachment counts, dates) change by themselves; only
                 // what a user can configure is drift worth showing.
-                let relevant = plan::changed_attributes(schema, &prior, cur).into_iter().any(|name| {
+                let relevant = diff::changed_attributes(schema, &prior, cur).into_iter().any(|name| {
                     schema
                         .attributes
                         .get(&name)
@@ -187,7 +190,7 @@ impl Session<'_> {
         else {
             return Outcome::Failed;
         };
-        let Some(m) = graph::module_at(self.module, path) else {
+        let Some(m) = crate::config::tree::module_at(self.module, path) else {
             return Outcome::Failed;
         };
         let Some(res) = m.resources.get(addr) else {
@@ -209,7 +212,7 @@ impl Session<'_> {
                             "resource"
                         },
                         addr.type_,
-                        crate::diagnostic::suggestion(&addr.type_, known.iter().map(String::as_str))
+                        crate::core::diagnostic::suggestion(&addr.type_, known.iter().map(String::as_str))
                     ),
                 )
                 .at(res.span.clone()),
@@ -265,7 +268,7 @@ impl Session<'_> {
                         .iter()
                         .any(|c| c.action != Action::NoOp && deps.contains(&c.addr.resource_string()));
                 if config.contains_unknown() || pending_deps {
-                    let mut after = plan::proposed(&schema, &config, None, &[]);
+                    let mut after = diff::proposed(&schema, &config, None, &[]);
                     if let Value::Map(mm) = &mut after {
                         for (k, at) in &schema.attributes {
                             if at.computed && config.get(k).is_null() {
@@ -460,9 +463,9 @@ impl Session<'_> {
         prior: Option<&Value>,
         tainted: bool,
         forced: bool,
-    ) -> Result<Planned, crate::provider::ProviderError> {
-        let plan_create = || -> Result<crate::provider::PlanResponse, crate::provider::ProviderError> {
-            let proposed = plan::proposed(schema, config, None, &[]);
+    ) -> Result<Planned, crate::core::provider::ProviderError> {
+        let plan_create = || -> Result<crate::core::provider::PlanResponse, crate::core::provider::ProviderError> {
+            let proposed = diff::proposed(schema, config, None, &[]);
             let mut resp = provider.plan(PlanRequest {
                 type_name: &res.addr.type_,
                 prior: None,
@@ -487,7 +490,7 @@ impl Session<'_> {
             };
             return Ok(Planned::from(replace, plan_create()?, Vec::new(), Some(reason)));
         }
-        let proposed = plan::proposed(schema, config, Some(prior), &res.lifecycle.ignore_changes);
+        let proposed = diff::proposed(schema, config, Some(prior), &res.lifecycle.ignore_changes);
         let mut resp = provider.plan(PlanRequest {
             type_name: &res.addr.type_,
             prior: Some(prior),
@@ -495,12 +498,12 @@ impl Session<'_> {
             config,
         })?;
         resp.planned = remark(schema, config, resp.planned);
-        let changed = plan::changed_attributes(schema, prior, &resp.planned);
+        let changed = diff::changed_attributes(schema, prior, &resp.planned);
         if changed.is_empty() {
             resp.planned = prior.clone();
             return Ok(Planned::from(Action::NoOp, resp, Vec::new(), None));
         }
-        let forcing = plan::forcing_replacement(schema, &changed, &resp.requires_replace);
+        let forcing = diff::forcing_replacement(schema, &changed, &resp.requires_replace);
         if !forcing.is_empty() {
             let mut created = plan_create()?;
             // Values the config does not set and that will be re-created stay unknown; values
@@ -563,7 +566,7 @@ impl Session<'_> {
             }
             if destroy {
                 let path: ModPath = ia.module.iter().map(|(n, _)| n.clone()).collect();
-                let protected = graph::module_at(self.module, &path)
+                let protected = crate::config::tree::module_at(self.module, &path)
                     .and_then(|m| m.resources.get(&ia.resource))
                     .map(|r| (r.lifecycle.prevent_destroy, r.span.clone()));
                 if let Some((true, span)) = protected {

@@ -5,11 +5,11 @@
 //! against a [`Scope`]: the values of one module instance's variables, locals, resources and
 //! child modules, filled in by the graph walk in dependency order.
 
-use crate::addr::{Mode, ResourceAddr};
 use crate::config::Expr;
-use crate::diagnostic::{suggestion, Diagnostic, SourceFile, Span};
-use crate::functions::{self, FunctionContext};
-use crate::value::Value;
+use crate::core::addr::{Mode, ResourceAddr};
+use crate::core::diagnostic::{suggestion, Diagnostic, SourceFile, Span};
+use crate::core::value::Value;
+use crate::eval::functions::{self, FunctionContext};
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
@@ -862,7 +862,7 @@ pub fn index(value: &Value, key: &Value) -> Result<Value, String> {
             if i < 0.0 || i.fract() != 0.0 || i as usize >= items.len() {
                 return Err(format!(
                     "The index {} is out of range for a list of {} element(s).",
-                    crate::value::format_number(i),
+                    crate::core::value::format_number(i),
                     items.len()
                 ));
             }
@@ -1060,7 +1060,7 @@ mod tests {
                 type_: "aws_s3_bucket".into(),
                 name: "b".into(),
             },
-            crate::value::map([("arn", Value::Unknown), ("bucket", Value::from("bucket"))]),
+            crate::core::value::map([("arn", Value::Unknown), ("bucket", Value::from("bucket"))]),
         );
         s.declared.vars = vec!["name".into(), "secret".into(), "n".into()];
         s
@@ -1106,7 +1106,7 @@ mod tests {
         );
         assert_eq!(
             eval(r#"{for k, v in {a = 1, b = 2} : upper(k) => v}"#),
-            crate::value::map([("A", Value::Number(1.0)), ("B", Value::Number(2.0))])
+            crate::core::value::map([("A", Value::Number(1.0)), ("B", Value::Number(2.0))])
         );
     }
 

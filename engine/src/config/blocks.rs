@@ -1,0 +1,269 @@
+//! One function per top-level block kind: each checks its labels and arguments and adds the
+//! block to the module.
+
+use super::load::{depends_on, label_count_ok, lifecycle, literal_bool, literal_string, load_dir};
+use super::*;
+use crate::core::addr::{Mode, ResourceAddr};
+use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics};
+
+/// `provider "aws" { ... }`, keyed by name and alias.
+pub(super) fn provider(module: &mut Module, block: Block, diags: &mut Diagnostics) {
+    if !label_count_ok(&block, 1, "provider \"aws\" { region = \"us-east-1\" }", diags) {
+        return;
+    }
+    let name = block.labels[0].clone();
+    let mut pbody = block.body.clone();
+    let alias = literal_string(pbody.attrs.get("alias"), diags);
+    pbody.attrs.remove("alias");
+    let key = match alias {
+        Some(a) => format!("{name}.{a}"),
+        None => name.clone(),
+    };
+    if module.providers.contains_key(&key) {
+        diags.push(
+            Diagnostic::error(
+                "Duplicate provider configuration",
+                format!("provider \"{key}\" is configured twice; give the second one an alias = \"...\"."),
+            )
+            .at(block.span.clone()),
+        );
+        return;
+    }
+    module.providers.insert(
+        key.clone(),
+        ProviderConfig {
+            key,
+            name,
+            body: pbody,
+            span: block.span.clone(),
+        },
+    );
+}
+
+/// `variable "NAME" { ... }`.
+pub(super) fn variable(module: &mut Module, block: Block, diags: &mut Diagnostics) {
+    if !label_count_ok(&block, 1, "variable \"external_id\" { type = string }", diags) {
+        return;
+    }
+    let name = block.labels[0].clone();
+    let b = &block.body;
+    for (arg, attr) in &b.attrs {
+        if !["type", "default", "description", "sensitive", "nullable"].contains(&arg.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "Unsupported argument",
+                    format!(
+                        "An argument named \"{arg}\" is not expected in a variable block.{}",
+                        suggestion(arg, ["type", "default", "description", "sensitive", "nullable"])
+                    ),
+                )
+                .at(attr.name_span.clone()),
+            );
+        }
+    }
+    let validations = b
+        .blocks
+        .iter()
+        .filter(|v| v.kind == "validation")
+        .filter_map(|v| {
+            let condition = v.body.attrs.get("condition")?.expr.clone();
+            let error_message = v.body.attrs.get("error_message")?.expr.clone();
+            Some(Validation {
+                condition,
+                error_message,
+            })
+        })
+        .collect();
+    if module.variables.contains_key(&name) {
+        diags.push(
+            Diagnostic::error(
+                "Duplicate variable declaration",
+                format!("variable \"{name}\" is declared twice; remove one."),
+            )
+            .at(block.span.clone()),
+        );
+        return;
+    }
+    module.variables.insert(
+        name.clone(),
+        Variable {
+            name,
+            type_: b.attrs.get("type").map(|a| a.expr.clone()),
+            default: b.attrs.get("default").map(|a| a.expr.clone()),
+            description: literal_string(b.attrs.get("description"), diags),
+            sensitive: literal_bool(b.attrs.get("sensitive"), diags).unwrap_or(false),
+            nullable: literal_bool(b.attrs.get("nullable"), diags).unwrap_or(true),
+            validations,
+            span: block.span.clone(),
+        },
+    );
+}
+
+/// `locals { ... }`: one entry per local value.
+pub(super) fn locals(module: &mut Module, block: Block, diags: &mut Diagnostics) {
+    for (name, attr) in block.body.attrs {
+        if module.locals.contains_key(&name) {
+            diags.push(
+                Diagnostic::error(
+                    "Duplicate local value",
+                    format!("local.{name} is defined twice; remove one."),
+                )
+                .at(attr.name_span.clone()),
+            );
+            continue;
+        }
+        module.locals.insert(name, attr);
+    }
+}
+
+/// `resource` and `data` blocks, with their meta-arguments.
+pub(super) fn resource(module: &mut Module, block: Block, diags: &mut Diagnostics) {
+    if !label_count_ok(&block, 2, "resource \"aws_s3_bucket\" \"artifacts\" { ... }", diags) {
+        return;
+    }
+    let mode = if block.kind == "data" {
+        Mode::Data
+    } else {
+        Mode::Managed
+    };
+    let addr = ResourceAddr {
+        mode,
+        type_: block.labels[0].clone(),
+        name: block.labels[1].clone(),
+    };
+    let mut body = block.body.clone();
+    let count = body.attrs.remove("count").map(|a| a.expr);
+    let for_each = body.attrs.remove("for_each").map(|a| a.expr);
+    if count.is_some() && for_each.is_some() {
+        diags.push(
+            Diagnostic::error(
+                "Invalid combination of \"count\" and \"for_each\"",
+                "A resource may use count or for_each, not both; remove one.",
+            )
+            .at(block.span.clone()),
+        );
+    }
+    let deps = depends_on(body.attrs.get("depends_on"), diags);
+    body.attrs.remove("depends_on");
+    let provider = match body.attrs.remove("provider") {
+        Some(attr) => traversal_text(&attr.expr.expr).unwrap_or_else(|| {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid provider reference",
+                    "provider must be written as aws or aws.ALIAS, without quotes.",
+                )
+                .at(attr.expr.span()),
+            );
+            "aws".to_string()
+        }),
+        None => addr.type_.split('_').next().unwrap_or("aws").to_string(),
+    };
+    let lc = lifecycle(&body, diags);
+    body.blocks.retain(|b| b.kind != "lifecycle");
+    if module.resources.contains_key(&addr) {
+        diags.push(
+            Diagnostic::error(
+                "Duplicate resource",
+                format!("{addr} is declared twice; rename or remove one."),
+            )
+            .at(block.span.clone()),
+        );
+        return;
+    }
+    module.resources.insert(
+        addr.clone(),
+        Resource {
+            addr,
+            count,
+            for_each,
+            depends_on: deps,
+            provider,
+            lifecycle: lc,
+            body,
+            span: block.span.clone(),
+        },
+    );
+}
+
+/// `output "NAME" { ... }`.
+pub(super) fn output(module: &mut Module, block: Block, diags: &mut Diagnostics) {
+    if !label_count_ok(&block, 1, "output \"role_arn\" { value = aws_iam_role.r.arn }", diags) {
+        return;
+    }
+    let name = block.labels[0].clone();
+    let Some(value) = block.body.attrs.get("value") else {
+        diags.push(
+            Diagnostic::error(
+                "Missing required argument",
+                format!("output \"{name}\" needs a value = ... argument."),
+            )
+            .at(block.span.clone()),
+        );
+        return;
+    };
+    module.outputs.insert(
+        name.clone(),
+        Output {
+            name,
+            value: value.expr.clone(),
+            sensitive: literal_bool(block.body.attrs.get("sensitive"), diags).unwrap_or(false),
+            description: literal_string(block.body.attrs.get("description"), diags),
+            depends_on: depends_on(block.body.attrs.get("depends_on"), diags),
+            span: block.span.clone(),
+        },
+    );
+}
+
+/// `module "NAME" { source = "./dir" ... }`: loads the child directory.
+pub(super) fn module_call(module: &mut Module, block: Block, diags: &mut Diagnostics, depth: usize) {
+    if !label_count_ok(&block, 1, "module \"dns\" { source = \"./modules/dns\" }", diags) {
+        return;
+    }
+    let name = block.labels[0].clone();
+    let Some(source) = literal_string(block.body.attrs.get("source"), diags) else {
+        diags.push(
+            Diagnostic::error(
+                "Missing required argument",
+                format!("module \"{name}\" needs source = \"./path\" (a local directory)."),
+            )
+            .at(block.span.clone()),
+        );
+        return;
+    };
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        diags.push(
+                Diagnostic::error("Unsupported module source", format!("Only local module sources starting with ./ or ../ are supported; got \"{source}\". Copy the module into the repository and use its relative path."))
+                    .at(block.body.attrs.get("source").and_then(|a| a.expr.span())),
+            );
+        return;
+    }
+    let child_dir = module.dir.join(&source);
+    if depth > 32 {
+        diags.push(
+            Diagnostic::error(
+                "Module nesting too deep",
+                "Modules call each other more than 32 levels deep; check for a module that calls itself.",
+            )
+            .at(block.span.clone()),
+        );
+        return;
+    }
+    let child = load_dir(&child_dir, diags, depth + 1, block.span.clone());
+    let mut inputs = block.body.attrs.clone();
+    for meta in ["source", "version", "providers", "count", "for_each"] {
+        inputs.remove(meta);
+    }
+    let deps = depends_on(inputs.get("depends_on"), diags);
+    inputs.remove("depends_on");
+    module.module_calls.insert(
+        name.clone(),
+        ModuleCall {
+            name,
+            source,
+            inputs,
+            depends_on: deps,
+            module: Box::new(child),
+            span: block.span.clone(),
+        },
+    );
+}

@@ -1,0 +1,346 @@
+//! Reading `*.tf` files and directories: hcl-edit parses, this sorts top-level blocks (see
+//! [`super::blocks`]) and reports every problem with its span.
+
+use super::*;
+use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, SourceFile, Span};
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::Span as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn span(file: &Arc<SourceFile>, range: Option<std::ops::Range<usize>>) -> Option<Span> {
+    range.map(|range| Span {
+        file: file.clone(),
+        range,
+    })
+}
+
+fn convert_body(file: &Arc<SourceFile>, body: &hcl_edit::structure::Body, diags: &mut Diagnostics) -> Body {
+    let mut out = Body::default();
+    for structure in body.iter() {
+        if let Some(attr) = structure.as_attribute() {
+            let name = attr.key.as_str().to_string();
+            let name_span = span(file, attr.key.span());
+            if out.attrs.contains_key(&name) {
+                diags.push(
+                    Diagnostic::error(
+                        "Duplicate argument",
+                        format!("The argument \"{name}\" was already set. Each argument may be set only once; remove one of them."),
+                    )
+                    .at(name_span.clone()),
+                );
+                continue;
+            }
+            out.attrs.insert(
+                name.clone(),
+                Attr {
+                    name,
+                    expr: Expr {
+                        expr: attr.value.clone(),
+                        file: file.clone(),
+                    },
+                    name_span,
+                },
+            );
+        } else if let Some(block) = structure.as_block() {
+            out.blocks.push(Block {
+                kind: block.ident.as_str().to_string(),
+                labels: block.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                body: convert_body(file, &block.body, diags),
+                span: span(file, block.ident.span()),
+            });
+        }
+    }
+    out
+}
+
+/// Evaluates a literal (no references) bool/string argument used by the loader itself.
+pub(super) fn literal_bool(attr: Option<&Attr>, diags: &mut Diagnostics) -> Option<bool> {
+    let attr = attr?;
+    match &attr.expr.expr {
+        Expression::Bool(b) => Some(*b.value()),
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid value",
+                    format!(
+                        "\"{}\" must be a literal true or false here; references are not allowed.",
+                        attr.name
+                    ),
+                )
+                .at(attr.expr.span()),
+            );
+            None
+        }
+    }
+}
+
+pub(super) fn literal_string(attr: Option<&Attr>, diags: &mut Diagnostics) -> Option<String> {
+    let attr = attr?;
+    match attr.expr.expr.as_str() {
+        Some(s) => Some(s.to_string()),
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid value",
+                    format!(
+                        "\"{}\" must be a literal string here; references and templates are not allowed.",
+                        attr.name
+                    ),
+                )
+                .at(attr.expr.span()),
+            );
+            None
+        }
+    }
+}
+
+/// The text of a reference expression such as `aws_iam_role.r` or `aws.west`.
+pub fn traversal_text(e: &Expression) -> Option<String> {
+    match e {
+        Expression::Variable(v) => Some(v.as_str().to_string()),
+        Expression::Traversal(t) => {
+            let mut s = traversal_text(&t.expr)?;
+            for op in &t.operators {
+                match op.value() {
+                    TraversalOperator::GetAttr(ident) => {
+                        s.push('.');
+                        s.push_str(ident.as_str());
+                    }
+                    TraversalOperator::Index(Expression::Number(n)) => {
+                        s.push_str(&format!("[{}]", n.value()));
+                    }
+                    TraversalOperator::Index(Expression::String(st)) => {
+                        s.push_str(&format!("[{}]", serde_json::Value::String(st.value().to_string())));
+                    }
+                    _ => return None,
+                }
+            }
+            Some(s)
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn depends_on(attr: Option<&Attr>, diags: &mut Diagnostics) -> Vec<DependsOn> {
+    let Some(attr) = attr else { return Vec::new() };
+    let Expression::Array(items) = &attr.expr.expr else {
+        diags.push(
+            Diagnostic::error(
+                "Invalid depends_on",
+                "depends_on must be a list of references, e.g. [aws_iam_role.r, module.dns].",
+            )
+            .at(attr.expr.span()),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items.iter() {
+        match traversal_text(item) {
+            Some(target) => out.push(DependsOn {
+                target,
+                span: attr.expr.span_of(item),
+            }),
+            None => diags.push(
+                Diagnostic::error("Invalid depends_on", "Each item of depends_on must be a reference to a resource, data source or module, e.g. aws_iam_role.r.")
+                    .at(attr.expr.span_of(item)),
+            ),
+        }
+    }
+    out
+}
+
+pub(super) fn lifecycle(body: &Body, diags: &mut Diagnostics) -> Lifecycle {
+    let mut lc = Lifecycle::default();
+    for block in body.blocks.iter().filter(|b| b.kind == "lifecycle") {
+        for (name, attr) in &block.body.attrs {
+            match name.as_str() {
+                "create_before_destroy" => lc.create_before_destroy = literal_bool(Some(attr), diags).unwrap_or(false),
+                "prevent_destroy" => lc.prevent_destroy = literal_bool(Some(attr), diags).unwrap_or(false),
+                "ignore_changes" => match &attr.expr.expr {
+                    Expression::Variable(v) if v.as_str() == "all" => lc.ignore_changes = vec!["all".into()],
+                    Expression::Array(items) => {
+                        for item in items.iter() {
+                            match traversal_text(item).or_else(|| item.as_str().map(str::to_string)) {
+                                Some(t) => lc.ignore_changes.push(t),
+                                None => diags.push(
+                                    Diagnostic::error(
+                                        "Invalid ignore_changes",
+                                        "Each item must be an attribute name such as tags or tags[\"Owner\"].",
+                                    )
+                                    .at(attr.expr.span_of(item)),
+                                ),
+                            }
+                        }
+                    }
+                    _ => diags.push(
+                        Diagnostic::error(
+                            "Invalid ignore_changes",
+                            "ignore_changes must be a list of attribute names or the keyword all.",
+                        )
+                        .at(attr.expr.span()),
+                    ),
+                },
+                other => diags.push(
+                    Diagnostic::error(
+                        "Unsupported argument",
+                        format!(
+                            "An argument named \"{other}\" is not expected in lifecycle.{}",
+                            suggestion(other, ["create_before_destroy", "prevent_destroy", "ignore_changes"])
+                        ),
+                    )
+                    .at(attr.name_span.clone()),
+                ),
+            }
+        }
+    }
+    lc
+}
+
+pub(super) fn label_count_ok(block: &Block, want: usize, example: &str, diags: &mut Diagnostics) -> bool {
+    if block.labels.len() == want {
+        return true;
+    }
+    diags.push(
+        Diagnostic::error(
+            format!("Invalid {} block", block.kind),
+            format!("A {} block needs {want} label(s), like: {example}", block.kind),
+        )
+        .at(block.span.clone()),
+    );
+    false
+}
+
+fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics, depth: usize) {
+    let parsed = match hcl_edit::parser::parse_body(&file.text) {
+        Ok(body) => body,
+        Err(e) => {
+            let offset = e.location().offset();
+            diags.push(
+                Diagnostic::error(
+                    "Invalid HCL syntax",
+                    format!("{}. Fix the syntax at the marked position.", e.message()),
+                )
+                .at(Some(Span {
+                    file: file.clone(),
+                    range: offset..offset + 1,
+                })),
+            );
+            return;
+        }
+    };
+    let body = convert_body(file, &parsed, diags);
+    for (name, attr) in &body.attrs {
+        diags.push(
+            Diagnostic::error(
+                "Unexpected argument at top level",
+                format!("\"{name}\" must be inside a block such as locals {{ ... }} or resource \"TYPE\" \"NAME\" {{ ... }}."),
+            )
+            .at(attr.name_span.clone()),
+        );
+    }
+    for block in body.blocks {
+        match block.kind.as_str() {
+            "terraform" => {}
+            "provider" => blocks::provider(module, block, diags),
+            "variable" => blocks::variable(module, block, diags),
+            "locals" => blocks::locals(module, block, diags),
+            "resource" | "data" => blocks::resource(module, block, diags),
+            "output" => blocks::output(module, block, diags),
+            "module" => blocks::module_call(module, block, diags, depth),
+            other => diags.push(
+                Diagnostic::error(
+                    "Unsupported block type",
+                    format!(
+                        "Blocks of type \"{other}\" are not expected here.{}",
+                        suggestion(
+                            other,
+                            [
+                                "resource",
+                                "data",
+                                "variable",
+                                "output",
+                                "locals",
+                                "module",
+                                "provider",
+                                "terraform"
+                            ]
+                        )
+                    ),
+                )
+                .at(block.span.clone()),
+            ),
+        }
+    }
+}
+
+fn display_path(path: &Path) -> String {
+    let path = path.strip_prefix(".").unwrap_or(path);
+    let cwd = std::env::current_dir().ok();
+    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
+        Some(rel) => rel.display().to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, depth: usize, called_at: Option<Span>) -> Module {
+    let mut module = Module {
+        dir: dir.to_path_buf(),
+        ..Module::default()
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    "Cannot read module directory",
+                    format!("{}: {e}. Check the path exists.", dir.display()),
+                )
+                .at(called_at),
+            );
+            return module;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().map(|x| x == "tf").unwrap_or(false))
+        .collect();
+    paths.sort();
+    if paths.is_empty() && depth > 0 {
+        diags.push(Diagnostic::error("Empty module", format!("{} has no .tf files.", dir.display())).at(called_at));
+    }
+    for path in paths {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let file = SourceFile::new(&path, display_path(&path), text);
+                module.files.push(file.clone());
+                add_file(&mut module, &file, diags, depth);
+            }
+            Err(e) => diags.push(Diagnostic::error(
+                "Cannot read configuration file",
+                format!("{}: {e}", path.display()),
+            )),
+        }
+    }
+    module
+}
+
+/// Loads the root module from `dir`, reporting every problem found at once.
+pub fn load(dir: &Path) -> Result<(Module, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let module = load_dir(dir, &mut diags, 0, None);
+    if module.files.is_empty() && !diags.has_errors() {
+        diags.push(Diagnostic::error(
+            "No configuration files",
+            format!(
+                "{} has no .tf files. Run infinstor in the directory of your configuration or pass -C DIR.",
+                dir.display()
+            ),
+        ));
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok((module, diags))
+    }
+}

@@ -1,0 +1,227 @@
+//! Loading: every `*.tf` file of a directory into a [`Module`], with spans kept for diagnostics.
+//!
+//! Parsing is hcl-edit's; this module only sorts top-level blocks into variables, locals,
+//! resources, data sources, outputs, module calls and provider configurations, and pulls out
+//! meta-arguments (`count`, `for_each`, `depends_on`, `provider`, `lifecycle`).
+
+mod blocks;
+mod load;
+pub mod refs;
+pub mod tree;
+
+pub use load::{load, traversal_text};
+
+use crate::core::addr::{Mode, ResourceAddr};
+use crate::core::diagnostic::{SourceFile, Span};
+use hcl_edit::expr::Expression;
+use hcl_edit::Span as _;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// An expression and the file it came from.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// The parsed expression.
+    pub expr: Expression,
+    /// The file, for spans of sub-expressions.
+    pub file: Arc<SourceFile>,
+}
+
+impl Expr {
+    /// The span of the whole expression.
+    pub fn span(&self) -> Option<Span> {
+        self.span_of(&self.expr)
+    }
+
+    /// The span of a sub-expression of this one.
+    pub fn span_of(&self, e: &Expression) -> Option<Span> {
+        e.span().map(|range| Span {
+            file: self.file.clone(),
+            range,
+        })
+    }
+}
+
+/// `name = expr` inside a body.
+#[derive(Debug, Clone)]
+pub struct Attr {
+    /// The argument name.
+    pub name: String,
+    /// The value expression.
+    pub expr: Expr,
+    /// The span of the name, where "unsupported argument" points.
+    pub name_span: Option<Span>,
+}
+
+/// A nested block inside a body.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// The block type (`cors_rule`, `statement`).
+    pub kind: String,
+    /// Labels, if any.
+    pub labels: Vec<String>,
+    /// Contents.
+    pub body: Body,
+    /// The span of the block type name.
+    pub span: Option<Span>,
+}
+
+/// The contents of a block: arguments and nested blocks, in source order for blocks.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// Arguments by name.
+    pub attrs: BTreeMap<String, Attr>,
+    /// Nested blocks in source order.
+    pub blocks: Vec<Block>,
+}
+
+/// `lifecycle { ... }` of a resource.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lifecycle {
+    /// Create the replacement before destroying the old object.
+    pub create_before_destroy: bool,
+    /// Any plan that destroys this resource is an error.
+    pub prevent_destroy: bool,
+    /// Attributes whose configured changes are ignored (`all` ignores every one).
+    pub ignore_changes: Vec<String>,
+}
+
+/// A reference written in `depends_on`.
+#[derive(Debug, Clone)]
+pub struct DependsOn {
+    /// The reference text, e.g. `aws_iam_role.r` or `module.dns`.
+    pub target: String,
+    /// Where it is written.
+    pub span: Option<Span>,
+}
+
+/// `resource "TYPE" "NAME"` or `data "TYPE" "NAME"`.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Mode, type and name.
+    pub addr: ResourceAddr,
+    /// `count = ...`.
+    pub count: Option<Expr>,
+    /// `for_each = ...`.
+    pub for_each: Option<Expr>,
+    /// Explicit dependencies.
+    pub depends_on: Vec<DependsOn>,
+    /// `provider = aws.ALIAS` as `aws.ALIAS` (`aws` when absent).
+    pub provider: String,
+    /// Lifecycle options.
+    pub lifecycle: Lifecycle,
+    /// The arguments and blocks that the resource type's schema describes.
+    pub body: Body,
+    /// The span of the block header.
+    pub span: Option<Span>,
+}
+
+impl Resource {
+    /// `resource "aws_s3_bucket" "artifacts"`, for diagnostics.
+    pub fn describe(&self) -> String {
+        let kind = match self.addr.mode {
+            Mode::Managed => "resource",
+            Mode::Data => "data",
+        };
+        format!("{kind} \"{}\" \"{}\"", self.addr.type_, self.addr.name)
+    }
+}
+
+/// A `validation { condition, error_message }` block.
+#[derive(Debug, Clone)]
+pub struct Validation {
+    /// Must be true.
+    pub condition: Expr,
+    /// Shown when it is not.
+    pub error_message: Expr,
+}
+
+/// `variable "NAME"`.
+#[derive(Debug, Clone)]
+pub struct Variable {
+    /// The name.
+    pub name: String,
+    /// The type constraint expression (`string`, `list(string)`, ...).
+    pub type_: Option<Expr>,
+    /// The default, if any; without one the variable is required.
+    pub default: Option<Expr>,
+    /// Shown when prompting.
+    pub description: Option<String>,
+    /// The value is hidden everywhere.
+    pub sensitive: bool,
+    /// Whether null is an accepted value.
+    pub nullable: bool,
+    /// Custom checks.
+    pub validations: Vec<Validation>,
+    /// The block header.
+    pub span: Option<Span>,
+}
+
+/// `output "NAME"`.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The name.
+    pub name: String,
+    /// The value.
+    pub value: Expr,
+    /// Hidden in output listings.
+    pub sensitive: bool,
+    /// Shown in `output`.
+    pub description: Option<String>,
+    /// Explicit dependencies.
+    pub depends_on: Vec<DependsOn>,
+    /// The block header.
+    pub span: Option<Span>,
+}
+
+/// `module "NAME" { source = "./dir" ... }`.
+#[derive(Debug, Clone)]
+pub struct ModuleCall {
+    /// The name.
+    pub name: String,
+    /// The `source` as written.
+    pub source: String,
+    /// Input variables.
+    pub inputs: BTreeMap<String, Attr>,
+    /// Explicit dependencies.
+    pub depends_on: Vec<DependsOn>,
+    /// The loaded child module.
+    pub module: Box<Module>,
+    /// The block header.
+    pub span: Option<Span>,
+}
+
+/// `provider "aws" { ... }`.
+#[derive(Debug, Clone)]
+pub struct ProviderConfig {
+    /// `aws` or `aws.ALIAS`.
+    pub key: String,
+    /// The local name, `aws`.
+    pub name: String,
+    /// Arguments and blocks (without `alias`).
+    pub body: Body,
+    /// The block header.
+    pub span: Option<Span>,
+}
+
+/// One module: a directory of `.tf` files.
+#[derive(Debug, Clone, Default)]
+pub struct Module {
+    /// The directory.
+    pub dir: PathBuf,
+    /// The files read, in name order.
+    pub files: Vec<Arc<SourceFile>>,
+    /// Variables by name.
+    pub variables: BTreeMap<String, Variable>,
+    /// Locals by name.
+    pub locals: BTreeMap<String, Attr>,
+    /// Resources and data sources.
+    pub resources: BTreeMap<ResourceAddr, Resource>,
+    /// Outputs by name.
+    pub outputs: BTreeMap<String, Output>,
+    /// Child modules by name.
+    pub module_calls: BTreeMap<String, ModuleCall>,
+    /// Provider configurations (only the root module's are used).
+    pub providers: BTreeMap<String, ProviderConfig>,
+}

@@ -1,0 +1,172 @@
+//! References: which variables, locals, module outputs and resources an expression names.
+
+use crate::config::{Body, Expr};
+use crate::core::addr::{Mode, ResourceAddr};
+use crate::core::diagnostic::Span;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Span as _;
+
+/// A reference found in an expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ref {
+    /// `var.NAME`.
+    Var(String),
+    /// `local.NAME`.
+    Local(String),
+    /// `module.NAME.OUTPUT` (or every output when `None`).
+    Module(String, Option<String>),
+    /// A resource or data source.
+    Resource(ResourceAddr),
+}
+
+/// Collects the references of an expression, skipping names bound by `for`.
+pub fn references(e: &Expr) -> Vec<(Ref, Option<Span>)> {
+    let mut out = Vec::new();
+    collect(&e.expr, e, &mut Vec::new(), &mut out);
+    out
+}
+
+fn collect(e: &Expression, ctx: &Expr, bound: &mut Vec<String>, out: &mut Vec<(Ref, Option<Span>)>) {
+    match e {
+        Expression::Variable(v) => root_ref(v.as_str(), &[], e, ctx, bound, out),
+        Expression::Traversal(t) => {
+            let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+            if let Expression::Variable(v) = &t.expr {
+                root_ref(v.as_str(), &ops, e, ctx, bound, out);
+            } else {
+                collect(&t.expr, ctx, bound, out);
+            }
+            for op in ops {
+                if let TraversalOperator::Index(ie) = op {
+                    collect(ie, ctx, bound, out);
+                }
+            }
+        }
+        Expression::Array(items) => items.iter().for_each(|i| collect(i, ctx, bound, out)),
+        Expression::Object(obj) => {
+            for (k, v) in obj.iter() {
+                if let ObjectKey::Expression(ke) = k {
+                    if !matches!(ke, Expression::Variable(_)) {
+                        collect(ke, ctx, bound, out);
+                    }
+                }
+                collect(v.expr(), ctx, bound, out);
+            }
+        }
+        Expression::StringTemplate(t) => collect_template(t, ctx, bound, out),
+        Expression::HeredocTemplate(h) => collect_template(&h.template, ctx, bound, out),
+        Expression::Parenthesis(p) => collect(p.inner(), ctx, bound, out),
+        Expression::Conditional(c) => {
+            collect(&c.cond_expr, ctx, bound, out);
+            collect(&c.true_expr, ctx, bound, out);
+            collect(&c.false_expr, ctx, bound, out);
+        }
+        Expression::FuncCall(f) => f.args.iter().for_each(|a| collect(a, ctx, bound, out)),
+        Expression::UnaryOp(u) => collect(&u.expr, ctx, bound, out),
+        Expression::BinaryOp(b) => {
+            collect(&b.lhs_expr, ctx, bound, out);
+            collect(&b.rhs_expr, ctx, bound, out);
+        }
+        Expression::ForExpr(f) => {
+            collect(&f.intro.collection_expr, ctx, bound, out);
+            let n = bound.len();
+            if let Some(k) = &f.intro.key_var {
+                bound.push(k.as_str().to_string());
+            }
+            bound.push(f.intro.value_var.as_str().to_string());
+            if let Some(k) = &f.key_expr {
+                collect(k, ctx, bound, out);
+            }
+            collect(&f.value_expr, ctx, bound, out);
+            if let Some(c) = &f.cond {
+                collect(&c.expr, ctx, bound, out);
+            }
+            bound.truncate(n);
+        }
+        _ => {}
+    }
+}
+
+fn collect_template(t: &Template, ctx: &Expr, bound: &mut Vec<String>, out: &mut Vec<(Ref, Option<Span>)>) {
+    for el in t.iter() {
+        match el {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => collect(&i.expr, ctx, bound, out),
+            Element::Directive(d) => match &**d {
+                Directive::If(i) => {
+                    collect(&i.if_expr.cond_expr, ctx, bound, out);
+                    collect_template(&i.if_expr.template, ctx, bound, out);
+                    if let Some(e) = &i.else_expr {
+                        collect_template(&e.template, ctx, bound, out);
+                    }
+                }
+                Directive::For(f) => {
+                    let fe = &f.for_expr;
+                    collect(&fe.collection_expr, ctx, bound, out);
+                    let n = bound.len();
+                    if let Some(k) = &fe.key_var {
+                        bound.push(k.as_str().to_string());
+                    }
+                    bound.push(fe.value_var.as_str().to_string());
+                    collect_template(&fe.template, ctx, bound, out);
+                    bound.truncate(n);
+                }
+            },
+        }
+    }
+}
+
+fn root_ref(
+    root: &str,
+    ops: &[&TraversalOperator],
+    whole: &Expression,
+    ctx: &Expr,
+    bound: &[String],
+    out: &mut Vec<(Ref, Option<Span>)>,
+) {
+    if bound.iter().any(|b| b == root) {
+        return;
+    }
+    let attr = |i: usize| match ops.get(i) {
+        Some(TraversalOperator::GetAttr(id)) => Some(id.as_str().to_string()),
+        _ => None,
+    };
+    let span = whole.span().map(|range| Span {
+        file: ctx.file.clone(),
+        range,
+    });
+    let r = match root {
+        "var" => attr(0).map(Ref::Var),
+        "local" => attr(0).map(Ref::Local),
+        "module" => attr(0).map(|m| Ref::Module(m, attr(1))),
+        "data" => match (attr(0), attr(1)) {
+            (Some(t), Some(n)) => Some(Ref::Resource(ResourceAddr {
+                mode: Mode::Data,
+                type_: t,
+                name: n,
+            })),
+            _ => None,
+        },
+        "each" | "count" | "path" | "terraform" | "self" => None,
+        t => attr(0).map(|n| {
+            Ref::Resource(ResourceAddr {
+                mode: Mode::Managed,
+                type_: t.to_string(),
+                name: n,
+            })
+        }),
+    };
+    if let Some(r) = r {
+        out.push((r, span));
+    }
+}
+
+/// Every expression in a body, nested blocks included.
+pub fn all_exprs(body: &Body) -> Vec<&Expr> {
+    let mut out: Vec<&Expr> = body.attrs.values().map(|a| &a.expr).collect();
+    for b in &body.blocks {
+        out.extend(all_exprs(&b.body));
+    }
+    out
+}

@@ -1,0 +1,406 @@
+//! Lists, maps and sets.
+
+use super::*;
+
+pub(super) fn length(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let n = match &a[0] {
+        // A list's length is known even when its elements are not.
+        Value::Unknown => return Ok(Value::Unknown),
+        Value::String(s) => s.chars().count(),
+        Value::List(items) => items.len(),
+        Value::Map(map) => map.len(),
+        Value::Null => return Err(invalid("argument 1 must not be null.")),
+        other => return Err(wrong_type(0, "a string, list or map", other)),
+    };
+    Ok(Value::Number(n as f64))
+}
+
+pub(super) fn concat(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let mut out = Vec::new();
+    for (i, arg) in a.iter().enumerate() {
+        match arg {
+            Value::Unknown => return Ok(Value::Unknown),
+            Value::List(items) => out.extend(items.iter().cloned()),
+            other => return Err(wrong_type(i, "a list", other)),
+        }
+    }
+    Ok(Value::List(out))
+}
+
+pub(super) fn merge(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let mut out = BTreeMap::new();
+    for (i, arg) in a.iter().enumerate() {
+        match arg {
+            // Its keys are unknown, so the result's keys are too.
+            Value::Unknown => return Ok(Value::Unknown),
+            Value::Null => {}
+            Value::Map(map) => out.extend(map.iter().map(|(k, v)| (k.clone(), v.clone()))),
+            other => return Err(wrong_type(i, "a map", other)),
+        }
+    }
+    Ok(Value::Map(out))
+}
+
+pub(super) fn lookup(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    if a[0].is_unknown() || a[1].is_unknown() {
+        return Ok(Value::Unknown);
+    }
+    let map = map_arg(a, 0)?;
+    let key = string_arg(a, 1)?;
+    match (map.get(&key), a.get(2)) {
+        (Some(v), _) => Ok(v.clone()),
+        (None, Some(default)) => Ok(default.clone()),
+        (None, None) => Err(invalid(format!("lookup failed to find key {}.", c.show(&key)))),
+    }
+}
+
+pub(super) fn keys(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    match &a[0] {
+        Value::Unknown => Ok(Value::Unknown),
+        Value::Map(map) => Ok(Value::List(map.keys().map(|k| Value::from(k.as_str())).collect())),
+        other => Err(wrong_type(0, "a map", other)),
+    }
+}
+
+pub(super) fn values(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    match &a[0] {
+        Value::Unknown => Ok(Value::Unknown),
+        Value::Map(map) => Ok(Value::List(map.values().cloned().collect())),
+        other => Err(wrong_type(0, "a map", other)),
+    }
+}
+
+pub(super) fn contains(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let items = list_arg(a, 0)?;
+    Ok(Value::Bool(items.iter().any(|item| loose_eq(item, &a[1]))))
+}
+
+pub(super) fn index(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let items = list_arg(a, 0)?;
+    items
+        .iter()
+        .position(|item| loose_eq(item, &a[1]))
+        .map(|i| Value::Number(i as f64))
+        .ok_or_else(|| invalid("item not found."))
+}
+
+pub(super) fn coalesce(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    for arg in a {
+        match arg {
+            // It might be null or empty, so it cannot be skipped nor chosen.
+            Value::Unknown => return Ok(Value::Unknown),
+            Value::Null => {}
+            Value::String(s) if s.is_empty() => {}
+            chosen => {
+                // Terraform unifies the argument types first: a string among primitives makes
+                // the result a string.
+                let any_string = a.iter().any(|v| matches!(v, Value::String(_)));
+                let primitive = matches!(chosen, Value::Number(_) | Value::Bool(_));
+                if primitive && any_string {
+                    return Ok(Value::from(chosen.to_template_string()));
+                }
+                return Ok(chosen.clone());
+            }
+        }
+    }
+    Err(invalid("no non-null, non-empty-string arguments."))
+}
+
+pub(super) fn coalescelist(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    for i in 0..a.len() {
+        if a[i].is_null() {
+            continue;
+        }
+        if !list_arg(a, i)?.is_empty() {
+            return Ok(a[i].clone());
+        }
+    }
+    Err(invalid("no non-null arguments."))
+}
+
+pub(super) fn compact(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let mut out = Vec::new();
+    for (j, item) in list_arg(a, 0)?.iter().enumerate() {
+        match item {
+            Value::Null => {}
+            Value::String(s) if s.is_empty() => {}
+            other => out.push(Value::from(other.to_template_string().ok_or_else(|| {
+                invalid(format!("element {j} must be a string, got {}.", other.type_name()))
+            })?)),
+        }
+    }
+    Ok(Value::List(out))
+}
+
+pub(super) fn element(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    if a[0].is_unknown() || a[1].is_unknown() {
+        return Ok(Value::Unknown);
+    }
+    let items = list_arg(a, 0)?;
+    let i = int_arg(c, a, 1)?;
+    if items.is_empty() {
+        return Err(invalid("cannot use element function with an empty list."));
+    }
+    if i < 0 {
+        return Err(invalid("cannot use element function with a negative index."));
+    }
+    Ok(items[(i as usize) % items.len()].clone())
+}
+
+pub(super) fn flatten(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    /// False when an unknown element might itself be a list of unknown length.
+    fn walk(items: &[Value], out: &mut Vec<Value>) -> bool {
+        for item in items {
+            match item {
+                Value::List(inner) => {
+                    if !walk(inner, out) {
+                        return false;
+                    }
+                }
+                Value::Unknown => return false,
+                other => out.push(other.clone()),
+            }
+        }
+        true
+    }
+    match &a[0] {
+        Value::Unknown => Ok(Value::Unknown),
+        Value::List(items) => {
+            let mut out = Vec::new();
+            Ok(if walk(items, &mut out) {
+                Value::List(out)
+            } else {
+                Value::Unknown
+            })
+        }
+        other => Err(wrong_type(0, "a list", other)),
+    }
+}
+
+pub(super) fn distinct(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let mut out: Vec<Value> = Vec::new();
+    for item in list_arg(a, 0)? {
+        if !out.contains(item) {
+            out.push(item.clone());
+        }
+    }
+    Ok(Value::List(out))
+}
+
+pub(super) fn reverse(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(Value::List(list_arg(a, 0)?.iter().rev().cloned().collect()))
+}
+
+pub(super) fn sort(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let mut out = Vec::new();
+    for (j, item) in list_arg(a, 0)?.iter().enumerate() {
+        match item {
+            Value::Null => {
+                return Err(invalid(format!(
+                    "given list element {j} is null; a null string cannot be sorted."
+                )))
+            }
+            other => out.push(
+                other
+                    .to_template_string()
+                    .ok_or_else(|| invalid(format!("element {j} must be a string, got {}.", other.type_name())))?,
+            ),
+        }
+    }
+    out.sort();
+    Ok(Value::List(out.into_iter().map(Value::String).collect()))
+}
+
+pub(super) fn slice(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let items = list_arg(a, 0)?;
+    let start = int_arg(c, a, 1)?;
+    let end = int_arg(c, a, 2)?;
+    if start < 0 {
+        return Err(invalid("the starting index must be greater than or equal to zero."));
+    }
+    if end > items.len() as i64 {
+        return Err(invalid("the ending index must not exceed the list length."));
+    }
+    if start > end {
+        return Err(invalid(
+            "the starting index must be less than or equal to the ending index.",
+        ));
+    }
+    Ok(Value::List(items[start as usize..end as usize].to_vec()))
+}
+
+pub(super) fn one(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    match list_arg(a, 0)? {
+        [] => Ok(Value::Null),
+        [only] => Ok(only.clone()),
+        _ => Err(invalid("must be a list with either zero or one elements.")),
+    }
+}
+
+pub(super) fn chunklist(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let items = list_arg(a, 0)?;
+    let size = int_arg(c, a, 1)?;
+    if size < 0 {
+        return Err(invalid("the size argument must be positive."));
+    }
+    if size == 0 {
+        return Ok(Value::List(vec![Value::List(items.to_vec())]));
+    }
+    Ok(Value::List(
+        items.chunks(size as usize).map(|ch| Value::List(ch.to_vec())).collect(),
+    ))
+}
+
+pub(super) fn zipmap(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let ks = list_arg(a, 0)?;
+    let vs = list_arg(a, 1)?;
+    if ks.len() != vs.len() {
+        return Err(invalid(format!(
+            "number of keys ({}) does not match number of values ({}).",
+            ks.len(),
+            vs.len()
+        )));
+    }
+    let mut out = BTreeMap::new();
+    for (j, (k, v)) in ks.iter().zip(vs).enumerate() {
+        let k = k
+            .to_template_string()
+            .ok_or_else(|| invalid(format!("key {j} must be a string, got {}.", k.type_name())))?;
+        out.insert(k, v.clone());
+    }
+    Ok(Value::Map(out))
+}
+
+pub(super) fn transpose(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for (k, v) in map_arg(a, 0)? {
+        let Value::List(items) = v else {
+            return Err(invalid(format!(
+                "element {k:?} must be a list of strings, got {}.",
+                v.type_name()
+            )));
+        };
+        for item in items {
+            let s = item
+                .to_template_string()
+                .ok_or_else(|| invalid(format!("element {k:?} must be a list of strings.")))?;
+            out.entry(s).or_default().push(Value::from(k.as_str()));
+        }
+    }
+    Ok(Value::Map(out.into_iter().map(|(k, v)| (k, Value::List(v))).collect()))
+}
+
+/// Terraform's set semantics on our untyped lists: element types unified (a string among
+/// primitives turns them all into strings), duplicates removed, and a deterministic order —
+/// numeric for numbers as Terraform's number sets are, by string form otherwise.
+pub(super) fn normalize_set(items: Vec<Value>) -> Vec<Value> {
+    let primitive = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null);
+    let stringify = items.iter().any(|v| matches!(v, Value::String(_))) && items.iter().all(primitive);
+    let mut out: Vec<Value> = Vec::new();
+    for item in items {
+        let item = match item {
+            Value::Number(_) | Value::Bool(_) if stringify => Value::from(item.to_template_string()),
+            other => other,
+        };
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    if out.iter().all(|v| matches!(v, Value::Number(_))) {
+        out.sort_by(|x, y| x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(std::cmp::Ordering::Equal));
+    } else {
+        let key = |v: &Value| v.to_template_string().or_else(|| json_encode(v)).unwrap_or_default();
+        out.sort_by_cached_key(key);
+    }
+    out
+}
+
+pub(super) fn toset(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    match &a[0] {
+        Value::Null => Ok(Value::Null),
+        Value::List(items) => Ok(Value::List(normalize_set(items.clone()))),
+        other => Err(invalid(format!("cannot convert {} to set.", other.type_name()))),
+    }
+}
+
+pub(super) fn setunion(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let mut all = Vec::new();
+    for i in 0..a.len() {
+        all.extend(list_arg(a, i)?.iter().cloned());
+    }
+    Ok(Value::List(normalize_set(all)))
+}
+
+pub(super) fn setintersection(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let sets = (0..a.len())
+        .map(|i| list_arg(a, i).map(|items| normalize_set(items.to_vec())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (first, rest) = sets
+        .split_first()
+        .ok_or_else(|| invalid("at least one set is required."))?;
+    let common = first
+        .iter()
+        .filter(|v| rest.iter().all(|s| s.contains(v)))
+        .cloned()
+        .collect();
+    Ok(Value::List(normalize_set(common)))
+}
+
+pub(super) fn setsubtract(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let from = normalize_set(list_arg(a, 0)?.to_vec());
+    let remove = normalize_set(list_arg(a, 1)?.to_vec());
+    Ok(Value::List(from.into_iter().filter(|v| !remove.contains(v)).collect()))
+}
+
+pub(super) fn range(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let nums = (0..a.len())
+        .map(|i| number_arg(c, a, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let direction = |from: f64, to: f64| if to < from { -1.0 } else { 1.0 };
+    let (start, end, step) = match nums.as_slice() {
+        [end] => (0.0, *end, direction(0.0, *end)),
+        [start, end] => (*start, *end, direction(*start, *end)),
+        [start, end, step] => (*start, *end, *step),
+        _ => return Err(invalid("must have one, two, or three arguments.")),
+    };
+    if step == 0.0 {
+        return Err(invalid("step must not be zero."));
+    }
+    let mut out = Vec::new();
+    for i in 0.. {
+        // Multiplying instead of accumulating keeps rounding error from growing.
+        let v = tidy(start + step * f64::from(i));
+        if (step > 0.0 && v >= end) || (step < 0.0 && v <= end) {
+            break;
+        }
+        if out.len() >= 1024 {
+            return Err(invalid(
+                "more than 1024 values were generated; either decrease the difference between start and end or use a smaller step.",
+            ));
+        }
+        out.push(Value::Number(v));
+    }
+    Ok(Value::List(out))
+}
+
+pub(super) fn alltrue(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    bools(a).map(|bs| Value::Bool(bs.iter().all(|b| *b)))
+}
+
+pub(super) fn anytrue(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    bools(a).map(|bs| Value::Bool(bs.iter().any(|b| *b)))
+}
+
+/// The list argument as booleans; null counts as false, as in Terraform.
+pub(super) fn bools(a: &[Value]) -> Result<Vec<bool>, String> {
+    list_arg(a, 0)?
+        .iter()
+        .enumerate()
+        .map(|(j, v)| match v {
+            Value::Null => Ok(false),
+            other => {
+                to_bool(other).ok_or_else(|| invalid(format!("element {j} must be a bool, got {}.", other.type_name())))
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,55 @@
+//! Type conversion.
+
+use super::*;
+
+pub(super) fn tolist(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    match &a[0] {
+        Value::Unknown => Ok(Value::Unknown),
+        v @ (Value::Null | Value::List(_)) => Ok(v.clone()),
+        other => Err(invalid(format!("cannot convert {} to list.", other.type_name()))),
+    }
+}
+
+pub(super) fn tomap(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    match &a[0] {
+        Value::Unknown => Ok(Value::Unknown),
+        v @ (Value::Null | Value::Map(_)) => Ok(v.clone()),
+        other => Err(invalid(format!("cannot convert {} to map.", other.type_name()))),
+    }
+}
+
+pub(super) fn tostring(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    match &a[0] {
+        Value::Null => Ok(Value::Null),
+        v @ (Value::String(_) | Value::Number(_) | Value::Bool(_)) => Ok(Value::from(v.to_template_string())),
+        other => Err(invalid(format!("cannot convert {} to string.", other.type_name()))),
+    }
+}
+
+pub(super) fn tonumber(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    match &a[0] {
+        Value::Null => Ok(Value::Null),
+        Value::Number(n) => Ok(Value::Number(*n)),
+        Value::String(s) => parse_number(s).map(Value::Number).ok_or_else(|| {
+            invalid(format!(
+                "cannot convert {} to number; given string must be a decimal representation of a number.",
+                c.show(s)
+            ))
+        }),
+        other => Err(invalid(format!("cannot convert {} to number.", other.type_name()))),
+    }
+}
+
+pub(super) fn tobool(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    match &a[0] {
+        Value::Null => Ok(Value::Null),
+        Value::String(s) => to_bool(&a[0]).map(Value::Bool).ok_or_else(|| {
+            invalid(format!(
+                "cannot convert {} to bool; only the strings \"true\" or \"false\" are allowed.",
+                c.show(s)
+            ))
+        }),
+        Value::Bool(b) => Ok(Value::Bool(*b)),
+        other => Err(invalid(format!("cannot convert {} to bool.", other.type_name()))),
+    }
+}

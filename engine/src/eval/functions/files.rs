@@ -1,0 +1,97 @@
+//! Files and paths, relative to the module's directory.
+
+use super::*;
+
+pub(super) fn resolve(c: &Call<'_>, path: &str) -> PathBuf {
+    // Terraform expands a leading ~ to the home directory.
+    if let Some(rest) = path.strip_prefix("~/") {
+        if let Some(home) = std::env::var_os("HOME") {
+            return PathBuf::from(home).join(rest);
+        }
+    }
+    c.ctx.base_dir.join(path)
+}
+
+pub(super) fn read_bytes(c: &Call<'_>, path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(resolve(c, path)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            invalid(format!(
+                "no file exists at {}; this function works only with files that are distributed as part of the \
+                 configuration source code, so if this file will be created by a resource in this configuration you \
+                 must instead obtain this result from an attribute of that resource.",
+                c.show(path)
+            ))
+        } else {
+            invalid(format!("failed to read {}: {e}.", c.show(path)))
+        }
+    })
+}
+
+pub(super) fn read_text(c: &Call<'_>, path: &str) -> Result<String, String> {
+    String::from_utf8(read_bytes(c, path)?).map_err(|_| {
+        invalid(format!(
+            "contents of {} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents.",
+            c.show(path)
+        ))
+    })
+}
+
+pub(super) fn file(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    read_text(c, &string_arg(a, 0)?).map(Value::String)
+}
+
+pub(super) fn filebase64(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let bytes = read_bytes(c, &string_arg(a, 0)?)?;
+    Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)))
+}
+
+pub(super) fn fileexists(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let path = string_arg(a, 0)?;
+    match std::fs::metadata(resolve(c, &path)) {
+        Ok(meta) if meta.is_dir() => Err(invalid(format!("{} is a directory, not a file.", c.show(&path)))),
+        Ok(_) => Ok(Value::Bool(true)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::Bool(false)),
+        Err(e) => Err(invalid(format!("failed to stat {}: {e}.", c.show(&path)))),
+    }
+}
+
+pub(super) fn templatefile(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let path = string_arg(a, 0)?;
+    let vars = map_arg(a, 1).map_err(|_| wrong_type(1, "a map of template variables", &a[1]))?;
+    for name in vars.keys() {
+        let mut chars = name.chars();
+        let valid = chars.next().is_some_and(|ch| ch.is_alphabetic() || ch == '_')
+            && chars.all(|ch| ch.is_alphanumeric() || ch == '_' || ch == '-');
+        if !valid {
+            return Err(invalid(format!(
+                "invalid template variable name {}: must start with a letter, followed by zero or more letters, digits, and underscores.",
+                c.show(name)
+            )));
+        }
+    }
+    let source = read_text(c, &path)?;
+    (c.ctx.render_template)(&source, &a[1]).map_err(|e| format!("{path}: {e}"))
+}
+
+pub(super) fn basename(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    // Go's filepath.Base.
+    let path = string_arg(a, 0)?;
+    if path.is_empty() {
+        return Ok(Value::from("."));
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Ok(Value::from("/"));
+    }
+    Ok(Value::from(trimmed.rsplit('/').next().unwrap_or(trimmed)))
+}
+
+pub(super) fn dirname(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    // Go's filepath.Dir, without its full path cleaning.
+    let path = string_arg(a, 0)?;
+    let Some(slash) = path.rfind('/') else {
+        return Ok(Value::from("."));
+    };
+    let dir = path[..slash].trim_end_matches('/');
+    Ok(Value::from(if dir.is_empty() { "/" } else { dir }))
+}

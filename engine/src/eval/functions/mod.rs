@@ -1,0 +1,362 @@
+//! Terraform's built-in functions.
+//!
+//! Functions see plain values: [`call`] strips sensitive marks before dispatch and puts one back
+//! on the result, so no implementation can forget to propagate a mark. Unknown values are
+//! handled the same way (any unknown argument makes the result unknown) except for the
+//! functions that can say something exact about a partly unknown argument (`length` of a list
+//! with unknown elements, `lookup` of a known key, ...); those are flagged in the table below
+//! and check for unknowns themselves.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use base64::Engine as _;
+use sha2::Digest as _;
+
+use crate::core::value::{format_number, Value};
+
+mod encoding;
+use encoding::*;
+mod format;
+use format::*;
+mod strings;
+use strings::*;
+mod collections;
+use collections::*;
+mod convert;
+use convert::*;
+mod numbers;
+use numbers::*;
+mod files;
+use files::*;
+#[cfg(test)]
+mod tests;
+
+/// What a function call may need from its surroundings.
+pub struct FunctionContext<'a> {
+    /// Directory relative paths in file()/templatefile() resolve against (the module's path).
+    pub base_dir: &'a Path,
+    /// Renders a template source with the given variables (an object Value); used by templatefile.
+    pub render_template: &'a dyn Fn(&str, &Value) -> Result<Value, String>,
+}
+
+/// Calls a function with already-evaluated arguments. Errors are a message fit to show the user
+/// ("Invalid function argument: ..."), without the function name prefix (the caller adds it).
+pub fn call(name: &str, args: Vec<Value>, ctx: &FunctionContext<'_>) -> Result<Value, String> {
+    let spec = SPECS
+        .iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| format!("There is no function named \"{name}\"."))?;
+    check_arity(spec, args.len())?;
+
+    // These three are about the marks themselves, so they must see them.
+    match name {
+        "sensitive" => return Ok(args[0].clone().mark_sensitive()),
+        "nonsensitive" => return Ok(args[0].deep_unmark()),
+        "issensitive" => return Ok(Value::Bool(args[0].unmark().1)),
+        _ => {}
+    }
+
+    let sensitive = args.iter().any(Value::contains_sensitive);
+    let args: Vec<Value> = if sensitive {
+        args.iter().map(Value::deep_unmark).collect()
+    } else {
+        args
+    };
+    if !spec.sees_unknown && args.iter().any(Value::contains_unknown) {
+        return Ok(Value::Unknown.mark_if(sensitive));
+    }
+    let c = Call { ctx, sensitive };
+    (spec.run)(&c, &args).map(|v| v.mark_if(sensitive))
+}
+
+/// True when `name` is a function this module implements (try and can are handled by the
+/// evaluator but are listed so that they are known names).
+pub fn exists(name: &str) -> bool {
+    SPECS.iter().any(|s| s.name == name)
+}
+
+/// Every function name, sorted, for "did you mean" suggestions.
+pub fn names() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<&'static str> = SPECS.iter().map(|s| s.name).collect();
+        names.sort_unstable();
+        names
+    })
+}
+
+/// The state one call carries into a function body.
+struct Call<'c> {
+    ctx: &'c FunctionContext<'c>,
+    /// Whether any argument was sensitive: error messages must then not echo argument text.
+    sensitive: bool,
+}
+
+impl Call<'_> {
+    /// Quotes user text for an error message unless it may be a secret.
+    fn show(&self, s: &str) -> String {
+        if self.sensitive {
+            "(sensitive value)".to_string()
+        } else {
+            Value::String(s.to_string()).to_string()
+        }
+    }
+}
+
+type Impl = fn(&Call<'_>, &[Value]) -> Result<Value, String>;
+
+struct Spec {
+    name: &'static str,
+    min: usize,
+    /// `None` for variadic functions.
+    max: Option<usize>,
+    /// The function inspects unknown arguments itself instead of being short-circuited.
+    sees_unknown: bool,
+    run: Impl,
+}
+
+const fn f(name: &'static str, min: usize, max: Option<usize>, run: Impl) -> Spec {
+    Spec {
+        name,
+        min,
+        max,
+        sees_unknown: false,
+        run,
+    }
+}
+
+const fn u(name: &'static str, min: usize, max: Option<usize>, run: Impl) -> Spec {
+    Spec {
+        name,
+        min,
+        max,
+        sees_unknown: true,
+        run,
+    }
+}
+
+const ONE: Option<usize> = Some(1);
+const TWO: Option<usize> = Some(2);
+const THREE: Option<usize> = Some(3);
+const ANY: Option<usize> = None;
+
+static SPECS: &[Spec] = &[
+    f("abs", 1, ONE, abs),
+    f("alltrue", 1, ONE, alltrue),
+    f("anytrue", 1, ONE, anytrue),
+    f("base64decode", 1, ONE, base64decode),
+    f("base64encode", 1, ONE, base64encode),
+    f("base64sha256", 1, ONE, base64sha256),
+    f("basename", 1, ONE, basename),
+    u("can", 1, ONE, lazy),
+    f("ceil", 1, ONE, ceil),
+    f("chomp", 1, ONE, chomp),
+    f("chunklist", 2, TWO, chunklist),
+    u("coalesce", 0, ANY, coalesce),
+    f("coalescelist", 0, ANY, coalescelist),
+    f("compact", 1, ONE, compact),
+    u("concat", 0, ANY, concat),
+    f("contains", 2, TWO, contains),
+    f("dirname", 1, ONE, dirname),
+    f("distinct", 1, ONE, distinct),
+    u("element", 2, TWO, element),
+    f("endswith", 2, TWO, endswith),
+    f("file", 1, ONE, file),
+    f("filebase64", 1, ONE, filebase64),
+    f("fileexists", 1, ONE, fileexists),
+    u("flatten", 1, ONE, flatten),
+    f("floor", 1, ONE, floor),
+    f("format", 1, ANY, format),
+    f("formatlist", 1, ANY, formatlist),
+    f("index", 2, TWO, index),
+    f("indent", 2, TWO, indent),
+    f("issensitive", 1, ONE, lazy),
+    f("join", 1, ANY, join),
+    f("jsondecode", 1, ONE, jsondecode),
+    f("jsonencode", 1, ONE, jsonencode),
+    u("keys", 1, ONE, keys),
+    u("length", 1, ONE, length),
+    f("log", 2, TWO, log),
+    u("lookup", 2, THREE, lookup),
+    f("lower", 1, ONE, lower),
+    f("max", 0, ANY, max),
+    u("merge", 0, ANY, merge),
+    f("min", 0, ANY, min),
+    f("nonsensitive", 1, ONE, lazy),
+    f("one", 1, ONE, one),
+    f("parseint", 2, TWO, parseint),
+    f("pow", 2, TWO, pow),
+    f("range", 1, THREE, range),
+    f("regex", 2, TWO, regex_fn),
+    f("regexall", 2, TWO, regexall),
+    f("replace", 3, THREE, replace),
+    f("reverse", 1, ONE, reverse),
+    f("sensitive", 1, ONE, lazy),
+    f("setintersection", 1, ANY, setintersection),
+    f("setsubtract", 2, TWO, setsubtract),
+    f("setunion", 1, ANY, setunion),
+    f("sha256", 1, ONE, sha256),
+    f("signum", 1, ONE, signum),
+    f("slice", 3, THREE, slice),
+    f("sort", 1, ONE, sort),
+    f("split", 2, TWO, split),
+    f("startswith", 2, TWO, startswith),
+    f("strrev", 1, ONE, strrev),
+    f("substr", 3, THREE, substr),
+    f("sum", 1, ONE, sum),
+    f("templatefile", 2, TWO, templatefile),
+    f("title", 1, ONE, title),
+    f("tobool", 1, ONE, tobool),
+    u("tolist", 1, ONE, tolist),
+    u("tomap", 1, ONE, tomap),
+    f("tonumber", 1, ONE, tonumber),
+    f("toset", 1, ONE, toset),
+    f("tostring", 1, ONE, tostring),
+    f("transpose", 1, ONE, transpose),
+    f("trim", 2, TWO, trim),
+    f("trimprefix", 2, TWO, trimprefix),
+    f("trimspace", 1, ONE, trimspace),
+    f("trimsuffix", 2, TWO, trimsuffix),
+    u("try", 1, ANY, lazy),
+    f("upper", 1, ONE, upper),
+    f("urlencode", 1, ONE, urlencode),
+    u("values", 1, ONE, values),
+    f("zipmap", 2, TWO, zipmap),
+];
+
+fn check_arity(spec: &Spec, n: usize) -> Result<(), String> {
+    let plural = |k: usize| if k == 1 { "argument" } else { "arguments" };
+    if n < spec.min {
+        let at_least = if spec.max == Some(spec.min) { "" } else { "at least " };
+        return Err(format!(
+            "Not enough function arguments: expected {at_least}{} {}, got {n}.",
+            spec.min,
+            plural(spec.min)
+        ));
+    }
+    if let Some(max) = spec.max {
+        if n > max {
+            let at_most = if max == spec.min { "" } else { "at most " };
+            return Err(format!(
+                "Too many function arguments: expected {at_most}{max} {}, got {n}.",
+                plural(max)
+            ));
+        }
+    }
+    Ok(())
+}
+
+// Argument helpers. Arity is checked before dispatch, so `args[i]` for a required position is
+// always present.
+
+fn invalid(msg: impl std::fmt::Display) -> String {
+    format!("Invalid function argument: {msg}")
+}
+
+fn wrong_type(i: usize, want: &str, got: &Value) -> String {
+    invalid(format!("argument {} must be {want}, got {}.", i + 1, got.type_name()))
+}
+
+/// Like Terraform, numbers and bools convert to strings where a string is expected.
+fn string_arg(args: &[Value], i: usize) -> Result<String, String> {
+    match &args[i] {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(format_number(*n)),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => Err(wrong_type(i, "a string", other)),
+    }
+}
+
+fn parse_number(s: &str) -> Option<f64> {
+    // Rust accepts "inf" and "NaN", Terraform does not.
+    s.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// Like Terraform, strings holding a decimal number convert where a number is expected.
+fn number_arg(c: &Call<'_>, args: &[Value], i: usize) -> Result<f64, String> {
+    match &args[i] {
+        Value::Number(n) => Ok(*n),
+        Value::String(s) => {
+            parse_number(s).ok_or_else(|| invalid(format!("argument {} must be a number, got {}.", i + 1, c.show(s))))
+        }
+        other => Err(wrong_type(i, "a number", other)),
+    }
+}
+
+fn int_arg(c: &Call<'_>, args: &[Value], i: usize) -> Result<i64, String> {
+    let n = number_arg(c, args, i)?;
+    if n.fract() != 0.0 || !n.is_finite() {
+        return Err(invalid(format!(
+            "argument {} must be a whole number, got {}.",
+            i + 1,
+            format_number(n)
+        )));
+    }
+    Ok(n as i64)
+}
+
+fn list_arg(args: &[Value], i: usize) -> Result<&[Value], String> {
+    match &args[i] {
+        Value::List(items) => Ok(items),
+        other => Err(wrong_type(i, "a list", other)),
+    }
+}
+
+fn map_arg(args: &[Value], i: usize) -> Result<&BTreeMap<String, Value>, String> {
+    match &args[i] {
+        Value::Map(map) => Ok(map),
+        other => Err(wrong_type(i, "a map", other)),
+    }
+}
+
+fn to_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s == "true" => Some(true),
+        Value::String(s) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Numbers computed in binary drift (0.1 + 0.2); Terraform computes in decimal, so round to
+/// 15 significant digits, which is all an f64 holds reliably anyway.
+fn tidy(n: f64) -> f64 {
+    // Whole numbers are exact; rounding them would corrupt large integers such as account IDs.
+    if !n.is_finite() || n.fract() == 0.0 {
+        return if n == 0.0 { 0.0 } else { n };
+    }
+    let t = format!("{n:.14e}").parse::<f64>().unwrap_or(n);
+    // Avoid printing "-0".
+    if t == 0.0 {
+        0.0
+    } else {
+        t
+    }
+}
+
+/// Equality as Terraform's collection functions see it: the needle converts to the element type,
+/// so `contains(["1"], 1)` holds.
+fn loose_eq(a: &Value, b: &Value) -> bool {
+    if a == b {
+        return true;
+    }
+    let primitive = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
+    if primitive(a) && primitive(b) && (matches!(a, Value::String(_)) || matches!(b, Value::String(_))) {
+        return a.to_template_string() == b.to_template_string();
+    }
+    false
+}
+
+fn lazy(_: &Call<'_>, _: &[Value]) -> Result<Value, String> {
+    Err("this function is evaluated by the expression evaluator, not called with values.".to_string())
+}
+
+// Encoding.
+// format and formatlist.
+// Strings.
+// Collections.
+// Type conversion.
+// Numbers.
+// Files and paths.

@@ -1,0 +1,195 @@
+//! String functions, regular expressions included.
+
+use super::*;
+
+pub(super) fn join(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let sep = string_arg(a, 0)?;
+    if a.len() < 2 {
+        return Err(invalid("at least one list is required."));
+    }
+    let mut parts = Vec::new();
+    for i in 1..a.len() {
+        for (j, item) in list_arg(a, i)?.iter().enumerate() {
+            match item {
+                Value::Null => return Err(invalid(format!("element {j} of argument {} is null.", i + 1))),
+                other => parts.push(other.to_template_string().ok_or_else(|| {
+                    invalid(format!(
+                        "element {j} of argument {} must be a string, got {}.",
+                        i + 1,
+                        other.type_name()
+                    ))
+                })?),
+            }
+        }
+    }
+    Ok(Value::String(parts.join(&sep)))
+}
+
+pub(super) fn split(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let sep = string_arg(a, 0)?;
+    let s = string_arg(a, 1)?;
+    // Go's strings.Split with an empty separator splits into characters.
+    let parts: Vec<Value> = if sep.is_empty() {
+        s.chars().map(|ch| Value::String(ch.to_string())).collect()
+    } else {
+        s.split(sep.as_str()).map(Value::from).collect()
+    };
+    Ok(Value::List(parts))
+}
+
+pub(super) fn lower(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(Value::String(string_arg(a, 0)?.to_lowercase()))
+}
+
+pub(super) fn upper(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(Value::String(string_arg(a, 0)?.to_uppercase()))
+}
+
+pub(super) fn title(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    // Go's strings.Title: a letter after a separator is upper-cased.
+    let is_separator = |ch: char| {
+        if ch.is_ascii() {
+            !(ch.is_ascii_alphanumeric() || ch == '_')
+        } else if ch.is_alphanumeric() {
+            false
+        } else {
+            ch.is_whitespace()
+        }
+    };
+    let mut out = String::new();
+    let mut after_separator = true;
+    for ch in string_arg(a, 0)?.chars() {
+        if after_separator {
+            out.extend(ch.to_uppercase());
+        } else {
+            out.push(ch);
+        }
+        after_separator = is_separator(ch);
+    }
+    Ok(Value::String(out))
+}
+
+pub(super) fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(pattern).map_err(|e| invalid(format!("invalid regular expression pattern: {e}")))
+}
+
+pub(super) fn replace(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let s = string_arg(a, 0)?;
+    let sub = string_arg(a, 1)?;
+    let rep = string_arg(a, 2)?;
+    if sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/') {
+        let re = compile_regex(&sub[1..sub.len() - 1])?;
+        return Ok(Value::String(re.replace_all(&s, rep.as_str()).into_owned()));
+    }
+    Ok(Value::String(s.replace(&sub, &rep)))
+}
+
+/// Compiles a pattern for regex()/regexall(), whose result shape depends on the capture groups.
+pub(super) fn compile_capturing(pattern: &str) -> Result<regex::Regex, String> {
+    let re = compile_regex(pattern)?;
+    let named = re.capture_names().flatten().count();
+    if named > 0 && named != re.captures_len() - 1 {
+        return Err(invalid(
+            "invalid regular expression pattern: cannot mix both named and unnamed capture groups.",
+        ));
+    }
+    Ok(re)
+}
+
+pub(super) fn capture_value(re: &regex::Regex, caps: &regex::Captures<'_>) -> Value {
+    let text = |m: Option<regex::Match<'_>>| m.map(|m| Value::from(m.as_str())).unwrap_or(Value::Null);
+    if re.captures_len() == 1 {
+        return text(caps.get(0));
+    }
+    if re.capture_names().flatten().count() > 0 {
+        return Value::Map(
+            re.capture_names()
+                .flatten()
+                .map(|n| (n.to_string(), text(caps.name(n))))
+                .collect(),
+        );
+    }
+    Value::List(caps.iter().skip(1).map(text).collect())
+}
+
+pub(super) fn regex_fn(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let re = compile_capturing(&string_arg(a, 0)?)?;
+    let s = string_arg(a, 1)?;
+    let caps = re
+        .captures(&s)
+        .ok_or_else(|| invalid("pattern did not match any part of the given string."))?;
+    Ok(capture_value(&re, &caps))
+}
+
+pub(super) fn regexall(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let re = compile_capturing(&string_arg(a, 0)?)?;
+    let s = string_arg(a, 1)?;
+    Ok(Value::List(
+        re.captures_iter(&s).map(|caps| capture_value(&re, &caps)).collect(),
+    ))
+}
+
+pub(super) fn trimspace(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(Value::from(string_arg(a, 0)?.trim()))
+}
+
+pub(super) fn trim(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let s = string_arg(a, 0)?;
+    let cutset = string_arg(a, 1)?;
+    Ok(Value::from(s.trim_matches(|ch| cutset.contains(ch))))
+}
+
+pub(super) fn trimprefix(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let s = string_arg(a, 0)?;
+    let prefix = string_arg(a, 1)?;
+    Ok(Value::from(s.strip_prefix(prefix.as_str()).unwrap_or(&s)))
+}
+
+pub(super) fn trimsuffix(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let s = string_arg(a, 0)?;
+    let suffix = string_arg(a, 1)?;
+    Ok(Value::from(s.strip_suffix(suffix.as_str()).unwrap_or(&s)))
+}
+
+pub(super) fn chomp(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(Value::from(string_arg(a, 0)?.trim_end_matches(['\r', '\n'])))
+}
+
+pub(super) fn indent(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let spaces = int_arg(c, a, 0)?.max(0) as usize;
+    let s = string_arg(a, 1)?;
+    Ok(Value::String(s.replace('\n', &format!("\n{}", " ".repeat(spaces)))))
+}
+
+pub(super) fn strrev(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(Value::String(string_arg(a, 0)?.chars().rev().collect()))
+}
+
+pub(super) fn substr(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let s = string_arg(a, 0)?;
+    let offset = int_arg(c, a, 1)?;
+    let length = int_arg(c, a, 2)?;
+    let chars: Vec<char> = s.chars().collect();
+    let total = chars.len() as i64;
+    // A negative offset counts from the end; any negative length means "to the end".
+    let start = if offset < 0 {
+        (total + offset).max(0)
+    } else {
+        offset.min(total)
+    } as usize;
+    let rest = &chars[start..];
+    let take = if length < 0 {
+        rest.len()
+    } else {
+        (length as usize).min(rest.len())
+    };
+    Ok(Value::String(rest[..take].iter().collect()))
+}
+
+pub(super) fn startswith(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(Value::Bool(string_arg(a, 0)?.starts_with(string_arg(a, 1)?.as_str())))
+}
+
+pub(super) fn endswith(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(Value::Bool(string_arg(a, 0)?.ends_with(string_arg(a, 1)?.as_str())))
+}

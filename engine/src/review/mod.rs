@@ -1,0 +1,8 @@
+//! What a person (or a tool) reads about a plan: [`text`], [`markdown`] for a pull request,
+//! Terraform's [`plan_json`], and the [`access`] review of policy documents. Renderers read the
+//! plan; they never compute a diff.
+
+pub mod access;
+pub mod markdown;
+pub mod plan_json;
+pub mod text;
