@@ -21,15 +21,17 @@
 //! - The key of an imported certificate is checked at plan time, without any network call: it
 //!   must be an RSA 1024/2048-bit or EC P-256/P-384 key and belong to the certificate.
 
-use crate::attrs::{
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::{
     call, get, into_state, list_of_strings, map_of_strings, problem, set_of_strings, set_value, sref, string_map,
     string_set, State,
 };
-use crate::dates::{rfc3339, rfc3339_secs};
-use crate::error::is_not_found;
-use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::tags::{split_tags, tag_diff, tags_all};
-use crate::wait::backoff;
+use crate::support::attrs::{default_to, finish};
+use crate::support::dates::{rfc3339, rfc3339_secs};
+use crate::support::error::is_not_found;
+use crate::support::naming::{hex, intent_token, INTENT_TAG};
+use crate::support::tags::{split_tags, tag_diff, tags_all};
+use crate::support::wait::backoff;
 use aws_sdk_acm::types::{
     CertificateDetail, CertificateOptions, CertificateStatus, CertificateType, Filters, KeyAlgorithm, Tag,
     ValidationMethod,
@@ -40,9 +42,8 @@ use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// Every managed resource type of this service.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
@@ -52,71 +53,6 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 /// Every data source of this service.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
     Vec::new()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Helpers shared with kms.rs
-// ---------------------------------------------------------------------------------------------
-
-/// The tag a create puts on the new object until it finishes, so that an interrupted create can
-/// be found again by `import("intent:...")` / `import("token:...")`.
-pub(crate) const INTENT_TAG: &str = "infinstor:intent";
-
-/// Sets `key` to `value` when it is null or unknown (a default, or a value the provider knows
-/// better than "known after apply").
-pub(crate) fn default_to(st: &mut State, key: &str, value: Value) {
-    let current = get(st, key);
-    if current.is_null() || current.is_unknown() {
-        st.insert(key.to_string(), value);
-    }
-}
-
-/// Every attribute of the schema present, nothing unknown (a null is the honest answer for
-/// what AWS did not report), and every block a list of complete objects.
-pub(crate) fn finish(schema: &Schema, mut st: State) -> Value {
-    for name in schema.attributes.keys() {
-        let v = st.entry(name.clone()).or_insert(Value::Null);
-        if v.contains_unknown() {
-            *v = Value::Null;
-        }
-    }
-    for (name, block) in &schema.blocks {
-        let items = st
-            .get(name)
-            .and_then(Value::as_list)
-            .map(<[Value]>::to_vec)
-            .unwrap_or_default();
-        let items = items
-            .iter()
-            .map(|item| finish(&block.schema, into_state(item)))
-            .collect();
-        st.insert(name.clone(), Value::List(items));
-    }
-    Value::Map(st)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A 32-character token for a create: a digest of what is being created and a nonce.
-///
-/// The nonce makes two creates of the same configuration (a replacement with
-/// `create_before_destroy`) two objects, while the SDK's retries of one request reuse the token.
-pub(crate) fn intent_token(parts: &[&str]) -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update([0u8]);
-    }
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    h.update(now.as_nanos().to_le_bytes());
-    h.update(std::process::id().to_le_bytes());
-    h.update(COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
-    let mut token = hex(&h.finalize());
-    token.truncate(32);
-    token
 }
 
 fn elapsed_text(start: Instant) -> String {

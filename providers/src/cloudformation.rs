@@ -22,12 +22,12 @@
 //! deployed, but it is then compared as text and its `parameters` are not checked while
 //! validating.
 
-use crate::attrs::{
+use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::{
     call, finish, get, into_state, invalid, map_of_strings, map_value, problem, set_of_strings, sref, string_set, State,
 };
-use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::tags::{split_tags_by, tags_all_by};
-use crate::wait::backoff;
+use crate::support::tags::{split_tags_by, tags_all_by};
+use crate::support::wait::backoff;
 use aws_sdk_cloudformation::types::{
     Capability, ChangeSetStatus, ChangeSetType, ExecutionStatus, OnFailure, Parameter, StackEvent, Tag,
 };

@@ -4,8 +4,8 @@
 //! shared config files (never from instance metadata), and credentials are resolved by the SDK
 //! on the first request.
 
-use crate::attrs::{list_of_strings, map_of_strings, set_of_strings};
 use crate::resource::Ctx;
+use crate::support::attrs::{list_of_strings, map_of_strings, set_of_strings};
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;

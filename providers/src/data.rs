@@ -5,9 +5,9 @@
 //! escaping, the CRC-32 `id`), so that documents and anything derived from them (hashes,
 //! plans against state written by Terraform) stay identical.
 
-use crate::attrs::{list_of_strings, set_of_strings, string_set};
-use crate::error::from_sdk;
 use crate::resource::{Ctx, DataType};
+use crate::support::attrs::{finish, list_of_strings, set_of_strings, string_set};
+use crate::support::error::from_sdk;
 use engine::core::provider::ProviderError;
 use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
@@ -27,17 +27,6 @@ pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
 /// The configuration as a mutable map, for adding computed attributes.
 fn config_map(config: &Value) -> BTreeMap<String, Value> {
     config.deep_unmark().as_map().cloned().unwrap_or_default()
-}
-
-/// Adds every schema attribute missing from `out` as null.
-fn complete(schema: &Schema, mut out: BTreeMap<String, Value>) -> Value {
-    for name in schema.attributes.keys() {
-        out.entry(name.clone()).or_insert(Value::Null);
-    }
-    for name in schema.blocks.keys() {
-        out.entry(name.clone()).or_insert(Value::List(Vec::new()));
-    }
-    Value::Map(out)
 }
 
 fn invalid(message: impl Into<String>) -> ProviderError {
@@ -619,7 +608,7 @@ impl DataType for PolicyDocument {
         out.insert("id".into(), Value::string(crc32(json.as_bytes()).to_string()));
         out.insert("json".into(), Value::String(json));
         out.insert("minified_json".into(), Value::String(minified));
-        Ok(complete(&self.schema(), out))
+        Ok(finish(&self.schema(), out))
     }
 }
 
@@ -652,7 +641,7 @@ impl DataType for CallerIdentity {
         m.insert("id".to_string(), s(out.account()));
         m.insert("arn".to_string(), s(out.arn()));
         m.insert("user_id".to_string(), s(out.user_id()));
-        Ok(complete(&self.schema(), m))
+        Ok(finish(&self.schema(), m))
     }
 }
 
@@ -757,7 +746,7 @@ impl DataType for Region {
         m.insert("id".into(), Value::string(&region));
         m.insert("endpoint".into(), Value::string(endpoint));
         m.insert("description".into(), Value::string(region_description(&region)));
-        Ok(complete(&self.schema(), m))
+        Ok(finish(&self.schema(), m))
     }
 }
 
@@ -783,7 +772,7 @@ impl DataType for Partition {
         m.insert("id".to_string(), Value::string(partition));
         m.insert("dns_suffix".to_string(), Value::string(dns_suffix));
         m.insert("reverse_dns_prefix".to_string(), Value::string(reverse));
-        Ok(complete(&self.schema(), m))
+        Ok(finish(&self.schema(), m))
     }
 }
 

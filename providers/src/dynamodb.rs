@@ -14,11 +14,13 @@
 //! Global and local secondary indexes, replicas, table classes and imports from S3 are not
 //! supported yet; `attribute` blocks may therefore only describe the key attributes.
 
-use crate::attrs::{block_items, call, get, into_state, invalid, map_of_strings, problem, sref, string_map, State};
-use crate::error::is_not_found;
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::tags::{split_tags, tags_all};
-use crate::wait::backoff;
+use crate::support::attrs::{
+    block_items, call, finish, get, into_state, invalid, map_of_strings, problem, sref, string_map, State,
+};
+use crate::support::error::is_not_found;
+use crate::support::tags::{split_tags, tags_all};
+use crate::support::wait::backoff;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoverySpecification,
     ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
@@ -45,22 +47,6 @@ const TABLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// The alias of the AWS managed key DynamoDB uses when encryption is enabled without a key.
 const MANAGED_KEY_ALIAS: &str = "alias/aws/dynamodb";
-
-fn finish(schema: &Schema, mut st: State) -> Value {
-    for name in schema.attributes.keys() {
-        let v = st.entry(name.clone()).or_insert(Value::Null);
-        if v.contains_unknown() {
-            *v = Value::Null;
-        }
-    }
-    for name in schema.blocks.keys() {
-        let v = st.entry(name.clone()).or_insert(Value::List(Vec::new()));
-        if v.is_null() {
-            *v = Value::List(Vec::new());
-        }
-    }
-    Value::Map(st)
-}
 
 fn first(v: &Value, key: &str) -> Option<Value> {
     block_items(v, key).into_iter().next()

@@ -5,11 +5,11 @@
 //! reformatted; every read keeps the document string from the prior state when it still means
 //! the same ([`engine::plan::policy::equivalent`]), so a plan after apply shows no change.
 
-use crate::attrs::{call, finish, get, into_state, map_of_strings, problem, sref, State};
-use crate::dates::{civil_from_days, rfc3339};
-use crate::error::{found, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
-use crate::tags::{split_tags_by, tag_diff_by, tags_all_by};
+use crate::support::attrs::{call, finish, get, into_state, map_of_strings, problem, sref, State};
+use crate::support::dates::{civil_from_days, rfc3339};
+use crate::support::error::{found, is_not_found};
+use crate::support::tags::{split_tags_by, tag_diff_by, tags_all_by};
 use aws_sdk_iam::types::Tag;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};

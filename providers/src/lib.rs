@@ -22,21 +22,17 @@
 pub mod resource;
 
 mod acm;
-mod attrs;
 mod cloudformation;
 mod config;
 mod data;
-mod dates;
 mod dynamodb;
-mod error;
 mod iam;
 mod kms;
 mod route53;
 mod s3;
 mod slr;
 mod ssm;
-mod tags;
-mod wait;
+mod support;
 
 use engine::core::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,
@@ -224,11 +220,11 @@ impl AwsProvider {
 
     /// Names the endpoint in connection errors, which the SDK errors do not do.
     fn explain(&self, type_name: &str, mut error: ProviderError) -> ProviderError {
-        let network = error.code == error::ENDPOINT_UNREACHABLE || error.code == "Timeout";
+        let network = error.code == support::error::ENDPOINT_UNREACHABLE || error.code == "Timeout";
         if let (true, Some(service)) = (network, service_of(type_name)) {
-            if error.message.contains(error::ENDPOINT_PLACEHOLDER) {
+            if error.message.contains(support::error::ENDPOINT_PLACEHOLDER) {
                 let named = format!("the {service} endpoint {}", self.endpoint_url(service));
-                error.message = error.message.replacen(error::ENDPOINT_PLACEHOLDER, &named, 1);
+                error.message = error.message.replacen(support::error::ENDPOINT_PLACEHOLDER, &named, 1);
             }
         }
         error

@@ -13,13 +13,13 @@
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider.
 
-use crate::attrs::{
-    block_items, call, get, into_state, list_of_strings, map_of_strings, map_value, problem, set_of_strings, set_value,
-    sref, string_map, State,
-};
-use crate::error::from_sdk;
 use crate::resource::{ApplyOutcome, BatchChange, Ctx, DataType, ResourceType};
-use crate::tags::{split_tags, tags_all};
+use crate::support::attrs::{
+    block_items, call, finish, get, into_state, list_of_strings, map_of_strings, map_value, problem, set_of_strings,
+    set_value, sref, string_map, State,
+};
+use crate::support::error::from_sdk;
+use crate::support::tags::{split_tags, tags_all};
 use aws_sdk_route53::operation::change_resource_record_sets::ChangeResourceRecordSetsError;
 use aws_sdk_route53::types::{
     AliasTarget, Change, ChangeAction, ChangeBatch, ChangeInfo, ChangeStatus, GeoLocation, HostedZoneConfig,
@@ -83,33 +83,6 @@ fn int(v: &Value) -> Option<i64> {
 
 fn first_block(value: &Value, key: &str) -> Option<Value> {
     block_items(value, key).into_iter().next()
-}
-
-/// Gives every attribute of the schema a value (`Null` when absent or left unknown) and every
-/// block a list, at every depth: the engine expects a state to hold each attribute.
-fn complete(schema: &Schema, value: Value) -> Value {
-    let mut map = match value.into_unmarked().0 {
-        Value::Map(map) => map,
-        _ => BTreeMap::new(),
-    };
-    for name in schema.attributes.keys() {
-        let v = map.entry(name.clone()).or_insert(Value::Null);
-        if v.contains_unknown() {
-            *v = Value::Null;
-        }
-    }
-    for (name, block) in &schema.blocks {
-        let entry = map.entry(name.clone()).or_insert_with(|| Value::List(Vec::new()));
-        if !matches!(entry, Value::List(_)) {
-            *entry = Value::List(Vec::new());
-        }
-        if let Value::List(items) = entry {
-            for item in items.iter_mut() {
-                *item = complete(&block.schema, std::mem::take(item));
-            }
-        }
-    }
-    Value::Map(map)
 }
 
 /// The known strings of a list or set attribute.
@@ -1223,7 +1196,7 @@ impl Record {
             "allow_overwrite".into(),
             Value::Bool(base.get("allow_overwrite").as_bool().unwrap_or(false)),
         );
-        complete(&self.schema(), Value::Map(st))
+        finish(&self.schema(), st)
     }
 
     /// Applies the changes of one hosted zone; fills `out` at the changes' positions.
@@ -1900,7 +1873,7 @@ impl Zone {
         st.insert("tags".into(), own);
         st.insert("tags_all".into(), all);
         st.insert("id".into(), Value::string(&id));
-        Ok(Some(complete(&self.schema(), Value::Map(st))))
+        Ok(Some(finish(&self.schema(), st)))
     }
 
     fn zone_id_of(v: &Value) -> Option<&str> {
@@ -2162,7 +2135,7 @@ impl ResourceType for Zone {
             "name_servers".into(),
             Value::List(servers.into_iter().map(Value::String).collect()),
         );
-        (Some(complete(&self.schema(), Value::Map(st))), result.err())
+        (Some(finish(&self.schema(), st)), result.err())
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
@@ -2188,7 +2161,7 @@ impl ResourceType for Zone {
             }
         }
         st.insert("tags_all".into(), tags_all(ctx, &planned.get("tags")));
-        (Some(complete(&self.schema(), Value::Map(st))), None)
+        (Some(finish(&self.schema(), st)), None)
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
@@ -2423,6 +2396,6 @@ impl DataType for ZoneData {
             "linked_service_description".into(),
             opt_string(zone.linked_service().and_then(|l| l.description())),
         );
-        Ok(complete(&self.schema(), Value::Map(m)))
+        Ok(finish(&self.schema(), m))
     }
 }

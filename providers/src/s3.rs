@@ -5,12 +5,13 @@
 //! States follow the Terraform AWS provider's attribute names and import IDs, so configurations
 //! and `terraform import` habits carry over unchanged.
 
-use crate::attrs::{
-    block_items, call, invalid, map_of_strings, map_value, problem, set_of_strings, set_value, string_map, string_set,
-};
-use crate::dates::civil_from_days;
-use crate::error::{found, from_sdk, is_not_found};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{
+    block_items, call, complete_planned, finish, invalid, map_of_strings, map_value, problem, set_of_strings,
+    set_value, string_map, string_set, State,
+};
+use crate::support::dates::civil_from_days;
+use crate::support::error::{found, from_sdk, is_not_found};
 use aws_sdk_s3::types::{
     BucketLocationConstraint, BucketVersioningStatus, CorsConfiguration, CorsRule, CreateBucketConfiguration, Delete,
     MfaDelete, ObjectIdentifier, PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
@@ -62,27 +63,6 @@ fn into_map(value: Value) -> BTreeMap<String, Value> {
         Value::Map(map) => map,
         _ => BTreeMap::new(),
     }
-}
-
-/// Gives every attribute of the schema a value (`Null` when absent) and every block a list, at
-/// every depth, because the engine expects a state to hold each attribute of the schema.
-fn complete(schema: &Schema, value: Value) -> Value {
-    let mut map = into_map(value);
-    for name in schema.attributes.keys() {
-        map.entry(name.clone()).or_insert(Value::Null);
-    }
-    for (name, block) in &schema.blocks {
-        let entry = map.entry(name.clone()).or_insert_with(|| Value::List(Vec::new()));
-        if entry.is_null() {
-            *entry = Value::List(Vec::new());
-        }
-        if let Value::List(items) = entry {
-            for item in items.iter_mut() {
-                *item = complete(&block.schema, std::mem::take(item));
-            }
-        }
-    }
-    Value::Map(map)
 }
 
 fn sort_key(value: &Value) -> String {
@@ -356,7 +336,7 @@ impl Bucket {
         }
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
         map.insert("tags_all".into(), Bucket::tags_all(ctx, &tags));
-        complete(&bucket_schema(), Value::Map(map))
+        finish(&bucket_schema(), map)
     }
 
     async fn put_tags(ctx: &Ctx, name: &str, tags: &BTreeMap<String, String>) -> Result<(), ProviderError> {
@@ -572,7 +552,7 @@ impl Bucket {
             map.insert("tags".into(), map_value(&tags));
             map.insert("tags_all".into(), map_value(&remote_tags));
             let schema = bucket_schema();
-            let state = complete(&schema, Value::Map(map));
+            let state = finish(&schema, map);
             Ok(Some(if reconcile_prior {
                 reconcile(&schema, prior, state)
             } else {
@@ -662,7 +642,7 @@ impl ResourceType for Bucket {
         }
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
         map.insert("tags_all".into(), Bucket::tags_all(ctx, &tags));
-        Ok((complete(&bucket_schema(), Value::Map(map)), Vec::new()))
+        Ok((complete_planned(&bucket_schema(), map), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
@@ -771,12 +751,12 @@ impl ResourceType for Bucket {
     }
 
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        let prior = complete(
+        let prior = finish(
             &bucket_schema(),
-            engine::core::value::map([
-                ("bucket", Value::from(id)),
-                ("id", Value::from(id)),
-                ("force_destroy", Value::Bool(false)),
+            State::from([
+                ("bucket".to_string(), Value::from(id)),
+                ("id".to_string(), Value::from(id)),
+                ("force_destroy".to_string(), Value::Bool(false)),
             ]),
         );
         Bucket::read_bucket(ctx, &prior, false)
@@ -872,7 +852,7 @@ impl<C: BucketConfig> Sub<C> {
         self.0.defaults(&mut map);
         map.insert("id".into(), Value::from(target.id()));
         let schema = self.full_schema();
-        sort_sets(&schema, complete(&schema, Value::Map(map)))
+        sort_sets(&schema, finish(&schema, map))
     }
 
     fn read_with(
@@ -893,7 +873,7 @@ impl<C: BucketConfig> Sub<C> {
         }
         map.insert("id".into(), Value::from(target.id()));
         let schema = self.full_schema();
-        let state = sort_sets(&schema, complete(&schema, Value::Map(map)));
+        let state = sort_sets(&schema, finish(&schema, map));
         Ok(Some(if reconcile_prior {
             reconcile(&schema, prior, state)
         } else {
@@ -932,7 +912,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         };
         map.insert("id".into(), id);
         let schema = self.full_schema();
-        Ok((sort_sets(&schema, complete(&schema, Value::Map(map))), Vec::new()))
+        Ok((sort_sets(&schema, complete_planned(&schema, map)), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
@@ -985,7 +965,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         if self.0.has_owner() {
             map.insert("expected_bucket_owner".to_string(), target.owner.clone().into());
         }
-        let prior = complete(&self.full_schema(), Value::Map(map));
+        let prior = finish(&self.full_schema(), map);
         self.read_with(ctx, &target, &prior, false)
     }
 }

@@ -9,13 +9,13 @@
 //! Deletion is asynchronous: IAM first checks that no resource of the service still uses the
 //! role, so delete polls the deletion task and reports which resources block it.
 
-use crate::attrs::{call, finish, get, into_state, invalid, map_of_strings, sref, string_map, State};
-use crate::dates::rfc3339;
-use crate::error::is_not_found;
 use crate::iam::{sdk_tags, tag_map};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
-use crate::tags::{split_tags, tags_all};
-use crate::wait::backoff;
+use crate::support::attrs::{call, finish, get, into_state, invalid, map_of_strings, sref, string_map, State};
+use crate::support::dates::rfc3339;
+use crate::support::error::is_not_found;
+use crate::support::tags::{split_tags, tags_all};
+use crate::support::wait::backoff;
 use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};

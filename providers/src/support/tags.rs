@@ -5,8 +5,8 @@
 //! [`attrs::string_map`], the `_by` one with the reader its caller passes, for services whose
 //! tag values are read differently (only strings, or lists joined).
 
-use crate::attrs::{self, map_value};
 use crate::resource::Ctx;
+use crate::support::attrs::{self, map_value};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 

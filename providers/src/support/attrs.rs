@@ -1,7 +1,7 @@
 //! Reading attributes of [`Value`]s and building state maps, shared by every service module.
 
-use crate::error::from_sdk;
 use crate::resource::Ctx;
+use crate::support::error::from_sdk;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -42,16 +42,48 @@ pub(crate) fn get<'a>(st: &'a State, key: &str) -> &'a Value {
     st.get(key).unwrap_or(&Value::Null)
 }
 
-/// Gives every schema attribute a value and leaves nothing unknown: a null is the honest
-/// answer for an optional argument AWS did not report. Blocks are left as they are.
-pub(crate) fn finish(schema: &Schema, mut st: State) -> Value {
+/// Completes a state to its schema, at every depth: every attribute present and nothing
+/// unknown (a null is the honest answer for what AWS did not report), every block a list of
+/// complete objects. The engine expects a state to hold each attribute of the schema.
+pub(crate) fn finish(schema: &Schema, st: State) -> Value {
+    fill(schema, st, false)
+}
+
+/// Completes a planned value to its schema like [`finish`], except that what is not known
+/// until apply stays unknown.
+pub(crate) fn complete_planned(schema: &Schema, st: State) -> Value {
+    fill(schema, st, true)
+}
+
+fn fill(schema: &Schema, mut st: State, keep_unknown: bool) -> Value {
     for name in schema.attributes.keys() {
         let v = st.entry(name.clone()).or_insert(Value::Null);
-        if v.contains_unknown() {
+        if !keep_unknown && v.contains_unknown() {
             *v = Value::Null;
         }
     }
+    for (name, block) in &schema.blocks {
+        let items = match st.get(name) {
+            Some(Value::Unknown) if keep_unknown => continue,
+            Some(v) => v.as_list().map(<[Value]>::to_vec).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let items = items
+            .iter()
+            .map(|item| fill(&block.schema, into_state(item), keep_unknown))
+            .collect();
+        st.insert(name.clone(), Value::List(items));
+    }
     Value::Map(st)
+}
+
+/// Sets `key` to `value` when it is null or unknown (a default, or a value the provider knows
+/// better than "known after apply").
+pub(crate) fn default_to(st: &mut State, key: &str, value: Value) {
+    let current = get(st, key);
+    if current.is_null() || current.is_unknown() {
+        st.insert(key.to_string(), value);
+    }
 }
 
 /// The string, number and boolean entries of a map value, written as templates write them;

@@ -1,0 +1,35 @@
+//! Names and tokens of creates: the intent tag an interrupted create is found by, and the
+//! idempotency token of one create.
+
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The tag a create puts on the new object until it finishes, so that an interrupted create can
+/// be found again by `import("intent:...")` / `import("token:...")`.
+pub(crate) const INTENT_TAG: &str = "infinstor:intent";
+
+/// Lower-case hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A 32-character token for a create: a digest of what is being created and a nonce.
+///
+/// The nonce makes two creates of the same configuration (a replacement with
+/// `create_before_destroy`) two objects, while the SDK's retries of one request reuse the token.
+pub(crate) fn intent_token(parts: &[&str]) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    h.update(now.as_nanos().to_le_bytes());
+    h.update(std::process::id().to_le_bytes());
+    h.update(COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+    let mut token = hex(&h.finalize());
+    token.truncate(32);
+    token
+}
