@@ -5,6 +5,17 @@
 //! without credentials, and [`ProviderFactory::configure`] turns an evaluated
 //! `provider "aws" { ... }` block into a [`Provider`] whose SDK clients connect lazily.
 //!
+//! # Layout
+//!
+//! One folder per AWS service (`s3/`, `iam/`, `route53/`, `acm/`, `cloudformation/`, `kms/`,
+//! `ssm/`, `dynamodb/`), with one file per resource type and one per data source, named after
+//! the type (`s3/cors.rs` is `aws_s3_bucket_cors_configuration`, `route53/zone_data.rs` is
+//! `data "aws_route53_zone"`); `meta/` holds the data sources about the account, region and
+//! partition. A service's `mod.rs` lists its types and holds what only its files share.
+//! [`resource`] is the small trait each type implements; `config` turns the provider block
+//! into SDK clients; `support/` holds what every service uses (attributes, tags, SDK errors,
+//! dates, the one waiter, names of creates). No service imports from another.
+//!
 //! ```no_run
 //! use engine::core::provider::{ProviderFactory, ReadRequest};
 //! use engine::core::value::{map, Value};
@@ -24,13 +35,12 @@ pub mod resource;
 mod acm;
 mod cloudformation;
 mod config;
-mod data;
 mod dynamodb;
 mod iam;
 mod kms;
+mod meta;
 mod route53;
 mod s3;
-mod slr;
 mod ssm;
 mod support;
 
@@ -54,7 +64,6 @@ fn all_resources() -> Vec<Box<dyn ResourceType>> {
     all.extend(kms::resources());
     all.extend(ssm::resources());
     all.extend(dynamodb::resources());
-    all.extend(slr::resources());
     all
 }
 
@@ -64,7 +73,8 @@ fn resource_map() -> BTreeMap<&'static str, Box<dyn ResourceType>> {
 
 /// Every data source the provider implements.
 fn all_data_sources() -> Vec<Box<dyn DataType>> {
-    let mut all = data::data_sources();
+    let mut all = iam::data_sources();
+    all.extend(meta::data_sources());
     all.extend(route53::data_sources());
     all.extend(acm::data_sources());
     all.extend(cloudformation::data_sources());

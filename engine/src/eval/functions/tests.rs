@@ -430,9 +430,9 @@ fn conversions() {
     assert_eq!(ok("tonumber", vec![s("12.5")]), n(12.5));
     assert_eq!(ok("tonumber", vec![Value::Null]), Value::Null);
     assert_eq!(
-        err("tonumber", vec![s("abc")]),
-        "Invalid function argument: cannot convert \"abc\" to number; given string must be a decimal representation of a number."
-    );
+            err("tonumber", vec![s("abc")]),
+            "Invalid function argument: cannot convert \"abc\" to number; given string must be a decimal representation of a number."
+        );
     assert!(err("tonumber", vec![s("inf")]).contains("cannot convert"));
     assert_eq!(ok("tobool", vec![s("true")]), Value::Bool(true));
     assert_eq!(ok("tobool", vec![Value::Bool(false)]), Value::Bool(false));

@@ -1,4 +1,4 @@
-//! IAM service-linked roles: `aws_iam_service_linked_role`.
+//! aws_iam_service_linked_role.
 //!
 //! A service-linked role is created by IAM on behalf of a service, which also chooses its name
 //! (`AWSServiceRoleForElasticBeanstalk`, optionally with `_` and a custom suffix) and path
@@ -9,7 +9,7 @@
 //! Deletion is asynchronous: IAM first checks that no resource of the service still uses the
 //! role, so delete polls the deletion task and reports which resources block it.
 
-use crate::iam::{sdk_tags, tag_map};
+use super::{sdk_tags, tag_map};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use crate::support::attrs::{call, finish, get, into_state, invalid, map_of_strings, sref, string_map, State};
 use crate::support::dates::rfc3339;
@@ -22,11 +22,6 @@ use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-
-/// Every resource type of this module.
-pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
-    vec![Box::new(ServiceLinkedRole)]
-}
 
 /// How long IAM may take to delete a service-linked role.
 const DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
@@ -53,7 +48,7 @@ fn name_from_arn(arn: &str) -> Option<&str> {
     path.rsplit('/').next().filter(|n| !n.is_empty())
 }
 
-struct ServiceLinkedRole;
+pub(super) struct ServiceLinkedRole;
 
 impl ServiceLinkedRole {
     fn state(&self, ctx: &Ctx, role: &Role, prior: &Value) -> Value {

@@ -1,28 +1,17 @@
-//! Data sources: `aws_iam_policy_document`, `aws_caller_identity`, `aws_region`, `aws_partition`.
+//! `data "aws_iam_policy_document"`, computed locally without an AWS call.
 //!
-//! `aws_iam_policy_document` reproduces the Terraform AWS provider's output byte for byte
-//! (statement field order, collapsing of one-element lists, reverse-sorted sets, Go's HTML-safe
-//! escaping, the CRC-32 `id`), so that documents and anything derived from them (hashes,
-//! plans against state written by Terraform) stay identical.
+//! It reproduces the Terraform AWS provider's output byte for byte (statement field order,
+//! collapsing of one-element lists, reverse-sorted sets, Go's HTML-safe escaping, the CRC-32
+//! `id`), so that documents and anything derived from them (hashes, plans against state written
+//! by Terraform) stay identical.
 
 use crate::resource::{Ctx, DataType};
 use crate::support::attrs::{finish, list_of_strings, set_of_strings, string_set};
-use crate::support::error::from_sdk;
 use engine::core::provider::ProviderError;
 use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
-
-/// Every data source type.
-pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
-    vec![
-        Box::new(PolicyDocument),
-        Box::new(CallerIdentity),
-        Box::new(Region),
-        Box::new(Partition),
-    ]
-}
 
 /// The configuration as a mutable map, for adding computed attributes.
 fn config_map(config: &Value) -> BTreeMap<String, Value> {
@@ -33,11 +22,8 @@ fn invalid(message: impl Into<String>) -> ProviderError {
     ProviderError::new("InvalidPolicyDocument", message)
 }
 
-// ---------------------------------------------------------------------------------------------
-// aws_iam_policy_document
-// ---------------------------------------------------------------------------------------------
-
-struct PolicyDocument;
+/// `data "aws_iam_policy_document"`.
+pub(super) struct PolicyDocument;
 
 /// A string or a list of strings, as Terraform's model keeps them (`interface{}` in Go).
 #[derive(Debug, Clone, PartialEq)]
@@ -609,170 +595,6 @@ impl DataType for PolicyDocument {
         out.insert("json".into(), Value::String(json));
         out.insert("minified_json".into(), Value::String(minified));
         Ok(finish(&self.schema(), out))
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// aws_caller_identity
-// ---------------------------------------------------------------------------------------------
-
-struct CallerIdentity;
-
-impl DataType for CallerIdentity {
-    fn type_name(&self) -> &'static str {
-        "aws_caller_identity"
-    }
-
-    fn schema(&self) -> Schema {
-        Schema::new()
-            .attr("account_id", Attribute::computed(Type::String))
-            .attr("arn", Attribute::computed(Type::String))
-            .attr("user_id", Attribute::computed(Type::String))
-            .attr("id", Attribute::computed(Type::String))
-    }
-
-    fn read(&self, ctx: &Ctx, _config: &Value) -> Result<Value, ProviderError> {
-        let out = ctx
-            .block_on(ctx.sts.get_caller_identity().send())
-            .map_err(|e| from_sdk("reading the caller identity (STS GetCallerIdentity)", e))?;
-        let s = |v: Option<&str>| v.map(Value::string).unwrap_or(Value::Null);
-        let mut m = BTreeMap::new();
-        m.insert("account_id".to_string(), s(out.account()));
-        m.insert("id".to_string(), s(out.account()));
-        m.insert("arn".to_string(), s(out.arn()));
-        m.insert("user_id".to_string(), s(out.user_id()));
-        Ok(finish(&self.schema(), m))
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// aws_region and aws_partition
-// ---------------------------------------------------------------------------------------------
-
-/// (partition, DNS suffix, reverse DNS prefix) of a region.
-fn partition_of(region: &str) -> (&'static str, &'static str, &'static str) {
-    if region.starts_with("cn-") {
-        ("aws-cn", "amazonaws.com.cn", "cn.com.amazonaws")
-    } else if region.starts_with("us-gov-") {
-        ("aws-us-gov", "amazonaws.com", "com.amazonaws")
-    } else if region.starts_with("us-isob-") {
-        ("aws-iso-b", "sc2s.sgov.gov", "gov.sgov.sc2s")
-    } else if region.starts_with("us-iso-") {
-        ("aws-iso", "c2s.ic.gov", "gov.ic.c2s")
-    } else if region.starts_with("eu-isoe-") {
-        ("aws-iso-e", "cloud.adc-e.uk", "uk.adc-e.cloud")
-    } else if region.starts_with("us-isof-") {
-        ("aws-iso-f", "csp.hci.ic.gov", "gov.ic.hci.csp")
-    } else {
-        ("aws", "amazonaws.com", "com.amazonaws")
-    }
-}
-
-fn region_description(region: &str) -> &'static str {
-    match region {
-        "af-south-1" => "Africa (Cape Town)",
-        "ap-east-1" => "Asia Pacific (Hong Kong)",
-        "ap-northeast-1" => "Asia Pacific (Tokyo)",
-        "ap-northeast-2" => "Asia Pacific (Seoul)",
-        "ap-northeast-3" => "Asia Pacific (Osaka)",
-        "ap-south-1" => "Asia Pacific (Mumbai)",
-        "ap-south-2" => "Asia Pacific (Hyderabad)",
-        "ap-southeast-1" => "Asia Pacific (Singapore)",
-        "ap-southeast-2" => "Asia Pacific (Sydney)",
-        "ap-southeast-3" => "Asia Pacific (Jakarta)",
-        "ap-southeast-4" => "Asia Pacific (Melbourne)",
-        "ca-central-1" => "Canada (Central)",
-        "ca-west-1" => "Canada West (Calgary)",
-        "cn-north-1" => "China (Beijing)",
-        "cn-northwest-1" => "China (Ningxia)",
-        "eu-central-1" => "Europe (Frankfurt)",
-        "eu-central-2" => "Europe (Zurich)",
-        "eu-north-1" => "Europe (Stockholm)",
-        "eu-south-1" => "Europe (Milan)",
-        "eu-south-2" => "Europe (Spain)",
-        "eu-west-1" => "Europe (Ireland)",
-        "eu-west-2" => "Europe (London)",
-        "eu-west-3" => "Europe (Paris)",
-        "il-central-1" => "Israel (Tel Aviv)",
-        "me-central-1" => "Middle East (UAE)",
-        "me-south-1" => "Middle East (Bahrain)",
-        "sa-east-1" => "South America (Sao Paulo)",
-        "us-east-1" => "US East (N. Virginia)",
-        "us-east-2" => "US East (Ohio)",
-        "us-gov-east-1" => "AWS GovCloud (US-East)",
-        "us-gov-west-1" => "AWS GovCloud (US-West)",
-        "us-west-1" => "US West (N. California)",
-        "us-west-2" => "US West (Oregon)",
-        _ => "",
-    }
-}
-
-struct Region;
-
-impl DataType for Region {
-    fn type_name(&self) -> &'static str {
-        "aws_region"
-    }
-
-    fn schema(&self) -> Schema {
-        Schema::new()
-            .attr("name", Attribute::optional_computed(Type::String))
-            .attr("region", Attribute::optional_computed(Type::String))
-            .attr("endpoint", Attribute::optional_computed(Type::String))
-            .attr("description", Attribute::computed(Type::String))
-            .attr("id", Attribute::computed(Type::String))
-    }
-
-    fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
-        let region = config
-            .get("region")
-            .as_str()
-            .map(str::to_string)
-            .or_else(|| config.get("name").as_str().map(str::to_string))
-            .unwrap_or_else(|| ctx.region.clone());
-        let (_, dns_suffix, _) = partition_of(&region);
-        let endpoint = format!("ec2.{region}.{dns_suffix}");
-        if let Some(wanted) = config.get("endpoint").as_str() {
-            if wanted != endpoint {
-                return Err(ProviderError::new(
-                    "RegionNotFound",
-                    format!("no region with endpoint {wanted:?} matches region {region:?}"),
-                ));
-            }
-        }
-        let mut m = config_map(config);
-        m.insert("name".into(), Value::string(&region));
-        m.insert("region".into(), Value::string(&region));
-        m.insert("id".into(), Value::string(&region));
-        m.insert("endpoint".into(), Value::string(endpoint));
-        m.insert("description".into(), Value::string(region_description(&region)));
-        Ok(finish(&self.schema(), m))
-    }
-}
-
-struct Partition;
-
-impl DataType for Partition {
-    fn type_name(&self) -> &'static str {
-        "aws_partition"
-    }
-
-    fn schema(&self) -> Schema {
-        Schema::new()
-            .attr("partition", Attribute::computed(Type::String))
-            .attr("dns_suffix", Attribute::computed(Type::String))
-            .attr("reverse_dns_prefix", Attribute::computed(Type::String))
-            .attr("id", Attribute::computed(Type::String))
-    }
-
-    fn read(&self, ctx: &Ctx, _config: &Value) -> Result<Value, ProviderError> {
-        let (partition, dns_suffix, reverse) = partition_of(&ctx.region);
-        let mut m = BTreeMap::new();
-        m.insert("partition".to_string(), Value::string(partition));
-        m.insert("id".to_string(), Value::string(partition));
-        m.insert("dns_suffix".to_string(), Value::string(dns_suffix));
-        m.insert("reverse_dns_prefix".to_string(), Value::string(reverse));
-        Ok(finish(&self.schema(), m))
     }
 }
 

@@ -1,0 +1,74 @@
+//! ACM: requested and imported certificates (`aws_acm_certificate`) and the wait for a requested
+//! certificate's validation (`aws_acm_certificate_validation`).
+//!
+//! Arguments, attributes and import IDs follow the Terraform AWS provider. Where we differ, it
+//! is on purpose:
+//!
+//! - `domain_validation_options` is known at plan time for DNS validation: one object per
+//!   domain (the domain name and SANs, a wildcard `*.x` and `x` both listed as Terraform does)
+//!   with the record name and value unknown. The pattern from the Terraform docs,
+//!   `for_each = { for dvo in aws_acm_certificate.c.domain_validation_options : dvo.domain_name => ... }`,
+//!   therefore has known keys in the very first plan.
+//! - An imported certificate's `private_key` is never written to state or to a plan: both hold
+//!   `sha256:<hex>` of the PEM text. The PEM itself stays in this process's memory between
+//!   plan and apply; the engine plans again at apply time (the configured PEM never equals the
+//!   planned digest), so the key is always at hand when ACM needs it.
+//! - Right before a create calls ACM, the import handle `token:<token>:<domain>` is journaled.
+//!   The token is the request's `IdempotencyToken` (a retried request never issues a second
+//!   certificate) and is also put on the certificate as the tag `infinstor:intent` until the
+//!   create finishes, so `import` can find a certificate whose create was interrupted by listing
+//!   the certificates of that domain and matching the tag. `import` also takes an ARN.
+//! - The key of an imported certificate is checked at plan time, without any network call: it
+//!   must be an RSA 1024/2048-bit or EC P-256/P-384 key and belong to the certificate.
+
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::{
+    call, get, into_state, list_of_strings, map_of_strings, problem, set_of_strings, set_value, sref, string_map,
+    string_set, State,
+};
+use crate::support::attrs::{default_to, finish};
+use crate::support::dates::{rfc3339, rfc3339_secs};
+use crate::support::error::is_not_found;
+use crate::support::naming::{hex, intent_token, INTENT_TAG};
+use crate::support::tags::{split_tags, tag_diff, tags_all};
+use crate::support::wait::backoff;
+use aws_sdk_acm::types::{
+    CertificateDetail, CertificateOptions, CertificateStatus, CertificateType, Filters, KeyAlgorithm, Tag,
+    ValidationMethod,
+};
+use aws_smithy_types::Blob;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+mod certificate;
+mod certificate_api;
+mod certificate_validation;
+mod private_key;
+mod x509;
+use certificate::*;
+use certificate_validation::*;
+use private_key::*;
+
+/// Every managed resource type of this service.
+pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
+    vec![Box::new(Certificate), Box::new(CertificateValidation)]
+}
+
+/// Every data source of this service.
+pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
+    Vec::new()
+}
+
+fn elapsed_text(start: Instant) -> String {
+    let s = start.elapsed().as_secs();
+    if s >= 60 {
+        format!("{}m{}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}

@@ -1,0 +1,453 @@
+//! aws_dynamodb_table.
+
+use super::*;
+
+pub(super) struct Table;
+
+pub(super) fn table_schema() -> Schema {
+    let mut schema = Schema::new()
+        .attr("id", Attribute::computed(Type::String))
+        .attr("name", Attribute::required(Type::String).force_new())
+        .attr("billing_mode", Attribute::optional(Type::String))
+        .attr("read_capacity", Attribute::optional_computed(Type::Number))
+        .attr("write_capacity", Attribute::optional_computed(Type::Number))
+        .attr("hash_key", Attribute::required(Type::String).force_new())
+        .attr("range_key", Attribute::optional(Type::String).force_new())
+        .attr("stream_enabled", Attribute::optional(Type::Bool))
+        .attr("stream_view_type", Attribute::optional_computed(Type::String))
+        .attr("deletion_protection_enabled", Attribute::optional(Type::Bool))
+        .attr("tags", Attribute::optional(map_of_strings()))
+        .attr("tags_all", Attribute::computed(map_of_strings()))
+        .attr("arn", Attribute::computed(Type::String))
+        .attr("stream_arn", Attribute::computed(Type::String))
+        .attr("stream_label", Attribute::computed(Type::String))
+        .block_force_new(
+            "attribute",
+            Nesting::Set,
+            Schema::new()
+                .attr("name", Attribute::required(Type::String))
+                .attr("type", Attribute::required(Type::String)),
+        )
+        .block(
+            "server_side_encryption",
+            Nesting::Single,
+            Schema::new()
+                .attr("enabled", Attribute::required(Type::Bool))
+                .attr("kms_key_arn", Attribute::optional(Type::String)),
+        )
+        .block(
+            "point_in_time_recovery",
+            Nesting::Single,
+            Schema::new().attr("enabled", Attribute::required(Type::Bool)),
+        )
+        .block(
+            "ttl",
+            Nesting::Single,
+            Schema::new()
+                .attr("attribute_name", Attribute::optional(Type::String))
+                .attr("enabled", Attribute::optional(Type::Bool)),
+        );
+    if let Some(b) = schema.blocks.get_mut("attribute") {
+        b.min_items = 1;
+    }
+    schema
+}
+
+/// Keeps only the attributes a block schema has, each with a value (`Null` when absent), and
+/// turns unknown optional values into nulls: the block values of a plan are as configured.
+pub(super) fn clean_block(schema: &Schema, block: &str, items: Vec<Value>) -> Value {
+    let Some(bt) = schema.blocks.get(block) else {
+        return Value::List(items);
+    };
+    let mut out: Vec<Value> = items
+        .into_iter()
+        .map(|item| {
+            let m: BTreeMap<String, Value> = bt
+                .schema
+                .attributes
+                .iter()
+                .map(|(name, a)| {
+                    let v = item.get(name).deep_unmark();
+                    let v = if v.is_unknown() && !a.required { Value::Null } else { v };
+                    (name.clone(), v)
+                })
+                .collect();
+            Value::Map(m)
+        })
+        .collect();
+    if bt.nesting == Nesting::Set {
+        out.sort_by_key(|v| v.to_string());
+    }
+    Value::List(out)
+}
+
+impl ResourceType for Table {
+    fn type_name(&self) -> &'static str {
+        "aws_dynamodb_table"
+    }
+
+    fn schema(&self) -> Schema {
+        table_schema()
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
+        let mut out = Vec::new();
+        if let Some(name) = config.get("name").as_str() {
+            let ok = (3..=255).contains(&name.len())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !ok {
+                out.push(problem(
+                    "name",
+                    format!("table name {name:?} must be 3 to 255 characters of letters, digits, `_`, `-` and `.`"),
+                ));
+            }
+        }
+        let billing = config.get("billing_mode");
+        if let Some(b) = billing.as_str() {
+            if !BILLING_MODES.contains(&b) {
+                out.push(problem(
+                    "billing_mode",
+                    format!("billing_mode must be PROVISIONED or PAY_PER_REQUEST, not {b:?}"),
+                ));
+            }
+        }
+        let provisioned = billing.is_null() || billing.as_str() == Some("PROVISIONED");
+        for key in ["read_capacity", "write_capacity"] {
+            let v = config.get(key);
+            if provisioned && v.is_null() {
+                out.push(problem(
+                    key,
+                    format!("{key} is required with billing_mode = \"PROVISIONED\" (the default); or set billing_mode = \"PAY_PER_REQUEST\""),
+                ));
+            }
+            if billing.as_str() == Some("PAY_PER_REQUEST") && v.as_f64().is_some_and(|n| n != 0.0) {
+                out.push(problem(
+                    key,
+                    format!("{key} cannot be set with billing_mode = \"PAY_PER_REQUEST\": remove it"),
+                ));
+            }
+            if provisioned && v.as_f64().is_some_and(|n| n < 1.0) {
+                out.push(problem(key, format!("{key} must be at least 1")));
+            }
+        }
+        let attributes = block_items(config, "attribute");
+        let known_attributes = !config.get("attribute").contains_unknown();
+        let mut names = Vec::new();
+        for a in &attributes {
+            if let Some(n) = sref(a, "name") {
+                names.push(n.to_string());
+            }
+            if let Some(t) = sref(a, "type") {
+                if !["S", "N", "B"].contains(&t) {
+                    out.push(problem(
+                        "attribute",
+                        format!("attribute type must be S (string), N (number) or B (binary), not {t:?}"),
+                    ));
+                }
+            }
+        }
+        let keys: Vec<String> = ["hash_key", "range_key"]
+            .iter()
+            .filter_map(|k| sref(config, k).map(str::to_string))
+            .collect();
+        if known_attributes {
+            for (attr, key) in ["hash_key", "range_key"]
+                .iter()
+                .filter_map(|k| sref(config, k).map(|v| (*k, v)))
+            {
+                if !names.iter().any(|n| n == key) {
+                    out.push(problem(
+                        attr,
+                        format!("{attr} {key:?} needs an `attribute` block with name = {key:?} and its type"),
+                    ));
+                }
+            }
+            let keys_known = ["hash_key", "range_key"].iter().all(|k| !config.get(k).is_unknown());
+            if keys_known {
+                for n in &names {
+                    if !keys.contains(n) {
+                        out.push(problem(
+                            "attribute",
+                            format!(
+                                "attribute {n:?} is not a key: DynamoDB only accepts definitions of key attributes \
+                                 (secondary indexes are not supported by this provider yet); remove the block"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(b) = first(config, "server_side_encryption") {
+            if b.get("enabled").as_bool() == Some(false) && !b.get("kms_key_arn").is_null() {
+                out.push(problem(
+                    "server_side_encryption",
+                    "kms_key_arn needs enabled = true (enabled = false means the AWS owned key)",
+                ));
+            }
+        }
+        if let Some(b) = first(config, "ttl") {
+            if b.get("enabled").as_bool() == Some(true) && b.get("attribute_name").is_null() {
+                out.push(problem("ttl", "ttl with enabled = true needs attribute_name"));
+            }
+        }
+        let stream = config.get("stream_enabled").as_bool();
+        if stream == Some(true) && config.get("stream_view_type").is_null() {
+            out.push(problem(
+                "stream_view_type",
+                "stream_enabled = true needs stream_view_type (KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES)",
+            ));
+        }
+        if let Some(v) = config.get("stream_view_type").as_str() {
+            if !STREAM_VIEWS.contains(&v) {
+                out.push(problem(
+                    "stream_view_type",
+                    format!(
+                        "stream_view_type must be KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES, not {v:?}"
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+        let schema = table_schema();
+        let mut st = into_state(&proposed);
+        st.insert("tags_all".into(), tags_all(ctx, get(&st, "tags")));
+        st.insert("id".into(), get(&st, "name").clone());
+        if get(&st, "billing_mode").is_null() {
+            st.insert("billing_mode".into(), Value::from("PROVISIONED"));
+        }
+        if get(&st, "billing_mode").as_str() == Some("PAY_PER_REQUEST") {
+            st.insert("read_capacity".into(), Value::Number(0.0));
+            st.insert("write_capacity".into(), Value::Number(0.0));
+        }
+        for block in ["attribute", "server_side_encryption", "point_in_time_recovery", "ttl"] {
+            let cleaned = clean_block(&schema, block, block_items(&proposed, block));
+            st.insert(block.into(), cleaned);
+        }
+        let stream = get(&st, "stream_enabled").as_bool().unwrap_or(false);
+        if !stream && !get(&st, "stream_enabled").is_unknown() {
+            st.insert("stream_view_type".into(), Value::Null);
+            st.insert("stream_arn".into(), Value::Null);
+            st.insert("stream_label".into(), Value::Null);
+        }
+        match prior {
+            None => {
+                st.insert("arn".into(), Value::Unknown);
+                if stream {
+                    st.insert("stream_arn".into(), Value::Unknown);
+                    st.insert("stream_label".into(), Value::Unknown);
+                }
+            }
+            Some(prior) => {
+                let was = prior.get("stream_enabled").as_bool().unwrap_or(false);
+                let view_changed = prior.get("stream_view_type") != *get(&st, "stream_view_type");
+                if stream && (!was || view_changed) {
+                    st.insert("stream_arn".into(), Value::Unknown);
+                    st.insert("stream_label".into(), Value::Unknown);
+                }
+            }
+        }
+        Ok((Value::Map(st), Vec::new()))
+    }
+
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let (Some(name), Some(hash_key)) = (sref(planned, "name"), sref(planned, "hash_key")) else {
+            return (
+                None,
+                Some(invalid("creating DynamoDB Table: name and hash_key are required")),
+            );
+        };
+        let op = format!("creating DynamoDB Table ({name})");
+        let build = || -> Result<_, ProviderError> {
+            let definitions = block_items(planned, "attribute")
+                .iter()
+                .map(|a| {
+                    AttributeDefinition::builder()
+                        .attribute_name(sref(a, "name").unwrap_or_default())
+                        .attribute_type(attr_type(sref(a, "type").unwrap_or("S")))
+                        .build()
+                        .map_err(|e| invalid(format!("{op}: attribute: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut key_schema = vec![KeySchemaElement::builder()
+                .attribute_name(hash_key)
+                .key_type(KeyType::Hash)
+                .build()
+                .map_err(|e| invalid(format!("{op}: hash_key: {e}")))?];
+            if let Some(range) = sref(planned, "range_key") {
+                key_schema.push(
+                    KeySchemaElement::builder()
+                        .attribute_name(range)
+                        .key_type(KeyType::Range)
+                        .build()
+                        .map_err(|e| invalid(format!("{op}: range_key: {e}")))?,
+                );
+            }
+            let billing = sref(planned, "billing_mode").unwrap_or("PROVISIONED");
+            let mut req = ctx
+                .dynamodb
+                .create_table()
+                .table_name(name)
+                .set_attribute_definitions(Some(definitions))
+                .set_key_schema(Some(key_schema))
+                .billing_mode(BillingMode::from(billing));
+            if billing == "PROVISIONED" {
+                req = req.provisioned_throughput(self.throughput(planned)?);
+            }
+            let (enc, key) = sse_of(planned);
+            if enc {
+                req = req.sse_specification(self.sse_spec(true, key.as_deref()));
+            }
+            if planned.get("stream_enabled").as_bool() == Some(true) {
+                req = req.stream_specification(self.stream_spec(planned)?);
+            }
+            if let Some(p) = planned.get("deletion_protection_enabled").as_bool() {
+                req = req.deletion_protection_enabled(p);
+            }
+            let tags = string_map(&planned.get("tags_all"));
+            if !tags.is_empty() {
+                let tags = tags
+                    .iter()
+                    .map(|(k, v)| {
+                        Tag::builder()
+                            .key(k)
+                            .value(v)
+                            .build()
+                            .map_err(|e| invalid(format!("tag {k:?}: {e}")))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                req = req.set_tags(Some(tags));
+            }
+            Ok(req)
+        };
+        let req = match build() {
+            Ok(r) => r,
+            Err(e) => return (None, Some(e)),
+        };
+        intent(name);
+        if let Err(e) = call(ctx, &op, req.send()) {
+            let e = if e.code == "ResourceInUseException" {
+                ProviderError::new(
+                    e.code.clone(),
+                    format!(
+                        "{}\n\nA table named {name} already exists in this account and region: import it (import \
+                         ID: the table name) or choose another name.",
+                        e.message
+                    ),
+                )
+            } else {
+                e
+            };
+            return (None, Some(e));
+        }
+        let settle = || -> Result<(), ProviderError> {
+            self.wait_active(ctx, name, progress)?;
+            if pitr_of(planned) {
+                self.set_pitr(ctx, name, true)?;
+            }
+            self.apply_ttl(ctx, name, (false, None), planned)
+        };
+        let result = settle();
+        match (self.fetch(ctx, name, planned), result) {
+            (Ok(state), Ok(())) => (state, None),
+            (Ok(state), Err(e)) => (state, Some(e)),
+            (Err(e), _) => {
+                // The table exists: record it so that it is not orphaned.
+                let mut st = into_state(planned);
+                st.insert("id".into(), Value::string(name));
+                (Some(finish(&table_schema(), st)), Some(e))
+            }
+        }
+    }
+
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let Some(name) = sref(prior, "name") else {
+            return (
+                Some(prior.clone()),
+                Some(invalid("updating DynamoDB Table: the state has no name")),
+            );
+        };
+        let result = self.apply_update(ctx, prior, planned, progress);
+        match (self.fetch(ctx, name, planned), result) {
+            (Ok(Some(state)), Ok(())) => (Some(state), None),
+            (Ok(None), Ok(())) => (
+                None,
+                Some(ProviderError::new(
+                    "NotFound",
+                    format!("updating DynamoDB Table ({name}): the table no longer exists"),
+                )),
+            ),
+            (Ok(state), Err(e)) => (state, Some(e)),
+            (Err(e), Ok(())) => (Some(prior.clone()), Some(e)),
+            (Err(_), Err(e)) => (Some(prior.clone()), Some(e)),
+        }
+    }
+
+    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+        let Some(name) = sref(prior, "name").or_else(|| sref(prior, "id")) else {
+            return Ok(());
+        };
+        if let Some(table) = self.describe(ctx, name)? {
+            if table
+                .table_status()
+                .is_some_and(|s| s.as_str() != "ACTIVE" && s.as_str() != "DELETING")
+            {
+                self.wait_active(ctx, name, progress)?;
+            }
+        }
+        match call(
+            ctx,
+            &format!("deleting DynamoDB Table ({name})"),
+            ctx.dynamodb.delete_table().table_name(name).send(),
+        ) {
+            Ok(_) => {}
+            Err(e) if is_not_found(&e.code) => return Ok(()),
+            Err(e) if e.message.contains("deletion protection") || e.message.contains("DeletionProtection") => {
+                return Err(ProviderError::new(
+                    e.code.clone(),
+                    format!(
+                        "{}\n\nThe table has deletion protection: set deletion_protection_enabled = false and \
+                         apply, then destroy it.",
+                        e.message
+                    ),
+                ))
+            }
+            Err(e) => return Err(e),
+        }
+        let start = Instant::now();
+        let mut delay = Duration::from_secs(1);
+        let mut reported = false;
+        while self.describe(ctx, name)?.is_some() {
+            if !reported {
+                progress(&format!("table {name} is DELETING; waiting for it to be gone"));
+                reported = true;
+            }
+            if start.elapsed() > TABLE_TIMEOUT {
+                return Err(ProviderError::new(
+                    "Timeout",
+                    format!(
+                        "DynamoDB Table ({name}) is still being deleted after {} minutes",
+                        TABLE_TIMEOUT.as_secs() / 60
+                    ),
+                ));
+            }
+            delay = backoff(delay, Duration::from_secs(5));
+        }
+        Ok(())
+    }
+
+    fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = sref(prior, "name").or_else(|| sref(prior, "id")) else {
+            return Ok(None);
+        };
+        self.fetch(ctx, name, prior)
+    }
+
+    fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
+        self.fetch(ctx, id, &Value::Null)
+    }
+}

@@ -1,0 +1,238 @@
+//! IAM resources: roles, managed policies, inline role policies and role policy attachments.
+//!
+//! Arguments, attributes and import IDs follow the Terraform AWS provider so that existing
+//! configurations and state carry over. IAM hands policy documents back URL-encoded and
+//! reformatted; every read keeps the document string from the prior state when it still means
+//! the same ([`engine::plan::policy::equivalent`]), so a plan after apply shows no change.
+
+use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::{call, finish, get, into_state, map_of_strings, problem, sref, State};
+use crate::support::dates::{civil_from_days, rfc3339};
+use crate::support::error::{found, is_not_found};
+use crate::support::tags::{split_tags_by, tag_diff_by, tags_all_by};
+use aws_sdk_iam::types::Tag;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+mod policy;
+mod policy_document;
+mod role;
+mod role_policy;
+mod role_policy_attachment;
+mod service_linked_role;
+#[cfg(test)]
+mod tests;
+use policy::*;
+use policy_document::PolicyDocument;
+use role::*;
+use role_policy::*;
+use role_policy_attachment::*;
+use service_linked_role::ServiceLinkedRole;
+
+/// Every IAM resource type.
+pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
+    vec![
+        Box::new(IamRole),
+        Box::new(IamPolicy),
+        Box::new(IamRolePolicy),
+        Box::new(IamRolePolicyAttachment),
+        Box::new(ServiceLinkedRole),
+    ]
+}
+
+/// Every data source of this service.
+pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
+    vec![Box::new(PolicyDocument)]
+}
+
+fn set_default(st: &mut State, key: &str, value: Value) {
+    if get(st, key).is_null() {
+        st.insert(key.to_string(), value);
+    }
+}
+
+/// The string entries of a map value.
+fn string_map(v: &Value) -> BTreeMap<String, String> {
+    v.as_map()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The tags IAM reports, as a map.
+pub(crate) fn tag_map(remote: &[Tag]) -> BTreeMap<String, String> {
+    remote
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
+}
+
+/// IAM tags to send.
+pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| ProviderError::new("InvalidTag", format!("tag {k:?}: {e}")))
+        })
+        .collect()
+}
+
+/// IAM returns policy documents URL-encoded; state keeps the plain JSON.
+fn decode_document(doc: &str) -> String {
+    if doc.len() >= 3 && doc.as_bytes()[..3].eq_ignore_ascii_case(b"%7B") {
+        match urlencoding::decode(doc) {
+            Ok(s) => s.into_owned(),
+            Err(_) => doc.to_string(),
+        }
+    } else {
+        doc.to_string()
+    }
+}
+
+/// The prior document string when it means the same as what AWS returned, so that
+/// formatting differences never show up as drift.
+fn keep_prior_document(prior: &Value, remote: &str) -> Value {
+    let remote = decode_document(remote);
+    match prior.as_str() {
+        Some(p) if engine::plan::policy::equivalent(p, &remote) => Value::string(p),
+        _ => Value::string(remote),
+    }
+}
+
+static UNIQUE_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// `prefix` followed by a 26-character suffix made like Terraform's `id.PrefixedUniqueId`:
+/// a UTC timestamp to 1/10000 s and a process-wide counter, so names sort by creation time.
+pub(crate) fn prefixed_unique_id(prefix: &str) -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    let counter = UNIQUE_COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
+    format!(
+        "{prefix}{y:04}{m:02}{d:02}{:02}{:02}{:02}{:04}{counter:08x}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        now.subsec_nanos() / 100_000
+    )
+}
+
+/// The name to create: the configured `name`, else `name_prefix` (or `terraform-`) plus a
+/// unique suffix.
+fn name_for_create(planned: &Value) -> String {
+    match sref(planned, "name") {
+        Some(n) => n.to_string(),
+        None => prefixed_unique_id(sref(planned, "name_prefix").unwrap_or("terraform-")),
+    }
+}
+
+/// True when a force-new attribute differs from the prior state, i.e. the plan replaces the
+/// object; computed attributes of the old object must then not carry over.
+fn replacing(schema: &Schema, prior: Option<&Value>, st: &State) -> bool {
+    let Some(prior) = prior else { return false };
+    schema.attributes.iter().filter(|(_, a)| a.force_new).any(|(k, a)| {
+        let new = get(st, k);
+        new.contains_unknown() || !engine::plan::diff::attr_equal(a, &prior.get(k), new)
+    })
+}
+
+/// Marks computed attributes unknown for a replacement and the name unknown when it will be
+/// generated from a prefix again.
+fn reset_for_replace(st: &mut State, computed: &[&str]) {
+    for key in computed {
+        st.insert((*key).to_string(), Value::Unknown);
+    }
+    if !get(st, "name_prefix").is_null() {
+        st.insert("name".to_string(), Value::Unknown);
+    }
+}
+
+/// Common checks: `name`/`name_prefix` conflict and lengths, JSON documents that parse.
+fn validate_names_and_docs(config: &Value, max_name: usize, docs: &[&str]) -> Vec<ValidateProblem> {
+    let mut out = Vec::new();
+    let name = config.get("name");
+    let prefix = config.get("name_prefix");
+    if !name.is_null() && !prefix.is_null() {
+        out.push(problem(
+            "name_prefix",
+            "\"name\" and \"name_prefix\" cannot both be set: remove one of them",
+        ));
+    }
+    if let Some(n) = name.as_str() {
+        if n.is_empty() || n.len() > max_name {
+            out.push(problem(
+                "name",
+                format!("\"name\" must be 1 to {max_name} characters long"),
+            ));
+        }
+    }
+    if let Some(p) = prefix.as_str() {
+        let max = max_name.saturating_sub(26);
+        if p.len() > max {
+            out.push(problem(
+                "name_prefix",
+                format!("\"name_prefix\" can be at most {max} characters long (a 26-character unique suffix is added)"),
+            ));
+        }
+    }
+    for key in docs {
+        if let Some(doc) = config.get(key).as_str() {
+            if let Err(e) = engine::plan::policy::normalize(doc) {
+                out.push(problem(key, format!("\"{key}\" is not a valid policy document: {e}")));
+            }
+        }
+    }
+    out
+}
+
+fn validate_path(config: &Value, out: &mut Vec<ValidateProblem>) {
+    if let Some(p) = config.get("path").as_str() {
+        if !p.starts_with('/') || !p.ends_with('/') {
+            out.push(problem(
+                "path",
+                "\"path\" must begin and end with \"/\" (for example \"/\" or \"/service/\")",
+            ));
+        }
+    }
+}
+
+/// The state to record after a failed update: what AWS has now, or the prior state when
+/// even reading fails.
+fn after_failed_update(rt: &dyn ResourceType, ctx: &Ctx, prior: &Value, err: ProviderError) -> ApplyOutcome {
+    match rt.read(ctx, prior) {
+        Ok(Some(now)) => (Some(now), Some(err)),
+        Ok(None) => (None, Some(err)),
+        Err(_) => (Some(prior.clone()), Some(err)),
+    }
+}
+
+/// Account ID and partition of the credentials in use, from STS.
+fn caller_account(ctx: &Ctx) -> Result<(String, String), ProviderError> {
+    let out = call(
+        ctx,
+        "reading the caller identity (STS GetCallerIdentity)",
+        ctx.sts.get_caller_identity().send(),
+    )?;
+    let account = out
+        .account()
+        .map(str::to_string)
+        .ok_or_else(|| ProviderError::new("InvalidResponse", "STS GetCallerIdentity returned no account ID"))?;
+    let partition = out
+        .arn()
+        .and_then(|a| a.split(':').nth(1))
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws")
+        .to_string();
+    Ok((account, partition))
+}

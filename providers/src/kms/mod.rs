@@ -1,0 +1,275 @@
+//! KMS: customer managed keys (`aws_kms_key`), aliases (`aws_kms_alias`) and key policies
+//! managed on their own (`aws_kms_key_policy`), such as the policy of seed 001 that lets
+//! InfinStor's IAM role use the key of an S3 bucket or DynamoDB table.
+//!
+//! Arguments, attributes and import IDs follow the Terraform AWS provider. Policy documents are
+//! compared by meaning ([`engine::plan::policy::equivalent`]): a read keeps the prior document text
+//! when KMS returns the same policy reformatted, so a plan after apply shows no change.
+//!
+//! A key's ID is chosen by KMS, so it cannot be journaled before the create. Instead the
+//! create journals `intent:<token>` and passes the tag `infinstor:intent = <token>` to
+//! CreateKey; the tag is removed once the create finishes. `import` of `aws_kms_key` accepts
+//! `intent:<token>` (it lists the keys and their tags to find the one carrying the token), a
+//! key ID or a key ARN.
+
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::{call, get, into_state, map_of_strings, problem, sref, string_map, State};
+use crate::support::attrs::{default_to, finish};
+use crate::support::error::is_not_found;
+use crate::support::naming::{intent_token, INTENT_TAG};
+use crate::support::tags::{split_tags, tag_diff, tags_all};
+use crate::support::wait::backoff;
+use aws_sdk_kms::types::{KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+mod alias;
+mod key;
+mod key_policy;
+use alias::*;
+use key::*;
+use key_policy::*;
+
+/// Every managed resource type of this service.
+pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
+    vec![Box::new(KmsKey), Box::new(KmsAlias), Box::new(KmsKeyPolicy)]
+}
+
+/// Every data source of this service.
+pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
+    Vec::new()
+}
+
+// Shared helpers
+
+const KEY_USAGES: [&str; 4] = ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"];
+
+const KEY_SPECS: [&str; 16] = [
+    "SYMMETRIC_DEFAULT",
+    "RSA_2048",
+    "RSA_3072",
+    "RSA_4096",
+    "HMAC_224",
+    "HMAC_256",
+    "HMAC_384",
+    "HMAC_512",
+    "ECC_NIST_P256",
+    "ECC_NIST_P384",
+    "ECC_NIST_P521",
+    "ECC_SECG_P256K1",
+    "SM2",
+    "ML_DSA_44",
+    "ML_DSA_65",
+    "ML_DSA_87",
+];
+
+/// KMS's limit on a key policy, in bytes.
+const MAX_POLICY_BYTES: usize = 32_768;
+
+/// How long a new key may be invisible to the other KMS APIs.
+const PROPAGATION_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// KMS says `NotFoundException` where other services say `ResourceNotFoundException`.
+fn gone(code: &str) -> bool {
+    is_not_found(code) || code == "NotFoundException"
+}
+
+/// `Ok(None)` for a not-found error, so reads can report a deleted object.
+fn found<T>(r: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if gone(&e.code) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Retries `f` while KMS does not know a key that was just created.
+fn settled<T>(mut f: impl FnMut() -> Result<T, ProviderError>) -> Result<T, ProviderError> {
+    let start = Instant::now();
+    let mut delay = Duration::from_millis(200);
+    loop {
+        match f() {
+            Err(e) if gone(&e.code) && start.elapsed() < PROPAGATION_TIMEOUT => {
+                delay = backoff(delay, Duration::from_secs(5));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A key that is scheduled for deletion is as good as gone: it can only be cancelled by hand.
+fn deleting(meta: &KeyMetadata) -> bool {
+    matches!(
+        meta.key_state(),
+        Some(KeyState::PendingDeletion | KeyState::PendingReplicaDeletion)
+    )
+}
+
+/// The key's metadata; `None` when it does not exist or is scheduled for deletion.
+fn describe_key(ctx: &Ctx, key_id: &str) -> Result<Option<KeyMetadata>, ProviderError> {
+    let out = found(call(
+        ctx,
+        &format!("reading KMS Key ({key_id})"),
+        ctx.kms.describe_key().key_id(key_id).send(),
+    ))?;
+    Ok(out.and_then(|o| o.key_metadata().cloned()).filter(|m| !deleting(m)))
+}
+
+fn get_policy(ctx: &Ctx, key_id: &str) -> Result<String, ProviderError> {
+    let out = call(
+        ctx,
+        &format!("reading the policy of KMS Key ({key_id})"),
+        ctx.kms.get_key_policy().key_id(key_id).policy_name("default").send(),
+    )?;
+    Ok(out.policy().unwrap_or_default().to_string())
+}
+
+fn put_policy(ctx: &Ctx, key_id: &str, doc: &str, bypass: bool) -> Result<(), ProviderError> {
+    call(
+        ctx,
+        &format!("setting the policy of KMS Key ({key_id})"),
+        ctx.kms
+            .put_key_policy()
+            .key_id(key_id)
+            .policy_name("default")
+            .policy(doc)
+            .bypass_policy_lockout_safety_check(bypass)
+            .send(),
+    )
+    .map_err(policy_hint)?;
+    Ok(())
+}
+
+/// KMS refuses a policy whose principals do not exist yet, or that would lock the caller out.
+fn policy_hint(mut e: ProviderError) -> ProviderError {
+    if e.code == "MalformedPolicyDocumentException" {
+        e.message.push_str(
+            "\n\nKMS checks that every principal the policy names exists and that the policy lets the \
+             caller manage the key. If it names an IAM role created in the same configuration, reference \
+             the role's `arn` attribute (not a hand-written ARN) so the role is created first; IAM may take \
+             a few seconds to make a new role visible to KMS, so applying again usually succeeds.",
+        );
+    }
+    e
+}
+
+fn key_tags(ctx: &Ctx, key_id: &str) -> Result<BTreeMap<String, String>, ProviderError> {
+    let mut out = BTreeMap::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = call(
+            ctx,
+            &format!("listing tags of KMS Key ({key_id})"),
+            ctx.kms
+                .list_resource_tags()
+                .key_id(key_id)
+                .set_marker(marker.clone())
+                .send(),
+        )?;
+        out.extend(
+            page.tags()
+                .iter()
+                .map(|t| (t.tag_key().to_string(), t.tag_value().to_string())),
+        );
+        match page.next_marker() {
+            Some(m) if page.truncated() => marker = Some(m.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .tag_key(k)
+                .tag_value(v)
+                .build()
+                .map_err(|e| ProviderError::new("InvalidTag", format!("tag {k:?}: {e}")))
+        })
+        .collect()
+}
+
+fn untag(ctx: &Ctx, key_id: &str, keys: Vec<String>) -> Result<(), ProviderError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    call(
+        ctx,
+        &format!("untagging KMS Key ({key_id})"),
+        ctx.kms.untag_resource().key_id(key_id).set_tag_keys(Some(keys)).send(),
+    )?;
+    Ok(())
+}
+
+fn tag(ctx: &Ctx, key_id: &str, tags: &BTreeMap<String, String>) -> Result<(), ProviderError> {
+    if tags.is_empty() {
+        return Ok(());
+    }
+    call(
+        ctx,
+        &format!("tagging KMS Key ({key_id})"),
+        ctx.kms
+            .tag_resource()
+            .key_id(key_id)
+            .set_tags(Some(sdk_tags(tags)?))
+            .send(),
+    )?;
+    Ok(())
+}
+
+/// The prior document when it means the same as what KMS returned.
+fn keep_prior_policy(prior: &Value, remote: &str) -> Value {
+    match prior.as_str() {
+        Some(p) if engine::plan::policy::equivalent(p, remote) => Value::string(p),
+        _ => Value::string(remote),
+    }
+}
+
+/// The key policy KMS gives a key created without one, which Terraform restores when an
+/// `aws_kms_key_policy` is destroyed: the account may manage the key through IAM policies.
+fn default_policy(key_arn: &str) -> String {
+    let parts: Vec<&str> = key_arn.split(':').collect();
+    let partition = parts.get(1).copied().filter(|p| !p.is_empty()).unwrap_or("aws");
+    let account = parts.get(4).copied().unwrap_or_default();
+    serde_json::json!({
+        "Id": "default",
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "Enable IAM User Permissions",
+            "Effect": "Allow",
+            "Principal": { "AWS": format!("arn:{partition}:iam::{account}:root") },
+            "Action": "kms:*",
+            "Resource": "*"
+        }]
+    })
+    .to_string()
+}
+
+/// The key ID inside a key ID or key ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`).
+fn key_id_of(id_or_arn: &str) -> &str {
+    match id_or_arn.rsplit_once(":key/") {
+        Some((_, id)) => id,
+        None => id_or_arn,
+    }
+}
+
+/// Problems with a policy document argument.
+fn policy_problems(config: &Value, key: &str, out: &mut Vec<ValidateProblem>) {
+    if let Some(doc) = config.get(key).as_str() {
+        if let Err(e) = engine::plan::policy::normalize(doc) {
+            out.push(problem(key, format!("\"{key}\" is not a valid policy document: {e}")));
+        } else if doc.len() > MAX_POLICY_BYTES {
+            out.push(problem(
+                key,
+                format!(
+                    "\"{key}\" is {} bytes long; KMS accepts key policies of at most 32 KB",
+                    doc.len()
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! Data sources about where the provider runs: `aws_caller_identity`, `aws_region`,
+//! `aws_partition`.
+
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::finish;
+use crate::support::error::from_sdk;
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
+
+mod caller_identity;
+mod partition;
+mod region;
+
+use caller_identity::CallerIdentity;
+use partition::Partition;
+use region::Region;
+
+/// Every data source of this module.
+pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
+    vec![Box::new(CallerIdentity), Box::new(Region), Box::new(Partition)]
+}
+
+/// The configuration as a mutable map, for adding computed attributes.
+fn config_map(config: &Value) -> BTreeMap<String, Value> {
+    config.deep_unmark().as_map().cloned().unwrap_or_default()
+}

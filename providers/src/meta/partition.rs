@@ -1,0 +1,30 @@
+//! `data "aws_partition"`: the partition, DNS suffix and reverse DNS prefix of the region.
+
+use super::region::partition_of;
+use super::*;
+
+pub(super) struct Partition;
+
+impl DataType for Partition {
+    fn type_name(&self) -> &'static str {
+        "aws_partition"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr("partition", Attribute::computed(Type::String))
+            .attr("dns_suffix", Attribute::computed(Type::String))
+            .attr("reverse_dns_prefix", Attribute::computed(Type::String))
+            .attr("id", Attribute::computed(Type::String))
+    }
+
+    fn read(&self, ctx: &Ctx, _config: &Value) -> Result<Value, ProviderError> {
+        let (partition, dns_suffix, reverse) = partition_of(&ctx.region);
+        let mut m = BTreeMap::new();
+        m.insert("partition".to_string(), Value::string(partition));
+        m.insert("id".to_string(), Value::string(partition));
+        m.insert("dns_suffix".to_string(), Value::string(dns_suffix));
+        m.insert("reverse_dns_prefix".to_string(), Value::string(reverse));
+        Ok(finish(&self.schema(), m))
+    }
+}

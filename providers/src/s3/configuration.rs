@@ -1,0 +1,208 @@
+//! Per-bucket configuration resources: one generic resource type over a bucket's
+//! configuration (CORS, encryption, policy, public access block, versioning).
+
+use super::*;
+
+/// The bucket (and expected owner) a configuration resource belongs to.
+pub(super) struct Target {
+    pub(super) bucket: String,
+    pub(super) owner: Option<String>,
+}
+
+impl Target {
+    /// The resource ID and import ID: `bucket` or `bucket,expected_bucket_owner`.
+    fn id(&self) -> String {
+        match &self.owner {
+            Some(owner) => format!("{},{owner}", self.bucket),
+            None => self.bucket.clone(),
+        }
+    }
+
+    fn of(value: &Value, type_name: &str) -> Result<Target, ProviderError> {
+        match known_str(value, "bucket") {
+            Some(bucket) => Ok(Target {
+                bucket,
+                owner: known_str(value, "expected_bucket_owner"),
+            }),
+            None => match known_str(value, "id") {
+                Some(id) => Ok(Target::parse(&id)),
+                None => Err(invalid(format!("{type_name}: `bucket` is not known"))),
+            },
+        }
+    }
+
+    fn parse(id: &str) -> Target {
+        match id.split_once(',') {
+            Some((bucket, owner)) if !owner.is_empty() => Target {
+                bucket: bucket.to_string(),
+                owner: Some(owner.to_string()),
+            },
+            _ => Target {
+                bucket: id.trim_end_matches(',').to_string(),
+                owner: None,
+            },
+        }
+    }
+}
+
+/// What differs between the per-bucket configuration resources; [`Sub`] does the rest.
+pub(super) trait BucketConfig: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    /// How messages name the object (`S3 Bucket CORS Configuration`).
+    fn what(&self) -> &'static str;
+    /// Attributes and blocks besides `bucket`, `expected_bucket_owner` and `id`.
+    fn body(&self) -> Schema;
+    /// Whether the resource has `expected_bucket_owner`.
+    fn has_owner(&self) -> bool {
+        true
+    }
+    fn check(&self, _config: &Value) -> Vec<ValidateProblem> {
+        Vec::new()
+    }
+    /// Fills in defaults of optional arguments.
+    fn defaults(&self, _map: &mut BTreeMap<String, Value>) {}
+    /// Makes AWS match `planned` (create when `prior` is `None`).
+    fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, prior: Option<&Value>) -> Result<(), ProviderError>;
+    /// The attributes AWS reports; `None` when the configuration does not exist.
+    fn get(&self, ctx: &Ctx, target: &Target, prior: &Value) -> Result<Option<BTreeMap<String, Value>>, ProviderError>;
+    /// Removes the configuration.
+    fn remove(&self, ctx: &Ctx, target: &Target, prior: &Value) -> Result<(), ProviderError>;
+}
+
+pub(super) struct Sub<C>(pub(super) C);
+
+impl<C: BucketConfig> Sub<C> {
+    fn full_schema(&self) -> Schema {
+        let mut schema = self.0.body();
+        schema = schema
+            .attr("id", Attribute::computed(string_type()))
+            .attr("bucket", Attribute::required(string_type()).force_new());
+        if self.0.has_owner() {
+            schema = schema.attr("expected_bucket_owner", Attribute::optional(string_type()).force_new());
+        }
+        schema
+    }
+
+    /// The state after a successful create or update.
+    fn state(&self, planned: &Value, target: &Target) -> Value {
+        let mut map = into_map(planned.clone());
+        self.0.defaults(&mut map);
+        map.insert("id".into(), Value::from(target.id()));
+        let schema = self.full_schema();
+        sort_sets(&schema, finish(&schema, map))
+    }
+
+    fn read_with(
+        &self,
+        ctx: &Ctx,
+        target: &Target,
+        prior: &Value,
+        reconcile_prior: bool,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(attributes) = self.0.get(ctx, target, prior)? else {
+            return Ok(None);
+        };
+        let mut map = into_map(prior.clone());
+        map.extend(attributes);
+        map.insert("bucket".into(), Value::from(target.bucket.as_str()));
+        if self.0.has_owner() {
+            map.insert("expected_bucket_owner".into(), target.owner.clone().into());
+        }
+        map.insert("id".into(), Value::from(target.id()));
+        let schema = self.full_schema();
+        let state = sort_sets(&schema, finish(&schema, map));
+        Ok(Some(if reconcile_prior {
+            reconcile(&schema, prior, state)
+        } else {
+            state
+        }))
+    }
+}
+
+impl<C: BucketConfig> ResourceType for Sub<C> {
+    fn type_name(&self) -> &'static str {
+        self.0.type_name()
+    }
+
+    fn schema(&self) -> Schema {
+        self.full_schema()
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
+        self.0.check(config)
+    }
+
+    fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+        let mut map = into_map(proposed);
+        self.0.defaults(&mut map);
+        let bucket = map.get("bucket").and_then(Value::as_str).map(str::to_string);
+        let owner = map.get("expected_bucket_owner").cloned().unwrap_or(Value::Null);
+        let id = match bucket {
+            Some(bucket) if !owner.is_unknown() => Value::from(
+                Target {
+                    bucket,
+                    owner: owner.as_str().map(str::to_string),
+                }
+                .id(),
+            ),
+            _ => Value::Unknown,
+        };
+        map.insert("id".into(), id);
+        let schema = self.full_schema();
+        Ok((sort_sets(&schema, complete_planned(&schema, map)), Vec::new()))
+    }
+
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let target = match Target::of(planned, self.0.type_name()) {
+            Ok(target) => target,
+            Err(e) => return (None, Some(e)),
+        };
+        intent(&target.id());
+        match self.0.put(ctx, &target, planned, None) {
+            Ok(()) => (Some(self.state(planned, &target)), None),
+            Err(e) => (None, Some(e)),
+        }
+    }
+
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let target = match Target::of(prior, self.0.type_name()) {
+            Ok(target) => target,
+            Err(e) => return (Some(prior.clone()), Some(e)),
+        };
+        match self.0.put(ctx, &target, planned, Some(prior)) {
+            Ok(()) => (Some(self.state(planned, &target)), None),
+            Err(e) => (Some(prior.clone()), Some(e)),
+        }
+    }
+
+    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+        let target = Target::of(prior, self.0.type_name())?;
+        match self.0.remove(ctx, &target, prior) {
+            Err(e) if is_not_found(&e.code) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let target = Target::of(prior, self.0.type_name())?;
+        self.read_with(ctx, &target, prior, true)
+    }
+
+    fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
+        let mut target = Target::parse(id);
+        if !self.0.has_owner() {
+            target = Target {
+                bucket: id.to_string(),
+                owner: None,
+            };
+        }
+        let mut map = BTreeMap::new();
+        map.insert("bucket".to_string(), Value::from(target.bucket.as_str()));
+        map.insert("id".to_string(), Value::from(target.id()));
+        if self.0.has_owner() {
+            map.insert("expected_bucket_owner".to_string(), target.owner.clone().into());
+        }
+        let prior = finish(&self.full_schema(), map);
+        self.read_with(ctx, &target, &prior, false)
+    }
+}

@@ -1,0 +1,168 @@
+//! aws_s3_bucket_server_side_encryption_configuration.
+
+use super::*;
+
+pub(super) struct Encryption;
+
+pub(super) const SSE_ALGORITHMS: &[&str] = &["AES256", "aws:kms", "aws:kms:dsse"];
+
+impl BucketConfig for Encryption {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket_server_side_encryption_configuration"
+    }
+
+    fn what(&self) -> &'static str {
+        "S3 Bucket Server-side Encryption Configuration"
+    }
+
+    fn body(&self) -> Schema {
+        Schema::new().block_min(
+            "rule",
+            Nesting::Set,
+            Schema::new()
+                .block(
+                    "apply_server_side_encryption_by_default",
+                    Nesting::Single,
+                    Schema::new()
+                        .attr("sse_algorithm", Attribute::required(string_type()))
+                        .attr("kms_master_key_id", Attribute::optional(string_type())),
+                )
+                .attr("bucket_key_enabled", Attribute::optional(Type::Bool)),
+            1,
+        )
+    }
+
+    fn check(&self, config: &Value) -> Vec<ValidateProblem> {
+        let mut problems = Vec::new();
+        for rule in block_items(config, "rule") {
+            for default in block_items(&rule, "apply_server_side_encryption_by_default") {
+                let algorithm = default.get("sse_algorithm");
+                if let Some(a) = algorithm.as_str() {
+                    if !SSE_ALGORITHMS.contains(&a) {
+                        problems.push(problem(
+                            "rule.apply_server_side_encryption_by_default.sse_algorithm",
+                            format!("sse_algorithm {a:?} is not valid; use \"AES256\" (SSE-S3), \"aws:kms\" (SSE-KMS) or \"aws:kms:dsse\" (DSSE-KMS)"),
+                        ));
+                    }
+                }
+                let key = default.get("kms_master_key_id");
+                if let (Some(a), false) = (algorithm.as_str(), key.is_null()) {
+                    // AWS accepts a key for both KMS-based algorithms; with AES256 it is an error.
+                    if !a.starts_with("aws:kms") {
+                        problems.push(problem(
+                            "rule.apply_server_side_encryption_by_default.kms_master_key_id",
+                            format!("kms_master_key_id can only be used with sse_algorithm = \"aws:kms\", not {a:?}"),
+                        ));
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
+        let op = format!("putting {} ({})", self.what(), target.bucket);
+        let mut rules = Vec::new();
+        for rule in block_items(planned, "rule") {
+            let default = match block_items(&rule, "apply_server_side_encryption_by_default").first() {
+                None => None,
+                Some(default) => Some(
+                    ServerSideEncryptionByDefault::builder()
+                        .sse_algorithm(ServerSideEncryption::from(
+                            default.get("sse_algorithm").as_str().unwrap_or_default(),
+                        ))
+                        .set_kms_master_key_id(known_str(default, "kms_master_key_id").filter(|k| !k.is_empty()))
+                        .build()
+                        .map_err(|e| invalid(format!("{op}: {e}")))?,
+                ),
+            };
+            rules.push(
+                ServerSideEncryptionRule::builder()
+                    .set_apply_server_side_encryption_by_default(default)
+                    .set_bucket_key_enabled(rule.get("bucket_key_enabled").as_bool())
+                    .build(),
+            );
+        }
+        let configuration = ServerSideEncryptionConfiguration::builder()
+            .set_rules(Some(rules))
+            .build()
+            .map_err(|e| invalid(format!("{op}: {e}")))?;
+        let (configuration, op) = (&configuration, &op);
+        ctx.block_on(retrying(
+            || async move {
+                ctx.s3
+                    .put_bucket_encryption()
+                    .bucket(&target.bucket)
+                    .set_expected_bucket_owner(target.owner.clone())
+                    .server_side_encryption_configuration(configuration.clone())
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| from_sdk(op, e))
+            },
+            bucket_propagating,
+        ))
+    }
+
+    fn get(
+        &self,
+        ctx: &Ctx,
+        target: &Target,
+        _prior: &Value,
+    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
+        let op = format!("reading {} ({})", self.what(), target.bucket);
+        let out = call(
+            ctx,
+            &op,
+            ctx.s3
+                .get_bucket_encryption()
+                .bucket(&target.bucket)
+                .set_expected_bucket_owner(target.owner.clone())
+                .send(),
+        );
+        let Some(out) = found(out)? else {
+            return Ok(None);
+        };
+        let Some(configuration) = out.server_side_encryption_configuration() else {
+            return Ok(None);
+        };
+        let rules: Vec<Value> = configuration
+            .rules()
+            .iter()
+            .map(|rule| {
+                let defaults: Vec<Value> = rule
+                    .apply_server_side_encryption_by_default()
+                    .map(|d| {
+                        engine::core::value::map([
+                            ("sse_algorithm", Value::from(d.sse_algorithm().as_str())),
+                            ("kms_master_key_id", d.kms_master_key_id().map(Value::from).into()),
+                        ])
+                    })
+                    .into_iter()
+                    .collect();
+                engine::core::value::map([
+                    ("apply_server_side_encryption_by_default", Value::List(defaults)),
+                    ("bucket_key_enabled", rule.bucket_key_enabled().map(Value::Bool).into()),
+                ])
+            })
+            .collect();
+        if rules.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(BTreeMap::from([("rule".to_string(), Value::List(rules))])))
+    }
+
+    fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
+        let op = format!("deleting {} ({})", self.what(), target.bucket);
+        call(
+            ctx,
+            &op,
+            ctx.s3
+                .delete_bucket_encryption()
+                .bucket(&target.bucket)
+                .set_expected_bucket_owner(target.owner.clone())
+                .send(),
+        )
+        .map(|_| ())
+    }
+}

@@ -1,0 +1,209 @@
+//! S3 resources: the bucket and the per-bucket configuration resources of the Terraform AWS
+//! provider (v4+ style, where CORS, encryption, policy, public access block and versioning are
+//! separate resources named after the bucket).
+//!
+//! States follow the Terraform AWS provider's attribute names and import IDs, so configurations
+//! and `terraform import` habits carry over unchanged.
+
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{
+    block_items, call, complete_planned, finish, invalid, map_of_strings, map_value, problem, set_of_strings,
+    set_value, string_map, string_set, State,
+};
+use crate::support::dates::civil_from_days;
+use crate::support::error::{found, from_sdk, is_not_found};
+use aws_sdk_s3::types::{
+    BucketLocationConstraint, BucketVersioningStatus, CorsConfiguration, CorsRule, CreateBucketConfiguration, Delete,
+    MfaDelete, ObjectIdentifier, PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
+    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging, VersioningConfiguration,
+};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+mod bucket;
+mod configuration;
+mod cors;
+mod encryption;
+mod naming;
+mod policy;
+mod public_access_block;
+mod versioning;
+use bucket::*;
+use configuration::*;
+use cors::*;
+use encryption::*;
+use naming::*;
+use policy::*;
+use public_access_block::*;
+use versioning::*;
+
+/// Every S3 resource type.
+pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
+    vec![
+        Box::new(Bucket),
+        Box::new(Sub(Cors)),
+        Box::new(Sub(Encryption)),
+        Box::new(Sub(Policy)),
+        Box::new(Sub(PublicAccessBlock)),
+        Box::new(Sub(Versioning)),
+    ]
+}
+
+// Value helpers
+
+fn string_type() -> Type {
+    Type::String
+}
+
+/// A known string attribute.
+fn known_str(value: &Value, key: &str) -> Option<String> {
+    value.get(key).as_str().map(str::to_string)
+}
+
+/// Like [`set_value`], but `Null` for an empty set (AWS does not distinguish the two).
+fn optional_set_value<S: AsRef<str>>(items: &[S]) -> Value {
+    if items.is_empty() {
+        Value::Null
+    } else {
+        set_value(items)
+    }
+}
+
+fn into_map(value: Value) -> BTreeMap<String, Value> {
+    match value.into_unmarked().0 {
+        Value::Map(map) => map,
+        _ => BTreeMap::new(),
+    }
+}
+
+fn sort_key(value: &Value) -> String {
+    value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string())
+}
+
+/// Sorts the known set-of-string attributes at every depth, so the planned value and the state
+/// agree on an order whatever order the configuration used.
+fn sort_sets(schema: &Schema, value: Value) -> Value {
+    let mut map = match value {
+        Value::Map(map) => map,
+        other => return other,
+    };
+    for (name, attribute) in &schema.attributes {
+        if let (Type::Set(_), Some(Value::List(items))) = (&attribute.ty, map.get_mut(name)) {
+            if !items.iter().any(Value::contains_unknown) {
+                items.sort_by_key(sort_key);
+                items.dedup();
+            }
+        }
+    }
+    for (name, block) in &schema.blocks {
+        if let Some(Value::List(items)) = map.get_mut(name) {
+            for item in items.iter_mut() {
+                *item = sort_sets(&block.schema, std::mem::take(item));
+            }
+        }
+    }
+    Value::Map(map)
+}
+
+/// Values AWS does not tell apart from an absent one.
+fn is_empty_like(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(s) => s.is_empty(),
+        Value::List(items) => items.is_empty(),
+        Value::Map(map) => map.is_empty(),
+        _ => false,
+    }
+}
+
+/// Equality as AWS sees it: null equals an empty or false value, and lists are compared as
+/// multisets (every list in S3 states is a set).
+fn loosely_equal(a: &Value, b: &Value) -> bool {
+    let (a, b) = (a.unmark().0, b.unmark().0);
+    match (a, b) {
+        (Value::Null, other) | (other, Value::Null) => is_empty_like(other),
+        (Value::List(xs), Value::List(ys)) => {
+            if xs.len() != ys.len() {
+                return false;
+            }
+            let mut used = vec![false; ys.len()];
+            xs.iter().all(|x| {
+                let found = ys
+                    .iter()
+                    .enumerate()
+                    .find(|(i, y)| !used[*i] && loosely_equal(x, y))
+                    .map(|(i, _)| i);
+                match found {
+                    Some(i) => {
+                        used[i] = true;
+                        true
+                    }
+                    None => false,
+                }
+            })
+        }
+        (Value::Map(xs), Value::Map(ys)) => xs
+            .keys()
+            .chain(ys.keys())
+            .all(|k| loosely_equal(xs.get(k).unwrap_or(&Value::Null), ys.get(k).unwrap_or(&Value::Null))),
+        _ => a == b,
+    }
+}
+
+/// Keeps the prior value of every attribute AWS reports equivalently, so that formatting
+/// (a policy's whitespace, null versus an empty set, set order) never shows as drift.
+fn reconcile(schema: &Schema, prior: &Value, read: Value) -> Value {
+    let prior = match prior.as_map() {
+        Some(map) => map,
+        None => return read,
+    };
+    let mut map = into_map(read);
+    for (key, value) in map.iter_mut() {
+        let Some(old) = prior.get(key) else { continue };
+        let json = schema.attributes.get(key).map(|a| a.json).unwrap_or(false);
+        let same = if json {
+            match (old.as_str(), value.as_str()) {
+                (Some(x), Some(y)) => engine::plan::policy::equivalent(x, y),
+                _ => loosely_equal(old, value),
+            }
+        } else {
+            loosely_equal(old, value)
+        };
+        if same {
+            *value = old.clone();
+        }
+    }
+    Value::Map(map)
+}
+
+/// How long a new bucket may take to become visible to the other S3 APIs.
+const PROPAGATION_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Retries `call` while `retry_if` holds, for up to [`PROPAGATION_TIMEOUT`]: S3 is eventually
+/// consistent right after a bucket is created, and AWS reports that as `NoSuchBucket`.
+async fn retrying<T, F, Fut>(mut call: F, retry_if: impl Fn(&ProviderError) -> bool) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let start = Instant::now();
+    let mut delay = Duration::from_millis(500);
+    loop {
+        match call().await {
+            Err(e) if retry_if(&e) && start.elapsed() + delay < PROPAGATION_TIMEOUT => {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn bucket_propagating(e: &ProviderError) -> bool {
+    e.code == "NoSuchBucket"
+}

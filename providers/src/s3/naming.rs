@@ -1,0 +1,118 @@
+//! Bucket names: the rules S3 enforces, checked at plan time, and names generated from a prefix.
+
+use super::*;
+
+/// `(partition, DNS suffix)` of a region.
+pub(super) fn partition(region: &str) -> (&'static str, &'static str) {
+    if region.starts_with("cn-") {
+        ("aws-cn", "amazonaws.com.cn")
+    } else if region.starts_with("us-gov-") {
+        ("aws-us-gov", "amazonaws.com")
+    } else {
+        ("aws", "amazonaws.com")
+    }
+}
+
+/// The Route 53 hosted zone of S3 website endpoints in a region.
+pub(super) fn hosted_zone_id(region: &str) -> Option<&'static str> {
+    Some(match region {
+        "af-south-1" => "Z11KHD8FBVPUYU",
+        "ap-east-1" => "ZNB98KWMFR0R6",
+        "ap-northeast-1" => "Z2M4EHUR26P7ZW",
+        "ap-northeast-2" => "Z3W03O7B5YMIYP",
+        "ap-northeast-3" => "Z2YQB5RD63NC85",
+        "ap-south-1" => "Z11RGJOFQNVJUP",
+        "ap-south-2" => "Z02976202B4EZMXIPMXF7",
+        "ap-southeast-1" => "Z3O0J2DXBE1FTB",
+        "ap-southeast-2" => "Z1WCIGYICN2BYD",
+        "ap-southeast-3" => "Z01846753K324LI26A3VV",
+        "ap-southeast-4" => "Z0312387243XT5FE14WFO",
+        "ca-central-1" => "Z1QDHH18159H29",
+        "ca-west-1" => "Z03565811Z33SLEZTHOUL",
+        "cn-north-1" => "Z5CN8UMXT92WN",
+        "cn-northwest-1" => "Z282HJ1KT0DH03",
+        "eu-central-1" => "Z21DNDUVLTQW6Q",
+        "eu-central-2" => "Z030506016YDQGETNASS",
+        "eu-north-1" => "Z3BAZG2TWCNX0D",
+        "eu-south-1" => "Z3IXVV8C73GIO3",
+        "eu-south-2" => "Z0081959F7139GRJC19J",
+        "eu-west-1" => "Z1BKCTXD74EZPE",
+        "eu-west-2" => "Z3GKZC51ZF0DB4",
+        "eu-west-3" => "Z3R1K369G5AVDG",
+        "il-central-1" => "Z09640613K4A3MN55U7GU",
+        "me-central-1" => "Z06143092I8HRXZRUZROF",
+        "me-south-1" => "Z1MPMWCPA7YB62",
+        "sa-east-1" => "Z7KQH4QJS55SO",
+        "us-east-1" => "Z3AQBSTGFYJSTF",
+        "us-east-2" => "Z2O1EMRO9K5GLX",
+        "us-gov-east-1" => "Z2NIFVYYW2VKV1",
+        "us-gov-west-1" => "Z31GFT0UA1I2HV",
+        "us-west-1" => "Z2F56UZL2M1ACD",
+        "us-west-2" => "Z3BJ6K6RIION7M",
+        _ => return None,
+    })
+}
+
+/// Sets the attributes of `aws_s3_bucket` that follow from its name and region.
+pub(super) fn derive_bucket_attributes(map: &mut BTreeMap<String, Value>, name: &str, region: &str) {
+    let (partition, suffix) = partition(region);
+    map.insert("bucket".into(), Value::from(name));
+    map.insert("id".into(), Value::from(name));
+    map.insert("arn".into(), Value::from(format!("arn:{partition}:s3:::{name}")));
+    map.insert("bucket_domain_name".into(), Value::from(format!("{name}.s3.{suffix}")));
+    map.insert(
+        "bucket_regional_domain_name".into(),
+        Value::from(format!("{name}.s3.{region}.{suffix}")),
+    );
+    map.insert("region".into(), Value::from(region));
+    map.insert("hosted_zone_id".into(), hosted_zone_id(region).map(Value::from).into());
+}
+
+pub(super) static NAME_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// `prefix` followed by 26 characters unique to this moment, as Terraform's
+/// `PrefixedUniqueId`: a UTC timestamp to 1/10000 s and an 8-digit hex counter.
+pub(super) fn unique_name(prefix: &str) -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+    let rem = secs.rem_euclid(86_400);
+    let (hour, minute, second) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    let fraction = now.subsec_micros() / 100;
+    // Mixing in the process id keeps two processes that start in the same instant apart.
+    let counter = NAME_COUNTER
+        .fetch_add(1, Ordering::Relaxed)
+        .wrapping_add(std::process::id().wrapping_mul(0x9E37_79B9))
+        .wrapping_add(1);
+    format!("{prefix}{year:04}{month:02}{day:02}{hour:02}{minute:02}{second:02}{fraction:04}{counter:08x}")
+}
+
+/// Problems with a bucket name under the rules for buckets created today.
+pub(super) fn bucket_name_problem(name: &str) -> Option<String> {
+    if name.len() < 3 || name.len() > 63 {
+        return Some(format!("bucket name {name:?} must be between 3 and 63 characters long"));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+    {
+        return Some(format!(
+            "bucket name {name:?} may only contain lowercase letters, digits, dots and hyphens"
+        ));
+    }
+    let first_last_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !first_last_ok(name.chars().next()) || !first_last_ok(name.chars().last()) {
+        return Some(format!(
+            "bucket name {name:?} must begin and end with a letter or digit"
+        ));
+    }
+    if name.contains("..") || name.contains(".-") || name.contains("-.") {
+        return Some(format!(
+            "bucket name {name:?} must not contain two adjacent dots or a dot next to a hyphen"
+        ));
+    }
+    if name.split('.').count() == 4 && name.split('.').all(|p| p.parse::<u8>().is_ok()) {
+        return Some(format!("bucket name {name:?} must not be formatted as an IP address"));
+    }
+    None
+}
