@@ -1,11 +1,11 @@
 //! The smaller commands through the real binary: validate, graph, import, state list/show/mv/rm,
 //! output, show, and --target.
 
-use crate::util::{block_on, Moto, Workspace};
+use crate::util::{block_on, start_moto, workspace, Clients};
 
 #[test]
 fn validate_and_graph_need_no_aws() {
-    let ws = Workspace::new(None);
+    let ws = workspace(None);
     ws.copy_example("examples/mlflow-artifacts");
     let v = ws.run(&["validate"]).expect_code(0);
     assert!(
@@ -28,8 +28,8 @@ fn validate_and_graph_need_no_aws() {
 
 #[test]
 fn import_state_commands_outputs_and_target() {
-    let moto = Moto::start();
-    let ws = Workspace::new(Some(&moto));
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
     block_on(async {
         moto.s3()
             .create_bucket()

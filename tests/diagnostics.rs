@@ -1,10 +1,10 @@
 //! Diagnostics a user sees for bad input: no AWS needed (a plan against empty state without
 //! data sources makes no network call; the harness points AWS at a closed port to prove it).
 
-use crate::util::Workspace;
+use crate::util::workspace;
 
 fn plan_stderr(files: &[(&str, &str)]) -> String {
-    let ws = Workspace::new(None);
+    let ws = workspace(None);
     for (name, text) in files {
         ws.write(name, text);
     }
@@ -95,7 +95,7 @@ fn missing_required_variable_without_a_terminal() {
 #[test]
 fn a_missing_variable_is_prompted_for_on_a_terminal() {
     use std::io::Write;
-    let ws = Workspace::new(None);
+    let ws = workspace(None);
     ws.copy_example("examples/mlflow-artifacts");
     // `script` gives the binary a pseudo-terminal, as a person at a shell would.
     let cmd = ws.command(&[]);

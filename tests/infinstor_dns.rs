@@ -2,11 +2,11 @@
 //! plan -> apply -> plan (no changes) -> destroy, checking records, certificate and stack
 //! through the AWS API.
 
-use crate::util::{block_on, Moto, Workspace};
+use crate::util::{block_on, start_moto, workspace, Clients};
 
 #[test]
 fn certificate_stack_and_five_subdomains_in_one_apply() {
-    let moto = Moto::start();
+    let moto = start_moto();
     let r53 = moto.route53();
     let zone_id = block_on(async {
         let zone = r53
@@ -20,7 +20,7 @@ fn certificate_stack_and_five_subdomains_in_one_apply() {
             .map(|z| z.id().trim_start_matches("/hostedzone/").to_string())
             .unwrap_or_default()
     });
-    let ws = Workspace::new(Some(&moto));
+    let ws = workspace(Some(&moto));
     ws.copy_example("examples/infinstor-dns");
 
     let plan = ws

@@ -1,12 +1,12 @@
 //! examples/mlflow-artifacts (seed 003) end to end against the emulator:
 //! plan -> apply -> plan (no changes) -> destroy, checked through the AWS API.
 
-use crate::util::{block_on, Moto, Workspace};
+use crate::util::{block_on, start_moto, workspace, Clients};
 
 #[test]
 fn plan_apply_noop_destroy() {
-    let moto = Moto::start();
-    let ws = Workspace::new(Some(&moto));
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
     ws.copy_example("examples/mlflow-artifacts");
     let var = ["--var", "external_id=mlflow-ext-1234"];
 

@@ -1,7 +1,7 @@
 //! Review output of `plan --format text|markdown|json` for the seed 003 example, fresh and after
 //! a change to its policies, plus the JSON's structure and the absence of secrets.
 
-use crate::util::{Moto, Workspace};
+use crate::util::{start_moto, workspace, Workspace};
 use serde_json::Value as Json;
 
 const VARS: [&str; 2] = ["--var", "external_id=mlflow-ext-1234"];
@@ -35,7 +35,7 @@ fn plan_formats(ws: &Workspace, extra: &[&str]) -> (String, String, String) {
 
 #[test]
 fn fresh_example_in_three_formats() {
-    let ws = Workspace::new(None);
+    let ws = workspace(None);
     ws.copy_example("examples/mlflow-artifacts");
     let (text, md, json) = plan_formats(&ws, &VARS);
     settings().bind(|| {
@@ -49,8 +49,8 @@ fn fresh_example_in_three_formats() {
 
 #[test]
 fn a_policy_change_in_three_formats() {
-    let moto = Moto::start();
-    let ws = Workspace::new(Some(&moto));
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
     ws.copy_example("examples/mlflow-artifacts");
     ws.run(&["apply", "--auto-approve", VARS[0], VARS[1]]).expect_code(0);
     // Broaden the bucket policy to every S3 action and rotate the external ID.
@@ -87,7 +87,7 @@ fn a_policy_change_in_three_formats() {
 
 #[test]
 fn no_sensitive_value_in_any_format() {
-    let ws = Workspace::new(None);
+    let ws = workspace(None);
     ws.write(
         "main.tf",
         r#"

@@ -4,9 +4,9 @@
 
 mod util;
 
+mod bad_day;
 mod cli_commands;
 mod diagnostics;
-mod engine_behaviour;
 mod infinstor_dns;
 mod mlflow_artifacts;
 mod review_output;

@@ -10,75 +10,12 @@ use engine::core::value::{map, Value};
 use providers::resource::CallCounter;
 use providers::AwsFactory;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use test_support::Moto;
 
 const RECORDS: usize = 1_000;
 const RECORD: &str = "aws_route53_record";
-
-/// moto's server on a free port, killed on drop.
-struct Moto {
-    child: Child,
-    endpoint: String,
-}
-
-impl Moto {
-    fn start() -> Moto {
-        let program = std::env::var("INFINSTOR_MOTO_SERVER")
-            .ok()
-            .filter(|p| !p.is_empty())
-            .or_else(|| {
-                let local = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
-                local.exists().then(|| local.to_string_lossy().into_owned())
-            })
-            .unwrap_or_else(|| "moto_server".to_string());
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free local port");
-        let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("could not start {program:?}: {e}; set INFINSTOR_MOTO_SERVER to a moto_server executable")
-            });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !answers(port) {
-            assert!(Instant::now() < deadline, "{program:?} did not answer within 60 s");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Moto {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-        }
-    }
-}
-
-fn answers(port: u16) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let request = format!("GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
-    let mut head = [0u8; 12];
-    matches!(stream.read(&mut head), Ok(n) if n >= 12 && head.starts_with(b"HTTP/"))
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[derive(Default)]
 struct Intents(Mutex<Vec<String>>);

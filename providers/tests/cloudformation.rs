@@ -43,7 +43,7 @@ const STACK: &str = "aws_cloudformation_stack";
 const EXPORT: &str = "infinstor-test-topic-arn";
 
 fn cfn(h: &Harness) -> aws_sdk_cloudformation::Client {
-    aws_sdk_cloudformation::Client::new(&h.moto_sdk_config())
+    aws_sdk_cloudformation::Client::new(&h.sdk_config())
 }
 
 /// The first template: a topic named after two parameters, its ARN exported.

@@ -37,7 +37,7 @@ fn sha256(value: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 
 fn ssm(h: &Harness) -> aws_sdk_ssm::Client {
-    aws_sdk_ssm::Client::new(&h.moto_sdk_config())
+    aws_sdk_ssm::Client::new(&h.sdk_config())
 }
 
 fn remote_value(h: &Harness, name: &str) -> Option<String> {
@@ -233,7 +233,7 @@ fn ssm_plain_parameters_and_validation() {
 // ---------------------------------------------------------------------------------------------
 
 fn dynamodb(h: &Harness) -> aws_sdk_dynamodb::Client {
-    aws_sdk_dynamodb::Client::new(&h.moto_sdk_config())
+    aws_sdk_dynamodb::Client::new(&h.sdk_config())
 }
 
 fn describe_table(h: &Harness, name: &str) -> Option<aws_sdk_dynamodb::types::TableDescription> {
@@ -266,7 +266,7 @@ fn table_config(name: &str, sse: Option<Value>) -> Value {
 #[test]
 fn dynamodb_tables_with_each_encryption_option() {
     let h = harness();
-    let kms = aws_sdk_kms::Client::new(&h.moto_sdk_config());
+    let kms = aws_sdk_kms::Client::new(&h.sdk_config());
     let customer_key =
         h.rt.block_on(kms.create_key().description("infinstor test key").send())
             .expect("create key")
@@ -512,7 +512,7 @@ fn dynamodb_validation() {
 #[test]
 fn service_linked_role_create_update_import_delete() {
     let h = harness();
-    let iam = aws_sdk_iam::Client::new(&h.moto_sdk_config());
+    let iam = aws_sdk_iam::Client::new(&h.sdk_config());
     let config = map([
         ("aws_service_name", Value::from("elasticbeanstalk.amazonaws.com")),
         ("custom_suffix", Value::from("infinstor")),

@@ -10,101 +10,9 @@ use engine::core::schema::Schema;
 use engine::core::value::{map, Value};
 use providers::AwsFactory;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, Once};
-use std::time::{Duration, Instant};
 
-const INSTALL_HELP: &str = "The S3 integration tests need moto's server (an AWS emulator). Run the suite with \
-`bash scripts/test.sh`, which installs it into .venv/, or install it with `pip install 'moto[server]==5.2.5'` \
-so that `moto_server` is on PATH, or point INFINSTOR_MOTO_SERVER at a moto_server executable.";
-
-/// INFINSTOR_MOTO_SERVER, else the workspace's .venv (where scripts/test.sh installs moto),
-/// else `moto_server` on PATH.
-fn moto_program() -> String {
-    if let Ok(program) = std::env::var("INFINSTOR_MOTO_SERVER") {
-        if !program.is_empty() {
-            return program;
-        }
-    }
-    let local = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
-    if local.exists() {
-        return local.to_string_lossy().into_owned();
-    }
-    "moto_server".to_string()
-}
-
-/// A moto server on a free local port, killed when dropped.
-pub struct Moto {
-    child: Child,
-    /// `http://127.0.0.1:PORT`.
-    pub endpoint: String,
-    /// moto's request log (one line per request), for counting API calls.
-    pub log_path: std::path::PathBuf,
-}
-
-impl Moto {
-    /// Starts moto and waits until it answers; panics (never skips) when it cannot.
-    pub fn start() -> Moto {
-        let program = moto_program();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("no free local port for moto");
-        // moto logs every request to stderr: a file, unlike a pipe nobody drains, never fills up.
-        let log_path = std::env::temp_dir().join(format!("infinstor-moto-{port}.log"));
-        let log = std::fs::File::create(&log_path).expect("moto log file");
-        let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {program:?}: {e}\n{INSTALL_HELP}"));
-        let mut moto = Moto {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-            log_path,
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(Some(status)) = moto.child.try_wait() {
-                let stderr = std::fs::read_to_string(&moto.log_path).unwrap_or_default();
-                panic!("{program:?} exited at start ({status}):\n{stderr}\n{INSTALL_HELP}");
-            }
-            if answers(port) {
-                return moto;
-            }
-            if Instant::now() > deadline {
-                panic!("{program:?} did not answer on port {port} within 60 s\n{INSTALL_HELP}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-/// True when `GET /moto-api/` gets an HTTP answer.
-fn answers(port: u16) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let request = format!("GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
-    let mut head = [0u8; 12];
-    matches!(stream.read(&mut head), Ok(n) if n >= 12 && head.starts_with(b"HTTP/"))
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log_path);
-    }
-}
+pub use test_support::Moto;
 
 static ENV: Once = Once::new();
 
@@ -148,18 +56,6 @@ pub struct Harness {
     pub proposer: fn(&Schema, Option<&Value>, &Value) -> Value,
 }
 
-/// The SDK configuration direct clients use against moto: its region and fake credentials.
-fn sdk_config(rt: &tokio::runtime::Runtime) -> aws_config::SdkConfig {
-    rt.block_on(
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "testing", "testing", None, None, "test",
-            ))
-            .load(),
-    )
-}
-
 /// The provider block used against moto, plus `extra` attributes.
 pub fn provider_config(endpoint: &str, extra: Vec<(&str, Value)>) -> Value {
     let mut pairs: Vec<(&str, Value)> = vec![
@@ -195,8 +91,7 @@ impl Harness {
             .enable_all()
             .build()
             .expect("test runtime");
-        let config = aws_sdk_s3::config::Builder::from(&sdk_config(&rt))
-            .endpoint_url(moto.endpoint.clone())
+        let config = aws_sdk_s3::config::Builder::from(&moto.sdk_config())
             .force_path_style(true)
             .build();
         let s3 = aws_sdk_s3::Client::from_conf(config);
@@ -231,22 +126,9 @@ impl Harness {
         self
     }
 
-    /// SDK configuration for a direct client; the client sets moto as its endpoint.
+    /// SDK configuration for a direct client, with moto as the endpoint of every service.
     pub fn sdk_config(&self) -> aws_config::SdkConfig {
-        sdk_config(&self.rt)
-    }
-
-    /// SDK configuration with moto as the endpoint of every service.
-    pub fn moto_sdk_config(&self) -> aws_config::SdkConfig {
-        self.rt.block_on(
-            aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .region(aws_config::Region::new("us-east-1"))
-                .credentials_provider(aws_credential_types::Credentials::new(
-                    "testing", "testing", None, None, "test",
-                ))
-                .endpoint_url(&self.moto.endpoint)
-                .load(),
-        )
+        self.moto.sdk_config()
     }
 
     pub fn schema(&self, type_name: &str) -> Schema {

@@ -1,8 +1,10 @@
-//! Engine behaviour users rely on on a bad day, through the real binary against the emulator:
-//! drift, recovery of an interrupted create, lock contention, stale saved plans, partial
-//! failure, secrets kept out of output.
+//! What a user sees on a bad day, through the real binary against the emulator: drift made in
+//! AWS, a create interrupted after the AWS call, a lock held by another process, a stale saved
+//! plan, an AWS error in the middle of an apply, secrets in variables. Each test checks the
+//! messages, exit codes and AWS objects; the engine's logic behind them (ordering, journal,
+//! lock, staleness) is tested with a provider double in `engine/tests/engine.rs`.
 
-use crate::util::{block_on, Moto, Workspace};
+use crate::util::{block_on, start_moto, workspace, Clients};
 
 const BUCKET_AND_ROLE: &str = r#"
 resource "aws_s3_bucket" "data" {
@@ -27,8 +29,8 @@ output "arn" {
 
 #[test]
 fn drift_is_shown_and_a_deleted_object_is_planned_again() {
-    let moto = Moto::start();
-    let ws = Workspace::new(Some(&moto));
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
     ws.write("main.tf", BUCKET_AND_ROLE);
     ws.run(&["apply", "--auto-approve"]).expect_code(0);
     let s3 = moto.s3();
@@ -100,8 +102,8 @@ fn drift_is_shown_and_a_deleted_object_is_planned_again() {
 
 #[test]
 fn an_interrupted_create_is_adopted_not_duplicated() {
-    let moto = Moto::start();
-    let ws = Workspace::new(Some(&moto));
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
     ws.write(
         "main.tf",
         r#"resource "aws_s3_bucket" "b" { bucket = "infinstor-crashed-create" }"#,
@@ -149,7 +151,7 @@ fn an_interrupted_create_is_adopted_not_duplicated() {
 
 #[test]
 fn a_second_process_is_refused_while_the_lock_is_held() {
-    let ws = Workspace::new(None);
+    let ws = workspace(None);
     ws.write("main.tf", r#"locals { a = 1 }"#);
     ws.write(
         "infinstor.state.json.lock",
@@ -175,8 +177,8 @@ fn a_second_process_is_refused_while_the_lock_is_held() {
 
 #[test]
 fn a_stale_saved_plan_is_refused() {
-    let moto = Moto::start();
-    let ws = Workspace::new(Some(&moto));
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
     ws.write(
         "main.tf",
         r#"resource "aws_s3_bucket" "b" { bucket = "infinstor-stale-plan" }"#,
@@ -198,8 +200,8 @@ fn a_stale_saved_plan_is_refused() {
 
 #[test]
 fn a_failure_skips_only_its_dependents() {
-    let moto = Moto::start();
-    let ws = Workspace::new(Some(&moto));
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
     ws.write(
         "main.tf",
         r#"
@@ -250,7 +252,7 @@ resource "aws_s3_bucket" "independent" {
 
 #[test]
 fn sensitive_values_never_reach_plan_output() {
-    let ws = Workspace::new(None);
+    let ws = workspace(None);
     ws.write(
         "main.tf",
         r#"
