@@ -28,8 +28,8 @@ pub struct DestroyArgs {
     pub flags: PlanFlags,
 }
 
-fn confirm(plan: &engine::core::plan::Plan, color: bool, auto: bool, destroy: bool) -> bool {
-    print!("{}", engine::review::text::text(plan, color));
+fn confirm(ctx: &Context, plan: &engine::core::plan::Plan, auto: bool, destroy: bool) -> bool {
+    print!("{}", engine::review::text::text(plan, &ctx.factory, ctx.color));
     if !plan.has_changes() {
         return false;
     }
@@ -78,8 +78,7 @@ fn run_interactive(ctx: &Context, flags: &PlanFlags, auto: bool, destroy: bool) 
         stop: &ctx.stop,
     };
     let opts = flags.options(ctx, destroy);
-    let color = ctx.color;
-    let outcome = engine.plan_and_apply(&opts, Some(&ui::prompt_variable), &|p| confirm(p, color, auto, destroy))?;
+    let outcome = engine.plan_and_apply(&opts, Some(&ui::prompt_variable), &|p| confirm(ctx, p, auto, destroy))?;
     report(outcome, destroy)
 }
 

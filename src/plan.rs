@@ -84,10 +84,11 @@ pub enum Format {
 }
 
 /// Renders a plan in the chosen format. `show_cmd` is how to see the full plan.
-pub fn render(plan: &engine::core::plan::Plan, f: &FormatArgs, color: bool, show_cmd: &str) -> String {
+pub fn render(ctx: &Context, plan: &engine::core::plan::Plan, f: &FormatArgs, show_cmd: &str) -> String {
+    let color = ctx.color;
     match f.format {
-        Format::Text => engine::review::text::text(plan, color),
-        Format::Markdown => engine::review::markdown::markdown(plan, f.max_chars, show_cmd),
+        Format::Text => engine::review::text::text(plan, &ctx.factory, color),
+        Format::Markdown => engine::review::markdown::markdown(plan, &ctx.factory, f.max_chars, show_cmd),
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&engine::review::plan_json::plan_json(plan)).unwrap_or_default();
             s.push('\n');
@@ -112,7 +113,7 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
         Some(out) => format!("infinstor show {}", out.display()),
         None => "infinstor plan".to_string(),
     };
-    print!("{}", render(&outcome.plan, &a.format, ctx.color, &show_cmd));
+    print!("{}", render(ctx, &outcome.plan, &a.format, &show_cmd));
     if let Some(out) = &a.out {
         engine::ops::write_plan_file(out, &outcome.plan)?;
         let note = format!(

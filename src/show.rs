@@ -17,7 +17,7 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     if let Some(p) = &a.planfile {
         let plan = engine::ops::read_plan_file(p)?;
         let show_cmd = format!("infinstor show {}", p.display());
-        print!("{}", crate::plan::render(&plan, &a.format, ctx.color, &show_cmd));
+        print!("{}", crate::plan::render(ctx, &plan, &a.format, &show_cmd));
         return Ok(0);
     }
     let term = ui::Terminal::new(ctx.color);

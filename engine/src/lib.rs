@@ -41,7 +41,7 @@
 //! # fn demo(factory: &dyn engine::core::provider::ProviderFactory, ui: &dyn engine::plan::session::Ui) {
 //! let engine = Engine { factory, ui, stop: &std::sync::atomic::AtomicBool::new(false) };
 //! let outcome = engine.plan(&Options::default(), None).expect("plan");
-//! println!("{}", engine::review::text::text(&outcome.plan, false));
+//! println!("{}", engine::review::text::text(&outcome.plan, factory, false));
 //! # }
 //! ```
 #![deny(missing_docs)]

@@ -296,7 +296,7 @@ fn plan_apply_then_nothing_to_do() {
         Some(Value::Unknown),
         "b.value is known only after a is created"
     );
-    let text = engine::review::text::text(&plan, false);
+    let text = engine::review::text::text(&plan, &s.factory, false);
     assert!(text.contains("+ value = (known after apply)"), "{text}");
     s.apply(&o).expect("apply");
     let log = s.log();
@@ -544,7 +544,7 @@ resource "test_thing" "a" {
 "#,
     )]);
     let plan = s.engine().plan(&s.opts(), None).expect("plan").plan;
-    let text = engine::review::text::text(&plan, false);
+    let text = engine::review::text::text(&plan, &s.factory, false);
     assert!(!text.contains("s3cr3t"), "{text}");
     assert!(!text.contains("plain-but-schema-sensitive"), "{text}");
     assert_eq!(text.matches("(sensitive value)").count(), 2, "{text}");

@@ -44,6 +44,7 @@ mod s3;
 mod ssm;
 mod support;
 
+use engine::core::finding::Finding;
 use engine::core::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,
     ReadDataRequest, ReadRequest, ValidateProblem, ValidateRequest,
@@ -156,6 +157,13 @@ impl ProviderFactory for AwsFactory {
             resources: resource_map(),
             data: data_map(),
         }))
+    }
+
+    fn review(&self, type_name: &str, address: &str, before: Option<&Value>, after: Option<&Value>) -> Vec<Finding> {
+        match schemas().0.get(type_name) {
+            Some(schema) => support::access::review_change(type_name, schema, address, before, after),
+            None => Vec::new(),
+        }
     }
 }
 

@@ -128,7 +128,7 @@ fn role_create_read_update_delete() {
     assert_eq!(role.description(), Some("InfinStor access"));
     assert_eq!(role.max_session_duration(), Some(3600));
     let doc = decode(role.assume_role_policy_document().expect("trust policy"));
-    assert!(engine::plan::policy::equivalent(&doc, &trust_policy("ext-1")), "{doc}");
+    assert!(common::same_policy(&doc, &trust_policy("ext-1")), "{doc}");
     assert_eq!(
         tag_map(role.tags()),
         BTreeMap::from([("Name".into(), "access".into()), ("env".into(), "test".into())])
@@ -182,8 +182,8 @@ fn role_create_read_update_delete() {
         Some(boundary_arn.as_str())
     );
     let doc = decode(role.assume_role_policy_document().expect("trust policy"));
-    assert!(engine::plan::policy::equivalent(&doc, &trust_policy("ext-2")), "{doc}");
-    assert!(!engine::plan::policy::equivalent(&doc, &trust_policy("ext-1")));
+    assert!(common::same_policy(&doc, &trust_policy("ext-2")), "{doc}");
+    assert!(!common::same_policy(&doc, &trust_policy("ext-1")));
     assert_eq!(
         tag_map(role.tags()),
         BTreeMap::from([("env".into(), "test".into()), ("team".into(), "data".into())])
@@ -247,7 +247,7 @@ fn role_name_prefix_import_and_out_of_band_delete() {
     }
     assert_eq!(imported.get("name_prefix"), Value::Null);
     assert_eq!(imported.get("force_detach_policies"), Value::Bool(false));
-    assert!(engine::plan::policy::equivalent(
+    assert!(common::same_policy(
         imported.get("assume_role_policy").as_str().expect("policy"),
         &trust_policy("x")
     ));
@@ -377,7 +377,7 @@ fn policy_versions_rotate_past_five() {
         h.rt.block_on(iam.get_policy_version().policy_arn(&arn).version_id(&default).send())
             .expect("version");
     let doc = decode(doc.policy_version().and_then(|v| v.document()).expect("document"));
-    assert!(engine::plan::policy::equivalent(
+    assert!(common::same_policy(
         &doc,
         &s3_policy(&["s3:GetObject", "s3:PutObjectTagging"])
     ));
@@ -439,7 +439,7 @@ fn policy_versions_rotate_past_five() {
     for key in ["arn", "id", "name", "path", "description", "policy_id", "tags_all"] {
         assert_eq!(imported.get(key), retagged.get(key), "{key}");
     }
-    assert!(engine::plan::policy::equivalent(
+    assert!(common::same_policy(
         imported.get("policy").as_str().expect("policy"),
         retagged.get("policy").as_str().expect("policy"),
     ));
@@ -501,7 +501,7 @@ fn inline_role_policy_lifecycle() {
     let remote =
         h.rt.block_on(iam.get_role_policy().role_name("worker").policy_name("s3-read").send())
             .expect("get role policy");
-    assert!(engine::plan::policy::equivalent(
+    assert!(common::same_policy(
         &decode(remote.policy_document()),
         &s3_policy(&["s3:GetObject"])
     ));
@@ -515,7 +515,7 @@ fn inline_role_policy_lifecycle() {
     let remote =
         h.rt.block_on(iam.get_role_policy().role_name("worker").policy_name("s3-read").send())
             .expect("get role policy");
-    assert!(engine::plan::policy::equivalent(
+    assert!(common::same_policy(
         &decode(remote.policy_document()),
         &s3_policy(&["s3:ListBucket", "s3:GetObject"])
     ));
@@ -526,7 +526,7 @@ fn inline_role_policy_lifecycle() {
     assert_eq!(imported.get("id"), Value::from("worker:s3-read"));
     assert_eq!(imported.get("role"), Value::from("worker"));
     assert_eq!(imported.get("name"), Value::from("s3-read"));
-    assert!(engine::plan::policy::equivalent(
+    assert!(common::same_policy(
         imported.get("policy").as_str().expect("policy"),
         &s3_policy(&["s3:GetObject", "s3:ListBucket"])
     ));

@@ -3,6 +3,8 @@
 
 pub mod addr;
 pub mod diagnostic;
+pub mod document;
+pub mod finding;
 pub mod plan;
 pub mod provider;
 pub mod schema;

@@ -91,7 +91,7 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// Who gains or loses access to what (computed from policy documents when planning).
     #[serde(default)]
-    pub access: Vec<crate::review::access::Finding>,
+    pub access: Vec<crate::core::finding::Finding>,
     /// The configuration in Terraform's JSON plan representation (for `--format json`).
     #[serde(default)]
     pub configuration: serde_json::Value,

@@ -5,6 +5,7 @@
 //! (so `validate` and `plan` against empty state need no credentials and no network) and builds
 //! a configured provider from a `provider "aws"` block.
 
+use crate::core::finding::Finding;
 use crate::core::schema::Schema;
 use crate::core::value::Value;
 use std::sync::Arc;
@@ -216,4 +217,42 @@ pub trait ProviderFactory: Send + Sync {
     /// Builds a provider from an evaluated `provider` block (`Null` when there is none).
     /// Must not make network calls: clients connect lazily.
     fn configure(&self, config: &Value) -> Result<Arc<dyn Provider>, ProviderError>;
+    /// What a reviewer should know about one planned change of a managed resource type: who
+    /// gains or loses access to what through its policy documents, public access, and so on.
+    /// `before` is `None` for a create and `after` for a delete. Called when the plan is made,
+    /// without network calls; what the findings mean is the provider's knowledge, not the
+    /// engine's.
+    fn review(&self, type_name: &str, address: &str, before: Option<&Value>, after: Option<&Value>) -> Vec<Finding> {
+        let _ = (type_name, address, before, after);
+        Vec::new()
+    }
+}
+
+/// A factory that knows no types, for unit tests of code that only looks schemas up.
+#[cfg(test)]
+pub(crate) struct NoSchemas;
+
+#[cfg(test)]
+impl ProviderFactory for NoSchemas {
+    fn name(&self) -> &str {
+        "none"
+    }
+    fn resource_schema(&self, _: &str) -> Option<Schema> {
+        None
+    }
+    fn data_schema(&self, _: &str) -> Option<Schema> {
+        None
+    }
+    fn resource_types(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn data_types(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn config_schema(&self) -> Schema {
+        Schema::new()
+    }
+    fn configure(&self, _: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
+        Err(ProviderError::new("NoProvider", "no provider in this test"))
+    }
 }

@@ -2,9 +2,29 @@
 //!
 //! Validation, diffing and rendering are driven by the schema of a type, never by special cases
 //! on type names: a provider declares which attributes are required, computed, force a
-//! replacement, are sensitive, or hold JSON documents that must be compared semantically.
+//! replacement, are sensitive, or hold JSON documents that must be compared semantically (and,
+//! for documents such as IAM policies, by the provider's own rules: [`Canonical`]).
 
 use std::collections::BTreeMap;
+
+/// A provider's canonical form of a kind of document (IAM policies: statements as lists,
+/// actions sorted, ...), so that two documents that mean the same are equal; `None` when the
+/// text is not such a document.
+#[derive(Clone, Copy)]
+pub struct Canonical(pub fn(&str) -> Option<serde_json::Value>);
+
+impl std::fmt::Debug for Canonical {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Canonical")
+    }
+}
+
+impl PartialEq for Canonical {
+    fn eq(&self, other: &Canonical) -> bool {
+        // The same function, by address: schemas compare equal when built from the same code.
+        self.0 as usize == other.0 as usize
+    }
+}
 
 /// The type of an attribute's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,8 +60,11 @@ pub struct Attribute {
     pub force_new: bool,
     /// The value is hidden in all output.
     pub sensitive: bool,
-    /// The value is a JSON document compared semantically (IAM and bucket policies).
+    /// The value is a JSON document, compared and shown by meaning rather than by text.
     pub json: bool,
+    /// The provider's canonical form for this document (see [`Attribute::document`]); without
+    /// one, a JSON document's canonical form is the JSON with its object keys sorted.
+    pub canonical: Option<Canonical>,
     /// A one-line description, used in diagnostics.
     pub description: &'static str,
 }
@@ -56,6 +79,7 @@ impl Attribute {
             force_new: false,
             sensitive: false,
             json: false,
+            canonical: None,
             description: "",
         }
     }
@@ -108,6 +132,14 @@ impl Attribute {
     /// Marks the attribute as a JSON document.
     pub fn json(mut self) -> Attribute {
         self.json = true;
+        self
+    }
+
+    /// Marks the attribute as a document that the provider puts into canonical form, and
+    /// whose changes it reviews ([`crate::core::provider::ProviderFactory::review`]).
+    pub fn document(mut self, canonical: fn(&str) -> Option<serde_json::Value>) -> Attribute {
+        self.json = true;
+        self.canonical = Some(Canonical(canonical));
         self
     }
 }

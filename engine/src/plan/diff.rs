@@ -12,7 +12,7 @@ pub fn attr_equal(attr: &Attribute, a: &Value, b: &Value) -> bool {
     let (b, _) = b.unmark();
     if attr.json {
         if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
-            return crate::plan::policy::equivalent(x, y);
+            return crate::core::document::equivalent(Some(attr), x, y);
         }
     }
     type_equal(&attr.ty, a, b)
@@ -157,12 +157,33 @@ mod tests {
     use super::*;
     use crate::core::value::map;
 
+    /// A provider's rule for its documents, as a test double: one statement or one action may
+    /// be written without its list.
+    fn canonical(doc: &str) -> Option<serde_json::Value> {
+        let mut v: serde_json::Value = serde_json::from_str(doc).ok()?;
+        let statements = match v.get_mut("Statement")?.take() {
+            serde_json::Value::Array(items) => items,
+            one => vec![one],
+        };
+        let statements = statements
+            .into_iter()
+            .map(|mut st| {
+                if let Some(a @ serde_json::Value::String(_)) = st.get_mut("Action") {
+                    *a = serde_json::Value::Array(vec![a.take()]);
+                }
+                crate::core::document::sorted(st)
+            })
+            .collect();
+        v["Statement"] = serde_json::Value::Array(statements);
+        Some(v)
+    }
+
     fn schema() -> Schema {
         Schema::new()
             .attr("bucket", Attribute::optional_computed(Type::String).force_new())
             .attr("arn", Attribute::computed(Type::String))
             .attr("tags", Attribute::optional(Type::Map(Box::new(Type::String))))
-            .attr("policy", Attribute::optional(Type::String).json())
+            .attr("policy", Attribute::optional(Type::String).document(canonical))
             .attr("methods", Attribute::optional(Type::Set(Box::new(Type::String))))
     }
 

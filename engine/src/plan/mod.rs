@@ -1,9 +1,8 @@
 //! Planning: a [`session::Session`] walks the graph; [`refresh`] reads what state records,
-//! [`planner`] evaluates each node and asks providers to plan, [`policy`] compares policy
-//! documents.
+//! [`planner`] evaluates each node and asks providers to plan, and [`diff`] compares planned
+//! values with prior ones per the schema.
 
 pub mod diff;
 pub mod planner;
-pub mod policy;
 pub mod refresh;
 pub mod session;

@@ -8,8 +8,9 @@
 //! is said, with the command that shows everything. Sections are whole units, so nothing is
 //! ever cut inside a code fence or an HTML tag.
 
+use crate::core::finding::Severity;
 use crate::core::plan::{Action, Change, Plan};
-use crate::review::access::Severity;
+use crate::core::provider::ProviderFactory;
 use crate::review::text;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -69,8 +70,8 @@ fn diff_lines(text: &str) -> String {
     out.replace("```", "` ` `")
 }
 
-fn detail_block(c: &Change, show_unchanged: bool) -> String {
-    let body = text::change_body(c, show_unchanged);
+fn detail_block(c: &Change, schemas: &dyn ProviderFactory, show_unchanged: bool) -> String {
+    let body = text::change_body(c, schemas, show_unchanged);
     format!(
         "<details><summary><code>{}</code> {}</summary>\n\n```diff\n{}```\n\n</details>\n",
         c.addr,
@@ -226,7 +227,13 @@ fn compact_list(title: &str, items: &[String], limit: Option<usize>) -> String {
     out
 }
 
-fn render_level(plan: &Plan, level: u8, list_limit: Option<usize>, show_cmd: &str) -> String {
+fn render_level(
+    plan: &Plan,
+    schemas: &dyn ProviderFactory,
+    level: u8,
+    list_limit: Option<usize>,
+    show_cmd: &str,
+) -> String {
     let mut out = summary(plan);
     out.push_str(&destroy_list(plan));
     out.push_str(&access_section(plan));
@@ -238,7 +245,7 @@ fn render_level(plan: &Plan, level: u8, list_limit: Option<usize>, show_cmd: &st
     let mut dropped = BTreeMap::<&str, usize>::new();
     for c in &changes {
         if keeps_body(level, c) {
-            out.push_str(&detail_block(c, level == 0));
+            out.push_str(&detail_block(c, schemas, level == 0));
             out.push('\n');
         } else {
             left_out.push(format!("`{}` {}", c.addr, header_sentence(c)));
@@ -275,9 +282,9 @@ fn render_level(plan: &Plan, level: u8, list_limit: Option<usize>, show_cmd: &st
 
 /// Renders a plan as Markdown of at most `max_chars` characters (as far as the summary, the
 /// destroy list and the access review allow). `show_cmd` is the command that shows everything.
-pub fn markdown(plan: &Plan, max_chars: usize, show_cmd: &str) -> String {
+pub fn markdown(plan: &Plan, schemas: &dyn ProviderFactory, max_chars: usize, show_cmd: &str) -> String {
     for level in 0..=4u8 {
-        let text = render_level(plan, level, None, show_cmd);
+        let text = render_level(plan, schemas, level, None, show_cmd);
         if text.chars().count() <= max_chars {
             return text;
         }
@@ -286,7 +293,7 @@ pub fn markdown(plan: &Plan, max_chars: usize, show_cmd: &str) -> String {
     let total = plan.effective_changes().count();
     let mut limit = total;
     loop {
-        let text = render_level(plan, 4, Some(limit), show_cmd);
+        let text = render_level(plan, schemas, 4, Some(limit), show_cmd);
         if text.chars().count() <= max_chars || limit == 0 {
             return text;
         }
@@ -299,8 +306,8 @@ pub fn markdown(plan: &Plan, max_chars: usize, show_cmd: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::finding::Finding;
     use crate::core::value::{map, Value};
-    use crate::review::access::Finding;
 
     fn change(addr: &str, action: Action) -> Change {
         let value = map([
@@ -373,7 +380,12 @@ mod tests {
     #[test]
     fn a_2000_resource_plan_fits_a_comment_with_summary_destroys_and_access_review() {
         let plan = big_plan(2000);
-        let md = markdown(&plan, DEFAULT_MAX_CHARS, "infinstor show plan.out");
+        let md = markdown(
+            &plan,
+            &crate::core::provider::NoSchemas,
+            DEFAULT_MAX_CHARS,
+            "infinstor show plan.out",
+        );
         assert!(md.chars().count() <= DEFAULT_MAX_CHARS, "{} chars", md.chars().count());
         assert!(md.contains("**Plan: 2001 to add, 0 to change, 2 to destroy.**"));
         assert!(md.contains("`aws_iam_role.old` will be destroyed: its configuration was removed"));
@@ -383,7 +395,12 @@ mod tests {
         balanced(&md);
         assert_eq!(
             md,
-            markdown(&plan, DEFAULT_MAX_CHARS, "infinstor show plan.out"),
+            markdown(
+                &plan,
+                &crate::core::provider::NoSchemas,
+                DEFAULT_MAX_CHARS,
+                "infinstor show plan.out"
+            ),
             "deterministic"
         );
     }
@@ -391,15 +408,17 @@ mod tests {
     #[test]
     fn detail_is_dropped_least_important_first() {
         let plan = big_plan(40);
-        let full = markdown(&plan, usize::MAX, "x");
+        let full = markdown(&plan, &crate::core::provider::NoSchemas, usize::MAX, "x");
         assert!(
             full.contains("\"Team\""),
             "unchanged attributes shown when there is room"
         );
         assert!(!full.contains("left out"));
         // Room for diffs of replacements and deletes, but not of the 40 creates.
-        let budget = render_level(&plan, 2, None, "x").chars().count();
-        let md = markdown(&plan, budget, "x");
+        let budget = render_level(&plan, &crate::core::provider::NoSchemas, 2, None, "x")
+            .chars()
+            .count();
+        let md = markdown(&plan, &crate::core::provider::NoSchemas, budget, "x");
         assert!(md.chars().count() <= budget);
         assert!(
             md.contains("<code>aws_s3_bucket.renamed</code> must be replaced"),
@@ -420,7 +439,7 @@ mod tests {
     #[test]
     fn a_tiny_budget_keeps_the_essentials_and_shortens_lists() {
         let plan = big_plan(500);
-        let md = markdown(&plan, 3000, "x");
+        let md = markdown(&plan, &crate::core::provider::NoSchemas, 3000, "x");
         assert!(md.contains("**Plan: 501 to add"));
         assert!(md.contains("`aws_iam_role.old` will be destroyed"));
         assert!(md.contains("trusts AWS account 697756613082"));

@@ -4,7 +4,12 @@
 //! `(known after apply)`, `# forces replacement`, and `Plan: N to add, N to change, N to
 //! destroy.` JSON documents and multi-line strings are shown as a line diff of their pretty form.
 
+use crate::core::addr::Mode;
+use crate::core::document;
+use crate::core::finding::Severity;
 use crate::core::plan::{Action, Change, Plan};
+use crate::core::provider::ProviderFactory;
+use crate::core::schema::{Attribute, Schema};
 use crate::core::value::Value;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -66,14 +71,14 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-fn is_multiline_doc(v: &Value) -> Option<String> {
+fn is_multiline_doc(v: &Value, attr: Option<&Attribute>) -> Option<String> {
     let s = v.as_str()?;
     if let Value::Sensitive(_) = v {
         return None;
     }
     let t = s.trim_start();
     if (t.starts_with('{') || t.starts_with('[')) && serde_json::from_str::<serde_json::Value>(s).is_ok() {
-        return Some(crate::plan::policy::pretty(s));
+        return Some(document::pretty(attr, s));
     }
     if s.contains('\n') {
         return Some(s.to_string());
@@ -91,6 +96,7 @@ fn attr_lines(
     before: Option<&Value>,
     after: Option<&Value>,
     forces: bool,
+    attr: Option<&Attribute>,
 ) {
     let pad = " ".repeat(indent);
     let name_col = format!("{name:<width$}");
@@ -103,8 +109,8 @@ fn attr_lines(
     };
     let m = st.marker(sym(side));
     // Documents: a line diff of their pretty forms.
-    let bdoc = before.and_then(is_multiline_doc);
-    let adoc = after.and_then(is_multiline_doc);
+    let bdoc = before.and_then(|v| is_multiline_doc(v, attr));
+    let adoc = after.and_then(|v| is_multiline_doc(v, attr));
     if bdoc.is_some() || adoc.is_some() {
         let b = bdoc
             .or_else(|| before.filter(|v| !v.is_null()).map(scalar))
@@ -215,6 +221,7 @@ fn object_lines(
     after: Option<&Value>,
     forcing: &[String],
     show_same: bool,
+    schema: Option<&Schema>,
 ) {
     let empty = std::collections::BTreeMap::new();
     let b = before.and_then(|v| v.as_map()).unwrap_or(&empty);
@@ -275,13 +282,15 @@ fn object_lines(
             }
             other => other,
         };
-        attr_lines(out, st, indent, k, width, bv, av, forcing.contains(k));
+        let attr = schema.and_then(|s| s.attributes.get(k.as_str()));
+        attr_lines(out, st, indent, k, width, bv, av, forcing.contains(k), attr);
     }
     for (k, bv, av) in blocks {
         let empty_list = Vec::new();
         let bl = bv.and_then(|v| v.as_list()).unwrap_or(&empty_list);
         let al = av.and_then(|v| v.as_list()).unwrap_or(&empty_list);
         let pad = " ".repeat(indent);
+        let inner = schema.and_then(|s| s.blocks.get(k.as_str())).map(|b| &b.schema);
         let forces = if forcing.contains(k) {
             " # forces replacement"
         } else {
@@ -291,7 +300,7 @@ fn object_lines(
             if after.is_some() && al.contains(item) {
                 if show_same {
                     out.push(format!("{pad}  {k} {{"));
-                    object_lines(out, st, indent + 4, Some(item), Some(item), &[], true);
+                    object_lines(out, st, indent + 4, Some(item), Some(item), &[], true, inner);
                     out.push(format!("{pad}  }}"));
                 } else {
                     hidden += 1;
@@ -299,7 +308,7 @@ fn object_lines(
                 continue;
             }
             out.push(format!("{pad}{} {k} {{{forces}", st.marker("-")));
-            object_lines(out, st, indent + 4, Some(item), None, &[], false);
+            object_lines(out, st, indent + 4, Some(item), None, &[], false, inner);
             out.push(format!("{pad}  }}"));
         }
         for item in al {
@@ -307,7 +316,7 @@ fn object_lines(
                 continue;
             }
             out.push(format!("{pad}{} {k} {{{forces}", st.marker("+")));
-            object_lines(out, st, indent + 4, None, Some(item), &[], false);
+            object_lines(out, st, indent + 4, None, Some(item), &[], false, inner);
             out.push(format!("{pad}  }}"));
         }
     }
@@ -344,12 +353,12 @@ pub fn scalar_text(v: &Value) -> String {
 
 /// One change without its `# ADDR will be ...` header, uncoloured; `show_unchanged` also lists
 /// attributes that do not change.
-pub fn change_body(c: &Change, show_unchanged: bool) -> String {
-    resource_lines(c, Style { color: false }, show_unchanged).join("\n") + "\n"
+pub fn change_body(c: &Change, schemas: &dyn ProviderFactory, show_unchanged: bool) -> String {
+    resource_lines(c, Style { color: false }, show_unchanged, schemas).join("\n") + "\n"
 }
 
 /// Renders one change as Terraform does.
-pub fn change_text(c: &Change, color: bool) -> String {
+pub fn change_text(c: &Change, schemas: &dyn ProviderFactory, color: bool) -> String {
     let st = Style { color };
     let (head, _) = header(c);
     let mut lines = vec![format!("  {}", st.bold(&head))];
@@ -358,11 +367,11 @@ pub fn change_text(c: &Change, color: bool) -> String {
             lines.push(format!("  # ({reason})"));
         }
     }
-    lines.extend(resource_lines(c, st, false));
+    lines.extend(resource_lines(c, st, false, schemas));
     lines.join("\n")
 }
 
-fn resource_lines(c: &Change, st: Style, show_unchanged: bool) -> Vec<String> {
+fn resource_lines(c: &Change, st: Style, show_unchanged: bool, schemas: &dyn ProviderFactory) -> Vec<String> {
     let (_, m) = header(c);
     let mut lines = Vec::new();
     let kind = if c.addr.resource.mode == crate::core::addr::Mode::Data {
@@ -386,7 +395,21 @@ fn resource_lines(c: &Change, st: Style, show_unchanged: bool) -> Vec<String> {
         Action::Delete => None,
         _ => c.after.as_ref(),
     };
-    object_lines(&mut body, st, 6, before, after, &c.requires_replace, show_unchanged);
+    // The schema says which attributes are documents and how the provider reads them.
+    let schema = match c.addr.resource.mode {
+        Mode::Managed => schemas.resource_schema(&c.addr.resource.type_),
+        Mode::Data => schemas.data_schema(&c.addr.resource.type_),
+    };
+    object_lines(
+        &mut body,
+        st,
+        6,
+        before,
+        after,
+        &c.requires_replace,
+        show_unchanged,
+        schema.as_ref(),
+    );
     lines.extend(body);
     for d in &c.details {
         lines.push(format!("      # {d}"));
@@ -396,7 +419,7 @@ fn resource_lines(c: &Change, st: Style, show_unchanged: bool) -> Vec<String> {
 }
 
 /// The whole plan as text.
-pub fn text(plan: &Plan, color: bool) -> String {
+pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
     let st = Style { color };
     let mut out = String::new();
     let drift: Vec<&Change> = plan.drift.iter().collect();
@@ -418,7 +441,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
                 let _ = writeln!(out, "  # ({r})");
             }
             c2.reason = None;
-            let full = change_text(&c2, color);
+            let full = change_text(&c2, schemas, color);
             // Skip the generated header line: the drift header above replaces it.
             for line in full.lines().skip(1) {
                 let _ = writeln!(out, "{line}");
@@ -453,10 +476,10 @@ pub fn text(plan: &Plan, color: bool) -> String {
         );
         for f in &plan.access {
             let marker = match f.severity {
-                crate::review::access::Severity::High => st.paint("1;31", "!"),
-                crate::review::access::Severity::Grant => st.marker("+"),
-                crate::review::access::Severity::Condition => st.marker("~"),
-                crate::review::access::Severity::Revoke => st.marker("-"),
+                Severity::High => st.paint("1;31", "!"),
+                Severity::Grant => st.marker("+"),
+                Severity::Condition => st.marker("~"),
+                Severity::Revoke => st.marker("-"),
             };
             let _ = writeln!(out, "  {marker} {}: {}", f.address, f.message);
         }
@@ -493,7 +516,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
         }
         out.push('\n');
         for c in &changes {
-            let _ = writeln!(out, "{}\n", change_text(c, color));
+            let _ = writeln!(out, "{}\n", change_text(c, schemas, color));
         }
     }
     let (add, change, destroy) = plan.counts();
@@ -569,7 +592,7 @@ mod tests {
                 ("secret", Value::from("x").mark_sensitive()),
             ])),
         );
-        let text = change_text(&c, false);
+        let text = change_text(&c, &crate::core::provider::NoSchemas, false);
         assert!(text.contains("+ arn    = (known after apply)"), "{text}");
         assert!(text.contains("+ secret = (sensitive value)"), "{text}");
         assert!(!text.contains("tags"), "{text}");
@@ -588,7 +611,7 @@ mod tests {
             ])),
             Some(map([("bucket", Value::from("b")), ("arn", Value::Unknown)])),
         );
-        let text = change_text(&c, false);
+        let text = change_text(&c, &crate::core::provider::NoSchemas, false);
         assert!(
             text.contains("-/+ resource \"aws_s3_bucket\" \"artifacts\" {"),
             "{text}"

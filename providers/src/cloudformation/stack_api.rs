@@ -142,7 +142,7 @@ impl Stack {
             prior.get("policy_body"),
         ) {
             (Some(remote), p) => match p.as_str() {
-                Some(old) if engine::plan::policy::equivalent(old, remote) => Value::string(old),
+                Some(old) if crate::support::policy::equivalent(old, remote) => Value::string(old),
                 _ => Value::string(remote),
             },
             (None, _) => Value::Null,
@@ -356,7 +356,7 @@ impl Stack {
         let same = prior
             .get("policy_body")
             .as_str()
-            .is_some_and(|old| engine::plan::policy::equivalent(old, body));
+            .is_some_and(|old| crate::support::policy::equivalent(old, body));
         if same {
             return Ok(());
         }

@@ -3,7 +3,7 @@
 //! Arguments, attributes and import IDs follow the Terraform AWS provider so that existing
 //! configurations and state carry over. IAM hands policy documents back URL-encoded and
 //! reformatted; every read keeps the document string from the prior state when it still means
-//! the same ([`engine::plan::policy::equivalent`]), so a plan after apply shows no change.
+//! the same ([`crate::support::policy::equivalent`]), so a plan after apply shows no change.
 
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::support::attrs::{call, finish, get, into_state, map_of_strings, problem, sref, State};
@@ -104,7 +104,7 @@ fn decode_document(doc: &str) -> String {
 fn keep_prior_document(prior: &Value, remote: &str) -> Value {
     let remote = decode_document(remote);
     match prior.as_str() {
-        Some(p) if engine::plan::policy::equivalent(p, &remote) => Value::string(p),
+        Some(p) if crate::support::policy::equivalent(p, &remote) => Value::string(p),
         _ => Value::string(remote),
     }
 }
@@ -188,7 +188,7 @@ fn validate_names_and_docs(config: &Value, max_name: usize, docs: &[&str]) -> Ve
     }
     for key in docs {
         if let Some(doc) = config.get(key).as_str() {
-            if let Err(e) = engine::plan::policy::normalize(doc) {
+            if let Err(e) = crate::support::policy::normalize(doc) {
                 out.push(problem(key, format!("\"{key}\" is not a valid policy document: {e}")));
             }
         }

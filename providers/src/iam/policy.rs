@@ -104,7 +104,7 @@ impl IamPolicy {
             let unchanged = prior
                 .get("policy")
                 .as_str()
-                .map(|p| engine::plan::policy::equivalent(p, doc))
+                .map(|p| crate::support::policy::equivalent(p, doc))
                 .unwrap_or(false);
             if !unchanged {
                 let versions = self.versions(ctx, arn)?;
@@ -176,7 +176,10 @@ impl ResourceType for IamPolicy {
             .attr("name_prefix", Attribute::optional(Type::String).force_new())
             .attr("path", Attribute::optional(Type::String).force_new())
             .attr("description", Attribute::optional(Type::String).force_new())
-            .attr("policy", Attribute::required(Type::String).json())
+            .attr(
+                "policy",
+                Attribute::required(Type::String).document(crate::support::policy::canonical),
+            )
             .attr("tags", Attribute::optional(map_of_strings()))
             .attr("tags_all", Attribute::computed(map_of_strings()))
             .attr("arn", Attribute::computed(Type::String))
@@ -245,7 +248,7 @@ impl ResourceType for IamPolicy {
                     Err(e2) => return (None, Some(e2)),
                 };
                 let same = match (current.get("policy").as_str(), planned.get("policy").as_str()) {
-                    (Some(a), Some(b)) => engine::plan::policy::equivalent(a, b),
+                    (Some(a), Some(b)) => crate::support::policy::equivalent(a, b),
                     _ => false,
                 };
                 if !same {

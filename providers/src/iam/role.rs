@@ -115,7 +115,7 @@ impl IamRole {
             let unchanged = prior
                 .get("assume_role_policy")
                 .as_str()
-                .map(|p| engine::plan::policy::equivalent(p, doc))
+                .map(|p| crate::support::policy::equivalent(p, doc))
                 .unwrap_or(false);
             if !unchanged {
                 call(
@@ -207,7 +207,7 @@ impl IamRole {
         let current = self.state(ctx, &existing, planned);
         let wanted = planned.get("assume_role_policy");
         let same = match (current.get("assume_role_policy").as_str(), wanted.as_str()) {
-            (Some(a), Some(b)) => engine::plan::policy::equivalent(a, b),
+            (Some(a), Some(b)) => crate::support::policy::equivalent(a, b),
             _ => false,
         };
         if !same {
@@ -241,7 +241,10 @@ impl ResourceType for IamRole {
             .attr("name_prefix", Attribute::optional(Type::String).force_new())
             .attr("path", Attribute::optional(Type::String).force_new())
             .attr("description", Attribute::optional(Type::String))
-            .attr("assume_role_policy", Attribute::required(Type::String).json())
+            .attr(
+                "assume_role_policy",
+                Attribute::required(Type::String).document(crate::support::policy::canonical),
+            )
             .attr("max_session_duration", Attribute::optional(Type::Number))
             .attr("permissions_boundary", Attribute::optional(Type::String))
             .attr("force_detach_policies", Attribute::optional(Type::Bool))

@@ -60,7 +60,10 @@ impl ResourceType for IamRolePolicy {
             .attr("name", Attribute::optional_computed(Type::String).force_new())
             .attr("name_prefix", Attribute::optional(Type::String).force_new())
             .attr("role", Attribute::required(Type::String).force_new())
-            .attr("policy", Attribute::required(Type::String).json())
+            .attr(
+                "policy",
+                Attribute::required(Type::String).document(crate::support::policy::canonical),
+            )
             .attr("id", Attribute::computed(Type::String))
     }
 

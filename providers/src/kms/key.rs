@@ -149,7 +149,7 @@ impl KmsKey {
             let unchanged = prior
                 .get("policy")
                 .as_str()
-                .map(|p| engine::plan::policy::equivalent(p, doc))
+                .map(|p| crate::support::policy::equivalent(p, doc))
                 .unwrap_or(false);
             if !unchanged {
                 let bypass = planned
@@ -212,7 +212,10 @@ impl ResourceType for KmsKey {
                 "customer_master_key_spec",
                 Attribute::optional_computed(Type::String).force_new(),
             )
-            .attr("policy", Attribute::optional_computed(Type::String).json())
+            .attr(
+                "policy",
+                Attribute::optional_computed(Type::String).document(crate::support::policy::canonical),
+            )
             .attr("bypass_policy_lockout_safety_check", Attribute::optional(Type::Bool))
             .attr("deletion_window_in_days", Attribute::optional(Type::Number))
             .attr("is_enabled", Attribute::optional(Type::Bool))

@@ -40,7 +40,10 @@ impl ResourceType for KmsKeyPolicy {
     fn schema(&self) -> Schema {
         Schema::new()
             .attr("key_id", Attribute::required(Type::String).force_new())
-            .attr("policy", Attribute::required(Type::String).json())
+            .attr(
+                "policy",
+                Attribute::required(Type::String).document(crate::support::policy::canonical),
+            )
             .attr("bypass_policy_lockout_safety_check", Attribute::optional(Type::Bool))
             .attr("id", Attribute::computed(Type::String))
     }
@@ -99,7 +102,7 @@ impl ResourceType for KmsKeyPolicy {
             let unchanged = prior
                 .get("policy")
                 .as_str()
-                .map(|p| engine::plan::policy::equivalent(p, doc))
+                .map(|p| crate::support::policy::equivalent(p, doc))
                 .unwrap_or(false);
             let bypass = planned
                 .get("bypass_policy_lockout_safety_check")

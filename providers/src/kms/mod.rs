@@ -3,7 +3,7 @@
 //! InfinStor's IAM role use the key of an S3 bucket or DynamoDB table.
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider. Policy documents are
-//! compared by meaning ([`engine::plan::policy::equivalent`]): a read keeps the prior document text
+//! compared by meaning ([`crate::support::policy::equivalent`]): a read keeps the prior document text
 //! when KMS returns the same policy reformatted, so a plan after apply shows no change.
 //!
 //! A key's ID is chosen by KMS, so it cannot be journaled before the create. Instead the
@@ -224,7 +224,7 @@ fn tag(ctx: &Ctx, key_id: &str, tags: &BTreeMap<String, String>) -> Result<(), P
 /// The prior document when it means the same as what KMS returned.
 fn keep_prior_policy(prior: &Value, remote: &str) -> Value {
     match prior.as_str() {
-        Some(p) if engine::plan::policy::equivalent(p, remote) => Value::string(p),
+        Some(p) if crate::support::policy::equivalent(p, remote) => Value::string(p),
         _ => Value::string(remote),
     }
 }
@@ -260,7 +260,7 @@ fn key_id_of(id_or_arn: &str) -> &str {
 /// Problems with a policy document argument.
 fn policy_problems(config: &Value, key: &str, out: &mut Vec<ValidateProblem>) {
     if let Some(doc) = config.get(key).as_str() {
-        if let Err(e) = engine::plan::policy::normalize(doc) {
+        if let Err(e) = crate::support::policy::normalize(doc) {
             out.push(problem(key, format!("\"{key}\" is not a valid policy document: {e}")));
         } else if doc.len() > MAX_POLICY_BYTES {
             out.push(problem(

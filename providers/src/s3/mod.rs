@@ -168,7 +168,7 @@ fn reconcile(schema: &Schema, prior: &Value, read: Value) -> Value {
         let json = schema.attributes.get(key).map(|a| a.json).unwrap_or(false);
         let same = if json {
             match (old.as_str(), value.as_str()) {
-                (Some(x), Some(y)) => engine::plan::policy::equivalent(x, y),
+                (Some(x), Some(y)) => crate::support::policy::equivalent(x, y),
                 _ => loosely_equal(old, value),
             }
         } else {

@@ -14,7 +14,10 @@ impl BucketConfig for Policy {
     }
 
     fn body(&self) -> Schema {
-        Schema::new().attr("policy", Attribute::required(string_type()).json())
+        Schema::new().attr(
+            "policy",
+            Attribute::required(string_type()).document(crate::support::policy::canonical),
+        )
     }
 
     fn has_owner(&self) -> bool {

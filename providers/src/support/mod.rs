@@ -1,10 +1,13 @@
 //! Helpers every service uses: attribute access and state completion ([`attrs`]), tags
-//! ([`tags`]), SDK errors ([`error`]), dates ([`dates`]), the one waiter ([`wait`]) and the
-//! names and tokens of creates ([`naming`]). No service imports from another service.
+//! ([`tags`]), SDK errors ([`error`]), dates ([`dates`]), the one waiter ([`wait`]), the
+//! names and tokens of creates ([`naming`]), policy documents ([`policy`]) and what their
+//! changes mean to a reviewer ([`access`]). No service imports from another service.
 
+pub(crate) mod access;
 pub(crate) mod attrs;
 pub(crate) mod dates;
 pub(crate) mod error;
 pub(crate) mod naming;
+pub(crate) mod policy;
 pub(crate) mod tags;
 pub(crate) mod wait;

@@ -324,3 +324,12 @@ pub fn name(test: &str) -> String {
 pub fn tags(pairs: &[(&str, &str)]) -> Value {
     map(pairs.iter().map(|(k, v)| (*k, Value::from(*v))))
 }
+
+/// True when two policy documents mean the same, compared the way the engine compares the
+/// provider's policy attributes.
+pub fn same_policy(a: &str, b: &str) -> bool {
+    let schema = AwsFactory::new()
+        .resource_schema("aws_iam_policy")
+        .expect("aws_iam_policy schema");
+    engine::core::document::equivalent(schema.attributes.get("policy"), a, b)
+}

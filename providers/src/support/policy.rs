@@ -1,4 +1,5 @@
-//! Semantic comparison of IAM, S3 and KMS policy documents.
+//! IAM, S3 bucket and KMS key policy documents: their canonical form, for comparing them by
+//! meaning and showing them the same way whatever formatting AWS or the user chose.
 //!
 //! AWS never gives back a policy document byte for byte as it was sent: IAM URL-encodes it,
 //! services reorder keys, and a one-element list may come back as a plain string. Comparing
@@ -17,7 +18,7 @@ const SET_KEYS: [&str; 4] = ["Action", "NotAction", "Resource", "NotResource"];
 /// `Resource` and `NotResource` are sorted lists without duplicates, every principal type maps
 /// to a sorted list (`"*"` stays a string), and every condition key maps to a sorted list of
 /// strings. The order of statements is kept.
-pub fn normalize(doc: &str) -> Result<Value, String> {
+pub(crate) fn normalize(doc: &str) -> Result<Value, String> {
     let trimmed = doc.trim();
     let decoded;
     let text = if trimmed.len() >= 3 && trimmed.as_bytes()[..3].eq_ignore_ascii_case(b"%7B") {
@@ -44,21 +45,17 @@ pub fn normalize(doc: &str) -> Result<Value, String> {
 
 /// True when two policy documents mean the same. When either does not parse, falls back to
 /// comparing the raw strings, so an invalid document still shows as changed when edited.
-pub fn equivalent(a: &str, b: &str) -> bool {
+pub(crate) fn equivalent(a: &str, b: &str) -> bool {
     match (normalize(a), normalize(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
     }
 }
 
-/// The normalized document, pretty-printed with a 2-space indent, so that renderers can show a
-/// line diff that does not depend on how either side happened to be formatted. A document that
-/// does not parse is returned unchanged.
-pub fn pretty(doc: &str) -> String {
-    normalize(doc)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| doc.to_string())
+/// The canonical form of a policy document, as the engine's schemas take it
+/// ([`engine::core::schema::Attribute::document`]).
+pub(crate) fn canonical(doc: &str) -> Option<Value> {
+    normalize(doc).ok()
 }
 
 /// Decodes `%XX` escapes. `+` is left alone: IAM encodes a literal plus as `%2B` and a space
@@ -204,6 +201,13 @@ fn sorted_map(map: Map<String, Value>) -> Map<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use engine::core::schema::{Attribute, Type};
+
+    /// The document as the engine shows it: this canonical form, pretty-printed.
+    fn pretty(doc: &str) -> String {
+        let attr = Attribute::required(Type::String).document(canonical);
+        engine::core::document::pretty(Some(&attr), doc)
+    }
 
     const TRUST: &str = r#"{
         "Version": "2012-10-17",
