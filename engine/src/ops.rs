@@ -9,7 +9,8 @@ use crate::core::provider::{ImportRequest, ProviderFactory};
 use crate::core::value::Value;
 use crate::eval::vars::{self, VarSources};
 use crate::graph;
-use crate::plan::session::{self, Mode2, Session, Ui};
+use crate::plan::refresh;
+use crate::plan::session::{Session, Ui, WalkMode};
 use sha2::{Digest, Sha256};
 use state::{Backend, LocalBackend, State, StateError};
 use std::path::PathBuf;
@@ -224,7 +225,7 @@ impl Engine<'_> {
         let prior = self.read_state(backend)?;
         let (lineage, serial) = (prior.lineage().to_string(), prior.serial());
         let digest = config_digest(&module, &variables);
-        let mode = Mode2::Plan {
+        let mode = WalkMode::Plan {
             refresh: opts.refresh,
             replace: parse_addrs(&opts.replace, "--replace")?,
             destroy: opts.destroy,
@@ -232,7 +233,11 @@ impl Engine<'_> {
         };
         let session = Session::with_graph(&module, graph, self.factory, self.ui, variables, prior);
         if opts.refresh {
-            session.prefetch(opts.parallelism, self.stop);
+            session.configure_providers(opts.parallelism, self.stop);
+            let instances = session.prior_instances();
+            let provider = |key: &str| session.provider(key);
+            let refreshed = refresh::read_all(&instances, &provider, self.factory, opts.parallelism, self.stop);
+            session.use_refreshed(refreshed);
         }
         session.plan(&mode, opts.parallelism, self.stop)?;
         session.plan_orphans(opts.refresh, opts.destroy)?;
@@ -352,7 +357,10 @@ impl Engine<'_> {
             .map_err(|e| EngineError::Invalid(format!("Importing {ia} failed: {}: {}", e.code, e.message)))?
             .ok_or_else(|| EngineError::Invalid(format!("Cannot import non-existent remote object: no {} with ID \"{id}\" was found. Check the ID format in the README's resource table.", ia.resource.type_)))?;
         let previous = current.clone();
-        current.set_instance(&ia.to_string(), session::to_instance_state(&res.provider, &found, &[]));
+        current.set_instance(
+            &ia.to_string(),
+            crate::core::instance::to_instance_state(&res.provider, &found, &[]),
+        );
         backend.write(&mut current, &previous)?;
         Ok(found)
     }
@@ -374,7 +382,7 @@ impl Engine<'_> {
         })?;
         let ia: Option<InstanceAddr> = addr.parse().ok();
         let schema = ia.and_then(|a| self.factory.resource_schema(&a.resource.type_));
-        Ok(session::from_instance_state(inst, schema.as_ref()))
+        Ok(crate::core::instance::from_instance_state(inst, schema.as_ref()))
     }
 
     /// Forgets instances (the objects stay in AWS).

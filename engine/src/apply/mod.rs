@@ -13,6 +13,8 @@ use crate::apply::store::{Store, StoreJournal};
 use crate::config::Resource;
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::instance::{from_instance_state, to_instance_state};
+use crate::core::lock;
 use crate::core::plan::{Action, Change, Plan};
 use crate::core::provider::{ApplyRequest, ApplyResponse, PlanRequest, Provider, ReadDataRequest};
 use crate::core::schema::Schema;
@@ -20,7 +22,7 @@ use crate::core::value::Value;
 use crate::eval::marks::{remark, remark_data};
 use crate::graph::{self, ModPath, Node, Outcome};
 use crate::plan::diff;
-use crate::plan::session::{config_matches, elapsed, from_instance_state, lock, to_instance_state, Session};
+use crate::plan::session::{config_matches, elapsed, Session};
 use petgraph::stable_graph::NodeIndex;
 use state::OutputState;
 use std::collections::BTreeMap;
@@ -91,14 +93,14 @@ impl<'a> Session<'a> {
         let changes = Changes::new(plan);
         let deletes: Vec<&Change> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();
         for c in &deletes {
-            g.add_node(Node::Orphan(c.addr.to_string()));
+            g.add_node(Node::Delete(c.addr.to_string()));
         }
         // A delete runs before the deletes of what it depends on, and after its provider.
         for c in &deletes {
-            let me = Node::Orphan(c.addr.to_string());
+            let me = Node::Delete(c.addr.to_string());
             for other in &deletes {
                 if c.dependencies.contains(&other.addr.resource_string()) && other.addr != c.addr {
-                    g.edge(&me, &Node::Orphan(other.addr.to_string()));
+                    g.edge(&me, &Node::Delete(other.addr.to_string()));
                 }
             }
             g.edge(&Node::Provider(c.provider.clone()), &me);
@@ -114,7 +116,7 @@ impl<'a> Session<'a> {
         let type_of = |n: &Node| -> Option<(String, Mode)> {
             match n {
                 Node::Resource(_, a) => Some((a.type_.clone(), a.mode)),
-                Node::Orphan(a) => a
+                Node::Delete(a) => a
                     .parse::<crate::core::addr::InstanceAddr>()
                     .ok()
                     .map(|i| (i.resource.type_, Mode::Managed)),
@@ -124,7 +126,7 @@ impl<'a> Session<'a> {
         let group = |a: &Node, b: &Node| {
             let same_kind = matches!(
                 (a, b),
-                (Node::Resource(..), Node::Resource(..)) | (Node::Orphan(_), Node::Orphan(_))
+                (Node::Resource(..), Node::Resource(..)) | (Node::Delete(_), Node::Delete(_))
             );
             match (type_of(a), type_of(b)) {
                 (Some((ta, Mode::Managed)), Some((tb, Mode::Managed))) => {
@@ -138,7 +140,7 @@ impl<'a> Session<'a> {
             .map(|(_, n)| *n)
         {
             Some(Node::Resource(..)) => self.apply_resources(batch, &changes, store),
-            Some(Node::Orphan(_)) => self.apply_deletes(batch, &changes, store),
+            Some(Node::Delete(_)) => self.apply_deletes(batch, &changes, store),
             _ => batch
                 .iter()
                 .map(|(_, node)| match node {
@@ -193,7 +195,7 @@ impl<'a> Session<'a> {
         let mut outcomes = vec![Outcome::Ok; batch.len()];
         let mut pending = Vec::new();
         for (i, (_, node)) in batch.iter().enumerate() {
-            let Node::Orphan(addr) = node else {
+            let Node::Delete(addr) = node else {
                 outcomes[i] = Outcome::Failed;
                 continue;
             };

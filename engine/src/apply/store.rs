@@ -1,16 +1,23 @@
 //! Where state is persisted while an apply runs: after every single resource operation, and
 //! the create intents recorded just before each create call.
 
+use crate::core::lock;
 use crate::core::provider::Journal;
-use crate::plan::session::lock;
 use state::{Backend, Intent, State};
 use std::sync::Mutex;
 
 /// Where state is persisted during apply.
 pub struct Store<'b> {
     backend: &'b dyn Backend,
-    states: Mutex<(State, State)>,
+    versions: Mutex<Versions>,
     errors: Mutex<Vec<String>>,
+}
+
+/// The state as operations leave it, and as last written: the backend writes only what
+/// changed since, and a failed write leaves `written` as it was.
+struct Versions {
+    current: State,
+    written: State,
 }
 
 impl<'b> Store<'b> {
@@ -18,30 +25,33 @@ impl<'b> Store<'b> {
     pub fn new(backend: &'b dyn Backend, state: State) -> Store<'b> {
         Store {
             backend,
-            states: Mutex::new((state.clone(), state)),
+            versions: Mutex::new(Versions {
+                current: state.clone(),
+                written: state,
+            }),
             errors: Mutex::new(Vec::new()),
         }
     }
 
     /// Changes the state and writes it at once.
     pub fn mutate(&self, f: impl FnOnce(&mut State)) {
-        let mut g = lock(&self.states);
-        f(&mut g.0);
-        let (live, last) = &mut *g;
-        match self.backend.write(live, last) {
-            Ok(()) => *last = live.clone(),
+        let mut v = lock(&self.versions);
+        f(&mut v.current);
+        let Versions { current, written } = &mut *v;
+        match self.backend.write(current, written) {
+            Ok(()) => *written = current.clone(),
             Err(e) => lock(&self.errors).push(e.to_string()),
         }
     }
 
     /// One instance of the current state, without copying the rest.
     pub fn instance(&self, address: &str) -> Option<state::InstanceState> {
-        lock(&self.states).0.instance(address).cloned()
+        lock(&self.versions).current.instance(address).cloned()
     }
 
     /// The current state.
     pub fn snapshot(&self) -> State {
-        lock(&self.states).0.clone()
+        lock(&self.versions).current.clone()
     }
 
     /// Errors writing state.

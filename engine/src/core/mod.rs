@@ -5,7 +5,19 @@ pub mod addr;
 pub mod diagnostic;
 pub mod document;
 pub mod finding;
+pub mod instance;
 pub mod plan;
 pub mod provider;
 pub mod schema;
 pub mod value;
+
+use std::sync::{Mutex, MutexGuard};
+
+/// Locks a mutex, also when a thread panicked while holding it: one failed visit must not make
+/// what every other visit recorded (state included) unreachable.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    }
+}

@@ -24,8 +24,9 @@ pub enum Node {
     Resource(ModPath, ResourceAddr),
     /// An `output`.
     Output(ModPath, String),
-    /// A state instance without configuration, to be deleted.
-    Orphan(String),
+    /// The delete of one instance (a removed resource, a destroy, or the old half of a
+    /// replacement), added by apply from the plan's delete changes.
+    Delete(String),
 }
 
 fn prefix(path: &ModPath) -> String {
@@ -40,7 +41,7 @@ impl std::fmt::Display for Node {
             Node::Local(p, n) => write!(f, "{}local.{n}", prefix(p)),
             Node::Resource(p, a) => write!(f, "{}{a}", prefix(p)),
             Node::Output(p, n) => write!(f, "{}output.{n}", prefix(p)),
-            Node::Orphan(a) => write!(f, "{a} (delete)"),
+            Node::Delete(a) => write!(f, "{a} (delete)"),
         }
     }
 }
@@ -73,7 +74,7 @@ impl Graph {
         }
     }
 
-    /// Adds a node that is not part of the configuration (an orphan delete).
+    /// Adds a node that is not part of the configuration (a delete).
     pub fn add_node(&mut self, node: Node) -> NodeIndex {
         self.add(node)
     }
@@ -96,7 +97,7 @@ impl Graph {
                     r @ Node::Resource(..) => {
                         out.insert(r.clone());
                     }
-                    Node::Provider(_) | Node::Orphan(_) => {}
+                    Node::Provider(_) | Node::Delete(_) => {}
                     _ => stack.push(src),
                 }
             }

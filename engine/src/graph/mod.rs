@@ -1,5 +1,5 @@
 //! The dependency graph: one node per variable, local, resource, output and provider of every
-//! module instance, plus one per orphaned state instance to delete. Edges point from a
+//! module instance, plus (during apply) one per instance to delete. Edges point from a
 //! dependency to its dependent. A bounded-parallel [`walk`] visits nodes in dependency order.
 
 mod build;

@@ -5,6 +5,8 @@
 use crate::config::Resource;
 use crate::core::addr::{InstanceAddr, Mode, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::instance::{from_instance_state, to_instance_state};
+use crate::core::lock;
 use crate::core::plan::{Action, Change, Plan};
 use crate::core::provider::{ImportRequest, PlanRequest, Provider, ReadDataRequest, ReadRequest, ValidateRequest};
 use crate::core::schema::Schema;
@@ -12,9 +14,7 @@ use crate::core::value::Value;
 use crate::eval::marks::{remark, remark_data};
 use crate::graph::{self, ModPath, Node, Outcome};
 use crate::plan::diff;
-use crate::plan::session::{
-    from_instance_state, lock, node_string, resource_node_addr, to_instance_state, Mode2, Session,
-};
+use crate::plan::session::{node_string, resource_node_addr, Session, WalkMode};
 use state::{InstanceState, State};
 use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
@@ -78,14 +78,14 @@ impl Planned {
 
 impl Session<'_> {
     /// Runs the plan walk.
-    pub fn plan(&self, mode: &Mode2<'_>, parallelism: usize, stop: &AtomicBool) -> Result<(), Diagnostics> {
+    pub fn plan(&self, mode: &WalkMode<'_>, parallelism: usize, stop: &AtomicBool) -> Result<(), Diagnostics> {
         let outcomes = graph::walk(&self.graph, parallelism, stop, |_, node| match node {
             Node::Provider(k) => self.visit_provider(k),
             Node::Variable(p, n) => self.visit_variable(p, n),
             Node::Local(p, n) => self.visit_local(p, n),
             Node::Output(p, n) => self.visit_output(p, n),
             Node::Resource(p, a) => self.plan_resource(p, a, mode),
-            Node::Orphan(_) => Outcome::Ok,
+            Node::Delete(_) => Outcome::Ok,
         });
         let diags = lock(&self.diags).clone();
         if diags.has_errors() || outcomes.values().any(|o| *o != Outcome::Ok) {
@@ -110,7 +110,7 @@ impl Session<'_> {
         stored: &InstanceState,
     ) -> Result<Option<Value>, crate::core::provider::ProviderError> {
         let prior = from_instance_state(stored, Some(schema));
-        let read = match self.take_prefetched(addr) {
+        let read = match lock(&self.refreshed).take(addr) {
             Some(r) => r,
             None => provider.read(ReadRequest {
                 type_name: type_,
@@ -180,8 +180,8 @@ impl Session<'_> {
         Ok(current)
     }
 
-    fn plan_resource(&self, path: &ModPath, addr: &ResourceAddr, mode: &Mode2<'_>) -> Outcome {
-        let Mode2::Plan {
+    fn plan_resource(&self, path: &ModPath, addr: &ResourceAddr, mode: &WalkMode<'_>) -> Outcome {
+        let WalkMode::Plan {
             refresh,
             replace,
             destroy,

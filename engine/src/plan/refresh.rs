@@ -3,17 +3,26 @@
 //! zone instead of a call per record).
 
 use crate::core::addr::{InstanceAddr, Mode};
-use crate::core::diagnostic::Diagnostics;
-use crate::core::provider::{Provider, ProviderError};
+use crate::core::instance::from_instance_state;
+use crate::core::lock;
+use crate::core::provider::{Provider, ProviderError, ProviderFactory, ReadRequest};
 use crate::core::value::Value;
-use crate::graph::{self, Node, Outcome};
-use crate::plan::session::{from_instance_state, lock, Session};
+use state::InstanceState;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// What a read found, by instance address.
-pub type Prefetched = HashMap<String, Result<Option<Value>, ProviderError>>;
+/// What the reads found, by instance address: the current object, `None` when it is gone, or
+/// the provider's error. The plan takes each instance's read once.
+#[derive(Default)]
+pub struct Refreshed(HashMap<String, Result<Option<Value>, ProviderError>>);
+
+impl Refreshed {
+    /// The read of an instance, if refresh did it (at most once).
+    pub fn take(&mut self, addr: &str) -> Option<Result<Option<Value>, ProviderError>> {
+        self.0.remove(addr)
+    }
+}
 
 /// One unit of refresh work: instances of one type read in one provider call.
 struct Job {
@@ -23,92 +32,77 @@ struct Job {
     priors: Vec<Value>,
 }
 
-impl Session<'_> {
-    /// Configures the providers (evaluating the variables and locals they use), then reads
-    /// every managed instance of the prior state. Problems are reported by the plan walk that
-    /// follows, not here, so each is reported once.
-    pub fn prefetch(&self, parallelism: usize, stop: &AtomicBool) {
-        graph::walk(&self.graph, parallelism, stop, |_, node| match node {
-            Node::Provider(k) => self.visit_provider(k),
-            Node::Variable(p, n) => self.visit_variable(p, n),
-            Node::Local(p, n) => {
-                let _ = self.visit_local(p, n);
-                Outcome::Ok
-            }
-            _ => Outcome::Ok,
-        });
-        *lock(&self.diags) = Diagnostics::default();
-
-        let instances: Vec<(String, state::InstanceState)> = lock(&self.prior)
-            .instances()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let mut batched: BTreeMap<(String, String), Job> = BTreeMap::new();
-        let mut jobs = Vec::new();
-        for (addr, inst) in instances {
-            let Ok(ia) = addr.parse::<InstanceAddr>() else { continue };
-            if ia.resource.mode != Mode::Managed {
-                continue;
-            }
-            let Some(provider) = self.provider(&inst.provider) else {
-                continue;
-            };
-            let schema = self.factory.resource_schema(&ia.resource.type_);
-            let prior = from_instance_state(&inst, schema.as_ref());
-            let type_ = ia.resource.type_.clone();
-            if self.factory.batched(&type_) {
-                let job = batched
-                    .entry((inst.provider.clone(), type_.clone()))
-                    .or_insert_with(|| Job {
-                        provider: provider.clone(),
-                        type_,
-                        addrs: Vec::new(),
-                        priors: Vec::new(),
-                    });
-                job.addrs.push(addr);
-                job.priors.push(prior);
-            } else {
-                jobs.push(Job {
-                    provider,
-                    type_,
-                    addrs: vec![addr],
-                    priors: vec![prior],
-                });
-            }
+/// Reads every managed instance of `instances` (the prior state) through its configured
+/// provider, in parallel (`parallelism` calls at once), and in one call per kind where the
+/// provider batches reads. Instances whose provider is not configured are left to the plan,
+/// which reads them itself. Stops starting reads when `stop` is set.
+pub fn read_all(
+    instances: &[(String, InstanceState)],
+    providers: &dyn Fn(&str) -> Option<Arc<dyn Provider>>,
+    factory: &dyn ProviderFactory,
+    parallelism: usize,
+    stop: &AtomicBool,
+) -> Refreshed {
+    let mut batched: BTreeMap<(String, String), Job> = BTreeMap::new();
+    let mut jobs = Vec::new();
+    for (addr, inst) in instances {
+        let (addr, inst) = (addr.clone(), inst);
+        let Ok(ia) = addr.parse::<InstanceAddr>() else { continue };
+        if ia.resource.mode != Mode::Managed {
+            continue;
         }
-        jobs.extend(batched.into_values());
-        let next = AtomicUsize::new(0);
-        let results: Mutex<Prefetched> = Mutex::new(HashMap::new());
-        std::thread::scope(|scope| {
-            for _ in 0..parallelism.max(1).min(jobs.len().max(1)) {
-                scope.spawn(|| loop {
-                    if stop.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(job) = jobs.get(i) else { return };
-                    let priors: Vec<&Value> = job.priors.iter().collect();
-                    let found = if priors.len() == 1 {
-                        vec![job.provider.read(crate::core::provider::ReadRequest {
-                            type_name: &job.type_,
-                            prior: priors[0],
-                        })]
-                    } else {
-                        job.provider.read_batch(&job.type_, &priors)
-                    };
-                    let mut r = lock(&results);
-                    for (a, f) in job.addrs.iter().zip(found) {
-                        r.insert(a.clone(), f);
-                    }
+        let Some(provider) = providers(&inst.provider) else {
+            continue;
+        };
+        let schema = factory.resource_schema(&ia.resource.type_);
+        let prior = from_instance_state(&inst, schema.as_ref());
+        let type_ = ia.resource.type_.clone();
+        if factory.batched(&type_) {
+            let job = batched
+                .entry((inst.provider.clone(), type_.clone()))
+                .or_insert_with(|| Job {
+                    provider: provider.clone(),
+                    type_,
+                    addrs: Vec::new(),
+                    priors: Vec::new(),
                 });
-            }
-        });
-        *lock(&self.prefetched) = results.into_inner().unwrap_or_else(|p| p.into_inner());
+            job.addrs.push(addr);
+            job.priors.push(prior);
+        } else {
+            jobs.push(Job {
+                provider,
+                type_,
+                addrs: vec![addr],
+                priors: vec![prior],
+            });
+        }
     }
-
-    /// The prefetched read of an instance, if refresh already did it.
-    pub(crate) fn take_prefetched(&self, addr: &str) -> Option<Result<Option<Value>, ProviderError>> {
-        lock(&self.prefetched).remove(addr)
-    }
+    jobs.extend(batched.into_values());
+    let next = AtomicUsize::new(0);
+    let results: Mutex<HashMap<String, Result<Option<Value>, ProviderError>>> = Mutex::new(HashMap::new());
+    std::thread::scope(|scope| {
+        for _ in 0..parallelism.max(1).min(jobs.len().max(1)) {
+            scope.spawn(|| loop {
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(job) = jobs.get(i) else { return };
+                let priors: Vec<&Value> = job.priors.iter().collect();
+                let found = if priors.len() == 1 {
+                    vec![job.provider.read(ReadRequest {
+                        type_name: &job.type_,
+                        prior: priors[0],
+                    })]
+                } else {
+                    job.provider.read_batch(&job.type_, &priors)
+                };
+                let mut r = lock(&results);
+                for (a, f) in job.addrs.iter().zip(found) {
+                    r.insert(a.clone(), f);
+                }
+            });
+        }
+    });
+    Refreshed(results.into_inner().unwrap_or_else(|p| p.into_inner()))
 }

@@ -3,6 +3,7 @@
 use crate::config::{Module, Resource};
 use crate::core::addr::{InstanceAddr, InstanceKey, Mode, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::lock;
 use crate::core::plan::{Change, OutputChange, Plan};
 use crate::core::provider::{Provider, ProviderFactory};
 use crate::core::schema::Schema;
@@ -12,10 +13,11 @@ use crate::eval::vars;
 use crate::eval::{Declared, Evaluator, Scope};
 use crate::graph::{self, Graph, ModPath, Node, Outcome};
 use crate::plan::diff;
+use crate::plan::refresh::Refreshed;
 use state::{InstanceState, State};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Receives progress lines while a run works (`aws_s3_bucket.b: Creating...`).
@@ -24,15 +26,8 @@ pub trait Ui: Sync {
     fn progress(&self, line: &str);
 }
 
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    match m.lock() {
-        Ok(g) => g,
-        Err(p) => p.into_inner(),
-    }
-}
-
 /// What kind of walk this is.
-pub enum Mode2<'p> {
+pub enum WalkMode<'p> {
     /// Compute a plan.
     Plan {
         /// Read every managed object first.
@@ -46,41 +41,6 @@ pub enum Mode2<'p> {
     },
     /// Apply a plan.
     Apply(&'p Plan),
-}
-
-/// Converts a value to state JSON, remembering which attributes were sensitive.
-pub fn to_instance_state(provider: &str, value: &Value, deps: &[String]) -> InstanceState {
-    let mut inst = InstanceState::new(
-        provider,
-        value.deep_unmark().to_json().unwrap_or(serde_json::Value::Null),
-    );
-    if let Some(m) = value.as_map() {
-        inst.sensitive_attributes = m
-            .iter()
-            .filter(|(_, v)| v.contains_sensitive())
-            .map(|(k, _)| k.clone())
-            .collect();
-    }
-    inst.dependencies = deps.to_vec();
-    inst
-}
-
-/// Reads a state instance back into a value, re-marking sensitive attributes.
-pub fn from_instance_state(inst: &InstanceState, schema: Option<&Schema>) -> Value {
-    let mut v = Value::from_json(&inst.attributes);
-    if let Value::Map(m) = &mut v {
-        for (k, val) in m.iter_mut() {
-            let sensitive = inst.sensitive_attributes.contains(k)
-                || schema
-                    .and_then(|s| s.attributes.get(k))
-                    .map(|a| a.sensitive)
-                    .unwrap_or(false);
-            if sensitive {
-                *val = val.clone().mark_sensitive();
-            }
-        }
-    }
-    v
 }
 
 /// A walk over one configuration.
@@ -101,8 +61,9 @@ pub struct Session<'a> {
     pub(crate) outputs: Mutex<BTreeMap<String, OutputChange>>,
     pub(crate) diags: Mutex<Diagnostics>,
     pub(crate) planned_addrs: Mutex<BTreeSet<String>>,
-    /// Reads done by [`Session::prefetch`], used once by the plan walk.
-    pub(crate) prefetched: Mutex<crate::plan::refresh::Prefetched>,
+    /// What refresh read ([`crate::plan::refresh::read_all`]), taken once per instance by the
+    /// plan walk.
+    pub(crate) refreshed: Mutex<Refreshed>,
 }
 
 pub(crate) fn resource_node_addr(path: &ModPath, addr: &ResourceAddr, key: InstanceKey) -> InstanceAddr {
@@ -168,7 +129,7 @@ impl<'a> Session<'a> {
             outputs: Mutex::new(BTreeMap::new()),
             diags: Mutex::new(Diagnostics::default()),
             planned_addrs: Mutex::new(BTreeSet::new()),
-            prefetched: Mutex::new(std::collections::HashMap::new()),
+            refreshed: Mutex::new(Refreshed::default()),
         }
     }
 
@@ -184,6 +145,36 @@ impl<'a> Session<'a> {
             return Err(diags);
         }
         self.provider_or_default(key).map_err(Diagnostics::from)
+    }
+
+    /// Configures the providers, evaluating the variables and locals they use, so that refresh
+    /// can read with them. Problems are reported by the plan walk that follows (which visits
+    /// these nodes again), not here, so each is reported once.
+    pub fn configure_providers(&self, parallelism: usize, stop: &AtomicBool) {
+        graph::walk(&self.graph, parallelism, stop, |_, node| match node {
+            Node::Provider(k) => self.visit_provider(k),
+            Node::Variable(p, n) => self.visit_variable(p, n),
+            Node::Local(p, n) => {
+                let _ = self.visit_local(p, n);
+                Outcome::Ok
+            }
+            _ => Outcome::Ok,
+        });
+        *lock(&self.diags) = Diagnostics::default();
+    }
+
+    /// Every instance of the prior state, with its address.
+    pub fn prior_instances(&self) -> Vec<(String, InstanceState)> {
+        lock(&self.prior)
+            .instances()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// Hands the plan walk what refresh read.
+    pub fn use_refreshed(&self, refreshed: Refreshed) {
+        *lock(&self.refreshed) = refreshed;
     }
 
     pub(crate) fn fail(&self, d: Diagnostic) -> Outcome {
@@ -206,7 +197,8 @@ impl<'a> Session<'a> {
         }
     }
 
-    pub(crate) fn provider(&self, key: &str) -> Option<Arc<dyn Provider>> {
+    /// The configured provider of a key (`aws`, `aws.west`), if configured.
+    pub fn provider(&self, key: &str) -> Option<Arc<dyn Provider>> {
         lock(&self.providers).get(key).cloned()
     }
 
