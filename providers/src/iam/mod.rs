@@ -7,16 +7,15 @@
 
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::support::attrs::{call, finish, get, into_state, map_of_strings, problem, sref, State};
-use crate::support::dates::{civil_from_days, rfc3339};
+use crate::support::dates::rfc3339;
 use crate::support::error::{found, is_not_found};
+use crate::support::naming::prefixed_unique_id;
 use crate::support::tags::{split_tags_by, tag_diff_by, tags_all_by};
 use aws_sdk_iam::types::Tag;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 mod policy;
 mod policy_document;
@@ -107,25 +106,6 @@ fn keep_prior_document(prior: &Value, remote: &str) -> Value {
         Some(p) if crate::support::policy::equivalent(p, &remote) => Value::string(p),
         _ => Value::string(remote),
     }
-}
-
-static UNIQUE_COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// `prefix` followed by a 26-character suffix made like Terraform's `id.PrefixedUniqueId`:
-/// a UTC timestamp to 1/10000 s and a process-wide counter, so names sort by creation time.
-pub(crate) fn prefixed_unique_id(prefix: &str) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = now.as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    let counter = UNIQUE_COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-    format!(
-        "{prefix}{y:04}{m:02}{d:02}{:02}{:02}{:02}{:04}{counter:08x}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        now.subsec_nanos() / 100_000
-    )
 }
 
 /// The name to create: the configured `name`, else `name_prefix` (or `terraform-`) plus a

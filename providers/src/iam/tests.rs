@@ -1,4 +1,5 @@
 use super::*;
+use crate::support::dates::civil_from_days;
 
 #[test]
 fn unique_ids_have_a_26_character_suffix_and_increase() {

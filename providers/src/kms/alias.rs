@@ -144,7 +144,7 @@ impl ResourceType for KmsAlias {
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let name = match sref(planned, "name") {
             Some(n) => n.to_string(),
-            None => crate::iam::prefixed_unique_id(sref(planned, "name_prefix").unwrap_or("alias/")),
+            None => crate::support::naming::prefixed_unique_id(sref(planned, "name_prefix").unwrap_or("alias/")),
         };
         let Some(target) = sref(planned, "target_key_id") else {
             return (

@@ -1,7 +1,7 @@
 //! `data "aws_partition"`: the partition, DNS suffix and reverse DNS prefix of the region.
 
-use super::region::partition_of;
 use super::*;
+use crate::support::partition::partition_of;
 
 pub(super) struct Partition;
 

@@ -1,25 +1,7 @@
 //! `data "aws_region"`: the configured region, its endpoint and description.
 
 use super::*;
-
-/// (partition, DNS suffix, reverse DNS prefix) of a region.
-pub(super) fn partition_of(region: &str) -> (&'static str, &'static str, &'static str) {
-    if region.starts_with("cn-") {
-        ("aws-cn", "amazonaws.com.cn", "cn.com.amazonaws")
-    } else if region.starts_with("us-gov-") {
-        ("aws-us-gov", "amazonaws.com", "com.amazonaws")
-    } else if region.starts_with("us-isob-") {
-        ("aws-iso-b", "sc2s.sgov.gov", "gov.sgov.sc2s")
-    } else if region.starts_with("us-iso-") {
-        ("aws-iso", "c2s.ic.gov", "gov.ic.c2s")
-    } else if region.starts_with("eu-isoe-") {
-        ("aws-iso-e", "cloud.adc-e.uk", "uk.adc-e.cloud")
-    } else if region.starts_with("us-isof-") {
-        ("aws-iso-f", "csp.hci.ic.gov", "gov.ic.hci.csp")
-    } else {
-        ("aws", "amazonaws.com", "com.amazonaws")
-    }
-}
+use crate::support::partition::partition_of;
 
 fn region_description(region: &str) -> &'static str {
     match region {

@@ -110,21 +110,6 @@ fn strings_of(value: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The partition of a region, for ARNs.
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else {
-        "aws"
-    }
-}
-
 /// `Z123` from `/hostedzone/Z123` (Route 53 returns the long form, users write either).
 fn clean_zone_id(id: &str) -> &str {
     id.strip_prefix("/hostedzone/").unwrap_or(id)

@@ -1,6 +1,7 @@
 //! aws_route53_zone.
 
 use super::*;
+use crate::support::partition::partition_of;
 
 pub(super) struct Zone {
     pub(super) zones: Arc<ZoneNames>,
@@ -36,7 +37,7 @@ pub(super) fn private_name_servers(ctx: &Ctx, zone_id: &str, zone_name: &str) ->
 
 impl Zone {
     pub(super) fn arn(ctx: &Ctx, zone_id: &str) -> String {
-        format!("arn:{}:route53:::hostedzone/{zone_id}", partition(&ctx.region))
+        format!("arn:{}:route53:::hostedzone/{zone_id}", partition_of(&ctx.region).0)
     }
 
     /// The zone's state, keeping from `prior` what Route 53 does not store and its formatting.

@@ -1,6 +1,7 @@
 //! aws_s3_bucket.
 
 use super::*;
+use crate::support::naming::prefixed_unique_id;
 
 pub(super) struct Bucket;
 
@@ -337,7 +338,7 @@ impl ResourceType for Bucket {
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let name = match known_str(planned, "bucket") {
             Some(name) => name,
-            None => unique_name(known_str(planned, "bucket_prefix").as_deref().unwrap_or("terraform-")),
+            None => prefixed_unique_id(known_str(planned, "bucket_prefix").as_deref().unwrap_or("terraform-")),
         };
         let region = ctx.region.clone();
         intent(&name);

@@ -10,7 +10,6 @@ use crate::support::attrs::{
     block_items, call, complete_planned, finish, invalid, map_of_strings, map_value, problem, set_of_strings,
     set_value, string_map, string_set, State,
 };
-use crate::support::dates::civil_from_days;
 use crate::support::error::{found, from_sdk, is_not_found};
 use aws_sdk_s3::types::{
     BucketLocationConstraint, BucketVersioningStatus, CorsConfiguration, CorsRule, CreateBucketConfiguration, Delete,
@@ -22,8 +21,7 @@ use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 mod bucket;
 mod configuration;

@@ -1,17 +1,7 @@
 //! Bucket names: the rules S3 enforces, checked at plan time, and names generated from a prefix.
 
 use super::*;
-
-/// `(partition, DNS suffix)` of a region.
-pub(super) fn partition(region: &str) -> (&'static str, &'static str) {
-    if region.starts_with("cn-") {
-        ("aws-cn", "amazonaws.com.cn")
-    } else if region.starts_with("us-gov-") {
-        ("aws-us-gov", "amazonaws.com")
-    } else {
-        ("aws", "amazonaws.com")
-    }
-}
+use crate::support::partition::partition_of;
 
 /// The Route 53 hosted zone of S3 website endpoints in a region.
 pub(super) fn hosted_zone_id(region: &str) -> Option<&'static str> {
@@ -55,7 +45,7 @@ pub(super) fn hosted_zone_id(region: &str) -> Option<&'static str> {
 
 /// Sets the attributes of `aws_s3_bucket` that follow from its name and region.
 pub(super) fn derive_bucket_attributes(map: &mut BTreeMap<String, Value>, name: &str, region: &str) {
-    let (partition, suffix) = partition(region);
+    let (partition, suffix, _) = partition_of(region);
     map.insert("bucket".into(), Value::from(name));
     map.insert("id".into(), Value::from(name));
     map.insert("arn".into(), Value::from(format!("arn:{partition}:s3:::{name}")));
@@ -66,25 +56,6 @@ pub(super) fn derive_bucket_attributes(map: &mut BTreeMap<String, Value>, name: 
     );
     map.insert("region".into(), Value::from(region));
     map.insert("hosted_zone_id".into(), hosted_zone_id(region).map(Value::from).into());
-}
-
-pub(super) static NAME_COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// `prefix` followed by 26 characters unique to this moment, as Terraform's
-/// `PrefixedUniqueId`: a UTC timestamp to 1/10000 s and an 8-digit hex counter.
-pub(super) fn unique_name(prefix: &str) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = now.as_secs() as i64;
-    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    let (hour, minute, second) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    let fraction = now.subsec_micros() / 100;
-    // Mixing in the process id keeps two processes that start in the same instant apart.
-    let counter = NAME_COUNTER
-        .fetch_add(1, Ordering::Relaxed)
-        .wrapping_add(std::process::id().wrapping_mul(0x9E37_79B9))
-        .wrapping_add(1);
-    format!("{prefix}{year:04}{month:02}{day:02}{hour:02}{minute:02}{second:02}{fraction:04}{counter:08x}")
 }
 
 /// Problems with a bucket name under the rules for buckets created today.

@@ -8,6 +8,7 @@ pub(crate) mod attrs;
 pub(crate) mod dates;
 pub(crate) mod error;
 pub(crate) mod naming;
+pub(crate) mod partition;
 pub(crate) mod policy;
 pub(crate) mod tags;
 pub(crate) mod wait;

@@ -1,8 +1,9 @@
 //! Names and tokens of creates: the intent tag an interrupted create is found by, and the
 //! idempotency token of one create.
 
+use crate::support::dates::civil_from_days;
 use sha2::{Digest, Sha256};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The tag a create puts on the new object until it finishes, so that an interrupted create can
@@ -32,4 +33,23 @@ pub(crate) fn intent_token(parts: &[&str]) -> String {
     let mut token = hex(&h.finalize());
     token.truncate(32);
     token
+}
+
+static NAME_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// `prefix` followed by 26 characters unique to this moment, as Terraform's
+/// `PrefixedUniqueId`: a UTC timestamp to 1/10000 s and an 8-digit hex counter.
+pub(crate) fn prefixed_unique_id(prefix: &str) -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+    let rem = secs.rem_euclid(86_400);
+    let (hour, minute, second) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    let fraction = now.subsec_micros() / 100;
+    // Mixing in the process id keeps two processes that start in the same instant apart.
+    let counter = NAME_COUNTER
+        .fetch_add(1, Ordering::Relaxed)
+        .wrapping_add(std::process::id().wrapping_mul(0x9E37_79B9))
+        .wrapping_add(1);
+    format!("{prefix}{year:04}{month:02}{day:02}{hour:02}{minute:02}{second:02}{fraction:04}{counter:08x}")
 }
