@@ -166,3 +166,61 @@ fn parameter_constraints() {
     let bad = check(vec![("Env", "dev"), ("Secret", "hunter2")]);
     assert!(!bad[0].message.contains("hunter2"), "{}", bad[0].message);
 }
+
+#[test]
+fn a_realistic_template_reads_like_its_json() {
+    let src = include_str!("../../tests/fixtures/cloudformation/metaflow-like.yaml");
+    let t = yaml::parse(src).expect("parses");
+    assert_eq!(
+        t["Description"],
+        "A data-science stack: a private bucket, a batch job role, a state table and an API endpoint (test fixture written for infinstor)."
+    );
+    assert_eq!(t["Parameters"]["MaxVCPUs"]["Default"], 64);
+    assert_eq!(t["Parameters"]["EnableUi"]["Default"], "false");
+    assert_eq!(t["Mappings"]["StageSettings"]["prod"]["Alarm"], true);
+    assert_eq!(
+        t["Conditions"]["IsProd"],
+        serde_json::json!({"Fn::Equals": [{"Ref": "Stage"}, "prod"]})
+    );
+    assert_eq!(
+        t["Resources"]["Bucket"]["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"],
+        serde_json::json!({"Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "Retention"]})
+    );
+    assert_eq!(
+        t["Resources"]["JobRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"],
+        serde_json::json!({"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket", "Arn"]}, "/*"]]})
+    );
+    assert_eq!(
+        t["Resources"]["Subnet"]["Properties"]["CidrBlock"],
+        serde_json::json!({"Fn::Select": [0, {"Fn::Cidr": [{"Ref": "VpcCidr"}, 2, 8]}]})
+    );
+    assert_eq!(
+        t["Resources"]["Subnet"]["Properties"]["AvailabilityZone"],
+        serde_json::json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]})
+    );
+    assert_eq!(
+        t["Resources"]["Subnet"]["Properties"]["VpcId"],
+        serde_json::json!({"Fn::ImportValue": {"Fn::Sub": "${Stage}-vpc-id"}})
+    );
+    assert_eq!(
+        t["Resources"]["Ui"]["Properties"]["Tags"][1]["Value"],
+        "first line\n  second, indented\n"
+    );
+    assert_eq!(t["Resources"]["Ui"]["Properties"]["Tags"][2]["Value"], "");
+    assert_eq!(
+        t["Outputs"]["UiUrl"]["Value"],
+        serde_json::json!({"Fn::If": ["IsProd", {"Fn::Sub": "https://ui.${Stage}.example.com"}, {"Ref": "AWS::NoValue"}]})
+    );
+    // Parameters are read from YAML templates for the plan-time checks.
+    let declared = template_parameters(src).expect("parameters");
+    assert_eq!(declared.len(), 4);
+}
+
+#[test]
+fn yaml_that_cloudformation_rejects_is_an_error() {
+    assert!(yaml::parse("a: 1\n---\nb: 2\n").is_err(), "two documents");
+    assert!(yaml::parse("a: 1\na: 2\n").is_err(), "duplicate key");
+    assert!(yaml::parse("? [a, b]\n: c\n").is_err(), "complex key");
+    assert!(yaml::parse("a: [1, 2\n").is_err(), "unclosed flow sequence");
+    assert!(yaml::parse("a:\n\t- b\n").is_err(), "tab indentation");
+}
