@@ -1,25 +1,26 @@
-//! Just enough PEM and DER to compare a certificate's public key with a private key and read a
-//! certificate's names and validity: ACM's own checks come only at apply time, after other
-//! resources may have been changed, and a mismatched key is a common mistake.
+//! Certificates and private keys, for the plan-time checks of imported certificates: compare
+//! a certificate's public key with the private key, and read the certificate's names and
+//! validity. ACM's own checks come only at apply time, after other resources may have been
+//! changed, and a mismatched key is a common mistake. x509-cert, pkcs1, pkcs8 and sec1 read
+//! the DER; this module only frames PEM leniently (any line width, OpenSSL's legacy headers)
+//! and says in plain words what ACM would refuse.
 
 use base64::Engine as _;
+use const_oid::ObjectIdentifier;
+use der::asn1::UintRef;
+use der::Decode;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::SubjectAltName;
 
-const SEQUENCE: u8 = 0x30;
-const BIT_STRING: u8 = 0x03;
-const OCTET_STRING: u8 = 0x04;
-const OID: u8 = 0x06;
-
-const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
-const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
-const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
-const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
-const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
-const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
-const OID_ED448: &[u8] = &[0x2b, 0x65, 0x71];
-const OID_RSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
-const OID_DSA: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01];
-const OID_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
-const OID_SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
+const RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
 
 /// A named elliptic curve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +134,9 @@ impl Key {
                         _ => true,
                     }
             }
+            // Keys ACM cannot import are refused for that reason alone; comparing them would
+            // need their algorithm's arithmetic.
+            (Key::Other(a), Key::Other(b)) => a == b,
             _ => false,
         }
     }
@@ -163,94 +167,6 @@ impl Certificate {
             .as_deref()
             .or_else(|| self.dns_names.first().map(String::as_str))
     }
-}
-
-struct Der<'a> {
-    tag: u8,
-    body: &'a [u8],
-}
-
-/// One TLV and the bytes after it.
-fn read(input: &[u8]) -> Option<(Der<'_>, &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    if tag & 0x1f == 0x1f {
-        return None;
-    }
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 || rest.len() < n {
-            return None;
-        }
-        let len = rest[..n].iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-        (len, &rest[n..])
-    };
-    if rest.len() < len {
-        return None;
-    }
-    Some((
-        Der {
-            tag,
-            body: &rest[..len],
-        },
-        &rest[len..],
-    ))
-}
-
-/// The TLVs of a constructed value's body.
-fn items(mut body: &[u8]) -> Option<Vec<Der<'_>>> {
-    let mut out = Vec::new();
-    while !body.is_empty() {
-        let (d, rest) = read(body)?;
-        out.push(d);
-        body = rest;
-    }
-    Some(out)
-}
-
-fn unsigned(int: &[u8]) -> Vec<u8> {
-    let start = int.iter().position(|b| *b != 0).unwrap_or(int.len());
-    int[start..].to_vec()
-}
-
-fn curve_of(oid: &[u8]) -> Curve {
-    match oid {
-        OID_P256 => Curve::P256,
-        OID_P384 => Curve::P384,
-        OID_P521 => Curve::P521,
-        _ => Curve::Unknown,
-    }
-}
-
-fn algorithm_name(oid: &[u8]) -> String {
-    match oid {
-        OID_ED25519 => "Ed25519".to_string(),
-        OID_ED448 => "Ed448".to_string(),
-        OID_RSA_PSS => "RSASSA-PSS".to_string(),
-        OID_DSA => "DSA".to_string(),
-        other => format!("algorithm {}", dotted(other)),
-    }
-}
-
-fn dotted(oid: &[u8]) -> String {
-    let mut parts: Vec<u64> = Vec::new();
-    let mut acc: u64 = 0;
-    for b in oid {
-        acc = (acc << 7) | u64::from(b & 0x7f);
-        if b & 0x80 == 0 {
-            if parts.is_empty() {
-                let first = (acc / 40).min(2);
-                parts.push(first);
-                parts.push(acc - first * 40);
-            } else {
-                parts.push(acc);
-            }
-            acc = 0;
-        }
-    }
-    parts.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
 }
 
 /// A PEM block: its label and decoded bytes.
@@ -321,133 +237,85 @@ pub(super) fn contains_all(whole: &str, part: &str) -> bool {
     }
 }
 
-/// Seconds since the epoch of a UTCTime or GeneralizedTime.
-fn time(d: &Der<'_>) -> Option<i64> {
-    let text = std::str::from_utf8(d.body).ok()?.strip_suffix('Z')?;
-    let (year, rest) = match d.tag {
-        0x17 => {
-            let yy: i64 = text.get(0..2)?.parse().ok()?;
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, text.get(2..)?)
-        }
-        0x18 => (text.get(0..4)?.parse().ok()?, text.get(4..)?),
-        _ => return None,
-    };
-    let field = |i: usize| -> Option<i64> { rest.get(i..i + 2)?.parse().ok() };
-    let (month, day, hour, minute, second) = (field(0)?, field(2)?, field(4)?, field(6)?, field(8)?);
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+fn unsigned(int: UintRef<'_>) -> Vec<u8> {
+    let bytes = int.as_bytes();
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    bytes[start..].to_vec()
 }
 
-/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn string_value(d: &Der<'_>) -> Option<String> {
-    match d.tag {
-        // UTF8String, PrintableString, T61String, IA5String
-        0x0c | 0x13 | 0x14 | 0x16 => String::from_utf8(d.body.to_vec()).ok(),
-        // BMPString
-        0x1e => {
-            let units: Vec<u16> = d
-                .body
-                .chunks(2)
-                .map(|c| Some(u16::from_be_bytes([*c.first()?, *c.get(1)?])))
-                .collect::<Option<_>>()?;
-            String::from_utf16(&units).ok()
-        }
-        _ => None,
+fn curve_of(oid: Option<ObjectIdentifier>) -> Curve {
+    match oid {
+        Some(P256) => Curve::P256,
+        Some(P384) => Curve::P384,
+        Some(P521) => Curve::P521,
+        _ => Curve::Unknown,
     }
 }
 
-fn common_name(name: &[u8]) -> Option<String> {
-    for rdn in items(name)? {
-        for atv in items(rdn.body)? {
-            let fields = items(atv.body)?;
-            if fields.first()?.body == OID_COMMON_NAME {
-                return string_value(fields.get(1)?);
-            }
-        }
+fn algorithm_name(oid: ObjectIdentifier) -> String {
+    match oid {
+        ED25519 => "Ed25519".to_string(),
+        ED448 => "Ed448".to_string(),
+        RSA_PSS => "RSASSA-PSS".to_string(),
+        DSA => "DSA".to_string(),
+        other => format!("algorithm {other}"),
     }
-    None
 }
 
-fn dns_names(extensions: &[u8]) -> Option<Vec<String>> {
-    let (list, _) = read(extensions)?;
-    for ext in items(list.body)? {
-        let fields = items(ext.body)?;
-        if fields.first()?.body != OID_SUBJECT_ALT_NAME {
-            continue;
-        }
-        let value = fields.last()?;
-        if value.tag != OCTET_STRING {
-            return None;
-        }
-        let (names, _) = read(value.body)?;
-        return Some(
-            items(names.body)?
-                .iter()
-                // dNSName [2] IMPLICIT IA5String
-                .filter(|n| n.tag == 0x82)
-                .filter_map(|n| String::from_utf8(n.body.to_vec()).ok())
-                .collect(),
-        );
-    }
-    Some(Vec::new())
+/// The named curve in an algorithm's parameters.
+fn named_curve(parameters: Option<der::AnyRef<'_>>) -> Option<ObjectIdentifier> {
+    parameters.and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
 }
 
-fn public_key(spki: &[u8]) -> Option<Key> {
-    let parts = items(spki)?;
-    let algorithm = items(parts.first()?.body)?;
-    let oid = algorithm.first()?;
-    let bits = parts.get(1)?;
-    if oid.tag != OID || bits.tag != BIT_STRING {
-        return None;
-    }
-    let key = bits.body.get(1..)?;
-    Some(match oid.body {
-        OID_RSA => {
-            let (seq, _) = read(key)?;
-            let ints = items(seq.body)?;
-            Key::Rsa {
-                modulus: unsigned(ints.first()?.body),
-                exponent: unsigned(ints.get(1)?.body),
-            }
-        }
-        OID_EC => Key::Ec {
-            curve: algorithm.get(1).map(|p| curve_of(p.body)).unwrap_or(Curve::Unknown),
-            point: Some(key.to_vec()),
+fn rsa_public(der: &[u8]) -> Option<Key> {
+    let key = pkcs1::RsaPublicKey::<UintRef<'_>>::from_der(der).ok()?;
+    Some(Key::Rsa {
+        modulus: unsigned(key.modulus),
+        exponent: unsigned(key.public_exponent),
+    })
+}
+
+fn public_key(spki: &x509_cert::spki::SubjectPublicKeyInfoOwned) -> Option<Key> {
+    let bits = spki.subject_public_key.as_bytes()?;
+    let parameters = spki.algorithm.parameters.as_ref().map(der::asn1::AnyRef::from);
+    Some(match spki.algorithm.oid {
+        RSA => rsa_public(bits)?,
+        EC => Key::Ec {
+            curve: curve_of(named_curve(parameters)),
+            point: Some(bits.to_vec()),
         },
         other => Key::Other(algorithm_name(other)),
     })
 }
 
 fn certificate_der(der: &[u8]) -> Option<Certificate> {
-    let (outer, _) = read(der)?;
-    if outer.tag != SEQUENCE {
-        return None;
-    }
-    let tbs = items(outer.body)?.into_iter().next()?;
-    if tbs.tag != SEQUENCE {
-        return None;
-    }
-    let fields = items(tbs.body)?;
-    // The version is an explicit [0] that version 1 certificates leave out.
-    let i = usize::from(fields.first()?.tag == 0xa0);
-    let validity = items(fields.get(i + 3)?.body)?;
-    let key = public_key(fields.get(i + 5)?.body)?;
-    let extensions = fields.iter().skip(i + 6).find(|f| f.tag == 0xa3);
+    let cert = x509_cert::Certificate::from_der(der).ok()?;
+    let tbs = cert.tbs_certificate();
+    let common_name = tbs
+        .subject()
+        .common_name()
+        .ok()
+        .flatten()
+        .map(|name| name.value().into_owned());
+    let dns_names = match tbs.get_extension::<SubjectAltName>() {
+        Ok(Some((_, names))) => names
+            .0
+            .iter()
+            .filter_map(|n| match n {
+                GeneralName::DnsName(d) => Some(d.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let validity = tbs.validity();
+    let seconds = |t: x509_cert::time::Time| i64::try_from(t.to_unix_duration().as_secs()).ok();
     Some(Certificate {
-        key,
-        common_name: common_name(fields.get(i + 4)?.body),
-        dns_names: extensions.and_then(|e| dns_names(e.body)).unwrap_or_default(),
-        not_before: validity.first().and_then(time),
-        not_after: validity.get(1).and_then(time),
+        key: public_key(tbs.subject_public_key_info())?,
+        common_name,
+        dns_names,
+        not_before: seconds(validity.not_before),
+        not_after: seconds(validity.not_after),
     })
 }
 
@@ -463,42 +331,29 @@ pub(super) fn parse_certificate(text: &str) -> Result<Certificate, String> {
 }
 
 fn rsa_private(der: &[u8]) -> Option<Key> {
-    let (seq, _) = read(der)?;
-    let fields = items(seq.body)?;
+    let key = pkcs1::RsaPrivateKey::<UintRef<'_>>::from_der(der).ok()?;
     Some(Key::Rsa {
-        modulus: unsigned(fields.get(1)?.body),
-        exponent: unsigned(fields.get(2)?.body),
+        modulus: unsigned(key.modulus),
+        exponent: unsigned(key.public_exponent),
     })
 }
 
-fn ec_private(der: &[u8], mut curve: Curve) -> Option<Key> {
-    let (seq, _) = read(der)?;
-    let mut point = None;
-    for item in items(seq.body)?.iter().skip(2) {
-        match item.tag {
-            0xa0 => curve = curve_of(read(item.body)?.0.body),
-            0xa1 => point = read(item.body)?.0.body.get(1..).map(<[u8]>::to_vec),
-            _ => {}
-        }
-    }
-    Some(Key::Ec { curve, point })
+/// A SEC1 key; `curve` is the one PKCS#8 named outside it, if any.
+fn ec_private(der: &[u8], curve: Option<ObjectIdentifier>) -> Option<Key> {
+    let key = sec1::EcPrivateKey::from_der(der).ok()?;
+    let inner = key.parameters.and_then(|p| p.named_curve());
+    Some(Key::Ec {
+        curve: curve_of(inner.or(curve)),
+        point: key.public_key.map(<[u8]>::to_vec),
+    })
 }
 
 fn pkcs8(der: &[u8]) -> Option<Key> {
-    let (seq, _) = read(der)?;
-    let fields = items(seq.body)?;
-    let algorithm = items(fields.get(1)?.body)?;
-    let oid = algorithm.first()?.body;
-    let key = fields.get(2)?;
-    if key.tag != OCTET_STRING {
-        return None;
-    }
-    match oid {
-        OID_RSA => rsa_private(key.body),
-        OID_EC => ec_private(
-            key.body,
-            algorithm.get(1).map(|p| curve_of(p.body)).unwrap_or(Curve::Unknown),
-        ),
+    let info = pkcs8::PrivateKeyInfoRef::from_der(der).ok()?;
+    let key = info.private_key.as_bytes();
+    match info.algorithm.oid {
+        RSA => rsa_private(key),
+        EC => ec_private(key, named_curve(info.algorithm.parameters)),
         other => Some(Key::Other(algorithm_name(other))),
     }
 }
@@ -517,7 +372,7 @@ pub(super) fn parse_private_key(text: &str) -> Result<Key, String> {
     }
     let key = match block.label.as_str() {
         "RSA PRIVATE KEY" => rsa_private(&block.der),
-        "EC PRIVATE KEY" => ec_private(&block.der, Curve::Unknown),
+        "EC PRIVATE KEY" => ec_private(&block.der, None),
         "PRIVATE KEY" => pkcs8(&block.der),
         other => return Err(format!("\"{other}\" keys are not supported; use an RSA or EC key")),
     };
@@ -617,4 +472,131 @@ pub(super) fn import_problems(body: &str, key: &str, chain: Option<&str>) -> Vec
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    macro_rules! fixture {
+        ($name:literal) => {
+            include_str!(concat!("../../tests/fixtures/acm/", $name))
+        };
+    }
+
+    #[test]
+    fn every_key_format_and_algorithm_is_read() {
+        // PKCS#8 RSA, PKCS#1 RSA, SEC1 EC, PKCS#8 EC, PKCS#8 Ed25519.
+        let cases = [
+            (
+                fixture!("rsa2048.crt"),
+                fixture!("rsa2048.key"),
+                "RSA 2048-bit",
+                Some("RSA_2048"),
+            ),
+            (
+                fixture!("rsa1024.crt"),
+                fixture!("rsa1024.key"),
+                "RSA 1024-bit",
+                Some("RSA_1024"),
+            ),
+            (
+                fixture!("rsa4096.crt"),
+                fixture!("rsa4096.key"),
+                "RSA 4096-bit",
+                Some("RSA_4096"),
+            ),
+            (
+                fixture!("ecp256.crt"),
+                fixture!("ecp256.key"),
+                "EC P-256",
+                Some("EC_prime256v1"),
+            ),
+            (
+                fixture!("ecp384.crt"),
+                fixture!("ecp384.key"),
+                "EC P-384",
+                Some("EC_secp384r1"),
+            ),
+            (
+                fixture!("ecp521.crt"),
+                fixture!("ecp521.key"),
+                "EC P-521",
+                Some("EC_secp521r1"),
+            ),
+            (fixture!("ed25519.crt"), fixture!("ed25519.key"), "Ed25519", None),
+        ];
+        for (cert, key, described, acm) in cases {
+            let c = parse_certificate(cert).expect("certificate");
+            let k = parse_private_key(key).expect("key");
+            assert_eq!(c.key.describe(), described);
+            assert_eq!(k.describe(), described);
+            assert!(
+                c.key.matches(&k),
+                "{described}: the certificate's key is the private key's"
+            );
+            assert_eq!(c.key.acm_algorithm().as_deref(), acm);
+        }
+        let other = parse_private_key(fixture!("other-rsa2048.key")).expect("key");
+        let c = parse_certificate(fixture!("rsa2048.crt")).expect("certificate");
+        assert!(!c.key.matches(&other));
+    }
+
+    #[test]
+    fn names_and_validity_come_from_the_certificate() {
+        let c = parse_certificate(fixture!("ecp384.crt")).expect("certificate");
+        assert_eq!(c.domain_name(), Some("ec384.infinstor.example.com"));
+        assert_eq!(
+            c.dns_names,
+            vec!["ec384.infinstor.example.com", "*.ec384.infinstor.example.com"]
+        );
+        let (before, after) = (c.not_before.expect("not before"), c.not_after.expect("not after"));
+        assert!(
+            before > 1_700_000_000 && after > before + 99 * 365 * 86_400,
+            "{before} {after}"
+        );
+        let leaf = parse_certificate(fixture!("leaf.crt")).expect("leaf");
+        assert_eq!(leaf.domain_name(), Some("chained.infinstor.example.com"));
+        assert_eq!(leaf.dns_names.len(), 2);
+    }
+
+    #[test]
+    fn what_acm_refuses_is_said_before_apply() {
+        let problems = |cert: &str, key: &str, chain: Option<&str>| -> Vec<(&'static str, String)> {
+            import_problems(cert, key, chain)
+        };
+        assert!(problems(fixture!("rsa1024.crt"), fixture!("rsa1024.key"), None).is_empty());
+        assert!(problems(fixture!("ecp384.crt"), fixture!("ecp384.key"), None).is_empty());
+        assert!(problems(fixture!("leaf.crt"), fixture!("leaf.key"), Some(fixture!("chain.pem"))).is_empty());
+        let p = problems(fixture!("ecp521.crt"), fixture!("ecp521.key"), None);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].1.contains("P-521"), "{}", p[0].1);
+        let p = problems(fixture!("ed25519.crt"), fixture!("ed25519.key"), None);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].1.contains("Ed25519 key, which ACM cannot import"), "{}", p[0].1);
+        // A chain holding a key is refused; so is a chain that is not PEM.
+        let p = problems(fixture!("leaf.crt"), fixture!("leaf.key"), Some(fixture!("leaf.key")));
+        assert!(p.iter().any(|(a, _)| *a == "certificate_chain"), "{p:?}");
+        let p = problems(fixture!("leaf.crt"), fixture!("leaf.key"), Some("not pem"));
+        assert!(p.iter().any(|(a, _)| *a == "certificate_chain"), "{p:?}");
+    }
+
+    #[test]
+    fn pem_framing_problems_are_named() {
+        assert!(parse_certificate("-----BEGIN CERTIFICATE-----\nMIIB\n")
+            .err()
+            .is_some_and(|e| e.contains("has no END line")));
+        assert!(
+            parse_certificate("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
+                .err()
+                .is_some_and(|e| e.contains("not valid base64"))
+        );
+        assert!(
+            parse_certificate("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+                .err()
+                .is_some_and(|e| e.contains("not a DER-encoded X.509 certificate"))
+        );
+        let legacy = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+        assert!(parse_private_key(legacy).err().is_some_and(|e| e.contains("encrypted")));
+    }
 }
