@@ -9,6 +9,7 @@ pub mod instance;
 pub mod plan;
 pub mod provider;
 pub mod schema;
+pub mod types;
 pub mod value;
 
 use std::sync::{Mutex, MutexGuard};

@@ -26,24 +26,7 @@ impl PartialEq for Canonical {
     }
 }
 
-/// The type of an attribute's value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Type {
-    /// A string.
-    String,
-    /// A number.
-    Number,
-    /// A boolean.
-    Bool,
-    /// A list of values of one type.
-    List(Box<Type>),
-    /// A set of values of one type (order does not matter when comparing).
-    Set(Box<Type>),
-    /// A map from strings to values of one type.
-    Map(Box<Type>),
-    /// Any value.
-    Any,
-}
+pub use crate::core::types::Type;
 
 /// One attribute of a schema.
 #[derive(Debug, Clone, PartialEq)]

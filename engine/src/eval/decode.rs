@@ -3,7 +3,7 @@
 
 use crate::config::Body;
 use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
-use crate::core::schema::{Nesting, Schema, Type};
+use crate::core::schema::{Nesting, Schema};
 use crate::core::value::Value;
 use crate::eval::Evaluator;
 use std::collections::BTreeMap;
@@ -45,7 +45,7 @@ pub fn decode(
             continue;
         }
         match ev.eval(&attr.expr) {
-            Ok(v) => match conform(v, &sa.ty) {
+            Ok(v) => match sa.ty.convert(v) {
                 Ok(v) => {
                     out.insert(name.clone(), v.mark_if(sa.sensitive));
                 }
@@ -147,48 +147,6 @@ pub fn decode(
     } else {
         Err(diags)
     }
-}
-
-/// Converts a configured value to an attribute's type (Terraform's automatic conversions).
-pub fn conform(v: Value, ty: &Type) -> Result<Value, String> {
-    let (inner, sens) = v.into_unmarked();
-    let out = match (inner, ty) {
-        (Value::Unknown, _) => Value::Unknown,
-        (Value::Null, _) => Value::Null,
-        (v, Type::Any) => v,
-        (Value::String(s), Type::String) => Value::String(s),
-        (Value::Number(n), Type::String) => Value::String(crate::core::value::format_number(n)),
-        (Value::Bool(b), Type::String) => Value::String(b.to_string()),
-        (Value::Number(n), Type::Number) => Value::Number(n),
-        (Value::String(s), Type::Number) => Value::Number(
-            s.trim()
-                .parse()
-                .map_err(|_| format!("a number is required, got \"{s}\""))?,
-        ),
-        (Value::Bool(b), Type::Bool) => Value::Bool(b),
-        (Value::String(s), Type::Bool) if s == "true" || s == "false" => Value::Bool(s == "true"),
-        (Value::List(items), Type::List(t) | Type::Set(t)) => {
-            Value::List(items.into_iter().map(|i| conform(i, t)).collect::<Result<_, _>>()?)
-        }
-        (Value::Map(m), Type::Map(t)) => Value::Map(
-            m.into_iter()
-                .map(|(k, v)| Ok((k, conform(v, t)?)))
-                .collect::<Result<_, String>>()?,
-        ),
-        (v, t) => {
-            let want = match t {
-                Type::String => "a string",
-                Type::Number => "a number",
-                Type::Bool => "a bool",
-                Type::List(_) => "a list",
-                Type::Set(_) => "a set",
-                Type::Map(_) => "a map",
-                Type::Any => "a value",
-            };
-            return Err(format!("{want} is required, got {}", v.type_name()));
-        }
-    };
-    Ok(out.mark_if(sens))
 }
 
 /// Reports every argument and block of `body` (nested blocks included) that the schema does not

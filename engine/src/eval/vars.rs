@@ -7,6 +7,7 @@
 
 use crate::config::{Expr, Module, Variable};
 use crate::core::diagnostic::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::core::types::{ObjectAttribute, Type};
 use crate::core::value::Value;
 use crate::eval::{eval_standalone, Evaluator, Scope};
 use hcl_edit::expr::Expression;
@@ -32,43 +33,22 @@ pub struct VarSources {
     pub files: Vec<PathBuf>,
 }
 
-/// A variable type constraint.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Ty {
-    /// Any value.
-    Any,
-    /// string.
-    String,
-    /// number.
-    Number,
-    /// bool.
-    Bool,
-    /// list(T) or tuple.
-    List(Box<Ty>),
-    /// set(T).
-    Set(Box<Ty>),
-    /// map(T).
-    Map(Box<Ty>),
-    /// object({...}); optional attributes carry their default.
-    Object(BTreeMap<String, (Ty, Option<Value>, bool)>),
-}
-
 /// Parses a `type = ...` expression.
-pub fn parse_type(e: &Expr) -> Result<Ty, Diagnostic> {
+pub fn parse_type(e: &Expr) -> Result<Type, Diagnostic> {
     parse_ty(&e.expr).map_err(|m| Diagnostic::error("Invalid type specification", m).at(e.span()))
 }
 
-fn parse_ty(e: &Expression) -> Result<Ty, String> {
+fn parse_ty(e: &Expression) -> Result<Type, String> {
     match e {
         Expression::Variable(v) => match v.as_str() {
-            "string" => Ok(Ty::String),
-            "number" => Ok(Ty::Number),
-            "bool" => Ok(Ty::Bool),
-            "any" => Ok(Ty::Any),
+            "string" => Ok(Type::String),
+            "number" => Ok(Type::Number),
+            "bool" => Ok(Type::Bool),
+            "any" => Ok(Type::Any),
             "list" | "set" | "map" => Ok(match v.as_str() {
-                "list" => Ty::List(Box::new(Ty::Any)),
-                "set" => Ty::Set(Box::new(Ty::Any)),
-                _ => Ty::Map(Box::new(Ty::Any)),
+                "list" => Type::List(Box::new(Type::Any)),
+                "set" => Type::Set(Box::new(Type::Any)),
+                _ => Type::Map(Box::new(Type::Any)),
             }),
             other => Err(format!("\"{other}\" is not a type; use string, number, bool, list(...), set(...), map(...), object({{...}}) or any.")),
         },
@@ -76,10 +56,10 @@ fn parse_ty(e: &Expression) -> Result<Ty, String> {
             let name = f.name.name.as_str();
             let arg = f.args.iter().next();
             match (name, arg) {
-                ("list", Some(a)) => Ok(Ty::List(Box::new(parse_ty(a)?))),
-                ("set", Some(a)) => Ok(Ty::Set(Box::new(parse_ty(a)?))),
-                ("map", Some(a)) => Ok(Ty::Map(Box::new(parse_ty(a)?))),
-                ("tuple", Some(Expression::Array(_))) => Ok(Ty::List(Box::new(Ty::Any))),
+                ("list", Some(a)) => Ok(Type::List(Box::new(parse_ty(a)?))),
+                ("set", Some(a)) => Ok(Type::Set(Box::new(parse_ty(a)?))),
+                ("map", Some(a)) => Ok(Type::Map(Box::new(parse_ty(a)?))),
+                ("tuple", Some(Expression::Array(_))) => Ok(Type::List(Box::new(Type::Any))),
                 ("object", Some(Expression::Object(obj))) => {
                     let mut attrs = BTreeMap::new();
                     for (k, v) in obj.iter() {
@@ -92,94 +72,31 @@ fn parse_ty(e: &Expression) -> Result<Ty, String> {
                         };
                         let entry = match v.expr() {
                             Expression::FuncCall(f) if f.name.name.as_str() == "optional" => {
-                                let ty = f.args.iter().next().map(parse_ty).transpose()?.unwrap_or(Ty::Any);
+                                let ty = f.args.iter().next().map(parse_ty).transpose()?.unwrap_or(Type::Any);
                                 let default = match f.args.iter().nth(1) {
                                     Some(d) => Some(eval_standalone(&d.to_string(), "type default").map_err(|d| d.detail)?),
                                     None => None,
                                 };
-                                (ty, default, true)
+                                ObjectAttribute {
+                                    ty,
+                                    optional: true,
+                                    default,
+                                }
                             }
-                            other => (parse_ty(other)?, None, false),
+                            other => ObjectAttribute {
+                                ty: parse_ty(other)?,
+                                optional: false,
+                                default: None,
+                            },
                         };
                         attrs.insert(key, entry);
                     }
-                    Ok(Ty::Object(attrs))
+                    Ok(Type::Object(attrs))
                 }
                 _ => Err(format!("\"{name}(...)\" is not a valid type constraint.")),
             }
         }
         _ => Err("A type must be written like string, list(string) or object({ name = string }).".into()),
-    }
-}
-
-/// Converts a value to a type, as Terraform's automatic conversions do.
-pub fn convert(v: Value, ty: &Ty) -> Result<Value, String> {
-    let (inner, sens) = v.into_unmarked();
-    let out = match (inner, ty) {
-        (Value::Unknown, _) => Value::Unknown,
-        (Value::Null, _) => Value::Null,
-        (v, Ty::Any) => v,
-        (Value::String(s), Ty::String) => Value::String(s),
-        (Value::Number(n), Ty::String) => Value::String(crate::core::value::format_number(n)),
-        (Value::Bool(b), Ty::String) => Value::String(b.to_string()),
-        (Value::Number(n), Ty::Number) => Value::Number(n),
-        (Value::String(s), Ty::Number) => Value::Number(
-            s.trim()
-                .parse()
-                .map_err(|_| format!("a number is required, got \"{s}\""))?,
-        ),
-        (Value::Bool(b), Ty::Bool) => Value::Bool(b),
-        (Value::String(s), Ty::Bool) if s == "true" || s == "false" => Value::Bool(s == "true"),
-        (Value::List(items), Ty::List(t)) => {
-            Value::List(items.into_iter().map(|i| convert(i, t)).collect::<Result<_, _>>()?)
-        }
-        (Value::List(items), Ty::Set(t)) => {
-            let mut out: Vec<Value> = items.into_iter().map(|i| convert(i, t)).collect::<Result<_, _>>()?;
-            out.sort_by_key(|a| a.to_string());
-            out.dedup();
-            Value::List(out)
-        }
-        (Value::Map(m), Ty::Map(t)) => Value::Map(
-            m.into_iter()
-                .map(|(k, v)| Ok((k, convert(v, t)?)))
-                .collect::<Result<_, String>>()?,
-        ),
-        (Value::Map(mut m), Ty::Object(attrs)) => {
-            let mut out = BTreeMap::new();
-            for (name, (t, default, optional)) in attrs {
-                match m.remove(name) {
-                    Some(v) if !v.is_null() => {
-                        out.insert(
-                            name.clone(),
-                            convert(v, t).map_err(|e| format!("attribute \"{name}\": {e}"))?,
-                        );
-                    }
-                    _ if *optional => {
-                        out.insert(name.clone(), default.clone().unwrap_or(Value::Null));
-                    }
-                    _ => return Err(format!("attribute \"{name}\" is required")),
-                }
-            }
-            if let Some(extra) = m.keys().next() {
-                return Err(format!("unexpected attribute \"{extra}\""));
-            }
-            Value::Map(out)
-        }
-        (v, t) => return Err(format!("{} required, got {}", ty_name(t), v.type_name())),
-    };
-    Ok(out.mark_if(sens))
-}
-
-fn ty_name(t: &Ty) -> String {
-    match t {
-        Ty::Any => "any value".into(),
-        Ty::String => "a string".into(),
-        Ty::Number => "a number".into(),
-        Ty::Bool => "a bool".into(),
-        Ty::List(_) => "a list".into(),
-        Ty::Set(_) => "a set".into(),
-        Ty::Map(_) => "a map".into(),
-        Ty::Object(_) => "an object".into(),
     }
 }
 
@@ -329,12 +246,12 @@ pub fn resolve_root(
                     continue;
                 }
             },
-            None => Ty::Any,
+            None => Type::Any,
         };
         let value = match raw.get(name) {
             Some((RawValue::Value(v), _)) => Some(v.clone()),
             Some((RawValue::Text(s), source)) => match ty {
-                Ty::String | Ty::Any => Some(Value::String(s.clone())),
+                Type::String | Type::Any => Some(Value::String(s.clone())),
                 _ => match eval_standalone(s, source) {
                     Ok(v) => Some(v),
                     Err(d) => {
@@ -360,7 +277,7 @@ pub fn resolve_root(
                 },
                 None => match prompt.and_then(|p| p(var)) {
                     Some(text) => match ty {
-                        Ty::String | Ty::Any => Value::String(text),
+                        Type::String | Type::Any => Value::String(text),
                         _ => match eval_standalone(&text, "input") {
                             Ok(v) => v,
                             Err(d) => {
@@ -399,9 +316,9 @@ pub fn resolve_root(
 }
 
 /// Type-converts, checks nullability and runs validations; marks the value sensitive if declared so.
-pub fn check(var: &Variable, value: Value, ty: &Ty) -> Result<Value, Diagnostic> {
+pub fn check(var: &Variable, value: Value, ty: &Type) -> Result<Value, Diagnostic> {
     let name = &var.name;
-    let value = convert(value, ty).map_err(|m| {
+    let value = ty.convert(value).map_err(|m| {
         Diagnostic::error(
             "Invalid value for input variable",
             format!("The value of \"{name}\" is not valid: {m}."),
@@ -440,10 +357,10 @@ pub fn check(var: &Variable, value: Value, ty: &Ty) -> Result<Value, Diagnostic>
 }
 
 /// Reads the variable type, defaulting to any.
-pub fn var_type(var: &Variable) -> Result<Ty, Diagnostic> {
+pub fn var_type(var: &Variable) -> Result<Type, Diagnostic> {
     match &var.type_ {
         Some(t) => parse_type(t),
-        None => Ok(Ty::Any),
+        None => Ok(Type::Any),
     }
 }
 
@@ -453,10 +370,12 @@ mod tests {
 
     #[test]
     fn converts_like_terraform() {
-        assert_eq!(convert(Value::from("3"), &Ty::Number), Ok(Value::Number(3.0)));
-        assert_eq!(convert(Value::Number(3.0), &Ty::String), Ok(Value::from("3")));
-        assert!(convert(Value::from(vec!["a"]), &Ty::String).is_err());
-        let set = convert(Value::from(vec!["b", "a", "b"]), &Ty::Set(Box::new(Ty::String))).expect("set");
+        assert_eq!(Type::Number.convert(Value::from("3")), Ok(Value::Number(3.0)));
+        assert_eq!(Type::String.convert(Value::Number(3.0)), Ok(Value::from("3")));
+        assert!(Type::String.convert(Value::from(vec!["a"])).is_err());
+        let set = Type::Set(Box::new(Type::String))
+            .convert(Value::from(vec!["b", "a", "b"]))
+            .expect("set");
         assert_eq!(set, Value::from(vec!["a", "b"]));
     }
 }

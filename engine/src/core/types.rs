@@ -1,0 +1,117 @@
+//! The one type system: the types of resource attributes and of input variables, and
+//! Terraform's automatic conversions between them.
+
+use crate::core::value::{format_number, Value};
+use std::collections::BTreeMap;
+
+/// The type of a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// A boolean.
+    Bool,
+    /// A list of values of one type (also a tuple, whose elements are not checked).
+    List(Box<Type>),
+    /// A set of values of one type: no duplicates, and order does not matter.
+    Set(Box<Type>),
+    /// A map from strings to values of one type.
+    Map(Box<Type>),
+    /// An object with these attributes (variables' `object({...})`).
+    Object(BTreeMap<String, ObjectAttribute>),
+    /// Any value.
+    Any,
+}
+
+/// One attribute of an object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectAttribute {
+    /// Its type.
+    pub ty: Type,
+    /// May be left out (`optional(T)`).
+    pub optional: bool,
+    /// The value when left out (`optional(T, default)`).
+    pub default: Option<Value>,
+}
+
+impl Type {
+    /// "a string", "a list", ... for messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Type::String => "a string",
+            Type::Number => "a number",
+            Type::Bool => "a bool",
+            Type::List(_) => "a list",
+            Type::Set(_) => "a set",
+            Type::Map(_) => "a map",
+            Type::Object(_) => "an object",
+            Type::Any => "a value",
+        }
+    }
+
+    /// Converts a value to this type as Terraform's automatic conversions do: numbers and
+    /// bools to strings and back, elements of collections one by one, sets without duplicates
+    /// in a stable order, objects with their optional attributes' defaults. Unknown and null
+    /// stay as they are; a sensitive mark stays on the result.
+    pub fn convert(&self, v: Value) -> Result<Value, String> {
+        let (inner, sens) = v.into_unmarked();
+        let out = match (inner, self) {
+            (Value::Unknown, _) => Value::Unknown,
+            (Value::Null, _) => Value::Null,
+            (v, Type::Any) => v,
+            (Value::String(s), Type::String) => Value::String(s),
+            (Value::Number(n), Type::String) => Value::String(format_number(n)),
+            (Value::Bool(b), Type::String) => Value::String(b.to_string()),
+            (Value::Number(n), Type::Number) => Value::Number(n),
+            (Value::String(s), Type::Number) => Value::Number(
+                s.trim()
+                    .parse()
+                    .map_err(|_| format!("a number is required, got \"{s}\""))?,
+            ),
+            (Value::Bool(b), Type::Bool) => Value::Bool(b),
+            (Value::String(s), Type::Bool) if s == "true" || s == "false" => Value::Bool(s == "true"),
+            (Value::List(items), Type::List(t)) => {
+                Value::List(items.into_iter().map(|i| t.convert(i)).collect::<Result<_, _>>()?)
+            }
+            (Value::List(items), Type::Set(t)) => {
+                let mut out: Vec<Value> = items.into_iter().map(|i| t.convert(i)).collect::<Result<_, _>>()?;
+                // Unknown elements keep their places: they may turn out to be anything.
+                if !out.iter().any(Value::contains_unknown) {
+                    out.sort_by_key(|a| a.to_string());
+                    out.dedup();
+                }
+                Value::List(out)
+            }
+            (Value::Map(m), Type::Map(t)) => Value::Map(
+                m.into_iter()
+                    .map(|(k, v)| Ok((k, t.convert(v)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+            (Value::Map(mut m), Type::Object(attrs)) => {
+                let mut out = BTreeMap::new();
+                for (name, a) in attrs {
+                    match m.remove(name) {
+                        Some(v) if !v.is_null() => {
+                            out.insert(
+                                name.clone(),
+                                a.ty.convert(v).map_err(|e| format!("attribute \"{name}\": {e}"))?,
+                            );
+                        }
+                        _ if a.optional => {
+                            out.insert(name.clone(), a.default.clone().unwrap_or(Value::Null));
+                        }
+                        _ => return Err(format!("attribute \"{name}\" is required")),
+                    }
+                }
+                if let Some(extra) = m.keys().next() {
+                    return Err(format!("unexpected attribute \"{extra}\""));
+                }
+                Value::Map(out)
+            }
+            (v, t) => return Err(format!("{} is required, got {}", t.describe(), v.type_name())),
+        };
+        Ok(out.mark_if(sens))
+    }
+}
