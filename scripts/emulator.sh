@@ -8,5 +8,7 @@ ensure_emulator() {
   fi
   echo "Installing the AWS API emulator (moto $MOTO_VERSION) into $venv ..."
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  # One line per package, so a slow download never looks hung.
+  "$venv/bin/pip" install --disable-pip-version-check --progress-bar off "moto[server]==$MOTO_VERSION" | grep -E "^(Collecting|Successfully)" || true
+  "$venv/bin/python" -c "import moto" || { echo "Installing moto failed; see the pip output above." >&2; return 1; }
 }

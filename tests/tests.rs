@@ -8,5 +8,6 @@ mod bad_day;
 mod cli_commands;
 mod diagnostics;
 mod infinstor_dns;
+mod language;
 mod mlflow_artifacts;
 mod review_output;

@@ -152,6 +152,9 @@ impl Engine<'_> {
         graph::build(&module)?;
         let mut diags = Diagnostics::default();
         for (_, m) in crate::config::tree::module_instances(&module) {
+            for e in crate::config::refs::module_exprs(m) {
+                crate::eval::expr::check_calls(e, &mut diags);
+            }
             for res in m.resources.values() {
                 let schema = match res.addr.mode {
                     Mode::Managed => self.factory.resource_schema(&res.addr.type_),

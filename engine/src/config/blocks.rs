@@ -1,10 +1,86 @@
 //! One function per top-level block kind: each checks its labels and arguments and adds the
 //! block to the module.
 
+use super::language::{self, not_supported, Allowed};
 use super::load::{depends_on, label_count_ok, lifecycle, literal_bool, literal_string, load_dir};
 use super::*;
 use crate::core::addr::{Mode, ResourceAddr};
-use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics};
+use crate::core::diagnostic::{Diagnostic, Diagnostics};
+
+/// `terraform { ... }`: settings of the configuration itself. `required_version` is accepted
+/// and not checked (it constrains Terraform's own version, not infinstor's); the providers it
+/// requires must be ones infinstor has.
+pub(super) fn terraform(block: Block, diags: &mut Diagnostics) {
+    const STATE: &str = "State is kept in the local file infinstor.state.json (`--state PATH` chooses another file); remove this block.";
+    Allowed {
+        within: "the terraform block",
+        args: &["required_version"],
+        blocks: &["required_providers"],
+        not_yet: &[
+            ("backend", STATE),
+            ("cloud", STATE),
+            ("experiments", "Remove it."),
+            ("provider_meta", "Remove it."),
+            ("language", "Remove it."),
+        ],
+    }
+    .check(&block.body, diags);
+    for rp in block.body.blocks.iter().filter(|b| b.kind == "required_providers") {
+        for (name, attr) in &rp.body.attrs {
+            if name != "aws" {
+                diags.push(
+                    Diagnostic::error(
+                        "Unsupported provider",
+                        format!("infinstor has the \"aws\" provider only; \"{name}\" is not available. Remove it from required_providers and the resources that use it."),
+                    )
+                    .at(attr.name_span.clone()),
+                );
+                continue;
+            }
+            let Expression::Object(obj) = &attr.expr.expr else {
+                continue;
+            };
+            for (key, value) in obj.iter() {
+                let key_text = match key {
+                    hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                    hcl_edit::expr::ObjectKey::Expression(e) => e.as_str().unwrap_or_default().to_string(),
+                };
+                let span = attr.expr.span_of(value.expr());
+                match key_text.as_str() {
+                    // A provider plugin's version: infinstor's aws provider is built in.
+                    "version" => {}
+                    "source" => {
+                        let source = value.expr().as_str().unwrap_or_default().to_ascii_lowercase();
+                        let source = source.trim_start_matches("registry.terraform.io/");
+                        if source != "hashicorp/aws" {
+                            diags.push(
+                                Diagnostic::error(
+                                    "Unsupported provider source",
+                                    format!("infinstor's aws provider stands in for \"hashicorp/aws\"; \"{source}\" is not available."),
+                                )
+                                .at(span),
+                            );
+                        }
+                    }
+                    "configuration_aliases" => diags.push(not_supported(
+                        "configuration_aliases",
+                        "Configure every provider in the root module.",
+                        span,
+                    )),
+                    other => diags.push(
+                        Diagnostic::error(
+                            "Unsupported argument",
+                            format!(
+                                "\"{other}\" is not expected in a required_providers entry; use source and version."
+                            ),
+                        )
+                        .at(span),
+                    ),
+                }
+            }
+        }
+    }
+}
 
 /// `provider "aws" { ... }`, keyed by name and alias.
 pub(super) fn provider(module: &mut Module, block: Block, diags: &mut Diagnostics) {
@@ -47,33 +123,39 @@ pub(super) fn variable(module: &mut Module, block: Block, diags: &mut Diagnostic
     }
     let name = block.labels[0].clone();
     let b = &block.body;
-    for (arg, attr) in &b.attrs {
-        if !["type", "default", "description", "sensitive", "nullable"].contains(&arg.as_str()) {
-            diags.push(
+    Allowed {
+        within: "a variable block",
+        args: &["type", "default", "description", "sensitive", "nullable"],
+        blocks: &["validation"],
+        not_yet: &[(
+            "ephemeral",
+            "Remove it; mark the variable sensitive = true to keep it out of output.",
+        )],
+    }
+    .check(b, diags);
+    let mut validations = Vec::new();
+    for v in b.blocks.iter().filter(|v| v.kind == "validation") {
+        Allowed {
+            within: "a validation block",
+            args: &["condition", "error_message"],
+            blocks: &[],
+            not_yet: &[],
+        }
+        .check(&v.body, diags);
+        match (v.body.attrs.get("condition"), v.body.attrs.get("error_message")) {
+            (Some(c), Some(m)) => validations.push(Validation {
+                condition: c.expr.clone(),
+                error_message: m.expr.clone(),
+            }),
+            _ => diags.push(
                 Diagnostic::error(
-                    "Unsupported argument",
-                    format!(
-                        "An argument named \"{arg}\" is not expected in a variable block.{}",
-                        suggestion(arg, ["type", "default", "description", "sensitive", "nullable"])
-                    ),
+                    "Missing required argument",
+                    "A validation block needs both condition = ... and error_message = \"...\".",
                 )
-                .at(attr.name_span.clone()),
-            );
+                .at(v.span.clone()),
+            ),
         }
     }
-    let validations = b
-        .blocks
-        .iter()
-        .filter(|v| v.kind == "validation")
-        .filter_map(|v| {
-            let condition = v.body.attrs.get("condition")?.expr.clone();
-            let error_message = v.body.attrs.get("error_message")?.expr.clone();
-            Some(Validation {
-                condition,
-                error_message,
-            })
-        })
-        .collect();
     if module.variables.contains_key(&name) {
         diags.push(
             Diagnostic::error(
@@ -160,6 +242,7 @@ pub(super) fn resource(module: &mut Module, block: Block, diags: &mut Diagnostic
     };
     let lc = lifecycle(&body, diags);
     body.blocks.retain(|b| b.kind != "lifecycle");
+    drop_not_yet_blocks(&mut body, diags);
     if module.resources.contains_key(&addr) {
         diags.push(
             Diagnostic::error(
@@ -185,12 +268,45 @@ pub(super) fn resource(module: &mut Module, block: Block, diags: &mut Diagnostic
     );
 }
 
+/// Reports (and removes, so that they cause no further errors) the nested blocks of a
+/// resource body, at any depth, that the language has but infinstor does not support yet.
+fn drop_not_yet_blocks(body: &mut Body, diags: &mut Diagnostics) {
+    body.blocks.retain(
+        |b| match language::RESOURCE_BLOCKS_NOT_YET.iter().find(|(n, _)| *n == b.kind) {
+            Some((name, instead)) => {
+                diags.push(not_supported(&format!("A \"{name}\" block"), instead, b.span.clone()));
+                false
+            }
+            None => true,
+        },
+    );
+    for b in &mut body.blocks {
+        drop_not_yet_blocks(&mut b.body, diags);
+    }
+}
+
 /// `output "NAME" { ... }`.
 pub(super) fn output(module: &mut Module, block: Block, diags: &mut Diagnostics) {
     if !label_count_ok(&block, 1, "output \"role_arn\" { value = aws_iam_role.r.arn }", diags) {
         return;
     }
     let name = block.labels[0].clone();
+    Allowed {
+        within: "an output block",
+        args: &["value", "sensitive", "description", "depends_on"],
+        blocks: &[],
+        not_yet: &[
+            (
+                "precondition",
+                "Check the value with a variable validation block instead.",
+            ),
+            (
+                "ephemeral",
+                "Remove it; mark the output sensitive = true to keep it out of output.",
+            ),
+        ],
+    }
+    .check(&block.body, diags);
     let Some(value) = block.body.attrs.get("value") else {
         diags.push(
             Diagnostic::error(
@@ -220,6 +336,39 @@ pub(super) fn module_call(module: &mut Module, block: Block, diags: &mut Diagnos
         return;
     }
     let name = block.labels[0].clone();
+    let meta_not_yet = [
+        ("count", "Call the module once per instance, with its own name."),
+        ("for_each", "Call the module once per instance, with its own name."),
+        (
+            "providers",
+            "Child modules use the root module's provider configurations; a module cannot yet be given other ones.",
+        ),
+        (
+            "version",
+            "A version applies to registry modules; infinstor loads local modules (source = \"./dir\"), which have none. Remove it.",
+        ),
+    ];
+    for (meta, instead) in meta_not_yet {
+        if let Some(attr) = block.body.attrs.get(meta) {
+            diags.push(not_supported(
+                &format!("\"{meta}\" on a module call"),
+                instead,
+                attr.name_span.clone(),
+            ));
+        }
+    }
+    for b in &block.body.blocks {
+        diags.push(
+            Diagnostic::error(
+                "Unsupported block type",
+                format!(
+                    "A module call takes arguments only (source, inputs, depends_on); a \"{}\" block is not expected here.",
+                    b.kind
+                ),
+            )
+            .at(b.span.clone()),
+        );
+    }
     let Some(source) = literal_string(block.body.attrs.get("source"), diags) else {
         diags.push(
             Diagnostic::error(

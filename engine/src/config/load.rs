@@ -1,6 +1,7 @@
 //! Reading `*.tf` files and directories: hcl-edit parses, this sorts top-level blocks (see
 //! [`super::blocks`]) and reports every problem with its span.
 
+use super::language;
 use super::*;
 use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, SourceFile, Span};
 use hcl_edit::expr::{Expression, TraversalOperator};
@@ -153,6 +154,7 @@ pub(super) fn depends_on(attr: Option<&Attr>, diags: &mut Diagnostics) -> Vec<De
 pub(super) fn lifecycle(body: &Body, diags: &mut Diagnostics) -> Lifecycle {
     let mut lc = Lifecycle::default();
     for block in body.blocks.iter().filter(|b| b.kind == "lifecycle") {
+        language::LIFECYCLE.check(&block.body, diags);
         for (name, attr) in &block.body.attrs {
             match name.as_str() {
                 "create_before_destroy" => lc.create_before_destroy = literal_bool(Some(attr), diags).unwrap_or(false),
@@ -181,16 +183,7 @@ pub(super) fn lifecycle(body: &Body, diags: &mut Diagnostics) -> Lifecycle {
                         .at(attr.expr.span()),
                     ),
                 },
-                other => diags.push(
-                    Diagnostic::error(
-                        "Unsupported argument",
-                        format!(
-                            "An argument named \"{other}\" is not expected in lifecycle.{}",
-                            suggestion(other, ["create_before_destroy", "prevent_destroy", "ignore_changes"])
-                        ),
-                    )
-                    .at(attr.name_span.clone()),
-                ),
+                _ => {}
             }
         }
     }
@@ -241,35 +234,47 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
     }
     for block in body.blocks {
         match block.kind.as_str() {
-            "terraform" => {}
+            "terraform" => blocks::terraform(block, diags),
+            "provider" if depth > 0 => diags.push(language::not_supported(
+                "A provider block in a child module",
+                "Configure providers in the root module; child modules use the root module's configurations.",
+                block.span.clone(),
+            )),
             "provider" => blocks::provider(module, block, diags),
             "variable" => blocks::variable(module, block, diags),
             "locals" => blocks::locals(module, block, diags),
             "resource" | "data" => blocks::resource(module, block, diags),
             "output" => blocks::output(module, block, diags),
             "module" => blocks::module_call(module, block, diags, depth),
-            other => diags.push(
-                Diagnostic::error(
-                    "Unsupported block type",
-                    format!(
-                        "Blocks of type \"{other}\" are not expected here.{}",
-                        suggestion(
-                            other,
-                            [
-                                "resource",
-                                "data",
-                                "variable",
-                                "output",
-                                "locals",
-                                "module",
-                                "provider",
-                                "terraform"
-                            ]
-                        )
-                    ),
-                )
-                .at(block.span.clone()),
-            ),
+            other => match language::TOP_LEVEL_NOT_YET.iter().find(|(n, _)| *n == other) {
+                Some((_, instead)) => diags.push(language::not_supported(
+                    &format!("The \"{other}\" block"),
+                    instead,
+                    block.span.clone(),
+                )),
+                None => diags.push(
+                    Diagnostic::error(
+                        "Unsupported block type",
+                        format!(
+                            "Blocks of type \"{other}\" are not expected here.{}",
+                            suggestion(
+                                other,
+                                [
+                                    "resource",
+                                    "data",
+                                    "variable",
+                                    "output",
+                                    "locals",
+                                    "module",
+                                    "provider",
+                                    "terraform"
+                                ]
+                            )
+                        ),
+                    )
+                    .at(block.span.clone()),
+                ),
+            },
         }
     }
 }
@@ -301,11 +306,30 @@ pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, depth: usize, called
             return module;
         }
     };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().map(|x| x == "tf").unwrap_or(false))
-        .collect();
-    paths.sort();
+    let mut all: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    all.sort();
+    let mut paths = Vec::new();
+    for path in all {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.ends_with(".tf.json") {
+            diags.push(not_supported_file(
+                &path,
+                "Configuration in Terraform's JSON syntax",
+                "Write it in HCL (a .tf file).",
+            ));
+        } else if name.ends_with(".tf") && (name == "override.tf" || name.ends_with("_override.tf")) {
+            diags.push(not_supported_file(
+                &path,
+                "An override file",
+                "Merge its contents into the files it overrides.",
+            ));
+        } else if name.ends_with(".tf") {
+            paths.push(path);
+        }
+    }
     if paths.is_empty() && depth > 0 {
         diags.push(Diagnostic::error("Empty module", format!("{} has no .tf files.", dir.display())).at(called_at));
     }
@@ -323,6 +347,16 @@ pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, depth: usize, called
         }
     }
     module
+}
+
+fn not_supported_file(path: &Path, what: &str, instead: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Not supported yet",
+        format!(
+            "{}: {what} is part of the Terraform language, but infinstor does not support it yet. {instead}",
+            display_path(path)
+        ),
+    )
 }
 
 /// Loads the root module from `dir`, reporting every problem found at once.

@@ -5,6 +5,7 @@
 //! meta-arguments (`count`, `for_each`, `depends_on`, `provider`, `lifecycle`).
 
 mod blocks;
+mod language;
 mod load;
 pub mod refs;
 pub mod tree;

@@ -170,3 +170,29 @@ pub fn all_exprs(body: &Body) -> Vec<&Expr> {
     }
     out
 }
+
+/// Every expression written in a module (not its children): resource and provider bodies,
+/// meta-arguments, locals, outputs, module inputs, variable defaults and validations.
+pub fn module_exprs(m: &super::Module) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    for r in m.resources.values() {
+        out.extend(all_exprs(&r.body));
+        out.extend(r.count.iter().chain(&r.for_each));
+    }
+    for p in m.providers.values() {
+        out.extend(all_exprs(&p.body));
+    }
+    out.extend(m.locals.values().map(|a| &a.expr));
+    out.extend(m.outputs.values().map(|o| &o.value));
+    for call in m.module_calls.values() {
+        out.extend(call.inputs.values().map(|a| &a.expr));
+    }
+    for v in m.variables.values() {
+        out.extend(v.default.iter());
+        for val in &v.validations {
+            out.push(&val.condition);
+            out.push(&val.error_message);
+        }
+    }
+    out
+}

@@ -1035,6 +1035,50 @@ pub fn eval_standalone(src: &str, display: &str) -> Result<Value, Diagnostic> {
     Evaluator::new(&scope).eval(&Expr { expr, file })
 }
 
+/// Reports, without evaluating anything, every call of a function that does not exist and every
+/// reference to `self` in `e`: what `validate` can know before any value is known.
+pub fn check_calls(e: &Expr, diags: &mut crate::core::diagnostic::Diagnostics) {
+    struct Calls<'a> {
+        e: &'a Expr,
+        found: Vec<Diagnostic>,
+    }
+    impl hcl_edit::visit::Visit for Calls<'_> {
+        fn visit_func_call(&mut self, call: &hcl_edit::expr::FuncCall) {
+            let name = call.name.name.as_str();
+            let span = call.span().map(|range| Span {
+                file: self.e.file.clone(),
+                range,
+            });
+            if call.name.is_namespaced() {
+                let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+                self.found.push(err(
+                    "Call to unknown function",
+                    format!(
+                        "Provider-defined functions such as {}::{name} are not supported.",
+                        namespace.join("::")
+                    ),
+                    span,
+                ));
+            } else if !matches!(name, "try" | "can") && !functions::exists(name) {
+                self.found.push(err(
+                    "Call to unknown function",
+                    format!(
+                        "There is no function named \"{name}\".{}",
+                        suggestion(name, functions::names().iter().copied())
+                    ),
+                    span,
+                ));
+            }
+            hcl_edit::visit::visit_func_call(self, call);
+        }
+    }
+    let mut v = Calls { e, found: Vec::new() };
+    hcl_edit::visit::Visit::visit_expr(&mut v, &e.expr);
+    for d in v.found {
+        diags.push(d);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

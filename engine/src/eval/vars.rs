@@ -74,7 +74,7 @@ fn parse_ty(e: &Expression) -> Result<Type, String> {
                             Expression::FuncCall(f) if f.name.name.as_str() == "optional" => {
                                 let ty = f.args.iter().next().map(parse_ty).transpose()?.unwrap_or(Type::Any);
                                 let default = match f.args.iter().nth(1) {
-                                    Some(d) => Some(eval_standalone(&d.to_string(), "type default").map_err(|d| d.detail)?),
+                                    Some(d) => Some(eval_standalone(d.to_string().trim(), "type default").map_err(|d| d.detail)?),
                                     None => None,
                                 };
                                 ObjectAttribute {

@@ -1,0 +1,156 @@
+//! Nothing a user writes is silently ignored. Every construct of the Terraform language's
+//! documentation, one by one, through the real binary: each either works (`validate`, and
+//! `plan` where a value matters, succeed) or is an error at its place that says it is not
+//! supported yet. No AWS is needed: nothing here reads or changes an object.
+
+use crate::util::workspace;
+
+/// What a construct must do.
+enum Expect {
+    /// `validate` succeeds.
+    Valid,
+    /// `validate` fails with this text (the construct is reported at its place).
+    Fails(&'static str),
+}
+
+use Expect::{Fails, Valid};
+
+const NOT_YET: &str = "is part of the Terraform language, but infinstor does not support it yet";
+
+/// (construct, files, expectation). A child module, when a case needs one, is `m/main.tf`.
+fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
+    let one = |text: &'static str| vec![("main.tf", text)];
+    let with_child =
+        |text: &'static str| vec![("main.tf", text), ("m/main.tf", "variable \"x\" {\n  default = 1\n}\n")];
+    vec![
+        // Files.
+        ("a .tf.json file", vec![("main.tf.json", "{}")], Fails(NOT_YET)),
+        ("an override file", vec![("main.tf", "locals {\n  a = 1\n}\n"), ("override.tf", "locals {\n  a = 2\n}\n")], Fails(NOT_YET)),
+        // The terraform block.
+        ("required_version", one("terraform {\n  required_version = \">= 1.5\"\n}\n"), Valid),
+        ("required_providers aws", one("terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n"), Valid),
+        ("required_providers of another provider", one("terraform {\n  required_providers {\n    google = { source = \"hashicorp/google\" }\n  }\n}\n"), Fails("has the \"aws\" provider only")),
+        ("another source for aws", one("terraform {\n  required_providers {\n    aws = { source = \"example/aws\" }\n  }\n}\n"), Fails("Unsupported provider source")),
+        ("configuration_aliases", one("terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\", configuration_aliases = [aws.dr] }\n  }\n}\n"), Fails(NOT_YET)),
+        ("backend", one("terraform {\n  backend \"s3\" {\n    bucket = \"b\"\n  }\n}\n"), Fails(NOT_YET)),
+        ("cloud", one("terraform {\n  cloud {\n    organization = \"o\"\n  }\n}\n"), Fails(NOT_YET)),
+        ("experiments", one("terraform {\n  experiments = []\n}\n"), Fails(NOT_YET)),
+        ("provider_meta", one("terraform {\n  provider_meta \"aws\" {}\n}\n"), Fails(NOT_YET)),
+        // Provider blocks.
+        ("provider with alias", one("provider \"aws\" {\n  region = \"eu-west-1\"\n  alias  = \"eu\"\n}\n"), Valid),
+        ("provider in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n")], Fails(NOT_YET)),
+        // Variables.
+        ("variable arguments", one("variable \"v\" {\n  type        = string\n  default     = \"a\"\n  description = \"d\"\n  sensitive   = true\n  nullable    = false\n  validation {\n    condition     = length(var.v) > 0\n    error_message = \"Must not be empty.\"\n  }\n}\n"), Valid),
+        ("optional object attributes with defaults", one("variable \"o\" {\n  type    = object({ a = optional(string, \"x\"), b = optional(number) })\n  default = {}\n}\n"), Valid),
+        ("ephemeral variable", one("variable \"v\" {\n  ephemeral = true\n}\n"), Fails(NOT_YET)),
+        ("validation without error_message", one("variable \"v\" {\n  validation {\n    condition = true\n  }\n}\n"), Fails("needs both condition")),
+        // Outputs.
+        ("output arguments", one("output \"o\" {\n  value       = 1\n  sensitive   = false\n  description = \"d\"\n  depends_on  = []\n}\n"), Valid),
+        ("output precondition", one("output \"o\" {\n  value = 1\n  precondition {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),
+        ("ephemeral output", one("output \"o\" {\n  value     = 1\n  ephemeral = true\n}\n"), Fails(NOT_YET)),
+        ("misspelt output argument", one("output \"o\" {\n  value = 1\n  sensitiv = true\n}\n"), Fails("Did you mean \"sensitive\"")),
+        // Resource meta-arguments.
+        ("count, depends_on, provider", one("provider \"aws\" {\n  alias = \"eu\"\n}\nresource \"aws_s3_bucket\" \"a\" {\n  count    = 2\n  bucket   = \"b-${count.index}\"\n  provider = aws.eu\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket     = \"b\"\n  depends_on = [aws_s3_bucket.a]\n}\n"), Valid),
+        ("for_each", one("resource \"aws_s3_bucket\" \"a\" {\n  for_each = toset([\"x\", \"y\"])\n  bucket   = each.key\n}\n"), Valid),
+        ("lifecycle arguments", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    create_before_destroy = true\n    prevent_destroy       = false\n    ignore_changes        = [tags]\n  }\n}\n"), Valid),
+        ("ignore_changes = all", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    ignore_changes = all\n  }\n}\n"), Valid),
+        ("replace_triggered_by", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    replace_triggered_by = [aws_s3_bucket.a.id]\n  }\n}\n"), Fails(NOT_YET)),
+        ("precondition", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    precondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Fails(NOT_YET)),
+        ("postcondition on a data source", one("data \"aws_region\" \"r\" {\n  lifecycle {\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Fails(NOT_YET)),
+        ("dynamic block", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Fails(NOT_YET)),
+        ("provisioner", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Fails(NOT_YET)),
+        ("connection", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  connection {\n    host = \"h\"\n  }\n}\n"), Fails(NOT_YET)),
+        // Module calls.
+        ("module with inputs and depends_on", with_child("module \"m\" {\n  source     = \"./m\"\n  x          = 2\n  depends_on = []\n}\n"), Valid),
+        ("module count", with_child("module \"m\" {\n  source = \"./m\"\n  count  = 2\n}\n"), Fails(NOT_YET)),
+        ("module for_each", with_child("module \"m\" {\n  source   = \"./m\"\n  for_each = toset([\"a\"])\n}\n"), Fails(NOT_YET)),
+        ("module providers", with_child("provider \"aws\" {\n  alias = \"dr\"\n}\nmodule \"m\" {\n  source    = \"./m\"\n  providers = { aws = aws.dr }\n}\n"), Fails(NOT_YET)),
+        ("module version", with_child("module \"m\" {\n  source  = \"./m\"\n  version = \"1.0.0\"\n}\n"), Fails(NOT_YET)),
+        ("registry module source", one("module \"m\" {\n  source = \"terraform-aws-modules/s3-bucket/aws\"\n}\n"), Fails("Only local module sources")),
+        // Top-level blocks.
+        ("moved", one("moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n"), Fails(NOT_YET)),
+        ("import", one("import {\n  to = aws_s3_bucket.a\n  id = \"b\"\n}\n"), Fails(NOT_YET)),
+        ("removed", one("removed {\n  from = aws_s3_bucket.a\n}\n"), Fails(NOT_YET)),
+        ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),
+        // Expressions.
+        ("named values", one("output \"o\" {\n  value = [path.module, path.root, path.cwd, terraform.workspace]\n}\n"), Valid),
+        ("for, splat, conditional, template directives", one("locals {\n  l = [for s in [\"a\", \"b\"] : upper(s) if s != \"b\"]\n  m = { for k, v in { a = 1 } : k => v... }\n  s = [{ n = 1 }][*].n\n  c = length(local.l) > 0 ? \"yes\" : \"no\"\n  t = \"%{for x in local.l}${x}%{endfor}\"\n}\n"), Valid),
+        ("unknown function", one("locals {\n  a = uper(\"x\")\n}\n"), Fails("Did you mean \"upper\"")),
+        ("provider-defined function", one("locals {\n  a = provider::aws::arn_parse(\"arn:aws:s3:::b\")\n}\n"), Fails("Provider-defined functions")),
+    ]
+}
+
+#[test]
+fn every_construct_works_or_is_an_error_at_its_place() {
+    let mut wrong = Vec::new();
+    for (construct, files, expect) in cases() {
+        let ws = workspace(None);
+        for (name, text) in &files {
+            ws.write(name, text);
+        }
+        let run = ws.run(&["validate"]);
+        match expect {
+            Valid if run.code != 0 => wrong.push(format!("{construct}: expected valid, got\n{}", run.stderr)),
+            Fails(text) if run.code != 1 || !run.stderr.contains(text) => wrong.push(format!(
+                "{construct}: expected an error containing {text:?}, got exit {} and\n{}{}",
+                run.code, run.stdout, run.stderr
+            )),
+            Fails(_) if !run.stderr.contains(" line ") && !files[0].0.ends_with(".json") && files.len() == 1 => wrong
+                .push(format!(
+                    "{construct}: the error does not point at a line\n{}",
+                    run.stderr
+                )),
+            _ => {}
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} constructs behave wrongly:\n\n{}",
+        wrong.len(),
+        wrong.join("\n\n")
+    );
+}
+
+#[test]
+fn optional_attributes_take_their_defaults_in_a_plan() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        "variable \"o\" {\n  type    = object({ a = optional(string, \"x\"), b = optional(number) })\n  default = {}\n}\noutput \"o\" {\n  value = var.o\n}\n",
+    );
+    let run = ws.run(&["plan"]).expect_code(0);
+    assert!(run.stdout.contains("+ o = {a = \"x\", b = null}"), "{}", run.stdout);
+}
+
+#[test]
+fn what_is_not_supported_yet_is_said_at_its_place() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        r#"terraform {
+  backend "s3" {
+    bucket = "team-state"
+  }
+}
+
+module "dr" {
+  source    = "./dr"
+  providers = { aws = aws.dr }
+}
+
+resource "aws_s3_bucket_cors_configuration" "c" {
+  bucket = "b"
+  dynamic "cors_rule" {
+    for_each = ["https://a.example.com"]
+    content {
+      allowed_methods = ["GET"]
+      allowed_origins = [cors_rule.value]
+    }
+  }
+}
+"#,
+    );
+    ws.write("dr/main.tf", "variable \"x\" {\n  default = 1\n}\n");
+    let run = ws.run(&["validate"]).expect_code(1);
+    insta::assert_snapshot!(run.stderr);
+}
