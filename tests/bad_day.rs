@@ -278,3 +278,91 @@ resource "aws_s3_bucket" "b" {
     let show = ws.run(&["show", "p.plan"]).expect_code(0);
     assert!(!show.stdout.contains("hunter2"), "{}", show.stdout);
 }
+
+#[test]
+fn a_create_interrupted_after_it_finished_in_aws_is_adopted_not_duplicated() {
+    // The window of a crash after the create call finished in AWS (the provider already done
+    // with the object) but before the state recorded it: the state holds only the intent.
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"resource "aws_kms_key" "k" { description = "infinstor crash window" }"#,
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let kms = moto.kms();
+    let keys = || {
+        block_on(async { kms.list_keys().send().await.expect("list keys") })
+            .keys()
+            .iter()
+            .filter_map(|k| k.key_id().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    let key_id = keys().pop().expect("the key");
+    let token = block_on(async { kms.list_resource_tags().key_id(&key_id).send().await.expect("tags") })
+        .tags()
+        .iter()
+        .find(|t| t.tag_key() == "infinstor:intent")
+        .map(|t| t.tag_value().to_string())
+        .expect("the create's intent tag is still on the key");
+    ws.run(&["state", "rm", "aws_kms_key.k"]).expect_code(0);
+    let mut state = ws.state();
+    state["intents"] = serde_json::json!([{
+        "address": "aws_kms_key.k",
+        "type": "aws_kms_key",
+        "provider": "aws",
+        "import_id": format!("intent:{token}"),
+    }]);
+    ws.write(
+        "infinstor.state.json",
+        &serde_json::to_string_pretty(&state).expect("state json"),
+    );
+
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("aws_kms_key.k has been adopted"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("will be created"), "{}", plan.stdout);
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(keys(), vec![key_id.clone()], "one key, not two");
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+}
+
+#[test]
+fn destroy_forgets_what_was_already_deleted_outside() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "b" {
+  bucket = "infinstor-destroy-gone"
+}
+
+resource "aws_s3_bucket_cors_configuration" "c" {
+  bucket = aws_s3_bucket.b.id
+  cors_rule {
+    allowed_methods = ["GET"]
+    allowed_origins = ["*"]
+  }
+}
+"#,
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    block_on(async {
+        moto.s3()
+            .delete_bucket_cors()
+            .bucket("infinstor-destroy-gone")
+            .send()
+            .await
+            .expect("CORS deleted outside infinstor");
+    });
+    let run = ws.run(&["destroy", "--auto-approve"]).expect_code(0);
+    assert!(run.stdout.contains("1 destroyed"), "{}", run.stdout);
+    let list = ws.run(&["state", "list"]).expect_code(0);
+    assert_eq!(list.stdout.trim(), "", "nothing left in state");
+    let gone = block_on(async { moto.s3().head_bucket().bucket("infinstor-destroy-gone").send().await });
+    assert!(gone.is_err(), "the bucket was destroyed");
+}

@@ -124,3 +124,12 @@ fn a_missing_variable_is_prompted_for_on_a_terminal() {
     assert!(text.contains("sts:ExternalId = from-prompt-42"), "{text}");
     assert!(text.contains("Plan: 5 to add, 0 to change, 0 to destroy."), "{text}");
 }
+
+#[test]
+fn a_resource_that_refers_to_itself_is_an_error() {
+    let err = plan_stderr(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"a\" {\n  bucket = aws_s3_bucket.a.id\n}\n",
+    )]);
+    insta::assert_snapshot!(err);
+}

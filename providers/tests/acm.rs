@@ -146,6 +146,8 @@ fn requested_certificate_plan_create_validate_import_delete() {
     let arn = state.get("arn").as_str().expect("arn").to_string();
     assert!(arn.starts_with("arn:aws:acm:us-east-1:"), "{arn}");
     assert_eq!(state.get("id"), Value::from(arn.as_str()));
+    // The intent tag is on the certificate but never in the state.
+    assert_eq!(state.get("tags_all"), tags(&[("Name", "infinstor")]));
     let intents = h.intents();
     assert_eq!(intents.len(), 1, "{intents:?}");
     assert!(
@@ -166,15 +168,16 @@ fn requested_certificate_plan_create_validate_import_delete() {
         assert!(o.get("resource_record_value").as_str().is_some());
     }
 
-    // ACM's view: one certificate, the configured names and tags, no leftover intent tag.
+    // ACM's view: one certificate, the configured names and tags, and the create's intent tag,
+    // which stays so that a crash at any moment leaves a certificate the next run finds.
     let detail = describe(&h, &acm, &arn).expect("certificate exists");
     assert_eq!(detail.domain_name(), Some(WILDCARD));
     assert!(detail.subject_alternative_names().iter().any(|s| s == APEX));
     assert_eq!(detail.r#type().map(|t| t.as_str()), Some("AMAZON_ISSUED"));
-    assert_eq!(
-        remote_tags(&h, &acm, &arn),
-        BTreeMap::from([("Name".to_string(), "infinstor".to_string())])
-    );
+    let mut remote = remote_tags(&h, &acm, &arn);
+    let intent = remote.remove("infinstor:intent").expect("the intent tag");
+    assert_eq!(intent.len(), 32, "{intent}");
+    assert_eq!(remote, BTreeMap::from([("Name".to_string(), "infinstor".to_string())]));
     let listed = h.rt.block_on(acm.list_certificates().send()).expect("list");
     assert_eq!(listed.certificate_summary_list().len(), 1);
 
@@ -487,10 +490,10 @@ fn imported_certificate_keeps_only_a_digest_of_the_key() {
     assert_eq!(detail.r#type().map(|t| t.as_str()), Some("IMPORTED"));
     assert_eq!(detail.key_algorithm().map(|k| k.as_str()), Some("RSA_2048"));
     assert_eq!(detail.domain_name(), Some("import.infinstor.example.com"));
-    assert_eq!(
-        remote_tags(&h, &acm, &arn),
-        BTreeMap::from([("Name".to_string(), "imported".to_string())])
-    );
+    let mut remote = remote_tags(&h, &acm, &arn);
+    let intent = remote.remove("infinstor:intent").expect("the intent tag");
+    assert_eq!(intent.len(), 32, "{intent}");
+    assert_eq!(remote, BTreeMap::from([("Name".to_string(), "imported".to_string())]));
 
     // The same key written with other line endings is no change; refresh keeps the digest.
     assert_eq!(h.read("aws_acm_certificate", &state), Some(state.clone()));

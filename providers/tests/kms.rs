@@ -165,11 +165,14 @@ fn key_create_update_import_delete() {
     let intents = h.intents();
     assert_eq!(intents.len(), 1, "{intents:?}");
     assert!(intents[0].starts_with("intent:"), "{intents:?}");
-    // The intent tag is gone once the create finished.
+    // The intent tag stays on the key (the journal's intent names it), and is never in the state.
+    let mut remote = remote_tags(&h, &kms, &key_id);
     assert_eq!(
-        remote_tags(&h, &kms, &key_id),
-        BTreeMap::from([("Name".to_string(), "artifacts".to_string())])
+        remote.remove("infinstor:intent").map(|t| format!("intent:{t}")),
+        Some(intents[0].clone())
     );
+    assert_eq!(remote, BTreeMap::from([("Name".to_string(), "artifacts".to_string())]));
+    assert_eq!(key.get("tags_all"), tags(&[("Name", "artifacts")]));
     assert_eq!(key_state(&h, &kms, &key_id), "Enabled");
     // KMS's default policy: the account manages the key through IAM.
     let policy = key.get("policy");
@@ -278,13 +281,21 @@ fn key_left_by_an_interrupted_create_is_found_by_its_intent() {
     assert_eq!(adopted.get("description"), Value::from("interrupted"));
     assert_eq!(h.import("aws_kms_key", "intent:nothing"), None);
 
-    // Adopting it and applying the configuration removes the leftover tag.
-    h.update(
+    // The intent tag stays on the key, so no crash can leave a key nothing finds; it is not
+    // part of the state, so it is never drift and an update leaves it alone.
+    assert_eq!(adopted.get("tags_all"), Value::Map(Default::default()));
+    let updated = h.update(
         "aws_kms_key",
         &adopted,
         map([("description", Value::from("interrupted"))]),
     );
-    assert!(remote_tags(&h, &kms, &key_id).is_empty());
+    assert_eq!(updated.get("tags_all"), Value::Map(Default::default()));
+    assert_eq!(
+        remote_tags(&h, &kms, &key_id)
+            .get("infinstor:intent")
+            .map(String::as_str),
+        Some("feedc0de")
+    );
 }
 
 #[test]

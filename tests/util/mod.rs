@@ -28,6 +28,8 @@ pub trait Clients {
     fn cloudformation(&self) -> aws_sdk_cloudformation::Client;
     /// IAM.
     fn iam(&self) -> aws_sdk_iam::Client;
+    /// KMS.
+    fn kms(&self) -> aws_sdk_kms::Client;
 }
 
 impl Clients for Moto {
@@ -52,5 +54,9 @@ impl Clients for Moto {
 
     fn iam(&self) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&self.sdk_config())
+    }
+
+    fn kms(&self) -> aws_sdk_kms::Client {
+        aws_sdk_kms::Client::new(&self.sdk_config())
     }
 }

@@ -89,6 +89,15 @@ impl<'a> Session<'a> {
         parallelism: usize,
         stop: &AtomicBool,
     ) -> Result<(), Diagnostics> {
+        // What the plan's refresh found deleted outside infinstor leaves the state first, as
+        // Terraform's refresh does: a destroy must end with an empty state, and an object
+        // planned again is recorded by its create.
+        for gone in plan.drift.iter().filter(|d| d.action == Action::Delete) {
+            let address = gone.addr.to_string();
+            store.mutate(|s| {
+                s.remove_instance(&address);
+            });
+        }
         let mut g = self.graph.clone();
         let changes = Changes::new(plan);
         let deletes: Vec<&Change> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();

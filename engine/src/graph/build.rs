@@ -338,7 +338,16 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
             exprs.extend(res.for_each.iter());
             for expr in exprs {
                 for (r, span) in references(expr) {
-                    for t in ref_targets(path, module, &r, span, &mut diags) {
+                    for t in ref_targets(path, module, &r, span.clone(), &mut diags) {
+                        if t == me {
+                            diags.push(
+                                Diagnostic::error(
+                                    "Self-referential block",
+                                    format!("Configuration for {} may not refer to itself; use a variable or a local value instead.", res.addr),
+                                )
+                                .at(span.clone()),
+                            );
+                        }
                         edges.push((t, me.clone()));
                     }
                 }

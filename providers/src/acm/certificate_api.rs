@@ -2,6 +2,7 @@
 //! import, update.
 
 use super::*;
+use crate::support::naming::without_intent;
 
 impl Certificate {
     /// The state of a certificate, keeping from `prior` what ACM does not return (the private
@@ -138,7 +139,7 @@ impl Certificate {
                 st.insert("private_key".into(), Value::Null);
             }
         }
-        let (tags, all) = split_tags(ctx, &prior.get("tags"), tags);
+        let (tags, all) = split_tags(ctx, &prior.get("tags"), without_intent(tags));
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
         finish(&self.schema(), st)
@@ -254,14 +255,14 @@ impl Certificate {
         finish(&self.schema(), st)
     }
 
-    /// After ACM accepted the create: drop the intent tag and read the certificate back.
+    /// After ACM accepted the create: wait for the validation records, then read the
+    /// certificate back (it keeps its intent tag; see [`INTENT_TAG`]).
     pub(super) fn after_create(&self, ctx: &Ctx, arn: &str, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
         let dns = sref(planned, "validation_method") == Some("DNS");
         let result = (|| {
             if dns {
                 self.wait_for_records(ctx, arn, progress)?;
             }
-            remove_tags(ctx, arn, &[INTENT_TAG.to_string()])?;
             self.read_arn(ctx, arn, planned)
         })();
         match result {

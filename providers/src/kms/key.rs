@@ -1,6 +1,7 @@
 //! aws_kms_key.
 
 use super::*;
+use crate::support::naming::without_intent;
 
 pub(super) struct KmsKey;
 
@@ -54,7 +55,7 @@ impl KmsKey {
             "deletion_window_in_days".into(),
             Value::Number(prior.get("deletion_window_in_days").as_f64().unwrap_or(30.0)),
         );
-        let (tags, all) = split_tags(ctx, &prior.get("tags"), tags);
+        let (tags, all) = split_tags(ctx, &prior.get("tags"), without_intent(tags));
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
         finish(&self.schema(), st)
@@ -131,7 +132,7 @@ impl KmsKey {
                 )
             })?;
         }
-        settled(|| untag(ctx, key_id, vec![INTENT_TAG.to_string()]))
+        Ok(())
     }
 
     fn update_inner(&self, ctx: &Ctx, key_id: &str, prior: &Value, planned: &Value) -> Result<(), ProviderError> {
