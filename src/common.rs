@@ -33,6 +33,9 @@ impl Global {
 pub struct ForceUnlockArgs {
     /// The lock ID printed by the command that found the lock.
     pub id: String,
+    /// Remove the lock even when its holder is still running on this host.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Shared by all commands.
@@ -98,7 +101,7 @@ pub fn force_unlock(ctx: &Context, a: ForceUnlockArgs) -> anyhow::Result<u8> {
         ui: &ui,
         stop: &ctx.stop,
     };
-    engine.force_unlock(&ctx.options(), &a.id)?;
+    engine.force_unlock(&ctx.options(), &a.id, a.force)?;
     println!("infinstor state has been successfully unlocked.");
     Ok(0)
 }

@@ -366,3 +366,33 @@ resource "aws_s3_bucket_cors_configuration" "c" {
     let gone = block_on(async { moto.s3().head_bucket().bucket("infinstor-destroy-gone").send().await });
     assert!(gone.is_err(), "the bucket was destroyed");
 }
+
+#[test]
+fn force_unlock_refuses_while_the_holder_runs_on_this_host() {
+    let ws = workspace(None);
+    ws.write("main.tf", "locals {\n  a = 1\n}\n");
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .expect("host name");
+    let mut holder = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .expect("a running process");
+    ws.write(
+        "infinstor.state.json.lock",
+        &format!(
+            r#"{{"ID":"7c0d0000-0000-4000-8000-000000000002","Operation":"apply","Pid":{},"Host":"{host}","Created":"2026-11-27T10:00:00Z"}}"#,
+            holder.id()
+        ),
+    );
+    let run = ws
+        .run(&["force-unlock", "7c0d0000-0000-4000-8000-000000000002"])
+        .expect_code(1);
+    assert!(run.stderr.contains("still running"), "{}", run.stderr);
+    assert!(ws.path("infinstor.state.json.lock").exists(), "the lock stays");
+    ws.run(&["force-unlock", "--force", "7c0d0000-0000-4000-8000-000000000002"])
+        .expect_code(0);
+    assert!(!ws.path("infinstor.state.json.lock").exists());
+    let _ = holder.kill();
+    let _ = holder.wait();
+}

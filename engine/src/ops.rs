@@ -452,8 +452,8 @@ impl Engine<'_> {
     }
 
     /// Removes a lock left behind by a process that died.
-    pub fn force_unlock(&self, opts: &Options, id: &str) -> Result<(), EngineError> {
-        Ok(self.backend(opts).force_unlock(id)?)
+    pub fn force_unlock(&self, opts: &Options, id: &str, force: bool) -> Result<(), EngineError> {
+        Ok(self.backend(opts).force_unlock(id, force)?)
     }
 
     /// The dependency graph in Graphviz DOT.

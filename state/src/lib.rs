@@ -218,8 +218,9 @@ pub trait Backend: Send + Sync {
     fn write(&self, state: &mut State, previous: &State) -> Result<(), StateError>;
     /// Takes the lock for an operation.
     fn lock(&self, operation: &str) -> Result<LockGuard, StateError>;
-    /// Removes a lock left behind, if its ID matches.
-    fn force_unlock(&self, id: &str) -> Result<(), StateError>;
+    /// Removes a lock left behind, if its ID matches and its holder is not still running on
+    /// this host (`force`: even then).
+    fn force_unlock(&self, id: &str, force: bool) -> Result<(), StateError>;
 }
 
 /// State in a local JSON file, with `<file>.backup` and `<file>.lock`.
@@ -277,8 +278,8 @@ impl Backend for LocalBackend {
         lock::acquire(&self.lock_path(), operation)
     }
 
-    fn force_unlock(&self, id: &str) -> Result<(), StateError> {
-        lock::force_unlock(&self.lock_path(), id)
+    fn force_unlock(&self, id: &str, force: bool) -> Result<(), StateError> {
+        lock::force_unlock(&self.lock_path(), id, force)
     }
 }
 

@@ -119,8 +119,21 @@ pub fn acquire(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
     }
 }
 
-/// Removes the lock at `path` if its ID is `id`.
-pub fn force_unlock(path: &Path, id: &str) -> Result<(), StateError> {
+/// True unless the lock's holder is a process on this host that is still running. Where this
+/// host cannot tell (no `/proc`), the holder counts as running: `force` decides.
+fn holder_gone(holder: &LockInfo) -> bool {
+    if holder.host != host_name() {
+        return true;
+    }
+    if !Path::new("/proc/self").exists() {
+        return false;
+    }
+    !Path::new(&format!("/proc/{}", holder.pid)).exists()
+}
+
+/// Removes the lock at `path` if its ID is `id`, and if its holder is not a process still
+/// running on this host (`force` removes it anyway).
+pub fn force_unlock(path: &Path, id: &str, force: bool) -> Result<(), StateError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(_) => return Err(StateError::Unlock("the state is not locked; nothing to do".into())),
@@ -130,6 +143,12 @@ pub fn force_unlock(path: &Path, id: &str) -> Result<(), StateError> {
         Some(h) if h.id != id => Err(StateError::Unlock(format!(
             "the lock ID is {}, not {id}; check `infinstor force-unlock` was given the ID from the error message",
             h.id
+        ))),
+        Some(h) if !force && !holder_gone(&h) => Err(StateError::Unlock(format!(
+            "the lock is held by process {} on this host ({}), which is still running: {} since {}. \
+             Removing the lock would let a second run change the same objects at the same time. Wait for \
+             it to finish or stop it; `infinstor force-unlock --force {id}` removes the lock anyway",
+            h.pid, h.host, h.operation, h.created
         ))),
         _ => std::fs::remove_file(path).map_err(|source| StateError::Io {
             action: "remove lock",
@@ -153,10 +172,14 @@ mod tests {
         assert!(msg.contains(&guard.info().id), "{msg}");
         assert!(msg.contains("force-unlock"), "{msg}");
         assert!(msg.contains(&format!("pid {}", std::process::id())), "{msg}");
-        assert!(force_unlock(&path, "wrong").is_err());
+        assert!(force_unlock(&path, "wrong", false).is_err());
         let id = guard.info().id.clone();
         std::mem::forget(guard);
-        force_unlock(&path, &id).expect("unlock");
+        // The holder (this test) is still running: refused unless forced.
+        let refused = force_unlock(&path, &id, false).expect_err("holder alive").to_string();
+        assert!(refused.contains("still running"), "{refused}");
+        assert!(refused.contains("--force"), "{refused}");
+        force_unlock(&path, &id, true).expect("unlock");
         let again = acquire(&path, "apply").expect("free again");
         drop(again);
         assert!(!path.exists());
