@@ -162,7 +162,12 @@ pub fn decode(bytes: &[u8]) -> Result<State, String> {
                 None => resource.address.clone(),
                 Some(key) => format!("{}[{}]", resource.address, key),
             };
-            instances.insert(address, inst.instance);
+            if !inst.instance.attributes.is_object() {
+                return Err(format!("the attributes of {address} are not a JSON object"));
+            }
+            if instances.insert(address.clone(), inst.instance).is_some() {
+                return Err(format!("{address} is recorded twice"));
+            }
         }
     }
     Ok(State {
@@ -175,7 +180,10 @@ pub fn decode(bytes: &[u8]) -> Result<State, String> {
 }
 
 /// Writes `bytes` to `path` so that a crash leaves either the old or the new file, never a
-/// torn one: temp file in the same directory, fsync, copy the old file to `.backup`, rename.
+/// torn one: temp file in the same directory, fsync, the old file becomes `.backup` (by a hard
+/// link renamed into place, so the backup is never half written either), rename. Writes happen
+/// only under the state lock, so any other temporary file of this state is a leftover of a
+/// killed run and is removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
     let io = |action: &'static str| {
         let path = path.to_path_buf();
@@ -190,22 +198,51 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "state".to_string());
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    {
+    let written = (|| {
         let mut f = std::fs::File::create(&tmp).map_err(io("create a temporary file for"))?;
         f.write_all(bytes).map_err(io("write"))?;
-        f.sync_all().map_err(io("fsync"))?;
+        f.sync_all().map_err(io("fsync"))
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
     }
     if path.exists() {
         let mut backup = path.as_os_str().to_owned();
         backup.push(".backup");
-        std::fs::copy(path, &backup).map_err(io("back up"))?;
+        let mut backup_tmp = backup.clone();
+        backup_tmp.push(format!(".{}.tmp", std::process::id()));
+        let _ = std::fs::remove_file(&backup_tmp);
+        if std::fs::hard_link(path, &backup_tmp).is_err() {
+            // A file system without hard links: a copy, made durable before it is renamed.
+            std::fs::copy(path, &backup_tmp).map_err(io("back up"))?;
+            std::fs::File::open(&backup_tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(io("back up"))?;
+        }
+        std::fs::rename(&backup_tmp, &backup).map_err(io("back up"))?;
     }
     std::fs::rename(&tmp, path).map_err(io("rename the temporary file over"))?;
     if let Ok(d) = std::fs::File::open(&dir) {
         // Persist the rename itself; failure here only weakens durability, not correctness.
         let _ = d.sync_all();
     }
+    remove_leftovers(&dir, &file_name);
     Ok(())
+}
+
+/// Removes temporary files of this state left by killed runs (`.NAME.PID.tmp`,
+/// `NAME.backup.PID.tmp`).
+fn remove_leftovers(dir: &Path, file_name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let temp = format!(".{file_name}.");
+    let backup = format!("{file_name}.backup.");
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".tmp") && (name.starts_with(&temp) || name.starts_with(&backup)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -248,5 +285,50 @@ mod tests {
         let back = decode(&bytes).expect("decode");
         assert_eq!(back, s);
         assert_eq!(encode(&back), bytes);
+    }
+
+    #[test]
+    fn backup_is_the_previous_file_and_leftovers_go() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s.json");
+        // A killed run left its temporary files behind.
+        std::fs::write(dir.path().join(".s.json.999999.tmp"), "torn").expect("leftover");
+        std::fs::write(dir.path().join("s.json.backup.999999.tmp"), "torn").expect("leftover");
+        write_atomic(&path, b"one").expect("first");
+        write_atomic(&path, b"two").expect("second");
+        assert_eq!(std::fs::read(&path).expect("state"), b"two");
+        let mut backup = path.as_os_str().to_owned();
+        backup.push(".backup");
+        assert_eq!(std::fs::read(&backup).expect("backup"), b"one");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+    }
+
+    #[test]
+    fn malformed_instances_are_errors_not_merged() {
+        let state = |resources: &str| {
+            format!(
+                r#"{{"format_version": 1, "infinstor_version": "0.1.0", "serial": 1, "lineage": "l", "outputs": {{}}, "resources": {resources}}}"#
+            )
+        };
+        let not_object = state(
+            r#"[{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider": "aws",
+                "instances": [{"provider": "aws", "attributes": "x"}]}]"#,
+        );
+        let err = decode(not_object.as_bytes()).expect_err("attributes must be an object");
+        assert!(
+            err.contains("aws_s3_bucket.b") && err.contains("not a JSON object"),
+            "{err}"
+        );
+        let twice = state(
+            r#"[{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider": "aws", "instances": [{"provider": "aws", "attributes": {}}]},
+                {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider": "aws", "instances": [{"provider": "aws", "attributes": {}}]}]"#,
+        );
+        let err = decode(twice.as_bytes()).expect_err("duplicates");
+        assert!(err.contains("recorded twice"), "{err}");
     }
 }

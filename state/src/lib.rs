@@ -204,10 +204,6 @@ impl State {
     pub fn clear_intents(&mut self, address: &str) {
         self.intents.retain(|i| i.address != address);
     }
-
-    fn bump(&mut self) {
-        self.serial += 1;
-    }
 }
 
 /// Where state bytes live.
@@ -269,8 +265,10 @@ impl Backend for LocalBackend {
         if candidate == *previous && self.path.exists() {
             return Ok(());
         }
-        state.serial = previous.serial;
-        state.bump();
+        state.serial = previous.serial.checked_add(1).ok_or_else(|| StateError::Invalid {
+            path: self.path.clone(),
+            message: format!("its serial {} cannot grow any further", previous.serial),
+        })?;
         file::write_atomic(&self.path, &file::encode(state))
     }
 
@@ -304,5 +302,18 @@ mod tests {
         let read = backend.read().expect("read").expect("exists");
         assert_eq!(read, s);
         assert!(dir.path().join("s.json.backup").exists());
+    }
+
+    #[test]
+    fn a_serial_that_cannot_grow_is_an_error_not_a_wrap() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let backend = LocalBackend::new(dir.path().join("s.json"));
+        let mut prev = State::new();
+        prev.serial = u64::MAX;
+        let mut s = prev.clone();
+        s.set_instance("a.b", InstanceState::new("aws", serde_json::json!({"id": "x"})));
+        let err = backend.write(&mut s, &prev).expect_err("no wrap").to_string();
+        assert!(err.contains("cannot grow"), "{err}");
+        assert!(!dir.path().join("s.json").exists(), "nothing written");
     }
 }

@@ -122,13 +122,7 @@ pub fn acquire(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
 /// True unless the lock's holder is a process on this host that is still running. Where this
 /// host cannot tell (no `/proc`), the holder counts as running: `force` decides.
 fn holder_gone(holder: &LockInfo) -> bool {
-    if holder.host != host_name() {
-        return true;
-    }
-    if !Path::new("/proc/self").exists() {
-        return false;
-    }
-    !Path::new(&format!("/proc/{}", holder.pid)).exists()
+    holder.host != host_name() || process_alive(holder.pid) == Some(false)
 }
 
 /// Removes the lock at `path` if its ID is `id`, and if its holder is not a process still
