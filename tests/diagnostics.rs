@@ -133,3 +133,50 @@ fn a_resource_that_refers_to_itself_is_an_error() {
     )]);
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn runaway_inputs_are_errors_not_aborts() {
+    let cases: [(&str, Vec<(&str, &str)>, &str); 5] = [
+        (
+            "count",
+            vec![(
+                "main.tf",
+                "resource \"aws_s3_bucket\" \"b\" {\n  count  = 1000000000\n  bucket = \"b${count.index}\"\n}\n",
+            )],
+            "at most 1000000 instances",
+        ),
+        (
+            "count 1e300",
+            vec![(
+                "main.tf",
+                "resource \"aws_s3_bucket\" \"b\" {\n  count  = 1e300\n  bucket = \"b${count.index}\"\n}\n",
+            )],
+            "at most 1000000 instances",
+        ),
+        (
+            "a template that renders itself",
+            vec![
+                (
+                    "main.tf",
+                    "output \"o\" {\n  value = templatefile(\"${path.module}/t.tpl\", {})\n}\n",
+                ),
+                ("t.tpl", "x${templatefile(\"t.tpl\", {})}"),
+            ],
+            "a template probably renders itself",
+        ),
+        (
+            "an endless file",
+            vec![("main.tf", "output \"o\" {\n  value = length(file(\"/dev/zero\"))\n}\n")],
+            "the most the file functions read",
+        ),
+        (
+            "a huge format width",
+            vec![("main.tf", "output \"o\" {\n  value = format(\"%01000000000d\", 1)\n}\n")],
+            "larger than 100000",
+        ),
+    ];
+    for (what, files, message) in cases {
+        let err = plan_stderr(&files);
+        assert!(err.contains(message), "{what}: {err}");
+    }
+}

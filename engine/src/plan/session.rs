@@ -43,6 +43,10 @@ pub enum WalkMode<'p> {
     Apply(&'p Plan),
 }
 
+/// The most instances one resource may have: more is a mistake in an expression, and would
+/// exhaust memory before it told the user so.
+pub const MAX_INSTANCES: usize = 1_000_000;
+
 /// A walk over one configuration.
 pub struct Session<'a> {
     /// The root module.
@@ -433,6 +437,14 @@ impl<'a> Session<'a> {
                 .at(count.span())
                 .within(ctx.clone())]
             })?;
+            if n > MAX_INSTANCES as f64 {
+                return Err(vec![Diagnostic::error(
+                    "Invalid count argument",
+                    format!("count is {v}; a resource may have at most {MAX_INSTANCES} instances. Check the expression, or split the resource."),
+                )
+                .at(count.span())
+                .within(ctx)]);
+            }
             for i in 0..n as i64 {
                 evals.push((InstanceKey::Int(i), base.clone().with_count(i)));
             }

@@ -12,8 +12,25 @@ pub(super) fn resolve(c: &Call<'_>, path: &str) -> PathBuf {
     c.ctx.base_dir.join(path)
 }
 
+/// The largest file the file functions read: configuration files are small, and a device such
+/// as /dev/zero never ends.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 pub(super) fn read_bytes(c: &Call<'_>, path: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(resolve(c, path)).map_err(|e| {
+    use std::io::Read as _;
+    let read = std::fs::File::open(resolve(c, path)).and_then(|f| {
+        let mut bytes = Vec::new();
+        f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    });
+    if read.as_ref().is_ok_and(|b| b.len() as u64 > MAX_FILE_BYTES) {
+        return Err(invalid(format!(
+            "{} is larger than {} MiB, the most the file functions read.",
+            c.show(path),
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    read.map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             invalid(format!(
                 "no file exists at {}; this function works only with files that are distributed as part of the \
@@ -55,6 +72,9 @@ pub(super) fn fileexists(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     }
 }
 
+/// How deeply templates may render templates.
+const MAX_TEMPLATE_DEPTH: usize = 16;
+
 pub(super) fn templatefile(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let path = string_arg(a, 0)?;
     let vars = map_arg(a, 1).map_err(|_| wrong_type(1, "a map of template variables", &a[1]))?;
@@ -70,7 +90,19 @@ pub(super) fn templatefile(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         }
     }
     let source = read_text(c, &path)?;
-    (c.ctx.render_template)(&source, &a[1]).map_err(|e| format!("{path}: {e}"))
+    // A template that renders itself, directly or through others, would never end.
+    thread_local!(static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+    let depth = DEPTH.with(|d| d.get());
+    if depth >= MAX_TEMPLATE_DEPTH {
+        return Err(invalid(format!(
+            "templates call templatefile more than {MAX_TEMPLATE_DEPTH} levels deep at {}; a template probably renders itself.",
+            c.show(&path)
+        )));
+    }
+    DEPTH.with(|d| d.set(depth + 1));
+    let rendered = (c.ctx.render_template)(&source, &a[1]);
+    DEPTH.with(|d| d.set(depth));
+    rendered.map_err(|e| format!("{path}: {e}"))
 }
 
 pub(super) fn basename(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {

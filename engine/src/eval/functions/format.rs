@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The largest width or precision of a verb: more is a mistake, and would exhaust memory.
+const MAX_WIDTH: usize = 100_000;
+
 #[derive(Default)]
 pub(super) struct Verb {
     minus: bool,
@@ -78,6 +81,11 @@ pub(super) fn format_values(c: &Call<'_>, spec: &str, args: &[Value]) -> Result<
         if chars.get(i) == Some(&'.') {
             i += 1;
             v.precision = Some(digits(&mut i).unwrap_or(0));
+        }
+        if v.width.max(v.precision).is_some_and(|n| n > MAX_WIDTH) {
+            return Err(invalid(format!(
+                "the width or precision at offset {start} is larger than {MAX_WIDTH}."
+            )));
         }
         let Some(&verb) = chars.get(i) else {
             return Err(invalid(format!(
