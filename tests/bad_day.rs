@@ -396,3 +396,62 @@ fn force_unlock_refuses_while_the_holder_runs_on_this_host() {
     let _ = holder.kill();
     let _ = holder.wait();
 }
+
+#[test]
+fn what_was_sensitive_stays_hidden_after_apply() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+variable "external_id" {
+  type      = string
+  sensitive = true
+}
+
+resource "aws_iam_role" "r" {
+  name = "infinstor-sensitive-trust"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::123456789012:root" }
+      Condition = { StringEquals = { "sts:ExternalId" = var.external_id } }
+    }]
+  })
+}
+"#,
+    );
+    let secret = "hunter2-external-id";
+    ws.run(&["plan", "--var", &format!("external_id={secret}"), "--out", "p.plan"])
+        .expect_code(0);
+    ws.run(&["apply", "p.plan"]).expect_code(0);
+    let state = ws.state();
+    assert_eq!(
+        state["resources"][0]["instances"][0]["sensitive_attributes"],
+        serde_json::json!(["assume_role_policy"]),
+        "{state}"
+    );
+    for args in [
+        vec!["state", "show", "aws_iam_role.r"],
+        vec!["show"],
+        vec!["show", "--format", "json"],
+    ] {
+        let run = ws.run(&args).expect_code(0);
+        assert!(
+            !run.stdout.contains(secret),
+            "{args:?} shows the secret:\n{}",
+            run.stdout
+        );
+    }
+    let var = format!("external_id={secret}");
+    for format in ["text", "markdown", "json"] {
+        let run = ws.run(&["plan", "--var", &var, "--format", format]).expect_code(0);
+        assert!(
+            !run.stdout.contains(secret),
+            "plan --format {format} shows the secret:\n{}",
+            run.stdout
+        );
+    }
+}

@@ -19,7 +19,7 @@ use crate::core::plan::{Action, Change, Plan};
 use crate::core::provider::{ApplyRequest, ApplyResponse, PlanRequest, Provider, ReadDataRequest};
 use crate::core::schema::Schema;
 use crate::core::value::Value;
-use crate::eval::marks::{remark, remark_data};
+use crate::eval::marks::{remark, remark_data, remark_planned};
 use crate::graph::{self, ModPath, Node, Outcome};
 use crate::plan::diff;
 use crate::plan::session::{config_matches, elapsed, Session};
@@ -686,6 +686,14 @@ impl<'a> Session<'a> {
         let a = &p.addr;
         let res = p.res;
         let verb = Self::verbs(p.action);
+        // Marks go on before the state is written: what was sensitive in the configuration or
+        // the plan is recorded as sensitive, so no later command shows it.
+        let resp = ApplyResponse {
+            new_state: resp
+                .new_state
+                .map(|v| remark_planned(&p.final_plan, remark(&p.schema, &p.config, v))),
+            ..resp
+        };
         if let Some(new) = &resp.new_state {
             let mut inst = to_instance_state(&res.provider, new, &p.deps);
             inst.tainted = resp.error.is_some() && p.prior.is_none();
@@ -728,8 +736,7 @@ impl<'a> Session<'a> {
                 format!("After applying {a}, {} differ from the planned value. The object was recorded in state as it is; run plan to see the difference.", bad.join(", ")),
             ));
         }
-        // Sensitive marks from the configuration carry over to what dependents see.
-        Ok(remark(&p.schema, &p.config, new))
+        Ok(new)
     }
 }
 

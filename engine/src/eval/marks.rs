@@ -65,3 +65,18 @@ pub(crate) fn remark(schema: &Schema, config: &Value, new: Value) -> Value {
         other => other,
     }
 }
+
+/// Marks every attribute of `new` that was sensitive in the `planned` value.
+pub(crate) fn remark_planned(planned: &Value, new: Value) -> Value {
+    match new {
+        Value::Map(mut m) => {
+            for (k, v) in m.iter_mut() {
+                if planned.get(k).contains_sensitive() && !v.contains_sensitive() {
+                    *v = v.clone().mark_sensitive();
+                }
+            }
+            Value::Map(m)
+        }
+        other => other,
+    }
+}
