@@ -3,7 +3,7 @@
 //! `plan` where a value matters, succeed) or is an error at its place that says it is not
 //! supported yet. No AWS is needed: nothing here reads or changes an object.
 
-use crate::util::workspace;
+use crate::util::{block_on, start_moto, workspace, Clients};
 
 /// What a construct must do.
 enum Expect {
@@ -57,7 +57,10 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("replace_triggered_by", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    replace_triggered_by = [aws_s3_bucket.a.id]\n  }\n}\n"), Fails(NOT_YET)),
         ("precondition", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    precondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Fails(NOT_YET)),
         ("postcondition on a data source", one("data \"aws_region\" \"r\" {\n  lifecycle {\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Fails(NOT_YET)),
-        ("dynamic block", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Fails(NOT_YET)),
+        ("dynamic block", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Valid),
+        ("dynamic block with iterator, nested", one("data \"aws_iam_policy_document\" \"d\" {\n  dynamic \"statement\" {\n    for_each = { read = [\"s3:GetObject\"] }\n    iterator = s\n    content {\n      sid     = s.key\n      actions = s.value\n      dynamic \"principals\" {\n        for_each = [\"arn:aws:iam::123456789012:root\"]\n        content {\n          type        = \"AWS\"\n          identifiers = [principals.value, s.key]\n        }\n      }\n    }\n  }\n}\n"), Valid),
+        ("dynamic labels", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    labels   = [\"x\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Fails(NOT_YET)),
+        ("dynamic block of an unknown type", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rules\" {\n    for_each = [\"a\"]\n    content {}\n  }\n}\n"), Fails("Did you mean \"cors_rule\"")),
         ("provisioner", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Fails(NOT_YET)),
         ("connection", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  connection {\n    host = \"h\"\n  }\n}\n"), Fails(NOT_YET)),
         // Module calls.
@@ -138,10 +141,102 @@ module "dr" {
   providers = { aws = aws.dr }
 }
 
-resource "aws_s3_bucket_cors_configuration" "c" {
+resource "aws_s3_bucket" "b" {
   bucket = "b"
+  provisioner "local-exec" {
+    command = "echo created"
+  }
+}
+"#,
+    );
+    ws.write("dr/main.tf", "variable \"x\" {\n  default = 1\n}\n");
+    let run = ws.run(&["validate"]).expect_code(1);
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[test]
+fn dynamic_blocks_make_one_block_per_element() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+variable "origins" {
+  type    = list(string)
+  default = ["https://a.example.com", "https://b.example.com"]
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "infinstor-dynamic"
+}
+
+resource "aws_s3_bucket_cors_configuration" "c" {
+  bucket = aws_s3_bucket.b.id
   dynamic "cors_rule" {
-    for_each = ["https://a.example.com"]
+    for_each = var.origins
+    content {
+      id              = "origin-${cors_rule.key}"
+      allowed_methods = ["GET"]
+      allowed_origins = [cors_rule.value]
+    }
+  }
+}
+"#,
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let rules = block_on(async {
+        moto.s3()
+            .get_bucket_cors()
+            .bucket("infinstor-dynamic")
+            .send()
+            .await
+            .expect("CORS")
+    });
+    let origins: Vec<Vec<String>> = rules
+        .cors_rules()
+        .iter()
+        .map(|r| r.allowed_origins().to_vec())
+        .collect();
+    assert_eq!(
+        origins,
+        vec![
+            vec!["https://a.example.com".to_string()],
+            vec!["https://b.example.com".to_string()]
+        ]
+    );
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+    // One element fewer: one rule fewer, in place.
+    let plan = ws
+        .run(&[
+            "plan",
+            "--detailed-exitcode",
+            "--var",
+            r#"origins=["https://a.example.com"]"#,
+        ])
+        .expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["destroy", "--auto-approve"]).expect_code(0);
+}
+
+#[test]
+fn a_dynamic_for_each_known_only_after_apply_is_an_error() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        r#"
+resource "aws_iam_role" "r" {
+  name               = "infinstor-dynamic-unknown"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+
+resource "aws_s3_bucket_cors_configuration" "c" {
+  bucket = "infinstor-dynamic-unknown"
+  dynamic "cors_rule" {
+    for_each = [aws_iam_role.r.unique_id]
     content {
       allowed_methods = ["GET"]
       allowed_origins = [cors_rule.value]
@@ -150,7 +245,6 @@ resource "aws_s3_bucket_cors_configuration" "c" {
 }
 "#,
     );
-    ws.write("dr/main.tf", "variable \"x\" {\n  default = 1\n}\n");
-    let run = ws.run(&["validate"]).expect_code(1);
-    insta::assert_snapshot!(run.stderr);
+    let run = ws.run(&["plan"]).expect_code(1);
+    assert!(run.stderr.contains("known only after apply"), "{}", run.stderr);
 }

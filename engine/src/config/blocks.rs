@@ -281,7 +281,50 @@ fn drop_not_yet_blocks(body: &mut Body, diags: &mut Diagnostics) {
         },
     );
     for b in &mut body.blocks {
+        if b.kind == "dynamic" {
+            check_dynamic(b, diags);
+        }
         drop_not_yet_blocks(&mut b.body, diags);
+    }
+}
+
+/// `dynamic "TYPE" { for_each = ..., iterator = NAME, content { ... } }`: its shape, at load.
+fn check_dynamic(block: &Block, diags: &mut Diagnostics) {
+    language::DYNAMIC.check(&block.body, diags);
+    if block.labels.len() != 1 {
+        diags.push(
+            Diagnostic::error(
+                "Invalid dynamic block",
+                "A dynamic block needs one label, the type of the blocks it makes: dynamic \"cors_rule\" { ... }.",
+            )
+            .at(block.span.clone()),
+        );
+    }
+    if !block.body.attrs.contains_key("for_each") {
+        diags.push(
+            Diagnostic::error("Missing required argument", "A dynamic block needs for_each = ... .")
+                .at(block.span.clone()),
+        );
+    }
+    if let Some(it) = block.body.attrs.get("iterator") {
+        if !matches!(it.expr.expr, Expression::Variable(_)) {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid iterator",
+                    "iterator must be a plain name, such as iterator = rule.",
+                )
+                .at(it.expr.span()),
+            );
+        }
+    }
+    if block.body.blocks.iter().filter(|b| b.kind == "content").count() != 1 {
+        diags.push(
+            Diagnostic::error(
+                "Invalid dynamic block",
+                "A dynamic block needs exactly one content { ... } block: the arguments of each block it makes.",
+            )
+            .at(block.span.clone()),
+        );
     }
 }
 

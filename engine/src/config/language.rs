@@ -82,14 +82,7 @@ pub(super) const TOP_LEVEL_NOT_YET: &[(&str, &str)] = &[
 
 /// Blocks the language allows inside a resource that infinstor does not support yet.
 pub(super) const RESOURCE_BLOCKS_NOT_YET: &[(&str, &str)] = &[
-    (
-        "dynamic",
-        "Write the nested blocks out one by one, or generate the list of objects with a for expression where the argument takes a list.",
-    ),
-    (
-        "provisioner",
-        "Run the command outside infinstor, after apply.",
-    ),
+    ("provisioner", "Run the command outside infinstor, after apply."),
     ("connection", "Remove it; provisioners are not supported either."),
 ];
 
@@ -113,4 +106,15 @@ pub(super) const LIFECYCLE: Allowed<'static> = Allowed {
         ),
         ("action_trigger", "Remove it."),
     ],
+};
+
+/// What a `dynamic` block may hold.
+pub(super) const DYNAMIC: Allowed<'static> = Allowed {
+    within: "a dynamic block",
+    args: &["for_each", "iterator"],
+    blocks: &["content"],
+    not_yet: &[(
+        "labels",
+        "Remove it; the nested block types infinstor supports take no labels.",
+    )],
 };

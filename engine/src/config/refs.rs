@@ -20,6 +20,48 @@ pub enum Ref {
     Resource(ResourceAddr),
 }
 
+/// The references of every expression of a body, nested blocks included; inside the `content`
+/// of a `dynamic` block its iterator is a bound name, not a reference.
+pub fn body_references(body: &Body) -> Vec<(Ref, Option<Span>)> {
+    let mut out = Vec::new();
+    walk_body(body, &mut Vec::new(), &mut out);
+    out
+}
+
+fn walk_body(body: &Body, bound: &mut Vec<String>, out: &mut Vec<(Ref, Option<Span>)>) {
+    for attr in body.attrs.values() {
+        collect(&attr.expr.expr, &attr.expr, bound, out);
+    }
+    for block in &body.blocks {
+        if block.kind != "dynamic" {
+            walk_body(&block.body, bound, out);
+            continue;
+        }
+        for (name, attr) in &block.body.attrs {
+            if name != "iterator" {
+                collect(&attr.expr.expr, &attr.expr, bound, out);
+            }
+        }
+        bound.push(dynamic_iterator(block));
+        for content in block.body.blocks.iter().filter(|b| b.kind == "content") {
+            walk_body(&content.body, bound, out);
+        }
+        bound.pop();
+    }
+}
+
+/// The name a `dynamic` block's content refers to its element by: `iterator = NAME`, else the
+/// block's label.
+pub fn dynamic_iterator(block: &super::Block) -> String {
+    block
+        .body
+        .attrs
+        .get("iterator")
+        .and_then(|a| super::traversal_text(&a.expr.expr))
+        .or_else(|| block.labels.first().cloned())
+        .unwrap_or_default()
+}
+
 /// Collects the references of an expression, skipping names bound by `for`.
 pub fn references(e: &Expr) -> Vec<(Ref, Option<Span>)> {
     let mut out = Vec::new();

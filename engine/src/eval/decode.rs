@@ -1,7 +1,7 @@
 //! Turns a resource body into a value shaped by its schema, reporting every unsupported
 //! argument, missing required argument and type mismatch at once.
 
-use crate::config::Body;
+use crate::config::{Block, Body};
 use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
 use crate::core::schema::{Nesting, Schema};
 use crate::core::value::Value;
@@ -64,14 +64,10 @@ pub fn decode(
     let mut blocks: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for block in &body.blocks {
         if block.kind == "dynamic" {
-            diags.push(
-                Diagnostic::error(
-                    "Unsupported block type",
-                    "dynamic blocks are not supported yet; write the blocks out, or use for_each on the resource.",
-                )
-                .at(block.span.clone())
-                .within(context),
-            );
+            match dynamic_blocks(block, schema, ev, context) {
+                Ok((kind, mut made)) => blocks.entry(kind).or_default().append(&mut made),
+                Err(mut d) => diags.append(&mut d),
+            }
             continue;
         }
         let Some(bt) = schema.blocks.get(&block.kind) else {
@@ -149,6 +145,93 @@ pub fn decode(
     }
 }
 
+/// The blocks a `dynamic "TYPE"` block makes: one per element of its `for_each`, each decoded
+/// from `content` with the iterator (`TYPE`, or `iterator = NAME`) bound to `{ key, value }`.
+fn dynamic_blocks(
+    block: &Block,
+    schema: &Schema,
+    ev: &Evaluator<'_>,
+    context: &str,
+) -> Result<(String, Vec<Value>), Vec<Diagnostic>> {
+    let kind = block.labels.first().cloned().unwrap_or_default();
+    let Some(bt) = schema.blocks.get(&kind) else {
+        return Err(vec![Diagnostic::error(
+            "Unsupported block type",
+            format!(
+                "Blocks of type \"{kind}\" are not expected here, so a dynamic block cannot make them.{}",
+                suggestion(&kind, schema.names())
+            ),
+        )
+        .at(block.span.clone())
+        .within(context)]);
+    };
+    let (Some(for_each), Some(content)) = (
+        block.body.attrs.get("for_each"),
+        block.body.blocks.iter().find(|b| b.kind == "content"),
+    ) else {
+        // The loader reported the missing parts.
+        return Ok((kind, Vec::new()));
+    };
+    let collection = ev.eval(&for_each.expr).map_err(|d| vec![d.within(context)])?;
+    let (collection, _) = collection.into_unmarked();
+    let elements: Vec<(Value, Value)> = match collection {
+        Value::List(items) if !items.iter().any(Value::is_unknown) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Value::Number(i as f64), v))
+            .collect(),
+        Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+        Value::Unknown | Value::List(_) => {
+            return Err(vec![Diagnostic::error(
+                "Invalid dynamic for_each value",
+                format!("The for_each of dynamic \"{kind}\" depends on values known only after apply, so the number of blocks is not known. Use values known when planning (variables, literals)."),
+            )
+            .at(for_each.expr.span())
+            .within(context)]);
+        }
+        other => {
+            return Err(vec![Diagnostic::error(
+                "Invalid dynamic for_each value",
+                format!(
+                    "The for_each of dynamic \"{kind}\" must be a list, set or map, not {}.",
+                    other.type_name()
+                ),
+            )
+            .at(for_each.expr.span())
+            .within(context)]);
+        }
+    };
+    let iterator = crate::config::refs::dynamic_iterator(block);
+    let mut made = Vec::new();
+    let mut diags = Vec::new();
+    for (key, value) in elements {
+        let element = Value::Map(BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]));
+        let inner = ev.clone().with_bound([(iterator.clone(), element)]);
+        match decode(&content.body, &bt.schema, &inner, context, content.span.clone()) {
+            Ok(v) => made.push(v),
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    if bt.nesting == Nesting::Single && made.len() > 1 {
+        diags.push(
+            Diagnostic::error(
+                "Too many blocks",
+                format!(
+                    "Only one \"{kind}\" block is allowed here, and this dynamic block makes {}.",
+                    made.len()
+                ),
+            )
+            .at(block.span.clone())
+            .within(context),
+        );
+    }
+    if diags.is_empty() {
+        Ok((kind, made))
+    } else {
+        Err(diags)
+    }
+}
+
 /// Reports every argument and block of `body` (nested blocks included) that the schema does not
 /// declare, with a "did you mean" where a name is close; `validate` runs this without AWS.
 pub fn check_names(body: &Body, schema: &Schema, ctx: &str, diags: &mut Diagnostics) {
@@ -168,6 +251,28 @@ pub fn check_names(body: &Body, schema: &Schema, ctx: &str, diags: &mut Diagnost
         }
     }
     for b in &body.blocks {
+        if b.kind == "dynamic" {
+            let kind = b.labels.first().map(String::as_str).unwrap_or_default();
+            match schema.blocks.get(kind) {
+                Some(bt) => {
+                    for content in b.body.blocks.iter().filter(|c| c.kind == "content") {
+                        check_names(&content.body, &bt.schema, ctx, diags);
+                    }
+                }
+                None => diags.push(
+                    Diagnostic::error(
+                        "Unsupported block type",
+                        format!(
+                            "Blocks of type \"{kind}\" are not expected here, so a dynamic block cannot make them.{}",
+                            suggestion(kind, schema.names())
+                        ),
+                    )
+                    .at(b.span.clone())
+                    .within(ctx),
+                ),
+            }
+            continue;
+        }
         match schema.blocks.get(&b.kind) {
             Some(bt) => check_names(&b.body, &bt.schema, ctx, diags),
             None => diags.push(

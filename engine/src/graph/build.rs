@@ -1,9 +1,9 @@
 //! Building the graph: nodes for every module instance's variables, locals, resources, outputs
 //! and providers; edges from references and `depends_on`; cycles named.
 
-use crate::config::refs::{all_exprs, references, Ref};
+use crate::config::refs::{body_references, references, Ref};
 use crate::config::tree::{module_instances, ModPath};
-use crate::config::{DependsOn, Expr, Module};
+use crate::config::{DependsOn, Module};
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
@@ -313,11 +313,9 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
     }
     for (key, pc) in &root.providers {
         let me = Node::Provider(key.clone());
-        for expr in all_exprs(&pc.body) {
-            for (r, span) in references(expr) {
-                for t in ref_targets(&Vec::new(), root, &r, span, &mut diags) {
-                    edges.push((t, me.clone()));
-                }
+        for (r, span) in body_references(&pc.body) {
+            for t in ref_targets(&Vec::new(), root, &r, span, &mut diags) {
+                edges.push((t, me.clone()));
             }
         }
     }
@@ -333,11 +331,12 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
         for (addr, res) in &module.resources {
             let me = Node::Resource(path.clone(), addr.clone());
             edges.push((Node::Provider(res.provider.clone()), me.clone()));
-            let mut exprs: Vec<&Expr> = all_exprs(&res.body);
-            exprs.extend(res.count.iter());
-            exprs.extend(res.for_each.iter());
-            for expr in exprs {
-                for (r, span) in references(expr) {
+            let mut refs = body_references(&res.body);
+            for expr in res.count.iter().chain(&res.for_each) {
+                refs.extend(references(expr));
+            }
+            {
+                for (r, span) in refs {
                     for t in ref_targets(path, module, &r, span.clone(), &mut diags) {
                         if t == me {
                             diags.push(
