@@ -145,6 +145,19 @@ pub fn decode(
     }
 }
 
+/// A dynamic block whose label names no block type of the schema.
+fn no_such_block_type(kind: &str, schema: &Schema, span: Option<Span>, context: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Unsupported block type",
+        format!(
+            "Blocks of type \"{kind}\" are not expected here, so a dynamic block cannot make them.{}",
+            suggestion(kind, schema.names())
+        ),
+    )
+    .at(span)
+    .within(context)
+}
+
 /// The blocks a `dynamic "TYPE"` block makes: one per element of its `for_each`, each decoded
 /// from `content` with the iterator (`TYPE`, or `iterator = NAME`) bound to `{ key, value }`.
 fn dynamic_blocks(
@@ -155,15 +168,7 @@ fn dynamic_blocks(
 ) -> Result<(String, Vec<Value>), Vec<Diagnostic>> {
     let kind = block.labels.first().cloned().unwrap_or_default();
     let Some(bt) = schema.blocks.get(&kind) else {
-        return Err(vec![Diagnostic::error(
-            "Unsupported block type",
-            format!(
-                "Blocks of type \"{kind}\" are not expected here, so a dynamic block cannot make them.{}",
-                suggestion(&kind, schema.names())
-            ),
-        )
-        .at(block.span.clone())
-        .within(context)]);
+        return Err(vec![no_such_block_type(&kind, schema, block.span.clone(), context)]);
     };
     let (Some(for_each), Some(content)) = (
         block.body.attrs.get("for_each"),
@@ -259,17 +264,7 @@ pub fn check_names(body: &Body, schema: &Schema, ctx: &str, diags: &mut Diagnost
                         check_names(&content.body, &bt.schema, ctx, diags);
                     }
                 }
-                None => diags.push(
-                    Diagnostic::error(
-                        "Unsupported block type",
-                        format!(
-                            "Blocks of type \"{kind}\" are not expected here, so a dynamic block cannot make them.{}",
-                            suggestion(kind, schema.names())
-                        ),
-                    )
-                    .at(b.span.clone())
-                    .within(ctx),
-                ),
+                None => diags.push(no_such_block_type(kind, schema, b.span.clone(), ctx)),
             }
             continue;
         }

@@ -459,20 +459,8 @@ impl<'a> Evaluator<'a> {
 
     fn func_call(&self, call: &hcl_edit::expr::FuncCall, whole: &Expression, file: &Arc<SourceFile>) -> EvalResult {
         let name = call.name.name.as_str();
-        if call.name.is_namespaced() {
-            return Err(err(
-                "Call to unknown function",
-                format!(
-                    "Provider-defined functions such as {}::{name} are not supported.",
-                    call.name
-                        .namespace
-                        .iter()
-                        .map(|n| n.as_str().to_string())
-                        .collect::<Vec<_>>()
-                        .join("::")
-                ),
-                Self::span(whole, file),
-            ));
+        if let Some(d) = unknown_function(call, Self::span(whole, file)) {
+            return Err(d);
         }
         match name {
             "try" => {
@@ -509,16 +497,6 @@ impl<'a> Evaluator<'a> {
                 });
             }
             _ => {}
-        }
-        if !functions::exists(name) {
-            return Err(err(
-                "Call to unknown function",
-                format!(
-                    "There is no function named \"{name}\".{}",
-                    suggestion(name, functions::names().iter().copied())
-                ),
-                Self::span(whole, file),
-            ));
         }
         let mut args = Vec::new();
         for arg in call.args.iter() {
@@ -1035,6 +1013,34 @@ pub fn eval_standalone(src: &str, display: &str) -> Result<Value, Diagnostic> {
     Evaluator::new(&scope).eval(&Expr { expr, file })
 }
 
+/// Why a call names no function infinstor has: a provider-defined function, or a name that
+/// is not a built-in (with a "did you mean"); `None` for a known function.
+fn unknown_function(call: &hcl_edit::expr::FuncCall, span: Option<Span>) -> Option<Diagnostic> {
+    let name = call.name.name.as_str();
+    if call.name.is_namespaced() {
+        let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+        return Some(err(
+            "Call to unknown function",
+            format!(
+                "Provider-defined functions such as {}::{name} are not supported.",
+                namespace.join("::")
+            ),
+            span,
+        ));
+    }
+    if matches!(name, "try" | "can") || functions::exists(name) {
+        return None;
+    }
+    Some(err(
+        "Call to unknown function",
+        format!(
+            "There is no function named \"{name}\".{}",
+            suggestion(name, functions::names().iter().copied())
+        ),
+        span,
+    ))
+}
+
 /// Reports, without evaluating anything, every call of a function that does not exist and every
 /// reference to `self` in `e`: what `validate` can know before any value is known.
 pub fn check_calls(e: &Expr, diags: &mut crate::core::diagnostic::Diagnostics) {
@@ -1044,31 +1050,11 @@ pub fn check_calls(e: &Expr, diags: &mut crate::core::diagnostic::Diagnostics) {
     }
     impl hcl_edit::visit::Visit for Calls<'_> {
         fn visit_func_call(&mut self, call: &hcl_edit::expr::FuncCall) {
-            let name = call.name.name.as_str();
             let span = call.span().map(|range| Span {
                 file: self.e.file.clone(),
                 range,
             });
-            if call.name.is_namespaced() {
-                let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
-                self.found.push(err(
-                    "Call to unknown function",
-                    format!(
-                        "Provider-defined functions such as {}::{name} are not supported.",
-                        namespace.join("::")
-                    ),
-                    span,
-                ));
-            } else if !matches!(name, "try" | "can") && !functions::exists(name) {
-                self.found.push(err(
-                    "Call to unknown function",
-                    format!(
-                        "There is no function named \"{name}\".{}",
-                        suggestion(name, functions::names().iter().copied())
-                    ),
-                    span,
-                ));
-            }
+            self.found.extend(unknown_function(call, span));
             hcl_edit::visit::visit_func_call(self, call);
         }
     }
