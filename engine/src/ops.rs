@@ -153,7 +153,7 @@ impl Engine<'_> {
         let mut diags = Diagnostics::default();
         for (_, m) in crate::config::tree::module_instances(&module) {
             for e in crate::config::refs::module_exprs(m) {
-                crate::eval::expr::check_calls(e, &mut diags);
+                crate::eval::calls::check_calls(e, &mut diags);
             }
             for res in m.resources.values() {
                 let schema = match res.addr.mode {

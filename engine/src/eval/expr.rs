@@ -9,8 +9,10 @@ use crate::config::Expr;
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{suggestion, Diagnostic, SourceFile, Span};
 use crate::core::value::Value;
+use crate::eval::calls::unknown_function;
 use crate::eval::functions::{self, FunctionContext};
-use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use crate::eval::operators::{binary, get_attr, index, iter_pairs, marked};
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
 use std::collections::BTreeMap;
@@ -62,11 +64,6 @@ type EvalResult = Result<Value, Diagnostic>;
 
 fn err(summary: &str, detail: impl Into<String>, span: Option<Span>) -> Diagnostic {
     Diagnostic::error(summary, detail).at(span)
-}
-
-/// Combines sensitivity of operands into a result.
-fn marked(v: Value, sensitive: bool) -> Value {
-    v.mark_if(sensitive)
 }
 
 impl<'a> Evaluator<'a> {
@@ -802,178 +799,6 @@ fn named(
     }
 }
 
-/// `value.name`.
-pub fn get_attr(value: &Value, name: &str) -> Result<Value, String> {
-    let (inner, sens) = value.unmark();
-    match inner {
-        Value::Unknown => Ok(marked(Value::Unknown, sens)),
-        Value::Map(map) => match map.get(name) {
-            Some(v) => Ok(marked(v.clone(), sens)),
-            None => Err(format!(
-                "This object does not have an attribute named \"{name}\".{}",
-                suggestion(name, map.keys().map(String::as_str))
-            )),
-        },
-        Value::Null => Err(format!("Attempt to get attribute \"{name}\" from a null value. Check the value is set, or use try().")),
-        Value::List(_) => Err(format!(
-            "A list does not have attributes. To get \"{name}\" of every element use [*].{name}, or pick one element first with [0]."
-        )),
-        other => Err(format!("A {} value does not have attributes.", other.type_name())),
-    }
-}
-
-/// `value[key]`.
-pub fn index(value: &Value, key: &Value) -> Result<Value, String> {
-    let (inner, sens) = value.unmark();
-    let (k, ksens) = key.unmark();
-    let sens = sens || ksens;
-    match (inner, k) {
-        (Value::Unknown, _) | (_, Value::Unknown) => Ok(marked(Value::Unknown, sens)),
-        (Value::List(items), key) => {
-            let i = match key {
-                Value::Number(n) => *n,
-                Value::String(s) => s
-                    .parse::<f64>()
-                    .map_err(|_| format!("A list index must be a number, got \"{s}\"."))?,
-                other => return Err(format!("A list index must be a number, got {}.", other.type_name())),
-            };
-            if i < 0.0 || i.fract() != 0.0 || i as usize >= items.len() {
-                return Err(format!(
-                    "The index {} is out of range for a list of {} element(s).",
-                    crate::core::value::format_number(i),
-                    items.len()
-                ));
-            }
-            Ok(marked(items[i as usize].clone(), sens))
-        }
-        (Value::Map(map), key) => {
-            let Some(k) = key.to_template_string() else {
-                return Err(format!("A map key must be a string, got {}.", key.type_name()));
-            };
-            match map.get(&k) {
-                Some(v) => Ok(marked(v.clone(), sens)),
-                None => Err(format!(
-                    "The given key \"{k}\" does not identify an element in this collection.{}",
-                    suggestion(&k, map.keys().map(String::as_str))
-                )),
-            }
-        }
-        (Value::Null, _) => Err("Cannot index a null value.".to_string()),
-        (other, _) => Err(format!("A {} value cannot be indexed.", other.type_name())),
-    }
-}
-
-/// The (key, value) pairs a `for` iterates over; `None` when the collection is unknown.
-fn iter_pairs(v: &Value) -> Result<Option<Vec<(Value, Value)>>, String> {
-    match v {
-        Value::Unknown => Ok(None),
-        Value::List(items) => Ok(Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(i as f64), v.clone()))
-                .collect(),
-        )),
-        Value::Map(map) => Ok(Some(
-            map.iter().map(|(k, v)| (Value::String(k.clone()), v.clone())).collect(),
-        )),
-        Value::Null => Err("Cannot iterate over null; use coalesce(x, []) to default to an empty list.".into()),
-        other => Err(format!(
-            "A {} value cannot be iterated; a for expression needs a list, set, map or object.",
-            other.type_name()
-        )),
-    }
-}
-
-fn to_number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => Some(*n),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn to_bool(v: &Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s == "true" => Some(true),
-        Value::String(s) if s == "false" => Some(false),
-        _ => None,
-    }
-}
-
-/// Applies a binary operator with unknown and sensitive propagation.
-pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, String> {
-    let sens = lhs.contains_sensitive() || rhs.contains_sensitive();
-    let l = lhs.deep_unmark();
-    let r = rhs.deep_unmark();
-    let result = match op {
-        BinaryOperator::Eq | BinaryOperator::NotEq => {
-            if l.contains_unknown() || r.contains_unknown() {
-                Value::Unknown
-            } else {
-                let eq = values_equal(&l, &r);
-                Value::Bool(if op == BinaryOperator::Eq { eq } else { !eq })
-            }
-        }
-        BinaryOperator::And | BinaryOperator::Or => {
-            if l.is_unknown() || r.is_unknown() {
-                Value::Unknown
-            } else {
-                let (Some(a), Some(b)) = (to_bool(&l), to_bool(&r)) else {
-                    return Err(format!(
-                        "{op} needs bool operands, got {} and {}.",
-                        l.type_name(),
-                        r.type_name()
-                    ));
-                };
-                Value::Bool(if op == BinaryOperator::And { a && b } else { a || b })
-            }
-        }
-        _ => {
-            if l.is_unknown() || r.is_unknown() {
-                Value::Unknown
-            } else {
-                let (Some(a), Some(b)) = (to_number(&l), to_number(&r)) else {
-                    return Err(format!(
-                        "{op} needs number operands, got {} and {}.",
-                        l.type_name(),
-                        r.type_name()
-                    ));
-                };
-                match op {
-                    BinaryOperator::Plus => Value::Number(a + b),
-                    BinaryOperator::Minus => Value::Number(a - b),
-                    BinaryOperator::Mul => Value::Number(a * b),
-                    BinaryOperator::Div => {
-                        if b == 0.0 {
-                            return Err("Division by zero.".into());
-                        }
-                        Value::Number(a / b)
-                    }
-                    BinaryOperator::Mod => {
-                        if b == 0.0 {
-                            return Err("Modulo by zero.".into());
-                        }
-                        Value::Number(a % b)
-                    }
-                    BinaryOperator::Less => Value::Bool(a < b),
-                    BinaryOperator::LessEq => Value::Bool(a <= b),
-                    BinaryOperator::Greater => Value::Bool(a > b),
-                    BinaryOperator::GreaterEq => Value::Bool(a >= b),
-                    _ => Value::Unknown,
-                }
-            }
-        }
-    };
-    Ok(marked(result, sens))
-}
-
-/// Equality as Terraform's `==`: numbers and strings of the same text are different types.
-fn values_equal(a: &Value, b: &Value) -> bool {
-    a == b
-}
-
 /// Renders a template file's source with `vars` (an object) as the only names in scope.
 pub fn render_template(src: &str, vars: &Value, base_dir: &std::path::Path) -> Result<Value, String> {
     let template =
@@ -1011,58 +836,6 @@ pub fn eval_standalone(src: &str, display: &str) -> Result<Value, Diagnostic> {
         .map_err(|e| Diagnostic::error("Invalid expression", format!("{}: {}", display, e.message())))?;
     let scope = Scope::default();
     Evaluator::new(&scope).eval(&Expr { expr, file })
-}
-
-/// Why a call names no function infinstor has: a provider-defined function, or a name that
-/// is not a built-in (with a "did you mean"); `None` for a known function.
-fn unknown_function(call: &hcl_edit::expr::FuncCall, span: Option<Span>) -> Option<Diagnostic> {
-    let name = call.name.name.as_str();
-    if call.name.is_namespaced() {
-        let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
-        return Some(err(
-            "Call to unknown function",
-            format!(
-                "Provider-defined functions such as {}::{name} are not supported.",
-                namespace.join("::")
-            ),
-            span,
-        ));
-    }
-    if matches!(name, "try" | "can") || functions::exists(name) {
-        return None;
-    }
-    Some(err(
-        "Call to unknown function",
-        format!(
-            "There is no function named \"{name}\".{}",
-            suggestion(name, functions::names().iter().copied())
-        ),
-        span,
-    ))
-}
-
-/// Reports, without evaluating anything, every call of a function that does not exist and every
-/// reference to `self` in `e`: what `validate` can know before any value is known.
-pub fn check_calls(e: &Expr, diags: &mut crate::core::diagnostic::Diagnostics) {
-    struct Calls<'a> {
-        e: &'a Expr,
-        found: Vec<Diagnostic>,
-    }
-    impl hcl_edit::visit::Visit for Calls<'_> {
-        fn visit_func_call(&mut self, call: &hcl_edit::expr::FuncCall) {
-            let span = call.span().map(|range| Span {
-                file: self.e.file.clone(),
-                range,
-            });
-            self.found.extend(unknown_function(call, span));
-            hcl_edit::visit::visit_func_call(self, call);
-        }
-    }
-    let mut v = Calls { e, found: Vec::new() };
-    hcl_edit::visit::Visit::visit_expr(&mut v, &e.expr);
-    for d in v.found {
-        diags.push(d);
-    }
 }
 
 #[cfg(test)]

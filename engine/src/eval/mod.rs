@@ -1,11 +1,15 @@
-//! Evaluation: expressions and templates ([`expr`]), the built-in functions ([`functions`]),
+//! Evaluation: expressions and templates ([`expr`]), what operators do to values
+//! ([`operators`]), the built-in functions ([`functions`]) and calls of unknown ones ([`calls`]),
 //! decoding a block against a schema ([`decode`]), input variables ([`vars`]) and sensitivity
 //! marks ([`marks`]).
 
+pub mod calls;
 pub mod decode;
 pub mod expr;
 pub mod functions;
 pub mod marks;
+pub mod operators;
 pub mod vars;
 
-pub use expr::{binary, eval_standalone, get_attr, index, render_template, Declared, Evaluator, Scope};
+pub use expr::{eval_standalone, render_template, Declared, Evaluator, Scope};
+pub use operators::{binary, get_attr, index};

@@ -1,0 +1,63 @@
+//! Function calls that name no function infinstor has, found without evaluating anything (for
+//! `validate`) or when a call is evaluated.
+
+use crate::config::Expr;
+use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
+use crate::eval::functions;
+use hcl_edit::Span as _;
+
+/// Why a call names no function infinstor has: a provider-defined function, or a name that
+/// is not a built-in (with a "did you mean"); `None` for a known function.
+pub(crate) fn unknown_function(call: &hcl_edit::expr::FuncCall, span: Option<Span>) -> Option<Diagnostic> {
+    let name = call.name.name.as_str();
+    if call.name.is_namespaced() {
+        let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+        return Some(
+            Diagnostic::error(
+                "Call to unknown function",
+                format!(
+                    "Provider-defined functions such as {}::{name} are not supported.",
+                    namespace.join("::")
+                ),
+            )
+            .at(span),
+        );
+    }
+    if matches!(name, "try" | "can") || functions::exists(name) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            "Call to unknown function",
+            format!(
+                "There is no function named \"{name}\".{}",
+                suggestion(name, functions::names().iter().copied())
+            ),
+        )
+        .at(span),
+    )
+}
+
+/// Reports, without evaluating anything, every call of a function that does not exist in `e`:
+/// what `validate` can know before any value is known.
+pub fn check_calls(e: &Expr, diags: &mut Diagnostics) {
+    struct Calls<'a> {
+        e: &'a Expr,
+        found: Vec<Diagnostic>,
+    }
+    impl hcl_edit::visit::Visit for Calls<'_> {
+        fn visit_func_call(&mut self, call: &hcl_edit::expr::FuncCall) {
+            let span = call.span().map(|range| Span {
+                file: self.e.file.clone(),
+                range,
+            });
+            self.found.extend(unknown_function(call, span));
+            hcl_edit::visit::visit_func_call(self, call);
+        }
+    }
+    let mut v = Calls { e, found: Vec::new() };
+    hcl_edit::visit::Visit::visit_expr(&mut v, &e.expr);
+    for d in v.found {
+        diags.push(d);
+    }
+}
