@@ -19,17 +19,21 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-cp examples/mlflow-artifacts/*.tf "$work/"
+# The example calls ../../modules/mlflow-artifacts: keep that layout in the working copy.
+mkdir -p "$work/examples"
+cp -R examples/mlflow-artifacts "$work/examples/"
+cp -R modules "$work/"
+example="$work/examples/mlflow-artifacts"
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 
 echo "== infinstor plan (emulator at $AWS_ENDPOINT_URL, working copy in $work)"
-"$bin" -C "$work" plan --var external_id=demo-external-id --out tfplan
+"$bin" -C "$example" plan --var external_id=demo-external-id --out tfplan
 echo
 echo "== infinstor apply tfplan"
-"$bin" -C "$work" apply tfplan
+"$bin" -C "$example" apply tfplan
 echo
 echo "== infinstor plan --detailed-exitcode (expect: No changes, exit 0)"
-"$bin" -C "$work" plan --var external_id=demo-external-id --detailed-exitcode
+"$bin" -C "$example" plan --var external_id=demo-external-id --detailed-exitcode
 echo
 echo "== infinstor state list"
-"$bin" -C "$work" state list
+"$bin" -C "$example" state list

@@ -16,8 +16,9 @@ fn validate_and_graph_need_no_aws() {
     let g = ws.run(&["graph"]).expect_code(0);
     assert!(g.stdout.starts_with("digraph infinstor {"), "{}", g.stdout);
     assert!(
-        g.stdout
-            .contains("\"aws_iam_role_policy_attachment.access\" -> \"aws_iam_role.infinstor\""),
+        g.stdout.contains(
+            "\"module.artifacts.aws_iam_role_policy_attachment.access\" -> \"module.artifacts.aws_iam_role.infinstor\""
+        ),
         "{}",
         g.stdout
     );

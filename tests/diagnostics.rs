@@ -102,7 +102,7 @@ fn a_missing_variable_is_prompted_for_on_a_terminal() {
     let bin = env!("CARGO_BIN_EXE_infinstor");
     let mut child = std::process::Command::new("script")
         .args(["-qec", &format!("{bin} plan"), "/dev/null"])
-        .current_dir(ws.dir.path())
+        .current_dir(ws.cwd())
         .envs(
             cmd.get_envs()
                 .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
@@ -122,7 +122,7 @@ fn a_missing_variable_is_prompted_for_on_a_terminal() {
     assert!(text.contains("var.external_id"), "{text}");
     assert!(text.contains("Enter a value:"), "{text}");
     assert!(text.contains("sts:ExternalId = from-prompt-42"), "{text}");
-    assert!(text.contains("Plan: 5 to add, 0 to change, 0 to destroy."), "{text}");
+    assert!(text.contains("Plan: 6 to add, 0 to change, 0 to destroy."), "{text}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! examples/mlflow-artifacts (seed 003) end to end against the emulator:
-//! plan -> apply -> plan (no changes) -> destroy, checked through the AWS API.
+//! examples/mlflow-artifacts (seed 003, a call of modules/mlflow-artifacts) end to end against
+//! the emulator: plan -> apply -> plan (no changes) -> destroy, checked through the AWS API, for
+//! each of seed 001's encryption choices.
 
 use crate::util::{block_on, start_moto, workspace, Clients};
 
@@ -14,7 +15,7 @@ fn plan_apply_noop_destroy() {
         .run(&["plan", "--detailed-exitcode", var[0], var[1], "--out", "tfplan"])
         .expect_code(2);
     assert!(
-        plan.stdout.contains("Plan: 5 to add, 0 to change, 0 to destroy."),
+        plan.stdout.contains("Plan: 6 to add, 0 to change, 0 to destroy."),
         "{}",
         plan.stdout
     );
@@ -23,7 +24,7 @@ fn plan_apply_noop_destroy() {
     assert!(
         apply
             .stdout
-            .contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."),
+            .contains("Apply complete! Resources: 6 added, 0 changed, 0 destroyed."),
         "{}",
         apply.stdout
     );
@@ -47,6 +48,18 @@ fn plan_apply_noop_destroy() {
         assert_eq!(rule.allowed_methods(), ["GET"]);
         assert_eq!(rule.allowed_origins(), ["*"]);
         assert_eq!(rule.max_age_seconds(), Some(3600));
+        let sse = s3
+            .get_bucket_encryption()
+            .bucket("for-testing-freeservice")
+            .send()
+            .await
+            .expect("encryption");
+        let rule = &sse
+            .server_side_encryption_configuration()
+            .expect("configuration")
+            .rules()[0];
+        let default = rule.apply_server_side_encryption_by_default().expect("default");
+        assert_eq!(default.sse_algorithm().as_str(), "AES256");
         let role = iam
             .get_role()
             .role_name("infinstor-for-testing-freeservice")
@@ -86,7 +99,7 @@ fn plan_apply_noop_destroy() {
 
     let destroy = ws.run(&["destroy", "--auto-approve", var[0], var[1]]).expect_code(0);
     assert!(
-        destroy.stdout.contains("Destroy complete! Resources: 5 destroyed."),
+        destroy.stdout.contains("Destroy complete! Resources: 6 destroyed."),
         "{}",
         destroy.stdout
     );
@@ -106,6 +119,94 @@ fn plan_apply_noop_destroy() {
     });
     let list = ws.run(&["state", "list"]).expect_code(0);
     assert_eq!(list.stdout.trim(), "");
+}
+
+/// The KMS choices of seed 001: the AWS managed key, and a customer managed key the module
+/// creates with the two statements InfinStor's role needs beside the administrators' one.
+#[test]
+fn kms_encryption_choices() {
+    let moto = start_moto();
+    for (encryption, bucket) in [
+        ("sse-kms-aws-managed", "mlflow-aws-managed"),
+        ("sse-kms-cmk", "mlflow-cmk"),
+    ] {
+        let ws = workspace(Some(&moto));
+        ws.copy_example("examples/mlflow-artifacts");
+        let vars = [
+            "--var",
+            "external_id=mlflow-ext-1234",
+            "--var",
+            &format!("encryption={encryption}"),
+            "--var",
+            &format!("bucket_name={bucket}"),
+        ];
+        let mut args = vec!["apply", "--auto-approve"];
+        args.extend(vars.iter().copied());
+        ws.run(&args).expect_code(0);
+        let s3 = moto.s3();
+        let sse = block_on(async {
+            s3.get_bucket_encryption()
+                .bucket(bucket)
+                .send()
+                .await
+                .expect("encryption")
+        });
+        let rule = &sse
+            .server_side_encryption_configuration()
+            .expect("configuration")
+            .rules()[0];
+        let default = rule.apply_server_side_encryption_by_default().expect("default");
+        assert_eq!(default.sse_algorithm().as_str(), "aws:kms", "{encryption}");
+        assert_eq!(rule.bucket_key_enabled(), Some(true), "{encryption}");
+        let key_output = ws.run(&["output", "--json", "kms_key_arn"]).expect_code(0);
+        if encryption == "sse-kms-cmk" {
+            let key_arn: String = serde_json::from_str(key_output.stdout.trim()).expect("a key ARN");
+            assert_eq!(default.kms_master_key_id(), Some(key_arn.as_str()));
+            let kms = moto.kms();
+            let policy = block_on(async {
+                kms.get_key_policy()
+                    .key_id(&key_arn)
+                    .policy_name("default")
+                    .send()
+                    .await
+                    .expect("key policy")
+            });
+            let policy: serde_json::Value =
+                serde_json::from_str(policy.policy().expect("policy text")).expect("policy JSON");
+            let sids: Vec<&str> = policy["Statement"]
+                .as_array()
+                .expect("statements")
+                .iter()
+                .filter_map(|s| s["Sid"].as_str())
+                .collect();
+            assert_eq!(
+                sids,
+                [
+                    "Enable IAM User Permissions",
+                    "Allow use of the key",
+                    "Allow attachment of persistent resources"
+                ]
+            );
+            let grants = &policy["Statement"][2];
+            assert_eq!(grants["Condition"]["Bool"]["kms:GrantIsForAWSResource"], "true");
+            assert!(
+                grants["Principal"]["AWS"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with(&format!(":role/infinstor-{bucket}"))),
+                "{grants}"
+            );
+        } else {
+            assert_eq!(default.kms_master_key_id(), None);
+            assert_eq!(key_output.stdout.trim(), "null");
+        }
+        let mut again = vec!["plan", "--detailed-exitcode"];
+        again.extend(vars.iter().copied());
+        ws.run(&again).expect_code(0);
+        let mut destroy = vec!["destroy", "--auto-approve"];
+        destroy.extend(vars.iter().copied());
+        ws.run(&destroy).expect_code(0);
+        assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout.trim(), "");
+    }
 }
 
 fn urlencoding_decode(s: &str) -> String {

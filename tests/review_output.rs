@@ -54,18 +54,19 @@ fn a_policy_change_in_three_formats() {
     ws.copy_example("examples/mlflow-artifacts");
     ws.run(&["apply", "--auto-approve", VARS[0], VARS[1]]).expect_code(0);
     // Broaden the bucket policy to every S3 action and rotate the external ID.
+    let module = "../../modules/mlflow-artifacts/main.tf";
     let tf = ws
-        .read("main.tf")
+        .read(module)
         .replace("\"s3:DeleteObject\",", "\"s3:DeleteObject\",\n          \"s3:*\",");
-    ws.write("main.tf", &tf);
+    ws.write(module, &tf);
     let (text, md, json) = plan_formats(&ws, &["--var", "external_id=rotated-5678"]);
     assert!(
-        text.contains("! aws_iam_policy.access: wildcard in actions: s3:*"),
+        text.contains("! module.artifacts.aws_iam_policy.access: wildcard in actions: s3:*"),
         "{text}"
     );
     assert!(
         text.contains(
-            "~ aws_iam_role.infinstor: condition changed: StringEquals sts:ExternalId: mlflow-ext-1234 -> rotated-5678"
+            "~ module.artifacts.aws_iam_role.infinstor: condition changed: StringEquals sts:ExternalId: mlflow-ext-1234 -> rotated-5678"
         ),
         "{text}"
     );

@@ -1,7 +1,7 @@
 //! moto's server, the AWS API emulator, on a free port of 127.0.0.1.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -42,15 +42,16 @@ impl Moto {
     /// `MOTO_ACM_VALIDATION_WAIT`).
     pub fn start_with(env: &[(&str, &str)]) -> Moto {
         let program = program();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("no free port on 127.0.0.1 for the AWS emulator");
-        // moto logs every request to stderr: a file, unlike a pipe nobody drains, never fills up.
-        let log_path = std::env::temp_dir().join(format!("infinstor-moto-{port}.log"));
+        // moto picks its own free port (-p 0) and says which: choosing one here and handing it
+        // over would let two tests starting at once race for the same port and share a server.
+        let log_path = std::env::temp_dir().join(format!(
+            "infinstor-moto-{}-{}.log",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
         let log = std::fs::File::create(&log_path).expect("moto log file in the temporary directory");
         let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .args(["-H", "127.0.0.1", "-p", "0"])
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -64,7 +65,7 @@ impl Moto {
             });
         let mut moto = Moto {
             child,
-            endpoint: format!("http://127.0.0.1:{port}"),
+            endpoint: String::new(),
             log_path,
         };
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -76,14 +77,16 @@ impl Moto {
                     program.display()
                 );
             }
-            if answers(port) {
-                return moto;
+            if let Some(port) = announced_port(&moto.log_path) {
+                if answers(port) {
+                    moto.endpoint = format!("http://127.0.0.1:{port}");
+                    return moto;
+                }
             }
             assert!(
                 Instant::now() < deadline,
-                "the AWS emulator {} did not answer on {} within 60 s\n{INSTALL_HELP}",
-                program.display(),
-                moto.endpoint
+                "the AWS emulator {} did not answer within 60 s\n{INSTALL_HELP}",
+                program.display()
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -102,6 +105,16 @@ impl Moto {
             ))
             .build()
     }
+}
+
+static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The port moto says it listens on (" * Running on http://127.0.0.1:PORT").
+fn announced_port(log: &std::path::Path) -> Option<u16> {
+    let text = std::fs::read_to_string(log).ok()?;
+    let rest = text.split("Running on http://127.0.0.1:").nth(1)?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 /// True when `GET /moto-api/` gets an HTTP answer.

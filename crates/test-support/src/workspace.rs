@@ -17,6 +17,8 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 pub struct Workspace {
     /// The directory.
     pub dir: tempfile::TempDir,
+    /// Where runs happen and relative names point: `dir`, or the example copied into it.
+    cwd: std::sync::Mutex<PathBuf>,
     binary: PathBuf,
     endpoint: Option<String>,
 }
@@ -48,16 +50,26 @@ impl Workspace {
     /// An empty workspace running `binary`; `moto` (if given) becomes the AWS endpoint of every
     /// run, otherwise any network call fails at once.
     pub fn new(binary: impl Into<PathBuf>, moto: Option<&Moto>) -> Workspace {
+        let dir = tempfile::tempdir().expect("temporary directory");
         Workspace {
-            dir: tempfile::tempdir().expect("temporary directory"),
+            cwd: std::sync::Mutex::new(dir.path().to_path_buf()),
+            dir,
             binary: binary.into(),
             endpoint: moto.map(|m| m.endpoint.clone()),
         }
     }
 
-    /// The path of a file in the workspace.
+    /// The directory runs happen in.
+    pub fn cwd(&self) -> PathBuf {
+        self.cwd
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// The path of a file in the directory runs happen in.
     pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.cwd().join(name)
     }
 
     /// Writes a file (creating directories).
@@ -69,14 +81,17 @@ impl Workspace {
         std::fs::write(p, text).expect("write");
     }
 
-    /// Copies every file of a directory of the repository (an example) into the workspace.
+    /// Copies an example of the repository (`examples/NAME`) and the repository's `modules/`
+    /// into the workspace at the same relative places, and makes the example's directory the
+    /// one runs happen in, so its `../../modules/...` sources resolve.
     pub fn copy_example(&self, rel: &str) {
-        let src: &Path = &crate::repo_root().join(rel);
-        for entry in std::fs::read_dir(src).expect("example dir") {
-            let entry = entry.expect("entry");
-            if entry.path().is_file() {
-                std::fs::copy(entry.path(), self.path(&entry.file_name().to_string_lossy())).expect("copy");
-            }
+        let root = crate::repo_root();
+        copy_tree(&root.join(rel), &self.dir.path().join(rel));
+        if root.join("modules").is_dir() {
+            copy_tree(&root.join("modules"), &self.dir.path().join("modules"));
+        }
+        if let Ok(mut cwd) = self.cwd.lock() {
+            *cwd = self.dir.path().join(rel);
         }
     }
 
@@ -95,7 +110,7 @@ impl Workspace {
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(&self.binary);
         c.args(args)
-            .current_dir(self.dir.path())
+            .current_dir(self.cwd())
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
@@ -120,6 +135,19 @@ impl Workspace {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).to_string(),
             stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("directory of the repository") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("a file name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
         }
     }
 }
