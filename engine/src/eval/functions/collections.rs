@@ -404,3 +404,41 @@ pub(super) fn bools(a: &[Value]) -> Result<Vec<bool>, String> {
         })
         .collect()
 }
+
+/// The elements of the first list whose counterparts in the second list are among the keys.
+pub(super) fn matchkeys(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let (values, keys, search) = (list_arg(a, 0)?, list_arg(a, 1)?, list_arg(a, 2)?);
+    if values.len() != keys.len() {
+        return Err(invalid("length of keys and values should be equal."));
+    }
+    Ok(Value::List(
+        values
+            .iter()
+            .zip(keys)
+            .filter(|(_, k)| search.iter().any(|s| loose_eq(s, k)))
+            .map(|(v, _)| v.clone())
+            .collect(),
+    ))
+}
+
+/// Every combination of one element of each list, in order.
+pub(super) fn setproduct(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    if a.len() < 2 {
+        return Err(invalid("at least two arguments are required."));
+    }
+    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
+    for i in 0..a.len() {
+        let items = list_arg(a, i)?;
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                items.iter().map(move |item| {
+                    let mut combo = prefix.clone();
+                    combo.push(item.clone());
+                    combo
+                })
+            })
+            .collect();
+    }
+    Ok(Value::List(out.into_iter().map(Value::List).collect()))
+}

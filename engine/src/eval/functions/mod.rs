@@ -29,7 +29,11 @@ use convert::*;
 mod numbers;
 use numbers::*;
 mod files;
+mod hashes;
+mod network;
 use files::*;
+use hashes::*;
+use network::*;
 #[cfg(test)]
 mod tests;
 
@@ -149,11 +153,16 @@ static SPECS: &[Spec] = &[
     f("base64decode", 1, ONE, base64decode),
     f("base64encode", 1, ONE, base64encode),
     f("base64sha256", 1, ONE, base64sha256),
+    f("base64sha512", 1, ONE, base64sha512),
     f("basename", 1, ONE, basename),
     u("can", 1, ONE, lazy),
     f("ceil", 1, ONE, ceil),
     f("chomp", 1, ONE, chomp),
     f("chunklist", 2, TWO, chunklist),
+    f("cidrhost", 2, TWO, cidrhost),
+    f("cidrnetmask", 1, ONE, cidrnetmask),
+    f("cidrsubnet", 3, THREE, cidrsubnet),
+    f("cidrsubnets", 1, ANY, cidrsubnets),
     u("coalesce", 0, ANY, coalesce),
     f("coalescelist", 0, ANY, coalescelist),
     f("compact", 1, ONE, compact),
@@ -165,13 +174,19 @@ static SPECS: &[Spec] = &[
     f("endswith", 2, TWO, endswith),
     f("file", 1, ONE, file),
     f("filebase64", 1, ONE, filebase64),
+    f("filebase64sha256", 1, ONE, filebase64sha256),
+    f("filebase64sha512", 1, ONE, filebase64sha512),
     f("fileexists", 1, ONE, fileexists),
+    f("filemd5", 1, ONE, filemd5),
+    f("filesha1", 1, ONE, filesha1),
+    f("filesha256", 1, ONE, filesha256),
+    f("filesha512", 1, ONE, filesha512),
     u("flatten", 1, ONE, flatten),
     f("floor", 1, ONE, floor),
     f("format", 1, ANY, format),
     f("formatlist", 1, ANY, formatlist),
-    f("index", 2, TWO, index),
     f("indent", 2, TWO, indent),
+    f("index", 2, TWO, index),
     f("issensitive", 1, ONE, lazy),
     f("join", 1, ANY, join),
     f("jsondecode", 1, ONE, jsondecode),
@@ -181,7 +196,9 @@ static SPECS: &[Spec] = &[
     f("log", 2, TWO, log),
     u("lookup", 2, THREE, lookup),
     f("lower", 1, ONE, lower),
+    f("matchkeys", 3, THREE, matchkeys),
     f("max", 0, ANY, max),
+    f("md5", 1, ONE, md5),
     u("merge", 0, ANY, merge),
     f("min", 0, ANY, min),
     f("nonsensitive", 1, ONE, lazy),
@@ -195,14 +212,18 @@ static SPECS: &[Spec] = &[
     f("reverse", 1, ONE, reverse),
     f("sensitive", 1, ONE, lazy),
     f("setintersection", 1, ANY, setintersection),
+    f("setproduct", 1, ANY, setproduct),
     f("setsubtract", 2, TWO, setsubtract),
     f("setunion", 1, ANY, setunion),
+    f("sha1", 1, ONE, sha1),
     f("sha256", 1, ONE, sha256),
+    f("sha512", 1, ONE, sha512),
     f("signum", 1, ONE, signum),
     f("slice", 3, THREE, slice),
     f("sort", 1, ONE, sort),
     f("split", 2, TWO, split),
     f("startswith", 2, TWO, startswith),
+    f("strcontains", 2, TWO, strcontains),
     f("strrev", 1, ONE, strrev),
     f("substr", 3, THREE, substr),
     f("sum", 1, ONE, sum),

@@ -193,3 +193,7 @@ pub(super) fn startswith(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 pub(super) fn endswith(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     Ok(Value::Bool(string_arg(a, 0)?.ends_with(string_arg(a, 1)?.as_str())))
 }
+
+pub(super) fn strcontains(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(Value::Bool(string_arg(a, 0)?.contains(&string_arg(a, 1)?)))
+}

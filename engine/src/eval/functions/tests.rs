@@ -639,3 +639,105 @@ fn errors_do_not_leak_sensitive_text() {
     let e = err("lookup", vec![map([("a", s("x"))]), secret(s("hunter2"))]);
     assert!(!e.contains("hunter2"), "{e}");
 }
+
+/// The examples of Terraform's documentation for each function.
+#[test]
+fn hashes_as_terraform_documents_them() {
+    assert_eq!(ok("md5", vec![s("hello world")]), s("5eb63bbbe01eeed093cb22bb8f5acdc3"));
+    assert_eq!(
+        ok("sha1", vec![s("hello world")]),
+        s("2aae6c35c94fcfb415dbe95f408b9ce91ee846ed")
+    );
+    assert_eq!(
+        ok("sha512", vec![s("hello world")]),
+        s("309ecc489c12d6eb4cc40f50c902f2b4d0ed77ee511a7c7a9bcd3ca86d4cd86f989dd35bc5ff499670da34255b45b0cfd830e81f605dcf7dc5542e93ae9cd76f")
+    );
+    assert_eq!(
+        ok("base64sha512", vec![s("hello world")]),
+        s("MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw==")
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("f.txt"), "hello world").expect("write");
+    let file = |name: &str| run_in(dir.path(), name, vec![s("f.txt")]).expect("file hash");
+    assert_eq!(file("filemd5"), ok("md5", vec![s("hello world")]));
+    assert_eq!(file("filesha1"), ok("sha1", vec![s("hello world")]));
+    assert_eq!(file("filesha256"), ok("sha256", vec![s("hello world")]));
+    assert_eq!(file("filesha512"), ok("sha512", vec![s("hello world")]));
+    assert_eq!(file("filebase64sha256"), ok("base64sha256", vec![s("hello world")]));
+    assert_eq!(file("filebase64sha512"), ok("base64sha512", vec![s("hello world")]));
+}
+
+#[test]
+fn networks_as_terraform_documents_them() {
+    assert_eq!(ok("cidrhost", vec![s("10.12.112.0/20"), n(16.0)]), s("10.12.112.16"));
+    assert_eq!(ok("cidrhost", vec![s("10.12.112.0/20"), n(268.0)]), s("10.12.113.12"));
+    assert_eq!(ok("cidrhost", vec![s("10.12.112.0/20"), n(-1.0)]), s("10.12.127.255"));
+    assert_eq!(
+        ok("cidrhost", vec![s("fd00:fd12:3456:7890:00a2::/72"), n(34.0)]),
+        s("fd00:fd12:3456:7890::22")
+    );
+    assert!(err("cidrhost", vec![s("10.0.0.0/30"), n(4.0)]).contains("no host number 4"));
+    assert_eq!(ok("cidrnetmask", vec![s("172.16.0.0/12")]), s("255.240.0.0"));
+    assert_eq!(
+        ok("cidrsubnet", vec![s("172.16.0.0/12"), n(4.0), n(2.0)]),
+        s("172.18.0.0/16")
+    );
+    assert_eq!(
+        ok("cidrsubnet", vec![s("10.1.2.0/24"), n(4.0), n(15.0)]),
+        s("10.1.2.240/28")
+    );
+    assert_eq!(
+        ok("cidrsubnet", vec![s("fd00:fd12:3456:7890::/56"), n(16.0), n(162.0)]),
+        s("fd00:fd12:3456:7800:a200::/72")
+    );
+    assert!(err("cidrsubnet", vec![s("10.1.2.0/24"), n(4.0), n(16.0)]).contains("subnet numbered 16"));
+    assert_eq!(
+        ok("cidrsubnets", vec![s("10.1.0.0/16"), n(4.0), n(4.0), n(8.0), n(4.0)]),
+        Value::from(vec!["10.1.0.0/20", "10.1.16.0/20", "10.1.32.0/24", "10.1.48.0/20"])
+    );
+    assert_eq!(
+        ok(
+            "cidrsubnets",
+            vec![s("fd00:fd12:3456:7890::/56"), n(16.0), n(16.0), n(16.0), n(32.0)]
+        ),
+        Value::from(vec![
+            "fd00:fd12:3456:7800::/72",
+            "fd00:fd12:3456:7800:100::/72",
+            "fd00:fd12:3456:7800:200::/72",
+            "fd00:fd12:3456:7800:300::/88",
+        ])
+    );
+    assert!(err("cidrhost", vec![s("10.0.0.0"), n(1.0)]).contains("prefix length"));
+}
+
+#[test]
+fn strcontains_matchkeys_setproduct() {
+    assert_eq!(ok("strcontains", vec![s("hello world"), s("wor")]), Value::Bool(true));
+    assert_eq!(ok("strcontains", vec![s("hello world"), s("wod")]), Value::Bool(false));
+    assert_eq!(
+        ok(
+            "matchkeys",
+            vec![
+                Value::from(vec!["i-123", "i-abc", "i-def"]),
+                Value::from(vec!["us-west", "us-east", "us-east"]),
+                Value::from(vec!["us-east"]),
+            ]
+        ),
+        Value::from(vec!["i-abc", "i-def"])
+    );
+    assert_eq!(
+        ok(
+            "setproduct",
+            vec![
+                Value::from(vec!["development", "staging"]),
+                Value::from(vec!["app1", "app2"])
+            ]
+        ),
+        Value::List(vec![
+            Value::from(vec!["development", "app1"]),
+            Value::from(vec!["development", "app2"]),
+            Value::from(vec!["staging", "app1"]),
+            Value::from(vec!["staging", "app2"]),
+        ])
+    );
+}
