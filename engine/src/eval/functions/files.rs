@@ -127,3 +127,65 @@ pub(super) fn dirname(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let dir = path[..slash].trim_end_matches('/');
     Ok(Value::from(if dir.is_empty() { "/" } else { dir }))
 }
+
+/// The files under `path` matching `pattern` (`*`, `**`, `?`, `[...]`), as paths relative to
+/// `path` with forward slashes, sorted.
+pub(super) fn fileset(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let (path, pattern) = (string_arg(a, 0)?, string_arg(a, 1)?);
+    if pattern.contains('{') {
+        return Err(invalid(
+            "alternatives in braces ({a,b}) are not supported in fileset patterns; call fileset once per alternative and concat the results.",
+        ));
+    }
+    let base = resolve(c, &path);
+    let full = base.join(&pattern);
+    let entries = glob::glob(&full.to_string_lossy())
+        .map_err(|e| invalid(format!("invalid pattern {}: {e}.", c.show(&pattern))))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let found = entry.map_err(|e| invalid(format!("failed to read {}: {e}.", e.path().display())))?;
+        if !found.is_file() {
+            continue;
+        }
+        if let Ok(rel) = found.strip_prefix(&base) {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|p| p.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.push(parts.join("/"));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(Value::List(out.into_iter().map(Value::String).collect()))
+}
+
+/// A leading `~` becomes the home directory.
+pub(super) fn pathexpand(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let path = string_arg(a, 0)?;
+    let home = std::env::var("HOME").unwrap_or_default();
+    Ok(Value::String(match path.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{home}{rest}"),
+        _ => path,
+    }))
+}
+
+/// The absolute form of a path, relative to the working directory, with `.` and `..` resolved
+/// as text (Go's filepath.Abs).
+pub(super) fn abspath(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let path = string_arg(a, 0)?;
+    let joined = std::env::current_dir()
+        .map_err(|e| invalid(format!("no working directory: {e}.")))?
+        .join(&path);
+    let mut parts: Vec<String> = Vec::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    Ok(Value::String(format!("/{}", parts.join("/"))))
+}

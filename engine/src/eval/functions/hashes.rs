@@ -84,3 +84,42 @@ pub(super) fn filebase64sha256(c: &Call<'_>, a: &[Value]) -> Result<Value, Strin
 pub(super) fn filebase64sha512(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     Ok(b64(&of_file(c, a, Hash::Sha512)?))
 }
+
+/// A name-based UUID (version 5: SHA-1) in a namespace given as `dns`, `url`, `oid`, `x500` or
+/// a UUID.
+pub(super) fn uuidv5(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let (namespace, name) = (string_arg(a, 0)?, string_arg(a, 1)?);
+    let ns = match namespace.as_str() {
+        "dns" => "6ba7b810-9dad-11d1-80b4-00c04fd430c8".to_string(),
+        "url" => "6ba7b811-9dad-11d1-80b4-00c04fd430c8".to_string(),
+        "oid" => "6ba7b812-9dad-11d1-80b4-00c04fd430c8".to_string(),
+        "x500" => "6ba7b814-9dad-11d1-80b4-00c04fd430c8".to_string(),
+        other => other.to_string(),
+    };
+    let hex: String = ns.chars().filter(|c| *c != '-').collect();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect::<Option<_>>()
+        .filter(|b: &Vec<u8>| b.len() == 16)
+        .ok_or_else(|| {
+            invalid(format!(
+                "uuidv5 namespace must be dns, url, oid, x500 or a UUID, not {namespace:?}."
+            ))
+        })?;
+    let mut input = bytes;
+    input.extend_from_slice(name.as_bytes());
+    let mut d = Hash::Sha1.digest(&input);
+    d.truncate(16);
+    d[6] = (d[6] & 0x0f) | 0x50;
+    d[8] = (d[8] & 0x3f) | 0x80;
+    let h: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(Value::String(format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )))
+}

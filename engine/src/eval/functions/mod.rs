@@ -148,6 +148,7 @@ const ANY: Option<usize> = None;
 
 static SPECS: &[Spec] = &[
     f("abs", 1, ONE, abs),
+    f("abspath", 1, ONE, abspath),
     f("alltrue", 1, ONE, alltrue),
     f("anytrue", 1, ONE, anytrue),
     f("base64decode", 1, ONE, base64decode),
@@ -178,6 +179,7 @@ static SPECS: &[Spec] = &[
     f("filebase64sha512", 1, ONE, filebase64sha512),
     f("fileexists", 1, ONE, fileexists),
     f("filemd5", 1, ONE, filemd5),
+    f("fileset", 2, TWO, fileset),
     f("filesha1", 1, ONE, filesha1),
     f("filesha256", 1, ONE, filesha256),
     f("filesha512", 1, ONE, filesha512),
@@ -204,6 +206,7 @@ static SPECS: &[Spec] = &[
     f("nonsensitive", 1, ONE, lazy),
     f("one", 1, ONE, one),
     f("parseint", 2, TWO, parseint),
+    f("pathexpand", 1, ONE, pathexpand),
     f("pow", 2, TWO, pow),
     f("range", 1, THREE, range),
     f("regex", 2, TWO, regex_fn),
@@ -243,6 +246,7 @@ static SPECS: &[Spec] = &[
     u("try", 1, ANY, lazy),
     f("upper", 1, ONE, upper),
     f("urlencode", 1, ONE, urlencode),
+    f("uuidv5", 2, TWO, uuidv5),
     u("values", 1, ONE, values),
     f("zipmap", 2, TWO, zipmap),
 ];

@@ -741,3 +741,48 @@ fn strcontains_matchkeys_setproduct() {
         ])
     );
 }
+
+#[test]
+fn fileset_uuidv5_and_paths() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["a.txt", "b.json", "sub/c.txt", "sub/deep/d.txt"] {
+        let p = dir.path().join(f);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, "x").expect("write");
+    }
+    let set = |pattern: &str| run_in(dir.path(), "fileset", vec![s("."), s(pattern)]).expect("fileset");
+    assert_eq!(set("*.txt"), Value::from(vec!["a.txt"]));
+    assert_eq!(
+        set("**/*.txt"),
+        Value::from(vec!["a.txt", "sub/c.txt", "sub/deep/d.txt"])
+    );
+    assert_eq!(set("sub/*"), Value::from(vec!["sub/c.txt"]));
+    assert!(run_in(dir.path(), "fileset", vec![s("."), s("{a,b}.txt")])
+        .err()
+        .is_some_and(|e| e.contains("braces")));
+    // Terraform's documented examples.
+    assert_eq!(
+        ok("uuidv5", vec![s("dns"), s("www.terraform.io")]),
+        s("a5008fae-b28c-5ba5-96cd-82b4c53552d6")
+    );
+    assert_eq!(
+        ok("uuidv5", vec![s("url"), s("https://www.terraform.io/")]),
+        s("9db6f67c-dd95-5ea0-aa5b-e70e5c5f7cf5")
+    );
+    assert_eq!(
+        ok("uuidv5", vec![s("oid"), s("1.3.6.1.4")]),
+        s("af9d40a5-7a36-5c07-b23a-851cd99fbfa5")
+    );
+    assert!(err("uuidv5", vec![s("nope"), s("x")]).contains("namespace"));
+    let home = std::env::var("HOME").unwrap_or_default();
+    assert_eq!(
+        ok("pathexpand", vec![s("~/.ssh/id_rsa")]),
+        Value::String(format!("{home}/.ssh/id_rsa"))
+    );
+    assert_eq!(ok("pathexpand", vec![s("/etc/resolv.conf")]), s("/etc/resolv.conf"));
+    let cwd = std::env::current_dir().expect("cwd");
+    assert_eq!(
+        ok("abspath", vec![s("a/../b/./c")]),
+        Value::String(cwd.join("b/c").to_string_lossy().into_owned())
+    );
+}
