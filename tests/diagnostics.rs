@@ -180,3 +180,12 @@ fn runaway_inputs_are_errors_not_aborts() {
         assert!(err.contains(message), "{what}: {err}");
     }
 }
+
+#[test]
+fn a_problem_in_what_providers_need_is_reported_once() {
+    let err = plan_stderr(&[(
+        "main.tf",
+        "variable \"region\" {\n  default = \"nowhere\"\n  validation {\n    condition     = var.region != \"nowhere\"\n    error_message = \"Choose a real region.\"\n  }\n}\n\nprovider \"aws\" {\n  region = var.region\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"infinstor-once\"\n}\n",
+    )]);
+    assert_eq!(err.matches("Choose a real region.").count(), 1, "{err}");
+}

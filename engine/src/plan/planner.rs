@@ -79,13 +79,18 @@ impl Planned {
 impl Session<'_> {
     /// Runs the plan walk.
     pub fn plan(&self, mode: &WalkMode<'_>, parallelism: usize, stop: &AtomicBool) -> Result<(), Diagnostics> {
-        let outcomes = graph::walk(&self.graph, parallelism, stop, |_, node| match node {
-            Node::Provider(k) => self.visit_provider(k),
-            Node::Variable(p, n) => self.visit_variable(p, n),
-            Node::Local(p, n) => self.visit_local(p, n),
-            Node::Output(p, n) => self.visit_output(p, n),
-            Node::Resource(p, a) => self.plan_resource(p, a, mode),
-            Node::Delete(_) => Outcome::Ok,
+        let outcomes = graph::walk(&self.graph, parallelism, stop, |idx, node| {
+            if let Some(done) = self.settled(idx) {
+                return done;
+            }
+            match node {
+                Node::Provider(k) => self.visit_provider(k),
+                Node::Variable(p, n) => self.visit_variable(p, n),
+                Node::Local(p, n) => self.visit_local(p, n),
+                Node::Output(p, n) => self.visit_output(p, n),
+                Node::Resource(p, a) => self.plan_resource(p, a, mode),
+                Node::Delete(_) => Outcome::Ok,
+            }
         });
         let diags = lock(&self.diags).clone();
         if diags.has_errors() || outcomes.values().any(|o| *o != Outcome::Ok) {

@@ -14,8 +14,10 @@ use crate::eval::{Declared, Evaluator, Scope};
 use crate::graph::{self, Graph, ModPath, Node, Outcome};
 use crate::plan::diff;
 use crate::plan::refresh::Refreshed;
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::Direction;
 use state::{InstanceState, State};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -65,6 +67,8 @@ pub struct Session<'a> {
     pub(crate) outputs: Mutex<BTreeMap<String, OutputChange>>,
     pub(crate) diags: Mutex<Diagnostics>,
     pub(crate) planned_addrs: Mutex<BTreeSet<String>>,
+    /// Outcomes of the nodes [`Session::configure_providers`] visited.
+    pub(crate) settled: Mutex<HashMap<NodeIndex, Outcome>>,
     /// What refresh read ([`crate::plan::refresh::read_all`]), taken once per instance by the
     /// plan walk.
     pub(crate) refreshed: Mutex<Refreshed>,
@@ -133,17 +137,14 @@ impl<'a> Session<'a> {
             outputs: Mutex::new(BTreeMap::new()),
             diags: Mutex::new(Diagnostics::default()),
             planned_addrs: Mutex::new(BTreeSet::new()),
+            settled: Mutex::new(HashMap::new()),
             refreshed: Mutex::new(Refreshed::default()),
         }
     }
 
     /// Configures providers (evaluating only what their configuration needs) and returns one.
     pub fn configured_provider(&self, key: &str, stop: &AtomicBool) -> Result<Arc<dyn Provider>, Diagnostics> {
-        graph::walk(&self.graph, 1, stop, |_, node| match node {
-            Node::Provider(k) => self.visit_provider(k),
-            Node::Variable(p, n) => self.visit_variable(p, n),
-            _ => Outcome::Ok,
-        });
+        self.configure_providers(1, stop);
         let diags = lock(&self.diags).clone();
         if diags.has_errors() {
             return Err(diags);
@@ -151,20 +152,62 @@ impl<'a> Session<'a> {
         self.provider_or_default(key).map_err(Diagnostics::from)
     }
 
-    /// Configures the providers, evaluating the variables and locals they use, so that refresh
-    /// can read with them. Problems are reported by the plan walk that follows (which visits
-    /// these nodes again), not here, so each is reported once.
+    /// Configures the providers before anything else, so that refresh can read with them: it
+    /// visits the providers and the variables and locals they use when those need no resource.
+    /// Each visit is recorded ([`Session::settled`]); the plan walk takes the recorded outcome
+    /// instead of evaluating the node again, so its problems are reported once.
     pub fn configure_providers(&self, parallelism: usize, stop: &AtomicBool) {
-        graph::walk(&self.graph, parallelism, stop, |_, node| match node {
-            Node::Provider(k) => self.visit_provider(k),
-            Node::Variable(p, n) => self.visit_variable(p, n),
-            Node::Local(p, n) => {
-                let _ = self.visit_local(p, n);
-                Outcome::Ok
+        let inputs = self.provider_inputs();
+        graph::walk(&self.graph, parallelism, stop, |idx, node| {
+            if !inputs.contains(&idx) {
+                return Outcome::Ok;
             }
-            _ => Outcome::Ok,
+            let outcome = match node {
+                Node::Provider(k) => self.visit_provider(k),
+                Node::Variable(p, n) => self.visit_variable(p, n),
+                Node::Local(p, n) => self.visit_local(p, n),
+                _ => Outcome::Ok,
+            };
+            lock(&self.settled).insert(idx, outcome);
+            outcome
         });
-        *lock(&self.diags) = Diagnostics::default();
+    }
+
+    /// The outcome of a node [`Session::configure_providers`] already visited.
+    pub(crate) fn settled(&self, idx: NodeIndex) -> Option<Outcome> {
+        lock(&self.settled).get(&idx).copied()
+    }
+
+    /// Providers, and the variables and locals they depend on that depend on nothing but other
+    /// variables and locals: what can be evaluated before any resource is planned.
+    fn provider_inputs(&self) -> HashSet<NodeIndex> {
+        let g = &self.graph.graph;
+        let mut needed = HashSet::new();
+        let mut stack: Vec<NodeIndex> = g
+            .node_indices()
+            .filter(|i| matches!(g[*i], Node::Provider(_)))
+            .collect();
+        while let Some(i) = stack.pop() {
+            if needed.insert(i) {
+                stack.extend(g.neighbors_directed(i, Direction::Incoming));
+            }
+        }
+        let mut pure: HashMap<NodeIndex, bool> = HashMap::new();
+        fn is_pure(g: &StableDiGraph<Node, ()>, i: NodeIndex, memo: &mut HashMap<NodeIndex, bool>) -> bool {
+            if let Some(p) = memo.get(&i) {
+                return *p;
+            }
+            // Cycles are refused when the graph is built; assume impure while visiting.
+            memo.insert(i, false);
+            let p = matches!(g[i], Node::Provider(_) | Node::Variable(..) | Node::Local(..))
+                && g.neighbors_directed(i, Direction::Incoming)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .all(|d| is_pure(g, d, memo));
+            memo.insert(i, p);
+            p
+        }
+        needed.into_iter().filter(|i| is_pure(g, *i, &mut pure)).collect()
     }
 
     /// Every instance of the prior state, with its address.
