@@ -1,4 +1,4 @@
-//! JSON, base64, hashes and URL encoding.
+//! JSON, base64 and URL encoding.
 
 use super::*;
 
@@ -48,24 +48,6 @@ pub(super) fn base64decode(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     String::from_utf8(bytes)
         .map(Value::String)
         .map_err(|_| invalid("the result of decoding the provided string is not valid UTF-8."))
-}
-
-pub(super) fn sha256_bytes(s: &str) -> Vec<u8> {
-    sha2::Sha256::digest(s.as_bytes()).to_vec()
-}
-
-pub(super) fn sha256(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    let s = string_arg(a, 0)?;
-    Ok(Value::String(
-        sha256_bytes(&s).iter().map(|b| format!("{b:02x}")).collect(),
-    ))
-}
-
-pub(super) fn base64sha256(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    let s = string_arg(a, 0)?;
-    Ok(Value::String(
-        base64::engine::general_purpose::STANDARD.encode(sha256_bytes(&s)),
-    ))
 }
 
 pub(super) fn urlencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {

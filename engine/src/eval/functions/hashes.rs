@@ -53,6 +53,14 @@ pub(super) fn sha1(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     Ok(hex(&of_string(a, Hash::Sha1)?))
 }
 
+pub(super) fn sha256(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(hex(&of_string(a, Hash::Sha256)?))
+}
+
+pub(super) fn base64sha256(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    Ok(b64(&of_string(a, Hash::Sha256)?))
+}
+
 pub(super) fn sha512(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     Ok(hex(&of_string(a, Hash::Sha512)?))
 }
