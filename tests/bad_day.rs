@@ -455,3 +455,37 @@ resource "aws_iam_role" "r" {
         );
     }
 }
+
+#[test]
+fn a_state_entry_of_an_unknown_type_is_an_error_not_ignored() {
+    let ws = workspace(None);
+    ws.write("main.tf", "locals {\n  a = 1\n}\n");
+    ws.write(
+        "infinstor.state.json",
+        r#"{
+  "format_version": 1,
+  "infinstor_version": "0.1.0",
+  "serial": 1,
+  "lineage": "6f1c7c56-8c55-4b1e-9d3c-0d7a4c2f1e11",
+  "outputs": {},
+  "resources": [
+    {"address": "aws_nonexistent_thing.x", "mode": "managed", "type": "aws_nonexistent_thing", "name": "x",
+     "provider": "aws", "instances": [{"provider": "aws", "attributes": {"id": "abc"}}]}
+  ]
+}
+"#,
+    );
+    let run = ws.run(&["plan"]).expect_code(1);
+    assert!(
+        run.stderr.contains("Unsupported resource type in state"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("infinstor state rm aws_nonexistent_thing.x"),
+        "{}",
+        run.stderr
+    );
+    ws.run(&["state", "rm", "aws_nonexistent_thing.x"]).expect_code(0);
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+}

@@ -538,6 +538,10 @@ impl Session<'_> {
         let mut diags = Diagnostics::default();
         for (a, inst) in instances {
             let Ok(ia) = a.parse::<InstanceAddr>() else {
+                diags.push(Diagnostic::error(
+                    "Invalid address in state",
+                    format!("The state holds an instance at {a:?}, which is not a resource address. Restore the state from its .backup file, or forget the entry with `infinstor state rm`."),
+                ));
                 continue;
             };
             if !destroy && planned.contains(&a) {
@@ -548,6 +552,16 @@ impl Session<'_> {
                 continue;
             }
             let schema = self.factory.resource_schema(&ia.resource.type_);
+            if schema.is_none() {
+                diags.push(Diagnostic::error(
+                    "Unsupported resource type in state",
+                    format!(
+                        "The state holds {a}, but the {} provider has no resource type \"{}\", so infinstor can neither read nor delete it. If the object is managed elsewhere or gone, forget it with `infinstor state rm {a}`.",
+                        inst.provider, ia.resource.type_
+                    ),
+                ));
+                continue;
+            }
             let mut before = from_instance_state(&inst, schema.as_ref());
             if refresh && !destroy {
                 let provider = match self.provider_or_default(&inst.provider) {
