@@ -41,12 +41,18 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     if a.json {
         let mut obj = serde_json::Map::new();
         for (k, v) in &outputs {
+            // A sensitive value is printed only when its output is named (`output --json NAME`).
             let sensitive = v.contains_sensitive();
+            let value = if sensitive {
+                serde_json::Value::Null
+            } else {
+                v.to_json().unwrap_or(serde_json::Value::Null)
+            };
             obj.insert(
                 k.clone(),
                 serde_json::json!({
                     "sensitive": sensitive,
-                    "value": v.deep_unmark().to_json().unwrap_or(serde_json::Value::Null),
+                    "value": value,
                 }),
             );
         }

@@ -489,3 +489,23 @@ fn a_state_entry_of_an_unknown_type_is_an_error_not_ignored() {
     ws.run(&["state", "rm", "aws_nonexistent_thing.x"]).expect_code(0);
     ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
+
+#[test]
+fn sensitive_outputs_are_shown_only_when_named() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        "variable \"token\" {\n  default   = \"s3cr3t-output\"\n  sensitive = true\n}\n\noutput \"token\" {\n  value     = var.token\n  sensitive = true\n}\n\noutput \"plain\" {\n  value = \"visible\"\n}\n",
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    for args in [vec!["output"], vec!["output", "--json"]] {
+        let run = ws.run(&args).expect_code(0);
+        assert!(!run.stdout.contains("s3cr3t-output"), "{args:?}:\n{}", run.stdout);
+        assert!(run.stdout.contains("visible"), "{args:?}:\n{}", run.stdout);
+    }
+    let all: serde_json::Value =
+        serde_json::from_str(&ws.run(&["output", "--json"]).expect_code(0).stdout).expect("json");
+    assert_eq!(all["token"], serde_json::json!({"sensitive": true, "value": null}));
+    let named = ws.run(&["output", "--json", "token"]).expect_code(0);
+    assert_eq!(named.stdout.trim(), "\"s3cr3t-output\"");
+}
