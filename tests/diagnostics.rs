@@ -189,3 +189,19 @@ fn a_problem_in_what_providers_need_is_reported_once() {
     )]);
     assert_eq!(err.matches("Choose a real region.").count(), 1, "{err}");
 }
+
+#[test]
+fn a_sensitive_variable_of_the_wrong_type_is_not_echoed() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        "variable \"port\" {\n  type      = number\n  sensitive = true\n}\n\noutput \"o\" {\n  value     = var.port\n  sensitive = true\n}\n",
+    );
+    let run = ws.run(&["plan", "--var", "port=hunter2-not-a-number"]).expect_code(1);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a number is required (the value is sensitive"),
+        "{}",
+        run.stderr
+    );
+}

@@ -255,9 +255,18 @@ pub fn resolve_root(
                 _ => match eval_standalone(s, source) {
                     Ok(v) => Some(v),
                     Err(d) => {
+                        // The parser quotes what it read; a sensitive value must not be shown.
+                        let why = if var.sensitive {
+                            format!(
+                                "{} is required (the value is sensitive, so it is not shown)",
+                                ty.describe()
+                            )
+                        } else {
+                            d.detail
+                        };
                         diags.push(Diagnostic::error(
                             "Invalid value for input variable",
-                            format!("{source} for \"{name}\" is not a valid expression: {}", d.detail),
+                            format!("{source} for \"{name}\" is not a valid expression: {why}"),
                         ));
                         continue;
                     }
@@ -319,9 +328,18 @@ pub fn resolve_root(
 pub fn check(var: &Variable, value: Value, ty: &Type) -> Result<Value, Diagnostic> {
     let name = &var.name;
     let value = ty.convert(value).map_err(|m| {
+        // The conversion error quotes the value; a sensitive one must not be shown.
+        let why = if var.sensitive {
+            format!(
+                "{} is required (the value is sensitive, so it is not shown)",
+                ty.describe()
+            )
+        } else {
+            m
+        };
         Diagnostic::error(
             "Invalid value for input variable",
-            format!("The value of \"{name}\" is not valid: {m}."),
+            format!("The value of \"{name}\" is not valid: {why}."),
         )
         .at(var.type_.as_ref().and_then(|t| t.span()).or(var.span.clone()))
     })?;
