@@ -2,7 +2,6 @@
 //! import, update.
 
 use super::*;
-use crate::support::naming::without_intent;
 
 impl Certificate {
     /// The state of a certificate, keeping from `prior` what ACM does not return (the private
@@ -139,7 +138,7 @@ impl Certificate {
                 st.insert("private_key".into(), Value::Null);
             }
         }
-        let (tags, all) = split_tags(ctx, &prior.get("tags"), without_intent(tags));
+        let (tags, all) = split_tags(ctx, &prior.get("tags"), tags);
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
         finish(&self.schema(), st)

@@ -1,7 +1,6 @@
 //! aws_kms_key.
 
 use super::*;
-use crate::support::naming::without_intent;
 
 pub(super) struct KmsKey;
 
@@ -55,7 +54,7 @@ impl KmsKey {
             "deletion_window_in_days".into(),
             Value::Number(prior.get("deletion_window_in_days").as_f64().unwrap_or(30.0)),
         );
-        let (tags, all) = split_tags(ctx, &prior.get("tags"), without_intent(tags));
+        let (tags, all) = split_tags(ctx, &prior.get("tags"), tags);
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
         finish(&self.schema(), st)

@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// `import("intent:...")` / `import("token:...")`. It stays on the object: removing it before
 /// the state records the object would open a window in which a crash leaves an object that
 /// nothing can find (and the next apply would create a second one). Reads leave it out of
-/// `tags` and `tags_all` ([`without_intent`]), so it is never drift and never removed.
+/// `tags` and `tags_all` (see `support::tags::split_tags`), so it is never drift and never removed.
 pub(crate) const INTENT_TAG: &str = "infinstor:intent";
 
 /// Lower-case hexadecimal.
@@ -55,12 +55,4 @@ pub(crate) fn prefixed_unique_id(prefix: &str) -> String {
         .wrapping_add(std::process::id().wrapping_mul(0x9E37_79B9))
         .wrapping_add(1);
     format!("{prefix}{year:04}{month:02}{day:02}{hour:02}{minute:02}{second:02}{fraction:04}{counter:08x}")
-}
-
-/// Remote tags without the intent tag: what `tags` and `tags_all` are read from.
-pub(crate) fn without_intent(
-    mut tags: std::collections::BTreeMap<String, String>,
-) -> std::collections::BTreeMap<String, String> {
-    tags.remove(INTENT_TAG);
-    tags
 }

@@ -29,7 +29,8 @@ pub(crate) fn tags_all_by(read: ReadTags, ctx: &Ctx, tags: &Value) -> Value {
 }
 
 /// Splits the tags AWS reports into (`tags`, `tags_all`): a tag that only comes from
-/// `default_tags` belongs in `tags` only when the configuration also set it there.
+/// `default_tags` belongs in `tags` only when the configuration also set it there, and the
+/// intent tag ([`crate::support::naming::INTENT_TAG`]) belongs in neither.
 pub(crate) fn split_tags(ctx: &Ctx, prior_tags: &Value, remote: BTreeMap<String, String>) -> (Value, Value) {
     split_tags_by(attrs::string_map, ctx, prior_tags, remote)
 }
@@ -39,8 +40,10 @@ pub(crate) fn split_tags_by(
     read: ReadTags,
     ctx: &Ctx,
     prior_tags: &Value,
-    remote: BTreeMap<String, String>,
+    mut remote: BTreeMap<String, String>,
 ) -> (Value, Value) {
+    // The create's intent tag is infinstor's own bookkeeping, never a configured tag.
+    remote.remove(crate::support::naming::INTENT_TAG);
     let prior = read(prior_tags);
     let own: BTreeMap<String, String> = remote
         .iter()
