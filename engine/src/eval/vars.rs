@@ -255,15 +255,7 @@ pub fn resolve_root(
                 _ => match eval_standalone(s, source) {
                     Ok(v) => Some(v),
                     Err(d) => {
-                        // The parser quotes what it read; a sensitive value must not be shown.
-                        let why = if var.sensitive {
-                            format!(
-                                "{} is required (the value is sensitive, so it is not shown)",
-                                ty.describe()
-                            )
-                        } else {
-                            d.detail
-                        };
+                        let why = unless_sensitive(var, &ty, d.detail);
                         diags.push(Diagnostic::error(
                             "Invalid value for input variable",
                             format!("{source} for \"{name}\" is not a valid expression: {why}"),
@@ -324,19 +316,24 @@ pub fn resolve_root(
     }
 }
 
+/// Why a value is not valid for a variable: `why` itself, which may quote the value, unless the
+/// variable is sensitive; then only the type that was required.
+fn unless_sensitive(var: &Variable, ty: &Type, why: String) -> String {
+    if var.sensitive {
+        format!(
+            "{} is required (the value is sensitive, so it is not shown)",
+            ty.describe()
+        )
+    } else {
+        why
+    }
+}
+
 /// Type-converts, checks nullability and runs validations; marks the value sensitive if declared so.
 pub fn check(var: &Variable, value: Value, ty: &Type) -> Result<Value, Diagnostic> {
     let name = &var.name;
     let value = ty.convert(value).map_err(|m| {
-        // The conversion error quotes the value; a sensitive one must not be shown.
-        let why = if var.sensitive {
-            format!(
-                "{} is required (the value is sensitive, so it is not shown)",
-                ty.describe()
-            )
-        } else {
-            m
-        };
+        let why = unless_sensitive(var, ty, m);
         Diagnostic::error(
             "Invalid value for input variable",
             format!("The value of \"{name}\" is not valid: {why}."),

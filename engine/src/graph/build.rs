@@ -56,7 +56,7 @@ pub struct Graph {
 }
 
 impl Graph {
-    pub(super) fn add(&mut self, node: Node) -> NodeIndex {
+    fn add(&mut self, node: Node) -> NodeIndex {
         if let Some(i) = self.index.get(&node) {
             return *i;
         }

@@ -22,7 +22,7 @@ mod tests {
         let mut g = Graph::default();
         let nodes: Vec<Node> = (0..4).map(|i| Node::Local(Vec::new(), format!("l{i}"))).collect();
         for n in &nodes {
-            g.add(n.clone());
+            g.add_node(n.clone());
         }
         g.edge(&nodes[0], &nodes[1]);
         g.edge(&nodes[1], &nodes[2]);
@@ -63,10 +63,10 @@ mod tests {
     fn ready_nodes_that_belong_together_are_visited_in_one_call() {
         let mut g = Graph::default();
         let root = Node::Local(Vec::new(), "root".into());
-        g.add(root.clone());
+        g.add_node(root.clone());
         let leaves: Vec<Node> = (0..5).map(|i| Node::Output(Vec::new(), format!("o{i}"))).collect();
         for l in &leaves {
-            g.add(l.clone());
+            g.add_node(l.clone());
             g.edge(&root, l);
         }
         let stop = AtomicBool::new(false);
