@@ -405,14 +405,9 @@ impl ResourceType for Certificate {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")).map(str::to_string) else {
-            return (
-                Some(prior.clone()),
-                Some(ProviderError::new(
-                    "InvalidState",
-                    "updating ACM Certificate: the prior state has no ARN",
-                )),
-            );
+        let arn = match prior_id(prior, &["arn", "id"], "updating ACM Certificate") {
+            Ok(id) => id,
+            Err(outcome) => return outcome,
         };
         let result = self.update_inner(ctx, &arn, prior, planned);
         let read = self.read_arn(ctx, &arn, planned);

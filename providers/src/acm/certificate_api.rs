@@ -256,6 +256,28 @@ impl Certificate {
 
     /// After ACM accepted the create: wait for the validation records, then read the
     /// certificate back (it keeps its intent tag; see [`INTENT_TAG`]).
+    /// Takes the ARN from a request or import call (`op`) and finishes the create.
+    fn after_sent(
+        &self,
+        ctx: &Ctx,
+        op: &str,
+        sent: Result<Option<String>, ProviderError>,
+        planned: &Value,
+        progress: &dyn Fn(&str),
+    ) -> ApplyOutcome {
+        match sent {
+            Ok(Some(arn)) => self.after_create(ctx, &arn, planned, progress),
+            Ok(None) => (
+                None,
+                Some(ProviderError::new(
+                    "InvalidResponse",
+                    format!("{op}: ACM returned no ARN"),
+                )),
+            ),
+            Err(e) => (None, Some(e)),
+        }
+    }
+
     pub(super) fn after_create(&self, ctx: &Ctx, arn: &str, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
         let dns = sref(planned, "validation_method") == Some("DNS");
         let result = (|| {
@@ -324,22 +346,9 @@ impl Certificate {
             .set_tags(Some(tags));
         progress(&format!("requesting an ACM certificate for {domain}"));
         intent(&token_handle(&token, domain));
-        let arn = match call(ctx, &format!("requesting ACM Certificate ({domain})"), req.send()) {
-            Ok(out) => match out.certificate_arn() {
-                Some(arn) => arn.to_string(),
-                None => {
-                    return (
-                        None,
-                        Some(ProviderError::new(
-                            "InvalidResponse",
-                            format!("requesting ACM Certificate ({domain}): ACM returned no ARN"),
-                        )),
-                    )
-                }
-            },
-            Err(e) => return (None, Some(e)),
-        };
-        self.after_create(ctx, &arn, planned, progress)
+        let op = format!("requesting ACM Certificate ({domain})");
+        let sent = call(ctx, &op, req.send()).map(|out| out.certificate_arn().map(str::to_string));
+        self.after_sent(ctx, &op, sent, planned, progress)
     }
 
     pub(super) fn create_imported(
@@ -379,22 +388,9 @@ impl Certificate {
             .set_tags(Some(tags));
         progress(&format!("importing a certificate for {domain} into ACM"));
         intent(&token_handle(&token, domain));
-        let arn = match call(ctx, &format!("importing ACM Certificate ({domain})"), req.send()) {
-            Ok(out) => match out.certificate_arn() {
-                Some(arn) => arn.to_string(),
-                None => {
-                    return (
-                        None,
-                        Some(ProviderError::new(
-                            "InvalidResponse",
-                            format!("importing ACM Certificate ({domain}): ACM returned no ARN"),
-                        )),
-                    )
-                }
-            },
-            Err(e) => return (None, Some(e)),
-        };
-        self.after_create(ctx, &arn, planned, progress)
+        let op = format!("importing ACM Certificate ({domain})");
+        let sent = call(ctx, &op, req.send()).map(|out| out.certificate_arn().map(str::to_string));
+        self.after_sent(ctx, &op, sent, planned, progress)
     }
 
     pub(super) fn update_inner(
@@ -447,10 +443,13 @@ impl Certificate {
                 )?;
             }
         }
-        let (set, remove) = tag_diff(&prior.get("tags_all"), &tags_all(ctx, &planned.get("tags")));
-        remove_tags(ctx, arn, &remove)?;
-        add_tags(ctx, arn, &set)?;
-        Ok(())
+        crate::support::tags::sync(
+            ctx,
+            prior,
+            planned,
+            |remove| remove_tags(ctx, arn, &remove),
+            |set| add_tags(ctx, arn, set),
+        )
     }
 
     pub(super) fn plan_requested(&self, st: &mut State) {

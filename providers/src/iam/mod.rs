@@ -5,12 +5,12 @@
 //! reformatted; every read keeps the document string from the prior state when it still means
 //! the same ([`crate::support::policy::equivalent`]), so a plan after apply shows no change.
 
-use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::support::attrs::{call, finish, get, into_state, map_of_strings, problem, sref, State};
+use crate::resource::{prior_id, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::{call, finish, get, into_state, keep_prior, map_of_strings, problem, sref, State};
 use crate::support::dates::rfc3339;
 use crate::support::error::{found, is_not_found};
 use crate::support::naming::prefixed_unique_id;
-use crate::support::tags::{split_tags_by, tag_diff_by, tags_all_by};
+use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
 use aws_sdk_iam::types::Tag;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};

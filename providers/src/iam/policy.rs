@@ -138,30 +138,32 @@ impl IamPolicy {
                 )?;
             }
         }
-        let (set, remove) = tag_diff_by(
+        sync_by(
             string_map,
-            &prior.get("tags_all"),
-            &tags_all_by(string_map, ctx, &planned.get("tags")),
-        );
-        if !remove.is_empty() {
-            call(
-                ctx,
-                &format!("untagging IAM Policy ({arn})"),
-                ctx.iam.untag_policy().policy_arn(arn).set_tag_keys(Some(remove)).send(),
-            )?;
-        }
-        if !set.is_empty() {
-            call(
-                ctx,
-                &format!("tagging IAM Policy ({arn})"),
-                ctx.iam
-                    .tag_policy()
-                    .policy_arn(arn)
-                    .set_tags(Some(sdk_tags(&set)?))
-                    .send(),
-            )?;
-        }
-        Ok(())
+            ctx,
+            prior,
+            planned,
+            |remove| {
+                call(
+                    ctx,
+                    &format!("untagging IAM Policy ({arn})"),
+                    ctx.iam.untag_policy().policy_arn(arn).set_tag_keys(Some(remove)).send(),
+                )
+                .map(|_| ())
+            },
+            |set| {
+                call(
+                    ctx,
+                    &format!("tagging IAM Policy ({arn})"),
+                    ctx.iam
+                        .tag_policy()
+                        .policy_arn(arn)
+                        .set_tags(Some(sdk_tags(set)?))
+                        .send(),
+                )
+                .map(|_| ())
+            },
+        )
     }
 }
 
@@ -299,24 +301,15 @@ impl ResourceType for IamPolicy {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
-            return (
-                Some(prior.clone()),
-                Some(ProviderError::new(
-                    "InvalidState",
-                    "updating IAM Policy: the prior state has no ARN",
-                )),
-            );
+        let arn = match prior_id(prior, &["arn", "id"], "updating IAM Policy") {
+            Ok(id) => id,
+            Err(outcome) => return outcome,
         };
-        if let Err(e) = self.update_inner(ctx, arn, prior, planned, progress) {
+        if let Err(e) = self.update_inner(ctx, &arn, prior, planned, progress) {
             return after_failed_update(self, ctx, prior, e);
         }
         let mut st = into_state(planned);
-        for key in ["name", "arn", "id", "policy_id", "attachment_count"] {
-            if get(&st, key).contains_unknown() || get(&st, key).is_null() {
-                st.insert(key.to_string(), prior.get(key));
-            }
-        }
+        keep_prior(&mut st, prior, &["name", "arn", "id", "policy_id", "attachment_count"]);
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
         (Some(finish(&self.schema(), st)), None)
     }

@@ -169,30 +169,28 @@ impl IamRole {
                 }
             }
         }
-        let (set, remove) = tag_diff_by(
+        sync_by(
             string_map,
-            &prior.get("tags_all"),
-            &tags_all_by(string_map, ctx, &planned.get("tags")),
-        );
-        if !remove.is_empty() {
-            call(
-                ctx,
-                &format!("untagging IAM Role ({name})"),
-                ctx.iam.untag_role().role_name(name).set_tag_keys(Some(remove)).send(),
-            )?;
-        }
-        if !set.is_empty() {
-            call(
-                ctx,
-                &format!("tagging IAM Role ({name})"),
-                ctx.iam
-                    .tag_role()
-                    .role_name(name)
-                    .set_tags(Some(sdk_tags(&set)?))
-                    .send(),
-            )?;
-        }
-        Ok(())
+            ctx,
+            prior,
+            planned,
+            |remove| {
+                call(
+                    ctx,
+                    &format!("untagging IAM Role ({name})"),
+                    ctx.iam.untag_role().role_name(name).set_tag_keys(Some(remove)).send(),
+                )
+                .map(|_| ())
+            },
+            |set| {
+                call(
+                    ctx,
+                    &format!("tagging IAM Role ({name})"),
+                    ctx.iam.tag_role().role_name(name).set_tags(Some(sdk_tags(set)?)).send(),
+                )
+                .map(|_| ())
+            },
+        )
     }
 
     /// Adopts a role that already exists under the name we just recorded an intent for, when
@@ -357,24 +355,15 @@ impl ResourceType for IamRole {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let Some(name) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
-            return (
-                Some(prior.clone()),
-                Some(ProviderError::new(
-                    "InvalidState",
-                    "updating IAM Role: the prior state has no name",
-                )),
-            );
+        let name = match prior_id(prior, &["id", "name"], "updating IAM Role") {
+            Ok(id) => id,
+            Err(outcome) => return outcome,
         };
-        if let Err(e) = self.update_inner(ctx, name, prior, planned) {
+        if let Err(e) = self.update_inner(ctx, &name, prior, planned) {
             return after_failed_update(self, ctx, prior, e);
         }
         let mut st = into_state(planned);
-        for key in ["name", "id", "arn", "unique_id", "create_date"] {
-            if get(&st, key).contains_unknown() || get(&st, key).is_null() {
-                st.insert(key.to_string(), prior.get(key));
-            }
-        }
+        keep_prior(&mut st, prior, &["name", "id", "arn", "unique_id", "create_date"]);
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
         (Some(finish(&self.schema(), st)), None)
     }

@@ -121,11 +121,7 @@ impl ResourceType for IamRolePolicy {
             return after_failed_update(self, ctx, prior, e);
         }
         let mut st = into_state(planned);
-        for key in ["name", "id"] {
-            if get(&st, key).contains_unknown() || get(&st, key).is_null() {
-                st.insert(key.to_string(), prior.get(key));
-            }
-        }
+        keep_prior(&mut st, prior, &["name", "id"]);
         (Some(finish(&self.schema(), st)), None)
     }
 

@@ -213,14 +213,9 @@ impl ResourceType for KmsAlias {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let Some(name) = sref(prior, "name").or_else(|| sref(prior, "id")).map(str::to_string) else {
-            return (
-                Some(prior.clone()),
-                Some(ProviderError::new(
-                    "InvalidState",
-                    "updating KMS Alias: the prior state has no name",
-                )),
-            );
+        let name = match prior_id(prior, &["name", "id"], "updating KMS Alias") {
+            Ok(id) => id,
+            Err(outcome) => return outcome,
         };
         if let Some(target) = sref(planned, "target_key_id") {
             if let Err(e) = call(

@@ -192,10 +192,13 @@ impl KmsKey {
                 ctx.kms.disable_key().key_id(key_id).send(),
             )?;
         }
-        let (set, remove) = tag_diff(&prior.get("tags_all"), &tags_all(ctx, &planned.get("tags")));
-        untag(ctx, key_id, remove)?;
-        tag(ctx, key_id, &set)?;
-        Ok(())
+        crate::support::tags::sync(
+            ctx,
+            prior,
+            planned,
+            |remove| untag(ctx, key_id, remove),
+            |set| tag(ctx, key_id, set),
+        )
     }
 }
 
@@ -373,14 +376,9 @@ impl ResourceType for KmsKey {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let Some(key_id) = sref(prior, "key_id").or_else(|| sref(prior, "id")).map(str::to_string) else {
-            return (
-                Some(prior.clone()),
-                Some(ProviderError::new(
-                    "InvalidState",
-                    "updating KMS Key: the prior state has no key ID",
-                )),
-            );
+        let key_id = match prior_id(prior, &["key_id", "id"], "updating KMS Key") {
+            Ok(id) => id,
+            Err(outcome) => return outcome,
         };
         let result = self.update_inner(ctx, &key_id, prior, planned);
         let read = self.read_id(ctx, &key_id, planned);

@@ -89,14 +89,9 @@ impl ResourceType for KmsKeyPolicy {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let Some(key_id) = sref(prior, "key_id").map(str::to_string) else {
-            return (
-                Some(prior.clone()),
-                Some(ProviderError::new(
-                    "InvalidState",
-                    "updating KMS Key Policy: the prior state has no key ID",
-                )),
-            );
+        let key_id = match prior_id(prior, &["key_id"], "updating KMS Key Policy") {
+            Ok(id) => id,
+            Err(outcome) => return outcome,
         };
         if let Some(doc) = sref(planned, "policy") {
             let unchanged = prior

@@ -397,15 +397,11 @@ impl ResourceType for Zone {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let Some(id) = Zone::zone_id_of(prior).map(str::to_string) else {
-            return (
-                Some(prior.clone()),
-                Some(ProviderError::new(
-                    "InvalidState",
-                    "updating Route 53 Hosted Zone: the prior state has no zone_id",
-                )),
-            );
+        let id = match prior_id(prior, &["zone_id", "id"], "updating Route 53 Hosted Zone") {
+            Ok(id) => id,
+            Err(outcome) => return outcome,
         };
+        let id = clean_zone_id(&id).to_string();
         if let Err(e) = self.update_inner(ctx, &id, prior, planned, progress) {
             return match self.fetch(ctx, &id, prior) {
                 Ok(now) => (now, Some(e)),
@@ -413,11 +409,11 @@ impl ResourceType for Zone {
             };
         }
         let mut st = into_state(planned);
-        for key in ["zone_id", "id", "arn", "name_servers", "primary_name_server"] {
-            if get(&st, key).contains_unknown() || get(&st, key).is_null() {
-                st.insert(key.to_string(), prior.get(key));
-            }
-        }
+        keep_prior(
+            &mut st,
+            prior,
+            &["zone_id", "id", "arn", "name_servers", "primary_name_server"],
+        );
         st.insert("tags_all".into(), tags_all(ctx, &planned.get("tags")));
         (Some(finish(&self.schema(), st)), None)
     }

@@ -32,16 +32,9 @@ impl Bucket {
     async fn put_tags(ctx: &Ctx, name: &str, tags: &BTreeMap<String, String>) -> Result<(), ProviderError> {
         let op = format!("tagging S3 Bucket ({name})");
         if tags.is_empty() {
-            return retrying(
-                || async {
-                    ctx.s3
-                        .delete_bucket_tagging()
-                        .bucket(name)
-                        .send()
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| from_sdk(&op, e))
-                },
+            return send_retrying(
+                &op,
+                || ctx.s3.delete_bucket_tagging().bucket(name).send(),
                 bucket_propagating,
             )
             .await;
@@ -56,17 +49,9 @@ impl Bucket {
             .build()
             .map_err(|e| invalid(format!("{op}: {e}")))?;
         let tagging = &tagging;
-        retrying(
-            || async {
-                ctx.s3
-                    .put_bucket_tagging()
-                    .bucket(name)
-                    .tagging(tagging.clone())
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| from_sdk(&op, e))
-            },
+        send_retrying(
+            &op,
+            || ctx.s3.put_bucket_tagging().bucket(name).tagging(tagging.clone()).send(),
             bucket_propagating,
         )
         .await

@@ -80,17 +80,15 @@ impl BucketConfig for Cors {
             .build()
             .map_err(|e| invalid(format!("{op}: {e}")))?;
         let (cors, op) = (&cors, &op);
-        ctx.block_on(retrying(
-            || async move {
+        ctx.block_on(send_retrying(
+            op,
+            || {
                 ctx.s3
                     .put_bucket_cors()
                     .bucket(&target.bucket)
                     .set_expected_bucket_owner(target.owner.clone())
                     .cors_configuration(cors.clone())
                     .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| from_sdk(op, e))
             },
             bucket_propagating,
         ))

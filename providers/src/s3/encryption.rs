@@ -88,17 +88,15 @@ impl BucketConfig for Encryption {
             .build()
             .map_err(|e| invalid(format!("{op}: {e}")))?;
         let (configuration, op) = (&configuration, &op);
-        ctx.block_on(retrying(
-            || async move {
+        ctx.block_on(send_retrying(
+            op,
+            || {
                 ctx.s3
                     .put_bucket_encryption()
                     .bucket(&target.bucket)
                     .set_expected_bucket_owner(target.owner.clone())
                     .server_side_encryption_configuration(configuration.clone())
                     .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| from_sdk(op, e))
             },
             bucket_propagating,
         ))

@@ -182,6 +182,29 @@ fn reconcile(schema: &Schema, prior: &Value, read: Value) -> Value {
 /// How long a new bucket may take to become visible to the other S3 APIs.
 const PROPAGATION_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Sends one S3 request built by `send`, retrying while `retry_if` says what it needs is still
+/// propagating; `op` names the request in errors.
+async fn send_retrying<T, E, R, F, Fut>(
+    op: &str,
+    send: F,
+    retry_if: impl Fn(&ProviderError) -> bool,
+) -> Result<(), ProviderError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, aws_smithy_runtime_api::client::result::SdkError<E, R>>>,
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    retrying(
+        || {
+            let sent = send();
+            async move { sent.await.map(|_| ()).map_err(|e| from_sdk(op, e)) }
+        },
+        retry_if,
+    )
+    .await
+}
+
 /// Retries `call` while `retry_if` holds, for up to [`PROPAGATION_TIMEOUT`]: S3 is eventually
 /// consistent right after a bucket is created, and AWS reports that as `NoSuchBucket`.
 async fn retrying<T, F, Fut>(mut call: F, retry_if: impl Fn(&ProviderError) -> bool) -> Result<T, ProviderError>

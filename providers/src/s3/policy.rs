@@ -39,16 +39,14 @@ impl BucketConfig for Policy {
         let op = format!("putting {} ({})", self.what(), target.bucket);
         let policy = known_str(planned, "policy").ok_or_else(|| invalid(format!("{op}: `policy` is not known")))?;
         let (policy, op) = (&policy, &op);
-        ctx.block_on(retrying(
-            || async move {
+        ctx.block_on(send_retrying(
+            op,
+            || {
                 ctx.s3
                     .put_bucket_policy()
                     .bucket(&target.bucket)
                     .policy(policy.as_str())
                     .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| from_sdk(op, e))
             },
             // A principal created moments ago (an IAM role) is rejected until IAM propagates.
             |e| bucket_propagating(e) || (e.code == "MalformedPolicy" && e.message.contains("Invalid principal")),

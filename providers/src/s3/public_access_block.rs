@@ -51,16 +51,14 @@ impl BucketConfig for PublicAccessBlock {
             .restrict_public_buckets(flag("restrict_public_buckets"))
             .build();
         let (configuration, op) = (&configuration, &op);
-        ctx.block_on(retrying(
-            || async move {
+        ctx.block_on(send_retrying(
+            op,
+            || {
                 ctx.s3
                     .put_public_access_block()
                     .bucket(&target.bucket)
                     .public_access_block_configuration(configuration.clone())
                     .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| from_sdk(op, e))
             },
             bucket_propagating,
         ))

@@ -50,8 +50,9 @@ impl Versioning {
             .set_mfa_delete(mfa_delete.as_deref().map(MfaDelete::from))
             .build();
         let (configuration, op, mfa) = (&configuration, &op, &mfa);
-        retrying(
-            || async move {
+        send_retrying(
+            op,
+            || {
                 ctx.s3
                     .put_bucket_versioning()
                     .bucket(&target.bucket)
@@ -59,9 +60,6 @@ impl Versioning {
                     .set_mfa(mfa.clone())
                     .versioning_configuration(configuration.clone())
                     .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| from_sdk(op, e))
             },
             bucket_propagating,
         )

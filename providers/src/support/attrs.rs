@@ -42,6 +42,16 @@ pub(crate) fn get<'a>(st: &'a State, key: &str) -> &'a Value {
     st.get(key).unwrap_or(&Value::Null)
 }
 
+/// Keeps the prior state's value of each of `keys` the planned state leaves unknown or null:
+/// identifiers and read-only attributes an update does not change.
+pub(crate) fn keep_prior(st: &mut State, prior: &Value, keys: &[&str]) {
+    for key in keys {
+        if get(st, key).contains_unknown() || get(st, key).is_null() {
+            st.insert((*key).to_string(), prior.get(key));
+        }
+    }
+}
+
 /// Completes a state to its schema, at every depth: every attribute present and nothing
 /// unknown (a null is the honest answer for what AWS did not report), every block a list of
 /// complete objects. The engine expects a state to hold each attribute of the schema.

@@ -7,6 +7,7 @@
 
 use crate::resource::Ctx;
 use crate::support::attrs::{self, map_value};
+use engine::core::provider::ProviderError;
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 
@@ -58,12 +59,7 @@ pub(crate) fn split_tags_by(
     (tags, map_value(&remote))
 }
 
-/// Tags to set and tag keys to remove to get from `old` to `new`.
-pub(crate) fn tag_diff(old: &Value, new: &Value) -> (BTreeMap<String, String>, Vec<String>) {
-    tag_diff_by(attrs::string_map, old, new)
-}
-
-/// [`tag_diff`], reading both maps with `read`.
+/// Tags to set and tag keys to remove to get from `old` to `new`, reading both maps with `read`.
 pub(crate) fn tag_diff_by(read: ReadTags, old: &Value, new: &Value) -> (BTreeMap<String, String>, Vec<String>) {
     let old = read(old);
     let new = read(new);
@@ -74,4 +70,40 @@ pub(crate) fn tag_diff_by(read: ReadTags, old: &Value, new: &Value) -> (BTreeMap
         .collect();
     let remove = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
     (set, remove)
+}
+
+/// Brings the object's tags from the prior `tags_all` to what `planned` asks for (its `tags`
+/// over the provider's `default_tags`): `untag` removes keys, `tag` sets values; neither is
+/// called when it has nothing to do.
+pub(crate) fn sync(
+    ctx: &Ctx,
+    prior: &Value,
+    planned: &Value,
+    untag: impl FnOnce(Vec<String>) -> Result<(), ProviderError>,
+    tag: impl FnOnce(&BTreeMap<String, String>) -> Result<(), ProviderError>,
+) -> Result<(), ProviderError> {
+    sync_by(attrs::string_map, ctx, prior, planned, untag, tag)
+}
+
+/// [`sync`], reading tag maps with `read`.
+pub(crate) fn sync_by(
+    read: ReadTags,
+    ctx: &Ctx,
+    prior: &Value,
+    planned: &Value,
+    untag: impl FnOnce(Vec<String>) -> Result<(), ProviderError>,
+    tag: impl FnOnce(&BTreeMap<String, String>) -> Result<(), ProviderError>,
+) -> Result<(), ProviderError> {
+    let (set, remove) = tag_diff_by(
+        read,
+        &prior.get("tags_all"),
+        &tags_all_by(read, ctx, &planned.get("tags")),
+    );
+    if !remove.is_empty() {
+        untag(remove)?;
+    }
+    if !set.is_empty() {
+        tag(&set)?;
+    }
+    Ok(())
 }
