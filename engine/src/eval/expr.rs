@@ -6,14 +6,14 @@
 //! child modules, filled in by the graph walk in dependency order.
 
 use crate::config::Expr;
-use crate::core::addr::{Mode, ResourceAddr};
-use crate::core::diagnostic::{suggestion, Diagnostic, SourceFile, Span};
+use crate::core::addr::ResourceAddr;
+use crate::core::diagnostic::{Diagnostic, SourceFile, Span};
 use crate::core::value::Value;
 use crate::eval::calls::unknown_function;
 use crate::eval::functions::{self, FunctionContext};
-use crate::eval::operators::{binary, get_attr, index, iter_pairs, marked};
+use crate::eval::operators::{binary, iter_pairs, marked};
+use crate::eval::template::render_template;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
-use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -54,15 +54,15 @@ pub struct Declared {
 /// An evaluation context: a scope plus `each`/`count` of the instance being evaluated.
 #[derive(Clone)]
 pub struct Evaluator<'a> {
-    scope: &'a Scope,
-    each: Option<(Value, Value)>,
-    count_index: Option<i64>,
-    bound: Vec<(String, Value)>,
+    pub(super) scope: &'a Scope,
+    pub(super) each: Option<(Value, Value)>,
+    pub(super) count_index: Option<i64>,
+    pub(super) bound: Vec<(String, Value)>,
 }
 
-type EvalResult = Result<Value, Diagnostic>;
+pub(super) type EvalResult = Result<Value, Diagnostic>;
 
-fn err(summary: &str, detail: impl Into<String>, span: Option<Span>) -> Diagnostic {
+pub(super) fn err(summary: &str, detail: impl Into<String>, span: Option<Span>) -> Diagnostic {
     Diagnostic::error(summary, detail).at(span)
 }
 
@@ -100,14 +100,14 @@ impl<'a> Evaluator<'a> {
         self.expr(&e.expr, &e.file)
     }
 
-    fn span(e: &Expression, file: &Arc<SourceFile>) -> Option<Span> {
+    pub(super) fn span(e: &Expression, file: &Arc<SourceFile>) -> Option<Span> {
         e.span().map(|range| Span {
             file: file.clone(),
             range,
         })
     }
 
-    fn expr(&self, e: &Expression, file: &Arc<SourceFile>) -> EvalResult {
+    pub(super) fn expr(&self, e: &Expression, file: &Arc<SourceFile>) -> EvalResult {
         match e {
             Expression::Null(_) => Ok(Value::Null),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
@@ -223,160 +223,6 @@ impl<'a> Evaluator<'a> {
             }
             Expression::ForExpr(f) => self.for_expr(f, file),
         }
-    }
-
-    fn template(&self, t: &Template, file: &Arc<SourceFile>) -> EvalResult {
-        // A template that is exactly one interpolation yields the value itself (not a string),
-        // as in Terraform: "${var.list}" is a list.
-        if let Some(Element::Interpolation(i)) = t.as_single_element() {
-            return self.expr(&i.expr, file);
-        }
-        let mut out = String::new();
-        let mut unknown = false;
-        let mut sensitive = false;
-        self.render_elements(t, file, &mut out, &mut unknown, &mut sensitive, &mut false)?;
-        if unknown {
-            return Ok(marked(Value::Unknown, sensitive));
-        }
-        Ok(marked(Value::String(out), sensitive))
-    }
-
-    fn render_elements(
-        &self,
-        t: &Template,
-        file: &Arc<SourceFile>,
-        out: &mut String,
-        unknown: &mut bool,
-        sensitive: &mut bool,
-        strip_next: &mut bool,
-    ) -> Result<(), Diagnostic> {
-        for element in t.iter() {
-            match element {
-                Element::Literal(s) => {
-                    let mut text: &str = s.value();
-                    if *strip_next {
-                        text = text.trim_start();
-                        *strip_next = false;
-                    }
-                    out.push_str(text);
-                }
-                Element::Interpolation(i) => {
-                    if i.strip.strip_start() {
-                        let trimmed = out.trim_end().len();
-                        out.truncate(trimmed);
-                    }
-                    let v = self.expr(&i.expr, file)?;
-                    let (inner, sens) = v.unmark();
-                    *sensitive |= sens || v.contains_sensitive();
-                    match inner {
-                        Value::Unknown => *unknown = true,
-                        Value::Null => {
-                            return Err(err(
-                                "Invalid template interpolation value",
-                                "The expression result is null; a template cannot include null. Use coalesce() or a conditional to give a default.",
-                                Self::span(&i.expr, file),
-                            ))
-                        }
-                        other => match other.to_template_string() {
-                            Some(s) => out.push_str(&s),
-                            None if other.contains_unknown() => *unknown = true,
-                            None => {
-                                return Err(err(
-                                    "Invalid template interpolation value",
-                                    format!("Cannot include a {} in a string template; use jsonencode() or join() to turn it into a string.", other.type_name()),
-                                    Self::span(&i.expr, file),
-                                ))
-                            }
-                        },
-                    }
-                    *strip_next = i.strip.strip_end();
-                }
-                Element::Directive(d) => match &**d {
-                    Directive::If(ifd) => {
-                        if ifd.if_expr.strip.strip_start() {
-                            let trimmed = out.trim_end().len();
-                            out.truncate(trimmed);
-                        }
-                        *strip_next = ifd.if_expr.strip.strip_end();
-                        let cond = self.expr(&ifd.if_expr.cond_expr, file)?;
-                        let (inner, sens) = cond.unmark();
-                        *sensitive |= sens;
-                        match inner {
-                            Value::Unknown => *unknown = true,
-                            Value::Bool(b) => {
-                                if *b {
-                                    self.render_elements(
-                                        &ifd.if_expr.template,
-                                        file,
-                                        out,
-                                        unknown,
-                                        sensitive,
-                                        strip_next,
-                                    )?;
-                                } else if let Some(else_expr) = &ifd.else_expr {
-                                    *strip_next = else_expr.strip.strip_end();
-                                    self.render_elements(
-                                        &else_expr.template,
-                                        file,
-                                        out,
-                                        unknown,
-                                        sensitive,
-                                        strip_next,
-                                    )?;
-                                }
-                            }
-                            other => {
-                                return Err(err(
-                                    "Invalid template condition",
-                                    format!("The %{{if}} condition must be a bool, got {}.", other.type_name()),
-                                    Self::span(&ifd.if_expr.cond_expr, file),
-                                ))
-                            }
-                        }
-                        if ifd.endif_expr.strip.strip_start() {
-                            let trimmed = out.trim_end().len();
-                            out.truncate(trimmed);
-                        }
-                        *strip_next = ifd.endif_expr.strip.strip_end();
-                    }
-                    Directive::For(ford) => {
-                        let fe = &ford.for_expr;
-                        if fe.strip.strip_start() {
-                            let trimmed = out.trim_end().len();
-                            out.truncate(trimmed);
-                        }
-                        let coll = self.expr(&fe.collection_expr, file)?;
-                        let (inner, sens) = coll.unmark();
-                        *sensitive |= sens;
-                        let pairs = match iter_pairs(inner) {
-                            Ok(Some(p)) => p,
-                            Ok(None) => {
-                                *unknown = true;
-                                continue;
-                            }
-                            Err(m) => {
-                                return Err(err("Invalid template for", m, Self::span(&fe.collection_expr, file)))
-                            }
-                        };
-                        for (k, v) in pairs {
-                            let mut inner_eval = self.clone();
-                            if let Some(kv) = &fe.key_var {
-                                inner_eval.bound.push((kv.as_str().to_string(), k));
-                            }
-                            inner_eval.bound.push((fe.value_var.as_str().to_string(), v));
-                            *strip_next = fe.strip.strip_end();
-                            inner_eval.render_elements(&fe.template, file, out, unknown, sensitive, strip_next)?;
-                            if ford.endfor_expr.strip.strip_start() {
-                                let trimmed = out.trim_end().len();
-                                out.truncate(trimmed);
-                            }
-                        }
-                        *strip_next = ford.endfor_expr.strip.strip_end();
-                    }
-                },
-            }
-        }
-        Ok(())
     }
 
     fn for_expr(&self, f: &hcl_edit::expr::ForExpr, file: &Arc<SourceFile>) -> EvalResult {
@@ -528,305 +374,6 @@ impl<'a> Evaluator<'a> {
             )
         })
     }
-
-    fn traversal(
-        &self,
-        whole: &Expression,
-        root: &str,
-        ops: &[&TraversalOperator],
-        file: &Arc<SourceFile>,
-    ) -> EvalResult {
-        let span = Self::span(whole, file);
-        if let Some((_, v)) = self.bound.iter().rev().find(|(n, _)| n == root) {
-            return self.apply_ops(v.clone(), ops, whole, file);
-        }
-        let attr = |i: usize| -> Option<&str> {
-            match ops.get(i) {
-                Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
-                _ => None,
-            }
-        };
-        let need = |i: usize, what: &str| -> Result<&str, Diagnostic> {
-            attr(i).ok_or_else(|| {
-                err(
-                    "Invalid reference",
-                    format!("A reference to {root} must be followed by {what}, e.g. {root}.NAME."),
-                    span.clone(),
-                )
-            })
-        };
-        let (value, consumed) = match root {
-            "var" => {
-                let name = need(0, "a variable name")?;
-                let detail = format!("An input variable with the name \"{name}\" has not been declared. Declare it with a variable \"{name}\" {{}} block.");
-                (
-                    named(
-                        &self.scope.vars,
-                        &self.scope.declared.vars,
-                        name,
-                        "Reference to undeclared input variable",
-                        detail,
-                        span,
-                    )?,
-                    1,
-                )
-            }
-            "local" => {
-                let name = need(0, "a local value name")?;
-                let detail = format!("A local value with the name \"{name}\" has not been declared.");
-                (
-                    named(
-                        &self.scope.locals,
-                        &self.scope.declared.locals,
-                        name,
-                        "Reference to undeclared local value",
-                        detail,
-                        span,
-                    )?,
-                    1,
-                )
-            }
-            "module" => {
-                let name = need(0, "a module name")?;
-                let detail = format!("No module call named \"{name}\" is declared.");
-                (
-                    named(
-                        &self.scope.modules,
-                        &self.scope.declared.modules,
-                        name,
-                        "Reference to undeclared module",
-                        detail,
-                        span,
-                    )?,
-                    1,
-                )
-            }
-            "data" => {
-                let type_ = need(0, "a data source type")?;
-                let name = need(1, "a data source name")?;
-                let addr = ResourceAddr {
-                    mode: Mode::Data,
-                    type_: type_.to_string(),
-                    name: name.to_string(),
-                };
-                (self.resource_value(&addr, span.clone())?, 2)
-            }
-            "each" => {
-                let Some((k, v)) = &self.each else {
-                    return Err(err(
-                        "Reference to \"each\" in context without for_each",
-                        "each.key and each.value can only be used in a block that has for_each.",
-                        span,
-                    ));
-                };
-                match need(0, "key or value")? {
-                    "key" => (k.clone(), 1),
-                    "value" => (v.clone(), 1),
-                    other => {
-                        return Err(err(
-                            "Invalid each attribute",
-                            format!("each has only key and value, not \"{other}\"."),
-                            span,
-                        ))
-                    }
-                }
-            }
-            "count" => {
-                let Some(i) = self.count_index else {
-                    return Err(err(
-                        "Reference to \"count\" in non-counted context",
-                        "count.index can only be used in a block that has count.",
-                        span,
-                    ));
-                };
-                match need(0, "index")? {
-                    "index" => (Value::Number(i as f64), 1),
-                    other => {
-                        return Err(err(
-                            "Invalid count attribute",
-                            format!("count has only index, not \"{other}\"."),
-                            span,
-                        ))
-                    }
-                }
-            }
-            "path" => match need(0, "module, root or cwd")? {
-                "module" => (Value::String(self.scope.path_module.display().to_string()), 1),
-                "root" => (Value::String(self.scope.path_root.display().to_string()), 1),
-                "cwd" => (
-                    Value::String(
-                        std::env::current_dir()
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_default(),
-                    ),
-                    1,
-                ),
-                other => {
-                    return Err(err(
-                        "Invalid path attribute",
-                        format!("path has module, root and cwd, not \"{other}\"."),
-                        span,
-                    ))
-                }
-            },
-            "terraform" => match need(0, "workspace")? {
-                "workspace" => (Value::String("default".into()), 1),
-                other => {
-                    return Err(err(
-                        "Invalid terraform attribute",
-                        format!("terraform has only workspace, not \"{other}\"."),
-                        span,
-                    ))
-                }
-            },
-            "self" => {
-                return Err(err(
-                    "Invalid \"self\" reference",
-                    "self is only valid in provisioners, which are not supported.",
-                    span,
-                ))
-            }
-            type_ => {
-                let Some(name) = attr(0) else {
-                    return Err(err(
-                        "Invalid reference",
-                        format!("\"{type_}\" is not a known name here. A resource reference looks like TYPE.NAME, e.g. aws_s3_bucket.artifacts.bucket; variables are var.NAME."),
-                        span,
-                    ));
-                };
-                let addr = ResourceAddr {
-                    mode: Mode::Managed,
-                    type_: type_.to_string(),
-                    name: name.to_string(),
-                };
-                (self.resource_value(&addr, span.clone())?, 1)
-            }
-        };
-        self.apply_ops(value, &ops[consumed..], whole, file)
-    }
-
-    fn resource_value(&self, addr: &ResourceAddr, span: Option<Span>) -> EvalResult {
-        if let Some(v) = self.scope.resources.get(addr) {
-            return Ok(v.clone());
-        }
-        if self.scope.declared.resources.contains(addr) {
-            return Ok(Value::Unknown);
-        }
-        let candidates: Vec<String> = self
-            .scope
-            .declared
-            .resources
-            .iter()
-            .filter(|r| r.mode == addr.mode)
-            .map(|r| r.to_string())
-            .collect();
-        Err(err(
-            "Reference to undeclared resource",
-            format!(
-                "A {} \"{}\" \"{}\" has not been declared in this module.{}",
-                if addr.mode == Mode::Data {
-                    "data source"
-                } else {
-                    "managed resource"
-                },
-                addr.type_,
-                addr.name,
-                suggestion(&addr.to_string(), candidates.iter().map(String::as_str))
-            ),
-            span,
-        ))
-    }
-
-    fn apply_ops(
-        &self,
-        mut value: Value,
-        ops: &[&TraversalOperator],
-        whole: &Expression,
-        file: &Arc<SourceFile>,
-    ) -> EvalResult {
-        let span = Self::span(whole, file);
-        for (i, op) in ops.iter().enumerate() {
-            match op {
-                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    let (inner, sens) = value.unmark();
-                    let items = match inner {
-                        Value::Unknown => return Ok(marked(Value::Unknown, sens)),
-                        Value::Null => Vec::new(),
-                        Value::List(items) => items.clone(),
-                        other => vec![other.clone()],
-                    };
-                    let rest = &ops[i + 1..];
-                    let mut out = Vec::new();
-                    for item in items {
-                        out.push(self.apply_ops(item, rest, whole, file)?);
-                    }
-                    return Ok(marked(Value::List(out), sens));
-                }
-                TraversalOperator::GetAttr(id) => {
-                    value = get_attr(&value, id.as_str()).map_err(|m| err("Unsupported attribute", m, span.clone()))?;
-                }
-                TraversalOperator::Index(ie) => {
-                    let key = self.expr(ie, file)?;
-                    value = index(&value, &key).map_err(|m| err("Invalid index", m, span.clone()))?;
-                }
-                TraversalOperator::LegacyIndex(n) => {
-                    value = index(&value, &Value::Number(*n.value() as f64))
-                        .map_err(|m| err("Invalid index", m, span.clone()))?;
-                }
-            }
-        }
-        Ok(value)
-    }
-}
-
-/// Looks up `name` among values evaluated so far; declared but not yet evaluated is unknown.
-fn named(
-    values: &BTreeMap<String, Value>,
-    declared: &[String],
-    name: &str,
-    summary: &str,
-    detail: String,
-    span: Option<Span>,
-) -> EvalResult {
-    match values.get(name) {
-        Some(v) => Ok(v.clone()),
-        None if declared.iter().any(|n| n == name) => Ok(Value::Unknown),
-        None => Err(err(
-            summary,
-            format!("{detail}{}", suggestion(name, declared.iter().map(String::as_str))),
-            span,
-        )),
-    }
-}
-
-/// Renders a template file's source with `vars` (an object) as the only names in scope.
-pub fn render_template(src: &str, vars: &Value, base_dir: &std::path::Path) -> Result<Value, String> {
-    let template =
-        hcl_edit::parser::parse_template(src).map_err(|e| format!("template is not valid: {}", e.message()))?;
-    let scope = Scope {
-        path_module: base_dir.to_path_buf(),
-        path_root: base_dir.to_path_buf(),
-        ..Scope::default()
-    };
-    let bound: Vec<(String, Value)> = match vars.unmark().0 {
-        Value::Map(m) => m
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone().mark_if(vars.unmark().1)))
-            .collect(),
-        Value::Null => Vec::new(),
-        Value::Unknown => return Ok(Value::Unknown),
-        other => {
-            return Err(format!(
-                "the variables argument must be an object, got {}",
-                other.type_name()
-            ))
-        }
-    };
-    let evaluator = Evaluator::new(&scope).with_bound(bound);
-    let file = SourceFile::new(std::path::Path::new("template"), "template".into(), src.to_string());
-    evaluator
-        .template(&template, &file)
-        .map_err(|d| format!("{}: {}", d.summary, d.detail))
 }
 
 /// Parses and evaluates a standalone expression (CLI `--var` values, `.tfvars` files).
@@ -841,6 +388,7 @@ pub fn eval_standalone(src: &str, display: &str) -> Result<Value, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::addr::Mode;
 
     fn eval(src: &str) -> Value {
         eval_in(&Scope::default(), src)

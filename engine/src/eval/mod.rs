@@ -1,4 +1,4 @@
-//! Evaluation: expressions and templates ([`expr`]), what operators do to values
+//! Evaluation: expressions ([`expr`]) with their references and templates, what operators do to values
 //! ([`operators`]), the built-in functions ([`functions`]) and calls of unknown ones ([`calls`]),
 //! decoding a block against a schema ([`decode`]), input variables ([`vars`]) and sensitivity
 //! marks ([`marks`]).
@@ -9,7 +9,10 @@ pub mod expr;
 pub mod functions;
 pub mod marks;
 pub mod operators;
+mod reference;
+mod template;
 pub mod vars;
 
-pub use expr::{eval_standalone, render_template, Declared, Evaluator, Scope};
+pub use expr::{eval_standalone, Declared, Evaluator, Scope};
 pub use operators::{binary, get_attr, index};
+pub use template::render_template;
