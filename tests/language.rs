@@ -31,7 +31,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("required_providers aws", one("terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n"), Valid),
         ("required_providers of another provider", one("terraform {\n  required_providers {\n    google = { source = \"hashicorp/google\" }\n  }\n}\n"), Fails("has the \"aws\" provider only")),
         ("another source for aws", one("terraform {\n  required_providers {\n    aws = { source = \"example/aws\" }\n  }\n}\n"), Fails("Unsupported provider source")),
-        ("configuration_aliases", one("terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\", configuration_aliases = [aws.dr] }\n  }\n}\n"), Fails(NOT_YET)),
+        ("configuration_aliases", one("terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\", configuration_aliases = [aws.dr] }\n  }\n}\n"), Valid),
         ("backend", one("terraform {\n  backend \"s3\" {\n    bucket = \"b\"\n  }\n}\n"), Fails(NOT_YET)),
         ("cloud", one("terraform {\n  cloud {\n    organization = \"o\"\n  }\n}\n"), Fails(NOT_YET)),
         ("experiments", one("terraform {\n  experiments = []\n}\n"), Fails(NOT_YET)),
@@ -65,9 +65,9 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("connection", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  connection {\n    host = \"h\"\n  }\n}\n"), Fails(NOT_YET)),
         // Module calls.
         ("module with inputs and depends_on", with_child("module \"m\" {\n  source     = \"./m\"\n  x          = 2\n  depends_on = []\n}\n"), Valid),
-        ("module count", with_child("module \"m\" {\n  source = \"./m\"\n  count  = 2\n}\n"), Fails(NOT_YET)),
-        ("module for_each", with_child("module \"m\" {\n  source   = \"./m\"\n  for_each = toset([\"a\"])\n}\n"), Fails(NOT_YET)),
-        ("module providers", with_child("provider \"aws\" {\n  alias = \"dr\"\n}\nmodule \"m\" {\n  source    = \"./m\"\n  providers = { aws = aws.dr }\n}\n"), Fails(NOT_YET)),
+        ("module count", with_child("module \"m\" {\n  source = \"./m\"\n  count  = 2\n}\n"), Valid),
+        ("module for_each", with_child("module \"m\" {\n  source   = \"./m\"\n  for_each = toset([\"a\"])\n}\n"), Valid),
+        ("module providers", with_child("provider \"aws\" {\n  alias = \"dr\"\n}\nmodule \"m\" {\n  source    = \"./m\"\n  providers = { aws = aws.dr }\n}\n"), Valid),
         ("module version", with_child("module \"m\" {\n  source  = \"./m\"\n  version = \"1.0.0\"\n}\n"), Fails(NOT_YET)),
         ("registry module source", one("module \"m\" {\n  source = \"terraform-aws-modules/s3-bucket/aws\"\n}\n"), Fails("Only local module sources")),
         // Top-level blocks.

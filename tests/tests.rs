@@ -10,4 +10,5 @@ mod diagnostics;
 mod infinstor_dns;
 mod language;
 mod mlflow_artifacts;
+mod modules;
 mod review_output;

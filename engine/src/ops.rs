@@ -2,7 +2,7 @@
 
 use crate::apply::store::Store;
 use crate::config::{self, Module, Variable};
-use crate::core::addr::{InstanceAddr, Mode};
+use crate::core::addr::{InstanceAddr, Mode, Target};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use crate::core::plan::{Action, Plan};
 use crate::core::provider::{ImportRequest, ProviderFactory};
@@ -121,10 +121,44 @@ fn parse_addrs(list: &[String], what: &str) -> Result<Vec<InstanceAddr>, EngineE
         .collect()
 }
 
+/// Parses `--target` addresses and checks each names a module or resource of the
+/// configuration, or an instance in state (a removed resource can be targeted to destroy it).
+fn targets(list: &[String], module: &Module, prior: &state::State) -> Result<Vec<Target>, EngineError> {
+    let mut known: Vec<String> = Vec::new();
+    for (path, m) in crate::config::tree::modules(module) {
+        let prefix: String = path.iter().map(|n| format!("module.{n}.")).collect();
+        if !path.is_empty() {
+            known.push(prefix.trim_end_matches('.').to_string());
+        }
+        known.extend(m.resources.keys().map(|a| format!("{prefix}{a}")));
+    }
+    let in_state: Vec<InstanceAddr> = prior.instances().keys().filter_map(|k| k.parse().ok()).collect();
+    let mut out = Vec::new();
+    for text in list {
+        let target: Target = text
+            .parse()
+            .map_err(|e| EngineError::Invalid(format!("--target: {e}")))?;
+        let names = target.module_names();
+        let prefix: String = names.iter().map(|n| format!("module.{n}.")).collect();
+        let configured = match &target.resource {
+            None => known.iter().any(|k| format!("{k}.").starts_with(&prefix)),
+            Some((r, _)) => known.contains(&format!("{prefix}{r}")),
+        };
+        if !configured && !in_state.iter().any(|a| target.contains(a)) {
+            return Err(EngineError::Invalid(format!(
+                "--target {text}: there is no module or resource at that address in the configuration or the state.{}",
+                crate::core::diagnostic::suggestion(text, known.iter().map(String::as_str))
+            )));
+        }
+        out.push(target);
+    }
+    Ok(out)
+}
+
 /// A digest of every configuration file and the variable values.
 pub fn config_digest(module: &Module, variables: &std::collections::BTreeMap<String, Value>) -> String {
     let mut h = Sha256::new();
-    for (_, m) in crate::config::tree::module_instances(module) {
+    for (_, m) in crate::config::tree::modules(module) {
         for f in &m.files {
             h.update(f.display.as_bytes());
             h.update([0]);
@@ -151,7 +185,7 @@ impl Engine<'_> {
         let (module, warnings) = self.load(opts)?;
         graph::build(&module)?;
         let mut diags = Diagnostics::default();
-        for (_, m) in crate::config::tree::module_instances(&module) {
+        for (_, m) in crate::config::tree::modules(&module) {
             for e in crate::config::refs::module_exprs(m) {
                 crate::eval::calls::check_calls(e, &mut diags);
             }
@@ -232,7 +266,7 @@ impl Engine<'_> {
             refresh: opts.refresh,
             replace: parse_addrs(&opts.replace, "--replace")?,
             destroy: opts.destroy,
-            targets: parse_addrs(&opts.targets, "--target")?,
+            targets: targets(&opts.targets, &module, &prior)?,
         };
         let session = Session::with_graph(&module, graph, self.factory, self.ui, variables, prior);
         if opts.refresh {
@@ -246,13 +280,11 @@ impl Engine<'_> {
         session.plan_orphans(opts.refresh, opts.destroy)?;
         let (mut plan, _) = session.into_plan(lineage, serial, digest, opts.destroy);
         if !opts.targets.is_empty() {
-            let targets = parse_addrs(&opts.targets, "--target")?;
-            plan.changes.retain(|c| {
-                c.action != Action::Delete
-                    || targets
-                        .iter()
-                        .any(|t| t.resource_string() == c.addr.resource_string() || *t == c.addr)
-            });
+            let WalkMode::Plan { targets, .. } = &mode else {
+                return Err(EngineError::Invalid("a plan walk was expected".into()));
+            };
+            plan.changes
+                .retain(|c| c.action != Action::Delete || targets.iter().any(|t| t.contains(&c.addr)));
         }
         plan.warnings.extend(warnings.0.iter().map(|d| d.to_string()));
         plan.access = crate::review::access::review(&plan, self.factory);
@@ -336,7 +368,7 @@ impl Engine<'_> {
         let backend = self.backend(opts);
         let _lock = backend.lock("import")?;
         let (module, _) = self.load(opts)?;
-        let path: Vec<String> = ia.module.iter().map(|(n, _)| n.clone()).collect();
+        let path = crate::config::tree::config_path(&ia.module);
         let res = crate::config::tree::module_at(&module, &path).and_then(|m| m.resources.get(&ia.resource)).ok_or_else(|| {
             EngineError::Invalid(format!(
                 "{} is not in the configuration. Add a resource \"{}\" \"{}\" {{ ... }} block first, then import into it.",

@@ -11,7 +11,7 @@ pub mod store;
 
 use crate::apply::store::{Store, StoreJournal};
 use crate::config::Resource;
-use crate::core::addr::{Mode, ResourceAddr};
+use crate::core::addr::{InstanceAddr, InstanceKey, Mode, ModulePath, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use crate::core::instance::{from_instance_state, to_instance_state};
 use crate::core::lock;
@@ -49,6 +49,10 @@ impl<'p> Changes<'p> {
         self.by_addr.get(addr).copied()
     }
 }
+
+/// One instance's value once applied (`None` until it is, or when it failed), by module
+/// instance and instance key.
+type InstanceValue = (ModulePath, InstanceKey, Option<Value>);
 
 /// A create or update ready to be sent to the provider.
 struct Pending<'r> {
@@ -115,7 +119,7 @@ impl<'a> Session<'a> {
             g.edge(&Node::Provider(c.provider.clone()), &me);
             // Deletes of removed resources go before updates of what they depended on, so a
             // removed attachment is detached before its role changes.
-            let path: ModPath = c.addr.module.iter().map(|(n, _)| n.clone()).collect();
+            let path = crate::config::tree::config_path(&c.addr.module);
             let config_node = Node::Resource(path, c.addr.resource.clone());
             if g.index.contains_key(&config_node) && !plan.destroy {
                 g.edge(&me, &config_node);
@@ -157,6 +161,7 @@ impl<'a> Session<'a> {
                     Node::Variable(p, n) => self.visit_variable(p, n),
                     Node::Local(p, n) => self.visit_local(p, n),
                     Node::Output(p, n) => self.visit_output(p, n),
+                    Node::Module(p) => self.visit_module(p),
                     _ => Outcome::Failed,
                 })
                 .collect(),
@@ -351,7 +356,7 @@ impl<'a> Session<'a> {
     /// Applies the instances of one or more resource nodes (several only for batched types).
     fn apply_resources(&self, batch: &[(NodeIndex, &Node)], plan: &Changes<'_>, store: &Store<'_>) -> Vec<Outcome> {
         let mut outcomes = vec![Outcome::Ok; batch.len()];
-        let mut node_values: Vec<Vec<(crate::core::addr::InstanceKey, Option<Value>)>> = vec![Vec::new(); batch.len()];
+        let mut node_values: Vec<Vec<InstanceValue>> = vec![Vec::new(); batch.len()];
         let mut pending: Vec<Pending<'_>> = Vec::new();
         let mut nodes: Vec<Option<(&ModPath, &Resource)>> = vec![None; batch.len()];
         for (i, (_, node)) in batch.iter().enumerate() {
@@ -422,7 +427,7 @@ impl<'a> Session<'a> {
             for (p, resp, start) in results {
                 let (node, slot) = (p.node, p.slot);
                 match self.finish(p, resp, start, store) {
-                    Ok(v) => node_values[node][slot].1 = Some(v),
+                    Ok(v) => node_values[node][slot].2 = Some(v),
                     Err(d) => {
                         lock(&self.diags).push(d);
                         outcomes[node] = Outcome::Failed;
@@ -432,11 +437,16 @@ impl<'a> Session<'a> {
         }
         for (i, entry) in nodes.iter().enumerate() {
             if let Some((path, res)) = entry {
-                let values = std::mem::take(&mut node_values[i])
-                    .into_iter()
-                    .filter_map(|(k, v)| v.map(|v| (k, v)))
-                    .collect();
-                self.store_resource_value(path, res, values);
+                let mut by_module: BTreeMap<ModulePath, Vec<(InstanceKey, Value)>> =
+                    self.instances_of(path).into_iter().map(|m| (m, Vec::new())).collect();
+                for (module, key, value) in std::mem::take(&mut node_values[i]) {
+                    if let (Some(v), Some(values)) = (value, by_module.get_mut(&module)) {
+                        values.push((key, v));
+                    }
+                }
+                for (module, values) in by_module {
+                    self.store_resource_value(&module, res, values);
+                }
             }
         }
         outcomes
@@ -453,7 +463,7 @@ impl<'a> Session<'a> {
         plan: &Changes<'_>,
         store: &Store<'_>,
         pending: &mut Vec<Pending<'r>>,
-        values: &mut Vec<(crate::core::addr::InstanceKey, Option<Value>)>,
+        values: &mut Vec<InstanceValue>,
     ) -> Result<Option<&'r Resource>, ()> {
         let Some(m) = crate::config::tree::module_at(self.module, path) else {
             return Err(());
@@ -474,37 +484,44 @@ impl<'a> Session<'a> {
                 return Err(());
             }
         };
-        let instances = match self.expand(path, res, &schema) {
-            Ok(i) => i,
-            Err(ds) => {
-                self.fail_all(ds);
-                return Err(());
-            }
-        };
         let deps = self.dependencies_of(path, addr);
         let mut failed = false;
-        for (key, config) in instances {
-            let ia = crate::plan::session::resource_node_addr(path, addr, key.clone());
-            let a = ia.to_string();
-            let slot = values.len();
-            let Some(change) = plan.get(&a) else {
-                // Not planned (outside --target): keep what state has.
-                let kept = store.instance(&a).map(|inst| from_instance_state(&inst, Some(&schema)));
-                values.push((key, kept));
-                continue;
-            };
-            match self.prepare_instance(provider.clone(), res, &schema, &a, change, &config, &deps, store) {
-                Ok(Prepared::Done(v)) => values.push((key, Some(v))),
-                Ok(Prepared::Pending(mut p)) => {
-                    p.node = node;
-                    p.slot = slot;
-                    values.push((key, None));
-                    pending.push(*p);
+        for module in self.instances_of(path) {
+            let instances = match self.expand(&module, res, &schema) {
+                Ok(i) => i,
+                Err(ds) => {
+                    self.fail_all(ds);
+                    return Err(());
                 }
-                Err(d) => {
-                    lock(&self.diags).push(d);
-                    values.push((key, None));
-                    failed = true;
+            };
+            for (key, config) in instances {
+                let ia = InstanceAddr {
+                    module: module.clone(),
+                    resource: addr.clone(),
+                    key: key.clone(),
+                };
+                let a = ia.to_string();
+                let slot = values.len();
+                let Some(change) = plan.get(&a) else {
+                    // Not planned (outside --target): keep what state has; of an object not
+                    // created yet nothing is known.
+                    let kept = store.instance(&a).map(|inst| from_instance_state(&inst, Some(&schema)));
+                    values.push((module.clone(), key, Some(kept.unwrap_or(Value::Unknown))));
+                    continue;
+                };
+                match self.prepare_instance(provider.clone(), res, &schema, &a, change, &config, &deps, store) {
+                    Ok(Prepared::Done(v)) => values.push((module.clone(), key, Some(v))),
+                    Ok(Prepared::Pending(mut p)) => {
+                        p.node = node;
+                        p.slot = slot;
+                        values.push((module.clone(), key, None));
+                        pending.push(*p);
+                    }
+                    Err(d) => {
+                        lock(&self.diags).push(d);
+                        values.push((module.clone(), key, None));
+                        failed = true;
+                    }
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! block to the module.
 
 use super::language::{self, not_supported, Allowed};
-use super::load::{depends_on, label_count_ok, lifecycle, literal_bool, literal_string, load_dir};
+use super::load::{depends_on, label_count_ok, lifecycle, literal_bool, literal_string, load_dir, traversal_text};
 use super::*;
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
@@ -10,7 +10,7 @@ use crate::core::diagnostic::{Diagnostic, Diagnostics};
 /// `terraform { ... }`: settings of the configuration itself. `required_version` is accepted
 /// and not checked (it constrains Terraform's own version, not infinstor's); the providers it
 /// requires must be ones infinstor has.
-pub(super) fn terraform(block: Block, diags: &mut Diagnostics) {
+pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnostics) {
     const STATE: &str = "State is kept in the local file infinstor.state.json (`--state PATH` chooses another file); remove this block.";
     Allowed {
         within: "the terraform block",
@@ -62,11 +62,32 @@ pub(super) fn terraform(block: Block, diags: &mut Diagnostics) {
                             );
                         }
                     }
-                    "configuration_aliases" => diags.push(not_supported(
-                        "configuration_aliases",
-                        "Configure every provider in the root module.",
-                        span,
-                    )),
+                    "configuration_aliases" => {
+                        let Expression::Array(items) = value.expr() else {
+                            diags.push(
+                                Diagnostic::error(
+                                    "Invalid configuration_aliases",
+                                    "configuration_aliases is a list of provider references, e.g. [aws.dns, aws.dr].",
+                                )
+                                .at(span),
+                            );
+                            continue;
+                        };
+                        for item in items.iter() {
+                            match traversal_text(item).filter(|t| t.starts_with(&format!("{name}."))) {
+                                Some(alias) => {
+                                    module.configuration_aliases.insert(alias, attr.expr.span_of(item));
+                                }
+                                None => diags.push(
+                                    Diagnostic::error(
+                                        "Invalid configuration_aliases",
+                                        "Each entry names an aliased aws configuration, e.g. aws.dns (unquoted).",
+                                    )
+                                    .at(attr.expr.span_of(item)),
+                                ),
+                            }
+                        }
+                    }
                     other => diags.push(
                         Diagnostic::error(
                             "Unsupported argument",
@@ -380,12 +401,6 @@ pub(super) fn module_call(module: &mut Module, block: Block, diags: &mut Diagnos
     }
     let name = block.labels[0].clone();
     let meta_not_yet = [
-        ("count", "Call the module once per instance, with its own name."),
-        ("for_each", "Call the module once per instance, with its own name."),
-        (
-            "providers",
-            "Child modules use the root module's provider configurations; a module cannot yet be given other ones.",
-        ),
         (
             "version",
             "A version applies to registry modules; infinstor loads local modules (source = \"./dir\"), which have none. Remove it.",
@@ -442,8 +457,25 @@ pub(super) fn module_call(module: &mut Module, block: Block, diags: &mut Diagnos
     }
     let child = load_dir(&child_dir, diags, depth + 1, block.span.clone());
     let mut inputs = block.body.attrs.clone();
-    for meta in ["source", "version", "providers", "count", "for_each"] {
+    for meta in ["source", "version", "providers"] {
         inputs.remove(meta);
+    }
+    let providers = block
+        .body
+        .attrs
+        .get("providers")
+        .map(|a| provider_map(a, &name, diags))
+        .unwrap_or_default();
+    let count = inputs.remove("count").map(|a| a.expr);
+    let for_each = inputs.remove("for_each").map(|a| a.expr);
+    if count.is_some() && for_each.is_some() {
+        diags.push(
+            Diagnostic::error(
+                "Invalid combination of \"count\" and \"for_each\"",
+                format!("module \"{name}\" may use count or for_each, not both; remove one."),
+            )
+            .at(block.span.clone()),
+        );
     }
     let deps = depends_on(inputs.get("depends_on"), diags);
     inputs.remove("depends_on");
@@ -453,9 +485,56 @@ pub(super) fn module_call(module: &mut Module, block: Block, diags: &mut Diagnos
             name,
             source,
             inputs,
+            providers,
+            count,
+            for_each,
             depends_on: deps,
             module: Box::new(child),
             span: block.span.clone(),
         },
     );
+}
+
+/// `providers = { aws = aws.dr, aws.dns = aws.shared }`: child name -> caller's name.
+fn provider_map(attr: &Attr, call: &str, diags: &mut Diagnostics) -> BTreeMap<String, (String, Option<Span>)> {
+    let mut out = BTreeMap::new();
+    let Expression::Object(obj) = &attr.expr.expr else {
+        diags.push(
+            Diagnostic::error(
+                "Invalid providers argument",
+                format!("providers of module \"{call}\" is a map of provider references, e.g. {{ aws = aws.dr }}."),
+            )
+            .at(attr.expr.span()),
+        );
+        return out;
+    };
+    for (key, value) in obj.iter() {
+        let child = match key {
+            hcl_edit::expr::ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+            hcl_edit::expr::ObjectKey::Expression(e) => traversal_text(e),
+        };
+        let parent = traversal_text(value.expr());
+        let span = attr.expr.span_of(value.expr());
+        match (child, parent) {
+            (Some(c), Some(p)) if is_provider_ref(&c) && is_provider_ref(&p) => {
+                out.insert(c, (p, span));
+            }
+            _ => diags.push(
+                Diagnostic::error(
+                    "Invalid providers argument",
+                    format!("Each entry of providers in module \"{call}\" maps a configuration name of the module to one of the caller, both unquoted: aws = aws.dr, or aws.dns = aws.shared."),
+                )
+                .at(span),
+            ),
+        }
+    }
+    out
+}
+
+/// `NAME` or `NAME.ALIAS`.
+fn is_provider_ref(text: &str) -> bool {
+    let mut parts = text.split('.');
+    let name_ok = parts.next().is_some_and(|n| !n.is_empty());
+    let alias_ok = parts.next().is_none_or(|a| !a.is_empty());
+    name_ok && alias_ok && parts.next().is_none()
 }

@@ -234,10 +234,10 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
     }
     for block in body.blocks {
         match block.kind.as_str() {
-            "terraform" => blocks::terraform(block, diags),
+            "terraform" => blocks::terraform(module, block, diags),
             "provider" if depth > 0 => diags.push(language::not_supported(
                 "A provider block in a child module",
-                "Configure providers in the root module; child modules use the root module's configurations.",
+                "Configure providers in the root module and pass them to the module with providers = { aws = aws.ALIAS } on its call.",
                 block.span.clone(),
             )),
             "provider" => blocks::provider(module, block, diags),
@@ -362,7 +362,8 @@ fn not_supported_file(path: &Path, what: &str, instead: &str) -> Diagnostic {
 /// Loads the root module from `dir`, reporting every problem found at once.
 pub fn load(dir: &Path) -> Result<(Module, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
-    let module = load_dir(dir, &mut diags, 0, None);
+    let mut module = load_dir(dir, &mut diags, 0, None);
+    super::providers::resolve(&mut module, &mut diags);
     if module.files.is_empty() && !diags.has_errors() {
         diags.push(Diagnostic::error(
             "No configuration files",

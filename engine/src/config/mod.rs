@@ -7,6 +7,7 @@
 mod blocks;
 mod language;
 mod load;
+mod providers;
 pub mod refs;
 pub mod tree;
 
@@ -108,7 +109,9 @@ pub struct Resource {
     pub for_each: Option<Expr>,
     /// Explicit dependencies.
     pub depends_on: Vec<DependsOn>,
-    /// `provider = aws.ALIAS` as `aws.ALIAS` (`aws` when absent).
+    /// The provider configuration of the root module that manages it (`aws`, `aws.ALIAS`):
+    /// its `provider = aws.ALIAS` (`aws` when absent) as written, then, once the tree is
+    /// loaded, followed through the `providers` maps of the module calls above it.
     pub provider: String,
     /// Lifecycle options.
     pub lifecycle: Lifecycle,
@@ -185,6 +188,13 @@ pub struct ModuleCall {
     pub source: String,
     /// Input variables.
     pub inputs: BTreeMap<String, Attr>,
+    /// `providers = { aws = aws.dr }`: the child's configuration names, each with the caller's
+    /// configuration it stands for and where that is written.
+    pub providers: BTreeMap<String, (String, Option<Span>)>,
+    /// `count`: one module instance per index.
+    pub count: Option<Expr>,
+    /// `for_each`: one module instance per key.
+    pub for_each: Option<Expr>,
     /// Explicit dependencies.
     pub depends_on: Vec<DependsOn>,
     /// The loaded child module.
@@ -225,4 +235,7 @@ pub struct Module {
     pub module_calls: BTreeMap<String, ModuleCall>,
     /// Provider configurations (only the root module's are used).
     pub providers: BTreeMap<String, ProviderConfig>,
+    /// `configuration_aliases` of `required_providers`: the aliased configurations
+    /// (`aws.dns`) its callers must pass.
+    pub configuration_aliases: BTreeMap<String, Option<Span>>,
 }

@@ -218,6 +218,87 @@ impl FromStr for InstanceAddr {
     }
 }
 
+/// What `--target` names: a module, or a resource, or one instance. A module call or resource
+/// named without a key stands for all of its instances (`module.tenant` is every tenant).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The module (instance) path.
+    pub module: ModulePath,
+    /// The resource and its key; `None` for a whole module.
+    pub resource: Option<(ResourceAddr, InstanceKey)>,
+}
+
+impl Target {
+    /// True when the instance lies within what this target names.
+    pub fn contains(&self, addr: &InstanceAddr) -> bool {
+        let key_matches = |want: &InstanceKey, have: &InstanceKey| *want == InstanceKey::None || want == have;
+        let module_matches = addr.module.len() >= self.module.len()
+            && self
+                .module
+                .iter()
+                .zip(&addr.module)
+                .all(|((wn, wk), (hn, hk))| wn == hn && key_matches(wk, hk));
+        match &self.resource {
+            None => module_matches,
+            Some((resource, key)) => {
+                module_matches
+                    && addr.module.len() == self.module.len()
+                    && *resource == addr.resource
+                    && key_matches(key, &addr.key)
+            }
+        }
+    }
+
+    /// The module calls of the path, without keys.
+    pub fn module_names(&self) -> Vec<String> {
+        self.module.iter().map(|(n, _)| n.clone()).collect()
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let module = module_path_string(&self.module);
+        match &self.resource {
+            None => write!(f, "{module}"),
+            Some((r, k)) if module.is_empty() => write!(f, "{r}{k}"),
+            Some((r, k)) => write!(f, "{module}.{r}{k}"),
+        }
+    }
+}
+
+impl FromStr for Target {
+    type Err = AddrError;
+
+    fn from_str(input: &str) -> Result<Target, AddrError> {
+        if let Ok(addr) = input.parse::<InstanceAddr>() {
+            return Ok(Target {
+                module: addr.module,
+                resource: Some((addr.resource, addr.key)),
+            });
+        }
+        let err = |reason: String| AddrError {
+            input: input.to_string(),
+            reason,
+        };
+        let segments = split_segments(input.trim()).map_err(err)?;
+        let mut module = Vec::new();
+        let mut iter = segments.into_iter();
+        while let Some((word, keys)) = iter.next() {
+            if word != "module" || !keys.is_empty() {
+                // Not a module path: the resource address's own error says more.
+                let why = input.parse::<InstanceAddr>().err();
+                return Err(why.unwrap_or_else(|| err("not a module or resource address".into())));
+            }
+            let (name, keys) = iter.next().ok_or_else(|| err("missing module name".into()))?;
+            module.push((name, one_key(keys).map_err(err)?));
+        }
+        if module.is_empty() {
+            return Err(err("empty address".into()));
+        }
+        Ok(Target { module, resource: None })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +314,8 @@ mod tests {
         ] {
             let addr: InstanceAddr = s.parse().expect(s);
             assert_eq!(addr.to_string(), s);
+            let target: Target = s.parse().expect(s);
+            assert_eq!(target.to_string(), s);
         }
     }
 
@@ -241,5 +324,27 @@ mod tests {
         assert!("aws_s3_bucket".parse::<InstanceAddr>().is_err());
         assert!("aws_s3_bucket.a.b".parse::<InstanceAddr>().is_err());
         assert!("aws_s3_bucket.a[".parse::<InstanceAddr>().is_err());
+    }
+
+    #[test]
+    fn targets_name_modules_resources_and_instances() {
+        let addr: InstanceAddr = r#"module.tenant["acme"].module.store.aws_s3_bucket.b"#.parse().expect("addr");
+        for (target, contains) in [
+            ("module.tenant", true),
+            (r#"module.tenant["acme"]"#, true),
+            (r#"module.tenant["globex"]"#, false),
+            (r#"module.tenant["acme"].module.store"#, true),
+            (r#"module.tenant["acme"].module.store.aws_s3_bucket.b"#, true),
+            ("module.tenant.module.store.aws_s3_bucket.b", true),
+            (r#"module.tenant["acme"].aws_s3_bucket.b"#, false),
+            ("aws_s3_bucket.b", false),
+            ("module.other", false),
+        ] {
+            let t: Target = target.parse().expect(target);
+            assert_eq!(t.contains(&addr), contains, "{target}");
+            assert_eq!(t.to_string(), target);
+        }
+        assert!("module".parse::<Target>().is_err());
+        assert!("module.a.b".parse::<Target>().is_err());
     }
 }

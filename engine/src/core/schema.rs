@@ -48,6 +48,9 @@ pub struct Attribute {
     /// The provider's canonical form for this document (see [`Attribute::document`]); without
     /// one, a JSON document's canonical form is the JSON with its object keys sorted.
     pub canonical: Option<Canonical>,
+    /// State keeps only a digest of this secret (see [`Attribute::stored_as_digest`]); a
+    /// value and its digest compare equal.
+    pub digest: Option<Digest>,
     /// A one-line description, used in diagnostics.
     pub description: &'static str,
 }
@@ -63,6 +66,7 @@ impl Attribute {
             sensitive: false,
             json: false,
             canonical: None,
+            digest: None,
             description: "",
         }
     }
@@ -124,6 +128,30 @@ impl Attribute {
         self.json = true;
         self.canonical = Some(Canonical(canonical));
         self
+    }
+
+    /// Marks a secret that state records only as a digest, never in clear: `digest` maps a
+    /// value, or a digest already taken, to the digest; the planned clear value and the
+    /// recorded digest are then the same value.
+    pub fn stored_as_digest(mut self, digest: fn(&str) -> String) -> Attribute {
+        self.digest = Some(Digest(digest));
+        self
+    }
+}
+
+/// A provider's digest of a secret attribute (see [`Attribute::stored_as_digest`]).
+#[derive(Clone, Copy)]
+pub struct Digest(pub fn(&str) -> String);
+
+impl std::fmt::Debug for Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Digest")
+    }
+}
+
+impl PartialEq for Digest {
+    fn eq(&self, other: &Digest) -> bool {
+        self.0 as usize == other.0 as usize
     }
 }
 

@@ -2,7 +2,7 @@
 //! and providers; edges from references and `depends_on`; cycles named.
 
 use crate::config::refs::{body_references, references, Ref};
-use crate::config::tree::{module_instances, ModPath};
+use crate::config::tree::{modules, ModPath};
 use crate::config::{DependsOn, Module};
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
@@ -24,6 +24,9 @@ pub enum Node {
     Resource(ModPath, ResourceAddr),
     /// An `output`.
     Output(ModPath, String),
+    /// A module call (the path ends with its name): evaluates its `count`/`for_each` in each
+    /// instance of the calling module, which decides the instances of the called one.
+    Module(ModPath),
     /// The delete of one instance (a removed resource, a destroy, or the old half of a
     /// replacement), added by apply from the plan's delete changes.
     Delete(String),
@@ -41,6 +44,7 @@ impl std::fmt::Display for Node {
             Node::Local(p, n) => write!(f, "{}local.{n}", prefix(p)),
             Node::Resource(p, a) => write!(f, "{}{a}", prefix(p)),
             Node::Output(p, n) => write!(f, "{}output.{n}", prefix(p)),
+            Node::Module(p) => write!(f, "{}", prefix(p).trim_end_matches('.')),
             Node::Delete(a) => write!(f, "{a} (delete)"),
         }
     }
@@ -278,8 +282,11 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
     for key in &provider_keys {
         g.add(Node::Provider(key.clone()));
     }
-    let instances = module_instances(root);
+    let instances = modules(root);
     for (path, module) in &instances {
+        if !path.is_empty() {
+            g.add(Node::Module(path.clone()));
+        }
         for name in module.variables.keys() {
             g.add(Node::Variable(path.clone(), name.clone()));
         }
@@ -366,9 +373,31 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
                 edges.push((t, me.clone()));
             }
         }
+        if !path.is_empty() {
+            // Nothing of a module instance exists before the call has decided its instances.
+            let me = Node::Module(path.clone());
+            let members = (module.variables.keys().map(|n| Node::Variable(path.clone(), n.clone())))
+                .chain(module.locals.keys().map(|n| Node::Local(path.clone(), n.clone())))
+                .chain(module.resources.keys().map(|a| Node::Resource(path.clone(), a.clone())))
+                .chain(module.outputs.keys().map(|n| Node::Output(path.clone(), n.clone())));
+            for member in members {
+                edges.push((me.clone(), member));
+            }
+        }
         for (call_name, call) in &module.module_calls {
             let mut child = path.clone();
             child.push(call_name.clone());
+            let call_node = Node::Module(child.clone());
+            if !path.is_empty() {
+                edges.push((Node::Module(path.clone()), call_node.clone()));
+            }
+            for expr in call.count.iter().chain(&call.for_each) {
+                for (r, span) in references(expr) {
+                    for t in ref_targets(path, module, &r, span, &mut diags) {
+                        edges.push((t, call_node.clone()));
+                    }
+                }
+            }
             for (input, attr) in &call.inputs {
                 if !call.module.variables.contains_key(input) {
                     diags.push(
@@ -403,7 +432,7 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
             }
             let targets = depends_targets(path, module, &call.depends_on, &mut diags);
             if !targets.is_empty() {
-                for (cpath, cm) in module_instances(&call.module) {
+                for (cpath, cm) in modules(&call.module) {
                     let mut full = child.clone();
                     full.extend(cpath);
                     for addr in cm.resources.keys() {

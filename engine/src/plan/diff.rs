@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 pub fn attr_equal(attr: &Attribute, a: &Value, b: &Value) -> bool {
     let (a, _) = a.unmark();
     let (b, _) = b.unmark();
+    if let (Some(digest), Some(x), Some(y)) = (attr.digest, a.as_str(), b.as_str()) {
+        return (digest.0)(x) == (digest.0)(y);
+    }
     if attr.json {
         if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
             return crate::core::document::equivalent(Some(attr), x, y);

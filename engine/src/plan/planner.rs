@@ -3,7 +3,7 @@
 //! configuration.
 
 use crate::config::Resource;
-use crate::core::addr::{InstanceAddr, Mode, ResourceAddr};
+use crate::core::addr::{InstanceAddr, Mode, ResourceAddr, Target};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use crate::core::instance::{from_instance_state, to_instance_state};
 use crate::core::lock;
@@ -14,7 +14,7 @@ use crate::core::value::Value;
 use crate::eval::marks::{remark, remark_data};
 use crate::graph::{self, ModPath, Node, Outcome};
 use crate::plan::diff;
-use crate::plan::session::{node_string, resource_node_addr, Session, WalkMode};
+use crate::plan::session::{node_string, Session, WalkMode};
 use state::{InstanceState, State};
 use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
@@ -79,6 +79,10 @@ impl Planned {
 impl Session<'_> {
     /// Runs the plan walk.
     pub fn plan(&self, mode: &WalkMode<'_>, parallelism: usize, stop: &AtomicBool) -> Result<(), Diagnostics> {
+        let target_deps = match mode {
+            WalkMode::Plan { targets, .. } => self.target_dependencies(targets),
+            WalkMode::Apply(_) => BTreeSet::new(),
+        };
         let outcomes = graph::walk(&self.graph, parallelism, stop, |idx, node| {
             if let Some(done) = self.settled(idx) {
                 return done;
@@ -88,7 +92,8 @@ impl Session<'_> {
                 Node::Variable(p, n) => self.visit_variable(p, n),
                 Node::Local(p, n) => self.visit_local(p, n),
                 Node::Output(p, n) => self.visit_output(p, n),
-                Node::Resource(p, a) => self.plan_resource(p, a, mode),
+                Node::Resource(p, a) => self.plan_resource(p, a, mode, &target_deps),
+                Node::Module(p) => self.visit_module(p),
                 Node::Delete(_) => Outcome::Ok,
             }
         });
@@ -185,7 +190,13 @@ impl Session<'_> {
         Ok(current)
     }
 
-    fn plan_resource(&self, path: &ModPath, addr: &ResourceAddr, mode: &WalkMode<'_>) -> Outcome {
+    fn plan_resource(
+        &self,
+        path: &ModPath,
+        addr: &ResourceAddr,
+        mode: &WalkMode<'_>,
+        target_deps: &BTreeSet<String>,
+    ) -> Outcome {
         let WalkMode::Plan {
             refresh,
             replace,
@@ -227,216 +238,234 @@ impl Session<'_> {
             Ok(p) => p,
             Err(d) => return self.fail(d.at(res.span.clone())),
         };
-        let instances = match self.expand(path, res, &schema) {
-            Ok(i) => i,
-            Err(ds) => return self.fail_all(ds),
-        };
-        let mut problems = Vec::new();
-        for (_, config) in &instances {
-            if config.contains_unknown() {
-                continue;
-            }
-            for p in provider.validate(ValidateRequest {
-                type_name: &addr.type_,
-                config,
-            }) {
-                let span = p
-                    .attribute
-                    .as_deref()
-                    .and_then(|a| attribute_span(&res.body, a))
-                    .or(res.span.clone());
-                problems.push(
-                    Diagnostic::error("Invalid argument value", p.message)
-                        .at(span)
-                        .within(res.describe()),
-                );
-            }
-        }
-        if !problems.is_empty() {
-            return self.fail_all(problems);
-        }
         let deps = self.dependencies_of(path, addr);
-        let targeted = targets.is_empty()
-            || targets.iter().any(|t| {
-                let ts = t.resource_string();
-                ts == node_string(path, addr) || self.target_closure(targets).contains(&node_string(path, addr))
-            });
-        let mut values = Vec::new();
-        for (key, config) in instances {
-            let ia = resource_node_addr(path, addr, key.clone());
-            let a = ia.to_string();
-            lock(&self.planned_addrs).insert(a.clone());
-            let stored = lock(&self.prior).instance(&a).cloned();
-            if addr.mode == Mode::Data {
-                let pending_deps = !res.depends_on.is_empty()
-                    && lock(&self.changes)
-                        .iter()
-                        .any(|c| c.action != Action::NoOp && deps.contains(&c.addr.resource_string()));
-                if config.contains_unknown() || pending_deps {
-                    let mut after = diff::proposed(&schema, &config, None, &[]);
-                    if let Value::Map(mm) = &mut after {
-                        for (k, at) in &schema.attributes {
-                            if at.computed && config.get(k).is_null() {
-                                mm.insert(k.clone(), Value::Unknown);
-                            }
-                        }
-                    }
-                    values.push((key, after.clone()));
-                    lock(&self.changes).push(Change {
-                        addr: ia,
-                        provider: res.provider.clone(),
-                        action: Action::Read,
-                        before: None,
-                        after: Some(after),
-                        requires_replace: Vec::new(),
-                        reason: Some(if pending_deps {
-                            "depends on a resource with pending changes".into()
-                        } else {
-                            "configuration depends on values known only after apply".into()
-                        }),
-                        dependencies: deps.clone(),
-                        private: None,
-                        details: Vec::new(),
-                    });
+        let a_dependency = target_deps.contains(&node_string(path, addr));
+        for module in self.instances_of(path) {
+            let instances = match self.expand(&module, res, &schema) {
+                Ok(i) => i,
+                Err(ds) => return self.fail_all(ds),
+            };
+            let mut problems = Vec::new();
+            for (_, config) in &instances {
+                if config.contains_unknown() {
                     continue;
                 }
-                match provider.read_data(ReadDataRequest {
+                for p in provider.validate(ValidateRequest {
                     type_name: &addr.type_,
-                    config: &config.deep_unmark(),
+                    config,
                 }) {
-                    Ok(v) => {
-                        let v = remark_data(&schema, &config, v);
-                        values.push((key, v.clone()));
+                    let span = p
+                        .attribute
+                        .as_deref()
+                        .and_then(|a| attribute_span(&res.body, a))
+                        .or(res.span.clone());
+                    problems.push(
+                        Diagnostic::error("Invalid argument value", p.message)
+                            .at(span)
+                            .within(res.describe()),
+                    );
+                }
+            }
+            if !problems.is_empty() {
+                return self.fail_all(problems);
+            }
+            let mut values = Vec::new();
+            for (key, config) in instances {
+                let ia = InstanceAddr {
+                    module: module.clone(),
+                    resource: addr.clone(),
+                    key: key.clone(),
+                };
+                let a = ia.to_string();
+                let targeted = targets.is_empty() || a_dependency || targets.iter().any(|t| t.contains(&ia));
+                lock(&self.planned_addrs).insert(a.clone());
+                let stored = lock(&self.prior).instance(&a).cloned();
+                if addr.mode == Mode::Data {
+                    let pending_deps = !res.depends_on.is_empty()
+                        && lock(&self.changes)
+                            .iter()
+                            .any(|c| c.action != Action::NoOp && deps.contains(&c.addr.resource_string()));
+                    if config.contains_unknown() || pending_deps {
+                        let mut after = diff::proposed(&schema, &config, None, &[]);
+                        if let Value::Map(mm) = &mut after {
+                            for (k, at) in &schema.attributes {
+                                if at.computed && config.get(k).is_null() {
+                                    mm.insert(k.clone(), Value::Unknown);
+                                }
+                            }
+                        }
+                        values.push((key, after.clone()));
                         lock(&self.changes).push(Change {
                             addr: ia,
                             provider: res.provider.clone(),
-                            action: Action::NoOp,
+                            action: Action::Read,
                             before: None,
-                            after: Some(v),
+                            after: Some(after),
                             requires_replace: Vec::new(),
-                            reason: None,
+                            reason: Some(if pending_deps {
+                                "depends on a resource with pending changes".into()
+                            } else {
+                                "configuration depends on values known only after apply".into()
+                            }),
                             dependencies: deps.clone(),
                             private: None,
                             details: Vec::new(),
                         });
+                        continue;
                     }
-                    Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
-                }
-                continue;
-            }
-            // Adopt an object whose create was interrupted before its state was written.
-            let mut stored = stored;
-            if stored.is_none() {
-                let intent = lock(&self.prior).intents().iter().find(|i| i.address == a).cloned();
-                if let Some(intent) = intent {
-                    match provider.import(ImportRequest {
+                    match provider.read_data(ReadDataRequest {
                         type_name: &addr.type_,
-                        id: &intent.import_id,
+                        config: &config.deep_unmark(),
                     }) {
-                        Ok(Some(v)) => {
-                            let inst = to_instance_state(&res.provider, &v, &deps);
-                            lock(&self.prior).set_instance(&a, inst.clone());
-                            lock(&self.drift).push(Change {
-                                addr: ia.clone(),
+                        Ok(v) => {
+                            let v = remark_data(&schema, &config, v);
+                            values.push((key, v.clone()));
+                            lock(&self.changes).push(Change {
+                                addr: ia,
                                 provider: res.provider.clone(),
-                                action: Action::Create,
+                                action: Action::NoOp,
                                 before: None,
                                 after: Some(v),
                                 requires_replace: Vec::new(),
-                                reason: Some(format!(
-                                    "created by an interrupted apply ({}); adopted",
-                                    intent.import_id
-                                )),
-                                dependencies: Vec::new(),
+                                reason: None,
+                                dependencies: deps.clone(),
                                 private: None,
                                 details: Vec::new(),
                             });
-                            stored = Some(inst);
                         }
-                        Ok(None) => {}
                         Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
                     }
+                    continue;
                 }
-            }
-            let prior_value = match (&stored, refresh) {
-                (Some(s), true) => match self.refresh_instance(provider.as_ref(), &a, &addr.type_, &schema, s) {
-                    Ok(v) => v,
+                // Adopt an object whose create was interrupted before its state was written.
+                let mut stored = stored;
+                if stored.is_none() {
+                    let intent = lock(&self.prior).intents().iter().find(|i| i.address == a).cloned();
+                    if let Some(intent) = intent {
+                        match provider.import(ImportRequest {
+                            type_name: &addr.type_,
+                            id: &intent.import_id,
+                        }) {
+                            Ok(Some(v)) => {
+                                let inst = to_instance_state(&res.provider, &v, &deps);
+                                lock(&self.prior).set_instance(&a, inst.clone());
+                                lock(&self.drift).push(Change {
+                                    addr: ia.clone(),
+                                    provider: res.provider.clone(),
+                                    action: Action::Create,
+                                    before: None,
+                                    after: Some(v),
+                                    requires_replace: Vec::new(),
+                                    reason: Some(format!(
+                                        "created by an interrupted apply ({}); adopted",
+                                        intent.import_id
+                                    )),
+                                    dependencies: Vec::new(),
+                                    private: None,
+                                    details: Vec::new(),
+                                });
+                                stored = Some(inst);
+                            }
+                            Ok(None) => {}
+                            Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+                        }
+                    }
+                }
+                let prior_value = match (&stored, refresh) {
+                    (Some(s), true) => match self.refresh_instance(provider.as_ref(), &a, &addr.type_, &schema, s) {
+                        Ok(v) => v,
+                        Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+                    },
+                    (Some(s), false) => Some(from_instance_state(s, Some(&schema))),
+                    (None, _) => None,
+                };
+                if *destroy {
+                    // What is not in state is not destroyed, and nothing is known of it.
+                    values.push((key, prior_value.clone().unwrap_or(Value::Unknown)));
+                    continue;
+                }
+                if !targeted {
+                    match &prior_value {
+                        Some(p) => {
+                            values.push((key, p.clone()));
+                            self.push_noop(ia, res, p.clone(), deps.clone());
+                        }
+                        // Not created yet and not targeted: nothing is known of it.
+                        None => values.push((key, Value::Unknown)),
+                    }
+                    continue;
+                }
+                let tainted = stored.as_ref().map(|s| s.tainted).unwrap_or(false);
+                let forced = replace.iter().any(|r| r == &ia);
+                let change = match self.plan_instance(
+                    provider.as_ref(),
+                    res,
+                    &schema,
+                    &config,
+                    prior_value.as_ref(),
+                    tainted,
+                    forced,
+                ) {
+                    Ok(c) => c,
                     Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
-                },
-                (Some(s), false) => Some(from_instance_state(s, Some(&schema))),
-                (None, _) => None,
-            };
-            if *destroy {
-                if let Some(p) = &prior_value {
-                    values.push((key, p.clone()));
-                }
-                continue;
-            }
-            if !targeted {
-                if let Some(p) = &prior_value {
-                    values.push((key, p.clone()));
-                    self.push_noop(ia, res, p.clone(), deps.clone());
-                }
-                continue;
-            }
-            let tainted = stored.as_ref().map(|s| s.tainted).unwrap_or(false);
-            let forced = replace.iter().any(|r| r == &ia);
-            let change = match self.plan_instance(
-                provider.as_ref(),
-                res,
-                &schema,
-                &config,
-                prior_value.as_ref(),
-                tainted,
-                forced,
-            ) {
-                Ok(c) => c,
-                Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
-            };
-            let Planned {
-                action,
-                after,
-                requires_replace: requires,
-                reason,
-                private,
-                details,
-            } = change;
-            if res.lifecycle.prevent_destroy && matches!(action, Action::Replace { .. } | Action::Delete) {
-                return self.fail(
+                };
+                let Planned {
+                    action,
+                    after,
+                    requires_replace: requires,
+                    reason,
+                    private,
+                    details,
+                } = change;
+                if res.lifecycle.prevent_destroy && matches!(action, Action::Replace { .. } | Action::Delete) {
+                    return self.fail(
                     Diagnostic::error(
                         "Instance cannot be destroyed",
                         format!("{a} has lifecycle.prevent_destroy set, but the plan would destroy it ({}). Change the configuration so it is updated in place, or remove prevent_destroy if destroying it is intended.", reason.clone().unwrap_or_default()),
                     )
                     .at(res.span.clone()),
                 );
+                }
+                values.push((key, after.clone()));
+                lock(&self.changes).push(Change {
+                    addr: ia,
+                    provider: res.provider.clone(),
+                    action,
+                    before: prior_value,
+                    after: Some(after),
+                    requires_replace: requires,
+                    reason,
+                    dependencies: deps.clone(),
+                    private,
+                    details,
+                });
             }
-            values.push((key, after.clone()));
-            lock(&self.changes).push(Change {
-                addr: ia,
-                provider: res.provider.clone(),
-                action,
-                before: prior_value,
-                after: Some(after),
-                requires_replace: requires,
-                reason,
-                dependencies: deps.clone(),
-                private,
-                details,
-            });
+            self.store_resource_value(&module, res, values);
         }
-        self.store_resource_value(path, res, values);
         Outcome::Ok
     }
 
-    fn target_closure(&self, targets: &[InstanceAddr]) -> BTreeSet<String> {
+    /// The resources (`module.a.TYPE.NAME`, without keys) that targeted ones depend on: a
+    /// plan with `--target` plans them too, as Terraform does.
+    fn target_dependencies(&self, targets: &[Target]) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
-        for t in targets {
-            let path: ModPath = t.module.iter().map(|(n, _)| n.clone()).collect();
-            let node = Node::Resource(path, t.resource.clone());
-            out.insert(t.resource_string());
-            for d in self.graph.resource_dependencies(&node) {
-                if let Node::Resource(p, a) = d {
-                    out.insert(node_string(&p, &a));
+        for node in self.graph.index.keys() {
+            let Node::Resource(path, addr) = node else {
+                continue;
+            };
+            let named = targets.iter().any(|t| {
+                let names = t.module_names();
+                path.starts_with(&names)
+                    && match &t.resource {
+                        None => true,
+                        Some((r, _)) => path.len() == names.len() && r == addr,
+                    }
+            });
+            if named {
+                for d in self.graph.resource_dependencies(node) {
+                    if let Node::Resource(p, a) = d {
+                        out.insert(node_string(&p, &a));
+                    }
                 }
             }
         }
@@ -584,7 +613,7 @@ impl Session<'_> {
                 }
             }
             if destroy {
-                let path: ModPath = ia.module.iter().map(|(n, _)| n.clone()).collect();
+                let path = crate::config::tree::config_path(&ia.module);
                 let protected = crate::config::tree::module_at(self.module, &path)
                     .and_then(|m| m.resources.get(&ia.resource))
                     .map(|r| (r.lifecycle.prevent_destroy, r.span.clone()));

@@ -1,7 +1,8 @@
 //! One plan or apply run: the graph walk that evaluates, refreshes, plans and applies.
 
+use crate::config::Expr;
 use crate::config::{Module, Resource};
-use crate::core::addr::{InstanceAddr, InstanceKey, Mode, ResourceAddr};
+use crate::core::addr::{InstanceAddr, InstanceKey, Mode, ModulePath, ResourceAddr, Target};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use crate::core::lock;
 use crate::core::plan::{Change, OutputChange, Plan};
@@ -38,8 +39,8 @@ pub enum WalkMode<'p> {
         replace: Vec<InstanceAddr>,
         /// Plan to destroy everything.
         destroy: bool,
-        /// Only these resources (and what they depend on).
-        targets: Vec<InstanceAddr>,
+        /// Only these modules, resources or instances (and what they depend on).
+        targets: Vec<Target>,
     },
     /// Apply a plan.
     Apply(&'p Plan),
@@ -59,7 +60,14 @@ pub struct Session<'a> {
     pub(crate) ui: &'a dyn Ui,
     pub(crate) root_vars: BTreeMap<String, Value>,
     pub(crate) providers: Mutex<BTreeMap<String, Arc<dyn Provider>>>,
-    pub(crate) scopes: Mutex<HashMap<ModPath, Scope>>,
+    /// The values of each module instance, filled in as the walk evaluates them.
+    pub(crate) scopes: Mutex<HashMap<ModulePath, Scope>>,
+    /// What every instance of a module starts from (its declarations and paths).
+    templates: HashMap<ModPath, Scope>,
+    /// The instances of each module of the configuration, decided by its call's visit.
+    expansions: Mutex<HashMap<ModPath, Vec<ModulePath>>>,
+    /// `each.value` of module instances made by `for_each`.
+    each_values: Mutex<HashMap<ModulePath, Value>>,
     /// The state the run started from (refreshed during plan).
     pub(crate) prior: Mutex<State>,
     pub(crate) changes: Mutex<Vec<Change>>,
@@ -74,16 +82,117 @@ pub struct Session<'a> {
     pub(crate) refreshed: Mutex<Refreshed>,
 }
 
-pub(crate) fn resource_node_addr(path: &ModPath, addr: &ResourceAddr, key: InstanceKey) -> InstanceAddr {
+/// A resource in a module of the configuration, as text (`module.dns.aws_route53_record.api`):
+/// what `--target` names and what state records as a dependency.
+pub(crate) fn node_string(path: &ModPath, addr: &ResourceAddr) -> String {
     InstanceAddr {
         module: path.iter().map(|m| (m.clone(), InstanceKey::None)).collect(),
         resource: addr.clone(),
-        key,
+        key: InstanceKey::None,
+    }
+    .resource_string()
+}
+
+/// The instance keys `count` or `for_each` give (one `None` key without either), each with
+/// its `each.value`.
+pub(crate) fn instance_keys(
+    ev: &Evaluator<'_>,
+    count: Option<&Expr>,
+    for_each: Option<&Expr>,
+    ctx: &str,
+) -> Result<Vec<(InstanceKey, Option<Value>)>, Vec<Diagnostic>> {
+    let ctx = ctx.to_string();
+    let mut out = Vec::new();
+    if let Some(count) = count {
+        let v = ev.eval(count).map_err(|d| vec![d.within(ctx.clone())])?;
+        if v.is_unknown() {
+            return Err(vec![Diagnostic::error(
+                "Invalid count argument",
+                "The count value depends on resource attributes that cannot be determined until apply. Use a value known at plan time (variables, literals), or apply the dependencies first with --target.",
+            )
+            .at(count.span())
+            .within(ctx)]);
+        }
+        let n = v.as_f64().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
+            vec![Diagnostic::error(
+                "Invalid count argument",
+                format!("count must be a whole non-negative number, got {v}."),
+            )
+            .at(count.span())
+            .within(ctx.clone())]
+        })?;
+        if n > MAX_INSTANCES as f64 {
+            return Err(vec![Diagnostic::error(
+                "Invalid count argument",
+                format!("count is {v}; a resource may have at most {MAX_INSTANCES} instances. Check the expression, or split the resource."),
+            )
+            .at(count.span())
+            .within(ctx)]);
+        }
+        out.extend((0..n as i64).map(|i| (InstanceKey::Int(i), None)));
+    } else if let Some(fe) = for_each {
+        let v = ev.eval(fe).map_err(|d| vec![d.within(ctx.clone())])?;
+        if v.contains_unknown() && (v.is_unknown() || v.as_list().is_some()) {
+            return Err(vec![Diagnostic::error(
+                "Invalid for_each argument",
+                "The for_each keys depend on values that cannot be determined until apply. Use a map whose keys are known at plan time (values may be unknown).",
+            )
+            .at(fe.span())
+            .within(ctx)]);
+        }
+        match v.unmark().0 {
+            Value::Map(m) => {
+                out.extend(
+                    m.iter()
+                        .map(|(k, val)| (InstanceKey::Str(k.clone()), Some(val.clone()))),
+                );
+            }
+            Value::List(items) => {
+                for item in items {
+                    let Some(s) = item.as_str() else {
+                        return Err(vec![Diagnostic::error(
+                            "Invalid for_each argument",
+                            "for_each needs a map, or a set of strings; convert a list with toset().",
+                        )
+                        .at(fe.span())
+                        .within(ctx)]);
+                    };
+                    out.push((InstanceKey::Str(s.to_string()), Some(Value::from(s))));
+                }
+            }
+            other => {
+                return Err(vec![Diagnostic::error(
+                    "Invalid for_each argument",
+                    format!("for_each needs a map or a set of strings, got {}.", other.type_name()),
+                )
+                .at(fe.span())
+                .within(ctx)])
+            }
+        }
+    } else {
+        out.push((InstanceKey::None, None));
+    }
+    Ok(out)
+}
+
+/// An evaluator for one instance: `count.index` or `each.key`/`each.value` bound.
+fn bind<'e>(ev: Evaluator<'e>, key: &InstanceKey, each: Option<Value>) -> Evaluator<'e> {
+    match key {
+        InstanceKey::Int(i) => ev.with_count(*i),
+        InstanceKey::Str(k) => {
+            let value = each.unwrap_or_else(|| Value::from(k.as_str()));
+            ev.with_each(Value::from(k.as_str()), value)
+        }
+        InstanceKey::None => ev,
     }
 }
 
-pub(crate) fn node_string(path: &ModPath, addr: &ResourceAddr) -> String {
-    resource_node_addr(path, addr, InstanceKey::None).to_string()
+/// The name a diagnostic gives a module instance: `module "dns"`, `module.tenant["acme"]`.
+fn describe_instance(call: &str, key: &InstanceKey) -> String {
+    match key {
+        InstanceKey::None => format!("module \"{call}\""),
+        _ => format!("module.{call}{key}"),
+    }
 }
 
 impl<'a> Session<'a> {
@@ -108,8 +217,8 @@ impl<'a> Session<'a> {
         root_vars: BTreeMap<String, Value>,
         prior: State,
     ) -> Session<'a> {
-        let mut scopes = HashMap::new();
-        for (path, m) in crate::config::tree::module_instances(module) {
+        let mut templates = HashMap::new();
+        for (path, m) in crate::config::tree::modules(module) {
             let scope = Scope {
                 path_module: display_dir(&m.dir, &module.dir),
                 path_root: display_dir(&module.dir, &module.dir),
@@ -121,8 +230,11 @@ impl<'a> Session<'a> {
                 },
                 ..Scope::default()
             };
-            scopes.insert(path, scope);
+            templates.insert(path, scope);
         }
+        let root: ModulePath = Vec::new();
+        let scopes = HashMap::from([(root.clone(), templates.get(&Vec::new()).cloned().unwrap_or_default())]);
+        let expansions = HashMap::from([(Vec::new(), vec![root])]);
         Session {
             module,
             graph,
@@ -131,6 +243,9 @@ impl<'a> Session<'a> {
             root_vars,
             providers: Mutex::new(BTreeMap::new()),
             scopes: Mutex::new(scopes),
+            templates,
+            expansions: Mutex::new(expansions),
+            each_values: Mutex::new(HashMap::new()),
             prior: Mutex::new(prior),
             changes: Mutex::new(Vec::new()),
             drift: Mutex::new(Vec::new()),
@@ -315,232 +430,253 @@ impl<'a> Session<'a> {
         }
     }
 
-    pub(crate) fn visit_variable(&self, path: &ModPath, name: &str) -> Outcome {
-        let value = if path.is_empty() {
-            self.root_vars.get(name).cloned().unwrap_or(Value::Null)
+    /// The instances of a module of the configuration, as far as the walk has decided them.
+    pub(crate) fn instances_of(&self, path: &ModPath) -> Vec<ModulePath> {
+        lock(&self.expansions).get(path).cloned().unwrap_or_default()
+    }
+
+    /// A module call: evaluates its `count`/`for_each` in each instance of the calling module
+    /// and makes the called module's instances, each with its own scope.
+    pub(crate) fn visit_module(&self, path: &ModPath) -> Outcome {
+        let Some((name, parent)) = path.split_last() else {
+            return Outcome::Failed;
+        };
+        let Some(call) = crate::config::tree::module_at(self.module, parent).and_then(|m| m.module_calls.get(name))
+        else {
+            return Outcome::Failed;
+        };
+        let template = self.templates.get(path).cloned().unwrap_or_default();
+        let mut children = Vec::new();
+        let mut diags = Vec::new();
+        for pi in self.instances_of(&parent.to_vec()) {
+            let mut scopes = lock(&self.scopes);
+            let keys = match scopes.get(&pi) {
+                Some(scope) => instance_keys(
+                    &Evaluator::new(scope),
+                    call.count.as_ref(),
+                    call.for_each.as_ref(),
+                    &format!("module \"{name}\""),
+                ),
+                None => continue,
+            };
+            let keys = match keys {
+                Ok(k) => k,
+                Err(mut d) => {
+                    diags.append(&mut d);
+                    continue;
+                }
+            };
+            // `module.NAME` in the calling module: one object, a list (count) or a map
+            // (for_each) of objects, whose outputs the output visits fill in.
+            let shape = if call.count.is_some() {
+                Value::List(keys.iter().map(|_| Value::empty_map()).collect())
+            } else if call.for_each.is_some() {
+                Value::Map(
+                    keys.iter()
+                        .filter_map(|(k, _)| match k {
+                            InstanceKey::Str(s) => Some((s.clone(), Value::empty_map())),
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            } else {
+                Value::empty_map()
+            };
+            if let Some(ps) = scopes.get_mut(&pi) {
+                ps.modules.insert(name.clone(), shape);
+            }
+            let mut each_values = lock(&self.each_values);
+            for (key, each) in keys {
+                let mut child = pi.clone();
+                child.push((name.clone(), key));
+                scopes.insert(child.clone(), template.clone());
+                if let Some(v) = each {
+                    each_values.insert(child.clone(), v);
+                }
+                children.push(child);
+            }
+        }
+        lock(&self.expansions).insert(path.clone(), children);
+        if diags.is_empty() {
+            Outcome::Ok
         } else {
-            let parent: ModPath = path[..path.len() - 1].to_vec();
-            let call_name = &path[path.len() - 1];
-            let Some(pm) = crate::config::tree::module_at(self.module, &parent) else {
-                return Outcome::Failed;
-            };
-            let Some(call) = pm.module_calls.get(call_name) else {
-                return Outcome::Failed;
-            };
-            let Some(var) = call.module.variables.get(name) else {
-                return Outcome::Failed;
+            self.fail_all(diags)
+        }
+    }
+
+    pub(crate) fn visit_variable(&self, path: &ModPath, name: &str) -> Outcome {
+        if path.is_empty() {
+            let value = self.root_vars.get(name).cloned().unwrap_or(Value::Null);
+            if let Some(s) = lock(&self.scopes).get_mut(&Vec::new()) {
+                s.vars.insert(name.to_string(), value);
+            }
+            return Outcome::Ok;
+        }
+        let Some((call_name, parent)) = path.split_last() else {
+            return Outcome::Failed;
+        };
+        let Some(call) =
+            crate::config::tree::module_at(self.module, parent).and_then(|pm| pm.module_calls.get(call_name))
+        else {
+            return Outcome::Failed;
+        };
+        let Some(var) = call.module.variables.get(name) else {
+            return Outcome::Failed;
+        };
+        let ty = match vars::var_type(var) {
+            Ok(t) => t,
+            Err(d) => return self.fail(d),
+        };
+        let mut diags = Vec::new();
+        for ci in self.instances_of(path) {
+            let Some(((_, key), pi)) = ci.split_last() else {
+                continue;
             };
             let raw = {
                 let scopes = lock(&self.scopes);
-                let Some(scope) = scopes.get(&parent) else {
-                    return Outcome::Failed;
+                let Some(scope) = scopes.get(pi) else {
+                    continue;
                 };
-                let ev = Evaluator::new(scope);
+                let each = lock(&self.each_values).get(&ci).cloned();
+                let ev = bind(Evaluator::new(scope), key, each);
                 match call.inputs.get(name) {
                     Some(attr) => ev
                         .eval(&attr.expr)
-                        .map_err(|d| d.within(format!("module \"{call_name}\""))),
+                        .map_err(|d| d.within(describe_instance(call_name, key))),
                     None => match &var.default {
                         Some(d) => Evaluator::new(&Scope::default()).eval(d),
                         None => Ok(Value::Null),
                     },
                 }
             };
-            let raw = match raw {
-                Ok(v) => v,
-                Err(d) => return self.fail(d),
-            };
-            let ty = match vars::var_type(var) {
-                Ok(t) => t,
-                Err(d) => return self.fail(d),
-            };
-            match vars::check(var, raw, &ty) {
-                Ok(v) => v,
-                Err(d) => return self.fail(d.at(call.inputs.get(name).and_then(|a| a.expr.span()))),
+            let checked = raw.and_then(|raw| {
+                vars::check(var, raw, &ty).map_err(|d| d.at(call.inputs.get(name).and_then(|a| a.expr.span())))
+            });
+            match checked {
+                Ok(value) => {
+                    if let Some(s) = lock(&self.scopes).get_mut(&ci) {
+                        s.vars.insert(name.to_string(), value);
+                    }
+                }
+                Err(d) => diags.push(d),
             }
-        };
-        let mut scopes = lock(&self.scopes);
-        if let Some(s) = scopes.get_mut(path) {
-            s.vars.insert(name.to_string(), value);
         }
-        Outcome::Ok
+        if diags.is_empty() {
+            Outcome::Ok
+        } else {
+            self.fail_all(diags)
+        }
     }
 
     pub(crate) fn visit_local(&self, path: &ModPath, name: &str) -> Outcome {
-        let Some(m) = crate::config::tree::module_at(self.module, path) else {
+        let Some(attr) = crate::config::tree::module_at(self.module, path).and_then(|m| m.locals.get(name)) else {
             return Outcome::Failed;
         };
-        let Some(attr) = m.locals.get(name) else {
-            return Outcome::Failed;
-        };
-        let mut scopes = lock(&self.scopes);
-        let Some(scope) = scopes.get(path) else {
-            return Outcome::Failed;
-        };
-        match Evaluator::new(scope).eval(&attr.expr) {
-            Ok(v) => {
-                if let Some(s) = scopes.get_mut(path) {
-                    s.locals.insert(name.to_string(), v);
+        let mut diags = Vec::new();
+        for mi in self.instances_of(path) {
+            let mut scopes = lock(&self.scopes);
+            let Some(scope) = scopes.get(&mi) else {
+                continue;
+            };
+            match Evaluator::new(scope).eval(&attr.expr) {
+                Ok(v) => {
+                    if let Some(s) = scopes.get_mut(&mi) {
+                        s.locals.insert(name.to_string(), v);
+                    }
                 }
-                Outcome::Ok
+                Err(d) => diags.push(d),
             }
-            Err(d) => {
-                drop(scopes);
-                self.fail(d)
-            }
+        }
+        if diags.is_empty() {
+            Outcome::Ok
+        } else {
+            self.fail_all(diags)
         }
     }
 
     pub(crate) fn visit_output(&self, path: &ModPath, name: &str) -> Outcome {
-        let Some(m) = crate::config::tree::module_at(self.module, path) else {
+        let Some(out) = crate::config::tree::module_at(self.module, path).and_then(|m| m.outputs.get(name)) else {
             return Outcome::Failed;
         };
-        let Some(out) = m.outputs.get(name) else {
-            return Outcome::Failed;
-        };
-        let mut scopes = lock(&self.scopes);
-        let Some(scope) = scopes.get(path) else {
-            return Outcome::Failed;
-        };
-        let value = match Evaluator::new(scope).eval(&out.value) {
-            Ok(v) => v,
-            Err(d) => {
-                drop(scopes);
-                return self.fail(d.within(format!("output \"{name}\"")));
-            }
-        };
-        if value.contains_sensitive() && !out.sensitive && path.is_empty() {
-            drop(scopes);
-            return self.fail(
-                Diagnostic::error(
-                    "Output refers to sensitive values",
-                    format!("output \"{name}\" shows a sensitive value. Add sensitive = true to the output block if that is intended."),
-                )
-                .at(out.span.clone()),
-            );
-        }
-        let value = value.mark_if(out.sensitive);
-        if path.is_empty() {
-            drop(scopes);
-            let before = lock(&self.prior)
-                .outputs()
-                .get(name)
-                .map(|o| Value::from_json(&o.value).mark_if(o.sensitive));
-            lock(&self.outputs).insert(
-                name.to_string(),
-                OutputChange {
-                    before,
-                    after: value,
-                    sensitive: out.sensitive,
-                },
-            );
-        } else {
-            let parent: ModPath = path[..path.len() - 1].to_vec();
-            let call = path[path.len() - 1].clone();
-            if let Some(ps) = scopes.get_mut(&parent) {
-                let entry = ps.modules.entry(call).or_insert_with(Value::empty_map);
-                if let Value::Map(mm) = entry {
-                    mm.insert(name.to_string(), value);
+        let mut diags = Vec::new();
+        for mi in self.instances_of(path) {
+            let mut scopes = lock(&self.scopes);
+            let Some(scope) = scopes.get(&mi) else {
+                continue;
+            };
+            let value = match Evaluator::new(scope).eval(&out.value) {
+                Ok(v) => v,
+                Err(d) => {
+                    diags.push(d.within(format!("output \"{name}\"")));
+                    continue;
                 }
+            };
+            let Some(((call, key), parent)) = mi.split_last() else {
+                drop(scopes);
+                if value.contains_sensitive() && !out.sensitive {
+                    diags.push(
+                        Diagnostic::error(
+                            "Output refers to sensitive values",
+                            format!("output \"{name}\" shows a sensitive value. Add sensitive = true to the output block if that is intended."),
+                        )
+                        .at(out.span.clone()),
+                    );
+                    continue;
+                }
+                let before = lock(&self.prior)
+                    .outputs()
+                    .get(name)
+                    .map(|o| Value::from_json(&o.value).mark_if(o.sensitive));
+                lock(&self.outputs).insert(
+                    name.to_string(),
+                    OutputChange {
+                        before,
+                        after: value.mark_if(out.sensitive),
+                        sensitive: out.sensitive,
+                    },
+                );
+                continue;
+            };
+            let value = value.mark_if(out.sensitive);
+            let Some(entry) = scopes.get_mut(parent).and_then(|ps| ps.modules.get_mut(call)) else {
+                continue;
+            };
+            let object = match (key, entry) {
+                (InstanceKey::None, object) => Some(object),
+                (InstanceKey::Int(i), Value::List(items)) => usize::try_from(*i).ok().and_then(|i| items.get_mut(i)),
+                (InstanceKey::Str(k), Value::Map(items)) => items.get_mut(k),
+                _ => None,
+            };
+            if let Some(Value::Map(object)) = object {
+                object.insert(name.to_string(), value);
             }
         }
-        Outcome::Ok
+        if diags.is_empty() {
+            Outcome::Ok
+        } else {
+            self.fail_all(diags)
+        }
     }
 
-    /// Evaluates instance keys and configurations of a resource. Holds the scope lock only
-    /// while evaluating.
+    /// Evaluates instance keys and configurations of a resource in one module instance.
+    /// Holds the scope lock only while evaluating.
     pub(crate) fn expand(
         &self,
-        path: &ModPath,
+        module: &ModulePath,
         res: &Resource,
         schema: &Schema,
     ) -> Result<Vec<(InstanceKey, Value)>, Vec<Diagnostic>> {
         let scopes = lock(&self.scopes);
-        let Some(scope) = scopes.get(path) else {
+        let Some(scope) = scopes.get(module) else {
             return Err(Vec::new());
         };
         let base = Evaluator::new(scope);
         let ctx = res.describe();
-        let mut evals: Vec<(InstanceKey, Evaluator<'_>)> = Vec::new();
-        if let Some(count) = &res.count {
-            let v = base.eval(count).map_err(|d| vec![d.within(ctx.clone())])?;
-            if v.is_unknown() {
-                return Err(vec![Diagnostic::error(
-                    "Invalid count argument",
-                    "The count value depends on resource attributes that cannot be determined until apply. Use a value known at plan time (variables, literals), or apply the dependencies first with --target.",
-                )
-                .at(count.span())
-                .within(ctx)]);
-            }
-            let n = v.as_f64().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
-                vec![Diagnostic::error(
-                    "Invalid count argument",
-                    format!("count must be a whole non-negative number, got {v}."),
-                )
-                .at(count.span())
-                .within(ctx.clone())]
-            })?;
-            if n > MAX_INSTANCES as f64 {
-                return Err(vec![Diagnostic::error(
-                    "Invalid count argument",
-                    format!("count is {v}; a resource may have at most {MAX_INSTANCES} instances. Check the expression, or split the resource."),
-                )
-                .at(count.span())
-                .within(ctx)]);
-            }
-            for i in 0..n as i64 {
-                evals.push((InstanceKey::Int(i), base.clone().with_count(i)));
-            }
-        } else if let Some(fe) = &res.for_each {
-            let v = base.eval(fe).map_err(|d| vec![d.within(ctx.clone())])?;
-            if v.contains_unknown() && (v.is_unknown() || v.as_list().is_some()) {
-                return Err(vec![Diagnostic::error(
-                    "Invalid for_each argument",
-                    "The for_each keys depend on values that cannot be determined until apply. Use a map whose keys are known at plan time (values may be unknown).",
-                )
-                .at(fe.span())
-                .within(ctx)]);
-            }
-            match v.unmark().0 {
-                Value::Map(m) => {
-                    for (k, val) in m {
-                        evals.push((
-                            InstanceKey::Str(k.clone()),
-                            base.clone().with_each(Value::from(k.as_str()), val.clone()),
-                        ));
-                    }
-                }
-                Value::List(items) => {
-                    for item in items {
-                        let Some(s) = item.as_str() else {
-                            return Err(vec![Diagnostic::error(
-                                "Invalid for_each argument",
-                                "for_each needs a map, or a set of strings; convert a list with toset().",
-                            )
-                            .at(fe.span())
-                            .within(ctx)]);
-                        };
-                        evals.push((
-                            InstanceKey::Str(s.to_string()),
-                            base.clone().with_each(Value::from(s), Value::from(s)),
-                        ));
-                    }
-                }
-                other => {
-                    return Err(vec![Diagnostic::error(
-                        "Invalid for_each argument",
-                        format!("for_each needs a map or a set of strings, got {}.", other.type_name()),
-                    )
-                    .at(fe.span())
-                    .within(ctx)])
-                }
-            }
-        } else {
-            evals.push((InstanceKey::None, base));
-        }
+        let keys = instance_keys(&base, res.count.as_ref(), res.for_each.as_ref(), &ctx)?;
         let mut out = Vec::new();
         let mut diags = Vec::new();
-        for (key, ev) in evals {
+        for (key, each) in keys {
+            let ev = bind(base.clone(), &key, each);
             match decode(&res.body, schema, &ev, &ctx, res.span.clone()) {
                 Ok(v) => out.push((key, v)),
                 Err(mut d) => diags.append(&mut d),
@@ -553,7 +689,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    pub(crate) fn store_resource_value(&self, path: &ModPath, res: &Resource, values: Vec<(InstanceKey, Value)>) {
+    pub(crate) fn store_resource_value(&self, module: &ModulePath, res: &Resource, values: Vec<(InstanceKey, Value)>) {
         let v = if res.count.is_some() {
             Value::List(values.into_iter().map(|(_, v)| v).collect())
         } else if res.for_each.is_some() {
@@ -570,7 +706,7 @@ impl<'a> Session<'a> {
             values.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
         };
         let mut scopes = lock(&self.scopes);
-        if let Some(s) = scopes.get_mut(path) {
+        if let Some(s) = scopes.get_mut(module) {
             s.resources.insert(res.addr.clone(), v);
         }
     }

@@ -44,6 +44,15 @@ pub(crate) fn value_hash(value: &str) -> String {
     format!("{HASH_PREFIX}{hex}")
 }
 
+/// The digest state records for a value; a digest already taken stays as it is.
+fn digest(value: &str) -> String {
+    if is_hash(value) {
+        value.to_string()
+    } else {
+        value_hash(value)
+    }
+}
+
 fn is_hash(s: &str) -> bool {
     s.len() == HASH_PREFIX.len() + 64
         && s.starts_with(HASH_PREFIX)

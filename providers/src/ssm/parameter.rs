@@ -203,7 +203,12 @@ impl ResourceType for SsmParameter {
             .attr("id", Attribute::computed(Type::String))
             .attr("name", Attribute::required(Type::String).force_new())
             .attr("type", Attribute::required(Type::String))
-            .attr("value", Attribute::optional_computed(Type::String).sensitive())
+            .attr(
+                "value",
+                Attribute::optional_computed(Type::String)
+                    .sensitive()
+                    .stored_as_digest(digest),
+            )
             .attr("insecure_value", Attribute::optional(Type::String))
             .attr("key_id", Attribute::optional_computed(Type::String))
             .attr("description", Attribute::optional(Type::String))

@@ -1,0 +1,130 @@
+//! Which provider configuration each resource uses, as Terraform decides it: provider
+//! configurations live in the root module; a child module inherits the caller's default `aws`
+//! unless its call has a `providers` map, which then says everything the child gets; an
+//! aliased configuration reaches a child only through that map, and the child declares it in
+//! `configuration_aliases`.
+//!
+//! [`resolve`] rewrites every resource's `provider` to the root configuration it ends up
+//! with, so that the graph, the plan and the state name one configuration per object.
+
+use super::{Module, Span};
+use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use std::collections::BTreeMap;
+
+/// The configurations a module can use.
+#[derive(Default)]
+struct Available {
+    /// Its own names -> the root module's names.
+    names: BTreeMap<String, String>,
+    /// Whether a default configuration (`aws`) without a provider block is the root's, as it
+    /// is in the root module and in modules that inherit from it.
+    implicit_defaults: bool,
+}
+
+impl Available {
+    fn get(&self, name: &str) -> Option<String> {
+        match self.names.get(name) {
+            Some(global) => Some(global.clone()),
+            None if self.implicit_defaults && !name.contains('.') => Some(name.to_string()),
+            None => None,
+        }
+    }
+}
+
+/// Follows the `providers` maps from the root down and rewrites each resource's `provider`.
+pub(super) fn resolve(root: &mut Module, diags: &mut Diagnostics) {
+    let available = Available {
+        names: root.providers.keys().map(|k| (k.clone(), k.clone())).collect(),
+        implicit_defaults: true,
+    };
+    rewrite(root, &available, "the root module", diags);
+}
+
+fn rewrite(module: &mut Module, available: &Available, within: &str, diags: &mut Diagnostics) {
+    for res in module.resources.values_mut() {
+        match available.get(&res.provider) {
+            Some(global) => res.provider = global,
+            // The root's own aliases are checked with the graph, which names the missing block.
+            None if within == "the root module" => {}
+            None => diags.push(
+                Diagnostic::error(
+                    "Provider configuration not present",
+                    format!(
+                        "{} in {within} uses provider {}, which the module's call does not pass. {}",
+                        res.describe(),
+                        res.provider,
+                        if !res.provider.contains('.') {
+                            format!("A call with a providers map passes only what it lists: add {0} = {0} (or another configuration) to it.", res.provider)
+                        } else {
+                            format!("Declare configuration_aliases = [{0}] in the module's required_providers, and pass it from the call: providers = {{ {0} = {1}.NAME }}.", res.provider, provider_name(&res.provider))
+                        }
+                    ),
+                )
+                .at(res.span.clone()),
+            ),
+        }
+    }
+    for (name, call) in module.module_calls.iter_mut() {
+        let child_within = if within == "the root module" {
+            format!("module.{name}")
+        } else {
+            format!("{within}.module.{name}")
+        };
+        // Without a providers map, a child inherits the caller's default configurations.
+        let mut child = Available {
+            names: if call.providers.is_empty() {
+                available
+                    .names
+                    .iter()
+                    .filter(|(k, _)| !k.contains('.'))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            } else {
+                BTreeMap::new()
+            },
+            implicit_defaults: available.implicit_defaults && call.providers.is_empty(),
+        };
+        for (local, (parent, span)) in &call.providers {
+            match available.get(parent) {
+                Some(global) => {
+                    child.names.insert(local.clone(), global);
+                }
+                None => diags.push(not_available(parent, name, within, span.clone())),
+            }
+            if local.contains('.') && !call.module.configuration_aliases.contains_key(local) {
+                diags.push(
+                    Diagnostic::error(
+                        "Provider configuration not expected",
+                        format!("module \"{name}\" is passed {local}, which it does not declare. Add configuration_aliases = [{local}] to the aws entry of its required_providers, or remove it from providers."),
+                    )
+                    .at(span.clone()),
+                );
+            }
+        }
+        for (alias, _) in &call.module.configuration_aliases {
+            if !call.providers.contains_key(alias) {
+                diags.push(
+                    Diagnostic::error(
+                        "Missing provider configuration",
+                        format!("module \"{name}\" declares configuration_aliases {alias}, and its call passes none for it. Add providers = {{ {alias} = {}.NAME }} to the module block.", provider_name(alias)),
+                    )
+                    .at(call.span.clone()),
+                );
+            }
+        }
+        rewrite(&mut call.module, &child, &child_within, diags);
+    }
+}
+
+fn not_available(parent: &str, call: &str, within: &str, span: Option<Span>) -> Diagnostic {
+    Diagnostic::error(
+        "Provider configuration not present",
+        format!("module \"{call}\" is passed {parent}, but {within} has no configuration of that name. Add provider \"{}\" {{ alias = \"...\" }} to the root module, or pass it down from there.", provider_name(parent)),
+    )
+    .at(span)
+}
+
+/// `aws` of `aws.dns`.
+fn provider_name(config: &str) -> &str {
+    config.split('.').next().unwrap_or(config)
+}

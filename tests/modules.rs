@@ -1,0 +1,437 @@
+//! Module calls with `count` and `for_each`: one module instance per key, addresses
+//! `module.NAME["key"]` and `module.NAME[0]`, references to their outputs, and instances that
+//! come and go with the keys. Checked through the SDK against the emulator.
+
+use crate::util::{block_on, start_moto, workspace, Clients, Workspace};
+
+const ROOT: &str = r#"
+variable "tenants" {
+  type    = set(string)
+  default = ["acme", "globex"]
+}
+
+variable "enable_ui" {
+  type    = bool
+  default = false
+}
+
+module "tenant" {
+  source   = "./tenant"
+  for_each = var.tenants
+  name     = each.key
+}
+
+module "ui" {
+  source = "./store"
+  count  = var.enable_ui ? 1 : 0
+  bucket = "infinstor-ui-${count.index}"
+}
+
+output "buckets" {
+  value = { for k, t in module.tenant : k => t.bucket }
+}
+
+output "acme" {
+  value = module.tenant["acme"].bucket
+}
+
+output "ui" {
+  value = module.ui[*].bucket
+}
+"#;
+
+const TENANT: &str = r#"
+variable "name" {
+  type = string
+}
+
+module "store" {
+  source = "../store"
+  bucket = "infinstor-t-${var.name}"
+}
+
+output "bucket" {
+  value = module.store.bucket
+}
+"#;
+
+const STORE: &str = r#"
+variable "bucket" {
+  type = string
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = var.bucket
+}
+
+output "bucket" {
+  value = aws_s3_bucket.b.bucket
+}
+"#;
+
+fn setup(ws: &Workspace) {
+    ws.write("main.tf", ROOT);
+    ws.write("tenant/main.tf", TENANT);
+    ws.write("store/main.tf", STORE);
+}
+
+fn buckets(moto: &crate::util::Moto) -> Vec<String> {
+    let out = block_on(async { moto.s3().list_buckets().send().await.expect("list buckets") });
+    let mut names: Vec<String> = out
+        .buckets()
+        .iter()
+        .filter_map(|b| b.name().map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn module_for_each_and_count_make_one_instance_per_key() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    setup(&ws);
+
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout
+            .contains("module.tenant[\"acme\"].module.store.aws_s3_bucket.b will be created"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("Plan: 2 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(buckets(&moto), vec!["infinstor-t-acme", "infinstor-t-globex"]);
+    let listed = ws.run(&["state", "list"]).expect_code(0);
+    assert_eq!(
+        listed.stdout.lines().collect::<Vec<_>>(),
+        vec![
+            "module.tenant[\"acme\"].module.store.aws_s3_bucket.b",
+            "module.tenant[\"globex\"].module.store.aws_s3_bucket.b",
+        ]
+    );
+    let outputs = ws.run(&["output", "--json"]).expect_code(0);
+    let outputs: serde_json::Value = serde_json::from_str(&outputs.stdout).expect("output JSON");
+    assert_eq!(outputs["acme"]["value"], "infinstor-t-acme");
+    assert_eq!(
+        outputs["buckets"]["value"],
+        serde_json::json!({"acme": "infinstor-t-acme", "globex": "infinstor-t-globex"})
+    );
+    assert_eq!(outputs["ui"]["value"], serde_json::json!([]));
+
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    // One tenant leaves, the UI module is switched on: its instance comes, the tenant's goes.
+    let args = ["--var", "tenants=[\"acme\"]", "--var", "enable_ui=true"];
+    let plan = ws
+        .run(&[&["plan", "--detailed-exitcode"][..], &args].concat())
+        .expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 1 to add, 0 to change, 1 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("module.tenant[\"globex\"].module.store.aws_s3_bucket.b will be destroyed"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("module.ui[0].aws_s3_bucket.b will be created"),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&[&["apply", "--auto-approve"][..], &args].concat())
+        .expect_code(0);
+    assert_eq!(buckets(&moto), vec!["infinstor-t-acme", "infinstor-ui-0"]);
+    ws.run(&[&["plan", "--detailed-exitcode"][..], &args].concat())
+        .expect_code(0);
+
+    ws.run(&[&["destroy", "--auto-approve"][..], &args].concat())
+        .expect_code(0);
+    assert!(buckets(&moto).is_empty());
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}
+
+#[test]
+fn a_module_for_each_known_only_after_apply_is_an_error_at_its_place() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        r#"
+resource "aws_iam_role" "r" {
+  name               = "infinstor-module-unknown"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+
+module "m" {
+  source   = "./m"
+  for_each = { (aws_iam_role.r.unique_id) = 1 }
+}
+"#,
+    );
+    ws.write("m/main.tf", "variable \"x\" {\n  default = 1\n}\n");
+    let run = ws.run(&["plan"]).expect_code(1);
+    insta::assert_snapshot!(run.stderr);
+}
+
+const SITE: &str = r#"
+variable "name" {
+  type = string
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+resource "aws_ssm_parameter" "site" {
+  name  = "/infinstor/site/${var.name}"
+  type  = "String"
+  value = var.name
+}
+
+output "account" {
+  value = data.aws_caller_identity.current.account_id
+}
+
+output "region" {
+  value = data.aws_region.current.name
+}
+"#;
+
+/// SSM parameter names in one account and region, seen with that account's credentials.
+fn parameters(moto: &crate::util::Moto, region: &str, role: Option<&str>) -> Vec<String> {
+    block_on(async {
+        let base = moto.sdk_config();
+        let mut conf =
+            aws_sdk_ssm::config::Builder::from(&base).region(aws_sdk_ssm::config::Region::new(region.to_string()));
+        if let Some(role) = role {
+            let creds = aws_sdk_sts::Client::new(&base)
+                .assume_role()
+                .role_arn(role)
+                .role_session_name("check")
+                .send()
+                .await
+                .expect("assume role")
+                .credentials
+                .expect("credentials");
+            conf = conf.credentials_provider(aws_sdk_ssm::config::Credentials::new(
+                creds.access_key_id,
+                creds.secret_access_key,
+                Some(creds.session_token),
+                None,
+                "assumed",
+            ));
+        }
+        let out = aws_sdk_ssm::Client::from_conf(conf.build())
+            .describe_parameters()
+            .send()
+            .await
+            .expect("describe parameters");
+        out.parameters()
+            .iter()
+            .filter_map(|p| p.name().map(str::to_string))
+            .collect()
+    })
+}
+
+#[test]
+fn one_module_called_with_two_provider_configurations_deploys_into_each_account_and_region() {
+    const DR_ROLE: &str = "arn:aws:iam::222222222222:role/infinstor-dr";
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        &format!(
+            r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+provider "aws" {{
+  alias  = "dr"
+  region = "us-west-2"
+  assume_role {{
+    role_arn = "{DR_ROLE}"
+  }}
+}}
+
+module "primary" {{
+  source = "./site"
+  name   = "primary"
+}}
+
+module "dr" {{
+  source    = "./site"
+  name      = "dr"
+  providers = {{ aws = aws.dr }}
+}}
+
+output "accounts" {{
+  value = [module.primary.account, module.dr.account]
+}}
+
+output "regions" {{
+  value = [module.primary.region, module.dr.region]
+}}
+"#
+        ),
+    );
+    ws.write("site/main.tf", SITE);
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+
+    let outputs = ws.run(&["output", "--json"]).expect_code(0);
+    let outputs: serde_json::Value = serde_json::from_str(&outputs.stdout).expect("output JSON");
+    assert_eq!(
+        outputs["accounts"]["value"],
+        serde_json::json!(["123456789012", "222222222222"])
+    );
+    assert_eq!(
+        outputs["regions"]["value"],
+        serde_json::json!(["us-east-1", "us-west-2"])
+    );
+    assert_eq!(parameters(&moto, "us-east-1", None), vec!["/infinstor/site/primary"]);
+    assert_eq!(
+        parameters(&moto, "us-west-2", Some(DR_ROLE)),
+        vec!["/infinstor/site/dr"]
+    );
+    assert!(
+        parameters(&moto, "us-west-2", None).is_empty(),
+        "nothing in the primary account's DR region"
+    );
+    let state = ws.state();
+    let providers: Vec<(String, String)> = state["resources"]
+        .as_array()
+        .map(|rs| {
+            rs.iter()
+                .map(|r| {
+                    let text = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+                    (text("address"), text("provider"))
+                })
+                .filter(|(address, _)| address.contains("aws_ssm_parameter"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        providers,
+        vec![
+            ("module.dr.aws_ssm_parameter.site".to_string(), "aws.dr".to_string()),
+            ("module.primary.aws_ssm_parameter.site".to_string(), "aws".to_string()),
+        ],
+        "{state}"
+    );
+
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+    ws.run(&["destroy", "--auto-approve"]).expect_code(0);
+    assert!(parameters(&moto, "us-west-2", Some(DR_ROLE)).is_empty());
+    assert!(parameters(&moto, "us-east-1", None).is_empty());
+}
+
+#[test]
+fn provider_configurations_a_module_is_not_given_are_errors_at_their_place() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        r#"
+provider "aws" {
+  alias  = "shared"
+  region = "us-east-1"
+}
+
+module "dns" {
+  source    = "./dns"
+  providers = { aws.zone = aws.shared }
+}
+
+module "plain" {
+  source = "./dns"
+}
+"#,
+    );
+    ws.write(
+        "dns/main.tf",
+        r#"
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws", configuration_aliases = [aws.zone] }
+  }
+}
+
+resource "aws_ssm_parameter" "in_zone_account" {
+  provider = aws.zone
+  name     = "/zone"
+  type     = "String"
+  value    = "z"
+}
+
+resource "aws_ssm_parameter" "default" {
+  name  = "/default"
+  type  = "String"
+  value = "d"
+}
+"#,
+    );
+    let run = ws.run(&["validate"]).expect_code(1);
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[test]
+fn target_names_a_module_instance_a_whole_module_or_nothing_and_says_so() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    setup(&ws);
+    // One instance of a for_each module, on an empty state; outputs that read the others
+    // are not known yet instead of failing.
+    let plan = ws
+        .run(&["plan", "--detailed-exitcode", "--target", r#"module.tenant["acme"]"#])
+        .expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "--auto-approve", "--target", r#"module.tenant["acme"]"#])
+        .expect_code(0);
+    assert_eq!(buckets(&moto), vec!["infinstor-t-acme"]);
+    // The whole module: the other instance.
+    let plan = ws
+        .run(&["plan", "--detailed-exitcode", "--target", "module.tenant"])
+        .expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+
+    let wrong = ws.run(&["plan", "--target", "module.tenants"]).expect_code(1);
+    insta::assert_snapshot!(wrong.stderr);
+    ws.run(&["destroy", "--auto-approve"]).expect_code(0);
+    assert!(buckets(&moto).is_empty());
+}
+
+#[test]
+fn target_on_an_empty_state_plans_the_target_and_what_it_needs() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/mlflow-artifacts");
+    let plan = ws
+        .run(&[
+            "plan",
+            "--detailed-exitcode",
+            "--var",
+            "external_id=mlflow-ext-1234",
+            "--target",
+            "module.artifacts.aws_s3_bucket.artifacts",
+        ])
+        .expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+}
