@@ -1,4 +1,4 @@
-//! `infinstor output [NAME] [--json]`.
+//! `infinstor output [NAME] [--json | --raw]`.
 
 use crate::common::Context;
 use crate::ui;
@@ -10,8 +10,11 @@ pub struct Args {
     /// Only this output (a sensitive one is shown in clear when named).
     pub name: Option<String>,
     /// Print JSON.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "raw")]
     pub json: bool,
+    /// Print a string, number or bool output's value as it is, for shell scripts.
+    #[arg(long, requires = "name")]
+    pub raw: bool,
 }
 
 pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
@@ -30,11 +33,19 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
         let clear = v.deep_unmark();
         if a.json {
             println!("{}", clear.to_json().unwrap_or(serde_json::Value::Null));
-        } else {
-            match clear.as_str() {
-                Some(s) => println!("{s}"),
-                None => println!("{clear}"),
+        } else if a.raw {
+            match &clear {
+                engine::core::value::Value::String(s) => println!("{s}"),
+                engine::core::value::Value::Number(_) | engine::core::value::Value::Bool(_) => println!("{clear}"),
+                other => {
+                    return Err(anyhow!(
+                        "Output \"{name}\" is {}, which --raw cannot print; use --json.",
+                        other.type_name()
+                    ))
+                }
             }
+        } else {
+            println!("{clear}");
         }
         return Ok(0);
     }

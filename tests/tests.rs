@@ -9,6 +9,7 @@ mod cli_commands;
 mod diagnostics;
 mod infinstor_dns;
 mod language;
+mod lifecycle;
 mod mlflow_artifacts;
 mod modules;
 mod review_output;

@@ -30,6 +30,10 @@ pub trait Clients {
     fn iam(&self) -> aws_sdk_iam::Client;
     /// KMS.
     fn kms(&self) -> aws_sdk_kms::Client;
+    /// SSM.
+    fn ssm(&self) -> aws_sdk_ssm::Client;
+    /// DynamoDB.
+    fn dynamodb(&self) -> aws_sdk_dynamodb::Client;
 }
 
 impl Clients for Moto {
@@ -58,5 +62,13 @@ impl Clients for Moto {
 
     fn kms(&self) -> aws_sdk_kms::Client {
         aws_sdk_kms::Client::new(&self.sdk_config())
+    }
+
+    fn ssm(&self) -> aws_sdk_ssm::Client {
+        aws_sdk_ssm::Client::new(&self.sdk_config())
+    }
+
+    fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::new(&self.sdk_config())
     }
 }
