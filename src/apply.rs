@@ -61,7 +61,7 @@ fn report(outcome: Option<engine::ops::ApplyOutcome>, destroy: bool) -> anyhow::
     if !o.outputs.is_empty() && !destroy {
         println!("\nOutputs:\n");
         for (k, v) in &o.outputs {
-            println!("{k} = {v}");
+            println!("{k} = {}", v.to_block_string());
         }
     }
     Ok(0)

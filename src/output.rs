@@ -45,7 +45,7 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
                 }
             }
         } else {
-            println!("{clear}");
+            println!("{}", clear.to_block_string());
         }
         return Ok(0);
     }
@@ -74,7 +74,7 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
         eprintln!("Warning: No outputs found. The state has no outputs; add output blocks and apply.");
     }
     for (k, v) in outputs {
-        println!("{k} = {v}");
+        println!("{k} = {}", v.to_block_string());
     }
     Ok(0)
 }

@@ -1,8 +1,8 @@
-//! examples/infinstor-dns (seed 000, scenario #1) end to end against the emulator:
-//! plan -> apply -> plan (no changes) -> destroy, checking records, certificate and stack
-//! through the AWS API.
+//! modules/infinstor-service through examples/infinstor-dns (seed 000) end to end against the
+//! emulator, all four scenarios: plan -> apply -> plan (no changes) -> destroy, checking
+//! records, certificate and stack through the AWS API.
 
-use crate::util::{block_on, start_moto, workspace, Clients};
+use crate::util::{block_on, start_moto, workspace, Clients, Moto, Workspace};
 
 #[test]
 fn certificate_stack_and_five_subdomains_in_one_apply() {
@@ -28,13 +28,13 @@ fn certificate_stack_and_five_subdomains_in_one_apply() {
         .expect_code(2);
     assert!(
         plan.stdout
-            .contains("aws_route53_record.validation[\"*.infinstor.example.com\"] will be created"),
+            .contains("module.service.aws_route53_record.validation[\"*.infinstor.example.com\"] will be created"),
         "{}",
         plan.stdout
     );
     assert!(
         plan.stdout
-            .contains("aws_route53_record.subdomain[\"mlflowui\"] will be created"),
+            .contains("module.service.aws_route53_record.subdomain[\"mlflowui\"] will be created"),
         "{}",
         plan.stdout
     );
@@ -128,5 +128,171 @@ fn certificate_stack_and_five_subdomains_in_one_apply() {
             }),
         };
         assert!(gone, "stack deleted");
+    });
+}
+
+fn hosted_zone(moto: &Moto) -> String {
+    block_on(async {
+        let zone = moto
+            .route53()
+            .create_hosted_zone()
+            .name("example.com")
+            .caller_reference("infinstor-dns-test")
+            .send()
+            .await
+            .expect("hosted zone");
+        zone.hosted_zone()
+            .map(|z| z.id().trim_start_matches("/hostedzone/").to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// A wildcard certificate already in ACM, as a person brings to scenarios #2 and #4.
+fn existing_certificate(moto: &Moto) -> String {
+    block_on(async {
+        let out = moto
+            .acm()
+            .request_certificate()
+            .domain_name("*.infinstor.example.com")
+            .send()
+            .await
+            .expect("certificate");
+        out.certificate_arn().unwrap_or_default().to_string()
+    })
+}
+
+/// Record name -> (type, values) of a zone.
+fn records(moto: &Moto, zone_id: &str) -> Vec<(String, String)> {
+    block_on(async {
+        let out = moto
+            .route53()
+            .list_resource_record_sets()
+            .hosted_zone_id(zone_id)
+            .send()
+            .await
+            .expect("records");
+        out.resource_record_sets()
+            .iter()
+            .filter(|r| r.r#type().as_str() == "CNAME")
+            .map(|r| (r.name().to_string(), r.resource_records()[0].value().to_string()))
+            .collect()
+    })
+}
+
+fn stack_parameter(moto: &Moto, key: &str) -> Option<String> {
+    block_on(async {
+        let out = moto
+            .cloudformation()
+            .describe_stacks()
+            .stack_name("infinstor")
+            .send()
+            .await
+            .expect("stack");
+        out.stacks()[0]
+            .parameters()
+            .iter()
+            .find(|p| p.parameter_key() == Some(key))
+            .and_then(|p| p.parameter_value().map(str::to_string))
+    })
+}
+
+fn apply_replan_destroy(ws: &Workspace, vars: &[&str], check: impl FnOnce()) {
+    ws.run(&[&["apply", "--auto-approve"][..], vars].concat())
+        .expect_code(0);
+    check();
+    ws.run(&[&["plan", "--detailed-exitcode"][..], vars].concat())
+        .expect_code(0);
+    ws.run(&[&["destroy", "--auto-approve"][..], vars].concat())
+        .expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}
+
+#[test]
+fn scenario_2_route53_with_a_certificate_already_in_acm() {
+    let moto = start_moto();
+    let zone_id = hosted_zone(&moto);
+    let arn = existing_certificate(&moto);
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/infinstor-dns");
+    let var = format!("certificate_arn={arn}");
+    let vars = ["--var", var.as_str()];
+    apply_replan_destroy(&ws, &vars, || {
+        let names: Vec<String> = records(&moto, &zone_id).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names.len(),
+            5,
+            "the five subdomains and no validation record: {names:?}"
+        );
+        assert!(names.iter().all(|n| !n.starts_with('_')), "{names:?}");
+        assert_eq!(stack_parameter(&moto, "CertificateArn"), Some(arn.clone()));
+        let listed = ws.run(&["state", "list"]).expect_code(0).stdout;
+        assert!(!listed.contains("aws_acm_certificate"), "{listed}");
+    });
+}
+
+#[test]
+fn scenario_3_dns_elsewhere_with_a_certificate_requested_here() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/infinstor-dns");
+    let vars = ["--var", "dns=manual"];
+    apply_replan_destroy(&ws, &vars, || {
+        let out = ws
+            .run(&["output", "--raw", "dns_records_to_create"])
+            .expect_code(0)
+            .stdout;
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 6, "one validation CNAME and five subdomains:\n{out}");
+        assert!(
+            lines[0].starts_with('_') && lines[0].contains(" 300 IN CNAME "),
+            "{out}"
+        );
+        assert!(
+            lines.contains(&"mlflowui.infinstor.example.com. 300 IN CNAME d1mlflowui.cloudfront.net."),
+            "{out}"
+        );
+        let zones = block_on(async { moto.route53().list_hosted_zones().send().await.expect("zones") });
+        assert!(zones.hosted_zones().is_empty(), "nothing written to Route 53");
+    });
+}
+
+#[test]
+fn scenario_4_dns_elsewhere_with_a_certificate_already_in_acm() {
+    let moto = start_moto();
+    let arn = existing_certificate(&moto);
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/infinstor-dns");
+    let var = format!("certificate_arn={arn}");
+    let vars = ["--var", "dns=manual", "--var", var.as_str()];
+    apply_replan_destroy(&ws, &vars, || {
+        let out = ws
+            .run(&["output", "--raw", "dns_records_to_create"])
+            .expect_code(0)
+            .stdout;
+        insta::assert_snapshot!(out);
+        assert_eq!(stack_parameter(&moto, "CertificateArn"), Some(arn.clone()));
+    });
+}
+
+#[test]
+fn the_root_stack_can_own_the_five_records_and_then_the_module_creates_none() {
+    let moto = start_moto();
+    let zone_id = hosted_zone(&moto);
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/infinstor-dns");
+    ws.write(
+        "main.tf",
+        &ws.read("main.tf").replace(
+            "  template_body   = file(\"${path.module}/infinstor-root.json\")",
+            "  template_body   = file(\"${path.module}/infinstor-root.json\")\n  records_created_by_stack = true",
+        ),
+    );
+    apply_replan_destroy(&ws, &[], || {
+        let names: Vec<String> = records(&moto, &zone_id).into_iter().map(|(n, _)| n).collect();
+        assert!(
+            names.iter().all(|n| n.starts_with('_')),
+            "only validation records: {names:?}"
+        );
+        assert_eq!(stack_parameter(&moto, "HostedZoneId"), Some(zone_id.clone()));
     });
 }

@@ -251,6 +251,19 @@ fn number_to_json(n: f64) -> serde_json::Value {
     }
 }
 
+impl Value {
+    /// The value as a person reads it on its own line (`NAME = ...`): like [`fmt::Display`],
+    /// except that a string of several lines is a heredoc, as Terraform shows it.
+    pub fn to_block_string(&self) -> String {
+        match self {
+            Value::String(s) if s.contains('\n') => {
+                format!("<<EOT\n{}\nEOT", s.strip_suffix('\n').unwrap_or(s))
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Value {
     /// Renders the value in HCL syntax, hiding sensitive parts.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -335,6 +348,16 @@ pub fn map<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Valu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_of_several_lines_show_as_heredocs() {
+        assert_eq!(Value::from("a\nb\n").to_block_string(), "<<EOT\na\nb\nEOT");
+        assert_eq!(Value::from("a").to_block_string(), "\"a\"");
+        assert_eq!(
+            Value::Sensitive(Box::new(Value::from("a\nb"))).to_block_string(),
+            "(sensitive value)"
+        );
+    }
 
     #[test]
     fn numbers_print_like_terraform() {

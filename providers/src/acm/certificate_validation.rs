@@ -135,10 +135,18 @@ impl CertificateValidation {
                     ),
                 ));
             }
+            // Where DNS is managed by hand, the person applying needs the records while the
+            // wait runs, not after it: each progress line names those ACM still waits for.
+            let pending = pending_records(&detail);
             progress(&format!(
-                "waiting for ACM certificate {arn} to be issued ({} elapsed): {}",
+                "waiting for ACM certificate {arn} to be issued ({} elapsed): {}{}",
                 elapsed_text(start),
-                domain_statuses(&detail)
+                domain_statuses(&detail),
+                if pending.is_empty() {
+                    String::new()
+                } else {
+                    format!("; validation records still missing:\n{}", pending.join("\n"))
+                }
             ));
             let left = timeout.saturating_sub(start.elapsed());
             delay = backoff(delay.min(left.max(Duration::from_millis(100))), Duration::from_secs(30));
