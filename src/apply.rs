@@ -28,13 +28,25 @@ pub struct DestroyArgs {
     pub flags: PlanFlags,
 }
 
-fn confirm(ctx: &Context, plan: &engine::core::plan::Plan, auto: bool, destroy: bool) -> bool {
+/// Shows the plan and asks for approval. Without a terminal to ask on, records that in
+/// `refused` (the plan was still made, so its problems are all reported first).
+fn confirm(
+    ctx: &Context,
+    plan: &engine::core::plan::Plan,
+    auto: bool,
+    destroy: bool,
+    refused: &std::cell::Cell<bool>,
+) -> bool {
     print!("{}", engine::review::text::text(plan, &ctx.factory, ctx.color));
     if !plan.has_changes() {
         return false;
     }
     if auto {
         return true;
+    }
+    if !ui::interactive() {
+        refused.set(true);
+        return false;
     }
     let question = if destroy {
         "\nDo you really want to destroy all resources?\n  infinstor will destroy all your managed infrastructure, as shown above.\n  There is no undo. Only 'yes' will be accepted to confirm.\n\n  Enter a value: "
@@ -68,9 +80,6 @@ fn report(outcome: Option<engine::ops::ApplyOutcome>, destroy: bool) -> anyhow::
 }
 
 fn run_interactive(ctx: &Context, flags: &PlanFlags, auto: bool, destroy: bool) -> anyhow::Result<u8> {
-    if !auto && !ui::interactive() {
-        bail!("{} needs confirmation, but stdin is not a terminal. Review the plan and run again with --auto-approve, or apply a saved plan: infinstor plan --out plan.bin && infinstor apply plan.bin", if destroy { "destroy" } else { "apply" });
-    }
     let term = ui::Terminal::new(ctx.color);
     let engine = engine::Engine {
         factory: &ctx.factory,
@@ -78,7 +87,13 @@ fn run_interactive(ctx: &Context, flags: &PlanFlags, auto: bool, destroy: bool) 
         stop: &ctx.stop,
     };
     let opts = flags.options(ctx, destroy);
-    let outcome = engine.plan_and_apply(&opts, Some(&ui::prompt_variable), &|p| confirm(ctx, p, auto, destroy))?;
+    let refused = std::cell::Cell::new(false);
+    let outcome = engine.plan_and_apply(&opts, Some(&ui::prompt_variable), &|p| {
+        confirm(ctx, p, auto, destroy, &refused)
+    })?;
+    if refused.get() {
+        bail!("{} needs confirmation, but stdin is not a terminal; nothing was changed. Review the plan above and run again with --auto-approve, or apply a saved plan: infinstor plan --out tfplan && infinstor apply tfplan", if destroy { "destroy" } else { "apply" });
+    }
     report(outcome, destroy)
 }
 

@@ -67,8 +67,11 @@ pub fn run(ctx: &Context, c: StateCommand) -> anyhow::Result<u8> {
             println!("Successfully removed {} resource instance(s).", removed.len());
         }
         StateCommand::Mv { src, dst } => {
-            engine.state_mv(&opts, &src, &dst)?;
-            println!("Move \"{src}\" to \"{dst}\"\nSuccessfully moved 1 object(s).");
+            let moves = engine.state_mv(&opts, &src, &dst)?;
+            for (from, to) in &moves {
+                println!("Move \"{from}\" to \"{to}\"");
+            }
+            println!("Successfully moved {} object(s).", moves.len());
         }
     }
     Ok(0)

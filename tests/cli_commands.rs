@@ -22,6 +22,12 @@ fn validate_and_graph_need_no_aws() {
         "{}",
         g.stdout
     );
+    // A DOT parser reads every node, quotes in provider["aws"] included.
+    let parsed = dot_parser::ast::Graph::try_from(g.stdout.as_str()).expect("valid DOT");
+    let canonical = dot_parser::canonical::Graph::from(parsed);
+    let ids: Vec<String> = canonical.nodes.set.keys().cloned().collect();
+    assert!(ids.iter().any(|id| id.contains(r#"provider[\"aws\"]"#)), "{ids:?}");
+    assert!(canonical.edges.set.len() > 10, "{}", g.stdout);
     ws.write("extra.tf", "resource \"aws_s3_bucket\" \"x\" {\n  bukket = \"a\"\n}\n");
     let bad = ws.run(&["validate"]).expect_code(1);
     assert!(bad.stderr.contains("Did you mean \"bucket\"?"), "{}", bad.stderr);

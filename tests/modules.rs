@@ -435,3 +435,48 @@ fn target_on_an_empty_state_plans_the_target_and_what_it_needs() {
         plan.stdout
     );
 }
+
+#[test]
+fn state_mv_moves_a_whole_module_and_a_whole_for_each_resource() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    setup(&ws);
+    ws.write(
+        "buckets.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  for_each = toset([\"x\", \"y\"])\n  bucket   = \"infinstor-mv-${each.key}\"\n}\n",
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+
+    // The configuration renames the module call and the resource; state follows with two moves.
+    ws.write(
+        "main.tf",
+        &ROOT
+            .replace("module \"tenant\"", "module \"customer\"")
+            .replace("module.tenant", "module.customer"),
+    );
+    ws.write("buckets.tf", &ws.read("buckets.tf").replace("\"b\"", "\"buckets\""));
+    let moved = ws
+        .run(&["state", "mv", "module.tenant", "module.customer"])
+        .expect_code(0);
+    insta::assert_snapshot!(moved.stdout);
+    let moved = ws
+        .run(&["state", "mv", "aws_s3_bucket.b", "aws_s3_bucket.buckets"])
+        .expect_code(0);
+    assert!(
+        moved.stdout.contains("Successfully moved 2 object(s)."),
+        "{}",
+        moved.stdout
+    );
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    let wrong = ws
+        .run(&["state", "mv", "module.customer", "aws_s3_bucket.z"])
+        .expect_code(1);
+    assert!(
+        wrong.stderr.contains("one is a module and the other a resource"),
+        "{}",
+        wrong.stderr
+    );
+    ws.run(&["destroy", "--auto-approve"]).expect_code(0);
+    assert!(buckets(&moto).is_empty());
+}

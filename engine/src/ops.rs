@@ -23,7 +23,7 @@ pub enum EngineError {
     #[error("{0}")]
     Diagnostics(Diagnostics),
     /// Reading, writing or locking state failed.
-    #[error("{0}")]
+    #[error(transparent)]
     State(#[from] StateError),
     /// The saved plan no longer matches the state or configuration.
     #[error("Saved plan is stale: {0}\n\nThe state or configuration changed after this plan was made. Run `infinstor plan --out FILE` again and apply the new plan.")]
@@ -246,11 +246,36 @@ impl Engine<'_> {
         prompt: Prompt<'_>,
     ) -> Result<(PlanOutcome, Module), EngineError> {
         let (module, mut warnings) = self.load(opts)?;
+        // Warnings found before an error are reported with it, not lost.
+        let mut pending = Diagnostics::default();
+        let result = self.plan_loaded(opts, backend, prompt, module, &mut warnings, &mut pending);
+        result.map_err(|e| match e {
+            EngineError::Diagnostics(mut d) => {
+                d.0.extend(warnings.0.into_iter().chain(pending.0));
+                d.sort();
+                EngineError::Diagnostics(d)
+            }
+            other => other,
+        })
+    }
+
+    fn plan_loaded(
+        &self,
+        opts: &Options,
+        backend: &LocalBackend,
+        prompt: Prompt<'_>,
+        module: Module,
+        warnings: &mut Diagnostics,
+        pending: &mut Diagnostics,
+    ) -> Result<(PlanOutcome, Module), EngineError> {
         // Report variable problems and reference problems of one run together.
         let resolved = self.resolve_vars(opts, &module, prompt);
         let ((variables, w), graph) = match (resolved, graph::build(&module)) {
             (Ok(v), Ok(g)) => (v, g),
-            (Ok(_), Err(g)) => return Err(g.into()),
+            (Ok((_, w)), Err(g)) => {
+                pending.0.extend(w.0);
+                return Err(g.into());
+            }
             (Err(EngineError::Diagnostics(mut d)), Err(g)) => {
                 d.0.extend(g.0);
                 d.sort();
@@ -289,6 +314,7 @@ impl Engine<'_> {
         plan.warnings.extend(warnings.0.iter().map(|d| d.to_string()));
         plan.access = crate::review::access::review(&plan, self.factory);
         plan.configuration = crate::review::plan_json::configuration(&module);
+        let warnings = std::mem::take(warnings);
         Ok((PlanOutcome { plan, warnings }, module))
     }
 
@@ -448,28 +474,52 @@ impl Engine<'_> {
         Ok(removed)
     }
 
-    /// Renames an instance in state.
-    pub fn state_mv(&self, opts: &Options, src: &str, dst: &str) -> Result<(), EngineError> {
-        let _: InstanceAddr = dst
-            .parse()
-            .map_err(|e: crate::core::addr::AddrError| EngineError::Invalid(e.to_string()))?;
+    /// Moves a module, a resource (every instance) or one instance to a new address in state;
+    /// returns each move made (old, new).
+    pub fn state_mv(&self, opts: &Options, src: &str, dst: &str) -> Result<Vec<(String, String)>, EngineError> {
+        let parse = |text: &str| {
+            text.parse::<Target>()
+                .map_err(|e| EngineError::Invalid(format!("state mv: {e}")))
+        };
+        let mv =
+            crate::core::moves::Move::new(parse(src)?, parse(dst)?).map_err(|e| EngineError::Invalid(e.to_string()))?;
         let backend = self.backend(opts);
         let _lock = backend.lock("state mv")?;
         let mut st = self.read_state(&backend)?;
         let previous = st.clone();
-        if st.instance(dst).is_some() {
+        let moves: Vec<(String, String)> = st
+            .instances()
+            .keys()
+            .filter_map(|k| {
+                let addr: InstanceAddr = k.parse().ok()?;
+                mv.apply(&addr).map(|to| (k.clone(), to.to_string()))
+            })
+            .collect();
+        if moves.is_empty() {
             return Err(EngineError::Invalid(format!(
-                "{dst} already exists in state; remove it first or choose another address."
+                "No instance found for {src}. Run `infinstor state list` to see the addresses."
             )));
         }
-        let inst = st.remove_instance(src).ok_or_else(|| {
-            EngineError::Invalid(format!(
-                "No instance found for {src}. Run `infinstor state list` to see the addresses."
-            ))
-        })?;
-        st.set_instance(dst, inst);
+        let leaving: std::collections::BTreeSet<&String> = moves.iter().map(|(from, _)| from).collect();
+        if let Some((_, taken)) = moves
+            .iter()
+            .find(|(_, to)| st.instance(to).is_some() && !leaving.contains(to))
+        {
+            return Err(EngineError::Invalid(format!(
+                "{taken} already exists in state; remove it first or choose another address."
+            )));
+        }
+        let mut taken = Vec::new();
+        for (from, _) in &moves {
+            if let Some(inst) = st.remove_instance(from) {
+                taken.push(inst);
+            }
+        }
+        for ((_, to), inst) in moves.iter().zip(taken) {
+            st.set_instance(to, inst);
+        }
         backend.write(&mut st, &previous)?;
-        Ok(())
+        Ok(moves)
     }
 
     /// Root outputs recorded in state.

@@ -239,10 +239,17 @@ fn requested_certificate_plan_create_validate_import_delete() {
     let validation = response.new_state.expect("validation state");
     assert_eq!(validation.get("id"), Value::from(arn.as_str()));
     assert!(!messages.is_empty(), "no progress was reported");
+    // The records are named once, then one short status line per poll, then the outcome.
     assert!(
-        messages[0].contains("elapsed") && messages[0].contains(&format!("{APEX}: PENDING_VALIDATION")),
+        messages[0].starts_with("ACM is waiting for these validation records"),
         "{messages:?}"
     );
+    assert!(
+        messages[1].starts_with("waiting for the certificate to be issued: ")
+            && messages[1].contains(&format!("{APEX}: PENDING_VALIDATION")),
+        "{messages:?}"
+    );
+    assert_eq!(messages.last().map(String::as_str), Some("the certificate is issued"));
     assert_eq!(
         describe(&h, &acm, &arn).and_then(|d| d.status().map(|s| s.as_str().to_string())),
         Some("ISSUED".to_string())

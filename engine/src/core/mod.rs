@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod finding;
 pub mod instance;
+pub mod moves;
 pub mod plan;
 pub mod provider;
 pub mod schema;

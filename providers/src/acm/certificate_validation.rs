@@ -89,6 +89,7 @@ impl CertificateValidation {
     ) -> Result<(), ProviderError> {
         let start = Instant::now();
         let mut delay = Duration::from_secs(1);
+        let mut shown: Vec<String> = Vec::new();
         loop {
             let detail = describe(ctx, arn)?.ok_or_else(|| {
                 ProviderError::new(
@@ -98,7 +99,10 @@ impl CertificateValidation {
             })?;
             let status = detail.status().cloned();
             match status {
-                Some(CertificateStatus::Issued) => return Ok(()),
+                Some(CertificateStatus::Issued) => {
+                    progress("the certificate is issued");
+                    return Ok(());
+                }
                 Some(CertificateStatus::PendingValidation) | None => {}
                 Some(other) => {
                     let reason = detail
@@ -135,18 +139,22 @@ impl CertificateValidation {
                     ),
                 ));
             }
-            // Where DNS is managed by hand, the person applying needs the records while the
-            // wait runs, not after it: each progress line names those ACM still waits for.
+            // Where DNS is managed by hand, the person applying needs the records while the wait
+            // runs, not after it: they are named when the wait starts and whenever they change;
+            // each poll otherwise prints one short status line (the engine adds the time).
             let pending = pending_records(&detail);
-            progress(&format!(
-                "waiting for ACM certificate {arn} to be issued ({} elapsed): {}{}",
-                elapsed_text(start),
-                domain_statuses(&detail),
-                if pending.is_empty() {
-                    String::new()
-                } else {
-                    format!("; validation records still missing:\n{}", pending.join("\n"))
+            if pending != shown {
+                if !pending.is_empty() {
+                    progress(&format!(
+                        "ACM is waiting for these validation records (create them if your DNS is not in Route 53):\n{}",
+                        pending.join("\n")
+                    ));
                 }
+                shown = pending;
+            }
+            progress(&format!(
+                "waiting for the certificate to be issued: {}",
+                domain_statuses(&detail)
             ));
             let left = timeout.saturating_sub(start.elapsed());
             delay = backoff(delay.min(left.max(Duration::from_millis(100))), Duration::from_secs(30));
