@@ -11,7 +11,7 @@ mod state_cmd;
 mod ui;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Plan and apply AWS deployments described in Terraform-compatible HCL.
@@ -49,8 +49,68 @@ enum Command {
     ForceUnlock(common::ForceUnlockArgs),
 }
 
+/// Every long flag of the command line and its subcommands (`var`, `auto-approve`, ...).
+fn long_flags(cmd: &clap::Command, out: &mut std::collections::BTreeSet<String>) {
+    out.extend(cmd.get_arguments().filter_map(|a| a.get_long().map(str::to_string)));
+    for sub in cmd.get_subcommands() {
+        long_flags(sub, out);
+    }
+}
+
+/// Terraform spells its flags with one dash (`-var`, `-auto-approve`, `-out=tfplan`); each such
+/// argument naming one of our long flags is read as its two-dash form. Single-letter flags
+/// (`-C`) and values (`-1` after `--var x=`) are left alone.
+fn terraform_spellings(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut flags = std::collections::BTreeSet::new();
+    long_flags(&Cli::command(), &mut flags);
+    flags.insert("help".into());
+    flags.insert("version".into());
+    args.map(|arg| {
+        let Some(text) = arg.to_str() else { return arg };
+        let Some(rest) = text.strip_prefix('-').filter(|r| !r.starts_with('-')) else {
+            return arg;
+        };
+        let name = rest.split('=').next().unwrap_or(rest);
+        if name.len() > 1 && flags.contains(name) {
+            format!("-{text}").into()
+        } else {
+            arg
+        }
+    })
+    .collect()
+}
+
+/// Commands that delete objects or locks: never offered as a guess for a mistyped command.
+const DESTRUCTIVE: &[&str] = &["destroy", "force-unlock"];
+
+/// Parses the command line; a mistyped command gets a suggestion only among the commands
+/// that change nothing by themselves.
+fn parse() -> Cli {
+    match Cli::try_parse_from(terraform_spellings(std::env::args_os())) {
+        Ok(cli) => cli,
+        Err(e) if e.kind() == clap::error::ErrorKind::InvalidSubcommand => {
+            let typed = e
+                .get(clap::error::ContextKind::InvalidSubcommand)
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            let cmd = Cli::command();
+            let safe: Vec<&str> = cmd
+                .get_subcommands()
+                .map(|c| c.get_name())
+                .filter(|n| !DESTRUCTIVE.contains(n))
+                .collect();
+            eprintln!(
+                "error: unrecognized command '{typed}'.{}\n\nRun `infinstor --help` for the commands.",
+                engine::core::diagnostic::suggestion(&typed, safe)
+            );
+            std::process::exit(2);
+        }
+        Err(e) => e.exit(),
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     let ctx = match common::Context::new(&cli.global) {
         Ok(c) => c,
         Err(e) => {

@@ -124,3 +124,39 @@ output "names" {
         show_state.stdout
     );
 }
+
+#[test]
+fn terraform_single_dash_flags_work_and_no_destructive_command_is_suggested() {
+    let ws = workspace(None);
+    ws.write("main.tf", "variable \"x\" {}\noutput \"o\" {\n  value = var.x\n}\n");
+    let plan = ws
+        .run(&["plan", "-var", "x=1", "-out=tfplan", "-detailed-exitcode"])
+        .expect_code(2);
+    assert!(plan.stdout.contains("infinstor apply tfplan"), "{}", plan.stdout);
+    ws.run(&["apply", "-auto-approve", "-var=x=2", "-no-color"])
+        .expect_code(0);
+    let raw = ws.run(&["output", "-raw", "o"]).expect_code(0);
+    assert_eq!(raw.stdout, "2\n");
+
+    let typo = ws.run(&["test"]).expect_code(2);
+    assert!(!typo.stderr.contains("destroy"), "{}", typo.stderr);
+    let typo = ws.run(&["dstroy"]).expect_code(2);
+    assert!(!typo.stderr.contains("\"destroy\""), "{}", typo.stderr);
+    let typo = ws.run(&["pln"]).expect_code(2);
+    assert!(typo.stderr.contains("Did you mean \"plan\"?"), "{}", typo.stderr);
+}
+
+#[test]
+fn apply_without_a_terminal_or_configuration_says_why() {
+    let ws = workspace(None);
+    let none = ws.run(&["apply"]).expect_code(1);
+    assert!(none.stderr.contains("No configuration files"), "{}", none.stderr);
+    ws.write("main.tf", "output \"o\" {\n  value = 1\n}\n");
+    let refused = ws.run(&["apply"]).expect_code(1);
+    assert!(refused.stdout.contains("Changes to Outputs"), "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("nothing was changed") && refused.stderr.contains("infinstor plan --out tfplan"),
+        "{}",
+        refused.stderr
+    );
+}

@@ -540,11 +540,14 @@ impl Session<'_> {
         let forcing = diff::forcing_replacement(schema, &changed, &resp.requires_replace);
         if !forcing.is_empty() {
             let mut created = plan_create()?;
-            // Values the config does not set and that will be re-created stay unknown; values
-            // that carry over (the configured ones) are already in `after`.
+            // An argument the configuration sets to a known value keeps the prior's value where
+            // the provider's create plan left it open; one the configuration leaves unknown
+            // (it comes from an object being replaced too) stays unknown, so that every
+            // dependent sees it change.
             if let (Value::Map(am), Some(pm)) = (&mut created.planned, prior.as_map()) {
                 for (k, v) in am.iter_mut() {
-                    if v.is_unknown() && !schema.attributes.get(k).map(|a| a.computed).unwrap_or(false) {
+                    let computed = schema.attributes.get(k).map(|a| a.computed).unwrap_or(false);
+                    if v.is_unknown() && !computed && !config.get(k).contains_unknown() {
                         *v = pm.get(k).cloned().unwrap_or(Value::Null);
                     }
                 }
