@@ -506,3 +506,58 @@ fn sensitive_outputs_are_shown_only_when_named() {
     let named = ws.run(&["output", "--json", "token"]).expect_code(0);
     assert_eq!(named.stdout.trim(), "\"s3cr3t-output\"");
 }
+
+#[test]
+fn a_deposed_object_left_by_an_interrupted_replacement_is_planned_and_destroyed() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"infinstor-current\"\n}\n",
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    // As an apply interrupted between a create_before_destroy create and the old object's
+    // destroy leaves it: the old object recorded beside the new one.
+    block_on(async {
+        moto.s3()
+            .create_bucket()
+            .bucket("infinstor-old")
+            .send()
+            .await
+            .expect("old bucket");
+    });
+    let mut state = ws.state();
+    state["resources"][0]["instances"][0]["deposed"] = serde_json::json!({
+        "bucket": "infinstor-old",
+        "id": "infinstor-old",
+        "force_destroy": false
+    });
+    ws.write(
+        "infinstor.state.json",
+        &serde_json::to_string_pretty(&state).expect("state"),
+    );
+
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout
+            .contains("# aws_s3_bucket.b (deposed object) will be destroyed"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 0 to change, 1 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let names = block_on(async {
+        let out = moto.s3().list_buckets().send().await.expect("buckets");
+        out.buckets()
+            .iter()
+            .filter_map(|b| b.name().map(str::to_string))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(names, vec!["infinstor-current".to_string()]);
+    assert!(!ws.read("infinstor.state.json").contains("\"deposed\""));
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+}

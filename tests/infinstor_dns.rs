@@ -97,6 +97,55 @@ fn certificate_stack_and_five_subdomains_in_one_apply() {
     });
 
     ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    // Renewing the certificate (create_before_destroy): every user of its ARN is updated
+    // first, and the old certificate is destroyed last, when nothing refers to it any more.
+    let cert = "module.service.aws_acm_certificate.service[0]";
+    let plan = ws.run(&["plan", "--replace", cert]).expect_code(0);
+    assert!(
+        plan.stdout
+            .contains("module.service.aws_cloudformation_stack.root will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    let renew = ws.run(&["apply", "--auto-approve", "--replace", cert]).expect_code(0);
+    let at = |needle: &str| {
+        renew
+            .stdout
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} missing from\n{}", renew.stdout))
+    };
+    assert!(
+        at("module.service.aws_cloudformation_stack.root: Modifying...")
+            < at(&format!("{cert} (deposed object): Destroying...")),
+        "{}",
+        renew.stdout
+    );
+    block_on(async {
+        let certs = moto.acm().list_certificates().send().await.expect("certs");
+        let arns: Vec<String> = certs
+            .certificate_summary_list()
+            .iter()
+            .filter_map(|c| c.certificate_arn().map(str::to_string))
+            .collect();
+        assert_eq!(arns.len(), 1, "the old certificate is gone: {arns:?}");
+        let stacks = moto
+            .cloudformation()
+            .describe_stacks()
+            .stack_name("infinstor")
+            .send()
+            .await
+            .expect("stack");
+        let param = stacks.stacks()[0]
+            .parameters()
+            .iter()
+            .find(|p| p.parameter_key() == Some("CertificateArn"))
+            .and_then(|p| p.parameter_value().map(str::to_string));
+        assert_eq!(param.as_ref(), arns.first(), "the stack uses the new certificate");
+    });
+    assert!(!ws.read("infinstor.state.json").contains("\"deposed\""));
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+
     let destroy = ws.run(&["destroy", "--auto-approve"]).expect_code(0);
     assert!(destroy.stdout.contains("Destroy complete!"), "{}", destroy.stdout);
     block_on(async {

@@ -79,6 +79,11 @@ pub struct InstanceState {
     /// Provider data that is not an attribute (opaque to the engine).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<String>,
+    /// The attributes of the object this one replaced with `create_before_destroy`, recorded
+    /// from the new object's create until the old one is destroyed (after every dependent is
+    /// updated), so that an interruption in between loses neither.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposed: Option<serde_json::Value>,
 }
 
 impl InstanceState {
@@ -91,6 +96,7 @@ impl InstanceState {
             dependencies: Vec::new(),
             tainted: false,
             private: None,
+            deposed: None,
         }
     }
 }

@@ -41,7 +41,13 @@ impl<'p> Changes<'p> {
     fn new(plan: &'p Plan) -> Changes<'p> {
         Changes {
             destroy: plan.destroy,
-            by_addr: plan.changes.iter().map(|c| (c.addr.to_string(), c)).collect(),
+            // A deposed object's delete is its own node, found through state, not by address.
+            by_addr: plan
+                .changes
+                .iter()
+                .filter(|c| c.action != Action::DeleteDeposed)
+                .map(|c| (c.addr.to_string(), c))
+                .collect(),
         }
     }
 
@@ -125,6 +131,7 @@ impl<'a> Session<'a> {
                 g.edge(&me, &config_node);
             }
         }
+        self.add_deposed_deletes(&mut g, plan);
         g.check_cycles()?;
         let type_of = |n: &Node| -> Option<(String, Mode)> {
             match n {
@@ -162,6 +169,7 @@ impl<'a> Session<'a> {
                     Node::Local(p, n) => self.visit_local(p, n),
                     Node::Output(p, n) => self.visit_output(p, n),
                     Node::Module(p) => self.visit_module(p),
+                    Node::Deposed(a) => self.delete_deposed(a, store),
                     _ => Outcome::Failed,
                 })
                 .collect(),
@@ -579,7 +587,7 @@ impl<'a> Session<'a> {
                     .map(|v| Prepared::Done(remark_data(schema, config, v)))
                     .map_err(|e| perr(&e))
             }
-            Action::Delete => Ok(Prepared::Done(Value::Null)),
+            Action::Delete | Action::DeleteDeposed => Ok(Prepared::Done(Value::Null)),
             Action::Create | Action::Update | Action::Replace { .. } => {
                 // The refreshed prior the plan was made from, not the older recorded one.
                 let current = change.before.clone();
@@ -714,6 +722,12 @@ impl<'a> Session<'a> {
         if let Some(new) = &resp.new_state {
             let mut inst = to_instance_state(&res.provider, new, &p.deps);
             inst.tainted = resp.error.is_some() && p.prior.is_none();
+            // The replaced object stays recorded until its delete node destroys it.
+            inst.deposed = p
+                .deposed
+                .as_ref()
+                .map(|old| old.deep_unmark().to_json().unwrap_or(serde_json::Value::Null))
+                .or_else(|| store.instance(a).and_then(|i| i.deposed));
             store.mutate(|s| {
                 s.set_instance(a, inst);
                 s.clear_intents(a);
@@ -736,16 +750,6 @@ impl<'a> Session<'a> {
             elapsed(start),
             new.get("id").as_str().map(|i| format!(" [id={i}]")).unwrap_or_default()
         ));
-        if let Some(old) = &p.deposed {
-            // The new object is recorded; the old one is deposed until deleted.
-            let label = format!("{a} (deposed)");
-            if self.delete_object(p.provider.as_ref(), &label, &res.addr.type_, old, store) != Outcome::Ok {
-                return Err(Diagnostic::error(
-                    format!("{a}: destroying the replaced object failed"),
-                    "The new object was created, but the old one could not be destroyed; delete it by hand.",
-                ));
-            }
-        }
         let bad = diff::inconsistencies(&p.schema, &p.final_plan, &new);
         if !bad.is_empty() {
             return Err(Diagnostic::error(
@@ -754,6 +758,101 @@ impl<'a> Session<'a> {
             ));
         }
         Ok(new)
+    }
+}
+
+impl Session<'_> {
+    /// One node per old object of a `create_before_destroy` replacement (and per deposed object
+    /// an interrupted one left): after the new object is created and after every resource that
+    /// depends on it is updated, as Terraform orders them, so nothing still uses it.
+    fn add_deposed_deletes(&self, g: &mut graph::Graph, plan: &Plan) {
+        let deposing: Vec<&Change> = plan
+            .changes
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.action,
+                    Action::DeleteDeposed
+                        | Action::Replace {
+                            create_before_destroy: true
+                        }
+                )
+            })
+            .collect();
+        if deposing.is_empty() {
+            return;
+        }
+        // Resource -> the resources that use it directly; a deposed object waits for every
+        // resource that uses it through others too (a stack that takes a validation's ARN).
+        let mut users: std::collections::HashMap<Node, Vec<Node>> = std::collections::HashMap::new();
+        let resources: Vec<Node> = g
+            .index
+            .keys()
+            .filter(|n| matches!(n, Node::Resource(..)))
+            .cloned()
+            .collect();
+        for r in resources {
+            for d in g.resource_dependencies(&r) {
+                users.entry(d).or_default().push(r.clone());
+            }
+        }
+        for c in deposing {
+            let me = Node::Deposed(c.addr.to_string());
+            g.add_node(me.clone());
+            g.edge(&Node::Provider(c.provider.clone()), &me);
+            let config_node = Node::Resource(
+                crate::config::tree::config_path(&c.addr.module),
+                c.addr.resource.clone(),
+            );
+            g.edge(&config_node, &me);
+            // Destroying the instance forgets it, deposed object included: that one goes first.
+            g.edge(&me, &Node::Delete(c.addr.to_string()));
+            let mut seen = std::collections::HashSet::new();
+            let mut todo = vec![config_node];
+            while let Some(n) = todo.pop() {
+                for user in users.get(&n).into_iter().flatten() {
+                    if seen.insert(user.clone()) {
+                        g.edge(user, &me);
+                        todo.push(user.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Destroys the deposed object recorded with an instance, then forgets it.
+    fn delete_deposed(&self, addr: &str, store: &Store<'_>) -> Outcome {
+        let Some(inst) = store.instance(addr) else {
+            return Outcome::Ok;
+        };
+        let Some(old) = inst.deposed.clone() else {
+            return Outcome::Ok;
+        };
+        let Ok(ia) = addr.parse::<InstanceAddr>() else {
+            return Outcome::Failed;
+        };
+        let provider = match self.provider_or_default(&inst.provider) {
+            Ok(p) => p,
+            Err(d) => return self.fail(d),
+        };
+        let schema = self.factory.resource_schema(&ia.resource.type_);
+        let old_state = state::InstanceState {
+            attributes: old,
+            deposed: None,
+            ..inst
+        };
+        let value = from_instance_state(&old_state, schema.as_ref());
+        let label = format!("{addr} (deposed object)");
+        let outcome = self.delete_object(provider.as_ref(), &label, &ia.resource.type_, &value, store);
+        if outcome == Outcome::Ok {
+            store.mutate(|s| {
+                if let Some(mut current) = s.instance(addr).cloned() {
+                    current.deposed = None;
+                    s.set_instance(addr, current);
+                }
+            });
+        }
+        outcome
     }
 }
 

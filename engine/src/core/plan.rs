@@ -27,6 +27,9 @@ pub enum Action {
     },
     /// Destroy.
     Delete,
+    /// Destroy the old object a `create_before_destroy` replacement left behind when it was
+    /// interrupted before destroying it (state records it beside the new one).
+    DeleteDeposed,
 }
 
 /// The planned change of one instance.
@@ -116,7 +119,7 @@ impl Plan {
                     add += 1;
                     destroy += 1;
                 }
-                Action::Delete => destroy += 1,
+                Action::Delete | Action::DeleteDeposed => destroy += 1,
                 Action::NoOp | Action::Read => {}
             }
         }

@@ -30,6 +30,9 @@ pub enum Node {
     /// The delete of one instance (a removed resource, a destroy, or the old half of a
     /// replacement), added by apply from the plan's delete changes.
     Delete(String),
+    /// The delete of the old object of a `create_before_destroy` replacement, after the new
+    /// one exists and every dependent is updated.
+    Deposed(String),
 }
 
 fn prefix(path: &ModPath) -> String {
@@ -46,6 +49,7 @@ impl std::fmt::Display for Node {
             Node::Output(p, n) => write!(f, "{}output.{n}", prefix(p)),
             Node::Module(p) => write!(f, "{}", prefix(p).trim_end_matches('.')),
             Node::Delete(a) => write!(f, "{a} (delete)"),
+            Node::Deposed(a) => write!(f, "{a} (deposed)"),
         }
     }
 }
@@ -101,7 +105,7 @@ impl Graph {
                     r @ Node::Resource(..) => {
                         out.insert(r.clone());
                     }
-                    Node::Provider(_) | Node::Delete(_) => {}
+                    Node::Provider(_) | Node::Delete(_) | Node::Deposed(_) => {}
                     _ => stack.push(src),
                 }
             }

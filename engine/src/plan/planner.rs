@@ -94,7 +94,7 @@ impl Session<'_> {
                 Node::Output(p, n) => self.visit_output(p, n),
                 Node::Resource(p, a) => self.plan_resource(p, a, mode, &target_deps),
                 Node::Module(p) => self.visit_module(p),
-                Node::Delete(_) => Outcome::Ok,
+                Node::Delete(_) | Node::Deposed(_) => Outcome::Ok,
             }
         });
         let diags = lock(&self.diags).clone();
@@ -371,6 +371,9 @@ impl Session<'_> {
                         }
                     }
                 }
+                if let Some(d) = self.deposed_change(&ia, stored.as_ref(), &schema) {
+                    lock(&self.changes).push(d);
+                }
                 let prior_value = match (&stored, refresh) {
                     (Some(s), true) => match self.refresh_instance(provider.as_ref(), &a, &addr.type_, &schema, s) {
                         Ok(v) => v,
@@ -558,6 +561,30 @@ impl Session<'_> {
         Ok(Planned::from(Action::Update, resp, Vec::new(), None))
     }
 
+    /// The delete of a deposed object an interrupted `create_before_destroy` replacement left
+    /// recorded with an instance.
+    fn deposed_change(&self, ia: &InstanceAddr, stored: Option<&InstanceState>, schema: &Schema) -> Option<Change> {
+        let stored = stored?;
+        let old = stored.deposed.clone()?;
+        let old_state = InstanceState {
+            attributes: old,
+            deposed: None,
+            ..stored.clone()
+        };
+        Some(Change {
+            addr: ia.clone(),
+            provider: stored.provider.clone(),
+            action: Action::DeleteDeposed,
+            before: Some(from_instance_state(&old_state, Some(schema))),
+            after: None,
+            requires_replace: Vec::new(),
+            reason: Some("the object it replaced (create_before_destroy) was not destroyed yet".into()),
+            dependencies: stored.dependencies.clone(),
+            private: None,
+            details: Vec::new(),
+        })
+    }
+
     /// Plans deletes for state instances without configuration (or every instance when
     /// destroying), refreshing them first.
     pub fn plan_orphans(&self, refresh: bool, destroy: bool) -> Result<(), Diagnostics> {
@@ -632,6 +659,9 @@ impl Session<'_> {
                 }
             }
             lock(&self.changes).retain(|c| c.addr != ia);
+            if let Some(d) = schema.as_ref().and_then(|s| self.deposed_change(&ia, Some(&inst), s)) {
+                lock(&self.changes).push(d);
+            }
             lock(&self.changes).push(Change {
                 addr: ia,
                 provider: inst.provider.clone(),

@@ -23,7 +23,7 @@ fn action_word(a: Action) -> &'static str {
         Action::Create => "create",
         Action::Update => "update",
         Action::Replace { .. } => "replace",
-        Action::Delete => "destroy",
+        Action::Delete | Action::DeleteDeposed => "destroy",
         Action::Read => "read",
         Action::NoOp => "no-op",
     }
@@ -40,6 +40,7 @@ fn header_sentence(c: &Change) -> String {
             create_before_destroy: true,
         } => "must be replaced (create, then destroy)".into(),
         Action::Delete => "will be destroyed".into(),
+        Action::DeleteDeposed => "(deposed object) will be destroyed".into(),
         Action::Read => "will be read during apply".into(),
         Action::NoOp => "is unchanged".into(),
     }

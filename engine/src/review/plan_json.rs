@@ -95,7 +95,7 @@ fn actions(a: Action) -> Vec<&'static str> {
         Action::Create => vec!["create"],
         Action::Read => vec!["read"],
         Action::Update => vec!["update"],
-        Action::Delete => vec!["delete"],
+        Action::Delete | Action::DeleteDeposed => vec!["delete"],
         Action::Replace {
             create_before_destroy: false,
         } => vec!["delete", "create"],

@@ -341,6 +341,7 @@ fn header(c: &Change) -> (String, &'static str) {
             create_before_destroy: true,
         } => (format!("# {addr} must be replaced"), "+/-"),
         Action::Delete => (format!("# {addr} will be destroyed"), "-"),
+        Action::DeleteDeposed => (format!("# {addr} (deposed object) will be destroyed"), "-"),
         Action::Read => (format!("# {addr} will be read during apply"), "<="),
         Action::NoOp => (format!("# {addr} is unchanged"), " "),
     }
@@ -490,7 +491,7 @@ pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
             symbols.insert(match c.action {
                 Action::Create => 0,
                 Action::Update => 1,
-                Action::Delete => 2,
+                Action::Delete | Action::DeleteDeposed => 2,
                 Action::Replace {
                     create_before_destroy: false,
                 } => 3,
