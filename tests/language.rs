@@ -71,7 +71,8 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("module version", with_child("module \"m\" {\n  source  = \"./m\"\n  version = \"1.0.0\"\n}\n"), Fails(NOT_YET)),
         ("registry module source", one("module \"m\" {\n  source = \"terraform-aws-modules/s3-bucket/aws\"\n}\n"), Fails("Only local module sources")),
         // Top-level blocks.
-        ("moved", one("moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n"), Fails(NOT_YET)),
+        ("moved", one("moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n"), Valid),
+        ("moved in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n")], Fails(NOT_YET)),
         ("import", one("import {\n  to = aws_s3_bucket.a\n  id = \"b\"\n}\n"), Fails(NOT_YET)),
         ("removed", one("removed {\n  from = aws_s3_bucket.a\n}\n"), Fails(NOT_YET)),
         ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),

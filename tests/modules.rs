@@ -480,3 +480,55 @@ fn state_mv_moves_a_whole_module_and_a_whole_for_each_resource() {
     ws.run(&["destroy", "--auto-approve"]).expect_code(0);
     assert!(buckets(&moto).is_empty());
 }
+
+#[test]
+fn moved_blocks_and_count_changes_move_state_without_touching_aws() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    setup(&ws);
+    ws.write(
+        "solo.tf",
+        "resource \"aws_s3_bucket\" \"solo\" {\n  bucket = \"infinstor-solo\"\n}\n",
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+
+    // The module call is renamed with a moved block; the single bucket gains count = 1.
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nmoved {{\n  from = module.tenant\n  to   = module.customer\n}}\n",
+            ROOT.replace("module \"tenant\"", "module \"customer\"")
+                .replace("module.tenant", "module.customer")
+        ),
+    );
+    ws.write(
+        "solo.tf",
+        "resource \"aws_s3_bucket\" \"solo\" {\n  count  = 1\n  bucket = \"infinstor-solo\"\n}\n",
+    );
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    insta::assert_snapshot!(plan.stdout);
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let listed = ws.run(&["state", "list"]).expect_code(0).stdout;
+    assert_eq!(
+        listed.lines().collect::<Vec<_>>(),
+        vec![
+            "aws_s3_bucket.solo[0]",
+            "module.customer[\"acme\"].module.store.aws_s3_bucket.b",
+            "module.customer[\"globex\"].module.store.aws_s3_bucket.b",
+        ]
+    );
+    assert_eq!(
+        buckets(&moto),
+        vec!["infinstor-solo", "infinstor-t-acme", "infinstor-t-globex"]
+    );
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    // A moved block whose old address is still declared is a mistake at its place.
+    ws.write(
+        "again.tf",
+        "moved {\n  from = aws_s3_bucket.solo\n  to   = aws_s3_bucket.other\n}\n",
+    );
+    let wrong = ws.run(&["plan"]).expect_code(1);
+    assert!(wrong.stderr.contains("Moved object still exists"), "{}", wrong.stderr);
+    assert!(wrong.stderr.contains("again.tf line 1"), "{}", wrong.stderr);
+}

@@ -284,8 +284,14 @@ impl Engine<'_> {
             (Err(e), _) => return Err(e),
         };
         warnings.0.extend(w.0);
-        let prior = self.read_state(backend)?;
+        let mut prior = self.read_state(backend)?;
         let (lineage, serial) = (prior.lineage().to_string(), prior.serial());
+        let mut move_diags = Diagnostics::default();
+        let moves = crate::plan::moved::apply(&module, &mut prior, &mut move_diags);
+        if move_diags.has_errors() {
+            return Err(move_diags.into());
+        }
+        warnings.0.extend(move_diags.0);
         let digest = config_digest(&module, &variables);
         let mode = WalkMode::Plan {
             refresh: opts.refresh,
@@ -304,6 +310,7 @@ impl Engine<'_> {
         session.plan(&mode, opts.parallelism, self.stop)?;
         session.plan_orphans(opts.refresh, opts.destroy)?;
         let (mut plan, _) = session.into_plan(lineage, serial, digest, opts.destroy);
+        plan.moves = moves;
         if !opts.targets.is_empty() {
             let WalkMode::Plan { targets, .. } = &mode else {
                 return Err(EngineError::Invalid("a plan walk was expected".into()));

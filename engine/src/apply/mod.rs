@@ -102,6 +102,16 @@ impl<'a> Session<'a> {
         // What the plan's refresh found deleted outside infinstor leaves the state first, as
         // Terraform's refresh does: a destroy must end with an empty state, and an object
         // planned again is recorded by its create.
+        // Moves first: the plan's addresses are the new ones.
+        for m in &plan.moves {
+            store.mutate(|s| {
+                if s.instance(&m.to).is_none() {
+                    if let Some(inst) = s.remove_instance(&m.from) {
+                        s.set_instance(&m.to, inst);
+                    }
+                }
+            });
+        }
         for gone in plan.drift.iter().filter(|d| d.action == Action::Delete) {
             let address = gone.addr.to_string();
             store.mutate(|s| {

@@ -538,3 +538,57 @@ fn is_provider_ref(text: &str) -> bool {
     let alias_ok = parts.next().is_none_or(|a| !a.is_empty());
     name_ok && alias_ok && parts.next().is_none()
 }
+
+/// `moved { from = aws_s3_bucket.old  to = aws_s3_bucket.new }`: the two ends are unquoted
+/// addresses of the same kind, and `from` is no longer in the configuration.
+pub(super) fn moved(module: &mut Module, block: Block, diags: &mut Diagnostics) {
+    Allowed {
+        within: "a moved block",
+        args: &["from", "to"],
+        blocks: &[],
+        not_yet: &[],
+    }
+    .check(&block.body, diags);
+    let address = |name: &str, diags: &mut Diagnostics| -> Option<crate::core::addr::Target> {
+        let Some(attr) = block.body.attrs.get(name) else {
+            diags.push(
+                Diagnostic::error(
+                    "Missing required argument",
+                    format!("A moved block needs {name} = ADDRESS (unquoted), e.g. from = aws_s3_bucket.old, to = aws_s3_bucket.new."),
+                )
+                .at(block.span.clone()),
+            );
+            return None;
+        };
+        let parsed = traversal_text(&attr.expr.expr).map(|t| t.parse::<crate::core::addr::Target>());
+        match parsed {
+            Some(Ok(t)) => Some(t),
+            Some(Err(e)) => {
+                diags.push(Diagnostic::error("Invalid address", e.to_string()).at(attr.expr.span()));
+                None
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid address",
+                        format!("{name} takes an unquoted address such as aws_s3_bucket.old, aws_s3_bucket.b[0] or module.old."),
+                    )
+                    .at(attr.expr.span()),
+                );
+                None
+            }
+        }
+    };
+    let (Some(from), Some(to)) = (address("from", diags), address("to", diags)) else {
+        return;
+    };
+    if let Err(e) = crate::core::moves::Move::new(from.clone(), to.clone()) {
+        diags.push(Diagnostic::error("Invalid moved block", e.to_string()).at(block.span.clone()));
+        return;
+    }
+    module.moved.push(Moved {
+        from,
+        to,
+        span: block.span.clone(),
+    });
+}

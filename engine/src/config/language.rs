@@ -63,10 +63,6 @@ impl Allowed<'_> {
 /// Top-level blocks of the language that infinstor does not support yet.
 pub(super) const TOP_LEVEL_NOT_YET: &[(&str, &str)] = &[
     (
-        "moved",
-        "Rename the resource in the state instead: `infinstor state mv OLD NEW`.",
-    ),
-    (
         "import",
         "Adopt the object with the command instead: `infinstor import ADDRESS ID`.",
     ),

@@ -246,6 +246,12 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
             "resource" | "data" => blocks::resource(module, block, diags),
             "output" => blocks::output(module, block, diags),
             "module" => blocks::module_call(module, block, diags, depth),
+            "moved" if depth > 0 => diags.push(language::not_supported(
+                "A moved block in a child module",
+                "Write it in the root module with the module's path: from = module.NAME.aws_s3_bucket.old, to = module.NAME.aws_s3_bucket.new.",
+                block.span.clone(),
+            )),
+            "moved" => blocks::moved(module, block, diags),
             other => match language::TOP_LEVEL_NOT_YET.iter().find(|(n, _)| *n == other) {
                 Some((_, instead)) => diags.push(language::not_supported(
                     &format!("The \"{other}\" block"),

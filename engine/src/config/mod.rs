@@ -238,4 +238,17 @@ pub struct Module {
     /// `configuration_aliases` of `required_providers`: the aliased configurations
     /// (`aws.dns`) its callers must pass.
     pub configuration_aliases: BTreeMap<String, Option<Span>>,
+    /// `moved` blocks, in file order.
+    pub moved: Vec<Moved>,
+}
+
+/// `moved { from = OLD, to = NEW }`: objects state records at `from` now belong to `to`.
+#[derive(Debug, Clone)]
+pub struct Moved {
+    /// The old address.
+    pub from: crate::core::addr::Target,
+    /// The new address.
+    pub to: crate::core::addr::Target,
+    /// The block.
+    pub span: Option<Span>,
 }

@@ -98,6 +98,19 @@ pub struct Plan {
     /// The configuration in Terraform's JSON plan representation (for `--format json`).
     #[serde(default)]
     pub configuration: serde_json::Value,
+    /// State addresses that change (`moved` blocks, and a resource gaining or losing
+    /// `count`), applied to state before anything else.
+    #[serde(default)]
+    pub moves: Vec<StateMove>,
+}
+
+/// One object's new address in state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateMove {
+    /// Where state records it now.
+    pub from: String,
+    /// Where the configuration wants it.
+    pub to: String,
 }
 
 impl Plan {
@@ -133,6 +146,7 @@ impl Plan {
             .any(|c| !matches!(c.action, Action::NoOp | Action::Read))
             || self.drift.iter().any(|d| d.action == Action::Create)
             || self.outputs.values().any(|o| o.before.as_ref() != Some(&o.after))
+            || !self.moves.is_empty()
     }
 
     /// The change for an instance.

@@ -717,6 +717,7 @@ impl Session<'_> {
                 warnings,
                 access: Vec::new(),
                 configuration: serde_json::Value::Null,
+                moves: Vec::new(),
             },
             prior,
         )

@@ -93,6 +93,12 @@ fn summary(plan: &Plan) -> String {
         out,
         "**Plan: {add} to add, {change} to change, {destroy} to destroy.**\n"
     );
+    for m in &plan.moves {
+        let _ = writeln!(out, "- `{}` moves to `{}` in state", m.from, m.to);
+    }
+    if !plan.moves.is_empty() {
+        out.push('\n');
+    }
     let mut by_action: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_type: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
     for c in plan.effective_changes() {
@@ -366,6 +372,7 @@ mod tests {
                 message: "trusts AWS account 697756613082 (arn:aws:iam::697756613082:root)".into(),
             }],
             configuration: serde_json::Value::Null,
+            moves: Vec::new(),
         }
     }
 

@@ -464,7 +464,15 @@ pub fn plan_json(plan: &Plan) -> Json {
             .changes
             .iter()
             .filter(|c| !(c.action == Action::NoOp && c.addr.resource.mode == Mode::Data))
-            .map(resource_change)
+            .map(|c| {
+                let mut rc = resource_change(c);
+                // Terraform's field for an object a move gives a new address.
+                let address = c.addr.to_string();
+                if let (Some(m), Json::Object(o)) = (plan.moves.iter().find(|m| m.to == address), &mut rc) {
+                    o.insert("previous_address".into(), json!(m.from));
+                }
+                rc
+            })
             .collect::<Vec<_>>()),
     );
     out.insert("output_changes".into(), Json::Object(output_changes));

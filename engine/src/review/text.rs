@@ -460,7 +460,21 @@ pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
         .iter()
         .filter(|(_, o)| o.before.as_ref() != Some(&o.after))
         .collect();
+    if !plan.moves.is_empty() {
+        let _ = writeln!(out, "\n{}\n", st.bold("Objects that move to a new address in state:"));
+        for m in &plan.moves {
+            let _ = writeln!(out, "  {}", st.bold(&format!("# {} has moved to {}", m.from, m.to)));
+        }
+    }
     if changes.is_empty() && output_changes.is_empty() {
+        if !plan.moves.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{}",
+                st.bold("Plan: 0 to add, 0 to change, 0 to destroy; apply records the moves in state.")
+            );
+            return out;
+        }
         let _ = writeln!(
             out,
             "\n{}",
