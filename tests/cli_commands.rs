@@ -160,3 +160,71 @@ fn apply_without_a_terminal_or_configuration_says_why() {
         refused.stderr
     );
 }
+
+#[test]
+fn import_blocks_adopt_existing_objects_at_plan_time() {
+    let moto = start_moto();
+    block_on(async {
+        moto.s3()
+            .create_bucket()
+            .bucket("infinstor-existing-logs")
+            .send()
+            .await
+            .expect("bucket");
+    });
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+variable "logs" {
+  default = "infinstor-existing-logs"
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = var.logs
+  tags = {
+    team = "platform"
+  }
+}
+
+import {
+  to = aws_s3_bucket.logs
+  id = var.logs
+}
+"#,
+    );
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout
+            .contains("# aws_s3_bucket.logs will be imported (id \"infinstor-existing-logs\")"),
+        "{}",
+        plan.stdout
+    );
+    // Adopted, then brought to its configuration: the tag is added in place, nothing created.
+    assert!(
+        plan.stdout
+            .contains("Plan: 1 to import, 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "aws_s3_bucket.logs\n");
+    let tags = block_on(async {
+        moto.s3()
+            .get_bucket_tagging()
+            .bucket("infinstor-existing-logs")
+            .send()
+            .await
+            .expect("tags")
+    });
+    assert_eq!(tags.tag_set().len(), 1);
+    // Managed now: the block has done its work and stays harmlessly.
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    ws.write(
+        "more.tf",
+        "resource \"aws_s3_bucket\" \"gone\" {\n  bucket = \"infinstor-never-made\"\n}\nimport {\n  to = aws_s3_bucket.gone\n  id = \"infinstor-never-made\"\n}\nimport {\n  to = aws_s3_bucket.undeclared\n  id = \"x\"\n}\n",
+    );
+    let wrong = ws.run(&["plan"]).expect_code(1);
+    insta::assert_snapshot!(wrong.stderr);
+}

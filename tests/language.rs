@@ -73,7 +73,8 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         // Top-level blocks.
         ("moved", one("moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n"), Valid),
         ("moved in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n")], Fails(NOT_YET)),
-        ("import", one("import {\n  to = aws_s3_bucket.a\n  id = \"b\"\n}\n"), Fails(NOT_YET)),
+        ("import", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n}\nimport {\n  to = aws_s3_bucket.a\n  id = \"b\"\n}\n"), Valid),
+        ("import for_each", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n}\nimport {\n  for_each = toset([\"b\"])\n  to       = aws_s3_bucket.a\n  id       = each.key\n}\n"), Fails(NOT_YET)),
         ("removed", one("removed {\n  from = aws_s3_bucket.a\n}\n"), Fails(NOT_YET)),
         ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),
         // Expressions.

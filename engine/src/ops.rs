@@ -299,9 +299,13 @@ impl Engine<'_> {
             destroy: opts.destroy,
             targets: targets(&opts.targets, &module, &prior)?,
         };
+        let root_vars = variables.clone();
         let session = Session::with_graph(&module, graph, self.factory, self.ui, variables, prior);
-        if opts.refresh {
+        if opts.refresh || !module.imports.is_empty() {
             session.configure_providers(opts.parallelism, self.stop);
+        }
+        let imports = crate::plan::imports::import_all(&session, &module, &root_vars)?;
+        if opts.refresh {
             let instances = session.prior_instances();
             let provider = |key: &str| session.provider(key);
             let refreshed = refresh::read_all(&instances, &provider, self.factory, opts.parallelism, self.stop);
@@ -311,6 +315,7 @@ impl Engine<'_> {
         session.plan_orphans(opts.refresh, opts.destroy)?;
         let (mut plan, _) = session.into_plan(lineage, serial, digest, opts.destroy);
         plan.moves = moves;
+        plan.imports = imports;
         if !opts.targets.is_empty() {
             let WalkMode::Plan { targets, .. } = &mode else {
                 return Err(EngineError::Invalid("a plan walk was expected".into()));

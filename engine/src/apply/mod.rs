@@ -102,7 +102,14 @@ impl<'a> Session<'a> {
         // What the plan's refresh found deleted outside infinstor leaves the state first, as
         // Terraform's refresh does: a destroy must end with an empty state, and an object
         // planned again is recorded by its create.
-        // Moves first: the plan's addresses are the new ones.
+        // Imported objects join state first, then moves: the plan's addresses are the new ones.
+        for i in &plan.imports {
+            store.mutate(|s| {
+                if s.instance(&i.addr).is_none() {
+                    s.set_instance(&i.addr, i.instance.clone());
+                }
+            });
+        }
         for m in &plan.moves {
             store.mutate(|s| {
                 if s.instance(&m.to).is_none() {

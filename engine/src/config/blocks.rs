@@ -592,3 +592,59 @@ pub(super) fn moved(module: &mut Module, block: Block, diags: &mut Diagnostics) 
         span: block.span.clone(),
     });
 }
+
+/// `import { to = aws_s3_bucket.b, id = "name" }`.
+pub(super) fn import(module: &mut Module, block: Block, diags: &mut Diagnostics) {
+    Allowed {
+        within: "an import block",
+        args: &["to", "id"],
+        blocks: &[],
+        not_yet: &[
+            ("for_each", "Write one import block per object."),
+            (
+                "provider",
+                "The object is imported with the provider configuration of the resource it goes to.",
+            ),
+            ("identity", "Give the import ID in `id`."),
+        ],
+    }
+    .check(&block.body, diags);
+    let to = match block.body.attrs.get("to") {
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "Missing required argument",
+                    "An import block needs to = ADDRESS (unquoted), e.g. to = aws_s3_bucket.b.",
+                )
+                .at(block.span.clone()),
+            );
+            return;
+        }
+        Some(attr) => match traversal_text(&attr.expr.expr).map(|t| t.parse::<crate::core::addr::InstanceAddr>()) {
+            Some(Ok(a)) => a,
+            Some(Err(e)) => {
+                diags.push(Diagnostic::error("Invalid import address", e.to_string()).at(attr.expr.span()));
+                return;
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error("Invalid import address", "to takes an unquoted resource instance address, e.g. aws_s3_bucket.b or aws_s3_bucket.b[\"x\"].")
+                        .at(attr.expr.span()),
+                );
+                return;
+            }
+        },
+    };
+    let Some(id) = block.body.attrs.get("id").map(|a| a.expr.clone()) else {
+        diags.push(
+            Diagnostic::error("Missing required argument", format!("The import block for {to} needs id = \"...\": the provider's ID of the object (see the README's resource table)."))
+                .at(block.span.clone()),
+        );
+        return;
+    };
+    module.imports.push(Import {
+        to,
+        id,
+        span: block.span.clone(),
+    });
+}

@@ -63,10 +63,6 @@ impl Allowed<'_> {
 /// Top-level blocks of the language that infinstor does not support yet.
 pub(super) const TOP_LEVEL_NOT_YET: &[(&str, &str)] = &[
     (
-        "import",
-        "Adopt the object with the command instead: `infinstor import ADDRESS ID`.",
-    ),
-    (
         "removed",
         "Forget the object with the command instead: `infinstor state rm ADDRESS`, then remove its block.",
     ),

@@ -252,6 +252,14 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                 block.span.clone(),
             )),
             "moved" => blocks::moved(module, block, diags),
+            "import" if depth > 0 => diags.push(
+                Diagnostic::error(
+                    "Invalid import block",
+                    "Import blocks belong in the root module, as in Terraform; write the module's path in `to` (module.NAME.aws_s3_bucket.b).",
+                )
+                .at(block.span.clone()),
+            ),
+            "import" => blocks::import(module, block, diags),
             other => match language::TOP_LEVEL_NOT_YET.iter().find(|(n, _)| *n == other) {
                 Some((_, instead)) => diags.push(language::not_supported(
                     &format!("The \"{other}\" block"),

@@ -240,6 +240,19 @@ pub struct Module {
     pub configuration_aliases: BTreeMap<String, Option<Span>>,
     /// `moved` blocks, in file order.
     pub moved: Vec<Moved>,
+    /// `import` blocks.
+    pub imports: Vec<Import>,
+}
+
+/// `import { to = ADDRESS, id = "..." }`: adopt an existing object into state at plan time.
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// The instance that will own it.
+    pub to: crate::core::addr::InstanceAddr,
+    /// The provider's import ID (an expression known at plan time).
+    pub id: Expr,
+    /// The block.
+    pub span: Option<Span>,
 }
 
 /// `moved { from = OLD, to = NEW }`: objects state records at `from` now belong to `to`.

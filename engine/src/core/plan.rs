@@ -102,6 +102,20 @@ pub struct Plan {
     /// `count`), applied to state before anything else.
     #[serde(default)]
     pub moves: Vec<StateMove>,
+    /// Objects `import` blocks adopt, recorded in state when the plan is applied.
+    #[serde(default)]
+    pub imports: Vec<StateImport>,
+}
+
+/// One object an `import` block adopts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateImport {
+    /// The instance that owns it from now on.
+    pub addr: String,
+    /// The import ID it was found by.
+    pub id: String,
+    /// What the provider read.
+    pub instance: state::InstanceState,
 }
 
 /// One object's new address in state.
@@ -147,6 +161,7 @@ impl Plan {
             || self.drift.iter().any(|d| d.action == Action::Create)
             || self.outputs.values().any(|o| o.before.as_ref() != Some(&o.after))
             || !self.moves.is_empty()
+            || !self.imports.is_empty()
     }
 
     /// The change for an instance.

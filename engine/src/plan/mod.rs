@@ -3,6 +3,7 @@
 //! values with prior ones per the schema.
 
 pub mod diff;
+pub mod imports;
 pub mod moved;
 pub mod planner;
 pub mod refresh;

@@ -718,6 +718,7 @@ impl Session<'_> {
                 access: Vec::new(),
                 configuration: serde_json::Value::Null,
                 moves: Vec::new(),
+                imports: Vec::new(),
             },
             prior,
         )

@@ -373,6 +373,7 @@ mod tests {
             }],
             configuration: serde_json::Value::Null,
             moves: Vec::new(),
+            imports: Vec::new(),
         }
     }
 

@@ -419,6 +419,14 @@ fn resource_lines(c: &Change, st: Style, show_unchanged: bool, schemas: &dyn Pro
     lines
 }
 
+/// "N to import, " as Terraform's summary starts when import blocks adopt objects.
+fn import_count(plan: &Plan) -> String {
+    match plan.imports.len() {
+        0 => String::new(),
+        n => format!("{n} to import, "),
+    }
+}
+
 /// The whole plan as text.
 pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
     let st = Style { color };
@@ -460,6 +468,16 @@ pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
         .iter()
         .filter(|(_, o)| o.before.as_ref() != Some(&o.after))
         .collect();
+    if !plan.imports.is_empty() {
+        let _ = writeln!(out, "\n{}\n", st.bold("Objects that import blocks adopt into state:"));
+        for i in &plan.imports {
+            let _ = writeln!(
+                out,
+                "  {}",
+                st.bold(&format!("# {} will be imported (id {:?})", i.addr, i.id))
+            );
+        }
+    }
     if !plan.moves.is_empty() {
         let _ = writeln!(out, "\n{}\n", st.bold("Objects that move to a new address in state:"));
         for m in &plan.moves {
@@ -467,11 +485,15 @@ pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
         }
     }
     if changes.is_empty() && output_changes.is_empty() {
-        if !plan.moves.is_empty() {
+        if !plan.moves.is_empty() || !plan.imports.is_empty() {
             let _ = writeln!(
                 out,
                 "\n{}",
-                st.bold("Plan: 0 to add, 0 to change, 0 to destroy; apply records the moves in state.")
+                st.bold(&format!(
+                    "Plan: {}0 to add, 0 to change, 0 to destroy; apply records the {} in state.",
+                    import_count(plan),
+                    if plan.imports.is_empty() { "moves" } else { "imports" }
+                ))
             );
             return out;
         }
@@ -539,7 +561,8 @@ pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
         out,
         "{}",
         st.bold(&format!(
-            "Plan: {add} to add, {change} to change, {destroy} to destroy."
+            "Plan: {}{add} to add, {change} to change, {destroy} to destroy.",
+            import_count(plan)
         ))
     );
     if !output_changes.is_empty() {
