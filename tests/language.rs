@@ -46,7 +46,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("validation without error_message", one("variable \"v\" {\n  validation {\n    condition = true\n  }\n}\n"), Fails("needs both condition")),
         // Outputs.
         ("output arguments", one("output \"o\" {\n  value       = 1\n  sensitive   = false\n  description = \"d\"\n  depends_on  = []\n}\n"), Valid),
-        ("output precondition", one("output \"o\" {\n  value = 1\n  precondition {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),
+        ("output precondition", one("output \"o\" {\n  value = 1\n  precondition {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Valid),
         ("ephemeral output", one("output \"o\" {\n  value     = 1\n  ephemeral = true\n}\n"), Fails(NOT_YET)),
         ("misspelt output argument", one("output \"o\" {\n  value = 1\n  sensitiv = true\n}\n"), Fails("Did you mean \"sensitive\"")),
         // Resource meta-arguments.
@@ -55,8 +55,8 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("lifecycle arguments", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    create_before_destroy = true\n    prevent_destroy       = false\n    ignore_changes        = [tags]\n  }\n}\n"), Valid),
         ("ignore_changes = all", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    ignore_changes = all\n  }\n}\n"), Valid),
         ("replace_triggered_by", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    replace_triggered_by = [aws_s3_bucket.a.id]\n  }\n}\n"), Fails(NOT_YET)),
-        ("precondition", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    precondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Fails(NOT_YET)),
-        ("postcondition on a data source", one("data \"aws_region\" \"r\" {\n  lifecycle {\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Fails(NOT_YET)),
+        ("precondition", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    precondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Valid),
+        ("postcondition on a data source", one("data \"aws_region\" \"r\" {\n  lifecycle {\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Valid),
         ("dynamic block", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Valid),
         ("dynamic block with iterator, nested", one("data \"aws_iam_policy_document\" \"d\" {\n  dynamic \"statement\" {\n    for_each = { read = [\"s3:GetObject\"] }\n    iterator = s\n    content {\n      sid     = s.key\n      actions = s.value\n      dynamic \"principals\" {\n        for_each = [\"arn:aws:iam::123456789012:root\"]\n        content {\n          type        = \"AWS\"\n          identifiers = [principals.value, s.key]\n        }\n      }\n    }\n  }\n}\n"), Valid),
         ("dynamic labels", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    labels   = [\"x\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Fails(NOT_YET)),
@@ -249,4 +249,73 @@ resource "aws_s3_bucket_cors_configuration" "c" {
     );
     let run = ws.run(&["plan"]).expect_code(1);
     assert!(run.stderr.contains("known only after apply"), "{}", run.stderr);
+}
+
+#[test]
+fn preconditions_and_postconditions_are_checked_when_known() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+variable "env" {
+  default = "dev"
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "infinstor-cond-${var.env}"
+  lifecycle {
+    precondition {
+      condition     = contains(["dev", "prod"], var.env)
+      error_message = "env must be dev or prod, not ${var.env}."
+    }
+    postcondition {
+      condition     = startswith(self.arn, "arn:aws:s3:::")
+      error_message = "unexpected ARN ${self.arn}"
+    }
+  }
+}
+
+resource "aws_iam_role" "r" {
+  name               = "infinstor-cond"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+  lifecycle {
+    postcondition {
+      condition     = startswith(self.unique_id, var.env == "prod" ? "AROA" : "NOT-")
+      error_message = "The role's unique ID ${self.unique_id} does not start as expected."
+    }
+  }
+}
+
+output "arn" {
+  value = aws_s3_bucket.b.arn
+  precondition {
+    condition     = var.env != "prod" || aws_s3_bucket.b.bucket != ""
+    error_message = "no bucket"
+  }
+}
+"#,
+    );
+    let wrong = ws.run(&["plan", "--var", "env=qa"]).expect_code(1);
+    insta::assert_snapshot!(wrong.stderr);
+    // Known only after apply: checked then; the role exists and is recorded, the run fails.
+    let applied = ws.run(&["apply", "--auto-approve"]).expect_code(1);
+    assert!(
+        applied.stderr.contains("Error: Resource postcondition failed"),
+        "{}",
+        applied.stderr
+    );
+    assert!(
+        applied.stderr.contains("does not start as expected"),
+        "{}",
+        applied.stderr
+    );
+    let listed = ws.run(&["state", "list"]).expect_code(0).stdout;
+    assert!(listed.contains("aws_iam_role.r"), "{listed}");
+    // With env = prod (the emulator's role IDs start with AROA) everything holds.
+    ws.run(&["apply", "--auto-approve", "--var", "env=prod"]).expect_code(0);
+    ws.run(&["plan", "--detailed-exitcode", "--var", "env=prod"])
+        .expect_code(0);
+    ws.run(&["destroy", "--auto-approve", "--var", "env=prod"])
+        .expect_code(0);
 }

@@ -78,6 +78,8 @@ struct Pending<'r> {
     /// Which node of the visited group, and which instance slot of it, the result belongs to.
     node: usize,
     slot: usize,
+    /// The module instance, instance key and `each.value` (for postconditions).
+    instance: (ModulePath, InstanceKey, Option<Value>),
 }
 
 /// A delete ready to be sent to the provider.
@@ -451,8 +453,26 @@ impl<'a> Session<'a> {
             };
             for (p, resp, start) in results {
                 let (node, slot) = (p.node, p.slot);
+                let (module, key, each) = p.instance.clone();
+                let res = p.res;
                 match self.finish(p, resp, start, store) {
-                    Ok(v) => node_values[node][slot].2 = Some(v),
+                    Ok(v) => {
+                        let failed = self.check_conditions(
+                            &module,
+                            &key,
+                            each,
+                            &res.lifecycle.postconditions,
+                            Some(&v),
+                            "Resource postcondition",
+                            &res.describe(),
+                        );
+                        if !failed.is_empty() {
+                            // The object exists and is recorded; what depends on it waits.
+                            self.fail_all(failed);
+                            outcomes[node] = Outcome::Failed;
+                        }
+                        node_values[node][slot].2 = Some(v);
+                    }
                     Err(d) => {
                         lock(&self.diags).push(d);
                         outcomes[node] = Outcome::Failed;
@@ -519,7 +539,21 @@ impl<'a> Session<'a> {
                     return Err(());
                 }
             };
-            for (key, config) in instances {
+            for (key, each, config) in instances {
+                // Conditions not known when planning are checked now.
+                let unmet = self.check_conditions(
+                    &module,
+                    &key,
+                    each.clone(),
+                    &res.lifecycle.preconditions,
+                    None,
+                    "Resource precondition",
+                    &res.describe(),
+                );
+                if !unmet.is_empty() {
+                    self.fail_all(unmet);
+                    return Err(());
+                }
                 let ia = InstanceAddr {
                     module: module.clone(),
                     resource: addr.clone(),
@@ -539,6 +573,7 @@ impl<'a> Session<'a> {
                     Ok(Prepared::Pending(mut p)) => {
                         p.node = node;
                         p.slot = slot;
+                        p.instance = (module.clone(), key.clone(), each.clone());
                         values.push((module.clone(), key, None));
                         pending.push(*p);
                     }
@@ -679,6 +714,7 @@ impl<'a> Session<'a> {
                     provider,
                     node: 0,
                     slot: 0,
+                    instance: (Vec::new(), InstanceKey::None, None),
                 })))
             }
         }

@@ -2,7 +2,9 @@
 //! block to the module.
 
 use super::language::{self, not_supported, Allowed};
-use super::load::{depends_on, label_count_ok, lifecycle, literal_bool, literal_string, load_dir, traversal_text};
+use super::load::{
+    conditions, depends_on, label_count_ok, lifecycle, literal_bool, literal_string, load_dir, traversal_text,
+};
 use super::*;
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
@@ -358,17 +360,11 @@ pub(super) fn output(module: &mut Module, block: Block, diags: &mut Diagnostics)
     Allowed {
         within: "an output block",
         args: &["value", "sensitive", "description", "depends_on"],
-        blocks: &[],
-        not_yet: &[
-            (
-                "precondition",
-                "Check the value with a variable validation block instead.",
-            ),
-            (
-                "ephemeral",
-                "Remove it; mark the output sensitive = true to keep it out of output.",
-            ),
-        ],
+        blocks: &["precondition"],
+        not_yet: &[(
+            "ephemeral",
+            "Remove it; mark the output sensitive = true to keep it out of output.",
+        )],
     }
     .check(&block.body, diags);
     let Some(value) = block.body.attrs.get("value") else {
@@ -389,6 +385,7 @@ pub(super) fn output(module: &mut Module, block: Block, diags: &mut Diagnostics)
             sensitive: literal_bool(block.body.attrs.get("sensitive"), diags).unwrap_or(false),
             description: literal_string(block.body.attrs.get("description"), diags),
             depends_on: depends_on(block.body.attrs.get("depends_on"), diags),
+            preconditions: conditions(&block.body, "precondition", diags),
             span: block.span.clone(),
         },
     );

@@ -82,19 +82,11 @@ pub(super) const RESOURCE_BLOCKS_NOT_YET: &[(&str, &str)] = &[
 pub(super) const LIFECYCLE: Allowed<'static> = Allowed {
     within: "lifecycle",
     args: &["create_before_destroy", "prevent_destroy", "ignore_changes"],
-    blocks: &[],
+    blocks: &["precondition", "postcondition"],
     not_yet: &[
         (
             "replace_triggered_by",
             "Replace the resource when needed with `infinstor plan --replace ADDRESS`.",
-        ),
-        (
-            "precondition",
-            "Check the input with a variable validation block instead.",
-        ),
-        (
-            "postcondition",
-            "Check the result with a variable validation block or an output instead.",
         ),
         ("action_trigger", "Remove it."),
     ],

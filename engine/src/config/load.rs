@@ -1,7 +1,7 @@
 //! Reading `*.tf` files and directories: hcl-edit parses, this sorts top-level blocks (see
 //! [`super::blocks`]) and reports every problem with its span.
 
-use super::language;
+use super::language::{self, Allowed};
 use super::*;
 use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, SourceFile, Span};
 use hcl_edit::expr::{Expression, TraversalOperator};
@@ -186,8 +186,44 @@ pub(super) fn lifecycle(body: &Body, diags: &mut Diagnostics) -> Lifecycle {
                 _ => {}
             }
         }
+        lc.preconditions.extend(conditions(&block.body, "precondition", diags));
+        lc.postconditions
+            .extend(conditions(&block.body, "postcondition", diags));
     }
     lc
+}
+
+/// The `precondition` or `postcondition` blocks (`kind`) of a body: each needs a condition
+/// and an error_message.
+pub(super) fn conditions(body: &Body, kind: &str, diags: &mut Diagnostics) -> Vec<Condition> {
+    let mut out = Vec::new();
+    for block in body.blocks.iter().filter(|b| b.kind == kind) {
+        Allowed {
+            within: "a condition block",
+            args: &["condition", "error_message"],
+            blocks: &[],
+            not_yet: &[],
+        }
+        .check(&block.body, diags);
+        let (Some(condition), Some(error_message)) =
+            (block.body.attrs.get("condition"), block.body.attrs.get("error_message"))
+        else {
+            diags.push(
+                Diagnostic::error(
+                    "Missing required argument",
+                    format!("A {kind} block needs condition = ... and error_message = \"...\"."),
+                )
+                .at(block.span.clone()),
+            );
+            continue;
+        };
+        out.push(Condition {
+            condition: condition.expr.clone(),
+            error_message: error_message.expr.clone(),
+            span: block.span.clone(),
+        });
+    }
+    out
 }
 
 pub(super) fn label_count_ok(block: &Block, want: usize, example: &str, diags: &mut Diagnostics) -> bool {

@@ -79,7 +79,7 @@ pub struct Body {
 }
 
 /// `lifecycle { ... }` of a resource.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Lifecycle {
     /// Create the replacement before destroying the old object.
     pub create_before_destroy: bool,
@@ -87,6 +87,21 @@ pub struct Lifecycle {
     pub prevent_destroy: bool,
     /// Attributes whose configured changes are ignored (`all` ignores every one).
     pub ignore_changes: Vec<String>,
+    /// `precondition` blocks: checked before the resource is planned.
+    pub preconditions: Vec<Condition>,
+    /// `postcondition` blocks: checked on the planned and the applied object (`self`).
+    pub postconditions: Vec<Condition>,
+}
+
+/// A `precondition` or `postcondition` block.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Must be true.
+    pub condition: Expr,
+    /// What to tell the user when it is not.
+    pub error_message: Expr,
+    /// The block.
+    pub span: Option<Span>,
 }
 
 /// A reference written in `depends_on`.
@@ -175,6 +190,8 @@ pub struct Output {
     pub description: Option<String>,
     /// Explicit dependencies.
     pub depends_on: Vec<DependsOn>,
+    /// `precondition` blocks, checked before the value is.
+    pub preconditions: Vec<Condition>,
     /// The block header.
     pub span: Option<Span>,
 }

@@ -343,7 +343,9 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
             let me = Node::Resource(path.clone(), addr.clone());
             edges.push((Node::Provider(res.provider.clone()), me.clone()));
             let mut refs = body_references(&res.body);
-            for expr in res.count.iter().chain(&res.for_each) {
+            let conditions = res.lifecycle.preconditions.iter().chain(&res.lifecycle.postconditions);
+            let condition_exprs = conditions.flat_map(|c| [&c.condition, &c.error_message]);
+            for expr in res.count.iter().chain(&res.for_each).chain(condition_exprs) {
                 refs.extend(references(expr));
             }
             {
@@ -368,7 +370,8 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
         }
         for (name, out) in &module.outputs {
             let me = Node::Output(path.clone(), name.clone());
-            for (r, span) in references(&out.value) {
+            let conditions = out.preconditions.iter().flat_map(|c| [&c.condition, &c.error_message]);
+            for (r, span) in std::iter::once(&out.value).chain(conditions).flat_map(references) {
                 for t in ref_targets(path, module, &r, span, &mut diags) {
                     edges.push((t, me.clone()));
                 }

@@ -246,7 +246,7 @@ impl Session<'_> {
                 Err(ds) => return self.fail_all(ds),
             };
             let mut problems = Vec::new();
-            for (_, config) in &instances {
+            for (_, _, config) in &instances {
                 if config.contains_unknown() {
                     continue;
                 }
@@ -270,7 +270,31 @@ impl Session<'_> {
                 return self.fail_all(problems);
             }
             let mut values = Vec::new();
-            for (key, config) in instances {
+            for (key, each, config) in instances {
+                let within = res.describe();
+                let failed = self.check_conditions(
+                    &module,
+                    &key,
+                    each.clone(),
+                    &res.lifecycle.preconditions,
+                    None,
+                    "Resource precondition",
+                    &within,
+                );
+                if !failed.is_empty() {
+                    return self.fail_all(failed);
+                }
+                let postconditions = |object: &Value| {
+                    self.check_conditions(
+                        &module,
+                        &key,
+                        each.clone(),
+                        &res.lifecycle.postconditions,
+                        Some(object),
+                        "Resource postcondition",
+                        &within,
+                    )
+                };
                 let ia = InstanceAddr {
                     module: module.clone(),
                     resource: addr.clone(),
@@ -319,6 +343,10 @@ impl Session<'_> {
                     }) {
                         Ok(v) => {
                             let v = remark_data(&schema, &config, v);
+                            let failed = postconditions(&v);
+                            if !failed.is_empty() {
+                                return self.fail_all(failed);
+                            }
                             values.push((key, v.clone()));
                             lock(&self.changes).push(Change {
                                 addr: ia,
@@ -428,6 +456,10 @@ impl Session<'_> {
                     )
                     .at(res.span.clone()),
                 );
+                }
+                let failed = postconditions(&after);
+                if !failed.is_empty() {
+                    return self.fail_all(failed);
                 }
                 values.push((key, after.clone()));
                 lock(&self.changes).push(Change {

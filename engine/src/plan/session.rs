@@ -600,6 +600,19 @@ impl<'a> Session<'a> {
         };
         let mut diags = Vec::new();
         for mi in self.instances_of(path) {
+            let unmet = self.check_conditions(
+                &mi,
+                &InstanceKey::None,
+                None,
+                &out.preconditions,
+                None,
+                "Output precondition",
+                &format!("output \"{name}\""),
+            );
+            if !unmet.is_empty() {
+                diags.extend(unmet);
+                continue;
+            }
             let mut scopes = lock(&self.scopes);
             let Some(scope) = scopes.get(&mi) else {
                 continue;
@@ -665,7 +678,7 @@ impl<'a> Session<'a> {
         module: &ModulePath,
         res: &Resource,
         schema: &Schema,
-    ) -> Result<Vec<(InstanceKey, Value)>, Vec<Diagnostic>> {
+    ) -> Result<Vec<(InstanceKey, Option<Value>, Value)>, Vec<Diagnostic>> {
         let scopes = lock(&self.scopes);
         let Some(scope) = scopes.get(module) else {
             return Err(Vec::new());
@@ -676,9 +689,9 @@ impl<'a> Session<'a> {
         let mut out = Vec::new();
         let mut diags = Vec::new();
         for (key, each) in keys {
-            let ev = bind(base.clone(), &key, each);
+            let ev = bind(base.clone(), &key, each.clone());
             match decode(&res.body, schema, &ev, &ctx, res.span.clone()) {
-                Ok(v) => out.push((key, v)),
+                Ok(v) => out.push((key, each, v)),
                 Err(mut d) => diags.append(&mut d),
             }
         }
@@ -687,6 +700,68 @@ impl<'a> Session<'a> {
         } else {
             Err(diags)
         }
+    }
+
+    /// Checks `conditions` (precondition or postcondition blocks, `kind`) of one instance,
+    /// with `self` bound to its object for postconditions. A condition not known yet is left
+    /// for apply to check; a false one is an error carrying its error_message.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn check_conditions(
+        &self,
+        module: &ModulePath,
+        key: &InstanceKey,
+        each: Option<Value>,
+        conditions: &[crate::config::Condition],
+        self_value: Option<&Value>,
+        kind: &str,
+        within: &str,
+    ) -> Vec<Diagnostic> {
+        let scopes = lock(&self.scopes);
+        let Some(scope) = scopes.get(module) else {
+            return Vec::new();
+        };
+        let mut ev = bind(Evaluator::new(scope), key, each);
+        if let Some(v) = self_value {
+            ev = ev.with_bound([("self".to_string(), v.clone())]);
+        }
+        let mut out = Vec::new();
+        for c in conditions {
+            let holds = match ev.eval(&c.condition) {
+                Ok(v) if v.contains_unknown() => continue,
+                Ok(v) => v.deep_unmark().as_bool(),
+                Err(d) => {
+                    out.push(d.within(within.to_string()));
+                    continue;
+                }
+            };
+            match holds {
+                Some(true) => {}
+                Some(false) => {
+                    let message = ev
+                        .eval(&c.error_message)
+                        .ok()
+                        .map(|m| {
+                            if m.contains_sensitive() {
+                                "(the error message refers to sensitive values)".to_string()
+                            } else {
+                                m.as_str().map(str::to_string).unwrap_or_else(|| m.to_string())
+                            }
+                        })
+                        .unwrap_or_default();
+                    out.push(
+                        Diagnostic::error(format!("{kind} failed"), message)
+                            .at(c.condition.span())
+                            .within(within.to_string()),
+                    );
+                }
+                None => out.push(
+                    Diagnostic::error("Invalid condition result", "A condition must be true or false.")
+                        .at(c.condition.span())
+                        .within(within.to_string()),
+                ),
+            }
+        }
+        out
     }
 
     pub(crate) fn store_resource_value(&self, module: &ModulePath, res: &Resource, values: Vec<(InstanceKey, Value)>) {
