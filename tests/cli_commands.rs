@@ -228,3 +228,54 @@ import {
     let wrong = ws.run(&["plan"]).expect_code(1);
     insta::assert_snapshot!(wrong.stderr);
 }
+
+#[test]
+fn removed_blocks_forget_objects_or_destroy_them() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"keep\" {\n  bucket = \"infinstor-keep\"\n}\nresource \"aws_s3_bucket\" \"drop\" {\n  bucket = \"infinstor-drop\"\n}\n",
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    ws.write(
+        "main.tf",
+        "removed {\n  from = aws_s3_bucket.keep\n  lifecycle {\n    destroy = false\n  }\n}\nremoved {\n  from = aws_s3_bucket.drop\n}\n",
+    );
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout
+            .contains("# aws_s3_bucket.keep will no longer be managed by infinstor (the object stays in AWS)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("# aws_s3_bucket.drop will be destroyed"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 0 to change, 1 to destroy, 1 to forget."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+    let names = block_on(async {
+        let out = moto.s3().list_buckets().send().await.expect("buckets");
+        out.buckets()
+            .iter()
+            .filter_map(|b| b.name().map(str::to_string))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(names, vec!["infinstor-keep".to_string()], "forgotten, not destroyed");
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"keep\" {\n  bucket = \"infinstor-keep\"\n}\nremoved {\n  from = aws_s3_bucket.keep\n}\n",
+    );
+    let wrong = ws.run(&["plan"]).expect_code(1);
+    assert!(wrong.stderr.contains("Removed object still exists"), "{}", wrong.stderr);
+}

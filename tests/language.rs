@@ -75,7 +75,8 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("moved in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n")], Fails(NOT_YET)),
         ("import", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n}\nimport {\n  to = aws_s3_bucket.a\n  id = \"b\"\n}\n"), Valid),
         ("import for_each", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n}\nimport {\n  for_each = toset([\"b\"])\n  to       = aws_s3_bucket.a\n  id       = each.key\n}\n"), Fails(NOT_YET)),
-        ("removed", one("removed {\n  from = aws_s3_bucket.a\n}\n"), Fails(NOT_YET)),
+        ("removed", one("removed {\n  from = aws_s3_bucket.a\n  lifecycle {\n    destroy = false\n  }\n}\n"), Valid),
+        ("removed with a provisioner", one("removed {\n  from = aws_s3_bucket.a\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Fails(NOT_YET)),
         ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),
         // Expressions.
         ("named values", one("output \"o\" {\n  value = [path.module, path.root, path.cwd, terraform.workspace]\n}\n"), Valid),

@@ -121,6 +121,15 @@ impl<'a> Session<'a> {
                 }
             });
         }
+        // Forgotten objects leave state without a call to AWS.
+        for c in plan.changes.iter().filter(|c| c.action == Action::Forget) {
+            let address = c.addr.to_string();
+            store.mutate(|s| {
+                s.remove_instance(&address);
+            });
+            self.ui
+                .progress(&format!("{address}: Removed from state; the object stays in AWS"));
+        }
         for gone in plan.drift.iter().filter(|d| d.action == Action::Delete) {
             let address = gone.addr.to_string();
             store.mutate(|s| {
@@ -639,7 +648,7 @@ impl<'a> Session<'a> {
                     .map(|v| Prepared::Done(remark_data(schema, config, v)))
                     .map_err(|e| perr(&e))
             }
-            Action::Delete | Action::DeleteDeposed => Ok(Prepared::Done(Value::Null)),
+            Action::Delete | Action::DeleteDeposed | Action::Forget => Ok(Prepared::Done(Value::Null)),
             Action::Create | Action::Update | Action::Replace { .. } => {
                 // The refreshed prior the plan was made from, not the older recorded one.
                 let current = change.before.clone();

@@ -645,3 +645,78 @@ pub(super) fn import(module: &mut Module, block: Block, diags: &mut Diagnostics)
         span: block.span.clone(),
     });
 }
+
+/// `removed { from = aws_s3_bucket.b  lifecycle { destroy = false } }`.
+pub(super) fn removed(module: &mut Module, block: Block, diags: &mut Diagnostics) {
+    Allowed {
+        within: "a removed block",
+        args: &["from"],
+        blocks: &["lifecycle"],
+        not_yet: &[
+            ("provisioner", "Run the command outside infinstor."),
+            ("connection", "Remove it."),
+        ],
+    }
+    .check(&block.body, diags);
+    let Some(attr) = block.body.attrs.get("from") else {
+        diags.push(
+            Diagnostic::error(
+                "Missing required argument",
+                "A removed block needs from = ADDRESS (unquoted), e.g. from = aws_s3_bucket.b.",
+            )
+            .at(block.span.clone()),
+        );
+        return;
+    };
+    let from = match traversal_text(&attr.expr.expr).map(|t| t.parse::<crate::core::addr::Target>()) {
+        Some(Ok(t))
+            if t.resource
+                .as_ref()
+                .is_none_or(|(_, k)| *k == crate::core::addr::InstanceKey::None) =>
+        {
+            t
+        }
+        Some(Ok(_)) => {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid removed address",
+                    "from names a whole resource or module, without an instance key.",
+                )
+                .at(attr.expr.span()),
+            );
+            return;
+        }
+        Some(Err(e)) => {
+            diags.push(Diagnostic::error("Invalid removed address", e.to_string()).at(attr.expr.span()));
+            return;
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid removed address",
+                    "from takes an unquoted address such as aws_s3_bucket.b or module.old.",
+                )
+                .at(attr.expr.span()),
+            );
+            return;
+        }
+    };
+    let mut destroy = true;
+    for lc in block.body.blocks.iter().filter(|b| b.kind == "lifecycle") {
+        Allowed {
+            within: "the lifecycle of a removed block",
+            args: &["destroy"],
+            blocks: &[],
+            not_yet: &[],
+        }
+        .check(&lc.body, diags);
+        if let Some(d) = literal_bool(lc.body.attrs.get("destroy"), diags) {
+            destroy = d;
+        }
+    }
+    module.removed.push(Removed {
+        from,
+        destroy,
+        span: block.span.clone(),
+    });
+}

@@ -296,6 +296,12 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                 .at(block.span.clone()),
             ),
             "import" => blocks::import(module, block, diags),
+            "removed" if depth > 0 => diags.push(language::not_supported(
+                "A removed block in a child module",
+                "Write it in the root module with the module's path: from = module.NAME.aws_s3_bucket.b.",
+                block.span.clone(),
+            )),
+            "removed" => blocks::removed(module, block, diags),
             other => match language::TOP_LEVEL_NOT_YET.iter().find(|(n, _)| *n == other) {
                 Some((_, instead)) => diags.push(language::not_supported(
                     &format!("The \"{other}\" block"),

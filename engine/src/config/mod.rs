@@ -259,6 +259,20 @@ pub struct Module {
     pub moved: Vec<Moved>,
     /// `import` blocks.
     pub imports: Vec<Import>,
+    /// `removed` blocks.
+    pub removed: Vec<Removed>,
+}
+
+/// `removed { from = ADDRESS  lifecycle { destroy = false } }`: a resource or module whose
+/// block is gone, and whether its objects are destroyed or only forgotten.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    /// The resource or module.
+    pub from: crate::core::addr::Target,
+    /// Destroy the objects (as removing the block does), or forget them and leave them in AWS.
+    pub destroy: bool,
+    /// The block.
+    pub span: Option<Span>,
 }
 
 /// `import { to = ADDRESS, id = "..." }`: adopt an existing object into state at plan time.

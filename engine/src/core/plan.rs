@@ -30,6 +30,9 @@ pub enum Action {
     /// Destroy the old object a `create_before_destroy` replacement left behind when it was
     /// interrupted before destroying it (state records it beside the new one).
     DeleteDeposed,
+    /// Forget the object (a `removed` block with `destroy = false`): state no longer records
+    /// it; it stays in AWS.
+    Forget,
 }
 
 /// The planned change of one instance.
@@ -147,7 +150,7 @@ impl Plan {
                     destroy += 1;
                 }
                 Action::Delete | Action::DeleteDeposed => destroy += 1,
-                Action::NoOp | Action::Read => {}
+                Action::NoOp | Action::Read | Action::Forget => {}
             }
         }
         (add, change, destroy)

@@ -620,6 +620,31 @@ impl Session<'_> {
     /// Plans deletes for state instances without configuration (or every instance when
     /// destroying), refreshing them first.
     pub fn plan_orphans(&self, refresh: bool, destroy: bool) -> Result<(), Diagnostics> {
+        let mut diags = Diagnostics::default();
+        for r in &self.module.removed {
+            let names = r.from.module_names();
+            let declared = match &r.from.resource {
+                Some((addr, _)) => {
+                    crate::config::tree::module_at(self.module, &names).is_some_and(|m| m.resources.contains_key(addr))
+                }
+                None => crate::config::tree::module_at(self.module, &names).is_some(),
+            };
+            if declared {
+                diags.push(
+                    Diagnostic::error(
+                        "Removed object still exists",
+                        format!(
+                            "This removed block is for {}, which is still declared. Remove its block first.",
+                            r.from
+                        ),
+                    )
+                    .at(r.span.clone()),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
         let planned = lock(&self.planned_addrs).clone();
         let instances: Vec<(String, InstanceState)> = lock(&self.prior)
             .instances()
@@ -689,6 +714,22 @@ impl Session<'_> {
                     );
                     continue;
                 }
+            }
+            let forget = !destroy && self.module.removed.iter().any(|r| !r.destroy && r.from.contains(&ia));
+            if forget {
+                lock(&self.changes).push(Change {
+                    addr: ia,
+                    provider: inst.provider.clone(),
+                    action: Action::Forget,
+                    before: Some(before),
+                    after: None,
+                    requires_replace: Vec::new(),
+                    reason: Some("a removed block with destroy = false".into()),
+                    dependencies: inst.dependencies.clone(),
+                    private: None,
+                    details: Vec::new(),
+                });
+                continue;
             }
             lock(&self.changes).retain(|c| c.addr != ia);
             if let Some(d) = schema.as_ref().and_then(|s| self.deposed_change(&ia, Some(&inst), s)) {

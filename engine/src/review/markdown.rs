@@ -24,6 +24,7 @@ fn action_word(a: Action) -> &'static str {
         Action::Update => "update",
         Action::Replace { .. } => "replace",
         Action::Delete | Action::DeleteDeposed => "destroy",
+        Action::Forget => "forget",
         Action::Read => "read",
         Action::NoOp => "no-op",
     }
@@ -41,6 +42,7 @@ fn header_sentence(c: &Change) -> String {
         } => "must be replaced (create, then destroy)".into(),
         Action::Delete => "will be destroyed".into(),
         Action::DeleteDeposed => "(deposed object) will be destroyed".into(),
+        Action::Forget => "will no longer be managed (it stays in AWS)".into(),
         Action::Read => "will be read during apply".into(),
         Action::NoOp => "is unchanged".into(),
     }

@@ -96,6 +96,7 @@ fn actions(a: Action) -> Vec<&'static str> {
         Action::Read => vec!["read"],
         Action::Update => vec!["update"],
         Action::Delete | Action::DeleteDeposed => vec!["delete"],
+        Action::Forget => vec!["forget"],
         Action::Replace {
             create_before_destroy: false,
         } => vec!["delete", "create"],

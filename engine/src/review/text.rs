@@ -342,6 +342,10 @@ fn header(c: &Change) -> (String, &'static str) {
         } => (format!("# {addr} must be replaced"), "+/-"),
         Action::Delete => (format!("# {addr} will be destroyed"), "-"),
         Action::DeleteDeposed => (format!("# {addr} (deposed object) will be destroyed"), "-"),
+        Action::Forget => (
+            format!("# {addr} will no longer be managed by infinstor (the object stays in AWS)"),
+            ".",
+        ),
         Action::Read => (format!("# {addr} will be read during apply"), "<="),
         Action::NoOp => (format!("# {addr} is unchanged"), " "),
     }
@@ -535,6 +539,7 @@ pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
                     create_before_destroy: true,
                 } => 4,
                 Action::Read => 5,
+                Action::Forget => 7,
                 Action::NoOp => 6,
             });
         }
@@ -547,6 +552,7 @@ pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
                 3 => format!("{} destroy and then create replacement", st.marker("-/+")),
                 4 => format!("{} create replacement and then destroy", st.marker("+/-")),
                 5 => format!(" {} read (data resources)", st.marker("<=")),
+                7 => format!("  {} forget (remove from state, keep in AWS)", st.marker(".")),
                 _ => continue,
             };
             let _ = writeln!(out, "{line}");
@@ -561,8 +567,12 @@ pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
         out,
         "{}",
         st.bold(&format!(
-            "Plan: {}{add} to add, {change} to change, {destroy} to destroy.",
-            import_count(plan)
+            "Plan: {}{add} to add, {change} to change, {destroy} to destroy{}.",
+            import_count(plan),
+            match plan.changes.iter().filter(|c| c.action == Action::Forget).count() {
+                0 => String::new(),
+                n => format!(", {n} to forget"),
+            }
         ))
     );
     if !output_changes.is_empty() {
