@@ -76,6 +76,9 @@ fn report(outcome: Option<engine::ops::ApplyOutcome>, destroy: bool) -> anyhow::
             println!("{k} = {}", v.to_block_string());
         }
     }
+    for w in &o.warnings {
+        eprintln!("\n{w}");
+    }
     Ok(0)
 }
 

@@ -77,7 +77,8 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("import for_each", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n}\nimport {\n  for_each = toset([\"b\"])\n  to       = aws_s3_bucket.a\n  id       = each.key\n}\n"), Fails(NOT_YET)),
         ("removed", one("removed {\n  from = aws_s3_bucket.a\n  lifecycle {\n    destroy = false\n  }\n}\n"), Valid),
         ("removed with a provisioner", one("removed {\n  from = aws_s3_bucket.a\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Fails(NOT_YET)),
-        ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),
+        ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Valid),
+        ("check with a scoped data source", one("check \"c\" {\n  data \"aws_region\" \"r\" {}\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),
         // Expressions.
         ("named values", one("output \"o\" {\n  value = [path.module, path.root, path.cwd, terraform.workspace]\n}\n"), Valid),
         ("for, splat, conditional, template directives", one("locals {\n  l = [for s in [\"a\", \"b\"] : upper(s) if s != \"b\"]\n  m = { for k, v in { a = 1 } : k => v... }\n  s = [{ n = 1 }][*].n\n  c = length(local.l) > 0 ? \"yes\" : \"no\"\n  t = \"%{for x in local.l}${x}%{endfor}\"\n}\n"), Valid),
@@ -319,4 +320,60 @@ output "arn" {
         .expect_code(0);
     ws.run(&["destroy", "--auto-approve", "--var", "env=prod"])
         .expect_code(0);
+}
+
+#[test]
+fn check_blocks_warn_and_never_stop_a_run() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+variable "expected_tag" {
+  default = "platform"
+}
+
+resource "aws_iam_role" "r" {
+  name               = "infinstor-check"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+  tags = {
+    team = "data"
+  }
+}
+
+check "ownership" {
+  assert {
+    condition     = aws_iam_role.r.tags["team"] == var.expected_tag
+    error_message = "The role belongs to ${aws_iam_role.r.tags["team"]}, not ${var.expected_tag}."
+  }
+}
+
+check "identity" {
+  assert {
+    condition     = startswith(aws_iam_role.r.unique_id, "NOPE")
+    error_message = "The role's unique ID is unexpected."
+  }
+}
+"#,
+    );
+    // Known when planning: warned at once; the unique ID is checked after apply.
+    let plan = ws.run(&["plan"]).expect_code(0);
+    assert!(
+        plan.stderr.contains("Warning: Check block assertion failed"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stderr.contains("The role belongs to data, not platform."),
+        "{}",
+        plan.stderr
+    );
+    assert!(!plan.stderr.contains("unique ID"), "{}", plan.stderr);
+    let applied = ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert!(
+        applied.stderr.contains("The role's unique ID is unexpected."),
+        "{}",
+        applied.stderr
+    );
+    ws.run(&["destroy", "--auto-approve"]).expect_code(0);
 }

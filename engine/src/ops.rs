@@ -97,6 +97,8 @@ pub struct ApplyOutcome {
     pub counts: (usize, usize, usize),
     /// Root outputs after apply.
     pub outputs: Vec<(String, Value)>,
+    /// Warnings of the run (failed `check` assertions), as text.
+    pub warnings: Vec<String>,
 }
 
 /// The engine: a provider factory, a place to report progress, and the interrupt flag.
@@ -313,6 +315,9 @@ impl Engine<'_> {
         }
         session.plan(&mode, opts.parallelism, self.stop)?;
         session.plan_orphans(opts.refresh, opts.destroy)?;
+        if !opts.destroy {
+            warnings.0.extend(session.check_blocks());
+        }
         let (mut plan, _) = session.into_plan(lineage, serial, digest, opts.destroy);
         plan.moves = moves;
         plan.imports = imports;
@@ -390,12 +395,21 @@ impl Engine<'_> {
         let after = store.snapshot();
         let counts = plan.counts();
         result?;
+        let warnings = if plan.destroy {
+            Vec::new()
+        } else {
+            session.check_blocks().iter().map(|d| d.to_string()).collect()
+        };
         let outputs = after
             .outputs()
             .iter()
             .map(|(k, o)| (k.clone(), Value::from_json(&o.value).mark_if(o.sensitive)))
             .collect();
-        Ok(ApplyOutcome { counts, outputs })
+        Ok(ApplyOutcome {
+            counts,
+            outputs,
+            warnings,
+        })
     }
 
     /// Finds an existing object and records it in state under `addr`.

@@ -720,3 +720,36 @@ pub(super) fn removed(module: &mut Module, block: Block, diags: &mut Diagnostics
         span: block.span.clone(),
     });
 }
+
+/// `check "NAME" { assert { condition = ..., error_message = "..." } }`.
+pub(super) fn check(module: &mut Module, block: Block, diags: &mut Diagnostics) {
+    if !label_count_ok(&block, 1, "check \"health\" { assert { ... } }", diags) {
+        return;
+    }
+    Allowed {
+        within: "a check block",
+        args: &[],
+        blocks: &["assert"],
+        not_yet: &[(
+            "data",
+            "Declare the data source outside the check block and refer to it in the assertion.",
+        )],
+    }
+    .check(&block.body, diags);
+    let asserts = conditions(&block.body, "assert", diags);
+    if asserts.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "Missing assert block",
+                "A check block needs at least one assert { condition, error_message } block.",
+            )
+            .at(block.span.clone()),
+        );
+        return;
+    }
+    module.checks.push(Check {
+        name: block.labels[0].clone(),
+        asserts,
+        span: block.span.clone(),
+    });
+}

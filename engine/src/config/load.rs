@@ -302,6 +302,12 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                 block.span.clone(),
             )),
             "removed" => blocks::removed(module, block, diags),
+            "check" if depth > 0 => diags.push(language::not_supported(
+                "A check block in a child module",
+                "Write it in the root module, referring to the module's outputs.",
+                block.span.clone(),
+            )),
+            "check" => blocks::check(module, block, diags),
             other => match language::TOP_LEVEL_NOT_YET.iter().find(|(n, _)| *n == other) {
                 Some((_, instead)) => diags.push(language::not_supported(
                     &format!("The \"{other}\" block"),

@@ -261,6 +261,20 @@ pub struct Module {
     pub imports: Vec<Import>,
     /// `removed` blocks.
     pub removed: Vec<Removed>,
+    /// `check` blocks.
+    pub checks: Vec<Check>,
+}
+
+/// `check "NAME" { assert { condition, error_message } }`: assertions about the whole
+/// deployment, reported as warnings after plan and apply.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// The name.
+    pub name: String,
+    /// The `assert` blocks.
+    pub asserts: Vec<Condition>,
+    /// The block.
+    pub span: Option<Span>,
 }
 
 /// `removed { from = ADDRESS  lifecycle { destroy = false } }`: a resource or module whose

@@ -764,6 +764,32 @@ impl<'a> Session<'a> {
         out
     }
 
+    /// The root module's `check` blocks, evaluated on what the walk knows: each false
+    /// assertion is a warning (as in Terraform, a check never stops a run); one not known yet
+    /// is checked after apply.
+    pub fn check_blocks(&self) -> Vec<Diagnostic> {
+        let root: ModulePath = Vec::new();
+        let mut out = Vec::new();
+        for check in &self.module.checks {
+            let within = format!("check \"{}\"", check.name);
+            for d in self.check_conditions(
+                &root,
+                &InstanceKey::None,
+                None,
+                &check.asserts,
+                None,
+                "Check block assertion",
+                &within,
+            ) {
+                out.push(Diagnostic {
+                    severity: crate::core::diagnostic::Severity::Warning,
+                    ..d
+                });
+            }
+        }
+        out
+    }
+
     pub(crate) fn store_resource_value(&self, module: &ModulePath, res: &Resource, values: Vec<(InstanceKey, Value)>) {
         let v = if res.count.is_some() {
             Value::List(values.into_iter().map(|(_, v)| v).collect())
