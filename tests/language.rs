@@ -84,6 +84,9 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("for, splat, conditional, template directives", one("locals {\n  l = [for s in [\"a\", \"b\"] : upper(s) if s != \"b\"]\n  m = { for k, v in { a = 1 } : k => v... }\n  s = [{ n = 1 }][*].n\n  c = length(local.l) > 0 ? \"yes\" : \"no\"\n  t = \"%{for x in local.l}${x}%{endfor}\"\n}\n"), Valid),
         ("unknown function", one("locals {\n  a = uper(\"x\")\n}\n"), Fails("Did you mean \"upper\"")),
         ("provider-defined function", one("locals {\n  a = provider::aws::arn_parse(\"arn:aws:s3:::b\")\n}\n"), Fails("Provider-defined functions")),
+        ("time functions", one("output \"o\" {\n  value = [formatdate(\"YYYY\", plantimestamp()), timeadd(\"2026-01-01T00:00:00Z\", \"1h\"), timecmp(\"2026-01-01T00:00:00Z\", \"2026-01-02T00:00:00Z\")]\n}\n"), Valid),
+        ("impure functions", one("output \"o\" {\n  value = [timestamp(), uuid()]\n}\n"), Valid),
+        ("a Terraform function not supported yet", one("locals {\n  a = yamlencode({ a = 1 })\n}\n"), Fails("is a Terraform function, but infinstor does not support it yet")),
     ]
 }
 
@@ -376,4 +379,26 @@ check "identity" {
         applied.stderr
     );
     ws.run(&["destroy", "--auto-approve"]).expect_code(0);
+}
+
+#[test]
+fn timestamps_are_known_when_terraform_knows_them() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        "output \"year\" {\n  value = formatdate(\"YYYY\", plantimestamp())\n}\noutput \"applied_at\" {\n  value = timestamp()\n}\n",
+    );
+    let plan = ws.run(&["plan"]).expect_code(0);
+    assert!(
+        plan.stdout.contains("+ applied_at = (known after apply)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(plan.stdout.contains("+ year       = \"20"), "{}", plan.stdout);
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let at = ws.run(&["output", "-raw", "applied_at"]).expect_code(0).stdout;
+    assert!(
+        at.len() == 21 && at.ends_with("Z\n") && at.as_bytes()[10] == b'T',
+        "{at:?}"
+    );
 }

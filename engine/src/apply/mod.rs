@@ -104,6 +104,7 @@ impl<'a> Session<'a> {
         // What the plan's refresh found deleted outside infinstor leaves the state first, as
         // Terraform's refresh does: a destroy must end with an empty state, and an object
         // planned again is recorded by its create.
+        crate::plan::session::set_clock(&self.scopes, Some(crate::plan::session::unix_now()), plan.plan_time);
         // Imported objects join state first, then moves: the plan's addresses are the new ones.
         for i in &plan.imports {
             store.mutate(|s| {

@@ -108,6 +108,9 @@ pub struct Plan {
     /// Objects `import` blocks adopt, recorded in state when the plan is applied.
     #[serde(default)]
     pub imports: Vec<StateImport>,
+    /// When the plan was made (seconds since 1970): `plantimestamp()` during its apply.
+    #[serde(default)]
+    pub plan_time: i64,
 }
 
 /// One object an `import` block adopts.

@@ -36,6 +36,11 @@ pub struct Scope {
     pub path_root: PathBuf,
     /// Names declared in this module, to tell "undeclared" from "not yet known".
     pub declared: Declared,
+    /// The apply's time (seconds since 1970) once applying; `None` while planning, when
+    /// `timestamp()` and `uuid()` are not known yet.
+    pub now: Option<i64>,
+    /// The plan's time (seconds since 1970): `plantimestamp()`.
+    pub plan_time: i64,
 }
 
 /// What a module declares, for "undeclared reference" errors.
@@ -365,6 +370,8 @@ impl<'a> Evaluator<'a> {
         let ctx = FunctionContext {
             base_dir: &self.scope.path_module,
             render_template: &render,
+            now: self.scope.now,
+            plan_time: self.scope.plan_time,
         };
         functions::call(name, args, &ctx).map_err(|m| {
             err(

@@ -777,6 +777,13 @@ impl Session<'_> {
             .map(|d| d.to_string())
             .collect();
         let prior = self.prior.into_inner().unwrap_or_else(|p| p.into_inner());
+        let plan_time = self
+            .scopes
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&Vec::new())
+            .map(|s| s.plan_time)
+            .unwrap_or(0);
         (
             Plan {
                 changes,
@@ -792,6 +799,7 @@ impl Session<'_> {
                 configuration: serde_json::Value::Null,
                 moves: Vec::new(),
                 imports: Vec::new(),
+                plan_time,
             },
             prior,
         )

@@ -233,7 +233,9 @@ impl<'a> Session<'a> {
             templates.insert(path, scope);
         }
         let root: ModulePath = Vec::new();
-        let scopes = HashMap::from([(root.clone(), templates.get(&Vec::new()).cloned().unwrap_or_default())]);
+        let mut root_scope = templates.get(&Vec::new()).cloned().unwrap_or_default();
+        root_scope.plan_time = unix_now();
+        let scopes = HashMap::from([(root.clone(), root_scope)]);
         let expansions = HashMap::from([(Vec::new(), vec![root])]);
         Session {
             module,
@@ -482,14 +484,25 @@ impl<'a> Session<'a> {
             } else {
                 Value::empty_map()
             };
-            if let Some(ps) = scopes.get_mut(&pi) {
-                ps.modules.insert(name.clone(), shape);
-            }
+            let (now, plan_time) = match scopes.get_mut(&pi) {
+                Some(ps) => {
+                    ps.modules.insert(name.clone(), shape);
+                    (ps.now, ps.plan_time)
+                }
+                None => (None, 0),
+            };
             let mut each_values = lock(&self.each_values);
             for (key, each) in keys {
                 let mut child = pi.clone();
                 child.push((name.clone(), key));
-                scopes.insert(child.clone(), template.clone());
+                scopes.insert(
+                    child.clone(),
+                    Scope {
+                        now,
+                        plan_time,
+                        ..template.clone()
+                    },
+                );
                 if let Some(v) = each {
                     each_values.insert(child.clone(), v);
                 }
@@ -832,6 +845,23 @@ impl<'a> Session<'a> {
         Diagnostic::error(format!("{addr}: {}", e.code), e.message.clone())
             .at(res.span.clone())
             .within(res.describe())
+    }
+}
+
+/// Seconds since 1970 now.
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Fixes the times functions see for the rest of the walk: the plan's (for `plantimestamp`)
+/// and, when applying, the apply's (for `timestamp` and `uuid`).
+pub(crate) fn set_clock(scopes: &Mutex<HashMap<ModulePath, Scope>>, now: Option<i64>, plan_time: i64) {
+    for scope in lock(scopes).values_mut() {
+        scope.now = now;
+        scope.plan_time = plan_time;
     }
 }
 

@@ -376,6 +376,7 @@ mod tests {
             configuration: serde_json::Value::Null,
             moves: Vec::new(),
             imports: Vec::new(),
+            plan_time: 0,
         }
     }
 

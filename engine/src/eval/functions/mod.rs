@@ -31,9 +31,12 @@ use numbers::*;
 mod files;
 mod hashes;
 mod network;
+mod time;
 use files::*;
 use hashes::*;
 use network::*;
+pub use time::utc;
+use time::*;
 #[cfg(test)]
 mod tests;
 
@@ -43,6 +46,10 @@ pub struct FunctionContext<'a> {
     pub base_dir: &'a Path,
     /// Renders a template source with the given variables (an object Value); used by templatefile.
     pub render_template: &'a dyn Fn(&str, &Value) -> Result<Value, String>,
+    /// The apply's time (seconds since 1970), `None` while planning.
+    pub now: Option<i64>,
+    /// The plan's time (seconds since 1970).
+    pub plan_time: i64,
 }
 
 /// Calls a function with already-evaluated arguments. Errors are a message fit to show the user
@@ -147,6 +154,12 @@ const THREE: Option<usize> = Some(3);
 const ANY: Option<usize> = None;
 
 static SPECS: &[Spec] = &[
+    f("formatdate", 2, TWO, formatdate),
+    f("plantimestamp", 0, Some(0), plantimestamp),
+    f("timeadd", 2, TWO, timeadd),
+    f("timecmp", 2, TWO, timecmp),
+    f("timestamp", 0, Some(0), timestamp),
+    f("uuid", 0, Some(0), uuid),
     f("abs", 1, ONE, abs),
     f("abspath", 1, ONE, abspath),
     f("alltrue", 1, ONE, alltrue),
