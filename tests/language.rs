@@ -54,7 +54,8 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("for_each", one("resource \"aws_s3_bucket\" \"a\" {\n  for_each = toset([\"x\", \"y\"])\n  bucket   = each.key\n}\n"), Valid),
         ("lifecycle arguments", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    create_before_destroy = true\n    prevent_destroy       = false\n    ignore_changes        = [tags]\n  }\n}\n"), Valid),
         ("ignore_changes = all", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    ignore_changes = all\n  }\n}\n"), Valid),
-        ("replace_triggered_by", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    replace_triggered_by = [aws_s3_bucket.a.id]\n  }\n}\n"), Fails(NOT_YET)),
+        ("replace_triggered_by", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  lifecycle {\n    replace_triggered_by = [aws_s3_bucket.a.id]\n  }\n}\n"), Valid),
+        ("replace_triggered_by a variable", one("variable \"v\" {\n  default = 1\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  lifecycle {\n    replace_triggered_by = [var.v]\n  }\n}\n"), Fails("replace_triggered_by refers to managed resources")),
         ("precondition", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"b\"\n  lifecycle {\n    precondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Valid),
         ("postcondition on a data source", one("data \"aws_region\" \"r\" {\n  lifecycle {\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Valid),
         ("dynamic block", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Valid),
@@ -401,4 +402,63 @@ fn timestamps_are_known_when_terraform_knows_them() {
         at.len() == 21 && at.ends_with("Z\n") && at.as_bytes()[10] == b'T',
         "{at:?}"
     );
+}
+
+#[test]
+fn replace_triggered_by_replaces_on_a_planned_change_of_what_it_names() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+variable "release" {
+  default = "1"
+}
+
+resource "aws_s3_bucket" "a" {
+  bucket = "infinstor-trigger"
+  tags = {
+    release = var.release
+  }
+}
+
+resource "aws_iam_role" "whole" {
+  name               = "infinstor-trigger-whole"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+  lifecycle {
+    replace_triggered_by = [aws_s3_bucket.a]
+  }
+}
+
+resource "aws_iam_role" "name_only" {
+  name               = "infinstor-trigger-name"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+  lifecycle {
+    replace_triggered_by = [aws_s3_bucket.a.bucket]
+  }
+}
+"#,
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let plan = ws
+        .run(&["plan", "--detailed-exitcode", "--var", "release=2"])
+        .expect_code(2);
+    assert!(
+        plan.stdout.contains("# aws_iam_role.whole must be replaced")
+            && plan
+                .stdout
+                .contains("replace_triggered_by: aws_s3_bucket.a has a planned change"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("aws_iam_role.name_only"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("Plan: 1 to add, 1 to change, 1 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "--auto-approve", "--var", "release=2"])
+        .expect_code(0);
+    ws.run(&["plan", "--detailed-exitcode", "--var", "release=2"])
+        .expect_code(0);
 }

@@ -73,15 +73,14 @@ pub(super) const RESOURCE_BLOCKS_NOT_YET: &[(&str, &str)] = &[
 /// What a lifecycle block may hold.
 pub(super) const LIFECYCLE: Allowed<'static> = Allowed {
     within: "lifecycle",
-    args: &["create_before_destroy", "prevent_destroy", "ignore_changes"],
-    blocks: &["precondition", "postcondition"],
-    not_yet: &[
-        (
-            "replace_triggered_by",
-            "Replace the resource when needed with `infinstor plan --replace ADDRESS`.",
-        ),
-        ("action_trigger", "Remove it."),
+    args: &[
+        "create_before_destroy",
+        "prevent_destroy",
+        "ignore_changes",
+        "replace_triggered_by",
     ],
+    blocks: &["precondition", "postcondition"],
+    not_yet: &[("action_trigger", "Remove it.")],
 };
 
 /// What a `dynamic` block may hold.

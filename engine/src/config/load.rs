@@ -186,6 +186,44 @@ pub(super) fn lifecycle(body: &Body, diags: &mut Diagnostics) -> Lifecycle {
                 _ => {}
             }
         }
+        if let Some(attr) = block.body.attrs.get("replace_triggered_by") {
+            let Expression::Array(items) = &attr.expr.expr else {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid replace_triggered_by",
+                        "replace_triggered_by is a list of references, e.g. [aws_ecs_service.svc.id].",
+                    )
+                    .at(attr.expr.span()),
+                );
+                continue;
+            };
+            for item in items.iter() {
+                let is_resource = match item {
+                    Expression::Traversal(t) => match &t.expr {
+                        Expression::Variable(v) => !matches!(
+                            v.as_str(),
+                            "var" | "local" | "module" | "data" | "each" | "count" | "path" | "terraform" | "self"
+                        ),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if !is_resource {
+                    diags.push(
+                        Diagnostic::error(
+                            "Invalid replace_triggered_by",
+                            "replace_triggered_by refers to managed resources of this module or their attributes (aws_s3_bucket.b, aws_s3_bucket.b.id, aws_s3_bucket.b[each.key]); use a terraform_data resource to trigger on other values.",
+                        )
+                        .at(attr.expr.span_of(item)),
+                    );
+                    continue;
+                }
+                lc.replace_triggered_by.push(Expr {
+                    expr: item.clone(),
+                    file: attr.expr.file.clone(),
+                });
+            }
+        }
         lc.preconditions.extend(conditions(&block.body, "precondition", diags));
         lc.postconditions
             .extend(conditions(&block.body, "postcondition", diags));

@@ -91,6 +91,9 @@ pub struct Lifecycle {
     pub preconditions: Vec<Condition>,
     /// `postcondition` blocks: checked on the planned and the applied object (`self`).
     pub postconditions: Vec<Condition>,
+    /// `replace_triggered_by`: references to resources (or their attributes) whose planned
+    /// change replaces this resource.
+    pub replace_triggered_by: Vec<Expr>,
 }
 
 /// A `precondition` or `postcondition` block.

@@ -344,7 +344,9 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
             edges.push((Node::Provider(res.provider.clone()), me.clone()));
             let mut refs = body_references(&res.body);
             let conditions = res.lifecycle.preconditions.iter().chain(&res.lifecycle.postconditions);
-            let condition_exprs = conditions.flat_map(|c| [&c.condition, &c.error_message]);
+            let condition_exprs = conditions
+                .flat_map(|c| [&c.condition, &c.error_message])
+                .chain(&res.lifecycle.replace_triggered_by);
             for expr in res.count.iter().chain(&res.for_each).chain(condition_exprs) {
                 refs.extend(references(expr));
             }

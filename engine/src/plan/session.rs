@@ -777,6 +777,21 @@ impl<'a> Session<'a> {
         out
     }
 
+    /// Evaluates an expression in one instance of a resource (`count.index`, `each` bound).
+    pub(crate) fn eval_in_instance(
+        &self,
+        module: &ModulePath,
+        key: &InstanceKey,
+        each: Option<Value>,
+        expr: &Expr,
+    ) -> Result<Value, Diagnostic> {
+        let scopes = lock(&self.scopes);
+        let Some(scope) = scopes.get(module) else {
+            return Ok(Value::Unknown);
+        };
+        bind(Evaluator::new(scope), key, each).eval(expr)
+    }
+
     /// The root module's `check` blocks, evaluated on what the walk knows: each false
     /// assertion is a warning (as in Terraform, a check never stops a run); one not known yet
     /// is checked after apply.
