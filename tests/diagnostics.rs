@@ -205,3 +205,14 @@ fn a_sensitive_variable_of_the_wrong_type_is_not_echoed() {
         run.stderr
     );
 }
+
+#[test]
+fn validate_reports_a_reference_to_an_attribute_the_type_does_not_have() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\noutput \"o\" {\n  value = [aws_s3_bucket.b.arn, aws_s3_bucket.b.regional_domain_name, [for r in [1] : r.x]]\n}\n",
+    );
+    let run = ws.run(&["validate"]).expect_code(1);
+    insta::assert_snapshot!(run.stderr);
+}

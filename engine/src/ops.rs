@@ -181,8 +181,37 @@ impl Engine<'_> {
         Ok(config::load(&opts.dir)?)
     }
 
+    /// A reference to an attribute the resource's type does not have, as `validate` can tell
+    /// without evaluating anything.
+    fn check_attribute_refs(&self, m: &Module, e: &crate::config::Expr, diags: &mut Diagnostics) {
+        for (addr, attr, span) in crate::config::refs::attribute_refs(e) {
+            if !m.resources.contains_key(&addr) {
+                continue;
+            }
+            let schema = match addr.mode {
+                Mode::Managed => self.factory.resource_schema(&addr.type_),
+                Mode::Data => self.factory.data_schema(&addr.type_),
+            };
+            let Some(schema) = schema else { continue };
+            if schema.attributes.contains_key(&attr) || schema.blocks.contains_key(&attr) {
+                continue;
+            }
+            let known = schema.attributes.keys().chain(schema.blocks.keys()).map(String::as_str);
+            diags.push(
+                Diagnostic::error(
+                    "Unsupported attribute",
+                    format!(
+                        "{addr} has no argument, nested block, or exported attribute named \"{attr}\".{}",
+                        crate::core::diagnostic::suggestion(&attr, known)
+                    ),
+                )
+                .at(span),
+            );
+        }
+    }
+
     /// Checks the configuration without contacting AWS: syntax, references, cycles, argument
-    /// names against schemas.
+    /// names and referenced attributes against schemas.
     pub fn validate(&self, opts: &Options) -> Result<Diagnostics, EngineError> {
         let (module, warnings) = self.load(opts)?;
         graph::build(&module)?;
@@ -190,6 +219,7 @@ impl Engine<'_> {
         for (_, m) in crate::config::tree::modules(&module) {
             for e in crate::config::refs::module_exprs(m) {
                 crate::eval::calls::check_calls(e, &mut diags);
+                self.check_attribute_refs(m, e, &mut diags);
             }
             for res in m.resources.values() {
                 let schema = match res.addr.mode {

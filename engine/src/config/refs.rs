@@ -238,3 +238,56 @@ pub fn module_exprs(m: &super::Module) -> Vec<&Expr> {
     }
     out
 }
+
+/// Every `TYPE.NAME.ATTR` and `data.TYPE.NAME.ATTR` written in `e` (an index or splat after
+/// the name is looked through): what `validate` checks against the resource's schema. Names
+/// that are not resources of the module (for-expression variables) are the caller's to skip.
+pub fn attribute_refs(e: &Expr) -> Vec<(ResourceAddr, String, Option<Span>)> {
+    struct Found<'a> {
+        e: &'a Expr,
+        out: Vec<(ResourceAddr, String, Option<Span>)>,
+    }
+    impl hcl_edit::visit::Visit for Found<'_> {
+        fn visit_traversal(&mut self, t: &hcl_edit::expr::Traversal) {
+            if let Expression::Variable(root) = &t.expr {
+                let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+                let name_at = |i: usize| match ops.get(i) {
+                    Some(TraversalOperator::GetAttr(id)) => Some(id.as_str().to_string()),
+                    _ => None,
+                };
+                let (mode, type_, name, next) = match root.as_str() {
+                    "var" | "local" | "module" | "each" | "count" | "path" | "terraform" | "self" => {
+                        (None, String::new(), None, 0)
+                    }
+                    "data" => (Some(Mode::Data), name_at(0).unwrap_or_default(), name_at(1), 2),
+                    t => (Some(Mode::Managed), t.to_string(), name_at(0), 1),
+                };
+                if let (Some(mode), Some(name)) = (mode, name) {
+                    let mut i = next;
+                    if matches!(
+                        ops.get(i),
+                        Some(
+                            TraversalOperator::Index(_)
+                                | TraversalOperator::LegacyIndex(_)
+                                | TraversalOperator::FullSplat(_)
+                                | TraversalOperator::AttrSplat(_)
+                        )
+                    ) {
+                        i += 1;
+                    }
+                    if let Some(attr) = name_at(i) {
+                        let span = t.span().map(|range| Span {
+                            file: self.e.file.clone(),
+                            range,
+                        });
+                        self.out.push((ResourceAddr { mode, type_, name }, attr, span));
+                    }
+                }
+            }
+            hcl_edit::visit::visit_traversal(self, t);
+        }
+    }
+    let mut v = Found { e, out: Vec::new() };
+    hcl_edit::visit::Visit::visit_expr(&mut v, &e.expr);
+    v.out
+}
