@@ -87,7 +87,8 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("provider-defined function", one("locals {\n  a = provider::aws::arn_parse(\"arn:aws:s3:::b\")\n}\n"), Fails("Provider-defined functions")),
         ("time functions", one("output \"o\" {\n  value = [formatdate(\"YYYY\", plantimestamp()), timeadd(\"2026-01-01T00:00:00Z\", \"1h\"), timecmp(\"2026-01-01T00:00:00Z\", \"2026-01-02T00:00:00Z\")]\n}\n"), Valid),
         ("impure functions", one("output \"o\" {\n  value = [timestamp(), uuid()]\n}\n"), Valid),
-        ("a Terraform function not supported yet", one("locals {\n  a = yamlencode({ a = 1 })\n}\n"), Fails("is a Terraform function, but infinstor does not support it yet")),
+        ("yaml functions", one("locals {\n  a = yamldecode(yamlencode({ a = 1 }))\n}\n"), Valid),
+        ("a Terraform function not supported yet", one("locals {\n  a = csvdecode(\"a,b\\n1,2\")\n}\n"), Fails("is a Terraform function, but infinstor does not support it yet")),
     ]
 }
 

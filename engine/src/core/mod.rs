@@ -12,6 +12,7 @@ pub mod provider;
 pub mod schema;
 pub mod types;
 pub mod value;
+pub mod yaml;
 
 use std::sync::{Mutex, MutexGuard};
 

@@ -8,8 +8,6 @@ use hcl_edit::Span as _;
 
 /// Terraform's functions infinstor does not have yet, with what to use instead.
 const NOT_YET: &[(&str, &str)] = &[
-    ("yamlencode", "Use jsonencode: JSON is valid YAML."),
-    ("yamldecode", "Convert the document to JSON and use jsondecode."),
     ("csvdecode", "Convert the data to JSON and use jsondecode."),
     ("base64gzip", "Compress the file beforehand and use filebase64."),
     ("textencodebase64", "Use base64encode for UTF-8 text."),

@@ -63,3 +63,79 @@ pub(super) fn urlencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     }
     Ok(Value::String(out))
 }
+
+pub(super) fn yamldecode(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let s = string_arg(a, 0)?;
+    let reject = |tag: &str, _: serde_json::Value| -> Result<serde_json::Value, String> {
+        Err(format!(
+            "the tag !{tag} has no meaning outside the program that wrote it"
+        ))
+    };
+    crate::core::yaml::to_json(&s, &reject)
+        .map(|j| Value::from_json(&j))
+        .map_err(|e| {
+            if c.sensitive {
+                invalid("argument 1 is not valid YAML (its text is sensitive).")
+            } else {
+                invalid(format!("argument 1 is not valid YAML: {e}."))
+            }
+        })
+}
+
+/// Terraform's YAML: block style, two-space indents, keys sorted, every string and key
+/// double-quoted (so nothing is read back as another type), sequences at their key's indent.
+pub(super) fn yamlencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    fn quoted(s: &str) -> String {
+        serde_json::Value::String(s.to_string()).to_string()
+    }
+    fn scalar(v: &Value) -> Option<String> {
+        match v {
+            Value::Null => Some("null".into()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Number(n) => Some(format_number(*n)),
+            Value::String(s) => Some(quoted(s)),
+            Value::List(items) if items.is_empty() => Some("[]".into()),
+            Value::Map(m) if m.is_empty() => Some("{}".into()),
+            _ => None,
+        }
+    }
+    fn block(v: &Value, indent: usize, out: &mut String) {
+        let pad = " ".repeat(indent);
+        match v {
+            Value::Map(m) if !m.is_empty() => {
+                for (k, item) in m {
+                    match scalar(item) {
+                        Some(s) => out.push_str(&format!("{pad}{}: {s}\n", quoted(k))),
+                        None => {
+                            out.push_str(&format!("{pad}{}:\n", quoted(k)));
+                            let inner = if matches!(item, Value::List(_)) {
+                                indent
+                            } else {
+                                indent + 2
+                            };
+                            block(item, inner, out);
+                        }
+                    }
+                }
+            }
+            Value::List(items) if !items.is_empty() => {
+                for item in items {
+                    match scalar(item) {
+                        Some(s) => out.push_str(&format!("{pad}- {s}\n")),
+                        None => {
+                            // The item's first line follows "- "; the rest line up under it.
+                            let mut inner = String::new();
+                            block(item, indent + 2, &mut inner);
+                            let body = inner.strip_prefix(&" ".repeat(indent + 2)).unwrap_or(&inner);
+                            out.push_str(&format!("{pad}- {body}"));
+                        }
+                    }
+                }
+            }
+            other => out.push_str(&format!("{pad}{}\n", scalar(other).unwrap_or_default())),
+        }
+    }
+    let mut out = String::new();
+    block(&a[0], 0, &mut out);
+    Ok(Value::String(out))
+}

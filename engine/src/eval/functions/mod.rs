@@ -154,6 +154,8 @@ const THREE: Option<usize> = Some(3);
 const ANY: Option<usize> = None;
 
 static SPECS: &[Spec] = &[
+    f("yamldecode", 1, ONE, yamldecode),
+    f("yamlencode", 1, ONE, yamlencode),
     f("formatdate", 2, TWO, formatdate),
     f("plantimestamp", 0, Some(0), plantimestamp),
     f("timeadd", 2, TWO, timeadd),

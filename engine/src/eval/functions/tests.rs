@@ -869,3 +869,55 @@ fn during_apply_timestamp_and_uuid_are_known() {
         "a new one each call"
     );
 }
+
+#[test]
+fn yaml_round_trips_as_terraform_writes_it() {
+    let v = Value::Map(
+        [
+            ("name".to_string(), Value::from("mlflow")),
+            (
+                "ports".to_string(),
+                Value::List(vec![Value::Number(80.0), Value::Number(443.0)]),
+            ),
+            (
+                "tags".to_string(),
+                Value::Map([("team".to_string(), Value::from("platform"))].into_iter().collect()),
+            ),
+            (
+                "rules".to_string(),
+                Value::List(vec![Value::Map(
+                    [
+                        ("cidr".to_string(), Value::from("10.0.0.0/8")),
+                        ("open".to_string(), Value::Bool(true)),
+                    ]
+                    .into_iter()
+                    .collect(),
+                )]),
+            ),
+            ("empty".to_string(), Value::List(vec![])),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let yaml = ok("yamlencode", vec![v.clone()]);
+    assert_eq!(
+        yaml.as_str(),
+        Some("\"empty\": []\n\"name\": \"mlflow\"\n\"ports\":\n- 80\n- 443\n\"rules\":\n- \"cidr\": \"10.0.0.0/8\"\n  \"open\": true\n\"tags\":\n  \"team\": \"platform\"\n")
+    );
+    assert_eq!(ok("yamldecode", vec![yaml]), v);
+    assert_eq!(
+        ok("yamldecode", vec![Value::from("a: 1\nb: [x, 'y']\nc: ~\nd: 'true'\n")]),
+        Value::Map(
+            [
+                ("a".to_string(), Value::Number(1.0)),
+                ("b".to_string(), Value::List(vec![Value::from("x"), Value::from("y")])),
+                ("c".to_string(), Value::Null),
+                ("d".to_string(), Value::from("true")),
+            ]
+            .into_iter()
+            .collect()
+        )
+    );
+    assert!(err("yamldecode", vec![Value::from("a: !Ref b\n")]).contains("!Ref"));
+    assert!(err("yamldecode", vec![Value::from("a: [1, 2\n")]).contains("not valid YAML"));
+}
