@@ -550,13 +550,7 @@ fn a_deposed_object_left_by_an_interrupted_replacement_is_planned_and_destroyed(
         plan.stdout
     );
     ws.run(&["apply", "--auto-approve"]).expect_code(0);
-    let names = block_on(async {
-        let out = moto.s3().list_buckets().send().await.expect("buckets");
-        out.buckets()
-            .iter()
-            .filter_map(|b| b.name().map(str::to_string))
-            .collect::<Vec<_>>()
-    });
+    let names = crate::util::bucket_names(&moto);
     assert_eq!(names, vec!["infinstor-current".to_string()]);
     assert!(!ws.read("infinstor.state.json").contains("\"deposed\""));
     ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);

@@ -262,13 +262,7 @@ fn removed_blocks_forget_objects_or_destroy_them() {
     );
     ws.run(&["apply", "--auto-approve"]).expect_code(0);
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
-    let names = block_on(async {
-        let out = moto.s3().list_buckets().send().await.expect("buckets");
-        out.buckets()
-            .iter()
-            .filter_map(|b| b.name().map(str::to_string))
-            .collect::<Vec<_>>()
-    });
+    let names = crate::util::bucket_names(&moto);
     assert_eq!(names, vec!["infinstor-keep".to_string()], "forgotten, not destroyed");
     ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
 

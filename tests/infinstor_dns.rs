@@ -8,18 +8,7 @@ use crate::util::{block_on, start_moto, workspace, Clients, Moto, Workspace};
 fn certificate_stack_and_five_subdomains_in_one_apply() {
     let moto = start_moto();
     let r53 = moto.route53();
-    let zone_id = block_on(async {
-        let zone = r53
-            .create_hosted_zone()
-            .name("example.com")
-            .caller_reference("infinstor-dns-test")
-            .send()
-            .await
-            .expect("hosted zone");
-        zone.hosted_zone()
-            .map(|z| z.id().trim_start_matches("/hostedzone/").to_string())
-            .unwrap_or_default()
-    });
+    let zone_id = hosted_zone(&moto);
     let ws = workspace(Some(&moto));
     ws.copy_example("examples/infinstor-dns");
 

@@ -82,34 +82,12 @@ resource "aws_s3_bucket_versioning" "v" {
 }
 "#;
 
-const S3_SECOND: &str = r#"
-resource "aws_s3_bucket" "b" {
-  bucket = "infinstor-lifecycle"
+fn s3_second() -> String {
+    S3_FIRST
+        .replace("Sid = \"first\"", "Sid = \"second\"")
+        .replace("block_public_acls       = true", "block_public_acls       = false")
+        .replace("status = \"Enabled\"", "status = \"Suspended\"")
 }
-
-resource "aws_s3_bucket_policy" "p" {
-  bucket = aws_s3_bucket.b.id
-  policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Sid = "second", Effect = "Deny", Principal = "*", Action = "s3:DeleteBucket", Resource = aws_s3_bucket.b.arn }]
-  })
-}
-
-resource "aws_s3_bucket_public_access_block" "pab" {
-  bucket                  = aws_s3_bucket.b.id
-  block_public_acls       = false
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "v" {
-  bucket = aws_s3_bucket.b.id
-  versioning_configuration {
-    status = "Suspended"
-  }
-}
-"#;
 
 fn check_s3(moto: &Moto, _ws: &Workspace, phase: Phase) {
     let s3 = moto.s3();
@@ -410,10 +388,11 @@ fn check_data(moto: &Moto, ws: &Workspace, phase: Phase) {
 
 #[test]
 fn s3_bucket_policy_public_access_block_and_versioning() {
+    let second = s3_second();
     run(&Case {
         name: "s3",
         first: S3_FIRST,
-        second: S3_SECOND,
+        second: &second,
         update: "Plan: 0 to add, 3 to change, 0 to destroy.",
         check: check_s3,
     });

@@ -2,7 +2,7 @@
 //! `module.NAME["key"]` and `module.NAME[0]`, references to their outputs, and instances that
 //! come and go with the keys. Checked through the SDK against the emulator.
 
-use crate::util::{block_on, start_moto, workspace, Clients, Workspace};
+use crate::util::{block_on, bucket_names as buckets, start_moto, workspace, Workspace};
 
 const ROOT: &str = r#"
 variable "tenants" {
@@ -73,17 +73,6 @@ fn setup(ws: &Workspace) {
     ws.write("main.tf", ROOT);
     ws.write("tenant/main.tf", TENANT);
     ws.write("store/main.tf", STORE);
-}
-
-fn buckets(moto: &crate::util::Moto) -> Vec<String> {
-    let out = block_on(async { moto.s3().list_buckets().send().await.expect("list buckets") });
-    let mut names: Vec<String> = out
-        .buckets()
-        .iter()
-        .filter_map(|b| b.name().map(str::to_string))
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

@@ -72,3 +72,15 @@ impl Clients for Moto {
         aws_sdk_dynamodb::Client::new(&self.sdk_config())
     }
 }
+
+/// The emulator's bucket names, sorted.
+pub fn bucket_names(moto: &Moto) -> Vec<String> {
+    let out = block_on(async { moto.s3().list_buckets().send().await.expect("list buckets") });
+    let mut names: Vec<String> = out
+        .buckets()
+        .iter()
+        .filter_map(|b| b.name().map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}

@@ -551,15 +551,7 @@ impl<'a> Session<'a> {
             };
             for (key, each, config) in instances {
                 // Conditions not known when planning are checked now.
-                let unmet = self.check_conditions(
-                    &module,
-                    &key,
-                    each.clone(),
-                    &res.lifecycle.preconditions,
-                    None,
-                    "Resource precondition",
-                    &res.describe(),
-                );
+                let unmet = self.unmet_preconditions(&module, &key, each.clone(), res);
                 if !unmet.is_empty() {
                     self.fail_all(unmet);
                     return Err(());

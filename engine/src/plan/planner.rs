@@ -272,15 +272,7 @@ impl Session<'_> {
             let mut values = Vec::new();
             for (key, each, config) in instances {
                 let within = res.describe();
-                let failed = self.check_conditions(
-                    &module,
-                    &key,
-                    each.clone(),
-                    &res.lifecycle.preconditions,
-                    None,
-                    "Resource precondition",
-                    &within,
-                );
+                let failed = self.unmet_preconditions(&module, &key, each.clone(), res);
                 if !failed.is_empty() {
                     return self.fail_all(failed);
                 }

@@ -777,6 +777,25 @@ impl<'a> Session<'a> {
         out
     }
 
+    /// The `precondition` blocks of one instance of a resource that do not hold.
+    pub(crate) fn unmet_preconditions(
+        &self,
+        module: &ModulePath,
+        key: &InstanceKey,
+        each: Option<Value>,
+        res: &Resource,
+    ) -> Vec<Diagnostic> {
+        self.check_conditions(
+            module,
+            key,
+            each,
+            &res.lifecycle.preconditions,
+            None,
+            "Resource precondition",
+            &res.describe(),
+        )
+    }
+
     /// Evaluates an expression in one instance of a resource (`count.index`, `each` bound).
     pub(crate) fn eval_in_instance(
         &self,
