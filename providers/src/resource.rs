@@ -69,25 +69,6 @@ pub(crate) fn update_outcome(
     }
 }
 
-/// The identifier an update works on: the first of `keys` the prior state holds as a string.
-/// Without one, the outcome to return at once: the prior state kept, and an error that says
-/// what `op` (`updating IAM Role`) is missing.
-pub(crate) fn prior_id(prior: &Value, keys: &[&str], op: &str) -> Result<String, ApplyOutcome> {
-    keys.iter()
-        .find_map(|k| crate::support::attrs::sref(prior, k))
-        .map(str::to_string)
-        .ok_or_else(|| {
-            let wanted = keys.first().copied().unwrap_or("id");
-            (
-                Some(prior.clone()),
-                Some(ProviderError::new(
-                    "InvalidState",
-                    format!("{op}: the prior state has no {wanted}"),
-                )),
-            )
-        })
-}
-
 /// One managed resource type (`aws_s3_bucket`, `aws_iam_role`, ...).
 pub trait ResourceType: Send + Sync {
     /// The Terraform type name.

@@ -12,7 +12,6 @@ use crate::core::value::Value;
 use crate::eval::calls::unknown_function;
 use crate::eval::functions::{self, FunctionContext};
 use crate::eval::operators::{binary, iter_pairs, marked};
-use crate::eval::template::render_template;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::Span as _;
 use std::collections::BTreeMap;
@@ -366,7 +365,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let render = |src: &str, vars: &Value| render_template(src, vars, &self.scope.path_module);
+        let render = |src: &str, vars: &Value| Evaluator::render_file_template(src, vars, &self.scope.path_module);
         let ctx = FunctionContext {
             base_dir: &self.scope.path_module,
             render_template: &render,

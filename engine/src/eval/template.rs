@@ -164,6 +164,14 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+impl Evaluator<'_> {
+    /// Renders a template file's source with `vars` (an object) as the only names in scope
+    /// (`templatefile`).
+    pub(super) fn render_file_template(src: &str, vars: &Value, base_dir: &std::path::Path) -> Result<Value, String> {
+        render_template(src, vars, base_dir)
+    }
+}
+
 /// Renders a template file's source with `vars` (an object) as the only names in scope.
 pub fn render_template(src: &str, vars: &Value, base_dir: &std::path::Path) -> Result<Value, String> {
     let template =

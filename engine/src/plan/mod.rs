@@ -2,9 +2,12 @@
 //! [`planner`] evaluates each node and asks providers to plan, and [`diff`] compares planned
 //! values with prior ones per the schema.
 
+pub mod conditions;
 pub mod diff;
+pub mod expansion;
 pub mod imports;
 pub mod moved;
 pub mod planner;
 pub mod refresh;
+pub mod replacements;
 pub mod session;

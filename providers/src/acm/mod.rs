@@ -21,10 +21,10 @@
 //! - The key of an imported certificate is checked at plan time, without any network call: it
 //!   must be an RSA 1024/2048-bit or EC P-256/P-384 key and belong to the certificate.
 
-use crate::resource::{prior_id, update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::support::attrs::{
-    call, get, into_state, list_of_strings, map_of_strings, problem, set_of_strings, set_value, sref, string_map,
-    string_set, State,
+    call, get, into_state, list_of_strings, map_of_strings, prior_id, problem, set_of_strings, set_value, sref,
+    string_map, string_set, State,
 };
 use crate::support::attrs::{default_to, finish};
 use crate::support::dates::{rfc3339, rfc3339_secs};

@@ -5,8 +5,10 @@
 //! reformatted; every read keeps the document string from the prior state when it still means
 //! the same ([`crate::support::policy::equivalent`]), so a plan after apply shows no change.
 
-use crate::resource::{prior_id, ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::support::attrs::{call, finish, get, into_state, keep_prior, map_of_strings, problem, sref, State};
+use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::{
+    call, finish, get, into_state, keep_prior, map_of_strings, prior_id, problem, sref, State,
+};
 use crate::support::dates::rfc3339;
 use crate::support::error::{found, is_not_found};
 use crate::support::naming::prefixed_unique_id;

@@ -12,8 +12,8 @@
 //! `intent:<token>` (it lists the keys and their tags to find the one carrying the token), a
 //! key ID or a key ARN.
 
-use crate::resource::{prior_id, update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::support::attrs::{call, get, into_state, map_of_strings, problem, sref, string_map, State};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::{call, get, into_state, map_of_strings, prior_id, problem, sref, string_map, State};
 use crate::support::attrs::{default_to, finish};
 use crate::support::error::is_not_found;
 use crate::support::naming::{intent_token, INTENT_TAG};

@@ -13,10 +13,10 @@
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider.
 
-use crate::resource::{prior_id, ApplyOutcome, BatchChange, Ctx, DataType, ResourceType};
+use crate::resource::{ApplyOutcome, BatchChange, Ctx, DataType, ResourceType};
 use crate::support::attrs::{
-    block_items, call, finish, get, into_state, keep_prior, list_of_strings, map_of_strings, map_value, problem,
-    set_of_strings, set_value, sref, string_map, State,
+    block_items, call, finish, get, into_state, keep_prior, list_of_strings, map_of_strings, map_value, prior_id,
+    problem, set_of_strings, set_value, sref, string_map, State,
 };
 use crate::support::error::from_sdk;
 use crate::support::tags::{split_tags, tags_all};

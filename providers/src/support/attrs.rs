@@ -1,6 +1,6 @@
 //! Reading attributes of [`Value`]s and building state maps, shared by every service module.
 
-use crate::resource::Ctx;
+use crate::resource::{ApplyOutcome, Ctx};
 use crate::support::error::from_sdk;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -166,4 +166,23 @@ pub(crate) fn list_of_strings() -> Type {
 /// Schema type: a map of strings (tags, parameters).
 pub(crate) fn map_of_strings() -> Type {
     Type::Map(Box::new(Type::String))
+}
+
+/// The identifier an update works on: the first of `keys` the prior state holds as a string.
+/// Without one, the outcome to return at once: the prior state kept, and an error that says
+/// what `op` (`updating IAM Role`) is missing.
+pub(crate) fn prior_id(prior: &Value, keys: &[&str], op: &str) -> Result<String, ApplyOutcome> {
+    keys.iter()
+        .find_map(|k| sref(prior, k))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            let wanted = keys.first().copied().unwrap_or("id");
+            (
+                Some(prior.clone()),
+                Some(ProviderError::new(
+                    "InvalidState",
+                    format!("{op}: the prior state has no {wanted}"),
+                )),
+            )
+        })
 }

@@ -1,0 +1,135 @@
+//! Custom conditions: `precondition` and `postcondition` blocks of resources, data sources
+//! and outputs, and the root module's `check` blocks, evaluated in one instance's scope.
+
+use crate::config::{Expr, Resource};
+use crate::core::addr::{InstanceKey, ModulePath};
+use crate::core::diagnostic::Diagnostic;
+use crate::core::lock;
+use crate::core::value::Value;
+use crate::eval::Evaluator;
+use crate::plan::expansion::bind;
+use crate::plan::session::Session;
+
+impl Session<'_> {
+    /// Checks `conditions` (precondition or postcondition blocks, `kind`) of one instance,
+    /// with `self` bound to its object for postconditions. A condition not known yet is left
+    /// for apply to check; a false one is an error carrying its error_message.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn check_conditions(
+        &self,
+        module: &ModulePath,
+        key: &InstanceKey,
+        each: Option<Value>,
+        conditions: &[crate::config::Condition],
+        self_value: Option<&Value>,
+        kind: &str,
+        within: &str,
+    ) -> Vec<Diagnostic> {
+        let scopes = lock(&self.scopes);
+        let Some(scope) = scopes.get(module) else {
+            return Vec::new();
+        };
+        let mut ev = bind(Evaluator::new(scope), key, each);
+        if let Some(v) = self_value {
+            ev = ev.with_bound([("self".to_string(), v.clone())]);
+        }
+        let mut out = Vec::new();
+        for c in conditions {
+            let holds = match ev.eval(&c.condition) {
+                Ok(v) if v.contains_unknown() => continue,
+                Ok(v) => v.deep_unmark().as_bool(),
+                Err(d) => {
+                    out.push(d.within(within.to_string()));
+                    continue;
+                }
+            };
+            match holds {
+                Some(true) => {}
+                Some(false) => {
+                    let message = ev
+                        .eval(&c.error_message)
+                        .ok()
+                        .map(|m| {
+                            if m.contains_sensitive() {
+                                "(the error message refers to sensitive values)".to_string()
+                            } else {
+                                m.as_str().map(str::to_string).unwrap_or_else(|| m.to_string())
+                            }
+                        })
+                        .unwrap_or_default();
+                    out.push(
+                        Diagnostic::error(format!("{kind} failed"), message)
+                            .at(c.condition.span())
+                            .within(within.to_string()),
+                    );
+                }
+                None => out.push(
+                    Diagnostic::error("Invalid condition result", "A condition must be true or false.")
+                        .at(c.condition.span())
+                        .within(within.to_string()),
+                ),
+            }
+        }
+        out
+    }
+
+    /// The `precondition` blocks of one instance of a resource that do not hold.
+    pub(crate) fn unmet_preconditions(
+        &self,
+        module: &ModulePath,
+        key: &InstanceKey,
+        each: Option<Value>,
+        res: &Resource,
+    ) -> Vec<Diagnostic> {
+        self.check_conditions(
+            module,
+            key,
+            each,
+            &res.lifecycle.preconditions,
+            None,
+            "Resource precondition",
+            &res.describe(),
+        )
+    }
+
+    /// Evaluates an expression in one instance of a resource (`count.index`, `each` bound).
+    pub(crate) fn eval_in_instance(
+        &self,
+        module: &ModulePath,
+        key: &InstanceKey,
+        each: Option<Value>,
+        expr: &Expr,
+    ) -> Result<Value, Diagnostic> {
+        let scopes = lock(&self.scopes);
+        let Some(scope) = scopes.get(module) else {
+            return Ok(Value::Unknown);
+        };
+        bind(Evaluator::new(scope), key, each).eval(expr)
+    }
+
+    /// The root module's `check` blocks, evaluated on what the walk knows: each false
+    /// assertion is a warning (as in Terraform, a check never stops a run); one not known yet
+    /// is checked after apply.
+    pub fn check_blocks(&self) -> Vec<Diagnostic> {
+        let root: ModulePath = Vec::new();
+        let mut out = Vec::new();
+        for check in &self.module.checks {
+            let within = format!("check \"{}\"", check.name);
+            for d in self.check_conditions(
+                &root,
+                &InstanceKey::None,
+                None,
+                &check.asserts,
+                None,
+                "Check block assertion",
+                &within,
+            ) {
+                out.push(Diagnostic {
+                    severity: crate::core::diagnostic::Severity::Warning,
+                    ..d
+                });
+            }
+        }
+        out
+    }
+}
