@@ -105,3 +105,20 @@ pub fn force_unlock(ctx: &Context, a: ForceUnlockArgs) -> anyhow::Result<u8> {
     println!("infinstor state has been successfully unlocked.");
     Ok(0)
 }
+
+/// `taint ADDR` / `untaint ADDR`.
+pub fn taint(ctx: &Context, addr: &str, tainted: bool) -> anyhow::Result<u8> {
+    let term = crate::ui::Terminal::new(ctx.color);
+    let engine = engine::Engine {
+        factory: &ctx.factory,
+        ui: &term,
+        stop: &ctx.stop,
+    };
+    engine.taint(&ctx.options(), addr, tainted)?;
+    if tainted {
+        println!("Resource instance {addr} has been marked as tainted: the next apply replaces it.");
+    } else {
+        println!("Resource instance {addr} has been successfully untainted.");
+    }
+    Ok(0)
+}

@@ -47,6 +47,27 @@ enum Command {
     Import(import::Args),
     /// Release a state lock left behind by a process that died.
     ForceUnlock(common::ForceUnlockArgs),
+    /// Mark an instance for replacement by the next apply.
+    Taint {
+        /// The instance address.
+        addr: String,
+    },
+    /// Undo `taint`.
+    Untaint {
+        /// The instance address.
+        addr: String,
+    },
+    /// Print the version.
+    Version {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Every long flag of the command line and its subcommands (`var`, `auto-approve`, ...).
@@ -129,6 +150,24 @@ fn main() -> ExitCode {
         Command::State(c) => state_cmd::run(&ctx, c),
         Command::Import(a) => import::run(&ctx, a),
         Command::ForceUnlock(a) => common::force_unlock(&ctx, a),
+        Command::Taint { addr } => common::taint(&ctx, &addr, true),
+        Command::Untaint { addr } => common::taint(&ctx, &addr, false),
+        Command::Version { json } => {
+            let version = env!("CARGO_PKG_VERSION");
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "infinstor_version": version, "platform": format!("{}_{}", std::env::consts::OS, std::env::consts::ARCH) })
+                );
+            } else {
+                println!("infinstor v{version}");
+            }
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "infinstor", &mut std::io::stdout());
+            Ok(0)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

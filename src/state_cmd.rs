@@ -1,4 +1,4 @@
-//! `infinstor state list | show | rm | mv`.
+//! `infinstor state list | show | rm | mv | pull | push`.
 
 use crate::common::Context;
 use crate::ui;
@@ -26,6 +26,16 @@ pub enum StateCommand {
         src: String,
         /// The new address.
         dst: String,
+    },
+    /// Print the state file.
+    Pull,
+    /// Replace the state with a file (`-` reads stdin).
+    Push {
+        /// The state file to push.
+        path: std::path::PathBuf,
+        /// Push even a file of another deployment or an older one.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -72,6 +82,18 @@ pub fn run(ctx: &Context, c: StateCommand) -> anyhow::Result<u8> {
                 println!("Move \"{from}\" to \"{to}\"");
             }
             println!("Successfully moved {} object(s).", moves.len());
+        }
+        StateCommand::Pull => print!("{}", engine.state_pull(&opts)?),
+        StateCommand::Push { path, force } => {
+            let bytes = if path.as_os_str() == "-" {
+                let mut buf = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
+                buf
+            } else {
+                std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?
+            };
+            let serial = engine.state_push(&opts, &bytes, force)?;
+            println!("State pushed (serial {serial}).");
         }
     }
     Ok(0)

@@ -273,3 +273,49 @@ fn removed_blocks_forget_objects_or_destroy_them() {
     let wrong = ws.run(&["plan"]).expect_code(1);
     assert!(wrong.stderr.contains("Removed object still exists"), "{}", wrong.stderr);
 }
+
+#[test]
+fn taint_state_pull_push_version_and_completions() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"infinstor-taint\"\n}\n",
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+
+    ws.run(&["taint", "aws_s3_bucket.b"]).expect_code(0);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("aws_s3_bucket.b must be replaced"),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["untaint", "aws_s3_bucket.b"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["taint", "aws_s3_bucket.nope"]).expect_code(1);
+
+    // pull, edit nothing, push back: accepted; an older copy or another deployment is not.
+    let pulled = ws.run(&["state", "pull"]).expect_code(0).stdout;
+    ws.write("copy.json", &pulled);
+    ws.run(&["taint", "aws_s3_bucket.b"]).expect_code(0);
+    let older = ws.run(&["state", "push", "copy.json"]).expect_code(1);
+    assert!(older.stderr.contains("is older"), "{}", older.stderr);
+    ws.run(&["state", "push", "--force", "copy.json"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    let other = pulled.replacen("\"lineage\": \"", "\"lineage\": \"x", 1);
+    ws.write("other.json", &other);
+    let refused = ws.run(&["state", "push", "other.json"]).expect_code(1);
+    assert!(refused.stderr.contains("another deployment"), "{}", refused.stderr);
+
+    let version = ws.run(&["version", "-json"]).expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&version.stdout).expect("version JSON");
+    assert_eq!(v["infinstor_version"], env!("CARGO_PKG_VERSION"));
+    let bash = ws.run(&["completions", "bash"]).expect_code(0);
+    assert!(
+        bash.stdout.contains("infinstor") && bash.stdout.contains("apply"),
+        "{}",
+        bash.stdout
+    );
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+}

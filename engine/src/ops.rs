@@ -502,6 +502,59 @@ impl Engine<'_> {
         Ok(crate::core::instance::from_instance_state(inst, schema.as_ref()))
     }
 
+    /// The state file as it is (`state pull`).
+    pub fn state_pull(&self, opts: &Options) -> Result<String, EngineError> {
+        let backend = self.backend(opts);
+        let st = self.read_state(&backend)?;
+        Ok(String::from_utf8_lossy(&state::file::encode(&st)).into_owned())
+    }
+
+    /// Replaces the state with `bytes` (`state push`): refused when it belongs to another
+    /// deployment (lineage) or is older than the state it replaces (serial), unless `force`.
+    pub fn state_push(&self, opts: &Options, bytes: &[u8], force: bool) -> Result<u64, EngineError> {
+        let mut incoming = state::file::decode(bytes)
+            .map_err(|e| EngineError::Invalid(format!("state push: the file is not a state file: {e}")))?;
+        let backend = self.backend(opts);
+        let _lock = backend.lock("state push")?;
+        let current = backend.read()?;
+        if let (Some(cur), false) = (&current, force) {
+            if cur.lineage() != incoming.lineage() {
+                return Err(EngineError::Invalid(format!(
+                    "state push: the file is of another deployment (lineage {} here, {} in the file); pushing it would replace this deployment's record of its objects. Check the file, or add --force.",
+                    cur.lineage(),
+                    incoming.lineage()
+                )));
+            }
+            if incoming.serial() < cur.serial() {
+                return Err(EngineError::Invalid(format!(
+                    "state push: the file is older (serial {}) than the state it would replace (serial {}). Pull the current state and edit that, or add --force.",
+                    incoming.serial(),
+                    cur.serial()
+                )));
+            }
+        }
+        let previous = current.unwrap_or_default();
+        backend.write(&mut incoming, &previous)?;
+        Ok(incoming.serial())
+    }
+
+    /// Marks an instance tainted (the next plan replaces it), or not.
+    pub fn taint(&self, opts: &Options, addr: &str, tainted: bool) -> Result<(), EngineError> {
+        let backend = self.backend(opts);
+        let _lock = backend.lock(if tainted { "taint" } else { "untaint" })?;
+        let mut st = self.read_state(&backend)?;
+        let previous = st.clone();
+        let mut inst = st.instance(addr).cloned().ok_or_else(|| {
+            EngineError::Invalid(format!(
+                "No instance found for {addr}. Run `infinstor state list` to see the addresses."
+            ))
+        })?;
+        inst.tainted = tainted;
+        st.set_instance(addr, inst);
+        backend.write(&mut st, &previous)?;
+        Ok(())
+    }
+
     /// Forgets instances (the objects stay in AWS).
     pub fn state_rm(&self, opts: &Options, addrs: &[String]) -> Result<Vec<String>, EngineError> {
         let backend = self.backend(opts);
