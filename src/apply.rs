@@ -44,7 +44,7 @@ fn confirm(
     if auto {
         return true;
     }
-    if !ui::interactive() {
+    if !ctx.input || !ui::interactive() {
         refused.set(true);
         return false;
     }
@@ -91,11 +91,9 @@ fn run_interactive(ctx: &Context, flags: &PlanFlags, auto: bool, destroy: bool) 
     };
     let opts = flags.options(ctx, destroy);
     let refused = std::cell::Cell::new(false);
-    let outcome = engine.plan_and_apply(&opts, Some(&ui::prompt_variable), &|p| {
-        confirm(ctx, p, auto, destroy, &refused)
-    })?;
+    let outcome = engine.plan_and_apply(&opts, ctx.prompt(), &|p| confirm(ctx, p, auto, destroy, &refused))?;
     if refused.get() {
-        bail!("{} needs confirmation, but stdin is not a terminal; nothing was changed. Review the plan above and run again with --auto-approve, or apply a saved plan: infinstor plan --out tfplan && infinstor apply tfplan", if destroy { "destroy" } else { "apply" });
+        bail!("{} needs confirmation, but input is off (--input=false) or stdin is not a terminal; nothing was changed. Review the plan above and run again with --auto-approve, or apply a saved plan: infinstor plan --out tfplan && infinstor apply tfplan", if destroy { "destroy" } else { "apply" });
     }
     report(outcome, destroy)
 }

@@ -19,6 +19,29 @@ pub struct Global {
     /// Disable colours (also when NO_COLOR is set or output is not a terminal).
     #[arg(long = "no-color", global = true)]
     pub no_color: bool,
+    /// Ask for missing variables and confirmation on a terminal (--input=false never asks).
+    #[arg(long, global = true, value_name = "BOOL", default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub input: bool,
+    /// Wait this long for a state lock another process holds (e.g. 30s, 5m; 0s fails at once).
+    #[arg(long = "lock-timeout", global = true, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: std::time::Duration,
+}
+
+/// `30s`, `5m`, `1h`, `250ms`.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (n, unit) = text.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration such as 30s or 5m"))?;
+    let secs = match unit {
+        "ms" => return Ok(std::time::Duration::from_millis(n)),
+        "s" | "" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("{text:?} is not a duration such as 30s or 5m")),
+    };
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 impl Global {
@@ -48,6 +71,10 @@ pub struct Context {
     pub stop: Arc<AtomicBool>,
     /// Builds AWS providers.
     pub factory: providers::AwsFactory,
+    /// Whether a terminal may be asked for values and confirmation.
+    pub input: bool,
+    /// How long to wait for a state lock.
+    pub lock_timeout: std::time::Duration,
 }
 
 impl Context {
@@ -79,7 +106,18 @@ impl Context {
             state: g.state.clone(),
             stop,
             factory: providers::AwsFactory::new(),
+            input: g.input,
+            lock_timeout: g.lock_timeout,
         })
+    }
+
+    /// How to ask for a missing variable: on the terminal, unless --input=false.
+    pub fn prompt(&self) -> engine::ops::Prompt<'static> {
+        if self.input {
+            Some(&crate::ui::prompt_variable)
+        } else {
+            None
+        }
     }
 
     /// Engine options with the global settings filled in.
@@ -88,6 +126,7 @@ impl Context {
             dir: PathBuf::from("."),
             state_path: self.state.clone(),
             env: std::env::vars().collect(),
+            lock_timeout: self.lock_timeout,
             ..engine::Options::default()
         }
     }

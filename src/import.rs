@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     opts.vars.cli = a.vars;
     opts.vars.files = a.var_files;
     println!("{}: Importing from ID \"{}\"...", a.addr, a.id);
-    engine.import(&opts, &a.addr, &a.id, Some(&ui::prompt_variable))?;
+    engine.import(&opts, &a.addr, &a.id, ctx.prompt())?;
     println!("{}: Import prepared!\n\nImport successful!\n\nThe resource is now managed by infinstor. Run `infinstor plan` to see how its configuration compares.", a.addr);
     Ok(0)
 }

@@ -105,7 +105,7 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
         stop: &ctx.stop,
     };
     let opts = a.flags.options(ctx, a.destroy);
-    let outcome = engine.plan(&opts, Some(&ui::prompt_variable))?;
+    let outcome = engine.plan(&opts, ctx.prompt())?;
     for w in &outcome.warnings.0 {
         eprintln!("{w}");
     }

@@ -555,3 +555,31 @@ fn a_deposed_object_left_by_an_interrupted_replacement_is_planned_and_destroyed(
     assert!(!ws.read("infinstor.state.json").contains("\"deposed\""));
     ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
+
+#[test]
+fn lock_timeout_waits_for_the_holder_and_input_false_never_asks() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        "variable \"needed\" {}\noutput \"o\" {\n  value = var.needed\n}\n",
+    );
+    let lock = ws.path("infinstor.state.json.lock");
+    std::fs::write(
+        &lock,
+        r#"{"ID":"2b1f0b7e-0000-4000-8000-000000000002","Operation":"apply","Pid":4242,"Host":"build-7","Created":"2026-11-22T10:00:00Z"}"#,
+    )
+    .expect("lock");
+    // The holder finishes half a second later; a run that may wait 30 s goes on then.
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        std::fs::remove_file(lock).expect("release");
+    });
+    let run = ws
+        .run(&["plan", "-lock-timeout=30s", "-var", "needed=x"])
+        .expect_code(0);
+    assert!(run.stdout.contains("Acquiring state lock"), "{}", run.stdout);
+    release.join().expect("released");
+    // Without input, a missing variable is an error at once, not a question.
+    let run = ws.run(&["plan", "-input=false"]).expect_code(1);
+    assert!(run.stderr.contains("No value for required variable"), "{}", run.stderr);
+}

@@ -63,6 +63,8 @@ pub struct Options {
     pub destroy: bool,
     /// How many operations run at once.
     pub parallelism: usize,
+    /// How long to wait for a state lock another process holds before giving up.
+    pub lock_timeout: std::time::Duration,
 }
 
 impl Default for Options {
@@ -77,6 +79,7 @@ impl Default for Options {
             replace: Vec::new(),
             destroy: false,
             parallelism: 10,
+            lock_timeout: std::time::Duration::ZERO,
         }
     }
 }
@@ -173,6 +176,29 @@ pub fn config_digest(module: &Module, variables: &std::collections::BTreeMap<Str
 }
 
 impl Engine<'_> {
+    /// Takes the state lock, waiting up to `opts.lock_timeout` while another process holds it.
+    fn lock(&self, backend: &LocalBackend, opts: &Options, operation: &str) -> Result<state::LockGuard, EngineError> {
+        let start = std::time::Instant::now();
+        let mut said = false;
+        loop {
+            match backend.lock(operation) {
+                Err(StateError::Locked { .. }) if start.elapsed() < opts.lock_timeout => {
+                    if !said {
+                        self.ui.progress("Acquiring state lock. This may take a few moments...");
+                        said = true;
+                    }
+                    if self.stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        return Err(EngineError::Invalid(
+                            "Interrupted while waiting for the state lock; nothing was changed.".into(),
+                        ));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(250));
+                }
+                other => return Ok(other?),
+            }
+        }
+    }
+
     fn backend(&self, opts: &Options) -> LocalBackend {
         LocalBackend::new(opts.state_path.clone())
     }
@@ -368,7 +394,7 @@ impl Engine<'_> {
     /// Makes a plan.
     pub fn plan(&self, opts: &Options, prompt: Prompt<'_>) -> Result<PlanOutcome, EngineError> {
         let backend = self.backend(opts);
-        let _lock = backend.lock(if opts.destroy { "plan -destroy" } else { "plan" })?;
+        let _lock = self.lock(&backend, opts, if opts.destroy { "plan -destroy" } else { "plan" })?;
         Ok(self.plan_locked(opts, &backend, prompt)?.0)
     }
 
@@ -380,7 +406,7 @@ impl Engine<'_> {
         confirm: &dyn Fn(&Plan) -> bool,
     ) -> Result<Option<ApplyOutcome>, EngineError> {
         let backend = self.backend(opts);
-        let _lock = backend.lock(if opts.destroy { "destroy" } else { "apply" })?;
+        let _lock = self.lock(&backend, opts, if opts.destroy { "destroy" } else { "apply" })?;
         let (outcome, module) = self.plan_locked(opts, &backend, prompt)?;
         if !confirm(&outcome.plan) {
             return Ok(None);
@@ -391,7 +417,7 @@ impl Engine<'_> {
     /// Applies a saved plan, refusing if it is stale.
     pub fn apply_saved(&self, opts: &Options, plan: &Plan) -> Result<ApplyOutcome, EngineError> {
         let backend = self.backend(opts);
-        let _lock = backend.lock("apply")?;
+        let _lock = self.lock(&backend, opts, "apply")?;
         let (module, _) = self.load(opts)?;
         let current = self.read_state(&backend)?;
         if current.serial() != plan.serial || (current.lineage() != plan.lineage && current.serial() != 0) {
@@ -448,7 +474,7 @@ impl Engine<'_> {
             .parse()
             .map_err(|e: crate::core::addr::AddrError| EngineError::Invalid(e.to_string()))?;
         let backend = self.backend(opts);
-        let _lock = backend.lock("import")?;
+        let _lock = self.lock(&backend, opts, "import")?;
         let (module, _) = self.load(opts)?;
         let path = crate::config::tree::config_path(&ia.module);
         let res = crate::config::tree::module_at(&module, &path).and_then(|m| m.resources.get(&ia.resource)).ok_or_else(|| {
@@ -515,7 +541,7 @@ impl Engine<'_> {
         let mut incoming = state::file::decode(bytes)
             .map_err(|e| EngineError::Invalid(format!("state push: the file is not a state file: {e}")))?;
         let backend = self.backend(opts);
-        let _lock = backend.lock("state push")?;
+        let _lock = self.lock(&backend, opts, "state push")?;
         let current = backend.read()?;
         if let (Some(cur), false) = (&current, force) {
             if cur.lineage() != incoming.lineage() {
@@ -541,7 +567,7 @@ impl Engine<'_> {
     /// Marks an instance tainted (the next plan replaces it), or not.
     pub fn taint(&self, opts: &Options, addr: &str, tainted: bool) -> Result<(), EngineError> {
         let backend = self.backend(opts);
-        let _lock = backend.lock(if tainted { "taint" } else { "untaint" })?;
+        let _lock = self.lock(&backend, opts, if tainted { "taint" } else { "untaint" })?;
         let mut st = self.read_state(&backend)?;
         let previous = st.clone();
         let mut inst = st.instance(addr).cloned().ok_or_else(|| {
@@ -558,7 +584,7 @@ impl Engine<'_> {
     /// Forgets instances (the objects stay in AWS).
     pub fn state_rm(&self, opts: &Options, addrs: &[String]) -> Result<Vec<String>, EngineError> {
         let backend = self.backend(opts);
-        let _lock = backend.lock("state rm")?;
+        let _lock = self.lock(&backend, opts, "state rm")?;
         let mut st = self.read_state(&backend)?;
         let previous = st.clone();
         let mut removed = Vec::new();
@@ -593,7 +619,7 @@ impl Engine<'_> {
         let mv =
             crate::core::moves::Move::new(parse(src)?, parse(dst)?).map_err(|e| EngineError::Invalid(e.to_string()))?;
         let backend = self.backend(opts);
-        let _lock = backend.lock("state mv")?;
+        let _lock = self.lock(&backend, opts, "state mv")?;
         let mut st = self.read_state(&backend)?;
         let previous = st.clone();
         let moves: Vec<(String, String)> = st
