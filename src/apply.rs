@@ -114,5 +114,8 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
 }
 
 pub fn destroy(ctx: &Context, a: DestroyArgs) -> anyhow::Result<u8> {
+    if !a.flags.replace.is_empty() {
+        bail!("destroy destroys every object in state, so --replace has nothing to add; use it with plan or apply.");
+    }
     run_interactive(ctx, &a.flags, a.auto_approve, true)
 }

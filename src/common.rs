@@ -11,19 +11,31 @@ use std::sync::Arc;
 #[derive(clap::Args, Debug)]
 pub struct Global {
     /// Run in DIR, as if started there (configuration, state and plan paths are relative to it).
-    #[arg(short = 'C', long = "chdir", global = true, value_name = "DIR")]
+    #[arg(
+        help_heading = "Global options",
+        short = 'C',
+        long = "chdir",
+        global = true,
+        value_name = "DIR"
+    )]
     pub chdir: Option<PathBuf>,
     /// The state file.
-    #[arg(long, global = true, value_name = "PATH", default_value = "infinstor.state.json")]
+    #[arg(
+        help_heading = "Global options",
+        long,
+        global = true,
+        value_name = "PATH",
+        default_value = "infinstor.state.json"
+    )]
     pub state: PathBuf,
     /// Disable colours (also when NO_COLOR is set or output is not a terminal).
-    #[arg(long = "no-color", global = true)]
+    #[arg(help_heading = "Global options", long = "no-color", global = true)]
     pub no_color: bool,
     /// Ask for missing variables and confirmation on a terminal (--input=false never asks).
-    #[arg(long, global = true, value_name = "BOOL", default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+    #[arg(help_heading = "Global options", long, global = true, value_name = "BOOL", default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
     pub input: bool,
     /// Wait this long for a state lock another process holds (e.g. 30s, 5m; 0s fails at once).
-    #[arg(long = "lock-timeout", global = true, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    #[arg(help_heading = "Global options", long = "lock-timeout", global = true, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub lock_timeout: std::time::Duration,
 }
 

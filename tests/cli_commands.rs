@@ -144,6 +144,19 @@ fn terraform_single_dash_flags_work_and_no_destructive_command_is_suggested() {
     assert!(!typo.stderr.contains("\"destroy\""), "{}", typo.stderr);
     let typo = ws.run(&["pln"]).expect_code(2);
     assert!(typo.stderr.contains("Did you mean \"plan\"?"), "{}", typo.stderr);
+    let help = ws.run(&["plan", "--help"]).expect_code(0).stdout;
+    let (own, global) = help.split_once("Global options:").expect("global options apart");
+    assert!(own.contains("--var") && !own.contains("--chdir"), "{help}");
+    assert!(
+        global.contains("--chdir") && global.contains("--lock-timeout"),
+        "{help}"
+    );
+    let replace = ws.run(&["destroy", "--replace", "aws_s3_bucket.b"]).expect_code(1);
+    assert!(
+        replace.stderr.contains("--replace has nothing to add"),
+        "{}",
+        replace.stderr
+    );
 }
 
 #[test]
