@@ -113,6 +113,12 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     report(Some(outcome), plan.destroy)
 }
 
+/// `refresh`: `apply --refresh-only --auto-approve`, as Terraform has it.
+pub fn refresh(ctx: &Context, mut flags: PlanFlags) -> anyhow::Result<u8> {
+    flags.refresh_only = true;
+    run_interactive(ctx, &flags, true, false)
+}
+
 pub fn destroy(ctx: &Context, a: DestroyArgs) -> anyhow::Result<u8> {
     if !a.flags.replace.is_empty() {
         bail!("destroy destroys every object in state, so --replace has nothing to add; use it with plan or apply.");

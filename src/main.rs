@@ -32,6 +32,8 @@ enum Command {
     Apply(apply::Args),
     /// Destroy every object in the state.
     Destroy(apply::DestroyArgs),
+    /// Record in state what changed outside infinstor (apply --refresh-only --auto-approve).
+    Refresh(plan::PlanFlags),
     /// Show a saved plan, or the current state.
     Show(show::Args),
     /// Show root module outputs from the state.
@@ -143,6 +145,7 @@ fn main() -> ExitCode {
         Command::Plan(a) => plan::run(&ctx, a),
         Command::Apply(a) => apply::run(&ctx, a),
         Command::Destroy(a) => apply::destroy(&ctx, a),
+        Command::Refresh(flags) => apply::refresh(&ctx, flags),
         Command::Show(a) => show::run(&ctx, a),
         Command::Output(a) => output::run(&ctx, a),
         Command::Validate => validate::run(&ctx),

@@ -25,6 +25,10 @@ pub struct PlanFlags {
     /// How many operations run at once.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub parallelism: usize,
+    /// Only record in state what refresh reads (changes made outside infinstor); change
+    /// nothing in AWS.
+    #[arg(long = "refresh-only")]
+    pub refresh_only: bool,
 }
 
 impl PlanFlags {
@@ -38,6 +42,7 @@ impl PlanFlags {
         o.replace = self.replace.clone();
         o.parallelism = self.parallelism.max(1);
         o.destroy = destroy;
+        o.refresh_only = self.refresh_only;
         o
     }
 }

@@ -332,3 +332,46 @@ fn taint_state_pull_push_version_and_completions() {
     );
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
 }
+
+#[test]
+fn refresh_only_records_outside_changes_without_undoing_them() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"infinstor-refresh-a\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"infinstor-refresh-b\"\n}\n",
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    // Someone deletes a bucket by hand; a refresh-only plan says so and proposes nothing else.
+    block_on(async {
+        moto.s3()
+            .delete_bucket()
+            .bucket("infinstor-refresh-b")
+            .send()
+            .await
+            .expect("delete");
+    });
+    let plan = ws.run(&["plan", "-refresh-only", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("aws_s3_bucket.b has been deleted"),
+        "{}",
+        plan.stdout
+    );
+    assert!(plan.stdout.contains("This is a refresh-only plan"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("will be created"), "{}", plan.stdout);
+    ws.run(&["refresh"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "aws_s3_bucket.a\n");
+    assert_eq!(
+        crate::util::bucket_names(&moto),
+        vec!["infinstor-refresh-a".to_string()],
+        "nothing recreated"
+    );
+    ws.run(&["plan", "-refresh-only", "-detailed-exitcode"]).expect_code(0);
+    // A normal plan now creates it again.
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+}

@@ -4,7 +4,7 @@ use crate::apply::store::Store;
 use crate::config::{self, Module, Variable};
 use crate::core::addr::{InstanceAddr, Mode, Target};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
-use crate::core::plan::{Action, Plan};
+use crate::core::plan::{Action, Change, Plan};
 use crate::core::provider::{ImportRequest, ProviderFactory};
 use crate::core::value::Value;
 use crate::eval::vars::{self, VarSources};
@@ -65,6 +65,8 @@ pub struct Options {
     pub parallelism: usize,
     /// How long to wait for a state lock another process holds before giving up.
     pub lock_timeout: std::time::Duration,
+    /// Only bring state up to date with what refresh reads; change nothing in AWS.
+    pub refresh_only: bool,
 }
 
 impl Default for Options {
@@ -80,6 +82,7 @@ impl Default for Options {
             destroy: false,
             parallelism: 10,
             lock_timeout: std::time::Duration::ZERO,
+            refresh_only: false,
         }
     }
 }
@@ -377,6 +380,21 @@ impl Engine<'_> {
         let (mut plan, _) = session.into_plan(lineage, serial, digest, opts.destroy);
         plan.moves = moves;
         plan.imports = imports;
+        if opts.refresh_only {
+            // Nothing is proposed: every object keeps what refresh read, which apply records.
+            plan.refresh_only = true;
+            plan.changes = std::mem::take(&mut plan.changes)
+                .into_iter()
+                .filter(|c| c.before.is_some() && c.action != Action::DeleteDeposed)
+                .map(|c| Change {
+                    action: Action::NoOp,
+                    after: c.before.clone(),
+                    requires_replace: Vec::new(),
+                    reason: None,
+                    ..c
+                })
+                .collect();
+        }
         if !opts.targets.is_empty() {
             let WalkMode::Plan { targets, .. } = &mode else {
                 return Err(EngineError::Invalid("a plan walk was expected".into()));

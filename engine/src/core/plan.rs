@@ -111,6 +111,9 @@ pub struct Plan {
     /// When the plan was made (seconds since 1970): `plantimestamp()` during its apply.
     #[serde(default)]
     pub plan_time: i64,
+    /// A refresh-only plan: applying it records what refresh read and changes nothing else.
+    #[serde(default)]
+    pub refresh_only: bool,
 }
 
 /// One object an `import` block adopts.
@@ -168,6 +171,7 @@ impl Plan {
             || self.outputs.values().any(|o| o.before.as_ref() != Some(&o.after))
             || !self.moves.is_empty()
             || !self.imports.is_empty()
+            || (self.refresh_only && !self.drift.is_empty())
     }
 
     /// The change for an instance.

@@ -782,6 +782,7 @@ impl Session<'_> {
                 moves: Vec::new(),
                 imports: Vec::new(),
                 plan_time,
+                refresh_only: false,
             },
             prior,
         )

@@ -461,10 +461,25 @@ pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
             }
             out.push('\n');
         }
+        if plan.refresh_only {
+            let _ = writeln!(
+                out,
+                "This is a refresh-only plan: infinstor will not undo these changes. Apply it to record the updated values in state without changing any object in AWS.\n"
+            );
+            return out;
+        }
         let _ = writeln!(
             out,
             "Unless you have made equivalent changes to your configuration, the plan below will undo them.\n"
         );
+    }
+    if plan.refresh_only {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            st.bold("No changes. Your infrastructure still matches the state: nothing changed outside infinstor.")
+        );
+        return out;
     }
     let changes: Vec<&Change> = plan.effective_changes().collect();
     let output_changes: Vec<(&String, &crate::core::plan::OutputChange)> = plan
