@@ -40,6 +40,8 @@ enum Command {
     Output(output::Args),
     /// Check the configuration without contacting AWS.
     Validate,
+    /// Load the configuration and its modules; the aws provider is built in, so nothing is downloaded.
+    Init,
     /// Print the dependency graph in Graphviz DOT.
     Graph,
     /// Inspect or edit the state.
@@ -149,6 +151,7 @@ fn main() -> ExitCode {
         Command::Show(a) => show::run(&ctx, a),
         Command::Output(a) => output::run(&ctx, a),
         Command::Validate => validate::run(&ctx),
+        Command::Init => validate::init(&ctx),
         Command::Graph => graph::run(&ctx),
         Command::State(c) => state_cmd::run(&ctx, c),
         Command::Import(a) => import::run(&ctx, a),

@@ -7,6 +7,8 @@ use crate::util::{block_on, start_moto, workspace, Clients};
 fn validate_and_graph_need_no_aws() {
     let ws = workspace(None);
     ws.copy_example("examples/mlflow-artifacts");
+    let init = ws.run(&["init"]).expect_code(0);
+    insta::assert_snapshot!(init.stdout);
     let v = ws.run(&["validate"]).expect_code(0);
     assert!(
         v.stdout.contains("Success! The configuration is valid."),

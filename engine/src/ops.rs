@@ -239,6 +239,22 @@ impl Engine<'_> {
         }
     }
 
+    /// What `init` reports: the configuration's modules (path and source, in tree order) once
+    /// it loads; nothing is downloaded, so that is all there is to prepare.
+    pub fn init(&self, opts: &Options) -> Result<Vec<(String, String)>, EngineError> {
+        let (module, _) = self.load(opts)?;
+        let mut out = Vec::new();
+        fn walk(prefix: &str, m: &Module, out: &mut Vec<(String, String)>) {
+            for (name, call) in &m.module_calls {
+                let path = format!("{prefix}module.{name}");
+                out.push((path.clone(), call.source.clone()));
+                walk(&format!("{path}."), &call.module, out);
+            }
+        }
+        walk("", &module, &mut out);
+        Ok(out)
+    }
+
     /// Checks the configuration without contacting AWS: syntax, references, cycles, argument
     /// names and referenced attributes against schemas.
     pub fn validate(&self, opts: &Options) -> Result<Diagnostics, EngineError> {
