@@ -31,7 +31,7 @@ fn certificate_stack_and_five_subdomains_in_one_apply() {
     let apply = ws.run(&["apply", "tfplan"]).expect_code(0);
     assert!(apply.stdout.contains("Apply complete!"), "{}", apply.stdout);
 
-    block_on(async {
+    let requested = block_on(async {
         let records = r53
             .list_resource_record_sets()
             .hosted_zone_id(&zone_id)
@@ -70,20 +70,9 @@ fn certificate_stack_and_five_subdomains_in_one_apply() {
                 .map(|s| s.as_str().to_string()),
             Some("ISSUED".to_string())
         );
-        let stacks = moto
-            .cloudformation()
-            .describe_stacks()
-            .stack_name("infinstor")
-            .send()
-            .await
-            .expect("stack");
-        let params = stacks.stacks()[0].parameters();
-        let cert_param = params
-            .iter()
-            .find(|p| p.parameter_key() == Some("CertificateArn"))
-            .and_then(|p| p.parameter_value());
-        assert_eq!(cert_param, summary.certificate_arn());
+        summary.certificate_arn().map(str::to_string)
     });
+    assert_eq!(stack_parameter(&moto, "CertificateArn"), requested);
 
     ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
 
@@ -110,7 +99,7 @@ fn certificate_stack_and_five_subdomains_in_one_apply() {
         "{}",
         renew.stdout
     );
-    block_on(async {
+    let arns = block_on(async {
         let certs = moto.acm().list_certificates().send().await.expect("certs");
         let arns: Vec<String> = certs
             .certificate_summary_list()
@@ -118,20 +107,13 @@ fn certificate_stack_and_five_subdomains_in_one_apply() {
             .filter_map(|c| c.certificate_arn().map(str::to_string))
             .collect();
         assert_eq!(arns.len(), 1, "the old certificate is gone: {arns:?}");
-        let stacks = moto
-            .cloudformation()
-            .describe_stacks()
-            .stack_name("infinstor")
-            .send()
-            .await
-            .expect("stack");
-        let param = stacks.stacks()[0]
-            .parameters()
-            .iter()
-            .find(|p| p.parameter_key() == Some("CertificateArn"))
-            .and_then(|p| p.parameter_value().map(str::to_string));
-        assert_eq!(param.as_ref(), arns.first(), "the stack uses the new certificate");
+        arns
     });
+    assert_eq!(
+        stack_parameter(&moto, "CertificateArn").as_ref(),
+        arns.first(),
+        "the stack uses the new certificate"
+    );
     assert!(!ws.read("infinstor.state.json").contains("\"deposed\""));
     ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
 
