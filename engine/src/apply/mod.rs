@@ -84,6 +84,15 @@ struct Pending<'r> {
     instance: (ModulePath, InstanceKey, Option<Value>),
 }
 
+/// What became of one sent change: where its value goes, the value (when the object exists),
+/// and whether it succeeded.
+struct Settled {
+    node: usize,
+    slot: usize,
+    value: Option<Value>,
+    ok: bool,
+}
+
 /// A delete ready to be sent to the provider.
 struct PendingDelete {
     addr: String,
@@ -190,7 +199,7 @@ impl<'a> Session<'a> {
             .first()
             .map(|(_, n)| *n)
         {
-            Some(Node::Resource(..)) => self.apply_resources(batch, &changes, store),
+            Some(Node::Resource(..)) => self.apply_resources(batch, &changes, store, parallelism),
             Some(Node::Delete(_)) => self.apply_deletes(batch, &changes, store),
             _ => batch
                 .iter()
@@ -244,7 +253,13 @@ impl<'a> Session<'a> {
     }
 
     /// Applies the instances of one or more resource nodes (several only for batched types).
-    fn apply_resources(&self, batch: &[(NodeIndex, &Node)], plan: &Changes<'_>, store: &Store<'_>) -> Vec<Outcome> {
+    fn apply_resources(
+        &self,
+        batch: &[(NodeIndex, &Node)],
+        plan: &Changes<'_>,
+        store: &Store<'_>,
+        parallelism: usize,
+    ) -> Vec<Outcome> {
         let mut outcomes = vec![Outcome::Ok; batch.len()];
         let mut node_values: Vec<Vec<InstanceValue>> = vec![Vec::new(); batch.len()];
         let mut pending: Vec<Pending<'_>> = Vec::new();
@@ -270,16 +285,15 @@ impl<'a> Session<'a> {
             };
             groups.entry(key).or_default().push(p);
         }
+        let mut settled: Vec<Settled> = Vec::new();
         for (key, group) in groups {
             let results: Vec<(Pending<'_>, ApplyResponse, Instant)> = match key {
-                None => group
-                    .into_iter()
-                    .map(|p| {
-                        let start = self.announce(&p);
-                        let resp = self.send(&p, store, start);
-                        (p, resp, start)
-                    })
-                    .collect(),
+                // Instances of their own go at once, up to `parallelism`, each recorded in state
+                // as soon as it finishes (not when the slowest of them does).
+                None => {
+                    settled.extend(self.send_each(group, store, parallelism));
+                    Vec::new()
+                }
                 Some(key) => {
                     let starts: Vec<Instant> = group.iter().map(|p| self.announce(p)).collect();
                     let start = Instant::now();
@@ -314,33 +328,18 @@ impl<'a> Session<'a> {
                         .collect()
                 }
             };
-            for (p, resp, start) in results {
-                let (node, slot) = (p.node, p.slot);
-                let (module, key, each) = p.instance.clone();
-                let res = p.res;
-                match self.finish(p, resp, start, store) {
-                    Ok(v) => {
-                        let failed = self.check_conditions(
-                            &module,
-                            &key,
-                            each,
-                            &res.lifecycle.postconditions,
-                            Some(&v),
-                            "Resource postcondition",
-                            &res.describe(),
-                        );
-                        if !failed.is_empty() {
-                            // The object exists and is recorded; what depends on it waits.
-                            self.fail_all(failed);
-                            outcomes[node] = Outcome::Failed;
-                        }
-                        node_values[node][slot].2 = Some(v);
-                    }
-                    Err(d) => {
-                        lock(&self.diags).push(d);
-                        outcomes[node] = Outcome::Failed;
-                    }
-                }
+            settled.extend(
+                results
+                    .into_iter()
+                    .map(|(p, resp, start)| self.settle(p, resp, start, store)),
+            );
+        }
+        for Settled { node, slot, value, ok } in settled {
+            if !ok {
+                outcomes[node] = Outcome::Failed;
+            }
+            if value.is_some() {
+                node_values[node][slot].2 = value;
             }
         }
         for (i, entry) in nodes.iter().enumerate() {
@@ -571,6 +570,64 @@ impl<'a> Session<'a> {
                     slot: 0,
                     instance: (Vec::new(), InstanceKey::None, None),
                 })))
+            }
+        }
+    }
+
+    /// Sends changes one per provider call, `parallelism` at a time, settling each as it ends.
+    fn send_each(&self, group: Vec<Pending<'_>>, store: &Store<'_>, parallelism: usize) -> Vec<Settled> {
+        let queue = std::sync::Mutex::new(group.into_iter());
+        let done = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..parallelism.max(1) {
+                scope.spawn(|| loop {
+                    let Some(p) = lock(&queue).next() else { break };
+                    let start = self.announce(&p);
+                    let resp = self.send(&p, store, start);
+                    let s = self.settle(p, resp, start, store);
+                    lock(&done).push(s);
+                });
+            }
+        });
+        done.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records one change's answer and checks its postconditions.
+    fn settle(&self, p: Pending<'_>, resp: ApplyResponse, start: Instant, store: &Store<'_>) -> Settled {
+        let (node, slot) = (p.node, p.slot);
+        let (module, key, each) = p.instance.clone();
+        let res = p.res;
+        match self.finish(p, resp, start, store) {
+            Ok(v) => {
+                let failed = self.check_conditions(
+                    &module,
+                    &key,
+                    each,
+                    &res.lifecycle.postconditions,
+                    Some(&v),
+                    "Resource postcondition",
+                    &res.describe(),
+                );
+                let ok = failed.is_empty();
+                if !ok {
+                    // The object exists and is recorded; what depends on it waits.
+                    self.fail_all(failed);
+                }
+                Settled {
+                    node,
+                    slot,
+                    value: Some(v),
+                    ok,
+                }
+            }
+            Err(d) => {
+                lock(&self.diags).push(d);
+                Settled {
+                    node,
+                    slot,
+                    value: None,
+                    ok: false,
+                }
             }
         }
     }
