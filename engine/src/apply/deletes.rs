@@ -14,11 +14,12 @@ impl Session<'_> {
         let mut outcomes = vec![Outcome::Ok; batch.len()];
         let mut pending = Vec::new();
         for (i, (_, node)) in batch.iter().enumerate() {
-            let Node::Delete(addr) = node else {
+            let Node::Delete(ia) = node else {
                 outcomes[i] = Outcome::Failed;
                 continue;
             };
-            let Some(change) = plan.get(addr) else {
+            let addr = &ia.to_string();
+            let Some(change) = plan.get(ia) else {
                 outcomes[i] = Outcome::Failed;
                 continue;
             };

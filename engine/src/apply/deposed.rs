@@ -44,7 +44,7 @@ impl Session<'_> {
             }
         }
         for c in deposing {
-            let me = Node::Deposed(c.addr.to_string());
+            let me = Node::Deposed(c.addr.clone());
             g.add_node(me.clone());
             g.edge(&Node::Provider(c.provider.clone()), &me);
             let config_node = Node::Resource(
@@ -53,7 +53,7 @@ impl Session<'_> {
             );
             g.edge(&config_node, &me);
             // Destroying the instance forgets it, deposed object included: that one goes first.
-            g.edge(&me, &Node::Delete(c.addr.to_string()));
+            g.edge(&me, &Node::Delete(c.addr.clone()));
             let mut seen = std::collections::HashSet::new();
             let mut todo = vec![config_node];
             while let Some(n) = todo.pop() {
@@ -68,15 +68,13 @@ impl Session<'_> {
     }
 
     /// Destroys the deposed object recorded with an instance, then forgets it.
-    pub(super) fn delete_deposed(&self, addr: &str, store: &Store<'_>) -> Outcome {
+    pub(super) fn delete_deposed(&self, ia: &InstanceAddr, store: &Store<'_>) -> Outcome {
+        let addr = &ia.to_string();
         let Some(inst) = store.instance(addr) else {
             return Outcome::Ok;
         };
         let Some(old) = inst.deposed.clone() else {
             return Outcome::Ok;
-        };
-        let Ok(ia) = addr.parse::<InstanceAddr>() else {
-            return Outcome::Failed;
         };
         let provider = match self.provider_or_default(&inst.provider) {
             Ok(p) => p,

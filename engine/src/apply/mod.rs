@@ -36,7 +36,7 @@ use std::time::Instant;
 /// search would make large plans quadratic.
 struct Changes<'p> {
     destroy: bool,
-    by_addr: std::collections::HashMap<String, &'p Change>,
+    by_addr: std::collections::HashMap<InstanceAddr, &'p Change>,
 }
 
 impl<'p> Changes<'p> {
@@ -48,12 +48,12 @@ impl<'p> Changes<'p> {
                 .changes
                 .iter()
                 .filter(|c| c.action != Action::DeleteDeposed)
-                .map(|c| (c.addr.to_string(), c))
+                .map(|c| (c.addr.clone(), c))
                 .collect(),
         }
     }
 
-    fn get(&self, addr: &str) -> Option<&'p Change> {
+    fn get(&self, addr: &InstanceAddr) -> Option<&'p Change> {
         self.by_addr.get(addr).copied()
     }
 }
@@ -152,14 +152,14 @@ impl<'a> Session<'a> {
         let changes = Changes::new(plan);
         let deletes: Vec<&Change> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();
         for c in &deletes {
-            g.add_node(Node::Delete(c.addr.to_string()));
+            g.add_node(Node::Delete(c.addr.clone()));
         }
         // A delete runs before the deletes of what it depends on, and after its provider.
         for c in &deletes {
-            let me = Node::Delete(c.addr.to_string());
+            let me = Node::Delete(c.addr.clone());
             for other in &deletes {
                 if c.dependencies.contains(&other.addr.resource_string()) && other.addr != c.addr {
-                    g.edge(&me, &Node::Delete(other.addr.to_string()));
+                    g.edge(&me, &Node::Delete(other.addr.clone()));
                 }
             }
             g.edge(&Node::Provider(c.provider.clone()), &me);
@@ -176,10 +176,7 @@ impl<'a> Session<'a> {
         let type_of = |n: &Node| -> Option<(String, Mode)> {
             match n {
                 Node::Resource(_, a) => Some((a.type_.clone(), a.mode)),
-                Node::Delete(a) => a
-                    .parse::<crate::core::addr::InstanceAddr>()
-                    .ok()
-                    .map(|i| (i.resource.type_, Mode::Managed)),
+                Node::Delete(a) => Some((a.resource.type_.clone(), Mode::Managed)),
                 _ => None,
             }
         };
@@ -415,7 +412,7 @@ impl<'a> Session<'a> {
                 };
                 let a = ia.to_string();
                 let slot = values.len();
-                let Some(change) = plan.get(&a) else {
+                let Some(change) = plan.get(&ia) else {
                     // Not planned (outside --target): keep what state has; of an object not
                     // created yet nothing is known.
                     let kept = store.instance(&a).map(|inst| from_instance_state(&inst, Some(&schema)));

@@ -4,7 +4,7 @@
 use crate::config::refs::{body_references, references, Ref};
 use crate::config::tree::{modules, ModPath};
 use crate::config::{DependsOn, Module};
-use crate::core::addr::{Mode, ResourceAddr};
+use crate::core::addr::{InstanceAddr, Mode, ResourceAddr};
 use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
@@ -29,10 +29,10 @@ pub enum Node {
     Module(ModPath),
     /// The delete of one instance (a removed resource, a destroy, or the old half of a
     /// replacement), added by apply from the plan's delete changes.
-    Delete(String),
+    Delete(InstanceAddr),
     /// The delete of the old object of a `create_before_destroy` replacement, after the new
     /// one exists and every dependent is updated.
-    Deposed(String),
+    Deposed(InstanceAddr),
 }
 
 fn prefix(path: &ModPath) -> String {

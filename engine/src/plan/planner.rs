@@ -294,7 +294,7 @@ impl Session<'_> {
                 };
                 let a = ia.to_string();
                 let targeted = targets.is_empty() || a_dependency || targets.iter().any(|t| t.contains(&ia));
-                lock(&self.planned_addrs).insert(a.clone());
+                lock(&self.planned_addrs).insert(ia.clone());
                 let stored = lock(&self.prior).instance(&a).cloned();
                 if addr.mode == Mode::Data {
                     let pending_deps = !res.depends_on.is_empty()
@@ -642,7 +642,7 @@ impl Session<'_> {
                 ));
                 continue;
             };
-            if !destroy && planned.contains(&a) {
+            if !destroy && planned.contains(&ia) {
                 continue;
             }
             if ia.resource.mode == Mode::Data {

@@ -72,7 +72,7 @@ pub struct Session<'a> {
     pub(crate) drift: Mutex<Vec<Change>>,
     pub(crate) outputs: Mutex<BTreeMap<String, OutputChange>>,
     pub(crate) diags: Mutex<Diagnostics>,
-    pub(crate) planned_addrs: Mutex<BTreeSet<String>>,
+    pub(crate) planned_addrs: Mutex<BTreeSet<InstanceAddr>>,
     /// Outcomes of the nodes [`Session::configure_providers`] visited.
     pub(crate) settled: Mutex<HashMap<NodeIndex, Outcome>>,
     /// What refresh read ([`crate::plan::refresh::read_all`]), taken once per instance by the
