@@ -6,7 +6,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . scripts/emulator.sh
 ensure_emulator "$root"
-cargo build --locked --quiet
+# A first build compiles the AWS SDK crates (several minutes on 2 cores): cargo's progress
+# shows on stderr; a warm build takes seconds.
+echo "== building infinstor (first build: several minutes; cargo shows its progress)"
+cargo build --locked
 bin="$root/target/debug/infinstor"
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
