@@ -107,7 +107,10 @@ impl Context {
         let _ = ctrlc::set_handler(move || {
             if p.fetch_add(1, Ordering::SeqCst) == 0 {
                 s.store(true, Ordering::SeqCst);
-                eprintln!("\nInterrupt received. Finishing the operations in flight and saving state; nothing new will start. Press Ctrl-C again to exit at once.");
+                // Waits for AWS (a certificate's validation, a stack) end now; calls in
+                // flight finish and are recorded.
+                providers::interrupt();
+                eprintln!("\nInterrupt received. Stopping waits, finishing the calls in flight and saving state; nothing new will start. Press Ctrl-C again to exit at once.");
             } else {
                 eprintln!("\nTwo interrupts received. Exiting immediately. The state file records every operation that finished; an object whose create was in flight is adopted by the next plan.");
                 std::process::exit(130);

@@ -583,3 +583,50 @@ fn lock_timeout_waits_for_the_holder_and_input_false_never_asks() {
     let run = ws.run(&["plan", "-input=false"]).expect_code(1);
     assert!(run.stderr.contains("No value for required variable"), "{}", run.stderr);
 }
+
+#[test]
+fn one_interrupt_ends_a_long_wait_at_once_and_keeps_what_was_created() {
+    // ACM here takes ten minutes to issue the certificate.
+    let moto = crate::util::Moto::start_with(&[("MOTO_ACM_VALIDATION_WAIT", "600")]);
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        "resource \"aws_acm_certificate\" \"c\" {\n  domain_name       = \"slow.example.com\"\n  validation_method = \"DNS\"\n}\nresource \"aws_acm_certificate_validation\" \"c\" {\n  certificate_arn = aws_acm_certificate.c.arn\n}\n",
+    );
+    let mut child = ws
+        .command(&["apply", "-auto-approve"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start apply");
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        let n = std::io::BufRead::read_line(&mut out, &mut line).expect("read");
+        assert!(n > 0, "apply ended before waiting:\n{seen}");
+        seen.push_str(&line);
+        if line.contains("waiting for the certificate to be issued") {
+            break;
+        }
+    }
+    let pid = child.id().to_string();
+    let sent = std::time::Instant::now();
+    std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill -INT");
+    let status = child.wait().expect("wait");
+    let took = sent.elapsed();
+    assert_eq!(status.code(), Some(1), "an interrupted apply is not a success");
+    assert!(took < std::time::Duration::from_secs(5), "stopped after {took:?}");
+    // The certificate was created and is recorded; its validation is planned again.
+    let listed = ws.run(&["state", "list"]).expect_code(0).stdout;
+    assert_eq!(listed, "aws_acm_certificate.c\n");
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("aws_acm_certificate_validation.c will be created"),
+        "{}",
+        plan.stdout
+    );
+}

@@ -44,6 +44,8 @@ mod s3;
 mod ssm;
 mod support;
 
+pub use support::wait::interrupt;
+
 use engine::core::finding::Finding;
 use engine::core::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,

@@ -460,7 +460,7 @@ impl ResourceType for Certificate {
                         "certificate still in use by {users}; retrying ({} so far)",
                         elapsed_text(start)
                     ));
-                    delay = backoff(delay, Duration::from_secs(30));
+                    delay = backoff(delay, Duration::from_secs(30))?;
                 }
                 Err(e) => return Err(e),
             }

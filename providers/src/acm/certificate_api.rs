@@ -242,7 +242,7 @@ impl Certificate {
                 "waiting for ACM to publish the DNS validation records of {arn} ({} so far)",
                 elapsed_text(start)
             ));
-            delay = backoff(delay, Duration::from_secs(10));
+            delay = backoff(delay, Duration::from_secs(10))?;
         }
     }
 

@@ -157,7 +157,7 @@ impl CertificateValidation {
                 domain_statuses(&detail)
             ));
             let left = timeout.saturating_sub(start.elapsed());
-            delay = backoff(delay.min(left.max(Duration::from_millis(100))), Duration::from_secs(30));
+            delay = backoff(delay.min(left.max(Duration::from_millis(100))), Duration::from_secs(30))?;
         }
     }
 

@@ -178,7 +178,7 @@ pub(super) fn wait_for_stack(
                 ),
             ));
         }
-        delay = backoff(delay, Duration::from_secs(5));
+        delay = backoff(delay, Duration::from_secs(5))?;
     }
 }
 

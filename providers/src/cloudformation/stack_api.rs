@@ -284,7 +284,7 @@ impl Stack {
                     ),
                 ));
             }
-            delay = backoff(delay, Duration::from_secs(5));
+            delay = backoff(delay, Duration::from_secs(5))?;
         }
     }
 

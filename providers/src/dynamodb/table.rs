@@ -435,7 +435,7 @@ impl ResourceType for Table {
                     ),
                 ));
             }
-            delay = backoff(delay, Duration::from_secs(5));
+            delay = backoff(delay, Duration::from_secs(5))?;
         }
         Ok(())
     }

@@ -61,7 +61,7 @@ impl Table {
                     ),
                 ));
             }
-            delay = backoff(delay, Duration::from_secs(5));
+            delay = backoff(delay, Duration::from_secs(5))?;
         }
     }
 

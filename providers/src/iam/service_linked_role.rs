@@ -390,7 +390,7 @@ impl ResourceType for ServiceLinkedRole {
                     ),
                 ));
             }
-            delay = backoff(delay, Duration::from_secs(5));
+            delay = backoff(delay, Duration::from_secs(5))?;
         }
     }
 

@@ -93,7 +93,7 @@ fn settled<T>(mut f: impl FnMut() -> Result<T, ProviderError>) -> Result<T, Prov
     loop {
         match f() {
             Err(e) if gone(&e.code) && start.elapsed() < PROPAGATION_TIMEOUT => {
-                delay = backoff(delay, Duration::from_secs(5));
+                delay = backoff(delay, Duration::from_secs(5))?;
             }
             other => return other,
         }
