@@ -216,3 +216,16 @@ fn validate_reports_a_reference_to_an_attribute_the_type_does_not_have() {
     let run = ws.run(&["validate"]).expect_code(1);
     insta::assert_snapshot!(run.stderr);
 }
+
+#[test]
+fn a_diagnostic_points_at_the_value_or_label_it_is_about() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket_versioning\" \"v\" {\n  bucket = \"x\"\n  versioning_configuration {\n    status = \"Enbled\"\n  }\n}\n",
+    );
+    let nested = ws.run(&["plan"]).expect_code(1);
+    ws.write("main.tf", "resource \"aws_s3_bukket\" \"c\" {\n  bucket = \"y\"\n}\n");
+    let label = ws.run(&["validate"]).expect_code(1);
+    insta::assert_snapshot!(format!("{}\n{}", nested.stderr, label.stderr));
+}

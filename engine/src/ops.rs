@@ -289,7 +289,7 @@ impl Engine<'_> {
                                     )
                                 ),
                             )
-                            .at(res.span.clone()),
+                            .at(res.type_span.clone().or_else(|| res.span.clone())),
                         );
                     }
                     Some(schema) => crate::eval::decode::check_names(&res.body, &schema, &res.describe(), &mut diags),

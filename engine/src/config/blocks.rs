@@ -287,6 +287,7 @@ pub(super) fn resource(module: &mut Module, block: Block, diags: &mut Diagnostic
             lifecycle: lc,
             body,
             span: block.span.clone(),
+            type_span: block.label_span.clone(),
         },
     );
 }

@@ -49,6 +49,7 @@ fn convert_body(file: &Arc<SourceFile>, body: &hcl_edit::structure::Body, diags:
                 labels: block.labels.iter().map(|l| l.as_str().to_string()).collect(),
                 body: convert_body(file, &block.body, diags),
                 span: span(file, block.ident.span()),
+                label_span: block.labels.first().and_then(|l| span(file, l.span())),
             });
         }
     }

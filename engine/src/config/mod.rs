@@ -67,6 +67,8 @@ pub struct Block {
     pub body: Body,
     /// The span of the block type name.
     pub span: Option<Span>,
+    /// The span of the first label (a resource's type), for messages about it.
+    pub label_span: Option<Span>,
 }
 
 /// The contents of a block: arguments and nested blocks, in source order for blocks.
@@ -137,6 +139,8 @@ pub struct Resource {
     pub body: Body,
     /// The span of the block header.
     pub span: Option<Span>,
+    /// The span of the type label, for messages about the type.
+    pub type_span: Option<Span>,
 }
 
 impl Resource {

@@ -19,11 +19,22 @@ use state::{InstanceState, State};
 use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
 
-/// The span of `attr` or `attr.key` (a key of an object argument, e.g. `parameters.Env`).
+/// The span of what a provider's problem names: `attr`, `attr.key` (a key of an object
+/// argument, e.g. `parameters.Env`) or `block.attr` (an argument of a nested block, e.g.
+/// `versioning_configuration.status`).
 fn attribute_span(body: &crate::config::Body, path: &str) -> Option<crate::core::diagnostic::Span> {
     let mut parts = path.splitn(2, '.');
-    let attr = body.attrs.get(parts.next()?)?;
-    let Some(key) = parts.next() else {
+    let first = parts.next()?;
+    let rest = parts.next();
+    let Some(attr) = body.attrs.get(first) else {
+        let rest = rest?;
+        return body
+            .blocks
+            .iter()
+            .filter(|b| b.kind == first)
+            .find_map(|b| attribute_span(&b.body, rest));
+    };
+    let Some(key) = rest else {
         return attr.expr.span();
     };
     if let hcl_edit::expr::Expression::Object(obj) = &attr.expr.expr {
@@ -231,7 +242,7 @@ impl Session<'_> {
                         crate::core::diagnostic::suggestion(&addr.type_, known.iter().map(String::as_str))
                     ),
                 )
-                .at(res.span.clone()),
+                .at(res.type_span.clone().or_else(|| res.span.clone())),
             );
         };
         let provider = match self.provider_or_default(&res.provider) {
