@@ -115,11 +115,28 @@ impl Graph {
 
     /// Rejects cycles, naming every node of each cycle.
     pub fn check_cycles(&self) -> Result<(), Diagnostics> {
+        self.check_cycles_in(&|_| None)
+    }
+
+    /// Rejects cycles, naming every node of each cycle with where `locate` says it is written.
+    pub fn check_cycles_in(&self, locate: &dyn Fn(&Node) -> Option<Span>) -> Result<(), Diagnostics> {
         let mut diags = Diagnostics::default();
         for scc in petgraph::algo::tarjan_scc(&self.graph) {
             let self_loop = scc.len() == 1 && self.graph.find_edge(scc[0], scc[0]).is_some();
             if scc.len() > 1 || self_loop {
-                let mut names: Vec<String> = scc.iter().map(|i| self.graph[*i].to_string()).collect();
+                let mut names: Vec<String> = scc
+                    .iter()
+                    .map(|i| {
+                        let node = &self.graph[*i];
+                        match locate(node) {
+                            Some(span) => {
+                                let (line, _) = span.file.line_col(span.range.start);
+                                format!("{node} ({} line {line})", span.file.display)
+                            }
+                            None => node.to_string(),
+                        }
+                    })
+                    .collect();
                 names.sort();
                 diags.push(Diagnostic::error(
                     "Cycle in references",
@@ -275,6 +292,23 @@ fn depends_targets(path: &ModPath, module: &Module, deps: &[DependsOn], diags: &
         out.extend(ref_targets(path, module, &r, d.span.clone(), diags));
     }
     out
+}
+
+/// Where a node of the configuration is written.
+fn locate(root: &Module, node: &Node) -> Option<Span> {
+    let at = |path: &ModPath| crate::config::tree::module_at(root, path);
+    match node {
+        Node::Variable(p, n) => at(p)?.variables.get(n)?.span.clone(),
+        Node::Local(p, n) => at(p)?.locals.get(n)?.name_span.clone(),
+        Node::Resource(p, a) => at(p)?.resources.get(a)?.span.clone(),
+        Node::Output(p, n) => at(p)?.outputs.get(n)?.span.clone(),
+        Node::Module(p) => {
+            let (name, parent) = p.split_last()?;
+            at(&parent.to_vec())?.module_calls.get(name)?.span.clone()
+        }
+        Node::Provider(k) => root.providers.get(k)?.span.clone(),
+        Node::Delete(_) | Node::Deposed(_) => None,
+    }
 }
 
 /// Builds the graph of a module tree. All undeclared references are reported together.
@@ -460,6 +494,6 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
         diags.sort();
         return Err(diags);
     }
-    g.check_cycles()?;
+    g.check_cycles_in(&|node| locate(root, node))?;
     Ok(g)
 }
