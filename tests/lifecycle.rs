@@ -281,7 +281,8 @@ fn check_role_policy(moto: &Moto, _ws: &Workspace, phase: Phase) {
             return;
         }
         let doc = inline.expect("inline policy").policy_document;
-        let doc = urlencoding_decode(&doc);
+        // IAM returns policy documents URL-encoded.
+        let doc = urlencoding::decode(&doc).expect("UTF-8 document").into_owned();
         let action = if phase == Phase::Created {
             "s3:GetObject"
         } else {
@@ -291,29 +292,6 @@ fn check_role_policy(moto: &Moto, _ws: &Workspace, phase: Phase) {
         let description = if phase == Phase::Created { "first" } else { "second" };
         assert_eq!(linked, vec![description.to_string()]);
     });
-}
-
-/// IAM returns policy documents URL-encoded.
-fn urlencoding_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match (bytes[i], bytes.get(i + 1..i + 3)) {
-            (b'%', Some(hex)) => match u8::from_str_radix(std::str::from_utf8(hex).unwrap_or("zz"), 16) {
-                Ok(b) => {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
-                Err(_) => out.push(b'%'),
-            },
-            (b'+', _) => out.push(b' '),
-            (b, _) => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 const DATA_FIRST: &str = r#"

@@ -623,10 +623,18 @@ impl Engine<'_> {
         let previous = st.clone();
         let mut removed = Vec::new();
         for a in addrs {
+            // An entry whose text is not an address can still be forgotten by that text.
+            let target = a.parse::<Target>().ok();
             let matching: Vec<String> = st
                 .instances()
                 .keys()
-                .filter(|k| *k == a || k.starts_with(&format!("{a}[")) || k.starts_with(&format!("{a}.")))
+                .filter(|k| {
+                    *k == a
+                        || target
+                            .as_ref()
+                            .zip(k.parse::<InstanceAddr>().ok())
+                            .is_some_and(|(t, addr)| t.contains(&addr))
+                })
                 .cloned()
                 .collect();
             if matching.is_empty() {

@@ -596,15 +596,7 @@ impl<'a> Session<'a> {
         let res = p.res;
         match self.finish(p, resp, start, store) {
             Ok(v) => {
-                let failed = self.check_conditions(
-                    &module,
-                    &key,
-                    each,
-                    &res.lifecycle.postconditions,
-                    Some(&v),
-                    "Resource postcondition",
-                    &res.describe(),
-                );
+                let failed = self.unmet_postconditions(&module, &key, each, res, &v);
                 let ok = failed.is_empty();
                 if !ok {
                     // The object exists and is recorded; what depends on it waits.

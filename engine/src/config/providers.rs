@@ -37,15 +37,17 @@ pub(super) fn resolve(root: &mut Module, diags: &mut Diagnostics) {
         names: root.providers.keys().map(|k| (k.clone(), k.clone())).collect(),
         implicit_defaults: true,
     };
-    rewrite(root, &available, "the root module", diags);
+    rewrite(root, &available, &[], diags);
 }
 
-fn rewrite(module: &mut Module, available: &Available, within: &str, diags: &mut Diagnostics) {
+/// Rewrites the resources of the module at `path` (module call names) and of its children.
+fn rewrite(module: &mut Module, available: &Available, path: &[String], diags: &mut Diagnostics) {
+    let within = super::tree::describe(path);
     for res in module.resources.values_mut() {
         match available.get(&res.provider) {
             Some(global) => res.provider = global,
             // The root's own aliases are checked with the graph, which names the missing block.
-            None if within == "the root module" => {}
+            None if path.is_empty() => {}
             None => diags.push(
                 Diagnostic::error(
                     "Provider configuration not present",
@@ -65,11 +67,7 @@ fn rewrite(module: &mut Module, available: &Available, within: &str, diags: &mut
         }
     }
     for (name, call) in module.module_calls.iter_mut() {
-        let child_within = if within == "the root module" {
-            format!("module.{name}")
-        } else {
-            format!("{within}.module.{name}")
-        };
+        let child_path: Vec<String> = path.iter().chain([name]).cloned().collect();
         // Without a providers map, a child inherits the caller's default configurations.
         let mut child = Available {
             names: if call.providers.is_empty() {
@@ -89,7 +87,7 @@ fn rewrite(module: &mut Module, available: &Available, within: &str, diags: &mut
                 Some(global) => {
                     child.names.insert(local.clone(), global);
                 }
-                None => diags.push(not_available(parent, name, within, span.clone())),
+                None => diags.push(not_available(parent, name, &within, span.clone())),
             }
             if local.contains('.') && !call.module.configuration_aliases.contains_key(local) {
                 diags.push(
@@ -112,7 +110,7 @@ fn rewrite(module: &mut Module, available: &Available, within: &str, diags: &mut
                 );
             }
         }
-        rewrite(&mut call.module, &child, &child_within, diags);
+        rewrite(&mut call.module, &child, &child_path, diags);
     }
 }
 

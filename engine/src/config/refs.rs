@@ -291,3 +291,23 @@ pub fn attribute_refs(e: &Expr) -> Vec<(ResourceAddr, String, Option<Span>)> {
     hcl_edit::visit::Visit::visit_expr(&mut v, &e.expr);
     v.out
 }
+
+/// What a reference to a resource that `place` ("the root module", "this module") does not
+/// declare says, with a "did you mean" among the `declared` addresses.
+pub fn undeclared_resource<'a>(
+    addr: &ResourceAddr,
+    place: &str,
+    declared: impl IntoIterator<Item = &'a str>,
+) -> String {
+    format!(
+        "A {} \"{}\" \"{}\" has not been declared in {place}.{}",
+        if addr.mode == Mode::Data {
+            "data source"
+        } else {
+            "managed resource"
+        },
+        addr.type_,
+        addr.name,
+        crate::core::diagnostic::suggestion(&addr.to_string(), declared)
+    )
+}

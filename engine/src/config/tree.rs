@@ -41,3 +41,12 @@ pub fn module_at<'a>(root: &'a Module, path: &[String]) -> Option<&'a Module> {
 pub fn config_path(instance: &ModulePath) -> ModPath {
     instance.iter().map(|(name, _)| name.clone()).collect()
 }
+
+/// A module of the configuration as messages name it: `the root module`, `module.a.module.b`.
+pub fn describe(path: &[String]) -> String {
+    if path.is_empty() {
+        "the root module".to_string()
+    } else {
+        format!("module.{}", path.join(".module."))
+    }
+}

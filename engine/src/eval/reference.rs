@@ -204,17 +204,7 @@ impl<'a> Evaluator<'a> {
             .collect();
         Err(err(
             "Reference to undeclared resource",
-            format!(
-                "A {} \"{}\" \"{}\" has not been declared in this module.{}",
-                if addr.mode == Mode::Data {
-                    "data source"
-                } else {
-                    "managed resource"
-                },
-                addr.type_,
-                addr.name,
-                suggestion(&addr.to_string(), candidates.iter().map(String::as_str))
-            ),
+            crate::config::refs::undeclared_resource(addr, "this module", candidates.iter().map(String::as_str)),
             span,
         ))
     }

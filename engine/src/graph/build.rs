@@ -240,21 +240,10 @@ fn ref_targets(path: &ModPath, module: &Module, r: &Ref, span: Option<Span>, dia
                 diags.push(
                     Diagnostic::error(
                         "Reference to undeclared resource",
-                        format!(
-                            "A {} \"{}\" \"{}\" has not been declared in {}.{}",
-                            if addr.mode == Mode::Data {
-                                "data source"
-                            } else {
-                                "managed resource"
-                            },
-                            addr.type_,
-                            addr.name,
-                            if path.is_empty() {
-                                "the root module".to_string()
-                            } else {
-                                format!("module.{}", path.join(".module."))
-                            },
-                            suggestion(&addr.to_string(), names.iter().map(String::as_str))
+                        crate::config::refs::undeclared_resource(
+                            addr,
+                            &crate::config::tree::describe(path),
+                            names.iter().map(String::as_str),
                         ),
                     )
                     .at(span),

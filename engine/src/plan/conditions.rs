@@ -92,6 +92,27 @@ impl Session<'_> {
         )
     }
 
+    /// The `postcondition` blocks of one instance of a resource that do not hold for its
+    /// object (`self`), planned or applied.
+    pub(crate) fn unmet_postconditions(
+        &self,
+        module: &ModulePath,
+        key: &InstanceKey,
+        each: Option<Value>,
+        res: &Resource,
+        object: &Value,
+    ) -> Vec<Diagnostic> {
+        self.check_conditions(
+            module,
+            key,
+            each,
+            &res.lifecycle.postconditions,
+            Some(object),
+            "Resource postcondition",
+            &res.describe(),
+        )
+    }
+
     /// Evaluates an expression in one instance of a resource (`count.index`, `each` bound).
     pub(crate) fn eval_in_instance(
         &self,

@@ -282,22 +282,12 @@ impl Session<'_> {
             }
             let mut values = Vec::new();
             for (key, each, config) in instances {
-                let within = res.describe();
                 let failed = self.unmet_preconditions(&module, &key, each.clone(), res);
                 if !failed.is_empty() {
                     return self.fail_all(failed);
                 }
-                let postconditions = |object: &Value| {
-                    self.check_conditions(
-                        &module,
-                        &key,
-                        each.clone(),
-                        &res.lifecycle.postconditions,
-                        Some(object),
-                        "Resource postcondition",
-                        &within,
-                    )
-                };
+                let postconditions =
+                    |object: &Value| self.unmet_postconditions(&module, &key, each.clone(), res, object);
                 let ia = InstanceAddr {
                     module: module.clone(),
                     resource: addr.clone(),
