@@ -112,41 +112,46 @@ impl<'a> Session<'a> {
         parallelism: usize,
         stop: &AtomicBool,
     ) -> Result<(), Diagnostics> {
-        // What the plan's refresh found deleted outside infinstor leaves the state first, as
-        // Terraform's refresh does: a destroy must end with an empty state, and an object
-        // planned again is recorded by its create.
         crate::plan::session::set_clock(&self.scopes, Some(crate::plan::session::unix_now()), plan.plan_time);
-        // Imported objects join state first, then moves: the plan's addresses are the new ones.
-        for i in &plan.imports {
+        // What the plan changes in state alone goes in one write, before anything else:
+        // imported objects join, moves rename (the plan's addresses are the new ones),
+        // forgotten objects leave without a call to AWS, and so do the objects refresh found
+        // deleted outside infinstor (as Terraform's refresh does: a destroy must end with an
+        // empty state, and an object planned again is recorded by its create).
+        let forgotten: Vec<String> = plan
+            .changes
+            .iter()
+            .filter(|c| c.action == Action::Forget)
+            .map(|c| c.addr.to_string())
+            .collect();
+        let gone = plan
+            .drift
+            .iter()
+            .filter(|d| d.action == Action::Delete)
+            .map(|d| d.addr.to_string());
+        let leaving: Vec<String> = forgotten.iter().cloned().chain(gone).collect();
+        if !(plan.imports.is_empty() && plan.moves.is_empty() && leaving.is_empty()) {
             store.mutate(|s| {
-                if s.instance(&i.addr).is_none() {
-                    s.set_instance(&i.addr, i.instance.clone());
-                }
-            });
-        }
-        for m in &plan.moves {
-            store.mutate(|s| {
-                if s.instance(&m.to).is_none() {
-                    if let Some(inst) = s.remove_instance(&m.from) {
-                        s.set_instance(&m.to, inst);
+                for i in &plan.imports {
+                    if s.instance(&i.addr).is_none() {
+                        s.set_instance(&i.addr, i.instance.clone());
                     }
                 }
+                for m in &plan.moves {
+                    if s.instance(&m.to).is_none() {
+                        if let Some(inst) = s.remove_instance(&m.from) {
+                            s.set_instance(&m.to, inst);
+                        }
+                    }
+                }
+                for address in &leaving {
+                    s.remove_instance(address);
+                }
             });
         }
-        // Forgotten objects leave state without a call to AWS.
-        for c in plan.changes.iter().filter(|c| c.action == Action::Forget) {
-            let address = c.addr.to_string();
-            store.mutate(|s| {
-                s.remove_instance(&address);
-            });
+        for address in &forgotten {
             self.ui
                 .progress(&format!("{address}: Removed from state; the object stays in AWS"));
-        }
-        for gone in plan.drift.iter().filter(|d| d.action == Action::Delete) {
-            let address = gone.addr.to_string();
-            store.mutate(|s| {
-                s.remove_instance(&address);
-            });
         }
         let mut g = self.graph.clone();
         let changes = Changes::new(plan);
