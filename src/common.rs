@@ -19,15 +19,9 @@ pub struct Global {
         value_name = "DIR"
     )]
     pub chdir: Option<PathBuf>,
-    /// The state file.
-    #[arg(
-        help_heading = "Global options",
-        long,
-        global = true,
-        value_name = "PATH",
-        default_value = "infinstor.state.json"
-    )]
-    pub state: PathBuf,
+    /// The local state file (default infinstor.state.json); not with a remote backend.
+    #[arg(help_heading = "Global options", long, global = true, value_name = "PATH")]
+    pub state: Option<PathBuf>,
     /// Disable colours (also when NO_COLOR is set or output is not a terminal).
     #[arg(help_heading = "Global options", long = "no-color", global = true)]
     pub no_color: bool,
@@ -77,8 +71,8 @@ pub struct ForceUnlockArgs {
 pub struct Context {
     /// Colour output.
     pub color: bool,
-    /// The state file.
-    pub state: PathBuf,
+    /// The local state file, when given.
+    pub state: Option<PathBuf>,
     /// Set on the first Ctrl-C.
     pub stop: Arc<AtomicBool>,
     /// Builds AWS providers.

@@ -10,6 +10,7 @@ mod show;
 mod state_cmd;
 mod ui;
 mod validate;
+mod workspace;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
@@ -40,13 +41,16 @@ enum Command {
     Output(output::Args),
     /// Check the configuration without contacting AWS.
     Validate,
-    /// Load the configuration and its modules; the aws provider is built in, so nothing is downloaded.
-    Init,
+    /// Set up the backend (where state lives) and load the configuration's modules.
+    Init(validate::InitArgs),
     /// Print the dependency graph in Graphviz DOT.
     Graph,
     /// Inspect or edit the state.
     #[command(subcommand)]
     State(state_cmd::StateCommand),
+    /// List, create, select or delete workspaces (separate states of one configuration).
+    #[command(subcommand)]
+    Workspace(workspace::WorkspaceCommand),
     /// Adopt an existing AWS object into the state.
     Import(import::Args),
     /// Release a state lock left behind by a process that died.
@@ -151,9 +155,10 @@ fn main() -> ExitCode {
         Command::Show(a) => show::run(&ctx, a),
         Command::Output(a) => output::run(&ctx, a),
         Command::Validate => validate::run(&ctx),
-        Command::Init => validate::init(&ctx),
+        Command::Init(a) => validate::init(&ctx, a),
         Command::Graph => graph::run(&ctx),
         Command::State(c) => state_cmd::run(&ctx, c),
+        Command::Workspace(c) => workspace::run(&ctx, c),
         Command::Import(a) => import::run(&ctx, a),
         Command::ForceUnlock(a) => common::force_unlock(&ctx, a),
         Command::Taint { addr } => common::taint(&ctx, &addr, true),

@@ -18,22 +18,49 @@ pub fn run(ctx: &Context) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-/// `init`: there is nothing to download (the aws provider is built in, modules are local);
-/// it loads the configuration and says what it found and where state goes.
-pub fn init(ctx: &Context) -> anyhow::Result<u8> {
+/// `init` flags.
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// A backend argument (`KEY=VALUE`) or a file of them, merged into the configuration's
+    /// backend block (repeatable; later ones win).
+    #[arg(long = "backend-config", value_name = "KEY=VALUE|FILE")]
+    pub backend_config: Vec<String>,
+    /// Copy the existing state to the new backend when the backend changed.
+    #[arg(long = "migrate-state")]
+    pub migrate_state: bool,
+    /// Use the backend as configured, copying no state from the previous one.
+    #[arg(long, conflicts_with = "migrate_state")]
+    pub reconfigure: bool,
+}
+
+/// `init`: sets up the backend (copying state with `-migrate-state`) and lists the modules;
+/// there is nothing to download (the aws provider is built in, modules are local).
+pub fn init(ctx: &Context, a: InitArgs) -> anyhow::Result<u8> {
     let term = ui::Terminal::new(ctx.color);
     let engine = engine::Engine {
         factory: &ctx.factory,
         ui: &term,
         stop: &ctx.stop,
     };
-    let modules = engine.init(&ctx.options())?;
-    println!("Initializing modules...");
-    for (path, source) in &modules {
+    let options = engine::ops::InitOptions {
+        backend_config: a.backend_config,
+        migrate_state: a.migrate_state,
+        reconfigure: a.reconfigure,
+    };
+    let report = engine.init(&ctx.options(), &options)?;
+    println!("Initializing the backend...");
+    for (workspace, from, to, serial) in &report.migrated {
+        println!("- copied the state of workspace \"{workspace}\" (serial {serial}) from {from} to {to}");
+    }
+    if !report.migrated.is_empty() {
+        println!("  The copies are in use from now on; the originals were left where they were.");
+    }
+    println!("- {} backend: state in {}", report.backend, report.state);
+    println!("\nInitializing modules...");
+    for (path, source) in &report.modules {
         println!("- {path} in {source}");
     }
     println!("\nInitializing provider plugins...\n- hashicorp/aws: built into infinstor, nothing to install");
-    println!("\nState: local file {}", ctx.state.display());
     println!("\ninfinstor has been successfully initialized! Run `infinstor plan` to see what would change.");
     Ok(0)
 }

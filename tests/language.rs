@@ -32,7 +32,11 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("required_providers of another provider", one("terraform {\n  required_providers {\n    google = { source = \"hashicorp/google\" }\n  }\n}\n"), Fails("has the \"aws\" provider only")),
         ("another source for aws", one("terraform {\n  required_providers {\n    aws = { source = \"example/aws\" }\n  }\n}\n"), Fails("Unsupported provider source")),
         ("configuration_aliases", one("terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\", configuration_aliases = [aws.dr] }\n  }\n}\n"), Valid),
-        ("backend", one("terraform {\n  backend \"s3\" {\n    bucket = \"b\"\n  }\n}\n"), Fails(NOT_YET)),
+        ("backend s3", one("terraform {\n  backend \"s3\" {\n    bucket = \"b\"\n    key    = \"k\"\n  }\n}\n"), Valid),
+        ("backend local", one("terraform {\n  backend \"local\" {\n    path = \"s.json\"\n  }\n}\n"), Valid),
+        ("backend of another type", one("terraform {\n  backend \"consul\" {}\n}\n"), Fails("Unsupported backend type")),
+        ("backend with a variable", one("variable \"b\" {\n  default = \"b\"\n}\nterraform {\n  backend \"s3\" {\n    bucket = var.b\n  }\n}\n"), Fails("Variables not allowed")),
+        ("backend in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "terraform {\n  backend \"s3\" {}\n}\n")], Valid),
         ("cloud", one("terraform {\n  cloud {\n    organization = \"o\"\n  }\n}\n"), Fails(NOT_YET)),
         ("experiments", one("terraform {\n  experiments = []\n}\n"), Fails(NOT_YET)),
         ("provider_meta", one("terraform {\n  provider_meta \"aws\" {}\n}\n"), Fails(NOT_YET)),
@@ -140,8 +144,8 @@ fn what_is_not_supported_yet_is_said_at_its_place() {
     ws.write(
         "main.tf",
         r#"terraform {
-  backend "s3" {
-    bucket = "team-state"
+  cloud {
+    organization = "team"
   }
 }
 

@@ -13,3 +13,4 @@ mod lifecycle;
 mod mlflow_artifacts;
 mod modules;
 mod review_output;
+mod teams;

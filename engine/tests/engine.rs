@@ -251,7 +251,7 @@ impl Setup {
     fn opts(&self) -> Options {
         Options {
             dir: self.dir.path().to_path_buf(),
-            state_path: self.dir.path().join("state.json"),
+            state_path: Some(self.dir.path().join("state.json")),
             ..Options::default()
         }
     }
@@ -344,7 +344,7 @@ fn a_saved_plan_is_stale_after_another_apply_or_a_config_change() {
 fn the_lock_refuses_a_second_writer() {
     let s = Setup::new(&[("main.tf", CHAIN)]);
     let o = s.opts();
-    let backend = state::LocalBackend::new(o.state_path.clone());
+    let backend = state::LocalBackend::new(o.state_path.clone().expect("state path"));
     let _held = state::Backend::lock(&backend, "apply").expect("first lock");
     let err = s.engine().plan(&o, None).expect_err("locked");
     assert!(
@@ -360,7 +360,7 @@ fn a_lost_create_response_is_adopted_on_the_next_run() {
     s.cloud.lose_response.lock().expect("lose").push("a".into());
     let o = s.opts();
     s.apply(&o).expect_err("response lost");
-    let raw = std::fs::read_to_string(&o.state_path).expect("state");
+    let raw = std::fs::read_to_string(o.state_path.as_ref().expect("state path")).expect("state");
     assert!(
         raw.contains("\"import_id\": \"a\""),
         "intent recorded before the call: {raw}"
@@ -371,7 +371,7 @@ fn a_lost_create_response_is_adopted_on_the_next_run() {
     assert_eq!(plan.drift.len(), 1);
     s.apply(&o).expect("apply");
     assert_eq!(s.log().iter().filter(|l| *l == "create a").count(), 1, "{:?}", s.log());
-    let raw = std::fs::read_to_string(&o.state_path).expect("state");
+    let raw = std::fs::read_to_string(o.state_path.as_ref().expect("state path")).expect("state");
     assert!(!raw.contains("intents"), "{raw}");
     assert_eq!(
         s.engine().state_list(&o).expect("list"),

@@ -17,13 +17,15 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod backend;
 pub mod file;
 pub mod lock;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+pub use backend::{Backend, LocalBackend, Location};
 pub use lock::{LockGuard, LockInfo};
 
 /// Errors reading, writing or locking state.
@@ -58,6 +60,27 @@ pub enum StateError {
     /// force-unlock was given the wrong ID or there is no lock.
     #[error("{0}")]
     Unlock(String),
+    /// The backend's configuration cannot be used.
+    #[error("{0}")]
+    Config(String),
+    /// A call to the remote backend failed.
+    #[error("cannot {action} state {location}: {message}")]
+    Remote {
+        /// read / write / lock ...
+        action: &'static str,
+        /// `s3://bucket/key`.
+        location: String,
+        /// The service's answer.
+        message: String,
+    },
+    /// Someone else wrote the state since this process read it.
+    #[error("the state at {location} was changed by someone else after this run read it{}; nothing was overwritten. Another run is (or was) working on this state without holding its lock: find out who, then run your command again", now.as_ref().map(|n| format!(" (it is now {n})")).unwrap_or_default())]
+    Conflict {
+        /// `s3://bucket/key`.
+        location: String,
+        /// Serial and lineage of the state there now, when it could be read.
+        now: Option<String>,
+    },
 }
 
 /// One instance of a resource as last recorded.
@@ -163,6 +186,15 @@ impl State {
         self.serial
     }
 
+    /// The version a write of this state follows: writing `self` over it keeps `self`'s serial
+    /// and lineage, which is how a state is copied to another backend unchanged.
+    pub fn preceding(&self) -> State {
+        State {
+            serial: self.serial.saturating_sub(1),
+            ..self.clone()
+        }
+    }
+
     /// Every instance, by address, sorted.
     pub fn instances(&self) -> &BTreeMap<String, InstanceState> {
         &self.instances
@@ -209,117 +241,5 @@ impl State {
     /// Forgets every intent for an address (its create finished or was resolved).
     pub fn clear_intents(&mut self, address: &str) {
         self.intents.retain(|i| i.address != address);
-    }
-}
-
-/// Where state bytes live.
-pub trait Backend: Send + Sync {
-    /// Reads the state; `None` when there is none yet.
-    fn read(&self) -> Result<Option<State>, StateError>;
-    /// Writes the state if its content changed since `previous`; bumps the serial when it does.
-    fn write(&self, state: &mut State, previous: &State) -> Result<(), StateError>;
-    /// Takes the lock for an operation.
-    fn lock(&self, operation: &str) -> Result<LockGuard, StateError>;
-    /// Removes a lock left behind, if its ID matches and its holder is not still running on
-    /// this host (`force`: even then).
-    fn force_unlock(&self, id: &str, force: bool) -> Result<(), StateError>;
-}
-
-/// State in a local JSON file, with `<file>.backup` and `<file>.lock`.
-#[derive(Debug, Clone)]
-pub struct LocalBackend {
-    path: PathBuf,
-}
-
-impl LocalBackend {
-    /// A backend for the given file path.
-    pub fn new(path: impl Into<PathBuf>) -> LocalBackend {
-        LocalBackend { path: path.into() }
-    }
-
-    /// The state file path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn lock_path(&self) -> PathBuf {
-        let mut p = self.path.as_os_str().to_owned();
-        p.push(".lock");
-        PathBuf::from(p)
-    }
-}
-
-impl Backend for LocalBackend {
-    fn read(&self) -> Result<Option<State>, StateError> {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => file::decode(&bytes).map(Some).map_err(|message| StateError::Invalid {
-                path: self.path.clone(),
-                message,
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(StateError::Io {
-                action: "read",
-                path: self.path.clone(),
-                source,
-            }),
-        }
-    }
-
-    fn write(&self, state: &mut State, previous: &State) -> Result<(), StateError> {
-        let mut candidate = state.clone();
-        candidate.serial = previous.serial;
-        if candidate == *previous && self.path.exists() {
-            return Ok(());
-        }
-        state.serial = previous.serial.checked_add(1).ok_or_else(|| StateError::Invalid {
-            path: self.path.clone(),
-            message: format!("its serial {} cannot grow any further", previous.serial),
-        })?;
-        file::write_atomic(&self.path, &file::encode(state))
-    }
-
-    fn lock(&self, operation: &str) -> Result<LockGuard, StateError> {
-        lock::acquire(&self.lock_path(), operation)
-    }
-
-    fn force_unlock(&self, id: &str, force: bool) -> Result<(), StateError> {
-        lock::force_unlock(&self.lock_path(), id, force)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serial_bumps_only_on_change() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let backend = LocalBackend::new(dir.path().join("s.json"));
-        let mut s = State::new();
-        let prev = s.clone();
-        backend.write(&mut s, &prev).expect("write");
-        assert_eq!(s.serial(), 1);
-        let prev = s.clone();
-        backend.write(&mut s, &prev).expect("write");
-        assert_eq!(s.serial(), 1, "unchanged content keeps the serial");
-        s.set_instance("a.b", InstanceState::new("aws", serde_json::json!({"id": "x"})));
-        backend.write(&mut s, &prev).expect("write");
-        assert_eq!(s.serial(), 2);
-        let read = backend.read().expect("read").expect("exists");
-        assert_eq!(read, s);
-        assert!(dir.path().join("s.json.backup").exists());
-    }
-
-    #[test]
-    fn a_serial_that_cannot_grow_is_an_error_not_a_wrap() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let backend = LocalBackend::new(dir.path().join("s.json"));
-        let mut prev = State::new();
-        prev.serial = u64::MAX;
-        let mut s = prev.clone();
-        s.set_instance("a.b", InstanceState::new("aws", serde_json::json!({"id": "x"})));
-        let err = backend.write(&mut s, &prev).expect_err("no wrap").to_string();
-        assert!(err.contains("cannot grow"), "{err}");
-        assert!(!dir.path().join("s.json").exists(), "nothing written");
     }
 }

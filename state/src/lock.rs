@@ -7,7 +7,7 @@
 use crate::StateError;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Who holds the lock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,14 +29,87 @@ pub struct LockInfo {
     pub created: String,
 }
 
-/// Holds the lock until dropped.
-#[derive(Debug)]
+impl LockInfo {
+    /// Describes this process taking a lock for `operation`, with a fresh ID.
+    pub fn new(operation: &str) -> LockInfo {
+        LockInfo {
+            id: uuid::Uuid::new_v4().to_string(),
+            operation: operation.to_string(),
+            pid: std::process::id(),
+            host: host_name(),
+            created: time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Whether the holder is a process on this host that is no longer running (its lock can
+    /// only have been left behind).
+    pub fn stale(&self) -> bool {
+        self.host == host_name() && process_alive(self.pid) == Some(false)
+    }
+
+    /// What `force-unlock` must refuse without `--force`: a holder on this host that still
+    /// runs. Where this host cannot tell (no `/proc`), the holder counts as running.
+    pub(crate) fn refuse_unlock(&self, id: &str, force: bool) -> Result<(), StateError> {
+        if self.id != id {
+            return Err(StateError::Unlock(format!(
+                "the lock ID is {}, not {id}; check `infinstor force-unlock` was given the ID from the error message",
+                self.id
+            )));
+        }
+        let gone = self.host != host_name() || process_alive(self.pid) == Some(false);
+        if !force && !gone {
+            return Err(StateError::Unlock(format!(
+                "the lock is held by process {} on this host ({}), which is still running: {} since {}. \
+                 Removing the lock would let a second run change the same objects at the same time. Wait for \
+                 it to finish or stop it; `infinstor force-unlock --force {id}` removes the lock anyway",
+                self.pid, self.host, self.operation, self.created
+            )));
+        }
+        Ok(())
+    }
+
+    /// What a lock whose content cannot be read is reported as.
+    pub(crate) fn unreadable() -> LockInfo {
+        LockInfo {
+            id: "(unreadable lock)".to_string(),
+            operation: "unknown".to_string(),
+            pid: 0,
+            host: "unknown".to_string(),
+            created: "unknown".to_string(),
+        }
+    }
+}
+
+type Release = Box<dyn FnOnce(&LockInfo) + Send + Sync>;
+
+/// Holds the lock until dropped; dropping it releases the lock (the backend decides how).
 pub struct LockGuard {
-    path: PathBuf,
     info: LockInfo,
+    release: Option<Release>,
+}
+
+impl std::fmt::Debug for LockGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LockGuard").field("info", &self.info).finish()
+    }
 }
 
 impl LockGuard {
+    /// A lock that `release` gives back when the guard drops.
+    pub fn new(info: LockInfo, release: impl FnOnce(&LockInfo) + Send + Sync + 'static) -> LockGuard {
+        LockGuard {
+            info,
+            release: Some(Box::new(release)),
+        }
+    }
+
+    /// A guard that holds nothing: the backend was configured not to lock.
+    pub fn unlocked(info: LockInfo) -> LockGuard {
+        LockGuard { info, release: None }
+    }
+
     /// The lock's holder info.
     pub fn info(&self) -> &LockInfo {
         &self.info
@@ -45,18 +118,13 @@ impl LockGuard {
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        // Only remove the file if it is still ours (force-unlock may have replaced it).
-        if let Ok(bytes) = std::fs::read(&self.path) {
-            if let Ok(info) = serde_json::from_slice::<LockInfo>(&bytes) {
-                if info.id == self.info.id {
-                    let _ = std::fs::remove_file(&self.path);
-                }
-            }
+        if let Some(release) = self.release.take() {
+            release(&self.info);
         }
     }
 }
 
-fn host_name() -> String {
+pub(crate) fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|s| s.trim().to_string())
         .ok()
@@ -73,17 +141,9 @@ fn process_alive(pid: u32) -> Option<bool> {
     Some(proc.join(pid.to_string()).exists())
 }
 
-/// Takes the lock at `path`.
+/// Takes the lock file at `path`.
 pub fn acquire(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
-    let info = LockInfo {
-        id: uuid::Uuid::new_v4().to_string(),
-        operation: operation.to_string(),
-        pid: std::process::id(),
-        host: host_name(),
-        created: time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
-    };
+    let info = LockInfo::new(operation);
     let io = |action: &'static str| {
         let path = path.to_path_buf();
         move |source| StateError::Io { action, path, source }
@@ -93,63 +153,47 @@ pub fn acquire(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
             let bytes = serde_json::to_vec(&info).unwrap_or_default();
             f.write_all(&bytes).map_err(io("write lock"))?;
             f.sync_all().map_err(io("fsync lock"))?;
-            Ok(LockGuard {
-                path: path.to_path_buf(),
-                info,
-            })
+            let path = path.to_path_buf();
+            Ok(LockGuard::new(info, move |ours| {
+                // Only remove the file if it is still ours (force-unlock may have replaced it).
+                let still_ours = std::fs::read(&path)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<LockInfo>(&b).ok())
+                    .is_some_and(|held| held.id == ours.id);
+                if still_ours {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }))
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             let holder = std::fs::read(path)
                 .ok()
                 .and_then(|b| serde_json::from_slice::<LockInfo>(&b).ok())
-                .unwrap_or(LockInfo {
-                    id: "(unreadable lock file)".to_string(),
-                    operation: "unknown".to_string(),
-                    pid: 0,
-                    host: "unknown".to_string(),
-                    created: "unknown".to_string(),
-                });
-            let stale = holder.host == info.host && process_alive(holder.pid) == Some(false);
+                .unwrap_or_else(LockInfo::unreadable);
             Err(StateError::Locked {
+                stale: holder.stale(),
                 info: Box::new(holder),
-                stale,
             })
         }
         Err(source) => Err(io("create lock")(source)),
     }
 }
 
-/// True unless the lock's holder is a process on this host that is still running. Where this
-/// host cannot tell (no `/proc`), the holder counts as running: `force` decides.
-fn holder_gone(holder: &LockInfo) -> bool {
-    holder.host != host_name() || process_alive(holder.pid) == Some(false)
-}
-
-/// Removes the lock at `path` if its ID is `id`, and if its holder is not a process still
-/// running on this host (`force` removes it anyway).
+/// Removes the lock file at `path` if its ID is `id`, and if its holder is not a process
+/// still running on this host (`force` removes it anyway).
 pub fn force_unlock(path: &Path, id: &str, force: bool) -> Result<(), StateError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(_) => return Err(StateError::Unlock("the state is not locked; nothing to do".into())),
     };
-    let holder: Option<LockInfo> = serde_json::from_slice(&bytes).ok();
-    match holder {
-        Some(h) if h.id != id => Err(StateError::Unlock(format!(
-            "the lock ID is {}, not {id}; check `infinstor force-unlock` was given the ID from the error message",
-            h.id
-        ))),
-        Some(h) if !force && !holder_gone(&h) => Err(StateError::Unlock(format!(
-            "the lock is held by process {} on this host ({}), which is still running: {} since {}. \
-             Removing the lock would let a second run change the same objects at the same time. Wait for \
-             it to finish or stop it; `infinstor force-unlock --force {id}` removes the lock anyway",
-            h.pid, h.host, h.operation, h.created
-        ))),
-        _ => std::fs::remove_file(path).map_err(|source| StateError::Io {
-            action: "remove lock",
-            path: path.to_path_buf(),
-            source,
-        }),
+    if let Ok(holder) = serde_json::from_slice::<LockInfo>(&bytes) {
+        holder.refuse_unlock(id, force)?;
     }
+    std::fs::remove_file(path).map_err(|source| StateError::Io {
+        action: "remove lock",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]

@@ -236,10 +236,7 @@ impl<'a> Session<'a> {
         store.mutate(|s| s.set_outputs(outputs));
         let mut diags = lock(&self.diags).clone();
         for e in store.write_errors() {
-            diags.push(Diagnostic::error(
-                "Failed to persist state",
-                format!("{e}. The state of the objects created is in memory only; fix the problem and run apply again, or copy the backup file."),
-            ));
+            diags.push(Diagnostic::error("Failed to persist state", e));
         }
         let skipped = outcomes.values().filter(|o| **o == Outcome::Skipped).count();
         if diags.has_errors() || skipped > 0 {

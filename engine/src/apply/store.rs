@@ -9,6 +9,7 @@ use std::sync::Mutex;
 /// Where state is persisted during apply.
 pub struct Store<'b> {
     backend: &'b dyn Backend,
+    errored: std::path::PathBuf,
     versions: Mutex<Versions>,
     errors: Mutex<Vec<String>>,
 }
@@ -21,10 +22,12 @@ struct Versions {
 }
 
 impl<'b> Store<'b> {
-    /// A store over a backend, starting from `state` (already written).
-    pub fn new(backend: &'b dyn Backend, state: State) -> Store<'b> {
+    /// A store over a backend, starting from `state` (already written). When the backend
+    /// cannot be written, the state goes to the local file `errored` instead.
+    pub fn new(backend: &'b dyn Backend, state: State, errored: std::path::PathBuf) -> Store<'b> {
         Store {
             backend,
+            errored,
             versions: Mutex::new(Versions {
                 current: state.clone(),
                 written: state,
@@ -39,8 +42,31 @@ impl<'b> Store<'b> {
         f(&mut v.current);
         let Versions { current, written } = &mut *v;
         match self.backend.write(current, written) {
-            Ok(()) => *written = current.clone(),
-            Err(e) => lock(&self.errors).push(e.to_string()),
+            Ok(()) => {
+                *written = current.clone();
+                // A later write that succeeds supersedes a failed one.
+                let mut errors = lock(&self.errors);
+                if !errors.is_empty() {
+                    errors.clear();
+                    let _ = std::fs::remove_file(&self.errored);
+                }
+            }
+            Err(e) => {
+                // Keep every later version too: the last one is what `state push` needs.
+                let saved = state::file::write_atomic(&self.errored, &state::file::encode(current));
+                let mut errors = lock(&self.errors);
+                if errors.is_empty() {
+                    errors.push(match saved {
+                        Ok(()) => format!(
+                            "{e}. The state is saved in {} instead; once {} can be written again, run `infinstor state push {}` (check with `infinstor state pull` first if someone else changed it)",
+                            self.errored.display(),
+                            self.backend.describe(),
+                            self.errored.display()
+                        ),
+                        Err(local) => format!("{e}; saving it to {} failed too: {local}", self.errored.display()),
+                    });
+                }
+            }
         }
     }
 

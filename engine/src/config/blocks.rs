@@ -11,22 +11,33 @@ use crate::core::diagnostic::{Diagnostic, Diagnostics};
 
 /// `terraform { ... }`: settings of the configuration itself. `required_version` is accepted
 /// and not checked (it constrains Terraform's own version, not infinstor's); the providers it
-/// requires must be ones infinstor has.
+/// requires must be ones infinstor has; `backend` says where the state lives.
 pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnostics) {
-    const STATE: &str = "State is kept in the local file infinstor.state.json (`--state PATH` chooses another file); remove this block.";
     Allowed {
         within: "the terraform block",
         args: &["required_version"],
-        blocks: &["required_providers"],
+        blocks: &["required_providers", "backend"],
         not_yet: &[
-            ("backend", STATE),
-            ("cloud", STATE),
+            ("cloud", "HCP Terraform is not available; keep state in backend \"s3\" { ... } (shared by a team) or in a local file."),
             ("experiments", "Remove it."),
             ("provider_meta", "Remove it."),
             ("language", "Remove it."),
         ],
     }
     .check(&block.body, diags);
+    for b in block.body.blocks.iter().filter(|b| b.kind == "backend") {
+        if module.backend.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    "Duplicate backend configuration",
+                    "A configuration has at most one backend block; remove this one.",
+                )
+                .at(b.span.clone()),
+            );
+            continue;
+        }
+        module.backend = super::backend::parse(b, diags);
+    }
     for rp in block.body.blocks.iter().filter(|b| b.kind == "required_providers") {
         for (name, attr) in &rp.body.attrs {
             if name != "aws" {

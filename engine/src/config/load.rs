@@ -279,9 +279,10 @@ pub(super) fn label_count_ok(block: &Block, want: usize, example: &str, diags: &
     false
 }
 
-fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics, depth: usize) {
-    let parsed = match hcl_edit::parser::parse_body(&file.text) {
-        Ok(body) => body,
+/// Parses a file's HCL into a body; a syntax error is reported at its position.
+fn parse_body(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Body> {
+    match hcl_edit::parser::parse_body(&file.text) {
+        Ok(body) => Some(convert_body(file, &body, diags)),
         Err(e) => {
             let offset = e.location().offset();
             diags.push(
@@ -294,10 +295,29 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                     range: offset..offset + 1,
                 })),
             );
-            return;
+            None
         }
-    };
-    let body = convert_body(file, &parsed, diags);
+    }
+}
+
+/// Reads and parses one HCL file that is not part of a module (`-backend-config=FILE`).
+pub(super) fn parse_file(path: &Path) -> Result<Body, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostics(vec![Diagnostic::error(
+            "Cannot read file",
+            format!("{}: {e}. Check the path.", path.display()),
+        )])
+    })?;
+    let file = SourceFile::new(path, display_path(path), text);
+    match parse_body(&file, &mut diags) {
+        Some(body) if !diags.has_errors() => Ok(body),
+        _ => Err(diags),
+    }
+}
+
+fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics, depth: usize) {
+    let Some(body) = parse_body(file, diags) else { return };
     for (name, attr) in &body.attrs {
         diags.push(
             Diagnostic::error(
@@ -465,6 +485,17 @@ pub fn load(dir: &Path) -> Result<(Module, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut module = load_dir(dir, &mut diags, 0, None);
     super::providers::resolve(&mut module, &mut diags);
+    for (path, child) in super::tree::modules(&module) {
+        if let (false, Some(b)) = (path.is_empty(), &child.backend) {
+            diags.push(
+                Diagnostic::warning(
+                    "Backend configuration ignored",
+                    format!("Only the root module's backend block says where state lives; this one in module.{} has no effect. Remove it.", path.join(".module.")),
+                )
+                .at(b.span.clone()),
+            );
+        }
+    }
     if module.files.is_empty() && !diags.has_errors() {
         diags.push(Diagnostic::error(
             "No configuration files",

@@ -4,6 +4,7 @@
 //! resources, data sources, outputs, module calls and provider configurations, and pulls out
 //! meta-arguments (`count`, `for_each`, `depends_on`, `provider`, `lifecycle`).
 
+pub mod backend;
 mod blocks;
 mod language;
 mod load;
@@ -259,6 +260,8 @@ pub struct Module {
     pub module_calls: BTreeMap<String, ModuleCall>,
     /// Provider configurations (only the root module's are used).
     pub providers: BTreeMap<String, ProviderConfig>,
+    /// `terraform { backend "s3" { ... } }` (only the root module's is used).
+    pub backend: Option<backend::BackendBlock>,
     /// `configuration_aliases` of `required_providers`: the aliased configurations
     /// (`aws.dns`) its callers must pass.
     pub configuration_aliases: BTreeMap<String, Option<Span>>,

@@ -114,6 +114,13 @@ pub struct Plan {
     /// A refresh-only plan: applying it records what refresh read and changes nothing else.
     #[serde(default)]
     pub refresh_only: bool,
+    /// The workspace whose state the plan was made from.
+    #[serde(default = "default_workspace")]
+    pub workspace: String,
+}
+
+fn default_workspace() -> String {
+    state::backend::DEFAULT_WORKSPACE.to_string()
 }
 
 /// One object an `import` block adopts.

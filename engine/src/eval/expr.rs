@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The values visible inside one module instance.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Scope {
     /// `var.NAME`.
     pub vars: BTreeMap<String, Value>,
@@ -40,6 +40,25 @@ pub struct Scope {
     pub now: Option<i64>,
     /// The plan's time (seconds since 1970): `plantimestamp()`.
     pub plan_time: i64,
+    /// `terraform.workspace`.
+    pub workspace: String,
+}
+
+impl Default for Scope {
+    fn default() -> Scope {
+        Scope {
+            vars: BTreeMap::new(),
+            locals: BTreeMap::new(),
+            resources: BTreeMap::new(),
+            modules: BTreeMap::new(),
+            path_module: PathBuf::new(),
+            path_root: PathBuf::new(),
+            declared: Declared::default(),
+            now: None,
+            plan_time: 0,
+            workspace: state::backend::DEFAULT_WORKSPACE.to_string(),
+        }
+    }
 }
 
 /// What a module declares, for "undeclared reference" errors.

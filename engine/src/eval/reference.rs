@@ -152,7 +152,7 @@ impl<'a> Evaluator<'a> {
                 }
             },
             "terraform" => match need(0, "workspace")? {
-                "workspace" => (Value::String("default".into()), 1),
+                "workspace" => (Value::String(self.scope.workspace.clone()), 1),
                 other => {
                     return Err(err(
                         "Invalid terraform attribute",

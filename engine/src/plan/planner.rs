@@ -760,13 +760,13 @@ impl Session<'_> {
             .map(|d| d.to_string())
             .collect();
         let prior = self.prior.into_inner().unwrap_or_else(|p| p.into_inner());
-        let plan_time = self
+        let (plan_time, workspace) = self
             .scopes
             .into_inner()
             .unwrap_or_else(|p| p.into_inner())
             .get(&Vec::new())
-            .map(|s| s.plan_time)
-            .unwrap_or(0);
+            .map(|s| (s.plan_time, s.workspace.clone()))
+            .unwrap_or_default();
         (
             Plan {
                 changes,
@@ -784,6 +784,7 @@ impl Session<'_> {
                 imports: Vec::new(),
                 plan_time,
                 refresh_only: false,
+                workspace,
             },
             prior,
         )

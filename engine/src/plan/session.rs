@@ -104,6 +104,17 @@ impl<'a> Session<'a> {
         Ok(Session::with_graph(module, graph, factory, ui, root_vars, prior))
     }
 
+    /// Sets `terraform.workspace` for every module.
+    pub fn in_workspace(mut self, workspace: &str) -> Session<'a> {
+        for scope in self.templates.values_mut() {
+            scope.workspace = workspace.to_string();
+        }
+        for scope in lock(&self.scopes).values_mut() {
+            scope.workspace = workspace.to_string();
+        }
+        self
+    }
+
     /// Prepares a walk over a graph already built from `module`.
     pub fn with_graph(
         module: &'a Module,

@@ -377,6 +377,7 @@ mod tests {
             moves: Vec::new(),
             imports: Vec::new(),
             plan_time: 0,
+            workspace: "default".into(),
             refresh_only: false,
         }
     }

@@ -1,4 +1,14 @@
-//! The operations the CLI calls: validate, plan, apply, destroy, import and state edits.
+//! The operations the CLI calls: validate, plan, apply, destroy, import; state edits
+//! ([`state_edits`]); backends, `init` and workspaces ([`backends`]).
+
+mod backends;
+mod state_edits;
+
+pub use backends::{InitOptions, InitReport, DEFAULT_STATE_FILE, SETTINGS_DIR};
+
+/// Where an apply keeps the state when the backend cannot be written (the network is down,
+/// someone else changed the remote state), so nothing it did is lost.
+pub const ERRORED_STATE_FILE: &str = "infinstor.errored.state.json";
 
 use crate::apply::store::Store;
 use crate::config::{self, Module, Variable};
@@ -12,7 +22,7 @@ use crate::graph;
 use crate::plan::refresh;
 use crate::plan::session::{Session, Ui, WalkMode};
 use sha2::{Digest, Sha256};
-use state::{Backend, LocalBackend, State, StateError};
+use state::{Backend, State, StateError};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
@@ -47,8 +57,9 @@ impl From<Diagnostics> for EngineError {
 pub struct Options {
     /// The configuration directory.
     pub dir: PathBuf,
-    /// The state file.
-    pub state_path: PathBuf,
+    /// The local state file of the default workspace (`--state`); `infinstor.state.json` when
+    /// not given. Only for local state.
+    pub state_path: Option<PathBuf>,
     /// Variable values given on the command line.
     pub vars: VarSources,
     /// The environment (for `TF_VAR_*`).
@@ -73,7 +84,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             dir: PathBuf::from("."),
-            state_path: PathBuf::from("infinstor.state.json"),
+            state_path: None,
             vars: VarSources::default(),
             env: Vec::new(),
             refresh: true,
@@ -180,7 +191,7 @@ pub fn config_digest(module: &Module, variables: &std::collections::BTreeMap<Str
 
 impl Engine<'_> {
     /// Takes the state lock, waiting up to `opts.lock_timeout` while another process holds it.
-    fn lock(&self, backend: &LocalBackend, opts: &Options, operation: &str) -> Result<state::LockGuard, EngineError> {
+    fn lock(&self, backend: &dyn Backend, opts: &Options, operation: &str) -> Result<state::LockGuard, EngineError> {
         let start = std::time::Instant::now();
         let mut said = false;
         loop {
@@ -200,10 +211,6 @@ impl Engine<'_> {
                 other => return Ok(other?),
             }
         }
-    }
-
-    fn backend(&self, opts: &Options) -> LocalBackend {
-        LocalBackend::new(opts.state_path.clone())
     }
 
     fn load(&self, opts: &Options) -> Result<(Module, Diagnostics), EngineError> {
@@ -237,22 +244,6 @@ impl Engine<'_> {
                 .at(span),
             );
         }
-    }
-
-    /// What `init` reports: the configuration's modules (path and source, in tree order) once
-    /// it loads; nothing is downloaded, so that is all there is to prepare.
-    pub fn init(&self, opts: &Options) -> Result<Vec<(String, String)>, EngineError> {
-        let (module, _) = self.load(opts)?;
-        let mut out = Vec::new();
-        fn walk(prefix: &str, m: &Module, out: &mut Vec<(String, String)>) {
-            for (name, call) in &m.module_calls {
-                let path = format!("{prefix}module.{name}");
-                out.push((path.clone(), call.source.clone()));
-                walk(&format!("{path}."), &call.module, out);
-            }
-        }
-        walk("", &module, &mut out);
-        Ok(out)
     }
 
     /// Checks the configuration without contacting AWS: syntax, references, cycles, argument
@@ -312,14 +303,14 @@ impl Engine<'_> {
         Ok(vars::resolve_root(module, &raw, prompt)?)
     }
 
-    fn read_state(&self, backend: &LocalBackend) -> Result<State, EngineError> {
+    fn read_state(&self, backend: &dyn Backend) -> Result<State, EngineError> {
         Ok(backend.read()?.unwrap_or_default())
     }
 
     fn plan_locked(
         &self,
         opts: &Options,
-        backend: &LocalBackend,
+        backend: &dyn Backend,
         prompt: Prompt<'_>,
     ) -> Result<(PlanOutcome, Module), EngineError> {
         let (module, mut warnings) = self.load(opts)?;
@@ -339,12 +330,13 @@ impl Engine<'_> {
     fn plan_loaded(
         &self,
         opts: &Options,
-        backend: &LocalBackend,
+        backend: &dyn Backend,
         prompt: Prompt<'_>,
         module: Module,
         warnings: &mut Diagnostics,
         pending: &mut Diagnostics,
     ) -> Result<(PlanOutcome, Module), EngineError> {
+        self.check_backend(&module, opts)?;
         // Report variable problems and reference problems of one run together.
         let resolved = self.resolve_vars(opts, &module, prompt);
         let ((variables, w), graph) = match (resolved, graph::build(&module)) {
@@ -377,7 +369,8 @@ impl Engine<'_> {
             targets: targets(&opts.targets, &module, &prior)?,
         };
         let root_vars = variables.clone();
-        let session = Session::with_graph(&module, graph, self.factory, self.ui, variables, prior);
+        let session = Session::with_graph(&module, graph, self.factory, self.ui, variables, prior)
+            .in_workspace(&self.workspace(opts)?);
         if opts.refresh || !module.imports.is_empty() {
             session.configure_providers(opts.parallelism, self.stop);
         }
@@ -427,9 +420,9 @@ impl Engine<'_> {
 
     /// Makes a plan.
     pub fn plan(&self, opts: &Options, prompt: Prompt<'_>) -> Result<PlanOutcome, EngineError> {
-        let backend = self.backend(opts);
-        let _lock = self.lock(&backend, opts, if opts.destroy { "plan -destroy" } else { "plan" })?;
-        Ok(self.plan_locked(opts, &backend, prompt)?.0)
+        let backend = self.backend(opts)?;
+        let _lock = self.lock(&*backend, opts, if opts.destroy { "plan -destroy" } else { "plan" })?;
+        Ok(self.plan_locked(opts, &*backend, prompt)?.0)
     }
 
     /// Plans, asks `confirm` (which shows the plan), and applies — all under one lock.
@@ -439,21 +432,29 @@ impl Engine<'_> {
         prompt: Prompt<'_>,
         confirm: &dyn Fn(&Plan) -> bool,
     ) -> Result<Option<ApplyOutcome>, EngineError> {
-        let backend = self.backend(opts);
-        let _lock = self.lock(&backend, opts, if opts.destroy { "destroy" } else { "apply" })?;
-        let (outcome, module) = self.plan_locked(opts, &backend, prompt)?;
+        let backend = self.backend(opts)?;
+        let _lock = self.lock(&*backend, opts, if opts.destroy { "destroy" } else { "apply" })?;
+        let (outcome, module) = self.plan_locked(opts, &*backend, prompt)?;
         if !confirm(&outcome.plan) {
             return Ok(None);
         }
-        self.apply_locked(opts, &backend, &module, &outcome.plan).map(Some)
+        self.apply_locked(opts, &*backend, &module, &outcome.plan).map(Some)
     }
 
     /// Applies a saved plan, refusing if it is stale.
     pub fn apply_saved(&self, opts: &Options, plan: &Plan) -> Result<ApplyOutcome, EngineError> {
-        let backend = self.backend(opts);
-        let _lock = self.lock(&backend, opts, "apply")?;
+        let backend = self.backend(opts)?;
+        let _lock = self.lock(&*backend, opts, "apply")?;
         let (module, _) = self.load(opts)?;
-        let current = self.read_state(&backend)?;
+        self.check_backend(&module, opts)?;
+        let workspace = self.workspace(opts)?;
+        if plan.workspace != workspace {
+            return Err(EngineError::StalePlan(format!(
+                "the plan was made in workspace \"{}\", and workspace \"{workspace}\" is selected",
+                plan.workspace
+            )));
+        }
+        let current = self.read_state(&*backend)?;
         if current.serial() != plan.serial || (current.lineage() != plan.lineage && current.serial() != 0) {
             return Err(EngineError::StalePlan(format!(
                 "the plan was made from state serial {} (lineage {}), but the state is now serial {} (lineage {})",
@@ -468,19 +469,20 @@ impl Engine<'_> {
                 "the configuration files changed since the plan was made".into(),
             ));
         }
-        self.apply_locked(opts, &backend, &module, plan)
+        self.apply_locked(opts, &*backend, &module, plan)
     }
 
     fn apply_locked(
         &self,
         opts: &Options,
-        backend: &LocalBackend,
+        backend: &dyn Backend,
         module: &Module,
         plan: &Plan,
     ) -> Result<ApplyOutcome, EngineError> {
         let current = self.read_state(backend)?;
-        let store = Store::new(backend, current.clone());
-        let session = Session::new(module, self.factory, self.ui, plan.variables.clone(), current)?;
+        let store = Store::new(backend, current.clone(), opts.dir.join(ERRORED_STATE_FILE));
+        let session =
+            Session::new(module, self.factory, self.ui, plan.variables.clone(), current)?.in_workspace(&plan.workspace);
         let result = session.apply(plan, &store, opts.parallelism, self.stop);
         let after = store.snapshot();
         let counts = plan.counts();
@@ -507,9 +509,10 @@ impl Engine<'_> {
         let ia: InstanceAddr = addr
             .parse()
             .map_err(|e: crate::core::addr::AddrError| EngineError::Invalid(e.to_string()))?;
-        let backend = self.backend(opts);
-        let _lock = self.lock(&backend, opts, "import")?;
+        let backend = self.backend(opts)?;
+        let _lock = self.lock(&*backend, opts, "import")?;
         let (module, _) = self.load(opts)?;
+        self.check_backend(&module, opts)?;
         let path = crate::config::tree::config_path(&ia.module);
         let res = crate::config::tree::module_at(&module, &path).and_then(|m| m.resources.get(&ia.resource)).ok_or_else(|| {
             EngineError::Invalid(format!(
@@ -519,12 +522,13 @@ impl Engine<'_> {
                 ia.resource.name
             ))
         })?;
-        let mut current = self.read_state(&backend)?;
+        let mut current = self.read_state(&*backend)?;
         if current.instance(&ia.to_string()).is_some() {
             return Err(EngineError::Invalid(format!("{ia} is already managed by infinstor; remove it first with `infinstor state rm {ia}` if you want to import a different object.")));
         }
         let (variables, _) = self.resolve_vars(opts, &module, prompt)?;
-        let session = Session::new(&module, self.factory, self.ui, variables, current.clone())?;
+        let session = Session::new(&module, self.factory, self.ui, variables, current.clone())?
+            .in_workspace(&self.workspace(opts)?);
         let provider = session.configured_provider(&res.provider, self.stop)?;
         let found = provider
             .import(ImportRequest {
@@ -540,179 +544,6 @@ impl Engine<'_> {
         );
         backend.write(&mut current, &previous)?;
         Ok(found)
-    }
-
-    /// Lists every instance address in state.
-    pub fn state_list(&self, opts: &Options) -> Result<Vec<String>, EngineError> {
-        let backend = self.backend(opts);
-        Ok(self.read_state(&backend)?.instances().keys().cloned().collect())
-    }
-
-    /// The attributes of one instance (sensitive ones marked).
-    pub fn state_show(&self, opts: &Options, addr: &str) -> Result<Value, EngineError> {
-        let backend = self.backend(opts);
-        let st = self.read_state(&backend)?;
-        let inst = st.instance(addr).ok_or_else(|| {
-            EngineError::Invalid(format!(
-                "No instance found for the given address {addr}. Run `infinstor state list` to see the addresses."
-            ))
-        })?;
-        let ia: Option<InstanceAddr> = addr.parse().ok();
-        let schema = ia.and_then(|a| self.factory.resource_schema(&a.resource.type_));
-        Ok(crate::core::instance::from_instance_state(inst, schema.as_ref()))
-    }
-
-    /// The state file as it is (`state pull`).
-    pub fn state_pull(&self, opts: &Options) -> Result<String, EngineError> {
-        let backend = self.backend(opts);
-        let st = self.read_state(&backend)?;
-        Ok(String::from_utf8_lossy(&state::file::encode(&st)).into_owned())
-    }
-
-    /// Replaces the state with `bytes` (`state push`): refused when it belongs to another
-    /// deployment (lineage) or is older than the state it replaces (serial), unless `force`.
-    pub fn state_push(&self, opts: &Options, bytes: &[u8], force: bool) -> Result<u64, EngineError> {
-        let mut incoming = state::file::decode(bytes)
-            .map_err(|e| EngineError::Invalid(format!("state push: the file is not a state file: {e}")))?;
-        let backend = self.backend(opts);
-        let _lock = self.lock(&backend, opts, "state push")?;
-        let current = backend.read()?;
-        if let (Some(cur), false) = (&current, force) {
-            if cur.lineage() != incoming.lineage() {
-                return Err(EngineError::Invalid(format!(
-                    "state push: the file is of another deployment (lineage {} here, {} in the file); pushing it would replace this deployment's record of its objects. Check the file, or add --force.",
-                    cur.lineage(),
-                    incoming.lineage()
-                )));
-            }
-            if incoming.serial() < cur.serial() {
-                return Err(EngineError::Invalid(format!(
-                    "state push: the file is older (serial {}) than the state it would replace (serial {}). Pull the current state and edit that, or add --force.",
-                    incoming.serial(),
-                    cur.serial()
-                )));
-            }
-        }
-        let previous = current.unwrap_or_default();
-        backend.write(&mut incoming, &previous)?;
-        Ok(incoming.serial())
-    }
-
-    /// Marks an instance tainted (the next plan replaces it), or not.
-    pub fn taint(&self, opts: &Options, addr: &str, tainted: bool) -> Result<(), EngineError> {
-        let backend = self.backend(opts);
-        let _lock = self.lock(&backend, opts, if tainted { "taint" } else { "untaint" })?;
-        let mut st = self.read_state(&backend)?;
-        let previous = st.clone();
-        let mut inst = st.instance(addr).cloned().ok_or_else(|| {
-            EngineError::Invalid(format!(
-                "No instance found for {addr}. Run `infinstor state list` to see the addresses."
-            ))
-        })?;
-        inst.tainted = tainted;
-        st.set_instance(addr, inst);
-        backend.write(&mut st, &previous)?;
-        Ok(())
-    }
-
-    /// Forgets instances (the objects stay in AWS).
-    pub fn state_rm(&self, opts: &Options, addrs: &[String]) -> Result<Vec<String>, EngineError> {
-        let backend = self.backend(opts);
-        let _lock = self.lock(&backend, opts, "state rm")?;
-        let mut st = self.read_state(&backend)?;
-        let previous = st.clone();
-        let mut removed = Vec::new();
-        for a in addrs {
-            // An entry whose text is not an address can still be forgotten by that text.
-            let target = a.parse::<Target>().ok();
-            let matching: Vec<String> = st
-                .instances()
-                .keys()
-                .filter(|k| {
-                    *k == a
-                        || target
-                            .as_ref()
-                            .zip(k.parse::<InstanceAddr>().ok())
-                            .is_some_and(|(t, addr)| t.contains(&addr))
-                })
-                .cloned()
-                .collect();
-            if matching.is_empty() {
-                return Err(EngineError::Invalid(format!(
-                    "No instance found for {a}. Run `infinstor state list` to see the addresses."
-                )));
-            }
-            for m in matching {
-                st.remove_instance(&m);
-                removed.push(m);
-            }
-        }
-        backend.write(&mut st, &previous)?;
-        Ok(removed)
-    }
-
-    /// Moves a module, a resource (every instance) or one instance to a new address in state;
-    /// returns each move made (old, new).
-    pub fn state_mv(&self, opts: &Options, src: &str, dst: &str) -> Result<Vec<(String, String)>, EngineError> {
-        let parse = |text: &str| {
-            text.parse::<Target>()
-                .map_err(|e| EngineError::Invalid(format!("state mv: {e}")))
-        };
-        let mv =
-            crate::core::moves::Move::new(parse(src)?, parse(dst)?).map_err(|e| EngineError::Invalid(e.to_string()))?;
-        let backend = self.backend(opts);
-        let _lock = self.lock(&backend, opts, "state mv")?;
-        let mut st = self.read_state(&backend)?;
-        let previous = st.clone();
-        let moves: Vec<(String, String)> = st
-            .instances()
-            .keys()
-            .filter_map(|k| {
-                let addr: InstanceAddr = k.parse().ok()?;
-                mv.apply(&addr).map(|to| (k.clone(), to.to_string()))
-            })
-            .collect();
-        if moves.is_empty() {
-            return Err(EngineError::Invalid(format!(
-                "No instance found for {src}. Run `infinstor state list` to see the addresses."
-            )));
-        }
-        let leaving: std::collections::BTreeSet<&String> = moves.iter().map(|(from, _)| from).collect();
-        if let Some((_, taken)) = moves
-            .iter()
-            .find(|(_, to)| st.instance(to).is_some() && !leaving.contains(to))
-        {
-            return Err(EngineError::Invalid(format!(
-                "{taken} already exists in state; remove it first or choose another address."
-            )));
-        }
-        let mut taken = Vec::new();
-        for (from, _) in &moves {
-            if let Some(inst) = st.remove_instance(from) {
-                taken.push(inst);
-            }
-        }
-        for ((_, to), inst) in moves.iter().zip(taken) {
-            st.set_instance(to, inst);
-        }
-        backend.write(&mut st, &previous)?;
-        Ok(moves)
-    }
-
-    /// Root outputs recorded in state.
-    pub fn outputs(&self, opts: &Options) -> Result<Vec<(String, Value)>, EngineError> {
-        let backend = self.backend(opts);
-        let st = self.read_state(&backend)?;
-        Ok(st
-            .outputs()
-            .iter()
-            .map(|(k, o)| (k.clone(), Value::from_json(&o.value).mark_if(o.sensitive)))
-            .collect())
-    }
-
-    /// Removes a lock left behind by a process that died.
-    pub fn force_unlock(&self, opts: &Options, id: &str, force: bool) -> Result<(), EngineError> {
-        Ok(self.backend(opts).force_unlock(id, force)?)
     }
 
     /// The dependency graph in Graphviz DOT.

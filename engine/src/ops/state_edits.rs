@@ -1,0 +1,181 @@
+//! Commands that read or edit the state without planning: list, show, pull, push, rm, mv,
+//! taint, output, force-unlock.
+
+use super::{Engine, EngineError, Options};
+use crate::core::addr::{InstanceAddr, Target};
+use crate::core::value::Value;
+
+impl Engine<'_> {
+    /// Lists every instance address in state.
+    pub fn state_list(&self, opts: &Options) -> Result<Vec<String>, EngineError> {
+        let backend = self.backend(opts)?;
+        Ok(self.read_state(&*backend)?.instances().keys().cloned().collect())
+    }
+
+    /// The attributes of one instance (sensitive ones marked).
+    pub fn state_show(&self, opts: &Options, addr: &str) -> Result<Value, EngineError> {
+        let backend = self.backend(opts)?;
+        let st = self.read_state(&*backend)?;
+        let inst = st.instance(addr).ok_or_else(|| {
+            EngineError::Invalid(format!(
+                "No instance found for the given address {addr}. Run `infinstor state list` to see the addresses."
+            ))
+        })?;
+        let ia: Option<InstanceAddr> = addr.parse().ok();
+        let schema = ia.and_then(|a| self.factory.resource_schema(&a.resource.type_));
+        Ok(crate::core::instance::from_instance_state(inst, schema.as_ref()))
+    }
+
+    /// The state file as it is (`state pull`).
+    pub fn state_pull(&self, opts: &Options) -> Result<String, EngineError> {
+        let backend = self.backend(opts)?;
+        let st = self.read_state(&*backend)?;
+        Ok(String::from_utf8_lossy(&state::file::encode(&st)).into_owned())
+    }
+
+    /// Replaces the state with `bytes` (`state push`): refused when it belongs to another
+    /// deployment (lineage) or is older than the state it replaces (serial), unless `force`.
+    pub fn state_push(&self, opts: &Options, bytes: &[u8], force: bool) -> Result<u64, EngineError> {
+        let mut incoming = state::file::decode(bytes)
+            .map_err(|e| EngineError::Invalid(format!("state push: the file is not a state file: {e}")))?;
+        let backend = self.backend(opts)?;
+        let _lock = self.lock(&*backend, opts, "state push")?;
+        let current = backend.read()?;
+        if let (Some(cur), false) = (&current, force) {
+            if cur.lineage() != incoming.lineage() {
+                return Err(EngineError::Invalid(format!(
+                    "state push: the file is of another deployment (lineage {} here, {} in the file); pushing it would replace this deployment's record of its objects. Check the file, or add --force.",
+                    cur.lineage(),
+                    incoming.lineage()
+                )));
+            }
+            if incoming.serial() < cur.serial() {
+                return Err(EngineError::Invalid(format!(
+                    "state push: the file is older (serial {}) than the state it would replace (serial {}). Pull the current state and edit that, or add --force.",
+                    incoming.serial(),
+                    cur.serial()
+                )));
+            }
+        }
+        let previous = current.unwrap_or_default();
+        backend.write(&mut incoming, &previous)?;
+        Ok(incoming.serial())
+    }
+
+    /// Marks an instance tainted (the next plan replaces it), or not.
+    pub fn taint(&self, opts: &Options, addr: &str, tainted: bool) -> Result<(), EngineError> {
+        let backend = self.backend(opts)?;
+        let _lock = self.lock(&*backend, opts, if tainted { "taint" } else { "untaint" })?;
+        let mut st = self.read_state(&*backend)?;
+        let previous = st.clone();
+        let mut inst = st.instance(addr).cloned().ok_or_else(|| {
+            EngineError::Invalid(format!(
+                "No instance found for {addr}. Run `infinstor state list` to see the addresses."
+            ))
+        })?;
+        inst.tainted = tainted;
+        st.set_instance(addr, inst);
+        backend.write(&mut st, &previous)?;
+        Ok(())
+    }
+
+    /// Forgets instances (the objects stay in AWS).
+    pub fn state_rm(&self, opts: &Options, addrs: &[String]) -> Result<Vec<String>, EngineError> {
+        let backend = self.backend(opts)?;
+        let _lock = self.lock(&*backend, opts, "state rm")?;
+        let mut st = self.read_state(&*backend)?;
+        let previous = st.clone();
+        let mut removed = Vec::new();
+        for a in addrs {
+            // An entry whose text is not an address can still be forgotten by that text.
+            let target = a.parse::<Target>().ok();
+            let matching: Vec<String> = st
+                .instances()
+                .keys()
+                .filter(|k| {
+                    *k == a
+                        || target
+                            .as_ref()
+                            .zip(k.parse::<InstanceAddr>().ok())
+                            .is_some_and(|(t, addr)| t.contains(&addr))
+                })
+                .cloned()
+                .collect();
+            if matching.is_empty() {
+                return Err(EngineError::Invalid(format!(
+                    "No instance found for {a}. Run `infinstor state list` to see the addresses."
+                )));
+            }
+            for m in matching {
+                st.remove_instance(&m);
+                removed.push(m);
+            }
+        }
+        backend.write(&mut st, &previous)?;
+        Ok(removed)
+    }
+
+    /// Moves a module, a resource (every instance) or one instance to a new address in state;
+    /// returns each move made (old, new).
+    pub fn state_mv(&self, opts: &Options, src: &str, dst: &str) -> Result<Vec<(String, String)>, EngineError> {
+        let parse = |text: &str| {
+            text.parse::<Target>()
+                .map_err(|e| EngineError::Invalid(format!("state mv: {e}")))
+        };
+        let mv =
+            crate::core::moves::Move::new(parse(src)?, parse(dst)?).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let backend = self.backend(opts)?;
+        let _lock = self.lock(&*backend, opts, "state mv")?;
+        let mut st = self.read_state(&*backend)?;
+        let previous = st.clone();
+        let moves: Vec<(String, String)> = st
+            .instances()
+            .keys()
+            .filter_map(|k| {
+                let addr: InstanceAddr = k.parse().ok()?;
+                mv.apply(&addr).map(|to| (k.clone(), to.to_string()))
+            })
+            .collect();
+        if moves.is_empty() {
+            return Err(EngineError::Invalid(format!(
+                "No instance found for {src}. Run `infinstor state list` to see the addresses."
+            )));
+        }
+        let leaving: std::collections::BTreeSet<&String> = moves.iter().map(|(from, _)| from).collect();
+        if let Some((_, taken)) = moves
+            .iter()
+            .find(|(_, to)| st.instance(to).is_some() && !leaving.contains(to))
+        {
+            return Err(EngineError::Invalid(format!(
+                "{taken} already exists in state; remove it first or choose another address."
+            )));
+        }
+        let mut taken = Vec::new();
+        for (from, _) in &moves {
+            if let Some(inst) = st.remove_instance(from) {
+                taken.push(inst);
+            }
+        }
+        for ((_, to), inst) in moves.iter().zip(taken) {
+            st.set_instance(to, inst);
+        }
+        backend.write(&mut st, &previous)?;
+        Ok(moves)
+    }
+
+    /// Root outputs recorded in state.
+    pub fn outputs(&self, opts: &Options) -> Result<Vec<(String, Value)>, EngineError> {
+        let backend = self.backend(opts)?;
+        let st = self.read_state(&*backend)?;
+        Ok(st
+            .outputs()
+            .iter()
+            .map(|(k, o)| (k.clone(), Value::from_json(&o.value).mark_if(o.sensitive)))
+            .collect())
+    }
+
+    /// Removes a lock left behind by a process that died.
+    pub fn force_unlock(&self, opts: &Options, id: &str, force: bool) -> Result<(), EngineError> {
+        Ok(self.backend(opts)?.force_unlock(id, force)?)
+    }
+}

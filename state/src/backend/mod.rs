@@ -1,0 +1,114 @@
+//! Where state bytes live: a [`Backend`] reads, writes and locks one workspace's state; a
+//! [`Location`] is a configured backend (a local file, an S3 object) and knows its workspaces.
+
+pub mod local;
+pub mod s3;
+
+use crate::{LockGuard, State, StateError};
+
+pub use local::LocalBackend;
+pub use s3::{S3Backend, S3Settings};
+
+/// The workspace every configuration has, which cannot be deleted.
+pub const DEFAULT_WORKSPACE: &str = "default";
+
+/// Where one workspace's state lives.
+pub trait Backend: Send + Sync {
+    /// Reads the state; `None` when there is none yet.
+    fn read(&self) -> Result<Option<State>, StateError>;
+    /// Writes the state if its content changed since `previous`; bumps the serial when it does.
+    fn write(&self, state: &mut State, previous: &State) -> Result<(), StateError>;
+    /// Takes the lock for an operation.
+    fn lock(&self, operation: &str) -> Result<LockGuard, StateError>;
+    /// Removes a lock left behind, if its ID matches and its holder is not still running on
+    /// this host (`force`: even then).
+    fn force_unlock(&self, id: &str, force: bool) -> Result<(), StateError>;
+    /// Where the state is, for messages (`infinstor.state.json`, `s3://bucket/key`).
+    fn describe(&self) -> String;
+}
+
+/// A configured backend: where every workspace's state lives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Location {
+    /// Local files: the default workspace's file, the others under `infinstor.state.d/`.
+    Local(std::path::PathBuf),
+    /// Objects in an S3 bucket.
+    S3(S3Settings),
+}
+
+impl Location {
+    /// The backend of one workspace.
+    pub fn open(&self, workspace: &str) -> Result<Box<dyn Backend>, StateError> {
+        check_workspace_name(workspace)?;
+        Ok(match self {
+            Location::Local(path) => Box::new(LocalBackend::new(local::workspace_path(path, workspace))),
+            Location::S3(settings) => Box::new(S3Backend::new(settings.clone(), workspace)?),
+        })
+    }
+
+    /// Every workspace that has a state, and `default` always, sorted.
+    pub fn workspaces(&self) -> Result<Vec<String>, StateError> {
+        let mut names = match self {
+            Location::Local(path) => local::workspaces(path)?,
+            Location::S3(settings) => s3::workspaces(settings)?,
+        };
+        names.push(DEFAULT_WORKSPACE.to_string());
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// Deletes a workspace's state (the caller checked it is empty or was told to force).
+    pub fn delete_workspace(&self, workspace: &str) -> Result<(), StateError> {
+        check_workspace_name(workspace)?;
+        match self {
+            Location::Local(path) => local::delete_workspace(path, workspace),
+            Location::S3(settings) => s3::delete_workspace(settings, workspace),
+        }
+    }
+
+    /// The backend's type as a configuration names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Location::Local(_) => "local",
+            Location::S3(_) => "s3",
+        }
+    }
+}
+
+/// Workspace names become path segments and object keys: letters, digits, `-`, `_` and `.`.
+fn check_workspace_name(name: &str) -> Result<(), StateError> {
+    let ok = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(StateError::Config(format!(
+            "\"{name}\" is not a valid workspace name: use letters, digits, '-', '_' and '.'"
+        )))
+    }
+}
+
+/// Decides whether `state` needs writing (its content differs from `previous`, or nothing is
+/// stored yet) and, if so, bumps its serial past `previous`'s.
+pub(crate) fn prepare_write(
+    state: &mut State,
+    previous: &State,
+    stored: bool,
+    location: &str,
+) -> Result<bool, StateError> {
+    let mut candidate = state.clone();
+    candidate.serial = previous.serial;
+    if candidate == *previous && stored {
+        return Ok(false);
+    }
+    state.serial = previous.serial.checked_add(1).ok_or_else(|| StateError::Invalid {
+        path: location.into(),
+        message: format!("its serial {} cannot grow any further", previous.serial),
+    })?;
+    Ok(true)
+}

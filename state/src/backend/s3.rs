@@ -1,0 +1,711 @@
+//! State in an S3 object, shared by a team, as Terraform's S3 backend keeps it.
+//!
+//! - The default workspace's state is the object `key`; workspace `W`'s is
+//!   `<workspace_key_prefix>/W/<key>` (prefix `env:` unless configured).
+//! - The lock is the object `<state key>.tflock`, created with `If-None-Match: *`, so of two
+//!   processes only one can create it; it holds the [`LockInfo`] of its holder.
+//! - Writes are conditional on the ETag this process last read or wrote (`If-Match`), or on
+//!   there being no object yet (`If-None-Match: *`): a write over a state someone else changed
+//!   meanwhile fails instead of overwriting it, even when locking is turned off.
+//! - The state as it was before this process first wrote it is kept in `<state key>.backup`.
+
+use super::{prepare_write, Backend, DEFAULT_WORKSPACE};
+use crate::lock::LockInfo;
+use crate::{file, LockGuard, State, StateError};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::primitives::ByteStream;
+use std::sync::{Arc, Mutex};
+
+/// The arguments of `backend "s3" { ... }` that infinstor reads.
+pub const ARGUMENTS: &[&str] = &[
+    "bucket",
+    "key",
+    "region",
+    "encrypt",
+    "kms_key_id",
+    "use_lockfile",
+    "workspace_key_prefix",
+    "profile",
+    "assume_role",
+    "endpoints",
+    "use_path_style",
+];
+
+/// Arguments Terraform's S3 backend has that infinstor does not, and what to do instead.
+pub const NOT_SUPPORTED: &[(&str, &str)] = &[
+    ("dynamodb_table", "infinstor locks with a lock object created by a conditional write (use_lockfile); remove dynamodb_table."),
+    ("dynamodb_endpoint", "infinstor does not use DynamoDB for locking; remove it."),
+    ("access_key", "Give credentials through the environment (AWS_ACCESS_KEY_ID), a profile or assume_role, not in the configuration."),
+    ("secret_key", "Give credentials through the environment (AWS_SECRET_ACCESS_KEY), a profile or assume_role, not in the configuration."),
+    ("token", "Give credentials through the environment (AWS_SESSION_TOKEN), a profile or assume_role, not in the configuration."),
+    ("shared_credentials_files", "Set AWS_SHARED_CREDENTIALS_FILE instead."),
+    ("shared_config_files", "Set AWS_CONFIG_FILE instead."),
+    ("acl", "Object ACLs are not set on state objects; use a bucket policy."),
+    ("sse_customer_key", "Customer-provided keys are not supported; use kms_key_id."),
+    ("assume_role_with_web_identity", "Use the AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN environment variables."),
+    ("skip_credentials_validation", "Remove it: credentials are checked on first use."),
+    ("skip_region_validation", "Remove it: any region name is accepted."),
+    ("skip_metadata_api_check", "Remove it."),
+    ("skip_requesting_account_id", "Remove it: no account ID is requested."),
+    ("skip_s3_checksum", "Remove it."),
+    ("max_retries", "Remove it: the AWS SDK's standard retry policy applies."),
+    ("retry_mode", "Remove it: the AWS SDK's standard retry policy applies."),
+    ("force_path_style", "It was renamed use_path_style."),
+    ("endpoint", "Use endpoints { s3 = \"...\" }."),
+];
+
+/// An S3 backend's configuration.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct S3Settings {
+    /// The bucket.
+    pub bucket: String,
+    /// The default workspace's object key.
+    pub key: String,
+    /// The bucket's region; from the environment or profile when absent.
+    pub region: Option<String>,
+    /// Server-side encryption of the state object.
+    pub encrypt: bool,
+    /// The KMS key for server-side encryption (implies `encrypt`).
+    pub kms_key_id: Option<String>,
+    /// Take the lock object (default true; Terraform's default is false, which no team wants).
+    pub use_lockfile: bool,
+    /// Where other workspaces' states are: `<prefix>/<workspace>/<key>`.
+    pub workspace_key_prefix: String,
+    /// A profile of the shared AWS config files.
+    pub profile: Option<String>,
+    /// A role to assume for reading and writing state.
+    pub assume_role: Option<AssumeRole>,
+    /// S3 endpoint override (an emulator, a VPC endpoint).
+    pub endpoint_s3: Option<String>,
+    /// STS endpoint override, for `assume_role`.
+    pub endpoint_sts: Option<String>,
+    /// Path-style addressing (`https://host/bucket/key`).
+    pub use_path_style: bool,
+}
+
+/// `assume_role { ... }` of the backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssumeRole {
+    /// The role.
+    pub role_arn: String,
+    /// The session name (default `infinstor`).
+    pub session_name: Option<String>,
+    /// The external ID the role's trust policy asks for.
+    pub external_id: Option<String>,
+    /// How long the session lasts.
+    pub duration: Option<std::time::Duration>,
+}
+
+/// One argument of the backend block that is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingError {
+    /// The argument (`bucket`, `assume_role.role_arn`).
+    pub key: String,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+fn setting(key: &str, message: impl Into<String>) -> SettingError {
+    SettingError {
+        key: key.to_string(),
+        message: message.into(),
+    }
+}
+
+type Settings = serde_json::Map<String, serde_json::Value>;
+
+fn string(map: &Settings, key: &str, within: &str) -> Result<Option<String>, SettingError> {
+    match map.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(setting(
+            &format!("{within}{key}"),
+            format!("{within}{key} must be a string, not {other}"),
+        )),
+    }
+}
+
+fn boolean(map: &Settings, key: &str) -> Result<Option<bool>, SettingError> {
+    match map.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Bool(b)) => Ok(Some(*b)),
+        Some(serde_json::Value::String(s)) if s == "true" || s == "false" => Ok(Some(s == "true")),
+        Some(other) => Err(setting(key, format!("{key} must be true or false, not {other}"))),
+    }
+}
+
+fn object<'a>(map: &'a Settings, key: &str, known: &[&str]) -> Result<Option<&'a Settings>, SettingError> {
+    match map.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Object(inner)) => {
+            if let Some(unknown) = inner.keys().find(|k| !known.contains(&k.as_str())) {
+                return Err(setting(
+                    &format!("{key}.{unknown}"),
+                    format!("{key} has no argument \"{unknown}\"; it takes {}", known.join(", ")),
+                ));
+            }
+            Ok(Some(inner))
+        }
+        Some(other) => Err(setting(key, format!("{key} must be a block or an object, not {other}"))),
+    }
+}
+
+fn duration(text: &str) -> Option<std::time::Duration> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = text.split_at(split);
+    let n: u64 = n.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(secs))
+}
+
+impl S3Settings {
+    /// Reads the backend block's arguments (after `-backend-config` values are merged in).
+    pub fn from_map(map: &Settings) -> Result<S3Settings, SettingError> {
+        for key in map.keys() {
+            if let Some((_, what)) = NOT_SUPPORTED.iter().find(|(k, _)| k == key) {
+                return Err(setting(
+                    key,
+                    format!("{key} is not supported by infinstor's s3 backend. {what}"),
+                ));
+            }
+            if !ARGUMENTS.contains(&key.as_str()) {
+                return Err(setting(
+                    key,
+                    format!(
+                        "the s3 backend has no argument \"{key}\"; it takes {}",
+                        ARGUMENTS.join(", ")
+                    ),
+                ));
+            }
+        }
+        let required = |key: &str| {
+            string(map, key, "")?.filter(|s| !s.is_empty()).ok_or_else(|| {
+                setting(
+                    key,
+                    format!("the s3 backend needs \"{key}\": set it in the backend block or pass -backend-config={key}=... to init"),
+                )
+            })
+        };
+        let bucket = required("bucket")?;
+        let key = required("key")?;
+        if key.starts_with('/') || key.ends_with('/') {
+            return Err(setting("key", format!("key {key:?} must not start or end with '/'")));
+        }
+        let workspace_key_prefix = string(map, "workspace_key_prefix", "")?.unwrap_or_else(|| "env:".to_string());
+        if workspace_key_prefix.starts_with('/') || workspace_key_prefix.ends_with('/') {
+            return Err(setting(
+                "workspace_key_prefix",
+                format!("workspace_key_prefix {workspace_key_prefix:?} must not start or end with '/'"),
+            ));
+        }
+        let assume_role = match object(
+            map,
+            "assume_role",
+            &["role_arn", "session_name", "external_id", "duration"],
+        )? {
+            None => None,
+            Some(ar) => Some(AssumeRole {
+                role_arn: string(ar, "role_arn", "assume_role.")?
+                    .ok_or_else(|| setting("assume_role.role_arn", "assume_role needs role_arn"))?,
+                session_name: string(ar, "session_name", "assume_role.")?,
+                external_id: string(ar, "external_id", "assume_role.")?,
+                duration: match string(ar, "duration", "assume_role.")? {
+                    None => None,
+                    Some(text) => Some(duration(&text).ok_or_else(|| {
+                        setting(
+                            "assume_role.duration",
+                            format!("assume_role.duration {text:?} is not a duration such as \"1h\" or \"900s\""),
+                        )
+                    })?),
+                },
+            }),
+        };
+        let endpoints = object(map, "endpoints", &["s3", "sts"])?;
+        let kms_key_id = string(map, "kms_key_id", "")?;
+        Ok(S3Settings {
+            bucket,
+            key,
+            region: string(map, "region", "")?,
+            encrypt: boolean(map, "encrypt")?.unwrap_or(false) || kms_key_id.is_some(),
+            kms_key_id,
+            use_lockfile: boolean(map, "use_lockfile")?.unwrap_or(true),
+            workspace_key_prefix,
+            profile: string(map, "profile", "")?,
+            assume_role,
+            endpoint_s3: endpoints.map(|e| string(e, "s3", "endpoints.")).transpose()?.flatten(),
+            endpoint_sts: endpoints.map(|e| string(e, "sts", "endpoints.")).transpose()?.flatten(),
+            use_path_style: boolean(map, "use_path_style")?.unwrap_or(false),
+        })
+    }
+
+    /// The object key of a workspace's state.
+    pub fn state_key(&self, workspace: &str) -> String {
+        if workspace == DEFAULT_WORKSPACE {
+            self.key.clone()
+        } else {
+            format!("{}/{workspace}/{}", self.workspace_key_prefix, self.key)
+        }
+    }
+}
+
+/// An S3 client and the runtime its calls run on.
+#[derive(Clone)]
+struct Client {
+    s3: aws_sdk_s3::Client,
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+impl Client {
+    fn new(settings: &S3Settings) -> Result<Client, StateError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .thread_name("infinstor-state")
+            .build()
+            .map_err(|e| StateError::Config(format!("could not start the runtime for the s3 backend: {e}")))?;
+        let runtime = Arc::new(runtime);
+        let s3 = Client::block_on(&runtime, sdk_client(settings))?;
+        Ok(Client { s3, runtime })
+    }
+
+    /// Runs a future to completion from synchronous code, also when the caller is itself on a
+    /// runtime's thread (where blocking on another runtime is not allowed).
+    fn block_on<F>(runtime: &tokio::runtime::Runtime, future: F) -> F::Output
+    where
+        F: std::future::Future + Send,
+        F::Output: Send,
+    {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return runtime.block_on(future);
+        }
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| runtime.block_on(future))
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    fn run<F>(&self, future: F) -> F::Output
+    where
+        F: std::future::Future + Send,
+        F::Output: Send,
+    {
+        Client::block_on(&self.runtime, future)
+    }
+}
+
+async fn sdk_client(settings: &S3Settings) -> Result<aws_sdk_s3::Client, StateError> {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(region) = &settings.region {
+        loader = loader.region(aws_sdk_s3::config::Region::new(region.clone()));
+    }
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    let mut sdk = loader.load().await;
+    if sdk.region().is_none() {
+        return Err(StateError::Config(
+            "the s3 backend needs a region: set region = \"...\" in the backend block, or AWS_REGION".into(),
+        ));
+    }
+    if let Some(role) = &settings.assume_role {
+        let base = match &settings.endpoint_sts {
+            Some(url) => sdk.to_builder().endpoint_url(url).build(),
+            None => sdk.clone(),
+        };
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(&role.role_arn)
+            .session_name(role.session_name.clone().unwrap_or_else(|| "infinstor".to_string()));
+        if let Some(id) = &role.external_id {
+            builder = builder.external_id(id);
+        }
+        if let Some(d) = role.duration {
+            builder = builder.session_length(d);
+        }
+        let provider = builder.configure(&base).build().await;
+        sdk = sdk
+            .into_builder()
+            .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(provider))
+            .build();
+    }
+    let mut config = aws_sdk_s3::config::Builder::from(&sdk);
+    if let Some(url) = &settings.endpoint_s3 {
+        config = config.endpoint_url(url);
+    }
+    if settings.use_path_style {
+        config = config.force_path_style(true);
+    }
+    Ok(aws_sdk_s3::Client::from_conf(config.build()))
+}
+
+/// A failed S3 call as a state error, with the service's code and message.
+fn remote<E, R>(action: &'static str, location: &str, err: &SdkError<E, R>) -> StateError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let detail = match (err.code(), err.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        _ => aws_sdk_s3::error::DisplayErrorContext(err).to_string(),
+    };
+    StateError::Remote {
+        action,
+        location: location.to_string(),
+        message: detail,
+    }
+}
+
+/// S3's answers to a failed `If-Match`/`If-None-Match` (412), or to two conditional writes
+/// racing (409).
+fn condition_failed<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    matches!(err.code(), Some("PreconditionFailed" | "ConditionalRequestConflict"))
+}
+
+fn is_missing<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    matches!(err.code(), Some("NoSuchKey" | "NotFound"))
+}
+
+/// What this process last saw of the state object.
+#[derive(Debug, Clone, PartialEq)]
+enum Seen {
+    /// Not read yet.
+    Nothing,
+    /// Read: there was no object.
+    Absent,
+    /// Read or written: the object with this ETag, and its bytes.
+    Object { etag: String, bytes: Vec<u8> },
+}
+
+/// One workspace's state in S3.
+pub struct S3Backend {
+    settings: S3Settings,
+    key: String,
+    client: Client,
+    seen: Mutex<Seen>,
+    backed_up: Mutex<bool>,
+}
+
+impl S3Backend {
+    /// The backend of a workspace. Builds the client; makes no call yet.
+    pub fn new(settings: S3Settings, workspace: &str) -> Result<S3Backend, StateError> {
+        let key = settings.state_key(workspace);
+        let client = Client::new(&settings)?;
+        Ok(S3Backend {
+            settings,
+            key,
+            client,
+            seen: Mutex::new(Seen::Nothing),
+            backed_up: Mutex::new(false),
+        })
+    }
+
+    fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_key(&self) -> String {
+        format!("{}.tflock", self.key)
+    }
+
+    /// The state object's ETag and bytes, or `None` when there is none.
+    fn get(&self) -> Result<Option<(String, Vec<u8>)>, StateError> {
+        get_object(&self.client, &self.settings.bucket, &self.key, &self.describe())
+    }
+
+    fn put_state(&self, bytes: Vec<u8>, seen: &Seen) -> Result<String, StateError> {
+        let location = self.describe();
+        let mut put = self
+            .client
+            .s3
+            .put_object()
+            .bucket(&self.settings.bucket)
+            .key(&self.key)
+            .content_type("application/json")
+            .body(ByteStream::from(bytes));
+        put = match seen {
+            Seen::Object { etag, .. } => put.if_match(etag),
+            Seen::Absent | Seen::Nothing => put.if_none_match("*"),
+        };
+        if self.settings.encrypt {
+            put = match &self.settings.kms_key_id {
+                Some(key) => put
+                    .server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::AwsKms)
+                    .ssekms_key_id(key),
+                None => put.server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::Aes256),
+            };
+        }
+        match self.client.run(put.send()) {
+            Ok(out) => Ok(out.e_tag().unwrap_or_default().to_string()),
+            Err(e) if condition_failed(&e) => {
+                let now = self.get().ok().flatten().and_then(|(_, b)| file::decode(&b).ok());
+                Err(StateError::Conflict {
+                    location,
+                    now: now.map(|s| format!("serial {}, lineage {}", s.serial(), s.lineage())),
+                })
+            }
+            Err(e) => Err(remote("write", &location, &e)),
+        }
+    }
+
+    /// Keeps the state as this process found it in `<key>.backup`, once per process.
+    fn back_up(&self, seen: &Seen) -> Result<(), StateError> {
+        let mut done = self.backed_up.lock().unwrap_or_else(|p| p.into_inner());
+        if *done {
+            return Ok(());
+        }
+        let Seen::Object { bytes, .. } = seen else {
+            // There was nothing before this process's first write.
+            *done = true;
+            return Ok(());
+        };
+        let key = format!("{}.backup", self.key);
+        let put = self
+            .client
+            .s3
+            .put_object()
+            .bucket(&self.settings.bucket)
+            .key(&key)
+            .content_type("application/json")
+            .body(ByteStream::from(bytes.clone()));
+        self.client
+            .run(put.send())
+            .map_err(|e| remote("back up", &format!("s3://{}/{key}", self.settings.bucket), &e))?;
+        *done = true;
+        Ok(())
+    }
+}
+
+fn get_object(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    location: &str,
+) -> Result<Option<(String, Vec<u8>)>, StateError> {
+    let call = async {
+        let out = client.s3.get_object().bucket(bucket).key(key).send().await?;
+        let etag = out.e_tag().unwrap_or_default().to_string();
+        let body = out.body.collect().await.map(|b| b.into_bytes().to_vec());
+        Ok::<_, SdkError<aws_sdk_s3::operation::get_object::GetObjectError, _>>((etag, body))
+    };
+    match client.run(call) {
+        Ok((etag, Ok(bytes))) => Ok(Some((etag, bytes))),
+        Ok((_, Err(e))) => Err(StateError::Remote {
+            action: "read",
+            location: location.to_string(),
+            message: e.to_string(),
+        }),
+        Err(e) if is_missing(&e) => Ok(None),
+        Err(e) => Err(remote("read", location, &e)),
+    }
+}
+
+impl Backend for S3Backend {
+    fn read(&self) -> Result<Option<State>, StateError> {
+        let location = self.describe();
+        match self.get()? {
+            None => {
+                *self.seen() = Seen::Absent;
+                Ok(None)
+            }
+            Some((etag, bytes)) => {
+                let state = file::decode(&bytes).map_err(|message| StateError::Invalid {
+                    path: location.clone().into(),
+                    message,
+                })?;
+                *self.seen() = Seen::Object { etag, bytes };
+                Ok(Some(state))
+            }
+        }
+    }
+
+    fn write(&self, state: &mut State, previous: &State) -> Result<(), StateError> {
+        let mut seen = self.seen();
+        if *seen == Seen::Nothing {
+            drop(seen);
+            // A write always follows a read of the same state; without one there is no ETag
+            // to make the write conditional on, so read it now.
+            self.read()?;
+            seen = self.seen();
+        }
+        let stored = matches!(*seen, Seen::Object { .. });
+        let mut candidate = state.clone();
+        if !prepare_write(&mut candidate, previous, stored, &self.describe())? {
+            return Ok(());
+        }
+        self.back_up(&seen)?;
+        let bytes = file::encode(&candidate);
+        let etag = self.put_state(bytes.clone(), &seen)?;
+        *seen = Seen::Object { etag, bytes };
+        *state = candidate;
+        Ok(())
+    }
+
+    fn lock(&self, operation: &str) -> Result<LockGuard, StateError> {
+        let info = LockInfo::new(operation);
+        if !self.settings.use_lockfile {
+            return Ok(LockGuard::unlocked(info));
+        }
+        let key = self.lock_key();
+        let location = format!("s3://{}/{key}", self.settings.bucket);
+        let body = serde_json::to_vec(&info).unwrap_or_default();
+        let put = self
+            .client
+            .s3
+            .put_object()
+            .bucket(&self.settings.bucket)
+            .key(&key)
+            .content_type("application/json")
+            .if_none_match("*")
+            .body(ByteStream::from(body));
+        match self.client.run(put.send()) {
+            Ok(_) => {}
+            Err(e) if condition_failed(&e) => {
+                let holder = get_object(&self.client, &self.settings.bucket, &key, &location)
+                    .ok()
+                    .flatten()
+                    .and_then(|(_, b)| serde_json::from_slice::<LockInfo>(&b).ok())
+                    .unwrap_or_else(LockInfo::unreadable);
+                return Err(StateError::Locked {
+                    stale: holder.stale(),
+                    info: Box::new(holder),
+                });
+            }
+            Err(e) => return Err(remote("lock", &location, &e)),
+        }
+        let (client, bucket) = (self.client.clone(), self.settings.bucket.clone());
+        Ok(LockGuard::new(info, move |ours| {
+            // Only remove the lock if it is still ours (force-unlock may have replaced it).
+            if let Ok(Some((etag, bytes))) = get_object(&client, &bucket, &key, &location) {
+                if serde_json::from_slice::<LockInfo>(&bytes).is_ok_and(|held| held.id == ours.id) {
+                    let delete = client.s3.delete_object().bucket(&bucket).key(&key).if_match(etag);
+                    let _ = client.run(delete.send());
+                }
+            }
+        }))
+    }
+
+    fn force_unlock(&self, id: &str, force: bool) -> Result<(), StateError> {
+        let key = self.lock_key();
+        let location = format!("s3://{}/{key}", self.settings.bucket);
+        let Some((etag, bytes)) = get_object(&self.client, &self.settings.bucket, &key, &location)? else {
+            return Err(StateError::Unlock("the state is not locked; nothing to do".into()));
+        };
+        if let Ok(holder) = serde_json::from_slice::<LockInfo>(&bytes) {
+            holder.refuse_unlock(id, force)?;
+        }
+        let delete = self
+            .client
+            .s3
+            .delete_object()
+            .bucket(&self.settings.bucket)
+            .key(&key)
+            .if_match(etag);
+        self.client
+            .run(delete.send())
+            .map(|_| ())
+            .map_err(|e| remote("remove the lock", &location, &e))
+    }
+
+    fn describe(&self) -> String {
+        format!("s3://{}/{}", self.settings.bucket, self.key)
+    }
+}
+
+/// The workspaces other than `default` with a state object under the prefix.
+pub(super) fn workspaces(settings: &S3Settings) -> Result<Vec<String>, StateError> {
+    let client = Client::new(settings)?;
+    let prefix = format!("{}/", settings.workspace_key_prefix);
+    let suffix = format!("/{}", settings.key);
+    let location = format!("s3://{}/{prefix}", settings.bucket);
+    let list = async {
+        let mut keys = Vec::new();
+        let mut pages = client
+            .s3
+            .list_objects_v2()
+            .bucket(&settings.bucket)
+            .prefix(&prefix)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            keys.extend(page?.contents().iter().filter_map(|o| o.key().map(str::to_string)));
+        }
+        Ok::<_, SdkError<_, _>>(keys)
+    };
+    let keys = client
+        .run(list)
+        .map_err(|e| remote("list the workspaces in", &location, &e))?;
+    Ok(keys
+        .iter()
+        .filter_map(|k| k.strip_prefix(&prefix)?.strip_suffix(&suffix))
+        .filter(|name| !name.is_empty() && !name.contains('/'))
+        .map(str::to_string)
+        .collect())
+}
+
+/// Deletes a workspace's state object and its backup.
+pub(super) fn delete_workspace(settings: &S3Settings, workspace: &str) -> Result<(), StateError> {
+    let client = Client::new(settings)?;
+    let key = settings.state_key(workspace);
+    for k in [key.clone(), format!("{key}.backup")] {
+        let delete = client.s3.delete_object().bucket(&settings.bucket).key(&k);
+        client
+            .run(delete.send())
+            .map_err(|e| remote("delete", &format!("s3://{}/{k}", settings.bucket), &e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(v: serde_json::Value) -> Settings {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn settings_read_terraform_arguments() {
+        let s = S3Settings::from_map(&map(serde_json::json!({
+            "bucket": "b", "key": "prod/state.json", "region": "eu-west-1", "kms_key_id": "alias/state",
+            "workspace_key_prefix": "ws", "endpoints": {"s3": "http://127.0.0.1:1"}, "use_path_style": true,
+            "assume_role": {"role_arn": "arn:aws:iam::1:role/r", "duration": "1h"}
+        })))
+        .expect("valid");
+        assert!(s.encrypt, "a KMS key implies encryption");
+        assert!(s.use_lockfile);
+        assert_eq!(s.state_key("default"), "prod/state.json");
+        assert_eq!(s.state_key("staging"), "ws/staging/prod/state.json");
+        assert_eq!(s.endpoint_s3.as_deref(), Some("http://127.0.0.1:1"));
+        assert_eq!(
+            s.assume_role.and_then(|a| a.duration),
+            Some(std::time::Duration::from_secs(3600))
+        );
+    }
+
+    #[test]
+    fn wrong_settings_name_the_argument() {
+        let err = |v| S3Settings::from_map(&map(v)).expect_err("invalid");
+        assert_eq!(err(serde_json::json!({"key": "k"})).key, "bucket");
+        assert_eq!(
+            err(serde_json::json!({"bucket": "b", "key": "k", "dynamodb_table": "t"})).key,
+            "dynamodb_table"
+        );
+        let unknown = err(serde_json::json!({"bucket": "b", "key": "k", "buckett": "t"}));
+        assert!(
+            unknown.message.contains("no argument \"buckett\""),
+            "{}",
+            unknown.message
+        );
+        assert_eq!(
+            err(serde_json::json!({"bucket": "b", "key": "k", "endpoints": {"dynamodb": "x"}})).key,
+            "endpoints.dynamodb"
+        );
+        assert_eq!(err(serde_json::json!({"bucket": "b", "key": "/k"})).key, "key");
+    }
+}
