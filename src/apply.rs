@@ -102,7 +102,7 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     let Some(planfile) = &a.planfile else {
         return run_interactive(ctx, &a.flags, a.auto_approve, false);
     };
-    let plan = engine::ops::read_plan_file(planfile)?;
+    let plan = engine::ops::read_plan_file(&ctx.options(), planfile)?;
     let term = ui::Terminal::new(ctx.color);
     let engine = engine::Engine {
         factory: &ctx.factory,

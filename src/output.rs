@@ -35,8 +35,9 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
             println!("{}", clear.to_json().unwrap_or(serde_json::Value::Null));
         } else if a.raw {
             match &clear {
-                engine::core::value::Value::String(s) => println!("{s}"),
-                engine::core::value::Value::Number(_) | engine::core::value::Value::Bool(_) => println!("{clear}"),
+                // As Terraform's -raw: the bytes of the value, no newline added, for scripts.
+                engine::core::value::Value::String(s) => print!("{s}"),
+                engine::core::value::Value::Number(_) | engine::core::value::Value::Bool(_) => print!("{clear}"),
                 other => {
                     return Err(anyhow!(
                         "Output \"{name}\" is {}, which --raw cannot print; use --json.",

@@ -120,7 +120,7 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     };
     print!("{}", render(ctx, &outcome.plan, &a.format, &show_cmd));
     if let Some(out) = &a.out {
-        engine::ops::write_plan_file(out, &outcome.plan)?;
+        engine::ops::write_plan_file(&opts, out, &outcome.plan)?;
         let note = format!(
             "Saved the plan to: {}\n\nTo perform exactly these actions, run:\n  infinstor apply {}",
             out.display(),

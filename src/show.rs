@@ -15,10 +15,15 @@ pub struct Args {
 
 pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     if let Some(p) = &a.planfile {
-        let plan = engine::ops::read_plan_file(p)?;
+        let plan = engine::ops::read_plan_file(&ctx.options(), p)?;
         let show_cmd = format!("infinstor show {}", p.display());
         print!("{}", crate::plan::render(ctx, &plan, &a.format, &show_cmd));
         return Ok(0);
+    }
+    if a.format.format != crate::plan::Format::Text {
+        anyhow::bail!(
+            "`show` of the state prints text only; --format markdown and json apply to a saved plan (`infinstor show PLANFILE --format json`). For the state as JSON, use `infinstor state pull`."
+        );
     }
     let term = ui::Terminal::new(ctx.color);
     let engine = engine::Engine {

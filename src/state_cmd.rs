@@ -1,4 +1,4 @@
-//! `infinstor state list | show | rm | mv | pull | push`.
+//! `infinstor state list | show | rm | mv | pull | push | rekey`.
 
 use crate::common::Context;
 use crate::ui;
@@ -36,6 +36,13 @@ pub enum StateCommand {
         /// Push even a file of another deployment or an older one.
         #[arg(long)]
         force: bool,
+    },
+    /// Encrypt the sensitive values of every workspace's state with the configured key, or
+    /// change the key (INFINSTOR_STATE_NEW_PASSPHRASE / INFINSTOR_STATE_NEW_KMS_KEY).
+    Rekey {
+        /// Write the values in clear instead (turns encryption off).
+        #[arg(long)]
+        decrypt: bool,
     },
 }
 
@@ -94,6 +101,16 @@ pub fn run(ctx: &Context, c: StateCommand) -> anyhow::Result<u8> {
             };
             let serial = engine.state_push(&opts, &bytes, force)?;
             println!("State pushed (serial {serial}).");
+        }
+        StateCommand::Rekey { decrypt } => {
+            for (workspace, values) in engine.state_rekey(&opts, decrypt)? {
+                let how = if decrypt {
+                    "in clear"
+                } else {
+                    "encrypted with the new key"
+                };
+                println!("Workspace \"{workspace}\": {values} sensitive value(s) now {how}.");
+            }
         }
     }
     Ok(0)

@@ -25,6 +25,10 @@ impl engine::plan::session::Ui for Terminal {
         };
         let _ = out.flush();
     }
+
+    fn notice(&self, line: &str) {
+        eprintln!("{line}");
+    }
 }
 
 /// Formats an error for stderr (bold red "Error:" when colours are on).

@@ -433,7 +433,7 @@ resource "aws_iam_role" "r" {
     for args in [
         vec!["state", "show", "aws_iam_role.r"],
         vec!["show"],
-        vec!["show", "--format", "json"],
+        vec!["output", "-json"],
     ] {
         let run = ws.run(&args).expect_code(0);
         assert!(

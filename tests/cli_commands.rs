@@ -138,7 +138,7 @@ fn terraform_single_dash_flags_work_and_no_destructive_command_is_suggested() {
     ws.run(&["apply", "-auto-approve", "-var=x=2", "-no-color"])
         .expect_code(0);
     let raw = ws.run(&["output", "-raw", "o"]).expect_code(0);
-    assert_eq!(raw.stdout, "2\n");
+    assert_eq!(raw.stdout, "2", "no newline added, as Terraform's -raw");
 
     let typo = ws.run(&["test"]).expect_code(2);
     assert!(!typo.stderr.contains("destroy"), "{}", typo.stderr);

@@ -97,7 +97,7 @@ fn plan_apply_noop_destroy() {
     let out = ws.run(&["output", "bucket"]).expect_code(0);
     assert_eq!(out.stdout.trim(), "\"for-testing-freeservice\"");
     let out = ws.run(&["output", "--raw", "bucket"]).expect_code(0);
-    assert_eq!(out.stdout, "for-testing-freeservice\n");
+    assert_eq!(out.stdout, "for-testing-freeservice");
 
     let destroy = ws.run(&["destroy", "--auto-approve", var[0], var[1]]).expect_code(0);
     assert!(

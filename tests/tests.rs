@@ -13,4 +13,5 @@ mod lifecycle;
 mod mlflow_artifacts;
 mod modules;
 mod review_output;
+mod secrets;
 mod teams;

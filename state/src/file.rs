@@ -3,6 +3,7 @@
 //! Instances are grouped by resource, like Terraform's state v4, and everything is sorted, so
 //! equal states give byte-identical files.
 
+use crate::crypt::{is_envelope, Header, Sealer};
 use crate::{InstanceState, Intent, OutputState, State, StateError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -24,6 +25,9 @@ struct FileState {
     resources: Vec<FileResource>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     intents: Vec<Intent>,
+    /// How the sensitive values are encrypted; absent when they are not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    encryption: Option<Header>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -109,8 +113,45 @@ fn split(address: &str) -> Parts {
     }
 }
 
-/// Serialises a state to its file bytes (sorted, pretty, newline-terminated).
+/// Serialises a state to its file bytes (sorted, pretty, newline-terminated), sensitive values
+/// in clear (as Terraform writes them).
 pub fn encode(state: &State) -> Vec<u8> {
+    // Without a sealer nothing can fail.
+    encode_sealed(state, None).unwrap_or_default()
+}
+
+/// Applies `f` to each sensitive value of an instance (attributes and the deposed object's),
+/// with the place its encryption is bound to.
+fn each_sensitive(
+    address: &str,
+    instance: &mut InstanceState,
+    f: &mut dyn FnMut(&mut serde_json::Value, &str) -> Result<(), StateError>,
+) -> Result<(), StateError> {
+    let names = instance.sensitive_attributes.clone();
+    for name in &names {
+        if let Some(v) = instance.attributes.get_mut(name).filter(|v| !v.is_null()) {
+            f(v, &format!("{address}/{name}"))?;
+        }
+        if let Some(v) = instance
+            .deposed
+            .as_mut()
+            .and_then(|d| d.get_mut(name))
+            .filter(|v| !v.is_null())
+        {
+            f(v, &format!("{address}/deposed/{name}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Serialises a state, each sensitive value encrypted by `sealer` when there is one.
+pub fn encode_sealed(state: &State, sealer: Option<&Sealer>) -> Result<Vec<u8>, StateError> {
+    let mut seal = |v: &mut serde_json::Value, place: &str| -> Result<(), StateError> {
+        if let Some(sealer) = sealer {
+            *v = sealer.seal_value(v, place)?;
+        }
+        Ok(())
+    };
     let mut resources: BTreeMap<String, FileResource> = BTreeMap::new();
     for (address, instance) in &state.instances {
         let parts = split(address);
@@ -126,57 +167,120 @@ pub fn encode(state: &State) -> Vec<u8> {
         let mut instance = instance.clone();
         instance.sensitive_attributes.sort();
         instance.dependencies.sort();
+        each_sensitive(address, &mut instance, &mut seal)?;
         entry.instances.push(FileInstance {
             index_key: parts.key,
             instance,
         });
+    }
+    let mut outputs = state.outputs.clone();
+    for (name, output) in outputs.iter_mut().filter(|(_, o)| o.sensitive && !o.value.is_null()) {
+        seal(&mut output.value, &format!("output.{name}"))?;
     }
     let file = FileState {
         format_version: FORMAT_VERSION,
         infinstor_version: env!("CARGO_PKG_VERSION").to_string(),
         serial: state.serial,
         lineage: state.lineage.clone(),
-        outputs: state.outputs.clone(),
+        outputs,
         resources: resources.into_values().collect(),
         intents: state.intents.clone(),
+        encryption: sealer.map(|s| s.header().clone()),
     };
     // Serialising plain JSON values into a Vec cannot fail.
     let mut bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
     bytes.push(b'\n');
-    bytes
+    Ok(bytes)
 }
 
-/// Parses state file bytes.
+/// Parses state file bytes whose sensitive values are in clear; an encrypted state is an
+/// error here (read it through its backend, which has the key).
 pub fn decode(bytes: &[u8]) -> Result<State, String> {
-    let file: FileState = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    decode_sealed(bytes, &mut |_| {
+        Err(StateError::Key(format!(
+            "its sensitive values are encrypted; set {} (or {}) to read it",
+            crate::crypt::PASSPHRASE_ENV,
+            crate::crypt::KMS_KEY_ENV
+        )))
+    })
+    .map(|(state, _)| state)
+    .map_err(|e| match e {
+        StateError::Invalid { message, .. } => message,
+        other => other.to_string(),
+    })
+}
+
+/// Parses state file bytes, decrypting sensitive values with the sealer `open` finds for the
+/// file's encryption header; returns that sealer too.
+pub fn decode_sealed(
+    bytes: &[u8],
+    open: &mut dyn FnMut(&Header) -> Result<std::sync::Arc<Sealer>, StateError>,
+) -> Result<(State, Option<std::sync::Arc<Sealer>>), StateError> {
+    let invalid = |message: String| StateError::Invalid {
+        path: std::path::PathBuf::new(),
+        message,
+    };
+    let file: FileState = serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))?;
     if file.format_version > FORMAT_VERSION {
-        return Err(format!(
+        return Err(invalid(format!(
             "format_version {} is newer than this infinstor understands ({FORMAT_VERSION}); upgrade infinstor",
             file.format_version
-        ));
+        )));
     }
+    let sealer = file.encryption.as_ref().map(&mut *open).transpose()?;
+    let mut unseal = |v: &mut serde_json::Value, place: &str| -> Result<(), StateError> {
+        if let (Some(sealer), true) = (&sealer, is_envelope(v)) {
+            *v = sealer.unseal_value(v, place)?;
+        }
+        Ok(())
+    };
     let mut instances = BTreeMap::new();
     for resource in file.resources {
-        for inst in resource.instances {
+        for mut inst in resource.instances {
             let address = match &inst.index_key {
                 None => resource.address.clone(),
                 Some(key) => format!("{}[{}]", resource.address, key),
             };
             if !inst.instance.attributes.is_object() {
-                return Err(format!("the attributes of {address} are not a JSON object"));
+                return Err(invalid(format!("the attributes of {address} are not a JSON object")));
             }
+            each_sensitive(&address, &mut inst.instance, &mut unseal)?;
             if instances.insert(address.clone(), inst.instance).is_some() {
-                return Err(format!("{address} is recorded twice"));
+                return Err(invalid(format!("{address} is recorded twice")));
             }
         }
     }
-    Ok(State {
-        lineage: file.lineage,
-        serial: file.serial,
-        instances,
-        outputs: file.outputs,
-        intents: file.intents,
-    })
+    let mut outputs = file.outputs;
+    for (name, output) in outputs.iter_mut().filter(|(_, o)| o.sensitive) {
+        unseal(&mut output.value, &format!("output.{name}"))?;
+    }
+    Ok((
+        State {
+            lineage: file.lineage,
+            serial: file.serial,
+            instances,
+            outputs,
+            intents: file.intents,
+        },
+        sealer,
+    ))
+}
+
+/// Counts the sensitive values a state holds (what encryption protects).
+pub fn sensitive_values(state: &State) -> usize {
+    let mut n = 0;
+    for (address, instance) in &state.instances {
+        let mut instance = instance.clone();
+        let _ = each_sensitive(address, &mut instance, &mut |_, _| {
+            n += 1;
+            Ok(())
+        });
+    }
+    n + state
+        .outputs
+        .values()
+        .filter(|o| o.sensitive && !o.value.is_null())
+        .count()
 }
 
 /// Writes `bytes` to `path` so that a crash leaves either the old or the new file, never a

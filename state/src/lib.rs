@@ -18,8 +18,11 @@
 #![deny(missing_docs)]
 
 pub mod backend;
+pub mod crypt;
 pub mod file;
+mod kms;
 pub mod lock;
+mod runtime;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -60,6 +63,9 @@ pub enum StateError {
     /// force-unlock was given the wrong ID or there is no lock.
     #[error("{0}")]
     Unlock(String),
+    /// The key for the state's encrypted values is missing or wrong.
+    #[error("{0}")]
+    Key(String),
     /// The backend's configuration cannot be used.
     #[error("{0}")]
     Config(String),

@@ -130,7 +130,16 @@ impl Workspace {
 
     /// Runs the binary.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out: Output = self.command(args).output().expect("run the binary");
+        self.run_with(args, &[])
+    }
+
+    /// Runs the binary with extra environment variables.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let out: Output = self
+            .command(args)
+            .envs(env.iter().copied())
+            .output()
+            .expect("run the binary");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).to_string(),

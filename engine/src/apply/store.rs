@@ -53,7 +53,11 @@ impl<'b> Store<'b> {
             }
             Err(e) => {
                 // Keep every later version too: the last one is what `state push` needs.
-                let saved = state::file::write_atomic(&self.errored, &state::file::encode(current));
+                let saved = self
+                    .backend
+                    .codec()
+                    .encode(current)
+                    .and_then(|bytes| state::file::write_atomic(&self.errored, &bytes));
                 let mut errors = lock(&self.errors);
                 if errors.is_empty() {
                     errors.push(match saved {

@@ -217,30 +217,67 @@ pub enum PlanFileError {
         /// Why.
         source: serde_json::Error,
     },
+    /// The plan is encrypted and the key is missing or wrong.
+    #[error("cannot read plan file {path}: {source}")]
+    Key {
+        /// The file.
+        path: String,
+        /// Why.
+        source: state::StateError,
+    },
+}
+
+/// A plan file written with a key: the whole plan sealed, and how to find its key.
+#[derive(Serialize, Deserialize)]
+struct SealedPlan {
+    encryption: state::crypt::Header,
+    sealed: String,
 }
 
 impl Plan {
     /// Writes the plan as JSON (`plan --out FILE`).
-    pub fn write_file(&self, path: &std::path::Path) -> Result<(), PlanFileError> {
-        let bytes = serde_json::to_vec(self).map_err(PlanFileError::Encode)?;
+    pub fn write_file(&self, path: &std::path::Path, key: Option<&KeySource>) -> Result<(), PlanFileError> {
+        let mut bytes = serde_json::to_vec(self).map_err(PlanFileError::Encode)?;
+        if let Some(key) = key {
+            // The plan holds sensitive variables and values: with a key, none of it is in clear.
+            let sealer = Sealer::new(key).map_err(|source| PlanFileError::Key {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let sealed = SealedPlan {
+                encryption: sealer.header().clone(),
+                sealed: sealer.seal(&bytes, "plan").map_err(|source| PlanFileError::Key {
+                    path: path.display().to_string(),
+                    source,
+                })?,
+            };
+            bytes = serde_json::to_vec(&sealed).map_err(PlanFileError::Encode)?;
+        }
         std::fs::write(path, bytes).map_err(|source| PlanFileError::Write {
             path: path.display().to_string(),
             source,
         })
     }
 
-    /// Reads a plan written by [`Plan::write_file`].
-    pub fn read_file(path: &std::path::Path) -> Result<Plan, PlanFileError> {
-        let bytes = std::fs::read(path).map_err(|source| PlanFileError::Read {
-            path: path.display().to_string(),
+    /// Reads a plan written by [`Plan::write_file`], with the key it was written with.
+    pub fn read_file(path: &std::path::Path, key: Option<&KeySource>) -> Result<Plan, PlanFileError> {
+        let shown = path.display().to_string();
+        let mut bytes = std::fs::read(path).map_err(|source| PlanFileError::Read {
+            path: shown.clone(),
             source,
         })?;
-        serde_json::from_slice(&bytes).map_err(|source| PlanFileError::NotAPlan {
-            path: path.display().to_string(),
-            source,
-        })
+        if let Ok(sealed) = serde_json::from_slice::<SealedPlan>(&bytes) {
+            let opened = Sealer::open(&sealed.encryption, key).and_then(|s| s.unseal(&sealed.sealed, "plan"));
+            bytes = opened.map_err(|source| PlanFileError::Key {
+                path: shown.clone(),
+                source,
+            })?;
+        }
+        serde_json::from_slice(&bytes).map_err(|source| PlanFileError::NotAPlan { path: shown, source })
     }
 }
+
+use state::crypt::{KeySource, Sealer};
 
 mod addr_string {
     use crate::core::addr::InstanceAddr;

@@ -12,6 +12,7 @@ use crate::config::Module;
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use serde::{Deserialize, Serialize};
 use state::backend::{S3Settings, DEFAULT_WORKSPACE};
+use state::crypt::KeySource;
 use state::{Backend, Location};
 use std::path::PathBuf;
 
@@ -158,6 +159,11 @@ impl Engine<'_> {
         }
     }
 
+    /// The key that encrypts sensitive values at rest, from the environment.
+    pub(crate) fn key(&self, opts: &Options) -> Result<Option<KeySource>, EngineError> {
+        Ok(KeySource::from_env(&opts.env, false)?)
+    }
+
     /// The selected workspace: `TF_WORKSPACE`, else what `workspace select` recorded.
     pub fn workspace(&self, opts: &Options) -> Result<String, EngineError> {
         if let Some((_, name)) = opts.env.iter().find(|(k, v)| k == "TF_WORKSPACE" && !v.is_empty()) {
@@ -181,7 +187,7 @@ impl Engine<'_> {
                 "The selected workspace \"{workspace}\" does not exist. Create it with `infinstor workspace new {workspace}`, or select another (`infinstor workspace list`)."
             )));
         }
-        Ok(location.open(&workspace)?)
+        Ok(location.open(&workspace, self.key(opts)?)?)
     }
 
     /// The configuration's backend block must be the one `init` set up.
@@ -234,13 +240,13 @@ impl Engine<'_> {
         // Reaching the backend now (a missing bucket, no access) beats failing at the first plan.
         next.workspaces()?;
         if next != previous && !init.reconfigure {
-            report.migrated = self.migrate(&previous, &next, init.migrate_state)?;
+            report.migrated = self.migrate(&previous, &next, init.migrate_state, self.key(opts)?)?;
         }
         let bytes = wanted
             .as_ref()
             .map(|w| serde_json::to_vec_pretty(w).unwrap_or_default());
         write_settings(opts, BACKEND_FILE, bytes)?;
-        report.state = next.open(&self.workspace(opts)?)?.describe();
+        report.state = next.open(&self.workspace(opts)?, self.key(opts)?)?.describe();
         Ok(report)
     }
 
@@ -251,10 +257,11 @@ impl Engine<'_> {
         from: &Location,
         to: &Location,
         asked: bool,
+        key: Option<KeySource>,
     ) -> Result<Vec<(String, String, String, u64)>, EngineError> {
         let mut found = Vec::new();
         for workspace in from.workspaces()? {
-            let source = from.open(&workspace)?;
+            let source = from.open(&workspace, key.clone())?;
             if let Some(st) = source.read()? {
                 if st.serial() > 0 || !st.instances().is_empty() {
                     found.push((workspace, source, st));
@@ -274,7 +281,7 @@ impl Engine<'_> {
         let mut copied = Vec::new();
         for (workspace, source, st) in found {
             let _source_lock = source.lock("init -migrate-state")?;
-            let dest = to.open(&workspace)?;
+            let dest = to.open(&workspace, key.clone())?;
             let _dest_lock = dest.lock("init -migrate-state")?;
             let existing = dest.read()?;
             if let Some(there) = &existing {
@@ -315,7 +322,7 @@ impl Engine<'_> {
                 "Workspace \"{name}\" already exists. Select it with `infinstor workspace select {name}`."
             )));
         }
-        let backend = location.open(name)?;
+        let backend = location.open(name, self.key(opts)?)?;
         {
             let _lock = backend.lock("workspace new")?;
             let mut fresh = state::State::new();
@@ -369,7 +376,7 @@ impl Engine<'_> {
         if !location.workspaces()?.iter().any(|w| w == name) {
             return Err(EngineError::Invalid(format!("Workspace \"{name}\" does not exist.")));
         }
-        let backend = location.open(name)?;
+        let backend = location.open(name, self.key(opts)?)?;
         let _lock = backend.lock("workspace delete")?;
         let managed = backend.read()?.map(|s| s.instances().len()).unwrap_or(0);
         if managed > 0 && !force {

@@ -303,6 +303,21 @@ impl Engine<'_> {
         Ok(vars::resolve_root(module, &raw, prompt)?)
     }
 
+    /// One line when the state holds sensitive values in clear: how many, and how to encrypt.
+    fn tell_about_secrets(&self, backend: &dyn Backend, prior: &State) {
+        let n = state::file::sensitive_values(prior);
+        if n == 0 {
+            return;
+        }
+        if !backend.codec().encrypts() {
+            self.ui.notice(&format!(
+                "Note: the state holds {n} sensitive value(s) in clear. Set {} (or {}) and run `infinstor state rekey` to encrypt them at rest.",
+                state::crypt::PASSPHRASE_ENV,
+                state::crypt::KMS_KEY_ENV
+            ));
+        }
+    }
+
     fn read_state(&self, backend: &dyn Backend) -> Result<State, EngineError> {
         Ok(backend.read()?.unwrap_or_default())
     }
@@ -354,6 +369,7 @@ impl Engine<'_> {
         };
         warnings.0.extend(w.0);
         let mut prior = self.read_state(backend)?;
+        self.tell_about_secrets(backend, &prior);
         let (lineage, serial) = (prior.lineage().to_string(), prior.serial());
         let mut move_diags = Diagnostics::default();
         let moves = crate::plan::moved::apply(&module, &mut prior, &mut move_diags);
@@ -553,12 +569,15 @@ impl Engine<'_> {
     }
 }
 
-/// Writes a plan file (JSON) for `apply PLANFILE`.
-pub fn write_plan_file(path: &std::path::Path, plan: &Plan) -> Result<(), EngineError> {
-    Ok(plan.write_file(path)?)
+/// Writes a plan file (JSON) for `apply PLANFILE`; encrypted as a whole when a state key is
+/// configured.
+pub fn write_plan_file(opts: &Options, path: &std::path::Path, plan: &Plan) -> Result<(), EngineError> {
+    let key = state::crypt::KeySource::from_env(&opts.env, false)?;
+    Ok(plan.write_file(path, key.as_ref())?)
 }
 
 /// Reads a plan file written by [`write_plan_file`].
-pub fn read_plan_file(path: &std::path::Path) -> Result<Plan, EngineError> {
-    Ok(Plan::read_file(path)?)
+pub fn read_plan_file(opts: &Options, path: &std::path::Path) -> Result<Plan, EngineError> {
+    let key = state::crypt::KeySource::from_env(&opts.env, false)?;
+    Ok(Plan::read_file(path, key.as_ref())?)
 }

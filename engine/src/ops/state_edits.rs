@@ -30,15 +30,19 @@ impl Engine<'_> {
     pub fn state_pull(&self, opts: &Options) -> Result<String, EngineError> {
         let backend = self.backend(opts)?;
         let st = self.read_state(&*backend)?;
-        Ok(String::from_utf8_lossy(&state::file::encode(&st)).into_owned())
+        Ok(String::from_utf8_lossy(&backend.codec().encode(&st)?).into_owned())
     }
 
     /// Replaces the state with `bytes` (`state push`): refused when it belongs to another
     /// deployment (lineage) or is older than the state it replaces (serial), unless `force`.
     pub fn state_push(&self, opts: &Options, bytes: &[u8], force: bool) -> Result<u64, EngineError> {
-        let mut incoming = state::file::decode(bytes)
-            .map_err(|e| EngineError::Invalid(format!("state push: the file is not a state file: {e}")))?;
         let backend = self.backend(opts)?;
+        let mut incoming = backend.codec().decode(bytes, "the pushed file").map_err(|e| match e {
+            state::StateError::Invalid { message, .. } => {
+                EngineError::Invalid(format!("state push: the file is not a state file: {message}"))
+            }
+            other => other.into(),
+        })?;
         let _lock = self.lock(&*backend, opts, "state push")?;
         let current = backend.read()?;
         if let (Some(cur), false) = (&current, force) {
@@ -177,5 +181,43 @@ impl Engine<'_> {
     /// Removes a lock left behind by a process that died.
     pub fn force_unlock(&self, opts: &Options, id: &str, force: bool) -> Result<(), EngineError> {
         Ok(self.backend(opts)?.force_unlock(id, force)?)
+    }
+
+    /// Re-encrypts every workspace's state with the key in `INFINSTOR_STATE_NEW_PASSPHRASE`
+    /// (or `..._NEW_KMS_KEY`), else with the configured key (a fresh salt or data key; how a
+    /// state written in clear gets encrypted), or writes its values in clear (`decrypt`);
+    /// returns each workspace with the number of sensitive values it holds.
+    pub fn state_rekey(&self, opts: &Options, decrypt: bool) -> Result<Vec<(String, usize)>, EngineError> {
+        // The new key, else the configured one (which encrypts a state written in clear).
+        let new = match state::crypt::KeySource::from_env(&opts.env, true)? {
+            Some(key) => Some(key),
+            None if decrypt => None,
+            None => self.key(opts)?,
+        };
+        if new.is_none() && !decrypt {
+            return Err(EngineError::Invalid(format!(
+                "state rekey: set the key in {} (or {}); to change keys, the current one there and the new one in {} (or {}). --decrypt writes the values in clear instead.",
+                state::crypt::PASSPHRASE_ENV,
+                state::crypt::KMS_KEY_ENV,
+                state::crypt::NEW_PASSPHRASE_ENV,
+                state::crypt::NEW_KMS_KEY_ENV
+            )));
+        }
+        if decrypt && state::crypt::KeySource::from_env(&opts.env, true)?.is_some() {
+            return Err(EngineError::Invalid(
+                "state rekey: --decrypt and a new key contradict each other; choose one.".into(),
+            ));
+        }
+        let location = self.location(opts)?;
+        let mut done = Vec::new();
+        for workspace in location.workspaces()? {
+            let backend = location.open(&workspace, self.key(opts)?)?;
+            let _lock = self.lock(&*backend, opts, "state rekey")?;
+            let Some(mut st) = backend.read()? else { continue };
+            backend.codec().rekey(new.clone());
+            backend.rewrite(&mut st)?;
+            done.push((workspace, state::file::sensitive_values(&st)));
+        }
+        Ok(done)
     }
 }

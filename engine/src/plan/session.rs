@@ -25,6 +25,11 @@ use std::time::Instant;
 pub trait Ui: Sync {
     /// One line of progress.
     fn progress(&self, line: &str);
+    /// One line for the person running the command that is not part of its result (kept out
+    /// of output meant for programs).
+    fn notice(&self, line: &str) {
+        self.progress(line);
+    }
 }
 
 /// What kind of walk this is.

@@ -2,7 +2,8 @@
 //! `infinstor.state.d/NAME/infinstor.state.json` for the others, each with a `.backup` and a
 //! `.lock` beside it.
 
-use super::{prepare_write, Backend, DEFAULT_WORKSPACE};
+use super::{bump, prepare_write, Backend, DEFAULT_WORKSPACE};
+use crate::crypt::Codec;
 use crate::{file, lock, LockGuard, State, StateError};
 use std::path::{Path, PathBuf};
 
@@ -10,15 +11,24 @@ use std::path::{Path, PathBuf};
 const WORKSPACES_DIR: &str = "infinstor.state.d";
 
 /// State in a local JSON file, with `<file>.backup` and `<file>.lock`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct LocalBackend {
     path: PathBuf,
+    codec: Codec,
 }
 
 impl LocalBackend {
-    /// A backend for the given file path.
+    /// A backend for the given file path, sensitive values in clear.
     pub fn new(path: impl Into<PathBuf>) -> LocalBackend {
-        LocalBackend { path: path.into() }
+        LocalBackend::with_codec(path, Codec::default())
+    }
+
+    /// A backend for the given file path, encoding with `codec`.
+    pub fn with_codec(path: impl Into<PathBuf>, codec: Codec) -> LocalBackend {
+        LocalBackend {
+            path: path.into(),
+            codec,
+        }
     }
 
     /// The state file path.
@@ -31,15 +41,29 @@ impl LocalBackend {
         p.push(".lock");
         PathBuf::from(p)
     }
+
+    /// Creates the folder of the state file (a workspace's folder) when it is missing.
+    fn ensure_dir(&self) -> Result<(), StateError> {
+        match self.path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+            Some(dir) => std::fs::create_dir_all(dir).map_err(|source| StateError::Io {
+                action: "create the folder of",
+                path: self.path.clone(),
+                source,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn store(&self, state: &State) -> Result<(), StateError> {
+        self.ensure_dir()?;
+        file::write_atomic(&self.path, &self.codec.encode(state)?)
+    }
 }
 
 impl Backend for LocalBackend {
     fn read(&self) -> Result<Option<State>, StateError> {
         match std::fs::read(&self.path) {
-            Ok(bytes) => file::decode(&bytes).map(Some).map_err(|message| StateError::Invalid {
-                path: self.path.clone(),
-                message,
-            }),
+            Ok(bytes) => self.codec.decode(&bytes, &self.describe()).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(StateError::Io {
                 action: "read",
@@ -53,24 +77,19 @@ impl Backend for LocalBackend {
         if !prepare_write(state, previous, self.path.exists(), &self.describe())? {
             return Ok(());
         }
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StateError::Io {
-                action: "create the folder of",
-                path: self.path.clone(),
-                source,
-            })?;
-        }
-        file::write_atomic(&self.path, &file::encode(state))
+        self.store(state)
+    }
+
+    fn rewrite(&self, state: &mut State) -> Result<(), StateError> {
+        let previous = state.clone();
+        bump(state, &previous, &self.describe())?;
+        // Twice: the first write's backup is the old bytes, the second's the new ones.
+        self.store(state)?;
+        self.store(state)
     }
 
     fn lock(&self, operation: &str) -> Result<LockGuard, StateError> {
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-            std::fs::create_dir_all(dir).map_err(|source| StateError::Io {
-                action: "create the folder of",
-                path: self.path.clone(),
-                source,
-            })?;
-        }
+        self.ensure_dir()?;
         lock::acquire(&self.lock_path(), operation)
     }
 
@@ -80,6 +99,10 @@ impl Backend for LocalBackend {
 
     fn describe(&self) -> String {
         self.path.display().to_string()
+    }
+
+    fn codec(&self) -> &Codec {
+        &self.codec
     }
 }
 

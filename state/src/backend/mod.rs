@@ -4,6 +4,7 @@
 pub mod local;
 pub mod s3;
 
+use crate::crypt::{Codec, KeySource};
 use crate::{LockGuard, State, StateError};
 
 pub use local::LocalBackend;
@@ -18,6 +19,10 @@ pub trait Backend: Send + Sync {
     fn read(&self) -> Result<Option<State>, StateError>;
     /// Writes the state if its content changed since `previous`; bumps the serial when it does.
     fn write(&self, state: &mut State, previous: &State) -> Result<(), StateError>;
+    /// Writes the state as it is with the serial bumped, even if its content did not change
+    /// (after the codec's key changed), and replaces the backup with it too: the previous
+    /// version may hold values in clear or under the old key.
+    fn rewrite(&self, state: &mut State) -> Result<(), StateError>;
     /// Takes the lock for an operation.
     fn lock(&self, operation: &str) -> Result<LockGuard, StateError>;
     /// Removes a lock left behind, if its ID matches and its holder is not still running on
@@ -25,6 +30,8 @@ pub trait Backend: Send + Sync {
     fn force_unlock(&self, id: &str, force: bool) -> Result<(), StateError>;
     /// Where the state is, for messages (`infinstor.state.json`, `s3://bucket/key`).
     fn describe(&self) -> String;
+    /// How this backend's state files are encoded (and their sensitive values encrypted).
+    fn codec(&self) -> &Codec;
 }
 
 /// A configured backend: where every workspace's state lives.
@@ -37,12 +44,13 @@ pub enum Location {
 }
 
 impl Location {
-    /// The backend of one workspace.
-    pub fn open(&self, workspace: &str) -> Result<Box<dyn Backend>, StateError> {
+    /// The backend of one workspace, encrypting sensitive values with `key` when given.
+    pub fn open(&self, workspace: &str, key: Option<KeySource>) -> Result<Box<dyn Backend>, StateError> {
         check_workspace_name(workspace)?;
+        let codec = Codec::new(key);
         Ok(match self {
-            Location::Local(path) => Box::new(LocalBackend::new(local::workspace_path(path, workspace))),
-            Location::S3(settings) => Box::new(S3Backend::new(settings.clone(), workspace)?),
+            Location::Local(path) => Box::new(LocalBackend::with_codec(local::workspace_path(path, workspace), codec)),
+            Location::S3(settings) => Box::new(S3Backend::new(settings.clone(), workspace, codec)?),
         })
     }
 
@@ -106,9 +114,15 @@ pub(crate) fn prepare_write(
     if candidate == *previous && stored {
         return Ok(false);
     }
+    bump(state, previous, location)?;
+    Ok(true)
+}
+
+/// Sets `state`'s serial to the one after `previous`'s.
+pub(crate) fn bump(state: &mut State, previous: &State, location: &str) -> Result<(), StateError> {
     state.serial = previous.serial.checked_add(1).ok_or_else(|| StateError::Invalid {
         path: location.into(),
         message: format!("its serial {} cannot grow any further", previous.serial),
     })?;
-    Ok(true)
+    Ok(())
 }

@@ -9,9 +9,10 @@
 //!   meanwhile fails instead of overwriting it, even when locking is turned off.
 //! - The state as it was before this process first wrote it is kept in `<state key>.backup`.
 
-use super::{prepare_write, Backend, DEFAULT_WORKSPACE};
+use super::{bump, prepare_write, Backend, DEFAULT_WORKSPACE};
+use crate::crypt::Codec;
 use crate::lock::LockInfo;
-use crate::{file, LockGuard, State, StateError};
+use crate::{LockGuard, State, StateError};
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use std::sync::{Arc, Mutex};
@@ -262,33 +263,9 @@ struct Client {
 
 impl Client {
     fn new(settings: &S3Settings) -> Result<Client, StateError> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .thread_name("infinstor-state")
-            .build()
-            .map_err(|e| StateError::Config(format!("could not start the runtime for the s3 backend: {e}")))?;
-        let runtime = Arc::new(runtime);
-        let s3 = Client::block_on(&runtime, sdk_client(settings))?;
+        let runtime = crate::runtime::new("the s3 backend")?;
+        let s3 = crate::runtime::block_on(&runtime, sdk_client(settings))?;
         Ok(Client { s3, runtime })
-    }
-
-    /// Runs a future to completion from synchronous code, also when the caller is itself on a
-    /// runtime's thread (where blocking on another runtime is not allowed).
-    fn block_on<F>(runtime: &tokio::runtime::Runtime, future: F) -> F::Output
-    where
-        F: std::future::Future + Send,
-        F::Output: Send,
-    {
-        if tokio::runtime::Handle::try_current().is_err() {
-            return runtime.block_on(future);
-        }
-        std::thread::scope(|scope| {
-            scope
-                .spawn(|| runtime.block_on(future))
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
     }
 
     fn run<F>(&self, future: F) -> F::Output
@@ -296,7 +273,7 @@ impl Client {
         F: std::future::Future + Send,
         F::Output: Send,
     {
-        Client::block_on(&self.runtime, future)
+        crate::runtime::block_on(&self.runtime, future)
     }
 }
 
@@ -389,11 +366,12 @@ pub struct S3Backend {
     client: Client,
     seen: Mutex<Seen>,
     backed_up: Mutex<bool>,
+    codec: Codec,
 }
 
 impl S3Backend {
     /// The backend of a workspace. Builds the client; makes no call yet.
-    pub fn new(settings: S3Settings, workspace: &str) -> Result<S3Backend, StateError> {
+    pub fn new(settings: S3Settings, workspace: &str, codec: Codec) -> Result<S3Backend, StateError> {
         let key = settings.state_key(workspace);
         let client = Client::new(&settings)?;
         Ok(S3Backend {
@@ -402,6 +380,7 @@ impl S3Backend {
             client,
             seen: Mutex::new(Seen::Nothing),
             backed_up: Mutex::new(false),
+            codec,
         })
     }
 
@@ -432,25 +411,54 @@ impl S3Backend {
             Seen::Object { etag, .. } => put.if_match(etag),
             Seen::Absent | Seen::Nothing => put.if_none_match("*"),
         };
-        if self.settings.encrypt {
-            put = match &self.settings.kms_key_id {
-                Some(key) => put
-                    .server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::AwsKms)
-                    .ssekms_key_id(key),
-                None => put.server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::Aes256),
-            };
-        }
-        match self.client.run(put.send()) {
+        match self.client.run(self.server_side_encryption(put).send()) {
             Ok(out) => Ok(out.e_tag().unwrap_or_default().to_string()),
             Err(e) if condition_failed(&e) => {
-                let now = self.get().ok().flatten().and_then(|(_, b)| file::decode(&b).ok());
+                // Only the serial and lineage are shown, so the values need no key.
+                let now = self
+                    .get()
+                    .ok()
+                    .flatten()
+                    .and_then(|(_, b)| serde_json::from_slice::<serde_json::Value>(&b).ok());
                 Err(StateError::Conflict {
                     location,
-                    now: now.map(|s| format!("serial {}, lineage {}", s.serial(), s.lineage())),
+                    now: now.map(|s| {
+                        format!(
+                            "serial {}, lineage {}",
+                            s["serial"],
+                            s["lineage"].as_str().unwrap_or("?")
+                        )
+                    }),
                 })
             }
             Err(e) => Err(remote("write", &location, &e)),
         }
+    }
+
+    /// Writes `state` after `previous` if it changed (or `force`), conditional on the object
+    /// being what this process last saw.
+    fn store(&self, state: &mut State, previous: &State, force: bool) -> Result<(), StateError> {
+        let mut seen = self.seen();
+        if *seen == Seen::Nothing {
+            drop(seen);
+            // A write always follows a read of the same state; without one there is no ETag
+            // to make the write conditional on, so read it now.
+            self.read()?;
+            seen = self.seen();
+        }
+        let stored = matches!(*seen, Seen::Object { .. });
+        let mut candidate = state.clone();
+        if force {
+            bump(&mut candidate, previous, &self.describe())?;
+        } else if !prepare_write(&mut candidate, previous, stored, &self.describe())? {
+            return Ok(());
+        }
+        self.back_up(&seen)?;
+        let bytes = self.codec.encode(&candidate)?;
+        let etag = self.put_state(bytes.clone(), &seen)?;
+        *seen = Seen::Object { etag, bytes };
+        *state = candidate;
+        Ok(())
     }
 
     /// Keeps the state as this process found it in `<key>.backup`, once per process.
@@ -464,6 +472,27 @@ impl S3Backend {
             *done = true;
             return Ok(());
         };
+        self.put_backup(bytes.clone())?;
+        *done = true;
+        Ok(())
+    }
+
+    /// `encrypt` / `kms_key_id`: how S3 encrypts the state objects it stores.
+    fn server_side_encryption(
+        &self,
+        put: aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder,
+    ) -> aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder {
+        use aws_sdk_s3::types::ServerSideEncryption;
+        match (&self.settings.kms_key_id, self.settings.encrypt) {
+            (Some(key), _) => put
+                .server_side_encryption(ServerSideEncryption::AwsKms)
+                .ssekms_key_id(key),
+            (None, true) => put.server_side_encryption(ServerSideEncryption::Aes256),
+            (None, false) => put,
+        }
+    }
+
+    fn put_backup(&self, bytes: Vec<u8>) -> Result<(), StateError> {
         let key = format!("{}.backup", self.key);
         let put = self
             .client
@@ -472,12 +501,11 @@ impl S3Backend {
             .bucket(&self.settings.bucket)
             .key(&key)
             .content_type("application/json")
-            .body(ByteStream::from(bytes.clone()));
+            .body(ByteStream::from(bytes));
         self.client
-            .run(put.send())
-            .map_err(|e| remote("back up", &format!("s3://{}/{key}", self.settings.bucket), &e))?;
-        *done = true;
-        Ok(())
+            .run(self.server_side_encryption(put).send())
+            .map(|_| ())
+            .map_err(|e| remote("back up", &format!("s3://{}/{key}", self.settings.bucket), &e))
     }
 }
 
@@ -514,10 +542,7 @@ impl Backend for S3Backend {
                 Ok(None)
             }
             Some((etag, bytes)) => {
-                let state = file::decode(&bytes).map_err(|message| StateError::Invalid {
-                    path: location.clone().into(),
-                    message,
-                })?;
+                let state = self.codec.decode(&bytes, &location)?;
                 *self.seen() = Seen::Object { etag, bytes };
                 Ok(Some(state))
             }
@@ -525,25 +550,17 @@ impl Backend for S3Backend {
     }
 
     fn write(&self, state: &mut State, previous: &State) -> Result<(), StateError> {
-        let mut seen = self.seen();
-        if *seen == Seen::Nothing {
-            drop(seen);
-            // A write always follows a read of the same state; without one there is no ETag
-            // to make the write conditional on, so read it now.
-            self.read()?;
-            seen = self.seen();
-        }
-        let stored = matches!(*seen, Seen::Object { .. });
-        let mut candidate = state.clone();
-        if !prepare_write(&mut candidate, previous, stored, &self.describe())? {
-            return Ok(());
-        }
-        self.back_up(&seen)?;
-        let bytes = file::encode(&candidate);
-        let etag = self.put_state(bytes.clone(), &seen)?;
-        *seen = Seen::Object { etag, bytes };
-        *state = candidate;
-        Ok(())
+        self.store(state, previous, false)
+    }
+
+    fn rewrite(&self, state: &mut State) -> Result<(), StateError> {
+        let previous = state.clone();
+        self.store(state, &previous, true)?;
+        let bytes = match &*self.seen() {
+            Seen::Object { bytes, .. } => bytes.clone(),
+            _ => return Ok(()),
+        };
+        self.put_backup(bytes)
     }
 
     fn lock(&self, operation: &str) -> Result<LockGuard, StateError> {
@@ -614,6 +631,10 @@ impl Backend for S3Backend {
 
     fn describe(&self) -> String {
         format!("s3://{}/{}", self.settings.bucket, self.key)
+    }
+
+    fn codec(&self) -> &Codec {
+        &self.codec
     }
 }
 
