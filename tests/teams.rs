@@ -446,3 +446,124 @@ terraform {
     let unreachable = ws.run(&["init"]).expect_code(1);
     assert!(unreachable.stderr.contains("s3://b/"), "{}", unreachable.stderr);
 }
+
+#[test]
+fn the_service_layer_reads_the_data_layers_outputs_from_its_state() {
+    let moto = crate::util::start_moto();
+    // The data layer keeps its state in S3, as seed 004's layers are applied in order.
+    let data = team(
+        &moto,
+        "",
+        r#"resource "aws_ssm_parameter" "endpoint" {
+  name  = "/tetrascience/dev/data/endpoint"
+  type  = "String"
+  value = "db.internal:5432"
+}
+
+output "endpoint_parameter" {
+  value = aws_ssm_parameter.endpoint.name
+}
+
+output "stack_name" {
+  value = "ts-data-dev"
+}
+
+output "admin_password" {
+  value     = "remote-s3cret"
+  sensitive = true
+}
+"#,
+    );
+    data.run(&["init"]).expect_code(0);
+    data.run(&["apply", "-auto-approve"]).expect_code(0);
+
+    let service = workspace(Some(&moto));
+    service.write(
+        "main.tf",
+        &format!(
+            r#"data "terraform_remote_state" "data" {{
+  backend = "s3"
+  config = {{
+    bucket = "{BUCKET}"
+    key    = "{KEY}"
+    region = "us-east-1"
+  }}
+  defaults = {{
+    tier = "standard"
+  }}
+}}
+
+resource "aws_ssm_parameter" "service" {{
+  name  = "/tetrascience/dev/service/data-stack"
+  type  = "String"
+  value = "${{data.terraform_remote_state.data.outputs.stack_name}}:${{data.terraform_remote_state.data.outputs.tier}}"
+}}
+
+output "reads" {{
+  value = data.terraform_remote_state.data.outputs.endpoint_parameter
+}}
+
+output "password" {{
+  value     = data.terraform_remote_state.data.outputs.admin_password
+  sensitive = true
+}}
+"#
+        ),
+    );
+    let plan = service.run(&["plan"]).expect_code(0);
+    assert!(!plan.stdout.contains("remote-s3cret"), "{}", plan.stdout);
+    service.run(&["apply", "-auto-approve"]).expect_code(0);
+    let value = block_on(async {
+        let out = moto
+            .ssm()
+            .get_parameter()
+            .name("/tetrascience/dev/service/data-stack")
+            .send()
+            .await
+            .expect("parameter");
+        out.parameter().and_then(|p| p.value()).map(str::to_string)
+    });
+    assert_eq!(value.as_deref(), Some("ts-data-dev:standard"));
+    let reads = service.run(&["output", "-raw", "reads"]).expect_code(0);
+    assert_eq!(reads.stdout, "/tetrascience/dev/data/endpoint");
+    service.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // An output the remote state marks sensitive stays sensitive here.
+    service.write(
+        "extra.tf",
+        "output \"leak\" {\n  value = data.terraform_remote_state.data.outputs.admin_password\n}\n",
+    );
+    let leak = service.run(&["plan"]).expect_code(1);
+    assert!(
+        leak.stderr.contains("Output refers to sensitive values"),
+        "{}",
+        leak.stderr
+    );
+    std::fs::remove_file(service.path("extra.tf")).expect("remove");
+
+    // The local backend, and a state that is not there.
+    let local = workspace(Some(&moto));
+    local.write(
+        "main.tf",
+        "data \"terraform_remote_state\" \"gone\" {\n  backend = \"local\"\n  config = {\n    path = \"../nowhere/infinstor.state.json\"\n  }\n}\n\noutput \"x\" {\n  value = data.terraform_remote_state.gone.outputs\n}\n",
+    );
+    let missing = local.run(&["plan"]).expect_code(1);
+    assert!(
+        missing
+            .stderr
+            .contains("there is no state at ../nowhere/infinstor.state.json"),
+        "{}",
+        missing.stderr
+    );
+    let copied = local.path("data.json");
+    std::fs::write(&copied, data.run(&["state", "pull"]).expect_code(0).stdout).expect("write");
+    local.write(
+        "main.tf",
+        "data \"terraform_remote_state\" \"d\" {\n  backend = \"local\"\n  config = {\n    path = \"data.json\"\n  }\n}\n\noutput \"stack\" {\n  value = data.terraform_remote_state.d.outputs.stack_name\n}\n",
+    );
+    local.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        local.run(&["output", "-raw", "stack"]).expect_code(0).stdout,
+        "ts-data-dev"
+    );
+}

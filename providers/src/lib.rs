@@ -33,6 +33,7 @@
 pub mod resource;
 
 mod acm;
+mod builtin;
 mod cloudformation;
 mod config;
 mod dynamodb;
@@ -84,6 +85,7 @@ fn all_data_sources() -> Vec<Box<dyn DataType>> {
     all.extend(kms::data_sources());
     all.extend(ssm::data_sources());
     all.extend(dynamodb::data_sources());
+    all.extend(builtin::data_sources());
     all
 }
 
