@@ -41,7 +41,7 @@ enum Command {
     Output(output::Args),
     /// Check the configuration without contacting AWS.
     Validate,
-    /// Set up the backend (where state lives) and load the configuration's modules.
+    /// Fetch git and registry modules, set up the backend (where state lives), list the modules.
     Init(validate::InitArgs),
     /// Print the dependency graph in Graphviz DOT.
     Graph,

@@ -31,10 +31,13 @@ pub struct InitArgs {
     /// Use the backend as configured, copying no state from the previous one.
     #[arg(long, conflicts_with = "migrate_state")]
     pub reconfigure: bool,
+    /// Install the newest module versions the constraints allow, instead of the locked ones.
+    #[arg(long)]
+    pub upgrade: bool,
 }
 
-/// `init`: sets up the backend (copying state with `-migrate-state`) and lists the modules;
-/// there is nothing to download (the aws provider is built in, modules are local).
+/// `init`: fetches remote modules, sets up the backend (copying state with `-migrate-state`)
+/// and lists the modules; the aws provider is built in.
 pub fn init(ctx: &Context, a: InitArgs) -> anyhow::Result<u8> {
     let term = ui::Terminal::new(ctx.color);
     let engine = engine::Engine {
@@ -46,6 +49,7 @@ pub fn init(ctx: &Context, a: InitArgs) -> anyhow::Result<u8> {
         backend_config: a.backend_config,
         migrate_state: a.migrate_state,
         reconfigure: a.reconfigure,
+        upgrade: a.upgrade,
     };
     let report = engine.init(&ctx.options(), &options)?;
     println!("Initializing the backend...");
@@ -58,7 +62,11 @@ pub fn init(ctx: &Context, a: InitArgs) -> anyhow::Result<u8> {
     println!("- {} backend: state in {}", report.backend, report.state);
     println!("\nInitializing modules...");
     for (path, source) in &report.modules {
-        println!("- {path} in {source}");
+        match report.installed.iter().find(|i| &i.path == path) {
+            Some(i) if i.fetched => println!("- {path}: downloaded {source} ({})", i.detail),
+            Some(i) => println!("- {path}: {source} ({}, as locked in infinstor.lock.json)", i.detail),
+            None => println!("- {path} in {source}"),
+        }
     }
     println!("\nInitializing provider plugins...\n- hashicorp/aws: built into infinstor, nothing to install");
     println!("\ninfinstor has been successfully initialized! Run `infinstor plan` to see what would change.");

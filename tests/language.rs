@@ -73,8 +73,10 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("module count", with_child("module \"m\" {\n  source = \"./m\"\n  count  = 2\n}\n"), Valid),
         ("module for_each", with_child("module \"m\" {\n  source   = \"./m\"\n  for_each = toset([\"a\"])\n}\n"), Valid),
         ("module providers", with_child("provider \"aws\" {\n  alias = \"dr\"\n}\nmodule \"m\" {\n  source    = \"./m\"\n  providers = { aws = aws.dr }\n}\n"), Valid),
-        ("module version", with_child("module \"m\" {\n  source  = \"./m\"\n  version = \"1.0.0\"\n}\n"), Fails(NOT_YET)),
-        ("registry module source", one("module \"m\" {\n  source = \"terraform-aws-modules/s3-bucket/aws\"\n}\n"), Fails("Only local module sources")),
+        ("module version on a local source", with_child("module \"m\" {\n  source  = \"./m\"\n  version = \"1.0.0\"\n}\n"), Fails("applies to registry modules only")),
+        ("registry module source, not installed", one("module \"m\" {\n  source  = \"terraform-aws-modules/s3-bucket/aws\"\n  version = \"~> 4.0\"\n}\n"), Fails("Run `infinstor init` to fetch it")),
+        ("git module source, not installed", one("module \"m\" {\n  source = \"git::https://example.com/m.git?ref=v1\"\n}\n"), Fails("Run `infinstor init` to fetch it")),
+        ("archive module source", one("module \"m\" {\n  source = \"https://example.com/m.zip\"\n}\n"), Fails("Archives and other URLs are not supported yet")),
         // Top-level blocks.
         ("moved", one("moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n"), Valid),
         ("moved in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n")], Fails(NOT_YET)),

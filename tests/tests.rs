@@ -11,6 +11,7 @@ mod infinstor_dns;
 mod language;
 mod lifecycle;
 mod mlflow_artifacts;
+mod module_sources;
 mod modules;
 mod review_output;
 mod secrets;

@@ -3,8 +3,9 @@
 
 use super::language::{self, not_supported, Allowed};
 use super::load::{
-    conditions, depends_on, label_count_ok, lifecycle, literal_bool, literal_string, load_dir, traversal_text,
+    conditions, depends_on, label_count_ok, lifecycle, literal_bool, literal_string, load_dir, traversal_text, Place,
 };
+use super::sources::{self, Source};
 use super::*;
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
@@ -403,27 +404,13 @@ pub(super) fn output(module: &mut Module, block: Block, diags: &mut Diagnostics)
     );
 }
 
-/// `module "NAME" { source = "./dir" ... }`: loads the child directory.
-pub(super) fn module_call(module: &mut Module, block: Block, diags: &mut Diagnostics, depth: usize) {
+/// `module "NAME" { source = ... }`: loads the child directory, in place for a local path,
+/// from where `init` installed it for a git or registry source.
+pub(super) fn module_call(module: &mut Module, block: Block, diags: &mut Diagnostics, place: &Place<'_>) {
     if !label_count_ok(&block, 1, "module \"dns\" { source = \"./modules/dns\" }", diags) {
         return;
     }
     let name = block.labels[0].clone();
-    let meta_not_yet = [
-        (
-            "version",
-            "A version applies to registry modules; infinstor loads local modules (source = \"./dir\"), which have none. Remove it.",
-        ),
-    ];
-    for (meta, instead) in meta_not_yet {
-        if let Some(attr) = block.body.attrs.get(meta) {
-            diags.push(not_supported(
-                &format!("\"{meta}\" on a module call"),
-                instead,
-                attr.name_span.clone(),
-            ));
-        }
-    }
     for b in &block.body.blocks {
         diags.push(
             Diagnostic::error(
@@ -440,21 +427,37 @@ pub(super) fn module_call(module: &mut Module, block: Block, diags: &mut Diagnos
         diags.push(
             Diagnostic::error(
                 "Missing required argument",
-                format!("module \"{name}\" needs source = \"./path\" (a local directory)."),
+                format!("module \"{name}\" needs source = \"./path\" (a local directory), a git source or a registry address."),
             )
             .at(block.span.clone()),
         );
         return;
     };
-    if !(source.starts_with("./") || source.starts_with("../")) {
+    let source_span = block.body.attrs.get("source").and_then(|a| a.expr.span());
+    let parsed = match Source::parse(&source) {
+        Ok(p) => p,
+        Err(mut message) => {
+            if let Some(first) = message.get(..1) {
+                message.replace_range(..1, &first.to_uppercase());
+            }
+            diags.push(Diagnostic::error("Unsupported module source", format!("{message}.")).at(source_span));
+            return;
+        }
+    };
+    let version = literal_string(block.body.attrs.get("version"), diags);
+    if let (Some(attr), false) = (
+        block.body.attrs.get("version"),
+        matches!(parsed, Source::Registry { .. }),
+    ) {
         diags.push(
-                Diagnostic::error("Unsupported module source", format!("Only local module sources starting with ./ or ../ are supported; got \"{source}\". Copy the module into the repository and use its relative path."))
-                    .at(block.body.attrs.get("source").and_then(|a| a.expr.span())),
-            );
-        return;
+            Diagnostic::error(
+                "Invalid version",
+                "A version constraint applies to registry modules only; a git source takes ?ref=TAG in its source instead. Remove it.",
+            )
+            .at(attr.name_span.clone()),
+        );
     }
-    let child_dir = module.dir.join(&source);
-    if depth > 32 {
+    if place.depth() > 32 {
         diags.push(
             Diagnostic::error(
                 "Module nesting too deep",
@@ -464,7 +467,37 @@ pub(super) fn module_call(module: &mut Module, block: Block, diags: &mut Diagnos
         );
         return;
     }
-    let child = load_dir(&child_dir, diags, depth + 1, block.span.clone());
+    let child_place = place.child(&name);
+    let child_dir = match &parsed {
+        Source::Local(path) => module.dir.join(path),
+        remote => {
+            let key = child_place.key.join(".");
+            let installed = place
+                .lock
+                .modules
+                .get(&key)
+                .filter(|l| l.source == source && l.constraint == version)
+                .map(|_| sources::install_dir(place.root, &key))
+                .filter(|d| d.is_dir());
+            match installed {
+                Some(dir) => match remote.subdir() {
+                    Some(sub) => dir.join(sub),
+                    None => dir,
+                },
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            "Module not installed",
+                            format!("module.{key} ({source}) is not installed, or its source or version changed since `infinstor init` ran. Run `infinstor init` to fetch it (plan and apply never download anything)."),
+                        )
+                        .at(source_span),
+                    );
+                    return;
+                }
+            }
+        }
+    };
+    let child = load_dir(&child_dir, diags, &child_place, block.span.clone());
     let mut inputs = block.body.attrs.clone();
     for meta in ["source", "version", "providers"] {
         inputs.remove(meta);

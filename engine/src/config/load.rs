@@ -316,7 +316,37 @@ pub(super) fn parse_file(path: &Path) -> Result<Body, Diagnostics> {
     }
 }
 
-fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics, depth: usize) {
+/// Where a module being loaded sits: its key (the call names from the root) and what `init`
+/// installed, for module calls with remote sources.
+pub(super) struct Place<'a> {
+    /// The root module's directory.
+    pub root: &'a Path,
+    /// The lock file's record of installed modules.
+    pub lock: &'a super::sources::Lock,
+    /// The call names from the root (`["dr", "network"]`); empty for the root module.
+    pub key: Vec<String>,
+}
+
+impl Place<'_> {
+    /// How deep the module is.
+    pub fn depth(&self) -> usize {
+        self.key.len()
+    }
+
+    /// The place of a child called `name`.
+    pub fn child(&self, name: &str) -> Place<'_> {
+        let mut key = self.key.clone();
+        key.push(name.to_string());
+        Place {
+            root: self.root,
+            lock: self.lock,
+            key,
+        }
+    }
+}
+
+fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics, place: &Place<'_>) {
+    let depth = place.depth();
     let Some(body) = parse_body(file, diags) else { return };
     for (name, attr) in &body.attrs {
         diags.push(
@@ -340,7 +370,7 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
             "locals" => blocks::locals(module, block, diags),
             "resource" | "data" => blocks::resource(module, block, diags),
             "output" => blocks::output(module, block, diags),
-            "module" => blocks::module_call(module, block, diags, depth),
+            "module" => blocks::module_call(module, block, diags, place),
             "moved" if depth > 0 => diags.push(language::not_supported(
                 "A moved block in a child module",
                 "Write it in the root module with the module's path: from = module.NAME.aws_s3_bucket.old, to = module.NAME.aws_s3_bucket.new.",
@@ -409,7 +439,8 @@ fn display_path(path: &Path) -> String {
     }
 }
 
-pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, depth: usize, called_at: Option<Span>) -> Module {
+pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, place: &Place<'_>, called_at: Option<Span>) -> Module {
+    let depth = place.depth();
     let mut module = Module {
         dir: dir.to_path_buf(),
         ..Module::default()
@@ -459,7 +490,7 @@ pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, depth: usize, called
             Ok(text) => {
                 let file = SourceFile::new(&path, display_path(&path), text);
                 module.files.push(file.clone());
-                add_file(&mut module, &file, diags, depth);
+                add_file(&mut module, &file, diags, place);
             }
             Err(e) => diags.push(Diagnostic::error(
                 "Cannot read configuration file",
@@ -483,7 +514,22 @@ fn not_supported_file(path: &Path, what: &str, instead: &str) -> Diagnostic {
 /// Loads the root module from `dir`, reporting every problem found at once.
 pub fn load(dir: &Path) -> Result<(Module, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
-    let mut module = load_dir(dir, &mut diags, 0, None);
+    let lock = match super::sources::Lock::read(dir) {
+        Ok(lock) => lock,
+        Err(message) => {
+            diags.push(Diagnostic::error(
+                "Invalid lock file",
+                format!("{message}. Run `infinstor init` to write it again."),
+            ));
+            super::sources::Lock::default()
+        }
+    };
+    let place = Place {
+        root: dir,
+        lock: &lock,
+        key: Vec::new(),
+    };
+    let mut module = load_dir(dir, &mut diags, &place, None);
     super::providers::resolve(&mut module, &mut diags);
     for (path, child) in super::tree::modules(&module) {
         if let (false, Some(b)) = (path.is_empty(), &child.backend) {

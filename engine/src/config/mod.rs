@@ -10,6 +10,7 @@ mod language;
 mod load;
 mod providers;
 pub mod refs;
+pub mod sources;
 pub mod tree;
 
 pub use load::{load, traversal_text};

@@ -43,6 +43,8 @@ pub struct InitOptions {
     pub migrate_state: bool,
     /// Use the new backend as it is, copying nothing.
     pub reconfigure: bool,
+    /// Install the newest module versions the constraints allow, not the locked ones.
+    pub upgrade: bool,
 }
 
 /// What `init` did.
@@ -50,6 +52,8 @@ pub struct InitOptions {
 pub struct InitReport {
     /// Module paths and sources, in tree order.
     pub modules: Vec<(String, String)>,
+    /// Remote modules installed.
+    pub installed: Vec<crate::install::Installed>,
     /// The backend type now in use (`local`, `s3`).
     pub backend: String,
     /// Where the selected workspace's state is (`s3://bucket/key`, `infinstor.state.json`).
@@ -217,9 +221,13 @@ impl Engine<'_> {
     /// Sets up the backend of the configuration's backend block (or local files without one),
     /// copying existing state over with `migrate_state`.
     pub fn init(&self, opts: &Options, init: &InitOptions) -> Result<InitReport, EngineError> {
+        // Remote modules first: the configuration cannot be loaded without them.
+        let installed = crate::install::install(&opts.dir, init.upgrade, &opts.env)
+            .map_err(|e| EngineError::Invalid(format!("Installing modules failed: {e}")))?;
         let (module, _) = self.load(opts)?;
         let mut report = InitReport {
             modules: module_sources(&module),
+            installed,
             ..InitReport::default()
         };
         let wanted = match &module.backend {
