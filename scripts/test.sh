@@ -4,6 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+command -v git >/dev/null || { echo "git is needed (the module-source tests fetch from a git repository); install it first" >&2; exit 1; }
 . scripts/emulator.sh
 ensure_emulator "$root"
 export INFINSTOR_MOTO_SERVER="$root/.venv/bin/moto_server"
