@@ -399,9 +399,25 @@ fn migration_never_replaces_another_deployments_state() {
         refused.stderr
     );
     assert_eq!(object(&moto, KEY), theirs, "their state is untouched");
-    // -backend-config points this one elsewhere, as teams do per environment.
-    ws.run(&["init", "-migrate-state", "-backend-config=key=mine/infinstor.tfstate"])
-        .expect_code(0);
+    // -backend-config points this one elsewhere, as teams do per environment: a file of
+    // settings, then KEY=VALUE, which wins.
+    ws.write(
+        "prod.s3.tfbackend",
+        &format!(
+            "key            = \"elsewhere/infinstor.tfstate\"\nuse_path_style = true\nendpoints = {{\n  s3 = \"{}\"\n}}\n",
+            moto.endpoint
+        ),
+    );
+    ws.run(&[
+        "init",
+        "-migrate-state",
+        "-backend-config=prod.s3.tfbackend",
+        "-backend-config=key=mine/infinstor.tfstate",
+    ])
+    .expect_code(0);
+    let recorded: serde_json::Value = serde_json::from_str(&ws.read(".infinstor/backend.json")).expect("json");
+    assert_eq!(recorded["config"]["endpoints"]["s3"], moto.endpoint.as_str());
+    assert_eq!(recorded["config"]["use_path_style"], true);
     assert_eq!(
         addresses(&object(&moto, "mine/infinstor.tfstate")),
         vec!["aws_ssm_parameter.p"]
@@ -565,5 +581,33 @@ output "password" {{
     assert_eq!(
         local.run(&["output", "-raw", "stack"]).expect_code(0).stdout,
         "ts-data-dev"
+    );
+}
+
+#[test]
+fn local_workspaces_keep_separate_state_files() {
+    let moto = crate::util::start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", PARAMETER);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["workspace", "new", "dev"]).expect_code(0);
+    let applied = ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert!(applied.stdout.contains("workspace = \"dev\""), "{}", applied.stdout);
+    let dev: serde_json::Value =
+        serde_json::from_str(&ws.read("infinstor.state.d/dev/infinstor.state.json")).expect("dev state");
+    assert_eq!(addresses(&dev), vec!["aws_ssm_parameter.p"]);
+    assert_ne!(
+        dev["lineage"],
+        ws.state()["lineage"],
+        "each workspace is its own deployment"
+    );
+    // A saved plan belongs to the workspace it was made in.
+    ws.run(&["plan", "-out=dev.plan"]).expect_code(0);
+    ws.run(&["workspace", "select", "default"]).expect_code(0);
+    let other = ws.run(&["apply", "dev.plan"]).expect_code(1);
+    assert!(other.stderr.contains("made in workspace \"dev\""), "{}", other.stderr);
+    assert_eq!(
+        ws.run(&["workspace", "list"]).expect_code(0).stdout,
+        "* default\n  dev\n"
     );
 }

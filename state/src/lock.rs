@@ -24,6 +24,9 @@ pub struct LockInfo {
     /// The holder's host name.
     #[serde(rename = "Host")]
     pub host: String,
+    /// `user@host`, as Terraform's lock info names the holder.
+    #[serde(rename = "Who", default)]
+    pub who: String,
     /// When it was taken (RFC 3339, UTC).
     #[serde(rename = "Created")]
     pub created: String,
@@ -36,10 +39,27 @@ impl LockInfo {
             id: uuid::Uuid::new_v4().to_string(),
             operation: operation.to_string(),
             pid: std::process::id(),
+            who: format!(
+                "{}@{}",
+                std::env::var("USER")
+                    .or_else(|_| std::env::var("LOGNAME"))
+                    .unwrap_or_else(|_| "unknown".into()),
+                host_name()
+            ),
             host: host_name(),
             created: time::OffsetDateTime::now_utc()
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
+        }
+    }
+
+    /// Who holds it, for messages: `user@host (pid N)`, or `pid N on HOST` for a lock that
+    /// does not say which user.
+    pub fn holder(&self) -> String {
+        if self.who.is_empty() {
+            format!("pid {} on {}", self.pid, self.host)
+        } else {
+            format!("{} (pid {} on {})", self.who, self.pid, self.host)
         }
     }
 
@@ -77,6 +97,7 @@ impl LockInfo {
             operation: "unknown".to_string(),
             pid: 0,
             host: "unknown".to_string(),
+            who: "unknown".to_string(),
             created: "unknown".to_string(),
         }
     }
