@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod backend;
+pub mod codec;
 pub mod crypt;
 pub mod file;
 mod kms;

@@ -110,7 +110,7 @@ fn body_settings(
 
 /// `-backend-config=FILE`: a file of `name = value` lines (and `assume_role { ... }` blocks).
 pub fn settings_file(path: &std::path::Path) -> Result<serde_json::Map<String, serde_json::Value>, Diagnostics> {
-    let body = super::load::parse_file(path)?;
+    let body = super::parse::parse_file(path)?;
     let mut diags = Diagnostics::default();
     let mut settings = serde_json::Map::new();
     body_settings(&body, &mut settings, &mut BTreeMap::new(), &mut diags);

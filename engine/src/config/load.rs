@@ -2,59 +2,12 @@
 //! [`super::blocks`]) and reports every problem with its span.
 
 use super::language::{self, Allowed};
+use super::parse::{display_path, parse_body};
 use super::*;
 use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, SourceFile, Span};
 use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::Span as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-fn span(file: &Arc<SourceFile>, range: Option<std::ops::Range<usize>>) -> Option<Span> {
-    range.map(|range| Span {
-        file: file.clone(),
-        range,
-    })
-}
-
-fn convert_body(file: &Arc<SourceFile>, body: &hcl_edit::structure::Body, diags: &mut Diagnostics) -> Body {
-    let mut out = Body::default();
-    for structure in body.iter() {
-        if let Some(attr) = structure.as_attribute() {
-            let name = attr.key.as_str().to_string();
-            let name_span = span(file, attr.key.span());
-            if out.attrs.contains_key(&name) {
-                diags.push(
-                    Diagnostic::error(
-                        "Duplicate argument",
-                        format!("The argument \"{name}\" was already set. Each argument may be set only once; remove one of them."),
-                    )
-                    .at(name_span.clone()),
-                );
-                continue;
-            }
-            out.attrs.insert(
-                name.clone(),
-                Attr {
-                    name,
-                    expr: Expr {
-                        expr: attr.value.clone(),
-                        file: file.clone(),
-                    },
-                    name_span,
-                },
-            );
-        } else if let Some(block) = structure.as_block() {
-            out.blocks.push(Block {
-                kind: block.ident.as_str().to_string(),
-                labels: block.labels.iter().map(|l| l.as_str().to_string()).collect(),
-                body: convert_body(file, &block.body, diags),
-                span: span(file, block.ident.span()),
-                label_span: block.labels.first().and_then(|l| span(file, l.span())),
-            });
-        }
-    }
-    out
-}
 
 /// Evaluates a literal (no references) bool/string argument used by the loader itself.
 pub(super) fn literal_bool(attr: Option<&Attr>, diags: &mut Diagnostics) -> Option<bool> {
@@ -279,43 +232,6 @@ pub(super) fn label_count_ok(block: &Block, want: usize, example: &str, diags: &
     false
 }
 
-/// Parses a file's HCL into a body; a syntax error is reported at its position.
-fn parse_body(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Body> {
-    match hcl_edit::parser::parse_body(&file.text) {
-        Ok(body) => Some(convert_body(file, &body, diags)),
-        Err(e) => {
-            let offset = e.location().offset();
-            diags.push(
-                Diagnostic::error(
-                    "Invalid HCL syntax",
-                    format!("{}. Fix the syntax at the marked position.", e.message()),
-                )
-                .at(Some(Span {
-                    file: file.clone(),
-                    range: offset..offset + 1,
-                })),
-            );
-            None
-        }
-    }
-}
-
-/// Reads and parses one HCL file that is not part of a module (`-backend-config=FILE`).
-pub(super) fn parse_file(path: &Path) -> Result<Body, Diagnostics> {
-    let mut diags = Diagnostics::default();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(
-            "Cannot read file",
-            format!("{}: {e}. Check the path.", path.display()),
-        )])
-    })?;
-    let file = SourceFile::new(path, display_path(path), text);
-    match parse_body(&file, &mut diags) {
-        Some(body) if !diags.has_errors() => Ok(body),
-        _ => Err(diags),
-    }
-}
-
 /// Where a module being loaded sits: its key (the call names from the root) and what `init`
 /// installed, for module calls with remote sources.
 pub(super) struct Place<'a> {
@@ -427,15 +343,6 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
                 ),
             },
         }
-    }
-}
-
-fn display_path(path: &Path) -> String {
-    let path = path.strip_prefix(".").unwrap_or(path);
-    let cwd = std::env::current_dir().ok();
-    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
-        Some(rel) => rel.display().to_string(),
-        None => path.display().to_string(),
     }
 }
 

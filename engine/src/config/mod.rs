@@ -8,6 +8,7 @@ pub mod backend;
 mod blocks;
 mod language;
 mod load;
+mod parse;
 mod providers;
 pub mod refs;
 pub mod sources;

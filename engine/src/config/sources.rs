@@ -239,7 +239,7 @@ pub fn calls_in(dir: &Path) -> Result<Vec<Call>, crate::core::diagnostic::Diagno
     paths.sort();
     let mut calls = Vec::new();
     for path in paths {
-        let body = super::load::parse_file(&path)?;
+        let body = super::parse::parse_file(&path)?;
         for block in body.blocks.iter().filter(|b| b.kind == "module" && b.labels.len() == 1) {
             let text = |name: &str| {
                 block

@@ -3,7 +3,7 @@
 //! `.lock` beside it.
 
 use super::{bump, prepare_write, Backend, DEFAULT_WORKSPACE};
-use crate::crypt::Codec;
+use crate::codec::Codec;
 use crate::{file, lock, LockGuard, State, StateError};
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,8 @@
 pub mod local;
 pub mod s3;
 
-use crate::crypt::{Codec, KeySource};
+use crate::codec::Codec;
+use crate::crypt::KeySource;
 use crate::{LockGuard, State, StateError};
 
 pub use local::LocalBackend;

@@ -10,7 +10,7 @@
 //! - The state as it was before this process first wrote it is kept in `<state key>.backup`.
 
 use super::{bump, prepare_write, Backend, DEFAULT_WORKSPACE};
-use crate::crypt::Codec;
+use crate::codec::Codec;
 use crate::lock::LockInfo;
 use crate::{LockGuard, State, StateError};
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
