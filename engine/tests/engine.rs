@@ -37,9 +37,6 @@ fn thing_schema() -> Schema {
 }
 
 impl ProviderFactory for Factory {
-    fn name(&self) -> &str {
-        "test"
-    }
     fn resource_schema(&self, t: &str) -> Option<Schema> {
         match t {
             "test_thing" => Some(thing_schema()),
@@ -69,10 +66,10 @@ impl ProviderFactory for Factory {
     fn data_types(&self) -> Vec<String> {
         vec!["test_echo".into()]
     }
-    fn config_schema(&self) -> Schema {
-        Schema::new().attr("region", Attribute::optional(Type::String))
+    fn config_schema(&self, provider: &str) -> Option<Schema> {
+        (provider == "test").then(|| Schema::new().attr("region", Attribute::optional(Type::String)))
     }
-    fn configure(&self, _: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
+    fn configure(&self, _: &str, _: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
         Ok(Arc::new(Fake(self.0.clone())))
     }
 }

@@ -93,10 +93,13 @@ fn main() {
     let url = || Value::from(moto.endpoint.as_str());
     let factory = AwsFactory::new();
     let provider = factory
-        .configure(&map([
-            ("region", Value::from("us-east-1")),
-            ("endpoints", Value::List(vec![map([("route53", url())])])),
-        ]))
+        .configure(
+            "aws",
+            &map([
+                ("region", Value::from("us-east-1")),
+                ("endpoints", Value::List(vec![map([("route53", url())])])),
+            ]),
+        )
         .unwrap_or_else(|e| panic!("configure: {e}"));
     let journal = Intents::default();
     let apply = |type_name, prior, planned| request(type_name, prior, planned, &journal);

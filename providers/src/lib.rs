@@ -11,7 +11,8 @@
 //! `ssm/`, `dynamodb/`), with one file per resource type and one per data source, named after
 //! the type (`s3/cors.rs` is `aws_s3_bucket_cors_configuration`, `route53/zone_data.rs` is
 //! `data "aws_route53_zone"`); `meta/` holds the data sources about the account, region and
-//! partition. A service's `mod.rs` lists its types and holds what only its files share.
+//! partition; `builtin/` the data sources of Terraform's built-in `terraform` provider. A
+//! service's `mod.rs` lists its types and holds what only its files share.
 //! [`resource`] is the small trait each type implements; `config` turns the provider block
 //! into SDK clients; `support/` holds what every service uses (attributes, tags, SDK errors,
 //! dates, the one waiter, names of creates). No service imports from another.
@@ -24,7 +25,7 @@
 //! let factory = AwsFactory::new();
 //! assert!(factory.resource_schema("aws_s3_bucket").is_some());
 //! let provider = factory
-//!     .configure(&map([("region", Value::from("eu-west-1"))]))
+//!     .configure("aws", &map([("region", Value::from("eu-west-1"))]))
 //!     .expect("configured");
 //! let prior = map([("bucket", Value::from("my-bucket"))]);
 //! let state = provider.read(ReadRequest { type_name: "aws_s3_bucket", prior: &prior });
@@ -123,10 +124,6 @@ impl AwsFactory {
 }
 
 impl ProviderFactory for AwsFactory {
-    fn name(&self) -> &str {
-        "aws"
-    }
-
     fn resource_schema(&self, type_name: &str) -> Option<Schema> {
         schemas().0.get(type_name).cloned()
     }
@@ -148,11 +145,22 @@ impl ProviderFactory for AwsFactory {
         schemas().1.keys().cloned().collect()
     }
 
-    fn config_schema(&self) -> Schema {
-        config::schema()
+    fn config_schema(&self, provider: &str) -> Option<Schema> {
+        // `terraform`: the built-in provider's data sources, served by a default AWS provider.
+        match provider {
+            "aws" => Some(config::schema()),
+            "terraform" => Some(Schema::new()),
+            _ => None,
+        }
     }
 
-    fn configure(&self, config: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
+    fn configure(&self, provider: &str, config: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
+        if self.config_schema(provider).is_none() {
+            return Err(ProviderError::new(
+                "UnknownProvider",
+                format!("there is no provider \"{provider}\""),
+            ));
+        }
         let parsed = config::ProviderConfig::parse(config)?;
         let ctx = parsed.build()?;
         Ok(Arc::new(AwsProvider {

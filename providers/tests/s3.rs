@@ -733,7 +733,7 @@ fn errors_name_the_type_and_the_unreachable_endpoint() {
     let factory = providers::AwsFactory::new();
     let config = common::provider_config(&endpoint, vec![("max_retries", Value::from(0i64))]);
     // configure makes no network call, so it succeeds although nothing answers.
-    let provider = factory.configure(&config).expect("configure");
+    let provider = factory.configure("aws", &config).expect("configure");
 
     let prior = map([("bucket", Value::from("some-bucket"))]);
     let error = provider
@@ -762,7 +762,7 @@ fn errors_name_the_type_and_the_unreachable_endpoint() {
             ),
         ],
     );
-    let provider = factory.configure(&config).expect("configure");
+    let provider = factory.configure("aws", &config).expect("configure");
     let error = provider
         .read(ReadRequest {
             type_name: "aws_s3_bucket",
@@ -796,7 +796,7 @@ fn configure_without_a_region_says_how_to_set_one() {
         ),
     ]);
     let error = providers::AwsFactory::new()
-        .configure(&config)
+        .configure("aws", &config)
         .err()
         .expect("configure must fail without a region");
     assert_eq!(error.code, "MissingRegion");
@@ -808,7 +808,7 @@ fn configure_without_a_region_says_how_to_set_one() {
 #[test]
 fn factory_knows_schemas_without_configuration() {
     let factory = providers::AwsFactory::new();
-    assert_eq!(factory.name(), "aws");
+    assert!(factory.config_schema("google").is_none(), "only the providers it has");
     for ty in [
         "aws_s3_bucket",
         "aws_s3_bucket_cors_configuration",
@@ -823,7 +823,7 @@ fn factory_knows_schemas_without_configuration() {
     }
     let schema = factory.resource_schema("aws_s3_bucket_policy").expect("schema");
     assert!(schema.attributes["policy"].json);
-    let config = factory.config_schema();
+    let config = factory.config_schema("aws").expect("the aws provider");
     assert!(config.attributes["secret_key"].sensitive);
     assert!(config.blocks.contains_key("assume_role"));
     assert!(config.blocks["endpoints"].schema.attributes.contains_key("s3"));

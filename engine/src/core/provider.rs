@@ -194,10 +194,9 @@ pub trait Provider: Send + Sync {
     }
 }
 
-/// Knows the schemas and builds configured providers.
+/// Knows the schemas and builds configured providers, for every provider it has (`aws`,
+/// `infinstor`, ...: a resource type's provider is its name's first word).
 pub trait ProviderFactory: Send + Sync {
-    /// The provider's local name (`aws`).
-    fn name(&self) -> &str;
     /// The schema of a managed resource type.
     fn resource_schema(&self, type_name: &str) -> Option<Schema>;
     /// The schema of a data source type.
@@ -212,11 +211,11 @@ pub trait ProviderFactory: Send + Sync {
     }
     /// Every data source type name.
     fn data_types(&self) -> Vec<String>;
-    /// The schema of the `provider` block itself.
-    fn config_schema(&self) -> Schema;
-    /// Builds a provider from an evaluated `provider` block (`Null` when there is none).
+    /// The schema of the `provider "NAME"` block; `None` when there is no such provider.
+    fn config_schema(&self, provider: &str) -> Option<Schema>;
+    /// Builds provider `NAME` from an evaluated `provider` block (`Null` when there is none).
     /// Must not make network calls: clients connect lazily.
-    fn configure(&self, config: &Value) -> Result<Arc<dyn Provider>, ProviderError>;
+    fn configure(&self, provider: &str, config: &Value) -> Result<Arc<dyn Provider>, ProviderError>;
     /// What a reviewer should know about one planned change of a managed resource type: who
     /// gains or loses access to what through its policy documents, public access, and so on.
     /// `before` is `None` for a create and `after` for a delete. Called when the plan is made,
@@ -234,9 +233,6 @@ pub(crate) struct NoSchemas;
 
 #[cfg(test)]
 impl ProviderFactory for NoSchemas {
-    fn name(&self) -> &str {
-        "none"
-    }
     fn resource_schema(&self, _: &str) -> Option<Schema> {
         None
     }
@@ -249,10 +245,10 @@ impl ProviderFactory for NoSchemas {
     fn data_types(&self) -> Vec<String> {
         Vec::new()
     }
-    fn config_schema(&self) -> Schema {
-        Schema::new()
+    fn config_schema(&self, _: &str) -> Option<Schema> {
+        None
     }
-    fn configure(&self, _: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
+    fn configure(&self, _: &str, _: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
         Err(ProviderError::new("NoProvider", "no provider in this test"))
     }
 }

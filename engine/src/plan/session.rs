@@ -32,6 +32,11 @@ pub trait Ui: Sync {
     }
 }
 
+/// The provider name of a configuration key: `aws` of `aws.west`.
+pub(crate) fn provider_name(key: &str) -> &str {
+    key.split('.').next().unwrap_or(key)
+}
+
 /// What kind of walk this is.
 pub enum WalkMode<'p> {
     /// Compute a plan.
@@ -283,7 +288,7 @@ impl<'a> Session<'a> {
         if let Some(p) = self.provider(key) {
             return Ok(p);
         }
-        let p = self.factory.configure(&Value::Null).map_err(|e| {
+        let p = self.factory.configure(provider_name(key), &Value::Null).map_err(|e| {
             Diagnostic::error(
                 "Invalid provider configuration",
                 format!("provider \"{key}\": {}", e.message),
@@ -297,6 +302,18 @@ impl<'a> Session<'a> {
         if self.provider(key).is_some() {
             return Outcome::Ok;
         }
+        let Some(schema) = self.factory.config_schema(provider_name(key)) else {
+            return self.fail(
+                Diagnostic::error(
+                    "Provider not available",
+                    format!(
+                        "There is no provider \"{}\" in infinstor; the resources of {key} cannot be managed.",
+                        provider_name(key)
+                    ),
+                )
+                .at(self.module.providers.get(key).and_then(|p| p.span.clone())),
+            );
+        };
         let config = match self.module.providers.get(key) {
             Some(pc) => {
                 let scopes = lock(&self.scopes);
@@ -306,7 +323,7 @@ impl<'a> Session<'a> {
                 let ev = Evaluator::new(scope);
                 match decode(
                     &pc.body,
-                    &self.factory.config_schema(),
+                    &schema,
                     &ev,
                     &format!("provider \"{}\"", pc.name),
                     pc.span.clone(),
@@ -329,7 +346,7 @@ impl<'a> Session<'a> {
                 .at(self.module.providers.get(key).and_then(|p| p.span.clone())),
             );
         }
-        match self.factory.configure(&config) {
+        match self.factory.configure(provider_name(key), &config) {
             Ok(p) => {
                 lock(&self.providers).insert(key.to_string(), p);
                 Outcome::Ok

@@ -85,7 +85,7 @@ impl Harness {
         let moto = Moto::start();
         let factory = AwsFactory::new();
         let provider = factory
-            .configure(&provider_config(&moto.endpoint, extra))
+            .configure("aws", &provider_config(&moto.endpoint, extra))
             .unwrap_or_else(|e| panic!("configure: {e}"));
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -114,7 +114,7 @@ impl Harness {
         let config = provider_config(&endpoint, vec![("endpoints", Value::List(vec![map(endpoints)]))]);
         self.provider = self
             .factory
-            .configure(&config)
+            .configure("aws", &config)
             .unwrap_or_else(|e| panic!("configure: {e}"));
         self
     }
