@@ -76,7 +76,7 @@ pub struct Context {
     /// Set on the first Ctrl-C.
     pub stop: Arc<AtomicBool>,
     /// Builds AWS providers.
-    pub factory: providers::AwsFactory,
+    pub factory: providers::AllProviders,
     /// Whether a terminal may be asked for values and confirmation.
     pub input: bool,
     /// How long to wait for a state lock.
@@ -114,7 +114,7 @@ impl Context {
             color: g.color(),
             state: g.state.clone(),
             stop,
-            factory: providers::AwsFactory::new(),
+            factory: providers::AllProviders::new(),
             input: g.input,
             lock_timeout: g.lock_timeout,
         })

@@ -8,6 +8,7 @@ mod bad_day;
 mod cli_commands;
 mod diagnostics;
 mod infinstor_dns;
+mod infinstor_subscriber;
 mod language;
 mod lifecycle;
 mod mlflow_artifacts;

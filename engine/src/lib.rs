@@ -51,6 +51,7 @@ pub mod config;
 pub mod core;
 pub mod eval;
 pub mod graph;
+pub mod http;
 pub mod install;
 pub mod ops;
 pub mod plan;

@@ -39,6 +39,7 @@ mod cloudformation;
 mod config;
 mod dynamodb;
 mod iam;
+mod infinstor;
 mod kms;
 mod meta;
 mod route53;
@@ -175,6 +176,71 @@ impl ProviderFactory for AwsFactory {
         match schemas().0.get(type_name) {
             Some(schema) => support::access::review_change(type_name, schema, address, before, after),
             None => Vec::new(),
+        }
+    }
+}
+
+/// Every provider infinstor has: `aws` (with the built-in `terraform` data sources) and
+/// `infinstor`, the InfinStor service's REST API. The CLI's factory.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AllProviders;
+
+impl AllProviders {
+    /// A new factory.
+    pub fn new() -> AllProviders {
+        AllProviders
+    }
+}
+
+/// The provider of a resource type: the first word of its name (`aws_s3_bucket` -> `aws`).
+fn provider_of(type_name: &str) -> &str {
+    type_name.split('_').next().unwrap_or(type_name)
+}
+
+impl ProviderFactory for AllProviders {
+    fn resource_schema(&self, type_name: &str) -> Option<Schema> {
+        match provider_of(type_name) {
+            infinstor::NAME => infinstor::resource_schema(type_name),
+            _ => AwsFactory.resource_schema(type_name),
+        }
+    }
+
+    fn data_schema(&self, type_name: &str) -> Option<Schema> {
+        AwsFactory.data_schema(type_name)
+    }
+
+    fn resource_types(&self) -> Vec<String> {
+        let mut all = AwsFactory.resource_types();
+        all.extend(infinstor::resource_types());
+        all
+    }
+
+    fn batched(&self, type_name: &str) -> bool {
+        AwsFactory.batched(type_name)
+    }
+
+    fn data_types(&self) -> Vec<String> {
+        AwsFactory.data_types()
+    }
+
+    fn config_schema(&self, provider: &str) -> Option<Schema> {
+        match provider {
+            infinstor::NAME => Some(infinstor::config_schema()),
+            other => AwsFactory.config_schema(other),
+        }
+    }
+
+    fn configure(&self, provider: &str, config: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
+        match provider {
+            infinstor::NAME => infinstor::configure(config),
+            other => AwsFactory.configure(other, config),
+        }
+    }
+
+    fn review(&self, type_name: &str, address: &str, before: Option<&Value>, after: Option<&Value>) -> Vec<Finding> {
+        match provider_of(type_name) {
+            infinstor::NAME => infinstor::review(type_name, address, after),
+            _ => AwsFactory.review(type_name, address, before, after),
         }
     }
 }

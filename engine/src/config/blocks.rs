@@ -10,6 +10,9 @@ use super::*;
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 
+/// The providers built into infinstor, with the source a `required_providers` entry names.
+const BUILT_IN_PROVIDERS: &[(&str, &str)] = &[("aws", "hashicorp/aws"), ("infinstor", "infinstor/infinstor")];
+
 /// `terraform { ... }`: settings of the configuration itself. `required_version` is accepted
 /// and not checked (it constrains Terraform's own version, not infinstor's); the providers it
 /// requires must be ones infinstor has; `backend` says where the state lives.
@@ -41,16 +44,16 @@ pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnosti
     }
     for rp in block.body.blocks.iter().filter(|b| b.kind == "required_providers") {
         for (name, attr) in &rp.body.attrs {
-            if name != "aws" {
+            let Some((_, expected_source)) = BUILT_IN_PROVIDERS.iter().find(|(n, _)| n == name) else {
                 diags.push(
                     Diagnostic::error(
                         "Unsupported provider",
-                        format!("infinstor has the \"aws\" provider only; \"{name}\" is not available. Remove it from required_providers and the resources that use it."),
+                        format!("infinstor has the {} providers; \"{name}\" is not available. Remove it from required_providers and the resources that use it.", BUILT_IN_PROVIDERS.iter().map(|(n, _)| format!("\"{n}\"")).collect::<Vec<_>>().join(" and ")),
                     )
                     .at(attr.name_span.clone()),
                 );
                 continue;
-            }
+            };
             let Expression::Object(obj) = &attr.expr.expr else {
                 continue;
             };
@@ -66,11 +69,11 @@ pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnosti
                     "source" => {
                         let source = value.expr().as_str().unwrap_or_default().to_ascii_lowercase();
                         let source = source.trim_start_matches("registry.terraform.io/");
-                        if source != "hashicorp/aws" {
+                        if source != *expected_source {
                             diags.push(
                                 Diagnostic::error(
                                     "Unsupported provider source",
-                                    format!("infinstor's aws provider stands in for \"hashicorp/aws\"; \"{source}\" is not available."),
+                                    format!("infinstor's {name} provider stands in for \"{expected_source}\"; \"{source}\" is not available."),
                                 )
                                 .at(span),
                             );

@@ -5,7 +5,6 @@
 //! asks for the newest allowed versions. Nothing else ever downloads.
 
 mod git;
-mod http;
 mod registry;
 pub mod version;
 

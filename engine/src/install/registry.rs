@@ -1,7 +1,7 @@
 //! The module registry protocol: service discovery (`/.well-known/terraform.json`), the
 //! versions of a module, and where to download one (`X-Terraform-Get`).
 
-use super::http;
+use crate::http;
 
 /// A module address in a registry.
 pub struct Address<'a> {

@@ -124,6 +124,10 @@ impl ResourceType for Stack {
     fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, get(&st, "tags")));
+        // A template_url is read now, so wrong parameters fail the plan, not the apply.
+        if let Some(url) = get(&st, "template_url").deep_unmark().as_str() {
+            check_url_parameters(ctx, url, &get(&st, "parameters"))?;
+        }
         let mut replace = Vec::new();
         match prior {
             None => {

@@ -241,3 +241,87 @@ pub(super) fn check_parameter_value(name: &str, decl: &Json, value: &str, secret
     }
     None
 }
+
+/// The bucket and key of an S3 URL in any of its forms (`https://s3.amazonaws.com/B/K`,
+/// `https://s3.REGION.amazonaws.com/B/K`, `https://B.s3.amazonaws.com/K`,
+/// `https://B.s3.REGION.amazonaws.com/K`).
+pub(super) fn s3_location(url: &str) -> Option<(String, String)> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/')?;
+    let host = host.to_ascii_lowercase();
+    if !host.ends_with(".amazonaws.com") {
+        return None;
+    }
+    let path = urlencoding::decode(path).ok()?.into_owned();
+    if host.starts_with("s3.") || host.starts_with("s3-") {
+        let (bucket, key) = path.split_once('/')?;
+        return Some((bucket.to_string(), key.to_string()));
+    }
+    let (bucket, _) = host.split_once(".s3")?;
+    Some((bucket.to_string(), path))
+}
+
+/// The template a `template_url` names: read through S3 for an S3 URL (with the provider's
+/// credentials, as CloudFormation reads it), over HTTPS otherwise.
+pub(super) fn fetch_template(ctx: &Ctx, url: &str) -> Result<String, ProviderError> {
+    let bytes = match s3_location(url) {
+        Some((bucket, key)) => {
+            let read = async {
+                let out = ctx.s3.get_object().bucket(&bucket).key(&key).send().await?;
+                Ok::<_, aws_sdk_s3::error::SdkError<_>>(out.body.collect().await.map(|b| b.into_bytes().to_vec()))
+            };
+            match ctx.block_on(read) {
+                Ok(Ok(bytes)) => bytes,
+                Ok(Err(e)) => return Err(ProviderError::new("TemplateUnreadable", format!("reading template_url {url}: {e}"))),
+                Err(e) => {
+                    return Err(ProviderError::new(
+                        "TemplateUnreadable",
+                        format!(
+                            "cannot read template_url {url} (s3://{bucket}/{key}): {}. Check the URL (the build number in it) and that these credentials may read it",
+                            aws_sdk_s3::error::DisplayErrorContext(&e)
+                        ),
+                    ))
+                }
+            }
+        }
+        None => {
+            let response = engine::http::get(url, None).map_err(|e| ProviderError::new("TemplateUnreadable", e))?;
+            if response.status != 200 {
+                return Err(ProviderError::new(
+                    "TemplateUnreadable",
+                    format!("template_url {url} answered {}; check the URL", response.status),
+                ));
+            }
+            response.body
+        }
+    };
+    String::from_utf8(bytes)
+        .map_err(|_| ProviderError::new("TemplateUnreadable", format!("template_url {url} is not text")))
+}
+
+/// Checks the parameters against the template a `template_url` names, as `validate` does for
+/// a `template_body`.
+pub(super) fn check_url_parameters(ctx: &Ctx, url: &str, params: &Value) -> Result<(), ProviderError> {
+    let body = fetch_template(ctx, url)?;
+    let declared = template_parameters(&body).ok_or_else(|| {
+        ProviderError::new(
+            "InvalidTemplate",
+            format!("template_url {url} does not hold a CloudFormation template"),
+        )
+    })?;
+    let problems = check_parameters(&declared, params);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(ProviderError::new(
+        "InvalidParameters",
+        format!(
+            "the parameters do not match the template at {url}: {}",
+            problems
+                .iter()
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    ))
+}

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 mod policy;
 mod policy_document;
 mod role;
+mod role_data;
 mod role_policy;
 mod role_policy_attachment;
 mod service_linked_role;
@@ -30,6 +31,7 @@ mod tests;
 use policy::*;
 use policy_document::PolicyDocument;
 use role::*;
+use role_data::RoleData;
 use role_policy::*;
 use role_policy_attachment::*;
 use service_linked_role::ServiceLinkedRole;
@@ -47,7 +49,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 
 /// Every data source of this service.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
-    vec![Box::new(PolicyDocument)]
+    vec![Box::new(PolicyDocument), Box::new(RoleData)]
 }
 
 fn set_default(st: &mut State, key: &str, value: Value) {

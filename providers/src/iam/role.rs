@@ -5,7 +5,7 @@ use super::*;
 pub(super) struct IamRole;
 
 impl IamRole {
-    fn get_role(&self, ctx: &Ctx, name: &str) -> Result<Option<aws_sdk_iam::types::Role>, ProviderError> {
+    pub(super) fn get_role(&self, ctx: &Ctx, name: &str) -> Result<Option<aws_sdk_iam::types::Role>, ProviderError> {
         let out = found(call(
             ctx,
             &format!("reading IAM Role ({name})"),
@@ -15,7 +15,7 @@ impl IamRole {
     }
 
     /// The state of `role`, keeping from `prior` what AWS does not store.
-    fn state(&self, ctx: &Ctx, role: &aws_sdk_iam::types::Role, prior: &Value) -> Value {
+    pub(super) fn state(&self, ctx: &Ctx, role: &aws_sdk_iam::types::Role, prior: &Value) -> Value {
         let mut st = State::new();
         let name = role.role_name().to_string();
         st.insert("name".into(), Value::string(&name));
