@@ -411,3 +411,56 @@ fn ssm_parameter_dynamodb_table_and_partition() {
         check: check_data,
     });
 }
+
+const LOCAL_FIRST: &str = r#"
+resource "local_file" "notes" {
+  filename        = "out/notes.txt"
+  content         = "first"
+  file_permission = "0640"
+}
+
+resource "local_sensitive_file" "secret" {
+  filename       = "out/secret.txt"
+  content_base64 = base64encode("s3cret-one")
+}
+"#;
+
+fn check_local(_: &Moto, ws: &Workspace, phase: Phase) {
+    let notes = std::fs::read_to_string(ws.path("out/notes.txt")).ok();
+    let secret = std::fs::read_to_string(ws.path("out/secret.txt")).ok();
+    match phase {
+        Phase::Created => {
+            assert_eq!(notes.as_deref(), Some("first"));
+            assert_eq!(secret.as_deref(), Some("s3cret-one"));
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(ws.path("out/notes.txt"))
+                    .expect("stat")
+                    .permissions()
+                    .mode();
+                assert_eq!(mode & 0o777, 0o640);
+            }
+            let shown = ws.run(&["state", "show", "local_sensitive_file.secret"]).expect_code(0);
+            assert!(!shown.stdout.contains("czNjcmV0LW9uZQ"), "{}", shown.stdout);
+        }
+        Phase::Updated => {
+            assert_eq!(notes.as_deref(), Some("second"));
+            assert_eq!(secret.as_deref(), Some("s3cret-one"));
+        }
+        Phase::Destroyed => assert_eq!((notes, secret), (None, None)),
+    }
+}
+
+#[test]
+fn local_files() {
+    let second = LOCAL_FIRST.replace("content         = \"first\"", "content         = \"second\"");
+    run(&Case {
+        name: "local",
+        first: LOCAL_FIRST,
+        second: &second,
+        // A file's content forces a new file, as in Terraform's local provider.
+        update: "Plan: 1 to add, 0 to change, 1 to destroy.",
+        check: check_local,
+    });
+}

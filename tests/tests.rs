@@ -11,6 +11,7 @@ mod infinstor_dns;
 mod infinstor_subscriber;
 mod language;
 mod lifecycle;
+mod metaflow;
 mod mlflow_artifacts;
 mod module_sources;
 mod modules;

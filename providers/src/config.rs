@@ -31,6 +31,7 @@ pub(crate) const ENDPOINT_SERVICES: &[&str] = &[
     "kms",
     "ssm",
     "dynamodb",
+    "apigateway",
 ];
 
 /// Attempts per request when `max_retries` is not set (throttling and 5xx are retried).
@@ -337,6 +338,7 @@ impl ProviderConfig {
             kms: client!(aws_sdk_kms, "kms"),
             ssm: client!(aws_sdk_ssm, "ssm"),
             dynamodb: client!(aws_sdk_dynamodb, "dynamodb"),
+            apigateway: client!(aws_sdk_apigateway, "apigateway"),
             region,
             default_tags: self.default_tags.clone(),
             calls,

@@ -34,13 +34,16 @@
 pub mod resource;
 
 mod acm;
+mod apigateway;
 mod builtin;
 mod cloudformation;
 mod config;
 mod dynamodb;
+mod elb;
 mod iam;
 mod infinstor;
 mod kms;
+mod local;
 mod meta;
 mod route53;
 mod s3;
@@ -87,6 +90,8 @@ fn all_data_sources() -> Vec<Box<dyn DataType>> {
     all.extend(kms::data_sources());
     all.extend(ssm::data_sources());
     all.extend(dynamodb::data_sources());
+    all.extend(apigateway::data_sources());
+    all.extend(elb::data_sources());
     all.extend(builtin::data_sources());
     all
 }
@@ -180,8 +185,8 @@ impl ProviderFactory for AwsFactory {
     }
 }
 
-/// Every provider infinstor has: `aws` (with the built-in `terraform` data sources) and
-/// `infinstor`, the InfinStor service's REST API. The CLI's factory.
+/// Every provider infinstor has: `aws` (with the built-in `terraform` data sources),
+/// `infinstor` (the InfinStor service's REST API) and `local` (files). The CLI's factory.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AllProviders;
 
@@ -201,6 +206,7 @@ impl ProviderFactory for AllProviders {
     fn resource_schema(&self, type_name: &str) -> Option<Schema> {
         match provider_of(type_name) {
             infinstor::NAME => infinstor::resource_schema(type_name),
+            local::NAME => local::resource_schema(type_name),
             _ => AwsFactory.resource_schema(type_name),
         }
     }
@@ -212,6 +218,7 @@ impl ProviderFactory for AllProviders {
     fn resource_types(&self) -> Vec<String> {
         let mut all = AwsFactory.resource_types();
         all.extend(infinstor::resource_types());
+        all.extend(local::resource_types());
         all
     }
 
@@ -226,6 +233,7 @@ impl ProviderFactory for AllProviders {
     fn config_schema(&self, provider: &str) -> Option<Schema> {
         match provider {
             infinstor::NAME => Some(infinstor::config_schema()),
+            local::NAME => Some(local::config_schema()),
             other => AwsFactory.config_schema(other),
         }
     }
@@ -233,6 +241,7 @@ impl ProviderFactory for AllProviders {
     fn configure(&self, provider: &str, config: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
         match provider {
             infinstor::NAME => infinstor::configure(config),
+            local::NAME => local::configure(config),
             other => AwsFactory.configure(other, config),
         }
     }
@@ -281,6 +290,8 @@ fn service_of(type_name: &str) -> Option<&'static str> {
         Some("ssm")
     } else if type_name.starts_with("aws_dynamodb_") {
         Some("dynamodb")
+    } else if type_name.starts_with("aws_api_gateway_") {
+        Some("apigateway")
     } else {
         None
     }

@@ -34,6 +34,8 @@ pub struct Ctx {
     pub ssm: aws_sdk_ssm::Client,
     /// DynamoDB client.
     pub dynamodb: aws_sdk_dynamodb::Client,
+    /// API Gateway client.
+    pub apigateway: aws_sdk_apigateway::Client,
     /// The configured region.
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.

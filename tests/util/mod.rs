@@ -34,6 +34,8 @@ pub trait Clients {
     fn ssm(&self) -> aws_sdk_ssm::Client;
     /// DynamoDB.
     fn dynamodb(&self) -> aws_sdk_dynamodb::Client;
+    /// API Gateway.
+    fn apigateway(&self) -> aws_sdk_apigateway::Client;
 }
 
 impl Clients for Moto {
@@ -70,6 +72,10 @@ impl Clients for Moto {
 
     fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
         aws_sdk_dynamodb::Client::new(&self.sdk_config())
+    }
+
+    fn apigateway(&self) -> aws_sdk_apigateway::Client {
+        aws_sdk_apigateway::Client::new(&self.sdk_config())
     }
 }
 

@@ -11,7 +11,11 @@ use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 
 /// The providers built into infinstor, with the source a `required_providers` entry names.
-const BUILT_IN_PROVIDERS: &[(&str, &str)] = &[("aws", "hashicorp/aws"), ("infinstor", "infinstor/infinstor")];
+const BUILT_IN_PROVIDERS: &[(&str, &str)] = &[
+    ("aws", "hashicorp/aws"),
+    ("infinstor", "infinstor/infinstor"),
+    ("local", "hashicorp/local"),
+];
 
 /// `terraform { ... }`: settings of the configuration itself. `required_version` is accepted
 /// and not checked (it constrains Terraform's own version, not infinstor's); the providers it
