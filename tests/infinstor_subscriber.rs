@@ -337,4 +337,23 @@ fn parameters_the_template_does_not_declare_fail_the_plan() {
         seen.lock().expect("log").is_empty(),
         "a plan calls nothing of the service"
     );
+    // --target: the data source that needs the (untargeted) stack is not read.
+    let mut good = v.clone();
+    good.retain(|a| !a.contains("build="));
+    good.push("-var=build=1.0.0".to_string());
+    run(
+        &ws,
+        &[
+            "apply",
+            "-auto-approve",
+            "-target=module.subscriber.infinstor_subscriber.this",
+        ],
+        &good,
+        0,
+    );
+    assert_eq!(
+        ws.run(&["state", "list"]).expect_code(0).stdout,
+        "module.subscriber.infinstor_subscriber.this\n"
+    );
+    assert_eq!(seen.lock().expect("log").len(), 1, "only the targeted add_subscriber");
 }

@@ -297,6 +297,11 @@ impl Session<'_> {
                 let targeted = targets.is_empty() || a_dependency || targets.iter().any(|t| t.contains(&ia));
                 lock(&self.planned_addrs).insert(ia.clone());
                 let stored = lock(&self.prior).instance(&a).cloned();
+                if addr.mode == Mode::Data && !targeted {
+                    // Outside the targets and not needed by them: not read, as in Terraform.
+                    values.push((key, Value::Unknown));
+                    continue;
+                }
                 if addr.mode == Mode::Data {
                     let pending_deps = !res.depends_on.is_empty()
                         && lock(&self.changes)
