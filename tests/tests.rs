@@ -18,3 +18,4 @@ mod modules;
 mod review_output;
 mod secrets;
 mod teams;
+mod tetrascience;

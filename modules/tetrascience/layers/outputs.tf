@@ -1,0 +1,30 @@
+output "data_stack_name" {
+  description = "The data layer's stack (the service layer's DataStack)."
+  value       = aws_cloudformation_stack.data.name
+}
+
+output "data_layer_outputs" {
+  description = "The data layer stack's outputs."
+  value       = aws_cloudformation_stack.data.outputs
+}
+
+output "service_layer_outputs" {
+  description = "The service layer stack's outputs."
+  value       = aws_cloudformation_stack.service.outputs
+}
+
+output "post_deployment_checklist" {
+  description = "What stays manual after both layers are deployed (seed 004's post-deployment tasks)."
+  value = concat(
+    [
+      "Confirm the SNS subscription: click the link in the \"AWS Notification - Subscription Confirmation\" email sent to ${var.data_layer.NotificationEmail}.",
+      "Ask AWS support to take SES out of the sandbox, so notification emails from ${var.data_layer.SourceNotificationEmail} reach everyone.",
+      "Make the EKS cluster endpoint private (AWS console or CLI); CloudFormation cannot do it yet.",
+      "Enforce HTTPS on Elasticsearch: aws es update-elasticsearch-domain-config --domain-name <domain_name> --domain-endpoint-options EnforceHTTPS=true",
+      "Disable the default admin user in the portal (irreversible from the portal).",
+      "Generate secure credentials for each organization: Accounts > Manage Organizations > the org > AWS.",
+      "Consider an S3 gateway VPC endpoint to cut data transfer costs.",
+    ],
+    var.disaster_recovery != null ? ["Deploy the RDS snapshot tool stack in the DR account (module tetrascience/disaster-recovery with kms_key_source = the ts-rds-production key's ARN)."] : [],
+  )
+}

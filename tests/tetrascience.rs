@@ -1,0 +1,346 @@
+//! Seed 004 through `examples/tetrascience` (modules/tetrascience/{disaster-recovery,layers}):
+//! the DR stack in the DR account and region, the data layer taking its outputs, the service
+//! layer taking the data layer's stack, every parameter typed with the seed's defaults and
+//! checked against stand-in templates at plan time; stacks checked through the SDK in each
+//! account.
+
+use crate::util::{block_on, start_moto, workspace, Moto};
+use std::collections::BTreeMap;
+
+const DR_ACCOUNT: &str = "222222222222";
+const DR_ROLE: &str = "arn:aws:iam::222222222222:role/tetrascience-dr-deployer";
+
+/// A template declaring `params` (each a String with an empty default unless required) and
+/// outputs echoing constants.
+fn template(params: &[&str], outputs: &[(&str, &str)]) -> String {
+    let mut t = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n");
+    for p in params {
+        t.push_str(&format!("  {p}:\n    Type: String\n"));
+    }
+    t.push_str("Resources:\n  Marker:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Name: !Sub \"/tdp/${AWS::StackName}/deployed\"\n      Type: String\n      Value: deployed\n");
+    if !outputs.is_empty() {
+        t.push_str("Outputs:\n");
+        for (k, v) in outputs {
+            t.push_str(&format!("  {k}:\n    Value: {v}\n"));
+        }
+    }
+    t
+}
+
+const DATA_PARAMS: &[&str] = &[
+    "CFTemplateBucket",
+    "CFTemplateVersion",
+    "InfrastructureName",
+    "Environment",
+    "IAMRolePrefix",
+    "IAMBoundaryPolicy",
+    "EnableDR",
+    "DRAWSAccountId",
+    "DRDatalakeKMSKey",
+    "DRDatalakeBucket",
+    "DRStreamBucket",
+    "DRBackupBucket",
+    "DRLocalArtifactsBucket",
+    "EnableElasticsearch",
+    "EnableLogging",
+    "EsMasterInstanceType",
+    "EsDatanodeInstanceType",
+    "EsDatanodeInstanceCount",
+    "EsDatanodeVolumeSize",
+    "EsBackupInterval",
+    "InstanceTypeRDS",
+    "RDSBackupInterval",
+    "RDSBackupSchedule",
+    "RDSBackupRetentionDays",
+    "RDSSnapShot",
+    "CreateVPC",
+    "VpcCIDR",
+    "VPCID",
+    "PublicSubnetIds",
+    "PrivateSubnetIds",
+    "IsolatedSubnetIds",
+    "LogsEndpoint",
+    "MonitoringEndpoint",
+    "SqsEndpoint",
+    "CloudformationEndpoint",
+    "NotificationEmail",
+    "SourceNotificationEmail",
+    "LogRetentionDays",
+    "LambdaPrefix",
+    "STBucket",
+    "DLBucket",
+];
+
+const SERVICE_PARAMS: &[&str] = &[
+    "CFTemplateVersion",
+    "Branch",
+    "DataStack",
+    "EnableLogging",
+    "ClusterType",
+    "InstanceTypeECS",
+    "ConnectorMaxMemory",
+    "TaskThroughput",
+    "EnableWinTaskScriptService",
+    "WindowsInstanceType",
+    "PublicDomain",
+    "ExposedOnInternet",
+    "NoDNSWeb",
+    "PublicDomainZoneId",
+    "Certificate",
+    "PrivateDomain",
+    "MinCapacity",
+    "MaxCapacity",
+    "LambdaPrefix",
+    "AthenaCreateIamUser",
+    "UserAuditLogGroupSuffix",
+];
+
+const SNAPSHOT_PARAMS: &[&str] = &[
+    "CodeBucket",
+    "CrossAccountCopy",
+    "DeleteOldSnapshots",
+    "DestinationRegion",
+    "KmsKeyDestination",
+    "KMSKeySource",
+    "LambdaCWLogRetention",
+    "LogLevel",
+    "RetentionDays",
+    "SnapshotPattern",
+    "SourceRegionOverride",
+];
+
+/// An SDK configuration in `region`, as the DR role when `dr`.
+fn config(moto: &Moto, region: &str, dr: bool) -> aws_config::SdkConfig {
+    let base = moto.sdk_config();
+    let mut b = base.to_builder().region(aws_config::Region::new(region.to_string()));
+    if dr {
+        let creds = block_on(async {
+            aws_sdk_sts::Client::new(&base)
+                .assume_role()
+                .role_arn(DR_ROLE)
+                .role_session_name("check")
+                .send()
+                .await
+                .expect("assume role")
+                .credentials
+                .expect("credentials")
+        });
+        b = b.credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(
+            aws_sdk_s3::config::Credentials::new(
+                creds.access_key_id(),
+                creds.secret_access_key(),
+                Some(creds.session_token().to_string()),
+                None,
+                "dr",
+            ),
+        ));
+    }
+    b.build()
+}
+
+fn upload(conf: &aws_config::SdkConfig, bucket: &str, key: &str, body: &str) -> String {
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(conf).force_path_style(true).build());
+    block_on(async {
+        let _ = s3.create_bucket().bucket(bucket).send().await;
+        s3.put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(body.as_bytes().to_vec().into())
+            .send()
+            .await
+            .expect("upload")
+    });
+    format!("https://s3.amazonaws.com/{bucket}/{key}")
+}
+
+fn parameters(conf: &aws_config::SdkConfig, stack: &str) -> Option<BTreeMap<String, String>> {
+    let cfn = aws_sdk_cloudformation::Client::new(conf);
+    block_on(async {
+        let out = cfn.describe_stacks().stack_name(stack).send().await.ok()?;
+        Some(
+            out.stacks()
+                .first()?
+                .parameters()
+                .iter()
+                .map(|p| {
+                    (
+                        p.parameter_key().unwrap_or_default().into(),
+                        p.parameter_value().unwrap_or_default().into(),
+                    )
+                })
+                .collect(),
+        )
+    })
+}
+
+#[test]
+fn dr_then_data_layer_then_service_layer() {
+    let moto = start_moto();
+    let main = config(&moto, "us-east-1", false);
+    let dr = config(&moto, "us-east-2", true);
+    let dr_main = config(&moto, "us-east-1", true);
+    let dr_outputs = [
+        ("DRDatalakeKMSKey", "arn:aws:kms:us-east-2:222222222222:key/dr-datalake"),
+        ("DRDatalakeBucket", "acme-tdp-dr-datalake"),
+        ("DRStreamBucket", "acme-tdp-dr-stream"),
+        ("DRBackupBucket", "acme-tdp-dr-backup"),
+        ("DRLocalArtifactsBucket", "acme-tdp-dr-artifacts"),
+        ("DRRDSKMSKey", "arn:aws:kms:us-east-2:222222222222:key/dr-rds"),
+    ];
+    let templates = [
+        (
+            "data_layer",
+            upload(
+                &main,
+                "tdp-templates",
+                "v1.0.0/data-layer.yml",
+                &template(DATA_PARAMS, &[]),
+            ),
+        ),
+        (
+            "service_layer",
+            upload(
+                &main,
+                "tdp-templates",
+                "v1.0.0/service-layer.yml",
+                &template(SERVICE_PARAMS, &[]),
+            ),
+        ),
+        (
+            "dr",
+            upload(
+                &dr_main,
+                "tdp-dr-templates",
+                "dr.yml",
+                &template(&["InfrastructureName", "Environment", "ProdAWSAccountId"], &dr_outputs),
+            ),
+        ),
+        (
+            "snapshot_tool",
+            upload(
+                &dr_main,
+                "tdp-dr-templates-main",
+                "snapshots_tool_rds_dest.json",
+                &template(SNAPSHOT_PARAMS, &[]),
+            ),
+        ),
+    ];
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/tetrascience");
+    let map: Vec<String> = templates.iter().map(|(k, v)| format!("{k} = \"{v}\"")).collect();
+    let vars = vec![
+        format!("-var=dr_role_arn={DR_ROLE}"),
+        "-var=prod_account_id=123456789012".to_string(),
+        format!("-var=templates={{{}}}", map.join(", ")),
+    ];
+    let run = |base: &[&str], extra: &[String], code: i32| {
+        let a: Vec<&str> = base
+            .iter()
+            .copied()
+            .chain(vars.iter().map(String::as_str))
+            .chain(extra.iter().map(String::as_str))
+            .collect();
+        ws.run(&a).expect_code(code)
+    };
+    run(&["apply", "-auto-approve"], &[], 0);
+
+    let data = parameters(&main, "acme-tdp-data").expect("data layer in the main account");
+    assert_eq!(data["EnableDR"], "true");
+    assert_eq!(data["DRAWSAccountId"], DR_ACCOUNT);
+    assert_eq!(data["DRDatalakeBucket"], "acme-tdp-dr-datalake");
+    assert_eq!(
+        data["EsMasterInstanceType"], "t3.medium.elasticsearch",
+        "the seed's default"
+    );
+    assert_eq!(data["RDSBackupSchedule"], "0 1 * ?");
+    assert_eq!(data["EsDatanodeInstanceCount"], "2");
+    assert_eq!(data["CreateVPC"], "true");
+    assert_eq!(data["PrivateSubnetIds"], "");
+    let service = parameters(&main, "acme-tdp-service").expect("service layer");
+    assert_eq!(service["DataStack"], "acme-tdp-data");
+    assert_eq!(service["PrivateDomain"], "ts-dip.internal");
+    assert_eq!(service["MaxCapacity"], "4");
+    let dr_params = parameters(&dr, "acme-tdp-dr").expect("DR stack in the DR account and region");
+    assert_eq!(dr_params["Environment"], "dr");
+    assert_eq!(dr_params["ProdAWSAccountId"], "123456789012");
+    assert!(parameters(&main, "acme-tdp-dr").is_none(), "not in the main account");
+    assert!(
+        parameters(&dr_main, "acme-tdp-rds-snapshot-tool").is_none(),
+        "waits for kms_key_source"
+    );
+    let checklist = ws
+        .run(&["output", "-json", "post_deployment_checklist"])
+        .expect_code(0)
+        .stdout;
+    assert!(checklist.contains("Subscription Confirmation"), "{checklist}");
+    assert!(checklist.contains("RDS snapshot tool"), "{checklist}");
+    run(&["plan", "-detailed-exitcode"], &[], 0);
+
+    // After the data layer: the snapshot tool in the DR account, in the main region.
+    let key = ["-var=kms_key_source=arn:aws:kms:us-east-1:123456789012:alias/ts-rds-production".to_string()];
+    run(&["apply", "-auto-approve"], &key, 0);
+    let tool = parameters(&dr_main, "acme-tdp-rds-snapshot-tool").expect("snapshot tool");
+    assert_eq!(
+        tool["KmsKeyDestination"],
+        "arn:aws:kms:us-east-2:222222222222:key/dr-rds"
+    );
+    assert_eq!(tool["DestinationRegion"], "us-east-2");
+    assert_eq!(tool["SnapshotPattern"], "ts-platform.*");
+    run(&["plan", "-detailed-exitcode"], &key, 0);
+
+    // A wrong value is stopped by the module's validation, before anything is read.
+    ws.write("override-vars.auto.tfvars", "infrastructure_name = \"Acme_TDP\"\n");
+    let bad = run(&["plan"], &key, 1);
+    assert!(
+        bad.stderr
+            .contains("infrastructure_name must be 2 to 40 lower-case letters"),
+        "{}",
+        bad.stderr
+    );
+    std::fs::remove_file(ws.path("override-vars.auto.tfvars")).expect("remove");
+
+    run(&["destroy", "-auto-approve"], &key, 0);
+    assert!(parameters(&main, "acme-tdp-data").is_none());
+    assert!(parameters(&dr, "acme-tdp-dr").is_none());
+}
+
+#[test]
+fn the_data_layer_template_must_declare_what_the_module_passes() {
+    let moto = start_moto();
+    let main = config(&moto, "us-east-1", false);
+    let mut fewer: Vec<&str> = DATA_PARAMS.to_vec();
+    fewer.retain(|p| *p != "RDSSnapShot");
+    let url = upload(&main, "tdp-templates", "old/data-layer.yml", &template(&fewer, &[]));
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        &format!(
+            r#"module "platform" {{
+  source                     = "./layers"
+  infrastructure_name        = "acme-tdp"
+  template_version           = "v0.9.0"
+  data_layer_template_url    = "{url}"
+  service_layer_template_url = "{url}"
+  data_layer = {{
+    VpcCIDR                 = "10.200.0.0/16"
+    NotificationEmail       = "a@acme.example.com"
+    SourceNotificationEmail = "b@acme.example.com"
+  }}
+  service_layer = {{
+    PublicDomain = "tdp.acme.example.com"
+  }}
+}}
+"#
+        ),
+    );
+    let layers = test_support::repo_root().join("modules/tetrascience/layers");
+    for f in ["main.tf", "variables.tf", "outputs.tf"] {
+        ws.write(
+            &format!("layers/{f}"),
+            &std::fs::read_to_string(layers.join(f)).expect("module file"),
+        );
+    }
+    let plan = ws.run(&["plan"]).expect_code(1);
+    assert!(plan.stderr.contains("RDSSnapShot"), "{}", plan.stderr);
+    assert!(plan.stderr.contains("do not match the template"), "{}", plan.stderr);
+}
