@@ -464,3 +464,86 @@ fn local_files() {
         check: check_local,
     });
 }
+
+const ACCOUNT_PREP_FIRST: &str = r#"
+resource "aws_cloudwatch_log_resource_policy" "p" {
+  policy_name = "es2cloudwatch"
+  policy_document = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "first", Effect = "Allow", Principal = { Service = "es.amazonaws.com" }, Action = ["logs:PutLogEvents"], Resource = "*" }]
+  })
+}
+
+resource "aws_key_pair" "k" {
+  key_name   = "lifecycle-admin"
+  public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJxa9xtm+ciuV/Ipc8iZ1KdzOA21aoOn2f+OJCkem1KG first"
+}
+
+resource "aws_sesv2_email_identity" "s" {
+  email_identity = "first@example.com"
+}
+"#;
+
+fn check_account_prep(moto: &Moto, _ws: &Workspace, phase: Phase) {
+    let conf = moto.sdk_config();
+    block_on(async {
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
+        let policies = logs.describe_resource_policies().send().await.expect("policies");
+        let doc = policies
+            .resource_policies()
+            .iter()
+            .find(|p| p.policy_name() == Some("es2cloudwatch"))
+            .and_then(|p| p.policy_document().map(str::to_string));
+        let keys = aws_sdk_ec2::Client::new(&conf)
+            .describe_key_pairs()
+            .send()
+            .await
+            .expect("keys");
+        let names: Vec<&str> = keys.key_pairs().iter().filter_map(|k| k.key_name()).collect();
+        let ses = aws_sdk_sesv2::Client::new(&conf);
+        let first = ses
+            .get_email_identity()
+            .email_identity("first@example.com")
+            .send()
+            .await
+            .is_ok();
+        let second = ses
+            .get_email_identity()
+            .email_identity("second@example.com")
+            .send()
+            .await
+            .is_ok();
+        match phase {
+            Phase::Created => {
+                assert!(doc.as_deref().is_some_and(|d| d.contains("first")), "{doc:?}");
+                assert_eq!(names, vec!["lifecycle-admin"]);
+                assert!(first && !second);
+            }
+            Phase::Updated => {
+                assert!(doc.as_deref().is_some_and(|d| d.contains("second")), "{doc:?}");
+                assert_eq!(names, vec!["lifecycle-admin-2"]);
+                assert!(!first && second, "the identity was replaced");
+            }
+            Phase::Destroyed => {
+                assert_eq!(doc, None);
+                assert!(names.is_empty(), "{names:?}");
+                assert!(!first && !second);
+            }
+        }
+    });
+}
+
+#[test]
+fn log_resource_policy_key_pair_and_email_identity() {
+    let second = ACCOUNT_PREP_FIRST
+        .replace("Sid = \"first\"", "Sid = \"second\"")
+        .replace("\"lifecycle-admin\"", "\"lifecycle-admin-2\"")
+        .replace("first@example.com", "second@example.com");
+    run(&Case {
+        name: "account preparation",
+        first: ACCOUNT_PREP_FIRST,
+        second: &second,
+        update: "Plan: 2 to add, 1 to change, 2 to destroy.",
+        check: check_account_prep,
+    });
+}

@@ -344,3 +344,113 @@ fn the_data_layer_template_must_declare_what_the_module_passes() {
     assert!(plan.stderr.contains("RDSSnapShot"), "{}", plan.stderr);
     assert!(plan.stderr.contains("do not match the template"), "{}", plan.stderr);
 }
+
+const ADMIN_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJxa9xtm+ciuV/Ipc8iZ1KdzOA21aoOn2f+OJCkem1KG admin@acme";
+
+#[test]
+fn pre_deployment_adopts_existing_roles_and_prepares_the_account() {
+    let moto = crate::util::Moto::start_with(&[("MOTO_ACM_VALIDATION_WAIT", "1")]);
+    let main = config(&moto, "us-east-1", false);
+    let iam = aws_sdk_iam::Client::new(&main);
+    // ECS made its role on first use, before this deployment.
+    let ecs_role = block_on(async {
+        iam.create_service_linked_role()
+            .aws_service_name("ecs.amazonaws.com")
+            .send()
+            .await
+            .expect("role")
+            .role()
+            .map(|r| r.role_name().to_string())
+            .expect("name")
+    });
+    let zone = block_on(async {
+        aws_sdk_route53::Client::new(&main)
+            .create_hosted_zone()
+            .name("acme.example.com")
+            .caller_reference("tdp")
+            .send()
+            .await
+            .expect("zone")
+            .hosted_zone()
+            .map(|z| z.id().trim_start_matches("/hostedzone/").to_string())
+            .expect("id")
+    });
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/tetrascience-pre-deployment");
+    let vars = [
+        format!("-var=admin_public_key={ADMIN_KEY}"),
+        format!("-var=web_zone_id={zone}"),
+        "-var=box_client_id=box-client-secret-id-42".to_string(),
+    ];
+    let run = |base: &[&str], code: i32| {
+        let a: Vec<&str> = base.iter().copied().chain(vars.iter().map(String::as_str)).collect();
+        ws.run(&a).expect_code(code)
+    };
+    let plan = run(&["plan"], 0);
+    assert!(!plan.stdout.contains("box-client-secret-id-42"), "{}", plan.stdout);
+    run(&["apply", "-auto-approve"], 0);
+
+    let roles: serde_json::Value = serde_json::from_str(
+        &ws.run(&["output", "-json", "service_linked_roles"])
+            .expect_code(0)
+            .stdout,
+    )
+    .expect("json");
+    assert_eq!(roles["ecs.amazonaws.com"]["adopted"], true, "{roles}");
+    assert_eq!(roles["es.amazonaws.com"]["adopted"], false, "{roles}");
+    block_on(async {
+        let ec2 = aws_sdk_ec2::Client::new(&main);
+        let keys = ec2
+            .describe_key_pairs()
+            .key_names("tetrascience-admin")
+            .send()
+            .await
+            .expect("key pair");
+        assert_eq!(keys.key_pairs().len(), 1);
+        let ses = aws_sdk_sesv2::Client::new(&main);
+        ses.get_email_identity()
+            .email_identity("tdp-noreply@acme.example.com")
+            .send()
+            .await
+            .expect("identity");
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&main);
+        let policies = logs.describe_resource_policies().send().await.expect("policies");
+        let p = policies
+            .resource_policies()
+            .iter()
+            .find(|p| p.policy_name() == Some("es2cloudwatch"))
+            .expect("es2cloudwatch");
+        assert!(p.policy_document().unwrap_or_default().contains("es.amazonaws.com"));
+        let ssm = aws_sdk_ssm::Client::new(&main);
+        let box_id = ssm
+            .get_parameter()
+            .name("/tetrascience/production/ECS/ts-service-link-file/BOX_CLIENT_ID")
+            .with_decryption(true)
+            .send()
+            .await
+            .expect("parameter");
+        assert_eq!(
+            box_id.parameter().and_then(|p| p.value()),
+            Some("box-client-secret-id-42")
+        );
+    });
+    let cert = ws.run(&["output", "-raw", "web_certificate_arn"]).expect_code(0).stdout;
+    assert!(cert.starts_with("arn:aws:acm:us-east-1:"), "{cert}");
+    run(&["plan", "-detailed-exitcode"], 0);
+
+    // Destroy: the adopted ECS role stays (others rely on it); what was created goes.
+    run(&["destroy", "-auto-approve"], 0);
+    block_on(async {
+        iam.get_role()
+            .role_name(&ecs_role)
+            .send()
+            .await
+            .expect("the adopted role stays");
+        let ec2 = aws_sdk_ec2::Client::new(&main);
+        let keys = ec2.describe_key_pairs().send().await.expect("key pairs");
+        assert!(keys
+            .key_pairs()
+            .iter()
+            .all(|k| k.key_name() != Some("tetrascience-admin")));
+    });
+}

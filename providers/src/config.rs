@@ -32,6 +32,9 @@ pub(crate) const ENDPOINT_SERVICES: &[&str] = &[
     "ssm",
     "dynamodb",
     "apigateway",
+    "ec2",
+    "sesv2",
+    "logs",
 ];
 
 /// Attempts per request when `max_retries` is not set (throttling and 5xx are retried).
@@ -339,6 +342,9 @@ impl ProviderConfig {
             ssm: client!(aws_sdk_ssm, "ssm"),
             dynamodb: client!(aws_sdk_dynamodb, "dynamodb"),
             apigateway: client!(aws_sdk_apigateway, "apigateway"),
+            ec2: client!(aws_sdk_ec2, "ec2"),
+            sesv2: client!(aws_sdk_sesv2, "sesv2"),
+            logs: client!(aws_sdk_cloudwatchlogs, "logs"),
             region,
             default_tags: self.default_tags.clone(),
             calls,

@@ -39,14 +39,17 @@ mod builtin;
 mod cloudformation;
 mod config;
 mod dynamodb;
+mod ec2;
 mod elb;
 mod iam;
 mod infinstor;
 mod kms;
 mod local;
+mod logs;
 mod meta;
 mod route53;
 mod s3;
+mod sesv2;
 mod ssm;
 mod support;
 
@@ -73,6 +76,9 @@ fn all_resources() -> Vec<Box<dyn ResourceType>> {
     all.extend(kms::resources());
     all.extend(ssm::resources());
     all.extend(dynamodb::resources());
+    all.extend(ec2::resources());
+    all.extend(sesv2::resources());
+    all.extend(logs::resources());
     all
 }
 
@@ -292,6 +298,12 @@ fn service_of(type_name: &str) -> Option<&'static str> {
         Some("dynamodb")
     } else if type_name.starts_with("aws_api_gateway_") {
         Some("apigateway")
+    } else if type_name == "aws_key_pair" {
+        Some("ec2")
+    } else if type_name.starts_with("aws_sesv2_") {
+        Some("sesv2")
+    } else if type_name.starts_with("aws_cloudwatch_log_") {
+        Some("logs")
     } else {
         None
     }

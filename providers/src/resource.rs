@@ -36,6 +36,12 @@ pub struct Ctx {
     pub dynamodb: aws_sdk_dynamodb::Client,
     /// API Gateway client.
     pub apigateway: aws_sdk_apigateway::Client,
+    /// EC2 client.
+    pub ec2: aws_sdk_ec2::Client,
+    /// SES v2 client.
+    pub sesv2: aws_sdk_sesv2::Client,
+    /// CloudWatch Logs client.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     /// The configured region.
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.

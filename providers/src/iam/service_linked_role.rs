@@ -76,6 +76,14 @@ impl ServiceLinkedRole {
         let (tags, all) = split_tags(ctx, &prior.get("tags"), tag_map(role.tags()));
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
+        st.insert(
+            "adopt_existing".into(),
+            Value::Bool(prior.get("adopt_existing").as_bool().unwrap_or(false)),
+        );
+        st.insert(
+            "adopted".into(),
+            Value::Bool(prior.get("adopted").as_bool().unwrap_or(false)),
+        );
         finish(&self.schema(), st)
     }
 
@@ -147,6 +155,8 @@ impl ResourceType for ServiceLinkedRole {
             .attr("path", Attribute::computed(Type::String))
             .attr("unique_id", Attribute::computed(Type::String))
             .attr("create_date", Attribute::computed(Type::String))
+            .attr("adopt_existing", Attribute::optional(Type::Bool))
+            .attr("adopted", Attribute::computed(Type::Bool))
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -178,6 +188,16 @@ impl ResourceType for ServiceLinkedRole {
     fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         st.insert("tags_all".into(), tags_all(ctx, get(&st, "tags")));
+        if get(&st, "adopt_existing").is_null() {
+            st.insert("adopt_existing".into(), Value::Bool(false));
+        }
+        st.insert(
+            "adopted".into(),
+            prior
+                .map(|p| p.get("adopted"))
+                .filter(|v| !v.is_null())
+                .unwrap_or(Value::Unknown),
+        );
         if prior.is_none() {
             for key in ["id", "arn", "name", "path", "unique_id", "create_date"] {
                 st.insert(key.into(), Value::Unknown);
@@ -224,7 +244,23 @@ impl ResourceType for ServiceLinkedRole {
                     )
                 }
             },
-            Err(e) if e.code == "InvalidInput" && e.message.contains("has been taken") => {
+            // The account has the role already (services create theirs on first use): with
+            // adopt_existing it is managed from now on, and destroying only forgets it.
+            Err(e) if taken(&e) && planned.get("adopt_existing").as_bool() == Some(true) => {
+                let mut adopted = into_state(planned);
+                adopted.insert("adopted".into(), Value::Bool(true));
+                let adopted = Value::Map(adopted);
+                return match self.find(ctx, service, suffix) {
+                    Ok(Some(role)) => match self.fetch(ctx, role.role_name(), &adopted) {
+                        Ok(Some(st)) => (Some(st), None),
+                        Ok(None) => (None, Some(e)),
+                        Err(e2) => (None, Some(e2)),
+                    },
+                    Ok(None) => (None, Some(e)),
+                    Err(e2) => (None, Some(e2)),
+                };
+            }
+            Err(e) if taken(&e) => {
                 let hint = match self.find(ctx, service, suffix) {
                     Ok(Some(r)) => format!("import it with its ARN ({})", r.arn()),
                     _ => "import it with its ARN".to_string(),
@@ -235,8 +271,8 @@ impl ResourceType for ServiceLinkedRole {
                         "EntityAlreadyExists",
                         format!(
                             "{}\n\nThis account already has the service-linked role of {service} (services often \
-                             create theirs on first use): {hint}, or set a custom_suffix if the service allows \
-                             several.",
+                             create theirs on first use): {hint}, set adopt_existing = true to manage it from now on \
+                             (destroying then only forgets it), or set a custom_suffix if the service allows several.",
                             e.message
                         ),
                     )),
@@ -331,6 +367,13 @@ impl ResourceType for ServiceLinkedRole {
         let Some(name) = sref(prior, "name").or_else(|| sref(prior, "arn").and_then(name_from_arn)) else {
             return Ok(());
         };
+        if prior.get("adopted").as_bool() == Some(true) {
+            // It was there before infinstor managed it; other deployments may rely on it.
+            progress(&format!(
+                "IAM Service-Linked Role {name} was adopted, not created: forgotten, not deleted"
+            ));
+            return Ok(());
+        }
         let op = format!("deleting IAM Service-Linked Role ({name})");
         let task = match call(ctx, &op, ctx.iam.delete_service_linked_role().role_name(name).send()) {
             Ok(out) => out.deletion_task_id().to_string(),
@@ -457,4 +500,10 @@ mod tests {
             (Some("autoscaling.amazonaws.com".to_string()), None)
         );
     }
+}
+
+/// AWS's answer when the account has the service's role already ("Service role name ... has
+/// been taken in this account"); some endpoints answer EntityAlreadyExists.
+fn taken(e: &ProviderError) -> bool {
+    (e.code == "InvalidInput" && e.message.contains("has been taken")) || e.code == "EntityAlreadyExists"
 }

@@ -1,0 +1,54 @@
+# Seed 004's pre-deployment tasks through modules/tetrascience/pre-deployment: apply this
+# before examples/tetrascience.
+
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "admin_public_key" {
+  type = string
+}
+
+variable "web_domain" {
+  type    = string
+  default = "tdp.acme.example.com"
+}
+
+variable "web_zone_id" {
+  type = string
+}
+
+variable "box_client_id" {
+  type      = string
+  sensitive = true
+}
+
+module "pre" {
+  source = "../../modules/tetrascience/pre-deployment"
+
+  admin_public_key          = var.admin_public_key
+  source_notification_email = "tdp-noreply@acme.example.com"
+  web_domain                = var.web_domain
+  web_zone_id               = var.web_zone_id
+  integration_parameters = {
+    "ts-service-link-file/BOX_CLIENT_ID"   = var.box_client_id
+    "ts-service-web/INT_BOX_CLIENT_ID"     = var.box_client_id
+  }
+}
+
+output "web_certificate_arn" {
+  value = module.pre.web_certificate_arn
+}
+
+output "service_linked_roles" {
+  value = module.pre.service_linked_roles
+}
+
+output "manual_steps" {
+  value = module.pre.manual_steps
+}

@@ -1,0 +1,91 @@
+# Seed 004's pre-deployment tasks: what must exist before the data layer.
+
+locals {
+  request = var.web_certificate == "request"
+}
+
+# AWS service-linked roles for ECS and Elasticsearch.
+resource "aws_iam_service_linked_role" "service" {
+  for_each         = toset(["ecs.amazonaws.com", "es.amazonaws.com"])
+  aws_service_name = each.value
+  adopt_existing   = var.adopt_existing_service_linked_roles
+}
+
+# Elasticsearch writes its application logs to CloudWatch Logs.
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+resource "aws_cloudwatch_log_resource_policy" "es2cloudwatch" {
+  policy_name = "es2cloudwatch"
+  policy_document = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "eslogs"
+      Effect    = "Allow"
+      Principal = { Service = "es.amazonaws.com" }
+      Action    = ["logs:PutLogEvents", "logs:PutLogEventsBatch", "logs:CreateLogStream"]
+      Resource  = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:*"
+    }]
+  })
+}
+
+# Admin access to the EKS worker nodes.
+resource "aws_key_pair" "admin" {
+  key_name   = var.key_pair_name
+  public_key = var.admin_public_key
+}
+
+# The sender of notification emails; SES sends it a verification email.
+resource "aws_sesv2_email_identity" "sender" {
+  email_identity = var.source_notification_email
+}
+
+# Box, Egnyte and SSO settings of the ECS services.
+resource "aws_ssm_parameter" "integration" {
+  for_each = nonsensitive(toset(keys(var.integration_parameters)))
+  name     = "/tetrascience/${var.environment}/ECS/${each.value}"
+  type     = "SecureString"
+  value    = var.integration_parameters[each.value]
+}
+
+# The web certificate: requested with DNS validation, or imported (RSA 1024 or 2048 only).
+resource "aws_acm_certificate" "web" {
+  domain_name       = local.request ? var.web_domain : null
+  validation_method = local.request ? "DNS" : null
+  certificate_body  = local.request ? null : var.certificate_body
+  private_key       = local.request ? null : var.certificate_private_key
+
+  lifecycle {
+    create_before_destroy = true
+    precondition {
+      condition     = local.request ? var.web_zone_id != null : (var.certificate_body != null && var.certificate_private_key != null)
+      error_message = "web_certificate = request needs web_zone_id; import needs certificate_body and certificate_private_key."
+    }
+    postcondition {
+      condition     = contains(["RSA_1024", "RSA_2048"], self.key_algorithm)
+      error_message = "The platform supports RSA 1024 and 2048 bit certificates only; this certificate's key is ${self.key_algorithm}."
+    }
+  }
+}
+
+resource "aws_route53_record" "web_validation" {
+  for_each = local.request ? {
+    for dvo in aws_acm_certificate.web.domain_validation_options : dvo.domain_name => dvo
+  } : {}
+
+  allow_overwrite = true
+  zone_id         = var.web_zone_id
+  name            = each.value.resource_record_name
+  type            = each.value.resource_record_type
+  records         = [each.value.resource_record_value]
+  ttl             = 60
+}
+
+resource "aws_acm_certificate_validation" "web" {
+  count                   = local.request ? 1 : 0
+  certificate_arn         = aws_acm_certificate.web.arn
+  validation_record_fqdns = [for r in aws_route53_record.web_validation : r.fqdn]
+}

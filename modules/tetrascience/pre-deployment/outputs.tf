@@ -1,0 +1,23 @@
+output "web_certificate_arn" {
+  description = "The service layer's Certificate."
+  value       = local.request ? aws_acm_certificate_validation.web[0].certificate_arn : aws_acm_certificate.web.arn
+}
+
+output "key_pair_name" {
+  description = "The EC2 key pair for the EKS worker nodes."
+  value       = aws_key_pair.admin.key_name
+}
+
+output "service_linked_roles" {
+  description = "Service -> role ARN, and whether each was adopted rather than created."
+  value       = { for s, r in aws_iam_service_linked_role.service : s => { arn = r.arn, adopted = r.adopted } }
+}
+
+output "manual_steps" {
+  description = "What stays manual before the data layer."
+  value = [
+    "Click the verification link SES sent to ${var.source_notification_email}, and ask AWS support for SES production access.",
+    "Confirm the deployer has AdministratorAccess and CloudTrail saves events to S3.",
+    "Send TetraScience the account ID, region and deployer identity, and import the Service Catalog portfolio they share (Service Catalog path).",
+  ]
+}

@@ -1,0 +1,69 @@
+variable "environment" {
+  description = "The Environment of the data layer (production), used in the SSM parameter paths /tetrascience/<environment>/ECS/..."
+  type        = string
+  default     = "production"
+}
+
+variable "adopt_existing_service_linked_roles" {
+  description = "The ECS and Elasticsearch service-linked roles exist already in many accounts: adopt them (managed from now on, only forgotten on destroy) instead of failing."
+  type        = bool
+  default     = true
+}
+
+variable "admin_public_key" {
+  description = "The OpenSSH public key of the EC2 key pair for admin access to EKS worker nodes."
+  type        = string
+}
+
+variable "key_pair_name" {
+  description = "The EC2 key pair's name."
+  type        = string
+  default     = "tetrascience-admin"
+}
+
+variable "source_notification_email" {
+  description = "The sender of the platform's notification emails (the data layer's SourceNotificationEmail), verified with SES."
+  type        = string
+}
+
+variable "integration_parameters" {
+  description = "Box, Egnyte and SSO settings, by their path under /tetrascience/<environment>/ECS/ (e.g. \"ts-service-link-file/BOX_CLIENT_ID\"), stored as SecureString."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+}
+
+variable "web_domain" {
+  description = "The web UI's domain (the service layer's PublicDomain)."
+  type        = string
+}
+
+variable "web_certificate" {
+  description = "The web certificate: requested (\"request\", DNS validation in Route 53 zone web_zone_id) or imported (\"import\", certificate_body and private_key; RSA 1024 or 2048 only)."
+  type        = string
+  default     = "request"
+
+  validation {
+    condition     = contains(["request", "import"], var.web_certificate)
+    error_message = "web_certificate must be request or import."
+  }
+}
+
+variable "web_zone_id" {
+  description = "With web_certificate = request: the Route 53 hosted zone of web_domain."
+  type        = string
+  default     = null
+}
+
+variable "certificate_body" {
+  description = "With web_certificate = import: the certificate (PEM)."
+  type        = string
+  default     = null
+}
+
+variable "certificate_private_key" {
+  description = "With web_certificate = import: its private key (PEM)."
+  type        = string
+  default     = null
+  sensitive   = true
+}

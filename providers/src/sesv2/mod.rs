@@ -1,0 +1,150 @@
+//! SES v2: `aws_sesv2_email_identity`, the sender address notifications come from (seed 004's
+//! SourceNotificationEmail), which SES must verify before it sends.
+
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{call, finish, into_state, problem, sref, State};
+use crate::support::error::found;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+
+/// Every SES v2 resource type.
+pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
+    vec![Box::new(EmailIdentity)]
+}
+
+struct EmailIdentity;
+
+impl EmailIdentity {
+    fn fetch(&self, ctx: &Ctx, identity: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let out = found(call(
+            ctx,
+            &format!("reading SESv2 Email Identity ({identity})"),
+            ctx.sesv2.get_email_identity().email_identity(identity).send(),
+        ))?;
+        let Some(out) = out else { return Ok(None) };
+        let mut st = State::new();
+        st.insert("email_identity".into(), Value::string(identity));
+        st.insert("id".into(), Value::string(identity));
+        st.insert(
+            "identity_type".into(),
+            out.identity_type()
+                .map(|t| Value::string(t.as_str()))
+                .unwrap_or(Value::Null),
+        );
+        st.insert(
+            "verified_for_sending_status".into(),
+            Value::Bool(out.verified_for_sending_status()),
+        );
+        st.insert("configuration_set_name".into(), prior.get("configuration_set_name"));
+        let partition = crate::support::partition::partition_of(&ctx.region).0;
+        let account = call(ctx, "reading the caller identity", ctx.sts.get_caller_identity().send())
+            .ok()
+            .and_then(|o| o.account().map(str::to_string));
+        st.insert(
+            "arn".into(),
+            account
+                .map(|a| Value::string(format!("arn:{partition}:ses:{}:{a}:identity/{identity}", ctx.region)))
+                .unwrap_or(Value::Unknown),
+        );
+        Ok(Some(finish(&self.schema(), st)))
+    }
+}
+
+impl ResourceType for EmailIdentity {
+    fn type_name(&self) -> &'static str {
+        "aws_sesv2_email_identity"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr("email_identity", Attribute::required(Type::String).force_new())
+            .attr("configuration_set_name", Attribute::optional(Type::String).force_new())
+            .attr("id", Attribute::computed(Type::String))
+            .attr("arn", Attribute::computed(Type::String))
+            .attr("identity_type", Attribute::computed(Type::String))
+            .attr("verified_for_sending_status", Attribute::computed(Type::Bool))
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
+        match config.get("email_identity").as_str() {
+            Some(id) if id.trim().is_empty() || id.contains(' ') => {
+                vec![problem(
+                    "email_identity",
+                    "email_identity must be an email address or a domain",
+                )]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+        let mut st = into_state(&proposed);
+        if prior.is_none() {
+            let id = st.get("email_identity").cloned().unwrap_or(Value::Unknown);
+            st.insert("id".into(), id);
+        }
+        Ok((Value::Map(st), Vec::new()))
+    }
+
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let identity = sref(planned, "email_identity").unwrap_or_default().to_string();
+        progress(&format!(
+            "creating SESv2 Email Identity {identity} (SES sends it a verification email)"
+        ));
+        intent(&identity);
+        let op = format!("creating SESv2 Email Identity ({identity})");
+        let created = call(
+            ctx,
+            &op,
+            ctx.sesv2
+                .create_email_identity()
+                .email_identity(&identity)
+                .set_configuration_set_name(sref(planned, "configuration_set_name").map(str::to_string))
+                .send(),
+        );
+        if let Err(e) = created {
+            return (None, Some(e));
+        }
+        match self.fetch(ctx, &identity, planned) {
+            Ok(Some(st)) => (Some(st), None),
+            Ok(None) => (
+                None,
+                Some(ProviderError::new(
+                    "NotFoundException",
+                    format!("{op}: not found after creating it"),
+                )),
+            ),
+            Err(e) => (Some(planned.clone()), Some(e)),
+        }
+    }
+
+    fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+        // Every argument forces a new identity.
+        (Some(prior.clone()), None)
+    }
+
+    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+        let Some(identity) = sref(prior, "email_identity").or_else(|| sref(prior, "id")) else {
+            return Ok(());
+        };
+        found(call(
+            ctx,
+            &format!("deleting SESv2 Email Identity ({identity})"),
+            ctx.sesv2.delete_email_identity().email_identity(identity).send(),
+        ))
+        .map(|_| ())
+    }
+
+    fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let Some(identity) = sref(prior, "email_identity").or_else(|| sref(prior, "id")) else {
+            return Ok(None);
+        };
+        self.fetch(ctx, identity, prior)
+    }
+
+    /// Import ID: the email address or domain.
+    fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
+        self.fetch(ctx, id, &Value::Null)
+    }
+}
