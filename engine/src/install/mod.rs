@@ -24,13 +24,31 @@ pub struct Installed {
     pub fetched: bool,
 }
 
+/// Why installing modules failed.
+#[derive(Debug)]
+pub enum InstallError {
+    /// A configuration file could not be read (reported at its place).
+    Config(crate::core::diagnostic::Diagnostics),
+    /// Fetching a module failed.
+    Fetch(String),
+}
+
+impl From<String> for InstallError {
+    fn from(message: String) -> InstallError {
+        InstallError::Fetch(message)
+    }
+}
+
 /// Installs the remote modules of the configuration in `root`, recursively.
-pub fn install(root: &Path, upgrade: bool, env: &[(String, String)]) -> Result<Vec<Installed>, String> {
+pub fn install(root: &Path, upgrade: bool, env: &[(String, String)]) -> Result<Vec<Installed>, InstallError> {
     let old = Lock::read(root)?;
     let mut new = Lock::default();
     let mut report = Vec::new();
     walk(root, root, &[], &old, &mut new, upgrade, env, &mut report)?;
-    new.write(root)?;
+    // A configuration without remote modules gets no lock file; one that had some keeps it.
+    if !new.modules.is_empty() || root.join(sources::LOCK_FILE).exists() {
+        new.write(root)?;
+    }
     // Modules no call uses any more.
     if let Ok(entries) = std::fs::read_dir(root.join(sources::MODULES_DIR)) {
         for entry in entries.flatten() {
@@ -53,11 +71,13 @@ fn walk(
     upgrade: bool,
     env: &[(String, String)],
     report: &mut Vec<Installed>,
-) -> Result<(), String> {
+) -> Result<(), InstallError> {
     if key.len() > 32 {
-        return Err("modules call each other more than 32 levels deep".into());
+        return Err(InstallError::Fetch(
+            "modules call each other more than 32 levels deep".into(),
+        ));
     }
-    let calls = sources::calls_in(dir).map_err(|d| d.to_string())?;
+    let calls = sources::calls_in(dir).map_err(InstallError::Config)?;
     for Call { name, source, version } in calls {
         let mut child_key = key.to_vec();
         child_key.push(name);

@@ -222,8 +222,10 @@ impl Engine<'_> {
     /// copying existing state over with `migrate_state`.
     pub fn init(&self, opts: &Options, init: &InitOptions) -> Result<InitReport, EngineError> {
         // Remote modules first: the configuration cannot be loaded without them.
-        let installed = crate::install::install(&opts.dir, init.upgrade, &opts.env)
-            .map_err(|e| EngineError::Invalid(format!("Installing modules failed: {e}")))?;
+        let installed = crate::install::install(&opts.dir, init.upgrade, &opts.env).map_err(|e| match e {
+            crate::install::InstallError::Config(d) => EngineError::Diagnostics(d),
+            crate::install::InstallError::Fetch(e) => EngineError::Invalid(format!("Installing modules failed: {e}")),
+        })?;
         let (module, _) = self.load(opts)?;
         let mut report = InitReport {
             modules: module_sources(&module),

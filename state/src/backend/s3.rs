@@ -392,6 +392,17 @@ impl S3Backend {
         format!("{}.tflock", self.key)
     }
 
+    /// A JSON object write to `key` of the state's bucket.
+    fn put(&self, key: &str, bytes: Vec<u8>) -> aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder {
+        self.client
+            .s3
+            .put_object()
+            .bucket(&self.settings.bucket)
+            .key(key)
+            .content_type("application/json")
+            .body(ByteStream::from(bytes))
+    }
+
     /// The state object's ETag and bytes, or `None` when there is none.
     fn get(&self) -> Result<Option<(String, Vec<u8>)>, StateError> {
         get_object(&self.client, &self.settings.bucket, &self.key, &self.describe())
@@ -399,14 +410,7 @@ impl S3Backend {
 
     fn put_state(&self, bytes: Vec<u8>, seen: &Seen) -> Result<String, StateError> {
         let location = self.describe();
-        let mut put = self
-            .client
-            .s3
-            .put_object()
-            .bucket(&self.settings.bucket)
-            .key(&self.key)
-            .content_type("application/json")
-            .body(ByteStream::from(bytes));
+        let mut put = self.put(&self.key, bytes);
         put = match seen {
             Seen::Object { etag, .. } => put.if_match(etag),
             Seen::Absent | Seen::Nothing => put.if_none_match("*"),
@@ -494,14 +498,7 @@ impl S3Backend {
 
     fn put_backup(&self, bytes: Vec<u8>) -> Result<(), StateError> {
         let key = format!("{}.backup", self.key);
-        let put = self
-            .client
-            .s3
-            .put_object()
-            .bucket(&self.settings.bucket)
-            .key(&key)
-            .content_type("application/json")
-            .body(ByteStream::from(bytes));
+        let put = self.put(&key, bytes);
         self.client
             .run(self.server_side_encryption(put).send())
             .map(|_| ())
@@ -571,15 +568,7 @@ impl Backend for S3Backend {
         let key = self.lock_key();
         let location = format!("s3://{}/{key}", self.settings.bucket);
         let body = serde_json::to_vec(&info).unwrap_or_default();
-        let put = self
-            .client
-            .s3
-            .put_object()
-            .bucket(&self.settings.bucket)
-            .key(&key)
-            .content_type("application/json")
-            .if_none_match("*")
-            .body(ByteStream::from(body));
+        let put = self.put(&key, body).if_none_match("*");
         match self.client.run(put.send()) {
             Ok(_) => {}
             Err(e) if condition_failed(&e) => {
