@@ -547,3 +547,102 @@ fn log_resource_policy_key_pair_and_email_identity() {
         check: check_account_prep,
     });
 }
+
+#[test]
+fn data_sources_read_existing_keys_aliases_parameters_and_certificates() {
+    let moto = start_moto();
+    let (key_arn, key_id, cert_arn) = block_on(async {
+        let kms = moto.kms();
+        let key = kms.create_key().description("existing").send().await.expect("key");
+        let meta = key.key_metadata().expect("metadata").clone();
+        kms.create_alias()
+            .alias_name("alias/existing")
+            .target_key_id(meta.key_id())
+            .send()
+            .await
+            .expect("alias");
+        moto.ssm()
+            .put_parameter()
+            .name("/existing/secret")
+            .value("param-s3cret")
+            .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+            .send()
+            .await
+            .expect("parameter");
+        let cert = moto
+            .acm()
+            .request_certificate()
+            .domain_name("existing.example.com")
+            .validation_method(aws_sdk_acm::types::ValidationMethod::Dns)
+            .send()
+            .await
+            .expect("certificate");
+        (
+            meta.arn().unwrap_or_default().to_string(),
+            meta.key_id().to_string(),
+            cert.certificate_arn().unwrap_or_default().to_string(),
+        )
+    });
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+data "aws_kms_key" "k" {
+  key_id = "alias/existing"
+}
+
+data "aws_kms_alias" "a" {
+  name = "alias/existing"
+}
+
+data "aws_ssm_parameter" "p" {
+  name = "/existing/secret"
+}
+
+data "aws_acm_certificate" "c" {
+  domain   = "existing.example.com"
+  statuses = ["PENDING_VALIDATION", "ISSUED"]
+}
+
+output "key_arn" {
+  value = data.aws_kms_key.k.arn
+}
+
+output "alias_target" {
+  value = data.aws_kms_alias.a.target_key_id
+}
+
+output "parameter" {
+  value     = data.aws_ssm_parameter.p.value
+  sensitive = true
+}
+
+output "parameter_type" {
+  value = data.aws_ssm_parameter.p.type
+}
+
+output "certificate" {
+  value = data.aws_acm_certificate.c.arn
+}
+"#,
+    );
+    let applied = ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert!(!applied.stdout.contains("param-s3cret"), "{}", applied.stdout);
+    assert_eq!(output(&ws, "key_arn"), key_arn);
+    assert_eq!(output(&ws, "alias_target"), key_id);
+    assert_eq!(output(&ws, "parameter"), "param-s3cret");
+    assert_eq!(output(&ws, "parameter_type"), "SecureString");
+    assert_eq!(output(&ws, "certificate"), cert_arn);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    ws.write(
+        "main.tf",
+        "data \"aws_kms_alias\" \"a\" {\n  name = \"alias/missing\"\n}\n",
+    );
+    let missing = ws.run(&["plan"]).expect_code(1);
+    assert!(
+        missing.stderr.contains("no KMS alias \"alias/missing\""),
+        "{}",
+        missing.stderr
+    );
+}

@@ -359,11 +359,11 @@ impl AwsProvider {
 
 impl Provider for AwsProvider {
     fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
-        if let Some(resource) = self.resources.get(req.type_name) {
-            return resource.validate(req.config);
-        }
-        if self.data.contains_key(req.type_name) {
+        if req.data && self.data.contains_key(req.type_name) {
             return Vec::new();
+        }
+        if let Some(resource) = self.resources.get(req.type_name).filter(|_| !req.data) {
+            return resource.validate(req.config);
         }
         vec![ValidateProblem {
             attribute: None,

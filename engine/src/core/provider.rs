@@ -35,6 +35,8 @@ impl ProviderError {
 pub struct ValidateRequest<'a> {
     /// Resource or data source type name.
     pub type_name: &'a str,
+    /// A data source (a type name can be both: `aws_ssm_parameter`).
+    pub data: bool,
     /// The configuration, possibly with unknown values.
     pub config: &'a Value,
 }

@@ -262,6 +262,7 @@ impl Session<'_> {
                     continue;
                 }
                 for p in provider.validate(ValidateRequest {
+                    data: addr.mode == Mode::Data,
                     type_name: &addr.type_,
                     config,
                 }) {

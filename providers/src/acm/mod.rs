@@ -47,10 +47,12 @@ use std::time::{Duration, Instant};
 
 mod certificate;
 mod certificate_api;
+mod certificate_data;
 mod certificate_validation;
 mod private_key;
 mod x509;
 use certificate::*;
+use certificate_data::CertificateData;
 use certificate_validation::*;
 use private_key::*;
 
@@ -61,7 +63,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 
 /// Every data source of this service.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
-    Vec::new()
+    vec![Box::new(CertificateData)]
 }
 
 fn elapsed_text(start: Instant) -> String {

@@ -27,9 +27,11 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 mod alias;
+mod data;
 mod key;
 mod key_policy;
 use alias::*;
+use data::{AliasData, KeyData};
 use key::*;
 use key_policy::*;
 
@@ -40,7 +42,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 
 /// Every data source of this service.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
-    Vec::new()
+    vec![Box::new(KeyData), Box::new(AliasData)]
 }
 
 // Shared helpers

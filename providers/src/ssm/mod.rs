@@ -20,9 +20,11 @@ use sha2::Digest as _;
 use std::collections::BTreeMap;
 
 mod parameter;
+mod parameter_data;
 #[cfg(test)]
 mod tests;
 use parameter::*;
+use parameter_data::ParameterData;
 
 /// Every managed resource type of this service.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
@@ -31,7 +33,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 
 /// Every data source of this service.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
-    Vec::new()
+    vec![Box::new(ParameterData)]
 }
 
 /// The prefix of a hashed value in state.

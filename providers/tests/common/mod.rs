@@ -138,7 +138,11 @@ impl Harness {
     }
 
     pub fn validate(&self, type_name: &str, config: &Value) -> Vec<ValidateProblem> {
-        self.provider.validate(ValidateRequest { type_name, config })
+        self.provider.validate(ValidateRequest {
+            data: false,
+            type_name,
+            config,
+        })
     }
 
     pub fn plan(&self, type_name: &str, prior: Option<&Value>, config: &Value) -> Result<PlanResponse, ProviderError> {
