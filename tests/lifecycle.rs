@@ -646,3 +646,88 @@ output "certificate" {
         missing.stderr
     );
 }
+
+const RANDOM_FIRST: &str = r#"
+resource "random_password" "external_id" {
+  length      = 32
+  min_upper   = 2
+  min_numeric = 2
+  special     = false
+  keepers = {
+    tenant = "first"
+  }
+}
+
+resource "random_string" "suffix" {
+  length  = 8
+  upper   = false
+  special = false
+}
+
+resource "random_id" "bucket" {
+  byte_length = 4
+  prefix      = "mlflow-"
+}
+
+resource "random_pet" "name" {
+  length = 3
+}
+
+output "external_id" {
+  value     = random_password.external_id.result
+  sensitive = true
+}
+
+output "suffix" {
+  value = random_string.suffix.result
+}
+
+output "bucket" {
+  value = random_id.bucket.hex
+}
+
+output "pet" {
+  value = random_pet.name.id
+}
+"#;
+
+fn check_random(_: &Moto, ws: &Workspace, phase: Phase) {
+    if phase == Phase::Destroyed {
+        return;
+    }
+    let id = output(ws, "external_id");
+    assert_eq!(id.len(), 32, "{id}");
+    assert!(id.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2, "{id}");
+    assert!(id.chars().filter(|c| c.is_ascii_digit()).count() >= 2, "{id}");
+    assert!(id.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
+    let suffix = output(ws, "suffix");
+    assert!(
+        suffix.len() == 8 && suffix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+        "{suffix}"
+    );
+    let bucket = output(ws, "bucket");
+    assert!(bucket.starts_with("mlflow-") && bucket.len() == 7 + 8, "{bucket}");
+    assert_eq!(output(ws, "pet").split('-').count(), 3);
+    // The password never shows unasked.
+    let shown = ws.run(&["state", "show", "random_password.external_id"]).expect_code(0);
+    assert!(!shown.stdout.contains(&id), "{}", shown.stdout);
+    let previous = ws.path("previous-external-id");
+    if phase == Phase::Created {
+        std::fs::write(&previous, &id).expect("remember");
+    } else {
+        let before = std::fs::read_to_string(&previous).expect("remembered");
+        assert_ne!(before, id, "a keeper changed: a new value");
+    }
+}
+
+#[test]
+fn random_values() {
+    let second = RANDOM_FIRST.replace("tenant = \"first\"", "tenant = \"second\"");
+    run(&Case {
+        name: "random",
+        first: RANDOM_FIRST,
+        second: &second,
+        update: "Plan: 1 to add, 0 to change, 1 to destroy.",
+        check: check_random,
+    });
+}

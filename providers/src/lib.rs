@@ -47,6 +47,7 @@ mod kms;
 mod local;
 mod logs;
 mod meta;
+mod random;
 mod route53;
 mod s3;
 mod sesv2;
@@ -192,7 +193,8 @@ impl ProviderFactory for AwsFactory {
 }
 
 /// Every provider infinstor has: `aws` (with the built-in `terraform` data sources),
-/// `infinstor` (the InfinStor service's REST API) and `local` (files). The CLI's factory.
+/// `infinstor` (the InfinStor service's REST API), `local` (files) and `random` (generated
+/// values). The CLI's factory.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AllProviders;
 
@@ -213,6 +215,7 @@ impl ProviderFactory for AllProviders {
         match provider_of(type_name) {
             infinstor::NAME => infinstor::resource_schema(type_name),
             local::NAME => local::resource_schema(type_name),
+            random::NAME => random::resource_schema(type_name),
             _ => AwsFactory.resource_schema(type_name),
         }
     }
@@ -225,6 +228,7 @@ impl ProviderFactory for AllProviders {
         let mut all = AwsFactory.resource_types();
         all.extend(infinstor::resource_types());
         all.extend(local::resource_types());
+        all.extend(random::resource_types());
         all
     }
 
@@ -240,6 +244,7 @@ impl ProviderFactory for AllProviders {
         match provider {
             infinstor::NAME => Some(infinstor::config_schema()),
             local::NAME => Some(local::config_schema()),
+            random::NAME => Some(random::config_schema()),
             other => AwsFactory.config_schema(other),
         }
     }
@@ -248,6 +253,7 @@ impl ProviderFactory for AllProviders {
         match provider {
             infinstor::NAME => infinstor::configure(config),
             local::NAME => local::configure(config),
+            random::NAME => random::configure(config),
             other => AwsFactory.configure(other, config),
         }
     }

@@ -15,6 +15,7 @@ const BUILT_IN_PROVIDERS: &[(&str, &str)] = &[
     ("aws", "hashicorp/aws"),
     ("infinstor", "infinstor/infinstor"),
     ("local", "hashicorp/local"),
+    ("random", "hashicorp/random"),
 ];
 
 /// `terraform { ... }`: settings of the configuration itself. `required_version` is accepted
