@@ -349,6 +349,7 @@ impl ProviderConfig {
             default_tags: self.default_tags.clone(),
             calls,
             runtime,
+            caller: std::sync::OnceLock::new(),
         })
     }
 

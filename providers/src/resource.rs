@@ -48,9 +48,34 @@ pub struct Ctx {
     pub default_tags: BTreeMap<String, String>,
     /// Requests sent by this provider's clients, by operation.
     pub calls: std::sync::Arc<CallCounter>,
+    /// The account and partition of the credentials, once asked for (one STS call per run).
+    pub caller: std::sync::OnceLock<(String, String)>,
 }
 
 impl Ctx {
+    /// Account ID and partition of the credentials in use, from STS, asked once per provider.
+    pub fn caller_account(&self) -> Result<(String, String), ProviderError> {
+        if let Some(known) = self.caller.get() {
+            return Ok(known.clone());
+        }
+        let out = crate::support::attrs::call(
+            self,
+            "reading the caller identity (STS GetCallerIdentity)",
+            self.sts.get_caller_identity().send(),
+        )?;
+        let account = out
+            .account()
+            .map(str::to_string)
+            .ok_or_else(|| ProviderError::new("InvalidResponse", "STS GetCallerIdentity returned no account ID"))?;
+        let partition = out
+            .arn()
+            .and_then(|a| a.split(':').nth(1))
+            .filter(|p| !p.is_empty())
+            .unwrap_or("aws")
+            .to_string();
+        Ok(self.caller.get_or_init(|| (account, partition)).clone())
+    }
+
     /// Runs a future to completion on the provider's runtime.
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)

@@ -14,12 +14,6 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 
 struct KeyPair;
 
-/// The account the provider acts in (for ARNs EC2 does not return).
-fn account_id(ctx: &Ctx) -> Option<String> {
-    let out = call(ctx, "reading the caller identity", ctx.sts.get_caller_identity().send()).ok()?;
-    out.account().map(str::to_string)
-}
-
 impl KeyPair {
     fn find(&self, ctx: &Ctx, name: &str) -> Result<Option<aws_sdk_ec2::types::KeyPairInfo>, ProviderError> {
         let out = found(call(
@@ -47,10 +41,12 @@ impl KeyPair {
             "key_type".into(),
             key.key_type().map(|t| Value::string(t.as_str())).unwrap_or(Value::Null),
         );
-        let partition = crate::support::partition::partition_of(&ctx.region).0;
-        let arn = match account_id(ctx) {
-            Some(account) => Value::string(format!("arn:{partition}:ec2:{}:{account}:key-pair/{name}", ctx.region)),
-            None => Value::Unknown,
+        // EC2 does not return the key pair's ARN.
+        let arn = match ctx.caller_account() {
+            Ok((account, partition)) => {
+                Value::string(format!("arn:{partition}:ec2:{}:{account}:key-pair/{name}", ctx.region))
+            }
+            Err(_) => Value::Unknown,
         };
         st.insert("arn".into(), arn);
         finish(&self.schema(), st)

@@ -200,23 +200,3 @@ fn after_failed_update(rt: &dyn ResourceType, ctx: &Ctx, prior: &Value, err: Pro
         Err(_) => (Some(prior.clone()), Some(err)),
     }
 }
-
-/// Account ID and partition of the credentials in use, from STS.
-fn caller_account(ctx: &Ctx) -> Result<(String, String), ProviderError> {
-    let out = call(
-        ctx,
-        "reading the caller identity (STS GetCallerIdentity)",
-        ctx.sts.get_caller_identity().send(),
-    )?;
-    let account = out
-        .account()
-        .map(str::to_string)
-        .ok_or_else(|| ProviderError::new("InvalidResponse", "STS GetCallerIdentity returned no account ID"))?;
-    let partition = out
-        .arn()
-        .and_then(|a| a.split(':').nth(1))
-        .filter(|p| !p.is_empty())
-        .unwrap_or("aws")
-        .to_string();
-    Ok((account, partition))
-}

@@ -219,7 +219,7 @@ impl ResourceType for IamPolicy {
                 )),
             );
         };
-        let (account, partition) = match caller_account(ctx) {
+        let (account, partition) = match ctx.caller_account() {
             Ok(a) => a,
             Err(e) => return (None, Some(e)),
         };

@@ -18,6 +18,16 @@ pub const NAME: &str = "local";
 const FILE: &str = "local_file";
 const SENSITIVE_FILE: &str = "local_sensitive_file";
 
+/// The content digests a file exports, besides its `id`.
+const DIGESTS: [&str; 6] = [
+    "content_md5",
+    "content_sha1",
+    "content_sha256",
+    "content_sha512",
+    "content_base64sha256",
+    "content_base64sha512",
+];
+
 /// The provider block takes nothing.
 pub fn config_schema() -> Schema {
     Schema::new()
@@ -53,14 +63,7 @@ pub fn resource_schema(type_name: &str) -> Option<Schema> {
             Attribute::optional_computed(Type::String).force_new(),
         )
         .attr("id", Attribute::computed(Type::String));
-    for digest in [
-        "content_md5",
-        "content_sha1",
-        "content_sha256",
-        "content_sha512",
-        "content_base64sha256",
-        "content_base64sha512",
-    ] {
+    for digest in DIGESTS {
         schema = schema.attr(digest, Attribute::computed(Type::String));
     }
     Some(schema)
@@ -170,15 +173,7 @@ impl Provider for Local {
         match bytes_of(req.config)? {
             Some(bytes) => digests(&bytes, &mut planned),
             None => {
-                for k in [
-                    "id",
-                    "content_md5",
-                    "content_sha1",
-                    "content_sha256",
-                    "content_sha512",
-                    "content_base64sha256",
-                    "content_base64sha512",
-                ] {
+                for k in std::iter::once("id").chain(DIGESTS) {
                     planned.insert(k.to_string(), Value::Unknown);
                 }
             }

@@ -37,14 +37,12 @@ impl EmailIdentity {
             Value::Bool(out.verified_for_sending_status()),
         );
         st.insert("configuration_set_name".into(), prior.get("configuration_set_name"));
-        let partition = crate::support::partition::partition_of(&ctx.region).0;
-        let account = call(ctx, "reading the caller identity", ctx.sts.get_caller_identity().send())
-            .ok()
-            .and_then(|o| o.account().map(str::to_string));
         st.insert(
             "arn".into(),
-            account
-                .map(|a| Value::string(format!("arn:{partition}:ses:{}:{a}:identity/{identity}", ctx.region)))
+            ctx.caller_account()
+                .map(|(a, partition)| {
+                    Value::string(format!("arn:{partition}:ses:{}:{a}:identity/{identity}", ctx.region))
+                })
                 .unwrap_or(Value::Unknown),
         );
         Ok(Some(finish(&self.schema(), st)))
