@@ -81,9 +81,6 @@ fn with(v: &Value, k: &str, x: Value) -> Value {
 }
 
 impl Provider for Fake {
-    fn validate(&self, _: ValidateRequest<'_>) -> Vec<ValidateProblem> {
-        Vec::new()
-    }
     fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
         let mut planned = req.proposed.clone();
         if let Some(name) = planned.get("name").as_str() {

@@ -158,6 +158,21 @@ impl ProviderFactory for AwsFactory {
         schemas().1.keys().cloned().collect()
     }
 
+    fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
+        static RESOURCES: std::sync::OnceLock<BTreeMap<&'static str, Box<dyn ResourceType>>> =
+            std::sync::OnceLock::new();
+        if req.data {
+            return Vec::new();
+        }
+        match RESOURCES.get_or_init(resource_map).get(req.type_name) {
+            Some(resource) => resource.validate(req.config),
+            None => vec![ValidateProblem {
+                attribute: None,
+                message: unsupported("resource", req.type_name).message,
+            }],
+        }
+    }
+
     fn config_schema(&self, provider: &str) -> Option<Schema> {
         // `terraform`: the built-in provider's data sources, served by a default AWS provider.
         match provider {
@@ -238,6 +253,15 @@ impl ProviderFactory for AllProviders {
 
     fn data_types(&self) -> Vec<String> {
         AwsFactory.data_types()
+    }
+
+    fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
+        match provider_of(req.type_name) {
+            infinstor::NAME => Vec::new(),
+            local::NAME => local::validate(req),
+            random::NAME => random::validate(req),
+            _ => AwsFactory.validate(req),
+        }
     }
 
     fn config_schema(&self, provider: &str) -> Option<Schema> {
@@ -364,19 +388,6 @@ impl AwsProvider {
 }
 
 impl Provider for AwsProvider {
-    fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
-        if req.data && self.data.contains_key(req.type_name) {
-            return Vec::new();
-        }
-        if let Some(resource) = self.resources.get(req.type_name).filter(|_| !req.data) {
-            return resource.validate(req.config);
-        }
-        vec![ValidateProblem {
-            attribute: None,
-            message: unsupported("resource", req.type_name).message,
-        }]
-    }
-
     fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
         let resource = self.resource(req.type_name)?;
         let (planned, requires_replace) = resource

@@ -474,7 +474,8 @@ fn validation_catches_bad_arguments() {
         p.iter().any(|p| p.attribute.as_deref() == Some("enable_key_rotation")),
         "{p:?}"
     );
-    assert!(!problems("aws_kms_key", map([("key_usage", Value::from("ENCRYPT"))])).is_empty());
+    assert!(!h.allows("aws_kms_key", "key_usage", "ENCRYPT"));
+    assert!(h.allows("aws_kms_key", "key_usage", "ENCRYPT_DECRYPT"));
     assert!(problems("aws_kms_key", map([("policy", Value::Unknown)])).is_empty());
 
     let p = problems(

@@ -158,8 +158,6 @@ pub struct ImportRequest<'a> {
 
 /// A configured provider.
 pub trait Provider: Send + Sync {
-    /// Checks a configuration; the schema has already been checked by the engine.
-    fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem>;
     /// Plans a create or update.
     fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError>;
     /// Creates, updates or deletes an object.
@@ -213,6 +211,13 @@ pub trait ProviderFactory: Send + Sync {
     }
     /// Every data source type name.
     fn data_types(&self) -> Vec<String>;
+    /// Checks a fully known configuration beyond its schema (which the engine has checked:
+    /// names, types, required arguments, allowed values): rules between arguments, formats.
+    /// Needs no configured provider and makes no network call, so `validate` runs it too.
+    fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
+        let _ = req;
+        Vec::new()
+    }
     /// The schema of the `provider "NAME"` block; `None` when there is no such provider.
     fn config_schema(&self, provider: &str) -> Option<Schema>;
     /// Builds provider `NAME` from an evaluated `provider` block (`Null` when there is none).

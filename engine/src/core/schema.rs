@@ -51,6 +51,9 @@ pub struct Attribute {
     /// State keeps only a digest of this secret (see [`Attribute::stored_as_digest`]); a
     /// value and its digest compare equal.
     pub digest: Option<Digest>,
+    /// The only values the attribute takes (for a list or set of strings: its elements), checked
+    /// without calling the provider, so `validate` reports them (see [`Attribute::one_of`]).
+    pub one_of: Option<&'static [&'static str]>,
     /// A one-line description, used in diagnostics.
     pub description: &'static str,
 }
@@ -67,6 +70,7 @@ impl Attribute {
             json: false,
             canonical: None,
             digest: None,
+            one_of: None,
             description: "",
         }
     }
@@ -127,6 +131,13 @@ impl Attribute {
     pub fn document(mut self, canonical: fn(&str) -> Option<serde_json::Value>) -> Attribute {
         self.json = true;
         self.canonical = Some(Canonical(canonical));
+        self
+    }
+
+    /// Restricts the attribute to `values` (case-sensitive, as the AWS APIs take them); another
+    /// known value is an error at its expression, with the closest allowed value suggested.
+    pub fn one_of(mut self, values: &'static [&'static str]) -> Attribute {
+        self.one_of = Some(values);
         self
     }
 

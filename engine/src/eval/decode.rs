@@ -47,6 +47,9 @@ pub fn decode(
         match ev.eval(&attr.expr) {
             Ok(v) => match sa.ty.convert(v) {
                 Ok(v) => {
+                    if let Some(d) = sa.one_of.and_then(|allowed| not_allowed(name, &v, allowed)) {
+                        diags.push(d.at(attr.expr.span()).within(context));
+                    }
                     out.insert(name.clone(), v.mark_if(sa.sensitive));
                 }
                 Err(m) => diags.push(
@@ -66,7 +69,13 @@ pub fn decode(
         if block.kind == "dynamic" {
             match dynamic_blocks(block, schema, ev, context) {
                 Ok((kind, mut made)) => blocks.entry(kind).or_default().append(&mut made),
-                Err(mut d) => diags.append(&mut d),
+                Err(mut d) => {
+                    diags.append(&mut d);
+                    // Counted as present, so the error is not followed by "Missing required block".
+                    if let Some(kind) = block.labels.first() {
+                        blocks.entry(kind.clone()).or_default().push(Value::Unknown);
+                    }
+                }
             }
             continue;
         }
@@ -108,7 +117,10 @@ pub fn decode(
                 }
                 list.push(v);
             }
-            Err(mut d) => diags.append(&mut d),
+            Err(mut d) => {
+                diags.append(&mut d);
+                blocks.entry(block.kind.clone()).or_default().push(Value::Unknown);
+            }
         }
     }
     for (name, sa) in &schema.attributes {
@@ -235,6 +247,28 @@ fn dynamic_blocks(
     } else {
         Err(diags)
     }
+}
+
+/// The error for a known value (or list/set element) outside the attribute's allowed values.
+fn not_allowed(name: &str, value: &Value, allowed: &[&str]) -> Option<Diagnostic> {
+    let (plain, sensitive) = value.unmark();
+    let items = match plain {
+        Value::List(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    let bad = items
+        .into_iter()
+        .find_map(|v| v.as_str().filter(|s| !allowed.contains(s)))?;
+    let quoted: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
+    let (shown, hint) = if sensitive {
+        ("(sensitive value)".to_string(), String::new())
+    } else {
+        (format!("\"{bad}\""), suggestion(bad, allowed.iter().copied()))
+    };
+    Some(Diagnostic::error(
+        "Invalid value",
+        format!("\"{name}\" takes one of {}, not {shown}.{hint}", quoted.join(", ")),
+    ))
 }
 
 /// Reports every argument and block of `body` (nested blocks included) that the schema does not

@@ -261,7 +261,7 @@ impl Session<'_> {
                 if config.contains_unknown() {
                     continue;
                 }
-                for p in provider.validate(ValidateRequest {
+                for p in self.factory.validate(ValidateRequest {
                     data: addr.mode == Mode::Data,
                     type_name: &addr.type_,
                     config,

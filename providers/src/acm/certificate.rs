@@ -218,9 +218,16 @@ impl ResourceType for Certificate {
             )
             .attr(
                 "validation_method",
-                Attribute::optional_computed(Type::String).force_new(),
+                Attribute::optional_computed(Type::String)
+                    .force_new()
+                    .one_of(&["DNS", "EMAIL"]),
             )
-            .attr("key_algorithm", Attribute::optional_computed(Type::String).force_new())
+            .attr(
+                "key_algorithm",
+                Attribute::optional_computed(Type::String)
+                    .force_new()
+                    .one_of(&KEY_ALGORITHMS),
+            )
             .attr(
                 "certificate_authority_arn",
                 Attribute::optional(Type::String).force_new(),
@@ -246,7 +253,7 @@ impl ResourceType for Certificate {
                 Nesting::Single,
                 Schema::new().attr(
                     "certificate_transparency_logging_preference",
-                    Attribute::optional(Type::String),
+                    Attribute::optional(Type::String).one_of(&["ENABLED", "DISABLED"]),
                 ),
             )
     }
@@ -294,28 +301,13 @@ impl ResourceType for Certificate {
             }
             let method = config.get("validation_method");
             match method.as_str() {
-                Some("DNS" | "EMAIL") => {}
-                Some(other) => out.push(problem(
-                    "validation_method",
-                    format!("\"validation_method\" must be \"DNS\" or \"EMAIL\", not {other:?}"),
-                )),
+                Some(_) => {}
                 None if method.is_null() && config.get("certificate_authority_arn").is_null() => out.push(problem(
                     "validation_method",
                     "\"validation_method\" is required for a certificate from ACM's public CA: \"DNS\" (recommended: \
                      the certificate renews by itself while the records exist) or \"EMAIL\"",
                 )),
                 None => {}
-            }
-            if let Some(k) = config.get("key_algorithm").as_str() {
-                if !KEY_ALGORITHMS.contains(&k) {
-                    out.push(problem(
-                        "key_algorithm",
-                        format!(
-                            "\"key_algorithm\" must be one of {}, not {k:?}",
-                            KEY_ALGORITHMS.join(", ")
-                        ),
-                    ));
-                }
             }
         }
         if imported {
@@ -350,18 +342,6 @@ impl ResourceType for Certificate {
                         out.push(problem(attribute, message));
                     }
                 }
-            }
-        }
-        if let Some(p) = config.get("options").as_list().and_then(|l| l.first()).and_then(|o| {
-            o.get("certificate_transparency_logging_preference")
-                .as_str()
-                .map(str::to_string)
-        }) {
-            if p != "ENABLED" && p != "DISABLED" {
-                out.push(problem(
-                    "options",
-                    format!("\"certificate_transparency_logging_preference\" must be \"ENABLED\" or \"DISABLED\", not {p:?}"),
-                ));
             }
         }
         out

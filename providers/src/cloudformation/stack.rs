@@ -11,8 +11,20 @@ pub(super) fn stack_schema() -> Schema {
         .attr("template_body", Attribute::optional_computed(Type::String).json())
         .attr("template_url", Attribute::optional(Type::String))
         .attr("parameters", Attribute::optional(map_of_strings()))
-        .attr("capabilities", Attribute::optional(set_of_strings()))
-        .attr("on_failure", Attribute::optional(Type::String).force_new())
+        .attr(
+            "capabilities",
+            Attribute::optional(set_of_strings()).one_of(&[
+                "CAPABILITY_IAM",
+                "CAPABILITY_NAMED_IAM",
+                "CAPABILITY_AUTO_EXPAND",
+            ]),
+        )
+        .attr(
+            "on_failure",
+            Attribute::optional(Type::String)
+                .force_new()
+                .one_of(&["DO_NOTHING", "ROLLBACK", "DELETE"]),
+        )
         .attr("disable_rollback", Attribute::optional(Type::Bool).force_new())
         .attr("timeout_in_minutes", Attribute::optional(Type::Number))
         .attr("iam_role_arn", Attribute::optional(Type::String))
@@ -73,24 +85,6 @@ impl ResourceType for Stack {
                 "`on_failure` and `disable_rollback` conflict: use on_failure = \"DO_NOTHING\" instead of \
                  disable_rollback = true",
             ));
-        }
-        if let Some(v) = config.get("on_failure").as_str() {
-            if !["DO_NOTHING", "ROLLBACK", "DELETE"].contains(&v) {
-                out.push(problem(
-                    "on_failure",
-                    format!("on_failure must be DO_NOTHING, ROLLBACK or DELETE, not {v:?}"),
-                ));
-            }
-        }
-        for cap in string_set(&config.get("capabilities")) {
-            if !["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"].contains(&cap.as_str()) {
-                out.push(problem(
-                    "capabilities",
-                    format!(
-                        "unknown capability {cap:?}: use CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND"
-                    ),
-                ));
-            }
         }
         if let Some(policy) = config.get("policy_body").as_str() {
             if serde_json::from_str::<Json>(policy).is_err() {

@@ -8,13 +8,16 @@ pub(super) fn table_schema() -> Schema {
     let mut schema = Schema::new()
         .attr("id", Attribute::computed(Type::String))
         .attr("name", Attribute::required(Type::String).force_new())
-        .attr("billing_mode", Attribute::optional(Type::String))
+        .attr("billing_mode", Attribute::optional(Type::String).one_of(&BILLING_MODES))
         .attr("read_capacity", Attribute::optional_computed(Type::Number))
         .attr("write_capacity", Attribute::optional_computed(Type::Number))
         .attr("hash_key", Attribute::required(Type::String).force_new())
         .attr("range_key", Attribute::optional(Type::String).force_new())
         .attr("stream_enabled", Attribute::optional(Type::Bool))
-        .attr("stream_view_type", Attribute::optional_computed(Type::String))
+        .attr(
+            "stream_view_type",
+            Attribute::optional_computed(Type::String).one_of(&STREAM_VIEWS),
+        )
         .attr("deletion_protection_enabled", Attribute::optional(Type::Bool))
         .attr("tags", Attribute::optional(map_of_strings()))
         .attr("tags_all", Attribute::computed(map_of_strings()))
@@ -26,7 +29,7 @@ pub(super) fn table_schema() -> Schema {
             Nesting::Set,
             Schema::new()
                 .attr("name", Attribute::required(Type::String))
-                .attr("type", Attribute::required(Type::String)),
+                .attr("type", Attribute::required(Type::String).one_of(&["S", "N", "B"])),
         )
         .block(
             "server_side_encryption",
@@ -105,14 +108,6 @@ impl ResourceType for Table {
             }
         }
         let billing = config.get("billing_mode");
-        if let Some(b) = billing.as_str() {
-            if !BILLING_MODES.contains(&b) {
-                out.push(problem(
-                    "billing_mode",
-                    format!("billing_mode must be PROVISIONED or PAY_PER_REQUEST, not {b:?}"),
-                ));
-            }
-        }
         let provisioned = billing.is_null() || billing.as_str() == Some("PROVISIONED");
         for key in ["read_capacity", "write_capacity"] {
             let v = config.get(key);
@@ -138,14 +133,6 @@ impl ResourceType for Table {
         for a in &attributes {
             if let Some(n) = sref(a, "name") {
                 names.push(n.to_string());
-            }
-            if let Some(t) = sref(a, "type") {
-                if !["S", "N", "B"].contains(&t) {
-                    out.push(problem(
-                        "attribute",
-                        format!("attribute type must be S (string), N (number) or B (binary), not {t:?}"),
-                    ));
-                }
             }
         }
         let keys: Vec<String> = ["hash_key", "range_key"]
@@ -198,16 +185,6 @@ impl ResourceType for Table {
                 "stream_view_type",
                 "stream_enabled = true needs stream_view_type (KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES)",
             ));
-        }
-        if let Some(v) = config.get("stream_view_type").as_str() {
-            if !STREAM_VIEWS.contains(&v) {
-                out.push(problem(
-                    "stream_view_type",
-                    format!(
-                        "stream_view_type must be KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES, not {v:?}"
-                    ),
-                ));
-            }
         }
         out
     }

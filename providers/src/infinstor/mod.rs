@@ -11,7 +11,7 @@ mod user;
 use engine::core::finding::{Finding, Severity};
 use engine::core::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ReadDataRequest,
-    ReadRequest, ValidateProblem, ValidateRequest,
+    ReadRequest,
 };
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -132,10 +132,6 @@ fn no_read_note() -> Vec<String> {
 }
 
 impl Provider for Infinstor {
-    fn validate(&self, _: ValidateRequest<'_>) -> Vec<ValidateProblem> {
-        Vec::new()
-    }
-
     fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
         let mut planned = req.proposed.clone();
         if let Value::Map(m) = &mut planned {

@@ -210,10 +210,17 @@ impl ResourceType for KmsKey {
     fn schema(&self) -> Schema {
         Schema::new()
             .attr("description", Attribute::optional_computed(Type::String))
-            .attr("key_usage", Attribute::optional_computed(Type::String).force_new())
+            .attr(
+                "key_usage",
+                Attribute::optional_computed(Type::String)
+                    .force_new()
+                    .one_of(&KEY_USAGES),
+            )
             .attr(
                 "customer_master_key_spec",
-                Attribute::optional_computed(Type::String).force_new(),
+                Attribute::optional_computed(Type::String)
+                    .force_new()
+                    .one_of(&KEY_SPECS),
             )
             .attr(
                 "policy",
@@ -242,26 +249,7 @@ impl ResourceType for KmsKey {
                 ));
             }
         }
-        if let Some(usage) = config.get("key_usage").as_str() {
-            if !KEY_USAGES.contains(&usage) {
-                out.push(problem(
-                    "key_usage",
-                    format!("\"key_usage\" must be one of {}, not {usage:?}", KEY_USAGES.join(", ")),
-                ));
-            }
-        }
         let spec = config.get("customer_master_key_spec");
-        if let Some(s) = spec.as_str() {
-            if !KEY_SPECS.contains(&s) {
-                out.push(problem(
-                    "customer_master_key_spec",
-                    format!(
-                        "\"customer_master_key_spec\" must be one of {}, not {s:?}",
-                        KEY_SPECS.join(", ")
-                    ),
-                ));
-            }
-        }
         if config.get("enable_key_rotation").as_bool() == Some(true) {
             let asymmetric = spec.as_str().map(|s| s != "SYMMETRIC_DEFAULT").unwrap_or(false)
                 || config

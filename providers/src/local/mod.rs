@@ -147,22 +147,23 @@ fn mode(text: &str, what: &str) -> Result<u32, ProviderError> {
         .ok_or_else(|| invalid(format!("{what} {text:?} is not an octal mode such as \"0644\"")))
 }
 
-impl Provider for Local {
-    fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
-        let mut out = Vec::new();
-        for key in ["file_permission", "directory_permission"] {
-            if let Some(text) = req.config.get(key).as_str() {
-                if let Err(e) = mode(text, key) {
-                    out.push(ValidateProblem {
-                        attribute: Some(key.to_string()),
-                        message: e.message,
-                    });
-                }
+/// Checks a configuration beyond its schema ([`engine::core::provider::ProviderFactory::validate`]).
+pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
+    let mut out = Vec::new();
+    for key in ["file_permission", "directory_permission"] {
+        if let Some(text) = req.config.get(key).as_str() {
+            if let Err(e) = mode(text, key) {
+                out.push(ValidateProblem {
+                    attribute: Some(key.to_string()),
+                    message: e.message,
+                });
             }
         }
-        out
     }
+    out
+}
 
+impl Provider for Local {
     fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
         let mut planned = req.proposed.as_map().cloned().unwrap_or_default();
         for (key, default) in [("file_permission", "0777"), ("directory_permission", "0777")] {

@@ -265,27 +265,28 @@ fn decimal(bytes: &[u8]) -> String {
     digits.iter().rev().map(|d| char::from(b'0' + d)).collect()
 }
 
-impl Provider for Random {
-    fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
-        let mut out = Vec::new();
-        let positive = |key: &str, out: &mut Vec<ValidateProblem>| {
-            if let Some(n) = req.config.get(key).as_f64() {
-                if n < 1.0 || n.fract() != 0.0 {
-                    out.push(ValidateProblem {
-                        attribute: Some(key.into()),
-                        message: format!("{key} must be a whole number of at least 1"),
-                    });
-                }
+/// Checks a configuration beyond its schema ([`engine::core::provider::ProviderFactory::validate`]).
+pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
+    let mut out = Vec::new();
+    let positive = |key: &str, out: &mut Vec<ValidateProblem>| {
+        if let Some(n) = req.config.get(key).as_f64() {
+            if n < 1.0 || n.fract() != 0.0 {
+                out.push(ValidateProblem {
+                    attribute: Some(key.into()),
+                    message: format!("{key} must be a whole number of at least 1"),
+                });
             }
-        };
-        match req.type_name {
-            PASSWORD | STRING | PET => positive("length", &mut out),
-            ID => positive("byte_length", &mut out),
-            _ => {}
         }
-        out
+    };
+    match req.type_name {
+        PASSWORD | STRING | PET => positive("length", &mut out),
+        ID => positive("byte_length", &mut out),
+        _ => {}
     }
+    out
+}
 
+impl Provider for Random {
     fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
         let mut planned = match req.type_name {
             PASSWORD | STRING => settings(req.proposed),

@@ -380,7 +380,7 @@ impl ResourceType for Record {
         Schema::new()
             .attr("zone_id", Attribute::required(Type::String).force_new())
             .attr("name", Attribute::required(Type::String).force_new())
-            .attr("type", Attribute::required(Type::String).force_new())
+            .attr("type", Attribute::required(Type::String).force_new().one_of(RR_TYPES))
             .attr("ttl", Attribute::optional(Type::Number))
             .attr("records", Attribute::optional(set_of_strings()))
             .attr("set_identifier", string().force_new())
@@ -424,14 +424,6 @@ impl ResourceType for Record {
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
         let mut out = Vec::new();
-        if let Some(t) = config.get("type").as_str() {
-            if !RR_TYPES.contains(&t) {
-                out.push(problem(
-                    "type",
-                    format!("\"type\" must be one of {}; got {t:?}", RR_TYPES.join(", ")),
-                ));
-            }
-        }
         let has_alias = !block_items(config, "alias").is_empty();
         let has_records = !config.get("records").is_null();
         let has_ttl = !config.get("ttl").is_null();

@@ -21,7 +21,10 @@ impl BucketConfig for Cors {
             Nesting::Set,
             Schema::new()
                 .attr("allowed_headers", Attribute::optional(set_of_strings()))
-                .attr("allowed_methods", Attribute::required(set_of_strings()))
+                .attr(
+                    "allowed_methods",
+                    Attribute::required(set_of_strings()).one_of(CORS_METHODS),
+                )
                 .attr("allowed_origins", Attribute::required(set_of_strings()))
                 .attr("expose_headers", Attribute::optional(set_of_strings()))
                 .attr("id", Attribute::optional(string_type()))
@@ -37,16 +40,6 @@ impl BucketConfig for Cors {
             problems.push(problem("cors_rule", "at most 100 cors_rule blocks are allowed"));
         }
         for rule in &rules {
-            for method in rule.get("allowed_methods").as_list().unwrap_or(&[]) {
-                if let Some(m) = method.as_str() {
-                    if !CORS_METHODS.contains(&m) {
-                        problems.push(problem(
-                            "cors_rule.allowed_methods",
-                            format!("{m:?} is not a CORS method S3 supports; use one of GET, PUT, HEAD, POST, DELETE"),
-                        ));
-                    }
-                }
-            }
             if let Some(age) = rule.get("max_age_seconds").as_f64() {
                 if age < 0.0 || age.fract() != 0.0 || age > f64::from(i32::MAX) {
                     problems.push(problem(

@@ -24,7 +24,10 @@ impl BucketConfig for Encryption {
                     "apply_server_side_encryption_by_default",
                     Nesting::Single,
                     Schema::new()
-                        .attr("sse_algorithm", Attribute::required(string_type()))
+                        .attr(
+                            "sse_algorithm",
+                            Attribute::required(string_type()).one_of(SSE_ALGORITHMS),
+                        )
                         .attr("kms_master_key_id", Attribute::optional(string_type())),
                 )
                 .attr("bucket_key_enabled", Attribute::optional(Type::Bool)),
@@ -37,14 +40,6 @@ impl BucketConfig for Encryption {
         for rule in block_items(config, "rule") {
             for default in block_items(&rule, "apply_server_side_encryption_by_default") {
                 let algorithm = default.get("sse_algorithm");
-                if let Some(a) = algorithm.as_str() {
-                    if !SSE_ALGORITHMS.contains(&a) {
-                        problems.push(problem(
-                            "rule.apply_server_side_encryption_by_default.sse_algorithm",
-                            format!("sse_algorithm {a:?} is not valid; use \"AES256\" (SSE-S3), \"aws:kms\" (SSE-KMS) or \"aws:kms:dsse\" (DSSE-KMS)"),
-                        ));
-                    }
-                }
                 let key = default.get("kms_master_key_id");
                 if let (Some(a), false) = (algorithm.as_str(), key.is_null()) {
                     // AWS accepts a key for both KMS-based algorithms; with AES256 it is an error.

@@ -81,33 +81,13 @@ impl BucketConfig for Versioning {
             "versioning_configuration",
             Nesting::Single,
             Schema::new()
-                .attr("status", Attribute::required(string_type()))
-                .attr("mfa_delete", Attribute::optional(string_type())),
+                .attr("status", Attribute::required(string_type()).one_of(VERSIONING_STATUSES))
+                .attr(
+                    "mfa_delete",
+                    Attribute::optional(string_type()).one_of(&["Enabled", "Disabled"]),
+                ),
             1,
         )
-    }
-
-    fn check(&self, config: &Value) -> Vec<ValidateProblem> {
-        let mut problems = Vec::new();
-        for c in block_items(config, "versioning_configuration") {
-            if let Some(status) = c.get("status").as_str() {
-                if !VERSIONING_STATUSES.contains(&status) {
-                    problems.push(problem(
-                        "versioning_configuration.status",
-                        format!("status {status:?} is not valid; use \"Enabled\", \"Suspended\" or \"Disabled\""),
-                    ));
-                }
-            }
-            if let Some(mfa_delete) = c.get("mfa_delete").as_str() {
-                if mfa_delete != "Enabled" && mfa_delete != "Disabled" {
-                    problems.push(problem(
-                        "versioning_configuration.mfa_delete",
-                        format!("mfa_delete {mfa_delete:?} is not valid; use \"Enabled\" or \"Disabled\""),
-                    ));
-                }
-            }
-        }
-        problems
     }
 
     fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, prior: Option<&Value>) -> Result<(), ProviderError> {

@@ -202,7 +202,7 @@ impl ResourceType for SsmParameter {
         Schema::new()
             .attr("id", Attribute::computed(Type::String))
             .attr("name", Attribute::required(Type::String).force_new())
-            .attr("type", Attribute::required(Type::String))
+            .attr("type", Attribute::required(Type::String).one_of(&TYPES))
             .attr(
                 "value",
                 Attribute::optional_computed(Type::String)
@@ -212,9 +212,12 @@ impl ResourceType for SsmParameter {
             .attr("insecure_value", Attribute::optional(Type::String))
             .attr("key_id", Attribute::optional_computed(Type::String))
             .attr("description", Attribute::optional(Type::String))
-            .attr("tier", Attribute::optional_computed(Type::String))
+            .attr("tier", Attribute::optional_computed(Type::String).one_of(&TIERS))
             .attr("allowed_pattern", Attribute::optional(Type::String))
-            .attr("data_type", Attribute::optional_computed(Type::String))
+            .attr(
+                "data_type",
+                Attribute::optional_computed(Type::String).one_of(&DATA_TYPES),
+            )
             .attr("overwrite", Attribute::optional(Type::Bool))
             .attr("tags", Attribute::optional(map_of_strings()))
             .attr("tags_all", Attribute::computed(map_of_strings()))
@@ -225,14 +228,6 @@ impl ResourceType for SsmParameter {
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
         let mut out = Vec::new();
         let ty = config.get("type");
-        if let Some(t) = ty.as_str() {
-            if !TYPES.contains(&t) {
-                out.push(problem(
-                    "type",
-                    format!("type must be String, StringList or SecureString, not {t:?}"),
-                ));
-            }
-        }
         let value = config.get("value");
         let insecure = config.get("insecure_value");
         if !value.is_null() && !insecure.is_null() {
@@ -257,22 +252,6 @@ impl ResourceType for SsmParameter {
                 "key_id",
                 "key_id only applies to parameters of type SecureString",
             ));
-        }
-        if let Some(t) = config.get("tier").as_str() {
-            if !TIERS.contains(&t) {
-                out.push(problem(
-                    "tier",
-                    format!("tier must be Standard, Advanced or Intelligent-Tiering, not {t:?}"),
-                ));
-            }
-        }
-        if let Some(d) = config.get("data_type").as_str() {
-            if !DATA_TYPES.contains(&d) {
-                out.push(problem(
-                    "data_type",
-                    format!("data_type must be text, aws:ec2:image or aws:ssm:integration, not {d:?}"),
-                ));
-            }
         }
         if let Some(name) = config.get("name").as_str() {
             if name.is_empty() || name.len() > 2048 {

@@ -138,11 +138,24 @@ impl Harness {
     }
 
     pub fn validate(&self, type_name: &str, config: &Value) -> Vec<ValidateProblem> {
-        self.provider.validate(ValidateRequest {
+        self.factory.validate(ValidateRequest {
             data: false,
             type_name,
             config,
         })
+    }
+
+    /// Whether the schema lets the attribute at `path` (nested blocks joined by dots) take
+    /// `value`; the engine reports values outside `one_of` before any provider call.
+    pub fn allows(&self, type_name: &str, path: &str, value: &str) -> bool {
+        let mut schema = self.schema(type_name);
+        let mut parts: Vec<&str> = path.split('.').collect();
+        let attr = parts.pop().expect("a path");
+        for block in parts {
+            schema = schema.blocks[block].schema.clone();
+        }
+        let attribute = &schema.attributes[attr];
+        attribute.one_of.is_none_or(|allowed| allowed.contains(&value))
     }
 
     pub fn plan(&self, type_name: &str, prior: Option<&Value>, config: &Value) -> Result<PlanResponse, ProviderError> {
