@@ -39,8 +39,8 @@ enum Command {
     Show(show::Args),
     /// Show root module outputs from the state.
     Output(output::Args),
-    /// Check the configuration without contacting AWS.
-    Validate,
+    /// Check the configuration without contacting AWS: every mistake at once.
+    Validate(validate::Args),
     /// Fetch git and registry modules, set up the backend (where state lives), list the modules.
     Init(validate::InitArgs),
     /// Print the dependency graph in Graphviz DOT.
@@ -154,7 +154,7 @@ fn main() -> ExitCode {
         Command::Refresh(flags) => apply::refresh(&ctx, flags),
         Command::Show(a) => show::run(&ctx, a),
         Command::Output(a) => output::run(&ctx, a),
-        Command::Validate => validate::run(&ctx),
+        Command::Validate(a) => validate::run(&ctx, a),
         Command::Init(a) => validate::init(&ctx, a),
         Command::Graph => graph::run(&ctx),
         Command::State(c) => state_cmd::run(&ctx, c),

@@ -3,15 +3,32 @@
 use crate::common::Context;
 use crate::ui;
 
-pub fn run(ctx: &Context) -> anyhow::Result<u8> {
+/// `validate` flags.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Print the result as JSON (Terraform's validate shape), on stdout, also when invalid.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     let term = ui::Terminal::new(ctx.color);
     let engine = engine::Engine {
         factory: &ctx.factory,
         ui: &term,
         stop: &ctx.stop,
     };
-    let warnings = engine.validate(&ctx.options())?;
-    for w in &warnings.0 {
+    let result = engine.validate(&ctx.options());
+    if a.json {
+        let diags = match result {
+            Ok(warnings) => warnings,
+            Err(engine::EngineError::Diagnostics(d)) => d,
+            Err(other) => return Err(other.into()),
+        };
+        println!("{}", serde_json::to_string_pretty(&diags.validate_json())?);
+        return Ok(u8::from(diags.has_errors()));
+    }
+    for w in &result?.0 {
         eprintln!("{w}");
     }
     println!("Success! The configuration is valid.");

@@ -229,3 +229,123 @@ fn a_diagnostic_points_at_the_value_or_label_it_is_about() {
     let label = ws.run(&["validate"]).expect_code(1);
     insta::assert_snapshot!(format!("{}\n{}", nested.stderr, label.stderr));
 }
+
+/// One configuration with a dozen different mistakes, none of which needs AWS to find:
+/// `validate` reports every one in a single run, each at its place.
+const TWELVE_MISTAKES: &str = r#"variable "env" {
+  type = strng
+}
+
+variable "replicas" {
+  type    = number
+  default = "three"
+}
+
+resource "aws_s3_bucket" "artifacts" {
+  bucket        = "infinstor-artifacts-${var.env}"
+  force_destroy = "maybe"
+}
+
+resource "aws_s3_bucket_versioning" "artifacts" {
+  versioning_configuration {
+    status = "Enbled"
+  }
+}
+
+resource "aws_s3_bucket_policy" "artifacts" {
+  bucket = aws_s3_bucket.artifacts.bogus_attr
+  policy = aws_s3_bucket_policy.artifacts.policy
+}
+
+resource "aws_s3_buckt" "logs" {
+  bucket = "logs"
+}
+
+resource "aws_ssm_parameter" "endpoint" {
+  name  = "/infinstor/endpoint"
+  type  = "Strng"
+  value = lenght("x")
+  tier  = var.tier
+}
+
+output "bucket" {
+  value = aws_s3_bucket.artifact.arn
+}
+"#;
+
+#[test]
+fn validate_reports_every_mistake_at_once() {
+    let ws = workspace(None);
+    ws.write("main.tf", TWELVE_MISTAKES);
+    let run = ws.run(&["validate"]).expect_code(1);
+    assert_eq!(run.stderr.matches("Error: ").count(), 12, "{}", run.stderr);
+    // Each mistake on its own line of the file, in file order.
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("  on main.tf line "))
+        .collect();
+    let at: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split_whitespace().nth(3).unwrap_or("").trim_end_matches([':', ',']))
+        .collect();
+    assert_eq!(
+        at,
+        ["2", "7", "12", "15", "17", "22", "23", "26", "32", "33", "34", "38"]
+    );
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[test]
+fn validate_json_has_terraforms_shape() {
+    let ws = workspace(None);
+    ws.write("main.tf", TWELVE_MISTAKES);
+    let run = ws.run(&["validate", "-json"]).expect_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("validate -json prints JSON");
+    assert_eq!(doc["valid"], false);
+    assert_eq!(doc["error_count"], 12);
+    assert_eq!(doc["warning_count"], 0);
+    let diags = doc["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diags.len(), 12);
+    for d in diags {
+        assert_eq!(d["severity"], "error");
+        assert_eq!(d["range"]["filename"], "main.tf");
+        let start = d["range"]["start"]["byte"].as_u64().expect("byte offset") as usize;
+        let end = d["range"]["end"]["byte"].as_u64().expect("byte offset") as usize;
+        assert!(start < end && end <= TWELVE_MISTAKES.len(), "{d}");
+        let line = d["range"]["start"]["line"].as_u64().expect("line") as usize;
+        assert_eq!(
+            d["snippet"]["code"],
+            TWELVE_MISTAKES.lines().nth(line - 1).expect("line in file")
+        );
+    }
+    insta::assert_snapshot!(run.stdout);
+
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"artifacts\" {\n  bucket = \"infinstor-artifacts\"\n}\n",
+    );
+    let ok = ws.run(&["validate", "--json"]).expect_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&ok.stdout).expect("JSON");
+    assert_eq!(doc["valid"], true);
+    assert_eq!(doc["error_count"], 0);
+    assert_eq!(doc["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn an_unclosed_brace_names_its_block() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"infinstor-a\"\n\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"infinstor-b\"\n}\n",
+    );
+    let block = ws.run(&["validate"]).expect_code(1);
+    assert!(block.stderr.contains("main.tf line 1:"), "{}", block.stderr);
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"infinstor-a\"\n  tags = {\n    team = \"ml\"\n}\n",
+    );
+    let object = ws.run(&["plan"]).expect_code(1);
+    assert!(object.stderr.contains("main.tf line 3:"), "{}", object.stderr);
+    insta::assert_snapshot!(format!("{}\n{}", block.stderr, object.stderr));
+}

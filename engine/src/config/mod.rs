@@ -6,6 +6,7 @@
 
 pub mod backend;
 mod blocks;
+mod braces;
 mod language;
 mod load;
 mod parse;
@@ -81,6 +82,47 @@ pub struct Body {
     pub attrs: BTreeMap<String, Attr>,
     /// Nested blocks in source order.
     pub blocks: Vec<Block>,
+}
+
+impl Body {
+    /// The span of what a provider's problem names: `attr`, `attr.key` (a key of an object
+    /// argument, e.g. `parameters.Env`) or `block.attr` (an argument of a nested block, e.g.
+    /// `versioning_configuration.status`).
+    pub fn span_of(&self, path: &str) -> Option<Span> {
+        let mut parts = path.splitn(2, '.');
+        let first = parts.next()?;
+        let rest = parts.next();
+        let Some(attr) = self.attrs.get(first) else {
+            let rest = rest?;
+            return self
+                .blocks
+                .iter()
+                .filter(|b| b.kind == first)
+                .find_map(|b| b.body.span_of(rest));
+        };
+        let Some(key) = rest else {
+            return attr.expr.span();
+        };
+        if let hcl_edit::expr::Expression::Object(obj) = &attr.expr.expr {
+            for (k, v) in obj.iter() {
+                let name = match k {
+                    hcl_edit::expr::ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+                    hcl_edit::expr::ObjectKey::Expression(e) => e.as_str().map(str::to_string),
+                };
+                if name.as_deref() == Some(key) {
+                    let range = match (k.span(), v.expr().span()) {
+                        (Some(a), Some(b)) => a.start..b.end,
+                        (a, b) => a.or(b)?,
+                    };
+                    return Some(Span {
+                        file: attr.expr.file.clone(),
+                        range,
+                    });
+                }
+            }
+        }
+        attr.expr.span()
+    }
 }
 
 /// `lifecycle { ... }` of a resource.

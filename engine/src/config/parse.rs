@@ -59,6 +59,24 @@ pub(super) fn parse_body(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Opt
     match hcl_edit::parser::parse_body(&file.text) {
         Ok(body) => Some(convert_body(file, &body, diags)),
         Err(e) => {
+            if let Some(open) = super::braces::unclosed(&file.text) {
+                let what = if open.opener.is_empty() {
+                    "This `{`".to_string()
+                } else {
+                    format!("`{} {{`", open.opener)
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "Unclosed configuration block",
+                        format!("{what} is never closed. Add `}}` where it ends; the file cannot be read until then."),
+                    )
+                    .at(Some(Span {
+                        file: file.clone(),
+                        range: open.offset..open.offset + 1,
+                    })),
+                );
+                return None;
+            }
             let offset = e.location().offset();
             diags.push(
                 Diagnostic::error(

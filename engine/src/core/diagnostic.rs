@@ -161,6 +161,47 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The diagnostic in Terraform's machine-readable shape (`severity`, `summary`, `detail`,
+    /// `range` with 1-based lines and columns and 0-based byte offsets, `snippet`), for editors
+    /// and CI.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut out = serde_json::json!({
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "summary": self.summary,
+            "detail": self.detail,
+        });
+        if let Some(span) = &self.span {
+            let position = |byte: usize| {
+                let (line, column) = span.file.line_col(byte);
+                serde_json::json!({ "line": line, "column": column, "byte": byte })
+            };
+            let (line, _) = span.file.line_col(span.range.start);
+            let line_start = span.file.text[..floor_char_boundary(&span.file.text, span.range.start)]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let code = span.file.text.lines().nth(line - 1).unwrap_or("");
+            out["range"] = serde_json::json!({
+                "filename": span.file.display,
+                "start": position(span.range.start),
+                "end": position(span.range.end),
+            });
+            out["snippet"] = serde_json::json!({
+                "context": self.context,
+                "code": code,
+                "start_line": line,
+                "highlight_start_offset": span.range.start - line_start,
+                "highlight_end_offset": (span.range.end - line_start).min(code.len()),
+                "values": [],
+            });
+        }
+        out
+    }
+}
+
 /// Several diagnostics reported together (every error of one run at once).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -187,6 +228,32 @@ impl Diagnostics {
                 (None, None) => std::cmp::Ordering::Equal,
             }
         });
+    }
+
+    /// Drops a diagnostic that repeats an earlier one's severity, summary and place: two checks
+    /// that find the same mistake (an unknown function, an undeclared name) report it once.
+    pub fn dedup(&mut self) {
+        let mut seen = std::collections::HashSet::new();
+        self.0.retain(|d| {
+            let place = d
+                .span
+                .as_ref()
+                .map(|s| (s.file.display.clone(), s.range.start, s.range.end));
+            seen.insert((d.severity == Severity::Error, d.summary.clone(), place))
+        });
+    }
+
+    /// What `validate -json` prints: Terraform's shape (`format_version`, `valid`,
+    /// `error_count`, `warning_count`, `diagnostics`).
+    pub fn validate_json(&self) -> serde_json::Value {
+        let errors = self.0.iter().filter(|d| d.severity == Severity::Error).count();
+        serde_json::json!({
+            "format_version": "1.0",
+            "valid": errors == 0,
+            "error_count": errors,
+            "warning_count": self.0.len() - errors,
+            "diagnostics": self.0.iter().map(Diagnostic::to_json).collect::<Vec<_>>(),
+        })
     }
 
     /// Only the warnings.

@@ -2,7 +2,7 @@
 //! argument, missing required argument and type mismatch at once.
 
 use crate::config::{Block, Body};
-use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
+use crate::core::diagnostic::{suggestion, Diagnostic, Span};
 use crate::core::schema::{Nesting, Schema};
 use crate::core::value::Value;
 use crate::eval::Evaluator;
@@ -269,53 +269,4 @@ fn not_allowed(name: &str, value: &Value, allowed: &[&str]) -> Option<Diagnostic
         "Invalid value",
         format!("\"{name}\" takes one of {}, not {shown}.{hint}", quoted.join(", ")),
     ))
-}
-
-/// Reports every argument and block of `body` (nested blocks included) that the schema does not
-/// declare, with a "did you mean" where a name is close; `validate` runs this without AWS.
-pub fn check_names(body: &Body, schema: &Schema, ctx: &str, diags: &mut Diagnostics) {
-    for (name, attr) in &body.attrs {
-        if !schema.attributes.contains_key(name) {
-            diags.push(
-                Diagnostic::error(
-                    "Unsupported argument",
-                    format!(
-                        "An argument named \"{name}\" is not expected here.{}",
-                        suggestion(name, schema.names())
-                    ),
-                )
-                .at(attr.name_span.clone())
-                .within(ctx),
-            );
-        }
-    }
-    for b in &body.blocks {
-        if b.kind == "dynamic" {
-            let kind = b.labels.first().map(String::as_str).unwrap_or_default();
-            match schema.blocks.get(kind) {
-                Some(bt) => {
-                    for content in b.body.blocks.iter().filter(|c| c.kind == "content") {
-                        check_names(&content.body, &bt.schema, ctx, diags);
-                    }
-                }
-                None => diags.push(no_such_block_type(kind, schema, b.span.clone(), ctx)),
-            }
-            continue;
-        }
-        match schema.blocks.get(&b.kind) {
-            Some(bt) => check_names(&b.body, &bt.schema, ctx, diags),
-            None => diags.push(
-                Diagnostic::error(
-                    "Unsupported block type",
-                    format!(
-                        "Blocks of type \"{}\" are not expected here.{}",
-                        b.kind,
-                        suggestion(&b.kind, schema.names())
-                    ),
-                )
-                .at(b.span.clone())
-                .within(ctx),
-            ),
-        }
-    }
 }

@@ -61,6 +61,35 @@ impl Default for Scope {
     }
 }
 
+impl Scope {
+    /// The scope of module `m` before any value is known: its names declared (so references
+    /// to them are unknown, not errors) and its paths relative to `root_dir`.
+    pub fn declaring(m: &crate::config::Module, root_dir: &std::path::Path) -> Scope {
+        Scope {
+            path_module: relative_dir(&m.dir, root_dir),
+            path_root: PathBuf::from("."),
+            declared: Declared {
+                vars: m.variables.keys().cloned().collect(),
+                locals: m.locals.keys().cloned().collect(),
+                resources: m.resources.keys().cloned().collect(),
+                modules: m.module_calls.keys().cloned().collect(),
+            },
+            ..Scope::default()
+        }
+    }
+}
+
+/// `dir` as `path.module` shows it: relative to the root module's directory.
+fn relative_dir(dir: &std::path::Path, root: &std::path::Path) -> PathBuf {
+    if dir == root {
+        return PathBuf::from(".");
+    }
+    match dir.strip_prefix(root) {
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => dir.to_path_buf(),
+    }
+}
+
 /// What a module declares, for "undeclared reference" errors.
 #[derive(Debug, Clone, Default)]
 pub struct Declared {
@@ -79,7 +108,7 @@ pub struct Declared {
 pub struct Evaluator<'a> {
     pub(super) scope: &'a Scope,
     pub(super) each: Option<(Value, Value)>,
-    pub(super) count_index: Option<i64>,
+    pub(super) count_index: Option<Value>,
     pub(super) bound: Vec<(String, Value)>,
 }
 
@@ -108,7 +137,14 @@ impl<'a> Evaluator<'a> {
 
     /// Sets `count.index`.
     pub fn with_count(mut self, index: i64) -> Evaluator<'a> {
-        self.count_index = Some(index);
+        self.count_index = Some(Value::Number(index as f64));
+        self
+    }
+
+    /// Makes `count.index` unknown, for checking a counted block once for all its instances
+    /// (`validate`).
+    pub fn with_unknown_count(mut self) -> Evaluator<'a> {
+        self.count_index = Some(Value::Unknown);
         self
     }
 

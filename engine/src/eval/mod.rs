@@ -4,6 +4,7 @@
 //! marks ([`marks`]).
 
 pub mod calls;
+pub mod checks;
 pub mod decode;
 pub mod expr;
 pub mod functions;

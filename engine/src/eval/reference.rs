@@ -114,7 +114,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
             "count" => {
-                let Some(i) = self.count_index else {
+                let Some(i) = &self.count_index else {
                     return Err(err(
                         "Reference to \"count\" in non-counted context",
                         "count.index can only be used in a block that has count.",
@@ -122,7 +122,7 @@ impl<'a> Evaluator<'a> {
                     ));
                 };
                 match need(0, "index")? {
-                    "index" => (Value::Number(i as f64), 1),
+                    "index" => (i.clone(), 1),
                     other => {
                         return Err(err(
                             "Invalid count attribute",

@@ -371,6 +371,34 @@ pub fn check(var: &Variable, value: Value, ty: &Type) -> Result<Value, Diagnosti
     Ok(value)
 }
 
+/// What is wrong with a `variable` block itself, whatever value it gets: a type constraint
+/// that is not a type, a default that does not convert to it.
+pub fn check_declaration(var: &Variable) -> Vec<Diagnostic> {
+    let ty = match var_type(var) {
+        Ok(t) => t,
+        Err(d) => return vec![d],
+    };
+    let Some(default) = &var.default else {
+        return Vec::new();
+    };
+    match Evaluator::new(&Scope::default()).eval(default) {
+        Err(d) => vec![d],
+        Ok(v) if v.is_null() => Vec::new(),
+        Ok(v) => match ty.convert(v) {
+            Ok(_) => Vec::new(),
+            Err(m) => vec![Diagnostic::error(
+                "Invalid default value for variable",
+                format!(
+                    "The default of \"{}\" does not fit its type constraint: {}.",
+                    var.name,
+                    unless_sensitive(var, &ty, m)
+                ),
+            )
+            .at(default.span())],
+        },
+    }
+}
+
 /// Reads the variable type, defaulting to any.
 pub fn var_type(var: &Variable) -> Result<Type, Diagnostic> {
     match &var.type_ {

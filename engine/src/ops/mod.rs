@@ -12,8 +12,8 @@ pub const ERRORED_STATE_FILE: &str = "infinstor.errored.state.json";
 
 use crate::apply::store::Store;
 use crate::config::{self, Module, Variable};
-use crate::core::addr::{InstanceAddr, Mode, Target};
-use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::addr::{InstanceAddr, Target};
+use crate::core::diagnostic::Diagnostics;
 use crate::core::plan::{Action, Change, Plan};
 use crate::core::provider::{ImportRequest, ProviderFactory};
 use crate::core::value::Value;
@@ -217,80 +217,23 @@ impl Engine<'_> {
         Ok(config::load(&opts.dir)?)
     }
 
-    /// A reference to an attribute the resource's type does not have, as `validate` can tell
-    /// without evaluating anything.
-    fn check_attribute_refs(&self, m: &Module, e: &crate::config::Expr, diags: &mut Diagnostics) {
-        for (addr, attr, span) in crate::config::refs::attribute_refs(e) {
-            if !m.resources.contains_key(&addr) {
-                continue;
-            }
-            let schema = match addr.mode {
-                Mode::Managed => self.factory.resource_schema(&addr.type_),
-                Mode::Data => self.factory.data_schema(&addr.type_),
-            };
-            let Some(schema) = schema else { continue };
-            if schema.attributes.contains_key(&attr) || schema.blocks.contains_key(&attr) {
-                continue;
-            }
-            let known = schema.attributes.keys().chain(schema.blocks.keys()).map(String::as_str);
-            diags.push(
-                Diagnostic::error(
-                    "Unsupported attribute",
-                    format!(
-                        "{addr} has no argument, nested block, or exported attribute named \"{attr}\".{}",
-                        crate::core::diagnostic::suggestion(&attr, known)
-                    ),
-                )
-                .at(span),
-            );
-        }
-    }
-
     /// Checks the configuration without contacting AWS: syntax, references, cycles, argument
     /// names and referenced attributes against schemas.
     pub fn validate(&self, opts: &Options) -> Result<Diagnostics, EngineError> {
         let (module, warnings) = self.load(opts)?;
-        graph::build(&module)?;
-        let mut diags = Diagnostics::default();
-        for (_, m) in crate::config::tree::modules(&module) {
-            for e in crate::config::refs::module_exprs(m) {
-                crate::eval::calls::check_calls(e, &mut diags);
-                self.check_attribute_refs(m, e, &mut diags);
-            }
-            for res in m.resources.values() {
-                let schema = match res.addr.mode {
-                    Mode::Managed => self.factory.resource_schema(&res.addr.type_),
-                    Mode::Data => self.factory.data_schema(&res.addr.type_),
-                };
-                match schema {
-                    None => {
-                        let known = match res.addr.mode {
-                            Mode::Managed => self.factory.resource_types(),
-                            Mode::Data => self.factory.data_types(),
-                        };
-                        diags.push(
-                            Diagnostic::error(
-                                "Unsupported resource type",
-                                format!(
-                                    "The provider does not support \"{}\".{}",
-                                    res.addr.type_,
-                                    crate::core::diagnostic::suggestion(
-                                        &res.addr.type_,
-                                        known.iter().map(String::as_str)
-                                    )
-                                ),
-                            )
-                            .at(res.type_span.clone().or_else(|| res.span.clone())),
-                        );
-                    }
-                    Some(schema) => crate::eval::decode::check_names(&res.body, &schema, &res.describe(), &mut diags),
-                }
-            }
+        let mut diags = warnings;
+        if let Err(found) = graph::build(&module) {
+            diags.0.extend(found.0);
         }
+        for (_, m) in crate::config::tree::modules(&module) {
+            crate::eval::checks::module(m, &module.dir, self.factory, &mut diags);
+        }
+        diags.dedup();
+        diags.sort();
         if diags.has_errors() {
             return Err(diags.into());
         }
-        Ok(warnings)
+        Ok(diags)
     }
 
     fn resolve_vars(

@@ -8,7 +8,7 @@ use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use crate::core::instance::{from_instance_state, to_instance_state};
 use crate::core::lock;
 use crate::core::plan::{Action, Change, Plan};
-use crate::core::provider::{ImportRequest, PlanRequest, Provider, ReadDataRequest, ReadRequest, ValidateRequest};
+use crate::core::provider::{ImportRequest, PlanRequest, Provider, ReadDataRequest, ReadRequest};
 use crate::core::schema::Schema;
 use crate::core::value::Value;
 use crate::eval::marks::{remark, remark_data};
@@ -18,46 +18,6 @@ use crate::plan::session::{node_string, Session, WalkMode};
 use state::{InstanceState, State};
 use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
-
-/// The span of what a provider's problem names: `attr`, `attr.key` (a key of an object
-/// argument, e.g. `parameters.Env`) or `block.attr` (an argument of a nested block, e.g.
-/// `versioning_configuration.status`).
-fn attribute_span(body: &crate::config::Body, path: &str) -> Option<crate::core::diagnostic::Span> {
-    let mut parts = path.splitn(2, '.');
-    let first = parts.next()?;
-    let rest = parts.next();
-    let Some(attr) = body.attrs.get(first) else {
-        let rest = rest?;
-        return body
-            .blocks
-            .iter()
-            .filter(|b| b.kind == first)
-            .find_map(|b| attribute_span(&b.body, rest));
-    };
-    let Some(key) = rest else {
-        return attr.expr.span();
-    };
-    if let hcl_edit::expr::Expression::Object(obj) = &attr.expr.expr {
-        for (k, v) in obj.iter() {
-            let name = match k {
-                hcl_edit::expr::ObjectKey::Ident(i) => Some(i.as_str().to_string()),
-                hcl_edit::expr::ObjectKey::Expression(e) => e.as_str().map(str::to_string),
-            };
-            if name.as_deref() == Some(key) {
-                use hcl_edit::Span as _;
-                let range = match (k.span(), v.expr().span()) {
-                    (Some(a), Some(b)) => a.start..b.end,
-                    (a, b) => a.or(b)?,
-                };
-                return Some(crate::core::diagnostic::Span {
-                    file: attr.expr.file.clone(),
-                    range,
-                });
-            }
-        }
-    }
-    attr.expr.span()
-}
 
 /// The outcome of planning one instance.
 struct Planned {
@@ -224,26 +184,7 @@ impl Session<'_> {
             return Outcome::Failed;
         };
         let Some(schema) = self.schema_for(addr) else {
-            let known = match addr.mode {
-                Mode::Managed => self.factory.resource_types(),
-                Mode::Data => self.factory.data_types(),
-            };
-            return self.fail(
-                Diagnostic::error(
-                    "Unsupported resource type",
-                    format!(
-                        "The provider does not support {} type \"{}\".{}",
-                        if addr.mode == Mode::Data {
-                            "data source"
-                        } else {
-                            "resource"
-                        },
-                        addr.type_,
-                        crate::core::diagnostic::suggestion(&addr.type_, known.iter().map(String::as_str))
-                    ),
-                )
-                .at(res.type_span.clone().or_else(|| res.span.clone())),
-            );
+            return self.fail(crate::eval::checks::unsupported_type(res, self.factory));
         };
         let provider = match self.provider_or_default(&res.provider) {
             Ok(p) => p,
@@ -261,22 +202,7 @@ impl Session<'_> {
                 if config.contains_unknown() {
                     continue;
                 }
-                for p in self.factory.validate(ValidateRequest {
-                    data: addr.mode == Mode::Data,
-                    type_name: &addr.type_,
-                    config,
-                }) {
-                    let span = p
-                        .attribute
-                        .as_deref()
-                        .and_then(|a| attribute_span(&res.body, a))
-                        .or(res.span.clone());
-                    problems.push(
-                        Diagnostic::error("Invalid argument value", p.message)
-                            .at(span)
-                            .within(res.describe()),
-                    );
-                }
+                problems.extend(crate::eval::checks::provider_problems(self.factory, res, config));
             }
             if !problems.is_empty() {
                 return self.fail_all(problems);

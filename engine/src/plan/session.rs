@@ -9,7 +9,7 @@ use crate::core::provider::{Provider, ProviderFactory};
 use crate::core::schema::Schema;
 use crate::core::value::Value;
 use crate::eval::decode::decode;
-use crate::eval::{Declared, Evaluator, Scope};
+use crate::eval::{Evaluator, Scope};
 use crate::graph::{self, Graph, ModPath, Node, Outcome};
 use crate::plan::diff;
 use crate::plan::refresh::Refreshed;
@@ -136,18 +136,7 @@ impl<'a> Session<'a> {
     ) -> Session<'a> {
         let mut templates = HashMap::new();
         for (path, m) in crate::config::tree::modules(module) {
-            let scope = Scope {
-                path_module: display_dir(&m.dir, &module.dir),
-                path_root: display_dir(&module.dir, &module.dir),
-                declared: Declared {
-                    vars: m.variables.keys().cloned().collect(),
-                    locals: m.locals.keys().cloned().collect(),
-                    resources: m.resources.keys().cloned().collect(),
-                    modules: m.module_calls.keys().cloned().collect(),
-                },
-                ..Scope::default()
-            };
-            templates.insert(path, scope);
+            templates.insert(path, Scope::declaring(m, &module.dir));
         }
         let root: ModulePath = Vec::new();
         let mut root_scope = templates.get(&Vec::new()).cloned().unwrap_or_default();
@@ -543,15 +532,5 @@ pub(crate) fn elapsed(start: Instant) -> String {
         format!("{}m{}s", s / 60, s % 60)
     } else {
         format!("{s}s")
-    }
-}
-
-fn display_dir(dir: &std::path::Path, root: &std::path::Path) -> std::path::PathBuf {
-    if dir == root {
-        return std::path::PathBuf::from(".");
-    }
-    match dir.strip_prefix(root) {
-        Ok(rel) => rel.to_path_buf(),
-        Err(_) => dir.to_path_buf(),
     }
 }

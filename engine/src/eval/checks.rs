@@ -1,0 +1,153 @@
+//! What can be known of a configuration before any value is: every block evaluated with the
+//! values that only planning gives (variables, resource attributes, `each`, `count.index`)
+//! left unknown, and decoded against its schema. `validate` reports all of it at once; a plan
+//! meets the same errors when it evaluates each block for real.
+
+use crate::config::{Module, Resource};
+use crate::core::addr::Mode;
+use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics};
+use crate::core::provider::{ProviderFactory, ValidateRequest};
+use crate::core::value::Value;
+use crate::eval::decode::decode;
+use crate::eval::{vars, Evaluator, Scope};
+
+/// Checks one module of the configuration (`root_dir`: the root module's, for `path.*`):
+/// variable declarations, every resource and data source against its schema and the
+/// provider's rules, locals, outputs and provider blocks.
+pub fn module(m: &Module, root_dir: &std::path::Path, factory: &dyn ProviderFactory, diags: &mut Diagnostics) {
+    let scope = Scope::declaring(m, root_dir);
+    let ev = Evaluator::new(&scope);
+    for e in crate::config::refs::module_exprs(m) {
+        crate::eval::calls::check_calls(e, diags);
+        attribute_refs(m, e, factory, diags);
+    }
+    for var in m.variables.values() {
+        for d in vars::check_declaration(var) {
+            diags.push(d);
+        }
+    }
+    for res in m.resources.values() {
+        resource(res, &ev, factory, diags);
+    }
+    for local in m.locals.values() {
+        if let Err(d) = ev.eval(&local.expr) {
+            diags.push(d);
+        }
+    }
+    for output in m.outputs.values() {
+        if let Err(d) = ev.eval(&output.value) {
+            diags.push(d.within(format!("output \"{}\"", output.name)));
+        }
+    }
+    for pc in m.providers.values() {
+        let Some(schema) = factory.config_schema(&pc.name) else {
+            continue;
+        };
+        if let Err(ds) = decode(
+            &pc.body,
+            &schema,
+            &ev,
+            &format!("provider \"{}\"", pc.name),
+            pc.span.clone(),
+        ) {
+            diags.0.extend(ds);
+        }
+    }
+}
+
+/// "Unsupported resource type" for a block whose type no provider has, with a suggestion.
+pub fn unsupported_type(res: &Resource, factory: &dyn ProviderFactory) -> Diagnostic {
+    let (what, known) = match res.addr.mode {
+        Mode::Managed => ("resource", factory.resource_types()),
+        Mode::Data => ("data source", factory.data_types()),
+    };
+    Diagnostic::error(
+        "Unsupported resource type",
+        format!(
+            "The provider does not support {what} type \"{}\".{}",
+            res.addr.type_,
+            suggestion(&res.addr.type_, known.iter().map(String::as_str))
+        ),
+    )
+    .at(res.type_span.clone().or_else(|| res.span.clone()))
+}
+
+fn resource(res: &Resource, ev: &Evaluator<'_>, factory: &dyn ProviderFactory, diags: &mut Diagnostics) {
+    let schema = match res.addr.mode {
+        Mode::Managed => factory.resource_schema(&res.addr.type_),
+        Mode::Data => factory.data_schema(&res.addr.type_),
+    };
+    let Some(schema) = schema else {
+        diags.push(unsupported_type(res, factory));
+        return;
+    };
+    let mut ev = ev.clone();
+    if res.count.is_some() {
+        ev = ev.with_unknown_count();
+    }
+    if res.for_each.is_some() {
+        ev = ev.with_each(Value::Unknown, Value::Unknown);
+    }
+    for e in res.count.iter().chain(&res.for_each) {
+        if let Err(d) = ev.eval(e) {
+            diags.push(d.within(res.describe()));
+        }
+    }
+    match decode(&res.body, &schema, &ev, &res.describe(), res.span.clone()) {
+        Ok(config) if !config.contains_unknown() => diags.0.extend(provider_problems(factory, res, &config)),
+        Ok(_) => {}
+        Err(ds) => diags.0.extend(ds),
+    }
+}
+
+/// The provider's problems with a fully known configuration of `res`, each at the argument it
+/// names.
+pub fn provider_problems(factory: &dyn ProviderFactory, res: &Resource, config: &Value) -> Vec<Diagnostic> {
+    factory
+        .validate(ValidateRequest {
+            data: res.addr.mode == Mode::Data,
+            type_name: &res.addr.type_,
+            config,
+        })
+        .into_iter()
+        .map(|p| {
+            let span = p
+                .attribute
+                .as_deref()
+                .and_then(|a| res.body.span_of(a))
+                .or(res.span.clone());
+            Diagnostic::error("Invalid argument value", p.message)
+                .at(span)
+                .within(res.describe())
+        })
+        .collect()
+}
+
+/// A reference to an attribute the resource's type does not have, which is known without
+/// evaluating anything.
+fn attribute_refs(m: &Module, e: &crate::config::Expr, factory: &dyn ProviderFactory, diags: &mut Diagnostics) {
+    for (addr, attr, span) in crate::config::refs::attribute_refs(e) {
+        if !m.resources.contains_key(&addr) {
+            continue;
+        }
+        let schema = match addr.mode {
+            Mode::Managed => factory.resource_schema(&addr.type_),
+            Mode::Data => factory.data_schema(&addr.type_),
+        };
+        let Some(schema) = schema else { continue };
+        if schema.attributes.contains_key(&attr) || schema.blocks.contains_key(&attr) {
+            continue;
+        }
+        let known = schema.attributes.keys().chain(schema.blocks.keys()).map(String::as_str);
+        diags.push(
+            Diagnostic::error(
+                "Unsupported attribute",
+                format!(
+                    "{addr} has no argument, nested block, or exported attribute named \"{attr}\".{}",
+                    suggestion(&attr, known)
+                ),
+            )
+            .at(span),
+        );
+    }
+}
