@@ -2,6 +2,7 @@
 
 mod apply;
 mod common;
+mod fmt;
 mod graph;
 mod import;
 mod output;
@@ -39,6 +40,8 @@ enum Command {
     Show(show::Args),
     /// Show root module outputs from the state.
     Output(output::Args),
+    /// Rewrite .tf and .tfvars files in the canonical layout (--check: only report, exit 3).
+    Fmt(fmt::Args),
     /// Check the configuration without contacting AWS: every mistake at once.
     Validate(validate::Args),
     /// Fetch git and registry modules, set up the backend (where state lives), list the modules.
@@ -154,6 +157,7 @@ fn main() -> ExitCode {
         Command::Refresh(flags) => apply::refresh(&ctx, flags),
         Command::Show(a) => show::run(&ctx, a),
         Command::Output(a) => output::run(&ctx, a),
+        Command::Fmt(a) => fmt::run(std::path::Path::new(""), a),
         Command::Validate(a) => validate::run(&ctx, a),
         Command::Init(a) => validate::init(&ctx, a),
         Command::Graph => graph::run(&ctx),

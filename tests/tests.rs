@@ -7,6 +7,7 @@ mod util;
 mod bad_day;
 mod cli_commands;
 mod diagnostics;
+mod formatting;
 mod infinstor_dns;
 mod infinstor_subscriber;
 mod language;

@@ -36,8 +36,8 @@ module "pre" {
   web_domain                = var.web_domain
   web_zone_id               = var.web_zone_id
   integration_parameters = {
-    "ts-service-link-file/BOX_CLIENT_ID"   = var.box_client_id
-    "ts-service-web/INT_BOX_CLIENT_ID"     = var.box_client_id
+    "ts-service-link-file/BOX_CLIENT_ID" = var.box_client_id
+    "ts-service-web/INT_BOX_CLIENT_ID"   = var.box_client_id
   }
 }
 

@@ -9,9 +9,9 @@ terraform {
 }
 
 locals {
-  ui         = var.enable_ui
-  route53    = local.ui && var.ui_dns == "route53"
-  request    = local.ui && var.certificate_arn == null && local.route53
+  ui        = var.enable_ui
+  route53   = local.ui && var.ui_dns == "route53"
+  request   = local.ui && var.certificate_arn == null && local.route53
   zone_name = local.route53 ? coalesce(var.ui_zone_name, join(".", slice(split(".", var.ui_domain_name), 1, length(split(".", var.ui_domain_name))))) : null
 }
 
@@ -79,7 +79,7 @@ resource "aws_cloudformation_stack" "metaflow" {
 }
 
 locals {
-  outputs = aws_cloudformation_stack.metaflow.outputs
+  outputs    = aws_cloudformation_stack.metaflow.outputs
   api_key_id = lookup(local.outputs, "ApiKeyId", null)
 }
 

@@ -7,6 +7,7 @@
 pub mod backend;
 mod blocks;
 mod braces;
+pub mod format;
 mod language;
 mod load;
 mod parse;
