@@ -2,6 +2,7 @@
 
 mod apply;
 mod common;
+mod console;
 mod fmt;
 mod graph;
 mod import;
@@ -46,6 +47,8 @@ enum Command {
     Validate(validate::Args),
     /// Fetch git and registry modules, set up the backend (where state lives), list the modules.
     Init(validate::InitArgs),
+    /// Evaluate expressions (one per line, from stdin or typed) against the configuration and state.
+    Console,
     /// Print the dependency graph in Graphviz DOT.
     Graph,
     /// Inspect or edit the state.
@@ -160,6 +163,7 @@ fn main() -> ExitCode {
         Command::Fmt(a) => fmt::run(std::path::Path::new(""), a),
         Command::Validate(a) => validate::run(&ctx, a),
         Command::Init(a) => validate::init(&ctx, a),
+        Command::Console => console::run(&ctx),
         Command::Graph => graph::run(&ctx),
         Command::State(c) => state_cmd::run(&ctx, c),
         Command::Workspace(c) => workspace::run(&ctx, c),

@@ -377,3 +377,83 @@ fn refresh_only_records_outside_changes_without_undoing_them() {
         plan.stdout
     );
 }
+
+/// Runs `infinstor console` with `input` on its standard input.
+fn console(ws: &test_support::Workspace, input: &str) -> (i32, String, String) {
+    use std::io::Write as _;
+    let mut child = ws
+        .command(&["console"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn console");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("console ends at end of input");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn console_evaluates_against_configuration_and_state() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"variable "env" {
+  default = "dev"
+}
+
+variable "token" {
+  sensitive = true
+  default   = "hunter2"
+}
+
+locals {
+  prefix = "/infinstor/${var.env}"
+}
+
+resource "aws_ssm_parameter" "p" {
+  count          = 2
+  name           = "${local.prefix}/p${count.index}"
+  type           = "String"
+  insecure_value = "v${count.index}"
+}
+
+module "naming" {
+  source = "./naming"
+  base   = aws_ssm_parameter.p[0].name
+}
+"#,
+    );
+    ws.write(
+        "naming/main.tf",
+        "variable \"base\" {}\n\noutput \"child\" {\n  value = \"${var.base}/child\"\n}\n",
+    );
+    // Before apply: what the state does not hold is unknown.
+    let (code, before, _) = console(&ws, "aws_ssm_parameter.p\nlocal.prefix\n");
+    assert_eq!(code, 0);
+    assert_eq!(before, "(known after apply)\n\"/infinstor/dev\"\n");
+
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let (code, out, err) = console(
+        &ws,
+        "aws_ssm_parameter.p[1].insecure_value\n[for p in aws_ssm_parameter.p : p.name]\nmodule.naming.child\nvar.token\nlength(aws_ssm_parameter.p)\nterraform.workspace\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+
+    // A mistake is reported at its place; the other lines are still evaluated; exit 1.
+    let (code, out, err) = console(&ws, "aws_ssm_parameter.q.name\nlocal.prefix\n");
+    assert_eq!(code, 1);
+    assert_eq!(out, "\"/infinstor/dev\"\n");
+    assert!(err.contains("Did you mean \"aws_ssm_parameter.p\"?"), "{err}");
+}

@@ -190,6 +190,36 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// The value a reference to the whole resource gives, from its instances' values: a list
+    /// with `count`, a map with `for_each`, else the one object (null when there is none).
+    pub fn collect(
+        &self,
+        values: Vec<(crate::core::addr::InstanceKey, crate::core::value::Value)>,
+    ) -> crate::core::value::Value {
+        use crate::core::addr::InstanceKey;
+        use crate::core::value::Value;
+        if self.count.is_some() {
+            let mut values = values;
+            values.sort_by_key(|(k, _)| match k {
+                InstanceKey::Int(i) => *i,
+                _ => 0,
+            });
+            Value::List(values.into_iter().map(|(_, v)| v).collect())
+        } else if self.for_each.is_some() {
+            Value::Map(
+                values
+                    .into_iter()
+                    .filter_map(|(k, v)| match k {
+                        InstanceKey::Str(s) => Some((s, v)),
+                        _ => None,
+                    })
+                    .collect(),
+            )
+        } else {
+            values.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
+        }
+    }
+
     /// `resource "aws_s3_bucket" "artifacts"`, for diagnostics.
     pub fn describe(&self) -> String {
         let kind = match self.addr.mode {

@@ -2,6 +2,7 @@
 //! ([`state_edits`]); backends, `init` and workspaces ([`backends`]).
 
 mod backends;
+mod console;
 mod state_edits;
 
 pub use backends::{InitOptions, InitReport, DEFAULT_STATE_FILE, SETTINGS_DIR};

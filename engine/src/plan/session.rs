@@ -454,21 +454,7 @@ impl<'a> Session<'a> {
     }
 
     pub(crate) fn store_resource_value(&self, module: &ModulePath, res: &Resource, values: Vec<(InstanceKey, Value)>) {
-        let v = if res.count.is_some() {
-            Value::List(values.into_iter().map(|(_, v)| v).collect())
-        } else if res.for_each.is_some() {
-            Value::Map(
-                values
-                    .into_iter()
-                    .filter_map(|(k, v)| match k {
-                        InstanceKey::Str(s) => Some((s, v)),
-                        _ => None,
-                    })
-                    .collect(),
-            )
-        } else {
-            values.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
-        };
+        let v = res.collect(values);
         let mut scopes = lock(&self.scopes);
         if let Some(s) = scopes.get_mut(module) {
             s.resources.insert(res.addr.clone(), v);
