@@ -457,3 +457,64 @@ module "naming" {
     assert_eq!(out, "\"/infinstor/dev\"\n");
     assert!(err.contains("Did you mean \"aws_ssm_parameter.p\"?"), "{err}");
 }
+
+/// Runs `args` in `ws` on a pseudo-terminal (through `script`, from util-linux), returning
+/// everything the terminal received.
+fn on_terminal(ws: &test_support::Workspace, args: &[&str]) -> (i32, String) {
+    let mut line = String::from(env!("CARGO_BIN_EXE_infinstor"));
+    for a in args {
+        line.push(' ');
+        line.push_str(a);
+    }
+    // The workspace's environment (emulator endpoint, credentials), and a terminal type.
+    let base = ws.command(&[]);
+    let envs: Vec<_> = base
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_os_string(), v?.to_os_string())))
+        .collect();
+    let cwd = base.get_current_dir().map(|d| d.to_path_buf());
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .envs(envs)
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null());
+    if let Some(d) = cwd {
+        cmd.current_dir(d);
+    }
+    let out = cmd
+        .output()
+        .expect("`script` (util-linux) runs a command on a pseudo-terminal; install util-linux");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+    )
+}
+
+#[test]
+fn a_terminal_shows_a_progress_bar_and_a_spinner_per_change() {
+    let moto = test_support::Moto::start_with(&[("MOTO_ACM_VALIDATION_WAIT", "3")]);
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        "resource \"aws_acm_certificate\" \"c\" {\n  domain_name       = \"progress.example.com\"\n  validation_method = \"DNS\"\n}\n\nresource \"aws_acm_certificate_validation\" \"c\" {\n  certificate_arn = aws_acm_certificate.c.arn\n}\n",
+    );
+    let (code, screen) = on_terminal(&ws, &["apply", "-auto-approve"]);
+    assert_eq!(code, 0, "{screen}");
+    // The bar counts the changes; the spinner carries the wait's status instead of a line per poll.
+    assert!(screen.contains("/2 changes"), "{screen}");
+    assert!(screen.contains("1/2 changes"), "{screen}");
+    assert!(
+        screen.contains("aws_acm_certificate_validation.c: Creation complete"),
+        "{screen}"
+    );
+    // Without a terminal the same apply is plain lines, without bars or cursor movement.
+    let run = ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert!(!run.stdout.contains("changes,"), "{}", run.stdout);
+    assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("aws_acm_certificate.c: Destruction complete"),
+        "{}",
+        run.stdout
+    );
+}

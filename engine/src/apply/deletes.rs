@@ -60,11 +60,14 @@ impl Session<'_> {
             }
             let start = Instant::now();
             for p in &group {
-                self.ui.progress(&format!(
-                    "{}: Destroying... [id={}]",
-                    p.addr,
-                    p.prior.get("id").as_str().unwrap_or("")
-                ));
+                self.ui.change_started(
+                    &p.addr,
+                    &format!(
+                        "{}: Destroying... [id={}]",
+                        p.addr,
+                        p.prior.get("id").as_str().unwrap_or("")
+                    ),
+                );
             }
             let journals: Vec<StoreJournal> = group
                 .iter()
@@ -76,11 +79,10 @@ impl Session<'_> {
                 })
                 .collect();
             let progress = |msg: &str| {
-                self.ui.progress(&format!(
-                    "{}: {msg} [{} elapsed]",
-                    key.as_deref().unwrap_or(""),
-                    elapsed(start)
-                ))
+                let line = format!("{}: {msg} [{} elapsed]", key.as_deref().unwrap_or(""), elapsed(start));
+                for p in &group {
+                    self.ui.change_status(&p.addr, &line);
+                }
             };
             let reqs: Vec<ApplyRequest<'_>> = group
                 .iter()
@@ -101,14 +103,19 @@ impl Session<'_> {
                         store.mutate(|s| {
                             s.remove_instance(&p.addr);
                         });
-                        self.ui
-                            .progress(&format!("{}: Destruction complete after {}", p.addr, elapsed(start)));
+                        self.ui.change_done(
+                            &p.addr,
+                            Some(&format!("{}: Destruction complete after {}", p.addr, elapsed(start))),
+                        );
                         Outcome::Ok
                     }
-                    Some(e) => self.fail(Diagnostic::error(
-                        format!("{}: {}", p.addr, e.code),
-                        format!("Destroying {} failed: {}", p.addr, e.message),
-                    )),
+                    Some(e) => {
+                        self.ui.change_done(&p.addr, None);
+                        self.fail(Diagnostic::error(
+                            format!("{}: {}", p.addr, e.code),
+                            format!("Destroying {} failed: {}", p.addr, e.message),
+                        ))
+                    }
                 };
             }
         }
@@ -123,10 +130,10 @@ impl Session<'_> {
         prior: &Value,
         store: &Store<'_>,
     ) -> Outcome {
-        self.ui.progress(&format!(
-            "{addr}: Destroying... [id={}]",
-            prior.get("id").as_str().unwrap_or("")
-        ));
+        self.ui.change_started(
+            addr,
+            &format!("{addr}: Destroying... [id={}]", prior.get("id").as_str().unwrap_or("")),
+        );
         let start = Instant::now();
         let journal = StoreJournal {
             store,
@@ -134,7 +141,10 @@ impl Session<'_> {
             type_: type_.to_string(),
             provider: String::new(),
         };
-        let progress = |msg: &str| self.ui.progress(&format!("{addr}: {msg} [{} elapsed]", elapsed(start)));
+        let progress = |msg: &str| {
+            self.ui
+                .change_status(addr, &format!("{addr}: {msg} [{} elapsed]", elapsed(start)))
+        };
         let resp = provider.apply(ApplyRequest {
             type_name: type_,
             prior: Some(prior),
@@ -148,14 +158,19 @@ impl Session<'_> {
                 store.mutate(|s| {
                     s.remove_instance(addr);
                 });
-                self.ui
-                    .progress(&format!("{addr}: Destruction complete after {}", elapsed(start)));
+                self.ui.change_done(
+                    addr,
+                    Some(&format!("{addr}: Destruction complete after {}", elapsed(start))),
+                );
                 Outcome::Ok
             }
-            Some(e) => self.fail(Diagnostic::error(
-                format!("{addr}: {}", e.code),
-                format!("Destroying {addr} failed: {}", e.message),
-            )),
+            Some(e) => {
+                self.ui.change_done(addr, None);
+                self.fail(Diagnostic::error(
+                    format!("{addr}: {}", e.code),
+                    format!("Destroying {addr} failed: {}", e.message),
+                ))
+            }
         }
     }
 }

@@ -130,6 +130,16 @@ impl<'a> Session<'a> {
             .filter(|d| d.action == Action::Delete)
             .map(|d| d.addr.to_string());
         let leaving: Vec<String> = forgotten.iter().cloned().chain(gone).collect();
+        self.ui.changes_ahead(
+            plan.changes
+                .iter()
+                .map(|c| match c.action {
+                    Action::Create | Action::Update | Action::Delete | Action::DeleteDeposed => 1,
+                    Action::Replace { .. } => 2,
+                    Action::NoOp | Action::Read | Action::Forget => 0,
+                })
+                .sum(),
+        );
         if !(plan.imports.is_empty() && plan.moves.is_empty() && leaving.is_empty()) {
             store.mutate(|s| {
                 for i in &plan.imports {
@@ -305,7 +315,12 @@ impl<'a> Session<'a> {
                             provider: p.res.provider.clone(),
                         })
                         .collect();
-                    let progress = |msg: &str| self.ui.progress(&format!("{key}: {msg} [{} elapsed]", elapsed(start)));
+                    let progress = |msg: &str| {
+                        let line = format!("{key}: {msg} [{} elapsed]", elapsed(start));
+                        for p in &group {
+                            self.ui.change_status(&p.addr, &line);
+                        }
+                    };
                     let reqs: Vec<ApplyRequest<'_>> = group
                         .iter()
                         .zip(&journals)
@@ -632,7 +647,8 @@ impl<'a> Session<'a> {
     }
 
     fn announce(&self, p: &Pending<'_>) -> Instant {
-        self.ui.progress(&format!("{}: {}...", p.addr, Self::verbs(p.action).0));
+        self.ui
+            .change_started(&p.addr, &format!("{}: {}...", p.addr, Self::verbs(p.action).0));
         Instant::now()
     }
 
@@ -645,7 +661,10 @@ impl<'a> Session<'a> {
             provider: p.res.provider.clone(),
         };
         let a = p.addr.clone();
-        let progress = move |msg: &str| self.ui.progress(&format!("{a}: {msg} [{} elapsed]", elapsed(start)));
+        let progress = move |msg: &str| {
+            self.ui
+                .change_status(&a, &format!("{a}: {msg} [{} elapsed]", elapsed(start)))
+        };
         p.provider.apply(ApplyRequest {
             type_name: &p.res.addr.type_,
             prior: p.prior.as_ref(),
@@ -692,6 +711,7 @@ impl<'a> Session<'a> {
             store.mutate(|s| s.clear_intents(a));
         }
         if let Some(e) = resp.error {
+            self.ui.change_done(a, None);
             return Err(Diagnostic::error(
                 format!("{a}: {}", e.code),
                 format!("{} {a} failed: {}", verb.0, e.message),
@@ -700,12 +720,15 @@ impl<'a> Session<'a> {
             .within(res.describe()));
         }
         let new = resp.new_state.unwrap_or(Value::Null);
-        self.ui.progress(&format!(
-            "{a}: {} complete after {}{}",
-            verb.1,
-            elapsed(start),
-            new.get("id").as_str().map(|i| format!(" [id={i}]")).unwrap_or_default()
-        ));
+        self.ui.change_done(
+            a,
+            Some(&format!(
+                "{a}: {} complete after {}{}",
+                verb.1,
+                elapsed(start),
+                new.get("id").as_str().map(|i| format!(" [id={i}]")).unwrap_or_default()
+            )),
+        );
         let bad = diff::inconsistencies(&p.schema, &p.final_plan, &new);
         if !bad.is_empty() {
             return Err(Diagnostic::error(
