@@ -190,3 +190,48 @@ fn check_terraform_plan_structure(p: &Json) {
     assert!(p["errored"].is_boolean());
     arr(&p["access_review"], "access_review");
 }
+
+/// A CloudFormation template of `n` parameters, each a few lines of YAML.
+fn long_template(n: usize, changed: Option<usize>) -> String {
+    let mut t = String::from("Parameters:\n");
+    for i in 0..n {
+        let default = if changed == Some(i) { "changed" } else { "original" };
+        t.push_str(&format!("  Param{i}:\n    Type: String\n    Default: {default}\n"));
+    }
+    t.push_str("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n");
+    t
+}
+
+#[test]
+fn a_changed_template_shows_only_its_changed_lines_with_context() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    let config = |template: String| {
+        format!(
+            "resource \"aws_cloudformation_stack\" \"s\" {{\n  name          = \"long-template\"\n  template_body = <<-EOT\n{}  EOT\n}}\n",
+            template.lines().map(|l| format!("    {l}\n")).collect::<String>()
+        )
+    };
+    ws.write("main.tf", &config(long_template(30, None)));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.write("main.tf", &config(long_template(30, Some(15))));
+    let plan = ws.run(&["plan"]).expect_code(0);
+    // 94 lines in the template; the change, three lines either side, and two counts of the rest.
+    assert!(plan.stdout.contains("-     Default: original"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("+     Default: changed"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("Param2:"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("Param28:"), "{}", plan.stdout);
+    let hidden: Vec<&str> = plan
+        .stdout
+        .lines()
+        .filter(|l| l.contains("unchanged lines hidden"))
+        .collect();
+    assert_eq!(hidden.len(), 2, "{}", plan.stdout);
+    let body: Vec<&str> = plan
+        .stdout
+        .lines()
+        .skip_while(|l| !l.contains("template_body"))
+        .take_while(|l| l.trim() != "EOT")
+        .collect();
+    insta::assert_snapshot!(body.join("\n"));
+}

@@ -120,15 +120,42 @@ fn attr_lines(
             .unwrap_or_default();
         out.push(format!("{pad}{m} {name_col} = <<-EOT{force}"));
         let diff = similar::TextDiff::from_lines(&b, &a);
-        for change in diff.iter_all_changes() {
-            let line = change.value().trim_end_matches('\n');
-            let (s, color) = match change.tag() {
-                similar::ChangeTag::Delete => ("-", true),
-                similar::ChangeTag::Insert => ("+", true),
-                similar::ChangeTag::Equal => (" ", false),
-            };
-            let mk = if color { st.marker(s) } else { s.to_string() };
-            out.push(format!("{pad}    {mk} {line}"));
+        // A changed document shows its changes with three lines of context, as Terraform does;
+        // the lines in between are counted, not shown.
+        let groups = if b.is_empty() || a.is_empty() {
+            vec![diff.ops().to_vec()]
+        } else {
+            diff.grouped_ops(3)
+        };
+        let mut shown_to = 0;
+        for group in &groups {
+            let first_old = group.first().map(|op| op.old_range().start).unwrap_or(0);
+            if first_old > shown_to {
+                out.push(format!(
+                    "{pad}      # ({} unchanged lines hidden)",
+                    first_old - shown_to
+                ));
+            }
+            for op in group {
+                for change in diff.iter_changes(op) {
+                    let line = change.value().trim_end_matches('\n');
+                    let (s, color) = match change.tag() {
+                        similar::ChangeTag::Delete => ("-", true),
+                        similar::ChangeTag::Insert => ("+", true),
+                        similar::ChangeTag::Equal => (" ", false),
+                    };
+                    let mk = if color { st.marker(s) } else { s.to_string() };
+                    out.push(format!("{pad}    {mk} {line}"));
+                }
+                shown_to = op.old_range().end;
+            }
+        }
+        let old_lines = b.lines().count();
+        if !groups.is_empty() && shown_to < old_lines {
+            out.push(format!(
+                "{pad}      # ({} unchanged lines hidden)",
+                old_lines - shown_to
+            ));
         }
         out.push(format!("{pad}  EOT"));
         return;
