@@ -2,6 +2,7 @@
 
 use crate::common::Context;
 use crate::ui;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 /// `show` arguments.
@@ -32,14 +33,15 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
         stop: &ctx.stop,
     };
     let opts = ctx.options();
-    let addrs = engine.state_list(&opts)?;
-    if addrs.is_empty() {
+    let instances = engine.state_show_all(&opts)?;
+    if instances.is_empty() {
         println!("The state file is empty. No resources are represented.");
         return Ok(0);
     }
-    for a in addrs {
-        let v = engine.state_show(&opts, &a)?;
-        println!("{}", crate::state_cmd::instance_text(&a, &v));
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (a, v) in instances {
+        writeln!(out, "{}", crate::state_cmd::instance_text(&a, &v))?;
     }
+    out.flush()?;
     Ok(0)
 }

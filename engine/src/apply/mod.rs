@@ -188,24 +188,15 @@ impl<'a> Session<'a> {
         }
         self.add_deposed_deletes(&mut g, plan);
         g.check_cycles()?;
-        let type_of = |n: &Node| -> Option<(String, Mode)> {
-            match n {
-                Node::Resource(_, a) => Some((a.type_.clone(), a.mode)),
-                Node::Delete(a) => Some((a.resource.type_.clone(), Mode::Managed)),
-                _ => None,
-            }
-        };
-        let group = |a: &Node, b: &Node| {
-            let same_kind = matches!(
-                (a, b),
-                (Node::Resource(..), Node::Resource(..)) | (Node::Delete(_), Node::Delete(_))
-            );
-            match (type_of(a), type_of(b)) {
-                (Some((ta, Mode::Managed)), Some((tb, Mode::Managed))) => {
-                    same_kind && ta == tb && self.factory.batched(&ta)
-                }
-                _ => false,
-            }
+        // Changes of a type the provider batches go together: creates and updates apart from
+        // deletes.
+        let group = |n: &Node| -> Option<String> {
+            let (kind, type_) = match n {
+                Node::Resource(_, a) if a.mode == Mode::Managed => ("change", &a.type_),
+                Node::Delete(a) => ("delete", &a.resource.type_),
+                _ => return None,
+            };
+            self.factory.batched(type_).then(|| format!("{kind}:{type_}"))
         };
         let outcomes = graph::walk_grouped(&g, parallelism, stop, group, |batch: &[(NodeIndex, &Node)]| match batch
             .first()

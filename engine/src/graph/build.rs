@@ -61,6 +61,9 @@ pub struct Graph {
     pub graph: StableDiGraph<Node, ()>,
     /// Node lookup.
     pub index: HashMap<Node, NodeIndex>,
+    /// The edges already added: petgraph's `find_edge` scans a node's edges, which made adding
+    /// the provider's N edges quadratic.
+    edges: std::collections::HashSet<(NodeIndex, NodeIndex)>,
 }
 
 impl Graph {
@@ -76,7 +79,7 @@ impl Graph {
     /// Adds an edge: `from` must finish before `to` starts.
     pub fn edge(&mut self, from: &Node, to: &Node) {
         if let (Some(a), Some(b)) = (self.index.get(from).copied(), self.index.get(to).copied()) {
-            if a != b && self.graph.find_edge(a, b).is_none() {
+            if a != b && self.edges.insert((a, b)) {
                 self.graph.add_edge(a, b, ());
             }
         }

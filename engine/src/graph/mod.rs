@@ -75,7 +75,7 @@ mod tests {
             &g,
             4,
             &stop,
-            |a, b| matches!((a, b), (Node::Output(..), Node::Output(..))),
+            |n| matches!(n, Node::Output(..)).then(|| "output".to_string()),
             |batch| {
                 calls.lock().expect("calls").push(batch.len());
                 vec![Outcome::Ok; batch.len()]

@@ -37,7 +37,7 @@ where
         graph,
         parallelism,
         stop,
-        |_, _| false,
+        |_| None,
         |batch| batch.iter().map(|(i, n)| visit(*i, n)).collect(),
     )
 }
@@ -54,7 +54,7 @@ pub fn walk_grouped<G, F>(
     visit: F,
 ) -> BTreeMap<NodeIndex, Outcome>
 where
-    G: Fn(&Node, &Node) -> bool + Sync,
+    G: Fn(&Node) -> Option<String> + Sync,
     F: Fn(&[(NodeIndex, &Node)]) -> Vec<Outcome> + Sync,
 {
     let g = &graph.graph;
@@ -92,15 +92,19 @@ where
                         }
                         if let Some(n) = st.ready.pop_front() {
                             let mut batch = vec![n];
-                            let mut rest = VecDeque::new();
-                            while let Some(m) = st.ready.pop_front() {
-                                if group(&g[n], &g[m]) {
-                                    batch.push(m);
-                                } else {
-                                    rest.push_back(m);
+                            // Only a node that batches looks through the queue for its group, so
+                            // taking a node is O(1) otherwise (it was O(ready) for every node).
+                            if let Some(key) = group(&g[n]) {
+                                let mut rest = VecDeque::with_capacity(st.ready.len());
+                                while let Some(m) = st.ready.pop_front() {
+                                    if group(&g[m]).as_ref() == Some(&key) {
+                                        batch.push(m);
+                                    } else {
+                                        rest.push_back(m);
+                                    }
                                 }
+                                st.ready = rest;
                             }
-                            st.ready = rest;
                             st.running += 1;
                             break batch;
                         }

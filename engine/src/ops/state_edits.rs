@@ -21,9 +21,26 @@ impl Engine<'_> {
                 "No instance found for the given address {addr}. Run `infinstor state list` to see the addresses."
             ))
         })?;
-        let ia: Option<InstanceAddr> = addr.parse().ok();
-        let schema = ia.and_then(|a| self.factory.resource_schema(&a.resource.type_));
-        Ok(crate::core::instance::from_instance_state(inst, schema.as_ref()))
+        Ok(self.instance_value(addr, inst))
+    }
+
+    /// Every instance in state with its attributes, from one read of the state (`show`).
+    pub fn state_show_all(&self, opts: &Options) -> Result<Vec<(String, Value)>, EngineError> {
+        let backend = self.backend(opts)?;
+        let st = self.read_state(&*backend)?;
+        Ok(st
+            .instances()
+            .iter()
+            .map(|(addr, inst)| (addr.clone(), self.instance_value(addr, inst)))
+            .collect())
+    }
+
+    fn instance_value(&self, addr: &str, inst: &state::InstanceState) -> Value {
+        let schema = addr.parse::<InstanceAddr>().ok().and_then(|a| match a.resource.mode {
+            crate::core::addr::Mode::Managed => self.factory.resource_schema(&a.resource.type_),
+            crate::core::addr::Mode::Data => self.factory.data_schema(&a.resource.type_),
+        });
+        crate::core::instance::from_instance_state(inst, schema.as_ref())
     }
 
     /// The state file as it is (`state pull`).

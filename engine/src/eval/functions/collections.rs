@@ -297,12 +297,20 @@ pub(super) fn normalize_set(items: Vec<Value>) -> Vec<Value> {
     let primitive = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null);
     let stringify = items.iter().any(|v| matches!(v, Value::String(_))) && items.iter().all(primitive);
     let mut out: Vec<Value> = Vec::new();
+    // Duplicates found by their encoding in a hash set: a scan of `out` per element made
+    // `toset` of 100,000 elements take minutes. Values without an encoding (unknown ones) are
+    // rare and compared one by one.
+    let mut seen = std::collections::HashSet::new();
     for item in items {
         let item = match item {
             Value::Number(_) | Value::Bool(_) if stringify => Value::from(item.to_template_string()),
             other => other,
         };
-        if !out.contains(&item) {
+        let fresh = match json_encode(&item) {
+            Some(encoded) => seen.insert(format!("{}:{encoded}", item.type_name())),
+            None => !out.contains(&item),
+        };
+        if fresh {
             out.push(item);
         }
     }
