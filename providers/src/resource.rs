@@ -58,11 +58,9 @@ impl Ctx {
         if let Some(known) = self.caller.get() {
             return Ok(known.clone());
         }
-        let out = crate::support::attrs::call(
-            self,
-            "reading the caller identity (STS GetCallerIdentity)",
-            self.sts.get_caller_identity().send(),
-        )?;
+        let out = self
+            .block_on(self.sts.get_caller_identity().send())
+            .map_err(|e| crate::support::error::from_sdk("reading the caller identity (STS GetCallerIdentity)", e))?;
         let account = out
             .account()
             .map(str::to_string)
