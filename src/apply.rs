@@ -39,7 +39,9 @@ fn confirm(
 ) -> bool {
     print!("{}", engine::review::text::text(plan, &ctx.factory, ctx.color));
     if !plan.has_changes() {
-        return false;
+        // Nothing changes in AWS, but what was deleted outside leaves the state, so that a
+        // destroy ends with an empty state (no question: nothing is destroyed).
+        return plan.forgets_deleted();
     }
     if auto {
         return true;

@@ -5,6 +5,7 @@
 mod util;
 
 mod bad_day;
+mod crashes;
 mod cli_commands;
 mod diagnostics;
 mod formatting;

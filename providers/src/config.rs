@@ -7,6 +7,7 @@
 use crate::resource::Ctx;
 use crate::support::attrs::{list_of_strings, map_of_strings, set_of_strings};
 use aws_config::meta::region::RegionProviderChain;
+use crate::support::lost_answer::MarkLostAnswers;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -246,6 +247,14 @@ impl ProviderConfig {
                 .filter(|n| *n >= 0.0 && n.fract() == 0.0)
                 .ok_or_else(|| invalid("provider \"aws\": `max_retries` must be a whole number >= 0"))?;
             out.max_attempts = (n as u32).saturating_add(1);
+        } else if let Ok(env) = std::env::var("AWS_MAX_ATTEMPTS") {
+            // As the Terraform AWS provider: the SDKs' own variable stands in for max_retries.
+            out.max_attempts = env
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| invalid(format!("AWS_MAX_ATTEMPTS is {env:?}; it must be a whole number >= 1 (attempts per request, the first one included)")))?;
         }
 
         let assume = single_block(config, "assume_role");
@@ -306,25 +315,29 @@ impl ProviderConfig {
         let (sdk, region) = runtime.block_on(self.load())?;
 
         let calls = Arc::new(CallCounter::default());
-        let mut s3 = aws_sdk_s3::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()));
+        let mut s3 = aws_sdk_s3::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()))
+            .interceptor(MarkLostAnswers);
         if self.s3_use_path_style {
             s3 = s3.force_path_style(true);
         }
         if let Some(url) = self.endpoints.get("s3") {
             s3 = s3.endpoint_url(url);
         }
-        let mut iam = aws_sdk_iam::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()));
+        let mut iam = aws_sdk_iam::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()))
+            .interceptor(MarkLostAnswers);
         if let Some(url) = self.endpoints.get("iam") {
             iam = iam.endpoint_url(url);
         }
-        let mut sts = aws_sdk_sts::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()));
+        let mut sts = aws_sdk_sts::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()))
+            .interceptor(MarkLostAnswers);
         if let Some(url) = self.endpoints.get("sts") {
             sts = sts.endpoint_url(url);
         }
         // Clients for the other services: the shared config plus a per-service endpoint.
         macro_rules! client {
             ($krate:ident, $service:literal) => {{
-                let mut builder = $krate::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()));
+                let mut builder = $krate::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()))
+            .interceptor(MarkLostAnswers);
                 if let Some(url) = self.endpoints.get($service) {
                     builder = builder.endpoint_url(url);
                 }

@@ -14,9 +14,11 @@
 #![deny(missing_docs)]
 
 mod moto;
+mod proxy;
 mod workspace;
 
 pub use moto::Moto;
+pub use proxy::{Call, Proxy, Rule};
 pub use workspace::{block_on, Run, Workspace};
 
 /// The repository's root directory (where `Cargo.toml` of the workspace is).

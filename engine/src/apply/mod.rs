@@ -7,6 +7,7 @@
 //! records of one zone) go to the provider in one [`Provider::apply_batch`] call, which takes
 //! one parallelism slot.
 
+mod adoption;
 mod deletes;
 mod deposed;
 pub mod store;
@@ -297,15 +298,7 @@ impl<'a> Session<'a> {
                 Some(key) => {
                     let starts: Vec<Instant> = group.iter().map(|p| self.announce(p)).collect();
                     let start = Instant::now();
-                    let journals: Vec<StoreJournal> = group
-                        .iter()
-                        .map(|p| StoreJournal {
-                            store,
-                            address: p.addr.clone(),
-                            type_: p.res.addr.type_.clone(),
-                            provider: p.res.provider.clone(),
-                        })
-                        .collect();
+                    let journals: Vec<StoreJournal> = group.iter().map(|p| self.journal(p, store)).collect();
                     let progress = |msg: &str| {
                         let line = format!("{key}: {msg} [{} elapsed]", elapsed(start));
                         for p in &group {
@@ -643,14 +636,19 @@ impl<'a> Session<'a> {
         Instant::now()
     }
 
-    /// Sends one change on its own.
-    fn send(&self, p: &Pending<'_>, store: &Store<'_>, start: Instant) -> ApplyResponse {
-        let journal = StoreJournal {
+    /// Where a change records its create intent.
+    fn journal<'s, 'b>(&self, p: &Pending<'_>, store: &'s Store<'b>) -> StoreJournal<'s, 'b> {
+        StoreJournal {
             store,
             address: p.addr.clone(),
             type_: p.res.addr.type_.clone(),
             provider: p.res.provider.clone(),
-        };
+        }
+    }
+
+    /// Sends one change on its own.
+    fn send(&self, p: &Pending<'_>, store: &Store<'_>, start: Instant) -> ApplyResponse {
+        let journal = self.journal(p, store);
         let a = p.addr.clone();
         let progress = move |msg: &str| {
             self.ui
@@ -677,6 +675,20 @@ impl<'a> Session<'a> {
         let a = &p.addr;
         let res = p.res;
         let verb = Self::verbs(p.action);
+        let lost = p.prior.is_none()
+            && resp.new_state.is_none()
+            && resp.error.as_ref().is_some_and(|e| e.outcome_unknown);
+        let resp = match lost {
+            true => {
+                let journal = self.journal(&p, store);
+                let progress = |msg: &str| {
+                    self.ui
+                        .change_status(a, &format!("{a}: {msg} [{} elapsed]", elapsed(start)))
+                };
+                adoption::adopt(&p, store, &journal, &progress).unwrap_or(resp)
+            }
+            false => resp,
+        };
         // Marks go on before the state is written: what was sensitive in the configuration or
         // the plan is recorded as sensitive, so no later command shows it.
         let resp = ApplyResponse {

@@ -79,6 +79,16 @@ impl<'b> Store<'b> {
         lock(&self.versions).current.instance(address).cloned()
     }
 
+    /// The intent recorded for a create at `address`, if any.
+    pub fn intent(&self, address: &str) -> Option<Intent> {
+        lock(&self.versions)
+            .current
+            .intents()
+            .iter()
+            .find(|i| i.address == address)
+            .cloned()
+    }
+
     /// The current state.
     pub fn snapshot(&self) -> State {
         lock(&self.versions).current.clone()

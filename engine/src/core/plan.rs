@@ -181,6 +181,12 @@ impl Plan {
             || (self.refresh_only && !self.drift.is_empty())
     }
 
+    /// True when refresh found objects deleted outside infinstor: applying the plan, even one
+    /// without changes, removes them from state.
+    pub fn forgets_deleted(&self) -> bool {
+        self.drift.iter().any(|d| d.action == Action::Delete)
+    }
+
     /// The change for an instance.
     pub fn change(&self, addr: &InstanceAddr) -> Option<&Change> {
         self.changes.iter().find(|c| &c.addr == addr)

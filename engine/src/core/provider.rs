@@ -18,6 +18,9 @@ pub struct ProviderError {
     pub code: String,
     /// The full message, including what the user can do about it.
     pub message: String,
+    /// A call behind this error reached the service and its answer was lost (a server error
+    /// or a timeout), so it may have been carried out: a create may have made its object.
+    pub outcome_unknown: bool,
 }
 
 impl ProviderError {
@@ -26,7 +29,14 @@ impl ProviderError {
         ProviderError {
             code: code.into(),
             message: message.into(),
+            outcome_unknown: false,
         }
+    }
+
+    /// The same error, saying a call behind it may have been carried out.
+    pub fn with_outcome_unknown(mut self, unknown: bool) -> ProviderError {
+        self.outcome_unknown = unknown;
+        self
     }
 }
 

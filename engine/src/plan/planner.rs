@@ -3,7 +3,7 @@
 //! configuration.
 
 use crate::config::Resource;
-use crate::core::addr::{InstanceAddr, Mode, ResourceAddr, Target};
+use crate::core::addr::{InstanceAddr, InstanceKey, Mode, ModulePath, ResourceAddr, Target};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use crate::core::instance::{from_instance_state, to_instance_state};
 use crate::core::lock;
@@ -195,6 +195,9 @@ impl Session<'_> {
         for module in self.instances_of(path) {
             let instances = match self.expand(&module, res, &schema) {
                 Ok(i) => i,
+                // A destroy deletes what the state records: configuration it can no longer
+                // evaluate (values of objects already gone) does not decide what exists.
+                Err(_) if *destroy => self.recorded_instances(&module, addr),
                 Err(ds) => return self.fail_all(ds),
             };
             let mut problems = Vec::new();
@@ -285,6 +288,19 @@ impl Session<'_> {
                                 private: None,
                                 details: Vec::new(),
                             });
+                        }
+                        Err(e) if *destroy => {
+                            // A destroy deletes what the state records; a data source that can no
+                            // longer be read (its source went first, in an interrupted destroy)
+                            // must not keep the rest from going.
+                            lock(&self.diags).push(
+                                Diagnostic::warning(
+                                    format!("{a} could not be read"),
+                                    format!("{}\n\nThe destroy goes on without it; whatever refers to it sees an unknown value.", e.message),
+                                )
+                                .at(res.span.clone()),
+                            );
+                            values.push((key, Value::Unknown));
                         }
                         Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
                     }
@@ -672,6 +688,17 @@ impl Session<'_> {
         } else {
             Ok(())
         }
+    }
+
+    /// The instances of a resource the prior state records, with unknown configuration.
+    fn recorded_instances(&self, module: &ModulePath, addr: &ResourceAddr) -> Vec<(InstanceKey, Option<Value>, Value)> {
+        lock(&self.prior)
+            .instances()
+            .keys()
+            .filter_map(|a| a.parse::<InstanceAddr>().ok())
+            .filter(|ia| &ia.module == module && &ia.resource == addr)
+            .map(|ia| (ia.key, None, Value::Unknown))
+            .collect()
     }
 
     /// Assembles the plan after the walk.

@@ -307,7 +307,9 @@ impl ResourceType for Stack {
                                  (import ID: the stack name or ID) or choose another name.",
                                 e.message
                             ),
-                        )),
+                        )
+                        // After a lost answer the stack may be this create's own.
+                        .with_outcome_unknown(e.outcome_unknown)),
                     )
                 }
             },

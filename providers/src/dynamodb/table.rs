@@ -316,6 +316,7 @@ impl ResourceType for Table {
                         e.message
                     ),
                 )
+                .with_outcome_unknown(e.outcome_unknown)
             } else {
                 e
             };

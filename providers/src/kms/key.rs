@@ -1,5 +1,6 @@
 //! aws_kms_key.
 
+use crate::support::lost_answer::NoBlindRepeat;
 use super::*;
 
 pub(super) struct KmsKey;
@@ -325,6 +326,11 @@ impl ResourceType for KmsKey {
             .set_tags(Some(tags));
         progress("creating KMS Key");
         intent(&format!("intent:{token}"));
+        // CreateKey makes a new key on every call: after a lost answer, the engine finds the
+        // key by its intent tag rather than the SDK making a second one.
+        let req = req
+            .customize()
+            .config_override(aws_sdk_kms::config::Builder::default().retry_classifier(NoBlindRepeat));
         let meta = match call(ctx, "creating KMS Key", req.send()).map_err(policy_hint) {
             Ok(out) => match out.key_metadata() {
                 Some(m) => m.clone(),

@@ -363,6 +363,7 @@ impl ResourceType for SsmParameter {
                             e.message
                         ),
                     )
+                    .with_outcome_unknown(e.outcome_unknown)
                 } else {
                     e
                 };

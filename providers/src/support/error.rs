@@ -8,6 +8,7 @@
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use crate::support::lost_answer;
 use engine::core::provider::ProviderError;
 use std::any::Any;
 use std::error::Error;
@@ -24,6 +25,30 @@ pub(crate) const ENDPOINT_PLACEHOLDER: &str = "the AWS endpoint";
 
 /// Converts an SDK error of operation `op` (a phrase such as `creating S3 Bucket (name)`).
 pub(crate) fn from_sdk<E, R>(op: &str, err: SdkError<E, R>) -> ProviderError
+where
+    E: ProvideErrorMetadata + Error + 'static,
+    R: Debug + 'static,
+{
+    let unknown = outcome_unknown(&err);
+    convert(op, err).with_outcome_unknown(unknown)
+}
+
+/// True when a call behind `err` may have been carried out: its answer was a server error or
+/// never came, or the SDK retried after such an attempt ([`lost_answer`]).
+///
+/// [`lost_answer`]: crate::support::lost_answer
+fn outcome_unknown<E, R: 'static>(err: &SdkError<E, R>) -> bool {
+    let retried = err
+        .raw_response()
+        .and_then(|raw| (raw as &dyn Any).downcast_ref::<HttpResponse>())
+        .is_some_and(|r| r.headers().get(lost_answer::HEADER).is_some());
+    retried
+        || http_status(err).is_some_and(lost_answer::lost_status)
+        || matches!(err, SdkError::TimeoutError(_))
+        || matches!(err, SdkError::DispatchFailure(f) if f.is_timeout())
+}
+
+fn convert<E, R>(op: &str, err: SdkError<E, R>) -> ProviderError
 where
     E: ProvideErrorMetadata + Error + 'static,
     R: Debug + 'static,

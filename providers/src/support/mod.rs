@@ -7,6 +7,7 @@ pub(crate) mod access;
 pub(crate) mod attrs;
 pub(crate) mod dates;
 pub(crate) mod error;
+pub(crate) mod lost_answer;
 pub(crate) mod naming;
 pub(crate) mod partition;
 pub(crate) mod policy;
