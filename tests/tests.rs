@@ -15,6 +15,7 @@ mod language;
 mod lifecycle;
 mod metaflow;
 mod mlflow_artifacts;
+mod properties;
 mod module_sources;
 mod modules;
 mod review_output;
