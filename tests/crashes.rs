@@ -11,12 +11,54 @@ use crate::util::{block_on, start_moto, workspace, Clients, Moto, Workspace};
 use std::collections::BTreeMap;
 use test_support::{Call, Proxy, Rule};
 
-/// A configuration to crash: an example of the repository, and what the account holds before.
+/// A configuration to crash: an example of the repository (or a configuration of its own),
+/// and what the account holds before.
 struct Scenario {
     example: &'static str,
     args: &'static [&'static str],
     setup: fn(&Moto),
+    /// Kill also at these fractions of a run's calls, where many calls are in flight at once.
+    midway: bool,
 }
+
+/// Forty resources in four groups, two of them depending on the others: instances created in
+/// parallel when the kill comes.
+const FORTY: &str = r#"
+resource "aws_iam_role" "worker" {
+  count = 10
+  name  = "crash-worker-${count.index}"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+
+resource "aws_ssm_parameter" "role" {
+  count = 10
+  name  = "/crash/worker/${count.index}/role"
+  type  = "String"
+  value = aws_iam_role.worker[count.index].arn
+}
+
+resource "aws_s3_bucket" "data" {
+  for_each = toset([for i in range(10) : "crash-data-${i}"])
+  bucket   = each.key
+}
+
+resource "aws_ssm_parameter" "bucket" {
+  for_each = aws_s3_bucket.data
+  name     = "/crash/bucket/${each.key}"
+  type     = "String"
+  value    = each.value.arn
+}
+"#;
+
+const FORTY_RESOURCES: Scenario = Scenario {
+    example: "forty resources",
+    args: &[],
+    setup: |_| {},
+    midway: true,
+};
 
 /// Seed 003 with seed 001's customer managed key: a KMS key has no name, so only its intent
 /// tells a crashed create's key from a stranger's.
@@ -24,6 +66,7 @@ const MLFLOW_ARTIFACTS: Scenario = Scenario {
     example: "examples/mlflow-artifacts",
     args: &["--var", "external_id=mlflow-ext-1234", "--var", "encryption=sse-kms-cmk"],
     setup: |_| {},
+    midway: false,
 };
 
 const INFINSTOR_DNS: Scenario = Scenario {
@@ -40,6 +83,7 @@ const INFINSTOR_DNS: Scenario = Scenario {
                 .expect("hosted zone");
         });
     },
+    midway: false,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +96,27 @@ enum Phase {
 /// identifiers AWS makes up, so two accounts compare equal exactly when they hold the same
 /// objects, each once.
 type Inventory = BTreeMap<&'static str, Vec<String>>;
+
+/// What differs between two inventories, kind by kind (`+` only in `got`, `-` only in `want`).
+fn differences(got: &Inventory, want: &Inventory) -> String {
+    let mut out = Vec::new();
+    for kind in got.keys().chain(want.keys()).collect::<std::collections::BTreeSet<_>>() {
+        let (g, w) = (got.get(kind).cloned().unwrap_or_default(), want.get(kind).cloned().unwrap_or_default());
+        if g != w {
+            let mut rest = w.clone();
+            for x in &g {
+                match rest.iter().position(|y| y == x) {
+                    Some(i) => {
+                        rest.remove(i);
+                    }
+                    None => out.push(format!("{kind}: + {x}")),
+                }
+            }
+            out.extend(rest.into_iter().map(|x| format!("{kind}: - {x}")));
+        }
+    }
+    out.join("\n")
+}
 
 fn inventory(moto: &Moto) -> Inventory {
     block_on(async {
@@ -146,8 +211,21 @@ fn inventory(moto: &Moto) -> Inventory {
             }
         }
         let ssm = moto.ssm();
-        for p in ssm.describe_parameters().send().await.expect("parameters").parameters() {
-            put("ssm parameter", p.name().unwrap_or_default().to_string());
+        let mut next = None;
+        loop {
+            let page = ssm
+                .describe_parameters()
+                .set_next_token(next)
+                .send()
+                .await
+                .expect("parameters");
+            for p in page.parameters() {
+                put("ssm parameter", p.name().unwrap_or_default().to_string());
+            }
+            next = page.next_token().map(str::to_string);
+            if next.is_none() {
+                break;
+            }
         }
         for list in inv.values_mut() {
             list.sort();
@@ -175,7 +253,11 @@ fn fresh(moto: &Moto, scenario: &Scenario) -> Workspace {
     moto.reset();
     (scenario.setup)(moto);
     let ws = workspace(Some(moto));
-    ws.copy_example(scenario.example);
+    if scenario.example.starts_with("examples/") {
+        ws.copy_example(scenario.example);
+    } else {
+        ws.write("main.tf", FORTY);
+    }
     ws
 }
 
@@ -192,13 +274,16 @@ fn through(proxy: &Proxy, ws: &Workspace, verb: &str, scenario: &Scenario) -> (t
     proxy.run(c)
 }
 
-/// The first request of each kind: every kind of call is a kill point, each once.
-fn kill_points(calls: &[Call]) -> Vec<(usize, String)> {
+/// The first request of each kind: every kind of call is a kill point, each once; with
+/// `midway`, also the calls a third, half and two thirds into the run.
+fn kill_points(calls: &[Call], midway: bool) -> Vec<(usize, String)> {
     let full = std::env::var("INFINSTOR_CRASH_SWEEP").is_ok_and(|v| v == "full");
+    let n = calls.len();
+    let middle = [n / 3, n / 2, 2 * n / 3];
     let mut seen = std::collections::BTreeSet::new();
     calls
         .iter()
-        .filter(|c| full || seen.insert(c.kind.clone()))
+        .filter(|c| full || seen.insert(c.kind.clone()) || (midway && middle.contains(&c.index)))
         .map(|c| (c.index, c.kind.clone()))
         .collect()
 }
@@ -238,7 +323,7 @@ fn sweep(scenario: &Scenario) {
     let mut report = Vec::new();
     for phase in [Phase::Apply, Phase::Destroy] {
         let calls = if phase == Phase::Apply { &apply_calls } else { &destroy_calls };
-        for (k, kind) in kill_points(calls) {
+        for (k, kind) in kill_points(calls, scenario.midway) {
             for rule in [Rule::KillBefore(k), Rule::KillAfter(k)] {
                 let ws = fresh(&moto, scenario);
                 if phase == Phase::Destroy {
@@ -262,7 +347,12 @@ fn sweep(scenario: &Scenario) {
                     Phase::Apply => (&applied, applied_state.clone()),
                     Phase::Destroy => (&empty, Vec::new()),
                 };
-                assert_eq!(&inventory(&moto), want_inv, "{at}: orphans or duplicates in the account");
+                let now = inventory(&moto);
+                assert!(
+                    &now == want_inv,
+                    "{at}: orphans or duplicates in the account:\n{}",
+                    differences(&now, want_inv)
+                );
                 assert_eq!(recorded(&ws), want_state, "{at}: the state does not match the account");
                 if phase == Phase::Apply {
                     let mut plan = vec!["plan", "--detailed-exitcode"];
@@ -292,6 +382,11 @@ fn a_kill_at_any_call_of_the_seed_003_install_loses_and_duplicates_nothing() {
 #[test]
 fn a_kill_at_any_call_of_the_seed_000_install_loses_and_duplicates_nothing() {
     sweep(&INFINSTOR_DNS);
+}
+
+#[test]
+fn a_kill_among_forty_parallel_creates_or_deletes_loses_and_duplicates_nothing() {
+    sweep(&FORTY_RESOURCES);
 }
 
 /// Throttling and lost answers on every kind of call: a tenth of the requests are refused
