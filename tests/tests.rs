@@ -18,6 +18,7 @@ mod mlflow_artifacts;
 mod properties;
 mod module_sources;
 mod modules;
+mod parallelism;
 mod review_output;
 mod secrets;
 mod teams;

@@ -22,6 +22,8 @@ pub enum Rule {
     KillBefore(usize),
     /// Lets request `n` reach the emulator, then kills the run before it gets the answer.
     KillAfter(usize),
+    /// Holds every request this long before passing it on: an endpoint far away.
+    Latency(Duration),
     /// Carries out the first request of each of these kinds ([`Call::kind`]) and answers it
     /// `500 Internal Error` instead: the answer of each of these calls is lost once.
     LoseFirstOf(Vec<String>),
@@ -59,6 +61,8 @@ struct Shared {
     killed: AtomicBool,
     rng: Mutex<u64>,
     lost_kinds: Mutex<std::collections::HashSet<String>>,
+    in_flight: AtomicUsize,
+    most_in_flight: AtomicUsize,
 }
 
 /// The proxy; it stops accepting when dropped.
@@ -87,6 +91,8 @@ impl Proxy {
             killed: AtomicBool::new(false),
             rng: Mutex::new(1),
             lost_kinds: Mutex::new(std::collections::HashSet::new()),
+            in_flight: AtomicUsize::new(0),
+            most_in_flight: AtomicUsize::new(0),
         });
         let stop = Arc::new(AtomicBool::new(false));
         let (s, st) = (shared.clone(), stop.clone());
@@ -119,6 +125,12 @@ impl Proxy {
         self.shared.killed.store(false, Ordering::SeqCst);
         guard(&self.shared.calls).clear();
         guard(&self.shared.lost_kinds).clear();
+        self.shared.most_in_flight.store(0, Ordering::SeqCst);
+    }
+
+    /// The most requests that were in the proxy at once since the rule was set.
+    pub fn most_in_flight(&self) -> usize {
+        self.shared.most_in_flight.load(Ordering::SeqCst)
     }
 
     /// The requests received since the rule was set, in the order they arrived.
@@ -285,7 +297,14 @@ impl Shared {
             }
             _ => {}
         }
-        let answer = self.forward(&req)?;
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most_in_flight.fetch_max(now, Ordering::SeqCst);
+        if let Rule::Latency(delay) = &rule {
+            std::thread::sleep(*delay);
+        }
+        let answer = self.forward(&req);
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        let answer = answer?;
         match rule {
             Rule::KillAfter(n) if n == index => {
                 record("killed after");

@@ -145,6 +145,7 @@ impl Session<'_> {
             self.ui
                 .change_status(addr, &format!("{addr}: {msg} [{} elapsed]", elapsed(start)))
         };
+        let permit = self.permits.hold();
         let resp = provider.apply(ApplyRequest {
             type_name: type_,
             prior: Some(prior),
@@ -153,6 +154,7 @@ impl Session<'_> {
             progress: &progress,
             private: None,
         });
+        drop(permit);
         match resp.error {
             None => {
                 store.mutate(|s| {

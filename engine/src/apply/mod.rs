@@ -114,6 +114,7 @@ impl<'a> Session<'a> {
         stop: &AtomicBool,
     ) -> Result<(), Diagnostics> {
         crate::plan::session::set_clock(&self.scopes, Some(crate::plan::session::unix_now()), plan.plan_time);
+        self.permits.resize(parallelism);
         // What the plan changes in state alone goes in one write, before anything else:
         // imported objects join, moves rename (the plan's addresses are the new ones),
         // forgotten objects leave without a call to AWS, and so do the objects refresh found
@@ -317,7 +318,10 @@ impl<'a> Session<'a> {
                             private: p.private.as_deref(),
                         })
                         .collect();
-                    let responses = pad(group[0].provider.apply_batch(reqs), group.len());
+                    let responses = {
+                        let _permit = self.permits.hold();
+                        pad(group[0].provider.apply_batch(reqs), group.len())
+                    };
                     group
                         .into_iter()
                         .zip(responses)
@@ -654,6 +658,7 @@ impl<'a> Session<'a> {
             self.ui
                 .change_status(&a, &format!("{a}: {msg} [{} elapsed]", elapsed(start)))
         };
+        let _permit = self.permits.hold();
         p.provider.apply(ApplyRequest {
             type_name: &p.res.addr.type_,
             prior: p.prior.as_ref(),

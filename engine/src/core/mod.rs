@@ -7,6 +7,7 @@ pub mod document;
 pub mod finding;
 pub mod instance;
 pub mod moves;
+pub mod permits;
 pub mod plan;
 pub mod provider;
 pub mod schema;

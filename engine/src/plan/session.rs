@@ -111,6 +111,8 @@ pub struct Session<'a> {
     /// What refresh read ([`crate::plan::refresh::read_all`]), taken once per instance by the
     /// plan walk.
     pub(crate) refreshed: Mutex<Refreshed>,
+    /// The bound on provider operations in flight during apply (`--parallelism`).
+    pub(crate) permits: crate::core::permits::Permits,
 }
 
 /// A resource in a module of the configuration, as text (`module.dns.aws_route53_record.api`):
@@ -185,6 +187,7 @@ impl<'a> Session<'a> {
             planned_addrs: Mutex::new(BTreeSet::new()),
             settled: Mutex::new(HashMap::new()),
             refreshed: Mutex::new(Refreshed::default()),
+            permits: crate::core::permits::Permits::new(10),
         }
     }
 
