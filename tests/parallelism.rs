@@ -1,6 +1,8 @@
-//! `--parallelism` bounds the AWS calls in flight across the whole run, as Terraform's does:
-//! two `count` resources applied together do not each get the full number. Checked with the
-//! proxy in front of the emulator holding every call 100 ms, so calls overlap when allowed to.
+//! How an apply spends its calls and its state writes. `--parallelism` bounds the AWS calls in
+//! flight across the whole run, as Terraform's does: two `count` resources applied together do
+//! not each get the full number (checked with the proxy in front of the emulator holding every
+//! call 100 ms, so calls overlap when allowed to). A batch call is recorded with one state
+//! write for its intents and one for its results, not two per record.
 
 use crate::util::{start_moto, workspace};
 use std::time::Duration;
@@ -41,4 +43,40 @@ fn parallelism_bounds_the_calls_in_flight_across_resources() {
         assert!(most <= 3, "{verb}: {most} calls in flight at once with -parallelism=3");
         assert!(most >= 2, "{verb}: the calls did not overlap at all ({most})");
     }
+}
+
+#[test]
+fn a_batch_of_records_costs_a_few_state_writes_not_two_per_record() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+resource "aws_route53_zone" "z" {
+  name = "batch.example.com"
+}
+
+resource "aws_route53_record" "r" {
+  count   = 200
+  zone_id = aws_route53_zone.z.zone_id
+  name    = "r${count.index}.batch.example.com"
+  type    = "A"
+  ttl     = 60
+  records = ["10.0.0.1"]
+}
+"#,
+    );
+    let run = ws
+        .run_with(&["apply", "-auto-approve"], &[("INFINSTOR_API_STATS", "1")])
+        .expect_code(0);
+    assert!(run.stderr.contains("Route53:ChangeResourceRecordSets: 1"), "{}", run.stderr);
+    // The serial counts the writes that changed the state: the zone's intent and result, the
+    // records' intents and results, and the run's last write.
+    let serial = ws.state()["serial"].as_u64().expect("serial");
+    assert!(serial <= 8, "{serial} state writes for one zone and one batch of 200 records");
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout.lines().count(), 201);
+    let destroy = ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert!(destroy.stdout.contains("201 destroyed"), "{}", destroy.stdout);
+    let after = ws.state()["serial"].as_u64().expect("serial");
+    assert!(after - serial <= 4, "{} state writes for destroying one batch and a zone", after - serial);
 }

@@ -484,6 +484,9 @@ impl Provider for AwsProvider {
                 Box::new(move |id: &str| journal.intent(id)) as Box<dyn Fn(&str)>
             })
             .collect();
+        // Every request of a batch records into the same state.
+        let journal = first.journal;
+        let sync = move || journal.sync();
         let changes = reqs
             .iter()
             .zip(&intents)
@@ -491,6 +494,7 @@ impl Provider for AwsProvider {
                 prior: r.prior,
                 planned: r.planned,
                 intent: intent.as_ref(),
+                sync: &sync,
                 progress: r.progress,
             })
             .collect();

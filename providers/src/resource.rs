@@ -180,7 +180,13 @@ pub trait ResourceType: Send + Sync {
         changes
             .into_iter()
             .map(|c| match (c.prior, c.planned) {
-                (None, Some(planned)) => self.create(ctx, planned, c.intent, c.progress),
+                (None, Some(planned)) => {
+                    let intent = |id: &str| {
+                        (c.intent)(id);
+                        (c.sync)();
+                    };
+                    self.create(ctx, planned, &intent, c.progress)
+                }
                 (Some(prior), Some(planned)) => self.update(ctx, prior, planned, c.progress),
                 (Some(prior), None) => match self.delete(ctx, prior, c.progress) {
                     Ok(()) => (None, None),
@@ -205,6 +211,9 @@ pub struct BatchChange<'a> {
     pub planned: Option<&'a Value>,
     /// Records the create intent (call right before the create call).
     pub intent: &'a dyn Fn(&str),
+    /// Makes the intents recorded so far durable: call once after recording the intents of a
+    /// batch, before sending it (intents of a batch may be held in memory until then).
+    pub sync: &'a dyn Fn(),
     /// Reports progress.
     pub progress: &'a dyn Fn(&str),
 }

@@ -76,6 +76,7 @@ impl Session<'_> {
                     address: p.addr.clone(),
                     type_: p.type_.clone(),
                     provider: String::new(),
+                    deferred: true,
                 })
                 .collect();
             let progress = |msg: &str| {
@@ -96,13 +97,22 @@ impl Session<'_> {
                     private: None,
                 })
                 .collect();
-            let responses = group[0].provider.apply_batch(reqs);
-            for (p, resp) in group.iter().zip(pad(responses, group.len())) {
+            let responses = {
+                let _permit = self.permits.hold();
+                pad(group[0].provider.apply_batch(reqs), group.len())
+            };
+            // One state write for the whole call, before any of it is reported done.
+            for (p, resp) in group.iter().zip(&responses) {
+                if resp.error.is_none() {
+                    store.stage(|s| {
+                        s.remove_instance(&p.addr);
+                    });
+                }
+            }
+            store.flush();
+            for (p, resp) in group.iter().zip(responses) {
                 outcomes[p.node] = match resp.error {
                     None => {
-                        store.mutate(|s| {
-                            s.remove_instance(&p.addr);
-                        });
                         self.ui.change_done(
                             &p.addr,
                             Some(&format!("{}: Destruction complete after {}", p.addr, elapsed(start))),
@@ -140,6 +150,7 @@ impl Session<'_> {
             address: addr.to_string(),
             type_: type_.to_string(),
             provider: String::new(),
+            deferred: false,
         };
         let progress = |msg: &str| {
             self.ui

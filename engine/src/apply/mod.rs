@@ -172,11 +172,17 @@ impl<'a> Session<'a> {
             g.add_node(Node::Delete(c.addr.clone()));
         }
         // A delete runs before the deletes of what it depends on, and after its provider.
+        let mut by_resource: std::collections::HashMap<String, Vec<&InstanceAddr>> = std::collections::HashMap::new();
+        for c in &deletes {
+            by_resource.entry(c.addr.resource_string()).or_default().push(&c.addr);
+        }
         for c in &deletes {
             let me = Node::Delete(c.addr.clone());
-            for other in &deletes {
-                if c.dependencies.contains(&other.addr.resource_string()) && other.addr != c.addr {
-                    g.edge(&me, &Node::Delete(other.addr.clone()));
+            for dep in &c.dependencies {
+                for other in by_resource.get(dep).into_iter().flatten() {
+                    if **other != c.addr {
+                        g.edge(&me, &Node::Delete((*other).clone()));
+                    }
                 }
             }
             g.edge(&Node::Provider(c.provider.clone()), &me);
@@ -299,7 +305,7 @@ impl<'a> Session<'a> {
                 Some(key) => {
                     let starts: Vec<Instant> = group.iter().map(|p| self.announce(p)).collect();
                     let start = Instant::now();
-                    let journals: Vec<StoreJournal> = group.iter().map(|p| self.journal(p, store)).collect();
+                    let journals: Vec<StoreJournal> = group.iter().map(|p| self.journal(p, store, true)).collect();
                     let progress = |msg: &str| {
                         let line = format!("{key}: {msg} [{} elapsed]", elapsed(start));
                         for p in &group {
@@ -322,18 +328,24 @@ impl<'a> Session<'a> {
                         let _permit = self.permits.hold();
                         pad(group[0].provider.apply_batch(reqs), group.len())
                     };
-                    group
+                    // One state write for the whole call, before any of it is reported done.
+                    let recorded: Vec<_> = group
                         .into_iter()
                         .zip(responses)
                         .zip(starts)
-                        .map(|((p, r), s)| (p, r, s))
-                        .collect()
+                        .map(|((p, r), s)| {
+                            let r = self.record(&p, r, s, store, true);
+                            (p, r, s)
+                        })
+                        .collect();
+                    store.flush();
+                    recorded
                 }
             };
             settled.extend(
                 results
                     .into_iter()
-                    .map(|(p, resp, start)| self.settle(p, resp, start, store)),
+                    .map(|(p, resp, start)| self.conclude(p, resp, start)),
             );
         }
         for Settled { node, slot, value, ok } in settled {
@@ -596,10 +608,16 @@ impl<'a> Session<'a> {
 
     /// Records one change's answer and checks its postconditions.
     fn settle(&self, p: Pending<'_>, resp: ApplyResponse, start: Instant, store: &Store<'_>) -> Settled {
+        let resp = self.record(&p, resp, start, store, false);
+        self.conclude(p, resp, start)
+    }
+
+    /// Reports a recorded answer and checks its postconditions.
+    fn conclude(&self, p: Pending<'_>, resp: ApplyResponse, start: Instant) -> Settled {
         let (node, slot) = (p.node, p.slot);
         let (module, key, each) = p.instance.clone();
         let res = p.res;
-        match self.finish(p, resp, start, store) {
+        match self.report(p, resp, start) {
             Ok(v) => {
                 let failed = self.unmet_postconditions(&module, &key, each, res, &v);
                 let ok = failed.is_empty();
@@ -640,19 +658,20 @@ impl<'a> Session<'a> {
         Instant::now()
     }
 
-    /// Where a change records its create intent.
-    fn journal<'s, 'b>(&self, p: &Pending<'_>, store: &'s Store<'b>) -> StoreJournal<'s, 'b> {
+    /// Where a change records its create intent; `deferred` for the changes of one batch call.
+    fn journal<'s, 'b>(&self, p: &Pending<'_>, store: &'s Store<'b>, deferred: bool) -> StoreJournal<'s, 'b> {
         StoreJournal {
             store,
             address: p.addr.clone(),
             type_: p.res.addr.type_.clone(),
             provider: p.res.provider.clone(),
+            deferred,
         }
     }
 
     /// Sends one change on its own.
     fn send(&self, p: &Pending<'_>, store: &Store<'_>, start: Instant) -> ApplyResponse {
-        let journal = self.journal(p, store);
+        let journal = self.journal(p, store, false);
         let a = p.addr.clone();
         let progress = move |msg: &str| {
             self.ui
@@ -669,28 +688,30 @@ impl<'a> Session<'a> {
         })
     }
 
-    /// Records a provider's answer: state first (even on error), then checks.
-    fn finish(
+    /// Records a provider's answer in state, even on error (staged with `defer`, for the caller
+    /// to flush); a create whose answer was lost is looked for first. Returns the answer with
+    /// its sensitivity marks.
+    fn record(
         &self,
-        p: Pending<'_>,
+        p: &Pending<'_>,
         resp: ApplyResponse,
         start: Instant,
         store: &Store<'_>,
-    ) -> Result<Value, Diagnostic> {
+        defer: bool,
+    ) -> ApplyResponse {
         let a = &p.addr;
         let res = p.res;
-        let verb = Self::verbs(p.action);
         let lost = p.prior.is_none()
             && resp.new_state.is_none()
             && resp.error.as_ref().is_some_and(|e| e.outcome_unknown);
         let resp = match lost {
             true => {
-                let journal = self.journal(&p, store);
+                let journal = self.journal(p, store, false);
                 let progress = |msg: &str| {
                     self.ui
                         .change_status(a, &format!("{a}: {msg} [{} elapsed]", elapsed(start)))
                 };
-                adoption::adopt(&p, store, &journal, &progress).unwrap_or(resp)
+                adoption::adopt(p, store, &journal, &progress).unwrap_or(resp)
             }
             false => resp,
         };
@@ -702,6 +723,13 @@ impl<'a> Session<'a> {
                 .map(|v| remark_planned(&p.final_plan, remark(&p.schema, &p.config, v))),
             ..resp
         };
+        let write = |f: &dyn Fn(&mut state::State)| {
+            if defer {
+                store.stage(f)
+            } else {
+                store.mutate(f)
+            }
+        };
         if let Some(new) = &resp.new_state {
             let mut inst = to_instance_state(&res.provider, new, &p.deps);
             inst.tainted = resp.error.is_some() && p.prior.is_none();
@@ -711,13 +739,21 @@ impl<'a> Session<'a> {
                 .as_ref()
                 .map(|old| old.deep_unmark().to_json().unwrap_or(serde_json::Value::Null))
                 .or_else(|| store.instance(a).and_then(|i| i.deposed));
-            store.mutate(|s| {
-                s.set_instance(a, inst);
+            write(&|s| {
+                s.set_instance(a, inst.clone());
                 s.clear_intents(a);
             });
         } else if resp.error.is_none() {
-            store.mutate(|s| s.clear_intents(a));
+            write(&|s| s.clear_intents(a));
         }
+        resp
+    }
+
+    /// Reports a recorded answer: its error, or its completion and any difference from the plan.
+    fn report(&self, p: Pending<'_>, resp: ApplyResponse, start: Instant) -> Result<Value, Diagnostic> {
+        let a = &p.addr;
+        let res = p.res;
+        let verb = Self::verbs(p.action);
         if let Some(e) = resp.error {
             self.ui.change_done(a, None);
             return Err(Diagnostic::error(

@@ -40,7 +40,25 @@ impl<'b> Store<'b> {
     pub fn mutate(&self, f: impl FnOnce(&mut State)) {
         let mut v = lock(&self.versions);
         f(&mut v.current);
-        let Versions { current, written } = &mut *v;
+        self.write(&mut v);
+    }
+
+    /// Changes the state in memory only; [`Store::flush`] writes it. For the results of one
+    /// batch call: recorded together, written once, before any of them is reported done.
+    pub fn stage(&self, f: impl FnOnce(&mut State)) {
+        f(&mut lock(&self.versions).current);
+    }
+
+    /// Writes what was staged (nothing when nothing changed since the last write).
+    pub fn flush(&self) {
+        let mut v = lock(&self.versions);
+        if v.current != v.written {
+            self.write(&mut v);
+        }
+    }
+
+    fn write(&self, v: &mut Versions) {
+        let Versions { current, written } = v;
         match self.backend.write(current, written) {
             Ok(()) => {
                 *written = current.clone();
@@ -105,17 +123,28 @@ pub(crate) struct StoreJournal<'a, 'b> {
     pub(crate) address: String,
     pub(crate) type_: String,
     pub(crate) provider: String,
+    /// Intents wait in memory for [`Journal::sync`] (the journals of one batch call).
+    pub(crate) deferred: bool,
 }
 
 impl Journal for StoreJournal<'_, '_> {
     fn intent(&self, import_id: &str) {
-        self.store.mutate(|s| {
+        let record = |s: &mut State| {
             s.add_intent(Intent {
                 address: self.address.clone(),
                 type_: self.type_.clone(),
                 provider: self.provider.clone(),
                 import_id: import_id.to_string(),
             })
-        });
+        };
+        if self.deferred {
+            self.store.stage(record);
+        } else {
+            self.store.mutate(record);
+        }
+    }
+
+    fn sync(&self) {
+        self.store.flush();
     }
 }

@@ -111,6 +111,10 @@ impl PlanResponse {
 pub trait Journal: Send + Sync {
     /// Records that an object with this import ID is about to be created.
     fn intent(&self, import_id: &str);
+    /// Makes the intents recorded so far durable. A batch records the intents of all its
+    /// creates, then calls this once before sending them: one state write, not one per create.
+    /// A journal that writes each intent at once has nothing to do.
+    fn sync(&self) {}
 }
 
 /// Asks the provider to make the real object match `planned`.

@@ -583,6 +583,9 @@ impl Session<'_> {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let mut diags = Diagnostics::default();
+        // Collected and merged once: one pass over the changes, not one per instance.
+        let mut orphan_changes: Vec<Change> = Vec::new();
+        let mut superseded: std::collections::HashSet<InstanceAddr> = std::collections::HashSet::new();
         for (a, inst) in instances {
             let Ok(ia) = a.parse::<InstanceAddr>() else {
                 diags.push(Diagnostic::error(
@@ -648,7 +651,7 @@ impl Session<'_> {
             }
             let forget = !destroy && self.module.removed.iter().any(|r| !r.destroy && r.from.contains(&ia));
             if forget {
-                lock(&self.changes).push(Change {
+                orphan_changes.push(Change {
                     addr: ia,
                     provider: inst.provider.clone(),
                     action: Action::Forget,
@@ -662,11 +665,11 @@ impl Session<'_> {
                 });
                 continue;
             }
-            lock(&self.changes).retain(|c| c.addr != ia);
+            superseded.insert(ia.clone());
             if let Some(d) = schema.as_ref().and_then(|s| self.deposed_change(&ia, Some(&inst), s)) {
-                lock(&self.changes).push(d);
+                orphan_changes.push(d);
             }
-            lock(&self.changes).push(Change {
+            orphan_changes.push(Change {
                 addr: ia,
                 provider: inst.provider.clone(),
                 action: Action::Delete,
@@ -682,6 +685,11 @@ impl Session<'_> {
                 private: None,
                 details: Vec::new(),
             });
+        }
+        {
+            let mut changes = lock(&self.changes);
+            changes.retain(|c| !superseded.contains(&c.addr));
+            changes.extend(orphan_changes);
         }
         if diags.has_errors() {
             Err(diags)

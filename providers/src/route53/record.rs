@@ -193,7 +193,12 @@ impl Record {
         units.sort_by_key(|u| u.kind);
         let kinds: Vec<(usize, Kind)> = units.iter().map(|u| (u.idx, u.kind)).collect();
         let intent = |i: usize, id: &str| (changes[i].intent)(id);
-        let mut batch = ZoneBatch::new(ctx, zone_id, &intent);
+        let sync = || {
+            if let Some(c) = changes.first() {
+                (c.sync)();
+            }
+        };
+        let mut batch = ZoneBatch::new(ctx, zone_id, &intent, &sync);
         batch.run(units);
         let unconfirmed = batch.wait(&|i: usize, m: &str| (changes[i].progress)(m));
         for (i, kind) in kinds {
@@ -541,6 +546,7 @@ impl ResourceType for Record {
             prior: None,
             planned: Some(planned),
             intent,
+            sync: &|| {},
             progress,
         };
         single(self.apply_batch(ctx, vec![change]), None)
@@ -551,6 +557,7 @@ impl ResourceType for Record {
             prior: Some(prior),
             planned: Some(planned),
             intent: &|_: &str| {},
+            sync: &|| {},
             progress,
         };
         single(self.apply_batch(ctx, vec![change]), Some(prior))
@@ -561,6 +568,7 @@ impl ResourceType for Record {
             prior: Some(prior),
             planned: None,
             intent: &|_: &str| {},
+            sync: &|| {},
             progress,
         };
         match single(self.apply_batch(ctx, vec![change]), Some(prior)) {

@@ -124,6 +124,8 @@ pub(super) struct ZoneBatch<'a> {
     pub(super) zone_id: &'a str,
     /// Records a create's intent, by unit index.
     pub(super) intent: &'a dyn Fn(usize, &str),
+    /// Makes the recorded intents durable, once per request sent.
+    pub(super) sync: &'a dyn Fn(),
     pub(super) failed: BTreeMap<usize, ProviderError>,
     pub(super) submitted: Vec<Submitted>,
     /// The zone's records, listed once when a batch with deletes was rejected.
@@ -133,11 +135,17 @@ pub(super) struct ZoneBatch<'a> {
 }
 
 impl<'a> ZoneBatch<'a> {
-    pub(super) fn new(ctx: &'a Ctx, zone_id: &'a str, intent: &'a dyn Fn(usize, &str)) -> ZoneBatch<'a> {
+    pub(super) fn new(
+        ctx: &'a Ctx,
+        zone_id: &'a str,
+        intent: &'a dyn Fn(usize, &str),
+        sync: &'a dyn Fn(),
+    ) -> ZoneBatch<'a> {
         ZoneBatch {
             ctx,
             zone_id,
             intent,
+            sync,
             failed: BTreeMap::new(),
             submitted: Vec::new(),
             current: None,
@@ -182,6 +190,7 @@ impl<'a> ZoneBatch<'a> {
                 (self.intent)(unit.idx, id);
             }
         }
+        (self.sync)();
         let mut pause = Duration::from_secs(1);
         for attempt in 0.. {
             let result = self.ctx.block_on(

@@ -221,7 +221,7 @@ impl Zone {
             "deleting {} records of Route 53 Hosted Zone {id}",
             units.len()
         ));
-        let mut batch = ZoneBatch::new(ctx, id, &|_: usize, _: &str| {});
+        let mut batch = ZoneBatch::new(ctx, id, &|_: usize, _: &str| {}, &|| {});
         batch.run(units);
         if let Some(e) = batch.failed.values().next() {
             return Err(e.clone());

@@ -45,7 +45,8 @@ fn outcome_unknown<E, R: 'static>(err: &SdkError<E, R>) -> bool {
     retried
         || http_status(err).is_some_and(lost_answer::lost_status)
         || matches!(err, SdkError::TimeoutError(_))
-        || matches!(err, SdkError::DispatchFailure(f) if f.is_timeout())
+        || matches!(err, SdkError::DispatchFailure(f) if f.is_timeout() || f.is_io() || f.is_other())
+        || matches!(err, SdkError::ResponseError(_))
 }
 
 fn convert<E, R>(op: &str, err: SdkError<E, R>) -> ProviderError

@@ -26,11 +26,16 @@ pub(crate) fn lost_status(status: u16) -> bool {
 }
 
 /// True when an attempt that ended with `status` (or without an answer, with `error`) may
-/// have been carried out.
+/// have been carried out: a server error, or no whole answer (a timeout, a connection that
+/// broke; a refused connection is counted too, as it cannot be told apart here).
 fn lost<E>(status: Option<u16>, error: Option<&OrchestratorError<E>>) -> bool {
     match status {
         Some(status) => lost_status(status),
-        None => error.is_some_and(|e| e.is_timeout_error() || e.as_connector_error().is_some_and(|c| c.is_timeout())),
+        None => error.is_some_and(|e| {
+            e.is_timeout_error()
+                || e.is_response_error()
+                || e.as_connector_error().is_some_and(|c| c.is_timeout() || c.is_io() || c.is_other())
+        }),
     }
 }
 
