@@ -193,6 +193,12 @@ impl State {
         self.serial
     }
 
+    /// Takes the serial of `written` (the version last written), so that comparing with it
+    /// looks at content only and the next write counts on from it.
+    pub fn take_serial(&mut self, written: &State) {
+        self.serial = written.serial;
+    }
+
     /// The version a write of this state follows: writing `self` over it keeps `self`'s serial
     /// and lineage, which is how a state is copied to another backend unchanged.
     pub fn preceding(&self) -> State {

@@ -7,18 +7,27 @@ use state::{Backend, Intent, State};
 use std::sync::Mutex;
 
 /// Where state is persisted during apply.
+///
+/// Writes are grouped: an operation's change is staged, then written together with whatever
+/// other operations staged meanwhile. [`Store::mutate`] returns only once a write that holds its
+/// change is done, so an operation is on disk before it is reported, and with many operations
+/// in flight one write serves several of them (the whole state is written each time, so fewer
+/// writes is what keeps a large apply linear).
 pub struct Store<'b> {
     backend: &'b dyn Backend,
     errored: std::path::PathBuf,
     versions: Mutex<Versions>,
+    /// The state as last written; held while writing, so one write runs at a time.
+    written: Mutex<State>,
     errors: Mutex<Vec<String>>,
 }
 
-/// The state as operations leave it, and as last written: the backend writes only what
-/// changed since, and a failed write leaves `written` as it was.
+/// The state as operations leave it, with a count of the changes made to it and of those
+/// written.
 struct Versions {
     current: State,
-    written: State,
+    changes: u64,
+    written: u64,
 }
 
 impl<'b> Store<'b> {
@@ -30,38 +39,61 @@ impl<'b> Store<'b> {
             errored,
             versions: Mutex::new(Versions {
                 current: state.clone(),
-                written: state,
+                changes: 0,
+                written: 0,
             }),
+            written: Mutex::new(state),
             errors: Mutex::new(Vec::new()),
         }
     }
 
-    /// Changes the state and writes it at once.
+    /// Changes the state and returns once it is written (perhaps with other changes).
     pub fn mutate(&self, f: impl FnOnce(&mut State)) {
-        let mut v = lock(&self.versions);
-        f(&mut v.current);
-        self.write(&mut v);
+        let mine = self.change(f);
+        self.write_through(mine);
     }
 
     /// Changes the state in memory only; [`Store::flush`] writes it. For the results of one
     /// batch call: recorded together, written once, before any of them is reported done.
     pub fn stage(&self, f: impl FnOnce(&mut State)) {
-        f(&mut lock(&self.versions).current);
+        self.change(f);
     }
 
     /// Writes what was staged (nothing when nothing changed since the last write).
     pub fn flush(&self) {
-        let mut v = lock(&self.versions);
-        if v.current != v.written {
-            self.write(&mut v);
-        }
+        let last = lock(&self.versions).changes;
+        self.write_through(last);
     }
 
-    fn write(&self, v: &mut Versions) {
-        let Versions { current, written } = v;
-        match self.backend.write(current, written) {
+    fn change(&self, f: impl FnOnce(&mut State)) -> u64 {
+        let mut v = lock(&self.versions);
+        f(&mut v.current);
+        v.changes += 1;
+        v.changes
+    }
+
+    /// Writes the current state unless a write since change `n` already holds it.
+    fn write_through(&self, n: u64) {
+        let mut written = lock(&self.written);
+        let (mut current, changes) = {
+            let v = lock(&self.versions);
+            if v.written >= n {
+                return;
+            }
+            (v.current.clone(), v.changes)
+        };
+        current.take_serial(&written);
+        if current == *written {
+            lock(&self.versions).written = changes;
+            return;
+        }
+        match self.backend.write(&mut current, &written) {
             Ok(()) => {
-                *written = current.clone();
+                let mut v = lock(&self.versions);
+                v.written = changes;
+                v.current.take_serial(&current);
+                drop(v);
+                *written = current;
                 // A later write that succeeds supersedes a failed one.
                 let mut errors = lock(&self.errors);
                 if !errors.is_empty() {
@@ -74,7 +106,7 @@ impl<'b> Store<'b> {
                 let saved = self
                     .backend
                     .codec()
-                    .encode(current)
+                    .encode(&current)
                     .and_then(|bytes| state::file::write_atomic(&self.errored, &bytes));
                 let mut errors = lock(&self.errors);
                 if errors.is_empty() {
