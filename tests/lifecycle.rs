@@ -731,3 +731,64 @@ fn random_values() {
         check: check_random,
     });
 }
+
+const TERRAFORM_DATA: &str = r#"
+resource "terraform_data" "settings" {
+  input            = { bucket = "infinstor-one", copies = 1 }
+  triggers_replace = "v1"
+}
+
+resource "terraform_data" "follower" {
+  input = terraform_data.settings.output.bucket
+}
+
+output "settings" {
+  value = terraform_data.settings.output
+}
+
+output "follower" {
+  value = terraform_data.follower.output
+}
+
+output "id" {
+  value = terraform_data.settings.id
+}
+"#;
+
+#[test]
+fn terraform_data_keeps_its_input_and_is_replaced_by_its_triggers() {
+    let ws = workspace(None);
+    ws.write("main.tf", TERRAFORM_DATA);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(output(&ws, "follower"), "infinstor-one");
+    let settings = ws.run(&["output", "-json", "settings"]).expect_code(0);
+    let settings: serde_json::Value = serde_json::from_str(&settings.stdout).expect("json");
+    assert_eq!(settings, serde_json::json!({"bucket": "infinstor-one", "copies": 1}));
+    let id = output(&ws, "id");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // A new input changes the object in place, and what follows its output.
+    ws.write("main.tf", &TERRAFORM_DATA.replace("infinstor-one", "infinstor-two"));
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(plan.stdout.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{}", plan.stdout);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(output(&ws, "follower"), "infinstor-two");
+    assert_eq!(output(&ws, "id"), id, "updated in place");
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // A new trigger replaces it.
+    ws.write(
+        "main.tf",
+        &TERRAFORM_DATA.replace("infinstor-one", "infinstor-two").replace("\"v1\"", "\"v2\""),
+    );
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(plan.stdout.contains("terraform_data.settings must be replaced"), "{}", plan.stdout);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_ne!(output(&ws, "id"), id, "a new object");
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    let destroy = ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert!(destroy.stdout.contains("2 destroyed"), "{}", destroy.stdout);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}

@@ -54,6 +54,8 @@ mod sesv2;
 mod ssm;
 mod support;
 
+use builtin::terraform_data;
+
 pub use support::wait::interrupt;
 
 use engine::core::finding::Finding;
@@ -208,8 +210,8 @@ impl ProviderFactory for AwsFactory {
 }
 
 /// Every provider infinstor has: `aws` (with the built-in `terraform` data sources),
-/// `infinstor` (the InfinStor service's REST API), `local` (files) and `random` (generated
-/// values). The CLI's factory.
+/// `infinstor` (the InfinStor service's REST API), `local` (files), `random` (generated
+/// values) and the built-in `terraform` provider's `terraform_data`. The CLI's factory.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AllProviders;
 
@@ -231,6 +233,7 @@ impl ProviderFactory for AllProviders {
             infinstor::NAME => infinstor::resource_schema(type_name),
             local::NAME => local::resource_schema(type_name),
             random::NAME => random::resource_schema(type_name),
+            terraform_data::NAME => terraform_data::resource_schema(type_name),
             _ => AwsFactory.resource_schema(type_name),
         }
     }
@@ -244,6 +247,7 @@ impl ProviderFactory for AllProviders {
         all.extend(infinstor::resource_types());
         all.extend(local::resource_types());
         all.extend(random::resource_types());
+        all.extend(terraform_data::resource_types());
         all
     }
 
@@ -260,6 +264,7 @@ impl ProviderFactory for AllProviders {
             infinstor::NAME => Vec::new(),
             local::NAME => local::validate(req),
             random::NAME => random::validate(req),
+            terraform_data::NAME => Vec::new(),
             _ => AwsFactory.validate(req),
         }
     }
@@ -269,6 +274,7 @@ impl ProviderFactory for AllProviders {
             infinstor::NAME => Some(infinstor::config_schema()),
             local::NAME => Some(local::config_schema()),
             random::NAME => Some(random::config_schema()),
+            terraform_data::NAME => Some(terraform_data::config_schema()),
             other => AwsFactory.config_schema(other),
         }
     }
@@ -278,6 +284,7 @@ impl ProviderFactory for AllProviders {
             infinstor::NAME => infinstor::configure(config),
             local::NAME => local::configure(config),
             random::NAME => random::configure(config),
+            terraform_data::NAME => terraform_data::configure(config),
             other => AwsFactory.configure(other, config),
         }
     }

@@ -1,7 +1,9 @@
-//! Data sources of Terraform's built-in `terraform` provider, which need no AWS provider
-//! configuration of their own: `terraform_remote_state`.
+//! Terraform's built-in `terraform` provider: the data source `terraform_remote_state` (served
+//! with the AWS provider's data sources, whose S3 access it shares) and the managed resource
+//! `terraform_data` ([`terraform_data`], a provider of its own that talks to no service).
 
 mod remote_state;
+pub(crate) mod terraform_data;
 
 use crate::resource::DataType;
 

@@ -1,0 +1,120 @@
+//! `terraform_data`, the managed resource of Terraform's built-in `terraform` provider: it
+//! stores `input` as `output` and is replaced when `triggers_replace` changes, so it can carry a
+//! value through the plan or trigger the replacement of another resource
+//! (`replace_triggered_by = [terraform_data.x]`). It talks to no service.
+
+use engine::core::provider::{
+    ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ReadDataRequest,
+    ReadRequest,
+};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+
+/// The provider name (the first word of `terraform_data`).
+pub const NAME: &str = "terraform";
+
+const DATA: &str = "terraform_data";
+
+/// The provider takes no configuration.
+pub fn config_schema() -> Schema {
+    Schema::new()
+}
+
+/// The schema of `terraform_data`.
+pub fn resource_schema(type_name: &str) -> Option<Schema> {
+    (type_name == DATA).then(|| {
+        Schema::new()
+            .attr("input", Attribute::optional(Type::Any))
+            .attr("triggers_replace", Attribute::optional(Type::Any).force_new())
+            .attr("output", Attribute::computed(Type::Any))
+            .attr("id", Attribute::computed(Type::String))
+    })
+}
+
+/// Every resource type of the provider.
+pub fn resource_types() -> Vec<String> {
+    vec![DATA.to_string()]
+}
+
+/// Builds the provider.
+pub fn configure(_: &Value) -> Result<std::sync::Arc<dyn Provider>, ProviderError> {
+    Ok(std::sync::Arc::new(TerraformData))
+}
+
+struct TerraformData;
+
+/// A random (version 4) UUID, as Terraform gives a terraform_data object.
+fn new_id() -> Result<String, ProviderError> {
+    let mut b = [0u8; 16];
+    getrandom::getrandom(&mut b).map_err(|e| ProviderError::new("RandomnessUnavailable", e.to_string()))?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32]))
+}
+
+/// `planned` with `output` following `input` (unknown while `input` is).
+fn with_output(planned: &Value) -> Value {
+    let mut m = planned.as_map().cloned().unwrap_or_default();
+    let input = m.get("input").cloned().unwrap_or(Value::Null);
+    m.insert("output".into(), input);
+    Value::Map(m)
+}
+
+impl Provider for TerraformData {
+    fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
+        Ok(PlanResponse::planned(with_output(req.proposed)))
+    }
+
+    fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {
+        let new_state = match (req.prior, req.planned) {
+            (_, None) => None,
+            (prior, Some(planned)) => {
+                let mut m = with_output(planned).as_map().cloned().unwrap_or_default();
+                let id = match prior.map(|p| p.get("id").clone()).filter(|id| id.as_str().is_some()) {
+                    Some(id) => id,
+                    None => match new_id() {
+                        Ok(id) => Value::string(id),
+                        Err(error) => {
+                            return ApplyResponse {
+                                new_state: req.prior.cloned(),
+                                error: Some(error),
+                            }
+                        }
+                    },
+                };
+                m.insert("id".into(), id);
+                Some(Value::Map(m))
+            }
+        };
+        ApplyResponse { new_state, error: None }
+    }
+
+    fn read(&self, req: ReadRequest<'_>) -> Result<Option<Value>, ProviderError> {
+        Ok(Some(req.prior.clone()))
+    }
+
+    fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, ProviderError> {
+        Err(ProviderError::new(
+            "UnsupportedDataSource",
+            format!(
+                "the terraform provider has no data source {:?} here; terraform_remote_state is read through the aws provider's factory",
+                req.type_name
+            ),
+        ))
+    }
+
+    fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError> {
+        // As Terraform: the ID is the object; input and output are null.
+        Ok(Some(Value::Map(
+            [
+                ("id".to_string(), Value::string(req.id)),
+                ("input".to_string(), Value::Null),
+                ("output".to_string(), Value::Null),
+                ("triggers_replace".to_string(), Value::Null),
+            ]
+            .into_iter()
+            .collect(),
+        )))
+    }
+}
