@@ -64,7 +64,12 @@ const FORTY_RESOURCES: Scenario = Scenario {
 /// tells a crashed create's key from a stranger's.
 const MLFLOW_ARTIFACTS: Scenario = Scenario {
     example: "examples/mlflow-artifacts",
-    args: &["--var", "external_id=mlflow-ext-1234", "--var", "encryption=sse-kms-cmk"],
+    args: &[
+        "--var",
+        "external_id=mlflow-ext-1234",
+        "--var",
+        "encryption=sse-kms-cmk",
+    ],
     setup: |_| {},
     midway: false,
 };
@@ -101,7 +106,10 @@ type Inventory = BTreeMap<&'static str, Vec<String>>;
 fn differences(got: &Inventory, want: &Inventory) -> String {
     let mut out = Vec::new();
     for kind in got.keys().chain(want.keys()).collect::<std::collections::BTreeSet<_>>() {
-        let (g, w) = (got.get(kind).cloned().unwrap_or_default(), want.get(kind).cloned().unwrap_or_default());
+        let (g, w) = (
+            got.get(kind).cloned().unwrap_or_default(),
+            want.get(kind).cloned().unwrap_or_default(),
+        );
         if g != w {
             let mut rest = w.clone();
             for x in &g {
@@ -152,7 +160,10 @@ fn inventory(moto: &Moto) -> Inventory {
                 .await
                 .expect("attached policies");
             for p in attached.attached_policies() {
-                put("iam attachment", format!("{}/{}", r.role_name(), p.policy_name().unwrap_or_default()));
+                put(
+                    "iam attachment",
+                    format!("{}/{}", r.role_name(), p.policy_name().unwrap_or_default()),
+                );
             }
         }
         let local = iam
@@ -172,7 +183,10 @@ fn inventory(moto: &Moto) -> Inventory {
                 .send()
                 .await
                 .expect("describe key");
-            let state = key.key_metadata().and_then(|m| m.key_state()).map(|s| s.as_str().to_string());
+            let state = key
+                .key_metadata()
+                .and_then(|m| m.key_state())
+                .map(|s| s.as_str().to_string());
             if state.as_deref() != Some("PendingDeletion") {
                 put("kms key", "*".into());
             }
@@ -318,11 +332,19 @@ fn sweep(scenario: &Scenario) {
     proxy.set_rule(Rule::Pass);
     through(&proxy, &ws, "destroy", scenario).0.expect_code(0);
     let destroy_calls = proxy.calls();
-    assert_eq!(inventory(&moto), empty, "a destroy without a crash leaves the account as it was");
+    assert_eq!(
+        inventory(&moto),
+        empty,
+        "a destroy without a crash leaves the account as it was"
+    );
 
     let mut report = Vec::new();
     for phase in [Phase::Apply, Phase::Destroy] {
-        let calls = if phase == Phase::Apply { &apply_calls } else { &destroy_calls };
+        let calls = if phase == Phase::Apply {
+            &apply_calls
+        } else {
+            &destroy_calls
+        };
         for (k, kind) in kill_points(calls, scenario.midway) {
             for rule in [Rule::KillBefore(k), Rule::KillAfter(k)] {
                 let ws = fresh(&moto, scenario);
@@ -342,7 +364,11 @@ fn sweep(scenario: &Scenario) {
                 recorded(&ws);
                 release_lock(&ws);
                 let rerun = ws.run(&args(verb, scenario));
-                assert_eq!(rerun.code, 0, "{at}: the next {verb} failed\n{}\n{}", rerun.stdout, rerun.stderr);
+                assert_eq!(
+                    rerun.code, 0,
+                    "{at}: the next {verb} failed\n{}\n{}",
+                    rerun.stdout, rerun.stderr
+                );
                 let (want_inv, want_state) = match phase {
                     Phase::Apply => (&applied, applied_state.clone()),
                     Phase::Destroy => (&empty, Vec::new()),
@@ -416,7 +442,11 @@ fn faults(scenario: &Scenario, seeds: &[u64]) {
             let (run, _) = proxy.run(c);
             let calls = proxy.calls();
             let count = |fate: &str| calls.iter().filter(|c| c.fate == fate).count();
-            let lost: Vec<&str> = calls.iter().filter(|c| c.fate == "lost").map(|c| c.kind.as_str()).collect();
+            let lost: Vec<&str> = calls
+                .iter()
+                .filter(|c| c.fate == "lost")
+                .map(|c| c.kind.as_str())
+                .collect();
             let at = format!(
                 "{verb} with seed {seed} ({} calls, {} throttled, answers lost: {})",
                 calls.len(),
@@ -488,7 +518,13 @@ fn lost_creates(scenario: &Scenario, creates: &[&str]) {
 fn a_lost_answer_to_a_create_of_the_seed_003_install_is_found_not_repeated() {
     lost_creates(
         &MLFLOW_ARTIFACTS,
-        &["s3 PUT /* ?", "iam CreateRole", "iam CreatePolicy", "kms CreateKey", "iam AttachRolePolicy"],
+        &[
+            "s3 PUT /* ?",
+            "iam CreateRole",
+            "iam CreatePolicy",
+            "kms CreateKey",
+            "iam AttachRolePolicy",
+        ],
     );
 }
 
@@ -496,6 +532,10 @@ fn a_lost_answer_to_a_create_of_the_seed_003_install_is_found_not_repeated() {
 fn a_lost_answer_to_a_create_of_the_seed_000_install_is_found_not_repeated() {
     lost_creates(
         &INFINSTOR_DNS,
-        &["acm RequestCertificate", "cloudformation CreateStack", "route53 POST /*/hostedzone/*/rrset ?"],
+        &[
+            "acm RequestCertificate",
+            "cloudformation CreateStack",
+            "route53 POST /*/hostedzone/*/rrset ?",
+        ],
     );
 }

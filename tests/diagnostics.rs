@@ -355,7 +355,15 @@ fn a_warning_beside_an_error_is_a_warning() {
     let ws = workspace(None);
     ws.write("main.tf", "locals {\n  a = var.missing\n}\n");
     let run = ws.run(&["plan", "-var", "extra=1", "-input=false"]).expect_code(1);
-    assert!(run.stderr.contains("Error: Reference to undeclared input variable"), "{}", run.stderr);
-    assert!(run.stderr.contains("\nWarning: Value for undeclared variable"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Error: Reference to undeclared input variable"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("\nWarning: Value for undeclared variable"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("Error: Warning"), "{}", run.stderr);
 }

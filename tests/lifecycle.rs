@@ -771,7 +771,11 @@ fn terraform_data_keeps_its_input_and_is_replaced_by_its_triggers() {
     // A new input changes the object in place, and what follows its output.
     ws.write("main.tf", &TERRAFORM_DATA.replace("infinstor-one", "infinstor-two"));
     let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(plan.stdout.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 2 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(output(&ws, "follower"), "infinstor-two");
     assert_eq!(output(&ws, "id"), id, "updated in place");
@@ -780,10 +784,16 @@ fn terraform_data_keeps_its_input_and_is_replaced_by_its_triggers() {
     // A new trigger replaces it.
     ws.write(
         "main.tf",
-        &TERRAFORM_DATA.replace("infinstor-one", "infinstor-two").replace("\"v1\"", "\"v2\""),
+        &TERRAFORM_DATA
+            .replace("infinstor-one", "infinstor-two")
+            .replace("\"v1\"", "\"v2\""),
     );
     let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(plan.stdout.contains("terraform_data.settings must be replaced"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("terraform_data.settings must be replaced"),
+        "{}",
+        plan.stdout
+    );
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_ne!(output(&ws, "id"), id, "a new object");
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);

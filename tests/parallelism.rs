@@ -69,14 +69,25 @@ resource "aws_route53_record" "r" {
     let run = ws
         .run_with(&["apply", "-auto-approve"], &[("INFINSTOR_API_STATS", "1")])
         .expect_code(0);
-    assert!(run.stderr.contains("Route53:ChangeResourceRecordSets: 1"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Route53:ChangeResourceRecordSets: 1"),
+        "{}",
+        run.stderr
+    );
     // The serial counts the writes that changed the state: the zone's intent and result, the
     // records' intents and results, and the run's last write.
     let serial = ws.state()["serial"].as_u64().expect("serial");
-    assert!(serial <= 8, "{serial} state writes for one zone and one batch of 200 records");
+    assert!(
+        serial <= 8,
+        "{serial} state writes for one zone and one batch of 200 records"
+    );
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout.lines().count(), 201);
     let destroy = ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert!(destroy.stdout.contains("201 destroyed"), "{}", destroy.stdout);
     let after = ws.state()["serial"].as_u64().expect("serial");
-    assert!(after - serial <= 4, "{} state writes for destroying one batch and a zone", after - serial);
+    assert!(
+        after - serial <= 4,
+        "{} state writes for destroying one batch and a zone",
+        after - serial
+    );
 }

@@ -53,10 +53,7 @@ enum Edit {
 }
 
 fn edits() -> impl Strategy<Value = Vec<Edit>> {
-    let byte = prop_oneof![
-        prop::sample::select(&b"{}[]\",:0123456789-.eE ntfu\\"[..]),
-        any::<u8>()
-    ];
+    let byte = prop_oneof![prop::sample::select(&b"{}[]\",:0123456789-.eE ntfu\\"[..]), any::<u8>()];
     prop::collection::vec(
         prop_oneof![
             (any::<Index>(), 1usize..24).prop_map(|(i, n)| Edit::Delete(i, n)),
@@ -124,7 +121,10 @@ fn a_damaged_state_file_is_refused_and_left_as_it_was() {
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(refused.get() > 0, "some mutations make the state unreadable, and those were refused");
+    assert!(
+        refused.get() > 0,
+        "some mutations make the state unreadable, and those were refused"
+    );
 }
 
 #[test]
@@ -148,5 +148,8 @@ fn a_damaged_saved_plan_is_refused() {
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(refused.get() > 0, "some mutations make the plan unreadable, and those were refused");
+    assert!(
+        refused.get() > 0,
+        "some mutations make the plan unreadable, and those were refused"
+    );
 }

@@ -5,8 +5,8 @@
 mod util;
 
 mod bad_day;
-mod crashes;
 mod cli_commands;
+mod crashes;
 mod diagnostics;
 mod formatting;
 mod infinstor_dns;
@@ -15,10 +15,10 @@ mod language;
 mod lifecycle;
 mod metaflow;
 mod mlflow_artifacts;
-mod properties;
 mod module_sources;
 mod modules;
 mod parallelism;
+mod properties;
 mod review_output;
 mod secrets;
 mod teams;

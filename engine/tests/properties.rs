@@ -49,10 +49,57 @@ fn corpus() -> &'static [String] {
 
 /// Pieces of the language that break a file in interesting ways when dropped in anywhere.
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", "(", ")", "\"", "${", "%{", "=", "==", "=>", "...", ",", ".", "*", "?", ":", "\n",
-    "<<EOT\n", "<<-EOT\n", "EOT\n", "#", "//", "/*", "*/", "null", "true", "-1", "1e309", "0x", "count",
-    "for_each", "each.key", "count.index", "self", "var.", "local.", "module.", "data.", "dynamic",
-    "content", "lifecycle", "provider", "depends_on", "for x in", "if", "\\", "\u{0}", "\u{feff}", "é",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\"",
+    "${",
+    "%{",
+    "=",
+    "==",
+    "=>",
+    "...",
+    ",",
+    ".",
+    "*",
+    "?",
+    ":",
+    "\n",
+    "<<EOT\n",
+    "<<-EOT\n",
+    "EOT\n",
+    "#",
+    "//",
+    "/*",
+    "*/",
+    "null",
+    "true",
+    "-1",
+    "1e309",
+    "0x",
+    "count",
+    "for_each",
+    "each.key",
+    "count.index",
+    "self",
+    "var.",
+    "local.",
+    "module.",
+    "data.",
+    "dynamic",
+    "content",
+    "lifecycle",
+    "provider",
+    "depends_on",
+    "for x in",
+    "if",
+    "\\",
+    "\u{0}",
+    "\u{feff}",
+    "é",
 ];
 
 #[derive(Debug, Clone)]
@@ -124,8 +171,17 @@ fn expression() -> impl Strategy<Value = String> {
         "[a-z0-9 ${}%\\\\\"]{0,12}".prop_map(|s| format!("{s:?}")),
         Just("\"${1 + 1}x%{ if true }y%{ endif }\"".to_string()),
         Just("\"%{ for v in [1, 2] }${v}%{ endfor }\"".to_string()),
-        prop::sample::select(&["path.module", "path.root", "terraform.workspace", "var.x", "local.y", "each.key"][..])
-            .prop_map(str::to_string),
+        prop::sample::select(
+            &[
+                "path.module",
+                "path.root",
+                "terraform.workspace",
+                "var.x",
+                "local.y",
+                "each.key"
+            ][..]
+        )
+        .prop_map(str::to_string),
     ];
     leaf.prop_recursive(4, 48, 4, |inner| {
         let names: Vec<&'static str> = engine::eval::functions::names().to_vec();
@@ -133,7 +189,10 @@ fn expression() -> impl Strategy<Value = String> {
             prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
             prop::collection::vec(("[a-z]{1,3}", inner.clone()), 0..3).prop_map(|kv| format!(
                 "{{{}}}",
-                kv.into_iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")
+                kv.into_iter()
+                    .map(|(k, v)| format!("{k} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             (prop::sample::select(names), prop::collection::vec(inner.clone(), 0..4))
                 .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),

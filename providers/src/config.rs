@@ -6,8 +6,8 @@
 
 use crate::resource::Ctx;
 use crate::support::attrs::{list_of_strings, map_of_strings, set_of_strings};
-use aws_config::meta::region::RegionProviderChain;
 use crate::support::lost_answer::MarkLostAnswers;
+use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -315,7 +315,8 @@ impl ProviderConfig {
         let (sdk, region) = runtime.block_on(self.load())?;
 
         let calls = Arc::new(CallCounter::default());
-        let mut s3 = aws_sdk_s3::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()))
+        let mut s3 = aws_sdk_s3::config::Builder::from(&sdk)
+            .interceptor(CountCalls(calls.clone()))
             .interceptor(MarkLostAnswers);
         if self.s3_use_path_style {
             s3 = s3.force_path_style(true);
@@ -323,12 +324,14 @@ impl ProviderConfig {
         if let Some(url) = self.endpoints.get("s3") {
             s3 = s3.endpoint_url(url);
         }
-        let mut iam = aws_sdk_iam::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()))
+        let mut iam = aws_sdk_iam::config::Builder::from(&sdk)
+            .interceptor(CountCalls(calls.clone()))
             .interceptor(MarkLostAnswers);
         if let Some(url) = self.endpoints.get("iam") {
             iam = iam.endpoint_url(url);
         }
-        let mut sts = aws_sdk_sts::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()))
+        let mut sts = aws_sdk_sts::config::Builder::from(&sdk)
+            .interceptor(CountCalls(calls.clone()))
             .interceptor(MarkLostAnswers);
         if let Some(url) = self.endpoints.get("sts") {
             sts = sts.endpoint_url(url);
@@ -336,8 +339,9 @@ impl ProviderConfig {
         // Clients for the other services: the shared config plus a per-service endpoint.
         macro_rules! client {
             ($krate:ident, $service:literal) => {{
-                let mut builder = $krate::config::Builder::from(&sdk).interceptor(CountCalls(calls.clone()))
-            .interceptor(MarkLostAnswers);
+                let mut builder = $krate::config::Builder::from(&sdk)
+                    .interceptor(CountCalls(calls.clone()))
+                    .interceptor(MarkLostAnswers);
                 if let Some(url) = self.endpoints.get($service) {
                     builder = builder.endpoint_url(url);
                 }

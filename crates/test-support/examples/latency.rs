@@ -26,7 +26,11 @@ fn count_and_chain(roles: usize, chain: usize) -> String {
         "resource \"aws_iam_role\" \"r\" {{\n  count = {roles}\n  name  = \"latency-${{count.index}}\"\n  assume_role_policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ Service = \"ec2.amazonaws.com\" }} }}] }})\n}}\n"
     );
     for i in 0..chain {
-        let value = if i == 0 { "\"start\"".to_string() } else { format!("aws_ssm_parameter.c{}.arn", i - 1) };
+        let value = if i == 0 {
+            "\"start\"".to_string()
+        } else {
+            format!("aws_ssm_parameter.c{}.arn", i - 1)
+        };
         out.push_str(&format!(
             "resource \"aws_ssm_parameter\" \"c{i}\" {{\n  name  = \"/latency/c{i}\"\n  type  = \"String\"\n  value = {value}\n}}\n"
         ));
@@ -35,7 +39,9 @@ fn count_and_chain(roles: usize, chain: usize) -> String {
 }
 
 fn main() {
-    let binary = std::env::args().nth(1).unwrap_or_else(|| "target/debug/infinstor".into());
+    let binary = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/debug/infinstor".into());
     let binary = std::fs::canonicalize(&binary).unwrap_or_else(|e| {
         eprintln!("error: no infinstor binary at {binary}: {e}; build it (cargo build) or pass its path");
         std::process::exit(2);
@@ -47,8 +53,18 @@ fn main() {
     let cases: [(&str, String, u64, usize); 4] = [
         ("40 independent parameters", independent(40), 200, 1),
         ("40 independent parameters", independent(40), 200, 10),
-        ("300 roles (count) + chain of 5 parameters", count_and_chain(300, 5), 100, 10),
-        ("300 roles (count) + chain of 5 parameters", count_and_chain(300, 5), 100, 50),
+        (
+            "300 roles (count) + chain of 5 parameters",
+            count_and_chain(300, 5),
+            100,
+            10,
+        ),
+        (
+            "300 roles (count) + chain of 5 parameters",
+            count_and_chain(300, 5),
+            100,
+            50,
+        ),
     ];
     for (name, config, ms, parallelism) in cases {
         moto.reset();

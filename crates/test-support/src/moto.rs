@@ -112,12 +112,14 @@ impl Moto {
         let port = self.endpoint.rsplit(':').next().unwrap_or("0");
         let mut stream = TcpStream::connect(format!("127.0.0.1:{port}")).expect("connect to the emulator");
         let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-        let request =
-            format!("POST /moto-api/reset HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n");
+        let request = format!("POST /moto-api/reset HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n");
         stream.write_all(request.as_bytes()).expect("ask the emulator to reset");
         let mut answer = String::new();
         let _ = stream.read_to_string(&mut answer);
-        assert!(answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"), "the emulator did not reset: {answer}");
+        assert!(
+            answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"),
+            "the emulator did not reset: {answer}"
+        );
     }
 }
 

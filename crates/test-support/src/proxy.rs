@@ -212,10 +212,7 @@ impl Request {
             return format!("{service} {op}");
         }
         let body = String::from_utf8_lossy(&self.body);
-        if let Some(action) = body
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("Action="))
-        {
+        if let Some(action) = body.split('&').find_map(|kv| kv.strip_prefix("Action=")) {
             return format!("{service} {action}");
         }
         let mut parts = self.head[0].split(' ');
@@ -250,14 +247,20 @@ impl Request {
         for (i, h) in self.head.iter().enumerate() {
             if i > 0 {
                 let name = h.split(':').next().unwrap_or("").trim().to_ascii_lowercase();
-                if matches!(name.as_str(), "connection" | "expect" | "transfer-encoding" | "content-length") {
+                if matches!(
+                    name.as_str(),
+                    "connection" | "expect" | "transfer-encoding" | "content-length"
+                ) {
                     continue;
                 }
             }
             out.push_str(h);
             out.push_str("\r\n");
         }
-        out.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", self.body.len()));
+        out.push_str(&format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            self.body.len()
+        ));
         let mut bytes = out.into_bytes();
         bytes.extend_from_slice(&self.body);
         bytes
@@ -313,11 +316,19 @@ impl Shared {
             }
             Rule::LoseFirstOf(kinds) if kinds.contains(&req.kind()) && guard(&self.lost_kinds).insert(req.kind()) => {
                 record("lost");
-                client.write_all(&fault(500, "InternalError", "We encountered an internal error. Please try again."))
+                client.write_all(&fault(
+                    500,
+                    "InternalError",
+                    "We encountered an internal error. Please try again.",
+                ))
             }
             Rule::Faults { after_percent, .. } if self.roll() < after_percent => {
                 record("lost");
-                client.write_all(&fault(500, "InternalError", "We encountered an internal error. Please try again."))
+                client.write_all(&fault(
+                    500,
+                    "InternalError",
+                    "We encountered an internal error. Please try again.",
+                ))
             }
             _ => {
                 record("passed");
@@ -345,7 +356,9 @@ impl Shared {
     /// A number in 0..100 from a small linear congruential generator.
     fn roll(&self) -> u64 {
         let mut state = guard(&self.rng);
-        *state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (*state >> 33) % 100
     }
 }
@@ -420,7 +433,11 @@ fn close_after(answer: Vec<u8>) -> Vec<u8> {
 
 /// An error answer in S3's XML shape; every SDK retries these by status code alone.
 fn fault(status: u16, code: &str, message: &str) -> Vec<u8> {
-    let reason = if status == 503 { "Service Unavailable" } else { "Internal Server Error" };
+    let reason = if status == 503 {
+        "Service Unavailable"
+    } else {
+        "Internal Server Error"
+    };
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>"
     );

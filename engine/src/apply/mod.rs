@@ -701,9 +701,8 @@ impl<'a> Session<'a> {
     ) -> ApplyResponse {
         let a = &p.addr;
         let res = p.res;
-        let lost = p.prior.is_none()
-            && resp.new_state.is_none()
-            && resp.error.as_ref().is_some_and(|e| e.outcome_unknown);
+        let lost =
+            p.prior.is_none() && resp.new_state.is_none() && resp.error.as_ref().is_some_and(|e| e.outcome_unknown);
         let resp = match lost {
             true => {
                 let journal = self.journal(p, store, false);

@@ -300,17 +300,19 @@ impl ResourceType for Stack {
                 None => {
                     return (
                         None,
-                        Some(ProviderError::new(
-                            e.code.clone(),
-                            format!(
-                                "{}\n\nA stack named {name} already exists in this account and region. Import it \
+                        Some(
+                            ProviderError::new(
+                                e.code.clone(),
+                                format!(
+                                    "{}\n\nA stack named {name} already exists in this account and region. Import it \
                                  (import ID: the stack name or ID) or choose another name.",
-                                e.message
-                            ),
-                        )
-                        // After a lost answer the stack may be this create's own.
-                        .with_outcome_unknown(e.outcome_unknown)),
-                    )
+                                    e.message
+                                ),
+                            )
+                            // After a lost answer the stack may be this create's own.
+                            .with_outcome_unknown(e.outcome_unknown),
+                        ),
+                    );
                 }
             },
             Err(e) => return (None, Some(e)),

@@ -1,7 +1,7 @@
 //! aws_kms_key.
 
-use crate::support::lost_answer::NoBlindRepeat;
 use super::*;
+use crate::support::lost_answer::NoBlindRepeat;
 
 pub(super) struct KmsKey;
 

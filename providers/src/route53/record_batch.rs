@@ -76,7 +76,8 @@ impl Unit {
         if err.message.starts_with(&op) {
             err.clone()
         } else {
-            ProviderError::new(err.code.clone(), format!("{op}: {}", err.message)).with_outcome_unknown(err.outcome_unknown)
+            ProviderError::new(err.code.clone(), format!("{op}: {}", err.message))
+                .with_outcome_unknown(err.outcome_unknown)
         }
     }
 }

@@ -5,10 +5,10 @@
 //! the error's metadata and source chain. Everything here is generic over the operation error
 //! type so every service module (S3, IAM, ...) shares one wording.
 
+use crate::support::lost_answer;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use crate::support::lost_answer;
 use engine::core::provider::ProviderError;
 use std::any::Any;
 use std::error::Error;

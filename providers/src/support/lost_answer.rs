@@ -34,7 +34,8 @@ fn lost<E>(status: Option<u16>, error: Option<&OrchestratorError<E>>) -> bool {
         None => error.is_some_and(|e| {
             e.is_timeout_error()
                 || e.is_response_error()
-                || e.as_connector_error().is_some_and(|c| c.is_timeout() || c.is_io() || c.is_other())
+                || e.as_connector_error()
+                    .is_some_and(|c| c.is_timeout() || c.is_io() || c.is_other())
         }),
     }
 }
