@@ -9,6 +9,7 @@ use engine::core::provider::{
 };
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
+use engine::eval::functions::random_uuid;
 
 /// The provider name (the first word of `terraform_data`).
 pub const NAME: &str = "terraform";
@@ -43,23 +44,6 @@ pub fn configure(_: &Value) -> Result<std::sync::Arc<dyn Provider>, ProviderErro
 
 struct TerraformData;
 
-/// A random (version 4) UUID, as Terraform gives a terraform_data object.
-fn new_id() -> Result<String, ProviderError> {
-    let mut b = [0u8; 16];
-    getrandom::getrandom(&mut b).map_err(|e| ProviderError::new("RandomnessUnavailable", e.to_string()))?;
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    Ok(format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    ))
-}
-
 /// `planned` with `output` following `input` (unknown while `input` is).
 fn with_output(planned: &Value) -> Value {
     let mut m = planned.as_map().cloned().unwrap_or_default();
@@ -80,13 +64,14 @@ impl Provider for TerraformData {
                 let mut m = with_output(planned).as_map().cloned().unwrap_or_default();
                 let id = match prior.map(|p| p.get("id").clone()).filter(|id| id.as_str().is_some()) {
                     Some(id) => id,
-                    None => match new_id() {
+                    None => match random_uuid() {
                         Ok(id) => Value::string(id),
-                        Err(error) => {
+                        Err(message) => {
+                            let error = ProviderError::new("RandomnessUnavailable", message);
                             return ApplyResponse {
                                 new_state: req.prior.cloned(),
                                 error: Some(error),
-                            }
+                            };
                         }
                     },
                 };

@@ -35,8 +35,8 @@ mod time;
 use files::*;
 use hashes::*;
 use network::*;
-pub use time::utc;
 use time::*;
+pub use time::{random_uuid, utc};
 #[cfg(test)]
 mod tests;
 

@@ -325,19 +325,24 @@ pub(super) fn uuid(c: &Call<'_>, _: &[Value]) -> Result<Value, String> {
     if c.ctx.now.is_none() {
         return Ok(Value::Unknown);
     }
+    random_uuid().map(Value::String)
+}
+
+/// A random (version 4) UUID, as `uuid()` returns and Terraform gives a `terraform_data`.
+pub fn random_uuid() -> Result<String, String> {
     let mut bytes = [0u8; 16];
     getrandom::getrandom(&mut bytes).map_err(|e| format!("no randomness available: {e}"))?;
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Value::String(format!(
+    Ok(format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
         &hex[8..12],
         &hex[12..16],
         &hex[16..20],
         &hex[20..32]
-    )))
+    ))
 }
 
 /// Seconds since 1970 as an RFC 3339 UTC timestamp.
