@@ -11,10 +11,12 @@ use crate::util::{block_on, start_moto, workspace, Clients, Moto, Workspace};
 use std::collections::BTreeMap;
 use test_support::{Call, Proxy, Rule};
 
-/// A configuration to crash: an example of the repository (or a configuration of its own),
-/// and what the account holds before.
+/// A configuration to crash, and what the account holds before.
 struct Scenario {
+    /// `examples/NAME` of the repository, or a name for `inline`.
     example: &'static str,
+    /// The configuration itself, when it is not an example of the repository.
+    inline: Option<&'static str>,
     args: &'static [&'static str],
     setup: fn(&Moto),
     /// Kill also at these fractions of a run's calls, where many calls are in flight at once.
@@ -55,6 +57,7 @@ resource "aws_ssm_parameter" "bucket" {
 
 const FORTY_RESOURCES: Scenario = Scenario {
     example: "forty resources",
+    inline: Some(FORTY),
     args: &[],
     setup: |_| {},
     midway: true,
@@ -64,6 +67,7 @@ const FORTY_RESOURCES: Scenario = Scenario {
 /// tells a crashed create's key from a stranger's.
 const MLFLOW_ARTIFACTS: Scenario = Scenario {
     example: "examples/mlflow-artifacts",
+    inline: None,
     args: &[
         "--var",
         "external_id=mlflow-ext-1234",
@@ -76,6 +80,7 @@ const MLFLOW_ARTIFACTS: Scenario = Scenario {
 
 const INFINSTOR_DNS: Scenario = Scenario {
     example: "examples/infinstor-dns",
+    inline: None,
     args: &[],
     setup: |moto| {
         block_on(async {
@@ -267,10 +272,9 @@ fn fresh(moto: &Moto, scenario: &Scenario) -> Workspace {
     moto.reset();
     (scenario.setup)(moto);
     let ws = workspace(Some(moto));
-    if scenario.example.starts_with("examples/") {
-        ws.copy_example(scenario.example);
-    } else {
-        ws.write("main.tf", FORTY);
+    match scenario.inline {
+        Some(config) => ws.write("main.tf", config),
+        None => ws.copy_example(scenario.example),
     }
     ws
 }
