@@ -630,3 +630,55 @@ fn one_interrupt_ends_a_long_wait_at_once_and_keeps_what_was_created() {
         plan.stdout
     );
 }
+
+#[test]
+fn a_create_refused_because_the_name_is_taken_does_not_adopt_the_other_object() {
+    let moto = start_moto();
+    block_on(async {
+        moto.iam()
+            .create_role()
+            .role_name("someone-elses")
+            .assume_role_policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}]}"#,
+            )
+            .send()
+            .await
+            .expect("a role of someone else's");
+    });
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+resource "aws_iam_role" "r" {
+  name = "someone-elses"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+  })
+}
+"#,
+    );
+    let run = ws.run(&["apply", "-auto-approve"]).expect_code(1);
+    assert!(run.stderr.contains("EntityAlreadyExists"), "{}", run.stderr);
+    assert!(ws.state().get("intents").is_none(), "no intent left: {}", ws.state());
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(!plan.stdout.contains("adopted"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("aws_iam_role.r will be created"),
+        "{}",
+        plan.stdout
+    );
+    // The other role is as it was.
+    let trust = block_on(async {
+        moto.iam()
+            .get_role()
+            .role_name("someone-elses")
+            .send()
+            .await
+            .expect("role")
+    });
+    let doc = trust
+        .role()
+        .map(|r| r.assume_role_policy_document().unwrap_or_default().to_string());
+    assert!(doc.unwrap_or_default().contains("ec2"), "untouched");
+}

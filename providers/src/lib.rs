@@ -156,6 +156,10 @@ impl ProviderFactory for AwsFactory {
         type_name == "aws_route53_record"
     }
 
+    fn already_exists(&self, code: &str) -> bool {
+        support::error::is_already_exists(code)
+    }
+
     fn data_types(&self) -> Vec<String> {
         schemas().1.keys().cloned().collect()
     }
@@ -253,6 +257,10 @@ impl ProviderFactory for AllProviders {
 
     fn batched(&self, type_name: &str) -> bool {
         AwsFactory.batched(type_name)
+    }
+
+    fn already_exists(&self, code: &str) -> bool {
+        AwsFactory.already_exists(code)
     }
 
     fn data_types(&self) -> Vec<String> {

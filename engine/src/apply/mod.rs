@@ -744,6 +744,12 @@ impl<'a> Session<'a> {
             });
         } else if resp.error.is_none() {
             write(&|s| s.clear_intents(a));
+        } else if let Some(e) = resp.error.as_ref().filter(|e| !e.outcome_unknown) {
+            // Refused because another object holds the name: nothing was made, and that object
+            // must not be adopted by the next plan as if this run had made it.
+            if p.prior.is_none() && self.factory.already_exists(&e.code) {
+                write(&|s| s.clear_intents(a));
+            }
         }
         resp
     }

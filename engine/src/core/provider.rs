@@ -223,6 +223,13 @@ pub trait ProviderFactory: Send + Sync {
         let _ = type_name;
         false
     }
+    /// True when an error code says a create was refused because its object exists already
+    /// (a name that another object holds). Such a create made nothing: its intent is dropped, so
+    /// the next plan does not adopt the other object as if an interrupted apply had made it.
+    fn already_exists(&self, code: &str) -> bool {
+        let _ = code;
+        false
+    }
     /// Every data source type name.
     fn data_types(&self) -> Vec<String>;
     /// Checks a fully known configuration beyond its schema (which the engine has checked:

@@ -158,6 +158,24 @@ pub(crate) fn found<T>(r: Result<T, ProviderError>) -> Result<Option<T>, Provide
     }
 }
 
+/// True for the error codes AWS uses when a create is refused because the name is taken.
+pub(crate) fn is_already_exists(code: &str) -> bool {
+    matches!(
+        code,
+        "EntityAlreadyExists"
+            | "AlreadyExistsException"
+            | "AlreadyExists"
+            | "BucketAlreadyExists"
+            | "BucketAlreadyOwnedByYou"
+            | "ParameterAlreadyExists"
+            | "ResourceInUseException"
+            | "ResourceExistsException"
+            | "HostedZoneAlreadyExists"
+            | "InvalidKeyPair.Duplicate"
+            | "AlreadyExistsFault"
+    )
+}
+
 /// True for the error codes AWS uses when the object (or its parent) does not exist.
 pub(crate) fn is_not_found(code: &str) -> bool {
     matches!(
