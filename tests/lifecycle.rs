@@ -802,3 +802,76 @@ fn terraform_data_keeps_its_input_and_is_replaced_by_its_triggers() {
     assert!(destroy.stdout.contains("2 destroyed"), "{}", destroy.stdout);
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
+
+const PROFILE: &str = r#"
+resource "aws_iam_role" "web" {
+  name = "infinstor-web"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_role" "batch" {
+  name = "infinstor-batch"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_instance_profile" "p" {
+  name = "infinstor-profile"
+  role = aws_iam_role.web.name
+  tags = { team = "platform" }
+}
+"#;
+
+/// The role names an instance profile holds, or `None` when it does not exist.
+fn profile_roles(moto: &Moto) -> Option<Vec<String>> {
+    block_on(async {
+        moto.iam()
+            .get_instance_profile()
+            .instance_profile_name("infinstor-profile")
+            .send()
+            .await
+            .ok()
+            .and_then(|o| o.instance_profile().cloned())
+            .map(|p| p.roles().iter().map(|r| r.role_name().to_string()).collect())
+    })
+}
+
+#[test]
+fn instance_profile_changes_its_role_in_place_and_imports() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", PROFILE);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(profile_roles(&moto), Some(vec!["infinstor-web".to_string()]));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    let second = PROFILE
+        .replace("role = aws_iam_role.web.name", "role = aws_iam_role.batch.name")
+        .replace("team = \"platform\"", "team = \"data\"");
+    ws.write("main.tf", &second);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(profile_roles(&moto), Some(vec!["infinstor-batch".to_string()]));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // Forgotten and imported back by name: the same object, no change planned.
+    ws.run(&["state", "rm", "aws_iam_instance_profile.p"]).expect_code(0);
+    ws.run(&["import", "aws_iam_instance_profile.p", "infinstor-profile"])
+        .expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // Destroy takes the role out of the profile, then deletes it.
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(profile_roles(&moto), None, "deleted");
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}

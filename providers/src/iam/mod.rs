@@ -1,4 +1,5 @@
-//! IAM resources: roles, managed policies, inline role policies and role policy attachments.
+//! IAM resources: roles, managed policies, inline role policies, role policy attachments and
+//! instance profiles.
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider so that existing
 //! configurations and state carry over. IAM hands policy documents back URL-encoded and
@@ -19,6 +20,7 @@ use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 
+mod instance_profile;
 mod policy;
 mod policy_document;
 mod role;
@@ -28,6 +30,7 @@ mod role_policy_attachment;
 mod service_linked_role;
 #[cfg(test)]
 mod tests;
+use instance_profile::IamInstanceProfile;
 use policy::*;
 use policy_document::PolicyDocument;
 use role::*;
@@ -43,6 +46,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(IamPolicy),
         Box::new(IamRolePolicy),
         Box::new(IamRolePolicyAttachment),
+        Box::new(IamInstanceProfile),
         Box::new(ServiceLinkedRole),
     ]
 }
