@@ -875,3 +875,83 @@ fn instance_profile_changes_its_role_in_place_and_imports() {
     assert_eq!(profile_roles(&moto), None, "deleted");
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
+
+const USER: &str = r#"
+resource "aws_iam_user" "u" {
+  name = "infinstor-deployer"
+  path = "/ci/"
+  tags = { team = "platform" }
+}
+
+output "arn" {
+  value = aws_iam_user.u.arn
+}
+"#;
+
+#[test]
+fn iam_user_is_renamed_in_place_and_force_destroy_removes_its_access_keys_first() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", USER);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert!(
+        output(&ws, "arn").ends_with(":user/ci/infinstor-deployer"),
+        "{}",
+        output(&ws, "arn")
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    let renamed = USER
+        .replace("infinstor-deployer", "infinstor-releaser")
+        .replace("team = \"platform\"", "team = \"release\"");
+    ws.write("main.tf", &renamed);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert!(
+        output(&ws, "arn").ends_with(":user/ci/infinstor-releaser"),
+        "{}",
+        output(&ws, "arn")
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    let tags = block_on(async {
+        moto.iam()
+            .list_user_tags()
+            .user_name("infinstor-releaser")
+            .send()
+            .await
+            .expect("tags")
+    });
+    assert_eq!(tags.tags().first().map(|t| t.value()), Some("release"));
+
+    // With force_destroy, what would keep the user from being deleted in AWS (an access key
+    // made outside) goes first. (The emulator deletes a user with keys all the same, so the
+    // calls are what shows it.)
+    block_on(async {
+        moto.iam()
+            .create_access_key()
+            .user_name("infinstor-releaser")
+            .send()
+            .await
+            .expect("access key")
+    });
+    ws.write(
+        "main.tf",
+        &renamed.replace("path = \"/ci/\"", "path = \"/ci/\"\n  force_destroy = true"),
+    );
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(plan.stdout.contains("force_destroy = false -> true"), "{}", plan.stdout);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let destroy = ws
+        .run_with(&["destroy", "-auto-approve"], &[("INFINSTOR_API_STATS", "1")])
+        .expect_code(0);
+    assert!(destroy.stderr.contains("IAM:DeleteAccessKey: 1"), "{}", destroy.stderr);
+    assert!(destroy.stderr.contains("IAM:DeleteUser: 1"), "{}", destroy.stderr);
+    let gone = block_on(async { moto.iam().get_user().user_name("infinstor-releaser").send().await });
+    assert!(gone.is_err(), "deleted");
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}

@@ -1,5 +1,5 @@
-//! IAM resources: roles, managed policies, inline role policies, role policy attachments and
-//! instance profiles.
+//! IAM resources: roles, managed policies, inline role policies, role policy attachments,
+//! instance profiles and users.
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider so that existing
 //! configurations and state carry over. IAM hands policy documents back URL-encoded and
@@ -30,6 +30,7 @@ mod role_policy_attachment;
 mod service_linked_role;
 #[cfg(test)]
 mod tests;
+mod user;
 use instance_profile::IamInstanceProfile;
 use policy::*;
 use policy_document::PolicyDocument;
@@ -38,6 +39,7 @@ use role_data::RoleData;
 use role_policy::*;
 use role_policy_attachment::*;
 use service_linked_role::ServiceLinkedRole;
+use user::IamUser;
 
 /// Every IAM resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
@@ -47,6 +49,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(IamRolePolicy),
         Box::new(IamRolePolicyAttachment),
         Box::new(IamInstanceProfile),
+        Box::new(IamUser),
         Box::new(ServiceLinkedRole),
     ]
 }
