@@ -955,3 +955,95 @@ fn iam_user_is_renamed_in_place_and_force_destroy_removes_its_access_keys_first(
     assert!(gone.is_err(), "deleted");
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
+
+const GROUP: &str = r#"
+resource "aws_iam_policy" "read" {
+  name = "infinstor-read"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }]
+  })
+}
+
+resource "aws_iam_group" "g" {
+  name = "infinstor-readers"
+}
+
+resource "aws_iam_user" "u" {
+  name = "infinstor-reader"
+}
+
+resource "aws_iam_group_policy_attachment" "g" {
+  group      = aws_iam_group.g.name
+  policy_arn = aws_iam_policy.read.arn
+}
+
+resource "aws_iam_user_policy_attachment" "u" {
+  user       = aws_iam_user.u.name
+  policy_arn = aws_iam_policy.read.arn
+}
+"#;
+
+#[test]
+fn iam_group_and_policy_attachments_to_users_and_groups() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", GROUP);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let attached = |group: &str| {
+        block_on(async {
+            let g = moto
+                .iam()
+                .list_attached_group_policies()
+                .group_name(group)
+                .send()
+                .await
+                .map(|o| o.attached_policies().len())
+                .unwrap_or(0);
+            let u = moto
+                .iam()
+                .list_attached_user_policies()
+                .user_name("infinstor-reader")
+                .send()
+                .await
+                .map(|o| o.attached_policies().len())
+                .unwrap_or(0);
+            (g, u)
+        })
+    };
+    assert_eq!(attached("infinstor-readers"), (1, 1));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // Renaming the group changes it in place and re-attaches the policy under the new name.
+    ws.write("main.tf", &GROUP.replace("infinstor-readers", "infinstor-viewers"));
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("aws_iam_group.g will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(attached("infinstor-viewers"), (1, 1));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // An attachment is imported as USER/POLICY_ARN.
+    let arn = ws.state()["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["type"] == "aws_iam_policy"))
+        .and_then(|r| r["instances"][0]["attributes"]["arn"].as_str().map(str::to_string))
+        .expect("policy arn");
+    ws.run(&["state", "rm", "aws_iam_user_policy_attachment.u"])
+        .expect_code(0);
+    ws.run(&[
+        "import",
+        "aws_iam_user_policy_attachment.u",
+        &format!("infinstor-reader/{arn}"),
+    ])
+    .expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(attached("infinstor-viewers"), (0, 0));
+    let gone = block_on(async { moto.iam().get_group().group_name("infinstor-viewers").send().await });
+    assert!(gone.is_err(), "group deleted");
+}

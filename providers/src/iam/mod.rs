@@ -1,5 +1,5 @@
-//! IAM resources: roles, managed policies, inline role policies, role policy attachments,
-//! instance profiles and users.
+//! IAM resources: roles, managed policies, inline role policies, policy attachments (to roles,
+//! users and groups), instance profiles, users and groups.
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider so that existing
 //! configurations and state carry over. IAM hands policy documents back URL-encoded and
@@ -20,24 +20,26 @@ use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 
+mod group;
 mod instance_profile;
 mod policy;
+mod policy_attachment;
 mod policy_document;
 mod role;
 mod role_data;
 mod role_policy;
-mod role_policy_attachment;
 mod service_linked_role;
 #[cfg(test)]
 mod tests;
 mod user;
+use group::IamGroup;
 use instance_profile::IamInstanceProfile;
 use policy::*;
+use policy_attachment::{Holder, IamPolicyAttachment};
 use policy_document::PolicyDocument;
 use role::*;
 use role_data::RoleData;
 use role_policy::*;
-use role_policy_attachment::*;
 use service_linked_role::ServiceLinkedRole;
 use user::IamUser;
 
@@ -47,9 +49,12 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(IamRole),
         Box::new(IamPolicy),
         Box::new(IamRolePolicy),
-        Box::new(IamRolePolicyAttachment),
+        Box::new(IamPolicyAttachment(Holder::Role)),
+        Box::new(IamPolicyAttachment(Holder::User)),
+        Box::new(IamPolicyAttachment(Holder::Group)),
         Box::new(IamInstanceProfile),
         Box::new(IamUser),
+        Box::new(IamGroup),
         Box::new(ServiceLinkedRole),
     ]
 }

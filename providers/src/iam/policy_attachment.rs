@@ -1,0 +1,248 @@
+//! aws_iam_role_policy_attachment, aws_iam_user_policy_attachment and
+//! aws_iam_group_policy_attachment: one managed policy attached to one role, user or group.
+
+use super::*;
+
+/// What a policy is attached to.
+#[derive(Clone, Copy)]
+pub(super) enum Holder {
+    Role,
+    User,
+    Group,
+}
+
+/// A policy attachment of one kind of holder.
+pub(super) struct IamPolicyAttachment(pub(super) Holder);
+
+impl Holder {
+    /// The holder's argument and the words used in messages.
+    fn key(self) -> &'static str {
+        match self {
+            Holder::Role => "role",
+            Holder::User => "user",
+            Holder::Group => "group",
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Holder::Role => "IAM Role",
+            Holder::User => "IAM User",
+            Holder::Group => "IAM Group",
+        }
+    }
+
+    fn attach(self, ctx: &Ctx, holder: &str, arn: &str) -> Result<(), ProviderError> {
+        let op = format!("attaching IAM Policy ({arn}) to {} ({holder})", self.noun());
+        match self {
+            Holder::Role => call(
+                ctx,
+                &op,
+                ctx.iam.attach_role_policy().role_name(holder).policy_arn(arn).send(),
+            )
+            .map(|_| ()),
+            Holder::User => call(
+                ctx,
+                &op,
+                ctx.iam.attach_user_policy().user_name(holder).policy_arn(arn).send(),
+            )
+            .map(|_| ()),
+            Holder::Group => call(
+                ctx,
+                &op,
+                ctx.iam.attach_group_policy().group_name(holder).policy_arn(arn).send(),
+            )
+            .map(|_| ()),
+        }
+    }
+
+    fn detach(self, ctx: &Ctx, holder: &str, arn: &str) -> Result<(), ProviderError> {
+        let op = format!("detaching IAM Policy ({arn}) from {} ({holder})", self.noun());
+        let r = match self {
+            Holder::Role => call(
+                ctx,
+                &op,
+                ctx.iam.detach_role_policy().role_name(holder).policy_arn(arn).send(),
+            )
+            .map(|_| ()),
+            Holder::User => call(
+                ctx,
+                &op,
+                ctx.iam.detach_user_policy().user_name(holder).policy_arn(arn).send(),
+            )
+            .map(|_| ()),
+            Holder::Group => call(
+                ctx,
+                &op,
+                ctx.iam.detach_group_policy().group_name(holder).policy_arn(arn).send(),
+            )
+            .map(|_| ()),
+        };
+        found(r).map(|_| ())
+    }
+
+    /// ARNs of the managed policies attached to the holder (every page).
+    fn attached(self, ctx: &Ctx, holder: &str) -> Result<Vec<String>, ProviderError> {
+        if let Holder::Role = self {
+            return list_attached(ctx, holder);
+        }
+        let op = format!("listing policies attached to {} ({holder})", self.noun());
+        paged(|marker| {
+            let (policies, next, truncated) = match self {
+                Holder::User => {
+                    let page = call(
+                        ctx,
+                        &op,
+                        ctx.iam
+                            .list_attached_user_policies()
+                            .user_name(holder)
+                            .set_marker(marker)
+                            .send(),
+                    )?;
+                    (
+                        page.attached_policies().to_vec(),
+                        page.marker().map(str::to_string),
+                        page.is_truncated(),
+                    )
+                }
+                _ => {
+                    let page = call(
+                        ctx,
+                        &op,
+                        ctx.iam
+                            .list_attached_group_policies()
+                            .group_name(holder)
+                            .set_marker(marker)
+                            .send(),
+                    )?;
+                    (
+                        page.attached_policies().to_vec(),
+                        page.marker().map(str::to_string),
+                        page.is_truncated(),
+                    )
+                }
+            };
+            let arns = policies
+                .iter()
+                .filter_map(|p| p.policy_arn().map(str::to_string))
+                .collect();
+            Ok((arns, next, truncated))
+        })
+    }
+}
+
+impl IamPolicyAttachment {
+    fn fetch(&self, ctx: &Ctx, holder: &str, arn: &str) -> Result<Option<Value>, ProviderError> {
+        let Some(attached) = found(self.0.attached(ctx, holder))? else {
+            return Ok(None);
+        };
+        if !attached.iter().any(|a| a == arn) {
+            return Ok(None);
+        }
+        let mut st = State::new();
+        st.insert(self.0.key().into(), Value::string(holder));
+        st.insert("policy_arn".into(), Value::string(arn));
+        st.insert("id".into(), Value::string(format!("{holder}/{arn}")));
+        Ok(Some(finish(&self.schema(), st)))
+    }
+}
+
+impl ResourceType for IamPolicyAttachment {
+    fn type_name(&self) -> &'static str {
+        match self.0 {
+            Holder::Role => "aws_iam_role_policy_attachment",
+            Holder::User => "aws_iam_user_policy_attachment",
+            Holder::Group => "aws_iam_group_policy_attachment",
+        }
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr(self.0.key(), Attribute::required(Type::String).force_new())
+            .attr("policy_arn", Attribute::required(Type::String).force_new())
+            .attr("id", Attribute::computed(Type::String))
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
+        match config.get("policy_arn").as_str() {
+            Some(arn) if !arn.starts_with("arn:") => vec![problem(
+                "policy_arn",
+                format!("\"policy_arn\" must be a policy ARN (arn:aws:iam::...:policy/NAME), got {arn:?}"),
+            )],
+            _ => Vec::new(),
+        }
+    }
+
+    fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+        let mut st = into_state(&proposed);
+        let id = match (get(&st, self.0.key()), get(&st, "policy_arn")) {
+            (Value::String(r), Value::String(a)) => Value::string(format!("{r}/{a}")),
+            _ => Value::Unknown,
+        };
+        st.insert("id".into(), id);
+        Ok((Value::Map(st), Vec::new()))
+    }
+
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let (Some(holder), Some(arn)) = (sref(planned, self.0.key()), sref(planned, "policy_arn")) else {
+            return (
+                None,
+                Some(ProviderError::new(
+                    "InvalidArgument",
+                    format!(
+                        "creating {} Policy Attachment: {} and policy_arn are required",
+                        self.0.noun(),
+                        self.0.key()
+                    ),
+                )),
+            );
+        };
+        let id = format!("{holder}/{arn}");
+        intent(&id);
+        if let Err(e) = self.0.attach(ctx, holder, arn) {
+            return (None, Some(e));
+        }
+        let mut st = into_state(planned);
+        st.insert("id".into(), Value::string(id));
+        (Some(finish(&self.schema(), st)), None)
+    }
+
+    fn update(&self, _ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+        // Every argument forces replacement, so there is nothing to change in place.
+        let mut st = into_state(planned);
+        if get(&st, "id").contains_unknown() || get(&st, "id").is_null() {
+            st.insert("id".into(), prior.get("id"));
+        }
+        (Some(finish(&self.schema(), st)), None)
+    }
+
+    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+        let (Some(holder), Some(arn)) = (sref(prior, self.0.key()), sref(prior, "policy_arn")) else {
+            return Ok(());
+        };
+        self.0.detach(ctx, holder, arn)
+    }
+
+    fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let (Some(holder), Some(arn)) = (sref(prior, self.0.key()), sref(prior, "policy_arn")) else {
+            return Ok(None);
+        };
+        self.fetch(ctx, holder, arn)
+    }
+
+    fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
+        match id.split_once('/') {
+            Some((holder, arn)) if !holder.is_empty() && arn.starts_with("arn:") => self.fetch(ctx, holder, arn),
+            _ => Err(ProviderError::new(
+                "InvalidImportId",
+                format!(
+                    "importing {noun} Policy Attachment: {id:?} is not of the form \
+                     {upper}_NAME/POLICY_ARN (for example my-{key}/arn:aws:iam::123456789012:policy/my-policy)",
+                    noun = self.0.noun(),
+                    upper = self.0.key().to_uppercase(),
+                    key = self.0.key(),
+                ),
+            )),
+        }
+    }
+}
