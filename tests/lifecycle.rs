@@ -982,10 +982,28 @@ resource "aws_iam_user_policy_attachment" "u" {
   user       = aws_iam_user.u.name
   policy_arn = aws_iam_policy.read.arn
 }
+
+resource "aws_iam_user_policy" "u" {
+  name = "inline"
+  user = aws_iam_user.u.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:ListBucket", Resource = "*" }]
+  })
+}
+
+resource "aws_iam_group_policy" "g" {
+  name  = "inline"
+  group = aws_iam_group.g.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:ListBucket", Resource = "*" }]
+  })
+}
 "#;
 
 #[test]
-fn iam_group_and_policy_attachments_to_users_and_groups() {
+fn iam_group_inline_policies_and_policy_attachments_to_users_and_groups() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
     ws.write("main.tf", GROUP);
@@ -1012,6 +1030,20 @@ fn iam_group_and_policy_attachments_to_users_and_groups() {
         })
     };
     assert_eq!(attached("infinstor-readers"), (1, 1));
+    let inline = block_on(async {
+        moto.iam()
+            .get_user_policy()
+            .user_name("infinstor-reader")
+            .policy_name("inline")
+            .send()
+            .await
+            .map(|o| o.policy_document().to_string())
+    });
+    assert!(inline.expect("the user's inline policy").contains("ListBucket"));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["state", "rm", "aws_iam_user_policy.u"]).expect_code(0);
+    ws.run(&["import", "aws_iam_user_policy.u", "infinstor-reader:inline"])
+        .expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
 
     // Renaming the group changes it in place and re-attaches the policy under the new name.

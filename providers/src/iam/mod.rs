@@ -1,5 +1,5 @@
-//! IAM resources: roles, managed policies, inline role policies, policy attachments (to roles,
-//! users and groups), instance profiles, users and groups.
+//! IAM resources: roles, users and groups, their inline policies and managed-policy
+//! attachments, managed policies and instance profiles.
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider so that existing
 //! configurations and state carry over. IAM hands policy documents back URL-encoded and
@@ -21,25 +21,27 @@ use engine::core::value::Value;
 use std::collections::BTreeMap;
 
 mod group;
+mod holder;
+mod inline_policy;
 mod instance_profile;
 mod policy;
 mod policy_attachment;
 mod policy_document;
 mod role;
 mod role_data;
-mod role_policy;
 mod service_linked_role;
 #[cfg(test)]
 mod tests;
 mod user;
 use group::IamGroup;
+use holder::Holder;
+use inline_policy::*;
 use instance_profile::IamInstanceProfile;
 use policy::*;
-use policy_attachment::{Holder, IamPolicyAttachment};
+use policy_attachment::IamPolicyAttachment;
 use policy_document::PolicyDocument;
 use role::*;
 use role_data::RoleData;
-use role_policy::*;
 use service_linked_role::ServiceLinkedRole;
 use user::IamUser;
 
@@ -48,7 +50,9 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
     vec![
         Box::new(IamRole),
         Box::new(IamPolicy),
-        Box::new(IamRolePolicy),
+        Box::new(IamInlinePolicy(Holder::Role)),
+        Box::new(IamInlinePolicy(Holder::User)),
+        Box::new(IamInlinePolicy(Holder::Group)),
         Box::new(IamPolicyAttachment(Holder::Role)),
         Box::new(IamPolicyAttachment(Holder::User)),
         Box::new(IamPolicyAttachment(Holder::Group)),

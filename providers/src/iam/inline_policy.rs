@@ -1,65 +1,47 @@
-//! aws_iam_role_policy.
+//! aws_iam_role_policy, aws_iam_user_policy and aws_iam_group_policy: an inline policy of a
+//! role, user or group.
 
+use super::holder::Holder;
 use super::*;
 
-pub(super) struct IamRolePolicy;
+/// An inline policy of one kind of holder.
+pub(super) struct IamInlinePolicy(pub(super) Holder);
 
-impl IamRolePolicy {
-    fn fetch(&self, ctx: &Ctx, role: &str, name: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        let Some(out) = found(call(
-            ctx,
-            &format!("reading IAM Role Policy ({role}:{name})"),
-            ctx.iam.get_role_policy().role_name(role).policy_name(name).send(),
-        ))?
-        else {
+impl IamInlinePolicy {
+    fn fetch(&self, ctx: &Ctx, holder: &str, name: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let Some((holder, name, doc)) = self.0.inline_policy(ctx, holder, name)? else {
             return Ok(None);
         };
         let mut st = State::new();
-        st.insert(
-            "id".into(),
-            Value::string(format!("{}:{}", out.role_name(), out.policy_name())),
-        );
-        st.insert("role".into(), Value::string(out.role_name()));
-        st.insert("name".into(), Value::string(out.policy_name()));
+        st.insert("id".into(), Value::string(format!("{holder}:{name}")));
+        st.insert(self.0.key().into(), Value::string(&holder));
+        st.insert("name".into(), Value::string(&name));
         st.insert("name_prefix".into(), prior.get("name_prefix"));
-        st.insert(
-            "policy".into(),
-            keep_prior_document(&prior.get("policy"), out.policy_document()),
-        );
+        st.insert("policy".into(), keep_prior_document(&prior.get("policy"), &doc));
         Ok(Some(finish(&self.schema(), st)))
-    }
-
-    fn put(&self, ctx: &Ctx, role: &str, name: &str, doc: &str) -> Result<(), ProviderError> {
-        call(
-            ctx,
-            &format!("putting IAM Role Policy ({role}:{name})"),
-            ctx.iam
-                .put_role_policy()
-                .role_name(role)
-                .policy_name(name)
-                .policy_document(doc)
-                .send(),
-        )
-        .map(|_| ())
     }
 }
 
-/// Splits `role:name` (neither part can contain a colon in IAM).
+/// Splits `holder:name` (neither part can contain a colon in IAM).
 pub(super) fn split_role_policy_id(id: &str) -> Option<(&str, &str)> {
     let (role, name) = id.split_once(':')?;
     (!role.is_empty() && !name.is_empty() && !name.contains(':')).then_some((role, name))
 }
 
-impl ResourceType for IamRolePolicy {
+impl ResourceType for IamInlinePolicy {
     fn type_name(&self) -> &'static str {
-        "aws_iam_role_policy"
+        match self.0 {
+            Holder::Role => "aws_iam_role_policy",
+            Holder::User => "aws_iam_user_policy",
+            Holder::Group => "aws_iam_group_policy",
+        }
     }
 
     fn schema(&self) -> Schema {
         Schema::new()
             .attr("name", Attribute::optional_computed(Type::String).force_new())
             .attr("name_prefix", Attribute::optional(Type::String).force_new())
-            .attr("role", Attribute::required(Type::String).force_new())
+            .attr(self.0.key(), Attribute::required(Type::String).force_new())
             .attr(
                 "policy",
                 Attribute::required(Type::String).document(crate::support::policy::canonical),
@@ -76,7 +58,7 @@ impl ResourceType for IamRolePolicy {
         if replacing(&self.schema(), prior, &st) {
             reset_for_replace(&mut st, &["id"]);
         }
-        let id = match (get(&st, "role"), get(&st, "name")) {
+        let id = match (get(&st, self.0.key()), get(&st, "name")) {
             (Value::String(r), Value::String(n)) => Value::string(format!("{r}:{n}")),
             _ => Value::Unknown,
         };
@@ -86,18 +68,22 @@ impl ResourceType for IamRolePolicy {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let name = name_for_create(planned);
-        let (Some(role), Some(doc)) = (sref(planned, "role"), sref(planned, "policy")) else {
+        let (Some(role), Some(doc)) = (sref(planned, self.0.key()), sref(planned, "policy")) else {
             return (
                 None,
                 Some(ProviderError::new(
                     "InvalidArgument",
-                    "creating IAM Role Policy: role and policy are required",
+                    format!(
+                        "creating {} Policy: {} and policy are required",
+                        self.0.noun(),
+                        self.0.key()
+                    ),
                 )),
             );
         };
         let id = format!("{role}:{name}");
         intent(&id);
-        if let Err(e) = self.put(ctx, role, &name, doc) {
+        if let Err(e) = self.0.put_inline_policy(ctx, role, &name, doc) {
             return (None, Some(e));
         }
         let mut st = into_state(planned);
@@ -107,17 +93,22 @@ impl ResourceType for IamRolePolicy {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let (Some(role), Some(name), Some(doc)) = (sref(prior, "role"), sref(prior, "name"), sref(planned, "policy"))
+        let (Some(role), Some(name), Some(doc)) =
+            (sref(prior, self.0.key()), sref(prior, "name"), sref(planned, "policy"))
         else {
             return (
                 Some(prior.clone()),
                 Some(ProviderError::new(
                     "InvalidState",
-                    "updating IAM Role Policy: role, name or policy missing",
+                    format!(
+                        "updating {} Policy: {}, name or policy missing",
+                        self.0.noun(),
+                        self.0.key()
+                    ),
                 )),
             );
         };
-        if let Err(e) = self.put(ctx, role, name, doc) {
+        if let Err(e) = self.0.put_inline_policy(ctx, role, name, doc) {
             return after_failed_update(self, ctx, prior, e);
         }
         let mut st = into_state(planned);
@@ -126,19 +117,14 @@ impl ResourceType for IamRolePolicy {
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
-        let (Some(role), Some(name)) = (sref(prior, "role"), sref(prior, "name")) else {
+        let (Some(role), Some(name)) = (sref(prior, self.0.key()), sref(prior, "name")) else {
             return Ok(());
         };
-        found(call(
-            ctx,
-            &format!("deleting IAM Role Policy ({role}:{name})"),
-            ctx.iam.delete_role_policy().role_name(role).policy_name(name).send(),
-        ))
-        .map(|_| ())
+        self.0.delete_inline_policy(ctx, role, name)
     }
 
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        let parts = match (sref(prior, "role"), sref(prior, "name")) {
+        let parts = match (sref(prior, self.0.key()), sref(prior, "name")) {
             (Some(r), Some(n)) => Some((r, n)),
             _ => sref(prior, "id").and_then(split_role_policy_id),
         };
@@ -152,7 +138,11 @@ impl ResourceType for IamRolePolicy {
         let Some((role, name)) = split_role_policy_id(id) else {
             return Err(ProviderError::new(
                 "InvalidImportId",
-                format!("importing IAM Role Policy: {id:?} is not of the form ROLE_NAME:POLICY_NAME"),
+                format!(
+                    "importing {} Policy: {id:?} is not of the form {}_NAME:POLICY_NAME",
+                    self.0.noun(),
+                    self.0.key().to_uppercase()
+                ),
             ));
         };
         self.fetch(ctx, role, name, &Value::Null)
