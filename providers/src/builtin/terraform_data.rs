@@ -1,11 +1,13 @@
-//! `terraform_data`, the managed resource of Terraform's built-in `terraform` provider: it
-//! stores `input` as `output` and is replaced when `triggers_replace` changes, so it can carry a
-//! value through the plan or trigger the replacement of another resource
-//! (`replace_triggered_by = [terraform_data.x]`). It talks to no service.
+//! Terraform's built-in `terraform` provider as configured: `terraform_data`, its managed
+//! resource, stores `input` as `output` and is replaced when `triggers_replace` changes, so it
+//! can carry a value through the plan or trigger the replacement of another resource
+//! (`replace_triggered_by = [terraform_data.x]`); it talks to no service. The data source
+//! `terraform_remote_state` reads S3 state with the AWS provider's clients, configured the
+//! first time one is read (a configuration with only `terraform_data` needs no AWS setup).
 
 use engine::core::provider::{
-    ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ReadDataRequest,
-    ReadRequest,
+    ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,
+    ReadDataRequest, ReadRequest,
 };
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -38,11 +40,18 @@ pub fn resource_types() -> Vec<String> {
 }
 
 /// Builds the provider.
-pub fn configure(_: &Value) -> Result<std::sync::Arc<dyn Provider>, ProviderError> {
-    Ok(std::sync::Arc::new(TerraformData))
+pub fn configure(config: &Value) -> Result<std::sync::Arc<dyn Provider>, ProviderError> {
+    Ok(std::sync::Arc::new(TerraformData {
+        config: config.clone(),
+        data: std::sync::OnceLock::new(),
+    }))
 }
 
-struct TerraformData;
+struct TerraformData {
+    config: Value,
+    /// The AWS provider that serves `terraform_remote_state`, made on first use.
+    data: std::sync::OnceLock<Result<std::sync::Arc<dyn Provider>, ProviderError>>,
+}
 
 /// `planned` with `output` following `input` (unknown while `input` is).
 fn with_output(planned: &Value) -> Value {
@@ -87,13 +96,11 @@ impl Provider for TerraformData {
     }
 
     fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, ProviderError> {
-        Err(ProviderError::new(
-            "UnsupportedDataSource",
-            format!(
-                "the terraform provider has no data source {:?} here; terraform_remote_state is read through the aws provider's factory",
-                req.type_name
-            ),
-        ))
+        let provider = self
+            .data
+            .get_or_init(|| crate::AwsFactory.configure(NAME, &self.config))
+            .clone()?;
+        provider.read_data(req)
     }
 
     fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError> {
