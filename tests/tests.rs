@@ -9,6 +9,7 @@ mod cli_commands;
 mod crashes;
 mod diagnostics;
 mod formatting;
+mod iam_family;
 mod infinstor_dns;
 mod infinstor_subscriber;
 mod language;

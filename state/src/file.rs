@@ -3,6 +3,7 @@
 //! Instances are grouped by resource, like Terraform's state v4, and everything is sorted, so
 //! equal states give byte-identical files.
 
+use crate::addr::{module_path_string, InstanceAddr, InstanceKey, Mode};
 use crate::crypt::{is_envelope, Header, Sealer};
 use crate::{InstanceState, Intent, OutputState, State, StateError};
 use serde::{Deserialize, Serialize};
@@ -51,68 +52,6 @@ struct FileInstance {
     instance: InstanceState,
 }
 
-/// The parts of an instance address: (module, resource address, mode, type, name, key text).
-struct Parts {
-    module: String,
-    resource: String,
-    mode: &'static str,
-    type_: String,
-    name: String,
-    key: Option<serde_json::Value>,
-}
-
-/// Splits an instance address at top-level dots and its trailing key, honouring quoted keys.
-fn split(address: &str) -> Parts {
-    let mut depth_quote = false;
-    let mut escaped = false;
-    let mut dots = Vec::new();
-    let mut last_open = None;
-    for (i, c) in address.char_indices() {
-        if depth_quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                depth_quote = false;
-            }
-            continue;
-        }
-        match c {
-            '"' => depth_quote = true,
-            '.' => dots.push(i),
-            '[' => last_open = Some(i),
-            _ => {}
-        }
-    }
-    let (resource, key) = match last_open {
-        Some(i) if address.ends_with(']') && dots.last().map(|d| *d < i).unwrap_or(true) => {
-            let raw = &address[i + 1..address.len() - 1];
-            (address[..i].to_string(), serde_json::from_str(raw).ok())
-        }
-        _ => (address.to_string(), None),
-    };
-    let segments: Vec<&str> = resource.rsplitn(3, '.').collect();
-    let name = segments.first().copied().unwrap_or_default().to_string();
-    let type_ = segments.get(1).copied().unwrap_or_default().to_string();
-    let rest = segments.get(2).copied().unwrap_or_default();
-    let (module, mode) = if rest == "data" {
-        (String::new(), "data")
-    } else if let Some(m) = rest.strip_suffix(".data") {
-        (m.to_string(), "data")
-    } else {
-        (rest.to_string(), "managed")
-    };
-    Parts {
-        module,
-        resource,
-        mode,
-        type_,
-        name,
-        key,
-    }
-}
-
 /// Serialises a state to its file bytes (sorted, pretty, newline-terminated), sensitive values
 /// in clear (as Terraform writes them).
 pub fn encode(state: &State) -> Vec<u8> {
@@ -152,26 +91,36 @@ pub fn encode_sealed(state: &State, sealer: Option<&Sealer>) -> Result<Vec<u8>, 
         }
         Ok(())
     };
+    // Files are ordered by address text, as they always were, so that files written before
+    // and after stay byte-identical for equal states.
+    let mut texts: Vec<(String, &InstanceAddr, &InstanceState)> =
+        state.instances.iter().map(|(a, i)| (a.to_string(), a, i)).collect();
+    texts.sort_by(|a, b| a.0.cmp(&b.0));
     let mut resources: BTreeMap<String, FileResource> = BTreeMap::new();
-    for (address, instance) in &state.instances {
-        let parts = split(address);
-        let entry = resources.entry(parts.resource.clone()).or_insert_with(|| FileResource {
-            address: parts.resource.clone(),
-            module: parts.module.clone(),
-            mode: parts.mode.to_string(),
-            type_: parts.type_.clone(),
-            name: parts.name.clone(),
+    for (address, addr, instance) in texts {
+        let resource = addr.resource_string();
+        let entry = resources.entry(resource.clone()).or_insert_with(|| FileResource {
+            address: resource,
+            module: module_path_string(&addr.module),
+            mode: match addr.resource.mode {
+                Mode::Managed => "managed".to_string(),
+                Mode::Data => "data".to_string(),
+            },
+            type_: addr.resource.type_.clone(),
+            name: addr.resource.name.clone(),
             provider: instance.provider.clone(),
             instances: Vec::new(),
         });
         let mut instance = instance.clone();
         instance.sensitive_attributes.sort();
         instance.dependencies.sort();
-        each_sensitive(address, &mut instance, &mut seal)?;
-        entry.instances.push(FileInstance {
-            index_key: parts.key,
-            instance,
-        });
+        each_sensitive(&address, &mut instance, &mut seal)?;
+        let index_key = match &addr.key {
+            InstanceKey::None => None,
+            InstanceKey::Int(i) => Some(serde_json::Value::from(*i)),
+            InstanceKey::Str(k) => Some(serde_json::Value::String(k.clone())),
+        };
+        entry.instances.push(FileInstance { index_key, instance });
     }
     let mut outputs = state.outputs.clone();
     for (name, output) in outputs.iter_mut().filter(|(_, o)| o.sensitive && !o.value.is_null()) {
@@ -241,11 +190,16 @@ pub fn decode_sealed(
                 None => resource.address.clone(),
                 Some(key) => format!("{}[{}]", resource.address, key),
             };
+            let addr: InstanceAddr = address.parse().map_err(|e: crate::addr::AddrError| {
+                invalid(format!(
+                    "{e}. Restore the state from its .backup, or correct the entry's \"address\" and \"index_key\""
+                ))
+            })?;
             if !inst.instance.attributes.is_object() {
                 return Err(invalid(format!("the attributes of {address} are not a JSON object")));
             }
             each_sensitive(&address, &mut inst.instance, &mut unseal)?;
-            if instances.insert(address.clone(), inst.instance).is_some() {
+            if instances.insert(addr, inst.instance).is_some() {
                 return Err(invalid(format!("{address} is recorded twice")));
             }
         }
@@ -271,7 +225,7 @@ pub fn sensitive_values(state: &State) -> usize {
     let mut n = 0;
     for (address, instance) in &state.instances {
         let mut instance = instance.clone();
-        let _ = each_sensitive(address, &mut instance, &mut |_, _| {
+        let _ = each_sensitive(&address.to_string(), &mut instance, &mut |_, _| {
             n += 1;
             Ok(())
         });
@@ -353,36 +307,48 @@ fn remove_leftovers(dir: &Path, file_name: &str) {
 mod tests {
     use super::*;
 
+    fn addr(text: &str) -> InstanceAddr {
+        text.parse().expect(text)
+    }
+
     #[test]
-    fn splits_addresses() {
-        let p = split(r#"module.dns.aws_route53_record.api["a.b"]"#);
-        assert_eq!(p.module, "module.dns");
-        assert_eq!(p.resource, "module.dns.aws_route53_record.api");
-        assert_eq!(p.type_, "aws_route53_record");
-        assert_eq!(p.name, "api");
-        assert_eq!(p.key, Some(serde_json::json!("a.b")));
-        let p = split("data.aws_region.current");
-        assert_eq!(
-            (p.mode, p.module.as_str(), p.type_.as_str()),
-            ("data", "", "aws_region")
+    fn resources_are_grouped_with_their_module_mode_and_key() {
+        let mut s = State::new();
+        s.set_instance(
+            &addr(r#"module.dns.data.aws_route53_zone.z["a.b"]"#),
+            InstanceState::new("aws", serde_json::json!({"id": "z"})),
         );
-        let p = split("aws_iam_role.r[2]");
-        assert_eq!(p.key, Some(serde_json::json!(2)));
+        let file: serde_json::Value = serde_json::from_slice(&encode(&s)).expect("json");
+        let r = &file["resources"][0];
+        assert_eq!(r["address"], "module.dns.data.aws_route53_zone.z");
+        assert_eq!(r["module"], "module.dns");
+        assert_eq!(r["mode"], "data");
+        assert_eq!(r["type"], "aws_route53_zone");
+        assert_eq!(r["instances"][0]["index_key"], "a.b");
+    }
+
+    #[test]
+    fn an_entry_that_is_not_an_address_is_an_error() {
+        let bytes = br#"{"format_version": 1, "infinstor_version": "0.1.0", "serial": 1, "lineage": "l",
+            "resources": [{"address": "aws_s3_bucket", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+            "provider": "aws", "instances": [{"provider": "aws", "attributes": {}}]}]}"#;
+        let err = decode(bytes).expect_err("not an address");
+        assert!(err.contains("\"aws_s3_bucket\"") && err.contains(".backup"), "{err}");
     }
 
     #[test]
     fn round_trip_is_byte_identical() {
         let mut s = State::new();
         s.set_instance(
-            "aws_s3_bucket.b[1]",
+            &addr("aws_s3_bucket.b[1]"),
             InstanceState::new("aws", serde_json::json!({"id": "y"})),
         );
         s.set_instance(
-            "aws_s3_bucket.b[0]",
+            &addr("aws_s3_bucket.b[0]"),
             InstanceState::new("aws", serde_json::json!({"id": "x"})),
         );
         s.set_instance(
-            r#"module.m.aws_iam_role.r["k"]"#,
+            &addr(r#"module.m.aws_iam_role.r["k"]"#),
             InstanceState::new("aws", serde_json::json!({"id": "r"})),
         );
         let bytes = encode(&s);

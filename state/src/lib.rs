@@ -1,22 +1,22 @@
 //! State: what infinstor last knew about the objects it manages.
 //!
-//! [`State`] is the model, changed only through its methods. Its file format (`format_version`,
+//! [`State`] is the model, keyed by typed [`addr::InstanceAddr`]es and changed only through its
+//! methods. Its file format (`format_version`,
 //! `serial`, `lineage`, `resources[].instances[]`, `outputs`, plus the create `intents` that make
 //! an interrupted apply recoverable) lives in [`file`]. Where the bytes live is a [`Backend`]: a
 //! local file written atomically, with a lock naming its holder.
 //!
 //! ```
-//! use state::{State, InstanceState};
+//! use state::{InstanceAddr, InstanceState, State};
+//! let artifacts: InstanceAddr = "aws_s3_bucket.artifacts".parse().unwrap();
 //! let mut s = State::new();
-//! s.set_instance(
-//!     "aws_s3_bucket.artifacts",
-//!     InstanceState::new("aws", serde_json::json!({"id": "b", "bucket": "b"})),
-//! );
-//! assert_eq!(s.instance("aws_s3_bucket.artifacts").map(|i| i.attributes["id"].clone()),
+//! s.set_instance(&artifacts, InstanceState::new("aws", serde_json::json!({"id": "b", "bucket": "b"})));
+//! assert_eq!(s.instance(&artifacts).map(|i| i.attributes["id"].clone()),
 //!            Some(serde_json::json!("b")));
 //! ```
 #![deny(missing_docs)]
 
+pub mod addr;
 pub mod backend;
 pub mod codec;
 pub mod crypt;
@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub use addr::InstanceAddr;
 pub use backend::{Backend, LocalBackend, Location};
 pub use lock::{LockGuard, LockInfo};
 
@@ -145,7 +146,7 @@ pub struct OutputState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
 pub struct Intent {
     /// The instance address.
-    pub address: String,
+    pub address: InstanceAddr,
     /// The resource type.
     #[serde(rename = "type")]
     pub type_: String,
@@ -160,7 +161,7 @@ pub struct Intent {
 pub struct State {
     lineage: String,
     serial: u64,
-    instances: BTreeMap<String, InstanceState>,
+    instances: BTreeMap<InstanceAddr, InstanceState>,
     outputs: BTreeMap<String, OutputState>,
     intents: Vec<Intent>,
 }
@@ -208,23 +209,23 @@ impl State {
         }
     }
 
-    /// Every instance, by address, sorted.
-    pub fn instances(&self) -> &BTreeMap<String, InstanceState> {
+    /// Every instance, by address, sorted by module, resource and key.
+    pub fn instances(&self) -> &BTreeMap<InstanceAddr, InstanceState> {
         &self.instances
     }
 
     /// One instance by address.
-    pub fn instance(&self, address: &str) -> Option<&InstanceState> {
+    pub fn instance(&self, address: &InstanceAddr) -> Option<&InstanceState> {
         self.instances.get(address)
     }
 
     /// Records an instance.
-    pub fn set_instance(&mut self, address: &str, instance: InstanceState) {
-        self.instances.insert(address.to_string(), instance);
+    pub fn set_instance(&mut self, address: &InstanceAddr, instance: InstanceState) {
+        self.instances.insert(address.clone(), instance);
     }
 
     /// Forgets an instance; returns it.
-    pub fn remove_instance(&mut self, address: &str) -> Option<InstanceState> {
+    pub fn remove_instance(&mut self, address: &InstanceAddr) -> Option<InstanceState> {
         self.instances.remove(address)
     }
 
@@ -252,7 +253,7 @@ impl State {
     }
 
     /// Forgets every intent for an address (its create finished or was resolved).
-    pub fn clear_intents(&mut self, address: &str) {
-        self.intents.retain(|i| i.address != address);
+    pub fn clear_intents(&mut self, address: &InstanceAddr) {
+        self.intents.retain(|i| &i.address != address);
     }
 }

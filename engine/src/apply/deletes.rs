@@ -18,7 +18,6 @@ impl Session<'_> {
                 outcomes[i] = Outcome::Failed;
                 continue;
             };
-            let addr = &ia.to_string();
             let Some(change) = plan.get(ia) else {
                 outcomes[i] = Outcome::Failed;
                 continue;
@@ -30,12 +29,13 @@ impl Session<'_> {
                     continue;
                 }
             };
-            let Some(before) = store.instance(addr) else {
+            let Some(before) = store.instance(ia) else {
                 continue;
             };
             let schema = self.factory.resource_schema(&change.addr.resource.type_);
             pending.push(PendingDelete {
-                addr: addr.clone(),
+                addr: (*ia).clone(),
+                label: ia.to_string(),
                 type_: change.addr.resource.type_.clone(),
                 prior: from_instance_state(&before, schema.as_ref()),
                 provider,
@@ -54,17 +54,18 @@ impl Session<'_> {
         for (key, group) in groups {
             if key.is_none() {
                 for p in group {
-                    outcomes[p.node] = self.delete_object(p.provider.as_ref(), &p.addr, &p.type_, &p.prior, store);
+                    outcomes[p.node] =
+                        self.delete_object(p.provider.as_ref(), &p.addr, false, &p.type_, &p.prior, store);
                 }
                 continue;
             }
             let start = Instant::now();
             for p in &group {
                 self.ui.change_started(
-                    &p.addr,
+                    &p.label,
                     &format!(
                         "{}: Destroying... [id={}]",
-                        p.addr,
+                        p.label,
                         p.prior.get("id").as_str().unwrap_or("")
                     ),
                 );
@@ -82,7 +83,7 @@ impl Session<'_> {
             let progress = |msg: &str| {
                 let line = format!("{}: {msg} [{} elapsed]", key.as_deref().unwrap_or(""), elapsed(start));
                 for p in &group {
-                    self.ui.change_status(&p.addr, &line);
+                    self.ui.change_status(&p.label, &line);
                 }
             };
             let reqs: Vec<ApplyRequest<'_>> = group
@@ -114,16 +115,16 @@ impl Session<'_> {
                 outcomes[p.node] = match resp.error {
                     None => {
                         self.ui.change_done(
-                            &p.addr,
-                            Some(&format!("{}: Destruction complete after {}", p.addr, elapsed(start))),
+                            &p.label,
+                            Some(&format!("{}: Destruction complete after {}", p.label, elapsed(start))),
                         );
                         Outcome::Ok
                     }
                     Some(e) => {
-                        self.ui.change_done(&p.addr, None);
+                        self.ui.change_done(&p.label, None);
                         self.fail(Diagnostic::error(
-                            format!("{}: {}", p.addr, e.code),
-                            format!("Destroying {} failed: {}", p.addr, e.message),
+                            format!("{}: {}", p.label, e.code),
+                            format!("Destroying {} failed: {}", p.label, e.message),
                         ))
                     }
                 };
@@ -132,14 +133,24 @@ impl Session<'_> {
         outcomes
     }
 
+    /// Deletes one object: the one recorded at `addr`, or, when `deposed`, the object a
+    /// create-before-destroy replacement left beside it (which the caller then forgets).
     pub(crate) fn delete_object(
         &self,
         provider: &dyn Provider,
-        addr: &str,
+        addr: &InstanceAddr,
+        deposed: bool,
         type_: &str,
         prior: &Value,
         store: &Store<'_>,
     ) -> Outcome {
+        let address = addr;
+        let label = if deposed {
+            format!("{addr} (deposed object)")
+        } else {
+            addr.to_string()
+        };
+        let addr = label.as_str();
         self.ui.change_started(
             addr,
             &format!("{addr}: Destroying... [id={}]", prior.get("id").as_str().unwrap_or("")),
@@ -147,7 +158,7 @@ impl Session<'_> {
         let start = Instant::now();
         let journal = StoreJournal {
             store,
-            address: addr.to_string(),
+            address: address.clone(),
             type_: type_.to_string(),
             provider: String::new(),
             deferred: false,
@@ -168,9 +179,11 @@ impl Session<'_> {
         drop(permit);
         match resp.error {
             None => {
-                store.mutate(|s| {
-                    s.remove_instance(addr);
-                });
+                if !deposed {
+                    store.mutate(|s| {
+                        s.remove_instance(address);
+                    });
+                }
                 self.ui.change_done(
                     addr,
                     Some(&format!("{addr}: Destruction complete after {}", elapsed(start))),

@@ -69,8 +69,7 @@ impl Session<'_> {
 
     /// Destroys the deposed object recorded with an instance, then forgets it.
     pub(super) fn delete_deposed(&self, ia: &InstanceAddr, store: &Store<'_>) -> Outcome {
-        let addr = &ia.to_string();
-        let Some(inst) = store.instance(addr) else {
+        let Some(inst) = store.instance(ia) else {
             return Outcome::Ok;
         };
         let Some(old) = inst.deposed.clone() else {
@@ -87,13 +86,12 @@ impl Session<'_> {
             ..inst
         };
         let value = from_instance_state(&old_state, schema.as_ref());
-        let label = format!("{addr} (deposed object)");
-        let outcome = self.delete_object(provider.as_ref(), &label, &ia.resource.type_, &value, store);
+        let outcome = self.delete_object(provider.as_ref(), ia, true, &ia.resource.type_, &value, store);
         if outcome == Outcome::Ok {
             store.mutate(|s| {
-                if let Some(mut current) = s.instance(addr).cloned() {
+                if let Some(mut current) = s.instance(ia).cloned() {
                     current.deposed = None;
-                    s.set_instance(addr, current);
+                    s.set_instance(ia, current);
                 }
             });
         }

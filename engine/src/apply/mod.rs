@@ -8,6 +8,7 @@
 //! one parallelism slot.
 
 mod adoption;
+mod calls;
 mod deletes;
 mod deposed;
 pub mod store;
@@ -65,7 +66,9 @@ type InstanceValue = (ModulePath, InstanceKey, Option<Value>);
 
 /// A create or update ready to be sent to the provider.
 struct Pending<'r> {
-    addr: String,
+    addr: InstanceAddr,
+    /// The address as progress lines and messages name it.
+    label: String,
     res: &'r Resource,
     schema: Schema,
     config: Value,
@@ -96,7 +99,9 @@ struct Settled {
 
 /// A delete ready to be sent to the provider.
 struct PendingDelete {
-    addr: String,
+    addr: InstanceAddr,
+    /// The address as progress lines name it.
+    label: String,
     type_: String,
     prior: Value,
     provider: Arc<dyn Provider>,
@@ -120,18 +125,18 @@ impl<'a> Session<'a> {
         // forgotten objects leave without a call to AWS, and so do the objects refresh found
         // deleted outside infinstor (as Terraform's refresh does: a destroy must end with an
         // empty state, and an object planned again is recorded by its create).
-        let forgotten: Vec<String> = plan
+        let forgotten: Vec<&InstanceAddr> = plan
             .changes
             .iter()
             .filter(|c| c.action == Action::Forget)
-            .map(|c| c.addr.to_string())
+            .map(|c| &c.addr)
             .collect();
         let gone = plan
             .drift
             .iter()
             .filter(|d| d.action == Action::Delete)
-            .map(|d| d.addr.to_string());
-        let leaving: Vec<String> = forgotten.iter().cloned().chain(gone).collect();
+            .map(|d| &d.addr);
+        let leaving: Vec<&InstanceAddr> = forgotten.iter().copied().chain(gone).collect();
         self.ui.changes_ahead(
             plan.changes
                 .iter()
@@ -228,7 +233,8 @@ impl<'a> Session<'a> {
         let outputs: BTreeMap<String, OutputState> = if plan.destroy {
             BTreeMap::new()
         } else {
-            lock(&self.outputs)
+            lock(&self.ledger)
+                .outputs
                 .iter()
                 .filter(|(_, o)| !o.after.contains_unknown())
                 .map(|(k, o)| {
@@ -243,7 +249,7 @@ impl<'a> Session<'a> {
                 .collect()
         };
         store.mutate(|s| s.set_outputs(outputs));
-        let mut diags = lock(&self.diags).clone();
+        let mut diags = lock(&self.ledger).diags.clone();
         for e in store.write_errors() {
             diags.push(Diagnostic::error("Failed to persist state", e));
         }
@@ -309,7 +315,7 @@ impl<'a> Session<'a> {
                     let progress = |msg: &str| {
                         let line = format!("{key}: {msg} [{} elapsed]", elapsed(start));
                         for p in &group {
-                            self.ui.change_status(&p.addr, &line);
+                            self.ui.change_status(&p.label, &line);
                         }
                     };
                     let reqs: Vec<ApplyRequest<'_>> = group
@@ -427,16 +433,17 @@ impl<'a> Session<'a> {
                     resource: addr.clone(),
                     key: key.clone(),
                 };
-                let a = ia.to_string();
                 let slot = values.len();
                 let Some(change) = plan.get(&ia) else {
                     // Not planned (outside --target): keep what state has; of an object not
                     // created yet nothing is known.
-                    let kept = store.instance(&a).map(|inst| from_instance_state(&inst, Some(&schema)));
+                    let kept = store
+                        .instance(&ia)
+                        .map(|inst| from_instance_state(&inst, Some(&schema)));
                     values.push((module.clone(), key, Some(kept.unwrap_or(Value::Unknown))));
                     continue;
                 };
-                match self.prepare_instance(provider.clone(), res, &schema, &a, change, &config, &deps, store) {
+                match self.prepare_instance(provider.clone(), res, &schema, &ia, change, &config, &deps, store) {
                     Ok(Prepared::Done(v)) => values.push((module.clone(), key, Some(v))),
                     Ok(Prepared::Pending(mut p)) => {
                         p.node = node;
@@ -446,7 +453,7 @@ impl<'a> Session<'a> {
                         pending.push(*p);
                     }
                     Err(d) => {
-                        lock(&self.diags).push(d);
+                        lock(&self.ledger).diags.push(d);
                         values.push((module.clone(), key, None));
                         failed = true;
                     }
@@ -466,19 +473,20 @@ impl<'a> Session<'a> {
         provider: Arc<dyn Provider>,
         res: &'r Resource,
         schema: &Schema,
-        a: &str,
+        ia: &InstanceAddr,
         change: &Change,
         config: &Value,
         deps: &[String],
         store: &Store<'_>,
     ) -> Result<Prepared<'r>, Diagnostic> {
+        let a = &ia.to_string();
         let perr = |e: &crate::core::provider::ProviderError| self.provider_errors(a, res, e);
         match change.action {
             Action::NoOp => {
                 let value = change.after.clone().unwrap_or(Value::Null);
                 if res.addr.mode == Mode::Managed {
                     // Persist what refresh found (and adopted objects), with current dependencies.
-                    let recorded = store.instance(a);
+                    let recorded = store.instance(ia);
                     let fresh = to_instance_state(&res.provider, &value, deps);
                     let same = recorded
                         .as_ref()
@@ -490,8 +498,8 @@ impl<'a> Session<'a> {
                         .unwrap_or(false);
                     if !same {
                         store.mutate(|s| {
-                            s.set_instance(a, fresh);
-                            s.clear_intents(a);
+                            s.set_instance(ia, fresh);
+                            s.clear_intents(ia);
                         });
                     }
                 }
@@ -556,7 +564,8 @@ impl<'a> Session<'a> {
                 );
                 if is_replace && !cbd {
                     if let Some(old) = &current {
-                        if self.delete_object(provider.as_ref(), a, &res.addr.type_, old, store) != Outcome::Ok {
+                        if self.delete_object(provider.as_ref(), ia, false, &res.addr.type_, old, store) != Outcome::Ok
+                        {
                             return Err(Diagnostic::error(
                                 format!("{a}: replace failed"),
                                 "The old object could not be destroyed, so the new one was not created.",
@@ -565,7 +574,8 @@ impl<'a> Session<'a> {
                     }
                 }
                 Ok(Prepared::Pending(Box::new(Pending {
-                    addr: a.to_string(),
+                    addr: ia.clone(),
+                    label: a.clone(),
                     res,
                     schema: schema.clone(),
                     config: config.clone(),
@@ -586,206 +596,6 @@ impl<'a> Session<'a> {
                 })))
             }
         }
-    }
-
-    /// Sends changes one per provider call, `parallelism` at a time, settling each as it ends.
-    fn send_each(&self, group: Vec<Pending<'_>>, store: &Store<'_>, parallelism: usize) -> Vec<Settled> {
-        let queue = std::sync::Mutex::new(group.into_iter());
-        let done = std::sync::Mutex::new(Vec::new());
-        std::thread::scope(|scope| {
-            for _ in 0..parallelism.max(1) {
-                scope.spawn(|| loop {
-                    let Some(p) = lock(&queue).next() else { break };
-                    let start = self.announce(&p);
-                    let resp = self.send(&p, store, start);
-                    let s = self.settle(p, resp, start, store);
-                    lock(&done).push(s);
-                });
-            }
-        });
-        done.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Records one change's answer and checks its postconditions.
-    fn settle(&self, p: Pending<'_>, resp: ApplyResponse, start: Instant, store: &Store<'_>) -> Settled {
-        let resp = self.record(&p, resp, start, store, false);
-        self.conclude(p, resp, start)
-    }
-
-    /// Reports a recorded answer and checks its postconditions.
-    fn conclude(&self, p: Pending<'_>, resp: ApplyResponse, start: Instant) -> Settled {
-        let (node, slot) = (p.node, p.slot);
-        let (module, key, each) = p.instance.clone();
-        let res = p.res;
-        match self.report(p, resp, start) {
-            Ok(v) => {
-                let failed = self.unmet_postconditions(&module, &key, each, res, &v);
-                let ok = failed.is_empty();
-                if !ok {
-                    // The object exists and is recorded; what depends on it waits.
-                    self.fail_all(failed);
-                }
-                Settled {
-                    node,
-                    slot,
-                    value: Some(v),
-                    ok,
-                }
-            }
-            Err(d) => {
-                lock(&self.diags).push(d);
-                Settled {
-                    node,
-                    slot,
-                    value: None,
-                    ok: false,
-                }
-            }
-        }
-    }
-
-    fn verbs(action: Action) -> (&'static str, &'static str) {
-        if action == Action::Update {
-            ("Modifying", "Modifications")
-        } else {
-            ("Creating", "Creation")
-        }
-    }
-
-    fn announce(&self, p: &Pending<'_>) -> Instant {
-        self.ui
-            .change_started(&p.addr, &format!("{}: {}...", p.addr, Self::verbs(p.action).0));
-        Instant::now()
-    }
-
-    /// Where a change records its create intent; `deferred` for the changes of one batch call.
-    fn journal<'s, 'b>(&self, p: &Pending<'_>, store: &'s Store<'b>, deferred: bool) -> StoreJournal<'s, 'b> {
-        StoreJournal {
-            store,
-            address: p.addr.clone(),
-            type_: p.res.addr.type_.clone(),
-            provider: p.res.provider.clone(),
-            deferred,
-        }
-    }
-
-    /// Sends one change on its own.
-    fn send(&self, p: &Pending<'_>, store: &Store<'_>, start: Instant) -> ApplyResponse {
-        let journal = self.journal(p, store, false);
-        let a = p.addr.clone();
-        let progress = move |msg: &str| {
-            self.ui
-                .change_status(&a, &format!("{a}: {msg} [{} elapsed]", elapsed(start)))
-        };
-        let _permit = self.permits.hold();
-        p.provider.apply(ApplyRequest {
-            type_name: &p.res.addr.type_,
-            prior: p.prior.as_ref(),
-            planned: Some(&p.final_plan),
-            journal: &journal,
-            progress: &progress,
-            private: p.private.as_deref(),
-        })
-    }
-
-    /// Records a provider's answer in state, even on error (staged with `defer`, for the caller
-    /// to flush); a create whose answer was lost is looked for first. Returns the answer with
-    /// its sensitivity marks.
-    fn record(
-        &self,
-        p: &Pending<'_>,
-        resp: ApplyResponse,
-        start: Instant,
-        store: &Store<'_>,
-        defer: bool,
-    ) -> ApplyResponse {
-        let a = &p.addr;
-        let res = p.res;
-        let lost =
-            p.prior.is_none() && resp.new_state.is_none() && resp.error.as_ref().is_some_and(|e| e.outcome_unknown);
-        let resp = match lost {
-            true => {
-                let journal = self.journal(p, store, false);
-                let progress = |msg: &str| {
-                    self.ui
-                        .change_status(a, &format!("{a}: {msg} [{} elapsed]", elapsed(start)))
-                };
-                adoption::adopt(p, store, &journal, &progress).unwrap_or(resp)
-            }
-            false => resp,
-        };
-        // Marks go on before the state is written: what was sensitive in the configuration or
-        // the plan is recorded as sensitive, so no later command shows it.
-        let resp = ApplyResponse {
-            new_state: resp
-                .new_state
-                .map(|v| remark_planned(&p.final_plan, remark(&p.schema, &p.config, v))),
-            ..resp
-        };
-        let write = |f: &dyn Fn(&mut state::State)| {
-            if defer {
-                store.stage(f)
-            } else {
-                store.mutate(f)
-            }
-        };
-        if let Some(new) = &resp.new_state {
-            let mut inst = to_instance_state(&res.provider, new, &p.deps);
-            inst.tainted = resp.error.is_some() && p.prior.is_none();
-            // The replaced object stays recorded until its delete node destroys it.
-            inst.deposed = p
-                .deposed
-                .as_ref()
-                .map(|old| old.deep_unmark().to_json().unwrap_or(serde_json::Value::Null))
-                .or_else(|| store.instance(a).and_then(|i| i.deposed));
-            write(&|s| {
-                s.set_instance(a, inst.clone());
-                s.clear_intents(a);
-            });
-        } else if resp.error.is_none() {
-            write(&|s| s.clear_intents(a));
-        } else if let Some(e) = resp.error.as_ref().filter(|e| !e.outcome_unknown) {
-            // Refused because another object holds the name: nothing was made, and that object
-            // must not be adopted by the next plan as if this run had made it.
-            if p.prior.is_none() && self.factory.already_exists(&e.code) {
-                write(&|s| s.clear_intents(a));
-            }
-        }
-        resp
-    }
-
-    /// Reports a recorded answer: its error, or its completion and any difference from the plan.
-    fn report(&self, p: Pending<'_>, resp: ApplyResponse, start: Instant) -> Result<Value, Diagnostic> {
-        let a = &p.addr;
-        let res = p.res;
-        let verb = Self::verbs(p.action);
-        if let Some(e) = resp.error {
-            self.ui.change_done(a, None);
-            return Err(Diagnostic::error(
-                format!("{a}: {}", e.code),
-                format!("{} {a} failed: {}", verb.0, e.message),
-            )
-            .at(res.span.clone())
-            .within(res.describe()));
-        }
-        let new = resp.new_state.unwrap_or(Value::Null);
-        self.ui.change_done(
-            a,
-            Some(&format!(
-                "{a}: {} complete after {}{}",
-                verb.1,
-                elapsed(start),
-                new.get("id").as_str().map(|i| format!(" [id={i}]")).unwrap_or_default()
-            )),
-        );
-        let bad = diff::inconsistencies(&p.schema, &p.final_plan, &new);
-        if !bad.is_empty() {
-            return Err(Diagnostic::error(
-                "Provider produced inconsistent result after apply",
-                format!("After applying {a}, {} differ from the planned value. The object was recorded in state as it is; run plan to see the difference.", bad.join(", ")),
-            ));
-        }
-        Ok(new)
     }
 }
 

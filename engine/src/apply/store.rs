@@ -3,7 +3,7 @@
 
 use crate::core::lock;
 use crate::core::provider::Journal;
-use state::{Backend, Intent, State};
+use state::{Backend, InstanceAddr, Intent, State};
 use std::sync::Mutex;
 
 /// Where state is persisted during apply.
@@ -125,17 +125,17 @@ impl<'b> Store<'b> {
     }
 
     /// One instance of the current state, without copying the rest.
-    pub fn instance(&self, address: &str) -> Option<state::InstanceState> {
+    pub fn instance(&self, address: &InstanceAddr) -> Option<state::InstanceState> {
         lock(&self.versions).current.instance(address).cloned()
     }
 
     /// The intent recorded for a create at `address`, if any.
-    pub fn intent(&self, address: &str) -> Option<Intent> {
+    pub fn intent(&self, address: &InstanceAddr) -> Option<Intent> {
         lock(&self.versions)
             .current
             .intents()
             .iter()
-            .find(|i| i.address == address)
+            .find(|i| &i.address == address)
             .cloned()
     }
 
@@ -152,7 +152,7 @@ impl<'b> Store<'b> {
 
 pub(crate) struct StoreJournal<'a, 'b> {
     pub(crate) store: &'a Store<'b>,
-    pub(crate) address: String,
+    pub(crate) address: InstanceAddr,
     pub(crate) type_: String,
     pub(crate) provider: String,
     /// Intents wait in memory for [`Journal::sync`] (the journals of one batch call).

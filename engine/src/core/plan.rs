@@ -127,7 +127,7 @@ fn default_workspace() -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateImport {
     /// The instance that owns it from now on.
-    pub addr: String,
+    pub addr: InstanceAddr,
     /// The import ID it was found by.
     pub id: String,
     /// What the provider read.
@@ -138,9 +138,9 @@ pub struct StateImport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateMove {
     /// Where state records it now.
-    pub from: String,
+    pub from: InstanceAddr,
     /// Where the configuration wants it.
-    pub to: String,
+    pub to: InstanceAddr,
 }
 
 impl Plan {

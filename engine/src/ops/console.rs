@@ -5,7 +5,7 @@
 
 use super::{Engine, EngineError, Options};
 use crate::config::{Expr, Module};
-use crate::core::addr::{InstanceAddr, InstanceKey, Mode, ModulePath};
+use crate::core::addr::{InstanceKey, Mode, ModulePath};
 use crate::core::diagnostic::{Diagnostic, SourceFile};
 use crate::core::instance::from_instance_state;
 use crate::core::provider::ProviderFactory;
@@ -13,7 +13,6 @@ use crate::core::value::Value;
 use crate::eval::{vars, Evaluator, Scope};
 use state::State;
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 /// The root module's values, ready to evaluate expressions in.
 pub struct Console {
@@ -82,10 +81,7 @@ fn module_scope(
     let mut scope = Scope::declaring(m, root_dir);
     scope.vars = vars;
     let mut found: BTreeMap<crate::core::addr::ResourceAddr, Vec<(InstanceKey, Value)>> = BTreeMap::new();
-    for (address, inst) in prior.instances() {
-        let Ok(ia) = InstanceAddr::from_str(address) else {
-            continue;
-        };
+    for (ia, inst) in prior.instances() {
         let Some(res) = m.resources.get(&ia.resource).filter(|_| &ia.module == path) else {
             continue;
         };

@@ -152,7 +152,7 @@ fn targets(list: &[String], module: &Module, prior: &state::State) -> Result<Vec
         }
         known.extend(m.resources.keys().map(|a| format!("{prefix}{a}")));
     }
-    let in_state: Vec<InstanceAddr> = prior.instances().keys().filter_map(|k| k.parse().ok()).collect();
+    let in_state: Vec<&InstanceAddr> = prior.instances().keys().collect();
     let mut out = Vec::new();
     for text in list {
         let target: Target = text
@@ -483,7 +483,7 @@ impl Engine<'_> {
             ))
         })?;
         let mut current = self.read_state(&*backend)?;
-        if current.instance(&ia.to_string()).is_some() {
+        if current.instance(&ia).is_some() {
             return Err(EngineError::Invalid(format!("{ia} is already managed by infinstor; remove it first with `infinstor state rm {ia}` if you want to import a different object.")));
         }
         let (variables, _) = self.resolve_vars(opts, &module, prompt)?;
@@ -499,7 +499,7 @@ impl Engine<'_> {
             .ok_or_else(|| EngineError::Invalid(format!("Cannot import non-existent remote object: no {} with ID \"{id}\" was found. Check the ID format in the README's resource table.", ia.resource.type_)))?;
         let previous = current.clone();
         current.set_instance(
-            &ia.to_string(),
+            &ia,
             crate::core::instance::to_instance_state(&res.provider, &found, &[]),
         );
         backend.write(&mut current, &previous)?;

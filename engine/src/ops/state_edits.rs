@@ -9,13 +9,22 @@ impl Engine<'_> {
     /// Lists every instance address in state.
     pub fn state_list(&self, opts: &Options) -> Result<Vec<String>, EngineError> {
         let backend = self.backend(opts)?;
-        Ok(self.read_state(&*backend)?.instances().keys().cloned().collect())
+        Ok(by_text(
+            self.read_state(&*backend)?
+                .instances()
+                .keys()
+                .map(|a| (a.to_string(), ())),
+        )
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect())
     }
 
     /// The attributes of one instance (sensitive ones marked).
     pub fn state_show(&self, opts: &Options, addr: &str) -> Result<Value, EngineError> {
         let backend = self.backend(opts)?;
         let st = self.read_state(&*backend)?;
+        let addr = &parse_instance(addr)?;
         let inst = st.instance(addr).ok_or_else(|| {
             EngineError::Invalid(format!(
                 "No instance found for the given address {addr}. Run `infinstor state list` to see the addresses."
@@ -28,18 +37,16 @@ impl Engine<'_> {
     pub fn state_show_all(&self, opts: &Options) -> Result<Vec<(String, Value)>, EngineError> {
         let backend = self.backend(opts)?;
         let st = self.read_state(&*backend)?;
-        Ok(st
-            .instances()
-            .iter()
-            .map(|(addr, inst)| (addr.clone(), self.instance_value(addr, inst)))
-            .collect())
+        Ok(by_text(st.instances().iter().map(|(addr, inst)| {
+            (addr.to_string(), self.instance_value(addr, inst))
+        })))
     }
 
-    fn instance_value(&self, addr: &str, inst: &state::InstanceState) -> Value {
-        let schema = addr.parse::<InstanceAddr>().ok().and_then(|a| match a.resource.mode {
+    fn instance_value(&self, a: &InstanceAddr, inst: &state::InstanceState) -> Value {
+        let schema = match a.resource.mode {
             crate::core::addr::Mode::Managed => self.factory.resource_schema(&a.resource.type_),
             crate::core::addr::Mode::Data => self.factory.data_schema(&a.resource.type_),
-        });
+        };
         crate::core::instance::from_instance_state(inst, schema.as_ref())
     }
 
@@ -89,6 +96,7 @@ impl Engine<'_> {
         let _lock = self.lock(&*backend, opts, if tainted { "taint" } else { "untaint" })?;
         let mut st = self.read_state(&*backend)?;
         let previous = st.clone();
+        let addr = &parse_instance(addr)?;
         let mut inst = st.instance(addr).cloned().ok_or_else(|| {
             EngineError::Invalid(format!(
                 "No instance found for {addr}. Run `infinstor state list` to see the addresses."
@@ -108,20 +116,10 @@ impl Engine<'_> {
         let previous = st.clone();
         let mut removed = Vec::new();
         for a in addrs {
-            // An entry whose text is not an address can still be forgotten by that text.
-            let target = a.parse::<Target>().ok();
-            let matching: Vec<String> = st
-                .instances()
-                .keys()
-                .filter(|k| {
-                    *k == a
-                        || target
-                            .as_ref()
-                            .zip(k.parse::<InstanceAddr>().ok())
-                            .is_some_and(|(t, addr)| t.contains(&addr))
-                })
-                .cloned()
-                .collect();
+            let target = a
+                .parse::<Target>()
+                .map_err(|e| EngineError::Invalid(format!("state rm: {e}")))?;
+            let matching: Vec<InstanceAddr> = st.instances().keys().filter(|k| target.contains(k)).cloned().collect();
             if matching.is_empty() {
                 return Err(EngineError::Invalid(format!(
                     "No instance found for {a}. Run `infinstor state list` to see the addresses."
@@ -129,7 +127,7 @@ impl Engine<'_> {
             }
             for m in matching {
                 st.remove_instance(&m);
-                removed.push(m);
+                removed.push(m.to_string());
             }
         }
         backend.write(&mut st, &previous)?;
@@ -149,20 +147,17 @@ impl Engine<'_> {
         let _lock = self.lock(&*backend, opts, "state mv")?;
         let mut st = self.read_state(&*backend)?;
         let previous = st.clone();
-        let moves: Vec<(String, String)> = st
+        let moves: Vec<(InstanceAddr, InstanceAddr)> = st
             .instances()
             .keys()
-            .filter_map(|k| {
-                let addr: InstanceAddr = k.parse().ok()?;
-                mv.apply(&addr).map(|to| (k.clone(), to.to_string()))
-            })
+            .filter_map(|k| mv.apply(k).map(|to| (k.clone(), to)))
             .collect();
         if moves.is_empty() {
             return Err(EngineError::Invalid(format!(
                 "No instance found for {src}. Run `infinstor state list` to see the addresses."
             )));
         }
-        let leaving: std::collections::BTreeSet<&String> = moves.iter().map(|(from, _)| from).collect();
+        let leaving: std::collections::BTreeSet<&InstanceAddr> = moves.iter().map(|(from, _)| from).collect();
         if let Some((_, taken)) = moves
             .iter()
             .find(|(_, to)| st.instance(to).is_some() && !leaving.contains(to))
@@ -181,7 +176,10 @@ impl Engine<'_> {
             st.set_instance(to, inst);
         }
         backend.write(&mut st, &previous)?;
-        Ok(moves)
+        Ok(moves
+            .into_iter()
+            .map(|(from, to)| (from.to_string(), to.to_string()))
+            .collect())
     }
 
     /// Root outputs recorded in state.
@@ -237,4 +235,17 @@ impl Engine<'_> {
         }
         Ok(done)
     }
+}
+
+/// An instance address a person typed, or an error that shows what addresses look like.
+fn parse_instance(text: &str) -> Result<InstanceAddr, EngineError> {
+    text.parse()
+        .map_err(|e: crate::core::addr::AddrError| EngineError::Invalid(e.to_string()))
+}
+
+/// Sorted by address text, the order these commands have always listed in.
+fn by_text<T>(items: impl Iterator<Item = (String, T)>) -> Vec<(String, T)> {
+    let mut items: Vec<(String, T)> = items.collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    items
 }

@@ -11,7 +11,7 @@ use crate::eval::decode::decode;
 use crate::eval::vars;
 use crate::eval::{Evaluator, Scope};
 use crate::graph::{ModPath, Outcome};
-use crate::plan::session::{Session, MAX_INSTANCES};
+use crate::plan::session::{ModuleInstance, Session, MAX_INSTANCES};
 
 /// The instance keys `count` or `for_each` give (one `None` key without either), each with
 /// its `each.value`.
@@ -118,7 +118,10 @@ pub(crate) fn describe_instance(call: &str, key: &InstanceKey) -> String {
 impl Session<'_> {
     /// The instances of a module of the configuration, as far as the walk has decided them.
     pub(crate) fn instances_of(&self, path: &ModPath) -> Vec<ModulePath> {
-        lock(&self.expansions).get(path).cloned().unwrap_or_default()
+        lock(&self.expansions)
+            .get(path)
+            .map(|instances| instances.iter().map(|i| i.path.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// A module call: evaluates its `count`/`for_each` in each instance of the calling module
@@ -175,7 +178,6 @@ impl Session<'_> {
                 }
                 None => (None, 0),
             };
-            let mut each_values = lock(&self.each_values);
             for (key, each) in keys {
                 let mut child = pi.clone();
                 child.push((name.clone(), key));
@@ -187,10 +189,7 @@ impl Session<'_> {
                         ..template.clone()
                     },
                 );
-                if let Some(v) = each {
-                    each_values.insert(child.clone(), v);
-                }
-                children.push(child);
+                children.push(ModuleInstance { path: child, each });
             }
         }
         lock(&self.expansions).insert(path.clone(), children);
@@ -256,7 +255,8 @@ impl Session<'_> {
             Err(d) => return self.fail(d),
         };
         let mut diags = Vec::new();
-        for ci in self.instances_of(path) {
+        let instances = lock(&self.expansions).get(path).cloned().unwrap_or_default();
+        for ModuleInstance { path: ci, each } in instances {
             let Some(((_, key), pi)) = ci.split_last() else {
                 continue;
             };
@@ -265,7 +265,6 @@ impl Session<'_> {
                 let Some(scope) = scopes.get(pi) else {
                     continue;
                 };
-                let each = lock(&self.each_values).get(&ci).cloned();
                 let ev = bind(Evaluator::new(scope), key, each);
                 match call.inputs.get(name) {
                     Some(attr) => ev

@@ -25,7 +25,7 @@ pub fn import_all(
         return Ok(out);
     }
     // A provider that could not be configured reads nothing: its errors come first.
-    let configured = lock(&session.diags).clone();
+    let configured = lock(&session.ledger).diags.clone();
     if configured.has_errors() {
         return Err(configured);
     }
@@ -39,7 +39,7 @@ pub fn import_all(
         ..Scope::default()
     };
     for block in &module.imports {
-        let addr = block.to.to_string();
+        let addr = &block.to;
         let path = crate::config::tree::config_path(&block.to.module);
         let Some(res) = crate::config::tree::module_at(module, &path).and_then(|m| m.resources.get(&block.to.resource))
         else {
@@ -55,7 +55,7 @@ pub fn import_all(
             );
             continue;
         };
-        if lock(&session.prior).instance(&addr).is_some() {
+        if lock(&session.prior).instance(addr).is_some() {
             // Already managed: the block has done its work.
             continue;
         }
@@ -92,8 +92,12 @@ pub fn import_all(
         match found {
             Ok(Some(v)) => {
                 let instance = to_instance_state(&res.provider, &v, &[]);
-                lock(&session.prior).set_instance(&addr, instance.clone());
-                out.push(StateImport { addr, id, instance });
+                lock(&session.prior).set_instance(addr, instance.clone());
+                out.push(StateImport {
+                    addr: addr.clone(),
+                    id,
+                    instance,
+                });
             }
             Ok(None) => diags.push(
                 Diagnostic::error(

@@ -87,13 +87,10 @@ fn rename(
     to: impl Fn(&InstanceAddr) -> Option<InstanceAddr>,
     diags: &mut Diagnostics,
 ) -> Vec<StateMove> {
-    let wanted: Vec<(String, String)> = state
+    let wanted: Vec<(InstanceAddr, InstanceAddr)> = state
         .instances()
         .keys()
-        .filter_map(|k| {
-            let addr: InstanceAddr = k.parse().ok()?;
-            to(&addr).map(|t| (k.clone(), t.to_string()))
-        })
+        .filter_map(|k| to(k).map(|t| (k.clone(), t)))
         .collect();
     let mut done = Vec::new();
     for (from, to) in wanted {

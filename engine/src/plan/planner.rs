@@ -14,6 +14,8 @@ use crate::core::value::Value;
 use crate::eval::marks::{remark, remark_data};
 use crate::graph::{self, ModPath, Node, Outcome};
 use crate::plan::diff;
+use crate::plan::ledger::Ledger;
+use crate::plan::refresh::{self, Observed};
 use crate::plan::session::{node_string, Session, WalkMode};
 use state::{InstanceState, State};
 use std::collections::BTreeSet;
@@ -68,7 +70,7 @@ impl Session<'_> {
                 Node::Delete(_) | Node::Deposed(_) => Outcome::Ok,
             }
         });
-        let diags = lock(&self.diags).clone();
+        let diags = lock(&self.ledger).diags.clone();
         if diags.has_errors() || outcomes.values().any(|o| *o != Outcome::Ok) {
             let mut d = diags;
             if !d.has_errors() {
@@ -82,83 +84,41 @@ impl Session<'_> {
         Ok(())
     }
 
+    /// Reads one recorded object (or takes what refresh already read) and compares it with
+    /// what state recorded. Records nothing: the caller takes the observation in.
     fn refresh_instance(
         &self,
         provider: &dyn Provider,
-        addr: &str,
-        type_: &str,
+        addr: &InstanceAddr,
         schema: &Schema,
         stored: &InstanceState,
-    ) -> Result<Option<Value>, crate::core::provider::ProviderError> {
-        let prior = from_instance_state(stored, Some(schema));
+    ) -> Result<Observed, crate::core::provider::ProviderError> {
         let read = match lock(&self.refreshed).take(addr) {
             Some(r) => r,
             None => provider.read(ReadRequest {
-                type_name: type_,
-                prior: &prior,
+                type_name: &addr.resource.type_,
+                prior: &from_instance_state(stored, Some(schema)),
             }),
         };
-        let current = read?.map(|cur| {
-            // What was sensitive when recorded stays sensitive when read back.
-            let mut marked = stored.clone();
-            marked.attributes = cur.deep_unmark().to_json().unwrap_or(serde_json::Value::Null);
-            from_instance_state(&marked, Some(schema))
-        });
-        let inst_addr: Result<InstanceAddr, _> = addr.parse();
-        match (&current, inst_addr) {
-            (Some(cur), Ok(ia)) => {
-                // Read-only attributes (attachment counts, dates) change by themselves; only
-                // what a user can configure is drift worth showing.
-                let relevant = diff::changed_attributes(schema, &prior, cur).into_iter().any(|name| {
-                    schema
-                        .attributes
-                        .get(&name)
-                        .map(|a| a.optional || a.required)
-                        .unwrap_or(true)
-                });
-                if relevant {
-                    lock(&self.drift).push(Change {
-                        addr: ia,
-                        provider: stored.provider.clone(),
-                        action: Action::Update,
-                        before: Some(prior.clone()),
-                        after: Some(cur.clone()),
-                        requires_replace: Vec::new(),
-                        reason: Some("changed outside infinstor".into()),
-                        dependencies: Vec::new(),
-                        private: None,
-                        details: Vec::new(),
-                    });
+        Ok(refresh::observe(addr, schema, stored, read?))
+    }
+
+    /// Takes an observation in: the prior state records the object as read (or forgets it),
+    /// and a change made outside infinstor joins the plan's drift. Returns the object as it is.
+    fn take_in(&self, addr: &InstanceAddr, observed: Observed) -> Option<Value> {
+        {
+            let mut prior = lock(&self.prior);
+            match observed.recorded {
+                Some(inst) => prior.set_instance(addr, inst),
+                None => {
+                    prior.remove_instance(addr);
                 }
             }
-            (None, Ok(ia)) => {
-                lock(&self.drift).push(Change {
-                    addr: ia,
-                    provider: stored.provider.clone(),
-                    action: Action::Delete,
-                    before: Some(prior.clone()),
-                    after: None,
-                    requires_replace: Vec::new(),
-                    reason: Some("deleted outside infinstor".into()),
-                    dependencies: Vec::new(),
-                    private: None,
-                    details: Vec::new(),
-                });
-            }
-            _ => {}
         }
-        let mut p = lock(&self.prior);
-        match &current {
-            Some(cur) => {
-                let mut inst = to_instance_state(&stored.provider, cur, &stored.dependencies);
-                inst.tainted = stored.tainted;
-                p.set_instance(addr, inst);
-            }
-            None => {
-                p.remove_instance(addr);
-            }
+        if let Some(drift) = observed.drift {
+            lock(&self.ledger).drift.push(drift);
         }
-        Ok(current)
+        observed.current
     }
 
     fn plan_resource(
@@ -225,8 +185,8 @@ impl Session<'_> {
                 };
                 let a = ia.to_string();
                 let targeted = targets.is_empty() || a_dependency || targets.iter().any(|t| t.contains(&ia));
-                lock(&self.planned_addrs).insert(ia.clone());
-                let stored = lock(&self.prior).instance(&a).cloned();
+                lock(&self.ledger).planned.insert(ia.clone());
+                let stored = lock(&self.prior).instance(&ia).cloned();
                 if addr.mode == Mode::Data && !targeted {
                     // Outside the targets and not needed by them: not read, as in Terraform.
                     values.push((key, Value::Unknown));
@@ -234,7 +194,8 @@ impl Session<'_> {
                 }
                 if addr.mode == Mode::Data {
                     let pending_deps = !res.depends_on.is_empty()
-                        && lock(&self.changes)
+                        && lock(&self.ledger)
+                            .changes
                             .iter()
                             .any(|c| c.action != Action::NoOp && deps.contains(&c.addr.resource_string()));
                     if config.contains_unknown() || pending_deps {
@@ -247,7 +208,7 @@ impl Session<'_> {
                             }
                         }
                         values.push((key, after.clone()));
-                        lock(&self.changes).push(Change {
+                        lock(&self.ledger).changes.push(Change {
                             addr: ia,
                             provider: res.provider.clone(),
                             action: Action::Read,
@@ -276,7 +237,7 @@ impl Session<'_> {
                                 return self.fail_all(failed);
                             }
                             values.push((key, v.clone()));
-                            lock(&self.changes).push(Change {
+                            lock(&self.ledger).changes.push(Change {
                                 addr: ia,
                                 provider: res.provider.clone(),
                                 action: Action::NoOp,
@@ -293,7 +254,7 @@ impl Session<'_> {
                             // A destroy deletes what the state records; a data source that can no
                             // longer be read (its source went first, in an interrupted destroy)
                             // must not keep the rest from going.
-                            lock(&self.diags).push(
+                            lock(&self.ledger).diags.push(
                                 Diagnostic::warning(
                                     format!("{a} could not be read"),
                                     format!("{}\n\nThe destroy goes on without it; whatever refers to it sees an unknown value.", e.message),
@@ -309,7 +270,7 @@ impl Session<'_> {
                 // Adopt an object whose create was interrupted before its state was written.
                 let mut stored = stored;
                 if stored.is_none() {
-                    let intent = lock(&self.prior).intents().iter().find(|i| i.address == a).cloned();
+                    let intent = lock(&self.prior).intents().iter().find(|i| i.address == ia).cloned();
                     if let Some(intent) = intent {
                         match provider.import(ImportRequest {
                             type_name: &addr.type_,
@@ -317,8 +278,8 @@ impl Session<'_> {
                         }) {
                             Ok(Some(v)) => {
                                 let inst = to_instance_state(&res.provider, &v, &deps);
-                                lock(&self.prior).set_instance(&a, inst.clone());
-                                lock(&self.drift).push(Change {
+                                lock(&self.prior).set_instance(&ia, inst.clone());
+                                lock(&self.ledger).drift.push(Change {
                                     addr: ia.clone(),
                                     provider: res.provider.clone(),
                                     action: Action::Create,
@@ -341,11 +302,11 @@ impl Session<'_> {
                     }
                 }
                 if let Some(d) = self.deposed_change(&ia, stored.as_ref(), &schema) {
-                    lock(&self.changes).push(d);
+                    lock(&self.ledger).changes.push(d);
                 }
                 let prior_value = match (&stored, refresh) {
-                    (Some(s), true) => match self.refresh_instance(provider.as_ref(), &a, &addr.type_, &schema, s) {
-                        Ok(v) => v,
+                    (Some(s), true) => match self.refresh_instance(provider.as_ref(), &ia, &schema, s) {
+                        Ok(observed) => self.take_in(&ia, observed),
                         Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
                     },
                     (Some(s), false) => Some(from_instance_state(s, Some(&schema))),
@@ -417,7 +378,7 @@ impl Session<'_> {
                     return self.fail_all(failed);
                 }
                 values.push((key, after.clone()));
-                lock(&self.changes).push(Change {
+                lock(&self.ledger).changes.push(Change {
                     addr: ia,
                     provider: res.provider.clone(),
                     action,
@@ -463,7 +424,7 @@ impl Session<'_> {
     }
 
     fn push_noop(&self, ia: InstanceAddr, res: &Resource, value: Value, deps: Vec<String>) {
-        lock(&self.changes).push(Change {
+        lock(&self.ledger).changes.push(Change {
             addr: ia,
             provider: res.provider.clone(),
             action: Action::NoOp,
@@ -576,8 +537,8 @@ impl Session<'_> {
         if diags.has_errors() {
             return Err(diags);
         }
-        let planned = lock(&self.planned_addrs).clone();
-        let instances: Vec<(String, InstanceState)> = lock(&self.prior)
+        let planned = lock(&self.ledger).planned.clone();
+        let instances: Vec<(InstanceAddr, InstanceState)> = lock(&self.prior)
             .instances()
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
@@ -586,19 +547,13 @@ impl Session<'_> {
         // Collected and merged once: one pass over the changes, not one per instance.
         let mut orphan_changes: Vec<Change> = Vec::new();
         let mut superseded: std::collections::HashSet<InstanceAddr> = std::collections::HashSet::new();
-        for (a, inst) in instances {
-            let Ok(ia) = a.parse::<InstanceAddr>() else {
-                diags.push(Diagnostic::error(
-                    "Invalid address in state",
-                    format!("The state holds an instance at {a:?}, which is not a resource address. Restore the state from its .backup file, or forget the entry with `infinstor state rm`."),
-                ));
-                continue;
-            };
+        for (ia, inst) in instances {
+            let a = ia.to_string();
             if !destroy && planned.contains(&ia) {
                 continue;
             }
             if ia.resource.mode == Mode::Data {
-                lock(&self.prior).remove_instance(&a);
+                lock(&self.prior).remove_instance(&ia);
                 continue;
             }
             let schema = self.factory.resource_schema(&ia.resource.type_);
@@ -624,7 +579,10 @@ impl Session<'_> {
                 let Some(schema) = schema.as_ref() else {
                     continue;
                 };
-                match self.refresh_instance(provider.as_ref(), &a, &ia.resource.type_, schema, &inst) {
+                match self
+                    .refresh_instance(provider.as_ref(), &ia, schema, &inst)
+                    .map(|o| self.take_in(&ia, o))
+                {
                     Ok(Some(v)) => before = v,
                     Ok(None) => continue,
                     Err(e) => {
@@ -687,7 +645,7 @@ impl Session<'_> {
             });
         }
         {
-            let mut changes = lock(&self.changes);
+            let changes = &mut lock(&self.ledger).changes;
             changes.retain(|c| !superseded.contains(&c.addr));
             changes.extend(orphan_changes);
         }
@@ -703,29 +661,26 @@ impl Session<'_> {
         lock(&self.prior)
             .instances()
             .keys()
-            .filter_map(|a| a.parse::<InstanceAddr>().ok())
             .filter(|ia| &ia.module == module && &ia.resource == addr)
-            .map(|ia| (ia.key, None, Value::Unknown))
+            .map(|ia| (ia.key.clone(), None, Value::Unknown))
             .collect()
     }
 
     /// Assembles the plan after the walk.
     pub fn into_plan(self, lineage: String, serial: u64, config_digest: String, destroy: bool) -> (Plan, State) {
-        let mut changes = self.changes.into_inner().unwrap_or_else(|p| p.into_inner());
+        let Ledger {
+            mut changes,
+            mut drift,
+            mut outputs,
+            diags,
+            ..
+        } = self.ledger.into_inner().unwrap_or_else(|p| p.into_inner());
         changes.sort_by(|a, b| a.addr.cmp(&b.addr));
-        let mut drift = self.drift.into_inner().unwrap_or_else(|p| p.into_inner());
         drift.sort_by(|a, b| a.addr.cmp(&b.addr));
-        let mut outputs = self.outputs.into_inner().unwrap_or_else(|p| p.into_inner());
         if destroy {
             outputs.clear();
         }
-        let warnings = self
-            .diags
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
-            .warnings()
-            .map(|d| d.to_string())
-            .collect();
+        let warnings = diags.warnings().map(|d| d.to_string()).collect();
         let prior = self.prior.into_inner().unwrap_or_else(|p| p.into_inner());
         let (plan_time, workspace) = self
             .scopes

@@ -3,10 +3,13 @@
 //! zone instead of a call per record).
 
 use crate::core::addr::{InstanceAddr, Mode};
-use crate::core::instance::from_instance_state;
+use crate::core::instance::{from_instance_state, to_instance_state};
 use crate::core::lock;
+use crate::core::plan::{Action, Change};
 use crate::core::provider::{Provider, ProviderError, ProviderFactory, ReadRequest};
+use crate::core::schema::Schema;
 use crate::core::value::Value;
+use crate::plan::diff;
 use state::InstanceState;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -15,12 +18,71 @@ use std::sync::{Arc, Mutex};
 /// What the reads found, by instance address: the current object, `None` when it is gone, or
 /// the provider's error. The plan takes each instance's read once.
 #[derive(Default)]
-pub struct Refreshed(HashMap<String, Result<Option<Value>, ProviderError>>);
+pub struct Refreshed(HashMap<InstanceAddr, Result<Option<Value>, ProviderError>>);
 
 impl Refreshed {
     /// The read of an instance, if refresh did it (at most once).
-    pub fn take(&mut self, addr: &str) -> Option<Result<Option<Value>, ProviderError>> {
+    pub fn take(&mut self, addr: &InstanceAddr) -> Option<Result<Option<Value>, ProviderError>> {
         self.0.remove(addr)
+    }
+}
+
+/// What reading one recorded object found, compared with what state recorded.
+pub struct Observed {
+    /// The object as it is now, sensitive where it was recorded sensitive; `None` when gone.
+    pub current: Option<Value>,
+    /// The state entry that records it as read; `None` when it is gone.
+    pub recorded: Option<InstanceState>,
+    /// A change made outside infinstor that is worth showing: the object is gone, or an
+    /// argument a user can set differs.
+    pub drift: Option<Change>,
+}
+
+/// Compares what a read found with what state recorded at `addr`.
+pub fn observe(addr: &InstanceAddr, schema: &Schema, stored: &InstanceState, read: Option<Value>) -> Observed {
+    let prior = from_instance_state(stored, Some(schema));
+    let current = read.map(|cur| {
+        // What was sensitive when recorded stays sensitive when read back.
+        let mut marked = stored.clone();
+        marked.attributes = cur.deep_unmark().to_json().unwrap_or(serde_json::Value::Null);
+        from_instance_state(&marked, Some(schema))
+    });
+    let outside = |action: Action, after: Option<Value>, reason: &str| Change {
+        addr: addr.clone(),
+        provider: stored.provider.clone(),
+        action,
+        before: Some(prior.clone()),
+        after,
+        requires_replace: Vec::new(),
+        reason: Some(reason.into()),
+        dependencies: Vec::new(),
+        private: None,
+        details: Vec::new(),
+    };
+    let drift = match &current {
+        Some(cur) => {
+            // Read-only attributes (attachment counts, dates) change by themselves; only what
+            // a user can configure is drift worth showing.
+            let relevant = diff::changed_attributes(schema, &prior, cur).into_iter().any(|name| {
+                schema
+                    .attributes
+                    .get(&name)
+                    .map(|a| a.optional || a.required)
+                    .unwrap_or(true)
+            });
+            relevant.then(|| outside(Action::Update, Some(cur.clone()), "changed outside infinstor"))
+        }
+        None => Some(outside(Action::Delete, None, "deleted outside infinstor")),
+    };
+    let recorded = current.as_ref().map(|cur| {
+        let mut inst = to_instance_state(&stored.provider, cur, &stored.dependencies);
+        inst.tainted = stored.tainted;
+        inst
+    });
+    Observed {
+        current,
+        recorded,
+        drift,
     }
 }
 
@@ -28,7 +90,7 @@ impl Refreshed {
 struct Job {
     provider: Arc<dyn Provider>,
     type_: String,
-    addrs: Vec<String>,
+    addrs: Vec<InstanceAddr>,
     priors: Vec<Value>,
 }
 
@@ -37,7 +99,7 @@ struct Job {
 /// provider batches reads. Instances whose provider is not configured are left to the plan,
 /// which reads them itself. Stops starting reads when `stop` is set.
 pub fn read_all(
-    instances: &[(String, InstanceState)],
+    instances: &[(InstanceAddr, InstanceState)],
     providers: &dyn Fn(&str) -> Option<Arc<dyn Provider>>,
     factory: &dyn ProviderFactory,
     parallelism: usize,
@@ -45,9 +107,8 @@ pub fn read_all(
 ) -> Refreshed {
     let mut batched: BTreeMap<(String, String), Job> = BTreeMap::new();
     let mut jobs = Vec::new();
-    for (addr, inst) in instances {
-        let (addr, inst) = (addr.clone(), inst);
-        let Ok(ia) = addr.parse::<InstanceAddr>() else { continue };
+    for (ia, inst) in instances {
+        let addr = ia.clone();
         if ia.resource.mode != Mode::Managed {
             continue;
         }
@@ -79,7 +140,7 @@ pub fn read_all(
     }
     jobs.extend(batched.into_values());
     let next = AtomicUsize::new(0);
-    let results: Mutex<HashMap<String, Result<Option<Value>, ProviderError>>> = Mutex::new(HashMap::new());
+    let results: Mutex<HashMap<InstanceAddr, Result<Option<Value>, ProviderError>>> = Mutex::new(HashMap::new());
     std::thread::scope(|scope| {
         for _ in 0..parallelism.max(1).min(jobs.len().max(1)) {
             scope.spawn(|| loop {

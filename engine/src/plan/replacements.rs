@@ -67,7 +67,7 @@ impl Session<'_> {
                 Some(TraversalOperator::GetAttr(a)) => Some(a.as_str().to_string()),
                 _ => None,
             };
-            let fired = lock(&self.changes).iter().any(|c| {
+            let fired = lock(&self.ledger).changes.iter().any(|c| {
                 c.addr.module == *module
                     && c.addr.resource == target
                     && want_key.as_ref().is_none_or(|k| *k == c.addr.key)

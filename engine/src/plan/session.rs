@@ -4,7 +4,7 @@ use crate::config::{Module, Resource};
 use crate::core::addr::{InstanceAddr, InstanceKey, Mode, ModulePath, ResourceAddr, Target};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use crate::core::lock;
-use crate::core::plan::{Change, OutputChange, Plan};
+use crate::core::plan::{OutputChange, Plan};
 use crate::core::provider::{Provider, ProviderFactory};
 use crate::core::schema::Schema;
 use crate::core::value::Value;
@@ -12,11 +12,12 @@ use crate::eval::decode::decode;
 use crate::eval::{Evaluator, Scope};
 use crate::graph::{self, Graph, ModPath, Node, Outcome};
 use crate::plan::diff;
+use crate::plan::ledger::Ledger;
 use crate::plan::refresh::Refreshed;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::Direction;
 use state::{InstanceState, State};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -96,16 +97,11 @@ pub struct Session<'a> {
     /// What every instance of a module starts from (its declarations and paths).
     pub(crate) templates: HashMap<ModPath, Scope>,
     /// The instances of each module of the configuration, decided by its call's visit.
-    pub(crate) expansions: Mutex<HashMap<ModPath, Vec<ModulePath>>>,
-    /// `each.value` of module instances made by `for_each`.
-    pub(crate) each_values: Mutex<HashMap<ModulePath, Value>>,
+    pub(crate) expansions: Mutex<HashMap<ModPath, Vec<ModuleInstance>>>,
     /// The state the run started from (refreshed during plan).
     pub(crate) prior: Mutex<State>,
-    pub(crate) changes: Mutex<Vec<Change>>,
-    pub(crate) drift: Mutex<Vec<Change>>,
-    pub(crate) outputs: Mutex<BTreeMap<String, OutputChange>>,
-    pub(crate) diags: Mutex<Diagnostics>,
-    pub(crate) planned_addrs: Mutex<BTreeSet<InstanceAddr>>,
+    /// What the walk has decided so far: changes, drift, outputs, diagnostics.
+    pub(crate) ledger: Mutex<Ledger>,
     /// Outcomes of the nodes [`Session::configure_providers`] visited.
     pub(crate) settled: Mutex<HashMap<NodeIndex, Outcome>>,
     /// What refresh read ([`crate::plan::refresh::read_all`]), taken once per instance by the
@@ -113,6 +109,16 @@ pub struct Session<'a> {
     pub(crate) refreshed: Mutex<Refreshed>,
     /// The bound on provider operations in flight during apply (`--parallelism`).
     pub(crate) permits: crate::core::permits::Permits,
+}
+
+/// An instance of a module, as its call's visit made it.
+#[derive(Clone)]
+pub(crate) struct ModuleInstance {
+    /// Where it is: `module.tenant["acme"]`.
+    pub path: ModulePath,
+    /// `each.value` of the call that made it, when the call has `for_each`: the call's
+    /// arguments are evaluated with it, in the calling module's scope.
+    pub each: Option<Value>,
 }
 
 /// A resource in a module of the configuration, as text (`module.dns.aws_route53_record.api`):
@@ -167,7 +173,7 @@ impl<'a> Session<'a> {
         let mut root_scope = templates.get(&Vec::new()).cloned().unwrap_or_default();
         root_scope.plan_time = unix_now();
         let scopes = HashMap::from([(root.clone(), root_scope)]);
-        let expansions = HashMap::from([(Vec::new(), vec![root])]);
+        let expansions = HashMap::from([(Vec::new(), vec![ModuleInstance { path: root, each: None }])]);
         Session {
             module,
             graph,
@@ -178,13 +184,8 @@ impl<'a> Session<'a> {
             scopes: Mutex::new(scopes),
             templates,
             expansions: Mutex::new(expansions),
-            each_values: Mutex::new(HashMap::new()),
             prior: Mutex::new(prior),
-            changes: Mutex::new(Vec::new()),
-            drift: Mutex::new(Vec::new()),
-            outputs: Mutex::new(BTreeMap::new()),
-            diags: Mutex::new(Diagnostics::default()),
-            planned_addrs: Mutex::new(BTreeSet::new()),
+            ledger: Mutex::new(Ledger::default()),
             settled: Mutex::new(HashMap::new()),
             refreshed: Mutex::new(Refreshed::default()),
             permits: crate::core::permits::Permits::new(10),
@@ -194,7 +195,7 @@ impl<'a> Session<'a> {
     /// Configures providers (evaluating only what their configuration needs) and returns one.
     pub fn configured_provider(&self, key: &str, stop: &AtomicBool) -> Result<Arc<dyn Provider>, Diagnostics> {
         self.configure_providers(1, stop);
-        let diags = lock(&self.diags).clone();
+        let diags = lock(&self.ledger).diags.clone();
         if diags.has_errors() {
             return Err(diags);
         }
@@ -260,7 +261,7 @@ impl<'a> Session<'a> {
     }
 
     /// Every instance of the prior state, with its address.
-    pub fn prior_instances(&self) -> Vec<(String, InstanceState)> {
+    pub fn prior_instances(&self) -> Vec<(InstanceAddr, InstanceState)> {
         lock(&self.prior)
             .instances()
             .iter()
@@ -274,14 +275,14 @@ impl<'a> Session<'a> {
     }
 
     pub(crate) fn fail(&self, d: Diagnostic) -> Outcome {
-        lock(&self.diags).push(d);
+        lock(&self.ledger).diags.push(d);
         Outcome::Failed
     }
 
     pub(crate) fn fail_all(&self, ds: Vec<Diagnostic>) -> Outcome {
-        let mut g = lock(&self.diags);
+        let mut ledger = lock(&self.ledger);
         for d in ds {
-            g.push(d);
+            ledger.diags.push(d);
         }
         Outcome::Failed
     }
@@ -448,7 +449,7 @@ impl<'a> Session<'a> {
                     .outputs()
                     .get(name)
                     .map(|o| Value::from_json(&o.value).mark_if(o.sensitive));
-                lock(&self.outputs).insert(
+                lock(&self.ledger).outputs.insert(
                     name.to_string(),
                     OutputChange {
                         before,

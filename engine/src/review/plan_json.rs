@@ -468,9 +468,8 @@ pub fn plan_json(plan: &Plan) -> Json {
             .map(|c| {
                 let mut rc = resource_change(c);
                 // Terraform's field for an object a move gives a new address.
-                let address = c.addr.to_string();
-                if let (Some(m), Json::Object(o)) = (plan.moves.iter().find(|m| m.to == address), &mut rc) {
-                    o.insert("previous_address".into(), json!(m.from));
+                if let (Some(m), Json::Object(o)) = (plan.moves.iter().find(|m| m.to == c.addr), &mut rc) {
+                    o.insert("previous_address".into(), json!(m.from.to_string()));
                 }
                 rc
             })

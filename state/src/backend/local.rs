@@ -177,7 +177,10 @@ mod tests {
         let prev = s.clone();
         backend.write(&mut s, &prev).expect("write");
         assert_eq!(s.serial(), 1, "unchanged content keeps the serial");
-        s.set_instance("a.b", InstanceState::new("aws", serde_json::json!({"id": "x"})));
+        s.set_instance(
+            &"a.b".parse().expect("address"),
+            InstanceState::new("aws", serde_json::json!({"id": "x"})),
+        );
         backend.write(&mut s, &prev).expect("write");
         assert_eq!(s.serial(), 2);
         let read = backend.read().expect("read").expect("exists");
@@ -192,7 +195,10 @@ mod tests {
         let mut prev = State::new();
         prev.serial = u64::MAX;
         let mut s = prev.clone();
-        s.set_instance("a.b", InstanceState::new("aws", serde_json::json!({"id": "x"})));
+        s.set_instance(
+            &"a.b".parse().expect("address"),
+            InstanceState::new("aws", serde_json::json!({"id": "x"})),
+        );
         let err = backend.write(&mut s, &prev).expect_err("no wrap").to_string();
         assert!(err.contains("cannot grow"), "{err}");
         assert!(!dir.path().join("s.json").exists(), "nothing written");
