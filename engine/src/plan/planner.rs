@@ -16,7 +16,7 @@ use crate::graph::{self, ModPath, Node, Outcome};
 use crate::plan::diff;
 use crate::plan::ledger::Ledger;
 use crate::plan::refresh::{self, Observed};
-use crate::plan::session::{node_string, Session, WalkMode};
+use crate::plan::session::{Session, WalkMode};
 use state::{InstanceState, State};
 use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
@@ -126,7 +126,7 @@ impl Session<'_> {
         path: &ModPath,
         addr: &ResourceAddr,
         mode: &WalkMode<'_>,
-        target_deps: &BTreeSet<String>,
+        target_deps: &BTreeSet<(ModPath, ResourceAddr)>,
     ) -> Outcome {
         let WalkMode::Plan {
             refresh,
@@ -151,7 +151,7 @@ impl Session<'_> {
             Err(d) => return self.fail(d.at(res.span.clone())),
         };
         let deps = self.dependencies_of(path, addr);
-        let a_dependency = target_deps.contains(&node_string(path, addr));
+        let a_dependency = target_deps.contains(&(path.clone(), addr.clone()));
         for module in self.instances_of(path) {
             let instances = match self.expand(&module, res, &schema) {
                 Ok(i) => i,
@@ -398,7 +398,7 @@ impl Session<'_> {
 
     /// The resources (`module.a.TYPE.NAME`, without keys) that targeted ones depend on: a
     /// plan with `--target` plans them too, as Terraform does.
-    fn target_dependencies(&self, targets: &[Target]) -> BTreeSet<String> {
+    fn target_dependencies(&self, targets: &[Target]) -> BTreeSet<(ModPath, ResourceAddr)> {
         let mut out = BTreeSet::new();
         for node in self.graph.index.keys() {
             let Node::Resource(path, addr) = node else {
@@ -415,7 +415,7 @@ impl Session<'_> {
             if named {
                 for d in self.graph.resource_dependencies(node) {
                     if let Node::Resource(p, a) = d {
-                        out.insert(node_string(&p, &a));
+                        out.insert((p, a));
                     }
                 }
             }

@@ -1,6 +1,6 @@
 //! EC2: `aws_key_pair`, the key pair whose public key admins use on worker nodes (seed 004).
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{created_outcome, ApplyOutcome, Ctx, ResourceType};
 use crate::support::attrs::{call, finish, into_state, problem, sref, State};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -130,22 +130,14 @@ impl ResourceType for KeyPair {
         ) {
             return (None, Some(e));
         }
-        match self.find(ctx, &name) {
-            Ok(Some(k)) => (Some(self.state(ctx, &k, planned)), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
-                    "NotFound",
-                    format!("{op}: not found after the import"),
-                )),
-            ),
-            Err(e) => {
-                let mut st = into_state(planned);
-                st.insert("key_name".into(), Value::string(&name));
-                st.insert("id".into(), Value::string(&name));
-                (Some(finish(&self.schema(), st)), Some(e))
-            }
-        }
+        let id = Value::string(&name);
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[("key_name", id.clone()), ("id", id)],
+            self.find(ctx, &name).map(|k| k.map(|k| self.state(ctx, &k, planned))),
+            || ProviderError::new("NotFound", format!("{op}: not found after the import")),
+        )
     }
 
     fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {

@@ -2,6 +2,7 @@
 //! changed in place (remove, then add); name, name_prefix and path force a new profile.
 
 use super::*;
+use crate::resource::created_outcome;
 
 pub(super) struct IamInstanceProfile;
 
@@ -143,23 +144,19 @@ impl ResourceType for IamInstanceProfile {
                 return (now.map(|p| self.state(ctx, &p, planned)), Some(e));
             }
         }
-        match self.get(ctx, &name) {
-            Ok(Some(profile)) => (Some(self.state(ctx, &profile, planned)), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
+        let id = Value::string(&name);
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[("name", id.clone()), ("id", id)],
+            self.get(ctx, &name).map(|p| p.map(|p| self.state(ctx, &p, planned))),
+            || {
+                ProviderError::new(
                     "NoSuchEntity",
                     format!("creating IAM Instance Profile ({name}): the profile is not readable after creation"),
-                )),
-            ),
-            Err(e) => {
-                // Recorded from the plan; the next refresh reads the rest.
-                let mut st = into_state(planned);
-                st.insert("name".into(), Value::string(&name));
-                st.insert("id".into(), Value::string(&name));
-                (Some(finish(&self.schema(), st)), Some(e))
-            }
-        }
+                )
+            },
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {

@@ -194,22 +194,19 @@ impl ResourceType for KmsAlias {
             }
             Err(e) => return (None, Some(e)),
         }
-        match find_alias(ctx, &name) {
-            Ok(Some(entry)) => (Some(self.state(&name, &entry, planned)), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
+        let id = Value::string(&name);
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[("name", id.clone()), ("id", id)],
+            find_alias(ctx, &name).map(|e| e.map(|e| self.state(&name, &e, planned))),
+            || {
+                ProviderError::new(
                     "NotFoundException",
                     format!("KMS Alias ({name}) is not listed after it was created"),
-                )),
-            ),
-            Err(e) => {
-                let mut st = into_state(planned);
-                st.insert("name".into(), Value::string(&name));
-                st.insert("id".into(), Value::string(&name));
-                (Some(finish(&self.schema(), st)), Some(e))
-            }
-        }
+                )
+            },
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {

@@ -350,23 +350,20 @@ impl ResourceType for KmsKey {
         let result = self
             .finish_create(ctx, &key_id, planned)
             .and_then(|()| settled(|| self.read_id(ctx, &key_id, planned)));
-        match result {
-            Ok(Some(state)) => (Some(state), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
+        let id = Value::string(&key_id);
+        let arn = meta.arn().map(Value::string).unwrap_or(Value::Null);
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[("key_id", id.clone()), ("id", id), ("arn", arn)],
+            result,
+            || {
+                ProviderError::new(
                     "NotFoundException",
                     format!("KMS Key ({key_id}) is not readable after it was created"),
-                )),
-            ),
-            Err(e) => {
-                let mut st = into_state(planned);
-                st.insert("key_id".into(), Value::string(&key_id));
-                st.insert("id".into(), Value::string(&key_id));
-                st.insert("arn".into(), meta.arn().map(Value::string).unwrap_or(Value::Null));
-                (Some(finish(&self.schema(), st)), Some(e))
-            }
-        }
+                )
+            },
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {

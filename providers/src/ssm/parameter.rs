@@ -377,22 +377,19 @@ impl ResourceType for SsmParameter {
                 return (None, Some(e));
             }
         }
-        match self.fetch(ctx, name, planned) {
-            Ok(Some(state)) => (Some(state), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
+        // State keeps the value's digest, never the value.
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[("value", Value::string(value_hash(&value)))],
+            self.fetch(ctx, name, planned),
+            || {
+                ProviderError::new(
                     "NotFound",
                     format!("creating SSM Parameter ({name}): the parameter is not there after creating it"),
-                )),
-            ),
-            Err(e) => {
-                // The parameter exists: record what is known so that it is not orphaned.
-                let mut st = into_state(planned);
-                st.insert("value".into(), Value::string(value_hash(&value)));
-                (Some(finish(&self.schema(), st)), Some(e))
-            }
-        }
+                )
+            },
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
