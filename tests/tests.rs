@@ -21,6 +21,7 @@ mod modules;
 mod parallelism;
 mod properties;
 mod review_output;
+mod s3_family;
 mod secrets;
 mod teams;
 mod tetrascience;

@@ -197,6 +197,9 @@ pub struct Schema {
     pub attributes: BTreeMap<String, Attribute>,
     /// Nested block types by name.
     pub blocks: BTreeMap<String, BlockType>,
+    /// Arguments and blocks Terraform has here that infinstor does not support yet, with what
+    /// to do instead: using one is an error that says so, not "not expected here".
+    pub not_yet: BTreeMap<String, &'static str>,
 }
 
 impl Schema {
@@ -250,6 +253,13 @@ impl Schema {
                 force_new: true,
             },
         );
+        self
+    }
+
+    /// Declares an argument or block Terraform has here that infinstor does not support yet;
+    /// `instead` tells the user what to do.
+    pub fn not_yet(mut self, name: &str, instead: &'static str) -> Schema {
+        self.not_yet.insert(name.to_string(), instead);
         self
     }
 

@@ -8,6 +8,16 @@ use crate::core::value::Value;
 use crate::eval::Evaluator;
 use std::collections::BTreeMap;
 
+/// The error for an argument or block Terraform has that infinstor does not support yet.
+fn not_yet(name: &str, instead: &str, at: Option<Span>, context: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Not supported yet",
+        format!("\"{name}\" is part of this type in Terraform, but infinstor does not support it yet. {instead}"),
+    )
+    .at(at)
+    .within(context)
+}
+
 /// Decodes `body` against `schema`. The result has every attribute of the schema (null when
 /// absent) and every block type (a list). `context` names the enclosing block for diagnostics.
 pub fn decode(
@@ -20,6 +30,10 @@ pub fn decode(
     let mut diags = Vec::new();
     let mut out = BTreeMap::new();
     for (name, attr) in &body.attrs {
+        if let Some(instead) = schema.not_yet.get(name) {
+            diags.push(not_yet(name, instead, attr.name_span.clone(), context));
+            continue;
+        }
         let Some(sa) = schema.attributes.get(name) else {
             let hint = if schema.blocks.contains_key(name) {
                 format!(" \"{name}\" is a block: write {name} {{ ... }} without the equals sign.")
@@ -77,6 +91,10 @@ pub fn decode(
                     }
                 }
             }
+            continue;
+        }
+        if let Some(instead) = schema.not_yet.get(&block.kind) {
+            diags.push(not_yet(&block.kind, instead, block.span.clone(), context));
             continue;
         }
         let Some(bt) = schema.blocks.get(&block.kind) else {

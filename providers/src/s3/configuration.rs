@@ -61,6 +61,11 @@ pub(super) trait BucketConfig: Send + Sync {
     }
     /// Fills in defaults of optional arguments.
     fn defaults(&self, _map: &mut BTreeMap<String, Value>) {}
+    /// Attributes that follow from the bucket's name and region alone (a website's endpoint),
+    /// known when planning.
+    fn derived(&self, _ctx: &Ctx, _bucket: &str) -> BTreeMap<String, Value> {
+        BTreeMap::new()
+    }
     /// Makes AWS match `planned` (create when `prior` is `None`).
     fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, prior: Option<&Value>) -> Result<(), ProviderError>;
     /// The attributes AWS reports; `None` when the configuration does not exist.
@@ -84,9 +89,10 @@ impl<C: BucketConfig> Sub<C> {
     }
 
     /// The state after a successful create or update.
-    fn state(&self, planned: &Value, target: &Target) -> Value {
+    fn state(&self, ctx: &Ctx, planned: &Value, target: &Target) -> Value {
         let mut map = into_map(planned.clone());
         self.0.defaults(&mut map);
+        map.extend(self.0.derived(ctx, &target.bucket));
         map.insert("id".into(), Value::from(target.id()));
         let schema = self.full_schema();
         sort_sets(&schema, finish(&schema, map))
@@ -132,10 +138,13 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         self.0.check(config)
     }
 
-    fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut map = into_map(proposed);
         self.0.defaults(&mut map);
         let bucket = map.get("bucket").and_then(Value::as_str).map(str::to_string);
+        if let Some(bucket) = &bucket {
+            map.extend(self.0.derived(ctx, bucket));
+        }
         let owner = map.get("expected_bucket_owner").cloned().unwrap_or(Value::Null);
         let id = match bucket {
             Some(bucket) if !owner.is_unknown() => Value::from(
@@ -159,7 +168,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         };
         intent(&target.id());
         match self.0.put(ctx, &target, planned, None) {
-            Ok(()) => (Some(self.state(planned, &target)), None),
+            Ok(()) => (Some(self.state(ctx, planned, &target)), None),
             Err(e) => (None, Some(e)),
         }
     }
@@ -170,7 +179,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
             Err(e) => return (Some(prior.clone()), Some(e)),
         };
         match self.0.put(ctx, &target, planned, Some(prior)) {
-            Ok(()) => (Some(self.state(planned, &target)), None),
+            Ok(()) => (Some(self.state(ctx, planned, &target)), None),
             Err(e) => (Some(prior.clone()), Some(e)),
         }
     }

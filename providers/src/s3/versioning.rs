@@ -12,29 +12,6 @@ pub(super) fn versioning_status(value: &Value) -> Option<String> {
         .and_then(|c| known_str(c, "status"))
 }
 
-/// Reads `(Status, MfaDelete)` from a successful GetBucketVersioning response the SDK could
-/// not decode. Some S3-compatible servers (moto 5.2 among them) name the document's root
-/// `GetBucketVersioningResponse` instead of `VersioningConfiguration`, which the SDK rejects
-/// although the content is right; responses from AWS itself never take this path.
-pub(super) fn lenient_versioning(
-    raw: &aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-) -> Option<(Option<String>, Option<String>)> {
-    if raw.status().as_u16() != 200 {
-        return None;
-    }
-    let body = std::str::from_utf8(raw.body().bytes()?).ok()?;
-    if !body.contains("VersioningResponse") && !body.contains("VersioningConfiguration") {
-        return None;
-    }
-    let element = |name: &str| {
-        let open = format!("<{name}>");
-        let start = body.find(&open)? + open.len();
-        let end = body[start..].find(&format!("</{name}>"))? + start;
-        Some(body[start..end].trim().to_string()).filter(|v| !v.is_empty())
-    };
-    Some((element("Status"), element("MfaDelete")))
-}
-
 impl Versioning {
     async fn put_status(
         &self,
@@ -135,8 +112,11 @@ impl BucketConfig for Versioning {
                     out.status().map(|s| s.as_str().to_string()),
                     out.mfa_delete().map(|m| m.as_str().to_string()),
                 )),
-                Err(e) => match e.raw_response().and_then(lenient_versioning) {
-                    Some(parsed) => Ok(parsed),
+                Err(e) => match e
+                    .raw_response()
+                    .and_then(|r| lenient(r, "Versioning", &["Status", "MfaDelete"]))
+                {
+                    Some(mut parsed) => Ok((parsed.remove(0), parsed.remove(0))),
                     None => Err(from_sdk(&op, e)),
                 },
             }

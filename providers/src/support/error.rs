@@ -192,6 +192,8 @@ pub(crate) fn is_not_found(code: &str) -> bool {
             | "ServerSideEncryptionConfigurationNotFoundError"
             | "NoSuchLifecycleConfiguration"
             | "NoSuchWebsiteConfiguration"
+            | "OwnershipControlsNotFoundError"
+            | "ObjectLockConfigurationNotFoundError"
             | "ResourceNotFoundException"
     )
 }

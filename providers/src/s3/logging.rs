@@ -1,0 +1,104 @@
+//! aws_s3_bucket_logging.
+
+use super::*;
+
+pub(super) struct Logging;
+
+impl BucketConfig for Logging {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket_logging"
+    }
+
+    fn what(&self) -> &'static str {
+        "S3 Bucket Logging"
+    }
+
+    fn body(&self) -> Schema {
+        Schema::new()
+            .attr("target_bucket", Attribute::required(string_type()))
+            .attr("target_prefix", Attribute::required(string_type()))
+            .not_yet(
+                "target_grant",
+                "Grant the log delivery through the target bucket's policy (or aws_s3_bucket_acl with acl = \"log-delivery-write\") instead.",
+            )
+            .not_yet(
+                "target_object_key_format",
+                "Remove it: logs use S3's default simple key format.",
+            )
+    }
+
+    fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
+        let op = format!("putting {} ({})", self.what(), target.bucket);
+        let enabled = aws_sdk_s3::types::LoggingEnabled::builder()
+            .set_target_bucket(known_str(planned, "target_bucket"))
+            .target_prefix(known_str(planned, "target_prefix").unwrap_or_default())
+            .build()
+            .map_err(|e| invalid(format!("{op}: {e}")))?;
+        let status = aws_sdk_s3::types::BucketLoggingStatus::builder()
+            .logging_enabled(enabled)
+            .build();
+        self.put_status(ctx, target, status, &op)
+    }
+
+    fn get(
+        &self,
+        ctx: &Ctx,
+        target: &Target,
+        _prior: &Value,
+    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
+        let op = format!("reading {} ({})", self.what(), target.bucket);
+        let out = call(
+            ctx,
+            &op,
+            ctx.s3
+                .get_bucket_logging()
+                .bucket(&target.bucket)
+                .set_expected_bucket_owner(target.owner.clone())
+                .send(),
+        );
+        let Some(out) = found(out)? else {
+            return Ok(None);
+        };
+        Ok(out.logging_enabled().map(|l| {
+            BTreeMap::from([
+                ("target_bucket".to_string(), Value::from(l.target_bucket())),
+                ("target_prefix".to_string(), Value::from(l.target_prefix())),
+            ])
+        }))
+    }
+
+    fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
+        // Logging is turned off by a status without a logging configuration.
+        let op = format!("deleting {} ({})", self.what(), target.bucket);
+        self.put_status(
+            ctx,
+            target,
+            aws_sdk_s3::types::BucketLoggingStatus::builder().build(),
+            &op,
+        )
+    }
+}
+
+impl Logging {
+    fn put_status(
+        &self,
+        ctx: &Ctx,
+        target: &Target,
+        status: aws_sdk_s3::types::BucketLoggingStatus,
+        op: &str,
+    ) -> Result<(), ProviderError> {
+        let status = &status;
+        ctx.block_on(send_retrying(
+            op,
+            || {
+                ctx.s3
+                    .put_bucket_logging()
+                    .bucket(&target.bucket)
+                    .set_expected_bucket_owner(target.owner.clone())
+                    .bucket_logging_status(status.clone())
+                    .send()
+            },
+            bucket_propagating,
+        ))
+    }
+}

@@ -1,0 +1,202 @@
+//! aws_s3_bucket_website_configuration.
+
+use super::*;
+use crate::support::partition::partition_of;
+
+pub(super) struct Website;
+
+/// Regions whose website endpoints are `s3-website-REGION` rather than `s3-website.REGION`.
+const DASHED_WEBSITE_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "eu-west-1",
+    "sa-east-1",
+    "us-gov-west-1",
+];
+
+impl BucketConfig for Website {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket_website_configuration"
+    }
+
+    fn what(&self) -> &'static str {
+        "S3 Bucket Website Configuration"
+    }
+
+    fn body(&self) -> Schema {
+        Schema::new()
+            .block(
+                "index_document",
+                Nesting::Single,
+                Schema::new().attr("suffix", Attribute::required(string_type())),
+            )
+            .block(
+                "error_document",
+                Nesting::Single,
+                Schema::new().attr("key", Attribute::required(string_type())),
+            )
+            .block(
+                "redirect_all_requests_to",
+                Nesting::Single,
+                Schema::new()
+                    .attr("host_name", Attribute::required(string_type()))
+                    .attr(
+                        "protocol",
+                        Attribute::optional(string_type()).one_of(&["http", "https"]),
+                    ),
+            )
+            .attr("website_domain", Attribute::computed(string_type()))
+            .attr("website_endpoint", Attribute::computed(string_type()))
+            .not_yet(
+                "routing_rule",
+                "Serve the redirects from a CloudFront distribution, or configure routing rules outside infinstor.",
+            )
+            .not_yet(
+                "routing_rules",
+                "Serve the redirects from a CloudFront distribution, or configure routing rules outside infinstor.",
+            )
+    }
+
+    fn check(&self, config: &Value) -> Vec<ValidateProblem> {
+        let has = |name: &str| !block_items(config, name).is_empty();
+        let redirect = has("redirect_all_requests_to");
+        if redirect && (has("index_document") || has("error_document")) {
+            return vec![problem(
+                "redirect_all_requests_to",
+                "redirect_all_requests_to cannot be used together with index_document or error_document",
+            )];
+        }
+        if !redirect && !has("index_document") && !config.get("bucket").is_unknown() {
+            return vec![problem(
+                "index_document",
+                "one of index_document or redirect_all_requests_to is required",
+            )];
+        }
+        Vec::new()
+    }
+
+    fn derived(&self, ctx: &Ctx, bucket: &str) -> BTreeMap<String, Value> {
+        let (_, suffix, _) = partition_of(&ctx.region);
+        let domain = if DASHED_WEBSITE_REGIONS.contains(&ctx.region.as_str()) {
+            format!("s3-website-{}.{suffix}", ctx.region)
+        } else {
+            format!("s3-website.{}.{suffix}", ctx.region)
+        };
+        BTreeMap::from([
+            (
+                "website_endpoint".to_string(),
+                Value::from(format!("{bucket}.{domain}")),
+            ),
+            ("website_domain".to_string(), Value::from(domain)),
+        ])
+    }
+
+    fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
+        use aws_sdk_s3::types::{ErrorDocument, IndexDocument, Protocol, RedirectAllRequestsTo, WebsiteConfiguration};
+        let op = format!("putting {} ({})", self.what(), target.bucket);
+        let bad = |e: aws_smithy_types::error::operation::BuildError| invalid(format!("{op}: {e}"));
+        let first = |name: &str| block_items(planned, name).into_iter().next();
+        let mut website = WebsiteConfiguration::builder();
+        if let Some(index) = first("index_document") {
+            website = website.index_document(
+                IndexDocument::builder()
+                    .set_suffix(known_str(&index, "suffix"))
+                    .build()
+                    .map_err(bad)?,
+            );
+        }
+        if let Some(error) = first("error_document") {
+            website = website.error_document(
+                ErrorDocument::builder()
+                    .set_key(known_str(&error, "key"))
+                    .build()
+                    .map_err(bad)?,
+            );
+        }
+        if let Some(redirect) = first("redirect_all_requests_to") {
+            website = website.redirect_all_requests_to(
+                RedirectAllRequestsTo::builder()
+                    .set_host_name(known_str(&redirect, "host_name"))
+                    .set_protocol(known_str(&redirect, "protocol").map(|p| Protocol::from(p.as_str())))
+                    .build()
+                    .map_err(bad)?,
+            );
+        }
+        let website = website.build();
+        let (website, op) = (&website, &op);
+        ctx.block_on(send_retrying(
+            op,
+            || {
+                ctx.s3
+                    .put_bucket_website()
+                    .bucket(&target.bucket)
+                    .set_expected_bucket_owner(target.owner.clone())
+                    .website_configuration(website.clone())
+                    .send()
+            },
+            bucket_propagating,
+        ))
+    }
+
+    fn get(
+        &self,
+        ctx: &Ctx,
+        target: &Target,
+        _prior: &Value,
+    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
+        use engine::core::value::map;
+        let op = format!("reading {} ({})", self.what(), target.bucket);
+        let out = call(
+            ctx,
+            &op,
+            ctx.s3
+                .get_bucket_website()
+                .bucket(&target.bucket)
+                .set_expected_bucket_owner(target.owner.clone())
+                .send(),
+        );
+        let Some(out) = found(out)? else {
+            return Ok(None);
+        };
+        let one = |v: Option<Value>| Value::List(v.into_iter().collect());
+        let mut attributes = BTreeMap::from([
+            (
+                "index_document".to_string(),
+                one(out.index_document().map(|i| map([("suffix", Value::from(i.suffix()))]))),
+            ),
+            (
+                "error_document".to_string(),
+                one(out.error_document().map(|e| map([("key", Value::from(e.key()))]))),
+            ),
+            (
+                "redirect_all_requests_to".to_string(),
+                one(out.redirect_all_requests_to().map(|r| {
+                    map([
+                        ("host_name", Value::from(r.host_name())),
+                        ("protocol", r.protocol().map(|p| Value::from(p.as_str())).into()),
+                    ])
+                })),
+            ),
+        ]);
+        attributes.extend(self.derived(ctx, &target.bucket));
+        Ok(Some(attributes))
+    }
+
+    fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
+        let op = format!("deleting {} ({})", self.what(), target.bucket);
+        call(
+            ctx,
+            &op,
+            ctx.s3
+                .delete_bucket_website()
+                .bucket(&target.bucket)
+                .set_expected_bucket_owner(target.owner.clone())
+                .send(),
+        )
+        .map(|_| ())
+    }
+}
