@@ -290,3 +290,63 @@ resource "aws_s3_bucket_website_configuration" "w" {
     let out = ws.run(&["validate"]).expect_code(1);
     insta::assert_snapshot!(out.stderr);
 }
+
+#[test]
+fn canonical_user_id_service_principal_and_availability_zones() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+data "aws_canonical_user_id" "me" {}
+
+data "aws_service_principal" "s3" {
+  service_name = "s3"
+}
+
+data "aws_availability_zones" "all" {
+  state = "available"
+}
+
+data "aws_availability_zones" "but_first" {
+  exclude_names = [data.aws_availability_zones.all.names[0]]
+}
+
+output "canonical" {
+  value = data.aws_canonical_user_id.me.id
+}
+
+output "principal" {
+  value = data.aws_service_principal.s3.name
+}
+
+output "zones" {
+  value = join(",", data.aws_availability_zones.all.names)
+}
+
+output "but_first" {
+  value = join(",", data.aws_availability_zones.but_first.names)
+}
+"#,
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let (owner, mut zones) = block_on(async {
+        let owner = moto.s3().list_buckets().send().await.expect("list buckets");
+        let zones = moto.ec2().describe_availability_zones().send().await.expect("zones");
+        (
+            owner.owner().and_then(|o| o.id()).unwrap_or_default().to_string(),
+            zones
+                .availability_zones()
+                .iter()
+                .filter_map(|z| z.zone_name().map(str::to_string))
+                .collect::<Vec<_>>(),
+        )
+    });
+    zones.sort();
+    assert!(!owner.is_empty() && zones.len() > 1, "{owner:?} {zones:?}");
+    assert_eq!(output(&ws, "canonical"), owner);
+    assert_eq!(output(&ws, "principal"), "s3.amazonaws.com");
+    assert_eq!(output(&ws, "zones"), zones.join(","));
+    assert_eq!(output(&ws, "but_first"), zones[1..].join(","));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+}

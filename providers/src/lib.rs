@@ -101,6 +101,8 @@ fn all_data_sources() -> Vec<Box<dyn DataType>> {
     all.extend(dynamodb::data_sources());
     all.extend(apigateway::data_sources());
     all.extend(elb::data_sources());
+    all.extend(ec2::data_sources());
+    all.extend(s3::data_sources());
     all.extend(builtin::data_sources());
     all
 }

@@ -36,6 +36,8 @@ pub trait Clients {
     fn dynamodb(&self) -> aws_sdk_dynamodb::Client;
     /// API Gateway.
     fn apigateway(&self) -> aws_sdk_apigateway::Client;
+    /// EC2.
+    fn ec2(&self) -> aws_sdk_ec2::Client;
 }
 
 impl Clients for Moto {
@@ -76,6 +78,10 @@ impl Clients for Moto {
 
     fn apigateway(&self) -> aws_sdk_apigateway::Client {
         aws_sdk_apigateway::Client::new(&self.sdk_config())
+    }
+
+    fn ec2(&self) -> aws_sdk_ec2::Client {
+        aws_sdk_ec2::Client::new(&self.sdk_config())
     }
 }
 

@@ -1,172 +1,23 @@
-//! EC2: `aws_key_pair`, the key pair whose public key admins use on worker nodes (seed 004).
+//! EC2: `aws_key_pair` and `data "aws_availability_zones"`.
 
-use crate::resource::{created_outcome, ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{created_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::support::attrs::{call, finish, into_state, problem, sref, State};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 
+mod availability_zones;
+mod key_pair;
+use availability_zones::AvailabilityZones;
+use key_pair::KeyPair;
+
 /// Every EC2 resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
     vec![Box::new(KeyPair)]
 }
 
-struct KeyPair;
-
-impl KeyPair {
-    fn find(&self, ctx: &Ctx, name: &str) -> Result<Option<aws_sdk_ec2::types::KeyPairInfo>, ProviderError> {
-        let out = found(call(
-            ctx,
-            &format!("reading EC2 Key Pair ({name})"),
-            ctx.ec2.describe_key_pairs().key_names(name).send(),
-        ))?;
-        Ok(out.and_then(|o| o.key_pairs().first().cloned()))
-    }
-
-    fn state(&self, ctx: &Ctx, key: &aws_sdk_ec2::types::KeyPairInfo, prior: &Value) -> Value {
-        let name = key.key_name().unwrap_or_default().to_string();
-        let id = key.key_pair_id().unwrap_or_default().to_string();
-        let mut st = State::new();
-        st.insert("key_name".into(), Value::string(&name));
-        st.insert("id".into(), Value::string(&name));
-        st.insert("key_name_prefix".into(), prior.get("key_name_prefix"));
-        st.insert("public_key".into(), prior.get("public_key"));
-        st.insert("key_pair_id".into(), Value::string(&id));
-        st.insert(
-            "fingerprint".into(),
-            key.key_fingerprint().map(Value::string).unwrap_or(Value::Null),
-        );
-        st.insert(
-            "key_type".into(),
-            key.key_type().map(|t| Value::string(t.as_str())).unwrap_or(Value::Null),
-        );
-        // EC2 does not return the key pair's ARN.
-        let arn = match ctx.caller_account() {
-            Ok((account, partition)) => {
-                Value::string(format!("arn:{partition}:ec2:{}:{account}:key-pair/{name}", ctx.region))
-            }
-            Err(_) => Value::Unknown,
-        };
-        st.insert("arn".into(), arn);
-        finish(&self.schema(), st)
-    }
-}
-
-impl ResourceType for KeyPair {
-    fn type_name(&self) -> &'static str {
-        "aws_key_pair"
-    }
-
-    fn schema(&self) -> Schema {
-        Schema::new()
-            .attr("key_name", Attribute::optional_computed(Type::String).force_new())
-            .attr("key_name_prefix", Attribute::optional(Type::String).force_new())
-            .attr("public_key", Attribute::required(Type::String).force_new())
-            .attr("id", Attribute::computed(Type::String))
-            .attr("arn", Attribute::computed(Type::String))
-            .attr("fingerprint", Attribute::computed(Type::String))
-            .attr("key_pair_id", Attribute::computed(Type::String))
-            .attr("key_type", Attribute::computed(Type::String))
-    }
-
-    fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
-        let mut out = Vec::new();
-        if !config.get("key_name").is_null() && !config.get("key_name_prefix").is_null() {
-            out.push(problem(
-                "key_name_prefix",
-                "\"key_name\" and \"key_name_prefix\" cannot both be set",
-            ));
-        }
-        if let Some(k) = config.get("public_key").as_str() {
-            let kinds = [
-                "ssh-rsa ",
-                "ssh-ed25519 ",
-                "ecdsa-sha2-nistp256 ",
-                "ecdsa-sha2-nistp384 ",
-                "ecdsa-sha2-nistp521 ",
-            ];
-            if !kinds.iter().any(|p| k.trim_start().starts_with(p)) {
-                out.push(problem(
-                    "public_key",
-                    "public_key must be an OpenSSH public key (\"ssh-rsa AAAA...\" or \"ssh-ed25519 AAAA...\")",
-                ));
-            }
-        }
-        out
-    }
-
-    fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
-        let mut st = into_state(&proposed);
-        if prior.is_none() {
-            let id = match st.get("key_name") {
-                Some(Value::String(n)) => Value::string(n),
-                _ => Value::Unknown,
-            };
-            st.insert("id".into(), id);
-        }
-        Ok((Value::Map(st), Vec::new()))
-    }
-
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let name = match sref(planned, "key_name") {
-            Some(n) => n.to_string(),
-            None => {
-                crate::support::naming::prefixed_unique_id(sref(planned, "key_name_prefix").unwrap_or("terraform-"))
-            }
-        };
-        let key = sref(planned, "public_key").unwrap_or_default().to_string();
-        progress(&format!("importing EC2 Key Pair {name}"));
-        intent(&name);
-        let op = format!("importing EC2 Key Pair ({name})");
-        if let Err(e) = call(
-            ctx,
-            &op,
-            ctx.ec2
-                .import_key_pair()
-                .key_name(&name)
-                .public_key_material(aws_sdk_ec2::primitives::Blob::new(key.into_bytes()))
-                .send(),
-        ) {
-            return (None, Some(e));
-        }
-        let id = Value::string(&name);
-        created_outcome(
-            &self.schema(),
-            planned,
-            &[("key_name", id.clone()), ("id", id)],
-            self.find(ctx, &name).map(|k| k.map(|k| self.state(ctx, &k, planned))),
-            || ProviderError::new("NotFound", format!("{op}: not found after the import")),
-        )
-    }
-
-    fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
-        // Every argument forces a new key pair.
-        (Some(prior.clone()), None)
-    }
-
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
-        let Some(name) = sref(prior, "key_name").or_else(|| sref(prior, "id")) else {
-            return Ok(());
-        };
-        found(call(
-            ctx,
-            &format!("deleting EC2 Key Pair ({name})"),
-            ctx.ec2.delete_key_pair().key_name(name).send(),
-        ))
-        .map(|_| ())
-    }
-
-    fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = sref(prior, "key_name").or_else(|| sref(prior, "id")) else {
-            return Ok(None);
-        };
-        Ok(self.find(ctx, name)?.map(|k| self.state(ctx, &k, prior)))
-    }
-
-    /// Import ID: the key pair's name. The public key cannot be read back, so the
-    /// configuration's `public_key` is recorded by the next apply.
-    fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        Ok(self.find(ctx, id)?.map(|k| self.state(ctx, &k, &Value::Null)))
-    }
+/// Every EC2 data source.
+pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
+    vec![Box::new(AvailabilityZones)]
 }

@@ -1,5 +1,5 @@
 //! Data sources about where the provider runs: `aws_caller_identity`, `aws_region`,
-//! `aws_partition`.
+//! `aws_partition`, `aws_service_principal`.
 
 use crate::resource::{Ctx, DataType};
 use crate::support::attrs::finish;
@@ -12,14 +12,21 @@ use std::collections::BTreeMap;
 mod caller_identity;
 mod partition;
 mod region;
+mod service_principal;
 
 use caller_identity::CallerIdentity;
 use partition::Partition;
 use region::Region;
+use service_principal::ServicePrincipal;
 
 /// Every data source of this module.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
-    vec![Box::new(CallerIdentity), Box::new(Region), Box::new(Partition)]
+    vec![
+        Box::new(CallerIdentity),
+        Box::new(Region),
+        Box::new(Partition),
+        Box::new(ServicePrincipal),
+    ]
 }
 
 /// The configuration as a mutable map, for adding computed attributes.

@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 mod accelerate;
 mod acl;
 mod bucket;
+mod canonical_user_id;
 mod configuration;
 mod cors;
 mod encryption;
@@ -41,6 +42,7 @@ mod website;
 use accelerate::*;
 use acl::*;
 use bucket::*;
+use canonical_user_id::*;
 use configuration::*;
 use cors::*;
 use encryption::*;
@@ -52,6 +54,11 @@ use policy::*;
 use public_access_block::*;
 use versioning::*;
 use website::*;
+
+/// Every S3 data source.
+pub(crate) fn data_sources() -> Vec<Box<dyn crate::resource::DataType>> {
+    vec![Box::new(CanonicalUserId)]
+}
 
 /// Every S3 resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
