@@ -9,12 +9,7 @@ pub(super) const BUCKET: &str = "aws_s3_bucket";
 
 impl Bucket {
     fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
-        if tags.contains_unknown() {
-            return Value::Unknown;
-        }
-        let mut all = ctx.default_tags.clone();
-        all.extend(string_map(tags));
-        map_value(&all)
+        crate::support::tags::tags_all(ctx, tags)
     }
 
     /// The state after a create or update: the planned values with every computed one known.

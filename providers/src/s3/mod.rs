@@ -34,6 +34,7 @@ mod encryption;
 mod lifecycle;
 mod logging;
 mod naming;
+mod object;
 mod ownership_controls;
 mod policy;
 mod public_access_block;
@@ -49,6 +50,7 @@ use encryption::*;
 use lifecycle::*;
 use logging::*;
 use naming::*;
+use object::*;
 use ownership_controls::*;
 use policy::*;
 use public_access_block::*;
@@ -75,6 +77,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(Sub(Website)),
         Box::new(Sub(Lifecycle)),
         Box::new(Sub(Acl)),
+        Box::new(Object),
     ]
 }
 
