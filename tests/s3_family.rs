@@ -496,3 +496,320 @@ fn objects_from_content_source_and_base64_are_written_retagged_imported_and_dest
     );
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
+
+const LOCKED: &str = r#"
+resource "aws_s3_bucket" "vault" {
+  bucket              = "infinstor-vault"
+  object_lock_enabled = true
+}
+
+resource "aws_s3_bucket_object_lock_configuration" "vault" {
+  bucket = aws_s3_bucket.vault.id
+  rule {
+    default_retention {
+      mode = "GOVERNANCE"
+      days = 1
+    }
+  }
+}
+"#;
+
+/// The vault bucket's (object lock status, default retention mode and days).
+fn retention(moto: &Moto) -> (String, Option<String>, Option<i32>) {
+    block_on(async {
+        let out = moto
+            .s3()
+            .get_object_lock_configuration()
+            .bucket("infinstor-vault")
+            .send()
+            .await
+            .expect("object lock");
+        let c = out.object_lock_configuration().expect("configuration");
+        let d = c.rule().and_then(|r| r.default_retention());
+        (
+            c.object_lock_enabled()
+                .map(|e| e.as_str().to_string())
+                .unwrap_or_default(),
+            d.and_then(|d| d.mode()).map(|m| m.as_str().to_string()),
+            d.and_then(|d| d.days()),
+        )
+    })
+}
+
+#[test]
+fn a_bucket_created_with_object_lock_keeps_a_default_retention() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", LOCKED);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        retention(&moto),
+        ("Enabled".to_string(), Some("GOVERNANCE".to_string()), Some(1))
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["state", "rm", "aws_s3_bucket_object_lock_configuration.vault"])
+        .expect_code(0);
+    ws.run(&[
+        "import",
+        "aws_s3_bucket_object_lock_configuration.vault",
+        "infinstor-vault",
+    ])
+    .expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    ws.write("main.tf", &LOCKED.replace("days = 1", "days = 7"));
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        retention(&moto),
+        ("Enabled".to_string(), Some("GOVERNANCE".to_string()), Some(7))
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // Turning Object Lock off means a new bucket: the plan says so.
+    ws.write(
+        "main.tf",
+        &LOCKED.replace("object_lock_enabled = true", "object_lock_enabled = false"),
+    );
+    let replace = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        replace.stdout.contains("aws_s3_bucket.vault must be replaced"),
+        "{}",
+        replace.stdout
+    );
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    let gone = block_on(async { moto.s3().head_bucket().bucket("infinstor-vault").send().await });
+    assert!(gone.is_err(), "the bucket is still there after destroy");
+}
+
+const NOTIFIED: &str = r#"
+resource "aws_s3_bucket" "uploads" {
+  bucket = "infinstor-uploads"
+}
+
+# The emulator (moto 5) leaves filter rules and EventBridge out of what it reports, so this
+# configuration, which must re-plan with no changes, uses neither.
+resource "aws_s3_bucket_notification" "uploads" {
+  bucket = aws_s3_bucket.uploads.id
+  queue {
+    id        = "uploads"
+    queue_arn = "arn:aws:sqs:us-east-1:123456789012:infinstor-uploads"
+    events    = ["s3:ObjectCreated:*"]
+  }
+  topic {
+    id        = "removals"
+    topic_arn = "arn:aws:sns:us-east-1:123456789012:infinstor-removals"
+    events    = ["s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated"]
+  }
+}
+"#;
+
+/// The uploads bucket's (queue ARNs with their events, topic ids).
+fn notifications(moto: &Moto) -> (Vec<(String, Vec<String>)>, Vec<String>) {
+    block_on(async {
+        let out = moto
+            .s3()
+            .get_bucket_notification_configuration()
+            .bucket("infinstor-uploads")
+            .send()
+            .await
+            .expect("notification");
+        let queues = out
+            .queue_configurations()
+            .iter()
+            .map(|q| {
+                let mut events: Vec<String> = q.events().iter().map(|e| e.as_str().to_string()).collect();
+                events.sort();
+                (q.queue_arn().to_string(), events)
+            })
+            .collect();
+        let topics = out
+            .topic_configurations()
+            .iter()
+            .map(|t| t.id().unwrap_or_default().to_string())
+            .collect();
+        (queues, topics)
+    })
+}
+
+#[test]
+fn bucket_notifications_to_queues_and_topics() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", NOTIFIED);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let queue = "arn:aws:sqs:us-east-1:123456789012:infinstor-uploads".to_string();
+    assert_eq!(
+        notifications(&moto),
+        (
+            vec![(queue.clone(), vec!["s3:ObjectCreated:*".to_string()])],
+            vec!["removals".to_string()]
+        )
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["state", "rm", "aws_s3_bucket_notification.uploads"])
+        .expect_code(0);
+    ws.run(&["import", "aws_s3_bucket_notification.uploads", "infinstor-uploads"])
+        .expect_code(0);
+    let imported = ws.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);
+
+    // New events, and no name for the queue's destination (S3 makes one up, which is not
+    // shown as a change).
+    ws.write(
+        "main.tf",
+        &NOTIFIED
+            .replace(
+                "[\"s3:ObjectCreated:*\"]",
+                "[\"s3:ObjectCreated:Put\", \"s3:ObjectCreated:Post\"]",
+            )
+            .replace("    id        = \"uploads\"\n", ""),
+    );
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        notifications(&moto).0,
+        vec![(
+            queue,
+            vec!["s3:ObjectCreated:Post".to_string(), "s3:ObjectCreated:Put".to_string()]
+        )]
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    let gone = block_on(async { moto.s3().head_bucket().bucket("infinstor-uploads").send().await });
+    assert!(gone.is_err(), "the bucket is still there after destroy");
+}
+
+const REPLICATED: &str = r#"
+resource "aws_s3_bucket" "source" {
+  bucket = "infinstor-artifacts-main"
+}
+
+resource "aws_s3_bucket" "replica" {
+  bucket = "infinstor-artifacts-replica"
+}
+
+resource "aws_s3_bucket_versioning" "source" {
+  bucket = aws_s3_bucket.source.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "replica" {
+  bucket = aws_s3_bucket.replica.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_iam_role" "replication" {
+  name = "infinstor-replication"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_s3_bucket_replication_configuration" "source" {
+  depends_on = [aws_s3_bucket_versioning.source, aws_s3_bucket_versioning.replica]
+  bucket     = aws_s3_bucket.source.id
+  role       = aws_iam_role.replication.arn
+  rule {
+    id       = "artifacts"
+    priority = 1
+    status   = "Enabled"
+    # The emulator (moto 5) reports every rule's filter as an empty prefix, whatever was put, so
+    # this configuration, which must re-plan with no changes, filters nothing.
+    filter {}
+    delete_marker_replication {
+      status = "Disabled"
+    }
+    destination {
+      bucket        = aws_s3_bucket.replica.arn
+      storage_class = "STANDARD_IA"
+    }
+  }
+}
+"#;
+
+/// The source bucket's replication rules: (id, status, destination bucket).
+fn replication_rules(moto: &Moto) -> Vec<(String, String, String)> {
+    block_on(async {
+        let out = moto
+            .s3()
+            .get_bucket_replication()
+            .bucket("infinstor-artifacts-main")
+            .send()
+            .await
+            .expect("replication");
+        out.replication_configuration()
+            .map(|c| c.rules())
+            .unwrap_or_default()
+            .iter()
+            .map(|r| {
+                (
+                    r.id().unwrap_or_default().to_string(),
+                    r.status().as_str().to_string(),
+                    r.destination().map(|d| d.bucket().to_string()).unwrap_or_default(),
+                )
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn replication_to_another_bucket_with_a_role() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", REPLICATED);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let replica = "arn:aws:s3:::infinstor-artifacts-replica".to_string();
+    assert_eq!(
+        replication_rules(&moto),
+        vec![("artifacts".into(), "Enabled".into(), replica.clone())]
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["state", "rm", "aws_s3_bucket_replication_configuration.source"])
+        .expect_code(0);
+    ws.run(&[
+        "import",
+        "aws_s3_bucket_replication_configuration.source",
+        "infinstor-artifacts-main",
+    ])
+    .expect_code(0);
+    let imported = ws.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);
+
+    ws.write(
+        "main.tf",
+        &REPLICATED.replace("status   = \"Enabled\"", "status   = \"Disabled\""),
+    );
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        replication_rules(&moto),
+        vec![("artifacts".into(), "Disabled".into(), replica)]
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}

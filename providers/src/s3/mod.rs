@@ -34,10 +34,13 @@ mod encryption;
 mod lifecycle;
 mod logging;
 mod naming;
+mod notification;
 mod object;
+mod object_lock;
 mod ownership_controls;
 mod policy;
 mod public_access_block;
+mod replication;
 mod versioning;
 mod website;
 use accelerate::*;
@@ -50,10 +53,13 @@ use encryption::*;
 use lifecycle::*;
 use logging::*;
 use naming::*;
+use notification::*;
 use object::*;
+use object_lock::*;
 use ownership_controls::*;
 use policy::*;
 use public_access_block::*;
+use replication::*;
 use versioning::*;
 use website::*;
 
@@ -78,6 +84,9 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(Sub(Lifecycle)),
         Box::new(Sub(Acl)),
         Box::new(Object),
+        Box::new(Sub(ObjectLock)),
+        Box::new(Sub(Notification)),
+        Box::new(Sub(Replication)),
     ]
 }
 
