@@ -1,5 +1,5 @@
 //! IAM resources: roles, users and groups, their inline policies and managed-policy
-//! attachments, managed policies and instance profiles.
+//! attachments, managed policies, instance profiles, console passwords, and OpenID Connect and SAML identity providers.
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider so that existing
 //! configurations and state carry over. IAM hands policy documents back URL-encoded and
@@ -24,11 +24,14 @@ mod group;
 mod holder;
 mod inline_policy;
 mod instance_profile;
+mod login_profile;
+mod oidc_provider;
 mod policy;
 mod policy_attachment;
 mod policy_document;
 mod role;
 mod role_data;
+mod saml_provider;
 mod service_linked_role;
 #[cfg(test)]
 mod tests;
@@ -37,11 +40,14 @@ use group::IamGroup;
 use holder::Holder;
 use inline_policy::*;
 use instance_profile::IamInstanceProfile;
+use login_profile::LoginProfile;
+use oidc_provider::OidcProvider;
 use policy::*;
 use policy_attachment::IamPolicyAttachment;
 use policy_document::PolicyDocument;
 use role::*;
 use role_data::RoleData;
+use saml_provider::SamlProvider;
 use service_linked_role::ServiceLinkedRole;
 use user::IamUser;
 
@@ -60,6 +66,9 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(IamUser),
         Box::new(IamGroup),
         Box::new(ServiceLinkedRole),
+        Box::new(OidcProvider),
+        Box::new(LoginProfile),
+        Box::new(SamlProvider),
     ]
 }
 

@@ -90,19 +90,7 @@ fn invalid(message: impl Into<String>) -> ProviderError {
     ProviderError::new("InvalidArgument", message)
 }
 
-/// A uniformly random index below `n` (rejection sampling over OS randomness).
-fn below(n: usize) -> Result<usize, ProviderError> {
-    let n = n as u64;
-    let zone = u64::MAX - (u64::MAX % n);
-    loop {
-        let mut b = [0u8; 8];
-        getrandom::getrandom(&mut b).map_err(|e| ProviderError::new("RandomnessUnavailable", e.to_string()))?;
-        let v = u64::from_le_bytes(b);
-        if v < zone {
-            return Ok((v % n) as usize);
-        }
-    }
-}
+use crate::support::secret::below;
 
 const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER: &str = "abcdefghijklmnopqrstuvwxyz";
@@ -166,11 +154,8 @@ fn generate_string(m: &std::collections::BTreeMap<String, Value>) -> Result<Stri
     while out.len() < length {
         out.push(pool[below(pool.len())?]);
     }
-    // Shuffle, so the required characters are not all at the front.
-    for i in (1..out.len()).rev() {
-        let j = below(i + 1)?;
-        out.swap(i, j);
-    }
+    // Shuffled, so the required characters are not all at the front.
+    crate::support::secret::shuffle(&mut out)?;
     Ok(out.into_iter().collect())
 }
 

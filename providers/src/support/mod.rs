@@ -1,7 +1,7 @@
 //! Helpers every service uses: attribute access and state completion ([`attrs`]), tags
 //! ([`tags`]), SDK errors ([`error`]), dates ([`dates`]), the one waiter ([`wait`]), the
-//! names and tokens of creates ([`naming`]), policy documents ([`policy`]) and what their
-//! changes mean to a reviewer ([`access`]). No service imports from another service.
+//! names and tokens of creates ([`naming`]), policy documents ([`policy`]), what their
+//! changes mean to a reviewer ([`access`]) and secrets made here ([`secret`]). No service imports from another service.
 
 pub(crate) mod access;
 pub(crate) mod attrs;
@@ -11,5 +11,6 @@ pub(crate) mod lost_answer;
 pub(crate) mod naming;
 pub(crate) mod partition;
 pub(crate) mod policy;
+pub(crate) mod secret;
 pub(crate) mod tags;
 pub(crate) mod wait;

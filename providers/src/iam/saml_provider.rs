@@ -1,0 +1,182 @@
+//! aws_iam_saml_provider: an identity provider for federated sign-in with SAML 2.0. The name
+//! forces a new provider; the metadata document changes in place.
+
+use super::*;
+use crate::resource::created_outcome;
+
+pub(super) struct SamlProvider;
+
+impl SamlProvider {
+    fn get(
+        &self,
+        ctx: &Ctx,
+        arn: &str,
+    ) -> Result<Option<aws_sdk_iam::operation::get_saml_provider::GetSamlProviderOutput>, ProviderError> {
+        found(call(
+            ctx,
+            &format!("reading IAM SAML Provider ({arn})"),
+            ctx.iam.get_saml_provider().saml_provider_arn(arn).send(),
+        ))
+    }
+
+    fn state(
+        &self,
+        arn: &str,
+        out: &aws_sdk_iam::operation::get_saml_provider::GetSamlProviderOutput,
+        prior: &Value,
+    ) -> Value {
+        let mut st = State::new();
+        let name = arn.rsplit('/').next().unwrap_or(arn);
+        st.insert("name".into(), Value::string(name));
+        // The configured document is kept while AWS stores the same text (it may re-indent).
+        let remote = out.saml_metadata_document().unwrap_or_default();
+        let document = match sref(prior, "saml_metadata_document") {
+            Some(p) if p.trim() == remote.trim() => Value::string(p),
+            _ => Value::string(remote),
+        };
+        st.insert("saml_metadata_document".into(), document);
+        st.insert(
+            "valid_until".into(),
+            out.valid_until().map(rfc3339).unwrap_or(Value::Null),
+        );
+        st.insert("arn".into(), Value::string(arn));
+        st.insert("id".into(), Value::string(arn));
+        finish(&self.schema(), st)
+    }
+}
+
+impl ResourceType for SamlProvider {
+    fn type_name(&self) -> &'static str {
+        "aws_iam_saml_provider"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr("name", Attribute::required(Type::String).force_new())
+            .attr("saml_metadata_document", Attribute::required(Type::String))
+            .attr("valid_until", Attribute::computed(Type::String))
+            .attr("arn", Attribute::computed(Type::String))
+            .attr("id", Attribute::computed(Type::String))
+            .not_yet(
+                "tags",
+                "Remove it: tags on SAML providers are not managed by infinstor yet (tag the roles that trust the provider instead).",
+            )
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
+        let mut problems = validate_names_and_docs(config, 128, &[]);
+        if let Some(doc) = config.get("saml_metadata_document").as_str() {
+            if doc.len() < 1000 || !doc.contains("EntityDescriptor") {
+                problems.push(problem(
+                    "saml_metadata_document",
+                    "saml_metadata_document must be the identity provider's SAML metadata XML (an EntityDescriptor, at least 1,000 characters)",
+                ));
+            }
+        }
+        problems
+    }
+
+    fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+        let mut st = into_state(&proposed);
+        if replacing(&self.schema(), prior, &st) || prior.is_none() {
+            reset_for_replace(&mut st, &["arn", "id", "valid_until"]);
+            // The ARN follows from the account and the name, so dependents see it when planning.
+            if let Some(name) = sref(&proposed, "name") {
+                let (account, partition) = ctx.caller_account()?;
+                let arn = Value::string(format!("arn:{partition}:iam::{account}:saml-provider/{name}"));
+                st.insert("arn".into(), arn.clone());
+                st.insert("id".into(), arn);
+            }
+        }
+        Ok((Value::Map(st), Vec::new()))
+    }
+
+    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let (Some(name), Some(document)) = (sref(planned, "name"), sref(planned, "saml_metadata_document")) else {
+            return (
+                None,
+                Some(ProviderError::new(
+                    "InvalidInput",
+                    "aws_iam_saml_provider: name and saml_metadata_document are required",
+                )),
+            );
+        };
+        let arn = match ctx.caller_account() {
+            Ok((account, partition)) => format!("arn:{partition}:iam::{account}:saml-provider/{name}"),
+            Err(e) => return (None, Some(e)),
+        };
+        intent(&arn);
+        let made = call(
+            ctx,
+            &format!("creating IAM SAML Provider ({name})"),
+            ctx.iam
+                .create_saml_provider()
+                .name(name)
+                .saml_metadata_document(document)
+                .send(),
+        );
+        if let Err(e) = made {
+            return (None, Some(e));
+        }
+        let id = Value::string(&arn);
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[("arn", id.clone()), ("id", id)],
+            self.get(ctx, &arn).map(|o| o.map(|o| self.state(&arn, &o, planned))),
+            || {
+                ProviderError::new(
+                    "NoSuchEntity",
+                    format!("creating IAM SAML Provider ({arn}): not readable after creation"),
+                )
+            },
+        )
+    }
+
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let arn = match prior_id(prior, &["arn", "id"], "updating IAM SAML Provider") {
+            Ok(id) => id,
+            Err(outcome) => return outcome,
+        };
+        let result = call(
+            ctx,
+            &format!("updating IAM SAML Provider ({arn})"),
+            ctx.iam
+                .update_saml_provider()
+                .saml_provider_arn(&arn)
+                .saml_metadata_document(sref(planned, "saml_metadata_document").unwrap_or_default())
+                .send(),
+        )
+        .map(|_| ());
+        let read = self.get(ctx, &arn).map(|o| o.map(|o| self.state(&arn, &o, planned)));
+        crate::resource::update_outcome(prior, result, read, || {
+            ProviderError::new(
+                "NoSuchEntity",
+                format!("updating IAM SAML Provider ({arn}): it no longer exists"),
+            )
+        })
+    }
+
+    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+        let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
+            return Ok(());
+        };
+        found(call(
+            ctx,
+            &format!("deleting IAM SAML Provider ({arn})"),
+            ctx.iam.delete_saml_provider().saml_provider_arn(arn).send(),
+        ))
+        .map(|_| ())
+    }
+
+    fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
+            return Ok(None);
+        };
+        Ok(self.get(ctx, arn)?.map(|o| self.state(arn, &o, prior)))
+    }
+
+    fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
+        Ok(self.get(ctx, id)?.map(|o| self.state(id, &o, &Value::Null)))
+    }
+}
