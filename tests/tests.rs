@@ -5,6 +5,7 @@
 mod util;
 
 mod bad_day;
+mod certificates;
 mod cli_commands;
 mod crashes;
 mod diagnostics;
@@ -23,5 +24,6 @@ mod properties;
 mod review_output;
 mod s3_family;
 mod secrets;
+mod tables;
 mod teams;
 mod tetrascience;

@@ -248,6 +248,13 @@ impl ResourceType for Certificate {
             .attr("validation_emails", Attribute::computed(list_of_strings()))
             .attr("not_before", Attribute::computed(Type::String))
             .attr("not_after", Attribute::computed(Type::String))
+            .block_force_new(
+                "validation_option",
+                Nesting::Set,
+                Schema::new()
+                    .attr("domain_name", Attribute::required(Type::String))
+                    .attr("validation_domain", Attribute::required(Type::String)),
+            )
             .block(
                 "options",
                 Nesting::Single,

@@ -74,6 +74,8 @@ impl Certificate {
             "NONE".to_string()
         };
         st.insert("validation_method".into(), Value::string(&method));
+        // Where approval emails go is not reported back once requested: kept as configured.
+        st.insert("validation_option".into(), prior.get("validation_option"));
         let mut options: Vec<Value> = Vec::new();
         let mut emails: Vec<String> = Vec::new();
         if amazon_issued {
@@ -333,9 +335,28 @@ impl Certificate {
             Err(e) => return (None, Some(e)),
         };
         let options = certificate_options(&logging_preference(planned));
+        let validation_options = block_items(planned, "validation_option")
+            .iter()
+            .map(|o| {
+                aws_sdk_acm::types::DomainValidationOption::builder()
+                    .set_domain_name(sref(o, "domain_name").map(str::to_string))
+                    .set_validation_domain(sref(o, "validation_domain").map(str::to_string))
+                    .build()
+            })
+            .collect::<Result<Vec<_>, _>>();
+        let validation_options = match validation_options {
+            Ok(v) => v,
+            Err(e) => {
+                return (
+                    None,
+                    Some(ProviderError::new("InvalidInput", format!("validation_option: {e}"))),
+                )
+            }
+        };
         let req = ctx
             .acm
             .request_certificate()
+            .set_domain_validation_options((!validation_options.is_empty()).then_some(validation_options))
             .domain_name(domain)
             .idempotency_token(&token)
             .key_algorithm(KeyAlgorithm::from(key_algorithm))

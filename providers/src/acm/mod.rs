@@ -23,8 +23,8 @@
 
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::support::attrs::{
-    call, get, into_state, list_of_strings, map_of_strings, prior_id, problem, set_of_strings, set_value, sref,
-    string_map, string_set, State,
+    block_items, call, get, into_state, list_of_strings, map_of_strings, prior_id, problem, set_of_strings, set_value,
+    sref, string_map, string_set, State,
 };
 use crate::support::attrs::{default_to, finish};
 use crate::support::dates::{rfc3339, rfc3339_secs};

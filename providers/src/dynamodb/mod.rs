@@ -11,8 +11,8 @@
 //! configured and the option recorded compare equal and a switch between the last two options
 //! shows as a change.
 //!
-//! Global and local secondary indexes, replicas, table classes and imports from S3 are not
-//! supported yet; `attribute` blocks may therefore only describe the key attributes.
+//! Global secondary indexes change in place; local ones are fixed when the table is made.
+//! Replicas, table classes and imports from S3 are not supported yet (errors that say so).
 
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::support::attrs::{
@@ -32,8 +32,10 @@ use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+mod indexes;
 mod table;
 mod table_api;
+use indexes::*;
 use table::*;
 
 /// Every managed resource type of this service.

@@ -24,7 +24,7 @@ pub(super) fn table_schema() -> Schema {
         .attr("arn", Attribute::computed(Type::String))
         .attr("stream_arn", Attribute::computed(Type::String))
         .attr("stream_label", Attribute::computed(Type::String))
-        .block_force_new(
+        .block(
             "attribute",
             Nesting::Set,
             Schema::new()
@@ -49,7 +49,15 @@ pub(super) fn table_schema() -> Schema {
             Schema::new()
                 .attr("attribute_name", Attribute::optional(Type::String))
                 .attr("enabled", Attribute::optional(Type::Bool)),
-        );
+        )
+        .not_yet(
+            "replica",
+            "Create the table in each region with its own aws_dynamodb_table (provider = aws.<region>), or add replicas outside infinstor.",
+        )
+        .not_yet("table_class", "Remove it: tables use the STANDARD class.")
+        .not_yet("import_table", "Create the table empty and load it outside infinstor.")
+        .not_yet("on_demand_throughput", "Remove it: on-demand tables use DynamoDB's default maximums.");
+    schema = with_indexes(schema);
     if let Some(b) = schema.blocks.get_mut("attribute") {
         b.min_items = 1;
     }
@@ -135,10 +143,20 @@ impl ResourceType for Table {
                 names.push(n.to_string());
             }
         }
-        let keys: Vec<String> = ["hash_key", "range_key"]
+        let mut keys: Vec<String> = ["hash_key", "range_key"]
             .iter()
             .filter_map(|k| sref(config, k).map(str::to_string))
             .collect();
+        keys.extend(index_keys(config));
+        for key in index_keys(config) {
+            if known_attributes && !names.contains(&key) {
+                out.push(problem(
+                    "attribute",
+                    format!("index key {key:?} needs an `attribute` block with name = {key:?} and its type"),
+                ));
+            }
+        }
+        out.extend(index_problems(config));
         if known_attributes {
             for (attr, key) in ["hash_key", "range_key"]
                 .iter()
@@ -158,8 +176,8 @@ impl ResourceType for Table {
                         out.push(problem(
                             "attribute",
                             format!(
-                                "attribute {n:?} is not a key: DynamoDB only accepts definitions of key attributes \
-                                 (secondary indexes are not supported by this provider yet); remove the block"
+                                "attribute {n:?} is not a key of the table or of an index: DynamoDB only accepts \
+                                 definitions of key attributes; remove the block"
                             ),
                         ));
                     }
@@ -201,7 +219,35 @@ impl ResourceType for Table {
             st.insert("read_capacity".into(), Value::Number(0.0));
             st.insert("write_capacity".into(), Value::Number(0.0));
         }
-        for block in ["attribute", "server_side_encryption", "point_in_time_recovery", "ttl"] {
+        if get(&st, "billing_mode").as_str() == Some("PAY_PER_REQUEST") {
+            // On-demand indexes have no capacity, whatever the configuration leaves open.
+            let indexes: Vec<Value> = block_items(&proposed, "global_secondary_index")
+                .into_iter()
+                .map(|mut i| {
+                    if let Value::Map(m) = &mut i {
+                        m.insert("read_capacity".into(), Value::Null);
+                        m.insert("write_capacity".into(), Value::Null);
+                    }
+                    i
+                })
+                .collect();
+            let cleaned = clean_block(&schema, "global_secondary_index", indexes);
+            st.insert("global_secondary_index".into(), cleaned);
+        } else {
+            let cleaned = clean_block(
+                &schema,
+                "global_secondary_index",
+                block_items(&proposed, "global_secondary_index"),
+            );
+            st.insert("global_secondary_index".into(), cleaned);
+        }
+        for block in [
+            "attribute",
+            "server_side_encryption",
+            "point_in_time_recovery",
+            "ttl",
+            "local_secondary_index",
+        ] {
             let cleaned = clean_block(&schema, block, block_items(&proposed, block));
             st.insert(block.into(), cleaned);
         }
@@ -284,6 +330,13 @@ impl ResourceType for Table {
             }
             if let Some(p) = planned.get("deletion_protection_enabled").as_bool() {
                 req = req.deletion_protection_enabled(p);
+            }
+            let (global, local) = (global_indexes(planned)?, local_indexes(planned)?);
+            if !global.is_empty() {
+                req = req.set_global_secondary_indexes(Some(global));
+            }
+            if !local.is_empty() {
+                req = req.set_local_secondary_indexes(Some(local));
             }
             let tags = string_map(&planned.get("tags_all"));
             if !tags.is_empty() {

@@ -39,15 +39,20 @@ impl Table {
                 .and_then(|d| d.status())
                 .map(|s| s.as_str().to_string())
                 .unwrap_or_default();
-            let busy = status != "ACTIVE" || matches!(sse.as_str(), "ENABLING" | "DISABLING" | "UPDATING");
+            let index = indexes_busy(&table);
+            let busy =
+                status != "ACTIVE" || matches!(sse.as_str(), "ENABLING" | "DISABLING" | "UPDATING") || index.is_some();
             if !busy {
                 return Ok(table);
             }
-            let now = if sse.is_empty() {
+            let mut now = if sse.is_empty() {
                 status.clone()
             } else {
                 format!("{status}, encryption {sse}")
             };
+            if let Some(index) = index {
+                now = format!("{now}, {index}");
+            }
             if now != last {
                 progress(&format!("table {name} is {now}; waiting for it to become ACTIVE"));
                 last = now;
@@ -130,6 +135,9 @@ impl Table {
                 throughput.and_then(|t| t.write_capacity_units()).unwrap_or(0),
             )
         };
+        let (global, local) = read_indexes(&table, billing == "PAY_PER_REQUEST");
+        st.insert("global_secondary_index".into(), global);
+        st.insert("local_secondary_index".into(), local);
         st.insert("billing_mode".into(), Value::string(billing));
         st.insert("read_capacity".into(), Value::Number(read as f64));
         st.insert("write_capacity".into(), Value::Number(write as f64));
@@ -490,6 +498,7 @@ impl Table {
             )?;
             self.wait_active(ctx, name, progress)?;
         }
+        self.update_global_indexes(ctx, name, prior, planned, progress)?;
         let was_protected = prior.get("deletion_protection_enabled").as_bool().unwrap_or(false);
         let protected = planned.get("deletion_protection_enabled").as_bool().unwrap_or(false);
         if was_protected != protected {
