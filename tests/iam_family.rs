@@ -3,7 +3,7 @@
 //! import, destroy; objects read back through the SDK).
 
 use crate::lifecycle::output;
-use crate::util::{block_on, start_moto, workspace, Clients, Moto};
+use crate::util::{block_on, reimport, start_moto, workspace, Clients, Moto};
 
 const PROFILE: &str = r#"
 resource "aws_iam_role" "web" {
@@ -67,10 +67,7 @@ fn instance_profile_changes_its_role_in_place_and_imports() {
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
 
     // Forgotten and imported back by name: the same object, no change planned.
-    ws.run(&["state", "rm", "aws_iam_instance_profile.p"]).expect_code(0);
-    ws.run(&["import", "aws_iam_instance_profile.p", "infinstor-profile"])
-        .expect_code(0);
-    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    reimport(&ws, "aws_iam_instance_profile.p", "infinstor-profile");
 
     // Destroy takes the role out of the profile, then deletes it.
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
@@ -243,10 +240,7 @@ fn iam_group_inline_policies_and_policy_attachments_to_users_and_groups() {
     });
     assert!(inline.expect("the user's inline policy").contains("ListBucket"));
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
-    ws.run(&["state", "rm", "aws_iam_user_policy.u"]).expect_code(0);
-    ws.run(&["import", "aws_iam_user_policy.u", "infinstor-reader:inline"])
-        .expect_code(0);
-    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    reimport(&ws, "aws_iam_user_policy.u", "infinstor-reader:inline");
 
     // Renaming the group changes it in place and re-attaches the policy under the new name.
     ws.write("main.tf", &GROUP.replace("infinstor-readers", "infinstor-viewers"));
@@ -353,11 +347,7 @@ fn an_openid_connect_provider_trusted_by_a_role_changes_its_thumbprints_in_place
         ))
     );
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
-    ws.run(&["state", "rm", "aws_iam_openid_connect_provider.github"])
-        .expect_code(0);
-    ws.run(&["import", "aws_iam_openid_connect_provider.github", &arn])
-        .expect_code(0);
-    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    reimport(&ws, "aws_iam_openid_connect_provider.github", &arn);
 
     // A new thumbprint (the provider rotated its certificate) and a new tag change it in place.
     // (Client IDs change in place too, through AddClientIDToOpenIDConnectProvider, which the
@@ -529,9 +519,7 @@ output "arn" {
     };
     assert!(document(&moto).is_some_and(|d| d.contains("https://idp.example.com/sso")));
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
-    ws.run(&["state", "rm", "aws_iam_saml_provider.corp"]).expect_code(0);
-    ws.run(&["import", "aws_iam_saml_provider.corp", &arn]).expect_code(0);
-    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    reimport(&ws, "aws_iam_saml_provider.corp", &arn);
 
     ws.write("metadata.xml", &saml_metadata("https://login.example.com"));
     let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);

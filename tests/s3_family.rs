@@ -4,7 +4,7 @@
 //! update, destroy; every object read back through the SDK).
 
 use crate::lifecycle::output;
-use crate::util::{block_on, start_moto, workspace, Clients, Moto};
+use crate::util::{block_on, reimport, start_moto, workspace, Clients, Moto};
 
 const FIRST: &str = r#"
 resource "aws_s3_bucket" "b" {
@@ -547,15 +547,7 @@ fn a_bucket_created_with_object_lock_keeps_a_default_retention() {
         ("Enabled".to_string(), Some("GOVERNANCE".to_string()), Some(1))
     );
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
-    ws.run(&["state", "rm", "aws_s3_bucket_object_lock_configuration.vault"])
-        .expect_code(0);
-    ws.run(&[
-        "import",
-        "aws_s3_bucket_object_lock_configuration.vault",
-        "infinstor-vault",
-    ])
-    .expect_code(0);
-    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    reimport(&ws, "aws_s3_bucket_object_lock_configuration.vault", "infinstor-vault");
 
     ws.write("main.tf", &LOCKED.replace("days = 1", "days = 7"));
     let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
@@ -653,12 +645,7 @@ fn bucket_notifications_to_queues_and_topics() {
         )
     );
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
-    ws.run(&["state", "rm", "aws_s3_bucket_notification.uploads"])
-        .expect_code(0);
-    ws.run(&["import", "aws_s3_bucket_notification.uploads", "infinstor-uploads"])
-        .expect_code(0);
-    let imported = ws.run(&["plan", "-detailed-exitcode"]);
-    assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);
+    reimport(&ws, "aws_s3_bucket_notification.uploads", "infinstor-uploads");
 
     // New events, and no name for the queue's destination (S3 makes one up, which is not
     // shown as a change).
@@ -782,16 +769,11 @@ fn replication_to_another_bucket_with_a_role() {
         vec![("artifacts".into(), "Enabled".into(), replica.clone())]
     );
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
-    ws.run(&["state", "rm", "aws_s3_bucket_replication_configuration.source"])
-        .expect_code(0);
-    ws.run(&[
-        "import",
+    reimport(
+        &ws,
         "aws_s3_bucket_replication_configuration.source",
         "infinstor-artifacts-main",
-    ])
-    .expect_code(0);
-    let imported = ws.run(&["plan", "-detailed-exitcode"]);
-    assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);
+    );
 
     ws.write(
         "main.tf",

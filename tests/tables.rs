@@ -2,7 +2,7 @@
 //! index is added, resized and removed in place, local indexes are made with the table, and the
 //! result is read back through the SDK after each step.
 
-use crate::util::{block_on, start_moto, workspace, Clients, Moto};
+use crate::util::{block_on, reimport, start_moto, workspace, Clients, Moto};
 
 const TABLE: &str = r#"
 resource "aws_dynamodb_table" "runs" {
@@ -93,11 +93,7 @@ fn global_indexes_are_added_resized_and_removed_in_place() {
         (vec![("by_user".to_string(), 2)], vec!["by_start".to_string()])
     );
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
-    ws.run(&["state", "rm", "aws_dynamodb_table.runs"]).expect_code(0);
-    ws.run(&["import", "aws_dynamodb_table.runs", "infinstor-runs"])
-        .expect_code(0);
-    let imported = ws.run(&["plan", "-detailed-exitcode"]);
-    assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);
+    reimport(&ws, "aws_dynamodb_table.runs", "infinstor-runs");
 
     // A second global index, and more capacity for the first: one update, no replacement.
     let second = TABLE

@@ -96,3 +96,16 @@ pub fn bucket_names(moto: &Moto) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Forgets `address` from state and imports it again by `id`; the plan after must show no
+/// change, which is what an import that reads back everything the configuration sets gives.
+pub fn reimport(ws: &Workspace, address: &str, id: &str) {
+    ws.run(&["state", "rm", address]).expect_code(0);
+    ws.run(&["import", address, id]).expect_code(0);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(
+        plan.code, 0,
+        "after importing {address} by {id:?}:\n{}{}",
+        plan.stdout, plan.stderr
+    );
+}
