@@ -535,3 +535,260 @@ output "arn" {
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(document(&moto), None);
 }
+
+const EXCLUSIVE: &str = r#"
+resource "aws_iam_policy" "read" {
+  name = "infinstor-read-artifacts"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::infinstor-artifacts/*" }]
+  })
+}
+
+resource "aws_iam_user" "analyst" {
+  name = "infinstor-analyst"
+}
+
+resource "aws_iam_group" "readers" {
+  name = "infinstor-readers"
+}
+
+resource "aws_iam_role" "notebook" {
+  name = "infinstor-notebook"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_policy_attachment" "read" {
+  name       = "infinstor-read"
+  policy_arn = aws_iam_policy.read.arn
+  users      = [aws_iam_user.analyst.name]
+  roles      = [aws_iam_role.notebook.name]
+}
+"#;
+
+/// Who the read policy is attached to: (users, roles, groups).
+fn entities(moto: &Moto) -> (Vec<String>, Vec<String>, Vec<String>) {
+    block_on(async {
+        let iam = moto.iam();
+        let arn = "arn:aws:iam::123456789012:policy/infinstor-read-artifacts";
+        let out = iam
+            .list_entities_for_policy()
+            .policy_arn(arn)
+            .send()
+            .await
+            .expect("entities");
+        (
+            out.policy_users()
+                .iter()
+                .filter_map(|u| u.user_name().map(str::to_string))
+                .collect(),
+            out.policy_roles()
+                .iter()
+                .filter_map(|r| r.role_name().map(str::to_string))
+                .collect(),
+            out.policy_groups()
+                .iter()
+                .filter_map(|g| g.group_name().map(str::to_string))
+                .collect(),
+        )
+    })
+}
+
+#[test]
+fn an_exclusive_policy_attachment_detaches_what_was_attached_elsewhere() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", EXCLUSIVE);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let none: Vec<String> = Vec::new();
+    assert_eq!(
+        entities(&moto),
+        (
+            vec!["infinstor-analyst".to_string()],
+            vec!["infinstor-notebook".to_string()],
+            none.clone()
+        )
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // Attached to the group by hand: the next plan takes it away again, as Terraform does.
+    block_on(async {
+        moto.iam()
+            .attach_group_policy()
+            .group_name("infinstor-readers")
+            .policy_arn("arn:aws:iam::123456789012:policy/infinstor-read-artifacts")
+            .send()
+            .await
+            .expect("attach outside")
+    });
+    let drift = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        drift
+            .stdout
+            .contains("aws_iam_policy_attachment.read will be updated in-place"),
+        "{}",
+        drift.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(entities(&moto).2, none);
+
+    // The group joins through the configuration, the role leaves.
+    ws.write(
+        "main.tf",
+        &EXCLUSIVE.replace(
+            "  roles      = [aws_iam_role.notebook.name]",
+            "  groups     = [aws_iam_group.readers.name]",
+        ),
+    );
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        entities(&moto),
+        (
+            vec!["infinstor-analyst".to_string()],
+            none.clone(),
+            vec!["infinstor-readers".to_string()]
+        )
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    let import = ws.run(&["import", "aws_iam_policy_attachment.other", "infinstor-read"]);
+    assert_ne!(import.code, 0, "{}", import.stdout);
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}
+
+const ROLE_EXCLUSIVE: &str = r#"
+resource "aws_iam_policy" "logs" {
+  name = "infinstor-write-logs"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "logs:PutLogEvents", Resource = "*" }]
+  })
+}
+
+resource "aws_iam_role" "worker" {
+  name = "infinstor-worker"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+  managed_policy_arns = [aws_iam_policy.logs.arn]
+  inline_policy {
+    name = "read-config"
+    policy = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = "ssm:GetParameter", Resource = "*" }]
+    })
+  }
+}
+"#;
+
+/// The worker role's (attached policy ARNs, inline policy names), sorted.
+fn worker_policies(moto: &Moto) -> (Vec<String>, Vec<String>) {
+    block_on(async {
+        let iam = moto.iam();
+        let attached = iam
+            .list_attached_role_policies()
+            .role_name("infinstor-worker")
+            .send()
+            .await
+            .expect("attached");
+        let inline = iam
+            .list_role_policies()
+            .role_name("infinstor-worker")
+            .send()
+            .await
+            .expect("inline");
+        let mut arns: Vec<String> = attached
+            .attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn().map(str::to_string))
+            .collect();
+        arns.sort();
+        let mut names = inline.policy_names().to_vec();
+        names.sort();
+        (arns, names)
+    })
+}
+
+#[test]
+fn a_role_with_managed_policy_arns_and_inline_policies_owns_exactly_those() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", ROLE_EXCLUSIVE);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let logs = "arn:aws:iam::123456789012:policy/infinstor-write-logs".to_string();
+    assert_eq!(
+        worker_policies(&moto),
+        (vec![logs.clone()], vec!["read-config".to_string()])
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // What others attach or embed is taken away again by the next apply.
+    block_on(async {
+        let iam = moto.iam();
+        let other = iam
+            .create_policy()
+            .policy_name("made-by-hand")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"#)
+            .send()
+            .await
+            .expect("policy outside");
+        iam.attach_role_policy()
+            .role_name("infinstor-worker")
+            .policy_arn(other.policy().and_then(|p| p.arn()).unwrap_or_default())
+            .send()
+            .await
+            .expect("attach outside");
+        iam.put_role_policy()
+            .role_name("infinstor-worker")
+            .policy_name("added-by-hand")
+            .policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#,
+            )
+            .send()
+            .await
+            .expect("put outside");
+    });
+    let drift = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        drift.stdout.contains("aws_iam_role.worker will be updated in-place"),
+        "{}",
+        drift.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(worker_policies(&moto), (vec![logs], vec!["read-config".to_string()]));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // Empty settings mean none, as in Terraform.
+    let start = ROLE_EXCLUSIVE.find("  managed_policy_arns").expect("arns");
+    let end = ROLE_EXCLUSIVE.rfind("  }\n}").expect("block end") + 4;
+    let emptied = format!(
+        "{}  managed_policy_arns = []\n  inline_policy {{}}\n{}",
+        &ROLE_EXCLUSIVE[..start],
+        &ROLE_EXCLUSIVE[end..]
+    );
+    ws.write("main.tf", &emptied);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(worker_policies(&moto), (Vec::new(), Vec::new()));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}

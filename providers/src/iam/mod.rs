@@ -20,6 +20,7 @@ use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 
+mod exclusive_attachment;
 mod group;
 mod holder;
 mod inline_policy;
@@ -31,11 +32,13 @@ mod policy_attachment;
 mod policy_document;
 mod role;
 mod role_data;
+mod role_exclusive;
 mod saml_provider;
 mod service_linked_role;
 #[cfg(test)]
 mod tests;
 mod user;
+use exclusive_attachment::ExclusivePolicyAttachment;
 use group::IamGroup;
 use holder::Holder;
 use inline_policy::*;
@@ -69,6 +72,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(OidcProvider),
         Box::new(LoginProfile),
         Box::new(SamlProvider),
+        Box::new(ExclusivePolicyAttachment),
     ]
 }
 

@@ -61,7 +61,7 @@ impl IamRole {
         list_attached(ctx, name)
     }
 
-    fn inline_policy_names(&self, ctx: &Ctx, name: &str) -> Result<Vec<String>, ProviderError> {
+    pub(super) fn inline_policy_names(&self, ctx: &Ctx, name: &str) -> Result<Vec<String>, ProviderError> {
         paged(|marker| {
             let page = call(
                 ctx,
@@ -169,6 +169,7 @@ impl IamRole {
                 }
             }
         }
+        self.sync_exclusive(ctx, name, planned)?;
         sync_by(
             string_map,
             ctx,
@@ -252,6 +253,18 @@ impl ResourceType for IamRole {
             .attr("id", Attribute::computed(Type::String))
             .attr("unique_id", Attribute::computed(Type::String))
             .attr("create_date", Attribute::computed(Type::String))
+            .attr(
+                "managed_policy_arns",
+                Attribute::optional(crate::support::attrs::set_of_strings()),
+            )
+            .block(
+                "inline_policy",
+                engine::core::schema::Nesting::Set,
+                Schema::new().attr("name", Attribute::optional(Type::String)).attr(
+                    "policy",
+                    Attribute::optional(Type::String).document(crate::support::policy::canonical),
+                ),
+            )
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -351,7 +364,12 @@ impl ResourceType for IamRole {
         st.insert("unique_id".into(), Value::string(role.role_id()));
         st.insert("create_date".into(), rfc3339(role.create_date()));
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
-        (Some(finish(&self.schema(), st)), None)
+        let created = finish(&self.schema(), st);
+        // The role exists from here: a failure below is reported with it recorded.
+        match self.sync_exclusive(ctx, &name, planned) {
+            Ok(()) => (Some(created), None),
+            Err(e) => (Some(created), Some(e)),
+        }
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
@@ -440,7 +458,13 @@ impl ResourceType for IamRole {
         let Some(name) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
             return Ok(None);
         };
-        Ok(self.get_role(ctx, name)?.map(|role| self.state(ctx, &role, prior)))
+        match self.get_role(ctx, name)? {
+            Some(role) => {
+                let read = self.state(ctx, &role, prior);
+                self.read_exclusive(ctx, name, prior, read).map(Some)
+            }
+            None => Ok(None),
+        }
     }
 
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
