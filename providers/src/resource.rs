@@ -83,30 +83,6 @@ impl Ctx {
 /// The outcome of a create or update: the state to record, even when the call failed halfway.
 pub type ApplyOutcome = (Option<Value>, Option<ProviderError>);
 
-/// What a create returns from the read after it: the object as read; when it cannot be read,
-/// the plan's values with the identifiers the create learnt (`ids`), so that state records an
-/// object that exists and the next refresh reads the rest; `missing` is the error to report
-/// when the read finds nothing.
-pub(crate) fn created_outcome(
-    schema: &Schema,
-    planned: &Value,
-    ids: &[(&str, Value)],
-    read: Result<Option<Value>, ProviderError>,
-    missing: impl FnOnce() -> ProviderError,
-) -> ApplyOutcome {
-    match read {
-        Ok(Some(state)) => (Some(state), None),
-        Ok(None) => (None, Some(missing())),
-        Err(e) => {
-            let mut st = crate::support::attrs::into_state(planned);
-            for (k, v) in ids {
-                st.insert((*k).to_string(), v.clone());
-            }
-            (Some(crate::support::attrs::finish(schema, st)), Some(e))
-        }
-    }
-}
-
 /// Combines an update's own result with the read after it: the state read (the prior state
 /// when the read failed) and the update's error first; `missing` is the error to report when
 /// the update succeeded but the object is gone.

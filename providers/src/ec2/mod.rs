@@ -1,6 +1,7 @@
 //! EC2: `aws_key_pair` and `data "aws_availability_zones"`.
 
-use crate::resource::{created_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::created_outcome;
 use crate::support::attrs::{call, finish, into_state, problem, sref, State};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};

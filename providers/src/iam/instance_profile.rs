@@ -2,7 +2,7 @@
 //! changed in place (remove, then add); name, name_prefix and path force a new profile.
 
 use super::*;
-use crate::resource::created_outcome;
+use crate::support::attrs::created_outcome;
 
 pub(super) struct IamInstanceProfile;
 

@@ -3,7 +3,7 @@
 //! change in place.
 
 use super::*;
-use crate::resource::created_outcome;
+use crate::support::attrs::created_outcome;
 use crate::support::attrs::{set_of_strings, set_value, string_set};
 
 pub(super) struct OidcProvider;

@@ -2,7 +2,7 @@
 //! forces a new provider; the metadata document changes in place.
 
 use super::*;
-use crate::resource::created_outcome;
+use crate::support::attrs::created_outcome;
 
 pub(super) struct SamlProvider;
 

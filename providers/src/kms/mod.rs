@@ -12,7 +12,8 @@
 //! `intent:<token>` (it lists the keys and their tags to find the one carrying the token), a
 //! key ID or a key ARN.
 
-use crate::resource::{created_outcome, update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::created_outcome;
 use crate::support::attrs::{call, get, into_state, map_of_strings, prior_id, problem, sref, string_map, State};
 use crate::support::attrs::{default_to, finish};
 use crate::support::error::is_not_found;

@@ -342,7 +342,7 @@ impl ResourceType for Object {
         if let Err(e) = self.put(ctx, &bucket, &key, planned) {
             return (None, Some(e));
         }
-        crate::resource::created_outcome(
+        crate::support::attrs::created_outcome(
             &object_schema(),
             planned,
             &[("id", Value::from(key.as_str()))],

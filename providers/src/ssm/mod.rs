@@ -9,7 +9,8 @@
 //! `insecure_value` is the Terraform AWS provider's non-secret alternative and is kept in
 //! state as it is.
 
-use crate::resource::{created_outcome, update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::created_outcome;
 use crate::support::attrs::{call, finish, get, into_state, invalid, map_of_strings, problem, sref, string_map, State};
 use crate::support::tags::{split_tags, tags_all};
 use aws_sdk_ssm::types::{ParameterStringFilter, ParameterTier, ParameterType, ResourceTypeForTagging, Tag};

@@ -186,3 +186,27 @@ pub(crate) fn prior_id(prior: &Value, keys: &[&str], op: &str) -> Result<String,
             )
         })
 }
+
+/// What a create returns from the read after it: the object as read; when it cannot be read,
+/// the plan's values with the identifiers the create learnt (`ids`), so that state records an
+/// object that exists and the next refresh reads the rest; `missing` is the error to report
+/// when the read finds nothing.
+pub(crate) fn created_outcome(
+    schema: &Schema,
+    planned: &Value,
+    ids: &[(&str, Value)],
+    read: Result<Option<Value>, ProviderError>,
+    missing: impl FnOnce() -> ProviderError,
+) -> ApplyOutcome {
+    match read {
+        Ok(Some(state)) => (Some(state), None),
+        Ok(None) => (None, Some(missing())),
+        Err(e) => {
+            let mut st = into_state(planned);
+            for (k, v) in ids {
+                st.insert((*k).to_string(), v.clone());
+            }
+            (Some(finish(schema, st)), Some(e))
+        }
+    }
+}
