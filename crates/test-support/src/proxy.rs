@@ -164,6 +164,13 @@ impl Proxy {
             }
             std::thread::sleep(Duration::from_millis(10));
         };
+        // Requests the run sent before it died are still on their way to the emulator; like a
+        // request already on the wire to AWS, each lands or not before anyone looks. The next
+        // run starts after they land, as it would after a real crash, not racing them.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while self.shared.in_flight.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
         (
             Run {
