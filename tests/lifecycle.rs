@@ -3,7 +3,7 @@
 //! (Types with a scenario of their own elsewhere — buckets, CORS, encryption, roles, policies,
 //! KMS keys, certificates, Route 53, stacks — are exercised there.)
 
-use crate::util::{block_on, start_moto, workspace, Clients, Moto, Workspace};
+use crate::util::{block_on, start_moto, status_in, workspace, Clients, Moto, Workspace};
 
 /// Where a case is in its life.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,15 +120,7 @@ fn check_s3(moto: &Moto, _ws: &Workspace, phase: Phase) {
         // refuses to decode; the status is read from the body then.
         let status = match s3.get_bucket_versioning().bucket("infinstor-lifecycle").send().await {
             Ok(out) => out.status().map(|s| s.as_str().to_string()),
-            Err(e) => e
-                .raw_response()
-                .and_then(|r| r.body().bytes())
-                .map(String::from_utf8_lossy)
-                .and_then(|body| {
-                    let start = body.find("<Status>")? + "<Status>".len();
-                    let end = body[start..].find("</Status>")? + start;
-                    Some(body[start..end].to_string())
-                }),
+            Err(e) => status_in(e.raw_response().and_then(|r| r.body().bytes())),
         };
         let want = if phase == Phase::Created {
             "Enabled"

@@ -4,7 +4,7 @@
 //! update, destroy; every object read back through the SDK).
 
 use crate::lifecycle::output;
-use crate::util::{block_on, reimport, start_moto, workspace, Clients, Moto};
+use crate::util::{block_on, reimport, start_moto, status_in, workspace, Clients, Moto};
 
 const FIRST: &str = r#"
 resource "aws_s3_bucket" "b" {
@@ -145,16 +145,7 @@ fn remote(moto: &Moto) -> (String, bool, String, String, String, Vec<(String, Op
             .await
         {
             Ok(out) => out.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
-            Err(e) => e
-                .raw_response()
-                .and_then(|r| r.body().bytes())
-                .map(String::from_utf8_lossy)
-                .and_then(|body| {
-                    let start = body.find("<Status>")? + "<Status>".len();
-                    let end = body[start..].find("</Status>")? + start;
-                    Some(body[start..end].to_string())
-                })
-                .unwrap_or_default(),
+            Err(e) => status_in(e.raw_response().and_then(|r| r.body().bytes())).unwrap_or_default(),
         };
         let website = s3
             .get_bucket_website()

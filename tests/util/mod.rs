@@ -109,3 +109,13 @@ pub fn reimport(ws: &Workspace, address: &str, id: &str) {
         plan.stdout, plan.stderr
     );
 }
+
+/// The `<Status>` of a response body the SDK could not decode: the emulator names some
+/// documents' root element differently from S3 (versioning, acceleration), so the test reads the
+/// status from the body itself.
+pub fn status_in(body: Option<&[u8]>) -> Option<String> {
+    let body = String::from_utf8_lossy(body?);
+    let start = body.find("<Status>")? + "<Status>".len();
+    let end = body[start..].find("</Status>")? + start;
+    Some(body[start..end].to_string())
+}

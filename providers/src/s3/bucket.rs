@@ -8,10 +8,6 @@ pub(super) struct Bucket;
 pub(super) const BUCKET: &str = "aws_s3_bucket";
 
 impl Bucket {
-    fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
-        crate::support::tags::tags_all(ctx, tags)
-    }
-
     /// The state after a create or update: the planned values with every computed one known.
     fn state(ctx: &Ctx, planned: &Value, name: &str, region: &str) -> Value {
         let mut map = into_map(planned.clone());
@@ -22,7 +18,7 @@ impl Bucket {
             }
         }
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
-        map.insert("tags_all".into(), Bucket::tags_all(ctx, &tags));
+        map.insert("tags_all".into(), crate::support::tags::tags_all(ctx, &tags));
         finish(&bucket_schema(), map)
     }
 
@@ -342,7 +338,7 @@ impl ResourceType for Bucket {
             }
         }
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
-        map.insert("tags_all".into(), Bucket::tags_all(ctx, &tags));
+        map.insert("tags_all".into(), crate::support::tags::tags_all(ctx, &tags));
         Ok((complete_planned(&bucket_schema(), map), Vec::new()))
     }
 
