@@ -27,3 +27,4 @@ mod secrets;
 mod tables;
 mod teams;
 mod tetrascience;
+mod tls;

@@ -53,6 +53,7 @@ mod s3;
 mod sesv2;
 mod ssm;
 mod support;
+mod tls;
 
 use builtin::terraform_data;
 
@@ -217,7 +218,7 @@ impl ProviderFactory for AwsFactory {
 
 /// Every provider infinstor has: `aws` (with the built-in `terraform` data sources),
 /// `infinstor` (the InfinStor service's REST API), `local` (files), `random` (generated
-/// values) and the built-in `terraform` provider's `terraform_data`. The CLI's factory.
+/// values), `tls` (keys and certificates) and the built-in `terraform` provider's `terraform_data`. The CLI's factory.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AllProviders;
 
@@ -239,6 +240,7 @@ impl ProviderFactory for AllProviders {
             infinstor::NAME => infinstor::resource_schema(type_name),
             local::NAME => local::resource_schema(type_name),
             random::NAME => random::resource_schema(type_name),
+            tls::NAME => tls::resource_schema(type_name),
             terraform_data::NAME => terraform_data::resource_schema(type_name),
             _ => AwsFactory.resource_schema(type_name),
         }
@@ -253,6 +255,7 @@ impl ProviderFactory for AllProviders {
         all.extend(infinstor::resource_types());
         all.extend(local::resource_types());
         all.extend(random::resource_types());
+        all.extend(tls::resource_types());
         all.extend(terraform_data::resource_types());
         all
     }
@@ -274,6 +277,7 @@ impl ProviderFactory for AllProviders {
             infinstor::NAME => Vec::new(),
             local::NAME => local::validate(req),
             random::NAME => random::validate(req),
+            tls::NAME => tls::validate(req),
             terraform_data::NAME => Vec::new(),
             _ => AwsFactory.validate(req),
         }
@@ -284,6 +288,7 @@ impl ProviderFactory for AllProviders {
             infinstor::NAME => Some(infinstor::config_schema()),
             local::NAME => Some(local::config_schema()),
             random::NAME => Some(random::config_schema()),
+            tls::NAME => Some(tls::config_schema()),
             terraform_data::NAME => Some(terraform_data::config_schema()),
             other => AwsFactory.config_schema(other),
         }
@@ -294,6 +299,7 @@ impl ProviderFactory for AllProviders {
             infinstor::NAME => infinstor::configure(config),
             local::NAME => local::configure(config),
             random::NAME => random::configure(config),
+            tls::NAME => tls::configure(config),
             terraform_data::NAME => terraform_data::configure(config),
             other => AwsFactory.configure(other, config),
         }

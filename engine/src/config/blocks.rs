@@ -16,6 +16,7 @@ const BUILT_IN_PROVIDERS: &[(&str, &str)] = &[
     ("infinstor", "infinstor/infinstor"),
     ("local", "hashicorp/local"),
     ("random", "hashicorp/random"),
+    ("tls", "hashicorp/tls"),
 ];
 
 /// `terraform { ... }`: settings of the configuration itself. `required_version` is accepted

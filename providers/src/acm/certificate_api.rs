@@ -545,13 +545,15 @@ impl Certificate {
                 );
             }
             None => {
-                for key in [
-                    "domain_name",
-                    "subject_alternative_names",
-                    "key_algorithm",
-                    "not_before",
-                    "not_after",
-                ] {
+                // A body known only after apply (a renewed tls_self_signed_cert, say) is a
+                // re-import in place, as in Terraform: the names and key type an imported
+                // certificate had are kept, since unknown they would read as a forced replacement.
+                let imported_before = prior.is_some_and(|p| !p.get("certificate_body").is_null());
+                for key in ["domain_name", "subject_alternative_names", "key_algorithm"] {
+                    let kept = prior.filter(|_| imported_before).map(|p| p.get(key));
+                    st.insert(key.to_string(), kept.unwrap_or(Value::Unknown));
+                }
+                for key in ["not_before", "not_after"] {
                     st.insert(key.to_string(), Value::Unknown);
                 }
             }

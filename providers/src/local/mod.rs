@@ -4,6 +4,7 @@
 //! As in Terraform's local provider, a file's `id` is the SHA-1 of its content; a file that is
 //! gone or whose content changed on disk is planned again; every argument forces a new file.
 
+use crate::support::naming::hex;
 use engine::core::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ReadDataRequest,
     ReadRequest, ValidateProblem, ValidateRequest,
@@ -108,10 +109,6 @@ fn bytes_of(config: &Value) -> Result<Option<Vec<u8>>, ProviderError> {
             .map_err(|e| invalid(format!("cannot read source {path}: {e}"))),
         _ => Err(invalid("set exactly one of content, content_base64 and source")),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The content digests Terraform's local provider exports, and the id (SHA-1).

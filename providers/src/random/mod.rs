@@ -194,7 +194,7 @@ impl Random {
                 let prefix = m.get("prefix").and_then(|v| v.as_str()).unwrap_or_default().to_string();
                 let url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes);
                 let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-                let dec = decimal(&bytes);
+                let dec = crate::support::number::decimal(&bytes);
                 m.insert("id".into(), Value::string(&url));
                 m.insert("b64_url".into(), Value::string(format!("{prefix}{url}")));
                 m.insert(
@@ -230,24 +230,6 @@ impl Random {
         }
         Ok(Value::Map(m))
     }
-}
-
-/// The decimal form of big-endian bytes (as random_id's `dec`).
-fn decimal(bytes: &[u8]) -> String {
-    let mut digits = vec![0u8];
-    for &b in bytes {
-        let mut carry = b as u32;
-        for d in digits.iter_mut() {
-            let v = (*d as u32) * 256 + carry;
-            *d = (v % 10) as u8;
-            carry = v / 10;
-        }
-        while carry > 0 {
-            digits.push((carry % 10) as u8);
-            carry /= 10;
-        }
-    }
-    digits.iter().rev().map(|d| char::from(b'0' + d)).collect()
 }
 
 /// Checks a configuration beyond its schema ([`engine::core::provider::ProviderFactory::validate`]).

@@ -1,6 +1,6 @@
 //! Helpers every service uses: attribute access and state completion ([`attrs`]), tags
 //! ([`tags`]), SDK errors ([`error`]), dates ([`dates`]), the one waiter ([`wait`]), the
-//! names and tokens of creates ([`naming`]), policy documents ([`policy`]), what their
+//! names and tokens of creates ([`naming`]), policy documents ([`policy`]), numbers ([`number`]), what their
 //! changes mean to a reviewer ([`access`]) and secrets made here ([`secret`]). No service imports from another service.
 
 pub(crate) mod access;
@@ -9,6 +9,7 @@ pub(crate) mod dates;
 pub(crate) mod error;
 pub(crate) mod lost_answer;
 pub(crate) mod naming;
+pub(crate) mod number;
 pub(crate) mod partition;
 pub(crate) mod policy;
 pub(crate) mod secret;
