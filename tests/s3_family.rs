@@ -786,3 +786,40 @@ fn replication_to_another_bucket_with_a_role() {
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
+
+#[test]
+fn bucket_types_not_supported_yet_are_said_at_their_place() {
+    let ws = crate::util::workspace(None);
+    ws.write(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "b" {
+  bucket = "not-yet"
+}
+
+resource "aws_s3_bucket_request_payment_configuration" "b" {
+  bucket = aws_s3_bucket.b.id
+  payer  = "Requester"
+}
+
+resource "aws_s3_bucket_inventory" "b" {
+  bucket = aws_s3_bucket.b.id
+  name   = "weekly"
+}
+
+resource "aws_s3_account_public_access_block" "account" {
+  block_public_acls = true
+}
+
+data "tls_certificate" "c" {
+  url = "https://example.com"
+}
+
+resource "aws_s3_bukcet_policy" "typo" {
+  bucket = aws_s3_bucket.b.id
+}
+"#,
+    );
+    let out = ws.run(&["validate"]).expect_code(1);
+    insta::assert_snapshot!(out.stderr);
+}

@@ -163,6 +163,10 @@ impl ProviderFactory for AwsFactory {
         support::error::is_already_exists(code)
     }
 
+    fn not_yet_type(&self, type_name: &str) -> Option<&'static str> {
+        s3::not_yet_type(type_name)
+    }
+
     fn data_types(&self) -> Vec<String> {
         schemas().1.keys().cloned().collect()
     }
@@ -266,6 +270,13 @@ impl ProviderFactory for AllProviders {
 
     fn already_exists(&self, code: &str) -> bool {
         AwsFactory.already_exists(code)
+    }
+
+    fn not_yet_type(&self, type_name: &str) -> Option<&'static str> {
+        match provider_of(type_name) {
+            tls::NAME => tls::not_yet_type(type_name),
+            _ => AwsFactory.not_yet_type(type_name),
+        }
     }
 
     fn data_types(&self) -> Vec<String> {

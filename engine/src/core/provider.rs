@@ -230,6 +230,12 @@ pub trait ProviderFactory: Send + Sync {
         let _ = code;
         false
     }
+    /// For a type the provider's Terraform counterpart has but this one does not implement yet,
+    /// what to do instead: the engine then says exactly that where the type is used.
+    fn not_yet_type(&self, type_name: &str) -> Option<&'static str> {
+        let _ = type_name;
+        None
+    }
     /// Every data source type name.
     fn data_types(&self) -> Vec<String>;
     /// Checks a fully known configuration beyond its schema (which the engine has checked:

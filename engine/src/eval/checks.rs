@@ -61,6 +61,17 @@ pub fn unsupported_type(res: &Resource, factory: &dyn ProviderFactory) -> Diagno
         Mode::Managed => ("resource", factory.resource_types()),
         Mode::Data => ("data source", factory.data_types()),
     };
+    let at = res.type_span.clone().or_else(|| res.span.clone());
+    if let Some(instead) = factory.not_yet_type(&res.addr.type_) {
+        return Diagnostic::error(
+            "Resource type not supported yet",
+            format!(
+                "\"{}\" is a {what} type of the Terraform provider, but infinstor does not support it yet. {instead}",
+                res.addr.type_
+            ),
+        )
+        .at(at);
+    }
     Diagnostic::error(
         "Unsupported resource type",
         format!(
@@ -69,7 +80,7 @@ pub fn unsupported_type(res: &Resource, factory: &dyn ProviderFactory) -> Diagno
             suggestion(&res.addr.type_, known.iter().map(String::as_str))
         ),
     )
-    .at(res.type_span.clone().or_else(|| res.span.clone()))
+    .at(at)
 }
 
 fn resource(res: &Resource, ev: &Evaluator<'_>, factory: &dyn ProviderFactory, diags: &mut Diagnostics) {

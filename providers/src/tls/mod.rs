@@ -148,6 +148,15 @@ pub fn resource_types() -> Vec<String> {
         .collect()
 }
 
+/// The tls provider's types infinstor does not have yet, with what to do meanwhile.
+pub fn not_yet_type(type_name: &str) -> Option<&'static str> {
+    match type_name {
+        "tls_certificate" => Some("Read the certificate's PEM with file() or from the resource that made it."),
+        "tls_public_key" => Some("Take public_key_pem or public_key_openssh from the tls_private_key resource."),
+        _ => None,
+    }
+}
+
 /// Builds the provider (no configuration).
 pub fn configure(_: &Value) -> Result<std::sync::Arc<dyn Provider>, ProviderError> {
     Ok(std::sync::Arc::new(Tls))
