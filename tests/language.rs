@@ -94,7 +94,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("time functions", one("output \"o\" {\n  value = [formatdate(\"YYYY\", plantimestamp()), timeadd(\"2026-01-01T00:00:00Z\", \"1h\"), timecmp(\"2026-01-01T00:00:00Z\", \"2026-01-02T00:00:00Z\")]\n}\n"), Valid),
         ("impure functions", one("output \"o\" {\n  value = [timestamp(), uuid()]\n}\n"), Valid),
         ("yaml functions", one("locals {\n  a = yamldecode(yamlencode({ a = 1 }))\n}\n"), Valid),
-        ("a Terraform function not supported yet", one("locals {\n  a = csvdecode(\"a,b\\n1,2\")\n}\n"), Fails("is a Terraform function, but infinstor does not support it yet")),
+        ("text functions", one("locals {\n  t = \"Hi $${n}\"\n  a = [csvdecode(\"a,b\\n1,2\"), base64gzip(\"x\"), textdecodebase64(textencodebase64(\"x\", \"UTF-16LE\"), \"UTF-16LE\"), templatestring(local.t, { n = 1 }), ephemeralasnull(1)]\n}\n"), Valid),
     ]
 }
 

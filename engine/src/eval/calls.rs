@@ -6,16 +6,6 @@ use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
 use crate::eval::functions;
 use hcl_edit::Span as _;
 
-/// Terraform's functions infinstor does not have yet, with what to use instead.
-const NOT_YET: &[(&str, &str)] = &[
-    ("csvdecode", "Convert the data to JSON and use jsondecode."),
-    ("base64gzip", "Compress the file beforehand and use filebase64."),
-    ("textencodebase64", "Use base64encode for UTF-8 text."),
-    ("textdecodebase64", "Use base64decode for UTF-8 text."),
-    ("templatestring", "Put the template in a file and use templatefile."),
-    ("ephemeralasnull", "Remove it: infinstor has no ephemeral values."),
-];
-
 /// Why a call names no function infinstor has: a provider-defined function, or a name that
 /// is not a built-in (with a "did you mean"); `None` for a known function.
 pub(crate) fn unknown_function(call: &hcl_edit::expr::FuncCall, span: Option<Span>) -> Option<Diagnostic> {
@@ -35,15 +25,6 @@ pub(crate) fn unknown_function(call: &hcl_edit::expr::FuncCall, span: Option<Spa
     }
     if matches!(name, "try" | "can") || functions::exists(name) {
         return None;
-    }
-    if let Some((_, instead)) = NOT_YET.iter().find(|(n, _)| *n == name) {
-        return Some(
-            Diagnostic::error(
-                "Function not supported yet",
-                format!("{name} is a Terraform function, but infinstor does not support it yet. {instead}"),
-            )
-            .at(span),
-        );
     }
     Some(
         Diagnostic::error(

@@ -75,8 +75,8 @@ pub(super) fn fileexists(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 /// How deeply templates may render templates.
 const MAX_TEMPLATE_DEPTH: usize = 16;
 
-pub(super) fn templatefile(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    let path = string_arg(a, 0)?;
+/// The variables of a template call must be names a template can refer to.
+fn check_template_vars(c: &Call<'_>, a: &[Value]) -> Result<(), String> {
     let vars = map_arg(a, 1).map_err(|_| wrong_type(1, "a map of template variables", &a[1]))?;
     for name in vars.keys() {
         let mut chars = name.chars();
@@ -89,6 +89,20 @@ pub(super) fn templatefile(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             )));
         }
     }
+    Ok(())
+}
+
+/// `templatestring`: a template held in a string (read from a file or a data source), rendered
+/// like `templatefile`.
+pub(super) fn templatestring(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let source = string_arg(a, 0)?;
+    check_template_vars(c, a)?;
+    (c.ctx.render_template)(&source, &a[1])
+}
+
+pub(super) fn templatefile(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let path = string_arg(a, 0)?;
+    check_template_vars(c, a)?;
     let source = read_text(c, &path)?;
     // A template that renders itself, directly or through others, would never end.
     thread_local!(static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });

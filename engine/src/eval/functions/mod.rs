@@ -31,10 +31,12 @@ use numbers::*;
 mod files;
 mod hashes;
 mod network;
+mod text;
 mod time;
 use files::*;
 use hashes::*;
 use network::*;
+use text::*;
 use time::*;
 pub use time::{random_uuid, utc};
 #[cfg(test)]
@@ -168,6 +170,7 @@ static SPECS: &[Spec] = &[
     f("anytrue", 1, ONE, anytrue),
     f("base64decode", 1, ONE, base64decode),
     f("base64encode", 1, ONE, base64encode),
+    f("base64gzip", 1, ONE, base64gzip),
     f("base64sha256", 1, ONE, base64sha256),
     f("base64sha512", 1, ONE, base64sha512),
     f("basename", 1, ONE, basename),
@@ -184,10 +187,12 @@ static SPECS: &[Spec] = &[
     f("compact", 1, ONE, compact),
     u("concat", 0, ANY, concat),
     f("contains", 2, TWO, contains),
+    f("csvdecode", 1, ONE, csvdecode),
     f("dirname", 1, ONE, dirname),
     f("distinct", 1, ONE, distinct),
     u("element", 2, TWO, element),
     f("endswith", 2, TWO, endswith),
+    f("ephemeralasnull", 1, ONE, ephemeralasnull),
     f("file", 1, ONE, file),
     f("filebase64", 1, ONE, filebase64),
     f("filebase64sha256", 1, ONE, filebase64sha256),
@@ -246,6 +251,9 @@ static SPECS: &[Spec] = &[
     f("substr", 3, THREE, substr),
     f("sum", 1, ONE, sum),
     f("templatefile", 2, TWO, templatefile),
+    f("templatestring", 2, TWO, templatestring),
+    f("textdecodebase64", 2, TWO, textdecodebase64),
+    f("textencodebase64", 2, TWO, textencodebase64),
     f("title", 1, ONE, title),
     f("tobool", 1, ONE, tobool),
     u("tolist", 1, ONE, tolist),

@@ -794,3 +794,4 @@ fn fileset_uuidv5_and_paths() {
 }
 
 mod dates_and_yaml;
+mod text;

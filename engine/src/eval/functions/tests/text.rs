@@ -1,0 +1,108 @@
+//! CSV, gzip, other character encodings, templates from strings and ephemeral values, with the
+//! values Terraform's documentation gives.
+
+use super::*;
+use std::io::Read as _;
+
+#[test]
+fn csvdecode_reads_rows_under_the_header() {
+    assert_eq!(
+        ok("csvdecode", vec![s("a,b,c\n1,2,3\n4,5,6")]),
+        list(vec![
+            map([("a", s("1")), ("b", s("2")), ("c", s("3"))]),
+            map([("a", s("4")), ("b", s("5")), ("c", s("6"))]),
+        ])
+    );
+    // Quotes enclose commas, doubled quotes and line breaks; CRLF ends rows; a last newline
+    // and blank lines add nothing.
+    assert_eq!(
+        ok(
+            "csvdecode",
+            vec![s(
+                "name,note\r\n\"Smith, J\",\"say \"\"hi\"\"\"\r\n\nx,\"two\nlines\"\n"
+            )]
+        ),
+        list(vec![
+            map([("name", s("Smith, J")), ("note", s("say \"hi\""))]),
+            map([("name", s("x")), ("note", s("two\nlines"))]),
+        ])
+    );
+    assert_eq!(ok("csvdecode", vec![s("")]), list(vec![]));
+    assert_eq!(ok("csvdecode", vec![s("a,b\n")]), list(vec![]));
+    assert_eq!(
+        err("csvdecode", vec![s("a,b\n1,2,3")]),
+        "Invalid function argument: data for row 2 has 3 fields, but the header has 2."
+    );
+    assert!(err("csvdecode", vec![s("a\n\"open")]).contains("line 2: a quoted field is not closed"));
+    assert!(err("csvdecode", vec![s("a\nx\"y")]).contains("a bare \""));
+}
+
+#[test]
+fn base64gzip_compresses_then_encodes() {
+    let Value::String(encoded) = ok("base64gzip", vec![s("test")]) else {
+        panic!("a string");
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .expect("base64");
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b], "a gzip header");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes.as_slice())
+        .read_to_string(&mut text)
+        .expect("gunzip");
+    assert_eq!(text, "test");
+}
+
+#[test]
+fn text_in_other_encodings_round_trips_through_base64() {
+    assert_eq!(
+        ok("textencodebase64", vec![s("Hello World"), s("UTF-16LE")]),
+        s("SABlAGwAbABvACAAVwBvAHIAbABkAA==")
+    );
+    assert_eq!(
+        ok(
+            "textdecodebase64",
+            vec![s("SABlAGwAbABvACAAVwBvAHIAbABkAA=="), s("UTF-16LE")]
+        ),
+        s("Hello World")
+    );
+    assert_eq!(ok("textencodebase64", vec![s("é"), s("ISO-8859-1")]), s("6Q=="));
+    assert_eq!(ok("textdecodebase64", vec![s("6Q=="), s("latin1")]), s("é"));
+    assert_eq!(ok("textencodebase64", vec![s("hé"), s("UTF-8")]), s("aMOp"));
+    assert_eq!(ok("textencodebase64", vec![s("A"), s("UTF-16BE")]), s("AEE="));
+    assert_eq!(ok("textencodebase64", vec![s("A"), s("UTF-16")]), s("/v8AQQ=="));
+    assert_eq!(
+        ok("textdecodebase64", vec![s("//5BAA=="), s("UTF-16")]),
+        s("A"),
+        "a little-endian BOM"
+    );
+    assert!(err("textencodebase64", vec![s("é"), s("US-ASCII")]).contains("cannot represent"));
+    assert!(err("textencodebase64", vec![s("x"), s("Shift_JIS")])
+        .contains("does not support the encoding \"Shift_JIS\" yet; it supports UTF-8"));
+    assert!(err("textdecodebase64", vec![s("QQ=="), s("UTF-16LE")]).contains("odd number of bytes"));
+    assert!(err("textdecodebase64", vec![s("not base64!"), s("UTF-8")]).contains("failed to decode base64"));
+}
+
+#[test]
+fn templatestring_renders_like_templatefile() {
+    assert_eq!(
+        ok(
+            "templatestring",
+            vec![s("Hello, ${name}!"), map([("name", s("World"))])]
+        ),
+        s("Hello, World!")
+    );
+    assert!(err("templatestring", vec![s("x"), map([("1bad", s("x"))])]).contains("invalid template variable name"));
+    assert_eq!(
+        ok("templatestring", vec![s("${name}"), map([("name", secret(s("x")))])]),
+        secret(s("x"))
+    );
+}
+
+#[test]
+fn ephemeralasnull_returns_values_that_are_never_ephemeral() {
+    let v = map([("a", n(1.0)), ("b", strs(&["x"]))]);
+    assert_eq!(ok("ephemeralasnull", vec![v.clone()]), v);
+    assert_eq!(ok("ephemeralasnull", vec![secret(s("k"))]), secret(s("k")));
+    assert_eq!(ok("ephemeralasnull", vec![Value::Unknown]), Value::Unknown);
+}
