@@ -21,6 +21,7 @@ mod module_sources;
 mod modules;
 mod parallelism;
 mod properties;
+mod regions;
 mod review_output;
 mod s3_family;
 mod secrets;

@@ -48,6 +48,7 @@ mod local;
 mod logs;
 mod meta;
 mod random;
+mod region;
 mod route53;
 mod s3;
 mod sesv2;
@@ -120,14 +121,33 @@ fn schemas() -> &'static (BTreeMap<String, Schema>, BTreeMap<String, Schema>) {
         (
             all_resources()
                 .into_iter()
-                .map(|r| (r.type_name().to_string(), r.schema()))
+                .map(|r| {
+                    (
+                        r.type_name().to_string(),
+                        regional_schema(r.type_name(), r.schema(), true),
+                    )
+                })
                 .collect(),
             all_data_sources()
                 .into_iter()
-                .map(|d| (d.type_name().to_string(), d.schema()))
+                .map(|d| {
+                    (
+                        d.type_name().to_string(),
+                        regional_schema(d.type_name(), d.schema(), false),
+                    )
+                })
                 .collect(),
         )
     })
+}
+
+/// A type's schema, with the per-resource `region` argument where its service is regional.
+fn regional_schema(type_name: &str, schema: Schema, managed: bool) -> Schema {
+    if region::regional(service_of(type_name)) {
+        region::with_region(schema, managed)
+    } else {
+        schema
+    }
 }
 
 /// Builds AWS providers; the engine's [`ProviderFactory`] for `provider "aws"`.
@@ -205,7 +225,7 @@ impl ProviderFactory for AwsFactory {
         let parsed = config::ProviderConfig::parse(config)?;
         let ctx = parsed.build()?;
         Ok(Arc::new(AwsProvider {
-            ctx,
+            ctx: region::Regions::new(ctx, parsed.clone()),
             endpoints: parsed.endpoints.clone(),
             resources: resource_map(),
             data: data_map(),
@@ -326,7 +346,8 @@ impl ProviderFactory for AllProviders {
 
 /// A configured AWS provider: dispatches each call to the implementation of its type.
 struct AwsProvider {
-    ctx: Ctx,
+    /// The clients of the provider's region, and of the regions resources name.
+    ctx: region::Regions,
     /// The `endpoints` block, to name the endpoint in connection errors.
     endpoints: BTreeMap<String, String>,
     resources: BTreeMap<&'static str, Box<dyn ResourceType>>,
@@ -374,6 +395,25 @@ fn service_of(type_name: &str) -> Option<&'static str> {
 }
 
 impl AwsProvider {
+    /// The clients for an object of `type_name` described by `value` (its `region`, if the
+    /// type is regional and names one), and the region they are for.
+    fn ctx_for(&self, type_name: &str, value: Option<&Value>) -> Result<(Arc<Ctx>, String), ProviderError> {
+        let named = region::regional(service_of(type_name))
+            .then(|| region::named(value))
+            .flatten();
+        let ctx = self.ctx.ctx(named.as_deref())?;
+        let region = ctx.region.clone();
+        Ok((ctx, region))
+    }
+
+    /// `stamp`s the region of a regional type's state.
+    fn stamped(&self, type_name: &str, state: Option<Value>, region: &str) -> Option<Value> {
+        if region::regional(service_of(type_name)) {
+            region::stamp(state, region)
+        } else {
+            state
+        }
+    }
     /// The endpoint URL requests of `service` go to, as the SDK chooses it.
     fn endpoint_url(&self, service: &str) -> String {
         if let Some(url) = self.endpoints.get(service) {
@@ -387,7 +427,7 @@ impl AwsProvider {
                 }
             }
         }
-        let region = &self.ctx.region;
+        let region = &self.ctx.home().region;
         let suffix = if region.starts_with("cn-") {
             "amazonaws.com.cn"
         } else {
@@ -424,11 +464,19 @@ impl AwsProvider {
 impl Provider for AwsProvider {
     fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
         let resource = self.resource(req.type_name)?;
+        let (ctx, region) = self.ctx_for(req.type_name, Some(req.proposed))?;
         let (planned, requires_replace) = resource
-            .plan(&self.ctx, req.prior, req.proposed.clone())
+            .plan(&ctx, req.prior, req.proposed.clone())
             .map_err(|e| self.explain(req.type_name, e))?;
+        // A new object goes to the provider's region unless the configuration names one.
+        let planned = if req.proposed.get("region").is_unknown() && req.config.get("region").is_null() {
+            self.stamped(req.type_name, Some(planned), &region)
+                .unwrap_or(Value::Null)
+        } else {
+            planned
+        };
         let (private, details) = resource
-            .plan_details(&self.ctx, req.prior, &planned)
+            .plan_details(&ctx, req.prior, &planned)
             .map_err(|e| self.explain(req.type_name, e))?;
         Ok(PlanResponse {
             planned,
@@ -448,30 +496,39 @@ impl Provider for AwsProvider {
                 }
             }
         };
+        let (ctx, region) = match self.ctx_for(req.type_name, req.planned.or(req.prior)) {
+            Ok(found) => found,
+            Err(error) => {
+                return ApplyResponse {
+                    new_state: req.prior.cloned(),
+                    error: Some(error),
+                }
+            }
+        };
         let (new_state, error) = match (req.prior, req.planned) {
             (None, Some(planned)) => {
                 let journal = req.journal;
                 let intent = move |id: &str| journal.intent(id);
-                resource.create_planned(&self.ctx, planned, req.private, &intent, req.progress)
+                resource.create_planned(&ctx, planned, req.private, &intent, req.progress)
             }
-            (Some(prior), Some(planned)) => {
-                resource.update_planned(&self.ctx, prior, planned, req.private, req.progress)
-            }
-            (Some(prior), None) => match resource.delete(&self.ctx, prior, req.progress) {
+            (Some(prior), Some(planned)) => resource.update_planned(&ctx, prior, planned, req.private, req.progress),
+            (Some(prior), None) => match resource.delete(&ctx, prior, req.progress) {
                 Ok(()) => (None, None),
                 Err(error) => (Some(prior.clone()), Some(error)),
             },
             (None, None) => (None, None),
         };
         ApplyResponse {
-            new_state,
+            new_state: self.stamped(req.type_name, new_state, &region),
             error: error.map(|e| self.explain(req.type_name, e)),
         }
     }
 
     fn read(&self, req: ReadRequest<'_>) -> Result<Option<Value>, ProviderError> {
+        let (ctx, region) = self.ctx_for(req.type_name, Some(req.prior))?;
         self.resource(req.type_name)?
-            .read(&self.ctx, req.prior)
+            .read(&ctx, req.prior)
+            .map(|state| self.stamped(req.type_name, state, &region))
             .map_err(|e| self.explain(req.type_name, e))
     }
 
@@ -480,13 +537,22 @@ impl Provider for AwsProvider {
             .data
             .get(req.type_name)
             .ok_or_else(|| unsupported("data source", req.type_name))?;
-        data.read(&self.ctx, req.config)
+        let (ctx, region) = self.ctx_for(req.type_name, Some(req.config))?;
+        data.read(&ctx, req.config)
+            .map(|state| self.stamped(req.type_name, Some(state), &region).unwrap_or(Value::Null))
             .map_err(|e| self.explain(req.type_name, e))
     }
 
     fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError> {
+        // `ID@region` imports an object of another region than the provider's (AWS provider v6).
+        let (id, named) = match region::regional(service_of(req.type_name)) {
+            true => region::split_import_id(req.id),
+            false => (req.id, None),
+        };
+        let ctx = self.ctx.ctx(named)?;
         self.resource(req.type_name)?
-            .import(&self.ctx, req.id)
+            .import(&ctx, id)
+            .map(|state| self.stamped(req.type_name, state, &ctx.region))
             .map_err(|e| self.explain(req.type_name, e))
     }
 
@@ -532,8 +598,9 @@ impl Provider for AwsProvider {
                 progress: r.progress,
             })
             .collect();
+        // Batched types are global (Route 53 records): the provider's own clients.
         resource
-            .apply_batch(&self.ctx, changes)
+            .apply_batch(self.ctx.home(), changes)
             .into_iter()
             .map(|(new_state, error)| ApplyResponse {
                 new_state,
@@ -543,13 +610,38 @@ impl Provider for AwsProvider {
     }
 
     fn read_batch(&self, type_name: &str, priors: &[&Value]) -> Vec<Result<Option<Value>, ProviderError>> {
-        match self.resource(type_name) {
-            Ok(r) => r
-                .read_batch(&self.ctx, priors)
-                .into_iter()
-                .map(|res| res.map_err(|e| self.explain(type_name, e)))
-                .collect(),
-            Err(e) => priors.iter().map(|_| Err(e.clone())).collect(),
+        let resource = match self.resource(type_name) {
+            Ok(r) => r,
+            Err(e) => return priors.iter().map(|_| Err(e.clone())).collect(),
+        };
+        // One batch per region, answers put back in the order asked.
+        let mut by_region: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+        for (i, prior) in priors.iter().enumerate() {
+            let named = region::regional(service_of(type_name))
+                .then(|| region::named(Some(prior)))
+                .flatten();
+            by_region.entry(named).or_default().push(i);
         }
+        let mut out: Vec<Option<Result<Option<Value>, ProviderError>>> = priors.iter().map(|_| None).collect();
+        for (named, indexes) in by_region {
+            let group: Vec<&Value> = indexes.iter().map(|i| priors[*i]).collect();
+            let answers = match self.ctx.ctx(named.as_deref()) {
+                Ok(ctx) => resource
+                    .read_batch(&ctx, &group)
+                    .into_iter()
+                    .map(|res| {
+                        res.map(|state| self.stamped(type_name, state, &ctx.region))
+                            .map_err(|e| self.explain(type_name, e))
+                    })
+                    .collect(),
+                Err(e) => group.iter().map(|_| Err(e.clone())).collect::<Vec<_>>(),
+            };
+            for (i, answer) in indexes.into_iter().zip(answers) {
+                out[i] = Some(answer);
+            }
+        }
+        out.into_iter()
+            .map(|answer| answer.unwrap_or_else(|| Err(ProviderError::new("InternalError", "a read was not answered"))))
+            .collect()
     }
 }
