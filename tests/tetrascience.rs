@@ -454,3 +454,63 @@ fn pre_deployment_adopts_existing_roles_and_prepares_the_account() {
             .all(|k| k.key_name() != Some("tetrascience-admin")));
     });
 }
+
+#[test]
+fn pre_deployment_generates_and_imports_a_self_signed_web_certificate() {
+    let moto = start_moto();
+    let main = config(&moto, "us-east-1", false);
+    let ws = workspace(Some(&moto));
+    let module = test_support::repo_root().join("modules/tetrascience/pre-deployment");
+    for f in ["main.tf", "variables.tf", "outputs.tf"] {
+        ws.write(
+            &format!("pre/{f}"),
+            &std::fs::read_to_string(module.join(f)).expect("module file"),
+        );
+    }
+    ws.write(
+        "main.tf",
+        r#"
+resource "tls_private_key" "admin" {
+  algorithm = "ED25519"
+}
+
+module "pre" {
+  source = "./pre"
+
+  admin_public_key          = tls_private_key.admin.public_key_openssh
+  source_notification_email = "tdp-noreply@acme.example.com"
+  web_domain                = "tdp.acme.example.com"
+  web_certificate           = "self-signed"
+}
+
+output "web_certificate_arn" {
+  value = module.pre.web_certificate_arn
+}
+"#,
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let arn = ws.run(&["output", "-raw", "web_certificate_arn"]).expect_code(0).stdout;
+    let detail = block_on(async {
+        aws_sdk_acm::Client::new(&main)
+            .describe_certificate()
+            .certificate_arn(&arn)
+            .send()
+            .await
+            .expect("certificate")
+    });
+    let detail = detail.certificate().expect("certificate");
+    assert_eq!(detail.domain_name(), Some("tdp.acme.example.com"));
+    assert_eq!(detail.key_algorithm().map(|k| k.as_str()), Some("RSA_2048"));
+    let names = detail.subject_alternative_names();
+    assert!(names.iter().any(|n| n == "api.tdp.acme.example.com"), "{names:?}");
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    let listed = block_on(async {
+        aws_sdk_acm::Client::new(&main)
+            .list_certificates()
+            .send()
+            .await
+            .expect("list")
+    });
+    assert!(listed.certificate_summary_list().is_empty());
+}

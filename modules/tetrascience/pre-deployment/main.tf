@@ -1,7 +1,8 @@
 # Seed 004's pre-deployment tasks: what must exist before the data layer.
 
 locals {
-  request = var.web_certificate == "request"
+  request     = var.web_certificate == "request"
+  self_signed = var.web_certificate == "self-signed"
 }
 
 # AWS service-linked roles for ECS and Elasticsearch.
@@ -51,17 +52,38 @@ resource "aws_ssm_parameter" "integration" {
   value    = var.integration_parameters[each.value]
 }
 
+# With web_certificate = "self-signed": the seed's self-generated RSA 2048 certificate for the
+# domain and its api. subdomain, made here and imported below; renewed (and re-imported under
+# the same ARN) by the first apply in its last 30 days.
+resource "tls_private_key" "web" {
+  count     = local.self_signed ? 1 : 0
+  algorithm = "RSA"
+  rsa_bits  = 2048
+}
+
+resource "tls_self_signed_cert" "web" {
+  count           = local.self_signed ? 1 : 0
+  private_key_pem = tls_private_key.web[0].private_key_pem
+  subject {
+    common_name = var.web_domain
+  }
+  dns_names             = [var.web_domain, "api.${var.web_domain}"]
+  validity_period_hours = var.self_signed_validity_days * 24
+  early_renewal_hours   = 30 * 24
+  allowed_uses          = ["key_encipherment", "digital_signature", "server_auth"]
+}
+
 # The web certificate: requested with DNS validation, or imported (RSA 1024 or 2048 only).
 resource "aws_acm_certificate" "web" {
   domain_name       = local.request ? var.web_domain : null
   validation_method = local.request ? "DNS" : null
-  certificate_body  = local.request ? null : var.certificate_body
-  private_key       = local.request ? null : var.certificate_private_key
+  certificate_body  = local.request ? null : (local.self_signed ? tls_self_signed_cert.web[0].cert_pem : var.certificate_body)
+  private_key       = local.request ? null : (local.self_signed ? tls_private_key.web[0].private_key_pem : var.certificate_private_key)
 
   lifecycle {
     create_before_destroy = true
     precondition {
-      condition     = local.request ? var.web_zone_id != null : (var.certificate_body != null && var.certificate_private_key != null)
+      condition     = local.request ? var.web_zone_id != null : (local.self_signed || (var.certificate_body != null && var.certificate_private_key != null))
       error_message = "web_certificate = request needs web_zone_id; import needs certificate_body and certificate_private_key."
     }
     postcondition {

@@ -39,13 +39,24 @@ variable "web_domain" {
 }
 
 variable "web_certificate" {
-  description = "The web certificate: requested (\"request\", DNS validation in Route 53 zone web_zone_id) or imported (\"import\", certificate_body and private_key; RSA 1024 or 2048 only)."
+  description = "The web certificate: requested (\"request\", DNS validation in Route 53 zone web_zone_id), imported (\"import\", certificate_body and private_key; RSA 1024 or 2048 only), or generated here and imported (\"self-signed\", RSA 2048)."
   type        = string
   default     = "request"
 
   validation {
-    condition     = contains(["request", "import"], var.web_certificate)
-    error_message = "web_certificate must be request or import."
+    condition     = contains(["request", "import", "self-signed"], var.web_certificate)
+    error_message = "web_certificate must be request, import or self-signed."
+  }
+}
+
+variable "self_signed_validity_days" {
+  description = "With web_certificate = self-signed: how long the certificate is valid (it is renewed in its last 30 days)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.self_signed_validity_days > 30
+    error_message = "self_signed_validity_days must be more than the 30 days of renewal before the end."
   }
 }
 
