@@ -6,7 +6,8 @@
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;
 
-use crate::util::{block_on, start_moto, workspace, Clients, Workspace};
+use crate::lifecycle::output;
+use crate::util::{block_on, start_moto, workspace, Clients, Moto};
 
 const SEED_004_WEB: &str = r#"
 resource "tls_private_key" "web" {
@@ -54,8 +55,17 @@ output "fingerprint" {
 }
 "#;
 
-fn output(ws: &Workspace, name: &str) -> String {
-    ws.run(&["output", "-raw", name]).expect_code(0).stdout
+/// ACM's description of an imported certificate.
+fn described(moto: &Moto, arn: &str) -> aws_sdk_acm::types::CertificateDetail {
+    let answer = block_on(async {
+        moto.acm()
+            .describe_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+            .expect("describe certificate")
+    });
+    answer.certificate().cloned().expect("certificate")
 }
 
 #[test]
@@ -83,15 +93,7 @@ fn a_self_generated_certificate_is_imported_into_acm_in_one_apply() {
     }
 
     let arn = output(&ws, "certificate_arn");
-    let detail = block_on(async {
-        moto.acm()
-            .describe_certificate()
-            .certificate_arn(&arn)
-            .send()
-            .await
-            .expect("describe certificate")
-    });
-    let detail = detail.certificate().expect("certificate");
+    let detail = described(&moto, &arn);
     assert_eq!(detail.domain_name(), Some("tdp.research.example.com"));
     assert_eq!(detail.r#type().map(|t| t.as_str()), Some("IMPORTED"));
     assert_eq!(detail.key_algorithm().map(|k| k.as_str()), Some("RSA_2048"));
@@ -133,16 +135,8 @@ fn a_self_generated_certificate_is_imported_into_acm_in_one_apply() {
     assert!(plan.stdout.contains("ready_for_renewal"), "{}", plan.stdout);
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(output(&ws, "certificate_arn"), arn, "re-imported in place");
-    let renewed = block_on(async {
-        moto.acm()
-            .describe_certificate()
-            .certificate_arn(&arn)
-            .send()
-            .await
-            .expect("describe certificate")
-    });
     assert_ne!(
-        renewed.certificate().and_then(|c| c.serial()).map(str::to_string),
+        described(&moto, &arn).serial().map(str::to_string),
         old_serial,
         "a new certificate"
     );

@@ -141,6 +141,13 @@ fn schemas() -> &'static (BTreeMap<String, Schema>, BTreeMap<String, Schema>) {
     })
 }
 
+/// The region `value` names, for a type that takes `region`.
+fn region_named(type_name: &str, value: Option<&Value>) -> Option<String> {
+    region::regional(service_of(type_name))
+        .then(|| region::named(value))
+        .flatten()
+}
+
 /// A type's schema, with the per-resource `region` argument where its service is regional.
 fn regional_schema(type_name: &str, schema: Schema, managed: bool) -> Schema {
     if region::regional(service_of(type_name)) {
@@ -395,15 +402,10 @@ fn service_of(type_name: &str) -> Option<&'static str> {
 }
 
 impl AwsProvider {
-    /// The clients for an object of `type_name` described by `value` (its `region`, if the
-    /// type is regional and names one), and the region they are for.
-    fn ctx_for(&self, type_name: &str, value: Option<&Value>) -> Result<(Arc<Ctx>, String), ProviderError> {
-        let named = region::regional(service_of(type_name))
-            .then(|| region::named(value))
-            .flatten();
-        let ctx = self.ctx.ctx(named.as_deref())?;
-        let region = ctx.region.clone();
-        Ok((ctx, region))
+    /// The clients for an object of `type_name` described by `value`: those of its `region`,
+    /// if the type is regional and names one, else the provider's.
+    fn ctx_for(&self, type_name: &str, value: Option<&Value>) -> Result<Arc<Ctx>, ProviderError> {
+        self.ctx.ctx(region_named(type_name, value).as_deref())
     }
 
     /// `stamp`s the region of a regional type's state.
@@ -464,13 +466,13 @@ impl AwsProvider {
 impl Provider for AwsProvider {
     fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
         let resource = self.resource(req.type_name)?;
-        let (ctx, region) = self.ctx_for(req.type_name, Some(req.proposed))?;
+        let ctx = self.ctx_for(req.type_name, Some(req.proposed))?;
         let (planned, requires_replace) = resource
             .plan(&ctx, req.prior, req.proposed.clone())
             .map_err(|e| self.explain(req.type_name, e))?;
         // A new object goes to the provider's region unless the configuration names one.
         let planned = if req.proposed.get("region").is_unknown() && req.config.get("region").is_null() {
-            self.stamped(req.type_name, Some(planned), &region)
+            self.stamped(req.type_name, Some(planned), &ctx.region)
                 .unwrap_or(Value::Null)
         } else {
             planned
@@ -496,7 +498,7 @@ impl Provider for AwsProvider {
                 }
             }
         };
-        let (ctx, region) = match self.ctx_for(req.type_name, req.planned.or(req.prior)) {
+        let ctx = match self.ctx_for(req.type_name, req.planned.or(req.prior)) {
             Ok(found) => found,
             Err(error) => {
                 return ApplyResponse {
@@ -519,16 +521,16 @@ impl Provider for AwsProvider {
             (None, None) => (None, None),
         };
         ApplyResponse {
-            new_state: self.stamped(req.type_name, new_state, &region),
+            new_state: self.stamped(req.type_name, new_state, &ctx.region),
             error: error.map(|e| self.explain(req.type_name, e)),
         }
     }
 
     fn read(&self, req: ReadRequest<'_>) -> Result<Option<Value>, ProviderError> {
-        let (ctx, region) = self.ctx_for(req.type_name, Some(req.prior))?;
+        let ctx = self.ctx_for(req.type_name, Some(req.prior))?;
         self.resource(req.type_name)?
             .read(&ctx, req.prior)
-            .map(|state| self.stamped(req.type_name, state, &region))
+            .map(|state| self.stamped(req.type_name, state, &ctx.region))
             .map_err(|e| self.explain(req.type_name, e))
     }
 
@@ -537,9 +539,12 @@ impl Provider for AwsProvider {
             .data
             .get(req.type_name)
             .ok_or_else(|| unsupported("data source", req.type_name))?;
-        let (ctx, region) = self.ctx_for(req.type_name, Some(req.config))?;
+        let ctx = self.ctx_for(req.type_name, Some(req.config))?;
         data.read(&ctx, req.config)
-            .map(|state| self.stamped(req.type_name, Some(state), &region).unwrap_or(Value::Null))
+            .map(|state| {
+                self.stamped(req.type_name, Some(state), &ctx.region)
+                    .unwrap_or(Value::Null)
+            })
             .map_err(|e| self.explain(req.type_name, e))
     }
 
@@ -617,10 +622,10 @@ impl Provider for AwsProvider {
         // One batch per region, answers put back in the order asked.
         let mut by_region: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
         for (i, prior) in priors.iter().enumerate() {
-            let named = region::regional(service_of(type_name))
-                .then(|| region::named(Some(prior)))
-                .flatten();
-            by_region.entry(named).or_default().push(i);
+            by_region
+                .entry(region_named(type_name, Some(prior)))
+                .or_default()
+                .push(i);
         }
         let mut out: Vec<Option<Result<Option<Value>, ProviderError>>> = priors.iter().map(|_| None).collect();
         for (named, indexes) in by_region {

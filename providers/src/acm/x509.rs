@@ -422,10 +422,7 @@ pub(super) fn import_problems(body: &str, key: &str, chain: Option<&str>) -> Vec
         }
     }
     if let Some(c) = &cert {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let now = crate::support::dates::now_secs();
         let date = |secs: i64| super::rfc3339_secs(secs).as_str().unwrap_or_default().to_string();
         if let Some(after) = c.not_after.filter(|a| *a < now) {
             out.push((

@@ -2,6 +2,14 @@
 
 use engine::core::value::Value;
 
+/// Seconds since the Unix epoch, now (0 on a clock set before 1970).
+pub(crate) fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
 /// Formats an AWS timestamp as Terraform does (RFC 3339, whole seconds).
 pub(crate) fn rfc3339(dt: &aws_smithy_types::DateTime) -> Value {
     rfc3339_secs(dt.secs())

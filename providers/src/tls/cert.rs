@@ -66,8 +66,12 @@ fn strings(v: &Value) -> Vec<String> {
 
 fn subject(config: &BTreeMap<String, Value>) -> DistinguishedName {
     let mut name = DistinguishedName::new();
-    let block = crate::support::attrs::block_items(&Value::Map(config.clone()), "subject");
-    let Some(block) = block.first() else {
+    // A single-nesting block is stored as a list of at most one.
+    let Some(block) = config
+        .get("subject")
+        .and_then(Value::as_list)
+        .and_then(<[Value]>::first)
+    else {
         return name;
     };
     for (attribute, kind) in SUBJECT {
@@ -154,10 +158,7 @@ fn issue(
         .get("validity_period_hours")
         .and_then(Value::as_f64)
         .unwrap_or(0.0) as i64;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = crate::support::dates::now_secs();
     let end = now + hours * 3600;
     let at = |secs: i64| {
         time::OffsetDateTime::from_unix_timestamp(secs).map_err(|e| invalid(format!("validity_period_hours: {e}")))

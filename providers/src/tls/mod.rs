@@ -169,13 +169,6 @@ fn sha1_hex(bytes: &[u8]) -> String {
     crate::support::naming::hex(&sha1::Sha1::digest(bytes))
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// The key algorithm a configuration asks for; `None` while it is unknown.
 fn algorithm(config: &Value) -> Result<Option<key::Algorithm>, String> {
     let name = config.get("algorithm");
@@ -352,7 +345,7 @@ impl Tls {
         let schema = resource_schema(type_name).unwrap_or_default();
         let mut state = finish(&schema, m);
         if is_certificate(type_name) {
-            let due = cert::due(&state, now());
+            let due = cert::due(&state, crate::support::dates::now_secs());
             if let Value::Map(m) = &mut state {
                 m.insert("ready_for_renewal".into(), Value::Bool(due));
             }
@@ -369,7 +362,7 @@ impl Provider for Tls {
         if let (Some(prior), true) = (req.prior, is_certificate(req.type_name)) {
             // Due for renewal (by the refreshed state, or by a new early_renewal_hours): replaced.
             let was_due = prior.get("ready_for_renewal").as_bool() == Some(true);
-            if was_due || cert::due(&Value::Map(planned.clone()), now()) {
+            if was_due || cert::due(&Value::Map(planned.clone()), crate::support::dates::now_secs()) {
                 let renewed = if was_due { Value::Bool(false) } else { Value::Unknown };
                 planned.insert("ready_for_renewal".into(), renewed);
                 requires_replace.push("ready_for_renewal".to_string());
@@ -388,7 +381,10 @@ impl Provider for Tls {
             (Some(_), Some(planned)) => {
                 let mut state = planned.clone();
                 if let (Value::Map(m), true) = (&mut state, is_certificate(req.type_name)) {
-                    m.insert("ready_for_renewal".into(), Value::Bool(cert::due(planned, now())));
+                    m.insert(
+                        "ready_for_renewal".into(),
+                        Value::Bool(cert::due(planned, crate::support::dates::now_secs())),
+                    );
                 }
                 Ok(Some(state))
             }
@@ -405,7 +401,10 @@ impl Provider for Tls {
     fn read(&self, req: ReadRequest<'_>) -> Result<Option<Value>, ProviderError> {
         let mut state = req.prior.clone();
         if let (Value::Map(m), true) = (&mut state, is_certificate(req.type_name)) {
-            m.insert("ready_for_renewal".into(), Value::Bool(cert::due(req.prior, now())));
+            m.insert(
+                "ready_for_renewal".into(),
+                Value::Bool(cert::due(req.prior, crate::support::dates::now_secs())),
+            );
         }
         Ok(Some(state))
     }
