@@ -24,8 +24,11 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         |text: &'static str| vec![("main.tf", text), ("m/main.tf", "variable \"x\" {\n  default = 1\n}\n")];
     vec![
         // Files.
-        ("a .tf.json file", vec![("main.tf.json", "{}")], Fails(NOT_YET)),
-        ("an override file", vec![("main.tf", "locals {\n  a = 1\n}\n"), ("override.tf", "locals {\n  a = 2\n}\n")], Fails(NOT_YET)),
+        ("a .tf.json file", vec![("main.tf.json", "{\"resource\": {\"aws_s3_bucket\": {\"b\": {\"bucket\": \"bucket-b\", \"lifecycle\": {\"ignore_changes\": \"all\"}}}}}")], Valid),
+        ("a .tf.json file with an unknown argument", vec![("main.tf.json", "{\"resource\": {\"aws_s3_bucket\": {\"b\": {\"buckt\": \"b\"}}}}")], Fails("main.tf.json line 1")),
+        ("an override file", vec![("main.tf", "locals {\n  a = 1\n}\n"), ("override.tf", "locals {\n  a = 2\n}\n")], Valid),
+        ("an override file in JSON", vec![("main.tf", "locals {\n  a = 1\n}\n"), ("a_override.tf.json", "{\"locals\": {\"a\": 2}}")], Valid),
+        ("an override of a block that is not there", vec![("main.tf", "locals {\n  a = 1\n}\n"), ("override.tf", "output \"o\" {\n  value = 2\n}\n")], Fails("Missing base output block to override")),
         // The terraform block.
         ("required_version", one("terraform {\n  required_version = \">= 1.5\"\n}\n"), Valid),
         ("required_providers aws", one("terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n"), Valid),
@@ -63,6 +66,8 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("precondition", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n  lifecycle {\n    precondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Valid),
         ("postcondition on a data source", one("data \"aws_region\" \"r\" {\n  lifecycle {\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Valid),
         ("dynamic block", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Valid),
+        ("dynamic block over a variable", one("variable \"origins\" {\n  type = list(string)\n}\nresource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = var.origins\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Valid),
+        ("dynamic block content checked over a variable", one("variable \"origins\" {\n  type = list(string)\n}\nresource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = var.origins\n    content {\n      allowed_method  = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Fails("Did you mean \"allowed_methods\"")),
         ("dynamic block with iterator, nested", one("data \"aws_iam_policy_document\" \"d\" {\n  dynamic \"statement\" {\n    for_each = { read = [\"s3:GetObject\"] }\n    iterator = s\n    content {\n      sid     = s.key\n      actions = s.value\n      dynamic \"principals\" {\n        for_each = [\"arn:aws:iam::123456789012:root\"]\n        content {\n          type        = \"AWS\"\n          identifiers = [principals.value, s.key]\n        }\n      }\n    }\n  }\n}\n"), Valid),
         ("dynamic labels", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    labels   = [\"x\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Fails(NOT_YET)),
         ("dynamic block of an unknown type", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rules\" {\n    for_each = [\"a\"]\n    content {}\n  }\n}\n"), Fails("Did you mean \"cors_rule\"")),

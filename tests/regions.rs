@@ -40,7 +40,7 @@ fn ssm_in(moto: &Moto, region: &str) -> aws_sdk_ssm::Client {
 }
 
 /// The parameter's value in `region`, if it exists there.
-fn parameter(moto: &Moto, region: &str, name: &str) -> Option<String> {
+pub(crate) fn parameter(moto: &Moto, region: &str, name: &str) -> Option<String> {
     block_on(async {
         ssm_in(moto, region)
             .get_parameter()

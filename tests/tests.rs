@@ -13,6 +13,7 @@ mod formatting;
 mod iam_family;
 mod infinstor_dns;
 mod infinstor_subscriber;
+mod json_syntax;
 mod language;
 mod lifecycle;
 mod metaflow;

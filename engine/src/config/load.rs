@@ -261,9 +261,8 @@ impl Place<'_> {
     }
 }
 
-fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics, place: &Place<'_>) {
+fn add_body(module: &mut Module, body: Body, diags: &mut Diagnostics, place: &Place<'_>) {
     let depth = place.depth();
-    let Some(body) = parse_body(file, diags) else { return };
     for (name, attr) in &body.attrs {
         diags.push(
             Diagnostic::error(
@@ -346,14 +345,61 @@ fn add_file(module: &mut Module, file: &Arc<SourceFile>, diags: &mut Diagnostics
     }
 }
 
+/// Reads the configuration files of a module directory (`.tf` and `.tf.json`), in name order,
+/// with the override files merged into the others.
+pub(super) fn read_dir(dir: &Path, diags: &mut Diagnostics) -> std::io::Result<(Vec<Arc<SourceFile>>, Vec<Body>)> {
+    let mut all: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    all.sort();
+    let mut files = Vec::new();
+    let mut bodies = Vec::new();
+    let mut overrides = Vec::new();
+    for path in all {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let json = name.ends_with(".tf.json");
+        if !json && !name.ends_with(".tf") {
+            continue;
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "Cannot read configuration file",
+                    format!("{}: {e}", path.display()),
+                ));
+                continue;
+            }
+        };
+        let file = SourceFile::new(&path, display_path(&path), text);
+        files.push(file.clone());
+        let body = if json {
+            super::json::parse_json_body(&file, diags)
+        } else {
+            parse_body(&file, diags)
+        };
+        match body {
+            Some(body) if super::overrides::is_override(&name) => overrides.push(body),
+            Some(body) => bodies.push(body),
+            None => {}
+        }
+    }
+    for over in overrides {
+        super::overrides::apply(&mut bodies, over, diags);
+    }
+    Ok((files, bodies))
+}
+
 pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, place: &Place<'_>, called_at: Option<Span>) -> Module {
-    let depth = place.depth();
     let mut module = Module {
         dir: dir.to_path_buf(),
         ..Module::default()
     };
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
+    let (files, bodies) = match read_dir(dir, diags) {
+        Ok(read) => read,
         Err(e) => {
             diags.push(
                 Diagnostic::error(
@@ -365,57 +411,14 @@ pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, place: &Place<'_>, c
             return module;
         }
     };
-    let mut all: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    all.sort();
-    let mut paths = Vec::new();
-    for path in all {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name.ends_with(".tf.json") {
-            diags.push(not_supported_file(
-                &path,
-                "Configuration in Terraform's JSON syntax",
-                "Write it in HCL (a .tf file).",
-            ));
-        } else if name.ends_with(".tf") && (name == "override.tf" || name.ends_with("_override.tf")) {
-            diags.push(not_supported_file(
-                &path,
-                "An override file",
-                "Merge its contents into the files it overrides.",
-            ));
-        } else if name.ends_with(".tf") {
-            paths.push(path);
-        }
-    }
-    if paths.is_empty() && depth > 0 {
+    if files.is_empty() && place.depth() > 0 {
         diags.push(Diagnostic::error("Empty module", format!("{} has no .tf files.", dir.display())).at(called_at));
     }
-    for path in paths {
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let file = SourceFile::new(&path, display_path(&path), text);
-                module.files.push(file.clone());
-                add_file(&mut module, &file, diags, place);
-            }
-            Err(e) => diags.push(Diagnostic::error(
-                "Cannot read configuration file",
-                format!("{}: {e}", path.display()),
-            )),
-        }
+    module.files = files;
+    for body in bodies {
+        add_body(&mut module, body, diags, place);
     }
     module
-}
-
-fn not_supported_file(path: &Path, what: &str, instead: &str) -> Diagnostic {
-    Diagnostic::error(
-        "Not supported yet",
-        format!(
-            "{}: {what} is part of the Terraform language, but infinstor does not support it yet. {instead}",
-            display_path(path)
-        ),
-    )
 }
 
 /// Loads the root module from `dir`, reporting every problem found at once.

@@ -8,8 +8,10 @@ pub mod backend;
 mod blocks;
 mod braces;
 pub mod format;
+mod json;
 mod language;
 mod load;
+mod overrides;
 mod parse;
 mod providers;
 pub mod refs;
@@ -39,6 +41,14 @@ impl Expr {
     /// The span of the whole expression.
     pub fn span(&self) -> Option<Span> {
         self.span_of(&self.expr)
+    }
+
+    /// The span of a key of an object expression that is part of this one.
+    pub fn span_of_key(&self, key: &hcl_edit::expr::ObjectKey) -> Option<Span> {
+        key.span().map(|range| Span {
+            file: self.file.clone(),
+            range,
+        })
     }
 
     /// The span of a sub-expression of this one.
@@ -83,6 +93,10 @@ pub struct Body {
     pub attrs: BTreeMap<String, Attr>,
     /// Nested blocks in source order.
     pub blocks: Vec<Block>,
+    /// Read from Terraform's JSON syntax, where a provider's nested block is written like an
+    /// argument (an object, or an array of objects): decoding against the schema tells them
+    /// apart.
+    pub json: bool,
 }
 
 impl Body {

@@ -232,14 +232,13 @@ pub struct Call {
 /// (which may not be installed yet). Calls whose source is not a literal are left to the loader
 /// to report.
 pub fn calls_in(dir: &Path) -> Result<Vec<Call>, crate::core::diagnostic::Diagnostics> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    paths.retain(|p| p.extension().is_some_and(|e| e == "tf"));
-    paths.sort();
+    let mut diags = crate::core::diagnostic::Diagnostics::default();
+    let (_, bodies) = super::load::read_dir(dir, &mut diags).unwrap_or_default();
+    if diags.has_errors() {
+        return Err(diags);
+    }
     let mut calls = Vec::new();
-    for path in paths {
-        let body = super::parse::parse_file(&path)?;
+    for body in bodies {
         for block in body.blocks.iter().filter(|b| b.kind == "module" && b.labels.len() == 1) {
             let text = |name: &str| {
                 block

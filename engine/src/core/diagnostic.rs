@@ -26,6 +26,20 @@ pub struct Span {
     pub range: std::ops::Range<usize>,
 }
 
+impl Span {
+    /// The same place in the file a view was cut from (see [`SourceFile::view`]).
+    pub fn resolved(self) -> Span {
+        match &self.file.origin {
+            Some((parent, base)) => Span {
+                file: parent.clone(),
+                range: self.range.start + base..self.range.end + base,
+            }
+            .resolved(),
+            None => self,
+        }
+    }
+}
+
 /// A loaded configuration file.
 #[derive(Debug, PartialEq, Eq)]
 pub struct SourceFile {
@@ -35,6 +49,10 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The text.
     pub text: String,
+    /// For the text of one expression cut out of a larger file (a string of a `.tf.json`
+    /// file, parsed on its own): that file and the byte offset the text starts at. Spans into
+    /// such a view are shown in the file it came from.
+    pub origin: Option<(Arc<SourceFile>, usize)>,
 }
 
 impl SourceFile {
@@ -44,11 +62,26 @@ impl SourceFile {
             display,
             path: path.to_path_buf(),
             text,
+            origin: None,
+        })
+    }
+
+    /// `text`, which starts at byte `base` of `parent`, as a file of its own whose spans are
+    /// shown in `parent`.
+    pub fn view(parent: &Arc<SourceFile>, base: usize, text: String) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            display: parent.display.clone(),
+            path: parent.path.clone(),
+            text,
+            origin: Some((parent.clone(), base)),
         })
     }
 
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        if let Some((parent, base)) = &self.origin {
+            return parent.line_col(base + offset);
+        }
         let offset = offset.min(self.text.len());
         let before = &self.text[..floor_char_boundary(&self.text, offset)];
         let line = before.matches('\n').count() + 1;
@@ -111,7 +144,7 @@ impl Diagnostic {
     /// Attaches a location (keeps an existing one).
     pub fn at(mut self, span: Option<Span>) -> Diagnostic {
         if self.span.is_none() {
-            self.span = span;
+            self.span = span.map(Span::resolved);
         }
         self
     }

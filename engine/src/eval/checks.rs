@@ -15,7 +15,10 @@ use crate::eval::{vars, Evaluator, Scope};
 /// variable declarations, every resource and data source against its schema and the
 /// provider's rules, locals, outputs and provider blocks.
 pub fn module(m: &Module, root_dir: &std::path::Path, factory: &dyn ProviderFactory, diags: &mut Diagnostics) {
-    let scope = Scope::declaring(m, root_dir);
+    let scope = Scope {
+        checking: true,
+        ..Scope::declaring(m, root_dir)
+    };
     let ev = Evaluator::new(&scope);
     for e in crate::config::refs::module_exprs(m) {
         crate::eval::calls::check_calls(e, diags);

@@ -29,6 +29,7 @@ pub fn decode(
 ) -> Result<Value, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut out = BTreeMap::new();
+    let body = &*body.with_blocks(|name| schema.blocks.contains_key(name));
     for (name, attr) in &body.attrs {
         if let Some(instead) = schema.not_yet.get(name) {
             diags.push(not_yet(name, instead, attr.name_span.clone(), context));
@@ -216,6 +217,17 @@ fn dynamic_blocks(
             .map(|(i, v)| (Value::Number(i as f64), v))
             .collect(),
         Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+        Value::Unknown | Value::List(_) if ev.scope.checking => {
+            // The content is still checked, with the iterator unknown.
+            let iterator = crate::config::refs::dynamic_iterator(block);
+            let element = Value::Map(BTreeMap::from([
+                ("key".to_string(), Value::Unknown),
+                ("value".to_string(), Value::Unknown),
+            ]));
+            let inner = ev.clone().with_bound([(iterator, element)]);
+            decode(&content.body, &bt.schema, &inner, context, content.span.clone())?;
+            return Ok((kind, vec![Value::Unknown]));
+        }
         Value::Unknown | Value::List(_) => {
             return Err(vec![Diagnostic::error(
                 "Invalid dynamic for_each value",

@@ -42,6 +42,9 @@ pub struct Scope {
     pub plan_time: i64,
     /// `terraform.workspace`.
     pub workspace: String,
+    /// Checking before any value is known (`validate`): a `dynamic` block over an unknown
+    /// collection makes an unknown number of blocks instead of an error.
+    pub checking: bool,
 }
 
 impl Default for Scope {
@@ -57,6 +60,7 @@ impl Default for Scope {
             now: None,
             plan_time: 0,
             workspace: state::backend::DEFAULT_WORKSPACE.to_string(),
+            checking: false,
         }
     }
 }
