@@ -245,6 +245,94 @@ import {
 }
 
 #[test]
+fn import_blocks_with_for_each_adopt_one_object_per_element() {
+    let moto = start_moto();
+    block_on(async {
+        for name in ["infinstor-import-a", "infinstor-import-b"] {
+            moto.s3().create_bucket().bucket(name).send().await.expect("bucket");
+        }
+    });
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+variable "buckets" {
+  default = { a = "infinstor-import-a", b = "infinstor-import-b" }
+}
+
+resource "aws_s3_bucket" "b" {
+  for_each = var.buckets
+  bucket   = each.value
+}
+
+import {
+  for_each = var.buckets
+  to       = aws_s3_bucket.b[each.key]
+  id       = each.value
+}
+"#,
+    );
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    for key in ["a", "b"] {
+        let line = format!("# aws_s3_bucket.b[\"{key}\"] will be imported (id \"infinstor-import-{key}\")");
+        assert!(plan.stdout.contains(&line), "{line} in\n{}", plan.stdout);
+    }
+    assert!(
+        plan.stdout
+            .contains("Plan: 2 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(
+        ws.run(&["state", "list"]).expect_code(0).stdout,
+        "aws_s3_bucket.b[\"a\"]\naws_s3_bucket.b[\"b\"]\n"
+    );
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    // A set of strings, into a count resource by a computed index; and a for_each that is
+    // neither a map nor a set.
+    ws.write(
+        "more.tf",
+        r#"
+resource "aws_s3_bucket" "c" {
+  count  = 1
+  bucket = "infinstor-import-a"
+}
+
+import {
+  for_each = toset(["infinstor-import-a"])
+  to       = aws_s3_bucket.c[length(each.key) - 18]
+  id       = each.key
+}
+
+import {
+  for_each = 3
+  to       = aws_s3_bucket.b[each.key]
+  id       = each.value
+}
+"#,
+    );
+    let wrong = ws.run(&["plan"]).expect_code(1);
+    assert!(
+        wrong
+            .stderr
+            .contains("The for_each of an import block is a map or a set of strings")
+            && wrong.stderr.contains("more.tf line 14"),
+        "{}",
+        wrong.stderr
+    );
+    ws.write("more.tf", &ws.read("more.tf").replace("for_each = 3", "for_each = {}"));
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout
+            .contains("# aws_s3_bucket.c[0] will be imported (id \"infinstor-import-a\")"),
+        "{}",
+        plan.stdout
+    );
+}
+
+#[test]
 fn removed_blocks_forget_objects_or_destroy_them() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));

@@ -648,10 +648,9 @@ pub(super) fn moved(module: &mut Module, block: Block, diags: &mut Diagnostics) 
 pub(super) fn import(module: &mut Module, block: Block, diags: &mut Diagnostics) {
     Allowed {
         within: "an import block",
-        args: &["to", "id"],
+        args: &["to", "id", "for_each"],
         blocks: &[],
         not_yet: &[
-            ("for_each", "Write one import block per object."),
             (
                 "provider",
                 "The object is imported with the provider configuration of the resource it goes to.",
@@ -660,31 +659,47 @@ pub(super) fn import(module: &mut Module, block: Block, diags: &mut Diagnostics)
         ],
     }
     .check(&block.body, diags);
-    let to = match block.body.attrs.get("to") {
-        None => {
+    let Some(attr) = block.body.attrs.get("to") else {
+        diags.push(
+            Diagnostic::error(
+                "Missing required argument",
+                "An import block needs to = ADDRESS (unquoted), e.g. to = aws_s3_bucket.b.",
+            )
+            .at(block.span.clone()),
+        );
+        return;
+    };
+    // `aws_s3_bucket.b[each.key]`: the address, and the key as an expression.
+    let (text, key) = match (traversal_text(&attr.expr.expr), &attr.expr.expr) {
+        (Some(text), _) => (Some(text), None),
+        (None, Expression::Traversal(t)) => {
+            let mut prefix = (**t).clone();
+            match prefix.operators.pop().map(|op| op.value().clone()) {
+                Some(hcl_edit::expr::TraversalOperator::Index(e)) => (
+                    traversal_text(&Expression::Traversal(Box::new(prefix))),
+                    Some(Expr {
+                        expr: e,
+                        file: attr.expr.file.clone(),
+                    }),
+                ),
+                _ => (None, None),
+            }
+        }
+        _ => (None, None),
+    };
+    let to = match text.map(|t| t.parse::<crate::core::addr::InstanceAddr>()) {
+        Some(Ok(a)) if key.is_none() || a.key == crate::core::addr::InstanceKey::None => a,
+        Some(Ok(_)) | None => {
             diags.push(
-                Diagnostic::error(
-                    "Missing required argument",
-                    "An import block needs to = ADDRESS (unquoted), e.g. to = aws_s3_bucket.b.",
-                )
-                .at(block.span.clone()),
+                Diagnostic::error("Invalid import address", "to takes an unquoted resource instance address, e.g. aws_s3_bucket.b, aws_s3_bucket.b[\"x\"], or aws_s3_bucket.b[each.key] with for_each.")
+                    .at(attr.expr.span()),
             );
             return;
         }
-        Some(attr) => match traversal_text(&attr.expr.expr).map(|t| t.parse::<crate::core::addr::InstanceAddr>()) {
-            Some(Ok(a)) => a,
-            Some(Err(e)) => {
-                diags.push(Diagnostic::error("Invalid import address", e.to_string()).at(attr.expr.span()));
-                return;
-            }
-            None => {
-                diags.push(
-                    Diagnostic::error("Invalid import address", "to takes an unquoted resource instance address, e.g. aws_s3_bucket.b or aws_s3_bucket.b[\"x\"].")
-                        .at(attr.expr.span()),
-                );
-                return;
-            }
-        },
+        Some(Err(e)) => {
+            diags.push(Diagnostic::error("Invalid import address", e.to_string()).at(attr.expr.span()));
+            return;
+        }
     };
     let Some(id) = block.body.attrs.get("id").map(|a| a.expr.clone()) else {
         diags.push(
@@ -693,8 +708,21 @@ pub(super) fn import(module: &mut Module, block: Block, diags: &mut Diagnostics)
         );
         return;
     };
+    let for_each = block.body.attrs.get("for_each");
+    if let (Some(fe), None) = (for_each, &key) {
+        diags.push(
+            Diagnostic::error(
+                "Invalid import address",
+                format!("With for_each, `to` names each instance by an expression, e.g. {}[each.key]; as written, every element would import into {to}.", to.resource),
+            )
+            .at(fe.name_span.clone()),
+        );
+        return;
+    }
     module.imports.push(Import {
         to,
+        key,
+        for_each: for_each.map(|a| a.expr.clone()),
         id,
         span: block.span.clone(),
     });

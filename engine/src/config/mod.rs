@@ -391,8 +391,12 @@ pub struct Removed {
 /// `import { to = ADDRESS, id = "..." }`: adopt an existing object into state at plan time.
 #[derive(Debug, Clone)]
 pub struct Import {
-    /// The instance that will own it.
+    /// The instance that will own it (without its key when `key` gives it).
     pub to: crate::core::addr::InstanceAddr,
+    /// The instance key of `to` when it is an expression (`aws_s3_bucket.b[each.key]`).
+    pub key: Option<Expr>,
+    /// `for_each`: one import per element of a map or set, with `each.key` and `each.value`.
+    pub for_each: Option<Expr>,
     /// The provider's import ID (an expression known at plan time).
     pub id: Expr,
     /// The block.

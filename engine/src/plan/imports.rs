@@ -3,6 +3,7 @@
 //! apply records it.
 
 use crate::config::Module;
+use crate::core::addr::InstanceKey;
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use crate::core::instance::to_instance_state;
 use crate::core::lock;
@@ -39,7 +40,6 @@ pub fn import_all(
         ..Scope::default()
     };
     for block in &module.imports {
-        let addr = &block.to;
         let path = crate::config::tree::config_path(&block.to.module);
         let Some(res) = crate::config::tree::module_at(module, &path).and_then(|m| m.resources.get(&block.to.resource))
         else {
@@ -47,77 +47,148 @@ pub fn import_all(
                 Diagnostic::error(
                     "Configuration for import target does not exist",
                     format!(
-                        "The import block's target {addr} has no resource block. Add resource \"{}\" \"{}\" {{ ... }} with the object's configuration.",
-                        block.to.resource.type_, block.to.resource.name
+                        "The import block's target {} has no resource block. Add resource \"{}\" \"{}\" {{ ... }} with the object's configuration.",
+                        block.to.resource, block.to.resource.type_, block.to.resource.name
                     ),
                 )
                 .at(block.span.clone()),
             );
             continue;
         };
-        if lock(&session.prior).instance(addr).is_some() {
-            // Already managed: the block has done its work.
-            continue;
-        }
-        let id = match Evaluator::new(&scope).eval(&block.id) {
-            Ok(v) => match v.deep_unmark().as_str() {
-                Some(s) if !v.contains_unknown() => s.to_string(),
-                _ => {
-                    diags.push(
-                        Diagnostic::error(
-                            "Invalid import id",
-                            "The import ID must be a string known when planning: a literal, or built from the root module's variables.",
-                        )
-                        .at(block.id.span()),
-                    );
+        let base = Evaluator::new(&scope);
+        let evaluators = match &block.for_each {
+            None => vec![base],
+            Some(for_each) => match each_of(&base, for_each) {
+                Ok(elements) => elements
+                    .into_iter()
+                    .map(|(k, v)| base.clone().with_each(k, v))
+                    .collect(),
+                Err(d) => {
+                    diags.push(d.within("import block".to_string()));
                     continue;
                 }
             },
-            Err(d) => {
-                diags.push(d.within("import block".to_string()));
+        };
+        for ev in evaluators {
+            let mut addr = block.to.clone();
+            if let Some(key) = &block.key {
+                match instance_key(&ev, key) {
+                    Ok(k) => addr.key = k,
+                    Err(d) => {
+                        diags.push(d.within("import block".to_string()));
+                        continue;
+                    }
+                }
+            }
+            if lock(&session.prior).instance(&addr).is_some() {
+                // Already managed: the block has done its work.
                 continue;
             }
-        };
-        let provider = match session.provider_or_default(&res.provider) {
-            Ok(p) => p,
-            Err(d) => {
-                diags.push(d.at(block.span.clone()));
-                continue;
+            let id = match known_string(&ev, &block.id) {
+                Ok(id) => id,
+                Err(d) => {
+                    diags.push(d.within("import block".to_string()));
+                    continue;
+                }
+            };
+            match import_one(session, res, &addr, &id) {
+                Ok(i) => out.push(i),
+                Err(d) => diags.push(d.at(block.span.clone())),
             }
-        };
-        let found = provider.import(ImportRequest {
-            type_name: &block.to.resource.type_,
-            id: &id,
-        });
-        match found {
-            Ok(Some(v)) => {
-                let instance = to_instance_state(&res.provider, &v, &[]);
-                lock(&session.prior).set_instance(addr, instance.clone());
-                out.push(StateImport {
-                    addr: addr.clone(),
-                    id,
-                    instance,
-                });
-            }
-            Ok(None) => diags.push(
-                Diagnostic::error(
-                    "Cannot import non-existent remote object",
-                    format!(
-                        "No {} with ID \"{id}\" was found for {addr}. Check the ID (the README's resource table gives each type's import ID format) and the provider's account and region.",
-                        block.to.resource.type_
-                    ),
-                )
-                .at(block.span.clone()),
-            ),
-            Err(e) => diags.push(
-                Diagnostic::error(format!("{addr}: {}", e.code), format!("Importing {addr} failed: {}", e.message))
-                    .at(block.span.clone()),
-            ),
         }
     }
     if diags.has_errors() {
         Err(diags)
     } else {
         Ok(out)
+    }
+}
+
+const KNOWN: &str = "must be known when planning: literals, and the root module's variables";
+
+/// A string known when planning (the import ID).
+fn known_string(ev: &Evaluator<'_>, e: &crate::config::Expr) -> Result<String, Diagnostic> {
+    let v = ev.eval(e)?;
+    match v.deep_unmark().as_str() {
+        Some(s) if !v.contains_unknown() => Ok(s.to_string()),
+        _ => {
+            Err(Diagnostic::error("Invalid import id", format!("The import ID is a string that {KNOWN}.")).at(e.span()))
+        }
+    }
+}
+
+/// The instance key a `to = TYPE.NAME[KEY]` expression gives.
+fn instance_key(ev: &Evaluator<'_>, e: &crate::config::Expr) -> Result<InstanceKey, Diagnostic> {
+    match ev.eval(e)?.deep_unmark() {
+        Value::String(s) => Ok(InstanceKey::Str(s)),
+        Value::Number(n) if n.fract() == 0.0 && n >= 0.0 => Ok(InstanceKey::Int(n as i64)),
+        _ => Err(Diagnostic::error(
+            "Invalid import address",
+            format!("The instance key in `to` is a string (for_each) or a whole number (count) that {KNOWN}."),
+        )
+        .at(e.span())),
+    }
+}
+
+/// The (each.key, each.value) pairs of an import block's `for_each`: a map, or a set or list
+/// of strings.
+fn each_of(ev: &Evaluator<'_>, e: &crate::config::Expr) -> Result<Vec<(Value, Value)>, Diagnostic> {
+    let v = ev.eval(e)?;
+    let bad = |what: &str| {
+        Diagnostic::error(
+            "Invalid for_each argument",
+            format!("The for_each of an import block is a map or a set of strings that {KNOWN}, not {what}."),
+        )
+        .at(e.span())
+    };
+    if v.contains_unknown() {
+        return Err(bad("a value known only after apply"));
+    }
+    match v.deep_unmark() {
+        Value::Map(m) => Ok(m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()),
+        Value::List(items) => items
+            .into_iter()
+            .map(|i| match i {
+                Value::String(s) => Ok((Value::String(s.clone()), Value::String(s))),
+                other => Err(bad(&format!("a list holding a value of type {}", other.type_name()))),
+            })
+            .collect(),
+        other => Err(bad(&format!("a value of type {}", other.type_name()))),
+    }
+}
+
+/// Reads one object by its import ID into the prior state.
+fn import_one(
+    session: &Session<'_>,
+    res: &crate::config::Resource,
+    addr: &crate::core::addr::InstanceAddr,
+    id: &str,
+) -> Result<StateImport, Diagnostic> {
+    let provider = session.provider_or_default(&res.provider)?;
+    let found = provider.import(ImportRequest {
+        type_name: &addr.resource.type_,
+        id,
+    });
+    match found {
+        Ok(Some(v)) => {
+            let instance = to_instance_state(&res.provider, &v, &[]);
+            lock(&session.prior).set_instance(addr, instance.clone());
+            Ok(StateImport {
+                addr: addr.clone(),
+                id: id.to_string(),
+                instance,
+            })
+        }
+        Ok(None) => Err(Diagnostic::error(
+            "Cannot import non-existent remote object",
+            format!(
+                "No {} with ID \"{id}\" was found for {addr}. Check the ID (the README's resource table gives each type's import ID format) and the provider's account and region.",
+                addr.resource.type_
+            ),
+        )),
+        Err(e) => Err(Diagnostic::error(
+            format!("{addr}: {}", e.code),
+            format!("Importing {addr} failed: {}", e.message),
+        )),
     }
 }
