@@ -84,7 +84,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("archive module source", one("module \"m\" {\n  source = \"https://example.com/m.zip\"\n}\n"), Fails("Archives and other URLs are not supported yet")),
         // Top-level blocks.
         ("moved", one("moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n"), Valid),
-        ("moved in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n")], Fails(NOT_YET)),
+        ("moved in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n")], Valid),
         ("import", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n}\nimport {\n  to = aws_s3_bucket.a\n  id = \"b\"\n}\n"), Valid),
         ("import for_each", one("resource \"aws_s3_bucket\" \"a\" {\n  for_each = toset([\"bucket-b\"])\n  bucket   = each.key\n}\nimport {\n  for_each = toset([\"bucket-b\"])\n  to       = aws_s3_bucket.a[each.key]\n  id       = each.key\n}\n"), Valid),
         ("import for_each into one address", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n}\nimport {\n  for_each = toset([\"b\"])\n  to       = aws_s3_bucket.a\n  id       = each.key\n}\n"), Fails("names each instance by an expression")),

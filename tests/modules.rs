@@ -521,3 +521,51 @@ fn moved_blocks_and_count_changes_move_state_without_touching_aws() {
     assert!(wrong.stderr.contains("Moved object still exists"), "{}", wrong.stderr);
     assert!(wrong.stderr.contains("again.tf line 1"), "{}", wrong.stderr);
 }
+
+#[test]
+fn moved_blocks_in_child_modules_move_every_instance_of_the_module() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    setup(&ws);
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+
+    // The tenant module renames its call of store; store renames its bucket. Each block's
+    // addresses are relative to its own module, in each instance of it.
+    ws.write(
+        "tenant/main.tf",
+        &format!(
+            "{}\nmoved {{\n  from = module.store\n  to   = module.storage\n}}\n",
+            TENANT
+                .replace("module \"store\"", "module \"storage\"")
+                .replace("module.store.", "module.storage.")
+        ),
+    );
+    ws.write(
+        "store/main.tf",
+        &format!(
+            "{}\nmoved {{\n  from = aws_s3_bucket.b\n  to   = aws_s3_bucket.bucket\n}}\n",
+            STORE
+                .replace("\"aws_s3_bucket\" \"b\"", "\"aws_s3_bucket\" \"bucket\"")
+                .replace("aws_s3_bucket.b.", "aws_s3_bucket.bucket.")
+        ),
+    );
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    for tenant in ["acme", "globex"] {
+        let line = format!(
+            "# module.tenant[\"{tenant}\"].module.store.aws_s3_bucket.b has moved to module.tenant[\"{tenant}\"].module.storage.aws_s3_bucket.bucket"
+        );
+        assert!(plan.stdout.contains(&line), "{line} in\n{}", plan.stdout);
+    }
+    assert!(
+        plan.stdout.contains("0 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(
+        ws.run(&["state", "list"]).expect_code(0).stdout,
+        "module.tenant[\"acme\"].module.storage.aws_s3_bucket.bucket\nmodule.tenant[\"globex\"].module.storage.aws_s3_bucket.bucket\n"
+    );
+    assert_eq!(buckets(&moto), vec!["infinstor-t-acme", "infinstor-t-globex"]);
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+}

@@ -286,11 +286,6 @@ fn add_body(module: &mut Module, body: Body, diags: &mut Diagnostics, place: &Pl
             "resource" | "data" => blocks::resource(module, block, diags),
             "output" => blocks::output(module, block, diags),
             "module" => blocks::module_call(module, block, diags, place),
-            "moved" if depth > 0 => diags.push(language::not_supported(
-                "A moved block in a child module",
-                "Write it in the root module with the module's path: from = module.NAME.aws_s3_bucket.old, to = module.NAME.aws_s3_bucket.new.",
-                block.span.clone(),
-            )),
             "moved" => blocks::moved(module, block, diags),
             "import" if depth > 0 => diags.push(
                 Diagnostic::error(
