@@ -89,6 +89,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("import for_each", one("resource \"aws_s3_bucket\" \"a\" {\n  for_each = toset([\"bucket-b\"])\n  bucket   = each.key\n}\nimport {\n  for_each = toset([\"bucket-b\"])\n  to       = aws_s3_bucket.a[each.key]\n  id       = each.key\n}\n"), Valid),
         ("import for_each into one address", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n}\nimport {\n  for_each = toset([\"b\"])\n  to       = aws_s3_bucket.a\n  id       = each.key\n}\n"), Fails("names each instance by an expression")),
         ("removed", one("removed {\n  from = aws_s3_bucket.a\n  lifecycle {\n    destroy = false\n  }\n}\n"), Valid),
+        ("removed in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "removed {\n  from = aws_s3_bucket.a\n  lifecycle {\n    destroy = false\n  }\n}\n")], Valid),
         ("removed with a provisioner", one("removed {\n  from = aws_s3_bucket.a\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Fails(NOT_YET)),
         ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Valid),
         ("check with a scoped data source", one("check \"c\" {\n  data \"aws_region\" \"r\" {}\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),

@@ -569,3 +569,31 @@ fn moved_blocks_in_child_modules_move_every_instance_of_the_module() {
     assert_eq!(buckets(&moto), vec!["infinstor-t-acme", "infinstor-t-globex"]);
     ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
+
+#[test]
+fn removed_blocks_in_child_modules_forget_the_objects_of_every_instance() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    setup(&ws);
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    ws.write(
+        "store/main.tf",
+        "variable \"bucket\" {\n  type = string\n}\n\nremoved {\n  from = aws_s3_bucket.b\n  lifecycle {\n    destroy = false\n  }\n}\n\noutput \"bucket\" {\n  value = var.bucket\n}\n",
+    );
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    for tenant in ["acme", "globex"] {
+        let line = format!(
+            "# module.tenant[\"{tenant}\"].module.store.aws_s3_bucket.b will no longer be managed by infinstor"
+        );
+        assert!(plan.stdout.contains(&line), "{line} in\n{}", plan.stdout);
+    }
+    assert!(plan.stdout.contains("2 to forget"), "{}", plan.stdout);
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+    assert_eq!(
+        buckets(&moto),
+        vec!["infinstor-t-acme", "infinstor-t-globex"],
+        "forgotten, not destroyed"
+    );
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+}

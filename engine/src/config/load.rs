@@ -295,11 +295,6 @@ fn add_body(module: &mut Module, body: Body, diags: &mut Diagnostics, place: &Pl
                 .at(block.span.clone()),
             ),
             "import" => blocks::import(module, block, diags),
-            "removed" if depth > 0 => diags.push(language::not_supported(
-                "A removed block in a child module",
-                "Write it in the root module with the module's path: from = module.NAME.aws_s3_bucket.b.",
-                block.span.clone(),
-            )),
             "removed" => blocks::removed(module, block, diags),
             "check" if depth > 0 => diags.push(language::not_supported(
                 "A check block in a child module",

@@ -513,25 +513,26 @@ impl Session<'_> {
     /// destroying), refreshing them first.
     pub fn plan_orphans(&self, refresh: bool, destroy: bool) -> Result<(), Diagnostics> {
         let mut diags = Diagnostics::default();
-        for r in &self.module.removed {
-            let names = r.from.module_names();
-            let declared = match &r.from.resource {
-                Some((addr, _)) => {
-                    crate::config::tree::module_at(self.module, &names).is_some_and(|m| m.resources.contains_key(addr))
+        for (path, m) in crate::config::tree::modules(self.module) {
+            for r in &m.removed {
+                let names: Vec<String> = path.iter().cloned().chain(r.from.module_names()).collect();
+                let declared = match &r.from.resource {
+                    Some((addr, _)) => crate::config::tree::module_at(self.module, &names)
+                        .is_some_and(|m| m.resources.contains_key(addr)),
+                    None => crate::config::tree::module_at(self.module, &names).is_some(),
+                };
+                if declared {
+                    diags.push(
+                        Diagnostic::error(
+                            "Removed object still exists",
+                            format!(
+                                "This removed block is for {}, which is still declared. Remove its block first.",
+                                r.from
+                            ),
+                        )
+                        .at(r.span.clone()),
+                    );
                 }
-                None => crate::config::tree::module_at(self.module, &names).is_some(),
-            };
-            if declared {
-                diags.push(
-                    Diagnostic::error(
-                        "Removed object still exists",
-                        format!(
-                            "This removed block is for {}, which is still declared. Remove its block first.",
-                            r.from
-                        ),
-                    )
-                    .at(r.span.clone()),
-                );
             }
         }
         if diags.has_errors() {
@@ -607,7 +608,7 @@ impl Session<'_> {
                     continue;
                 }
             }
-            let forget = !destroy && self.module.removed.iter().any(|r| !r.destroy && r.from.contains(&ia));
+            let forget = !destroy && forgotten(self.module, &ia);
             if forget {
                 orphan_changes.push(Change {
                     addr: ia,
@@ -711,4 +712,19 @@ impl Session<'_> {
             prior,
         )
     }
+}
+
+/// Whether a `removed` block with `destroy = false` names the instance: a block of the root
+/// module by its whole address, one of a child module by the address within that module.
+fn forgotten(root: &crate::config::Module, ia: &InstanceAddr) -> bool {
+    crate::config::tree::modules(root).into_iter().any(|(path, m)| {
+        let inside = ia.module.len() >= path.len() && ia.module.iter().zip(&path).all(|((n, _), p)| n == p);
+        inside && {
+            let within = InstanceAddr {
+                module: ia.module[path.len()..].to_vec(),
+                ..ia.clone()
+            };
+            m.removed.iter().any(|r| !r.destroy && r.from.contains(&within))
+        }
+    })
 }
