@@ -92,6 +92,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("removed in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "removed {\n  from = aws_s3_bucket.a\n  lifecycle {\n    destroy = false\n  }\n}\n")], Valid),
         ("removed with a provisioner", one("removed {\n  from = aws_s3_bucket.a\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Fails(NOT_YET)),
         ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Valid),
+        ("check in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n")], Valid),
         ("check with a scoped data source", one("check \"c\" {\n  data \"aws_region\" \"r\" {}\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),
         // Expressions.
         ("named values", one("output \"o\" {\n  value = [path.module, path.root, path.cwd, terraform.workspace]\n}\n"), Valid),

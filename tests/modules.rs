@@ -597,3 +597,25 @@ fn removed_blocks_in_child_modules_forget_the_objects_of_every_instance() {
     );
     ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
+
+#[test]
+fn check_blocks_in_child_modules_warn_for_each_instance() {
+    let ws = workspace(None);
+    setup(&ws);
+    ws.write(
+        "tenant/checks.tf",
+        "check \"name\" {\n  assert {\n    condition     = length(var.name) > 4\n    error_message = \"Tenant name ${var.name} is short.\"\n  }\n}\n",
+    );
+    let plan = ws.run(&["plan", "--refresh=false"]).expect_code(0);
+    assert!(
+        plan.stderr.contains("in check \"name\" of module.tenant[\"acme\"]")
+            && plan.stderr.contains("Tenant name acme is short."),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        !plan.stderr.contains("globex is short"),
+        "globex passes the check: {}",
+        plan.stderr
+    );
+}

@@ -296,11 +296,6 @@ fn add_body(module: &mut Module, body: Body, diags: &mut Diagnostics, place: &Pl
             ),
             "import" => blocks::import(module, block, diags),
             "removed" => blocks::removed(module, block, diags),
-            "check" if depth > 0 => diags.push(language::not_supported(
-                "A check block in a child module",
-                "Write it in the root module, referring to the module's outputs.",
-                block.span.clone(),
-            )),
             "check" => blocks::check(module, block, diags),
             other => match language::TOP_LEVEL_NOT_YET.iter().find(|(n, _)| *n == other) {
                 Some((_, instead)) => diags.push(language::not_supported(

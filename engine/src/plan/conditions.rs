@@ -128,27 +128,39 @@ impl Session<'_> {
         bind(Evaluator::new(scope), key, each).eval(expr)
     }
 
-    /// The root module's `check` blocks, evaluated on what the walk knows: each false
-    /// assertion is a warning (as in Terraform, a check never stops a run); one not known yet
-    /// is checked after apply.
+    /// The `check` blocks of every module instance, evaluated on what the walk knows: each
+    /// false assertion is a warning (as in Terraform, a check never stops a run); one not
+    /// known yet is checked after apply.
     pub fn check_blocks(&self) -> Vec<Diagnostic> {
-        let root: ModulePath = Vec::new();
+        let mut instances: Vec<ModulePath> = lock(&self.scopes).keys().cloned().collect();
+        instances.sort();
         let mut out = Vec::new();
-        for check in &self.module.checks {
-            let within = format!("check \"{}\"", check.name);
-            for d in self.check_conditions(
-                &root,
-                &InstanceKey::None,
-                None,
-                &check.asserts,
-                None,
-                "Check block assertion",
-                &within,
-            ) {
-                out.push(Diagnostic {
-                    severity: crate::core::diagnostic::Severity::Warning,
-                    ..d
-                });
+        for (path, m) in crate::config::tree::modules(self.module) {
+            for instance in instances.iter().filter(|i| crate::config::tree::config_path(i) == path) {
+                for check in &m.checks {
+                    let within = match instance.is_empty() {
+                        true => format!("check \"{}\"", check.name),
+                        false => format!(
+                            "check \"{}\" of {}",
+                            check.name,
+                            state::addr::module_path_string(instance)
+                        ),
+                    };
+                    for d in self.check_conditions(
+                        instance,
+                        &InstanceKey::None,
+                        None,
+                        &check.asserts,
+                        None,
+                        "Check block assertion",
+                        &within,
+                    ) {
+                        out.push(Diagnostic {
+                            severity: crate::core::diagnostic::Severity::Warning,
+                            ..d
+                        });
+                    }
+                }
             }
         }
         out
