@@ -93,7 +93,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("removed with a provisioner", one("removed {\n  from = aws_s3_bucket.a\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Fails(NOT_YET)),
         ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Valid),
         ("check in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n")], Valid),
-        ("check with a scoped data source", one("check \"c\" {\n  data \"aws_region\" \"r\" {}\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Fails(NOT_YET)),
+        ("check with a scoped data source", one("check \"c\" {\n  data \"aws_region\" \"r\" {}\n  assert {\n    condition     = data.aws_region.r.name != \"\"\n    error_message = \"x\"\n  }\n}\n"), Valid),
         // Expressions.
         ("named values", one("output \"o\" {\n  value = [path.module, path.root, path.cwd, terraform.workspace]\n}\n"), Valid),
         ("for, splat, conditional, template directives", one("locals {\n  l = [for s in [\"a\", \"b\"] : upper(s) if s != \"b\"]\n  m = { for k, v in { a = 1 } : k => v... }\n  s = [{ n = 1 }][*].n\n  c = length(local.l) > 0 ? \"yes\" : \"no\"\n  t = \"%{for x in local.l}${x}%{endfor}\"\n}\n"), Valid),
@@ -476,4 +476,65 @@ resource "aws_iam_role" "name_only" {
         .expect_code(0);
     ws.run(&["plan", "--detailed-exitcode", "--var", "release=2"])
         .expect_code(0);
+}
+
+#[test]
+fn data_sources_scoped_in_a_check_block_warn_when_they_cannot_be_read() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+resource "aws_iam_role" "r" {
+  name               = "infinstor-checked"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+
+check "role_path" {
+  data "aws_iam_role" "seen" {
+    name = aws_iam_role.r.name
+  }
+  assert {
+    condition     = data.aws_iam_role.seen.path == "/service/"
+    error_message = "The role is at path ${data.aws_iam_role.seen.path}, not /service/."
+  }
+}
+
+check "missing" {
+  data "aws_iam_role" "other" {
+    name = "infinstor-no-such-role"
+  }
+  assert {
+    condition     = data.aws_iam_role.other.arn != ""
+    error_message = "unreachable"
+  }
+}
+"#,
+    );
+    // Before the role exists neither can be read: two warnings, and the plan goes on.
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert_eq!(
+        plan.stderr
+            .matches("Warning: Check block data source could not be read")
+            .count(),
+        2,
+        "{}",
+        plan.stderr
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+    assert!(
+        plan.stderr.contains("The role is at path /, not /service/."),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stderr.contains("no IAM role named \"infinstor-no-such-role\"")
+            && plan
+                .stderr
+                .contains("The assertions of check \"missing\" that use it are not checked"),
+        "{}",
+        plan.stderr
+    );
+    assert!(!plan.stderr.contains("unreachable"), "{}", plan.stderr);
 }

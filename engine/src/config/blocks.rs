@@ -309,6 +309,7 @@ pub(super) fn resource(module: &mut Module, block: Block, diags: &mut Diagnostic
             body,
             span: block.span.clone(),
             type_span: block.label_span.clone(),
+            check: None,
         },
     );
 }
@@ -811,13 +812,34 @@ pub(super) fn check(module: &mut Module, block: Block, diags: &mut Diagnostics) 
     Allowed {
         within: "a check block",
         args: &[],
-        blocks: &["assert"],
-        not_yet: &[(
-            "data",
-            "Declare the data source outside the check block and refer to it in the assertion.",
-        )],
+        blocks: &["assert", "data"],
+        not_yet: &[],
     }
     .check(&block.body, diags);
+    for data in block.body.blocks.iter().filter(|b| b.kind == "data") {
+        let Some(addr) = (data.labels.len() == 2).then(|| ResourceAddr {
+            mode: Mode::Data,
+            type_: data.labels[0].clone(),
+            name: data.labels[1].clone(),
+        }) else {
+            label_count_ok(data, 2, "data \"aws_region\" \"current\" {}", diags);
+            continue;
+        };
+        if module.resources.contains_key(&addr) {
+            diags.push(
+                Diagnostic::error(
+                    "Duplicate resource",
+                    format!("{addr} is already declared in this module; a data source scoped in a check block needs a name of its own."),
+                )
+                .at(data.span.clone()),
+            );
+            continue;
+        }
+        resource(module, data.clone(), diags);
+        if let Some(r) = module.resources.get_mut(&addr) {
+            r.check = Some(block.labels[0].clone());
+        }
+    }
     let asserts = conditions(&block.body, "assert", diags);
     if asserts.is_empty() {
         diags.push(

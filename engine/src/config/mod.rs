@@ -201,6 +201,9 @@ pub struct Resource {
     pub span: Option<Span>,
     /// The span of the type label, for messages about the type.
     pub type_span: Option<Span>,
+    /// For a data source declared inside a `check` block: that check's name. Failing to read
+    /// it is a warning, as a check never stops a run.
+    pub check: Option<String>,
 }
 
 impl Resource {

@@ -343,6 +343,8 @@ impl Engine<'_> {
         }
         session.plan(&mode, opts.parallelism, self.stop)?;
         session.plan_orphans(opts.refresh, opts.destroy)?;
+        // Warnings met while planning (a data source a check or a destroy could not read).
+        warnings.0.extend(session.warnings());
         if !opts.destroy {
             warnings.0.extend(session.check_blocks());
         }

@@ -128,6 +128,11 @@ impl Session<'_> {
         bind(Evaluator::new(scope), key, each).eval(expr)
     }
 
+    /// The warnings recorded while planning.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        lock(&self.ledger).diags.warnings().cloned().collect()
+    }
+
     /// The `check` blocks of every module instance, evaluated on what the walk knows: each
     /// false assertion is a warning (as in Terraform, a check never stops a run); one not
     /// known yet is checked after apply.

@@ -250,6 +250,21 @@ impl Session<'_> {
                                 details: Vec::new(),
                             });
                         }
+                        Err(e) if res.check.is_some() => {
+                            // A check's data source: its failure is the check's warning.
+                            lock(&self.ledger).diags.push(
+                                Diagnostic::warning(
+                                    "Check block data source could not be read",
+                                    format!(
+                                        "{a}: {}\n\nThe assertions of check \"{}\" that use it are not checked; nothing else is affected.",
+                                        e.message,
+                                        res.check.as_deref().unwrap_or_default()
+                                    ),
+                                )
+                                .at(res.span.clone()),
+                            );
+                            values.push((key, Value::Unknown));
+                        }
                         Err(e) if *destroy => {
                             // A destroy deletes what the state records; a data source that can no
                             // longer be read (its source went first, in an interrupted destroy)
