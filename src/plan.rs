@@ -61,6 +61,10 @@ pub struct Args {
     /// Plan to destroy every object in the state.
     #[arg(long)]
     pub destroy: bool,
+    /// For import blocks whose resource has no block yet: write one to this new FILE, from
+    /// the object read by its import ID, then plan with it.
+    #[arg(long = "generate-config-out", value_name = "FILE")]
+    pub generate_config_out: Option<PathBuf>,
     #[command(flatten)]
     pub format: FormatArgs,
 }
@@ -109,7 +113,8 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
         ui: &term,
         stop: &ctx.stop,
     };
-    let opts = a.flags.options(ctx, a.destroy);
+    let mut opts = a.flags.options(ctx, a.destroy);
+    opts.generate_config_out = a.generate_config_out.clone();
     let outcome = engine.plan(&opts, ctx.prompt())?;
     for w in &outcome.warnings.0 {
         eprintln!("{w}");

@@ -333,6 +333,70 @@ import {
 }
 
 #[test]
+fn generate_config_out_writes_the_resource_blocks_import_blocks_lack() {
+    let moto = start_moto();
+    block_on(async {
+        moto.s3()
+            .create_bucket()
+            .bucket("infinstor-generated")
+            .send()
+            .await
+            .expect("bucket");
+        let tagging = aws_sdk_s3::types::Tagging::builder()
+            .tag_set(
+                aws_sdk_s3::types::Tag::builder()
+                    .key("team")
+                    .value("data \"${x}\"")
+                    .build()
+                    .expect("tag"),
+            )
+            .build()
+            .expect("tagging");
+        moto.s3()
+            .put_bucket_tagging()
+            .bucket("infinstor-generated")
+            .tagging(tagging)
+            .send()
+            .await
+            .expect("tags");
+    });
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        "import {\n  to = aws_s3_bucket.adopted\n  id = \"infinstor-generated\"\n}\n",
+    );
+    // Without the flag, the missing block is an error that names the flag.
+    let wrong = ws.run(&["plan"]).expect_code(1);
+    assert!(wrong.stderr.contains("has no resource block"), "{}", wrong.stderr);
+    // Terraform's single-dash spelling.
+    let plan = ws
+        .run(&["plan", "-generate-config-out=generated.tf", "-detailed-exitcode"])
+        .expect_code(2);
+    assert!(
+        plan.stdout
+            .contains("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "the generated block matches the object: {}",
+        plan.stdout
+    );
+    insta::assert_snapshot!(ws.read("generated.tf"));
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(
+        ws.run(&["state", "list"]).expect_code(0).stdout,
+        "aws_s3_bucket.adopted\n"
+    );
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+    // A second import target: the file is not overwritten.
+    ws.write(
+        "more.tf",
+        "import {\n  to = aws_s3_bucket.other\n  id = \"infinstor-generated\"\n}\n",
+    );
+    let refused = ws
+        .run(&["plan", "--generate-config-out", "generated.tf"])
+        .expect_code(1);
+    assert!(refused.stderr.contains("writes a new file"), "{}", refused.stderr);
+}
+
+#[test]
 fn removed_blocks_forget_objects_or_destroy_them() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));

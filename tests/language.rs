@@ -92,6 +92,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("removed in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "removed {\n  from = aws_s3_bucket.a\n  lifecycle {\n    destroy = false\n  }\n}\n")], Valid),
         ("removed with a provisioner", one("removed {\n  from = aws_s3_bucket.a\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Fails(NOT_YET)),
         ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Valid),
+        ("a check's data source used outside it", one("check \"c\" {\n  data \"aws_region\" \"r\" {}\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\noutput \"o\" {\n  value = data.aws_region.r.name\n}\n"), Fails("is declared inside check \"c\" and can be used only there")),
         ("check in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n")], Valid),
         ("check with a scoped data source", one("check \"c\" {\n  data \"aws_region\" \"r\" {}\n  assert {\n    condition     = data.aws_region.r.name != \"\"\n    error_message = \"x\"\n  }\n}\n"), Valid),
         // Expressions.

@@ -314,6 +314,7 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
     }
     let instances = modules(root);
     for (path, module) in &instances {
+        super::scoped::scoped_data_refs(module, &mut diags);
         if !path.is_empty() {
             g.add(Node::Module(path.clone()));
         }

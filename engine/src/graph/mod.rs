@@ -4,6 +4,7 @@
 
 mod build;
 mod dot;
+mod scoped;
 mod walk;
 
 pub use crate::config::tree::ModPath;

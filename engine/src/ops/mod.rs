@@ -79,6 +79,9 @@ pub struct Options {
     pub lock_timeout: std::time::Duration,
     /// Only bring state up to date with what refresh reads; change nothing in AWS.
     pub refresh_only: bool,
+    /// `plan --generate-config-out FILE`: write resource blocks for import targets without one
+    /// to this new file (relative to the configuration directory), then plan with it.
+    pub generate_config_out: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -95,6 +98,7 @@ impl Default for Options {
             parallelism: 10,
             lock_timeout: std::time::Duration::ZERO,
             refresh_only: false,
+            generate_config_out: None,
         }
     }
 }
@@ -275,7 +279,21 @@ impl Engine<'_> {
         let (module, mut warnings) = self.load(opts)?;
         // Warnings found before an error are reported with it, not lost.
         let mut pending = Diagnostics::default();
-        let result = self.plan_loaded(opts, backend, prompt, module, &mut warnings, &mut pending);
+        let result = match self.plan_loaded(opts, backend, prompt, module, &mut warnings, &mut pending) {
+            // Configuration was generated: plan again with it, as part of the configuration.
+            Ok(None) => {
+                let again = Options {
+                    generate_config_out: None,
+                    ..opts.clone()
+                };
+                let (module, w) = self.load(&again)?;
+                warnings = w;
+                self.plan_loaded(&again, backend, prompt, module, &mut warnings, &mut pending)
+                    .and_then(|p| p.ok_or_else(|| EngineError::Invalid("configuration generated twice".into())))
+            }
+            Ok(Some(planned)) => Ok(planned),
+            Err(e) => Err(e),
+        };
         result.map_err(|e| match e {
             EngineError::Diagnostics(mut d) => {
                 d.0.extend(warnings.0.into_iter().chain(pending.0));
@@ -294,7 +312,7 @@ impl Engine<'_> {
         module: Module,
         warnings: &mut Diagnostics,
         pending: &mut Diagnostics,
-    ) -> Result<(PlanOutcome, Module), EngineError> {
+    ) -> Result<Option<(PlanOutcome, Module)>, EngineError> {
         self.check_backend(&module, opts)?;
         // Report variable problems and reference problems of one run together.
         let resolved = self.resolve_vars(opts, &module, prompt);
@@ -333,6 +351,16 @@ impl Engine<'_> {
             .in_workspace(&self.workspace(opts)?);
         if opts.refresh || !module.imports.is_empty() {
             session.configure_providers(opts.parallelism, self.stop);
+        }
+        if let Some(out) = &opts.generate_config_out {
+            let file = opts.dir.join(out);
+            if crate::plan::generate::write_missing(&session, &module, &root_vars, &file)? > 0 {
+                self.ui.notice(&format!(
+                    "Wrote configuration for the import targets that had none to {}; review it, then commit it with the import blocks.",
+                    file.display()
+                ));
+                return Ok(None);
+            }
         }
         let imports = crate::plan::imports::import_all(&session, &module, &root_vars)?;
         if opts.refresh {
@@ -377,7 +405,7 @@ impl Engine<'_> {
         plan.access = crate::review::access::review(&plan, self.factory);
         plan.configuration = crate::review::plan_json::configuration(&module);
         let warnings = std::mem::take(warnings);
-        Ok((PlanOutcome { plan, warnings }, module))
+        Ok(Some((PlanOutcome { plan, warnings }, module)))
     }
 
     /// Makes a plan.

@@ -30,15 +30,7 @@ pub fn import_all(
     if configured.has_errors() {
         return Err(configured);
     }
-    // The ID must be known when planning: literals and the root module's variables.
-    let scope = Scope {
-        vars: variables.clone(),
-        declared: Declared {
-            vars: variables.keys().cloned().collect(),
-            ..Declared::default()
-        },
-        ..Scope::default()
-    };
+    let scope = root_scope(variables);
     for block in &module.imports {
         let path = crate::config::tree::config_path(&block.to.module);
         let Some(res) = crate::config::tree::module_at(module, &path).and_then(|m| m.resources.get(&block.to.resource))
@@ -47,7 +39,7 @@ pub fn import_all(
                 Diagnostic::error(
                     "Configuration for import target does not exist",
                     format!(
-                        "The import block's target {} has no resource block. Add resource \"{}\" \"{}\" {{ ... }} with the object's configuration.",
+                        "The import block's target {} has no resource block. Add resource \"{}\" \"{}\" {{ ... }} with the object's configuration, or run `infinstor plan --generate-config-out=FILE` to have it written from the object.",
                         block.to.resource, block.to.resource.type_, block.to.resource.name
                     ),
                 )
@@ -106,8 +98,21 @@ pub fn import_all(
 
 const KNOWN: &str = "must be known when planning: literals, and the root module's variables";
 
+/// Where an import block's expressions are evaluated: they must be known when planning, so
+/// only literals and the root module's variables are there.
+pub(super) fn root_scope(variables: &BTreeMap<String, Value>) -> Scope {
+    Scope {
+        vars: variables.clone(),
+        declared: Declared {
+            vars: variables.keys().cloned().collect(),
+            ..Declared::default()
+        },
+        ..Scope::default()
+    }
+}
+
 /// A string known when planning (the import ID).
-fn known_string(ev: &Evaluator<'_>, e: &crate::config::Expr) -> Result<String, Diagnostic> {
+pub(super) fn known_string(ev: &Evaluator<'_>, e: &crate::config::Expr) -> Result<String, Diagnostic> {
     let v = ev.eval(e)?;
     match v.deep_unmark().as_str() {
         Some(s) if !v.contains_unknown() => Ok(s.to_string()),

@@ -6,6 +6,7 @@
 pub mod conditions;
 pub mod diff;
 pub mod expansion;
+pub mod generate;
 pub mod imports;
 pub mod ledger;
 pub mod moved;
