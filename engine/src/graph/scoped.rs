@@ -1,13 +1,15 @@
 //! Data sources declared inside `check` blocks, which only their check may use.
 
+use crate::config::refs::{body_references, references, Ref};
 use crate::config::Module;
-use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::addr::ResourceAddr;
+use crate::core::diagnostic::{Diagnostic, Diagnostics, Span};
+use std::collections::BTreeMap;
 
 /// A data source declared in a check block is for that check alone, as in Terraform: a
 /// reference from anywhere else is an error at the reference.
 pub(super) fn scoped_data_refs(m: &Module, diags: &mut Diagnostics) {
-    use crate::config::refs::{body_references, references, Ref};
-    let scoped: std::collections::BTreeMap<&crate::core::addr::ResourceAddr, &str> = m
+    let scoped: BTreeMap<&ResourceAddr, &str> = m
         .resources
         .iter()
         .filter_map(|(a, r)| r.check.as_deref().map(|c| (a, c)))
@@ -15,28 +17,8 @@ pub(super) fn scoped_data_refs(m: &Module, diags: &mut Diagnostics) {
     if scoped.is_empty() {
         return;
     }
-    let mut found: Vec<(Option<&str>, Vec<(Ref, Option<crate::core::diagnostic::Span>)>)> = Vec::new();
-    for r in m.resources.values() {
-        let mut refs = body_references(&r.body);
-        for e in r.count.iter().chain(&r.for_each) {
-            refs.extend(references(e));
-        }
-        found.push((r.check.as_deref(), refs));
-    }
-    let elsewhere = m
-        .providers
-        .values()
-        .flat_map(|p| body_references(&p.body))
-        .chain(m.locals.values().flat_map(|a| references(&a.expr)))
-        .chain(m.outputs.values().flat_map(|o| references(&o.value)))
-        .chain(
-            m.module_calls
-                .values()
-                .flat_map(|c| c.inputs.values().flat_map(|a| references(&a.expr))),
-        )
-        .collect();
-    found.push((None, elsewhere));
-    for (within, refs) in found {
+    // `within`: the check the references are written in, if any.
+    let mut refuse = |within: Option<&str>, refs: Vec<(Ref, Option<Span>)>| {
         for (r, span) in refs {
             let Ref::Resource(addr) = r else { continue };
             match scoped.get(&addr) {
@@ -50,5 +32,25 @@ pub(super) fn scoped_data_refs(m: &Module, diags: &mut Diagnostics) {
                 _ => {}
             }
         }
+    };
+    for r in m.resources.values() {
+        let mut refs = body_references(&r.body);
+        for e in r.count.iter().chain(&r.for_each) {
+            refs.extend(references(e));
+        }
+        refuse(r.check.as_deref(), refs);
     }
+    let elsewhere = m
+        .providers
+        .values()
+        .flat_map(|p| body_references(&p.body))
+        .chain(m.locals.values().flat_map(|a| references(&a.expr)))
+        .chain(m.outputs.values().flat_map(|o| references(&o.value)))
+        .chain(
+            m.module_calls
+                .values()
+                .flat_map(|c| c.inputs.values().flat_map(|a| references(&a.expr))),
+        )
+        .collect();
+    refuse(None, elsewhere);
 }
