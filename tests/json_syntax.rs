@@ -4,7 +4,7 @@
 //! the emulator; override files merge by Terraform's rules; mistakes in JSON are shown in the
 //! JSON file.
 
-use crate::regions::parameter;
+use crate::regions::{parameter, ssm_in};
 use crate::util::{block_on, start_moto, workspace, Clients, Moto};
 
 const ROOT: &str = r#"{
@@ -246,10 +246,7 @@ fn override_files_merge_into_the_blocks_they_name() {
     ws.run(&["plan", "--detailed-exitcode", "--target", "aws_ssm_parameter.p"])
         .expect_code(0);
     let tags = block_on(async {
-        let conf = aws_sdk_ssm::config::Builder::from(&moto.sdk_config())
-            .region(aws_config::Region::new("eu-west-1"))
-            .build();
-        aws_sdk_ssm::Client::from_conf(conf)
+        ssm_in(&moto, "eu-west-1")
             .list_tags_for_resource()
             .resource_type(aws_sdk_ssm::types::ResourceTypeForTagging::Parameter)
             .resource_id("/override/p")

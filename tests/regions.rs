@@ -32,7 +32,7 @@ output "home_region" {
 }
 "#;
 
-fn ssm_in(moto: &Moto, region: &str) -> aws_sdk_ssm::Client {
+pub(crate) fn ssm_in(moto: &Moto, region: &str) -> aws_sdk_ssm::Client {
     let conf = aws_sdk_ssm::config::Builder::from(&moto.sdk_config())
         .region(aws_config::Region::new(region.to_string()))
         .build();

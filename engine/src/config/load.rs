@@ -1,13 +1,11 @@
-//! Reading `*.tf` files and directories: hcl-edit parses, this sorts top-level blocks (see
-//! [`super::blocks`]) and reports every problem with its span.
+//! A module directory's bodies (read by [`super::files`]) sorted into a [`Module`]: its top-level
+//! blocks (see [`super::blocks`]), every problem reported with its span.
 
 use super::language::{self, Allowed};
-use super::parse::{display_path, parse_body};
 use super::*;
-use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, SourceFile, Span};
+use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
 use hcl_edit::expr::{Expression, TraversalOperator};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
 /// Evaluates a literal (no references) bool/string argument used by the loader itself.
 pub(super) fn literal_bool(attr: Option<&Attr>, diags: &mut Diagnostics) -> Option<bool> {
@@ -330,60 +328,12 @@ fn add_body(module: &mut Module, body: Body, diags: &mut Diagnostics, place: &Pl
     }
 }
 
-/// Reads the configuration files of a module directory (`.tf` and `.tf.json`), in name order,
-/// with the override files merged into the others.
-pub(super) fn read_dir(dir: &Path, diags: &mut Diagnostics) -> std::io::Result<(Vec<Arc<SourceFile>>, Vec<Body>)> {
-    let mut all: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    all.sort();
-    let mut files = Vec::new();
-    let mut bodies = Vec::new();
-    let mut overrides = Vec::new();
-    for path in all {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let json = name.ends_with(".tf.json");
-        if !json && !name.ends_with(".tf") {
-            continue;
-        }
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Cannot read configuration file",
-                    format!("{}: {e}", path.display()),
-                ));
-                continue;
-            }
-        };
-        let file = SourceFile::new(&path, display_path(&path), text);
-        files.push(file.clone());
-        let body = if json {
-            super::json::parse_json_body(&file, diags)
-        } else {
-            parse_body(&file, diags)
-        };
-        match body {
-            Some(body) if super::overrides::is_override(&name) => overrides.push(body),
-            Some(body) => bodies.push(body),
-            None => {}
-        }
-    }
-    for over in overrides {
-        super::overrides::apply(&mut bodies, over, diags);
-    }
-    Ok((files, bodies))
-}
-
 pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, place: &Place<'_>, called_at: Option<Span>) -> Module {
     let mut module = Module {
         dir: dir.to_path_buf(),
         ..Module::default()
     };
-    let (files, bodies) = match read_dir(dir, diags) {
+    let (files, bodies) = match super::files::read_dir(dir, diags) {
         Ok(read) => read,
         Err(e) => {
             diags.push(

@@ -7,6 +7,7 @@
 pub mod backend;
 mod blocks;
 mod braces;
+mod files;
 pub mod format;
 mod json;
 mod language;

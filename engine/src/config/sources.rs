@@ -233,7 +233,7 @@ pub struct Call {
 /// to report.
 pub fn calls_in(dir: &Path) -> Result<Vec<Call>, crate::core::diagnostic::Diagnostics> {
     let mut diags = crate::core::diagnostic::Diagnostics::default();
-    let (_, bodies) = super::load::read_dir(dir, &mut diags).unwrap_or_default();
+    let (_, bodies) = super::files::read_dir(dir, &mut diags).unwrap_or_default();
     if diags.has_errors() {
         return Err(diags);
     }
