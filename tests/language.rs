@@ -42,7 +42,9 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("backend in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "terraform {\n  backend \"s3\" {}\n}\n")], Valid),
         ("cloud", one("terraform {\n  cloud {\n    organization = \"o\"\n  }\n}\n"), Fails(NOT_YET)),
         ("experiments", one("terraform {\n  experiments = []\n}\n"), Fails(NOT_YET)),
-        ("provider_meta", one("terraform {\n  provider_meta \"aws\" {}\n}\n"), Fails(NOT_YET)),
+        ("provider_meta", one("terraform {\n  provider_meta \"aws\" {\n    user_agent = [\"my-module/1.0\"]\n  }\n}\n"), Valid),
+        ("provider_meta of a provider that takes none", one("terraform {\n  provider_meta \"random\" {}\n}\n"), Fails("takes no module metadata")),
+        ("provider_meta with a product holding a space", one("terraform {\n  provider_meta \"aws\" {\n    user_agent = [\"my module\"]\n  }\n}\n"), Fails("without spaces")),
         // Provider blocks.
         ("provider with alias", one("provider \"aws\" {\n  region = \"eu-west-1\"\n  alias  = \"eu\"\n}\n"), Valid),
         ("provider in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n")], Fails(NOT_YET)),

@@ -619,3 +619,30 @@ fn check_blocks_in_child_modules_warn_for_each_instance() {
         plan.stderr
     );
 }
+
+#[test]
+fn provider_meta_products_are_added_to_the_user_agent_of_every_request() {
+    let moto = start_moto();
+    let proxy = test_support::Proxy::start(&moto.endpoint);
+    let ws = workspace(Some(&moto));
+    setup(&ws);
+    ws.write(
+        "store/versions.tf",
+        "terraform {\n  provider_meta \"aws\" {\n    user_agent = [\"github.com/example/store\", \"store/1.0\"]\n  }\n}\n",
+    );
+    let mut apply = ws.command(&["apply", "--auto-approve"]);
+    apply.env("AWS_ENDPOINT_URL", &proxy.endpoint);
+    proxy.run(apply).0.expect_code(0);
+    let calls = proxy.calls();
+    assert!(!calls.is_empty());
+    for call in &calls {
+        assert!(
+            call.user_agent.contains("aws-sdk-rust")
+                && call.user_agent.ends_with(" github.com/example/store store/1.0"),
+            "{}: {}",
+            call.kind,
+            call.user_agent
+        );
+    }
+    assert_eq!(buckets(&moto), vec!["infinstor-t-acme", "infinstor-t-globex"]);
+}

@@ -99,6 +99,8 @@ pub(crate) struct ProviderConfig {
     pub assume_role: Option<AssumeRole>,
     pub endpoints: BTreeMap<String, String>,
     pub default_tags: BTreeMap<String, String>,
+    /// The products the configuration's `provider_meta "aws"` blocks add to the User-Agent.
+    pub user_agent: Vec<String>,
 }
 
 /// The `assume_role` block.
@@ -224,6 +226,7 @@ impl ProviderConfig {
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             shared_config_files: string_list(config, "shared_config_files")?,
             shared_credentials_files: string_list(config, "shared_credentials_files")?,
+            user_agent: string_list(config, engine::core::provider::PROVIDER_META_USER_AGENT)?,
             ..ProviderConfig::default()
         };
 
@@ -315,9 +318,11 @@ impl ProviderConfig {
         let (sdk, region) = runtime.block_on(self.load())?;
 
         let calls = Arc::new(CallCounter::default());
+        let products = UserAgentProducts(self.user_agent.join(" ").into());
         let mut s3 = aws_sdk_s3::config::Builder::from(&sdk)
             .interceptor(CountCalls(calls.clone()))
-            .interceptor(MarkLostAnswers);
+            .interceptor(MarkLostAnswers)
+            .interceptor(products.clone());
         if self.s3_use_path_style {
             s3 = s3.force_path_style(true);
         }
@@ -326,13 +331,15 @@ impl ProviderConfig {
         }
         let mut iam = aws_sdk_iam::config::Builder::from(&sdk)
             .interceptor(CountCalls(calls.clone()))
-            .interceptor(MarkLostAnswers);
+            .interceptor(MarkLostAnswers)
+            .interceptor(products.clone());
         if let Some(url) = self.endpoints.get("iam") {
             iam = iam.endpoint_url(url);
         }
         let mut sts = aws_sdk_sts::config::Builder::from(&sdk)
             .interceptor(CountCalls(calls.clone()))
-            .interceptor(MarkLostAnswers);
+            .interceptor(MarkLostAnswers)
+            .interceptor(products.clone());
         if let Some(url) = self.endpoints.get("sts") {
             sts = sts.endpoint_url(url);
         }
@@ -341,7 +348,8 @@ impl ProviderConfig {
             ($krate:ident, $service:literal) => {{
                 let mut builder = $krate::config::Builder::from(&sdk)
                     .interceptor(CountCalls(calls.clone()))
-                    .interceptor(MarkLostAnswers);
+                    .interceptor(MarkLostAnswers)
+                    .interceptor(products.clone());
                 if let Some(url) = self.endpoints.get($service) {
                     builder = builder.endpoint_url(url);
                 }
@@ -549,6 +557,34 @@ impl Drop for CallCounter {
 }
 
 /// The SDK interceptor behind [`CallCounter`]: runs once per transmitted request.
+/// Adds the `provider_meta` products to the User-Agent header of every request.
+#[derive(Debug, Clone)]
+struct UserAgentProducts(Arc<str>);
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for UserAgentProducts {
+    fn name(&self) -> &'static str {
+        "UserAgentProducts"
+    }
+
+    fn modify_before_transmit(
+        &self,
+        context: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _runtime_components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        let headers = context.request_mut().headers_mut();
+        let agent = match headers.get("user-agent") {
+            Some(existing) => format!("{existing} {}", self.0),
+            None => self.0.to_string(),
+        };
+        headers.insert("user-agent", agent);
+        Ok(())
+    }
+}
+
 #[derive(Debug)]
 struct CountCalls(Arc<CallCounter>);
 

@@ -50,6 +50,8 @@ pub struct Call {
     pub kind: String,
     /// What the proxy did: `passed`, `killed before`, `killed after`, `throttled`, `lost`.
     pub fate: &'static str,
+    /// The request's User-Agent header.
+    pub user_agent: String,
 }
 
 struct Shared {
@@ -293,6 +295,7 @@ impl Shared {
                 index,
                 kind: req.kind(),
                 fate,
+                user_agent: req.header("user-agent").unwrap_or_default().to_string(),
             })
         };
         match rule {

@@ -19,6 +19,58 @@ const BUILT_IN_PROVIDERS: &[(&str, &str)] = &[
     ("tls", "hashicorp/tls"),
 ];
 
+/// `provider_meta "aws" { user_agent = ["product/1.0"] }`: what the AWS provider takes from a
+/// module, the products it adds to the User-Agent of its requests. The other providers take
+/// none, as theirs in Terraform.
+fn provider_meta(module: &mut Module, block: &Block, diags: &mut Diagnostics) {
+    if !label_count_ok(
+        block,
+        1,
+        "provider_meta \"aws\" { user_agent = [\"my-module/1.0\"] }",
+        diags,
+    ) {
+        return;
+    }
+    if block.labels[0] != "aws" {
+        diags.push(
+            Diagnostic::error(
+                "Invalid provider_meta block",
+                format!("Provider \"{}\" takes no module metadata; only provider_meta \"aws\" {{ user_agent = [...] }} is read.", block.labels[0]),
+            )
+            .at(block.span.clone()),
+        );
+        return;
+    }
+    Allowed {
+        within: "a provider_meta block",
+        args: &["user_agent"],
+        blocks: &[],
+        not_yet: &[],
+    }
+    .check(&block.body, diags);
+    let Some(attr) = block.body.attrs.get("user_agent") else {
+        return;
+    };
+    let products = match &attr.expr.expr {
+        Expression::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>(),
+        _ => None,
+    };
+    // A product is one token of the header: no spaces, nothing that ends the line.
+    match products.filter(|p| p.iter().all(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_graphic()))) {
+        Some(p) => module.provider_meta.entry("aws".into()).or_default().extend(p),
+        None => diags.push(
+            Diagnostic::error(
+                "Invalid user_agent",
+                "user_agent is a list of literal product strings without spaces, such as [\"github.com/org/module\", \"my-module/1.2.0\"].",
+            )
+            .at(attr.expr.span()),
+        ),
+    }
+}
+
 /// `terraform { ... }`: settings of the configuration itself. `required_version` is accepted
 /// and not checked (it constrains Terraform's own version, not infinstor's); the providers it
 /// requires must be ones infinstor has; `backend` says where the state lives.
@@ -26,15 +78,17 @@ pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnosti
     Allowed {
         within: "the terraform block",
         args: &["required_version"],
-        blocks: &["required_providers", "backend"],
+        blocks: &["required_providers", "backend", "provider_meta"],
         not_yet: &[
             ("cloud", "HCP Terraform is not available; keep state in backend \"s3\" { ... } (shared by a team) or in a local file."),
             ("experiments", "Remove it."),
-            ("provider_meta", "Remove it."),
             ("language", "Remove it."),
         ],
     }
     .check(&block.body, diags);
+    for meta in block.body.blocks.iter().filter(|b| b.kind == "provider_meta") {
+        provider_meta(module, meta, diags);
+    }
     for b in block.body.blocks.iter().filter(|b| b.kind == "backend") {
         if module.backend.is_some() {
             diags.push(

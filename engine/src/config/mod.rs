@@ -358,6 +358,9 @@ pub struct Module {
     /// `configuration_aliases` of `required_providers`: the aliased configurations
     /// (`aws.dns`) its callers must pass.
     pub configuration_aliases: BTreeMap<String, Option<Span>>,
+    /// `provider_meta "aws" { user_agent = [...] }` of the `terraform` block: the products
+    /// the module adds to the provider's User-Agent, by provider name.
+    pub provider_meta: BTreeMap<String, Vec<String>>,
     /// `moved` blocks, in file order.
     pub moved: Vec<Moved>,
     /// `import` blocks.

@@ -286,3 +286,7 @@ impl ProviderFactory for NoSchemas {
         Err(ProviderError::new("NoProvider", "no provider in this test"))
     }
 }
+
+/// The key under which a provider's configuration carries the User-Agent products of the
+/// configuration's `provider_meta` blocks (set by the engine, never by a provider block).
+pub const PROVIDER_META_USER_AGENT: &str = "__provider_meta_user_agent";

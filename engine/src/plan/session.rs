@@ -299,17 +299,46 @@ impl<'a> Session<'a> {
         lock(&self.providers).get(key).cloned()
     }
 
+    /// A provider configuration with the `provider_meta` products of every module of the
+    /// configuration for that provider, under a key no provider block can set (decoding
+    /// allows only the schema's arguments): the provider adds them to its User-Agent.
+    fn with_meta(&self, key: &str, config: Value) -> Value {
+        let mut products: Vec<String> = Vec::new();
+        for (_, m) in crate::config::tree::modules(self.module) {
+            for p in m.provider_meta.get(provider_name(key)).into_iter().flatten() {
+                if !products.contains(p) {
+                    products.push(p.clone());
+                }
+            }
+        }
+        if products.is_empty() {
+            return config;
+        }
+        let mut map = match config {
+            Value::Map(m) => m,
+            _ => BTreeMap::new(),
+        };
+        map.insert(
+            crate::core::provider::PROVIDER_META_USER_AGENT.into(),
+            Value::List(products.into_iter().map(Value::String).collect()),
+        );
+        Value::Map(map)
+    }
+
     /// Gets (configuring from the environment if needed) the provider for a key.
     pub(crate) fn provider_or_default(&self, key: &str) -> Result<Arc<dyn Provider>, Diagnostic> {
         if let Some(p) = self.provider(key) {
             return Ok(p);
         }
-        let p = self.factory.configure(provider_name(key), &Value::Null).map_err(|e| {
-            Diagnostic::error(
-                "Invalid provider configuration",
-                format!("provider \"{key}\": {}", e.message),
-            )
-        })?;
+        let p = self
+            .factory
+            .configure(provider_name(key), &self.with_meta(key, Value::Null))
+            .map_err(|e| {
+                Diagnostic::error(
+                    "Invalid provider configuration",
+                    format!("provider \"{key}\": {}", e.message),
+                )
+            })?;
         lock(&self.providers).insert(key.to_string(), p.clone());
         Ok(p)
     }
@@ -362,7 +391,7 @@ impl<'a> Session<'a> {
                 .at(self.module.providers.get(key).and_then(|p| p.span.clone())),
             );
         }
-        match self.factory.configure(provider_name(key), &config) {
+        match self.factory.configure(provider_name(key), &self.with_meta(key, config)) {
             Ok(p) => {
                 lock(&self.providers).insert(key.to_string(), p);
                 Outcome::Ok
