@@ -283,6 +283,27 @@ import {
         "{}",
         plan.stdout
     );
+    // Terraform's plan JSON names the import of each instance.
+    let json: serde_json::Value =
+        serde_json::from_str(&ws.run(&["plan", "--format", "json"]).expect_code(0).stdout).expect("plan JSON");
+    let importing: Vec<(String, String)> = json["resource_changes"]
+        .as_array()
+        .expect("resource_changes")
+        .iter()
+        .map(|rc| {
+            (
+                rc["address"].as_str().unwrap_or_default().to_string(),
+                rc["change"]["importing"]["id"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        importing,
+        vec![
+            ("aws_s3_bucket.b[\"a\"]".to_string(), "infinstor-import-a".to_string()),
+            ("aws_s3_bucket.b[\"b\"]".to_string(), "infinstor-import-b".to_string())
+        ]
+    );
     ws.run(&["apply", "--auto-approve"]).expect_code(0);
     assert_eq!(
         ws.run(&["state", "list"]).expect_code(0).stdout,

@@ -471,6 +471,12 @@ pub fn plan_json(plan: &Plan) -> Json {
                 if let (Some(m), Json::Object(o)) = (plan.moves.iter().find(|m| m.to == c.addr), &mut rc) {
                     o.insert("previous_address".into(), json!(m.from.to_string()));
                 }
+                // And for one an import block adopts.
+                if let (Some(i), Json::Object(o)) = (plan.imports.iter().find(|i| i.addr == c.addr), &mut rc) {
+                    if let Some(Json::Object(change)) = o.get_mut("change") {
+                        change.insert("importing".into(), json!({ "id": i.id }));
+                    }
+                }
                 rc
             })
             .collect::<Vec<_>>()),
