@@ -215,7 +215,12 @@ resource "aws_s3_bucket_cors_configuration" "c" {
 
 const SECOND_OVERRIDE: &str = r#"{
   "variable": {"name": {"default": "second"}},
-  "provider": {"aws": {"alias": "west", "region": "eu-west-1"}}
+  "provider": {"aws": {"alias": "west", "region": "eu-west-1"}},
+  "resource": {
+    "aws_s3_bucket_cors_configuration": {
+      "c": {"cors_rule": [{"allowed_methods": ["POST"], "allowed_origins": ["https://y.example.com"]}]}
+    }
+  }
 }
 "#;
 
@@ -229,9 +234,12 @@ fn override_files_merge_into_the_blocks_they_name() {
     let plan = ws
         .run(&["plan", "--target", "aws_s3_bucket_cors_configuration.c"])
         .expect_code(0);
-    // The nested block type named in an override replaces all blocks of that type.
-    assert!(plan.stdout.contains(r#""https://x.example.com""#), "{}", plan.stdout);
-    assert!(!plan.stdout.contains(r#""HEAD""#), "{}", plan.stdout);
+    // The nested block type named in an override replaces all blocks of that type: the base's
+    // two rules, then the first override's, give way to the JSON override's one.
+    assert!(plan.stdout.contains(r#""https://y.example.com""#), "{}", plan.stdout);
+    for gone in [r#""HEAD""#, r#""https://x.example.com""#] {
+        assert!(!plan.stdout.contains(gone), "{gone} in\n{}", plan.stdout);
+    }
 
     ws.run(&["apply", "--auto-approve", "--target", "aws_ssm_parameter.p"])
         .expect_code(0);

@@ -33,6 +33,12 @@ fn same_header(base: &Block, over: &Block) -> bool {
 /// Arguments of `over` replace those of `base`; its nested blocks replace all of `base`'s of
 /// the same type (argument by argument for the kinds in `merged`).
 fn merge(base: &mut Body, over: Body, merged: &[&str]) {
+    if over.json {
+        // In JSON a provider's nested blocks are written like arguments until the schema
+        // tells them apart: one named like a block type of the original replaces its blocks.
+        base.blocks.retain(|b| !over.attrs.contains_key(nested_kind(b)));
+        base.json = true;
+    }
     base.attrs.extend(over.attrs);
     let mut replaced: Vec<String> = Vec::new();
     for block in over.blocks {
@@ -46,6 +52,10 @@ fn merge(base: &mut Body, over: Body, merged: &[&str]) {
         }
         if !replaced.contains(&kind) {
             base.blocks.retain(|b| nested_kind(b) != kind);
+            // The same blocks, written in JSON in the original.
+            if base.json {
+                base.attrs.remove(&kind);
+            }
             replaced.push(kind);
         }
         base.blocks.push(block);

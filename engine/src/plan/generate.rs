@@ -61,7 +61,8 @@ pub fn write_missing(
             );
             continue;
         };
-        let provider = match session.provider_or_default("aws") {
+        // The provider a resource block without `provider` would have: its type's prefix.
+        let provider = match session.provider_or_default(addr.type_.split('_').next().unwrap_or("aws")) {
             Ok(p) => p,
             Err(d) => {
                 diags.push(d.at(block.span.clone()));
