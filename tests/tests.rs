@@ -18,6 +18,7 @@ mod language;
 mod lifecycle;
 mod metaflow;
 mod mlflow_artifacts;
+mod module_shapes;
 mod module_sources;
 mod modules;
 mod parallelism;
