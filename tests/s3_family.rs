@@ -50,6 +50,24 @@ resource "aws_s3_bucket_website_configuration" "b" {
   error_document {
     key = "error.html"
   }
+  routing_rule {
+    condition {
+      key_prefix_equals = "docs/"
+    }
+    redirect {
+      replace_key_prefix_with = "documents/"
+    }
+  }
+  routing_rule {
+    condition {
+      http_error_code_returned_equals = "404"
+    }
+    redirect {
+      host_name          = "example.com"
+      http_redirect_code = "302"
+      protocol           = "https"
+    }
+  }
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "b" {
@@ -96,6 +114,45 @@ fn second() -> String {
         .replace("status = \"Enabled\"\n}", "status = \"Suspended\"\n}")
         .replace("suffix = \"index.html\"", "suffix = \"main.html\"")
         .replace("days = 90", "days = 365")
+        .replace("\"documents/\"", "\"manuals/\"")
+}
+
+/// The website's routing rules as (condition, redirect) in the API's words.
+fn routing_rules(moto: &Moto) -> Vec<(String, String)> {
+    let website = block_on(async {
+        moto.s3()
+            .get_bucket_website()
+            .bucket("infinstor-family")
+            .send()
+            .await
+            .expect("website")
+    });
+    website
+        .routing_rules()
+        .iter()
+        .map(|r| {
+            let c = r.condition();
+            let d = r.redirect();
+            (
+                format!(
+                    "{}{}",
+                    c.and_then(|c| c.key_prefix_equals()).unwrap_or_default(),
+                    c.and_then(|c| c.http_error_code_returned_equals()).unwrap_or_default()
+                ),
+                format!(
+                    "{}{}{}{}",
+                    d.and_then(|d| d.replace_key_prefix_with()).unwrap_or_default(),
+                    d.and_then(|d| d.protocol())
+                        .map(|p| format!("{}://", p.as_str()))
+                        .unwrap_or_default(),
+                    d.and_then(|d| d.host_name()).unwrap_or_default(),
+                    d.and_then(|d| d.http_redirect_code())
+                        .map(|c| format!(" {c}"))
+                        .unwrap_or_default()
+                ),
+            )
+        })
+        .collect()
 }
 
 /// What the SDK reads of every configuration: (ownership, whether the ACL grants to log
@@ -200,6 +257,11 @@ fn ownership_acl_logging_acceleration_website_and_lifecycle() {
         output(&ws, "website_endpoint"),
         "infinstor-family.s3-website-us-east-1.amazonaws.com"
     );
+    let rule = |c: &str, r: &str| (c.to_string(), r.to_string());
+    assert_eq!(
+        routing_rules(&moto),
+        vec![rule("docs/", "documents/"), rule("404", "https://example.com 302")]
+    );
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
 
     // Each configuration imports by its bucket name and plans no change afterwards.
@@ -255,11 +317,153 @@ fn ownership_acl_logging_acceleration_website_and_lifecycle() {
             vec![("logs".to_string(), Some(365)), ("uploads".to_string(), None)],
         )
     );
+    assert_eq!(
+        routing_rules(&moto),
+        vec![rule("docs/", "manuals/"), rule("404", "https://example.com 302")]
+    );
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
 
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     let gone = block_on(async { moto.s3().head_bucket().bucket("infinstor-family").send().await });
     assert!(gone.is_err(), "the bucket is still there after destroy");
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}
+
+/// The bucket's grants as (grantee, permission), sorted.
+fn grants(moto: &Moto, bucket: &str) -> Vec<(String, String)> {
+    let acl = block_on(async { moto.s3().get_bucket_acl().bucket(bucket).send().await.expect("acl") });
+    let mut out: Vec<(String, String)> = acl
+        .grants()
+        .iter()
+        .map(|g| {
+            let who = g.grantee().and_then(|w| w.uri().or(w.id())).unwrap_or_default();
+            let who = if who.starts_with("http") {
+                who.to_string()
+            } else {
+                "owner".to_string()
+            };
+            (who, g.permission().map(|p| p.as_str().to_string()).unwrap_or_default())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+const GRANTS: &str = r#"
+resource "aws_s3_bucket" "g" {
+  bucket = "infinstor-grants"
+}
+
+resource "aws_s3_bucket_ownership_controls" "g" {
+  bucket = aws_s3_bucket.g.id
+  rule {
+    object_ownership = "BucketOwnerPreferred"
+  }
+}
+
+resource "aws_s3_bucket_acl" "g" {
+  depends_on = [aws_s3_bucket_ownership_controls.g]
+  bucket     = aws_s3_bucket.g.id
+  access_control_policy {
+    grant {
+      grantee {
+        type = "Group"
+        uri  = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+      }
+      permission = "WRITE"
+    }
+    grant {
+      grantee {
+        type = "CanonicalUser"
+        id   = "OWNER"
+      }
+      permission = "FULL_CONTROL"
+    }
+    owner {
+      id = "OWNER"
+    }
+  }
+}
+"#;
+
+#[test]
+fn an_acl_written_as_grants_is_applied_replanned_clean_and_updated() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    // The owner's canonical ID as the bucket's ACL gives it: the emulator's differs from the
+    // one its ListBuckets (and so aws_canonical_user_id) gives, where AWS has one ID.
+    block_on(async {
+        moto.s3()
+            .create_bucket()
+            .bucket("infinstor-owner-probe")
+            .send()
+            .await
+            .expect("bucket");
+    });
+    let owner = block_on(async {
+        moto.s3()
+            .get_bucket_acl()
+            .bucket("infinstor-owner-probe")
+            .send()
+            .await
+            .expect("acl")
+    })
+    .owner()
+    .and_then(|o| o.id())
+    .expect("owner id")
+    .to_string();
+    let config = GRANTS.replace("OWNER", &owner);
+    ws.write("main.tf", &config);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let log_delivery = "http://acs.amazonaws.com/groups/s3/LogDelivery".to_string();
+    assert_eq!(
+        grants(&moto, "infinstor-grants"),
+        vec![
+            (log_delivery.clone(), "WRITE".to_string()),
+            ("owner".to_string(), "FULL_CONTROL".to_string())
+        ]
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    ws.write(
+        "main.tf",
+        &config.replace("permission = \"WRITE\"", "permission = \"READ_ACP\""),
+    );
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        grants(&moto, "infinstor-grants"),
+        vec![
+            (log_delivery, "READ_ACP".to_string()),
+            ("owner".to_string(), "FULL_CONTROL".to_string())
+        ]
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // Both forms at once is a mistake at its place.
+    ws.write(
+        "main.tf",
+        &config.replace(
+            "bucket     = aws_s3_bucket.g.id\n  access",
+            "bucket     = aws_s3_bucket.g.id\n  acl        = \"private\"\n  access",
+        ),
+    );
+    let wrong = ws.run(&["plan"]).expect_code(1);
+    assert!(
+        wrong
+            .stderr
+            .contains("acl and access_control_policy cannot be used together"),
+        "{}",
+        wrong.stderr
+    );
+
+    ws.write("main.tf", &config);
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
 

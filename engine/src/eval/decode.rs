@@ -198,6 +198,14 @@ fn dynamic_blocks(
     context: &str,
 ) -> Result<(String, Vec<Value>), Vec<Diagnostic>> {
     let kind = block.labels.first().cloned().unwrap_or_default();
+    if let Some(instead) = schema.not_yet.get(&kind) {
+        return Err(vec![not_yet(
+            &kind,
+            instead,
+            block.label_span.clone().or(block.span.clone()),
+            context,
+        )]);
+    }
     let Some(bt) = schema.blocks.get(&kind) else {
         return Err(vec![no_such_block_type(&kind, schema, block.span.clone(), context)]);
     };

@@ -1,4 +1,4 @@
-//! aws_s3_bucket_acl, with a canned ACL.
+//! aws_s3_bucket_acl: a canned ACL, or an access control policy listing each grant.
 
 use super::*;
 
@@ -32,15 +32,51 @@ impl BucketConfig for Acl {
     }
 
     fn body(&self) -> Schema {
+        let grantee = Schema::new()
+            .attr(
+                "type",
+                Attribute::required(string_type()).one_of(&["CanonicalUser", "AmazonCustomerByEmail", "Group"]),
+            )
+            .attr("id", Attribute::optional(string_type()))
+            .attr("uri", Attribute::optional(string_type()))
+            .attr("email_address", Attribute::optional(string_type()))
+            .attr("display_name", Attribute::computed(string_type()));
+        let grant = Schema::new().block_min("grantee", Nesting::Single, grantee, 1).attr(
+            "permission",
+            Attribute::required(string_type()).one_of(&["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"]),
+        );
+        // S3 stopped returning display names in 2025: they are kept for configurations that
+        // read them, and always null.
+        let owner = Schema::new()
+            .attr("id", Attribute::required(string_type()))
+            .attr("display_name", Attribute::computed(string_type()));
         Schema::new()
-            .attr("acl", Attribute::required(string_type()).one_of(CANNED_ACLS))
-            .not_yet(
+            .attr("acl", Attribute::optional(string_type()).one_of(CANNED_ACLS))
+            .block(
                 "access_control_policy",
-                "Use a canned ACL in `acl`, or a bucket policy (aws_s3_bucket_policy) for grants to other accounts.",
+                Nesting::Single,
+                Schema::new()
+                    .block("grant", Nesting::Set, grant)
+                    .block_min("owner", Nesting::Single, owner, 1),
             )
     }
 
+    fn check(&self, config: &Value) -> Vec<ValidateProblem> {
+        let policy = !block_items(config, "access_control_policy").is_empty();
+        match (config.get("acl").is_null(), policy) {
+            (false, true) => vec![problem(
+                "acl",
+                "acl and access_control_policy cannot be used together: give a canned ACL or list the grants",
+            )],
+            (true, false) => vec![problem("acl", "one of acl or access_control_policy is required")],
+            _ => Vec::new(),
+        }
+    }
+
     fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
+        if let Some(policy) = block_items(planned, "access_control_policy").into_iter().next() {
+            return self.put_policy(ctx, target, &policy);
+        }
         let acl = known_str(planned, "acl").unwrap_or_else(|| "private".to_string());
         self.put_canned(ctx, target, &acl)
     }
@@ -71,6 +107,18 @@ impl BucketConfig for Acl {
                 Some((who, g.permission()?.as_str().to_string()))
             })
             .collect();
+        // The form the configuration chose; an import takes a canned ACL when the grants are
+        // one, else the grants.
+        let owner_id = out.owner().and_then(|o| o.id()).map(|id| format!("id:{id}"));
+        if !block_items(prior, "access_control_policy").is_empty() || canned(&grants, owner_id.as_deref()).is_none() {
+            return Ok(Some(BTreeMap::from([
+                ("acl".to_string(), Value::Null),
+                (
+                    "access_control_policy".to_string(),
+                    Value::List(vec![policy_value(&out)]),
+                ),
+            ])));
+        }
         let owner = out.owner().and_then(|o| o.id()).map(|id| format!("id:{id}"));
         let recorded = known_str(prior, "acl");
         let acl = match canned(&grants, owner.as_deref()) {
@@ -79,7 +127,10 @@ impl BucketConfig for Acl {
             // Grants no canned ACL makes: shown as a change back to the configured one.
             None => None,
         };
-        Ok(Some(BTreeMap::from([("acl".to_string(), acl.into())])))
+        Ok(Some(BTreeMap::from([
+            ("acl".to_string(), acl.into()),
+            ("access_control_policy".to_string(), Value::List(Vec::new())),
+        ])))
     }
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
@@ -89,6 +140,46 @@ impl BucketConfig for Acl {
 }
 
 impl Acl {
+    fn put_policy(&self, ctx: &Ctx, target: &Target, policy: &Value) -> Result<(), ProviderError> {
+        use aws_sdk_s3::types::{AccessControlPolicy, Grant, Grantee, Owner, Permission, Type};
+        let op = format!("putting {} ({})", self.what(), target.bucket);
+        let mut grants = Vec::new();
+        for g in block_items(policy, "grant") {
+            let who = block_items(&g, "grantee").into_iter().next().unwrap_or(Value::Null);
+            let grantee = Grantee::builder()
+                .set_type(known_str(&who, "type").map(|t| Type::from(t.as_str())))
+                .set_id(known_str(&who, "id"))
+                .set_uri(known_str(&who, "uri"))
+                .set_email_address(known_str(&who, "email_address"))
+                .build()
+                .map_err(|e| invalid(format!("{op}: {e}")))?;
+            grants.push(
+                Grant::builder()
+                    .grantee(grantee)
+                    .set_permission(known_str(&g, "permission").map(|p| Permission::from(p.as_str())))
+                    .build(),
+            );
+        }
+        let owner = block_items(policy, "owner").into_iter().next().unwrap_or(Value::Null);
+        let acp = AccessControlPolicy::builder()
+            .set_grants(Some(grants))
+            .owner(Owner::builder().set_id(known_str(&owner, "id")).build())
+            .build();
+        let (acp, op) = (&acp, &op);
+        ctx.block_on(send_retrying(
+            op,
+            || {
+                ctx.s3
+                    .put_bucket_acl()
+                    .bucket(&target.bucket)
+                    .set_expected_bucket_owner(target.owner.clone())
+                    .access_control_policy(acp.clone())
+                    .send()
+            },
+            bucket_propagating,
+        ))
+    }
+
     fn put_canned(&self, ctx: &Ctx, target: &Target, acl: &str) -> Result<(), ProviderError> {
         let op = format!("putting {} ({})", self.what(), target.bucket);
         let op = &op;
@@ -179,4 +270,36 @@ mod tests {
             None
         );
     }
+}
+
+/// The bucket's grants and owner as an `access_control_policy` block.
+fn policy_value(out: &aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput) -> Value {
+    use engine::core::value::map;
+    let text = |s: Option<&str>| -> Value { s.map(Value::from).into() };
+    let grants = out
+        .grants()
+        .iter()
+        .map(|g| {
+            let grantee = g.grantee().map(|w| {
+                map([
+                    ("type", Value::from(w.r#type().as_str())),
+                    ("id", text(w.id())),
+                    ("uri", text(w.uri())),
+                    ("email_address", text(w.email_address())),
+                    ("display_name", Value::Null),
+                ])
+            });
+            map([
+                ("grantee", Value::List(grantee.into_iter().collect())),
+                ("permission", text(g.permission().map(|p| p.as_str()))),
+            ])
+        })
+        .collect();
+    let owner = out
+        .owner()
+        .map(|o| map([("id", text(o.id())), ("display_name", Value::Null)]));
+    map([
+        ("grant", Value::List(grants)),
+        ("owner", Value::List(owner.into_iter().collect())),
+    ])
 }

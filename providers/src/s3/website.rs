@@ -49,15 +49,37 @@ impl BucketConfig for Website {
                         Attribute::optional(string_type()).one_of(&["http", "https"]),
                     ),
             )
+            .block(
+                "routing_rule",
+                Nesting::List,
+                Schema::new()
+                    .block(
+                        "condition",
+                        Nesting::Single,
+                        Schema::new()
+                            .attr("http_error_code_returned_equals", Attribute::optional(string_type()))
+                            .attr("key_prefix_equals", Attribute::optional(string_type())),
+                    )
+                    .block_min(
+                        "redirect",
+                        Nesting::Single,
+                        Schema::new()
+                            .attr("host_name", Attribute::optional(string_type()))
+                            .attr("http_redirect_code", Attribute::optional(string_type()))
+                            .attr(
+                                "protocol",
+                                Attribute::optional(string_type()).one_of(&["http", "https"]),
+                            )
+                            .attr("replace_key_prefix_with", Attribute::optional(string_type()))
+                            .attr("replace_key_with", Attribute::optional(string_type())),
+                        1,
+                    ),
+            )
             .attr("website_domain", Attribute::computed(string_type()))
             .attr("website_endpoint", Attribute::computed(string_type()))
             .not_yet(
-                "routing_rule",
-                "Serve the redirects from a CloudFront distribution, or configure routing rules outside infinstor.",
-            )
-            .not_yet(
                 "routing_rules",
-                "Serve the redirects from a CloudFront distribution, or configure routing rules outside infinstor.",
+                "Write the rules as routing_rule { condition { ... } redirect { ... } } blocks.",
             )
     }
 
@@ -126,6 +148,9 @@ impl BucketConfig for Website {
                     .map_err(bad)?,
             );
         }
+        for rule in block_items(planned, "routing_rule") {
+            website = website.routing_rules(routing_rule(&rule));
+        }
         let website = website.build();
         let (website, op) = (&website, &op);
         ctx.block_on(send_retrying(
@@ -181,6 +206,10 @@ impl BucketConfig for Website {
                     ])
                 })),
             ),
+            (
+                "routing_rule".to_string(),
+                Value::List(out.routing_rules().iter().map(routing_rule_value).collect()),
+            ),
         ]);
         attributes.extend(self.derived(ctx, &target.bucket));
         Ok(Some(attributes))
@@ -199,4 +228,57 @@ impl BucketConfig for Website {
         )
         .map(|_| ())
     }
+}
+
+/// One `routing_rule` block as the API's rule.
+fn routing_rule(rule: &Value) -> aws_sdk_s3::types::RoutingRule {
+    use aws_sdk_s3::types::{Condition, Protocol, Redirect, RoutingRule};
+    let first = |name: &str| block_items(rule, name).into_iter().next();
+    let condition = first("condition").map(|c| {
+        Condition::builder()
+            .set_http_error_code_returned_equals(known_str(&c, "http_error_code_returned_equals"))
+            .set_key_prefix_equals(known_str(&c, "key_prefix_equals"))
+            .build()
+    });
+    let r = first("redirect").unwrap_or(Value::Null);
+    RoutingRule::builder()
+        .set_condition(condition)
+        .redirect(
+            Redirect::builder()
+                .set_host_name(known_str(&r, "host_name"))
+                .set_http_redirect_code(known_str(&r, "http_redirect_code"))
+                .set_protocol(known_str(&r, "protocol").map(|p| Protocol::from(p.as_str())))
+                .set_replace_key_prefix_with(known_str(&r, "replace_key_prefix_with"))
+                .set_replace_key_with(known_str(&r, "replace_key_with"))
+                .build(),
+        )
+        .build()
+}
+
+/// One rule the API returns, as a `routing_rule` block.
+fn routing_rule_value(rule: &aws_sdk_s3::types::RoutingRule) -> Value {
+    use engine::core::value::map;
+    let text = |s: Option<&str>| -> Value { s.map(Value::from).into() };
+    let condition = rule.condition().map(|c| {
+        map([
+            (
+                "http_error_code_returned_equals",
+                text(c.http_error_code_returned_equals()),
+            ),
+            ("key_prefix_equals", text(c.key_prefix_equals())),
+        ])
+    });
+    let redirect = rule.redirect().map(|r| {
+        map([
+            ("host_name", text(r.host_name())),
+            ("http_redirect_code", text(r.http_redirect_code())),
+            ("protocol", text(r.protocol().map(|p| p.as_str()))),
+            ("replace_key_prefix_with", text(r.replace_key_prefix_with())),
+            ("replace_key_with", text(r.replace_key_with())),
+        ])
+    });
+    map([
+        ("condition", Value::List(condition.into_iter().collect())),
+        ("redirect", Value::List(redirect.into_iter().collect())),
+    ])
 }
