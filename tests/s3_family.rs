@@ -380,7 +380,8 @@ resource "aws_s3_bucket_acl" "g" {
       permission = "FULL_CONTROL"
     }
     owner {
-      id = "OWNER"
+      id           = "OWNER"
+      display_name = "platform"
     }
   }
 }

@@ -45,11 +45,11 @@ impl BucketConfig for Acl {
             "permission",
             Attribute::required(string_type()).one_of(&["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"]),
         );
-        // S3 stopped returning display names in 2025: they are kept for configurations that
-        // read them, and always null.
+        // S3 stopped returning display names in 2025: an owner's is kept as configured, a
+        // grantee's is always null.
         let owner = Schema::new()
             .attr("id", Attribute::required(string_type()))
-            .attr("display_name", Attribute::computed(string_type()));
+            .attr("display_name", Attribute::optional(string_type()));
         Schema::new()
             .attr("acl", Attribute::optional(string_type()).one_of(CANNED_ACLS))
             .block(
@@ -115,7 +115,7 @@ impl BucketConfig for Acl {
                 ("acl".to_string(), Value::Null),
                 (
                     "access_control_policy".to_string(),
-                    Value::List(vec![policy_value(&out)]),
+                    Value::List(vec![policy_value(&out, prior)]),
                 ),
             ])));
         }
@@ -273,7 +273,7 @@ mod tests {
 }
 
 /// The bucket's grants and owner as an `access_control_policy` block.
-fn policy_value(out: &aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput) -> Value {
+fn policy_value(out: &aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput, prior: &Value) -> Value {
     use engine::core::value::map;
     let text = |s: Option<&str>| -> Value { s.map(Value::from).into() };
     let grants = out
@@ -295,9 +295,15 @@ fn policy_value(out: &aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput)
             ])
         })
         .collect();
-    let owner = out
-        .owner()
-        .map(|o| map([("id", text(o.id())), ("display_name", Value::Null)]));
+    let owner = out.owner().map(|o| {
+        let configured = block_items(prior, "access_control_policy")
+            .into_iter()
+            .flat_map(|p| block_items(&p, "owner"))
+            .map(|o| o.get("display_name"))
+            .next()
+            .unwrap_or(Value::Null);
+        map([("id", text(o.id())), ("display_name", configured)])
+    });
     map([
         ("grant", Value::List(grants)),
         ("owner", Value::List(owner.into_iter().collect())),
