@@ -106,8 +106,8 @@ impl BucketConfig for Lifecycle {
                 Schema::new().attr("days_after_initiation", number()),
             );
         Schema::new().block_min("rule", Nesting::List, rule, 1).not_yet(
-            "transition_default_minimum_size",
-            "Remove it: S3's default minimum object size for transitions applies.",
+            "transition_default_minimum_object_size",
+            "Remove it: S3's default minimum object size for transitions (all_storage_classes_128K) applies.",
         )
     }
 
