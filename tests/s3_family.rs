@@ -936,10 +936,66 @@ resource "aws_s3_bucket_replication_configuration" "source" {
     destination {
       bucket        = aws_s3_bucket.replica.arn
       storage_class = "STANDARD_IA"
+      account       = "123456789012"
+      access_control_translation {
+        owner = "Destination"
+      }
+      encryption_configuration {
+        replica_kms_key_id = "arn:aws:kms:us-east-1:123456789012:key/replica"
+      }
+      replication_time {
+        status = "Enabled"
+        time {
+          minutes = 15
+        }
+      }
+      metrics {
+        status = "Enabled"
+        event_threshold {
+          minutes = 15
+        }
+      }
     }
   }
 }
 "#;
+
+/// The first rule's destination settings beside the bucket, in the API's words.
+fn destination_settings(moto: &Moto) -> String {
+    let out = block_on(async {
+        moto.s3()
+            .get_bucket_replication()
+            .bucket("infinstor-artifacts-main")
+            .send()
+            .await
+            .expect("replication")
+    });
+    let d = out
+        .replication_configuration()
+        .and_then(|c| c.rules().first())
+        .and_then(|r| r.destination())
+        .expect("a destination");
+    format!(
+        "account {} owner {} key {} time {} {} metrics {} {}",
+        d.account().unwrap_or_default(),
+        d.access_control_translation()
+            .map(|t| t.owner().as_str())
+            .unwrap_or_default(),
+        d.encryption_configuration()
+            .and_then(|e| e.replica_kms_key_id())
+            .unwrap_or_default(),
+        d.replication_time().map(|r| r.status().as_str()).unwrap_or_default(),
+        d.replication_time()
+            .and_then(|r| r.time())
+            .and_then(|t| t.minutes())
+            .unwrap_or_default(),
+        d.metrics().map(|m| m.status().as_str()).unwrap_or_default(),
+        d.metrics()
+            .and_then(|m| m.event_threshold())
+            .and_then(|t| t.minutes())
+            .unwrap_or_default(),
+    )
+}
 
 /// The source bucket's replication rules: (id, status, destination bucket).
 fn replication_rules(moto: &Moto) -> Vec<(String, String, String)> {
@@ -976,6 +1032,10 @@ fn replication_to_another_bucket_with_a_role() {
     assert_eq!(
         replication_rules(&moto),
         vec![("artifacts".into(), "Enabled".into(), replica.clone())]
+    );
+    assert_eq!(
+        destination_settings(&moto),
+        "account 123456789012 owner Destination key arn:aws:kms:us-east-1:123456789012:key/replica time Enabled 15 metrics Enabled 15"
     );
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
     reimport(

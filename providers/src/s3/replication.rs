@@ -2,8 +2,10 @@
 
 use super::*;
 use aws_sdk_s3::types::{
-    DeleteMarkerReplication, DeleteMarkerReplicationStatus, Destination, ReplicationConfiguration, ReplicationRule,
-    ReplicationRuleAndOperator, ReplicationRuleFilter, ReplicationRuleStatus, StorageClass,
+    AccessControlTranslation, DeleteMarkerReplication, DeleteMarkerReplicationStatus, Destination,
+    EncryptionConfiguration, Metrics, MetricsStatus, OwnerOverride, ReplicationConfiguration, ReplicationRule,
+    ReplicationRuleAndOperator, ReplicationRuleFilter, ReplicationRuleStatus, ReplicationTime, ReplicationTimeStatus,
+    ReplicationTimeValue, StorageClass,
 };
 use aws_smithy_types::error::operation::BuildError;
 use engine::core::value::map;
@@ -35,25 +37,34 @@ impl BucketConfig for Replication {
                     .attr("prefix", Attribute::optional(string_type()))
                     .attr("tags", Attribute::optional(map_of_strings())),
             );
+        let minutes = Schema::new().attr("minutes", Attribute::required(Type::Number));
         let destination = Schema::new()
             .attr("bucket", Attribute::required(string_type()))
             .attr("storage_class", Attribute::optional(string_type()))
             .attr("account", Attribute::optional(string_type()))
-            .not_yet(
+            .block(
                 "access_control_translation",
-                "Set the destination bucket's ownership controls to BucketOwnerEnforced instead.",
+                Nesting::Single,
+                Schema::new().attr("owner", Attribute::required(string_type()).one_of(&["Destination"])),
             )
-            .not_yet(
+            .block(
                 "encryption_configuration",
-                "Replicate objects encrypted with S3-managed keys, or configure KMS replication outside infinstor.",
+                Nesting::Single,
+                Schema::new().attr("replica_kms_key_id", Attribute::required(string_type())),
             )
-            .not_yet(
+            .block(
                 "metrics",
-                "Remove it; replication metrics are not managed by infinstor yet.",
+                Nesting::Single,
+                Schema::new()
+                    .attr("status", Attribute::required(string_type()).one_of(ENABLED_DISABLED))
+                    .block("event_threshold", Nesting::Single, minutes.clone()),
             )
-            .not_yet(
+            .block(
                 "replication_time",
-                "Remove it; S3 Replication Time Control is not managed by infinstor yet.",
+                Nesting::Single,
+                Schema::new()
+                    .attr("status", Attribute::required(string_type()).one_of(ENABLED_DISABLED))
+                    .block_min("time", Nesting::Single, minutes, 1),
             );
         let rule = Schema::new()
             .attr("id", Attribute::optional(string_type()))
@@ -219,9 +230,54 @@ fn build_rule(rule: &Value) -> Result<ReplicationRule, BuildError> {
                 .set_bucket(known_str(&destination, "bucket"))
                 .set_account(known_str(&destination, "account"))
                 .set_storage_class(known_str(&destination, "storage_class").map(|s| StorageClass::from(s.as_str())))
+                .set_access_control_translation(match first(&destination, "access_control_translation") {
+                    Some(t) => Some(
+                        AccessControlTranslation::builder()
+                            .set_owner(known_str(&t, "owner").map(|o| OwnerOverride::from(o.as_str())))
+                            .build()?,
+                    ),
+                    None => None,
+                })
+                .set_encryption_configuration(first(&destination, "encryption_configuration").map(|e| {
+                    EncryptionConfiguration::builder()
+                        .set_replica_kms_key_id(known_str(&e, "replica_kms_key_id"))
+                        .build()
+                }))
+                .set_metrics(match first(&destination, "metrics") {
+                    Some(m) => Some(
+                        Metrics::builder()
+                            .set_status(known_str(&m, "status").map(|s| MetricsStatus::from(s.as_str())))
+                            .set_event_threshold(
+                                first(&m, "event_threshold")
+                                    .map(|t| ReplicationTimeValue::builder().set_minutes(minutes_of(&t)).build()),
+                            )
+                            .build()?,
+                    ),
+                    None => None,
+                })
+                .set_replication_time(match first(&destination, "replication_time") {
+                    Some(r) => Some(
+                        ReplicationTime::builder()
+                            .set_status(known_str(&r, "status").map(|s| ReplicationTimeStatus::from(s.as_str())))
+                            .set_time(
+                                first(&r, "time")
+                                    .map(|t| ReplicationTimeValue::builder().set_minutes(minutes_of(&t)).build()),
+                            )
+                            .build()?,
+                    ),
+                    None => None,
+                })
                 .build()?,
         )
         .build()
+}
+
+fn minutes_of(block: &Value) -> Option<i32> {
+    block.get("minutes").as_f64().map(|m| m as i32)
+}
+
+fn minutes_value(t: &ReplicationTimeValue) -> Value {
+    map([("minutes", t.minutes().map(|m| Value::from(i64::from(m))).into())])
 }
 
 #[allow(deprecated)]
@@ -256,6 +312,36 @@ fn read_rule(rule: &ReplicationRule) -> Value {
             (
                 "storage_class",
                 d.storage_class().map(|s| Value::from(s.as_str())).into(),
+            ),
+            (
+                "access_control_translation",
+                one(d
+                    .access_control_translation()
+                    .map(|t| map([("owner", Value::from(t.owner().as_str()))]))),
+            ),
+            (
+                "encryption_configuration",
+                one(d
+                    .encryption_configuration()
+                    .map(|e| map([("replica_kms_key_id", e.replica_kms_key_id().map(Value::from).into())]))),
+            ),
+            (
+                "metrics",
+                one(d.metrics().map(|m| {
+                    map([
+                        ("status", Value::from(m.status().as_str())),
+                        ("event_threshold", one(m.event_threshold().map(minutes_value))),
+                    ])
+                })),
+            ),
+            (
+                "replication_time",
+                one(d.replication_time().map(|r| {
+                    map([
+                        ("status", Value::from(r.status().as_str())),
+                        ("time", one(r.time().map(minutes_value))),
+                    ])
+                })),
             ),
         ])
     });
