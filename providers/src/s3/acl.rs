@@ -165,24 +165,23 @@ impl Acl {
             .set_grants(Some(grants))
             .owner(Owner::builder().set_id(known_str(&owner, "id")).build())
             .build();
-        let (acp, op) = (&acp, &op);
-        ctx.block_on(send_retrying(
-            op,
-            || {
-                ctx.s3
-                    .put_bucket_acl()
-                    .bucket(&target.bucket)
-                    .set_expected_bucket_owner(target.owner.clone())
-                    .access_control_policy(acp.clone())
-                    .send()
-            },
-            bucket_propagating,
-        ))
+        self.send(ctx, target, None, Some(acp))
     }
 
     fn put_canned(&self, ctx: &Ctx, target: &Target, acl: &str) -> Result<(), ProviderError> {
+        self.send(ctx, target, Some(aws_sdk_s3::types::BucketCannedAcl::from(acl)), None)
+    }
+
+    /// PutBucketAcl with a canned ACL or a policy listing the grants.
+    fn send(
+        &self,
+        ctx: &Ctx,
+        target: &Target,
+        acl: Option<aws_sdk_s3::types::BucketCannedAcl>,
+        policy: Option<aws_sdk_s3::types::AccessControlPolicy>,
+    ) -> Result<(), ProviderError> {
         let op = format!("putting {} ({})", self.what(), target.bucket);
-        let op = &op;
+        let (op, acl, policy) = (&op, &acl, &policy);
         ctx.block_on(send_retrying(
             op,
             || {
@@ -190,7 +189,8 @@ impl Acl {
                     .put_bucket_acl()
                     .bucket(&target.bucket)
                     .set_expected_bucket_owner(target.owner.clone())
-                    .acl(aws_sdk_s3::types::BucketCannedAcl::from(acl))
+                    .set_acl(acl.clone())
+                    .set_access_control_policy(policy.clone())
                     .send()
             },
             bucket_propagating,
