@@ -42,6 +42,12 @@ pub fn config_path(instance: &ModulePath) -> ModPath {
     instance.iter().map(|(name, _)| name.clone()).collect()
 }
 
+/// Whether a module instance lies inside an instance of the module at configuration path
+/// `path` (the root module's path, empty, holds every instance).
+pub fn is_within(instance: &ModulePath, path: &[String]) -> bool {
+    instance.len() >= path.len() && instance.iter().zip(path).all(|((name, _), p)| name == p)
+}
+
 /// A module of the configuration as messages name it: `the root module`, `module.a.module.b`.
 pub fn describe(path: &[String]) -> String {
     if path.is_empty() {

@@ -228,11 +228,9 @@ fn dynamic_blocks(
         Value::Unknown | Value::List(_) if ev.scope.checking => {
             // The content is still checked, with the iterator unknown.
             let iterator = crate::config::refs::dynamic_iterator(block);
-            let element = Value::Map(BTreeMap::from([
-                ("key".to_string(), Value::Unknown),
-                ("value".to_string(), Value::Unknown),
-            ]));
-            let inner = ev.clone().with_bound([(iterator, element)]);
+            let inner = ev
+                .clone()
+                .with_bound([(iterator, element(Value::Unknown, Value::Unknown))]);
             decode(&content.body, &bt.schema, &inner, context, content.span.clone())?;
             return Ok((kind, vec![Value::Unknown]));
         }
@@ -260,8 +258,7 @@ fn dynamic_blocks(
     let mut made = Vec::new();
     let mut diags = Vec::new();
     for (key, value) in elements {
-        let element = Value::Map(BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]));
-        let inner = ev.clone().with_bound([(iterator.clone(), element)]);
+        let inner = ev.clone().with_bound([(iterator.clone(), element(key, value))]);
         match decode(&content.body, &bt.schema, &inner, context, content.span.clone()) {
             Ok(v) => made.push(v),
             Err(mut d) => diags.append(&mut d),
@@ -285,6 +282,11 @@ fn dynamic_blocks(
     } else {
         Err(diags)
     }
+}
+
+/// What a dynamic block's iterator holds for one element: `{ key, value }`.
+fn element(key: Value, value: Value) -> Value {
+    Value::Map(BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]))
 }
 
 /// The error for a known value (or list/set element) outside the attribute's allowed values.

@@ -170,20 +170,27 @@ fn import_one(
     id: &str,
 ) -> Result<StateImport, Diagnostic> {
     let provider = session.provider_or_default(&res.provider)?;
-    let found = provider.import(ImportRequest {
+    let v = read_by_id(&*provider, addr, id)?;
+    let instance = to_instance_state(&res.provider, &v, &[]);
+    lock(&session.prior).set_instance(addr, instance.clone());
+    Ok(StateImport {
+        addr: addr.clone(),
+        id: id.to_string(),
+        instance,
+    })
+}
+
+/// The object an import ID names, read for `addr`; an error when there is none.
+pub(super) fn read_by_id(
+    provider: &dyn crate::core::provider::Provider,
+    addr: &crate::core::addr::InstanceAddr,
+    id: &str,
+) -> Result<Value, Diagnostic> {
+    match provider.import(ImportRequest {
         type_name: &addr.resource.type_,
         id,
-    });
-    match found {
-        Ok(Some(v)) => {
-            let instance = to_instance_state(&res.provider, &v, &[]);
-            lock(&session.prior).set_instance(addr, instance.clone());
-            Ok(StateImport {
-                addr: addr.clone(),
-                id: id.to_string(),
-                instance,
-            })
-        }
+    }) {
+        Ok(Some(v)) => Ok(v),
         Ok(None) => Err(Diagnostic::error(
             "Cannot import non-existent remote object",
             format!(

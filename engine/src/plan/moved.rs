@@ -114,7 +114,7 @@ fn instances_of(state: &State, path: &[String]) -> Vec<ModulePath> {
     let mut out: Vec<ModulePath> = state
         .instances()
         .keys()
-        .filter(|a| a.module.len() >= path.len() && a.module.iter().zip(path).all(|((n, _), p)| n == p))
+        .filter(|a| crate::config::tree::is_within(&a.module, path))
         .map(|a| a.module[..path.len()].to_vec())
         .collect();
     out.sort();

@@ -733,8 +733,7 @@ impl Session<'_> {
 /// module by its whole address, one of a child module by the address within that module.
 fn forgotten(root: &crate::config::Module, ia: &InstanceAddr) -> bool {
     crate::config::tree::modules(root).into_iter().any(|(path, m)| {
-        let inside = ia.module.len() >= path.len() && ia.module.iter().zip(&path).all(|((n, _), p)| n == p);
-        inside && {
+        crate::config::tree::is_within(&ia.module, &path) && {
             let within = InstanceAddr {
                 module: ia.module[path.len()..].to_vec(),
                 ..ia.clone()

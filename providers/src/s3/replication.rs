@@ -230,50 +230,50 @@ fn build_rule(rule: &Value) -> Result<ReplicationRule, BuildError> {
                 .set_bucket(known_str(&destination, "bucket"))
                 .set_account(known_str(&destination, "account"))
                 .set_storage_class(known_str(&destination, "storage_class").map(|s| StorageClass::from(s.as_str())))
-                .set_access_control_translation(match first(&destination, "access_control_translation") {
-                    Some(t) => Some(
-                        AccessControlTranslation::builder()
-                            .set_owner(known_str(&t, "owner").map(|o| OwnerOverride::from(o.as_str())))
-                            .build()?,
-                    ),
-                    None => None,
-                })
+                .set_access_control_translation(
+                    first(&destination, "access_control_translation")
+                        .map(|t| {
+                            AccessControlTranslation::builder()
+                                .set_owner(known_str(&t, "owner").map(|o| OwnerOverride::from(o.as_str())))
+                                .build()
+                        })
+                        .transpose()?,
+                )
                 .set_encryption_configuration(first(&destination, "encryption_configuration").map(|e| {
                     EncryptionConfiguration::builder()
                         .set_replica_kms_key_id(known_str(&e, "replica_kms_key_id"))
                         .build()
                 }))
-                .set_metrics(match first(&destination, "metrics") {
-                    Some(m) => Some(
-                        Metrics::builder()
-                            .set_status(known_str(&m, "status").map(|s| MetricsStatus::from(s.as_str())))
-                            .set_event_threshold(
-                                first(&m, "event_threshold")
-                                    .map(|t| ReplicationTimeValue::builder().set_minutes(minutes_of(&t)).build()),
-                            )
-                            .build()?,
-                    ),
-                    None => None,
-                })
-                .set_replication_time(match first(&destination, "replication_time") {
-                    Some(r) => Some(
-                        ReplicationTime::builder()
-                            .set_status(known_str(&r, "status").map(|s| ReplicationTimeStatus::from(s.as_str())))
-                            .set_time(
-                                first(&r, "time")
-                                    .map(|t| ReplicationTimeValue::builder().set_minutes(minutes_of(&t)).build()),
-                            )
-                            .build()?,
-                    ),
-                    None => None,
-                })
+                .set_metrics(
+                    first(&destination, "metrics")
+                        .map(|m| {
+                            Metrics::builder()
+                                .set_status(known_str(&m, "status").map(|s| MetricsStatus::from(s.as_str())))
+                                .set_event_threshold(first(&m, "event_threshold").map(|t| minutes_of(&t)))
+                                .build()
+                        })
+                        .transpose()?,
+                )
+                .set_replication_time(
+                    first(&destination, "replication_time")
+                        .map(|r| {
+                            ReplicationTime::builder()
+                                .set_status(known_str(&r, "status").map(|s| ReplicationTimeStatus::from(s.as_str())))
+                                .set_time(first(&r, "time").map(|t| minutes_of(&t)))
+                                .build()
+                        })
+                        .transpose()?,
+                )
                 .build()?,
         )
         .build()
 }
 
-fn minutes_of(block: &Value) -> Option<i32> {
-    block.get("minutes").as_f64().map(|m| m as i32)
+/// A `{ minutes }` block as the API's time value.
+fn minutes_of(block: &Value) -> ReplicationTimeValue {
+    ReplicationTimeValue::builder()
+        .set_minutes(block.get("minutes").as_f64().map(|m| m as i32))
+        .build()
 }
 
 fn minutes_value(t: &ReplicationTimeValue) -> Value {
