@@ -151,6 +151,32 @@ fn optional_attributes_take_their_defaults_in_a_plan() {
     assert!(run.stdout.contains("+ o = {a = \"x\", b = null}"), "{}", run.stdout);
 }
 
+/// Terraform 1.9: a validation rule may read the module's other variables, in the root
+/// module and in a child module alike.
+#[test]
+fn a_validation_reads_the_other_variables_of_its_module() {
+    let rules = "variable \"min\" {\n  type    = number\n  default = 2\n}\nvariable \"max\" {\n  type    = number\n  default = 4\n  validation {\n    condition     = var.max >= var.min\n    error_message = \"max (${var.max}) must be at least min (${var.min}).\"\n  }\n}\noutput \"range\" {\n  value = \"${var.min}-${var.max}\"\n}\n";
+    let ws = workspace(None);
+    ws.write("main.tf", rules);
+    ws.run(&["validate"]).expect_code(0);
+    let fine = ws.run(&["plan"]).expect_code(0);
+    assert!(fine.stdout.contains("+ range = \"2-4\""), "{}", fine.stdout);
+    let bad = ws.run(&["plan", "-var=min=5"]).expect_code(1);
+    assert!(bad.stderr.contains("max (4) must be at least min (5)."), "{}", bad.stderr);
+    assert!(bad.stderr.contains("main.tf line 9"), "{}", bad.stderr);
+
+    let ws = workspace(None);
+    ws.write("m/main.tf", rules);
+    ws.write(
+        "main.tf",
+        "variable \"low\" {\n  default = 1\n}\nmodule \"m\" {\n  source = \"./m\"\n  max    = 3\n  min    = var.low\n}\noutput \"range\" {\n  value = module.m.range\n}\n",
+    );
+    let fine = ws.run(&["plan"]).expect_code(0);
+    assert!(fine.stdout.contains("+ range = \"1-3\""), "{}", fine.stdout);
+    let bad = ws.run(&["plan", "-var=low=7"]).expect_code(1);
+    assert!(bad.stderr.contains("max (3) must be at least min (7)."), "{}", bad.stderr);
+}
+
 #[test]
 fn what_is_not_supported_yet_is_said_at_its_place() {
     let ws = workspace(None);

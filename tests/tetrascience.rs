@@ -345,6 +345,91 @@ fn the_data_layer_template_must_declare_what_the_module_passes() {
     assert!(plan.stderr.contains("do not match the template"), "{}", plan.stderr);
 }
 
+/// A workspace holding the layers module and a call of it with `inputs` (the deployment path).
+fn layers_call(moto: &Moto, inputs: &str) -> crate::util::Workspace {
+    let ws = workspace(Some(moto));
+    ws.write(
+        "main.tf",
+        &format!(
+            r#"module "platform" {{
+  source              = "./layers"
+  infrastructure_name = "acme-tdp"
+  template_version    = "v1.0.0"
+{inputs}
+  data_layer = {{
+    VpcCIDR                 = "10.200.0.0/16"
+    NotificationEmail       = "a@acme.example.com"
+    SourceNotificationEmail = "b@acme.example.com"
+  }}
+  service_layer = {{
+    PublicDomain = "tdp.acme.example.com"
+  }}
+}}
+
+output "data_stack_name" {{
+  value = module.platform.data_stack_name
+}}
+"#
+        ),
+    );
+    let layers = test_support::repo_root().join("modules/tetrascience/layers");
+    for f in ["main.tf", "variables.tf", "outputs.tf"] {
+        ws.write(
+            &format!("layers/{f}"),
+            &std::fs::read_to_string(layers.join(f)).expect("module file"),
+        );
+    }
+    ws
+}
+
+#[test]
+fn layers_are_launched_as_service_catalog_products_or_stacks_and_one_way_must_be_chosen() {
+    let moto = start_moto();
+    // The seed's path: the products of the shared portfolio, at the template version.
+    let ws = layers_call(
+        &moto,
+        r#"  service_catalog = {
+    data_layer_product_id    = "prod-data4tdp1234"
+    service_layer_product_id = "prod-svc4tdp12345"
+  }"#,
+    );
+    ws.run(&["validate"]).expect_code(0);
+    // Planning reads each product's launch paths from Service Catalog. The emulator keeps
+    // portfolios but has no ListLaunchPaths (the provider's replay tests cover the answers),
+    // so here the plan stops there, naming the product it asked about.
+    let plan = ws.run(&["plan"]).expect_code(1);
+    assert!(
+        plan.stderr
+            .contains("listing Service Catalog launch paths of product prod-data4tdp1234"),
+        "{}",
+        plan.stderr
+    );
+
+    // A product name where the ID belongs is refused before anything is read.
+    let ws = layers_call(
+        &moto,
+        r#"  service_catalog = {
+    data_layer_product_id    = "TDP Data Layer"
+    service_layer_product_id = "prod-svc4tdp12345"
+  }"#,
+    );
+    let bad = ws.run(&["plan"]).expect_code(1);
+    assert!(
+        bad.stderr.contains("service_catalog product IDs look like prod-"),
+        "{}",
+        bad.stderr
+    );
+
+    // Neither products nor templates: nothing would be deployed, and the plan says so.
+    let ws = layers_call(&moto, "");
+    let neither = ws.run(&["plan"]).expect_code(1);
+    assert!(
+        neither.stderr.contains("Deploy the layers one way"),
+        "{}",
+        neither.stderr
+    );
+}
+
 const ADMIN_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJxa9xtm+ciuV/Ipc8iZ1KdzOA21aoOn2f+OJCkem1KG admin@acme";
 
 #[test]

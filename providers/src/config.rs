@@ -36,6 +36,7 @@ pub(crate) const ENDPOINT_SERVICES: &[&str] = &[
     "ec2",
     "sesv2",
     "logs",
+    "servicecatalog",
 ];
 
 /// Attempts per request when `max_retries` is not set (throttling and 5xx are retried).
@@ -370,6 +371,7 @@ impl ProviderConfig {
             ec2: client!(aws_sdk_ec2, "ec2"),
             sesv2: client!(aws_sdk_sesv2, "sesv2"),
             logs: client!(aws_sdk_cloudwatchlogs, "logs"),
+            servicecatalog: client!(aws_sdk_servicecatalog, "servicecatalog"),
             region,
             default_tags: self.default_tags.clone(),
             calls,

@@ -51,6 +51,7 @@ mod random;
 mod region;
 mod route53;
 mod s3;
+mod servicecatalog;
 mod sesv2;
 mod ssm;
 mod support;
@@ -84,6 +85,7 @@ fn all_resources() -> Vec<Box<dyn ResourceType>> {
     all.extend(ec2::resources());
     all.extend(sesv2::resources());
     all.extend(logs::resources());
+    all.extend(servicecatalog::resources());
     all
 }
 
@@ -105,6 +107,7 @@ fn all_data_sources() -> Vec<Box<dyn DataType>> {
     all.extend(elb::data_sources());
     all.extend(ec2::data_sources());
     all.extend(s3::data_sources());
+    all.extend(servicecatalog::data_sources());
     all.extend(builtin::data_sources());
     all
 }
@@ -396,6 +399,8 @@ fn service_of(type_name: &str) -> Option<&'static str> {
         Some("sesv2")
     } else if type_name.starts_with("aws_cloudwatch_log_") {
         Some("logs")
+    } else if type_name.starts_with("aws_servicecatalog_") {
+        Some("servicecatalog")
     } else {
         None
     }

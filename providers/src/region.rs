@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 /// The services whose objects live in one region. IAM, STS and Route 53 are global, and so
 /// are their types.
-const REGIONAL: [&str; 10] = [
+const REGIONAL: [&str; 11] = [
     "s3",
     "acm",
     "cloudformation",
@@ -23,6 +23,7 @@ const REGIONAL: [&str; 10] = [
     "ec2",
     "sesv2",
     "logs",
+    "servicecatalog",
 ];
 
 /// Whether a type of `service` takes `region`.

@@ -42,6 +42,8 @@ pub struct Ctx {
     pub sesv2: aws_sdk_sesv2::Client,
     /// CloudWatch Logs client.
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// Service Catalog client.
+    pub servicecatalog: aws_sdk_servicecatalog::Client,
     /// The configured region.
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.

@@ -302,11 +302,19 @@ pub fn resolve_root(
                 },
             },
         };
-        match check(var, value, &ty) {
+        match convert(var, value, &ty) {
             Ok(v) => {
                 out.insert(name.clone(), v);
             }
             Err(d) => diags.push(d),
+        }
+    }
+    // Validations run once every value is known, since one may read the others.
+    for (name, value) in &out {
+        if let Some(var) = module.variables.get(name) {
+            if let Err(d) = validate(var, value, &out) {
+                diags.push(d);
+            }
         }
     }
     if diags.has_errors() {
@@ -330,7 +338,15 @@ fn unless_sensitive(var: &Variable, ty: &Type, why: String) -> String {
 }
 
 /// Type-converts, checks nullability and runs validations; marks the value sensitive if declared so.
-pub fn check(var: &Variable, value: Value, ty: &Type) -> Result<Value, Diagnostic> {
+/// `others` holds the module's other variables, which a validation may read (Terraform 1.9).
+pub fn check(var: &Variable, value: Value, ty: &Type, others: &BTreeMap<String, Value>) -> Result<Value, Diagnostic> {
+    let value = convert(var, value, ty)?;
+    validate(var, &value, others)?;
+    Ok(value)
+}
+
+/// Type-converts and checks nullability; marks the value sensitive if declared so.
+fn convert(var: &Variable, value: Value, ty: &Type) -> Result<Value, Diagnostic> {
     let name = &var.name;
     let value = ty.convert(value).map_err(|m| {
         let why = unless_sensitive(var, ty, m);
@@ -347,11 +363,23 @@ pub fn check(var: &Variable, value: Value, ty: &Type) -> Result<Value, Diagnosti
         )
         .at(var.span.clone()));
     }
-    let value = value.mark_if(var.sensitive);
+    Ok(value.mark_if(var.sensitive))
+}
+
+/// Runs the variable's validation rules on `value`, with the module's `others` in scope; a
+/// rule whose outcome is not known yet is left for when it is.
+fn validate(var: &Variable, value: &Value, others: &BTreeMap<String, Value>) -> Result<(), Diagnostic> {
+    let name = &var.name;
     if !value.contains_unknown() {
         let mut scope = Scope::default();
+        for (other, v) in others {
+            scope.vars.insert(other.clone(), v.clone());
+            scope.declared.vars.push(other.clone());
+        }
         scope.vars.insert(name.clone(), value.clone());
-        scope.declared.vars.push(name.clone());
+        if !scope.declared.vars.contains(name) {
+            scope.declared.vars.push(name.clone());
+        }
         for v in &var.validations {
             let ok = Evaluator::new(&scope).eval(&v.condition)?;
             if ok.as_bool() == Some(false) {
@@ -368,7 +396,7 @@ pub fn check(var: &Variable, value: Value, ty: &Type) -> Result<Value, Diagnosti
             }
         }
     }
-    Ok(value)
+    Ok(())
 }
 
 /// What is wrong with a `variable` block itself, whatever value it gets: a type constraint

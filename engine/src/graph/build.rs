@@ -318,8 +318,20 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
         if !path.is_empty() {
             g.add(Node::Module(path.clone()));
         }
-        for name in module.variables.keys() {
+        for (name, var) in &module.variables {
             g.add(Node::Variable(path.clone(), name.clone()));
+            // A validation may read the module's other variables (Terraform 1.9): they are
+            // known before it runs.
+            let me = Node::Variable(path.clone(), name.clone());
+            for v in &var.validations {
+                for (r, _) in references(&v.condition).into_iter().chain(references(&v.error_message)) {
+                    if let Ref::Var(other) = &r {
+                        if other != name && module.variables.contains_key(other) {
+                            edges.push((Node::Variable(path.clone(), other.clone()), me.clone()));
+                        }
+                    }
+                }
+            }
         }
         for name in module.locals.keys() {
             g.add(Node::Local(path.clone(), name.clone()));

@@ -276,8 +276,10 @@ impl Session<'_> {
                     },
                 }
             };
+            // The instance's other variables a validation reads were set before (graph edges).
+            let others = lock(&self.scopes).get(&ci).map(|s| s.vars.clone()).unwrap_or_default();
             let checked = raw.and_then(|raw| {
-                vars::check(var, raw, &ty).map_err(|d| d.at(call.inputs.get(name).and_then(|a| a.expr.span())))
+                vars::check(var, raw, &ty, &others).map_err(|d| d.at(call.inputs.get(name).and_then(|a| a.expr.span())))
             });
             match checked {
                 Ok(value) => {

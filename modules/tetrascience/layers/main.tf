@@ -1,7 +1,11 @@
-# Seed 004: TetraScience's data layer and then its service layer, as CloudFormation stacks
-# from TetraScience's templates (the Service Catalog products deploy the same templates).
+# Seed 004: TetraScience's data layer and then its service layer: as the Service Catalog
+# products TetraScience shares (var.service_catalog, the seed's path), or as CloudFormation
+# stacks from TetraScience's templates (the products deploy the same templates).
 
 locals {
+  stacks          = var.service_catalog == null
+  service_catalog = var.service_catalog != null ? 1 : 0
+
   # CloudFormation parameters are text: lists become comma-separated, the rest their string form.
   data_parameters = merge(
     { for k, v in var.data_layer : k => try(join(",", v), tostring(v)) },
@@ -20,9 +24,33 @@ locals {
       DRLocalArtifactsBucket = ""
     },
   )
+
+  service_parameters = merge(
+    { for k, v in var.service_layer : k => tostring(v) },
+    {
+      CFTemplateVersion = var.template_version
+      DataStack         = local.data_stack_name
+    },
+  )
+
+  # A provisioned product's outputs include the stack Service Catalog made for it; the
+  # service layer's DataStack is that stack's name.
+  data_product_outputs = local.stacks ? {} : { for o in aws_servicecatalog_provisioned_product.data[0].outputs : o.key => o.value }
+  data_stack_name      = local.stacks ? aws_cloudformation_stack.data[0].name : split("/", local.data_product_outputs["CloudformationStackARN"])[1]
+}
+
+moved {
+  from = aws_cloudformation_stack.data
+  to   = aws_cloudformation_stack.data[0]
+}
+
+moved {
+  from = aws_cloudformation_stack.service
+  to   = aws_cloudformation_stack.service[0]
 }
 
 resource "aws_cloudformation_stack" "data" {
+  count        = local.stacks ? 1 : 0
   name         = "${var.infrastructure_name}-data"
   template_url = var.data_layer_template_url
   parameters   = local.data_parameters
@@ -30,14 +58,85 @@ resource "aws_cloudformation_stack" "data" {
 }
 
 resource "aws_cloudformation_stack" "service" {
+  count        = local.stacks ? 1 : 0
   name         = "${var.infrastructure_name}-service"
   template_url = var.service_layer_template_url
   capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
-  parameters = merge(
-    { for k, v in var.service_layer : k => tostring(v) },
-    {
-      CFTemplateVersion = var.template_version
-      DataStack         = aws_cloudformation_stack.data.name
-    },
-  )
+  parameters   = local.service_parameters
+}
+
+# The launch paths of each product: the portfolio it is shared through, picked by name when
+# a product has several.
+data "aws_servicecatalog_launch_paths" "data" {
+  count      = local.service_catalog
+  product_id = var.service_catalog.data_layer_product_id
+}
+
+data "aws_servicecatalog_launch_paths" "service" {
+  count      = local.service_catalog
+  product_id = var.service_catalog.service_layer_product_id
+}
+
+locals {
+  data_paths    = local.stacks ? [] : [for p in data.aws_servicecatalog_launch_paths.data[0].summaries : p if var.service_catalog.launch_path_name == null || p.name == var.service_catalog.launch_path_name]
+  service_paths = local.stacks ? [] : [for p in data.aws_servicecatalog_launch_paths.service[0].summaries : p if var.service_catalog.launch_path_name == null || p.name == var.service_catalog.launch_path_name]
+}
+
+resource "aws_servicecatalog_provisioned_product" "data" {
+  count                      = local.service_catalog
+  name                       = "${var.infrastructure_name}-data"
+  product_id                 = var.service_catalog.data_layer_product_id
+  provisioning_artifact_name = var.template_version
+  path_id                    = one(local.data_paths[*].path_id)
+
+  dynamic "provisioning_parameters" {
+    for_each = local.data_parameters
+    content {
+      key   = provisioning_parameters.key
+      value = provisioning_parameters.value
+    }
+  }
+
+  # The seed: the data layer takes two to three hours.
+  timeouts {
+    create = var.service_catalog.timeout
+    update = var.service_catalog.timeout
+    delete = var.service_catalog.timeout
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(local.data_paths) == 1
+      error_message = "The data layer product has ${length(local.data_paths)} launch paths matching service_catalog.launch_path_name: set it to one of the names data.aws_servicecatalog_launch_paths lists (the portfolio TetraScience shared)."
+    }
+  }
+}
+
+resource "aws_servicecatalog_provisioned_product" "service" {
+  count                      = local.service_catalog
+  name                       = "${var.infrastructure_name}-service"
+  product_id                 = var.service_catalog.service_layer_product_id
+  provisioning_artifact_name = var.template_version
+  path_id                    = one(local.service_paths[*].path_id)
+
+  dynamic "provisioning_parameters" {
+    for_each = local.service_parameters
+    content {
+      key   = provisioning_parameters.key
+      value = provisioning_parameters.value
+    }
+  }
+
+  timeouts {
+    create = var.service_catalog.timeout
+    update = var.service_catalog.timeout
+    delete = var.service_catalog.timeout
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(local.service_paths) == 1
+      error_message = "The service layer product has ${length(local.service_paths)} launch paths matching service_catalog.launch_path_name: set it to one of the names data.aws_servicecatalog_launch_paths lists."
+    }
+  }
 }

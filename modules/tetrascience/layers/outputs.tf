@@ -1,16 +1,17 @@
 output "data_stack_name" {
-  description = "The data layer's stack (the service layer's DataStack)."
-  value       = aws_cloudformation_stack.data.name
+  description = "The data layer's stack (the service layer's DataStack); with service_catalog, the stack Service Catalog made for the product."
+  value       = local.data_stack_name
+
 }
 
 output "data_layer_outputs" {
-  description = "The data layer stack's outputs."
-  value       = aws_cloudformation_stack.data.outputs
+  description = "The data layer's outputs (the stack's, or the provisioned product's)."
+  value       = local.stacks ? aws_cloudformation_stack.data[0].outputs : local.data_product_outputs
 }
 
 output "service_layer_outputs" {
-  description = "The service layer stack's outputs."
-  value       = aws_cloudformation_stack.service.outputs
+  description = "The service layer's outputs (the stack's, or the provisioned product's)."
+  value       = local.stacks ? aws_cloudformation_stack.service[0].outputs : { for o in aws_servicecatalog_provisioned_product.service[0].outputs : o.key => o.value }
 }
 
 output "post_deployment_checklist" {

@@ -25,13 +25,36 @@ variable "template_bucket" {
 }
 
 variable "data_layer_template_url" {
-  description = "The data layer's CloudFormation template (from TetraScience). Read at plan time: parameters it does not declare fail the plan."
+  description = "The data layer's CloudFormation template (from TetraScience), to deploy the layers as stacks. Read at plan time: parameters it does not declare fail the plan. Null with service_catalog."
   type        = string
+  default     = null
 }
 
 variable "service_layer_template_url" {
-  description = "The service layer's CloudFormation template (from TetraScience)."
+  description = "The service layer's CloudFormation template (from TetraScience), to deploy the layers as stacks. Null with service_catalog."
   type        = string
+  default     = null
+
+  validation {
+    condition     = (var.service_catalog == null) == (var.data_layer_template_url != null && var.service_layer_template_url != null) && (var.service_catalog == null || (var.data_layer_template_url == null && var.service_layer_template_url == null))
+    error_message = "Deploy the layers one way: set service_catalog (the products TetraScience shares), or both data_layer_template_url and service_layer_template_url (stacks from the templates), not both."
+  }
+}
+
+variable "service_catalog" {
+  description = "The seed's own path: launch both layers as the Service Catalog products of the portfolio TetraScience shared (imported beforehand), version template_version. The product IDs are in the Service Catalog console's product list; launch_path_name picks a launch path when a product has several."
+  type = object({
+    data_layer_product_id    = string
+    service_layer_product_id = string
+    launch_path_name         = optional(string)
+    timeout                  = optional(string, "3h")
+  })
+  default = null
+
+  validation {
+    condition     = var.service_catalog == null || can(regex("^prod-[a-z0-9]+$", var.service_catalog.data_layer_product_id)) && can(regex("^prod-[a-z0-9]+$", var.service_catalog.service_layer_product_id))
+    error_message = "service_catalog product IDs look like prod-abcd1234efgh5 (the Service Catalog console's product ID, not its name)."
+  }
 }
 
 variable "data_layer" {

@@ -18,6 +18,6 @@ output "manual_steps" {
   value = [
     "Click the verification link SES sent to ${var.source_notification_email}, and ask AWS support for SES production access.",
     "Confirm the deployer has AdministratorAccess and CloudTrail saves events to S3.",
-    "Send TetraScience the account ID, region and deployer identity, and import the Service Catalog portfolio they share (Service Catalog path).",
+    "Send TetraScience the account ID, region and deployer identity. For the layers' service_catalog path: import the portfolio they share (Service Catalog console > Administration > Portfolios > Imported > Actions > Import portfolio, with the code they send), add the deployer under its Users, groups and roles, and copy the two products' IDs (prod-...) from the product list.",
   ]
 }

@@ -195,6 +195,8 @@ pub(crate) fn is_not_found(code: &str) -> bool {
             | "OwnershipControlsNotFoundError"
             | "ObjectLockConfigurationNotFoundError"
             | "ResourceNotFoundException"
+            | "NotFoundException"
+            | "InvalidKeyPair.NotFound"
     )
 }
 

@@ -1,0 +1,592 @@
+//! Service Catalog against the SDK's request/response replay client: the emulator keeps
+//! portfolios and products but does not provision them. Each exchange is a request infinstor
+//! must send (operation and JSON body, checked) and the answer the AWS API reference documents
+//! for it.
+
+use super::launch_paths::LaunchPaths;
+use super::provisioned_product::ProvisionedProduct;
+use crate::resource::{Ctx, DataType, ResourceType};
+use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+use aws_smithy_types::body::SdkBody;
+use engine::core::value::{map, Value};
+use serde_json::{json, Value as Json};
+use std::sync::Mutex;
+
+/// One call: the operation, the body infinstor must send, and the HTTP status and body of the answer.
+struct Exchange {
+    operation: &'static str,
+    request: Json,
+    status: u16,
+    response: Json,
+}
+
+fn ok(operation: &'static str, request: Json, response: Json) -> Exchange {
+    Exchange {
+        operation,
+        request,
+        status: 200,
+        response,
+    }
+}
+
+/// A provider context whose Service Catalog client answers from `exchanges`, in order.
+fn ctx(exchanges: &[Exchange]) -> (Ctx, StaticReplayClient) {
+    let events = exchanges
+        .iter()
+        .map(|e| {
+            ReplayEvent::new(
+                http::Request::builder()
+                    .uri("https://servicecatalog.us-east-1.amazonaws.com/")
+                    .body(SdkBody::from(e.request.to_string()))
+                    .expect("request"),
+                http::Response::builder()
+                    .status(e.status)
+                    .header("content-type", "application/x-amz-json-1.1")
+                    .body(SdkBody::from(e.response.to_string()))
+                    .expect("response"),
+            )
+        })
+        .collect();
+    let replay = StaticReplayClient::new(events);
+    let config = map([
+        ("region", Value::from("us-east-1")),
+        ("access_key", Value::from("AKIAIOSFODNN7EXAMPLE")),
+        ("secret_key", Value::from("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")),
+    ]);
+    let mut ctx = crate::config::ProviderConfig::parse(&config)
+        .expect("config")
+        .build()
+        .expect("ctx");
+    let conf = aws_sdk_servicecatalog::Config::builder()
+        .behavior_version(aws_sdk_servicecatalog::config::BehaviorVersion::latest())
+        .region(aws_sdk_servicecatalog::config::Region::new("us-east-1"))
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE",
+            "secret",
+            None,
+            None,
+            "test",
+        ))
+        .http_client(replay.clone())
+        .build();
+    ctx.servicecatalog = aws_sdk_servicecatalog::Client::from_conf(conf);
+    (ctx, replay)
+}
+
+/// Every exchange was asked for, in order, as the operation it names with the body it
+/// expects. Request tokens are random: each must be present, and is left out of the comparison.
+fn assert_sent(replay: &StaticReplayClient, exchanges: &[Exchange]) {
+    let actual: Vec<(String, Json)> = replay
+        .actual_requests()
+        .map(|r| {
+            let target = r.headers().get("x-amz-target").unwrap_or("").to_string();
+            let body = r
+                .body()
+                .bytes()
+                .map(|b| serde_json::from_slice(b).expect("JSON body"))
+                .unwrap_or(Json::Null);
+            (target, body)
+        })
+        .collect();
+    assert_eq!(
+        actual.len(),
+        exchanges.len(),
+        "requests sent: {:?}",
+        actual.iter().map(|(t, _)| t).collect::<Vec<_>>()
+    );
+    for (i, ((target, mut body), e)) in actual.into_iter().zip(exchanges).enumerate() {
+        assert_eq!(
+            target,
+            format!("AWS242ServiceCatalogService.{}", e.operation),
+            "request {i}"
+        );
+        for token in ["ProvisionToken", "UpdateToken", "TerminateToken"] {
+            if let Some(t) = body.as_object_mut().and_then(|o| o.remove(token)) {
+                assert!(t.as_str().is_some_and(|t| !t.is_empty()), "request {i}: empty {token}");
+            }
+        }
+        assert_eq!(body, e.request, "request {i} ({})", e.operation);
+    }
+}
+
+fn record(id: &str, status: &str) -> Json {
+    json!({"RecordDetail": {
+        "RecordId": id, "ProvisionedProductName": "acme-data", "Status": status,
+        "ProvisionedProductId": "pp-abc123", "ProductId": "prod-data", "ProvisioningArtifactId": "pa-v100",
+        "PathId": "lpv2-portfolio", "RecordType": "PROVISION_PRODUCT", "ProvisionedProductType": "CFN_STACK",
+        "CreatedTime": 1764400000.0, "UpdatedTime": 1764400060.0
+    }})
+}
+
+fn described(artifact: &str, record_id: &str, status: &str) -> Exchange {
+    ok(
+        "DescribeProvisionedProduct",
+        json!({"AcceptLanguage": "en", "Id": "pp-abc123"}),
+        json!({
+            "ProvisionedProductDetail": {
+                "Name": "acme-data", "Arn": "arn:aws:servicecatalog:us-east-1:123456789012:stack/acme-data/pp-abc123",
+                "Type": "CFN_STACK", "Id": "pp-abc123", "Status": status, "StatusMessage": "",
+                "CreatedTime": 1764400000.0, "LastRecordId": record_id, "LastProvisioningRecordId": record_id,
+                "LastSuccessfulProvisioningRecordId": record_id, "ProductId": "prod-data",
+                "ProvisioningArtifactId": artifact,
+                "LaunchRoleArn": "arn:aws:iam::123456789012:role/SCLaunchRole"
+            },
+            "CloudWatchDashboards": [{"Name": "acme-data-dashboard"}]
+        }),
+    )
+}
+
+fn record_read(record_id: &str, tags: Json, stack: &str) -> Exchange {
+    let mut detail = record(record_id, "SUCCEEDED");
+    detail["RecordDetail"]["RecordTags"] = tags;
+    detail["RecordOutputs"] = json!([
+        {"OutputKey": "CloudformationStackARN", "OutputValue": stack, "Description": "The stack"},
+        {"OutputKey": "DatalakeBucket", "OutputValue": "acme-datalake"}
+    ]);
+    ok(
+        "DescribeRecord",
+        json!({"Id": record_id, "AcceptLanguage": "en"}),
+        detail,
+    )
+}
+
+fn product_read() -> Exchange {
+    ok(
+        "DescribeProduct",
+        json!({"Id": "prod-data", "AcceptLanguage": "en"}),
+        json!({
+            "ProductViewSummary": {"Id": "prodview-1", "ProductId": "prod-data", "Name": "TDP Data Layer", "Owner": "TetraScience", "Type": "CLOUD_FORMATION_TEMPLATE"},
+            "ProvisioningArtifacts": [{"Id": "pa-v100", "Name": "v1.0.0"}, {"Id": "pa-v110", "Name": "v1.1.0"}],
+            "LaunchPaths": [{"Id": "lpv2-portfolio", "Name": "TetraScience Platform"}]
+        }),
+    )
+}
+
+const STACK: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/SC-123456789012-pp-abc123/1f2e";
+
+fn config(version: &str, bucket_prefix: &str) -> Value {
+    map([
+        ("name", Value::from("acme-data")),
+        ("product_name", Value::from("TDP Data Layer")),
+        ("provisioning_artifact_name", Value::from(version)),
+        ("tags", map([("team", Value::from("platform"))])),
+        (
+            "provisioning_parameters",
+            Value::List(vec![
+                map([
+                    ("key", Value::from("InfrastructureName")),
+                    ("value", Value::from("acme")),
+                    ("use_previous_value", Value::Null),
+                ]),
+                map([
+                    ("key", Value::from("BucketPrefix")),
+                    ("value", Value::from(bucket_prefix)),
+                    ("use_previous_value", Value::Null),
+                ]),
+            ]),
+        ),
+        (
+            "timeouts",
+            Value::List(vec![map([
+                ("create", Value::from("3h")),
+                ("read", Value::Null),
+                ("update", Value::Null),
+                ("delete", Value::Null),
+            ])]),
+        ),
+    ])
+}
+
+/// What the engine proposes: the configuration, with the prior's values (or unknown, on
+/// create) for computed attributes it leaves out.
+fn proposed(prior: Option<&Value>, config: &Value) -> Value {
+    let schema = ProvisionedProduct.schema();
+    let mut out = std::collections::BTreeMap::new();
+    for (name, attribute) in &schema.attributes {
+        let value = match (config.get(name), prior) {
+            (v, _) if !v.is_null() => v,
+            (_, Some(prior)) if attribute.computed => prior.get(name),
+            (_, None) if attribute.computed => Value::Unknown,
+            _ => Value::Null,
+        };
+        out.insert(name.clone(), value);
+    }
+    for name in schema.blocks.keys() {
+        out.insert(
+            name.clone(),
+            config
+                .get(name)
+                .as_list()
+                .map(|l| Value::List(l.to_vec()))
+                .unwrap_or(Value::List(Vec::new())),
+        );
+    }
+    Value::Map(out)
+}
+
+fn changed(prior: &Value, planned: &Value) -> Vec<String> {
+    engine::plan::diff::changed_attributes(&ProvisionedProduct.schema(), prior, planned)
+}
+
+fn no_progress() -> impl Fn(&str) {
+    |_: &str| {}
+}
+
+#[test]
+fn a_product_is_provisioned_waited_for_and_read_back() {
+    let exchanges = [
+        ok(
+            "ProvisionProduct",
+            json!({
+                "AcceptLanguage": "en", "ProductName": "TDP Data Layer", "ProvisioningArtifactName": "v1.0.0",
+                "ProvisionedProductName": "acme-data",
+                "ProvisioningParameters": [{"Key": "InfrastructureName", "Value": "acme"}, {"Key": "BucketPrefix", "Value": "one"}],
+                "Tags": [{"Key": "team", "Value": "platform"}]
+            }),
+            record("rec-create", "CREATED"),
+        ),
+        ok(
+            "DescribeRecord",
+            json!({"Id": "rec-create"}),
+            record("rec-create", "IN_PROGRESS"),
+        ),
+        ok(
+            "DescribeRecord",
+            json!({"Id": "rec-create"}),
+            record("rec-create", "SUCCEEDED"),
+        ),
+        described("pa-v100", "rec-create", "AVAILABLE"),
+        record_read("rec-create", json!([{"Key": "team", "Value": "platform"}]), STACK),
+        product_read(),
+    ];
+    let (ctx, replay) = ctx(&exchanges);
+    let cfg = config("v1.0.0", "one");
+    let (planned, replace) = ProvisionedProduct.plan(&ctx, None, proposed(None, &cfg)).expect("plan");
+    assert!(replace.is_empty());
+    assert_eq!(planned.get("product_id"), Value::Unknown);
+    assert_eq!(planned.get("accept_language"), Value::from("en"));
+    let intents = Mutex::new(Vec::new());
+    let lines = Mutex::new(Vec::new());
+    let (state, error) = ProvisionedProduct.create(
+        &ctx,
+        &planned,
+        &|id: &str| intents.lock().expect("intents").push(id.to_string()),
+        &|line: &str| lines.lock().expect("lines").push(line.to_string()),
+    );
+    assert!(error.is_none(), "{error:?}");
+    assert_sent(&replay, &exchanges);
+    assert_eq!(*intents.lock().expect("intents"), vec!["acme-data".to_string()]);
+    let lines = lines.lock().expect("lines").clone();
+    assert!(
+        lines.iter().any(|l| l.contains("record rec-create is IN_PROGRESS")),
+        "{lines:?}"
+    );
+    let state = state.expect("state");
+    assert!(!state.contains_unknown(), "{state}");
+    for (key, want) in [
+        ("id", "pp-abc123"),
+        ("product_id", "prod-data"),
+        ("product_name", "TDP Data Layer"),
+        ("provisioning_artifact_id", "pa-v100"),
+        ("provisioning_artifact_name", "v1.0.0"),
+        ("path_id", "lpv2-portfolio"),
+        ("path_name", "TetraScience Platform"),
+        ("status", "AVAILABLE"),
+        ("type", "CFN_STACK"),
+        ("last_provisioning_record_id", "rec-create"),
+        ("launch_role_arn", "arn:aws:iam::123456789012:role/SCLaunchRole"),
+        ("created_time", "2025-11-29T07:06:40Z"),
+    ] {
+        assert_eq!(state.get(key), Value::from(want), "{key}");
+    }
+    assert_eq!(state.get("tags"), map([("team", Value::from("platform"))]));
+    let outputs = state.get("outputs");
+    let outputs = outputs.as_list().expect("outputs");
+    assert_eq!(outputs.len(), 2);
+    assert_eq!(outputs[0].get("key"), Value::from("CloudformationStackARN"));
+    assert_eq!(outputs[0].get("value"), Value::from(STACK));
+    assert_eq!(outputs[1].get("description"), Value::Null);
+    assert_eq!(
+        state.get("cloudwatch_dashboard_names"),
+        Value::List(vec![Value::from("acme-data-dashboard")])
+    );
+    // Arguments Service Catalog does not report are kept as applied.
+    assert_eq!(state.get("provisioning_parameters"), cfg.get("provisioning_parameters"));
+
+    // The same configuration again: no change.
+    let (again, _) = ProvisionedProduct
+        .plan(&ctx, Some(&state), proposed(Some(&state), &cfg))
+        .expect("plan");
+    assert!(changed(&state, &again).is_empty(), "{:?}", changed(&state, &again));
+}
+
+fn provisioned(ctx: &Ctx) -> Value {
+    let (state, error) = ProvisionedProduct.create(
+        ctx,
+        &{
+            let (p, _) = ProvisionedProduct
+                .plan(ctx, None, proposed(None, &config("v1.0.0", "one")))
+                .expect("plan");
+            p
+        },
+        &|_: &str| {},
+        &no_progress(),
+    );
+    assert!(error.is_none(), "{error:?}");
+    state.expect("state")
+}
+
+fn create_exchanges() -> Vec<Exchange> {
+    vec![
+        ok(
+            "ProvisionProduct",
+            json!({
+                "AcceptLanguage": "en", "ProductName": "TDP Data Layer", "ProvisioningArtifactName": "v1.0.0",
+                "ProvisionedProductName": "acme-data",
+                "ProvisioningParameters": [{"Key": "InfrastructureName", "Value": "acme"}, {"Key": "BucketPrefix", "Value": "one"}],
+                "Tags": [{"Key": "team", "Value": "platform"}]
+            }),
+            record("rec-create", "CREATED"),
+        ),
+        ok(
+            "DescribeRecord",
+            json!({"Id": "rec-create"}),
+            record("rec-create", "SUCCEEDED"),
+        ),
+        described("pa-v100", "rec-create", "AVAILABLE"),
+        record_read("rec-create", json!([{"Key": "team", "Value": "platform"}]), STACK),
+        product_read(),
+    ]
+}
+
+#[test]
+fn a_new_version_and_parameters_are_one_update_record() {
+    let mut exchanges = create_exchanges();
+    exchanges.extend([
+        ok(
+            "UpdateProvisionedProduct",
+            json!({
+                "AcceptLanguage": "en", "ProvisionedProductId": "pp-abc123", "ProductId": "prod-data",
+                "ProvisioningArtifactName": "v1.1.0", "PathId": "lpv2-portfolio",
+                "ProvisioningParameters": [{"Key": "InfrastructureName", "Value": "acme"}, {"Key": "BucketPrefix", "Value": "two"}]
+            }),
+            record("rec-update", "CREATED"),
+        ),
+        ok("DescribeRecord", json!({"Id": "rec-update"}), record("rec-update", "SUCCEEDED")),
+        described("pa-v110", "rec-update", "AVAILABLE"),
+        record_read("rec-update", json!([{"Key": "team", "Value": "platform"}]), STACK),
+        product_read(),
+    ]);
+    let (ctx, replay) = ctx(&exchanges);
+    let state = provisioned(&ctx);
+
+    let cfg = config("v1.1.0", "two");
+    let (planned, replace) = ProvisionedProduct
+        .plan(&ctx, Some(&state), proposed(Some(&state), &cfg))
+        .expect("plan");
+    assert!(replace.is_empty(), "an update, not a replacement: {replace:?}");
+    assert_eq!(planned.get("provisioning_artifact_id"), Value::Unknown);
+    assert_eq!(planned.get("outputs"), Value::Unknown);
+    assert_eq!(planned.get("product_id"), Value::from("prod-data"));
+    let mut what = changed(&state, &planned);
+    what.sort();
+    assert!(what.contains(&"provisioning_artifact_name".to_string()), "{what:?}");
+    assert!(what.contains(&"provisioning_parameters".to_string()), "{what:?}");
+
+    let (updated, error) = ProvisionedProduct.update(&ctx, &state, &planned, &no_progress());
+    assert!(error.is_none(), "{error:?}");
+    assert_sent(&replay, &exchanges);
+    let updated = updated.expect("state");
+    assert_eq!(updated.get("provisioning_artifact_id"), Value::from("pa-v110"));
+    assert_eq!(updated.get("provisioning_artifact_name"), Value::from("v1.1.0"));
+    assert_eq!(updated.get("last_provisioning_record_id"), Value::from("rec-update"));
+    assert_eq!(
+        updated.get("provisioning_parameters"),
+        cfg.get("provisioning_parameters")
+    );
+}
+
+#[test]
+fn import_reads_by_id_or_name_and_a_change_outside_shows_in_the_next_plan() {
+    let mut by_name = described("pa-v110", "rec-outside", "AVAILABLE");
+    by_name.request = json!({"AcceptLanguage": "en", "Name": "acme-data"});
+    let exchanges = [
+        described("pa-v100", "rec-create", "AVAILABLE"),
+        record_read("rec-create", json!([{"Key": "team", "Value": "platform"}]), STACK),
+        product_read(),
+        // Someone moved the product to v1.1.0 and retagged it from the console.
+        by_name,
+        record_read("rec-outside", json!([{"Key": "team", "Value": "data"}]), STACK),
+        product_read(),
+    ];
+    let (ctx, replay) = ctx(&exchanges);
+    let imported = ProvisionedProduct
+        .import(&ctx, "pp-abc123")
+        .expect("import")
+        .expect("found");
+    assert_eq!(imported.get("product_name"), Value::from("TDP Data Layer"));
+    assert_eq!(imported.get("provisioning_artifact_name"), Value::from("v1.0.0"));
+    assert_eq!(imported.get("accept_language"), Value::from("en"));
+    assert_eq!(imported.get("tags"), map([("team", Value::from("platform"))]));
+
+    // A configuration naming the product and version as imported changes only the
+    // parameters, which Service Catalog does not report (so they are sent once, in an update
+    // record), and the timeouts, which are infinstor's own.
+    let cfg = config("v1.0.0", "one");
+    let (planned, _) = ProvisionedProduct
+        .plan(&ctx, Some(&imported), proposed(Some(&imported), &cfg))
+        .expect("plan");
+    let what = changed(&imported, &planned);
+    assert!(what.contains(&"provisioning_parameters".to_string()), "{what:?}");
+    assert!(what.contains(&"timeouts".to_string()), "{what:?}");
+    for same in [
+        "product_id",
+        "product_name",
+        "provisioning_artifact_id",
+        "provisioning_artifact_name",
+        "path_id",
+        "tags",
+    ] {
+        assert!(!what.contains(&same.to_string()), "{same} in {what:?}");
+    }
+
+    let drifted = ProvisionedProduct
+        .import(&ctx, "acme-data")
+        .expect("read")
+        .expect("found");
+    assert_sent(&replay, &exchanges);
+    assert_eq!(drifted.get("provisioning_artifact_id"), Value::from("pa-v110"));
+    assert_eq!(drifted.get("provisioning_artifact_name"), Value::from("v1.1.0"));
+    let (planned, _) = ProvisionedProduct
+        .plan(&ctx, Some(&drifted), proposed(Some(&drifted), &cfg))
+        .expect("plan");
+    let mut what = changed(&drifted, &planned);
+    what.sort();
+    for key in ["provisioning_artifact_id", "provisioning_artifact_name", "tags"] {
+        assert!(what.contains(&key.to_string()), "{key} in {what:?}");
+    }
+    assert_eq!(planned.get("provisioning_artifact_id"), Value::Unknown);
+}
+
+#[test]
+fn a_failed_record_is_recorded_and_reported_with_service_catalogs_reasons() {
+    let mut failed = record("rec-create", "FAILED");
+    failed["RecordDetail"]["RecordErrors"] = json!([
+        {"Code": "CREATE_FAILED", "Description": "The following resource(s) failed to create: [DatalakeBucket]."}
+    ]);
+    let mut exchanges = create_exchanges();
+    exchanges[1] = ok("DescribeRecord", json!({"Id": "rec-create"}), failed);
+    exchanges[2] = described("pa-v100", "rec-create", "ERROR");
+    let (ctx, replay) = ctx(&exchanges);
+    let (planned, _) = ProvisionedProduct
+        .plan(&ctx, None, proposed(None, &config("v1.0.0", "one")))
+        .expect("plan");
+    let (state, error) = ProvisionedProduct.create(&ctx, &planned, &|_: &str| {}, &no_progress());
+    assert_sent(&replay, &exchanges);
+    let error = error.expect("an error");
+    assert_eq!(error.code, "RecordFailed");
+    assert!(
+        error.message.contains("creating Service Catalog provisioned product (acme-data) failed (record rec-create): CREATE_FAILED: The following resource(s) failed to create: [DatalakeBucket]."),
+        "{}",
+        error.message
+    );
+    // The product exists (in ERROR): it is recorded, so that it is not orphaned.
+    assert_eq!(state.expect("state").get("status"), Value::from("ERROR"));
+}
+
+#[test]
+fn terminate_waits_for_its_record_and_a_gone_product_reads_as_deleted() {
+    let mut exchanges = create_exchanges();
+    exchanges.extend([
+        ok(
+            "TerminateProvisionedProduct",
+            json!({"AcceptLanguage": "en", "ProvisionedProductId": "pp-abc123"}),
+            record("rec-terminate", "CREATED"),
+        ),
+        ok("DescribeRecord", json!({"Id": "rec-terminate"}), record("rec-terminate", "SUCCEEDED")),
+        Exchange {
+            operation: "DescribeProvisionedProduct",
+            request: json!({"AcceptLanguage": "en", "Id": "pp-abc123"}),
+            status: 400,
+            response: json!({"__type": "ResourceNotFoundException", "Message": "Provisioned product pp-abc123 not found"}),
+        },
+    ]);
+    let (ctx, replay) = ctx(&exchanges);
+    let state = provisioned(&ctx);
+    ProvisionedProduct
+        .delete(&ctx, &state, &no_progress())
+        .expect("terminated");
+    assert_eq!(ProvisionedProduct.read(&ctx, &state).expect("read"), None);
+    assert_sent(&replay, &exchanges);
+}
+
+#[test]
+fn arguments_that_conflict_or_are_missing_are_refused_at_their_place() {
+    let mut cfg = config("v1.0.0", "one");
+    if let Value::Map(m) = &mut cfg {
+        m.insert("product_id".into(), Value::from("prod-data"));
+        m.remove("provisioning_artifact_name");
+        m.insert("name".into(), Value::from("-acme"));
+        m.insert(
+            "timeouts".into(),
+            Value::List(vec![map([("create", Value::from("three hours"))])]),
+        );
+    }
+    let problems: Vec<(Option<String>, String)> = ProvisionedProduct
+        .validate(&cfg)
+        .into_iter()
+        .map(|p| (p.attribute, p.message))
+        .collect();
+    let text = format!("{problems:#?}");
+    for want in [
+        "must be 1 to 128 letters",
+        "`product_id` and `product_name` conflict",
+        "set `provisioning_artifact_id` or `provisioning_artifact_name`",
+        "timeouts.create \\\"three hours\\\" is not a duration",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    assert_eq!(problems.len(), 4, "{text}");
+}
+
+#[test]
+fn launch_paths_are_listed_across_pages() {
+    let exchanges = [
+        ok(
+            "ListLaunchPaths",
+            json!({"ProductId": "prod-data", "AcceptLanguage": "en"}),
+            json!({
+                "LaunchPathSummaries": [{
+                    "Id": "lpv2-portfolio", "Name": "TetraScience Platform",
+                    "ConstraintSummaries": [{"Type": "LAUNCH", "Description": "Launch as SCLaunchRole"}],
+                    "Tags": [{"Key": "vendor", "Value": "tetrascience"}]
+                }],
+                "NextPageToken": "page-2"
+            }),
+        ),
+        ok(
+            "ListLaunchPaths",
+            json!({"ProductId": "prod-data", "AcceptLanguage": "en", "PageToken": "page-2"}),
+            json!({"LaunchPathSummaries": [{"Id": "lpv2-other", "Name": "Sandbox", "ConstraintSummaries": [], "Tags": []}]}),
+        ),
+    ];
+    let (ctx, replay) = ctx(&exchanges);
+    let read = LaunchPaths
+        .read(&ctx, &map([("product_id", Value::from("prod-data"))]))
+        .expect("read");
+    assert_sent(&replay, &exchanges);
+    let summaries = read.get("summaries");
+    let summaries = summaries.as_list().expect("summaries");
+    assert_eq!(summaries.len(), 2);
+    assert_eq!(summaries[0].get("path_id"), Value::from("lpv2-portfolio"));
+    assert_eq!(summaries[0].get("tags"), map([("vendor", Value::from("tetrascience"))]));
+    assert_eq!(
+        summaries[0].get("constraint_summaries"),
+        Value::List(vec![map([
+            ("type", Value::from("LAUNCH")),
+            ("description", Value::from("Launch as SCLaunchRole")),
+        ])])
+    );
+    assert_eq!(summaries[1].get("name"), Value::from("Sandbox"));
+    assert_eq!(read.get("id"), Value::from("prod-data"));
+}
