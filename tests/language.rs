@@ -162,7 +162,11 @@ fn a_validation_reads_the_other_variables_of_its_module() {
     let fine = ws.run(&["plan"]).expect_code(0);
     assert!(fine.stdout.contains("+ range = \"2-4\""), "{}", fine.stdout);
     let bad = ws.run(&["plan", "-var=min=5"]).expect_code(1);
-    assert!(bad.stderr.contains("max (4) must be at least min (5)."), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("max (4) must be at least min (5)."),
+        "{}",
+        bad.stderr
+    );
     assert!(bad.stderr.contains("main.tf line 9"), "{}", bad.stderr);
 
     let ws = workspace(None);
@@ -174,7 +178,11 @@ fn a_validation_reads_the_other_variables_of_its_module() {
     let fine = ws.run(&["plan"]).expect_code(0);
     assert!(fine.stdout.contains("+ range = \"1-3\""), "{}", fine.stdout);
     let bad = ws.run(&["plan", "-var=low=7"]).expect_code(1);
-    assert!(bad.stderr.contains("max (3) must be at least min (7)."), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("max (3) must be at least min (7)."),
+        "{}",
+        bad.stderr
+    );
 }
 
 #[test]

@@ -1065,6 +1065,27 @@ fn replication_to_another_bucket_with_a_role() {
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
 
+/// The emulator accepts a request payment configuration but does not keep it (the provider's
+/// replay tests cover the API); through the binary, it is planned and checked.
+#[test]
+fn request_payment_is_planned_and_a_payer_s3_does_not_know_is_refused() {
+    let ws = crate::util::workspace(None);
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket_request_payment_configuration\" \"b\" {\n  bucket = \"tdp-datalake\"\n  payer  = \"Requester\"\n}\n",
+    );
+    let plan = ws.run(&["plan"]).expect_code(0);
+    assert!(plan.stdout.contains("+ payer  = \"Requester\""), "{}", plan.stdout);
+    assert!(plan.stdout.contains("+ id     = \"tdp-datalake\""), "{}", plan.stdout);
+    ws.write(
+        "main.tf",
+        "resource \"aws_s3_bucket_request_payment_configuration\" \"b\" {\n  bucket = \"tdp-datalake\"\n  payer  = \"Downloader\"\n}\n",
+    );
+    let bad = ws.run(&["validate"]).expect_code(1);
+    assert!(bad.stderr.contains("main.tf line 3"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("Requester"), "{}", bad.stderr);
+}
+
 #[test]
 fn bucket_types_not_supported_yet_are_said_at_their_place() {
     let ws = crate::util::workspace(None);
@@ -1075,9 +1096,9 @@ resource "aws_s3_bucket" "b" {
   bucket = "not-yet"
 }
 
-resource "aws_s3_bucket_request_payment_configuration" "b" {
+resource "aws_s3_bucket_metric" "b" {
   bucket = aws_s3_bucket.b.id
-  payer  = "Requester"
+  name   = "EntireBucket"
 }
 
 resource "aws_s3_bucket_inventory" "b" {

@@ -40,7 +40,10 @@ mod object_lock;
 mod ownership_controls;
 mod policy;
 mod public_access_block;
+#[cfg(test)]
+mod replayed;
 mod replication;
+mod request_payment;
 mod versioning;
 mod website;
 use accelerate::*;
@@ -87,6 +90,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(Sub(ObjectLock)),
         Box::new(Sub(Notification)),
         Box::new(Sub(Replication)),
+        Box::new(Sub(request_payment::RequestPayment)),
     ]
 }
 
@@ -299,9 +303,6 @@ fn bucket_propagating(e: &ProviderError) -> bool {
 /// bucket), so they could not be tested against a real S3 API here.
 pub(crate) fn not_yet_type(type_name: &str) -> Option<&'static str> {
     Some(match type_name {
-        "aws_s3_bucket_request_payment_configuration" => {
-            "Set it once with `aws s3api put-bucket-request-payment --bucket NAME --request-payment-configuration Payer=Requester`."
-        }
         "aws_s3_bucket_intelligent_tiering_configuration" => {
             "Set it once with `aws s3api put-bucket-intelligent-tiering-configuration`, or use an aws_s3_bucket_lifecycle_configuration transition to INTELLIGENT_TIERING."
         }

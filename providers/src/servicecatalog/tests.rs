@@ -6,8 +6,8 @@
 use super::launch_paths::LaunchPaths;
 use super::provisioned_product::ProvisionedProduct;
 use crate::resource::{Ctx, DataType, ResourceType};
-use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
-use aws_smithy_types::body::SdkBody;
+use crate::support::replay::Answer;
+use aws_smithy_http_client::test_util::StaticReplayClient;
 use engine::core::value::{map, Value};
 use serde_json::{json, Value as Json};
 use std::sync::Mutex;
@@ -31,46 +31,16 @@ fn ok(operation: &'static str, request: Json, response: Json) -> Exchange {
 
 /// A provider context whose Service Catalog client answers from `exchanges`, in order.
 fn ctx(exchanges: &[Exchange]) -> (Ctx, StaticReplayClient) {
-    let events = exchanges
-        .iter()
-        .map(|e| {
-            ReplayEvent::new(
-                http::Request::builder()
-                    .uri("https://servicecatalog.us-east-1.amazonaws.com/")
-                    .body(SdkBody::from(e.request.to_string()))
-                    .expect("request"),
-                http::Response::builder()
-                    .status(e.status)
-                    .header("content-type", "application/x-amz-json-1.1")
-                    .body(SdkBody::from(e.response.to_string()))
-                    .expect("response"),
-            )
-        })
-        .collect();
-    let replay = StaticReplayClient::new(events);
-    let config = map([
-        ("region", Value::from("us-east-1")),
-        ("access_key", Value::from("AKIAIOSFODNN7EXAMPLE")),
-        ("secret_key", Value::from("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")),
-    ]);
-    let mut ctx = crate::config::ProviderConfig::parse(&config)
-        .expect("config")
-        .build()
-        .expect("ctx");
-    let conf = aws_sdk_servicecatalog::Config::builder()
-        .behavior_version(aws_sdk_servicecatalog::config::BehaviorVersion::latest())
-        .region(aws_sdk_servicecatalog::config::Region::new("us-east-1"))
-        .credentials_provider(aws_credential_types::Credentials::new(
-            "AKIAIOSFODNN7EXAMPLE",
-            "secret",
-            None,
-            None,
-            "test",
-        ))
-        .http_client(replay.clone())
-        .build();
-    ctx.servicecatalog = aws_sdk_servicecatalog::Client::from_conf(conf);
-    (ctx, replay)
+    crate::support::replay::ctx(
+        exchanges
+            .iter()
+            .map(|e| Answer {
+                status: e.status,
+                content_type: "application/x-amz-json-1.1",
+                body: e.response.to_string(),
+            })
+            .collect(),
+    )
 }
 
 /// Every exchange was asked for, in order, as the operation it names with the body it

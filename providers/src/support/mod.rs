@@ -12,6 +12,8 @@ pub(crate) mod naming;
 pub(crate) mod number;
 pub(crate) mod partition;
 pub(crate) mod policy;
+#[cfg(test)]
+pub(crate) mod replay;
 pub(crate) mod secret;
 pub(crate) mod tags;
 pub(crate) mod wait;

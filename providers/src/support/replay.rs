@@ -1,0 +1,92 @@
+//! Unit tests of services the emulator does not implement: a provider context whose clients
+//! answer from a list written from the AWS API reference, through the SDK's own
+//! request/response replay client, which records what was sent for the test to check.
+
+use crate::resource::Ctx;
+use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+use aws_smithy_types::body::SdkBody;
+use engine::core::value::{map, Value};
+
+/// One answer: HTTP status, content type and body.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: String,
+}
+
+/// A provider context for us-east-1 whose S3 and Service Catalog clients get `answers`, in
+/// order, whatever they ask.
+pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
+    let events = answers
+        .into_iter()
+        .map(|a| {
+            ReplayEvent::new(
+                http::Request::builder()
+                    .uri("https://replay.invalid/")
+                    .body(SdkBody::empty())
+                    .expect("request"),
+                http::Response::builder()
+                    .status(a.status)
+                    .header("content-type", a.content_type)
+                    .body(SdkBody::from(a.body))
+                    .expect("response"),
+            )
+        })
+        .collect();
+    let replay = StaticReplayClient::new(events);
+    let config = map([
+        ("region", Value::from("us-east-1")),
+        ("access_key", Value::from("AKIAIOSFODNN7EXAMPLE")),
+        ("secret_key", Value::from("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")),
+    ]);
+    let mut ctx = crate::config::ProviderConfig::parse(&config)
+        .expect("config")
+        .build()
+        .expect("ctx");
+    let credentials = aws_credential_types::Credentials::new("AKIAIOSFODNN7EXAMPLE", "secret", None, None, "test");
+    ctx.servicecatalog = aws_sdk_servicecatalog::Client::from_conf(
+        aws_sdk_servicecatalog::Config::builder()
+            .behavior_version(aws_sdk_servicecatalog::config::BehaviorVersion::latest())
+            .region(aws_sdk_servicecatalog::config::Region::new("us-east-1"))
+            .credentials_provider(credentials.clone())
+            .http_client(replay.clone())
+            .build(),
+    );
+    ctx.s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .credentials_provider(credentials)
+            .http_client(replay.clone())
+            .build(),
+    );
+    (ctx, replay)
+}
+
+/// What was sent: method, host, path and query (without the SDK's `x-id`), and body.
+pub(crate) fn sent(replay: &StaticReplayClient) -> Vec<(String, String, String)> {
+    replay
+        .actual_requests()
+        .map(|r| {
+            let uri: http::Uri = r.uri().parse().expect("uri");
+            let query: Vec<&str> = uri
+                .query()
+                .unwrap_or("")
+                .split('&')
+                .filter(|p| !p.is_empty() && !p.starts_with("x-id="))
+                .collect();
+            let host = uri.host().unwrap_or("");
+            let target = if query.is_empty() {
+                format!("{host}{}", uri.path())
+            } else {
+                format!("{host}{}?{}", uri.path(), query.join("&"))
+            };
+            let body = r
+                .body()
+                .bytes()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            (r.method().to_string(), target, body)
+        })
+        .collect()
+}
