@@ -1065,25 +1065,62 @@ fn replication_to_another_bucket_with_a_role() {
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
 
-/// The emulator accepts a request payment configuration but does not keep it (the provider's
-/// replay tests cover the API); through the binary, it is planned and checked.
+/// The emulator accepts request payment, metrics and Intelligent-Tiering configurations but
+/// does not keep them (the provider's replay tests cover the API); through the binary, they
+/// are planned and checked.
 #[test]
-fn request_payment_is_planned_and_a_payer_s3_does_not_know_is_refused() {
+fn configurations_the_emulator_does_not_keep_are_planned_and_checked() {
     let ws = crate::util::workspace(None);
-    ws.write(
-        "main.tf",
-        "resource \"aws_s3_bucket_request_payment_configuration\" \"b\" {\n  bucket = \"tdp-datalake\"\n  payer  = \"Requester\"\n}\n",
-    );
+    let good = r#"
+resource "aws_s3_bucket_request_payment_configuration" "b" {
+  bucket = "tdp-datalake"
+  payer  = "Requester"
+}
+
+resource "aws_s3_bucket_metric" "documents" {
+  bucket = "tdp-datalake"
+  name   = "documents"
+  filter {
+    prefix = "documents/"
+    tags   = { priority = "high" }
+  }
+}
+
+resource "aws_s3_bucket_intelligent_tiering_configuration" "archive" {
+  bucket = "tdp-datalake"
+  name   = "archive"
+  tiering {
+    access_tier = "DEEP_ARCHIVE_ACCESS"
+    days        = 180
+  }
+}
+"#;
+    ws.write("main.tf", good);
     let plan = ws.run(&["plan"]).expect_code(0);
-    assert!(plan.stdout.contains("+ payer  = \"Requester\""), "{}", plan.stdout);
-    assert!(plan.stdout.contains("+ id     = \"tdp-datalake\""), "{}", plan.stdout);
+    for part in [
+        "+ payer  = \"Requester\"",
+        "+ id     = \"tdp-datalake:documents\"",
+        "+ prefix = \"documents/\"",
+        "+ status = \"Enabled\"",
+        "+ access_tier = \"DEEP_ARCHIVE_ACCESS\"",
+        "Plan: 3 to add, 0 to change, 0 to destroy.",
+    ] {
+        assert!(plan.stdout.contains(part), "{part} in\n{}", plan.stdout);
+    }
     ws.write(
         "main.tf",
-        "resource \"aws_s3_bucket_request_payment_configuration\" \"b\" {\n  bucket = \"tdp-datalake\"\n  payer  = \"Downloader\"\n}\n",
+        &good
+            .replace("\"Requester\"", "\"Downloader\"")
+            .replace("days        = 180", "days        = 90"),
     );
     let bad = ws.run(&["validate"]).expect_code(1);
-    assert!(bad.stderr.contains("main.tf line 3"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("main.tf line 4"), "{}", bad.stderr);
     assert!(bad.stderr.contains("Requester"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("DEEP_ARCHIVE_ACCESS takes 180 to 730 whole days without access, not 90"),
+        "{}",
+        bad.stderr
+    );
 }
 
 #[test]
@@ -1096,7 +1133,7 @@ resource "aws_s3_bucket" "b" {
   bucket = "not-yet"
 }
 
-resource "aws_s3_bucket_metric" "b" {
+resource "aws_s3_bucket_analytics_configuration" "b" {
   bucket = aws_s3_bucket.b.id
   name   = "EntireBucket"
 }

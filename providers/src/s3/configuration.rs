@@ -3,45 +3,66 @@
 
 use super::*;
 
-/// The bucket (and expected owner) a configuration resource belongs to.
+/// The bucket (and expected owner) a configuration resource belongs to, and for the kinds a
+/// bucket has several of (metrics, inventories, ...), which one.
 pub(super) struct Target {
     pub(super) bucket: String,
     pub(super) owner: Option<String>,
+    /// The configuration's name (its ID in the S3 API), for keyed kinds.
+    pub(super) key: Option<String>,
 }
 
 impl Target {
-    /// The resource ID and import ID: `bucket` or `bucket,expected_bucket_owner`.
+    /// The resource ID and import ID: `bucket`, `bucket,expected_bucket_owner`, or for keyed
+    /// kinds `bucket:name`.
     fn id(&self) -> String {
-        match &self.owner {
-            Some(owner) => format!("{},{owner}", self.bucket),
-            None => self.bucket.clone(),
+        match (&self.key, &self.owner) {
+            (Some(key), _) => format!("{}:{key}", self.bucket),
+            (None, Some(owner)) => format!("{},{owner}", self.bucket),
+            (None, None) => self.bucket.clone(),
         }
     }
 
-    fn of(value: &Value, type_name: &str) -> Result<Target, ProviderError> {
+    fn of(value: &Value, type_name: &str, key: Option<&str>) -> Result<Target, ProviderError> {
         match known_str(value, "bucket") {
             Some(bucket) => Ok(Target {
                 bucket,
                 owner: known_str(value, "expected_bucket_owner"),
+                key: key.and_then(|k| known_str(value, k)),
             }),
             None => match known_str(value, "id") {
-                Some(id) => Ok(Target::parse(&id)),
+                Some(id) => Target::parse(&id, key.is_some(), type_name),
                 None => Err(invalid(format!("{type_name}: `bucket` is not known"))),
             },
         }
     }
 
-    fn parse(id: &str) -> Target {
-        match id.split_once(',') {
+    fn parse(id: &str, keyed: bool, type_name: &str) -> Result<Target, ProviderError> {
+        if keyed {
+            return match id.split_once(':') {
+                Some((bucket, key)) if !bucket.is_empty() && !key.is_empty() => Ok(Target {
+                    bucket: bucket.to_string(),
+                    owner: None,
+                    key: Some(key.to_string()),
+                }),
+                _ => Err(ProviderError::new(
+                    "InvalidImportId",
+                    format!("import ID {id:?} of {type_name}: write it as BUCKET:NAME"),
+                )),
+            };
+        }
+        Ok(match id.split_once(',') {
             Some((bucket, owner)) if !owner.is_empty() => Target {
                 bucket: bucket.to_string(),
                 owner: Some(owner.to_string()),
+                key: None,
             },
             _ => Target {
                 bucket: id.trim_end_matches(',').to_string(),
                 owner: None,
+                key: None,
             },
-        }
+        })
     }
 }
 
@@ -55,6 +76,10 @@ pub(super) trait BucketConfig: Send + Sync {
     /// Whether the resource has `expected_bucket_owner`.
     fn has_owner(&self) -> bool {
         true
+    }
+    /// For kinds a bucket has several of: the argument naming one (`name`), part of the ID.
+    fn key(&self) -> Option<&'static str> {
+        None
     }
     fn check(&self, _config: &Value) -> Vec<ValidateProblem> {
         Vec::new()
@@ -82,6 +107,9 @@ impl<C: BucketConfig> Sub<C> {
         schema = schema
             .attr("id", Attribute::computed(string_type()))
             .attr("bucket", Attribute::required(string_type()).force_new());
+        if let Some(key) = self.0.key() {
+            schema = schema.attr(key, Attribute::required(string_type()).force_new());
+        }
         if self.0.has_owner() {
             schema = schema.attr("expected_bucket_owner", Attribute::optional(string_type()).force_new());
         }
@@ -113,6 +141,9 @@ impl<C: BucketConfig> Sub<C> {
         map.insert("bucket".into(), Value::from(target.bucket.as_str()));
         if self.0.has_owner() {
             map.insert("expected_bucket_owner".into(), target.owner.clone().into());
+        }
+        if let (Some(key), Some(name)) = (self.0.key(), &target.key) {
+            map.insert(key.into(), Value::from(name.as_str()));
         }
         map.insert("id".into(), Value::from(target.id()));
         let schema = self.full_schema();
@@ -146,11 +177,13 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
             map.extend(self.0.derived(ctx, bucket));
         }
         let owner = map.get("expected_bucket_owner").cloned().unwrap_or(Value::Null);
+        let key = self.0.key().map(|k| map.get(k).cloned().unwrap_or(Value::Null));
         let id = match bucket {
-            Some(bucket) if !owner.is_unknown() => Value::from(
+            Some(bucket) if !owner.is_unknown() && key.as_ref().is_none_or(|k| k.as_str().is_some()) => Value::from(
                 Target {
                     bucket,
                     owner: owner.as_str().map(str::to_string),
+                    key: key.as_ref().and_then(|k| k.as_str().map(str::to_string)),
                 }
                 .id(),
             ),
@@ -162,7 +195,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let target = match Target::of(planned, self.0.type_name()) {
+        let target = match Target::of(planned, self.0.type_name(), self.0.key()) {
             Ok(target) => target,
             Err(e) => return (None, Some(e)),
         };
@@ -174,7 +207,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let target = match Target::of(prior, self.0.type_name()) {
+        let target = match Target::of(prior, self.0.type_name(), self.0.key()) {
             Ok(target) => target,
             Err(e) => return (Some(prior.clone()), Some(e)),
         };
@@ -185,7 +218,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
-        let target = Target::of(prior, self.0.type_name())?;
+        let target = Target::of(prior, self.0.type_name(), self.0.key())?;
         match self.0.remove(ctx, &target, prior) {
             Err(e) if is_not_found(&e.code) => Ok(()),
             other => other,
@@ -193,20 +226,24 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
     }
 
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        let target = Target::of(prior, self.0.type_name())?;
+        let target = Target::of(prior, self.0.type_name(), self.0.key())?;
         self.read_with(ctx, &target, prior, true)
     }
 
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        let mut target = Target::parse(id);
-        if !self.0.has_owner() {
+        let mut target = Target::parse(id, self.0.key().is_some(), self.0.type_name())?;
+        if !self.0.has_owner() && self.0.key().is_none() {
             target = Target {
                 bucket: id.to_string(),
                 owner: None,
+                key: None,
             };
         }
         let mut map = BTreeMap::new();
         map.insert("bucket".to_string(), Value::from(target.bucket.as_str()));
+        if let (Some(key), Some(name)) = (self.0.key(), &target.key) {
+            map.insert(key.to_string(), Value::from(name.as_str()));
+        }
         map.insert("id".to_string(), Value::from(target.id()));
         if self.0.has_owner() {
             map.insert("expected_bucket_owner".to_string(), target.owner.clone().into());

@@ -244,10 +244,6 @@ fn long(value: &Value, key: &str) -> Option<i64> {
     value.get(key).as_f64().map(|n| n as i64)
 }
 
-fn first(value: &Value, key: &str) -> Option<Value> {
-    block_items(value, key).into_iter().next()
-}
-
 // `rule.prefix` is deprecated in S3 and in Terraform alike, but Terraform still accepts it, so
 // configurations that use it keep working here.
 #[allow(deprecated)]

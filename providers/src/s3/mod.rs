@@ -31,8 +31,10 @@ mod canonical_user_id;
 mod configuration;
 mod cors;
 mod encryption;
+mod intelligent_tiering;
 mod lifecycle;
 mod logging;
+mod metric;
 mod naming;
 mod notification;
 mod object;
@@ -91,6 +93,8 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(Sub(Notification)),
         Box::new(Sub(Replication)),
         Box::new(Sub(request_payment::RequestPayment)),
+        Box::new(Sub(metric::Metric)),
+        Box::new(Sub(intelligent_tiering::IntelligentTiering)),
     ]
 }
 
@@ -112,6 +116,37 @@ fn optional_set_value<S: AsRef<str>>(items: &[S]) -> Value {
     } else {
         set_value(items)
     }
+}
+
+/// The first (for a single block, the only) item of a nested block.
+fn first(value: &Value, key: &str) -> Option<Value> {
+    block_items(value, key).into_iter().next()
+}
+
+/// Tag pairs of a map value, as S3 takes them.
+fn s3_tags(value: &Value) -> Result<Vec<aws_sdk_s3::types::Tag>, ProviderError> {
+    string_map(value)
+        .into_iter()
+        .map(|(k, v)| {
+            aws_sdk_s3::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| invalid(format!("tag: {e}")))
+        })
+        .collect()
+}
+
+/// A map value of S3 tag pairs; null when there are none.
+fn tags_value(tags: &[aws_sdk_s3::types::Tag]) -> Value {
+    if tags.is_empty() {
+        return Value::Null;
+    }
+    Value::Map(
+        tags.iter()
+            .map(|t| (t.key().to_string(), Value::from(t.value())))
+            .collect(),
+    )
 }
 
 fn into_map(value: Value) -> BTreeMap<String, Value> {
@@ -303,11 +338,7 @@ fn bucket_propagating(e: &ProviderError) -> bool {
 /// bucket), so they could not be tested against a real S3 API here.
 pub(crate) fn not_yet_type(type_name: &str) -> Option<&'static str> {
     Some(match type_name {
-        "aws_s3_bucket_intelligent_tiering_configuration" => {
-            "Set it once with `aws s3api put-bucket-intelligent-tiering-configuration`, or use an aws_s3_bucket_lifecycle_configuration transition to INTELLIGENT_TIERING."
-        }
         "aws_s3_bucket_inventory" => "Set it once with `aws s3api put-bucket-inventory-configuration`.",
-        "aws_s3_bucket_metric" => "Set it once with `aws s3api put-bucket-metrics-configuration`.",
         "aws_s3_bucket_analytics_configuration" => "Set it once with `aws s3api put-bucket-analytics-configuration`.",
         "aws_s3_account_public_access_block" => {
             "Block public access per bucket with aws_s3_bucket_public_access_block, or set the account's once with `aws s3control put-public-access-block`."

@@ -2,6 +2,8 @@
 //! listing whatever was put), tested against answers written from the S3 API reference through
 //! the SDK's replay client.
 
+use super::intelligent_tiering::IntelligentTiering;
+use super::metric::Metric;
 use super::request_payment::RequestPayment;
 use super::Sub;
 use crate::resource::ResourceType;
@@ -103,4 +105,210 @@ fn request_payment_takes_only_the_two_payers_s3_knows() {
     let schema = Sub(RequestPayment).schema();
     let allowed = schema.attributes["payer"].one_of.expect("one_of");
     assert_eq!(allowed, &["BucketOwner", "Requester"]);
+}
+
+fn metric(filter: &str) -> Answer {
+    xml(
+        200,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><MetricsConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Id>documents</Id><Filter>{filter}</Filter></MetricsConfiguration>"#
+        ),
+    )
+}
+
+const NO_SUCH_CONFIGURATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchConfiguration</Code><Message>The specified configuration does not exist.</Message></Error>"#;
+
+#[test]
+fn a_metric_is_put_read_imported_found_changed_updated_and_deleted() {
+    let tagged = "<And><Prefix>documents/</Prefix><Tag><Key>priority</Key><Value>high</Value></Tag></And>";
+    let (ctx, replay) = ctx(vec![
+        xml(200, ""),                      // create
+        metric(tagged),                    // read back
+        metric(tagged),                    // import
+        metric("<Prefix>other/</Prefix>"), // changed from the console
+        xml(200, ""),                      // update
+        xml(204, ""),                      // delete
+        xml(404, NO_SUCH_CONFIGURATION),   // read after delete
+    ]);
+    let m = Sub(Metric);
+    let config = map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("name", Value::from("documents")),
+        (
+            "filter",
+            Value::List(vec![map([
+                ("prefix", Value::from("documents/")),
+                ("tags", map([("priority", Value::from("high"))])),
+                ("access_point", Value::Null),
+            ])]),
+        ),
+    ]);
+    assert!(m.validate(&config).is_empty());
+    let (planned, _) = m.plan(&ctx, None, config.clone()).expect("plan");
+    assert_eq!(planned.get("id"), Value::from("tdp-datalake:documents"));
+    let (state, error) = m.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    assert_eq!(m.read(&ctx, &state).expect("read"), Some(state.clone()));
+    assert_eq!(
+        m.import(&ctx, "tdp-datalake:documents").expect("import"),
+        Some(state.clone())
+    );
+
+    let drifted = m.read(&ctx, &state).expect("read").expect("found");
+    assert_eq!(
+        drifted.get("filter"),
+        Value::List(vec![map([
+            ("prefix", Value::from("other/")),
+            ("tags", Value::Null),
+            ("access_point", Value::Null),
+        ])])
+    );
+    let (planned, _) = m.plan(&ctx, Some(&drifted), config).expect("plan");
+    assert_eq!(
+        engine::plan::diff::changed_attributes(&m.schema(), &drifted, &planned),
+        vec!["filter".to_string()]
+    );
+    let (updated, error) = m.update(&ctx, &drifted, &planned, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(updated.expect("state").get("filter"), state.get("filter"));
+    m.delete(&ctx, &state, &|_: &str| {}).expect("delete");
+    assert_eq!(m.read(&ctx, &state).expect("read"), None);
+
+    let requests = sent(&replay);
+    let target = "tdp-datalake.s3.us-east-1.amazonaws.com/?metrics&id=documents";
+    let shape: Vec<(&str, &str)> = requests.iter().map(|(m, t, _)| (m.as_str(), t.as_str())).collect();
+    assert_eq!(
+        shape,
+        vec![
+            ("PUT", target),
+            ("GET", target),
+            ("GET", target),
+            ("GET", target),
+            ("PUT", target),
+            ("DELETE", target),
+            ("GET", target)
+        ]
+    );
+    for i in [0, 4] {
+        let body = &requests[i].2;
+        assert!(
+            body.contains("<And><Prefix>documents/</Prefix><Tag><Key>priority</Key><Value>high</Value></Tag></And>"),
+            "request {i}: {body}"
+        );
+    }
+
+    let wrong = m.import(&ctx, "tdp-datalake").expect_err("no name");
+    assert!(wrong.message.contains("BUCKET:NAME"), "{wrong}");
+}
+
+fn tiering(status: &str, days: u32) -> Answer {
+    xml(
+        200,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><IntelligentTieringConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Id>archive</Id><Filter><Prefix>archive/</Prefix></Filter><Status>{status}</Status><Tiering><Days>{days}</Days><AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering><Tiering><Days>180</Days><AccessTier>DEEP_ARCHIVE_ACCESS</AccessTier></Tiering></IntelligentTieringConfiguration>"#
+        ),
+    )
+}
+
+fn tiering_config(days: f64) -> Value {
+    map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("name", Value::from("archive")),
+        ("status", Value::Null),
+        (
+            "filter",
+            Value::List(vec![map([("prefix", Value::from("archive/")), ("tags", Value::Null)])]),
+        ),
+        (
+            "tiering",
+            Value::List(vec![
+                map([
+                    ("access_tier", Value::from("ARCHIVE_ACCESS")),
+                    ("days", Value::Number(days)),
+                ]),
+                map([
+                    ("access_tier", Value::from("DEEP_ARCHIVE_ACCESS")),
+                    ("days", Value::Number(180.0)),
+                ]),
+            ]),
+        ),
+    ])
+}
+
+#[test]
+fn intelligent_tiering_is_put_read_imported_found_changed_updated_and_deleted() {
+    let (ctx, replay) = ctx(vec![
+        xml(200, ""),             // create
+        tiering("Enabled", 125),  // read back
+        tiering("Enabled", 125),  // import
+        tiering("Disabled", 125), // switched off from the console
+        xml(200, ""),             // update
+        xml(204, ""),             // delete
+        xml(404, NO_SUCH_CONFIGURATION),
+    ]);
+    let it = Sub(IntelligentTiering);
+    let config = tiering_config(125.0);
+    assert!(it.validate(&config).is_empty(), "{:?}", it.validate(&config));
+    let (planned, _) = it.plan(&ctx, None, config.clone()).expect("plan");
+    assert_eq!(planned.get("status"), Value::from("Enabled"));
+    assert_eq!(planned.get("id"), Value::from("tdp-datalake:archive"));
+    let (state, error) = it.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    assert_eq!(it.read(&ctx, &state).expect("read"), Some(state.clone()));
+    assert_eq!(
+        it.import(&ctx, "tdp-datalake:archive").expect("import"),
+        Some(state.clone())
+    );
+    let drifted = it.read(&ctx, &state).expect("read").expect("found");
+    assert_eq!(drifted.get("status"), Value::from("Disabled"));
+    let (planned, _) = it.plan(&ctx, Some(&drifted), config).expect("plan");
+    assert_eq!(
+        engine::plan::diff::changed_attributes(&it.schema(), &drifted, &planned),
+        vec!["status".to_string()]
+    );
+    let (updated, error) = it.update(&ctx, &drifted, &planned, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(updated.expect("state").get("status"), Value::from("Enabled"));
+    it.delete(&ctx, &state, &|_: &str| {}).expect("delete");
+    assert_eq!(it.read(&ctx, &state).expect("read"), None);
+
+    let requests = sent(&replay);
+    let target = "tdp-datalake.s3.us-east-1.amazonaws.com/?intelligent-tiering&id=archive";
+    let shape: Vec<(&str, &str)> = requests.iter().map(|(m, t, _)| (m.as_str(), t.as_str())).collect();
+    assert_eq!(
+        shape,
+        vec![
+            ("PUT", target),
+            ("GET", target),
+            ("GET", target),
+            ("GET", target),
+            ("PUT", target),
+            ("DELETE", target),
+            ("GET", target)
+        ]
+    );
+    for i in [0, 4] {
+        let body = &requests[i].2;
+        for part in [
+            "<Status>Enabled</Status>",
+            "<Filter><Prefix>archive/</Prefix></Filter>",
+            "<Tiering><Days>125</Days><AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering>",
+        ] {
+            assert!(body.contains(part), "request {i} lacks {part}: {body}");
+        }
+    }
+}
+
+#[test]
+fn intelligent_tiering_days_outside_what_s3_takes_are_refused() {
+    let problems = Sub(IntelligentTiering).validate(&tiering_config(30.0));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("ARCHIVE_ACCESS takes 90 to 730 whole days without access, not 30"),
+        "{problems:?}"
+    );
 }

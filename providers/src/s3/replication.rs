@@ -170,10 +170,6 @@ impl BucketConfig for Replication {
     }
 }
 
-fn first(value: &Value, key: &str) -> Option<Value> {
-    block_items(value, key).into_iter().next()
-}
-
 // `rule.prefix` is deprecated in S3 and Terraform alike, but Terraform still accepts it.
 #[allow(deprecated)]
 fn build_rule(rule: &Value) -> Result<ReplicationRule, BuildError> {

@@ -197,6 +197,7 @@ pub(crate) fn is_not_found(code: &str) -> bool {
             | "ResourceNotFoundException"
             | "NotFoundException"
             | "InvalidKeyPair.NotFound"
+            | "NoSuchConfiguration"
     )
 }
 
