@@ -1065,8 +1065,8 @@ fn replication_to_another_bucket_with_a_role() {
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
 
-/// The emulator accepts request payment, metrics and Intelligent-Tiering configurations but
-/// does not keep them (the provider's replay tests cover the API); through the binary, they
+/// The emulator accepts request payment, metrics, Intelligent-Tiering, analytics and inventory
+/// configurations but does not keep them (the provider's replay tests cover the API); through the binary, they
 /// are planned and checked.
 #[test]
 fn configurations_the_emulator_does_not_keep_are_planned_and_checked() {
@@ -1094,6 +1094,35 @@ resource "aws_s3_bucket_intelligent_tiering_configuration" "archive" {
     days        = 180
   }
 }
+
+resource "aws_s3_bucket_analytics_configuration" "documents" {
+  bucket = "tdp-datalake"
+  name   = "documents"
+  storage_class_analysis {
+    data_export {
+      destination {
+        s3_bucket_destination {
+          bucket_arn = "arn:aws:s3:::tdp-analytics"
+        }
+      }
+    }
+  }
+}
+
+resource "aws_s3_bucket_inventory" "weekly" {
+  bucket                   = "tdp-datalake"
+  name                     = "weekly"
+  included_object_versions = "Current"
+  schedule {
+    frequency = "Weekly"
+  }
+  destination {
+    bucket {
+      format     = "Parquet"
+      bucket_arn = "arn:aws:s3:::tdp-inventory"
+    }
+  }
+}
 "#;
     ws.write("main.tf", good);
     let plan = ws.run(&["plan"]).expect_code(0);
@@ -1103,7 +1132,10 @@ resource "aws_s3_bucket_intelligent_tiering_configuration" "archive" {
         "+ prefix = \"documents/\"",
         "+ status = \"Enabled\"",
         "+ access_tier = \"DEEP_ARCHIVE_ACCESS\"",
-        "Plan: 3 to add, 0 to change, 0 to destroy.",
+        "+ format     = \"CSV\"",
+        "+ output_schema_version = \"V_1\"",
+        "+ enabled                  = true",
+        "Plan: 5 to add, 0 to change, 0 to destroy.",
     ] {
         assert!(plan.stdout.contains(part), "{part} in\n{}", plan.stdout);
     }
@@ -1117,7 +1149,8 @@ resource "aws_s3_bucket_intelligent_tiering_configuration" "archive" {
     assert!(bad.stderr.contains("main.tf line 4"), "{}", bad.stderr);
     assert!(bad.stderr.contains("Requester"), "{}", bad.stderr);
     assert!(
-        bad.stderr.contains("DEEP_ARCHIVE_ACCESS takes 180 to 730 whole days without access, not 90"),
+        bad.stderr
+            .contains("DEEP_ARCHIVE_ACCESS takes 180 to 730 whole days without access, not 90"),
         "{}",
         bad.stderr
     );
@@ -1131,16 +1164,6 @@ fn bucket_types_not_supported_yet_are_said_at_their_place() {
         r#"
 resource "aws_s3_bucket" "b" {
   bucket = "not-yet"
-}
-
-resource "aws_s3_bucket_analytics_configuration" "b" {
-  bucket = aws_s3_bucket.b.id
-  name   = "EntireBucket"
-}
-
-resource "aws_s3_bucket_inventory" "b" {
-  bucket = aws_s3_bucket.b.id
-  name   = "weekly"
 }
 
 resource "aws_s3_account_public_access_block" "account" {

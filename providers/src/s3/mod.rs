@@ -26,12 +26,14 @@ use std::time::{Duration, Instant};
 
 mod accelerate;
 mod acl;
+mod analytics;
 mod bucket;
 mod canonical_user_id;
 mod configuration;
 mod cors;
 mod encryption;
 mod intelligent_tiering;
+mod inventory;
 mod lifecycle;
 mod logging;
 mod metric;
@@ -95,6 +97,8 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(Sub(request_payment::RequestPayment)),
         Box::new(Sub(metric::Metric)),
         Box::new(Sub(intelligent_tiering::IntelligentTiering)),
+        Box::new(Sub(analytics::Analytics)),
+        Box::new(Sub(inventory::Inventory)),
     ]
 }
 
@@ -338,8 +342,6 @@ fn bucket_propagating(e: &ProviderError) -> bool {
 /// bucket), so they could not be tested against a real S3 API here.
 pub(crate) fn not_yet_type(type_name: &str) -> Option<&'static str> {
     Some(match type_name {
-        "aws_s3_bucket_inventory" => "Set it once with `aws s3api put-bucket-inventory-configuration`.",
-        "aws_s3_bucket_analytics_configuration" => "Set it once with `aws s3api put-bucket-analytics-configuration`.",
         "aws_s3_account_public_access_block" => {
             "Block public access per bucket with aws_s3_bucket_public_access_block, or set the account's once with `aws s3control put-public-access-block`."
         }

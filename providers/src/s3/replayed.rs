@@ -2,10 +2,12 @@
 //! listing whatever was put), tested against answers written from the S3 API reference through
 //! the SDK's replay client.
 
+use super::analytics::Analytics;
 use super::intelligent_tiering::IntelligentTiering;
+use super::inventory::Inventory;
 use super::metric::Metric;
 use super::request_payment::RequestPayment;
-use super::Sub;
+use super::{first, Sub};
 use crate::resource::ResourceType;
 use crate::support::replay::{ctx, sent, Answer};
 use engine::core::value::{map, Value};
@@ -311,4 +313,248 @@ fn intelligent_tiering_days_outside_what_s3_takes_are_refused() {
             .contains("ARCHIVE_ACCESS takes 90 to 730 whole days without access, not 30"),
         "{problems:?}"
     );
+}
+
+fn analytics(export: bool) -> Answer {
+    let analysis = if export {
+        "<StorageClassAnalysis><DataExport><OutputSchemaVersion>V_1</OutputSchemaVersion><Destination><S3BucketDestination><Format>CSV</Format><BucketAccountId>123456789012</BucketAccountId><Bucket>arn:aws:s3:::tdp-analytics</Bucket><Prefix>reports/</Prefix></S3BucketDestination></Destination></DataExport></StorageClassAnalysis>"
+    } else {
+        "<StorageClassAnalysis/>"
+    };
+    xml(
+        200,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><AnalyticsConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Id>documents</Id><Filter><Prefix>documents/</Prefix></Filter>{analysis}</AnalyticsConfiguration>"#
+        ),
+    )
+}
+
+fn block(pairs: Vec<(&str, Value)>) -> Value {
+    Value::List(vec![map(pairs)])
+}
+
+#[test]
+fn an_analytics_export_is_put_read_imported_found_changed_updated_and_deleted() {
+    let (ctx, replay) = ctx(vec![
+        xml(200, ""),     // create
+        analytics(true),  // read back
+        analytics(true),  // import
+        analytics(false), // the export was removed from the console
+        xml(200, ""),     // update
+        xml(204, ""),     // delete
+        xml(404, NO_SUCH_CONFIGURATION),
+    ]);
+    let a = Sub(Analytics);
+    let destination = block(vec![(
+        "s3_bucket_destination",
+        block(vec![
+            ("bucket_arn", Value::from("arn:aws:s3:::tdp-analytics")),
+            ("bucket_account_id", Value::from("123456789012")),
+            ("format", Value::Null),
+            ("prefix", Value::from("reports/")),
+        ]),
+    )]);
+    let config = map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("name", Value::from("documents")),
+        (
+            "filter",
+            block(vec![("prefix", Value::from("documents/")), ("tags", Value::Null)]),
+        ),
+        (
+            "storage_class_analysis",
+            block(vec![(
+                "data_export",
+                block(vec![
+                    ("output_schema_version", Value::Null),
+                    ("destination", destination),
+                ]),
+            )]),
+        ),
+    ]);
+    assert!(a.validate(&config).is_empty());
+    let (planned, _) = a.plan(&ctx, None, config.clone()).expect("plan");
+    let (state, error) = a.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    let export = first(
+        &first(&state, "storage_class_analysis").expect("analysis"),
+        "data_export",
+    )
+    .expect("export");
+    assert_eq!(export.get("output_schema_version"), Value::from("V_1"));
+    assert_eq!(a.read(&ctx, &state).expect("read"), Some(state.clone()));
+    assert_eq!(
+        a.import(&ctx, "tdp-datalake:documents").expect("import"),
+        Some(state.clone())
+    );
+    let drifted = a.read(&ctx, &state).expect("read").expect("found");
+    let (planned, _) = a.plan(&ctx, Some(&drifted), config).expect("plan");
+    assert_eq!(
+        engine::plan::diff::changed_attributes(&a.schema(), &drifted, &planned),
+        vec!["storage_class_analysis".to_string()]
+    );
+    let (updated, error) = a.update(&ctx, &drifted, &planned, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(updated.expect("state"), state);
+    a.delete(&ctx, &state, &|_: &str| {}).expect("delete");
+    assert_eq!(a.read(&ctx, &state).expect("read"), None);
+
+    let requests = sent(&replay);
+    let target = "tdp-datalake.s3.us-east-1.amazonaws.com/?analytics&id=documents";
+    let shape: Vec<(&str, &str)> = requests.iter().map(|(m, t, _)| (m.as_str(), t.as_str())).collect();
+    assert_eq!(
+        shape,
+        vec![
+            ("PUT", target),
+            ("GET", target),
+            ("GET", target),
+            ("GET", target),
+            ("PUT", target),
+            ("DELETE", target),
+            ("GET", target)
+        ]
+    );
+    for i in [0, 4] {
+        let body = &requests[i].2;
+        for part in [
+            "<Filter><Prefix>documents/</Prefix></Filter>",
+            "<OutputSchemaVersion>V_1</OutputSchemaVersion>",
+            "<Format>CSV</Format>",
+            "<Bucket>arn:aws:s3:::tdp-analytics</Bucket>",
+        ] {
+            assert!(body.contains(part), "request {i} lacks {part}: {body}");
+        }
+    }
+}
+
+fn inventory(enabled: bool) -> Answer {
+    xml(
+        200,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><InventoryConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Destination><S3BucketDestination><AccountId>123456789012</AccountId><Bucket>arn:aws:s3:::tdp-inventory</Bucket><Format>Parquet</Format><Prefix>inventory/</Prefix><Encryption><SSE-S3/></Encryption></S3BucketDestination></Destination><IsEnabled>{enabled}</IsEnabled><Filter><Prefix>documents/</Prefix></Filter><Id>weekly</Id><IncludedObjectVersions>Current</IncludedObjectVersions><OptionalFields><Field>StorageClass</Field><Field>Size</Field></OptionalFields><Schedule><Frequency>Weekly</Frequency></Schedule></InventoryConfiguration>"#
+        ),
+    )
+}
+
+#[test]
+fn an_inventory_is_put_read_imported_found_changed_updated_and_deleted() {
+    let (ctx, replay) = ctx(vec![
+        xml(200, ""),     // create
+        inventory(true),  // read back
+        inventory(true),  // import
+        inventory(false), // disabled from the console
+        xml(200, ""),     // update
+        xml(204, ""),     // delete
+        xml(404, NO_SUCH_CONFIGURATION),
+    ]);
+    let inv = Sub(Inventory);
+    let encryption = block(vec![
+        ("sse_kms", Value::List(Vec::new())),
+        ("sse_s3", Value::List(vec![Value::empty_map()])),
+    ]);
+    let config = map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("name", Value::from("weekly")),
+        ("enabled", Value::Null),
+        ("included_object_versions", Value::from("Current")),
+        (
+            "optional_fields",
+            Value::List(vec![Value::from("Size"), Value::from("StorageClass")]),
+        ),
+        ("filter", block(vec![("prefix", Value::from("documents/"))])),
+        ("schedule", block(vec![("frequency", Value::from("Weekly"))])),
+        (
+            "destination",
+            block(vec![(
+                "bucket",
+                block(vec![
+                    ("bucket_arn", Value::from("arn:aws:s3:::tdp-inventory")),
+                    ("format", Value::from("Parquet")),
+                    ("account_id", Value::from("123456789012")),
+                    ("prefix", Value::from("inventory/")),
+                    ("encryption", encryption),
+                ]),
+            )]),
+        ),
+    ]);
+    assert!(inv.validate(&config).is_empty(), "{:?}", inv.validate(&config));
+    let (planned, _) = inv.plan(&ctx, None, config.clone()).expect("plan");
+    assert_eq!(planned.get("enabled"), Value::Bool(true));
+    let (state, error) = inv.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    assert_eq!(inv.read(&ctx, &state).expect("read"), Some(state.clone()));
+    assert_eq!(
+        inv.import(&ctx, "tdp-datalake:weekly").expect("import"),
+        Some(state.clone())
+    );
+    let drifted = inv.read(&ctx, &state).expect("read").expect("found");
+    assert_eq!(drifted.get("enabled"), Value::Bool(false));
+    let (planned, _) = inv.plan(&ctx, Some(&drifted), config).expect("plan");
+    assert_eq!(
+        engine::plan::diff::changed_attributes(&inv.schema(), &drifted, &planned),
+        vec!["enabled".to_string()]
+    );
+    let (updated, error) = inv.update(&ctx, &drifted, &planned, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(updated.expect("state"), state);
+    inv.delete(&ctx, &state, &|_: &str| {}).expect("delete");
+    assert_eq!(inv.read(&ctx, &state).expect("read"), None);
+
+    let requests = sent(&replay);
+    let target = "tdp-datalake.s3.us-east-1.amazonaws.com/?inventory&id=weekly";
+    let shape: Vec<(&str, &str)> = requests.iter().map(|(m, t, _)| (m.as_str(), t.as_str())).collect();
+    assert_eq!(
+        shape,
+        vec![
+            ("PUT", target),
+            ("GET", target),
+            ("GET", target),
+            ("GET", target),
+            ("PUT", target),
+            ("DELETE", target),
+            ("GET", target)
+        ]
+    );
+    for i in [0, 4] {
+        let body = &requests[i].2;
+        for part in [
+            "<IsEnabled>true</IsEnabled>",
+            "<IncludedObjectVersions>Current</IncludedObjectVersions>",
+            "<Frequency>Weekly</Frequency>",
+            "<Format>Parquet</Format>",
+            "<SSE-S3",
+            "<Field>Size</Field>",
+        ] {
+            assert!(body.contains(part), "request {i} lacks {part}: {body}");
+        }
+    }
+}
+
+#[test]
+fn an_inventory_encrypted_two_ways_at_once_is_refused() {
+    let both = block(vec![(
+        "bucket",
+        block(vec![
+            ("bucket_arn", Value::from("arn:aws:s3:::tdp-inventory")),
+            ("format", Value::from("CSV")),
+            (
+                "encryption",
+                block(vec![
+                    (
+                        "sse_kms",
+                        block(vec![(
+                            "key_id",
+                            Value::from("arn:aws:kms:us-east-1:123456789012:key/k"),
+                        )]),
+                    ),
+                    ("sse_s3", Value::List(vec![Value::empty_map()])),
+                ]),
+            ),
+        ]),
+    )]);
+    let problems = Sub(Inventory).validate(&map([("destination", both)]));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].message.contains("one of sse_kms"), "{problems:?}");
 }
