@@ -1166,10 +1166,6 @@ resource "aws_s3_bucket" "b" {
   bucket = "not-yet"
 }
 
-resource "aws_s3_account_public_access_block" "account" {
-  block_public_acls = true
-}
-
 data "tls_certificate" "c" {
   url = "https://example.com"
 }
@@ -1181,4 +1177,98 @@ resource "aws_s3_bukcet_policy" "typo" {
     );
     let out = ws.run(&["validate"]).expect_code(1);
     insta::assert_snapshot!(out.stderr);
+}
+
+/// An S3 Control client for checks against the emulator: its endpoint used as given (the SDK
+/// would put the account ID in front of the host, which 127.0.0.1 cannot take).
+fn s3control(moto: &Moto) -> aws_sdk_s3control::Client {
+    #[derive(Debug)]
+    struct Given(String);
+    impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for Given {
+        fn resolve_endpoint<'a>(
+            &'a self,
+            _params: &'a aws_sdk_s3control::config::endpoint::Params,
+        ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+            aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+                aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                    .url(self.0.clone())
+                    .build(),
+            ))
+        }
+    }
+    let conf = aws_sdk_s3control::config::Builder::from(&moto.sdk_config())
+        .endpoint_resolver(Given(moto.endpoint.clone()))
+        .build();
+    aws_sdk_s3control::Client::from_conf(conf)
+}
+
+/// The account's flags as S3 Control reports them; None when none are set.
+fn account_block(moto: &Moto) -> Option<[bool; 4]> {
+    block_on(async {
+        let out = s3control(moto)
+            .get_public_access_block()
+            .account_id("123456789012")
+            .send()
+            .await
+            .ok()?;
+        let c = out.public_access_block_configuration()?;
+        Some([
+            c.block_public_acls().unwrap_or(false),
+            c.block_public_policy().unwrap_or(false),
+            c.ignore_public_acls().unwrap_or(false),
+            c.restrict_public_buckets().unwrap_or(false),
+        ])
+    })
+}
+
+#[test]
+fn the_account_public_access_block_is_set_imported_changed_outside_updated_and_removed() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    let config = |acls: bool| {
+        format!(
+            "resource \"aws_s3_account_public_access_block\" \"account\" {{\n  block_public_acls       = {acls}\n  block_public_policy     = true\n  restrict_public_buckets = true\n}}\n"
+        )
+    };
+    ws.write("main.tf", &config(true));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(account_block(&moto), Some([true, true, false, true]));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    reimport(&ws, "aws_s3_account_public_access_block.account", "123456789012");
+
+    // Changed outside: the next plan puts it back.
+    block_on(async {
+        s3control(&moto)
+            .put_public_access_block()
+            .account_id("123456789012")
+            .public_access_block_configuration(
+                aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("put outside")
+    });
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("~ block_public_policy     = false -> true"),
+        "{}",
+        plan.stdout
+    );
+
+    ws.write("main.tf", &config(false));
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(account_block(&moto), Some([false, true, false, true]));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(account_block(&moto), None);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }

@@ -37,6 +37,7 @@ pub(crate) const ENDPOINT_SERVICES: &[&str] = &[
     "sesv2",
     "logs",
     "servicecatalog",
+    "s3control",
 ];
 
 /// Attempts per request when `max_retries` is not set (throttling and 5xx are retried).
@@ -372,12 +373,46 @@ impl ProviderConfig {
             sesv2: client!(aws_sdk_sesv2, "sesv2"),
             logs: client!(aws_sdk_cloudwatchlogs, "logs"),
             servicecatalog: client!(aws_sdk_servicecatalog, "servicecatalog"),
+            s3control: self.s3control_client(&sdk, &calls, &products),
             region,
             default_tags: self.default_tags.clone(),
             calls,
             runtime,
             caller: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The S3 Control client. Its endpoint rules put the account ID in front of the host
+    /// (`123456789012.s3-control.us-east-1.amazonaws.com`), which an endpoint given as a URL
+    /// (an emulator on 127.0.0.1) cannot take: a given URL is used as it is.
+    fn s3control_client(
+        &self,
+        sdk: &SdkConfig,
+        calls: &Arc<CallCounter>,
+        products: &UserAgentProducts,
+    ) -> aws_sdk_s3control::Client {
+        let mut builder = aws_sdk_s3control::config::Builder::from(sdk)
+            .interceptor(CountCalls(calls.clone()))
+            .interceptor(MarkLostAnswers)
+            .interceptor(products.clone());
+        let given = self
+            .endpoints
+            .get("s3control")
+            .cloned()
+            .or_else(|| {
+                std::env::var("AWS_ENDPOINT_URL_S3_CONTROL")
+                    .ok()
+                    .filter(|u| !u.is_empty())
+            })
+            .or_else(|| sdk.endpoint_url().map(str::to_string));
+        if let Some(url) = given {
+            let region = sdk
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "us-east-1".to_string());
+            builder = builder.endpoint_resolver(AsGiven { url, region });
+        }
+        aws_sdk_s3control::Client::from_conf(builder.build())
     }
 
     #[allow(deprecated)] // the aliases are the only way to name profile files without aws-runtime
@@ -558,7 +593,37 @@ impl Drop for CallCounter {
     }
 }
 
-/// The SDK interceptor behind [`CallCounter`]: runs once per transmitted request.
+/// An S3 Control endpoint used as given, signed as S3 signs.
+#[derive(Debug)]
+struct AsGiven {
+    url: String,
+    region: String,
+}
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for AsGiven {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        use aws_smithy_types::Document;
+        let scheme: std::collections::HashMap<String, Document> = [
+            ("name", Document::from("sigv4")),
+            ("signingName", Document::from("s3")),
+            ("signingRegion", Document::from(self.region.as_str())),
+            ("disableDoubleEncoding", Document::from(true)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.url.clone())
+                .property("authSchemes", vec![Document::Object(scheme)])
+                .build(),
+        ))
+    }
+}
+
 /// Adds the `provider_meta` products to the User-Agent header of every request.
 #[derive(Debug, Clone)]
 struct UserAgentProducts(Arc<str>);
@@ -587,6 +652,7 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for UserAgentProduc
     }
 }
 
+/// The SDK interceptor behind [`CallCounter`]: runs once per transmitted request.
 #[derive(Debug)]
 struct CountCalls(Arc<CallCounter>);
 

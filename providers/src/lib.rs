@@ -51,6 +51,7 @@ mod random;
 mod region;
 mod route53;
 mod s3;
+mod s3control;
 mod servicecatalog;
 mod sesv2;
 mod ssm;
@@ -86,6 +87,7 @@ fn all_resources() -> Vec<Box<dyn ResourceType>> {
     all.extend(sesv2::resources());
     all.extend(logs::resources());
     all.extend(servicecatalog::resources());
+    all.extend(s3control::resources());
     all
 }
 
@@ -373,7 +375,9 @@ fn unsupported(kind: &str, type_name: &str) -> ProviderError {
 
 /// The SDK service a resource or data source type talks to.
 fn service_of(type_name: &str) -> Option<&'static str> {
-    if type_name.starts_with("aws_s3_") {
+    if type_name == "aws_s3_account_public_access_block" {
+        Some("s3control")
+    } else if type_name.starts_with("aws_s3_") {
         Some("s3")
     } else if type_name.starts_with("aws_iam_") {
         Some("iam")

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 /// The services whose objects live in one region. IAM, STS and Route 53 are global, and so
 /// are their types.
-const REGIONAL: [&str; 11] = [
+const REGIONAL: [&str; 12] = [
     "s3",
     "acm",
     "cloudformation",
@@ -24,6 +24,7 @@ const REGIONAL: [&str; 11] = [
     "sesv2",
     "logs",
     "servicecatalog",
+    "s3control",
 ];
 
 /// Whether a type of `service` takes `region`.

@@ -44,6 +44,8 @@ pub struct Ctx {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     /// Service Catalog client.
     pub servicecatalog: aws_sdk_servicecatalog::Client,
+    /// S3 Control client (account-level S3 settings).
+    pub s3control: aws_sdk_s3control::Client,
     /// The configured region.
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.

@@ -342,9 +342,6 @@ fn bucket_propagating(e: &ProviderError) -> bool {
 /// bucket), so they could not be tested against a real S3 API here.
 pub(crate) fn not_yet_type(type_name: &str) -> Option<&'static str> {
     Some(match type_name {
-        "aws_s3_account_public_access_block" => {
-            "Block public access per bucket with aws_s3_bucket_public_access_block, or set the account's once with `aws s3control put-public-access-block`."
-        }
         "aws_s3_bucket_object" => "It is the AWS provider's old name of aws_s3_object: write aws_s3_object.",
         _ => return None,
     })
