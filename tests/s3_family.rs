@@ -481,19 +481,6 @@ resource "aws_s3_bucket_website_configuration" "w" {
   }
   routing_rules = "[]"
 }
-
-resource "aws_s3_bucket_lifecycle_configuration" "l" {
-  bucket                                 = "b"
-  transition_default_minimum_object_size = "varies_by_storage_class"
-  rule {
-    id     = "r"
-    status = "Enabled"
-    filter {}
-    expiration {
-      days = 1
-    }
-  }
-}
 "#,
     );
     let out = ws.run(&["validate"]).expect_code(1);

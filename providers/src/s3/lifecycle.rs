@@ -105,9 +105,10 @@ impl BucketConfig for Lifecycle {
                 Nesting::Single,
                 Schema::new().attr("days_after_initiation", number()),
             );
-        Schema::new().block_min("rule", Nesting::List, rule, 1).not_yet(
+        Schema::new().block_min("rule", Nesting::List, rule, 1).attr(
             "transition_default_minimum_object_size",
-            "Remove it: S3's default minimum object size for transitions (all_storage_classes_128K) applies.",
+            Attribute::optional_computed(string_type())
+                .one_of(&["varies_by_storage_class", "all_storage_classes_128K"]),
         )
     }
 
@@ -168,7 +169,9 @@ impl BucketConfig for Lifecycle {
             .set_rules(Some(rules))
             .build()
             .map_err(bad)?;
-        let (configuration, op) = (&configuration, &op);
+        let size = known_str(planned, "transition_default_minimum_object_size")
+            .map(|s| aws_sdk_s3::types::TransitionDefaultMinimumObjectSize::from(s.as_str()));
+        let (configuration, op, size) = (&configuration, &op, &size);
         ctx.block_on(send_retrying(
             op,
             || {
@@ -177,6 +180,7 @@ impl BucketConfig for Lifecycle {
                     .bucket(&target.bucket)
                     .set_expected_bucket_owner(target.owner.clone())
                     .lifecycle_configuration(configuration.clone())
+                    .set_transition_default_minimum_object_size(size.clone())
                     .send()
             },
             bucket_propagating,
@@ -213,7 +217,14 @@ impl BucketConfig for Lifecycle {
         if rules.is_empty() {
             return Ok(None);
         }
-        Ok(Some(BTreeMap::from([("rule".to_string(), Value::List(rules))])))
+        let size = out
+            .transition_default_minimum_object_size()
+            .map(|s| Value::from(s.as_str()))
+            .unwrap_or(Value::Null);
+        Ok(Some(BTreeMap::from([
+            ("rule".to_string(), Value::List(rules)),
+            ("transition_default_minimum_object_size".to_string(), size),
+        ])))
     }
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {

@@ -21,17 +21,56 @@ impl BucketConfig for Logging {
                 "target_grant",
                 "Grant the log delivery through the target bucket's policy (or aws_s3_bucket_acl with acl = \"log-delivery-write\") instead.",
             )
-            .not_yet(
+            .block(
                 "target_object_key_format",
-                "Remove it: logs use S3's default simple key format.",
+                Nesting::Single,
+                Schema::new()
+                    .block(
+                        "partitioned_prefix",
+                        Nesting::Single,
+                        Schema::new().attr(
+                            "partition_date_source",
+                            Attribute::required(string_type()).one_of(&["EventTime", "DeliveryTime"]),
+                        ),
+                    )
+                    .block("simple_prefix", Nesting::Single, Schema::new()),
             )
+    }
+
+    fn check(&self, config: &Value) -> Vec<ValidateProblem> {
+        match first(config, "target_object_key_format") {
+            Some(f) if first(&f, "partitioned_prefix").is_some() == first(&f, "simple_prefix").is_some() => {
+                vec![problem(
+                    "target_object_key_format",
+                    "target_object_key_format takes one of partitioned_prefix { partition_date_source } or simple_prefix {}",
+                )]
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
         let op = format!("putting {} ({})", self.what(), target.bucket);
+        let format = first(planned, "target_object_key_format").map(|f| {
+            let partitioned = first(&f, "partitioned_prefix").map(|p| {
+                aws_sdk_s3::types::PartitionedPrefix::builder()
+                    .set_partition_date_source(
+                        known_str(&p, "partition_date_source")
+                            .map(|s| aws_sdk_s3::types::PartitionDateSource::from(s.as_str())),
+                    )
+                    .build()
+            });
+            aws_sdk_s3::types::TargetObjectKeyFormat::builder()
+                .set_partitioned_prefix(partitioned)
+                .set_simple_prefix(
+                    first(&f, "simple_prefix").map(|_| aws_sdk_s3::types::SimplePrefix::builder().build()),
+                )
+                .build()
+        });
         let enabled = aws_sdk_s3::types::LoggingEnabled::builder()
             .set_target_bucket(known_str(planned, "target_bucket"))
             .target_prefix(known_str(planned, "target_prefix").unwrap_or_default())
+            .set_target_object_key_format(format)
             .build()
             .map_err(|e| invalid(format!("{op}: {e}")))?;
         let status = aws_sdk_s3::types::BucketLoggingStatus::builder()
@@ -59,10 +98,28 @@ impl BucketConfig for Logging {
         let Some(out) = found(out)? else {
             return Ok(None);
         };
+        let one = |v: Option<Value>| Value::List(v.into_iter().collect());
         Ok(out.logging_enabled().map(|l| {
+            let format = l.target_object_key_format().map(|f| {
+                engine::core::value::map([
+                    (
+                        "partitioned_prefix",
+                        one(f.partitioned_prefix().map(|p| {
+                            engine::core::value::map([(
+                                "partition_date_source",
+                                p.partition_date_source()
+                                    .map(|s| Value::from(s.as_str()))
+                                    .unwrap_or(Value::Null),
+                            )])
+                        })),
+                    ),
+                    ("simple_prefix", one(f.simple_prefix().map(|_| Value::empty_map()))),
+                ])
+            });
             BTreeMap::from([
                 ("target_bucket".to_string(), Value::from(l.target_bucket())),
                 ("target_prefix".to_string(), Value::from(l.target_prefix())),
+                ("target_object_key_format".to_string(), one(format)),
             ])
         }))
     }

@@ -1,10 +1,12 @@
-//! Bucket configurations the emulator accepts but does not keep (its GET answers a bucket
-//! listing whatever was put), tested against answers written from the S3 API reference through
+//! Bucket configurations, and arguments of them, that the emulator accepts but does not keep
+//! (its GET answers a bucket listing, or leaves the argument out), tested against answers written from the S3 API reference through
 //! the SDK's replay client.
 
 use super::analytics::Analytics;
 use super::intelligent_tiering::IntelligentTiering;
 use super::inventory::Inventory;
+use super::lifecycle::Lifecycle;
+use super::logging::Logging;
 use super::metric::Metric;
 use super::request_payment::RequestPayment;
 use super::{first, Sub};
@@ -17,6 +19,7 @@ fn xml(status: u16, body: &str) -> Answer {
         status,
         content_type: "application/xml",
         body: body.to_string(),
+        headers: Vec::new(),
     }
 }
 
@@ -557,4 +560,145 @@ fn an_inventory_encrypted_two_ways_at_once_is_refused() {
     let problems = Sub(Inventory).validate(&map([("destination", both)]));
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].message.contains("one of sse_kms"), "{problems:?}");
+}
+
+fn logging(format: &str) -> Answer {
+    xml(
+        200,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><BucketLoggingStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LoggingEnabled><TargetBucket>tdp-logs</TargetBucket><TargetPrefix>datalake/</TargetPrefix><TargetObjectKeyFormat>{format}</TargetObjectKeyFormat></LoggingEnabled></BucketLoggingStatus>"#
+        ),
+    )
+}
+
+#[test]
+fn logs_keyed_by_a_partitioned_prefix_are_put_read_back_and_found_changed() {
+    let partitioned = "<PartitionedPrefix><PartitionDateSource>EventTime</PartitionDateSource></PartitionedPrefix>";
+    let (ctx, replay) = ctx(vec![
+        xml(200, ""),
+        logging(partitioned),
+        logging("<SimplePrefix/>"), // switched to simple keys from the console
+        xml(200, ""),
+    ]);
+    let l = Sub(Logging);
+    let config = map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("expected_bucket_owner", Value::Null),
+        ("target_bucket", Value::from("tdp-logs")),
+        ("target_prefix", Value::from("datalake/")),
+        (
+            "target_object_key_format",
+            block(vec![
+                (
+                    "partitioned_prefix",
+                    block(vec![("partition_date_source", Value::from("EventTime"))]),
+                ),
+                ("simple_prefix", Value::List(Vec::new())),
+            ]),
+        ),
+    ]);
+    assert!(l.validate(&config).is_empty(), "{:?}", l.validate(&config));
+    let (planned, _) = l.plan(&ctx, None, config.clone()).expect("plan");
+    let (state, error) = l.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    assert_eq!(l.read(&ctx, &state).expect("read"), Some(state.clone()));
+    let drifted = l.read(&ctx, &state).expect("read").expect("found");
+    let (planned, _) = l.plan(&ctx, Some(&drifted), config).expect("plan");
+    assert_eq!(
+        engine::plan::diff::changed_attributes(&l.schema(), &drifted, &planned),
+        vec!["target_object_key_format".to_string()]
+    );
+    let (_, error) = l.update(&ctx, &drifted, &planned, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    let requests = sent(&replay);
+    for i in [0, 3] {
+        assert!(
+            requests[i]
+                .2
+                .contains(&format!("<TargetObjectKeyFormat>{partitioned}</TargetObjectKeyFormat>")),
+            "request {i}: {}",
+            requests[i].2
+        );
+    }
+    let both = map([(
+        "target_object_key_format",
+        block(vec![
+            (
+                "partitioned_prefix",
+                block(vec![("partition_date_source", Value::from("EventTime"))]),
+            ),
+            ("simple_prefix", Value::List(vec![Value::empty_map()])),
+        ]),
+    )]);
+    assert_eq!(l.validate(&both).len(), 1);
+}
+
+#[test]
+fn a_lifecycle_sets_the_default_minimum_object_size_for_transitions() {
+    let rules = r#"<Rule><ID>archive</ID><Filter><Prefix>archive/</Prefix></Filter><Status>Enabled</Status><Transition><Days>30</Days><StorageClass>GLACIER</StorageClass></Transition></Rule>"#;
+    let answer = |size: &'static str| Answer {
+        headers: vec![("x-amz-transition-default-minimum-object-size", size)],
+        ..xml(
+            200,
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{rules}</LifecycleConfiguration>"#
+            ),
+        )
+    };
+    let (ctx, replay) = ctx(vec![
+        Answer {
+            headers: vec![(
+                "x-amz-transition-default-minimum-object-size",
+                "varies_by_storage_class",
+            )],
+            ..xml(200, "")
+        },
+        answer("varies_by_storage_class"),
+        answer("all_storage_classes_128K"), // set back from the console
+    ]);
+    let l = Sub(Lifecycle);
+    let rule = map([
+        ("id", Value::from("archive")),
+        ("status", Value::from("Enabled")),
+        ("filter", block(vec![("prefix", Value::from("archive/"))])),
+        (
+            "transition",
+            block(vec![
+                ("days", Value::Number(30.0)),
+                ("storage_class", Value::from("GLACIER")),
+            ]),
+        ),
+    ]);
+    let config = map([
+        ("bucket", Value::from("tdp-datalake")),
+        (
+            "transition_default_minimum_object_size",
+            Value::from("varies_by_storage_class"),
+        ),
+        ("rule", Value::List(vec![rule])),
+    ]);
+    let (planned, _) = l.plan(&ctx, None, config.clone()).expect("plan");
+    let (state, error) = l.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    let read = l.read(&ctx, &state).expect("read").expect("found");
+    assert_eq!(
+        read.get("transition_default_minimum_object_size"),
+        Value::from("varies_by_storage_class")
+    );
+    let drifted = l.read(&ctx, &state).expect("read").expect("found");
+    assert_eq!(
+        drifted.get("transition_default_minimum_object_size"),
+        Value::from("all_storage_classes_128K")
+    );
+    let put = replay.actual_requests().next().expect("the put");
+    assert_eq!(
+        put.headers().get("x-amz-transition-default-minimum-object-size"),
+        Some("varies_by_storage_class")
+    );
+    let sizes = l.schema().attributes["transition_default_minimum_object_size"]
+        .one_of
+        .expect("one_of");
+    assert_eq!(sizes, &["varies_by_storage_class", "all_storage_classes_128K"]);
 }

@@ -38,6 +38,7 @@ fn ctx(exchanges: &[Exchange]) -> (Ctx, StaticReplayClient) {
                 status: e.status,
                 content_type: "application/x-amz-json-1.1",
                 body: e.response.to_string(),
+                headers: Vec::new(),
             })
             .collect(),
     )

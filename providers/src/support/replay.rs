@@ -12,6 +12,8 @@ pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) content_type: &'static str,
     pub(crate) body: String,
+    /// Other response headers (S3 answers some values in headers).
+    pub(crate) headers: Vec<(&'static str, &'static str)>,
 }
 
 /// A provider context for us-east-1 whose S3 and Service Catalog clients get `answers`, in
@@ -20,16 +22,18 @@ pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
     let events = answers
         .into_iter()
         .map(|a| {
+            let mut response = http::Response::builder()
+                .status(a.status)
+                .header("content-type", a.content_type);
+            for (name, value) in &a.headers {
+                response = response.header(*name, *value);
+            }
             ReplayEvent::new(
                 http::Request::builder()
                     .uri("https://replay.invalid/")
                     .body(SdkBody::empty())
                     .expect("request"),
-                http::Response::builder()
-                    .status(a.status)
-                    .header("content-type", a.content_type)
-                    .body(SdkBody::from(a.body))
-                    .expect("response"),
+                response.body(SdkBody::from(a.body)).expect("response"),
             )
         })
         .collect();
