@@ -8,6 +8,7 @@ use super::inventory::Inventory;
 use super::lifecycle::Lifecycle;
 use super::logging::Logging;
 use super::metric::Metric;
+use super::replication::Replication;
 use super::request_payment::RequestPayment;
 use super::{first, Sub};
 use crate::resource::ResourceType;
@@ -701,4 +702,77 @@ fn a_lifecycle_sets_the_default_minimum_object_size_for_transitions() {
         .one_of
         .expect("one_of");
     assert_eq!(sizes, &["varies_by_storage_class", "all_storage_classes_128K"]);
+}
+
+#[test]
+fn replication_of_existing_and_kms_encrypted_objects_is_put_and_read_back() {
+    let rule_xml = |existing: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><ReplicationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Role>arn:aws:iam::123456789012:role/replication</Role><Rule><ID>all</ID><Priority>1</Priority><Status>Enabled</Status><Filter><Prefix>data/</Prefix></Filter><SourceSelectionCriteria><SseKmsEncryptedObjects><Status>Enabled</Status></SseKmsEncryptedObjects><ReplicaModifications><Status>Disabled</Status></ReplicaModifications></SourceSelectionCriteria><ExistingObjectReplication><Status>{existing}</Status></ExistingObjectReplication><Destination><Bucket>arn:aws:s3:::tdp-replica</Bucket><EncryptionConfiguration><ReplicaKmsKeyID>arn:aws:kms:us-west-2:123456789012:key/replica</ReplicaKmsKeyID></EncryptionConfiguration></Destination><DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication></Rule></ReplicationConfiguration>"#
+        )
+    };
+    let (ctx, replay) = ctx(vec![
+        xml(200, ""),
+        xml(200, &rule_xml("Enabled")),
+        xml(200, &rule_xml("Disabled")),
+    ]);
+    let r = Sub(Replication);
+    let status = |s: &str| block(vec![("status", Value::from(s))]);
+    let rule = map([
+        ("id", Value::from("all")),
+        ("priority", Value::Number(1.0)),
+        ("status", Value::from("Enabled")),
+        ("filter", block(vec![("prefix", Value::from("data/"))])),
+        ("delete_marker_replication", status("Disabled")),
+        ("existing_object_replication", status("Enabled")),
+        (
+            "source_selection_criteria",
+            block(vec![
+                ("replica_modifications", status("Disabled")),
+                ("sse_kms_encrypted_objects", status("Enabled")),
+            ]),
+        ),
+        (
+            "destination",
+            block(vec![
+                ("bucket", Value::from("arn:aws:s3:::tdp-replica")),
+                (
+                    "encryption_configuration",
+                    block(vec![(
+                        "replica_kms_key_id",
+                        Value::from("arn:aws:kms:us-west-2:123456789012:key/replica"),
+                    )]),
+                ),
+            ]),
+        ),
+    ]);
+    let config = map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("role", Value::from("arn:aws:iam::123456789012:role/replication")),
+        ("rule", Value::List(vec![rule])),
+    ]);
+    assert!(r.validate(&config).is_empty(), "{:?}", r.validate(&config));
+    let (planned, _) = r.plan(&ctx, None, config).expect("plan");
+    let (state, error) = r.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    let rule_of = |v: &Value| first(v, "rule").expect("a rule");
+    let read = r.read(&ctx, &state).expect("read").expect("found");
+    for key in ["existing_object_replication", "source_selection_criteria"] {
+        assert_eq!(rule_of(&read).get(key), rule_of(&state).get(key), "{key}");
+    }
+    let drifted = r.read(&ctx, &state).expect("read").expect("found");
+    assert_eq!(
+        rule_of(&drifted).get("existing_object_replication"),
+        status("Disabled"),
+        "turned off from the console"
+    );
+    let put = &sent(&replay)[0].2;
+    for part in [
+        "<ExistingObjectReplication><Status>Enabled</Status></ExistingObjectReplication>",
+        "<SseKmsEncryptedObjects><Status>Enabled</Status></SseKmsEncryptedObjects>",
+        "<ReplicaModifications><Status>Disabled</Status></ReplicaModifications>",
+    ] {
+        assert!(put.contains(part), "the put lacks {part}: {put}");
+    }
 }

@@ -3,9 +3,10 @@
 use super::*;
 use aws_sdk_s3::types::{
     AccessControlTranslation, DeleteMarkerReplication, DeleteMarkerReplicationStatus, Destination,
-    EncryptionConfiguration, Metrics, MetricsStatus, OwnerOverride, ReplicationConfiguration, ReplicationRule,
+    EncryptionConfiguration, ExistingObjectReplication, ExistingObjectReplicationStatus, Metrics, MetricsStatus,
+    OwnerOverride, ReplicaModifications, ReplicaModificationsStatus, ReplicationConfiguration, ReplicationRule,
     ReplicationRuleAndOperator, ReplicationRuleFilter, ReplicationRuleStatus, ReplicationTime, ReplicationTimeStatus,
-    ReplicationTimeValue, StorageClass,
+    ReplicationTimeValue, SourceSelectionCriteria, SseKmsEncryptedObjects, SseKmsEncryptedObjectsStatus, StorageClass,
 };
 use aws_smithy_types::error::operation::BuildError;
 use engine::core::value::map;
@@ -78,13 +79,25 @@ impl BucketConfig for Replication {
                 Nesting::Single,
                 Schema::new().attr("status", Attribute::required(string_type()).one_of(ENABLED_DISABLED)),
             )
-            .not_yet(
+            .block(
                 "existing_object_replication",
-                "Copy existing objects with S3 Batch Replication outside infinstor.",
+                Nesting::Single,
+                Schema::new().attr("status", Attribute::required(string_type()).one_of(ENABLED_DISABLED)),
             )
-            .not_yet(
+            .block(
                 "source_selection_criteria",
-                "Remove it; replication of KMS-encrypted objects is not managed by infinstor yet.",
+                Nesting::Single,
+                Schema::new()
+                    .block(
+                        "replica_modifications",
+                        Nesting::Single,
+                        Schema::new().attr("status", Attribute::required(string_type()).one_of(ENABLED_DISABLED)),
+                    )
+                    .block(
+                        "sse_kms_encrypted_objects",
+                        Nesting::Single,
+                        Schema::new().attr("status", Attribute::required(string_type()).one_of(ENABLED_DISABLED)),
+                    ),
             );
         Schema::new()
             .attr("role", Attribute::required(string_type()))
@@ -221,6 +234,47 @@ fn build_rule(rule: &Value) -> Result<ReplicationRule, BuildError> {
                 .set_status(known_str(&d, "status").map(|s| DeleteMarkerReplicationStatus::from(s.as_str())))
                 .build()
         }))
+        .set_existing_object_replication(
+            first(rule, "existing_object_replication")
+                .map(|e| {
+                    ExistingObjectReplication::builder()
+                        .set_status(known_str(&e, "status").map(|s| ExistingObjectReplicationStatus::from(s.as_str())))
+                        .build()
+                })
+                .transpose()?,
+        )
+        .set_source_selection_criteria(
+            first(rule, "source_selection_criteria")
+                .map(|c| -> Result<SourceSelectionCriteria, BuildError> {
+                    Ok(SourceSelectionCriteria::builder()
+                        .set_replica_modifications(
+                            first(&c, "replica_modifications")
+                                .map(|m| {
+                                    ReplicaModifications::builder()
+                                        .set_status(
+                                            known_str(&m, "status")
+                                                .map(|s| ReplicaModificationsStatus::from(s.as_str())),
+                                        )
+                                        .build()
+                                })
+                                .transpose()?,
+                        )
+                        .set_sse_kms_encrypted_objects(
+                            first(&c, "sse_kms_encrypted_objects")
+                                .map(|k| {
+                                    SseKmsEncryptedObjects::builder()
+                                        .set_status(
+                                            known_str(&k, "status")
+                                                .map(|s| SseKmsEncryptedObjectsStatus::from(s.as_str())),
+                                        )
+                                        .build()
+                                })
+                                .transpose()?,
+                        )
+                        .build())
+                })
+                .transpose()?,
+        )
         .destination(
             Destination::builder()
                 .set_bucket(known_str(&destination, "bucket"))
@@ -356,6 +410,31 @@ fn read_rule(rule: &ReplicationRule) -> Value {
             one(rule
                 .delete_marker_replication()
                 .map(|d| map([("status", d.status().map(|s| Value::from(s.as_str())).into())]))),
+        ),
+        (
+            "existing_object_replication",
+            one(rule
+                .existing_object_replication()
+                .map(|e| map([("status", Value::from(e.status().as_str()))]))),
+        ),
+        (
+            "source_selection_criteria",
+            one(rule.source_selection_criteria().map(|c| {
+                map([
+                    (
+                        "replica_modifications",
+                        one(c
+                            .replica_modifications()
+                            .map(|m| map([("status", Value::from(m.status().as_str()))]))),
+                    ),
+                    (
+                        "sse_kms_encrypted_objects",
+                        one(c
+                            .sse_kms_encrypted_objects()
+                            .map(|k| map([("status", Value::from(k.status().as_str()))]))),
+                    ),
+                ])
+            })),
         ),
     ])
 }
