@@ -58,10 +58,8 @@ impl BucketConfig for ObjectLock {
                     1,
                 ),
             )
-            .not_yet(
-                "token",
-                "Create the bucket with object_lock_enabled = true instead of enabling Object Lock on an existing bucket.",
-            )
+            // The token AWS Support gives to turn Object Lock on for an existing bucket.
+            .attr("token", Attribute::optional(string_type()).sensitive())
     }
 
     fn check(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -99,7 +97,7 @@ impl BucketConfig for ObjectLock {
                 )
                 .build()
         });
-        self.put_rule(ctx, target, rule)
+        self.put_rule(ctx, target, rule, known_str(planned, "token"))
     }
 
     fn get(
@@ -152,21 +150,27 @@ impl BucketConfig for ObjectLock {
         ])))
     }
 
-    fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
+    fn remove(&self, ctx: &Ctx, target: &Target, prior: &Value) -> Result<(), ProviderError> {
         // Object Lock stays on for the bucket's life; removing this resource removes the
         // default retention, as in Terraform.
-        self.put_rule(ctx, target, None)
+        self.put_rule(ctx, target, None, known_str(prior, "token"))
     }
 }
 
 impl ObjectLock {
-    fn put_rule(&self, ctx: &Ctx, target: &Target, rule: Option<ObjectLockRule>) -> Result<(), ProviderError> {
+    fn put_rule(
+        &self,
+        ctx: &Ctx,
+        target: &Target,
+        rule: Option<ObjectLockRule>,
+        token: Option<String>,
+    ) -> Result<(), ProviderError> {
         let op = format!("putting {} ({})", self.what(), target.bucket);
         let configuration = ObjectLockConfiguration::builder()
             .object_lock_enabled(ObjectLockEnabled::Enabled)
             .set_rule(rule)
             .build();
-        let (configuration, op) = (&configuration, &op);
+        let (configuration, op, token) = (&configuration, &op, &token);
         ctx.block_on(send_retrying(
             op,
             || {
@@ -174,6 +178,7 @@ impl ObjectLock {
                     .put_object_lock_configuration()
                     .bucket(&target.bucket)
                     .set_expected_bucket_owner(target.owner.clone())
+                    .set_token(token.clone())
                     .object_lock_configuration(configuration.clone())
                     .send()
             },

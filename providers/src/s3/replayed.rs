@@ -8,6 +8,7 @@ use super::inventory::Inventory;
 use super::lifecycle::Lifecycle;
 use super::logging::Logging;
 use super::metric::Metric;
+use super::object_lock::ObjectLock;
 use super::replication::Replication;
 use super::request_payment::RequestPayment;
 use super::{first, Sub};
@@ -775,4 +776,62 @@ fn replication_of_existing_and_kms_encrypted_objects_is_put_and_read_back() {
     ] {
         assert!(put.contains(part), "the put lacks {part}: {put}");
     }
+}
+
+#[test]
+fn an_object_lock_token_goes_with_the_object_lock_and_replication_puts() {
+    let (ctx, replay) = ctx(vec![xml(200, ""), xml(200, "")]);
+    let token = Value::from("AWS-SUPPORT-TOKEN-0123").mark_sensitive();
+    let lock = map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("object_lock_enabled", Value::from("Enabled")),
+        ("token", token.clone()),
+        (
+            "rule",
+            block(vec![(
+                "default_retention",
+                block(vec![("mode", Value::from("GOVERNANCE")), ("days", Value::Number(30.0))]),
+            )]),
+        ),
+    ]);
+    let (planned, _) = Sub(ObjectLock).plan(&ctx, None, lock).expect("plan");
+    let (state, error) = Sub(ObjectLock).create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(
+        state.expect("state").get("token").deep_unmark(),
+        Value::from("AWS-SUPPORT-TOKEN-0123")
+    );
+    assert!(Sub(ObjectLock).schema().attributes["token"].sensitive);
+
+    let replication = map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("role", Value::from("arn:aws:iam::123456789012:role/replication")),
+        ("token", token),
+        (
+            "rule",
+            Value::List(vec![map([
+                ("status", Value::from("Enabled")),
+                (
+                    "destination",
+                    block(vec![("bucket", Value::from("arn:aws:s3:::tdp-replica"))]),
+                ),
+            ])]),
+        ),
+    ]);
+    let (planned, _) = Sub(Replication).plan(&ctx, None, replication).expect("plan");
+    let (_, error) = Sub(Replication).create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    assert!(Sub(Replication).schema().attributes["token"].sensitive);
+
+    let tokens: Vec<Option<String>> = replay
+        .actual_requests()
+        .map(|r| r.headers().get("x-amz-bucket-object-lock-token").map(str::to_string))
+        .collect();
+    assert_eq!(
+        tokens,
+        vec![
+            Some("AWS-SUPPORT-TOKEN-0123".to_string()),
+            Some("AWS-SUPPORT-TOKEN-0123".to_string())
+        ]
+    );
 }

@@ -102,10 +102,8 @@ impl BucketConfig for Replication {
         Schema::new()
             .attr("role", Attribute::required(string_type()))
             .block_min("rule", Nesting::List, rule, 1)
-            .not_yet(
-                "token",
-                "Remove it; Object Lock tokens are not managed by infinstor yet.",
-            )
+            // The Object Lock token of a bucket with Object Lock turned on by AWS Support.
+            .attr("token", Attribute::optional(string_type()).sensitive())
     }
 
     fn check(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -132,13 +130,15 @@ impl BucketConfig for Replication {
             .set_rules(Some(rules))
             .build()
             .map_err(bad)?;
-        let (configuration, op) = (&configuration, &op);
+        let token = known_str(planned, "token");
+        let (configuration, op, token) = (&configuration, &op, &token);
         ctx.block_on(send_retrying(
             op,
             || {
                 ctx.s3
                     .put_bucket_replication()
                     .bucket(&target.bucket)
+                    .set_token(token.clone())
                     .replication_configuration(configuration.clone())
                     .send()
             },
