@@ -795,3 +795,50 @@ fn terraform_data_keeps_its_input_and_is_replaced_by_its_triggers() {
     assert!(destroy.stdout.contains("2 destroyed"), "{}", destroy.stdout);
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
+
+/// Replicas are tested against DynamoDB's documented answers in the provider (the emulator
+/// ignores them); through the binary, a replica is planned with its ARN unknown until the
+/// table has one, and the table's stream is required first.
+#[test]
+fn dynamodb_replicas_are_planned_and_need_the_tables_stream() {
+    let ws = workspace(None);
+    let table = |stream: &str| {
+        format!(
+            r#"
+resource "aws_dynamodb_table" "sessions" {{
+  name         = "tdp-sessions"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+  {stream}
+  attribute {{
+    name = "id"
+    type = "S"
+  }}
+  replica {{
+    region_name = "us-west-2"
+  }}
+}}
+"#
+        )
+    };
+    ws.write(
+        "main.tf",
+        &table("stream_enabled   = true\n  stream_view_type = \"NEW_AND_OLD_IMAGES\""),
+    );
+    let plan = ws.run(&["plan"]).expect_code(0);
+    for part in [
+        "+ replica {",
+        "+ region_name = \"us-west-2\"",
+        "+ arn         = (known after apply)",
+    ] {
+        assert!(plan.stdout.contains(part), "{part} in\n{}", plan.stdout);
+    }
+    ws.write("main.tf", &table(""));
+    let bad = ws.run(&["validate"]).expect_code(1);
+    assert!(
+        bad.stderr.contains("replicas need the table's stream"),
+        "{}",
+        bad.stderr
+    );
+    assert!(bad.stderr.contains("main.tf line 2"), "{}", bad.stderr);
+}

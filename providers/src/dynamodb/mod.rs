@@ -12,7 +12,8 @@
 //! shows as a change.
 //!
 //! Global secondary indexes change in place; local ones are fixed when the table is made.
-//! Replicas, table classes and imports from S3 are not supported yet (errors that say so).
+//! Replicas in other regions are added and removed in place. Table classes and imports from S3
+//! are not supported yet (errors that say so).
 
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::support::attrs::{
@@ -33,9 +34,13 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 mod indexes;
+mod replicas;
 mod table;
 mod table_api;
+#[cfg(test)]
+mod tests;
 use indexes::*;
+use replicas::*;
 use table::*;
 
 /// Every managed resource type of this service.

@@ -50,14 +50,13 @@ pub(super) fn table_schema() -> Schema {
                 .attr("attribute_name", Attribute::optional(Type::String))
                 .attr("enabled", Attribute::optional(Type::Bool)),
         )
-        .not_yet(
-            "replica",
-            "Create the table in each region with its own aws_dynamodb_table (provider = aws.<region>), or add replicas outside infinstor.",
-        )
         .not_yet("table_class", "Remove it: tables use the STANDARD class.")
         .not_yet("import_table", "Create the table empty and load it outside infinstor.")
-        .not_yet("on_demand_throughput", "Remove it: on-demand tables use DynamoDB's default maximums.");
-    schema = with_indexes(schema);
+        .not_yet(
+            "on_demand_throughput",
+            "Remove it: on-demand tables use DynamoDB's default maximums.",
+        );
+    schema = with_replicas(with_indexes(schema));
     if let Some(b) = schema.blocks.get_mut("attribute") {
         b.min_items = 1;
     }
@@ -204,6 +203,7 @@ impl ResourceType for Table {
                 "stream_enabled = true needs stream_view_type (KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES)",
             ));
         }
+        out.extend(check_replicas(config));
         out
     }
 
@@ -274,6 +274,8 @@ impl ResourceType for Table {
                 }
             }
         }
+        let replicas = plan_replicas(&proposed, get(&st, "arn"));
+        st.insert("replica".into(), replicas);
         Ok((Value::Map(st), Vec::new()))
     }
 
@@ -380,7 +382,8 @@ impl ResourceType for Table {
             if pitr_of(planned) {
                 self.set_pitr(ctx, name, true)?;
             }
-            self.apply_ttl(ctx, name, (false, None), planned)
+            self.apply_ttl(ctx, name, (false, None), planned)?;
+            self.sync_replicas(ctx, name, &Value::Null, planned, progress)
         };
         let result = settle();
         match (self.fetch(ctx, name, planned), result) {
@@ -430,6 +433,8 @@ impl ResourceType for Table {
                 self.wait_active(ctx, name, progress)?;
             }
         }
+        // DynamoDB deletes a table only once it has no replicas.
+        self.sync_replicas(ctx, name, prior, &Value::Null, progress)?;
         match call(
             ctx,
             &format!("deleting DynamoDB Table ({name})"),

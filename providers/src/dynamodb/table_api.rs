@@ -101,6 +101,7 @@ impl Table {
         st.insert("name".into(), Value::string(&table_name));
         st.insert("id".into(), Value::string(&table_name));
         st.insert("arn".into(), Value::string(&arn));
+        st.insert("replica".into(), read_replicas(&table));
         for k in table.key_schema() {
             let key = if k.key_type() == &KeyType::Hash {
                 "hash_key"
@@ -517,6 +518,7 @@ impl Table {
             self.set_pitr(ctx, name, pitr_of(planned))?;
         }
         self.apply_ttl(ctx, name, ttl_of(prior), planned)?;
+        self.sync_replicas(ctx, name, prior, planned, progress)?;
         let arn = current
             .table_arn()
             .or_else(|| sref(prior, "arn"))

@@ -16,8 +16,8 @@ pub(crate) struct Answer {
     pub(crate) headers: Vec<(&'static str, &'static str)>,
 }
 
-/// A provider context for us-east-1 whose S3 and Service Catalog clients get `answers`, in
-/// order, whatever they ask.
+/// A provider context for us-east-1 whose S3, DynamoDB and Service Catalog clients get
+/// `answers`, in order, whatever they ask.
 pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
     let events = answers
         .into_iter()
@@ -52,6 +52,14 @@ pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
         aws_sdk_servicecatalog::Config::builder()
             .behavior_version(aws_sdk_servicecatalog::config::BehaviorVersion::latest())
             .region(aws_sdk_servicecatalog::config::Region::new("us-east-1"))
+            .credentials_provider(credentials.clone())
+            .http_client(replay.clone())
+            .build(),
+    );
+    ctx.dynamodb = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::Config::builder()
+            .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+            .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
             .credentials_provider(credentials.clone())
             .http_client(replay.clone())
             .build(),

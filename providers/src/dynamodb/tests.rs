@@ -1,0 +1,219 @@
+//! Replicas against the SDK's replay client, on answers written from the DynamoDB API
+//! reference: the emulator accepts `ReplicaUpdates` but ignores them, and answers every
+//! global-table call with an error.
+
+use super::*;
+use crate::support::replay::{ctx, Answer};
+use serde_json::{json, Value as Json};
+
+const TABLE_ARN: &str = "arn:aws:dynamodb:us-east-1:123456789012:table/tdp-sessions";
+
+fn answer(body: Json) -> Answer {
+    Answer {
+        status: 200,
+        content_type: "application/x-amz-json-1.0",
+        body: body.to_string(),
+        headers: Vec::new(),
+    }
+}
+
+/// A DescribeTable answer: the table's status and each replica's `(region, status)`.
+fn described(status: &str, replicas: &[(&str, &str)]) -> Answer {
+    let replicas: Vec<Json> = replicas
+        .iter()
+        .map(|(region, s)| {
+            let mut r = json!({"RegionName": region, "ReplicaStatus": s});
+            if *s == "CREATION_FAILED" {
+                r["ReplicaStatusDescription"] = json!("The KMS key is not accessible in eu-west-1");
+            }
+            if *region == "eu-west-1" {
+                r["KMSMasterKeyId"] = json!("arn:aws:kms:eu-west-1:123456789012:key/eu");
+            }
+            r
+        })
+        .collect();
+    answer(json!({"Table": {
+        "TableName": "tdp-sessions", "TableArn": TABLE_ARN, "TableStatus": status,
+        "Replicas": replicas
+    }}))
+}
+
+fn updated() -> Answer {
+    answer(json!({"TableDescription": {"TableName": "tdp-sessions", "TableArn": TABLE_ARN, "TableStatus": "UPDATING"}}))
+}
+
+fn replicas(items: &[(&str, Option<&str>)]) -> Value {
+    map([(
+        "replica",
+        Value::List(
+            items
+                .iter()
+                .map(|(region, key)| {
+                    map([
+                        ("region_name", Value::from(*region)),
+                        ("kms_key_arn", key.map(Value::from).unwrap_or(Value::Null)),
+                    ])
+                })
+                .collect(),
+        ),
+    )])
+}
+
+/// The UpdateTable bodies that were sent, as JSON.
+fn updates(replay: &aws_smithy_http_client::test_util::StaticReplayClient) -> Vec<Json> {
+    replay
+        .actual_requests()
+        .filter(|r| r.headers().get("x-amz-target") == Some("DynamoDB_20120810.UpdateTable"))
+        .map(|r| serde_json::from_slice(r.body().bytes().unwrap_or(b"{}")).expect("json"))
+        .collect()
+}
+
+#[test]
+fn replicas_are_added_one_call_at_a_time_and_waited_for_until_active() {
+    let (ctx, replay) = ctx(vec![
+        updated(),
+        described("UPDATING", &[("eu-west-1", "CREATING")]),
+        described("ACTIVE", &[("eu-west-1", "ACTIVE")]),
+        updated(),
+        described("ACTIVE", &[("eu-west-1", "ACTIVE"), ("us-west-2", "ACTIVE")]),
+    ]);
+    let lines = std::sync::Mutex::new(Vec::new());
+    let wanted = replicas(&[
+        ("us-west-2", None),
+        ("eu-west-1", Some("arn:aws:kms:eu-west-1:123456789012:key/eu")),
+    ]);
+    Table
+        .sync_replicas(&ctx, "tdp-sessions", &Value::Null, &wanted, &|l: &str| {
+            lines.lock().expect("lines").push(l.to_string())
+        })
+        .expect("replicas");
+    assert_eq!(
+        updates(&replay),
+        vec![
+            json!({"TableName": "tdp-sessions", "ReplicaUpdates": [{"Create": {"RegionName": "eu-west-1", "KMSMasterKeyId": "arn:aws:kms:eu-west-1:123456789012:key/eu"}}]}),
+            json!({"TableName": "tdp-sessions", "ReplicaUpdates": [{"Create": {"RegionName": "us-west-2"}}]}),
+        ]
+    );
+    let lines = lines.lock().expect("lines").clone();
+    assert!(
+        lines.iter().any(|l| l == "replica in eu-west-1 is CREATING"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_replica_no_longer_wanted_or_with_another_key_is_removed_first() {
+    let (ctx, replay) = ctx(vec![
+        updated(),
+        described("ACTIVE", &[("us-west-2", "ACTIVE")]),
+        updated(),
+        described("ACTIVE", &[]),
+        updated(),
+        described("ACTIVE", &[("us-west-2", "ACTIVE")]),
+    ]);
+    let was = replicas(&[
+        ("us-west-2", None),
+        ("eu-west-1", Some("arn:aws:kms:eu-west-1:123456789012:key/eu")),
+    ]);
+    let wanted = replicas(&[("us-west-2", Some("arn:aws:kms:us-west-2:123456789012:key/west"))]);
+    Table
+        .sync_replicas(&ctx, "tdp-sessions", &was, &wanted, &|_: &str| {})
+        .expect("replicas");
+    assert_eq!(
+        updates(&replay),
+        vec![
+            json!({"TableName": "tdp-sessions", "ReplicaUpdates": [{"Delete": {"RegionName": "eu-west-1"}}]}),
+            json!({"TableName": "tdp-sessions", "ReplicaUpdates": [{"Delete": {"RegionName": "us-west-2"}}]}),
+            json!({"TableName": "tdp-sessions", "ReplicaUpdates": [{"Create": {"RegionName": "us-west-2", "KMSMasterKeyId": "arn:aws:kms:us-west-2:123456789012:key/west"}}]}),
+        ]
+    );
+}
+
+#[test]
+fn a_replica_that_fails_is_an_error_with_dynamodbs_reason() {
+    let (ctx, _replay) = ctx(vec![
+        updated(),
+        described("ACTIVE", &[("eu-west-1", "CREATION_FAILED")]),
+    ]);
+    let wanted = replicas(&[("eu-west-1", Some("arn:aws:kms:eu-west-1:123456789012:key/eu"))]);
+    let error = Table
+        .sync_replicas(&ctx, "tdp-sessions", &Value::Null, &wanted, &|_: &str| {})
+        .expect_err("failed");
+    assert_eq!(error.code, "ReplicaFailed");
+    assert!(
+        error.message.contains(
+            "adding the replica of DynamoDB Table (tdp-sessions) in eu-west-1: the replica is CREATION_FAILED: The KMS key is not accessible in eu-west-1"
+        ),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn replicas_are_read_and_planned_with_their_arns() {
+    let table = TableDescription::builder()
+        .table_arn(TABLE_ARN)
+        .replicas(
+            aws_sdk_dynamodb::types::ReplicaDescription::builder()
+                .region_name("us-west-2")
+                .build(),
+        )
+        .build();
+    let read = read_replicas(&table);
+    assert_eq!(
+        read,
+        Value::List(vec![map([
+            ("region_name", Value::from("us-west-2")),
+            ("kms_key_arn", Value::Null),
+            (
+                "arn",
+                Value::from("arn:aws:dynamodb:us-west-2:123456789012:table/tdp-sessions")
+            ),
+        ])])
+    );
+    // Planned over a table whose ARN is known, the replica's is too; on create it is not.
+    assert_eq!(
+        plan_replicas(&replicas(&[("us-west-2", None)]), &Value::from(TABLE_ARN)),
+        read
+    );
+    let planned = plan_replicas(&replicas(&[("us-west-2", None)]), &Value::Unknown);
+    assert_eq!(
+        first(&map([("replica", planned)]), "replica").expect("one").get("arn"),
+        Value::Unknown
+    );
+}
+
+#[test]
+fn replicas_need_the_tables_stream_and_one_region_each() {
+    let config = |stream: bool, regions: &[&str]| {
+        map([
+            ("stream_enabled", Value::Bool(stream)),
+            (
+                "stream_view_type",
+                if stream {
+                    Value::from("NEW_AND_OLD_IMAGES")
+                } else {
+                    Value::Null
+                },
+            ),
+            (
+                "replica",
+                Value::List(
+                    regions
+                        .iter()
+                        .map(|r| map([("region_name", Value::from(*r))]))
+                        .collect(),
+                ),
+            ),
+        ])
+    };
+    assert!(check_replicas(&config(true, &["us-west-2", "eu-west-1"])).is_empty());
+    let no_stream = check_replicas(&config(false, &["us-west-2"]));
+    assert_eq!(no_stream.len(), 1);
+    assert!(no_stream[0]
+        .message
+        .contains("stream_view_type = \"NEW_AND_OLD_IMAGES\""));
+    let twice = check_replicas(&config(true, &["us-west-2", "us-west-2"]));
+    assert_eq!(twice.len(), 1);
+    assert!(twice[0].message.contains("two replicas in us-west-2"));
+}
