@@ -1259,3 +1259,93 @@ fn the_account_public_access_block_is_set_imported_changed_outside_updated_and_r
     assert_eq!(account_block(&moto), None);
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
+
+#[test]
+fn log_delivery_grants_are_applied_read_back_imported_and_updated() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    let config = |permission: &str| {
+        format!(
+            r#"
+resource "aws_s3_bucket" "b" {{
+  bucket = "infinstor-grants"
+}}
+
+resource "aws_s3_bucket" "logs" {{
+  bucket        = "infinstor-grants-logs"
+  force_destroy = true
+}}
+
+resource "aws_s3_bucket_ownership_controls" "logs" {{
+  bucket = aws_s3_bucket.logs.id
+  rule {{
+    object_ownership = "ObjectWriter"
+  }}
+}}
+
+resource "aws_s3_bucket_acl" "logs" {{
+  depends_on = [aws_s3_bucket_ownership_controls.logs]
+  bucket     = aws_s3_bucket.logs.id
+  acl        = "log-delivery-write"
+}}
+
+resource "aws_s3_bucket_logging" "b" {{
+  depends_on    = [aws_s3_bucket_acl.logs]
+  bucket        = aws_s3_bucket.b.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "access/"
+  target_grant {{
+    grantee {{
+      type = "Group"
+      uri  = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+    }}
+    permission = "{permission}"
+  }}
+}}
+"#
+        )
+    };
+    let grants = || {
+        block_on(async {
+            let out = moto
+                .s3()
+                .get_bucket_logging()
+                .bucket("infinstor-grants")
+                .send()
+                .await
+                .expect("logging");
+            out.logging_enabled()
+                .map(|l| {
+                    l.target_grants()
+                        .iter()
+                        .map(|g| {
+                            (
+                                g.grantee().and_then(|w| w.uri()).unwrap_or_default().to_string(),
+                                g.permission().map(|p| p.as_str().to_string()).unwrap_or_default(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let group = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers".to_string();
+    ws.write("main.tf", &config("READ"));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(grants(), vec![(group.clone(), "READ".to_string())]);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    reimport(&ws, "aws_s3_bucket_logging.b", "infinstor-grants");
+
+    ws.write("main.tf", &config("FULL_CONTROL"));
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(grants(), vec![(group, "FULL_CONTROL".to_string())]);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}

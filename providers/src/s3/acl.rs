@@ -32,19 +32,12 @@ impl BucketConfig for Acl {
     }
 
     fn body(&self) -> Schema {
-        let grantee = Schema::new()
+        let grant = Schema::new()
+            .block_min("grantee", Nesting::Single, grantee_schema(), 1)
             .attr(
-                "type",
-                Attribute::required(string_type()).one_of(&["CanonicalUser", "AmazonCustomerByEmail", "Group"]),
-            )
-            .attr("id", Attribute::optional(string_type()))
-            .attr("uri", Attribute::optional(string_type()))
-            .attr("email_address", Attribute::optional(string_type()))
-            .attr("display_name", Attribute::computed(string_type()));
-        let grant = Schema::new().block_min("grantee", Nesting::Single, grantee, 1).attr(
-            "permission",
-            Attribute::required(string_type()).one_of(&["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"]),
-        );
+                "permission",
+                Attribute::required(string_type()).one_of(&["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"]),
+            );
         // S3 stopped returning display names in 2025: an owner's is kept as configured, a
         // grantee's is always null.
         let owner = Schema::new()
@@ -141,18 +134,11 @@ impl BucketConfig for Acl {
 
 impl Acl {
     fn put_policy(&self, ctx: &Ctx, target: &Target, policy: &Value) -> Result<(), ProviderError> {
-        use aws_sdk_s3::types::{AccessControlPolicy, Grant, Grantee, Owner, Permission, Type};
+        use aws_sdk_s3::types::{AccessControlPolicy, Grant, Owner, Permission};
         let op = format!("putting {} ({})", self.what(), target.bucket);
         let mut grants = Vec::new();
         for g in block_items(policy, "grant") {
-            let who = block_items(&g, "grantee").into_iter().next().unwrap_or(Value::Null);
-            let grantee = Grantee::builder()
-                .set_type(known_str(&who, "type").map(|t| Type::from(t.as_str())))
-                .set_id(known_str(&who, "id"))
-                .set_uri(known_str(&who, "uri"))
-                .set_email_address(known_str(&who, "email_address"))
-                .build()
-                .map_err(|e| invalid(format!("{op}: {e}")))?;
+            let grantee = grantee_of(&g, &op)?;
             grants.push(
                 Grant::builder()
                     .grantee(grantee)
@@ -280,17 +266,11 @@ fn policy_value(out: &aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput,
         .grants()
         .iter()
         .map(|g| {
-            let grantee = g.grantee().map(|w| {
-                map([
-                    ("type", Value::from(w.r#type().as_str())),
-                    ("id", text(w.id())),
-                    ("uri", text(w.uri())),
-                    ("email_address", text(w.email_address())),
-                    ("display_name", Value::Null),
-                ])
-            });
             map([
-                ("grantee", Value::List(grantee.into_iter().collect())),
+                (
+                    "grantee",
+                    Value::List(g.grantee().map(grantee_value).into_iter().collect()),
+                ),
                 ("permission", text(g.permission().map(|p| p.as_str()))),
             ])
         })
@@ -307,5 +287,44 @@ fn policy_value(out: &aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput,
     map([
         ("grant", Value::List(grants)),
         ("owner", Value::List(owner.into_iter().collect())),
+    ])
+}
+
+/// A `grantee` block: who an ACL grant (or a log delivery grant) is for.
+pub(super) fn grantee_schema() -> Schema {
+    Schema::new()
+        .attr(
+            "type",
+            Attribute::required(string_type()).one_of(&["CanonicalUser", "AmazonCustomerByEmail", "Group"]),
+        )
+        .attr("id", Attribute::optional(string_type()))
+        .attr("uri", Attribute::optional(string_type()))
+        .attr("email_address", Attribute::optional(string_type()))
+        // S3 stopped returning display names in 2025: always null.
+        .attr("display_name", Attribute::computed(string_type()))
+}
+
+/// The grantee of a grant value (its `grantee` block), as S3 takes it.
+pub(super) fn grantee_of(grant: &Value, op: &str) -> Result<aws_sdk_s3::types::Grantee, ProviderError> {
+    let who = block_items(grant, "grantee").into_iter().next().unwrap_or(Value::Null);
+    aws_sdk_s3::types::Grantee::builder()
+        .set_type(known_str(&who, "type").map(|t| aws_sdk_s3::types::Type::from(t.as_str())))
+        .set_id(known_str(&who, "id"))
+        .set_uri(known_str(&who, "uri"))
+        .set_email_address(known_str(&who, "email_address"))
+        .build()
+        .map_err(|e| invalid(format!("{op}: {e}")))
+}
+
+/// A grantee as a `grantee` block value; an empty string (which the emulator answers for a
+/// group's ID) is no value.
+pub(super) fn grantee_value(w: &aws_sdk_s3::types::Grantee) -> Value {
+    let text = |s: Option<&str>| -> Value { s.filter(|v| !v.is_empty()).map(Value::from).into() };
+    engine::core::value::map([
+        ("type", Value::from(w.r#type().as_str())),
+        ("id", text(w.id())),
+        ("uri", text(w.uri())),
+        ("email_address", text(w.email_address())),
+        ("display_name", Value::Null),
     ])
 }

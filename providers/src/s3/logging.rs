@@ -17,9 +17,15 @@ impl BucketConfig for Logging {
         Schema::new()
             .attr("target_bucket", Attribute::required(string_type()))
             .attr("target_prefix", Attribute::required(string_type()))
-            .not_yet(
+            .block(
                 "target_grant",
-                "Grant the log delivery through the target bucket's policy (or aws_s3_bucket_acl with acl = \"log-delivery-write\") instead.",
+                Nesting::Set,
+                Schema::new()
+                    .block_min("grantee", Nesting::Single, super::acl::grantee_schema(), 1)
+                    .attr(
+                        "permission",
+                        Attribute::required(string_type()).one_of(&["FULL_CONTROL", "READ", "WRITE"]),
+                    ),
             )
             .block(
                 "target_object_key_format",
@@ -67,7 +73,19 @@ impl BucketConfig for Logging {
                 )
                 .build()
         });
+        let mut grants = Vec::new();
+        for g in block_items(planned, "target_grant") {
+            grants.push(
+                aws_sdk_s3::types::TargetGrant::builder()
+                    .grantee(super::acl::grantee_of(&g, &op)?)
+                    .set_permission(
+                        known_str(&g, "permission").map(|p| aws_sdk_s3::types::BucketLogsPermission::from(p.as_str())),
+                    )
+                    .build(),
+            );
+        }
         let enabled = aws_sdk_s3::types::LoggingEnabled::builder()
+            .set_target_grants((!grants.is_empty()).then_some(grants))
             .set_target_bucket(known_str(planned, "target_bucket"))
             .target_prefix(known_str(planned, "target_prefix").unwrap_or_default())
             .set_target_object_key_format(format)
@@ -120,6 +138,23 @@ impl BucketConfig for Logging {
                 ("target_bucket".to_string(), Value::from(l.target_bucket())),
                 ("target_prefix".to_string(), Value::from(l.target_prefix())),
                 ("target_object_key_format".to_string(), one(format)),
+                (
+                    "target_grant".to_string(),
+                    Value::List(
+                        l.target_grants()
+                            .iter()
+                            .map(|g| {
+                                engine::core::value::map([
+                                    ("grantee", one(g.grantee().map(super::acl::grantee_value))),
+                                    (
+                                        "permission",
+                                        g.permission().map(|p| Value::from(p.as_str())).unwrap_or(Value::Null),
+                                    ),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
             ])
         }))
     }
