@@ -1,0 +1,196 @@
+//! Counts the AWS API calls each resource type costs: to create one object (an apply with
+//! `-refresh=false`, after what it needs exists) and to refresh it (a plan's calls with the
+//! object, less those without it), from `INFINSTOR_API_STATS=1`. Prints a Markdown table.
+//!
+//! `cargo run -p test-support --example api_calls -- [BINARY]` (default
+//! `target/debug/infinstor`); needs the emulator as the tests do (`INFINSTOR_MOTO_SERVER` or
+//! `.venv/`).
+
+use test_support::{Moto, Workspace};
+
+const TRUST: &str = r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })"#;
+
+/// `(type, what it needs, the object)`: configuration text of each.
+fn cases() -> Vec<(&'static str, String, String)> {
+    let bucket = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"calls-bucket\"\n}\n".to_string();
+    let role =
+        format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-role\"\n  assume_role_policy = {TRUST}\n}}\n");
+    let policy = "resource \"aws_iam_policy\" \"p\" {\n  name   = \"calls-policy\"\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"*\" }] })\n}\n".to_string();
+    let zone = "resource \"aws_route53_zone\" \"z\" {\n  name = \"calls.example.com\"\n}\n".to_string();
+    let key = "resource \"aws_kms_key\" \"k\" {\n  description = \"calls\"\n}\n".to_string();
+    vec![
+        ("aws_s3_bucket", String::new(), bucket.clone()),
+        (
+            "aws_s3_bucket_policy",
+            bucket.clone(),
+            "resource \"aws_s3_bucket_policy\" \"o\" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Deny\", Principal = \"*\", Action = \"s3:DeleteBucket\", Resource = aws_s3_bucket.b.arn }] })\n}\n".into(),
+        ),
+        (
+            "aws_s3_bucket_public_access_block",
+            bucket.clone(),
+            "resource \"aws_s3_bucket_public_access_block\" \"o\" {\n  bucket            = aws_s3_bucket.b.id\n  block_public_acls = true\n}\n".into(),
+        ),
+        (
+            "aws_s3_bucket_versioning",
+            bucket.clone(),
+            "resource \"aws_s3_bucket_versioning\" \"o\" {\n  bucket = aws_s3_bucket.b.id\n  versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n".into(),
+        ),
+        (
+            "aws_s3_bucket_cors_configuration",
+            bucket.clone(),
+            "resource \"aws_s3_bucket_cors_configuration\" \"o\" {\n  bucket = aws_s3_bucket.b.id\n  cors_rule {\n    allowed_methods = [\"GET\"]\n    allowed_origins = [\"*\"]\n  }\n}\n".into(),
+        ),
+        (
+            "aws_s3_bucket_server_side_encryption_configuration",
+            bucket.clone(),
+            "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"o\" {\n  bucket = aws_s3_bucket.b.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = \"aws:kms\"\n    }\n  }\n}\n".into(),
+        ),
+        (
+            "aws_s3_object",
+            bucket,
+            "resource \"aws_s3_object\" \"o\" {\n  bucket  = aws_s3_bucket.b.id\n  key     = \"a.txt\"\n  content = \"a\"\n}\n".into(),
+        ),
+        ("aws_iam_role", String::new(), role.clone()),
+        ("aws_iam_policy", String::new(), policy.clone()),
+        (
+            "aws_iam_role_policy",
+            role.clone(),
+            "resource \"aws_iam_role_policy\" \"o\" {\n  role   = aws_iam_role.r.name\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"*\" }] })\n}\n".into(),
+        ),
+        (
+            "aws_iam_role_policy_attachment",
+            format!("{role}{policy}"),
+            "resource \"aws_iam_role_policy_attachment\" \"o\" {\n  role       = aws_iam_role.r.name\n  policy_arn = aws_iam_policy.p.arn\n}\n".into(),
+        ),
+        (
+            "aws_iam_instance_profile",
+            role,
+            "resource \"aws_iam_instance_profile\" \"o\" {\n  name = \"calls-profile\"\n  role = aws_iam_role.r.name\n}\n".into(),
+        ),
+        (
+            "aws_iam_user",
+            String::new(),
+            "resource \"aws_iam_user\" \"o\" {\n  name = \"calls-user\"\n}\n".into(),
+        ),
+        ("aws_route53_zone", String::new(), zone.clone()),
+        (
+            "aws_route53_record",
+            zone,
+            "resource \"aws_route53_record\" \"o\" {\n  zone_id = aws_route53_zone.z.zone_id\n  name    = \"www.calls.example.com\"\n  type    = \"A\"\n  ttl     = 300\n  records = [\"192.0.2.1\"]\n}\n".into(),
+        ),
+        (
+            "aws_acm_certificate",
+            String::new(),
+            "resource \"aws_acm_certificate\" \"o\" {\n  domain_name       = \"calls.example.com\"\n  validation_method = \"DNS\"\n}\n".into(),
+        ),
+        ("aws_kms_key", String::new(), key.clone()),
+        (
+            "aws_kms_alias",
+            key,
+            "resource \"aws_kms_alias\" \"o\" {\n  name          = \"alias/calls\"\n  target_key_id = aws_kms_key.k.key_id\n}\n".into(),
+        ),
+        (
+            "aws_ssm_parameter",
+            String::new(),
+            "resource \"aws_ssm_parameter\" \"o\" {\n  name  = \"/calls/p\"\n  type  = \"SecureString\"\n  value = \"s3cret\"\n}\n".into(),
+        ),
+        (
+            "aws_dynamodb_table",
+            String::new(),
+            "resource \"aws_dynamodb_table\" \"o\" {\n  name         = \"calls\"\n  billing_mode = \"PAY_PER_REQUEST\"\n  hash_key     = \"id\"\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n".into(),
+        ),
+        (
+            "aws_cloudformation_stack",
+            String::new(),
+            "resource \"aws_cloudformation_stack\" \"o\" {\n  name          = \"calls\"\n  template_body = jsonencode({ Resources = { P = { Type = \"AWS::SSM::Parameter\", Properties = { Name = \"/calls/stack\", Type = \"String\", Value = \"v\" } } } })\n}\n".into(),
+        ),
+        (
+            "aws_key_pair",
+            String::new(),
+            "resource \"aws_key_pair\" \"o\" {\n  key_name   = \"calls\"\n  public_key = \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJxa9xtm+ciuV/Ipc8iZ1KdzOA21aoOn2f+OJCkem1KG calls\"\n}\n".into(),
+        ),
+        (
+            "aws_sesv2_email_identity",
+            String::new(),
+            "resource \"aws_sesv2_email_identity\" \"o\" {\n  email_identity = \"calls@example.com\"\n}\n".into(),
+        ),
+        (
+            "aws_cloudwatch_log_resource_policy",
+            String::new(),
+            "resource \"aws_cloudwatch_log_resource_policy\" \"o\" {\n  policy_name     = \"calls\"\n  policy_document = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { Service = \"es.amazonaws.com\" }, Action = \"logs:PutLogEvents\", Resource = \"*\" }] })\n}\n".into(),
+        ),
+        (
+            "aws_s3_account_public_access_block",
+            String::new(),
+            "resource \"aws_s3_account_public_access_block\" \"o\" {\n  block_public_acls = true\n}\n".into(),
+        ),
+    ]
+}
+
+/// The calls a run reports, in total and by operation (`Service:Operation: n`).
+fn calls(stderr: &str) -> (usize, Vec<(String, usize)>) {
+    let mut total = 0;
+    let mut by_operation = Vec::new();
+    let mut lines = stderr.lines();
+    while let Some(line) = lines.next() {
+        if let Some(rest) = line.strip_prefix("AWS API calls (") {
+            total = rest.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            for op in lines.by_ref() {
+                let Some((name, n)) = op.trim().rsplit_once(": ") else {
+                    break;
+                };
+                if !op.starts_with("  ") {
+                    break;
+                }
+                by_operation.push((name.to_string(), n.parse().unwrap_or(0)));
+            }
+            break;
+        }
+    }
+    (total, by_operation)
+}
+
+fn main() {
+    let binary = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/debug/infinstor".into());
+    let binary = std::fs::canonicalize(&binary).unwrap_or_else(|e| {
+        eprintln!("error: no infinstor binary at {binary}: {e}; build it (cargo build) or pass its path");
+        std::process::exit(2);
+    });
+    let moto = Moto::start();
+    let stats = [("INFINSTOR_API_STATS", "1")];
+    println!("| type | calls per create | the create's calls | calls per refresh |");
+    println!("|---|---|---|---|");
+    for (type_name, needs, object) in cases() {
+        moto.reset();
+        let ws = Workspace::new(&binary, Some(&moto));
+        let run = |args: &[&str]| {
+            let run = ws.run_with(args, &stats);
+            if run.code != 0 {
+                eprintln!(
+                    "{type_name}: `infinstor {}` failed\n{}\n{}",
+                    args.join(" "),
+                    run.stdout,
+                    run.stderr
+                );
+                std::process::exit(1);
+            }
+            run
+        };
+        ws.write("main.tf", &needs);
+        if !needs.is_empty() {
+            run(&["apply", "-auto-approve"]);
+        }
+        let (before, _) = calls(&run(&["plan"]).stderr);
+        ws.write("main.tf", &format!("{needs}{object}"));
+        let (create, operations) = calls(&run(&["apply", "-auto-approve", "-refresh=false"]).stderr);
+        let (after, _) = calls(&run(&["plan", "-detailed-exitcode"]).stderr);
+        let operations: Vec<String> = operations.iter().map(|(op, n)| format!("{op} {n}")).collect();
+        println!(
+            "| `{type_name}` | {create} | {} | {} |",
+            operations.join(", "),
+            after.saturating_sub(before)
+        );
+    }
+}
