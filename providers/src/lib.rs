@@ -7,8 +7,9 @@
 //!
 //! # Layout
 //!
-//! One folder per AWS service (`s3/`, `iam/`, `route53/`, `acm/`, `cloudformation/`, `kms/`,
-//! `ssm/`, `dynamodb/`), with one file per resource type and one per data source, named after
+//! One folder per AWS service (`s3/`, `s3control/`, `iam/`, `route53/`, `acm/`,
+//! `cloudformation/`, `kms/`, `ssm/`, `dynamodb/`, `servicecatalog/`, ...), with one file per
+//! resource type and one per data source, named after
 //! the type (`s3/cors.rs` is `aws_s3_bucket_cors_configuration`, `route53/zone_data.rs` is
 //! `data "aws_route53_zone"`); `meta/` holds the data sources about the account, region and
 //! partition; `builtin/` the data sources of Terraform's built-in `terraform` provider. A

@@ -100,8 +100,8 @@ impl BucketConfig for Analytics {
     }
 
     fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
-        let name = target.key.clone().unwrap_or_default();
-        let op = format!("putting {} ({}:{name})", self.what(), target.bucket);
+        let name = target.name();
+        let op = format!("putting {} ({})", self.what(), target.id());
         let bad = |e: aws_smithy_types::error::operation::BuildError| invalid(format!("{op}: {e}"));
         let export = first(planned, "storage_class_analysis")
             .and_then(|a| first(&a, "data_export"))
@@ -158,10 +158,10 @@ impl BucketConfig for Analytics {
         target: &Target,
         _prior: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let name = target.key.clone().unwrap_or_default();
+        let name = target.name();
         let out = found(call(
             ctx,
-            &format!("reading {} ({}:{name})", self.what(), target.bucket),
+            &format!("reading {} ({})", self.what(), target.id()),
             ctx.s3
                 .get_bucket_analytics_configuration()
                 .bucket(&target.bucket)
@@ -200,10 +200,10 @@ impl BucketConfig for Analytics {
     }
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
-        let name = target.key.clone().unwrap_or_default();
+        let name = target.name();
         call(
             ctx,
-            &format!("deleting {} ({}:{name})", self.what(), target.bucket),
+            &format!("deleting {} ({})", self.what(), target.id()),
             ctx.s3
                 .delete_bucket_analytics_configuration()
                 .bucket(&target.bucket)

@@ -15,12 +15,17 @@ pub(super) struct Target {
 impl Target {
     /// The resource ID and import ID: `bucket`, `bucket,expected_bucket_owner`, or for keyed
     /// kinds `bucket:name`.
-    fn id(&self) -> String {
+    pub(super) fn id(&self) -> String {
         match (&self.key, &self.owner) {
             (Some(key), _) => format!("{}:{key}", self.bucket),
             (None, Some(owner)) => format!("{},{owner}", self.bucket),
             (None, None) => self.bucket.clone(),
         }
+    }
+
+    /// The configuration's name, for keyed kinds (empty otherwise).
+    pub(super) fn name(&self) -> String {
+        self.key.clone().unwrap_or_default()
     }
 
     fn of(value: &Value, type_name: &str, key: Option<&str>) -> Result<Target, ProviderError> {

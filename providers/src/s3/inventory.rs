@@ -95,8 +95,8 @@ impl BucketConfig for Inventory {
     }
 
     fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
-        let name = target.key.clone().unwrap_or_default();
-        let op = format!("putting {} ({}:{name})", self.what(), target.bucket);
+        let name = target.name();
+        let op = format!("putting {} ({})", self.what(), target.id());
         let bad = |e: aws_smithy_types::error::operation::BuildError| invalid(format!("{op}: {e}"));
         let b = first(planned, "destination")
             .and_then(|d| first(&d, "bucket"))
@@ -178,10 +178,10 @@ impl BucketConfig for Inventory {
         target: &Target,
         _prior: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let name = target.key.clone().unwrap_or_default();
+        let name = target.name();
         let out = found(call(
             ctx,
-            &format!("reading {} ({}:{name})", self.what(), target.bucket),
+            &format!("reading {} ({})", self.what(), target.id()),
             ctx.s3
                 .get_bucket_inventory_configuration()
                 .bucket(&target.bucket)
@@ -237,10 +237,10 @@ impl BucketConfig for Inventory {
     }
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
-        let name = target.key.clone().unwrap_or_default();
+        let name = target.name();
         call(
             ctx,
-            &format!("deleting {} ({}:{name})", self.what(), target.bucket),
+            &format!("deleting {} ({})", self.what(), target.id()),
             ctx.s3
                 .delete_bucket_inventory_configuration()
                 .bucket(&target.bucket)

@@ -54,8 +54,8 @@ impl BucketConfig for Metric {
     }
 
     fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {
-        let name = target.key.clone().unwrap_or_default();
-        let op = format!("putting {} ({}:{name})", self.what(), target.bucket);
+        let name = target.name();
+        let op = format!("putting {} ({})", self.what(), target.id());
         let configuration = MetricsConfiguration::builder()
             .id(&name)
             .set_filter(first(planned, "filter").map(|f| filter(&f)).transpose()?)
@@ -82,10 +82,10 @@ impl BucketConfig for Metric {
         target: &Target,
         _prior: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let name = target.key.clone().unwrap_or_default();
+        let name = target.name();
         let out = found(call(
             ctx,
-            &format!("reading {} ({}:{name})", self.what(), target.bucket),
+            &format!("reading {} ({})", self.what(), target.id()),
             ctx.s3
                 .get_bucket_metrics_configuration()
                 .bucket(&target.bucket)
@@ -103,10 +103,10 @@ impl BucketConfig for Metric {
     }
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {
-        let name = target.key.clone().unwrap_or_default();
+        let name = target.name();
         call(
             ctx,
-            &format!("deleting {} ({}:{name})", self.what(), target.bucket),
+            &format!("deleting {} ({})", self.what(), target.id()),
             ctx.s3
                 .delete_bucket_metrics_configuration()
                 .bucket(&target.bucket)

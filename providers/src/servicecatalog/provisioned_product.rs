@@ -132,6 +132,34 @@ fn known(planned: &Value, key: &str) -> Option<String> {
     sref(planned, key).map(str::to_string)
 }
 
+/// What a request names the product, version and path by: each ID when known, else its name.
+struct Named {
+    product_id: Option<String>,
+    product_name: Option<String>,
+    artifact_id: Option<String>,
+    artifact_name: Option<String>,
+    path_id: Option<String>,
+    path_name: Option<String>,
+}
+
+impl Named {
+    fn of(planned: &Value) -> Named {
+        let pick = |(id, name): (&str, &str)| match known(planned, id) {
+            Some(id) => (Some(id), None),
+            None => (None, known(planned, name)),
+        };
+        let [(product_id, product_name), (artifact_id, artifact_name), (path_id, path_name)] = PAIRS.map(pick);
+        Named {
+            product_id,
+            product_name,
+            artifact_id,
+            artifact_name,
+            path_id,
+            path_name,
+        }
+    }
+}
+
 /// `(key, value, use_previous_value)` of each `provisioning_parameters` block.
 fn parameters(planned: &Value) -> Vec<(String, Option<String>, Option<bool>)> {
     block_items(planned, "provisioning_parameters")
@@ -472,32 +500,18 @@ impl ResourceType for ProvisionedProduct {
             .into_iter()
             .map(|(k, v, _)| ProvisioningParameter::builder().key(k).set_value(v).build())
             .collect();
+        let named = Named::of(planned);
         let req = ctx
             .servicecatalog
             .provision_product()
             .accept_language(language(planned))
             .provisioned_product_name(name)
-            .set_product_id(known(planned, "product_id"))
-            .set_product_name(
-                known(planned, "product_id")
-                    .is_none()
-                    .then(|| known(planned, "product_name"))
-                    .flatten(),
-            )
-            .set_provisioning_artifact_id(known(planned, "provisioning_artifact_id"))
-            .set_provisioning_artifact_name(
-                known(planned, "provisioning_artifact_id")
-                    .is_none()
-                    .then(|| known(planned, "provisioning_artifact_name"))
-                    .flatten(),
-            )
-            .set_path_id(known(planned, "path_id"))
-            .set_path_name(
-                known(planned, "path_id")
-                    .is_none()
-                    .then(|| known(planned, "path_name"))
-                    .flatten(),
-            )
+            .set_product_id(named.product_id)
+            .set_product_name(named.product_name)
+            .set_provisioning_artifact_id(named.artifact_id)
+            .set_provisioning_artifact_name(named.artifact_name)
+            .set_path_id(named.path_id)
+            .set_path_name(named.path_name)
             .set_provisioning_parameters(Some(params))
             .set_tags(Some(tags))
             .set_notification_arns(
@@ -582,32 +596,18 @@ impl ResourceType for ProvisionedProduct {
                     .build()
             })
             .collect();
+        let named = Named::of(planned);
         let req = ctx
             .servicecatalog
             .update_provisioned_product()
             .accept_language(language(planned))
             .provisioned_product_id(id)
-            .set_product_id(known(planned, "product_id"))
-            .set_product_name(
-                known(planned, "product_id")
-                    .is_none()
-                    .then(|| known(planned, "product_name"))
-                    .flatten(),
-            )
-            .set_provisioning_artifact_id(known(planned, "provisioning_artifact_id"))
-            .set_provisioning_artifact_name(
-                known(planned, "provisioning_artifact_id")
-                    .is_none()
-                    .then(|| known(planned, "provisioning_artifact_name"))
-                    .flatten(),
-            )
-            .set_path_id(known(planned, "path_id"))
-            .set_path_name(
-                known(planned, "path_id")
-                    .is_none()
-                    .then(|| known(planned, "path_name"))
-                    .flatten(),
-            )
+            .set_product_id(named.product_id)
+            .set_product_name(named.product_name)
+            .set_provisioning_artifact_id(named.artifact_id)
+            .set_provisioning_artifact_name(named.artifact_name)
+            .set_path_id(named.path_id)
+            .set_path_name(named.path_name)
             .set_provisioning_parameters(Some(params))
             .set_tags(tags)
             .update_token(intent_token(&[id]));
