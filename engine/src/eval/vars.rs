@@ -370,7 +370,7 @@ fn convert(var: &Variable, value: Value, ty: &Type) -> Result<Value, Diagnostic>
 /// rule whose outcome is not known yet is left for when it is.
 fn validate(var: &Variable, value: &Value, others: &BTreeMap<String, Value>) -> Result<(), Diagnostic> {
     let name = &var.name;
-    if !value.contains_unknown() {
+    if !var.validations.is_empty() && !value.contains_unknown() {
         let mut scope = Scope::default();
         for (other, v) in others {
             scope.vars.insert(other.clone(), v.clone());

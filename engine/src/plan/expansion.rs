@@ -277,7 +277,12 @@ impl Session<'_> {
                 }
             };
             // The instance's other variables a validation reads were set before (graph edges).
-            let others = lock(&self.scopes).get(&ci).map(|s| s.vars.clone()).unwrap_or_default();
+            // Copied only for a variable with rules: most have none, and modules can have many.
+            let others = if var.validations.is_empty() {
+                std::collections::BTreeMap::new()
+            } else {
+                lock(&self.scopes).get(&ci).map(|s| s.vars.clone()).unwrap_or_default()
+            };
             let checked = raw.and_then(|raw| {
                 vars::check(var, raw, &ty, &others).map_err(|d| d.at(call.inputs.get(name).and_then(|a| a.expr.span())))
             });

@@ -82,14 +82,14 @@ impl BucketConfig for Analytics {
             };
             for export in exports {
                 let Value::Map(export) = export else { continue };
-                default_string(export, "output_schema_version", "V_1");
+                default_to(export, "output_schema_version", Value::from("V_1"));
                 if let Some(Value::List(destinations)) = export.get_mut("destination") {
                     for d in destinations {
                         let Value::Map(d) = d else { continue };
                         if let Some(Value::List(buckets)) = d.get_mut("s3_bucket_destination") {
                             for b in buckets {
                                 if let Value::Map(b) = b {
-                                    default_string(b, "format", "CSV");
+                                    default_to(b, "format", Value::from("CSV"));
                                 }
                             }
                         }
@@ -211,13 +211,6 @@ impl BucketConfig for Analytics {
                 .send(),
         )
         .map(|_| ())
-    }
-}
-
-fn default_string(map: &mut BTreeMap<String, Value>, key: &str, value: &str) {
-    let entry = map.entry(key.to_string()).or_insert(Value::Null);
-    if entry.is_null() || entry.is_unknown() {
-        *entry = Value::from(value);
     }
 }
 

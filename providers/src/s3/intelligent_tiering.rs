@@ -75,10 +75,7 @@ impl BucketConfig for IntelligentTiering {
     }
 
     fn defaults(&self, map: &mut BTreeMap<String, Value>) {
-        let status = map.entry("status".to_string()).or_insert(Value::Null);
-        if status.is_null() || status.is_unknown() {
-            *status = Value::from("Enabled");
-        }
+        default_to(map, "status", Value::from("Enabled"));
     }
 
     fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {

@@ -88,10 +88,7 @@ impl BucketConfig for Inventory {
     }
 
     fn defaults(&self, map: &mut BTreeMap<String, Value>) {
-        let enabled = map.entry("enabled".to_string()).or_insert(Value::Null);
-        if enabled.is_null() || enabled.is_unknown() {
-            *enabled = Value::Bool(true);
-        }
+        default_to(map, "enabled", Value::Bool(true));
     }
 
     fn put(&self, ctx: &Ctx, target: &Target, planned: &Value, _prior: Option<&Value>) -> Result<(), ProviderError> {

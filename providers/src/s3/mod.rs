@@ -8,8 +8,8 @@
 
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use crate::support::attrs::{
-    block_items, call, complete_planned, finish, invalid, map_of_strings, map_value, problem, set_of_strings,
-    set_value, string_map, string_set, State,
+    block_items, call, complete_planned, default_to, finish, invalid, map_of_strings, map_value, problem,
+    set_of_strings, set_value, string_map, string_set, State,
 };
 use crate::support::error::{found, from_sdk, is_not_found};
 use aws_sdk_s3::types::{

@@ -2,7 +2,7 @@
 //! public access to every bucket, whatever each bucket's own settings say.
 
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
-use crate::support::attrs::{call, finish, into_state, invalid, sref, State};
+use crate::support::attrs::{call, default_to, finish, into_state, invalid, sref, State};
 use crate::support::error::found;
 use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
 use engine::core::provider::ProviderError;
@@ -117,10 +117,7 @@ impl ResourceType for AccountPublicAccessBlock {
     fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         for flag in FLAGS {
-            let v = st.entry(flag.to_string()).or_insert(Value::Null);
-            if v.is_null() || v.is_unknown() {
-                *v = Value::Bool(false);
-            }
+            default_to(&mut st, flag, Value::Bool(false));
         }
         if prior.is_none() {
             let id = st.get("account_id").cloned().unwrap_or(Value::Unknown);

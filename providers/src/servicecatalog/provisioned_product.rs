@@ -578,8 +578,9 @@ impl ResourceType for ProvisionedProduct {
         };
         let name = sref(prior, "name").unwrap_or(id).to_string();
         if !provisioning_changes(prior, planned) {
-            // Only arguments infinstor keeps (ignore_errors, timeouts, ...): nothing to send.
-            return self.settled(ctx, id, planned, "updating", &RecordDetail::builder().build());
+            // Only arguments infinstor keeps (ignore_errors, timeouts, ...): nothing to send or
+            // read, since the plan kept everything Service Catalog reports.
+            return (Some(finish(&schema(), into_state(planned))), None);
         }
         let tags_changed = planned.get("tags_all").deep_unmark() != prior.get("tags_all").deep_unmark();
         let tags = match tags_changed.then(|| tags(planned)).transpose() {
