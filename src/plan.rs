@@ -2,6 +2,7 @@
 
 use crate::common::Context;
 use crate::ui;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 /// Flags shared by plan, apply and destroy.
@@ -92,18 +93,28 @@ pub enum Format {
     Json,
 }
 
-/// Renders a plan in the chosen format. `show_cmd` is how to see the full plan.
-pub fn render(ctx: &Context, plan: &engine::core::plan::Plan, f: &FormatArgs, show_cmd: &str) -> String {
+/// Prints a plan in the chosen format to stdout. `show_cmd` is how to see the full plan.
+pub fn print_plan(
+    ctx: &Context,
+    plan: &engine::core::plan::Plan,
+    f: &FormatArgs,
+    show_cmd: &str,
+) -> anyhow::Result<()> {
     let color = ctx.color;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match f.format {
-        Format::Text => engine::review::text::text(plan, &ctx.factory, color),
-        Format::Markdown => engine::review::markdown::markdown(plan, &ctx.factory, f.max_chars, show_cmd),
+        Format::Text => out.write_all(engine::review::text::text(plan, &ctx.factory, color).as_bytes())?,
+        Format::Markdown => {
+            out.write_all(engine::review::markdown::markdown(plan, &ctx.factory, f.max_chars, show_cmd).as_bytes())?
+        }
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&engine::review::plan_json::plan_json(plan)).unwrap_or_default();
-            s.push('\n');
-            s
+            // Streamed: the document of a large plan would not fit in memory whole.
+            engine::review::plan_json::write_plan_json(plan, &mut out)?;
+            out.write_all(b"\n")?;
         }
     }
+    out.flush()?;
+    Ok(())
 }
 
 pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
@@ -123,7 +134,7 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
         Some(out) => format!("infinstor show {}", out.display()),
         None => "infinstor plan".to_string(),
     };
-    print!("{}", render(ctx, &outcome.plan, &a.format, &show_cmd));
+    print_plan(ctx, &outcome.plan, &a.format, &show_cmd)?;
     if let Some(out) = &a.out {
         engine::ops::write_plan_file(&opts, out, &outcome.plan)?;
         let note = format!(

@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
     if let Some(p) = &a.planfile {
         let plan = engine::ops::read_plan_file(&ctx.options(), p)?;
         let show_cmd = format!("infinstor show {}", p.display());
-        print!("{}", crate::plan::render(ctx, &plan, &a.format, &show_cmd));
+        crate::plan::print_plan(ctx, &plan, &a.format, &show_cmd)?;
         return Ok(0);
     }
     if a.format.format != crate::plan::Format::Text {

@@ -259,9 +259,11 @@ fn recorded(ws: &Workspace) -> Vec<String> {
         return Vec::new();
     };
     serde_json::from_str::<serde_json::Value>(&text).expect("the state file parses after a kill");
+    // Through the binary: the state file with the journal an apply left beside it.
     let list = ws.run(&["state", "list"]).expect_code(0);
     let mut out: Vec<String> = list.stdout.lines().map(str::to_string).collect();
-    if text.contains("\"deposed\"") {
+    let pulled = ws.run(&["state", "pull"]).expect_code(0).stdout;
+    if pulled.contains("\"deposed\"") {
         out.push("(a deposed object)".into());
     }
     out

@@ -329,6 +329,122 @@ fn ownership_acl_logging_acceleration_website_and_lifecycle() {
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
 
+const WEBSITE_JSON: &str = r#"
+resource "aws_s3_bucket" "b" {
+  bucket = "infinstor-website-json"
+}
+
+resource "aws_s3_bucket_website_configuration" "b" {
+  bucket = aws_s3_bucket.b.id
+  index_document {
+    suffix = "index.html"
+  }
+  routing_rules = jsonencode([
+    {
+      Condition = { KeyPrefixEquals = "docs/" }
+      Redirect  = { ReplaceKeyPrefixWith = "documents/" }
+    },
+    {
+      Condition = { HttpErrorCodeReturnedEquals = "404" }
+      Redirect  = { HostName = "example.com", HttpRedirectCode = "302", Protocol = "https" }
+    },
+  ])
+}
+"#;
+
+/// The rules of one website as (condition, redirect).
+fn website_rules(moto: &Moto, bucket: &str) -> Vec<(String, String)> {
+    let website = block_on(async {
+        moto.s3()
+            .get_bucket_website()
+            .bucket(bucket)
+            .send()
+            .await
+            .expect("website")
+    });
+    website
+        .routing_rules()
+        .iter()
+        .map(|r| {
+            let c = r.condition();
+            let d = r.redirect();
+            (
+                format!(
+                    "{}{}",
+                    c.and_then(|c| c.key_prefix_equals()).unwrap_or_default(),
+                    c.and_then(|c| c.http_error_code_returned_equals()).unwrap_or_default()
+                ),
+                format!(
+                    "{}{}",
+                    d.and_then(|d| d.replace_key_prefix_with()).unwrap_or_default(),
+                    d.and_then(|d| d.host_name()).unwrap_or_default()
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn website_routing_rules_in_their_json_form_are_applied_read_back_updated_and_removed() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", WEBSITE_JSON);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let rule = |c: &str, r: &str| (c.to_string(), r.to_string());
+    assert_eq!(
+        website_rules(&moto, "infinstor-website-json"),
+        vec![rule("docs/", "documents/"), rule("404", "example.com")]
+    );
+    // The JSON read back (keys in another order, codes as given) plans no change.
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    let state = ws.state();
+    let recorded = state["resources"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["type"] == "aws_s3_bucket_website_configuration"))
+        .map(|r| r["instances"][0]["attributes"].clone())
+        .expect("the website in state");
+    assert_eq!(
+        recorded["routing_rule"],
+        serde_json::json!([]),
+        "recorded as written: JSON, not blocks"
+    );
+
+    ws.write("main.tf", &WEBSITE_JSON.replace("\"documents/\"", "\"manuals/\""));
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        website_rules(&moto, "infinstor-website-json"),
+        vec![rule("docs/", "manuals/"), rule("404", "example.com")]
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // A rule S3 does not know is an error at plan time, at its place.
+    ws.write(
+        "main.tf",
+        &WEBSITE_JSON.replace(
+            "ReplaceKeyPrefixWith = \"documents/\"",
+            "ReplaceKeyPrefix = \"documents/\"",
+        ),
+    );
+    let bad = ws.run(&["plan"]).expect_code(1);
+    assert!(
+        bad.stderr
+            .contains("routing_rules[0].Redirect has \"ReplaceKeyPrefix\"")
+            && bad.stderr.contains("on main.tf line 11"),
+        "{}",
+        bad.stderr
+    );
+
+    ws.write("main.tf", WEBSITE_JSON);
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+}
+
 /// The bucket's grants as (grantee, permission), sorted.
 fn grants(moto: &Moto, bucket: &str) -> Vec<(String, String)> {
     let acl = block_on(async { moto.s3().get_bucket_acl().bucket(bucket).send().await.expect("acl") });
@@ -474,12 +590,11 @@ fn what_terraform_has_but_infinstor_does_not_yet_is_an_error_at_its_place() {
     ws.write(
         "main.tf",
         r#"
-resource "aws_s3_bucket_website_configuration" "w" {
-  bucket = "b"
-  index_document {
-    suffix = "index.html"
-  }
-  routing_rules = "[]"
+resource "aws_s3_object" "o" {
+  bucket             = "b"
+  key                = "k"
+  content            = "x"
+  checksum_algorithm = "SHA256"
 }
 "#,
     );

@@ -43,13 +43,7 @@ impl Codec {
 
     /// Parses a state file of `location`, decrypting its sensitive values.
     pub fn decode(&self, bytes: &[u8], location: &str) -> Result<crate::State, StateError> {
-        let cached = self.cached().clone();
-        let source = self.source();
-        let (state, sealer) = crate::file::decode_sealed(bytes, &mut |header| match &cached {
-            Some(s) if s.header() == header => Ok(s.clone()),
-            _ => Sealer::open(header, source.as_ref()).map(std::sync::Arc::new),
-        })
-        .map_err(|e| match e {
+        let (state, sealer) = crate::file::decode_sealed(bytes, &mut self.opener()).map_err(|e| match e {
             StateError::Invalid { message, .. } => StateError::Invalid {
                 path: location.into(),
                 message,
@@ -65,9 +59,14 @@ impl Codec {
 
     /// Serialises a state, encrypting its sensitive values when a key is configured.
     pub fn encode(&self, state: &crate::State) -> Result<Vec<u8>, StateError> {
+        crate::file::encode_sealed(state, self.sealer()?.as_deref())
+    }
+
+    /// The sealer writes use: the one last used, or a new one for the configured key.
+    pub(crate) fn sealer(&self) -> Result<Option<std::sync::Arc<Sealer>>, StateError> {
         // Bound first: a guard in the match scrutinee would live through the arms.
         let cached = self.cached().clone();
-        let sealer = match (cached, self.source()) {
+        Ok(match (cached, self.source()) {
             (Some(s), _) => Some(s),
             (None, Some(source)) => {
                 let fresh = std::sync::Arc::new(Sealer::new(&source)?);
@@ -75,7 +74,17 @@ impl Codec {
                 Some(fresh)
             }
             (None, None) => None,
-        };
-        crate::file::encode_sealed(state, sealer.as_deref())
+        })
+    }
+
+    /// Finds the sealer of a header read from a file: the cached one when it matches, so the
+    /// key is found once per run.
+    pub(crate) fn opener(&self) -> impl FnMut(&crate::crypt::Header) -> Result<std::sync::Arc<Sealer>, StateError> {
+        let cached = self.cached().clone();
+        let source = self.source();
+        move |header| match &cached {
+            Some(s) if s.header() == header => Ok(s.clone()),
+            _ => Sealer::open(header, source.as_ref()).map(std::sync::Arc::new),
+        }
     }
 }

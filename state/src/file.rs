@@ -61,7 +61,7 @@ pub fn encode(state: &State) -> Vec<u8> {
 
 /// Applies `f` to each sensitive value of an instance (attributes and the deposed object's),
 /// with the place its encryption is bound to.
-fn each_sensitive(
+pub(crate) fn each_sensitive(
     address: &str,
     instance: &mut InstanceState,
     f: &mut dyn FnMut(&mut serde_json::Value, &str) -> Result<(), StateError>,

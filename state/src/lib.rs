@@ -21,6 +21,7 @@ pub mod backend;
 pub mod codec;
 pub mod crypt;
 pub mod file;
+pub mod journal;
 mod kms;
 pub mod lock;
 mod runtime;
@@ -30,7 +31,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use addr::InstanceAddr;
-pub use backend::{Backend, LocalBackend, Location};
+pub use backend::{Appended, Backend, LocalBackend, Location};
+pub use journal::{Edit, Editor};
 pub use lock::{LockGuard, LockInfo};
 
 /// Errors reading, writing or locking state.
@@ -250,6 +252,19 @@ impl State {
             self.intents.push(intent);
             self.intents.sort();
         }
+    }
+
+    /// Replaces every intent (a journal's record of them).
+    pub(crate) fn replace_intents(&mut self, mut intents: Vec<Intent>) {
+        intents.sort();
+        intents.dedup();
+        self.intents = intents;
+    }
+
+    /// Takes the serial a backend reports for what it last wrote (a journal entry continues
+    /// the state file's serial with the next one).
+    pub fn adopt_serial(&mut self, serial: u64) {
+        self.serial = serial;
     }
 
     /// Forgets every intent for an address (its create finished or was resolved).

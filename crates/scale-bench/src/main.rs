@@ -1,146 +1,63 @@
-//! Times the `infinstor` binary on generated configurations and states of 1k to 30k resources
-//! (plan, validate, `show` of the state, `for_each` against `count`), with no AWS involved:
-//! `random_id` resources plan and apply without network calls. Prints one row per size with the
-//! wall time and the time per resource, so growth worse than linear shows as a rising second
-//! column.
+//! The benchmark suite: times the `infinstor` binary against every size and speed target README
+//! states, and prints one Markdown table with each row's target and whether it was met (exit
+//! code 1 when any was missed).
 //!
-//! `cargo run -p scale-bench --release -- [BINARY] [SIZES...]`; BINARY defaults to
-//! `target/release/infinstor`.
+//! - Without AWS (`random_id` resources): plan, validate, `show` of a state and of a saved plan
+//!   as JSON, `count` and `for_each`, at 1k, 3k, 10k and 30k resources (and 100k for validate,
+//!   `count` and `for_each`), with wall time, time per 1,000 resources (a constant column means
+//!   linear growth) and peak memory.
+//! - Against the emulator: Route 53 records applied and destroyed in one zone; applies under
+//!   injected latency; a refresh of 1,000 mixed objects under latency.
+//!
+//! `cargo run -p scale-bench -- [BINARY] [--offline] [SIZES...]`; BINARY defaults to
+//! `target/release/infinstor`, the build the targets are for. The harness itself may be a debug
+//! build: only the binary's runs are timed.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod emulated;
+mod generate;
+mod measure;
+mod offline;
+mod table;
+
+use std::path::PathBuf;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let binary = PathBuf::from(args.next().unwrap_or_else(|| "target/release/infinstor".into()));
+    let mut binary = PathBuf::from("target/release/infinstor");
+    let mut offline_only = false;
+    let mut sizes: Vec<usize> = Vec::new();
+    for arg in std::env::args().skip(1) {
+        if arg == "--offline" {
+            offline_only = true;
+        } else if let Ok(n) = arg.parse() {
+            sizes.push(n);
+        } else if arg.starts_with('-') {
+            eprintln!("error: unknown option {arg}; usage: scale-bench [BINARY] [--offline] [SIZES...]");
+            std::process::exit(2);
+        } else {
+            binary = PathBuf::from(arg);
+        }
+    }
     if !binary.exists() {
         eprintln!(
-            "error: no infinstor binary at {}: build it (cargo build --release) or pass its path.",
+            "error: no infinstor binary at {}: build it (cargo build --release --bin infinstor) or pass its path.",
             binary.display()
         );
         std::process::exit(2);
     }
     let binary = binary.canonicalize().unwrap_or(binary);
-    let sizes: Vec<usize> = {
-        let given: Vec<usize> = args.filter_map(|a| a.parse().ok()).collect();
-        if given.is_empty() {
-            vec![1_000, 3_000, 10_000, 30_000]
-        } else {
-            given
-        }
-    };
-    println!("| what | resources | wall | per 1k resources |");
-    println!("|---|---|---|---|");
-    for &n in &sizes {
-        row(
-            "plan, empty state, -refresh=false",
-            n,
-            time(&binary, &blocks(n), None, &["plan", "-refresh=false"]),
-        );
+    if sizes.is_empty() {
+        sizes = vec![1_000, 3_000, 10_000, 30_000];
     }
-    for &n in &sizes {
-        row("validate", n, time(&binary, &blocks(n), None, &["validate"]));
+    let mut table = table::Table::new();
+    offline::run(&binary, &sizes, 100_000, &mut table);
+    if !offline_only {
+        let emulator = emulated::Emulator::start(&binary);
+        emulated::route53(&emulator, &[1_000, 2_000, 5_000], &mut table);
+        emulated::latency(&emulator, &mut table);
+        emulated::refresh(&emulator, 1_000, &mut table);
     }
-    for &n in &sizes {
-        row("show (state)", n, time(&binary, &blocks(0), Some(&state(n)), &["show"]));
+    if !table.missed().is_empty() {
+        eprintln!("missed targets: {}", table.missed().join("; "));
+        std::process::exit(1);
     }
-    for &n in &sizes {
-        row(
-            "plan, count = N",
-            n,
-            time(&binary, &counted(n), None, &["plan", "-refresh=false"]),
-        );
-    }
-    for &n in &sizes {
-        row(
-            "plan, for_each over N",
-            n,
-            time(&binary, &for_each(n), None, &["plan", "-refresh=false"]),
-        );
-    }
-}
-
-fn row(what: &str, n: usize, wall: Duration) {
-    let per_k = wall.as_secs_f64() * 1000.0 / n.max(1) as f64;
-    println!("| {what} | {n} | {:.2} s | {per_k:.3} s |", wall.as_secs_f64());
-}
-
-/// Runs `args` in a fresh directory holding `config` (and `state`, if any); panics with the
-/// output when the command fails, so a broken run is never reported as a time.
-fn time(binary: &Path, config: &str, state: Option<&str>, args: &[&str]) -> Duration {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    std::fs::write(dir.path().join("main.tf"), config).expect("write main.tf");
-    if let Some(s) = state {
-        std::fs::write(dir.path().join("infinstor.state.json"), s).expect("write state");
-    }
-    let start = Instant::now();
-    let out = Command::new(binary)
-        .args(args)
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run infinstor");
-    let wall = start.elapsed();
-    assert!(
-        out.status.success(),
-        "infinstor {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    wall
-}
-
-fn blocks(n: usize) -> String {
-    let mut s = String::from("terraform {\n  required_version = \">= 1.5\"\n}\n");
-    for i in 0..n {
-        s.push_str(&format!(
-            "\nresource \"random_id\" \"r{i}\" {{\n  byte_length = 4\n}}\n"
-        ));
-    }
-    s
-}
-
-fn counted(n: usize) -> String {
-    format!("resource \"random_id\" \"r\" {{\n  count       = {n}\n  byte_length = 4\n}}\n")
-}
-
-fn for_each(n: usize) -> String {
-    let keys: Vec<String> = (0..n).map(|i| format!("\"k{i}\"")).collect();
-    format!(
-        "locals {{\n  keys = [{}]\n}}\n\nresource \"random_id\" \"r\" {{\n  for_each    = toset(local.keys)\n  byte_length = 4\n}}\n",
-        keys.join(", ")
-    )
-}
-
-/// A state of `n` random_id instances, as `apply` writes it.
-fn state(n: usize) -> String {
-    let resources: Vec<serde_json::Value> = (0..n)
-        .map(|i| {
-            serde_json::json!({
-                "address": format!("random_id.r{i}"),
-                "mode": "managed",
-                "type": "random_id",
-                "name": format!("r{i}"),
-                "provider": "random",
-                "instances": [{
-                    "provider": "random",
-                    "attributes": {
-                        "b64_std": "xA31VQ==", "b64_url": "xA31VQ", "byte_length": 4,
-                        "dec": "3289249109", "hex": "c40df555", "id": format!("id{i}"),
-                        "keepers": null, "prefix": null
-                    }
-                }]
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "format_version": 1,
-        "infinstor_version": "0.1.0",
-        "serial": 1,
-        "lineage": "00000000-0000-4000-8000-000000000000",
-        "outputs": {},
-        "resources": resources,
-    })
-    .to_string()
 }

@@ -144,7 +144,7 @@ impl Session<'_> {
                 .map(|v| remark_planned(&p.final_plan, remark(&p.schema, &p.config, v))),
             ..resp
         };
-        let write = |f: &dyn Fn(&mut state::State)| {
+        let write = |f: &dyn Fn(&mut state::Editor<'_>)| {
             if defer {
                 store.stage(f)
             } else {

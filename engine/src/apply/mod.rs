@@ -249,6 +249,7 @@ impl<'a> Session<'a> {
                 .collect()
         };
         store.mutate(|s| s.set_outputs(outputs));
+        store.finish();
         let mut diags = lock(&self.ledger).diags.clone();
         for e in store.write_errors() {
             diags.push(Diagnostic::error("Failed to persist state", e));

@@ -3,29 +3,37 @@
 
 use crate::core::lock;
 use crate::core::provider::Journal;
-use state::{Backend, InstanceAddr, Intent, State};
+use state::{Backend, Edit, Editor, InstanceAddr, Intent, State};
 use std::sync::Mutex;
 
 /// Where state is persisted during apply.
 ///
 /// Writes are grouped: an operation's change is staged, then written together with whatever
 /// other operations staged meanwhile. [`Store::mutate`] returns only once a write that holds its
-/// change is done, so an operation is on disk before it is reported, and with many operations
-/// in flight one write serves several of them (the whole state is written each time, so fewer
-/// writes is what keeps a large apply linear).
+/// change is done, so an operation is on disk before it is reported. Where the backend keeps a
+/// journal (a local file), a write appends just the changes, so its cost follows the change and
+/// not the size of the state; [`Store::finish`] folds the journal into the state file. Elsewhere
+/// (S3) each write is the whole state, and grouping is what keeps a large apply linear.
 pub struct Store<'b> {
     backend: &'b dyn Backend,
     errored: std::path::PathBuf,
     versions: Mutex<Versions>,
-    /// The state as last written; held while writing, so one write runs at a time.
-    written: Mutex<State>,
+    /// The state as last written whole (`None` once a journal entry made it stale); held
+    /// while writing, so one write runs at a time.
+    written: Mutex<Option<State>>,
+    /// A journal entry failed to append: from then on every write is the whole state, so
+    /// that nothing the failed entry held is missing.
+    whole_only: std::sync::atomic::AtomicBool,
+    /// Journal entries appended and whole states written, for `INFINSTOR_API_STATS`.
+    counts: Mutex<(u64, u64)>,
     errors: Mutex<Vec<String>>,
 }
 
-/// The state as operations leave it, with a count of the changes made to it and of those
-/// written.
+/// The state as operations leave it, the edits not yet written, and a count of the changes
+/// made to it and of those written.
 struct Versions {
     current: State,
+    edits: Vec<Edit>,
     changes: u64,
     written: u64,
 }
@@ -39,23 +47,26 @@ impl<'b> Store<'b> {
             errored,
             versions: Mutex::new(Versions {
                 current: state.clone(),
+                edits: Vec::new(),
                 changes: 0,
                 written: 0,
             }),
-            written: Mutex::new(state),
+            written: Mutex::new(Some(state)),
+            whole_only: std::sync::atomic::AtomicBool::new(false),
+            counts: Mutex::new((0, 0)),
             errors: Mutex::new(Vec::new()),
         }
     }
 
     /// Changes the state and returns once it is written (perhaps with other changes).
-    pub fn mutate(&self, f: impl FnOnce(&mut State)) {
+    pub fn mutate(&self, f: impl FnOnce(&mut Editor<'_>)) {
         let mine = self.change(f);
         self.write_through(mine);
     }
 
     /// Changes the state in memory only; [`Store::flush`] writes it. For the results of one
     /// batch call: recorded together, written once, before any of them is reported done.
-    pub fn stage(&self, f: impl FnOnce(&mut State)) {
+    pub fn stage(&self, f: impl FnOnce(&mut Editor<'_>)) {
         self.change(f);
     }
 
@@ -65,62 +76,136 @@ impl<'b> Store<'b> {
         self.write_through(last);
     }
 
-    fn change(&self, f: impl FnOnce(&mut State)) -> u64 {
+    /// Writes what was staged and folds the journal into the state file: the end of an apply.
+    pub fn finish(&self) {
+        self.flush();
+        let _writing = lock(&self.written);
+        let v = lock(&self.versions);
+        let compacted = self.backend.compact(&v.current);
+        if std::env::var_os("INFINSTOR_API_STATS").is_some() {
+            let (entries, whole) = *lock(&self.counts);
+            eprintln!("State writes: {entries} journal entries, {whole} whole states (before folding the journal in)");
+        }
+        if let Err(e) = compacted {
+            // Nothing is lost: the journal beside the state file holds every change.
+            self.failed(
+                format!("{e}. Every change is recorded in the journal beside the state file; the next command that writes the state folds it in"),
+                None,
+            );
+        }
+    }
+
+    fn change(&self, f: impl FnOnce(&mut Editor<'_>)) -> u64 {
         let mut v = lock(&self.versions);
-        f(&mut v.current);
+        let Versions { current, edits, .. } = &mut *v;
+        f(&mut Editor::new(current, edits));
         v.changes += 1;
         v.changes
     }
 
-    /// Writes the current state unless a write since change `n` already holds it.
+    /// Writes the changes made so far unless a write since change `n` already holds them.
     fn write_through(&self, n: u64) {
         let mut written = lock(&self.written);
-        let (mut current, changes) = {
-            let v = lock(&self.versions);
+        let (edits, lineage, serial, changes) = {
+            let mut v = lock(&self.versions);
             if v.written >= n {
                 return;
             }
-            (v.current.clone(), v.changes)
+            let edits = std::mem::take(&mut v.edits);
+            if edits.is_empty() {
+                v.written = v.changes;
+                return;
+            }
+            (edits, v.current.lineage().to_string(), v.current.serial(), v.changes)
         };
-        current.take_serial(&written);
-        if current == *written {
-            lock(&self.versions).written = changes;
-            return;
+        if self.whole_only.load(std::sync::atomic::Ordering::SeqCst) {
+            return self.write_whole(&mut written, changes);
         }
-        match self.backend.write(&mut current, &written) {
+        match self.backend.append(&lineage, serial, &edits) {
+            Ok(Some(appended)) => {
+                *written = None;
+                lock(&self.counts).0 += 1;
+                let mut v = lock(&self.versions);
+                v.written = changes;
+                v.current.adopt_serial(appended.serial);
+                if appended.oversized {
+                    if let Err(e) = self.backend.compact(&v.current) {
+                        let snapshot = v.current.clone();
+                        drop(v);
+                        self.failed(e.to_string(), Some(&snapshot));
+                        return;
+                    }
+                }
+                drop(v);
+                self.succeeded();
+            }
+            Ok(None) => self.write_whole(&mut written, changes),
+            Err(e) => {
+                self.whole_only.store(true, std::sync::atomic::Ordering::SeqCst);
+                let snapshot = lock(&self.versions).current.clone();
+                self.failed(e.to_string(), Some(&snapshot));
+            }
+        }
+    }
+
+    /// Writes the whole current state (a backend without a journal).
+    fn write_whole(&self, written: &mut Option<State>, changes: u64) {
+        let mut current = lock(&self.versions).current.clone();
+        let result = match written.as_ref() {
+            Some(previous) => {
+                current.take_serial(previous);
+                self.backend.write(&mut current, previous)
+            }
+            // A journal was written and the backend no longer takes entries: write the state
+            // whole, whatever it holds.
+            None => self.backend.rewrite(&mut current),
+        };
+        match result {
             Ok(()) => {
+                lock(&self.counts).1 += 1;
                 let mut v = lock(&self.versions);
                 v.written = changes;
                 v.current.take_serial(&current);
                 drop(v);
-                *written = current;
-                // A later write that succeeds supersedes a failed one.
-                let mut errors = lock(&self.errors);
-                if !errors.is_empty() {
-                    errors.clear();
-                    let _ = std::fs::remove_file(&self.errored);
-                }
+                *written = Some(current);
+                self.succeeded();
             }
-            Err(e) => {
-                // Keep every later version too: the last one is what `state push` needs.
-                let saved = self
-                    .backend
-                    .codec()
-                    .encode(&current)
-                    .and_then(|bytes| state::file::write_atomic(&self.errored, &bytes));
-                let mut errors = lock(&self.errors);
-                if errors.is_empty() {
-                    errors.push(match saved {
-                        Ok(()) => format!(
-                            "{e}. The state is saved in {} instead; once {} can be written again, run `infinstor state push {}` (check with `infinstor state pull` first if someone else changed it)",
-                            self.errored.display(),
-                            self.backend.describe(),
-                            self.errored.display()
-                        ),
-                        Err(local) => format!("{e}; saving it to {} failed too: {local}", self.errored.display()),
-                    });
-                }
-            }
+            Err(e) => self.failed(e.to_string(), Some(&current)),
+        }
+    }
+
+    /// A later write that succeeds supersedes a failed one.
+    fn succeeded(&self) {
+        let mut errors = lock(&self.errors);
+        if !errors.is_empty() {
+            errors.clear();
+            let _ = std::fs::remove_file(&self.errored);
+        }
+    }
+
+    /// Records a failed write; with `state`, saves it to the errored file for `state push`.
+    fn failed(&self, e: String, state: Option<&State>) {
+        let Some(state) = state else {
+            lock(&self.errors).push(e);
+            return;
+        };
+        // Keep every later version too: the last one is what `state push` needs.
+        let saved = self
+            .backend
+            .codec()
+            .encode(state)
+            .and_then(|bytes| state::file::write_atomic(&self.errored, &bytes));
+        let mut errors = lock(&self.errors);
+        if errors.is_empty() {
+            errors.push(match saved {
+                Ok(()) => format!(
+                    "{e}. The state is saved in {} instead; once {} can be written again, run `infinstor state push {}` (check with `infinstor state pull` first if someone else changed it)",
+                    self.errored.display(),
+                    self.backend.describe(),
+                    self.errored.display()
+                ),
+                Err(local) => format!("{e}; saving it to {} failed too: {local}", self.errored.display()),
+            });
         }
     }
 
@@ -161,7 +246,7 @@ pub(crate) struct StoreJournal<'a, 'b> {
 
 impl Journal for StoreJournal<'_, '_> {
     fn intent(&self, import_id: &str) {
-        let record = |s: &mut State| {
+        let record = |s: &mut Editor<'_>| {
             s.add_intent(Intent {
                 address: self.address.clone(),
                 type_: self.type_.clone(),

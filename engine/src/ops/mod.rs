@@ -474,6 +474,8 @@ impl Engine<'_> {
         let session =
             Session::new(module, self.factory, self.ui, plan.variables.clone(), current)?.in_workspace(&plan.workspace);
         let result = session.apply(plan, &store, opts.parallelism, self.stop);
+        // Also when the apply stopped early (the journal holds its changes either way).
+        store.finish();
         let after = store.snapshot();
         let counts = plan.counts();
         result?;

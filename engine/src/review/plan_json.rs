@@ -7,12 +7,13 @@
 
 use crate::config::refs::{references, Ref};
 use crate::config::{Body, Expr, Module};
-use crate::core::addr::{InstanceKey, Mode};
+use crate::core::addr::{InstanceAddr, InstanceKey, Mode};
 use crate::core::plan::{Action, Change, Plan};
 use crate::core::value::Value;
 use crate::eval::{Evaluator, Scope};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value as Json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The provider address Terraform tools expect for `aws`.
 pub const AWS_PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
@@ -194,51 +195,106 @@ fn resource_value(c: &Change, v: &Value) -> Json {
     Json::Object(out)
 }
 
-/// Builds `{resources, child_modules}` trees keyed by module address.
-fn module_tree(items: Vec<(String, Json)>) -> Json {
-    let mut by_module: BTreeMap<String, Vec<Json>> = BTreeMap::new();
-    for (m, r) in items {
-        by_module.entry(m).or_default().push(r);
-    }
-    fn build(address: &str, by_module: &BTreeMap<String, Vec<Json>>) -> Json {
-        let mut out = Map::new();
-        if !address.is_empty() {
-            out.insert("address".into(), json!(address));
+/// The resources of `planned_values` or `prior_state` as Terraform's `{resources,
+/// child_modules}` module tree: the changes grouped by module address, each resource's JSON
+/// built only as it is written.
+struct Tree<'a> {
+    by_module: BTreeMap<String, Vec<(&'a Change, &'a Value)>>,
+}
+
+impl<'a> Tree<'a> {
+    fn new(items: impl Iterator<Item = (&'a Change, &'a Value)>) -> Tree<'a> {
+        let mut by_module: BTreeMap<String, Vec<(&'a Change, &'a Value)>> = BTreeMap::new();
+        for (c, v) in items {
+            by_module
+                .entry(module_address(c).unwrap_or_default())
+                .or_default()
+                .push((c, v));
         }
-        out.insert(
-            "resources".into(),
-            json!(by_module.get(address).cloned().unwrap_or_default()),
-        );
-        let prefix = if address.is_empty() {
+        // Intermediate modules without resources still need a node.
+        let mut intermediate = Vec::new();
+        for k in by_module.keys() {
+            let mut acc = String::new();
+            for part in k.split(".module.") {
+                acc = if acc.is_empty() {
+                    part.to_string()
+                } else {
+                    format!("{acc}.module.{part}")
+                };
+                intermediate.push(acc.clone());
+            }
+        }
+        intermediate.push(String::new());
+        for k in intermediate {
+            by_module.entry(k).or_default();
+        }
+        Tree { by_module }
+    }
+
+    fn root(&self) -> Node<'_, 'a> {
+        Node {
+            tree: self,
+            address: "",
+        }
+    }
+}
+
+/// One module of a [`Tree`].
+struct Node<'t, 'a> {
+    tree: &'t Tree<'a>,
+    address: &'t str,
+}
+
+impl Serialize for Node<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_map(None)?;
+        if !self.address.is_empty() {
+            out.serialize_entry("address", self.address)?;
+        }
+        let resources = self
+            .tree
+            .by_module
+            .get(self.address)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        out.serialize_entry(
+            "resources",
+            &Each(|| resources.iter().map(|(c, v)| resource_value(c, v))),
+        )?;
+        let prefix = if self.address.is_empty() {
             "module.".to_string()
         } else {
-            format!("{address}.module.")
+            format!("{}.module.", self.address)
         };
-        let children: Vec<Json> = by_module
+        let children: Vec<Node<'_, '_>> = self
+            .tree
+            .by_module
             .keys()
             .filter(|k| k.starts_with(&prefix) && !k[prefix.len()..].contains(".module."))
-            .map(|k| build(k, by_module))
+            .map(|k| Node {
+                tree: self.tree,
+                address: k,
+            })
             .collect();
         if !children.is_empty() {
-            out.insert("child_modules".into(), json!(children));
+            out.serialize_entry("child_modules", &children)?;
         }
-        Json::Object(out)
+        out.end()
     }
-    let mut all = by_module.clone();
-    // Intermediate modules without resources still need a node.
-    for k in by_module.keys() {
-        let mut acc = String::new();
-        for part in k.split(".module.") {
-            acc = if acc.is_empty() {
-                part.to_string()
-            } else {
-                format!("{acc}.module.{part}")
-            };
-            all.entry(acc.clone()).or_default();
-        }
+}
+
+/// A JSON array written item by item from an iterator, so its items are never all in memory.
+struct Each<F>(F);
+
+impl<F, I> Serialize for Each<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
     }
-    all.entry(String::new()).or_default();
-    build("", &all)
 }
 
 fn outputs_json(plan: &Plan, after: bool) -> Json {
@@ -398,103 +454,128 @@ pub fn configuration(root: &Module) -> Json {
     })
 }
 
-/// The whole plan as Terraform's plan JSON.
-pub fn plan_json(plan: &Plan) -> Json {
-    let mut variables = Map::new();
-    for (k, v) in &plan.variables {
-        if v.contains_sensitive() {
-            variables.insert(k.clone(), json!({ "value": null, "sensitive": true }));
-        } else {
-            variables.insert(k.clone(), json!({ "value": known(v) }));
+/// Writes the whole plan as Terraform's plan JSON, pretty-printed. Resources are converted
+/// one at a time as they are written: the document is never in memory whole (at 30,000
+/// resources it would take about a gigabyte).
+pub fn write_plan_json(plan: &Plan, out: impl std::io::Write) -> serde_json::Result<()> {
+    let mut writer = serde_json::Serializer::with_formatter(out, serde_json::ser::PrettyFormatter::new());
+    Document(plan).serialize(&mut writer)
+}
+
+/// The plan JSON document of one plan.
+struct Document<'a>(&'a Plan);
+
+/// `planned_values` and the `values` of `prior_state`.
+#[derive(serde::Serialize)]
+struct Values<'t, 'a> {
+    outputs: Json,
+    root_module: Node<'t, 'a>,
+}
+
+/// `prior_state`.
+#[derive(serde::Serialize)]
+struct PriorState<'t, 'a> {
+    format_version: &'static str,
+    terraform_version: &'static str,
+    values: Values<'t, 'a>,
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let plan = self.0;
+        let mut variables = Map::new();
+        for (k, v) in &plan.variables {
+            if v.contains_sensitive() {
+                variables.insert(k.clone(), json!({ "value": null, "sensitive": true }));
+            } else {
+                variables.insert(k.clone(), json!({ "value": known(v) }));
+            }
         }
-    }
-    let planned: Vec<(String, Json)> = plan
-        .changes
-        .iter()
-        .filter(|c| c.action != Action::Delete)
-        .filter_map(|c| {
-            c.after
-                .as_ref()
-                .map(|a| (module_address(c).unwrap_or_default(), resource_value(c, a)))
-        })
-        .collect();
-    let prior: Vec<(String, Json)> = plan
-        .changes
-        .iter()
-        .filter_map(|c| {
-            c.before
-                .as_ref()
-                .filter(|_| c.action != Action::Create)
-                .map(|b| (module_address(c).unwrap_or_default(), resource_value(c, b)))
-        })
-        .collect();
-    let mut output_changes = Map::new();
-    for (k, o) in &plan.outputs {
-        let action = match &o.before {
-            None => "create",
-            Some(b) if *b == o.after => "no-op",
-            Some(_) => "update",
-        };
-        output_changes.insert(
-            k.clone(),
-            json!({
-                "actions": [action],
-                "before": o.before.as_ref().map(|b| if o.sensitive { Json::Null } else { known(b) }).unwrap_or(Json::Null),
-                "after": if o.sensitive { Json::Null } else { known(&o.after) },
-                "after_unknown": unknown_mask(&o.after),
-                "before_sensitive": o.sensitive,
-                "after_sensitive": o.sensitive,
-            }),
+        let planned = Tree::new(
+            plan.changes
+                .iter()
+                .filter(|c| c.action != Action::Delete)
+                .filter_map(|c| c.after.as_ref().map(|a| (c, a))),
         );
+        let prior = Tree::new(
+            plan.changes
+                .iter()
+                .filter_map(|c| c.before.as_ref().filter(|_| c.action != Action::Create).map(|b| (c, b))),
+        );
+        let moved_from: HashMap<&InstanceAddr, &InstanceAddr> = plan.moves.iter().map(|m| (&m.to, &m.from)).collect();
+        let imported: HashMap<&InstanceAddr, &str> = plan.imports.iter().map(|i| (&i.addr, i.id.as_str())).collect();
+        let change_entry = |c: &Change| {
+            let mut rc = resource_change(c);
+            // Terraform's field for an object a move gives a new address.
+            if let (Some(from), Json::Object(o)) = (moved_from.get(&c.addr), &mut rc) {
+                o.insert("previous_address".into(), json!(from.to_string()));
+            }
+            // And for one an import block adopts.
+            if let (Some(id), Json::Object(o)) = (imported.get(&c.addr), &mut rc) {
+                if let Some(Json::Object(change)) = o.get_mut("change") {
+                    change.insert("importing".into(), json!({ "id": id }));
+                }
+            }
+            rc
+        };
+        let mut output_changes = Map::new();
+        for (k, o) in &plan.outputs {
+            let action = match &o.before {
+                None => "create",
+                Some(b) if *b == o.after => "no-op",
+                Some(_) => "update",
+            };
+            output_changes.insert(
+                k.clone(),
+                json!({
+                    "actions": [action],
+                    "before": o.before.as_ref().map(|b| if o.sensitive { Json::Null } else { known(b) }).unwrap_or(Json::Null),
+                    "after": if o.sensitive { Json::Null } else { known(&o.after) },
+                    "after_unknown": unknown_mask(&o.after),
+                    "before_sensitive": o.sensitive,
+                    "after_sensitive": o.sensitive,
+                }),
+            );
+        }
+        let mut out = s.serialize_map(None)?;
+        out.serialize_entry("format_version", "1.2")?;
+        out.serialize_entry("terraform_version", env!("CARGO_PKG_VERSION"))?;
+        out.serialize_entry("variables", &variables)?;
+        out.serialize_entry(
+            "planned_values",
+            &Values {
+                outputs: outputs_json(plan, true),
+                root_module: planned.root(),
+            },
+        )?;
+        out.serialize_entry("resource_drift", &Each(|| plan.drift.iter().map(resource_change)))?;
+        out.serialize_entry(
+            "resource_changes",
+            &Each(|| {
+                plan.changes
+                    .iter()
+                    .filter(|c| !(c.action == Action::NoOp && c.addr.resource.mode == Mode::Data))
+                    .map(change_entry)
+            }),
+        )?;
+        out.serialize_entry("output_changes", &output_changes)?;
+        out.serialize_entry(
+            "prior_state",
+            &PriorState {
+                format_version: "1.0",
+                terraform_version: env!("CARGO_PKG_VERSION"),
+                values: Values {
+                    outputs: outputs_json(plan, false),
+                    root_module: prior.root(),
+                },
+            },
+        )?;
+        out.serialize_entry("configuration", &plan.configuration)?;
+        out.serialize_entry("relevant_attributes", &Vec::<Json>::new())?;
+        out.serialize_entry("applyable", &plan.has_changes())?;
+        out.serialize_entry("complete", &true)?;
+        out.serialize_entry("errored", &false)?;
+        out.serialize_entry("access_review", &plan.access)?;
+        out.end()
     }
-    let mut out = Map::new();
-    out.insert("format_version".into(), json!("1.2"));
-    out.insert("terraform_version".into(), json!(env!("CARGO_PKG_VERSION")));
-    out.insert("variables".into(), Json::Object(variables));
-    out.insert(
-        "planned_values".into(),
-        json!({ "outputs": outputs_json(plan, true), "root_module": module_tree(planned) }),
-    );
-    out.insert(
-        "resource_drift".into(),
-        json!(plan.drift.iter().map(resource_change).collect::<Vec<_>>()),
-    );
-    out.insert(
-        "resource_changes".into(),
-        json!(plan
-            .changes
-            .iter()
-            .filter(|c| !(c.action == Action::NoOp && c.addr.resource.mode == Mode::Data))
-            .map(|c| {
-                let mut rc = resource_change(c);
-                // Terraform's field for an object a move gives a new address.
-                if let (Some(m), Json::Object(o)) = (plan.moves.iter().find(|m| m.to == c.addr), &mut rc) {
-                    o.insert("previous_address".into(), json!(m.from.to_string()));
-                }
-                // And for one an import block adopts.
-                if let (Some(i), Json::Object(o)) = (plan.imports.iter().find(|i| i.addr == c.addr), &mut rc) {
-                    if let Some(Json::Object(change)) = o.get_mut("change") {
-                        change.insert("importing".into(), json!({ "id": i.id }));
-                    }
-                }
-                rc
-            })
-            .collect::<Vec<_>>()),
-    );
-    out.insert("output_changes".into(), Json::Object(output_changes));
-    out.insert(
-        "prior_state".into(),
-        json!({
-            "format_version": "1.0",
-            "terraform_version": env!("CARGO_PKG_VERSION"),
-            "values": { "outputs": outputs_json(plan, false), "root_module": module_tree(prior) },
-        }),
-    );
-    out.insert("configuration".into(), plan.configuration.clone());
-    out.insert("relevant_attributes".into(), json!([]));
-    out.insert("applyable".into(), json!(plan.has_changes()));
-    out.insert("complete".into(), json!(true));
-    out.insert("errored".into(), json!(false));
-    out.insert("access_review".into(), json!(plan.access));
-    Json::Object(out)
 }

@@ -77,14 +77,22 @@ impl BucketConfig for Website {
             )
             .attr("website_domain", Attribute::computed(string_type()))
             .attr("website_endpoint", Attribute::computed(string_type()))
-            .not_yet(
-                "routing_rules",
-                "Write the rules as routing_rule { condition { ... } redirect { ... } } blocks.",
-            )
+            .attr("routing_rules", Attribute::optional(string_type()).json())
     }
 
     fn check(&self, config: &Value) -> Vec<ValidateProblem> {
         let has = |name: &str| !block_items(config, name).is_empty();
+        if let Some(text) = config.get("routing_rules").as_str() {
+            if has("routing_rule") {
+                return vec![problem(
+                    "routing_rules",
+                    "routing_rules cannot be used together with routing_rule blocks: write the rules one way",
+                )];
+            }
+            if let Err(e) = rules_from_json(text) {
+                return vec![problem("routing_rules", e)];
+            }
+        }
         let redirect = has("redirect_all_requests_to");
         if redirect && (has("index_document") || has("error_document")) {
             return vec![problem(
@@ -151,6 +159,10 @@ impl BucketConfig for Website {
         for rule in block_items(planned, "routing_rule") {
             website = website.routing_rules(routing_rule(&rule));
         }
+        if let Some(text) = planned.get("routing_rules").as_str() {
+            website =
+                website.set_routing_rules(Some(rules_from_json(text).map_err(|e| invalid(format!("{op}: {e}")))?));
+        }
         let website = website.build();
         let (website, op) = (&website, &op);
         ctx.block_on(send_retrying(
@@ -167,12 +179,7 @@ impl BucketConfig for Website {
         ))
     }
 
-    fn get(
-        &self,
-        ctx: &Ctx,
-        target: &Target,
-        _prior: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
+    fn get(&self, ctx: &Ctx, target: &Target, prior: &Value) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         use engine::core::value::map;
         let op = format!("reading {} ({})", self.what(), target.bucket);
         let out = call(
@@ -206,11 +213,19 @@ impl BucketConfig for Website {
                     ])
                 })),
             ),
-            (
-                "routing_rule".to_string(),
-                Value::List(out.routing_rules().iter().map(routing_rule_value).collect()),
-            ),
         ]);
+        // The rules are recorded the way the configuration writes them: as JSON when
+        // `routing_rules` was used, else as blocks.
+        if prior.get("routing_rules").as_str().is_some() {
+            attributes.insert("routing_rule".into(), Value::List(Vec::new()));
+            attributes.insert("routing_rules".into(), Value::from(rules_to_json(out.routing_rules())));
+        } else {
+            attributes.insert(
+                "routing_rule".into(),
+                Value::List(out.routing_rules().iter().map(routing_rule_value).collect()),
+            );
+            attributes.insert("routing_rules".into(), Value::Null);
+        }
         attributes.extend(self.derived(ctx, &target.bucket));
         Ok(Some(attributes))
     }
@@ -281,4 +296,121 @@ fn routing_rule_value(rule: &aws_sdk_s3::types::RoutingRule) -> Value {
         ("condition", Value::List(condition.into_iter().collect())),
         ("redirect", Value::List(redirect.into_iter().collect())),
     ])
+}
+
+/// The fields of a rule in the JSON form, as S3's API names them.
+const CONDITION_FIELDS: &[&str] = &["HttpErrorCodeReturnedEquals", "KeyPrefixEquals"];
+const REDIRECT_FIELDS: &[&str] = &[
+    "HostName",
+    "HttpRedirectCode",
+    "Protocol",
+    "ReplaceKeyPrefixWith",
+    "ReplaceKeyWith",
+];
+
+/// `routing_rules`: a JSON array of rules in S3's API shape
+/// (`[{"Condition": {"KeyPrefixEquals": "docs/"}, "Redirect": {"ReplaceKeyPrefixWith": "documents/"}}]`).
+fn rules_from_json(text: &str) -> Result<Vec<aws_sdk_s3::types::RoutingRule>, String> {
+    use aws_sdk_s3::types::{Condition, Protocol, Redirect, RoutingRule};
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("routing_rules is not valid JSON: {e}"))?;
+    let rules = json
+        .as_array()
+        .ok_or("routing_rules must be a JSON array of rules, each {\"Condition\": {...}, \"Redirect\": {...}}")?;
+    let mut out = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let at = format!("routing_rules[{i}]");
+        let object = rule.as_object().ok_or(format!("{at} must be a JSON object"))?;
+        if let Some(k) = object.keys().find(|k| !matches!(k.as_str(), "Condition" | "Redirect")) {
+            return Err(format!("{at} has \"{k}\"; a rule has \"Condition\" and \"Redirect\""));
+        }
+        let part = |name: &str, fields: &[&str]| -> Result<Option<BTreeMap<String, String>>, String> {
+            let Some(v) = object.get(name) else { return Ok(None) };
+            let o = v.as_object().ok_or(format!("{at}.{name} must be a JSON object"))?;
+            let mut m = BTreeMap::new();
+            for (k, v) in o {
+                if !fields.contains(&k.as_str()) {
+                    return Err(format!("{at}.{name} has \"{k}\"; it takes {}", fields.join(", ")));
+                }
+                let text = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    // S3 documents codes as strings; a number is what people write.
+                    serde_json::Value::Number(n) => n.to_string(),
+                    _ => return Err(format!("{at}.{name}.{k} must be a string")),
+                };
+                m.insert(k.clone(), text);
+            }
+            Ok(Some(m))
+        };
+        let condition = part("Condition", CONDITION_FIELDS)?;
+        let redirect = part("Redirect", REDIRECT_FIELDS)?.ok_or(format!("{at} needs a \"Redirect\""))?;
+        let get = |m: &BTreeMap<String, String>, k: &str| m.get(k).cloned();
+        if let Some(p) = redirect
+            .get("Protocol")
+            .filter(|p| !matches!(p.as_str(), "http" | "https"))
+        {
+            return Err(format!("{at}.Redirect.Protocol is \"{p}\"; use \"http\" or \"https\""));
+        }
+        out.push(
+            RoutingRule::builder()
+                .set_condition(condition.map(|c| {
+                    Condition::builder()
+                        .set_http_error_code_returned_equals(get(&c, "HttpErrorCodeReturnedEquals"))
+                        .set_key_prefix_equals(get(&c, "KeyPrefixEquals"))
+                        .build()
+                }))
+                .redirect(
+                    Redirect::builder()
+                        .set_host_name(get(&redirect, "HostName"))
+                        .set_http_redirect_code(get(&redirect, "HttpRedirectCode"))
+                        .set_protocol(get(&redirect, "Protocol").map(|p| Protocol::from(p.as_str())))
+                        .set_replace_key_prefix_with(get(&redirect, "ReplaceKeyPrefixWith"))
+                        .set_replace_key_with(get(&redirect, "ReplaceKeyWith"))
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    Ok(out)
+}
+
+/// The rules S3 returns, in the JSON form (fields it does not report are left out).
+fn rules_to_json(rules: &[aws_sdk_s3::types::RoutingRule]) -> String {
+    let object = |pairs: Vec<(&str, Option<&str>)>| -> serde_json::Value {
+        serde_json::Value::Object(
+            pairs
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k.to_string(), serde_json::Value::from(v))))
+                .collect(),
+        )
+    };
+    let rules: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|r| {
+            let mut rule = serde_json::Map::new();
+            if let Some(c) = r.condition() {
+                rule.insert(
+                    "Condition".into(),
+                    object(vec![
+                        ("HttpErrorCodeReturnedEquals", c.http_error_code_returned_equals()),
+                        ("KeyPrefixEquals", c.key_prefix_equals()),
+                    ]),
+                );
+            }
+            if let Some(d) = r.redirect() {
+                rule.insert(
+                    "Redirect".into(),
+                    object(vec![
+                        ("HostName", d.host_name()),
+                        ("HttpRedirectCode", d.http_redirect_code()),
+                        ("Protocol", d.protocol().map(|p| p.as_str())),
+                        ("ReplaceKeyPrefixWith", d.replace_key_prefix_with()),
+                        ("ReplaceKeyWith", d.replace_key_with()),
+                    ]),
+                );
+            }
+            serde_json::Value::Object(rule)
+        })
+        .collect();
+    serde_json::Value::Array(rules).to_string()
 }

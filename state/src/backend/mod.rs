@@ -33,6 +33,30 @@ pub trait Backend: Send + Sync {
     fn describe(&self) -> String;
     /// How this backend's state files are encoded (and their sensitive values encrypted).
     fn codec(&self) -> &Codec;
+    /// Records `edits`, made to the state last read or written (`lineage`, `serial`), by
+    /// appending them to a journal, so a write costs as much as the change and not the whole
+    /// state. `None`: this backend keeps no journal, or the state is not the one it last read
+    /// or wrote; write the whole state instead.
+    fn append(&self, lineage: &str, serial: u64, edits: &[crate::Edit]) -> Result<Option<Appended>, StateError> {
+        let _ = (lineage, serial, edits);
+        Ok(None)
+    }
+    /// Folds the journal, if there is one, into the state file (written whole, with `state`'s
+    /// serial) and removes it.
+    fn compact(&self, state: &State) -> Result<(), StateError> {
+        let _ = state;
+        Ok(())
+    }
+}
+
+/// What [`Backend::append`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// The state's serial now (the one after the state file's).
+    pub serial: u64,
+    /// The journal is larger than the state file: fold it in ([`Backend::compact`]) so that
+    /// reading the state stays as cheap as the state.
+    pub oversized: bool,
 }
 
 /// A configured backend: where every workspace's state lives.

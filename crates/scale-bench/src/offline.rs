@@ -1,0 +1,83 @@
+//! Rows that need no AWS: `random_id` resources plan and apply without network calls, so these
+//! time the engine alone (parsing, expansion, graph, diff, state and plan files).
+
+use crate::generate;
+use crate::measure::{self, Sample};
+use crate::table::{Table, Target};
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `args` in a fresh directory holding `config` (and `state`, if any); `before` runs
+/// first, untimed (to save a plan the timed command reads).
+fn time(binary: &Path, config: &str, state: Option<&str>, before: Option<&[&str]>, args: &[&str]) -> Sample {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("main.tf"), config).expect("write main.tf");
+    if let Some(s) = state {
+        std::fs::write(dir.path().join("infinstor.state.json"), s).expect("write state");
+    }
+    let command = |args: &[&str]| {
+        let mut c = Command::new(binary);
+        c.args(args).current_dir(dir.path()).env("NO_COLOR", "1");
+        c
+    };
+    if let Some(before) = before {
+        measure::run(command(before), dir.path());
+    }
+    measure::run(command(args), dir.path())
+}
+
+/// Plan, validate, `show` of a state and of a saved plan as JSON, `count` and `for_each`, at
+/// each of `sizes`; validate, `count` and `for_each` also at `large`.
+pub fn run(binary: &Path, sizes: &[usize], large: usize, table: &mut Table) {
+    let plan = ["plan", "-refresh=false"];
+    for &n in sizes {
+        let s = time(binary, &generate::blocks(n), None, None, &plan);
+        let target = match n {
+            10_000 => Some(Target::wall_and_memory(&s, 0.5, 150.0)),
+            30_000 => Some(Target::wall(&s, 1.5)),
+            _ => None,
+        };
+        table.row("plan, empty state, -refresh=false", n, s, target);
+    }
+    for &n in sizes.iter().chain([large].iter()) {
+        let s = time(binary, &generate::blocks(n), None, None, &["validate"]);
+        let target = (n == 100_000).then(|| Target::wall(&s, 3.0));
+        table.row("validate", n, s, target);
+    }
+    for &n in sizes {
+        let s = time(binary, &generate::blocks(0), Some(&generate::state(n)), None, &["show"]);
+        let target = match n {
+            1_000 => Some(Target::wall(&s, 0.2)),
+            3_000 => Some(Target::wall(&s, 0.5)),
+            _ => None,
+        };
+        table.row("show (state)", n, s, target);
+    }
+    for &n in sizes {
+        let s = time(
+            binary,
+            &generate::blocks(n),
+            None,
+            Some(&["plan", "-refresh=false", "-out=bench.plan"]),
+            &["show", "bench.plan", "--format", "json"],
+        );
+        let target = (n == 30_000).then(|| Target::wall_and_memory(&s, 1.5, 300.0));
+        table.row("show PLAN --format json", n, s, target);
+    }
+    let mut counted = None;
+    for &n in sizes.iter().chain([large].iter()) {
+        let s = time(binary, &generate::counted(n), None, None, &plan);
+        if n == large {
+            counted = Some(s);
+        }
+        table.row("plan, count = N", n, s, None);
+    }
+    for &n in sizes.iter().chain([large].iter()) {
+        let s = time(binary, &generate::for_each(n), None, None, &plan);
+        let target = match (n == large, counted) {
+            (true, Some(c)) => Some(Target::within(&s, 1.2, c.wall.as_secs_f64(), "plan, count = N")),
+            _ => None,
+        };
+        table.row("plan, for_each over N", n, s, target);
+    }
+}
