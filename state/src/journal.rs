@@ -29,16 +29,23 @@ pub enum Edit {
     Outputs(BTreeMap<String, OutputState>),
 }
 
-/// A state being changed, with each change also recorded as an [`Edit`].
+/// A state being changed, with each change also recorded as an [`Edit`]. Changes to the
+/// intents only set `intents_changed`: the writer records the intents once per write
+/// ([`Edit::Intents`] holds all of them, and a batch adds one per object).
 pub struct Editor<'a> {
     state: &'a mut State,
     edits: &'a mut Vec<Edit>,
+    intents_changed: &'a mut bool,
 }
 
 impl<'a> Editor<'a> {
-    /// Changes `state`, recording each change in `edits`.
-    pub fn new(state: &'a mut State, edits: &'a mut Vec<Edit>) -> Editor<'a> {
-        Editor { state, edits }
+    /// Changes `state`, recording each change in `edits` (the intents in `intents_changed`).
+    pub fn new(state: &'a mut State, edits: &'a mut Vec<Edit>, intents_changed: &'a mut bool) -> Editor<'a> {
+        Editor {
+            state,
+            edits,
+            intents_changed,
+        }
     }
 
     /// One instance by address.
@@ -66,7 +73,7 @@ impl<'a> Editor<'a> {
         let before = self.state.intents().len();
         self.state.add_intent(intent);
         if self.state.intents().len() != before {
-            self.edits.push(Edit::Intents(self.state.intents().to_vec()));
+            *self.intents_changed = true;
         }
     }
 
@@ -75,7 +82,7 @@ impl<'a> Editor<'a> {
         let before = self.state.intents().len();
         self.state.clear_intents(address);
         if self.state.intents().len() != before {
-            self.edits.push(Edit::Intents(self.state.intents().to_vec()));
+            *self.intents_changed = true;
         }
     }
 

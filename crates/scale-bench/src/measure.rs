@@ -19,13 +19,25 @@ pub fn run(mut command: Command, dir: &Path) -> Sample {
     let out = std::fs::File::create(dir.join("bench.stdout")).expect("a file for the run's output");
     let err = std::fs::File::create(dir.join("bench.stderr")).expect("a file for the run's errors");
     let start = Instant::now();
-    let child = command
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::from(out))
         .stderr(Stdio::from(err))
         .spawn()
         .expect("start infinstor");
-    let (status, peak_kib) = wait(child.id());
+    // The binary's own high-water mark, sampled until it exits. (wait4's ru_maxrss would
+    // count the harness's memory too: Linux keeps the forked copy's peak across exec.)
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let status = loop {
+        if let Some(hwm) = std::fs::read_to_string(&status_file).ok().and_then(|s| vm_hwm(&s)) {
+            peak_kib = peak_kib.max(hwm);
+        }
+        match child.try_wait().expect("wait for infinstor") {
+            Some(status) => break status.code().unwrap_or(-1),
+            None => std::thread::sleep(Duration::from_millis(5)),
+        }
+    };
     let wall = start.elapsed();
     if status != 0 {
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
@@ -41,23 +53,10 @@ pub fn run(mut command: Command, dir: &Path) -> Sample {
     }
 }
 
-/// Waits for `pid` and returns its exit code and its own peak resident set in KiB (from
-/// `wait4`, so earlier runs and the harness itself do not count).
-fn wait(pid: u32) -> (i32, i64) {
-    let mut status: libc::c_int = 0;
-    // SAFETY: an all-zero rusage is a valid value of the plain C struct wait4 fills in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our own child, not yet waited for; both pointers are to live locals.
-    let r = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
-    assert!(
-        r == pid as libc::pid_t,
-        "wait4 failed: {}",
-        std::io::Error::last_os_error()
-    );
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    (code, usage.ru_maxrss)
+/// `VmHWM` of a `/proc/PID/status`, in KiB.
+fn vm_hwm(status: &str) -> Option<u64> {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }

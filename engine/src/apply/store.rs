@@ -34,6 +34,8 @@ pub struct Store<'b> {
 struct Versions {
     current: State,
     edits: Vec<Edit>,
+    /// The intents changed since the last write (recorded whole, once per write).
+    intents_changed: bool,
     changes: u64,
     written: u64,
 }
@@ -48,6 +50,7 @@ impl<'b> Store<'b> {
             versions: Mutex::new(Versions {
                 current: state.clone(),
                 edits: Vec::new(),
+                intents_changed: false,
                 changes: 0,
                 written: 0,
             }),
@@ -97,8 +100,13 @@ impl<'b> Store<'b> {
 
     fn change(&self, f: impl FnOnce(&mut Editor<'_>)) -> u64 {
         let mut v = lock(&self.versions);
-        let Versions { current, edits, .. } = &mut *v;
-        f(&mut Editor::new(current, edits));
+        let Versions {
+            current,
+            edits,
+            intents_changed,
+            ..
+        } = &mut *v;
+        f(&mut Editor::new(current, edits, intents_changed));
         v.changes += 1;
         v.changes
     }
@@ -111,7 +119,10 @@ impl<'b> Store<'b> {
             if v.written >= n {
                 return;
             }
-            let edits = std::mem::take(&mut v.edits);
+            let mut edits = std::mem::take(&mut v.edits);
+            if std::mem::take(&mut v.intents_changed) {
+                edits.push(Edit::Intents(v.current.intents().to_vec()));
+            }
             if edits.is_empty() {
                 v.written = v.changes;
                 return;

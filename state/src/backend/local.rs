@@ -403,7 +403,8 @@ mod tests {
         let file_serial = s.serial();
         let before = std::fs::read(dir.path().join("s.json")).expect("file");
         let mut edits = Vec::new();
-        let mut e = crate::Editor::new(&mut s, &mut edits);
+        let mut changed = false;
+        let mut e = crate::Editor::new(&mut s, &mut edits, &mut changed);
         e.set_instance(&addr("a.new[0]"), secret_instance("new"));
         e.remove_instance(&addr("a.kept"));
         let appended = backend
@@ -419,7 +420,7 @@ mod tests {
         );
         // A second entry continues the same journal.
         let mut edits = Vec::new();
-        crate::Editor::new(&mut s, &mut edits).set_instance(&addr("a.new[1]"), secret_instance("one"));
+        crate::Editor::new(&mut s, &mut edits, &mut false).set_instance(&addr("a.new[1]"), secret_instance("one"));
         let again = backend
             .append(s.lineage(), s.serial(), &edits)
             .expect("append")
@@ -445,7 +446,7 @@ mod tests {
         let mut s = written(&backend);
         let serial = s.serial();
         let mut edits = Vec::new();
-        crate::Editor::new(&mut s, &mut edits).set_instance(&addr("a.done"), secret_instance("done"));
+        crate::Editor::new(&mut s, &mut edits, &mut false).set_instance(&addr("a.done"), secret_instance("done"));
         backend
             .append(s.lineage(), serial, &edits)
             .expect("append")
@@ -460,7 +461,7 @@ mod tests {
         assert_eq!(read, s, "the torn entry's operation was never reported done");
         let mut s = read;
         let mut edits = Vec::new();
-        crate::Editor::new(&mut s, &mut edits).remove_instance(&addr("a.done"));
+        crate::Editor::new(&mut s, &mut edits, &mut false).remove_instance(&addr("a.done"));
         next.append(s.lineage(), s.serial(), &edits)
             .expect("append")
             .expect("journals");
@@ -478,7 +479,7 @@ mod tests {
         let backend = LocalBackend::new(dir.path().join("s.json"));
         let mut s = written(&backend);
         let mut edits = Vec::new();
-        crate::Editor::new(&mut s, &mut edits).set_instance(&addr("a.journaled"), secret_instance("j"));
+        crate::Editor::new(&mut s, &mut edits, &mut false).set_instance(&addr("a.journaled"), secret_instance("j"));
         backend
             .append(s.lineage(), s.serial(), &edits)
             .expect("append")
@@ -501,7 +502,7 @@ mod tests {
         let backend = LocalBackend::new(dir.path().join("s.json"));
         let mut s = written(&backend);
         let mut edits = Vec::new();
-        crate::Editor::new(&mut s, &mut edits).set_instance(&addr("a.x"), secret_instance("x"));
+        crate::Editor::new(&mut s, &mut edits, &mut false).set_instance(&addr("a.x"), secret_instance("x"));
         backend
             .append(s.lineage(), s.serial(), &edits)
             .expect("append")
@@ -525,7 +526,8 @@ mod tests {
         let backend = LocalBackend::with_codec(dir.path().join("s.json"), Codec::new(key()));
         let mut s = written(&backend);
         let mut edits = Vec::new();
-        let mut e = crate::Editor::new(&mut s, &mut edits);
+        let mut changed = false;
+        let mut e = crate::Editor::new(&mut s, &mut edits, &mut changed);
         e.set_instance(&addr("a.secret"), secret_instance("secret"));
         e.set_outputs(std::collections::BTreeMap::from([(
             "token".to_string(),
