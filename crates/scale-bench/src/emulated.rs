@@ -54,7 +54,7 @@ impl Emulator {
         let (run, _) = self.proxy.run(c);
         let wall = start.elapsed();
         assert_eq!(run.code, 0, "{args:?} failed\n{}\n{}", run.stdout, run.stderr);
-        let sample = Sample { wall, peak_mib: 0.0 };
+        let sample = Sample { wall, peak_mib: None };
         (sample, self.proxy.calls().len(), self.proxy.most_in_flight())
     }
 }

@@ -18,9 +18,19 @@ pub fn counted(n: usize) -> String {
 
 /// One `random_id` resource with `for_each` over a set of `n` keys.
 pub fn for_each(n: usize) -> String {
+    over_keys(n, "for_each    = toset(local.keys)")
+}
+
+/// One `random_id` resource with `count` set to the size of the same set of `n` keys: the
+/// same input as [`for_each`] (a list of `n` strings to parse, evaluate and make a set of).
+pub fn count_over_keys(n: usize) -> String {
+    over_keys(n, "count       = length(toset(local.keys))")
+}
+
+fn over_keys(n: usize, meta: &str) -> String {
     let keys: Vec<String> = (0..n).map(|i| format!("\"k{i}\"")).collect();
     format!(
-        "locals {{\n  keys = [{}]\n}}\n\nresource \"random_id\" \"r\" {{\n  for_each    = toset(local.keys)\n  byte_length = 4\n}}\n",
+        "locals {{\n  keys = [{}]\n}}\n\nresource \"random_id\" \"r\" {{\n  {meta}\n  byte_length = 4\n}}\n",
         keys.join(", ")
     )
 }
@@ -59,15 +69,20 @@ pub fn state(n: usize) -> String {
 
 /// One hosted zone and `n` A records in it, as one `count` resource.
 pub fn records(n: usize) -> String {
+    zone_with_records("z", "bench", n)
+}
+
+/// Zone `name` (`{label}.example.com`) with `n` A records as one `count` resource `name`.
+fn zone_with_records(name: &str, label: &str, n: usize) -> String {
     format!(
-        r#"resource "aws_route53_zone" "z" {{
-  name = "bench.example.com"
+        r#"resource "aws_route53_zone" "{name}" {{
+  name = "{label}.example.com"
 }}
 
-resource "aws_route53_record" "r" {{
+resource "aws_route53_record" "{name}" {{
   count   = {n}
-  zone_id = aws_route53_zone.z.zone_id
-  name    = "r${{count.index}}.bench.example.com"
+  zone_id = aws_route53_zone.{name}.zone_id
+  name    = "r${{count.index}}.{label}.example.com"
   type    = "A"
   ttl     = 300
   records = ["10.0.0.1"]
@@ -112,7 +127,7 @@ pub fn count_and_chain(roles: usize, chain: usize) -> String {
 }
 
 /// `n` objects of four kinds in equal parts: IAM roles, SSM parameters, S3 buckets and Route 53
-/// records of one zone (read with one, four, three and a shared listing's calls each).
+/// records of one zone (refreshed with one, three and four calls each, and the records from one listing).
 pub fn mixed(n: usize) -> String {
     let each = n / 4;
     let mut out = roles("m", each);
@@ -129,19 +144,8 @@ resource "aws_s3_bucket" "m" {{
   bucket = "mixed-bench-${{count.index}}"
 }}
 
-resource "aws_route53_zone" "m" {{
-  name = "mixed.example.com"
-}}
-
-resource "aws_route53_record" "m" {{
-  count   = {each}
-  zone_id = aws_route53_zone.m.zone_id
-  name    = "r${{count.index}}.mixed.example.com"
-  type    = "A"
-  ttl     = 300
-  records = ["10.0.0.1"]
-}}
 "#
     ));
+    out.push_str(&zone_with_records("m", "mixed", each));
     out
 }

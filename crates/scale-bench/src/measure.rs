@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 pub struct Sample {
     /// From start to exit.
     pub wall: Duration,
-    /// The process's peak resident memory, in MiB.
-    pub peak_mib: f64,
+    /// The process's peak resident memory, in MiB (`None`: not measured).
+    pub peak_mib: Option<f64>,
 }
 
 /// Runs `command` (its output goes to files in `dir`, so a large output costs the harness
@@ -49,7 +49,7 @@ pub fn run(mut command: Command, dir: &Path) -> Sample {
     }
     Sample {
         wall,
-        peak_mib: peak_kib as f64 / 1024.0,
+        peak_mib: Some(peak_kib as f64 / 1024.0),
     }
 }
 

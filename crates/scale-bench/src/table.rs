@@ -23,7 +23,7 @@ impl Target {
     pub fn wall_and_memory(sample: &Sample, secs: f64, mib: f64) -> Target {
         Target {
             text: format!("< {secs} s, < {mib} MiB"),
-            met: sample.wall.as_secs_f64() < secs && sample.peak_mib < mib,
+            met: sample.wall.as_secs_f64() < secs && sample.peak_mib.is_some_and(|m| m < mib),
         }
     }
 
@@ -61,10 +61,11 @@ impl Table {
         if target.as_ref().is_some_and(|t| !t.met) {
             self.missed.push(format!("{what} ({n})"));
         }
-        println!(
-            "| {what} | {n} | {wall:.2} s | {per_k:.3} s | {:.0} MiB | {goal} | {met} |",
-            sample.peak_mib
-        );
+        let peak = sample
+            .peak_mib
+            .map(|m| format!("{m:.0} MiB"))
+            .unwrap_or_else(|| "-".into());
+        println!("| {what} | {n} | {wall:.2} s | {per_k:.3} s | {peak} | {goal} | {met} |");
     }
 
     /// The rows that missed their targets.

@@ -24,6 +24,8 @@ pub struct Store<'b> {
     /// A journal entry failed to append: from then on every write is the whole state, so
     /// that nothing the failed entry held is missing.
     whole_only: std::sync::atomic::AtomicBool,
+    /// [`Store::finish`] ran.
+    finished: std::sync::atomic::AtomicBool,
     /// Journal entries appended and whole states written, for `INFINSTOR_API_STATS`.
     counts: Mutex<(u64, u64)>,
     errors: Mutex<Vec<String>>,
@@ -56,6 +58,7 @@ impl<'b> Store<'b> {
             }),
             written: Mutex::new(Some(state)),
             whole_only: std::sync::atomic::AtomicBool::new(false),
+            finished: std::sync::atomic::AtomicBool::new(false),
             counts: Mutex::new((0, 0)),
             errors: Mutex::new(Vec::new()),
         }
@@ -81,6 +84,11 @@ impl<'b> Store<'b> {
 
     /// Writes what was staged and folds the journal into the state file: the end of an apply.
     pub fn finish(&self) {
+        // Once: the apply finishes its store, and its caller again for an apply that stopped
+        // before its end.
+        if self.finished.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         self.flush();
         let _writing = lock(&self.written);
         let v = lock(&self.versions);

@@ -23,9 +23,9 @@ use crate::support::error::is_not_found;
 use crate::support::tags::{split_tags, tags_all};
 use crate::support::wait::backoff;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoverySpecification,
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, OnDemandThroughput, PointInTimeRecoverySpecification,
     ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
-    TableDescription, Tag, TimeToLiveSpecification,
+    TableClass, TableDescription, Tag, TimeToLiveSpecification,
 };
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Nesting, Schema, Type};
@@ -89,6 +89,24 @@ fn ttl_of(v: &Value) -> (bool, Option<String>) {
         ),
         None => (false, None),
     }
+}
+
+/// The maximums of an `on_demand_throughput` block, when it sets any.
+fn on_demand_of(v: &Value) -> Option<OnDemandThroughput> {
+    let b = first(v, "on_demand_throughput")?;
+    let (read, write) = (
+        number(&b.get("max_read_request_units")),
+        number(&b.get("max_write_request_units")),
+    );
+    if read.is_none() && write.is_none() {
+        return None;
+    }
+    Some(
+        OnDemandThroughput::builder()
+            .set_max_read_request_units(read)
+            .set_max_write_request_units(write)
+            .build(),
+    )
 }
 
 fn number(v: &Value) -> Option<i64> {

@@ -50,12 +50,18 @@ pub(super) fn table_schema() -> Schema {
                 .attr("attribute_name", Attribute::optional(Type::String))
                 .attr("enabled", Attribute::optional(Type::Bool)),
         )
-        .not_yet("table_class", "Remove it: tables use the STANDARD class.")
-        .not_yet("import_table", "Create the table empty and load it outside infinstor.")
-        .not_yet(
+        .attr(
+            "table_class",
+            Attribute::optional(Type::String).one_of(&["STANDARD", "STANDARD_INFREQUENT_ACCESS"]),
+        )
+        .block(
             "on_demand_throughput",
-            "Remove it: on-demand tables use DynamoDB's default maximums.",
-        );
+            Nesting::Single,
+            Schema::new()
+                .attr("max_read_request_units", Attribute::optional(Type::Number))
+                .attr("max_write_request_units", Attribute::optional(Type::Number)),
+        )
+        .not_yet("import_table", "Create the table empty and load it outside infinstor.");
     schema = with_replicas(with_indexes(schema));
     if let Some(b) = schema.blocks.get_mut("attribute") {
         b.min_items = 1;
@@ -133,6 +139,12 @@ impl ResourceType for Table {
             if provisioned && v.as_f64().is_some_and(|n| n < 1.0) {
                 out.push(problem(key, format!("{key} must be at least 1")));
             }
+        }
+        if provisioned && on_demand_of(config).is_some() {
+            out.push(problem(
+                "on_demand_throughput",
+                "on_demand_throughput applies to on-demand tables: set billing_mode = \"PAY_PER_REQUEST\", or remove it",
+            ));
         }
         let attributes = block_items(config, "attribute");
         let known_attributes = !config.get("attribute").contains_unknown();
@@ -332,6 +344,12 @@ impl ResourceType for Table {
             }
             if let Some(p) = planned.get("deletion_protection_enabled").as_bool() {
                 req = req.deletion_protection_enabled(p);
+            }
+            if let Some(class) = sref(planned, "table_class") {
+                req = req.table_class(TableClass::from(class));
+            }
+            if let Some(limits) = on_demand_of(planned) {
+                req = req.on_demand_throughput(limits);
             }
             let (global, local) = (global_indexes(planned)?, local_indexes(planned)?);
             if !global.is_empty() {

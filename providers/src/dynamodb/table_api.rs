@@ -258,6 +258,40 @@ impl Table {
                 );
             }
         }
+        // The default class and DynamoDB's default maximums (none) are recorded as unset
+        // unless the configuration set them: a table made without them plans no change.
+        let class = table
+            .table_class_summary()
+            .and_then(|c| c.table_class())
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_else(|| "STANDARD".to_string());
+        st.insert(
+            "table_class".into(),
+            if class == "STANDARD" && prior.get("table_class").is_null() {
+                Value::Null
+            } else {
+                Value::string(class)
+            },
+        );
+        let limit = |v: Option<i64>| match v {
+            Some(n) if n > 0 => Value::Number(n as f64),
+            _ => Value::Null,
+        };
+        let on_demand = table
+            .on_demand_throughput()
+            .map(|t| (limit(t.max_read_request_units()), limit(t.max_write_request_units())));
+        let on_demand = match on_demand {
+            Some((read, write)) if !(read.is_null() && write.is_null()) => vec![map([
+                ("max_read_request_units", read),
+                ("max_write_request_units", write),
+            ])],
+            _ if !block_items(prior, "on_demand_throughput").is_empty() => vec![map([
+                ("max_read_request_units", Value::Null),
+                ("max_write_request_units", Value::Null),
+            ])],
+            _ => Vec::new(),
+        };
+        st.insert("on_demand_throughput".into(), Value::List(on_demand));
         let protection = table.deletion_protection_enabled().unwrap_or(false);
         st.insert(
             "deletion_protection_enabled".into(),
@@ -500,6 +534,39 @@ impl Table {
             self.wait_active(ctx, name, progress)?;
         }
         self.update_global_indexes(ctx, name, prior, planned, progress)?;
+        let class = sref(planned, "table_class").unwrap_or("STANDARD");
+        if sref(prior, "table_class").unwrap_or("STANDARD") != class {
+            progress(&format!("changing the table class to {class}"));
+            call(
+                ctx,
+                &op,
+                ctx.dynamodb
+                    .update_table()
+                    .table_name(name)
+                    .table_class(TableClass::from(class))
+                    .send(),
+            )?;
+            self.wait_active(ctx, name, progress)?;
+        }
+        if on_demand_of(prior) != on_demand_of(planned) {
+            // -1 removes a maximum: DynamoDB's default is none.
+            let limits = on_demand_of(planned).unwrap_or_else(|| {
+                OnDemandThroughput::builder()
+                    .max_read_request_units(-1)
+                    .max_write_request_units(-1)
+                    .build()
+            });
+            call(
+                ctx,
+                &op,
+                ctx.dynamodb
+                    .update_table()
+                    .table_name(name)
+                    .on_demand_throughput(limits)
+                    .send(),
+            )?;
+            self.wait_active(ctx, name, progress)?;
+        }
         let was_protected = prior.get("deletion_protection_enabled").as_bool().unwrap_or(false);
         let protected = planned.get("deletion_protection_enabled").as_bool().unwrap_or(false);
         if was_protected != protected {

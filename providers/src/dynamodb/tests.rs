@@ -217,3 +217,122 @@ fn replicas_need_the_tables_stream_and_one_region_each() {
     assert_eq!(twice.len(), 1);
     assert!(twice[0].message.contains("two replicas in us-west-2"));
 }
+
+/// A table's settings in the shape the tests below plan and record.
+fn table_settings(class: Option<&str>, on_demand: Option<(i64, i64)>) -> Value {
+    map([
+        ("name", Value::from("tdp-sessions")),
+        ("billing_mode", Value::from("PAY_PER_REQUEST")),
+        ("table_class", class.map(Value::from).unwrap_or(Value::Null)),
+        (
+            "on_demand_throughput",
+            Value::List(
+                on_demand
+                    .map(|(r, w)| {
+                        map([
+                            ("max_read_request_units", Value::Number(r as f64)),
+                            ("max_write_request_units", Value::Number(w as f64)),
+                        ])
+                    })
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+fn active() -> Answer {
+    answer(json!({"Table": {"TableName": "tdp-sessions", "TableArn": TABLE_ARN, "TableStatus": "ACTIVE"}}))
+}
+
+#[test]
+fn a_new_table_class_and_on_demand_maximums_are_updated_in_place_and_removed_again() {
+    let (set, replay) = ctx(vec![active(), updated(), active(), updated(), active()]);
+    Table
+        .apply_update(
+            &set,
+            &table_settings(None, None),
+            &table_settings(Some("STANDARD_INFREQUENT_ACCESS"), Some((100, 50))),
+            &|_: &str| {},
+        )
+        .expect("update");
+    assert_eq!(
+        updates(&replay),
+        vec![
+            json!({"TableName": "tdp-sessions", "TableClass": "STANDARD_INFREQUENT_ACCESS"}),
+            json!({"TableName": "tdp-sessions", "OnDemandThroughput": {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50}}),
+        ]
+    );
+    // Back to the defaults: the STANDARD class, and no maximums (-1 removes them).
+    let (unset, replay) = ctx(vec![active(), updated(), active(), updated(), active()]);
+    Table
+        .apply_update(
+            &unset,
+            &table_settings(Some("STANDARD_INFREQUENT_ACCESS"), Some((100, 50))),
+            &table_settings(None, None),
+            &|_: &str| {},
+        )
+        .expect("update");
+    assert_eq!(
+        updates(&replay),
+        vec![
+            json!({"TableName": "tdp-sessions", "TableClass": "STANDARD"}),
+            json!({"TableName": "tdp-sessions", "OnDemandThroughput": {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}}),
+        ]
+    );
+}
+
+/// DescribeTable, DescribeContinuousBackups, DescribeTimeToLive and ListTagsOfResource
+/// answers for a read of the table, with `extra` merged into the table's description.
+fn read_answers(extra: Json) -> Vec<Answer> {
+    let mut table = json!({
+        "TableName": "tdp-sessions", "TableArn": TABLE_ARN, "TableStatus": "ACTIVE",
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"}
+    });
+    if let (Some(t), Some(e)) = (table.as_object_mut(), extra.as_object()) {
+        t.extend(e.clone());
+    }
+    vec![
+        answer(json!({ "Table": table })),
+        answer(
+            json!({"ContinuousBackupsDescription": {"ContinuousBackupsStatus": "ENABLED",
+            "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}}),
+        ),
+        answer(json!({"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}})),
+        answer(json!({"Tags": []})),
+    ]
+}
+
+#[test]
+fn the_table_class_and_on_demand_maximums_are_read_back_and_defaults_stay_unset() {
+    let (set, _replay) = ctx(read_answers(json!({
+        "TableClassSummary": {"TableClass": "STANDARD_INFREQUENT_ACCESS"},
+        "OnDemandThroughput": {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": -1}
+    })));
+    let read = Table
+        .fetch(&set, "tdp-sessions", &Value::Null)
+        .expect("read")
+        .expect("the table");
+    assert_eq!(read.get("table_class"), Value::from("STANDARD_INFREQUENT_ACCESS"));
+    assert_eq!(
+        read.get("on_demand_throughput"),
+        Value::List(vec![map([
+            ("max_read_request_units", Value::Number(100.0)),
+            ("max_write_request_units", Value::Null),
+        ])])
+    );
+    // A table made without either (DynamoDB reports the STANDARD class and -1 maximums) plans
+    // no change against a configuration that does not set them.
+    let (defaults, _replay) = ctx(read_answers(json!({
+        "TableClassSummary": {"TableClass": "STANDARD"},
+        "OnDemandThroughput": {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
+    })));
+    let read = Table
+        .fetch(&defaults, "tdp-sessions", &table_settings(None, None))
+        .expect("read")
+        .expect("the table");
+    assert_eq!(read.get("table_class"), Value::Null);
+    assert_eq!(read.get("on_demand_throughput"), Value::List(Vec::new()));
+}
