@@ -345,6 +345,8 @@ fn sweep(scenario: &Scenario) {
     );
 
     let mut report = Vec::new();
+    // Kills that left a journal beside the state file: the next run must read it.
+    let mut journals = 0;
     for phase in [Phase::Apply, Phase::Destroy] {
         let calls = if phase == Phase::Apply {
             &apply_calls
@@ -367,6 +369,9 @@ fn sweep(scenario: &Scenario) {
                     run.stdout, run.stderr
                 );
                 // The state parses (recorded() panics if not) and the lock names a dead holder.
+                if ws.path("infinstor.state.json.journal").exists() {
+                    journals += 1;
+                }
                 recorded(&ws);
                 release_lock(&ws);
                 let rerun = ws.run(&args(verb, scenario));
@@ -396,10 +401,15 @@ fn sweep(scenario: &Scenario) {
             }
         }
     }
+    assert!(
+        journals > 0,
+        "no kill left a journal: the replay of one after a crash went untested"
+    );
     eprintln!(
-        "{}: {} kill points ({} apply calls, {} destroy calls), all converged, 0 orphans, 0 duplicates:\n  {}",
+        "{}: {} kill points ({} left a journal; {} apply calls, {} destroy calls), all converged, 0 orphans, 0 duplicates:\n  {}",
         scenario.example,
         report.len(),
+        journals,
         apply_calls.len(),
         destroy_calls.len(),
         report.join("\n  ")
