@@ -1,6 +1,7 @@
 //! The DynamoDB calls behind aws_dynamodb_table: describe, wait, read, update.
 
 use super::*;
+use aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder;
 
 impl Table {
     pub(super) fn describe(&self, ctx: &Ctx, name: &str) -> Result<Option<TableDescription>, ProviderError> {
@@ -472,38 +473,33 @@ impl Table {
         };
         let op = format!("updating DynamoDB Table ({name})");
         let current = self.wait_active(ctx, name, progress)?;
+        // DynamoDB takes one kind of change per UpdateTable call, and the next only once the
+        // table is ACTIVE again.
+        let change = |set: &dyn Fn(UpdateTableFluentBuilder) -> UpdateTableFluentBuilder| {
+            call(ctx, &op, set(ctx.dynamodb.update_table().table_name(name)).send())?;
+            self.wait_active(ctx, name, progress).map(|_| ())
+        };
         let billing = sref(planned, "billing_mode").unwrap_or("PROVISIONED");
         let billing_changed = sref(prior, "billing_mode").unwrap_or("PROVISIONED") != billing;
         let capacity_changed = billing == "PROVISIONED"
             && (number(&prior.get("read_capacity")) != number(&planned.get("read_capacity"))
                 || number(&prior.get("write_capacity")) != number(&planned.get("write_capacity")));
         if billing_changed || capacity_changed {
-            let mut req = ctx
-                .dynamodb
-                .update_table()
-                .table_name(name)
-                .billing_mode(BillingMode::from(billing));
-            if billing == "PROVISIONED" {
-                req = req.provisioned_throughput(self.throughput(planned)?);
-            }
+            let throughput = match billing {
+                "PROVISIONED" => Some(self.throughput(planned)?),
+                _ => None,
+            };
             progress(&format!("changing billing to {billing}"));
-            call(ctx, &op, req.send())?;
-            self.wait_active(ctx, name, progress)?;
+            change(&|r| {
+                r.billing_mode(BillingMode::from(billing))
+                    .set_provisioned_throughput(throughput.clone())
+            })?;
         }
         let (was_enc, was_key) = sse_of(prior);
         let (enc, key) = sse_of(planned);
         if was_enc != enc || (enc && was_key != key) {
             progress("changing encryption at rest");
-            call(
-                ctx,
-                &op,
-                ctx.dynamodb
-                    .update_table()
-                    .table_name(name)
-                    .sse_specification(self.sse_spec(enc, key.as_deref()))
-                    .send(),
-            )?;
-            self.wait_active(ctx, name, progress)?;
+            change(&|r| r.sse_specification(self.sse_spec(enc, key.as_deref())))?;
         }
         let was_stream = prior.get("stream_enabled").as_bool().unwrap_or(false);
         let stream = planned.get("stream_enabled").as_bool().unwrap_or(false);
@@ -511,42 +507,17 @@ impl Table {
         if was_stream != stream || view_changed {
             if was_stream && view_changed {
                 // A stream's view type cannot be changed in place: turn it off first.
-                call(
-                    ctx,
-                    &op,
-                    ctx.dynamodb
-                        .update_table()
-                        .table_name(name)
-                        .stream_specification(self.stream_spec(&Value::Null)?)
-                        .send(),
-                )?;
-                self.wait_active(ctx, name, progress)?;
+                let off = self.stream_spec(&Value::Null)?;
+                change(&|r| r.stream_specification(off.clone()))?;
             }
-            call(
-                ctx,
-                &op,
-                ctx.dynamodb
-                    .update_table()
-                    .table_name(name)
-                    .stream_specification(self.stream_spec(planned)?)
-                    .send(),
-            )?;
-            self.wait_active(ctx, name, progress)?;
+            let spec = self.stream_spec(planned)?;
+            change(&|r| r.stream_specification(spec.clone()))?;
         }
         self.update_global_indexes(ctx, name, prior, planned, progress)?;
         let class = sref(planned, "table_class").unwrap_or("STANDARD");
         if sref(prior, "table_class").unwrap_or("STANDARD") != class {
             progress(&format!("changing the table class to {class}"));
-            call(
-                ctx,
-                &op,
-                ctx.dynamodb
-                    .update_table()
-                    .table_name(name)
-                    .table_class(TableClass::from(class))
-                    .send(),
-            )?;
-            self.wait_active(ctx, name, progress)?;
+            change(&|r| r.table_class(TableClass::from(class)))?;
         }
         if on_demand_of(prior) != on_demand_of(planned) {
             // -1 removes a maximum: DynamoDB's default is none.
@@ -556,30 +527,12 @@ impl Table {
                     .max_write_request_units(-1)
                     .build()
             });
-            call(
-                ctx,
-                &op,
-                ctx.dynamodb
-                    .update_table()
-                    .table_name(name)
-                    .on_demand_throughput(limits)
-                    .send(),
-            )?;
-            self.wait_active(ctx, name, progress)?;
+            change(&|r| r.on_demand_throughput(limits.clone()))?;
         }
         let was_protected = prior.get("deletion_protection_enabled").as_bool().unwrap_or(false);
         let protected = planned.get("deletion_protection_enabled").as_bool().unwrap_or(false);
         if was_protected != protected {
-            call(
-                ctx,
-                &op,
-                ctx.dynamodb
-                    .update_table()
-                    .table_name(name)
-                    .deletion_protection_enabled(protected)
-                    .send(),
-            )?;
-            self.wait_active(ctx, name, progress)?;
+            change(&|r| r.deletion_protection_enabled(protected))?;
         }
         if pitr_of(prior) != pitr_of(planned) {
             self.set_pitr(ctx, name, pitr_of(planned))?;
