@@ -3,7 +3,7 @@
 //! import, destroy; objects read back through the SDK).
 
 use crate::lifecycle::output;
-use crate::util::{block_on, reimport, start_moto, workspace, Clients, Moto};
+use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Clients, Moto};
 
 const PROFILE: &str = r#"
 resource "aws_iam_role" "web" {
@@ -56,12 +56,7 @@ fn instance_profile_changes_its_role_in_place_and_imports() {
         .replace("role = aws_iam_role.web.name", "role = aws_iam_role.batch.name")
         .replace("team = \"platform\"", "team = \"data\"");
     ws.write("main.tf", &second);
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(profile_roles(&moto), Some(vec!["infinstor-batch".to_string()]));
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
@@ -104,12 +99,7 @@ fn iam_user_is_renamed_in_place_and_force_destroy_removes_its_access_keys_first(
         .replace("infinstor-deployer", "infinstor-releaser")
         .replace("team = \"platform\"", "team = \"release\"");
     ws.write("main.tf", &renamed);
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert!(
         output(&ws, "arn").ends_with(":user/ci/infinstor-releaser"),
@@ -361,12 +351,7 @@ fn an_openid_connect_provider_trusted_by_a_role_changes_its_thumbprints_in_place
             )
             .replace("purpose = \"ci\"", "purpose = \"deploy\""),
     );
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(
         oidc(&moto, &arn).map(|(_, thumbprints)| thumbprints),
@@ -522,12 +507,7 @@ output "arn" {
     reimport(&ws, "aws_iam_saml_provider.corp", &arn);
 
     ws.write("metadata.xml", &saml_metadata("https://login.example.com"));
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert!(document(&moto).is_some_and(|d| d.contains("https://login.example.com/sso")));
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
@@ -643,12 +623,7 @@ fn an_exclusive_policy_attachment_detaches_what_was_attached_elsewhere() {
             "  groups     = [aws_iam_group.readers.name]",
         ),
     );
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(
         entities(&moto),
@@ -779,12 +754,7 @@ fn a_role_with_managed_policy_arns_and_inline_policies_owns_exactly_those() {
         &ROLE_EXCLUSIVE[end..]
     );
     ws.write("main.tf", &emptied);
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(worker_policies(&moto), (Vec::new(), Vec::new()));
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);

@@ -4,7 +4,7 @@
 //! update, destroy; every object read back through the SDK).
 
 use crate::lifecycle::output;
-use crate::util::{block_on, reimport, start_moto, status_in, workspace, Clients, Moto};
+use crate::util::{block_on, planned_changes, reimport, start_moto, status_in, workspace, Clients, Moto};
 
 const FIRST: &str = r#"
 resource "aws_s3_bucket" "b" {
@@ -299,12 +299,7 @@ fn ownership_acl_logging_acceleration_website_and_lifecycle() {
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
 
     ws.write("main.tf", &second());
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 5 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 5 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(
         remote(&moto),
@@ -378,12 +373,7 @@ fn website_routing_rules_in_their_json_form_are_applied_read_back_updated_and_re
     );
 
     ws.write("main.tf", &WEBSITE_JSON.replace("\"documents/\"", "\"manuals/\""));
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(
         routing_rules(&moto, "infinstor-website-json"),
@@ -514,12 +504,7 @@ fn an_acl_written_as_grants_is_applied_replanned_clean_and_updated() {
         "main.tf",
         &config.replace("permission = \"WRITE\"", "permission = \"READ_ACP\""),
     );
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(
         grants(&moto, "infinstor-grants"),
@@ -737,12 +722,7 @@ fn objects_from_content_source_and_base64_are_written_retagged_imported_and_dest
         .expect_code(0);
     // As in Terraform, an object's content cannot be read back, so the first plan after an
     // import writes it again; after that, nothing changes.
-    let imported = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        imported.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        imported.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
 
@@ -751,12 +731,7 @@ fn objects_from_content_source_and_base64_are_written_retagged_imported_and_dest
     let (config_version, page_version) = (output(&ws, "config_version"), output(&ws, "page_version"));
     ws.write("files/index.html", "<h1>second</h1>");
     ws.write("main.tf", &OBJECTS.replace("tier = \"config\"", "tier = \"settings\""));
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 2 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 2 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(object(&moto, "site/index.html").0, "<h1>second</h1>");
     assert_eq!(
@@ -829,12 +804,7 @@ fn a_bucket_created_with_object_lock_keeps_a_default_retention() {
     reimport(&ws, "aws_s3_bucket_object_lock_configuration.vault", "infinstor-vault");
 
     ws.write("main.tf", &LOCKED.replace("days = 1", "days = 7"));
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(
         retention(&moto),
@@ -937,12 +907,7 @@ fn bucket_notifications_to_queues_and_topics() {
             )
             .replace("    id        = \"uploads\"\n", ""),
     );
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(
         notifications(&moto).0,
@@ -1118,12 +1083,7 @@ fn replication_to_another_bucket_with_a_role() {
         "main.tf",
         &REPLICATED.replace("status   = \"Enabled\"", "status   = \"Disabled\""),
     );
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(
         replication_rules(&moto),
@@ -1328,12 +1288,7 @@ fn the_account_public_access_block_is_set_imported_changed_outside_updated_and_r
     );
 
     ws.write("main.tf", &config(false));
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(account_block(&moto), Some([false, true, false, true]));
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
@@ -1420,12 +1375,7 @@ resource "aws_s3_bucket_logging" "b" {{
     reimport(&ws, "aws_s3_bucket_logging.b", "infinstor-grants");
 
     ws.write("main.tf", &config("FULL_CONTROL"));
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(grants(), vec![(group, "FULL_CONTROL".to_string())]);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);

@@ -7,7 +7,7 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;
 
 use crate::lifecycle::output;
-use crate::util::{block_on, start_moto, workspace, Clients, Moto};
+use crate::util::{block_on, planned_changes, start_moto, workspace, Clients, Moto};
 
 const SEED_004_WEB: &str = r#"
 resource "tls_private_key" "web" {
@@ -73,12 +73,7 @@ fn a_self_generated_certificate_is_imported_into_acm_in_one_apply() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
     ws.write("main.tf", SEED_004_WEB);
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 5 to add, 0 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 5 to add, 0 to change, 0 to destroy.");
     let apply = ws.run(&["apply", "-auto-approve"]).expect_code(0);
     let key = output(&ws, "private_key_pem");
     assert!(
@@ -113,12 +108,7 @@ fn a_self_generated_certificate_is_imported_into_acm_in_one_apply() {
         "main.tf",
         &SEED_004_WEB.replace("early_renewal_hours   = 24", "early_renewal_hours   = 48"),
     );
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
     let old_serial = detail.serial().map(str::to_string);
@@ -319,12 +309,7 @@ fn a_private_ca_signs_a_request_and_keys_open_in_openssh_form() {
 
     // A new request is signed anew; the CA stays.
     ws.write("main.tf", &PRIVATE_CA.replace("10.0.0.7", "10.0.0.8"));
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(
-        plan.stdout.contains("Plan: 2 to add, 0 to change, 2 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    planned_changes(&ws, "Plan: 2 to add, 0 to change, 2 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     let renewed_der = der_of(&output(&ws, "leaf"));
     let (_, renewed) = x509_parser::parse_x509_certificate(&renewed_der).expect("new leaf");

@@ -110,6 +110,13 @@ pub fn reimport(ws: &Workspace, address: &str, id: &str) {
     );
 }
 
+/// Runs `plan -detailed-exitcode`, which must plan changes (exit 2) and print `summary`.
+pub fn planned_changes(ws: &Workspace, summary: &str) -> test_support::Run {
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(plan.stdout.contains(summary), "{summary} in\n{}", plan.stdout);
+    plan
+}
+
 /// The `<Status>` of a response body the SDK could not decode: the emulator names some
 /// documents' root element differently from S3 (versioning, acceleration), so the test reads the
 /// status from the body itself.
