@@ -268,18 +268,28 @@ impl Plan {
     /// Reads a plan written by [`Plan::write_file`], with the key it was written with.
     pub fn read_file(path: &std::path::Path, key: Option<&KeySource>) -> Result<Plan, PlanFileError> {
         let shown = path.display().to_string();
-        let mut bytes = std::fs::read(path).map_err(|source| PlanFileError::Read {
+        let bytes = std::fs::read(path).map_err(|source| PlanFileError::Read {
             path: shown.clone(),
             source,
         })?;
-        if let Ok(sealed) = serde_json::from_slice::<SealedPlan>(&bytes) {
-            let opened = Sealer::open(&sealed.encryption, key).and_then(|s| s.unseal(&sealed.sealed, "plan"));
-            bytes = opened.map_err(|source| PlanFileError::Key {
+        // A plain plan is parsed once; only what is not one is tried as a sealed plan.
+        let plain = match serde_json::from_slice::<Plan>(&bytes) {
+            Ok(plan) => return Ok(plan),
+            Err(e) => e,
+        };
+        let Ok(sealed) = serde_json::from_slice::<SealedPlan>(&bytes) else {
+            return Err(PlanFileError::NotAPlan {
+                path: shown,
+                source: plain,
+            });
+        };
+        let opened = Sealer::open(&sealed.encryption, key)
+            .and_then(|s| s.unseal(&sealed.sealed, "plan"))
+            .map_err(|source| PlanFileError::Key {
                 path: shown.clone(),
                 source,
             })?;
-        }
-        serde_json::from_slice(&bytes).map_err(|source| PlanFileError::NotAPlan { path: shown, source })
+        serde_json::from_slice(&opened).map_err(|source| PlanFileError::NotAPlan { path: shown, source })
     }
 }
 
