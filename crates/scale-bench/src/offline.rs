@@ -7,12 +7,29 @@ use crate::table::{Table, Target};
 use std::path::Path;
 use std::process::Command;
 
-/// Runs `args` in a fresh directory holding `config` (and `state`, if any), [`RUNS`] times,
-/// and returns the median run; `before` runs first, untimed (to save a plan the timed command
-/// reads).
+/// Runs `args` in a fresh directory holding `config` as its main.tf (and `state`, if any),
+/// [`RUNS`] times, and returns the median run; `before` runs first, untimed (to save a plan the
+/// timed command reads).
 fn time(binary: &Path, config: &str, state: Option<&str>, before: Option<&[&str]>, args: &[&str]) -> Sample {
+    time_files(binary, &[("main.tf", config.to_string())], state, before, args)
+}
+
+/// [`time`] in a directory holding `files` (relative paths and their contents).
+fn time_files(
+    binary: &Path,
+    files: &[(&str, String)],
+    state: Option<&str>,
+    before: Option<&[&str]>,
+    args: &[&str],
+) -> Sample {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    std::fs::write(dir.path().join("main.tf"), config).expect("write main.tf");
+    for (path, content) in files {
+        let path = dir.path().join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create a module directory");
+        }
+        std::fs::write(&path, content).expect("write a configuration file");
+    }
     if let Some(s) = state {
         std::fs::write(dir.path().join("infinstor.state.json"), s).expect("write state");
     }
@@ -70,6 +87,17 @@ pub fn run(binary: &Path, sizes: &[usize], large: usize, table: &mut Table) {
         );
         let target = (n == 30_000).then(|| Target::wall_and_memory(&s, 1.5, 300.0));
         table.row("show PLAN --format json", n, s, target);
+    }
+    // Each module instance is a node of the JSON's module tree.
+    for &n in sizes {
+        let s = time_files(
+            binary,
+            &generate::module_instances(n),
+            None,
+            Some(&["plan", "-refresh=false", "-out=bench.plan"]),
+            &["show", "bench.plan", "--format", "json"],
+        );
+        table.row("show PLAN --format json, module with count = N", n, s, None);
     }
     for &n in sizes.iter().chain([large].iter()) {
         let s = time(binary, &generate::counted(n), None, None, &plan);

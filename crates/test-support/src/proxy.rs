@@ -52,6 +52,10 @@ pub struct Call {
     pub fate: &'static str,
     /// The request's User-Agent header.
     pub user_agent: String,
+    /// When the proxy received it.
+    pub received: std::time::Instant,
+    /// When the proxy answered it (or gave up on it).
+    pub answered: std::time::Instant,
 }
 
 struct Shared {
@@ -288,6 +292,7 @@ impl Shared {
             // The run is gone; what it still had in flight goes nowhere.
             return Ok(());
         }
+        let received = std::time::Instant::now();
         let index = self.count.fetch_add(1, Ordering::SeqCst) + 1;
         let rule = guard(&self.rule).clone();
         let record = |fate: &'static str| {
@@ -296,6 +301,8 @@ impl Shared {
                 kind: req.kind(),
                 fate,
                 user_agent: req.header("user-agent").unwrap_or_default().to_string(),
+                received,
+                answered: std::time::Instant::now(),
             })
         };
         match rule {

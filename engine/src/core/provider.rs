@@ -238,9 +238,10 @@ pub trait ProviderFactory: Send + Sync {
     }
     /// Every data source type name.
     fn data_types(&self) -> Vec<String>;
-    /// Checks a fully known configuration beyond its schema (which the engine has checked:
-    /// names, types, required arguments, allowed values): rules between arguments, formats.
-    /// Needs no configured provider and makes no network call, so `validate` runs it too.
+    /// Checks a configuration beyond its schema (which the engine has checked: names, types,
+    /// required arguments, allowed values): rules between arguments, formats. Values known
+    /// only after apply are unknown: a check that needs one passes it by. Needs no configured
+    /// provider and makes no network call, so `validate` runs it too.
     fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
         let _ = req;
         Vec::new()

@@ -108,14 +108,15 @@ fn resource(res: &Resource, ev: &Evaluator<'_>, factory: &dyn ProviderFactory, d
         }
     }
     match decode(&res.body, &schema, &ev, &res.describe(), res.span.clone()) {
-        Ok(config) if !config.contains_unknown() => diags.0.extend(provider_problems(factory, res, &config)),
-        Ok(_) => {}
+        // Values known only after apply (another resource's ID) are unknown here: the
+        // provider checks what is known, so a mistake is reported before anything is created.
+        Ok(config) => diags.0.extend(provider_problems(factory, res, &config)),
         Err(ds) => diags.0.extend(ds),
     }
 }
 
-/// The provider's problems with a fully known configuration of `res`, each at the argument it
-/// names.
+/// The provider's problems with a configuration of `res` (values not known before apply are
+/// unknown in it), each at the argument it names.
 pub fn provider_problems(factory: &dyn ProviderFactory, res: &Resource, config: &Value) -> Vec<Diagnostic> {
     factory
         .validate(ValidateRequest {

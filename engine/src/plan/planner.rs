@@ -162,9 +162,6 @@ impl Session<'_> {
             };
             let mut problems = Vec::new();
             for (_, _, config) in &instances {
-                if config.contains_unknown() {
-                    continue;
-                }
                 problems.extend(crate::eval::checks::provider_problems(self.factory, res, config));
             }
             if !problems.is_empty() {

@@ -266,11 +266,15 @@ impl Serialize for Node<'_, '_> {
         } else {
             format!("{}.module.", self.address)
         };
+        // The keys under `prefix` are one run of the sorted map, so each module reads only the
+        // keys below it; scanning every key for every module was quadratic in module instances.
         let children: Vec<Node<'_, '_>> = self
             .tree
             .by_module
-            .keys()
-            .filter(|k| k.starts_with(&prefix) && !k[prefix.len()..].contains(".module."))
+            .range::<str, _>((std::ops::Bound::Included(prefix.as_str()), std::ops::Bound::Unbounded))
+            .map(|(k, _)| k)
+            .take_while(|k| k.starts_with(&prefix))
+            .filter(|k| !k[prefix.len()..].contains(".module."))
             .map(|k| Node {
                 tree: self.tree,
                 address: k,

@@ -4,30 +4,48 @@ use super::*;
 
 pub(super) struct SsmParameter;
 
+/// What DescribeParameters and ListTagsForResource report of a parameter, beside what
+/// GetParameter does.
+struct Metadata {
+    description: Option<String>,
+    allowed_pattern: Option<String>,
+    tier: Option<String>,
+    key_id: Option<String>,
+    data_type: Option<String>,
+    tags: BTreeMap<String, String>,
+}
+
+/// The alias of the AWS managed key SSM encrypts SecureString parameters with by default.
+const MANAGED_KEY: &str = "alias/aws/ssm";
+
+/// GetParameter's parameter, `None` when it does not exist.
+fn found_parameter(
+    got: Result<aws_sdk_ssm::operation::get_parameter::GetParameterOutput, ProviderError>,
+) -> Result<Option<aws_sdk_ssm::types::Parameter>, ProviderError> {
+    match got {
+        Ok(out) => Ok(out.parameter().cloned()),
+        Err(e) if not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 impl SsmParameter {
     /// Reads a parameter; `prior` says whether `insecure_value` is in use.
     fn fetch(&self, ctx: &Ctx, name: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
         let op = format!("reading SSM Parameter ({name})");
-        let param = match call(
-            ctx,
-            &op,
-            ctx.ssm.get_parameter().name(name).with_decryption(true).send(),
-        ) {
-            Ok(out) => match out.parameter().cloned() {
-                Some(p) => p,
-                None => return Ok(None),
-            },
-            Err(e) if not_found(&e) => return Ok(None),
-            Err(e) => return Err(e),
-        };
         let filter = ParameterStringFilter::builder()
             .key("Name")
             .option("Equals")
             .values(name)
             .build()
             .map_err(|e| invalid(format!("{op}: {e}")))?;
+        // One call at a time: `-parallelism` bounds the calls in flight, not the objects.
+        let got = call(ctx, &op, ctx.ssm.get_parameter().name(name).with_decryption(true).send());
+        let Some(param) = found_parameter(got)? else {
+            return Ok(None);
+        };
         let described = call(ctx, &op, ctx.ssm.describe_parameters().parameter_filters(filter).send())?;
-        let meta = described.parameters().iter().find(|m| m.name() == Some(name)).cloned();
+        let meta = described.parameters().iter().find(|m| m.name() == Some(name));
         let tags: BTreeMap<String, String> = call(
             ctx,
             &format!("listing tags of SSM Parameter ({name})"),
@@ -41,7 +59,55 @@ impl SsmParameter {
         .iter()
         .map(|t| (t.key().to_string(), t.value().to_string()))
         .collect();
+        let owned = |v: Option<&str>| v.map(str::to_string);
+        let metadata = Metadata {
+            description: owned(meta.and_then(|m| m.description())),
+            allowed_pattern: owned(meta.and_then(|m| m.allowed_pattern())),
+            tier: owned(meta.and_then(|m| m.tier()).map(|t| t.as_str())),
+            key_id: owned(meta.and_then(|m| m.key_id())),
+            data_type: owned(meta.and_then(|m| m.data_type())),
+            tags,
+        };
+        Ok(Some(self.state_of(ctx, name, &param, metadata, prior)))
+    }
 
+    /// Reads back a parameter this run has just created with `planned`'s settings: its value,
+    /// type, version and ARN from GetParameter; its description, pattern, key, tier and tags are
+    /// what the create sent (`tier` as PutParameter answered), so they are not read again.
+    fn fetch_created(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+        planned: &Value,
+        tier: Option<String>,
+    ) -> Result<Option<Value>, ProviderError> {
+        let op = format!("reading SSM Parameter ({name})");
+        let got = call(ctx, &op, ctx.ssm.get_parameter().name(name).with_decryption(true).send());
+        let Some(param) = found_parameter(got)? else {
+            return Ok(None);
+        };
+        let secure = param.r#type().is_some_and(|t| t.as_str() == "SecureString");
+        let metadata = Metadata {
+            description: sref(planned, "description").map(str::to_string),
+            allowed_pattern: sref(planned, "allowed_pattern").map(str::to_string),
+            tier: tier.or_else(|| sref(planned, "tier").map(str::to_string)),
+            // SSM encrypts with its AWS managed key when the create names none.
+            key_id: secure.then(|| sref(planned, "key_id").unwrap_or(MANAGED_KEY).to_string()),
+            data_type: sref(planned, "data_type").map(str::to_string),
+            tags: string_map(&planned.get("tags_all")),
+        };
+        Ok(Some(self.state_of(ctx, name, &param, metadata, planned)))
+    }
+
+    /// The state of a parameter from GetParameter's answer and its `metadata`.
+    fn state_of(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+        param: &aws_sdk_ssm::types::Parameter,
+        meta: Metadata,
+        prior: &Value,
+    ) -> Value {
         let clear = param.value().unwrap_or_default();
         let ty = param.r#type().map(|t| t.as_str().to_string()).unwrap_or_default();
         let mut st = State::new();
@@ -63,16 +129,16 @@ impl SsmParameter {
             "data_type".into(),
             param
                 .data_type()
-                .or_else(|| meta.as_ref().and_then(|m| m.data_type()))
+                .or(meta.data_type.as_deref())
                 .map(Value::string)
                 .unwrap_or_else(|| Value::from("text")),
         );
-        let key_id = match (ty.as_str(), meta.as_ref().and_then(|m| m.key_id())) {
+        let key_id = match (ty.as_str(), meta.key_id) {
             ("SecureString", Some(k)) => Value::string(k),
             _ => Value::Null,
         };
         st.insert("key_id".into(), key_id);
-        let description = match meta.as_ref().and_then(|m| m.description()) {
+        let description = match meta.description.as_deref() {
             Some("") | None if prior.get("description").as_str() != Some("") => Value::Null,
             Some(d) => Value::string(d),
             None => Value::Null,
@@ -80,17 +146,12 @@ impl SsmParameter {
         st.insert("description".into(), description);
         st.insert(
             "allowed_pattern".into(),
-            meta.as_ref()
-                .and_then(|m| m.allowed_pattern())
+            meta.allowed_pattern
                 .filter(|p| !p.is_empty())
                 .map(Value::string)
                 .unwrap_or(Value::Null),
         );
-        let tier = meta
-            .as_ref()
-            .and_then(|m| m.tier())
-            .map(|t| t.as_str().to_string())
-            .unwrap_or_else(|| "Standard".to_string());
+        let tier = meta.tier.unwrap_or_else(|| "Standard".to_string());
         // With Intelligent-Tiering AWS reports the tier it chose; the configured choice stands.
         let tier = match prior.get("tier").as_str() {
             Some("Intelligent-Tiering") => "Intelligent-Tiering".to_string(),
@@ -98,10 +159,10 @@ impl SsmParameter {
         };
         st.insert("tier".into(), Value::string(tier));
         st.insert("overwrite".into(), prior.get("overwrite"));
-        let (own, all) = split_tags(ctx, &prior.get("tags"), tags);
+        let (own, all) = split_tags(ctx, &prior.get("tags"), meta.tags);
         st.insert("tags".into(), own);
         st.insert("tags_all".into(), all);
-        Ok(Some(finish(&self.schema(), st)))
+        finish(&self.schema(), st)
     }
 
     /// The clear value to send: the planned one, or (when the plan kept the digest because the
@@ -124,7 +185,8 @@ impl SsmParameter {
     }
 
     /// PutParameter with every planned setting. `overwrite`: update an existing parameter.
-    fn put(&self, ctx: &Ctx, planned: &Value, name: &str, value: &str, overwrite: bool) -> Result<(), ProviderError> {
+    /// PutParameter; returns the tier SSM gave the parameter.
+    fn put(&self, ctx: &Ctx, planned: &Value, name: &str, value: &str, overwrite: bool) -> Result<Option<String>, ProviderError> {
         let ty = sref(planned, "type").unwrap_or("String");
         let mut req = ctx
             .ssm
@@ -152,7 +214,7 @@ impl SsmParameter {
             }
         }
         let verb = if overwrite { "updating" } else { "creating" };
-        call(ctx, &format!("{verb} SSM Parameter ({name})"), req.send()).map(|_| ())
+        call(ctx, &format!("{verb} SSM Parameter ({name})"), req.send()).map(|out| out.tier().map(|t| t.as_str().to_string()))
     }
 
     fn update_tags(&self, ctx: &Ctx, name: &str, old: &Value, new: &Value) -> Result<(), ProviderError> {
@@ -352,7 +414,23 @@ impl ResourceType for SsmParameter {
             }
         };
         intent(name);
-        if let Err(e) = self.put(ctx, planned, name, &value, false) {
+        let created = self.put(ctx, planned, name, &value, false);
+        if let Ok(tier) = created {
+            // State keeps the value's digest, never the value.
+            return created_outcome(
+                &self.schema(),
+                planned,
+                &[("value", Value::string(value_hash(&value)))],
+                self.fetch_created(ctx, name, planned, tier),
+                || {
+                    ProviderError::new(
+                        "NotFound",
+                        format!("creating SSM Parameter ({name}): the parameter is not there after creating it"),
+                    )
+                },
+            );
+        }
+        if let Err(e) = created {
             if e.code != "ParameterAlreadyExists" || planned.get("overwrite").as_bool() != Some(true) {
                 let e = if e.code == "ParameterAlreadyExists" {
                     ProviderError::new(
@@ -372,12 +450,12 @@ impl ResourceType for SsmParameter {
             // overwrite = true takes over an existing parameter, as in Terraform.
             let taken = self
                 .put(ctx, planned, name, &value, true)
-                .and_then(|()| self.update_tags(ctx, name, &Value::Null, &planned.get("tags_all")));
+                .and_then(|_| self.update_tags(ctx, name, &Value::Null, &planned.get("tags_all")));
             if let Err(e) = taken {
                 return (None, Some(e));
             }
         }
-        // State keeps the value's digest, never the value.
+        // A parameter taken over may have had settings and tags of its own: read all of it.
         created_outcome(
             &self.schema(),
             planned,
