@@ -1,7 +1,7 @@
 //! aws_s3_bucket.
 
 use super::*;
-use crate::support::naming::prefixed_unique_id;
+use crate::support::naming::{prefix_of, prefixed_unique_id};
 
 pub(super) struct Bucket;
 
@@ -215,6 +215,17 @@ impl Bucket {
             let locked = object_lock_enabled(ctx, &name).await?;
             let mut map = into_map(prior.clone());
             derive_bucket_attributes(&mut map, &name, &region);
+            if map.get("bucket_prefix").is_none_or(Value::is_null) {
+                let generated = match map.get("bucket_namespace").and_then(Value::as_str) {
+                    Some(ACCOUNT_REGIONAL) => name
+                        .strip_suffix(&format!("-{region}-an"))
+                        .and_then(|rest| rest.rsplit_once('-'))
+                        .map(|(head, _)| head),
+                    _ => Some(name.as_str()),
+                };
+                let prefix = generated.and_then(prefix_of).map(Value::from).unwrap_or(Value::Null);
+                map.insert("bucket_prefix".into(), prefix);
+            }
             if map.get("force_destroy").is_none_or(Value::is_null) {
                 map.insert("force_destroy".into(), Value::Bool(false));
             }
@@ -236,7 +247,8 @@ pub(super) fn bucket_schema() -> Schema {
     Schema::new()
         .attr("id", Attribute::computed(string_type()))
         .attr("bucket", Attribute::optional_computed(string_type()).force_new())
-        .attr("bucket_prefix", Attribute::optional(string_type()).force_new())
+        // Computed as in Terraform: an imported bucket's prefix is read from its name.
+        .attr("bucket_prefix", Attribute::optional_computed(string_type()).force_new())
         .attr("force_destroy", Attribute::optional(Type::Bool))
         .attr("tags", Attribute::optional(map_of_strings()))
         .attr("tags_all", Attribute::computed(map_of_strings()))
@@ -245,6 +257,13 @@ pub(super) fn bucket_schema() -> Schema {
         .attr("bucket_regional_domain_name", Attribute::computed(string_type()))
         .attr("hosted_zone_id", Attribute::computed(string_type()))
         .attr("region", Attribute::computed(string_type()))
+        .attr("bucket_region", Attribute::computed(string_type()))
+        .attr(
+            "bucket_namespace",
+            Attribute::optional_computed(string_type())
+                .force_new()
+                .one_of(&["global", ACCOUNT_REGIONAL]),
+        )
         .attr(
             "object_lock_enabled",
             Attribute::optional_computed(Type::Bool).force_new(),
@@ -289,8 +308,28 @@ impl ResourceType for Bucket {
         if let Some(message) = bucket.as_str().and_then(bucket_name_problem) {
             problems.push(problem("bucket", message));
         }
+        let regional = config.get("bucket_namespace").as_str() == Some(ACCOUNT_REGIONAL);
+        if let (true, Some(name)) = (regional, bucket.as_str()) {
+            let suffixed = regex::Regex::new(r"-[0-9]{12}-[a-z]{2}(-[a-z]+)+-[0-9]+-an$").is_ok_and(|re| re.is_match(name));
+            if !suffixed {
+                problems.push(problem(
+                    "bucket",
+                    format!(
+                        "an account-regional bucket's name must end in -<account ID>-<region>-an, such as \"{name}-123456789012-us-east-1-an\"; use bucket_prefix to have it added"
+                    ),
+                ));
+            }
+        }
         if let Some(prefix) = prefix.as_str() {
-            if prefix.len() > 63 - 26 {
+            // An account-regional name also carries -<account>-<region>-an: 26 characters with
+            // a region such as us-east-1 (create checks the length with the real region).
+            let room = if regional { 63 - 26 - 26 } else { 63 - 26 };
+            if prefix.len() > room {
+                problems.push(problem(
+                    "bucket_prefix",
+                    format!("bucket_prefix {prefix:?} is longer than {room} characters, leaving no room for the generated suffix"),
+                ));
+            } else if prefix.len() > 63 - 26 {
                 problems.push(problem(
                     "bucket_prefix",
                     format!("bucket_prefix {prefix:?} is longer than 37 characters, leaving no room for the 26-character unique suffix"),
@@ -309,6 +348,10 @@ impl ResourceType for Bucket {
         let mut map = into_map(proposed);
         if map.get("force_destroy").is_none_or(Value::is_null) {
             map.insert("force_destroy".into(), Value::Bool(false));
+        }
+        if map.get("bucket_prefix").is_none_or(|v| v.is_null() || v.is_unknown()) {
+            let recorded = prior.map(|p| p.get("bucket_prefix")).unwrap_or(Value::Null);
+            map.insert("bucket_prefix".into(), recorded);
         }
         if map
             .get("object_lock_enabled")
@@ -334,7 +377,11 @@ impl ResourceType for Bucket {
                     map.insert(key.into(), Value::Unknown);
                 }
                 map.insert("region".into(), Value::from(region.as_str()));
+                map.insert("bucket_region".into(), Value::from(region.as_str()));
                 map.insert("hosted_zone_id".into(), hosted_zone_id(&region).map(Value::from).into());
+                if map.get("bucket_namespace").is_none_or(|v| v.is_null() || v.is_unknown()) {
+                    map.insert("bucket_namespace".into(), Value::from("global"));
+                }
             }
         }
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
@@ -343,11 +390,30 @@ impl ResourceType for Bucket {
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+        let region = ctx.region.clone();
+        let regional = planned.get("bucket_namespace").as_str() == Some(ACCOUNT_REGIONAL);
         let name = match known_str(planned, "bucket") {
             Some(name) => name,
-            None => prefixed_unique_id(known_str(planned, "bucket_prefix").as_deref().unwrap_or("terraform-")),
+            None => {
+                let mut name = prefixed_unique_id(known_str(planned, "bucket_prefix").as_deref().unwrap_or("terraform-"));
+                if regional {
+                    // S3 takes an account-regional name only with the account and region in it.
+                    match ctx.caller_account() {
+                        Ok((account, _)) => name = format!("{name}-{account}-{region}-an"),
+                        Err(e) => return (None, Some(e)),
+                    }
+                    if name.len() > 63 {
+                        return (
+                            None,
+                            Some(invalid(format!(
+                                "creating S3 Bucket: the account-regional name {name:?} is longer than 63 characters: shorten bucket_prefix"
+                            ))),
+                        );
+                    }
+                }
+                name
+            }
         };
-        let region = ctx.region.clone();
         intent(&name);
         ctx.block_on(async {
             let op = format!("creating S3 Bucket ({name})");
@@ -355,7 +421,8 @@ impl ResourceType for Bucket {
                 .s3
                 .create_bucket()
                 .bucket(&name)
-                .set_object_lock_enabled_for_bucket(planned.get("object_lock_enabled").as_bool().filter(|on| *on));
+                .set_object_lock_enabled_for_bucket(planned.get("object_lock_enabled").as_bool().filter(|on| *on))
+                .set_bucket_namespace(regional.then_some(BucketNamespace::AccountRegional));
             // us-east-1 is the API's default and rejects being named as a constraint.
             if region != "us-east-1" {
                 request = request.create_bucket_configuration(

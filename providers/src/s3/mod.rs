@@ -13,7 +13,7 @@ use crate::support::attrs::{
 };
 use crate::support::error::{found, from_sdk, is_not_found};
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, BucketVersioningStatus, CorsConfiguration, CorsRule, CreateBucketConfiguration, Delete,
+    BucketLocationConstraint, BucketNamespace, BucketVersioningStatus, CorsConfiguration, CorsRule, CreateBucketConfiguration, Delete,
     MfaDelete, ObjectIdentifier, PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
     ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging, VersioningConfiguration,
 };

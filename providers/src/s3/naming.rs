@@ -55,8 +55,29 @@ pub(super) fn derive_bucket_attributes(map: &mut BTreeMap<String, Value>, name: 
         Value::from(format!("{name}.s3.{region}.{suffix}")),
     );
     map.insert("region".into(), Value::from(region));
+    map.insert("bucket_region".into(), Value::from(region));
     map.insert("hosted_zone_id".into(), hosted_zone_id(region).map(Value::from).into());
+    if map.get("bucket_namespace").is_none_or(|v| v.is_null() || v.is_unknown()) {
+        map.insert("bucket_namespace".into(), Value::from(namespace_of(name, region)));
+    }
 }
+
+/// The namespace a bucket name belongs to: an account-regional bucket's name ends in
+/// `-<account ID>-<region>-an`, as S3 requires of it.
+pub(super) fn namespace_of(name: &str, region: &str) -> &'static str {
+    let account_regional = name
+        .strip_suffix(&format!("-{region}-an"))
+        .and_then(|rest| rest.rsplit_once('-'))
+        .is_some_and(|(_, account)| account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()));
+    if account_regional {
+        ACCOUNT_REGIONAL
+    } else {
+        "global"
+    }
+}
+
+/// `bucket_namespace` of a bucket whose name is unique only in its account and region.
+pub(super) const ACCOUNT_REGIONAL: &str = "account-regional";
 
 /// Problems with a bucket name under the rules for buckets created today.
 pub(super) fn bucket_name_problem(name: &str) -> Option<String> {

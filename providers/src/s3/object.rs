@@ -1,7 +1,12 @@
 //! aws_s3_object: one object in a bucket, from `content`, `content_base64` or a `source` file.
 
 use super::*;
-use crate::support::tags::{split_tags, tags_all};
+use crate::support::attrs::string_map as read_tags;
+use crate::support::tags::{split_tags_over, tags_all_over};
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ChecksumMode, ObjectLockLegalHold, ObjectLockLegalHoldStatus, ObjectLockMode, ObjectLockRetention,
+    ObjectLockRetentionMode,
+};
 use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine as _;
 
@@ -27,6 +32,23 @@ const REWRITTEN_BY: &[&str] = &[
     "kms_key_id",
     "bucket_key_enabled",
     "acl",
+    "checksum_algorithm",
+];
+
+/// `checksum_algorithm`'s values, and the attribute S3 reports each checksum in.
+const CHECKSUMS: &[(&str, &str)] = &[
+    ("CRC32", "checksum_crc32"),
+    ("CRC32C", "checksum_crc32c"),
+    ("CRC64NVME", "checksum_crc64nvme"),
+    ("SHA1", "checksum_sha1"),
+    ("SHA256", "checksum_sha256"),
+];
+
+/// The object lock settings, each changed in place by its own call.
+const LOCK_SETTINGS: &[&str] = &[
+    "object_lock_mode",
+    "object_lock_retain_until_date",
+    "object_lock_legal_hold_status",
 ];
 
 const OBJECT_ACLS: &[&str] = &[
@@ -68,17 +90,29 @@ fn object_schema() -> Schema {
         .attr("version_id", Attribute::computed(string_type()))
         .attr("arn", Attribute::computed(string_type()))
         .attr("id", Attribute::computed(string_type()))
-        .not_yet(
-            "object_lock_mode",
-            "Set the bucket's default retention with aws_s3_bucket_object_lock_configuration instead.",
+        .attr(
+            "checksum_algorithm",
+            optional().one_of(&["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"]),
         )
-        .not_yet(
-            "object_lock_retain_until_date",
-            "Set the bucket's default retention with aws_s3_bucket_object_lock_configuration instead.",
+        .attr("checksum_crc32", Attribute::computed(string_type()))
+        .attr("checksum_crc32c", Attribute::computed(string_type()))
+        .attr("checksum_crc64nvme", Attribute::computed(string_type()))
+        .attr("checksum_sha1", Attribute::computed(string_type()))
+        .attr("checksum_sha256", Attribute::computed(string_type()))
+        // Optional and computed: a version written into a bucket with a default retention gets
+        // that retention from S3, which is not a difference from the configuration.
+        .attr("object_lock_mode", optional_computed().one_of(&["GOVERNANCE", "COMPLIANCE"]))
+        .attr("object_lock_retain_until_date", optional_computed())
+        .attr("object_lock_legal_hold_status", optional_computed().one_of(&["ON", "OFF"]))
+        .block(
+            "override_provider",
+            Nesting::Single,
+            Schema::new().block(
+                "default_tags",
+                Nesting::Single,
+                Schema::new().attr("tags", Attribute::optional(map_of_strings())),
+            ),
         )
-        .not_yet("object_lock_legal_hold_status", "Place legal holds outside infinstor.")
-        .not_yet("checksum_algorithm", "Remove it: S3 computes its default checksum.")
-        .not_yet("override_provider", "Remove it, and set tags on the object itself.")
 }
 
 impl Object {
@@ -138,8 +172,75 @@ impl Object {
             .set_server_side_encryption(text("server_side_encryption").map(|s| ServerSideEncryption::from(s.as_str())))
             .set_ssekms_key_id(text("kms_key_id"))
             .set_bucket_key_enabled(planned.get("bucket_key_enabled").as_bool())
-            .set_acl(text("acl").map(|a| aws_sdk_s3::types::ObjectCannedAcl::from(a.as_str())));
+            .set_acl(text("acl").map(|a| aws_sdk_s3::types::ObjectCannedAcl::from(a.as_str())))
+            .set_object_lock_mode(text("object_lock_mode").map(|m| ObjectLockMode::from(m.as_str())))
+            .set_object_lock_retain_until_date(retain_until(planned)?)
+            .set_object_lock_legal_hold_status(
+                text("object_lock_legal_hold_status").map(|h| ObjectLockLegalHoldStatus::from(h.as_str())),
+            );
+        // S3 takes object lock settings only with a checksum of the body (Content-MD5 or an
+        // SDK checksum): CRC32 when the configuration names none.
+        let locked = LOCK_SETTINGS.iter().any(|k| text(k).is_some());
+        let algorithm = text("checksum_algorithm").or_else(|| locked.then(|| "CRC32".to_string()));
+        let request = request.set_checksum_algorithm(algorithm.map(|a| ChecksumAlgorithm::from(a.as_str())));
         call(ctx, &op, request.send()).map(|_| ())
+    }
+
+    /// Changes the object lock settings that differ from `prior` in place: a retention through
+    /// PutObjectRetention (shortening a GOVERNANCE one needs `force_destroy`, as the bypass
+    /// permission it stands for), a legal hold through PutObjectLegalHold.
+    fn relock(&self, ctx: &Ctx, bucket: &str, key: &str, prior: &Value, planned: &Value) -> Result<(), ProviderError> {
+        let changed = |k: &str| planned.get(k).as_str().is_some() && planned.get(k) != prior.get(k);
+        if changed("object_lock_mode") || changed("object_lock_retain_until_date") {
+            let op = format!("setting the retention of S3 Object ({bucket}/{key})");
+            let retention = ObjectLockRetention::builder()
+                .set_mode(
+                    planned
+                        .get("object_lock_mode")
+                        .as_str()
+                        .map(ObjectLockRetentionMode::from),
+                )
+                .set_retain_until_date(retain_until(planned)?)
+                .build();
+            call(
+                ctx,
+                &op,
+                ctx.s3
+                    .put_object_retention()
+                    .bucket(bucket)
+                    .key(key)
+                    .retention(retention)
+                    .set_bypass_governance_retention(planned.get("force_destroy").as_bool().filter(|f| *f))
+                    .checksum_algorithm(ChecksumAlgorithm::Crc32)
+                    .send(),
+            )?;
+        }
+        if changed("object_lock_legal_hold_status") {
+            let status = planned.get("object_lock_legal_hold_status");
+            self.hold(ctx, bucket, key, None, status.as_str().unwrap_or("OFF"))?;
+        }
+        Ok(())
+    }
+
+    /// Sets the legal hold of `key` (of one version, when `version` is given) `ON` or `OFF`.
+    fn hold(&self, ctx: &Ctx, bucket: &str, key: &str, version: Option<&str>, status: &str) -> Result<(), ProviderError> {
+        let op = format!("setting the legal hold of S3 Object ({bucket}/{key}) {status}");
+        let hold = ObjectLockLegalHold::builder()
+            .status(ObjectLockLegalHoldStatus::from(status))
+            .build();
+        call(
+            ctx,
+            &op,
+            ctx.s3
+                .put_object_legal_hold()
+                .bucket(bucket)
+                .key(key)
+                .set_version_id(version.map(str::to_string))
+                .legal_hold(hold)
+                .checksum_algorithm(ChecksumAlgorithm::Crc32)
+                .send(),
+        )
+        .map(|_| ())
     }
 
     fn retag(&self, ctx: &Ctx, bucket: &str, key: &str, planned: &Value) -> Result<(), ProviderError> {
@@ -179,7 +280,14 @@ impl Object {
     /// content, its source, the ACL).
     fn fetch(&self, ctx: &Ctx, bucket: &str, key: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
         let op = format!("reading S3 Object ({bucket}/{key})");
-        let Some(head) = found(call(ctx, &op, ctx.s3.head_object().bucket(bucket).key(key).send()))? else {
+        let head = ctx
+            .s3
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .checksum_mode(ChecksumMode::Enabled)
+            .send();
+        let Some(head) = found(call(ctx, &op, head))? else {
             return Ok(None);
         };
         let tag_set = call(ctx, &op, ctx.s3.get_object_tagging().bucket(bucket).key(key).send())?;
@@ -188,7 +296,7 @@ impl Object {
             .iter()
             .map(|t| (t.key().to_string(), t.value().to_string()))
             .collect();
-        let (tags, all) = split_tags(ctx, &prior.get("tags"), remote_tags);
+        let (tags, all) = split_tags_over(read_tags, &default_tags(ctx, prior), &prior.get("tags"), remote_tags);
         let mut map = into_map(prior.clone());
         let text = |v: Option<&str>| -> Value { v.map(Value::from).into() };
         map.insert("bucket".into(), Value::from(bucket));
@@ -230,6 +338,30 @@ impl Object {
         );
         map.insert("tags".into(), tags);
         map.insert("tags_all".into(), all);
+        for (checksum, value) in [
+            ("checksum_crc32", head.checksum_crc32()),
+            ("checksum_crc32c", head.checksum_crc32_c()),
+            ("checksum_crc64nvme", head.checksum_crc64_nvme()),
+            ("checksum_sha1", head.checksum_sha1()),
+            ("checksum_sha256", head.checksum_sha256()),
+        ] {
+            map.insert(checksum.into(), text(value));
+        }
+        map.insert("object_lock_mode".into(), text(head.object_lock_mode().map(|m| m.as_str())));
+        // The configured spelling stays when it names the same instant S3 reports.
+        let until = head.object_lock_retain_until_date().map(|d| {
+            match prior.get("object_lock_retain_until_date").as_str() {
+                Some(configured) if parse_date(configured).is_some_and(|c| c.secs() == d.secs()) => configured.to_string(),
+                _ => d
+                    .fmt(aws_smithy_types::date_time::Format::DateTime)
+                    .unwrap_or_else(|_| d.secs().to_string()),
+            }
+        });
+        map.insert("object_lock_retain_until_date".into(), until.map(Value::from).into());
+        map.insert(
+            "object_lock_legal_hold_status".into(),
+            Value::from(head.object_lock_legal_hold_status().map(|h| h.as_str()).unwrap_or("OFF")),
+        );
         let schema = object_schema();
         Ok(Some(reconcile(&schema, prior, finish(&schema, map))))
     }
@@ -239,6 +371,36 @@ impl Object {
             (Some(bucket), Some(key)) => Ok((bucket, key)),
             _ => Err(invalid("aws_s3_object: bucket and key must be known")),
         }
+    }
+}
+
+/// `object_lock_retain_until_date` as the SDK's time, when set.
+fn retain_until(value: &Value) -> Result<Option<aws_smithy_types::DateTime>, ProviderError> {
+    let Some(date) = value.get("object_lock_retain_until_date").as_str().map(str::to_string) else {
+        return Ok(None);
+    };
+    parse_date(&date).map(Some).ok_or_else(|| {
+        invalid(format!(
+            "aws_s3_object: object_lock_retain_until_date {date:?} is not an RFC 3339 time such as \"2030-01-01T00:00:00Z\""
+        ))
+    })
+}
+
+fn parse_date(date: &str) -> Option<aws_smithy_types::DateTime> {
+    aws_smithy_types::DateTime::from_str(date, aws_smithy_types::date_time::Format::DateTimeWithOffset).ok()
+}
+
+/// The default tags that apply to the object: `override_provider { default_tags { tags } }`
+/// when the configuration has it (an empty map drops the provider's), else the provider's.
+fn default_tags(ctx: &Ctx, value: &Value) -> BTreeMap<String, String> {
+    let overridden = value
+        .get("override_provider")
+        .as_list()
+        .and_then(|l| l.first().cloned())
+        .and_then(|o| o.get("default_tags").as_list().and_then(|l| l.first().cloned()));
+    match overridden {
+        Some(defaults) => string_map(&defaults.get("tags")),
+        None => ctx.default_tags.clone(),
     }
 }
 
@@ -270,6 +432,22 @@ impl ResourceType for Object {
                 ),
             )];
         }
+        let mode = !config.get("object_lock_mode").is_null();
+        let until = config.get("object_lock_retain_until_date");
+        if mode != !until.is_null() {
+            return vec![problem(
+                if mode { "object_lock_mode" } else { "object_lock_retain_until_date" },
+                "object_lock_mode and object_lock_retain_until_date go together: S3 takes a retention only with both",
+            )];
+        }
+        if let Some(date) = until.as_str() {
+            if parse_date(date).is_none() {
+                return vec![problem(
+                    "object_lock_retain_until_date",
+                    format!("{date:?} is not an RFC 3339 time such as \"2030-01-01T00:00:00Z\""),
+                )];
+            }
+        }
         if config.get("kms_key_id").as_str().is_some()
             && config
                 .get("server_side_encryption")
@@ -299,7 +477,8 @@ impl ResourceType for Object {
             },
         );
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
-        map.insert("tags_all".into(), tags_all(ctx, &tags));
+        let defaults = default_tags(ctx, &Value::Map(map.clone()));
+        map.insert("tags_all".into(), tags_all_over(read_tags, &defaults, &tags));
         let rewritten = match prior {
             None => true,
             Some(prior) => REWRITTEN_BY.iter().any(|k| {
@@ -316,6 +495,9 @@ impl ResourceType for Object {
             {
                 map.insert("etag".into(), Value::Unknown);
             }
+            for (_, checksum) in CHECKSUMS {
+                map.insert((*checksum).into(), Value::Unknown);
+            }
         }
         for computed in [
             "content_type",
@@ -323,6 +505,9 @@ impl ResourceType for Object {
             "server_side_encryption",
             "kms_key_id",
             "bucket_key_enabled",
+            "object_lock_mode",
+            "object_lock_retain_until_date",
+            "object_lock_legal_hold_status",
         ] {
             if map.get(computed).is_none_or(Value::is_null) {
                 // What S3 chose stays unless the object is written again (it may then choose anew).
@@ -368,6 +553,7 @@ impl ResourceType for Object {
             self.put(ctx, &bucket, &key, planned)
         } else {
             self.retag(ctx, &bucket, &key, planned)
+                .and_then(|()| self.relock(ctx, &bucket, &key, prior, planned))
         };
         crate::resource::update_outcome(prior, result, self.fetch(ctx, &bucket, &key, planned), || {
             ProviderError::new(
@@ -406,7 +592,16 @@ impl ResourceType for Object {
         if ids.is_empty() {
             ids.push(None);
         }
+        let force = prior.get("force_destroy").as_bool() == Some(true);
         for id in ids {
+            // A legal hold stops any delete; force_destroy lifts it first, as it bypasses a
+            // GOVERNANCE retention.
+            if force && prior.get("object_lock_legal_hold_status").as_str() == Some("ON") {
+                match self.hold(ctx, &bucket, &key, id.as_deref(), "OFF") {
+                    Err(e) if is_not_found(&e.code) => {}
+                    other => other?,
+                }
+            }
             let sent = call(
                 ctx,
                 &op,
@@ -420,6 +615,15 @@ impl ResourceType for Object {
             );
             match sent {
                 Err(e) if is_not_found(&e.code) => {}
+                Err(e) if e.code == "AccessDenied" && !force => {
+                    return Err(ProviderError::new(
+                        &e.code,
+                        format!(
+                            "{}. An object under a legal hold or a retention cannot be deleted: set object_lock_legal_hold_status = \"OFF\", or force_destroy = true to lift the hold and bypass a GOVERNANCE retention, and apply before destroying.",
+                            e.message
+                        ),
+                    ))
+                }
                 other => {
                     other?;
                 }

@@ -40,6 +40,17 @@ pub(crate) fn intent_token(parts: &[&str]) -> String {
 
 static NAME_COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// The prefix of a name [`prefixed_unique_id`] made (its 26-character suffix removed), as
+/// Terraform's `NamePrefixFromName`; `None` when the name does not end in such a suffix.
+pub(crate) fn prefix_of(name: &str) -> Option<&str> {
+    let cut = name.len().checked_sub(26)?;
+    let (prefix, unique) = (name.get(..cut)?, name.get(cut..)?);
+    let (stamp, counter) = unique.split_at(18);
+    let made = stamp.chars().all(|c| c.is_ascii_digit())
+        && counter.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+    made.then_some(prefix)
+}
+
 /// `prefix` followed by 26 characters unique to this moment, as Terraform's
 /// `PrefixedUniqueId`: a UTC timestamp to 1/10000 s and an 8-digit hex counter.
 pub(crate) fn prefixed_unique_id(prefix: &str) -> String {
@@ -55,4 +66,19 @@ pub(crate) fn prefixed_unique_id(prefix: &str) -> String {
         .wrapping_add(std::process::id().wrapping_mul(0x9E37_79B9))
         .wrapping_add(1);
     format!("{prefix}{year:04}{month:02}{day:02}{hour:02}{minute:02}{second:02}{fraction:04}{counter:08x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_name_gives_back_its_prefix() {
+        let name = prefixed_unique_id("scratch-");
+        assert_eq!(prefix_of(&name), Some("scratch-"));
+        assert_eq!(prefix_of(&prefixed_unique_id("")), Some(""));
+        assert_eq!(prefix_of("my-bucket"), None);
+        // 26 characters at the end, but not a timestamp and a counter.
+        assert_eq!(prefix_of("logs-abcdefghijklmnopqrstuvwxyz"), None);
+    }
 }

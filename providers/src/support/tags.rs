@@ -21,10 +21,16 @@ pub(crate) fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
 
 /// [`tags_all`], reading `tags` with `read`.
 pub(crate) fn tags_all_by(read: ReadTags, ctx: &Ctx, tags: &Value) -> Value {
+    tags_all_over(read, &ctx.default_tags, tags)
+}
+
+/// [`tags_all_by`] over `defaults` instead of the provider's `default_tags` (a resource that
+/// overrides them).
+pub(crate) fn tags_all_over(read: ReadTags, defaults: &BTreeMap<String, String>, tags: &Value) -> Value {
     if tags.contains_unknown() {
         return Value::Unknown;
     }
-    let mut all = ctx.default_tags.clone();
+    let mut all = defaults.clone();
     all.extend(read(tags));
     map_value(&all)
 }
@@ -41,6 +47,16 @@ pub(crate) fn split_tags_by(
     read: ReadTags,
     ctx: &Ctx,
     prior_tags: &Value,
+    remote: BTreeMap<String, String>,
+) -> (Value, Value) {
+    split_tags_over(read, &ctx.default_tags, prior_tags, remote)
+}
+
+/// [`split_tags_by`] over `defaults` instead of the provider's `default_tags`.
+pub(crate) fn split_tags_over(
+    read: ReadTags,
+    defaults: &BTreeMap<String, String>,
+    prior_tags: &Value,
     mut remote: BTreeMap<String, String>,
 ) -> (Value, Value) {
     // The create's intent tag is infinstor's own bookkeeping, never a configured tag.
@@ -48,7 +64,7 @@ pub(crate) fn split_tags_by(
     let prior = read(prior_tags);
     let own: BTreeMap<String, String> = remote
         .iter()
-        .filter(|(k, v)| prior.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
+        .filter(|(k, v)| prior.contains_key(*k) || defaults.get(*k) != Some(*v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let tags = if own.is_empty() && prior_tags.is_null() {
