@@ -138,3 +138,166 @@ fn global_indexes_are_added_resized_and_removed_in_place() {
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
+
+const SEEDED: &str = r#"
+resource "aws_s3_bucket" "seed" {
+  bucket        = "infinstor-table-seed"
+  force_destroy = true
+}
+
+resource "aws_s3_object" "items" {
+  bucket  = aws_s3_bucket.seed.id
+  key     = "export/items.json"
+  content = <<-EOT
+    {"Item":{"pk":{"S":"alpha"},"size":{"N":"1"}}}
+    {"Item":{"pk":{"S":"beta"},"size":{"N":"2"}}}
+    {"Item":{"pk":{"S":"gamma"},"size":{"N":"3"}}}
+  EOT
+}
+
+resource "aws_dynamodb_table" "seeded" {
+  depends_on       = [aws_s3_object.items]
+  name             = "infinstor-seeded"
+  billing_mode     = "PAY_PER_REQUEST"
+  hash_key         = "pk"
+  stream_enabled   = true
+  stream_view_type = "NEW_IMAGE"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  import_table {
+    input_format           = "DYNAMODB_JSON"
+    input_compression_type = "NONE"
+    s3_bucket_source {
+      bucket     = aws_s3_bucket.seed.id
+      key_prefix = "export/"
+    }
+  }
+
+  tags = {
+    source = "s3"
+  }
+}
+"#;
+
+/// The seeded table's (item keys, stream view type, tags).
+fn seeded(moto: &Moto) -> (Vec<String>, String, Vec<(String, String)>) {
+    let dynamodb = moto.dynamodb();
+    block_on(async {
+        let scan = dynamodb
+            .scan()
+            .table_name("infinstor-seeded")
+            .send()
+            .await
+            .expect("scan");
+        let mut keys: Vec<String> = scan
+            .items()
+            .iter()
+            .filter_map(|i| i.get("pk").and_then(|v| v.as_s().ok()).cloned())
+            .collect();
+        keys.sort();
+        let table = dynamodb
+            .describe_table()
+            .table_name("infinstor-seeded")
+            .send()
+            .await
+            .expect("describe table");
+        let table = table.table().expect("table");
+        let view = table
+            .stream_specification()
+            .filter(|s| s.stream_enabled())
+            .and_then(|s| s.stream_view_type())
+            .map(|v| v.as_str().to_string())
+            .unwrap_or_default();
+        let tags = dynamodb
+            .list_tags_of_resource()
+            .resource_arn(table.table_arn().expect("arn"))
+            .send()
+            .await
+            .expect("tags");
+        let mut tags: Vec<(String, String)> = tags
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect();
+        tags.sort();
+        (keys, view, tags)
+    })
+}
+
+#[test]
+fn a_table_imported_from_s3_has_its_items_then_what_the_import_cannot_set() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    // ImportTable makes no local indexes, and they cannot come later: refused before any call.
+    ws.write(
+        "main.tf",
+        &SEEDED.replace(
+            "  tags = {\n    source",
+            "  local_secondary_index {\n    name            = \"by_size\"\n    range_key       = \"pk\"\n    projection_type = \"ALL\"\n  }\n\n  tags = {\n    source",
+        ),
+    );
+    let refused = ws.run(&["validate"]).expect_code(1);
+    assert!(
+        refused
+            .stderr
+            .contains("a table created by import_table cannot have local secondary indexes"),
+        "{}",
+        refused.stderr
+    );
+
+    ws.write("main.tf", SEEDED);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        seeded(&moto),
+        (
+            vec!["alpha".to_string(), "beta".to_string(), "gamma".to_string()],
+            "NEW_IMAGE".to_string(),
+            vec![("source".to_string(), "s3".to_string())]
+        )
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // Tags change in place; the items stay. (A new key: the emulator's TagResource appends a
+    // second value to an existing key where DynamoDB replaces it.)
+    let tagged = SEEDED.replace("source = \"s3\"", "source = \"s3\"\n    owner  = \"data\"");
+    ws.write("main.tf", &tagged);
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let (keys, _, tags) = seeded(&moto);
+    assert_eq!(keys.len(), 3);
+    assert_eq!(
+        tags,
+        vec![
+            ("owner".to_string(), "data".to_string()),
+            ("source".to_string(), "s3".to_string())
+        ]
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // Another source means another import, so another table: the plan says so, as Terraform's does.
+    ws.write(
+        "main.tf",
+        &tagged.replace("key_prefix = \"export/\"", "key_prefix = \"export/v2/\""),
+    );
+    let replace = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        replace.stdout.contains("aws_dynamodb_table.seeded must be replaced"),
+        "{}",
+        replace.stdout
+    );
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+    let gone = block_on(async {
+        moto.dynamodb()
+            .describe_table()
+            .table_name("infinstor-seeded")
+            .send()
+            .await
+    });
+    assert!(gone.is_err(), "the table is still there after destroy");
+}

@@ -12,8 +12,8 @@
 //! shows as a change.
 //!
 //! Global secondary indexes change in place; local ones are fixed when the table is made.
-//! Replicas in other regions are added and removed in place. Table classes and imports from S3
-//! are not supported yet (errors that say so).
+//! Replicas in other regions are added and removed in place. `import_table` creates the table
+//! from objects in S3 ([`import`]).
 
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::support::attrs::{
@@ -22,6 +22,7 @@ use crate::support::attrs::{
 use crate::support::error::is_not_found;
 use crate::support::tags::{split_tags, tags_all};
 use crate::support::wait::backoff;
+use sha2::Digest as _;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, OnDemandThroughput, PointInTimeRecoverySpecification,
     ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
@@ -33,12 +34,14 @@ use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+mod import;
 mod indexes;
 mod replicas;
 mod table;
 mod table_api;
 #[cfg(test)]
 mod tests;
+use import::*;
 use indexes::*;
 use replicas::*;
 use table::*;

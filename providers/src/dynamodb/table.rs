@@ -61,8 +61,8 @@ pub(super) fn table_schema() -> Schema {
                 .attr("max_read_request_units", Attribute::optional(Type::Number))
                 .attr("max_write_request_units", Attribute::optional(Type::Number)),
         )
-        .not_yet("import_table", "Create the table empty and load it outside infinstor.");
-    schema = with_replicas(with_indexes(schema));
+        ;
+    schema = import_table_block(with_replicas(with_indexes(schema)));
     if let Some(b) = schema.blocks.get_mut("attribute") {
         b.min_items = 1;
     }
@@ -95,6 +95,38 @@ pub(super) fn clean_block(schema: &Schema, block: &str, items: Vec<Value>) -> Va
         out.sort_by_key(|v| v.to_string());
     }
     Value::List(out)
+}
+
+/// The attribute definitions and key schema of `planned` (`hash_key`, then `range_key`).
+pub(super) fn key_definitions(
+    planned: &Value,
+    op: &str,
+) -> Result<(Vec<AttributeDefinition>, Vec<KeySchemaElement>), ProviderError> {
+    let definitions = block_items(planned, "attribute")
+        .iter()
+        .map(|a| {
+            AttributeDefinition::builder()
+                .attribute_name(sref(a, "name").unwrap_or_default())
+                .attribute_type(attr_type(sref(a, "type").unwrap_or("S")))
+                .build()
+                .map_err(|e| invalid(format!("{op}: attribute: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut key_schema = vec![KeySchemaElement::builder()
+        .attribute_name(sref(planned, "hash_key").unwrap_or_default())
+        .key_type(KeyType::Hash)
+        .build()
+        .map_err(|e| invalid(format!("{op}: hash_key: {e}")))?];
+    if let Some(range) = sref(planned, "range_key") {
+        key_schema.push(
+            KeySchemaElement::builder()
+                .attribute_name(range)
+                .key_type(KeyType::Range)
+                .build()
+                .map_err(|e| invalid(format!("{op}: range_key: {e}")))?,
+        );
+    }
+    Ok((definitions, key_schema))
 }
 
 impl ResourceType for Table {
@@ -216,6 +248,7 @@ impl ResourceType for Table {
             ));
         }
         out.extend(check_replicas(config));
+        out.extend(import_problems(config));
         out
     }
 
@@ -292,38 +325,18 @@ impl ResourceType for Table {
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
-        let (Some(name), Some(hash_key)) = (sref(planned, "name"), sref(planned, "hash_key")) else {
+        let (Some(name), Some(_)) = (sref(planned, "name"), sref(planned, "hash_key")) else {
             return (
                 None,
                 Some(invalid("creating DynamoDB Table: name and hash_key are required")),
             );
         };
         let op = format!("creating DynamoDB Table ({name})");
+        if let Some(import) = first(planned, "import_table") {
+            return self.create_by_import(ctx, name, planned, &import, intent, progress);
+        }
         let build = || -> Result<_, ProviderError> {
-            let definitions = block_items(planned, "attribute")
-                .iter()
-                .map(|a| {
-                    AttributeDefinition::builder()
-                        .attribute_name(sref(a, "name").unwrap_or_default())
-                        .attribute_type(attr_type(sref(a, "type").unwrap_or("S")))
-                        .build()
-                        .map_err(|e| invalid(format!("{op}: attribute: {e}")))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut key_schema = vec![KeySchemaElement::builder()
-                .attribute_name(hash_key)
-                .key_type(KeyType::Hash)
-                .build()
-                .map_err(|e| invalid(format!("{op}: hash_key: {e}")))?];
-            if let Some(range) = sref(planned, "range_key") {
-                key_schema.push(
-                    KeySchemaElement::builder()
-                        .attribute_name(range)
-                        .key_type(KeyType::Range)
-                        .build()
-                        .map_err(|e| invalid(format!("{op}: range_key: {e}")))?,
-                );
-            }
+            let (definitions, key_schema) = key_definitions(planned, &op)?;
             let billing = sref(planned, "billing_mode").unwrap_or("PROVISIONED");
             let mut req = ctx
                 .dynamodb

@@ -326,6 +326,10 @@ impl Table {
         let (own, all) = split_tags(ctx, &prior.get("tags"), tags);
         st.insert("tags".into(), own);
         st.insert("tags_all".into(), all);
+        // DescribeTable does not tell how the table was made: the import stays as recorded.
+        if let Some(import) = prior.get_ref("import_table").filter(|v| !v.is_null()) {
+            st.insert("import_table".into(), import.clone());
+        }
         Ok(Some(finish(&table_schema(), st)))
     }
 
