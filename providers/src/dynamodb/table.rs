@@ -411,7 +411,7 @@ impl ResourceType for Table {
         let settle = || -> Result<(), ProviderError> {
             self.wait_active(ctx, name, progress)?;
             if pitr_of(planned) {
-                self.set_pitr(ctx, name, true)?;
+                self.set_pitr(ctx, &ctx.dynamodb, name, true)?;
             }
             self.apply_ttl(ctx, name, (false, None), planned)?;
             self.sync_replicas(ctx, name, &Value::Null, planned, progress)

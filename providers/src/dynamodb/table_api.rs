@@ -102,7 +102,13 @@ impl Table {
         st.insert("name".into(), Value::string(&table_name));
         st.insert("id".into(), Value::string(&table_name));
         st.insert("arn".into(), Value::string(&arn));
-        st.insert("replica".into(), read_replicas(&table));
+        let replicas = read_replicas(&table);
+        let replicas = if replicas.as_list().is_some_and(|l| !l.is_empty()) {
+            self.read_replica_settings(ctx, &table_name, replicas, prior)?
+        } else {
+            replicas
+        };
+        st.insert("replica".into(), replicas);
         for k in table.key_schema() {
             let key = if k.key_type() == &KeyType::Hash {
                 "hash_key"
@@ -364,7 +370,15 @@ impl Table {
         b.build().map_err(|e| invalid(format!("stream specification: {e}")))
     }
 
-    pub(super) fn set_pitr(&self, ctx: &Ctx, name: &str, enabled: bool) -> Result<(), ProviderError> {
+    /// Turns point-in-time recovery on or off through `client` (the table's region, or a
+    /// replica's).
+    pub(super) fn set_pitr(
+        &self,
+        ctx: &Ctx,
+        client: &aws_sdk_dynamodb::Client,
+        name: &str,
+        enabled: bool,
+    ) -> Result<(), ProviderError> {
         let spec = PointInTimeRecoverySpecification::builder()
             .point_in_time_recovery_enabled(enabled)
             .build()
@@ -372,7 +386,7 @@ impl Table {
         call(
             ctx,
             &format!("setting point-in-time recovery of DynamoDB Table ({name})"),
-            ctx.dynamodb
+            client
                 .update_continuous_backups()
                 .table_name(name)
                 .point_in_time_recovery_specification(spec)
@@ -426,7 +440,16 @@ impl Table {
         Ok(())
     }
 
-    pub(super) fn update_tags(&self, ctx: &Ctx, arn: &str, old: &Value, new: &Value) -> Result<(), ProviderError> {
+    /// Brings the tags of `arn` from `old` to `new` through `client` (the table's region, or a
+    /// replica's).
+    pub(super) fn update_tags(
+        &self,
+        ctx: &Ctx,
+        client: &aws_sdk_dynamodb::Client,
+        arn: &str,
+        old: &Value,
+        new: &Value,
+    ) -> Result<(), ProviderError> {
         let old = string_map(old);
         let new = string_map(new);
         let set: Vec<Tag> = new
@@ -446,7 +469,7 @@ impl Table {
             call(
                 ctx,
                 &op,
-                ctx.dynamodb
+                client
                     .untag_resource()
                     .resource_arn(arn)
                     .set_tag_keys(Some(remove))
@@ -457,7 +480,7 @@ impl Table {
             call(
                 ctx,
                 &op,
-                ctx.dynamodb.tag_resource().resource_arn(arn).set_tags(Some(set)).send(),
+                client.tag_resource().resource_arn(arn).set_tags(Some(set)).send(),
             )?;
         }
         Ok(())
@@ -539,7 +562,7 @@ impl Table {
             change(&|r| r.deletion_protection_enabled(protected))?;
         }
         if pitr_of(prior) != pitr_of(planned) {
-            self.set_pitr(ctx, name, pitr_of(planned))?;
+            self.set_pitr(ctx, &ctx.dynamodb, name, pitr_of(planned))?;
         }
         self.apply_ttl(ctx, name, ttl_of(prior), planned)?;
         self.sync_replicas(ctx, name, prior, planned, progress)?;
@@ -548,6 +571,6 @@ impl Table {
             .or_else(|| sref(prior, "arn"))
             .unwrap_or_default()
             .to_string();
-        self.update_tags(ctx, &arn, &prior.get("tags_all"), &planned.get("tags_all"))
+        self.update_tags(ctx, &ctx.dynamodb, &arn, &prior.get("tags_all"), &planned.get("tags_all"))
     }
 }

@@ -169,6 +169,11 @@ fn replicas_are_read_and_planned_with_their_arns() {
                 "arn",
                 Value::from("arn:aws:dynamodb:us-west-2:123456789012:table/tdp-sessions")
             ),
+            // DynamoDB's defaults; what the replica's region holds is read apart.
+            ("point_in_time_recovery", Value::Bool(false)),
+            ("propagate_tags", Value::Bool(false)),
+            ("deletion_protection_enabled", Value::Bool(false)),
+            ("consistency_mode", Value::from("EVENTUAL")),
         ])])
     );
     // Planned over a table whose ARN is known, the replica's is too; on create it is not.
@@ -335,4 +340,146 @@ fn the_table_class_and_on_demand_maximums_are_read_back_and_defaults_stay_unset(
         .expect("the table");
     assert_eq!(read.get("table_class"), Value::Null);
     assert_eq!(read.get("on_demand_throughput"), Value::List(Vec::new()));
+}
+
+/// A table value with one replica in us-west-2 with these settings, and the table's tags.
+fn with_replica(pitr: bool, protected: bool, propagate: bool, tags: &[(&str, &str)]) -> Value {
+    map([
+        ("arn", Value::from(TABLE_ARN)),
+        (
+            "tags_all",
+            Value::Map(tags.iter().map(|(k, v)| (k.to_string(), Value::from(*v))).collect()),
+        ),
+        (
+            "replica",
+            Value::List(vec![map([
+                ("region_name", Value::from("us-west-2")),
+                ("kms_key_arn", Value::Null),
+                ("point_in_time_recovery", Value::Bool(pitr)),
+                ("deletion_protection_enabled", Value::Bool(protected)),
+                ("propagate_tags", Value::Bool(propagate)),
+            ])]),
+        ),
+    ])
+}
+
+/// Each request's (region in its host, DynamoDB operation, JSON body).
+fn regional_calls(replay: &aws_smithy_http_client::test_util::StaticReplayClient) -> Vec<(String, String, Json)> {
+    replay
+        .actual_requests()
+        .map(|r| {
+            let host = r.uri().split('/').nth(2).unwrap_or_default().to_string();
+            // dynamodb.REGION.amazonaws.com, or ACCOUNT.ddb.REGION.amazonaws.com for calls on an ARN.
+            let parts: Vec<&str> = host.split('.').collect();
+            let region = parts.len().checked_sub(3).map(|i| parts[i]).unwrap_or_default().to_string();
+            let op = r
+                .headers()
+                .get("x-amz-target")
+                .unwrap_or_default()
+                .trim_start_matches("DynamoDB_20120810.")
+                .to_string();
+            let body = serde_json::from_slice(r.body().bytes().unwrap_or(b"{}")).expect("json");
+            (region, op, body)
+        })
+        .collect()
+}
+
+#[test]
+fn a_replicas_own_settings_are_set_and_read_in_its_region() {
+    let backups = |status: &str| {
+        answer(json!({"ContinuousBackupsDescription": {
+            "ContinuousBackupsStatus": "ENABLED",
+            "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": status}
+        }}))
+    };
+    let (ctx, replay) = ctx(vec![
+        updated(),                                        // add the replica
+        described("ACTIVE", &[("us-west-2", "ACTIVE")]),  // ... until it is ACTIVE
+        backups("ENABLED"),                               // its recovery, in us-west-2
+        updated(),                                        // its deletion protection
+        answer(json!({})),                                // the table's tags on it
+        backups("ENABLED"),                               // read: recovery
+        answer(json!({"Table": {"TableName": "tdp-sessions", "DeletionProtectionEnabled": true}})),
+        backups("DISABLED"),                              // recovery off again
+        answer(json!({})),                                // a tag removed
+        answer(json!({})),                                // a tag changed
+    ]);
+    let wanted = with_replica(true, true, true, &[("team", "data"), ("tier", "hot")]);
+    Table
+        .sync_replicas(&ctx, "tdp-sessions", &Value::Null, &wanted, &|_: &str| {})
+        .expect("replicas");
+
+    let read = Table
+        .read_replica_settings(&ctx, "tdp-sessions", plan_replicas(&wanted, &Value::from(TABLE_ARN)), &wanted)
+        .expect("read");
+    let replica = first(&map([("replica", read)]), "replica").expect("one");
+    assert_eq!(replica.get("point_in_time_recovery"), Value::Bool(true));
+    assert_eq!(replica.get("deletion_protection_enabled"), Value::Bool(true));
+    assert_eq!(replica.get("propagate_tags"), Value::Bool(true));
+
+    // Recovery off and the tags changed: the replica follows, nothing else is called.
+    let later = with_replica(false, true, true, &[("team", "analytics")]);
+    Table
+        .sync_replicas(&ctx, "tdp-sessions", &wanted, &later, &|_: &str| {})
+        .expect("replicas");
+
+    let replica_arn = "arn:aws:dynamodb:us-west-2:123456789012:table/tdp-sessions";
+    let calls = regional_calls(&replay);
+    let shape: Vec<(&str, &str)> = calls.iter().map(|(r, o, _)| (r.as_str(), o.as_str())).collect();
+    assert_eq!(
+        shape,
+        vec![
+            ("us-east-1", "UpdateTable"),
+            ("us-east-1", "DescribeTable"),
+            ("us-west-2", "UpdateContinuousBackups"),
+            ("us-west-2", "UpdateTable"),
+            ("us-west-2", "TagResource"),
+            ("us-west-2", "DescribeContinuousBackups"),
+            ("us-west-2", "DescribeTable"),
+            ("us-west-2", "UpdateContinuousBackups"),
+            ("us-west-2", "UntagResource"),
+            ("us-west-2", "TagResource"),
+        ]
+    );
+    assert_eq!(
+        calls[2].2,
+        json!({"TableName": "tdp-sessions", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}})
+    );
+    assert_eq!(
+        calls[3].2,
+        json!({"TableName": "tdp-sessions", "DeletionProtectionEnabled": true})
+    );
+    assert_eq!(
+        calls[4].2,
+        json!({"ResourceArn": replica_arn, "Tags": [{"Key": "team", "Value": "data"}, {"Key": "tier", "Value": "hot"}]})
+    );
+    assert_eq!(
+        calls[8].2,
+        json!({"ResourceArn": replica_arn, "TagKeys": ["tier"]})
+    );
+    assert_eq!(
+        calls[9].2,
+        json!({"ResourceArn": replica_arn, "Tags": [{"Key": "team", "Value": "analytics"}]})
+    );
+}
+
+#[test]
+fn strongly_consistent_replicas_are_refused_with_the_reason() {
+    let mut config = with_replica(false, false, false, &[]);
+    if let Value::Map(m) = &mut config {
+        m.insert("stream_enabled".into(), Value::Bool(true));
+        m.insert("stream_view_type".into(), Value::from("NEW_AND_OLD_IMAGES"));
+        if let Some(Value::List(replicas)) = m.get_mut("replica") {
+            if let Some(Value::Map(r)) = replicas.first_mut() {
+                r.insert("consistency_mode".into(), Value::from("STRONG"));
+            }
+        }
+    }
+    let problems = check_replicas(&config);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].message.contains("consistency_mode = \"STRONG\" is not supported yet"),
+        "{}",
+        problems[0].message
+    );
 }

@@ -1,5 +1,5 @@
 //! aws_iam_saml_provider: an identity provider for federated sign-in with SAML 2.0. The name
-//! forces a new provider; the metadata document changes in place.
+//! forces a new provider; the metadata document and tags change in place.
 
 use super::*;
 use crate::support::attrs::created_outcome;
@@ -21,6 +21,7 @@ impl SamlProvider {
 
     fn state(
         &self,
+        ctx: &Ctx,
         arn: &str,
         out: &aws_sdk_iam::operation::get_saml_provider::GetSamlProviderOutput,
         prior: &Value,
@@ -39,6 +40,9 @@ impl SamlProvider {
             "valid_until".into(),
             out.valid_until().map(rfc3339).unwrap_or(Value::Null),
         );
+        let (tags, all) = split_tags_by(string_map, ctx, &prior.get("tags"), tag_map(out.tags()));
+        st.insert("tags".into(), tags);
+        st.insert("tags_all".into(), all);
         st.insert("arn".into(), Value::string(arn));
         st.insert("id".into(), Value::string(arn));
         finish(&self.schema(), st)
@@ -57,10 +61,8 @@ impl ResourceType for SamlProvider {
             .attr("valid_until", Attribute::computed(Type::String))
             .attr("arn", Attribute::computed(Type::String))
             .attr("id", Attribute::computed(Type::String))
-            .not_yet(
-                "tags",
-                "Remove it: tags on SAML providers are not managed by infinstor yet (tag the roles that trust the provider instead).",
-            )
+            .attr("tags", Attribute::optional(map_of_strings()))
+            .attr("tags_all", Attribute::computed(map_of_strings()))
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -88,6 +90,7 @@ impl ResourceType for SamlProvider {
                 st.insert("id".into(), arn);
             }
         }
+        st.insert("tags_all".into(), tags_all_by(string_map, ctx, get(&st, "tags")));
         Ok((Value::Map(st), Vec::new()))
     }
 
@@ -105,6 +108,10 @@ impl ResourceType for SamlProvider {
             Ok((account, partition)) => format!("arn:{partition}:iam::{account}:saml-provider/{name}"),
             Err(e) => return (None, Some(e)),
         };
+        let tags = match sdk_tags(&string_map(&planned.get("tags_all"))) {
+            Ok(t) => t,
+            Err(e) => return (None, Some(e)),
+        };
         intent(&arn);
         let made = call(
             ctx,
@@ -113,6 +120,7 @@ impl ResourceType for SamlProvider {
                 .create_saml_provider()
                 .name(name)
                 .saml_metadata_document(document)
+                .set_tags((!tags.is_empty()).then_some(tags))
                 .send(),
         );
         if let Err(e) = made {
@@ -123,7 +131,7 @@ impl ResourceType for SamlProvider {
             &self.schema(),
             planned,
             &[("arn", id.clone()), ("id", id)],
-            self.get(ctx, &arn).map(|o| o.map(|o| self.state(&arn, &o, planned))),
+            self.get(ctx, &arn).map(|o| o.map(|o| self.state(ctx, &arn, &o, planned))),
             || {
                 ProviderError::new(
                     "NoSuchEntity",
@@ -138,17 +146,51 @@ impl ResourceType for SamlProvider {
             Ok(id) => id,
             Err(outcome) => return outcome,
         };
-        let result = call(
-            ctx,
-            &format!("updating IAM SAML Provider ({arn})"),
-            ctx.iam
-                .update_saml_provider()
-                .saml_provider_arn(&arn)
-                .saml_metadata_document(sref(planned, "saml_metadata_document").unwrap_or_default())
-                .send(),
-        )
-        .map(|_| ());
-        let read = self.get(ctx, &arn).map(|o| o.map(|o| self.state(&arn, &o, planned)));
+        let result = (|| {
+            let document = sref(planned, "saml_metadata_document");
+            if document.is_some() && document != sref(prior, "saml_metadata_document") {
+                call(
+                    ctx,
+                    &format!("updating IAM SAML Provider ({arn})"),
+                    ctx.iam
+                        .update_saml_provider()
+                        .saml_provider_arn(&arn)
+                        .saml_metadata_document(document.unwrap_or_default())
+                        .send(),
+                )?;
+            }
+            sync_by(
+                string_map,
+                ctx,
+                prior,
+                planned,
+                |keys| {
+                    call(
+                        ctx,
+                        &format!("untagging IAM SAML Provider ({arn})"),
+                        ctx.iam
+                            .untag_saml_provider()
+                            .saml_provider_arn(&arn)
+                            .set_tag_keys(Some(keys))
+                            .send(),
+                    )
+                    .map(|_| ())
+                },
+                |tags| {
+                    call(
+                        ctx,
+                        &format!("tagging IAM SAML Provider ({arn})"),
+                        ctx.iam
+                            .tag_saml_provider()
+                            .saml_provider_arn(&arn)
+                            .set_tags(Some(sdk_tags(tags)?))
+                            .send(),
+                    )
+                    .map(|_| ())
+                },
+            )
+        })();
+        let read = self.get(ctx, &arn).map(|o| o.map(|o| self.state(ctx, &arn, &o, planned)));
         crate::resource::update_outcome(prior, result, read, || {
             ProviderError::new(
                 "NoSuchEntity",
@@ -173,10 +215,10 @@ impl ResourceType for SamlProvider {
         let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
             return Ok(None);
         };
-        Ok(self.get(ctx, arn)?.map(|o| self.state(arn, &o, prior)))
+        Ok(self.get(ctx, arn)?.map(|o| self.state(ctx, arn, &o, prior)))
     }
 
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        Ok(self.get(ctx, id)?.map(|o| self.state(id, &o, &Value::Null)))
+        Ok(self.get(ctx, id)?.map(|o| self.state(ctx, id, &o, &Value::Null)))
     }
 }

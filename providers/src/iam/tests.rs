@@ -29,3 +29,99 @@ fn documents_are_url_decoded() {
     assert_eq!(decode_document("%7B%22a%22%3A%20%22b%2Bc%22%7D"), r#"{"a": "b+c"}"#);
     assert_eq!(decode_document("{}"), "{}");
 }
+
+fn iam_answer(action: &str, result: &str) -> crate::support::replay::Answer {
+    crate::support::replay::Answer {
+        status: 200,
+        content_type: "text/xml",
+        body: format!(
+            r#"<{action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata></{action}Response>"#
+        ),
+        headers: Vec::new(),
+    }
+}
+
+fn saml_provider(tags: &[(&str, &str)]) -> crate::support::replay::Answer {
+    let members: String = tags
+        .iter()
+        .map(|(k, v)| format!("<member><Key>{k}</Key><Value>{v}</Value></member>"))
+        .collect();
+    iam_answer(
+        "GetSAMLProvider",
+        &format!(
+            "<SAMLMetadataDocument>{SAML_METADATA}</SAMLMetadataDocument><CreateDate>2026-11-29T10:00:00Z</CreateDate><ValidUntil>2027-11-29T10:00:00Z</ValidUntil><Tags>{members}</Tags>"
+        ),
+    )
+}
+
+const SAML_METADATA: &str = "&lt;EntityDescriptor entityID=&quot;https://idp.example.com&quot;/&gt;";
+
+#[test]
+fn saml_provider_tags_are_created_read_found_changed_and_synced() {
+    let arn = "arn:aws:iam::123456789012:saml-provider/corp";
+    let (ctx, replay) = crate::support::replay::ctx(vec![
+        iam_answer(
+            "CreateSAMLProvider",
+            &format!("<SAMLProviderArn>{arn}</SAMLProviderArn>"),
+        ),
+        saml_provider(&[("team", "identity")]),                    // read back
+        saml_provider(&[("team", "platform"), ("cost", "shared")]), // changed from the console
+        iam_answer("UntagSAMLProvider", ""),
+        iam_answer("TagSAMLProvider", ""),
+        saml_provider(&[("team", "identity")]), // read back
+    ]);
+    let saml = saml_provider::SamlProvider;
+    let config = engine::core::value::map([
+        ("name", Value::from("corp")),
+        ("saml_metadata_document", Value::from("<EntityDescriptor entityID=\"https://idp.example.com\"/>")),
+        ("tags", engine::core::value::map([("team", Value::from("identity"))])),
+    ]);
+    let (planned, _) = saml.plan(&ctx, None, config.clone()).expect("plan");
+    assert_eq!(planned.get("arn"), Value::from(arn));
+    let (state, error) = saml.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    let identity = engine::core::value::map([("team", Value::from("identity"))]);
+    assert_eq!(state.get("tags"), identity);
+    assert_eq!(state.get("tags_all"), identity);
+
+    let drifted = saml.read(&ctx, &state).expect("read").expect("found");
+    assert_eq!(
+        drifted.get("tags"),
+        engine::core::value::map([("cost", Value::from("shared")), ("team", Value::from("platform"))])
+    );
+    // The engine proposes the configuration over the prior state's computed values.
+    let mut proposed = drifted.as_map().cloned().expect("a map");
+    for (k, v) in config.as_map().expect("a map") {
+        proposed.insert(k.clone(), v.clone());
+    }
+    let (planned, _) = saml.plan(&ctx, Some(&drifted), Value::Map(proposed)).expect("plan");
+    assert_eq!(
+        engine::plan::diff::changed_attributes(&saml.schema(), &drifted, &planned),
+        vec!["tags".to_string(), "tags_all".to_string()]
+    );
+    let (updated, error) = saml.update(&ctx, &drifted, &planned, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(updated.expect("state").get("tags"), identity);
+
+    let bodies: Vec<String> = crate::support::replay::sent(&replay)
+        .into_iter()
+        .map(|(_, _, body)| body)
+        .collect();
+    assert!(bodies[0].contains("Action=CreateSAMLProvider"), "{}", bodies[0]);
+    assert!(
+        bodies[0].contains("Tags.member.1.Key=team&Tags.member.1.Value=identity"),
+        "{}",
+        bodies[0]
+    );
+    assert!(bodies[3].contains("Action=UntagSAMLProvider"), "{}", bodies[3]);
+    assert!(bodies[3].contains("TagKeys.member.1=cost"), "{}", bodies[3]);
+    assert!(bodies[4].contains("Action=TagSAMLProvider"), "{}", bodies[4]);
+    assert!(
+        bodies[4].contains("Tags.member.1.Key=team&Tags.member.1.Value=identity"),
+        "{}",
+        bodies[4]
+    );
+    // The document did not change: no UpdateSAMLProvider.
+    assert!(!bodies.iter().any(|b| b.contains("Action=UpdateSAMLProvider")));
+}

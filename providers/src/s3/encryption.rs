@@ -1,10 +1,14 @@
 //! aws_s3_bucket_server_side_encryption_configuration.
 
 use super::*;
+use aws_sdk_s3::types::{BlockedEncryptionTypes, EncryptionType};
 
 pub(super) struct Encryption;
 
 pub(super) const SSE_ALGORITHMS: &[&str] = &["AES256", "aws:kms", "aws:kms:dsse"];
+
+/// The encryption types a rule can block uploads with.
+const BLOCKABLE: &[&str] = &["SSE-C", "NONE"];
 
 impl BucketConfig for Encryption {
     fn type_name(&self) -> &'static str {
@@ -30,7 +34,11 @@ impl BucketConfig for Encryption {
                         )
                         .attr("kms_master_key_id", Attribute::optional(string_type())),
                 )
-                .attr("bucket_key_enabled", Attribute::optional(Type::Bool)),
+                .attr("bucket_key_enabled", Attribute::optional(Type::Bool))
+                .attr(
+                    "blocked_encryption_types",
+                    Attribute::optional(Type::Set(Box::new(string_type()))),
+                ),
             1,
         )
     }
@@ -38,6 +46,14 @@ impl BucketConfig for Encryption {
     fn check(&self, config: &Value) -> Vec<ValidateProblem> {
         let mut problems = Vec::new();
         for rule in block_items(config, "rule") {
+            for blocked in rule.get("blocked_encryption_types").as_list().unwrap_or_default() {
+                if let Some(b) = blocked.as_str().filter(|b| !BLOCKABLE.contains(b)) {
+                    problems.push(problem(
+                        "rule.blocked_encryption_types",
+                        format!("{b:?} is not an encryption type S3 can block: use \"SSE-C\" (block uploads with customer-provided keys) or \"NONE\" (block none)"),
+                    ));
+                }
+            }
             for default in block_items(&rule, "apply_server_side_encryption_by_default") {
                 let algorithm = default.get("sse_algorithm");
                 let key = default.get("kms_master_key_id");
@@ -71,10 +87,18 @@ impl BucketConfig for Encryption {
                         .map_err(|e| invalid(format!("{op}: {e}")))?,
                 ),
             };
+            let blocked = rule.get("blocked_encryption_types").as_list().map(|types| {
+                BlockedEncryptionTypes::builder()
+                    .set_encryption_type(Some(
+                        types.iter().filter_map(Value::as_str).map(EncryptionType::from).collect(),
+                    ))
+                    .build()
+            });
             rules.push(
                 ServerSideEncryptionRule::builder()
                     .set_apply_server_side_encryption_by_default(default)
                     .set_bucket_key_enabled(rule.get("bucket_key_enabled").as_bool())
+                    .set_blocked_encryption_types(blocked)
                     .build(),
             );
         }
@@ -101,9 +125,14 @@ impl BucketConfig for Encryption {
         &self,
         ctx: &Ctx,
         target: &Target,
-        _prior: &Value,
+        prior: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let op = format!("reading {} ({})", self.what(), target.bucket);
+        // S3 blocks SSE-C uploads by default on new buckets: what the configuration leaves to
+        // S3 is not tracked (Terraform's is computed), what it sets is.
+        let tracked = block_items(prior, "rule")
+            .iter()
+            .any(|r| !r.get("blocked_encryption_types").is_null());
         let out = call(
             ctx,
             &op,
@@ -133,9 +162,18 @@ impl BucketConfig for Encryption {
                     })
                     .into_iter()
                     .collect();
+                let blocked = rule
+                    .blocked_encryption_types()
+                    .filter(|_| tracked)
+                    .map(|b| {
+                        let mut types: Vec<&str> = b.encryption_type().iter().map(|t| t.as_str()).collect();
+                        types.sort_unstable();
+                        Value::List(types.into_iter().map(Value::from).collect())
+                    });
                 engine::core::value::map([
                     ("apply_server_side_encryption_by_default", Value::List(defaults)),
                     ("bucket_key_enabled", rule.bucket_key_enabled().map(Value::Bool).into()),
+                    ("blocked_encryption_types", blocked.into()),
                 ])
             })
             .collect();

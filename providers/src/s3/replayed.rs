@@ -3,6 +3,7 @@
 //! the SDK's replay client.
 
 use super::analytics::Analytics;
+use super::encryption::Encryption;
 use super::intelligent_tiering::IntelligentTiering;
 use super::inventory::Inventory;
 use super::lifecycle::Lifecycle;
@@ -834,4 +835,89 @@ fn an_object_lock_token_goes_with_the_object_lock_and_replication_puts() {
             Some("AWS-SUPPORT-TOKEN-0123".to_string())
         ]
     );
+}
+
+fn encryption(blocked: &str) -> Answer {
+    xml(
+        200,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled><BlockedEncryptionTypes><EncryptionType>{blocked}</EncryptionType></BlockedEncryptionTypes></Rule></ServerSideEncryptionConfiguration>"#
+        ),
+    )
+}
+
+fn encryption_rule(blocked: Value) -> Value {
+    Value::List(vec![map([
+        (
+            "apply_server_side_encryption_by_default",
+            Value::List(vec![map([
+                ("sse_algorithm", Value::from("AES256")),
+                ("kms_master_key_id", Value::Null),
+            ])]),
+        ),
+        ("bucket_key_enabled", Value::Bool(false)),
+        ("blocked_encryption_types", blocked),
+    ])])
+}
+
+#[test]
+fn blocked_encryption_types_are_put_read_back_found_changed_and_left_to_s3_when_unset() {
+    let (ctx, replay) = ctx(vec![
+        xml(200, ""),        // create
+        encryption("NONE"),  // changed from the console
+        xml(200, ""),        // update
+        encryption("SSE-C"), // a configuration that leaves blocking to S3
+    ]);
+    let e = Sub(Encryption);
+    let blocked = Value::List(vec![Value::from("SSE-C")]);
+    let config = map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("rule", encryption_rule(blocked.clone())),
+    ]);
+    assert!(e.validate(&config).is_empty());
+    let (planned, _) = e.plan(&ctx, None, config.clone()).expect("plan");
+    let (state, error) = e.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    let blocked_of = |v: &Value| first(v, "rule").expect("a rule").get("blocked_encryption_types");
+    assert_eq!(blocked_of(&state), blocked);
+
+    let drifted = e.read(&ctx, &state).expect("read").expect("found");
+    assert_eq!(blocked_of(&drifted), Value::List(vec![Value::from("NONE")]));
+    let (planned, _) = e.plan(&ctx, Some(&drifted), config).expect("plan");
+    assert_eq!(
+        engine::plan::diff::changed_attributes(&e.schema(), &drifted, &planned),
+        vec!["rule".to_string()]
+    );
+    let (updated, error) = e.update(&ctx, &drifted, &planned, &|_: &str| {});
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(blocked_of(&updated.expect("state")), blocked);
+
+    // Without the argument, what S3 blocks by default is not a difference.
+    let unset = map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("rule", encryption_rule(Value::Null)),
+    ]);
+    let (unset_state, _) = e.plan(&ctx, Some(&state), unset).expect("plan");
+    let read = e.read(&ctx, &unset_state).expect("read").expect("found");
+    assert_eq!(blocked_of(&read), Value::Null);
+
+    let requests = sent(&replay);
+    for i in [0, 2] {
+        assert!(
+            requests[i]
+                .2
+                .contains("<BlockedEncryptionTypes><EncryptionType>SSE-C</EncryptionType></BlockedEncryptionTypes>"),
+            "request {i}: {}",
+            requests[i].2
+        );
+    }
+
+    let wrong = map([
+        ("bucket", Value::from("tdp-datalake")),
+        ("rule", encryption_rule(Value::List(vec![Value::from("SSE-KMS")]))),
+    ]);
+    let problems = e.validate(&wrong);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].message.contains("\"SSE-KMS\" is not an encryption type S3 can block"));
 }

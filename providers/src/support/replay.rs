@@ -16,8 +16,8 @@ pub(crate) struct Answer {
     pub(crate) headers: Vec<(&'static str, &'static str)>,
 }
 
-/// A provider context for us-east-1 whose S3, DynamoDB and Service Catalog clients get
-/// `answers`, in order, whatever they ask.
+/// A provider context for us-east-1 whose S3, DynamoDB, IAM and Service Catalog clients get
+/// `answers`, in order, whatever they ask; its account is 123456789012.
 pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
     let events = answers
         .into_iter()
@@ -68,10 +68,20 @@ pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
         aws_sdk_s3::Config::builder()
             .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
             .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .credentials_provider(credentials.clone())
+            .http_client(replay.clone())
+            .build(),
+    );
+    ctx.iam = aws_sdk_iam::Client::from_conf(
+        aws_sdk_iam::Config::builder()
+            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+            .region(aws_sdk_iam::config::Region::new("us-east-1"))
             .credentials_provider(credentials)
             .http_client(replay.clone())
             .build(),
     );
+    // The account, as STS would answer: no answer in the list is spent on it.
+    let _ = ctx.caller.set(("123456789012".to_string(), "aws".to_string()));
     (ctx, replay)
 }
 
