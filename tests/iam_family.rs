@@ -452,6 +452,90 @@ fn a_login_profile_generates_a_sensitive_password_and_is_replaced_when_its_argum
     assert_eq!(login_profile(&moto), None);
 }
 
+/// The password `encrypted` (base64, as the state keeps it) decrypted with the test key.
+fn decrypted(encrypted: &str) -> String {
+    use base64::Engine as _;
+    use pgp::composed::{Deserializable, Message, SignedSecretKey};
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encrypted)
+        .expect("base64");
+    let (secret, _) = SignedSecretKey::from_string(include_str!("data/pgp-test-key.sec.asc")).expect("secret key");
+    let mut message = Message::from_bytes(&bytes[..])
+        .expect("an OpenPGP message")
+        .decrypt(&"".into(), &secret)
+        .expect("decrypted with the test key");
+    String::from_utf8(message.as_data_vec().expect("data")).expect("UTF-8")
+}
+
+#[test]
+fn a_login_profile_with_a_pgp_key_keeps_only_the_password_encrypted_to_it() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("analyst.pub.b64", include_str!("data/pgp-test-key.pub.b64"));
+    let config = LOGIN.replace(
+        "user = aws_iam_user.analyst.name",
+        "user    = aws_iam_user.analyst.name\n  pgp_key = file(\"analyst.pub.b64\")",
+    ) + r#"
+output "encrypted_password" {
+  value = aws_iam_user_login_profile.analyst.encrypted_password
+}
+
+output "key_fingerprint" {
+  value = aws_iam_user_login_profile.analyst.key_fingerprint
+}
+"#;
+    // keybase.io is not reached: refused at the argument, before anything is created.
+    ws.write(
+        "main.tf",
+        &config.replace("file(\"analyst.pub.b64\")", "\"keybase:analyst\""),
+    );
+    let refused = ws.run(&["plan"]).expect_code(1);
+    assert!(refused.stderr.contains("keybase.io"), "{}", refused.stderr);
+    assert_eq!(login_profile(&moto), None);
+
+    ws.write("main.tf", &config);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(login_profile(&moto), Some(false));
+    assert_eq!(
+        output(&ws, "key_fingerprint"),
+        "370c98fe705a5673b035d779e104f0b9f568b5b5"
+    );
+    let password = decrypted(&output(&ws, "encrypted_password"));
+    assert_eq!(password.chars().count(), 20, "{password:?}");
+    // The clear password is nowhere in the state, and the password attribute is null.
+    let state = std::fs::read_to_string(ws.dir.path().join("infinstor.state.json")).expect("state");
+    assert!(!state.contains(&password), "the clear password is in the state");
+    let shown = ws.run(&["output", "-json", "password"]).expect_code(0);
+    assert_eq!(shown.stdout.trim(), "null");
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // Another pgp_key value is another profile, as in Terraform (here the same key, wrapped).
+    let key = include_str!("data/pgp-test-key.pub.b64");
+    let wrapped: Vec<String> = key
+        .as_bytes()
+        .chunks(64)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    ws.write("analyst-wrapped.pub.b64", &wrapped.join("\n"));
+    ws.write("main.tf", &config.replace("analyst.pub.b64", "analyst-wrapped.pub.b64"));
+    let replace = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        replace
+            .stdout
+            .contains("aws_iam_user_login_profile.analyst must be replaced"),
+        "{}",
+        replace.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let second = decrypted(&output(&ws, "encrypted_password"));
+    assert_eq!(second.chars().count(), 20);
+    assert_ne!(second, password);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(login_profile(&moto), None);
+}
+
 /// SAML metadata as an identity provider publishes it (the certificate is a placeholder the
 /// emulator does not check).
 fn saml_metadata(entity: &str) -> String {

@@ -543,9 +543,27 @@ fn what_terraform_has_but_infinstor_does_not_yet_is_an_error_at_its_place() {
     ws.write(
         "main.tf",
         r#"
-resource "aws_iam_user_login_profile" "p" {
-  user    = "someone"
-  pgp_key = "keybase:someone"
+resource "aws_dynamodb_table" "t" {
+  name         = "t"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+  attribute {
+    name = "day"
+    type = "S"
+  }
+  global_secondary_index {
+    name            = "by_day"
+    hash_key        = "day"
+    projection_type = "ALL"
+    warm_throughput {
+      read_units_per_second  = 12000
+      write_units_per_second = 4000
+    }
+  }
 }
 "#,
     );

@@ -56,6 +56,28 @@ pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
     Vec::new()
 }
 
+/// What a create has just set on a table, so the read after it need not ask for it again.
+pub(super) struct Known {
+    /// Point-in-time recovery on.
+    pitr: bool,
+    /// `(enabled, attribute_name)` of the TTL.
+    ttl: (bool, Option<String>),
+    /// The tags CreateTable was given.
+    tags: BTreeMap<String, String>,
+}
+
+impl Known {
+    /// What a create of `planned` sets.
+    fn of(planned: &Value) -> Known {
+        let (on, attribute) = ttl_of(planned);
+        Known {
+            pitr: pitr_of(planned),
+            ttl: (on, attribute.filter(|_| on)),
+            tags: string_map(&planned.get("tags_all")),
+        }
+    }
+}
+
 /// How long a table may take to become ACTIVE (or to disappear) before the apply gives up.
 const TABLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 

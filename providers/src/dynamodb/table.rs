@@ -408,16 +408,25 @@ impl ResourceType for Table {
             };
             return (None, Some(e));
         }
-        let settle = || -> Result<(), ProviderError> {
-            self.wait_active(ctx, name, progress)?;
+        // The table as it became ACTIVE, unless replicas changed it since.
+        let settle = || -> Result<Option<TableDescription>, ProviderError> {
+            let table = self.wait_active(ctx, name, progress)?;
             if pitr_of(planned) {
                 self.set_pitr(ctx, &ctx.dynamodb, name, true)?;
             }
             self.apply_ttl(ctx, name, (false, None), planned)?;
-            self.sync_replicas(ctx, name, &Value::Null, planned, progress)
+            self.sync_replicas(ctx, name, &Value::Null, planned, progress)?;
+            Ok(block_items(planned, "replica").is_empty().then_some(table))
         };
         let result = settle();
-        match (self.fetch(ctx, name, planned), result) {
+        // What the create has just set (recovery, TTL, tags) is not asked for again.
+        let read = match &result {
+            Ok(Some(table)) => self
+                .state_of(ctx, name, table, Some(&Known::of(planned)), planned)
+                .map(Some),
+            _ => self.fetch(ctx, name, planned),
+        };
+        match (read, result.map(|_| ())) {
             (Ok(state), Ok(())) => (state, None),
             (Ok(state), Err(e)) => (state, Some(e)),
             (Err(e), _) => {

@@ -96,13 +96,26 @@ impl Table {
         let Some(table) = self.describe(ctx, name)? else {
             return Ok(None);
         };
+        self.state_of(ctx, name, &table, None, prior).map(Some)
+    }
+
+    /// The state of `table` as DescribeTable answered it, with its recovery, TTL and tags read
+    /// apart, or taken from `known` (what a create has just set).
+    pub(super) fn state_of(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+        table: &TableDescription,
+        known: Option<&Known>,
+        prior: &Value,
+    ) -> Result<Value, ProviderError> {
         let arn = table.table_arn().unwrap_or_default().to_string();
         let mut st = State::new();
         let table_name = table.table_name().unwrap_or(name).to_string();
         st.insert("name".into(), Value::string(&table_name));
         st.insert("id".into(), Value::string(&table_name));
         st.insert("arn".into(), Value::string(&arn));
-        let replicas = read_replicas(&table);
+        let replicas = read_replicas(table);
         let replicas = if replicas.as_list().is_some_and(|l| !l.is_empty()) {
             self.read_replica_settings(ctx, &table_name, replicas, prior)?
         } else {
@@ -143,7 +156,7 @@ impl Table {
                 throughput.and_then(|t| t.write_capacity_units()).unwrap_or(0),
             )
         };
-        let (global, local) = read_indexes(&table, billing == "PAY_PER_REQUEST");
+        let (global, local) = read_indexes(table, billing == "PAY_PER_REQUEST");
         st.insert("global_secondary_index".into(), global);
         st.insert("local_secondary_index".into(), local);
         st.insert("billing_mode".into(), Value::string(billing));
@@ -181,16 +194,21 @@ impl Table {
         };
         st.insert("server_side_encryption".into(), Value::List(sse_block));
 
-        let backups = call(
-            ctx,
-            &format!("reading point-in-time recovery of DynamoDB Table ({name})"),
-            ctx.dynamodb.describe_continuous_backups().table_name(name).send(),
-        )?;
-        let pitr = backups
-            .continuous_backups_description()
-            .and_then(|d| d.point_in_time_recovery_description())
-            .and_then(|p| p.point_in_time_recovery_status())
-            .is_some_and(|s| s.as_str() == "ENABLED");
+        let pitr = match known {
+            Some(k) => k.pitr,
+            None => {
+                let backups = call(
+                    ctx,
+                    &format!("reading point-in-time recovery of DynamoDB Table ({name})"),
+                    ctx.dynamodb.describe_continuous_backups().table_name(name).send(),
+                )?;
+                backups
+                    .continuous_backups_description()
+                    .and_then(|d| d.point_in_time_recovery_description())
+                    .and_then(|p| p.point_in_time_recovery_status())
+                    .is_some_and(|s| s.as_str() == "ENABLED")
+            }
+        };
         let pitr_block = if pitr || !block_items(prior, "point_in_time_recovery").is_empty() {
             vec![map([("enabled", Value::Bool(pitr))])]
         } else {
@@ -198,24 +216,25 @@ impl Table {
         };
         st.insert("point_in_time_recovery".into(), Value::List(pitr_block));
 
-        let ttl = call(
-            ctx,
-            &format!("reading the TTL of DynamoDB Table ({name})"),
-            ctx.dynamodb.describe_time_to_live().table_name(name).send(),
-        )?;
-        let ttl_desc = ttl.time_to_live_description();
-        let ttl_on = ttl_desc
-            .and_then(|d| d.time_to_live_status())
-            .is_some_and(|s| matches!(s.as_str(), "ENABLED" | "ENABLING"));
+        let (ttl_on, ttl_attribute) = match known {
+            Some(k) => k.ttl.clone(),
+            None => {
+                let ttl = call(
+                    ctx,
+                    &format!("reading the TTL of DynamoDB Table ({name})"),
+                    ctx.dynamodb.describe_time_to_live().table_name(name).send(),
+                )?;
+                let desc = ttl.time_to_live_description();
+                (
+                    desc.and_then(|d| d.time_to_live_status())
+                        .is_some_and(|s| matches!(s.as_str(), "ENABLED" | "ENABLING")),
+                    desc.and_then(|d| d.attribute_name()).map(str::to_string),
+                )
+            }
+        };
         let ttl_block = if ttl_on {
             vec![map([
-                (
-                    "attribute_name",
-                    ttl_desc
-                        .and_then(|d| d.attribute_name())
-                        .map(Value::string)
-                        .unwrap_or(Value::Null),
-                ),
+                ("attribute_name", ttl_attribute.map(Value::string).unwrap_or(Value::Null)),
                 ("enabled", Value::Bool(true)),
             ])]
         } else {
@@ -309,6 +328,21 @@ impl Table {
             },
         );
 
+        let tags = match known {
+            Some(k) => k.tags.clone(),
+            None => self.list_tags(ctx, name, &arn)?,
+        };
+        let (own, all) = split_tags(ctx, &prior.get("tags"), tags);
+        st.insert("tags".into(), own);
+        st.insert("tags_all".into(), all);
+        // DescribeTable does not tell how the table was made: the import stays as recorded.
+        if let Some(import) = prior.get_ref("import_table").filter(|v| !v.is_null()) {
+            st.insert("import_table".into(), import.clone());
+        }
+        Ok(finish(&table_schema(), st))
+    }
+
+    fn list_tags(&self, ctx: &Ctx, name: &str, arn: &str) -> Result<BTreeMap<String, String>, ProviderError> {
         let mut tags = BTreeMap::new();
         let mut token: Option<String> = None;
         loop {
@@ -317,7 +351,7 @@ impl Table {
                 &format!("listing tags of DynamoDB Table ({name})"),
                 ctx.dynamodb
                     .list_tags_of_resource()
-                    .resource_arn(&arn)
+                    .resource_arn(arn)
                     .set_next_token(token.clone())
                     .send(),
             )?;
@@ -326,17 +360,9 @@ impl Table {
             }
             token = out.next_token().map(str::to_string);
             if token.is_none() {
-                break;
+                return Ok(tags);
             }
         }
-        let (own, all) = split_tags(ctx, &prior.get("tags"), tags);
-        st.insert("tags".into(), own);
-        st.insert("tags_all".into(), all);
-        // DescribeTable does not tell how the table was made: the import stays as recorded.
-        if let Some(import) = prior.get_ref("import_table").filter(|v| !v.is_null()) {
-            st.insert("import_table".into(), import.clone());
-        }
-        Ok(Some(finish(&table_schema(), st)))
     }
 
     pub(super) fn sse_spec(&self, enabled: bool, key: Option<&str>) -> SseSpecification {

@@ -1,5 +1,7 @@
 //! aws_iam_user_login_profile: a console password for a user, generated here and kept in state
-//! as a sensitive value. Every argument forces a new profile, as in Terraform.
+//! as a sensitive value, or, with `pgp_key`, only encrypted to the user's OpenPGP key
+//! (`encrypted_password`, with the key's fingerprint). Every argument forces a new profile, as
+//! in Terraform.
 
 use super::*;
 
@@ -47,22 +49,25 @@ impl ResourceType for LoginProfile {
             .attr("encrypted_password", Attribute::computed(Type::String))
             .attr("key_fingerprint", Attribute::computed(Type::String))
             .attr("id", Attribute::computed(Type::String))
-            .not_yet(
-                "pgp_key",
-                "Remove it: the password is kept in state as a sensitive value (encrypted at rest with INFINSTOR_STATE_PASSPHRASE or INFINSTOR_STATE_KMS_KEY); hand it over through a sensitive output.",
-            )
+            .attr("pgp_key", Attribute::optional(Type::String).force_new())
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
-        match config.get("password_length").as_f64() {
-            Some(n) if !(5.0..=128.0).contains(&n) || n.fract() != 0.0 => {
-                vec![problem(
+        let mut problems = Vec::new();
+        if let Some(n) = config.get("password_length").as_f64() {
+            if !(5.0..=128.0).contains(&n) || n.fract() != 0.0 {
+                problems.push(problem(
                     "password_length",
                     "password_length must be a whole number from 5 to 128",
-                )]
+                ));
             }
-            _ => Vec::new(),
         }
+        if let Some(key) = config.get("pgp_key").as_str() {
+            if let Err(message) = crate::support::pgp::public_key(key) {
+                problems.push(problem("pgp_key", message));
+            }
+        }
+        problems
     }
 
     fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
@@ -79,7 +84,16 @@ impl ResourceType for LoginProfile {
         }
         st.insert("id".into(), get(&st, "user").clone());
         if prior.is_none() || replacing(&self.schema(), prior, &st) {
-            st.insert("password".into(), Value::Unknown);
+            // With a pgp_key only the encrypted password is kept, as in Terraform.
+            let encrypted = !get(&st, "pgp_key").is_null();
+            let (clear, sealed) = if encrypted {
+                (Value::Null, Value::Unknown)
+            } else {
+                (Value::Unknown, Value::Null)
+            };
+            st.insert("password".into(), clear);
+            st.insert("encrypted_password".into(), sealed.clone());
+            st.insert("key_fingerprint".into(), sealed);
         }
         Ok((Value::Map(st), Vec::new()))
     }
@@ -100,6 +114,15 @@ impl ResourceType for LoginProfile {
             Err(e) => return (None, Some(e)),
         };
         let reset = planned.get("password_reset_required").as_bool().unwrap_or(false);
+        // Encrypted before the profile exists: a key that cannot be used stops the create.
+        let sealed = match sref(planned, "pgp_key").map(crate::support::pgp::public_key) {
+            None => None,
+            Some(Ok(key)) => match crate::support::pgp::encrypt(&key, password.as_bytes()) {
+                Ok(sealed) => Some(sealed),
+                Err(message) => return (None, Some(ProviderError::new("InvalidInput", message))),
+            },
+            Some(Err(message)) => return (None, Some(ProviderError::new("InvalidInput", message))),
+        };
         intent(user);
         let made = call(
             ctx,
@@ -125,7 +148,16 @@ impl ResourceType for LoginProfile {
         }
         let mut st = into_state(planned);
         st.insert("id".into(), Value::string(user));
-        st.insert("password".into(), Value::string(password).mark_sensitive());
+        match sealed {
+            Some((encrypted, fingerprint)) => {
+                st.insert("password".into(), Value::Null);
+                st.insert("encrypted_password".into(), Value::string(encrypted));
+                st.insert("key_fingerprint".into(), Value::string(fingerprint));
+            }
+            None => {
+                st.insert("password".into(), Value::string(password).mark_sensitive());
+            }
+        }
         (Some(finish(&self.schema(), st)), None)
     }
 

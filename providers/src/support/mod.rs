@@ -11,6 +11,7 @@ pub(crate) mod lost_answer;
 pub(crate) mod naming;
 pub(crate) mod number;
 pub(crate) mod partition;
+pub(crate) mod pgp;
 pub(crate) mod policy;
 #[cfg(test)]
 pub(crate) mod replay;
