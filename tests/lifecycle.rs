@@ -823,8 +823,9 @@ resource "aws_dynamodb_table" "sessions" {{
     let plan = ws.run(&["plan"]).expect_code(0);
     for part in [
         "+ replica {",
-        "+ region_name = \"us-west-2\"",
-        "+ arn         = (known after apply)",
+        "+ region_name                 = \"us-west-2\"",
+        "+ arn                         = (known after apply)",
+        "+ point_in_time_recovery      = false",
     ] {
         assert!(plan.stdout.contains(part), "{part} in\n{}", plan.stdout);
     }

@@ -9,7 +9,8 @@
 //! - Against the emulator: Route 53 records applied and destroyed in one zone; applies under
 //!   injected latency; a refresh of 1,000 mixed objects under latency.
 //!
-//! `cargo run -p scale-bench -- [BINARY] [--offline] [SIZES...]`; BINARY defaults to
+//! `cargo run -p scale-bench -- [BINARY] [--offline | --emulated] [SIZES...]` (`--offline`: only
+//! the rows without AWS; `--emulated`: only those against the emulator); BINARY defaults to
 //! `target/release/infinstor`, the build the targets are for. The harness itself may be a debug
 //! build: only the binary's runs are timed.
 
@@ -24,14 +25,17 @@ use std::path::PathBuf;
 fn main() {
     let mut binary = PathBuf::from("target/release/infinstor");
     let mut offline_only = false;
+    let mut emulated_only = false;
     let mut sizes: Vec<usize> = Vec::new();
     for arg in std::env::args().skip(1) {
         if arg == "--offline" {
             offline_only = true;
+        } else if arg == "--emulated" {
+            emulated_only = true;
         } else if let Ok(n) = arg.parse() {
             sizes.push(n);
         } else if arg.starts_with('-') {
-            eprintln!("error: unknown option {arg}; usage: scale-bench [BINARY] [--offline] [SIZES...]");
+            eprintln!("error: unknown option {arg}; usage: scale-bench [BINARY] [--offline | --emulated] [SIZES...]");
             std::process::exit(2);
         } else {
             binary = PathBuf::from(arg);
@@ -49,7 +53,9 @@ fn main() {
         sizes = vec![1_000, 3_000, 10_000, 30_000];
     }
     let mut table = table::Table::new();
-    offline::run(&binary, &sizes, 100_000, &mut table);
+    if !emulated_only {
+        offline::run(&binary, &sizes, 100_000, &mut table);
+    }
     if !offline_only {
         let emulator = emulated::Emulator::start(&binary);
         emulated::route53(&emulator, &[1_000, 2_000, 5_000], &mut table);

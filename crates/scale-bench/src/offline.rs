@@ -50,8 +50,24 @@ fn time_files(
 /// Runs per measurement.
 const RUNS: usize = 3;
 
-/// Plan, validate, `show` of a state and of a saved plan as JSON, `count` and `for_each`, at
-/// each of `sizes`; validate, `count` and `for_each` also at `large`.
+/// Runs `args` [`RUNS`] times, each in a fresh directory holding `config` and nothing else (a
+/// command that changes its directory, such as apply), and returns the median run.
+fn time_fresh(binary: &Path, config: &str, args: &[&str]) -> Sample {
+    let mut runs: Vec<Sample> = (0..RUNS)
+        .map(|_| {
+            let dir = tempfile::tempdir().expect("a temporary directory");
+            std::fs::write(dir.path().join("main.tf"), config).expect("write main.tf");
+            let mut c = Command::new(binary);
+            c.args(args).current_dir(dir.path()).env("NO_COLOR", "1");
+            measure::run(c, dir.path())
+        })
+        .collect();
+    runs.sort_by_key(|s| s.wall);
+    runs[RUNS / 2]
+}
+
+/// Plan, apply, validate, `show` of a state and of a saved plan as JSON, `count` and `for_each`,
+/// at each of `sizes`; validate, `count` and `for_each` also at `large`.
 pub fn run(binary: &Path, sizes: &[usize], large: usize, table: &mut Table) {
     let plan = ["plan", "-refresh=false"];
     for &n in sizes {
@@ -62,6 +78,11 @@ pub fn run(binary: &Path, sizes: &[usize], large: usize, table: &mut Table) {
             _ => None,
         };
         table.row("plan, empty state, -refresh=false", n, s, target);
+    }
+    // Every resource's create is recorded in the state as it finishes (the journal).
+    for &n in sizes {
+        let s = time_fresh(binary, &generate::blocks(n), &["apply", "-auto-approve"]);
+        table.row("apply, empty state", n, s, None);
     }
     for &n in sizes.iter().chain([large].iter()) {
         let s = time(binary, &generate::blocks(n), None, None, &["validate"]);

@@ -347,9 +347,20 @@ impl ResourceType for KmsKey {
             Err(e) => return (None, Some(e)),
         };
         let key_id = meta.key_id().to_string();
-        let result = self
-            .finish_create(ctx, &key_id, planned)
-            .and_then(|()| settled(|| self.read_id(ctx, &key_id, planned)));
+        let result = self.finish_create(ctx, &key_id, planned).and_then(|()| {
+            // What the create has just set is not asked for again: the metadata CreateKey
+            // answered, the rotation and enablement finish_create set, the tags CreateKey was
+            // given. Only a policy KMS wrote itself (none configured) is read.
+            let doc = match sref(planned, "policy") {
+                Some(doc) => doc.to_string(),
+                None => settled(|| get_policy(ctx, &key_id))?,
+            };
+            let mut meta = meta.clone();
+            meta.enabled = planned.get("is_enabled").as_bool().unwrap_or(true);
+            let rotation = planned.get("enable_key_rotation").as_bool().unwrap_or(false);
+            let tags = string_map(&tags_all(ctx, &planned.get("tags")));
+            Ok(Some(self.state(ctx, &meta, &doc, rotation, tags, planned)))
+        });
         let id = Value::string(&key_id);
         let arn = meta.arn().map(Value::string).unwrap_or(Value::Null);
         created_outcome(
