@@ -3,7 +3,7 @@
 //! import, destroy; objects read back through the SDK).
 
 use crate::lifecycle::output;
-use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Clients, Moto};
+use crate::util::{block_on, planned_changes, refused, reimport, start_moto, workspace, Clients, Moto};
 
 const PROFILE: &str = r#"
 resource "aws_iam_role" "web" {
@@ -485,12 +485,12 @@ output "key_fingerprint" {
 }
 "#;
     // keybase.io is not reached: refused at the argument, before anything is created.
-    ws.write(
-        "main.tf",
+    refused(
+        &ws,
         &config.replace("file(\"analyst.pub.b64\")", "\"keybase:analyst\""),
+        "plan",
+        "keybase.io",
     );
-    let refused = ws.run(&["plan"]).expect_code(1);
-    assert!(refused.stderr.contains("keybase.io"), "{}", refused.stderr);
     assert_eq!(login_profile(&moto), None);
 
     ws.write("main.tf", &config);

@@ -4,7 +4,7 @@
 //! update, destroy; every object read back through the SDK).
 
 use crate::lifecycle::output;
-use crate::util::{block_on, planned_changes, reimport, start_moto, status_in, workspace, Clients, Moto};
+use crate::util::{block_on, planned_changes, refused, reimport, start_moto, status_in, workspace, Clients, Moto};
 
 const FIRST: &str = r#"
 resource "aws_s3_bucket" "b" {
@@ -866,17 +866,11 @@ fn an_account_regional_bucket_gets_its_suffix_and_reports_its_region() {
     let ws = workspace(Some(&moto));
     // A name of the account-regional namespace carries the account and region; a plain one is
     // refused before any call.
-    ws.write(
-        "main.tf",
+    refused(
+        &ws,
         &REGIONAL.replace("bucket_prefix    = \"scratch-\"", "bucket           = \"scratch\""),
-    );
-    let refused = ws.run(&["validate"]).expect_code(1);
-    assert!(
-        refused
-            .stderr
-            .contains("an account-regional bucket's name must end in -<account ID>-<region>-an"),
-        "{}",
-        refused.stderr
+        "validate",
+        "an account-regional bucket's name must end in -<account ID>-<region>-an",
     );
 
     ws.write("main.tf", REGIONAL);
@@ -1002,17 +996,11 @@ fn an_object_with_a_retention_a_legal_hold_a_checksum_and_its_own_default_tags()
     let moto = start_moto();
     let ws = workspace(Some(&moto));
     // A retention is a mode and a date: one without the other is refused before any call.
-    ws.write(
-        "main.tf",
+    refused(
+        &ws,
         &LOCKED_OBJECT.replace("  object_lock_retain_until_date = \"2030-01-01T00:00:00Z\"\n", ""),
-    );
-    let refused = ws.run(&["validate"]).expect_code(1);
-    assert!(
-        refused
-            .stderr
-            .contains("object_lock_mode and object_lock_retain_until_date go together"),
-        "{}",
-        refused.stderr
+        "validate",
+        "object_lock_mode and object_lock_retain_until_date go together",
     );
 
     ws.write("main.tf", LOCKED_OBJECT);

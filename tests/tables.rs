@@ -2,7 +2,7 @@
 //! index is added, resized and removed in place, local indexes are made with the table, and the
 //! result is read back through the SDK after each step.
 
-use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Clients, Moto};
+use crate::util::{block_on, planned_changes, refused, reimport, start_moto, workspace, Clients, Moto};
 
 const TABLE: &str = r#"
 resource "aws_dynamodb_table" "runs" {
@@ -233,20 +233,14 @@ fn a_table_imported_from_s3_has_its_items_then_what_the_import_cannot_set() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
     // ImportTable makes no local indexes, and they cannot come later: refused before any call.
-    ws.write(
-        "main.tf",
+    refused(
+        &ws,
         &SEEDED.replace(
             "  tags = {\n    source",
             "  local_secondary_index {\n    name            = \"by_size\"\n    range_key       = \"pk\"\n    projection_type = \"ALL\"\n  }\n\n  tags = {\n    source",
         ),
-    );
-    let refused = ws.run(&["validate"]).expect_code(1);
-    assert!(
-        refused
-            .stderr
-            .contains("a table created by import_table cannot have local secondary indexes"),
-        "{}",
-        refused.stderr
+        "validate",
+        "a table created by import_table cannot have local secondary indexes",
     );
 
     ws.write("main.tf", SEEDED);

@@ -117,6 +117,14 @@ pub fn planned_changes(ws: &Workspace, summary: &str) -> test_support::Run {
     plan
 }
 
+/// Writes `config` as main.tf and runs `command`, which must refuse it (exit 1) with `message`
+/// on stderr.
+pub fn refused(ws: &Workspace, config: &str, command: &str, message: &str) {
+    ws.write("main.tf", config);
+    let run = ws.run(&[command]).expect_code(1);
+    assert!(run.stderr.contains(message), "{message} in\n{}", run.stderr);
+}
+
 /// The `<Status>` of a response body the SDK could not decode: the emulator names some
 /// documents' root element differently from S3 (versioning, acceleration), so the test reads the
 /// status from the body itself.
