@@ -882,10 +882,7 @@ fn an_account_regional_bucket_gets_its_suffix_and_reports_its_region() {
     );
     assert_eq!(output(&ws, "region"), "us-east-1");
     let found = block_on(async { moto.s3().head_bucket().bucket(&name).send().await });
-    assert_eq!(
-        found.expect("the bucket exists").bucket_region(),
-        Some("us-east-1")
-    );
+    assert_eq!(found.expect("the bucket exists").bucket_region(), Some("us-east-1"));
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
     // An imported bucket's namespace comes from its name.
     reimport(&ws, "aws_s3_bucket.scratch", &name);
@@ -893,7 +890,10 @@ fn an_account_regional_bucket_gets_its_suffix_and_reports_its_region() {
     // The namespace is chosen at creation: another one is another bucket.
     ws.write(
         "main.tf",
-        &REGIONAL.replace("bucket_namespace = \"account-regional\"", "bucket_namespace = \"global\""),
+        &REGIONAL.replace(
+            "bucket_namespace = \"account-regional\"",
+            "bucket_namespace = \"global\"",
+        ),
     );
     let replace = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
     assert!(
@@ -978,7 +978,9 @@ fn locked_report(moto: &Moto) -> (String, String, String, String, Vec<(String, S
             .collect();
         tags.sort();
         (
-            head.object_lock_mode().map(|m| m.as_str().to_string()).unwrap_or_default(),
+            head.object_lock_mode()
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_default(),
             head.object_lock_retain_until_date()
                 .map(|d| d.fmt(aws_sdk_s3::primitives::DateTimeFormat::DateTime).expect("date"))
                 .unwrap_or_default(),

@@ -144,7 +144,12 @@ pub fn latency(emulator: &Emulator, table: &mut Table) {
         latency_ms: 100,
         parallelism,
     };
-    for case in [independent(1), independent(10), count_and_chain(10), count_and_chain(50)] {
+    for case in [
+        independent(1),
+        independent(10),
+        count_and_chain(10),
+        count_and_chain(50),
+    ] {
         let p = case.parallelism;
         let ws = emulator.workspace(&case.config);
         let args = ["apply", "-auto-approve", &format!("-parallelism={p}")];

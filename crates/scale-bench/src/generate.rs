@@ -38,8 +38,14 @@ fn over_keys(n: usize, meta: &str) -> String {
 /// A root module calling `./m` (one `random_id`) with `count = n`: files and their contents.
 pub fn module_instances(n: usize) -> Vec<(&'static str, String)> {
     vec![
-        ("main.tf", format!("module \"m\" {{\n  source = \"./m\"\n  count  = {n}\n}}\n")),
-        ("m/main.tf", "resource \"random_id\" \"r\" {\n  byte_length = 4\n}\n".to_string()),
+        (
+            "main.tf",
+            format!("module \"m\" {{\n  source = \"./m\"\n  count  = {n}\n}}\n"),
+        ),
+        (
+            "m/main.tf",
+            "resource \"random_id\" \"r\" {\n  byte_length = 4\n}\n".to_string(),
+        ),
     ]
 }
 

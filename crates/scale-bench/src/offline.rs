@@ -157,7 +157,12 @@ pub fn run(binary: &Path, sizes: &[usize], large: usize, table: &mut Table) {
     }
     // for_each against count over the same N keys: what differs is only the meta-argument. The
     // two are run in turn, five times each, so that the machine's load falls on both alike.
-    let (same_input, each) = time_pair(binary, &generate::count_over_keys(large), &generate::for_each(large), &plan);
+    let (same_input, each) = time_pair(
+        binary,
+        &generate::count_over_keys(large),
+        &generate::for_each(large),
+        &plan,
+    );
     table.row("plan, count = length(toset(N keys))", large, same_input, None);
     let target = Target::within(&each, 1.2, same_input.wall.as_secs_f64(), "count over the same keys");
     table.row("plan, for_each over N", large, each, Some(target));

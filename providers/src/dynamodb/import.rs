@@ -187,7 +187,9 @@ impl Table {
             .import_table()
             .client_token(&digest[..32])
             .s3_bucket_source(source)
-            .input_format(InputFormat::from(sref(import, "input_format").unwrap_or("DYNAMODB_JSON")))
+            .input_format(InputFormat::from(
+                sref(import, "input_format").unwrap_or("DYNAMODB_JSON"),
+            ))
             .set_input_compression_type(sref(import, "input_compression_type").map(InputCompressionType::from))
             .set_input_format_options(csv.map(|c| InputFormatOptions::builder().csv(c).build()))
             .table_creation_parameters(parameters))

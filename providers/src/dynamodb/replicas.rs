@@ -71,7 +71,10 @@ pub(super) fn check_replicas(config: &Value) -> Vec<ValidateProblem> {
             "replicas need the table's stream: set stream_enabled = true and stream_view_type = \"NEW_AND_OLD_IMAGES\"",
         ));
     }
-    if replicas.iter().any(|r| r.get("consistency_mode").as_str() == Some("STRONG")) {
+    if replicas
+        .iter()
+        .any(|r| r.get("consistency_mode").as_str() == Some("STRONG"))
+    {
         out.push(problem(
             "replica",
             "consistency_mode = \"STRONG\" is not supported yet: a multi-Region strongly consistent table needs its replicas created in one call, and infinstor adds them one at a time. Remove it (or set \"EVENTUAL\") for a table whose replicas are eventually consistent.",
@@ -316,7 +319,11 @@ impl Table {
             let propagate = propagate.get(&region).cloned().unwrap_or(Value::Null);
             m.insert(
                 "propagate_tags".into(),
-                if propagate.is_null() { Value::Bool(false) } else { propagate },
+                if propagate.is_null() {
+                    Value::Bool(false)
+                } else {
+                    propagate
+                },
             );
             out.push(Value::Map(m));
         }

@@ -60,8 +60,7 @@ pub(super) fn table_schema() -> Schema {
             Schema::new()
                 .attr("max_read_request_units", Attribute::optional(Type::Number))
                 .attr("max_write_request_units", Attribute::optional(Type::Number)),
-        )
-        ;
+        );
     schema = import_table_block(with_replicas(with_indexes(schema)));
     if let Some(b) = schema.blocks.get_mut("attribute") {
         b.min_items = 1;

@@ -234,7 +234,10 @@ impl Table {
         };
         let ttl_block = if ttl_on {
             vec![map([
-                ("attribute_name", ttl_attribute.map(Value::string).unwrap_or(Value::Null)),
+                (
+                    "attribute_name",
+                    ttl_attribute.map(Value::string).unwrap_or(Value::Null),
+                ),
                 ("enabled", Value::Bool(true)),
             ])]
         } else {
@@ -597,6 +600,12 @@ impl Table {
             .or_else(|| sref(prior, "arn"))
             .unwrap_or_default()
             .to_string();
-        self.update_tags(ctx, &ctx.dynamodb, &arn, &prior.get("tags_all"), &planned.get("tags_all"))
+        self.update_tags(
+            ctx,
+            &ctx.dynamodb,
+            &arn,
+            &prior.get("tags_all"),
+            &planned.get("tags_all"),
+        )
     }
 }

@@ -371,7 +371,12 @@ fn regional_calls(replay: &aws_smithy_http_client::test_util::StaticReplayClient
             let host = r.uri().split('/').nth(2).unwrap_or_default().to_string();
             // dynamodb.REGION.amazonaws.com, or ACCOUNT.ddb.REGION.amazonaws.com for calls on an ARN.
             let parts: Vec<&str> = host.split('.').collect();
-            let region = parts.len().checked_sub(3).map(|i| parts[i]).unwrap_or_default().to_string();
+            let region = parts
+                .len()
+                .checked_sub(3)
+                .map(|i| parts[i])
+                .unwrap_or_default()
+                .to_string();
             let op = r
                 .headers()
                 .get("x-amz-target")
@@ -393,16 +398,16 @@ fn a_replicas_own_settings_are_set_and_read_in_its_region() {
         }}))
     };
     let (ctx, replay) = ctx(vec![
-        updated(),                                        // add the replica
-        described("ACTIVE", &[("us-west-2", "ACTIVE")]),  // ... until it is ACTIVE
-        backups("ENABLED"),                               // its recovery, in us-west-2
-        updated(),                                        // its deletion protection
-        answer(json!({})),                                // the table's tags on it
-        backups("ENABLED"),                               // read: recovery
+        updated(),                                       // add the replica
+        described("ACTIVE", &[("us-west-2", "ACTIVE")]), // ... until it is ACTIVE
+        backups("ENABLED"),                              // its recovery, in us-west-2
+        updated(),                                       // its deletion protection
+        answer(json!({})),                               // the table's tags on it
+        backups("ENABLED"),                              // read: recovery
         answer(json!({"Table": {"TableName": "tdp-sessions", "DeletionProtectionEnabled": true}})),
-        backups("DISABLED"),                              // recovery off again
-        answer(json!({})),                                // a tag removed
-        answer(json!({})),                                // a tag changed
+        backups("DISABLED"), // recovery off again
+        answer(json!({})),   // a tag removed
+        answer(json!({})),   // a tag changed
     ]);
     let wanted = with_replica(true, true, true, &[("team", "data"), ("tier", "hot")]);
     Table
@@ -410,7 +415,12 @@ fn a_replicas_own_settings_are_set_and_read_in_its_region() {
         .expect("replicas");
 
     let read = Table
-        .read_replica_settings(&ctx, "tdp-sessions", plan_replicas(&wanted, &Value::from(TABLE_ARN)), &wanted)
+        .read_replica_settings(
+            &ctx,
+            "tdp-sessions",
+            plan_replicas(&wanted, &Value::from(TABLE_ARN)),
+            &wanted,
+        )
         .expect("read");
     let replica = first(&map([("replica", read)]), "replica").expect("one");
     assert_eq!(replica.get("point_in_time_recovery"), Value::Bool(true));
@@ -453,10 +463,7 @@ fn a_replicas_own_settings_are_set_and_read_in_its_region() {
         calls[4].2,
         json!({"ResourceArn": replica_arn, "Tags": [{"Key": "team", "Value": "data"}, {"Key": "tier", "Value": "hot"}]})
     );
-    assert_eq!(
-        calls[8].2,
-        json!({"ResourceArn": replica_arn, "TagKeys": ["tier"]})
-    );
+    assert_eq!(calls[8].2, json!({"ResourceArn": replica_arn, "TagKeys": ["tier"]}));
     assert_eq!(
         calls[9].2,
         json!({"ResourceArn": replica_arn, "Tags": [{"Key": "team", "Value": "analytics"}]})
@@ -478,7 +485,9 @@ fn strongly_consistent_replicas_are_refused_with_the_reason() {
     let problems = check_replicas(&config);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
-        problems[0].message.contains("consistency_mode = \"STRONG\" is not supported yet"),
+        problems[0]
+            .message
+            .contains("consistency_mode = \"STRONG\" is not supported yet"),
         "{}",
         problems[0].message
     );

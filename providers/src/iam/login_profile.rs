@@ -43,8 +43,14 @@ impl ResourceType for LoginProfile {
     fn schema(&self) -> Schema {
         Schema::new()
             .attr("user", Attribute::required(Type::String).force_new())
-            .attr("password_length", Attribute::optional_computed(Type::Number).force_new())
-            .attr("password_reset_required", Attribute::optional_computed(Type::Bool).force_new())
+            .attr(
+                "password_length",
+                Attribute::optional_computed(Type::Number).force_new(),
+            )
+            .attr(
+                "password_reset_required",
+                Attribute::optional_computed(Type::Bool).force_new(),
+            )
             .attr("password", Attribute::computed(Type::String).sensitive())
             .attr("encrypted_password", Attribute::computed(Type::String))
             .attr("key_fingerprint", Attribute::computed(Type::String))

@@ -131,7 +131,8 @@ impl ResourceType for SamlProvider {
             &self.schema(),
             planned,
             &[("arn", id.clone()), ("id", id)],
-            self.get(ctx, &arn).map(|o| o.map(|o| self.state(ctx, &arn, &o, planned))),
+            self.get(ctx, &arn)
+                .map(|o| o.map(|o| self.state(ctx, &arn, &o, planned))),
             || {
                 ProviderError::new(
                     "NoSuchEntity",
@@ -190,7 +191,9 @@ impl ResourceType for SamlProvider {
                 },
             )
         })();
-        let read = self.get(ctx, &arn).map(|o| o.map(|o| self.state(ctx, &arn, &o, planned)));
+        let read = self
+            .get(ctx, &arn)
+            .map(|o| o.map(|o| self.state(ctx, &arn, &o, planned)));
         crate::resource::update_outcome(prior, result, read, || {
             ProviderError::new(
                 "NoSuchEntity",

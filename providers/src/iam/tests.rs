@@ -64,7 +64,7 @@ fn saml_provider_tags_are_created_read_found_changed_and_synced() {
             "CreateSAMLProvider",
             &format!("<SAMLProviderArn>{arn}</SAMLProviderArn>"),
         ),
-        saml_provider(&[("team", "identity")]),                    // read back
+        saml_provider(&[("team", "identity")]),                     // read back
         saml_provider(&[("team", "platform"), ("cost", "shared")]), // changed from the console
         iam_answer("UntagSAMLProvider", ""),
         iam_answer("TagSAMLProvider", ""),
@@ -73,7 +73,10 @@ fn saml_provider_tags_are_created_read_found_changed_and_synced() {
     let saml = saml_provider::SamlProvider;
     let config = engine::core::value::map([
         ("name", Value::from("corp")),
-        ("saml_metadata_document", Value::from("<EntityDescriptor entityID=\"https://idp.example.com\"/>")),
+        (
+            "saml_metadata_document",
+            Value::from("<EntityDescriptor entityID=\"https://idp.example.com\"/>"),
+        ),
         ("tags", engine::core::value::map([("team", Value::from("identity"))])),
     ]);
     let (planned, _) = saml.plan(&ctx, None, config.clone()).expect("plan");

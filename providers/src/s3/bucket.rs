@@ -310,7 +310,8 @@ impl ResourceType for Bucket {
         }
         let regional = config.get("bucket_namespace").as_str() == Some(ACCOUNT_REGIONAL);
         if let (true, Some(name)) = (regional, bucket.as_str()) {
-            let suffixed = regex::Regex::new(r"-[0-9]{12}-[a-z]{2}(-[a-z]+)+-[0-9]+-an$").is_ok_and(|re| re.is_match(name));
+            let suffixed =
+                regex::Regex::new(r"-[0-9]{12}-[a-z]{2}(-[a-z]+)+-[0-9]+-an$").is_ok_and(|re| re.is_match(name));
             if !suffixed {
                 problems.push(problem(
                     "bucket",
@@ -379,7 +380,10 @@ impl ResourceType for Bucket {
                 map.insert("region".into(), Value::from(region.as_str()));
                 map.insert("bucket_region".into(), Value::from(region.as_str()));
                 map.insert("hosted_zone_id".into(), hosted_zone_id(&region).map(Value::from).into());
-                if map.get("bucket_namespace").is_none_or(|v| v.is_null() || v.is_unknown()) {
+                if map
+                    .get("bucket_namespace")
+                    .is_none_or(|v| v.is_null() || v.is_unknown())
+                {
                     map.insert("bucket_namespace".into(), Value::from("global"));
                 }
             }
@@ -395,7 +399,8 @@ impl ResourceType for Bucket {
         let name = match known_str(planned, "bucket") {
             Some(name) => name,
             None => {
-                let mut name = prefixed_unique_id(known_str(planned, "bucket_prefix").as_deref().unwrap_or("terraform-"));
+                let mut name =
+                    prefixed_unique_id(known_str(planned, "bucket_prefix").as_deref().unwrap_or("terraform-"));
                 if regional {
                     // S3 takes an account-regional name only with the account and region in it.
                     match ctx.caller_account() {

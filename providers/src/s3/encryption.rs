@@ -90,7 +90,11 @@ impl BucketConfig for Encryption {
             let blocked = rule.get("blocked_encryption_types").as_list().map(|types| {
                 BlockedEncryptionTypes::builder()
                     .set_encryption_type(Some(
-                        types.iter().filter_map(Value::as_str).map(EncryptionType::from).collect(),
+                        types
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(EncryptionType::from)
+                            .collect(),
                     ))
                     .build()
             });
@@ -121,12 +125,7 @@ impl BucketConfig for Encryption {
         ))
     }
 
-    fn get(
-        &self,
-        ctx: &Ctx,
-        target: &Target,
-        prior: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
+    fn get(&self, ctx: &Ctx, target: &Target, prior: &Value) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let op = format!("reading {} ({})", self.what(), target.bucket);
         // S3 blocks SSE-C uploads by default on new buckets: what the configuration leaves to
         // S3 is not tracked (Terraform's is computed), what it sets is.
@@ -162,14 +161,11 @@ impl BucketConfig for Encryption {
                     })
                     .into_iter()
                     .collect();
-                let blocked = rule
-                    .blocked_encryption_types()
-                    .filter(|_| tracked)
-                    .map(|b| {
-                        let mut types: Vec<&str> = b.encryption_type().iter().map(|t| t.as_str()).collect();
-                        types.sort_unstable();
-                        Value::List(types.into_iter().map(Value::from).collect())
-                    });
+                let blocked = rule.blocked_encryption_types().filter(|_| tracked).map(|b| {
+                    let mut types: Vec<&str> = b.encryption_type().iter().map(|t| t.as_str()).collect();
+                    types.sort_unstable();
+                    Value::List(types.into_iter().map(Value::from).collect())
+                });
                 engine::core::value::map([
                     ("apply_server_side_encryption_by_default", Value::List(defaults)),
                     ("bucket_key_enabled", rule.bucket_key_enabled().map(Value::Bool).into()),

@@ -13,9 +13,10 @@ use crate::support::attrs::{
 };
 use crate::support::error::{found, from_sdk, is_not_found};
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, BucketNamespace, BucketVersioningStatus, CorsConfiguration, CorsRule, CreateBucketConfiguration, Delete,
-    MfaDelete, ObjectIdentifier, PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
-    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging, VersioningConfiguration,
+    BucketLocationConstraint, BucketNamespace, BucketVersioningStatus, CorsConfiguration, CorsRule,
+    CreateBucketConfiguration, Delete, MfaDelete, ObjectIdentifier, PublicAccessBlockConfiguration,
+    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+    Tag, Tagging, VersioningConfiguration,
 };
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Nesting, Schema, Type};

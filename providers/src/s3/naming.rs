@@ -57,7 +57,10 @@ pub(super) fn derive_bucket_attributes(map: &mut BTreeMap<String, Value>, name: 
     map.insert("region".into(), Value::from(region));
     map.insert("bucket_region".into(), Value::from(region));
     map.insert("hosted_zone_id".into(), hosted_zone_id(region).map(Value::from).into());
-    if map.get("bucket_namespace").is_none_or(|v| v.is_null() || v.is_unknown()) {
+    if map
+        .get("bucket_namespace")
+        .is_none_or(|v| v.is_null() || v.is_unknown())
+    {
         map.insert("bucket_namespace".into(), Value::from(namespace_of(name, region)));
     }
 }

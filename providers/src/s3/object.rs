@@ -3,11 +3,11 @@
 use super::*;
 use crate::support::attrs::string_map as read_tags;
 use crate::support::tags::{split_tags_over, tags_all_over};
-use aws_sdk_s3::types::{
-    ChecksumAlgorithm, ChecksumMode, ObjectLockLegalHold, ObjectLockLegalHoldStatus, ObjectLockMode, ObjectLockRetention,
-    ObjectLockRetentionMode,
-};
 use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ChecksumMode, ObjectLockLegalHold, ObjectLockLegalHoldStatus, ObjectLockMode,
+    ObjectLockRetention, ObjectLockRetentionMode,
+};
 use base64::Engine as _;
 
 pub(super) struct Object;
@@ -101,9 +101,15 @@ fn object_schema() -> Schema {
         .attr("checksum_sha256", Attribute::computed(string_type()))
         // Optional and computed: a version written into a bucket with a default retention gets
         // that retention from S3, which is not a difference from the configuration.
-        .attr("object_lock_mode", optional_computed().one_of(&["GOVERNANCE", "COMPLIANCE"]))
+        .attr(
+            "object_lock_mode",
+            optional_computed().one_of(&["GOVERNANCE", "COMPLIANCE"]),
+        )
         .attr("object_lock_retain_until_date", optional_computed())
-        .attr("object_lock_legal_hold_status", optional_computed().one_of(&["ON", "OFF"]))
+        .attr(
+            "object_lock_legal_hold_status",
+            optional_computed().one_of(&["ON", "OFF"]),
+        )
         .block(
             "override_provider",
             Nesting::Single,
@@ -223,7 +229,14 @@ impl Object {
     }
 
     /// Sets the legal hold of `key` (of one version, when `version` is given) `ON` or `OFF`.
-    fn hold(&self, ctx: &Ctx, bucket: &str, key: &str, version: Option<&str>, status: &str) -> Result<(), ProviderError> {
+    fn hold(
+        &self,
+        ctx: &Ctx,
+        bucket: &str,
+        key: &str,
+        version: Option<&str>,
+        status: &str,
+    ) -> Result<(), ProviderError> {
         let op = format!("setting the legal hold of S3 Object ({bucket}/{key}) {status}");
         let hold = ObjectLockLegalHold::builder()
             .status(ObjectLockLegalHoldStatus::from(status))
@@ -347,20 +360,29 @@ impl Object {
         ] {
             map.insert(checksum.into(), text(value));
         }
-        map.insert("object_lock_mode".into(), text(head.object_lock_mode().map(|m| m.as_str())));
+        map.insert(
+            "object_lock_mode".into(),
+            text(head.object_lock_mode().map(|m| m.as_str())),
+        );
         // The configured spelling stays when it names the same instant S3 reports.
-        let until = head.object_lock_retain_until_date().map(|d| {
-            match prior.get("object_lock_retain_until_date").as_str() {
-                Some(configured) if parse_date(configured).is_some_and(|c| c.secs() == d.secs()) => configured.to_string(),
-                _ => d
-                    .fmt(aws_smithy_types::date_time::Format::DateTime)
-                    .unwrap_or_else(|_| d.secs().to_string()),
-            }
-        });
+        let until =
+            head.object_lock_retain_until_date()
+                .map(|d| match prior.get("object_lock_retain_until_date").as_str() {
+                    Some(configured) if parse_date(configured).is_some_and(|c| c.secs() == d.secs()) => {
+                        configured.to_string()
+                    }
+                    _ => d
+                        .fmt(aws_smithy_types::date_time::Format::DateTime)
+                        .unwrap_or_else(|_| d.secs().to_string()),
+                });
         map.insert("object_lock_retain_until_date".into(), until.map(Value::from).into());
         map.insert(
             "object_lock_legal_hold_status".into(),
-            Value::from(head.object_lock_legal_hold_status().map(|h| h.as_str()).unwrap_or("OFF")),
+            Value::from(
+                head.object_lock_legal_hold_status()
+                    .map(|h| h.as_str())
+                    .unwrap_or("OFF"),
+            ),
         );
         let schema = object_schema();
         Ok(Some(reconcile(&schema, prior, finish(&schema, map))))
@@ -436,7 +458,11 @@ impl ResourceType for Object {
         let until = config.get("object_lock_retain_until_date");
         if mode != !until.is_null() {
             return vec![problem(
-                if mode { "object_lock_mode" } else { "object_lock_retain_until_date" },
+                if mode {
+                    "object_lock_mode"
+                } else {
+                    "object_lock_retain_until_date"
+                },
                 "object_lock_mode and object_lock_retain_until_date go together: S3 takes a retention only with both",
             )];
         }

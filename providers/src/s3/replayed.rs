@@ -919,5 +919,7 @@ fn blocked_encryption_types_are_put_read_back_found_changed_and_left_to_s3_when_
     ]);
     let problems = e.validate(&wrong);
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].message.contains("\"SSE-KMS\" is not an encryption type S3 can block"));
+    assert!(problems[0]
+        .message
+        .contains("\"SSE-KMS\" is not an encryption type S3 can block"));
 }

@@ -40,7 +40,11 @@ impl SsmParameter {
             .build()
             .map_err(|e| invalid(format!("{op}: {e}")))?;
         // One call at a time: `-parallelism` bounds the calls in flight, not the objects.
-        let got = call(ctx, &op, ctx.ssm.get_parameter().name(name).with_decryption(true).send());
+        let got = call(
+            ctx,
+            &op,
+            ctx.ssm.get_parameter().name(name).with_decryption(true).send(),
+        );
         let Some(param) = found_parameter(got)? else {
             return Ok(None);
         };
@@ -82,7 +86,11 @@ impl SsmParameter {
         tier: Option<String>,
     ) -> Result<Option<Value>, ProviderError> {
         let op = format!("reading SSM Parameter ({name})");
-        let got = call(ctx, &op, ctx.ssm.get_parameter().name(name).with_decryption(true).send());
+        let got = call(
+            ctx,
+            &op,
+            ctx.ssm.get_parameter().name(name).with_decryption(true).send(),
+        );
         let Some(param) = found_parameter(got)? else {
             return Ok(None);
         };
@@ -186,7 +194,14 @@ impl SsmParameter {
 
     /// PutParameter with every planned setting. `overwrite`: update an existing parameter.
     /// PutParameter; returns the tier SSM gave the parameter.
-    fn put(&self, ctx: &Ctx, planned: &Value, name: &str, value: &str, overwrite: bool) -> Result<Option<String>, ProviderError> {
+    fn put(
+        &self,
+        ctx: &Ctx,
+        planned: &Value,
+        name: &str,
+        value: &str,
+        overwrite: bool,
+    ) -> Result<Option<String>, ProviderError> {
         let ty = sref(planned, "type").unwrap_or("String");
         let mut req = ctx
             .ssm
@@ -214,7 +229,8 @@ impl SsmParameter {
             }
         }
         let verb = if overwrite { "updating" } else { "creating" };
-        call(ctx, &format!("{verb} SSM Parameter ({name})"), req.send()).map(|out| out.tier().map(|t| t.as_str().to_string()))
+        call(ctx, &format!("{verb} SSM Parameter ({name})"), req.send())
+            .map(|out| out.tier().map(|t| t.as_str().to_string()))
     }
 
     fn update_tags(&self, ctx: &Ctx, name: &str, old: &Value, new: &Value) -> Result<(), ProviderError> {

@@ -17,9 +17,12 @@ pub(crate) fn public_key(pgp_key: &str) -> Result<SignedPublicKey, String> {
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(pgp_key.split_whitespace().collect::<String>())
-        .map_err(|e| format!("pgp_key is not base64 ({e}): give the public key as gpg --export KEY | base64 -w0 writes it"))?;
-    let key = SignedPublicKey::from_bytes(&bytes[..])
-        .map_err(|e| format!("pgp_key is not an OpenPGP public key ({e}): give it as gpg --export KEY | base64 -w0 writes it"))?;
+        .map_err(|e| {
+            format!("pgp_key is not base64 ({e}): give the public key as gpg --export KEY | base64 -w0 writes it")
+        })?;
+    let key = SignedPublicKey::from_bytes(&bytes[..]).map_err(|e| {
+        format!("pgp_key is not an OpenPGP public key ({e}): give it as gpg --export KEY | base64 -w0 writes it")
+    })?;
     if encryption_key_count(&key) == 0 {
         return Err("pgp_key has no key that can encrypt: export a key with an encryption subkey".to_string());
     }
@@ -70,7 +73,9 @@ mod tests {
         let key = public_key(PUBLIC).expect("the test key");
         let (sealed, fingerprint) = encrypt(&key, b"hunter2-hunter2").expect("encrypt");
         assert_eq!(fingerprint, "370c98fe705a5673b035d779e104f0b9f568b5b5");
-        let bytes = base64::engine::general_purpose::STANDARD.decode(sealed).expect("base64");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(sealed)
+            .expect("base64");
         let (secret, _) = SignedSecretKey::from_string(SECRET).expect("secret key");
         let mut message = Message::from_bytes(&bytes[..])
             .expect("a message")
@@ -83,6 +88,8 @@ mod tests {
     fn keys_that_cannot_be_used_say_what_to_give() {
         assert!(public_key("keybase:someone").unwrap_err().contains("keybase.io"));
         assert!(public_key("not base64!").unwrap_err().contains("not base64"));
-        assert!(public_key("aGVsbG8=").unwrap_err().contains("not an OpenPGP public key"));
+        assert!(public_key("aGVsbG8=")
+            .unwrap_err()
+            .contains("not an OpenPGP public key"));
     }
 }
