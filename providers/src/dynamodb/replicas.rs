@@ -206,20 +206,20 @@ impl Table {
                 self.replica_update(ctx, name, region, Some(key.clone()), progress)?;
             }
         }
-        self.sync_replica_settings(ctx, name, prior, planned, progress)
+        self.sync_replica_settings(ctx, name, (prior, &was), (planned, &wanted), progress)
     }
 
     /// Sets each wanted replica's own settings that differ from what `prior` recorded (a new
-    /// replica starts from DynamoDB's defaults: no recovery, no protection, no tags).
+    /// replica starts from DynamoDB's defaults: no recovery, no protection, no tags). `was` and
+    /// `wanted` are the replicas' regions and keys of `prior` and `planned`.
     fn sync_replica_settings(
         &self,
         ctx: &Ctx,
         name: &str,
-        prior: &Value,
-        planned: &Value,
+        (prior, was): (&Value, &BTreeMap<String, Option<String>>),
+        (planned, wanted): (&Value, &BTreeMap<String, Option<String>>),
         progress: &dyn Fn(&str),
     ) -> Result<(), ProviderError> {
-        let (was, wanted) = (regions(prior), regions(planned));
         let recorded: BTreeMap<String, Value> = block_items(prior, "replica")
             .into_iter()
             .filter_map(|r| Some((r.get("region_name").as_str()?.to_string(), r)))
