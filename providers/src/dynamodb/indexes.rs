@@ -281,16 +281,7 @@ impl Table {
         let bad = |e: BuildError| invalid(format!("{op}: {e}"));
         let send = |update: GlobalSecondaryIndexUpdate, what: String| -> Result<(), ProviderError> {
             progress(&what);
-            let definitions = block_items(planned, "attribute")
-                .iter()
-                .map(|a| {
-                    AttributeDefinition::builder()
-                        .attribute_name(sref(a, "name").unwrap_or_default())
-                        .attribute_type(attr_type(sref(a, "type").unwrap_or("S")))
-                        .build()
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(bad)?;
+            let (definitions, _) = key_definitions(planned, &op)?;
             call(
                 ctx,
                 &op,
