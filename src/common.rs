@@ -170,3 +170,19 @@ pub fn taint(ctx: &Context, addr: &str, tainted: bool) -> anyhow::Result<u8> {
     }
     Ok(0)
 }
+
+/// This build's platform as Terraform names it (Go's `GOOS_GOARCH`, e.g. `linux_amd64`), which
+/// scripts that read `version -json` parse.
+pub fn platform() -> String {
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        other => other,
+    };
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "386",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    format!("{os}_{arch}")
+}

@@ -28,13 +28,22 @@ pub struct Args {
     pub write: bool,
 }
 
-pub fn run(dir: &Path, a: Args) -> anyhow::Result<u8> {
+/// Formats the targets; exit 0, 3 (`--check` found unformatted files) or 2 (some file could not
+/// be parsed: as in Terraform, every other file is still formatted, and each broken one is
+/// reported).
+pub fn run(dir: &Path, color: bool, a: Args) -> anyhow::Result<u8> {
     if a.targets.iter().any(|t| t == "-") {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .context("reading standard input")?;
-        let formatted = formatted("<stdin>", &text)?;
+        let formatted = match formatted("<stdin>", &text) {
+            Ok(f) => f,
+            Err(d) => {
+                eprintln!("{}", crate::ui::error_text(&d, color));
+                return Ok(2);
+            }
+        };
         if a.check {
             return Ok(if formatted == text { 0 } else { 3 });
         }
@@ -60,29 +69,50 @@ pub fn run(dir: &Path, a: Args) -> anyhow::Result<u8> {
         }
     }
     let mut unformatted = 0;
+    let mut broken = 0;
+    // What goes to stdout; `--check` withholds it when a file is broken, as Terraform does.
+    let mut out = String::new();
     for path in paths {
         let shown = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
         let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {shown}"))?;
-        let new = formatted(&shown, &text)?;
+        let new = match formatted(&shown, &text) {
+            Ok(new) => new,
+            Err(d) => {
+                eprintln!("{}", crate::ui::error_text(&d, color));
+                broken += 1;
+                continue;
+            }
+        };
         if new == text {
             continue;
         }
         unformatted += 1;
         if a.list {
-            println!("{shown}");
+            out.push_str(&shown);
+            out.push('\n');
         }
         if a.diff {
-            print!("{}", format::diff(&shown, &text, &new));
+            out.push_str(&format::diff(&shown, &text, &new));
         }
         if a.write && !a.check {
             std::fs::write(&path, new).with_context(|| format!("writing {shown}"))?;
         }
     }
-    Ok(if a.check && unformatted > 0 { 3 } else { 0 })
+    if !(a.check && broken > 0) {
+        print!("{out}");
+    }
+    Ok(if broken > 0 {
+        2
+    } else if a.check && unformatted > 0 {
+        3
+    } else {
+        0
+    })
 }
 
-fn formatted(shown: &str, text: &str) -> anyhow::Result<String> {
+/// The formatted text, or the diagnostic (as text) of the syntax error that prevents it.
+fn formatted(shown: &str, text: &str) -> Result<String, String> {
     format::format(text).map_err(|(message, offset)| {
         let file = engine::core::diagnostic::SourceFile::new(Path::new(shown), shown.to_string(), text.to_string());
         let d = engine::core::diagnostic::Diagnostic::error(
@@ -93,6 +123,6 @@ fn formatted(shown: &str, text: &str) -> anyhow::Result<String> {
             file,
             range: offset..offset + 1,
         }));
-        anyhow::anyhow!("{d}")
+        d.to_string()
     })
 }

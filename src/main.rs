@@ -165,7 +165,7 @@ fn main() -> ExitCode {
         Command::Refresh(flags) => apply::refresh(&ctx, flags),
         Command::Show(a) => show::run(&ctx, a),
         Command::Output(a) => output::run(&ctx, a),
-        Command::Fmt(a) => fmt::run(std::path::Path::new(""), a),
+        Command::Fmt(a) => fmt::run(std::path::Path::new(""), ctx.color, a),
         Command::Validate(a) => validate::run(&ctx, a),
         Command::Init(a) => validate::init(&ctx, a),
         Command::Console => console::run(&ctx),
@@ -181,7 +181,7 @@ fn main() -> ExitCode {
             if json {
                 println!(
                     "{}",
-                    serde_json::json!({ "infinstor_version": version, "platform": format!("{}_{}", std::env::consts::OS, std::env::consts::ARCH) })
+                    serde_json::json!({ "infinstor_version": version, "platform": common::platform() })
                 );
             } else {
                 println!("infinstor v{version}");
@@ -196,7 +196,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("{}", ui::error_text(&format!("{e:#}"), ctx.color));
+            eprintln!("{}", ui::error_text(&ui::chain_text(&e), ctx.color));
             ExitCode::from(1)
         }
     }

@@ -138,6 +138,23 @@ impl Drop for Terminal {
 }
 
 /// Formats an error for stderr (bold red "Error:" when colours are on).
+/// An error and its causes joined with ": ", leaving out a cause whose text the message
+/// before it already holds (errors that print their source would otherwise say it twice).
+pub fn chain_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
 pub fn error_text(text: &str, color: bool) -> String {
     let text = if text.starts_with("Error:") {
         text.to_string()

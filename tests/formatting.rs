@@ -62,13 +62,30 @@ fn fmt_reads_standard_input() {
 }
 
 #[test]
-fn fmt_reports_a_syntax_error_and_changes_nothing() {
+fn fmt_formats_what_parses_and_reports_each_syntax_error() {
     let ws = workspace(None);
     let broken = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \n}\n";
     ws.write("main.tf", broken);
-    let run = ws.run(&["fmt"]).expect_code(1);
+    ws.write("other.tf", MESSY);
+    ws.write("vars.tf", "variable \"x\" {\n");
+
+    // As Terraform: -check reports the broken files only, and exits 2.
+    let check = ws.run(&["fmt", "-check"]).expect_code(2);
+    assert_eq!(check.stdout, "");
+    assert_eq!(ws.read("other.tf"), MESSY);
+
+    // Every file that parses is formatted; each broken one is reported where it breaks.
+    let run = ws.run(&["fmt"]).expect_code(2);
+    assert_eq!(run.stdout, "other.tf\n");
+    assert_eq!(ws.read("other.tf"), TIDY);
     assert!(run.stderr.contains("main.tf line 2"), "{}", run.stderr);
-    assert!(run.stderr.contains("the file was not formatted"), "{}", run.stderr);
+    assert!(run.stderr.contains("vars.tf line 1"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("the file was not formatted").count(),
+        2,
+        "{}",
+        run.stderr
+    );
     assert_eq!(ws.read("main.tf"), broken);
     let missing = ws.run(&["fmt", "nope.tf"]).expect_code(1);
     assert!(

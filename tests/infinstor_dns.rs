@@ -151,7 +151,7 @@ fn certificate_stack_and_five_subdomains_in_one_apply() {
     });
 }
 
-fn hosted_zone(moto: &Moto) -> String {
+pub(crate) fn hosted_zone(moto: &Moto) -> String {
     block_on(async {
         let zone = moto
             .route53()

@@ -89,7 +89,7 @@ fn service() -> (String, Arc<Mutex<Vec<Received>>>) {
 }
 
 /// Uploads the example's stand-in template where `build`'s template_url points.
-fn publish_template(moto: &Moto, build: &str, text: &str) {
+pub(crate) fn publish_template(moto: &Moto, build: &str, text: &str) {
     block_on(async {
         let s3 = moto.s3();
         let _ = s3.create_bucket().bucket("infinstorcft").send().await;

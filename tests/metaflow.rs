@@ -8,7 +8,7 @@ const KEY_VALUE: &str = "mf-api-key-value-0123456789abcdef";
 
 /// A stand-in for Metaflow's template: the parameters the seed names, a bucket and the custom
 /// role, and the outputs Metaflow's template has (constant where the stand-in creates nothing).
-fn template(api_key_id: &str, drop_parameter: Option<&str>) -> String {
+pub(crate) fn template(api_key_id: &str, drop_parameter: Option<&str>) -> String {
     let mut params = vec![
         "  APIBasicAuth:\n    Type: String\n    AllowedValues: ['true', 'false']\n",
         "  CustomRole:\n    Type: String\n    AllowedValues: ['true', 'false']\n",
@@ -69,7 +69,7 @@ Outputs:
     )
 }
 
-fn api_key(moto: &Moto) -> String {
+pub(crate) fn api_key(moto: &Moto) -> String {
     block_on(async {
         let out = moto
             .apigateway()

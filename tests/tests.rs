@@ -21,6 +21,7 @@ mod mlflow_artifacts;
 mod module_shapes;
 mod module_sources;
 mod modules;
+mod new_user;
 mod parallelism;
 mod properties;
 mod regions;

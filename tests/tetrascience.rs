@@ -173,12 +173,12 @@ fn parameters(conf: &aws_config::SdkConfig, stack: &str) -> Option<BTreeMap<Stri
     })
 }
 
-#[test]
-fn dr_then_data_layer_then_service_layer() {
-    let moto = start_moto();
-    let main = config(&moto, "us-east-1", false);
-    let dr = config(&moto, "us-east-2", true);
-    let dr_main = config(&moto, "us-east-1", true);
+/// Publishes the example's four templates (data and service layers in the main account, the
+/// DR templates in the DR account) and returns the `-var` arguments that plan or apply
+/// examples/tetrascience with them.
+pub(crate) fn example_vars(moto: &Moto) -> Vec<String> {
+    let main = config(moto, "us-east-1", false);
+    let dr_main = config(moto, "us-east-1", true);
     let dr_outputs = [
         ("DRDatalakeKMSKey", "arn:aws:kms:us-east-2:222222222222:key/dr-datalake"),
         ("DRDatalakeBucket", "acme-tdp-dr-datalake"),
@@ -225,14 +225,23 @@ fn dr_then_data_layer_then_service_layer() {
             ),
         ),
     ];
-    let ws = workspace(Some(&moto));
-    ws.copy_example("examples/tetrascience");
     let map: Vec<String> = templates.iter().map(|(k, v)| format!("{k} = \"{v}\"")).collect();
-    let vars = vec![
+    vec![
         format!("-var=dr_role_arn={DR_ROLE}"),
         "-var=prod_account_id=123456789012".to_string(),
         format!("-var=templates={{{}}}", map.join(", ")),
-    ];
+    ]
+}
+
+#[test]
+fn dr_then_data_layer_then_service_layer() {
+    let moto = start_moto();
+    let main = config(&moto, "us-east-1", false);
+    let dr = config(&moto, "us-east-2", true);
+    let dr_main = config(&moto, "us-east-1", true);
+    let vars = example_vars(&moto);
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/tetrascience");
     let run = |base: &[&str], extra: &[String], code: i32| {
         let a: Vec<&str> = base
             .iter()

@@ -1,8 +1,10 @@
 //! The state lock: one writer at a time, and a clear answer about who holds it.
 //!
 //! The lock is a file created exclusively next to the state, holding [`LockInfo`]. It is
-//! removed when the [`LockGuard`] drops; a process killed with SIGKILL leaves it behind, which
-//! `infinstor force-unlock ID` removes.
+//! removed when the [`LockGuard`] drops. A process killed with SIGKILL (or a power loss) leaves
+//! it behind; the next run on the same host takes it over when the holder is provably gone (its
+//! pid no longer runs, runs a process started at another time, or the host has rebooted since),
+//! and `infinstor force-unlock ID` removes any other.
 
 use crate::StateError;
 use serde::{Deserialize, Serialize};
@@ -30,6 +32,13 @@ pub struct LockInfo {
     /// When it was taken (RFC 3339, UTC).
     #[serde(rename = "Created")]
     pub created: String,
+    /// The holder's start time (clock ticks after boot, `/proc/PID/stat`), so that another
+    /// process that reused its pid is not taken for it.
+    #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<u64>,
+    /// The host's boot ID when the lock was taken: after a reboot every holder is gone.
+    #[serde(rename = "Boot", default, skip_serializing_if = "Option::is_none")]
+    pub boot: Option<String>,
 }
 
 impl LockInfo {
@@ -50,6 +59,8 @@ impl LockInfo {
             created: time::OffsetDateTime::now_utc()
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
+            start: process_start(std::process::id()),
+            boot: boot_id(),
         }
     }
 
@@ -64,21 +75,37 @@ impl LockInfo {
     }
 
     /// Whether the holder is a process on this host that is no longer running (its lock can
-    /// only have been left behind).
+    /// only have been left behind). A lock that recorded its holder's start time or the boot
+    /// it was taken in is also stale when the pid now belongs to a later process.
     pub fn stale(&self) -> bool {
-        self.host == host_name() && process_alive(self.pid) == Some(false)
+        if self.host != host_name() {
+            return false;
+        }
+        if let (Some(then), Some(now)) = (&self.boot, boot_id()) {
+            if *then != now {
+                return true;
+            }
+        }
+        match process_alive(self.pid) {
+            Some(false) => true,
+            Some(true) => match (self.start, process_start(self.pid)) {
+                (Some(then), Some(now)) => then != now,
+                _ => false,
+            },
+            None => false,
+        }
     }
 
     /// What `force-unlock` must refuse without `--force`: a holder on this host that still
     /// runs. Where this host cannot tell (no `/proc`), the holder counts as running.
-    pub(crate) fn refuse_unlock(&self, id: &str, force: bool) -> Result<(), StateError> {
+    pub fn refuse_unlock(&self, id: &str, force: bool) -> Result<(), StateError> {
         if self.id != id {
             return Err(StateError::Unlock(format!(
                 "the lock ID is {}, not {id}; check `infinstor force-unlock` was given the ID from the error message",
                 self.id
             )));
         }
-        let gone = self.host != host_name() || process_alive(self.pid) == Some(false);
+        let gone = self.host != host_name() || self.stale();
         if !force && !gone {
             return Err(StateError::Unlock(format!(
                 "the lock is held by process {} on this host ({}), which is still running: {} since {}. \
@@ -91,7 +118,7 @@ impl LockInfo {
     }
 
     /// What a lock whose content cannot be read is reported as.
-    pub(crate) fn unreadable() -> LockInfo {
+    pub fn unreadable() -> LockInfo {
         LockInfo {
             id: "(unreadable lock)".to_string(),
             operation: "unknown".to_string(),
@@ -99,6 +126,8 @@ impl LockInfo {
             host: "unknown".to_string(),
             who: "unknown".to_string(),
             created: "unknown".to_string(),
+            start: None,
+            boot: None,
         }
     }
 }
@@ -109,6 +138,7 @@ type Release = Box<dyn FnOnce(&LockInfo) + Send + Sync>;
 pub struct LockGuard {
     info: LockInfo,
     release: Option<Release>,
+    taken_over: Option<LockInfo>,
 }
 
 impl std::fmt::Debug for LockGuard {
@@ -123,17 +153,40 @@ impl LockGuard {
         LockGuard {
             info,
             release: Some(Box::new(release)),
+            taken_over: None,
         }
     }
 
     /// A guard that holds nothing: the backend was configured not to lock.
     pub fn unlocked(info: LockInfo) -> LockGuard {
-        LockGuard { info, release: None }
+        LockGuard {
+            info,
+            release: None,
+            taken_over: None,
+        }
     }
 
     /// The lock's holder info.
     pub fn info(&self) -> &LockInfo {
         &self.info
+    }
+
+    /// The lock a process that is gone left behind, when taking this one replaced it.
+    pub fn taken_over(&self) -> Option<&LockInfo> {
+        self.taken_over.as_ref()
+    }
+
+    /// One line for the person running the command about a lock this one replaced.
+    pub fn takeover_notice(&self) -> Option<String> {
+        self.taken_over.as_ref().map(|old| {
+            format!(
+                "Took over the state lock {} left by {} ({} since {}): that process is no longer running.",
+                old.id,
+                old.holder(),
+                old.operation,
+                old.created
+            )
+        })
     }
 }
 
@@ -154,6 +207,22 @@ pub(crate) fn host_name() -> String {
         .unwrap_or_else(|| "unknown-host".to_string())
 }
 
+/// The start time of process `pid` in clock ticks after boot (field 22 of `/proc/PID/stat`).
+fn process_start(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after its end.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// This boot's ID (Linux), which changes at every reboot.
+fn boot_id() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
 fn process_alive(pid: u32) -> Option<bool> {
     let proc = Path::new("/proc");
     if !proc.join("self").exists() {
@@ -162,8 +231,35 @@ fn process_alive(pid: u32) -> Option<bool> {
     Some(proc.join(pid.to_string()).exists())
 }
 
-/// Takes the lock file at `path`.
+/// Takes the lock file at `path`; a lock whose holder is provably gone (see
+/// [`LockInfo::stale`]) is taken over, and the guard says so ([`LockGuard::taken_over`]).
 pub fn acquire(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
+    match create(path, operation) {
+        Err(StateError::Locked { info, stale: true }) => {
+            // Move the stale lock aside under a name of our own: of several runs taking it over
+            // at once, only one moves it, and a fresh lock that replaced it meanwhile is put back.
+            let aside = path.with_extension(format!("lock.stale-{}", uuid::Uuid::new_v4()));
+            if std::fs::rename(path, &aside).is_err() {
+                return create(path, operation);
+            }
+            let moved = std::fs::read(&aside)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<LockInfo>(&b).ok());
+            if moved.as_ref().map(|m| &m.id) != Some(&info.id) {
+                let _ = std::fs::hard_link(&aside, path);
+                let _ = std::fs::remove_file(&aside);
+                return create(path, operation);
+            }
+            let _ = std::fs::remove_file(&aside);
+            let mut guard = create(path, operation)?;
+            guard.taken_over = Some(*info);
+            Ok(guard)
+        }
+        other => other,
+    }
+}
+
+fn create(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
     let info = LockInfo::new(operation);
     let io = |action: &'static str| {
         let path = path.to_path_buf();

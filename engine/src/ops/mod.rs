@@ -213,7 +213,13 @@ impl Engine<'_> {
                     }
                     std::thread::sleep(std::time::Duration::from_millis(250));
                 }
-                other => return Ok(other?),
+                other => {
+                    let guard = other?;
+                    if let Some(line) = guard.takeover_notice() {
+                        self.ui.notice(&line);
+                    }
+                    return Ok(guard);
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 //! aws_acm_certificate.
 
 use super::*;
+use crate::support::attrs::is_set;
 
 pub(super) struct Certificate;
 
@@ -269,14 +270,15 @@ impl ResourceType for Certificate {
         let mut out = Vec::new();
         let domain = config.get("domain_name");
         let body = config.get("certificate_body");
-        let requested = !domain.is_null();
-        let imported = !body.is_null();
+        // Known and given: a value known only at apply (or a null) decides nothing here.
+        let requested = is_set(&domain);
+        let imported = is_set(&body);
         if requested && imported {
             out.push(problem(
                 "certificate_body",
                 "\"domain_name\" requests a certificate from ACM and \"certificate_body\" imports one: set only one of them",
             ));
-        } else if !requested && !imported {
+        } else if domain.is_null() && body.is_null() {
             out.push(ValidateProblem {
                 attribute: None,
                 message: "set \"domain_name\" (with \"validation_method\") to request a certificate from ACM, or \
@@ -286,7 +288,7 @@ impl ResourceType for Certificate {
         }
         if requested {
             for key in ["private_key", "certificate_chain"] {
-                if !config.get(key).is_null() {
+                if is_set(&config.get(key)) {
                     out.push(problem(
                         key,
                         format!("\"{key}\" is only for imported certificates (with \"certificate_body\")"),
@@ -324,7 +326,7 @@ impl ResourceType for Certificate {
                 "key_algorithm",
                 "certificate_authority_arn",
             ] {
-                if !config.get(key).is_null() {
+                if is_set(&config.get(key)) {
                     out.push(problem(
                         key,
                         format!(

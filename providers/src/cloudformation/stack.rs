@@ -1,6 +1,7 @@
 //! aws_cloudformation_stack.
 
 use super::*;
+use crate::support::attrs::is_set;
 
 pub(super) struct Stack;
 
@@ -68,7 +69,7 @@ impl ResourceType for Stack {
         }
         let body = config.get("template_body");
         let url = config.get("template_url");
-        if !body.is_null() && !url.is_null() {
+        if is_set(&body) && is_set(&url) {
             out.push(problem(
                 "template_url",
                 "`template_body` and `template_url` conflict: set one of them",
@@ -79,7 +80,7 @@ impl ResourceType for Stack {
                 "set `template_body` (the template itself) or `template_url` (an S3 URL of the template)",
             ));
         }
-        if !config.get("on_failure").is_null() && !config.get("disable_rollback").is_null() {
+        if is_set(&config.get("on_failure")) && is_set(&config.get("disable_rollback")) {
             out.push(problem(
                 "on_failure",
                 "`on_failure` and `disable_rollback` conflict: use on_failure = \"DO_NOTHING\" instead of \

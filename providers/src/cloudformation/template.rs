@@ -272,15 +272,22 @@ pub(super) fn fetch_template(ctx: &Ctx, url: &str) -> Result<String, ProviderErr
             };
             match ctx.block_on(read) {
                 Ok(Ok(bytes)) => bytes,
-                Ok(Err(e)) => return Err(ProviderError::new("TemplateUnreadable", format!("reading template_url {url}: {e}"))),
+                Ok(Err(e)) => {
+                    return Err(ProviderError::new(
+                        "TemplateUnreadable",
+                        format!("reading template_url {url}: {e}"),
+                    ))
+                }
                 Err(e) => {
+                    // The AWS code and message only: the SDK's full context is a raw response dump.
+                    let cause = crate::support::error::from_sdk(&format!("s3://{bucket}/{key}"), e);
                     return Err(ProviderError::new(
                         "TemplateUnreadable",
                         format!(
-                            "cannot read template_url {url} (s3://{bucket}/{key}): {}. Check the URL (the build number in it) and that these credentials may read it",
-                            aws_sdk_s3::error::DisplayErrorContext(&e)
+                            "cannot read template_url {url} ({}). Check the URL (the build number in it) and that these credentials may read it",
+                            cause.message
                         ),
-                    ))
+                    ));
                 }
             }
         }

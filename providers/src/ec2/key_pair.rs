@@ -1,6 +1,7 @@
 //! aws_key_pair: the key pair whose public key admins use on worker nodes (seed 004).
 
 use super::*;
+use crate::support::attrs::is_set;
 
 pub(super) struct KeyPair;
 
@@ -62,7 +63,7 @@ impl ResourceType for KeyPair {
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
         let mut out = Vec::new();
-        if !config.get("key_name").is_null() && !config.get("key_name_prefix").is_null() {
+        if is_set(&config.get("key_name")) && is_set(&config.get("key_name_prefix")) {
             out.push(problem(
                 "key_name_prefix",
                 "\"key_name\" and \"key_name_prefix\" cannot both be set",

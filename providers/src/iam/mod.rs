@@ -7,6 +7,7 @@
 //! the same ([`crate::support::policy::equivalent`]), so a plan after apply shows no change.
 
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use crate::support::attrs::is_set;
 use crate::support::attrs::{
     call, finish, get, into_state, keep_prior, map_of_strings, prior_id, problem, sref, State,
 };
@@ -176,7 +177,7 @@ fn validate_names_and_docs(config: &Value, max_name: usize, docs: &[&str]) -> Ve
     let mut out = Vec::new();
     let name = config.get("name");
     let prefix = config.get("name_prefix");
-    if !name.is_null() && !prefix.is_null() {
+    if is_set(&name) && is_set(&prefix) {
         out.push(problem(
             "name_prefix",
             "\"name\" and \"name_prefix\" cannot both be set: remove one of them",

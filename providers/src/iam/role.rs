@@ -391,8 +391,12 @@ impl ResourceType for IamRole {
             return Ok(());
         };
         let force = prior.get("force_detach_policies").as_bool().unwrap_or(false);
+        // What the role's own block declares is the role's to remove, as in Terraform: declared
+        // attachments or inline policies mean every one of that kind goes before DeleteRole.
+        let detach_managed = force || self.declares_attachments(prior);
+        let delete_inline = force || self.declares_inline(prior);
         let attempt = || -> Result<(), ProviderError> {
-            if force {
+            if detach_managed {
                 for arn in self.attached_policy_arns(ctx, name)? {
                     progress(&format!("detaching {arn} from IAM Role {name}"));
                     found(call(
@@ -401,6 +405,8 @@ impl ResourceType for IamRole {
                         ctx.iam.detach_role_policy().role_name(name).policy_arn(&arn).send(),
                     ))?;
                 }
+            }
+            if delete_inline {
                 for policy_name in self.inline_policy_names(ctx, name)? {
                     progress(&format!("deleting inline policy {policy_name} of IAM Role {name}"));
                     found(call(

@@ -1,6 +1,7 @@
 //! aws_kms_alias.
 
 use super::*;
+use crate::support::attrs::is_set;
 
 pub(super) struct KmsAlias;
 
@@ -106,7 +107,7 @@ impl ResourceType for KmsAlias {
         let mut out = Vec::new();
         let name = config.get("name");
         let prefix = config.get("name_prefix");
-        if !name.is_null() && !prefix.is_null() {
+        if is_set(&name) && is_set(&prefix) {
             out.push(problem(
                 "name_prefix",
                 "\"name\" and \"name_prefix\" cannot both be set: remove one of them",

@@ -1,6 +1,7 @@
 //! aws_route53_record.
 
 use super::*;
+use crate::support::attrs::is_set;
 
 pub(super) struct Record {
     pub(super) zones: Arc<ZoneNames>,
@@ -432,7 +433,7 @@ impl ResourceType for Record {
         let has_alias = !block_items(config, "alias").is_empty();
         let has_records = !config.get("records").is_null();
         let has_ttl = !config.get("ttl").is_null();
-        if has_alias && has_records {
+        if has_alias && is_set(&config.get("records")) {
             out.push(problem(
                 "records",
                 "only one of \"alias\" or \"records\" can be set: an alias record answers with its target's records",

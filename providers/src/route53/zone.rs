@@ -1,6 +1,7 @@
 //! aws_route53_zone.
 
 use super::*;
+use crate::support::attrs::is_set;
 use crate::support::partition::partition_of;
 
 pub(super) struct Zone {
@@ -275,7 +276,7 @@ impl ResourceType for Zone {
                 out.push(problem("comment", "\"comment\" can be at most 256 characters long"));
             }
         }
-        if !config.get("delegation_set_id").is_null() && !block_items(config, "vpc").is_empty() {
+        if is_set(&config.get("delegation_set_id")) && !block_items(config, "vpc").is_empty() {
             out.push(problem(
                 "delegation_set_id",
                 "\"delegation_set_id\" cannot be set with \"vpc\": private zones have no delegation set",

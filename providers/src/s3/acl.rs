@@ -1,6 +1,7 @@
 //! aws_s3_bucket_acl: a canned ACL, or an access control policy listing each grant.
 
 use super::*;
+use crate::support::attrs::is_set;
 
 pub(super) struct Acl;
 
@@ -56,8 +57,9 @@ impl BucketConfig for Acl {
 
     fn check(&self, config: &Value) -> Vec<ValidateProblem> {
         let policy = !block_items(config, "access_control_policy").is_empty();
-        match (config.get("acl").is_null(), policy) {
-            (false, true) => vec![problem(
+        let acl = config.get("acl");
+        match (acl.is_null(), policy) {
+            (false, true) if is_set(&acl) => vec![problem(
                 "acl",
                 "acl and access_control_policy cannot be used together: give a canned ACL or list the grants",
             )],

@@ -1,6 +1,7 @@
 //! aws_s3_bucket.
 
 use super::*;
+use crate::support::attrs::is_set;
 use crate::support::naming::{prefix_of, prefixed_unique_id};
 
 pub(super) struct Bucket;
@@ -299,7 +300,7 @@ impl ResourceType for Bucket {
         let mut problems = Vec::new();
         let bucket = config.get("bucket");
         let prefix = config.get("bucket_prefix");
-        if !bucket.is_null() && !prefix.is_null() {
+        if is_set(&bucket) && is_set(&prefix) {
             problems.push(problem(
                 "bucket_prefix",
                 "`bucket` and `bucket_prefix` conflict: set one of them (or neither, for a generated name)",

@@ -1,6 +1,7 @@
 //! aws_s3_object: one object in a bucket, from `content`, `content_base64` or a `source` file.
 
 use super::*;
+use crate::support::attrs::is_set;
 use crate::support::attrs::string_map as read_tags;
 use crate::support::tags::{split_tags_over, tags_all_over};
 use aws_sdk_s3::primitives::ByteStream;
@@ -443,7 +444,7 @@ impl ResourceType for Object {
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
         let given: Vec<&str> = ["source", "content", "content_base64"]
             .into_iter()
-            .filter(|k| !config.get(k).is_null())
+            .filter(|k| is_set(&config.get(k)))
             .collect();
         if given.len() > 1 {
             return vec![problem(

@@ -2,6 +2,7 @@
 //! `object_lock_enabled = true`.
 
 use super::*;
+use crate::support::attrs::is_set;
 use aws_sdk_s3::types::{
     DefaultRetention, ObjectLockConfiguration, ObjectLockEnabled, ObjectLockRetentionMode, ObjectLockRule,
 };
@@ -67,7 +68,7 @@ impl BucketConfig for ObjectLock {
         for rule in block_items(config, "rule") {
             for retention in block_items(&rule, "default_retention") {
                 let (days, years) = (retention.get("days"), retention.get("years"));
-                if !days.is_null() && !years.is_null() {
+                if is_set(&days) && is_set(&years) {
                     problems.push(problem("rule.default_retention.days", "set days or years, not both"));
                 }
             }

@@ -7,6 +7,7 @@
 
 use super::{language, record_failure, wait_for_record};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::is_set;
 use crate::support::attrs::{
     block_items, call, default_to, finish, get, into_state, invalid, list_of_strings, map_of_strings, problem,
     set_of_strings, set_value, sref, string_map, State,
@@ -405,7 +406,7 @@ impl ResourceType for ProvisionedProduct {
         }
         for (id, name) in PAIRS {
             let (has_id, has_name) = (!config.get(id).is_null(), !config.get(name).is_null());
-            if has_id && has_name {
+            if is_set(&config.get(id)) && is_set(&config.get(name)) {
                 out.push(problem(name, format!("`{id}` and `{name}` conflict: set one of them")));
             } else if !has_id && !has_name && id != "path_id" {
                 out.push(problem(id, format!("set `{id}` or `{name}`")));

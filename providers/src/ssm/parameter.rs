@@ -1,6 +1,7 @@
 //! aws_ssm_parameter.
 
 use super::*;
+use crate::support::attrs::is_set;
 
 pub(super) struct SsmParameter;
 
@@ -308,7 +309,7 @@ impl ResourceType for SsmParameter {
         let ty = config.get("type");
         let value = config.get("value");
         let insecure = config.get("insecure_value");
-        if !value.is_null() && !insecure.is_null() {
+        if is_set(&value) && is_set(&insecure) {
             out.push(problem(
                 "insecure_value",
                 "`value` and `insecure_value` conflict: set one of them",

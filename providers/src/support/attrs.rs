@@ -140,6 +140,13 @@ pub(crate) fn block_items(value: &Value, key: &str) -> Vec<Value> {
     }
 }
 
+/// Whether an argument counts as given for rules between arguments ("conflicts with", "one
+/// of"): known and not null. Terraform checks such rules only on such values, so a variable
+/// that defaults to `null`, or a value known only at apply, never makes a conflict.
+pub(crate) fn is_set(v: &Value) -> bool {
+    !v.is_null() && !v.is_unknown()
+}
+
 /// A validation problem about one attribute.
 pub(crate) fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
     ValidateProblem {
