@@ -150,6 +150,8 @@ fn parse() -> Cli {
 }
 
 fn main() -> ExitCode {
+    // The S3 backend and KMS-encrypted state live outside `state` (no AWS SDK below providers).
+    state_s3::install();
     let cli = parse();
     let ctx = match common::Context::new(&cli.global) {
         Ok(c) => c,

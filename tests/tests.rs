@@ -15,6 +15,7 @@ mod infinstor_dns;
 mod infinstor_subscriber;
 mod json_syntax;
 mod language;
+mod layout;
 mod lifecycle;
 mod metaflow;
 mod mlflow_artifacts;

@@ -22,9 +22,7 @@ pub mod codec;
 pub mod crypt;
 pub mod file;
 pub mod journal;
-mod kms;
 pub mod lock;
-mod runtime;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -2,6 +2,7 @@
 //! [`Location`] is a configured backend (a local file, an S3 object) and knows its workspaces.
 
 pub mod local;
+pub mod remote;
 pub mod s3;
 
 use crate::codec::Codec;
@@ -9,7 +10,7 @@ use crate::crypt::KeySource;
 use crate::{LockGuard, State, StateError};
 
 pub use local::LocalBackend;
-pub use s3::{S3Backend, S3Settings};
+pub use s3::S3Settings;
 
 /// The workspace every configuration has, which cannot be deleted.
 pub const DEFAULT_WORKSPACE: &str = "default";
@@ -75,7 +76,7 @@ impl Location {
         let codec = Codec::new(key);
         Ok(match self {
             Location::Local(path) => Box::new(LocalBackend::with_codec(local::workspace_path(path, workspace), codec)),
-            Location::S3(settings) => Box::new(S3Backend::new(settings.clone(), workspace, codec)?),
+            Location::S3(settings) => remote::store()?.open(settings, workspace, codec)?,
         })
     }
 
@@ -83,7 +84,7 @@ impl Location {
     pub fn workspaces(&self) -> Result<Vec<String>, StateError> {
         let mut names = match self {
             Location::Local(path) => local::workspaces(path)?,
-            Location::S3(settings) => s3::workspaces(settings)?,
+            Location::S3(settings) => remote::store()?.workspaces(settings)?,
         };
         names.push(DEFAULT_WORKSPACE.to_string());
         names.sort();
@@ -96,7 +97,7 @@ impl Location {
         check_workspace_name(workspace)?;
         match self {
             Location::Local(path) => local::delete_workspace(path, workspace),
-            Location::S3(settings) => s3::delete_workspace(settings, workspace),
+            Location::S3(settings) => remote::store()?.delete_workspace(settings, workspace),
         }
     }
 
@@ -128,12 +129,7 @@ fn check_workspace_name(name: &str) -> Result<(), StateError> {
 
 /// Decides whether `state` needs writing (its content differs from `previous`, or nothing is
 /// stored yet) and, if so, bumps its serial past `previous`'s.
-pub(crate) fn prepare_write(
-    state: &mut State,
-    previous: &State,
-    stored: bool,
-    location: &str,
-) -> Result<bool, StateError> {
+pub fn prepare_write(state: &mut State, previous: &State, stored: bool, location: &str) -> Result<bool, StateError> {
     let mut candidate = state.clone();
     candidate.serial = previous.serial;
     if candidate == *previous && stored {
@@ -144,7 +140,7 @@ pub(crate) fn prepare_write(
 }
 
 /// Sets `state`'s serial to the one after `previous`'s.
-pub(crate) fn bump(state: &mut State, previous: &State, location: &str) -> Result<(), StateError> {
+pub fn bump(state: &mut State, previous: &State, location: &str) -> Result<(), StateError> {
     state.serial = previous.serial.checked_add(1).ok_or_else(|| StateError::Invalid {
         path: location.into(),
         message: format!("its serial {} cannot grow any further", previous.serial),

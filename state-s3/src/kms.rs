@@ -1,7 +1,6 @@
 //! The data keys of KMS-encrypted states: generated once per state, decrypted once per run.
 
-use crate::StateError;
-use aws_sdk_kms::error::DisplayErrorContext;
+use state::StateError;
 
 fn client(runtime: &tokio::runtime::Runtime) -> aws_sdk_kms::Client {
     let sdk = crate::runtime::block_on(
@@ -32,7 +31,7 @@ pub(crate) fn generate_data_key(key_id: &str) -> Result<([u8; 32], Vec<u8>), Sta
     let out = crate::runtime::block_on(&runtime, call).map_err(|e| {
         StateError::Key(format!(
             "cannot make a data key with KMS key {key_id}: {}",
-            DisplayErrorContext(&e)
+            crate::detail(&e)
         ))
     })?;
     let plain = out.plaintext().map(|b| b.as_ref().to_vec()).unwrap_or_default();
@@ -52,7 +51,7 @@ pub(crate) fn decrypt_data_key(key_id: &str, blob: &[u8]) -> Result<[u8; 32], St
     let out = crate::runtime::block_on(&runtime, call).map_err(|e| {
         StateError::Key(format!(
             "cannot decrypt the state's data key with KMS key {key_id}: {}",
-            DisplayErrorContext(&e)
+            crate::detail(&e)
         ))
     })?;
     let plain = out.plaintext().map(|b| b.as_ref().to_vec()).unwrap_or_default();

@@ -1,6 +1,6 @@
-//! Running AWS SDK calls from the synchronous [`Backend`](crate::Backend) methods.
+//! Running AWS SDK calls from the synchronous [`Backend`](state::Backend) methods.
 
-use crate::StateError;
+use state::StateError;
 use std::sync::Arc;
 
 /// A runtime for one backend's or key's calls.
