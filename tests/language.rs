@@ -33,6 +33,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("required_version", one("terraform {\n  required_version = \">= 1.5\"\n}\n"), Valid),
         ("required_providers aws", one("terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n"), Valid),
         ("required_providers of another provider", one("terraform {\n  required_providers {\n    google = { source = \"hashicorp/google\" }\n  }\n}\n"), Fails("\"google\" is not available")),
+        ("required_providers of every provider infinstor has, the built-in one as Terraform names it", one("terraform {\n  required_providers {\n    aws       = { source = \"hashicorp/aws\" }\n    tls       = { source = \"hashicorp/tls\" }\n    random    = { source = \"registry.terraform.io/hashicorp/random\" }\n    local     = { source = \"hashicorp/local\" }\n    infinstor = { source = \"infinstor/infinstor\" }\n    terraform = { source = \"terraform.io/builtin/terraform\" }\n  }\n}\n"), Valid),
         ("another source for aws", one("terraform {\n  required_providers {\n    aws = { source = \"example/aws\" }\n  }\n}\n"), Fails("Unsupported provider source")),
         ("configuration_aliases", one("terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\", configuration_aliases = [aws.dr] }\n  }\n}\n"), Valid),
         ("backend s3", one("terraform {\n  backend \"s3\" {\n    bucket = \"b\"\n    key    = \"k\"\n  }\n}\n"), Valid),

@@ -153,7 +153,7 @@ fn mutate(text: &str, edits: &[Edit]) -> String {
 fn load_text(text: &str) {
     let dir = tempfile::tempdir().expect("temporary directory");
     std::fs::write(dir.path().join("main.tf"), text).expect("write main.tf");
-    match load(dir.path()) {
+    match load(dir.path(), &[]) {
         Ok((_, diags)) => assert!(!diags.has_errors(), "errors come back as Err"),
         Err(diags) => assert!(diags.has_errors(), "an Err holds at least one error"),
     }
@@ -235,7 +235,7 @@ proptest! {
     fn the_evaluator_answers_every_expression(text in expression()) {
         let dir = tempfile::tempdir().expect("temporary directory");
         std::fs::write(dir.path().join("main.tf"), "").expect("write main.tf");
-        let (module, _) = load(dir.path()).expect("an empty module loads");
+        let (module, _) = load(dir.path(), &[]).expect("an empty module loads");
         let scope = Scope::declaring(&module, dir.path());
         let file = SourceFile::new(Path::new("<property>"), "<property>".into(), text.clone());
         if let Ok(expr) = hcl_edit::parser::parse_expr(&text) {
@@ -253,7 +253,7 @@ fn most_generated_expressions_parse_and_many_evaluate() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let dir = tempfile::tempdir().expect("temporary directory");
     std::fs::write(dir.path().join("main.tf"), "").expect("write main.tf");
-    let (module, _) = load(dir.path()).expect("an empty module loads");
+    let (module, _) = load(dir.path(), &[]).expect("an empty module loads");
     let scope = Scope::declaring(&module, dir.path());
     let (mut parsed, mut values) = (0, 0);
     let total = 500;

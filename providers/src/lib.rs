@@ -50,6 +50,7 @@ mod logs;
 mod meta;
 mod random;
 mod region;
+mod registry;
 mod route53;
 mod s3;
 mod s3control;
@@ -58,8 +59,6 @@ mod sesv2;
 mod ssm;
 mod support;
 mod tls;
-
-use builtin::terraform_data;
 
 pub use support::wait::interrupt;
 
@@ -94,6 +93,12 @@ fn all_resources() -> Vec<Box<dyn ResourceType>> {
 
 fn resource_map() -> BTreeMap<&'static str, Box<dyn ResourceType>> {
     all_resources().into_iter().map(|r| (r.type_name(), r)).collect()
+}
+
+/// Every resource type by name, built once (for checks and properties that need no client).
+fn resources() -> &'static BTreeMap<&'static str, Box<dyn ResourceType>> {
+    static RESOURCES: std::sync::OnceLock<BTreeMap<&'static str, Box<dyn ResourceType>>> = std::sync::OnceLock::new();
+    RESOURCES.get_or_init(resource_map)
 }
 
 /// Every data source the provider implements.
@@ -175,6 +180,10 @@ impl AwsFactory {
 }
 
 impl ProviderFactory for AwsFactory {
+    fn providers(&self) -> Vec<engine::core::provider::ProviderInfo> {
+        registry::info(registry::named("aws"))
+    }
+
     fn resource_schema(&self, type_name: &str) -> Option<Schema> {
         schemas().0.get(type_name).cloned()
     }
@@ -188,8 +197,7 @@ impl ProviderFactory for AwsFactory {
     }
 
     fn batched(&self, type_name: &str) -> bool {
-        // Route53 applies many record changes of one zone in one ChangeResourceRecordSets.
-        type_name == "aws_route53_record"
+        resources().get(type_name).is_some_and(|r| r.batched())
     }
 
     fn already_exists(&self, code: &str) -> bool {
@@ -205,12 +213,10 @@ impl ProviderFactory for AwsFactory {
     }
 
     fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
-        static RESOURCES: std::sync::OnceLock<BTreeMap<&'static str, Box<dyn ResourceType>>> =
-            std::sync::OnceLock::new();
         if req.data {
             return Vec::new();
         }
-        match RESOURCES.get_or_init(resource_map).get(req.type_name) {
+        match resources().get(req.type_name) {
             Some(resource) => resource.validate(req.config),
             None => vec![ValidateProblem {
                 attribute: None,
@@ -253,9 +259,10 @@ impl ProviderFactory for AwsFactory {
     }
 }
 
-/// Every provider infinstor has: `aws` (with the built-in `terraform` data sources),
-/// `infinstor` (the InfinStor service's REST API), `local` (files), `random` (generated
-/// values), `tls` (keys and certificates) and the built-in `terraform` provider's `terraform_data`. The CLI's factory.
+/// Every provider infinstor has: `aws`, `infinstor` (the InfinStor service's REST API), `local`
+/// (files), `random` (generated values), `tls` (keys and certificates) and the built-in
+/// `terraform` provider (`terraform_data`, `terraform_remote_state`). The CLI's factory; each
+/// call goes to the provider the registry says declares the type.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AllProviders;
 
@@ -266,93 +273,66 @@ impl AllProviders {
     }
 }
 
-/// The provider of a resource type: the first word of its name (`aws_s3_bucket` -> `aws`).
-fn provider_of(type_name: &str) -> &str {
-    type_name.split('_').next().unwrap_or(type_name)
-}
-
 impl ProviderFactory for AllProviders {
+    fn providers(&self) -> Vec<engine::core::provider::ProviderInfo> {
+        registry::info(registry::PROVIDERS.iter())
+    }
+
     fn resource_schema(&self, type_name: &str) -> Option<Schema> {
-        match provider_of(type_name) {
-            infinstor::NAME => infinstor::resource_schema(type_name),
-            local::NAME => local::resource_schema(type_name),
-            random::NAME => random::resource_schema(type_name),
-            tls::NAME => tls::resource_schema(type_name),
-            terraform_data::NAME => terraform_data::resource_schema(type_name),
-            _ => AwsFactory.resource_schema(type_name),
-        }
+        registry::owner_of(type_name, false).and_then(|p| (p.resource_schema)(type_name))
     }
 
     fn data_schema(&self, type_name: &str) -> Option<Schema> {
-        AwsFactory.data_schema(type_name)
+        registry::owner_of(type_name, true).and_then(|p| (p.data_schema)(type_name))
     }
 
     fn resource_types(&self) -> Vec<String> {
-        let mut all = AwsFactory.resource_types();
-        all.extend(infinstor::resource_types());
-        all.extend(local::resource_types());
-        all.extend(random::resource_types());
-        all.extend(tls::resource_types());
-        all.extend(terraform_data::resource_types());
-        all
+        registry::PROVIDERS.iter().flat_map(|p| (p.resource_types)()).collect()
     }
 
     fn batched(&self, type_name: &str) -> bool {
-        AwsFactory.batched(type_name)
+        registry::owner_of(type_name, false).is_some_and(|p| (p.batched)(type_name))
     }
 
     fn already_exists(&self, code: &str) -> bool {
+        // Only the AWS provider's errors carry service codes that say so.
         AwsFactory.already_exists(code)
     }
 
     fn not_yet_type(&self, type_name: &str) -> Option<&'static str> {
-        match provider_of(type_name) {
-            tls::NAME => tls::not_yet_type(type_name),
-            _ => AwsFactory.not_yet_type(type_name),
-        }
+        registry::PROVIDERS.iter().find_map(|p| (p.not_yet_type)(type_name))
     }
 
     fn data_types(&self) -> Vec<String> {
-        AwsFactory.data_types()
+        registry::PROVIDERS.iter().flat_map(|p| (p.data_types)()).collect()
     }
 
     fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
-        match provider_of(req.type_name) {
-            infinstor::NAME => Vec::new(),
-            local::NAME => local::validate(req),
-            random::NAME => random::validate(req),
-            tls::NAME => tls::validate(req),
-            terraform_data::NAME => Vec::new(),
-            _ => AwsFactory.validate(req),
+        match registry::owner_of(req.type_name, req.data) {
+            Some(p) => (p.validate)(req),
+            // Not a type any provider declares: the AWS provider names what it lacks.
+            None => AwsFactory.validate(req),
         }
     }
 
     fn config_schema(&self, provider: &str) -> Option<Schema> {
-        match provider {
-            infinstor::NAME => Some(infinstor::config_schema()),
-            local::NAME => Some(local::config_schema()),
-            random::NAME => Some(random::config_schema()),
-            tls::NAME => Some(tls::config_schema()),
-            terraform_data::NAME => Some(terraform_data::config_schema()),
-            other => AwsFactory.config_schema(other),
-        }
+        registry::named(provider).map(|p| (p.config_schema)())
     }
 
     fn configure(&self, provider: &str, config: &Value) -> Result<Arc<dyn Provider>, ProviderError> {
-        match provider {
-            infinstor::NAME => infinstor::configure(config),
-            local::NAME => local::configure(config),
-            random::NAME => random::configure(config),
-            tls::NAME => tls::configure(config),
-            terraform_data::NAME => terraform_data::configure(config),
-            other => AwsFactory.configure(other, config),
+        match registry::named(provider) {
+            Some(p) => (p.configure)(config),
+            None => Err(ProviderError::new(
+                "UnknownProvider",
+                format!("there is no provider \"{provider}\""),
+            )),
         }
     }
 
     fn review(&self, type_name: &str, address: &str, before: Option<&Value>, after: Option<&Value>) -> Vec<Finding> {
-        match provider_of(type_name) {
-            infinstor::NAME => infinstor::review(type_name, address, after),
-            _ => AwsFactory.review(type_name, address, before, after),
+        match registry::owner_of(type_name, false) {
+            Some(p) => (p.review)(type_name, address, before, after),
+            None => Vec::new(),
         }
     }
 }

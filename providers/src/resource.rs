@@ -171,6 +171,14 @@ pub trait ResourceType: Send + Sync {
         self.update(ctx, prior, planned, progress)
     }
 
+    /// Whether this type's changes are applied in batches: the engine then groups ready
+    /// instances by [`ResourceType::batch_key`] and hands each group to
+    /// [`ResourceType::apply_batch`] in one parallelism slot. A batched type is global (its
+    /// batches use the provider's home region).
+    fn batched(&self) -> bool {
+        false
+    }
+
     /// Changes sharing a batch key are applied together by [`ResourceType::apply_batch`]
     /// (`route53:ZONEID` for records of one zone). `value` is planned, or prior for a delete.
     fn batch_key(&self, value: &Value) -> Option<String> {

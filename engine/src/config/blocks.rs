@@ -10,15 +10,6 @@ use super::*;
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 
-/// The providers built into infinstor, with the source a `required_providers` entry names.
-const BUILT_IN_PROVIDERS: &[(&str, &str)] = &[
-    ("aws", "hashicorp/aws"),
-    ("infinstor", "infinstor/infinstor"),
-    ("local", "hashicorp/local"),
-    ("random", "hashicorp/random"),
-    ("tls", "hashicorp/tls"),
-];
-
 /// `provider_meta "aws" { user_agent = ["product/1.0"] }`: what the AWS provider takes from a
 /// module, the products it adds to the User-Agent of its requests. The other providers take
 /// none, as theirs in Terraform.
@@ -74,7 +65,7 @@ fn provider_meta(module: &mut Module, block: &Block, diags: &mut Diagnostics) {
 /// `terraform { ... }`: settings of the configuration itself. `required_version` is accepted
 /// and not checked (it constrains Terraform's own version, not infinstor's); the providers it
 /// requires must be ones infinstor has; `backend` says where the state lives.
-pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnostics) {
+pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnostics, place: &Place<'_>) {
     Allowed {
         within: "the terraform block",
         args: &["required_version"],
@@ -104,11 +95,16 @@ pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnosti
     }
     for rp in block.body.blocks.iter().filter(|b| b.kind == "required_providers") {
         for (name, attr) in &rp.body.attrs {
-            let Some((_, expected_source)) = BUILT_IN_PROVIDERS.iter().find(|(n, _)| n == name) else {
+            let Some(expected_source) = place
+                .providers
+                .iter()
+                .find(|p| p.name == *name)
+                .map(|p| p.source.as_str())
+            else {
                 diags.push(
                     Diagnostic::error(
                         "Unsupported provider",
-                        format!("infinstor has the {} providers; \"{name}\" is not available. Remove it from required_providers and the resources that use it.", BUILT_IN_PROVIDERS.iter().map(|(n, _)| format!("\"{n}\"")).collect::<Vec<_>>().join(" and ")),
+                        format!("infinstor has the {} providers; \"{name}\" is not available. Remove it from required_providers and the resources that use it.", place.providers.iter().map(|p| format!("\"{}\"", p.name)).collect::<Vec<_>>().join(" and ")),
                     )
                     .at(attr.name_span.clone()),
                 );
@@ -129,7 +125,7 @@ pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnosti
                     "source" => {
                         let source = value.expr().as_str().unwrap_or_default().to_ascii_lowercase();
                         let source = source.trim_start_matches("registry.terraform.io/");
-                        if source != *expected_source {
+                        if source != expected_source {
                             diags.push(
                                 Diagnostic::error(
                                     "Unsupported provider source",

@@ -4,6 +4,7 @@
 use super::language::{self, Allowed};
 use super::*;
 use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics, Span};
+use crate::core::provider::ProviderInfo;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use std::path::Path;
 
@@ -239,6 +240,8 @@ pub(super) struct Place<'a> {
     pub lock: &'a super::sources::Lock,
     /// The call names from the root (`["dr", "network"]`); empty for the root module.
     pub key: Vec<String>,
+    /// The providers there are, which `required_providers` may name.
+    pub providers: &'a [ProviderInfo],
 }
 
 impl Place<'_> {
@@ -255,6 +258,7 @@ impl Place<'_> {
             root: self.root,
             lock: self.lock,
             key,
+            providers: self.providers,
         }
     }
 }
@@ -272,7 +276,7 @@ fn add_body(module: &mut Module, body: Body, diags: &mut Diagnostics, place: &Pl
     }
     for block in body.blocks {
         match block.kind.as_str() {
-            "terraform" => blocks::terraform(module, block, diags),
+            "terraform" => blocks::terraform(module, block, diags, place),
             "provider" if depth > 0 => diags.push(language::not_supported(
                 "A provider block in a child module",
                 "Configure providers in the root module and pass them to the module with providers = { aws = aws.ALIAS } on its call.",
@@ -356,8 +360,11 @@ pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, place: &Place<'_>, c
     module
 }
 
-/// Loads the root module from `dir`, reporting every problem found at once.
-pub fn load(dir: &Path) -> Result<(Module, Diagnostics), Diagnostics> {
+/// Loads the root module from `dir`, reporting every problem found at once; `providers` are
+/// the ones a `required_providers` entry may name ([`ProviderFactory::providers`]).
+///
+/// [`ProviderFactory::providers`]: crate::core::provider::ProviderFactory::providers
+pub fn load(dir: &Path, providers: &[ProviderInfo]) -> Result<(Module, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let lock = match super::sources::Lock::read(dir) {
         Ok(lock) => lock,
@@ -373,6 +380,7 @@ pub fn load(dir: &Path) -> Result<(Module, Diagnostics), Diagnostics> {
         root: dir,
         lock: &lock,
         key: Vec::new(),
+        providers,
     };
     let mut module = load_dir(dir, &mut diags, &place, None);
     super::providers::resolve(&mut module, &mut diags);

@@ -208,9 +208,23 @@ pub trait Provider: Send + Sync {
     }
 }
 
+/// A provider a factory has, as a `required_providers` entry declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderInfo {
+    /// The local name (`aws`).
+    pub name: String,
+    /// The source address it stands in for, without `registry.terraform.io/` (`hashicorp/aws`).
+    pub source: String,
+}
+
 /// Knows the schemas and builds configured providers, for every provider it has (`aws`,
 /// `infinstor`, ...: a resource type's provider is its name's first word).
 pub trait ProviderFactory: Send + Sync {
+    /// The providers it has, which a configuration's `required_providers` may name.
+    fn providers(&self) -> Vec<ProviderInfo> {
+        Vec::new()
+    }
+
     /// The schema of a managed resource type.
     fn resource_schema(&self, type_name: &str) -> Option<Schema>;
     /// The schema of a data source type.

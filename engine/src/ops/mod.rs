@@ -225,7 +225,7 @@ impl Engine<'_> {
     }
 
     fn load(&self, opts: &Options) -> Result<(Module, Diagnostics), EngineError> {
-        Ok(config::load(&opts.dir)?)
+        Ok(config::load(&opts.dir, &self.factory.providers())?)
     }
 
     /// Checks the configuration without contacting AWS: syntax, references, cycles, argument

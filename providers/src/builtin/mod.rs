@@ -11,3 +11,9 @@ use crate::resource::DataType;
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
     vec![Box::new(remote_state::RemoteState)]
 }
+
+/// The names of [`data_sources`]: the `terraform` provider declares them, the AWS provider
+/// serves them.
+pub(crate) fn data_type_names() -> Vec<String> {
+    data_sources().iter().map(|d| d.type_name().to_string()).collect()
+}

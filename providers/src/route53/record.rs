@@ -611,6 +611,11 @@ impl ResourceType for Record {
         Ok(found.map(|r| self.state(&Spec::from_rrset(&r), &base, &zone_id)))
     }
 
+    /// Route53 applies many record changes of one zone in one ChangeResourceRecordSets.
+    fn batched(&self) -> bool {
+        true
+    }
+
     fn batch_key(&self, value: &Value) -> Option<String> {
         sref(value, "zone_id").map(|z| format!("route53:{}", clean_zone_id(z)))
     }
