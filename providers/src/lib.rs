@@ -69,7 +69,7 @@ use engine::core::provider::{
 };
 use engine::core::schema::Schema;
 use engine::core::value::Value;
-use resource::{Ctx, DataType, ResourceType};
+use resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -501,9 +501,13 @@ impl Provider for AwsProvider {
             (None, Some(planned)) => {
                 let journal = req.journal;
                 let intent = move |id: &str| journal.intent(id);
-                resource.create_planned(&ctx, planned, req.private, &intent, req.progress)
+                resource
+                    .create_planned(&ctx, planned, req.private, &intent, req.progress)
+                    .into_parts()
             }
-            (Some(prior), Some(planned)) => resource.update_planned(&ctx, prior, planned, req.private, req.progress),
+            (Some(prior), Some(planned)) => resource
+                .update_planned(&ctx, prior, planned, req.private, req.progress)
+                .into_parts(),
             (Some(prior), None) => match resource.delete(&ctx, prior, req.progress) {
                 Ok(()) => (None, None),
                 Err(error) => (Some(prior.clone()), Some(error)),
@@ -597,6 +601,7 @@ impl Provider for AwsProvider {
         resource
             .apply_batch(self.ctx.home(), changes)
             .into_iter()
+            .map(ApplyOutcome::into_parts)
             .map(|(new_state, error)| ApplyResponse {
                 new_state,
                 error: error.map(|e| self.explain(type_name, e)),

@@ -84,8 +84,74 @@ impl Ctx {
     }
 }
 
-/// The outcome of a create or update: the state to record, even when the call failed halfway.
-pub type ApplyOutcome = (Option<Value>, Option<ProviderError>);
+/// What a create or update did.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum ApplyOutcome {
+    /// It worked: the object's state, to record.
+    Done(Value),
+    /// It worked and the object no longer exists (a delete in a batch): nothing to record.
+    Gone,
+    /// It failed. `recorded` is what exists now, to record all the same: the prior state of an
+    /// update, or a new object as far as its create got; `None` when nothing was made.
+    Failed {
+        /// The state to record despite the error.
+        recorded: Option<Value>,
+        /// What went wrong.
+        error: ProviderError,
+    },
+}
+
+impl ApplyOutcome {
+    /// Failed, and nothing was made.
+    pub fn failed(error: ProviderError) -> ApplyOutcome {
+        ApplyOutcome::Failed { recorded: None, error }
+    }
+
+    /// Failed after the object was made or changed: `state` is what exists.
+    pub fn partial(state: Value, error: ProviderError) -> ApplyOutcome {
+        ApplyOutcome::Failed {
+            recorded: Some(state),
+            error,
+        }
+    }
+
+    /// From a state that may be missing and an error that may have happened: an error makes
+    /// it a failure (with the state recorded, if any), no state and no error that it is gone.
+    pub fn from_parts(state: Option<Value>, error: Option<ProviderError>) -> ApplyOutcome {
+        match (state, error) {
+            (Some(state), None) => ApplyOutcome::Done(state),
+            (recorded, Some(error)) => ApplyOutcome::Failed { recorded, error },
+            (None, None) => ApplyOutcome::Gone,
+        }
+    }
+
+    /// The state to record and the error to report.
+    pub fn into_parts(self) -> (Option<Value>, Option<ProviderError>) {
+        match self {
+            ApplyOutcome::Done(state) => (Some(state), None),
+            ApplyOutcome::Gone => (None, None),
+            ApplyOutcome::Failed { recorded, error } => (recorded, Some(error)),
+        }
+    }
+
+    /// The state to record, whether or not it failed.
+    pub fn state(&self) -> Option<&Value> {
+        match self {
+            ApplyOutcome::Done(state) => Some(state),
+            ApplyOutcome::Gone => None,
+            ApplyOutcome::Failed { recorded, .. } => recorded.as_ref(),
+        }
+    }
+
+    /// The error, if it failed.
+    pub fn error(&self) -> Option<&ProviderError> {
+        match self {
+            ApplyOutcome::Done(_) | ApplyOutcome::Gone => None,
+            ApplyOutcome::Failed { error, .. } => Some(error),
+        }
+    }
+}
 
 /// Combines an update's own result with the read after it: the state read (the prior state
 /// when the read failed) and the update's error first; `missing` is the error to report when
@@ -97,10 +163,13 @@ pub(crate) fn update_outcome(
     missing: impl FnOnce() -> ProviderError,
 ) -> ApplyOutcome {
     match (result, read) {
-        (Ok(()), Ok(Some(state))) => (Some(state), None),
-        (Ok(()), Ok(None)) => (None, Some(missing())),
-        (Ok(()), Err(e)) | (Err(e), Err(_)) => (Some(prior.clone()), Some(e)),
-        (Err(e), Ok(state)) => (state, Some(e)),
+        (Ok(()), Ok(Some(state))) => ApplyOutcome::Done(state),
+        (Ok(()), Ok(None)) => ApplyOutcome::failed(missing()),
+        (Ok(()), Err(e)) | (Err(e), Err(_)) => ApplyOutcome::partial(prior.clone(), e),
+        (Err(e), Ok(state)) => ApplyOutcome::Failed {
+            recorded: state,
+            error: e,
+        },
     }
 }
 
@@ -201,10 +270,10 @@ pub trait ResourceType: Send + Sync {
                 }
                 (Some(prior), Some(planned)) => self.update(ctx, prior, planned, c.progress),
                 (Some(prior), None) => match self.delete(ctx, prior, c.progress) {
-                    Ok(()) => (None, None),
-                    Err(e) => (Some(prior.clone()), Some(e)),
+                    Ok(()) => ApplyOutcome::Gone,
+                    Err(e) => ApplyOutcome::partial(prior.clone(), e),
                 },
-                (None, None) => (None, None),
+                (None, None) => ApplyOutcome::Gone,
             })
             .collect()
     }

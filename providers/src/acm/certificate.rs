@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::support::attrs::is_set;
+use crate::support::wait::{Poll, Waiter};
 
 pub(super) struct Certificate;
 
@@ -413,47 +414,52 @@ impl ResourceType for Certificate {
             return Ok(());
         };
         let start = Instant::now();
-        let mut delay = Duration::from_secs(2);
-        loop {
-            match call(
-                ctx,
-                &format!("deleting ACM Certificate ({arn})"),
-                ctx.acm.delete_certificate().certificate_arn(arn).send(),
-            ) {
-                Ok(_) => return Ok(()),
-                Err(e) if is_not_found(&e.code) => return Ok(()),
-                // A load balancer or distribution deleted in the same apply lets go of the
-                // certificate a little later.
-                Err(e) if e.code == "ResourceInUseException" => {
-                    let users = describe(ctx, arn)
-                        .ok()
-                        .flatten()
-                        .map(|d| d.in_use_by().to_vec())
-                        .unwrap_or_default();
-                    let users = if users.is_empty() {
-                        "another AWS resource".to_string()
-                    } else {
-                        users.join(", ")
-                    };
-                    if start.elapsed() >= IN_USE_TIMEOUT {
-                        return Err(ProviderError::new(
-                            e.code,
-                            format!(
-                                "deleting ACM Certificate ({arn}): it is still in use by {users} after {}. \
-                                 Remove it from those resources (or delete them) first, then apply again.",
-                                elapsed_text(start)
-                            ),
-                        ));
-                    }
-                    progress(&format!(
-                        "certificate still in use by {users}; retrying ({} so far)",
+        let show = |users: &str| {
+            progress(&format!(
+                "certificate still in use by {users}; retrying ({} so far)",
+                elapsed_text(start)
+            ))
+        };
+        let waited = Waiter::new(format!("ACM Certificate ({arn}) to be let go"), IN_USE_TIMEOUT)
+            .delays(Duration::from_secs(2), Duration::from_secs(30))
+            .progress(&show)
+            .every(Duration::ZERO)
+            .on_timeout(|users, _| {
+                ProviderError::new(
+                    "ResourceInUseException",
+                    format!(
+                        "deleting ACM Certificate ({arn}): it is still in use by {users} after {}. \
+                         Remove it from those resources (or delete them) first, then apply again.",
                         elapsed_text(start)
-                    ));
-                    delay = backoff(delay, Duration::from_secs(30))?;
+                    ),
+                )
+            })
+            .wait(|| {
+                match call(
+                    ctx,
+                    &format!("deleting ACM Certificate ({arn})"),
+                    ctx.acm.delete_certificate().certificate_arn(arn).send(),
+                ) {
+                    Ok(_) => Ok(Poll::Ready(())),
+                    Err(e) if is_not_found(&e.code) => Ok(Poll::Ready(())),
+                    // A load balancer or distribution deleted in the same apply lets go of the
+                    // certificate a little later.
+                    Err(e) if e.code == "ResourceInUseException" => {
+                        let users = describe(ctx, arn)
+                            .ok()
+                            .flatten()
+                            .map(|d| d.in_use_by().to_vec())
+                            .unwrap_or_default();
+                        Ok(Poll::Pending(if users.is_empty() {
+                            "another AWS resource".to_string()
+                        } else {
+                            users.join(", ")
+                        }))
+                    }
+                    Err(e) => Err(e),
                 }
-                Err(e) => return Err(e),
-            }
-        }
+            });
+        waited
     }
 
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {

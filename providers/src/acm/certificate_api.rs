@@ -2,6 +2,7 @@
 //! import, update.
 
 use super::*;
+use crate::support::wait::{Poll, Waiter};
 
 impl Certificate {
     /// The state of a certificate, keeping from `prior` what ACM does not return (the private
@@ -210,42 +211,47 @@ impl Certificate {
     /// state (and the Route53 records made from it) is complete.
     pub(super) fn wait_for_records(&self, ctx: &Ctx, arn: &str, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
         let start = Instant::now();
-        let mut delay = Duration::from_millis(500);
-        loop {
-            // A certificate may be invisible to DescribeCertificate for a moment after the
-            // request returned its ARN.
-            let ready = match describe(ctx, arn)? {
-                Some(detail) => {
-                    let dvos = detail.domain_validation_options();
-                    !dvos.is_empty() && dvos.iter().all(|d| d.resource_record().is_some())
-                }
-                None if start.elapsed() < Duration::from_secs(30) => false,
-                None => {
-                    return Err(ProviderError::new(
-                        "ResourceNotFoundException",
-                        format!("ACM Certificate ({arn}) disappeared right after it was requested"),
-                    ))
-                }
-            };
-            if ready {
-                return Ok(());
-            }
-            if start.elapsed() >= RECORDS_TIMEOUT {
-                return Err(ProviderError::new(
+        let show = |_: &str| {
+            progress(&format!(
+                "waiting for ACM to publish the DNS validation records of {arn} ({} so far)",
+                elapsed_text(start)
+            ))
+        };
+        let waited = Waiter::new(format!("the DNS validation records of {arn}"), RECORDS_TIMEOUT)
+            .delays(Duration::from_millis(500), Duration::from_secs(10))
+            .progress(&show)
+            .every(Duration::ZERO)
+            .on_timeout(|_, _| {
+                ProviderError::new(
                     "Timeout",
                     format!(
                         "ACM did not publish the DNS validation records of certificate {arn} within {}. \
                          Run apply again: the certificate is recorded in state and will be replaced.",
                         elapsed_text(start)
                     ),
-                ));
-            }
-            progress(&format!(
-                "waiting for ACM to publish the DNS validation records of {arn} ({} so far)",
-                elapsed_text(start)
-            ));
-            delay = backoff(delay, Duration::from_secs(10))?;
-        }
+                )
+            })
+            .wait(|| {
+                // A certificate may be invisible to DescribeCertificate for a moment after the
+                // request returned its ARN.
+                match describe(ctx, arn)? {
+                    Some(detail) => {
+                        let dvos = detail.domain_validation_options();
+                        if !dvos.is_empty() && dvos.iter().all(|d| d.resource_record().is_some()) {
+                            return Ok(Poll::Ready(()));
+                        }
+                    }
+                    None if start.elapsed() < Duration::from_secs(30) => {}
+                    None => {
+                        return Err(ProviderError::new(
+                            "ResourceNotFoundException",
+                            format!("ACM Certificate ({arn}) disappeared right after it was requested"),
+                        ))
+                    }
+                }
+                Ok(Poll::Pending("records not published yet".into()))
+            });
+        waited
     }
 
     /// What to record when a create failed after the certificate exists.
@@ -269,14 +275,11 @@ impl Certificate {
     ) -> ApplyOutcome {
         match sent {
             Ok(Some(arn)) => self.after_create(ctx, &arn, planned, progress),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
-                    "InvalidResponse",
-                    format!("{op}: ACM returned no ARN"),
-                )),
-            ),
-            Err(e) => (None, Some(e)),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                "InvalidResponse",
+                format!("{op}: ACM returned no ARN"),
+            )),
+            Err(e) => ApplyOutcome::failed(e),
         }
     }
 
@@ -289,15 +292,12 @@ impl Certificate {
             self.read_arn(ctx, arn, planned)
         })();
         match result {
-            Ok(Some(state)) => (Some(state), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
-                    "ResourceNotFoundException",
-                    format!("ACM Certificate ({arn}) is not readable after it was created"),
-                )),
-            ),
-            Err(e) => (Some(self.partial(planned, arn)), Some(e)),
+            Ok(Some(state)) => ApplyOutcome::Done(state),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                "ResourceNotFoundException",
+                format!("ACM Certificate ({arn}) is not readable after it was created"),
+            )),
+            Err(e) => ApplyOutcome::partial(self.partial(planned, arn), e),
         }
     }
 
@@ -309,13 +309,10 @@ impl Certificate {
         progress: &dyn Fn(&str),
     ) -> ApplyOutcome {
         let Some(domain) = sref(planned, "domain_name") else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    "requesting ACM Certificate: domain_name is required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                "requesting ACM Certificate: domain_name is required",
+            ));
         };
         let sans = string_set(&planned.get("subject_alternative_names"));
         let method = sref(planned, "validation_method").filter(|m| *m != "NONE");
@@ -332,7 +329,7 @@ impl Certificate {
         tags.insert(INTENT_TAG.to_string(), token.clone());
         let tags = match sdk_tags(&tags) {
             Ok(t) => t,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let options = certificate_options(&logging_preference(planned));
         let validation_options = block_items(planned, "validation_option")
@@ -347,10 +344,7 @@ impl Certificate {
         let validation_options = match validation_options {
             Ok(v) => v,
             Err(e) => {
-                return (
-                    None,
-                    Some(ProviderError::new("InvalidInput", format!("validation_option: {e}"))),
-                )
+                return ApplyOutcome::failed(ProviderError::new("InvalidInput", format!("validation_option: {e}")))
             }
         };
         let req = ctx
@@ -380,17 +374,14 @@ impl Certificate {
         progress: &dyn Fn(&str),
     ) -> ApplyOutcome {
         let (Some(body), Some(digest)) = (sref(planned, "certificate_body"), sref(planned, "private_key")) else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    "importing ACM Certificate: certificate_body and private_key are required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                "importing ACM Certificate: certificate_body and private_key are required",
+            ));
         };
         let key = match recall_key(digest) {
             Ok(k) => k,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let domain = sref(planned, "domain_name").unwrap_or("");
         let token = intent_token(&[domain, digest]);
@@ -398,7 +389,7 @@ impl Certificate {
         tags.insert(INTENT_TAG.to_string(), token.clone());
         let tags = match sdk_tags(&tags) {
             Ok(t) => t,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let req = ctx
             .acm

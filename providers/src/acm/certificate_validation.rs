@@ -88,41 +88,18 @@ impl CertificateValidation {
         progress: &dyn Fn(&str),
     ) -> Result<(), ProviderError> {
         let start = Instant::now();
-        let mut delay = Duration::from_secs(1);
         let mut shown: Vec<String> = Vec::new();
-        loop {
-            let detail = describe(ctx, arn)?.ok_or_else(|| {
+        // The records still missing at the last look, which a timeout names.
+        let last: std::cell::RefCell<Option<CertificateDetail>> = std::cell::RefCell::new(None);
+        let show = |statuses: &str| progress(&format!("waiting for the certificate to be issued: {statuses}"));
+        let records = || last.borrow().as_ref().map(pending_records).unwrap_or_default();
+        let waited = Waiter::new(format!("ACM Certificate ({arn}) to be issued"), timeout)
+            .delays(Duration::from_secs(1), Duration::from_secs(30))
+            .progress(&show)
+            .every(Duration::ZERO)
+            .on_timeout(|_, _| {
+                let records = records();
                 ProviderError::new(
-                    "ResourceNotFoundException",
-                    format!("ACM Certificate ({arn}) does not exist (it was deleted while waiting for its validation)"),
-                )
-            })?;
-            let status = detail.status().cloned();
-            match status {
-                Some(CertificateStatus::Issued) => {
-                    progress("the certificate is issued");
-                    return Ok(());
-                }
-                Some(CertificateStatus::PendingValidation) | None => {}
-                Some(other) => {
-                    let reason = detail
-                        .failure_reason()
-                        .map(|r| format!(" (reason: {})", r.as_str()))
-                        .unwrap_or_default();
-                    return Err(ProviderError::new(
-                        "CertificateNotIssued",
-                        format!(
-                            "ACM Certificate ({arn}) will not be issued: its status is {}{reason}. Request a new \
-                             certificate (replace the aws_acm_certificate) once the cause is fixed; for \
-                             VALIDATION_TIMED_OUT, ACM waited 72 hours for the validation records.",
-                            other.as_str()
-                        ),
-                    ));
-                }
-            }
-            if start.elapsed() >= timeout {
-                let records = pending_records(&detail);
-                return Err(ProviderError::new(
                     "Timeout",
                     format!(
                         "timed out after {} waiting for ACM Certificate ({arn}) to be issued; it is still \
@@ -137,28 +114,56 @@ impl CertificateValidation {
                             records.join("\n")
                         }
                     ),
-                ));
-            }
-            // Where DNS is managed by hand, the person applying needs the records while the wait
-            // runs, not after it: they are named when the wait starts and whenever they change;
-            // each poll otherwise prints one short status line (the engine adds the time).
-            let pending = pending_records(&detail);
-            if pending != shown {
-                if !pending.is_empty() {
-                    progress(&format!(
-                        "ACM is waiting for these validation records (create them if your DNS is not in Route 53):\n{}",
-                        pending.join("\n")
-                    ));
+                )
+            })
+            .wait(|| {
+                let detail = describe(ctx, arn)?.ok_or_else(|| {
+                    ProviderError::new(
+                        "ResourceNotFoundException",
+                        format!("ACM Certificate ({arn}) does not exist (it was deleted while waiting for its validation)"),
+                    )
+                })?;
+                match detail.status().cloned() {
+                    Some(CertificateStatus::Issued) => {
+                        progress("the certificate is issued");
+                        return Ok(Poll::Ready(()));
+                    }
+                    Some(CertificateStatus::PendingValidation) | None => {}
+                    Some(other) => {
+                        let reason = detail
+                            .failure_reason()
+                            .map(|r| format!(" (reason: {})", r.as_str()))
+                            .unwrap_or_default();
+                        return Err(ProviderError::new(
+                            "CertificateNotIssued",
+                            format!(
+                                "ACM Certificate ({arn}) will not be issued: its status is {}{reason}. Request a new \
+                                 certificate (replace the aws_acm_certificate) once the cause is fixed; for \
+                                 VALIDATION_TIMED_OUT, ACM waited 72 hours for the validation records.",
+                                other.as_str()
+                            ),
+                        ));
+                    }
                 }
-                shown = pending;
-            }
-            progress(&format!(
-                "waiting for the certificate to be issued: {}",
-                domain_statuses(&detail)
-            ));
-            let left = timeout.saturating_sub(start.elapsed());
-            delay = backoff(delay.min(left.max(Duration::from_millis(100))), Duration::from_secs(30))?;
-        }
+                // Where DNS is managed by hand, the person applying needs the records while the
+                // wait runs, not after it: they are named when the wait starts and whenever they
+                // change; each poll otherwise prints one short status line (the engine adds the
+                // time).
+                let pending = pending_records(&detail);
+                if pending != shown {
+                    if !pending.is_empty() {
+                        progress(&format!(
+                            "ACM is waiting for these validation records (create them if your DNS is not in Route 53):\n{}",
+                            pending.join("\n")
+                        ));
+                    }
+                    shown = pending;
+                }
+                let statuses = domain_statuses(&detail);
+                *last.borrow_mut() = Some(detail);
+                Ok(Poll::Pending(statuses))
+            });
+        waited
     }
 
     /// Terraform's check: every DNS record the certificate needs must be among the FQDNs the
@@ -263,13 +268,10 @@ impl ResourceType for CertificateValidation {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(arn) = sref(planned, "certificate_arn").map(str::to_string) else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    "waiting for ACM Certificate validation: certificate_arn is required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                "waiting for ACM Certificate validation: certificate_arn is required",
+            ));
         };
         // Nothing is created in AWS; the journal lets an interrupted wait resume by import.
         intent(&arn);
@@ -287,8 +289,8 @@ impl ResourceType for CertificateValidation {
             self.wait_issued(ctx, &arn, validation_timeout(planned), progress)
         })();
         match result {
-            Ok(()) => (Some(self.state(&arn, planned)), None),
-            Err(e) => (None, Some(e)),
+            Ok(()) => ApplyOutcome::Done(self.state(&arn, planned)),
+            Err(e) => ApplyOutcome::failed(e),
         }
     }
 
@@ -296,7 +298,7 @@ impl ResourceType for CertificateValidation {
         let arn = sref(planned, "certificate_arn")
             .or_else(|| sref(prior, "certificate_arn"))
             .unwrap_or_default();
-        (Some(self.state(arn, planned)), None)
+        ApplyOutcome::Done(self.state(arn, planned))
     }
 
     fn delete(&self, _ctx: &Ctx, _prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

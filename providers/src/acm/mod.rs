@@ -31,7 +31,7 @@ use crate::support::dates::{rfc3339, rfc3339_secs};
 use crate::support::error::is_not_found;
 use crate::support::naming::{hex, intent_token, INTENT_TAG};
 use crate::support::tags::{split_tags, tags_all};
-use crate::support::wait::backoff;
+use crate::support::wait::{Poll, Waiter};
 use aws_sdk_acm::types::{
     CertificateDetail, CertificateOptions, CertificateStatus, CertificateType, Filters, KeyAlgorithm, Tag,
     ValidationMethod,

@@ -142,44 +142,47 @@ pub(super) fn wait_for_stack(
     timeout: Duration,
     progress: &dyn Fn(&str),
 ) -> Result<Option<aws_sdk_cloudformation::types::Stack>, ProviderError> {
-    let start = Instant::now();
-    let mut delay = Duration::from_secs(1);
+    // The events are the progress; a status line only after 30 s without any.
     let mut last_report = Instant::now();
-    loop {
-        let mut reported = false;
-        for e in events.poll() {
-            progress(&event_line(&e));
-            reported = true;
-        }
-        let stack = describe_stack(ctx, &events.stack)?;
-        let Some(stack) = stack else { return Ok(None) };
-        let status = status_of(&stack);
-        if !in_progress(&status) {
-            // The events that led to the final status may have appeared since the last poll.
-            for e in events.poll() {
-                progress(&event_line(&e));
-            }
-            return Ok(Some(stack));
-        }
-        if reported {
-            last_report = Instant::now();
-        } else if last_report.elapsed() >= Duration::from_secs(30) {
-            progress(&format!("stack is {status}; still waiting"));
-            last_report = Instant::now();
-        }
-        if start.elapsed() >= timeout {
-            return Err(ProviderError::new(
+    let stack_name = events.stack.clone();
+    let waited = Waiter::new(format!("CloudFormation Stack ({stack_name})"), timeout)
+        .delays(Duration::from_secs(1), Duration::from_secs(5))
+        .on_timeout(|status, _| {
+            ProviderError::new(
                 "Timeout",
                 format!(
-                    "CloudFormation Stack ({}) is still {status} after {} minutes. The operation continues \
+                    "CloudFormation Stack ({stack_name}) is still {status} after {} minutes. The operation continues \
                      in AWS; run apply again to wait for it to finish.",
-                    events.stack,
                     timeout.as_secs() / 60
                 ),
-            ));
-        }
-        delay = backoff(delay, Duration::from_secs(5))?;
-    }
+            )
+        })
+        .wait(|| {
+            let mut reported = false;
+            for e in events.poll() {
+                progress(&event_line(&e));
+                reported = true;
+            }
+            let Some(stack) = describe_stack(ctx, &events.stack)? else {
+                return Ok(Poll::Ready(None));
+            };
+            let status = status_of(&stack);
+            if !in_progress(&status) {
+                // The events that led to the final status may have appeared since the last poll.
+                for e in events.poll() {
+                    progress(&event_line(&e));
+                }
+                return Ok(Poll::Ready(Some(stack)));
+            }
+            if reported {
+                last_report = Instant::now();
+            } else if last_report.elapsed() >= Duration::from_secs(30) {
+                progress(&format!("stack is {status}; still waiting"));
+                last_report = Instant::now();
+            }
+            Ok(Poll::Pending(status))
+        });
+    waited
 }
 
 /// What a final status means for the stack, in words a user can act on.

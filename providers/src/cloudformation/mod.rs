@@ -27,7 +27,7 @@ use crate::support::attrs::{
     call, finish, get, into_state, invalid, map_of_strings, map_value, problem, set_of_strings, sref, string_set, State,
 };
 use crate::support::tags::{split_tags_by, tags_all_by};
-use crate::support::wait::backoff;
+use crate::support::wait::{Poll, Waiter};
 use aws_sdk_cloudformation::types::{
     Capability, ChangeSetStatus, ChangeSetType, ExecutionStatus, OnFailure, Parameter, StackEvent, Tag,
 };

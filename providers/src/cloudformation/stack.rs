@@ -256,16 +256,13 @@ impl ResourceType for Stack {
         progress: &dyn Fn(&str),
     ) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
-            return (None, Some(invalid("creating CloudFormation Stack: name is required")));
+            return ApplyOutcome::failed(invalid("creating CloudFormation Stack: name is required"));
         };
         let desired = Desired::from(planned);
         if desired.template_body.is_none() && desired.template_url.is_none() {
-            return (
-                None,
-                Some(invalid(format!(
-                    "creating CloudFormation Stack ({name}): template_body or template_url is required"
-                ))),
-            );
+            return ApplyOutcome::failed(invalid(format!(
+                "creating CloudFormation Stack ({name}): template_body or template_url is required"
+            )));
         }
         let token = format!("infinstor-create-{}", short_hash(&[name, &desired.digest]));
         let op = format!("creating CloudFormation Stack ({name})");
@@ -299,24 +296,21 @@ impl ResourceType for Stack {
                     id
                 }
                 None => {
-                    return (
-                        None,
-                        Some(
-                            ProviderError::new(
-                                e.code.clone(),
-                                format!(
-                                    "{}\n\nA stack named {name} already exists in this account and region. Import it \
+                    return ApplyOutcome::failed(
+                        ProviderError::new(
+                            e.code.clone(),
+                            format!(
+                                "{}\n\nA stack named {name} already exists in this account and region. Import it \
                                  (import ID: the stack name or ID) or choose another name.",
-                                    e.message
-                                ),
-                            )
-                            // After a lost answer the stack may be this create's own.
-                            .with_outcome_unknown(e.outcome_unknown),
-                        ),
+                                e.message
+                            ),
+                        )
+                        // After a lost answer the stack may be this create's own.
+                        .with_outcome_unknown(e.outcome_unknown),
                     );
                 }
             },
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let mut events = Events::new(ctx, &stack_id);
         let waited = wait_for_stack(ctx, &mut events, operation_timeout(planned), progress);
@@ -325,19 +319,19 @@ impl ResourceType for Stack {
             (Ok(Some(stack)), Ok(state)) => {
                 let status = status_of(&stack);
                 if status == "CREATE_COMPLETE" {
-                    (state, None)
+                    ApplyOutcome::from_parts(state, None)
                 } else {
                     let err = failure("creating", name, &status, &events, stack.stack_status_reason());
-                    (state, Some(err))
+                    ApplyOutcome::from_parts(state, Some(err))
                 }
             }
-            (Ok(None), _) => (None, Some(failure("creating", name, "DELETE_COMPLETE", &events, None))),
+            (Ok(None), _) => ApplyOutcome::failed(failure("creating", name, "DELETE_COMPLETE", &events, None)),
             // The stack exists even when waiting failed: record it so it is not orphaned.
-            (Err(e), Ok(state)) => (state, Some(e)),
+            (Err(e), Ok(state)) => ApplyOutcome::from_parts(state, Some(e)),
             (Err(e), Err(_)) | (Ok(Some(_)), Err(e)) => {
                 let mut st = into_state(planned);
                 st.insert("id".into(), Value::string(&stack_id));
-                (Some(finish(&stack_schema(), st)), Some(e))
+                ApplyOutcome::partial(finish(&stack_schema(), st), e)
             }
         }
     }
@@ -355,24 +349,21 @@ impl ResourceType for Stack {
         progress: &dyn Fn(&str),
     ) -> ApplyOutcome {
         let Some(id) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
-            return (
-                Some(prior.clone()),
-                Some(invalid("updating CloudFormation Stack: the state has no stack ID")),
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating CloudFormation Stack: the state has no stack ID"),
             );
         };
         let name = sref(prior, "name").unwrap_or(id).to_string();
         match self.settle(ctx, id, progress) {
             Ok(Some(_)) => {}
             Ok(None) => {
-                return (
-                    None,
-                    Some(ProviderError::new(
-                        "NotFound",
-                        format!("updating CloudFormation Stack ({name}): the stack no longer exists; run plan again"),
-                    )),
-                )
+                return ApplyOutcome::failed(ProviderError::new(
+                    "NotFound",
+                    format!("updating CloudFormation Stack ({name}): the stack no longer exists; run plan again"),
+                ))
             }
-            Err(e) => return (Some(prior.clone()), Some(e)),
+            Err(e) => return ApplyOutcome::partial(prior.clone(), e),
         }
         if stack_changes(prior, planned) {
             let mut events = Events::new(ctx, id);
@@ -391,13 +382,10 @@ impl ResourceType for Stack {
                         }
                     }
                     Ok(None) => {
-                        return (
-                            None,
-                            Some(ProviderError::new(
-                                "NotFound",
-                                format!("updating CloudFormation Stack ({name}): the stack was deleted meanwhile"),
-                            )),
-                        )
+                        return ApplyOutcome::failed(ProviderError::new(
+                            "NotFound",
+                            format!("updating CloudFormation Stack ({name}): the stack was deleted meanwhile"),
+                        ))
                     }
                     Err(e) => return self.after_failure(ctx, id, prior, planned, e),
                 },
@@ -409,15 +397,12 @@ impl ResourceType for Stack {
             return self.after_failure(ctx, id, prior, planned, e);
         }
         match self.fetch(ctx, id, planned, false) {
-            Ok(Some(state)) => (Some(state), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
-                    "NotFound",
-                    format!("updating CloudFormation Stack ({name}): the stack disappeared after the update"),
-                )),
-            ),
-            Err(e) => (Some(prior.clone()), Some(e)),
+            Ok(Some(state)) => ApplyOutcome::Done(state),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                "NotFound",
+                format!("updating CloudFormation Stack ({name}): the stack disappeared after the update"),
+            )),
+            Err(e) => ApplyOutcome::partial(prior.clone(), e),
         }
     }
 

@@ -2,6 +2,7 @@
 //! execute, update, adoption.
 
 use super::*;
+use crate::support::wait::{Poll, Waiter};
 
 impl Stack {
     /// Reads a stack by name or ID; waits first when an operation is still running on it.
@@ -247,45 +248,47 @@ impl Stack {
         }
         let arn =
             arn.ok_or_else(|| ProviderError::new("InvalidResponse", format!("{op}: no change set ID returned")))?;
-        let start = Instant::now();
-        let mut delay = Duration::from_millis(500);
-        loop {
-            let out = call(
-                ctx,
-                &format!("reading CloudFormation change set {arn}"),
-                ctx.cloudformation.describe_change_set().change_set_name(&arn).send(),
-            )?;
-            match out.status() {
-                Some(ChangeSetStatus::CreateComplete) => return Ok(Some(arn)),
-                Some(ChangeSetStatus::Failed) => {
-                    let reason = out.status_reason().unwrap_or_default();
-                    if reason.contains("didn't contain changes") || reason.contains("No updates are to be performed") {
-                        // Nothing to execute: leave no clutter on the stack.
-                        let _ = call(
-                            ctx,
-                            &op,
-                            ctx.cloudformation.delete_change_set().change_set_name(&arn).send(),
-                        );
-                        return Ok(None);
-                    }
-                    return Err(ProviderError::new(
-                        "ChangeSetFailed",
-                        format!("{op}: CloudFormation could not compute the update: {reason}"),
-                    ));
-                }
-                _ => {}
-            }
-            if start.elapsed() > CHANGE_SET_TIMEOUT {
-                return Err(ProviderError::new(
+        let waited = Waiter::new(format!("change set {arn}"), CHANGE_SET_TIMEOUT)
+            .delays(Duration::from_millis(500), Duration::from_secs(5))
+            .on_timeout(|_, _| {
+                ProviderError::new(
                     "Timeout",
                     format!(
                         "{op}: the change set was not ready after {} minutes",
                         CHANGE_SET_TIMEOUT.as_secs() / 60
                     ),
-                ));
-            }
-            delay = backoff(delay, Duration::from_secs(5))?;
-        }
+                )
+            })
+            .wait(|| {
+                let out = call(
+                    ctx,
+                    &format!("reading CloudFormation change set {arn}"),
+                    ctx.cloudformation.describe_change_set().change_set_name(&arn).send(),
+                )?;
+                match out.status() {
+                    Some(ChangeSetStatus::CreateComplete) => Ok(Poll::Ready(Some(arn.clone()))),
+                    Some(ChangeSetStatus::Failed) => {
+                        let reason = out.status_reason().unwrap_or_default();
+                        if reason.contains("didn't contain changes")
+                            || reason.contains("No updates are to be performed")
+                        {
+                            // Nothing to execute: leave no clutter on the stack.
+                            let _ = call(
+                                ctx,
+                                &op,
+                                ctx.cloudformation.delete_change_set().change_set_name(&arn).send(),
+                            );
+                            return Ok(Poll::Ready(None));
+                        }
+                        Err(ProviderError::new(
+                            "ChangeSetFailed",
+                            format!("{op}: CloudFormation could not compute the update: {reason}"),
+                        ))
+                    }
+                    other => Ok(Poll::Pending(other.map(|s| s.as_str().to_string()).unwrap_or_default())),
+                }
+            });
+        waited
     }
 
     /// The reviewer lines of a change set: one per resource change.
@@ -338,9 +341,9 @@ impl Stack {
         err: ProviderError,
     ) -> ApplyOutcome {
         match self.fetch(ctx, id, planned, false) {
-            Ok(Some(now)) => (Some(now), Some(err)),
-            Ok(None) => (None, Some(err)),
-            Err(_) => (Some(prior.clone()), Some(err)),
+            Ok(Some(now)) => ApplyOutcome::partial(now, err),
+            Ok(None) => ApplyOutcome::failed(err),
+            Err(_) => ApplyOutcome::partial(prior.clone(), err),
         }
     }
 

@@ -9,6 +9,7 @@
 //! `lifecycle { ignore_changes }`.
 
 use super::*;
+use crate::support::wait::{Poll, Waiter};
 use aws_sdk_dynamodb::types::{
     CsvOptions, ImportStatus, InputCompressionType, InputFormat, InputFormatOptions, S3BucketSource,
     TableCreationParameters,
@@ -96,7 +97,7 @@ impl Table {
         let op = format!("importing DynamoDB Table ({name}) from S3");
         let request = match self.import_request(ctx, name, planned, import, &op) {
             Ok(r) => r,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         intent(name);
         let arn = match call(ctx, &op, request.send()) {
@@ -104,7 +105,7 @@ impl Table {
                 .import_table_description()
                 .and_then(|d| d.import_arn())
                 .map(str::to_string),
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let settle = || -> Result<(), ProviderError> {
             if let Some(arn) = &arn {
@@ -121,13 +122,13 @@ impl Table {
         };
         let result = settle();
         match (self.fetch(ctx, name, planned), result) {
-            (Ok(state), Ok(())) => (state, None),
-            (Ok(state), Err(e)) => (state, Some(e)),
+            (Ok(state), Ok(())) => ApplyOutcome::from_parts(state, None),
+            (Ok(state), Err(e)) => ApplyOutcome::from_parts(state, Some(e)),
             // Whether the table exists is not known: it may still appear from the import.
             (Err(_), Err(e)) | (Err(e), Ok(())) => {
                 let mut st = into_state(planned);
                 st.insert("id".into(), Value::string(name));
-                (Some(finish(&table_schema(), st)), Some(e))
+                ApplyOutcome::partial(finish(&table_schema(), st), e)
             }
         }
     }
@@ -198,45 +199,41 @@ impl Table {
     /// Waits until the import is over, reporting how many items it has read so far.
     fn wait_import(&self, ctx: &Ctx, name: &str, arn: &str, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
         let op = format!("reading the import into DynamoDB Table ({name})");
-        let start = Instant::now();
-        let mut delay = Duration::from_secs(1);
-        let mut last = None;
-        loop {
-            let out = call(ctx, &op, ctx.dynamodb.describe_import().import_arn(arn).send())?;
-            let Some(d) = out.import_table_description() else {
-                return Err(ProviderError::new("InvalidResponse", format!("{op}: no description")));
-            };
-            match d.import_status() {
-                Some(ImportStatus::Completed) => return Ok(()),
-                Some(s @ (ImportStatus::Failed | ImportStatus::Cancelled | ImportStatus::Cancelling)) => {
-                    return Err(ProviderError::new(
-                        d.failure_code().unwrap_or("ImportFailed"),
-                        format!(
-                            "the import into DynamoDB Table ({name}) is {}: {} ({} items imported, {} errors). Fix the objects under the import's S3 source and apply again.",
-                            s.as_str(),
-                            d.failure_message().unwrap_or("no reason given"),
-                            d.imported_item_count(),
-                            d.error_count()
-                        ),
-                    ));
-                }
-                _ => {}
-            }
-            let now = d.processed_item_count();
-            if last != Some(now) {
-                progress(&format!("importing into table {name}: {now} items read so far"));
-                last = Some(now);
-            }
-            if start.elapsed() > TABLE_TIMEOUT {
-                return Err(ProviderError::new(
+        let show = |now: &str| progress(&format!("importing into table {name}: {now} items read so far"));
+        let waited = Waiter::new(format!("the import into DynamoDB Table ({name})"), TABLE_TIMEOUT)
+            .delays(Duration::from_secs(1), Duration::from_secs(5))
+            .progress(&show)
+            .on_timeout(|_, _| {
+                ProviderError::new(
                     "Timeout",
                     format!(
                         "the import into DynamoDB Table ({name}) is still running after {} minutes ({arn})",
                         TABLE_TIMEOUT.as_secs() / 60
                     ),
-                ));
-            }
-            delay = backoff(delay, Duration::from_secs(5))?;
-        }
+                )
+            })
+            .wait(|| {
+                let out = call(ctx, &op, ctx.dynamodb.describe_import().import_arn(arn).send())?;
+                let Some(d) = out.import_table_description() else {
+                    return Err(ProviderError::new("InvalidResponse", format!("{op}: no description")));
+                };
+                match d.import_status() {
+                    Some(ImportStatus::Completed) => Ok(Poll::Ready(())),
+                    Some(s @ (ImportStatus::Failed | ImportStatus::Cancelled | ImportStatus::Cancelling)) => {
+                        Err(ProviderError::new(
+                            d.failure_code().unwrap_or("ImportFailed"),
+                            format!(
+                                "the import into DynamoDB Table ({name}) is {}: {} ({} items imported, {} errors). Fix the objects under the import's S3 source and apply again.",
+                                s.as_str(),
+                                d.failure_message().unwrap_or("no reason given"),
+                                d.imported_item_count(),
+                                d.error_count()
+                            ),
+                        ))
+                    }
+                    _ => Ok(Poll::Pending(d.processed_item_count().to_string())),
+                }
+            });
+        waited
     }
 }

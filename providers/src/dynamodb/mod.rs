@@ -21,7 +21,7 @@ use crate::support::attrs::{
 };
 use crate::support::error::is_not_found;
 use crate::support::tags::{split_tags, tags_all};
-use crate::support::wait::backoff;
+
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, OnDemandThroughput, PointInTimeRecoverySpecification,
     ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
@@ -32,7 +32,7 @@ use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::{map, Value};
 use sha2::Digest as _;
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod import;
 mod indexes;

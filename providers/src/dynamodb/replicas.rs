@@ -5,6 +5,7 @@
 //! region, through a client of that region with the provider's credentials and endpoint.
 
 use super::*;
+use crate::support::wait::{Poll, Waiter};
 use aws_sdk_dynamodb::types::{
     CreateReplicationGroupMemberAction, DeleteReplicationGroupMemberAction, ReplicationGroupUpdate,
 };
@@ -373,51 +374,42 @@ impl Table {
                 .replica_updates(update)
                 .send(),
         )?;
-        let start = Instant::now();
-        let mut delay = Duration::from_secs(2);
-        let mut last = String::new();
-        loop {
-            let table = self
-                .describe(ctx, name)?
-                .ok_or_else(|| ProviderError::new("NotFound", format!("{op}: the table no longer exists")))?;
-            let status = table
-                .replicas()
-                .iter()
-                .find(|r| r.region_name() == Some(region))
-                .map(|r| r.replica_status().map(|s| s.as_str().to_string()).unwrap_or_default());
-            let table_active = table.table_status().map(|s| s.as_str()) == Some("ACTIVE");
-            match (&status, adding) {
-                (Some(s), true) if s == "ACTIVE" && table_active => return Ok(()),
-                (None, false) if table_active => return Ok(()),
-                (Some(s), true) if s.contains("FAILED") || s == "INACCESSIBLE_ENCRYPTION_CREDENTIALS" => {
-                    return Err(ProviderError::new(
-                        "ReplicaFailed",
-                        format!(
-                            "{op}: the replica is {s}{}",
-                            table
-                                .replicas()
-                                .iter()
-                                .find(|r| r.region_name() == Some(region))
-                                .and_then(|r| r.replica_status_description())
-                                .map(|d| format!(": {d}"))
-                                .unwrap_or_default()
-                        ),
-                    ))
-                }
-                _ => {}
-            }
-            let now = status.clone().unwrap_or_else(|| "gone".to_string());
-            if now != last {
-                progress(&format!("replica in {region} is {now}"));
-                last = now;
-            }
-            if start.elapsed() > TABLE_TIMEOUT {
-                return Err(ProviderError::new(
+        let show = |now: &str| progress(&format!("replica in {region} is {now}"));
+        let waited = Waiter::new(op.clone(), TABLE_TIMEOUT)
+            .delays(Duration::from_secs(2), Duration::from_secs(15))
+            .progress(&show)
+            .on_timeout(|_, _| {
+                ProviderError::new(
                     "Timeout",
                     format!("{op}: not done after {} minutes", TABLE_TIMEOUT.as_secs() / 60),
-                ));
-            }
-            delay = backoff(delay, Duration::from_secs(15))?;
-        }
+                )
+            })
+            .wait(|| {
+                let table = self
+                    .describe(ctx, name)?
+                    .ok_or_else(|| ProviderError::new("NotFound", format!("{op}: the table no longer exists")))?;
+                let replica = table.replicas().iter().find(|r| r.region_name() == Some(region));
+                let status = replica.map(|r| r.replica_status().map(|s| s.as_str().to_string()).unwrap_or_default());
+                let table_active = table.table_status().map(|s| s.as_str()) == Some("ACTIVE");
+                match (&status, adding) {
+                    (Some(s), true) if s == "ACTIVE" && table_active => return Ok(Poll::Ready(())),
+                    (None, false) if table_active => return Ok(Poll::Ready(())),
+                    (Some(s), true) if s.contains("FAILED") || s == "INACCESSIBLE_ENCRYPTION_CREDENTIALS" => {
+                        return Err(ProviderError::new(
+                            "ReplicaFailed",
+                            format!(
+                                "{op}: the replica is {s}{}",
+                                replica
+                                    .and_then(|r| r.replica_status_description())
+                                    .map(|d| format!(": {d}"))
+                                    .unwrap_or_default()
+                            ),
+                        ))
+                    }
+                    _ => {}
+                }
+                Ok(Poll::Pending(status.unwrap_or_else(|| "gone".to_string())))
+            });
+        waited
     }
 }

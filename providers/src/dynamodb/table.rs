@@ -1,6 +1,7 @@
 //! aws_dynamodb_table.
 
 use super::*;
+use crate::support::wait::{Poll, Waiter};
 
 pub(super) struct Table;
 
@@ -325,10 +326,7 @@ impl ResourceType for Table {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let (Some(name), Some(_)) = (sref(planned, "name"), sref(planned, "hash_key")) else {
-            return (
-                None,
-                Some(invalid("creating DynamoDB Table: name and hash_key are required")),
-            );
+            return ApplyOutcome::failed(invalid("creating DynamoDB Table: name and hash_key are required"));
         };
         let op = format!("creating DynamoDB Table ({name})");
         if let Some(import) = first(planned, "import_table") {
@@ -388,7 +386,7 @@ impl ResourceType for Table {
         };
         let req = match build() {
             Ok(r) => r,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         intent(name);
         if let Err(e) = call(ctx, &op, req.send()) {
@@ -405,7 +403,7 @@ impl ResourceType for Table {
             } else {
                 e
             };
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         // The table as it became ACTIVE, unless replicas changed it since.
         let settle = || -> Result<Option<TableDescription>, ProviderError> {
@@ -426,37 +424,31 @@ impl ResourceType for Table {
             _ => self.fetch(ctx, name, planned),
         };
         match (read, result.map(|_| ())) {
-            (Ok(state), Ok(())) => (state, None),
-            (Ok(state), Err(e)) => (state, Some(e)),
+            (Ok(state), Ok(())) => ApplyOutcome::from_parts(state, None),
+            (Ok(state), Err(e)) => ApplyOutcome::from_parts(state, Some(e)),
             (Err(e), _) => {
                 // The table exists: record it so that it is not orphaned.
                 let mut st = into_state(planned);
                 st.insert("id".into(), Value::string(name));
-                (Some(finish(&table_schema(), st)), Some(e))
+                ApplyOutcome::partial(finish(&table_schema(), st), e)
             }
         }
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = sref(prior, "name") else {
-            return (
-                Some(prior.clone()),
-                Some(invalid("updating DynamoDB Table: the state has no name")),
-            );
+            return ApplyOutcome::partial(prior.clone(), invalid("updating DynamoDB Table: the state has no name"));
         };
         let result = self.apply_update(ctx, prior, planned, progress);
         match (self.fetch(ctx, name, planned), result) {
-            (Ok(Some(state)), Ok(())) => (Some(state), None),
-            (Ok(None), Ok(())) => (
-                None,
-                Some(ProviderError::new(
-                    "NotFound",
-                    format!("updating DynamoDB Table ({name}): the table no longer exists"),
-                )),
-            ),
-            (Ok(state), Err(e)) => (state, Some(e)),
-            (Err(e), Ok(())) => (Some(prior.clone()), Some(e)),
-            (Err(_), Err(e)) => (Some(prior.clone()), Some(e)),
+            (Ok(Some(state)), Ok(())) => ApplyOutcome::Done(state),
+            (Ok(None), Ok(())) => ApplyOutcome::failed(ProviderError::new(
+                "NotFound",
+                format!("updating DynamoDB Table ({name}): the table no longer exists"),
+            )),
+            (Ok(state), Err(e)) => ApplyOutcome::from_parts(state, Some(e)),
+            (Err(e), Ok(())) => ApplyOutcome::partial(prior.clone(), e),
+            (Err(_), Err(e)) => ApplyOutcome::partial(prior.clone(), e),
         }
     }
 
@@ -493,26 +485,26 @@ impl ResourceType for Table {
             }
             Err(e) => return Err(e),
         }
-        let start = Instant::now();
-        let mut delay = Duration::from_secs(1);
-        let mut reported = false;
-        while self.describe(ctx, name)?.is_some() {
-            if !reported {
-                progress(&format!("table {name} is DELETING; waiting for it to be gone"));
-                reported = true;
-            }
-            if start.elapsed() > TABLE_TIMEOUT {
-                return Err(ProviderError::new(
+        let show = |_: &str| progress(&format!("table {name} is DELETING; waiting for it to be gone"));
+        let waited = Waiter::new(format!("DynamoDB Table ({name})"), TABLE_TIMEOUT)
+            .delays(Duration::from_secs(1), Duration::from_secs(5))
+            .progress(&show)
+            .on_timeout(|_, _| {
+                ProviderError::new(
                     "Timeout",
                     format!(
                         "DynamoDB Table ({name}) is still being deleted after {} minutes",
                         TABLE_TIMEOUT.as_secs() / 60
                     ),
-                ));
-            }
-            delay = backoff(delay, Duration::from_secs(5))?;
-        }
-        Ok(())
+                )
+            })
+            .wait(|| {
+                Ok(match self.describe(ctx, name)? {
+                    Some(_) => Poll::Pending("DELETING".into()),
+                    None => Poll::Ready(()),
+                })
+            });
+        waited
     }
 
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {

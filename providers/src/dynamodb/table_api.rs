@@ -1,6 +1,7 @@
 //! The DynamoDB calls behind aws_dynamodb_table: describe, wait, read, update.
 
 use super::*;
+use crate::support::wait::{Poll, Waiter};
 use aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder;
 
 impl Table {
@@ -24,51 +25,50 @@ impl Table {
         name: &str,
         progress: &dyn Fn(&str),
     ) -> Result<TableDescription, ProviderError> {
-        let start = Instant::now();
-        let mut delay = Duration::from_secs(1);
-        let mut last = String::new();
-        loop {
-            let table = self.describe(ctx, name)?.ok_or_else(|| {
+        let show = |now: &str| progress(&format!("table {name} is {now}; waiting for it to become ACTIVE"));
+        let waited = Waiter::new(format!("DynamoDB Table ({name})"), TABLE_TIMEOUT)
+            .delays(Duration::from_secs(1), Duration::from_secs(5))
+            .progress(&show)
+            .on_timeout(|last, _| {
                 ProviderError::new(
-                    "NotFound",
-                    format!("DynamoDB Table ({name}) disappeared while waiting for it"),
-                )
-            })?;
-            let status = table.table_status().map(|s| s.as_str().to_string()).unwrap_or_default();
-            let sse = table
-                .sse_description()
-                .and_then(|d| d.status())
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default();
-            let index = indexes_busy(&table);
-            let busy =
-                status != "ACTIVE" || matches!(sse.as_str(), "ENABLING" | "DISABLING" | "UPDATING") || index.is_some();
-            if !busy {
-                return Ok(table);
-            }
-            let mut now = if sse.is_empty() {
-                status.clone()
-            } else {
-                format!("{status}, encryption {sse}")
-            };
-            if let Some(index) = index {
-                now = format!("{now}, {index}");
-            }
-            if now != last {
-                progress(&format!("table {name} is {now}; waiting for it to become ACTIVE"));
-                last = now;
-            }
-            if start.elapsed() > TABLE_TIMEOUT {
-                return Err(ProviderError::new(
                     "Timeout",
                     format!(
                         "DynamoDB Table ({name}) is still {last} after {} minutes; run apply again to continue",
                         TABLE_TIMEOUT.as_secs() / 60
                     ),
-                ));
-            }
-            delay = backoff(delay, Duration::from_secs(5))?;
-        }
+                )
+            })
+            .wait(|| {
+                let table = self.describe(ctx, name)?.ok_or_else(|| {
+                    ProviderError::new(
+                        "NotFound",
+                        format!("DynamoDB Table ({name}) disappeared while waiting for it"),
+                    )
+                })?;
+                let status = table.table_status().map(|s| s.as_str().to_string()).unwrap_or_default();
+                let sse = table
+                    .sse_description()
+                    .and_then(|d| d.status())
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default();
+                let index = indexes_busy(&table);
+                let busy = status != "ACTIVE"
+                    || matches!(sse.as_str(), "ENABLING" | "DISABLING" | "UPDATING")
+                    || index.is_some();
+                if !busy {
+                    return Ok(Poll::Ready(table));
+                }
+                let mut now = if sse.is_empty() {
+                    status
+                } else {
+                    format!("{status}, encryption {sse}")
+                };
+                if let Some(index) = index {
+                    now = format!("{now}, {index}");
+                }
+                Ok(Poll::Pending(now))
+            });
+        waited
     }
 
     /// True when `key_arn` is the AWS managed key of DynamoDB. `None` when KMS cannot tell

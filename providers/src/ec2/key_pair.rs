@@ -119,7 +119,7 @@ impl ResourceType for KeyPair {
                 .public_key_material(aws_sdk_ec2::primitives::Blob::new(key.into_bytes()))
                 .send(),
         ) {
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         let id = Value::string(&name);
         created_outcome(
@@ -133,7 +133,7 @@ impl ResourceType for KeyPair {
 
     fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         // Every argument forces a new key pair.
-        (Some(prior.clone()), None)
+        ApplyOutcome::Done(prior.clone())
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

@@ -127,13 +127,10 @@ impl ResourceType for ExclusivePolicyAttachment {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let (Some(name), Some(arn)) = (sref(planned, "name"), sref(planned, "policy_arn")) else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidInput",
-                    "aws_iam_policy_attachment: name and policy_arn are required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidInput",
+                "aws_iam_policy_attachment: name and policy_arn are required",
+            ));
         };
         intent(name);
         let result = self.converge(ctx, arn, &Value::Null, planned);
@@ -141,27 +138,24 @@ impl ResourceType for ExclusivePolicyAttachment {
             .entities(ctx, arn)
             .map(|e| e.map(|e| self.state(name, arn, e, planned)));
         match (result, read) {
-            (Ok(()), Ok(Some(state))) => (Some(state), None),
-            (Ok(()), Ok(None)) => (
-                None,
-                Some(ProviderError::new(
-                    "NoSuchEntity",
-                    format!("attaching IAM Policy ({arn}): the policy does not exist"),
-                )),
-            ),
-            (Err(e), Ok(state)) => (state, Some(e)),
-            (Ok(()), Err(e)) | (Err(e), Err(_)) => (Some(planned.clone()), Some(e)),
+            (Ok(()), Ok(Some(state))) => ApplyOutcome::Done(state),
+            (Ok(()), Ok(None)) => ApplyOutcome::failed(ProviderError::new(
+                "NoSuchEntity",
+                format!("attaching IAM Policy ({arn}): the policy does not exist"),
+            )),
+            (Err(e), Ok(state)) => ApplyOutcome::from_parts(state, Some(e)),
+            (Ok(()), Err(e)) | (Err(e), Err(_)) => ApplyOutcome::partial(planned.clone(), e),
         }
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let (Some(name), Some(arn)) = (sref(prior, "name"), sref(prior, "policy_arn")) else {
-            return (
-                Some(prior.clone()),
-                Some(ProviderError::new(
+            return ApplyOutcome::partial(
+                prior.clone(),
+                ProviderError::new(
                     "InvalidState",
                     "aws_iam_policy_attachment: the state has no name or policy_arn",
-                )),
+                ),
             );
         };
         let result = self.converge(ctx, arn, prior, planned);

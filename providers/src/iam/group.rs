@@ -62,13 +62,10 @@ impl ResourceType for IamGroup {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    "creating IAM Group: name is required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                "creating IAM Group: name is required",
+            ));
         };
         progress(&format!("creating IAM Group {name}"));
         intent(name);
@@ -79,17 +76,14 @@ impl ResourceType for IamGroup {
             .path(sref(planned, "path").unwrap_or("/"));
         match call(ctx, &format!("creating IAM Group ({name})"), req.send()) {
             Ok(out) => match out.group() {
-                Some(g) => (Some(self.state(g)), None),
+                Some(g) => ApplyOutcome::Done(self.state(g)),
                 None => match self.get(ctx, name) {
-                    Ok(Some(g)) => (Some(self.state(&g)), None),
-                    Ok(None) => (
-                        None,
-                        Some(ProviderError::new(
-                            "NoSuchEntity",
-                            format!("creating IAM Group ({name}): the group is not readable after creation"),
-                        )),
-                    ),
-                    Err(e) => (None, Some(e)),
+                    Ok(Some(g)) => ApplyOutcome::Done(self.state(&g)),
+                    Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                        "NoSuchEntity",
+                        format!("creating IAM Group ({name}): the group is not readable after creation"),
+                    )),
+                    Err(e) => ApplyOutcome::failed(e),
                 },
             },
             Err(e) if e.code == "EntityAlreadyExists" => {
@@ -97,12 +91,11 @@ impl ResourceType for IamGroup {
                     "{}\n\nA group named {name} already exists: import it (import ID: {name}) or choose another `name`.",
                     e.message
                 );
-                (
-                    None,
-                    Some(ProviderError::new(e.code.clone(), message).with_outcome_unknown(e.outcome_unknown)),
+                ApplyOutcome::failed(
+                    ProviderError::new(e.code.clone(), message).with_outcome_unknown(e.outcome_unknown),
                 )
             }
-            Err(e) => (None, Some(e)),
+            Err(e) => ApplyOutcome::failed(e),
         }
     }
 
@@ -128,15 +121,12 @@ impl ResourceType for IamGroup {
             }
         }
         match self.get(ctx, &name) {
-            Ok(Some(g)) => (Some(self.state(&g)), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
-                    "NoSuchEntity",
-                    format!("IAM Group {name} is gone after its update"),
-                )),
-            ),
-            Err(e) => (Some(prior.clone()), Some(e)),
+            Ok(Some(g)) => ApplyOutcome::Done(self.state(&g)),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                "NoSuchEntity",
+                format!("IAM Group {name} is gone after its update"),
+            )),
+            Err(e) => ApplyOutcome::partial(prior.clone(), e),
         }
     }
 

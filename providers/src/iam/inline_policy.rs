@@ -69,43 +69,40 @@ impl ResourceType for IamInlinePolicy {
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let name = name_for_create(planned);
         let (Some(role), Some(doc)) = (sref(planned, self.0.key()), sref(planned, "policy")) else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    format!(
-                        "creating {} Policy: {} and policy are required",
-                        self.0.noun(),
-                        self.0.key()
-                    ),
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                format!(
+                    "creating {} Policy: {} and policy are required",
+                    self.0.noun(),
+                    self.0.key()
+                ),
+            ));
         };
         let id = format!("{role}:{name}");
         intent(&id);
         if let Err(e) = self.0.put_inline_policy(ctx, role, &name, doc) {
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         let mut st = into_state(planned);
         st.insert("name".into(), Value::string(&name));
         st.insert("id".into(), Value::string(id));
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let (Some(role), Some(name), Some(doc)) =
             (sref(prior, self.0.key()), sref(prior, "name"), sref(planned, "policy"))
         else {
-            return (
-                Some(prior.clone()),
-                Some(ProviderError::new(
+            return ApplyOutcome::partial(
+                prior.clone(),
+                ProviderError::new(
                     "InvalidState",
                     format!(
                         "updating {} Policy: {}, name or policy missing",
                         self.0.noun(),
                         self.0.key()
                     ),
-                )),
+                ),
             );
         };
         if let Err(e) = self.0.put_inline_policy(ctx, role, name, doc) {
@@ -113,7 +110,7 @@ impl ResourceType for IamInlinePolicy {
         }
         let mut st = into_state(planned);
         keep_prior(&mut st, prior, &["name", "id"]);
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

@@ -110,7 +110,7 @@ impl ResourceType for IamInstanceProfile {
         let name = name_for_create(planned);
         let tags = match sdk_tags(&string_map(&tags_all_by(string_map, ctx, &planned.get("tags")))) {
             Ok(t) => t,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let mut req = ctx
             .iam
@@ -135,13 +135,13 @@ impl ResourceType for IamInstanceProfile {
             } else {
                 e
             };
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         // From here the profile exists: every outcome records it.
         if let Some(role) = sref(planned, "role") {
             if let Err(e) = self.add_role(ctx, &name, role) {
                 let now = self.get(ctx, &name).ok().flatten();
-                return (now.map(|p| self.state(ctx, &p, planned)), Some(e));
+                return ApplyOutcome::from_parts(now.map(|p| self.state(ctx, &p, planned)), Some(e));
             }
         }
         let id = Value::string(&name);
@@ -211,7 +211,7 @@ impl ResourceType for IamInstanceProfile {
         let mut st = into_state(planned);
         keep_prior(&mut st, prior, &["name", "id", "arn", "unique_id", "create_date"]);
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

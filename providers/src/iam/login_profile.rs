@@ -106,18 +106,15 @@ impl ResourceType for LoginProfile {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(user) = sref(planned, "user") else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidInput",
-                    "aws_iam_user_login_profile: user is required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidInput",
+                "aws_iam_user_login_profile: user is required",
+            ));
         };
         let length = planned.get("password_length").as_f64().unwrap_or(DEFAULT_LENGTH) as usize;
         let password = match crate::support::secret::password(length) {
             Ok(p) => p,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let reset = planned.get("password_reset_required").as_bool().unwrap_or(false);
         // Encrypted before the profile exists: a key that cannot be used stops the create.
@@ -125,9 +122,9 @@ impl ResourceType for LoginProfile {
             None => None,
             Some(Ok(key)) => match crate::support::pgp::encrypt(&key, password.as_bytes()) {
                 Ok(sealed) => Some(sealed),
-                Err(message) => return (None, Some(ProviderError::new("InvalidInput", message))),
+                Err(message) => return ApplyOutcome::failed(ProviderError::new("InvalidInput", message)),
             },
-            Some(Err(message)) => return (None, Some(ProviderError::new("InvalidInput", message))),
+            Some(Err(message)) => return ApplyOutcome::failed(ProviderError::new("InvalidInput", message)),
         };
         intent(user);
         let made = call(
@@ -150,7 +147,7 @@ impl ResourceType for LoginProfile {
             } else {
                 e
             };
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         let mut st = into_state(planned);
         st.insert("id".into(), Value::string(user));
@@ -164,12 +161,12 @@ impl ResourceType for LoginProfile {
                 st.insert("password".into(), Value::string(password).mark_sensitive());
             }
         }
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn update(&self, _ctx: &Ctx, _prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         // Every argument forces a new profile; nothing changes in place.
-        (Some(planned.clone()), None)
+        ApplyOutcome::Done(planned.clone())
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

@@ -225,8 +225,8 @@ fn validate_path(config: &Value, out: &mut Vec<ValidateProblem>) {
 /// even reading fails.
 fn after_failed_update(rt: &dyn ResourceType, ctx: &Ctx, prior: &Value, err: ProviderError) -> ApplyOutcome {
     match rt.read(ctx, prior) {
-        Ok(Some(now)) => (Some(now), Some(err)),
-        Ok(None) => (None, Some(err)),
-        Err(_) => (Some(prior.clone()), Some(err)),
+        Ok(Some(now)) => ApplyOutcome::partial(now, err),
+        Ok(None) => ApplyOutcome::failed(err),
+        Err(_) => ApplyOutcome::partial(prior.clone(), err),
     }
 }

@@ -121,21 +121,18 @@ impl ResourceType for OidcProvider {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(url) = sref(planned, "url") else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidInput",
-                    "aws_iam_openid_connect_provider: url is required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidInput",
+                "aws_iam_openid_connect_provider: url is required",
+            ));
         };
         let tags = match sdk_tags(&string_map(&tags_all_by(string_map, ctx, &planned.get("tags")))) {
             Ok(t) => t,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let arn = match ctx.caller_account() {
             Ok((account, partition)) => format!("arn:{partition}:iam::{account}:oidc-provider/{}", bare_url(url)),
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let thumbprints = string_set(&planned.get("thumbprint_list"));
         let request = ctx
@@ -160,7 +157,7 @@ impl ResourceType for OidcProvider {
             } else {
                 e
             };
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         let id = Value::string(&arn);
         created_outcome(

@@ -211,22 +211,19 @@ impl ResourceType for IamPolicy {
         let name = name_for_create(planned);
         let path = sref(planned, "path").unwrap_or("/").to_string();
         let Some(doc) = sref(planned, "policy") else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    "creating IAM Policy: policy is required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                "creating IAM Policy: policy is required",
+            ));
         };
         let (account, partition) = match ctx.caller_account() {
             Ok(a) => a,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let arn = format!("arn:{partition}:iam::{account}:policy{path}{name}");
         let tags = match sdk_tags(&string_map(&tags_all_by(string_map, ctx, &planned.get("tags")))) {
             Ok(t) => t,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let mut req = ctx
             .iam
@@ -246,32 +243,29 @@ impl ResourceType for IamPolicy {
                 // Ours only if its document is the one we meant to create (see IamRole::adopt).
                 let current = match self.fetch(ctx, &arn, planned) {
                     Ok(Some(c)) => c,
-                    Ok(None) => return (None, Some(e)),
-                    Err(e2) => return (None, Some(e2)),
+                    Ok(None) => return ApplyOutcome::failed(e),
+                    Err(e2) => return ApplyOutcome::failed(e2),
                 };
                 let same = match (current.get("policy").as_str(), planned.get("policy").as_str()) {
                     (Some(a), Some(b)) => crate::support::policy::equivalent(a, b),
                     _ => false,
                 };
                 if !same {
-                    return (
-                        None,
-                        Some(ProviderError::new(
-                            "EntityAlreadyExists",
-                            format!(
-                                "creating IAM Policy ({name}): a policy with this name already exists \
+                    return ApplyOutcome::failed(ProviderError::new(
+                        "EntityAlreadyExists",
+                        format!(
+                            "creating IAM Policy ({name}): a policy with this name already exists \
                                  ({arn}) and its document differs from the configuration, so it was \
                                  not created by this configuration. Import it (import ID: {arn}) to \
                                  manage it, or choose another `name`."
-                            ),
-                        )),
-                    );
+                        ),
+                    ));
                 }
                 let mut planned = into_state(planned);
                 planned.insert("name".into(), Value::string(&name));
                 return self.update(ctx, &current, &Value::Map(planned), progress);
             }
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let mut st = into_state(planned);
         st.insert("name".into(), Value::string(&name));
@@ -297,7 +291,7 @@ impl ResourceType for IamPolicy {
             )),
         );
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
@@ -311,7 +305,7 @@ impl ResourceType for IamPolicy {
         let mut st = into_state(planned);
         keep_prior(&mut st, prior, &["name", "arn", "id", "policy_id", "attachment_count"]);
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

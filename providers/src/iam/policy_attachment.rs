@@ -61,26 +61,23 @@ impl ResourceType for IamPolicyAttachment {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let (Some(holder), Some(arn)) = (sref(planned, self.0.key()), sref(planned, "policy_arn")) else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    format!(
-                        "creating {} Policy Attachment: {} and policy_arn are required",
-                        self.0.noun(),
-                        self.0.key()
-                    ),
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                format!(
+                    "creating {} Policy Attachment: {} and policy_arn are required",
+                    self.0.noun(),
+                    self.0.key()
+                ),
+            ));
         };
         let id = format!("{holder}/{arn}");
         intent(&id);
         if let Err(e) = self.0.attach(ctx, holder, arn) {
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         let mut st = into_state(planned);
         st.insert("id".into(), Value::string(id));
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn update(&self, _ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
@@ -89,7 +86,7 @@ impl ResourceType for IamPolicyAttachment {
         if get(&st, "id").contains_unknown() || get(&st, "id").is_null() {
             st.insert("id".into(), prior.get("id"));
         }
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

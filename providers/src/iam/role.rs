@@ -200,8 +200,8 @@ impl IamRole {
     fn adopt(&self, ctx: &Ctx, name: &str, planned: &Value, err: ProviderError) -> ApplyOutcome {
         let existing = match self.get_role(ctx, name) {
             Ok(Some(role)) => role,
-            Ok(None) => return (None, Some(err)),
-            Err(e) => return (None, Some(e)),
+            Ok(None) => return ApplyOutcome::failed(err),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let current = self.state(ctx, &existing, planned);
         let wanted = planned.get("assume_role_policy");
@@ -210,18 +210,15 @@ impl IamRole {
             _ => false,
         };
         if !same {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "EntityAlreadyExists",
-                    format!(
-                        "creating IAM Role ({name}): a role with this name already exists and its trust \
+            return ApplyOutcome::failed(ProviderError::new(
+                "EntityAlreadyExists",
+                format!(
+                    "creating IAM Role ({name}): a role with this name already exists and its trust \
                          policy differs from the configuration, so it was not created by this \
                          configuration. Import it (import ID: {name}) to manage it, or choose another \
                          `name`."
-                    ),
-                )),
-            );
+                ),
+            ));
         }
         let mut planned = into_state(planned);
         planned.insert("name".into(), Value::string(name));
@@ -310,17 +307,14 @@ impl ResourceType for IamRole {
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let name = name_for_create(planned);
         let Some(doc) = sref(planned, "assume_role_policy") else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    "creating IAM Role: assume_role_policy is required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                "creating IAM Role: assume_role_policy is required",
+            ));
         };
         let tags = match sdk_tags(&string_map(&tags_all_by(string_map, ctx, &planned.get("tags")))) {
             Ok(t) => t,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let mut req = ctx
             .iam
@@ -339,22 +333,19 @@ impl ResourceType for IamRole {
         let role = match call(ctx, &format!("creating IAM Role ({name})"), req.send()) {
             Ok(out) => out.role().cloned(),
             Err(e) if e.code == "EntityAlreadyExists" => return self.adopt(ctx, &name, planned, e),
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let role = match role {
             Some(r) => r,
             None => match self.get_role(ctx, &name) {
                 Ok(Some(r)) => r,
                 Ok(None) => {
-                    return (
-                        None,
-                        Some(ProviderError::new(
-                            "NoSuchEntity",
-                            format!("creating IAM Role ({name}): the role is not readable after creation"),
-                        )),
-                    )
+                    return ApplyOutcome::failed(ProviderError::new(
+                        "NoSuchEntity",
+                        format!("creating IAM Role ({name}): the role is not readable after creation"),
+                    ))
                 }
-                Err(e) => return (None, Some(e)),
+                Err(e) => return ApplyOutcome::failed(e),
             },
         };
         let mut st = into_state(planned);
@@ -367,8 +358,8 @@ impl ResourceType for IamRole {
         let created = finish(&self.schema(), st);
         // The role exists from here: a failure below is reported with it recorded.
         match self.sync_exclusive(ctx, &name, planned) {
-            Ok(()) => (Some(created), None),
-            Err(e) => (Some(created), Some(e)),
+            Ok(()) => ApplyOutcome::Done(created),
+            Err(e) => ApplyOutcome::partial(created, e),
         }
     }
 
@@ -383,7 +374,7 @@ impl ResourceType for IamRole {
         let mut st = into_state(planned);
         keep_prior(&mut st, prior, &["name", "id", "arn", "unique_id", "create_date"]);
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

@@ -96,21 +96,18 @@ impl ResourceType for SamlProvider {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let (Some(name), Some(document)) = (sref(planned, "name"), sref(planned, "saml_metadata_document")) else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidInput",
-                    "aws_iam_saml_provider: name and saml_metadata_document are required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidInput",
+                "aws_iam_saml_provider: name and saml_metadata_document are required",
+            ));
         };
         let arn = match ctx.caller_account() {
             Ok((account, partition)) => format!("arn:{partition}:iam::{account}:saml-provider/{name}"),
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let tags = match sdk_tags(&string_map(&planned.get("tags_all"))) {
             Ok(t) => t,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         intent(&arn);
         let made = call(
@@ -124,7 +121,7 @@ impl ResourceType for SamlProvider {
                 .send(),
         );
         if let Err(e) = made {
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         let id = Value::string(&arn);
         created_outcome(

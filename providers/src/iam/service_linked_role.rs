@@ -15,13 +15,13 @@ use crate::support::attrs::{call, finish, get, into_state, invalid, map_of_strin
 use crate::support::dates::rfc3339;
 use crate::support::error::is_not_found;
 use crate::support::tags::{split_tags, tags_all};
-use crate::support::wait::backoff;
+use crate::support::wait::{Poll, Waiter};
 use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long IAM may take to delete a service-linked role.
 const DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
@@ -211,12 +211,9 @@ impl ResourceType for ServiceLinkedRole {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(service) = sref(planned, "aws_service_name") else {
-            return (
-                None,
-                Some(invalid(
-                    "creating IAM Service-Linked Role: aws_service_name is required",
-                )),
-            );
+            return ApplyOutcome::failed(invalid(
+                "creating IAM Service-Linked Role: aws_service_name is required",
+            ));
         };
         let suffix = sref(planned, "custom_suffix");
         let op = format!("creating IAM Service-Linked Role ({service})");
@@ -238,10 +235,10 @@ impl ResourceType for ServiceLinkedRole {
             Ok(out) => match out.role().cloned() {
                 Some(r) => r,
                 None => {
-                    return (
-                        None,
-                        Some(ProviderError::new("InvalidResponse", format!("{op}: no role returned"))),
-                    )
+                    return ApplyOutcome::failed(ProviderError::new(
+                        "InvalidResponse",
+                        format!("{op}: no role returned"),
+                    ))
                 }
             },
             // The account has the role already (services create theirs on first use): with
@@ -252,12 +249,12 @@ impl ResourceType for ServiceLinkedRole {
                 let adopted = Value::Map(adopted);
                 return match self.find(ctx, service, suffix) {
                     Ok(Some(role)) => match self.fetch(ctx, role.role_name(), &adopted) {
-                        Ok(Some(st)) => (Some(st), None),
-                        Ok(None) => (None, Some(e)),
-                        Err(e2) => (None, Some(e2)),
+                        Ok(Some(st)) => ApplyOutcome::Done(st),
+                        Ok(None) => ApplyOutcome::failed(e),
+                        Err(e2) => ApplyOutcome::failed(e2),
                     },
-                    Ok(None) => (None, Some(e)),
-                    Err(e2) => (None, Some(e2)),
+                    Ok(None) => ApplyOutcome::failed(e),
+                    Err(e2) => ApplyOutcome::failed(e2),
                 };
             }
             Err(e) if taken(&e) => {
@@ -265,20 +262,17 @@ impl ResourceType for ServiceLinkedRole {
                     Ok(Some(r)) => format!("import it with its ARN ({})", r.arn()),
                     _ => "import it with its ARN".to_string(),
                 };
-                return (
-                    None,
-                    Some(ProviderError::new(
-                        "EntityAlreadyExists",
-                        format!(
-                            "{}\n\nThis account already has the service-linked role of {service} (services often \
+                return ApplyOutcome::failed(ProviderError::new(
+                    "EntityAlreadyExists",
+                    format!(
+                        "{}\n\nThis account already has the service-linked role of {service} (services often \
                              create theirs on first use): {hint}, set adopt_existing = true to manage it from now on \
                              (destroying then only forgets it), or set a custom_suffix if the service allows several.",
-                            e.message
-                        ),
-                    )),
-                );
+                        e.message
+                    ),
+                ));
             }
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let name = role.role_name().to_string();
         let tags = string_map(&planned.get("tags_all"));
@@ -298,14 +292,14 @@ impl ResourceType for ServiceLinkedRole {
             Ok(Some(s)) => s,
             _ => self.state(ctx, &role, planned),
         };
-        (Some(state), tagged.err())
+        ApplyOutcome::from_parts(Some(state), tagged.err())
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = sref(prior, "name") else {
-            return (
-                Some(prior.clone()),
-                Some(invalid("updating IAM Service-Linked Role: the state has no name")),
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating IAM Service-Linked Role: the state has no name"),
             );
         };
         let result = (|| {
@@ -350,16 +344,13 @@ impl ResourceType for ServiceLinkedRole {
             Ok::<(), ProviderError>(())
         })();
         match (self.fetch(ctx, name, planned), result) {
-            (Ok(Some(s)), r) => (Some(s), r.err()),
-            (Ok(None), _) => (
-                None,
-                Some(ProviderError::new(
-                    "NotFound",
-                    format!("updating IAM Service-Linked Role ({name}): the role no longer exists"),
-                )),
-            ),
-            (Err(e), Ok(())) => (Some(prior.clone()), Some(e)),
-            (Err(_), Err(e)) => (Some(prior.clone()), Some(e)),
+            (Ok(Some(s)), r) => ApplyOutcome::from_parts(Some(s), r.err()),
+            (Ok(None), _) => ApplyOutcome::failed(ProviderError::new(
+                "NotFound",
+                format!("updating IAM Service-Linked Role ({name}): the role no longer exists"),
+            )),
+            (Err(e), Ok(())) => ApplyOutcome::partial(prior.clone(), e),
+            (Err(_), Err(e)) => ApplyOutcome::partial(prior.clone(), e),
         }
     }
 
@@ -380,61 +371,57 @@ impl ResourceType for ServiceLinkedRole {
             Err(e) if is_not_found(&e.code) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let start = Instant::now();
-        let mut delay = Duration::from_secs(1);
-        let mut reported = false;
-        loop {
-            let out = call(
-                ctx,
-                &op,
-                ctx.iam
-                    .get_service_linked_role_deletion_status()
-                    .deletion_task_id(&task)
-                    .send(),
-            )?;
-            match out.status() {
-                DeletionTaskStatusType::Succeeded => return Ok(()),
-                DeletionTaskStatusType::Failed => {
-                    let reason = out.reason();
-                    let why = reason.and_then(|r| r.reason()).unwrap_or("IAM gave no reason");
-                    let users: Vec<String> = reason
-                        .map(|r| {
-                            r.role_usage_list()
-                                .iter()
-                                .map(|u| format!("{}: {}", u.region().unwrap_or("?"), u.resources().join(", ")))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let used = if users.is_empty() {
-                        String::new()
-                    } else {
-                        format!("\nResources still using the role: {}", users.join("; "))
-                    };
-                    return Err(ProviderError::new(
-                        "DeletionFailed",
-                        format!(
-                            "{op}: {why}{used}\nDelete or reconfigure those resources first, then destroy the role again."
-                        ),
-                    ));
-                }
-                other => {
-                    if !reported {
-                        progress(&format!("deletion task is {}; waiting for IAM", other.as_str()));
-                        reported = true;
-                    }
-                }
-            }
-            if start.elapsed() > DELETE_TIMEOUT {
-                return Err(ProviderError::new(
+        let show = |status: &str| progress(&format!("deletion task is {status}; waiting for IAM"));
+        let waited = Waiter::new(op.clone(), DELETE_TIMEOUT)
+            .delays(Duration::from_secs(1), Duration::from_secs(5))
+            .progress(&show)
+            .on_timeout(|_, _| {
+                ProviderError::new(
                     "Timeout",
                     format!(
                         "{op}: the deletion task {task} did not finish in {} minutes",
                         DELETE_TIMEOUT.as_secs() / 60
                     ),
-                ));
-            }
-            delay = backoff(delay, Duration::from_secs(5))?;
-        }
+                )
+            })
+            .wait(|| {
+                let out = call(
+                    ctx,
+                    &op,
+                    ctx.iam
+                        .get_service_linked_role_deletion_status()
+                        .deletion_task_id(&task)
+                        .send(),
+                )?;
+                match out.status() {
+                    DeletionTaskStatusType::Succeeded => Ok(Poll::Ready(())),
+                    DeletionTaskStatusType::Failed => {
+                        let reason = out.reason();
+                        let why = reason.and_then(|r| r.reason()).unwrap_or("IAM gave no reason");
+                        let users: Vec<String> = reason
+                            .map(|r| {
+                                r.role_usage_list()
+                                    .iter()
+                                    .map(|u| format!("{}: {}", u.region().unwrap_or("?"), u.resources().join(", ")))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let used = if users.is_empty() {
+                            String::new()
+                        } else {
+                            format!("\nResources still using the role: {}", users.join("; "))
+                        };
+                        Err(ProviderError::new(
+                            "DeletionFailed",
+                            format!(
+                                "{op}: {why}{used}\nDelete or reconfigure those resources first, then destroy the role again."
+                            ),
+                        ))
+                    }
+                    other => Ok(Poll::Pending(other.as_str().to_string())),
+                }
+            });
+        waited
     }
 
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {

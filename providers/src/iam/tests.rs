@@ -81,7 +81,7 @@ fn saml_provider_tags_are_created_read_found_changed_and_synced() {
     ]);
     let (planned, _) = saml.plan(&ctx, None, config.clone()).expect("plan");
     assert_eq!(planned.get("arn"), Value::from(arn));
-    let (state, error) = saml.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {});
+    let (state, error) = saml.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {}).into_parts();
     assert!(error.is_none(), "{error:?}");
     let state = state.expect("state");
     let identity = engine::core::value::map([("team", Value::from("identity"))]);
@@ -103,7 +103,7 @@ fn saml_provider_tags_are_created_read_found_changed_and_synced() {
         engine::plan::diff::changed_attributes(&saml.schema(), &drifted, &planned),
         vec!["tags".to_string(), "tags_all".to_string()]
     );
-    let (updated, error) = saml.update(&ctx, &drifted, &planned, &|_: &str| {});
+    let (updated, error) = saml.update(&ctx, &drifted, &planned, &|_: &str| {}).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_eq!(updated.expect("state").get("tags"), identity);
 

@@ -144,17 +144,14 @@ impl ResourceType for IamUser {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    "creating IAM User: name is required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                "creating IAM User: name is required",
+            ));
         };
         let tags = match sdk_tags(&string_map(&tags_all_by(string_map, ctx, &planned.get("tags")))) {
             Ok(t) => t,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let mut req = ctx
             .iam
@@ -173,25 +170,21 @@ impl ResourceType for IamUser {
                     "{}\n\nA user named {name} already exists: import it (import ID: {name}) or choose another `name`.",
                     e.message
                 );
-                return (
-                    None,
-                    Some(ProviderError::new(e.code.clone(), message).with_outcome_unknown(e.outcome_unknown)),
+                return ApplyOutcome::failed(
+                    ProviderError::new(e.code.clone(), message).with_outcome_unknown(e.outcome_unknown),
                 );
             }
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         match user {
-            Some(u) => (Some(self.state(ctx, &u, planned)), None),
+            Some(u) => ApplyOutcome::Done(self.state(ctx, &u, planned)),
             None => match self.get(ctx, name) {
-                Ok(Some(u)) => (Some(self.state(ctx, &u, planned)), None),
-                Ok(None) => (
-                    None,
-                    Some(ProviderError::new(
-                        "NoSuchEntity",
-                        format!("creating IAM User ({name}): the user is not readable after creation"),
-                    )),
-                ),
-                Err(e) => (None, Some(e)),
+                Ok(Some(u)) => ApplyOutcome::Done(self.state(ctx, &u, planned)),
+                Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                    "NoSuchEntity",
+                    format!("creating IAM User ({name}): the user is not readable after creation"),
+                )),
+                Err(e) => ApplyOutcome::failed(e),
             },
         }
     }
@@ -247,15 +240,12 @@ impl ResourceType for IamUser {
             return after_failed_update(self, ctx, prior, e);
         }
         match self.get(ctx, &name) {
-            Ok(Some(u)) => (Some(self.state(ctx, &u, planned)), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
-                    "NoSuchEntity",
-                    format!("IAM User {name} is gone after its update"),
-                )),
-            ),
-            Err(e) => (Some(prior.clone()), Some(e)),
+            Ok(Some(u)) => ApplyOutcome::Done(self.state(ctx, &u, planned)),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                "NoSuchEntity",
+                format!("IAM User {name} is gone after its update"),
+            )),
+            Err(e) => ApplyOutcome::partial(prior.clone(), e),
         }
     }
 

@@ -148,13 +148,10 @@ impl ResourceType for KmsAlias {
             None => crate::support::naming::prefixed_unique_id(sref(planned, "name_prefix").unwrap_or("alias/")),
         };
         let Some(target) = sref(planned, "target_key_id") else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    format!("creating KMS Alias ({name}): target_key_id is required"),
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                format!("creating KMS Alias ({name}): target_key_id is required"),
+            ));
         };
         progress(&format!("creating KMS Alias {name}"));
         intent(&name);
@@ -172,28 +169,25 @@ impl ResourceType for KmsAlias {
                 // alias is never taken over.
                 let existing = match find_alias(ctx, &name) {
                     Ok(Some(a)) => a,
-                    Ok(None) => return (None, Some(e)),
-                    Err(e2) => return (None, Some(e2)),
+                    Ok(None) => return ApplyOutcome::failed(e),
+                    Err(e2) => return ApplyOutcome::failed(e2),
                 };
                 let wanted = match describe_key(ctx, target) {
                     Ok(Some(m)) => m.key_id().to_string(),
                     _ => key_id_of(target).to_string(),
                 };
                 if existing.target_key_id != wanted {
-                    return (
-                        None,
-                        Some(ProviderError::new(
-                            e.code,
-                            format!(
-                                "creating KMS Alias ({name}): the alias already exists and points at key {}, not \
+                    return ApplyOutcome::failed(ProviderError::new(
+                        e.code,
+                        format!(
+                            "creating KMS Alias ({name}): the alias already exists and points at key {}, not \
                                  at {target}. Import it (import ID: {name}) to manage it, or choose another `name`.",
-                                existing.target_key_id
-                            ),
-                        )),
-                    );
+                            existing.target_key_id
+                        ),
+                    ));
                 }
             }
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         }
         let id = Value::string(&name);
         created_outcome(
@@ -221,19 +215,16 @@ impl ResourceType for KmsAlias {
                 &format!("updating KMS Alias ({name})"),
                 ctx.kms.update_alias().alias_name(&name).target_key_id(target).send(),
             ) {
-                return (Some(prior.clone()), Some(e));
+                return ApplyOutcome::partial(prior.clone(), e);
             }
         }
         match find_alias(ctx, &name) {
-            Ok(Some(entry)) => (Some(self.state(&name, &entry, planned)), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
-                    "NotFoundException",
-                    format!("updating KMS Alias ({name}): the alias no longer exists"),
-                )),
-            ),
-            Err(e) => (Some(prior.clone()), Some(e)),
+            Ok(Some(entry)) => ApplyOutcome::Done(self.state(&name, &entry, planned)),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                "NotFoundException",
+                format!("updating KMS Alias ({name}): the alias no longer exists"),
+            )),
+            Err(e) => ApplyOutcome::partial(prior.clone(), e),
         }
     }
 

@@ -307,7 +307,7 @@ impl ResourceType for KmsKey {
         tags.insert(INTENT_TAG.to_string(), token.clone());
         let tags = match sdk_tags(&tags) {
             Ok(t) => t,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let req = ctx
             .kms
@@ -335,16 +335,13 @@ impl ResourceType for KmsKey {
             Ok(out) => match out.key_metadata() {
                 Some(m) => m.clone(),
                 None => {
-                    return (
-                        None,
-                        Some(ProviderError::new(
-                            "InvalidResponse",
-                            "creating KMS Key: KMS returned no key metadata",
-                        )),
-                    )
+                    return ApplyOutcome::failed(ProviderError::new(
+                        "InvalidResponse",
+                        "creating KMS Key: KMS returned no key metadata",
+                    ))
                 }
             },
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let key_id = meta.key_id().to_string();
         let result = self.finish_create(ctx, &key_id, planned).and_then(|()| {

@@ -67,13 +67,10 @@ impl ResourceType for KmsKeyPolicy {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let (Some(key_id), Some(doc)) = (sref(planned, "key_id"), sref(planned, "policy")) else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    "setting KMS Key Policy: key_id and policy are required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                "setting KMS Key Policy: key_id and policy are required",
+            ));
         };
         let bypass = planned
             .get("bypass_policy_lockout_safety_check")
@@ -81,11 +78,11 @@ impl ResourceType for KmsKeyPolicy {
             .unwrap_or(false);
         intent(key_id);
         if let Err(e) = settled(|| put_policy(ctx, key_id, doc, bypass)) {
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         let mut st = into_state(planned);
         st.insert("id".into(), Value::string(key_id));
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
@@ -105,13 +102,13 @@ impl ResourceType for KmsKeyPolicy {
                 .unwrap_or(false);
             if !unchanged {
                 if let Err(e) = put_policy(ctx, &key_id, doc, bypass) {
-                    return (Some(prior.clone()), Some(e));
+                    return ApplyOutcome::partial(prior.clone(), e);
                 }
             }
         }
         let mut st = into_state(planned);
         st.insert("id".into(), Value::string(&key_id));
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

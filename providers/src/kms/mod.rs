@@ -19,13 +19,13 @@ use crate::support::attrs::{default_to, finish};
 use crate::support::error::is_not_found;
 use crate::support::naming::{intent_token, INTENT_TAG};
 use crate::support::tags::{split_tags, tags_all};
-use crate::support::wait::backoff;
+use crate::support::wait::Waiter;
 use aws_sdk_kms::types::{KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod alias;
 mod data;
@@ -90,17 +90,8 @@ fn found<T>(r: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
 }
 
 /// Retries `f` while KMS does not know a key that was just created.
-fn settled<T>(mut f: impl FnMut() -> Result<T, ProviderError>) -> Result<T, ProviderError> {
-    let start = Instant::now();
-    let mut delay = Duration::from_millis(200);
-    loop {
-        match f() {
-            Err(e) if gone(&e.code) && start.elapsed() < PROPAGATION_TIMEOUT => {
-                delay = backoff(delay, Duration::from_secs(5))?;
-            }
-            other => return other,
-        }
-    }
+fn settled<T>(f: impl FnMut() -> Result<T, ProviderError>) -> Result<T, ProviderError> {
+    Waiter::new("a new KMS key", PROPAGATION_TIMEOUT).retry(|e| gone(&e.code), f)
 }
 
 /// A key that is scheduled for deletion is as good as gone: it can only be cancelled by hand.

@@ -98,29 +98,26 @@ impl ResourceType for ResourcePolicy {
         let name = sref(planned, "policy_name").unwrap_or_default().to_string();
         intent(&name);
         if let Err(e) = self.put(ctx, &name, planned) {
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         match self.fetch(ctx, &name, planned) {
-            Ok(Some(st)) => (Some(st), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
-                    "NotFound",
-                    format!("CloudWatch Logs Resource Policy ({name}) is not listed after it was put"),
-                )),
-            ),
-            Err(e) => (Some(planned.clone()), Some(e)),
+            Ok(Some(st)) => ApplyOutcome::Done(st),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                "NotFound",
+                format!("CloudWatch Logs Resource Policy ({name}) is not listed after it was put"),
+            )),
+            Err(e) => ApplyOutcome::partial(planned.clone(), e),
         }
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let name = sref(prior, "policy_name").unwrap_or_default().to_string();
         if let Err(e) = self.put(ctx, &name, planned) {
-            return (Some(prior.clone()), Some(e));
+            return ApplyOutcome::partial(prior.clone(), e);
         }
         match self.fetch(ctx, &name, planned) {
-            Ok(st) => (st, None),
-            Err(e) => (Some(prior.clone()), Some(e)),
+            Ok(st) => ApplyOutcome::from_parts(st, None),
+            Err(e) => ApplyOutcome::partial(prior.clone(), e),
         }
     }
 

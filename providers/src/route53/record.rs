@@ -174,7 +174,7 @@ impl Record {
                 (None, Some(planned)) => self.create_unit(i, planned, zone_id, &fqdn_for),
                 (Some(prior), Some(planned)) => self.update_unit(i, prior, planned, zone_id, &fqdn_for),
                 (Some(prior), None) => self.delete_unit(i, prior, &fqdn_for),
-                (None, None) => Ok(Built::Done((None, None))),
+                (None, None) => Ok(Built::Done(ApplyOutcome::from_parts(None, None))),
             };
             match built {
                 Ok(Built::Send(unit, state)) => {
@@ -184,8 +184,10 @@ impl Record {
                     units.push(unit);
                 }
                 Ok(Built::Done(outcome)) => out[i] = Some(outcome),
-                Err(e) if c.planned.is_none() && e.code == NO_SUCH_ZONE => out[i] = Some((None, None)),
-                Err(e) => out[i] = Some((c.prior.cloned(), Some(e))),
+                Err(e) if c.planned.is_none() && e.code == NO_SUCH_ZONE => {
+                    out[i] = Some(ApplyOutcome::from_parts(None, None))
+                }
+                Err(e) => out[i] = Some(ApplyOutcome::from_parts(c.prior.cloned(), Some(e))),
             }
         }
 
@@ -206,16 +208,16 @@ impl Record {
             let prior = changes[i].prior;
             out[i] = Some(match (batch.failed.remove(&i), unconfirmed.get(&i)) {
                 (Some(e), _) => match kind {
-                    Kind::Create => (None, Some(e)),
-                    _ => (prior.cloned(), Some(e)),
+                    Kind::Create => ApplyOutcome::failed(e),
+                    _ => ApplyOutcome::from_parts(prior.cloned(), Some(e)),
                 },
                 (None, Some(e)) => match kind {
-                    Kind::Delete => (prior.cloned(), Some(e.clone())),
-                    _ => (states.remove(&i), Some(e.clone())),
+                    Kind::Delete => ApplyOutcome::from_parts(prior.cloned(), Some(e.clone())),
+                    _ => ApplyOutcome::from_parts(states.remove(&i), Some(e.clone())),
                 },
                 (None, None) => match kind {
-                    Kind::Delete => (None, None),
-                    _ => (states.remove(&i), None),
+                    Kind::Delete => ApplyOutcome::from_parts(None, None),
+                    _ => ApplyOutcome::from_parts(states.remove(&i), None),
                 },
             });
         }
@@ -265,7 +267,7 @@ impl Record {
             .and_then(|s| Ok((s.key(), s.to_rrset()?)));
         let changes = match old {
             // Only arguments Route 53 does not store changed (allow_overwrite).
-            Ok((_, old)) if old == rrset => return Ok(Built::Done((Some(state), None))),
+            Ok((_, old)) if old == rrset => return Ok(Built::Done(ApplyOutcome::Done(state))),
             Ok((key, old)) if key != new.key() => {
                 let action = if planned.get("allow_overwrite").as_bool() == Some(true) {
                     ChangeAction::Upsert
@@ -366,7 +368,7 @@ pub(super) type ReadResult = Result<Option<Value>, ProviderError>;
 /// The outcome of a batch for a single change.
 pub(super) fn single(mut outcomes: Vec<ApplyOutcome>, fallback: Option<&Value>) -> ApplyOutcome {
     outcomes.pop().unwrap_or_else(|| {
-        (
+        ApplyOutcome::from_parts(
             fallback.cloned(),
             Some(ProviderError::new(
                 "InternalError",
@@ -573,7 +575,7 @@ impl ResourceType for Record {
             progress,
         };
         match single(self.apply_batch(ctx, vec![change]), Some(prior)) {
-            (_, Some(e)) => Err(e),
+            ApplyOutcome::Failed { error, .. } => Err(error),
             _ => Ok(()),
         }
     }
@@ -626,9 +628,9 @@ impl ResourceType for Record {
         for (i, c) in changes.iter().enumerate() {
             match c.planned.or(c.prior).and_then(|v| sref(v, "zone_id")) {
                 Some(zone) => by_zone.entry(clean_zone_id(zone).to_string()).or_default().push(i),
-                None if c.planned.is_none() && c.prior.is_none() => out[i] = Some((None, None)),
+                None if c.planned.is_none() && c.prior.is_none() => out[i] = Some(ApplyOutcome::from_parts(None, None)),
                 None => {
-                    out[i] = Some((
+                    out[i] = Some(ApplyOutcome::from_parts(
                         c.prior.cloned(),
                         Some(ProviderError::new(
                             "InvalidArgument",
@@ -645,7 +647,7 @@ impl ResourceType for Record {
             .zip(&changes)
             .map(|(o, c)| {
                 o.unwrap_or_else(|| {
-                    (
+                    ApplyOutcome::from_parts(
                         c.prior.cloned(),
                         Some(ProviderError::new(
                             "InternalError",

@@ -306,13 +306,10 @@ impl ResourceType for Zone {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidArgument",
-                    "creating Route 53 Hosted Zone: name is required",
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidArgument",
+                "creating Route 53 Hosted Zone: name is required",
+            ));
         };
         let vpcs = configured_vpcs(ctx, planned);
         let reference = caller_reference();
@@ -335,16 +332,13 @@ impl ResourceType for Zone {
         intent(&format!("callerref:{reference}"));
         let out = match call(ctx, &format!("creating Route 53 Hosted Zone ({name})"), req.send()) {
             Ok(out) => out,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let Some(zone) = out.hosted_zone() else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidResponse",
-                    format!("creating Route 53 Hosted Zone ({name}): no hosted zone in the response"),
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidResponse",
+                format!("creating Route 53 Hosted Zone ({name}): no hosted zone in the response"),
+            ));
         };
         let id = clean_zone_id(zone.id()).to_string();
         self.zones.put(&id, zone.name());
@@ -394,7 +388,7 @@ impl ResourceType for Zone {
             "name_servers".into(),
             Value::List(servers.into_iter().map(Value::String).collect()),
         );
-        (Some(finish(&self.schema(), st)), result.err())
+        ApplyOutcome::from_parts(Some(finish(&self.schema(), st)), result.err())
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
@@ -405,8 +399,8 @@ impl ResourceType for Zone {
         let id = clean_zone_id(&id).to_string();
         if let Err(e) = self.update_inner(ctx, &id, prior, planned, progress) {
             return match self.fetch(ctx, &id, prior) {
-                Ok(now) => (now, Some(e)),
-                Err(_) => (Some(prior.clone()), Some(e)),
+                Ok(now) => ApplyOutcome::from_parts(now, Some(e)),
+                Err(_) => ApplyOutcome::partial(prior.clone(), e),
             };
         }
         let mut st = into_state(planned);
@@ -416,7 +410,7 @@ impl ResourceType for Zone {
             &["zone_id", "id", "arn", "name_servers", "primary_name_server"],
         );
         st.insert("tags_all".into(), tags_all(ctx, &planned.get("tags")));
-        (Some(finish(&self.schema(), st)), None)
+        ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

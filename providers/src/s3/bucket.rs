@@ -406,15 +406,12 @@ impl ResourceType for Bucket {
                     // S3 takes an account-regional name only with the account and region in it.
                     match ctx.caller_account() {
                         Ok((account, _)) => name = format!("{name}-{account}-{region}-an"),
-                        Err(e) => return (None, Some(e)),
+                        Err(e) => return ApplyOutcome::failed(e),
                     }
                     if name.len() > 63 {
-                        return (
-                            None,
-                            Some(invalid(format!(
+                        return ApplyOutcome::failed(invalid(format!(
                                 "creating S3 Bucket: the account-regional name {name:?} is longer than 63 characters: shorten bucket_prefix"
-                            ))),
-                        );
+                            )));
                     }
                 }
                 name
@@ -444,7 +441,7 @@ impl ResourceType for Bucket {
                     // intent was journaled: adopt the bucket instead of failing.
                     progress(&format!("S3 bucket {name} already exists in this account; adopting it"));
                 } else {
-                    return (None, Some(e));
+                    return ApplyOutcome::failed(e);
                 }
             }
             Bucket::wait_until_visible(ctx, &name).await;
@@ -452,18 +449,18 @@ impl ResourceType for Bucket {
             let tags = string_map(&state.get("tags_all"));
             if !tags.is_empty() {
                 if let Err(e) = Bucket::put_tags(ctx, &name, &tags).await {
-                    return (Some(state), Some(e));
+                    return ApplyOutcome::partial(state, e);
                 }
             }
-            (Some(state), None)
+            ApplyOutcome::Done(state)
         })
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = known_str(prior, "bucket") else {
-            return (
-                Some(prior.clone()),
-                Some(invalid("updating S3 Bucket: the state has no bucket name")),
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating S3 Bucket: the state has no bucket name"),
             );
         };
         let region = known_str(prior, "region").unwrap_or_else(|| ctx.region.clone());
@@ -472,10 +469,10 @@ impl ResourceType for Bucket {
         let old_tags = string_map(&prior.get("tags_all"));
         if new_tags != old_tags {
             if let Err(e) = ctx.block_on(Bucket::put_tags(ctx, &name, &new_tags)) {
-                return (Some(prior.clone()), Some(e));
+                return ApplyOutcome::partial(prior.clone(), e);
             }
         }
-        (Some(state), None)
+        ApplyOutcome::Done(state)
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

@@ -202,23 +202,23 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let target = match Target::of(planned, self.0.type_name(), self.0.key()) {
             Ok(target) => target,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         intent(&target.id());
         match self.0.put(ctx, &target, planned, None) {
-            Ok(()) => (Some(self.state(ctx, planned, &target)), None),
-            Err(e) => (None, Some(e)),
+            Ok(()) => ApplyOutcome::Done(self.state(ctx, planned, &target)),
+            Err(e) => ApplyOutcome::failed(e),
         }
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let target = match Target::of(prior, self.0.type_name(), self.0.key()) {
             Ok(target) => target,
-            Err(e) => return (Some(prior.clone()), Some(e)),
+            Err(e) => return ApplyOutcome::partial(prior.clone(), e),
         };
         match self.0.put(ctx, &target, planned, Some(prior)) {
-            Ok(()) => (Some(self.state(ctx, planned, &target)), None),
-            Err(e) => (Some(prior.clone()), Some(e)),
+            Ok(()) => ApplyOutcome::Done(self.state(ctx, planned, &target)),
+            Err(e) => ApplyOutcome::partial(prior.clone(), e),
         }
     }
 

@@ -548,11 +548,11 @@ impl ResourceType for Object {
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let (bucket, key) = match self.located(planned) {
             Ok(l) => l,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         intent(&format!("{bucket}/{key}"));
         if let Err(e) = self.put(ctx, &bucket, &key, planned) {
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         crate::support::attrs::created_outcome(
             &object_schema(),
@@ -571,7 +571,7 @@ impl ResourceType for Object {
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let (bucket, key) = match self.located(prior) {
             Ok(l) => l,
-            Err(e) => return (Some(prior.clone()), Some(e)),
+            Err(e) => return ApplyOutcome::partial(prior.clone(), e),
         };
         let rewrite = REWRITTEN_BY
             .iter()

@@ -78,22 +78,19 @@ impl AccountPublicAccessBlock {
 
     fn applied(&self, ctx: &Ctx, account: &str, planned: &Value) -> ApplyOutcome {
         if let Err(e) = self.put(ctx, account, planned) {
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         match self.fetch(ctx, account) {
-            Ok(Some(state)) => (Some(state), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
-                    "NotFound",
-                    format!("putting S3 Account Public Access Block ({account}): not found after putting it"),
-                )),
-            ),
+            Ok(Some(state)) => ApplyOutcome::Done(state),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                "NotFound",
+                format!("putting S3 Account Public Access Block ({account}): not found after putting it"),
+            )),
             Err(e) => {
                 let mut st = into_state(planned);
                 st.insert("account_id".into(), Value::string(account));
                 st.insert("id".into(), Value::string(account));
-                (Some(finish(&self.schema(), st)), Some(e))
+                ApplyOutcome::partial(finish(&self.schema(), st), e)
             }
         }
     }
@@ -129,7 +126,7 @@ impl ResourceType for AccountPublicAccessBlock {
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let account = match self.account(ctx, planned) {
             Ok(a) => a,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         intent(&account);
         self.applied(ctx, &account, planned)
@@ -137,15 +134,15 @@ impl ResourceType for AccountPublicAccessBlock {
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(account) = sref(prior, "account_id").or_else(|| sref(prior, "id")) else {
-            return (
-                Some(prior.clone()),
-                Some(invalid(
-                    "updating S3 Account Public Access Block: the state has no account ID",
-                )),
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating S3 Account Public Access Block: the state has no account ID"),
             );
         };
         match self.applied(ctx, account, planned) {
-            (None, error) => (Some(prior.clone()), error),
+            // The prior state stands when the change left nothing new to record.
+            ApplyOutcome::Failed { recorded: None, error } => ApplyOutcome::partial(prior.clone(), error),
+            ApplyOutcome::Gone => ApplyOutcome::Done(prior.clone()),
             outcome => outcome,
         }
     }

@@ -13,7 +13,7 @@ mod tests;
 
 use crate::resource::{Ctx, DataType, ResourceType};
 use crate::support::attrs::call;
-use crate::support::wait::backoff;
+use crate::support::wait::{Poll, Waiter};
 use aws_sdk_servicecatalog::types::RecordDetail;
 use engine::core::provider::ProviderError;
 use std::time::{Duration, Instant};
@@ -50,44 +50,45 @@ fn wait_for_record(
     progress: &dyn Fn(&str),
 ) -> Result<RecordDetail, ProviderError> {
     let start = Instant::now();
-    let mut delay = Duration::from_secs(2);
-    let mut last_status = String::new();
-    let mut last_report = Instant::now();
-    loop {
-        let out = call(
-            ctx,
-            &format!("reading Service Catalog record ({record_id})"),
-            ctx.servicecatalog.describe_record().id(record_id).send(),
-        )?;
-        let detail = out
-            .record_detail()
-            .cloned()
-            .unwrap_or_else(|| RecordDetail::builder().build());
-        let status = detail.status().map(|s| s.as_str().to_string()).unwrap_or_default();
-        if status == "SUCCEEDED" || status == "FAILED" {
-            return Ok(detail);
-        }
-        if status != last_status || last_report.elapsed() >= REPORT_EVERY {
-            progress(&format!(
-                "{doing} provisioned product {name}: record {record_id} is {status} ({}m elapsed)",
-                start.elapsed().as_secs() / 60
-            ));
-            last_status = status;
-            last_report = Instant::now();
-        }
-        if start.elapsed() >= timeout {
-            return Err(ProviderError::new(
+    let show = |status: &str| {
+        progress(&format!(
+            "{doing} provisioned product {name}: record {record_id} is {status} ({}m elapsed)",
+            start.elapsed().as_secs() / 60
+        ))
+    };
+    let waited = Waiter::new(format!("record {record_id}"), timeout)
+        .delays(Duration::from_secs(2), Duration::from_secs(30))
+        .progress(&show)
+        .every(REPORT_EVERY)
+        .on_timeout(|last, _| {
+            ProviderError::new(
                 "Timeout",
                 format!(
                     "{doing} Service Catalog provisioned product ({name}): record {record_id} is still \
-                     {last_status} after {}m. Service Catalog goes on with it; the next plan reads where it got \
+                     {last} after {}m. Service Catalog goes on with it; the next plan reads where it got \
                      to. Raise `timeouts {{ ... }}` for products that take longer.",
                     timeout.as_secs() / 60
                 ),
-            ));
-        }
-        delay = backoff(delay, Duration::from_secs(30))?;
-    }
+            )
+        })
+        .wait(|| {
+            let out = call(
+                ctx,
+                &format!("reading Service Catalog record ({record_id})"),
+                ctx.servicecatalog.describe_record().id(record_id).send(),
+            )?;
+            let detail = out
+                .record_detail()
+                .cloned()
+                .unwrap_or_else(|| RecordDetail::builder().build());
+            let status = detail.status().map(|s| s.as_str().to_string()).unwrap_or_default();
+            Ok(if status == "SUCCEEDED" || status == "FAILED" {
+                Poll::Ready(detail)
+            } else {
+                Poll::Pending(status)
+            })
+        });
+    waited
 }
 
 /// The error for a record that ended `FAILED`: its errors, as Service Catalog words them.

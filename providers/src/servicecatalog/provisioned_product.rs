@@ -360,20 +360,17 @@ impl ProvisionedProduct {
         let failed =
             (record.status().map(|s| s.as_str()) == Some("FAILED")).then(|| record_failure(doing, name, record));
         match self.fetch(ctx, id, planned) {
-            Ok(Some(state)) => (Some(state), failed),
-            Ok(None) => (
-                None,
-                Some(failed.unwrap_or_else(|| {
-                    ProviderError::new(
-                        "NotFound",
-                        format!("{doing} Service Catalog Provisioned Product ({name}): it no longer exists"),
-                    )
-                })),
-            ),
+            Ok(Some(state)) => ApplyOutcome::from_parts(Some(state), failed),
+            Ok(None) => ApplyOutcome::failed(failed.unwrap_or_else(|| {
+                ProviderError::new(
+                    "NotFound",
+                    format!("{doing} Service Catalog Provisioned Product ({name}): it no longer exists"),
+                )
+            })),
             Err(e) => {
                 let mut st = into_state(planned);
                 st.insert("id".into(), Value::string(id));
-                (Some(finish(&schema(), st)), Some(failed.unwrap_or(e)))
+                ApplyOutcome::partial(finish(&schema(), st), failed.unwrap_or(e))
             }
         }
     }
@@ -485,17 +482,14 @@ impl ResourceType for ProvisionedProduct {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
-            return (
-                None,
-                Some(invalid(
-                    "creating Service Catalog Provisioned Product: name is required",
-                )),
-            );
+            return ApplyOutcome::failed(invalid(
+                "creating Service Catalog Provisioned Product: name is required",
+            ));
         };
         let op = format!("provisioning Service Catalog Product as {name}");
         let tags = match tags(planned) {
             Ok(t) => t,
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let params = parameters(planned)
             .into_iter()
@@ -530,39 +524,33 @@ impl ResourceType for ProvisionedProduct {
                 .cloned()
                 .unwrap_or_else(|| RecordDetail::builder().build()),
             Err(e) if e.code == "DuplicateResourceException" => {
-                return (
-                    None,
-                    Some(ProviderError::new(
-                        e.code.clone(),
-                        format!(
-                            "{}\n\nA provisioned product named {name} already exists. Import it (import ID: its \
+                return ApplyOutcome::failed(ProviderError::new(
+                    e.code.clone(),
+                    format!(
+                        "{}\n\nA provisioned product named {name} already exists. Import it (import ID: its \
                              ID, pp-..., or its name) or choose another name.",
-                            e.message
-                        ),
-                    )),
-                )
+                        e.message
+                    ),
+                ))
             }
-            Err(e) => return (None, Some(e)),
+            Err(e) => return ApplyOutcome::failed(e),
         };
         let (Some(record_id), Some(id)) = (record.record_id(), record.provisioned_product_id()) else {
-            return (
-                None,
-                Some(ProviderError::new(
-                    "InvalidResponse",
-                    format!("{op}: Service Catalog answered without a record or provisioned product ID"),
-                )),
-            );
+            return ApplyOutcome::failed(ProviderError::new(
+                "InvalidResponse",
+                format!("{op}: Service Catalog answered without a record or provisioned product ID"),
+            ));
         };
         progress(&format!("provisioning {name} ({id}, record {record_id})"));
         match wait_for_record(ctx, record_id, name, "creating", timeout(planned, "create"), progress) {
             Ok(done) => self.settled(ctx, id, planned, "creating", &done),
             // The product exists even when the wait failed: record it so it is not orphaned.
             Err(e) => match self.fetch(ctx, id, planned) {
-                Ok(Some(state)) => (Some(state), Some(e)),
+                Ok(Some(state)) => ApplyOutcome::partial(state, e),
                 _ => {
                     let mut st = into_state(planned);
                     st.insert("id".into(), Value::string(id));
-                    (Some(finish(&schema(), st)), Some(e))
+                    ApplyOutcome::partial(finish(&schema(), st), e)
                 }
             },
         }
@@ -570,23 +558,21 @@ impl ResourceType for ProvisionedProduct {
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(id) = sref(prior, "id") else {
-            return (
-                Some(prior.clone()),
-                Some(invalid(
-                    "updating Service Catalog Provisioned Product: the state has no ID",
-                )),
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating Service Catalog Provisioned Product: the state has no ID"),
             );
         };
         let name = sref(prior, "name").unwrap_or(id).to_string();
         if !provisioning_changes(prior, planned) {
             // Only arguments infinstor keeps (ignore_errors, timeouts, ...): nothing to send or
             // read, since the plan kept everything Service Catalog reports.
-            return (Some(finish(&schema(), into_state(planned))), None);
+            return ApplyOutcome::Done(finish(&schema(), into_state(planned)));
         }
         let tags_changed = planned.get("tags_all").deep_unmark() != prior.get("tags_all").deep_unmark();
         let tags = match tags_changed.then(|| tags(planned)).transpose() {
             Ok(t) => t,
-            Err(e) => return (Some(prior.clone()), Some(e)),
+            Err(e) => return ApplyOutcome::partial(prior.clone(), e),
         };
         let params = parameters(planned)
             .into_iter()
@@ -619,20 +605,20 @@ impl ResourceType for ProvisionedProduct {
                 .record_detail()
                 .cloned()
                 .unwrap_or_else(|| RecordDetail::builder().build()),
-            Err(e) => return (Some(prior.clone()), Some(e)),
+            Err(e) => return ApplyOutcome::partial(prior.clone(), e),
         };
         let Some(record_id) = record.record_id() else {
-            return (
-                Some(prior.clone()),
-                Some(ProviderError::new(
+            return ApplyOutcome::partial(
+                prior.clone(),
+                ProviderError::new(
                     "InvalidResponse",
                     format!("{op}: Service Catalog answered without a record ID"),
-                )),
+                ),
             );
         };
         match wait_for_record(ctx, record_id, &name, "updating", timeout(planned, "update"), progress) {
             Ok(done) => self.settled(ctx, id, planned, "updating", &done),
-            Err(e) => (Some(prior.clone()), Some(e)),
+            Err(e) => ApplyOutcome::partial(prior.clone(), e),
         }
     }
 

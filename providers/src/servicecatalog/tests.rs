@@ -238,12 +238,14 @@ fn a_product_is_provisioned_waited_for_and_read_back() {
     assert_eq!(planned.get("accept_language"), Value::from("en"));
     let intents = Mutex::new(Vec::new());
     let lines = Mutex::new(Vec::new());
-    let (state, error) = ProvisionedProduct.create(
-        &ctx,
-        &planned,
-        &|id: &str| intents.lock().expect("intents").push(id.to_string()),
-        &|line: &str| lines.lock().expect("lines").push(line.to_string()),
-    );
+    let (state, error) = ProvisionedProduct
+        .create(
+            &ctx,
+            &planned,
+            &|id: &str| intents.lock().expect("intents").push(id.to_string()),
+            &|line: &str| lines.lock().expect("lines").push(line.to_string()),
+        )
+        .into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_sent(&replay, &exchanges);
     assert_eq!(*intents.lock().expect("intents"), vec!["acme-data".to_string()]);
@@ -292,17 +294,19 @@ fn a_product_is_provisioned_waited_for_and_read_back() {
 }
 
 fn provisioned(ctx: &Ctx) -> Value {
-    let (state, error) = ProvisionedProduct.create(
-        ctx,
-        &{
-            let (p, _) = ProvisionedProduct
-                .plan(ctx, None, proposed(None, &config("v1.0.0", "one")))
-                .expect("plan");
-            p
-        },
-        &|_: &str| {},
-        &no_progress(),
-    );
+    let (state, error) = ProvisionedProduct
+        .create(
+            ctx,
+            &{
+                let (p, _) = ProvisionedProduct
+                    .plan(ctx, None, proposed(None, &config("v1.0.0", "one")))
+                    .expect("plan");
+                p
+            },
+            &|_: &str| {},
+            &no_progress(),
+        )
+        .into_parts();
     assert!(error.is_none(), "{error:?}");
     state.expect("state")
 }
@@ -364,7 +368,9 @@ fn a_new_version_and_parameters_are_one_update_record() {
     assert!(what.contains(&"provisioning_artifact_name".to_string()), "{what:?}");
     assert!(what.contains(&"provisioning_parameters".to_string()), "{what:?}");
 
-    let (updated, error) = ProvisionedProduct.update(&ctx, &state, &planned, &no_progress());
+    let (updated, error) = ProvisionedProduct
+        .update(&ctx, &state, &planned, &no_progress())
+        .into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_sent(&replay, &exchanges);
     let updated = updated.expect("state");
@@ -452,7 +458,9 @@ fn a_failed_record_is_recorded_and_reported_with_service_catalogs_reasons() {
     let (planned, _) = ProvisionedProduct
         .plan(&ctx, None, proposed(None, &config("v1.0.0", "one")))
         .expect("plan");
-    let (state, error) = ProvisionedProduct.create(&ctx, &planned, &|_: &str| {}, &no_progress());
+    let (state, error) = ProvisionedProduct
+        .create(&ctx, &planned, &|_: &str| {}, &no_progress())
+        .into_parts();
     assert_sent(&replay, &exchanges);
     let error = error.expect("an error");
     assert_eq!(error.code, "RecordFailed");

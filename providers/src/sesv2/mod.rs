@@ -102,24 +102,21 @@ impl ResourceType for EmailIdentity {
                 .send(),
         );
         if let Err(e) = created {
-            return (None, Some(e));
+            return ApplyOutcome::failed(e);
         }
         match self.fetch(ctx, &identity, planned) {
-            Ok(Some(st)) => (Some(st), None),
-            Ok(None) => (
-                None,
-                Some(ProviderError::new(
-                    "NotFoundException",
-                    format!("{op}: not found after creating it"),
-                )),
-            ),
-            Err(e) => (Some(planned.clone()), Some(e)),
+            Ok(Some(st)) => ApplyOutcome::Done(st),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                "NotFoundException",
+                format!("{op}: not found after creating it"),
+            )),
+            Err(e) => ApplyOutcome::partial(planned.clone(), e),
         }
     }
 
     fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         // Every argument forces a new identity.
-        (Some(prior.clone()), None)
+        ApplyOutcome::Done(prior.clone())
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {

@@ -416,18 +416,15 @@ impl ResourceType for SsmParameter {
 
     fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
-            return (None, Some(invalid("creating SSM Parameter: name is required")));
+            return ApplyOutcome::failed(invalid("creating SSM Parameter: name is required"));
         };
         let value = match (sref(planned, "insecure_value"), sref(planned, "value")) {
             (Some(v), _) => v.to_string(),
             (None, Some(v)) if !is_hash(v) => v.to_string(),
             _ => {
-                return (
-                    None,
-                    Some(invalid(format!(
-                        "creating SSM Parameter ({name}): the value is not known; set `value` or `insecure_value`"
-                    ))),
-                )
+                return ApplyOutcome::failed(invalid(format!(
+                    "creating SSM Parameter ({name}): the value is not known; set `value` or `insecure_value`"
+                )))
             }
         };
         intent(name);
@@ -462,14 +459,14 @@ impl ResourceType for SsmParameter {
                 } else {
                     e
                 };
-                return (None, Some(e));
+                return ApplyOutcome::failed(e);
             }
             // overwrite = true takes over an existing parameter, as in Terraform.
             let taken = self
                 .put(ctx, planned, name, &value, true)
                 .and_then(|_| self.update_tags(ctx, name, &Value::Null, &planned.get("tags_all")));
             if let Err(e) = taken {
-                return (None, Some(e));
+                return ApplyOutcome::failed(e);
             }
         }
         // A parameter taken over may have had settings and tags of its own: read all of it.
@@ -489,10 +486,7 @@ impl ResourceType for SsmParameter {
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
         let Some(name) = sref(prior, "name") else {
-            return (
-                Some(prior.clone()),
-                Some(invalid("updating SSM Parameter: the state has no name")),
-            );
+            return ApplyOutcome::partial(prior.clone(), invalid("updating SSM Parameter: the state has no name"));
         };
         let value_changed = planned.get("value").deep_unmark() != prior.get("value").deep_unmark();
         let settings_changed = PUT_ATTRIBUTES

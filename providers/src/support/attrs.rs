@@ -184,12 +184,9 @@ pub(crate) fn prior_id(prior: &Value, keys: &[&str], op: &str) -> Result<String,
         .map(str::to_string)
         .ok_or_else(|| {
             let wanted = keys.first().copied().unwrap_or("id");
-            (
-                Some(prior.clone()),
-                Some(ProviderError::new(
-                    "InvalidState",
-                    format!("{op}: the prior state has no {wanted}"),
-                )),
+            ApplyOutcome::partial(
+                prior.clone(),
+                ProviderError::new("InvalidState", format!("{op}: the prior state has no {wanted}")),
             )
         })
 }
@@ -206,14 +203,14 @@ pub(crate) fn created_outcome(
     missing: impl FnOnce() -> ProviderError,
 ) -> ApplyOutcome {
     match read {
-        Ok(Some(state)) => (Some(state), None),
-        Ok(None) => (None, Some(missing())),
+        Ok(Some(state)) => ApplyOutcome::Done(state),
+        Ok(None) => ApplyOutcome::failed(missing()),
         Err(e) => {
             let mut st = into_state(planned);
             for (k, v) in ids {
                 st.insert((*k).to_string(), v.clone());
             }
-            (Some(finish(schema, st)), Some(e))
+            ApplyOutcome::partial(finish(schema, st), e)
         }
     }
 }
