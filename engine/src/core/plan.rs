@@ -63,6 +63,43 @@ pub struct Change {
     pub details: Vec<String>,
 }
 
+impl Change {
+    /// A change of `addr`, made by provider configuration `provider`, from `before` to
+    /// `after`: no reason, dependencies, provider data or reviewer lines yet.
+    pub fn new(
+        addr: InstanceAddr,
+        provider: impl Into<String>,
+        action: Action,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> Change {
+        Change {
+            addr,
+            provider: provider.into(),
+            action,
+            before,
+            after,
+            requires_replace: Vec::new(),
+            reason: None,
+            dependencies: Vec::new(),
+            private: None,
+            details: Vec::new(),
+        }
+    }
+
+    /// The same change, with why it happens (for humans).
+    pub fn because(mut self, reason: impl Into<String>) -> Change {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// The same change, recording what the instance depends on.
+    pub fn depending_on(mut self, dependencies: Vec<String>) -> Change {
+        self.dependencies = dependencies;
+        self
+    }
+}
+
 /// A root output's planned value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutputChange {

@@ -49,6 +49,35 @@ impl Planned {
     }
 }
 
+/// One instance being planned, with what every step of planning it needs.
+struct Instance<'p> {
+    ia: InstanceAddr,
+    /// `ia` as text, for messages.
+    text: String,
+    key: &'p InstanceKey,
+    each: Option<Value>,
+    res: &'p Resource,
+    schema: &'p Schema,
+    provider: &'p dyn Provider,
+    deps: &'p [String],
+    /// Inside `--target` (or no targets given), or something a target depends on.
+    targeted: bool,
+}
+
+impl Instance<'_> {
+    /// A change of this instance, with its dependencies.
+    fn change(&self, action: Action, before: Option<Value>, after: Option<Value>) -> Change {
+        Change::new(self.ia.clone(), self.res.provider.clone(), action, before, after).depending_on(self.deps.to_vec())
+    }
+}
+
+/// How the plan walk plans: refresh first or not, destroy everything, replace these.
+struct How<'m> {
+    refresh: bool,
+    destroy: bool,
+    replace: &'m [InstanceAddr],
+}
+
 impl Session<'_> {
     /// Runs the plan walk.
     pub fn plan(&self, mode: &WalkMode<'_>, parallelism: usize, stop: &AtomicBool) -> Result<(), Diagnostics> {
@@ -121,6 +150,7 @@ impl Session<'_> {
         observed.current
     }
 
+    /// Plans every instance of one resource or data block, in every instance of its module.
     fn plan_resource(
         &self,
         path: &ModPath,
@@ -152,6 +182,11 @@ impl Session<'_> {
         };
         let deps = self.dependencies_of(path, addr);
         let a_dependency = target_deps.contains(&(path.clone(), addr.clone()));
+        let how = How {
+            refresh: *refresh,
+            destroy: *destroy,
+            replace,
+        };
         for module in self.instances_of(path) {
             let instances = match self.expand(&module, res, &schema) {
                 Ok(i) => i,
@@ -173,239 +208,232 @@ impl Session<'_> {
                 if !failed.is_empty() {
                     return self.fail_all(failed);
                 }
-                let postconditions =
-                    |object: &Value| self.unmet_postconditions(&module, &key, each.clone(), res, object);
                 let ia = InstanceAddr {
                     module: module.clone(),
                     resource: addr.clone(),
                     key: key.clone(),
                 };
-                let a = ia.to_string();
                 let targeted = targets.is_empty() || a_dependency || targets.iter().any(|t| t.contains(&ia));
                 lock(&self.ledger).planned.insert(ia.clone());
-                let stored = lock(&self.prior).instance(&ia).cloned();
-                if addr.mode == Mode::Data && !targeted {
-                    // Outside the targets and not needed by them: not read, as in Terraform.
-                    values.push((key, Value::Unknown));
-                    continue;
-                }
-                if addr.mode == Mode::Data {
-                    let pending_deps = !res.depends_on.is_empty()
-                        && lock(&self.ledger)
-                            .changes
-                            .iter()
-                            .any(|c| c.action != Action::NoOp && deps.contains(&c.addr.resource_string()));
-                    if config.contains_unknown() || pending_deps {
-                        let mut after = diff::proposed(&schema, &config, None, &[]);
-                        if let Value::Map(mm) = &mut after {
-                            for (k, at) in &schema.attributes {
-                                if at.computed && config.get(k).is_null() {
-                                    mm.insert(k.clone(), Value::Unknown);
-                                }
-                            }
-                        }
-                        values.push((key, after.clone()));
-                        lock(&self.ledger).changes.push(Change {
-                            addr: ia,
-                            provider: res.provider.clone(),
-                            action: Action::Read,
-                            before: None,
-                            after: Some(after),
-                            requires_replace: Vec::new(),
-                            reason: Some(if pending_deps {
-                                "depends on a resource with pending changes".into()
-                            } else {
-                                "configuration depends on values known only after apply".into()
-                            }),
-                            dependencies: deps.clone(),
-                            private: None,
-                            details: Vec::new(),
-                        });
-                        continue;
-                    }
-                    match provider.read_data(ReadDataRequest {
-                        type_name: &addr.type_,
-                        config: &config.deep_unmark(),
-                    }) {
-                        Ok(v) => {
-                            let v = remark_data(&schema, &config, v);
-                            let failed = postconditions(&v);
-                            if !failed.is_empty() {
-                                return self.fail_all(failed);
-                            }
-                            values.push((key, v.clone()));
-                            lock(&self.ledger).changes.push(Change {
-                                addr: ia,
-                                provider: res.provider.clone(),
-                                action: Action::NoOp,
-                                before: None,
-                                after: Some(v),
-                                requires_replace: Vec::new(),
-                                reason: None,
-                                dependencies: deps.clone(),
-                                private: None,
-                                details: Vec::new(),
-                            });
-                        }
-                        Err(e) if res.check.is_some() => {
-                            // A check's data source: its failure is the check's warning.
-                            lock(&self.ledger).diags.push(
-                                Diagnostic::warning(
-                                    "Check block data source could not be read",
-                                    format!(
-                                        "{a}: {}\n\nThe assertions of check \"{}\" that use it are not checked; nothing else is affected.",
-                                        e.message,
-                                        res.check.as_deref().unwrap_or_default()
-                                    ),
-                                )
-                                .at(res.span.clone()),
-                            );
-                            values.push((key, Value::Unknown));
-                        }
-                        Err(e) if *destroy => {
-                            // A destroy deletes what the state records; a data source that can no
-                            // longer be read (its source went first, in an interrupted destroy)
-                            // must not keep the rest from going.
-                            lock(&self.ledger).diags.push(
-                                Diagnostic::warning(
-                                    format!("{a} could not be read"),
-                                    format!("{}\n\nThe destroy goes on without it; whatever refers to it sees an unknown value.", e.message),
-                                )
-                                .at(res.span.clone()),
-                            );
-                            values.push((key, Value::Unknown));
-                        }
-                        Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
-                    }
-                    continue;
-                }
-                // Adopt an object whose create was interrupted before its state was written.
-                let mut stored = stored;
-                if stored.is_none() {
-                    let intent = lock(&self.prior).intents().iter().find(|i| i.address == ia).cloned();
-                    if let Some(intent) = intent {
-                        match provider.import(ImportRequest {
-                            type_name: &addr.type_,
-                            id: &intent.import_id,
-                        }) {
-                            Ok(Some(v)) => {
-                                let inst = to_instance_state(&res.provider, &v, &deps);
-                                lock(&self.prior).set_instance(&ia, inst.clone());
-                                lock(&self.ledger).drift.push(Change {
-                                    addr: ia.clone(),
-                                    provider: res.provider.clone(),
-                                    action: Action::Create,
-                                    before: None,
-                                    after: Some(v),
-                                    requires_replace: Vec::new(),
-                                    reason: Some(format!(
-                                        "created by an interrupted apply ({}); adopted",
-                                        intent.import_id
-                                    )),
-                                    dependencies: Vec::new(),
-                                    private: None,
-                                    details: Vec::new(),
-                                });
-                                stored = Some(inst);
-                            }
-                            Ok(None) => {}
-                            Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
-                        }
-                    }
-                }
-                if let Some(d) = self.deposed_change(&ia, stored.as_ref(), &schema) {
-                    lock(&self.ledger).changes.push(d);
-                }
-                let prior_value = match (&stored, refresh) {
-                    (Some(s), true) => match self.refresh_instance(provider.as_ref(), &ia, &schema, s) {
-                        Ok(observed) => self.take_in(&ia, observed),
-                        Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
-                    },
-                    (Some(s), false) => Some(from_instance_state(s, Some(&schema))),
-                    (None, _) => None,
-                };
-                if *destroy {
-                    // What is not in state is not destroyed, and nothing is known of it.
-                    values.push((key, prior_value.clone().unwrap_or(Value::Unknown)));
-                    continue;
-                }
-                if !targeted {
-                    match &prior_value {
-                        Some(p) => {
-                            values.push((key, p.clone()));
-                            self.push_noop(ia, res, p.clone(), deps.clone());
-                        }
-                        // Not created yet and not targeted: nothing is known of it.
-                        None => values.push((key, Value::Unknown)),
-                    }
-                    continue;
-                }
-                let tainted = stored.as_ref().map(|s| s.tainted).unwrap_or(false);
-                let trigger = if prior_value.is_some() {
-                    match self.replace_trigger(&module, &key, each.clone(), res) {
-                        Ok(t) => t,
-                        Err(d) => return self.fail(d),
-                    }
-                } else {
-                    None
-                };
-                let forced = replace.iter().any(|r| r == &ia) || trigger.is_some();
-                let change = match self.plan_instance(
-                    provider.as_ref(),
+                let one = Instance {
+                    text: ia.to_string(),
+                    ia,
+                    key: &key,
+                    each,
                     res,
-                    &schema,
-                    &config,
-                    prior_value.as_ref(),
-                    tainted,
-                    forced,
-                ) {
-                    Ok(c) => c,
-                    Err(e) => return self.fail(self.provider_errors(&a, res, &e)),
+                    schema: &schema,
+                    provider: provider.as_ref(),
+                    deps: &deps,
+                    targeted,
                 };
-                let Planned {
-                    action,
-                    after,
-                    requires_replace: requires,
-                    reason,
-                    private,
-                    details,
-                } = change;
-                let reason = match &trigger {
-                    Some(t) if !replace.iter().any(|r| r == &ia) => {
-                        Some(format!("replace_triggered_by: {t} has a planned change"))
-                    }
-                    _ => reason,
+                let value = if addr.mode == Mode::Data {
+                    self.plan_data_instance(&one, &config, &how)
+                } else {
+                    self.plan_managed_instance(&one, &config, &how)
                 };
-                if res.lifecycle.prevent_destroy && matches!(action, Action::Replace { .. } | Action::Delete) {
-                    return self.fail(
-                    Diagnostic::error(
-                        "Instance cannot be destroyed",
-                        format!("{a} has lifecycle.prevent_destroy set, but the plan would destroy it ({}). Change the configuration so it is updated in place, or remove prevent_destroy if destroying it is intended.", reason.clone().unwrap_or_default()),
-                    )
-                    .at(res.span.clone()),
-                );
+                match value {
+                    Ok(v) => values.push((key, v)),
+                    Err(outcome) => return outcome,
                 }
-                let failed = postconditions(&after);
-                if !failed.is_empty() {
-                    return self.fail_all(failed);
-                }
-                values.push((key, after.clone()));
-                lock(&self.ledger).changes.push(Change {
-                    addr: ia,
-                    provider: res.provider.clone(),
-                    action,
-                    before: prior_value,
-                    after: Some(after),
-                    requires_replace: requires,
-                    reason,
-                    dependencies: deps.clone(),
-                    private,
-                    details,
-                });
             }
             self.store_resource_value(&module, res, values);
         }
         Outcome::Ok
+    }
+
+    /// Reads a data source now, or plans its read for apply when its configuration is not
+    /// known yet or what it depends on changes. Returns its value for references.
+    fn plan_data_instance(&self, one: &Instance<'_>, config: &Value, how: &How<'_>) -> Result<Value, Outcome> {
+        let (res, schema) = (one.res, one.schema);
+        if !one.targeted {
+            // Outside the targets and not needed by them: not read, as in Terraform.
+            return Ok(Value::Unknown);
+        }
+        let pending_deps = !res.depends_on.is_empty()
+            && lock(&self.ledger)
+                .changes
+                .iter()
+                .any(|c| c.action != Action::NoOp && one.deps.contains(&c.addr.resource_string()));
+        if config.contains_unknown() || pending_deps {
+            let mut after = diff::proposed(schema, config, None, &[]);
+            if let Value::Map(mm) = &mut after {
+                for (k, at) in &schema.attributes {
+                    if at.computed && config.get(k).is_null() {
+                        mm.insert(k.clone(), Value::Unknown);
+                    }
+                }
+            }
+            let why = if pending_deps {
+                "depends on a resource with pending changes"
+            } else {
+                "configuration depends on values known only after apply"
+            };
+            self.add_change(one.change(Action::Read, None, Some(after.clone())).because(why));
+            return Ok(after);
+        }
+        match one.provider.read_data(ReadDataRequest {
+            type_name: &res.addr.type_,
+            config: &config.deep_unmark(),
+        }) {
+            Ok(v) => {
+                let v = remark_data(schema, config, v);
+                self.postconditions(one, &v)?;
+                self.add_change(one.change(Action::NoOp, None, Some(v.clone())));
+                Ok(v)
+            }
+            Err(e) if res.check.is_some() => {
+                // A check's data source: its failure is the check's warning.
+                lock(&self.ledger).diags.push(
+                    Diagnostic::warning(
+                        "Check block data source could not be read",
+                        format!(
+                            "{}: {}\n\nThe assertions of check \"{}\" that use it are not checked; nothing else is affected.",
+                            one.text,
+                            e.message,
+                            res.check.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .at(res.span.clone()),
+                );
+                Ok(Value::Unknown)
+            }
+            Err(e) if how.destroy => {
+                // A destroy deletes what the state records; a data source that can no longer be
+                // read (its source went first, in an interrupted destroy) must not keep the rest
+                // from going.
+                lock(&self.ledger).diags.push(
+                    Diagnostic::warning(
+                        format!("{} could not be read", one.text),
+                        format!(
+                            "{}\n\nThe destroy goes on without it; whatever refers to it sees an unknown value.",
+                            e.message
+                        ),
+                    )
+                    .at(res.span.clone()),
+                );
+                Ok(Value::Unknown)
+            }
+            Err(e) => Err(self.fail(self.provider_errors(&one.text, res, &e))),
+        }
+    }
+
+    /// Plans one managed object: adopts an interrupted create, refreshes what state records,
+    /// asks the provider to plan, and records the change. Returns the planned value.
+    fn plan_managed_instance(&self, one: &Instance<'_>, config: &Value, how: &How<'_>) -> Result<Value, Outcome> {
+        let (ia, res, schema) = (&one.ia, one.res, one.schema);
+        let recorded = lock(&self.prior).instance(ia).cloned();
+        let stored = match recorded {
+            Some(s) => Some(s),
+            None => self.adopt_interrupted(one)?,
+        };
+        if let Some(d) = self.deposed_change(ia, stored.as_ref(), schema) {
+            self.add_change(d);
+        }
+        let prior_value = match (&stored, how.refresh) {
+            (Some(s), true) => match self.refresh_instance(one.provider, ia, schema, s) {
+                Ok(observed) => self.take_in(ia, observed),
+                Err(e) => return Err(self.fail(self.provider_errors(&one.text, res, &e))),
+            },
+            (Some(s), false) => Some(from_instance_state(s, Some(schema))),
+            (None, _) => None,
+        };
+        if how.destroy {
+            // What is not in state is not destroyed, and nothing is known of it.
+            return Ok(prior_value.unwrap_or(Value::Unknown));
+        }
+        if !one.targeted {
+            return Ok(match prior_value {
+                Some(p) => {
+                    self.add_change(one.change(Action::NoOp, Some(p.clone()), Some(p.clone())));
+                    p
+                }
+                // Not created yet and not targeted: nothing is known of it.
+                None => Value::Unknown,
+            });
+        }
+        let tainted = stored.as_ref().map(|s| s.tainted).unwrap_or(false);
+        let trigger = match prior_value {
+            Some(_) => self
+                .replace_trigger(&ia.module, one.key, one.each.clone(), res)
+                .map_err(|d| self.fail(d))?,
+            None => None,
+        };
+        let requested = how.replace.iter().any(|r| r == ia);
+        let planned = self
+            .plan_instance(
+                one.provider,
+                res,
+                schema,
+                config,
+                prior_value.as_ref(),
+                tainted,
+                requested || trigger.is_some(),
+            )
+            .map_err(|e| self.fail(self.provider_errors(&one.text, res, &e)))?;
+        let reason = match &trigger {
+            Some(t) if !requested => Some(format!("replace_triggered_by: {t} has a planned change")),
+            _ => planned.reason,
+        };
+        if res.lifecycle.prevent_destroy && matches!(planned.action, Action::Replace { .. } | Action::Delete) {
+            return Err(self.fail(
+                Diagnostic::error(
+                    "Instance cannot be destroyed",
+                    format!("{} has lifecycle.prevent_destroy set, but the plan would destroy it ({}). Change the configuration so it is updated in place, or remove prevent_destroy if destroying it is intended.", one.text, reason.clone().unwrap_or_default()),
+                )
+                .at(res.span.clone()),
+            ));
+        }
+        self.postconditions(one, &planned.after)?;
+        let mut change = one.change(planned.action, prior_value, Some(planned.after.clone()));
+        change.requires_replace = planned.requires_replace;
+        change.reason = reason;
+        change.private = planned.private;
+        change.details = planned.details;
+        self.add_change(change);
+        Ok(planned.after)
+    }
+
+    /// The object a create that was interrupted before its state was written left behind, if
+    /// its recorded intent finds one: adopted into the prior state, and shown as drift.
+    fn adopt_interrupted(&self, one: &Instance<'_>) -> Result<Option<InstanceState>, Outcome> {
+        let intent = lock(&self.prior)
+            .intents()
+            .iter()
+            .find(|i| i.address == one.ia)
+            .cloned();
+        let Some(intent) = intent else { return Ok(None) };
+        match one.provider.import(ImportRequest {
+            type_name: &one.res.addr.type_,
+            id: &intent.import_id,
+        }) {
+            Ok(Some(v)) => {
+                let inst = to_instance_state(&one.res.provider, &v, one.deps);
+                lock(&self.prior).set_instance(&one.ia, inst.clone());
+                let adopted =
+                    Change::new(one.ia.clone(), one.res.provider.clone(), Action::Create, None, Some(v)).because(
+                        format!("created by an interrupted apply ({}); adopted", intent.import_id),
+                    );
+                lock(&self.ledger).drift.push(adopted);
+                Ok(Some(inst))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(self.fail(self.provider_errors(&one.text, one.res, &e))),
+        }
+    }
+
+    /// Fails the walk at this instance when a postcondition does not hold for `object`.
+    fn postconditions(&self, one: &Instance<'_>, object: &Value) -> Result<(), Outcome> {
+        let failed = self.unmet_postconditions(&one.ia.module, one.key, one.each.clone(), one.res, object);
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(self.fail_all(failed))
+        }
+    }
+
+    /// Adds a change to the plan.
+    fn add_change(&self, change: Change) {
+        lock(&self.ledger).changes.push(change);
     }
 
     /// The resources (`module.a.TYPE.NAME`, without keys) that targeted ones depend on: a
@@ -433,21 +461,6 @@ impl Session<'_> {
             }
         }
         out
-    }
-
-    fn push_noop(&self, ia: InstanceAddr, res: &Resource, value: Value, deps: Vec<String>) {
-        lock(&self.ledger).changes.push(Change {
-            addr: ia,
-            provider: res.provider.clone(),
-            action: Action::NoOp,
-            before: Some(value.clone()),
-            after: Some(value),
-            requires_replace: Vec::new(),
-            reason: None,
-            dependencies: deps,
-            private: None,
-            details: Vec::new(),
-        });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -622,40 +635,27 @@ impl Session<'_> {
             }
             let forget = !destroy && forgotten(self.module, &ia);
             if forget {
-                orphan_changes.push(Change {
-                    addr: ia,
-                    provider: inst.provider.clone(),
-                    action: Action::Forget,
-                    before: Some(before),
-                    after: None,
-                    requires_replace: Vec::new(),
-                    reason: Some("a removed block with destroy = false".into()),
-                    dependencies: inst.dependencies.clone(),
-                    private: None,
-                    details: Vec::new(),
-                });
+                orphan_changes.push(
+                    Change::new(ia, inst.provider.clone(), Action::Forget, Some(before), None)
+                        .because("a removed block with destroy = false")
+                        .depending_on(inst.dependencies.clone()),
+                );
                 continue;
             }
             superseded.insert(ia.clone());
             if let Some(d) = schema.as_ref().and_then(|s| self.deposed_change(&ia, Some(&inst), s)) {
                 orphan_changes.push(d);
             }
-            orphan_changes.push(Change {
-                addr: ia,
-                provider: inst.provider.clone(),
-                action: Action::Delete,
-                before: Some(before),
-                after: None,
-                requires_replace: Vec::new(),
-                reason: Some(if destroy {
-                    "destroy requested".to_string()
-                } else {
-                    "its configuration was removed".to_string()
-                }),
-                dependencies: inst.dependencies.clone(),
-                private: None,
-                details: Vec::new(),
-            });
+            let why = if destroy {
+                "destroy requested"
+            } else {
+                "its configuration was removed"
+            };
+            orphan_changes.push(
+                Change::new(ia, inst.provider.clone(), Action::Delete, Some(before), None)
+                    .because(why)
+                    .depending_on(inst.dependencies.clone()),
+            );
         }
         {
             let changes = &mut lock(&self.ledger).changes;

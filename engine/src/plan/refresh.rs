@@ -47,17 +47,15 @@ pub fn observe(addr: &InstanceAddr, schema: &Schema, stored: &InstanceState, rea
         marked.attributes = cur.deep_unmark().to_json().unwrap_or(serde_json::Value::Null);
         from_instance_state(&marked, Some(schema))
     });
-    let outside = |action: Action, after: Option<Value>, reason: &str| Change {
-        addr: addr.clone(),
-        provider: stored.provider.clone(),
-        action,
-        before: Some(prior.clone()),
-        after,
-        requires_replace: Vec::new(),
-        reason: Some(reason.into()),
-        dependencies: Vec::new(),
-        private: None,
-        details: Vec::new(),
+    let outside = |action: Action, after: Option<Value>, reason: &str| {
+        Change::new(
+            addr.clone(),
+            stored.provider.clone(),
+            action,
+            Some(prior.clone()),
+            after,
+        )
+        .because(reason)
     };
     let drift = match &current {
         Some(cur) => {

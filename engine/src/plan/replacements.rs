@@ -104,17 +104,17 @@ impl Session<'_> {
             deposed: None,
             ..stored.clone()
         };
-        Some(Change {
-            addr: ia.clone(),
-            provider: stored.provider.clone(),
-            action: Action::DeleteDeposed,
-            before: Some(from_instance_state(&old_state, Some(schema))),
-            after: None,
-            requires_replace: Vec::new(),
-            reason: Some("the object it replaced (create_before_destroy) was not destroyed yet".into()),
-            dependencies: stored.dependencies.clone(),
-            private: None,
-            details: Vec::new(),
-        })
+        let before = from_instance_state(&old_state, Some(schema));
+        Some(
+            Change::new(
+                ia.clone(),
+                stored.provider.clone(),
+                Action::DeleteDeposed,
+                Some(before),
+                None,
+            )
+            .because("the object it replaced (create_before_destroy) was not destroyed yet")
+            .depending_on(stored.dependencies.clone()),
+        )
     }
 }
