@@ -1,8 +1,21 @@
 //! aws_acm_certificate.
 
-use super::*;
+use crate::acm::{elapsed_text, x509};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::default_to;
 use crate::support::attrs::is_set;
+use crate::support::attrs::{
+    call, get, into_state, list_of_strings, map_of_strings, prior_id, problem, set_of_strings, sref, string_set,
+};
+use crate::support::error::is_not_found;
+use crate::support::tags::tags_all;
 use crate::support::wait::{Poll, Waiter};
+use aws_sdk_acm::types::{CertificateDetail, CertificateOptions, Tag};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 pub(super) struct Certificate;
 

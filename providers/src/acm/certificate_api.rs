@@ -1,8 +1,25 @@
 //! The ACM calls behind aws_acm_certificate: read, wait for validation records, request,
 //! import, update.
 
-use super::*;
+use crate::acm::{
+    add_tags, certificate_options, describe, elapsed_text, keep_prior_pem, logging_preference, pem_equal,
+    planned_validation_options, recall_key, remember_key, remote_logging_preference, remote_tags, remove_tags,
+    sdk_tags, token_handle, x509, Certificate, KEY_ALGORITHMS, RECORDS_TIMEOUT,
+};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{block_items, call, get, into_state, set_value, sref, string_map, string_set, State};
+use crate::support::attrs::{default_to, finish};
+use crate::support::dates::{rfc3339, rfc3339_secs};
+use crate::support::error::is_not_found;
+use crate::support::naming::{intent_token, INTENT_TAG};
+use crate::support::tags::{split_tags, tags_all};
 use crate::support::wait::{Poll, Waiter};
+use aws_sdk_acm::types::{CertificateDetail, CertificateType, Filters, KeyAlgorithm, ValidationMethod};
+use aws_smithy_types::Blob;
+use engine::core::provider::ProviderError;
+use engine::core::value::Value;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 impl Certificate {
     /// The state of a certificate, keeping from `prior` what ACM does not return (the private

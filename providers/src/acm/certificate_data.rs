@@ -1,7 +1,14 @@
 //! `data "aws_acm_certificate"`: an issued certificate for a domain (the newest, with
 //! `most_recent`), such as a wildcard certificate a stack is given.
 
-use super::*;
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::finish;
+use crate::support::attrs::{call, into_state, map_of_strings, sref};
+use crate::support::naming::INTENT_TAG;
+use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct CertificateData;
 

@@ -1,6 +1,16 @@
 //! aws_acm_certificate_validation: waits for ISSUED and names what is still missing.
 
-use super::*;
+use crate::acm::{describe, elapsed_text};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::finish;
+use crate::support::attrs::{get, into_state, problem, set_of_strings, set_value, sref, string_set};
+use crate::support::wait::{Poll, Waiter};
+use aws_sdk_acm::types::{CertificateDetail, CertificateStatus};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 pub(super) struct CertificateValidation;
 

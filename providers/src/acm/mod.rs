@@ -21,29 +21,9 @@
 //! - The key of an imported certificate is checked at plan time, without any network call: it
 //!   must be an RSA 1024/2048-bit or EC P-256/P-384 key and belong to the certificate.
 
-use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::support::attrs::{
-    block_items, call, get, into_state, list_of_strings, map_of_strings, prior_id, problem, set_of_strings, set_value,
-    sref, string_map, string_set, State,
-};
-use crate::support::attrs::{default_to, finish};
-use crate::support::dates::{rfc3339, rfc3339_secs};
-use crate::support::error::is_not_found;
-use crate::support::naming::{hex, intent_token, INTENT_TAG};
-use crate::support::tags::{split_tags, tags_all};
-use crate::support::wait::{Poll, Waiter};
-use aws_sdk_acm::types::{
-    CertificateDetail, CertificateOptions, CertificateStatus, CertificateType, Filters, KeyAlgorithm, Tag,
-    ValidationMethod,
-};
-use aws_smithy_types::Blob;
-use engine::core::provider::{ProviderError, ValidateProblem};
-use engine::core::schema::{Attribute, Nesting, Schema, Type};
-use engine::core::value::Value;
-use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use crate::resource::{DataType, ResourceType};
+use crate::support::dates::rfc3339_secs;
+use std::time::Instant;
 
 mod certificate;
 mod certificate_api;

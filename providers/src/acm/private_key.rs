@@ -1,6 +1,10 @@
 //! Private keys of imported certificates: digests in state, PEM in memory.
 
-use super::*;
+use crate::support::naming::hex;
+use engine::core::provider::ProviderError;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock};
 
 pub(super) const DIGEST_PREFIX: &str = "sha256:";
 

@@ -1,6 +1,9 @@
 //! What a create, update or change set sends.
 
-use super::*;
+use crate::cloudformation::{short_hash, string_map, templates_equivalent};
+use crate::support::attrs::{sref, string_set};
+use aws_sdk_cloudformation::types::{Capability, Parameter, Tag};
+use engine::core::value::Value;
 
 /// The arguments a stack operation sends, from a planned state.
 pub(super) struct Desired {

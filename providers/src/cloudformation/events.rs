@@ -1,6 +1,14 @@
 //! Stack operations: describing, streaming events, waiting.
 
-use super::*;
+use crate::cloudformation::{clock, stack_gone, DEFAULT_OPERATION_TIMEOUT};
+use crate::resource::Ctx;
+use crate::support::attrs::call;
+use crate::support::wait::{Poll, Waiter};
+use aws_sdk_cloudformation::types::StackEvent;
+use engine::core::provider::ProviderError;
+use engine::core::value::Value;
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 pub(super) fn status_of(stack: &aws_sdk_cloudformation::types::Stack) -> String {
     stack.stack_status().map(|s| s.as_str().to_string()).unwrap_or_default()

@@ -1,6 +1,10 @@
 //! data "aws_cloudformation_export".
 
-use super::*;
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::{call, finish, invalid, sref, State};
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 /// `data "aws_cloudformation_export"`: the value of a stack export, by export name.
 pub(super) struct ExportData;

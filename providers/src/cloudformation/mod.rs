@@ -22,22 +22,12 @@
 //! deployed, but it is then compared as text and its `parameters` are not checked while
 //! validating.
 
-use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::support::attrs::{
-    call, finish, get, into_state, invalid, map_of_strings, map_value, problem, set_of_strings, sref, string_set, State,
-};
-use crate::support::tags::{split_tags_by, tags_all_by};
-use crate::support::wait::{Poll, Waiter};
-use aws_sdk_cloudformation::types::{
-    Capability, ChangeSetStatus, ChangeSetType, ExecutionStatus, OnFailure, Parameter, StackEvent, Tag,
-};
-use engine::core::provider::{ProviderError, ValidateProblem};
-use engine::core::schema::{Attribute, Schema, Type};
+use crate::resource::{DataType, ResourceType};
+use engine::core::provider::ProviderError;
 use engine::core::value::Value;
-use serde_json::Value as Json;
 use sha2::Digest as _;
-use std::collections::{BTreeMap, HashSet};
-use std::time::{Duration, Instant};
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 mod desired;
 mod events;

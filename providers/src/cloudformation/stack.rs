@@ -1,7 +1,19 @@
 //! aws_cloudformation_stack.
 
-use super::*;
+use crate::cloudformation::{
+    check_parameters, check_url_parameters, describe_stack, failure, in_progress, json_scalar_string,
+    operation_timeout, parse_template, short_hash, stack_changes, status_of, string_map, template_parameters,
+    templates_equivalent, wait_for_stack, yaml, Desired, Events, NOT_UPDATABLE, STACK,
+};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use crate::support::attrs::is_set;
+use crate::support::attrs::{call, finish, get, into_state, invalid, map_of_strings, problem, set_of_strings, sref};
+use crate::support::tags::tags_all_by;
+use aws_sdk_cloudformation::types::OnFailure;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use serde_json::Value as Json;
 
 pub(super) struct Stack;
 

@@ -1,8 +1,19 @@
 //! The CloudFormation calls behind aws_cloudformation_stack: read, settle, change sets,
 //! execute, update, adoption.
 
-use super::*;
+use crate::cloudformation::{
+    describe_stack, in_progress, keep_prior_template, no_updates, set_state, short_hash, stack_gone, stack_schema,
+    status_of, string_map, wait_for_stack, Desired, Events, Stack, CHANGE_SET_TIMEOUT, DEFAULT_OPERATION_TIMEOUT,
+};
+use crate::resource::{ApplyOutcome, Ctx};
+use crate::support::attrs::{call, finish, map_value, string_set, State};
+use crate::support::tags::split_tags_by;
 use crate::support::wait::{Poll, Waiter};
+use aws_sdk_cloudformation::types::{ChangeSetStatus, ChangeSetType, ExecutionStatus};
+use engine::core::provider::ProviderError;
+use engine::core::value::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 impl Stack {
     /// Reads a stack by name or ID; waits first when an operation is still running on it.

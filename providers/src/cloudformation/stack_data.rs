@@ -1,6 +1,11 @@
 //! data "aws_cloudformation_stack".
 
-use super::*;
+use crate::cloudformation::{describe_stack, set_state, status_of, STACK};
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::{call, finish, invalid, map_of_strings, map_value, set_of_strings, sref, State};
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 /// `data "aws_cloudformation_stack"`: outputs, parameters and settings of an existing stack.
 pub(super) struct StackData;

@@ -1,7 +1,13 @@
 //! Templates: parsing (JSON or YAML), comparing, and checking parameters against the
 //! Parameters section at plan time.
 
-use super::*;
+use crate::cloudformation::{scalar_string, yaml};
+use crate::resource::Ctx;
+use crate::support::attrs::problem;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::value::Value;
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
 
 /// Parses a template: JSON when it starts with `{`, YAML (the subset of [`yaml`]) otherwise.
 /// A template is a mapping: anything else (a bare string, say) is not a template.

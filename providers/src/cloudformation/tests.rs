@@ -1,4 +1,8 @@
-use super::*;
+use crate::cloudformation::{
+    check_parameters, failure_error, keep_prior_template, template_parameters, templates_equivalent, yaml,
+};
+use engine::core::value::Value;
+use serde_json::Value as Json;
 
 #[test]
 fn yaml_templates_read_like_json() {

@@ -8,12 +8,22 @@
 //! no block recorded, so keep `import_table` out of its configuration, or list it in
 //! `lifecycle { ignore_changes }`.
 
-use super::*;
+use crate::dynamodb::{
+    first, global_indexes, key_definitions, on_demand_of, sse_of, table_schema, Table, TABLE_TIMEOUT,
+};
+use crate::resource::{ApplyOutcome, Ctx};
+use crate::support::attrs::{block_items, call, finish, into_state, invalid, problem, sref};
 use crate::support::wait::{Poll, Waiter};
+use aws_sdk_dynamodb::types::BillingMode;
 use aws_sdk_dynamodb::types::{
     CsvOptions, ImportStatus, InputCompressionType, InputFormat, InputFormatOptions, S3BucketSource,
     TableCreationParameters,
 };
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use sha2::Digest;
+use std::time::Duration;
 
 /// The `import_table` block's schema.
 pub(super) fn import_table_block(schema: Schema) -> Schema {

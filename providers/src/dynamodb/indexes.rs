@@ -1,12 +1,19 @@
 //! Secondary indexes of a table: global ones (created, changed and deleted in place, one
 //! UpdateTable call each, as DynamoDB requires) and local ones (fixed when the table is made).
 
-use super::*;
+use crate::dynamodb::{key_definitions, number, Table};
+use crate::resource::Ctx;
+use crate::support::attrs::{block_items, call, invalid, problem, sref};
 use aws_sdk_dynamodb::types::{
     CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction, GlobalSecondaryIndex,
     GlobalSecondaryIndexUpdate, LocalSecondaryIndex, Projection, ProjectionType, UpdateGlobalSecondaryIndexAction,
 };
+use aws_sdk_dynamodb::types::{KeySchemaElement, KeyType, ProvisionedThroughput, TableDescription};
 use aws_smithy_types::error::operation::BuildError;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::{map, Value};
+use std::collections::BTreeMap;
 
 const PROJECTIONS: [&str; 3] = ["ALL", "KEYS_ONLY", "INCLUDE"];
 

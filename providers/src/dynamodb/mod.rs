@@ -15,22 +15,11 @@
 //! Replicas in other regions are added and removed in place. `import_table` creates the table
 //! from objects in S3 ([`import`]).
 
-use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::support::attrs::{
-    block_items, call, finish, get, into_state, invalid, map_of_strings, problem, sref, string_map, State,
-};
-use crate::support::error::is_not_found;
-use crate::support::tags::{split_tags, tags_all};
+use crate::resource::{DataType, ResourceType};
+use crate::support::attrs::{block_items, sref, string_map};
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, OnDemandThroughput, PointInTimeRecoverySpecification,
-    ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
-    TableClass, TableDescription, Tag, TimeToLiveSpecification,
-};
-use engine::core::provider::{ProviderError, ValidateProblem};
-use engine::core::schema::{Attribute, Nesting, Schema, Type};
-use engine::core::value::{map, Value};
-use sha2::Digest as _;
+use aws_sdk_dynamodb::types::{OnDemandThroughput, ScalarAttributeType};
+use engine::core::value::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
 

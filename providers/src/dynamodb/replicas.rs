@@ -4,11 +4,19 @@
 //! deletion protection, the table's tags when `propagate_tags` is on) are set and read in its
 //! region, through a client of that region with the provider's credentials and endpoint.
 
-use super::*;
+use crate::dynamodb::{Table, TABLE_TIMEOUT};
+use crate::resource::Ctx;
+use crate::support::attrs::{block_items, call, invalid, problem};
 use crate::support::wait::{Poll, Waiter};
+use aws_sdk_dynamodb::types::TableDescription;
 use aws_sdk_dynamodb::types::{
     CreateReplicationGroupMemberAction, DeleteReplicationGroupMemberAction, ReplicationGroupUpdate,
 };
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::{map, Value};
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// The `replica` block's schema.
 pub(super) fn with_replicas(schema: Schema) -> Schema {

@@ -1,7 +1,25 @@
 //! aws_dynamodb_table.
 
-use super::*;
+use crate::dynamodb::{
+    attr_type, check_replicas, first, global_indexes, import_problems, import_table_block, index_keys, index_problems,
+    local_indexes, on_demand_of, pitr_of, plan_replicas, sse_of, with_indexes, with_replicas, Known, BILLING_MODES,
+    STREAM_VIEWS, TABLE_TIMEOUT,
+};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{
+    block_items, call, finish, get, into_state, invalid, map_of_strings, problem, sref, string_map,
+};
+use crate::support::error::is_not_found;
+use crate::support::tags::tags_all;
 use crate::support::wait::{Poll, Waiter};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, TableClass, TableDescription, Tag,
+};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 pub(super) struct Table;
 

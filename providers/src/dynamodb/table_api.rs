@@ -1,8 +1,24 @@
 //! The DynamoDB calls behind aws_dynamodb_table: describe, wait, read, update.
 
-use super::*;
+use crate::dynamodb::{
+    first, indexes_busy, number, on_demand_of, pitr_of, read_indexes, read_replicas, sse_of, table_schema, ttl_of,
+    Known, Table, MANAGED_KEY_ALIAS, TABLE_TIMEOUT,
+};
+use crate::resource::Ctx;
+use crate::support::attrs::{block_items, call, finish, invalid, sref, string_map, State};
+use crate::support::error::is_not_found;
+use crate::support::tags::split_tags;
 use crate::support::wait::{Poll, Waiter};
 use aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder;
+use aws_sdk_dynamodb::types::{
+    BillingMode, KeyType, OnDemandThroughput, PointInTimeRecoverySpecification, ProvisionedThroughput,
+    SseSpecification, SseType, StreamSpecification, StreamViewType, TableClass, TableDescription, Tag,
+    TimeToLiveSpecification,
+};
+use engine::core::provider::ProviderError;
+use engine::core::value::{map, Value};
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 impl Table {
     pub(super) fn describe(&self, ctx: &Ctx, name: &str) -> Result<Option<TableDescription>, ProviderError> {

@@ -2,8 +2,10 @@
 //! reference: the emulator accepts `ReplicaUpdates` but ignores them, and answers every
 //! global-table call with an error.
 
-use super::*;
+use crate::dynamodb::{check_replicas, first, plan_replicas, read_replicas, Table};
 use crate::support::replay::{ctx, Answer};
+use aws_sdk_dynamodb::types::TableDescription;
+use engine::core::value::{map, Value};
 use serde_json::{json, Value as Json};
 
 const TABLE_ARN: &str = "arn:aws:dynamodb:us-east-1:123456789012:table/tdp-sessions";

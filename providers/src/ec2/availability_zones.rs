@@ -1,8 +1,10 @@
 //! `data "aws_availability_zones"`: the zones of the provider's region.
 
-use super::*;
-use crate::support::attrs::{block_items, set_of_strings, string_set};
-use engine::core::schema::Nesting;
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::{block_items, call, finish, set_of_strings, string_set};
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct AvailabilityZones;
 

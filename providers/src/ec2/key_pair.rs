@@ -1,7 +1,11 @@
 //! aws_key_pair: the key pair whose public key admins use on worker nodes (seed 004).
 
-use super::*;
-use crate::support::attrs::is_set;
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{call, created_outcome, finish, into_state, is_set, problem, sref, State};
+use crate::support::error::found;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct KeyPair;
 

@@ -1,12 +1,6 @@
 //! EC2: `aws_key_pair` and `data "aws_availability_zones"`.
 
-use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::support::attrs::created_outcome;
-use crate::support::attrs::{call, finish, into_state, problem, sref, State};
-use crate::support::error::found;
-use engine::core::provider::{ProviderError, ValidateProblem};
-use engine::core::schema::{Attribute, Schema, Type};
-use engine::core::value::Value;
+use crate::resource::{DataType, ResourceType};
 
 mod availability_zones;
 mod key_pair;

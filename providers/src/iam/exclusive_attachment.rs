@@ -2,8 +2,15 @@
 //! It is exclusive, as in Terraform: an attachment of the same policy made elsewhere (by
 //! another resource or by hand) shows as a change and is detached by the next apply.
 
-use super::*;
-use crate::support::attrs::{set_of_strings, set_value, string_set};
+use crate::iam::Holder;
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{
+    call, finish, get, into_state, problem, set_of_strings, set_value, sref, string_set, State,
+};
+use crate::support::error::found;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct ExclusivePolicyAttachment;
 

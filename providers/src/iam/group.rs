@@ -1,7 +1,13 @@
 //! aws_iam_group. Name and path change in place (`UpdateGroup`), as in Terraform. IAM groups
 //! have no tags.
 
-use super::*;
+use crate::iam::{after_failed_update, set_default, validate_names_and_docs};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{call, finish, get, into_state, prior_id, sref, State};
+use crate::support::error::found;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct IamGroup;
 

@@ -1,7 +1,11 @@
 //! What an IAM policy belongs to: a role, a user or a group. The IAM API has one operation
 //! per kind of holder for every policy call; these pick the right one.
 
-use super::*;
+use crate::iam::{list_attached, paged};
+use crate::resource::Ctx;
+use crate::support::attrs::call;
+use crate::support::error::found;
+use engine::core::provider::ProviderError;
 
 /// What a policy is attached to or embedded in.
 #[derive(Clone, Copy)]

@@ -2,7 +2,14 @@
 //! role, user or group.
 
 use super::holder::Holder;
-use super::*;
+use crate::iam::{
+    after_failed_update, keep_prior_document, name_for_create, replacing, reset_for_replace, validate_names_and_docs,
+};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{finish, get, into_state, keep_prior, sref, State};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 /// An inline policy of one kind of holder.
 pub(super) struct IamInlinePolicy(pub(super) Holder);

@@ -1,8 +1,18 @@
 //! aws_iam_instance_profile: the container that hands a role to EC2 instances. The role is
 //! changed in place (remove, then add); name, name_prefix and path force a new profile.
 
-use super::*;
-use crate::support::attrs::created_outcome;
+use crate::iam::{
+    after_failed_update, name_for_create, replacing, reset_for_replace, sdk_tags, set_default, string_map, tag_map,
+    validate_names_and_docs,
+};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{call, created_outcome, finish, get, into_state, keep_prior, prior_id, sref, State};
+use crate::support::dates::rfc3339;
+use crate::support::error::found;
+use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct IamInstanceProfile;
 

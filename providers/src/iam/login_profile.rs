@@ -3,7 +3,13 @@
 //! (`encrypted_password`, with the key's fingerprint). Every argument forces a new profile, as
 //! in Terraform.
 
-use super::*;
+use crate::iam::{replacing, set_default};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{call, finish, get, into_state, problem, sref};
+use crate::support::error::found;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct LoginProfile;
 

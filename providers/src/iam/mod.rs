@@ -8,16 +8,11 @@
 
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
 use crate::support::attrs::is_set;
-use crate::support::attrs::{
-    call, finish, get, into_state, keep_prior, map_of_strings, prior_id, problem, sref, State,
-};
-use crate::support::dates::rfc3339;
-use crate::support::error::{found, is_not_found};
+use crate::support::attrs::{get, problem, sref, State};
 use crate::support::naming::prefixed_unique_id;
-use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
 use aws_sdk_iam::types::Tag;
 use engine::core::provider::{ProviderError, ValidateProblem};
-use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::schema::Schema;
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 

@@ -2,9 +2,17 @@
 //! Actions, EKS clusters). The URL forces a new provider; client IDs, thumbprints and tags
 //! change in place.
 
-use super::*;
-use crate::support::attrs::created_outcome;
-use crate::support::attrs::{set_of_strings, set_value, string_set};
+use crate::iam::{replacing, reset_for_replace, sdk_tags, string_map, tag_map};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{
+    call, created_outcome, finish, get, into_state, map_of_strings, prior_id, problem, set_of_strings, set_value, sref,
+    string_set, State,
+};
+use crate::support::error::found;
+use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct OidcProvider;
 

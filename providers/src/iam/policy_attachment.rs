@@ -2,7 +2,12 @@
 //! aws_iam_group_policy_attachment: one managed policy attached to one role, user or group.
 
 use super::holder::Holder;
-use super::*;
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{finish, get, into_state, problem, sref, State};
+use crate::support::error::found;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 /// A policy attachment of one kind of holder.
 pub(super) struct IamPolicyAttachment(pub(super) Holder);

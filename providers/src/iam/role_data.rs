@@ -1,7 +1,12 @@
 //! `data "aws_iam_role"`: an existing role by name, such as the role a stack created
 //! (`RoleForInfinStorMlflowService-<subscriber>`) whose ARN a key policy must name.
 
-use super::*;
+use crate::iam::IamRole;
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::{finish, map_of_strings, sref, State};
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct RoleData;
 

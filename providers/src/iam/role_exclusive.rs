@@ -2,8 +2,11 @@
 //! the role has exactly those attachments and inline policies (Terraform's exclusive
 //! management); when it does not, they are left to other resources.
 
-use super::*;
-use crate::support::attrs::{block_items, set_value, string_set};
+use crate::iam::{decode_document, keep_prior_document, list_attached, Holder, IamRole};
+use crate::resource::Ctx;
+use crate::support::attrs::{block_items, set_value, sref, string_set};
+use engine::core::provider::ProviderError;
+use engine::core::value::Value;
 
 /// Whether the configuration manages the role's attachments.
 fn manages_attachments(v: &Value) -> bool {

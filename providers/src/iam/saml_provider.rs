@@ -1,8 +1,17 @@
 //! aws_iam_saml_provider: an identity provider for federated sign-in with SAML 2.0. The name
 //! forces a new provider; the metadata document and tags change in place.
 
-use super::*;
-use crate::support::attrs::created_outcome;
+use crate::iam::{replacing, reset_for_replace, sdk_tags, string_map, tag_map, validate_names_and_docs};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{
+    call, created_outcome, finish, get, into_state, map_of_strings, prior_id, problem, sref, State,
+};
+use crate::support::dates::rfc3339;
+use crate::support::error::found;
+use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct SamlProvider;
 

@@ -1,5 +1,8 @@
-use super::*;
+use crate::iam::{decode_document, saml_provider, split_role_policy_id};
+use crate::resource::ResourceType;
 use crate::support::dates::civil_from_days;
+use crate::support::naming::prefixed_unique_id;
+use engine::core::value::Value;
 
 #[test]
 fn unique_ids_have_a_26_character_suffix_and_increase() {

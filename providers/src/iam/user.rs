@@ -2,7 +2,14 @@
 //! `force_destroy` a destroy first removes what would keep the user from being deleted (access
 //! keys, login profile, policies, group memberships).
 
-use super::*;
+use crate::iam::{after_failed_update, sdk_tags, set_default, string_map, tag_map, validate_names_and_docs};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{call, finish, get, into_state, prior_id, sref, State};
+use crate::support::error::found;
+use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct IamUser;
 

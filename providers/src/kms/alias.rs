@@ -1,7 +1,11 @@
 //! aws_kms_alias.
 
-use super::*;
-use crate::support::attrs::is_set;
+use crate::kms::{describe_key, found, key_id_of, settled};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{call, created_outcome, finish, get, into_state, is_set, prior_id, problem, sref, State};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct KmsAlias;
 

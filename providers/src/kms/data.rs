@@ -1,7 +1,12 @@
 //! `data "aws_kms_key"` and `data "aws_kms_alias"`: an existing key (by ID, ARN or alias) and an
 //! alias, such as the customer managed key a subscriber's bucket is encrypted with.
 
-use super::*;
+use crate::kms::{describe_key, find_alias};
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::{finish, sref, State};
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct KeyData;
 

@@ -1,7 +1,22 @@
 //! aws_kms_key.
 
-use super::*;
+use crate::kms::{
+    describe_key, found, get_policy, gone, keep_prior_policy, key_id_of, key_tags, policy_hint, policy_problems,
+    put_policy, sdk_tags, settled, tag, untag, KEY_SPECS, KEY_USAGES,
+};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{
+    call, created_outcome, default_to, finish, get, into_state, map_of_strings, prior_id, problem, sref, string_map,
+    State,
+};
 use crate::support::lost_answer::NoBlindRepeat;
+use crate::support::naming::{intent_token, INTENT_TAG};
+use crate::support::tags::{split_tags, tags_all};
+use aws_sdk_kms::types::{KeyMetadata, KeySpec, KeyUsageType};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct KmsKey;
 

@@ -1,6 +1,13 @@
 //! aws_kms_key_policy.
 
-use super::*;
+use crate::kms::{
+    default_policy, describe_key, get_policy, gone, keep_prior_policy, key_id_of, policy_problems, put_policy, settled,
+};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::support::attrs::{default_to, finish, get, into_state, prior_id, sref, State};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct KmsKeyPolicy;
 

@@ -12,17 +12,12 @@
 //! `intent:<token>` (it lists the keys and their tags to find the one carrying the token), a
 //! key ID or a key ARN.
 
-use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::support::attrs::created_outcome;
-use crate::support::attrs::{call, get, into_state, map_of_strings, prior_id, problem, sref, string_map, State};
-use crate::support::attrs::{default_to, finish};
+use crate::resource::{Ctx, DataType, ResourceType};
+use crate::support::attrs::{call, problem};
 use crate::support::error::is_not_found;
-use crate::support::naming::{intent_token, INTENT_TAG};
-use crate::support::tags::{split_tags, tags_all};
 use crate::support::wait::Waiter;
-use aws_sdk_kms::types::{KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
+use aws_sdk_kms::types::{KeyMetadata, KeyState, Tag};
 use engine::core::provider::{ProviderError, ValidateProblem};
-use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;

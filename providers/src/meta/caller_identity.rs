@@ -1,6 +1,12 @@
 //! `data "aws_caller_identity"`: the account, ARN and user ID of the credentials in use.
 
-use super::*;
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::finish;
+use crate::support::error::from_sdk;
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct CallerIdentity;
 

@@ -1,11 +1,7 @@
 //! Data sources about where the provider runs: `aws_caller_identity`, `aws_region`,
 //! `aws_partition`, `aws_service_principal`.
 
-use crate::resource::{Ctx, DataType};
-use crate::support::attrs::finish;
-use crate::support::error::from_sdk;
-use engine::core::provider::ProviderError;
-use engine::core::schema::{Attribute, Schema, Type};
+use crate::resource::DataType;
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 

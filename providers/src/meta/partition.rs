@@ -1,7 +1,12 @@
 //! `data "aws_partition"`: the partition, DNS suffix and reverse DNS prefix of the region.
 
-use super::*;
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::finish;
 use crate::support::partition::partition_of;
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Partition;
 

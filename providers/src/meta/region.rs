@@ -1,7 +1,12 @@
 //! `data "aws_region"`: the configured region, its endpoint and description.
 
-use super::*;
+use crate::meta::config_map;
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::finish;
 use crate::support::partition::partition_of;
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 fn region_description(region: &str) -> &'static str {
     match region {

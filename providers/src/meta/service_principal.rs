@@ -1,8 +1,13 @@
 //! `data "aws_service_principal"`: the principal name a service uses in the region's
 //! partition (`s3.amazonaws.com`), for trust and resource policies.
 
-use super::*;
+use crate::meta::config_map;
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::finish;
 use crate::support::partition::partition_of;
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct ServicePrincipal;
 

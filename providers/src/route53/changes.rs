@@ -1,6 +1,20 @@
 //! Change calls and their propagation: the INSYNC wait, listings, zone names.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::route53::{
+    api_name, clean_change_id, record_key, rrset_key, trim_dot, RecordKey, INSYNC_TIMEOUT, LIST_PAGE, MAX_POLL,
+    NO_SUCH_ZONE,
+};
+use crate::support::attrs::call;
+use crate::support::error::from_sdk;
+use aws_sdk_route53::operation::change_resource_record_sets::ChangeResourceRecordSetsError;
+use aws_sdk_route53::types::{ChangeInfo, ChangeStatus, ResourceRecordSet, RrType};
+use aws_smithy_runtime_api::client::result::SdkError;
+use engine::core::provider::ProviderError;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Debug;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Waits until a change reaches INSYNC, polling GetChange with a growing pause (1 s, 2 s, 4 s,
 /// ... up to 15 s): most changes propagate within a minute, so early polls are cheap and late

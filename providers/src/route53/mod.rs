@@ -13,28 +13,12 @@
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider.
 
-use crate::resource::{ApplyOutcome, BatchChange, Ctx, DataType, ResourceType};
-use crate::support::attrs::{
-    block_items, call, finish, get, into_state, keep_prior, list_of_strings, map_of_strings, map_value, prior_id,
-    problem, set_of_strings, set_value, sref, string_map, State,
-};
-use crate::support::error::from_sdk;
-use crate::support::tags::{split_tags, tags_all};
-use aws_sdk_route53::operation::change_resource_record_sets::ChangeResourceRecordSetsError;
-use aws_sdk_route53::types::{
-    AliasTarget, Change, ChangeAction, ChangeBatch, ChangeInfo, ChangeStatus, GeoLocation, HostedZoneConfig,
-    ResourceRecord, ResourceRecordSet, ResourceRecordSetFailover, ResourceRecordSetRegion, RrType, Tag,
-    TagResourceType, Vpc, VpcRegion,
-};
-use aws_smithy_runtime_api::client::result::SdkError;
-use engine::core::provider::{ProviderError, ValidateProblem};
-use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use crate::resource::{DataType, ResourceType};
+use crate::support::attrs::block_items;
 use engine::core::value::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fmt::Debug;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 mod changes;
 mod names;

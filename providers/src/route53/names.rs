@@ -1,6 +1,7 @@
 //! Domain names as Route 53 spells them: escapes, trailing dots, record IDs.
 
-use super::*;
+use crate::route53::{clean_zone_id, Spec, RR_TYPES};
+use aws_sdk_route53::types::ResourceRecordSet;
 
 /// `name` without one trailing dot; the root name `.` stays as it is.
 pub(super) fn trim_dot(name: &str) -> &str {

@@ -1,7 +1,19 @@
 //! aws_route53_record.
 
-use super::*;
+use crate::resource::{ApplyOutcome, BatchChange, Ctx, ResourceType};
+use crate::route53::{
+    alias_key, apex_from_listing, api_name, clean_zone_id, display_fqdn, expand_record_name, find_record, first_block,
+    list_zone, opt_string, parse_record_id, record_id, record_key, rrset_key, same_values, strings_of, trim_dot, Kind,
+    RecordKey, Spec, Unit, ZoneBatch, ZoneNames, NO_SUCH_ZONE, RR_TYPES,
+};
 use crate::support::attrs::is_set;
+use crate::support::attrs::{block_items, finish, get, into_state, problem, set_of_strings, set_value, sref, State};
+use aws_sdk_route53::types::{ChangeAction, ResourceRecordSet};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 pub(super) struct Record {
     pub(super) zones: Arc<ZoneNames>,

@@ -1,6 +1,15 @@
 //! aws_route53_record: change batches, split at Route 53's limits and when a batch is rejected.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::route53::{
+    api_name, change_error, list_zone, rejects_content, rrset_key, same_rrset, wait_change, RecordKey, MAX_BATCH_CHARS,
+    MAX_BATCH_RECORDS, MAX_POLL, NO_SUCH_ZONE,
+};
+use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, ChangeStatus, ResourceRecordSet};
+use engine::core::provider::ProviderError;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Debug;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Kind {

@@ -1,6 +1,16 @@
 //! aws_route53_record: the record as Route 53 sees it.
 
-use super::*;
+use crate::route53::{
+    api_name, display_fqdn, first_block, int, record_key, strings_of, value_from_api, value_to_api, RecordKey,
+};
+use crate::support::attrs::sref;
+use aws_sdk_route53::types::{
+    AliasTarget, GeoLocation, ResourceRecord, ResourceRecordSet, ResourceRecordSetFailover, ResourceRecordSetRegion,
+    RrType,
+};
+use engine::core::provider::ProviderError;
+use engine::core::value::Value;
+use std::fmt::Debug;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Alias {

@@ -1,8 +1,23 @@
 //! aws_route53_zone.
 
-use super::*;
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::route53::{
+    apex_from_listing, api_name, caller_reference, change_zone_tags, clean_delegation_set_id, clean_zone_id,
+    find_record, list_zone, list_zone_tags, name_key, opt_string, settle_change, trim_dot, Kind, Spec, Unit, ZoneBatch,
+    ZoneNames, DEFAULT_ZONE_COMMENT, NO_SUCH_ZONE,
+};
 use crate::support::attrs::is_set;
+use crate::support::attrs::{
+    block_items, call, finish, get, into_state, keep_prior, list_of_strings, map_of_strings, prior_id, problem, sref,
+    State,
+};
 use crate::support::partition::partition_of;
+use crate::support::tags::{split_tags, tags_all};
+use aws_sdk_route53::types::{ChangeAction, HostedZoneConfig, RrType, Vpc, VpcRegion};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use std::sync::Arc;
 
 pub(super) struct Zone {
     pub(super) zones: Arc<ZoneNames>,

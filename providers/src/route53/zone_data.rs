@@ -1,6 +1,13 @@
 //! data "aws_route53_zone".
 
-use super::*;
+use crate::resource::{Ctx, DataType};
+use crate::route53::{
+    clean_zone_id, list_zone_tags, name_key, opt_string, private_name_servers, trim_dot, Zone, NO_SUCH_ZONE,
+};
+use crate::support::attrs::{call, finish, list_of_strings, map_of_strings, map_value, sref, string_map, State};
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct ZoneData;
 

@@ -1,6 +1,11 @@
 //! Tags of hosted zones.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::support::attrs::{call, string_map};
+use aws_sdk_route53::types::{Tag, TagResourceType};
+use engine::core::provider::ProviderError;
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) fn list_zone_tags(ctx: &Ctx, zone_id: &str) -> Result<BTreeMap<String, String>, ProviderError> {
     let out = call(

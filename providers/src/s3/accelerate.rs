@@ -1,6 +1,13 @@
 //! aws_s3_bucket_accelerate_configuration.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{bucket_propagating, known_str, lenient, send_retrying, string_type, BucketConfig, Target};
+use crate::support::attrs::problem;
+use crate::support::error::{found, from_sdk};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Accelerate;
 

@@ -1,13 +1,22 @@
 //! aws_s3_bucket_analytics_configuration: storage class analysis of a bucket, or of the
 //! objects a filter selects, optionally exported daily as CSV to another bucket.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{
+    bucket_propagating, first, known_str, s3_tags, send_retrying, string_type, tags_value, BucketConfig, Target,
+};
+use crate::support::attrs::{call, default_to, invalid, map_of_strings, problem};
+use crate::support::error::found;
 use aws_sdk_s3::types::{
     AnalyticsAndOperator, AnalyticsConfiguration, AnalyticsExportDestination, AnalyticsFilter,
     AnalyticsS3BucketDestination, AnalyticsS3ExportFileFormat, StorageClassAnalysis, StorageClassAnalysisDataExport,
     StorageClassAnalysisSchemaVersion,
 };
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema};
 use engine::core::value::map;
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Analytics;
 

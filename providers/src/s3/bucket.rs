@@ -1,8 +1,22 @@
 //! aws_s3_bucket.
 
-use super::*;
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::s3::{
+    bucket_name_problem, bucket_propagating, derive_bucket_attributes, hosted_zone_id, into_map, known_str,
+    object_lock_enabled, reconcile, send_retrying, string_type, ACCOUNT_REGIONAL,
+};
 use crate::support::attrs::is_set;
+use crate::support::attrs::{complete_planned, finish, invalid, map_of_strings, map_value, problem, string_map, State};
+use crate::support::error::{from_sdk, is_not_found};
 use crate::support::naming::{prefix_of, prefixed_unique_id};
+use aws_sdk_s3::types::{
+    BucketLocationConstraint, BucketNamespace, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging,
+};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 pub(super) struct Bucket;
 

@@ -1,7 +1,13 @@
 //! `data "aws_canonical_user_id"`: the account's canonical user ID, which S3 ACL grants name.
 
-use super::*;
+use crate::resource::Ctx;
 use crate::resource::DataType;
+use crate::s3::string_type;
+use crate::support::attrs::{call, finish};
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct CanonicalUserId;
 

@@ -1,7 +1,14 @@
 //! Per-bucket configuration resources: one generic resource type over a bucket's
 //! configuration (CORS, encryption, policy, public access block, versioning).
 
-use super::*;
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::s3::{into_map, known_str, reconcile, sort_sets, string_type};
+use crate::support::attrs::{complete_planned, finish, invalid};
+use crate::support::error::is_not_found;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 /// The bucket (and expected owner) a configuration resource belongs to, and for the kinds a
 /// bucket has several of (metrics, inventories, ...), which one.

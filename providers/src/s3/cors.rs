@@ -1,6 +1,14 @@
 //! aws_s3_bucket_cors_configuration.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{bucket_propagating, optional_set_value, send_retrying, string_type, BucketConfig, Target};
+use crate::support::attrs::{block_items, call, invalid, problem, set_of_strings, set_value, string_set};
+use crate::support::error::found;
+use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Cors;
 

@@ -1,7 +1,17 @@
 //! aws_s3_bucket_server_side_encryption_configuration.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{bucket_propagating, known_str, send_retrying, string_type, BucketConfig, Target};
+use crate::support::attrs::{block_items, call, invalid, problem};
+use crate::support::error::found;
 use aws_sdk_s3::types::{BlockedEncryptionTypes, EncryptionType};
+use aws_sdk_s3::types::{
+    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Encryption;
 

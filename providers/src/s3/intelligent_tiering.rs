@@ -1,12 +1,21 @@
 //! aws_s3_bucket_intelligent_tiering_configuration: after how many days without access
 //! Intelligent-Tiering moves objects to its archive tiers.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{
+    bucket_propagating, first, known_str, s3_tags, send_retrying, string_type, tags_value, BucketConfig, Target,
+};
+use crate::support::attrs::{block_items, call, default_to, invalid, map_of_strings, problem};
+use crate::support::error::found;
 use aws_sdk_s3::types::{
     IntelligentTieringAccessTier, IntelligentTieringAndOperator, IntelligentTieringConfiguration,
     IntelligentTieringFilter, IntelligentTieringStatus, Tiering,
 };
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::map;
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct IntelligentTiering;
 

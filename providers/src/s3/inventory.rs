@@ -1,13 +1,22 @@
 //! aws_s3_bucket_inventory: a daily or weekly listing of a bucket's objects, delivered to a
 //! bucket as CSV, ORC or Parquet.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{
+    bucket_propagating, first, known_str, optional_set_value, send_retrying, string_type, BucketConfig, Target,
+};
+use crate::support::attrs::{call, default_to, invalid, problem, set_of_strings, string_set};
+use crate::support::error::found;
 use aws_sdk_s3::types::{
     InventoryConfiguration, InventoryDestination, InventoryEncryption, InventoryFilter, InventoryFormat,
     InventoryFrequency, InventoryIncludedObjectVersions, InventoryOptionalField, InventoryS3BucketDestination,
     InventorySchedule, Ssekms, Sses3,
 };
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::map;
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Inventory;
 

@@ -1,13 +1,22 @@
 //! aws_s3_bucket_lifecycle_configuration.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{
+    bucket_propagating, first, is_empty_like, known_str, send_retrying, string_type, BucketConfig, Target,
+};
+use crate::support::attrs::{block_items, call, invalid, map_of_strings, map_value, problem, string_map};
+use crate::support::error::found;
 use aws_sdk_s3::types::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus, LifecycleExpiration, LifecycleRule,
     LifecycleRuleAndOperator, LifecycleRuleFilter, NoncurrentVersionExpiration, NoncurrentVersionTransition,
     Transition, TransitionStorageClass,
 };
 use aws_smithy_types::date_time::Format;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::map;
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Lifecycle;
 

@@ -1,9 +1,17 @@
 //! aws_s3_bucket_metric: a CloudWatch request metrics configuration of a bucket, for the whole
 //! bucket or the objects a filter selects.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{
+    bucket_propagating, first, known_str, s3_tags, send_retrying, string_type, tags_value, BucketConfig, Target,
+};
+use crate::support::attrs::{call, invalid, map_of_strings, problem};
+use crate::support::error::found;
 use aws_sdk_s3::types::{MetricsAndOperator, MetricsConfiguration, MetricsFilter};
-use engine::core::value::map;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema};
+use engine::core::value::{map, Value};
+use std::collections::BTreeMap;
 
 pub(super) struct Metric;
 

@@ -6,20 +6,11 @@
 //! States follow the Terraform AWS provider's attribute names and import IDs, so configurations
 //! and `terraform import` habits carry over unchanged.
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
-use crate::support::attrs::{
-    block_items, call, complete_planned, default_to, finish, invalid, map_of_strings, map_value, problem,
-    set_of_strings, set_value, string_map, string_set, State,
-};
-use crate::support::error::{found, from_sdk, is_not_found};
-use aws_sdk_s3::types::{
-    BucketLocationConstraint, BucketNamespace, BucketVersioningStatus, CorsConfiguration, CorsRule,
-    CreateBucketConfiguration, Delete, MfaDelete, ObjectIdentifier, PublicAccessBlockConfiguration,
-    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-    Tag, Tagging, VersioningConfiguration,
-};
-use engine::core::provider::{ProviderError, ValidateProblem};
-use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use crate::resource::ResourceType;
+use crate::support::attrs::{block_items, invalid, set_value, string_map};
+use crate::support::error::from_sdk;
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 use std::future::Future;

@@ -1,7 +1,8 @@
 //! Bucket names: the rules S3 enforces, checked at plan time, and names generated from a prefix.
 
-use super::*;
 use crate::support::partition::partition_of;
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 /// The Route 53 hosted zone of S3 website endpoints in a region.
 pub(super) fn hosted_zone_id(region: &str) -> Option<&'static str> {

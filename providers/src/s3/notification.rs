@@ -1,13 +1,20 @@
 //! aws_s3_bucket_notification: events of a bucket sent to SNS topics, SQS queues, Lambda
 //! functions and EventBridge.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{bucket_propagating, known_str, send_retrying, string_type, BucketConfig, Target};
+use crate::support::attrs::{block_items, call, invalid, set_of_strings, set_value, string_set};
+use crate::support::error::found;
 use aws_sdk_s3::types::{
     Event, EventBridgeConfiguration, FilterRule, FilterRuleName, LambdaFunctionConfiguration,
     NotificationConfiguration, NotificationConfigurationFilter, QueueConfiguration, S3KeyFilter, TopicConfiguration,
 };
 use aws_smithy_types::error::operation::BuildError;
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::map;
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Notification;
 

@@ -1,15 +1,23 @@
 //! aws_s3_object: one object in a bucket, from `content`, `content_base64` or a `source` file.
 
-use super::*;
+use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::s3::{into_map, known_str, loosely_equal, reconcile, string_type, SSE_ALGORITHMS};
 use crate::support::attrs::is_set;
 use crate::support::attrs::string_map as read_tags;
+use crate::support::attrs::{call, complete_planned, finish, invalid, map_of_strings, map_value, problem, string_map};
+use crate::support::error::{found, is_not_found};
 use crate::support::tags::{split_tags_over, tags_all_over};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     ChecksumAlgorithm, ChecksumMode, ObjectLockLegalHold, ObjectLockLegalHoldStatus, ObjectLockMode,
     ObjectLockRetention, ObjectLockRetentionMode,
 };
+use aws_sdk_s3::types::{ServerSideEncryption, Tag, Tagging};
 use base64::Engine as _;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Object;
 

@@ -1,11 +1,18 @@
 //! aws_s3_bucket_object_lock_configuration: the default retention of a bucket created with
 //! `object_lock_enabled = true`.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{bucket_propagating, known_str, send_retrying, string_type, BucketConfig, Target};
 use crate::support::attrs::is_set;
+use crate::support::attrs::{block_items, call, problem};
+use crate::support::error::{found, from_sdk};
 use aws_sdk_s3::types::{
     DefaultRetention, ObjectLockConfiguration, ObjectLockEnabled, ObjectLockRetentionMode, ObjectLockRule,
 };
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct ObjectLock;
 

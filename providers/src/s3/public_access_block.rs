@@ -1,6 +1,14 @@
 //! aws_s3_bucket_public_access_block.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{bucket_propagating, send_retrying, BucketConfig, Target};
+use crate::support::attrs::call;
+use crate::support::error::found;
+use aws_sdk_s3::types::PublicAccessBlockConfiguration;
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct PublicAccessBlock;
 

@@ -1,6 +1,10 @@
 //! aws_s3_bucket_replication_configuration: rules that copy new objects to another bucket.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{bucket_propagating, first, known_str, send_retrying, string_type, BucketConfig, Target};
+use crate::support::attrs::{block_items, call, invalid, map_of_strings, map_value, problem, string_map};
+use crate::support::error::found;
+use aws_sdk_s3::types::Tag;
 use aws_sdk_s3::types::{
     AccessControlTranslation, DeleteMarkerReplication, DeleteMarkerReplicationStatus, Destination,
     EncryptionConfiguration, ExistingObjectReplication, ExistingObjectReplicationStatus, Metrics, MetricsStatus,
@@ -9,7 +13,11 @@ use aws_sdk_s3::types::{
     ReplicationTimeValue, SourceSelectionCriteria, SseKmsEncryptedObjects, SseKmsEncryptedObjectsStatus, StorageClass,
 };
 use aws_smithy_types::error::operation::BuildError;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::map;
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Replication;
 

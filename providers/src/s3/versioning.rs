@@ -1,6 +1,14 @@
 //! aws_s3_bucket_versioning.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{bucket_propagating, known_str, lenient, send_retrying, string_type, BucketConfig, Target};
+use crate::support::attrs::{block_items, invalid};
+use crate::support::error::{found, from_sdk};
+use aws_sdk_s3::types::{BucketVersioningStatus, MfaDelete, VersioningConfiguration};
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Nesting, Schema};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Versioning;
 

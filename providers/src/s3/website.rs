@@ -1,7 +1,14 @@
 //! aws_s3_bucket_website_configuration.
 
-use super::*;
+use crate::resource::Ctx;
+use crate::s3::{bucket_propagating, known_str, send_retrying, string_type, BucketConfig, Target};
+use crate::support::attrs::{block_items, call, invalid, problem};
+use crate::support::error::found;
 use crate::support::partition::partition_of;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Nesting, Schema};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct Website;
 

@@ -9,14 +9,10 @@
 //! `insecure_value` is the Terraform AWS provider's non-secret alternative and is kept in
 //! state as it is.
 
-use crate::resource::{update_outcome, ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::support::attrs::created_outcome;
-use crate::support::attrs::{call, finish, get, into_state, invalid, map_of_strings, problem, sref, string_map, State};
-use crate::support::tags::{split_tags, tags_all};
-use aws_sdk_ssm::types::{ParameterStringFilter, ParameterTier, ParameterType, ResourceTypeForTagging, Tag};
-use engine::core::provider::{ProviderError, ValidateProblem};
-use engine::core::schema::{Attribute, Schema, Type};
-use engine::core::value::Value;
+use crate::resource::{DataType, ResourceType};
+use crate::support::attrs::invalid;
+use aws_sdk_ssm::types::Tag;
+use engine::core::provider::ProviderError;
 use sha2::Digest as _;
 use std::collections::BTreeMap;
 

@@ -1,7 +1,16 @@
 //! aws_ssm_parameter.
 
-use super::*;
-use crate::support::attrs::is_set;
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType};
+use crate::ssm::{digest, is_hash, not_found, sdk_tags, value_hash, DATA_TYPES, PUT_ATTRIBUTES, TIERS, TYPES};
+use crate::support::attrs::{
+    call, created_outcome, finish, get, into_state, invalid, is_set, map_of_strings, problem, sref, string_map, State,
+};
+use crate::support::tags::{split_tags, tags_all};
+use aws_sdk_ssm::types::{ParameterStringFilter, ParameterTier, ParameterType, ResourceTypeForTagging};
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct SsmParameter;
 

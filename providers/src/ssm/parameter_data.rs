@@ -1,7 +1,11 @@
 //! `data "aws_ssm_parameter"`: a parameter's value (sensitive; `insecure_value` in clear for a
 //! String or StringList, as the Terraform AWS provider has it).
 
-use super::*;
+use crate::resource::{Ctx, DataType};
+use crate::support::attrs::{call, finish, sref, State};
+use engine::core::provider::ProviderError;
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
 
 pub(super) struct ParameterData;
 

@@ -1,4 +1,4 @@
-use super::*;
+use crate::ssm::{is_hash, value_hash};
 
 #[test]
 fn hashes_are_recognised() {
