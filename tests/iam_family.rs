@@ -3,7 +3,9 @@
 //! import, destroy; objects read back through the SDK).
 
 use crate::lifecycle::output;
-use crate::util::{block_on, planned_changes, refused, reimport, start_moto, workspace, Clients, Moto};
+use crate::util::{
+    block_on, embed_policy_by_hand, planned_changes, refused, reimport, start_moto, workspace, Clients, Moto,
+};
 
 const PROFILE: &str = r#"
 resource "aws_iam_role" "web" {
@@ -809,16 +811,8 @@ fn a_role_with_managed_policy_arns_and_inline_policies_owns_exactly_those() {
             .send()
             .await
             .expect("attach outside");
-        iam.put_role_policy()
-            .role_name("infinstor-worker")
-            .policy_name("added-by-hand")
-            .policy_document(
-                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#,
-            )
-            .send()
-            .await
-            .expect("put outside");
     });
+    embed_policy_by_hand(&moto, "infinstor-worker");
     let drift = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
     assert!(
         drift.stdout.contains("aws_iam_role.worker will be updated in-place"),

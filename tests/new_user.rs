@@ -4,7 +4,7 @@
 //! names, and errors say their cause once.
 
 use crate::infinstor_dns::hosted_zone;
-use crate::util::{block_on, start_moto, workspace, Clients, Moto, Workspace};
+use crate::util::{block_on, embed_policy_by_hand, start_moto, workspace, Clients, Moto, Workspace};
 
 /// The aws_iam_role examples of the AWS provider's documentation, in one role: inline
 /// policies and exclusive managed policy attachments in the role's own block.
@@ -88,18 +88,7 @@ fn a_role_with_its_own_inline_and_managed_policies_is_destroyed_with_them() {
         ),
     );
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
-    block_on(async {
-        moto.iam()
-            .put_role_policy()
-            .role_name("infinstor-yak-role")
-            .policy_name("added-by-hand")
-            .policy_document(
-                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#,
-            )
-            .send()
-            .await
-            .expect("put outside");
-    });
+    embed_policy_by_hand(&moto, "infinstor-yak-role");
     let refused = ws.run(&["destroy", "-auto-approve"]).expect_code(1);
     assert!(refused.stderr.contains("added-by-hand"), "{}", refused.stderr);
     assert!(refused.stderr.contains("force_detach_policies"), "{}", refused.stderr);

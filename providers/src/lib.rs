@@ -193,7 +193,8 @@ impl ProviderFactory for AwsFactory {
     }
 
     fn resource_types(&self) -> Vec<String> {
-        schemas().0.keys().cloned().collect()
+        // The names alone: building every schema costs a configuration that uses none of them.
+        resources().keys().map(|t| t.to_string()).collect()
     }
 
     fn batched(&self, type_name: &str) -> bool {
@@ -209,7 +210,9 @@ impl ProviderFactory for AwsFactory {
     }
 
     fn data_types(&self) -> Vec<String> {
-        schemas().1.keys().cloned().collect()
+        let mut names: Vec<String> = all_data_sources().iter().map(|d| d.type_name().to_string()).collect();
+        names.sort();
+        names
     }
 
     fn validate(&self, req: ValidateRequest<'_>) -> Vec<ValidateProblem> {

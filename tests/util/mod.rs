@@ -110,6 +110,23 @@ pub fn reimport(ws: &Workspace, address: &str, id: &str) {
     );
 }
 
+/// Embeds an inline policy `added-by-hand` (s3:ListBucket) in `role` through IAM, as someone
+/// outside the configuration would.
+pub fn embed_policy_by_hand(moto: &Moto, role: &str) {
+    block_on(async {
+        moto.iam()
+            .put_role_policy()
+            .role_name(role)
+            .policy_name("added-by-hand")
+            .policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#,
+            )
+            .send()
+            .await
+            .expect("put outside");
+    });
+}
+
 /// Runs `plan -detailed-exitcode`, which must plan changes (exit 2) and print `summary`.
 pub fn planned_changes(ws: &Workspace, summary: &str) -> test_support::Run {
     let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
