@@ -137,7 +137,6 @@ impl Drop for Terminal {
     }
 }
 
-/// Formats an error for stderr (bold red "Error:" when colours are on).
 /// An error and its causes joined with ": ", leaving out a cause whose text the message
 /// before it already holds (errors that print their source would otherwise say it twice).
 pub fn chain_text(e: &anyhow::Error) -> String {
@@ -155,6 +154,7 @@ pub fn chain_text(e: &anyhow::Error) -> String {
     text
 }
 
+/// Formats an error for stderr (bold red "Error:" when colours are on).
 pub fn error_text(text: &str, color: bool) -> String {
     let text = if text.starts_with("Error:") {
         text.to_string()

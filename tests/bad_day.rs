@@ -4,7 +4,7 @@
 //! messages, exit codes and AWS objects; the engine's logic behind them (ordering, journal,
 //! lock, staleness) is tested with a provider double in `engine/tests/engine.rs`.
 
-use crate::util::{block_on, start_moto, workspace, Clients};
+use crate::util::{block_on, start_moto, this_host, workspace, Clients};
 
 const BUCKET_AND_ROLE: &str = r#"
 resource "aws_s3_bucket" "data" {
@@ -368,9 +368,7 @@ resource "aws_s3_bucket_cors_configuration" "c" {
 fn force_unlock_refuses_while_the_holder_runs_on_this_host() {
     let ws = workspace(None);
     ws.write("main.tf", "locals {\n  a = 1\n}\n");
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .expect("host name");
+    let host = this_host();
     let mut holder = std::process::Command::new("sleep")
         .arg("60")
         .spawn()

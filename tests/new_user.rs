@@ -4,7 +4,7 @@
 //! names, and errors say their cause once.
 
 use crate::infinstor_dns::hosted_zone;
-use crate::util::{block_on, embed_policy_by_hand, start_moto, workspace, Clients, Moto, Workspace};
+use crate::util::{block_on, embed_policy_by_hand, start_moto, this_host, workspace, Clients, Moto, Workspace};
 
 /// The aws_iam_role examples of the AWS provider's documentation, in one role: inline
 /// policies and exclusive managed policy attachments in the role's own block.
@@ -191,9 +191,7 @@ fn every_shipped_example_validates_and_plans() {
 fn a_lock_left_by_a_killed_process_is_taken_over_and_a_live_one_is_not() {
     let ws = workspace(None);
     ws.write("main.tf", "locals {\n  a = 1\n}\n");
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .expect("host name");
+    let host = this_host();
     let lock = |id: &str, pid: u32, extra: &str| {
         ws.write(
             "infinstor.state.json.lock",

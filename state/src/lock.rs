@@ -171,11 +171,6 @@ impl LockGuard {
         &self.info
     }
 
-    /// The lock a process that is gone left behind, when taking this one replaced it.
-    pub fn taken_over(&self) -> Option<&LockInfo> {
-        self.taken_over.as_ref()
-    }
-
     /// One line for the person running the command about a lock this one replaced.
     pub fn takeover_notice(&self) -> Option<String> {
         self.taken_over.as_ref().map(|old| {
@@ -232,7 +227,7 @@ fn process_alive(pid: u32) -> Option<bool> {
 }
 
 /// Takes the lock file at `path`; a lock whose holder is provably gone (see
-/// [`LockInfo::stale`]) is taken over, and the guard says so ([`LockGuard::taken_over`]).
+/// [`LockInfo::stale`]) is taken over, and the guard says so ([`LockGuard::takeover_notice`]).
 pub fn acquire(path: &Path, operation: &str) -> Result<LockGuard, StateError> {
     match create(path, operation) {
         Err(StateError::Locked { info, stale: true }) => {

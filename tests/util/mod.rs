@@ -127,6 +127,13 @@ pub fn embed_policy_by_hand(moto: &Moto, role: &str) {
     });
 }
 
+/// This machine's host name, as a state lock records its holder's.
+pub fn this_host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .expect("host name")
+}
+
 /// Runs `plan -detailed-exitcode`, which must plan changes (exit 2) and print `summary`.
 pub fn planned_changes(ws: &Workspace, summary: &str) -> test_support::Run {
     let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);

@@ -238,14 +238,11 @@ impl Certificate {
             .delays(Duration::from_millis(500), Duration::from_secs(10))
             .progress(&show)
             .every(Duration::ZERO)
-            .on_timeout(|_, _| {
-                ProviderError::new(
-                    "Timeout",
-                    format!(
-                        "ACM did not publish the DNS validation records of certificate {arn} within {}. \
+            .timeout_message(|_| {
+                format!(
+                    "ACM did not publish the DNS validation records of certificate {arn} within {}. \
                          Run apply again: the certificate is recorded in state and will be replaced.",
-                        elapsed_text(start)
-                    ),
+                    elapsed_text(start)
                 )
             })
             .wait(|| {

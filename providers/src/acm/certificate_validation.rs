@@ -107,11 +107,9 @@ impl CertificateValidation {
             .delays(Duration::from_secs(1), Duration::from_secs(30))
             .progress(&show)
             .every(Duration::ZERO)
-            .on_timeout(|_, _| {
-                let records = records();
-                ProviderError::new(
-                    "Timeout",
-                    format!(
+            .timeout_message(|_| {
+let records = records();
+                format!(
                         "timed out after {} waiting for ACM Certificate ({arn}) to be issued; it is still \
                          PENDING_VALIDATION. ACM is waiting for these validation records:\n{}\n\nCreate them \
                          in the DNS zone that is authoritative for each domain (with aws_route53_record, or \
@@ -123,9 +121,8 @@ impl CertificateValidation {
                         } else {
                             records.join("\n")
                         }
-                    ),
-                )
-            })
+                    )
+})
             .wait(|| {
                 let detail = describe(ctx, arn)?.ok_or_else(|| {
                     ProviderError::new(

@@ -155,14 +155,11 @@ pub(super) fn wait_for_stack(
     let stack_name = events.stack.clone();
     let waited = Waiter::new(format!("CloudFormation Stack ({stack_name})"), timeout)
         .delays(Duration::from_secs(1), Duration::from_secs(5))
-        .on_timeout(|status, _| {
-            ProviderError::new(
-                "Timeout",
-                format!(
-                    "CloudFormation Stack ({stack_name}) is still {status} after {} minutes. The operation continues \
+        .timeout_message(|status| {
+            format!(
+                "CloudFormation Stack ({stack_name}) is still {status} after {} minutes. The operation continues \
                      in AWS; run apply again to wait for it to finish.",
-                    timeout.as_secs() / 60
-                ),
+                timeout.as_secs() / 60
             )
         })
         .wait(|| {

@@ -261,13 +261,10 @@ impl Stack {
             arn.ok_or_else(|| ProviderError::new("InvalidResponse", format!("{op}: no change set ID returned")))?;
         let waited = Waiter::new(format!("change set {arn}"), CHANGE_SET_TIMEOUT)
             .delays(Duration::from_millis(500), Duration::from_secs(5))
-            .on_timeout(|_, _| {
-                ProviderError::new(
-                    "Timeout",
-                    format!(
-                        "{op}: the change set was not ready after {} minutes",
-                        CHANGE_SET_TIMEOUT.as_secs() / 60
-                    ),
+            .timeout_message(|_| {
+                format!(
+                    "{op}: the change set was not ready after {} minutes",
+                    CHANGE_SET_TIMEOUT.as_secs() / 60
                 )
             })
             .wait(|| {

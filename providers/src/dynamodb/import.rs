@@ -8,12 +8,13 @@
 //! no block recorded, so keep `import_table` out of its configuration, or list it in
 //! `lifecycle { ignore_changes }`.
 
+use crate::dynamodb::table_waiter;
 use crate::dynamodb::{
     first, global_indexes, key_definitions, on_demand_of, sse_of, table_schema, Table, TABLE_TIMEOUT,
 };
 use crate::resource::{ApplyOutcome, Ctx};
 use crate::support::attrs::{block_items, call, finish, into_state, invalid, problem, sref};
-use crate::support::wait::{Poll, Waiter};
+use crate::support::wait::Poll;
 use aws_sdk_dynamodb::types::BillingMode;
 use aws_sdk_dynamodb::types::{
     CsvOptions, ImportStatus, InputCompressionType, InputFormat, InputFormatOptions, S3BucketSource,
@@ -23,7 +24,6 @@ use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
 use sha2::Digest;
-use std::time::Duration;
 
 /// The `import_table` block's schema.
 pub(super) fn import_table_block(schema: Schema) -> Schema {
@@ -210,18 +210,11 @@ impl Table {
     fn wait_import(&self, ctx: &Ctx, name: &str, arn: &str, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
         let op = format!("reading the import into DynamoDB Table ({name})");
         let show = |now: &str| progress(&format!("importing into table {name}: {now} items read so far"));
-        let waited = Waiter::new(format!("the import into DynamoDB Table ({name})"), TABLE_TIMEOUT)
-            .delays(Duration::from_secs(1), Duration::from_secs(5))
-            .progress(&show)
-            .on_timeout(|_, _| {
-                ProviderError::new(
-                    "Timeout",
-                    format!(
+        let waited = table_waiter(format!("the import into DynamoDB Table ({name})"), &show)
+            .timeout_message(|_| format!(
                         "the import into DynamoDB Table ({name}) is still running after {} minutes ({arn})",
                         TABLE_TIMEOUT.as_secs() / 60
-                    ),
-                )
-            })
+                    ))
             .wait(|| {
                 let out = call(ctx, &op, ctx.dynamodb.describe_import().import_arn(arn).send())?;
                 let Some(d) = out.import_table_description() else {

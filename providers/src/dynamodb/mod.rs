@@ -18,6 +18,7 @@
 use crate::resource::{DataType, ResourceType};
 use crate::support::attrs::{block_items, sref, string_map};
 
+use crate::support::wait::Waiter;
 use aws_sdk_dynamodb::types::{OnDemandThroughput, ScalarAttributeType};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
@@ -133,3 +134,12 @@ fn attr_type(ty: &str) -> ScalarAttributeType {
 
 const BILLING_MODES: [&str; 2] = ["PROVISIONED", "PAY_PER_REQUEST"];
 const STREAM_VIEWS: [&str; 4] = ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"];
+
+/// A wait on a table (its status, its deletion, an import into it): at most [`TABLE_TIMEOUT`],
+/// looking every second at first and every five seconds at most, with `progress` on each new
+/// status.
+fn table_waiter<'a>(what: String, progress: &'a dyn Fn(&str)) -> Waiter<'a> {
+    Waiter::new(what, TABLE_TIMEOUT)
+        .delays(Duration::from_secs(1), Duration::from_secs(5))
+        .progress(progress)
+}

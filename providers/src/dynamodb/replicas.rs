@@ -386,12 +386,7 @@ impl Table {
         let waited = Waiter::new(op.clone(), TABLE_TIMEOUT)
             .delays(Duration::from_secs(2), Duration::from_secs(15))
             .progress(&show)
-            .on_timeout(|_, _| {
-                ProviderError::new(
-                    "Timeout",
-                    format!("{op}: not done after {} minutes", TABLE_TIMEOUT.as_secs() / 60),
-                )
-            })
+            .timeout_message(|_| format!("{op}: not done after {} minutes", TABLE_TIMEOUT.as_secs() / 60))
             .wait(|| {
                 let table = self
                     .describe(ctx, name)?

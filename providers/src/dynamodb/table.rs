@@ -1,5 +1,6 @@
 //! aws_dynamodb_table.
 
+use crate::dynamodb::table_waiter;
 use crate::dynamodb::{
     attr_type, check_replicas, first, global_indexes, import_problems, import_table_block, index_keys, index_problems,
     local_indexes, on_demand_of, pitr_of, plan_replicas, sse_of, with_indexes, with_replicas, Known, BILLING_MODES,
@@ -11,7 +12,7 @@ use crate::support::attrs::{
 };
 use crate::support::error::is_not_found;
 use crate::support::tags::tags_all;
-use crate::support::wait::{Poll, Waiter};
+use crate::support::wait::Poll;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, TableClass, TableDescription, Tag,
 };
@@ -19,7 +20,6 @@ use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 pub(super) struct Table;
 
@@ -504,16 +504,11 @@ impl ResourceType for Table {
             Err(e) => return Err(e),
         }
         let show = |_: &str| progress(&format!("table {name} is DELETING; waiting for it to be gone"));
-        let waited = Waiter::new(format!("DynamoDB Table ({name})"), TABLE_TIMEOUT)
-            .delays(Duration::from_secs(1), Duration::from_secs(5))
-            .progress(&show)
-            .on_timeout(|_, _| {
-                ProviderError::new(
-                    "Timeout",
-                    format!(
-                        "DynamoDB Table ({name}) is still being deleted after {} minutes",
-                        TABLE_TIMEOUT.as_secs() / 60
-                    ),
+        let waited = table_waiter(format!("DynamoDB Table ({name})"), &show)
+            .timeout_message(|_| {
+                format!(
+                    "DynamoDB Table ({name}) is still being deleted after {} minutes",
+                    TABLE_TIMEOUT.as_secs() / 60
                 )
             })
             .wait(|| {

@@ -1,5 +1,6 @@
 //! The DynamoDB calls behind aws_dynamodb_table: describe, wait, read, update.
 
+use crate::dynamodb::table_waiter;
 use crate::dynamodb::{
     first, indexes_busy, number, on_demand_of, pitr_of, read_indexes, read_replicas, sse_of, table_schema, ttl_of,
     Known, Table, MANAGED_KEY_ALIAS, TABLE_TIMEOUT,
@@ -8,7 +9,7 @@ use crate::resource::Ctx;
 use crate::support::attrs::{block_items, call, finish, invalid, sref, string_map, State};
 use crate::support::error::is_not_found;
 use crate::support::tags::split_tags;
-use crate::support::wait::{Poll, Waiter};
+use crate::support::wait::Poll;
 use aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder;
 use aws_sdk_dynamodb::types::{
     BillingMode, KeyType, OnDemandThroughput, PointInTimeRecoverySpecification, ProvisionedThroughput,
@@ -18,7 +19,6 @@ use aws_sdk_dynamodb::types::{
 use engine::core::provider::ProviderError;
 use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 impl Table {
     pub(super) fn describe(&self, ctx: &Ctx, name: &str) -> Result<Option<TableDescription>, ProviderError> {
@@ -42,16 +42,11 @@ impl Table {
         progress: &dyn Fn(&str),
     ) -> Result<TableDescription, ProviderError> {
         let show = |now: &str| progress(&format!("table {name} is {now}; waiting for it to become ACTIVE"));
-        let waited = Waiter::new(format!("DynamoDB Table ({name})"), TABLE_TIMEOUT)
-            .delays(Duration::from_secs(1), Duration::from_secs(5))
-            .progress(&show)
-            .on_timeout(|last, _| {
-                ProviderError::new(
-                    "Timeout",
-                    format!(
-                        "DynamoDB Table ({name}) is still {last} after {} minutes; run apply again to continue",
-                        TABLE_TIMEOUT.as_secs() / 60
-                    ),
+        let waited = table_waiter(format!("DynamoDB Table ({name})"), &show)
+            .timeout_message(|last| {
+                format!(
+                    "DynamoDB Table ({name}) is still {last} after {} minutes; run apply again to continue",
+                    TABLE_TIMEOUT.as_secs() / 60
                 )
             })
             .wait(|| {

@@ -1,5 +1,6 @@
 //! aws_iam_role.
 
+use super::role_exclusive::{declares_attachments, declares_inline};
 use crate::iam::{
     after_failed_update, keep_prior_document, name_for_create, replacing, reset_for_replace, sdk_tags, set_default,
     string_map, tag_map, validate_names_and_docs, validate_path,
@@ -397,8 +398,8 @@ impl ResourceType for IamRole {
         let force = prior.get("force_detach_policies").as_bool().unwrap_or(false);
         // What the role's own block declares is the role's to remove, as in Terraform: declared
         // attachments or inline policies mean every one of that kind goes before DeleteRole.
-        let detach_managed = force || self.declares_attachments(prior);
-        let delete_inline = force || self.declares_inline(prior);
+        let detach_managed = force || declares_attachments(prior);
+        let delete_inline = force || declares_inline(prior);
         let attempt = || -> Result<(), ProviderError> {
             if detach_managed {
                 for arn in self.attached_policy_arns(ctx, name)? {

@@ -27,17 +27,17 @@ fn wanted_inline(v: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether a role's state lists managed policy ARNs of its own (an empty list declares none).
+pub(super) fn declares_attachments(prior: &Value) -> bool {
+    !string_set(&prior.get("managed_policy_arns")).is_empty()
+}
+
+/// Whether a role's state holds named inline policies of its own.
+pub(super) fn declares_inline(prior: &Value) -> bool {
+    !wanted_inline(prior).is_empty()
+}
+
 impl IamRole {
-    /// Whether a role's state lists managed policy ARNs of its own (an empty list declares none).
-    pub(super) fn declares_attachments(&self, prior: &Value) -> bool {
-        !string_set(&prior.get("managed_policy_arns")).is_empty()
-    }
-
-    /// Whether a role's state holds named inline policies of its own.
-    pub(super) fn declares_inline(&self, prior: &Value) -> bool {
-        !wanted_inline(prior).is_empty()
-    }
-
     /// Attaches, detaches, puts and deletes until the role matches what `planned` manages.
     pub(super) fn sync_exclusive(&self, ctx: &Ctx, name: &str, planned: &Value) -> Result<(), ProviderError> {
         if manages_attachments(planned) && !planned.get("managed_policy_arns").contains_unknown() {

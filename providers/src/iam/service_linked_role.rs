@@ -375,15 +375,10 @@ impl ResourceType for ServiceLinkedRole {
         let waited = Waiter::new(op.clone(), DELETE_TIMEOUT)
             .delays(Duration::from_secs(1), Duration::from_secs(5))
             .progress(&show)
-            .on_timeout(|_, _| {
-                ProviderError::new(
-                    "Timeout",
-                    format!(
+            .timeout_message(|_| format!(
                         "{op}: the deletion task {task} did not finish in {} minutes",
                         DELETE_TIMEOUT.as_secs() / 60
-                    ),
-                )
-            })
+                    ))
             .wait(|| {
                 let out = call(
                     ctx,

@@ -60,15 +60,12 @@ fn wait_for_record(
         .delays(Duration::from_secs(2), Duration::from_secs(30))
         .progress(&show)
         .every(REPORT_EVERY)
-        .on_timeout(|last, _| {
-            ProviderError::new(
-                "Timeout",
-                format!(
-                    "{doing} Service Catalog provisioned product ({name}): record {record_id} is still \
+        .timeout_message(|last| {
+            format!(
+                "{doing} Service Catalog provisioned product ({name}): record {record_id} is still \
                      {last} after {}m. Service Catalog goes on with it; the next plan reads where it got \
                      to. Raise `timeouts {{ ... }}` for products that take longer.",
-                    timeout.as_secs() / 60
-                ),
+                timeout.as_secs() / 60
             )
         })
         .wait(|| {

@@ -95,8 +95,14 @@ impl<'a> Waiter<'a> {
         self
     }
 
+    /// The words of a timeout (error code `Timeout`), from the last status, where the type has
+    /// its own.
+    pub(crate) fn timeout_message(self, message: impl Fn(&str) -> String + 'a) -> Self {
+        self.on_timeout(move |last, _| ProviderError::new("Timeout", message(last)))
+    }
+
     /// The error of a timeout, from the last status and how long it waited, where the type has
-    /// its own words for it.
+    /// its own words and code for it.
     pub(crate) fn on_timeout(mut self, error: impl Fn(&str, Duration) -> ProviderError + 'a) -> Self {
         self.on_timeout = Box::new(error);
         self
