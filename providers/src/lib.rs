@@ -13,7 +13,8 @@
 //! the type (`s3/cors.rs` is `aws_s3_bucket_cors_configuration`, `route53/zone_data.rs` is
 //! `data "aws_route53_zone"`); `meta/` holds the data sources about the account, region and
 //! partition; `builtin/` the data sources of Terraform's built-in `terraform` provider. A
-//! service's `mod.rs` lists its types and holds what only its files share.
+//! service's `mod.rs` lists its types and holds what only its files share; `service.rs` has
+//! one row per service (its SDK name, whether it is regional, its folder's types).
 //! [`resource`] is the small trait each type implements; `config` turns the provider block
 //! into SDK clients; `support/` holds what every service uses (attributes, tags, SDK errors,
 //! dates, the one waiter, names of creates). No service imports from another.
@@ -54,6 +55,7 @@ mod registry;
 mod route53;
 mod s3;
 mod s3control;
+mod service;
 mod servicecatalog;
 mod sesv2;
 mod ssm;
@@ -70,26 +72,9 @@ use engine::core::provider::{
 use engine::core::schema::Schema;
 use engine::core::value::Value;
 use resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use service::{all_data_sources, all_resources};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// Every managed resource type the provider implements.
-fn all_resources() -> Vec<Box<dyn ResourceType>> {
-    let mut all = s3::resources();
-    all.extend(iam::resources());
-    all.extend(route53::resources());
-    all.extend(acm::resources());
-    all.extend(cloudformation::resources());
-    all.extend(kms::resources());
-    all.extend(ssm::resources());
-    all.extend(dynamodb::resources());
-    all.extend(ec2::resources());
-    all.extend(sesv2::resources());
-    all.extend(logs::resources());
-    all.extend(servicecatalog::resources());
-    all.extend(s3control::resources());
-    all
-}
 
 fn resource_map() -> BTreeMap<&'static str, Box<dyn ResourceType>> {
     all_resources().into_iter().map(|r| (r.type_name(), r)).collect()
@@ -99,25 +84,6 @@ fn resource_map() -> BTreeMap<&'static str, Box<dyn ResourceType>> {
 fn resources() -> &'static BTreeMap<&'static str, Box<dyn ResourceType>> {
     static RESOURCES: std::sync::OnceLock<BTreeMap<&'static str, Box<dyn ResourceType>>> = std::sync::OnceLock::new();
     RESOURCES.get_or_init(resource_map)
-}
-
-/// Every data source the provider implements.
-fn all_data_sources() -> Vec<Box<dyn DataType>> {
-    let mut all = iam::data_sources();
-    all.extend(meta::data_sources());
-    all.extend(route53::data_sources());
-    all.extend(acm::data_sources());
-    all.extend(cloudformation::data_sources());
-    all.extend(kms::data_sources());
-    all.extend(ssm::data_sources());
-    all.extend(dynamodb::data_sources());
-    all.extend(apigateway::data_sources());
-    all.extend(elb::data_sources());
-    all.extend(ec2::data_sources());
-    all.extend(s3::data_sources());
-    all.extend(servicecatalog::data_sources());
-    all.extend(builtin::data_sources());
-    all
 }
 
 fn data_map() -> BTreeMap<&'static str, Box<dyn DataType>> {
@@ -154,14 +120,14 @@ fn schemas() -> &'static (BTreeMap<String, Schema>, BTreeMap<String, Schema>) {
 
 /// The region `value` names, for a type that takes `region`.
 fn region_named(type_name: &str, value: Option<&Value>) -> Option<String> {
-    region::regional(service_of(type_name))
+    service::regional(type_name)
         .then(|| region::named(value))
         .flatten()
 }
 
 /// A type's schema, with the per-resource `region` argument where its service is regional.
 fn regional_schema(type_name: &str, schema: Schema, managed: bool) -> Schema {
-    if region::regional(service_of(type_name)) {
+    if service::regional(type_name) {
         region::with_region(schema, managed)
     } else {
         schema
@@ -357,43 +323,6 @@ fn unsupported(kind: &str, type_name: &str) -> ProviderError {
     )
 }
 
-/// The SDK service a resource or data source type talks to.
-fn service_of(type_name: &str) -> Option<&'static str> {
-    if type_name == "aws_s3_account_public_access_block" {
-        Some("s3control")
-    } else if type_name.starts_with("aws_s3_") {
-        Some("s3")
-    } else if type_name.starts_with("aws_iam_") {
-        Some("iam")
-    } else if type_name == "aws_caller_identity" {
-        Some("sts")
-    } else if type_name.starts_with("aws_route53_") {
-        Some("route53")
-    } else if type_name.starts_with("aws_acm_") {
-        Some("acm")
-    } else if type_name.starts_with("aws_cloudformation_") {
-        Some("cloudformation")
-    } else if type_name.starts_with("aws_kms_") {
-        Some("kms")
-    } else if type_name.starts_with("aws_ssm_") {
-        Some("ssm")
-    } else if type_name.starts_with("aws_dynamodb_") {
-        Some("dynamodb")
-    } else if type_name.starts_with("aws_api_gateway_") {
-        Some("apigateway")
-    } else if type_name == "aws_key_pair" {
-        Some("ec2")
-    } else if type_name.starts_with("aws_sesv2_") {
-        Some("sesv2")
-    } else if type_name.starts_with("aws_cloudwatch_log_") {
-        Some("logs")
-    } else if type_name.starts_with("aws_servicecatalog_") {
-        Some("servicecatalog")
-    } else {
-        None
-    }
-}
-
 impl AwsProvider {
     /// The clients for an object of `type_name` described by `value`: those of its `region`,
     /// if the type is regional and names one, else the provider's.
@@ -403,7 +332,7 @@ impl AwsProvider {
 
     /// `stamp`s the region of a regional type's state.
     fn stamped(&self, type_name: &str, state: Option<Value>, region: &str) -> Option<Value> {
-        if region::regional(service_of(type_name)) {
+        if service::regional(type_name) {
             region::stamp(state, region)
         } else {
             state
@@ -439,7 +368,7 @@ impl AwsProvider {
     /// Names the endpoint in connection errors, which the SDK errors do not do.
     fn explain(&self, type_name: &str, mut error: ProviderError) -> ProviderError {
         let network = error.code == support::error::ENDPOINT_UNREACHABLE || error.code == "Timeout";
-        if let (true, Some(service)) = (network, service_of(type_name)) {
+        if let (true, Some(service)) = (network, service::name_of(type_name)) {
             if error.message.contains(support::error::ENDPOINT_PLACEHOLDER) {
                 let named = format!("the {service} endpoint {}", self.endpoint_url(service));
                 error.message = error.message.replacen(support::error::ENDPOINT_PLACEHOLDER, &named, 1);
@@ -547,7 +476,7 @@ impl Provider for AwsProvider {
 
     fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError> {
         // `ID@region` imports an object of another region than the provider's (AWS provider v6).
-        let (id, named) = match region::regional(service_of(req.type_name)) {
+        let (id, named) = match service::regional(req.type_name) {
             true => region::split_import_id(req.id),
             false => (req.id, None),
         };

@@ -10,28 +10,6 @@ use engine::core::value::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-/// The services whose objects live in one region. IAM, STS and Route 53 are global, and so
-/// are their types.
-const REGIONAL: [&str; 12] = [
-    "s3",
-    "acm",
-    "cloudformation",
-    "kms",
-    "ssm",
-    "dynamodb",
-    "apigateway",
-    "ec2",
-    "sesv2",
-    "logs",
-    "servicecatalog",
-    "s3control",
-];
-
-/// Whether a type of `service` takes `region`.
-pub(crate) fn regional(service: Option<&str>) -> bool {
-    service.is_some_and(|s| REGIONAL.contains(&s))
-}
-
 /// The schema with `region` (a bucket's computed `region` becomes this argument).
 pub(crate) fn with_region(mut schema: Schema, managed: bool) -> Schema {
     let attribute = Attribute::optional_computed(Type::String);
