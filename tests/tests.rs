@@ -11,6 +11,8 @@ mod crashes;
 mod diagnostics;
 mod formatting;
 mod iam_family;
+mod iam_identity;
+mod iam_tags;
 mod infinstor_dns;
 mod infinstor_subscriber;
 mod json_syntax;

@@ -71,7 +71,7 @@ use engine::core::provider::{
 };
 use engine::core::schema::Schema;
 use engine::core::value::Value;
-use resource::{ApplyOutcome, Ctx, DataType, ResourceType};
+use resource::{ApplyOutcome, Ctx, DataType, ResourceType, Step};
 use service::{all_data_sources, all_resources};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -120,9 +120,7 @@ fn schemas() -> &'static (BTreeMap<String, Schema>, BTreeMap<String, Schema>) {
 
 /// The region `value` names, for a type that takes `region`.
 fn region_named(type_name: &str, value: Option<&Value>) -> Option<String> {
-    service::regional(type_name)
-        .then(|| region::named(value))
-        .flatten()
+    service::regional(type_name).then(|| region::named(value)).flatten()
 }
 
 /// A type's schema, with the per-resource `region` argument where its service is regional.
@@ -429,18 +427,17 @@ impl Provider for AwsProvider {
                 }
             }
         };
+        let journal = req.journal;
+        let intent = move |id: &str| journal.intent(id);
+        let step = Step {
+            private: req.private,
+            intent: &intent,
+            progress: req.progress,
+        };
         let (new_state, error) = match (req.prior, req.planned) {
-            (None, Some(planned)) => {
-                let journal = req.journal;
-                let intent = move |id: &str| journal.intent(id);
-                resource
-                    .create_planned(&ctx, planned, req.private, &intent, req.progress)
-                    .into_parts()
-            }
-            (Some(prior), Some(planned)) => resource
-                .update_planned(&ctx, prior, planned, req.private, req.progress)
-                .into_parts(),
-            (Some(prior), None) => match resource.delete(&ctx, prior, req.progress) {
+            (None, Some(planned)) => resource.create(&ctx, planned, &step).into_parts(),
+            (Some(prior), Some(planned)) => resource.update(&ctx, prior, planned, &step).into_parts(),
+            (Some(prior), None) => match resource.delete(&ctx, prior, &step) {
                 Ok(()) => (None, None),
                 Err(error) => (Some(prior.clone()), Some(error)),
             },

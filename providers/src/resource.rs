@@ -173,6 +173,28 @@ pub(crate) fn update_outcome(
     }
 }
 
+/// What the engine hands a create, update or delete besides the values.
+pub struct Step<'a> {
+    /// The data the type's `plan_details` returned for this change (a change set to execute).
+    pub private: Option<&'a str>,
+    /// Records the create's import ID before the AWS call, so an interrupted create is
+    /// adopted, not repeated.
+    pub intent: &'a dyn Fn(&str),
+    /// Reports progress of a long wait.
+    pub progress: &'a dyn Fn(&str),
+}
+
+fn ignore(_: &str) {}
+
+impl Step<'_> {
+    /// A step that records nothing and reports nothing (batches and tests).
+    pub const QUIET: Step<'static> = Step {
+        private: None,
+        intent: &ignore,
+        progress: &ignore,
+    };
+}
+
 /// One managed resource type (`aws_s3_bucket`, `aws_iam_role`, ...).
 pub trait ResourceType: Send + Sync {
     /// The Terraform type name.
@@ -189,12 +211,12 @@ pub trait ResourceType: Send + Sync {
         let _ = (ctx, prior);
         Ok((proposed, Vec::new()))
     }
-    /// Creates the object. Calls `intent(import_id)` right before the AWS create call.
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome;
+    /// Creates the object. Calls `step.intent(import_id)` right before the AWS create call.
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome;
     /// Updates the object in place.
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome;
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome;
     /// Deletes the object. Deleting an object that is already gone is success.
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError>;
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError>;
     /// Reads the current state; `Ok(None)` when it no longer exists. Keeps the prior's
     /// formatting of JSON documents that are semantically unchanged.
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError>;
@@ -212,32 +234,6 @@ pub trait ResourceType: Send + Sync {
     ) -> Result<(Option<String>, Vec<String>), ProviderError> {
         let _ = (ctx, prior, planned);
         Ok((None, Vec::new()))
-    }
-
-    /// [`ResourceType::create`] with the plan's private data.
-    fn create_planned(
-        &self,
-        ctx: &Ctx,
-        planned: &Value,
-        private: Option<&str>,
-        intent: &dyn Fn(&str),
-        progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
-        let _ = private;
-        self.create(ctx, planned, intent, progress)
-    }
-
-    /// [`ResourceType::update`] with the plan's private data (the change set to execute).
-    fn update_planned(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        private: Option<&str>,
-        progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
-        let _ = private;
-        self.update(ctx, prior, planned, progress)
     }
 
     /// Whether this type's changes are applied in batches: the engine then groups ready
@@ -266,10 +262,10 @@ pub trait ResourceType: Send + Sync {
                         (c.intent)(id);
                         (c.sync)();
                     };
-                    self.create(ctx, planned, &intent, c.progress)
+                    self.create(ctx, planned, &c.step(&intent))
                 }
-                (Some(prior), Some(planned)) => self.update(ctx, prior, planned, c.progress),
-                (Some(prior), None) => match self.delete(ctx, prior, c.progress) {
+                (Some(prior), Some(planned)) => self.update(ctx, prior, planned, &c.step(c.intent)),
+                (Some(prior), None) => match self.delete(ctx, prior, &c.step(c.intent)) {
                     Ok(()) => ApplyOutcome::Gone,
                     Err(e) => ApplyOutcome::partial(prior.clone(), e),
                 },
@@ -307,4 +303,15 @@ pub trait DataType: Send + Sync {
     fn schema(&self) -> Schema;
     /// Reads the data source from a fully known configuration.
     fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError>;
+}
+
+impl<'a> BatchChange<'a> {
+    /// The [`Step`] of this change alone, recording intents with `intent`.
+    pub fn step(&self, intent: &'a dyn Fn(&str)) -> Step<'a> {
+        Step {
+            private: None,
+            intent,
+            progress: self.progress,
+        }
+    }
 }

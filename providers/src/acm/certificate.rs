@@ -1,7 +1,7 @@
 //! aws_acm_certificate.
 
 use crate::acm::{elapsed_text, x509};
-use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::default_to;
 use crate::support::attrs::is_set;
 use crate::support::attrs::{
@@ -399,15 +399,15 @@ impl ResourceType for Certificate {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         if planned.get("certificate_body").is_null() {
-            self.create_requested(ctx, planned, intent, progress)
+            self.create_requested(ctx, planned, step.intent, step.progress)
         } else {
-            self.create_imported(ctx, planned, intent, progress)
+            self.create_imported(ctx, planned, step.intent, step.progress)
         }
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let arn = match prior_id(prior, &["arn", "id"], "updating ACM Certificate") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -422,13 +422,13 @@ impl ResourceType for Certificate {
         })
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };
         let start = Instant::now();
         let show = |users: &str| {
-            progress(&format!(
+            (step.progress)(&format!(
                 "certificate still in use by {users}; retrying ({} so far)",
                 elapsed_text(start)
             ))

@@ -1,7 +1,7 @@
 //! aws_acm_certificate_validation: waits for ISSUED and names what is still missing.
 
 use crate::acm::{describe, elapsed_text};
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::finish;
 use crate::support::attrs::{get, into_state, problem, set_of_strings, set_value, sref, string_set};
 use crate::support::wait::{Poll, Waiter};
@@ -273,7 +273,7 @@ impl ResourceType for CertificateValidation {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(arn) = sref(planned, "certificate_arn").map(str::to_string) else {
             return ApplyOutcome::failed(ProviderError::new(
                 "InvalidArgument",
@@ -281,7 +281,7 @@ impl ResourceType for CertificateValidation {
             ));
         };
         // Nothing is created in AWS; the journal lets an interrupted wait resume by import.
-        intent(&arn);
+        (step.intent)(&arn);
         let result = (|| {
             let detail = describe(ctx, &arn)?.ok_or_else(|| {
                 ProviderError::new(
@@ -293,7 +293,7 @@ impl ResourceType for CertificateValidation {
             if !fqdns.is_null() {
                 self.check_fqdns(&detail, &string_set(&fqdns))?;
             }
-            self.wait_issued(ctx, &arn, validation_timeout(planned), progress)
+            self.wait_issued(ctx, &arn, validation_timeout(planned), step.progress)
         })();
         match result {
             Ok(()) => ApplyOutcome::Done(self.state(&arn, planned)),
@@ -301,14 +301,14 @@ impl ResourceType for CertificateValidation {
         }
     }
 
-    fn update(&self, _ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, _ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let arn = sref(planned, "certificate_arn")
             .or_else(|| sref(prior, "certificate_arn"))
             .unwrap_or_default();
         ApplyOutcome::Done(self.state(arn, planned))
     }
 
-    fn delete(&self, _ctx: &Ctx, _prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, _ctx: &Ctx, _prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         Ok(())
     }
 

@@ -5,7 +5,7 @@ use crate::cloudformation::{
     operation_timeout, parse_template, short_hash, stack_changes, status_of, string_map, template_parameters,
     templates_equivalent, wait_for_stack, yaml, Desired, Events, NOT_UPDATABLE, STACK,
 };
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::is_set;
 use crate::support::attrs::{call, finish, get, into_state, invalid, map_of_strings, problem, set_of_strings, sref};
 use crate::support::tags::tags_all_by;
@@ -255,18 +255,8 @@ impl ResourceType for Stack {
         }
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
-        self.create_planned(ctx, planned, None, intent, progress)
-    }
-
-    fn create_planned(
-        &self,
-        ctx: &Ctx,
-        planned: &Value,
-        _private: Option<&str>,
-        intent: &dyn Fn(&str),
-        progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
+        let (intent, progress) = (step.intent, step.progress);
         let Some(name) = sref(planned, "name") else {
             return ApplyOutcome::failed(invalid("creating CloudFormation Stack: name is required"));
         };
@@ -348,18 +338,8 @@ impl ResourceType for Stack {
         }
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
-        self.update_planned(ctx, prior, planned, None, progress)
-    }
-
-    fn update_planned(
-        &self,
-        ctx: &Ctx,
-        prior: &Value,
-        planned: &Value,
-        private: Option<&str>,
-        progress: &dyn Fn(&str),
-    ) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
+        let (private, progress) = (step.private, step.progress);
         let Some(id) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
             return ApplyOutcome::partial(
                 prior.clone(),
@@ -418,7 +398,7 @@ impl ResourceType for Stack {
         }
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(id) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
             return Ok(());
         };
@@ -434,7 +414,7 @@ impl ResourceType for Stack {
         let mut events = Events::new(ctx, &stack_id);
         if status != "DELETE_IN_PROGRESS" {
             if in_progress(&status) {
-                match self.settle(ctx, &stack_id, progress)? {
+                match self.settle(ctx, &stack_id, step.progress)? {
                     None => return Ok(()),
                     Some(s) if s == "DELETE_COMPLETE" => return Ok(()),
                     Some(_) => {}
@@ -452,10 +432,10 @@ impl ResourceType for Stack {
                     .send(),
             )?;
         } else {
-            progress("the stack is already being deleted; waiting for it");
+            (step.progress)("the stack is already being deleted; waiting for it");
             events.prime();
         }
-        match wait_for_stack(ctx, &mut events, operation_timeout(prior), progress)? {
+        match wait_for_stack(ctx, &mut events, operation_timeout(prior), step.progress)? {
             None => Ok(()),
             Some(stack) => {
                 let status = status_of(&stack);

@@ -6,7 +6,7 @@ use crate::dynamodb::{
     local_indexes, on_demand_of, pitr_of, plan_replicas, sse_of, with_indexes, with_replicas, Known, BILLING_MODES,
     STREAM_VIEWS, TABLE_TIMEOUT,
 };
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     block_items, call, finish, get, into_state, invalid, map_of_strings, problem, sref, string_map,
 };
@@ -342,13 +342,13 @@ impl ResourceType for Table {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let (Some(name), Some(_)) = (sref(planned, "name"), sref(planned, "hash_key")) else {
             return ApplyOutcome::failed(invalid("creating DynamoDB Table: name and hash_key are required"));
         };
         let op = format!("creating DynamoDB Table ({name})");
         if let Some(import) = first(planned, "import_table") {
-            return self.create_by_import(ctx, name, planned, &import, intent, progress);
+            return self.create_by_import(ctx, name, planned, &import, step.intent, step.progress);
         }
         let build = || -> Result<_, ProviderError> {
             let (definitions, key_schema) = key_definitions(planned, &op)?;
@@ -406,7 +406,7 @@ impl ResourceType for Table {
             Ok(r) => r,
             Err(e) => return ApplyOutcome::failed(e),
         };
-        intent(name);
+        (step.intent)(name);
         if let Err(e) = call(ctx, &op, req.send()) {
             let e = if e.code == "ResourceInUseException" {
                 ProviderError::new(
@@ -425,12 +425,12 @@ impl ResourceType for Table {
         }
         // The table as it became ACTIVE, unless replicas changed it since.
         let settle = || -> Result<Option<TableDescription>, ProviderError> {
-            let table = self.wait_active(ctx, name, progress)?;
+            let table = self.wait_active(ctx, name, step.progress)?;
             if pitr_of(planned) {
                 self.set_pitr(ctx, &ctx.dynamodb, name, true)?;
             }
             self.apply_ttl(ctx, name, (false, None), planned)?;
-            self.sync_replicas(ctx, name, &Value::Null, planned, progress)?;
+            self.sync_replicas(ctx, name, &Value::Null, planned, step.progress)?;
             Ok(block_items(planned, "replica").is_empty().then_some(table))
         };
         let result = settle();
@@ -453,11 +453,11 @@ impl ResourceType for Table {
         }
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(name) = sref(prior, "name") else {
             return ApplyOutcome::partial(prior.clone(), invalid("updating DynamoDB Table: the state has no name"));
         };
-        let result = self.apply_update(ctx, prior, planned, progress);
+        let result = self.apply_update(ctx, prior, planned, step.progress);
         match (self.fetch(ctx, name, planned), result) {
             (Ok(Some(state)), Ok(())) => ApplyOutcome::Done(state),
             (Ok(None), Ok(())) => ApplyOutcome::failed(ProviderError::new(
@@ -470,7 +470,7 @@ impl ResourceType for Table {
         }
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "name").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };
@@ -479,11 +479,11 @@ impl ResourceType for Table {
                 .table_status()
                 .is_some_and(|s| s.as_str() != "ACTIVE" && s.as_str() != "DELETING")
             {
-                self.wait_active(ctx, name, progress)?;
+                self.wait_active(ctx, name, step.progress)?;
             }
         }
         // DynamoDB deletes a table only once it has no replicas.
-        self.sync_replicas(ctx, name, prior, &Value::Null, progress)?;
+        self.sync_replicas(ctx, name, prior, &Value::Null, step.progress)?;
         match call(
             ctx,
             &format!("deleting DynamoDB Table ({name})"),
@@ -503,7 +503,7 @@ impl ResourceType for Table {
             }
             Err(e) => return Err(e),
         }
-        let show = |_: &str| progress(&format!("table {name} is DELETING; waiting for it to be gone"));
+        let show = |_: &str| (step.progress)(&format!("table {name} is DELETING; waiting for it to be gone"));
         let waited = table_waiter(format!("DynamoDB Table ({name})"), &show)
             .timeout_message(|_| {
                 format!(

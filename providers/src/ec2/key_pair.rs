@@ -1,6 +1,6 @@
 //! aws_key_pair: the key pair whose public key admins use on worker nodes (seed 004).
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, finish, into_state, is_set, problem, sref, State};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -103,7 +103,7 @@ impl ResourceType for KeyPair {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let name = match sref(planned, "key_name") {
             Some(n) => n.to_string(),
             None => {
@@ -111,8 +111,8 @@ impl ResourceType for KeyPair {
             }
         };
         let key = sref(planned, "public_key").unwrap_or_default().to_string();
-        progress(&format!("importing EC2 Key Pair {name}"));
-        intent(&name);
+        (step.progress)(&format!("importing EC2 Key Pair {name}"));
+        (step.intent)(&name);
         let op = format!("importing EC2 Key Pair ({name})");
         if let Err(e) = call(
             ctx,
@@ -135,12 +135,12 @@ impl ResourceType for KeyPair {
         )
     }
 
-    fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         // Every argument forces a new key pair.
         ApplyOutcome::Done(prior.clone())
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "key_name").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };

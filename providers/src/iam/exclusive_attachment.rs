@@ -3,7 +3,7 @@
 //! another resource or by hand) shows as a change and is detached by the next apply.
 
 use crate::iam::Holder;
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     call, finish, get, into_state, problem, set_of_strings, set_value, sref, string_set, State,
 };
@@ -132,14 +132,14 @@ impl ResourceType for ExclusivePolicyAttachment {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let (Some(name), Some(arn)) = (sref(planned, "name"), sref(planned, "policy_arn")) else {
             return ApplyOutcome::failed(ProviderError::new(
                 "InvalidInput",
                 "aws_iam_policy_attachment: name and policy_arn are required",
             ));
         };
-        intent(name);
+        (step.intent)(name);
         let result = self.converge(ctx, arn, &Value::Null, planned);
         let read = self
             .entities(ctx, arn)
@@ -155,7 +155,7 @@ impl ResourceType for ExclusivePolicyAttachment {
         }
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let (Some(name), Some(arn)) = (sref(prior, "name"), sref(prior, "policy_arn")) else {
             return ApplyOutcome::partial(
                 prior.clone(),
@@ -177,7 +177,7 @@ impl ResourceType for ExclusivePolicyAttachment {
         })
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(arn) = sref(prior, "policy_arn") else {
             return Ok(());
         };

@@ -2,7 +2,7 @@
 //! have no tags.
 
 use crate::iam::{after_failed_update, set_default, validate_names_and_docs};
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, finish, get, into_state, prior_id, sref, State};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -66,15 +66,15 @@ impl ResourceType for IamGroup {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
             return ApplyOutcome::failed(ProviderError::new(
                 "InvalidArgument",
                 "creating IAM Group: name is required",
             ));
         };
-        progress(&format!("creating IAM Group {name}"));
-        intent(name);
+        (step.progress)(&format!("creating IAM Group {name}"));
+        (step.intent)(name);
         let req = ctx
             .iam
             .create_group()
@@ -105,7 +105,7 @@ impl ResourceType for IamGroup {
         }
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let old = match prior_id(prior, &["id", "name"], "updating IAM Group") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -136,7 +136,7 @@ impl ResourceType for IamGroup {
         }
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
             return Ok(());
         };

@@ -5,7 +5,7 @@ use super::holder::Holder;
 use crate::iam::{
     after_failed_update, keep_prior_document, name_for_create, replacing, reset_for_replace, validate_names_and_docs,
 };
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{finish, get, into_state, keep_prior, sref, State};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
@@ -73,7 +73,7 @@ impl ResourceType for IamInlinePolicy {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let name = name_for_create(planned);
         let (Some(role), Some(doc)) = (sref(planned, self.0.key()), sref(planned, "policy")) else {
             return ApplyOutcome::failed(ProviderError::new(
@@ -86,7 +86,7 @@ impl ResourceType for IamInlinePolicy {
             ));
         };
         let id = format!("{role}:{name}");
-        intent(&id);
+        (step.intent)(&id);
         if let Err(e) = self.0.put_inline_policy(ctx, role, &name, doc) {
             return ApplyOutcome::failed(e);
         }
@@ -96,7 +96,7 @@ impl ResourceType for IamInlinePolicy {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let (Some(role), Some(name), Some(doc)) =
             (sref(prior, self.0.key()), sref(prior, "name"), sref(planned, "policy"))
         else {
@@ -120,7 +120,7 @@ impl ResourceType for IamInlinePolicy {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let (Some(role), Some(name)) = (sref(prior, self.0.key()), sref(prior, "name")) else {
             return Ok(());
         };

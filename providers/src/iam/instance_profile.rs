@@ -1,15 +1,16 @@
 //! aws_iam_instance_profile: the container that hands a role to EC2 instances. The role is
 //! changed in place (remove, then add); name, name_prefix and path force a new profile.
 
+use crate::iam::tagging::Tagged;
 use crate::iam::{
     after_failed_update, name_for_create, replacing, reset_for_replace, sdk_tags, set_default, string_map, tag_map,
     validate_names_and_docs,
 };
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, finish, get, into_state, keep_prior, prior_id, sref, State};
 use crate::support::dates::rfc3339;
 use crate::support::error::found;
-use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
+use crate::support::tags::{split_tags_by, tags_all_by};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -116,7 +117,7 @@ impl ResourceType for IamInstanceProfile {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let name = name_for_create(planned);
         let tags = match sdk_tags(&string_map(&tags_all_by(string_map, ctx, &planned.get("tags")))) {
             Ok(t) => t,
@@ -130,8 +131,8 @@ impl ResourceType for IamInstanceProfile {
         if !tags.is_empty() {
             req = req.set_tags(Some(tags));
         }
-        progress(&format!("creating IAM Instance Profile {name}"));
-        intent(&name);
+        (step.progress)(&format!("creating IAM Instance Profile {name}"));
+        (step.intent)(&name);
         if let Err(e) = call(ctx, &format!("creating IAM Instance Profile ({name})"), req.send()) {
             let e = if e.code == "EntityAlreadyExists" {
                 ProviderError::new(
@@ -169,7 +170,7 @@ impl ResourceType for IamInstanceProfile {
         )
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let name = match prior_id(prior, &["id", "name"], "updating IAM Instance Profile") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -184,36 +185,7 @@ impl ResourceType for IamInstanceProfile {
                     self.add_role(ctx, &name, new)?;
                 }
             }
-            sync_by(
-                string_map,
-                ctx,
-                prior,
-                planned,
-                |keys| {
-                    call(
-                        ctx,
-                        &format!("untagging IAM Instance Profile ({name})"),
-                        ctx.iam
-                            .untag_instance_profile()
-                            .instance_profile_name(&name)
-                            .set_tag_keys(Some(keys))
-                            .send(),
-                    )
-                    .map(|_| ())
-                },
-                |tags| {
-                    call(
-                        ctx,
-                        &format!("tagging IAM Instance Profile ({name})"),
-                        ctx.iam
-                            .tag_instance_profile()
-                            .instance_profile_name(&name)
-                            .set_tags(Some(sdk_tags(tags)?))
-                            .send(),
-                    )
-                    .map(|_| ())
-                },
-            )
+            Tagged::InstanceProfile(&name).sync(ctx, prior, planned)
         })();
         if let Err(e) = result {
             return after_failed_update(self, ctx, prior, e);
@@ -224,7 +196,7 @@ impl ResourceType for IamInstanceProfile {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
             return Ok(());
         };

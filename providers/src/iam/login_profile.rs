@@ -4,7 +4,7 @@
 //! in Terraform.
 
 use crate::iam::{replacing, set_default};
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, finish, get, into_state, problem, sref};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -110,7 +110,7 @@ impl ResourceType for LoginProfile {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(user) = sref(planned, "user") else {
             return ApplyOutcome::failed(ProviderError::new(
                 "InvalidInput",
@@ -132,7 +132,7 @@ impl ResourceType for LoginProfile {
             },
             Some(Err(message)) => return ApplyOutcome::failed(ProviderError::new("InvalidInput", message)),
         };
-        intent(user);
+        (step.intent)(user);
         let made = call(
             ctx,
             &format!("creating IAM User Login Profile ({user})"),
@@ -170,12 +170,12 @@ impl ResourceType for LoginProfile {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn update(&self, _ctx: &Ctx, _prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, _ctx: &Ctx, _prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         // Every argument forces a new profile; nothing changes in place.
         ApplyOutcome::Done(planned.clone())
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(user) = sref(prior, "user").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };

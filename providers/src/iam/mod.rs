@@ -31,6 +31,7 @@ mod role_data;
 mod role_exclusive;
 mod saml_provider;
 mod service_linked_role;
+mod tagging;
 #[cfg(test)]
 mod tests;
 mod user;

@@ -2,14 +2,15 @@
 //! Actions, EKS clusters). The URL forces a new provider; client IDs, thumbprints and tags
 //! change in place.
 
+use crate::iam::tagging::Tagged;
 use crate::iam::{replacing, reset_for_replace, sdk_tags, string_map, tag_map};
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     call, created_outcome, finish, get, into_state, map_of_strings, prior_id, problem, set_of_strings, set_value, sref,
     string_set, State,
 };
 use crate::support::error::found;
-use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
+use crate::support::tags::{split_tags_by, tags_all_by};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -127,7 +128,7 @@ impl ResourceType for OidcProvider {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(url) = sref(planned, "url") else {
             return ApplyOutcome::failed(ProviderError::new(
                 "InvalidInput",
@@ -150,8 +151,8 @@ impl ResourceType for OidcProvider {
             .set_client_id_list(Some(string_set(&planned.get("client_id_list"))))
             .set_thumbprint_list((!thumbprints.is_empty()).then_some(thumbprints))
             .set_tags((!tags.is_empty()).then_some(tags));
-        progress(&format!("creating IAM OIDC Provider {url}"));
-        intent(&arn);
+        (step.progress)(&format!("creating IAM OIDC Provider {url}"));
+        (step.intent)(&arn);
         if let Err(e) = call(ctx, &format!("creating IAM OIDC Provider ({url})"), request.send()) {
             let e = if e.code == "EntityAlreadyExists" {
                 ProviderError::new(
@@ -183,7 +184,7 @@ impl ResourceType for OidcProvider {
         )
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let arn = match prior_id(prior, &["arn", "id"], "updating IAM OIDC Provider") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -227,36 +228,7 @@ impl ResourceType for OidcProvider {
                         .send(),
                 )?;
             }
-            sync_by(
-                string_map,
-                ctx,
-                prior,
-                planned,
-                |keys| {
-                    call(
-                        ctx,
-                        &format!("untagging IAM OIDC Provider ({arn})"),
-                        ctx.iam
-                            .untag_open_id_connect_provider()
-                            .open_id_connect_provider_arn(&arn)
-                            .set_tag_keys(Some(keys))
-                            .send(),
-                    )
-                    .map(|_| ())
-                },
-                |tags| {
-                    call(
-                        ctx,
-                        &format!("tagging IAM OIDC Provider ({arn})"),
-                        ctx.iam
-                            .tag_open_id_connect_provider()
-                            .open_id_connect_provider_arn(&arn)
-                            .set_tags(Some(sdk_tags(tags)?))
-                            .send(),
-                    )
-                    .map(|_| ())
-                },
-            )
+            Tagged::OidcProvider(&arn).sync(ctx, prior, planned)
         })();
         let read = self
             .get(ctx, &arn)
@@ -269,7 +241,7 @@ impl ResourceType for OidcProvider {
         })
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };

@@ -1,13 +1,14 @@
 //! aws_iam_policy.
 
+use crate::iam::tagging::Tagged;
 use crate::iam::{
     after_failed_update, keep_prior_document, name_for_create, paged, replacing, reset_for_replace, sdk_tags,
     set_default, string_map, tag_map, validate_names_and_docs, validate_path,
 };
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, finish, get, into_state, keep_prior, map_of_strings, prior_id, sref, State};
 use crate::support::error::{found, is_not_found};
-use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
+use crate::support::tags::{split_tags_by, tags_all_by};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -148,32 +149,7 @@ impl IamPolicy {
                 )?;
             }
         }
-        sync_by(
-            string_map,
-            ctx,
-            prior,
-            planned,
-            |remove| {
-                call(
-                    ctx,
-                    &format!("untagging IAM Policy ({arn})"),
-                    ctx.iam.untag_policy().policy_arn(arn).set_tag_keys(Some(remove)).send(),
-                )
-                .map(|_| ())
-            },
-            |set| {
-                call(
-                    ctx,
-                    &format!("tagging IAM Policy ({arn})"),
-                    ctx.iam
-                        .tag_policy()
-                        .policy_arn(arn)
-                        .set_tags(Some(sdk_tags(set)?))
-                        .send(),
-                )
-                .map(|_| ())
-            },
-        )
+        Tagged::Policy(arn).sync(ctx, prior, planned)
     }
 }
 
@@ -217,7 +193,7 @@ impl ResourceType for IamPolicy {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let name = name_for_create(planned);
         let path = sref(planned, "path").unwrap_or("/").to_string();
         let Some(doc) = sref(planned, "policy") else {
@@ -245,8 +221,8 @@ impl ResourceType for IamPolicy {
         if !tags.is_empty() {
             req = req.set_tags(Some(tags));
         }
-        progress(&format!("creating IAM Policy {name}"));
-        intent(&arn);
+        (step.progress)(&format!("creating IAM Policy {name}"));
+        (step.intent)(&arn);
         let created = match call(ctx, &format!("creating IAM Policy ({name})"), req.send()) {
             Ok(out) => out.policy().cloned(),
             Err(e) if e.code == "EntityAlreadyExists" => {
@@ -273,7 +249,7 @@ impl ResourceType for IamPolicy {
                 }
                 let mut planned = into_state(planned);
                 planned.insert("name".into(), Value::string(&name));
-                return self.update(ctx, &current, &Value::Map(planned), progress);
+                return self.update(ctx, &current, &Value::Map(planned), step);
             }
             Err(e) => return ApplyOutcome::failed(e),
         };
@@ -304,12 +280,12 @@ impl ResourceType for IamPolicy {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let arn = match prior_id(prior, &["arn", "id"], "updating IAM Policy") {
             Ok(id) => id,
             Err(outcome) => return outcome,
         };
-        if let Err(e) = self.update_inner(ctx, &arn, prior, planned, progress) {
+        if let Err(e) = self.update_inner(ctx, &arn, prior, planned, step.progress) {
             return after_failed_update(self, ctx, prior, e);
         }
         let mut st = into_state(planned);
@@ -318,7 +294,7 @@ impl ResourceType for IamPolicy {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };
@@ -328,7 +304,7 @@ impl ResourceType for IamPolicy {
                     continue;
                 }
                 if let Some(id) = v.version_id() {
-                    progress(&format!("deleting version {id} of IAM Policy {arn}"));
+                    (step.progress)(&format!("deleting version {id} of IAM Policy {arn}"));
                     self.delete_version(ctx, arn, id)?;
                 }
             }

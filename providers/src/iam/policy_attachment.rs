@@ -2,7 +2,7 @@
 //! aws_iam_group_policy_attachment: one managed policy attached to one role, user or group.
 
 use super::holder::Holder;
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{finish, get, into_state, problem, sref, State};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -64,7 +64,7 @@ impl ResourceType for IamPolicyAttachment {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let (Some(holder), Some(arn)) = (sref(planned, self.0.key()), sref(planned, "policy_arn")) else {
             return ApplyOutcome::failed(ProviderError::new(
                 "InvalidArgument",
@@ -76,7 +76,7 @@ impl ResourceType for IamPolicyAttachment {
             ));
         };
         let id = format!("{holder}/{arn}");
-        intent(&id);
+        (step.intent)(&id);
         if let Err(e) = self.0.attach(ctx, holder, arn) {
             return ApplyOutcome::failed(e);
         }
@@ -85,7 +85,7 @@ impl ResourceType for IamPolicyAttachment {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn update(&self, _ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, _ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         // Every argument forces replacement, so there is nothing to change in place.
         let mut st = into_state(planned);
         if get(&st, "id").contains_unknown() || get(&st, "id").is_null() {
@@ -94,7 +94,7 @@ impl ResourceType for IamPolicyAttachment {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let (Some(holder), Some(arn)) = (sref(prior, self.0.key()), sref(prior, "policy_arn")) else {
             return Ok(());
         };

@@ -1,17 +1,18 @@
 //! aws_iam_role.
 
 use super::role_exclusive::{declares_attachments, declares_inline};
+use crate::iam::tagging::Tagged;
 use crate::iam::{
     after_failed_update, keep_prior_document, name_for_create, replacing, reset_for_replace, sdk_tags, set_default,
     string_map, tag_map, validate_names_and_docs, validate_path,
 };
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     call, finish, get, into_state, keep_prior, map_of_strings, prior_id, problem, sref, State,
 };
 use crate::support::dates::rfc3339;
 use crate::support::error::{found, is_not_found};
-use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
+use crate::support::tags::{split_tags_by, tags_all_by};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -184,28 +185,7 @@ impl IamRole {
             }
         }
         self.sync_exclusive(ctx, name, planned)?;
-        sync_by(
-            string_map,
-            ctx,
-            prior,
-            planned,
-            |remove| {
-                call(
-                    ctx,
-                    &format!("untagging IAM Role ({name})"),
-                    ctx.iam.untag_role().role_name(name).set_tag_keys(Some(remove)).send(),
-                )
-                .map(|_| ())
-            },
-            |set| {
-                call(
-                    ctx,
-                    &format!("tagging IAM Role ({name})"),
-                    ctx.iam.tag_role().role_name(name).set_tags(Some(sdk_tags(set)?)).send(),
-                )
-                .map(|_| ())
-            },
-        )
+        Tagged::Role(name).sync(ctx, prior, planned)
     }
 
     /// Adopts a role that already exists under the name we just recorded an intent for, when
@@ -236,7 +216,7 @@ impl IamRole {
         }
         let mut planned = into_state(planned);
         planned.insert("name".into(), Value::string(name));
-        self.update(ctx, &current, &Value::Map(planned), &|_| {})
+        self.update(ctx, &current, &Value::Map(planned), &Step::QUIET)
     }
 }
 
@@ -318,7 +298,7 @@ impl ResourceType for IamRole {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let name = name_for_create(planned);
         let Some(doc) = sref(planned, "assume_role_policy") else {
             return ApplyOutcome::failed(ProviderError::new(
@@ -342,8 +322,8 @@ impl ResourceType for IamRole {
         if !tags.is_empty() {
             req = req.set_tags(Some(tags));
         }
-        progress(&format!("creating IAM Role {name}"));
-        intent(&name);
+        (step.progress)(&format!("creating IAM Role {name}"));
+        (step.intent)(&name);
         let role = match call(ctx, &format!("creating IAM Role ({name})"), req.send()) {
             Ok(out) => out.role().cloned(),
             Err(e) if e.code == "EntityAlreadyExists" => return self.adopt(ctx, &name, planned, e),
@@ -377,7 +357,7 @@ impl ResourceType for IamRole {
         }
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let name = match prior_id(prior, &["id", "name"], "updating IAM Role") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -391,7 +371,7 @@ impl ResourceType for IamRole {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
             return Ok(());
         };
@@ -403,7 +383,7 @@ impl ResourceType for IamRole {
         let attempt = || -> Result<(), ProviderError> {
             if detach_managed {
                 for arn in self.attached_policy_arns(ctx, name)? {
-                    progress(&format!("detaching {arn} from IAM Role {name}"));
+                    (step.progress)(&format!("detaching {arn} from IAM Role {name}"));
                     found(call(
                         ctx,
                         &format!("detaching policy ({arn}) from IAM Role ({name})"),
@@ -413,7 +393,7 @@ impl ResourceType for IamRole {
             }
             if delete_inline {
                 for policy_name in self.inline_policy_names(ctx, name)? {
-                    progress(&format!("deleting inline policy {policy_name} of IAM Role {name}"));
+                    (step.progress)(&format!("deleting inline policy {policy_name} of IAM Role {name}"));
                     found(call(
                         ctx,
                         &format!("deleting inline policy ({policy_name}) of IAM Role ({name})"),

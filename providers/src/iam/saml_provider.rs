@@ -1,14 +1,15 @@
 //! aws_iam_saml_provider: an identity provider for federated sign-in with SAML 2.0. The name
 //! forces a new provider; the metadata document and tags change in place.
 
+use crate::iam::tagging::Tagged;
 use crate::iam::{replacing, reset_for_replace, sdk_tags, string_map, tag_map, validate_names_and_docs};
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     call, created_outcome, finish, get, into_state, map_of_strings, prior_id, problem, sref, State,
 };
 use crate::support::dates::rfc3339;
 use crate::support::error::found;
-use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
+use crate::support::tags::{split_tags_by, tags_all_by};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -103,7 +104,7 @@ impl ResourceType for SamlProvider {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let (Some(name), Some(document)) = (sref(planned, "name"), sref(planned, "saml_metadata_document")) else {
             return ApplyOutcome::failed(ProviderError::new(
                 "InvalidInput",
@@ -118,7 +119,7 @@ impl ResourceType for SamlProvider {
             Ok(t) => t,
             Err(e) => return ApplyOutcome::failed(e),
         };
-        intent(&arn);
+        (step.intent)(&arn);
         let made = call(
             ctx,
             &format!("creating IAM SAML Provider ({name})"),
@@ -148,7 +149,7 @@ impl ResourceType for SamlProvider {
         )
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let arn = match prior_id(prior, &["arn", "id"], "updating IAM SAML Provider") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -166,36 +167,7 @@ impl ResourceType for SamlProvider {
                         .send(),
                 )?;
             }
-            sync_by(
-                string_map,
-                ctx,
-                prior,
-                planned,
-                |keys| {
-                    call(
-                        ctx,
-                        &format!("untagging IAM SAML Provider ({arn})"),
-                        ctx.iam
-                            .untag_saml_provider()
-                            .saml_provider_arn(&arn)
-                            .set_tag_keys(Some(keys))
-                            .send(),
-                    )
-                    .map(|_| ())
-                },
-                |tags| {
-                    call(
-                        ctx,
-                        &format!("tagging IAM SAML Provider ({arn})"),
-                        ctx.iam
-                            .tag_saml_provider()
-                            .saml_provider_arn(&arn)
-                            .set_tags(Some(sdk_tags(tags)?))
-                            .send(),
-                    )
-                    .map(|_| ())
-                },
-            )
+            Tagged::SamlProvider(&arn).sync(ctx, prior, planned)
         })();
         let read = self
             .get(ctx, &arn)
@@ -208,7 +180,7 @@ impl ResourceType for SamlProvider {
         })
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };

@@ -10,7 +10,8 @@
 //! role, so delete polls the deletion task and reports which resources block it.
 
 use super::{sdk_tags, tag_map};
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::iam::tagging::Tagged;
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, finish, get, into_state, invalid, map_of_strings, sref, string_map, State};
 use crate::support::dates::rfc3339;
 use crate::support::error::is_not_found;
@@ -20,7 +21,6 @@ use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// How long IAM may take to delete a service-linked role.
@@ -209,7 +209,7 @@ impl ResourceType for ServiceLinkedRole {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(service) = sref(planned, "aws_service_name") else {
             return ApplyOutcome::failed(invalid(
                 "creating IAM Service-Linked Role: aws_service_name is required",
@@ -217,7 +217,7 @@ impl ResourceType for ServiceLinkedRole {
         };
         let suffix = sref(planned, "custom_suffix");
         let op = format!("creating IAM Service-Linked Role ({service})");
-        intent(&match suffix {
+        (step.intent)(&match suffix {
             Some(s) => format!("{service}:{s}"),
             None => service.to_string(),
         });
@@ -295,7 +295,7 @@ impl ResourceType for ServiceLinkedRole {
         ApplyOutcome::from_parts(Some(state), tagged.err())
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let Some(name) = sref(prior, "name") else {
             return ApplyOutcome::partial(
                 prior.clone(),
@@ -314,34 +314,7 @@ impl ResourceType for ServiceLinkedRole {
                         .send(),
                 )?;
             }
-            let old = string_map(&prior.get("tags_all"));
-            let new = string_map(&planned.get("tags_all"));
-            let remove: Vec<String> = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
-            let set: BTreeMap<String, String> = new
-                .iter()
-                .filter(|(k, v)| old.get(*k) != Some(*v))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let op = format!("tagging IAM Service-Linked Role ({name})");
-            if !remove.is_empty() {
-                call(
-                    ctx,
-                    &op,
-                    ctx.iam.untag_role().role_name(name).set_tag_keys(Some(remove)).send(),
-                )?;
-            }
-            if !set.is_empty() {
-                call(
-                    ctx,
-                    &op,
-                    ctx.iam
-                        .tag_role()
-                        .role_name(name)
-                        .set_tags(Some(sdk_tags(&set)?))
-                        .send(),
-                )?;
-            }
-            Ok::<(), ProviderError>(())
+            Tagged::Role(name).sync(ctx, prior, planned)
         })();
         match (self.fetch(ctx, name, planned), result) {
             (Ok(Some(s)), r) => ApplyOutcome::from_parts(Some(s), r.err()),
@@ -354,13 +327,13 @@ impl ResourceType for ServiceLinkedRole {
         }
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "name").or_else(|| sref(prior, "arn").and_then(name_from_arn)) else {
             return Ok(());
         };
         if prior.get("adopted").as_bool() == Some(true) {
             // It was there before infinstor managed it; other deployments may rely on it.
-            progress(&format!(
+            (step.progress)(&format!(
                 "IAM Service-Linked Role {name} was adopted, not created: forgotten, not deleted"
             ));
             return Ok(());
@@ -371,7 +344,7 @@ impl ResourceType for ServiceLinkedRole {
             Err(e) if is_not_found(&e.code) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let show = |status: &str| progress(&format!("deletion task is {status}; waiting for IAM"));
+        let show = |status: &str| (step.progress)(&format!("deletion task is {status}; waiting for IAM"));
         let waited = Waiter::new(op.clone(), DELETE_TIMEOUT)
             .delays(Duration::from_secs(1), Duration::from_secs(5))
             .progress(&show)

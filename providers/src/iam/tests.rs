@@ -1,5 +1,5 @@
 use crate::iam::{decode_document, saml_provider, split_role_policy_id};
-use crate::resource::ResourceType;
+use crate::resource::{ResourceType, Step};
 use crate::support::dates::civil_from_days;
 use crate::support::naming::prefixed_unique_id;
 use engine::core::value::Value;
@@ -84,7 +84,7 @@ fn saml_provider_tags_are_created_read_found_changed_and_synced() {
     ]);
     let (planned, _) = saml.plan(&ctx, None, config.clone()).expect("plan");
     assert_eq!(planned.get("arn"), Value::from(arn));
-    let (state, error) = saml.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {}).into_parts();
+    let (state, error) = saml.create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     let state = state.expect("state");
     let identity = engine::core::value::map([("team", Value::from("identity"))]);
@@ -106,7 +106,7 @@ fn saml_provider_tags_are_created_read_found_changed_and_synced() {
         engine::plan::diff::changed_attributes(&saml.schema(), &drifted, &planned),
         vec!["tags".to_string(), "tags_all".to_string()]
     );
-    let (updated, error) = saml.update(&ctx, &drifted, &planned, &|_: &str| {}).into_parts();
+    let (updated, error) = saml.update(&ctx, &drifted, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_eq!(updated.expect("state").get("tags"), identity);
 

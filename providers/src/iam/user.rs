@@ -2,11 +2,12 @@
 //! `force_destroy` a destroy first removes what would keep the user from being deleted (access
 //! keys, login profile, policies, group memberships).
 
+use crate::iam::tagging::Tagged;
 use crate::iam::{after_failed_update, sdk_tags, set_default, string_map, tag_map, validate_names_and_docs};
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, finish, get, into_state, prior_id, sref, State};
 use crate::support::error::found;
-use crate::support::tags::{split_tags_by, sync_by, tags_all_by};
+use crate::support::tags::{split_tags_by, tags_all_by};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -149,7 +150,7 @@ impl ResourceType for IamUser {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
             return ApplyOutcome::failed(ProviderError::new(
                 "InvalidArgument",
@@ -168,8 +169,8 @@ impl ResourceType for IamUser {
         if !tags.is_empty() {
             req = req.set_tags(Some(tags));
         }
-        progress(&format!("creating IAM User {name}"));
-        intent(name);
+        (step.progress)(&format!("creating IAM User {name}"));
+        (step.intent)(name);
         let user = match call(ctx, &format!("creating IAM User ({name})"), req.send()) {
             Ok(out) => out.user().cloned(),
             Err(e) if e.code == "EntityAlreadyExists" => {
@@ -196,7 +197,7 @@ impl ResourceType for IamUser {
         }
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let old = match prior_id(prior, &["id", "name"], "updating IAM User") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -216,32 +217,7 @@ impl ResourceType for IamUser {
                         .send(),
                 )?;
             }
-            sync_by(
-                string_map,
-                ctx,
-                prior,
-                planned,
-                |keys| {
-                    call(
-                        ctx,
-                        &format!("untagging IAM User ({name})"),
-                        ctx.iam.untag_user().user_name(&name).set_tag_keys(Some(keys)).send(),
-                    )
-                    .map(|_| ())
-                },
-                |tags| {
-                    call(
-                        ctx,
-                        &format!("tagging IAM User ({name})"),
-                        ctx.iam
-                            .tag_user()
-                            .user_name(&name)
-                            .set_tags(Some(sdk_tags(tags)?))
-                            .send(),
-                    )
-                    .map(|_| ())
-                },
-            )
+            Tagged::User(&name).sync(ctx, prior, planned)
         })();
         if let Err(e) = result {
             return after_failed_update(self, ctx, prior, e);
@@ -256,12 +232,12 @@ impl ResourceType for IamUser {
         }
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "id").or_else(|| sref(prior, "name")) else {
             return Ok(());
         };
         if prior.get("force_destroy").as_bool().unwrap_or(false) {
-            self.clear(ctx, name, progress)?;
+            self.clear(ctx, name, step.progress)?;
         }
         match found(call(
             ctx,

@@ -1,7 +1,7 @@
 //! aws_kms_alias.
 
 use crate::kms::{describe_key, found, key_id_of, settled};
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, finish, get, into_state, is_set, prior_id, problem, sref, State};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
@@ -146,7 +146,7 @@ impl ResourceType for KmsAlias {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let name = match sref(planned, "name") {
             Some(n) => n.to_string(),
             None => crate::support::naming::prefixed_unique_id(sref(planned, "name_prefix").unwrap_or("alias/")),
@@ -157,8 +157,8 @@ impl ResourceType for KmsAlias {
                 format!("creating KMS Alias ({name}): target_key_id is required"),
             ));
         };
-        progress(&format!("creating KMS Alias {name}"));
-        intent(&name);
+        (step.progress)(&format!("creating KMS Alias {name}"));
+        (step.intent)(&name);
         let created = settled(|| {
             call(
                 ctx,
@@ -208,7 +208,7 @@ impl ResourceType for KmsAlias {
         )
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let name = match prior_id(prior, &["name", "id"], "updating KMS Alias") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -232,7 +232,7 @@ impl ResourceType for KmsAlias {
         }
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "name").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };

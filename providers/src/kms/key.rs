@@ -4,7 +4,7 @@ use crate::kms::{
     describe_key, found, get_policy, gone, keep_prior_policy, key_id_of, key_tags, policy_hint, policy_problems,
     put_policy, sdk_tags, settled, tag, untag, KEY_SPECS, KEY_USAGES,
 };
-use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     call, created_outcome, default_to, finish, get, into_state, map_of_strings, prior_id, problem, sref, string_map,
     State,
@@ -313,7 +313,7 @@ impl ResourceType for KmsKey {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let usage = sref(planned, "key_usage").unwrap_or("ENCRYPT_DECRYPT");
         let spec = sref(planned, "customer_master_key_spec").unwrap_or("SYMMETRIC_DEFAULT");
         let description = sref(planned, "description").unwrap_or_default();
@@ -339,8 +339,8 @@ impl ResourceType for KmsKey {
             )
             .multi_region(planned.get("multi_region").as_bool().unwrap_or(false))
             .set_tags(Some(tags));
-        progress("creating KMS Key");
-        intent(&format!("intent:{token}"));
+        (step.progress)("creating KMS Key");
+        (step.intent)(&format!("intent:{token}"));
         // CreateKey makes a new key on every call: after a lost answer, the engine finds the
         // key by its intent tag rather than the SDK making a second one.
         let req = req
@@ -389,7 +389,7 @@ impl ResourceType for KmsKey {
         )
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let key_id = match prior_id(prior, &["key_id", "id"], "updating KMS Key") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -404,12 +404,12 @@ impl ResourceType for KmsKey {
         })
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(key_id) = sref(prior, "key_id").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };
         let days = prior.get("deletion_window_in_days").as_f64().unwrap_or(30.0) as i32;
-        progress(&format!("scheduling deletion of KMS Key {key_id} in {days} days"));
+        (step.progress)(&format!("scheduling deletion of KMS Key {key_id} in {days} days"));
         match call(
             ctx,
             &format!("scheduling deletion of KMS Key ({key_id})"),

@@ -3,7 +3,7 @@
 use crate::kms::{
     default_policy, describe_key, get_policy, gone, keep_prior_policy, key_id_of, policy_problems, put_policy, settled,
 };
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{default_to, finish, get, into_state, prior_id, sref, State};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
@@ -72,7 +72,7 @@ impl ResourceType for KmsKeyPolicy {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let (Some(key_id), Some(doc)) = (sref(planned, "key_id"), sref(planned, "policy")) else {
             return ApplyOutcome::failed(ProviderError::new(
                 "InvalidArgument",
@@ -83,7 +83,7 @@ impl ResourceType for KmsKeyPolicy {
             .get("bypass_policy_lockout_safety_check")
             .as_bool()
             .unwrap_or(false);
-        intent(key_id);
+        (step.intent)(key_id);
         if let Err(e) = settled(|| put_policy(ctx, key_id, doc, bypass)) {
             return ApplyOutcome::failed(e);
         }
@@ -92,7 +92,7 @@ impl ResourceType for KmsKeyPolicy {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let key_id = match prior_id(prior, &["key_id"], "updating KMS Key Policy") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -118,7 +118,7 @@ impl ResourceType for KmsKeyPolicy {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(key_id) = sref(prior, "key_id") else {
             return Ok(());
         };

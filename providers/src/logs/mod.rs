@@ -1,7 +1,7 @@
 //! CloudWatch Logs: `aws_cloudwatch_log_resource_policy`, which lets a service write to the
 //! account's log groups (seed 004: Elasticsearch's application logs).
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, finish, into_state, problem, sref, State};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
@@ -94,9 +94,9 @@ impl ResourceType for ResourcePolicy {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let name = sref(planned, "policy_name").unwrap_or_default().to_string();
-        intent(&name);
+        (step.intent)(&name);
         if let Err(e) = self.put(ctx, &name, planned) {
             return ApplyOutcome::failed(e);
         }
@@ -110,7 +110,7 @@ impl ResourceType for ResourcePolicy {
         }
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let name = sref(prior, "policy_name").unwrap_or_default().to_string();
         if let Err(e) = self.put(ctx, &name, planned) {
             return ApplyOutcome::partial(prior.clone(), e);
@@ -121,7 +121,7 @@ impl ResourceType for ResourcePolicy {
         }
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "policy_name").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };

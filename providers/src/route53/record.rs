@@ -1,6 +1,6 @@
 //! aws_route53_record.
 
-use crate::resource::{ApplyOutcome, BatchChange, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, BatchChange, Ctx, ResourceType, Step};
 use crate::route53::{
     alias_key, apex_from_listing, api_name, clean_zone_id, display_fqdn, expand_record_name, find_record, first_block,
     list_zone, opt_string, parse_record_id, record_id, record_key, rrset_key, same_values, strings_of, trim_dot, Kind,
@@ -556,35 +556,35 @@ impl ResourceType for Record {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let change = BatchChange {
             prior: None,
             planned: Some(planned),
-            intent,
+            intent: step.intent,
             sync: &|| {},
-            progress,
+            progress: step.progress,
         };
         single(self.apply_batch(ctx, vec![change]), None)
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let change = BatchChange {
             prior: Some(prior),
             planned: Some(planned),
             intent: &|_: &str| {},
             sync: &|| {},
-            progress,
+            progress: step.progress,
         };
         single(self.apply_batch(ctx, vec![change]), Some(prior))
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let change = BatchChange {
             prior: Some(prior),
             planned: None,
             intent: &|_: &str| {},
             sync: &|| {},
-            progress,
+            progress: step.progress,
         };
         match single(self.apply_batch(ctx, vec![change]), Some(prior)) {
             ApplyOutcome::Failed { error, .. } => Err(error),

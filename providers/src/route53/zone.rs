@@ -1,6 +1,6 @@
 //! aws_route53_zone.
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::route53::{
     apex_from_listing, api_name, caller_reference, change_zone_tags, clean_delegation_set_id, clean_zone_id,
     find_record, list_zone, list_zone_tags, name_key, opt_string, settle_change, trim_dot, Kind, Spec, Unit, ZoneBatch,
@@ -319,7 +319,7 @@ impl ResourceType for Zone {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
             return ApplyOutcome::failed(ProviderError::new(
                 "InvalidArgument",
@@ -342,9 +342,9 @@ impl ResourceType for Zone {
         if let Some((vpc, region)) = vpcs.first() {
             req = req.vpc(sdk_vpc(vpc, region));
         }
-        progress(&format!("creating Route 53 Hosted Zone {name}"));
+        (step.progress)(&format!("creating Route 53 Hosted Zone {name}"));
         // The zone ID is only known after the call; the caller reference finds it again.
-        intent(&format!("callerref:{reference}"));
+        (step.intent)(&format!("callerref:{reference}"));
         let out = match call(ctx, &format!("creating Route 53 Hosted Zone ({name})"), req.send()) {
             Ok(out) => out,
             Err(e) => return ApplyOutcome::failed(e),
@@ -374,7 +374,7 @@ impl ResourceType for Zone {
                 ctx,
                 out.change_info(),
                 &format!("creation of hosted zone {name}"),
-                progress,
+                step.progress,
             )?;
             change_zone_tags(ctx, &id, &Value::Null, &all)?;
             for (vpc, region) in vpcs.iter().skip(1) {
@@ -387,7 +387,12 @@ impl ResourceType for Zone {
                         .vpc(sdk_vpc(vpc, region))
                         .send(),
                 )?;
-                settle_change(ctx, assoc.change_info(), &format!("association of VPC {vpc}"), progress)?;
+                settle_change(
+                    ctx,
+                    assoc.change_info(),
+                    &format!("association of VPC {vpc}"),
+                    step.progress,
+                )?;
             }
             if !vpcs.is_empty() {
                 servers = private_name_servers(ctx, &id, zone.name())?;
@@ -406,13 +411,13 @@ impl ResourceType for Zone {
         ApplyOutcome::from_parts(Some(finish(&self.schema(), st)), result.err())
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let id = match prior_id(prior, &["zone_id", "id"], "updating Route 53 Hosted Zone") {
             Ok(id) => id,
             Err(outcome) => return outcome,
         };
         let id = clean_zone_id(&id).to_string();
-        if let Err(e) = self.update_inner(ctx, &id, prior, planned, progress) {
+        if let Err(e) = self.update_inner(ctx, &id, prior, planned, step.progress) {
             return match self.fetch(ctx, &id, prior) {
                 Ok(now) => ApplyOutcome::from_parts(now, Some(e)),
                 Err(_) => ApplyOutcome::partial(prior.clone(), e),
@@ -428,12 +433,12 @@ impl ResourceType for Zone {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(id) = Zone::zone_id_of(prior) else {
             return Ok(());
         };
         if prior.get("force_destroy").as_bool() == Some(true) {
-            match self.delete_records(ctx, id, progress) {
+            match self.delete_records(ctx, id, step.progress) {
                 Err(e) if e.code == NO_SUCH_ZONE => return Ok(()),
                 other => other?,
             }

@@ -1,6 +1,6 @@
 //! aws_s3_bucket.
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::s3::{
     bucket_name_problem, bucket_propagating, derive_bucket_attributes, hosted_zone_id, into_map, known_str,
     object_lock_enabled, reconcile, send_retrying, string_type, ACCOUNT_REGIONAL,
@@ -408,7 +408,7 @@ impl ResourceType for Bucket {
         Ok((complete_planned(&bucket_schema(), map), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let region = ctx.region.clone();
         let regional = planned.get("bucket_namespace").as_str() == Some(ACCOUNT_REGIONAL);
         let name = match known_str(planned, "bucket") {
@@ -431,7 +431,7 @@ impl ResourceType for Bucket {
                 name
             }
         };
-        intent(&name);
+        (step.intent)(&name);
         ctx.block_on(async {
             let op = format!("creating S3 Bucket ({name})");
             let mut request = ctx
@@ -453,7 +453,7 @@ impl ResourceType for Bucket {
                 if e.code == "BucketAlreadyOwnedByYou" {
                     // Most likely our own create from an apply that was interrupted after the
                     // intent was journaled: adopt the bucket instead of failing.
-                    progress(&format!("S3 bucket {name} already exists in this account; adopting it"));
+                    (step.progress)(&format!("S3 bucket {name} already exists in this account; adopting it"));
                 } else {
                     return ApplyOutcome::failed(e);
                 }
@@ -470,7 +470,7 @@ impl ResourceType for Bucket {
         })
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let Some(name) = known_str(prior, "bucket") else {
             return ApplyOutcome::partial(
                 prior.clone(),
@@ -489,7 +489,7 @@ impl ResourceType for Bucket {
         ApplyOutcome::Done(state)
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let name = known_str(prior, "bucket")
             .or_else(|| known_str(prior, "id"))
             .ok_or_else(|| invalid("deleting S3 Bucket: the state has no bucket name"))?;
@@ -500,7 +500,7 @@ impl ResourceType for Bucket {
             loop {
                 attempt += 1;
                 if force_destroy {
-                    Bucket::empty(ctx, &name, progress).await?;
+                    Bucket::empty(ctx, &name, step.progress).await?;
                 }
                 let e = match ctx.s3.delete_bucket().bucket(&name).send().await {
                     Ok(_) => return Ok(()),

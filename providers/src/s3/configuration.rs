@@ -1,7 +1,7 @@
 //! Per-bucket configuration resources: one generic resource type over a bucket's
 //! configuration (CORS, encryption, policy, public access block, versioning).
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::s3::{into_map, known_str, reconcile, sort_sets, string_type};
 use crate::support::attrs::{complete_planned, finish, invalid};
 use crate::support::error::is_not_found;
@@ -206,19 +206,19 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         Ok((sort_sets(&schema, complete_planned(&schema, map)), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let target = match Target::of(planned, self.0.type_name(), self.0.key()) {
             Ok(target) => target,
             Err(e) => return ApplyOutcome::failed(e),
         };
-        intent(&target.id());
+        (step.intent)(&target.id());
         match self.0.put(ctx, &target, planned, None) {
             Ok(()) => ApplyOutcome::Done(self.state(ctx, planned, &target)),
             Err(e) => ApplyOutcome::failed(e),
         }
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let target = match Target::of(prior, self.0.type_name(), self.0.key()) {
             Ok(target) => target,
             Err(e) => return ApplyOutcome::partial(prior.clone(), e),
@@ -229,7 +229,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         }
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let target = Target::of(prior, self.0.type_name(), self.0.key())?;
         match self.0.remove(ctx, &target, prior) {
             Err(e) if is_not_found(&e.code) => Ok(()),

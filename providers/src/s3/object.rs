@@ -1,6 +1,6 @@
 //! aws_s3_object: one object in a bucket, from `content`, `content_base64` or a `source` file.
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::s3::{into_map, known_str, loosely_equal, reconcile, string_type, SSE_ALGORITHMS};
 use crate::support::attrs::is_set;
 use crate::support::attrs::string_map as read_tags;
@@ -553,12 +553,12 @@ impl ResourceType for Object {
         Ok((complete_planned(&object_schema(), map), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let (bucket, key) = match self.located(planned) {
             Ok(l) => l,
             Err(e) => return ApplyOutcome::failed(e),
         };
-        intent(&format!("{bucket}/{key}"));
+        (step.intent)(&format!("{bucket}/{key}"));
         if let Err(e) = self.put(ctx, &bucket, &key, planned) {
             return ApplyOutcome::failed(e);
         }
@@ -576,7 +576,7 @@ impl ResourceType for Object {
         )
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let (bucket, key) = match self.located(prior) {
             Ok(l) => l,
             Err(e) => return ApplyOutcome::partial(prior.clone(), e),
@@ -598,7 +598,7 @@ impl ResourceType for Object {
         })
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let (bucket, key) = self.located(prior)?;
         let op = format!("deleting S3 Object ({bucket}/{key})");
         // Every version of the key goes, as Terraform does: in a versioned bucket a plain

@@ -13,7 +13,7 @@ use super::object_lock::ObjectLock;
 use super::replication::Replication;
 use super::request_payment::RequestPayment;
 use super::{first, Sub};
-use crate::resource::ResourceType;
+use crate::resource::{ResourceType, Step};
 use crate::support::replay::{ctx, sent, Answer};
 use engine::core::value::{map, Value};
 
@@ -60,8 +60,11 @@ fn request_payment_is_put_read_imported_found_changed_and_set_back_to_the_owner(
         .create(
             &ctx,
             &planned,
-            &|id: &str| intents.lock().expect("intents").push(id.to_string()),
-            &|_: &str| {},
+            &Step {
+                private: None,
+                intent: &|id: &str| intents.lock().expect("intents").push(id.to_string()),
+                progress: &|_: &str| {},
+            },
         )
         .into_parts();
     assert!(error.is_none(), "{error:?}");
@@ -79,11 +82,11 @@ fn request_payment_is_put_read_imported_found_changed_and_set_back_to_the_owner(
     let (planned, _) = rp.plan(&ctx, Some(&drifted), config).expect("plan");
     let changed = engine::plan::diff::changed_attributes(&rp.schema(), &drifted, &planned);
     assert_eq!(changed, vec!["payer".to_string()]);
-    let (updated, error) = rp.update(&ctx, &drifted, &planned, &|_: &str| {}).into_parts();
+    let (updated, error) = rp.update(&ctx, &drifted, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_eq!(updated.expect("state").get("payer"), Value::from("Requester"));
 
-    rp.delete(&ctx, &state, &|_: &str| {}).expect("delete");
+    rp.delete(&ctx, &state, &Step::QUIET).expect("delete");
     assert_eq!(rp.read(&ctx, &state).expect("read"), None);
 
     let requests = sent(&replay);
@@ -156,7 +159,7 @@ fn a_metric_is_put_read_imported_found_changed_updated_and_deleted() {
     assert!(m.validate(&config).is_empty());
     let (planned, _) = m.plan(&ctx, None, config.clone()).expect("plan");
     assert_eq!(planned.get("id"), Value::from("tdp-datalake:documents"));
-    let (state, error) = m.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {}).into_parts();
+    let (state, error) = m.create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     let state = state.expect("state");
     assert_eq!(m.read(&ctx, &state).expect("read"), Some(state.clone()));
@@ -179,10 +182,10 @@ fn a_metric_is_put_read_imported_found_changed_updated_and_deleted() {
         engine::plan::diff::changed_attributes(&m.schema(), &drifted, &planned),
         vec!["filter".to_string()]
     );
-    let (updated, error) = m.update(&ctx, &drifted, &planned, &|_: &str| {}).into_parts();
+    let (updated, error) = m.update(&ctx, &drifted, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_eq!(updated.expect("state").get("filter"), state.get("filter"));
-    m.delete(&ctx, &state, &|_: &str| {}).expect("delete");
+    m.delete(&ctx, &state, &Step::QUIET).expect("delete");
     assert_eq!(m.read(&ctx, &state).expect("read"), None);
 
     let requests = sent(&replay);
@@ -263,7 +266,7 @@ fn intelligent_tiering_is_put_read_imported_found_changed_updated_and_deleted() 
     let (planned, _) = it.plan(&ctx, None, config.clone()).expect("plan");
     assert_eq!(planned.get("status"), Value::from("Enabled"));
     assert_eq!(planned.get("id"), Value::from("tdp-datalake:archive"));
-    let (state, error) = it.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {}).into_parts();
+    let (state, error) = it.create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     let state = state.expect("state");
     assert_eq!(it.read(&ctx, &state).expect("read"), Some(state.clone()));
@@ -278,10 +281,10 @@ fn intelligent_tiering_is_put_read_imported_found_changed_updated_and_deleted() 
         engine::plan::diff::changed_attributes(&it.schema(), &drifted, &planned),
         vec!["status".to_string()]
     );
-    let (updated, error) = it.update(&ctx, &drifted, &planned, &|_: &str| {}).into_parts();
+    let (updated, error) = it.update(&ctx, &drifted, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_eq!(updated.expect("state").get("status"), Value::from("Enabled"));
-    it.delete(&ctx, &state, &|_: &str| {}).expect("delete");
+    it.delete(&ctx, &state, &Step::QUIET).expect("delete");
     assert_eq!(it.read(&ctx, &state).expect("read"), None);
 
     let requests = sent(&replay);
@@ -382,7 +385,7 @@ fn an_analytics_export_is_put_read_imported_found_changed_updated_and_deleted() 
     ]);
     assert!(a.validate(&config).is_empty());
     let (planned, _) = a.plan(&ctx, None, config.clone()).expect("plan");
-    let (state, error) = a.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {}).into_parts();
+    let (state, error) = a.create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     let state = state.expect("state");
     let export = first(
@@ -402,10 +405,10 @@ fn an_analytics_export_is_put_read_imported_found_changed_updated_and_deleted() 
         engine::plan::diff::changed_attributes(&a.schema(), &drifted, &planned),
         vec!["storage_class_analysis".to_string()]
     );
-    let (updated, error) = a.update(&ctx, &drifted, &planned, &|_: &str| {}).into_parts();
+    let (updated, error) = a.update(&ctx, &drifted, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_eq!(updated.expect("state"), state);
-    a.delete(&ctx, &state, &|_: &str| {}).expect("delete");
+    a.delete(&ctx, &state, &Step::QUIET).expect("delete");
     assert_eq!(a.read(&ctx, &state).expect("read"), None);
 
     let requests = sent(&replay);
@@ -489,7 +492,7 @@ fn an_inventory_is_put_read_imported_found_changed_updated_and_deleted() {
     assert!(inv.validate(&config).is_empty(), "{:?}", inv.validate(&config));
     let (planned, _) = inv.plan(&ctx, None, config.clone()).expect("plan");
     assert_eq!(planned.get("enabled"), Value::Bool(true));
-    let (state, error) = inv.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {}).into_parts();
+    let (state, error) = inv.create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     let state = state.expect("state");
     assert_eq!(inv.read(&ctx, &state).expect("read"), Some(state.clone()));
@@ -504,10 +507,10 @@ fn an_inventory_is_put_read_imported_found_changed_updated_and_deleted() {
         engine::plan::diff::changed_attributes(&inv.schema(), &drifted, &planned),
         vec!["enabled".to_string()]
     );
-    let (updated, error) = inv.update(&ctx, &drifted, &planned, &|_: &str| {}).into_parts();
+    let (updated, error) = inv.update(&ctx, &drifted, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_eq!(updated.expect("state"), state);
-    inv.delete(&ctx, &state, &|_: &str| {}).expect("delete");
+    inv.delete(&ctx, &state, &Step::QUIET).expect("delete");
     assert_eq!(inv.read(&ctx, &state).expect("read"), None);
 
     let requests = sent(&replay);
@@ -604,7 +607,7 @@ fn logs_keyed_by_a_partitioned_prefix_are_put_read_back_and_found_changed() {
     ]);
     assert!(l.validate(&config).is_empty(), "{:?}", l.validate(&config));
     let (planned, _) = l.plan(&ctx, None, config.clone()).expect("plan");
-    let (state, error) = l.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {}).into_parts();
+    let (state, error) = l.create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     let state = state.expect("state");
     assert_eq!(l.read(&ctx, &state).expect("read"), Some(state.clone()));
@@ -614,7 +617,7 @@ fn logs_keyed_by_a_partitioned_prefix_are_put_read_back_and_found_changed() {
         engine::plan::diff::changed_attributes(&l.schema(), &drifted, &planned),
         vec!["target_object_key_format".to_string()]
     );
-    let (_, error) = l.update(&ctx, &drifted, &planned, &|_: &str| {}).into_parts();
+    let (_, error) = l.update(&ctx, &drifted, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     let requests = sent(&replay);
     for i in [0, 3] {
@@ -684,7 +687,7 @@ fn a_lifecycle_sets_the_default_minimum_object_size_for_transitions() {
         ("rule", Value::List(vec![rule])),
     ]);
     let (planned, _) = l.plan(&ctx, None, config.clone()).expect("plan");
-    let (state, error) = l.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {}).into_parts();
+    let (state, error) = l.create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     let state = state.expect("state");
     let read = l.read(&ctx, &state).expect("read").expect("found");
@@ -757,7 +760,7 @@ fn replication_of_existing_and_kms_encrypted_objects_is_put_and_read_back() {
     ]);
     assert!(r.validate(&config).is_empty(), "{:?}", r.validate(&config));
     let (planned, _) = r.plan(&ctx, None, config).expect("plan");
-    let (state, error) = r.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {}).into_parts();
+    let (state, error) = r.create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     let state = state.expect("state");
     let rule_of = |v: &Value| first(v, "rule").expect("a rule");
@@ -798,9 +801,7 @@ fn an_object_lock_token_goes_with_the_object_lock_and_replication_puts() {
         ),
     ]);
     let (planned, _) = Sub(ObjectLock).plan(&ctx, None, lock).expect("plan");
-    let (state, error) = Sub(ObjectLock)
-        .create(&ctx, &planned, &|_: &str| {}, &|_: &str| {})
-        .into_parts();
+    let (state, error) = Sub(ObjectLock).create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_eq!(
         state.expect("state").get("token").deep_unmark(),
@@ -824,9 +825,7 @@ fn an_object_lock_token_goes_with_the_object_lock_and_replication_puts() {
         ),
     ]);
     let (planned, _) = Sub(Replication).plan(&ctx, None, replication).expect("plan");
-    let (_, error) = Sub(Replication)
-        .create(&ctx, &planned, &|_: &str| {}, &|_: &str| {})
-        .into_parts();
+    let (_, error) = Sub(Replication).create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert!(Sub(Replication).schema().attributes["token"].sensitive);
 
@@ -882,7 +881,7 @@ fn blocked_encryption_types_are_put_read_back_found_changed_and_left_to_s3_when_
     ]);
     assert!(e.validate(&config).is_empty());
     let (planned, _) = e.plan(&ctx, None, config.clone()).expect("plan");
-    let (state, error) = e.create(&ctx, &planned, &|_: &str| {}, &|_: &str| {}).into_parts();
+    let (state, error) = e.create(&ctx, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     let state = state.expect("state");
     let blocked_of = |v: &Value| first(v, "rule").expect("a rule").get("blocked_encryption_types");
@@ -895,7 +894,7 @@ fn blocked_encryption_types_are_put_read_back_found_changed_and_left_to_s3_when_
         engine::plan::diff::changed_attributes(&e.schema(), &drifted, &planned),
         vec!["rule".to_string()]
     );
-    let (updated, error) = e.update(&ctx, &drifted, &planned, &|_: &str| {}).into_parts();
+    let (updated, error) = e.update(&ctx, &drifted, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_eq!(blocked_of(&updated.expect("state")), blocked);
 

@@ -1,7 +1,7 @@
 //! S3 Control: `aws_s3_account_public_access_block`, the account-wide switch that blocks
 //! public access to every bucket, whatever each bucket's own settings say.
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, default_to, finish, into_state, invalid, sref, State};
 use crate::support::error::found;
 use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
@@ -123,16 +123,16 @@ impl ResourceType for AccountPublicAccessBlock {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let account = match self.account(ctx, planned) {
             Ok(a) => a,
             Err(e) => return ApplyOutcome::failed(e),
         };
-        intent(&account);
+        (step.intent)(&account);
         self.applied(ctx, &account, planned)
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let Some(account) = sref(prior, "account_id").or_else(|| sref(prior, "id")) else {
             return ApplyOutcome::partial(
                 prior.clone(),
@@ -147,7 +147,7 @@ impl ResourceType for AccountPublicAccessBlock {
         }
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(account) = sref(prior, "account_id").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };

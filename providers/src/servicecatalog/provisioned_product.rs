@@ -6,7 +6,7 @@
 //! infinstor to any of them shows in the next plan.
 
 use super::{language, record_failure, wait_for_record};
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::is_set;
 use crate::support::attrs::{
     block_items, call, default_to, finish, get, into_state, invalid, list_of_strings, map_of_strings, problem,
@@ -480,7 +480,7 @@ impl ResourceType for ProvisionedProduct {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
             return ApplyOutcome::failed(invalid(
                 "creating Service Catalog Provisioned Product: name is required",
@@ -517,7 +517,7 @@ impl ResourceType for ProvisionedProduct {
             )
             .provision_token(intent_token(&[name]));
         // The name finds the product again if this run stops before it is recorded.
-        intent(name);
+        (step.intent)(name);
         let record = match call(ctx, &op, req.send()) {
             Ok(out) => out
                 .record_detail()
@@ -541,8 +541,15 @@ impl ResourceType for ProvisionedProduct {
                 format!("{op}: Service Catalog answered without a record or provisioned product ID"),
             ));
         };
-        progress(&format!("provisioning {name} ({id}, record {record_id})"));
-        match wait_for_record(ctx, record_id, name, "creating", timeout(planned, "create"), progress) {
+        (step.progress)(&format!("provisioning {name} ({id}, record {record_id})"));
+        match wait_for_record(
+            ctx,
+            record_id,
+            name,
+            "creating",
+            timeout(planned, "create"),
+            step.progress,
+        ) {
             Ok(done) => self.settled(ctx, id, planned, "creating", &done),
             // The product exists even when the wait failed: record it so it is not orphaned.
             Err(e) => match self.fetch(ctx, id, planned) {
@@ -556,7 +563,7 @@ impl ResourceType for ProvisionedProduct {
         }
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(id) = sref(prior, "id") else {
             return ApplyOutcome::partial(
                 prior.clone(),
@@ -616,13 +623,20 @@ impl ResourceType for ProvisionedProduct {
                 ),
             );
         };
-        match wait_for_record(ctx, record_id, &name, "updating", timeout(planned, "update"), progress) {
+        match wait_for_record(
+            ctx,
+            record_id,
+            &name,
+            "updating",
+            timeout(planned, "update"),
+            step.progress,
+        ) {
             Ok(done) => self.settled(ctx, id, planned, "updating", &done),
             Err(e) => ApplyOutcome::partial(prior.clone(), e),
         }
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(id) = sref(prior, "id") else {
             return Ok(());
         };
@@ -642,7 +656,14 @@ impl ResourceType for ProvisionedProduct {
         let Some(record_id) = out.as_ref().and_then(|o| o.record_detail()).and_then(|r| r.record_id()) else {
             return Ok(());
         };
-        let done = wait_for_record(ctx, record_id, &name, "destroying", timeout(prior, "delete"), progress)?;
+        let done = wait_for_record(
+            ctx,
+            record_id,
+            &name,
+            "destroying",
+            timeout(prior, "delete"),
+            step.progress,
+        )?;
         match done.status().map(|s| s.as_str()) {
             Some("SUCCEEDED") => Ok(()),
             _ => Err(record_failure("destroying", &name, &done)),

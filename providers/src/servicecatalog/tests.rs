@@ -5,7 +5,7 @@
 
 use super::launch_paths::LaunchPaths;
 use super::provisioned_product::ProvisionedProduct;
-use crate::resource::{Ctx, DataType, ResourceType};
+use crate::resource::{Ctx, DataType, ResourceType, Step};
 use crate::support::replay::Answer;
 use aws_smithy_http_client::test_util::StaticReplayClient;
 use engine::core::value::{map, Value};
@@ -199,10 +199,6 @@ fn changed(prior: &Value, planned: &Value) -> Vec<String> {
     engine::plan::diff::changed_attributes(&ProvisionedProduct.schema(), prior, planned)
 }
 
-fn no_progress() -> impl Fn(&str) {
-    |_: &str| {}
-}
-
 #[test]
 fn a_product_is_provisioned_waited_for_and_read_back() {
     let exchanges = [
@@ -242,8 +238,11 @@ fn a_product_is_provisioned_waited_for_and_read_back() {
         .create(
             &ctx,
             &planned,
-            &|id: &str| intents.lock().expect("intents").push(id.to_string()),
-            &|line: &str| lines.lock().expect("lines").push(line.to_string()),
+            &Step {
+                private: None,
+                intent: &|id: &str| intents.lock().expect("intents").push(id.to_string()),
+                progress: &|line: &str| lines.lock().expect("lines").push(line.to_string()),
+            },
         )
         .into_parts();
     assert!(error.is_none(), "{error:?}");
@@ -303,8 +302,7 @@ fn provisioned(ctx: &Ctx) -> Value {
                     .expect("plan");
                 p
             },
-            &|_: &str| {},
-            &no_progress(),
+            &Step::QUIET,
         )
         .into_parts();
     assert!(error.is_none(), "{error:?}");
@@ -369,7 +367,7 @@ fn a_new_version_and_parameters_are_one_update_record() {
     assert!(what.contains(&"provisioning_parameters".to_string()), "{what:?}");
 
     let (updated, error) = ProvisionedProduct
-        .update(&ctx, &state, &planned, &no_progress())
+        .update(&ctx, &state, &planned, &Step::QUIET)
         .into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_sent(&replay, &exchanges);
@@ -458,9 +456,7 @@ fn a_failed_record_is_recorded_and_reported_with_service_catalogs_reasons() {
     let (planned, _) = ProvisionedProduct
         .plan(&ctx, None, proposed(None, &config("v1.0.0", "one")))
         .expect("plan");
-    let (state, error) = ProvisionedProduct
-        .create(&ctx, &planned, &|_: &str| {}, &no_progress())
-        .into_parts();
+    let (state, error) = ProvisionedProduct.create(&ctx, &planned, &Step::QUIET).into_parts();
     assert_sent(&replay, &exchanges);
     let error = error.expect("an error");
     assert_eq!(error.code, "RecordFailed");
@@ -493,7 +489,7 @@ fn terminate_waits_for_its_record_and_a_gone_product_reads_as_deleted() {
     let (ctx, replay) = ctx(&exchanges);
     let state = provisioned(&ctx);
     ProvisionedProduct
-        .delete(&ctx, &state, &no_progress())
+        .delete(&ctx, &state, &Step::QUIET)
         .expect("terminated");
     assert_eq!(ProvisionedProduct.read(&ctx, &state).expect("read"), None);
     assert_sent(&replay, &exchanges);

@@ -1,7 +1,7 @@
 //! SES v2: `aws_sesv2_email_identity`, the sender address notifications come from (seed 004's
 //! SourceNotificationEmail), which SES must verify before it sends.
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, finish, into_state, problem, sref, State};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -85,12 +85,12 @@ impl ResourceType for EmailIdentity {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let identity = sref(planned, "email_identity").unwrap_or_default().to_string();
-        progress(&format!(
+        (step.progress)(&format!(
             "creating SESv2 Email Identity {identity} (SES sends it a verification email)"
         ));
-        intent(&identity);
+        (step.intent)(&identity);
         let op = format!("creating SESv2 Email Identity ({identity})");
         let created = call(
             ctx,
@@ -114,12 +114,12 @@ impl ResourceType for EmailIdentity {
         }
     }
 
-    fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         // Every argument forces a new identity.
         ApplyOutcome::Done(prior.clone())
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(identity) = sref(prior, "email_identity").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };

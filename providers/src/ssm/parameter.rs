@@ -1,6 +1,6 @@
 //! aws_ssm_parameter.
 
-use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::ssm::{digest, is_hash, not_found, sdk_tags, value_hash, DATA_TYPES, PUT_ATTRIBUTES, TIERS, TYPES};
 use crate::support::attrs::{
     call, created_outcome, finish, get, into_state, invalid, is_set, map_of_strings, problem, sref, string_map, State,
@@ -423,7 +423,7 @@ impl ResourceType for SsmParameter {
         Ok((Value::Map(st), Vec::new()))
     }
 
-    fn create(&self, ctx: &Ctx, planned: &Value, intent: &dyn Fn(&str), _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some(name) = sref(planned, "name") else {
             return ApplyOutcome::failed(invalid("creating SSM Parameter: name is required"));
         };
@@ -436,7 +436,7 @@ impl ResourceType for SsmParameter {
                 )))
             }
         };
-        intent(name);
+        (step.intent)(name);
         let created = self.put(ctx, planned, name, &value, false);
         if let Ok(tier) = created {
             // State keeps the value's digest, never the value.
@@ -493,7 +493,7 @@ impl ResourceType for SsmParameter {
         )
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _progress: &dyn Fn(&str)) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let Some(name) = sref(prior, "name") else {
             return ApplyOutcome::partial(prior.clone(), invalid("updating SSM Parameter: the state has no name"));
         };
@@ -518,7 +518,7 @@ impl ResourceType for SsmParameter {
         })
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(name) = sref(prior, "name").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };
