@@ -2,7 +2,7 @@
 //! users, groups, and their policies and attachments (create, no-op re-plan, update in place,
 //! import, destroy; objects read back through the SDK).
 
-use crate::lifecycle::output;
+use crate::util::output;
 use crate::util::{block_on, embed_policy_by_hand, planned_changes, reimport, start_moto, workspace, Clients, Moto};
 
 const PROFILE: &str = r#"

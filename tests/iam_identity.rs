@@ -2,7 +2,7 @@
 //! Connect and SAML identity providers and console login profiles (create, no-op re-plan,
 //! update in place or replace, import, destroy; objects read back through the SDK).
 
-use crate::lifecycle::output;
+use crate::util::output;
 use crate::util::{block_on, planned_changes, refused, reimport, start_moto, workspace, Clients, Moto};
 
 const OIDC: &str = r#"

@@ -3,7 +3,7 @@
 //! reports read back through the SDK. (SAML providers take the same calls, but the emulator
 //! neither keeps nor lists their tags.)
 
-use crate::lifecycle::output;
+use crate::util::output;
 use crate::util::{block_on, planned_changes, start_moto, workspace, Clients, Moto};
 use std::collections::BTreeMap;
 

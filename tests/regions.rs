@@ -1,7 +1,7 @@
 //! The per-resource `region` argument (AWS provider v6) through the binary: objects of one
 //! configuration in three regions, each checked through an SDK client of its region.
 
-use crate::lifecycle::output;
+use crate::util::output;
 use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Moto};
 
 const THREE_REGIONS: &str = r#"

@@ -1,6 +1,7 @@
-//! DynamoDB tables with secondary indexes through the binary against the emulator: a global
-//! index is added, resized and removed in place, local indexes are made with the table, and the
-//! result is read back through the SDK after each step.
+//! DynamoDB tables through the binary against the emulator: a global secondary index is
+//! added, resized and removed in place, local indexes are made with the table, replicas need the
+//! table's stream, table class and on-demand maximums change in place; the result is read back
+//! through the SDK after each step.
 
 use crate::util::{block_on, planned_changes, refused, reimport, start_moto, workspace, Clients, Moto};
 
@@ -294,4 +295,110 @@ fn a_table_imported_from_s3_has_its_items_then_what_the_import_cannot_set() {
             .await
     });
     assert!(gone.is_err(), "the table is still there after destroy");
+}
+
+/// Replicas are tested against DynamoDB's documented answers in the provider (the emulator
+/// ignores them); through the binary, a replica is planned with its ARN unknown until the
+/// table has one, and the table's stream is required first.
+#[test]
+fn dynamodb_replicas_are_planned_and_need_the_tables_stream() {
+    let ws = workspace(None);
+    let table = |stream: &str| {
+        format!(
+            r#"
+resource "aws_dynamodb_table" "sessions" {{
+  name         = "tdp-sessions"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+  {stream}
+  attribute {{
+    name = "id"
+    type = "S"
+  }}
+  replica {{
+    region_name = "us-west-2"
+  }}
+}}
+"#
+        )
+    };
+    ws.write(
+        "main.tf",
+        &table("stream_enabled   = true\n  stream_view_type = \"NEW_AND_OLD_IMAGES\""),
+    );
+    let plan = ws.run(&["plan"]).expect_code(0);
+    for part in [
+        "+ replica {",
+        "+ region_name                 = \"us-west-2\"",
+        "+ arn                         = (known after apply)",
+        "+ point_in_time_recovery      = false",
+    ] {
+        assert!(plan.stdout.contains(part), "{part} in\n{}", plan.stdout);
+    }
+    ws.write("main.tf", &table(""));
+    let bad = ws.run(&["validate"]).expect_code(1);
+    assert!(
+        bad.stderr.contains("replicas need the table's stream"),
+        "{}",
+        bad.stderr
+    );
+    assert!(bad.stderr.contains("main.tf line 2"), "{}", bad.stderr);
+}
+
+/// The table class and on-demand maximums are tested against DynamoDB's documented answers in
+/// the provider (the emulator keeps neither); through the binary, the STANDARD class set
+/// explicitly is kept and re-planned clean, another class is an update in place, and maximums
+/// on a provisioned table are an error at their place.
+#[test]
+fn dynamodb_table_class_and_on_demand_maximums() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    let table = |billing: &str, extra: &str| {
+        format!(
+            r#"
+resource "aws_dynamodb_table" "t" {{
+  name         = "classy"
+  hash_key     = "id"
+  {billing}
+  {extra}
+  attribute {{
+    name = "id"
+    type = "S"
+  }}
+}}
+"#
+        )
+    };
+    let on_demand = "billing_mode = \"PAY_PER_REQUEST\"";
+    ws.write("main.tf", &table(on_demand, "table_class = \"STANDARD\""));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.write(
+        "main.tf",
+        &table(on_demand, "table_class = \"STANDARD_INFREQUENT_ACCESS\""),
+    );
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout
+            .contains("~ table_class = \"STANDARD\" -> \"STANDARD_INFREQUENT_ACCESS\"")
+            && plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    ws.write(
+        "main.tf",
+        &table(
+            "read_capacity = 1\n  write_capacity = 1",
+            "on_demand_throughput {\n    max_read_request_units = 100\n  }",
+        ),
+    );
+    let bad = ws.run(&["validate"]).expect_code(1);
+    assert!(
+        bad.stderr.contains("on_demand_throughput applies to on-demand tables") && bad.stderr.contains("main.tf line"),
+        "{}",
+        bad.stderr
+    );
+    ws.write("main.tf", &table(on_demand, "table_class = \"STANDARD\""));
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }

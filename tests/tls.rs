@@ -6,7 +6,7 @@
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;
 
-use crate::lifecycle::output;
+use crate::util::output;
 use crate::util::{block_on, planned_changes, start_moto, workspace, Clients, Moto};
 
 const SEED_004_WEB: &str = r#"

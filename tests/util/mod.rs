@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod case;
+
+pub use case::output;
 pub use test_support::{block_on, Moto, Workspace};
 
 /// A workspace that runs the real `infinstor` binary; `moto` (if given) is its AWS endpoint.

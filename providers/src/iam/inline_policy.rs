@@ -2,11 +2,10 @@
 //! role, user or group.
 
 use super::holder::Holder;
-use crate::iam::{
-    after_failed_update, keep_prior_document, name_for_create, replacing, reset_for_replace, validate_names_and_docs,
-};
+use crate::iam::{after_failed_update, keep_prior_document, replacing, reset_for_replace, validate_names_and_docs};
 use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{finish, get, into_state, keep_prior, sref, State};
+use crate::support::naming::name_for_create;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;

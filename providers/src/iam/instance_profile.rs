@@ -3,13 +3,14 @@
 
 use crate::iam::tagging::Tagged;
 use crate::iam::{
-    after_failed_update, name_for_create, replacing, reset_for_replace, sdk_tags, set_default, string_map, tag_map,
+    after_failed_update, replacing, reset_for_replace, sdk_tags, set_default, string_map, tag_map,
     validate_names_and_docs,
 };
 use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, finish, get, into_state, keep_prior, prior_id, sref, State};
 use crate::support::dates::rfc3339;
 use crate::support::error::found;
+use crate::support::naming::name_for_create;
 use crate::support::tags::{split_tags_by, tags_all_by};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};

@@ -7,9 +7,8 @@
 //! the same ([`crate::support::policy::equivalent`]), so a plan after apply shows no change.
 
 use crate::resource::{ApplyOutcome, Ctx, DataType, ResourceType};
-use crate::support::attrs::is_set;
-use crate::support::attrs::{get, problem, sref, State};
-use crate::support::naming::prefixed_unique_id;
+use crate::support::attrs::{get, problem, State};
+use crate::support::naming::check_names;
 use aws_sdk_iam::types::Tag;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::Schema;
@@ -138,15 +137,6 @@ fn keep_prior_document(prior: &Value, remote: &str) -> Value {
     }
 }
 
-/// The name to create: the configured `name`, else `name_prefix` (or `terraform-`) plus a
-/// unique suffix.
-fn name_for_create(planned: &Value) -> String {
-    match sref(planned, "name") {
-        Some(n) => n.to_string(),
-        None => prefixed_unique_id(sref(planned, "name_prefix").unwrap_or("terraform-")),
-    }
-}
-
 /// True when a force-new attribute differs from the prior state, i.e. the plan replaces the
 /// object; computed attributes of the old object must then not carry over.
 fn replacing(schema: &Schema, prior: Option<&Value>, st: &State) -> bool {
@@ -170,32 +160,7 @@ fn reset_for_replace(st: &mut State, computed: &[&str]) {
 
 /// Common checks: `name`/`name_prefix` conflict and lengths, JSON documents that parse.
 fn validate_names_and_docs(config: &Value, max_name: usize, docs: &[&str]) -> Vec<ValidateProblem> {
-    let mut out = Vec::new();
-    let name = config.get("name");
-    let prefix = config.get("name_prefix");
-    if is_set(&name) && is_set(&prefix) {
-        out.push(problem(
-            "name_prefix",
-            "\"name\" and \"name_prefix\" cannot both be set: remove one of them",
-        ));
-    }
-    if let Some(n) = name.as_str() {
-        if n.is_empty() || n.len() > max_name {
-            out.push(problem(
-                "name",
-                format!("\"name\" must be 1 to {max_name} characters long"),
-            ));
-        }
-    }
-    if let Some(p) = prefix.as_str() {
-        let max = max_name.saturating_sub(26);
-        if p.len() > max {
-            out.push(problem(
-                "name_prefix",
-                format!("\"name_prefix\" can be at most {max} characters long (a 26-character unique suffix is added)"),
-            ));
-        }
-    }
+    let mut out = check_names(config, max_name);
     for key in docs {
         if let Some(doc) = config.get(key).as_str() {
             if let Err(e) = crate::support::policy::normalize(doc) {

@@ -2,12 +2,13 @@
 
 use crate::iam::tagging::Tagged;
 use crate::iam::{
-    after_failed_update, keep_prior_document, name_for_create, paged, replacing, reset_for_replace, sdk_tags,
-    set_default, string_map, tag_map, validate_names_and_docs, validate_path,
+    after_failed_update, keep_prior_document, paged, replacing, reset_for_replace, sdk_tags, set_default, string_map,
+    tag_map, validate_names_and_docs, validate_path,
 };
 use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, finish, get, into_state, keep_prior, map_of_strings, prior_id, sref, State};
 use crate::support::error::{found, is_not_found};
+use crate::support::naming::name_for_create;
 use crate::support::tags::{split_tags_by, tags_all_by};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};

@@ -3,8 +3,8 @@
 use super::role_exclusive::{declares_attachments, declares_inline};
 use crate::iam::tagging::Tagged;
 use crate::iam::{
-    after_failed_update, keep_prior_document, name_for_create, replacing, reset_for_replace, sdk_tags, set_default,
-    string_map, tag_map, validate_names_and_docs, validate_path,
+    after_failed_update, keep_prior_document, replacing, reset_for_replace, sdk_tags, set_default, string_map, tag_map,
+    validate_names_and_docs, validate_path,
 };
 use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
@@ -12,6 +12,7 @@ use crate::support::attrs::{
 };
 use crate::support::dates::rfc3339;
 use crate::support::error::{found, is_not_found};
+use crate::support::naming::name_for_create;
 use crate::support::tags::{split_tags_by, tags_all_by};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};

@@ -1,7 +1,8 @@
 //! aws_s3_bucket_accelerate_configuration.
 
 use crate::resource::Ctx;
-use crate::s3::{bucket_propagating, known_str, lenient, send_retrying, string_type, BucketConfig, Target};
+use crate::s3::emulators::misnamed_root;
+use crate::s3::{bucket_propagating, known_str, send_retrying, string_type, BucketConfig, Target};
 use crate::support::attrs::problem;
 use crate::support::error::{found, from_sdk};
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -59,7 +60,10 @@ impl BucketConfig for Accelerate {
                 .await
             {
                 Ok(out) => Ok(out.status().map(|s| s.as_str().to_string())),
-                Err(e) => match e.raw_response().and_then(|r| lenient(r, "Accelerate", &["Status"])) {
+                Err(e) => match e
+                    .raw_response()
+                    .and_then(|r| misnamed_root(r, "Accelerate", &["Status"]))
+                {
                     Some(mut parsed) => Ok(parsed.remove(0)),
                     None => Err(from_sdk(&op, e)),
                 },

@@ -1,7 +1,8 @@
 //! aws_s3_bucket_versioning.
 
 use crate::resource::Ctx;
-use crate::s3::{bucket_propagating, known_str, lenient, send_retrying, string_type, BucketConfig, Target};
+use crate::s3::emulators::misnamed_root;
+use crate::s3::{bucket_propagating, known_str, send_retrying, string_type, BucketConfig, Target};
 use crate::support::attrs::{block_items, invalid};
 use crate::support::error::{found, from_sdk};
 use aws_sdk_s3::types::{BucketVersioningStatus, MfaDelete, VersioningConfiguration};
@@ -122,7 +123,7 @@ impl BucketConfig for Versioning {
                 )),
                 Err(e) => match e
                     .raw_response()
-                    .and_then(|r| lenient(r, "Versioning", &["Status", "MfaDelete"]))
+                    .and_then(|r| misnamed_root(r, "Versioning", &["Status", "MfaDelete"]))
                 {
                     Some(mut parsed) => Ok((parsed.remove(0), parsed.remove(0))),
                     None => Err(from_sdk(&op, e)),

@@ -1,7 +1,10 @@
 //! Names and tokens of creates: the intent tag an interrupted create is found by, and the
 //! idempotency token of one create.
 
+use crate::support::attrs::{is_set, problem};
 use crate::support::dates::civil_from_days;
+use engine::core::provider::ValidateProblem;
+use engine::core::value::Value;
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -81,4 +84,45 @@ mod tests {
         // 26 characters at the end, but not a timestamp and a counter.
         assert_eq!(prefix_of("logs-abcdefghijklmnopqrstuvwxyz"), None);
     }
+}
+
+/// The name to create of a type with `name` and `name_prefix`: the configured `name`, else
+/// `name_prefix` (or `terraform-`) plus a unique suffix.
+pub(crate) fn name_for_create(planned: &Value) -> String {
+    match planned.get("name").as_str() {
+        Some(n) => n.to_string(),
+        None => prefixed_unique_id(planned.get("name_prefix").as_str().unwrap_or("terraform-")),
+    }
+}
+
+/// The rules of `name` and `name_prefix`: not both, `name` 1 to `max_name` characters, and
+/// room for the 26-character unique suffix after the prefix.
+pub(crate) fn check_names(config: &Value, max_name: usize) -> Vec<ValidateProblem> {
+    let mut out = Vec::new();
+    let name = config.get("name");
+    let prefix = config.get("name_prefix");
+    if is_set(&name) && is_set(&prefix) {
+        out.push(problem(
+            "name_prefix",
+            "\"name\" and \"name_prefix\" cannot both be set: remove one of them",
+        ));
+    }
+    if let Some(n) = name.as_str() {
+        if n.is_empty() || n.len() > max_name {
+            out.push(problem(
+                "name",
+                format!("\"name\" must be 1 to {max_name} characters long"),
+            ));
+        }
+    }
+    if let Some(p) = prefix.as_str() {
+        let max = max_name.saturating_sub(26);
+        if p.len() > max {
+            out.push(problem(
+                "name_prefix",
+                format!("\"name_prefix\" can be at most {max} characters long (a 26-character unique suffix is added)"),
+            ));
+        }
+    }
+    out
 }

@@ -1,0 +1,141 @@
+//! aws_cloudwatch_log_stream: a named stream of a log group.
+
+use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
+use crate::support::attrs::{call, created_outcome, finish, invalid, sref, State};
+use crate::support::error::found;
+use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::value::Value;
+
+pub(super) struct LogStream;
+
+impl LogStream {
+    fn fetch(&self, ctx: &Ctx, group: &str, name: &str) -> Result<Option<Value>, ProviderError> {
+        let page = found(call(
+            ctx,
+            &format!("reading CloudWatch Logs Log Stream ({group}:{name})"),
+            ctx.logs
+                .describe_log_streams()
+                .log_group_name(group)
+                .log_stream_name_prefix(name)
+                .send(),
+        ))?;
+        let Some(stream) = page
+            .iter()
+            .flat_map(|p| p.log_streams())
+            .find(|s| s.log_stream_name() == Some(name))
+        else {
+            return Ok(None);
+        };
+        let mut st = State::new();
+        st.insert("name".into(), Value::string(name));
+        st.insert("id".into(), Value::string(name));
+        st.insert("log_group_name".into(), Value::string(group));
+        st.insert("arn".into(), stream.arn().map(Value::string).unwrap_or(Value::Null));
+        Ok(Some(finish(&self.schema(), st)))
+    }
+}
+
+impl ResourceType for LogStream {
+    fn type_name(&self) -> &'static str {
+        "aws_cloudwatch_log_stream"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr("name", Attribute::required(Type::String).force_new())
+            .attr("log_group_name", Attribute::required(Type::String).force_new())
+            .attr("arn", Attribute::computed(Type::String))
+            .attr("id", Attribute::computed(Type::String))
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
+        match config.get("name").as_str() {
+            Some(n) if n.is_empty() || n.len() > 512 || n.contains(':') || n.contains('*') => {
+                vec![crate::support::attrs::problem(
+                    "name",
+                    "a log stream's name is 1 to 512 characters, without ':' or '*'",
+                )]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+        let mut st = crate::support::attrs::into_state(&proposed);
+        st.insert("id".into(), proposed.get("name"));
+        Ok((Value::Map(st), Vec::new()))
+    }
+
+    fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
+        let (Some(group), Some(name)) = (sref(planned, "log_group_name"), sref(planned, "name")) else {
+            return ApplyOutcome::failed(invalid(
+                "creating CloudWatch Logs Log Stream: name and log_group_name are required",
+            ));
+        };
+        (step.intent)(&format!("{group}:{name}"));
+        let made = call(
+            ctx,
+            &format!("creating CloudWatch Logs Log Stream ({group}:{name})"),
+            ctx.logs
+                .create_log_stream()
+                .log_group_name(group)
+                .log_stream_name(name)
+                .send(),
+        );
+        if let Err(e) = made {
+            return ApplyOutcome::failed(e);
+        }
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[("id", Value::string(name))],
+            self.fetch(ctx, group, name),
+            || {
+                ProviderError::new(
+                    "ResourceNotFoundException",
+                    format!("log stream {group}:{name} is gone after its create"),
+                )
+            },
+        )
+    }
+
+    fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
+        // Every argument forces a new stream.
+        ApplyOutcome::Done(prior.clone())
+    }
+
+    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
+        let (Some(group), Some(name)) = (sref(prior, "log_group_name"), sref(prior, "name")) else {
+            return Ok(());
+        };
+        found(call(
+            ctx,
+            &format!("deleting CloudWatch Logs Log Stream ({group}:{name})"),
+            ctx.logs
+                .delete_log_stream()
+                .log_group_name(group)
+                .log_stream_name(name)
+                .send(),
+        ))
+        .map(drop)
+    }
+
+    fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        match (sref(prior, "log_group_name"), sref(prior, "name")) {
+            (Some(group), Some(name)) => self.fetch(ctx, group, name),
+            _ => Ok(None),
+        }
+    }
+
+    /// Import ID: `LOG_GROUP_NAME:NAME`.
+    fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
+        match id.split_once(':') {
+            Some((group, name)) if !group.is_empty() && !name.is_empty() => self.fetch(ctx, group, name),
+            _ => Err(ProviderError::new(
+                "InvalidImportId",
+                format!("import ID {id:?} of aws_cloudwatch_log_stream: write it as LOG_GROUP_NAME:NAME"),
+            )),
+        }
+    }
+}

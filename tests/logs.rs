@@ -1,0 +1,183 @@
+//! CloudWatch Logs through the binary against the emulator: a log group's retention, key,
+//! class and tags (create, no-op re-plan, update in place, a change made outside, import,
+//! replacement, destroy, `skip_destroy`), and a stream of it; objects read back through the SDK.
+//! (The emulator neither keeps a group's class nor implements AssociateKmsKey, so a class is
+//! checked in the plan only and a key is set at creation only.)
+
+use crate::util::output;
+use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Moto};
+use std::collections::BTreeMap;
+
+const LOGS: &str = r#"
+resource "aws_kms_key" "logs" {
+  description = "log events"
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = "/infinstor/app"
+  retention_in_days = 14
+  kms_key_id        = aws_kms_key.logs.arn
+  tags              = { team = "ml" }
+}
+
+resource "aws_cloudwatch_log_group" "audit" {
+  name_prefix  = "audit-"
+  skip_destroy = true
+}
+
+resource "aws_cloudwatch_log_stream" "web" {
+  name           = "web-1"
+  log_group_name = aws_cloudwatch_log_group.app.name
+}
+
+output "audit" {
+  value = aws_cloudwatch_log_group.audit.name
+}
+
+output "arn" {
+  value = aws_cloudwatch_log_group.app.arn
+}
+"#;
+
+/// A log group as the emulator has it: (retention days, KMS key, tags), or `None`.
+type Group = (Option<i32>, Option<String>, BTreeMap<String, String>);
+
+fn group(moto: &Moto, name: &str) -> Option<Group> {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config());
+    block_on(async {
+        let page = logs
+            .describe_log_groups()
+            .log_group_name_prefix(name)
+            .send()
+            .await
+            .expect("groups");
+        let g = page
+            .log_groups()
+            .iter()
+            .find(|g| g.log_group_name() == Some(name))?
+            .clone();
+        let arn = g.arn().unwrap_or_default().trim_end_matches(":*").to_string();
+        let tags = logs
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .expect("tags");
+        Some((
+            g.retention_in_days(),
+            g.kms_key_id().map(str::to_string),
+            tags.tags().cloned().unwrap_or_default().into_iter().collect(),
+        ))
+    })
+}
+
+fn streams(moto: &Moto, group: &str) -> Vec<String> {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config());
+    block_on(async {
+        match logs.describe_log_streams().log_group_name(group).send().await {
+            Ok(page) => page
+                .log_streams()
+                .iter()
+                .filter_map(|s| s.log_stream_name().map(str::to_string))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    })
+}
+
+#[test]
+fn a_log_group_and_its_stream_live_through_create_update_drift_import_and_destroy() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", LOGS);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    let (days, key, tags) = group(&moto, "/infinstor/app").expect("group");
+    assert_eq!(days, Some(14));
+    assert!(key.is_some_and(|k| k.contains(":key/")));
+    assert_eq!(tags, BTreeMap::from([("team".to_string(), "ml".to_string())]));
+    assert!(
+        output(&ws, "arn").ends_with(":log-group:/infinstor/app"),
+        "{}",
+        output(&ws, "arn")
+    );
+    let audit = output(&ws, "audit");
+    assert!(
+        audit.starts_with("audit-") && audit.len() == "audit-".len() + 26,
+        "{audit}"
+    );
+    assert_eq!(streams(&moto, "/infinstor/app"), vec!["web-1".to_string()]);
+    reimport(&ws, "aws_cloudwatch_log_group.app", "/infinstor/app");
+    reimport(&ws, "aws_cloudwatch_log_stream.web", "/infinstor/app:web-1");
+    let bad = ws.run(&["import", "aws_cloudwatch_log_stream.other", "web-1"]);
+    assert_ne!(bad.code, 0);
+
+    // Retention and tags change in place; retention 0 keeps events forever (no policy).
+    let updated = LOGS
+        .replace("retention_in_days = 14", "retention_in_days = 0")
+        .replace("{ team = \"ml\" }", "{ team = \"research\", cost = \"42\" }");
+    ws.write("main.tf", &updated);
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    let (days, _, tags) = group(&moto, "/infinstor/app").expect("group");
+    assert_eq!(days, None);
+    assert_eq!(tags.get("team").map(String::as_str), Some("research"));
+    assert_eq!(tags.len(), 2);
+
+    // A retention set outside is drift, put back by the next apply.
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config());
+    block_on(async {
+        logs.put_retention_policy()
+            .log_group_name("/infinstor/app")
+            .retention_in_days(3)
+            .send()
+            .await
+            .expect("retention by hand")
+    });
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(group(&moto, "/infinstor/app").expect("group").0, None);
+
+    // A new class replaces the group. As in Terraform, the stream's arguments are unchanged
+    // (the group's name is known), so the stream is not replaced with it: the next plan finds
+    // it gone with the old group and creates it again.
+    ws.write(
+        "main.tf",
+        &updated.replace(
+            "retention_in_days = 0",
+            "retention_in_days = 0\n  log_group_class = \"INFREQUENT_ACCESS\"",
+        ),
+    );
+    planned_changes(&ws, "Plan: 1 to add, 0 to change, 1 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert!(group(&moto, "/infinstor/app").is_some());
+    assert_eq!(streams(&moto, "/infinstor/app"), Vec::<String>::new());
+    planned_changes(&ws, "Plan: 1 to add, 0 to change, 0 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(streams(&moto, "/infinstor/app"), vec!["web-1".to_string()]);
+
+    // Destroy deletes the group and stream; the audit group is kept in AWS (skip_destroy).
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert!(group(&moto, "/infinstor/app").is_none());
+    assert!(group(&moto, &audit).is_some());
+}
+
+#[test]
+fn a_retention_aws_does_not_offer_is_refused_at_its_line() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        "resource \"aws_cloudwatch_log_group\" \"g\" {\n  name              = \"g\"\n  retention_in_days = 10\n}\n",
+    );
+    let run = ws.run(&["validate"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("retention_in_days must be one of 0, 1, 3, 5, 7, 14"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("on main.tf line 3"), "{}", run.stderr);
+}
