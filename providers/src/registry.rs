@@ -21,6 +21,9 @@ pub(crate) struct ProviderSpec {
     pub(crate) name: &'static str,
     /// The registry source it stands in for (`hashicorp/aws`).
     pub(crate) source: &'static str,
+    /// Whether it reads a module's `provider_meta` block (the products it adds to the
+    /// User-Agent of its requests). Only AWS does, as in Terraform.
+    pub(crate) takes_meta: bool,
     /// The schema of its `provider` block.
     pub(crate) config_schema: fn() -> Schema,
     /// Builds a configured provider from an evaluated `provider` block.
@@ -47,6 +50,7 @@ pub(crate) struct ProviderSpec {
 const NONE: ProviderSpec = ProviderSpec {
     name: "",
     source: "",
+    takes_meta: false,
     config_schema: Schema::new,
     configure: |_| Err(ProviderError::new("UnknownProvider", "no provider")),
     resource_types: Vec::new,
@@ -64,6 +68,7 @@ pub(crate) static PROVIDERS: [ProviderSpec; 6] = [
     ProviderSpec {
         name: "aws",
         source: "hashicorp/aws",
+        takes_meta: true,
         config_schema: crate::config::schema,
         configure: |config| AwsFactory.configure("aws", config),
         resource_types: || AwsFactory.resource_types(),
@@ -178,6 +183,7 @@ pub(crate) fn info<'a>(specs: impl IntoIterator<Item = &'a ProviderSpec>) -> Vec
         .map(|p| ProviderInfo {
             name: p.name.to_string(),
             source: p.source.to_string(),
+            takes_meta: p.takes_meta,
         })
         .collect()
 }

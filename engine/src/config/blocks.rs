@@ -9,11 +9,12 @@ use super::sources::{self, Source};
 use super::*;
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
+use crate::core::provider::ProviderInfo;
 
-/// `provider_meta "aws" { user_agent = ["product/1.0"] }`: what the AWS provider takes from a
-/// module, the products it adds to the User-Agent of its requests. The other providers take
-/// none, as theirs in Terraform.
-fn provider_meta(module: &mut Module, block: &Block, diags: &mut Diagnostics) {
+/// `provider_meta "aws" { user_agent = ["product/1.0"] }`: what a provider that reads module
+/// metadata ([`ProviderInfo::takes_meta`]: AWS, as in Terraform) takes from a module, the
+/// products it adds to the User-Agent of its requests.
+fn provider_meta(module: &mut Module, block: &Block, diags: &mut Diagnostics, providers: &[ProviderInfo]) {
     if !label_count_ok(
         block,
         1,
@@ -22,11 +23,21 @@ fn provider_meta(module: &mut Module, block: &Block, diags: &mut Diagnostics) {
     ) {
         return;
     }
-    if block.labels[0] != "aws" {
+    let name = &block.labels[0];
+    if !providers.iter().any(|p| p.takes_meta && p.name == *name) {
+        let readers: Vec<String> = providers
+            .iter()
+            .filter(|p| p.takes_meta)
+            .map(|p| format!("provider_meta \"{}\" {{ user_agent = [...] }}", p.name))
+            .collect();
+        let read = match readers.is_empty() {
+            true => "no provider reads module metadata".to_string(),
+            false => format!("only {} is read", readers.join(" and ")),
+        };
         diags.push(
             Diagnostic::error(
                 "Invalid provider_meta block",
-                format!("Provider \"{}\" takes no module metadata; only provider_meta \"aws\" {{ user_agent = [...] }} is read.", block.labels[0]),
+                format!("Provider \"{name}\" takes no module metadata; {read}."),
             )
             .at(block.span.clone()),
         );
@@ -51,7 +62,7 @@ fn provider_meta(module: &mut Module, block: &Block, diags: &mut Diagnostics) {
     };
     // A product is one token of the header: no spaces, nothing that ends the line.
     match products.filter(|p| p.iter().all(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_graphic()))) {
-        Some(p) => module.provider_meta.entry("aws".into()).or_default().extend(p),
+        Some(p) => module.provider_meta.entry(name.clone()).or_default().extend(p),
         None => diags.push(
             Diagnostic::error(
                 "Invalid user_agent",
@@ -78,7 +89,7 @@ pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnosti
     }
     .check(&block.body, diags);
     for meta in block.body.blocks.iter().filter(|b| b.kind == "provider_meta") {
-        provider_meta(module, meta, diags);
+        provider_meta(module, meta, diags, place.providers);
     }
     for b in block.body.blocks.iter().filter(|b| b.kind == "backend") {
         if module.backend.is_some() {

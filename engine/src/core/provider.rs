@@ -215,6 +215,8 @@ pub struct ProviderInfo {
     pub name: String,
     /// The source address it stands in for, without `registry.terraform.io/` (`hashicorp/aws`).
     pub source: String,
+    /// Whether it reads a module's `provider_meta "NAME"` block (`user_agent` products).
+    pub takes_meta: bool,
 }
 
 /// Knows the schemas and builds configured providers, for every provider it has (`aws`,
