@@ -13,9 +13,10 @@ mod backend;
 mod kms;
 mod runtime;
 
-use state::backend::remote::{DataKeys, RemoteStore};
+use state::backend::remote::RemoteStore;
 use state::backend::{Backend, S3Settings};
 use state::codec::Codec;
+use state::kms::DataKeys;
 use state::StateError;
 
 pub use backend::S3Backend;
@@ -38,7 +39,7 @@ where
 /// Makes the S3 backend and KMS data keys available to every `state` user of this process.
 pub fn install() {
     state::backend::remote::install_store(Box::new(S3Store));
-    state::backend::remote::install_keys(Box::new(KmsKeys));
+    state::kms::install_keys(Box::new(KmsKeys));
 }
 
 /// The S3 backend as `state` reaches it.

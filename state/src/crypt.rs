@@ -141,7 +141,7 @@ impl Sealer {
                 (derive(p, &salt)?, header)
             }
             KeySource::Kms(id) => {
-                let (plain, blob) = crate::backend::remote::keys()?.generate(id)?;
+                let (plain, blob) = crate::kms::keys()?.generate(id)?;
                 let header = Header {
                     method: METHOD.into(),
                     kdf: None,
@@ -199,7 +199,7 @@ impl Sealer {
                 let blob = b64()
                     .decode(blob)
                     .map_err(|e| StateError::Key(format!("the state's encrypted data key is damaged: {e}")))?;
-                crate::backend::remote::keys()?.decrypt(id, &blob)?
+                crate::kms::keys()?.decrypt(id, &blob)?
             }
             (Some(_), _, _) => {
                 return Err(StateError::Key(format!(

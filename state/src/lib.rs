@@ -22,6 +22,7 @@ pub mod codec;
 pub mod crypt;
 pub mod file;
 pub mod journal;
+pub mod kms;
 pub mod lock;
 
 use serde::{Deserialize, Serialize};
