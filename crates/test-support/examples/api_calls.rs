@@ -120,6 +120,16 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "resource \"aws_cloudwatch_log_resource_policy\" \"o\" {\n  policy_name     = \"calls\"\n  policy_document = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { Service = \"es.amazonaws.com\" }, Action = \"logs:PutLogEvents\", Resource = \"*\" }] })\n}\n".into(),
         ),
         (
+            "aws_cloudwatch_log_group",
+            String::new(),
+            "resource \"aws_cloudwatch_log_group\" \"o\" {\n  name              = \"calls\"\n  retention_in_days = 7\n  tags              = { team = \"ml\" }\n}\n".into(),
+        ),
+        (
+            "aws_cloudwatch_log_stream",
+            "resource \"aws_cloudwatch_log_group\" \"g\" {\n  name = \"calls\"\n}\n".into(),
+            "resource \"aws_cloudwatch_log_stream\" \"o\" {\n  name           = \"calls\"\n  log_group_name = aws_cloudwatch_log_group.g.name\n}\n".into(),
+        ),
+        (
             "aws_s3_account_public_access_block",
             String::new(),
             "resource \"aws_s3_account_public_access_block\" \"o\" {\n  block_public_acls = true\n}\n".into(),
