@@ -4,8 +4,9 @@
 //! goes through [`owner_of`] (which provider declares a type), never through a type name's
 //! spelling; a new provider is one [`ProviderSpec`] added to [`PROVIDERS`].
 
+use crate::aws::{self, AwsFactory};
 use crate::builtin::terraform_data;
-use crate::{infinstor, local, random, tls, AwsFactory};
+use crate::{infinstor, local, random, tls};
 use engine::core::finding::Finding;
 use engine::core::provider::{
     Provider, ProviderError, ProviderFactory, ProviderInfo, ValidateProblem, ValidateRequest,
@@ -66,11 +67,11 @@ const NONE: ProviderSpec = ProviderSpec {
 /// Every provider, in the order their names are listed to users.
 pub(crate) static PROVIDERS: [ProviderSpec; 6] = [
     ProviderSpec {
-        name: "aws",
-        source: "hashicorp/aws",
+        name: aws::NAME,
+        source: aws::SOURCE,
         takes_meta: true,
         config_schema: crate::config::schema,
-        configure: |config| AwsFactory.configure("aws", config),
+        configure: |config| AwsFactory.configure(aws::NAME, config),
         resource_types: || AwsFactory.resource_types(),
         resource_schema: |t| AwsFactory.resource_schema(t),
         data_types: || {
@@ -130,7 +131,7 @@ pub(crate) static PROVIDERS: [ProviderSpec; 6] = [
         name: terraform_data::NAME,
         source: "terraform.io/builtin/terraform",
         config_schema: terraform_data::config_schema,
-        configure: terraform_data::configure,
+        configure: |config| terraform_data::configure(config, |name, config| AwsFactory.configure(name, config)),
         resource_types: terraform_data::resource_types,
         resource_schema: terraform_data::resource_schema,
         // `terraform_remote_state` reads S3 state with the AWS provider's clients, which serve it.

@@ -10,7 +10,7 @@ use engine::core::schema::Schema;
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 
-pub use crate::config::CallCounter;
+pub use crate::calls::CallCounter;
 
 /// Everything a resource implementation needs to talk to AWS.
 pub struct Ctx {
@@ -57,27 +57,6 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Account ID and partition of the credentials in use, from STS, asked once per provider.
-    pub fn caller_account(&self) -> Result<(String, String), ProviderError> {
-        if let Some(known) = self.caller.get() {
-            return Ok(known.clone());
-        }
-        let out = self
-            .block_on(self.sts.get_caller_identity().send())
-            .map_err(|e| crate::support::error::from_sdk("reading the caller identity (STS GetCallerIdentity)", e))?;
-        let account = out
-            .account()
-            .map(str::to_string)
-            .ok_or_else(|| ProviderError::new("InvalidResponse", "STS GetCallerIdentity returned no account ID"))?;
-        let partition = out
-            .arn()
-            .and_then(|a| a.split(':').nth(1))
-            .filter(|p| !p.is_empty())
-            .unwrap_or("aws")
-            .to_string();
-        Ok(self.caller.get_or_init(|| (account, partition)).clone())
-    }
-
     /// Runs a future to completion on the provider's runtime.
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)

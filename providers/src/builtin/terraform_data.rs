@@ -6,8 +6,8 @@
 //! first time one is read (a configuration with only `terraform_data` needs no AWS setup).
 
 use engine::core::provider::{
-    ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ProviderFactory,
-    ReadDataRequest, ReadRequest,
+    ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ReadDataRequest,
+    ReadRequest,
 };
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -39,16 +39,23 @@ pub fn resource_types() -> Vec<String> {
     vec![DATA.to_string()]
 }
 
-/// Builds the provider.
-pub fn configure(config: &Value) -> Result<std::sync::Arc<dyn Provider>, ProviderError> {
+/// How the provider that serves the data sources is configured (for `terraform_remote_state`:
+/// the AWS provider, which reaches S3 state); the registry hands it in, so this folder does
+/// not reach up to the AWS provider itself.
+pub type DataProvider = fn(&str, &Value) -> Result<std::sync::Arc<dyn Provider>, ProviderError>;
+
+/// Builds the provider; `data` configures the one its data sources are read through.
+pub fn configure(config: &Value, data: DataProvider) -> Result<std::sync::Arc<dyn Provider>, ProviderError> {
     Ok(std::sync::Arc::new(TerraformData {
         config: config.clone(),
+        configure_data: data,
         data: std::sync::OnceLock::new(),
     }))
 }
 
 struct TerraformData {
     config: Value,
+    configure_data: DataProvider,
     /// The AWS provider that serves `terraform_remote_state`, made on first use.
     data: std::sync::OnceLock<Result<std::sync::Arc<dyn Provider>, ProviderError>>,
 }
@@ -98,7 +105,7 @@ impl Provider for TerraformData {
     fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, ProviderError> {
         let provider = self
             .data
-            .get_or_init(|| crate::AwsFactory.configure(NAME, &self.config))
+            .get_or_init(|| (self.configure_data)(NAME, &self.config))
             .clone()?;
         provider.read_data(req)
     }

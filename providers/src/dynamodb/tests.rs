@@ -3,7 +3,7 @@
 //! global-table call with an error.
 
 use crate::dynamodb::{check_replicas, first, plan_replicas, read_replicas, Table};
-use crate::support::replay::{ctx, Answer};
+use crate::replay::{ctx, Answer};
 use aws_sdk_dynamodb::types::TableDescription;
 use engine::core::value::{map, Value};
 use serde_json::{json, Value as Json};

@@ -33,8 +33,8 @@ fn documents_are_url_decoded() {
     assert_eq!(decode_document("{}"), "{}");
 }
 
-fn iam_answer(action: &str, result: &str) -> crate::support::replay::Answer {
-    crate::support::replay::Answer {
+fn iam_answer(action: &str, result: &str) -> crate::replay::Answer {
+    crate::replay::Answer {
         status: 200,
         content_type: "text/xml",
         body: format!(
@@ -44,7 +44,7 @@ fn iam_answer(action: &str, result: &str) -> crate::support::replay::Answer {
     }
 }
 
-fn saml_provider(tags: &[(&str, &str)]) -> crate::support::replay::Answer {
+fn saml_provider(tags: &[(&str, &str)]) -> crate::replay::Answer {
     let members: String = tags
         .iter()
         .map(|(k, v)| format!("<member><Key>{k}</Key><Value>{v}</Value></member>"))
@@ -62,7 +62,7 @@ const SAML_METADATA: &str = "&lt;EntityDescriptor entityID=&quot;https://idp.exa
 #[test]
 fn saml_provider_tags_are_created_read_found_changed_and_synced() {
     let arn = "arn:aws:iam::123456789012:saml-provider/corp";
-    let (ctx, replay) = crate::support::replay::ctx(vec![
+    let (ctx, replay) = crate::replay::ctx(vec![
         iam_answer(
             "CreateSAMLProvider",
             &format!("<SAMLProviderArn>{arn}</SAMLProviderArn>"),
@@ -110,7 +110,7 @@ fn saml_provider_tags_are_created_read_found_changed_and_synced() {
     assert!(error.is_none(), "{error:?}");
     assert_eq!(updated.expect("state").get("tags"), identity);
 
-    let bodies: Vec<String> = crate::support::replay::sent(&replay)
+    let bodies: Vec<String> = crate::replay::sent(&replay)
         .into_iter()
         .map(|(_, _, body)| body)
         .collect();

@@ -9,8 +9,8 @@ use super::inventory::Inventory;
 use super::metric::Metric;
 use super::request_payment::RequestPayment;
 use super::{first, Sub};
+use crate::replay::{ctx, sent, Answer};
 use crate::resource::{ResourceType, Step};
-use crate::support::replay::{ctx, sent, Answer};
 use engine::core::value::{map, Value};
 
 pub(super) fn xml(status: u16, body: &str) -> Answer {

@@ -10,8 +10,8 @@ use super::object_lock::ObjectLock;
 use super::replayed::{block, xml};
 use super::replication::Replication;
 use super::{first, Sub};
+use crate::replay::{ctx, sent, Answer};
 use crate::resource::{ResourceType, Step};
-use crate::support::replay::{ctx, sent, Answer};
 use engine::core::value::{map, Value};
 
 fn logging(format: &str) -> Answer {

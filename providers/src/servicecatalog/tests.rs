@@ -5,8 +5,8 @@
 
 use super::launch_paths::LaunchPaths;
 use super::provisioned_product::ProvisionedProduct;
+use crate::replay::Answer;
 use crate::resource::{Ctx, DataType, ResourceType, Step};
-use crate::support::replay::Answer;
 use aws_smithy_http_client::test_util::StaticReplayClient;
 use engine::core::value::{map, Value};
 use serde_json::{json, Value as Json};
@@ -31,7 +31,7 @@ fn ok(operation: &'static str, request: Json, response: Json) -> Exchange {
 
 /// A provider context whose Service Catalog client answers from `exchanges`, in order.
 fn ctx(exchanges: &[Exchange]) -> (Ctx, StaticReplayClient) {
-    crate::support::replay::ctx(
+    crate::replay::ctx(
         exchanges
             .iter()
             .map(|e| Answer {

@@ -4,6 +4,7 @@
 //! changes mean to a reviewer ([`access`]) and secrets made here ([`secret`]). No service imports from another service.
 
 pub(crate) mod access;
+mod account;
 pub(crate) mod attrs;
 pub(crate) mod dates;
 pub(crate) mod error;
@@ -13,8 +14,6 @@ pub(crate) mod number;
 pub(crate) mod partition;
 pub(crate) mod pgp;
 pub(crate) mod policy;
-#[cfg(test)]
-pub(crate) mod replay;
 pub(crate) mod secret;
 pub(crate) mod tags;
 pub(crate) mod wait;
