@@ -2,7 +2,7 @@
 //! with the key ([`crate::crypt`]).
 
 use crate::crypt::{KeySource, Sealer};
-use crate::StateError;
+use crate::error::StateError;
 
 /// Encodes and decodes one backend's state files with the configured key: the key a state
 /// was encrypted with is found once (one KMS call, one key derivation) and reused for every
@@ -42,7 +42,7 @@ impl Codec {
     }
 
     /// Parses a state file of `location`, decrypting its sensitive values.
-    pub fn decode(&self, bytes: &[u8], location: &str) -> Result<crate::State, StateError> {
+    pub fn decode(&self, bytes: &[u8], location: &str) -> Result<crate::model::State, StateError> {
         let (state, sealer) = crate::file::decode_sealed(bytes, &mut self.opener()).map_err(|e| match e {
             StateError::Invalid { message, .. } => StateError::Invalid {
                 path: location.into(),
@@ -58,7 +58,7 @@ impl Codec {
     }
 
     /// Serialises a state, encrypting its sensitive values when a key is configured.
-    pub fn encode(&self, state: &crate::State) -> Result<Vec<u8>, StateError> {
+    pub fn encode(&self, state: &crate::model::State) -> Result<Vec<u8>, StateError> {
         crate::file::encode_sealed(state, self.sealer()?.as_deref())
     }
 

@@ -9,7 +9,7 @@
 //! Argon2id salt for a passphrase, or the data key encrypted by KMS (envelope encryption; the
 //! data key is decrypted once per run).
 
-use crate::StateError;
+use crate::error::StateError;
 use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{AeadCore, Aes256Gcm};
 use base64::Engine as _;

@@ -5,7 +5,11 @@
 
 use crate::addr::{module_path_string, InstanceAddr, InstanceKey, Mode};
 use crate::crypt::{is_envelope, Header, Sealer};
-use crate::{InstanceState, Intent, OutputState, State, StateError};
+use crate::error::StateError;
+use crate::model::InstanceState;
+use crate::model::Intent;
+use crate::model::OutputState;
+use crate::model::State;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -10,9 +10,14 @@
 //! continues it; a journal left by a state written since (its serial is older) is ignored; a
 //! last line cut short by a crash is ignored too: its operation was never reported done.
 
+use crate::addr::InstanceAddr;
 use crate::crypt::{is_envelope, Header, Sealer};
+use crate::error::StateError;
 use crate::file::each_sensitive;
-use crate::{InstanceAddr, InstanceState, Intent, OutputState, State, StateError};
+use crate::model::InstanceState;
+use crate::model::Intent;
+use crate::model::OutputState;
+use crate::model::State;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

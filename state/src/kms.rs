@@ -4,7 +4,7 @@
 //! because a [`Sealer`](crate::crypt::Sealer) is opened in many places (commands, workspaces,
 //! plan files, `terraform_remote_state`), and all of them must reach the same keys.
 
-use crate::StateError;
+use crate::error::StateError;
 use std::sync::OnceLock;
 
 /// Data keys of a KMS key: what a state encrypted with `INFINSTOR_STATE_KMS_KEY` needs.

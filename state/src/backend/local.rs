@@ -4,8 +4,12 @@
 
 use super::{bump, prepare_write, Appended, Backend, DEFAULT_WORKSPACE};
 use crate::codec::Codec;
+use crate::error::StateError;
+use crate::file;
 use crate::journal::{self, Edit, Replayed};
-use crate::{file, lock, LockGuard, State, StateError};
+use crate::lock;
+use crate::lock::LockGuard;
+use crate::model::State;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -319,7 +323,7 @@ pub(super) fn delete_workspace(default: &Path, workspace: &str) -> Result<(), St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::InstanceState;
+    use crate::model::InstanceState;
 
     #[test]
     fn serial_bumps_only_on_change() {
@@ -377,7 +381,7 @@ mod tests {
         assert_eq!(workspace_path(&default, "default"), default);
     }
 
-    fn addr(s: &str) -> crate::InstanceAddr {
+    fn addr(s: &str) -> crate::addr::InstanceAddr {
         s.parse().expect("address")
     }
 
@@ -531,7 +535,7 @@ mod tests {
         e.set_instance(&addr("a.secret"), secret_instance("secret"));
         e.set_outputs(std::collections::BTreeMap::from([(
             "token".to_string(),
-            crate::OutputState {
+            crate::model::OutputState {
                 value: serde_json::json!("output-secret-value"),
                 sensitive: true,
             },

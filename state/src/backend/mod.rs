@@ -7,7 +7,9 @@ pub mod s3;
 
 use crate::codec::Codec;
 use crate::crypt::KeySource;
-use crate::{LockGuard, State, StateError};
+use crate::error::StateError;
+use crate::lock::LockGuard;
+use crate::model::State;
 
 pub use local::LocalBackend;
 pub use s3::S3Settings;
@@ -38,7 +40,12 @@ pub trait Backend: Send + Sync {
     /// appending them to a journal, so a write costs as much as the change and not the whole
     /// state. `None`: this backend keeps no journal, or the state is not the one it last read
     /// or wrote; write the whole state instead.
-    fn append(&self, lineage: &str, serial: u64, edits: &[crate::Edit]) -> Result<Option<Appended>, StateError> {
+    fn append(
+        &self,
+        lineage: &str,
+        serial: u64,
+        edits: &[crate::journal::Edit],
+    ) -> Result<Option<Appended>, StateError> {
         let _ = (lineage, serial, edits);
         Ok(None)
     }

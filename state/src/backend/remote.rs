@@ -9,7 +9,7 @@
 
 use super::{Backend, S3Settings};
 use crate::codec::Codec;
-use crate::StateError;
+use crate::error::StateError;
 use std::sync::OnceLock;
 
 /// State in S3: what the `s3` backend needs of the service.
