@@ -181,3 +181,128 @@ fn a_retention_aws_does_not_offer_is_refused_at_its_line() {
     );
     assert!(run.stderr.contains("on main.tf line 3"), "{}", run.stderr);
 }
+
+const FILTER: &str = r#"
+resource "aws_cloudwatch_log_group" "app" {
+  name = "/infinstor/filtered"
+}
+
+resource "aws_cloudwatch_log_metric_filter" "errors" {
+  name           = "errors"
+  log_group_name = aws_cloudwatch_log_group.app.name
+  pattern        = "ERROR"
+
+  metric_transformation {
+    name          = "Errors"
+    namespace     = "InfinStor"
+    value         = "1"
+    default_value = "0"
+  }
+}
+"#;
+
+/// The errors filter as the emulator has it: (pattern, metric name, unit, default value).
+/// (The emulator appends a filter at each PutMetricFilter of a name where AWS replaces it, and
+/// deletes the oldest first: the provider reads the latest and deletes until none is left.)
+fn filter(moto: &Moto) -> Option<(String, String, String, Option<f64>)> {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config());
+    block_on(async {
+        let page = logs
+            .describe_metric_filters()
+            .log_group_name("/infinstor/filtered")
+            .send()
+            .await
+            .ok()?;
+        // The emulator keeps every put of a name, the latest last (AWS keeps one).
+        let f = page
+            .metric_filters()
+            .iter()
+            .filter(|f| f.filter_name() == Some("errors"))
+            .last()?;
+        let t = f.metric_transformations().first()?;
+        Some((
+            f.filter_pattern().unwrap_or_default().to_string(),
+            t.metric_name().to_string(),
+            t.unit().map(|u| u.as_str().to_string()).unwrap_or_default(),
+            t.default_value(),
+        ))
+    })
+}
+
+#[test]
+fn a_metric_filter_is_created_updated_found_changed_imported_and_deleted() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", FILTER);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(
+        filter(&moto),
+        Some(("ERROR".into(), "Errors".into(), "None".into(), Some(0.0)))
+    );
+    reimport(
+        &ws,
+        "aws_cloudwatch_log_metric_filter.errors",
+        "/infinstor/filtered:errors",
+    );
+
+    let updated = FILTER
+        .replace("pattern        = \"ERROR\"", "pattern        = \"?ERROR ?FATAL\"")
+        .replace(
+            "default_value = \"0\"",
+            "default_value = \"0\"\n    unit          = \"Count\"",
+        );
+    ws.write("main.tf", &updated);
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(
+        filter(&moto),
+        Some(("?ERROR ?FATAL".into(), "Errors".into(), "Count".into(), Some(0.0)))
+    );
+
+    // A pattern changed outside is put back.
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config());
+    block_on(async {
+        logs.put_metric_filter()
+            .log_group_name("/infinstor/filtered")
+            .filter_name("errors")
+            .filter_pattern("WARN")
+            .metric_transformations(
+                aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
+                    .metric_name("Errors")
+                    .metric_namespace("InfinStor")
+                    .metric_value("1")
+                    .build()
+                    .expect("transformation"),
+            )
+            .send()
+            .await
+            .expect("filter by hand")
+    });
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(filter(&moto).map(|f| f.0), Some("?ERROR ?FATAL".to_string()));
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(filter(&moto), None);
+}
+
+#[test]
+fn a_default_value_with_dimensions_is_refused_at_its_block() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        &FILTER.replace(
+            "default_value = \"0\"",
+            "default_value = \"0\"\n    dimensions    = { host = \"$.host\" }",
+        ),
+    );
+    let run = ws.run(&["validate"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("default_value and dimensions cannot both be set"),
+        "{}",
+        run.stderr
+    );
+}

@@ -361,29 +361,6 @@ resource "aws_s3_bucket_inventory" "weekly" {
     );
 }
 
-#[test]
-fn bucket_types_not_supported_yet_are_said_at_their_place() {
-    let ws = crate::util::workspace(None);
-    ws.write(
-        "main.tf",
-        r#"
-resource "aws_s3_bucket" "b" {
-  bucket = "not-yet"
-}
-
-data "tls_certificate" "c" {
-  url = "https://example.com"
-}
-
-resource "aws_s3_bukcet_policy" "typo" {
-  bucket = aws_s3_bucket.b.id
-}
-"#,
-    );
-    let out = ws.run(&["validate"]).expect_code(1);
-    insta::assert_snapshot!(out.stderr);
-}
-
 /// An S3 Control client for checks against the emulator: its endpoint used as given (the SDK
 /// would put the account ID in front of the host, which 127.0.0.1 cannot take).
 fn s3control(moto: &Moto) -> aws_sdk_s3control::Client {

@@ -630,3 +630,26 @@ output "but_first" {
     assert_eq!(output(&ws, "but_first"), zones[1..].join(","));
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
 }
+
+#[test]
+fn bucket_types_not_supported_yet_are_said_at_their_place() {
+    let ws = crate::util::workspace(None);
+    ws.write(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "b" {
+  bucket = "not-yet"
+}
+
+data "tls_certificate" "c" {
+  url = "https://example.com"
+}
+
+resource "aws_s3_bukcet_policy" "typo" {
+  bucket = aws_s3_bucket.b.id
+}
+"#,
+    );
+    let out = ws.run(&["validate"]).expect_code(1);
+    insta::assert_snapshot!(out.stderr);
+}

@@ -130,6 +130,11 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "resource \"aws_cloudwatch_log_stream\" \"o\" {\n  name           = \"calls\"\n  log_group_name = aws_cloudwatch_log_group.g.name\n}\n".into(),
         ),
         (
+            "aws_cloudwatch_log_metric_filter",
+            "resource \"aws_cloudwatch_log_group\" \"g\" {\n  name = \"calls\"\n}\n".into(),
+            "resource \"aws_cloudwatch_log_metric_filter\" \"o\" {\n  name           = \"calls\"\n  log_group_name = aws_cloudwatch_log_group.g.name\n  pattern        = \"ERROR\"\n  metric_transformation {\n    name      = \"Errors\"\n    namespace = \"Calls\"\n    value     = \"1\"\n  }\n}\n".into(),
+        ),
+        (
             "aws_s3_account_public_access_block",
             String::new(),
             "resource \"aws_s3_account_public_access_block\" \"o\" {\n  block_public_acls = true\n}\n".into(),

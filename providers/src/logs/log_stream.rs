@@ -1,7 +1,7 @@
 //! aws_cloudwatch_log_stream: a named stream of a log group.
 
 use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
-use crate::support::attrs::{call, created_outcome, finish, invalid, sref, State};
+use crate::support::attrs::{call, created_outcome, finish, import_pair, invalid, sref, State};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
@@ -130,12 +130,7 @@ impl ResourceType for LogStream {
 
     /// Import ID: `LOG_GROUP_NAME:NAME`.
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        match id.split_once(':') {
-            Some((group, name)) if !group.is_empty() && !name.is_empty() => self.fetch(ctx, group, name),
-            _ => Err(ProviderError::new(
-                "InvalidImportId",
-                format!("import ID {id:?} of aws_cloudwatch_log_stream: write it as LOG_GROUP_NAME:NAME"),
-            )),
-        }
+        let (group, name) = import_pair(id, self.type_name(), "LOG_GROUP_NAME:NAME")?;
+        self.fetch(ctx, group, name)
     }
 }

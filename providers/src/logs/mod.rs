@@ -1,9 +1,11 @@
-//! CloudWatch Logs: log groups, their streams, and the account's resource policies.
+//! CloudWatch Logs: log groups, their streams and metric filters, and the account's resource
+//! policies.
 
 use crate::resource::ResourceType;
 
 mod log_group;
 mod log_stream;
+mod metric_filter;
 mod resource_policy;
 
 /// Every CloudWatch Logs resource type.
@@ -11,6 +13,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
     vec![
         Box::new(log_group::LogGroup),
         Box::new(log_stream::LogStream),
+        Box::new(metric_filter::MetricFilter),
         Box::new(resource_policy::ResourcePolicy),
     ]
 }

@@ -214,3 +214,15 @@ pub(crate) fn created_outcome(
         }
     }
 }
+
+/// The two parts of an import ID written `FIRST:SECOND` (`shape` names them for the error:
+/// `LOG_GROUP_NAME:NAME`); the second may itself contain `:`.
+pub(crate) fn import_pair<'a>(id: &'a str, type_name: &str, shape: &str) -> Result<(&'a str, &'a str), ProviderError> {
+    match id.split_once(':') {
+        Some((first, second)) if !first.is_empty() && !second.is_empty() => Ok((first, second)),
+        _ => Err(ProviderError::new(
+            "InvalidImportId",
+            format!("import ID {id:?} of {type_name}: write it as {shape}"),
+        )),
+    }
+}
