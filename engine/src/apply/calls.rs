@@ -36,7 +36,7 @@ impl Session<'_> {
         let res = p.res;
         match self.report(p, resp, start) {
             Ok(v) => {
-                let failed = self.unmet_postconditions(&module, &key, each, res, &v);
+                let failed = self.walk.unmet_postconditions(&module, &key, each, res, &v);
                 let ok = failed.is_empty();
                 if !ok {
                     // The object exists and is recorded; what depends on it waits.
@@ -70,7 +70,8 @@ impl Session<'_> {
     }
 
     pub(super) fn announce(&self, p: &Pending<'_>) -> Instant {
-        self.ui
+        self.walk
+            .ui
             .change_started(&p.label, &format!("{}: {}...", p.label, Self::verbs(p.action).0));
         Instant::now()
     }
@@ -96,7 +97,8 @@ impl Session<'_> {
         let journal = self.journal(p, store, false);
         let a = p.label.clone();
         let progress = move |msg: &str| {
-            self.ui
+            self.walk
+                .ui
                 .change_status(&a, &format!("{a}: {msg} [{} elapsed]", elapsed(start)))
         };
         let _permit = self.permits.hold();
@@ -129,7 +131,8 @@ impl Session<'_> {
             true => {
                 let journal = self.journal(p, store, false);
                 let progress = |msg: &str| {
-                    self.ui
+                    self.walk
+                        .ui
                         .change_status(label, &format!("{label}: {msg} [{} elapsed]", elapsed(start)))
                 };
                 adoption::adopt(p, store, &journal, &progress).unwrap_or(resp)
@@ -169,7 +172,7 @@ impl Session<'_> {
         } else if let Some(e) = resp.error.as_ref().filter(|e| !e.outcome_unknown) {
             // Refused because another object holds the name: nothing was made, and that object
             // must not be adopted by the next plan as if this run had made it.
-            if p.prior.is_none() && self.factory.already_exists(&e.code) {
+            if p.prior.is_none() && self.walk.factory.already_exists(&e.code) {
                 write(&|s| s.clear_intents(a));
             }
         }
@@ -182,7 +185,7 @@ impl Session<'_> {
         let res = p.res;
         let verb = Self::verbs(p.action);
         if let Some(e) = resp.error {
-            self.ui.change_done(a, None);
+            self.walk.ui.change_done(a, None);
             return Err(Diagnostic::error(
                 format!("{a}: {}", e.code),
                 format!("{} {a} failed: {}", verb.0, e.message),
@@ -191,7 +194,7 @@ impl Session<'_> {
             .within(res.describe()));
         }
         let new = resp.new_state.unwrap_or(Value::Null);
-        self.ui.change_done(
+        self.walk.ui.change_done(
             a,
             Some(&format!(
                 "{a}: {} complete after {}{}",

@@ -22,7 +22,7 @@ impl Session<'_> {
                 outcomes[i] = Outcome::Failed;
                 continue;
             };
-            let provider = match self.provider_or_default(&change.provider) {
+            let provider = match self.walk.provider_or_default(&change.provider) {
                 Ok(p) => p,
                 Err(d) => {
                     outcomes[i] = self.fail(d);
@@ -32,7 +32,7 @@ impl Session<'_> {
             let Some(before) = store.instance(ia) else {
                 continue;
             };
-            let schema = self.factory.resource_schema(&change.addr.resource.type_);
+            let schema = self.walk.factory.resource_schema(&change.addr.resource.type_);
             pending.push(PendingDelete {
                 addr: (*ia).clone(),
                 label: ia.to_string(),
@@ -44,7 +44,7 @@ impl Session<'_> {
         }
         let mut groups: BTreeMap<Option<String>, Vec<PendingDelete>> = BTreeMap::new();
         for p in pending {
-            let key = if self.factory.batched(&p.type_) {
+            let key = if self.walk.factory.batched(&p.type_) {
                 p.provider.batch_key(&p.type_, &p.prior)
             } else {
                 None
@@ -61,7 +61,7 @@ impl Session<'_> {
             }
             let start = Instant::now();
             for p in &group {
-                self.ui.change_started(
+                self.walk.ui.change_started(
                     &p.label,
                     &format!(
                         "{}: Destroying... [id={}]",
@@ -83,7 +83,7 @@ impl Session<'_> {
             let progress = |msg: &str| {
                 let line = format!("{}: {msg} [{} elapsed]", key.as_deref().unwrap_or(""), elapsed(start));
                 for p in &group {
-                    self.ui.change_status(&p.label, &line);
+                    self.walk.ui.change_status(&p.label, &line);
                 }
             };
             let reqs: Vec<ApplyRequest<'_>> = group
@@ -114,14 +114,14 @@ impl Session<'_> {
             for (p, resp) in group.iter().zip(responses) {
                 outcomes[p.node] = match resp.error {
                     None => {
-                        self.ui.change_done(
+                        self.walk.ui.change_done(
                             &p.label,
                             Some(&format!("{}: Destruction complete after {}", p.label, elapsed(start))),
                         );
                         Outcome::Ok
                     }
                     Some(e) => {
-                        self.ui.change_done(&p.label, None);
+                        self.walk.ui.change_done(&p.label, None);
                         self.fail(Diagnostic::error(
                             format!("{}: {}", p.label, e.code),
                             format!("Destroying {} failed: {}", p.label, e.message),
@@ -151,7 +151,7 @@ impl Session<'_> {
             addr.to_string()
         };
         let addr = label.as_str();
-        self.ui.change_started(
+        self.walk.ui.change_started(
             addr,
             &format!("{addr}: Destroying... [id={}]", prior.get("id").as_str().unwrap_or("")),
         );
@@ -164,7 +164,8 @@ impl Session<'_> {
             deferred: false,
         };
         let progress = |msg: &str| {
-            self.ui
+            self.walk
+                .ui
                 .change_status(addr, &format!("{addr}: {msg} [{} elapsed]", elapsed(start)))
         };
         let permit = self.permits.hold();
@@ -184,14 +185,14 @@ impl Session<'_> {
                         s.remove_instance(address);
                     });
                 }
-                self.ui.change_done(
+                self.walk.ui.change_done(
                     addr,
                     Some(&format!("{addr}: Destruction complete after {}", elapsed(start))),
                 );
                 Outcome::Ok
             }
             Some(e) => {
-                self.ui.change_done(addr, None);
+                self.walk.ui.change_done(addr, None);
                 self.fail(Diagnostic::error(
                     format!("{addr}: {}", e.code),
                     format!("Destroying {addr} failed: {}", e.message),

@@ -75,11 +75,11 @@ impl Session<'_> {
         let Some(old) = inst.deposed.clone() else {
             return Outcome::Ok;
         };
-        let provider = match self.provider_or_default(&inst.provider) {
+        let provider = match self.walk.provider_or_default(&inst.provider) {
             Ok(p) => p,
             Err(d) => return self.fail(d),
         };
-        let schema = self.factory.resource_schema(&ia.resource.type_);
+        let schema = self.walk.factory.resource_schema(&ia.resource.type_);
         let old_state = state::InstanceState {
             attributes: old,
             deposed: None,

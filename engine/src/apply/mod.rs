@@ -118,7 +118,11 @@ impl<'a> Session<'a> {
         parallelism: usize,
         stop: &AtomicBool,
     ) -> Result<(), Diagnostics> {
-        crate::plan::session::set_clock(&self.scopes, Some(crate::plan::session::unix_now()), plan.plan_time);
+        crate::plan::session::set_clock(
+            &self.walk.scopes,
+            Some(crate::plan::session::unix_now()),
+            plan.plan_time,
+        );
         self.permits.resize(parallelism);
         // What the plan changes in state alone goes in one write, before anything else:
         // imported objects join, moves rename (the plan's addresses are the new ones),
@@ -137,7 +141,7 @@ impl<'a> Session<'a> {
             .filter(|d| d.action == Action::Delete)
             .map(|d| &d.addr);
         let leaving: Vec<&InstanceAddr> = forgotten.iter().copied().chain(gone).collect();
-        self.ui.changes_ahead(
+        self.walk.ui.changes_ahead(
             plan.changes
                 .iter()
                 .map(|c| match c.action {
@@ -167,10 +171,11 @@ impl<'a> Session<'a> {
             });
         }
         for address in &forgotten {
-            self.ui
+            self.walk
+                .ui
                 .progress(&format!("{address}: Removed from state; the object stays in AWS"));
         }
-        let mut g = self.graph.clone();
+        let mut g = self.walk.graph.clone();
         let changes = Changes::new(plan);
         let deletes: Vec<&Change> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();
         for c in &deletes {
@@ -209,7 +214,7 @@ impl<'a> Session<'a> {
                 Node::Delete(a) => ("delete", &a.resource.type_),
                 _ => return None,
             };
-            self.factory.batched(type_).then(|| format!("{kind}:{type_}"))
+            self.walk.factory.batched(type_).then(|| format!("{kind}:{type_}"))
         };
         let outcomes = graph::walk_grouped(&g, parallelism, stop, group, |batch: &[(NodeIndex, &Node)]| match batch
             .first()
@@ -220,13 +225,8 @@ impl<'a> Session<'a> {
             _ => batch
                 .iter()
                 .map(|(_, node)| match node {
-                    Node::Provider(k) => self.visit_provider(k),
-                    Node::Variable(p, n) => self.visit_variable(p, n),
-                    Node::Local(p, n) => self.visit_local(p, n),
-                    Node::Output(p, n) => self.visit_output(p, n),
-                    Node::Module(p) => self.visit_module(p),
                     Node::Deposed(a) => self.delete_deposed(a, store),
-                    _ => Outcome::Failed,
+                    other => self.visit(other),
                 })
                 .collect(),
         });
@@ -293,7 +293,7 @@ impl<'a> Session<'a> {
         // Changes sharing a batch key go in one provider call; the rest one by one.
         let mut groups: BTreeMap<Option<String>, Vec<Pending<'_>>> = BTreeMap::new();
         for p in pending {
-            let key = if self.factory.batched(&p.res.addr.type_) {
+            let key = if self.walk.factory.batched(&p.res.addr.type_) {
                 p.provider.batch_key(&p.res.addr.type_, &p.final_plan)
             } else {
                 None
@@ -316,7 +316,7 @@ impl<'a> Session<'a> {
                     let progress = |msg: &str| {
                         let line = format!("{key}: {msg} [{} elapsed]", elapsed(start));
                         for p in &group {
-                            self.ui.change_status(&p.label, &line);
+                            self.walk.ui.change_status(&p.label, &line);
                         }
                     };
                     let reqs: Vec<ApplyRequest<'_>> = group
@@ -365,15 +365,19 @@ impl<'a> Session<'a> {
         }
         for (i, entry) in nodes.iter().enumerate() {
             if let Some((path, res)) = entry {
-                let mut by_module: BTreeMap<ModulePath, Vec<(InstanceKey, Value)>> =
-                    self.instances_of(path).into_iter().map(|m| (m, Vec::new())).collect();
+                let mut by_module: BTreeMap<ModulePath, Vec<(InstanceKey, Value)>> = self
+                    .walk
+                    .instances_of(path)
+                    .into_iter()
+                    .map(|m| (m, Vec::new()))
+                    .collect();
                 for (module, key, value) in std::mem::take(&mut node_values[i]) {
                     if let (Some(v), Some(values)) = (value, by_module.get_mut(&module)) {
                         values.push((key, v));
                     }
                 }
                 for (module, values) in by_module {
-                    self.store_resource_value(&module, res, values);
+                    self.walk.store_resource_value(&module, res, values);
                 }
             }
         }
@@ -393,29 +397,29 @@ impl<'a> Session<'a> {
         pending: &mut Vec<Pending<'r>>,
         values: &mut Vec<InstanceValue>,
     ) -> Result<Option<&'r Resource>, ()> {
-        let Some(m) = crate::config::tree::module_at(self.module, path) else {
+        let Some(m) = crate::config::tree::module_at(self.walk.module, path) else {
             return Err(());
         };
         let Some(res) = m.resources.get(addr) else {
             return Err(());
         };
-        let Some(schema) = self.schema_for(addr) else {
+        let Some(schema) = self.walk.schema_for(addr) else {
             return Err(());
         };
         if plan.destroy {
             return Ok(None);
         }
-        let provider = match self.provider_or_default(&res.provider) {
+        let provider = match self.walk.provider_or_default(&res.provider) {
             Ok(p) => p,
             Err(d) => {
                 self.fail(d);
                 return Err(());
             }
         };
-        let deps = self.dependencies_of(path, addr);
+        let deps = self.walk.dependencies_of(path, addr);
         let mut failed = false;
-        for module in self.instances_of(path) {
-            let instances = match self.expand(&module, res, &schema) {
+        for module in self.walk.instances_of(path) {
+            let instances = match self.walk.expand(&module, res, &schema) {
                 Ok(i) => i,
                 Err(ds) => {
                     self.fail_all(ds);
@@ -424,7 +428,7 @@ impl<'a> Session<'a> {
             };
             for (key, each, config) in instances {
                 // Conditions not known when planning are checked now.
-                let unmet = self.unmet_preconditions(&module, &key, each.clone(), res);
+                let unmet = self.walk.unmet_preconditions(&module, &key, each.clone(), res);
                 if !unmet.is_empty() {
                     self.fail_all(unmet);
                     return Err(());
@@ -507,7 +511,7 @@ impl<'a> Session<'a> {
                 Ok(Prepared::Done(value))
             }
             Action::Read => {
-                self.ui.progress(&format!("{a}: Reading..."));
+                self.walk.ui.progress(&format!("{a}: Reading..."));
                 provider
                     .read_data(ReadDataRequest {
                         type_name: &res.addr.type_,

@@ -371,7 +371,7 @@ impl Engine<'_> {
         let imports = crate::plan::imports::import_all(&session, &module, &root_vars)?;
         if opts.refresh {
             let instances = session.prior_instances();
-            let provider = |key: &str| session.provider(key);
+            let provider = |key: &str| session.walk.provider(key);
             let refreshed = refresh::read_all(&instances, &provider, self.factory, opts.parallelism, self.stop);
             session.use_refreshed(refreshed);
         }
@@ -380,7 +380,7 @@ impl Engine<'_> {
         // Warnings met while planning (a data source a check or a destroy could not read).
         warnings.0.extend(session.warnings());
         if !opts.destroy {
-            warnings.0.extend(session.check_blocks());
+            warnings.0.extend(session.walk.check_blocks());
         }
         let (mut plan, _) = session.into_plan(lineage, serial, digest, opts.destroy);
         plan.moves = moves;
@@ -488,7 +488,7 @@ impl Engine<'_> {
         let warnings = if plan.destroy {
             Vec::new()
         } else {
-            session.check_blocks().iter().map(|d| d.to_string()).collect()
+            session.walk.check_blocks().iter().map(|d| d.to_string()).collect()
         };
         let outputs = after
             .outputs()

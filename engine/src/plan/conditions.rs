@@ -8,9 +8,9 @@ use crate::core::lock;
 use crate::core::value::Value;
 use crate::eval::Evaluator;
 use crate::plan::expansion::bind;
-use crate::plan::session::Session;
+use crate::plan::walk::Walk;
 
-impl Session<'_> {
+impl Walk<'_> {
     /// Checks `conditions` (precondition or postcondition blocks, `kind`) of one instance,
     /// with `self` bound to its object for postconditions. A condition not known yet is left
     /// for apply to check; a false one is an error carrying its error_message.
@@ -126,11 +126,6 @@ impl Session<'_> {
             return Ok(Value::Unknown);
         };
         bind(Evaluator::new(scope), key, each).eval(expr)
-    }
-
-    /// The warnings recorded while planning.
-    pub fn warnings(&self) -> Vec<Diagnostic> {
-        lock(&self.ledger).diags.warnings().cloned().collect()
     }
 
     /// The `check` blocks of every module instance, evaluated on what the walk knows: each

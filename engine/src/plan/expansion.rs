@@ -10,8 +10,9 @@ use crate::core::value::Value;
 use crate::eval::decode::decode;
 use crate::eval::vars;
 use crate::eval::{Evaluator, Scope};
-use crate::graph::{ModPath, Outcome};
-use crate::plan::session::{ModuleInstance, Session, MAX_INSTANCES};
+use crate::graph::ModPath;
+use crate::plan::session::{ModuleInstance, MAX_INSTANCES};
+use crate::plan::walk::{Visited, Walk};
 
 /// The instance keys `count` or `for_each` give (one `None` key without either), each with
 /// its `each.value`.
@@ -115,7 +116,7 @@ pub(crate) fn describe_instance(call: &str, key: &InstanceKey) -> String {
     }
 }
 
-impl Session<'_> {
+impl Walk<'_> {
     /// The instances of a module of the configuration, as far as the walk has decided them.
     pub(crate) fn instances_of(&self, path: &ModPath) -> Vec<ModulePath> {
         lock(&self.expansions)
@@ -126,13 +127,13 @@ impl Session<'_> {
 
     /// A module call: evaluates its `count`/`for_each` in each instance of the calling module
     /// and makes the called module's instances, each with its own scope.
-    pub(crate) fn visit_module(&self, path: &ModPath) -> Outcome {
+    pub(crate) fn visit_module(&self, path: &ModPath) -> Visited {
         let Some((name, parent)) = path.split_last() else {
-            return Outcome::Failed;
+            return Err(Vec::new());
         };
         let Some(call) = crate::config::tree::module_at(self.module, parent).and_then(|m| m.module_calls.get(name))
         else {
-            return Outcome::Failed;
+            return Err(Vec::new());
         };
         let template = self.templates.get(path).cloned().unwrap_or_default();
         let mut children = Vec::new();
@@ -194,9 +195,9 @@ impl Session<'_> {
         }
         lock(&self.expansions).insert(path.clone(), children);
         if diags.is_empty() {
-            Outcome::Ok
+            Ok(())
         } else {
-            self.fail_all(diags)
+            Err(diags)
         }
     }
 
@@ -231,28 +232,28 @@ impl Session<'_> {
         }
     }
 
-    pub(crate) fn visit_variable(&self, path: &ModPath, name: &str) -> Outcome {
+    pub(crate) fn visit_variable(&self, path: &ModPath, name: &str) -> Visited {
         if path.is_empty() {
             let value = self.root_vars.get(name).cloned().unwrap_or(Value::Null);
             if let Some(s) = lock(&self.scopes).get_mut(&Vec::new()) {
                 s.vars.insert(name.to_string(), value);
             }
-            return Outcome::Ok;
+            return Ok(());
         }
         let Some((call_name, parent)) = path.split_last() else {
-            return Outcome::Failed;
+            return Err(Vec::new());
         };
         let Some(call) =
             crate::config::tree::module_at(self.module, parent).and_then(|pm| pm.module_calls.get(call_name))
         else {
-            return Outcome::Failed;
+            return Err(Vec::new());
         };
         let Some(var) = call.module.variables.get(name) else {
-            return Outcome::Failed;
+            return Err(Vec::new());
         };
         let ty = match vars::var_type(var) {
             Ok(t) => t,
-            Err(d) => return self.fail(d),
+            Err(d) => return Err(vec![d]),
         };
         let mut diags = Vec::new();
         let instances = lock(&self.expansions).get(path).cloned().unwrap_or_default();
@@ -296,9 +297,9 @@ impl Session<'_> {
             }
         }
         if diags.is_empty() {
-            Outcome::Ok
+            Ok(())
         } else {
-            self.fail_all(diags)
+            Err(diags)
         }
     }
 }

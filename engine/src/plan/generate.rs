@@ -47,7 +47,7 @@ pub fn write_missing(
             }
         };
         let addr = &block.to.resource;
-        let Some(schema) = session.schema_for(addr) else {
+        let Some(schema) = session.walk.schema_for(addr) else {
             diags.push(
                 Diagnostic::error(
                     "Unsupported resource type",
@@ -61,7 +61,10 @@ pub fn write_missing(
             continue;
         };
         // The provider a resource block without `provider` would have: its type's prefix.
-        let provider = match session.provider_or_default(addr.type_.split('_').next().unwrap_or("aws")) {
+        let provider = match session
+            .walk
+            .provider_or_default(addr.type_.split('_').next().unwrap_or("aws"))
+        {
             Ok(p) => p,
             Err(d) => {
                 diags.push(d.at(block.span.clone()));

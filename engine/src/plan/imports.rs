@@ -169,7 +169,7 @@ fn import_one(
     addr: &crate::core::addr::InstanceAddr,
     id: &str,
 ) -> Result<StateImport, Diagnostic> {
-    let provider = session.provider_or_default(&res.provider)?;
+    let provider = session.walk.provider_or_default(&res.provider)?;
     let v = read_by_id(&*provider, addr, id)?;
     let instance = to_instance_state(&res.provider, &v, &[]);
     lock(&session.prior).set_instance(addr, instance.clone());

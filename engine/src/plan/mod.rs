@@ -14,3 +14,4 @@ pub mod planner;
 pub mod refresh;
 pub mod replacements;
 pub mod session;
+pub mod walk;

@@ -85,18 +85,14 @@ impl Session<'_> {
             WalkMode::Plan { targets, .. } => self.target_dependencies(targets),
             WalkMode::Apply(_) => BTreeSet::new(),
         };
-        let outcomes = graph::walk(&self.graph, parallelism, stop, |idx, node| {
-            if let Some(done) = self.settled(idx) {
+        let outcomes = graph::walk(&self.walk.graph, parallelism, stop, |idx, node| {
+            if let Some(done) = self.walk.settled(idx) {
                 return done;
             }
             match node {
-                Node::Provider(k) => self.visit_provider(k),
-                Node::Variable(p, n) => self.visit_variable(p, n),
-                Node::Local(p, n) => self.visit_local(p, n),
-                Node::Output(p, n) => self.visit_output(p, n),
                 Node::Resource(p, a) => self.plan_resource(p, a, mode, &target_deps),
-                Node::Module(p) => self.visit_module(p),
                 Node::Delete(_) | Node::Deposed(_) => Outcome::Ok,
+                other => self.visit(other),
             }
         });
         let diags = lock(&self.ledger).diags.clone();
@@ -167,28 +163,28 @@ impl Session<'_> {
         else {
             return Outcome::Failed;
         };
-        let Some(m) = crate::config::tree::module_at(self.module, path) else {
+        let Some(m) = crate::config::tree::module_at(self.walk.module, path) else {
             return Outcome::Failed;
         };
         let Some(res) = m.resources.get(addr) else {
             return Outcome::Failed;
         };
-        let Some(schema) = self.schema_for(addr) else {
-            return self.fail(crate::eval::checks::unsupported_type(res, self.factory));
+        let Some(schema) = self.walk.schema_for(addr) else {
+            return self.fail(crate::eval::checks::unsupported_type(res, self.walk.factory));
         };
-        let provider = match self.provider_or_default(&res.provider) {
+        let provider = match self.walk.provider_or_default(&res.provider) {
             Ok(p) => p,
             Err(d) => return self.fail(d.at(res.span.clone())),
         };
-        let deps = self.dependencies_of(path, addr);
+        let deps = self.walk.dependencies_of(path, addr);
         let a_dependency = target_deps.contains(&(path.clone(), addr.clone()));
         let how = How {
             refresh: *refresh,
             destroy: *destroy,
             replace,
         };
-        for module in self.instances_of(path) {
-            let instances = match self.expand(&module, res, &schema) {
+        for module in self.walk.instances_of(path) {
+            let instances = match self.walk.expand(&module, res, &schema) {
                 Ok(i) => i,
                 // A destroy deletes what the state records: configuration it can no longer
                 // evaluate (values of objects already gone) does not decide what exists.
@@ -197,14 +193,14 @@ impl Session<'_> {
             };
             let mut problems = Vec::new();
             for (_, _, config) in &instances {
-                problems.extend(crate::eval::checks::provider_problems(self.factory, res, config));
+                problems.extend(crate::eval::checks::provider_problems(self.walk.factory, res, config));
             }
             if !problems.is_empty() {
                 return self.fail_all(problems);
             }
             let mut values = Vec::new();
             for (key, each, config) in instances {
-                let failed = self.unmet_preconditions(&module, &key, each.clone(), res);
+                let failed = self.walk.unmet_preconditions(&module, &key, each.clone(), res);
                 if !failed.is_empty() {
                     return self.fail_all(failed);
                 }
@@ -236,7 +232,7 @@ impl Session<'_> {
                     Err(outcome) => return outcome,
                 }
             }
-            self.store_resource_value(&module, res, values);
+            self.walk.store_resource_value(&module, res, values);
         }
         Outcome::Ok
     }
@@ -423,7 +419,9 @@ impl Session<'_> {
 
     /// Fails the walk at this instance when a postcondition does not hold for `object`.
     fn postconditions(&self, one: &Instance<'_>, object: &Value) -> Result<(), Outcome> {
-        let failed = self.unmet_postconditions(&one.ia.module, one.key, one.each.clone(), one.res, object);
+        let failed = self
+            .walk
+            .unmet_postconditions(&one.ia.module, one.key, one.each.clone(), one.res, object);
         if failed.is_empty() {
             Ok(())
         } else {
@@ -440,7 +438,7 @@ impl Session<'_> {
     /// plan with `--target` plans them too, as Terraform does.
     fn target_dependencies(&self, targets: &[Target]) -> BTreeSet<(ModPath, ResourceAddr)> {
         let mut out = BTreeSet::new();
-        for node in self.graph.index.keys() {
+        for node in self.walk.graph.index.keys() {
             let Node::Resource(path, addr) = node else {
                 continue;
             };
@@ -453,7 +451,7 @@ impl Session<'_> {
                     }
             });
             if named {
-                for d in self.graph.resource_dependencies(node) {
+                for d in self.walk.graph.resource_dependencies(node) {
                     if let Node::Resource(p, a) = d {
                         out.insert((p, a));
                     }
@@ -538,13 +536,13 @@ impl Session<'_> {
     /// destroying), refreshing them first.
     pub fn plan_orphans(&self, refresh: bool, destroy: bool) -> Result<(), Diagnostics> {
         let mut diags = Diagnostics::default();
-        for (path, m) in crate::config::tree::modules(self.module) {
+        for (path, m) in crate::config::tree::modules(self.walk.module) {
             for r in &m.removed {
                 let names: Vec<String> = path.iter().cloned().chain(r.from.module_names()).collect();
                 let declared = match &r.from.resource {
-                    Some((addr, _)) => crate::config::tree::module_at(self.module, &names)
+                    Some((addr, _)) => crate::config::tree::module_at(self.walk.module, &names)
                         .is_some_and(|m| m.resources.contains_key(addr)),
-                    None => crate::config::tree::module_at(self.module, &names).is_some(),
+                    None => crate::config::tree::module_at(self.walk.module, &names).is_some(),
                 };
                 if declared {
                     diags.push(
@@ -582,7 +580,7 @@ impl Session<'_> {
                 lock(&self.prior).remove_instance(&ia);
                 continue;
             }
-            let schema = self.factory.resource_schema(&ia.resource.type_);
+            let schema = self.walk.factory.resource_schema(&ia.resource.type_);
             if schema.is_none() {
                 diags.push(Diagnostic::error(
                     "Unsupported resource type in state",
@@ -595,7 +593,7 @@ impl Session<'_> {
             }
             let mut before = from_instance_state(&inst, schema.as_ref());
             if refresh && !destroy {
-                let provider = match self.provider_or_default(&inst.provider) {
+                let provider = match self.walk.provider_or_default(&inst.provider) {
                     Ok(p) => p,
                     Err(d) => {
                         diags.push(d);
@@ -619,7 +617,7 @@ impl Session<'_> {
             }
             if destroy {
                 let path = crate::config::tree::config_path(&ia.module);
-                let protected = crate::config::tree::module_at(self.module, &path)
+                let protected = crate::config::tree::module_at(self.walk.module, &path)
                     .and_then(|m| m.resources.get(&ia.resource))
                     .map(|r| (r.lifecycle.prevent_destroy, r.span.clone()));
                 if let Some((true, span)) = protected {
@@ -633,7 +631,7 @@ impl Session<'_> {
                     continue;
                 }
             }
-            let forget = !destroy && forgotten(self.module, &ia);
+            let forget = !destroy && forgotten(self.walk.module, &ia);
             if forget {
                 orphan_changes.push(
                     Change::new(ia, inst.provider.clone(), Action::Forget, Some(before), None)
@@ -696,6 +694,7 @@ impl Session<'_> {
         let warnings = diags.warnings().map(|d| d.to_string()).collect();
         let prior = self.prior.into_inner().unwrap_or_else(|p| p.into_inner());
         let (plan_time, workspace) = self
+            .walk
             .scopes
             .into_inner()
             .unwrap_or_else(|p| p.into_inner())
@@ -710,7 +709,7 @@ impl Session<'_> {
                 lineage,
                 serial,
                 config_digest,
-                variables: self.root_vars,
+                variables: self.walk.root_vars,
                 destroy,
                 warnings,
                 access: Vec::new(),

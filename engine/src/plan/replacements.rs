@@ -46,7 +46,7 @@ impl Session<'_> {
                     expr: index.clone(),
                     file: expr.file.clone(),
                 };
-                let v = self.eval_in_instance(module, key, each.clone(), &index_expr)?;
+                let v = self.walk.eval_in_instance(module, key, each.clone(), &index_expr)?;
                 want_key = Some(match v.deep_unmark() {
                     Value::Number(n) => InstanceKey::Int(n as i64),
                     Value::String(s) => InstanceKey::Str(s),
