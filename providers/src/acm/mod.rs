@@ -31,10 +31,14 @@ mod certificate_data;
 mod certificate_validation;
 mod private_key;
 mod x509;
-use certificate::*;
+use certificate::{
+    add_tags, certificate_options, describe, keep_prior_pem, logging_preference, pem_equal, planned_validation_options,
+    remote_logging_preference, remote_tags, remove_tags, sdk_tags, token_handle, Certificate, KEY_ALGORITHMS,
+    RECORDS_TIMEOUT,
+};
 use certificate_data::CertificateData;
-use certificate_validation::*;
-use private_key::*;
+use certificate_validation::CertificateValidation;
+use private_key::{recall_key, remember_key};
 
 /// Every managed resource type of this service.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {

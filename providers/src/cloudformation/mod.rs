@@ -39,12 +39,15 @@ mod template;
 #[cfg(test)]
 mod tests;
 mod yaml;
-use desired::*;
-use events::*;
-use export_data::*;
-use stack::*;
-use stack_data::*;
-use template::*;
+use desired::{stack_changes, Desired};
+use events::{describe_stack, failure, in_progress, operation_timeout, status_of, wait_for_stack, Events};
+use export_data::ExportData;
+use stack::{stack_schema, Stack};
+use stack_data::StackData;
+use template::{
+    check_parameters, check_url_parameters, json_scalar_string, keep_prior_template, parse_template,
+    template_parameters, templates_equivalent,
+};
 
 /// Every managed resource type of this service.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {

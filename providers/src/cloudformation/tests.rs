@@ -1,6 +1,5 @@
-use crate::cloudformation::{
-    check_parameters, failure_error, keep_prior_template, template_parameters, templates_equivalent, yaml,
-};
+use crate::cloudformation::events::failure_error;
+use crate::cloudformation::{check_parameters, keep_prior_template, template_parameters, templates_equivalent, yaml};
 use engine::core::value::Value;
 use serde_json::Value as Json;
 

@@ -31,10 +31,10 @@ mod table;
 mod table_api;
 #[cfg(test)]
 mod tests;
-use import::*;
-use indexes::*;
-use replicas::*;
-use table::*;
+use import::{import_problems, import_table_block};
+use indexes::{global_indexes, index_keys, index_problems, indexes_busy, local_indexes, read_indexes, with_indexes};
+use replicas::{check_replicas, plan_replicas, read_replicas, with_replicas};
+use table::{key_definitions, table_schema, Table};
 
 /// Every managed resource type of this service.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {

@@ -1,4 +1,5 @@
-use crate::iam::{decode_document, saml_provider, split_role_policy_id};
+use crate::iam::inline_policy::split_role_policy_id;
+use crate::iam::{decode_document, saml_provider};
 use crate::resource::{ResourceType, Step};
 use crate::support::dates::civil_from_days;
 use crate::support::naming::prefixed_unique_id;

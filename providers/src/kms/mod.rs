@@ -26,10 +26,10 @@ mod alias;
 mod data;
 mod key;
 mod key_policy;
-use alias::*;
+use alias::{find_alias, KmsAlias};
 use data::{AliasData, KeyData};
-use key::*;
-use key_policy::*;
+use key::KmsKey;
+use key_policy::KmsKeyPolicy;
 
 /// Every managed resource type of this service.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {

@@ -28,14 +28,19 @@ mod record_spec;
 mod zone;
 mod zone_data;
 mod zone_tags;
-use changes::*;
-use names::*;
-use record::*;
-use record_batch::*;
-use record_spec::*;
-use zone::*;
-use zone_data::*;
-use zone_tags::*;
+use changes::{
+    apex_from_listing, change_error, find_record, list_zone, rejects_content, settle_change, wait_change, ZoneNames,
+};
+use names::{
+    alias_key, api_name, display_fqdn, expand_record_name, name_key, parse_record_id, record_id, record_key, rrset_key,
+    same_rrset, same_values, trim_dot, value_from_api, value_to_api, RecordKey,
+};
+use record::Record;
+use record_batch::{Kind, Unit, ZoneBatch};
+use record_spec::Spec;
+use zone::{private_name_servers, Zone};
+use zone_data::ZoneData;
+use zone_tags::{change_zone_tags, list_zone_tags};
 
 /// Every managed resource type of this service.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {

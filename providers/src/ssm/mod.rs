@@ -20,7 +20,7 @@ mod parameter;
 mod parameter_data;
 #[cfg(test)]
 mod tests;
-use parameter::*;
+use parameter::SsmParameter;
 use parameter_data::ParameterData;
 
 /// Every managed resource type of this service.
