@@ -1,7 +1,7 @@
 //! aws_cloudwatch_log_group: a log group with its retention, encryption key, class and tags.
 
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
-use crate::support::attrs::{call, created_outcome, default_to, finish, into_state, map_of_strings, sref, State};
+use crate::support::attrs::{call, created_outcome, default_to, finish, into_state, map_of_strings, sref, Put, State};
 use crate::support::error::found;
 use crate::support::naming::{check_names, name_for_create};
 use crate::support::tags::{split_tags, sync, tags_all};
@@ -40,22 +40,19 @@ impl LogGroup {
         .unwrap_or_default();
         let (tags, all) = split_tags(ctx, &prior.get("tags"), tags.into_iter().collect());
         let mut st = into_state(prior);
-        st.insert("name".into(), Value::string(name));
-        st.insert("id".into(), Value::string(name));
-        st.insert("arn".into(), Value::string(&arn));
+        st.put("name", name);
+        st.put("id", name);
+        st.put("arn", arn.as_str());
         let days = group.retention_in_days().unwrap_or(0);
-        st.insert("retention_in_days".into(), Value::from(i64::from(days)));
-        st.insert(
-            "kms_key_id".into(),
-            group.kms_key_id().map(Value::string).unwrap_or(Value::Null),
-        );
+        st.put("retention_in_days", i64::from(days));
+        st.put("kms_key_id", group.kms_key_id());
         // AWS reports every group's class; a server that does not keeps what was applied.
         if let Some(class) = group.log_group_class() {
-            st.insert("log_group_class".into(), Value::string(class.as_str()));
+            st.put("log_group_class", class.as_str());
         }
         default_to(&mut st, "skip_destroy", Value::Bool(false));
-        st.insert("tags".into(), tags);
-        st.insert("tags_all".into(), all);
+        st.put("tags", tags);
+        st.put("tags_all", all);
         Ok(Some(finish(&self.schema(), st)))
     }
 
@@ -178,8 +175,8 @@ impl ResourceType for LogGroup {
             Some(name) => Value::string(name),
             None => Value::Unknown,
         };
-        st.insert("id".into(), id);
-        st.insert("tags_all".into(), tags_all(ctx, &proposed.get("tags")));
+        st.put("id", id);
+        st.put("tags_all", tags_all(ctx, &proposed.get("tags")));
         Ok((Value::Map(st), Vec::new()))
     }
 

@@ -1,7 +1,7 @@
 //! aws_cloudwatch_log_stream: a named stream of a log group.
 
 use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
-use crate::support::attrs::{call, created_outcome, finish, import_pair, invalid, sref, State};
+use crate::support::attrs::{both, call, created_outcome, finish, import_pair, invalid, Put, State};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
@@ -28,10 +28,10 @@ impl LogStream {
             return Ok(None);
         };
         let mut st = State::new();
-        st.insert("name".into(), Value::string(name));
-        st.insert("id".into(), Value::string(name));
-        st.insert("log_group_name".into(), Value::string(group));
-        st.insert("arn".into(), stream.arn().map(Value::string).unwrap_or(Value::Null));
+        st.put("name", name);
+        st.put("id", name);
+        st.put("log_group_name", group);
+        st.put("arn", stream.arn());
         Ok(Some(finish(&self.schema(), st)))
     }
 }
@@ -63,12 +63,12 @@ impl ResourceType for LogStream {
 
     fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = crate::support::attrs::into_state(&proposed);
-        st.insert("id".into(), proposed.get("name"));
+        st.put("id", proposed.get("name"));
         Ok((Value::Map(st), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
-        let (Some(group), Some(name)) = (sref(planned, "log_group_name"), sref(planned, "name")) else {
+        let Some((group, name)) = both(planned, "log_group_name", "name") else {
             return ApplyOutcome::failed(invalid(
                 "creating CloudWatch Logs Log Stream: name and log_group_name are required",
             ));
@@ -106,7 +106,7 @@ impl ResourceType for LogStream {
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
-        let (Some(group), Some(name)) = (sref(prior, "log_group_name"), sref(prior, "name")) else {
+        let Some((group, name)) = both(prior, "log_group_name", "name") else {
             return Ok(());
         };
         found(call(
@@ -122,9 +122,9 @@ impl ResourceType for LogStream {
     }
 
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        match (sref(prior, "log_group_name"), sref(prior, "name")) {
-            (Some(group), Some(name)) => self.fetch(ctx, group, name),
-            _ => Ok(None),
+        match both(prior, "log_group_name", "name") {
+            Some((group, name)) => self.fetch(ctx, group, name),
+            None => Ok(None),
         }
     }
 

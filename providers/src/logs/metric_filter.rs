@@ -3,8 +3,8 @@
 
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
-    block_items, call, created_outcome, finish, import_pair, into_state, invalid, is_set, map_of_strings, map_value,
-    problem, sref, string_map,
+    block_items, both, call, created_outcome, finish, first_block, import_pair, into_state, invalid, is_set,
+    map_of_strings, map_value, problem, sref, string_map, Put,
 };
 use crate::support::error::found;
 use aws_sdk_cloudwatchlogs::types::{MetricTransformation, StandardUnit};
@@ -35,16 +35,11 @@ impl MetricFilter {
         else {
             return Ok(None);
         };
-        let before = block_items(prior, "metric_transformation").into_iter().next();
+        let before = first_block(prior, "metric_transformation");
         let transformations = filter.metric_transformations().iter().take(1).map(|t| {
             // The configured text of the default value while it is the same number ("0" and "0.0").
-            let default = match (
-                t.default_value(),
-                before
-                    .as_ref()
-                    .and_then(|b| sref(b, "default_value").map(str::to_string)),
-            ) {
-                (Some(v), Some(text)) if text.parse::<f64>().ok() == Some(v) => Value::string(text),
+            let default = match (t.default_value(), sref(&before, "default_value")) {
+                (Some(v), Some(text)) if text.parse::<f64>().ok() == Some(v) => Value::from(text),
                 (Some(v), _) => Value::string(v.to_string()),
                 (None, _) => Value::Null,
             };
@@ -66,33 +61,24 @@ impl MetricFilter {
             ])
         });
         let mut st = into_state(prior);
-        st.insert("name".into(), Value::string(name));
-        st.insert("id".into(), Value::string(name));
-        st.insert("log_group_name".into(), Value::string(group));
-        st.insert(
-            "pattern".into(),
-            Value::string(filter.filter_pattern().unwrap_or_default()),
-        );
-        st.insert("metric_transformation".into(), Value::List(transformations.collect()));
-        st.insert(
-            "apply_on_transformed_logs".into(),
-            Value::Bool(filter.apply_on_transformed_logs()),
-        );
+        st.put("name", name);
+        st.put("id", name);
+        st.put("log_group_name", group);
+        st.put("pattern", filter.filter_pattern().unwrap_or_default());
+        st.put("metric_transformation", Value::List(transformations.collect()));
+        st.put("apply_on_transformed_logs", filter.apply_on_transformed_logs());
         Ok(Some(finish(&self.schema(), st)))
     }
 
     /// Creates or replaces the filter (PutMetricFilter is both).
     fn put(&self, ctx: &Ctx, planned: &Value) -> Result<(String, String), ProviderError> {
-        let (Some(group), Some(name)) = (sref(planned, "log_group_name"), sref(planned, "name")) else {
+        let Some((group, name)) = both(planned, "log_group_name", "name") else {
             return Err(invalid(
                 "aws_cloudwatch_log_metric_filter: name and log_group_name are required",
             ));
         };
         let op = format!("putting CloudWatch Logs Metric Filter ({group}:{name})");
-        let t = block_items(planned, "metric_transformation")
-            .into_iter()
-            .next()
-            .unwrap_or(Value::Null);
+        let t = first_block(planned, "metric_transformation");
         let default = match sref(&t, "default_value") {
             Some(text) => Some(
                 text.parse::<f64>()
@@ -170,19 +156,19 @@ impl ResourceType for MetricFilter {
 
     fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
-        st.insert("id".into(), proposed.get("name"));
+        st.put("id", proposed.get("name"));
         crate::support::attrs::default_to(&mut st, "apply_on_transformed_logs", Value::Bool(false));
         let transformations = block_items(&proposed, "metric_transformation").into_iter().map(|t| {
             let mut t = into_state(&t);
             crate::support::attrs::default_to(&mut t, "unit", Value::string("None"));
             Value::Map(t)
         });
-        st.insert("metric_transformation".into(), Value::List(transformations.collect()));
+        st.put("metric_transformation", Value::List(transformations.collect()));
         Ok((Value::Map(st), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
-        if let (Some(group), Some(name)) = (sref(planned, "log_group_name"), sref(planned, "name")) {
+        if let Some((group, name)) = both(planned, "log_group_name", "name") {
             (step.intent)(&format!("{group}:{name}"));
         }
         let (group, name) = match self.put(ctx, planned) {
@@ -218,7 +204,7 @@ impl ResourceType for MetricFilter {
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
-        let (Some(group), Some(name)) = (sref(prior, "log_group_name"), sref(prior, "name")) else {
+        let Some((group, name)) = both(prior, "log_group_name", "name") else {
             return Ok(());
         };
         let op = format!("deleting CloudWatch Logs Metric Filter ({group}:{name})");
@@ -245,9 +231,9 @@ impl ResourceType for MetricFilter {
     }
 
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        match (sref(prior, "log_group_name"), sref(prior, "name")) {
-            (Some(group), Some(name)) => self.fetch(ctx, group, name, prior),
-            _ => Ok(None),
+        match both(prior, "log_group_name", "name") {
+            Some((group, name)) => self.fetch(ctx, group, name, prior),
+            None => Ok(None),
         }
     }
 

@@ -226,3 +226,27 @@ pub(crate) fn import_pair<'a>(id: &'a str, type_name: &str, shape: &str) -> Resu
         )),
     }
 }
+
+/// Sets the attributes of a state being built, from anything that makes a value:
+/// `st.put("name", name)`, `st.put("kms_key_id", group.kms_key_id())` (null when `None`).
+pub(crate) trait Put {
+    /// Sets `key` to `value`.
+    fn put(&mut self, key: &str, value: impl Into<Value>);
+}
+
+impl Put for State {
+    fn put(&mut self, key: &str, value: impl Into<Value>) {
+        self.insert(key.to_string(), value.into());
+    }
+}
+
+/// The first (for a block of at most one, the only) item of a nested block, or null.
+pub(crate) fn first_block(value: &Value, key: &str) -> Value {
+    block_items(value, key).into_iter().next().unwrap_or(Value::Null)
+}
+
+/// Two string attributes that together name an object (`log_group_name` and `name`), when
+/// both are known.
+pub(crate) fn both<'a>(value: &'a Value, first: &str, second: &str) -> Option<(&'a str, &'a str)> {
+    sref(value, first).zip(sref(value, second))
+}
