@@ -14,7 +14,7 @@ use crate::core::value::Value;
 use crate::eval::marks::{remark, remark_data};
 use crate::graph::{self, ModPath, Node, Outcome};
 use crate::plan::diff;
-use crate::plan::ledger::Ledger;
+use crate::plan::ledger::{Decisions, Ledger};
 use crate::plan::refresh::{self, Observed};
 use crate::plan::session::{Session, WalkMode};
 use state::{InstanceState, State};
@@ -130,7 +130,7 @@ impl Session<'_> {
 
     /// Takes an observation in: the prior state records the object as read (or forgets it),
     /// and a change made outside infinstor joins the plan's drift. Returns the object as it is.
-    fn take_in(&self, addr: &InstanceAddr, observed: Observed) -> Option<Value> {
+    fn take_in(&self, addr: &InstanceAddr, observed: Observed, out: &mut Decisions) -> Option<Value> {
         {
             let mut prior = lock(&self.prior);
             match observed.recorded {
@@ -141,7 +141,7 @@ impl Session<'_> {
             }
         }
         if let Some(drift) = observed.drift {
-            lock(&self.ledger).drift.push(drift);
+            out.drift.push(drift);
         }
         observed.current
     }
@@ -153,6 +153,21 @@ impl Session<'_> {
         addr: &ResourceAddr,
         mode: &WalkMode<'_>,
         target_deps: &BTreeSet<(ModPath, ResourceAddr)>,
+    ) -> Outcome {
+        let mut decided = Decisions::default();
+        let outcome = self.decide_resource(path, addr, mode, target_deps, &mut decided);
+        lock(&self.ledger).record(decided);
+        outcome
+    }
+
+    /// What [`Self::plan_resource`] decides, collected in `out`.
+    fn decide_resource(
+        &self,
+        path: &ModPath,
+        addr: &ResourceAddr,
+        mode: &WalkMode<'_>,
+        target_deps: &BTreeSet<(ModPath, ResourceAddr)>,
+        out: &mut Decisions,
     ) -> Outcome {
         let WalkMode::Plan {
             refresh,
@@ -170,11 +185,11 @@ impl Session<'_> {
             return Outcome::Failed;
         };
         let Some(schema) = self.walk.schema_for(addr) else {
-            return self.fail(crate::eval::checks::unsupported_type(res, self.walk.factory));
+            return out.fail(crate::eval::checks::unsupported_type(res, self.walk.factory));
         };
         let provider = match self.walk.provider_or_default(&res.provider) {
             Ok(p) => p,
-            Err(d) => return self.fail(d.at(res.span.clone())),
+            Err(d) => return out.fail(d.at(res.span.clone())),
         };
         let deps = self.walk.dependencies_of(path, addr);
         let a_dependency = target_deps.contains(&(path.clone(), addr.clone()));
@@ -189,20 +204,20 @@ impl Session<'_> {
                 // A destroy deletes what the state records: configuration it can no longer
                 // evaluate (values of objects already gone) does not decide what exists.
                 Err(_) if *destroy => self.recorded_instances(&module, addr),
-                Err(ds) => return self.fail_all(ds),
+                Err(ds) => return out.fail_all(ds),
             };
             let mut problems = Vec::new();
             for (_, _, config) in &instances {
                 problems.extend(crate::eval::checks::provider_problems(self.walk.factory, res, config));
             }
             if !problems.is_empty() {
-                return self.fail_all(problems);
+                return out.fail_all(problems);
             }
             let mut values = Vec::new();
             for (key, each, config) in instances {
                 let failed = self.walk.unmet_preconditions(&module, &key, each.clone(), res);
                 if !failed.is_empty() {
-                    return self.fail_all(failed);
+                    return out.fail_all(failed);
                 }
                 let ia = InstanceAddr {
                     module: module.clone(),
@@ -210,7 +225,7 @@ impl Session<'_> {
                     key: key.clone(),
                 };
                 let targeted = targets.is_empty() || a_dependency || targets.iter().any(|t| t.contains(&ia));
-                lock(&self.ledger).planned.insert(ia.clone());
+                out.planned.push(ia.clone());
                 let one = Instance {
                     text: ia.to_string(),
                     ia,
@@ -223,9 +238,9 @@ impl Session<'_> {
                     targeted,
                 };
                 let value = if addr.mode == Mode::Data {
-                    self.plan_data_instance(&one, &config, &how)
+                    self.plan_data_instance(&one, &config, &how, out)
                 } else {
-                    self.plan_managed_instance(&one, &config, &how)
+                    self.plan_managed_instance(&one, &config, &how, out)
                 };
                 match value {
                     Ok(v) => values.push((key, v)),
@@ -239,7 +254,13 @@ impl Session<'_> {
 
     /// Reads a data source now, or plans its read for apply when its configuration is not
     /// known yet or what it depends on changes. Returns its value for references.
-    fn plan_data_instance(&self, one: &Instance<'_>, config: &Value, how: &How<'_>) -> Result<Value, Outcome> {
+    fn plan_data_instance(
+        &self,
+        one: &Instance<'_>,
+        config: &Value,
+        how: &How<'_>,
+        out: &mut Decisions,
+    ) -> Result<Value, Outcome> {
         let (res, schema) = (one.res, one.schema);
         if !one.targeted {
             // Outside the targets and not needed by them: not read, as in Terraform.
@@ -264,7 +285,7 @@ impl Session<'_> {
             } else {
                 "configuration depends on values known only after apply"
             };
-            self.add_change(one.change(Action::Read, None, Some(after.clone())).because(why));
+            out.changes.push(one.change(Action::Read, None, Some(after.clone())).because(why));
             return Ok(after);
         }
         match one.provider.read_data(ReadDataRequest {
@@ -273,13 +294,13 @@ impl Session<'_> {
         }) {
             Ok(v) => {
                 let v = remark_data(schema, config, v);
-                self.postconditions(one, &v)?;
-                self.add_change(one.change(Action::NoOp, None, Some(v.clone())));
+                self.postconditions(one, &v, out)?;
+                out.changes.push(one.change(Action::NoOp, None, Some(v.clone())));
                 Ok(v)
             }
             Err(e) if res.check.is_some() => {
                 // A check's data source: its failure is the check's warning.
-                lock(&self.ledger).diags.push(
+                out.diags.push(
                     Diagnostic::warning(
                         "Check block data source could not be read",
                         format!(
@@ -297,7 +318,7 @@ impl Session<'_> {
                 // A destroy deletes what the state records; a data source that can no longer be
                 // read (its source went first, in an interrupted destroy) must not keep the rest
                 // from going.
-                lock(&self.ledger).diags.push(
+                out.diags.push(
                     Diagnostic::warning(
                         format!("{} could not be read", one.text),
                         format!(
@@ -309,26 +330,32 @@ impl Session<'_> {
                 );
                 Ok(Value::Unknown)
             }
-            Err(e) => Err(self.fail(self.provider_errors(&one.text, res, &e))),
+            Err(e) => Err(out.fail(self.provider_errors(&one.text, res, &e))),
         }
     }
 
     /// Plans one managed object: adopts an interrupted create, refreshes what state records,
     /// asks the provider to plan, and records the change. Returns the planned value.
-    fn plan_managed_instance(&self, one: &Instance<'_>, config: &Value, how: &How<'_>) -> Result<Value, Outcome> {
+    fn plan_managed_instance(
+        &self,
+        one: &Instance<'_>,
+        config: &Value,
+        how: &How<'_>,
+        out: &mut Decisions,
+    ) -> Result<Value, Outcome> {
         let (ia, res, schema) = (&one.ia, one.res, one.schema);
         let recorded = lock(&self.prior).instance(ia).cloned();
         let stored = match recorded {
             Some(s) => Some(s),
-            None => self.adopt_interrupted(one)?,
+            None => self.adopt_interrupted(one, out)?,
         };
         if let Some(d) = self.deposed_change(ia, stored.as_ref(), schema) {
-            self.add_change(d);
+            out.changes.push(d);
         }
         let prior_value = match (&stored, how.refresh) {
             (Some(s), true) => match self.refresh_instance(one.provider, ia, schema, s) {
-                Ok(observed) => self.take_in(ia, observed),
-                Err(e) => return Err(self.fail(self.provider_errors(&one.text, res, &e))),
+                Ok(observed) => self.take_in(ia, observed, out),
+                Err(e) => return Err(out.fail(self.provider_errors(&one.text, res, &e))),
             },
             (Some(s), false) => Some(from_instance_state(s, Some(schema))),
             (None, _) => None,
@@ -340,7 +367,7 @@ impl Session<'_> {
         if !one.targeted {
             return Ok(match prior_value {
                 Some(p) => {
-                    self.add_change(one.change(Action::NoOp, Some(p.clone()), Some(p.clone())));
+                    out.changes.push(one.change(Action::NoOp, Some(p.clone()), Some(p.clone())));
                     p
                 }
                 // Not created yet and not targeted: nothing is known of it.
@@ -351,7 +378,7 @@ impl Session<'_> {
         let trigger = match prior_value {
             Some(_) => self
                 .replace_trigger(&ia.module, one.key, one.each.clone(), res)
-                .map_err(|d| self.fail(d))?,
+                .map_err(|d| out.fail(d))?,
             None => None,
         };
         let requested = how.replace.iter().any(|r| r == ia);
@@ -365,13 +392,13 @@ impl Session<'_> {
                 tainted,
                 requested || trigger.is_some(),
             )
-            .map_err(|e| self.fail(self.provider_errors(&one.text, res, &e)))?;
+            .map_err(|e| out.fail(self.provider_errors(&one.text, res, &e)))?;
         let reason = match &trigger {
             Some(t) if !requested => Some(format!("replace_triggered_by: {t} has a planned change")),
             _ => planned.reason,
         };
         if res.lifecycle.prevent_destroy && matches!(planned.action, Action::Replace { .. } | Action::Delete) {
-            return Err(self.fail(
+            return Err(out.fail(
                 Diagnostic::error(
                     "Instance cannot be destroyed",
                     format!("{} has lifecycle.prevent_destroy set, but the plan would destroy it ({}). Change the configuration so it is updated in place, or remove prevent_destroy if destroying it is intended.", one.text, reason.clone().unwrap_or_default()),
@@ -379,19 +406,19 @@ impl Session<'_> {
                 .at(res.span.clone()),
             ));
         }
-        self.postconditions(one, &planned.after)?;
+        self.postconditions(one, &planned.after, out)?;
         let mut change = one.change(planned.action, prior_value, Some(planned.after.clone()));
         change.requires_replace = planned.requires_replace;
         change.reason = reason;
         change.private = planned.private;
         change.details = planned.details;
-        self.add_change(change);
+        out.changes.push(change);
         Ok(planned.after)
     }
 
     /// The object a create that was interrupted before its state was written left behind, if
     /// its recorded intent finds one: adopted into the prior state, and shown as drift.
-    fn adopt_interrupted(&self, one: &Instance<'_>) -> Result<Option<InstanceState>, Outcome> {
+    fn adopt_interrupted(&self, one: &Instance<'_>, out: &mut Decisions) -> Result<Option<InstanceState>, Outcome> {
         let intent = lock(&self.prior)
             .intents()
             .iter()
@@ -409,30 +436,26 @@ impl Session<'_> {
                     Change::new(one.ia.clone(), one.res.provider.clone(), Action::Create, None, Some(v)).because(
                         format!("created by an interrupted apply ({}); adopted", intent.import_id),
                     );
-                lock(&self.ledger).drift.push(adopted);
+                out.drift.push(adopted);
                 Ok(Some(inst))
             }
             Ok(None) => Ok(None),
-            Err(e) => Err(self.fail(self.provider_errors(&one.text, one.res, &e))),
+            Err(e) => Err(out.fail(self.provider_errors(&one.text, one.res, &e))),
         }
     }
 
     /// Fails the walk at this instance when a postcondition does not hold for `object`.
-    fn postconditions(&self, one: &Instance<'_>, object: &Value) -> Result<(), Outcome> {
+    fn postconditions(&self, one: &Instance<'_>, object: &Value, out: &mut Decisions) -> Result<(), Outcome> {
         let failed = self
             .walk
             .unmet_postconditions(&one.ia.module, one.key, one.each.clone(), one.res, object);
         if failed.is_empty() {
             Ok(())
         } else {
-            Err(self.fail_all(failed))
+            Err(out.fail_all(failed))
         }
     }
 
-    /// Adds a change to the plan.
-    fn add_change(&self, change: Change) {
-        lock(&self.ledger).changes.push(change);
-    }
 
     /// The resources (`module.a.TYPE.NAME`, without keys) that targeted ones depend on: a
     /// plan with `--target` plans them too, as Terraform does.
@@ -562,6 +585,8 @@ impl Session<'_> {
             return Err(diags);
         }
         let planned = lock(&self.ledger).planned.clone();
+        // What refreshing the orphans finds changed outside, recorded with their deletes.
+        let mut observed = Decisions::default();
         let instances: Vec<(InstanceAddr, InstanceState)> = lock(&self.prior)
             .instances()
             .iter()
@@ -605,7 +630,7 @@ impl Session<'_> {
                 };
                 match self
                     .refresh_instance(provider.as_ref(), &ia, schema, &inst)
-                    .map(|o| self.take_in(&ia, o))
+                    .map(|o| self.take_in(&ia, o, &mut observed))
                 {
                     Ok(Some(v)) => before = v,
                     Ok(None) => continue,
@@ -656,9 +681,10 @@ impl Session<'_> {
             );
         }
         {
-            let changes = &mut lock(&self.ledger).changes;
-            changes.retain(|c| !superseded.contains(&c.addr));
-            changes.extend(orphan_changes);
+            let mut ledger = lock(&self.ledger);
+            ledger.changes.retain(|c| !superseded.contains(&c.addr));
+            ledger.changes.extend(orphan_changes);
+            ledger.record(observed);
         }
         if diags.has_errors() {
             Err(diags)
