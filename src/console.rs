@@ -32,8 +32,8 @@ pub fn run(ctx: &Context) -> anyhow::Result<u8> {
         if interactive && (text == "exit" || text == "quit") {
             break;
         }
-        match console.eval(text) {
-            Ok(v) => println!("{}", v.to_block_string()),
+        match console.answer(text) {
+            Ok(shown) => println!("{shown}"),
             Err(d) => {
                 failed = true;
                 eprintln!("{}", ui::error_text(&d.to_string(), ctx.color));

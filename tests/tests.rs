@@ -27,6 +27,7 @@ mod module_shapes;
 mod module_sources;
 mod modules;
 mod new_user;
+mod oracle;
 mod parallelism;
 mod properties;
 mod regions;

@@ -57,4 +57,4 @@ pub mod ops;
 pub mod plan;
 pub mod review;
 
-pub use ops::{Engine, EngineError, Options, PlanOutcome};
+pub use ops::{Console, Engine, EngineError, Options, PlanOutcome};

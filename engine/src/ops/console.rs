@@ -1,7 +1,8 @@
 //! `console`: expressions evaluated against the configuration and the state, as Terraform's
 //! console does: variables as given, resources and data sources as the state records them,
 //! locals and module outputs computed from those. Nothing is refreshed and nothing is planned;
-//! what the state does not hold is unknown.
+//! what the state does not hold is unknown. Outside a configuration directory the console has
+//! only the functions and the language, as Terraform's has.
 
 use super::{Engine, EngineError, Options};
 use crate::config::{Expr, Module};
@@ -13,6 +14,7 @@ use crate::core::value::Value;
 use crate::eval::{vars, Evaluator, Scope};
 use state::State;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// The root module's values, ready to evaluate expressions in.
 pub struct Console {
@@ -20,19 +22,86 @@ pub struct Console {
 }
 
 impl Console {
+    /// A console with no configuration and no state: the language and its functions, relative
+    /// paths resolved against `dir`.
+    pub fn standalone(dir: &Path) -> Console {
+        Console {
+            scope: Scope::declaring(&Module::default(), dir),
+        }
+    }
+
     /// Evaluates one expression; an error says what is wrong at its place in the input.
     pub fn eval(&self, text: &str) -> Result<Value, Diagnostic> {
-        let file = SourceFile::new(std::path::Path::new("<console>"), "<console>".into(), text.to_string());
-        let expr = hcl_edit::parser::parse_expr(text).map_err(|e| {
-            let at = e.location().offset();
-            Diagnostic::error("Invalid expression", format!("{}.", e.message())).at(Some(
-                crate::core::diagnostic::Span {
-                    file: file.clone(),
-                    range: at..at + 1,
-                },
-            ))
-        })?;
-        Evaluator::new(&self.scope).eval(&Expr { expr, file })
+        let expr = parse(text)?;
+        Evaluator::new(&self.scope).eval(&expr)
+    }
+
+    /// One line of console input as the console prints its answer: the value, or for
+    /// `type(EXPRESSION)` (which, as in Terraform, exists only here and only as the whole
+    /// line) the expression's type.
+    pub fn answer(&self, text: &str) -> Result<String, Diagnostic> {
+        let expr = parse(text)?;
+        if let hcl_edit::expr::Expression::FuncCall(call) = &expr.expr {
+            if call.name.namespace.is_empty() && call.name.name.as_str() == "type" {
+                let [arg] = call.args.iter().collect::<Vec<_>>()[..] else {
+                    return Err(Diagnostic::error(
+                        "Invalid use of type function",
+                        "type() takes exactly one argument: the expression whose type to show.",
+                    ));
+                };
+                let inner = Expr {
+                    expr: arg.clone(),
+                    file: expr.file.clone(),
+                };
+                let v = Evaluator::new(&self.scope).eval(&inner)?;
+                return Ok(type_text(&v, 0));
+            }
+        }
+        Ok(Evaluator::new(&self.scope).eval(&expr)?.to_block_string())
+    }
+}
+
+fn parse(text: &str) -> Result<Expr, Diagnostic> {
+    let file = SourceFile::new(Path::new("<console>"), "<console>".into(), text.to_string());
+    let expr = hcl_edit::parser::parse_expr(text).map_err(|e| {
+        let at = e.location().offset();
+        Diagnostic::error("Invalid expression", format!("{}.", e.message())).at(Some(
+            crate::core::diagnostic::Span {
+                file: file.clone(),
+                range: at..at + 1,
+            },
+        ))
+    })?;
+    Ok(Expr { expr, file })
+}
+
+/// A value's type as Terraform's console writes it. Values here carry no collection type of
+/// their own, so a sequence shows as a tuple and a mapping as an object: what Terraform infers
+/// for a literal, though not what it keeps after `tolist`, `toset` or `tomap`.
+fn type_text(v: &Value, depth: usize) -> String {
+    let pad = "    ".repeat(depth + 1);
+    let end = "    ".repeat(depth);
+    match v.unmark().0 {
+        Value::Null | Value::Unknown | Value::Sensitive(_) => "dynamic".into(),
+        Value::Bool(_) => "bool".into(),
+        Value::Number(_) => "number".into(),
+        Value::String(_) => "string".into(),
+        Value::List(items) if items.is_empty() => "tuple([])".into(),
+        Value::List(items) => {
+            let inner: String = items
+                .iter()
+                .map(|i| format!("{pad}{},\n", type_text(i, depth + 1)))
+                .collect();
+            format!("tuple([\n{inner}{end}])")
+        }
+        Value::Map(map) if map.is_empty() => "object({})".into(),
+        Value::Map(map) => {
+            let inner: String = map
+                .iter()
+                .map(|(k, i)| format!("{pad}{k}: {},\n", type_text(i, depth + 1)))
+                .collect();
+            format!("object({{\n{inner}{end}}})")
+        }
     }
 }
 
@@ -40,7 +109,15 @@ impl Engine<'_> {
     /// Loads the configuration, its variables (unset ones are unknown, not asked for) and the
     /// state, for `console`.
     pub fn console(&self, opts: &Options) -> Result<Console, EngineError> {
-        let (module, _) = self.load(opts)?;
+        let (module, _) = if has_configuration(&opts.dir) {
+            self.load(opts)?
+        } else {
+            let empty = Module {
+                dir: opts.dir.clone(),
+                ..Module::default()
+            };
+            (empty, crate::core::diagnostic::Diagnostics::default())
+        };
         let backend = self.backend(opts)?;
         let prior = self.read_state(&*backend)?;
         let raw = vars::collect(&opts.dir, &opts.vars, &opts.env)?;
@@ -66,6 +143,18 @@ impl Engine<'_> {
         scope.workspace = self.workspace(opts)?;
         Ok(Console { scope })
     }
+}
+
+/// Whether `dir` holds any configuration file: without one the console still works, as
+/// Terraform's does, with the language alone.
+fn has_configuration(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.ends_with(".tf") || name.ends_with(".tf.json")
+        })
+    })
 }
 
 /// The scope of one module instance at `path`: its resources from state, its locals, and its

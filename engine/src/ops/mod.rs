@@ -6,6 +6,7 @@ mod console;
 mod state_edits;
 
 pub use backends::{InitOptions, InitReport, DEFAULT_STATE_FILE, SETTINGS_DIR};
+pub use console::Console;
 
 /// Where an apply keeps the state when the backend cannot be written (the network is down,
 /// someone else changed the remote state), so nothing it did is lost.
