@@ -5,6 +5,7 @@
 //! against a [`Scope`]: the values of one module instance's variables, locals, resources and
 //! child modules, filled in by the graph walk in dependency order.
 
+use super::unify::{convert, shape_of, unify, Shape};
 use crate::config::Expr;
 use crate::core::addr::ResourceAddr;
 use crate::core::diagnostic::{Diagnostic, SourceFile, Span};
@@ -118,6 +119,23 @@ pub struct Evaluator<'a> {
 
 pub(super) type EvalResult = Result<Value, Diagnostic>;
 
+/// The string in Unicode normal form C, as Terraform keeps every string: an `e` followed by a
+/// combining accent is the one character `é`. Text that is already in that form (all ASCII text
+/// is) is returned as it is, without a copy.
+pub(crate) fn nfc(s: String) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization as _};
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// An error in the configuration itself, which `try` and `can` do not catch.
+fn is_static(d: &Diagnostic) -> bool {
+    d.summary.starts_with("Reference to undeclared")
+}
+
 pub(super) fn err(summary: &str, detail: impl Into<String>, span: Option<Span>) -> Diagnostic {
     Diagnostic::error(summary, detail).at(span)
 }
@@ -175,7 +193,7 @@ impl<'a> Evaluator<'a> {
             Expression::Null(_) => Ok(Value::Null),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
             Expression::Number(n) => Ok(Value::Number(n.value().as_f64().unwrap_or(0.0))),
-            Expression::String(s) => Ok(Value::String(s.value().to_string())),
+            Expression::String(s) => Ok(Value::String(nfc(s.value().to_string()))),
             Expression::Array(items) => {
                 let mut out = Vec::new();
                 for item in items.iter() {
@@ -239,19 +257,40 @@ impl<'a> Evaluator<'a> {
             Expression::Conditional(c) => {
                 let cond = self.expr(&c.cond_expr, file)?;
                 let (cond_inner, sens) = cond.unmark();
-                match cond_inner {
-                    Value::Unknown => Ok(marked(Value::Unknown, sens)),
-                    Value::Bool(true) => Ok(marked(self.expr(&c.true_expr, file)?, sens)),
-                    Value::Bool(false) => Ok(marked(self.expr(&c.false_expr, file)?, sens)),
-                    Value::String(s) if s == "true" || s == "false" => {
-                        let chosen = if s == "true" { &c.true_expr } else { &c.false_expr };
-                        Ok(marked(self.expr(chosen, file)?, sens))
+                let choice = match cond_inner {
+                    Value::Unknown => None,
+                    Value::Bool(b) => Some(*b),
+                    s @ Value::String(_) if super::operators::to_bool(s).is_some() => super::operators::to_bool(s),
+                    other => {
+                        return Err(err(
+                            "Incorrect condition type",
+                            format!("The condition must be a bool, got {}.", other.type_name()),
+                            Self::span(&c.cond_expr, file),
+                        ))
                     }
-                    other => Err(err(
-                        "Incorrect condition type",
-                        format!("The condition must be a bool, got {}.", other.type_name()),
-                        Self::span(&c.cond_expr, file),
-                    )),
+                };
+                // Both results decide the result's type, as in Terraform; the one not chosen may
+                // fail (`length(x) > 0 ? x[0] : null`) and then only the chosen one counts.
+                let (chosen, other) = match choice {
+                    Some(false) => (&c.false_expr, &c.true_expr),
+                    _ => (&c.true_expr, &c.false_expr),
+                };
+                let value = match choice {
+                    Some(_) => self.expr(chosen, file)?,
+                    // Neither result is taken yet: each only contributes its type.
+                    None => self.expr(chosen, file).unwrap_or(Value::Unknown),
+                };
+                let other = self.expr(other, file).map(|v| shape_of(&v)).unwrap_or(Shape::Dynamic);
+                let Some(shape) = unify(&[shape_of(&value), other]) else {
+                    return Err(err(
+                        "Inconsistent conditional result types",
+                        "The true and false result expressions must have consistent types: both strings (numbers and bools convert to strings), both numbers, both bools, both sequences or both objects whose attributes have one common type.".to_string(),
+                        Self::span(e, file),
+                    ));
+                };
+                match choice {
+                    None => Ok(marked(Value::Unknown, sens)),
+                    Some(_) => Ok(marked(convert(value, &shape), sens)),
                 }
             }
             Expression::FuncCall(call) => self.func_call(call, e, file),
@@ -262,6 +301,15 @@ impl<'a> Evaluator<'a> {
                     (_, Value::Unknown) => Value::Unknown,
                     (UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
                     (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
+                    // The operand converts as Terraform converts it: "1" is a number, "true" a bool.
+                    (UnaryOperator::Neg, Value::String(s))
+                        if super::operators::to_number(&Value::String(s.clone())).is_some() =>
+                    {
+                        Value::Number(-super::operators::to_number(&Value::String(s.clone())).unwrap_or_default())
+                    }
+                    (UnaryOperator::Not, s @ Value::String(_)) if super::operators::to_bool(s).is_some() => {
+                        Value::Bool(!super::operators::to_bool(s).unwrap_or_default())
+                    }
                     (UnaryOperator::Neg, other) => {
                         return Err(err(
                             "Invalid operand",
@@ -375,6 +423,9 @@ impl<'a> Evaluator<'a> {
                     match self.expr(arg, file) {
                         Ok(v) if v.contains_unknown() => return Ok(Value::Unknown),
                         Ok(v) => return Ok(v),
+                        // A reference to something never declared is a mistake in the
+                        // configuration, not a dynamic failure: Terraform reports it even here.
+                        Err(e) if is_static(&e) => return Err(e),
                         Err(e) => last = Some(e),
                     }
                 }
@@ -399,6 +450,7 @@ impl<'a> Evaluator<'a> {
                 return Ok(match self.expr(arg, file) {
                     Ok(v) if v.contains_unknown() => Value::Unknown,
                     Ok(_) => Value::Bool(true),
+                    Err(e) if is_static(&e) => return Err(e),
                     Err(_) => Value::Bool(false),
                 });
             }

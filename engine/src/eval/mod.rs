@@ -1,7 +1,7 @@
 //! Evaluation: expressions ([`expr`]) with their references and templates, what operators do to values
 //! ([`operators`]), the built-in functions ([`functions`]) and calls of unknown ones ([`calls`]),
-//! decoding a block against a schema ([`decode`]), input variables ([`vars`]) and sensitivity
-//! marks ([`marks`]).
+//! decoding a block against a schema ([`decode`]), input variables ([`vars`]), sensitivity
+//! marks ([`marks`]) and Terraform's type unification ([`unify`]).
 
 pub mod calls;
 pub mod checks;
@@ -12,6 +12,7 @@ pub mod marks;
 pub mod operators;
 mod reference;
 mod template;
+pub(crate) mod unify;
 pub mod vars;
 
 pub use expr::{eval_standalone, Declared, Evaluator, Scope};

@@ -99,8 +99,9 @@ pub(crate) fn to_number(v: &Value) -> Option<f64> {
 pub(crate) fn to_bool(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
-        Value::String(s) if s == "true" => Some(true),
-        Value::String(s) if s == "false" => Some(false),
+        // Terraform's conversion also reads "1" and "0" as bools.
+        Value::String(s) if s == "true" || s == "1" => Some(true),
+        Value::String(s) if s == "false" || s == "0" => Some(false),
         _ => None,
     }
 }

@@ -1,6 +1,7 @@
 //! Templates: `"${...}"` strings, `%{if}`/`%{for}` directives and `templatefile`, rendered with
 //! unknown and sensitive values carried through.
 
+use super::expr::nfc;
 use crate::core::diagnostic::{Diagnostic, SourceFile};
 use crate::core::value::Value;
 use crate::eval::expr::{err, EvalResult, Evaluator, Scope};
@@ -22,7 +23,7 @@ impl<'a> Evaluator<'a> {
         if unknown {
             return Ok(marked(Value::Unknown, sensitive));
         }
-        Ok(marked(Value::String(out), sensitive))
+        Ok(marked(Value::String(nfc(out)), sensitive))
     }
 
     pub(super) fn render_elements(

@@ -6,7 +6,9 @@ pub(super) fn length(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let n = match &a[0] {
         // A list's length is known even when its elements are not.
         Value::Unknown => return Ok(Value::Unknown),
-        Value::String(s) => s.chars().count(),
+        // Terraform counts what a reader sees as one character (grapheme clusters).
+        Value::String(s) if s.is_ascii() => s.len(),
+        Value::String(s) => unicode_segmentation::UnicodeSegmentation::graphemes(s.as_str(), true).count(),
         Value::List(items) => items.len(),
         Value::Map(map) => map.len(),
         Value::Null => return Err(invalid("argument 1 must not be null.")),
@@ -16,6 +18,9 @@ pub(super) fn length(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 }
 
 pub(super) fn concat(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    if a.is_empty() {
+        return Err(invalid("at least one argument is required."));
+    }
     let mut out = Vec::new();
     for (i, arg) in a.iter().enumerate() {
         match arg {
@@ -72,14 +77,18 @@ pub(super) fn values(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn contains(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let items = list_arg(a, 0)?;
-    Ok(Value::Bool(items.iter().any(|item| loose_eq(item, &a[1]))))
+    if a[1].is_null() {
+        return Err(invalid("argument must not be null."));
+    }
+    // Values of different types are never equal here, as in Terraform: "1" is not in [1, 2].
+    Ok(Value::Bool(items.iter().any(|item| *item == a[1])))
 }
 
 pub(super) fn index(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let items = list_arg(a, 0)?;
     items
         .iter()
-        .position(|item| loose_eq(item, &a[1]))
+        .position(|item| *item == a[1])
         .map(|i| Value::Number(i as f64))
         .ok_or_else(|| invalid("item not found."))
 }
@@ -179,9 +188,10 @@ pub(super) fn flatten(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn distinct(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let mut out: Vec<Value> = Vec::new();
-    for item in list_arg(a, 0)? {
-        if !out.contains(item) {
-            out.push(item.clone());
+    let items = crate::eval::unify::single_type(list_arg(a, 0)?.to_vec(), "tuple to list").map_err(invalid)?;
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
         }
     }
     Ok(Value::List(out))
@@ -326,7 +336,9 @@ pub(super) fn normalize_set(items: Vec<Value>) -> Vec<Value> {
 pub(super) fn toset(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Null => Ok(Value::Null),
-        Value::List(items) => Ok(Value::List(normalize_set(items.clone()))),
+        Value::List(items) => Ok(Value::List(normalize_set(
+            crate::eval::unify::single_type(items.clone(), "tuple to set").map_err(invalid)?,
+        ))),
         other => Err(invalid(format!("cannot convert {} to set.", other.type_name()))),
     }
 }
@@ -373,6 +385,12 @@ pub(super) fn range(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     };
     if step == 0.0 {
         return Err(invalid("step must not be zero."));
+    }
+    if step < 0.0 && start < end {
+        return Err(invalid("end must be less than start when step is negative."));
+    }
+    if step > 0.0 && start > end {
+        return Err(invalid("end must be greater than start when step is positive."));
     }
     let mut out = Vec::new();
     for i in 0.. {

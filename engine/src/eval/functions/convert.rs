@@ -5,7 +5,10 @@ use super::*;
 pub(super) fn tolist(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Unknown => Ok(Value::Unknown),
-        v @ (Value::Null | Value::List(_)) => Ok(v.clone()),
+        Value::Null => Ok(Value::Null),
+        Value::List(items) => crate::eval::unify::single_type(items.clone(), "tuple to list")
+            .map(Value::List)
+            .map_err(invalid),
         other => Err(invalid(format!("cannot convert {} to list.", other.type_name()))),
     }
 }
@@ -13,7 +16,12 @@ pub(super) fn tolist(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 pub(super) fn tomap(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Unknown => Ok(Value::Unknown),
-        v @ (Value::Null | Value::Map(_)) => Ok(v.clone()),
+        Value::Null => Ok(Value::Null),
+        Value::Map(map) => {
+            let values =
+                crate::eval::unify::single_type(map.values().cloned().collect(), "object to map").map_err(invalid)?;
+            Ok(Value::Map(map.keys().cloned().zip(values).collect()))
+        }
         other => Err(invalid(format!("cannot convert {} to map.", other.type_name()))),
     }
 }

@@ -6,20 +6,57 @@ use super::*;
 /// encoder does so by default. Those characters can only occur inside JSON strings, so a textual
 /// replacement is safe. `None` when the value is not wholly known.
 pub(super) fn json_encode(v: &Value) -> Option<String> {
-    let json = v.to_json()?;
-    let raw = serde_json::to_string(&json).ok()?;
-    let mut out = String::with_capacity(raw.len());
-    for ch in raw.chars() {
-        match ch {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            other => out.push(other),
-        }
-    }
+    let mut out = String::new();
+    write_json(v, &mut out)?;
     Some(out)
+}
+
+/// Writes `v` as Terraform's jsonencode does: numbers in full decimal notation (`1e21` is
+/// `1000000000000000000000`), object keys sorted, and `<`, `>`, `&`, U+2028 and U+2029 escaped
+/// so that the text can be embedded in HTML and JavaScript. `None` when anything is unknown.
+fn write_json(v: &Value, out: &mut String) -> Option<()> {
+    match v.unmark().0 {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&format_number(*n)),
+        Value::String(s) => {
+            for ch in serde_json::to_string(s).ok()?.chars() {
+                match ch {
+                    '<' => out.push_str("\\u003c"),
+                    '>' => out.push_str("\\u003e"),
+                    '&' => out.push_str("\\u0026"),
+                    '\u{2028}' => out.push_str("\\u2028"),
+                    '\u{2029}' => out.push_str("\\u2029"),
+                    other => out.push(other),
+                }
+            }
+        }
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out)?;
+            }
+            out.push(']');
+        }
+        Value::Map(map) => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(&Value::String(k.clone()), out)?;
+                out.push(':');
+                write_json(item, out)?;
+            }
+            out.push('}');
+        }
+        Value::Sensitive(inner) => write_json(inner, out)?,
+        Value::Unknown => return None,
+    }
+    Some(())
 }
 
 pub(super) fn jsonencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {

@@ -362,8 +362,9 @@ fn map_arg(args: &[Value], i: usize) -> Result<&BTreeMap<String, Value>, String>
 fn to_bool(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
-        Value::String(s) if s == "true" => Some(true),
-        Value::String(s) if s == "false" => Some(false),
+        // Terraform's conversion also reads "1" and "0" as bools.
+        Value::String(s) if s == "true" || s == "1" => Some(true),
+        Value::String(s) if s == "false" || s == "0" => Some(false),
         _ => None,
     }
 }

@@ -19,7 +19,14 @@ pub(super) fn floor(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 }
 
 pub(super) fn signum(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    unary(c, a, |n| if n == 0.0 { 0.0 } else { n.signum() })
+    let n = number_arg(c, a, 0)?;
+    // Terraform's signum takes a whole number that fits 64 bits, nothing else.
+    if n.fract() != 0.0 || n.abs() > 9.223_372_036_854_776e18 {
+        return Err(invalid(
+            "value must be a whole number, between -9223372036854775808 and 9223372036854775807.",
+        ));
+    }
+    Ok(Value::Number(if n == 0.0 { 0.0 } else { n.signum() }))
 }
 
 pub(super) fn extreme(c: &Call<'_>, a: &[Value], pick: fn(f64, f64) -> f64) -> Result<Value, String> {

@@ -1,6 +1,7 @@
 //! String functions, regular expressions included.
 
 use super::*;
+use unicode_segmentation::UnicodeSegmentation as _;
 
 pub(super) fn join(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let sep = string_arg(a, 0)?;
@@ -38,11 +39,42 @@ pub(super) fn split(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 }
 
 pub(super) fn lower(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::String(string_arg(a, 0)?.to_lowercase()))
+    Ok(Value::String(simple_case(&string_arg(a, 0)?, Case::Lower)))
 }
 
 pub(super) fn upper(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::String(string_arg(a, 0)?.to_uppercase()))
+    Ok(Value::String(simple_case(&string_arg(a, 0)?, Case::Upper)))
+}
+
+enum Case {
+    Lower,
+    Upper,
+}
+
+/// Go's `strings.ToUpper`/`ToLower`, which Terraform uses: one character for one character
+/// (Unicode's simple case mapping), so `ß` stays `ß` and a final sigma is `σ`. Where the full
+/// mapping gives several characters the simple one keeps the character, except dotted `İ`,
+/// whose simple lower case is `i`.
+fn simple_case(s: &str, case: Case) -> String {
+    if s.is_ascii() {
+        return match case {
+            Case::Lower => s.to_ascii_lowercase(),
+            Case::Upper => s.to_ascii_uppercase(),
+        };
+    }
+    s.chars()
+        .map(|ch| {
+            let mut mapped: Vec<char> = match case {
+                Case::Lower => ch.to_lowercase().collect(),
+                Case::Upper => ch.to_uppercase().collect(),
+            };
+            match (mapped.len(), &case, ch) {
+                (1, _, _) => mapped.remove(0),
+                (_, Case::Lower, '\u{130}') => 'i',
+                _ => ch,
+            }
+        })
+        .collect()
 }
 
 pub(super) fn title(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -156,20 +188,25 @@ pub(super) fn chomp(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 }
 
 pub(super) fn indent(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    let spaces = int_arg(c, a, 0)?.max(0) as usize;
+    let spaces = int_arg(c, a, 0)?;
+    if spaces < 0 {
+        return Err(invalid("the number of spaces must not be negative."));
+    }
+    let spaces = spaces as usize;
     let s = string_arg(a, 1)?;
     Ok(Value::String(s.replace('\n', &format!("\n{}", " ".repeat(spaces)))))
 }
 
 pub(super) fn strrev(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::String(string_arg(a, 0)?.chars().rev().collect()))
+    // By grapheme clusters, as Terraform: a letter and its combining accent stay together.
+    Ok(Value::String(string_arg(a, 0)?.graphemes(true).rev().collect()))
 }
 
 pub(super) fn substr(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let s = string_arg(a, 0)?;
     let offset = int_arg(c, a, 1)?;
     let length = int_arg(c, a, 2)?;
-    let chars: Vec<char> = s.chars().collect();
+    let chars: Vec<&str> = s.graphemes(true).collect();
     let total = chars.len() as i64;
     // A negative offset counts from the end; any negative length means "to the end".
     let start = if offset < 0 {
@@ -183,7 +220,7 @@ pub(super) fn substr(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     } else {
         (length as usize).min(rest.len())
     };
-    Ok(Value::String(rest[..take].iter().collect()))
+    Ok(Value::String(rest[..take].concat()))
 }
 
 pub(super) fn startswith(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
