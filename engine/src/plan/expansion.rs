@@ -11,7 +11,7 @@ use crate::eval::decode::decode;
 use crate::eval::vars;
 use crate::eval::{Evaluator, Scope};
 use crate::graph::ModPath;
-use crate::plan::session::{ModuleInstance, MAX_INSTANCES};
+use crate::plan::walk::{ModuleInstance, MAX_INSTANCES};
 use crate::plan::walk::{Visited, Walk};
 
 /// The instance keys `count` or `for_each` give (one `None` key without either), each with

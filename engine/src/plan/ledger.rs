@@ -9,8 +9,8 @@
 
 use crate::core::addr::InstanceAddr;
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
-use crate::graph::Outcome;
 use crate::core::plan::{Change, OutputChange};
+use crate::graph::Outcome;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything a walk has decided so far.

@@ -14,4 +14,5 @@ pub mod planner;
 pub mod refresh;
 pub mod replacements;
 pub mod session;
+pub mod ui;
 pub mod walk;

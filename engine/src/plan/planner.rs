@@ -285,7 +285,8 @@ impl Session<'_> {
             } else {
                 "configuration depends on values known only after apply"
             };
-            out.changes.push(one.change(Action::Read, None, Some(after.clone())).because(why));
+            out.changes
+                .push(one.change(Action::Read, None, Some(after.clone())).because(why));
             return Ok(after);
         }
         match one.provider.read_data(ReadDataRequest {
@@ -367,7 +368,8 @@ impl Session<'_> {
         if !one.targeted {
             return Ok(match prior_value {
                 Some(p) => {
-                    out.changes.push(one.change(Action::NoOp, Some(p.clone()), Some(p.clone())));
+                    out.changes
+                        .push(one.change(Action::NoOp, Some(p.clone()), Some(p.clone())));
                     p
                 }
                 // Not created yet and not targeted: nothing is known of it.
@@ -455,7 +457,6 @@ impl Session<'_> {
             Err(out.fail_all(failed))
         }
     }
-
 
     /// The resources (`module.a.TYPE.NAME`, without keys) that targeted ones depend on: a
     /// plan with `--target` plans them too, as Terraform does.

@@ -3,7 +3,7 @@
 //! diagnostics); the planner and the applier are its methods in `planner.rs` and `apply/`.
 
 use crate::config::{Module, Resource};
-use crate::core::addr::{InstanceAddr, InstanceKey, ModulePath, ResourceAddr, Target};
+use crate::core::addr::{InstanceAddr, ModulePath, Target};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use crate::core::lock;
 use crate::core::plan::{OutputChange, Plan};
@@ -11,55 +11,17 @@ use crate::core::provider::{Provider, ProviderFactory};
 use crate::core::schema::Schema;
 use crate::core::value::Value;
 use crate::eval::Scope;
-use crate::graph::{self, Graph, ModPath, Node, Outcome};
+use crate::graph::{self, Graph, Node, Outcome};
 use crate::plan::diff;
 use crate::plan::ledger::Ledger;
 use crate::plan::refresh::Refreshed;
-use crate::plan::walk::Walk;
+pub use crate::plan::ui::Ui;
+use crate::plan::walk::{ModuleInstance, Walk};
 use state::{InstanceState, State};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-
-/// Receives progress lines while a run works (`aws_s3_bucket.b: Creating...`).
-pub trait Ui: Sync {
-    /// One line of progress.
-    fn progress(&self, line: &str);
-    /// One line for the person running the command that is not part of its result (kept out
-    /// of output meant for programs).
-    fn notice(&self, line: &str) {
-        self.progress(line);
-    }
-    /// An apply is about to make `total` changes (a replacement counts twice: its create and
-    /// its delete), so a terminal can show how far it is.
-    fn changes_ahead(&self, total: usize) {
-        let _ = total;
-    }
-    /// A change of `address` started; `line` announces it ("...: Creating...").
-    fn change_started(&self, address: &str, line: &str) {
-        let _ = address;
-        self.progress(line);
-    }
-    /// Where a running change of `address` is ("...: Still creating... [1m0s elapsed]").
-    fn change_status(&self, address: &str, line: &str) {
-        let _ = address;
-        self.progress(line);
-    }
-    /// A change of `address` ended: `line` says how, `None` when it failed (its error is
-    /// reported with the others).
-    fn change_done(&self, address: &str, line: Option<&str>) {
-        let _ = address;
-        if let Some(line) = line {
-            self.progress(line);
-        }
-    }
-}
-
-/// The provider name of a configuration key: `aws` of `aws.west`.
-pub(crate) fn provider_name(key: &str) -> &str {
-    key.split('.').next().unwrap_or(key)
-}
 
 /// What kind of walk this is.
 pub enum WalkMode<'p> {
@@ -78,9 +40,6 @@ pub enum WalkMode<'p> {
     Apply(&'p Plan),
 }
 
-/// The most instances one resource may have: more is a mistake in an expression, and would
-/// exhaust memory before it told the user so.
-pub const MAX_INSTANCES: usize = 1_000_000;
 
 /// One plan or apply run over a configuration: its [`Walk`] (the evaluation, shared by plan and
 /// apply) and what the run decides. The locks are taken one at a time: no code holds one of
@@ -97,27 +56,6 @@ pub struct Session<'a> {
     pub(crate) refreshed: Mutex<Refreshed>,
     /// The bound on provider operations in flight during apply (`--parallelism`).
     pub(crate) permits: crate::core::permits::Permits,
-}
-
-/// An instance of a module, as its call's visit made it.
-#[derive(Clone)]
-pub(crate) struct ModuleInstance {
-    /// Where it is: `module.tenant["acme"]`.
-    pub path: ModulePath,
-    /// `each.value` of the call that made it, when the call has `for_each`: the call's
-    /// arguments are evaluated with it, in the calling module's scope.
-    pub each: Option<Value>,
-}
-
-/// A resource in a module of the configuration, as text (`module.dns.aws_route53_record.api`):
-/// what `--target` names and what state records as a dependency.
-pub(crate) fn node_string(path: &ModPath, addr: &ResourceAddr) -> String {
-    InstanceAddr {
-        module: path.iter().map(|m| (m.clone(), InstanceKey::None)).collect(),
-        resource: addr.clone(),
-        key: InstanceKey::None,
-    }
-    .resource_string()
 }
 
 impl<'a> Session<'a> {

@@ -7,6 +7,7 @@
 //! and released before any other lock is taken, here or in the run.
 
 use crate::config::{Module, Resource};
+use crate::core::addr::InstanceAddr;
 use crate::core::addr::{InstanceKey, Mode, ModulePath, ResourceAddr};
 use crate::core::diagnostic::Diagnostic;
 use crate::core::lock;
@@ -16,7 +17,7 @@ use crate::core::value::Value;
 use crate::eval::decode::decode;
 use crate::eval::{Evaluator, Scope};
 use crate::graph::{Graph, ModPath, Node, Outcome};
-use crate::plan::session::{node_string, provider_name, ModuleInstance, Ui};
+use crate::plan::ui::Ui;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::Direction;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -312,3 +313,33 @@ impl Walk<'_> {
             .collect()
     }
 }
+
+/// The provider name of a configuration key: `aws` of `aws.west`.
+pub(crate) fn provider_name(key: &str) -> &str {
+    key.split('.').next().unwrap_or(key)
+}
+
+/// An instance of a module, as its call's visit made it.
+#[derive(Clone)]
+pub(crate) struct ModuleInstance {
+    /// Where it is: `module.tenant["acme"]`.
+    pub path: ModulePath,
+    /// `each.value` of the call that made it, when the call has `for_each`: the call's
+    /// arguments are evaluated with it, in the calling module's scope.
+    pub each: Option<Value>,
+}
+
+/// A resource in a module of the configuration, as text (`module.dns.aws_route53_record.api`):
+/// what `--target` names and what state records as a dependency.
+pub(crate) fn node_string(path: &ModPath, addr: &ResourceAddr) -> String {
+    InstanceAddr {
+        module: path.iter().map(|m| (m.clone(), InstanceKey::None)).collect(),
+        resource: addr.clone(),
+        key: InstanceKey::None,
+    }
+    .resource_string()
+}
+
+/// The most instances one resource may have: more is a mistake in an expression, and would
+/// exhaust memory before it told the user so.
+pub const MAX_INSTANCES: usize = 1_000_000;
