@@ -1,13 +1,19 @@
-//! YAML read into JSON (for `yamldecode` and CloudFormation templates). saphyr's parser reads
-//! the YAML; this turns its events into JSON: plain scalars resolve as YAML 1.2's core schema
-//! says, and a local tag (`!Ref X`) is handed to the caller, which says what it means.
+//! YAML read into JSON, for `yamldecode` and CloudFormation templates. saphyr's parser reads
+//! the YAML; this turns its events into JSON, in one of two dialects:
 //!
-//! Anchors and aliases, merge keys, complex keys, duplicate keys and several documents are
-//! errors: neither Terraform's JSON values nor CloudFormation have a meaning for them.
+//! - [`Dialect::Strict`] (CloudFormation templates): plain scalars resolve as YAML 1.2's core
+//!   schema says; anchors, aliases, merge keys, duplicate keys and several documents are errors,
+//!   since a template has no meaning for them.
+//! - [`Dialect::Terraform`] (`yamldecode`): as Terraform's decoder reads YAML: YAML 1.1's
+//!   scalars (`yes`, `off`, `0o17`, `0x1F`, timestamps as RFC 3339 strings), anchors, aliases and
+//!   merge keys, the last of duplicate keys; a text without a document is an error.
+//!
+//! A local tag (`!Ref X`) is handed to the caller, which says what it means.
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 use serde_json::{Map, Value as Json};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 type Events<'a> = std::iter::Peekable<Parser<'a, saphyr_parser::StrInput<'a>>>;
 
@@ -15,21 +21,46 @@ type Events<'a> = std::iter::Peekable<Parser<'a, saphyr_parser::StrInput<'a>>>;
 /// (`Ref`) and the node's value, the value to use, or why the tag is not allowed.
 pub type TagHandler<'h> = &'h dyn Fn(&str, Json) -> Result<Json, String>;
 
-/// Parses one YAML document (an empty text is `null`); local tags go to `tags`.
+/// How plain scalars resolve and which of YAML's extras are accepted (see the module's text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// YAML 1.2's core schema, nothing implicit: CloudFormation templates.
+    Strict,
+    /// What Terraform's `yamldecode` accepts and how it reads it.
+    Terraform,
+}
+
+/// Parses one YAML document strictly (an empty text is `null`); local tags go to `tags`.
 pub fn to_json(src: &str, tags: TagHandler<'_>) -> Result<Json, String> {
-    let mut events: Events<'_> = Parser::new_from_str(src).peekable();
+    decode(src, Dialect::Strict, tags)
+}
+
+/// Parses one YAML document in `dialect`; local tags go to `tags`.
+pub fn decode(src: &str, dialect: Dialect, tags: TagHandler<'_>) -> Result<Json, String> {
+    let mut reader = Reader {
+        events: Parser::new_from_str(src).peekable(),
+        dialect,
+        tags,
+        anchors: HashMap::new(),
+    };
     let mut value = Json::Null;
     let mut documents = 0;
     loop {
-        let (event, span) = next(&mut events)?;
+        let (event, span) = reader.next()?;
         match event {
             Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(format!("line {}: a template is one YAML document", line(&span)));
+                    return Err(match dialect {
+                        Dialect::Strict => format!("line {}: a template is one YAML document", line(&span)),
+                        Dialect::Terraform => format!("line {}: unexpected extra content after value", line(&span)),
+                    });
                 }
-                value = node(&mut events, tags)?;
+                value = reader.node()?;
+            }
+            Event::StreamEnd if documents == 0 && dialect == Dialect::Terraform => {
+                return Err("on line 1, column 1: missing start of document".to_string())
             }
             Event::StreamEnd => return Ok(value),
             other => return Err(format!("line {}: unexpected {other:?}", line(&span))),
@@ -37,85 +68,153 @@ pub fn to_json(src: &str, tags: TagHandler<'_>) -> Result<Json, String> {
     }
 }
 
-fn next<'a>(events: &mut Events<'a>) -> Result<(Event<'a>, Span), String> {
-    match events.next() {
-        Some(Ok(e)) => Ok(e),
-        Some(Err(e)) => Err(e.to_string()),
-        None => Err("the YAML ends in the middle of a value".to_string()),
-    }
+struct Reader<'a, 't> {
+    events: Events<'a>,
+    dialect: Dialect,
+    tags: TagHandler<'t>,
+    /// The values of anchored nodes (`&name`) by the parser's anchor number, for aliases.
+    anchors: HashMap<usize, Json>,
 }
 
 fn line(span: &Span) -> usize {
     span.start.line()
 }
 
-fn no_anchor(anchor: usize, span: &Span) -> Result<(), String> {
-    if anchor == 0 {
-        Ok(())
-    } else {
-        Err(format!(
-            "line {}: YAML anchors and aliases are not supported",
-            line(span)
-        ))
+impl<'a> Reader<'a, '_> {
+    fn next(&mut self) -> Result<(Event<'a>, Span), String> {
+        match self.events.next() {
+            Some(Ok(e)) => Ok(e),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("the YAML ends in the middle of a value".to_string()),
+        }
     }
-}
 
-/// The next value: a scalar, a sequence or a mapping, with its tag applied.
-fn node(events: &mut Events<'_>, tags: TagHandler<'_>) -> Result<Json, String> {
-    let (event, span) = next(events)?;
-    match event {
-        Event::Scalar(text, style, anchor, tag) => {
-            no_anchor(anchor, &span)?;
-            let value = match (style, tag.as_deref()) {
-                (_, Some(t)) if t.is_yaml_core_schema() && t.suffix == "str" => Json::String(text.into_owned()),
-                (ScalarStyle::Plain, _) => plain(&text),
-                _ => Json::String(text.into_owned()),
-            };
-            apply_tag(tags, tag_name(tag).as_deref(), value, &span)
+    fn at_end(&mut self, end: &Event<'_>) -> bool {
+        matches!(self.events.peek(), Some(Ok((e, _))) if e == end)
+    }
+
+    /// Keeps an anchored node's value for its aliases; anchors are errors when strict.
+    fn anchored(&mut self, anchor: usize, value: Json, span: &Span) -> Result<Json, String> {
+        if anchor == 0 {
+            return Ok(value);
         }
-        Event::SequenceStart(anchor, tag) => {
-            no_anchor(anchor, &span)?;
-            let mut items = Vec::new();
-            while !matches!(events.peek(), Some(Ok((Event::SequenceEnd, _)))) {
-                items.push(node(events, tags)?);
+        if self.dialect == Dialect::Strict {
+            return Err(format!(
+                "line {}: YAML anchors and aliases are not supported",
+                line(span)
+            ));
+        }
+        self.anchors.insert(anchor, value.clone());
+        Ok(value)
+    }
+
+    fn alias(&self, id: usize, span: &Span) -> Result<Json, String> {
+        match self.dialect {
+            Dialect::Strict => Err(format!(
+                "line {}: YAML anchors and aliases are not supported",
+                line(span)
+            )),
+            Dialect::Terraform => self
+                .anchors
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| format!("line {}: an alias refers to an unknown anchor", line(span))),
+        }
+    }
+
+    /// The next value: a scalar, a sequence or a mapping, with its tag applied.
+    fn node(&mut self) -> Result<Json, String> {
+        let (event, span) = self.next()?;
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = match (style, tag.as_deref()) {
+                    (_, Some(t)) if t.is_yaml_core_schema() && t.suffix == "str" => Json::String(text.into_owned()),
+                    (ScalarStyle::Plain, _) => match self.dialect {
+                        Dialect::Strict => plain(&text),
+                        Dialect::Terraform => plain_1_1(&text).map_err(|e| format!("line {}: {e}", line(&span)))?,
+                    },
+                    _ => Json::String(text.into_owned()),
+                };
+                let value = self.apply_tag(tag_name(tag).as_deref(), value, &span)?;
+                self.anchored(anchor, value, &span)
             }
-            next(events)?;
-            apply_tag(tags, tag_name(tag).as_deref(), Json::Array(items), &span)
+            Event::SequenceStart(anchor, tag) => {
+                let mut items = Vec::new();
+                while !self.at_end(&Event::SequenceEnd) {
+                    items.push(self.node()?);
+                }
+                self.next()?;
+                let value = self.apply_tag(tag_name(tag).as_deref(), Json::Array(items), &span)?;
+                self.anchored(anchor, value, &span)
+            }
+            Event::MappingStart(anchor, tag) => {
+                let map = self.mapping()?;
+                let value = self.apply_tag(tag_name(tag).as_deref(), Json::Object(map), &span)?;
+                self.anchored(anchor, value, &span)
+            }
+            Event::Alias(id) => self.alias(id, &span),
+            other => Err(format!("line {}: unexpected {other:?}", line(&span))),
         }
-        Event::MappingStart(anchor, tag) => {
-            no_anchor(anchor, &span)?;
-            let mut map = Map::new();
-            while !matches!(events.peek(), Some(Ok((Event::MappingEnd, _)))) {
-                let (key, key_span) = next(events)?;
-                let key = match key {
-                    Event::Scalar(k, style, anchor, _) => {
-                        no_anchor(anchor, &key_span)?;
-                        if style == ScalarStyle::Plain && k == "<<" {
+    }
+
+    /// A mapping's entries up to its end. Merged entries (`<<: *base`) never override the
+    /// mapping's own keys, wherever they are written.
+    fn mapping(&mut self) -> Result<Map<String, Json>, String> {
+        let mut map = Map::new();
+        let mut merged = Vec::new();
+        while !self.at_end(&Event::MappingEnd) {
+            let (key, key_span) = self.next()?;
+            let key = match key {
+                Event::Scalar(k, style, anchor, _) => {
+                    self.anchored(anchor, Json::String(k.to_string()), &key_span)?;
+                    if style == ScalarStyle::Plain && k == "<<" {
+                        if self.dialect == Dialect::Strict {
                             return Err(format!("line {}: YAML merge keys are not supported", line(&key_span)));
                         }
-                        k.into_owned()
+                        merged.push((self.node()?, key_span));
+                        continue;
                     }
-                    Event::Alias(_) => {
-                        return Err(format!(
-                            "line {}: YAML anchors and aliases are not supported",
-                            line(&key_span)
-                        ))
-                    }
-                    _ => return Err(format!("line {}: a key must be a plain string", line(&key_span))),
+                    k.into_owned()
+                }
+                Event::Alias(id) => match self.alias(id, &key_span)? {
+                    Json::String(s) => s,
+                    _ => return Err(format!("line {}: a key must be a string", line(&key_span))),
+                },
+                _ => return Err(format!("line {}: a key must be a plain string", line(&key_span))),
+            };
+            let value = self.node()?;
+            if map.insert(key.clone(), value).is_some() && self.dialect == Dialect::Strict {
+                return Err(format!("line {}: duplicate key {key:?}", line(&key_span)));
+            }
+        }
+        self.next()?;
+        for (source, span) in merged {
+            let sources = match source {
+                Json::Array(items) => items,
+                one => vec![one],
+            };
+            for source in sources {
+                let Json::Object(entries) = source else {
+                    return Err(format!(
+                        "line {}: a merge key takes a mapping or a list of mappings",
+                        line(&span)
+                    ));
                 };
-                let value = node(events, tags)?;
-                if map.insert(key.clone(), value).is_some() {
-                    return Err(format!("line {}: duplicate key {key:?}", line(&key_span)));
+                for (k, v) in entries {
+                    map.entry(k).or_insert(v);
                 }
             }
-            next(events)?;
-            apply_tag(tags, tag_name(tag).as_deref(), Json::Object(map), &span)
         }
-        Event::Alias(_) => Err(format!(
-            "line {}: YAML anchors and aliases are not supported",
-            line(&span)
-        )),
-        other => Err(format!("line {}: unexpected {other:?}", line(&span))),
+        Ok(map)
+    }
+
+    /// A tagged node's value as the caller's handler says.
+    fn apply_tag(&self, tag: Option<&str>, value: Json, span: &Span) -> Result<Json, String> {
+        match tag {
+            None => Ok(value),
+            Some(t) if t.starts_with("!!") => Ok(value),
+            Some(t) => (self.tags)(&t[1..], value).map_err(|e| format!("line {}: {e}", line(span))),
+        }
     }
 }
 
@@ -126,15 +225,6 @@ fn tag_name(tag: Option<Cow<'_, Tag>>) -> Option<String> {
         return None;
     }
     Some(format!("!{}", tag.suffix))
-}
-
-/// A tagged node's value as the caller's handler says.
-fn apply_tag(tags: TagHandler<'_>, tag: Option<&str>, value: Json, span: &Span) -> Result<Json, String> {
-    match tag {
-        None => Ok(value),
-        Some(t) if t.starts_with("!!") => Ok(value),
-        Some(t) => tags(&t[1..], value).map_err(|e| format!("line {}: {e}", line(span))),
-    }
 }
 
 /// The type a plain scalar resolves to (YAML 1.2 core schema).
@@ -165,4 +255,97 @@ fn plain(t: &str) -> Json {
         }
     }
     Json::String(t.to_string())
+}
+
+/// The type a plain scalar resolves to as Terraform's decoder reads it: YAML 1.1's booleans
+/// (`y`, `yes`, `on`, ... and their negatives), hexadecimal and `0o` octal integers, and
+/// timestamps, which become RFC 3339 strings (`2001-12-14` is `2001-12-14T00:00:00Z`).
+fn plain_1_1(t: &str) -> Result<Json, String> {
+    match t {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Ok(Json::Bool(true)),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => return Ok(Json::Bool(false)),
+        ".nan" | ".NaN" | ".NAN" => return Err("floating point NaN is not supported".to_string()),
+        _ => {}
+    }
+    let radix = |digits: &str, base: u32| i64::from_str_radix(digits, base).ok().map(|n| Json::Number(n.into()));
+    if let Some(n) = t.strip_prefix("0x").and_then(|d| radix(d, 16)) {
+        return Ok(n);
+    }
+    if let Some(n) = t.strip_prefix("0o").and_then(|d| radix(d, 8)) {
+        return Ok(n);
+    }
+    if let Some(stamp) = timestamp(t) {
+        return Ok(Json::String(stamp));
+    }
+    Ok(plain(t))
+}
+
+/// A YAML timestamp as Go writes it in RFC 3339 (whole seconds, `Z` for UTC), or `None`.
+fn timestamp(t: &str) -> Option<String> {
+    static FORM: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let form = FORM.get_or_init(|| {
+        regex::Regex::new(
+            r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2})(?:\.\d*)?[ \t]*(Z|[-+]\d{1,2}(?::?\d{2})?)?)?$",
+        )
+        .expect("a valid pattern")
+    });
+    let c = form.captures(t)?;
+    let num = |i: usize| c.get(i).map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(0));
+    let date = format!("{}-{:02}-{:02}", &c[1], num(2), num(3));
+    let zone = match c.get(7).map(|m| m.as_str()) {
+        None | Some("Z") => "Z".to_string(),
+        Some(z) => {
+            let (sign, rest) = z.split_at(1);
+            let (h, m) = rest.split_once(':').unwrap_or((rest, "00"));
+            let (h, m) = if rest.len() == 4 && !rest.contains(':') {
+                rest.split_at(2)
+            } else {
+                (h, m)
+            };
+            format!("{sign}{:02}:{:02}", h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)
+        }
+    };
+    Some(format!("{date}T{:02}:{:02}:{:02}{zone}", num(4), num(5), num(6)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tf(src: &str) -> Result<Json, String> {
+        decode(src, Dialect::Terraform, &|_, v| Ok(v))
+    }
+
+    #[test]
+    fn terraform_reads_yaml_1_1_scalars_anchors_and_merges() {
+        assert_eq!(tf("yes"), Ok(Json::Bool(true)));
+        assert_eq!(tf("Off"), Ok(Json::Bool(false)));
+        assert_eq!(tf("0x10"), Ok(Json::from(16)));
+        assert_eq!(tf("0o17"), Ok(Json::from(15)));
+        assert_eq!(tf("017"), Ok(Json::from(17)));
+        assert_eq!(tf("1_000"), Ok(Json::from("1_000")));
+        assert_eq!(tf("2001-12-14"), Ok(Json::from("2001-12-14T00:00:00Z")));
+        assert_eq!(
+            tf("2001-12-14t21:59:43.10-05:00"),
+            Ok(Json::from("2001-12-14T21:59:43-05:00"))
+        );
+        assert_eq!(
+            tf("a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n  b: 3"),
+            Ok(serde_json::json!({"a": {"b": 1}, "c": {"b": 3, "d": 2}}))
+        );
+        assert_eq!(tf("a: 1\na: 2"), Ok(serde_json::json!({"a": 2})));
+        assert!(tf("").is_err());
+        assert!(tf("# only a comment").is_err());
+        assert_eq!(tf("---"), Ok(Json::Null));
+        assert!(tf(".nan").is_err());
+    }
+
+    #[test]
+    fn strict_keeps_yaml_1_2_and_refuses_the_extras() {
+        let strict = |src: &str| to_json(src, &|_, v| Ok(v));
+        assert_eq!(strict("yes"), Ok(Json::from("yes")));
+        assert_eq!(strict(""), Ok(Json::Null));
+        assert!(strict("a: &x 1\nb: *x").is_err());
+        assert!(strict("a: 1\na: 2").is_err());
+    }
 }

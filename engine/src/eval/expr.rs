@@ -210,6 +210,8 @@ impl<'a> Evaluator<'a> {
                             // A bare word in parentheses-free position is a literal key.
                             let kv = match ke {
                                 Expression::Variable(v) => Value::String(v.as_str().to_string()),
+                                // The keywords are names too in a key's place: `{null = 1}`.
+                                Expression::Null(_) => Value::from("null"),
                                 other => self.expr(other, file)?,
                             };
                             if kv.is_unknown() {

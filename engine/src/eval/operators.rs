@@ -155,12 +155,9 @@ pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, Strin
                         }
                         Value::Number(a / b)
                     }
-                    BinaryOperator::Mod => {
-                        if b == 0.0 {
-                            return Err("Modulo by zero.".into());
-                        }
-                        Value::Number(a % b)
-                    }
+                    // As in Terraform, a remainder by zero is the dividend itself.
+                    BinaryOperator::Mod if b == 0.0 => Value::Number(a),
+                    BinaryOperator::Mod => Value::Number(a % b),
                     BinaryOperator::Less => Value::Bool(a < b),
                     BinaryOperator::LessEq => Value::Bool(a <= b),
                     BinaryOperator::Greater => Value::Bool(a > b),

@@ -40,7 +40,6 @@ pub enum WalkMode<'p> {
     Apply(&'p Plan),
 }
 
-
 /// One plan or apply run over a configuration: its [`Walk`] (the evaluation, shared by plan and
 /// apply) and what the run decides. The locks are taken one at a time: no code holds one of
 /// them (or one of the walk's) while it takes another.

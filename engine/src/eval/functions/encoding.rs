@@ -108,7 +108,7 @@ pub(super) fn yamldecode(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             "the tag !{tag} has no meaning outside the program that wrote it"
         ))
     };
-    crate::core::yaml::to_json(&s, &reject)
+    crate::core::yaml::decode(&s, crate::core::yaml::Dialect::Terraform, &reject)
         .map(|j| Value::from_json(&j))
         .map_err(|e| {
             if c.sensitive {
@@ -119,60 +119,179 @@ pub(super) fn yamldecode(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         })
 }
 
-/// Terraform's YAML: block style, two-space indents, keys sorted, every string and key
-/// double-quoted (so nothing is read back as another type), sequences at their key's indent.
+/// Terraform's YAML: block style, two-space indents, keys sorted, every key and one-line
+/// string double-quoted (so nothing is read back as another type) and folded past column 80
+/// as Terraform's encoder folds them, strings of several lines as literal blocks (`|-`),
+/// sequences at their key's indent, and a lone number, bool or null ended by `...`.
 pub(super) fn yamlencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    fn quoted(s: &str) -> String {
-        serde_json::Value::String(s.to_string()).to_string()
-    }
-    fn scalar(v: &Value) -> Option<String> {
-        match v {
-            Value::Null => Some("null".into()),
-            Value::Bool(b) => Some(b.to_string()),
-            Value::Number(n) => Some(format_number(*n)),
-            Value::String(s) => Some(quoted(s)),
-            Value::List(items) if items.is_empty() => Some("[]".into()),
-            Value::Map(m) if m.is_empty() => Some("{}".into()),
-            _ => None,
-        }
-    }
-    fn block(v: &Value, indent: usize, out: &mut String) {
-        let pad = " ".repeat(indent);
-        match v {
-            Value::Map(m) if !m.is_empty() => {
-                for (k, item) in m {
-                    match scalar(item) {
-                        Some(s) => out.push_str(&format!("{pad}{}: {s}\n", quoted(k))),
-                        None => {
-                            out.push_str(&format!("{pad}{}:\n", quoted(k)));
-                            let inner = if matches!(item, Value::List(_)) {
-                                indent
-                            } else {
-                                indent + 2
-                            };
-                            block(item, inner, out);
-                        }
-                    }
-                }
-            }
-            Value::List(items) if !items.is_empty() => {
-                for item in items {
-                    match scalar(item) {
-                        Some(s) => out.push_str(&format!("{pad}- {s}\n")),
-                        None => {
-                            // The item's first line follows "- "; the rest line up under it.
-                            let mut inner = String::new();
-                            block(item, indent + 2, &mut inner);
-                            let body = inner.strip_prefix(&" ".repeat(indent + 2)).unwrap_or(&inner);
-                            out.push_str(&format!("{pad}- {body}"));
-                        }
-                    }
-                }
-            }
-            other => out.push_str(&format!("{pad}{}\n", scalar(other).unwrap_or_default())),
-        }
-    }
     let mut out = String::new();
-    block(&a[0], 0, &mut out);
+    match scalar(&a[0], 0, 2) {
+        Some(text) if matches!(a[0], Value::String(_)) => out.push_str(&format!("{text}\n")),
+        // A plain scalar alone is an open-ended document: the encoder closes it.
+        Some(text) if !matches!(a[0], Value::List(_) | Value::Map(_)) => out.push_str(&format!("{text}\n...\n")),
+        Some(text) => out.push_str(&format!("{text}\n")),
+        None => yaml_block(&a[0], 0, &mut out),
+    }
     Ok(Value::String(out))
+}
+
+/// A value that fits after `key: ` or `- ` (a scalar or an empty collection), written from
+/// `column` with continuation lines at `indent`; `None` for a collection with items.
+fn scalar(v: &Value, column: usize, indent: usize) -> Option<String> {
+    match v {
+        Value::Null => Some("null".into()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(format_number(*n)),
+        Value::String(s) => Some(yaml_string(s, column, indent)),
+        Value::List(items) if items.is_empty() => Some("[]".into()),
+        Value::Map(m) if m.is_empty() => Some("{}".into()),
+        _ => None,
+    }
+}
+
+fn yaml_block(v: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Map(m) => {
+            for (k, item) in m {
+                let key = yaml_quoted(k, None);
+                let column = indent + key.chars().count() + 2;
+                match scalar(item, column, indent + 2) {
+                    Some(s) => out.push_str(&format!("{pad}{key}: {s}\n")),
+                    None => {
+                        out.push_str(&format!("{pad}{key}:\n"));
+                        let inner = if matches!(item, Value::List(_)) {
+                            indent
+                        } else {
+                            indent + 2
+                        };
+                        yaml_block(item, inner, out);
+                    }
+                }
+            }
+        }
+        Value::List(items) => {
+            for item in items {
+                match scalar(item, indent + 2, indent + 2) {
+                    Some(s) => out.push_str(&format!("{pad}- {s}\n")),
+                    None => {
+                        // The item's first line follows "- "; the rest line up under it.
+                        let mut inner = String::new();
+                        yaml_block(item, indent + 2, &mut inner);
+                        let body = inner.strip_prefix(&" ".repeat(indent + 2)).unwrap_or(&inner);
+                        out.push_str(&format!("{pad}- {body}"));
+                    }
+                }
+            }
+        }
+        other => out.push_str(&format!(
+            "{pad}{}\n",
+            scalar(other, indent, indent + 2).unwrap_or_default()
+        )),
+    }
+}
+
+/// What YAML's emitter writes without escaping.
+fn yaml_printable(ch: char) -> bool {
+    matches!(ch, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}')
+        || (('\u{e000}'..='\u{fffd}').contains(&ch) && ch != '\u{feff}')
+}
+
+/// A string as Terraform's encoder writes it: a literal block (`|-`, `|`, `|+`, with an
+/// indentation indicator when it starts with a space) when it has several lines and nothing a
+/// block cannot hold (a space before a line break or at the end, unprintable characters);
+/// otherwise double-quoted.
+fn yaml_string(s: &str, column: usize, indent: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let multiline = chars.contains(&'\n');
+    let space_break = chars.windows(2).any(|w| w[0] == ' ' && w[1] == '\n');
+    let special = chars.iter().any(|c| !yaml_printable(*c));
+    if !multiline || space_break || special || s.ends_with(' ') {
+        return yaml_quoted(s, Some((column, indent)));
+    }
+    let mut head = String::from("|");
+    if s.starts_with(' ') || s.starts_with('\n') {
+        head.push('2');
+    }
+    let trailing = chars.iter().rev().take_while(|c| **c == '\n').count();
+    head.push_str(match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    });
+    let pad = " ".repeat(indent);
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    let lines: Vec<String> = body
+        .split('\n')
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect();
+    format!("{head}\n{}", lines.join("\n"))
+}
+
+/// A double-quoted YAML string with the emitter's escapes; given where it starts (`column`)
+/// and where its continuation lines start (`indent`), folded at a space past column 80 as the
+/// emitter folds it (keys are never folded).
+fn yaml_quoted(s: &str, fold: Option<(usize, usize)>) -> String {
+    let mut out = String::from("\"");
+    let mut column = fold.map_or(0, |(c, _)| c) + 1;
+    let chars: Vec<char> = s.chars().collect();
+    let mut after_space = false;
+    for (i, &ch) in chars.iter().enumerate() {
+        let escaped = match ch {
+            '"' => Some("\\\"".to_string()),
+            '\\' => Some("\\\\".to_string()),
+            '\0' => Some("\\0".into()),
+            '\u{7}' => Some("\\a".into()),
+            '\u{8}' => Some("\\b".into()),
+            '\t' => Some("\\t".into()),
+            '\n' => Some("\\n".into()),
+            '\u{b}' => Some("\\v".into()),
+            '\u{c}' => Some("\\f".into()),
+            '\r' => Some("\\r".into()),
+            '\u{1b}' => Some("\\e".into()),
+            '\u{85}' => Some("\\N".into()),
+            '\u{2028}' => Some("\\L".into()),
+            '\u{2029}' => Some("\\P".into()),
+            c if !yaml_printable(c) || c == '\u{feff}' => Some(match c as u32 {
+                n if n <= 0xff => format!("\\x{n:02X}"),
+                n if n <= 0xffff => format!("\\u{n:04X}"),
+                n => format!("\\U{n:08X}"),
+            }),
+            _ => None,
+        };
+        if let Some(e) = escaped {
+            column += e.chars().count();
+            out.push_str(&e);
+            after_space = false;
+            continue;
+        }
+        if ch == ' ' {
+            if let Some((_, indent)) = fold {
+                if !after_space && column > 80 && i != 0 && i != chars.len() - 1 {
+                    out.push('\n');
+                    out.push_str(&" ".repeat(indent));
+                    column = indent;
+                    if chars.get(i + 1) == Some(&' ') {
+                        out.push('\\');
+                        column += 1;
+                    }
+                    after_space = true;
+                    continue;
+                }
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+        out.push(ch);
+        column += 1;
+    }
+    out.push('"');
+    out
 }
