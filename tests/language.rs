@@ -56,7 +56,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("validation without error_message", one("variable \"v\" {\n  validation {\n    condition = true\n  }\n}\n"), Fails("needs both condition")),
         // Outputs.
         ("output arguments", one("output \"o\" {\n  value       = 1\n  sensitive   = false\n  description = \"d\"\n  depends_on  = []\n}\n"), Valid),
-        ("output precondition", one("output \"o\" {\n  value = 1\n  precondition {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Valid),
+        ("output precondition", one("output \"o\" {\n  value = 1\n  precondition {\n    condition     = path.module != \"\"\n    error_message = \"x\"\n  }\n}\n"), Valid),
         ("ephemeral output", one("output \"o\" {\n  value     = 1\n  ephemeral = true\n}\n"), Fails(NOT_YET)),
         ("misspelt output argument", one("output \"o\" {\n  value = 1\n  sensitiv = true\n}\n"), Fails("Did you mean \"sensitive\"")),
         // Resource meta-arguments.
@@ -66,8 +66,8 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("ignore_changes = all", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n  lifecycle {\n    ignore_changes = all\n  }\n}\n"), Valid),
         ("replace_triggered_by", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-a\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"bucket-b\"\n  lifecycle {\n    replace_triggered_by = [aws_s3_bucket.a.id]\n  }\n}\n"), Valid),
         ("replace_triggered_by a variable", one("variable \"v\" {\n  default = 1\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"bucket-b\"\n  lifecycle {\n    replace_triggered_by = [var.v]\n  }\n}\n"), Fails("replace_triggered_by refers to managed resources")),
-        ("precondition", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n  lifecycle {\n    precondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Valid),
-        ("postcondition on a data source", one("data \"aws_region\" \"r\" {\n  lifecycle {\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n"), Valid),
+        ("precondition", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n  lifecycle {\n    precondition {\n      condition     = path.module != \"\"\n      error_message = \"x\"\n    }\n  }\n}\n"), Valid),
+        ("postcondition on a data source", one("data \"aws_region\" \"r\" {\n  lifecycle {\n    postcondition {\n      condition     = self.name != \"\"\n      error_message = \"x\"\n    }\n  }\n}\n"), Valid),
         ("dynamic block", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Valid),
         ("dynamic block over a variable", one("variable \"origins\" {\n  type = list(string)\n}\nresource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = var.origins\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Valid),
         ("dynamic block content checked over a variable", one("variable \"origins\" {\n  type = list(string)\n}\nresource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = var.origins\n    content {\n      allowed_method  = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Fails("Did you mean \"allowed_methods\"")),
@@ -94,9 +94,10 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("removed", one("removed {\n  from = aws_s3_bucket.a\n  lifecycle {\n    destroy = false\n  }\n}\n"), Valid),
         ("removed in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "removed {\n  from = aws_s3_bucket.a\n  lifecycle {\n    destroy = false\n  }\n}\n")], Valid),
         ("removed with a provisioner", one("removed {\n  from = aws_s3_bucket.a\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Fails(NOT_YET)),
-        ("check", one("check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n"), Valid),
-        ("a check's data source used outside it", one("check \"c\" {\n  data \"aws_region\" \"r\" {}\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\noutput \"o\" {\n  value = data.aws_region.r.name\n}\n"), Fails("is declared inside check \"c\" and can be used only there")),
-        ("check in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n")], Valid),
+        ("check", one("check \"c\" {\n  assert {\n    condition     = path.root != \"\"\n    error_message = \"x\"\n  }\n}\n"), Valid),
+        ("a condition that names nothing", one("check \"c\" {\n  assert {\n    condition     = 1 == 1\n    error_message = \"x\"\n  }\n}\n"), Fails("must refer to at least one object")),
+        ("a check's data source used outside it", one("check \"c\" {\n  data \"aws_region\" \"r\" {}\n  assert {\n    condition     = data.aws_region.r.name != \"\"\n    error_message = \"x\"\n  }\n}\noutput \"o\" {\n  value = data.aws_region.r.name\n}\n"), Fails("is declared inside check \"c\" and can be used only there")),
+        ("check in a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "check \"c\" {\n  assert {\n    condition     = path.module != \"\"\n    error_message = \"x\"\n  }\n}\n")], Valid),
         ("check with a scoped data source", one("check \"c\" {\n  data \"aws_region\" \"r\" {}\n  assert {\n    condition     = data.aws_region.r.name != \"\"\n    error_message = \"x\"\n  }\n}\n"), Valid),
         // Expressions.
         ("named values", one("output \"o\" {\n  value = [path.module, path.root, path.cwd, terraform.workspace]\n}\n"), Valid),

@@ -151,7 +151,10 @@ fn check_terraform_plan_structure(p: &Json) {
     };
     check_module(&p["planned_values"]["root_module"], "planned_values.root_module");
     arr(&p["resource_changes"], "resource_changes");
-    arr(&p["resource_drift"], "resource_drift");
+    // Terraform leaves the key out when nothing drifted.
+    if let Some(drift) = p.get("resource_drift") {
+        arr(drift, "resource_drift");
+    }
     for rc in p["resource_changes"].as_array().expect("rc") {
         for k in ["address", "mode", "type", "name", "provider_name"] {
             s(&rc[k], k);
@@ -172,7 +175,9 @@ fn check_terraform_plan_structure(p: &Json) {
             assert!(c[k].is_object() || c[k].is_boolean(), "{k}: {}", c[k]);
         }
     }
-    obj(&p["output_changes"], "output_changes");
+    if let Some(outputs) = p.get("output_changes") {
+        obj(outputs, "output_changes");
+    }
     obj(&p["prior_state"], "prior_state");
     obj(&p["configuration"], "configuration");
     obj(&p["configuration"]["provider_config"], "provider_config");

@@ -28,6 +28,7 @@ mod module_sources;
 mod modules;
 mod new_user;
 mod oracle;
+mod oracle_plans;
 mod parallelism;
 mod properties;
 mod regions;

@@ -208,6 +208,17 @@ pub(super) fn conditions(body: &Body, kind: &str, diags: &mut Diagnostics) -> Ve
             );
             continue;
         };
+        if !super::refs::names_anything(&condition.expr.expr) {
+            let what = if kind == "assert" { "assert" } else { "condition" };
+            diags.push(
+                Diagnostic::error(
+                    format!("Invalid {what} expression"),
+                    "The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything.",
+                )
+                .at(condition.expr.span()),
+            );
+            continue;
+        }
         out.push(Condition {
             condition: condition.expr.clone(),
             error_message: error_message.expr.clone(),

@@ -311,3 +311,31 @@ pub fn undeclared_resource<'a>(
         crate::core::diagnostic::suggestion(&addr.to_string(), declared)
     )
 }
+
+/// Whether the expression names anything at all (a variable, local, resource, `self`, `each`,
+/// `count`, `path`, ...): a condition that names nothing always has the same result, and
+/// Terraform refuses it as checking nothing.
+pub fn names_anything(e: &Expression) -> bool {
+    use hcl_edit::visit::Visit;
+    struct Finder(bool);
+    impl Visit for Finder {
+        fn visit_expr(&mut self, node: &Expression) {
+            if matches!(node, Expression::Variable(_)) {
+                self.0 = true;
+            } else if !self.0 {
+                hcl_edit::visit::visit_expr(self, node);
+            }
+        }
+        fn visit_object_key(&mut self, node: &ObjectKey) {
+            // A bare key (`{a = 1}`) is a name of the object's own, not a reference.
+            if let ObjectKey::Expression(e) = node {
+                if !matches!(e, Expression::Variable(_)) {
+                    self.visit_expr(e);
+                }
+            }
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_expr(e);
+    finder.0
+}

@@ -212,7 +212,8 @@ impl Plan {
             .iter()
             .any(|c| !matches!(c.action, Action::NoOp | Action::Read))
             || self.drift.iter().any(|d| d.action == Action::Create)
-            || self.outputs.values().any(|o| o.before.as_ref() != Some(&o.after))
+            // A new output whose value is null changes nothing, as in Terraform.
+            || self.outputs.values().any(|o| o.before.as_ref() != Some(&o.after) && !(o.before.is_none() && o.after.is_null()))
             || !self.moves.is_empty()
             || !self.imports.is_empty()
             || (self.refresh_only && !self.drift.is_empty())

@@ -105,9 +105,8 @@ impl Type {
                         _ => return Err(format!("attribute \"{name}\" is required")),
                     }
                 }
-                if let Some(extra) = m.keys().next() {
-                    return Err(format!("unexpected attribute \"{extra}\""));
-                }
+                // Attributes the type does not name are dropped, as Terraform's conversion drops
+                // them: a module's callers may pass more than it declares.
                 Value::Map(out)
             }
             (v, t) => return Err(format!("{} is required, got {}", t.describe(), v.type_name())),

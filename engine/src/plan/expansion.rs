@@ -34,14 +34,17 @@ pub(crate) fn instance_keys(
             .at(count.span())
             .within(ctx)]);
         }
-        let n = v.as_f64().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
-            vec![Diagnostic::error(
-                "Invalid count argument",
-                format!("count must be a whole non-negative number, got {v}."),
-            )
-            .at(count.span())
-            .within(ctx.clone())]
-        })?;
+        // A string holding a number converts, as Terraform converts it (`count = "2"`).
+        let n = crate::eval::operators::to_number(v.unmark().0)
+            .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+            .ok_or_else(|| {
+                vec![Diagnostic::error(
+                    "Invalid count argument",
+                    format!("count must be a whole non-negative number, got {v}."),
+                )
+                .at(count.span())
+                .within(ctx.clone())]
+            })?;
         if n > MAX_INSTANCES as f64 {
             return Err(vec![Diagnostic::error(
                 "Invalid count argument",

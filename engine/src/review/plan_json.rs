@@ -34,40 +34,33 @@ pub fn known(v: &Value) -> Json {
         Value::Bool(b) => Json::Bool(*b),
         Value::Number(_) => v.to_json().unwrap_or(Json::Null),
         Value::String(s) => Json::String(s.clone()),
+        // An unknown element keeps its place (as null) so the mask lines up with it.
         Value::List(items) => Json::Array(items.iter().map(known).collect()),
-        Value::Map(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), known(v))).collect()),
+        // An unknown attribute is left out, as Terraform leaves it out: after_unknown says it.
+        Value::Map(m) => Json::Object(
+            m.iter()
+                .filter(|(_, v)| !matches!(v, Value::Unknown))
+                .map(|(k, v)| (k.clone(), known(v)))
+                .collect(),
+        ),
     }
 }
 
-/// Terraform's mask shape: `true` where `pred` holds, objects/arrays around it, `false` else.
+/// Terraform's mask shape: `true` where `pred` holds; a sequence is an array of its elements'
+/// masks (`[]` when empty); a mapping an object of the masks that are not `false` (`{}` when
+/// none is); anything else `false`.
 fn mask(v: &Value, pred: &dyn Fn(&Value) -> bool) -> Json {
     if pred(v) {
         return Json::Bool(true);
     }
     match v {
-        Value::List(items) => {
-            let inner: Vec<Json> = items.iter().map(|i| mask(i, pred)).collect();
-            if inner.iter().all(|m| *m == Json::Bool(false)) {
-                Json::Bool(false)
-            } else {
-                Json::Array(inner)
-            }
-        }
-        Value::Map(m) => {
-            let mut out = Map::new();
-            for (k, x) in m {
-                let inner = mask(x, pred);
-                if inner != Json::Bool(false) {
-                    out.insert(k.clone(), inner);
-                }
-            }
-            // Nothing marked inside: omitted by the parent, as Terraform does.
-            if out.is_empty() {
-                Json::Bool(false)
-            } else {
-                Json::Object(out)
-            }
-        }
+        Value::List(items) => Json::Array(items.iter().map(|i| mask(i, pred)).collect()),
+        Value::Map(m) => Json::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), mask(x, pred)))
+                .filter(|(_, inner)| *inner != Json::Bool(false))
+                .collect(),
+        ),
         _ => Json::Bool(false),
     }
 }
@@ -525,6 +518,8 @@ impl Serialize for Document<'_> {
         let mut output_changes = Map::new();
         for (k, o) in &plan.outputs {
             let action = match &o.before {
+                // A null output with nothing before it changes nothing, as Terraform says.
+                None if o.after.is_null() => "no-op",
                 None => "create",
                 Some(b) if *b == o.after => "no-op",
                 Some(_) => "update",
@@ -535,7 +530,8 @@ impl Serialize for Document<'_> {
                     "actions": [action],
                     "before": o.before.as_ref().map(|b| if o.sensitive { Json::Null } else { known(b) }).unwrap_or(Json::Null),
                     "after": if o.sensitive { Json::Null } else { known(&o.after) },
-                    "after_unknown": unknown_mask(&o.after),
+                    // An output's masks are a whole `false` while nothing in it is unknown.
+                    "after_unknown": if o.after.contains_unknown() { unknown_mask(&o.after) } else { Json::Bool(false) },
                     "before_sensitive": o.sensitive,
                     "after_sensitive": o.sensitive,
                 }),
@@ -544,7 +540,10 @@ impl Serialize for Document<'_> {
         let mut out = s.serialize_map(None)?;
         out.serialize_entry("format_version", "1.2")?;
         out.serialize_entry("terraform_version", env!("CARGO_PKG_VERSION"))?;
-        out.serialize_entry("variables", &variables)?;
+        // As in Terraform's document, a key whose content would be empty is left out.
+        if !variables.is_empty() {
+            out.serialize_entry("variables", &variables)?;
+        }
         out.serialize_entry(
             "planned_values",
             &Values {
@@ -552,33 +551,50 @@ impl Serialize for Document<'_> {
                 root_module: planned.root(),
             },
         )?;
-        out.serialize_entry("resource_drift", &Each(|| plan.drift.iter().map(resource_change)))?;
-        out.serialize_entry(
-            "resource_changes",
-            &Each(|| {
-                plan.changes
-                    .iter()
-                    .filter(|c| !(c.action == Action::NoOp && c.addr.resource.mode == Mode::Data))
-                    .map(change_entry)
-            }),
-        )?;
-        out.serialize_entry("output_changes", &output_changes)?;
-        out.serialize_entry(
-            "prior_state",
-            &PriorState {
-                format_version: "1.0",
-                terraform_version: env!("CARGO_PKG_VERSION"),
-                values: Values {
-                    outputs: outputs_json(plan, false),
-                    root_module: prior.root(),
+        if !plan.drift.is_empty() {
+            out.serialize_entry("resource_drift", &Each(|| plan.drift.iter().map(resource_change)))?;
+        }
+        let listed = |c: &&Change| !(c.action == Action::NoOp && c.addr.resource.mode == Mode::Data);
+        if plan.changes.iter().any(|c| listed(&c)) {
+            out.serialize_entry(
+                "resource_changes",
+                &Each(|| plan.changes.iter().filter(listed).map(change_entry)),
+            )?;
+        }
+        if !output_changes.is_empty() {
+            out.serialize_entry("output_changes", &output_changes)?;
+        }
+        // Terraform writes the prior state when it holds something: objects, or root outputs
+        // whose values were known before this plan.
+        let prior_outputs = plan
+            .outputs
+            .values()
+            .any(|o| o.before.is_some() || (!o.after.is_null() && !o.after.contains_unknown()));
+        if plan
+            .changes
+            .iter()
+            .any(|c| c.before.is_some() && c.action != Action::Create)
+            || prior_outputs
+        {
+            out.serialize_entry(
+                "prior_state",
+                &PriorState {
+                    format_version: "1.0",
+                    terraform_version: env!("CARGO_PKG_VERSION"),
+                    values: Values {
+                        outputs: outputs_json(plan, false),
+                        root_module: prior.root(),
+                    },
                 },
-            },
-        )?;
+            )?;
+        }
         out.serialize_entry("configuration", &plan.configuration)?;
-        out.serialize_entry("relevant_attributes", &Vec::<Json>::new())?;
+        // Which attributes matter to drift is not computed yet: the key is left out, as
+        // Terraform leaves it out when it has none.
         out.serialize_entry("applyable", &plan.has_changes())?;
         out.serialize_entry("complete", &true)?;
         out.serialize_entry("errored", &false)?;
+        out.serialize_entry("timestamp", &crate::eval::functions::utc(plan.plan_time))?;
         out.serialize_entry("access_review", &plan.access)?;
         out.end()
     }

@@ -70,7 +70,17 @@ fn with_output(planned: &Value) -> Value {
 
 impl Provider for TerraformData {
     fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
-        Ok(PlanResponse::planned(with_output(req.proposed)))
+        // As Terraform plans it: `output` is known only when `input` is as the prior object
+        // recorded it; a new object's or a changed input's output is known after apply.
+        let mut m = req.proposed.as_map().cloned().unwrap_or_default();
+        let input = m.get("input").cloned().unwrap_or(Value::Null);
+        let output = match req.prior {
+            _ if input.is_null() => Value::Null,
+            Some(prior) if prior.get("input") == input => prior.get("output"),
+            _ => Value::Unknown,
+        };
+        m.insert("output".into(), output);
+        Ok(PlanResponse::planned(Value::Map(m)))
     }
 
     fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {

@@ -1,0 +1,10 @@
+check "c" {
+  assert {
+    condition     = 1 == 1
+    error_message = "Not equal."
+  }
+}
+
+resource "terraform_data" "a" {
+  input = 1
+}

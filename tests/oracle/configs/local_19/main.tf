@@ -1,0 +1,8 @@
+locals {
+  v = {"k-1" = true}
+}
+
+resource "terraform_data" "a" {
+  for_each = toset(["k"])
+  input    = { v = local.v, k = each.key }
+}

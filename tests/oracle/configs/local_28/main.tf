@@ -1,0 +1,8 @@
+locals {
+  v = range(3)
+}
+
+resource "terraform_data" "a" {
+  for_each = toset(["k"])
+  input    = { v = local.v, k = each.key }
+}

@@ -1,0 +1,7 @@
+module "outer" {
+  source = "./modules/m"
+}
+
+output "o" {
+  value = module.outer.inner
+}

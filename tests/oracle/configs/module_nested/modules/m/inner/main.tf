@@ -1,0 +1,7 @@
+output "v" {
+  value = "deep"
+}
+
+resource "terraform_data" "d" {
+  input = 1
+}

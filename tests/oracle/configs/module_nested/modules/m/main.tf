@@ -1,0 +1,7 @@
+module "inner" {
+  source = "./inner"
+}
+
+output "inner" {
+  value = module.inner.v
+}

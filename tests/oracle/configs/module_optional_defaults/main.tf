@@ -1,0 +1,8 @@
+module "m" {
+  source = "./modules/m"
+  cfg    = { name = "n" }
+}
+
+output "o" {
+  value = module.m.out
+}

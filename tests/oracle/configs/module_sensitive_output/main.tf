@@ -1,0 +1,8 @@
+module "m" {
+  source = "./modules/m"
+}
+
+output "o" {
+  value     = module.m.secret
+  sensitive = true
+}

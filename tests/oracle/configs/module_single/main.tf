@@ -1,0 +1,8 @@
+module "m" {
+  source = "./modules/m"
+  name   = "x"
+}
+
+output "o" {
+  value = module.m.out
+}

@@ -1,0 +1,5 @@
+module "m" {
+  source = "./modules/m"
+  name   = "x"
+  nope   = 1
+}

@@ -1,0 +1,3 @@
+output "t" {
+  value = templatestring("x${1 + 1}", {})
+}

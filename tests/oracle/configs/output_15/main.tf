@@ -1,0 +1,3 @@
+output "o" {
+  value = tolist(["a", "b"])
+}

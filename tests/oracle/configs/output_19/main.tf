@@ -1,0 +1,3 @@
+output "o" {
+  value = {"k-1" = true}
+}

@@ -1,0 +1,3 @@
+output "o" {
+  value = jsonencode({a = [1, "x"]})
+}

@@ -1,0 +1,3 @@
+output "o" {
+  value = yamldecode("a: [1, yes]")
+}

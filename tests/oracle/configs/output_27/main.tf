@@ -1,0 +1,3 @@
+output "o" {
+  value = format("%05.1f", 3.14159)
+}

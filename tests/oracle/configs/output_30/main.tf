@@ -1,0 +1,3 @@
+output "o" {
+  value = true ? 1 : "a"
+}

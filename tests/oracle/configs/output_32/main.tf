@@ -1,0 +1,3 @@
+output "o" {
+  value = [for s in ["a", "b"] : upper(s)]
+}

@@ -1,0 +1,3 @@
+output "o" {
+  value = merge({a = 1}, {b = 2})
+}

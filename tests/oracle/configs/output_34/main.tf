@@ -1,0 +1,3 @@
+output "o" {
+  value = flatten([[1], [2, [3]]])
+}

@@ -1,0 +1,7 @@
+output "o" {
+  value = 1
+  precondition {
+    condition     = true
+    error_message = "Never."
+  }
+}

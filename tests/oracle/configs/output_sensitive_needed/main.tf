@@ -1,0 +1,9 @@
+variable "p" {
+  type      = string
+  default   = "secret"
+  sensitive = true
+}
+
+output "o" {
+  value = var.p
+}

@@ -1,0 +1,7 @@
+output "m" {
+  value = path.module
+}
+
+output "r" {
+  value = path.root
+}

@@ -1,0 +1,3 @@
+resource "terraform_data" "a" {
+  triggers_replace = jsonencode({a = [1, "x"]})
+}

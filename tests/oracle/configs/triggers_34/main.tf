@@ -1,0 +1,3 @@
+resource "terraform_data" "a" {
+  triggers_replace = flatten([[1], [2, [3]]])
+}

@@ -1,0 +1,8 @@
+variable "o" {
+  type    = object({ name = string })
+  default = { name = "n", extra = 1 }
+}
+
+resource "terraform_data" "a" {
+  input = var.o
+}

@@ -1,0 +1,9 @@
+variable "p" {
+  type      = string
+  default   = "secret"
+  sensitive = true
+}
+
+resource "terraform_data" "a" {
+  input = var.p
+}

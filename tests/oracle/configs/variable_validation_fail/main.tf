@@ -1,0 +1,12 @@
+variable "v" {
+  type    = string
+  default = "x"
+  validation {
+    condition     = length(var.v) > 1
+    error_message = "Too short."
+  }
+}
+
+resource "terraform_data" "a" {
+  input = var.v
+}
