@@ -7,6 +7,7 @@ use crate::route53::{
 };
 use crate::support::attrs::call;
 use crate::support::error::from_sdk;
+use crate::support::wait::{Poll, Waiter};
 use aws_sdk_route53::operation::change_resource_record_sets::ChangeResourceRecordSetsError;
 use aws_sdk_route53::types::{ChangeInfo, ChangeStatus, ResourceRecordSet, RrType};
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -14,7 +15,7 @@ use engine::core::provider::ProviderError;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Waits until a change reaches INSYNC, polling GetChange with a growing pause (1 s, 2 s, 4 s,
 /// ... up to 15 s): most changes propagate within a minute, so early polls are cheap and late
@@ -22,34 +23,34 @@ use std::time::{Duration, Instant};
 pub(super) fn wait_change(ctx: &Ctx, id: &str, what: &str, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
     let id = clean_change_id(id);
     progress(&format!("waiting for Route 53 change {id} ({what}) to reach INSYNC"));
-    let start = Instant::now();
-    let mut pause = Duration::from_secs(1);
-    loop {
-        std::thread::sleep(pause);
-        let out = call(
-            ctx,
-            &format!("waiting for Route 53 change {id} ({what})"),
-            ctx.route53.get_change().id(id).send(),
-        )?;
-        if out
-            .change_info()
-            .map(|c| *c.status() == ChangeStatus::Insync)
-            .unwrap_or(true)
-        {
-            return Ok(());
-        }
-        if start.elapsed() > INSYNC_TIMEOUT {
-            return Err(ProviderError::new(
-                "Timeout",
-                format!(
-                    "Route 53 change {id} ({what}) did not reach INSYNC within {} minutes; the change \
-                     was accepted and will still be applied. Run plan again later to confirm.",
-                    INSYNC_TIMEOUT.as_secs() / 60
-                ),
-            ));
-        }
-        pause = (pause * 2).min(MAX_POLL);
-    }
+    // Bound to a name: the waiter borrows `id` for its timeout message, and a temporary in the
+    // function's last expression would outlive it.
+    let waited = Waiter::new(format!("Route 53 change {id} ({what})"), INSYNC_TIMEOUT)
+        .delays(Duration::from_secs(1), MAX_POLL)
+        .timeout_message(|_| {
+            format!(
+                "Route 53 change {id} ({what}) did not reach INSYNC within {} minutes; the change \
+                 was accepted and will still be applied. Run plan again later to confirm.",
+                INSYNC_TIMEOUT.as_secs() / 60
+            )
+        })
+        .wait(|| {
+            let out = call(
+                ctx,
+                &format!("waiting for Route 53 change {id} ({what})"),
+                ctx.route53.get_change().id(id).send(),
+            )?;
+            let insync = out
+                .change_info()
+                .map(|c| *c.status() == ChangeStatus::Insync)
+                .unwrap_or(true);
+            Ok(if insync {
+                Poll::Ready(())
+            } else {
+                Poll::Pending("PENDING".into())
+            })
+        });
+    waited
 }
 
 /// Waits for the change an operation returned, unless it is already INSYNC.

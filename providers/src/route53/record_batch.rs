@@ -5,6 +5,7 @@ use crate::route53::{
     api_name, change_error, list_zone, rejects_content, rrset_key, same_rrset, wait_change, RecordKey, MAX_BATCH_CHARS,
     MAX_BATCH_RECORDS, MAX_POLL, NO_SUCH_ZONE,
 };
+use crate::support::wait::Waiter;
 use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, ChangeStatus, ResourceRecordSet};
 use engine::core::provider::ProviderError;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -201,36 +202,32 @@ impl<'a> ZoneBatch<'a> {
             }
         }
         (self.sync)();
-        let mut pause = Duration::from_secs(1);
-        for attempt in 0.. {
-            let result = self.ctx.block_on(
-                self.ctx
-                    .route53
-                    .change_resource_record_sets()
-                    .hosted_zone_id(self.zone_id)
-                    .change_batch(batch.clone())
-                    .send(),
-            );
-            match result {
-                Ok(out) => {
+        // A zone takes one change at a time: while its previous one is still being applied,
+        // Route 53 answers PriorRequestNotComplete, and the batch is sent again.
+        Waiter::new("Route 53 to finish the zone's previous change", Duration::from_secs(60))
+            .delays(Duration::from_secs(1), MAX_POLL)
+            .retry(
+                |e| e.code == "PriorRequestNotComplete",
+                || {
+                    let out = self
+                        .ctx
+                        .block_on(
+                            self.ctx
+                                .route53
+                                .change_resource_record_sets()
+                                .hosted_zone_id(self.zone_id)
+                                .change_batch(batch.clone())
+                                .send(),
+                        )
+                        .map_err(|e| change_error(&op, e))?;
                     let info = out.change_info();
-                    return Ok(Submitted {
+                    Ok(Submitted {
                         units: units.iter().map(|u| u.idx).collect(),
                         change_id: info.map(|i| i.id().to_string()).unwrap_or_default(),
                         insync: info.map(|i| *i.status() == ChangeStatus::Insync).unwrap_or(true),
-                    });
-                }
-                Err(e) => {
-                    let err = change_error(&op, e);
-                    if err.code != "PriorRequestNotComplete" || attempt >= 5 {
-                        return Err(err);
-                    }
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(MAX_POLL);
-                }
-            }
-        }
-        Err(ProviderError::new("RequestFailed", op))
+                    })
+                },
+            )
     }
 
     fn send(&mut self, units: Vec<Unit>) {

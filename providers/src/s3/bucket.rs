@@ -67,20 +67,22 @@ impl Bucket {
 
     /// Waits (briefly) until a new bucket is visible, so the next resources find it.
     async fn wait_until_visible(ctx: &Ctx, name: &str) {
-        let mut delay = Duration::from_millis(200);
-        for _ in 0..12 {
-            match ctx.s3.head_bucket().bucket(name).send().await {
-                Ok(_) => return,
-                Err(e) => {
-                    let e = from_sdk("", e);
-                    if !is_not_found(&e.code) {
-                        return;
-                    }
-                }
-            }
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_secs(3));
-        }
+        // Only "not found yet" is worth waiting on; whatever else HeadBucket says, the next
+        // resource's own call reports it better.
+        let _ = crate::support::wait::Waiter::new(format!("S3 bucket {name} to be visible"), Duration::from_secs(30))
+            .delays(Duration::from_millis(200), Duration::from_secs(3))
+            .retry_async(
+                |e| is_not_found(&e.code),
+                || async {
+                    ctx.s3
+                        .head_bucket()
+                        .bucket(name)
+                        .send()
+                        .await
+                        .map_err(|e| from_sdk("", e))
+                },
+            )
+            .await;
     }
 
     /// Deletes every object version and delete marker, in batches of 1000 (the API's maximum).

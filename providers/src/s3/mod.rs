@@ -14,7 +14,7 @@ use engine::core::schema::{Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod accelerate;
 mod acl;
@@ -288,17 +288,10 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
 {
-    let start = Instant::now();
-    let mut delay = Duration::from_millis(500);
-    loop {
-        match call().await {
-            Err(e) if retry_if(&e) && start.elapsed() + delay < PROPAGATION_TIMEOUT => {
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(5));
-            }
-            other => return other,
-        }
-    }
+    crate::support::wait::Waiter::new("S3 to know the new bucket", PROPAGATION_TIMEOUT)
+        .delays(Duration::from_millis(500), Duration::from_secs(5))
+        .retry_async(retry_if, &mut call)
+        .await
 }
 
 fn bucket_propagating(e: &ProviderError) -> bool {

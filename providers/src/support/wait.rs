@@ -31,6 +31,25 @@ pub(crate) fn backoff(delay: Duration, max: Duration) -> Result<Duration, Provid
     }
 }
 
+/// [`backoff`] for async code: sleeps `delay` in short steps on the runtime, so an interrupt
+/// ends it at once, and returns the next delay capped at `max`.
+pub(crate) async fn backoff_async(delay: Duration, max: Duration) -> Result<Duration, ProviderError> {
+    let until = Instant::now() + delay;
+    loop {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Err(ProviderError::new(
+                "Interrupted",
+                "stopped waiting because the run was interrupted; the object as far as it got is recorded, and the next plan reads it again",
+            ));
+        }
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok((delay * 2).min(max));
+        }
+        tokio::time::sleep(left.min(Duration::from_millis(100))).await;
+    }
+}
+
 /// What one look at a changing object found.
 pub(crate) enum Poll<T> {
     /// It settled: stop waiting.
@@ -148,6 +167,32 @@ impl<'a> Waiter<'a> {
             match call() {
                 Err(e) if transient(&e) && start.elapsed() < self.timeout => {
                     delay = backoff(delay, self.max)?;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+impl Waiter<'_> {
+    /// [`Waiter::retry`] for async calls (S3's read-after-create): calls `call` until it
+    /// succeeds or fails with an error `transient` accepts no longer; the last error is returned
+    /// at the timeout.
+    pub(crate) async fn retry_async<T, F, Fut>(
+        &self,
+        transient: impl Fn(&ProviderError) -> bool,
+        mut call: F,
+    ) -> Result<T, ProviderError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ProviderError>>,
+    {
+        let start = Instant::now();
+        let mut delay = self.first;
+        loop {
+            match call().await {
+                Err(e) if transient(&e) && start.elapsed() + delay < self.timeout => {
+                    delay = backoff_async(delay, self.max).await?;
                 }
                 other => return other,
             }
