@@ -12,42 +12,37 @@ pub fn interrupt() {
     INTERRUPTED.store(true, Ordering::SeqCst);
 }
 
+/// One step of an interruptible sleep until `until`: the error when the run was interrupted,
+/// `None` when the time has come, or how long to sleep before looking again (at most a tenth
+/// of a second, so an interrupt ends the sleep at once).
+fn sleep_step(until: Instant) -> Result<Option<Duration>, ProviderError> {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return Err(ProviderError::new(
+            "Interrupted",
+            "stopped waiting because the run was interrupted; the object as far as it got is recorded, and the next plan reads it again",
+        ));
+    }
+    let left = until.saturating_duration_since(Instant::now());
+    Ok((!left.is_zero()).then(|| left.min(Duration::from_millis(100))))
+}
+
 /// Sleeps `delay` (in short steps, so an interrupt ends it at once), then returns the next
 /// delay of an exponential backoff capped at `max`.
 pub(crate) fn backoff(delay: Duration, max: Duration) -> Result<Duration, ProviderError> {
     let until = Instant::now() + delay;
-    loop {
-        if INTERRUPTED.load(Ordering::SeqCst) {
-            return Err(ProviderError::new(
-                "Interrupted",
-                "stopped waiting because the run was interrupted; the object as far as it got is recorded, and the next plan reads it again",
-            ));
-        }
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Ok((delay * 2).min(max));
-        }
-        std::thread::sleep(left.min(Duration::from_millis(100)));
+    while let Some(step) = sleep_step(until)? {
+        std::thread::sleep(step);
     }
+    Ok((delay * 2).min(max))
 }
 
-/// [`backoff`] for async code: sleeps `delay` in short steps on the runtime, so an interrupt
-/// ends it at once, and returns the next delay capped at `max`.
+/// [`backoff`] for async code: the same steps, slept on the runtime.
 pub(crate) async fn backoff_async(delay: Duration, max: Duration) -> Result<Duration, ProviderError> {
     let until = Instant::now() + delay;
-    loop {
-        if INTERRUPTED.load(Ordering::SeqCst) {
-            return Err(ProviderError::new(
-                "Interrupted",
-                "stopped waiting because the run was interrupted; the object as far as it got is recorded, and the next plan reads it again",
-            ));
-        }
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Ok((delay * 2).min(max));
-        }
-        tokio::time::sleep(left.min(Duration::from_millis(100))).await;
+    while let Some(step) = sleep_step(until)? {
+        tokio::time::sleep(step).await;
     }
+    Ok((delay * 2).min(max))
 }
 
 /// What one look at a changing object found.
