@@ -114,16 +114,37 @@ fn differences(tf: &Answer, ours: &Ours) -> Vec<Count> {
     out
 }
 
-fn listed() -> BTreeSet<(String, String)> {
-    let text = std::fs::read_to_string(oracle_dir().join("differences.txt")).unwrap_or_default();
-    text.lines()
+/// Holds the differences found (`now`, one tab-separated line each, in the order to write
+/// them) to the list in `file`: fails on a difference that is not listed and on a listed one
+/// that is gone. With INFINSTOR_BLESS_ORACLE set, rewrites the list under `header` instead.
+pub(crate) fn hold_to_list(file: &str, header: &str, now: &[String]) {
+    let path = oracle_dir().join(file);
+    if std::env::var_os("INFINSTOR_BLESS_ORACLE").is_some() {
+        let text: String = std::iter::once(header.to_string())
+            .chain(now.iter().map(|l| format!("{l}\n")))
+            .collect();
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {file}: {e}"));
+        return;
+    }
+    let listed: BTreeSet<String> = std::fs::read_to_string(&path)
+        .unwrap_or_default()
+        .lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| {
-            let mut parts = l.splitn(3, '\t');
-            let (_class, count, expr) = (parts.next()?, parts.next()?, parts.next()?);
-            Some((count.to_string(), expr.to_string()))
-        })
-        .collect()
+        .map(str::to_string)
+        .collect();
+    let now: BTreeSet<String> = now.iter().cloned().collect();
+    let new: Vec<_> = now.difference(&listed).take(40).collect();
+    let fixed: Vec<_> = listed.difference(&now).take(40).collect();
+    assert!(
+        new.is_empty(),
+        "{} differences from Terraform are not in tests/oracle/{file}; fix them, or if the change is deliberate rewrite the list with INFINSTOR_BLESS_ORACLE=1:\n{new:#?}",
+        now.difference(&listed).count()
+    );
+    assert!(
+        fixed.is_empty(),
+        "{} listed differences now agree with Terraform: take them off tests/oracle/{file} (INFINSTOR_BLESS_ORACLE=1 rewrites it):\n{fixed:#?}",
+        listed.difference(&now).count()
+    );
 }
 
 #[test]
@@ -158,32 +179,14 @@ fn expressions_mean_what_terraform_says() {
     }
     report(&fixtures.terraform_version, &figures);
 
-    let now: BTreeSet<(String, String)> = found
+    let now: Vec<String> = found
         .iter()
-        .map(|(_, c, e)| (c.name().to_string(), e.clone()))
+        .map(|(class, count, expr)| format!("{class}\t{}\t{expr}", count.name()))
         .collect();
-    if std::env::var_os("INFINSTOR_BLESS_ORACLE").is_some() {
-        let mut text = String::from(
-            "# Where infinstor still answers differently from Terraform: CLASS<TAB>COUNT<TAB>EXPRESSION.\n# Written by INFINSTOR_BLESS_ORACLE=1 cargo test --test tests oracle; see README, \"Terraform as the oracle\".\n",
-        );
-        for (class, count, expr) in &found {
-            text.push_str(&format!("{class}\t{}\t{expr}\n", count.name()));
-        }
-        std::fs::write(oracle_dir().join("differences.txt"), text).expect("write differences.txt");
-        return;
-    }
-    let before = listed();
-    let new: Vec<_> = now.difference(&before).take(40).collect();
-    let fixed: Vec<_> = before.difference(&now).take(40).collect();
-    assert!(
-        new.is_empty(),
-        "{} (count, expression) pairs now differ from Terraform and are not in tests/oracle/differences.txt; fix them, or if the change is deliberate rewrite the list with INFINSTOR_BLESS_ORACLE=1:\n{new:#?}",
-        now.difference(&before).count()
-    );
-    assert!(
-        fixed.is_empty(),
-        "{} listed differences now agree with Terraform: take them off tests/oracle/differences.txt (INFINSTOR_BLESS_ORACLE=1 rewrites it):\n{fixed:#?}",
-        before.difference(&now).count()
+    hold_to_list(
+        "differences.txt",
+        "# Where infinstor still answers differently from Terraform: CLASS<TAB>COUNT<TAB>EXPRESSION.\n# Written by INFINSTOR_BLESS_ORACLE=1 cargo test --test tests oracle; see README, \"Terraform as the oracle\".\n",
+        &now,
     );
 }
 

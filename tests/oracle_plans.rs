@@ -12,7 +12,7 @@
 
 use crate::util;
 use serde_json::{json, Value as Json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(serde::Deserialize)]
@@ -171,33 +171,15 @@ fn plans_of_terraform_data_match_terraforms() {
         &report,
     );
 
-    let now: BTreeSet<(String, String)> = found
+    // Sorted: the directory lists the configurations in no particular order.
+    let mut now: Vec<String> = found
         .iter()
-        .flat_map(|(name, diff)| diff.iter().map(move |c| (name.clone(), c.to_string())))
+        .flat_map(|(name, diff)| diff.iter().map(move |c| format!("{name}\t{c}")))
         .collect();
-    let list = oracle_dir().join("plan_differences.txt");
-    if std::env::var_os("INFINSTOR_BLESS_ORACLE").is_some() {
-        let mut text = String::from("# Where infinstor's plan of a configuration still differs from Terraform's: CONFIG<TAB>COUNT.\n# Written by INFINSTOR_BLESS_ORACLE=1 cargo test --test tests oracle_plans.\n");
-        for (name, count) in &now {
-            text.push_str(&format!("{name}\t{count}\n"));
-        }
-        std::fs::write(&list, text).expect("write plan_differences.txt");
-        return;
-    }
-    let before: BTreeSet<(String, String)> = std::fs::read_to_string(&list)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once('\t').map(|(a, b)| (a.to_string(), b.to_string())))
-        .collect();
-    let new: Vec<_> = now.difference(&before).collect();
-    let fixed: Vec<_> = before.difference(&now).collect();
-    assert!(
-        new.is_empty(),
-        "plans now differ from Terraform's where tests/oracle/plan_differences.txt does not say so: {new:?}"
-    );
-    assert!(
-        fixed.is_empty(),
-        "listed differences now agree with Terraform; take them off plan_differences.txt: {fixed:?}"
+    now.sort();
+    crate::oracle::hold_to_list(
+        "plan_differences.txt",
+        "# Where infinstor's plan of a configuration still differs from Terraform's: CONFIG<TAB>COUNT.\n# Written by INFINSTOR_BLESS_ORACLE=1 cargo test --test tests oracle_plans.\n",
+        &now,
     );
 }

@@ -111,6 +111,17 @@ pub struct OutputChange {
     pub sensitive: bool,
 }
 
+impl OutputChange {
+    /// Whether applying changes the output: a new value, or a new output that is not null
+    /// (Terraform counts a new null output as no change).
+    pub fn changes(&self) -> bool {
+        match &self.before {
+            None => !self.after.is_null(),
+            Some(before) => *before != self.after,
+        }
+    }
+}
+
 /// A complete plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -212,8 +223,7 @@ impl Plan {
             .iter()
             .any(|c| !matches!(c.action, Action::NoOp | Action::Read))
             || self.drift.iter().any(|d| d.action == Action::Create)
-            // A new output whose value is null changes nothing, as in Terraform.
-            || self.outputs.values().any(|o| o.before.as_ref() != Some(&o.after) && !(o.before.is_none() && o.after.is_null()))
+            || self.outputs.values().any(OutputChange::changes)
             || !self.moves.is_empty()
             || !self.imports.is_empty()
             || (self.refresh_only && !self.drift.is_empty())

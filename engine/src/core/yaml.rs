@@ -285,25 +285,17 @@ fn timestamp(t: &str) -> Option<String> {
     static FORM: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let form = FORM.get_or_init(|| {
         regex::Regex::new(
-            r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2})(?:\.\d*)?[ \t]*(Z|[-+]\d{1,2}(?::?\d{2})?)?)?$",
+            r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2})(?:\.\d*)?[ \t]*(Z|([-+])(\d{1,2}):?(\d{2})?)?)?$",
         )
         .expect("a valid pattern")
     });
     let c = form.captures(t)?;
     let num = |i: usize| c.get(i).map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(0));
     let date = format!("{}-{:02}-{:02}", &c[1], num(2), num(3));
-    let zone = match c.get(7).map(|m| m.as_str()) {
-        None | Some("Z") => "Z".to_string(),
-        Some(z) => {
-            let (sign, rest) = z.split_at(1);
-            let (h, m) = rest.split_once(':').unwrap_or((rest, "00"));
-            let (h, m) = if rest.len() == 4 && !rest.contains(':') {
-                rest.split_at(2)
-            } else {
-                (h, m)
-            };
-            format!("{sign}{:02}:{:02}", h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)
-        }
+    // A zone is `Z`, or a sign with hours and perhaps minutes (`-5`, `+0530`, `-05:00`).
+    let zone = match c.get(8) {
+        None => "Z".to_string(),
+        Some(sign) => format!("{}{:02}:{:02}", sign.as_str(), num(9), num(10)),
     };
     Some(format!("{date}T{:02}:{:02}:{:02}{zone}", num(4), num(5), num(6)))
 }

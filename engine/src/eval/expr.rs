@@ -12,7 +12,7 @@ use crate::core::diagnostic::{Diagnostic, SourceFile, Span};
 use crate::core::value::Value;
 use crate::eval::calls::unknown_function;
 use crate::eval::functions::{self, FunctionContext};
-use crate::eval::operators::{binary, iter_pairs, marked};
+use crate::eval::operators::{binary, iter_pairs, marked, to_bool, to_number};
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::Span as _;
 use std::collections::BTreeMap;
@@ -261,15 +261,16 @@ impl<'a> Evaluator<'a> {
                 let (cond_inner, sens) = cond.unmark();
                 let choice = match cond_inner {
                     Value::Unknown => None,
-                    Value::Bool(b) => Some(*b),
-                    s @ Value::String(_) if super::operators::to_bool(s).is_some() => super::operators::to_bool(s),
-                    other => {
-                        return Err(err(
-                            "Incorrect condition type",
-                            format!("The condition must be a bool, got {}.", other.type_name()),
-                            Self::span(&c.cond_expr, file),
-                        ))
-                    }
+                    other => match to_bool(other) {
+                        Some(b) => Some(b),
+                        None => {
+                            return Err(err(
+                                "Incorrect condition type",
+                                format!("The condition must be a bool, got {}.", other.type_name()),
+                                Self::span(&c.cond_expr, file),
+                            ))
+                        }
+                    },
                 };
                 // Both results decide the result's type, as in Terraform; the one not chosen may
                 // fail (`length(x) > 0 ? x[0] : null`) and then only the chosen one counts.
@@ -299,33 +300,29 @@ impl<'a> Evaluator<'a> {
             Expression::UnaryOp(op) => {
                 let v = self.expr(&op.expr, file)?;
                 let (inner, sens) = v.unmark();
+                // The operand converts as Terraform converts it: "1" is a number, "true" a bool.
                 let result = match (op.operator.value(), inner) {
                     (_, Value::Unknown) => Value::Unknown,
-                    (UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
-                    (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
-                    // The operand converts as Terraform converts it: "1" is a number, "true" a bool.
-                    (UnaryOperator::Neg, Value::String(s))
-                        if super::operators::to_number(&Value::String(s.clone())).is_some() =>
-                    {
-                        Value::Number(-super::operators::to_number(&Value::String(s.clone())).unwrap_or_default())
-                    }
-                    (UnaryOperator::Not, s @ Value::String(_)) if super::operators::to_bool(s).is_some() => {
-                        Value::Bool(!super::operators::to_bool(s).unwrap_or_default())
-                    }
-                    (UnaryOperator::Neg, other) => {
-                        return Err(err(
-                            "Invalid operand",
-                            format!("Unary minus needs a number, got {}.", other.type_name()),
-                            Self::span(&op.expr, file),
-                        ))
-                    }
-                    (UnaryOperator::Not, other) => {
-                        return Err(err(
-                            "Invalid operand",
-                            format!("! needs a bool, got {}.", other.type_name()),
-                            Self::span(&op.expr, file),
-                        ))
-                    }
+                    (UnaryOperator::Neg, other) => match to_number(other) {
+                        Some(n) => Value::Number(-n),
+                        None => {
+                            return Err(err(
+                                "Invalid operand",
+                                format!("Unary minus needs a number, got {}.", other.type_name()),
+                                Self::span(&op.expr, file),
+                            ))
+                        }
+                    },
+                    (UnaryOperator::Not, other) => match to_bool(other) {
+                        Some(b) => Value::Bool(!b),
+                        None => {
+                            return Err(err(
+                                "Invalid operand",
+                                format!("! needs a bool, got {}.", other.type_name()),
+                                Self::span(&op.expr, file),
+                            ))
+                        }
+                    },
                 };
                 Ok(marked(result, sens))
             }

@@ -517,12 +517,10 @@ impl Serialize for Document<'_> {
         };
         let mut output_changes = Map::new();
         for (k, o) in &plan.outputs {
-            let action = match &o.before {
-                // A null output with nothing before it changes nothing, as Terraform says.
-                None if o.after.is_null() => "no-op",
-                None => "create",
-                Some(b) if *b == o.after => "no-op",
-                Some(_) => "update",
+            let action = match (&o.before, o.changes()) {
+                (_, false) => "no-op",
+                (None, true) => "create",
+                (Some(_), true) => "update",
             };
             output_changes.insert(
                 k.clone(),
