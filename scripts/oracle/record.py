@@ -12,18 +12,16 @@ import concurrent.futures
 import json
 import os
 import pathlib
-import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 
+from terraform import ENV, ERROR, require, version
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "oracle" / "expressions.txt"
 FIXTURES = ROOT / "tests" / "oracle" / "terraform.json"
-ENV = dict(os.environ, TF_CLI_CONFIG_FILE="/dev/null", CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1")
-ERROR = re.compile(r"^Error: (.*)$", re.M)
 
 local = threading.local()
 
@@ -66,14 +64,9 @@ def ask(expr):
     return expr, answer
 
 
-def version():
-    out = subprocess.run(["terraform", "version", "-json"], capture_output=True, text=True, env=ENV, check=True)
-    return json.loads(out.stdout)["terraform_version"]
-
 
 def main():
-    if shutil.which("terraform") is None:
-        sys.exit("terraform is not on PATH: the fixtures can only be recorded where Terraform is installed")
+    require()
     exprs = [line.split("\t", 1)[1] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
     old = json.loads(FIXTURES.read_text(encoding="utf-8"))["answers"] if FIXTURES.exists() else {}
     answers = {}

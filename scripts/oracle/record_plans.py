@@ -12,17 +12,16 @@ import concurrent.futures
 import json
 import os
 import pathlib
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
+from terraform import ENV, ERROR, require, version
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONFIGS = ROOT / "tests" / "oracle" / "configs"
 FIXTURES = ROOT / "tests" / "oracle" / "plans.json"
-ENV = dict(os.environ, TF_CLI_CONFIG_FILE="/dev/null", CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1")
-ERROR = re.compile(r"^Error: (.*)$", re.M)
 
 
 def run(args, cwd):
@@ -67,8 +66,7 @@ def ask(config):
 
 
 def main():
-    if shutil.which("terraform") is None:
-        sys.exit("terraform is not on PATH: the fixtures can only be recorded where Terraform is installed")
+    require()
     configs = sorted(p for p in CONFIGS.iterdir() if p.is_dir())
     old = json.loads(FIXTURES.read_text(encoding="utf-8"))["answers"] if FIXTURES.exists() else {}
     answers = {}
@@ -77,11 +75,10 @@ def main():
             answers[name] = answer
             if i % 50 == 0 or i == len(configs):
                 print(f"  {i}/{len(configs)} configurations planned", file=sys.stderr, flush=True)
-    version = json.loads(run(["version", "-json"], ROOT).stdout)["terraform_version"]
     changed = [n for n in answers if n in old and old[n] != answers[n]]
     for n in changed[:30]:
         print(f"changed: {n}", file=sys.stderr)
-    FIXTURES.write_text(json.dumps({"terraform_version": version, "answers": answers}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    FIXTURES.write_text(json.dumps({"terraform_version": version(), "answers": answers}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(answers)} plans recorded in {FIXTURES}: {len(changed)} changed", file=sys.stderr)
 
 
