@@ -77,7 +77,7 @@ impl ProviderFactory for Factory {
 fn with(v: &Value, k: &str, x: Value) -> Value {
     let mut m = v.as_map().cloned().unwrap_or_default();
     m.insert(k.to_string(), x);
-    Value::Map(m)
+    Value::Map(m.into())
 }
 
 impl Provider for Fake {

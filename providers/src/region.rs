@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn a_region_is_stamped_only_where_missing() {
-        let m = |r: Value| Value::Map(BTreeMap::from([("region".to_string(), r)]));
+        let m = |r: Value| Value::Map(BTreeMap::from([("region".to_string(), r)]).into());
         assert_eq!(
             stamp(Some(m(Value::Null)), "eu-west-1"),
             Some(m(Value::string("eu-west-1")))

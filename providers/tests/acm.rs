@@ -136,7 +136,7 @@ fn requested_certificate_plan_create_validate_import_delete() {
     assert_eq!(planned.get("key_algorithm"), Value::from("RSA_2048"));
     assert_eq!(planned.get("type"), Value::from("AMAZON_ISSUED"));
     assert_eq!(planned.get("subject_alternative_names"), strings(&[APEX]));
-    assert_eq!(planned.get("validation_emails"), Value::List(Vec::new()));
+    assert_eq!(planned.get("validation_emails"), Value::List(Vec::new().into()));
     assert_eq!(planned.get("arn"), Value::Unknown);
     assert_eq!(planned.get("id"), Value::Unknown);
     assert_eq!(planned.get("status"), Value::Unknown);
@@ -380,7 +380,7 @@ fn requested_certificate_validation_problems() {
         )
         .expect("plan")
         .planned;
-    assert_eq!(planned.get("domain_validation_options"), Value::List(Vec::new()));
+    assert_eq!(planned.get("domain_validation_options"), Value::List(Vec::new().into()));
 }
 
 fn imported_config(cert: &str, key: &str) -> Value {
@@ -473,7 +473,7 @@ fn imported_certificate_keeps_only_a_digest_of_the_key() {
     assert_eq!(planned.get("key_algorithm"), Value::from("RSA_2048"));
     assert_eq!(planned.get("type"), Value::from("IMPORTED"));
     assert_eq!(planned.get("status"), Value::from("ISSUED"));
-    assert_eq!(planned.get("domain_validation_options"), Value::List(Vec::new()));
+    assert_eq!(planned.get("domain_validation_options"), Value::List(Vec::new().into()));
     let digest = planned.get("private_key");
     let digest = digest.as_str().expect("digest").to_string();
     assert!(digest.starts_with("sha256:") && digest.len() == 7 + 64, "{digest}");
@@ -536,7 +536,7 @@ fn imported_certificate_keeps_only_a_digest_of_the_key() {
     let ec = h.create("aws_acm_certificate", imported_config("ecp256.crt", "ecp256.key"));
     assert_eq!(ec.get("key_algorithm"), Value::from("EC_prime256v1"));
     assert_eq!(ec.get("domain_name"), Value::from("ec.infinstor.example.com"));
-    assert_eq!(ec.get("subject_alternative_names"), Value::List(Vec::new()));
+    assert_eq!(ec.get("subject_alternative_names"), Value::List(Vec::new().into()));
 
     h.destroy("aws_acm_certificate", &retagged);
     h.destroy("aws_acm_certificate", &ec);

@@ -415,7 +415,7 @@ Outputs:
     // without asking AWS (the status is in state).
     let mut stuck = state.as_map().expect("map").clone();
     stuck.insert("stack_status".into(), Value::from("ROLLBACK_COMPLETE"));
-    let stuck = Value::Map(stuck);
+    let stuck = Value::Map(stuck.into());
     let planned = plan(&h, Some(&stuck), &config);
     assert_eq!(planned.requires_replace, vec!["stack_status".to_string()]);
     assert_eq!(planned.private, None);

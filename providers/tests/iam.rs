@@ -94,7 +94,7 @@ fn changed(h: &Harness, type_name: &str, prior: &Value, config: &Value) -> Vec<S
 fn role_create_read_update_delete() {
     let h = Harness::with(vec![(
         "default_tags",
-        Value::List(vec![map([("tags", tags(&[("env", "test")]))])]),
+        Value::List(vec![map([("tags", tags(&[("env", "test")]))])].into()),
     )]);
     let iam = iam_client(&h);
     let mut config = role_config("infinstor-access", "ext-1");
@@ -305,7 +305,7 @@ fn role_delete_conflict_and_force_detach() {
 fn policy_versions_rotate_past_five() {
     let h = Harness::with(vec![(
         "default_tags",
-        Value::List(vec![map([("tags", tags(&[("env", "test")]))])]),
+        Value::List(vec![map([("tags", tags(&[("env", "test")]))])].into()),
     )]);
     let iam = iam_client(&h);
     let config = |actions: &[&str]| {

@@ -47,7 +47,7 @@ fn with(config: Value, extra: Vec<(&str, Value)>) -> Value {
     for (k, v) in extra {
         m.insert(k.to_string(), v);
     }
-    Value::Map(m)
+    Value::Map(m.into())
 }
 
 impl R53 {

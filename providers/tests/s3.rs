@@ -40,7 +40,7 @@ fn put_object(h: &Harness, bucket: &str, key: &str, body: &str) {
 fn bucket_create_read_update_delete() {
     let h = Harness::with(vec![(
         "default_tags",
-        Value::List(vec![map([("tags", tags(&[("env", "test")]))])]),
+        Value::List(vec![map([("tags", tags(&[("env", "test")]))])].into()),
     )]);
     let bucket = name("lifecycle");
     let config = map([
@@ -264,7 +264,7 @@ fn deleting_a_non_empty_bucket_without_force_destroy_explains_what_to_do() {
 fn bucket_import_and_read_after_out_of_band_delete() {
     let h = Harness::with(vec![(
         "default_tags",
-        Value::List(vec![map([("tags", tags(&[("env", "test")]))])]),
+        Value::List(vec![map([("tags", tags(&[("env", "test")]))])].into()),
     )]);
     let bucket = name("imported");
     h.rt.block_on(h.s3.create_bucket().bucket(&bucket).send())
@@ -335,20 +335,23 @@ fn cors_configuration() {
         ("bucket", Value::from(bucket.as_str())),
         (
             "cors_rule",
-            Value::List(vec![
-                map([
-                    ("allowed_headers", strings(&["*"])),
-                    ("allowed_methods", strings(&["PUT", "POST"])),
-                    ("allowed_origins", strings(&["https://s3-website-test.example.com"])),
-                    ("expose_headers", strings(&["ETag"])),
-                    ("max_age_seconds", Value::from(3000i64)),
-                ]),
-                map([
-                    ("allowed_methods", strings(&["GET"])),
-                    ("allowed_origins", strings(&["*"])),
-                    ("id", Value::from("read")),
-                ]),
-            ]),
+            Value::List(
+                vec![
+                    map([
+                        ("allowed_headers", strings(&["*"])),
+                        ("allowed_methods", strings(&["PUT", "POST"])),
+                        ("allowed_origins", strings(&["https://s3-website-test.example.com"])),
+                        ("expose_headers", strings(&["ETag"])),
+                        ("max_age_seconds", Value::from(3000i64)),
+                    ]),
+                    map([
+                        ("allowed_methods", strings(&["GET"])),
+                        ("allowed_origins", strings(&["*"])),
+                        ("id", Value::from("read")),
+                    ]),
+                ]
+                .into(),
+            ),
         ),
     ]);
     let planned = h.plan(ty, None, &config).expect("plan").planned;
@@ -382,10 +385,13 @@ fn cors_configuration() {
             ("bucket", Value::from(bucket.as_str())),
             (
                 "cors_rule",
-                Value::List(vec![map([
-                    ("allowed_methods", strings(&["GET", "HEAD"])),
-                    ("allowed_origins", strings(&["https://example.org"])),
-                ])]),
+                Value::List(
+                    vec![map([
+                        ("allowed_methods", strings(&["GET", "HEAD"])),
+                        ("allowed_origins", strings(&["https://example.org"])),
+                    ])]
+                    .into(),
+                ),
             ),
         ]),
     );
@@ -420,7 +426,7 @@ fn sse(algorithm: &str, key: Option<&str>, bucket_key: Option<bool>) -> Value {
     if let Some(enabled) = bucket_key {
         rule.push(("bucket_key_enabled", Value::Bool(enabled)));
     }
-    Value::List(vec![map(rule)])
+    Value::List(vec![map(rule)].into())
 }
 
 #[test]

@@ -251,10 +251,13 @@ fn table_config(name: &str, sse: Option<Value>) -> Value {
         ("range_key", Value::from("sk")),
         (
             "attribute",
-            Value::List(vec![
-                map([("name", Value::from("pk")), ("type", Value::from("S"))]),
-                map([("name", Value::from("sk")), ("type", Value::from("N"))]),
-            ]),
+            Value::List(
+                vec![
+                    map([("name", Value::from("pk")), ("type", Value::from("S"))]),
+                    map([("name", Value::from("sk")), ("type", Value::from("N"))]),
+                ]
+                .into(),
+            ),
         ),
         ("tags", tags(&[("team", "platform")])),
     ];
@@ -278,7 +281,7 @@ fn dynamodb_tables_with_each_encryption_option() {
 
     // 1. The AWS owned key: no block at all.
     let owned = h.create(TABLE, table_config("infinstor-owned", None));
-    assert_eq!(owned.get("server_side_encryption"), Value::List(Vec::new()));
+    assert_eq!(owned.get("server_side_encryption"), Value::List(Vec::new().into()));
     assert!(describe_table(&h, "infinstor-owned")
         .expect("table")
         .sse_description()
@@ -401,7 +404,7 @@ fn dynamodb_billing_tags_ttl_and_recovery_updates() {
             ("enabled", Value::Bool(true)),
         ]),
     );
-    let provisioned = Value::Map(provisioned);
+    let provisioned = Value::Map(provisioned.into());
     let updated = h.update(TABLE, &state, provisioned.clone());
     assert_eq!(updated.get("billing_mode"), Value::from("PROVISIONED"));
     assert_eq!(updated.get("read_capacity"), Value::Number(3.0));
@@ -460,7 +463,7 @@ fn dynamodb_billing_tags_ttl_and_recovery_updates() {
     rekeyed.insert("hash_key".into(), Value::from("sk"));
     rekeyed.insert("range_key".into(), Value::from("pk"));
     let planned = h
-        .plan(TABLE, Some(&updated), &Value::Map(rekeyed))
+        .plan(TABLE, Some(&updated), &Value::Map(rekeyed.into()))
         .expect("plan")
         .planned;
     let changed = changed_attrs(&h, TABLE, &updated, &planned);
@@ -482,7 +485,7 @@ fn dynamodb_validation() {
             ("hash_key", Value::from("pk")),
             (
                 "attribute",
-                Value::List(vec![map([("name", Value::from("id")), ("type", Value::from("X"))])]),
+                Value::List(vec![map([("name", Value::from("id")), ("type", Value::from("X"))])].into()),
             ),
             (
                 "server_side_encryption",

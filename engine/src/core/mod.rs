@@ -2,6 +2,7 @@
 //! resource schemas, the provider boundary, diagnostics and the plan model.
 
 pub mod addr;
+pub mod collection;
 pub mod diagnostic;
 pub mod document;
 pub mod finding;
@@ -11,6 +12,7 @@ pub mod permits;
 pub mod plan;
 pub mod provider;
 pub mod schema;
+pub mod shape;
 pub mod types;
 pub mod value;
 pub mod yaml;

@@ -1,7 +1,8 @@
 //! The one type system: the types of resource attributes and of input variables, and
 //! Terraform's automatic conversions between them.
 
-use crate::core::value::{format_number, Value};
+use crate::core::shape::Shape;
+use crate::core::value::{format_number, Mapping, Seq, Value};
 use std::collections::BTreeMap;
 
 /// The type of a value.
@@ -13,8 +14,10 @@ pub enum Type {
     Number,
     /// A boolean.
     Bool,
-    /// A list of values of one type (also a tuple, whose elements are not checked).
+    /// A list of values of one type.
     List(Box<Type>),
+    /// A sequence of these types, one per element (`tuple([...])`).
+    Tuple(Vec<Type>),
     /// A set of values of one type: no duplicates, and order does not matter.
     Set(Box<Type>),
     /// A map from strings to values of one type.
@@ -44,10 +47,26 @@ impl Type {
             Type::Number => "a number",
             Type::Bool => "a bool",
             Type::List(_) => "a list",
+            Type::Tuple(_) => "a tuple",
             Type::Set(_) => "a set",
             Type::Map(_) => "a map",
             Type::Object(_) => "an object",
             Type::Any => "a value",
+        }
+    }
+
+    /// The type of the values this constraint lets through, with `any` as `dynamic`.
+    pub fn shape(&self) -> Shape {
+        match self {
+            Type::String => Shape::String,
+            Type::Number => Shape::Number,
+            Type::Bool => Shape::Bool,
+            Type::Any => Shape::Dynamic,
+            Type::List(t) => Shape::List(Box::new(t.shape())),
+            Type::Set(t) => Shape::Set(Box::new(t.shape())),
+            Type::Map(t) => Shape::Map(Box::new(t.shape())),
+            Type::Tuple(ts) => Shape::Tuple(ts.iter().map(Type::shape).collect()),
+            Type::Object(attrs) => Shape::Object(attrs.iter().map(|(k, a)| (k.clone(), a.ty.shape())).collect()),
         }
     }
 
@@ -72,8 +91,24 @@ impl Type {
             ),
             (Value::Bool(b), Type::Bool) => Value::Bool(b),
             (Value::String(s), Type::Bool) if s == "true" || s == "false" => Value::Bool(s == "true"),
-            (Value::List(items), Type::List(t)) => {
-                Value::List(items.into_iter().map(|i| t.convert(i)).collect::<Result<_, _>>()?)
+            (Value::List(items), Type::List(t)) => Value::List(
+                Seq::list(items.into_iter().map(|i| t.convert(i)).collect::<Result<_, _>>()?).of(&t.shape()),
+            ),
+            (Value::List(items), Type::Tuple(ts)) => {
+                if items.len() != ts.len() {
+                    return Err(format!(
+                        "a tuple of {} elements is required, got {}",
+                        ts.len(),
+                        items.len()
+                    ));
+                }
+                Value::List(Seq::from(
+                    items
+                        .into_iter()
+                        .zip(ts)
+                        .map(|(i, t)| t.convert(i))
+                        .collect::<Result<Vec<_>, _>>()?,
+                ))
             }
             (Value::List(items), Type::Set(t)) => {
                 let mut out: Vec<Value> = items.into_iter().map(|i| t.convert(i)).collect::<Result<_, _>>()?;
@@ -82,12 +117,15 @@ impl Type {
                     out.sort_by_key(|a| a.to_string());
                     out.dedup();
                 }
-                Value::List(out)
+                Value::List(Seq::set(out).of(&t.shape()))
             }
             (Value::Map(m), Type::Map(t)) => Value::Map(
-                m.into_iter()
-                    .map(|(k, v)| Ok((k, t.convert(v)?)))
-                    .collect::<Result<_, String>>()?,
+                Mapping::map(
+                    m.into_iter()
+                        .map(|(k, v)| Ok((k, t.convert(v)?)))
+                        .collect::<Result<_, String>>()?,
+                )
+                .of(&t.shape()),
             ),
             (Value::Map(mut m), Type::Object(attrs)) => {
                 let mut out = BTreeMap::new();
@@ -107,7 +145,7 @@ impl Type {
                 }
                 // Attributes the type does not name are dropped, as Terraform's conversion drops
                 // them: a module's callers may pass more than it declares.
-                Value::Map(out)
+                Value::Map(out.into())
             }
             (v, t) => return Err(format!("{} is required, got {}", t.describe(), v.type_name())),
         };

@@ -5,6 +5,7 @@
 //! apply time) and [`Value::Sensitive`] (a mark that must survive every operator and function so
 //! the renderers can hide it). Maps are ordered by key so that rendering is deterministic.
 
+pub use super::collection::{Mapping, MappingKind, Seq, SeqKind};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -20,10 +21,10 @@ pub enum Value {
     Number(f64),
     /// A string.
     String(String),
-    /// A list, tuple or set (sets are kept sorted and without duplicates by `toset`).
-    List(Vec<Value>),
-    /// A map or object.
-    Map(BTreeMap<String, Value>),
+    /// A tuple, list or set (sets are kept sorted and without duplicates by `toset`).
+    List(Seq),
+    /// An object or map.
+    Map(Mapping),
     /// A value that will only be known after apply.
     Unknown,
     /// A value marked sensitive; it renders as `(sensitive value)`.
@@ -38,7 +39,7 @@ impl Value {
 
     /// An empty map.
     pub fn empty_map() -> Value {
-        Value::Map(BTreeMap::new())
+        Value::Map(BTreeMap::new().into())
     }
 
     /// Wraps `self` in a sensitive mark unless it already carries one.
@@ -78,8 +79,11 @@ impl Value {
     pub fn deep_unmark(&self) -> Value {
         match self {
             Value::Sensitive(inner) => inner.deep_unmark(),
-            Value::List(items) => Value::List(items.iter().map(Value::deep_unmark).collect()),
-            Value::Map(map) => Value::Map(map.iter().map(|(k, v)| (k.clone(), v.deep_unmark())).collect()),
+            Value::List(items) => Value::List(Seq::new(items.kind, items.iter().map(Value::deep_unmark).collect())),
+            Value::Map(map) => Value::Map(Mapping::new(
+                map.kind,
+                map.iter().map(|(k, v)| (k.clone(), v.deep_unmark())).collect(),
+            )),
             other => other.clone(),
         }
     }

@@ -167,10 +167,10 @@ pub fn decode(
                 .within(context),
             );
         }
-        out.insert(name.clone(), Value::List(list));
+        out.insert(name.clone(), Value::List(list.into()));
     }
     if diags.is_empty() {
-        Ok(Value::Map(out))
+        Ok(Value::Map(out.into()))
     } else {
         Err(diags)
     }
@@ -286,7 +286,7 @@ fn dynamic_blocks(
 
 /// What a dynamic block's iterator holds for one element: `{ key, value }`.
 fn element(key: Value, value: Value) -> Value {
-    Value::Map(BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]))
+    Value::Map(BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]).into())
 }
 
 /// The error for a known value (or list/set element) outside the attribute's allowed values.

@@ -199,7 +199,7 @@ impl<'a> Evaluator<'a> {
                 for item in items.iter() {
                     out.push(self.expr(item, file)?);
                 }
-                Ok(Value::List(out))
+                Ok(Value::List(out.into()))
             }
             Expression::Object(obj) => {
                 let mut out = BTreeMap::new();
@@ -231,7 +231,7 @@ impl<'a> Evaluator<'a> {
                     };
                     out.insert(k, self.expr(value.expr(), file)?);
                 }
-                Ok(Value::Map(out))
+                Ok(Value::Map(out.into()))
             }
             Expression::StringTemplate(t) => self.template(t, file),
             Expression::HeredocTemplate(h) => {
@@ -403,9 +403,9 @@ impl<'a> Evaluator<'a> {
             }
         }
         let result = match &f.key_expr {
-            None => Value::List(list),
-            Some(_) if f.grouping => Value::Map(grouped.into_iter().map(|(k, v)| (k, Value::List(v))).collect()),
-            Some(_) => Value::Map(map),
+            None => Value::List(list.into()),
+            Some(_) if f.grouping => Value::Map(grouped.into_iter().map(|(k, v)| (k, Value::List(v.into()))).collect()),
+            Some(_) => Value::Map(map.into()),
         };
         Ok(marked(result, sens))
     }

@@ -170,9 +170,10 @@ pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, Strin
     Ok(marked(result, sens))
 }
 
-/// Equality as Terraform's `==`: numbers and strings of the same text are different types.
+/// Equality as Terraform's `==`: values of different types are different, so `1` is not `"1"`
+/// and the tuple `[1]` is not the list `tolist([1])`.
 pub(crate) fn values_equal(a: &Value, b: &Value) -> bool {
-    a == b
+    a == b && crate::eval::unify::shape_of(a) == crate::eval::unify::shape_of(b)
 }
 
 /// Combines sensitivity of operands into a result.

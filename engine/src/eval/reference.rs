@@ -3,7 +3,7 @@
 
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{suggestion, Diagnostic, SourceFile, Span};
-use crate::core::value::Value;
+use crate::core::value::{Seq, SeqKind, Value};
 use crate::eval::expr::{err, EvalResult, Evaluator};
 use crate::eval::operators::{get_attr, index, marked};
 use hcl_edit::expr::{Expression, TraversalOperator};
@@ -221,18 +221,20 @@ impl<'a> Evaluator<'a> {
             match op {
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     let (inner, sens) = value.unmark();
-                    let items = match inner {
+                    // A list splats to a list, a set to a list, anything else to a tuple.
+                    let (kind, items) = match inner {
                         Value::Unknown => return Ok(marked(Value::Unknown, sens)),
-                        Value::Null => Vec::new(),
-                        Value::List(items) => items.clone(),
-                        other => vec![other.clone()],
+                        Value::Null => (SeqKind::Tuple, Vec::new()),
+                        Value::List(items) if items.kind == SeqKind::Tuple => (SeqKind::Tuple, items.to_vec()),
+                        Value::List(items) => (SeqKind::List, items.to_vec()),
+                        other => (SeqKind::Tuple, vec![other.clone()]),
                     };
                     let rest = &ops[i + 1..];
                     let mut out = Vec::new();
                     for item in items {
                         out.push(self.apply_ops(item, rest, whole, file)?);
                     }
-                    return Ok(marked(Value::List(out), sens));
+                    return Ok(marked(Value::List(Seq::new(kind, out)), sens));
                 }
                 TraversalOperator::GetAttr(id) => {
                     value = get_attr(&value, id.as_str()).map_err(|m| err("Unsupported attribute", m, span.clone()))?;

@@ -1,120 +1,13 @@
-//! Terraform's type unification, for the places where it decides a value: the two results of a
-//! conditional, and the elements that `tolist`, `toset`, `tomap` and `distinct` gather into one
-//! collection. Values here carry no type of their own, so a value's shape is what Terraform
-//! infers for a literal of it (a sequence is a tuple, a mapping an object).
+//! Terraform's type unification, for the places where it decides a value: the two results of
+//! a conditional, and the elements that `tolist`, `toset`, `tomap` and `distinct` gather into
+//! one collection.
 
-use crate::core::value::Value;
-use std::collections::BTreeMap;
-
-/// A value's type as far as unification needs it.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Shape {
-    /// Null or unknown: unifies with anything.
-    Dynamic,
-    Bool,
-    Number,
-    String,
-    List(Box<Shape>),
-    Map(Box<Shape>),
-    Tuple(Vec<Shape>),
-    Object(BTreeMap<String, Shape>),
-}
-
-impl Shape {
-    fn primitive(&self) -> bool {
-        matches!(self, Shape::Bool | Shape::Number | Shape::String)
-    }
-
-    /// The element types of a sequence, or `None` for anything else.
-    fn elements(&self) -> Option<Vec<&Shape>> {
-        match self {
-            Shape::Tuple(items) => Some(items.iter().collect()),
-            Shape::List(t) => Some(vec![t]),
-            _ => None,
-        }
-    }
-
-    /// The attribute types of a mapping, or `None` for anything else.
-    fn attributes(&self) -> Option<Vec<&Shape>> {
-        match self {
-            Shape::Object(attrs) => Some(attrs.values().collect()),
-            Shape::Map(t) => Some(vec![t]),
-            _ => None,
-        }
-    }
-}
-
-/// The shape Terraform infers for `v` (marks looked through).
-pub(crate) fn shape_of(v: &Value) -> Shape {
-    match v.unmark().0 {
-        Value::Null | Value::Unknown | Value::Sensitive(_) => Shape::Dynamic,
-        Value::Bool(_) => Shape::Bool,
-        Value::Number(_) => Shape::Number,
-        Value::String(_) => Shape::String,
-        Value::List(items) => Shape::Tuple(items.iter().map(shape_of).collect()),
-        Value::Map(map) => Shape::Object(map.iter().map(|(k, v)| (k.clone(), shape_of(v))).collect()),
-    }
-}
-
-/// The one type all of `shapes` convert to, as Terraform chooses it; `None` when there is none
-/// (a number and a bool, a sequence and a mapping, a primitive and a collection).
-pub(crate) fn unify(shapes: &[Shape]) -> Option<Shape> {
-    let known: Vec<&Shape> = shapes.iter().filter(|s| **s != Shape::Dynamic).collect();
-    let Some(first) = known.first() else {
-        return Some(Shape::Dynamic);
-    };
-    if known.iter().all(|s| s == first) {
-        return Some((*first).clone());
-    }
-    if known.iter().all(|s| s.primitive()) {
-        // Numbers and bools become strings safely; a number and a bool have no common type.
-        return known.iter().any(|s| **s == Shape::String).then_some(Shape::String);
-    }
-    if let Some(seqs) = known.iter().map(|s| s.elements()).collect::<Option<Vec<_>>>() {
-        let tuples: Option<Vec<&Vec<Shape>>> = known
-            .iter()
-            .map(|s| match s {
-                Shape::Tuple(items) => Some(items),
-                _ => None,
-            })
-            .collect();
-        if let Some(tuples) = tuples.filter(|t| t.iter().all(|items| items.len() == t[0].len())) {
-            let unified = (0..tuples[0].len())
-                .map(|i| unify(&tuples.iter().map(|t| t[i].clone()).collect::<Vec<_>>()))
-                .collect::<Option<Vec<_>>>()?;
-            return Some(Shape::Tuple(unified));
-        }
-        let all: Vec<Shape> = seqs.into_iter().flatten().cloned().collect();
-        return Some(Shape::List(Box::new(unify(&all)?)));
-    }
-    if let Some(maps) = known.iter().map(|s| s.attributes()).collect::<Option<Vec<_>>>() {
-        let objects: Option<Vec<&BTreeMap<String, Shape>>> = known
-            .iter()
-            .map(|s| match s {
-                Shape::Object(attrs) => Some(attrs),
-                _ => None,
-            })
-            .collect();
-        if let Some(objects) = objects.filter(|o| o.iter().all(|a| a.keys().eq(o[0].keys()))) {
-            let unified = objects[0]
-                .keys()
-                .map(|k| {
-                    Some((
-                        k.clone(),
-                        unify(&objects.iter().map(|o| o[k].clone()).collect::<Vec<_>>())?,
-                    ))
-                })
-                .collect::<Option<BTreeMap<_, _>>>()?;
-            return Some(Shape::Object(unified));
-        }
-        let all: Vec<Shape> = maps.into_iter().flatten().cloned().collect();
-        return Some(Shape::Map(Box::new(unify(&all)?)));
-    }
-    None
-}
+pub(crate) use crate::core::shape::{shape_of, unify, Shape};
+use crate::core::value::{Mapping, Seq, Value};
 
 /// `v` converted to `shape`, which [`unify`] chose for it: numbers and bools become strings
-/// where the shape is a string, element by element. Marks, nulls and unknowns stay.
+/// where the shape is a string, collections take the shape's kind, element by element. Marks,
+/// nulls and unknowns stay.
 pub(crate) fn convert(v: Value, shape: &Shape) -> Value {
     let (inner, sensitive) = v.into_unmarked();
     let out = match (inner, shape) {
@@ -122,11 +15,25 @@ pub(crate) fn convert(v: Value, shape: &Shape) -> Value {
         (v @ (Value::Number(_) | Value::Bool(_)), Shape::String) => {
             v.to_template_string().map(Value::String).unwrap_or(v)
         }
-        (Value::List(items), Shape::List(t)) => Value::List(items.into_iter().map(|i| convert(i, t)).collect()),
-        (Value::List(items), Shape::Tuple(ts)) if ts.len() == items.len() => {
-            Value::List(items.into_iter().zip(ts).map(|(i, t)| convert(i, t)).collect())
+        (Value::List(items), Shape::List(t)) => {
+            Value::List(Seq::list(items.into_iter().map(|i| convert(i, t)).collect()).of(t))
         }
-        (Value::Map(map), Shape::Map(t)) => Value::Map(map.into_iter().map(|(k, v)| (k, convert(v, t))).collect()),
+        (Value::List(items), Shape::Set(t)) => Value::List(
+            Seq::set(crate::eval::functions::set_order(
+                items.into_iter().map(|i| convert(i, t)).collect(),
+            ))
+            .of(t),
+        ),
+        (Value::List(items), Shape::Tuple(ts)) if ts.len() == items.len() => Value::List(Seq::from(
+            items
+                .into_iter()
+                .zip(ts)
+                .map(|(i, t)| convert(i, t))
+                .collect::<Vec<_>>(),
+        )),
+        (Value::Map(map), Shape::Map(t)) => {
+            Value::Map(Mapping::map(map.into_iter().map(|(k, v)| (k, convert(v, t))).collect()).of(t))
+        }
         (Value::Map(map), Shape::Object(ts)) => Value::Map(
             map.into_iter()
                 .map(|(k, v)| {
@@ -158,7 +65,7 @@ mod tests {
     use super::*;
 
     fn v(items: Vec<Value>) -> Value {
-        Value::List(items)
+        Value::List(items.into())
     }
 
     #[test]

@@ -59,7 +59,9 @@ fn parse_ty(e: &Expression) -> Result<Type, String> {
                 ("list", Some(a)) => Ok(Type::List(Box::new(parse_ty(a)?))),
                 ("set", Some(a)) => Ok(Type::Set(Box::new(parse_ty(a)?))),
                 ("map", Some(a)) => Ok(Type::Map(Box::new(parse_ty(a)?))),
-                ("tuple", Some(Expression::Array(_))) => Ok(Type::List(Box::new(Type::Any))),
+                ("tuple", Some(Expression::Array(items))) => {
+                    Ok(Type::Tuple(items.iter().map(parse_ty).collect::<Result<_, _>>()?))
+                }
                 ("object", Some(Expression::Object(obj))) => {
                     let mut attrs = BTreeMap::new();
                     for (k, v) in obj.iter() {

@@ -54,7 +54,7 @@ impl Console {
                     file: expr.file.clone(),
                 };
                 let v = Evaluator::new(&self.scope).eval(&inner)?;
-                return Ok(type_text(&v, 0));
+                return Ok(crate::eval::unify::shape_of(&v).render());
             }
         }
         Ok(Evaluator::new(&self.scope).eval(&expr)?.to_block_string())
@@ -71,36 +71,6 @@ fn parse(text: &str) -> Result<Expr, Diagnostic> {
         }))
     })?;
     Ok(Expr { expr, file })
-}
-
-/// A value's type as Terraform's console writes it. Values here carry no collection type of
-/// their own, so a sequence shows as a tuple and a mapping as an object: what Terraform infers
-/// for a literal, though not what it keeps after `tolist`, `toset` or `tomap`.
-fn type_text(v: &Value, depth: usize) -> String {
-    let pad = "    ".repeat(depth + 1);
-    let end = "    ".repeat(depth);
-    match v.unmark().0 {
-        Value::Null | Value::Unknown | Value::Sensitive(_) => "dynamic".into(),
-        Value::Bool(_) => "bool".into(),
-        Value::Number(_) => "number".into(),
-        Value::String(_) => "string".into(),
-        Value::List(items) if items.is_empty() => "tuple([])".into(),
-        Value::List(items) => {
-            let inner: String = items
-                .iter()
-                .map(|i| format!("{pad}{},\n", type_text(i, depth + 1)))
-                .collect();
-            format!("tuple([\n{inner}{end}])")
-        }
-        Value::Map(map) if map.is_empty() => "object({})".into(),
-        Value::Map(map) => {
-            let inner: String = map
-                .iter()
-                .map(|(k, i)| format!("{pad}{k}: {},\n", type_text(i, depth + 1)))
-                .collect();
-            format!("object({{\n{inner}{end}}})")
-        }
-    }
 }
 
 impl Engine<'_> {
@@ -224,7 +194,7 @@ fn module_scope(
                     (o.clone(), v.mark_if(out.sensitive))
                 })
                 .collect();
-            scope.modules.insert(name.clone(), Value::Map(outputs));
+            scope.modules.insert(name.clone(), Value::Map(outputs.into()));
         }
         if (scope.locals.clone(), scope.modules.clone()) == before {
             break;

@@ -128,16 +128,16 @@ pub fn proposed(schema: &Schema, config: &Value, prior: Option<&Value>, ignore: 
     for name in schema.blocks.keys() {
         let ignored = prior.is_some() && (ignore_all || ignore.iter().any(|i| i == name));
         let v = if ignored {
-            prior.map(|p| p.get(name)).unwrap_or(Value::List(Vec::new()))
+            prior.map(|p| p.get(name)).unwrap_or(Value::List(Vec::new().into()))
         } else {
             match config.get(name) {
-                Value::Null => Value::List(Vec::new()),
+                Value::Null => Value::List(Vec::new().into()),
                 v => v,
             }
         };
         out.insert(name.clone(), v);
     }
-    Value::Map(out)
+    Value::Map(out.into())
 }
 
 /// Checks that a provider's final value agrees with every value known at plan time.

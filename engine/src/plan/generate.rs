@@ -205,13 +205,16 @@ mod tests {
 
     #[test]
     fn values_are_written_as_hcl_that_reads_back_the_same() {
-        let v = Value::Map(BTreeMap::from([
-            ("a b".to_string(), Value::String("x \"${y}\" %{z}\n".into())),
-            (
-                "n".to_string(),
-                Value::List(vec![Value::Number(3.0), Value::Number(0.5), Value::Bool(true)]),
-            ),
-        ]));
+        let v = Value::Map(
+            BTreeMap::from([
+                ("a b".to_string(), Value::String("x \"${y}\" %{z}\n".into())),
+                (
+                    "n".to_string(),
+                    Value::List(vec![Value::Number(3.0), Value::Number(0.5), Value::Bool(true)].into()),
+                ),
+            ])
+            .into(),
+        );
         let text = expression(&v);
         assert_eq!(text, r#"{ "a b" = "x \"$${y}\" %%{z}\n", n = [3, 0.5, true] }"#);
         let back = crate::eval::eval_standalone(&text, "generated").expect("reads back");

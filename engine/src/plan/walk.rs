@@ -114,7 +114,7 @@ impl Walk<'_> {
         }
         let mut map = match config {
             Value::Map(m) => m,
-            _ => BTreeMap::new(),
+            _ => BTreeMap::new().into(),
         };
         map.insert(
             crate::core::provider::PROVIDER_META_USER_AGENT.into(),

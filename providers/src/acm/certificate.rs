@@ -381,7 +381,7 @@ impl ResourceType for Certificate {
                     "certificate_transparency_logging_preference",
                     Value::from("ENABLED"),
                 );
-                *item = Value::Map(o);
+                *item = Value::Map(o.into());
             }
         }
         if get(&st, "certificate_body").is_null() {
@@ -396,7 +396,7 @@ impl ResourceType for Certificate {
         st.insert("id".into(), id);
         let all = tags_all(ctx, get(&st, "tags"));
         st.insert("tags_all".into(), all);
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -115,7 +115,7 @@ impl Certificate {
                 o.get("resource_record_name").to_string(),
             )
         });
-        st.insert("domain_validation_options".into(), Value::List(options));
+        st.insert("domain_validation_options".into(), Value::List(options.into()));
         st.insert("validation_emails".into(), Value::from(emails));
 
         // An `options` block only when the configuration had one or ACM's differs from the
@@ -130,7 +130,7 @@ impl Certificate {
         } else {
             Vec::new()
         };
-        st.insert("options".into(), Value::List(block));
+        st.insert("options".into(), Value::List(block.into()));
 
         let importing = prior.is_null();
         match pem {
@@ -481,7 +481,7 @@ impl Certificate {
     pub(super) fn plan_requested(&self, st: &mut State) {
         let ca = !get(st, "certificate_authority_arn").is_null();
         default_to(st, "key_algorithm", Value::from("RSA_2048"));
-        default_to(st, "subject_alternative_names", Value::List(Vec::new()));
+        default_to(st, "subject_alternative_names", Value::List(Vec::new().into()));
         default_to(st, "type", Value::from(if ca { "PRIVATE" } else { "AMAZON_ISSUED" }));
         if ca {
             default_to(st, "validation_method", Value::from("NONE"));
@@ -499,13 +499,13 @@ impl Certificate {
                 (Some("DNS"), Some(domain)) if !sans.contains_unknown() => {
                     planned_validation_options(domain, &string_set(&sans))
                 }
-                (Some("EMAIL" | "NONE"), _) => Value::List(Vec::new()),
+                (Some("EMAIL" | "NONE"), _) => Value::List(Vec::new().into()),
                 _ => Value::Unknown,
             };
             st.insert("domain_validation_options".into(), options);
         }
         if matches!(method.as_deref(), Some("DNS" | "NONE")) {
-            default_to(st, "validation_emails", Value::List(Vec::new()));
+            default_to(st, "validation_emails", Value::List(Vec::new().into()));
         }
     }
 
@@ -566,8 +566,8 @@ impl Certificate {
         st.insert("validation_method".into(), Value::from("NONE"));
         st.insert("type".into(), Value::from("IMPORTED"));
         st.insert("status".into(), Value::from("ISSUED"));
-        st.insert("domain_validation_options".into(), Value::List(Vec::new()));
-        st.insert("validation_emails".into(), Value::List(Vec::new()));
+        st.insert("domain_validation_options".into(), Value::List(Vec::new().into()));
+        st.insert("validation_emails".into(), Value::List(Vec::new().into()));
         st.insert("certificate_authority_arn".into(), Value::Null);
     }
 }

@@ -270,7 +270,7 @@ impl ResourceType for CertificateValidation {
         if !fqdns.is_null() && !fqdns.contains_unknown() {
             st.insert("validation_record_fqdns".into(), set_value(&string_set(&fqdns)));
         }
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
@@ -328,16 +328,19 @@ impl ResourceType for CertificateValidation {
             ("certificate_arn", Value::from(id)),
             (
                 "timeouts",
-                Value::List(vec![engine::core::value::map([(
-                    "create",
-                    Value::from(DEFAULT_VALIDATION_TIMEOUT),
-                )])]),
+                Value::List(
+                    vec![engine::core::value::map([(
+                        "create",
+                        Value::from(DEFAULT_VALIDATION_TIMEOUT),
+                    )])]
+                    .into(),
+                ),
             ),
         ]);
         let mut state = self.read(ctx, &prior)?;
         // Imported objects carry no configuration of their own.
         if let Some(Value::Map(m)) = state.as_mut() {
-            m.insert("timeouts".into(), Value::List(Vec::new()));
+            m.insert("timeouts".into(), Value::List(Vec::new().into()));
         }
         Ok(state)
     }

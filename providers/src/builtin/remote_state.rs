@@ -69,7 +69,7 @@ impl DataType for RemoteState {
         let store = location.open(&workspace, key).map_err(|e| invalid(e.to_string()))?;
         let found = store.read().map_err(|e| invalid(e.to_string()))?;
         let mut outputs: BTreeMap<String, Value> = match config.get("defaults") {
-            Value::Map(m) => m.clone(),
+            Value::Map(m) => m.clone().into(),
             _ => BTreeMap::new(),
         };
         match found {
@@ -87,7 +87,7 @@ impl DataType for RemoteState {
             None => {}
         }
         let mut m = config.as_map().cloned().unwrap_or_default();
-        m.insert("outputs".into(), Value::Map(outputs));
-        Ok(Value::Map(m))
+        m.insert("outputs".into(), Value::Map(outputs.into()));
+        Ok(Value::Map(m.into()))
     }
 }

@@ -65,7 +65,7 @@ fn with_output(planned: &Value) -> Value {
     let mut m = planned.as_map().cloned().unwrap_or_default();
     let input = m.get("input").cloned().unwrap_or(Value::Null);
     m.insert("output".into(), input);
-    Value::Map(m)
+    Value::Map(m.into())
 }
 
 impl Provider for TerraformData {
@@ -80,7 +80,7 @@ impl Provider for TerraformData {
             _ => Value::Unknown,
         };
         m.insert("output".into(), output);
-        Ok(PlanResponse::planned(Value::Map(m)))
+        Ok(PlanResponse::planned(Value::Map(m.into())))
     }
 
     fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {
@@ -102,7 +102,7 @@ impl Provider for TerraformData {
                     },
                 };
                 m.insert("id".into(), id);
-                Some(Value::Map(m))
+                Some(Value::Map(m.into()))
             }
         };
         ApplyResponse { new_state, error: None }

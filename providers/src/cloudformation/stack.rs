@@ -173,7 +173,7 @@ impl ResourceType for Stack {
                                 merged.insert(k, v);
                             }
                         }
-                        st.insert("parameters".into(), Value::Map(merged));
+                        st.insert("parameters".into(), Value::Map(merged.into()));
                     }
                 }
                 if !get(&st, "template_url").is_null()
@@ -188,7 +188,7 @@ impl ResourceType for Stack {
                         st.insert("template_body".into(), Value::string(old));
                     }
                 }
-                let planned = Value::Map(st.clone());
+                let planned = Value::Map(st.clone().into());
                 if stuck {
                     st.insert("stack_status".into(), Value::Unknown);
                     st.insert("outputs".into(), Value::Unknown);
@@ -200,7 +200,7 @@ impl ResourceType for Stack {
                 }
             }
         }
-        Ok((Value::Map(st), replace))
+        Ok((Value::Map(st.into()), replace))
     }
 
     fn plan_details(

@@ -62,7 +62,7 @@ impl DataType for StackData {
         let mut st = State::new();
         st.insert("name".into(), Value::string(name));
         st.insert("id".into(), Value::string(&stack_id));
-        st.insert("capabilities".into(), set_state(&caps, &Value::List(Vec::new())));
+        st.insert("capabilities".into(), set_state(&caps, &Value::List(Vec::new().into())));
         st.insert(
             "description".into(),
             stack.description().map(Value::string).unwrap_or(Value::Null),
@@ -73,7 +73,7 @@ impl DataType for StackData {
         );
         st.insert(
             "notification_arns".into(),
-            set_state(stack.notification_arns(), &Value::List(Vec::new())),
+            set_state(stack.notification_arns(), &Value::List(Vec::new().into())),
         );
         st.insert(
             "outputs".into(),

@@ -255,7 +255,7 @@ pub(super) fn read_indexes(table: &TableDescription, on_demand: bool) -> (Value,
         })
         .collect();
     local.sort_by_key(|v| v.to_string());
-    (Value::List(global), Value::List(local))
+    (Value::List(global.into()), Value::List(local.into()))
 }
 
 /// Whether any global index is still being built or changed.

@@ -144,7 +144,7 @@ pub(super) fn plan_replicas(proposed: &Value, table_arn: &Value) -> Value {
         })
         .collect();
     items.sort_by_key(|v| v.to_string());
-    Value::List(items)
+    Value::List(items.into())
 }
 
 /// The replicas DynamoDB reports for a table.
@@ -179,7 +179,7 @@ pub(super) fn read_replicas(table: &TableDescription) -> Value {
         })
         .collect();
     items.sort_by_key(|v| v.to_string());
-    Value::List(items)
+    Value::List(items.into())
 }
 
 /// `(region, kms key)` of each replica of a table value.
@@ -336,7 +336,7 @@ impl Table {
             );
             out.push(Value::Map(m));
         }
-        Ok(Value::List(out))
+        Ok(Value::List(out.into()))
     }
 
     /// Adds (`Some(key)`) or removes (`None`) the replica in `region`, and waits for it.

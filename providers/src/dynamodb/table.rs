@@ -91,7 +91,7 @@ pub(super) fn table_schema() -> Schema {
 /// turns unknown optional values into nulls: the block values of a plan are as configured.
 pub(super) fn clean_block(schema: &Schema, block: &str, items: Vec<Value>) -> Value {
     let Some(bt) = schema.blocks.get(block) else {
-        return Value::List(items);
+        return Value::List(items.into());
     };
     let mut out: Vec<Value> = items
         .into_iter()
@@ -106,13 +106,13 @@ pub(super) fn clean_block(schema: &Schema, block: &str, items: Vec<Value>) -> Va
                     (name.clone(), v)
                 })
                 .collect();
-            Value::Map(m)
+            Value::Map(m.into())
         })
         .collect();
     if bt.nesting == Nesting::Set {
         out.sort_by_key(|v| v.to_string());
     }
-    Value::List(out)
+    Value::List(out.into())
 }
 
 /// The attribute definitions and key schema of `planned` (`hash_key`, then `range_key`).
@@ -339,7 +339,7 @@ impl ResourceType for Table {
         }
         let replicas = plan_replicas(&proposed, get(&st, "arn"));
         st.insert("replica".into(), replicas);
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

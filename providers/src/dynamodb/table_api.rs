@@ -152,7 +152,7 @@ impl Table {
             })
             .collect();
         attributes.sort_by_key(|v| v.to_string());
-        st.insert("attribute".into(), Value::List(attributes));
+        st.insert("attribute".into(), Value::List(attributes.into()));
         let billing = table
             .billing_mode_summary()
             .and_then(|b| b.billing_mode())
@@ -203,7 +203,7 @@ impl Table {
                 None => Vec::new(),
             }
         };
-        st.insert("server_side_encryption".into(), Value::List(sse_block));
+        st.insert("server_side_encryption".into(), Value::List(sse_block.into()));
 
         let pitr = match known {
             Some(k) => k.pitr,
@@ -225,7 +225,7 @@ impl Table {
         } else {
             Vec::new()
         };
-        st.insert("point_in_time_recovery".into(), Value::List(pitr_block));
+        st.insert("point_in_time_recovery".into(), Value::List(pitr_block.into()));
 
         let (ttl_on, ttl_attribute) = match known {
             Some(k) => k.ttl.clone(),
@@ -265,7 +265,7 @@ impl Table {
                 None => Vec::new(),
             }
         };
-        st.insert("ttl".into(), Value::List(ttl_block));
+        st.insert("ttl".into(), Value::List(ttl_block.into()));
 
         let stream = table.stream_specification().filter(|s| s.stream_enabled());
         match stream {
@@ -331,7 +331,7 @@ impl Table {
             ])],
             _ => Vec::new(),
         };
-        st.insert("on_demand_throughput".into(), Value::List(on_demand));
+        st.insert("on_demand_throughput".into(), Value::List(on_demand.into()));
         let protection = table.deletion_protection_enabled().unwrap_or(false);
         st.insert(
             "deletion_protection_enabled".into(),

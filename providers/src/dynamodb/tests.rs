@@ -164,19 +164,22 @@ fn replicas_are_read_and_planned_with_their_arns() {
     let read = read_replicas(&table);
     assert_eq!(
         read,
-        Value::List(vec![map([
-            ("region_name", Value::from("us-west-2")),
-            ("kms_key_arn", Value::Null),
-            (
-                "arn",
-                Value::from("arn:aws:dynamodb:us-west-2:123456789012:table/tdp-sessions")
-            ),
-            // DynamoDB's defaults; what the replica's region holds is read apart.
-            ("point_in_time_recovery", Value::Bool(false)),
-            ("propagate_tags", Value::Bool(false)),
-            ("deletion_protection_enabled", Value::Bool(false)),
-            ("consistency_mode", Value::from("EVENTUAL")),
-        ])])
+        Value::List(
+            vec![map([
+                ("region_name", Value::from("us-west-2")),
+                ("kms_key_arn", Value::Null),
+                (
+                    "arn",
+                    Value::from("arn:aws:dynamodb:us-west-2:123456789012:table/tdp-sessions")
+                ),
+                // DynamoDB's defaults; what the replica's region holds is read apart.
+                ("point_in_time_recovery", Value::Bool(false)),
+                ("propagate_tags", Value::Bool(false)),
+                ("deletion_protection_enabled", Value::Bool(false)),
+                ("consistency_mode", Value::from("EVENTUAL")),
+            ])]
+            .into()
+        )
     );
     // Planned over a table whose ARN is known, the replica's is too; on create it is not.
     assert_eq!(
@@ -325,10 +328,13 @@ fn the_table_class_and_on_demand_maximums_are_read_back_and_defaults_stay_unset(
     assert_eq!(read.get("table_class"), Value::from("STANDARD_INFREQUENT_ACCESS"));
     assert_eq!(
         read.get("on_demand_throughput"),
-        Value::List(vec![map([
-            ("max_read_request_units", Value::Number(100.0)),
-            ("max_write_request_units", Value::Null),
-        ])])
+        Value::List(
+            vec![map([
+                ("max_read_request_units", Value::Number(100.0)),
+                ("max_write_request_units", Value::Null),
+            ])]
+            .into()
+        )
     );
     // A table made without either (DynamoDB reports the STANDARD class and -1 maximums) plans
     // no change against a configuration that does not set them.
@@ -341,7 +347,7 @@ fn the_table_class_and_on_demand_maximums_are_read_back_and_defaults_stay_unset(
         .expect("read")
         .expect("the table");
     assert_eq!(read.get("table_class"), Value::Null);
-    assert_eq!(read.get("on_demand_throughput"), Value::List(Vec::new()));
+    assert_eq!(read.get("on_demand_throughput"), Value::List(Vec::new().into()));
 }
 
 /// A table value with one replica in us-west-2 with these settings, and the table's tags.
@@ -354,13 +360,16 @@ fn with_replica(pitr: bool, protected: bool, propagate: bool, tags: &[(&str, &st
         ),
         (
             "replica",
-            Value::List(vec![map([
-                ("region_name", Value::from("us-west-2")),
-                ("kms_key_arn", Value::Null),
-                ("point_in_time_recovery", Value::Bool(pitr)),
-                ("deletion_protection_enabled", Value::Bool(protected)),
-                ("propagate_tags", Value::Bool(propagate)),
-            ])]),
+            Value::List(
+                vec![map([
+                    ("region_name", Value::from("us-west-2")),
+                    ("kms_key_arn", Value::Null),
+                    ("point_in_time_recovery", Value::Bool(pitr)),
+                    ("deletion_protection_enabled", Value::Bool(protected)),
+                    ("propagate_tags", Value::Bool(propagate)),
+                ])]
+                .into(),
+            ),
         ),
     ])
 }

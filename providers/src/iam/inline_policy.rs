@@ -69,7 +69,7 @@ impl ResourceType for IamInlinePolicy {
             _ => Value::Unknown,
         };
         st.insert("id".into(), id);
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

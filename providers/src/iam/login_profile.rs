@@ -107,7 +107,7 @@ impl ResourceType for LoginProfile {
             st.insert("encrypted_password".into(), sealed.clone());
             st.insert("key_fingerprint".into(), sealed);
         }
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -191,7 +191,7 @@ impl ResourceType for IamPolicy {
         }
         let all = tags_all_by(string_map, ctx, get(&st, "tags"));
         st.insert("tags_all".into(), all);
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
@@ -250,7 +250,7 @@ impl ResourceType for IamPolicy {
                 }
                 let mut planned = into_state(planned);
                 planned.insert("name".into(), Value::string(&name));
-                return self.update(ctx, &current, &Value::Map(planned), step);
+                return self.update(ctx, &current, &Value::Map(planned.into()), step);
             }
             Err(e) => return ApplyOutcome::failed(e),
         };

@@ -532,7 +532,7 @@ fn sorted_statement(block: &Value) -> Value {
                             let sorted = sorted_set(ids);
                             pm.insert("identifiers".into(), sorted);
                         }
-                        Value::Map(pm)
+                        Value::Map(pm.into())
                     }
                     None => p.clone(),
                 })
@@ -540,7 +540,7 @@ fn sorted_statement(block: &Value) -> Value {
             m.insert(key.to_string(), Value::List(items));
         }
     }
-    Value::Map(m)
+    Value::Map(m.into())
 }
 
 impl DataType for PolicyDocument {
@@ -617,24 +617,33 @@ mod tests {
     fn trust_policy_like_terraform() {
         let config = map([(
             "statement",
-            Value::List(vec![stmt(vec![
-                ("actions", Value::from(vec!["sts:AssumeRole"])),
-                (
-                    "principals",
-                    Value::List(vec![map([
-                        ("type", Value::from("AWS")),
-                        ("identifiers", Value::from(vec!["arn:aws:iam::697756613082:root"])),
-                    ])]),
-                ),
-                (
-                    "condition",
-                    Value::List(vec![map([
-                        ("test", Value::from("StringEquals")),
-                        ("variable", Value::from("sts:ExternalId")),
-                        ("values", Value::from(vec!["abc"])),
-                    ])]),
-                ),
-            ])]),
+            Value::List(
+                vec![stmt(vec![
+                    ("actions", Value::from(vec!["sts:AssumeRole"])),
+                    (
+                        "principals",
+                        Value::List(
+                            vec![map([
+                                ("type", Value::from("AWS")),
+                                ("identifiers", Value::from(vec!["arn:aws:iam::697756613082:root"])),
+                            ])]
+                            .into(),
+                        ),
+                    ),
+                    (
+                        "condition",
+                        Value::List(
+                            vec![map([
+                                ("test", Value::from("StringEquals")),
+                                ("variable", Value::from("sts:ExternalId")),
+                                ("values", Value::from(vec!["abc"])),
+                            ])]
+                            .into(),
+                        ),
+                    ),
+                ])]
+                .into(),
+            ),
         )]);
         let (json, minified) = render_policy_document(&config).expect("renders");
         let expected = r#"{
@@ -665,22 +674,28 @@ mod tests {
     fn sets_reverse_sorted_and_variables_replaced() {
         let config = map([(
             "statement",
-            Value::List(vec![stmt(vec![
-                ("sid", Value::from("S")),
-                (
-                    "actions",
-                    Value::from(vec!["s3:GetObject", "s3:PutObject", "s3:GetObject"]),
-                ),
-                ("resources", Value::from(vec!["arn:aws:s3:::b/&{aws:username}/*"])),
-                (
-                    "condition",
-                    Value::List(vec![map([
-                        ("test", Value::from("StringLike")),
-                        ("variable", Value::from("s3:prefix")),
-                        ("values", Value::from(vec!["z", "a"])),
-                    ])]),
-                ),
-            ])]),
+            Value::List(
+                vec![stmt(vec![
+                    ("sid", Value::from("S")),
+                    (
+                        "actions",
+                        Value::from(vec!["s3:GetObject", "s3:PutObject", "s3:GetObject"]),
+                    ),
+                    ("resources", Value::from(vec!["arn:aws:s3:::b/&{aws:username}/*"])),
+                    (
+                        "condition",
+                        Value::List(
+                            vec![map([
+                                ("test", Value::from("StringLike")),
+                                ("variable", Value::from("s3:prefix")),
+                                ("values", Value::from(vec!["z", "a"])),
+                            ])]
+                            .into(),
+                        ),
+                    ),
+                ])]
+                .into(),
+            ),
         )]);
         let (_, minified) = render_policy_document(&config).expect("renders");
         assert_eq!(
@@ -698,11 +713,14 @@ mod tests {
             ("override_policy_documents", Value::from(vec![over])),
             (
                 "statement",
-                Value::List(vec![stmt(vec![
-                    ("sid", Value::from("A")),
-                    ("effect", Value::from("Deny")),
-                    ("actions", Value::from(vec!["a:x"])),
-                ])]),
+                Value::List(
+                    vec![stmt(vec![
+                        ("sid", Value::from("A")),
+                        ("effect", Value::from("Deny")),
+                        ("actions", Value::from(vec!["a:x"])),
+                    ])]
+                    .into(),
+                ),
             ),
         ]);
         let (_, minified) = render_policy_document(&config).expect("renders");
@@ -716,24 +734,33 @@ mod tests {
     fn star_principal_and_html_escaping() {
         let config = map([(
             "statement",
-            Value::List(vec![stmt(vec![
-                ("actions", Value::from(vec!["s3:*"])),
-                (
-                    "principals",
-                    Value::List(vec![map([
-                        ("type", Value::from("*")),
-                        ("identifiers", Value::from(vec!["*"])),
-                    ])]),
-                ),
-                (
-                    "condition",
-                    Value::List(vec![map([
-                        ("test", Value::from("StringEquals")),
-                        ("variable", Value::from("k")),
-                        ("values", Value::from(vec!["a&b<c>"])),
-                    ])]),
-                ),
-            ])]),
+            Value::List(
+                vec![stmt(vec![
+                    ("actions", Value::from(vec!["s3:*"])),
+                    (
+                        "principals",
+                        Value::List(
+                            vec![map([
+                                ("type", Value::from("*")),
+                                ("identifiers", Value::from(vec!["*"])),
+                            ])]
+                            .into(),
+                        ),
+                    ),
+                    (
+                        "condition",
+                        Value::List(
+                            vec![map([
+                                ("test", Value::from("StringEquals")),
+                                ("variable", Value::from("k")),
+                                ("values", Value::from(vec!["a&b<c>"])),
+                            ])]
+                            .into(),
+                        ),
+                    ),
+                ])]
+                .into(),
+            ),
         )]);
         let (_, minified) = render_policy_document(&config).expect("renders");
         assert_eq!(
@@ -745,7 +772,7 @@ mod tests {
     #[test]
     fn duplicate_sids_are_rejected() {
         let s = stmt(vec![("sid", Value::from("X"))]);
-        let config = map([("statement", Value::List(vec![s.clone(), s]))]);
+        let config = map([("statement", Value::List(vec![s.clone(), s].into()))]);
         assert!(render_policy_document(&config).is_err());
     }
 }

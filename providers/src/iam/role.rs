@@ -217,7 +217,7 @@ impl IamRole {
         }
         let mut planned = into_state(planned);
         planned.insert("name".into(), Value::string(name));
-        self.update(ctx, &current, &Value::Map(planned), &Step::QUIET)
+        self.update(ctx, &current, &Value::Map(planned.into()), &Step::QUIET)
     }
 }
 
@@ -296,7 +296,7 @@ impl ResourceType for IamRole {
         st.insert("id".into(), id);
         let all = tags_all_by(string_map, ctx, get(&st, "tags"));
         st.insert("tags_all".into(), all);
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -109,7 +109,7 @@ impl IamRole {
                 ]));
             }
             blocks.sort_by_key(|b| b.to_string());
-            st.insert("inline_policy".into(), Value::List(blocks));
+            st.insert("inline_policy".into(), Value::List(blocks.into()));
         }
         Ok(Value::Map(st))
     }

@@ -101,7 +101,7 @@ impl ResourceType for SamlProvider {
             }
         }
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, get(&st, "tags")));
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

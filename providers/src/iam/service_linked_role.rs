@@ -206,7 +206,7 @@ impl ResourceType for ServiceLinkedRole {
                 st.insert("path".into(), Value::string(format!("{PATH_PREFIX}{service}/")));
             }
         }
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
@@ -246,7 +246,7 @@ impl ResourceType for ServiceLinkedRole {
             Err(e) if taken(&e) && planned.get("adopt_existing").as_bool() == Some(true) => {
                 let mut adopted = into_state(planned);
                 adopted.insert("adopted".into(), Value::Bool(true));
-                let adopted = Value::Map(adopted);
+                let adopted = Value::Map(adopted.into());
                 return match self.find(ctx, service, suffix) {
                     Ok(Some(role)) => match self.fetch(ctx, role.role_name(), &adopted) {
                         Ok(Some(st)) => ApplyOutcome::Done(st),

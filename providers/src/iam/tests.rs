@@ -102,7 +102,9 @@ fn saml_provider_tags_are_created_read_found_changed_and_synced() {
     for (k, v) in config.as_map().expect("a map") {
         proposed.insert(k.clone(), v.clone());
     }
-    let (planned, _) = saml.plan(&ctx, Some(&drifted), Value::Map(proposed)).expect("plan");
+    let (planned, _) = saml
+        .plan(&ctx, Some(&drifted), Value::Map(proposed.into()))
+        .expect("plan");
     assert_eq!(
         engine::plan::diff::changed_attributes(&saml.schema(), &drifted, &planned),
         vec!["tags".to_string(), "tags_all".to_string()]

@@ -59,7 +59,7 @@ pub(super) fn create(p: &Infinstor, planned: &Value) -> Result<Value, ProviderEr
     let mut m = planned.as_map().cloned().unwrap_or_default();
     m.insert("custom_token".into(), Value::string(&token).mark_sensitive());
     m.insert("id".into(), planned.get("user_name"));
-    Ok(Value::Map(m))
+    Ok(Value::Map(m.into()))
 }
 
 pub(super) fn update(p: &Infinstor, prior: &Value, planned: &Value) -> Result<Value, ProviderError> {
@@ -67,5 +67,5 @@ pub(super) fn update(p: &Infinstor, prior: &Value, planned: &Value) -> Result<Va
     let mut m = planned.as_map().cloned().unwrap_or_default();
     m.insert("custom_token".into(), prior.get("custom_token"));
     m.insert("id".into(), planned.get("user_name"));
-    Ok(Value::Map(m))
+    Ok(Value::Map(m.into()))
 }

@@ -47,5 +47,5 @@ pub(super) fn create(p: &Infinstor, planned: &Value) -> Result<Value, ProviderEr
     }
     let mut m = planned.as_map().cloned().unwrap_or_default();
     m.insert("id".into(), planned.get("user_name"));
-    Ok(Value::Map(m))
+    Ok(Value::Map(m.into()))
 }

@@ -143,7 +143,7 @@ impl ResourceType for KmsAlias {
             _ => Value::Unknown,
         };
         st.insert("target_key_arn".into(), key_arn);
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -310,7 +310,7 @@ impl ResourceType for KmsKey {
         st.insert("id".into(), id);
         let all = tags_all(ctx, get(&st, "tags"));
         st.insert("tags_all".into(), all);
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

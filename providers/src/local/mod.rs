@@ -176,7 +176,7 @@ impl Provider for Local {
                 }
             }
         }
-        Ok(PlanResponse::planned(Value::Map(planned)))
+        Ok(PlanResponse::planned(Value::Map(planned.into())))
     }
 
     fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {
@@ -258,7 +258,7 @@ fn write(planned: &Value) -> Result<Value, ProviderError> {
     set_mode(&path, file_mode)?;
     let mut m = planned.as_map().cloned().unwrap_or_default();
     digests(&bytes, &mut m);
-    Ok(Value::Map(m))
+    Ok(Value::Map(m.into()))
 }
 
 #[cfg(unix)]

@@ -177,7 +177,7 @@ impl ResourceType for LogGroup {
         };
         st.put("id", id);
         st.put("tags_all", tags_all(ctx, &proposed.get("tags")));
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

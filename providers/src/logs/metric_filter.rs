@@ -161,10 +161,10 @@ impl ResourceType for MetricFilter {
         let transformations = block_items(&proposed, "metric_transformation").into_iter().map(|t| {
             let mut t = into_state(&t);
             crate::support::attrs::default_to(&mut t, "unit", Value::string("None"));
-            Value::Map(t)
+            Value::Map(t.into())
         });
         st.put("metric_transformation", Value::List(transformations.collect()));
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -86,7 +86,7 @@ impl ResourceType for ResourcePolicy {
         let mut st = into_state(&proposed);
         let id = st.get("policy_name").cloned().unwrap_or(Value::Unknown);
         st.insert("id".into(), id);
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -165,7 +165,7 @@ impl Random {
         let mut m = planned.as_map().cloned().unwrap_or_default();
         match type_name {
             PASSWORD | STRING => {
-                m = settings(&Value::Map(m));
+                m = settings(&Value::Map(m.into()));
                 let result = generate_string(&m)?;
                 m.insert(
                     "id".into(),
@@ -228,7 +228,7 @@ impl Random {
             }
             other => return Err(invalid(format!("the random provider has no resource type {other:?}"))),
         }
-        Ok(Value::Map(m))
+        Ok(Value::Map(m.into()))
     }
 }
 
@@ -266,7 +266,7 @@ impl Provider for Random {
                 }
             }
         }
-        Ok(PlanResponse::planned(Value::Map(planned)))
+        Ok(PlanResponse::planned(Value::Map(planned.into())))
     }
 
     fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {
@@ -307,7 +307,7 @@ impl Provider for Random {
                     Value::string(if req.type_name == PASSWORD { "none" } else { req.id }),
                 );
                 m.insert("result".into(), Value::string(req.id));
-                Ok(Some(Value::Map(m)))
+                Ok(Some(Value::Map(m.into())))
             }
             other => Err(invalid(format!("{other} cannot be imported"))),
         }

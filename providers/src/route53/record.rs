@@ -63,7 +63,7 @@ impl Record {
         let base_records = strings_of(&base.get("records"));
         let records = if spec.records.is_empty() {
             match base.get("records") {
-                Value::List(items) if items.is_empty() => Value::List(Vec::new()),
+                Value::List(items) if items.is_empty() => Value::List(Vec::new().into()),
                 _ => Value::Null,
             }
         } else if same_values(&spec.rtype, &base_records, &spec.records) {
@@ -93,9 +93,9 @@ impl Record {
             }
             None => Vec::new(),
         };
-        st.insert("alias".into(), Value::List(alias));
-        let one = |key: &str, v: Value| Value::List(vec![engine::core::value::map([(key, v)])]);
-        let none = || Value::List(Vec::new());
+        st.insert("alias".into(), Value::List(alias.into()));
+        let one = |key: &str, v: Value| Value::List(vec![engine::core::value::map([(key, v)])].into());
+        let none = || Value::List(Vec::new().into());
         st.insert(
             "weighted_routing_policy".into(),
             spec.weight
@@ -119,11 +119,14 @@ impl Record {
         st.insert(
             "geolocation_routing_policy".into(),
             match &spec.geo {
-                Some(g) => Value::List(vec![engine::core::value::map([
-                    ("continent", opt_string(g.continent.as_deref())),
-                    ("country", opt_string(g.country.as_deref())),
-                    ("subdivision", opt_string(g.subdivision.as_deref())),
-                ])]),
+                Some(g) => Value::List(
+                    vec![engine::core::value::map([
+                        ("continent", opt_string(g.continent.as_deref())),
+                        ("country", opt_string(g.country.as_deref())),
+                        ("subdivision", opt_string(g.subdivision.as_deref())),
+                    ])]
+                    .into(),
+                ),
                 None => none(),
             },
         );
@@ -535,7 +538,7 @@ impl ResourceType for Record {
         if let Some(prior) = prior {
             // A name that differs only in case or a trailing dot is the same record (what
             // Terraform's StateFunc achieves by rewriting the name).
-            if same_name(prior, &Value::Map(st.clone())) {
+            if same_name(prior, &Value::Map(st.clone().into())) {
                 st.insert("name".into(), prior.get("name"));
             }
         }
@@ -553,7 +556,7 @@ impl ResourceType for Record {
             _ => Value::Unknown,
         };
         st.insert("id".into(), id);
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

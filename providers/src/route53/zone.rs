@@ -142,7 +142,7 @@ impl Zone {
             })
             .collect();
         vpcs.sort_by(|a, b| sref(a, "vpc_id").cmp(&sref(b, "vpc_id")));
-        st.insert("vpc".into(), Value::List(vpcs));
+        st.insert("vpc".into(), Value::List(vpcs.into()));
         let (own, all) = split_tags(ctx, &prior.get("tags"), tags);
         st.insert("tags".into(), own);
         st.insert("tags_all".into(), all);
@@ -316,7 +316,7 @@ impl ResourceType for Zone {
         }
         let all = tags_all(ctx, get(&st, "tags"));
         st.insert("tags_all".into(), all);
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -117,7 +117,7 @@ impl BucketConfig for Acl {
                 ("acl".to_string(), Value::Null),
                 (
                     "access_control_policy".to_string(),
-                    Value::List(vec![policy_value(&out, prior)]),
+                    Value::List(vec![policy_value(&out, prior)].into()),
                 ),
             ])));
         }
@@ -131,7 +131,7 @@ impl BucketConfig for Acl {
         };
         Ok(Some(BTreeMap::from([
             ("acl".to_string(), acl.into()),
-            ("access_control_policy".to_string(), Value::List(Vec::new())),
+            ("access_control_policy".to_string(), Value::List(Vec::new().into())),
         ])))
     }
 

@@ -134,7 +134,10 @@ impl BucketConfig for Cors {
         if rules.is_empty() {
             return Ok(None);
         }
-        Ok(Some(BTreeMap::from([("cors_rule".to_string(), Value::List(rules))])))
+        Ok(Some(BTreeMap::from([(
+            "cors_rule".to_string(),
+            Value::List(rules.into()),
+        )])))
     }
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {

@@ -177,7 +177,7 @@ impl BucketConfig for Encryption {
                     Value::List(types.into_iter().map(Value::from).collect())
                 });
                 engine::core::value::map([
-                    ("apply_server_side_encryption_by_default", Value::List(defaults)),
+                    ("apply_server_side_encryption_by_default", Value::List(defaults.into())),
                     ("bucket_key_enabled", rule.bucket_key_enabled().map(Value::Bool).into()),
                     ("blocked_encryption_types", blocked.into()),
                 ])
@@ -186,7 +186,7 @@ impl BucketConfig for Encryption {
         if rules.is_empty() {
             return Ok(None);
         }
-        Ok(Some(BTreeMap::from([("rule".to_string(), Value::List(rules))])))
+        Ok(Some(BTreeMap::from([("rule".to_string(), Value::List(rules.into()))])))
     }
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {

@@ -231,7 +231,7 @@ impl BucketConfig for Lifecycle {
             .map(|s| Value::from(s.as_str()))
             .unwrap_or(Value::Null);
         Ok(Some(BTreeMap::from([
-            ("rule".to_string(), Value::List(rules)),
+            ("rule".to_string(), Value::List(rules.into())),
             ("transition_default_minimum_object_size".to_string(), size),
         ])))
     }

@@ -150,7 +150,7 @@ fn tags_value(tags: &[aws_sdk_s3::types::Tag]) -> Value {
 
 fn into_map(value: Value) -> BTreeMap<String, Value> {
     match value.into_unmarked().0 {
-        Value::Map(map) => map,
+        Value::Map(map) => map.into(),
         _ => BTreeMap::new(),
     }
 }
@@ -252,7 +252,7 @@ fn reconcile(schema: &Schema, prior: &Value, read: Value) -> Value {
             *value = old.clone();
         }
     }
-    Value::Map(map)
+    Value::Map(map.into())
 }
 
 /// How long a new bucket may take to become visible to the other S3 APIs.

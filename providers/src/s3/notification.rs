@@ -222,9 +222,9 @@ impl BucketConfig for Notification {
             return Ok(None);
         }
         Ok(Some(BTreeMap::from([
-            ("topic".to_string(), Value::List(topic)),
-            ("queue".to_string(), Value::List(queue)),
-            ("lambda_function".to_string(), Value::List(lambda)),
+            ("topic".to_string(), Value::List(topic.into())),
+            ("queue".to_string(), Value::List(queue.into())),
+            ("lambda_function".to_string(), Value::List(lambda.into())),
             ("eventbridge".to_string(), Value::Bool(eventbridge)),
         ])))
     }

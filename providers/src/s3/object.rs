@@ -512,7 +512,7 @@ impl ResourceType for Object {
             },
         );
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
-        let defaults = default_tags(ctx, &Value::Map(map.clone()));
+        let defaults = default_tags(ctx, &Value::Map(map.clone().into()));
         map.insert("tags_all".into(), tags_all_over(read_tags, &defaults, &tags));
         let rewritten = match prior {
             None => true,

@@ -137,11 +137,14 @@ impl BucketConfig for ObjectLock {
                 let n = |v: Option<i32>| -> Value { v.filter(|n| *n > 0).map(|n| Value::from(i64::from(n))).into() };
                 map([(
                     "default_retention",
-                    Value::List(vec![map([
-                        ("mode", d.mode().map(|m| Value::from(m.as_str())).into()),
-                        ("days", n(d.days())),
-                        ("years", n(d.years())),
-                    ])]),
+                    Value::List(
+                        vec![map([
+                            ("mode", d.mode().map(|m| Value::from(m.as_str())).into()),
+                            ("days", n(d.days())),
+                            ("years", n(d.years())),
+                        ])]
+                        .into(),
+                    ),
                 )])
             })
             .into_iter()
@@ -154,7 +157,7 @@ impl BucketConfig for ObjectLock {
                     .map(|e| Value::from(e.as_str()))
                     .into(),
             ),
-            ("rule".to_string(), Value::List(rule)),
+            ("rule".to_string(), Value::List(rule.into())),
         ])))
     }
 

@@ -91,7 +91,7 @@ impl BucketConfig for OwnershipControls {
         if rules.is_empty() {
             return Ok(None);
         }
-        Ok(Some(BTreeMap::from([("rule".to_string(), Value::List(rules))])))
+        Ok(Some(BTreeMap::from([("rule".to_string(), Value::List(rules.into()))])))
     }
 
     fn remove(&self, ctx: &Ctx, target: &Target, _prior: &Value) -> Result<(), ProviderError> {

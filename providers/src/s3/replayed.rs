@@ -145,11 +145,14 @@ fn a_metric_is_put_read_imported_found_changed_updated_and_deleted() {
         ("name", Value::from("documents")),
         (
             "filter",
-            Value::List(vec![map([
-                ("prefix", Value::from("documents/")),
-                ("tags", map([("priority", Value::from("high"))])),
-                ("access_point", Value::Null),
-            ])]),
+            Value::List(
+                vec![map([
+                    ("prefix", Value::from("documents/")),
+                    ("tags", map([("priority", Value::from("high"))])),
+                    ("access_point", Value::Null),
+                ])]
+                .into(),
+            ),
         ),
     ]);
     assert!(m.validate(&config).is_empty());
@@ -167,11 +170,14 @@ fn a_metric_is_put_read_imported_found_changed_updated_and_deleted() {
     let drifted = m.read(&ctx, &state).expect("read").expect("found");
     assert_eq!(
         drifted.get("filter"),
-        Value::List(vec![map([
-            ("prefix", Value::from("other/")),
-            ("tags", Value::Null),
-            ("access_point", Value::Null),
-        ])])
+        Value::List(
+            vec![map([
+                ("prefix", Value::from("other/")),
+                ("tags", Value::Null),
+                ("access_point", Value::Null),
+            ])]
+            .into()
+        )
     );
     let (planned, _) = m.plan(&ctx, Some(&drifted), config).expect("plan");
     assert_eq!(
@@ -227,20 +233,23 @@ fn tiering_config(days: f64) -> Value {
         ("status", Value::Null),
         (
             "filter",
-            Value::List(vec![map([("prefix", Value::from("archive/")), ("tags", Value::Null)])]),
+            Value::List(vec![map([("prefix", Value::from("archive/")), ("tags", Value::Null)])].into()),
         ),
         (
             "tiering",
-            Value::List(vec![
-                map([
-                    ("access_tier", Value::from("ARCHIVE_ACCESS")),
-                    ("days", Value::Number(days)),
-                ]),
-                map([
-                    ("access_tier", Value::from("DEEP_ARCHIVE_ACCESS")),
-                    ("days", Value::Number(180.0)),
-                ]),
-            ]),
+            Value::List(
+                vec![
+                    map([
+                        ("access_tier", Value::from("ARCHIVE_ACCESS")),
+                        ("days", Value::Number(days)),
+                    ]),
+                    map([
+                        ("access_tier", Value::from("DEEP_ARCHIVE_ACCESS")),
+                        ("days", Value::Number(180.0)),
+                    ]),
+                ]
+                .into(),
+            ),
         ),
     ])
 }
@@ -337,7 +346,7 @@ fn analytics(export: bool) -> Answer {
 }
 
 pub(super) fn block(pairs: Vec<(&str, Value)>) -> Value {
-    Value::List(vec![map(pairs)])
+    Value::List(vec![map(pairs)].into())
 }
 
 #[test]
@@ -457,8 +466,8 @@ fn an_inventory_is_put_read_imported_found_changed_updated_and_deleted() {
     ]);
     let inv = Sub(Inventory);
     let encryption = block(vec![
-        ("sse_kms", Value::List(Vec::new())),
-        ("sse_s3", Value::List(vec![Value::empty_map()])),
+        ("sse_kms", Value::List(Vec::new().into())),
+        ("sse_s3", Value::List(vec![Value::empty_map()].into())),
     ]);
     let config = map([
         ("bucket", Value::from("tdp-datalake")),
@@ -467,7 +476,7 @@ fn an_inventory_is_put_read_imported_found_changed_updated_and_deleted() {
         ("included_object_versions", Value::from("Current")),
         (
             "optional_fields",
-            Value::List(vec![Value::from("Size"), Value::from("StorageClass")]),
+            Value::List(vec![Value::from("Size"), Value::from("StorageClass")].into()),
         ),
         ("filter", block(vec![("prefix", Value::from("documents/"))])),
         ("schedule", block(vec![("frequency", Value::from("Weekly"))])),
@@ -556,7 +565,7 @@ fn an_inventory_encrypted_two_ways_at_once_is_refused() {
                             Value::from("arn:aws:kms:us-east-1:123456789012:key/k"),
                         )]),
                     ),
-                    ("sse_s3", Value::List(vec![Value::empty_map()])),
+                    ("sse_s3", Value::List(vec![Value::empty_map()].into())),
                 ]),
             ),
         ]),

@@ -45,7 +45,7 @@ fn logs_keyed_by_a_partitioned_prefix_are_put_read_back_and_found_changed() {
                     "partitioned_prefix",
                     block(vec![("partition_date_source", Value::from("EventTime"))]),
                 ),
-                ("simple_prefix", Value::List(Vec::new())),
+                ("simple_prefix", Value::List(Vec::new().into())),
             ]),
         ),
     ]);
@@ -80,7 +80,7 @@ fn logs_keyed_by_a_partitioned_prefix_are_put_read_back_and_found_changed() {
                 "partitioned_prefix",
                 block(vec![("partition_date_source", Value::from("EventTime"))]),
             ),
-            ("simple_prefix", Value::List(vec![Value::empty_map()])),
+            ("simple_prefix", Value::List(vec![Value::empty_map()].into())),
         ]),
     )]);
     assert_eq!(l.validate(&both).len(), 1);
@@ -128,7 +128,7 @@ fn a_lifecycle_sets_the_default_minimum_object_size_for_transitions() {
             "transition_default_minimum_object_size",
             Value::from("varies_by_storage_class"),
         ),
-        ("rule", Value::List(vec![rule])),
+        ("rule", Value::List(vec![rule].into())),
     ]);
     let (planned, _) = l.plan(&ctx, None, config.clone()).expect("plan");
     let (state, error) = l.create(&ctx, &planned, &Step::QUIET).into_parts();
@@ -200,7 +200,7 @@ fn replication_of_existing_and_kms_encrypted_objects_is_put_and_read_back() {
     let config = map([
         ("bucket", Value::from("tdp-datalake")),
         ("role", Value::from("arn:aws:iam::123456789012:role/replication")),
-        ("rule", Value::List(vec![rule])),
+        ("rule", Value::List(vec![rule].into())),
     ]);
     assert!(r.validate(&config).is_empty(), "{:?}", r.validate(&config));
     let (planned, _) = r.plan(&ctx, None, config).expect("plan");
@@ -259,13 +259,16 @@ fn an_object_lock_token_goes_with_the_object_lock_and_replication_puts() {
         ("token", token),
         (
             "rule",
-            Value::List(vec![map([
-                ("status", Value::from("Enabled")),
-                (
-                    "destination",
-                    block(vec![("bucket", Value::from("arn:aws:s3:::tdp-replica"))]),
-                ),
-            ])]),
+            Value::List(
+                vec![map([
+                    ("status", Value::from("Enabled")),
+                    (
+                        "destination",
+                        block(vec![("bucket", Value::from("arn:aws:s3:::tdp-replica"))]),
+                    ),
+                ])]
+                .into(),
+            ),
         ),
     ]);
     let (planned, _) = Sub(Replication).plan(&ctx, None, replication).expect("plan");
@@ -296,17 +299,23 @@ fn encryption(blocked: &str) -> Answer {
 }
 
 fn encryption_rule(blocked: Value) -> Value {
-    Value::List(vec![map([
-        (
-            "apply_server_side_encryption_by_default",
-            Value::List(vec![map([
-                ("sse_algorithm", Value::from("AES256")),
-                ("kms_master_key_id", Value::Null),
-            ])]),
-        ),
-        ("bucket_key_enabled", Value::Bool(false)),
-        ("blocked_encryption_types", blocked),
-    ])])
+    Value::List(
+        vec![map([
+            (
+                "apply_server_side_encryption_by_default",
+                Value::List(
+                    vec![map([
+                        ("sse_algorithm", Value::from("AES256")),
+                        ("kms_master_key_id", Value::Null),
+                    ])]
+                    .into(),
+                ),
+            ),
+            ("bucket_key_enabled", Value::Bool(false)),
+            ("blocked_encryption_types", blocked),
+        ])]
+        .into(),
+    )
 }
 
 #[test]
@@ -318,7 +327,7 @@ fn blocked_encryption_types_are_put_read_back_found_changed_and_left_to_s3_when_
         encryption("SSE-C"), // a configuration that leaves blocking to S3
     ]);
     let e = Sub(Encryption);
-    let blocked = Value::List(vec![Value::from("SSE-C")]);
+    let blocked = Value::List(vec![Value::from("SSE-C")].into());
     let config = map([
         ("bucket", Value::from("tdp-datalake")),
         ("rule", encryption_rule(blocked.clone())),
@@ -332,7 +341,7 @@ fn blocked_encryption_types_are_put_read_back_found_changed_and_left_to_s3_when_
     assert_eq!(blocked_of(&state), blocked);
 
     let drifted = e.read(&ctx, &state).expect("read").expect("found");
-    assert_eq!(blocked_of(&drifted), Value::List(vec![Value::from("NONE")]));
+    assert_eq!(blocked_of(&drifted), Value::List(vec![Value::from("NONE")].into()));
     let (planned, _) = e.plan(&ctx, Some(&drifted), config).expect("plan");
     assert_eq!(
         engine::plan::diff::changed_attributes(&e.schema(), &drifted, &planned),
@@ -364,7 +373,10 @@ fn blocked_encryption_types_are_put_read_back_found_changed_and_left_to_s3_when_
 
     let wrong = map([
         ("bucket", Value::from("tdp-datalake")),
-        ("rule", encryption_rule(Value::List(vec![Value::from("SSE-KMS")]))),
+        (
+            "rule",
+            encryption_rule(Value::List(vec![Value::from("SSE-KMS")].into())),
+        ),
     ]);
     let problems = e.validate(&wrong);
     assert_eq!(problems.len(), 1, "{problems:?}");

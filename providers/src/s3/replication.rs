@@ -172,7 +172,7 @@ impl BucketConfig for Replication {
         let rules: Vec<Value> = configuration.rules().iter().map(read_rule).collect();
         Ok(Some(BTreeMap::from([
             ("role".to_string(), Value::from(configuration.role())),
-            ("rule".to_string(), Value::List(rules)),
+            ("rule".to_string(), Value::List(rules.into())),
         ])))
     }
 

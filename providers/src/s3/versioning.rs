@@ -146,10 +146,13 @@ impl BucketConfig for Versioning {
         };
         Ok(Some(BTreeMap::from([(
             "versioning_configuration".to_string(),
-            Value::List(vec![engine::core::value::map([
-                ("status", Value::from(status)),
-                ("mfa_delete", mfa_delete),
-            ])]),
+            Value::List(
+                vec![engine::core::value::map([
+                    ("status", Value::from(status)),
+                    ("mfa_delete", mfa_delete),
+                ])]
+                .into(),
+            ),
         )])))
     }
 

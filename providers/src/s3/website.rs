@@ -224,7 +224,7 @@ impl BucketConfig for Website {
         // The rules are recorded the way the configuration writes them: as JSON when
         // `routing_rules` was used, else as blocks.
         if prior.get("routing_rules").as_str().is_some() {
-            attributes.insert("routing_rule".into(), Value::List(Vec::new()));
+            attributes.insert("routing_rule".into(), Value::List(Vec::new().into()));
             attributes.insert("routing_rules".into(), Value::from(rules_to_json(out.routing_rules())));
         } else {
             attributes.insert(

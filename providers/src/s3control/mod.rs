@@ -120,7 +120,7 @@ impl ResourceType for AccountPublicAccessBlock {
             let id = st.get("account_id").cloned().unwrap_or(Value::Unknown);
             st.insert("id".into(), if id.is_null() { Value::Unknown } else { id });
         }
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -50,10 +50,13 @@ impl DataType for LaunchPaths {
                     .constraint_summaries()
                     .iter()
                     .map(|c| {
-                        Value::Map(BTreeMap::from([
-                            ("type".to_string(), s(c.r#type())),
-                            ("description".to_string(), s(c.description())),
-                        ]))
+                        Value::Map(
+                            (BTreeMap::from([
+                                ("type".to_string(), s(c.r#type())),
+                                ("description".to_string(), s(c.description())),
+                            ]))
+                            .into(),
+                        )
                     })
                     .collect();
                 let tags = p
@@ -61,23 +64,29 @@ impl DataType for LaunchPaths {
                     .iter()
                     .map(|t| (t.key().to_string(), Value::string(t.value())))
                     .collect();
-                summaries.push(Value::Map(BTreeMap::from([
-                    ("path_id".to_string(), s(p.id())),
-                    ("name".to_string(), s(p.name())),
-                    ("tags".to_string(), Value::Map(tags)),
-                    ("constraint_summaries".to_string(), Value::List(constraints)),
-                ])));
+                summaries.push(Value::Map(
+                    (BTreeMap::from([
+                        ("path_id".to_string(), s(p.id())),
+                        ("name".to_string(), s(p.name())),
+                        ("tags".to_string(), Value::Map(tags)),
+                        ("constraint_summaries".to_string(), Value::List(constraints)),
+                    ]))
+                    .into(),
+                ));
             }
             match out.next_page_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
                 _ => break,
             }
         }
-        Ok(Value::Map(BTreeMap::from([
-            ("product_id".to_string(), Value::string(&product)),
-            ("accept_language".to_string(), config.get("accept_language")),
-            ("id".to_string(), Value::string(&product)),
-            ("summaries".to_string(), Value::List(summaries)),
-        ])))
+        Ok(Value::Map(
+            (BTreeMap::from([
+                ("product_id".to_string(), Value::string(&product)),
+                ("accept_language".to_string(), config.get("accept_language")),
+                ("id".to_string(), Value::string(&product)),
+                ("summaries".to_string(), Value::List(summaries.into())),
+            ]))
+            .into(),
+        ))
     }
 }

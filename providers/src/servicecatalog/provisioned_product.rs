@@ -305,14 +305,14 @@ impl ProvisionedProduct {
                     "description".to_string(),
                     o.description().map(Value::string).unwrap_or(Value::Null),
                 );
-                outputs.push(Value::Map(m));
+                outputs.push(Value::Map(m.into()));
             }
             match out.next_page_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
                 _ => break,
             }
         }
-        st.insert("outputs".into(), Value::List(outputs));
+        st.insert("outputs".into(), Value::List(outputs.into()));
         Ok(())
     }
 
@@ -470,14 +470,14 @@ impl ResourceType for ProvisionedProduct {
                         st.insert(name.to_string(), Value::Unknown);
                     }
                 }
-                if provisioning_changes(prior, &Value::Map(st.clone())) {
+                if provisioning_changes(prior, &Value::Map(st.clone().into())) {
                     for key in RECORD_ATTRS {
                         st.insert(key.to_string(), Value::Unknown);
                     }
                 }
             }
         }
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

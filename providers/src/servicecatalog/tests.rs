@@ -143,27 +143,33 @@ fn config(version: &str, bucket_prefix: &str) -> Value {
         ("tags", map([("team", Value::from("platform"))])),
         (
             "provisioning_parameters",
-            Value::List(vec![
-                map([
-                    ("key", Value::from("InfrastructureName")),
-                    ("value", Value::from("acme")),
-                    ("use_previous_value", Value::Null),
-                ]),
-                map([
-                    ("key", Value::from("BucketPrefix")),
-                    ("value", Value::from(bucket_prefix)),
-                    ("use_previous_value", Value::Null),
-                ]),
-            ]),
+            Value::List(
+                vec![
+                    map([
+                        ("key", Value::from("InfrastructureName")),
+                        ("value", Value::from("acme")),
+                        ("use_previous_value", Value::Null),
+                    ]),
+                    map([
+                        ("key", Value::from("BucketPrefix")),
+                        ("value", Value::from(bucket_prefix)),
+                        ("use_previous_value", Value::Null),
+                    ]),
+                ]
+                .into(),
+            ),
         ),
         (
             "timeouts",
-            Value::List(vec![map([
-                ("create", Value::from("3h")),
-                ("read", Value::Null),
-                ("update", Value::Null),
-                ("delete", Value::Null),
-            ])]),
+            Value::List(
+                vec![map([
+                    ("create", Value::from("3h")),
+                    ("read", Value::Null),
+                    ("update", Value::Null),
+                    ("delete", Value::Null),
+                ])]
+                .into(),
+            ),
         ),
     ])
 }
@@ -188,11 +194,11 @@ fn proposed(prior: Option<&Value>, config: &Value) -> Value {
             config
                 .get(name)
                 .as_list()
-                .map(|l| Value::List(l.to_vec()))
-                .unwrap_or(Value::List(Vec::new())),
+                .map(|l| Value::List(l.to_vec().into()))
+                .unwrap_or(Value::List(Vec::new().into())),
         );
     }
-    Value::Map(out)
+    Value::Map(out.into())
 }
 
 fn changed(prior: &Value, planned: &Value) -> Vec<String> {
@@ -280,7 +286,7 @@ fn a_product_is_provisioned_waited_for_and_read_back() {
     assert_eq!(outputs[1].get("description"), Value::Null);
     assert_eq!(
         state.get("cloudwatch_dashboard_names"),
-        Value::List(vec![Value::from("acme-data-dashboard")])
+        Value::List(vec![Value::from("acme-data-dashboard")].into())
     );
     // Arguments Service Catalog does not report are kept as applied.
     assert_eq!(state.get("provisioning_parameters"), cfg.get("provisioning_parameters"));
@@ -504,7 +510,7 @@ fn arguments_that_conflict_or_are_missing_are_refused_at_their_place() {
         m.insert("name".into(), Value::from("-acme"));
         m.insert(
             "timeouts".into(),
-            Value::List(vec![map([("create", Value::from("three hours"))])]),
+            Value::List(vec![map([("create", Value::from("three hours"))])].into()),
         );
     }
     let problems: Vec<(Option<String>, String)> = ProvisionedProduct
@@ -557,10 +563,13 @@ fn launch_paths_are_listed_across_pages() {
     assert_eq!(summaries[0].get("tags"), map([("vendor", Value::from("tetrascience"))]));
     assert_eq!(
         summaries[0].get("constraint_summaries"),
-        Value::List(vec![map([
-            ("type", Value::from("LAUNCH")),
-            ("description", Value::from("Launch as SCLaunchRole")),
-        ])])
+        Value::List(
+            vec![map([
+                ("type", Value::from("LAUNCH")),
+                ("description", Value::from("Launch as SCLaunchRole")),
+            ])]
+            .into()
+        )
     );
     assert_eq!(summaries[1].get("name"), Value::from("Sandbox"));
     assert_eq!(read.get("id"), Value::from("prod-data"));

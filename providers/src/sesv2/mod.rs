@@ -82,7 +82,7 @@ impl ResourceType for EmailIdentity {
             let id = st.get("email_identity").cloned().unwrap_or(Value::Unknown);
             st.insert("id".into(), id);
         }
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -420,7 +420,7 @@ impl ResourceType for SsmParameter {
                 }
             }
         }
-        Ok((Value::Map(st), Vec::new()))
+        Ok((Value::Map(st.into()), Vec::new()))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -84,7 +84,7 @@ fn fill(schema: &Schema, mut st: State, keep_unknown: bool) -> Value {
             .collect();
         st.insert(name.clone(), Value::List(items));
     }
-    Value::Map(st)
+    Value::Map(st.into())
 }
 
 /// Sets `key` to `value` when it is null or unknown (a default, or a value the provider knows
@@ -134,7 +134,7 @@ pub(crate) fn set_value<S: AsRef<str>>(items: &[S]) -> Value {
 pub(crate) fn block_items(value: &Value, key: &str) -> Vec<Value> {
     let block = value.get(key);
     match block.unmark().0 {
-        Value::List(items) => items.clone(),
+        Value::List(items) => items.clone().into(),
         Value::Map(_) => vec![block.unmark().0.clone()],
         _ => Vec::new(),
     }

@@ -362,13 +362,13 @@ impl Provider for Tls {
         if let (Some(prior), true) = (req.prior, is_certificate(req.type_name)) {
             // Due for renewal (by the refreshed state, or by a new early_renewal_hours): replaced.
             let was_due = prior.get("ready_for_renewal").as_bool() == Some(true);
-            if was_due || cert::due(&Value::Map(planned.clone()), crate::support::dates::now_secs()) {
+            if was_due || cert::due(&Value::Map(planned.clone().into()), crate::support::dates::now_secs()) {
                 let renewed = if was_due { Value::Bool(false) } else { Value::Unknown };
                 planned.insert("ready_for_renewal".into(), renewed);
                 requires_replace.push("ready_for_renewal".to_string());
             }
         }
-        let mut response = PlanResponse::planned(Value::Map(planned));
+        let mut response = PlanResponse::planned(Value::Map(planned.into()));
         response.requires_replace = requires_replace;
         Ok(response)
     }

@@ -63,11 +63,14 @@ pub fn provider_config(endpoint: &str, extra: Vec<(&str, Value)>) -> Value {
         ("s3_use_path_style", Value::Bool(true)),
         (
             "endpoints",
-            Value::List(vec![map([
-                ("s3", Value::from(endpoint)),
-                ("iam", Value::from(endpoint)),
-                ("sts", Value::from(endpoint)),
-            ])]),
+            Value::List(
+                vec![map([
+                    ("s3", Value::from(endpoint)),
+                    ("iam", Value::from(endpoint)),
+                    ("sts", Value::from(endpoint)),
+                ])]
+                .into(),
+            ),
         ),
     ];
     pairs.extend(extra);
@@ -111,7 +114,7 @@ impl Harness {
     pub fn with_endpoints(mut self, services: &[&str]) -> Harness {
         let endpoint = self.moto.endpoint.clone();
         let endpoints: Vec<(&str, Value)> = services.iter().map(|s| (*s, Value::from(endpoint.as_str()))).collect();
-        let config = provider_config(&endpoint, vec![("endpoints", Value::List(vec![map(endpoints)]))]);
+        let config = provider_config(&endpoint, vec![("endpoints", Value::List(vec![map(endpoints)].into()))]);
         self.provider = self
             .factory
             .configure("aws", &config)
@@ -280,7 +283,7 @@ pub fn proposed(schema: &Schema, prior: Option<&Value>, config: &Value) -> Value
         let items = items.iter().map(|item| proposed(&block.schema, None, item)).collect();
         out.insert(name.clone(), Value::List(items));
     }
-    Value::Map(out)
+    Value::Map(out.into())
 }
 
 /// Every attribute of the schema is present in the state, and nothing is unknown.
@@ -329,7 +332,7 @@ pub fn strings(items: &[&str]) -> Value {
 
 /// A single nested block.
 pub fn block(pairs: Vec<(&str, Value)>) -> Value {
-    Value::List(vec![map(pairs)])
+    Value::List(vec![map(pairs)].into())
 }
 
 /// A unique bucket name for a test.

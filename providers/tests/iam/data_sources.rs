@@ -51,42 +51,45 @@ const EXPECTED_DOCUMENT: &str = r#"{
 fn document_config() -> Value {
     map([(
         "statement",
-        Value::List(vec![
-            map([
-                ("sid", Value::from("AssumeFromInfinStor")),
-                ("actions", strings(&["sts:AssumeRole"])),
-                (
-                    "principals",
-                    block(vec![
-                        ("type", Value::from("AWS")),
-                        ("identifiers", strings(&["arn:aws:iam::697756613082:root"])),
-                    ]),
-                ),
-                (
-                    "condition",
-                    block(vec![
-                        ("test", Value::from("StringEquals")),
-                        ("variable", Value::from("sts:ExternalId")),
-                        ("values", strings(&["abc-123"])),
-                    ]),
-                ),
-            ]),
-            map([
-                (
-                    "actions",
-                    strings(&["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetObject"]),
-                ),
-                ("resources", strings(&["arn:aws:s3:::b", "arn:aws:s3:::b/*"])),
-                (
-                    "condition",
-                    block(vec![
-                        ("test", Value::from("StringLike")),
-                        ("variable", Value::from("s3:prefix")),
-                        ("values", strings(&["home/", "home/&{aws:username}/"])),
-                    ]),
-                ),
-            ]),
-        ]),
+        Value::List(
+            vec![
+                map([
+                    ("sid", Value::from("AssumeFromInfinStor")),
+                    ("actions", strings(&["sts:AssumeRole"])),
+                    (
+                        "principals",
+                        block(vec![
+                            ("type", Value::from("AWS")),
+                            ("identifiers", strings(&["arn:aws:iam::697756613082:root"])),
+                        ]),
+                    ),
+                    (
+                        "condition",
+                        block(vec![
+                            ("test", Value::from("StringEquals")),
+                            ("variable", Value::from("sts:ExternalId")),
+                            ("values", strings(&["abc-123"])),
+                        ]),
+                    ),
+                ]),
+                map([
+                    (
+                        "actions",
+                        strings(&["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetObject"]),
+                    ),
+                    ("resources", strings(&["arn:aws:s3:::b", "arn:aws:s3:::b/*"])),
+                    (
+                        "condition",
+                        block(vec![
+                            ("test", Value::from("StringLike")),
+                            ("variable", Value::from("s3:prefix")),
+                            ("values", strings(&["home/", "home/&{aws:username}/"])),
+                        ]),
+                    ),
+                ]),
+            ]
+            .into(),
+        ),
     )])
 }
 
@@ -113,9 +116,7 @@ fn policy_document_matches_terraform_output() {
     // The generated trust policy works as a role's assume_role_policy, and stays stable.
     let trust_only = map([(
         "statement",
-        Value::List(vec![document_config().get("statement").as_list().expect("statements")
-            [0]
-        .clone()]),
+        Value::List(vec![document_config().get("statement").as_list().expect("statements")[0].clone()].into()),
     )]);
     let trust = read_data(&h, "aws_iam_policy_document", &trust_only).get("json");
     let role = h.create(
@@ -143,28 +144,31 @@ fn policy_document_merges_sources_and_overrides() {
         ("override_policy_documents", strings(&[over])),
         (
             "statement",
-            Value::List(vec![
-                map([
-                    ("sid", Value::from("A")),
-                    ("effect", Value::from("Deny")),
-                    ("actions", strings(&["a:x"])),
-                ]),
-                map([
-                    ("actions", strings(&["c:1"])),
-                    (
-                        "principals",
-                        block(vec![("type", Value::from("*")), ("identifiers", strings(&["*"]))]),
-                    ),
-                    (
-                        "condition",
-                        block(vec![
-                            ("test", Value::from("StringEquals")),
-                            ("variable", Value::from("k")),
-                            ("values", strings(&["a&b<c>"])),
-                        ]),
-                    ),
-                ]),
-            ]),
+            Value::List(
+                vec![
+                    map([
+                        ("sid", Value::from("A")),
+                        ("effect", Value::from("Deny")),
+                        ("actions", strings(&["a:x"])),
+                    ]),
+                    map([
+                        ("actions", strings(&["c:1"])),
+                        (
+                            "principals",
+                            block(vec![("type", Value::from("*")), ("identifiers", strings(&["*"]))]),
+                        ),
+                        (
+                            "condition",
+                            block(vec![
+                                ("test", Value::from("StringEquals")),
+                                ("variable", Value::from("k")),
+                                ("values", strings(&["a&b<c>"])),
+                            ]),
+                        ),
+                    ]),
+                ]
+                .into(),
+            ),
         ),
     ]);
     let out = read_data(&h, "aws_iam_policy_document", &config);
@@ -177,7 +181,7 @@ fn policy_document_merges_sources_and_overrides() {
 
     let duplicate = map([(
         "statement",
-        Value::List(vec![map([("sid", Value::from("X"))]), map([("sid", Value::from("X"))])]),
+        Value::List(vec![map([("sid", Value::from("X"))]), map([("sid", Value::from("X"))])].into()),
     )]);
     let err = h
         .provider

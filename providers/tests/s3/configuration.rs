@@ -35,12 +35,15 @@ fn errors_name_the_type_and_the_unreachable_endpoint() {
             ("max_retries", Value::from(0i64)),
             (
                 "assume_role",
-                Value::List(vec![map([
-                    ("role_arn", Value::from("arn:aws:iam::123456789012:role/infinstor")),
-                    ("external_id", Value::from("ext")),
-                    ("session_name", Value::from("infinstor-test")),
-                    ("duration", Value::from("1h")),
-                ])]),
+                Value::List(
+                    vec![map([
+                        ("role_arn", Value::from("arn:aws:iam::123456789012:role/infinstor")),
+                        ("external_id", Value::from("ext")),
+                        ("session_name", Value::from("infinstor-test")),
+                        ("duration", Value::from("1h")),
+                    ])]
+                    .into(),
+                ),
             ),
         ],
     );

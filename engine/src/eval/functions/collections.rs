@@ -29,7 +29,37 @@ pub(super) fn concat(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             other => return Err(wrong_type(i, "a list", other)),
         }
     }
-    Ok(Value::List(out))
+    // Lists stay a list; a tuple among them makes a tuple, as Terraform's result type says.
+    Ok(Value::List(Seq::new(kind_of_all(a, SeqKind::List), out)))
+}
+
+/// `kind` when every argument is a sequence of that kind, a tuple otherwise.
+fn kind_of_all(a: &[Value], kind: SeqKind) -> SeqKind {
+    if a.iter()
+        .all(|v| matches!(v.unmark().0, Value::List(s) if s.kind == kind))
+    {
+        kind
+    } else {
+        SeqKind::Tuple
+    }
+}
+
+/// The one element type of a collection argument (`dynamic` when it has none).
+fn element_of(v: &Value) -> Shape {
+    match shape_of(v) {
+        Shape::List(t) | Shape::Set(t) | Shape::Map(t) => *t,
+        Shape::Tuple(ts) => unify(&ts).unwrap_or(Shape::Dynamic),
+        Shape::Object(ts) => unify(&ts.into_values().collect::<Vec<_>>()).unwrap_or(Shape::Dynamic),
+        _ => Shape::Dynamic,
+    }
+}
+
+/// The kind of argument `i` when it is a sequence (a tuple otherwise).
+fn seq_kind(a: &[Value], i: usize) -> SeqKind {
+    match a[i].unmark().0 {
+        Value::List(s) => s.kind,
+        _ => SeqKind::Tuple,
+    }
 }
 
 pub(super) fn merge(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -43,7 +73,12 @@ pub(super) fn merge(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             other => return Err(wrong_type(i, "a map", other)),
         }
     }
-    Ok(Value::Map(out))
+    // Maps merge into a map; an object among them makes the result an object.
+    let maps = a.iter().any(|v| !v.is_null())
+        && a.iter()
+            .all(|v| v.is_null() || matches!(v.unmark().0, Value::Map(m) if m.kind == MappingKind::Map));
+    let kind = if maps { MappingKind::Map } else { MappingKind::Object };
+    Ok(Value::Map(Mapping::new(kind, out)))
 }
 
 pub(super) fn lookup(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -62,7 +97,15 @@ pub(super) fn lookup(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 pub(super) fn keys(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Unknown => Ok(Value::Unknown),
-        Value::Map(map) => Ok(Value::List(map.keys().map(|k| Value::from(k.as_str())).collect())),
+        Value::Map(map) => {
+            let kind = match map.kind {
+                MappingKind::Map => SeqKind::List,
+                MappingKind::Object => SeqKind::Tuple,
+            };
+            Ok(Value::List(
+                Seq::new(kind, map.keys().map(|k| Value::from(k.as_str())).collect()).of(&Shape::String),
+            ))
+        }
         other => Err(wrong_type(0, "a map", other)),
     }
 }
@@ -70,7 +113,16 @@ pub(super) fn keys(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 pub(super) fn values(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Unknown => Ok(Value::Unknown),
-        Value::Map(map) => Ok(Value::List(map.values().cloned().collect())),
+        Value::Map(map) => {
+            let kind = match map.kind {
+                MappingKind::Map => SeqKind::List,
+                MappingKind::Object => SeqKind::Tuple,
+            };
+            Ok(Value::List(Seq {
+                element: map.element,
+                ..Seq::new(kind, map.values().cloned().collect())
+            }))
+        }
         other => Err(wrong_type(0, "a map", other)),
     }
 }
@@ -138,7 +190,7 @@ pub(super) fn compact(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             })?)),
         }
     }
-    Ok(Value::List(out))
+    Ok(Value::List(Seq::list(out).of(&Shape::String)))
 }
 
 pub(super) fn element(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -177,7 +229,7 @@ pub(super) fn flatten(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         Value::List(items) => {
             let mut out = Vec::new();
             Ok(if walk(items, &mut out) {
-                Value::List(out)
+                Value::List(out.into())
             } else {
                 Value::Unknown
             })
@@ -194,11 +246,19 @@ pub(super) fn distinct(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             out.push(item);
         }
     }
-    Ok(Value::List(out))
+    Ok(Value::List(Seq::list(out)))
 }
 
 pub(super) fn reverse(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::List(list_arg(a, 0)?.iter().rev().cloned().collect()))
+    // A tuple reverses to a tuple; a list or a set to a list.
+    let kind = match seq_kind(a, 0) {
+        SeqKind::Tuple => SeqKind::Tuple,
+        _ => SeqKind::List,
+    };
+    Ok(Value::List(Seq::new(
+        kind,
+        list_arg(a, 0)?.iter().rev().cloned().collect(),
+    )))
 }
 
 pub(super) fn sort(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -218,7 +278,9 @@ pub(super) fn sort(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         }
     }
     out.sort();
-    Ok(Value::List(out.into_iter().map(Value::String).collect()))
+    Ok(Value::List(
+        Seq::list(out.into_iter().map(Value::String).collect()).of(&Shape::String),
+    ))
 }
 
 pub(super) fn slice(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -236,7 +298,14 @@ pub(super) fn slice(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             "the starting index must be less than or equal to the ending index.",
         ));
     }
-    Ok(Value::List(items[start as usize..end as usize].to_vec()))
+    let kind = match seq_kind(a, 0) {
+        SeqKind::Tuple => SeqKind::Tuple,
+        _ => SeqKind::List,
+    };
+    Ok(Value::List(Seq::new(
+        kind,
+        items[start as usize..end as usize].to_vec(),
+    )))
 }
 
 pub(super) fn one(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -254,10 +323,17 @@ pub(super) fn chunklist(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         return Err(invalid("the size argument must be positive."));
     }
     if size == 0 {
-        return Ok(Value::List(vec![Value::List(items.to_vec())]));
+        return Ok(Value::List(Seq::list(vec![Value::List(Seq::list(items.to_vec()))])));
     }
+    let chunk = Shape::List(Box::new(element_of(&a[0])));
     Ok(Value::List(
-        items.chunks(size as usize).map(|ch| Value::List(ch.to_vec())).collect(),
+        Seq::list(
+            items
+                .chunks(size as usize)
+                .map(|ch| Value::List(Seq::list(ch.to_vec())))
+                .collect(),
+        )
+        .of(&chunk),
     ))
 }
 
@@ -278,7 +354,12 @@ pub(super) fn zipmap(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             .ok_or_else(|| invalid(format!("key {j} must be a string, got {}.", k.type_name())))?;
         out.insert(k, v.clone());
     }
-    Ok(Value::Map(out))
+    // A tuple of values makes an object (each keeps its type), a list a map.
+    let kind = match seq_kind(a, 1) {
+        SeqKind::Tuple => MappingKind::Object,
+        _ => MappingKind::Map,
+    };
+    Ok(Value::Map(Mapping::new(kind, out)))
 }
 
 pub(super) fn transpose(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -297,13 +378,16 @@ pub(super) fn transpose(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             out.entry(s).or_default().push(Value::from(k.as_str()));
         }
     }
-    Ok(Value::Map(out.into_iter().map(|(k, v)| (k, Value::List(v))).collect()))
+    Ok(Value::Map(
+        Mapping::map(out.into_iter().map(|(k, v)| (k, Value::List(Seq::list(v)))).collect())
+            .of(&Shape::List(Box::new(Shape::String))),
+    ))
 }
 
 /// Terraform's set semantics on our untyped lists: element types unified (a string among
 /// primitives turns them all into strings), duplicates removed, and a deterministic order —
 /// numeric for numbers as Terraform's number sets are, by string form otherwise.
-pub(super) fn normalize_set(items: Vec<Value>) -> Vec<Value> {
+pub(crate) fn normalize_set(items: Vec<Value>) -> Vec<Value> {
     let primitive = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null);
     let stringify = items.iter().any(|v| matches!(v, Value::String(_))) && items.iter().all(primitive);
     let mut out: Vec<Value> = Vec::new();
@@ -336,9 +420,9 @@ pub(super) fn normalize_set(items: Vec<Value>) -> Vec<Value> {
 pub(super) fn toset(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Null => Ok(Value::Null),
-        Value::List(items) => Ok(Value::List(normalize_set(
-            crate::eval::unify::single_type(items.clone(), "tuple to set").map_err(invalid)?,
-        ))),
+        Value::List(items) => Ok(Value::List(Seq::set(normalize_set(
+            crate::eval::unify::single_type(items.to_vec(), "tuple to set").map_err(invalid)?,
+        )))),
         other => Err(invalid(format!("cannot convert {} to set.", other.type_name()))),
     }
 }
@@ -348,7 +432,7 @@ pub(super) fn setunion(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     for i in 0..a.len() {
         all.extend(list_arg(a, i)?.iter().cloned());
     }
-    Ok(Value::List(normalize_set(all)))
+    Ok(Value::List(Seq::set(normalize_set(all))))
 }
 
 pub(super) fn setintersection(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -363,13 +447,15 @@ pub(super) fn setintersection(_: &Call<'_>, a: &[Value]) -> Result<Value, String
         .filter(|v| rest.iter().all(|s| s.contains(v)))
         .cloned()
         .collect();
-    Ok(Value::List(normalize_set(common)))
+    Ok(Value::List(Seq::set(normalize_set(common))))
 }
 
 pub(super) fn setsubtract(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let from = normalize_set(list_arg(a, 0)?.to_vec());
     let remove = normalize_set(list_arg(a, 1)?.to_vec());
-    Ok(Value::List(from.into_iter().filter(|v| !remove.contains(v)).collect()))
+    Ok(Value::List(Seq::set(
+        from.into_iter().filter(|v| !remove.contains(v)).collect(),
+    )))
 }
 
 pub(super) fn range(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -406,7 +492,7 @@ pub(super) fn range(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         }
         out.push(Value::Number(v));
     }
-    Ok(Value::List(out))
+    Ok(Value::List(Seq::list(out).of(&Shape::Number)))
 }
 
 pub(super) fn alltrue(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -437,14 +523,14 @@ pub(super) fn matchkeys(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     if values.len() != keys.len() {
         return Err(invalid("length of keys and values should be equal."));
     }
-    Ok(Value::List(
+    Ok(Value::List(Seq::list(
         values
             .iter()
             .zip(keys)
             .filter(|(_, k)| search.iter().any(|s| loose_eq(s, k)))
             .map(|(v, _)| v.clone())
             .collect(),
-    ))
+    )))
 }
 
 /// Every combination of one element of each list, in order.
@@ -466,5 +552,17 @@ pub(super) fn setproduct(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             })
             .collect();
     }
-    Ok(Value::List(out.into_iter().map(Value::List).collect()))
+    // Each combination is a tuple; they are gathered in a set when every argument is a set.
+    let kind = match kind_of_all(a, SeqKind::Set) {
+        SeqKind::Set => SeqKind::Set,
+        _ => SeqKind::List,
+    };
+    let combo = Shape::Tuple(a.iter().map(element_of).collect());
+    Ok(Value::List(
+        Seq::new(
+            kind,
+            out.into_iter().map(|combo| Value::List(Seq::from(combo))).collect(),
+        )
+        .of(&combo),
+    ))
 }

@@ -6,8 +6,8 @@ pub(super) fn tolist(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Unknown => Ok(Value::Unknown),
         Value::Null => Ok(Value::Null),
-        Value::List(items) => crate::eval::unify::single_type(items.clone(), "tuple to list")
-            .map(Value::List)
+        Value::List(items) => crate::eval::unify::single_type(items.clone().into(), "tuple to list")
+            .map(|items| Value::List(Seq::list(items)))
             .map_err(invalid),
         other => Err(invalid(format!("cannot convert {} to list.", other.type_name()))),
     }
@@ -20,7 +20,7 @@ pub(super) fn tomap(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         Value::Map(map) => {
             let values =
                 crate::eval::unify::single_type(map.values().cloned().collect(), "object to map").map_err(invalid)?;
-            Ok(Value::Map(map.keys().cloned().zip(values).collect()))
+            Ok(Value::Map(Mapping::map(map.keys().cloned().zip(values).collect())))
         }
         other => Err(invalid(format!("cannot convert {} to map.", other.type_name()))),
     }

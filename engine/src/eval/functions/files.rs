@@ -171,7 +171,9 @@ pub(super) fn fileset(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     }
     out.sort();
     out.dedup();
-    Ok(Value::List(out.into_iter().map(Value::String).collect()))
+    Ok(Value::List(
+        Seq::set(out.into_iter().map(Value::String).collect()).of(&Shape::String),
+    ))
 }
 
 /// A leading `~` becomes the home directory.

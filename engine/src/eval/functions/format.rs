@@ -324,5 +324,5 @@ pub(super) fn formatlist(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         let s = format_values(c, &spec, &row).map_err(|e| format!("error on format iteration {n}: {e}"))?;
         out.push(Value::String(s));
     }
-    Ok(Value::List(out))
+    Ok(Value::List(Seq::list(out).of(&Shape::String)))
 }

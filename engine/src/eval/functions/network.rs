@@ -126,5 +126,5 @@ pub(super) fn cidrsubnets(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         out.push(Value::String(format!("{}/{len}", show(start, p.bits))));
         next = start.saturating_add(size);
     }
-    Ok(Value::List(out))
+    Ok(Value::List(Seq::list(out).of(&Shape::String)))
 }

@@ -35,7 +35,7 @@ pub(super) fn split(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     } else {
         s.split(sep.as_str()).map(Value::from).collect()
     };
-    Ok(Value::List(parts))
+    Ok(Value::List(Seq::list(parts).of(&Shape::String)))
 }
 
 pub(super) fn lower(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -156,8 +156,18 @@ pub(super) fn regex_fn(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 pub(super) fn regexall(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let re = compile_capturing(&string_arg(a, 0)?)?;
     let s = string_arg(a, 1)?;
+    // Each match is what `regex` would return for it: a string, a tuple of the groups, or an
+    // object of the named groups.
+    let names: Vec<&str> = re.capture_names().flatten().collect();
+    let each = if !names.is_empty() {
+        Shape::Object(names.iter().map(|n| (n.to_string(), Shape::String)).collect())
+    } else if re.captures_len() > 1 {
+        Shape::Tuple(vec![Shape::String; re.captures_len() - 1])
+    } else {
+        Shape::String
+    };
     Ok(Value::List(
-        re.captures_iter(&s).map(|caps| capture_value(&re, &caps)).collect(),
+        Seq::list(re.captures_iter(&s).map(|caps| capture_value(&re, &caps)).collect()).of(&each),
     ))
 }
 

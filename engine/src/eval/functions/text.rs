@@ -2,7 +2,6 @@
 //! than UTF-8 (`textencodebase64`, `textdecodebase64`).
 
 use super::*;
-use std::io::Write as _;
 
 /// `csvdecode`: RFC 4180 CSV whose first line names the columns, as a list of objects of
 /// strings. As Terraform's, a row with another number of fields than the header is an error.
@@ -11,8 +10,9 @@ pub(super) fn csvdecode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let rows = csv_rows(&text)?;
     let mut rows = rows.into_iter();
     let Some(header) = rows.next() else {
-        return Ok(Value::List(Vec::new()));
+        return Ok(Value::List(Seq::list(Vec::new())));
     };
+    let row = Shape::Object(header.iter().map(|h| (h.clone(), Shape::String)).collect());
     let mut out = Vec::new();
     for (n, row) in rows.enumerate() {
         if row.len() != header.len() {
@@ -26,7 +26,7 @@ pub(super) fn csvdecode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         let object = header.iter().cloned().zip(row.into_iter().map(Value::String)).collect();
         out.push(Value::Map(object));
     }
-    Ok(Value::List(out))
+    Ok(Value::List(Seq::list(out).of(&row)))
 }
 
 /// Splits CSV into rows of fields: commas separate, double quotes enclose fields that hold
@@ -90,15 +90,33 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<String>>, String> {
     Ok(rows)
 }
 
-/// `base64gzip`: the string gzip-compressed, then base64-encoded.
+/// `base64gzip`: the string gzip-compressed, then base64-encoded, with the bytes Terraform
+/// writes for the same text. Terraform's writer flushes before it closes, so its stream is the
+/// data in a block that is not the last, a sync marker (an empty stored block), and a final
+/// empty stored block; the header has no time and names no operating system.
 pub(super) fn base64gzip(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let text = string_arg(a, 0)?;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder
-        .write_all(text.as_bytes())
-        .and_then(|_| encoder.finish())
-        .map(|bytes| Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)))
-        .map_err(|e| invalid(format!("failed to compress: {e}.")))
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    let mut deflate = flate2::Compress::new(flate2::Compression::default(), false);
+    let mut body = Vec::with_capacity(text.len() + 64);
+    loop {
+        let read = deflate.total_in() as usize;
+        let status = deflate
+            .compress_vec(&text.as_bytes()[read..], &mut body, flate2::FlushCompress::Sync)
+            .map_err(|e| invalid(format!("failed to compress: {e}.")))?;
+        // A full buffer is the only reason to go round again.
+        if body.len() < body.capacity() || status == flate2::Status::StreamEnd {
+            break;
+        }
+        body.reserve(body.capacity());
+    }
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
+    let mut crc = flate2::Crc::new();
+    crc.update(text.as_bytes());
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(out)))
 }
 
 /// The character encodings `textencodebase64` and `textdecodebase64` take, by the names (IANA

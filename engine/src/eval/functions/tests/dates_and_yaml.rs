@@ -86,7 +86,7 @@ fn yaml_round_trips_as_terraform_writes_it() {
             ("name".to_string(), Value::from("mlflow")),
             (
                 "ports".to_string(),
-                Value::List(vec![Value::Number(80.0), Value::Number(443.0)]),
+                Value::List(vec![Value::Number(80.0), Value::Number(443.0)].into()),
             ),
             (
                 "tags".to_string(),
@@ -94,16 +94,19 @@ fn yaml_round_trips_as_terraform_writes_it() {
             ),
             (
                 "rules".to_string(),
-                Value::List(vec![Value::Map(
-                    [
-                        ("cidr".to_string(), Value::from("10.0.0.0/8")),
-                        ("open".to_string(), Value::Bool(true)),
-                    ]
-                    .into_iter()
-                    .collect(),
-                )]),
+                Value::List(
+                    vec![Value::Map(
+                        [
+                            ("cidr".to_string(), Value::from("10.0.0.0/8")),
+                            ("open".to_string(), Value::Bool(true)),
+                        ]
+                        .into_iter()
+                        .collect(),
+                    )]
+                    .into(),
+                ),
             ),
-            ("empty".to_string(), Value::List(vec![])),
+            ("empty".to_string(), Value::List(vec![].into())),
         ]
         .into_iter()
         .collect(),
@@ -119,7 +122,10 @@ fn yaml_round_trips_as_terraform_writes_it() {
         Value::Map(
             [
                 ("a".to_string(), Value::Number(1.0)),
-                ("b".to_string(), Value::List(vec![Value::from("x"), Value::from("y")])),
+                (
+                    "b".to_string(),
+                    Value::List(vec![Value::from("x"), Value::from("y")].into())
+                ),
                 ("c".to_string(), Value::Null),
                 ("d".to_string(), Value::from("true")),
             ]

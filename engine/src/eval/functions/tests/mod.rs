@@ -47,7 +47,7 @@ fn n(x: f64) -> Value {
 }
 
 fn list(items: Vec<Value>) -> Value {
-    Value::List(items)
+    Value::List(items.into())
 }
 
 fn strs(items: &[&str]) -> Value {
@@ -742,12 +742,15 @@ fn strcontains_matchkeys_setproduct() {
                 Value::from(vec!["app1", "app2"])
             ]
         ),
-        Value::List(vec![
-            Value::from(vec!["development", "app1"]),
-            Value::from(vec!["development", "app2"]),
-            Value::from(vec!["staging", "app1"]),
-            Value::from(vec!["staging", "app2"]),
-        ])
+        Value::List(
+            vec![
+                Value::from(vec!["development", "app1"]),
+                Value::from(vec!["development", "app2"]),
+                Value::from(vec!["staging", "app1"]),
+                Value::from(vec!["staging", "app2"]),
+            ]
+            .into()
+        )
     );
 }
 
