@@ -208,6 +208,34 @@ impl Schema {
         Schema::default()
     }
 
+    /// Gives an object of this schema (as a provider or the state wrote it) the collection
+    /// kinds Terraform's schema types give it: list and set attributes and blocks, maps. What
+    /// expressions read of a resource then has the types Terraform's would.
+    pub fn give_kinds(&self, v: &mut crate::core::value::Value) {
+        use crate::core::value::{SeqKind, Value};
+        let v = match v {
+            Value::Sensitive(inner) => inner.as_mut(),
+            other => other,
+        };
+        let Value::Map(m) = v else {
+            return;
+        };
+        for (k, item) in m.iter_mut() {
+            if let Some(a) = self.attributes.get(k) {
+                a.ty.give_kinds(item);
+            } else if let Some(b) = self.blocks.get(k) {
+                if let Value::List(seq) = item {
+                    seq.kind = if b.nesting == Nesting::Set {
+                        SeqKind::Set
+                    } else {
+                        SeqKind::List
+                    };
+                    seq.iter_mut().for_each(|o| b.schema.give_kinds(o));
+                }
+            }
+        }
+    }
+
     /// Adds an attribute.
     pub fn attr(mut self, name: &str, attribute: Attribute) -> Schema {
         self.attributes.insert(name.to_string(), attribute);
@@ -266,5 +294,34 @@ impl Schema {
     /// Names of every attribute and block, for "did you mean" suggestions.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.attributes.keys().chain(self.blocks.keys()).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::shape::{shape_of, Shape};
+    use crate::core::value::{map, Value};
+
+    #[test]
+    fn a_providers_object_takes_the_kinds_of_its_schema() {
+        let rule = Schema::new().attr("id", Attribute::optional(Type::String));
+        let schema = Schema::new()
+            .attr("names", Attribute::optional(Type::List(Box::new(Type::String))))
+            .attr("tags", Attribute::optional(Type::Map(Box::new(Type::String))))
+            .block("rule", Nesting::Set, rule);
+        let mut v = map([
+            ("names", Value::from(Vec::<Value>::new())),
+            ("tags", map([("a", Value::from("b"))])),
+            ("rule", Value::from(vec![map([("id", Value::from("x"))])])),
+        ]);
+        schema.give_kinds(&mut v);
+        let Shape::Object(attrs) = shape_of(&v) else {
+            panic!("an object: {v:?}");
+        };
+        assert_eq!(attrs["names"], Shape::List(Box::new(Shape::String)));
+        assert_eq!(attrs["tags"], Shape::Map(Box::new(Shape::String)));
+        let id = Shape::Object(BTreeMap::from([("id".to_string(), Shape::String)]));
+        assert_eq!(attrs["rule"], Shape::Set(Box::new(id)));
     }
 }

@@ -1,8 +1,8 @@
 //! The one type system: the types of resource attributes and of input variables, and
 //! Terraform's automatic conversions between them.
 
-use crate::core::shape::Shape;
-use crate::core::value::{format_number, Mapping, Seq, Value};
+use crate::core::shape::{Element, Shape};
+use crate::core::value::{format_number, Mapping, MappingKind, Seq, SeqKind, Value};
 use std::collections::BTreeMap;
 
 /// The type of a value.
@@ -67,6 +67,42 @@ impl Type {
             Type::Map(t) => Shape::Map(Box::new(t.shape())),
             Type::Tuple(ts) => Shape::Tuple(ts.iter().map(Type::shape).collect()),
             Type::Object(attrs) => Shape::Object(attrs.iter().map(|(k, a)| (k.clone(), a.ty.shape())).collect()),
+        }
+    }
+
+    /// Gives the collections inside `v` the kinds this type says they have (a list, a set, a
+    /// map), in place, converting nothing: for values a provider wrote, which already have
+    /// the schema's shape but not its kinds.
+    pub fn give_kinds(&self, v: &mut Value) {
+        match (v, self) {
+            (Value::Sensitive(inner), t) => t.give_kinds(inner),
+            (Value::List(seq), Type::List(t) | Type::Set(t)) => {
+                seq.kind = if matches!(self, Type::Set(_)) {
+                    SeqKind::Set
+                } else {
+                    SeqKind::List
+                };
+                if seq.is_empty() {
+                    seq.element = Element::of(&t.shape());
+                }
+                seq.iter_mut().for_each(|i| t.give_kinds(i));
+            }
+            (Value::List(seq), Type::Tuple(ts)) => seq.iter_mut().zip(ts).for_each(|(i, t)| t.give_kinds(i)),
+            (Value::Map(m), Type::Map(t)) => {
+                m.kind = MappingKind::Map;
+                if m.is_empty() {
+                    m.element = Element::of(&t.shape());
+                }
+                m.values_mut().for_each(|i| t.give_kinds(i));
+            }
+            (Value::Map(m), Type::Object(attrs)) => {
+                for (k, a) in attrs {
+                    if let Some(i) = m.get_mut(k) {
+                        a.ty.give_kinds(i);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 

@@ -146,10 +146,14 @@ fn module_scope(
             Mode::Managed => factory.resource_schema(&res.addr.type_),
             Mode::Data => factory.data_schema(&res.addr.type_),
         };
+        let mut value = from_instance_state(inst, schema.as_ref());
+        if let Some(schema) = &schema {
+            schema.give_kinds(&mut value);
+        }
         found
             .entry(ia.resource.clone())
             .or_default()
-            .push((ia.key.clone(), from_instance_state(inst, schema.as_ref())));
+            .push((ia.key.clone(), value));
     }
     for (addr, values) in found {
         if let Some(res) = m.resources.get(&addr) {

@@ -294,7 +294,15 @@ impl Walk<'_> {
         }
     }
 
-    pub(crate) fn store_resource_value(&self, module: &ModulePath, res: &Resource, values: Vec<(InstanceKey, Value)>) {
+    pub(crate) fn store_resource_value(
+        &self,
+        module: &ModulePath,
+        res: &Resource,
+        mut values: Vec<(InstanceKey, Value)>,
+    ) {
+        if let Some(schema) = self.schema_for(&res.addr) {
+            values.iter_mut().for_each(|(_, v)| schema.give_kinds(v));
+        }
         let v = res.collect(values);
         let mut scopes = lock(&self.scopes);
         if let Some(s) = scopes.get_mut(module) {
