@@ -107,7 +107,7 @@ fn role_create_read_update_delete() {
     assert_eq!(planned.get("id"), Value::from("infinstor-access"));
     assert_eq!(planned.get("arn"), Value::Unknown);
     assert_eq!(planned.get("path"), Value::from("/"));
-    assert_eq!(planned.get("max_session_duration"), Value::Number(3600.0));
+    assert_eq!(planned.get("max_session_duration"), Value::from(3600.0));
     assert_eq!(planned.get("force_detach_policies"), Value::Bool(false));
     assert_eq!(planned.get("tags_all"), tags(&[("Name", "access"), ("env", "test")]));
 
@@ -159,7 +159,7 @@ fn role_create_read_update_delete() {
         ("name", Value::from("infinstor-access")),
         ("assume_role_policy", Value::from(trust_policy("ext-2"))),
         ("description", Value::from("rotated")),
-        ("max_session_duration", Value::Number(7200.0)),
+        ("max_session_duration", Value::from(7200.0)),
         ("permissions_boundary", Value::from(boundary_arn.as_str())),
         ("tags", tags(&[("team", "data")])),
     ]);
@@ -329,7 +329,7 @@ fn policy_versions_rotate_past_five() {
     assert_eq!(h.intents(), vec![arn.clone()]);
     assert_eq!(state.get("arn"), Value::from(arn.as_str()));
     assert_eq!(state.get("id"), Value::from(arn.as_str()));
-    assert_eq!(state.get("attachment_count"), Value::Number(0.0));
+    assert_eq!(state.get("attachment_count"), Value::from(0.0));
     assert!(state.get("policy_id").as_str().is_some());
     assert_eq!(state.get("tags_all"), tags(&[("Name", "p"), ("env", "test")]));
     assert_eq!(h.read("aws_iam_policy", &state), Some(state.clone()));
@@ -599,7 +599,7 @@ fn role_policy_attachment_lifecycle() {
     assert_eq!(attached(&h, &iam, "attached-role"), vec![arn.clone()]);
     assert_eq!(h.read("aws_iam_role_policy_attachment", &state), Some(state.clone()));
     let counted = h.read("aws_iam_policy", &policy).expect("policy");
-    assert_eq!(counted.get("attachment_count"), Value::Number(1.0));
+    assert_eq!(counted.get("attachment_count"), Value::from(1.0));
 
     let imported = h.import("aws_iam_role_policy_attachment", &id).expect("imported");
     assert_eq!(imported, state);
@@ -690,7 +690,7 @@ fn validation_catches_conflicts_and_bad_documents() {
             ("name", Value::from("a")),
             ("name_prefix", Value::from("b")),
             ("assume_role_policy", Value::from("{not json")),
-            ("max_session_duration", Value::Number(60.0)),
+            ("max_session_duration", Value::from(60.0)),
         ]),
     );
     let attrs: Vec<_> = problems.iter().filter_map(|p| p.attribute.clone()).collect();

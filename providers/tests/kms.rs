@@ -151,7 +151,7 @@ fn key_create_update_import_delete() {
         planned.get("customer_master_key_spec"),
         Value::from("SYMMETRIC_DEFAULT")
     );
-    assert_eq!(planned.get("deletion_window_in_days"), Value::Number(30.0));
+    assert_eq!(planned.get("deletion_window_in_days"), Value::from(30.0));
     assert_eq!(planned.get("is_enabled"), Value::Bool(true));
     assert_eq!(planned.get("enable_key_rotation"), Value::Bool(false));
     assert_eq!(planned.get("key_id"), Value::Unknown);
@@ -243,7 +243,7 @@ fn key_create_update_import_delete() {
     let by_id = h.import("aws_kms_key", &key_id).expect("import by key id");
     assert_eq!(by_id.get("arn"), Value::from(arn.as_str()));
     assert_eq!(by_id.get("enable_key_rotation"), Value::Bool(true));
-    assert_eq!(by_id.get("deletion_window_in_days"), Value::Number(30.0));
+    assert_eq!(by_id.get("deletion_window_in_days"), Value::from(30.0));
     let by_arn = h.import("aws_kms_key", &arn).expect("import by ARN");
     assert_eq!(by_arn.get("key_id"), Value::from(key_id.as_str()));
 
@@ -457,7 +457,7 @@ fn seed_001_key_policy_lets_the_infinstor_role_use_the_key() {
 fn validation_catches_bad_arguments() {
     let h = harness();
     let problems = |type_name: &str, config: Value| h.validate(type_name, &config);
-    let p = problems("aws_kms_key", map([("deletion_window_in_days", Value::Number(5.0))]));
+    let p = problems("aws_kms_key", map([("deletion_window_in_days", Value::from(5.0))]));
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!(p[0].attribute.as_deref(), Some("deletion_window_in_days"));
     let p = problems("aws_kms_key", map([("policy", Value::from("{not json"))]));

@@ -77,7 +77,7 @@ fn ssm_secure_string_is_recorded_only_as_a_hash() {
         !recorded.contains("s3cret"),
         "the clear value leaked into state: {recorded}"
     );
-    assert_eq!(state.get("version"), Value::Number(1.0));
+    assert_eq!(state.get("version"), Value::from(1.0));
     assert_eq!(state.get("type"), Value::from("SecureString"));
     assert_eq!(state.get("key_id"), Value::from("alias/aws/ssm"));
     assert_eq!(
@@ -109,7 +109,7 @@ fn ssm_secure_string_is_recorded_only_as_a_hash() {
     assert_eq!(changed.get("version"), Value::Unknown);
     let updated = h.update(PARAM, &state, config2.clone());
     assert_eq!(updated.get("value"), Value::from(sha256("s3cret-v2")));
-    assert_eq!(updated.get("version"), Value::Number(2.0));
+    assert_eq!(updated.get("version"), Value::from(2.0));
     assert_eq!(remote_value(&h, name).as_deref(), Some("s3cret-v2"));
     assert!(!updated.to_json().expect("known").to_string().contains("s3cret"));
 
@@ -381,7 +381,7 @@ fn dynamodb_billing_tags_ttl_and_recovery_updates() {
     let state = h.create(TABLE, table_config(name, None));
     assert_eq!(h.intents(), vec![name.to_string()]);
     assert_eq!(state.get("billing_mode"), Value::from("PAY_PER_REQUEST"));
-    assert_eq!(state.get("read_capacity"), Value::Number(0.0));
+    assert_eq!(state.get("read_capacity"), Value::from(0.0));
     assert_eq!(
         state.get("arn"),
         Value::from(format!("arn:aws:dynamodb:us-east-1:123456789012:table/{name}"))
@@ -390,8 +390,8 @@ fn dynamodb_billing_tags_ttl_and_recovery_updates() {
 
     let mut provisioned = table_config(name, None).as_map().expect("map").clone();
     provisioned.insert("billing_mode".into(), Value::from("PROVISIONED"));
-    provisioned.insert("read_capacity".into(), Value::Number(3.0));
-    provisioned.insert("write_capacity".into(), Value::Number(2.0));
+    provisioned.insert("read_capacity".into(), Value::from(3.0));
+    provisioned.insert("write_capacity".into(), Value::from(2.0));
     provisioned.insert("tags".into(), tags(&[("team", "orders"), ("env", "test")]));
     provisioned.insert(
         "point_in_time_recovery".into(),
@@ -407,8 +407,8 @@ fn dynamodb_billing_tags_ttl_and_recovery_updates() {
     let provisioned = Value::Map(provisioned.into());
     let updated = h.update(TABLE, &state, provisioned.clone());
     assert_eq!(updated.get("billing_mode"), Value::from("PROVISIONED"));
-    assert_eq!(updated.get("read_capacity"), Value::Number(3.0));
-    assert_eq!(updated.get("write_capacity"), Value::Number(2.0));
+    assert_eq!(updated.get("read_capacity"), Value::from(3.0));
+    assert_eq!(updated.get("write_capacity"), Value::from(2.0));
     assert_eq!(updated.get("tags"), tags(&[("team", "orders"), ("env", "test")]));
 
     let table = describe_table(&h, name).expect("table");

@@ -11,6 +11,7 @@ mod files;
 pub mod format;
 mod json;
 mod language;
+pub mod literals;
 mod load;
 mod overrides;
 mod parse;

@@ -56,7 +56,9 @@ pub(super) fn convert_body(file: &Arc<SourceFile>, body: &hcl_edit::structure::B
 
 /// Parses a file's HCL into a body; a syntax error is reported at its position.
 pub(super) fn parse_body(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Body> {
-    match hcl_edit::parser::parse_body(&file.text) {
+    // A file with an integer literal too long for the parser is read widened; places after it
+    // in the file are then reported a few columns off, a price only such files pay.
+    match hcl_edit::parser::parse_body(&super::literals::widen(&file.text)) {
         Ok(body) => Some(convert_body(file, &body, diags)),
         Err(e) => {
             if let Some(open) = super::braces::unclosed(&file.text) {

@@ -8,6 +8,7 @@ pub mod document;
 pub mod finding;
 pub mod instance;
 pub mod moves;
+pub mod number;
 pub mod permits;
 pub mod plan;
 pub mod provider;

@@ -2,7 +2,7 @@
 //! Terraform's automatic conversions between them.
 
 use crate::core::shape::{Element, Shape};
-use crate::core::value::{format_number, Mapping, MappingKind, Seq, SeqKind, Value};
+use crate::core::value::{Mapping, MappingKind, Number, Seq, SeqKind, Value};
 use std::collections::BTreeMap;
 
 /// The type of a value.
@@ -117,14 +117,12 @@ impl Type {
             (Value::Null, _) => Value::Null,
             (v, Type::Any) => v,
             (Value::String(s), Type::String) => Value::String(s),
-            (Value::Number(n), Type::String) => Value::String(format_number(n)),
+            (Value::Number(n), Type::String) => Value::String(n.text()),
             (Value::Bool(b), Type::String) => Value::String(b.to_string()),
             (Value::Number(n), Type::Number) => Value::Number(n),
-            (Value::String(s), Type::Number) => Value::Number(
-                s.trim()
-                    .parse()
-                    .map_err(|_| format!("a number is required, got \"{s}\""))?,
-            ),
+            (Value::String(s), Type::Number) => {
+                Value::Number(Number::parse(&s).ok_or_else(|| format!("a number is required, got \"{s}\""))?)
+            }
             (Value::Bool(b), Type::Bool) => Value::Bool(b),
             (Value::String(s), Type::Bool) if s == "true" || s == "false" => Value::Bool(s == "true"),
             (Value::List(items), Type::List(t)) => Value::List(

@@ -6,6 +6,7 @@
 //! the renderers can hide it). Maps are ordered by key so that rendering is deterministic.
 
 pub use super::collection::{Mapping, MappingKind, Seq, SeqKind};
+pub use super::number::Number;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -17,8 +18,8 @@ pub enum Value {
     Null,
     /// `true` or `false`.
     Bool(bool),
-    /// A number; Terraform numbers are decimal, we keep `f64` and print integers without a point.
-    Number(f64),
+    /// A number, as Terraform keeps it: binary floating point of arbitrary precision.
+    Number(Number),
     /// A string.
     String(String),
     /// A tuple, list or set (sets are kept sorted and without duplicates by `toset`).
@@ -135,10 +136,18 @@ impl Value {
         }
     }
 
-    /// The number inside, if this is a known number.
+    /// The number inside as the nearest 64-bit float, if this is a known number.
     pub fn as_f64(&self) -> Option<f64> {
         match self.unmark().0 {
-            Value::Number(n) => Some(*n),
+            Value::Number(n) => Some(n.to_f64()),
+            _ => None,
+        }
+    }
+
+    /// The number inside, if this is a known number.
+    pub fn as_number(&self) -> Option<&Number> {
+        match self.unmark().0 {
+            Value::Number(n) => Some(n),
             _ => None,
         }
     }
@@ -192,7 +201,7 @@ impl Value {
     pub fn to_template_string(&self) -> Option<String> {
         match self.unmark().0 {
             Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(format_number(*n)),
+            Value::Number(n) => Some(n.text()),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
         }
@@ -204,7 +213,7 @@ impl Value {
         Some(match self {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Number(n) => number_to_json(*n),
+            Value::Number(n) => number_to_json(n),
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::List(items) => {
                 serde_json::Value::Array(items.iter().map(Value::to_json).collect::<Option<Vec<_>>>()?)
@@ -226,7 +235,11 @@ impl Value {
         match json {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::Number(n) => Value::Number(match n.as_i64() {
+                Some(i) => Number::int(i),
+                // Read as Terraform reads JSON: the decimal text at 512 bits.
+                None => Number::parse(&n.to_string()).unwrap_or_else(|| Number::from(n.as_f64().unwrap_or(0.0))),
+            }),
             serde_json::Value::String(s) => Value::String(s.clone()),
             serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
             serde_json::Value::Object(map) => {
@@ -236,22 +249,19 @@ impl Value {
     }
 }
 
-/// Formats a number as Terraform does: integers without a decimal point.
+/// Formats a 64-bit float as Terraform prints one: integers without a decimal point, never an
+/// exponent.
 pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
+    Number::float(n).text()
 }
 
-fn number_to_json(n: f64) -> serde_json::Value {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        serde_json::Value::Number((n as i64).into())
-    } else {
-        serde_json::Number::from_f64(n)
+fn number_to_json(n: &Number) -> serde_json::Value {
+    match n.to_i64() {
+        Some(i) => serde_json::Value::Number(i.into()),
+        // JSON's numbers are 64-bit floats to most readers; infinities have none.
+        None => serde_json::Number::from_f64(n.to_f64())
             .map(serde_json::Value::Number)
-            .unwrap_or(serde_json::Value::Null)
+            .unwrap_or(serde_json::Value::Null),
     }
 }
 
@@ -274,7 +284,7 @@ impl fmt::Display for Value {
         match self {
             Value::Null => write!(f, "null"),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Number(n) => write!(f, "{}", format_number(*n)),
+            Value::Number(n) => write!(f, "{n}"),
             Value::String(s) => write!(f, "{}", serde_json::Value::String(s.clone())),
             Value::List(items) => {
                 write!(f, "[")?;
@@ -322,13 +332,13 @@ impl From<bool> for Value {
 
 impl From<f64> for Value {
     fn from(n: f64) -> Value {
-        Value::Number(n)
+        Value::Number(Number::from(n))
     }
 }
 
 impl From<i64> for Value {
     fn from(n: i64) -> Value {
-        Value::Number(n as f64)
+        Value::Number(Number::int(n))
     }
 }
 
@@ -367,7 +377,7 @@ mod tests {
     fn numbers_print_like_terraform() {
         assert_eq!(format_number(3600.0), "3600");
         assert_eq!(format_number(1.5), "1.5");
-        assert_eq!(Value::Number(-2.0).to_string(), "-2");
+        assert_eq!(Value::from(-2.0).to_string(), "-2");
     }
 
     #[test]

@@ -222,7 +222,7 @@ fn dynamic_blocks(
         Value::List(items) if !items.iter().any(Value::is_unknown) => items
             .into_iter()
             .enumerate()
-            .map(|(i, v)| (Value::Number(i as f64), v))
+            .map(|(i, v)| (Value::from(i as i64), v))
             .collect(),
         Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
         Value::Unknown | Value::List(_) if ev.scope.checking => {

@@ -9,7 +9,7 @@ use super::unify::{convert, shape_of, unify, Shape};
 use crate::config::Expr;
 use crate::core::addr::ResourceAddr;
 use crate::core::diagnostic::{Diagnostic, SourceFile, Span};
-use crate::core::value::Value;
+use crate::core::value::{Number, Value};
 use crate::eval::calls::unknown_function;
 use crate::eval::functions::{self, FunctionContext};
 use crate::eval::operators::{binary, iter_pairs, marked, to_bool, to_number};
@@ -159,7 +159,7 @@ impl<'a> Evaluator<'a> {
 
     /// Sets `count.index`.
     pub fn with_count(mut self, index: i64) -> Evaluator<'a> {
-        self.count_index = Some(Value::Number(index as f64));
+        self.count_index = Some(Value::from(index as i64));
         self
     }
 
@@ -192,7 +192,12 @@ impl<'a> Evaluator<'a> {
         match e {
             Expression::Null(_) => Ok(Value::Null),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
-            Expression::Number(n) => Ok(Value::Number(n.value().as_f64().unwrap_or(0.0))),
+            // The literal's own text, so that it keeps every digit as Terraform's does.
+            Expression::Number(n) => Ok(Value::Number(
+                n.as_repr()
+                    .and_then(|text| Number::parse(&text.replace(char::is_whitespace, "")))
+                    .unwrap_or_else(|| Number::from(n.value().as_f64().unwrap_or(0.0))),
+            )),
             Expression::String(s) => Ok(Value::String(nfc(s.value().to_string()))),
             Expression::Array(items) => {
                 let mut out = Vec::new();
@@ -304,7 +309,7 @@ impl<'a> Evaluator<'a> {
                 let result = match (op.operator.value(), inner) {
                     (_, Value::Unknown) => Value::Unknown,
                     (UnaryOperator::Neg, other) => match to_number(other) {
-                        Some(n) => Value::Number(-n),
+                        Some(n) => Value::Number(n.neg()),
                         None => {
                             return Err(err(
                                 "Invalid operand",
@@ -495,7 +500,7 @@ impl<'a> Evaluator<'a> {
 /// Parses and evaluates a standalone expression (CLI `--var` values, `.tfvars` files).
 pub fn eval_standalone(src: &str, display: &str) -> Result<Value, Diagnostic> {
     let file = SourceFile::new(std::path::Path::new(display), display.to_string(), src.to_string());
-    let expr = hcl_edit::parser::parse_expr(src)
+    let expr = hcl_edit::parser::parse_expr(&crate::config::literals::widen(src))
         .map_err(|e| Diagnostic::error("Invalid expression", format!("{}: {}", display, e.message())))?;
     let scope = Scope::default();
     Evaluator::new(&scope).eval(&Expr { expr, file })
@@ -520,7 +525,7 @@ mod tests {
         let mut s = Scope::default();
         s.vars.insert("name".into(), Value::from("bucket"));
         s.vars.insert("secret".into(), Value::from("hunter2").mark_sensitive());
-        s.vars.insert("n".into(), Value::Number(3.0));
+        s.vars.insert("n".into(), Value::from(3.0));
         s.resources.insert(
             ResourceAddr {
                 mode: Mode::Managed,
@@ -540,7 +545,7 @@ mod tests {
             eval_in(&s, r#""arn:aws:s3:::${var.name}/*""#),
             Value::from("arn:aws:s3:::bucket/*")
         );
-        assert_eq!(eval_in(&s, "var.n * 2 + 1"), Value::Number(7.0));
+        assert_eq!(eval_in(&s, "var.n * 2 + 1"), Value::from(7.0));
         assert_eq!(eval_in(&s, "var.n > 2 ? \"big\" : \"small\""), Value::from("big"));
         assert_eq!(
             eval_in(&s, r#""%{ if var.n == 3 }three%{ else }other%{ endif }""#),
@@ -573,7 +578,7 @@ mod tests {
         );
         assert_eq!(
             eval(r#"{for k, v in {a = 1, b = 2} : upper(k) => v}"#),
-            crate::core::value::map([("A", Value::Number(1.0)), ("B", Value::Number(2.0))])
+            crate::core::value::map([("A", Value::from(1.0)), ("B", Value::from(2.0))])
         );
     }
 

@@ -2,7 +2,7 @@
 //! unknown and sensitive operands give unknown and sensitive results.
 
 use crate::core::diagnostic::suggestion;
-use crate::core::value::Value;
+use crate::core::value::{Number, Value};
 use hcl_edit::expr::BinaryOperator;
 
 /// `value.name`.
@@ -34,7 +34,7 @@ pub fn index(value: &Value, key: &Value) -> Result<Value, String> {
         (Value::Unknown, _) | (_, Value::Unknown) => Ok(marked(Value::Unknown, sens)),
         (Value::List(items), key) => {
             let i = match key {
-                Value::Number(n) => *n,
+                Value::Number(n) => n.to_f64(),
                 Value::String(s) => s
                     .parse::<f64>()
                     .map_err(|_| format!("A list index must be a number, got \"{s}\"."))?,
@@ -74,7 +74,7 @@ pub(crate) fn iter_pairs(v: &Value) -> Result<Option<Vec<(Value, Value)>>, Strin
             items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+                .map(|(i, v)| (Value::from(i as i64), v.clone()))
                 .collect(),
         )),
         Value::Map(map) => Ok(Some(
@@ -88,10 +88,10 @@ pub(crate) fn iter_pairs(v: &Value) -> Result<Option<Vec<(Value, Value)>>, Strin
     }
 }
 
-pub(crate) fn to_number(v: &Value) -> Option<f64> {
+pub(crate) fn to_number(v: &Value) -> Option<Number> {
     match v {
-        Value::Number(n) => Some(*n),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::Number(n) => Some(n.clone()),
+        Value::String(s) => Number::parse(s),
         _ => None,
     }
 }
@@ -145,19 +145,18 @@ pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, Strin
                         r.type_name()
                     ));
                 };
+                let nan = || format!("{op} of {a} and {b} has no value.");
                 match op {
-                    BinaryOperator::Plus => Value::Number(a + b),
-                    BinaryOperator::Minus => Value::Number(a - b),
-                    BinaryOperator::Mul => Value::Number(a * b),
-                    BinaryOperator::Div => {
-                        if b == 0.0 {
-                            return Err("Division by zero.".into());
-                        }
-                        Value::Number(a / b)
-                    }
+                    BinaryOperator::Plus => Value::Number(a.add(&b).ok_or_else(nan)?),
+                    BinaryOperator::Minus => Value::Number(a.sub(&b).ok_or_else(nan)?),
+                    BinaryOperator::Mul => Value::Number(a.mul(&b).ok_or_else(nan)?),
+                    // A number divided by zero is an infinity, as in Terraform; zero by zero
+                    // has no value.
+                    BinaryOperator::Div if a.is_zero() && b.is_zero() => return Err("Division by zero.".into()),
+                    BinaryOperator::Div => Value::Number(a.div(&b).ok_or_else(nan)?),
                     // As in Terraform, a remainder by zero is the dividend itself.
-                    BinaryOperator::Mod if b == 0.0 => Value::Number(a),
-                    BinaryOperator::Mod => Value::Number(a % b),
+                    BinaryOperator::Mod if b.is_zero() => Value::Number(a),
+                    BinaryOperator::Mod => Value::Number(remainder(&a, &b).ok_or_else(nan)?),
                     BinaryOperator::Less => Value::Bool(a < b),
                     BinaryOperator::LessEq => Value::Bool(a <= b),
                     BinaryOperator::Greater => Value::Bool(a > b),
@@ -168,6 +167,16 @@ pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, Strin
         }
     };
     Ok(marked(result, sens))
+}
+
+/// `a % b` as Terraform computes it: `a - b × trunc(a / b)`, at the precision of the
+/// operands; with an infinity, the product of the two (an infinity of the right sign).
+fn remainder(a: &Number, b: &Number) -> Option<Number> {
+    if a.is_infinite() || b.is_infinite() {
+        return a.mul(b);
+    }
+    let whole = a.div(b)?.trunc();
+    a.sub(&b.mul(&whole)?)
 }
 
 /// Equality as Terraform's `==`: values of different types are different, so `1` is not `"1"`

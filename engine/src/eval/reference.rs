@@ -244,7 +244,7 @@ impl<'a> Evaluator<'a> {
                     value = index(&value, &key).map_err(|m| err("Invalid index", m, span.clone()))?;
                 }
                 TraversalOperator::LegacyIndex(n) => {
-                    value = index(&value, &Value::Number(*n.value() as f64))
+                    value = index(&value, &Value::Number((*n.value() as f64).into()))
                         .map_err(|m| err("Invalid index", m, span.clone()))?;
                 }
             }

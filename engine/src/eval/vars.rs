@@ -443,8 +443,8 @@ mod tests {
 
     #[test]
     fn converts_like_terraform() {
-        assert_eq!(Type::Number.convert(Value::from("3")), Ok(Value::Number(3.0)));
-        assert_eq!(Type::String.convert(Value::Number(3.0)), Ok(Value::from("3")));
+        assert_eq!(Type::Number.convert(Value::from("3")), Ok(Value::from(3.0)));
+        assert_eq!(Type::String.convert(Value::from(3.0)), Ok(Value::from("3")));
         assert!(Type::String.convert(Value::from(vec!["a"])).is_err());
         let set = Type::Set(Box::new(Type::String))
             .convert(Value::from(vec!["b", "a", "b"]))

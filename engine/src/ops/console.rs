@@ -63,7 +63,7 @@ impl Console {
 
 fn parse(text: &str) -> Result<Expr, Diagnostic> {
     let file = SourceFile::new(Path::new("<console>"), "<console>".into(), text.to_string());
-    let expr = hcl_edit::parser::parse_expr(text).map_err(|e| {
+    let expr = hcl_edit::parser::parse_expr(&crate::config::literals::widen(text)).map_err(|e| {
         let at = e.location().offset();
         Diagnostic::error("Invalid expression", format!("{}.", e.message())).at(Some(crate::core::diagnostic::Span {
             file: file.clone(),

@@ -36,7 +36,9 @@ pub(crate) fn instance_keys(
         }
         // A string holding a number converts, as Terraform converts it (`count = "2"`).
         let n = crate::eval::operators::to_number(v.unmark().0)
-            .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+            .filter(|n| n.is_integer() && !n.is_negative())
+            // Beyond 64 bits is beyond the limit below, too.
+            .map(|n| n.to_i64().unwrap_or(i64::MAX))
             .ok_or_else(|| {
                 vec![Diagnostic::error(
                     "Invalid count argument",
@@ -45,7 +47,7 @@ pub(crate) fn instance_keys(
                 .at(count.span())
                 .within(ctx.clone())]
             })?;
-        if n > MAX_INSTANCES as f64 {
+        if n > MAX_INSTANCES as i64 {
             return Err(vec![Diagnostic::error(
                 "Invalid count argument",
                 format!("count is {v}; a resource may have at most {MAX_INSTANCES} instances. Check the expression, or split the resource."),
@@ -53,7 +55,7 @@ pub(crate) fn instance_keys(
             .at(count.span())
             .within(ctx)]);
         }
-        out.extend((0..n as i64).map(|i| (InstanceKey::Int(i), None)));
+        out.extend((0..n).map(|i| (InstanceKey::Int(i), None)));
     } else if let Some(fe) = for_each {
         let v = ev.eval(fe).map_err(|d| vec![d.within(ctx.clone())])?;
         if v.contains_unknown() && (v.is_unknown() || v.as_list().is_some()) {

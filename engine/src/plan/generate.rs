@@ -146,8 +146,7 @@ fn body(out: &mut String, schema: &Schema, object: &Value, depth: usize) {
 fn expression(v: &Value) -> String {
     match v {
         Value::String(s) => quoted(s),
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => n.text(),
         Value::Bool(b) => b.to_string(),
         Value::List(items) => format!("[{}]", items.iter().map(expression).collect::<Vec<_>>().join(", ")),
         Value::Map(m) => {
@@ -210,7 +209,7 @@ mod tests {
                 ("a b".to_string(), Value::String("x \"${y}\" %{z}\n".into())),
                 (
                     "n".to_string(),
-                    Value::List(vec![Value::Number(3.0), Value::Number(0.5), Value::Bool(true)].into()),
+                    Value::List(vec![Value::from(3.0), Value::from(0.5), Value::Bool(true)].into()),
                 ),
             ])
             .into(),

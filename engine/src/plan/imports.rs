@@ -126,7 +126,7 @@ pub(super) fn known_string(ev: &Evaluator<'_>, e: &crate::config::Expr) -> Resul
 fn instance_key(ev: &Evaluator<'_>, e: &crate::config::Expr) -> Result<InstanceKey, Diagnostic> {
     match ev.eval(e)?.deep_unmark() {
         Value::String(s) => Ok(InstanceKey::Str(s)),
-        Value::Number(n) if n.fract() == 0.0 && n >= 0.0 => Ok(InstanceKey::Int(n as i64)),
+        Value::Number(n) if n.to_i64().is_some_and(|i| i >= 0) => Ok(InstanceKey::Int(n.to_i64().unwrap_or(0))),
         _ => Err(Diagnostic::error(
             "Invalid import address",
             format!("The instance key in `to` is a string (for_each) or a whole number (count) that {KNOWN}."),

@@ -48,7 +48,7 @@ impl Session<'_> {
                 };
                 let v = self.walk.eval_in_instance(module, key, each.clone(), &index_expr)?;
                 want_key = Some(match v.deep_unmark() {
-                    Value::Number(n) => InstanceKey::Int(n as i64),
+                    Value::Number(n) => InstanceKey::Int(n.to_f64() as i64),
                     Value::String(s) => InstanceKey::Str(s),
                     other => {
                         return Err(Diagnostic::error(

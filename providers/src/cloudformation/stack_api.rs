@@ -141,7 +141,7 @@ impl Stack {
             Value::Number(n) => Value::Number(n),
             _ => stack
                 .timeout_in_minutes()
-                .map(|m| Value::Number(f64::from(m)))
+                .map(|m| Value::Number(f64::from(m).into()))
                 .unwrap_or(Value::Null),
         };
         st.insert("timeout_in_minutes".into(), timeout);

@@ -107,7 +107,7 @@ impl DataType for StackData {
             "timeout_in_minutes".into(),
             stack
                 .timeout_in_minutes()
-                .map(|m| Value::Number(f64::from(m)))
+                .map(|m| Value::Number(f64::from(m).into()))
                 .unwrap_or(Value::Null),
         );
         st.insert(

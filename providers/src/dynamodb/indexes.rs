@@ -225,7 +225,7 @@ pub(super) fn read_indexes(table: &TableDescription, on_demand: bool) -> (Value,
                 if on_demand {
                     Value::Null
                 } else {
-                    v.map(|n| Value::Number(n as f64)).unwrap_or(Value::Null)
+                    v.map(|n| Value::from(n as i64)).unwrap_or(Value::Null)
                 }
             };
             map([

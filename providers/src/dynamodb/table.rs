@@ -279,8 +279,8 @@ impl ResourceType for Table {
             st.insert("billing_mode".into(), Value::from("PROVISIONED"));
         }
         if get(&st, "billing_mode").as_str() == Some("PAY_PER_REQUEST") {
-            st.insert("read_capacity".into(), Value::Number(0.0));
-            st.insert("write_capacity".into(), Value::Number(0.0));
+            st.insert("read_capacity".into(), Value::from(0.0));
+            st.insert("write_capacity".into(), Value::from(0.0));
         }
         if get(&st, "billing_mode").as_str() == Some("PAY_PER_REQUEST") {
             // On-demand indexes have no capacity, whatever the configuration leaves open.

@@ -171,8 +171,8 @@ impl Table {
         st.insert("global_secondary_index".into(), global);
         st.insert("local_secondary_index".into(), local);
         st.insert("billing_mode".into(), Value::string(billing));
-        st.insert("read_capacity".into(), Value::Number(read as f64));
-        st.insert("write_capacity".into(), Value::Number(write as f64));
+        st.insert("read_capacity".into(), Value::from(read as i64));
+        st.insert("write_capacity".into(), Value::from(write as i64));
 
         // Encryption: one of the three options.
         let sse = table.sse_description();
@@ -314,7 +314,7 @@ impl Table {
             },
         );
         let limit = |v: Option<i64>| match v {
-            Some(n) if n > 0 => Value::Number(n as f64),
+            Some(n) if n > 0 => Value::from(n as i64),
             _ => Value::Null,
         };
         let on_demand = table

@@ -240,8 +240,8 @@ fn table_settings(class: Option<&str>, on_demand: Option<(i64, i64)>) -> Value {
                 on_demand
                     .map(|(r, w)| {
                         map([
-                            ("max_read_request_units", Value::Number(r as f64)),
-                            ("max_write_request_units", Value::Number(w as f64)),
+                            ("max_read_request_units", Value::from(r as i64)),
+                            ("max_write_request_units", Value::from(w as i64)),
                         ])
                     })
                     .into_iter()
@@ -330,7 +330,7 @@ fn the_table_class_and_on_demand_maximums_are_read_back_and_defaults_stay_unset(
         read.get("on_demand_throughput"),
         Value::List(
             vec![map([
-                ("max_read_request_units", Value::Number(100.0)),
+                ("max_read_request_units", Value::from(100.0)),
                 ("max_write_request_units", Value::Null),
             ])]
             .into()

@@ -35,7 +35,7 @@ impl LoginProfile {
             Value::Bool(profile.password_reset_required()),
         );
         if get(&st, "password_length").is_null() {
-            st.insert("password_length".into(), Value::Number(DEFAULT_LENGTH));
+            st.insert("password_length".into(), Value::Number(DEFAULT_LENGTH.into()));
         }
         finish(&self.schema(), st)
     }
@@ -86,7 +86,7 @@ impl ResourceType for LoginProfile {
         let mut st = into_state(&proposed);
         // Unset (null, or unknown on a create) takes Terraform's defaults.
         for (key, default) in [
-            ("password_length", Value::Number(DEFAULT_LENGTH)),
+            ("password_length", Value::Number(DEFAULT_LENGTH.into())),
             ("password_reset_required", Value::Bool(false)),
         ] {
             if get(&st, key).is_unknown() {

@@ -96,7 +96,7 @@ impl IamPolicy {
         );
         st.insert(
             "attachment_count".into(),
-            Value::Number(f64::from(p.attachment_count().unwrap_or(0))),
+            Value::Number(f64::from(p.attachment_count().unwrap_or(0)).into()),
         );
         let (tags, all) = split_tags_by(string_map, ctx, &prior.get("tags"), tag_map(p.tags()));
         st.insert("tags".into(), tags);
@@ -273,9 +273,7 @@ impl ResourceType for IamPolicy {
         );
         st.insert(
             "attachment_count".into(),
-            Value::Number(f64::from(
-                created.as_ref().and_then(|p| p.attachment_count()).unwrap_or(0),
-            )),
+            Value::Number((f64::from(created.as_ref().and_then(|p| p.attachment_count()).unwrap_or(0))).into()),
         );
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, &planned.get("tags")));
         ApplyOutcome::Done(finish(&self.schema(), st))

@@ -51,7 +51,7 @@ impl IamRole {
         st.insert("assume_role_policy".into(), policy);
         st.insert(
             "max_session_duration".into(),
-            Value::Number(f64::from(role.max_session_duration().unwrap_or(3600))),
+            Value::Number(f64::from(role.max_session_duration().unwrap_or(3600)).into()),
         );
         st.insert(
             "permissions_boundary".into(),
@@ -284,7 +284,7 @@ impl ResourceType for IamRole {
     fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         set_default(&mut st, "path", Value::string("/"));
-        set_default(&mut st, "max_session_duration", Value::Number(3600.0));
+        set_default(&mut st, "max_session_duration", Value::from(3600.0));
         set_default(&mut st, "force_detach_policies", Value::Bool(false));
         if replacing(&self.schema(), prior, &st) {
             reset_for_replace(&mut st, &["arn", "unique_id", "create_date", "id"]);

@@ -68,7 +68,7 @@ impl KmsKey {
         );
         st.insert(
             "deletion_window_in_days".into(),
-            Value::Number(prior.get("deletion_window_in_days").as_f64().unwrap_or(30.0)),
+            Value::Number(prior.get("deletion_window_in_days").as_f64().unwrap_or(30.0).into()),
         );
         let (tags, all) = split_tags(ctx, &prior.get("tags"), tags);
         st.insert("tags".into(), tags);
@@ -300,7 +300,7 @@ impl ResourceType for KmsKey {
         default_to(&mut st, "customer_master_key_spec", Value::from("SYMMETRIC_DEFAULT"));
         default_to(&mut st, "multi_region", Value::Bool(false));
         default_to(&mut st, "bypass_policy_lockout_safety_check", Value::Bool(false));
-        default_to(&mut st, "deletion_window_in_days", Value::Number(30.0));
+        default_to(&mut st, "deletion_window_in_days", Value::from(30.0));
         default_to(&mut st, "is_enabled", Value::Bool(true));
         default_to(&mut st, "enable_key_rotation", Value::Bool(false));
         let id = match get(&st, "key_id") {

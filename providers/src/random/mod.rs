@@ -107,7 +107,7 @@ fn settings(config: &Value) -> std::collections::BTreeMap<String, Value> {
     }
     for min in ["min_special", "min_upper", "min_lower", "min_numeric"] {
         if m.get(min).is_none_or(|v| v.is_null() || v.is_unknown()) {
-            m.insert(min.into(), Value::Number(0.0));
+            m.insert(min.into(), Value::from(0.0));
         }
     }
     m
@@ -222,7 +222,7 @@ impl Random {
                     };
                     parts.push(list[below(list.len())?].to_string());
                 }
-                m.insert("length".into(), Value::Number(length as f64));
+                m.insert("length".into(), Value::from(length as i64));
                 m.insert("separator".into(), Value::string(&separator));
                 m.insert("id".into(), Value::string(parts.join(&separator)));
             }
@@ -260,7 +260,7 @@ impl Provider for Random {
             _ => req.proposed.as_map().cloned().unwrap_or_default(),
         };
         if req.type_name == PET {
-            for (key, default) in [("length", Value::Number(2.0)), ("separator", Value::string("-"))] {
+            for (key, default) in [("length", Value::from(2.0)), ("separator", Value::string("-"))] {
                 if planned.get(key).is_none_or(|v| v.is_null() || v.is_unknown()) {
                     planned.insert(key.into(), default);
                 }
@@ -301,7 +301,7 @@ impl Provider for Random {
         match req.type_name {
             STRING | PASSWORD => {
                 let mut m = settings(&Value::empty_map());
-                m.insert("length".into(), Value::Number(req.id.chars().count() as f64));
+                m.insert("length".into(), Value::Number((req.id.chars().count() as f64).into()));
                 m.insert(
                     "id".into(),
                     Value::string(if req.type_name == PASSWORD { "none" } else { req.id }),

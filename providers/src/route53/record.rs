@@ -58,7 +58,7 @@ impl Record {
         st.insert("set_identifier".into(), opt_string(spec.set_identifier.as_deref()));
         st.insert(
             "ttl".into(),
-            spec.ttl.map(|t| Value::Number(t as f64)).unwrap_or(Value::Null),
+            spec.ttl.map(|t| Value::from(t as i64)).unwrap_or(Value::Null),
         );
         let base_records = strings_of(&base.get("records"));
         let records = if spec.records.is_empty() {
@@ -99,7 +99,7 @@ impl Record {
         st.insert(
             "weighted_routing_policy".into(),
             spec.weight
-                .map(|w| one("weight", Value::Number(w as f64)))
+                .map(|w| one("weight", Value::from(w as i64)))
                 .unwrap_or_else(none),
         );
         st.insert(

@@ -165,7 +165,7 @@ impl DataType for ZoneData {
         m.insert(
             "resource_record_set_count".into(),
             zone.resource_record_set_count()
-                .map(|n| Value::Number(n as f64))
+                .map(|n| Value::from(n as i64))
                 .unwrap_or(Value::Null),
         );
         m.insert(

@@ -151,7 +151,7 @@ impl BucketConfig for IntelligentTiering {
             .map(|t| {
                 map([
                     ("access_tier", Value::from(t.access_tier().as_str())),
-                    ("days", Value::Number(f64::from(t.days()))),
+                    ("days", Value::Number(f64::from(t.days()).into())),
                 ])
             })
             .collect();

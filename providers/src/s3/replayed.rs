@@ -241,11 +241,11 @@ fn tiering_config(days: f64) -> Value {
                 vec![
                     map([
                         ("access_tier", Value::from("ARCHIVE_ACCESS")),
-                        ("days", Value::Number(days)),
+                        ("days", Value::Number(days.into())),
                     ]),
                     map([
                         ("access_tier", Value::from("DEEP_ARCHIVE_ACCESS")),
-                        ("days", Value::Number(180.0)),
+                        ("days", Value::from(180.0)),
                     ]),
                 ]
                 .into(),

@@ -117,7 +117,7 @@ fn a_lifecycle_sets_the_default_minimum_object_size_for_transitions() {
         (
             "transition",
             block(vec![
-                ("days", Value::Number(30.0)),
+                ("days", Value::from(30.0)),
                 ("storage_class", Value::from("GLACIER")),
             ]),
         ),
@@ -171,7 +171,7 @@ fn replication_of_existing_and_kms_encrypted_objects_is_put_and_read_back() {
     let status = |s: &str| block(vec![("status", Value::from(s))]);
     let rule = map([
         ("id", Value::from("all")),
-        ("priority", Value::Number(1.0)),
+        ("priority", Value::from(1.0)),
         ("status", Value::from("Enabled")),
         ("filter", block(vec![("prefix", Value::from("data/"))])),
         ("delete_marker_replication", status("Disabled")),
@@ -240,7 +240,7 @@ fn an_object_lock_token_goes_with_the_object_lock_and_replication_puts() {
             "rule",
             block(vec![(
                 "default_retention",
-                block(vec![("mode", Value::from("GOVERNANCE")), ("days", Value::Number(30.0))]),
+                block(vec![("mode", Value::from("GOVERNANCE")), ("days", Value::from(30.0))]),
             )]),
         ),
     ]);

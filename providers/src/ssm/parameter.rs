@@ -142,7 +142,7 @@ impl SsmParameter {
             },
         );
         st.insert("arn".into(), param.arn().map(Value::string).unwrap_or(Value::Null));
-        st.insert("version".into(), Value::Number(param.version() as f64));
+        st.insert("version".into(), Value::Number((param.version() as f64).into()));
         st.insert(
             "data_type".into(),
             param

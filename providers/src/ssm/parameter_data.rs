@@ -53,7 +53,7 @@ impl DataType for ParameterData {
                 Value::string(&value)
             },
         );
-        st.insert("version".into(), Value::Number(out.version() as f64));
+        st.insert("version".into(), Value::Number((out.version() as f64).into()));
         Ok(finish(&self.schema(), st))
     }
 }

@@ -283,11 +283,11 @@ fn defaults(type_name: &str, config: &Value, m: &mut BTreeMap<String, Value>) {
     };
     match type_name {
         PRIVATE_KEY => {
-            default("rsa_bits", Value::Number(2048.0));
+            default("rsa_bits", Value::from(2048.0));
             default("ecdsa_curve", Value::string("P224"));
         }
         SELF_SIGNED | LOCALLY_SIGNED => {
-            default("early_renewal_hours", Value::Number(0.0));
+            default("early_renewal_hours", Value::from(0.0));
             default("is_ca_certificate", Value::Bool(false));
             default("set_subject_key_id", Value::Bool(false));
             default("set_authority_key_id", Value::Bool(false));

@@ -14,7 +14,7 @@ pub(super) fn length(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         Value::Null => return Err(invalid("argument 1 must not be null.")),
         other => return Err(wrong_type(0, "a string, list or map", other)),
     };
-    Ok(Value::Number(n as f64))
+    Ok(Value::from(n as i64))
 }
 
 pub(super) fn concat(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
@@ -25,6 +25,10 @@ pub(super) fn concat(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     for (i, arg) in a.iter().enumerate() {
         match arg {
             Value::Unknown => return Ok(Value::Unknown),
+            // A set has no order to keep, so Terraform takes none.
+            Value::List(items) if items.kind == SeqKind::Set => {
+                return Err(invalid("all arguments must be lists or tuples; got a set."))
+            }
             Value::List(items) => out.extend(items.iter().cloned()),
             other => return Err(wrong_type(i, "a list", other)),
         }
@@ -141,7 +145,7 @@ pub(super) fn index(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     items
         .iter()
         .position(|item| *item == a[1])
-        .map(|i| Value::Number(i as f64))
+        .map(|i| Value::from(i as i64))
         .ok_or_else(|| invalid("item not found."))
 }
 
@@ -171,6 +175,9 @@ pub(super) fn coalescelist(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     for i in 0..a.len() {
         if a[i].is_null() {
             continue;
+        }
+        if seq_kind(a, i) == SeqKind::Set {
+            return Err("coalescelist arguments must be lists or tuples.".into());
         }
         if !list_arg(a, i)?.is_empty() {
             return Ok(a[i].clone());
@@ -460,37 +467,38 @@ pub(super) fn setsubtract(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn range(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let nums = (0..a.len())
-        .map(|i| number_arg(c, a, i))
+        .map(|i| super::numbers::exact_arg(c, a, i))
         .collect::<Result<Vec<_>, _>>()?;
-    let direction = |from: f64, to: f64| if to < from { -1.0 } else { 1.0 };
+    let zero = Number::int(0);
+    let direction = |from: &Number, to: &Number| Number::int(if to < from { -1 } else { 1 });
     let (start, end, step) = match nums.as_slice() {
-        [end] => (0.0, *end, direction(0.0, *end)),
-        [start, end] => (*start, *end, direction(*start, *end)),
-        [start, end, step] => (*start, *end, *step),
+        [end] => (zero.clone(), end.clone(), direction(&zero, end)),
+        [start, end] => (start.clone(), end.clone(), direction(start, end)),
+        [start, end, step] => (start.clone(), end.clone(), step.clone()),
         _ => return Err(invalid("must have one, two, or three arguments.")),
     };
-    if step == 0.0 {
+    if step.is_zero() {
         return Err(invalid("step must not be zero."));
     }
-    if step < 0.0 && start < end {
+    let down = step.is_negative();
+    if down && start < end {
         return Err(invalid("end must be less than start when step is negative."));
     }
-    if step > 0.0 && start > end {
+    if !down && start > end {
         return Err(invalid("end must be greater than start when step is positive."));
     }
     let mut out = Vec::new();
-    for i in 0.. {
-        // Multiplying instead of accumulating keeps rounding error from growing.
-        let v = tidy(start + step * f64::from(i));
-        if (step > 0.0 && v >= end) || (step < 0.0 && v <= end) {
-            break;
-        }
+    // Each value is the one before plus the step, exactly, as in Terraform.
+    let mut v = start;
+    while (!down && v < end) || (down && v > end) {
         if out.len() >= 1024 {
             return Err(invalid(
                 "more than 1024 values were generated; either decrease the difference between start and end or use a smaller step.",
             ));
         }
+        let next = v.add(&step).ok_or_else(|| invalid("the step has no value."))?;
         out.push(Value::Number(v));
+        v = next;
     }
     Ok(Value::List(Seq::list(out).of(&Shape::Number)))
 }

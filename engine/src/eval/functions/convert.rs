@@ -37,8 +37,8 @@ pub(super) fn tostring(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 pub(super) fn tonumber(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Null => Ok(Value::Null),
-        Value::Number(n) => Ok(Value::Number(*n)),
-        Value::String(s) => parse_number(s).map(Value::Number).ok_or_else(|| {
+        Value::Number(n) => Ok(Value::Number(n.clone())),
+        Value::String(s) => crate::core::value::Number::parse(s).map(Value::Number).ok_or_else(|| {
             invalid(format!(
                 "cannot convert {} to number; given string must be a decimal representation of a number.",
                 c.show(s)

@@ -18,7 +18,9 @@ fn write_json(v: &Value, out: &mut String) -> Option<()> {
     match v.unmark().0 {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&format_number(*n)),
+        // JSON has no infinities; Terraform's encoder fails on them too.
+        Value::Number(n) if n.is_infinite() => return None,
+        Value::Number(n) => out.push_str(&n.text()),
         Value::String(s) => {
             for ch in serde_json::to_string(s).ok()?.chars() {
                 match ch {
@@ -141,7 +143,8 @@ fn scalar(v: &Value, column: usize, indent: usize) -> Option<String> {
     match v {
         Value::Null => Some("null".into()),
         Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(format_number(*n)),
+        Value::Number(n) if n.is_infinite() => Some(if n.is_negative() { "-.inf" } else { ".inf" }.into()),
+        Value::Number(n) => Some(n.text()),
         Value::String(s) => Some(yaml_string(s, column, indent)),
         Value::List(items) if items.is_empty() => Some("[]".into()),
         Value::Map(m) if m.is_empty() => Some("{}".into()),

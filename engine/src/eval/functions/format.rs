@@ -131,7 +131,7 @@ pub(super) fn format_one(c: &Call<'_>, v: &Verb, arg: &Value) -> Result<String, 
     };
     let as_number = |arg: &Value| -> Result<f64, String> {
         match arg {
-            Value::Number(n) => Ok(*n),
+            Value::Number(n) => Ok(n.to_f64()),
             Value::String(s) => {
                 parse_number(s).ok_or_else(|| unsupported(&format!("number required, got {}", c.show(s))))
             }

@@ -15,7 +15,7 @@ use base64::Engine as _;
 use sha2::Digest as _;
 
 use crate::core::shape::{shape_of, unify, Shape};
-use crate::core::value::{format_number, Mapping, MappingKind, Seq, SeqKind, Value};
+use crate::core::value::{format_number, Mapping, MappingKind, Number, Seq, SeqKind, Value};
 
 mod encoding;
 use encoding::*;
@@ -313,7 +313,7 @@ fn wrong_type(i: usize, want: &str, got: &Value) -> String {
 fn string_arg(args: &[Value], i: usize) -> Result<String, String> {
     match &args[i] {
         Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(format_number(*n)),
+        Value::Number(n) => Ok(n.text()),
         Value::Bool(b) => Ok(b.to_string()),
         other => Err(wrong_type(i, "a string", other)),
     }
@@ -327,7 +327,7 @@ fn parse_number(s: &str) -> Option<f64> {
 /// Like Terraform, strings holding a decimal number convert where a number is expected.
 fn number_arg(c: &Call<'_>, args: &[Value], i: usize) -> Result<f64, String> {
     match &args[i] {
-        Value::Number(n) => Ok(*n),
+        Value::Number(n) => Ok(n.to_f64()),
         Value::String(s) => {
             parse_number(s).ok_or_else(|| invalid(format!("argument {} must be a number, got {}.", i + 1, c.show(s))))
         }
@@ -368,22 +368,6 @@ fn to_bool(v: &Value) -> Option<bool> {
         Value::String(s) if s == "true" || s == "1" => Some(true),
         Value::String(s) if s == "false" || s == "0" => Some(false),
         _ => None,
-    }
-}
-
-/// Numbers computed in binary drift (0.1 + 0.2); Terraform computes in decimal, so round to
-/// 15 significant digits, which is all an f64 holds reliably anyway.
-fn tidy(n: f64) -> f64 {
-    // Whole numbers are exact; rounding them would corrupt large integers such as account IDs.
-    if !n.is_finite() || n.fract() == 0.0 {
-        return if n == 0.0 { 0.0 } else { n };
-    }
-    let t = format!("{n:.14e}").parse::<f64>().unwrap_or(n);
-    // Avoid printing "-0".
-    if t == 0.0 {
-        0.0
-    } else {
-        t
     }
 }
 

@@ -10,8 +10,13 @@ pub(super) fn csvdecode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let rows = csv_rows(&text)?;
     let mut rows = rows.into_iter();
     let Some(header) = rows.next() else {
-        return Ok(Value::List(Seq::list(Vec::new())));
+        return Err("missing header line.".into());
     };
+    for (i, name) in header.iter().enumerate() {
+        if header[..i].contains(name) {
+            return Err(format!("duplicate column name {name:?}."));
+        }
+    }
     let row = Shape::Object(header.iter().map(|h| (h.clone(), Shape::String)).collect());
     let mut out = Vec::new();
     for (n, row) in rows.enumerate() {

@@ -302,10 +302,10 @@ pub(super) fn timecmp(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let x = timestamp_arg(c, a, 0)?;
     let y = timestamp_arg(c, a, 1)?;
     let order = (x.secs, x.nanos).cmp(&(y.secs, y.nanos));
-    Ok(Value::Number(match order {
-        std::cmp::Ordering::Less => -1.0,
-        std::cmp::Ordering::Equal => 0.0,
-        std::cmp::Ordering::Greater => 1.0,
+    Ok(Value::from(match order {
+        std::cmp::Ordering::Less => -1i64,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
     }))
 }
 

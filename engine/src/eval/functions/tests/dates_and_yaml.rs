@@ -42,11 +42,11 @@ fn time_functions_follow_terraform() {
     assert!(err("timeadd", vec![t(), Value::from("1 day")]).contains("duration"));
     assert_eq!(
         ok("timecmp", vec![t(), Value::from("2026-11-27T22:05:09+01:00")]),
-        Value::Number(0.0)
+        Value::from(0.0)
     );
     assert_eq!(
         ok("timecmp", vec![t(), Value::from("2027-01-01T00:00:00Z")]),
-        Value::Number(-1.0)
+        Value::from(-1.0)
     );
     // Planning: the apply's time is not known yet; the plan's is.
     assert_eq!(ok("timestamp", vec![]), Value::Unknown);
@@ -86,7 +86,7 @@ fn yaml_round_trips_as_terraform_writes_it() {
             ("name".to_string(), Value::from("mlflow")),
             (
                 "ports".to_string(),
-                Value::List(vec![Value::Number(80.0), Value::Number(443.0)].into()),
+                Value::List(vec![Value::from(80.0), Value::from(443.0)].into()),
             ),
             (
                 "tags".to_string(),
@@ -121,7 +121,7 @@ fn yaml_round_trips_as_terraform_writes_it() {
         ok("yamldecode", vec![Value::from("a: 1\nb: [x, 'y']\nc: ~\nd: 'true'\n")]),
         Value::Map(
             [
-                ("a".to_string(), Value::Number(1.0)),
+                ("a".to_string(), Value::from(1.0)),
                 (
                     "b".to_string(),
                     Value::List(vec![Value::from("x"), Value::from("y")].into())
