@@ -4,7 +4,7 @@
 //! binary and compared with Terraform's plan of it (tests/oracle/plans.json, recorded by
 //! `scripts/oracle.sh`): the exit code of `plan -detailed-exitcode`, and of the plan JSON each
 //! resource change's actions, `after`, `after_unknown` and `after_sensitive`, each output change,
-//! and the top-level keys.
+//! the top-level keys and the relevant attributes.
 //!
 //! Remaining differences are listed in tests/oracle/plan_differences.txt (CONFIG<TAB>COUNT), with
 //! the same rule as the expressions: an unlisted difference or a listed agreement fails, and
@@ -58,7 +58,8 @@ fn reduce(plan: &Json) -> Json {
         .map(|o| o.keys().filter(|k| *k != "access_review").collect())
         .unwrap_or_default();
     keys.sort();
-    json!({"keys": keys, "resource_changes": changes, "output_changes": outputs})
+    let relevant: Vec<Json> = plan["relevant_attributes"].as_array().cloned().unwrap_or_default();
+    json!({"keys": keys, "resource_changes": changes, "output_changes": outputs, "relevant_attributes": relevant})
 }
 
 /// infinstor's exit code and reduced plan JSON for one configuration.
@@ -112,6 +113,20 @@ fn differences(tf: &Answer, code: i32, plan: Option<&Json>) -> Vec<&'static str>
     }
     if theirs["keys"] != ours["keys"] {
         out.push("keys");
+    }
+    // Compared as sets: Terraform's order is its own.
+    let relevant = |p: &Json| -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = p["relevant_attributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| (r["resource"].to_string(), r["attribute"].to_string()))
+            .collect();
+        all.sort();
+        all
+    };
+    if relevant(theirs) != relevant(ours) {
+        out.push("relevant_attributes");
     }
     out
 }

@@ -4,7 +4,7 @@
 For each configuration: `terraform init`, `terraform plan -detailed-exitcode -out`, and for a
 plan that succeeded `terraform show -json` of it, reduced to what tests/oracle_plans.rs compares
 (exit code, error summaries, each resource change's actions and after/after_unknown/
-after_sensitive, each output change, the plan JSON's top-level keys). The answers go to
+after_sensitive, each output change, the plan JSON's top-level keys and its relevant attributes). The answers go to
 tests/oracle/plans.json.
 """
 
@@ -47,7 +47,13 @@ def reduce(plan):
             "after_unknown": c.get("after_unknown"),
             "after_sensitive": c.get("after_sensitive"),
         }
-    return {"keys": sorted(plan.keys()), "resource_changes": changes, "output_changes": outputs}
+    relevant = sorted(json.dumps(r, sort_keys=True) for r in plan.get("relevant_attributes", []))
+    return {
+        "keys": sorted(plan.keys()),
+        "resource_changes": changes,
+        "output_changes": outputs,
+        "relevant_attributes": [json.loads(r) for r in relevant],
+    }
 
 
 def ask(config):

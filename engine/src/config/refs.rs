@@ -1,7 +1,7 @@
 //! References: which variables, locals, module outputs and resources an expression names.
 
 use crate::config::{Body, Expr};
-use crate::core::addr::{Mode, ResourceAddr};
+use crate::core::addr::{InstanceKey, Mode, ResourceAddr};
 use crate::core::diagnostic::Span;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::{Directive, Element, Template};
@@ -20,15 +20,55 @@ pub enum Ref {
     Resource(ResourceAddr),
 }
 
+/// One step of a traversal after the name a reference names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// `.NAME`.
+    Attr(String),
+    /// `[0]` or `["key"]`: an index written as a literal.
+    Key(crate::core::addr::InstanceKey),
+    /// A splat, or an index computed from an expression.
+    Other,
+}
+
+/// A reference with the steps written after what it names (`terraform_data.a[0].input` is
+/// the resource `terraform_data.a` and the steps `[0]`, `.input`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// What is named.
+    pub reference: Ref,
+    /// Where.
+    pub span: Option<Span>,
+    /// What follows the name.
+    pub steps: Vec<Step>,
+}
+
+type Out = Vec<Found>;
+
 /// The references of every expression of a body, nested blocks included; inside the `content`
 /// of a `dynamic` block its iterator is a bound name, not a reference.
 pub fn body_references(body: &Body) -> Vec<(Ref, Option<Span>)> {
+    body_traversals(body)
+        .into_iter()
+        .map(|f| (f.reference, f.span))
+        .collect()
+}
+
+/// [`body_references`] with the steps after each name.
+pub fn body_traversals(body: &Body) -> Vec<Found> {
     let mut out = Vec::new();
     walk_body(body, &mut Vec::new(), &mut out);
     out
 }
 
-fn walk_body(body: &Body, bound: &mut Vec<String>, out: &mut Vec<(Ref, Option<Span>)>) {
+/// [`references`] with the steps after each name.
+pub fn traversals(e: &Expr) -> Vec<Found> {
+    let mut out = Vec::new();
+    collect(&e.expr, e, &mut Vec::new(), &mut out);
+    out
+}
+
+fn walk_body(body: &Body, bound: &mut Vec<String>, out: &mut Out) {
     for attr in body.attrs.values() {
         collect(&attr.expr.expr, &attr.expr, bound, out);
     }
@@ -64,12 +104,10 @@ pub fn dynamic_iterator(block: &super::Block) -> String {
 
 /// Collects the references of an expression, skipping names bound by `for`.
 pub fn references(e: &Expr) -> Vec<(Ref, Option<Span>)> {
-    let mut out = Vec::new();
-    collect(&e.expr, e, &mut Vec::new(), &mut out);
-    out
+    traversals(e).into_iter().map(|f| (f.reference, f.span)).collect()
 }
 
-fn collect(e: &Expression, ctx: &Expr, bound: &mut Vec<String>, out: &mut Vec<(Ref, Option<Span>)>) {
+fn collect(e: &Expression, ctx: &Expr, bound: &mut Vec<String>, out: &mut Out) {
     match e {
         Expression::Variable(v) => root_ref(v.as_str(), &[], e, ctx, bound, out),
         Expression::Traversal(t) => {
@@ -130,7 +168,7 @@ fn collect(e: &Expression, ctx: &Expr, bound: &mut Vec<String>, out: &mut Vec<(R
     }
 }
 
-fn collect_template(t: &Template, ctx: &Expr, bound: &mut Vec<String>, out: &mut Vec<(Ref, Option<Span>)>) {
+fn collect_template(t: &Template, ctx: &Expr, bound: &mut Vec<String>, out: &mut Out) {
     for el in t.iter() {
         match el {
             Element::Literal(_) => {}
@@ -159,14 +197,7 @@ fn collect_template(t: &Template, ctx: &Expr, bound: &mut Vec<String>, out: &mut
     }
 }
 
-fn root_ref(
-    root: &str,
-    ops: &[&TraversalOperator],
-    whole: &Expression,
-    ctx: &Expr,
-    bound: &[String],
-    out: &mut Vec<(Ref, Option<Span>)>,
-) {
+fn root_ref(root: &str, ops: &[&TraversalOperator], whole: &Expression, ctx: &Expr, bound: &[String], out: &mut Out) {
     if bound.iter().any(|b| b == root) {
         return;
     }
@@ -199,8 +230,27 @@ fn root_ref(
             })
         }),
     };
-    if let Some(r) = r {
-        out.push((r, span));
+    // What the name takes of the traversal; the rest are steps.
+    let named = match root {
+        "data" => 2,
+        _ => 1,
+    };
+    let steps = ops
+        .iter()
+        .skip(named)
+        .map(|op| match op {
+            TraversalOperator::GetAttr(id) => Step::Attr(id.as_str().to_string()),
+            TraversalOperator::LegacyIndex(n) => Step::Key(InstanceKey::Int(**n as i64)),
+            TraversalOperator::Index(Expression::Number(n)) => match n.value().as_u64() {
+                Some(i) => Step::Key(InstanceKey::Int(i as i64)),
+                None => Step::Other,
+            },
+            TraversalOperator::Index(Expression::String(s)) => Step::Key(InstanceKey::Str(s.as_str().to_string())),
+            _ => Step::Other,
+        })
+        .collect();
+    if let Some(reference) = r {
+        out.push(Found { reference, span, steps });
     }
 }
 

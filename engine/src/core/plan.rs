@@ -149,6 +149,9 @@ pub struct Plan {
     /// The configuration in Terraform's JSON plan representation (for `--format json`).
     #[serde(default)]
     pub configuration: serde_json::Value,
+    /// The resource attributes the changes depend on (`relevant_attributes` of the plan JSON).
+    #[serde(default)]
+    pub relevant_attributes: Vec<serde_json::Value>,
     /// State addresses that change (`moved` blocks, and a resource gaining or losing
     /// `count`), applied to state before anything else.
     #[serde(default)]

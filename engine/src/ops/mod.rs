@@ -411,6 +411,7 @@ impl Engine<'_> {
         plan.warnings.extend(warnings.0.iter().map(|d| d.to_string()));
         plan.access = crate::review::access::review(&plan, self.factory);
         plan.configuration = crate::review::plan_json::configuration(&module);
+        plan.relevant_attributes = crate::review::relevance::relevant_attributes(&module, &plan);
         let warnings = std::mem::take(warnings);
         Ok(Some((PlanOutcome { plan, warnings }, module)))
     }

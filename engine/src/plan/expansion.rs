@@ -73,6 +73,20 @@ pub(crate) fn instance_keys(
                         .map(|(k, val)| (InstanceKey::Str(k.clone()), Some(val.clone()))),
                 );
             }
+            // A list or tuple has no keys of its own: Terraform refuses it, so an instance's
+            // address never depends on the order of a list.
+            Value::List(items) if items.kind != crate::core::value::SeqKind::Set => {
+                let what = match items.kind {
+                    crate::core::value::SeqKind::List => "a list",
+                    _ => "a tuple",
+                };
+                return Err(vec![Diagnostic::error(
+                    "Invalid for_each argument",
+                    format!("The \"for_each\" argument must be a map, or set of strings, and you have provided {what}. Convert it with toset(), or build a map with a for expression."),
+                )
+                .at(fe.span())
+                .within(ctx)]);
+            }
             Value::List(items) => {
                 for item in items {
                     let Some(s) = item.as_str() else {

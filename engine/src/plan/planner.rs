@@ -741,6 +741,7 @@ impl Session<'_> {
                 warnings,
                 access: Vec::new(),
                 configuration: serde_json::Value::Null,
+                relevant_attributes: Vec::new(),
                 moves: Vec::new(),
                 imports: Vec::new(),
                 plan_time,

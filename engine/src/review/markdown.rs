@@ -374,6 +374,7 @@ mod tests {
                 message: "trusts AWS account 697756613082 (arn:aws:iam::697756613082:root)".into(),
             }],
             configuration: serde_json::Value::Null,
+            relevant_attributes: Vec::new(),
             moves: Vec::new(),
             imports: Vec::new(),
             plan_time: 0,

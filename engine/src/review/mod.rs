@@ -5,4 +5,5 @@
 pub mod access;
 pub mod markdown;
 pub mod plan_json;
+pub mod relevance;
 pub mod text;

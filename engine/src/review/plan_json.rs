@@ -587,8 +587,10 @@ impl Serialize for Document<'_> {
             )?;
         }
         out.serialize_entry("configuration", &plan.configuration)?;
-        // Which attributes matter to drift is not computed yet: the key is left out, as
-        // Terraform leaves it out when it has none.
+        // Left out when there are none, as Terraform leaves it out.
+        if !plan.relevant_attributes.is_empty() {
+            out.serialize_entry("relevant_attributes", &plan.relevant_attributes)?;
+        }
         out.serialize_entry("applyable", &plan.has_changes())?;
         out.serialize_entry("complete", &true)?;
         out.serialize_entry("errored", &false)?;
