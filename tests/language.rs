@@ -108,6 +108,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("impure functions", one("output \"o\" {\n  value = [timestamp(), uuid()]\n}\n"), Valid),
         ("yaml functions", one("locals {\n  a = yamldecode(yamlencode({ a = 1 }))\n}\n"), Valid),
         ("text functions", one("locals {\n  t = \"Hi $${n}\"\n  a = [csvdecode(\"a,b\\n1,2\"), base64gzip(\"x\"), textdecodebase64(textencodebase64(\"x\", \"UTF-16LE\"), \"UTF-16LE\"), templatestring(local.t, { n = 1 }), ephemeralasnull(1)]\n}\n"), Valid),
+        ("templatestring of a literal", one("output \"o\" {\n  value = templatestring(\"x${1}\", {})\n}\n"), Fails("templatestring takes its template from a reference")),
     ]
 }
 

@@ -287,7 +287,7 @@ fn plan_apply_then_nothing_to_do() {
         .expect("b");
     assert_eq!(
         b.after.as_ref().map(|v| v.get("value")),
-        Some(Value::Unknown),
+        Some(Value::UNKNOWN),
         "b.value is known only after a is created"
     );
     let text = engine::review::text::text(&plan, &s.factory, false);

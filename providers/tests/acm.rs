@@ -129,17 +129,17 @@ fn requested_certificate_plan_create_validate_import_delete() {
     let domains: Vec<Value> = options.iter().map(|o| o.get("domain_name")).collect();
     assert_eq!(domains, vec![Value::from(WILDCARD), Value::from(APEX)]);
     for o in options {
-        assert_eq!(o.get("resource_record_name"), Value::Unknown);
-        assert_eq!(o.get("resource_record_value"), Value::Unknown);
+        assert_eq!(o.get("resource_record_name"), Value::UNKNOWN);
+        assert_eq!(o.get("resource_record_value"), Value::UNKNOWN);
         assert_eq!(o.get("resource_record_type"), Value::from("CNAME"));
     }
     assert_eq!(planned.get("key_algorithm"), Value::from("RSA_2048"));
     assert_eq!(planned.get("type"), Value::from("AMAZON_ISSUED"));
     assert_eq!(planned.get("subject_alternative_names"), strings(&[APEX]));
     assert_eq!(planned.get("validation_emails"), Value::List(Vec::new().into()));
-    assert_eq!(planned.get("arn"), Value::Unknown);
-    assert_eq!(planned.get("id"), Value::Unknown);
-    assert_eq!(planned.get("status"), Value::Unknown);
+    assert_eq!(planned.get("arn"), Value::UNKNOWN);
+    assert_eq!(planned.get("id"), Value::UNKNOWN);
+    assert_eq!(planned.get("status"), Value::UNKNOWN);
     assert_eq!(planned.get("tags_all"), tags(&[("Name", "infinstor")]));
 
     let state = h.create("aws_acm_certificate", config.clone());
@@ -352,7 +352,7 @@ fn requested_certificate_validation_problems() {
     assert!(!problems(Value::empty_map()).is_empty());
     // Unknown values are checked at apply time, not refused at plan time.
     assert!(problems(map([
-        ("domain_name", Value::Unknown),
+        ("domain_name", Value::UNKNOWN),
         ("validation_method", Value::from("DNS"))
     ]))
     .is_empty());

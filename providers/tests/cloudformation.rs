@@ -139,7 +139,7 @@ fn stack_lifecycle_with_change_sets_events_and_exports() {
     let planned = plan(&h, None, &config);
     assert_eq!(planned.private, None);
     assert!(planned.details.is_empty());
-    assert_eq!(planned.planned.get("outputs"), Value::Unknown);
+    assert_eq!(planned.planned.get("outputs"), Value::UNKNOWN);
     let (state, lines) = apply(&h, None, Some(&planned.planned), None);
     common::assert_complete(&h.schema(STACK), &state);
     assert_eq!(h.intents(), vec![name.to_string()]);
@@ -225,7 +225,7 @@ fn stack_lifecycle_with_change_sets_events_and_exports() {
         "{:?}",
         planned2.details
     );
-    assert_eq!(planned2.planned.get("outputs"), Value::Unknown);
+    assert_eq!(planned2.planned.get("outputs"), Value::UNKNOWN);
     let cs =
         h.rt.block_on(cf.describe_change_set().change_set_name(&arn).send())
             .expect("change set");
@@ -338,7 +338,7 @@ fn parameters_are_checked_against_the_template() {
     );
 
     // A value known only at apply is checked then.
-    assert!(check(map([("Env", Value::Unknown)])).is_empty());
+    assert!(check(map([("Env", Value::UNKNOWN)])).is_empty());
 
     // YAML templates are checked the same way.
     let yaml = "Parameters:\n  Env:\n    Type: String\n    AllowedValues: [dev, prod]\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n";

@@ -105,7 +105,7 @@ fn role_create_read_update_delete() {
     // In plan, what follows from the name is known; the ARN needs the account (no network).
     let planned = h.plan("aws_iam_role", None, &config).expect("plan").planned;
     assert_eq!(planned.get("id"), Value::from("infinstor-access"));
-    assert_eq!(planned.get("arn"), Value::Unknown);
+    assert_eq!(planned.get("arn"), Value::UNKNOWN);
     assert_eq!(planned.get("path"), Value::from("/"));
     assert_eq!(planned.get("max_session_duration"), Value::from(3600.0));
     assert_eq!(planned.get("force_detach_policies"), Value::Bool(false));
@@ -217,8 +217,8 @@ fn role_name_prefix_import_and_out_of_band_delete() {
         ("path", Value::from("/service/")),
     ]);
     let planned = h.plan("aws_iam_role", None, &config).expect("plan").planned;
-    assert_eq!(planned.get("name"), Value::Unknown);
-    assert_eq!(planned.get("id"), Value::Unknown);
+    assert_eq!(planned.get("name"), Value::UNKNOWN);
+    assert_eq!(planned.get("id"), Value::UNKNOWN);
 
     let state = h.create("aws_iam_role", config);
     let name = state.get("name").as_str().expect("name").to_string();
@@ -320,8 +320,8 @@ fn policy_versions_rotate_past_five() {
         .plan("aws_iam_policy", None, &config(&["s3:GetObject"]))
         .expect("plan")
         .planned;
-    assert_eq!(planned.get("arn"), Value::Unknown);
-    assert_eq!(planned.get("id"), Value::Unknown);
+    assert_eq!(planned.get("arn"), Value::UNKNOWN);
+    assert_eq!(planned.get("id"), Value::UNKNOWN);
     assert_eq!(planned.get("path"), Value::from("/"));
 
     let state = h.create("aws_iam_policy", config(&["s3:GetObject"]));
@@ -432,7 +432,7 @@ fn policy_versions_rotate_past_five() {
         engine::plan::diff::forcing_replacement(&schema, &diff, &replanned.requires_replace),
         vec!["description".to_string()]
     );
-    assert_eq!(replanned.planned.get("arn"), Value::Unknown);
+    assert_eq!(replanned.planned.get("arn"), Value::UNKNOWN);
 
     let imported = h.import("aws_iam_policy", &arn).expect("imported");
     common::assert_complete(&schema, &imported);
@@ -701,7 +701,7 @@ fn validation_catches_conflicts_and_bad_documents() {
     assert!(h
         .validate(
             "aws_iam_policy",
-            &map([("name", Value::from("p")), ("policy", Value::Unknown)])
+            &map([("name", Value::from("p")), ("policy", Value::UNKNOWN)])
         )
         .is_empty());
 }

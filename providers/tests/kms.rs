@@ -154,8 +154,8 @@ fn key_create_update_import_delete() {
     assert_eq!(planned.get("deletion_window_in_days"), Value::from(30.0));
     assert_eq!(planned.get("is_enabled"), Value::Bool(true));
     assert_eq!(planned.get("enable_key_rotation"), Value::Bool(false));
-    assert_eq!(planned.get("key_id"), Value::Unknown);
-    assert_eq!(planned.get("policy"), Value::Unknown);
+    assert_eq!(planned.get("key_id"), Value::UNKNOWN);
+    assert_eq!(planned.get("policy"), Value::UNKNOWN);
 
     let key = h.create("aws_kms_key", config.clone());
     let key_id = key.get("key_id").as_str().expect("key id").to_string();
@@ -476,7 +476,7 @@ fn validation_catches_bad_arguments() {
     );
     assert!(!h.allows("aws_kms_key", "key_usage", "ENCRYPT"));
     assert!(h.allows("aws_kms_key", "key_usage", "ENCRYPT_DECRYPT"));
-    assert!(problems("aws_kms_key", map([("policy", Value::Unknown)])).is_empty());
+    assert!(problems("aws_kms_key", map([("policy", Value::UNKNOWN)])).is_empty());
 
     let p = problems(
         "aws_kms_alias",

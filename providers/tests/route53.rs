@@ -172,7 +172,7 @@ fn zone_create_read_update_import_delete() {
     let planned = t.planned(ZONE, &config);
     assert_eq!(planned.get("comment"), Value::from("Managed by Terraform"));
     assert_eq!(planned.get("force_destroy"), Value::Bool(false));
-    assert_eq!(planned.get("zone_id"), Value::Unknown);
+    assert_eq!(planned.get("zone_id"), Value::UNKNOWN);
     assert_eq!(planned.get("tags_all"), tags(&[("env", "test")]));
 
     let state = t.h.create(ZONE, config);
@@ -301,7 +301,7 @@ fn records_create_read_update_import_delete() {
     let a_config = record(&zone, "www", "A", 300, &["10.0.0.2", "10.0.0.1"]);
     let planned = t.planned(RECORD, &a_config);
     assert_eq!(planned.get("id"), Value::from(format!("{zone}_www_A")));
-    assert_eq!(planned.get("fqdn"), Value::Unknown);
+    assert_eq!(planned.get("fqdn"), Value::UNKNOWN);
     assert_eq!(planned.get("allow_overwrite"), Value::Bool(false));
     assert_eq!(planned.get("records"), strings(&["10.0.0.1", "10.0.0.2"]));
     assert_eq!(

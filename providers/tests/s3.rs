@@ -161,8 +161,8 @@ fn bucket_prefix_generates_a_unique_name_at_create() {
     let h = Harness::new();
     let config = map([("bucket_prefix", Value::from("infinstor-pre-"))]);
     let planned = h.plan("aws_s3_bucket", None, &config).expect("plan").planned;
-    assert_eq!(planned.get("bucket"), Value::Unknown);
-    assert_eq!(planned.get("arn"), Value::Unknown);
+    assert_eq!(planned.get("bucket"), Value::UNKNOWN);
+    assert_eq!(planned.get("arn"), Value::UNKNOWN);
 
     let state = h.create("aws_s3_bucket", config);
     let bucket = state.get("bucket").as_str().expect("name").to_string();
@@ -196,7 +196,7 @@ fn bucket_validation() {
     );
     assert!(!problems.is_empty());
     assert!(h
-        .validate("aws_s3_bucket", &map([("bucket", Value::Unknown)]))
+        .validate("aws_s3_bucket", &map([("bucket", Value::UNKNOWN)]))
         .is_empty());
 }
 

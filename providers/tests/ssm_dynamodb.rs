@@ -106,7 +106,7 @@ fn ssm_secure_string_is_recorded_only_as_a_hash() {
         changed_attrs(&h, PARAM, &state, &changed),
         vec!["value".to_string(), "version".to_string()]
     );
-    assert_eq!(changed.get("version"), Value::Unknown);
+    assert_eq!(changed.get("version"), Value::UNKNOWN);
     let updated = h.update(PARAM, &state, config2.clone());
     assert_eq!(updated.get("value"), Value::from(sha256("s3cret-v2")));
     assert_eq!(updated.get("version"), Value::from(2.0));

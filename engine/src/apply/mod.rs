@@ -445,7 +445,7 @@ impl<'a> Session<'a> {
                     let kept = store
                         .instance(&ia)
                         .map(|inst| from_instance_state(&inst, Some(&schema)));
-                    values.push((module.clone(), key, Some(kept.unwrap_or(Value::Unknown))));
+                    values.push((module.clone(), key, Some(kept.unwrap_or(Value::UNKNOWN))));
                     continue;
                 };
                 match self.prepare_instance(provider.clone(), res, &schema, &ia, change, &config, &deps, store) {

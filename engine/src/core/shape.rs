@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
 /// A value's type as far as unification needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Shape {
     /// Null or unknown: unifies with anything.
     Dynamic,
@@ -101,7 +101,8 @@ impl Shape {
 /// The shape of `v` (marks looked through): a collection's kind, its elements' shapes.
 pub fn shape_of(v: &Value) -> Shape {
     match v.unmark().0 {
-        Value::Null | Value::Unknown | Value::Sensitive(_) => Shape::Dynamic,
+        Value::Unknown(e) => e.shape(),
+        Value::Null | Value::Sensitive(_) => Shape::Dynamic,
         Value::Bool(_) => Shape::Bool,
         Value::Number(_) => Shape::Number,
         Value::String(_) => Shape::String,
@@ -212,6 +213,19 @@ fn interned() -> &'static Mutex<Interned> {
         t.ids.insert(Shape::Dynamic, 0);
         Mutex::new(t)
     })
+}
+
+impl serde::Serialize for Element {
+    /// The type itself: a handle means something only in the process that made it.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.shape().serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Element {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Element, D::Error> {
+        Ok(Element::of(&Shape::deserialize(d)?))
+    }
 }
 
 impl Element {

@@ -113,7 +113,7 @@ impl Type {
     pub fn convert(&self, v: Value) -> Result<Value, String> {
         let (inner, sens) = v.into_unmarked();
         let out = match (inner, self) {
-            (Value::Unknown, _) => Value::Unknown,
+            (Value::Unknown(_), _) => Value::UNKNOWN,
             (Value::Null, _) => Value::Null,
             (v, Type::Any) => v,
             (Value::String(s), Type::String) => Value::String(s),

@@ -7,11 +7,12 @@
 
 pub use super::collection::{Mapping, MappingKind, Seq, SeqKind};
 pub use super::number::Number;
+use super::shape::Element;
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// A configuration value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// The absence of a value.
     #[default]
@@ -26,13 +27,36 @@ pub enum Value {
     List(Seq),
     /// An object or map.
     Map(Mapping),
-    /// A value that will only be known after apply.
-    Unknown,
+    /// A value that will only be known after apply, and its type where that is known already
+    /// (`dynamic` otherwise): Terraform's plan JSON shows an unknown list as `[]` in its
+    /// sensitivity mask.
+    Unknown(Element),
     /// A value marked sensitive; it renders as `(sensitive value)`.
     Sensitive(Box<Value>),
 }
 
+impl PartialEq for Value {
+    /// Equal values; two unknowns are equal whatever is known of their types, which only
+    /// planning uses.
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::List(a), Value::List(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a == b,
+            (Value::Unknown(_), Value::Unknown(_)) => true,
+            (Value::Sensitive(a), Value::Sensitive(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 impl Value {
+    /// A value known only after apply, of a type not known yet either.
+    pub const UNKNOWN: Value = Value::Unknown(Element::DYNAMIC);
+
     /// A string value.
     pub fn string(s: impl Into<String>) -> Value {
         Value::String(s.into())
@@ -101,13 +125,13 @@ impl Value {
 
     /// True when the value itself is unknown (looking through a sensitive mark).
     pub fn is_unknown(&self) -> bool {
-        matches!(self.unmark().0, Value::Unknown)
+        matches!(self.unmark().0, Value::Unknown(_))
     }
 
     /// True when the value or anything inside it is unknown.
     pub fn contains_unknown(&self) -> bool {
         match self {
-            Value::Unknown => true,
+            Value::Unknown(_) => true,
             Value::Sensitive(inner) => inner.contains_unknown(),
             Value::List(items) => items.iter().any(Value::contains_unknown),
             Value::Map(map) => map.values().any(Value::contains_unknown),
@@ -173,7 +197,7 @@ impl Value {
         let (inner, sensitive) = self.unmark();
         match inner {
             Value::Map(map) => map.get(key).cloned().unwrap_or(Value::Null).mark_if(sensitive),
-            Value::Unknown => Value::Unknown.mark_if(sensitive),
+            Value::Unknown(_) => Value::UNKNOWN.mark_if(sensitive),
             _ => Value::Null,
         }
     }
@@ -192,7 +216,7 @@ impl Value {
             Value::String(_) => "string",
             Value::List(_) => "list",
             Value::Map(_) => "object",
-            Value::Unknown => "unknown",
+            Value::Unknown(_) => "unknown",
             Value::Sensitive(inner) => inner.type_name(),
         }
     }
@@ -225,7 +249,7 @@ impl Value {
                 }
                 serde_json::Value::Object(out)
             }
-            Value::Unknown => return None,
+            Value::Unknown(_) => return None,
             Value::Sensitive(inner) => return inner.to_json(),
         })
     }
@@ -306,7 +330,7 @@ impl fmt::Display for Value {
                 }
                 write!(f, "}}")
             }
-            Value::Unknown => write!(f, "(known after apply)"),
+            Value::Unknown(_) => write!(f, "(known after apply)"),
             Value::Sensitive(_) => write!(f, "(sensitive value)"),
         }
     }
@@ -393,6 +417,6 @@ mod tests {
         let json = v.to_json().expect("known");
         assert_eq!(json.to_string(), r#"{"a":[1,2],"b":null}"#);
         assert_eq!(Value::from_json(&json), v);
-        assert!(map([("a", Value::Unknown)]).to_json().is_none());
+        assert!(map([("a", Value::UNKNOWN)]).to_json().is_none());
     }
 }

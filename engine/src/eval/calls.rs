@@ -23,6 +23,23 @@ pub(crate) fn unknown_function(call: &hcl_edit::expr::FuncCall, span: Option<Spa
             .at(span),
         );
     }
+    if name == "templatestring" {
+        // Terraform takes the template only from a named value: a template written in the call
+        // would be rendered twice, once as the argument and once by the function.
+        let named = matches!(
+            call.args.iter().next(),
+            Some(hcl_edit::expr::Expression::Variable(_) | hcl_edit::expr::Expression::Traversal(_))
+        );
+        if !named {
+            return Some(
+                Diagnostic::error(
+                    "Invalid function argument",
+                    "Invalid value for \"template\" parameter: templatestring takes its template from a reference to a named value (a variable, a local value or a resource attribute), not from a string written in the call; write an ordinary template expression instead.",
+                )
+                .at(span),
+            );
+        }
+    }
     if matches!(name, "try" | "can") || functions::exists(name) {
         return None;
     }

@@ -100,7 +100,7 @@ fn resource(res: &Resource, ev: &Evaluator<'_>, factory: &dyn ProviderFactory, d
         ev = ev.with_unknown_count();
     }
     if res.for_each.is_some() {
-        ev = ev.with_each(Value::Unknown, Value::Unknown);
+        ev = ev.with_each(Value::UNKNOWN, Value::UNKNOWN);
     }
     for e in res.count.iter().chain(&res.for_each) {
         if let Err(d) = ev.eval(e) {

@@ -88,7 +88,7 @@ pub fn decode(
                     diags.append(&mut d);
                     // Counted as present, so the error is not followed by "Missing required block".
                     if let Some(kind) = block.labels.first() {
-                        blocks.entry(kind.clone()).or_default().push(Value::Unknown);
+                        blocks.entry(kind.clone()).or_default().push(Value::UNKNOWN);
                     }
                 }
             }
@@ -138,7 +138,7 @@ pub fn decode(
             }
             Err(mut d) => {
                 diags.append(&mut d);
-                blocks.entry(block.kind.clone()).or_default().push(Value::Unknown);
+                blocks.entry(block.kind.clone()).or_default().push(Value::UNKNOWN);
             }
         }
     }
@@ -225,16 +225,16 @@ fn dynamic_blocks(
             .map(|(i, v)| (Value::from(i as i64), v))
             .collect(),
         Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-        Value::Unknown | Value::List(_) if ev.scope.checking => {
+        Value::Unknown(_) | Value::List(_) if ev.scope.checking => {
             // The content is still checked, with the iterator unknown.
             let iterator = crate::config::refs::dynamic_iterator(block);
             let inner = ev
                 .clone()
-                .with_bound([(iterator, element(Value::Unknown, Value::Unknown))]);
+                .with_bound([(iterator, element(Value::UNKNOWN, Value::UNKNOWN))]);
             decode(&content.body, &bt.schema, &inner, context, content.span.clone())?;
-            return Ok((kind, vec![Value::Unknown]));
+            return Ok((kind, vec![Value::UNKNOWN]));
         }
-        Value::Unknown | Value::List(_) => {
+        Value::Unknown(_) | Value::List(_) => {
             return Err(vec![Diagnostic::error(
                 "Invalid dynamic for_each value",
                 format!("The for_each of dynamic \"{kind}\" depends on values known only after apply, so the number of blocks is not known. Use values known when planning (variables, literals)."),

@@ -166,7 +166,7 @@ impl<'a> Evaluator<'a> {
     /// Makes `count.index` unknown, for checking a counted block once for all its instances
     /// (`validate`).
     pub fn with_unknown_count(mut self) -> Evaluator<'a> {
-        self.count_index = Some(Value::Unknown);
+        self.count_index = Some(Value::UNKNOWN);
         self
     }
 
@@ -220,7 +220,7 @@ impl<'a> Evaluator<'a> {
                                 other => self.expr(other, file)?,
                             };
                             if kv.is_unknown() {
-                                return Ok(Value::Unknown);
+                                return Ok(Value::UNKNOWN);
                             }
                             match kv.to_template_string() {
                                 Some(s) => s,
@@ -265,7 +265,7 @@ impl<'a> Evaluator<'a> {
                 let cond = self.expr(&c.cond_expr, file)?;
                 let (cond_inner, sens) = cond.unmark();
                 let choice = match cond_inner {
-                    Value::Unknown => None,
+                    Value::Unknown(_) => None,
                     other => match to_bool(other) {
                         Some(b) => Some(b),
                         None => {
@@ -286,7 +286,7 @@ impl<'a> Evaluator<'a> {
                 let value = match choice {
                     Some(_) => self.expr(chosen, file)?,
                     // Neither result is taken yet: each only contributes its type.
-                    None => self.expr(chosen, file).unwrap_or(Value::Unknown),
+                    None => self.expr(chosen, file).unwrap_or(Value::UNKNOWN),
                 };
                 let other = self.expr(other, file).map(|v| shape_of(&v)).unwrap_or(Shape::Dynamic);
                 let Some(shape) = unify(&[shape_of(&value), other]) else {
@@ -297,7 +297,7 @@ impl<'a> Evaluator<'a> {
                     ));
                 };
                 match choice {
-                    None => Ok(marked(Value::Unknown, sens)),
+                    None => Ok(marked(Value::UNKNOWN, sens)),
                     Some(_) => Ok(marked(convert(value, &shape), sens)),
                 }
             }
@@ -307,7 +307,7 @@ impl<'a> Evaluator<'a> {
                 let (inner, sens) = v.unmark();
                 // The operand converts as Terraform converts it: "1" is a number, "true" a bool.
                 let result = match (op.operator.value(), inner) {
-                    (_, Value::Unknown) => Value::Unknown,
+                    (_, Value::Unknown(_)) => Value::UNKNOWN,
                     (UnaryOperator::Neg, other) => match to_number(other) {
                         Some(n) => Value::Number(n.neg()),
                         None => {
@@ -345,7 +345,7 @@ impl<'a> Evaluator<'a> {
         let (inner, sens) = coll.unmark();
         let pairs = match iter_pairs(inner) {
             Ok(Some(p)) => p,
-            Ok(None) => return Ok(marked(Value::Unknown, sens)),
+            Ok(None) => return Ok(marked(Value::UNKNOWN, sens)),
             Err(m) => {
                 return Err(err(
                     "Iteration over non-iterable value",
@@ -368,7 +368,7 @@ impl<'a> Evaluator<'a> {
                 match c.unmark().0 {
                     Value::Bool(true) => {}
                     Value::Bool(false) => continue,
-                    Value::Unknown => return Ok(marked(Value::Unknown, sens)),
+                    Value::Unknown(_) => return Ok(marked(Value::UNKNOWN, sens)),
                     other => {
                         return Err(err(
                             "Invalid for condition",
@@ -384,7 +384,7 @@ impl<'a> Evaluator<'a> {
                 Some(ke) => {
                     let key = inner_eval.expr(ke, file)?;
                     if key.is_unknown() {
-                        return Ok(marked(Value::Unknown, sens));
+                        return Ok(marked(Value::UNKNOWN, sens));
                     }
                     let Some(key) = key.to_template_string() else {
                         return Err(err(
@@ -425,7 +425,7 @@ impl<'a> Evaluator<'a> {
                 let mut last = None;
                 for arg in call.args.iter() {
                     match self.expr(arg, file) {
-                        Ok(v) if v.contains_unknown() => return Ok(Value::Unknown),
+                        Ok(v) if v.contains_unknown() => return Ok(Value::UNKNOWN),
                         Ok(v) => return Ok(v),
                         // A reference to something never declared is a mistake in the
                         // configuration, not a dynamic failure: Terraform reports it even here.
@@ -452,7 +452,7 @@ impl<'a> Evaluator<'a> {
                     ));
                 };
                 return Ok(match self.expr(arg, file) {
-                    Ok(v) if v.contains_unknown() => Value::Unknown,
+                    Ok(v) if v.contains_unknown() => Value::UNKNOWN,
                     Ok(_) => Value::Bool(true),
                     Err(e) if is_static(&e) => return Err(e),
                     Err(_) => Value::Bool(false),
@@ -469,7 +469,7 @@ impl<'a> Evaluator<'a> {
                 let (inner, sens) = last.unmark();
                 match inner {
                     Value::List(items) => args.extend(items.iter().cloned().map(|v| v.mark_if(sens))),
-                    Value::Unknown => return Ok(Value::Unknown),
+                    Value::Unknown(_) => return Ok(Value::UNKNOWN),
                     other => {
                         return Err(err(
                             "Invalid expanding argument",
@@ -532,7 +532,7 @@ mod tests {
                 type_: "aws_s3_bucket".into(),
                 name: "b".into(),
             },
-            crate::core::value::map([("arn", Value::Unknown), ("bucket", Value::from("bucket"))]),
+            crate::core::value::map([("arn", Value::UNKNOWN), ("bucket", Value::from("bucket"))]),
         );
         s.declared.vars = vec!["name".into(), "secret".into(), "n".into()];
         s
@@ -560,13 +560,13 @@ mod tests {
     #[test]
     fn unknown_and_sensitive_propagate() {
         let s = scope();
-        assert_eq!(eval_in(&s, r#""${aws_s3_bucket.b.arn}/*""#), Value::Unknown);
+        assert_eq!(eval_in(&s, r#""${aws_s3_bucket.b.arn}/*""#), Value::UNKNOWN);
         assert_eq!(
             eval_in(&s, r#""x-${var.secret}""#),
             Value::from("x-hunter2").mark_sensitive()
         );
         assert_eq!(eval_in(&s, "upper(var.secret)").to_string(), "(sensitive value)");
-        assert_eq!(eval_in(&s, "aws_s3_bucket.b.arn == \"x\""), Value::Unknown);
+        assert_eq!(eval_in(&s, "aws_s3_bucket.b.arn == \"x\""), Value::UNKNOWN);
         assert_eq!(eval_in(&s, "[aws_s3_bucket.b][*].bucket"), Value::from(vec!["bucket"]));
     }
 

@@ -9,7 +9,7 @@ use hcl_edit::expr::BinaryOperator;
 pub fn get_attr(value: &Value, name: &str) -> Result<Value, String> {
     let (inner, sens) = value.unmark();
     match inner {
-        Value::Unknown => Ok(marked(Value::Unknown, sens)),
+        Value::Unknown(_) => Ok(marked(Value::UNKNOWN, sens)),
         Value::Map(map) => match map.get(name) {
             Some(v) => Ok(marked(v.clone(), sens)),
             None => Err(format!(
@@ -31,7 +31,7 @@ pub fn index(value: &Value, key: &Value) -> Result<Value, String> {
     let (k, ksens) = key.unmark();
     let sens = sens || ksens;
     match (inner, k) {
-        (Value::Unknown, _) | (_, Value::Unknown) => Ok(marked(Value::Unknown, sens)),
+        (Value::Unknown(_), _) | (_, Value::Unknown(_)) => Ok(marked(Value::UNKNOWN, sens)),
         (Value::List(items), key) => {
             let i = match key {
                 Value::Number(n) => n.to_f64(),
@@ -69,7 +69,7 @@ pub fn index(value: &Value, key: &Value) -> Result<Value, String> {
 /// The (key, value) pairs a `for` iterates over; `None` when the collection is unknown.
 pub(crate) fn iter_pairs(v: &Value) -> Result<Option<Vec<(Value, Value)>>, String> {
     match v {
-        Value::Unknown => Ok(None),
+        Value::Unknown(_) => Ok(None),
         Value::List(items) => Ok(Some(
             items
                 .iter()
@@ -114,7 +114,7 @@ pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, Strin
     let result = match op {
         BinaryOperator::Eq | BinaryOperator::NotEq => {
             if l.contains_unknown() || r.contains_unknown() {
-                Value::Unknown
+                Value::UNKNOWN
             } else {
                 let eq = values_equal(&l, &r);
                 Value::Bool(if op == BinaryOperator::Eq { eq } else { !eq })
@@ -122,7 +122,7 @@ pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, Strin
         }
         BinaryOperator::And | BinaryOperator::Or => {
             if l.is_unknown() || r.is_unknown() {
-                Value::Unknown
+                Value::UNKNOWN
             } else {
                 let (Some(a), Some(b)) = (to_bool(&l), to_bool(&r)) else {
                     return Err(format!(
@@ -136,7 +136,7 @@ pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, Strin
         }
         _ => {
             if l.is_unknown() || r.is_unknown() {
-                Value::Unknown
+                Value::UNKNOWN
             } else {
                 let (Some(a), Some(b)) = (to_number(&l), to_number(&r)) else {
                     return Err(format!(
@@ -161,7 +161,7 @@ pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, Strin
                     BinaryOperator::LessEq => Value::Bool(a <= b),
                     BinaryOperator::Greater => Value::Bool(a > b),
                     BinaryOperator::GreaterEq => Value::Bool(a >= b),
-                    _ => Value::Unknown,
+                    _ => Value::UNKNOWN,
                 }
             }
         }

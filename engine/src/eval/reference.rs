@@ -192,7 +192,7 @@ impl<'a> Evaluator<'a> {
             return Ok(v.clone());
         }
         if self.scope.declared.resources.contains(addr) {
-            return Ok(Value::Unknown);
+            return Ok(Value::UNKNOWN);
         }
         let candidates: Vec<String> = self
             .scope
@@ -223,7 +223,7 @@ impl<'a> Evaluator<'a> {
                     let (inner, sens) = value.unmark();
                     // A list splats to a list, a set to a list, anything else to a tuple.
                     let (kind, items) = match inner {
-                        Value::Unknown => return Ok(marked(Value::Unknown, sens)),
+                        Value::Unknown(_) => return Ok(marked(Value::UNKNOWN, sens)),
                         Value::Null => (SeqKind::Tuple, Vec::new()),
                         Value::List(items) if items.kind == SeqKind::Tuple => (SeqKind::Tuple, items.to_vec()),
                         Value::List(items) => (SeqKind::List, items.to_vec()),
@@ -264,7 +264,7 @@ fn named(
 ) -> EvalResult {
     match values.get(name) {
         Some(v) => Ok(v.clone()),
-        None if declared.iter().any(|n| n == name) => Ok(Value::Unknown),
+        None if declared.iter().any(|n| n == name) => Ok(Value::UNKNOWN),
         None => Err(err(
             summary,
             format!("{detail}{}", suggestion(name, declared.iter().map(String::as_str))),

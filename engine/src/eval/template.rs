@@ -21,7 +21,7 @@ impl<'a> Evaluator<'a> {
         let mut sensitive = false;
         self.render_elements(t, file, &mut out, &mut unknown, &mut sensitive, &mut false)?;
         if unknown {
-            return Ok(marked(Value::Unknown, sensitive));
+            return Ok(marked(Value::UNKNOWN, sensitive));
         }
         Ok(marked(Value::String(nfc(out)), sensitive))
     }
@@ -54,7 +54,7 @@ impl<'a> Evaluator<'a> {
                     let (inner, sens) = v.unmark();
                     *sensitive |= sens || v.contains_sensitive();
                     match inner {
-                        Value::Unknown => *unknown = true,
+                        Value::Unknown(_) => *unknown = true,
                         Value::Null => {
                             return Err(err(
                                 "Invalid template interpolation value",
@@ -87,7 +87,7 @@ impl<'a> Evaluator<'a> {
                         let (inner, sens) = cond.unmark();
                         *sensitive |= sens;
                         match inner {
-                            Value::Unknown => *unknown = true,
+                            Value::Unknown(_) => *unknown = true,
                             Value::Bool(b) => {
                                 if *b {
                                     self.render_elements(
@@ -188,7 +188,7 @@ pub fn render_template(src: &str, vars: &Value, base_dir: &std::path::Path) -> R
             .map(|(k, v)| (k.clone(), v.clone().mark_if(vars.unmark().1)))
             .collect(),
         Value::Null => Vec::new(),
-        Value::Unknown => return Ok(Value::Unknown),
+        Value::Unknown(_) => return Ok(Value::UNKNOWN),
         other => {
             return Err(format!(
                 "the variables argument must be an object, got {}",

@@ -11,7 +11,7 @@ use crate::core::value::{Mapping, Seq, Value};
 pub(crate) fn convert(v: Value, shape: &Shape) -> Value {
     let (inner, sensitive) = v.into_unmarked();
     let out = match (inner, shape) {
-        (v @ (Value::Null | Value::Unknown), _) | (v, Shape::Dynamic) => v,
+        (v @ (Value::Null | Value::Unknown(_)), _) | (v, Shape::Dynamic) => v,
         (v @ (Value::Number(_) | Value::Bool(_)), Shape::String) => {
             v.to_template_string().map(Value::String).unwrap_or(v)
         }

@@ -194,7 +194,7 @@ fn module_scope(
                 .outputs
                 .iter()
                 .map(|(o, out)| {
-                    let v = Evaluator::new(&child).eval(&out.value).unwrap_or(Value::Unknown);
+                    let v = Evaluator::new(&child).eval(&out.value).unwrap_or(Value::UNKNOWN);
                     (o.clone(), v.mark_if(out.sensitive))
                 })
                 .collect();

@@ -123,7 +123,7 @@ impl Walk<'_> {
     ) -> Result<Value, Diagnostic> {
         let scopes = lock(&self.scopes);
         let Some(scope) = scopes.get(module) else {
-            return Ok(Value::Unknown);
+            return Ok(Value::UNKNOWN);
         };
         bind(Evaluator::new(scope), key, each).eval(expr)
     }

@@ -118,7 +118,7 @@ pub fn proposed(schema: &Schema, config: &Value, prior: Option<&Value>, ignore: 
         } else if c.is_null() && attr.computed {
             match prior {
                 Some(p) => p.get(name),
-                None => Value::Unknown,
+                None => Value::UNKNOWN,
             }
         } else {
             c
@@ -195,7 +195,7 @@ mod tests {
         let s = schema();
         let config = map([("bucket", Value::from("b"))]);
         let create = proposed(&s, &config, None, &[]);
-        assert_eq!(create.get("arn"), Value::Unknown);
+        assert_eq!(create.get("arn"), Value::UNKNOWN);
         let prior = map([("bucket", Value::from("b")), ("arn", Value::from("arn:aws:s3:::b"))]);
         let update = proposed(&s, &config, Some(&prior), &[]);
         assert_eq!(update.get("arn"), Value::from("arn:aws:s3:::b"));

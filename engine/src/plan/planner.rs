@@ -264,7 +264,7 @@ impl Session<'_> {
         let (res, schema) = (one.res, one.schema);
         if !one.targeted {
             // Outside the targets and not needed by them: not read, as in Terraform.
-            return Ok(Value::Unknown);
+            return Ok(Value::UNKNOWN);
         }
         let pending_deps = !res.depends_on.is_empty()
             && lock(&self.ledger)
@@ -276,7 +276,7 @@ impl Session<'_> {
             if let Value::Map(mm) = &mut after {
                 for (k, at) in &schema.attributes {
                     if at.computed && config.get(k).is_null() {
-                        mm.insert(k.clone(), Value::Unknown);
+                        mm.insert(k.clone(), Value::UNKNOWN);
                     }
                 }
             }
@@ -313,7 +313,7 @@ impl Session<'_> {
                     )
                     .at(res.span.clone()),
                 );
-                Ok(Value::Unknown)
+                Ok(Value::UNKNOWN)
             }
             Err(e) if how.destroy => {
                 // A destroy deletes what the state records; a data source that can no longer be
@@ -329,7 +329,7 @@ impl Session<'_> {
                     )
                     .at(res.span.clone()),
                 );
-                Ok(Value::Unknown)
+                Ok(Value::UNKNOWN)
             }
             Err(e) => Err(out.fail(self.provider_errors(&one.text, res, &e))),
         }
@@ -363,7 +363,7 @@ impl Session<'_> {
         };
         if how.destroy {
             // What is not in state is not destroyed, and nothing is known of it.
-            return Ok(prior_value.unwrap_or(Value::Unknown));
+            return Ok(prior_value.unwrap_or(Value::UNKNOWN));
         }
         if !one.targeted {
             return Ok(match prior_value {
@@ -373,7 +373,7 @@ impl Session<'_> {
                     p
                 }
                 // Not created yet and not targeted: nothing is known of it.
-                None => Value::Unknown,
+                None => Value::UNKNOWN,
             });
         }
         let tainted = stored.as_ref().map(|s| s.tainted).unwrap_or(false);
@@ -700,7 +700,7 @@ impl Session<'_> {
             .instances()
             .keys()
             .filter(|ia| &ia.module == module && &ia.resource == addr)
-            .map(|ia| (ia.key.clone(), None, Value::Unknown))
+            .map(|ia| (ia.key.clone(), None, Value::UNKNOWN))
             .collect()
     }
 

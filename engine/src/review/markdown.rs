@@ -321,7 +321,7 @@ mod tests {
     fn change(addr: &str, action: Action) -> Change {
         let value = map([
             ("bucket", Value::from(addr.replace(['.', '[', ']', '"'], "-"))),
-            ("arn", Value::Unknown),
+            ("arn", Value::UNKNOWN),
             (
                 "tags",
                 map([("Team", Value::from("ml")), ("Owner", Value::from("platform"))]),

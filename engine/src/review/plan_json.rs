@@ -9,6 +9,7 @@ use crate::config::refs::{references, Ref};
 use crate::config::{Body, Expr, Module};
 use crate::core::addr::{InstanceAddr, InstanceKey, Mode};
 use crate::core::plan::{Action, Change, Plan};
+use crate::core::shape::Shape;
 use crate::core::value::Value;
 use crate::eval::{Evaluator, Scope};
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -30,7 +31,7 @@ fn provider_name(key: &str) -> String {
 /// Known, non-sensitive parts of a value as JSON; unknown and sensitive parts are `null`.
 pub fn known(v: &Value) -> Json {
     match v {
-        Value::Null | Value::Unknown | Value::Sensitive(_) => Json::Null,
+        Value::Null | Value::Unknown(_) | Value::Sensitive(_) => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
         Value::Number(_) => v.to_json().unwrap_or(Json::Null),
         Value::String(s) => Json::String(s.clone()),
@@ -39,7 +40,7 @@ pub fn known(v: &Value) -> Json {
         // An unknown attribute is left out, as Terraform leaves it out: after_unknown says it.
         Value::Map(m) => Json::Object(
             m.iter()
-                .filter(|(_, v)| !matches!(v, Value::Unknown))
+                .filter(|(_, v)| !matches!(v, Value::Unknown(_)))
                 .map(|(k, v)| (k.clone(), known(v)))
                 .collect(),
         ),
@@ -48,7 +49,8 @@ pub fn known(v: &Value) -> Json {
 
 /// Terraform's mask shape: `true` where `pred` holds; a sequence is an array of its elements'
 /// masks (`[]` when empty); a mapping an object of the masks that are not `false` (`{}` when
-/// none is); anything else `false`.
+/// none is); an unknown sequence or mapping `[]` or `{}` (nothing is known of its elements);
+/// anything else `false`.
 fn mask(v: &Value, pred: &dyn Fn(&Value) -> bool) -> Json {
     if pred(v) {
         return Json::Bool(true);
@@ -61,12 +63,17 @@ fn mask(v: &Value, pred: &dyn Fn(&Value) -> bool) -> Json {
                 .filter(|(_, inner)| *inner != Json::Bool(false))
                 .collect(),
         ),
+        Value::Unknown(e) => match e.shape() {
+            Shape::List(_) | Shape::Set(_) | Shape::Tuple(_) => Json::Array(Vec::new()),
+            Shape::Map(_) | Shape::Object(_) => Json::Object(Map::new()),
+            _ => Json::Bool(false),
+        },
         _ => Json::Bool(false),
     }
 }
 
 fn unknown_mask(v: &Value) -> Json {
-    mask(v, &|x| matches!(x, Value::Unknown))
+    mask(v, &|x| matches!(x, Value::Unknown(_)))
 }
 
 fn sensitive_mask(v: &Value) -> Json {

@@ -64,7 +64,7 @@ fn sym(side: Side) -> &'static str {
 fn scalar(v: &Value) -> String {
     match v {
         Value::Sensitive(_) => "(sensitive value)".into(),
-        Value::Unknown => "(known after apply)".into(),
+        Value::Unknown(_) => "(known after apply)".into(),
         Value::Null => "null".into(),
         Value::String(s) => serde_json::Value::String(s.clone()).to_string(),
         other => other.to_string(),
@@ -677,7 +677,7 @@ mod tests {
             None,
             Some(map([
                 ("bucket", Value::from("b")),
-                ("arn", Value::Unknown),
+                ("arn", Value::UNKNOWN),
                 ("tags", Value::Null),
                 ("secret", Value::from("x").mark_sensitive()),
             ])),
@@ -699,7 +699,7 @@ mod tests {
                 ("bucket", Value::from("a")),
                 ("arn", Value::from("arn:aws:s3:::a")),
             ])),
-            Some(map([("bucket", Value::from("b")), ("arn", Value::Unknown)])),
+            Some(map([("bucket", Value::from("b")), ("arn", Value::UNKNOWN)])),
         );
         let text = change_text(&c, &crate::core::provider::NoSchemas, false);
         assert!(

@@ -169,9 +169,9 @@ pub(super) fn planned_validation_options(domain: &str, sans: &[String]) -> Value
             .map(|d| {
                 engine::core::value::map([
                     ("domain_name", Value::String(d)),
-                    ("resource_record_name", Value::Unknown),
+                    ("resource_record_name", Value::UNKNOWN),
                     ("resource_record_type", Value::from("CNAME")),
-                    ("resource_record_value", Value::Unknown),
+                    ("resource_record_value", Value::UNKNOWN),
                 ])
             })
             .collect(),
@@ -391,7 +391,7 @@ impl ResourceType for Certificate {
         }
         let id = match get(&st, "arn") {
             Value::String(arn) => Value::string(arn),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         let all = tags_all(ctx, get(&st, "tags"));

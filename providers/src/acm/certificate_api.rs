@@ -500,7 +500,7 @@ impl Certificate {
                     planned_validation_options(domain, &string_set(&sans))
                 }
                 (Some("EMAIL" | "NONE"), _) => Value::List(Vec::new().into()),
-                _ => Value::Unknown,
+                _ => Value::UNKNOWN,
             };
             st.insert("domain_validation_options".into(), options);
         }
@@ -538,15 +538,15 @@ impl Certificate {
                 st.insert("domain_name".into(), Value::string(domain));
                 st.insert(
                     "key_algorithm".into(),
-                    cert.key.acm_algorithm().map(Value::String).unwrap_or(Value::Unknown),
+                    cert.key.acm_algorithm().map(Value::String).unwrap_or(Value::UNKNOWN),
                 );
                 st.insert(
                     "not_before".into(),
-                    cert.not_before.map(rfc3339_secs).unwrap_or(Value::Unknown),
+                    cert.not_before.map(rfc3339_secs).unwrap_or(Value::UNKNOWN),
                 );
                 st.insert(
                     "not_after".into(),
-                    cert.not_after.map(rfc3339_secs).unwrap_or(Value::Unknown),
+                    cert.not_after.map(rfc3339_secs).unwrap_or(Value::UNKNOWN),
                 );
             }
             None => {
@@ -556,10 +556,10 @@ impl Certificate {
                 let imported_before = prior.is_some_and(|p| !p.get("certificate_body").is_null());
                 for key in ["domain_name", "subject_alternative_names", "key_algorithm"] {
                     let kept = prior.filter(|_| imported_before).map(|p| p.get(key));
-                    st.insert(key.to_string(), kept.unwrap_or(Value::Unknown));
+                    st.insert(key.to_string(), kept.unwrap_or(Value::UNKNOWN));
                 }
                 for key in ["not_before", "not_after"] {
-                    st.insert(key.to_string(), Value::Unknown);
+                    st.insert(key.to_string(), Value::UNKNOWN);
                 }
             }
         }

@@ -263,7 +263,7 @@ impl ResourceType for CertificateValidation {
         let mut st = into_state(&proposed);
         let id = match get(&st, "certificate_arn") {
             Value::String(arn) => Value::string(arn),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         let fqdns = get(&st, "validation_record_fqdns").clone();

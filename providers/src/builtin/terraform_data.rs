@@ -10,6 +10,7 @@ use engine::core::provider::{
     ReadRequest,
 };
 use engine::core::schema::{Attribute, Schema, Type};
+use engine::core::shape::{shape_of, Element};
 use engine::core::value::Value;
 use engine::eval::functions::random_uuid;
 
@@ -77,7 +78,8 @@ impl Provider for TerraformData {
         let output = match req.prior {
             _ if input.is_null() => Value::Null,
             Some(prior) if prior.get("input") == input => prior.get("output"),
-            _ => Value::Unknown,
+            // Of the input's type, as Terraform plans it.
+            _ => Value::Unknown(Element::of(&shape_of(&input))),
         };
         m.insert("output".into(), output);
         Ok(PlanResponse::planned(Value::Map(m.into())))

@@ -139,10 +139,10 @@ impl ResourceType for Stack {
         match prior {
             None => {
                 for key in ["id", "outputs", "stack_status"] {
-                    st.insert(key.to_string(), Value::Unknown);
+                    st.insert(key.to_string(), Value::UNKNOWN);
                 }
                 if get(&st, "template_body").is_null() || !get(&st, "template_url").is_null() {
-                    st.insert("template_body".into(), Value::Unknown);
+                    st.insert("template_body".into(), Value::UNKNOWN);
                 }
                 // Nothing configured: no stack policy is set, so none will be read back.
                 if get(&st, "policy_body").is_unknown() {
@@ -179,7 +179,7 @@ impl ResourceType for Stack {
                 if !get(&st, "template_url").is_null()
                     && get(&st, "template_url").deep_unmark() != prior.get("template_url").deep_unmark()
                 {
-                    st.insert("template_body".into(), Value::Unknown);
+                    st.insert("template_body".into(), Value::UNKNOWN);
                 }
                 // A template that means the same (a YAML template with other comments or
                 // indentation, which the engine compares as text) is no change.
@@ -190,13 +190,13 @@ impl ResourceType for Stack {
                 }
                 let planned = Value::Map(st.clone().into());
                 if stuck {
-                    st.insert("stack_status".into(), Value::Unknown);
-                    st.insert("outputs".into(), Value::Unknown);
-                    st.insert("id".into(), Value::Unknown);
+                    st.insert("stack_status".into(), Value::UNKNOWN);
+                    st.insert("outputs".into(), Value::UNKNOWN);
+                    st.insert("id".into(), Value::UNKNOWN);
                     replace.push("stack_status".to_string());
                 } else if stack_changes(prior, &planned) {
-                    st.insert("stack_status".into(), Value::Unknown);
-                    st.insert("outputs".into(), Value::Unknown);
+                    st.insert("stack_status".into(), Value::UNKNOWN);
+                    st.insert("outputs".into(), Value::UNKNOWN);
                 }
             }
         }

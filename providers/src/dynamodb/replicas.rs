@@ -108,7 +108,7 @@ fn replica_arn(table_arn: &str, region: &str) -> Value {
     let parts: Vec<&str> = table_arn.splitn(5, ':').collect();
     match parts.as_slice() {
         [arn, partition, service, _, rest] => Value::string(format!("{arn}:{partition}:{service}:{region}:{rest}")),
-        _ => Value::Unknown,
+        _ => Value::UNKNOWN,
     }
 }
 
@@ -120,7 +120,7 @@ pub(super) fn plan_replicas(proposed: &Value, table_arn: &Value) -> Value {
             let region = r.get("region_name");
             let arn = match (table_arn.as_str(), region.as_str()) {
                 (Some(t), Some(region)) => replica_arn(t, region),
-                _ => Value::Unknown,
+                _ => Value::UNKNOWN,
             };
             let flag = |key: &str| match r.get(key).deep_unmark() {
                 Value::Null => Value::Bool(false),

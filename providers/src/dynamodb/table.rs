@@ -322,18 +322,18 @@ impl ResourceType for Table {
         }
         match prior {
             None => {
-                st.insert("arn".into(), Value::Unknown);
+                st.insert("arn".into(), Value::UNKNOWN);
                 if stream {
-                    st.insert("stream_arn".into(), Value::Unknown);
-                    st.insert("stream_label".into(), Value::Unknown);
+                    st.insert("stream_arn".into(), Value::UNKNOWN);
+                    st.insert("stream_label".into(), Value::UNKNOWN);
                 }
             }
             Some(prior) => {
                 let was = prior.get("stream_enabled").as_bool().unwrap_or(false);
                 let view_changed = prior.get("stream_view_type") != *get(&st, "stream_view_type");
                 if stream && (!was || view_changed) {
-                    st.insert("stream_arn".into(), Value::Unknown);
-                    st.insert("stream_label".into(), Value::Unknown);
+                    st.insert("stream_arn".into(), Value::UNKNOWN);
+                    st.insert("stream_label".into(), Value::UNKNOWN);
                 }
             }
         }

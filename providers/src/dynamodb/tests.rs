@@ -186,10 +186,10 @@ fn replicas_are_read_and_planned_with_their_arns() {
         plan_replicas(&replicas(&[("us-west-2", None)]), &Value::from(TABLE_ARN)),
         read
     );
-    let planned = plan_replicas(&replicas(&[("us-west-2", None)]), &Value::Unknown);
+    let planned = plan_replicas(&replicas(&[("us-west-2", None)]), &Value::UNKNOWN);
     assert_eq!(
         first(&map([("replica", planned)]), "replica").expect("one").get("arn"),
-        Value::Unknown
+        Value::UNKNOWN
     );
 }
 

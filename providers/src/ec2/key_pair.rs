@@ -41,7 +41,7 @@ impl KeyPair {
             Ok((account, partition)) => {
                 Value::string(format!("arn:{partition}:ec2:{}:{account}:key-pair/{name}", ctx.region))
             }
-            Err(_) => Value::Unknown,
+            Err(_) => Value::UNKNOWN,
         };
         st.insert("arn".into(), arn);
         finish(&self.schema(), st)
@@ -96,7 +96,7 @@ impl ResourceType for KeyPair {
         if prior.is_none() {
             let id = match st.get("key_name") {
                 Some(Value::String(n)) => Value::string(n),
-                _ => Value::Unknown,
+                _ => Value::UNKNOWN,
             };
             st.insert("id".into(), id);
         }

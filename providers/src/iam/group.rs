@@ -56,11 +56,11 @@ impl ResourceType for IamGroup {
         set_default(&mut st, "path", Value::string("/"));
         if prior.is_some_and(|p| p.get("name") != *get(&st, "name") || p.get("path") != *get(&st, "path")) {
             // The ARN holds the name and path; the unique ID stays.
-            st.insert("arn".into(), Value::Unknown);
+            st.insert("arn".into(), Value::UNKNOWN);
         }
         let id = match get(&st, "name") {
             Value::String(n) => Value::string(n),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         Ok((Value::Map(st.into()), Vec::new()))

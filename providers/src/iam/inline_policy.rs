@@ -66,7 +66,7 @@ impl ResourceType for IamInlinePolicy {
         }
         let id = match (get(&st, self.0.key()), get(&st, "name")) {
             (Value::String(r), Value::String(n)) => Value::string(format!("{r}:{n}")),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         Ok((Value::Map(st.into()), Vec::new()))

@@ -111,7 +111,7 @@ impl ResourceType for IamInstanceProfile {
         }
         let id = match get(&st, "name") {
             Value::String(n) => Value::string(n),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, get(&st, "tags")));

@@ -99,9 +99,9 @@ impl ResourceType for LoginProfile {
             // With a pgp_key only the encrypted password is kept, as in Terraform.
             let encrypted = !get(&st, "pgp_key").is_null();
             let (clear, sealed) = if encrypted {
-                (Value::Null, Value::Unknown)
+                (Value::Null, Value::UNKNOWN)
             } else {
-                (Value::Unknown, Value::Null)
+                (Value::UNKNOWN, Value::Null)
             };
             st.insert("password".into(), clear);
             st.insert("encrypted_password".into(), sealed.clone());

@@ -151,10 +151,10 @@ fn replacing(schema: &Schema, prior: Option<&Value>, st: &State) -> bool {
 /// generated from a prefix again.
 fn reset_for_replace(st: &mut State, computed: &[&str]) {
     for key in computed {
-        st.insert((*key).to_string(), Value::Unknown);
+        st.insert((*key).to_string(), Value::UNKNOWN);
     }
     if !get(st, "name_prefix").is_null() {
-        st.insert("name".to_string(), Value::Unknown);
+        st.insert("name".to_string(), Value::UNKNOWN);
     }
 }
 

@@ -115,7 +115,7 @@ impl ResourceType for OidcProvider {
             reset_for_replace(&mut st, &["arn", "id"]);
         }
         // The ARN follows from the account and the URL, so dependents see it when planning.
-        if let (Value::Unknown | Value::Null, Some(url)) = (get(&st, "arn").clone(), sref(&proposed, "url")) {
+        if let (Value::Unknown(_) | Value::Null, Some(url)) = (get(&st, "arn").clone(), sref(&proposed, "url")) {
             let (account, partition) = ctx.caller_account()?;
             let arn = Value::string(format!(
                 "arn:{partition}:iam::{account}:oidc-provider/{}",

@@ -58,7 +58,7 @@ impl ResourceType for IamPolicyAttachment {
         let mut st = into_state(&proposed);
         let id = match (get(&st, self.0.key()), get(&st, "policy_arn")) {
             (Value::String(r), Value::String(a)) => Value::string(format!("{r}/{a}")),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         Ok((Value::Map(st.into()), Vec::new()))

@@ -291,7 +291,7 @@ impl ResourceType for IamRole {
         }
         let id = match get(&st, "name") {
             Value::String(n) => Value::string(n),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         let all = tags_all_by(string_map, ctx, get(&st, "tags"));

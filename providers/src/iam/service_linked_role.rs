@@ -196,11 +196,11 @@ impl ResourceType for ServiceLinkedRole {
             prior
                 .map(|p| p.get("adopted"))
                 .filter(|v| !v.is_null())
-                .unwrap_or(Value::Unknown),
+                .unwrap_or(Value::UNKNOWN),
         );
         if prior.is_none() {
             for key in ["id", "arn", "name", "path", "unique_id", "create_date"] {
-                st.insert(key.into(), Value::Unknown);
+                st.insert(key.into(), Value::UNKNOWN);
             }
             if let Value::String(service) = get(&st, "aws_service_name").clone() {
                 st.insert("path".into(), Value::string(format!("{PATH_PREFIX}{service}/")));

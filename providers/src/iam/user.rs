@@ -139,11 +139,11 @@ impl ResourceType for IamUser {
         let renamed = prior.is_some_and(|p| p.get("name") != *get(&st, "name"));
         if renamed {
             // The ARN names the user; the unique ID stays.
-            st.insert("arn".into(), Value::Unknown);
+            st.insert("arn".into(), Value::UNKNOWN);
         }
         let id = match get(&st, "name") {
             Value::String(n) => Value::string(n),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         st.insert("tags_all".into(), tags_all_by(string_map, ctx, get(&st, "tags")));

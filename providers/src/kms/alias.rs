@@ -130,7 +130,7 @@ impl ResourceType for KmsAlias {
         let mut st = into_state(&proposed);
         let id = match get(&st, "name") {
             Value::String(n) => Value::string(n),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         let target = get(&st, "target_key_id").clone();
@@ -139,8 +139,8 @@ impl ResourceType for KmsAlias {
             .unwrap_or(false);
         let key_arn = match target.as_str() {
             Some(t) if t.starts_with("arn:") => Value::string(t),
-            _ if same_target => prior.map(|p| p.get("target_key_arn")).unwrap_or(Value::Unknown),
-            _ => Value::Unknown,
+            _ if same_target => prior.map(|p| p.get("target_key_arn")).unwrap_or(Value::UNKNOWN),
+            _ => Value::UNKNOWN,
         };
         st.insert("target_key_arn".into(), key_arn);
         Ok((Value::Map(st.into()), Vec::new()))

@@ -305,7 +305,7 @@ impl ResourceType for KmsKey {
         default_to(&mut st, "enable_key_rotation", Value::Bool(false));
         let id = match get(&st, "key_id") {
             Value::String(id) => Value::string(id),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         let all = tags_all(ctx, get(&st, "tags"));

@@ -66,7 +66,7 @@ impl ResourceType for KmsKeyPolicy {
         default_to(&mut st, "bypass_policy_lockout_safety_check", Value::Bool(false));
         let id = match get(&st, "key_id") {
             Value::String(k) => Value::string(k),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         Ok((Value::Map(st.into()), Vec::new()))

@@ -172,7 +172,7 @@ impl Provider for Local {
             Some(bytes) => digests(&bytes, &mut planned),
             None => {
                 for k in std::iter::once("id").chain(DIGESTS) {
-                    planned.insert(k.to_string(), Value::Unknown);
+                    planned.insert(k.to_string(), Value::UNKNOWN);
                 }
             }
         }

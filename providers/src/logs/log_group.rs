@@ -173,7 +173,7 @@ impl ResourceType for LogGroup {
         default_to(&mut st, "skip_destroy", Value::Bool(false));
         let id = match st.get("name").and_then(Value::as_str) {
             Some(name) => Value::string(name),
-            None => Value::Unknown,
+            None => Value::UNKNOWN,
         };
         st.put("id", id);
         st.put("tags_all", tags_all(ctx, &proposed.get("tags")));

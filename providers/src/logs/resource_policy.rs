@@ -84,7 +84,7 @@ impl ResourceType for ResourcePolicy {
 
     fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
-        let id = st.get("policy_name").cloned().unwrap_or(Value::Unknown);
+        let id = st.get("policy_name").cloned().unwrap_or(Value::UNKNOWN);
         st.insert("id".into(), id);
         Ok((Value::Map(st.into()), Vec::new()))
     }

@@ -553,7 +553,7 @@ impl ResourceType for Record {
             (Value::String(z), Value::String(n), Value::String(t)) if !set.is_unknown() => {
                 Value::string(record_id(z, n, t, set.as_str()))
             }
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);
         Ok((Value::Map(st.into()), Vec::new()))

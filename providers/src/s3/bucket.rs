@@ -392,7 +392,7 @@ impl ResourceType for Bucket {
                     "bucket_domain_name",
                     "bucket_regional_domain_name",
                 ] {
-                    map.insert(key.into(), Value::Unknown);
+                    map.insert(key.into(), Value::UNKNOWN);
                 }
                 map.insert("region".into(), Value::from(region.as_str()));
                 map.insert("bucket_region".into(), Value::from(region.as_str()));

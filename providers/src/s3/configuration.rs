@@ -199,7 +199,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
                 }
                 .id(),
             ),
-            _ => Value::Unknown,
+            _ => Value::UNKNOWN,
         };
         map.insert("id".into(), id);
         let schema = self.full_schema();

@@ -503,12 +503,12 @@ impl ResourceType for Object {
             map.get("bucket").and_then(Value::as_str).map(str::to_string),
             map.get("key").and_then(Value::as_str).map(str::to_string),
         );
-        map.insert("id".into(), key.clone().map(Value::from).unwrap_or(Value::Unknown));
+        map.insert("id".into(), key.clone().map(Value::from).unwrap_or(Value::UNKNOWN));
         map.insert(
             "arn".into(),
             match (&bucket, &key) {
                 (Some(b), Some(k)) => Value::from(object_arn(ctx, b, k)),
-                _ => Value::Unknown,
+                _ => Value::UNKNOWN,
             },
         );
         let tags = map.get("tags").cloned().unwrap_or(Value::Null);
@@ -523,15 +523,15 @@ impl ResourceType for Object {
         };
         if rewritten {
             // A new write gives a new version and, unless the configuration sets it, a new ETag.
-            map.insert("version_id".into(), Value::Unknown);
+            map.insert("version_id".into(), Value::UNKNOWN);
             if map
                 .get("etag")
                 .is_none_or(|e| prior.is_some_and(|p| *e == p.get("etag")))
             {
-                map.insert("etag".into(), Value::Unknown);
+                map.insert("etag".into(), Value::UNKNOWN);
             }
             for (_, checksum) in CHECKSUMS {
-                map.insert((*checksum).into(), Value::Unknown);
+                map.insert((*checksum).into(), Value::UNKNOWN);
             }
         }
         for computed in [
@@ -547,7 +547,7 @@ impl ResourceType for Object {
             if map.get(computed).is_none_or(Value::is_null) {
                 // What S3 chose stays unless the object is written again (it may then choose anew).
                 let kept = prior.map(|p| p.get(computed)).unwrap_or(Value::Null);
-                map.insert(computed.into(), if rewritten { Value::Unknown } else { kept });
+                map.insert(computed.into(), if rewritten { Value::UNKNOWN } else { kept });
             }
         }
         Ok((complete_planned(&object_schema(), map), Vec::new()))

@@ -117,8 +117,8 @@ impl ResourceType for AccountPublicAccessBlock {
             default_to(&mut st, flag, Value::Bool(false));
         }
         if prior.is_none() {
-            let id = st.get("account_id").cloned().unwrap_or(Value::Unknown);
-            st.insert("id".into(), if id.is_null() { Value::Unknown } else { id });
+            let id = st.get("account_id").cloned().unwrap_or(Value::UNKNOWN);
+            st.insert("id".into(), if id.is_null() { Value::UNKNOWN } else { id });
         }
         Ok((Value::Map(st.into()), Vec::new()))
     }

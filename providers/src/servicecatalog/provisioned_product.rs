@@ -451,11 +451,11 @@ impl ResourceType for ProvisionedProduct {
                     "launch_role_arn",
                     "cloudwatch_dashboard_names",
                 ]) {
-                    st.insert((*key).to_string(), Value::Unknown);
+                    st.insert((*key).to_string(), Value::UNKNOWN);
                 }
                 for (id, name) in PAIRS {
-                    default_to(&mut st, id, Value::Unknown);
-                    default_to(&mut st, name, Value::Unknown);
+                    default_to(&mut st, id, Value::UNKNOWN);
+                    default_to(&mut st, name, Value::UNKNOWN);
                 }
             }
             Some(prior) => {
@@ -465,14 +465,14 @@ impl ResourceType for ProvisionedProduct {
                     let id_changed = get(&st, id).deep_unmark() != prior.get(id).deep_unmark();
                     let name_changed = get(&st, name).deep_unmark() != prior.get(name).deep_unmark();
                     if name_changed && !id_changed {
-                        st.insert(id.to_string(), Value::Unknown);
+                        st.insert(id.to_string(), Value::UNKNOWN);
                     } else if id_changed && !name_changed {
-                        st.insert(name.to_string(), Value::Unknown);
+                        st.insert(name.to_string(), Value::UNKNOWN);
                     }
                 }
                 if provisioning_changes(prior, &Value::Map(st.clone().into())) {
                     for key in RECORD_ATTRS {
-                        st.insert(key.to_string(), Value::Unknown);
+                        st.insert(key.to_string(), Value::UNKNOWN);
                     }
                 }
             }

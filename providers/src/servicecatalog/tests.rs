@@ -183,7 +183,7 @@ fn proposed(prior: Option<&Value>, config: &Value) -> Value {
         let value = match (config.get(name), prior) {
             (v, _) if !v.is_null() => v,
             (_, Some(prior)) if attribute.computed => prior.get(name),
-            (_, None) if attribute.computed => Value::Unknown,
+            (_, None) if attribute.computed => Value::UNKNOWN,
             _ => Value::Null,
         };
         out.insert(name.clone(), value);
@@ -236,7 +236,7 @@ fn a_product_is_provisioned_waited_for_and_read_back() {
     let cfg = config("v1.0.0", "one");
     let (planned, replace) = ProvisionedProduct.plan(&ctx, None, proposed(None, &cfg)).expect("plan");
     assert!(replace.is_empty());
-    assert_eq!(planned.get("product_id"), Value::Unknown);
+    assert_eq!(planned.get("product_id"), Value::UNKNOWN);
     assert_eq!(planned.get("accept_language"), Value::from("en"));
     let intents = Mutex::new(Vec::new());
     let lines = Mutex::new(Vec::new());
@@ -364,8 +364,8 @@ fn a_new_version_and_parameters_are_one_update_record() {
         .plan(&ctx, Some(&state), proposed(Some(&state), &cfg))
         .expect("plan");
     assert!(replace.is_empty(), "an update, not a replacement: {replace:?}");
-    assert_eq!(planned.get("provisioning_artifact_id"), Value::Unknown);
-    assert_eq!(planned.get("outputs"), Value::Unknown);
+    assert_eq!(planned.get("provisioning_artifact_id"), Value::UNKNOWN);
+    assert_eq!(planned.get("outputs"), Value::UNKNOWN);
     assert_eq!(planned.get("product_id"), Value::from("prod-data"));
     let mut what = changed(&state, &planned);
     what.sort();
@@ -446,7 +446,7 @@ fn import_reads_by_id_or_name_and_a_change_outside_shows_in_the_next_plan() {
     for key in ["provisioning_artifact_id", "provisioning_artifact_name", "tags"] {
         assert!(what.contains(&key.to_string()), "{key} in {what:?}");
     }
-    assert_eq!(planned.get("provisioning_artifact_id"), Value::Unknown);
+    assert_eq!(planned.get("provisioning_artifact_id"), Value::UNKNOWN);
 }
 
 #[test]

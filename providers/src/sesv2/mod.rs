@@ -43,7 +43,7 @@ impl EmailIdentity {
                 .map(|(a, partition)| {
                     Value::string(format!("arn:{partition}:ses:{}:{a}:identity/{identity}", ctx.region))
                 })
-                .unwrap_or(Value::Unknown),
+                .unwrap_or(Value::UNKNOWN),
         );
         Ok(Some(finish(&self.schema(), st)))
     }
@@ -79,7 +79,7 @@ impl ResourceType for EmailIdentity {
     fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         if prior.is_none() {
-            let id = st.get("email_identity").cloned().unwrap_or(Value::Unknown);
+            let id = st.get("email_identity").cloned().unwrap_or(Value::UNKNOWN);
             st.insert("id".into(), id);
         }
         Ok((Value::Map(st.into()), Vec::new()))

@@ -375,7 +375,7 @@ impl ResourceType for SsmParameter {
         let prior_value = prior.map(|p| p.get("value")).unwrap_or(Value::Null);
         let value = match (get(&st, "insecure_value").clone(), get(&st, "value").clone()) {
             (Value::String(insecure), _) => Value::string(value_hash(&insecure)),
-            (Value::Unknown, _) => Value::Unknown,
+            (Value::Unknown(_), _) => Value::UNKNOWN,
             (_, Value::String(v)) => {
                 let hashed = value_hash(&v);
                 let unchanged = (is_hash(&v) && prior_value.as_str() == Some(v.as_str()))
@@ -393,7 +393,7 @@ impl ResourceType for SsmParameter {
         if !secure {
             st.insert("key_id".into(), Value::Null);
         } else if get(&st, "key_id").is_null() {
-            st.insert("key_id".into(), Value::Unknown);
+            st.insert("key_id".into(), Value::UNKNOWN);
         }
         match prior {
             None => {
@@ -403,8 +403,8 @@ impl ResourceType for SsmParameter {
                 if get(&st, "data_type").is_unknown() {
                     st.insert("data_type".into(), Value::from("text"));
                 }
-                st.insert("arn".into(), Value::Unknown);
-                st.insert("version".into(), Value::Unknown);
+                st.insert("arn".into(), Value::UNKNOWN);
+                st.insert("version".into(), Value::UNKNOWN);
             }
             Some(prior) => {
                 let value_changed = value.contains_unknown() || value.deep_unmark() != prior.get("value").deep_unmark();
@@ -413,7 +413,7 @@ impl ResourceType for SsmParameter {
                     !new.is_unknown() && new.deep_unmark() != prior.get(k).deep_unmark()
                 });
                 if value_changed || settings_changed {
-                    st.insert("version".into(), Value::Unknown);
+                    st.insert("version".into(), Value::UNKNOWN);
                 }
                 if get(&st, "tier").is_null() {
                     st.insert("tier".into(), prior.get("tier"));

@@ -74,7 +74,7 @@ fn fill(schema: &Schema, mut st: State, keep_unknown: bool) -> Value {
     }
     for (name, block) in &schema.blocks {
         let items = match st.get(name) {
-            Some(Value::Unknown) if keep_unknown => continue,
+            Some(Value::Unknown(_)) if keep_unknown => continue,
             Some(v) => v.as_list().map(<[Value]>::to_vec).unwrap_or_default(),
             None => Vec::new(),
         };

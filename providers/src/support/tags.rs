@@ -28,7 +28,7 @@ pub(crate) fn tags_all_by(read: ReadTags, ctx: &Ctx, tags: &Value) -> Value {
 /// overrides them).
 pub(crate) fn tags_all_over(read: ReadTags, defaults: &BTreeMap<String, String>, tags: &Value) -> Value {
     if tags.contains_unknown() {
-        return Value::Unknown;
+        return Value::UNKNOWN;
     }
     let mut all = defaults.clone();
     all.extend(read(tags));

@@ -363,7 +363,7 @@ impl Provider for Tls {
             // Due for renewal (by the refreshed state, or by a new early_renewal_hours): replaced.
             let was_due = prior.get("ready_for_renewal").as_bool() == Some(true);
             if was_due || cert::due(&Value::Map(planned.clone().into()), crate::support::dates::now_secs()) {
-                let renewed = if was_due { Value::Bool(false) } else { Value::Unknown };
+                let renewed = if was_due { Value::Bool(false) } else { Value::UNKNOWN };
                 planned.insert("ready_for_renewal".into(), renewed);
                 requires_replace.push("ready_for_renewal".to_string());
             }

@@ -271,7 +271,7 @@ pub fn proposed(schema: &Schema, prior: Option<&Value>, config: &Value) -> Value
         } else if attribute.computed {
             match prior {
                 Some(prior) => prior.get(name),
-                None => Value::Unknown,
+                None => Value::UNKNOWN,
             }
         } else {
             Value::Null

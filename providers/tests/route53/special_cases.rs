@@ -50,11 +50,11 @@ fn record_validation() {
     assert_eq!(problems(policy_without_set), vec!["set_identifier"]);
     // Unknown values are checked at apply, not now.
     let unknown = map([
-        ("zone_id", Value::Unknown),
-        ("name", Value::Unknown),
-        ("type", Value::Unknown),
-        ("ttl", Value::Unknown),
-        ("records", Value::Unknown),
+        ("zone_id", Value::UNKNOWN),
+        ("name", Value::UNKNOWN),
+        ("type", Value::UNKNOWN),
+        ("ttl", Value::UNKNOWN),
+        ("records", Value::UNKNOWN),
     ]);
     assert!(problems(unknown.clone()).is_empty());
     assert_eq!(t.h.provider.batch_key(RECORD, &unknown), None);

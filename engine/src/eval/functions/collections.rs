@@ -5,7 +5,7 @@ use super::*;
 pub(super) fn length(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let n = match &a[0] {
         // A list's length is known even when its elements are not.
-        Value::Unknown => return Ok(Value::Unknown),
+        Value::Unknown(_) => return Ok(Value::UNKNOWN),
         // Terraform counts what a reader sees as one character (grapheme clusters).
         Value::String(s) if s.is_ascii() => s.len(),
         Value::String(s) => unicode_segmentation::UnicodeSegmentation::graphemes(s.as_str(), true).count(),
@@ -24,7 +24,7 @@ pub(super) fn concat(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let mut out = Vec::new();
     for (i, arg) in a.iter().enumerate() {
         match arg {
-            Value::Unknown => return Ok(Value::Unknown),
+            Value::Unknown(_) => return Ok(Value::UNKNOWN),
             // A set has no order to keep, so Terraform takes none.
             Value::List(items) if items.kind == SeqKind::Set => {
                 return Err(invalid("all arguments must be lists or tuples; got a set."))
@@ -71,7 +71,7 @@ pub(super) fn merge(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     for (i, arg) in a.iter().enumerate() {
         match arg {
             // Its keys are unknown, so the result's keys are too.
-            Value::Unknown => return Ok(Value::Unknown),
+            Value::Unknown(_) => return Ok(Value::UNKNOWN),
             Value::Null => {}
             Value::Map(map) => out.extend(map.iter().map(|(k, v)| (k.clone(), v.clone()))),
             other => return Err(wrong_type(i, "a map", other)),
@@ -87,7 +87,7 @@ pub(super) fn merge(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn lookup(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     if a[0].is_unknown() || a[1].is_unknown() {
-        return Ok(Value::Unknown);
+        return Ok(Value::UNKNOWN);
     }
     let map = map_arg(a, 0)?;
     let key = string_arg(a, 1)?;
@@ -100,7 +100,7 @@ pub(super) fn lookup(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn keys(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
-        Value::Unknown => Ok(Value::Unknown),
+        Value::Unknown(_) => Ok(Value::UNKNOWN),
         Value::Map(map) => {
             let kind = match map.kind {
                 MappingKind::Map => SeqKind::List,
@@ -116,7 +116,7 @@ pub(super) fn keys(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn values(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
-        Value::Unknown => Ok(Value::Unknown),
+        Value::Unknown(_) => Ok(Value::UNKNOWN),
         Value::Map(map) => {
             let kind = match map.kind {
                 MappingKind::Map => SeqKind::List,
@@ -153,7 +153,7 @@ pub(super) fn coalesce(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     for arg in a {
         match arg {
             // It might be null or empty, so it cannot be skipped nor chosen.
-            Value::Unknown => return Ok(Value::Unknown),
+            Value::Unknown(_) => return Ok(Value::UNKNOWN),
             Value::Null => {}
             Value::String(s) if s.is_empty() => {}
             chosen => {
@@ -202,7 +202,7 @@ pub(super) fn compact(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn element(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     if a[0].is_unknown() || a[1].is_unknown() {
-        return Ok(Value::Unknown);
+        return Ok(Value::UNKNOWN);
     }
     let items = list_arg(a, 0)?;
     let i = int_arg(c, a, 1)?;
@@ -225,20 +225,20 @@ pub(super) fn flatten(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
                         return false;
                     }
                 }
-                Value::Unknown => return false,
+                Value::Unknown(_) => return false,
                 other => out.push(other.clone()),
             }
         }
         true
     }
     match &a[0] {
-        Value::Unknown => Ok(Value::Unknown),
+        Value::Unknown(_) => Ok(Value::UNKNOWN),
         Value::List(items) => {
             let mut out = Vec::new();
             Ok(if walk(items, &mut out) {
                 Value::List(out.into())
             } else {
-                Value::Unknown
+                Value::UNKNOWN
             })
         }
         other => Err(wrong_type(0, "a list", other)),

@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) fn tolist(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
-        Value::Unknown => Ok(Value::Unknown),
+        Value::Unknown(_) => Ok(Value::UNKNOWN),
         Value::Null => Ok(Value::Null),
         Value::List(items) => crate::eval::unify::single_type(items.clone().into(), "tuple to list")
             .map(|items| Value::List(Seq::list(items)))
@@ -15,7 +15,7 @@ pub(super) fn tolist(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn tomap(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
-        Value::Unknown => Ok(Value::Unknown),
+        Value::Unknown(_) => Ok(Value::UNKNOWN),
         Value::Null => Ok(Value::Null),
         Value::Map(map) => {
             let values =

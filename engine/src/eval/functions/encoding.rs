@@ -56,13 +56,13 @@ fn write_json(v: &Value, out: &mut String) -> Option<()> {
             out.push('}');
         }
         Value::Sensitive(inner) => write_json(inner, out)?,
-        Value::Unknown => return None,
+        Value::Unknown(_) => return None,
     }
     Some(())
 }
 
 pub(super) fn jsonencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(json_encode(&a[0]).map(Value::String).unwrap_or(Value::Unknown))
+    Ok(json_encode(&a[0]).map(Value::String).unwrap_or(Value::UNKNOWN))
 }
 
 pub(super) fn jsondecode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {

@@ -80,7 +80,7 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FunctionContext<'_>) -> Result<V
         args
     };
     if !spec.sees_unknown && args.iter().any(Value::contains_unknown) {
-        return Ok(Value::Unknown.mark_if(sensitive));
+        return Ok(Value::UNKNOWN.mark_if(sensitive));
     }
     let c = Call { ctx, sensitive };
     (spec.run)(&c, &args).map(|v| v.mark_if(sensitive))

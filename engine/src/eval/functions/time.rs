@@ -312,7 +312,7 @@ pub(super) fn timecmp(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 /// The run's time as RFC 3339, fixed when the walk that evaluates starts: unknown while
 /// planning (Terraform's `timestamp` is decided at apply), the apply's time during apply.
 pub(super) fn timestamp(c: &Call<'_>, _: &[Value]) -> Result<Value, String> {
-    Ok(c.ctx.now.map(|t| Value::String(utc(t))).unwrap_or(Value::Unknown))
+    Ok(c.ctx.now.map(|t| Value::String(utc(t))).unwrap_or(Value::UNKNOWN))
 }
 
 /// The plan's time, known while planning and the same when the plan is applied.
@@ -323,7 +323,7 @@ pub(super) fn plantimestamp(c: &Call<'_>, _: &[Value]) -> Result<Value, String> 
 /// A random version 4 UUID: unknown while planning, drawn during apply.
 pub(super) fn uuid(c: &Call<'_>, _: &[Value]) -> Result<Value, String> {
     if c.ctx.now.is_none() {
-        return Ok(Value::Unknown);
+        return Ok(Value::UNKNOWN);
     }
     random_uuid().map(Value::String)
 }

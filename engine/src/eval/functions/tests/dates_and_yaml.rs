@@ -49,8 +49,8 @@ fn time_functions_follow_terraform() {
         Value::from(-1.0)
     );
     // Planning: the apply's time is not known yet; the plan's is.
-    assert_eq!(ok("timestamp", vec![]), Value::Unknown);
-    assert_eq!(ok("uuid", vec![]), Value::Unknown);
+    assert_eq!(ok("timestamp", vec![]), Value::UNKNOWN);
+    assert_eq!(ok("uuid", vec![]), Value::UNKNOWN);
     assert_eq!(ok("plantimestamp", vec![]), Value::from("1970-01-01T00:00:00Z"));
 }
 

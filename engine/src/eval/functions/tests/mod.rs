@@ -98,7 +98,7 @@ fn arity_is_checked() {
         "Too many function arguments: expected at most 3 arguments, got 4."
     );
     // Arity errors win over unknown arguments: they are static mistakes.
-    assert!(err("upper", vec![Value::Unknown, Value::Unknown]).starts_with("Too many"));
+    assert!(err("upper", vec![Value::UNKNOWN, Value::UNKNOWN]).starts_with("Too many"));
 }
 
 #[test]
@@ -114,8 +114,8 @@ fn json() {
     assert_eq!(ok("jsonencode", vec![s("x")]), s(r#""x""#));
     assert_eq!(ok("jsonencode", vec![Value::Null]), s("null"));
     assert_eq!(
-        ok("jsonencode", vec![list(vec![s("a"), Value::Unknown])]),
-        Value::Unknown
+        ok("jsonencode", vec![list(vec![s("a"), Value::UNKNOWN])]),
+        Value::UNKNOWN
     );
     let decoded = ok("jsondecode", vec![s(r#"{"z": [1, "two", null], "a": {"b": false}}"#)]);
     assert_eq!(
@@ -190,7 +190,7 @@ fn format_errors_and_unknowns() {
     assert!(err("format", vec![s("%d"), Value::Null]).contains("null value cannot be formatted"));
     assert!(err("format", vec![s("%z"), n(1.0)]).contains("unsupported format verb %z"));
     assert!(err("format", vec![s("abc %")]).contains("incomplete verb"));
-    assert_eq!(ok("format", vec![s("%s"), Value::Unknown]), Value::Unknown);
+    assert_eq!(ok("format", vec![s("%s"), Value::UNKNOWN]), Value::UNKNOWN);
     // A sensitive argument makes the whole result sensitive.
     assert_eq!(ok("format", vec![s("k=%s"), secret(s("v"))]), secret(s("k=v")));
 }
@@ -205,8 +205,8 @@ fn formatlist_iterates_lists_and_repeats_scalars() {
     assert_eq!(ok("formatlist", vec![s("%s"), strs(&[])]), strs(&[]));
     assert!(err("formatlist", vec![s("%s%s"), strs(&["a"]), strs(&["a", "b"])]).contains("inconsistent"));
     assert_eq!(
-        ok("formatlist", vec![s("%s"), list(vec![Value::Unknown])]),
-        Value::Unknown
+        ok("formatlist", vec![s("%s"), list(vec![Value::UNKNOWN])]),
+        Value::UNKNOWN
     );
 }
 
@@ -394,7 +394,7 @@ fn sets() {
     assert_eq!(ok("toset", vec![list(vec![n(1.0), s("1"), s("a")])]), strs(&["1", "a"]));
     assert_eq!(ok("toset", vec![Value::Null]), Value::Null);
     assert!(err("toset", vec![s("a")]).contains("cannot convert string to set"));
-    assert_eq!(ok("toset", vec![list(vec![s("a"), Value::Unknown])]), Value::Unknown);
+    assert_eq!(ok("toset", vec![list(vec![s("a"), Value::UNKNOWN])]), Value::UNKNOWN);
     assert_eq!(
         ok("setunion", vec![strs(&["b", "a"]), strs(&["c", "a"])]),
         strs(&["a", "b", "c"])
@@ -530,8 +530,8 @@ fn files_and_templates() {
         Ok(s("Hello, x!").mark_sensitive())
     );
     assert_eq!(
-        r("templatefile", vec![s("t.tpl"), map([("name", Value::Unknown)])]),
-        Ok(Value::Unknown)
+        r("templatefile", vec![s("t.tpl"), map([("name", Value::UNKNOWN)])]),
+        Ok(Value::UNKNOWN)
     );
     assert!(r("templatefile", vec![s("t.tpl"), map([("1bad", s("x"))])])
         .expect_err("bad name")
@@ -562,7 +562,7 @@ fn paths() {
 
 #[test]
 fn unknown_propagates() {
-    let u = Value::Unknown;
+    let u = Value::UNKNOWN;
     assert_eq!(ok("upper", vec![u.clone()]), u);
     assert_eq!(ok("join", vec![s(","), list(vec![s("a"), u.clone()])]), u);
     assert_eq!(ok("tostring", vec![u.clone()]), u);
@@ -574,7 +574,7 @@ fn unknown_propagates() {
 
 #[test]
 fn unknown_exceptions_stay_known() {
-    let u = Value::Unknown;
+    let u = Value::UNKNOWN;
     assert_eq!(ok("length", vec![list(vec![u.clone(), s("a")])]), n(2.0));
     assert_eq!(ok("length", vec![map([("k", u.clone())])]), n(1.0));
     assert_eq!(ok("length", vec![u.clone()]), u);
@@ -627,9 +627,9 @@ fn sensitive_propagates() {
         ok("jsonencode", vec![map([("k", secret(s("v")))])]),
         secret(s(r#"{"k":"v"}"#))
     );
-    assert_eq!(ok("upper", vec![secret(Value::Unknown)]), secret(Value::Unknown));
+    assert_eq!(ok("upper", vec![secret(Value::UNKNOWN)]), secret(Value::UNKNOWN));
     assert_eq!(
-        ok("length", vec![list(vec![Value::Unknown, secret(s("x"))])]),
+        ok("length", vec![list(vec![Value::UNKNOWN, secret(s("x"))])]),
         secret(n(2.0))
     );
     // Results never keep inner marks: the whole result is marked once.

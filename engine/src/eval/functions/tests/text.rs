@@ -105,5 +105,5 @@ fn ephemeralasnull_returns_values_that_are_never_ephemeral() {
     let v = map([("a", n(1.0)), ("b", strs(&["x"]))]);
     assert_eq!(ok("ephemeralasnull", vec![v.clone()]), v);
     assert_eq!(ok("ephemeralasnull", vec![secret(s("k"))]), secret(s("k")));
-    assert_eq!(ok("ephemeralasnull", vec![Value::Unknown]), Value::Unknown);
+    assert_eq!(ok("ephemeralasnull", vec![Value::UNKNOWN]), Value::UNKNOWN);
 }
