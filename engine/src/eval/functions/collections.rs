@@ -158,13 +158,12 @@ pub(super) fn coalesce(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             Value::String(s) if s.is_empty() => {}
             chosen => {
                 // Terraform unifies the argument types first: a string among primitives makes
-                // the result a string.
-                let any_string = a.iter().any(|v| matches!(v, Value::String(_)));
-                let primitive = matches!(chosen, Value::Number(_) | Value::Bool(_));
-                if primitive && any_string {
-                    return Ok(Value::from(chosen.to_template_string()));
-                }
-                return Ok(chosen.clone());
+                // the result a string, a tuple among lists a list.
+                let shapes: Vec<Shape> = a.iter().map(shape_of).collect();
+                return Ok(match unify(&shapes) {
+                    Some(shape) => crate::eval::unify::convert(chosen.clone(), &shape),
+                    None => chosen.clone(),
+                });
             }
         }
     }
@@ -262,10 +261,14 @@ pub(super) fn reverse(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         SeqKind::Tuple => SeqKind::Tuple,
         _ => SeqKind::List,
     };
-    Ok(Value::List(Seq::new(
-        kind,
-        list_arg(a, 0)?.iter().rev().cloned().collect(),
-    )))
+    let element = match a[0].unmark().0 {
+        Value::List(s) => s.element,
+        _ => Default::default(),
+    };
+    Ok(Value::List(Seq {
+        element,
+        ..Seq::new(kind, list_arg(a, 0)?.iter().rev().cloned().collect())
+    }))
 }
 
 pub(super) fn sort(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {

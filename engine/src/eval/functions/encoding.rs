@@ -67,9 +67,61 @@ pub(super) fn jsonencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn jsondecode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let s = string_arg(a, 0)?;
-    serde_json::from_str::<serde_json::Value>(&s)
-        .map(|j| Value::from_json(&j))
-        .map_err(|e| invalid(format!("argument 1 is not valid JSON: {e}.")))
+    let json = serde_json::from_str::<serde_json::Value>(&s)
+        .map_err(|e| invalid(format!("argument 1 is not valid JSON: {e}.")))?;
+    // Numbers are read from their text, exactly, as Terraform reads them (the parser above
+    // keeps only a 64-bit float); the texts come in the document's order, as the values do.
+    let texts = number_texts(&s);
+    let mut next = texts.iter();
+    let exact = exact_numbers(&json, &mut next);
+    Ok(if next.next().is_none() {
+        exact
+    } else {
+        Value::from_json(&json)
+    })
+}
+
+/// The text of every number of a JSON document, in order.
+fn number_texts(s: &str) -> Vec<&str> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                out.push(&s[start..i]);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `json` as a value, each number taken exactly from its text.
+fn exact_numbers<'t>(json: &serde_json::Value, texts: &mut impl Iterator<Item = &'t &'t str>) -> Value {
+    match json {
+        serde_json::Value::Number(n) => match texts.next().and_then(|t| Number::parse(t)) {
+            Some(exact) => Value::Number(exact),
+            None => Value::from_json(&serde_json::Value::Number(n.clone())),
+        },
+        serde_json::Value::Array(items) => Value::List(items.iter().map(|i| exact_numbers(i, texts)).collect()),
+        serde_json::Value::Object(m) => {
+            Value::Map(m.iter().map(|(k, v)| (k.clone(), exact_numbers(v, texts))).collect())
+        }
+        other => Value::from_json(other),
+    }
 }
 
 pub(super) fn base64encode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {

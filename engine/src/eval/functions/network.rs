@@ -11,6 +11,23 @@ struct Prefix {
     bits: u32,
 }
 
+/// An IPv4 address whose parts have leading zeros (`010.0.0.0`), read as decimal as
+/// Terraform's parser reads them.
+fn decimal_v4(addr: &str) -> Option<Ipv4Addr> {
+    let parts: Vec<u8> = addr
+        .split('.')
+        .map(|p| {
+            (!p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        })
+        .collect::<Option<_>>()?;
+    let [a, b, c, d] = parts[..] else {
+        return None;
+    };
+    Some(Ipv4Addr::new(a, b, c, d))
+}
+
 fn prefix(s: &str) -> Result<Prefix, String> {
     let (addr, len) = s.split_once('/').ok_or_else(|| {
         invalid(format!(
@@ -19,7 +36,9 @@ fn prefix(s: &str) -> Result<Prefix, String> {
     })?;
     let ip: IpAddr = addr
         .parse()
-        .map_err(|_| invalid(format!("invalid CIDR address {s:?}: {addr:?} is not an IP address.")))?;
+        .ok()
+        .or_else(|| decimal_v4(addr).map(IpAddr::V4))
+        .ok_or_else(|| invalid(format!("invalid CIDR address {s:?}: {addr:?} is not an IP address.")))?;
     let bits = if ip.is_ipv4() { 32 } else { 128 };
     let len: u32 = len.parse().ok().filter(|l| *l <= bits).ok_or_else(|| {
         invalid(format!(

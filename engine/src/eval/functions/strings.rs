@@ -92,7 +92,14 @@ pub(super) fn title(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let mut after_separator = true;
     for ch in string_arg(a, 0)?.chars() {
         if after_separator {
-            out.extend(ch.to_uppercase());
+            // Go title-cases: the four Latin digraphs have a title form of their own.
+            match ch {
+                'Ǆ' | 'ǅ' | 'ǆ' => out.push('ǅ'),
+                'Ǉ' | 'ǈ' | 'ǉ' => out.push('ǈ'),
+                'Ǌ' | 'ǋ' | 'ǌ' => out.push('ǋ'),
+                'Ǳ' | 'ǲ' | 'ǳ' => out.push('ǲ'),
+                _ => out.extend(ch.to_uppercase()),
+            }
         } else {
             out.push(ch);
         }

@@ -232,7 +232,7 @@ pub(super) fn formatdate(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             "ZZZZZ" => zone(m.offset, "Z", true),
             "ZZZZ" => zone(m.offset, "+0000", false),
             "ZZZ" => zone(m.offset, "UTC", false),
-            "Z" => zone(m.offset, "Z", false),
+            "Z" => zone(m.offset, "Z", true),
             other => {
                 return Err(invalid(format!(
                     "unsupported format sequence {other:?}; quote literal letters, e.g. 'T'."
@@ -294,8 +294,8 @@ pub(super) fn timeadd(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     })?;
     let total = i128::from(m.secs) * 1_000_000_000 + i128::from(m.nanos) + nanos;
     let secs = total.div_euclid(1_000_000_000) as i64;
-    let nanos = total.rem_euclid(1_000_000_000) as u32;
-    Ok(Value::String(rfc3339(Moment { secs, nanos, ..m })))
+    // Terraform writes whole seconds (Go's RFC 3339 layout): a fraction is dropped.
+    Ok(Value::String(rfc3339(Moment { secs, nanos: 0, ..m })))
 }
 
 pub(super) fn timecmp(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
