@@ -1,4 +1,5 @@
-//! The two collection shapes a [`Value`](super::value::Value) holds, each with the kind of
+//! The two collection shapes a value holds (generic over the element, so that this file needs
+//! nothing of the value it is part of), each with the kind of
 //! collection Terraform would say it is: a sequence is a tuple, a list or a set; a mapping is an
 //! object or a map. The kind is what `type(...)` shows, what the language's `==` compares beside
 //! the elements, and what later conversions start from; the elements are the same either way.
@@ -9,7 +10,6 @@
 //! type-aware equality lives with the operators.
 
 use super::shape::{Element, Shape};
-use super::value::Value;
 use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 
@@ -36,13 +36,13 @@ pub enum MappingKind {
 }
 
 /// A tuple, list or set of values.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct Seq {
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Seq<T> {
     /// Tuple unless a conversion, a function or a type constraint said otherwise.
     #[serde(default, skip_serializing_if = "is_tuple")]
     pub kind: SeqKind,
     /// The elements.
-    pub items: Vec<Value>,
+    pub items: Vec<T>,
     /// A list's or set's element type while it has no elements to show it (`range(0)` is a
     /// list of numbers); elements, when there are any, say it themselves.
     #[serde(skip)]
@@ -50,13 +50,13 @@ pub struct Seq {
 }
 
 /// An object or map of values, ordered by key so that rendering is deterministic.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct Mapping {
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Mapping<T> {
     /// Object unless a conversion, a function or a type constraint said otherwise.
     #[serde(default, skip_serializing_if = "is_object")]
     pub kind: MappingKind,
     /// The entries.
-    pub entries: BTreeMap<String, Value>,
+    pub entries: BTreeMap<String, T>,
     /// A map's value type while it has no entries to show it.
     #[serde(skip)]
     pub element: Element,
@@ -70,9 +70,9 @@ fn is_object(k: &MappingKind) -> bool {
     *k == MappingKind::Object
 }
 
-impl Seq {
+impl<T> Seq<T> {
     /// A sequence of `kind`.
-    pub fn new(kind: SeqKind, items: Vec<Value>) -> Seq {
+    pub fn new(kind: SeqKind, items: Vec<T>) -> Seq<T> {
         Seq {
             kind,
             items,
@@ -81,30 +81,30 @@ impl Seq {
     }
 
     /// The same, saying what type its elements have when it has none.
-    pub fn of(mut self, element: &Shape) -> Seq {
+    pub fn of(mut self, element: &Shape) -> Seq<T> {
         self.element = Element::of(element);
         self
     }
 
     /// A list (elements of one type).
-    pub fn list(items: Vec<Value>) -> Seq {
+    pub fn list(items: Vec<T>) -> Seq<T> {
         Seq::new(SeqKind::List, items)
     }
 
     /// A set (the caller has made the elements distinct and ordered them).
-    pub fn set(items: Vec<Value>) -> Seq {
+    pub fn set(items: Vec<T>) -> Seq<T> {
         Seq::new(SeqKind::Set, items)
     }
 
     /// The elements, giving up the kind.
-    pub fn into_vec(self) -> Vec<Value> {
+    pub fn into_vec(self) -> Vec<T> {
         self.items
     }
 }
 
-impl Mapping {
+impl<T> Mapping<T> {
     /// A mapping of `kind`.
-    pub fn new(kind: MappingKind, entries: BTreeMap<String, Value>) -> Mapping {
+    pub fn new(kind: MappingKind, entries: BTreeMap<String, T>) -> Mapping<T> {
         Mapping {
             kind,
             entries,
@@ -113,143 +113,155 @@ impl Mapping {
     }
 
     /// The same, saying what type its values have when it has none.
-    pub fn of(mut self, element: &Shape) -> Mapping {
+    pub fn of(mut self, element: &Shape) -> Mapping<T> {
         self.element = Element::of(element);
         self
     }
 
     /// A map (values of one type).
-    pub fn map(entries: BTreeMap<String, Value>) -> Mapping {
+    pub fn map(entries: BTreeMap<String, T>) -> Mapping<T> {
         Mapping::new(MappingKind::Map, entries)
     }
 
     /// The entries, giving up the kind.
-    pub fn into_entries(self) -> BTreeMap<String, Value> {
+    pub fn into_entries(self) -> BTreeMap<String, T> {
         self.entries
     }
 }
 
-impl PartialEq for Seq {
-    fn eq(&self, other: &Seq) -> bool {
+impl<T> Default for Seq<T> {
+    fn default() -> Seq<T> {
+        Seq::new(SeqKind::Tuple, Vec::new())
+    }
+}
+
+impl<T> Default for Mapping<T> {
+    fn default() -> Mapping<T> {
+        Mapping::new(MappingKind::Object, BTreeMap::new())
+    }
+}
+
+impl<T: PartialEq> PartialEq for Seq<T> {
+    fn eq(&self, other: &Seq<T>) -> bool {
         self.items == other.items
     }
 }
 
-impl PartialEq for Mapping {
-    fn eq(&self, other: &Mapping) -> bool {
+impl<T: PartialEq> PartialEq for Mapping<T> {
+    fn eq(&self, other: &Mapping<T>) -> bool {
         self.entries == other.entries
     }
 }
 
-impl Deref for Seq {
-    type Target = Vec<Value>;
-    fn deref(&self) -> &Vec<Value> {
+impl<T> Deref for Seq<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
         &self.items
     }
 }
 
-impl DerefMut for Seq {
-    fn deref_mut(&mut self) -> &mut Vec<Value> {
+impl<T> DerefMut for Seq<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
         &mut self.items
     }
 }
 
-impl Deref for Mapping {
-    type Target = BTreeMap<String, Value>;
-    fn deref(&self) -> &BTreeMap<String, Value> {
+impl<T> Deref for Mapping<T> {
+    type Target = BTreeMap<String, T>;
+    fn deref(&self) -> &BTreeMap<String, T> {
         &self.entries
     }
 }
 
-impl DerefMut for Mapping {
-    fn deref_mut(&mut self) -> &mut BTreeMap<String, Value> {
+impl<T> DerefMut for Mapping<T> {
+    fn deref_mut(&mut self) -> &mut BTreeMap<String, T> {
         &mut self.entries
     }
 }
 
-impl From<Vec<Value>> for Seq {
+impl<T> From<Vec<T>> for Seq<T> {
     /// A tuple of these elements.
-    fn from(items: Vec<Value>) -> Seq {
+    fn from(items: Vec<T>) -> Seq<T> {
         Seq::new(SeqKind::Tuple, items)
     }
 }
 
-impl From<Seq> for Vec<Value> {
-    fn from(s: Seq) -> Vec<Value> {
+impl<T> From<Seq<T>> for Vec<T> {
+    fn from(s: Seq<T>) -> Vec<T> {
         s.items
     }
 }
 
-impl From<BTreeMap<String, Value>> for Mapping {
+impl<T> From<BTreeMap<String, T>> for Mapping<T> {
     /// An object of these attributes.
-    fn from(entries: BTreeMap<String, Value>) -> Mapping {
+    fn from(entries: BTreeMap<String, T>) -> Mapping<T> {
         Mapping::new(MappingKind::Object, entries)
     }
 }
 
-impl From<Mapping> for BTreeMap<String, Value> {
-    fn from(m: Mapping) -> BTreeMap<String, Value> {
+impl<T> From<Mapping<T>> for BTreeMap<String, T> {
+    fn from(m: Mapping<T>) -> BTreeMap<String, T> {
         m.entries
     }
 }
 
-impl FromIterator<Value> for Seq {
+impl<T> FromIterator<T> for Seq<T> {
     /// A tuple: what is gathered element by element (a `for` expression, a splat) is one.
-    fn from_iter<I: IntoIterator<Item = Value>>(iter: I) -> Seq {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Seq<T> {
         Seq::from(iter.into_iter().collect::<Vec<_>>())
     }
 }
 
-impl FromIterator<(String, Value)> for Mapping {
+impl<T> FromIterator<(String, T)> for Mapping<T> {
     /// An object.
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Mapping {
+    fn from_iter<I: IntoIterator<Item = (String, T)>>(iter: I) -> Mapping<T> {
         Mapping::from(iter.into_iter().collect::<BTreeMap<_, _>>())
     }
 }
 
-impl IntoIterator for Seq {
-    type Item = Value;
-    type IntoIter = std::vec::IntoIter<Value>;
+impl<T> IntoIterator for Seq<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
     fn into_iter(self) -> Self::IntoIter {
         self.items.into_iter()
     }
 }
 
-impl<'a> IntoIterator for &'a Seq {
-    type Item = &'a Value;
-    type IntoIter = std::slice::Iter<'a, Value>;
+impl<'a, T> IntoIterator for &'a Seq<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
     fn into_iter(self) -> Self::IntoIter {
         self.items.iter()
     }
 }
 
-impl<'a> IntoIterator for &'a mut Seq {
-    type Item = &'a mut Value;
-    type IntoIter = std::slice::IterMut<'a, Value>;
+impl<'a, T> IntoIterator for &'a mut Seq<T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
     fn into_iter(self) -> Self::IntoIter {
         self.items.iter_mut()
     }
 }
 
-impl IntoIterator for Mapping {
-    type Item = (String, Value);
-    type IntoIter = std::collections::btree_map::IntoIter<String, Value>;
+impl<T> IntoIterator for Mapping<T> {
+    type Item = (String, T);
+    type IntoIter = std::collections::btree_map::IntoIter<String, T>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
 }
 
-impl<'a> IntoIterator for &'a Mapping {
-    type Item = (&'a String, &'a Value);
-    type IntoIter = std::collections::btree_map::Iter<'a, String, Value>;
+impl<'a, T> IntoIterator for &'a Mapping<T> {
+    type Item = (&'a String, &'a T);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, T>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter()
     }
 }
 
-impl<'a> IntoIterator for &'a mut Mapping {
-    type Item = (&'a String, &'a mut Value);
-    type IntoIter = std::collections::btree_map::IterMut<'a, String, Value>;
+impl<'a, T> IntoIterator for &'a mut Mapping<T> {
+    type Item = (&'a String, &'a mut T);
+    type IntoIter = std::collections::btree_map::IterMut<'a, String, T>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter_mut()
     }

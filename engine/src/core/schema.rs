@@ -300,7 +300,8 @@ impl Schema {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::shape::{shape_of, Shape};
+    use crate::core::shape::Shape;
+    use crate::core::value::shape_of;
     use crate::core::value::{map, Value};
 
     #[test]

@@ -1,9 +1,9 @@
 //! Terraform's types of values (cty's types): what `type(...)` shows in the console and what
-//! the language's `==` compares beside the values. A value's [`Shape`] comes from its elements
-//! and the kind its collections carry (a literal is a tuple or an object until something
-//! converts it); an empty list, set or map remembers its element type as an [`Element`].
+//! the language's `==` compares beside the values. A value's [`Shape`] (`value::shape_of`)
+//! comes from its elements and the kind its collections carry (a literal is a tuple or an
+//! object until something converts it); an empty list, set or map remembers its element type
+//! as an [`Element`].
 
-use super::value::{MappingKind, SeqKind, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
@@ -96,36 +96,6 @@ impl Shape {
             }
         }
     }
-}
-
-/// The shape of `v` (marks looked through): a collection's kind, its elements' shapes.
-pub fn shape_of(v: &Value) -> Shape {
-    match v.unmark().0 {
-        Value::Unknown(e) => e.shape(),
-        Value::Null | Value::Sensitive(_) => Shape::Dynamic,
-        Value::Bool(_) => Shape::Bool,
-        Value::Number(_) => Shape::Number,
-        Value::String(_) => Shape::String,
-        Value::List(seq) => match seq.kind {
-            SeqKind::Tuple => Shape::Tuple(seq.iter().map(shape_of).collect()),
-            SeqKind::List => Shape::List(Box::new(element_shape(seq.iter(), seq.element))),
-            SeqKind::Set => Shape::Set(Box::new(element_shape(seq.iter(), seq.element))),
-        },
-        Value::Map(m) => match m.kind {
-            MappingKind::Object => Shape::Object(m.iter().map(|(k, v)| (k.clone(), shape_of(v))).collect()),
-            MappingKind::Map => Shape::Map(Box::new(element_shape(m.values(), m.element))),
-        },
-    }
-}
-
-/// The one element type of a list, set or map: what its elements unify to, or what it was
-/// given to say while it has none.
-fn element_shape<'a>(mut items: impl Iterator<Item = &'a Value>, element: Element) -> Shape {
-    let Some(first) = items.next() else {
-        return element.shape();
-    };
-    let shapes: Vec<Shape> = std::iter::once(first).chain(items).map(shape_of).collect();
-    unify(&shapes).unwrap_or(Shape::Dynamic)
 }
 
 /// The one type all of `shapes` convert to, as Terraform chooses it; `None` when there is none
@@ -261,7 +231,6 @@ impl Element {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::value::{Mapping, Seq};
 
     #[test]
     fn types_render_as_the_console_writes_them() {
@@ -278,17 +247,5 @@ mod tests {
             Shape::Tuple(vec![Shape::Bool, inner]).render(),
             "tuple([\n    bool,\n    object({\n        a: number,\n    }),\n])"
         );
-    }
-
-    #[test]
-    fn empty_collections_keep_their_element_type_and_literals_stay_structural() {
-        let empty = Value::List(Seq::list(Vec::new()).of(&Shape::Number));
-        assert_eq!(shape_of(&empty), Shape::List(Box::new(Shape::Number)));
-        let tuple = Value::List(Seq::from(vec![Value::from(1i64), Value::from("a")]));
-        assert_eq!(shape_of(&tuple), Shape::Tuple(vec![Shape::Number, Shape::String]));
-        let map = Value::Map(Mapping::map(BTreeMap::new()).of(&Shape::String));
-        assert_eq!(shape_of(&map), Shape::Map(Box::new(Shape::String)));
-        assert_eq!(Element::of(&Shape::Number), Element::of(&Shape::Number));
-        assert_ne!(Element::of(&Shape::Number), Element::DYNAMIC);
     }
 }

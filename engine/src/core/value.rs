@@ -5,9 +5,14 @@
 //! apply time) and [`Value::Sensitive`] (a mark that must survive every operator and function so
 //! the renderers can hide it). Maps are ordered by key so that rendering is deterministic.
 
-pub use super::collection::{Mapping, MappingKind, Seq, SeqKind};
+pub use super::collection::{MappingKind, SeqKind};
+
+/// A tuple, list or set of values.
+pub type Seq = super::collection::Seq<Value>;
+/// An object or map of values.
+pub type Mapping = super::collection::Mapping<Value>;
 pub use super::number::Number;
-use super::shape::Element;
+use super::shape::{unify, Element, Shape};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -273,6 +278,36 @@ impl Value {
     }
 }
 
+/// The shape of `v` (marks looked through): a collection's kind, its elements' shapes.
+pub fn shape_of(v: &Value) -> Shape {
+    match v.unmark().0 {
+        Value::Unknown(e) => e.shape(),
+        Value::Null | Value::Sensitive(_) => Shape::Dynamic,
+        Value::Bool(_) => Shape::Bool,
+        Value::Number(_) => Shape::Number,
+        Value::String(_) => Shape::String,
+        Value::List(seq) => match seq.kind {
+            SeqKind::Tuple => Shape::Tuple(seq.iter().map(shape_of).collect()),
+            SeqKind::List => Shape::List(Box::new(element_shape(seq.iter(), seq.element))),
+            SeqKind::Set => Shape::Set(Box::new(element_shape(seq.iter(), seq.element))),
+        },
+        Value::Map(m) => match m.kind {
+            MappingKind::Object => Shape::Object(m.iter().map(|(k, v)| (k.clone(), shape_of(v))).collect()),
+            MappingKind::Map => Shape::Map(Box::new(element_shape(m.values(), m.element))),
+        },
+    }
+}
+
+/// The one element type of a list, set or map: what its elements unify to, or what it was
+/// given to say while it has none.
+fn element_shape<'a>(mut items: impl Iterator<Item = &'a Value>, element: Element) -> Shape {
+    let Some(first) = items.next() else {
+        return element.shape();
+    };
+    let shapes: Vec<Shape> = std::iter::once(first).chain(items).map(shape_of).collect();
+    unify(&shapes).unwrap_or(Shape::Dynamic)
+}
+
 /// Formats a 64-bit float as Terraform prints one: integers without a decimal point, never an
 /// exponent.
 pub fn format_number(n: f64) -> String {
@@ -418,5 +453,17 @@ mod tests {
         assert_eq!(json.to_string(), r#"{"a":[1,2],"b":null}"#);
         assert_eq!(Value::from_json(&json), v);
         assert!(map([("a", Value::UNKNOWN)]).to_json().is_none());
+    }
+
+    #[test]
+    fn empty_collections_keep_their_element_type_and_literals_stay_structural() {
+        let empty = Value::List(Seq::list(Vec::new()).of(&Shape::Number));
+        assert_eq!(shape_of(&empty), Shape::List(Box::new(Shape::Number)));
+        let tuple = Value::List(Seq::from(vec![Value::from(1i64), Value::from("a")]));
+        assert_eq!(shape_of(&tuple), Shape::Tuple(vec![Shape::Number, Shape::String]));
+        let map = Value::Map(Mapping::map(BTreeMap::new()).of(&Shape::String));
+        assert_eq!(shape_of(&map), Shape::Map(Box::new(Shape::String)));
+        assert_eq!(Element::of(&Shape::Number), Element::of(&Shape::Number));
+        assert_ne!(Element::of(&Shape::Number), Element::DYNAMIC);
     }
 }

@@ -2,7 +2,8 @@
 //! a conditional, and the elements that `tolist`, `toset`, `tomap` and `distinct` gather into
 //! one collection.
 
-pub(crate) use crate::core::shape::{shape_of, unify, Shape};
+pub(crate) use crate::core::shape::{unify, Shape};
+pub(crate) use crate::core::value::shape_of;
 use crate::core::value::{Mapping, Seq, Value};
 
 /// `v` converted to `shape`, which [`unify`] chose for it: numbers and bools become strings
@@ -18,12 +19,9 @@ pub(crate) fn convert(v: Value, shape: &Shape) -> Value {
         (Value::List(items), Shape::List(t)) => {
             Value::List(Seq::list(items.into_iter().map(|i| convert(i, t)).collect()).of(t))
         }
-        (Value::List(items), Shape::Set(t)) => Value::List(
-            Seq::set(crate::eval::functions::set_order(
-                items.into_iter().map(|i| convert(i, t)).collect(),
-            ))
-            .of(t),
-        ),
+        (Value::List(items), Shape::Set(t)) => {
+            Value::List(Seq::set(set_order(items.into_iter().map(|i| convert(i, t)).collect())).of(t))
+        }
         (Value::List(items), Shape::Tuple(ts)) if ts.len() == items.len() => Value::List(Seq::from(
             items
                 .into_iter()
@@ -58,6 +56,49 @@ pub(crate) fn single_type(items: Vec<Value>, what: &str) -> Result<Vec<Value>, S
         return Err(format!("cannot convert {what} of any single type."));
     };
     Ok(items.into_iter().map(|i| convert(i, &shape)).collect())
+}
+
+/// Terraform's set semantics on a sequence: element types unified (a string among primitives
+/// turns them all into strings), duplicates removed, and a deterministic order — numeric for
+/// numbers as Terraform's number sets are, by string form otherwise.
+pub(crate) fn set_order(items: Vec<Value>) -> Vec<Value> {
+    let primitive = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null);
+    let stringify = items.iter().any(|v| matches!(v, Value::String(_))) && items.iter().all(primitive);
+    let mut out: Vec<Value> = Vec::new();
+    // Duplicates found by their encoding in a hash set: a scan of `out` per element made
+    // `toset` of 100,000 elements take minutes. Values without an encoding (unknown ones) are
+    // rare and compared one by one.
+    let mut seen = std::collections::HashSet::new();
+    for item in items {
+        let item = match item {
+            Value::Number(_) | Value::Bool(_) if stringify => Value::from(item.to_template_string()),
+            other => other,
+        };
+        let encoded = item
+            .to_template_string()
+            .or_else(|| item.to_json().map(|j| j.to_string()));
+        let fresh = match encoded {
+            Some(encoded) => seen.insert(format!("{}:{encoded}", item.type_name())),
+            None => !out.contains(&item),
+        };
+        if fresh {
+            out.push(item);
+        }
+    }
+    if out.iter().all(|v| matches!(v, Value::Number(_))) {
+        out.sort_by(|x, y| match (x.as_number(), y.as_number()) {
+            (Some(a), Some(b)) => a.cmp_exact(b),
+            _ => std::cmp::Ordering::Equal,
+        });
+    } else {
+        let key = |v: &Value| {
+            v.to_template_string()
+                .or_else(|| v.to_json().map(|j| j.to_string()))
+                .unwrap_or_default()
+        };
+        out.sort_by_cached_key(key);
+    }
+    out
 }
 
 #[cfg(test)]

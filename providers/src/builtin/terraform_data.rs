@@ -10,7 +10,8 @@ use engine::core::provider::{
     ReadRequest,
 };
 use engine::core::schema::{Attribute, Schema, Type};
-use engine::core::shape::{shape_of, Element};
+use engine::core::shape::Element;
+use engine::core::value::shape_of;
 use engine::core::value::Value;
 use engine::eval::functions::random_uuid;
 

@@ -394,43 +394,10 @@ pub(super) fn transpose(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     ))
 }
 
-/// Terraform's set semantics on our untyped lists: element types unified (a string among
-/// primitives turns them all into strings), duplicates removed, and a deterministic order —
-/// numeric for numbers as Terraform's number sets are, by string form otherwise.
-pub(crate) fn normalize_set(items: Vec<Value>) -> Vec<Value> {
-    let primitive = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null);
-    let stringify = items.iter().any(|v| matches!(v, Value::String(_))) && items.iter().all(primitive);
-    let mut out: Vec<Value> = Vec::new();
-    // Duplicates found by their encoding in a hash set: a scan of `out` per element made
-    // `toset` of 100,000 elements take minutes. Values without an encoding (unknown ones) are
-    // rare and compared one by one.
-    let mut seen = std::collections::HashSet::new();
-    for item in items {
-        let item = match item {
-            Value::Number(_) | Value::Bool(_) if stringify => Value::from(item.to_template_string()),
-            other => other,
-        };
-        let fresh = match json_encode(&item) {
-            Some(encoded) => seen.insert(format!("{}:{encoded}", item.type_name())),
-            None => !out.contains(&item),
-        };
-        if fresh {
-            out.push(item);
-        }
-    }
-    if out.iter().all(|v| matches!(v, Value::Number(_))) {
-        out.sort_by(|x, y| x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(std::cmp::Ordering::Equal));
-    } else {
-        let key = |v: &Value| v.to_template_string().or_else(|| json_encode(v)).unwrap_or_default();
-        out.sort_by_cached_key(key);
-    }
-    out
-}
-
 pub(super) fn toset(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Null => Ok(Value::Null),
-        Value::List(items) => Ok(Value::List(Seq::set(normalize_set(
+        Value::List(items) => Ok(Value::List(Seq::set(set_order(
             crate::eval::unify::single_type(items.to_vec(), "tuple to set").map_err(invalid)?,
         )))),
         other => Err(invalid(format!("cannot convert {} to set.", other.type_name()))),
@@ -442,12 +409,12 @@ pub(super) fn setunion(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     for i in 0..a.len() {
         all.extend(list_arg(a, i)?.iter().cloned());
     }
-    Ok(Value::List(Seq::set(normalize_set(all))))
+    Ok(Value::List(Seq::set(set_order(all))))
 }
 
 pub(super) fn setintersection(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let sets = (0..a.len())
-        .map(|i| list_arg(a, i).map(|items| normalize_set(items.to_vec())))
+        .map(|i| list_arg(a, i).map(|items| set_order(items.to_vec())))
         .collect::<Result<Vec<_>, _>>()?;
     let (first, rest) = sets
         .split_first()
@@ -457,12 +424,12 @@ pub(super) fn setintersection(_: &Call<'_>, a: &[Value]) -> Result<Value, String
         .filter(|v| rest.iter().all(|s| s.contains(v)))
         .cloned()
         .collect();
-    Ok(Value::List(Seq::set(normalize_set(common))))
+    Ok(Value::List(Seq::set(set_order(common))))
 }
 
 pub(super) fn setsubtract(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    let from = normalize_set(list_arg(a, 0)?.to_vec());
-    let remove = normalize_set(list_arg(a, 1)?.to_vec());
+    let from = set_order(list_arg(a, 0)?.to_vec());
+    let remove = set_order(list_arg(a, 1)?.to_vec());
     Ok(Value::List(Seq::set(
         from.into_iter().filter(|v| !remove.contains(v)).collect(),
     )))

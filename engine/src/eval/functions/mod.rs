@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 use base64::Engine as _;
 use sha2::Digest as _;
 
-use crate::core::shape::{shape_of, unify, Shape};
+use crate::core::shape::{unify, Shape};
+use crate::core::value::shape_of;
 use crate::core::value::{format_number, Mapping, MappingKind, Number, Seq, SeqKind, Value};
 
 mod encoding;
@@ -24,7 +25,7 @@ use format::*;
 mod strings;
 use strings::*;
 mod collections;
-pub(crate) use collections::normalize_set as set_order;
+use crate::eval::unify::set_order;
 use collections::*;
 mod convert;
 use convert::*;
