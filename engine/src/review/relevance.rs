@@ -21,7 +21,13 @@ pub fn relevant_attributes(root: &Module, plan: &Plan) -> Vec<Json> {
         found: BTreeSet::new(),
     };
     let changed: Vec<_> = plan.changes.iter().filter(|c| c.action != Action::NoOp).collect();
+    // The instances of one resource in one module instance share its references: a resource
+    // with `count = 100000` is read once, not once per instance.
+    let mut read = BTreeSet::new();
     for c in &changed {
+        if !read.insert((c.addr.module.clone(), c.addr.resource.clone())) {
+            continue;
+        }
         if let Some(m) = module_at(root, &c.addr.module) {
             if let Some(r) = m.resources.get(&c.addr.resource) {
                 let mut refs = body_traversals(&r.body);
