@@ -296,8 +296,9 @@ impl Number {
             return Some(Number::infinity(self.is_negative() != other.is_negative()));
         }
         let (Some(x), Some(y)) = (self.exact(), other.exact()) else {
-            let neg = self.is_negative() != other.is_negative()
-                || (self.approx.is_sign_negative() != other.approx.is_sign_negative());
+            // The sign of a product is the operands' signs' exclusive or; an approximation
+            // keeps its value's sign, -0 included.
+            let neg = self.approx.is_sign_negative() != other.approx.is_sign_negative();
             return Some(Number::with_prec(if neg { -0.0 } else { 0.0 }, prec));
         };
         Some(round(

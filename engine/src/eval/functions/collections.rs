@@ -58,6 +58,24 @@ fn element_of(v: &Value) -> Shape {
     }
 }
 
+/// What an ordered result taken from a sequence of `kind` is: a tuple stays a tuple, a list or
+/// a set gives a list (`reverse`, `slice`).
+fn ordered(kind: SeqKind) -> SeqKind {
+    match kind {
+        SeqKind::Tuple => SeqKind::Tuple,
+        _ => SeqKind::List,
+    }
+}
+
+/// The sequence `keys` and `values` make of a mapping of `kind`: a map's is a list, an
+/// object's a tuple.
+fn sequence_of(kind: MappingKind) -> SeqKind {
+    match kind {
+        MappingKind::Map => SeqKind::List,
+        MappingKind::Object => SeqKind::Tuple,
+    }
+}
+
 /// The kind of argument `i` when it is a sequence (a tuple otherwise).
 fn seq_kind(a: &[Value], i: usize) -> SeqKind {
     match a[i].unmark().0 {
@@ -102,10 +120,7 @@ pub(super) fn keys(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Unknown(_) => Ok(Value::UNKNOWN),
         Value::Map(map) => {
-            let kind = match map.kind {
-                MappingKind::Map => SeqKind::List,
-                MappingKind::Object => SeqKind::Tuple,
-            };
+            let kind = sequence_of(map.kind);
             Ok(Value::List(
                 Seq::new(kind, map.keys().map(|k| Value::from(k.as_str())).collect()).of(&Shape::String),
             ))
@@ -118,10 +133,7 @@ pub(super) fn values(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     match &a[0] {
         Value::Unknown(_) => Ok(Value::UNKNOWN),
         Value::Map(map) => {
-            let kind = match map.kind {
-                MappingKind::Map => SeqKind::List,
-                MappingKind::Object => SeqKind::Tuple,
-            };
+            let kind = sequence_of(map.kind);
             Ok(Value::List(Seq {
                 element: map.element,
                 ..Seq::new(kind, map.values().cloned().collect())
@@ -256,11 +268,7 @@ pub(super) fn distinct(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 }
 
 pub(super) fn reverse(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    // A tuple reverses to a tuple; a list or a set to a list.
-    let kind = match seq_kind(a, 0) {
-        SeqKind::Tuple => SeqKind::Tuple,
-        _ => SeqKind::List,
-    };
+    let kind = ordered(seq_kind(a, 0));
     let element = match a[0].unmark().0 {
         Value::List(s) => s.element,
         _ => Default::default(),
@@ -308,10 +316,7 @@ pub(super) fn slice(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
             "the starting index must be less than or equal to the ending index.",
         ));
     }
-    let kind = match seq_kind(a, 0) {
-        SeqKind::Tuple => SeqKind::Tuple,
-        _ => SeqKind::List,
-    };
+    let kind = ordered(seq_kind(a, 0));
     Ok(Value::List(Seq::new(
         kind,
         items[start as usize..end as usize].to_vec(),
