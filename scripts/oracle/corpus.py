@@ -264,6 +264,36 @@ CASES = {
 }
 
 
+# Texts long and varied enough that the compressor's choices show (back-references, block kinds,
+# Huffman code lengths, a window that slides past 64 KiB), compared through a hash of the result
+# so the fixtures stay small.
+GZIP_TEXTS = [
+    'join(",", range(500))',
+    'join(",", flatten([for i in range(20) : range(i * 1000, i * 1000 + 1000)]))',
+    'join("\\n", [for i in range(1000) : "line ${i}: the quick brown fox jumps over the lazy dog"])',
+    'join("", [for i in range(1000) : sha256(tostring(i))])',
+    'join(" ", [for i in range(1000) : element(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"], parseint(substr(md5(tostring(i)), 0, 4), 16) % 8)])',
+    'join("", flatten([for j in range(12) : [for i in range(1000) : element(["alpha", "beta", "ü", "ж", "語", "🎉"], parseint(substr(md5("${j}-${i}"), 0, 4), 16) % 6)]]))',
+    'join("", flatten([for j in range(30) : [for i in range(1000) : substr(sha1("${j}/${i}"), 0, parseint(substr(md5("${i}${j}"), 0, 1), 16) % 6)]]))',
+    'join("", flatten([for j in range(70) : [for i in range(1000) : substr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,;:!?-_=+()", ((j * 1000 + i) * (j * 1000 + i) * 31 % 95) % 75, 1)]]))',
+    'join("", [for i in range(1000) : substr("ab", i % 2, 1)])',
+    'jsonencode({for i in range(300) : "key${i}" => {name = "n${i}", value = i * 3, tags = ["a", "b", "c${i % 7}"]}})',
+    'join("\\n", [for i in range(700) : jsonencode({id = i, name = "resource-${i % 37}", arn = "arn:aws:s3:::bucket-${sha1(tostring(i % 50))}"})])',
+]
+CASES["encoding"] += [f"sha256(base64gzip({t}))" for t in GZIP_TEXTS] + [
+    'base64gzip("123456789012345678901")', 'base64gzip("abcabcabcabcabcabcabcabcabc")',
+    'yamldecode("123456789012345678901")', 'yamldecode("1.00000000000000000000001")', 'yamldecode("-.inf")',
+    'yamldecode("1e400")', 'yamldecode("[.inf, -.Inf, +.INF]")', 'yamldecode("a: 1e-400")',
+    'jsondecode("[1e400, -1e400, 2]")', 'jsondecode("{\\"a\\": 1e-400}")', 'jsondecode("[01]")',
+    'jsondecode("[1e400, 01]")',
+]
+CASES["strings"] += ['format("%s %d", null, 1)', 'format("%s", "a", null)', 'format("x%s", [null])',
+                     'length(timestamp())', 'upper(uuid()) == uuid()']
+CASES["hashes"] += ['substr(bcrypt("x"), 0, 7)', 'substr(bcrypt("x", 4), 0, 7)', 'substr(bcrypt("x", 3), 0, 7)', 'bcrypt("x", 32)',
+                    'bcrypt("x", 4, 5)', 'bcrypt(join("", [for i in range(73) : "a"]))',
+                    'length(bcrypt(join("", [for i in range(72) : "a"]), 4))', 'bcrypt("x") == bcrypt("x")']
+
+
 def unary(fn, v):
     """One call of a function of one argument; some names stand for a common two-argument form."""
     special = {

@@ -325,16 +325,136 @@ fn number_to_json(n: &Number) -> serde_json::Value {
 }
 
 impl Value {
-    /// The value as a person reads it on its own line (`NAME = ...`): like [`fmt::Display`],
-    /// except that a string of several lines is a heredoc, as Terraform shows it.
+    /// The value as Terraform's console and `output` print it: collections one element a line
+    /// (`tolist([...])`, `toset([...])` and `tomap({...})` where the type is not a tuple or an
+    /// object), strings as Go quotes them, a string of several lines as a heredoc, and the
+    /// parts that are sensitive or unknown as `(sensitive value)` and `(known after apply)`.
     pub fn to_block_string(&self) -> String {
-        match self {
-            Value::String(s) if s.contains('\n') => {
-                format!("<<EOT\n{}\nEOT", s.strip_suffix('\n').unwrap_or(s))
+        let mut out = String::new();
+        console_text(self, 0, &mut out);
+        out
+    }
+}
+
+fn console_text(v: &Value, indent: usize, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => match heredoc(s, indent) {
+            Some(h) => out.push_str(&h),
+            None => go_quote(s, out),
+        },
+        Value::Unknown(_) => out.push_str("(known after apply)"),
+        Value::Sensitive(_) => out.push_str("(sensitive value)"),
+        Value::List(items) => {
+            let wrap = match items.kind {
+                SeqKind::Tuple => None,
+                SeqKind::List => Some("tolist"),
+                SeqKind::Set => Some("toset"),
+            };
+            if let Some(w) = wrap {
+                out.push_str(w);
+                out.push('(');
             }
-            other => other.to_string(),
+            out.push('[');
+            for item in items.iter() {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent + 2));
+                console_text(item, indent + 2, out);
+                out.push(',');
+            }
+            if !items.is_empty() {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+            }
+            out.push(']');
+            if wrap.is_some() {
+                out.push(')');
+            }
+        }
+        Value::Map(map) => {
+            let wrap = map.kind == MappingKind::Map;
+            if wrap {
+                out.push_str("tomap(");
+            }
+            out.push('{');
+            for (k, item) in map.iter() {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent + 2));
+                go_quote(k, out);
+                out.push_str(" = ");
+                console_text(item, indent + 2, out);
+            }
+            if !map.is_empty() {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+            }
+            out.push('}');
+            if wrap {
+                out.push(')');
+            }
         }
     }
+}
+
+/// A string of several lines as a heredoc, indented to its place (`<<-` below the top), its
+/// delimiter `EOT` lengthened until no line is it.
+fn heredoc(s: &str, indent: usize) -> Option<String> {
+    if !s.contains('\n') {
+        return None;
+    }
+    let mut delimiter = String::from("EOT");
+    while s.split('\n').any(|l| l.trim() == delimiter) {
+        delimiter.push('_');
+    }
+    let pad = " ".repeat(indent);
+    let mut out = String::from(if indent > 0 { "<<-" } else { "<<" });
+    out.push_str(&delimiter);
+    for line in s.split('\n') {
+        out.push('\n');
+        out.push_str(&pad);
+        out.push_str(line);
+    }
+    out.push('\n');
+    out.push_str(&pad);
+    out.push_str(&delimiter);
+    Some(out)
+}
+
+/// `s` quoted as Go's `strconv.Quote` quotes it: C escapes for the usual controls, `\xNN` for
+/// other ASCII controls, `\uNNNN` for characters that do not print (other controls, spaces
+/// other than the space, format characters); everything else as it is.
+fn go_quote(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if !prints(c) && (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if !prints(c) => out.push_str(&format!("\\U{:08x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Whether Go counts `c` as printable: not a control, not a space other than U+0020, not a
+/// format character.
+fn prints(c: char) -> bool {
+    !(c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(c, '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{180e}'
+            | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{e0001}' | '\u{e0020}'..='\u{e007f}'))
 }
 
 impl fmt::Display for Value {
@@ -424,7 +544,7 @@ mod tests {
 
     #[test]
     fn strings_of_several_lines_show_as_heredocs() {
-        assert_eq!(Value::from("a\nb\n").to_block_string(), "<<EOT\na\nb\nEOT");
+        assert_eq!(Value::from("a\nb\n").to_block_string(), "<<EOT\na\nb\n\nEOT");
         assert_eq!(Value::from("a").to_block_string(), "\"a\"");
         assert_eq!(
             Value::Sensitive(Box::new(Value::from("a\nb"))).to_block_string(),

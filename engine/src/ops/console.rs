@@ -26,7 +26,13 @@ impl Console {
     /// paths resolved against `dir`.
     pub fn standalone(dir: &Path) -> Console {
         Console {
-            scope: Scope::declaring(&Module::default(), dir),
+            scope: evaluating_now(Scope::declaring(
+                &Module {
+                    dir: dir.to_path_buf(),
+                    ..Module::default()
+                },
+                dir,
+            )),
         }
     }
 
@@ -109,8 +115,17 @@ impl Engine<'_> {
         }
         let mut scope = module_scope(&module, &module.dir, &Vec::new(), given, &prior, self.factory);
         scope.workspace = self.workspace(opts)?;
-        Ok(Console { scope })
+        Ok(Console {
+            scope: evaluating_now(scope),
+        })
     }
+}
+
+/// The console evaluates `timestamp()` and `uuid()`, as Terraform's does; a plan leaves them
+/// unknown until apply.
+fn evaluating_now(mut scope: Scope) -> Scope {
+    scope.now = Some(scope.plan_time);
+    scope
 }
 
 /// Whether `dir` holds any configuration file: without one the console still works, as

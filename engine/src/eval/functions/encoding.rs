@@ -67,11 +67,16 @@ pub(super) fn jsonencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn jsondecode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let s = string_arg(a, 0)?;
-    let json = serde_json::from_str::<serde_json::Value>(&s)
-        .map_err(|e| invalid(format!("argument 1 is not valid JSON: {e}.")))?;
-    // Numbers are read from their text, exactly, as Terraform reads them (the parser above
-    // keeps only a 64-bit float); the texts come in the document's order, as the values do.
+    // Numbers are read from their text, exactly, as Terraform reads them (the parser keeps
+    // only a 64-bit float); the texts come in the document's order, as the values do.
     let texts = number_texts(&s);
+    let json = serde_json::from_str::<serde_json::Value>(&s)
+        .or_else(|e| {
+            // A number beyond a 64-bit float's range (`1e400`) is a number to Terraform: read
+            // the document with each well-formed number as 0, the numbers from their texts.
+            serde_json::from_str(&zero_numbers(&s, &texts)).map_err(|_| e)
+        })
+        .map_err(|e| invalid(format!("argument 1 is not valid JSON: {e}.")))?;
     let mut next = texts.iter();
     let exact = exact_numbers(&json, &mut next);
     Ok(if next.next().is_none() {
@@ -107,6 +112,46 @@ fn number_texts(s: &str) -> Vec<&str> {
         i += 1;
     }
     out
+}
+
+/// `s` with every number that JSON's grammar allows written as `0`.
+fn zero_numbers(s: &str, texts: &[&str]) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    for t in texts {
+        let start = t.as_ptr() as usize - s.as_ptr() as usize;
+        if json_number(t) {
+            out.push_str(&s[copied..start]);
+            out.push('0');
+            copied = start + t.len();
+        }
+    }
+    out.push_str(&s[copied..]);
+    out
+}
+
+/// Whether `t` is a number as JSON writes one: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`.
+fn json_number(t: &str) -> bool {
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let t = t.strip_prefix('-').unwrap_or(t);
+    let int = digits(t);
+    if int == 0 || (int > 1 && t.starts_with('0')) {
+        return false;
+    }
+    let mut rest = &t[int..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = digits(frac);
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    if let Some(exp) = rest.strip_prefix(['e', 'E']) {
+        let exp = exp.strip_prefix(['-', '+']).unwrap_or(exp);
+        let n = digits(exp);
+        return n > 0 && n == exp.len();
+    }
+    rest.is_empty()
 }
 
 /// `json` as a value, each number taken exactly from its text.
@@ -157,20 +202,18 @@ pub(super) fn urlencode(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
 
 pub(super) fn yamldecode(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let s = string_arg(a, 0)?;
-    let reject = |tag: &str, _: serde_json::Value| -> Result<serde_json::Value, String> {
+    let reject = |tag: &str, _: Value| -> Result<Value, String> {
         Err(format!(
             "the tag !{tag} has no meaning outside the program that wrote it"
         ))
     };
-    crate::core::yaml::decode(&s, crate::core::yaml::Dialect::Terraform, &reject)
-        .map(|j| Value::from_json(&j))
-        .map_err(|e| {
-            if c.sensitive {
-                invalid("argument 1 is not valid YAML (its text is sensitive).")
-            } else {
-                invalid(format!("argument 1 is not valid YAML: {e}."))
-            }
-        })
+    crate::core::yaml::decode(&s, crate::core::yaml::Dialect::Terraform, &reject).map_err(|e| {
+        if c.sensitive {
+            invalid("argument 1 is not valid YAML (its text is sensitive).")
+        } else {
+            invalid(format!("argument 1 is not valid YAML: {e}."))
+        }
+    })
 }
 
 /// Terraform's YAML: block style, two-space indents, keys sorted, every key and one-line

@@ -23,6 +23,10 @@ pub(super) struct Verb {
 
 pub(super) fn format(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let spec = string_arg(a, 0)?;
+    // Terraform's answer for a null argument, used or not, is a value of no known type.
+    if a[1..].iter().any(Value::is_null) {
+        return Ok(Value::UNKNOWN);
+    }
     format_values(c, &spec, &a[1..]).map(Value::String)
 }
 

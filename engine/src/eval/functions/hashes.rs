@@ -131,3 +131,31 @@ pub(super) fn uuidv5(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         &h[20..32]
     )))
 }
+
+/// `bcrypt`: the string hashed with a random salt at cost 10 (or the second argument), in
+/// the `$2a$` form Go's library writes. Like Terraform's, it refuses text beyond bcrypt's 72
+/// bytes instead of hashing a prefix of it (the messages keep Terraform's spelling).
+pub(super) fn bcrypt(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
+    let text = string_arg(a, 0)?;
+    if a.len() > 2 {
+        return Err(invalid("bcrypt() takes no more than two arguments."));
+    }
+    // Go's library takes a cost below its minimum as its default, and refuses one above 31.
+    let cost = match if a.len() > 1 { int_arg(c, a, 1)? } else { 10 } {
+        cost if cost < 4 => 10,
+        cost if cost > 31 => {
+            return Err(invalid(format!(
+                "error occured generating password crypto/bcrypt: cost {cost} is outside allowed range (4,31)."
+            )))
+        }
+        cost => cost,
+    };
+    if text.len() > 72 {
+        return Err(invalid(
+            "error occured generating password bcrypt: password length exceeds 72 bytes.",
+        ));
+    }
+    ::bcrypt::hash_with_result(text.as_bytes(), cost as u32)
+        .map(|h| Value::String(h.format_for_version(::bcrypt::Version::TwoA)))
+        .map_err(|e| invalid(format!("error occured generating password {e}.")))
+}

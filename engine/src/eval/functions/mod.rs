@@ -28,6 +28,7 @@ mod collections;
 use crate::eval::unify::set_order;
 use collections::*;
 mod convert;
+mod deflate;
 use convert::*;
 mod numbers;
 use numbers::*;
@@ -242,6 +243,7 @@ static SPECS: &[Spec] = &[
     f("setsubtract", 2, TWO, setsubtract),
     f("setunion", 1, ANY, setunion),
     f("sha1", 1, ONE, sha1),
+    f("bcrypt", 1, None, bcrypt),
     f("sha256", 1, ONE, sha256),
     f("sha512", 1, ONE, sha512),
     f("signum", 1, ONE, signum),

@@ -96,26 +96,13 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<String>>, String> {
 }
 
 /// `base64gzip`: the string gzip-compressed, then base64-encoded, with the bytes Terraform
-/// writes for the same text. Terraform's writer flushes before it closes, so its stream is the
-/// data in a block that is not the last, a sync marker (an empty stored block), and a final
-/// empty stored block; the header has no time and names no operating system.
+/// writes for the same text (see `deflate`). Terraform's writer flushes before it closes, so its
+/// stream is the data in blocks that are not the last, a sync marker (an empty stored block),
+/// and a final empty stored block; the header has no time and names no operating system.
 pub(super) fn base64gzip(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let text = string_arg(a, 0)?;
     let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
-    let mut deflate = flate2::Compress::new(flate2::Compression::default(), false);
-    let mut body = Vec::with_capacity(text.len() + 64);
-    loop {
-        let read = deflate.total_in() as usize;
-        let status = deflate
-            .compress_vec(&text.as_bytes()[read..], &mut body, flate2::FlushCompress::Sync)
-            .map_err(|e| invalid(format!("failed to compress: {e}.")))?;
-        // A full buffer is the only reason to go round again.
-        if body.len() < body.capacity() || status == flate2::Status::StreamEnd {
-            break;
-        }
-        body.reserve(body.capacity());
-    }
-    out.extend_from_slice(&body);
+    out.extend_from_slice(&super::deflate::flushed(text.as_bytes()));
     out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
     let mut crc = flate2::Crc::new();
     crc.update(text.as_bytes());

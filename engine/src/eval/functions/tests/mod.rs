@@ -145,7 +145,8 @@ fn format_verbs() {
     assert_eq!(f("%.2f", vec![n(3.14159)]), s("3.14"));
     assert_eq!(f("%f", vec![n(1.5)]), s("1.500000"));
     assert_eq!(f("%q", vec![s("a\"b")]), s(r#""a\"b""#));
-    assert_eq!(f("%v %v %v", vec![s("x"), n(2.0), Value::Null]), s("x 2 null"));
+    // A null argument, used or not, makes Terraform's answer unknown.
+    assert_eq!(f("%v %v %v", vec![s("x"), n(2.0), Value::Null]), Value::UNKNOWN);
     assert_eq!(f("%v", vec![list(vec![n(1.0), s("a")])]), s(r#"[1,"a"]"#));
     assert_eq!(f("%#v", vec![s("x")]), s(r#""x""#));
     assert_eq!(f("%t", vec![Value::Bool(true)]), s("true"));
@@ -187,7 +188,8 @@ fn format_errors_and_unknowns() {
         "Invalid function argument: unsupported value for \"%s\" at 0: string required, got list."
     );
     assert!(err("format", vec![s("%d"), n(1.5)]).contains("whole number"));
-    assert!(err("format", vec![s("%d"), Value::Null]).contains("null value cannot be formatted"));
+    assert_eq!(ok("format", vec![s("%d"), Value::Null]), Value::UNKNOWN);
+    assert!(err("formatlist", vec![s("%d"), list(vec![Value::Null])]).contains("null value cannot be formatted"));
     assert!(err("format", vec![s("%z"), n(1.0)]).contains("unsupported format verb %z"));
     assert!(err("format", vec![s("abc %")]).contains("incomplete verb"));
     assert_eq!(ok("format", vec![s("%s"), Value::UNKNOWN]), Value::UNKNOWN);

@@ -38,20 +38,45 @@ fn csvdecode_reads_rows_under_the_header() {
     assert!(err("csvdecode", vec![s("a\nx\"y")]).contains("a bare \""));
 }
 
-#[test]
-fn base64gzip_compresses_then_encodes() {
-    let Value::String(encoded) = ok("base64gzip", vec![s("test")]) else {
+fn gunzip_base64(text: &str) -> String {
+    let Value::String(encoded) = ok("base64gzip", vec![s(text)]) else {
         panic!("a string");
     };
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(encoded)
         .expect("base64");
     assert_eq!(&bytes[..2], &[0x1f, 0x8b], "a gzip header");
-    let mut text = String::new();
+    let mut out = String::new();
     flate2::read::GzDecoder::new(bytes.as_slice())
-        .read_to_string(&mut text)
+        .read_to_string(&mut out)
         .expect("gunzip");
-    assert_eq!(text, "test");
+    out
+}
+
+#[test]
+fn base64gzip_compresses_then_encodes() {
+    assert_eq!(gunzip_base64("test"), "test");
+}
+
+/// Texts that take every path of the compressor: stored, fixed and dynamic blocks, a block
+/// closed at 16,384 tokens, matches of every length up to 258, and a window that slides
+/// (past 64 KiB). Terraform's own bytes for such texts are in tests/oracle.
+#[test]
+fn base64gzip_of_long_texts_decompresses_to_the_text() {
+    let mut seed = 0x2545_f491_u32;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    };
+    let random: String = (0..70_000).map(|_| char::from(b' ' + (next() % 95) as u8)).collect();
+    let words = ["alpha ", "beta ", "gamma ", "ü ", "語 "];
+    let wordy: String = (0..40_000).map(|_| words[(next() % 5) as usize]).collect();
+    let runs: String = (1..300).map(|n| "x".repeat(n) + "y").collect();
+    for text in [random, wordy, runs, "a".repeat(100_000), String::new()] {
+        assert_eq!(gunzip_base64(&text), text);
+    }
 }
 
 #[test]
