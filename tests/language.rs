@@ -286,20 +286,24 @@ resource "aws_s3_bucket_cors_configuration" "c" {
 }
 
 #[test]
-fn a_dynamic_for_each_known_only_after_apply_is_an_error() {
-    let ws = workspace(None);
+fn a_dynamic_for_each_known_only_after_apply_makes_its_blocks_at_apply() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
     ws.write(
         "main.tf",
         r#"
-resource "aws_iam_role" "r" {
-  name               = "infinstor-dynamic-unknown"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+resource "terraform_data" "origins" {
+  input = ["https://a.example.com", "https://b.example.com"]
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "infinstor-dynamic-unknown"
 }
 
 resource "aws_s3_bucket_cors_configuration" "c" {
-  bucket = "infinstor-dynamic-unknown"
+  bucket = aws_s3_bucket.b.id
   dynamic "cors_rule" {
-    for_each = [aws_iam_role.r.unique_id]
+    for_each = terraform_data.origins.output
     content {
       allowed_methods = ["GET"]
       allowed_origins = [cors_rule.value]
@@ -308,8 +312,59 @@ resource "aws_s3_bucket_cors_configuration" "c" {
 }
 "#,
     );
-    let run = ws.run(&["plan"]).expect_code(1);
-    assert!(run.stderr.contains("known only after apply"), "{}", run.stderr);
+    // As in Terraform: how many blocks there are is known at apply.
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("+ cors_rule = (known after apply)"),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let rules = block_on(async {
+        moto.s3()
+            .get_bucket_cors()
+            .bucket("infinstor-dynamic-unknown")
+            .send()
+            .await
+            .expect("CORS")
+    });
+    assert_eq!(rules.cors_rules().len(), 2);
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+    ws.run(&["destroy", "--auto-approve"]).expect_code(0);
+}
+
+#[test]
+fn rules_between_blocks_wait_for_dynamic_blocks_not_known_yet() {
+    let ws = workspace(None);
+    // A module variable is not known to validate: neither block may be taken as present or
+    // absent (the website rules "one of" and "not together").
+    ws.write(
+        "main.tf",
+        r#"
+variable "website" {
+  type    = any
+  default = {}
+}
+
+resource "aws_s3_bucket_website_configuration" "w" {
+  bucket = "infinstor-website"
+  dynamic "index_document" {
+    for_each = try([var.website["index_document"]], [])
+    content {
+      suffix = index_document.value
+    }
+  }
+  dynamic "redirect_all_requests_to" {
+    for_each = try([var.website["redirect_all_requests_to"]], [])
+    content {
+      host_name = redirect_all_requests_to.value
+    }
+  }
+}
+"#,
+    );
+    let run = ws.run(&["validate"]).expect_code(0);
+    assert!(run.stdout.contains("Success!"), "{}", run.stdout);
 }
 
 #[test]

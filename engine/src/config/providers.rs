@@ -1,8 +1,8 @@
 //! Which provider configuration each resource uses, as Terraform decides it: provider
 //! configurations live in the root module; a child module inherits the caller's default `aws`
-//! unless its call has a `providers` map, which then says everything the child gets; an
-//! aliased configuration reaches a child only through that map, and the child declares it in
-//! `configuration_aliases`.
+//! (also when its call has a `providers` map that does not name it); the map can give the child
+//! another configuration under a name; an aliased configuration reaches a child only through
+//! that map, and the child declares it in `configuration_aliases`.
 //!
 //! [`resolve`] rewrites every resource's `provider` to the root configuration it ends up
 //! with, so that the graph, the plan and the state name one configuration per object.
@@ -56,7 +56,7 @@ fn rewrite(module: &mut Module, available: &Available, path: &[String], diags: &
                         res.describe(),
                         res.provider,
                         if !res.provider.contains('.') {
-                            format!("A call with a providers map passes only what it lists: add {0} = {0} (or another configuration) to it.", res.provider)
+                            format!("Pass one in the call's providers map: {0} = {0} (or another configuration).", res.provider)
                         } else {
                             format!("Declare configuration_aliases = [{0}] in the module's required_providers, and pass it from the call: providers = {{ {0} = {1}.NAME }}.", res.provider, provider_name(&res.provider))
                         }
@@ -68,19 +68,16 @@ fn rewrite(module: &mut Module, available: &Available, path: &[String], diags: &
     }
     for (name, call) in module.module_calls.iter_mut() {
         let child_path: Vec<String> = path.iter().chain([name]).cloned().collect();
-        // Without a providers map, a child inherits the caller's default configurations.
+        // A child inherits the caller's default configurations, as in Terraform, whether or
+        // not its call has a providers map; the map's entries take precedence.
         let mut child = Available {
-            names: if call.providers.is_empty() {
-                available
-                    .names
-                    .iter()
-                    .filter(|(k, _)| !k.contains('.'))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            } else {
-                BTreeMap::new()
-            },
-            implicit_defaults: available.implicit_defaults && call.providers.is_empty(),
+            names: available
+                .names
+                .iter()
+                .filter(|(k, _)| !k.contains('.'))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            implicit_defaults: available.implicit_defaults,
         };
         for (local, (parent, span)) in &call.providers {
             match available.get(parent) {

@@ -80,10 +80,16 @@ pub fn decode(
         }
     }
     let mut blocks: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    // Block types a dynamic block over a collection not known yet makes: how many blocks
+    // there will be is known at apply, so the whole collection is unknown until then.
+    let mut unknown_blocks = std::collections::BTreeSet::new();
     for block in &body.blocks {
         if block.kind == "dynamic" {
             match dynamic_blocks(block, schema, ev, context) {
-                Ok((kind, mut made)) => blocks.entry(kind).or_default().append(&mut made),
+                Ok((kind, Some(mut made))) => blocks.entry(kind).or_default().append(&mut made),
+                Ok((kind, None)) => {
+                    unknown_blocks.insert(kind);
+                }
                 Err(mut d) => {
                     diags.append(&mut d);
                     // Counted as present, so the error is not followed by "Missing required block".
@@ -154,6 +160,10 @@ pub fn decode(
     }
     for (name, bt) in &schema.blocks {
         let list = blocks.remove(name).unwrap_or_default();
+        if unknown_blocks.contains(name) {
+            out.insert(name.clone(), Value::UNKNOWN);
+            continue;
+        }
         if list.len() < bt.min_items {
             diags.push(
                 Diagnostic::error(
@@ -190,13 +200,14 @@ fn no_such_block_type(kind: &str, schema: &Schema, span: Option<Span>, context: 
 }
 
 /// The blocks a `dynamic "TYPE"` block makes: one per element of its `for_each`, each decoded
-/// from `content` with the iterator (`TYPE`, or `iterator = NAME`) bound to `{ key, value }`.
+/// from `content` with the iterator (`TYPE`, or `iterator = NAME`) bound to `{ key, value }`;
+/// `None` when the `for_each` is not known yet.
 fn dynamic_blocks(
     block: &Block,
     schema: &Schema,
     ev: &Evaluator<'_>,
     context: &str,
-) -> Result<(String, Vec<Value>), Vec<Diagnostic>> {
+) -> Result<(String, Option<Vec<Value>>), Vec<Diagnostic>> {
     let kind = block.labels.first().cloned().unwrap_or_default();
     if let Some(instead) = schema.not_yet.get(&kind) {
         return Err(vec![not_yet(
@@ -214,7 +225,7 @@ fn dynamic_blocks(
         block.body.blocks.iter().find(|b| b.kind == "content"),
     ) else {
         // The loader reported the missing parts.
-        return Ok((kind, Vec::new()));
+        return Ok((kind, Some(Vec::new())));
     };
     let collection = ev.eval(&for_each.expr).map_err(|d| vec![d.within(context)])?;
     let (collection, _) = collection.into_unmarked();
@@ -225,22 +236,15 @@ fn dynamic_blocks(
             .map(|(i, v)| (Value::from(i as i64), v))
             .collect(),
         Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-        Value::Unknown(_) | Value::List(_) if ev.scope.checking => {
-            // The content is still checked, with the iterator unknown.
+        Value::Unknown(_) | Value::List(_) => {
+            // As in Terraform, the blocks are planned unknown and made at apply; the content
+            // is still checked now, with the iterator unknown.
             let iterator = crate::config::refs::dynamic_iterator(block);
             let inner = ev
                 .clone()
                 .with_bound([(iterator, element(Value::UNKNOWN, Value::UNKNOWN))]);
             decode(&content.body, &bt.schema, &inner, context, content.span.clone())?;
-            return Ok((kind, vec![Value::UNKNOWN]));
-        }
-        Value::Unknown(_) | Value::List(_) => {
-            return Err(vec![Diagnostic::error(
-                "Invalid dynamic for_each value",
-                format!("The for_each of dynamic \"{kind}\" depends on values known only after apply, so the number of blocks is not known. Use values known when planning (variables, literals)."),
-            )
-            .at(for_each.expr.span())
-            .within(context)]);
+            return Ok((kind, None));
         }
         other => {
             return Err(vec![Diagnostic::error(
@@ -278,7 +282,7 @@ fn dynamic_blocks(
         );
     }
     if diags.is_empty() {
-        Ok((kind, made))
+        Ok((kind, Some(made)))
     } else {
         Err(diags)
     }

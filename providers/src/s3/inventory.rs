@@ -5,7 +5,7 @@ use crate::resource::Ctx;
 use crate::s3::{
     bucket_propagating, first, known_str, optional_set_value, send_retrying, string_type, BucketConfig, Target,
 };
-use crate::support::attrs::{call, default_to, invalid, problem, set_of_strings, string_set};
+use crate::support::attrs::{blocks_unknown, call, default_to, invalid, problem, set_of_strings, string_set};
 use crate::support::error::found;
 use aws_sdk_s3::types::{
     InventoryConfiguration, InventoryDestination, InventoryEncryption, InventoryFilter, InventoryFormat,
@@ -88,10 +88,15 @@ impl BucketConfig for Inventory {
             .and_then(|d| first(&d, "bucket"))
             .and_then(|b| first(&b, "encryption"));
         match encryption {
-            Some(e) if first(&e, "sse_kms").is_some() == first(&e, "sse_s3").is_some() => vec![problem(
-                "destination",
-                "an inventory's encryption takes one of sse_kms { key_id } or sse_s3 {}",
-            )],
+            Some(e)
+                if !blocks_unknown(&e, &["sse_kms", "sse_s3"])
+                    && first(&e, "sse_kms").is_some() == first(&e, "sse_s3").is_some() =>
+            {
+                vec![problem(
+                    "destination",
+                    "an inventory's encryption takes one of sse_kms { key_id } or sse_s3 {}",
+                )]
+            }
             _ => Vec::new(),
         }
     }

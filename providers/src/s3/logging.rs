@@ -2,7 +2,7 @@
 
 use crate::resource::Ctx;
 use crate::s3::{bucket_propagating, first, known_str, send_retrying, string_type, BucketConfig, Target};
-use crate::support::attrs::{block_items, call, invalid, problem};
+use crate::support::attrs::{block_items, blocks_unknown, call, invalid, problem};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Nesting, Schema};
@@ -52,7 +52,10 @@ impl BucketConfig for Logging {
 
     fn check(&self, config: &Value) -> Vec<ValidateProblem> {
         match first(config, "target_object_key_format") {
-            Some(f) if first(&f, "partitioned_prefix").is_some() == first(&f, "simple_prefix").is_some() => {
+            Some(f)
+                if !blocks_unknown(&f, &["partitioned_prefix", "simple_prefix"])
+                    && first(&f, "partitioned_prefix").is_some() == first(&f, "simple_prefix").is_some() =>
+            {
                 vec![problem(
                     "target_object_key_format",
                     "target_object_key_format takes one of partitioned_prefix { partition_date_source } or simple_prefix {}",

@@ -2,7 +2,9 @@
 
 use crate::resource::Ctx;
 use crate::s3::{bucket_propagating, first, known_str, send_retrying, string_type, BucketConfig, Target};
-use crate::support::attrs::{block_items, call, invalid, map_of_strings, map_value, problem, string_map};
+use crate::support::attrs::{
+    block_items, blocks_unknown, call, invalid, map_of_strings, map_value, problem, string_map,
+};
 use crate::support::error::found;
 use aws_sdk_s3::types::Tag;
 use aws_sdk_s3::types::{
@@ -116,6 +118,9 @@ impl BucketConfig for Replication {
 
     fn check(&self, config: &Value) -> Vec<ValidateProblem> {
         let rules = block_items(config, "rule");
+        if rules.iter().any(|r| blocks_unknown(r, &["filter"])) {
+            return Vec::new();
+        }
         let filtered = rules.iter().filter(|r| !block_items(r, "filter").is_empty()).count();
         if filtered > 0 && filtered < rules.len() {
             return vec![problem(

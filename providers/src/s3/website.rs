@@ -2,7 +2,7 @@
 
 use crate::resource::Ctx;
 use crate::s3::{bucket_propagating, known_str, send_retrying, string_type, BucketConfig, Target};
-use crate::support::attrs::{block_items, call, invalid, problem};
+use crate::support::attrs::{block_items, blocks_unknown, call, invalid, problem};
 use crate::support::error::found;
 use crate::support::partition::partition_of;
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -99,6 +99,12 @@ impl BucketConfig for Website {
             if let Err(e) = rules_from_json(text) {
                 return vec![problem("routing_rules", e)];
             }
+        }
+        if blocks_unknown(
+            config,
+            &["redirect_all_requests_to", "index_document", "error_document"],
+        ) {
+            return Vec::new();
         }
         let redirect = has("redirect_all_requests_to");
         if redirect && (has("index_document") || has("error_document")) {

@@ -140,6 +140,13 @@ pub(crate) fn block_items(value: &Value, key: &str) -> Vec<Value> {
     }
 }
 
+/// Whether any of these nested blocks is not known yet (a `dynamic` block over a collection
+/// known only at apply): rules about which blocks are present wait until they are known, as
+/// Terraform's do.
+pub(crate) fn blocks_unknown(value: &Value, keys: &[&str]) -> bool {
+    keys.iter().any(|k| value.get(k).is_unknown())
+}
+
 /// Whether an argument counts as given for rules between arguments ("conflicts with", "one
 /// of"): known and not null. Terraform checks such rules only on such values, so a variable
 /// that defaults to `null`, or a value known only at apply, never makes a conflict.
