@@ -356,3 +356,52 @@ fn json_mistakes_are_shown_in_the_json_file() {
     shown.push_str(&run.stderr);
     insta::assert_snapshot!(shown);
 }
+
+/// What cdktf writes: a one-part provider source, `Fn.*` calls whose string literals are
+/// escaped quotes inside `${...}` (Terraform decodes the JSON string before it reads the
+/// template), and a module by absolute path.
+#[test]
+fn json_as_cdktf_writes_it_means_what_terraform_reads() {
+    let ws = workspace(None);
+    let module = ws.cwd().join("modules/echo");
+    ws.write(
+        "modules/echo/main.tf.json",
+        r#"{"variable": {"in": {}}, "output": {"out": {"value": "${var.in}"}}}"#,
+    );
+    ws.write(
+        "main.tf.json",
+        &format!(
+            r#"{{
+  "terraform": {{"required_providers": {{"aws": {{"source": "aws", "version": "6.0.0"}}}}}},
+  "provider": {{"aws": [{{"region": "us-east-1"}}]}},
+  "locals": {{
+    "upper": "${{upper(\"abc\")}}",
+    "joined": "a-${{join(\",\", [\"x\", \"y\"])}}-b",
+    "nested": "${{format(\"%s=\\\"%s\\\"\", \"k\", \"v\")}}",
+    "literal": "$${{not.an.interpolation}} \"quoted\"",
+    "unicode": "${{lower(\"\u00c9\")}}"
+  }},
+  "module": {{"echo": {{"source": "{module}", "in": "${{local.joined}}"}}}},
+  "output": {{
+    "upper": {{"value": "${{local.upper}}"}},
+    "nested": {{"value": "${{local.nested}}"}},
+    "literal": {{"value": "${{local.literal}}"}},
+    "unicode": {{"value": "${{local.unicode}}"}},
+    "echo": {{"value": "${{module.echo.out}}"}}
+  }}
+}}"#,
+            module = module.display()
+        ),
+    );
+    ws.run(&["validate"]).expect_code(0);
+    let plan = ws.run(&["plan", "-no-color"]).expect_code(0);
+    for line in [
+        r#"+ upper   = "ABC""#,
+        r#"+ nested  = "k=\"v\"""#,
+        r#"+ literal = "${not.an.interpolation} \"quoted\"""#,
+        r#"+ unicode = "é""#,
+        r#"+ echo    = "a-x,y-b""#,
+    ] {
+        assert!(plan.stdout.contains(line), "{line} in\n{}", plan.stdout);
+    }
+}

@@ -136,6 +136,12 @@ pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnosti
                     "source" => {
                         let source = value.expr().as_str().unwrap_or_default().to_ascii_lowercase();
                         let source = source.trim_start_matches("registry.terraform.io/");
+                        // A one-part source is the type in the hashicorp namespace, as
+                        // Terraform reads it (cdktf writes "aws").
+                        let source = match source.contains('/') {
+                            true => source.to_string(),
+                            false => format!("hashicorp/{source}"),
+                        };
                         if source != expected_source {
                             diags.push(
                                 Diagnostic::error(

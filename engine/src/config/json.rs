@@ -376,6 +376,128 @@ fn unquote(bytes: &mut [u8], range: Range<usize>) {
     }
 }
 
+/// The ranges of the string values in `node` (not object keys), where templates may be.
+fn template_strings(node: &Node, out: &mut Vec<Range<usize>>) {
+    match &node.kind {
+        Kind::String => out.push(node.range.clone()),
+        Kind::Array(items) => items.iter().for_each(|i| template_strings(i, out)),
+        Kind::Object(members) => members.iter().for_each(|m| template_strings(&m.value, out)),
+        Kind::Other => {}
+    }
+}
+
+/// The JSON string literal `raw` (quotes included) as an HCL template literal, when an
+/// interpolation in it holds JSON escapes. Terraform decodes the JSON string before it parses
+/// the template, so `"${upper(\"x\")}"` calls `upper("x")`; HCL would read `\"` inside
+/// `${...}` as a stray backslash. The literal parts stay as written (their escapes mean the
+/// same in HCL); the interpolations are decoded. `None` when nothing needs it.
+fn decoded_interpolations(raw: &str) -> Option<String> {
+    if !(raw.contains('\\') && (raw.contains("${") || raw.contains("%{"))) {
+        return None;
+    }
+    // Each character of the string's content: its JSON text and what it decodes to.
+    let body = &raw[1..raw.len() - 1];
+    let mut chars: Vec<(&str, char)> = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        let rest = &body[i..];
+        let (len, ch) = if let Some(esc) = rest.strip_prefix('\\') {
+            match esc.chars().next() {
+                Some('u') => {
+                    let unit = |at: usize| rest.get(at..at + 4).and_then(|h| u32::from_str_radix(h, 16).ok());
+                    match (unit(2), rest.get(6..8), unit(8)) {
+                        (Some(hi @ 0xD800..=0xDBFF), Some("\\u"), Some(lo @ 0xDC00..=0xDFFF)) => {
+                            (12, char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?)
+                        }
+                        (Some(u), _, _) => (6, char::from_u32(u)?),
+                        _ => return None,
+                    }
+                }
+                Some(c) => (
+                    2,
+                    match c {
+                        'n' => '\n',
+                        'r' => '\r',
+                        't' => '\t',
+                        'b' => '\u{8}',
+                        'f' => '\u{c}',
+                        other => other,
+                    },
+                ),
+                None => return None,
+            }
+        } else {
+            let c = rest.chars().next()?;
+            (c.len_utf8(), c)
+        };
+        chars.push((&rest[..len], ch));
+        i += len;
+    }
+    enum Place {
+        Expr(usize),
+        Quoted,
+    }
+    let mut out = String::from("\"");
+    let mut stack: Vec<Place> = Vec::new();
+    let mut changed = false;
+    let mut k = 0;
+    while k < chars.len() {
+        let (text, ch) = chars[k];
+        let next = chars.get(k + 1).map(|c| c.1);
+        let opens = matches!(ch, '$' | '%') && next == Some('{');
+        let doubled = matches!(ch, '$' | '%') && next == Some(ch) && chars.get(k + 2).map(|c| c.1) == Some('{');
+        match stack.last_mut() {
+            None | Some(Place::Quoted) if doubled => {
+                // `$${` is a literal `${`, not an interpolation.
+                for c in &chars[k..k + 3] {
+                    match stack.is_empty() {
+                        true => out.push_str(c.0),
+                        false => out.push(c.1),
+                    }
+                }
+                k += 3;
+                continue;
+            }
+            None | Some(Place::Quoted) if opens => {
+                out.push(ch);
+                out.push('{');
+                stack.push(Place::Expr(0));
+                k += 2;
+                continue;
+            }
+            None => out.push_str(text),
+            Some(Place::Quoted) => {
+                changed |= text.len() > 1;
+                out.push(ch);
+                if ch == '\\' {
+                    if let Some(&(_, escaped)) = chars.get(k + 1) {
+                        out.push(escaped);
+                        k += 1;
+                    }
+                } else if ch == '"' {
+                    stack.pop();
+                }
+            }
+            Some(Place::Expr(depth)) => {
+                changed |= text.len() > 1;
+                out.push(ch);
+                match ch {
+                    '{' => *depth += 1,
+                    '}' if *depth == 0 => {
+                        stack.pop();
+                    }
+                    '}' => *depth -= 1,
+                    '"' => stack.push(Place::Quoted),
+                    _ => {}
+                }
+            }
+        }
+        k += 1;
+    }
+    out.push('"');
+    changed.then_some(out)
+}
+
 /// Rewrites JSON escapes HCL does not have (`\/`, `\b`, `\f`, surrogate pairs); offsets after
 /// one shift a little, which only moves a marker within this one value.
 fn hcl_escapes(text: String) -> String {
@@ -471,11 +593,22 @@ impl Reader<'_> {
             "a value's strings are templates, with interpolations written \"${...}\"".to_string()
         };
         let mut bytes = self.file.text.as_bytes()[node.range.clone()].to_vec();
-        if let Some(refs) = refs {
+        if let Some(refs) = &refs {
             let mut strings = Vec::new();
-            reference_strings(node, &refs, &mut strings);
+            reference_strings(node, refs, &mut strings);
             for r in strings {
                 unquote(&mut bytes, r.start - base..r.end - base);
+            }
+        }
+        if refs.is_none() {
+            let mut strings = Vec::new();
+            template_strings(node, &mut strings);
+            // From the last, so that the ranges before a rewritten one stay where they are.
+            for r in strings.into_iter().rev() {
+                let raw = String::from_utf8_lossy(&bytes[r.start - base..r.end - base]).into_owned();
+                if let Some(template) = decoded_interpolations(&raw) {
+                    bytes.splice(r.start - base..r.end - base, template.into_bytes());
+                }
             }
         }
         // A whole string read as an expression: its quotes are blanks now, which HCL does not

@@ -21,7 +21,7 @@ pub const DEFAULT_REGISTRY: &str = "registry.terraform.io";
 /// A module source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// A directory relative to the calling module.
+    /// A directory relative to the calling module, or an absolute path.
     Local(String),
     /// A git repository.
     Git {
@@ -86,7 +86,9 @@ fn segment_ok(s: &str) -> bool {
 impl Source {
     /// Reads a `source` argument.
     pub fn parse(text: &str) -> Result<Source, String> {
-        if text.starts_with("./") || text.starts_with("../") {
+        // An absolute path is a directory too (cdktf writes them); Terraform copies it at
+        // init, here it is read where it is, as a relative one is.
+        if text.starts_with("./") || text.starts_with("../") || text.starts_with('/') {
             return Ok(Source::Local(text.to_string()));
         }
         for (prefix, what) in [
@@ -267,6 +269,7 @@ mod tests {
     #[test]
     fn sources_are_read_as_terraform_documents_them() {
         assert_eq!(Source::parse("./m"), Ok(Source::Local("./m".into())));
+        assert_eq!(Source::parse("/abs/m"), Ok(Source::Local("/abs/m".into())));
         assert_eq!(
             Source::parse("git::https://example.com/infra.git//modules/vpc?ref=v1.2.0"),
             Ok(Source::Git {
