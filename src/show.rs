@@ -12,9 +12,19 @@ pub struct Args {
     pub planfile: Option<PathBuf>,
     #[command(flatten)]
     pub format: crate::plan::FormatArgs,
+    /// The same as `--format json`, in Terraform's spelling (`show -json PLANFILE`, which
+    /// tools such as checkov tell users to run).
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn run(ctx: &Context, a: Args) -> anyhow::Result<u8> {
+pub fn run(ctx: &Context, mut a: Args) -> anyhow::Result<u8> {
+    if a.json {
+        if a.format.format != crate::plan::Format::Text {
+            anyhow::bail!("-json is --format json; give one of them.");
+        }
+        a.format.format = crate::plan::Format::Json;
+    }
     if let Some(p) = &a.planfile {
         let plan = engine::ops::read_plan_file(&ctx.options(), p)?;
         let show_cmd = format!("infinstor show {}", p.display());

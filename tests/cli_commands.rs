@@ -686,3 +686,21 @@ fn a_terminal_shows_a_progress_bar_and_a_spinner_per_change() {
         run.stdout
     );
 }
+
+/// `show -json PLANFILE` (Terraform's spelling) is `show --format json PLANFILE`; both
+/// spellings at once are one too many.
+#[test]
+fn show_json_is_terraforms_spelling_of_format_json() {
+    let ws = crate::util::workspace(None);
+    ws.write("main.tf", "resource \"terraform_data\" \"a\" {\n  input = 1\n}\n");
+    ws.run(&["plan", "-out=p.plan"]).expect_code(0);
+    let json = ws.run(&["show", "-json", "p.plan"]).expect_code(0);
+    let formatted = ws.run(&["show", "--format", "json", "p.plan"]).expect_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("plan JSON");
+    assert_eq!(doc["resource_changes"][0]["address"], "terraform_data.a");
+    assert_eq!(json.stdout.len(), formatted.stdout.len());
+    let both = ws
+        .run(&["show", "-json", "--format", "markdown", "p.plan"])
+        .expect_code(1);
+    assert!(both.stderr.contains("-json is --format json"), "{}", both.stderr);
+}

@@ -4,7 +4,7 @@
 //! binary and compared with Terraform's plan of it (tests/oracle/plans.json, recorded by
 //! `scripts/oracle.sh`): the exit code of `plan -detailed-exitcode`, and of the plan JSON each
 //! resource change's actions, `after`, `after_unknown` and `after_sensitive`, each output change,
-//! the top-level keys and the relevant attributes.
+//! the top-level keys, the relevant attributes and the configuration.
 //!
 //! Remaining differences are listed in tests/oracle/plan_differences.txt (CONFIG<TAB>COUNT), with
 //! the same rule as the expressions: an unlisted difference or a listed agreement fails, and
@@ -59,7 +59,8 @@ fn reduce(plan: &Json) -> Json {
         .unwrap_or_default();
     keys.sort();
     let relevant: Vec<Json> = plan["relevant_attributes"].as_array().cloned().unwrap_or_default();
-    json!({"keys": keys, "resource_changes": changes, "output_changes": outputs, "relevant_attributes": relevant})
+    json!({"keys": keys, "resource_changes": changes, "output_changes": outputs, "relevant_attributes": relevant,
+           "configuration": plan.get("configuration").cloned().unwrap_or(Json::Null)})
 }
 
 /// infinstor's exit code and reduced plan JSON for one configuration.
@@ -127,6 +128,11 @@ fn differences(tf: &Answer, code: i32, plan: Option<&Json>) -> Vec<&'static str>
     };
     if relevant(theirs) != relevant(ours) {
         out.push("relevant_attributes");
+    }
+    // The configuration as Terraform writes it (tools such as checkov read modules from it);
+    // a fixture recorded before it was compared has none.
+    if !theirs["configuration"].is_null() && theirs["configuration"] != ours["configuration"] {
+        out.push("configuration");
     }
     out
 }

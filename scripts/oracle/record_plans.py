@@ -54,6 +54,7 @@ def reduce(plan):
         "output_changes": outputs,
         "relevant_attributes": [json.loads(r) for r in relevant],
         "checks": sorted((c for c in plan.get("checks", [])), key=lambda c: json.dumps(c, sort_keys=True)),
+        "configuration": plan.get("configuration"),
     }
 
 

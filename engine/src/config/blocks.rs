@@ -371,6 +371,7 @@ pub(super) fn resource(module: &mut Module, block: Block, diags: &mut Diagnostic
             count,
             for_each,
             depends_on: deps,
+            local_provider: provider.clone(),
             provider,
             lifecycle: lc,
             body,

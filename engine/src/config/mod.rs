@@ -195,6 +195,9 @@ pub struct Resource {
     /// its `provider = aws.ALIAS` (`aws` when absent) as written, then, once the tree is
     /// loaded, followed through the `providers` maps of the module calls above it.
     pub provider: String,
+    /// The provider configuration as its module names it (`aws`, `aws.ALIAS`), never
+    /// rewritten: the plan JSON's `provider_config_key` is this name within the module.
+    pub local_provider: String,
     /// Lifecycle options.
     pub lifecycle: Lifecycle,
     /// The arguments and blocks that the resource type's schema describes.

@@ -43,7 +43,14 @@ pub struct Found {
     pub steps: Vec<Step>,
 }
 
-type Out = Vec<Found>;
+/// What a walk collects: the references, and when asked, the traversals of the names that
+/// name no object (`each.key`, `count.index`, `path.module`, `terraform.workspace`) as
+/// (`each`, `key`, steps after).
+#[derive(Default)]
+struct Out {
+    found: Vec<Found>,
+    meta: Option<Vec<(usize, String, String, Vec<Step>)>>,
+}
 
 /// The references of every expression of a body, nested blocks included; inside the `content`
 /// of a `dynamic` block its iterator is a bound name, not a reference.
@@ -56,16 +63,97 @@ pub fn body_references(body: &Body) -> Vec<(Ref, Option<Span>)> {
 
 /// [`body_references`] with the steps after each name.
 pub fn body_traversals(body: &Body) -> Vec<Found> {
-    let mut out = Vec::new();
+    let mut out = Out::default();
     walk_body(body, &mut Vec::new(), &mut out);
-    out
+    out.found
 }
 
 /// [`references`] with the steps after each name.
 pub fn traversals(e: &Expr) -> Vec<Found> {
-    let mut out = Vec::new();
+    let mut out = Out::default();
     collect(&e.expr, e, &mut Vec::new(), &mut out);
+    out.found
+}
+
+/// The references of an expression as Terraform's JSON configuration lists them: each
+/// reference with its steps, then without them one by one down to what it names, then, for
+/// an instance (`aws_s3_bucket.b[0]`) or a module's output, the whole resource or call
+/// (`"aws_s3_bucket.b[0].id", "aws_s3_bucket.b[0]", "aws_s3_bucket.b"`). `each.key`,
+/// `count.index` and the like are listed too.
+pub fn json_references(e: &Expr) -> Vec<String> {
+    let mut out = Out {
+        found: Vec::new(),
+        meta: Some(Vec::new()),
+    };
+    collect(&e.expr, e, &mut Vec::new(), &mut out);
+    // Both kinds in source order.
+    let mut items: Vec<(usize, Vec<String>)> = out
+        .found
+        .iter()
+        .map(|f| (f.span.as_ref().map_or(0, |s| s.range.start), found_strings(f)))
+        .collect();
+    for (at, root, name, steps) in out.meta.unwrap_or_default() {
+        items.push((at, with_steps(&format!("{root}.{name}"), &steps, &[])));
+    }
+    items.sort_by_key(|(at, _)| *at);
+    items.into_iter().flat_map(|(_, strings)| strings).collect()
+}
+
+/// `subject` with the steps after it, then with one step fewer each time, then `extra`.
+fn with_steps(subject: &str, steps: &[Step], extra: &[String]) -> Vec<String> {
+    // A splat or a computed index ends the traversal Terraform sees.
+    let end = steps.iter().position(|s| *s == Step::Other).unwrap_or(steps.len());
+    let mut out: Vec<String> = (1..=end)
+        .rev()
+        .map(|n| {
+            let mut text = subject.to_string();
+            for step in &steps[..n] {
+                step_text(step, &mut text);
+            }
+            text
+        })
+        .collect();
+    out.push(subject.to_string());
+    out.extend_from_slice(extra);
     out
+}
+
+fn step_text(step: &Step, out: &mut String) {
+    match step {
+        Step::Attr(a) => {
+            out.push('.');
+            out.push_str(a);
+        }
+        Step::Key(k) => out.push_str(&k.to_string()),
+        Step::Other => {}
+    }
+}
+
+fn found_strings(f: &Found) -> Vec<String> {
+    let keyed = |base: String| -> (String, usize, Vec<String>) {
+        match f.steps.first() {
+            Some(Step::Key(k)) => {
+                let mut instance = base.clone();
+                step_text(&Step::Key(k.clone()), &mut instance);
+                (instance, 1, vec![base])
+            }
+            _ => (base, 0, Vec::new()),
+        }
+    };
+    let (subject, used, extra) = match &f.reference {
+        Ref::Var(n) => (format!("var.{n}"), 0, Vec::new()),
+        Ref::Local(n) => (format!("local.{n}"), 0, Vec::new()),
+        Ref::Resource(a) => keyed(a.to_string()),
+        Ref::Module(m, _) => {
+            let (call, used, _) = keyed(format!("module.{m}"));
+            match f.steps.get(used) {
+                Some(Step::Attr(o)) => (format!("{call}.{o}"), used + 1, vec![call]),
+                _ if used == 1 => (call, used, vec![format!("module.{m}")]),
+                _ => (call, used, Vec::new()),
+            }
+        }
+    };
+    with_steps(&subject, &f.steps[used.min(f.steps.len())..], &extra)
 }
 
 fn walk_body(body: &Body, bound: &mut Vec<String>, out: &mut Out) {
@@ -221,7 +309,15 @@ fn root_ref(root: &str, ops: &[&TraversalOperator], whole: &Expression, ctx: &Ex
             })),
             _ => None,
         },
-        "each" | "count" | "path" | "terraform" | "self" => None,
+        "each" | "count" | "path" | "terraform" => {
+            if let (Some(meta), Some(name)) = (out.meta.as_mut(), attr(0)) {
+                let steps = ops.iter().skip(1).map(|op| step_of(op)).collect();
+                let at = span.as_ref().map_or(0, |s| s.range.start);
+                meta.push((at, root.to_string(), name, steps));
+            }
+            None
+        }
+        "self" => None,
         t => attr(0).map(|n| {
             Ref::Resource(ResourceAddr {
                 mode: Mode::Managed,
@@ -235,22 +331,22 @@ fn root_ref(root: &str, ops: &[&TraversalOperator], whole: &Expression, ctx: &Ex
         "data" => 2,
         _ => 1,
     };
-    let steps = ops
-        .iter()
-        .skip(named)
-        .map(|op| match op {
-            TraversalOperator::GetAttr(id) => Step::Attr(id.as_str().to_string()),
-            TraversalOperator::LegacyIndex(n) => Step::Key(InstanceKey::Int(**n as i64)),
-            TraversalOperator::Index(Expression::Number(n)) => match n.value().as_u64() {
-                Some(i) => Step::Key(InstanceKey::Int(i as i64)),
-                None => Step::Other,
-            },
-            TraversalOperator::Index(Expression::String(s)) => Step::Key(InstanceKey::Str(s.as_str().to_string())),
-            _ => Step::Other,
-        })
-        .collect();
+    let steps = ops.iter().skip(named).map(|op| step_of(op)).collect();
     if let Some(reference) = r {
-        out.push(Found { reference, span, steps });
+        out.found.push(Found { reference, span, steps });
+    }
+}
+
+fn step_of(op: &TraversalOperator) -> Step {
+    match op {
+        TraversalOperator::GetAttr(id) => Step::Attr(id.as_str().to_string()),
+        TraversalOperator::LegacyIndex(n) => Step::Key(InstanceKey::Int(**n as i64)),
+        TraversalOperator::Index(Expression::Number(n)) => match n.value().as_u64() {
+            Some(i) => Step::Key(InstanceKey::Int(i as i64)),
+            None => Step::Other,
+        },
+        TraversalOperator::Index(Expression::String(s)) => Step::Key(InstanceKey::Str(s.as_str().to_string())),
+        _ => Step::Other,
     }
 }
 

@@ -5,7 +5,7 @@
 //! `*_sensitive` structure marking them), and the access review is added under the extra
 //! top-level key `access_review`, which Terraform consumers ignore.
 
-use crate::config::refs::{references, Ref};
+use crate::config::refs::json_references;
 use crate::config::{Body, Expr, Module};
 use crate::core::addr::{InstanceAddr, InstanceKey, Mode};
 use crate::core::plan::{Action, Change, Plan};
@@ -21,10 +21,19 @@ pub const AWS_PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
 
 fn provider_name(key: &str) -> String {
     let local = key.split('.').next().unwrap_or(key);
-    if local == "aws" {
-        AWS_PROVIDER.to_string()
-    } else {
-        format!("registry.terraform.io/hashicorp/{local}")
+    match local {
+        "aws" => AWS_PROVIDER.to_string(),
+        "terraform" => "terraform.io/builtin/terraform".to_string(),
+        _ => format!("registry.terraform.io/hashicorp/{local}"),
+    }
+}
+
+/// The key of a provider configuration in the configuration JSON: its name within the module,
+/// after the module's address for a module other than the root (`module.logs:aws`).
+fn provider_key(local: &str, module: &str) -> String {
+    match module.is_empty() {
+        true => local.to_string(),
+        false => format!("{module}:{local}"),
     }
 }
 
@@ -317,8 +326,9 @@ fn outputs_json(plan: &Plan, after: bool) -> Json {
 }
 
 fn expression(e: &Expr) -> Json {
-    let refs = references(e);
-    if refs.is_empty() {
+    let names = json_references(e);
+    // Terraform evaluates without functions here: a call has no constant value.
+    if names.is_empty() && !calls_a_function(&e.expr) {
         if let Ok(v) = Evaluator::new(&Scope::default()).eval(e) {
             if !v.contains_sensitive() {
                 return json!({ "constant_value": known(&v) });
@@ -326,20 +336,61 @@ fn expression(e: &Expr) -> Json {
         }
         return json!({});
     }
-    let mut names: Vec<String> = Vec::new();
-    for (r, _) in refs {
-        let s = match r {
-            Ref::Var(n) => format!("var.{n}"),
-            Ref::Local(n) => format!("local.{n}"),
-            Ref::Module(m, Some(o)) => format!("module.{m}.{o}"),
-            Ref::Module(m, None) => format!("module.{m}"),
-            Ref::Resource(a) => a.to_string(),
-        };
-        if !names.contains(&s) {
-            names.push(s);
-        }
+    if names.is_empty() {
+        return json!({});
     }
     json!({ "references": names })
+}
+
+/// Whether a function is called anywhere in `e`.
+fn calls_a_function(e: &hcl_edit::expr::Expression) -> bool {
+    use hcl_edit::expr::Expression as E;
+    use hcl_edit::template::{Directive, Element, Template};
+    fn template(t: &Template) -> bool {
+        t.iter().any(|el| match el {
+            Element::Literal(_) => false,
+            Element::Interpolation(i) => calls_a_function(&i.expr),
+            Element::Directive(d) => match &**d {
+                Directive::If(i) => {
+                    calls_a_function(&i.if_expr.cond_expr)
+                        || template(&i.if_expr.template)
+                        || i.else_expr.as_ref().is_some_and(|e| template(&e.template))
+                }
+                Directive::For(f) => calls_a_function(&f.for_expr.collection_expr) || template(&f.for_expr.template),
+            },
+        })
+    }
+    match e {
+        E::FuncCall(_) => true,
+        E::Array(items) => items.iter().any(calls_a_function),
+        E::Object(obj) => obj.iter().any(|(k, v)| {
+            matches!(k, hcl_edit::expr::ObjectKey::Expression(k) if calls_a_function(k)) || calls_a_function(v.expr())
+        }),
+        E::Parenthesis(p) => calls_a_function(p.inner()),
+        E::Conditional(c) => {
+            calls_a_function(&c.cond_expr) || calls_a_function(&c.true_expr) || calls_a_function(&c.false_expr)
+        }
+        E::UnaryOp(u) => calls_a_function(&u.expr),
+        E::BinaryOp(b) => calls_a_function(&b.lhs_expr) || calls_a_function(&b.rhs_expr),
+        E::Traversal(t) => calls_a_function(&t.expr),
+        E::StringTemplate(t) => template(t),
+        E::HeredocTemplate(h) => template(&h.template),
+        E::ForExpr(f) => {
+            calls_a_function(&f.intro.collection_expr)
+                || f.key_expr.as_ref().is_some_and(calls_a_function)
+                || calls_a_function(&f.value_expr)
+        }
+        _ => false,
+    }
+}
+
+/// An expression for `count_expression` or `for_each_expression`, left out when it says
+/// nothing (neither a constant nor a reference), as Terraform leaves it out.
+fn meta_expression(o: &mut Map<String, Json>, key: &str, e: &Expr) {
+    let j = expression(e);
+    if j.as_object().is_some_and(|m| !m.is_empty()) {
+        o.insert(key.into(), j);
+    }
 }
 
 fn expressions(body: &Body) -> Json {
@@ -348,7 +399,8 @@ fn expressions(body: &Body) -> Json {
         out.insert(k.clone(), expression(&a.expr));
     }
     let mut blocks: BTreeMap<&str, Vec<Json>> = BTreeMap::new();
-    for b in &body.blocks {
+    // As in Terraform, `dynamic` blocks are not listed: what they make is known when planning.
+    for b in body.blocks.iter().filter(|b| b.kind != "dynamic") {
         blocks.entry(b.kind.as_str()).or_default().push(expressions(&b.body));
     }
     for (k, v) in blocks {
@@ -357,22 +409,31 @@ fn expressions(body: &Body) -> Json {
     Json::Object(out)
 }
 
-fn module_config(m: &Module, prefix: &str) -> Json {
+/// A module's configuration (`path` is its address, `module.a.module.b`); as in Terraform,
+/// addresses inside are relative to the module (tools such as checkov join a module's
+/// resources by them).
+fn module_config(m: &Module, path: &str) -> Json {
     let mut resources = Vec::new();
     for (addr, r) in &m.resources {
         let mut o = Map::new();
-        o.insert("address".into(), json!(format!("{prefix}{addr}")));
+        o.insert("address".into(), json!(addr.to_string()));
         o.insert("mode".into(), json!(mode_str(addr.mode)));
         o.insert("type".into(), json!(addr.type_));
         o.insert("name".into(), json!(addr.name));
-        o.insert("provider_config_key".into(), json!(r.provider));
-        o.insert("expressions".into(), expressions(&r.body));
+        o.insert(
+            "provider_config_key".into(),
+            json!(provider_key(&r.local_provider, path)),
+        );
+        let exprs = expressions(&r.body);
+        if exprs.as_object().is_some_and(|m| !m.is_empty()) {
+            o.insert("expressions".into(), exprs);
+        }
         o.insert("schema_version".into(), json!(0));
         if let Some(c) = &r.count {
-            o.insert("count_expression".into(), expression(c));
+            meta_expression(&mut o, "count_expression", c);
         }
         if let Some(f) = &r.for_each {
-            o.insert("for_each_expression".into(), expression(f));
+            meta_expression(&mut o, "for_each_expression", f);
         }
         if !r.depends_on.is_empty() {
             o.insert(
@@ -398,7 +459,12 @@ fn module_config(m: &Module, prefix: &str) -> Json {
     for (k, v) in &m.variables {
         let mut j = Map::new();
         if let Some(d) = &v.default {
-            if let Ok(val) = Evaluator::new(&Scope::default()).eval(d) {
+            // The default as the variable's type makes it, optional attributes filled in.
+            let converted = Evaluator::new(&Scope::default())
+                .eval(d)
+                .ok()
+                .and_then(|val| crate::eval::vars::var_type(v).ok()?.convert(val).ok());
+            if let Some(val) = converted {
                 if !v.sensitive {
                     j.insert("default".into(), known(&val));
                 }
@@ -416,20 +482,38 @@ fn module_config(m: &Module, prefix: &str) -> Json {
     for (k, c) in &m.module_calls {
         let mut inputs = Body::default();
         inputs.attrs = c.inputs.clone();
-        calls.insert(
-            k.clone(),
-            json!({
-                "source": c.source,
-                "expressions": expressions(&inputs),
-                "module": module_config(&c.module, &format!("{prefix}module.{k}.")),
-            }),
-        );
+        let mut call = Map::new();
+        call.insert("source".into(), json!(c.source));
+        let inputs = expressions(&inputs);
+        if inputs.as_object().is_some_and(|m| !m.is_empty()) {
+            call.insert("expressions".into(), inputs);
+        }
+        if let Some(e) = &c.count {
+            meta_expression(&mut call, "count_expression", e);
+        }
+        if let Some(e) = &c.for_each {
+            meta_expression(&mut call, "for_each_expression", e);
+        }
+        let child = match path.is_empty() {
+            true => format!("module.{k}"),
+            false => format!("{path}.module.{k}"),
+        };
+        call.insert("module".into(), module_config(&c.module, &child));
+        if !c.depends_on.is_empty() {
+            call.insert(
+                "depends_on".into(),
+                json!(c.depends_on.iter().map(|d| d.target.clone()).collect::<Vec<_>>()),
+            );
+        }
+        calls.insert(k.clone(), Json::Object(call));
     }
     let mut out = Map::new();
     if !outputs.is_empty() {
         out.insert("outputs".into(), Json::Object(outputs));
     }
-    out.insert("resources".into(), json!(resources));
+    if !resources.is_empty() {
+        out.insert("resources".into(), json!(resources));
+    }
     if !calls.is_empty() {
         out.insert("module_calls".into(), Json::Object(calls));
     }
@@ -452,10 +536,37 @@ pub fn configuration(root: &Module) -> Json {
         j.insert("expressions".into(), expressions(&p.body));
         providers.insert(key.clone(), Json::Object(j));
     }
-    json!({
-        "provider_config": providers,
-        "root_module": module_config(root, ""),
-    })
+    // The configurations resources use without a provider block of their own module, as
+    // Terraform lists them: name, source and the module they are used in.
+    for (path, m) in crate::config::tree::modules(root) {
+        let module: String = path.iter().map(|n| format!("module.{n}")).collect::<Vec<_>>().join(".");
+        for r in m.resources.values() {
+            let key = provider_key(&r.local_provider, &module);
+            if providers.contains_key(&key) {
+                continue;
+            }
+            let mut j = Map::new();
+            let (name, alias) = match r.local_provider.split_once('.') {
+                Some((n, a)) => (n, Some(a)),
+                None => (r.local_provider.as_str(), None),
+            };
+            j.insert("name".into(), json!(name));
+            j.insert("full_name".into(), json!(provider_name(name)));
+            if let Some(a) = alias {
+                j.insert("alias".into(), json!(a));
+            }
+            if !module.is_empty() {
+                j.insert("module_address".into(), json!(module));
+            }
+            providers.insert(key, Json::Object(j));
+        }
+    }
+    let mut out = Map::new();
+    if !providers.is_empty() {
+        out.insert("provider_config".into(), Json::Object(providers));
+    }
+    out.insert("root_module".into(), module_config(root, ""));
+    Json::Object(out)
 }
 
 /// Writes the whole plan as Terraform's plan JSON, pretty-printed. Resources are converted
