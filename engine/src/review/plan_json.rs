@@ -606,17 +606,19 @@ impl Serialize for Document<'_> {
                 variables.insert(k.clone(), json!({ "value": known(v) }));
             }
         }
+        // A data source read while planning is part of the prior state, as in Terraform; one
+        // read at apply (its arguments not known yet) is planned.
+        let read_now = |c: &Change| c.addr.resource.mode == Mode::Data && c.action == Action::NoOp;
         let planned = Tree::new(
             plan.changes
                 .iter()
-                .filter(|c| c.action != Action::Delete)
+                .filter(|c| c.action != Action::Delete && !read_now(c))
                 .filter_map(|c| c.after.as_ref().map(|a| (c, a))),
         );
-        let prior = Tree::new(
-            plan.changes
-                .iter()
-                .filter_map(|c| c.before.as_ref().filter(|_| c.action != Action::Create).map(|b| (c, b))),
-        );
+        let prior = Tree::new(plan.changes.iter().filter_map(|c| match read_now(c) {
+            true => c.after.as_ref().map(|a| (c, a)),
+            false => c.before.as_ref().filter(|_| c.action != Action::Create).map(|b| (c, b)),
+        }));
         let moved_from: HashMap<&InstanceAddr, &InstanceAddr> = plan.moves.iter().map(|m| (&m.to, &m.from)).collect();
         let imported: HashMap<&InstanceAddr, &str> = plan.imports.iter().map(|i| (&i.addr, i.id.as_str())).collect();
         let change_entry = |c: &Change| {
@@ -689,7 +691,7 @@ impl Serialize for Document<'_> {
         if plan
             .changes
             .iter()
-            .any(|c| c.before.is_some() && c.action != Action::Create)
+            .any(|c| (c.before.is_some() && c.action != Action::Create) || (read_now(c) && c.after.is_some()))
             || prior_outputs
         {
             out.serialize_entry(
