@@ -415,6 +415,8 @@ pub fn load(dir: &Path, providers: &[ProviderInfo]) -> Result<(Module, Diagnosti
             ),
         ));
     }
+    // A module called several times is read once per call: its mistakes are reported once.
+    diags.dedup();
     if diags.has_errors() {
         Err(diags)
     } else {

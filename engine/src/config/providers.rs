@@ -86,11 +86,12 @@ fn rewrite(module: &mut Module, available: &Available, path: &[String], diags: &
                 }
                 None => diags.push(not_available(parent, name, &within, span.clone())),
             }
+            // Terraform warns and goes on: nothing in the child can use it.
             if local.contains('.') && !call.module.configuration_aliases.contains_key(local) {
                 diags.push(
-                    Diagnostic::error(
-                        "Provider configuration not expected",
-                        format!("module \"{name}\" is passed {local}, which it does not declare. Add configuration_aliases = [{local}] to the aws entry of its required_providers, or remove it from providers."),
+                    Diagnostic::warning(
+                        "Reference to undefined provider",
+                        format!("module \"{name}\" is passed {local}, which it does not declare, so nothing in it uses this configuration. If the module should, add configuration_aliases = [{local}] to the aws entry of its required_providers; else remove it from providers."),
                     )
                     .at(span.clone()),
                 );
