@@ -41,3 +41,4 @@ mod tables;
 mod teams;
 mod tetrascience;
 mod tls;
+mod utility_providers;

@@ -6,7 +6,7 @@
 
 use crate::aws::{self, AwsFactory};
 use crate::builtin::terraform_data;
-use crate::{infinstor, local, random, tls};
+use crate::{external, infinstor, local, null, random, tls};
 use engine::core::finding::Finding;
 use engine::core::provider::{
     Provider, ProviderError, ProviderFactory, ProviderInfo, ValidateProblem, ValidateRequest,
@@ -65,7 +65,7 @@ const NONE: ProviderSpec = ProviderSpec {
 };
 
 /// Every provider, in the order their names are listed to users.
-pub(crate) static PROVIDERS: [ProviderSpec; 6] = [
+pub(crate) static PROVIDERS: [ProviderSpec; 8] = [
     ProviderSpec {
         name: aws::NAME,
         source: aws::SOURCE,
@@ -104,6 +104,26 @@ pub(crate) static PROVIDERS: [ProviderSpec; 6] = [
         resource_types: local::resource_types,
         resource_schema: local::resource_schema,
         validate: local::validate,
+        ..NONE
+    },
+    ProviderSpec {
+        name: external::NAME,
+        source: "hashicorp/external",
+        config_schema: external::config_schema,
+        configure: external::configure,
+        data_types: external::data_types,
+        data_schema: external::data_schema,
+        ..NONE
+    },
+    ProviderSpec {
+        name: null::NAME,
+        source: "hashicorp/null",
+        config_schema: null::config_schema,
+        configure: null::configure,
+        resource_types: null::resource_types,
+        resource_schema: null::resource_schema,
+        data_types: null::data_types,
+        data_schema: null::data_schema,
         ..NONE
     },
     ProviderSpec {
@@ -198,8 +218,9 @@ mod tests {
         let mut seen = std::collections::BTreeMap::new();
         for spec in &PROVIDERS {
             for (kind, types) in [("resource", (spec.resource_types)()), ("data", (spec.data_types)())] {
+                // `external` is a data source alone, as in Terraform.
                 assert!(
-                    !types.is_empty() || kind == "data",
+                    !types.is_empty() || kind == "data" || spec.name == "external",
                     "{} declares no resource type",
                     spec.name
                 );
@@ -207,6 +228,7 @@ mod tests {
                     // Terraform's implied provider of a block is its type's first word; state
                     // records it, so the registry must agree with it.
                     assert_eq!(t.split('_').next(), Some(spec.name), "{kind} {t} of {}", spec.name);
+                    // (`external`'s one type is the provider's name itself.)
                     if let Some(other) = seen.insert((kind, t.clone()), spec.name) {
                         panic!("{kind} {t} is declared by {other} and {}", spec.name);
                     }

@@ -1,0 +1,98 @@
+//! The small providers public modules lean on, through the binary: `null` (`null_resource`
+//! replaced when its triggers change, `null_data_source`), `external` (a program's answer read
+//! while planning), with `provisioner "local-exec"` where modules use them together.
+
+use crate::util::workspace;
+
+#[test]
+fn null_resource_is_replaced_when_its_triggers_change_and_imports_any_id() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        r#"
+terraform {
+  required_providers {
+    null = { source = "hashicorp/null", version = ">= 3.0" }
+  }
+}
+
+variable "v" {
+  default = "1"
+}
+
+resource "null_resource" "a" {
+  triggers = { v = var.v }
+}
+
+data "null_data_source" "d" {
+  inputs = { id = null_resource.a.id }
+}
+
+output "id" {
+  value = null_resource.a.id
+}
+
+output "same" {
+  value = data.null_data_source.d.outputs["id"] == null_resource.a.id
+}
+"#,
+    );
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    let id = ws.run(&["output", "--raw", "id"]).expect_code(0).stdout;
+    assert!(!id.is_empty() && id.chars().all(|c| c.is_ascii_digit()), "{id}");
+    assert_eq!(ws.run(&["output", "--raw", "same"]).expect_code(0).stdout, "true");
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+    let plan = ws.run(&["plan", "--detailed-exitcode", "--var", "v=2"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("null_resource.a must be replaced"),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "--auto-approve", "--var", "v=2"]).expect_code(0);
+    let replaced = ws.run(&["output", "--raw", "id"]).expect_code(0).stdout;
+    assert_ne!(replaced, id);
+    ws.run(&["destroy", "--auto-approve", "--var", "v=2"]).expect_code(0);
+    assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
+    ws.run(&["import", "null_resource.a", "1234"]).expect_code(0);
+    assert_eq!(
+        ws.run(&["state", "list"]).expect_code(0).stdout.trim(),
+        "null_resource.a"
+    );
+}
+
+#[test]
+fn external_programs_answer_while_planning_and_their_failures_say_why() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        r#"
+data "external" "e" {
+  program     = ["python3", "answer.py"]
+  query       = { name = "world" }
+  working_dir = "${path.module}/bin"
+}
+
+output "greeting" {
+  value = data.external.e.result.greeting
+}
+"#,
+    );
+    ws.write(
+        "bin/answer.py",
+        "import json, sys\nq = json.load(sys.stdin)\nif q['name'] == 'fail':\n    sys.exit('no such name')\nprint(json.dumps({'greeting': 'hello ' + q['name']}))\n",
+    );
+    let plan = ws.run(&["plan"]).expect_code(0);
+    assert!(plan.stdout.contains(r#"+ greeting = "hello world""#), "{}", plan.stdout);
+    ws.write(
+        "main.tf",
+        r#"
+data "external" "e" {
+  program     = ["python3", "answer.py"]
+  query       = { name = "fail" }
+  working_dir = "${path.module}/bin"
+}
+"#,
+    );
+    let failed = ws.run(&["plan"]).expect_code(1);
+    assert!(failed.stderr.contains("no such name"), "{}", failed.stderr);
+}
