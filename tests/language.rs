@@ -74,7 +74,8 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         ("dynamic block with iterator, nested", one("data \"aws_iam_policy_document\" \"d\" {\n  dynamic \"statement\" {\n    for_each = { read = [\"s3:GetObject\"] }\n    iterator = s\n    content {\n      sid     = s.key\n      actions = s.value\n      dynamic \"principals\" {\n        for_each = [\"arn:aws:iam::123456789012:root\"]\n        content {\n          type        = \"AWS\"\n          identifiers = [principals.value, s.key]\n        }\n      }\n    }\n  }\n}\n"), Valid),
         ("dynamic labels", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = [\"a\"]\n    labels   = [\"x\"]\n    content {\n      allowed_methods = [\"GET\"]\n      allowed_origins = [cors_rule.value]\n    }\n  }\n}\n"), Fails(NOT_YET)),
         ("dynamic block of an unknown type", one("resource \"aws_s3_bucket_cors_configuration\" \"c\" {\n  bucket = \"b\"\n  dynamic \"cors_rules\" {\n    for_each = [\"a\"]\n    content {}\n  }\n}\n"), Fails("Did you mean \"cors_rule\"")),
-        ("provisioner", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Fails(NOT_YET)),
+        ("provisioner", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n  provisioner \"local-exec\" {\n    command = \"true\"\n  }\n}\n"), Valid),
+        ("remote-exec provisioner", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n  provisioner \"remote-exec\" {\n    inline = [\"true\"]\n  }\n}\n"), Fails(NOT_YET)),
         ("connection", one("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"bucket-b\"\n  connection {\n    host = \"h\"\n  }\n}\n"), Fails(NOT_YET)),
         // Module calls.
         ("module with inputs and depends_on", with_child("module \"m\" {\n  source     = \"./m\"\n  x          = 2\n  depends_on = []\n}\n"), Valid),
@@ -206,8 +207,9 @@ module "dr" {
 
 resource "aws_s3_bucket" "b" {
   bucket = "b"
-  provisioner "local-exec" {
-    command = "echo created"
+  provisioner "file" {
+    source      = "a"
+    destination = "b"
   }
 }
 "#,

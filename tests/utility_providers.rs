@@ -96,3 +96,117 @@ data "external" "e" {
     let failed = ws.run(&["plan"]).expect_code(1);
     assert!(failed.stderr.contains("no such name"), "{}", failed.stderr);
 }
+
+#[test]
+fn local_exec_runs_after_create_and_before_destroy_and_a_failure_taints() {
+    let ws = workspace(None);
+    let config = |fail: &str, on_failure: &str| {
+        format!(
+            r#"
+resource "null_resource" "a" {{
+  triggers = {{ fail = "{fail}" }}
+
+  provisioner "local-exec" {{
+    command     = "echo created $ID $GREETING >> log.txt; echo progress; test {fail} = no"
+    environment = {{ ID = self.id, GREETING = "hi" }}
+    on_failure  = {on_failure}
+  }}
+
+  provisioner "local-exec" {{
+    when    = destroy
+    command = "echo destroyed ${{self.id}} >> log.txt"
+  }}
+}}
+
+output "id" {{
+  value = null_resource.a.id
+}}
+"#
+        )
+    };
+    ws.write("main.tf", &config("no", "fail"));
+    let apply = ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert!(
+        apply.stdout.contains("null_resource.a (local-exec): progress"),
+        "{}",
+        apply.stdout
+    );
+    let id = ws.run(&["output", "--raw", "id"]).expect_code(0).stdout;
+    assert_eq!(ws.read("log.txt"), format!("created {id} hi\n"));
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+    // A failed provisioner fails the apply and leaves the new object tainted.
+    ws.write("main.tf", &config("yes", "fail"));
+    let failed = ws.run(&["apply", "--auto-approve"]).expect_code(1);
+    assert!(
+        failed.stderr.contains("local-exec provisioner error"),
+        "{}",
+        failed.stderr
+    );
+    assert!(
+        ws.read("log.txt").contains(&format!("destroyed {id}")),
+        "the replaced object's destroy provisioner ran"
+    );
+    let plan = ws.run(&["plan", "--detailed-exitcode"]).expect_code(2);
+    assert!(plan.stdout.contains("tainted"), "{}", plan.stdout);
+    // With on_failure = continue, a failure is a notice and the object is kept.
+    ws.write("main.tf", &config("yes", "continue"));
+    ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+    ws.run(&["destroy", "--auto-approve"]).expect_code(0);
+    let last = ws.run(&["state", "list"]).expect_code(0).stdout;
+    assert_eq!(last, "");
+    assert!(ws.read("log.txt").trim_end().ends_with(|c: char| c.is_ascii_digit()));
+    assert!(ws
+        .read("log.txt")
+        .lines()
+        .last()
+        .is_some_and(|l| l.starts_with("destroyed ")));
+}
+
+#[test]
+fn provisioner_mistakes_are_errors_at_their_place() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        r#"
+resource "null_resource" "a" {
+  provisioner "remote-exec" {
+    inline = ["true"]
+  }
+
+  provisioner "local-exec" {
+    comand = "true"
+  }
+}
+"#,
+    );
+    let run = ws.run(&["validate"]).expect_code(1);
+    for expected in [
+        "The \"remote-exec\" provisioner is part of the Terraform language, but infinstor does not support it yet",
+        "An argument named \"comand\" is not expected in a local-exec provisioner. Did you mean \"command\"?",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected} in\n{}", run.stderr);
+    }
+    // What a destroy-time provisioner may name: self, count.index, each.key.
+    ws.write(
+        "main.tf",
+        r#"
+variable "x" {
+  default = "a"
+}
+
+resource "null_resource" "a" {
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo ${var.x}"
+  }
+}
+"#,
+    );
+    let run = ws.run(&["validate"]).expect_code(1);
+    assert!(
+        run.stderr.contains("Invalid reference from destroy provisioner"),
+        "{}",
+        run.stderr
+    );
+}

@@ -26,16 +26,36 @@ impl Session<'_> {
     /// Records one change's answer and checks its postconditions.
     pub(super) fn settle(&self, p: Pending<'_>, resp: ApplyResponse, start: Instant, store: &Store<'_>) -> Settled {
         let resp = self.record(&p, resp, start, store, false);
-        self.conclude(p, resp, start)
+        self.conclude(p, resp, start, store)
     }
 
-    /// Reports a recorded answer and checks its postconditions.
-    pub(super) fn conclude(&self, p: Pending<'_>, resp: ApplyResponse, start: Instant) -> Settled {
+    /// Reports a recorded answer, runs a new object's provisioners and checks its
+    /// postconditions.
+    pub(super) fn conclude(&self, p: Pending<'_>, resp: ApplyResponse, start: Instant, store: &Store<'_>) -> Settled {
         let (node, slot) = (p.node, p.slot);
         let (module, key, each) = p.instance.clone();
         let res = p.res;
+        let (addr, label, created) = (p.addr.clone(), p.label.clone(), p.prior.is_none());
         match self.report(p, resp, start) {
             Ok(v) => {
+                if created && res.provisioners.iter().any(|x| !x.when_destroy) {
+                    if let Err(d) = self.provision(&label, &module, &key, each.clone(), res, &v, false) {
+                        // As in Terraform: the object exists, but is replaced by the next plan.
+                        store.mutate(&|s: &mut state::Editor<'_>| {
+                            if let Some(mut inst) = s.instance(&addr).cloned() {
+                                inst.tainted = true;
+                                s.set_instance(&addr, inst);
+                            }
+                        });
+                        self.fail(d);
+                        return Settled {
+                            node,
+                            slot,
+                            value: Some(v),
+                            ok: false,
+                        };
+                    }
+                }
                 let failed = self.walk.unmet_postconditions(&module, &key, each, res, &v);
                 let ok = failed.is_empty();
                 if !ok {

@@ -150,6 +150,17 @@ impl Session<'_> {
         } else {
             addr.to_string()
         };
+        if !deposed {
+            let config =
+                crate::config::tree::module_at(self.walk.module, &crate::config::tree::config_path(&address.module))
+                    .and_then(|m| m.resources.get(&address.resource));
+            if let Some(res) = config.filter(|r| r.provisioners.iter().any(|p| p.when_destroy)) {
+                if let Err(d) = self.provision(&label, &address.module, &address.key, None, res, prior, true) {
+                    // The object is kept, as Terraform keeps it: nothing was destroyed.
+                    return self.fail(d);
+                }
+            }
+        }
         let addr = label.as_str();
         self.walk.ui.change_started(
             addr,

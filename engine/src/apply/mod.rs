@@ -11,6 +11,7 @@ mod adoption;
 mod calls;
 mod deletes;
 mod deposed;
+mod provision;
 pub mod store;
 
 use crate::apply::store::{Store, StoreJournal};
@@ -352,7 +353,7 @@ impl<'a> Session<'a> {
             settled.extend(
                 results
                     .into_iter()
-                    .map(|(p, resp, start)| self.conclude(p, resp, start)),
+                    .map(|(p, resp, start)| self.conclude(p, resp, start, store)),
             );
         }
         for Settled { node, slot, value, ok } in settled {

@@ -353,6 +353,10 @@ pub(super) fn resource(module: &mut Module, block: Block, diags: &mut Diagnostic
     };
     let lc = lifecycle(&body, diags);
     body.blocks.retain(|b| b.kind != "lifecycle");
+    let provisioners = match mode {
+        Mode::Managed => super::provisioners::take(&mut body, diags),
+        Mode::Data => Vec::new(),
+    };
     drop_not_yet_blocks(&mut body, diags);
     if module.resources.contains_key(&addr) {
         diags.push(
@@ -372,6 +376,7 @@ pub(super) fn resource(module: &mut Module, block: Block, diags: &mut Diagnostic
             for_each,
             depends_on: deps,
             local_provider: provider.clone(),
+            provisioners,
             provider,
             lifecycle: lc,
             body,

@@ -16,6 +16,7 @@ mod load;
 mod overrides;
 mod parse;
 mod providers;
+mod provisioners;
 pub mod refs;
 pub mod sources;
 pub mod tree;
@@ -171,6 +172,21 @@ pub struct Condition {
     pub span: Option<Span>,
 }
 
+/// A `provisioner "local-exec"` block of a resource: a command run on the machine that runs
+/// infinstor after the object is created (or, with `when = destroy`, before it is destroyed).
+#[derive(Debug, Clone)]
+pub struct Provisioner {
+    /// Runs before the object is destroyed instead of after it is created.
+    pub when_destroy: bool,
+    /// A failure is a warning (`on_failure = continue`) instead of an error that leaves the
+    /// object tainted.
+    pub on_failure_continue: bool,
+    /// `command`, `working_dir`, `interpreter`, `environment`, `quiet`.
+    pub body: Body,
+    /// The block.
+    pub span: Option<Span>,
+}
+
 /// A reference written in `depends_on`.
 #[derive(Debug, Clone)]
 pub struct DependsOn {
@@ -198,6 +214,8 @@ pub struct Resource {
     /// The provider configuration as its module names it (`aws`, `aws.ALIAS`), never
     /// rewritten: the plan JSON's `provider_config_key` is this name within the module.
     pub local_provider: String,
+    /// `provisioner "local-exec"` blocks, in order.
+    pub provisioners: Vec<Provisioner>,
     /// Lifecycle options.
     pub lifecycle: Lifecycle,
     /// The arguments and blocks that the resource type's schema describes.

@@ -389,6 +389,23 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
             for expr in res.count.iter().chain(&res.for_each).chain(condition_exprs) {
                 refs.extend(references(expr));
             }
+            for p in &res.provisioners {
+                let found = body_references(&p.body);
+                if !p.when_destroy {
+                    refs.extend(found);
+                    continue;
+                }
+                // As in Terraform: when it runs, what else it could name may be gone already.
+                for (r, span) in found {
+                    diags.push(
+                        Diagnostic::error(
+                            "Invalid reference from destroy provisioner",
+                            format!("A destroy-time provisioner may refer only to self, count.index and each.key, not to {}. Pass the value through the resource (for example in triggers) and read it with self.", ref_text(&r)),
+                        )
+                        .at(span),
+                    );
+                }
+            }
             {
                 for (r, span) in refs {
                     for t in ref_targets(path, module, &r, span.clone(), &mut diags) {
@@ -501,4 +518,15 @@ pub fn build(root: &Module) -> Result<Graph, Diagnostics> {
     }
     g.check_cycles_in(&|node| locate(root, node))?;
     Ok(g)
+}
+
+/// A reference as written (`var.x`, `aws_s3_bucket.b`, `module.m.out`).
+fn ref_text(r: &Ref) -> String {
+    match r {
+        Ref::Var(n) => format!("var.{n}"),
+        Ref::Local(n) => format!("local.{n}"),
+        Ref::Module(m, Some(o)) => format!("module.{m}.{o}"),
+        Ref::Module(m, None) => format!("module.{m}"),
+        Ref::Resource(a) => a.to_string(),
+    }
 }

@@ -113,6 +113,34 @@ impl Walk<'_> {
         )
     }
 
+    /// Evaluates the arguments of `body` in one instance of a resource, with `self` bound to
+    /// its object (a provisioner's arguments).
+    pub(crate) fn eval_args_with_self(
+        &self,
+        module: &ModulePath,
+        key: &InstanceKey,
+        each: Option<Value>,
+        self_value: &Value,
+        body: &crate::config::Body,
+    ) -> Result<std::collections::BTreeMap<String, Value>, Diagnostic> {
+        let scopes = lock(&self.scopes);
+        let fallback;
+        let scope = match scopes.get(module) {
+            Some(scope) => scope,
+            // A module instance no longer in the configuration (its objects being destroyed):
+            // self, count.index and each.key are all a destroy-time provisioner may name.
+            None => {
+                fallback = crate::eval::Scope::default();
+                &fallback
+            }
+        };
+        let ev = bind(Evaluator::new(scope), key, each).with_bound([("self".to_string(), self_value.clone())]);
+        body.attrs
+            .iter()
+            .map(|(name, attr)| ev.eval(&attr.expr).map(|v| (name.clone(), v)))
+            .collect()
+    }
+
     /// Evaluates an expression in one instance of a resource (`count.index`, `each` bound).
     pub(crate) fn eval_in_instance(
         &self,
