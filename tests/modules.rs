@@ -649,3 +649,58 @@ fn provider_meta_products_are_added_to_the_user_agent_of_every_request() {
     }
     assert_eq!(buckets(&moto), vec!["infinstor-t-acme", "infinstor-t-globex"]);
 }
+
+/// As in Terraform, a relative path names a file from the directory infinstor runs in, in
+/// every module; a module reads its own files as `${path.module}/...`, also when it is called
+/// from a sibling directory (`source = "../../"`, as public modules' examples do).
+#[test]
+fn file_paths_are_relative_to_the_working_directory_in_every_module() {
+    let ws = crate::util::workspace(None);
+    ws.write("shared.txt", "shared\n");
+    ws.write("modules/m/own.txt", "own\n");
+    ws.write(
+        "modules/m/main.tf",
+        r#"
+output "own" {
+  value = file("${path.module}/own.txt")
+}
+
+output "shared" {
+  value = file("shared.txt")
+}
+"#,
+    );
+    ws.write(
+        "main.tf",
+        r#"
+module "m" {
+  source = "./modules/m"
+}
+
+output "all" {
+  value = "${module.m.own}${module.m.shared}"
+}
+"#,
+    );
+    let plan = ws.run(&["plan", "-no-color"]).expect_code(0);
+    assert!(plan.stdout.contains(r#"+ all = "own\nshared\n""#), "{}", plan.stdout);
+    ws.write("examples/simple/shared.txt", "example\n");
+    ws.write(
+        "examples/simple/main.tf",
+        r#"
+module "m" {
+  source = "../../modules/m"
+}
+
+output "all" {
+  value = "${module.m.own}${module.m.shared}"
+}
+"#,
+    );
+    let example = ws.run(&["-C", "examples/simple", "plan", "-no-color"]).expect_code(0);
+    assert!(
+        example.stdout.contains(r#"+ all = "own\nexample\n""#),
+        "{}",
+        example.stdout
+    );
+}

@@ -480,9 +480,11 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let render = |src: &str, vars: &Value| Evaluator::render_file_template(src, vars, &self.scope.path_module);
+        // As in Terraform, a relative path names a file from the directory infinstor runs in
+        // (the root module's), in every module: a module's own files are `${path.module}/...`.
+        let render = |src: &str, vars: &Value| Evaluator::render_file_template(src, vars, &self.scope.path_root);
         let ctx = FunctionContext {
-            base_dir: &self.scope.path_module,
+            base_dir: &self.scope.path_root,
             render_template: &render,
             now: self.scope.now,
             plan_time: self.scope.plan_time,
