@@ -82,37 +82,20 @@ pub(super) fn take(body: &mut Body, diags: &mut Diagnostics) -> Vec<Provisioner>
             );
             continue;
         }
-        let when_destroy = match body.attrs.remove("when") {
-            None => false,
-            Some(a) => match traversal_text(&a.expr.expr).as_deref() {
-                Some("destroy") => true,
-                Some("create") => false,
-                _ => {
-                    diags.push(
-                        Diagnostic::error("Invalid \"when\" keyword", "when is create or destroy, without quotes.")
-                            .at(a.expr.span()),
-                    );
-                    false
-                }
-            },
-        };
-        let on_failure_continue = match body.attrs.remove("on_failure") {
-            None => false,
-            Some(a) => match traversal_text(&a.expr.expr).as_deref() {
-                Some("continue") => true,
-                Some("fail") => false,
-                _ => {
-                    diags.push(
-                        Diagnostic::error(
-                            "Invalid \"on_failure\" keyword",
-                            "on_failure is continue or fail, without quotes.",
-                        )
-                        .at(a.expr.span()),
-                    );
-                    false
-                }
-            },
-        };
+        let when_destroy = keyword(
+            body.attrs.remove("when"),
+            ("destroy", "create"),
+            "Invalid \"when\" keyword",
+            "when is create or destroy, without quotes.",
+            diags,
+        );
+        let on_failure_continue = keyword(
+            body.attrs.remove("on_failure"),
+            ("continue", "fail"),
+            "Invalid \"on_failure\" keyword",
+            "on_failure is continue or fail, without quotes.",
+            diags,
+        );
         out.push(Provisioner {
             when_destroy,
             on_failure_continue,
@@ -121,4 +104,24 @@ pub(super) fn take(body: &mut Body, diags: &mut Diagnostics) -> Vec<Provisioner>
         });
     }
     out
+}
+
+/// A two-way keyword argument (`when = destroy`): true for the first word, false for the second
+/// or when absent; anything else is an error.
+fn keyword(
+    attr: Option<super::Attr>,
+    (yes, no): (&str, &str),
+    summary: &str,
+    detail: &str,
+    diags: &mut Diagnostics,
+) -> bool {
+    let Some(attr) = attr else { return false };
+    match traversal_text(&attr.expr.expr).as_deref() {
+        Some(w) if w == yes => true,
+        Some(w) if w == no => false,
+        _ => {
+            diags.push(Diagnostic::error(summary, detail).at(attr.expr.span()));
+            false
+        }
+    }
 }

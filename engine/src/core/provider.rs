@@ -143,6 +143,20 @@ pub struct ApplyResponse {
     pub error: Option<ProviderError>,
 }
 
+impl ApplyResponse {
+    /// The answer of a call that either finished with the object's new state (`None`: it no
+    /// longer exists) or failed without changing it (`prior` stays recorded).
+    pub fn finished(prior: Option<&Value>, result: Result<Option<Value>, ProviderError>) -> ApplyResponse {
+        match result {
+            Ok(new_state) => ApplyResponse { new_state, error: None },
+            Err(error) => ApplyResponse {
+                new_state: prior.cloned(),
+                error: Some(error),
+            },
+        }
+    }
+}
+
 /// Asks the provider to read the current state of an object.
 #[derive(Debug, Clone)]
 pub struct ReadRequest<'a> {

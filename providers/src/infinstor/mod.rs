@@ -158,13 +158,7 @@ impl Provider for Infinstor {
             )),
             (_, None, None) => Ok(None),
         };
-        match result {
-            Ok(new_state) => ApplyResponse { new_state, error: None },
-            Err(error) => ApplyResponse {
-                new_state: req.prior.cloned(),
-                error: Some(error),
-            },
-        }
+        ApplyResponse::finished(req.prior, result)
     }
 
     fn read(&self, req: ReadRequest<'_>) -> Result<Option<Value>, ProviderError> {

@@ -194,13 +194,7 @@ impl Provider for Local {
             (_, Some(planned)) => write(planned).map(Some),
             (None, None) => Ok(None),
         };
-        match result {
-            Ok(new_state) => ApplyResponse { new_state, error: None },
-            Err(error) => ApplyResponse {
-                new_state: req.prior.cloned(),
-                error: Some(error),
-            },
-        }
+        ApplyResponse::finished(req.prior, result)
     }
 
     fn read(&self, req: ReadRequest<'_>) -> Result<Option<Value>, ProviderError> {

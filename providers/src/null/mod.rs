@@ -92,13 +92,7 @@ impl Provider for Null {
             // `triggers` forces a new object; nothing is left to update.
             (Some(prior), Some(_)) => Ok(Some(prior.clone())),
         };
-        match result {
-            Ok(new_state) => ApplyResponse { new_state, error: None },
-            Err(error) => ApplyResponse {
-                new_state: req.prior.cloned(),
-                error: Some(error),
-            },
-        }
+        ApplyResponse::finished(req.prior, result)
     }
 
     fn read(&self, req: ReadRequest<'_>) -> Result<Option<Value>, ProviderError> {
