@@ -1,5 +1,6 @@
 //! ACM certificate arguments beyond the DNS-validated install of seed 000 (tested in
-//! infinstor_dns.rs): approval emails sent to a parent domain (`validation_option`).
+//! infinstor_dns.rs): approval emails sent to a parent domain (`validation_option`), and
+//! exportable public certificates (`options.export`).
 
 use crate::util::{block_on, start_moto, workspace, Clients};
 
@@ -59,4 +60,57 @@ fn a_validation_option_is_sent_and_changing_it_requests_a_new_certificate() {
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     let listed = block_on(async { moto.acm().list_certificates().send().await.expect("list") });
     assert!(listed.certificate_summary_list().is_empty(), "{listed:?}");
+}
+
+/// `options { export = "ENABLED" }` requests an exportable public certificate; ACM records it,
+/// a re-plan is clean, and changing it requests a new certificate (ACM cannot change it).
+#[test]
+fn an_exportable_certificate_is_requested_as_one_and_changing_it_replaces_it() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    let config = |export: &str| {
+        format!(
+            r#"
+resource "aws_acm_certificate" "portal" {{
+  domain_name       = "portal.research.example.com"
+  validation_method = "DNS"
+  options {{
+    export = "{export}"
+  }}
+}}
+
+output "arn" {{
+  value = aws_acm_certificate.portal.arn
+}}
+"#
+        )
+    };
+    ws.write("main.tf", &config("ENABLED"));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let arn = ws.run(&["output", "-raw", "arn"]).expect_code(0).stdout;
+    let found = block_on(async {
+        moto.acm()
+            .describe_certificate()
+            .certificate_arn(&arn)
+            .send()
+            .await
+            .expect("describe certificate")
+    });
+    let export = found
+        .certificate()
+        .and_then(|c| c.options())
+        .and_then(|o| o.export())
+        .map(|e| e.as_str().to_string());
+    assert_eq!(export.as_deref(), Some("ENABLED"));
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.write("main.tf", &config("DISABLED"));
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(
+        plan.stdout.contains("aws_acm_certificate.portal must be replaced"),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
 }

@@ -15,6 +15,8 @@ per example: validate ok, plan ok, and the first blocker of a failure, classifie
 - `provider not supported yet: NAME`: a provider other than the ones infinstor has;
 - `argument not supported yet: TYPE.NAME`: an argument of a supported type infinstor lacks;
 - `language, not supported yet: NAME`: a construct of the language infinstor does not have;
+- `needs existing objects` / `needs input`: a data source finds nothing in the emulator, or a
+  variable has no default (what the example expects of its surroundings);
 - `language: SUMMARY`: anything else infinstor refuses (what this measure exists to find);
 - `emulator: ...`: the plan reached AWS and the emulator failed.
 
@@ -76,6 +78,10 @@ def export(repo, commit, dest):
 
 # Error summaries that say "not supported yet" in one form or another; any other error is one
 # this measure exists to find (a false conflict, a construct read differently from Terraform).
+# What an example needs of its surroundings, not of infinstor: objects that exist already (a data
+# source looks them up), or values for its variables.
+NEEDS = {"No value for required variable": "needs input: a variable without a default"}
+NOT_FOUND = re.compile(r"^Error: (data\.[^:]+): NotFound", re.M)
 NOT_YET_SUMMARIES = {"Unsupported resource type", "Unsupported data source type", "Resource type not supported yet",
                      "Data source type not supported yet", "Unsupported provider", "Module not installed",
                      "Not supported yet", "Unsupported argument", "Unsupported block type"}
@@ -83,7 +89,8 @@ NOT_YET_SUMMARIES = {"Unsupported resource type", "Unsupported data source type"
 
 def other_errors(stderr):
     """The summaries of the errors that are not a "not supported yet" of some kind."""
-    return sorted({s for s in ERROR.findall(stderr) if s not in NOT_YET_SUMMARIES})
+    return sorted({s for s in ERROR.findall(stderr)
+                   if s not in NOT_YET_SUMMARIES and s not in NEEDS and not NOT_FOUND.match(f"Error: {s}")})
 
 
 def blocker(stderr):
@@ -105,6 +112,12 @@ def blocker(stderr):
     constructs = NOT_YET.findall(stderr)
     if constructs:
         return "language, not supported yet: " + ", ".join(sorted(set(constructs)))
+    found = NOT_FOUND.findall(stderr)
+    if found:
+        return "needs existing objects: " + ", ".join(sorted(set(found)))
+    for summary, what in NEEDS.items():
+        if summary in summaries:
+            return what
     first = summaries[0]
     if "emulator" in stderr.lower() or "dispatch failure" in stderr:
         return "emulator: " + first

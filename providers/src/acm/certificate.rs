@@ -115,28 +115,44 @@ pub(super) fn add_tags(ctx: &Ctx, arn: &str, tags: &BTreeMap<String, String>) ->
     Ok(())
 }
 
-/// The `options` block's logging preference, defaulted as ACM does.
-pub(super) fn logging_preference(v: &Value) -> String {
+/// An argument of the `options` block, or ACM's default for it.
+fn option(v: &Value, key: &str, default: &str) -> String {
     v.get("options")
         .as_list()
         .and_then(|items| items.first())
-        .and_then(|o| {
-            o.get("certificate_transparency_logging_preference")
-                .as_str()
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "ENABLED".to_string())
+        .and_then(|o| o.get(key).as_str().map(str::to_string))
+        .unwrap_or_else(|| default.to_string())
+}
+
+/// The `options` block's logging preference, defaulted as ACM does.
+pub(super) fn logging_preference(v: &Value) -> String {
+    option(v, "certificate_transparency_logging_preference", "ENABLED")
+}
+
+/// Whether the certificate can be exported (`options.export`), defaulted as ACM does.
+pub(super) fn export(v: &Value) -> String {
+    option(v, "export", "DISABLED")
 }
 
 // ACM deprecated opting out of certificate transparency logging, but Terraform configurations
 // still carry the `options` block, and ACM still reports the preference.
 #[allow(deprecated)]
-pub(super) fn certificate_options(preference: &str) -> CertificateOptions {
+pub(super) fn certificate_options(preference: &str, export: Option<&str>) -> CertificateOptions {
     CertificateOptions::builder()
         .certificate_transparency_logging_preference(
             aws_sdk_acm::types::CertificateTransparencyLoggingPreference::from(preference),
         )
+        .set_export(export.map(aws_sdk_acm::types::CertificateExport::from))
         .build()
+}
+
+/// Whether ACM says the certificate can be exported.
+pub(super) fn remote_export(detail: &CertificateDetail) -> String {
+    detail
+        .options()
+        .and_then(|o| o.export())
+        .map(|e| e.as_str().to_string())
+        .unwrap_or_else(|| "DISABLED".to_string())
 }
 
 #[allow(deprecated)]
@@ -273,10 +289,17 @@ impl ResourceType for Certificate {
             .block(
                 "options",
                 Nesting::Single,
-                Schema::new().attr(
-                    "certificate_transparency_logging_preference",
-                    Attribute::optional(Type::String).one_of(&["ENABLED", "DISABLED"]),
-                ),
+                Schema::new()
+                    .attr(
+                        "certificate_transparency_logging_preference",
+                        Attribute::optional(Type::String).one_of(&["ENABLED", "DISABLED"]),
+                    )
+                    // An exportable public certificate is requested as one: a change replaces it
+                    // (see `plan`).
+                    .attr(
+                        "export",
+                        Attribute::optional(Type::String).one_of(&["ENABLED", "DISABLED"]),
+                    ),
             )
     }
 
@@ -381,6 +404,7 @@ impl ResourceType for Certificate {
                     "certificate_transparency_logging_preference",
                     Value::from("ENABLED"),
                 );
+                default_to(&mut o, "export", Value::from("DISABLED"));
                 *item = Value::Map(o.into());
             }
         }
@@ -396,7 +420,13 @@ impl ResourceType for Certificate {
         st.insert("id".into(), id);
         let all = tags_all(ctx, get(&st, "tags"));
         st.insert("tags_all".into(), all);
-        Ok((Value::Map(st.into()), Vec::new()))
+        let planned = Value::Map(st.into());
+        // Exportability is chosen when the certificate is requested: ACM cannot change it.
+        let replace = match prior {
+            Some(prior) if export(prior) != export(&planned) => vec!["options".to_string()],
+            _ => Vec::new(),
+        };
+        Ok((planned, replace))
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {

@@ -2,9 +2,9 @@
 //! import, update.
 
 use crate::acm::{
-    add_tags, certificate_options, describe, elapsed_text, keep_prior_pem, logging_preference, pem_equal,
-    planned_validation_options, recall_key, remember_key, remote_logging_preference, remote_tags, remove_tags,
-    sdk_tags, token_handle, x509, Certificate, KEY_ALGORITHMS, RECORDS_TIMEOUT,
+    add_tags, certificate_options, describe, elapsed_text, export, keep_prior_pem, logging_preference, pem_equal,
+    planned_validation_options, recall_key, remember_key, remote_export, remote_logging_preference, remote_tags,
+    remove_tags, sdk_tags, token_handle, x509, Certificate, KEY_ALGORITHMS, RECORDS_TIMEOUT,
 };
 use crate::resource::{ApplyOutcome, Ctx, ResourceType};
 use crate::support::attrs::{block_items, call, get, into_state, set_value, sref, string_map, string_set, State};
@@ -121,12 +121,16 @@ impl Certificate {
         // An `options` block only when the configuration had one or ACM's differs from the
         // default, since a block cannot be computed.
         let preference = remote_logging_preference(detail);
+        let exportable = remote_export(detail);
         let had_block = prior.get("options").as_list().map(|l| !l.is_empty()).unwrap_or(false);
-        let block = if had_block || preference != "ENABLED" {
-            vec![engine::core::value::map([(
-                "certificate_transparency_logging_preference",
-                Value::string(&preference),
-            )])]
+        let block = if had_block || preference != "ENABLED" || exportable != "DISABLED" {
+            vec![engine::core::value::map([
+                (
+                    "certificate_transparency_logging_preference",
+                    Value::string(&preference),
+                ),
+                ("export", Value::string(&exportable)),
+            ])]
         } else {
             Vec::new()
         };
@@ -345,7 +349,7 @@ impl Certificate {
             Ok(t) => t,
             Err(e) => return ApplyOutcome::failed(e),
         };
-        let options = certificate_options(&logging_preference(planned));
+        let options = certificate_options(&logging_preference(planned), Some(&export(planned)));
         let validation_options = block_items(planned, "validation_option")
             .iter()
             .map(|o| {
@@ -464,7 +468,7 @@ impl Certificate {
                     ctx.acm
                         .update_certificate_options()
                         .certificate_arn(arn)
-                        .options(certificate_options(&wanted))
+                        .options(certificate_options(&wanted, None))
                         .send(),
                 )?;
             }

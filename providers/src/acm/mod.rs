@@ -32,9 +32,9 @@ mod certificate_validation;
 mod private_key;
 mod x509;
 use certificate::{
-    add_tags, certificate_options, describe, keep_prior_pem, logging_preference, pem_equal, planned_validation_options,
-    remote_logging_preference, remote_tags, remove_tags, sdk_tags, token_handle, Certificate, KEY_ALGORITHMS,
-    RECORDS_TIMEOUT,
+    add_tags, certificate_options, describe, export, keep_prior_pem, logging_preference, pem_equal,
+    planned_validation_options, remote_export, remote_logging_preference, remote_tags, remove_tags, sdk_tags,
+    token_handle, Certificate, KEY_ALGORITHMS, RECORDS_TIMEOUT,
 };
 use certificate_data::CertificateData;
 use certificate_validation::CertificateValidation;
