@@ -210,3 +210,37 @@ resource "null_resource" "a" {
         run.stderr
     );
 }
+
+/// One `validate` run lists everything infinstor does not support yet in a configuration (a
+/// provider, a type), together with the mistakes in the rest of it.
+#[test]
+fn validate_lists_what_is_not_supported_yet_and_the_other_mistakes_in_one_run() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        r#"
+terraform {
+  required_providers {
+    docker = { source = "kreuzwerker/docker" }
+  }
+}
+
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "bucket-b"
+  bogus  = 1
+}
+"#,
+    );
+    let run = ws.run(&["validate"]).expect_code(1);
+    for expected in [
+        "Error: Unsupported provider",
+        "The provider does not support resource type \"aws_vpc\"",
+        "An argument named \"bogus\" is not expected here.",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected} in\n{}", run.stderr);
+    }
+}

@@ -376,6 +376,24 @@ pub(super) fn load_dir(dir: &Path, diags: &mut Diagnostics, place: &Place<'_>, c
 ///
 /// [`ProviderFactory::providers`]: crate::core::provider::ProviderFactory::providers
 pub fn load(dir: &Path, providers: &[ProviderInfo]) -> Result<(Module, Diagnostics), Diagnostics> {
+    match load_checking(dir, providers) {
+        (Some(module), diags) if !diags.has_errors() => Ok((module, diags)),
+        (_, diags) => Err(diags),
+    }
+}
+
+/// Errors after which the configuration is still whole enough to check the rest of it: what
+/// infinstor does not support yet, at its place. `validate` goes on after them, so that one run
+/// lists every such thing (every provider and type not supported yet, every argument).
+const CONTINUABLE: &[&str] = &[
+    "Unsupported provider",
+    "Unsupported provider source",
+    "Not supported yet",
+];
+
+/// Reads the configuration as [`load`] does, and also gives the module when the only errors
+/// are [`CONTINUABLE`] ones.
+pub fn load_checking(dir: &Path, providers: &[ProviderInfo]) -> (Option<Module>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let lock = match super::sources::Lock::read(dir) {
         Ok(lock) => lock,
@@ -417,9 +435,9 @@ pub fn load(dir: &Path, providers: &[ProviderInfo]) -> Result<(Module, Diagnosti
     }
     // A module called several times is read once per call: its mistakes are reported once.
     diags.dedup();
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok((module, diags))
-    }
+    let whole = diags
+        .0
+        .iter()
+        .all(|d| d.severity != crate::core::diagnostic::Severity::Error || CONTINUABLE.contains(&d.summary.as_str()));
+    (whole.then_some(module), diags)
 }

@@ -21,7 +21,7 @@ pub mod refs;
 pub mod sources;
 pub mod tree;
 
-pub use load::{load, traversal_text};
+pub use load::{load, load_checking, traversal_text};
 
 use crate::core::addr::{Mode, ResourceAddr};
 use crate::core::diagnostic::{SourceFile, Span};

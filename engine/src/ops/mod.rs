@@ -232,8 +232,11 @@ impl Engine<'_> {
     /// Checks the configuration without contacting AWS: syntax, references, cycles, argument
     /// names and referenced attributes against schemas.
     pub fn validate(&self, opts: &Options) -> Result<Diagnostics, EngineError> {
-        let (module, warnings) = self.load(opts)?;
-        let mut diags = warnings;
+        // Past what is not supported yet, the rest is checked too: one run lists it all.
+        let (module, mut diags) = config::load_checking(&opts.dir, &self.factory.providers());
+        let Some(module) = module else {
+            return Err(diags.into());
+        };
         if let Err(found) = graph::build(&module) {
             diags.0.extend(found.0);
         }
