@@ -156,13 +156,16 @@ pub fn chain_text(e: &anyhow::Error) -> String {
 
 /// Formats an error for stderr (bold red "Error:" when colours are on).
 pub fn error_text(text: &str, color: bool) -> String {
-    let text = if text.starts_with("Error:") {
+    // Diagnostics come rendered with their severity; a list that starts with a warning is
+    // still the error's text.
+    let text = if text.starts_with("Error:") || text.starts_with("Warning:") {
         text.to_string()
     } else {
         format!("Error: {text}")
     };
     if color {
         text.replace("Error:", "\x1b[1;31mError:\x1b[0m")
+            .replace("Warning:", "\x1b[1;33mWarning:\x1b[0m")
     } else {
         text
     }
