@@ -1,6 +1,7 @@
 //! The small providers public modules lean on, through the binary: `null` (`null_resource`
 //! replaced when its triggers change, `null_data_source`), `external` (a program's answer read
-//! while planning), with `provisioner "local-exec"` where modules use them together.
+//! while planning), `time` (`time_sleep`, `time_static`), with `provisioner "local-exec"` where
+//! modules use them together.
 
 use crate::util::workspace;
 
@@ -243,4 +244,68 @@ resource "aws_s3_bucket" "b" {
     ] {
         assert!(run.stderr.contains(expected), "{expected} in\n{}", run.stderr);
     }
+}
+
+#[test]
+fn time_sleep_waits_and_time_static_keeps_its_time() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        r#"
+resource "time_sleep" "wait" {
+  create_duration  = "1s"
+  destroy_duration = "1s"
+}
+
+resource "time_static" "fixed" {
+  rfc3339 = "2026-03-04T05:06:07+01:00"
+}
+
+resource "time_static" "after" {
+  triggers = { after = time_sleep.wait.id }
+}
+
+output "fixed" {
+  value = [time_static.fixed.year, time_static.fixed.month, time_static.fixed.day, time_static.fixed.hour, time_static.fixed.unix]
+}
+
+output "after" {
+  value = time_static.after.unix
+}
+"#,
+    );
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let apply = ws.run(&["apply", "--auto-approve"]).expect_code(0);
+    assert!(
+        apply.stdout.contains("2026,\n  3,\n  4,\n  4,\n  1772597167,"),
+        "{}",
+        apply.stdout
+    );
+    let after: u64 = ws
+        .run(&["output", "--raw", "after"])
+        .expect_code(0)
+        .stdout
+        .trim()
+        .parse()
+        .expect("unix time");
+    assert!(
+        after >= started + 1,
+        "time_static.after ({after}) comes a second after the start ({started})"
+    );
+    ws.run(&["plan", "--detailed-exitcode"]).expect_code(0);
+    ws.write(
+        "bad.tf",
+        "resource \"time_sleep\" \"bad\" {\n  create_duration = \"soon\"\n}\n",
+    );
+    let bad = ws.run(&["validate"]).expect_code(1);
+    assert!(bad.stderr.contains("is not a duration such as"), "{}", bad.stderr);
+    std::fs::remove_file(ws.cwd().join("bad.tf")).expect("remove bad.tf");
+    ws.run(&["destroy", "--auto-approve"]).expect_code(0);
+    ws.run(&["import", "time_static.fixed", "2026-03-04T05:06:07+01:00"])
+        .expect_code(0);
+    let shown = ws.run(&["state", "show", "time_static.fixed"]).expect_code(0).stdout;
+    assert!(shown.contains("1772597167"), "{shown}");
 }

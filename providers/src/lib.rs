@@ -71,6 +71,7 @@ mod servicecatalog;
 mod sesv2;
 mod ssm;
 mod support;
+mod time;
 mod tls;
 
 pub use aws::AwsFactory;

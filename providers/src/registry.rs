@@ -6,7 +6,7 @@
 
 use crate::aws::{self, AwsFactory};
 use crate::builtin::terraform_data;
-use crate::{external, infinstor, local, null, random, tls};
+use crate::{external, infinstor, local, null, random, time, tls};
 use engine::core::finding::Finding;
 use engine::core::provider::{
     Provider, ProviderError, ProviderFactory, ProviderInfo, ValidateProblem, ValidateRequest,
@@ -65,7 +65,7 @@ const NONE: ProviderSpec = ProviderSpec {
 };
 
 /// Every provider, in the order their names are listed to users.
-pub(crate) static PROVIDERS: [ProviderSpec; 8] = [
+pub(crate) static PROVIDERS: [ProviderSpec; 9] = [
     ProviderSpec {
         name: aws::NAME,
         source: aws::SOURCE,
@@ -134,6 +134,16 @@ pub(crate) static PROVIDERS: [ProviderSpec; 8] = [
         resource_types: random::resource_types,
         resource_schema: random::resource_schema,
         validate: random::validate,
+        ..NONE
+    },
+    ProviderSpec {
+        name: time::NAME,
+        source: "hashicorp/time",
+        config_schema: time::config_schema,
+        configure: time::configure,
+        resource_types: time::resource_types,
+        resource_schema: time::resource_schema,
+        validate: time::validate,
         ..NONE
     },
     ProviderSpec {

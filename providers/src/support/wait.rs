@@ -26,6 +26,15 @@ fn sleep_step(until: Instant) -> Result<Option<Duration>, ProviderError> {
     Ok((!left.is_zero()).then(|| left.min(Duration::from_millis(100))))
 }
 
+/// Sleeps `d` in short steps, so that an interrupt ends it at once (with its error).
+pub(crate) fn sleep(d: Duration) -> Result<(), ProviderError> {
+    let until = Instant::now() + d;
+    while let Some(step) = sleep_step(until)? {
+        std::thread::sleep(step);
+    }
+    Ok(())
+}
+
 /// Sleeps `delay` (in short steps, so an interrupt ends it at once), then returns the next
 /// delay of an exponential backoff capped at `max`.
 pub(crate) fn backoff(delay: Duration, max: Duration) -> Result<Duration, ProviderError> {
