@@ -5,6 +5,7 @@
 mod util;
 
 mod bad_day;
+mod cdktf;
 mod certificates;
 mod cli_commands;
 mod crashes;
