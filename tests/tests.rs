@@ -7,6 +7,7 @@ mod util;
 mod bad_day;
 mod cdktf;
 mod certificates;
+mod checkov;
 mod cli_commands;
 mod crashes;
 mod diagnostics;
