@@ -367,3 +367,19 @@ fn a_warning_beside_an_error_is_a_warning() {
     );
     assert!(!run.stderr.contains("Error: Warning"), "{}", run.stderr);
 }
+
+/// An argument the AWS provider documents and infinstor does not support yet is an error at its
+/// place that says so and what to do, not "not expected here" (providers/src/not_yet.rs, which a
+/// test holds to the provider's documented arguments).
+#[test]
+fn a_documented_argument_not_supported_yet_says_so_at_its_place() {
+    let ws = crate::util::workspace(None);
+    ws.write(
+        "main.tf",
+        "resource \"aws_iam_user\" \"u\" {\n  name                 = \"u\"\n  permissions_boundary = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\n",
+    );
+    let run = ws.run(&["validate"]).expect_code(1);
+    assert!(run.stderr.contains("Error: Not supported yet"), "{}", run.stderr);
+    assert!(run.stderr.contains("main.tf line 3"), "{}", run.stderr);
+    assert!(run.stderr.contains("put-user-permissions-boundary"), "{}", run.stderr);
+}

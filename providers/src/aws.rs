@@ -40,7 +40,11 @@ fn schemas() -> &'static (BTreeMap<String, Schema>, BTreeMap<String, Schema>) {
                 .map(|r| {
                     (
                         r.type_name().to_string(),
-                        regional_schema(r.type_name(), r.schema(), true),
+                        crate::not_yet::documented(
+                            "resource",
+                            r.type_name(),
+                            regional_schema(r.type_name(), r.schema(), true),
+                        ),
                     )
                 })
                 .collect(),
@@ -49,7 +53,11 @@ fn schemas() -> &'static (BTreeMap<String, Schema>, BTreeMap<String, Schema>) {
                 .map(|d| {
                     (
                         d.type_name().to_string(),
-                        regional_schema(d.type_name(), d.schema(), false),
+                        crate::not_yet::documented(
+                            "data",
+                            d.type_name(),
+                            regional_schema(d.type_name(), d.schema(), false),
+                        ),
                     )
                 })
                 .collect(),

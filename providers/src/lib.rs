@@ -57,6 +57,7 @@ mod kms;
 mod local;
 mod logs;
 mod meta;
+mod not_yet;
 mod null;
 mod random;
 mod region;

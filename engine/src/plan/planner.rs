@@ -516,7 +516,8 @@ impl Session<'_> {
         };
         if tainted || forced {
             let reason = if tainted {
-                "the object is tainted: its create did not finish".to_string()
+                "the object is tainted: its create, or a provisioner after it, did not finish (or `taint` marked it)"
+                    .to_string()
             } else {
                 "replacement requested with --replace".to_string()
             };
