@@ -97,7 +97,7 @@ fn main() {
             "aws",
             &map([
                 ("region", Value::from("us-east-1")),
-                ("endpoints", Value::List(vec![map([("route53", url())])])),
+                ("endpoints", Value::List(vec![map([("route53", url())])].into())),
             ]),
         )
         .unwrap_or_else(|e| panic!("configure: {e}"));
@@ -129,12 +129,7 @@ fn main() {
                 ("ttl", Value::from(300i64)),
                 (
                     "records",
-                    Value::List(vec![Value::from(format!(
-                        "10.{}.{}.{}",
-                        i / 65536,
-                        i / 256 % 256,
-                        i % 256
-                    ))]),
+                    Value::List(vec![Value::from(format!("10.{}.{}.{}", i / 65536, i / 256 % 256, i % 256))].into()),
                 ),
             ]);
             plan(&factory, provider.as_ref(), RECORD, &config)

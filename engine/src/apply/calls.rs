@@ -41,7 +41,7 @@ impl Session<'_> {
                 if created && res.provisioners.iter().any(|x| !x.when_destroy) {
                     if let Err(d) = self.provision(&label, &module, &key, each.clone(), res, &v, false) {
                         // As in Terraform: the object exists, but is replaced by the next plan.
-                        store.mutate(&|s: &mut state::Editor<'_>| {
+                        store.mutate(|s: &mut state::Editor<'_>| {
                             if let Some(mut inst) = s.instance(&addr).cloned() {
                                 inst.tainted = true;
                                 s.set_instance(&addr, inst);

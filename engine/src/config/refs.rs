@@ -49,8 +49,12 @@ pub struct Found {
 #[derive(Default)]
 struct Out {
     found: Vec<Found>,
-    meta: Option<Vec<(usize, String, String, Vec<Step>)>>,
+    meta: Option<Vec<Meta>>,
 }
+
+/// A traversal of a name that names no object: where it starts, its root (`each`), its name
+/// (`key`) and the steps after.
+type Meta = (usize, String, String, Vec<Step>);
 
 /// The references of every expression of a body, nested blocks included; inside the `content`
 /// of a `dynamic` block its iterator is a bound name, not a reference.

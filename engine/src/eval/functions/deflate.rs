@@ -349,7 +349,7 @@ fn huffman(freq: &[i32], max_bits: i32) -> Vec<Code> {
         }
         return codes;
     }
-    list.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
+    list.sort_by_key(|&(symbol, freq)| (freq, symbol));
     let counts = bit_counts(&list, max_bits);
     // Symbols needing the fewest bits are the most frequent, at the end of the list; within a
     // length, codes go up in symbol order.
