@@ -115,7 +115,7 @@ pub(super) fn terraform(module: &mut Module, block: Block, diags: &mut Diagnosti
                 diags.push(
                     Diagnostic::error(
                         "Unsupported provider",
-                        format!("infinstor has the {} providers; \"{name}\" is not available. Remove it from required_providers and the resources that use it.", place.providers.iter().map(|p| format!("\"{}\"", p.name)).collect::<Vec<_>>().join(" and ")),
+                        format!("infinstor has the {} providers; \"{name}\" is not available. Remove it from required_providers and the resources that use it.", listed(place.providers.iter().map(|p| format!("\"{}\"", p.name)))),
                     )
                     .at(attr.name_span.clone()),
                 );
@@ -929,4 +929,14 @@ pub(super) fn check(module: &mut Module, block: Block, diags: &mut Diagnostics) 
         asserts,
         span: block.span.clone(),
     });
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
 }
