@@ -351,3 +351,54 @@ resource "tls_self_signed_cert" "c" {
     let out = ws.run(&["validate"]).expect_code(1);
     insta::assert_snapshot!(out.stderr);
 }
+
+/// A key pair's tags are set when it is imported into EC2 and changed in place, as in the AWS
+/// provider (every other argument replaces it).
+#[test]
+fn a_key_pairs_tags_are_set_and_changed_in_place() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    let config = |team: &str| {
+        format!(
+            r#"
+resource "aws_key_pair" "k" {{
+  key_name   = "tagged-admin"
+  public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJxa9xtm+ciuV/Ipc8iZ1KdzOA21aoOn2f+OJCkem1KG admin"
+  tags = {{
+    Team = "{team}"
+  }}
+}}
+"#
+        )
+    };
+    let tags = || {
+        block_on(async {
+            let keys = aws_sdk_ec2::Client::new(&moto.sdk_config())
+                .describe_key_pairs()
+                .key_names("tagged-admin")
+                .send()
+                .await
+                .expect("key pairs");
+            keys.key_pairs()
+                .first()
+                .map(|k| {
+                    k.tags()
+                        .iter()
+                        .map(|t| format!("{}={}", t.key().unwrap_or_default(), t.value().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    ws.write("main.tf", &config("ml"));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(tags(), ["Team=ml"]);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.write("main.tf", &config("platform"));
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(plan.stdout.contains("1 to change, 0 to destroy"), "{}", plan.stdout);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(tags(), ["Team=platform"]);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+}

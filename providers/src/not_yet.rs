@@ -61,7 +61,6 @@ const ARGUMENTS: &[(&str, &str, &str, &str)] = &[
         "permissions_boundary",
         "Set the user's permissions boundary with the AWS CLI (iam put-user-permissions-boundary) for now.",
     ),
-    ("resource", "aws_key_pair", "tags", TAGS),
     ("resource", "aws_kms_key", "custom_key_store_id", KEY_STORE),
     ("resource", "aws_kms_key", "xks_key_id", KEY_STORE),
     ("resource", "aws_kms_key", "timeouts", WAITS),

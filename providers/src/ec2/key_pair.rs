@@ -1,11 +1,13 @@
 //! aws_key_pair: the key pair whose public key admins use on worker nodes (seed 004).
 
 use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
-use crate::support::attrs::{call, created_outcome, finish, into_state, is_set, problem, sref, State};
+use crate::support::attrs::{call, created_outcome, finish, into_state, is_set, map_value, problem, sref, State};
 use crate::support::error::found;
+use crate::support::tags::{split_tags, sync, tags_all};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 pub(super) struct KeyPair;
 
@@ -44,6 +46,14 @@ impl KeyPair {
             Err(_) => Value::UNKNOWN,
         };
         st.insert("arn".into(), arn);
+        let remote: BTreeMap<String, String> = key
+            .tags()
+            .iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
+            .collect();
+        let (tags, all) = split_tags(ctx, &prior.get("tags"), remote);
+        st.insert("tags".into(), tags);
+        st.insert("tags_all".into(), all);
         finish(&self.schema(), st)
     }
 }
@@ -63,6 +73,8 @@ impl ResourceType for KeyPair {
             .attr("fingerprint", Attribute::computed(Type::String))
             .attr("key_pair_id", Attribute::computed(Type::String))
             .attr("key_type", Attribute::computed(Type::String))
+            .attr("tags", Attribute::optional(Type::Map(Box::new(Type::String))))
+            .attr("tags_all", Attribute::computed(Type::Map(Box::new(Type::String))))
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -91,7 +103,7 @@ impl ResourceType for KeyPair {
         out
     }
 
-    fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         if prior.is_none() {
             let id = match st.get("key_name") {
@@ -100,6 +112,8 @@ impl ResourceType for KeyPair {
             };
             st.insert("id".into(), id);
         }
+        let all = tags_all(ctx, st.get("tags").unwrap_or(&Value::Null));
+        st.insert("tags_all".into(), all);
         Ok((Value::Map(st.into()), Vec::new()))
     }
 
@@ -111,6 +125,13 @@ impl ResourceType for KeyPair {
             }
         };
         let key = sref(planned, "public_key").unwrap_or_default().to_string();
+        let tags = ec2_tags(&tags_all(ctx, &planned.get("tags")));
+        let specification = (!tags.is_empty()).then(|| {
+            aws_sdk_ec2::types::TagSpecification::builder()
+                .resource_type(aws_sdk_ec2::types::ResourceType::KeyPair)
+                .set_tags(Some(tags))
+                .build()
+        });
         (step.progress)(&format!("importing EC2 Key Pair {name}"));
         (step.intent)(&name);
         let op = format!("importing EC2 Key Pair ({name})");
@@ -121,6 +142,7 @@ impl ResourceType for KeyPair {
                 .import_key_pair()
                 .key_name(&name)
                 .public_key_material(aws_sdk_ec2::primitives::Blob::new(key.into_bytes()))
+                .set_tag_specifications(specification.map(|s| vec![s]))
                 .send(),
         ) {
             return ApplyOutcome::failed(e);
@@ -135,9 +157,45 @@ impl ResourceType for KeyPair {
         )
     }
 
-    fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
-        // Every argument forces a new key pair.
-        ApplyOutcome::Done(prior.clone())
+    /// Every argument but `tags` forces a new key pair; tags change in place.
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
+        let Some(id) = sref(prior, "key_pair_id").map(str::to_string) else {
+            return ApplyOutcome::Done(prior.clone());
+        };
+        let synced = sync(
+            ctx,
+            prior,
+            planned,
+            |keys| {
+                let tags = keys
+                    .iter()
+                    .map(|k| aws_sdk_ec2::types::Tag::builder().key(k).build())
+                    .collect();
+                call(
+                    ctx,
+                    &format!("untagging EC2 Key Pair ({id})"),
+                    ctx.ec2.delete_tags().resources(&id).set_tags(Some(tags)).send(),
+                )
+                .map(|_| ())
+            },
+            |set| {
+                call(
+                    ctx,
+                    &format!("tagging EC2 Key Pair ({id})"),
+                    ctx.ec2
+                        .create_tags()
+                        .resources(&id)
+                        .set_tags(Some(ec2_tags(&map_value(set))))
+                        .send(),
+                )
+                .map(|_| ())
+            },
+        );
+        match synced.and_then(|()| self.read(ctx, prior)) {
+            Ok(Some(state)) => ApplyOutcome::Done(state),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new("NotFound", format!("EC2 Key Pair ({id}) is gone"))),
+            Err(e) => ApplyOutcome::failed(e),
+        }
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
@@ -164,4 +222,12 @@ impl ResourceType for KeyPair {
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
         Ok(self.find(ctx, id)?.map(|k| self.state(ctx, &k, &Value::Null)))
     }
+}
+
+/// A tag map as EC2 takes it.
+fn ec2_tags(tags: &Value) -> Vec<aws_sdk_ec2::types::Tag> {
+    crate::support::attrs::string_map(tags)
+        .into_iter()
+        .map(|(k, v)| aws_sdk_ec2::types::Tag::builder().key(k).value(v).build())
+        .collect()
 }
