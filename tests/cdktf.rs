@@ -52,9 +52,11 @@ output "arn" {
 "#,
     );
     let app = test_support::repo_root().join("tests").join("cdktf").join("app.js");
+    // cdktf puts the stack's local state beside where it runs: in the workspace.
     let synth = Command::new("node")
         .arg(&app)
         .arg(ws.cwd())
+        .current_dir(ws.cwd())
         .env("NODE_PATH", packages.join("node_modules"))
         .output()
         .unwrap_or_else(|e| panic!("cannot run node ({e}): the cdktf test needs Node.js 18+ and npm"));
@@ -77,6 +79,10 @@ output "arn" {
     run(&["validate"]).expect_code(0);
     run(&["plan", "-detailed-exitcode"]).expect_code(2);
     run(&["apply", "-auto-approve"]).expect_code(0);
+    assert!(
+        ws.cwd().join("terraform.demo.tfstate").exists(),
+        "the stack's state is in the workspace"
+    );
     let params = block_on(async {
         moto.ssm()
             .get_parameters()
