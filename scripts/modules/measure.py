@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Runs the examples of public AWS modules through `infinstor validate` and `plan`.
 
-Each module repository in REPOS is read at its pinned commit: from a local snapshot when one
-is at $INFINSTOR_MIRRORS/OWNER+NAME/repo (a bare git directory), else cloned from GitHub (this
-needs the network). Nothing of theirs is copied into this repository: every example is
+Each module repository in REPOS is read at its pinned commit: from a local snapshot when
+$INFINSTOR_MIRRORS is set and one is at $INFINSTOR_MIRRORS/OWNER+NAME/repo (a bare git
+directory), else cloned from GitHub (this needs the network). `--all` adds the repositories in
+EXTRA at their snapshot's HEAD, so it needs the snapshots. Nothing of theirs is copied into this repository: every example is
 exported to a temporary directory and run there. Each `examples/*` directory is validated, then
 planned against the AWS API emulator (`-refresh=false`, since their data sources and imports
 name objects that do not exist here). The table on stdout (Markdown, as README shows it) gives
@@ -58,9 +59,12 @@ NOT_YET = re.compile(r'(?:A|The) "([a-z_-]+)" (?:block|argument)[^\n]* is part o
 
 
 def mirror(repo):
-    base = pathlib.Path(os.environ.get("INFINSTOR_MIRRORS", "/work/.mirror"))
+    """The local snapshot of `repo` under $INFINSTOR_MIRRORS, if there is one."""
+    base = os.environ.get("INFINSTOR_MIRRORS")
+    if not base:
+        return None
     owner, name = repo.split("/")
-    path = base / f"{owner}+{name}" / "repo"
+    path = pathlib.Path(base) / f"{owner}+{name}" / "repo"
     return path if path.exists() else None
 
 
