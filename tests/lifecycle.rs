@@ -538,3 +538,44 @@ output "certificate" {
         missing.stderr
     );
 }
+
+/// An SES email identity's tags are set when it is created and changed in place, as in the
+/// AWS provider (its other arguments replace it).
+#[test]
+fn an_email_identitys_tags_are_set_and_changed_in_place() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    let config = |team: &str| {
+        format!(
+            "resource \"aws_sesv2_email_identity\" \"s\" {{\n  email_identity = \"tagged@example.com\"\n  tags = {{\n    Team = \"{team}\"\n  }}\n}}\n"
+        )
+    };
+    let tags = || {
+        block_on(async {
+            let client = aws_sdk_sesv2::Client::new(&moto.sdk_config());
+            let arn = "arn:aws:ses:us-east-1:123456789012:identity/tagged@example.com";
+            let listed = client
+                .list_tags_for_resource()
+                .resource_arn(arn)
+                .send()
+                .await
+                .expect("tags");
+            listed
+                .tags()
+                .iter()
+                .map(|t| format!("{}={}", t.key(), t.value()))
+                .collect::<Vec<_>>()
+        })
+    };
+    ws.write("main.tf", &config("ml"));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(tags(), ["Team=ml"]);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.write("main.tf", &config("platform"));
+    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
+    assert!(plan.stdout.contains("1 to change, 0 to destroy"), "{}", plan.stdout);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(tags(), ["Team=platform"]);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+}

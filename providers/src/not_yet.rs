@@ -13,8 +13,6 @@ use engine::core::schema::Schema;
 /// What to do instead of a `timeouts` block where infinstor's wait has no limit to set.
 const WAITS: &str =
     "infinstor waits as long as AWS takes, printing progress, and Ctrl-C ends the wait: remove the block.";
-/// What to do instead of tags infinstor does not set yet on a type.
-const TAGS: &str = "Tag it with the AWS CLI or console for now.";
 /// What to do instead of a key in a custom key store.
 const KEY_STORE: &str =
     "Keys in a custom key store are not supported yet: create the key outside infinstor and import it.";
@@ -73,7 +71,6 @@ const ARGUMENTS: &[(&str, &str, &str, &str)] = &[
         "dkim_signing_attributes",
         "Bring-your-own DKIM keys are not supported yet: the identity uses Easy DKIM.",
     ),
-    ("resource", "aws_sesv2_email_identity", "tags", TAGS),
 ];
 
 /// `schema` of a resource type (`kind` "resource") or data source type ("data") with its

@@ -2,11 +2,13 @@
 //! SourceNotificationEmail), which SES must verify before it sends.
 
 use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
-use crate::support::attrs::{call, finish, into_state, problem, sref, State};
+use crate::support::attrs::{call, finish, into_state, problem, sref, string_map, State};
 use crate::support::error::found;
+use crate::support::tags::{split_tags, sync, tags_all};
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
+use std::collections::BTreeMap;
 
 /// Every SES v2 resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
@@ -37,14 +39,22 @@ impl EmailIdentity {
             Value::Bool(out.verified_for_sending_status()),
         );
         st.insert("configuration_set_name".into(), prior.get("configuration_set_name"));
-        st.insert(
-            "arn".into(),
-            ctx.caller_account()
-                .map(|(a, partition)| {
-                    Value::string(format!("arn:{partition}:ses:{}:{a}:identity/{identity}", ctx.region))
-                })
-                .unwrap_or(Value::UNKNOWN),
-        );
+        let (account, partition) = ctx.caller_account()?;
+        let arn = format!("arn:{partition}:ses:{}:{account}:identity/{identity}", ctx.region);
+        let listed = call(
+            ctx,
+            &format!("reading the tags of SESv2 Email Identity ({identity})"),
+            ctx.sesv2.list_tags_for_resource().resource_arn(&arn).send(),
+        )?;
+        let remote: BTreeMap<String, String> = listed
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect();
+        let (tags, all) = split_tags(ctx, &prior.get("tags"), remote);
+        st.insert("tags".into(), tags);
+        st.insert("tags_all".into(), all);
+        st.insert("arn".into(), Value::string(arn));
         Ok(Some(finish(&self.schema(), st)))
     }
 }
@@ -62,6 +72,8 @@ impl ResourceType for EmailIdentity {
             .attr("arn", Attribute::computed(Type::String))
             .attr("identity_type", Attribute::computed(Type::String))
             .attr("verified_for_sending_status", Attribute::computed(Type::Bool))
+            .attr("tags", Attribute::optional(Type::Map(Box::new(Type::String))))
+            .attr("tags_all", Attribute::computed(Type::Map(Box::new(Type::String))))
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -76,12 +88,14 @@ impl ResourceType for EmailIdentity {
         }
     }
 
-    fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         if prior.is_none() {
             let id = st.get("email_identity").cloned().unwrap_or(Value::UNKNOWN);
             st.insert("id".into(), id);
         }
+        let all = tags_all(ctx, st.get("tags").unwrap_or(&Value::Null));
+        st.insert("tags_all".into(), all);
         Ok((Value::Map(st.into()), Vec::new()))
     }
 
@@ -104,6 +118,26 @@ impl ResourceType for EmailIdentity {
         if let Err(e) = created {
             return ApplyOutcome::failed(e);
         }
+        // Tagged by TagResource rather than with the create: the emulator keeps a create's tags
+        // apart from what ListTagsForResource reports (AWS keeps them together).
+        let tags = string_map(&tags_all(ctx, &planned.get("tags")));
+        if !tags.is_empty() {
+            let tagged = ctx.caller_account().and_then(|(account, partition)| {
+                let arn = format!("arn:{partition}:ses:{}:{account}:identity/{identity}", ctx.region);
+                call(
+                    ctx,
+                    &format!("tagging SESv2 Email Identity ({identity})"),
+                    ctx.sesv2
+                        .tag_resource()
+                        .resource_arn(arn)
+                        .set_tags(Some(ses_tags(&tags)))
+                        .send(),
+                )
+            });
+            if let Err(e) = tagged {
+                return ApplyOutcome::partial(planned.clone(), e);
+            }
+        }
         match self.fetch(ctx, &identity, planned) {
             Ok(Some(st)) => ApplyOutcome::Done(st),
             Ok(None) => ApplyOutcome::failed(ProviderError::new(
@@ -114,9 +148,48 @@ impl ResourceType for EmailIdentity {
         }
     }
 
-    fn update(&self, _ctx: &Ctx, prior: &Value, _planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
-        // Every argument forces a new identity.
-        ApplyOutcome::Done(prior.clone())
+    /// Every argument but `tags` forces a new identity; tags change in place.
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
+        let (Some(arn), Some(identity)) = (sref(prior, "arn"), sref(prior, "email_identity")) else {
+            return ApplyOutcome::Done(prior.clone());
+        };
+        let synced = sync(
+            ctx,
+            prior,
+            planned,
+            |keys| {
+                call(
+                    ctx,
+                    &format!("untagging SESv2 Email Identity ({identity})"),
+                    ctx.sesv2
+                        .untag_resource()
+                        .resource_arn(arn)
+                        .set_tag_keys(Some(keys))
+                        .send(),
+                )
+                .map(|_| ())
+            },
+            |set| {
+                call(
+                    ctx,
+                    &format!("tagging SESv2 Email Identity ({identity})"),
+                    ctx.sesv2
+                        .tag_resource()
+                        .resource_arn(arn)
+                        .set_tags(Some(ses_tags(set)))
+                        .send(),
+                )
+                .map(|_| ())
+            },
+        );
+        match synced.and_then(|()| self.fetch(ctx, identity, planned)) {
+            Ok(Some(state)) => ApplyOutcome::Done(state),
+            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+                "NotFoundException",
+                format!("SESv2 Email Identity ({identity}) is gone"),
+            )),
+            Err(e) => ApplyOutcome::failed(e),
+        }
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
@@ -142,4 +215,11 @@ impl ResourceType for EmailIdentity {
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
         self.fetch(ctx, id, &Value::Null)
     }
+}
+
+/// A tag map as SES v2 takes it.
+fn ses_tags(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_sesv2::types::Tag> {
+    tags.iter()
+        .filter_map(|(k, v)| aws_sdk_sesv2::types::Tag::builder().key(k).value(v).build().ok())
+        .collect()
 }
