@@ -1,6 +1,6 @@
 //! aws_key_pair: the key pair whose public key admins use on worker nodes (seed 004).
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, finish, into_state, is_set, map_value, problem, sref, State};
 use crate::support::error::found;
 use crate::support::tags::{split_tags, sync, tags_all};
@@ -191,11 +191,9 @@ impl ResourceType for KeyPair {
                 .map(|_| ())
             },
         );
-        match synced.and_then(|()| self.read(ctx, prior)) {
-            Ok(Some(state)) => ApplyOutcome::Done(state),
-            Ok(None) => ApplyOutcome::failed(ProviderError::new("NotFound", format!("EC2 Key Pair ({id}) is gone"))),
-            Err(e) => ApplyOutcome::failed(e),
-        }
+        update_outcome(prior, synced, self.read(ctx, planned), || {
+            ProviderError::new("NotFound", format!("EC2 Key Pair ({id}) is gone"))
+        })
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {

@@ -1,7 +1,7 @@
 //! SES v2: `aws_sesv2_email_identity`, the sender address notifications come from (seed 004's
 //! SourceNotificationEmail), which SES must verify before it sends.
 
-use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
+use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, finish, into_state, problem, sref, string_map, State};
 use crate::support::error::found;
 use crate::support::tags::{split_tags, sync, tags_all};
@@ -182,14 +182,12 @@ impl ResourceType for EmailIdentity {
                 .map(|_| ())
             },
         );
-        match synced.and_then(|()| self.fetch(ctx, identity, planned)) {
-            Ok(Some(state)) => ApplyOutcome::Done(state),
-            Ok(None) => ApplyOutcome::failed(ProviderError::new(
+        update_outcome(prior, synced, self.fetch(ctx, identity, planned), || {
+            ProviderError::new(
                 "NotFoundException",
                 format!("SESv2 Email Identity ({identity}) is gone"),
-            )),
-            Err(e) => ApplyOutcome::failed(e),
-        }
+            )
+        })
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {

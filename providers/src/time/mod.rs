@@ -11,6 +11,7 @@ use engine::core::provider::{
 };
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
+use engine::eval::functions::unix_seconds;
 
 /// The provider name.
 pub const NAME: &str = "time";
@@ -76,27 +77,6 @@ fn duration(v: &Value, key: &str) -> Result<std::time::Duration, ProviderError> 
     }
 }
 
-/// Seconds since 1970 of an RFC 3339 time (`2026-01-02T03:04:05Z`, or with an offset).
-fn parse_rfc3339(text: &str) -> Option<i64> {
-    let re = regex::Regex::new(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$")
-        .ok()?;
-    let c = re.captures(text)?;
-    let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i64>().ok());
-    let (y, mo, d) = (n(1)?, n(2)?, n(3)?);
-    // Days from 1970-01-01 of a civil date (the inverse of `civil_from_days`).
-    let y2 = if mo <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let offset = match c.get(8).map(|m| m.as_str()) {
-        Some(sign) => (n(9)? * 3600 + n(10)? * 60) * if sign == "-" { -1 } else { 1 },
-        None => 0,
-    };
-    Some(days * 86_400 + n(4)? * 3600 + n(5)? * 60 + n(6)? - offset)
-}
-
 /// The parts of `secs` in UTC, in the order of [`PARTS`].
 fn parts(secs: i64) -> [i64; 7] {
     let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
@@ -126,7 +106,7 @@ pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
         }
     }
     if let Some(text) = req.config.get("rfc3339").as_str() {
-        if parse_rfc3339(text).is_none() {
+        if unix_seconds(text).is_none() {
             out.push(ValidateProblem {
                 attribute: Some("rfc3339".to_string()),
                 message: format!("{text:?} is not an RFC 3339 time such as \"2026-01-02T03:04:05Z\""),
@@ -142,7 +122,7 @@ impl Provider for Time {
     fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, ProviderError> {
         // A static time given in the configuration is known now, with its parts.
         if req.type_name == STATIC {
-            if let Some(secs) = req.proposed.get("rfc3339").as_str().and_then(parse_rfc3339) {
+            if let Some(secs) = req.proposed.get("rfc3339").as_str().and_then(unix_seconds) {
                 let text = req.proposed.get("rfc3339");
                 return Ok(PlanResponse::planned(static_state(req.proposed, secs, text)));
             }
@@ -167,7 +147,7 @@ impl Provider for Time {
                 }),
             (_, None, Some(planned)) => {
                 let given = planned.get("rfc3339");
-                let secs = given.as_str().and_then(parse_rfc3339).unwrap_or_else(now_secs);
+                let secs = given.as_str().and_then(unix_seconds).unwrap_or_else(now_secs);
                 let text = if given.as_str().is_some() {
                     given
                 } else {
@@ -208,7 +188,7 @@ impl Provider for Time {
             }
             _ => {
                 let secs =
-                    parse_rfc3339(req.id).ok_or_else(|| invalid(format!("{:?} is not an RFC 3339 time", req.id)))?;
+                    unix_seconds(req.id).ok_or_else(|| invalid(format!("{:?} is not an RFC 3339 time", req.id)))?;
                 let empty = engine::core::value::map([("triggers", Value::Null)]);
                 Ok(Some(static_state(&empty, secs, Value::string(req.id))))
             }

@@ -42,7 +42,7 @@ use hashes::*;
 use network::*;
 use text::*;
 use time::*;
-pub use time::{random_uuid, utc};
+pub use time::{random_uuid, unix_seconds, utc};
 #[cfg(test)]
 mod tests;
 

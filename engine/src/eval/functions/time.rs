@@ -36,6 +36,12 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// Seconds since 1970 of an RFC 3339 timestamp as Terraform reads one (`2026-01-02T03:04:05Z`,
+/// with a fraction or an offset), or `None` for anything else.
+pub fn unix_seconds(s: &str) -> Option<i64> {
+    parse_rfc3339(s).map(|m| m.secs)
+}
+
 fn parse_rfc3339(s: &str) -> Option<Moment> {
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<i64> { std::str::from_utf8(b.get(r)?).ok()?.parse().ok() };
