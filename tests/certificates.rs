@@ -2,7 +2,7 @@
 //! infinstor_dns.rs): approval emails sent to a parent domain (`validation_option`), and
 //! exportable public certificates (`options.export`).
 
-use crate::util::{block_on, start_moto, workspace, Clients};
+use crate::util::{block_on, start_moto, workspace, Clients, Moto};
 
 // The emulator (moto 5) reports every certificate as DNS-validated (its DescribeCertificate
 // hard-codes ValidationMethod "DNS"), so an EMAIL-validated certificate cannot re-plan cleanly
@@ -22,6 +22,21 @@ output "arn" {
 }
 "#;
 
+/// What ACM says of the certificate `arn`.
+fn describe(moto: &Moto, arn: &str) -> aws_sdk_acm::types::CertificateDetail {
+    block_on(async {
+        moto.acm()
+            .describe_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+            .expect("describe certificate")
+    })
+    .certificate()
+    .cloned()
+    .expect("certificate")
+}
+
 #[test]
 fn a_validation_option_is_sent_and_changing_it_requests_a_new_certificate() {
     let moto = start_moto();
@@ -29,15 +44,7 @@ fn a_validation_option_is_sent_and_changing_it_requests_a_new_certificate() {
     ws.write("main.tf", WITH_VALIDATION_OPTION);
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     let arn = ws.run(&["output", "-raw", "arn"]).expect_code(0).stdout;
-    let found = block_on(async {
-        moto.acm()
-            .describe_certificate()
-            .certificate_arn(&arn)
-            .send()
-            .await
-            .expect("describe certificate")
-    });
-    let detail = found.certificate().expect("certificate");
+    let detail = describe(&moto, &arn);
     assert_eq!(detail.domain_name(), Some("portal.research.example.com"));
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
 
@@ -88,17 +95,8 @@ output "arn" {{
     ws.write("main.tf", &config("ENABLED"));
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     let arn = ws.run(&["output", "-raw", "arn"]).expect_code(0).stdout;
-    let found = block_on(async {
-        moto.acm()
-            .describe_certificate()
-            .certificate_arn(&arn)
-            .send()
-            .await
-            .expect("describe certificate")
-    });
-    let export = found
-        .certificate()
-        .and_then(|c| c.options())
+    let export = describe(&moto, &arn)
+        .options()
         .and_then(|o| o.export())
         .map(|e| e.as_str().to_string());
     assert_eq!(export.as_deref(), Some("ENABLED"));

@@ -390,15 +390,5 @@ resource "aws_key_pair" "k" {{
                 .unwrap_or_default()
         })
     };
-    ws.write("main.tf", &config("ml"));
-    ws.run(&["apply", "-auto-approve"]).expect_code(0);
-    assert_eq!(tags(), ["Team=ml"]);
-    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
-    ws.write("main.tf", &config("platform"));
-    let plan = ws.run(&["plan", "-detailed-exitcode"]).expect_code(2);
-    assert!(plan.stdout.contains("1 to change, 0 to destroy"), "{}", plan.stdout);
-    ws.run(&["apply", "-auto-approve"]).expect_code(0);
-    assert_eq!(tags(), ["Team=platform"]);
-    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
-    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    crate::util::tags_change_in_place(&ws, config, tags);
 }

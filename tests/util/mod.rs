@@ -144,6 +144,22 @@ pub fn planned_changes(ws: &Workspace, summary: &str) -> test_support::Run {
     plan
 }
 
+/// The tags of a type whose tags change in place: `config(team)` declares the object with
+/// `tags = { Team = team }` and `tags()` reads what AWS holds. Applied with `ml`, changed to
+/// `platform` by an update (nothing destroyed), each re-planned clean, then destroyed.
+pub fn tags_change_in_place(ws: &Workspace, config: impl Fn(&str) -> String, tags: impl Fn() -> Vec<String>) {
+    ws.write("main.tf", &config("ml"));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(tags(), ["Team=ml"]);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.write("main.tf", &config("platform"));
+    planned_changes(ws, "1 to change, 0 to destroy");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(tags(), ["Team=platform"]);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+}
+
 /// Writes `config` as main.tf and runs `command`, which must refuse it (exit 1) with `message`
 /// on stderr.
 pub fn refused(ws: &Workspace, config: &str, command: &str, message: &str) {
