@@ -6,9 +6,24 @@ use crate::core::addr::{InstanceKey, ModulePath};
 use crate::core::diagnostic::Diagnostic;
 use crate::core::lock;
 use crate::core::value::Value;
-use crate::eval::Evaluator;
+use crate::eval::{Evaluator, Scope};
 use crate::plan::expansion::bind;
 use crate::plan::walk::Walk;
+
+/// An evaluator for one instance of a resource in `scope`: `count.index` or `each` bound, and
+/// `self` when given.
+fn instance_evaluator<'s>(
+    scope: &'s Scope,
+    key: &InstanceKey,
+    each: Option<Value>,
+    self_value: Option<&Value>,
+) -> Evaluator<'s> {
+    let ev = bind(Evaluator::new(scope), key, each);
+    match self_value {
+        Some(v) => ev.with_bound([("self".to_string(), v.clone())]),
+        None => ev,
+    }
+}
 
 impl Walk<'_> {
     /// Checks `conditions` (precondition or postcondition blocks, `kind`) of one instance,
@@ -29,10 +44,7 @@ impl Walk<'_> {
         let Some(scope) = scopes.get(module) else {
             return Vec::new();
         };
-        let mut ev = bind(Evaluator::new(scope), key, each);
-        if let Some(v) = self_value {
-            ev = ev.with_bound([("self".to_string(), v.clone())]);
-        }
+        let ev = instance_evaluator(scope, key, each, self_value);
         let mut out = Vec::new();
         for c in conditions {
             let holds = match ev.eval(&c.condition) {
@@ -124,17 +136,11 @@ impl Walk<'_> {
         body: &crate::config::Body,
     ) -> Result<std::collections::BTreeMap<String, Value>, Diagnostic> {
         let scopes = lock(&self.scopes);
-        let fallback;
-        let scope = match scopes.get(module) {
-            Some(scope) => scope,
-            // A module instance no longer in the configuration (its objects being destroyed):
-            // self, count.index and each.key are all a destroy-time provisioner may name.
-            None => {
-                fallback = crate::eval::Scope::default();
-                &fallback
-            }
-        };
-        let ev = bind(Evaluator::new(scope), key, each).with_bound([("self".to_string(), self_value.clone())]);
+        // A module instance no longer in the configuration (its objects being destroyed): self,
+        // count.index and each.key are all a destroy-time provisioner may name.
+        let fallback = Scope::default();
+        let scope = scopes.get(module).unwrap_or(&fallback);
+        let ev = instance_evaluator(scope, key, each, Some(self_value));
         body.attrs
             .iter()
             .map(|(name, attr)| ev.eval(&attr.expr).map(|v| (name.clone(), v)))
@@ -153,7 +159,7 @@ impl Walk<'_> {
         let Some(scope) = scopes.get(module) else {
             return Ok(Value::UNKNOWN);
         };
-        bind(Evaluator::new(scope), key, each).eval(expr)
+        instance_evaluator(scope, key, each, None).eval(expr)
     }
 
     /// The `check` blocks of every module instance, evaluated on what the walk knows: each
