@@ -425,7 +425,7 @@ resource "aws_iam_role" "r" {
     let state = ws.state();
     assert_eq!(
         state["resources"][0]["instances"][0]["sensitive_attributes"],
-        serde_json::json!(["assume_role_policy"]),
+        serde_json::json!([[{"type": "get_attr", "value": "assume_role_policy"}]]),
         "{state}"
     );
     for args in [
@@ -525,11 +525,17 @@ fn a_deposed_object_left_by_an_interrupted_replacement_is_planned_and_destroyed(
             .expect("old bucket");
     });
     let mut state = ws.state();
-    state["resources"][0]["instances"][0]["deposed"] = serde_json::json!({
+    // Terraform's form: a second instance object with a deposed key.
+    let mut old = state["resources"][0]["instances"][0].clone();
+    old["deposed"] = serde_json::json!("0a1b2c3d");
+    old["attributes"] = serde_json::json!({
         "bucket": "infinstor-old",
         "id": "infinstor-old",
         "force_destroy": false
     });
+    if let Some(instances) = state["resources"][0]["instances"].as_array_mut() {
+        instances.push(old);
+    }
     ws.write(
         "infinstor.state.json",
         &serde_json::to_string_pretty(&state).expect("state"),

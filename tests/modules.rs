@@ -299,8 +299,10 @@ output "regions" {{
         .map(|rs| {
             rs.iter()
                 .map(|r| {
-                    let text = |k: &str| r[k].as_str().unwrap_or_default().to_string();
-                    (text("address"), text("provider"))
+                    (
+                        crate::util::resource_address(r),
+                        r["provider"].as_str().unwrap_or_default().to_string(),
+                    )
                 })
                 .filter(|(address, _)| address.contains("aws_ssm_parameter"))
                 .collect()
@@ -309,8 +311,14 @@ output "regions" {{
     assert_eq!(
         providers,
         vec![
-            ("module.dr.aws_ssm_parameter.site".to_string(), "aws.dr".to_string()),
-            ("module.primary.aws_ssm_parameter.site".to_string(), "aws".to_string()),
+            (
+                "module.dr.aws_ssm_parameter.site".to_string(),
+                r#"provider["registry.terraform.io/hashicorp/aws"].dr"#.to_string()
+            ),
+            (
+                "module.primary.aws_ssm_parameter.site".to_string(),
+                r#"provider["registry.terraform.io/hashicorp/aws"]"#.to_string()
+            ),
         ],
         "{state}"
     );

@@ -59,11 +59,7 @@ fn object(moto: &Moto, key: &str) -> serde_json::Value {
 fn addresses(state: &serde_json::Value) -> Vec<String> {
     let mut out: Vec<String> = state["resources"]
         .as_array()
-        .map(|rs| {
-            rs.iter()
-                .filter_map(|r| r["address"].as_str().map(str::to_string))
-                .collect()
-        })
+        .map(|rs| rs.iter().map(crate::util::resource_address).collect())
         .unwrap_or_default();
     out.sort();
     out

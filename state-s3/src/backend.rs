@@ -254,6 +254,25 @@ impl S3Backend {
         }
     }
 
+    /// Rewrites a state of infinstor's first format in Terraform's, once: the old bytes are
+    /// kept as `<key>.format1.backup` first (never replaced), and the state keeps its lineage
+    /// and serial. The write is conditional on the object read, like every state write.
+    fn upgrade(&self, seen: Seen, state: &State) -> Result<Seen, StateError> {
+        let Seen::Object { bytes: old, .. } = &seen else {
+            return Ok(seen);
+        };
+        let key = format!("{}.format1.backup", self.key);
+        let put = self.put(&key, old.clone()).if_none_match("*");
+        match self.client.run(self.server_side_encryption(put).send()) {
+            Ok(_) => {}
+            Err(e) if condition_failed(&e) => {}
+            Err(e) => return Err(remote("back up", &format!("s3://{}/{key}", self.settings.bucket), &e)),
+        }
+        let bytes = self.codec.encode(state)?;
+        let etag = self.put_state(bytes.clone(), &seen)?;
+        Ok(Seen::Object { etag, bytes })
+    }
+
     fn put_backup(&self, bytes: Vec<u8>) -> Result<(), StateError> {
         let key = format!("{}.backup", self.key);
         let put = self.put(&key, bytes);
@@ -297,9 +316,14 @@ impl Backend for S3Backend {
                 Ok(None)
             }
             Some((etag, bytes)) => {
-                let state = self.codec.decode(&bytes, &location)?;
-                *self.seen() = Seen::Object { etag, bytes };
-                Ok(Some(state))
+                let decoded = self.codec.read(&bytes, &location)?;
+                let seen = Seen::Object { etag, bytes };
+                let seen = match decoded.legacy {
+                    true => self.upgrade(seen, &decoded.state)?,
+                    false => seen,
+                };
+                *self.seen() = seen;
+                Ok(Some(decoded.state))
             }
         }
     }

@@ -43,7 +43,13 @@ impl Codec {
 
     /// Parses a state file of `location`, decrypting its sensitive values.
     pub fn decode(&self, bytes: &[u8], location: &str) -> Result<crate::model::State, StateError> {
-        let (state, sealer) = crate::file::decode_sealed(bytes, &mut self.opener()).map_err(|e| match e {
+        self.read(bytes, location).map(|d| d.state)
+    }
+
+    /// Parses a state file of `location`, decrypting its sensitive values, and says whether
+    /// it is in infinstor's first format (to be rewritten in Terraform's).
+    pub fn read(&self, bytes: &[u8], location: &str) -> Result<crate::file::Decoded, StateError> {
+        let decoded = crate::file::decode_sealed(bytes, &mut self.opener()).map_err(|e| match e {
             StateError::Invalid { message, .. } => StateError::Invalid {
                 path: location.into(),
                 message,
@@ -51,10 +57,10 @@ impl Codec {
             StateError::Key(message) => StateError::Key(format!("cannot read the state {location}: {message}")),
             other => other,
         })?;
-        if let (Some(sealer), true) = (sealer, self.encrypts()) {
-            *self.cached() = Some(sealer);
+        if let (Some(sealer), true) = (&decoded.sealer, self.encrypts()) {
+            *self.cached() = Some(sealer.clone());
         }
-        Ok(state)
+        Ok(decoded)
     }
 
     /// Serialises a state, encrypting its sensitive values when a key is configured.

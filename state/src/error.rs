@@ -25,7 +25,7 @@ pub enum StateError {
         message: String,
     },
     /// Another process holds the lock.
-    #[error("the state is locked by another infinstor process\n\n  Lock ID:   {}\n  Operation: {}\n  Who:       {}\n  Since:     {}{}\n\nWait for it to finish. If no infinstor process is running any more, release the lock with:\n  infinstor force-unlock {}", info.id, info.operation, info.holder(), info.created, if *stale { "\n  (that process is no longer running)" } else { "" }, info.id)]
+    #[error("the state is locked by another {}\n\n  Lock ID:   {}\n  Operation: {}\n  Who:       {}\n  Since:     {}{}\n\nWait for it to finish. If no infinstor process is running any more, release the lock with:\n  infinstor force-unlock {}", info.taker(), info.id, info.operation, info.holder(), info.created, if *stale { "\n  (that process is no longer running)" } else { "" }, info.id)]
     Locked {
         /// The holder.
         info: Box<LockInfo>,

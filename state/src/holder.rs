@@ -12,18 +12,24 @@ pub struct LockInfo {
     /// plan, apply, destroy, ...
     #[serde(rename = "Operation")]
     pub operation: String,
-    /// The holder's process ID.
-    #[serde(rename = "Pid")]
+    /// The holder's process ID (0 in a lock Terraform took, which does not record it).
+    #[serde(rename = "Pid", default)]
     pub pid: u32,
-    /// The holder's host name.
-    #[serde(rename = "Host")]
+    /// The holder's host name (empty in a lock Terraform took).
+    #[serde(rename = "Host", default)]
     pub host: String,
     /// `user@host`, as Terraform's lock info names the holder.
     #[serde(rename = "Who", default)]
     pub who: String,
     /// When it was taken (RFC 3339, UTC).
-    #[serde(rename = "Created")]
+    #[serde(rename = "Created", default)]
     pub created: String,
+    /// What took it, as Terraform's lock info says (`infinstor 0.1.0`, `1.11.4`).
+    #[serde(rename = "Version", default)]
+    pub version: String,
+    /// Terraform's note on the lock, shown by Terraform when it is refused.
+    #[serde(rename = "Info", default)]
+    pub info: String,
     /// The holder's start time (clock ticks after boot, `/proc/PID/stat`), so that another
     /// process that reused its pid is not taken for it.
     #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
@@ -51,6 +57,8 @@ impl LockInfo {
             created: time::OffsetDateTime::now_utc()
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
+            version: format!("infinstor {}", env!("CARGO_PKG_VERSION")),
+            info: String::new(),
             start: process_start(std::process::id()),
             boot: boot_id(),
         }
@@ -61,6 +69,12 @@ impl LockInfo {
     pub fn holder(&self) -> String {
         if self.who.is_empty() {
             format!("pid {} on {}", self.pid, self.host)
+        } else if self.pid == 0 {
+            // Terraform records no process: who it is, and with what.
+            match self.version.is_empty() {
+                true => self.who.clone(),
+                false => format!("{} ({})", self.who, self.version),
+            }
         } else {
             format!("{} (pid {} on {})", self.who, self.pid, self.host)
         }
@@ -88,6 +102,16 @@ impl LockInfo {
         }
     }
 
+    /// What took the lock, for messages: `infinstor process`, or `Terraform run` for a lock
+    /// Terraform took (the same lock object, so the two never change one state at once).
+    pub fn taker(&self) -> &'static str {
+        if self.pid == 0 && !self.version.is_empty() && !self.version.starts_with("infinstor") {
+            "Terraform run"
+        } else {
+            "infinstor process"
+        }
+    }
+
     /// What a lock whose content cannot be read is reported as.
     pub fn unreadable() -> LockInfo {
         LockInfo {
@@ -97,6 +121,8 @@ impl LockInfo {
             host: "unknown".to_string(),
             who: "unknown".to_string(),
             created: "unknown".to_string(),
+            version: String::new(),
+            info: String::new(),
             start: None,
             boot: None,
         }

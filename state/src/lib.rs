@@ -1,9 +1,9 @@
 //! State: what infinstor last knew about the objects it manages.
 //!
 //! [`State`] is the model, keyed by typed [`addr::InstanceAddr`]es and changed only through its
-//! methods. Its file format (`format_version`,
-//! `serial`, `lineage`, `resources[].instances[]`, `outputs`, plus the create `intents` that make
-//! an interrupted apply recoverable) lives in [`file`]. Where the bytes live is a [`Backend`]: a
+//! methods. Its file format is Terraform's state format version 4 (`version`, `serial`,
+//! `lineage`, `resources[].instances[]`, `outputs`), plus the create `intents` that make an
+//! interrupted apply recoverable, in [`file`]. Where the bytes live is a [`Backend`]: a
 //! local file written atomically, with a lock naming its holder.
 //!
 //! ```
@@ -25,8 +25,10 @@ pub mod file;
 pub mod holder;
 pub mod journal;
 pub mod kms;
+mod legacy;
 pub mod lock;
 pub mod model;
+pub mod provider_addr;
 
 pub use addr::InstanceAddr;
 pub use backend::{Appended, Backend, LocalBackend, Location};

@@ -15,6 +15,11 @@ pub struct InstanceState {
     /// Paths of attributes that are sensitive, so renderers hide them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensitive_attributes: Vec<String>,
+    /// Of the sensitive attributes, those infinstor hides because they reveal a secret value
+    /// (a policy holding an external ID, `terraform_data`'s `output`), where Terraform does
+    /// not: the state file keeps them apart, so Terraform finds the marks it expects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived_sensitive: Vec<String>,
     /// Resources this instance depended on when it was last applied (destroy order).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<String>,
@@ -29,6 +34,18 @@ pub struct InstanceState {
     /// updated), so that an interruption in between loses neither.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposed: Option<serde_json::Value>,
+    /// The version of its type's schema the attributes follow (the AWS provider's own, per
+    /// type), so that Terraform and infinstor upgrade older forms the same way.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub schema_version: u64,
+    /// Its resource is replaced by creating the new object first: kept so that the order
+    /// still holds once the resource has left the configuration.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create_before_destroy: bool,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl InstanceState {
@@ -38,10 +55,13 @@ impl InstanceState {
             provider: provider.to_string(),
             attributes,
             sensitive_attributes: Vec::new(),
+            derived_sensitive: Vec::new(),
             dependencies: Vec::new(),
             tainted: false,
             private: None,
             deposed: None,
+            schema_version: 0,
+            create_before_destroy: false,
         }
     }
 }
@@ -51,8 +71,12 @@ impl InstanceState {
 pub struct OutputState {
     /// The value.
     pub value: serde_json::Value,
+    /// Its type as Terraform writes types in JSON (`"string"`, `["list","string"]`), so that
+    /// `terraform_remote_state` and Terraform itself read the value with the type it had.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<serde_json::Value>,
     /// Hidden in `infinstor output` unless asked for by name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sensitive: bool,
 }
 

@@ -177,3 +177,19 @@ pub fn status_in(body: Option<&[u8]>) -> Option<String> {
     let end = body[start..].find("</Status>")? + start;
     Some(body[start..end].to_string())
 }
+
+/// The address of a resource entry of a state file (Terraform's format names it by module,
+/// mode, type and name).
+pub fn resource_address(r: &serde_json::Value) -> String {
+    let text = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+    let mut out = String::new();
+    if !text("module").is_empty() {
+        out.push_str(&text("module"));
+        out.push('.');
+    }
+    if text("mode") == "data" {
+        out.push_str("data.");
+    }
+    out.push_str(&format!("{}.{}", text("type"), text("name")));
+    out
+}

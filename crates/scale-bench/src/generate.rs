@@ -49,7 +49,9 @@ pub fn module_instances(n: usize) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// A state of `n` random_id instances, as `apply` writes it.
+/// A state of `n` random_id instances, in infinstor's first state format, which every build
+/// reads (so that builds compare): a current build rewrites it in Terraform's format on its
+/// first run, and the median of three runs is a read of that.
 pub fn state(n: usize) -> String {
     let resources: Vec<serde_json::Value> = (0..n)
         .map(|i| {

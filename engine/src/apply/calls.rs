@@ -175,13 +175,15 @@ impl Session<'_> {
             }
         };
         if let Some(new) = &resp.new_state {
-            let mut inst = to_instance_state(&res.provider, new, &p.deps);
+            let mut inst = to_instance_state(&res.provider, new, &p.deps, Some(&p.schema));
+            note_derived_marks(&mut inst, &p.schema, &p.config);
             inst.tainted = resp.error.is_some() && p.prior.is_none();
+            inst.create_before_destroy = res.lifecycle.create_before_destroy;
             // The replaced object stays recorded until its delete node destroys it.
             inst.deposed = p
                 .deposed
                 .as_ref()
-                .map(|old| old.deep_unmark().to_json().unwrap_or(serde_json::Value::Null))
+                .map(|old| to_instance_state(&res.provider, old, &[], Some(&p.schema)).attributes)
                 .or_else(|| store.instance(a).and_then(|i| i.deposed));
             write(&|s| {
                 s.set_instance(a, inst.clone());

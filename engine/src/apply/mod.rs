@@ -18,7 +18,7 @@ use crate::apply::store::{Store, StoreJournal};
 use crate::config::Resource;
 use crate::core::addr::{InstanceAddr, InstanceKey, Mode, ModulePath, ResourceAddr};
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
-use crate::core::instance::{from_instance_state, to_instance_state};
+use crate::core::instance::{from_instance_state, note_derived_marks, to_instance_state};
 use crate::core::lock;
 use crate::core::plan::{Action, Change, Plan};
 use crate::core::provider::{ApplyRequest, ApplyResponse, PlanRequest, Provider, ReadDataRequest};
@@ -243,6 +243,7 @@ impl<'a> Session<'a> {
                         k.clone(),
                         OutputState {
                             value: o.after.deep_unmark().to_json().unwrap_or(serde_json::Value::Null),
+                            type_: Some(crate::core::value::shape_of(&o.after).to_json()),
                             sensitive: o.sensitive,
                         },
                     )
@@ -493,13 +494,18 @@ impl<'a> Session<'a> {
                 if res.addr.mode == Mode::Managed {
                     // Persist what refresh found (and adopted objects), with current dependencies.
                     let recorded = store.instance(ia);
-                    let fresh = to_instance_state(&res.provider, &value, deps);
+                    let mut fresh = to_instance_state(&res.provider, &value, deps, Some(schema));
+                    fresh.create_before_destroy = res.lifecycle.create_before_destroy;
+                    note_derived_marks(&mut fresh, schema, config);
                     let same = recorded
                         .as_ref()
                         .map(|r| {
                             r.attributes == fresh.attributes
                                 && r.dependencies == fresh.dependencies
                                 && r.sensitive_attributes == fresh.sensitive_attributes
+                                && r.derived_sensitive == fresh.derived_sensitive
+                                && r.schema_version == fresh.schema_version
+                                && r.create_before_destroy == fresh.create_before_destroy
                         })
                         .unwrap_or(false);
                     if !same {

@@ -200,6 +200,9 @@ pub struct Schema {
     /// Arguments and blocks Terraform has here that infinstor does not support yet, with what
     /// to do instead: using one is an error that says so, not "not expected here".
     pub not_yet: BTreeMap<String, &'static str>,
+    /// The version of this schema that state records (`schema_version`): the AWS provider's
+    /// own for the type, so that states Terraform wrote read as the same version.
+    pub version: u64,
 }
 
 impl Schema {
@@ -234,6 +237,12 @@ impl Schema {
                 }
             }
         }
+    }
+
+    /// Sets the schema version state records (the AWS provider's `SchemaVersion` for the type).
+    pub fn version(mut self, version: u64) -> Schema {
+        self.version = version;
+        self
     }
 
     /// Adds an attribute.

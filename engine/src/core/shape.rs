@@ -98,6 +98,64 @@ impl Shape {
     }
 }
 
+impl Shape {
+    /// The type as Terraform's JSON writes it (state outputs, dynamic attributes):
+    /// `"string"`, `["list","string"]`, `["object",{"a":"number"}]`, `["tuple",[...]]`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::{json, Value as J};
+        let pair = |kind: &str, inner: J| json!([kind, inner]);
+        match self {
+            Shape::Dynamic => J::from("dynamic"),
+            Shape::Bool => J::from("bool"),
+            Shape::Number => J::from("number"),
+            Shape::String => J::from("string"),
+            Shape::List(t) => pair("list", t.to_json()),
+            Shape::Set(t) => pair("set", t.to_json()),
+            Shape::Map(t) => pair("map", t.to_json()),
+            Shape::Tuple(items) => pair("tuple", J::Array(items.iter().map(Shape::to_json).collect())),
+            Shape::Object(attrs) => pair(
+                "object",
+                J::Object(attrs.iter().map(|(k, t)| (k.clone(), t.to_json())).collect()),
+            ),
+        }
+    }
+
+    /// Reads a type written by [`Shape::to_json`] (or by Terraform); `None` when `j` is not one.
+    /// Object types with optional attributes (a third element) read as plain objects.
+    pub fn from_json(j: &serde_json::Value) -> Option<Shape> {
+        use serde_json::Value as J;
+        match j {
+            J::String(s) => match s.as_str() {
+                "dynamic" => Some(Shape::Dynamic),
+                "bool" => Some(Shape::Bool),
+                "number" => Some(Shape::Number),
+                "string" => Some(Shape::String),
+                _ => None,
+            },
+            J::Array(parts) if parts.len() >= 2 => {
+                let inner = &parts[1];
+                match parts[0].as_str()? {
+                    "list" => Some(Shape::List(Box::new(Shape::from_json(inner)?))),
+                    "set" => Some(Shape::Set(Box::new(Shape::from_json(inner)?))),
+                    "map" => Some(Shape::Map(Box::new(Shape::from_json(inner)?))),
+                    "tuple" => Some(Shape::Tuple(
+                        inner.as_array()?.iter().map(Shape::from_json).collect::<Option<_>>()?,
+                    )),
+                    "object" => Some(Shape::Object(
+                        inner
+                            .as_object()?
+                            .iter()
+                            .map(|(k, t)| Some((k.clone(), Shape::from_json(t)?)))
+                            .collect::<Option<_>>()?,
+                    )),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The one type all of `shapes` convert to, as Terraform chooses it; `None` when there is none
 /// (a number and a bool, a sequence and a mapping, a primitive and a collection).
 pub fn unify(shapes: &[Shape]) -> Option<Shape> {
@@ -231,6 +289,23 @@ impl Element {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_types_read_back_as_written() {
+        let t = Shape::Object(BTreeMap::from([
+            ("l".to_string(), Shape::Tuple(vec![Shape::Number, Shape::String])),
+            ("m".to_string(), Shape::Map(Box::new(Shape::Set(Box::new(Shape::Bool))))),
+            ("d".to_string(), Shape::Dynamic),
+        ]));
+        let j = t.to_json();
+        assert_eq!(
+            j,
+            serde_json::json!(["object", {"d": "dynamic", "l": ["tuple", ["number", "string"]], "m": ["map", ["set", "bool"]]}])
+        );
+        assert_eq!(Shape::from_json(&j), Some(t));
+        assert_eq!(Shape::from_json(&serde_json::json!(["list"])), None);
+        assert_eq!(Shape::from_json(&serde_json::json!("float")), None);
+    }
 
     #[test]
     fn types_render_as_the_console_writes_them() {

@@ -20,6 +20,10 @@ use std::path::PathBuf;
 pub const SETTINGS_DIR: &str = ".infinstor";
 /// The local state file of the default workspace when `--state` does not name another.
 pub const DEFAULT_STATE_FILE: &str = "infinstor.state.json";
+/// Terraform's default state file, used when it is the only state here.
+pub const TERRAFORM_STATE_FILE: &str = state::backend::local::TERRAFORM_STATE_FILE;
+const OUR_WORKSPACES: &str = "infinstor.state.d";
+const TERRAFORM_WORKSPACES: &str = "terraform.tfstate.d";
 const BACKEND_FILE: &str = "backend.json";
 const WORKSPACE_FILE: &str = "environment";
 
@@ -98,10 +102,23 @@ fn write_settings(opts: &Options, file: &str, bytes: Option<Vec<u8>>) -> Result<
     }
 }
 
+/// The local state file without `--state` or a `path`: infinstor's own, unless only Terraform
+/// has kept state here (`terraform.tfstate`, or workspaces in `terraform.tfstate.d/`): then
+/// Terraform's, so that infinstor in a Terraform directory plans against that deployment.
 fn local_default(opts: &Options) -> PathBuf {
-    opts.state_path
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE_FILE))
+    if let Some(path) = &opts.state_path {
+        return path.clone();
+    }
+    let ours = PathBuf::from(DEFAULT_STATE_FILE);
+    let theirs = PathBuf::from(TERRAFORM_STATE_FILE);
+    let terraform_only = !ours.exists()
+        && !std::path::Path::new(OUR_WORKSPACES).exists()
+        && (theirs.exists() || std::path::Path::new(TERRAFORM_WORKSPACES).exists());
+    if terraform_only {
+        theirs
+    } else {
+        ours
+    }
 }
 
 /// The backend a type and its settings describe.
@@ -173,13 +190,19 @@ impl Engine<'_> {
         if let Some((_, name)) = opts.env.iter().find(|(k, v)| k == "TF_WORKSPACE" && !v.is_empty()) {
             return Ok(name.clone());
         }
-        let path = settings_path(opts, WORKSPACE_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) if !text.trim().is_empty() => Ok(text.trim().to_string()),
-            Ok(_) => Ok(DEFAULT_WORKSPACE.to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(DEFAULT_WORKSPACE.to_string()),
-            Err(e) => Err(io_error("read", &path, e)),
+        // A directory Terraform manages records its selected workspace in .terraform/.
+        for path in [
+            settings_path(opts, WORKSPACE_FILE),
+            opts.dir.join(".terraform").join(WORKSPACE_FILE),
+        ] {
+            match std::fs::read_to_string(&path) {
+                Ok(text) if !text.trim().is_empty() => return Ok(text.trim().to_string()),
+                Ok(_) => return Ok(DEFAULT_WORKSPACE.to_string()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_error("read", &path, e)),
+            }
         }
+        Ok(DEFAULT_WORKSPACE.to_string())
     }
 
     /// The selected workspace's backend; a workspace that does not exist is an error.

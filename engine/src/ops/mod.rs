@@ -543,7 +543,12 @@ impl Engine<'_> {
         let previous = current.clone();
         current.set_instance(
             &ia,
-            crate::core::instance::to_instance_state(&res.provider, &found, &[]),
+            crate::core::instance::to_instance_state(
+                &res.provider,
+                &found,
+                &[],
+                self.factory.resource_schema(&ia.resource.type_).as_ref(),
+            ),
         );
         backend.write(&mut current, &previous)?;
         Ok(found)

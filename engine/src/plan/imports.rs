@@ -171,7 +171,8 @@ fn import_one(
 ) -> Result<StateImport, Diagnostic> {
     let provider = session.walk.provider_or_default(&res.provider)?;
     let v = read_by_id(&*provider, addr, id)?;
-    let instance = to_instance_state(&res.provider, &v, &[]);
+    let schema = session.walk.factory.resource_schema(&addr.resource.type_);
+    let instance = to_instance_state(&res.provider, &v, &[], schema.as_ref());
     lock(&session.prior).set_instance(addr, instance.clone());
     Ok(StateImport {
         addr: addr.clone(),

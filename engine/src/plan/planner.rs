@@ -432,7 +432,7 @@ impl Session<'_> {
             id: &intent.import_id,
         }) {
             Ok(Some(v)) => {
-                let inst = to_instance_state(&one.res.provider, &v, one.deps);
+                let inst = to_instance_state(&one.res.provider, &v, one.deps, Some(one.schema));
                 lock(&self.prior).set_instance(&one.ia, inst.clone());
                 let adopted =
                     Change::new(one.ia.clone(), one.res.provider.clone(), Action::Create, None, Some(v)).because(

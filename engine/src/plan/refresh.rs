@@ -73,8 +73,16 @@ pub fn observe(addr: &InstanceAddr, schema: &Schema, stored: &InstanceState, rea
         None => Some(outside(Action::Delete, None, "deleted outside infinstor")),
     };
     let recorded = current.as_ref().map(|cur| {
-        let mut inst = to_instance_state(&stored.provider, cur, &stored.dependencies);
+        let mut inst = to_instance_state(&stored.provider, cur, &stored.dependencies, Some(schema));
         inst.tainted = stored.tainted;
+        inst.create_before_destroy = stored.create_before_destroy;
+        inst.derived_sensitive = stored
+            .derived_sensitive
+            .iter()
+            .filter(|n| inst.sensitive_attributes.contains(n))
+            .cloned()
+            .collect();
+        inst.private = stored.private.clone();
         inst
     });
     Observed {

@@ -153,7 +153,8 @@ impl ResourceType for Table {
     }
 
     fn schema(&self) -> Schema {
-        table_schema()
+        // The AWS provider's schema version for the type: its states read as this version.
+        table_schema().version(1)
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {

@@ -64,7 +64,9 @@ impl ResourceType for KeyPair {
     }
 
     fn schema(&self) -> Schema {
+        // The AWS provider's schema version for the type: its states read as this version.
         Schema::new()
+            .version(1)
             .attr("key_name", Attribute::optional_computed(Type::String).force_new())
             .attr("key_name_prefix", Attribute::optional(Type::String).force_new())
             .attr("public_key", Attribute::required(Type::String).force_new())

@@ -400,7 +400,9 @@ impl ResourceType for Record {
 
     fn schema(&self) -> Schema {
         let string = || Attribute::optional(Type::String);
+        // The AWS provider's schema version for the type: its states read as this version.
         Schema::new()
+            .version(2)
             .attr("zone_id", Attribute::required(Type::String).force_new())
             .attr("name", Attribute::required(Type::String).force_new())
             .attr("type", Attribute::required(Type::String).force_new().one_of(RR_TYPES))

@@ -161,11 +161,31 @@ impl LocalBackend {
     }
 }
 
+impl LocalBackend {
+    /// Rewrites a file of infinstor's first format in Terraform's, once: the old bytes are
+    /// kept as `<file>.format1.backup` first, and the state keeps its lineage and serial (its
+    /// content is the same; a journal beside it still continues it).
+    fn upgrade(&self, old: &[u8], state: &State) -> Result<(), StateError> {
+        let mut kept = self.path.as_os_str().to_owned();
+        kept.push(".format1.backup");
+        let kept = PathBuf::from(kept);
+        if !kept.exists() {
+            file::write_atomic(&kept, old)?;
+        }
+        let bytes = self.codec.encode(state)?;
+        file::write_atomic(&self.path, &bytes)
+    }
+}
+
 impl Backend for LocalBackend {
     fn read(&self) -> Result<Option<State>, StateError> {
         match std::fs::read(&self.path) {
             Ok(bytes) => {
-                let mut state = self.codec.decode(&bytes, &self.describe())?;
+                let decoded = self.codec.read(&bytes, &self.describe())?;
+                if decoded.legacy {
+                    self.upgrade(&bytes, &decoded.state)?;
+                }
+                let mut state = decoded.state;
                 let mut disk = self.disk();
                 disk.file = Some((state.lineage().to_string(), state.serial()));
                 disk.file_len = bytes.len() as u64;
@@ -265,6 +285,20 @@ impl Backend for LocalBackend {
     }
 }
 
+/// Terraform's default state file; its workspaces are in `terraform.tfstate.d/`.
+pub const TERRAFORM_STATE_FILE: &str = "terraform.tfstate";
+
+/// The folder beside the default state file that holds the other workspaces' states:
+/// Terraform's own beside its `terraform.tfstate`, so that both find the same states.
+fn workspaces_dir(default: &Path) -> PathBuf {
+    let terraforms = default.file_name().is_some_and(|n| n == TERRAFORM_STATE_FILE);
+    dir_of(default).join(if terraforms {
+        "terraform.tfstate.d"
+    } else {
+        WORKSPACES_DIR
+    })
+}
+
 /// The state file of `workspace`, given the default workspace's file.
 pub(super) fn workspace_path(default: &Path, workspace: &str) -> PathBuf {
     if workspace == DEFAULT_WORKSPACE {
@@ -274,7 +308,7 @@ pub(super) fn workspace_path(default: &Path, workspace: &str) -> PathBuf {
         .file_name()
         .map(|n| n.to_os_string())
         .unwrap_or_else(|| "infinstor.state.json".into());
-    dir_of(default).join(WORKSPACES_DIR).join(workspace).join(file_name)
+    workspaces_dir(default).join(workspace).join(file_name)
 }
 
 fn dir_of(path: &Path) -> PathBuf {
@@ -286,7 +320,7 @@ fn dir_of(path: &Path) -> PathBuf {
 
 /// The workspaces other than `default` that have a folder.
 pub(super) fn workspaces(default: &Path) -> Result<Vec<String>, StateError> {
-    let dir = dir_of(default).join(WORKSPACES_DIR);
+    let dir = workspaces_dir(default);
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -379,6 +413,11 @@ mod tests {
         delete_workspace(&default, "staging").expect("delete");
         assert_eq!(workspaces(&default).expect("list"), Vec::<String>::new());
         assert_eq!(workspace_path(&default, "default"), default);
+        let terraforms = dir.path().join("terraform.tfstate");
+        assert_eq!(
+            workspace_path(&terraforms, "staging"),
+            dir.path().join("terraform.tfstate.d/staging/terraform.tfstate")
+        );
     }
 
     fn addr(s: &str) -> crate::addr::InstanceAddr {
@@ -397,6 +436,31 @@ mod tests {
         s.set_instance(&addr("a.kept"), secret_instance("kept"));
         backend.write(&mut s, &State::new()).expect("write");
         backend.read().expect("read").expect("exists")
+    }
+
+    #[test]
+    fn a_first_format_file_is_upgraded_in_place_once_with_its_bytes_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s.json");
+        let old = br#"{"format_version": 1, "infinstor_version": "0.1.0", "serial": 3, "lineage": "l",
+            "resources": [{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+              "provider": "aws", "instances": [{"provider": "aws", "attributes": {"id": "b"}}]}]}"#;
+        std::fs::write(&path, old).expect("old file");
+        let backend = LocalBackend::new(&path);
+        let state = backend.read().expect("read").expect("state");
+        let kept = dir.path().join("s.json.format1.backup");
+        assert_eq!(std::fs::read(&kept).expect("kept"), old);
+        let now: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).expect("file")).expect("json");
+        assert_eq!(
+            (now["version"].clone(), now["serial"].clone()),
+            (serde_json::json!(4), serde_json::json!(3))
+        );
+        assert_eq!(now["lineage"], "l");
+        // Once: the next read finds Terraform's format and leaves both files alone.
+        std::fs::write(&kept, "kept").expect("mark");
+        let again = backend.read().expect("read").expect("state");
+        assert_eq!(again, state);
+        assert_eq!(std::fs::read(&kept).expect("kept"), b"kept");
     }
 
     #[test]
@@ -537,6 +601,7 @@ mod tests {
             "token".to_string(),
             crate::model::OutputState {
                 value: serde_json::json!("output-secret-value"),
+                type_: None,
                 sensitive: true,
             },
         )]));

@@ -17,6 +17,25 @@ pub const ARGUMENTS: &[&str] = &[
     "assume_role",
     "endpoints",
     "use_path_style",
+    "skip_credentials_validation",
+    "skip_region_validation",
+    "skip_metadata_api_check",
+    "skip_requesting_account_id",
+    "skip_s3_checksum",
+    "force_path_style",
+    "endpoint",
+];
+
+/// Arguments that ask Terraform's backend to leave out a call or check infinstor's backend
+/// does not make anyway (it validates no credentials or region up front, asks for no account
+/// ID, reads no instance metadata unless the SDK's credential chain needs it): accepted, so a
+/// Terraform backend block works unchanged, and checked to be true or false.
+const NOTHING_TO_SKIP: &[&str] = &[
+    "skip_credentials_validation",
+    "skip_region_validation",
+    "skip_metadata_api_check",
+    "skip_requesting_account_id",
+    "skip_s3_checksum",
 ];
 
 /// Arguments Terraform's S3 backend has that infinstor does not, and what to do instead.
@@ -31,15 +50,8 @@ pub const NOT_SUPPORTED: &[(&str, &str)] = &[
     ("acl", "Object ACLs are not set on state objects; use a bucket policy."),
     ("sse_customer_key", "Customer-provided keys are not supported; use kms_key_id."),
     ("assume_role_with_web_identity", "Use the AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN environment variables."),
-    ("skip_credentials_validation", "Remove it: credentials are checked on first use."),
-    ("skip_region_validation", "Remove it: any region name is accepted."),
-    ("skip_metadata_api_check", "Remove it."),
-    ("skip_requesting_account_id", "Remove it: no account ID is requested."),
-    ("skip_s3_checksum", "Remove it."),
     ("max_retries", "Remove it: the AWS SDK's standard retry policy applies."),
     ("retry_mode", "Remove it: the AWS SDK's standard retry policy applies."),
-    ("force_path_style", "It was renamed use_path_style."),
-    ("endpoint", "Use endpoints { s3 = \"...\" }."),
 ];
 
 /// An S3 backend's configuration.
@@ -213,7 +225,16 @@ impl S3Settings {
                 },
             }),
         };
+        for key in NOTHING_TO_SKIP {
+            boolean(map, key)?;
+        }
         let endpoints = object(map, "endpoints", &["s3", "sts"])?;
+        // `endpoint` and `force_path_style` are Terraform's older spellings, still accepted.
+        let endpoint_s3 = match endpoints.map(|e| string(e, "s3", "endpoints.")).transpose()?.flatten() {
+            Some(s3) => Some(s3),
+            None => string(map, "endpoint", "")?,
+        };
+        let use_path_style = boolean(map, "use_path_style")?.or(boolean(map, "force_path_style")?);
         let kms_key_id = string(map, "kms_key_id", "")?;
         Ok(S3Settings {
             bucket,
@@ -225,9 +246,9 @@ impl S3Settings {
             workspace_key_prefix,
             profile: string(map, "profile", "")?,
             assume_role,
-            endpoint_s3: endpoints.map(|e| string(e, "s3", "endpoints.")).transpose()?.flatten(),
+            endpoint_s3,
             endpoint_sts: endpoints.map(|e| string(e, "sts", "endpoints.")).transpose()?.flatten(),
-            use_path_style: boolean(map, "use_path_style")?.unwrap_or(false),
+            use_path_style: use_path_style.unwrap_or(false),
         })
     }
 
@@ -287,5 +308,21 @@ mod tests {
             "endpoints.dynamodb"
         );
         assert_eq!(err(serde_json::json!({"bucket": "b", "key": "/k"})).key, "key");
+        assert_eq!(
+            err(serde_json::json!({"bucket": "b", "key": "k", "skip_region_validation": "yes"})).key,
+            "skip_region_validation"
+        );
+    }
+
+    #[test]
+    fn terraforms_skip_arguments_and_older_spellings_are_accepted() {
+        let s = S3Settings::from_map(&map(serde_json::json!({
+            "bucket": "b", "key": "k", "skip_credentials_validation": true, "skip_region_validation": true,
+            "skip_metadata_api_check": "true", "skip_requesting_account_id": true, "skip_s3_checksum": false,
+            "endpoint": "http://127.0.0.1:2", "force_path_style": true
+        })))
+        .expect("valid");
+        assert_eq!(s.endpoint_s3.as_deref(), Some("http://127.0.0.1:2"));
+        assert!(s.use_path_style);
     }
 }
