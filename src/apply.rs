@@ -39,9 +39,11 @@ fn confirm(
 ) -> bool {
     print!("{}", engine::review::text::text(plan, &ctx.factory, ctx.color));
     if !plan.has_changes() {
-        // Nothing changes in AWS, but what was deleted outside leaves the state, so that a
-        // destroy ends with an empty state (no question: nothing is destroyed).
-        return plan.forgets_deleted();
+        // Nothing changes in AWS, but the state still records what the plan found, as
+        // Terraform's apply does: objects deleted outside leave it (so that a destroy ends
+        // with an empty state), outputs and recorded forms are brought up to date. No
+        // question: nothing is created, changed or destroyed.
+        return true;
     }
     if auto {
         return true;

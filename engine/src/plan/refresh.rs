@@ -44,7 +44,8 @@ pub fn observe(addr: &InstanceAddr, schema: &Schema, stored: &InstanceState, rea
     let current = read.map(|cur| {
         // What was sensitive when recorded stays sensitive when read back.
         let mut marked = stored.clone();
-        marked.attributes = cur.deep_unmark().to_json().unwrap_or(serde_json::Value::Null);
+        // Through the state's form, so that values of any type keep theirs.
+        marked.attributes = to_instance_state(&stored.provider, &cur, &[], Some(schema)).attributes;
         from_instance_state(&marked, Some(schema))
     });
     let outside = |action: Action, after: Option<Value>, reason: &str| {
