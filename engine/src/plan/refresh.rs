@@ -61,13 +61,16 @@ pub fn observe(addr: &InstanceAddr, schema: &Schema, stored: &InstanceState, rea
     let drift = match &current {
         Some(cur) => {
             // Read-only attributes (attachment counts, dates) change by themselves; only what
-            // a user can configure is drift worth showing.
+            // a user can configure is drift worth showing. An attribute the state does not
+            // record at all (a state Terraform's AWS provider wrote, of another version) was
+            // not changed by anyone.
             let relevant = diff::changed_attributes(schema, &prior, cur).into_iter().any(|name| {
-                schema
-                    .attributes
-                    .get(&name)
-                    .map(|a| a.optional || a.required)
-                    .unwrap_or(true)
+                stored.attributes.get(&name).is_some()
+                    && schema
+                        .attributes
+                        .get(&name)
+                        .map(|a| a.optional || a.required)
+                        .unwrap_or(true)
             });
             relevant.then(|| outside(Action::Update, Some(cur.clone()), "changed outside infinstor"))
         }
