@@ -59,8 +59,29 @@ fn reduce(plan: &Json) -> Json {
         .unwrap_or_default();
     keys.sort();
     let relevant: Vec<Json> = plan["relevant_attributes"].as_array().cloned().unwrap_or_default();
+    // Sorted by their JSON text, as scripts/oracle/record_plans.py sorts Terraform's.
+    let mut checks: Vec<Json> = plan["checks"].as_array().cloned().unwrap_or_default();
+    checks.sort_by_key(|c| canonical(c));
     json!({"keys": keys, "resource_changes": changes, "output_changes": outputs, "relevant_attributes": relevant,
-           "configuration": plan.get("configuration").cloned().unwrap_or(Json::Null)})
+           "configuration": plan.get("configuration").cloned().unwrap_or(Json::Null), "checks": checks})
+}
+
+/// JSON text with object keys sorted (Python's `json.dumps(..., sort_keys=True)`, whose
+/// separators are ", " and ": ").
+fn canonical(v: &Json) -> String {
+    match v {
+        Json::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let inner: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}: {}", Json::from(k.as_str()), canonical(&m[*k])))
+                .collect();
+            format!("{{{}}}", inner.join(", "))
+        }
+        Json::Array(items) => format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(", ")),
+        other => other.to_string(),
+    }
 }
 
 /// infinstor's exit code and reduced plan JSON for one configuration.
@@ -133,6 +154,10 @@ fn differences(tf: &Answer, code: i32, plan: Option<&Json>) -> Vec<&'static str>
     // a fixture recorded before it was compared has none.
     if !theirs["configuration"].is_null() && theirs["configuration"] != ours["configuration"] {
         out.push("configuration");
+    }
+    // Each checkable object with its status, its instances' and their problems.
+    if theirs.get("checks").is_some() && theirs["checks"] != ours["checks"] {
+        out.push("checks");
     }
     out
 }

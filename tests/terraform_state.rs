@@ -34,12 +34,15 @@ fn terraform() -> Option<PathBuf> {
 
 /// Runs Terraform in `dir` without network, plugins or the caller's configuration.
 fn tf(program: &Path, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    // Options before a plan file, which must come last.
+    let (command, rest) = args.split_first().expect("a terraform command");
     let out = Command::new(program)
-        .args(args)
-        .args(match args.first() {
-            Some(&"init") | Some(&"apply") | Some(&"plan") => &["-input=false", "-no-color"][..],
+        .arg(command)
+        .args(match *command {
+            "init" | "apply" | "plan" => &["-input=false", "-no-color"][..],
             _ => &[][..],
         })
+        .args(rest)
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -425,4 +428,66 @@ fn a_terraform_s3_backend_with_a_workspace_and_its_lock_is_shared() {
         let (code, text) = tf(tfp, &dir, &["plan", "-detailed-exitcode"], &[]);
         assert_eq!(code, 0, "Terraform on infinstor's state in S3:\n{text}");
     }
+}
+
+/// Terraform's `checks` (plan JSON) and `check_results` (state) of tests/data/terraform_state/
+/// checks: from the run when Terraform is here (and then the recording must agree), else as
+/// recorded.
+fn terraforms_checks(program: Option<&PathBuf>) -> Json {
+    let path = fixtures().join("checks/terraform.json");
+    let recorded = read_json(&path);
+    let Some(tfp) = program else {
+        return recorded;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    test_support::copy_tree(&fixtures().join("checks"), dir.path());
+    let _ = std::fs::remove_file(dir.path().join("terraform.json"));
+    tf_ok(tfp, dir.path(), &["init"]);
+    tf_ok(tfp, dir.path(), &["plan", "-out=p"]);
+    let out = Command::new(tfp)
+        .args(["show", "-json", "p"])
+        .current_dir(dir.path())
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+        .expect("terraform show");
+    let plan: Json = serde_json::from_slice(&out.stdout).expect("plan JSON");
+    tf_ok(tfp, dir.path(), &["apply", "p"]);
+    let mut results = read_json(&dir.path().join("terraform.tfstate"))["check_results"].clone();
+    if let Some(r) = results.as_array_mut() {
+        r.sort_by_key(|c| c["config_addr"].to_string());
+    }
+    let live = json!({"terraform_version": "1.11.4", "plan_checks": plan["checks"], "check_results": results});
+    if recording() {
+        std::fs::write(&path, serde_json::to_string_pretty(&live).expect("json") + "\n").expect("record");
+    } else {
+        assert_eq!(
+            live, recorded,
+            "Terraform's checks changed; rerun with INFINSTOR_RECORD_TERRAFORM=1"
+        );
+    }
+    live
+}
+
+#[test]
+fn checks_in_the_plan_and_their_results_in_the_state_are_terraforms() {
+    let program = terraform();
+    let expected = terraforms_checks(program.as_ref());
+    let ws = util::workspace(None);
+    test_support::copy_tree(&fixtures().join("checks"), &ws.cwd());
+    let plan = ws.run(&["plan", "-out=p.plan"]).expect_code(0);
+    assert!(
+        plan.stderr.contains("v is not 4"),
+        "the failed check is a warning: {}",
+        plan.stderr
+    );
+    let shown = ws.run(&["show", "p.plan", "--format", "json"]).expect_code(0);
+    let json: Json = serde_json::from_str(&shown.stdout).expect("plan JSON");
+    assert_eq!(json["checks"], expected["plan_checks"], "{:#}", json["checks"]);
+    ws.run(&["apply", "p.plan"]).expect_code(0);
+    let mut results = ws.state()["check_results"].clone();
+    if let Some(r) = results.as_array_mut() {
+        r.sort_by_key(|c| c["config_addr"].to_string());
+    }
+    assert_eq!(results, expected["check_results"], "{results:#}");
 }

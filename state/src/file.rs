@@ -249,7 +249,7 @@ pub fn encode_sealed(state: &State, sealer: Option<&Sealer>) -> Result<Vec<u8>, 
         lineage: state.lineage.clone(),
         outputs,
         resources: resources.into_values().collect(),
-        check_results: None,
+        check_results: state.check_results.clone(),
         infinstor_version: Some(env!("CARGO_PKG_VERSION").to_string()),
         intents: state.intents.clone(),
         encryption: sealer.map(|s| s.header().clone()),
@@ -311,6 +311,7 @@ pub(crate) struct Contents {
     pub(crate) outputs: BTreeMap<String, OutputState>,
     pub(crate) intents: Vec<Intent>,
     pub(crate) encryption: Option<Header>,
+    pub(crate) check_results: Option<serde_json::Value>,
 }
 
 /// Parses state file bytes of either format, decrypting sensitive values with the sealer
@@ -381,6 +382,7 @@ pub fn decode_sealed(
             instances,
             outputs,
             intents: contents.intents,
+            check_results: contents.check_results,
         },
         sealer,
         legacy,
@@ -465,6 +467,7 @@ fn contents(bytes: &[u8]) -> Result<Contents, StateError> {
         outputs: file.outputs,
         intents: file.intents,
         encryption: file.encryption,
+        check_results: file.check_results,
     })
 }
 

@@ -32,6 +32,8 @@ pub enum Edit {
     Intents(Vec<Intent>),
     /// The root module's outputs, all of them.
     Outputs(BTreeMap<String, OutputState>),
+    /// The check results, all of them.
+    CheckResults(Option<serde_json::Value>),
 }
 
 /// A state being changed, with each change also recorded as an [`Edit`]. Changes to the
@@ -98,6 +100,14 @@ impl<'a> Editor<'a> {
             self.state.set_outputs(outputs);
         }
     }
+
+    /// Replaces the check results.
+    pub fn set_check_results(&mut self, results: Option<serde_json::Value>) {
+        if self.state.check_results() != results.as_ref() {
+            self.edits.push(Edit::CheckResults(results.clone()));
+            self.state.set_check_results(results);
+        }
+    }
 }
 
 /// The first line: which state the journal continues.
@@ -122,6 +132,7 @@ enum Line {
     Remove { address: String },
     Intents { intents: Vec<Intent> },
     Outputs { outputs: BTreeMap<String, OutputState> },
+    CheckResults { check_results: Option<serde_json::Value> },
 }
 
 /// The journal's first line, newline-terminated.
@@ -171,6 +182,9 @@ pub(crate) fn entry(edits: &[Edit], sealer: Option<&Sealer>) -> Result<Vec<u8>, 
                 }
                 Line::Outputs { outputs }
             }
+            Edit::CheckResults(results) => Line::CheckResults {
+                check_results: results.clone(),
+            },
         });
     }
     let mut bytes = serde_json::to_vec(&lines).unwrap_or_default();
@@ -264,6 +278,7 @@ pub(crate) fn replay(
                     }
                     state.set_outputs(outputs);
                 }
+                Line::CheckResults { check_results } => state.set_check_results(check_results),
             }
         }
         kept += (line.len() + 1) as u64;

@@ -70,6 +70,7 @@ pub(crate) fn contents(bytes: &[u8], version: u32) -> Result<Contents, StateErro
         outputs: file.outputs,
         intents: file.intents,
         encryption: file.encryption,
+        check_results: None,
     })
 }
 

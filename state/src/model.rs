@@ -102,6 +102,7 @@ pub struct State {
     pub(crate) instances: BTreeMap<InstanceAddr, InstanceState>,
     pub(crate) outputs: BTreeMap<String, OutputState>,
     pub(crate) intents: Vec<Intent>,
+    pub(crate) check_results: Option<serde_json::Value>,
 }
 
 impl Default for State {
@@ -119,6 +120,7 @@ impl State {
             instances: BTreeMap::new(),
             outputs: BTreeMap::new(),
             intents: Vec::new(),
+            check_results: None,
         }
     }
 
@@ -175,6 +177,17 @@ impl State {
     /// Replaces all outputs.
     pub fn set_outputs(&mut self, outputs: BTreeMap<String, OutputState>) {
         self.outputs = outputs;
+    }
+
+    /// The results of the configuration's checks (conditions, `check` blocks, variable
+    /// validations) at the last apply, as Terraform's state records them (`check_results`).
+    pub fn check_results(&self) -> Option<&serde_json::Value> {
+        self.check_results.as_ref()
+    }
+
+    /// Replaces the check results.
+    pub fn set_check_results(&mut self, results: Option<serde_json::Value>) {
+        self.check_results = results;
     }
 
     /// Creates started but not recorded.

@@ -19,7 +19,7 @@ mod workspace;
 
 pub use moto::Moto;
 pub use proxy::{Call, Proxy, Rule};
-pub use workspace::{block_on, Run, Workspace};
+pub use workspace::{block_on, copy_tree, Run, Workspace};
 
 /// The repository's root directory (where `Cargo.toml` of the workspace is).
 pub fn repo_root() -> std::path::PathBuf {

@@ -148,7 +148,8 @@ impl Workspace {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// Copies a directory tree (files and folders) into `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("directory of the repository") {
         let path = entry.expect("entry").path();

@@ -125,6 +125,8 @@ impl<'a> Session<'a> {
             plan.plan_time,
         );
         self.permits.resize(parallelism);
+        // Apply decides what the plan could not (conditions on values known only now).
+        *lock(&self.walk.checks) = plan.checks.clone();
         // What the plan changes in state alone goes in one write, before anything else:
         // imported objects join, moves rename (the plan's addresses are the new ones),
         // forgotten objects leave without a call to AWS, and so do the objects refresh found
@@ -250,7 +252,17 @@ impl<'a> Session<'a> {
                 })
                 .collect()
         };
-        store.mutate(|s| s.set_outputs(outputs));
+        let check_results = if plan.destroy {
+            None
+        } else {
+            // The check blocks' assertions, on the values the apply made.
+            self.walk.check_blocks();
+            lock(&self.walk.checks).state_json()
+        };
+        store.mutate(|s| {
+            s.set_outputs(outputs);
+            s.set_check_results(check_results);
+        });
         store.finish();
         let mut diags = lock(&self.ledger).diags.clone();
         for e in store.write_errors() {

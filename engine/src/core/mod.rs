@@ -2,6 +2,7 @@
 //! resource schemas, the provider boundary, diagnostics and the plan model.
 
 pub mod addr;
+pub mod checks;
 pub mod collection;
 pub mod diagnostic;
 pub mod document;

@@ -165,6 +165,10 @@ pub struct Plan {
     /// A refresh-only plan: applying it records what refresh read and changes nothing else.
     #[serde(default)]
     pub refresh_only: bool,
+    /// How the configuration's checks came out while planning (`checks` of the plan JSON);
+    /// apply starts from them and records the final ones in the state.
+    #[serde(default)]
+    pub checks: crate::core::checks::CheckResults,
     /// The workspace whose state the plan was made from.
     #[serde(default = "default_workspace")]
     pub workspace: String,

@@ -3,6 +3,7 @@
 
 use crate::config::{Expr, Resource};
 use crate::core::addr::{InstanceKey, ModulePath};
+use crate::core::checks::{CheckKind, CheckResults, CheckStatus};
 use crate::core::diagnostic::Diagnostic;
 use crate::core::lock;
 use crate::core::value::Value;
@@ -25,10 +26,61 @@ fn instance_evaluator<'s>(
     }
 }
 
+/// Every checkable object of the configuration, before anything is evaluated: resources and
+/// data sources with conditions, outputs with preconditions, `check` blocks, variables with
+/// validation rules. The root module's variables were validated before any plan starts, so
+/// they have passed already.
+pub(crate) fn declared_checks(root: &crate::config::Module) -> CheckResults {
+    let mut checks = CheckResults::default();
+    for (path, m) in crate::config::tree::modules(root) {
+        for res in m.resources.values() {
+            if !res.lifecycle.preconditions.is_empty() || !res.lifecycle.postconditions.is_empty() {
+                checks.declare(
+                    &path,
+                    CheckKind::Resource {
+                        data: res.addr.mode == crate::core::addr::Mode::Data,
+                        type_: res.addr.type_.clone(),
+                        name: res.addr.name.clone(),
+                    },
+                );
+            }
+        }
+        for (name, out) in &m.outputs {
+            if !out.preconditions.is_empty() {
+                checks.declare(&path, CheckKind::Output(name.clone()));
+            }
+        }
+        for check in &m.checks {
+            checks.declare(&path, CheckKind::Check(check.name.clone()));
+        }
+        for (name, var) in &m.variables {
+            if var.validations.is_empty() {
+                continue;
+            }
+            let kind = CheckKind::Var(name.clone());
+            checks.declare(&path, kind.clone());
+            if path.is_empty() {
+                let config = CheckResults::config_addr(&path, &kind);
+                checks.record(
+                    &config,
+                    &Vec::new(),
+                    &InstanceKey::None,
+                    "validation",
+                    CheckStatus::Pass,
+                    Vec::new(),
+                );
+            }
+        }
+    }
+    checks
+}
+
 impl Walk<'_> {
     /// Checks `conditions` (precondition or postcondition blocks, `kind`) of one instance,
     /// with `self` bound to its object for postconditions. A condition not known yet is left
-    /// for apply to check; a false one is an error carrying its error_message.
+    /// for apply to check; a false one is an error carrying its error_message. `checked` (the
+    /// object's configuration address and which of its parts these conditions are) is where
+    /// the outcome is recorded among the check results.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn check_conditions(
         &self,
@@ -39,6 +91,7 @@ impl Walk<'_> {
         self_value: Option<&Value>,
         kind: &str,
         within: &str,
+        checked: Option<(&str, &str)>,
     ) -> Vec<Diagnostic> {
         let scopes = lock(&self.scopes);
         let Some(scope) = scopes.get(module) else {
@@ -46,11 +99,17 @@ impl Walk<'_> {
         };
         let ev = instance_evaluator(scope, key, each, self_value);
         let mut out = Vec::new();
+        let mut status = CheckStatus::Pass;
+        let mut problems = Vec::new();
         for c in conditions {
             let holds = match ev.eval(&c.condition) {
-                Ok(v) if v.contains_unknown() => continue,
+                Ok(v) if v.contains_unknown() => {
+                    status = status.max(CheckStatus::Unknown);
+                    continue;
+                }
                 Ok(v) => v.deep_unmark().as_bool(),
                 Err(d) => {
+                    status = status.max(CheckStatus::Error);
                     out.push(d.within(within.to_string()));
                     continue;
                 }
@@ -69,20 +128,41 @@ impl Walk<'_> {
                             }
                         })
                         .unwrap_or_default();
+                    status = status.max(CheckStatus::Fail);
+                    problems.push(message.clone());
                     out.push(
                         Diagnostic::error(format!("{kind} failed"), message)
                             .at(c.condition.span())
                             .within(within.to_string()),
                     );
                 }
-                None => out.push(
-                    Diagnostic::error("Invalid condition result", "A condition must be true or false.")
-                        .at(c.condition.span())
-                        .within(within.to_string()),
-                ),
+                None => {
+                    status = status.max(CheckStatus::Error);
+                    out.push(
+                        Diagnostic::error("Invalid condition result", "A condition must be true or false.")
+                            .at(c.condition.span())
+                            .within(within.to_string()),
+                    )
+                }
             }
         }
+        drop(scopes);
+        if let Some((config, part)) = checked {
+            lock(&self.checks).record(config, module, key, part, status, problems);
+        }
         out
+    }
+
+    /// The configuration address of a resource's checks, in the module of `module`.
+    fn resource_checks(module: &ModulePath, res: &Resource) -> String {
+        CheckResults::config_addr(
+            &crate::config::tree::config_path(module),
+            &CheckKind::Resource {
+                data: res.addr.mode == crate::core::addr::Mode::Data,
+                type_: res.addr.type_.clone(),
+                name: res.addr.name.clone(),
+            },
+        )
     }
 
     /// The `precondition` blocks of one instance of a resource that do not hold.
@@ -101,6 +181,7 @@ impl Walk<'_> {
             None,
             "Resource precondition",
             &res.describe(),
+            Some((&Self::resource_checks(module, res), "precondition")),
         )
     }
 
@@ -122,6 +203,7 @@ impl Walk<'_> {
             Some(object),
             "Resource postcondition",
             &res.describe(),
+            Some((&Self::resource_checks(module, res), "postcondition")),
         )
     }
 
@@ -180,6 +262,7 @@ impl Walk<'_> {
                             state::addr::module_path_string(instance)
                         ),
                     };
+                    let checked = CheckResults::config_addr(&path, &CheckKind::Check(check.name.clone()));
                     for d in self.check_conditions(
                         instance,
                         &InstanceKey::None,
@@ -188,6 +271,7 @@ impl Walk<'_> {
                         None,
                         "Check block assertion",
                         &within,
+                        Some((&checked, "assert")),
                     ) {
                         out.push(Diagnostic {
                             severity: crate::core::diagnostic::Severity::Warning,

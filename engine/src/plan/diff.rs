@@ -18,7 +18,22 @@ pub fn attr_equal(attr: &Attribute, a: &Value, b: &Value) -> bool {
             return crate::core::document::equivalent(Some(attr), x, y);
         }
     }
+    // Terraform's AWS provider (its SDK) records an optional argument left unset as its
+    // type's zero value: `""`, `false`, `0`. Unset in the configuration means the same, so a
+    // state Terraform wrote plans no change (and no replacement) for it.
+    if attr.optional && !attr.required && (a.is_null() && is_zero(b) || b.is_null() && is_zero(a)) {
+        return true;
+    }
     type_equal(&attr.ty, a, b)
+}
+
+fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.is_empty(),
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.to_f64() == 0.0,
+        _ => false,
+    }
 }
 
 fn type_equal(ty: &Type, a: &Value, b: &Value) -> bool {
@@ -222,5 +237,27 @@ mod tests {
         let renamed = map([("bucket", Value::from("other"))]);
         let changed = changed_attributes(&s, &prior, &renamed);
         assert_eq!(forcing_replacement(&s, &changed, &[]), vec!["bucket".to_string()]);
+    }
+
+    #[test]
+    fn an_unset_optional_argument_equals_the_zero_value_terraforms_provider_records() {
+        let optional = Attribute::optional(Type::String).force_new();
+        assert!(attr_equal(&optional, &Value::from(""), &Value::Null));
+        assert!(attr_equal(
+            &Attribute::optional(Type::Bool),
+            &Value::Null,
+            &Value::from(false)
+        ));
+        assert!(!attr_equal(
+            &Attribute::optional(Type::Bool),
+            &Value::Null,
+            &Value::from(true)
+        ));
+        assert!(!attr_equal(&optional, &Value::from("x"), &Value::Null));
+        assert!(!attr_equal(
+            &Attribute::required(Type::String),
+            &Value::from(""),
+            &Value::Null
+        ));
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::config::{Expr, Resource};
 use crate::core::addr::{InstanceKey, ModulePath};
+use crate::core::checks::{CheckKind, CheckResults, CheckStatus};
 use crate::core::diagnostic::Diagnostic;
 use crate::core::lock;
 use crate::core::schema::Schema;
@@ -306,6 +307,17 @@ impl Walk<'_> {
             let checked = raw.and_then(|raw| {
                 vars::check(var, raw, &ty, &others).map_err(|d| d.at(call.inputs.get(name).and_then(|a| a.expr.span())))
             });
+            if !var.validations.is_empty() {
+                // A validation of a value not known yet is checked at apply, as Terraform does.
+                let status = match &checked {
+                    Ok(v) if v.contains_unknown() => CheckStatus::Unknown,
+                    Ok(_) => CheckStatus::Pass,
+                    Err(_) => CheckStatus::Fail,
+                };
+                let path = crate::config::tree::config_path(&ci);
+                let config = CheckResults::config_addr(&path, &CheckKind::Var(name.to_string()));
+                lock(&self.checks).record(&config, &ci, &InstanceKey::None, "validation", status, Vec::new());
+            }
             match checked {
                 Ok(value) => {
                     if let Some(s) = lock(&self.scopes).get_mut(&ci) {

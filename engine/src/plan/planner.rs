@@ -748,6 +748,7 @@ impl Session<'_> {
                 plan_time,
                 refresh_only: false,
                 workspace,
+                checks: self.walk.checks.into_inner().unwrap_or_else(|p| p.into_inner()),
             },
             prior,
         )

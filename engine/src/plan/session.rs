@@ -111,6 +111,7 @@ impl<'a> Session<'a> {
                 templates,
                 expansions: Mutex::new(expansions),
                 settled: Mutex::new(HashMap::new()),
+                checks: Mutex::new(crate::plan::conditions::declared_checks(module)),
             },
             prior: Mutex::new(prior),
             ledger: Mutex::new(Ledger::default()),

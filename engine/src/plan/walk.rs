@@ -9,6 +9,7 @@
 use crate::config::{Module, Resource};
 use crate::core::addr::InstanceAddr;
 use crate::core::addr::{InstanceKey, Mode, ModulePath, ResourceAddr};
+use crate::core::checks::{CheckKind, CheckResults};
 use crate::core::diagnostic::Diagnostic;
 use crate::core::lock;
 use crate::core::provider::{Provider, ProviderFactory};
@@ -45,6 +46,8 @@ pub struct Walk<'a> {
     pub(crate) expansions: Mutex<HashMap<ModPath, Vec<ModuleInstance>>>,
     /// Outcomes of the nodes visited before the walk proper (the providers and their inputs).
     pub(crate) settled: Mutex<HashMap<NodeIndex, Outcome>>,
+    /// How each checkable object's conditions came out so far.
+    pub(crate) checks: Mutex<crate::core::checks::CheckResults>,
 }
 
 impl Walk<'_> {
@@ -234,6 +237,7 @@ impl Walk<'_> {
         let mut diags = Vec::new();
         let mut root = None;
         for mi in self.instances_of(path) {
+            let checked = CheckResults::config_addr(path, &CheckKind::Output(name.to_string()));
             let unmet = self.check_conditions(
                 &mi,
                 &InstanceKey::None,
@@ -242,6 +246,7 @@ impl Walk<'_> {
                 None,
                 "Output precondition",
                 &format!("output \"{name}\""),
+                Some((&checked, "precondition")),
             );
             if !unmet.is_empty() {
                 diags.extend(unmet);

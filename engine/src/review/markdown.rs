@@ -379,6 +379,7 @@ mod tests {
             imports: Vec::new(),
             plan_time: 0,
             workspace: "default".into(),
+            checks: Default::default(),
             refresh_only: false,
         }
     }

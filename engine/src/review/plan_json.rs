@@ -711,6 +711,10 @@ impl Serialize for Document<'_> {
         if !plan.relevant_attributes.is_empty() {
             out.serialize_entry("relevant_attributes", &plan.relevant_attributes)?;
         }
+        // Present when the configuration has something to check, as Terraform has it.
+        if !plan.checks.is_empty() {
+            out.serialize_entry("checks", &plan.checks.plan_json())?;
+        }
         out.serialize_entry("applyable", &plan.has_changes())?;
         out.serialize_entry("complete", &true)?;
         out.serialize_entry("errored", &false)?;
