@@ -41,6 +41,7 @@ mod s3_objects;
 mod secrets;
 mod tables;
 mod teams;
+mod terraform_aws_state;
 mod terraform_state;
 mod tetrascience;
 mod tls;

@@ -349,6 +349,12 @@ impl Provider for AwsProvider {
             .map_err(|e| self.explain(req.type_name, e))
     }
 
+    fn recorded(&self, type_name: &str, state: &Value) {
+        if let (Ok(ctx), Ok(resource)) = (self.ctx_for(type_name, Some(state)), self.resource(type_name)) {
+            resource.recorded(&ctx, state);
+        }
+    }
+
     fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError> {
         // `ID@region` imports an object of another region than the provider's (AWS provider v6).
         let (id, named) = match service::regional(req.type_name) {

@@ -202,6 +202,12 @@ pub trait ResourceType: Send + Sync {
     /// Finds an object by its Terraform import ID; `Ok(None)` when there is none.
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError>;
 
+    /// The object `state` describes, just created, is recorded in the state for good: an
+    /// intent tag put on it at create can go (see [`crate::support::naming::INTENT_TAG`]).
+    fn recorded(&self, ctx: &Ctx, state: &Value) {
+        let _ = (ctx, state);
+    }
+
     /// Provider data and reviewer notes for a planned update or create, computed after `plan`
     /// (a CloudFormation change set ARN and its resource-level changes). May call AWS, but only
     /// when `prior` is `Some`: a plan against empty state makes no network call.

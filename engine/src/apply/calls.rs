@@ -174,6 +174,7 @@ impl Session<'_> {
                 store.mutate(f)
             }
         };
+        let failed_writes = store.write_errors().len();
         if let Some(new) = &resp.new_state {
             let mut inst = to_instance_state(&res.provider, new, &p.deps, Some(&p.schema));
             note_derived_marks(&mut inst, &p.schema, &p.config);
@@ -189,6 +190,12 @@ impl Session<'_> {
                 s.set_instance(a, inst.clone());
                 s.clear_intents(a);
             });
+            // Once the new object is in the state for good (written, not staged), what found
+            // it after an interruption is not needed any more.
+            let durable = !defer && store.write_errors().len() == failed_writes;
+            if durable && p.prior.is_none() && resp.error.is_none() {
+                p.provider.recorded(&res.addr.type_, new);
+            }
         } else if resp.error.is_none() {
             write(&|s| s.clear_intents(a));
         } else if let Some(e) = resp.error.as_ref().filter(|e| !e.outcome_unknown) {

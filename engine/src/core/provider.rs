@@ -197,6 +197,14 @@ pub trait Provider: Send + Sync {
     /// Finds an existing object; `Ok(None)` when there is none with that ID.
     fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError>;
 
+    /// The engine has durably recorded an object this provider just created: what the
+    /// provider put on the object only to find it again after an interrupted create (an
+    /// intent tag) can go now, so that the object is as its configuration says to anyone
+    /// else who reads it (Terraform). Best effort: what is left behind is ignored by later runs.
+    fn recorded(&self, type_name: &str, state: &Value) {
+        let _ = (type_name, state);
+    }
+
     /// The key under which changes of this object can be made together with others in one
     /// call (Route53 records of one hosted zone: `route53:ZONEID`). `None`: one at a time.
     /// `value` is the planned state (or the prior state for a delete).

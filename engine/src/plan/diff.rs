@@ -55,11 +55,21 @@ fn type_equal(ty: &Type, a: &Value, b: &Value) -> bool {
     }
 }
 
-/// True when two values of a nested block type are the same.
+/// True when two values of a nested block type are the same. A block whose arguments are all
+/// unset or zero (`point_in_time_recovery { enabled = false }`, as Terraform's AWS provider
+/// records what AWS reports when nothing is configured) is the same as no block.
 pub fn blocks_equal(nesting: Nesting, schema: &Schema, a: &Value, b: &Value) -> bool {
     let empty = Vec::new();
-    let x = a.as_list().unwrap_or(&empty);
-    let y = b.as_list().unwrap_or(&empty);
+    let meaningful = |v: &Value| -> Vec<Value> {
+        v.as_list()
+            .unwrap_or(&empty)
+            .iter()
+            .filter(|o| !is_blank(schema, o))
+            .cloned()
+            .collect()
+    };
+    let (x, y) = (meaningful(a), meaningful(b));
+    let (x, y) = (&x, &y);
     if x.len() != y.len() {
         return false;
     }
@@ -68,6 +78,23 @@ pub fn blocks_equal(nesting: Nesting, schema: &Schema, a: &Value, b: &Value) -> 
         Nesting::Set => x.iter().all(|p| y.iter().any(|q| one(p, q))) && y.iter().all(|q| x.iter().any(|p| one(p, q))),
         _ => x.iter().zip(y).all(|(p, q)| one(p, q)),
     }
+}
+
+/// Whether an object of a schema says nothing: every attribute null, zero or empty, every
+/// nested block blank.
+fn is_blank(schema: &Schema, v: &Value) -> bool {
+    let v = v.deep_unmark();
+    schema.attributes.keys().all(|name| {
+        let a = v.get(name);
+        a.is_null()
+            || is_zero(&a)
+            || a.as_list().is_some_and(|l| l.is_empty())
+            || a.as_map().is_some_and(|m| m.is_empty())
+    }) && schema.blocks.iter().all(|(name, bt)| {
+        v.get(name)
+            .as_list()
+            .is_none_or(|items| items.iter().all(|i| is_blank(&bt.schema, i)))
+    })
 }
 
 /// True when two objects of a schema are the same, attribute by attribute.
@@ -259,5 +286,10 @@ mod tests {
             &Value::from(""),
             &Value::Null
         ));
+        let pitr = Schema::new().attr("enabled", Attribute::required(Type::Bool));
+        let off = Value::from(vec![map([("enabled", Value::from(false))])]);
+        assert!(blocks_equal(Nesting::List, &pitr, &off, &Value::Null));
+        let on = Value::from(vec![map([("enabled", Value::from(true))])]);
+        assert!(!blocks_equal(Nesting::List, &pitr, &on, &Value::Null));
     }
 }

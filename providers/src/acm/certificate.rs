@@ -505,6 +505,13 @@ impl ResourceType for Certificate {
         waited
     }
 
+    fn recorded(&self, ctx: &Ctx, state: &Value) {
+        if let Some(arn) = state.get("arn").as_str() {
+            // Best effort: a tag left behind is never part of tags or tags_all here.
+            let _ = remove_tags(ctx, arn, &[crate::support::naming::INTENT_TAG.to_string()]);
+        }
+    }
+
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
         let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
             return Ok(None);

@@ -16,7 +16,7 @@
 //! - Right before a create calls ACM, the import handle `token:<token>:<domain>` is journaled.
 //!   The token is the request's `IdempotencyToken` (a retried request never issues a second
 //!   certificate) and is also put on the certificate as the tag `infinstor:intent` until the
-//!   create finishes, so `import` can find a certificate whose create was interrupted by listing
+//!   state records the new certificate, so `import` can find a certificate whose create was interrupted by listing
 //!   the certificates of that domain and matching the tag. `import` also takes an ARN.
 //! - The key of an imported certificate is checked at plan time, without any network call: it
 //!   must be an RSA 1024/2048-bit or EC P-256/P-384 key and belong to the certificate.

@@ -276,6 +276,11 @@ impl ResourceType for Table {
         let mut st = into_state(&proposed);
         st.insert("tags_all".into(), tags_all(ctx, get(&st, "tags")));
         st.insert("id".into(), get(&st, "name").clone());
+        // Unset is AWS's STANDARD, which Terraform's provider records by name.
+        if get(&st, "table_class").is_null() && prior.is_some_and(|p| p.get("table_class").as_str() == Some("STANDARD"))
+        {
+            st.insert("table_class".into(), Value::from("STANDARD"));
+        }
         if get(&st, "billing_mode").is_null() {
             st.insert("billing_mode".into(), Value::from("PROVISIONED"));
         }

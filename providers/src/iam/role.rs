@@ -283,6 +283,13 @@ impl ResourceType for IamRole {
 
     fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
+        // Unset, the role's attachments belong to other resources: whatever the state read of
+        // them (Terraform's provider records them as computed) is not a change.
+        if get(&st, "managed_policy_arns").is_null() {
+            if let Some(p) = prior {
+                st.insert("managed_policy_arns".into(), p.get("managed_policy_arns"));
+            }
+        }
         set_default(&mut st, "path", Value::string("/"));
         set_default(&mut st, "max_session_duration", Value::from(3600.0));
         set_default(&mut st, "force_detach_policies", Value::Bool(false));

@@ -66,10 +66,9 @@ impl KmsKey {
                     .unwrap_or(false),
             ),
         );
-        st.insert(
-            "deletion_window_in_days".into(),
-            Value::Number(prior.get("deletion_window_in_days").as_f64().unwrap_or(30.0).into()),
-        );
+        // Not something KMS reports: kept as configured (unset: KMS's 30 days at delete, and
+        // null in state, as Terraform's AWS provider records it).
+        st.insert("deletion_window_in_days".into(), prior.get("deletion_window_in_days"));
         let (tags, all) = split_tags(ctx, &prior.get("tags"), tags);
         st.insert("tags".into(), tags);
         st.insert("tags_all".into(), all);
@@ -300,7 +299,6 @@ impl ResourceType for KmsKey {
         default_to(&mut st, "customer_master_key_spec", Value::from("SYMMETRIC_DEFAULT"));
         default_to(&mut st, "multi_region", Value::Bool(false));
         default_to(&mut st, "bypass_policy_lockout_safety_check", Value::Bool(false));
-        default_to(&mut st, "deletion_window_in_days", Value::from(30.0));
         default_to(&mut st, "is_enabled", Value::Bool(true));
         default_to(&mut st, "enable_key_rotation", Value::Bool(false));
         let id = match get(&st, "key_id") {
@@ -424,6 +422,13 @@ impl ResourceType for KmsKey {
             // Already scheduled (deleted outside, or a retried destroy).
             Err(e) if e.code == "KMSInvalidStateException" && describe_key(ctx, key_id)?.is_none() => Ok(()),
             Err(e) => Err(e),
+        }
+    }
+
+    fn recorded(&self, ctx: &Ctx, state: &Value) {
+        if let Some(key_id) = sref(state, "key_id") {
+            // Best effort: a tag left behind is never part of tags or tags_all here.
+            let _ = untag(ctx, key_id, vec![INTENT_TAG.to_string()]);
         }
     }
 

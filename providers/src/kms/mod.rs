@@ -8,7 +8,7 @@
 //!
 //! A key's ID is chosen by KMS, so it cannot be journaled before the create. Instead the
 //! create journals `intent:<token>` and passes the tag `infinstor:intent = <token>` to
-//! CreateKey; the tag is removed once the create finishes. `import` of `aws_kms_key` accepts
+//! CreateKey; the tag is removed once the state records the new key. `import` of `aws_kms_key` accepts
 //! `intent:<token>` (it lists the keys and their tags to find the one carrying the token), a
 //! key ID or a key ARN.
 

@@ -39,7 +39,8 @@ impl Target {
         match known_str(value, "bucket") {
             Some(bucket) => Ok(Target {
                 bucket,
-                owner: known_str(value, "expected_bucket_owner"),
+                // Terraform's AWS provider records an unset owner as "".
+                owner: known_str(value, "expected_bucket_owner").filter(|o| !o.is_empty()),
                 key: key.and_then(|k| known_str(value, k)),
             }),
             None => match known_str(value, "id") {
@@ -194,7 +195,7 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
             Some(bucket) if !owner.is_unknown() && key.as_ref().is_none_or(|k| k.as_str().is_some()) => Value::from(
                 Target {
                     bucket,
-                    owner: owner.as_str().map(str::to_string),
+                    owner: owner.as_str().filter(|o| !o.is_empty()).map(str::to_string),
                     key: key.as_ref().and_then(|k| k.as_str().map(str::to_string)),
                 }
                 .id(),

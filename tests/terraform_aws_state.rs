@@ -1,0 +1,353 @@
+//! AWS objects move between Terraform's AWS provider and infinstor through one state, against
+//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 15
+//! objects of 10 types, infinstor plans no changes on Terraform's state and applies a change,
+//! Terraform plans no changes on what infinstor wrote; and objects infinstor created are
+//! planned clean by Terraform.
+//!
+//! Terraform runs when `terraform` is on PATH and the AWS provider is in the mirror
+//! (`/opt/tf-plugins`, or `INFINSTOR_TF_PLUGINS`). The state Terraform wrote is recorded in
+//! tests/data/terraform_state/aws.tfstate (`INFINSTOR_RECORD_TERRAFORM=1`); without Terraform
+//! the recording stands in for it: infinstor creates the objects, the state is rewritten in the
+//! form Terraform's provider recorded (its attributes, zero values, schema versions, provider
+//! addresses) with the identifiers of the objects created here, and infinstor must plan no
+//! changes on it.
+
+use crate::util;
+use serde_json::{json, Value as Json};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture() -> PathBuf {
+    test_support::repo_root().join("tests/data/terraform_state/aws.tfstate")
+}
+
+/// `terraform` and the provider mirror, when both are here.
+fn terraform_with_aws() -> Option<(PathBuf, PathBuf)> {
+    let path = std::env::var_os("PATH")?;
+    let program = std::env::split_paths(&path)
+        .map(|d| d.join("terraform"))
+        .find(|p| p.is_file())?;
+    let mirror = std::env::var_os("INFINSTOR_TF_PLUGINS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/tf-plugins"));
+    mirror
+        .join("registry.terraform.io/hashicorp/aws")
+        .is_dir()
+        .then_some((program, mirror))
+}
+
+struct Terraform {
+    program: PathBuf,
+    rc: PathBuf,
+}
+
+impl Terraform {
+    fn new(program: PathBuf, mirror: &Path, dir: &Path) -> Terraform {
+        let rc = dir.join("terraform.rc");
+        std::fs::write(
+            &rc,
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n}}\n",
+                mirror.display()
+            ),
+        )
+        .expect("terraform.rc");
+        Terraform { program, rc }
+    }
+
+    fn run(&self, dir: &Path, args: &[&str]) -> (i32, String) {
+        let out = Command::new(&self.program)
+            .args(args)
+            .args(["-input=false", "-no-color"])
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", dir)
+            .env("TF_CLI_CONFIG_FILE", &self.rc)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("run terraform");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code().unwrap_or(-1), text)
+    }
+
+    fn ok(&self, dir: &Path, args: &[&str]) {
+        let (code, text) = self.run(dir, args);
+        assert_eq!(code, 0, "terraform {args:?}:\n{text}");
+    }
+}
+
+/// The configuration: names end with `suffix`; step 2 changes a value, a retention, tags and a
+/// description in place.
+fn config(endpoint: &str, suffix: &str, step: u32) -> String {
+    let (value, retention, team, description) = match step {
+        1 => ("one", 7, "ml", "made for the round trip"),
+        _ => ("two", 14, "data", "changed by infinstor"),
+    };
+    let services = ["s3", "iam", "sts", "ssm", "kms", "route53", "logs", "dynamodb"]
+        .map(|s| format!("    {s} = \"{endpoint}\"\n"))
+        .concat();
+    format!(
+        r#"provider "aws" {{
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+  endpoints {{
+{services}  }}
+}}
+
+resource "aws_s3_bucket" "b" {{
+  bucket = "roundtrip{suffix}"
+  tags   = {{ team = "{team}" }}
+}}
+
+resource "aws_s3_bucket_versioning" "v" {{
+  bucket = aws_s3_bucket.b.id
+  versioning_configuration {{
+    status = "Enabled"
+  }}
+}}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "e" {{
+  bucket = aws_s3_bucket.b.id
+  rule {{
+    apply_server_side_encryption_by_default {{
+      sse_algorithm = "AES256"
+    }}
+  }}
+}}
+
+resource "aws_s3_bucket_public_access_block" "p" {{
+  bucket                  = aws_s3_bucket.b.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}}
+
+resource "aws_iam_role" "r" {{
+  name        = "roundtrip{suffix}"
+  description = "{description}"
+  assume_role_policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::123456789012:root" }}, Action = "sts:AssumeRole", Condition = {{ StringEquals = {{ "sts:ExternalId" = "abc" }} }} }}]
+  }})
+  tags = {{ app = "mlflow" }}
+}}
+
+resource "aws_iam_policy" "p" {{
+  name   = "roundtrip{suffix}"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = ["s3:GetObject"], Resource = ["${{aws_s3_bucket.b.arn}}/*"] }}] }})
+}}
+
+resource "aws_iam_role_policy_attachment" "a" {{
+  role       = aws_iam_role.r.name
+  policy_arn = aws_iam_policy.p.arn
+}}
+
+resource "aws_iam_role_policy" "inline" {{
+  name   = "inline"
+  role   = aws_iam_role.r.id
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "s3:ListBucket", Resource = aws_s3_bucket.b.arn }}] }})
+}}
+
+resource "aws_kms_key" "k" {{
+  description         = "roundtrip{suffix}"
+  enable_key_rotation = true
+}}
+
+resource "aws_kms_alias" "a" {{
+  name          = "alias/roundtrip{suffix}"
+  target_key_id = aws_kms_key.k.key_id
+}}
+
+resource "aws_route53_zone" "z" {{
+  name = "roundtrip{suffix}.example.com"
+}}
+
+resource "aws_route53_record" "r" {{
+  zone_id = aws_route53_zone.z.zone_id
+  name    = "api.roundtrip{suffix}.example.com"
+  type    = "CNAME"
+  ttl     = 300
+  records = ["lb.example.net"]
+}}
+
+resource "aws_dynamodb_table" "t" {{
+  name         = "roundtrip{suffix}"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+  attribute {{
+    name = "pk"
+    type = "S"
+  }}
+}}
+
+resource "aws_ssm_parameter" "s" {{
+  name  = "/roundtrip{suffix}"
+  type  = "String"
+  value = "{value}"
+}}
+
+resource "aws_cloudwatch_log_group" "g" {{
+  name              = "roundtrip{suffix}"
+  retention_in_days = {retention}
+}}
+"#
+    )
+}
+
+fn read_json(path: &Path) -> Json {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// Each resource's attribute names, schema version and provider: what must stay as recorded.
+fn shape(state: &Json) -> Json {
+    let mut out = serde_json::Map::new();
+    for r in state["resources"].as_array().into_iter().flatten() {
+        let i = &r["instances"][0];
+        let mut names: Vec<&String> = i["attributes"]
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        names.sort();
+        out.insert(
+            format!(
+                "{}.{}",
+                r["type"].as_str().unwrap_or_default(),
+                r["name"].as_str().unwrap_or_default()
+            ),
+            json!({"attributes": names, "schema_version": i["schema_version"], "provider": r["provider"]}),
+        );
+    }
+    Json::Object(out)
+}
+
+/// Empty, as Terraform's provider records what is not set.
+fn is_empty(v: &Json) -> bool {
+    match v {
+        Json::Null => true,
+        Json::Bool(b) => !b,
+        Json::String(s) => s.is_empty(),
+        Json::Array(a) => a.is_empty(),
+        Json::Object(o) => o.is_empty(),
+        Json::Number(n) => n.as_f64() == Some(0.0),
+    }
+}
+
+/// Terraform's recorded state with the objects made here: each attribute as Terraform's
+/// provider recorded it, unless both have a value and they differ (an identifier of another
+/// run's object), which takes infinstor's.
+fn in_terraforms_form(recorded: &Json, ours: &Json, suffix: &str) -> Json {
+    let mut out = recorded.clone();
+    out["lineage"] = ours["lineage"].clone();
+    out["serial"] = ours["serial"].clone();
+    let find = |r: &Json| {
+        ours["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|o| o["type"] == r["type"] && o["name"] == r["name"])
+            .cloned()
+    };
+    for r in out["resources"].as_array_mut().into_iter().flatten() {
+        let theirs = find(r).unwrap_or_else(|| panic!("infinstor made no {}.{}", r["type"], r["name"]));
+        let made = &theirs["instances"][0]["attributes"];
+        if let Some(attributes) = r["instances"][0]["attributes"].as_object_mut() {
+            for (name, value) in attributes.iter_mut() {
+                let text = value.to_string();
+                let ours = &made[name.as_str()];
+                if !is_empty(value) && !is_empty(ours) && value != ours {
+                    *value = ours.clone();
+                } else if text.contains("-tf") {
+                    *value = serde_json::from_str(&text.replace("-tf", suffix)).expect("json");
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn aws_objects_move_between_terraforms_provider_and_infinstor() {
+    let moto = util::start_moto();
+    let terraform = terraform_with_aws();
+    let ws = util::workspace(Some(&moto));
+    let dir = ws.cwd();
+    let tf = terraform
+        .clone()
+        .map(|(program, mirror)| Terraform::new(program, &mirror, ws.dir.path()));
+    if tf.is_none() {
+        eprintln!("terraform or its AWS provider mirror is not here: Terraform's side is its recorded state");
+    }
+
+    // Terraform's state of step 1.
+    match &tf {
+        Some(tf) => {
+            ws.write("main.tf", &config(&moto.endpoint, "-tf", 1));
+            tf.ok(&dir, &["init"]);
+            tf.ok(&dir, &["apply", "-auto-approve"]);
+            let live = read_json(&dir.join("terraform.tfstate"));
+            if std::env::var_os("INFINSTOR_RECORD_TERRAFORM").is_some_and(|v| v == "1") {
+                std::fs::write(fixture(), serde_json::to_string_pretty(&live).expect("json") + "\n").expect("record");
+            } else {
+                assert_eq!(
+                    shape(&live),
+                    shape(&read_json(&fixture())),
+                    "Terraform's provider now records these types differently; rerun with INFINSTOR_RECORD_TERRAFORM=1"
+                );
+            }
+        }
+        None => {
+            // infinstor makes the objects, then the state takes Terraform's recorded form.
+            ws.write("main.tf", &config(&moto.endpoint, "-fx", 1));
+            ws.run(&["apply", "-auto-approve"]).expect_code(0);
+            let ours = ws.state();
+            let theirs = in_terraforms_form(&read_json(&fixture()), &ours, "-fx");
+            std::fs::remove_file(ws.path("infinstor.state.json")).expect("remove");
+            std::fs::write(dir.join("terraform.tfstate"), theirs.to_string()).expect("state");
+        }
+    }
+    let suffix = if tf.is_some() { "-tf" } else { "-fx" };
+
+    // infinstor on Terraform's state: no changes; then a change in place.
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(
+        plan.code, 0,
+        "infinstor on Terraform's state:\n{}\n{}",
+        plan.stdout, plan.stderr
+    );
+    ws.write("main.tf", &config(&moto.endpoint, suffix, 2));
+    let applied = ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert!(
+        applied.stdout.contains("0 added, 4 changed, 0 destroyed"),
+        "{}",
+        applied.stdout
+    );
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    let Some(tf) = &tf else { return };
+    // Terraform on what infinstor wrote.
+    let (code, text) = tf.run(&dir, &["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "Terraform on infinstor's state:\n{text}");
+
+    // Objects infinstor made, read by Terraform.
+    let other = util::workspace(Some(&moto));
+    other.write("main.tf", &config(&moto.endpoint, "-inf", 1));
+    other.run(&["apply", "-auto-approve"]).expect_code(0);
+    std::fs::rename(other.path("infinstor.state.json"), other.path("terraform.tfstate")).expect("rename");
+    tf.ok(&other.cwd(), &["init"]);
+    let (code, text) = tf.run(&other.cwd(), &["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "Terraform on objects infinstor made:\n{text}");
+}
