@@ -296,12 +296,30 @@ fn a_create_interrupted_after_it_finished_in_aws_is_adopted_not_duplicated() {
             .collect::<Vec<_>>()
     };
     let key_id = keys().pop().expect("the key");
-    let token = block_on(async { kms.list_resource_tags().key_id(&key_id).send().await.expect("tags") })
-        .tags()
-        .iter()
-        .find(|t| t.tag_key() == "infinstor:intent")
-        .map(|t| t.tag_value().to_string())
-        .expect("the create's intent tag is still on the key");
+    let intent_tags = || {
+        block_on(async { kms.list_resource_tags().key_id(&key_id).send().await.expect("tags") })
+            .tags()
+            .iter()
+            .filter(|t| t.tag_key() == "infinstor:intent")
+            .count()
+    };
+    assert_eq!(intent_tags(), 0, "the intent tag goes once the state records the key");
+    // As the crash window leaves the key: still tagged with its create's token.
+    let token = "5f2c0e1a9b7d4c3e8f6a1b2c3d4e5f60".to_string();
+    block_on(async {
+        kms.tag_resource()
+            .key_id(&key_id)
+            .tags(
+                aws_sdk_kms::types::Tag::builder()
+                    .tag_key("infinstor:intent")
+                    .tag_value(&token)
+                    .build()
+                    .expect("tag"),
+            )
+            .send()
+            .await
+            .expect("tag the key")
+    });
     ws.run(&["state", "rm", "aws_kms_key.k"]).expect_code(0);
     let mut state = ws.state();
     state["intents"] = serde_json::json!([{

@@ -1,6 +1,6 @@
 //! AWS objects move between Terraform's AWS provider and infinstor through one state, against
-//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 15
-//! objects of 10 types, infinstor plans no changes on Terraform's state and applies a change,
+//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 36
+//! objects of 32 types, infinstor plans no changes on Terraform's state and applies a change,
 //! Terraform plans no changes on what infinstor wrote; and objects infinstor created are
 //! planned clean by Terraform.
 //!
@@ -92,9 +92,21 @@ fn config(endpoint: &str, suffix: &str, step: u32) -> String {
         1 => ("one", 7, "ml", "made for the round trip"),
         _ => ("two", 14, "data", "changed by infinstor"),
     };
-    let services = ["s3", "iam", "sts", "ssm", "kms", "route53", "logs", "dynamodb"]
-        .map(|s| format!("    {s} = \"{endpoint}\"\n"))
-        .concat();
+    let services = [
+        "s3",
+        "iam",
+        "sts",
+        "ssm",
+        "kms",
+        "route53",
+        "logs",
+        "dynamodb",
+        "acm",
+        "cloudformation",
+        "ec2",
+    ]
+    .map(|s| format!("    {s} = \"{endpoint}\"\n"))
+    .concat();
     format!(
         r#"provider "aws" {{
   region                      = "us-east-1"
@@ -202,6 +214,139 @@ resource "aws_ssm_parameter" "s" {{
 resource "aws_cloudwatch_log_group" "g" {{
   name              = "roundtrip{suffix}"
   retention_in_days = {retention}
+}}
+{more}"#,
+        more = more(suffix)
+    )
+}
+
+/// The other types both have: S3 bucket policy, CORS, lifecycle, ownership and an object; IAM
+/// user, group, policies and attachments, instance profile, OpenID Connect provider; log
+/// stream and metric filter; KMS key policy; ACM certificate; CloudFormation stack; key pair.
+fn more(suffix: &str) -> String {
+    format!(
+        r#"
+resource "aws_s3_bucket" "data" {{
+  bucket = "data{suffix}"
+}}
+
+resource "aws_s3_bucket" "shared" {{
+  bucket = "shared{suffix}"
+}}
+
+resource "aws_s3_bucket_policy" "shared" {{
+  bucket = aws_s3_bucket.shared.id
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Sid = "read", Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::123456789012:root" }}, Action = "s3:GetObject", Resource = "${{aws_s3_bucket.shared.arn}}/*" }}] }})
+}}
+
+resource "aws_s3_bucket_cors_configuration" "data" {{
+  bucket = aws_s3_bucket.data.id
+  cors_rule {{
+    allowed_methods = ["GET"]
+    allowed_origins = ["https://example.com"]
+  }}
+}}
+
+resource "aws_s3_bucket_lifecycle_configuration" "data" {{
+  bucket = aws_s3_bucket.data.id
+  rule {{
+    id     = "expire"
+    status = "Enabled"
+    filter {{
+      prefix = "tmp/"
+    }}
+    expiration {{
+      days = 7
+    }}
+  }}
+}}
+
+resource "aws_s3_bucket_ownership_controls" "data" {{
+  bucket = aws_s3_bucket.data.id
+  rule {{
+    object_ownership = "BucketOwnerEnforced"
+  }}
+}}
+
+resource "aws_s3_object" "hello" {{
+  bucket  = aws_s3_bucket.data.id
+  key     = "hello.txt"
+  content = "hello"
+}}
+
+resource "aws_iam_user" "u" {{
+  name = "user{suffix}"
+}}
+
+resource "aws_iam_group" "g" {{
+  name = "group{suffix}"
+}}
+
+resource "aws_iam_policy" "list" {{
+  name   = "list{suffix}"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "s3:ListAllMyBuckets", Resource = "*" }}] }})
+}}
+
+resource "aws_iam_user_policy_attachment" "u" {{
+  user       = aws_iam_user.u.name
+  policy_arn = aws_iam_policy.list.arn
+}}
+
+resource "aws_iam_group_policy" "g" {{
+  name   = "list"
+  group  = aws_iam_group.g.name
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "s3:ListAllMyBuckets", Resource = "*" }}] }})
+}}
+
+resource "aws_iam_instance_profile" "p" {{
+  name = "profile{suffix}"
+  role = aws_iam_role.r.name
+}}
+
+resource "aws_iam_openid_connect_provider" "ci" {{
+  url             = "https://oidc{suffix}.example.com"
+  client_id_list  = ["sts.amazonaws.com"]
+  thumbprint_list = ["6938fd4d98bab03faadb97b34396831e3780aea1"]
+}}
+
+resource "aws_cloudwatch_log_stream" "s" {{
+  name           = "s1"
+  log_group_name = aws_cloudwatch_log_group.g.name
+}}
+
+resource "aws_cloudwatch_log_metric_filter" "errors" {{
+  name           = "errors"
+  log_group_name = aws_cloudwatch_log_group.g.name
+  pattern        = "ERROR"
+  metric_transformation {{
+    name      = "Errors"
+    namespace = "Roundtrip"
+    value     = "1"
+  }}
+}}
+
+resource "aws_kms_key" "policed" {{
+  description = "policed{suffix}"
+}}
+
+resource "aws_kms_key_policy" "policed" {{
+  key_id = aws_kms_key.policed.id
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Sid = "root", Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::123456789012:root" }}, Action = "kms:*", Resource = "*" }}] }})
+}}
+
+resource "aws_acm_certificate" "c" {{
+  domain_name       = "cert{suffix}.example.com"
+  validation_method = "DNS"
+}}
+
+resource "aws_cloudformation_stack" "st" {{
+  name          = "stack{suffix}"
+  template_body = jsonencode({{ Resources = {{ Topic = {{ Type = "AWS::SNS::Topic" }} }}, Outputs = {{ Arn = {{ Value = {{ Ref = "Topic" }}, Export = {{ Name = "topic{suffix}" }} }} }} }})
+}}
+
+resource "aws_key_pair" "kp" {{
+  key_name   = "key{suffix}"
+  public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMuzHhpZFRyYxOYmn8VmMm8LTTmAnTsRJOM2S9ZD2EVr roundtrip"
 }}
 "#
     )

@@ -151,7 +151,8 @@ fn key_create_update_import_delete() {
         planned.get("customer_master_key_spec"),
         Value::from("SYMMETRIC_DEFAULT")
     );
-    assert_eq!(planned.get("deletion_window_in_days"), Value::from(30.0));
+    // Unset: KMS's 30 days at delete, recorded as unset (as Terraform's provider records it).
+    assert_eq!(planned.get("deletion_window_in_days"), Value::Null);
     assert_eq!(planned.get("is_enabled"), Value::Bool(true));
     assert_eq!(planned.get("enable_key_rotation"), Value::Bool(false));
     assert_eq!(planned.get("key_id"), Value::UNKNOWN);
@@ -243,7 +244,8 @@ fn key_create_update_import_delete() {
     let by_id = h.import("aws_kms_key", &key_id).expect("import by key id");
     assert_eq!(by_id.get("arn"), Value::from(arn.as_str()));
     assert_eq!(by_id.get("enable_key_rotation"), Value::Bool(true));
-    assert_eq!(by_id.get("deletion_window_in_days"), Value::from(30.0));
+    // KMS does not report it: unset after an import, as in Terraform's provider.
+    assert_eq!(by_id.get("deletion_window_in_days"), Value::Null);
     let by_arn = h.import("aws_kms_key", &arn).expect("import by ARN");
     assert_eq!(by_arn.get("key_id"), Value::from(key_id.as_str()));
 

@@ -408,6 +408,22 @@ impl ResourceType for Certificate {
                 *item = Value::Map(o.into());
             }
         }
+        // No block configured is ACM's defaults, which Terraform's provider records as a
+        // block (it is computed there): a recorded block of defaults is no change.
+        let configured = get(&st, "options").as_list().is_some_and(|l| !l.is_empty());
+        if let (false, Some(prior)) = (configured, prior) {
+            let recorded = prior.get("options");
+            let defaults = recorded.as_list().is_some_and(|items| {
+                items.iter().all(|o| {
+                    let (preference, export) = (o.get("certificate_transparency_logging_preference"), o.get("export"));
+                    preference.as_str().unwrap_or("ENABLED") == "ENABLED"
+                        && export.as_str().unwrap_or("DISABLED") == "DISABLED"
+                })
+            });
+            if defaults {
+                st.insert("options".into(), recorded);
+            }
+        }
         if get(&st, "certificate_body").is_null() {
             self.plan_requested(&mut st);
         } else {

@@ -111,6 +111,12 @@ impl ResourceType for OidcProvider {
 
     fn plan(&self, ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
+        // Terraform's provider records the URL without its scheme: the same provider.
+        if let (Some(recorded), Some(url)) = (prior.and_then(|p| sref(p, "url")), sref(&proposed, "url")) {
+            if recorded != url && bare_url(recorded) == bare_url(url) {
+                st.insert("url".into(), Value::string(recorded));
+            }
+        }
         if replacing(&self.schema(), prior, &st) {
             reset_for_replace(&mut st, &["arn", "id"]);
         }
