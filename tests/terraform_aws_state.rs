@@ -1,7 +1,8 @@
 //! AWS objects move between Terraform's AWS provider and infinstor through one state, against
-//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 36
-//! objects of 32 types, infinstor plans no changes on Terraform's state and applies a change,
-//! Terraform plans no changes on what infinstor wrote; and objects infinstor created are
+//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 37
+//! objects of 32 types (ACM's validation records among them, named with a trailing dot),
+//! infinstor plans no changes on Terraform's state and applies a change, Terraform plans no
+//! changes on what infinstor wrote; and objects infinstor created are
 //! planned clean by Terraform.
 //!
 //! Terraform runs when `terraform` is on PATH and the AWS provider is in the mirror
@@ -335,8 +336,17 @@ resource "aws_kms_key_policy" "policed" {{
 }}
 
 resource "aws_acm_certificate" "c" {{
-  domain_name       = "cert{suffix}.example.com"
+  domain_name       = "cert.roundtrip{suffix}.example.com"
   validation_method = "DNS"
+}}
+
+resource "aws_route53_record" "validation" {{
+  for_each = {{ for o in aws_acm_certificate.c.domain_validation_options : o.domain_name => o }}
+  zone_id  = aws_route53_zone.z.zone_id
+  name     = each.value.resource_record_name
+  type     = each.value.resource_record_type
+  ttl      = 60
+  records  = [each.value.resource_record_value]
 }}
 
 resource "aws_cloudformation_stack" "st" {{
@@ -409,6 +419,12 @@ fn in_terraforms_form(recorded: &Json, ours: &Json, suffix: &str) -> Json {
     for r in out["resources"].as_array_mut().into_iter().flatten() {
         let theirs = find(r).unwrap_or_else(|| panic!("infinstor made no {}.{}", r["type"], r["name"]));
         let made = &theirs["instances"][0]["attributes"];
+        // for_each keys name this run's objects too.
+        for instance in r["instances"].as_array_mut().into_iter().flatten() {
+            if let Some(key) = instance["index_key"].as_str().map(|k| k.replace("-tf", suffix)) {
+                instance["index_key"] = json!(key);
+            }
+        }
         if let Some(attributes) = r["instances"][0]["attributes"].as_object_mut() {
             for (name, value) in attributes.iter_mut() {
                 let text = value.to_string();

@@ -537,11 +537,19 @@ impl ResourceType for Record {
         if get(&st, "allow_overwrite").as_bool().is_none() {
             st.insert("allow_overwrite".into(), Value::Bool(false));
         }
-        if let Some(prior) = prior {
+        match prior {
             // A name that differs only in case or a trailing dot is the same record (what
             // Terraform's StateFunc achieves by rewriting the name).
-            if same_name(prior, &Value::Map(st.clone().into())) {
+            Some(prior) if same_name(prior, &Value::Map(st.clone().into())) => {
                 st.insert("name".into(), prior.get("name"));
+            }
+            // A new record's name is recorded as Terraform's provider records it: lower
+            // case, without a trailing dot (ACM's validation record names end with one).
+            _ => {
+                if let Some(name) = sref(&proposed, "name") {
+                    let name = name.strip_suffix('.').unwrap_or(name).to_lowercase();
+                    st.insert("name".into(), Value::string(name));
+                }
             }
         }
         if let Some(Value::List(items)) = st.get_mut("records") {

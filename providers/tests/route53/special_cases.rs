@@ -138,7 +138,7 @@ fn two_changes_of_one_record_set_go_in_separate_requests() {
     assert_eq!(responses[0].new_state, responses[2].new_state);
     let state = responses[0].new_state.as_ref().expect("state");
     assert_eq!(state.get("fqdn"), Value::from("_abc.acm.example"));
-    assert_eq!(state.get("name"), Value::from("_abc.acm.example."));
+    assert_eq!(state.get("name"), Value::from("_abc.acm.example"));
     let remote = t
         .find(&zone, "_abc.acm.example", "CNAME", None)
         .expect("validation record");
