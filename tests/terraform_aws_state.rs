@@ -1,6 +1,6 @@
 //! AWS objects move between Terraform's AWS provider and infinstor through one state, against
-//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 37
-//! objects of 32 types (ACM's validation records among them, named with a trailing dot),
+//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 51
+//! objects of 42 types (ACM's validation records among them, named with a trailing dot),
 //! infinstor plans no changes on Terraform's state and applies a change, Terraform plans no
 //! changes on what infinstor wrote; and objects infinstor created are
 //! planned clean by Terraform.
@@ -105,6 +105,7 @@ fn config(endpoint: &str, suffix: &str, step: u32) -> String {
         "acm",
         "cloudformation",
         "ec2",
+        "sesv2",
     ]
     .map(|s| format!("    {s} = \"{endpoint}\"\n"))
     .concat();
@@ -225,6 +226,7 @@ resource "aws_cloudwatch_log_group" "g" {{
 /// user, group, policies and attachments, instance profile, OpenID Connect provider; log
 /// stream and metric filter; KMS key policy; ACM certificate; CloudFormation stack; key pair.
 fn more(suffix: &str) -> String {
+    let saml = saml_metadata(&format!("https://idp{suffix}.example.com"));
     format!(
         r#"
 resource "aws_s3_bucket" "data" {{
@@ -354,6 +356,84 @@ resource "aws_cloudformation_stack" "st" {{
   template_body = jsonencode({{ Resources = {{ Topic = {{ Type = "AWS::SNS::Topic" }} }}, Outputs = {{ Arn = {{ Value = {{ Ref = "Topic" }}, Export = {{ Name = "topic{suffix}" }} }} }} }})
 }}
 
+resource "aws_s3_bucket" "logs" {{
+  bucket = "logs{suffix}"
+}}
+
+resource "aws_s3_bucket_acl" "logs" {{
+  bucket = aws_s3_bucket.logs.id
+  acl    = "private"
+}}
+
+resource "aws_s3_bucket_website_configuration" "site" {{
+  bucket = aws_s3_bucket.logs.id
+  index_document {{
+    suffix = "index.html"
+  }}
+}}
+
+resource "aws_s3_bucket" "locked" {{
+  bucket              = "locked{suffix}"
+  object_lock_enabled = true
+}}
+
+resource "aws_s3_bucket_object_lock_configuration" "locked" {{
+  bucket = aws_s3_bucket.locked.id
+  rule {{
+    default_retention {{
+      mode = "GOVERNANCE"
+      days = 1
+    }}
+  }}
+}}
+
+resource "aws_iam_group_policy_attachment" "g" {{
+  group      = aws_iam_group.g.name
+  policy_arn = aws_iam_policy.list.arn
+}}
+
+resource "aws_iam_user_policy" "u" {{
+  name   = "inline"
+  user   = aws_iam_user.u.name
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "s3:ListAllMyBuckets", Resource = "*" }}] }})
+}}
+
+resource "aws_iam_user_login_profile" "u" {{
+  user                    = aws_iam_user.u.name
+  password_reset_required = false
+}}
+
+resource "aws_iam_user" "auditor" {{
+  name = "auditor{suffix}"
+}}
+
+resource "aws_iam_policy" "audit" {{
+  name   = "audit{suffix}"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "s3:ListAllMyBuckets", Resource = "*" }}] }})
+}}
+
+resource "aws_iam_policy_attachment" "audit" {{
+  name       = "audit{suffix}"
+  users      = [aws_iam_user.auditor.name]
+  policy_arn = aws_iam_policy.audit.arn
+}}
+
+resource "aws_iam_saml_provider" "idp" {{
+  name                   = "idp{suffix}"
+  saml_metadata_document = <<-EOT
+{saml}
+EOT
+}}
+
+resource "aws_cloudwatch_log_resource_policy" "route53" {{
+  policy_name     = "route53{suffix}"
+  policy_document = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Principal = {{ Service = "route53.amazonaws.com" }}, Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "arn:aws:logs:*:*:log-group:/aws/route53/*" }}] }})
+}}
+
+resource "aws_sesv2_email_identity" "mail" {{
+  email_identity = "mail{suffix}.example.com"
+}}
+
 resource "aws_key_pair" "kp" {{
   key_name   = "key{suffix}"
   public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMuzHhpZFRyYxOYmn8VmMm8LTTmAnTsRJOM2S9ZD2EVr roundtrip"
@@ -438,6 +518,24 @@ fn in_terraforms_form(recorded: &Json, ours: &Json, suffix: &str) -> Json {
         }
     }
     out
+}
+
+/// SAML metadata as an identity provider publishes it (the certificate is a placeholder the
+/// emulator does not check).
+fn saml_metadata(entity: &str) -> String {
+    let certificate = "MIIC".to_string() + &"A".repeat(900);
+    format!(
+        r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity}">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing">
+      <ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
+        <ds:X509Data><ds:X509Certificate>{certificate}</ds:X509Certificate></ds:X509Data>
+      </ds:KeyInfo>
+    </md:KeyDescriptor>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{entity}/sso"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>"#
+    )
 }
 
 #[test]

@@ -23,6 +23,11 @@ const CANNED_ACLS: &[&str] = &[
     "log-delivery-write",
 ];
 
+/// Whether `name` is a canned ACL.
+pub(super) fn is_canned(name: &str) -> bool {
+    CANNED_ACLS.contains(&name)
+}
+
 /// Canned ACLs that a bucket's grants cannot tell apart from `private`.
 const LIKE_PRIVATE: &[&str] = &["private", "bucket-owner-read", "bucket-owner-full-control"];
 
@@ -112,7 +117,10 @@ impl BucketConfig for Acl {
         // The form the configuration chose; an import takes a canned ACL when the grants are
         // one, else the grants.
         let owner_id = out.owner().and_then(|o| o.id()).map(|id| format!("id:{id}"));
-        if !block_items(prior, "access_control_policy").is_empty() || canned(&grants, owner_id.as_deref()).is_none() {
+        // Terraform's provider records the grants (computed) beside a canned ACL: the canned
+        // ACL is the form the configuration chose.
+        let policy_form = !block_items(prior, "access_control_policy").is_empty() && known_str(prior, "acl").is_none();
+        if policy_form || canned(&grants, owner_id.as_deref()).is_none() {
             return Ok(Some(BTreeMap::from([
                 ("acl".to_string(), Value::Null),
                 (

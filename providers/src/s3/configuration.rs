@@ -64,6 +64,12 @@ impl Target {
                 )),
             };
         }
+        // A bucket ACL's ID ends with its canned ACL, as Terraform's provider writes it
+        // (`BUCKET,ACL`, `BUCKET,OWNER,ACL`); the ACL is an argument, not part of the target.
+        let id = match (type_name, id.rsplit_once(',')) {
+            ("aws_s3_bucket_acl", Some((rest, acl))) if crate::s3::acl::is_canned(acl) => rest,
+            _ => id,
+        };
         Ok(match id.split_once(',') {
             Some((bucket, owner)) if !owner.is_empty() => Target {
                 bucket: bucket.to_string(),
@@ -129,12 +135,22 @@ impl<C: BucketConfig> Sub<C> {
         schema
     }
 
+    /// The ID of `target` with its attributes `map`: a bucket ACL's ends with its canned ACL,
+    /// as Terraform's provider writes it (`BUCKET,ACL`).
+    fn object_id(&self, target: &Target, map: &BTreeMap<String, Value>) -> Value {
+        match (self.0.type_name(), map.get("acl")) {
+            ("aws_s3_bucket_acl", Some(Value::String(acl))) => Value::from(format!("{},{acl}", target.id())),
+            _ => Value::from(target.id()),
+        }
+    }
+
     /// The state after a successful create or update.
     fn state(&self, ctx: &Ctx, planned: &Value, target: &Target) -> Value {
         let mut map = into_map(planned.clone());
         self.0.defaults(&mut map);
         map.extend(self.0.derived(ctx, &target.bucket));
-        map.insert("id".into(), Value::from(target.id()));
+        let id = self.object_id(target, &map);
+        map.insert("id".into(), id);
         let schema = self.full_schema();
         sort_sets(&schema, finish(&schema, map))
     }
@@ -158,7 +174,8 @@ impl<C: BucketConfig> Sub<C> {
         if let (Some(key), Some(name)) = (self.0.key(), &target.key) {
             map.insert(key.into(), Value::from(name.as_str()));
         }
-        map.insert("id".into(), Value::from(target.id()));
+        let id = self.object_id(target, &map);
+        map.insert("id".into(), id);
         let schema = self.full_schema();
         let state = sort_sets(&schema, finish(&schema, map));
         Ok(Some(if reconcile_prior {
@@ -201,6 +218,14 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
                 .id(),
             ),
             _ => Value::UNKNOWN,
+        };
+        // A bucket ACL's ID ends with its canned ACL (see `object_id`).
+        let id = match (self.0.type_name(), &id, map.get("acl")) {
+            ("aws_s3_bucket_acl", Value::String(target), Some(Value::String(acl))) => {
+                Value::from(format!("{target},{acl}"))
+            }
+            ("aws_s3_bucket_acl", Value::String(_), Some(Value::Unknown(_))) => Value::UNKNOWN,
+            _ => id,
         };
         map.insert("id".into(), id);
         let schema = self.full_schema();

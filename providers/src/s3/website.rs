@@ -229,7 +229,8 @@ impl BucketConfig for Website {
         ]);
         // The rules are recorded the way the configuration writes them: as JSON when
         // `routing_rules` was used, else as blocks.
-        if prior.get("routing_rules").as_str().is_some() {
+        // (Terraform's provider records unused `routing_rules` as "".)
+        if prior.get("routing_rules").as_str().is_some_and(|r| !r.is_empty()) {
             attributes.insert("routing_rule".into(), Value::List(Vec::new().into()));
             attributes.insert("routing_rules".into(), Value::from(rules_to_json(out.routing_rules())));
         } else {
