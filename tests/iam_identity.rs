@@ -275,31 +275,11 @@ output "key_fingerprint" {
     assert_eq!(login_profile(&moto), None);
 }
 
-/// SAML metadata as an identity provider publishes it (the certificate is a placeholder the
-/// emulator does not check).
-fn saml_metadata(entity: &str) -> String {
-    let certificate = "MIIC".to_string() + &"A".repeat(900);
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity}">
-  <md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-    <md:KeyDescriptor use="signing">
-      <ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
-        <ds:X509Data><ds:X509Certificate>{certificate}</ds:X509Certificate></ds:X509Data>
-      </ds:KeyInfo>
-    </md:KeyDescriptor>
-    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{entity}/sso"/>
-  </md:IDPSSODescriptor>
-</md:EntityDescriptor>
-"#
-    )
-}
-
 #[test]
 fn a_saml_provider_changes_its_metadata_in_place() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
-    ws.write("metadata.xml", &saml_metadata("https://idp.example.com"));
+    ws.write("metadata.xml", &crate::util::saml_metadata("https://idp.example.com"));
     let config = r#"
 resource "aws_iam_saml_provider" "corp" {
   name                   = "infinstor-corp"
@@ -329,7 +309,7 @@ output "arn" {
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
     reimport(&ws, "aws_iam_saml_provider.corp", &arn);
 
-    ws.write("metadata.xml", &saml_metadata("https://login.example.com"));
+    ws.write("metadata.xml", &crate::util::saml_metadata("https://login.example.com"));
     planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert!(document(&moto).is_some_and(|d| d.contains("https://login.example.com/sso")));

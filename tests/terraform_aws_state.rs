@@ -16,7 +16,6 @@
 use crate::util;
 use serde_json::{json, Value as Json};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixture() -> PathBuf {
     test_support::repo_root().join("tests/data/terraform_state/aws.tfstate")
@@ -24,10 +23,7 @@ fn fixture() -> PathBuf {
 
 /// `terraform` and the provider mirror, when both are here.
 fn terraform_with_aws() -> Option<(PathBuf, PathBuf)> {
-    let path = std::env::var_os("PATH")?;
-    let program = std::env::split_paths(&path)
-        .map(|d| d.join("terraform"))
-        .find(|p| p.is_file())?;
+    let program = util::terraform::program()?;
     let mirror = std::env::var_os("INFINSTOR_TF_PLUGINS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/opt/tf-plugins"));
@@ -57,27 +53,7 @@ impl Terraform {
     }
 
     fn run(&self, dir: &Path, args: &[&str]) -> (i32, String) {
-        let out = Command::new(&self.program)
-            .args(args)
-            .args(["-input=false", "-no-color"])
-            .current_dir(dir)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", dir)
-            .env("TF_CLI_CONFIG_FILE", &self.rc)
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_IN_AUTOMATION", "1")
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .output()
-            .expect("run terraform");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.code().unwrap_or(-1), text)
+        util::terraform::run(&self.program, dir, args, &self.rc, &[])
     }
 
     fn ok(&self, dir: &Path, args: &[&str]) {
@@ -226,7 +202,7 @@ resource "aws_cloudwatch_log_group" "g" {{
 /// user, group, policies and attachments, instance profile, OpenID Connect provider; log
 /// stream and metric filter; KMS key policy; ACM certificate; CloudFormation stack; key pair.
 fn more(suffix: &str) -> String {
-    let saml = saml_metadata(&format!("https://idp{suffix}.example.com"));
+    let saml = util::saml_metadata(&format!("https://idp{suffix}.example.com"));
     format!(
         r#"
 resource "aws_s3_bucket" "data" {{
@@ -518,24 +494,6 @@ fn in_terraforms_form(recorded: &Json, ours: &Json, suffix: &str) -> Json {
         }
     }
     out
-}
-
-/// SAML metadata as an identity provider publishes it (the certificate is a placeholder the
-/// emulator does not check).
-fn saml_metadata(entity: &str) -> String {
-    let certificate = "MIIC".to_string() + &"A".repeat(900);
-    format!(
-        r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity}">
-  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-    <md:KeyDescriptor use="signing">
-      <ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
-        <ds:X509Data><ds:X509Certificate>{certificate}</ds:X509Certificate></ds:X509Data>
-      </ds:KeyInfo>
-    </md:KeyDescriptor>
-    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{entity}/sso"/>
-  </md:IDPSSODescriptor>
-</md:EntityDescriptor>"#
-    )
 }
 
 #[test]

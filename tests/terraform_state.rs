@@ -24,45 +24,13 @@ fn recording() -> bool {
     std::env::var_os("INFINSTOR_RECORD_TERRAFORM").is_some_and(|v| v == "1")
 }
 
-/// `terraform` on PATH, if there is one.
 fn terraform() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("terraform"))
-        .find(|p| p.is_file())
+    util::terraform::program()
 }
 
 /// Runs Terraform in `dir` without network, plugins or the caller's configuration.
 fn tf(program: &Path, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
-    // Options before a plan file, which must come last.
-    let (command, rest) = args.split_first().expect("a terraform command");
-    let out = Command::new(program)
-        .arg(command)
-        .args(match *command {
-            "init" | "apply" | "plan" => &["-input=false", "-no-color"][..],
-            _ => &[][..],
-        })
-        .args(rest)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_IN_AUTOMATION", "1")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .envs(env.iter().copied())
-        .output()
-        .expect("run terraform");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
+    util::terraform::run(program, dir, args, Path::new("/dev/null"), env)
 }
 
 fn tf_ok(program: &Path, dir: &Path, args: &[&str]) {

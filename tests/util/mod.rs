@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod case;
+pub mod terraform;
 
 pub use case::output;
 pub use test_support::{block_on, Moto, Workspace};
@@ -192,4 +193,24 @@ pub fn resource_address(r: &serde_json::Value) -> String {
     }
     out.push_str(&format!("{}.{}", text("type"), text("name")));
     out
+}
+
+/// SAML metadata as an identity provider publishes it (the certificate is a placeholder the
+/// emulator does not check).
+pub fn saml_metadata(entity: &str) -> String {
+    let certificate = "MIIC".to_string() + &"A".repeat(900);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity}">
+  <md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing">
+      <ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
+        <ds:X509Data><ds:X509Certificate>{certificate}</ds:X509Certificate></ds:X509Data>
+      </ds:KeyInfo>
+    </md:KeyDescriptor>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{entity}/sso"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>
+"#
+    )
 }
