@@ -14,6 +14,7 @@
 //! this format.
 
 use crate::addr::{module_path_string, InstanceAddr, InstanceKey, Mode};
+use crate::contents::{invalid, json_type, Contents};
 use crate::crypt::{is_envelope, Header, Sealer};
 use crate::error::StateError;
 use crate::model::InstanceState;
@@ -260,25 +261,6 @@ pub fn encode_sealed(state: &State, sealer: Option<&Sealer>) -> Result<Vec<u8>, 
     Ok(bytes)
 }
 
-/// The type of a JSON value as Terraform writes types, read from the value alone (arrays are
-/// tuples, objects objects): what a literal with this value has.
-pub fn json_type(v: &serde_json::Value) -> serde_json::Value {
-    use serde_json::{json, Value as J};
-    match v {
-        J::Null => J::from("dynamic"),
-        J::Bool(_) => J::from("bool"),
-        J::Number(_) => J::from("number"),
-        J::String(_) => J::from("string"),
-        J::Array(items) => json!(["tuple", items.iter().map(json_type).collect::<Vec<_>>()]),
-        J::Object(m) => json!([
-            "object",
-            m.iter()
-                .map(|(k, v)| (k.clone(), json_type(v)))
-                .collect::<serde_json::Map<_, _>>()
-        ]),
-    }
-}
-
 /// Parses state file bytes whose sensitive values are in clear; an encrypted state is an
 /// error here (read it through its backend, which has the key).
 pub fn decode(bytes: &[u8]) -> Result<State, String> {
@@ -294,24 +276,6 @@ pub fn decode(bytes: &[u8]) -> Result<State, String> {
         StateError::Invalid { message, .. } => message,
         other => other.to_string(),
     })
-}
-
-pub(crate) fn invalid(message: String) -> StateError {
-    StateError::Invalid {
-        path: std::path::PathBuf::new(),
-        message,
-    }
-}
-
-/// What either format holds, before its encrypted values are opened.
-pub(crate) struct Contents {
-    pub(crate) lineage: String,
-    pub(crate) serial: u64,
-    pub(crate) instances: Vec<(String, InstanceState)>,
-    pub(crate) outputs: BTreeMap<String, OutputState>,
-    pub(crate) intents: Vec<Intent>,
-    pub(crate) encryption: Option<Header>,
-    pub(crate) check_results: Option<serde_json::Value>,
 }
 
 /// Parses state file bytes of either format, decrypting sensitive values with the sealer

@@ -7,9 +7,9 @@
 //! its instance) and in one form: `terraform_data`'s dynamic attributes were recorded as bare
 //! values, where Terraform records a dynamic value with its type.
 
+use crate::contents::{invalid, json_type, Contents};
 use crate::crypt::Header;
 use crate::error::StateError;
-use crate::file::{invalid, json_type, Contents};
 use crate::model::{InstanceState, Intent, OutputState};
 use serde::Deserialize;
 use std::collections::BTreeMap;

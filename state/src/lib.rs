@@ -19,6 +19,7 @@
 pub mod addr;
 pub mod backend;
 pub mod codec;
+mod contents;
 pub mod crypt;
 pub mod error;
 pub mod file;
