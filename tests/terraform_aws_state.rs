@@ -1,6 +1,6 @@
 //! AWS objects move between Terraform's AWS provider and infinstor through one state, against
-//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 51
-//! objects of 42 types (ACM's validation records among them, named with a trailing dot),
+//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 52
+//! objects of 43 types (ACM's validation records among them, named with a trailing dot),
 //! infinstor plans no changes on Terraform's state and applies a change, Terraform plans no
 //! changes on what infinstor wrote; and objects infinstor created are
 //! planned clean by Terraform.
@@ -404,6 +404,12 @@ EOT
 resource "aws_cloudwatch_log_resource_policy" "route53" {{
   policy_name     = "route53{suffix}"
   policy_document = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Principal = {{ Service = "route53.amazonaws.com" }}, Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "arn:aws:logs:*:*:log-group:/aws/route53/*" }}] }})
+}}
+
+resource "aws_iam_service_linked_role" "scaling" {{
+  aws_service_name = "autoscaling.amazonaws.com"
+  custom_suffix    = "roundtrip{suffix}"
+  description      = "round trip"
 }}
 
 resource "aws_sesv2_email_identity" "mail" {{
