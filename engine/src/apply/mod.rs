@@ -111,14 +111,15 @@ struct PendingDelete {
 
 impl<'a> Session<'a> {
     /// Applies a plan: walks the graph plus one node per delete, persisting state after every
-    /// operation. Returns every error; a failure skips only its dependents.
+    /// operation. Returns the warnings of the `check` blocks on the values the apply made, or
+    /// every error; a failure skips only its dependents.
     pub fn apply(
         &self,
         plan: &Plan,
         store: &Store<'_>,
         parallelism: usize,
         stop: &AtomicBool,
-    ) -> Result<(), Diagnostics> {
+    ) -> Result<Vec<Diagnostic>, Diagnostics> {
         crate::plan::session::set_clock(
             &self.walk.scopes,
             Some(crate::plan::session::unix_now()),
@@ -252,12 +253,12 @@ impl<'a> Session<'a> {
                 })
                 .collect()
         };
-        let check_results = if plan.destroy {
-            None
+        // The check blocks' assertions, on the values the apply made: their outcomes go into
+        // the check results, their failures are the apply's warnings.
+        let (check_warnings, check_results) = if plan.destroy {
+            (Vec::new(), None)
         } else {
-            // The check blocks' assertions, on the values the apply made.
-            self.walk.check_blocks();
-            lock(&self.walk.checks).state_json()
+            (self.walk.check_blocks(), lock(&self.walk.checks).state_json())
         };
         store.mutate(|s| {
             s.set_outputs(outputs);
@@ -278,7 +279,7 @@ impl<'a> Session<'a> {
             }
             return Err(diags);
         }
-        Ok(())
+        Ok(check_warnings)
     }
 
     /// Applies the instances of one or more resource nodes (several only for batched types).

@@ -489,12 +489,7 @@ impl Engine<'_> {
         store.finish();
         let after = store.snapshot();
         let counts = plan.counts();
-        result?;
-        let warnings = if plan.destroy {
-            Vec::new()
-        } else {
-            session.walk.check_blocks().iter().map(|d| d.to_string()).collect()
-        };
+        let warnings = result?.iter().map(|d| d.to_string()).collect();
         let outputs = after
             .outputs()
             .iter()
