@@ -22,8 +22,6 @@ pub const SETTINGS_DIR: &str = ".infinstor";
 pub const DEFAULT_STATE_FILE: &str = "infinstor.state.json";
 /// Terraform's default state file, used when it is the only state here.
 pub const TERRAFORM_STATE_FILE: &str = state::backend::local::TERRAFORM_STATE_FILE;
-const OUR_WORKSPACES: &str = "infinstor.state.d";
-const TERRAFORM_WORKSPACES: &str = "terraform.tfstate.d";
 const BACKEND_FILE: &str = "backend.json";
 const WORKSPACE_FILE: &str = "environment";
 
@@ -111,9 +109,8 @@ fn local_default(opts: &Options) -> PathBuf {
     }
     let ours = PathBuf::from(DEFAULT_STATE_FILE);
     let theirs = PathBuf::from(TERRAFORM_STATE_FILE);
-    let terraform_only = !ours.exists()
-        && !std::path::Path::new(OUR_WORKSPACES).exists()
-        && (theirs.exists() || std::path::Path::new(TERRAFORM_WORKSPACES).exists());
+    let kept = |default: &PathBuf| default.exists() || state::backend::local::workspaces_dir(default).exists();
+    let terraform_only = !kept(&ours) && kept(&theirs);
     if terraform_only {
         theirs
     } else {

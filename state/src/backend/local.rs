@@ -290,7 +290,7 @@ pub const TERRAFORM_STATE_FILE: &str = "terraform.tfstate";
 
 /// The folder beside the default state file that holds the other workspaces' states:
 /// Terraform's own beside its `terraform.tfstate`, so that both find the same states.
-fn workspaces_dir(default: &Path) -> PathBuf {
+pub fn workspaces_dir(default: &Path) -> PathBuf {
     let terraforms = default.file_name().is_some_and(|n| n == TERRAFORM_STATE_FILE);
     dir_of(default).join(if terraforms {
         "terraform.tfstate.d"
