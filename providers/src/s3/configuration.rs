@@ -206,26 +206,19 @@ impl<C: BucketConfig> ResourceType for Sub<C> {
         if let Some(bucket) = &bucket {
             map.extend(self.0.derived(ctx, bucket));
         }
-        let owner = map.get("expected_bucket_owner").cloned().unwrap_or(Value::Null);
-        let key = self.0.key().map(|k| map.get(k).cloned().unwrap_or(Value::Null));
-        let id = match bucket {
-            Some(bucket) if !owner.is_unknown() && key.as_ref().is_none_or(|k| k.as_str().is_some()) => Value::from(
-                Target {
-                    bucket,
-                    owner: owner.as_str().filter(|o| !o.is_empty()).map(str::to_string),
-                    key: key.as_ref().and_then(|k| k.as_str().map(str::to_string)),
-                }
-                .id(),
-            ),
+        // The ID is known once everything it is made of is.
+        let part_known = |name: &str| !map.get(name).is_some_and(Value::is_unknown);
+        let known = bucket.is_some()
+            && part_known("expected_bucket_owner")
+            && part_known("acl")
+            && self
+                .0
+                .key()
+                .is_none_or(|k| map.get(k).and_then(Value::as_str).is_some());
+        let planned = Value::Map(map.clone().into());
+        let id = match Target::of(&planned, self.0.type_name(), self.0.key()) {
+            Ok(target) if known => self.object_id(&target, &map),
             _ => Value::UNKNOWN,
-        };
-        // A bucket ACL's ID ends with its canned ACL (see `object_id`).
-        let id = match (self.0.type_name(), &id, map.get("acl")) {
-            ("aws_s3_bucket_acl", Value::String(target), Some(Value::String(acl))) => {
-                Value::from(format!("{target},{acl}"))
-            }
-            ("aws_s3_bucket_acl", Value::String(_), Some(Value::Unknown(_))) => Value::UNKNOWN,
-            _ => id,
         };
         map.insert("id".into(), id);
         let schema = self.full_schema();
