@@ -39,7 +39,9 @@ const DEPOSED_KEY: &str = "00000001";
 
 #[derive(Serialize, Deserialize)]
 struct FileState {
-    version: u32,
+    /// Terraform's format version; absent in infinstor's first format.
+    #[serde(default)]
+    version: Option<u32>,
     #[serde(default)]
     terraform_version: String,
     serial: u64,
@@ -244,7 +246,7 @@ pub fn encode_sealed(state: &State, sealer: Option<&Sealer>) -> Result<Vec<u8>, 
         }
     }
     let file = FileState {
-        version: FORMAT_VERSION,
+        version: Some(FORMAT_VERSION),
         terraform_version: TERRAFORM_VERSION.to_string(),
         serial: state.serial,
         lineage: state.lineage.clone(),
@@ -284,25 +286,12 @@ pub fn decode_sealed(
     bytes: &[u8],
     open: &mut dyn FnMut(&Header) -> Result<std::sync::Arc<Sealer>, StateError>,
 ) -> Result<Decoded, StateError> {
-    let versions: Versions = serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))?;
-    let (contents, legacy) = match (versions.version, versions.format_version) {
-        (Some(v), _) if v > FORMAT_VERSION => {
-            return Err(invalid(format!(
-                "it is in version {v} of Terraform's state format, newer than this infinstor reads ({FORMAT_VERSION}); upgrade infinstor"
-            )))
-        }
-        (Some(FORMAT_VERSION), _) => (contents(bytes)?, false),
-        (Some(v), _) => {
-            return Err(invalid(format!(
-                "it is in version {v} of Terraform's state format, which Terraform 0.12 and later upgrade to {FORMAT_VERSION}; run `terraform plan` once with Terraform, or `terraform state pull`, to upgrade it"
-            )))
-        }
-        (None, Some(v)) => (crate::legacy::contents(bytes, v)?, true),
-        (None, None) => {
-            return Err(invalid(
-                "it has neither \"version\" (Terraform's state format) nor \"format_version\"".to_string(),
-            ))
-        }
+    // A file in Terraform's format, the usual one, is parsed once; only another one has its
+    // versions looked at to say which it is.
+    let parsed: Result<FileState, _> = serde_json::from_slice(bytes);
+    let (contents, legacy) = match parsed {
+        Ok(file) if file.version == Some(FORMAT_VERSION) => (contents(file)?, false),
+        parsed => other_format(bytes, parsed.err())?,
     };
     let sealer = contents.encryption.as_ref().map(&mut *open).transpose()?;
     let mut unseal = |v: &mut serde_json::Value, place: &str| -> Result<(), StateError> {
@@ -353,9 +342,27 @@ pub fn decode_sealed(
     })
 }
 
+/// Reads a file that is not in Terraform's format version 4 (or did not parse as one): infinstor's
+/// first format, or an error naming the version it is in.
+fn other_format(bytes: &[u8], parse_error: Option<serde_json::Error>) -> Result<(Contents, bool), StateError> {
+    let versions: Versions = serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))?;
+    match (versions.version, versions.format_version) {
+        (Some(v), _) if v > FORMAT_VERSION => Err(invalid(format!(
+            "it is in version {v} of Terraform's state format, newer than this infinstor reads ({FORMAT_VERSION}); upgrade infinstor"
+        ))),
+        (Some(FORMAT_VERSION), _) => Err(invalid(parse_error.map(|e| e.to_string()).unwrap_or_default())),
+        (Some(v), _) => Err(invalid(format!(
+            "it is in version {v} of Terraform's state format, which Terraform 0.12 and later upgrade to {FORMAT_VERSION}; run `terraform plan` once with Terraform, or `terraform state pull`, to upgrade it"
+        ))),
+        (None, Some(v)) => Ok((crate::legacy::contents(bytes, v)?, true)),
+        (None, None) => Err(invalid(
+            "it has neither \"version\" (Terraform's state format) nor \"format_version\"".to_string(),
+        )),
+    }
+}
+
 /// The instances of a file in Terraform's format, each deposed object joined to its current one.
-fn contents(bytes: &[u8]) -> Result<Contents, StateError> {
-    let file: FileState = serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))?;
+fn contents(file: FileState) -> Result<Contents, StateError> {
     let mut current: Vec<(String, InstanceState)> = Vec::new();
     let mut deposed: Vec<(String, serde_json::Value)> = Vec::new();
     for resource in file.resources {
