@@ -24,6 +24,12 @@ pub fn to_instance_state(provider: &str, value: &Value, deps: &[String], schema:
                 *slot = serde_json::json!({"value": slot.take(), "type": shape_of(v).to_json()});
             }
         }
+        for name in object_blocks(schema) {
+            if let Some(slot) = json.get_mut(name) {
+                let first = slot.as_array().and_then(|l| l.first()).cloned();
+                *slot = first.unwrap_or(serde_json::Value::Null);
+            }
+        }
     }
     let mut inst = InstanceState::new(provider, attributes);
     if let Some(m) = value.as_map() {
@@ -55,6 +61,17 @@ pub fn note_derived_marks(inst: &mut InstanceState, schema: &Schema, config: &Va
 /// Reads a state instance back into a value, re-marking sensitive attributes.
 pub fn from_instance_state(inst: &InstanceState, schema: Option<&Schema>) -> Value {
     let mut v = Value::from_json(&inst.attributes);
+    if let (Some(schema), Value::Map(m)) = (schema, &mut v) {
+        for name in object_blocks(schema) {
+            if let Some(slot) = m.get_mut(name) {
+                *slot = match std::mem::replace(slot, Value::Null) {
+                    Value::Null => Value::List(Vec::new().into()),
+                    object @ Value::Map(_) => Value::List(vec![object].into()),
+                    list => list,
+                };
+            }
+        }
+    }
     if let Value::Map(m) = &mut v {
         for (k, val) in m.iter_mut() {
             let attribute = schema.and_then(|s| s.attributes.get(k));
@@ -70,6 +87,15 @@ pub fn from_instance_state(inst: &InstanceState, schema: Option<&Schema>) -> Val
         }
     }
     v
+}
+
+/// The blocks state records as an object rather than a list of one.
+fn object_blocks(schema: &Schema) -> impl Iterator<Item = &str> {
+    schema
+        .blocks
+        .iter()
+        .filter(|(_, b)| b.object_in_state)
+        .map(|(name, _)| name.as_str())
 }
 
 /// A value recorded with its type (`{"value": ..., "type": ...}`), converted to that type;

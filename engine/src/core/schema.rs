@@ -188,6 +188,10 @@ pub struct BlockType {
     pub min_items: usize,
     /// A change inside the block replaces the object.
     pub force_new: bool,
+    /// State records the block as an object (or `null`), not as a list of one: Terraform's
+    /// `timeouts` block is nested singly, where the AWS provider's other one-block kinds are
+    /// lists of at most one.
+    pub object_in_state: bool,
 }
 
 /// The schema of a resource type, data source type, or nested block.
@@ -252,42 +256,41 @@ impl Schema {
     }
 
     /// Adds a nested block type.
-    pub fn block(mut self, name: &str, nesting: Nesting, schema: Schema) -> Schema {
-        self.blocks.insert(
-            name.to_string(),
-            BlockType {
-                nesting,
-                schema,
-                min_items: 0,
-                force_new: false,
-            },
-        );
-        self
+    pub fn block(self, name: &str, nesting: Nesting, schema: Schema) -> Schema {
+        self.with_block(name, nesting, schema, 0, false)
     }
 
     /// Adds a nested block type that must appear at least `min_items` times.
-    pub fn block_min(mut self, name: &str, nesting: Nesting, schema: Schema, min_items: usize) -> Schema {
+    pub fn block_min(self, name: &str, nesting: Nesting, schema: Schema, min_items: usize) -> Schema {
+        self.with_block(name, nesting, schema, min_items, false)
+    }
+
+    /// Adds a nested block type whose changes force replacement.
+    pub fn block_force_new(self, name: &str, nesting: Nesting, schema: Schema) -> Schema {
+        self.with_block(name, nesting, schema, 0, true)
+    }
+
+    /// Adds the `timeouts` block with these operations, recorded in state as Terraform does.
+    pub fn timeouts(self, operations: &[&str]) -> Schema {
+        let schema = operations
+            .iter()
+            .fold(Schema::new(), |s, op| s.attr(op, Attribute::optional(Type::String)));
+        let mut out = self.with_block("timeouts", Nesting::Single, schema, 0, false);
+        if let Some(b) = out.blocks.get_mut("timeouts") {
+            b.object_in_state = true;
+        }
+        out
+    }
+
+    fn with_block(mut self, name: &str, nesting: Nesting, schema: Schema, min_items: usize, force_new: bool) -> Schema {
         self.blocks.insert(
             name.to_string(),
             BlockType {
                 nesting,
                 schema,
                 min_items,
-                force_new: false,
-            },
-        );
-        self
-    }
-
-    /// Adds a nested block type whose changes force replacement.
-    pub fn block_force_new(mut self, name: &str, nesting: Nesting, schema: Schema) -> Schema {
-        self.blocks.insert(
-            name.to_string(),
-            BlockType {
-                nesting,
-                schema,
-                min_items: 0,
-                force_new: true,
+                force_new,
+                object_in_state: false,
             },
         );
         self

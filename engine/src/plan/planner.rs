@@ -353,7 +353,8 @@ impl Session<'_> {
         if let Some(d) = self.deposed_change(ia, stored.as_ref(), schema) {
             out.changes.push(d);
         }
-        let prior_value = match (&stored, how.refresh) {
+        // As in Terraform, what a targeted plan leaves out is not read from AWS either.
+        let prior_value = match (&stored, how.refresh && one.targeted) {
             (Some(s), true) => match self.refresh_instance(one.provider, ia, schema, s) {
                 Ok(observed) => self.take_in(ia, observed, out),
                 Err(e) => return Err(out.fail(self.provider_errors(&one.text, res, &e))),

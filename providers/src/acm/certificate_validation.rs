@@ -7,7 +7,7 @@ use crate::support::attrs::{get, into_state, problem, set_of_strings, set_value,
 use crate::support::wait::{Poll, Waiter};
 use aws_sdk_acm::types::{CertificateDetail, CertificateStatus};
 use engine::core::provider::{ProviderError, ValidateProblem};
-use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -201,7 +201,10 @@ let records = records();
     fn state(&self, certificate_arn: &str, prior: &Value) -> Value {
         let mut st = into_state(prior);
         st.insert("certificate_arn".into(), Value::string(certificate_arn));
-        st.insert("id".into(), Value::string(certificate_arn));
+        // The AWS provider's ID is the time the certificate was issued; either is kept as found.
+        if sref(prior, "id").is_none() {
+            st.insert("id".into(), Value::string(certificate_arn));
+        }
         let fqdns = prior.get("validation_record_fqdns");
         let fqdns = if fqdns.is_null() {
             Value::Null
@@ -226,11 +229,7 @@ impl ResourceType for CertificateValidation {
                 Attribute::optional(set_of_strings()).force_new(),
             )
             .attr("id", Attribute::computed(Type::String))
-            .block(
-                "timeouts",
-                Nesting::Single,
-                Schema::new().attr("create", Attribute::optional(Type::String)),
-            )
+            .timeouts(&["create"])
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -259,10 +258,13 @@ impl ResourceType for CertificateValidation {
         out
     }
 
-    fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
+    fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
-        let id = match get(&st, "certificate_arn") {
-            Value::String(arn) => Value::string(arn),
+        // Another certificate is another validation: the prior ID stays only for the same one.
+        let same = prior.filter(|p| p.get("certificate_arn") == *get(&st, "certificate_arn"));
+        let id = match (same.and_then(|p| sref(p, "id")), get(&st, "certificate_arn")) {
+            (Some(id), _) => Value::string(id),
+            (None, Value::String(arn)) => Value::string(arn),
             _ => Value::UNKNOWN,
         };
         st.insert("id".into(), id);

@@ -20,6 +20,7 @@ use aws_sdk_servicecatalog::types::{ProvisioningParameter, RecordDetail, Tag, Up
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
+use engine::plan::diff::changed_attributes;
 use std::time::Duration;
 
 pub(super) struct ProvisionedProduct;
@@ -94,15 +95,7 @@ fn schema() -> Schema {
                 .attr("value", Attribute::optional(Type::String))
                 .attr("use_previous_value", Attribute::optional(Type::Bool)),
         )
-        .block(
-            "timeouts",
-            Nesting::Single,
-            Schema::new()
-                .attr("create", Attribute::optional(Type::String))
-                .attr("read", Attribute::optional(Type::String))
-                .attr("update", Attribute::optional(Type::String))
-                .attr("delete", Attribute::optional(Type::String)),
-        )
+        .timeouts(&["create", "read", "update", "delete"])
         .not_yet(
             "stack_set_provisioning_preferences",
             "provision StackSet products from the Service Catalog console or CLI meanwhile",
@@ -121,11 +114,14 @@ fn timeout(value: &Value, which: &str) -> Duration {
 
 /// Whether the planned object differs from the prior in what a provisioning record changes.
 fn provisioning_changes(prior: &Value, planned: &Value) -> bool {
+    // Compared as the plan compares them, so the provider's recorded forms (`false` for an
+    // unset `use_previous_value`, `""` for an unset name) are no change.
+    let changed = changed_attributes(&schema(), prior, planned);
     PAIRS
         .iter()
         .flat_map(|(id, name)| [*id, *name])
         .chain(["provisioning_parameters", "tags_all"])
-        .any(|k| planned.get(k).deep_unmark() != prior.get(k).deep_unmark())
+        .any(|k| changed.iter().any(|c| c == k))
 }
 
 /// A known string of the planned object, for a request.
@@ -461,9 +457,10 @@ impl ResourceType for ProvisionedProduct {
             Some(prior) => {
                 // The configuration sets an ID or its name; the other comes from the prior
                 // state, and no longer holds when the one set changed.
+                let changed = changed_attributes(&schema(), prior, &Value::Map(st.clone().into()));
                 for (id, name) in PAIRS {
-                    let id_changed = get(&st, id).deep_unmark() != prior.get(id).deep_unmark();
-                    let name_changed = get(&st, name).deep_unmark() != prior.get(name).deep_unmark();
+                    let id_changed = changed.iter().any(|c| c == id);
+                    let name_changed = changed.iter().any(|c| c == name);
                     if name_changed && !id_changed {
                         st.insert(id.to_string(), Value::UNKNOWN);
                     } else if id_changed && !name_changed {

@@ -574,3 +574,92 @@ fn launch_paths_are_listed_across_pages() {
     assert_eq!(summaries[1].get("name"), Value::from("Sandbox"));
     assert_eq!(read.get("id"), Value::from("prod-data"));
 }
+
+/// The object as Terraform's AWS provider records it (its schema's every attribute, unset ones
+/// as `""`, `false` or `[]`, `timeouts` as an object, v6's `region`).
+fn providers_form() -> Json {
+    json!({
+        "accept_language": "en",
+        "arn": "arn:aws:servicecatalog:us-east-1:123456789012:stack/acme-data/pp-abc123",
+        "cloudwatch_dashboard_names": ["acme-data-dashboard"],
+        "created_time": "2025-11-29T07:06:40Z",
+        "id": "pp-abc123",
+        "ignore_errors": false,
+        "last_provisioning_record_id": "rec-create",
+        "last_record_id": "rec-create",
+        "last_successful_provisioning_record_id": "rec-create",
+        "launch_role_arn": "arn:aws:iam::123456789012:role/SCLaunchRole",
+        "name": "acme-data",
+        "notification_arns": null,
+        "outputs": [
+            {"description": "The stack", "key": "CloudformationStackARN", "value": STACK},
+            {"description": "", "key": "DatalakeBucket", "value": "acme-datalake"}
+        ],
+        "path_id": "lpv2-portfolio",
+        "path_name": "",
+        "product_id": "prod-data",
+        "product_name": "TDP Data Layer",
+        "provisioning_artifact_id": "pa-v100",
+        "provisioning_artifact_name": "v1.0.0",
+        "provisioning_parameters": [
+            {"key": "InfrastructureName", "use_previous_value": false, "value": "acme"},
+            {"key": "BucketPrefix", "use_previous_value": false, "value": "one"}
+        ],
+        "region": "us-east-1",
+        "retain_physical_resources": false,
+        "stack_set_provisioning_preferences": [],
+        "status": "AVAILABLE",
+        "status_message": "",
+        "tags": {"team": "platform"},
+        "tags_all": {"team": "platform"},
+        "timeouts": {"create": "3h", "delete": null, "read": null, "update": null},
+        "type": "CFN_STACK"
+    })
+}
+
+#[test]
+fn the_providers_recorded_form_is_read_refreshed_and_planned_clean() {
+    use engine::core::instance::{from_instance_state, to_instance_state};
+    use state::InstanceState;
+    let schema = ProvisionedProduct.schema();
+    let recorded = InstanceState::new("aws", providers_form());
+    let prior = from_instance_state(&recorded, Some(&schema));
+    assert_eq!(prior.get("timeouts"), config("v1.0.0", "one").get("timeouts"));
+    let cfg = config("v1.0.0", "one");
+
+    // As recorded: nothing to change.
+    let (planned, _) = ProvisionedProduct
+        .plan(
+            &crate::replay::ctx(Vec::new()).0,
+            Some(&prior),
+            proposed(Some(&prior), &cfg),
+        )
+        .expect("plan");
+    assert!(changed(&prior, &planned).is_empty(), "{:?}", changed(&prior, &planned));
+
+    // Refreshed: still nothing.
+    let exchanges = [
+        described("pa-v100", "rec-create", "AVAILABLE"),
+        record_read("rec-create", json!([{"Key": "team", "Value": "platform"}]), STACK),
+        product_read(),
+    ];
+    let (ctx, replay) = ctx(&exchanges);
+    let refreshed = ProvisionedProduct.read(&ctx, &prior).expect("read").expect("found");
+    assert_sent(&replay, &exchanges);
+    let (planned, _) = ProvisionedProduct
+        .plan(&ctx, Some(&refreshed), proposed(Some(&refreshed), &cfg))
+        .expect("plan");
+    assert!(
+        changed(&refreshed, &planned).is_empty(),
+        "{:?}",
+        changed(&refreshed, &planned)
+    );
+
+    // Written back in the same form.
+    let written = to_instance_state("aws", &refreshed, &[], Some(&schema)).attributes;
+    assert_eq!(written["timeouts"], providers_form()["timeouts"]);
+    assert_eq!(
+        written["provisioning_parameters"][0]["key"],
+        json!("InfrastructureName")
+    );
+}
