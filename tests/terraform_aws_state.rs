@@ -578,10 +578,10 @@ fn aws_objects_move_between_terraforms_provider_and_infinstor() {
 /// The types Terraform's provider cannot round-trip through the emulator (it keeps their
 /// configurations only in part, cannot reach S3 Control, or the provider predates v6's
 /// `region`): a bucket with accelerate, request payment, analytics, metric, intelligent tiering,
-/// inventory, notification and logging configurations, the account's public access block, and
-/// an ACM certificate's validation.
+/// inventory, notification, logging and replication configurations, the account's public
+/// access block, and an ACM certificate's validation.
 fn forms_config(endpoint: &str, suffix: &str) -> String {
-    let services = ["s3", "s3control", "sts", "acm", "route53"]
+    let services = ["s3", "s3control", "sts", "iam", "acm", "route53"]
         .map(|s| format!("    {s} = \"{endpoint}\"\n"))
         .concat();
     format!(
@@ -664,6 +664,47 @@ resource "aws_s3_bucket_logging" "l" {{
   depends_on    = [aws_s3_bucket_policy.logs]
 }}
 
+resource "aws_s3_bucket" "replica" {{
+  bucket = "repdst{suffix}"
+}}
+
+resource "aws_s3_bucket_versioning" "b" {{
+  bucket = aws_s3_bucket.b.id
+  versioning_configuration {{
+    status = "Enabled"
+  }}
+}}
+
+resource "aws_s3_bucket_versioning" "replica" {{
+  bucket = aws_s3_bucket.replica.id
+  versioning_configuration {{
+    status = "Enabled"
+  }}
+}}
+
+resource "aws_iam_role" "replication" {{
+  name               = "rep{suffix}"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Principal = {{ Service = "s3.amazonaws.com" }}, Action = "sts:AssumeRole" }}] }})
+}}
+
+resource "aws_s3_bucket_replication_configuration" "r" {{
+  bucket = aws_s3_bucket.b.id
+  role   = aws_iam_role.replication.arn
+  rule {{
+    id     = "all"
+    status = "Enabled"
+    filter {{}}
+    delete_marker_replication {{
+      status = "Disabled"
+    }}
+    destination {{
+      bucket        = aws_s3_bucket.replica.arn
+      storage_class = "STANDARD"
+    }}
+  }}
+  depends_on = [aws_s3_bucket_versioning.b, aws_s3_bucket_versioning.replica]
+}}
+
 resource "aws_s3_account_public_access_block" "acct" {{
   account_id        = "123456789012"
   block_public_acls = true
@@ -696,7 +737,8 @@ resource "aws_acm_certificate_validation" "c" {{
 }
 
 /// The provider's forms of [`forms_config`]'s types. Terraform 1.11.4 with provider 5.100.0
-/// made the S3 configurations against the emulator; where the emulator lost a value on reading
+/// made the S3 configurations against the emulator (the replication with a source bucket of
+/// another name); where the emulator lost a value on reading
 /// (intelligent tiering's name, status and tiering, notification's `eventbridge`, the payer)
 /// the value is the configured one in the provider's form, and each carries v6's `region`.
 /// The account's public access block and the validation (whose ID is the time the certificate
@@ -706,7 +748,7 @@ fn forms_fixture() -> PathBuf {
 }
 
 /// What `forms_config` addresses, and the name of each object.
-const FORMS: [&str; 10] = [
+const FORMS: [&str; 11] = [
     "aws_s3_bucket_accelerate_configuration.a",
     "aws_s3_bucket_analytics_configuration.an",
     "aws_s3_bucket_intelligent_tiering_configuration.it",
@@ -717,6 +759,7 @@ const FORMS: [&str; 10] = [
     "aws_s3_bucket_request_payment_configuration.rp",
     "aws_s3_account_public_access_block.acct",
     "aws_acm_certificate_validation.c",
+    "aws_s3_bucket_replication_configuration.r",
 ];
 
 /// infinstor's state with the objects of `recorded` in the provider's form: the recorded
@@ -794,7 +837,7 @@ fn the_providers_forms_of_types_the_emulator_keeps_in_part_plan_clean() {
     // Refreshed where the emulator keeps the object; the emulator answers a bucket listing to
     // the others' reads (their reading is tested against S3's documented answers, in
     // providers/src/s3/replayed.rs).
-    let kept = [4, 0, 8, 9].map(|i| format!("-target={}", FORMS[i]));
+    let kept = [4, 0, 8, 9, 10].map(|i| format!("-target={}", FORMS[i]));
     let mut args = vec!["plan", "-detailed-exitcode"];
     args.extend(kept.iter().map(String::as_str));
     let plan = ws.run(&args);

@@ -236,9 +236,15 @@ fn build_rule(rule: &Value) -> Result<ReplicationRule, BuildError> {
         None => None,
     };
     let destination = first(rule, "destination").unwrap_or(Value::Null);
+    // S3 requires a priority in a rule with a filter; as the AWS provider does, an unset one is 0.
+    let priority = rule
+        .get("priority")
+        .as_f64()
+        .map(|p| p as i32)
+        .or(filter.is_some().then_some(0));
     ReplicationRule::builder()
         .set_id(known_str(rule, "id"))
-        .set_priority(rule.get("priority").as_f64().map(|p| p as i32))
+        .set_priority(priority)
         .set_status(known_str(rule, "status").map(|s| ReplicationRuleStatus::from(s.as_str())))
         .set_prefix(known_str(rule, "prefix"))
         .set_filter(filter)
