@@ -581,7 +581,7 @@ fn aws_objects_move_between_terraforms_provider_and_infinstor() {
 /// inventory, notification, logging and replication configurations, the account's public
 /// access block, and an ACM certificate's validation.
 fn forms_config(endpoint: &str, suffix: &str) -> String {
-    let services = ["s3", "s3control", "sts", "iam", "acm", "route53"]
+    let services = ["s3", "s3control", "sts", "iam", "acm", "route53", "sns", "sqs"]
         .map(|s| format!("    {s} = \"{endpoint}\"\n"))
         .concat();
     format!(
@@ -705,6 +705,47 @@ resource "aws_s3_bucket_replication_configuration" "r" {{
   depends_on = [aws_s3_bucket_versioning.b, aws_s3_bucket_versioning.replica]
 }}
 
+resource "aws_sns_topic" "events" {{
+  name         = "events{suffix}"
+  display_name = "Events"
+  tags         = {{ team = "data" }}
+}}
+
+resource "aws_sns_topic_policy" "events" {{
+  arn    = aws_sns_topic.events.arn
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Sid = "publish", Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::123456789012:root" }}, Action = "SNS:Publish", Resource = aws_sns_topic.events.arn }}] }})
+}}
+
+resource "aws_sqs_queue" "dead" {{
+  name = "dead{suffix}"
+}}
+
+resource "aws_sqs_queue" "work" {{
+  name                       = "work{suffix}"
+  visibility_timeout_seconds = 60
+}}
+
+resource "aws_sqs_queue_redrive_policy" "work" {{
+  queue_url      = aws_sqs_queue.work.id
+  redrive_policy = jsonencode({{ deadLetterTargetArn = aws_sqs_queue.dead.arn, maxReceiveCount = 4 }})
+}}
+
+resource "aws_sqs_queue" "inbox" {{
+  name = "inbox{suffix}"
+}}
+
+resource "aws_sqs_queue_policy" "inbox" {{
+  queue_url = aws_sqs_queue.inbox.id
+  policy    = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Principal = {{ Service = "sns.amazonaws.com" }}, Action = "sqs:SendMessage", Resource = aws_sqs_queue.inbox.arn }}] }})
+}}
+
+resource "aws_sns_topic_subscription" "inbox" {{
+  topic_arn            = aws_sns_topic.events.arn
+  protocol             = "sqs"
+  endpoint             = aws_sqs_queue.inbox.arn
+  raw_message_delivery = true
+}}
+
 resource "aws_s3_account_public_access_block" "acct" {{
   account_id        = "123456789012"
   block_public_acls = true
@@ -742,13 +783,14 @@ resource "aws_acm_certificate_validation" "c" {{
 /// (intelligent tiering's name, status and tiering, notification's `eventbridge`, the payer)
 /// the value is the configured one in the provider's form, and each carries v6's `region`.
 /// The account's public access block and the validation (whose ID is the time the certificate
-/// was issued) are written from the provider's schema.
+/// was issued) are written from the provider's schema. The SNS topic, policy and subscription
+/// and the SQS queues and policies are as the provider recorded them against the emulator.
 fn forms_fixture() -> PathBuf {
     test_support::repo_root().join("tests/data/terraform_state/aws_forms.tfstate")
 }
 
 /// What `forms_config` addresses, and the name of each object.
-const FORMS: [&str; 11] = [
+const FORMS: [&str; 19] = [
     "aws_s3_bucket_accelerate_configuration.a",
     "aws_s3_bucket_analytics_configuration.an",
     "aws_s3_bucket_intelligent_tiering_configuration.it",
@@ -760,26 +802,49 @@ const FORMS: [&str; 11] = [
     "aws_s3_account_public_access_block.acct",
     "aws_acm_certificate_validation.c",
     "aws_s3_bucket_replication_configuration.r",
+    "aws_sns_topic.events",
+    "aws_sns_topic_policy.events",
+    "aws_sqs_queue.dead",
+    "aws_sqs_queue.work",
+    "aws_sqs_queue_redrive_policy.work",
+    "aws_sqs_queue.inbox",
+    "aws_sqs_queue_policy.inbox",
+    "aws_sns_topic_subscription.inbox",
 ];
 
-/// infinstor's state with the objects of `recorded` in the provider's form: the recorded
-/// certificate's ARN and names are this run's.
-fn with_providers_forms(recorded: &Json, ours: &Json, suffix: &str) -> Json {
-    let find = |state: &Json, ty: &str| {
+/// The identifiers the recording holds that each run makes anew: (recorded type, attribute;
+/// infinstor's type, attribute).
+const MADE_ANEW: [(&str, &str, &str, &str); 2] = [
+    (
+        "aws_acm_certificate_validation",
+        "certificate_arn",
+        "aws_acm_certificate",
+        "arn",
+    ),
+    ("aws_sns_topic_subscription", "arn", "aws_sns_topic_subscription", "arn"),
+];
+
+/// infinstor's state with the objects of `recorded` in the provider's form: the identifiers
+/// made anew, the emulator's address and the names are this run's.
+fn with_providers_forms(recorded: &Json, ours: &Json, suffix: &str, endpoint: &str) -> Json {
+    let find = |state: &Json, ty: &str, attribute: &str| -> String {
         state["resources"]
             .as_array()
             .into_iter()
             .flatten()
             .find(|r| r["type"] == ty)
-            .map(|r| r["instances"][0]["attributes"].clone())
-            .unwrap_or_else(|| panic!("no {ty}"))
+            .and_then(|r| r["instances"][0]["attributes"][attribute].as_str())
+            .unwrap_or_else(|| panic!("no {ty}.{attribute}"))
+            .to_string()
     };
-    let their_cert = find(recorded, "aws_acm_certificate_validation")["certificate_arn"].clone();
-    let our_cert = find(ours, "aws_acm_certificate")["arn"].clone();
-    let text = recorded["resources"]
-        .to_string()
-        .replace(their_cert.as_str().expect("arn"), our_cert.as_str().expect("arn"))
-        .replace("-tf", suffix);
+    let mut text = recorded["resources"].to_string();
+    for (theirs, their_attribute, ours_type, our_attribute) in MADE_ANEW {
+        text = text.replace(
+            &find(recorded, theirs, their_attribute),
+            &find(ours, ours_type, our_attribute),
+        );
+    }
+    let text = text.replace("http://127.0.0.1:5123", endpoint).replace("-tf", suffix);
     let theirs: Vec<Json> = serde_json::from_str(&text).expect("json");
     let mut out = ours.clone();
     for r in out["resources"].as_array_mut().into_iter().flatten() {
@@ -824,7 +889,7 @@ fn the_providers_forms_of_types_the_emulator_keeps_in_part_plan_clean() {
     }
 
     // infinstor on the provider's forms.
-    let theirs = with_providers_forms(&read_json(&forms_fixture()), &ours, "-fx");
+    let theirs = with_providers_forms(&read_json(&forms_fixture()), &ours, "-fx", &moto.endpoint);
     std::fs::remove_file(ws.path("infinstor.state.json")).expect("remove");
     std::fs::write(dir.join("terraform.tfstate"), theirs.to_string()).expect("state");
     let plan = ws.run(&["plan", "-refresh=false", "-detailed-exitcode"]);
@@ -837,7 +902,7 @@ fn the_providers_forms_of_types_the_emulator_keeps_in_part_plan_clean() {
     // Refreshed where the emulator keeps the object; the emulator answers a bucket listing to
     // the others' reads (their reading is tested against S3's documented answers, in
     // providers/src/s3/replayed.rs).
-    let kept = [4, 0, 8, 9, 10].map(|i| format!("-target={}", FORMS[i]));
+    let kept = [4, 0, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].map(|i| format!("-target={}", FORMS[i]));
     let mut args = vec!["plan", "-detailed-exitcode"];
     args.extend(kept.iter().map(String::as_str));
     let plan = ws.run(&args);

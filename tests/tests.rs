@@ -23,6 +23,7 @@ mod layout;
 mod lifecycle;
 mod local_values;
 mod logs;
+mod messaging;
 mod metaflow;
 mod mlflow_artifacts;
 mod module_shapes;

@@ -38,6 +38,8 @@ pub(crate) const ENDPOINT_SERVICES: &[&str] = &[
     "logs",
     "servicecatalog",
     "s3control",
+    "sns",
+    "sqs",
 ];
 
 /// Attempts per request when `max_retries` is not set (throttling and 5xx are retried).
@@ -374,6 +376,8 @@ impl ProviderConfig {
             logs: client!(aws_sdk_cloudwatchlogs, "logs"),
             servicecatalog: client!(aws_sdk_servicecatalog, "servicecatalog"),
             s3control: self.s3control_client(&sdk, &calls, &products),
+            sns: client!(aws_sdk_sns, "sns"),
+            sqs: client!(aws_sdk_sqs, "sqs"),
             region,
             default_tags: self.default_tags.clone(),
             calls,

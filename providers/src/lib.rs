@@ -70,6 +70,8 @@ mod s3control;
 mod service;
 mod servicecatalog;
 mod sesv2;
+mod sns;
+mod sqs;
 mod ssm;
 mod support;
 mod time;

@@ -16,7 +16,7 @@ pub(crate) struct Answer {
     pub(crate) headers: Vec<(&'static str, &'static str)>,
 }
 
-/// A provider context for us-east-1 whose S3, DynamoDB, IAM and Service Catalog clients get
+/// A provider context for us-east-1 whose S3, DynamoDB, IAM, SQS and Service Catalog clients get
 /// `answers`, in order, whatever they ask; its account is 123456789012.
 pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
     let events = answers
@@ -68,6 +68,14 @@ pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
         aws_sdk_s3::Config::builder()
             .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
             .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .credentials_provider(credentials.clone())
+            .http_client(replay.clone())
+            .build(),
+    );
+    ctx.sqs = aws_sdk_sqs::Client::from_conf(
+        aws_sdk_sqs::Config::builder()
+            .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
+            .region(aws_sdk_sqs::config::Region::new("us-east-1"))
             .credentials_provider(credentials.clone())
             .http_client(replay.clone())
             .build(),

@@ -46,6 +46,10 @@ pub struct Ctx {
     pub servicecatalog: aws_sdk_servicecatalog::Client,
     /// S3 Control client (account-level S3 settings).
     pub s3control: aws_sdk_s3control::Client,
+    /// SNS client.
+    pub sns: aws_sdk_sns::Client,
+    /// SQS client.
+    pub sqs: aws_sdk_sqs::Client,
     /// The configured region.
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.

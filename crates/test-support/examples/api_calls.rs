@@ -139,6 +139,36 @@ fn cases() -> Vec<(&'static str, String, String)> {
             String::new(),
             "resource \"aws_s3_account_public_access_block\" \"o\" {\n  block_public_acls = true\n}\n".into(),
         ),
+        (
+            "aws_sns_topic",
+            String::new(),
+            "resource \"aws_sns_topic\" \"o\" {\n  name         = \"calls\"\n  display_name = \"Calls\"\n  tags         = { team = \"ml\" }\n}\n".into(),
+        ),
+        (
+            "aws_sns_topic_policy",
+            "resource \"aws_sns_topic\" \"t\" {\n  name = \"calls\"\n}\n".into(),
+            "resource \"aws_sns_topic_policy\" \"o\" {\n  arn    = aws_sns_topic.t.arn\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::123456789012:root\" }, Action = \"SNS:Publish\", Resource = aws_sns_topic.t.arn }] })\n}\n".into(),
+        ),
+        (
+            "aws_sns_topic_subscription",
+            "resource \"aws_sns_topic\" \"t\" {\n  name = \"calls\"\n}\n\nresource \"aws_sqs_queue\" \"q\" {\n  name = \"calls\"\n}\n".into(),
+            "resource \"aws_sns_topic_subscription\" \"o\" {\n  topic_arn = aws_sns_topic.t.arn\n  protocol  = \"sqs\"\n  endpoint  = aws_sqs_queue.q.arn\n}\n".into(),
+        ),
+        (
+            "aws_sqs_queue",
+            String::new(),
+            "resource \"aws_sqs_queue\" \"o\" {\n  name                       = \"calls\"\n  visibility_timeout_seconds = 60\n  tags                       = { team = \"ml\" }\n}\n".into(),
+        ),
+        (
+            "aws_sqs_queue_policy",
+            "resource \"aws_sqs_queue\" \"q\" {\n  name = \"calls\"\n}\n".into(),
+            "resource \"aws_sqs_queue_policy\" \"o\" {\n  queue_url = aws_sqs_queue.q.id\n  policy    = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { Service = \"sns.amazonaws.com\" }, Action = \"sqs:SendMessage\", Resource = aws_sqs_queue.q.arn }] })\n}\n".into(),
+        ),
+        (
+            "aws_sqs_queue_redrive_policy",
+            "resource \"aws_sqs_queue\" \"q\" {\n  name = \"calls\"\n}\n\nresource \"aws_sqs_queue\" \"dead\" {\n  name = \"calls-dead\"\n}\n".into(),
+            "resource \"aws_sqs_queue_redrive_policy\" \"o\" {\n  queue_url      = aws_sqs_queue.q.id\n  redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dead.arn, maxReceiveCount = 4 })\n}\n".into(),
+        ),
     ]
 }
 

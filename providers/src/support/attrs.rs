@@ -257,3 +257,8 @@ pub(crate) fn first_block(value: &Value, key: &str) -> Value {
 pub(crate) fn both<'a>(value: &'a Value, first: &str, second: &str) -> Option<(&'a str, &'a str)> {
     sref(value, first).zip(sref(value, second))
 }
+
+/// Whether `text` is a JSON object (a policy or settings document).
+pub(crate) fn json_object(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.is_object())
+}

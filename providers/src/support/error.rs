@@ -198,6 +198,8 @@ pub(crate) fn is_not_found(code: &str) -> bool {
             | "NotFoundException"
             | "InvalidKeyPair.NotFound"
             | "NoSuchConfiguration"
+            | "AWS.SimpleQueueService.NonExistentQueue"
+            | "QueueDoesNotExist"
     )
 }
 
