@@ -192,7 +192,7 @@ fn a_login_profile_generates_a_sensitive_password_and_is_replaced_when_its_argum
 }
 
 /// The password `encrypted` (base64, as the state keeps it) decrypted with the test key.
-fn decrypted(encrypted: &str) -> String {
+pub(crate) fn decrypted(encrypted: &str) -> String {
     use base64::Engine as _;
     use pgp::composed::{Deserializable, Message, SignedSecretKey};
     let bytes = base64::engine::general_purpose::STANDARD

@@ -40,6 +40,7 @@ pub(crate) const ENDPOINT_SERVICES: &[&str] = &[
     "s3control",
     "sns",
     "sqs",
+    "cloudwatch",
 ];
 
 /// Attempts per request when `max_retries` is not set (throttling and 5xx are retried).
@@ -378,6 +379,7 @@ impl ProviderConfig {
             s3control: self.s3control_client(&sdk, &calls, &products),
             sns: client!(aws_sdk_sns, "sns"),
             sqs: client!(aws_sdk_sqs, "sqs"),
+            cloudwatch: client!(aws_sdk_cloudwatch, "cloudwatch"),
             region,
             default_tags: self.default_tags.clone(),
             calls,

@@ -46,6 +46,7 @@ mod aws;
 mod builtin;
 mod calls;
 mod cloudformation;
+mod cloudwatch;
 mod config;
 mod dynamodb;
 mod ec2;

@@ -50,6 +50,8 @@ pub struct Ctx {
     pub sns: aws_sdk_sns::Client,
     /// SQS client.
     pub sqs: aws_sdk_sqs::Client,
+    /// CloudWatch client (alarms, dashboards).
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
     /// The configured region.
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.

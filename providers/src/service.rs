@@ -5,8 +5,8 @@
 
 use crate::resource::{DataType, ResourceType};
 use crate::{
-    acm, apigateway, builtin, cloudformation, dynamodb, ec2, elb, iam, kms, logs, meta, route53, s3, s3control,
-    servicecatalog, sesv2, sns, sqs, ssm,
+    acm, apigateway, builtin, cloudformation, cloudwatch, dynamodb, ec2, elb, iam, kms, logs, meta, route53, s3,
+    s3control, servicecatalog, sesv2, sns, sqs, ssm,
 };
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -74,6 +74,7 @@ pub(crate) const SERVICES: &[Service] = &[
     service("s3control", true, s3control::resources, no_data_sources),
     service("sns", true, sns::resources, no_data_sources),
     service("sqs", true, sqs::resources, no_data_sources),
+    service("cloudwatch", true, cloudwatch::resources, no_data_sources),
     service("apigateway", true, no_resources, apigateway::data_sources),
     // `aws_lb_hosted_zone_id` is a table lookup with its own `region` argument.
     service("elasticloadbalancing", false, no_resources, elb::data_sources),

@@ -169,6 +169,31 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "resource \"aws_sqs_queue\" \"q\" {\n  name = \"calls\"\n}\n\nresource \"aws_sqs_queue\" \"dead\" {\n  name = \"calls-dead\"\n}\n".into(),
             "resource \"aws_sqs_queue_redrive_policy\" \"o\" {\n  queue_url      = aws_sqs_queue.q.id\n  redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dead.arn, maxReceiveCount = 4 })\n}\n".into(),
         ),
+        (
+            "aws_cloudwatch_metric_alarm",
+            String::new(),
+            "resource \"aws_cloudwatch_metric_alarm\" \"o\" {\n  alarm_name          = \"calls\"\n  comparison_operator = \"GreaterThanThreshold\"\n  evaluation_periods  = 1\n  metric_name         = \"Errors\"\n  namespace           = \"Calls\"\n  period              = 60\n  statistic           = \"Sum\"\n  threshold           = 1\n  tags                = { team = \"ml\" }\n}\n".into(),
+        ),
+        (
+            "aws_cloudwatch_dashboard",
+            String::new(),
+            "resource \"aws_cloudwatch_dashboard\" \"o\" {\n  dashboard_name = \"calls\"\n  dashboard_body = jsonencode({ widgets = [] })\n}\n".into(),
+        ),
+        (
+            "aws_iam_access_key",
+            "resource \"aws_iam_user\" \"u\" {\n  name = \"calls\"\n}\n".into(),
+            "resource \"aws_iam_access_key\" \"o\" {\n  user = aws_iam_user.u.name\n}\n".into(),
+        ),
+        (
+            "aws_iam_account_password_policy",
+            String::new(),
+            "resource \"aws_iam_account_password_policy\" \"o\" {\n  minimum_password_length = 14\n}\n".into(),
+        ),
+        (
+            "aws_iam_account_alias",
+            String::new(),
+            "resource \"aws_iam_account_alias\" \"o\" {\n  account_alias = \"calls\"\n}\n".into(),
+        ),
     ]
 }
 

@@ -15,6 +15,8 @@ use engine::core::schema::Schema;
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 
+mod access_key;
+mod account_settings;
 mod exclusive_attachment;
 mod group;
 mod holder;
@@ -30,6 +32,7 @@ mod role_data;
 mod role_exclusive;
 mod saml_provider;
 mod service_linked_role;
+mod ssh_key;
 mod tagging;
 #[cfg(test)]
 mod tests;
@@ -69,6 +72,10 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(LoginProfile),
         Box::new(SamlProvider),
         Box::new(ExclusivePolicyAttachment),
+        Box::new(access_key::AccessKey),
+        Box::new(ssh_key::SshKey),
+        Box::new(account_settings::PasswordPolicy),
+        Box::new(account_settings::AccountAlias),
     ]
 }
 

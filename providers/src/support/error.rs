@@ -200,6 +200,7 @@ pub(crate) fn is_not_found(code: &str) -> bool {
             | "NoSuchConfiguration"
             | "AWS.SimpleQueueService.NonExistentQueue"
             | "QueueDoesNotExist"
+            | "ResourceNotFound"
     )
 }
 
