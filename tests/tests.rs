@@ -42,6 +42,7 @@ mod s3_delivery;
 mod s3_family;
 mod s3_objects;
 mod secrets;
+mod secrets_manager;
 mod tables;
 mod teams;
 mod terraform_aws_forms;

@@ -41,6 +41,7 @@ pub(crate) const ENDPOINT_SERVICES: &[&str] = &[
     "sns",
     "sqs",
     "cloudwatch",
+    "secretsmanager",
 ];
 
 /// Attempts per request when `max_retries` is not set (throttling and 5xx are retried).
@@ -380,6 +381,7 @@ impl ProviderConfig {
             sns: client!(aws_sdk_sns, "sns"),
             sqs: client!(aws_sdk_sqs, "sqs"),
             cloudwatch: client!(aws_sdk_cloudwatch, "cloudwatch"),
+            secretsmanager: client!(aws_sdk_secretsmanager, "secretsmanager"),
             region,
             default_tags: self.default_tags.clone(),
             calls,

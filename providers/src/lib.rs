@@ -68,6 +68,7 @@ mod replay;
 mod route53;
 mod s3;
 mod s3control;
+mod secretsmanager;
 mod service;
 mod servicecatalog;
 mod sesv2;

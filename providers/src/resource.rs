@@ -52,6 +52,8 @@ pub struct Ctx {
     pub sqs: aws_sdk_sqs::Client,
     /// CloudWatch client (alarms, dashboards).
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// Secrets Manager client.
+    pub secretsmanager: aws_sdk_secretsmanager::Client,
     /// The configured region.
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.

@@ -194,6 +194,21 @@ fn cases() -> Vec<(&'static str, String, String)> {
             String::new(),
             "resource \"aws_iam_account_alias\" \"o\" {\n  account_alias = \"calls\"\n}\n".into(),
         ),
+        (
+            "aws_secretsmanager_secret",
+            String::new(),
+            "resource \"aws_secretsmanager_secret\" \"o\" {\n  name        = \"calls\"\n  description = \"calls\"\n  tags        = { team = \"ml\" }\n}\n".into(),
+        ),
+        (
+            "aws_secretsmanager_secret_version",
+            "resource \"aws_secretsmanager_secret\" \"s\" {\n  name = \"calls\"\n}\n".into(),
+            "resource \"aws_secretsmanager_secret_version\" \"o\" {\n  secret_id     = aws_secretsmanager_secret.s.id\n  secret_string = \"calls\"\n}\n".into(),
+        ),
+        (
+            "aws_secretsmanager_secret_policy",
+            "resource \"aws_secretsmanager_secret\" \"s\" {\n  name = \"calls\"\n}\n".into(),
+            "resource \"aws_secretsmanager_secret_policy\" \"o\" {\n  secret_arn = aws_secretsmanager_secret.s.arn\n  policy     = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::123456789012:root\" }, Action = \"secretsmanager:GetSecretValue\", Resource = \"*\" }] })\n}\n".into(),
+        ),
     ]
 }
 

@@ -1,0 +1,68 @@
+//! Secrets Manager: secrets, their values (versions) and their resource policies.
+
+use crate::resource::{Ctx, ResourceType};
+use crate::support::attrs::call;
+use crate::support::error::found;
+use engine::core::provider::ProviderError;
+
+mod secret;
+mod secret_policy;
+mod secret_version;
+
+/// Every Secrets Manager resource type.
+pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
+    vec![
+        Box::new(secret::Secret),
+        Box::new(secret_version::SecretVersion),
+        Box::new(secret_policy::SecretPolicy),
+    ]
+}
+
+/// A secret's resource policy; `None` when it has none (or the secret is gone).
+fn resource_policy(ctx: &Ctx, secret: &str) -> Result<Option<String>, ProviderError> {
+    let out = found(call(
+        ctx,
+        &format!("reading the policy of Secrets Manager Secret ({secret})"),
+        ctx.secretsmanager.get_resource_policy().secret_id(secret).send(),
+    ))?;
+    Ok(out
+        .and_then(|o| o.resource_policy().map(str::to_string))
+        .filter(|p| !p.is_empty()))
+}
+
+/// Sets a secret's resource policy, or deletes it (`None`).
+fn put_resource_policy(
+    ctx: &Ctx,
+    secret: &str,
+    policy: Option<&str>,
+    block_public: Option<bool>,
+) -> Result<(), ProviderError> {
+    let op = format!("setting the policy of Secrets Manager Secret ({secret})");
+    match policy {
+        Some(policy) => call(
+            ctx,
+            &op,
+            ctx.secretsmanager
+                .put_resource_policy()
+                .secret_id(secret)
+                .resource_policy(policy)
+                .set_block_public_policy(block_public)
+                .send(),
+        )
+        .map(drop),
+        None => found(call(
+            ctx,
+            &op,
+            ctx.secretsmanager.delete_resource_policy().secret_id(secret).send(),
+        ))
+        .map(drop),
+    }
+}
+
+/// The document to record: the prior text when it means what AWS has.
+fn keep_prior_policy(prior: Option<&str>, remote: &str) -> String {
+    match prior {
+        Some(p) if crate::support::policy::equivalent(p, remote) => p.to_string(),
+        _ => remote.to_string(),
+    }
+}
