@@ -11,6 +11,7 @@ mod checkov;
 mod cli_commands;
 mod crashes;
 mod diagnostics;
+mod dynamodb_items;
 mod formatting;
 mod iam_account;
 mod iam_family;

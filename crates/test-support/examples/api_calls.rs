@@ -209,6 +209,16 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "resource \"aws_secretsmanager_secret\" \"s\" {\n  name = \"calls\"\n}\n".into(),
             "resource \"aws_secretsmanager_secret_policy\" \"o\" {\n  secret_arn = aws_secretsmanager_secret.s.arn\n  policy     = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::123456789012:root\" }, Action = \"secretsmanager:GetSecretValue\", Resource = \"*\" }] })\n}\n".into(),
         ),
+        (
+            "aws_dynamodb_table_item",
+            "resource \"aws_dynamodb_table\" \"t\" {\n  name         = \"calls\"\n  billing_mode = \"PAY_PER_REQUEST\"\n  hash_key     = \"id\"\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n".into(),
+            "resource \"aws_dynamodb_table_item\" \"o\" {\n  table_name = aws_dynamodb_table.t.name\n  hash_key   = \"id\"\n  item       = jsonencode({ id = { S = \"calls\" } })\n}\n".into(),
+        ),
+        (
+            "aws_dynamodb_resource_policy",
+            "resource \"aws_dynamodb_table\" \"t\" {\n  name         = \"calls\"\n  billing_mode = \"PAY_PER_REQUEST\"\n  hash_key     = \"id\"\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n".into(),
+            "resource \"aws_dynamodb_resource_policy\" \"o\" {\n  resource_arn = aws_dynamodb_table.t.arn\n  policy       = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::123456789012:root\" }, Action = \"dynamodb:GetItem\", Resource = aws_dynamodb_table.t.arn }] })\n}\n".into(),
+        ),
     ]
 }
 

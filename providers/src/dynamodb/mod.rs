@@ -1,4 +1,4 @@
-//! DynamoDB: `aws_dynamodb_table`.
+//! DynamoDB: `aws_dynamodb_table`, its items and its resource policy.
 //!
 //! Encryption at rest has three options, chosen with the `server_side_encryption` block:
 //!
@@ -27,8 +27,10 @@ use std::time::Duration;
 mod import;
 mod indexes;
 mod replicas;
+mod resource_policy;
 mod table;
 mod table_api;
+mod table_item;
 #[cfg(test)]
 mod tests;
 use import::{import_problems, import_table_block};
@@ -38,7 +40,11 @@ use table::{key_definitions, table_schema, Table};
 
 /// Every managed resource type of this service.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
-    vec![Box::new(Table)]
+    vec![
+        Box::new(Table),
+        Box::new(table_item::TableItem),
+        Box::new(resource_policy::ResourcePolicy),
+    ]
 }
 
 /// Every data source of this service.

@@ -201,6 +201,7 @@ pub(crate) fn is_not_found(code: &str) -> bool {
             | "AWS.SimpleQueueService.NonExistentQueue"
             | "QueueDoesNotExist"
             | "ResourceNotFound"
+            | "PolicyNotFoundException"
     )
 }
 
