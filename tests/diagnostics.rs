@@ -376,10 +376,10 @@ fn a_documented_argument_not_supported_yet_says_so_at_its_place() {
     let ws = crate::util::workspace(None);
     ws.write(
         "main.tf",
-        "resource \"aws_iam_user\" \"u\" {\n  name                 = \"u\"\n  permissions_boundary = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\n",
+        "resource \"aws_kms_key\" \"k\" {\n  description         = \"k\"\n  custom_key_store_id = \"cks-1234567890abcdef0\"\n}\n",
     );
     let run = ws.run(&["validate"]).expect_code(1);
     assert!(run.stderr.contains("Error: Not supported yet"), "{}", run.stderr);
     assert!(run.stderr.contains("main.tf line 3"), "{}", run.stderr);
-    assert!(run.stderr.contains("put-user-permissions-boundary"), "{}", run.stderr);
+    assert!(run.stderr.contains("custom key store"), "{}", run.stderr);
 }

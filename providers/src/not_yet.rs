@@ -53,12 +53,6 @@ const ARGUMENTS: &[(&str, &str, &str, &str)] = &[
     ("resource", "aws_dynamodb_table", "restore_source_name", RESTORE),
     ("resource", "aws_dynamodb_table", "restore_to_latest_time", RESTORE),
     ("resource", "aws_dynamodb_table", "timeouts", WAITS),
-    (
-        "resource",
-        "aws_iam_user",
-        "permissions_boundary",
-        "Set the user's permissions boundary with the AWS CLI (iam put-user-permissions-boundary) for now.",
-    ),
     ("resource", "aws_kms_key", "custom_key_store_id", KEY_STORE),
     ("resource", "aws_kms_key", "xks_key_id", KEY_STORE),
     ("resource", "aws_kms_key", "timeouts", WAITS),

@@ -5,8 +5,8 @@
 use super::{alarm_tags, tag_sync};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
-    block_items, call, created_outcome, finish, first_block, into_state, map_of_strings, problem, set_of_strings,
-    set_value, sref, string_map, string_set, Put, State,
+    block_items, call, created_outcome, finish, first_block, into_state, is_set, map_of_strings, problem,
+    set_of_strings, set_value, sref, string_map, string_set, Put, State,
 };
 use crate::support::error::found;
 use crate::support::tags::{split_tags, tags_all};
@@ -288,18 +288,24 @@ impl ResourceType for Alarm {
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
         let mut out = Vec::new();
+        // As Terraform's, the rules hold only for what is known: a value known at apply (a
+        // module's variable at `validate`) neither conflicts nor is missing.
+        let given = |k: &str| is_set(&config.get(k));
+        let missing = |k: &str| config.get(k).is_null();
+        if config.get("metric_query").contains_unknown() {
+            return out;
+        }
         let queries = block_items(config, "metric_query");
-        let set = |k: &str| !config.get(k).is_null();
         if queries.is_empty() {
             for key in ["metric_name", "namespace", "period"] {
-                if !set(key) {
+                if missing(key) {
                     out.push(problem(
                         key,
                         format!("an alarm on one metric needs {key} (or give metric_query blocks for metric math)"),
                     ));
                 }
             }
-            if !set("statistic") && !set("extended_statistic") {
+            if missing("statistic") && missing("extended_statistic") {
                 out.push(problem(
                     "statistic",
                     "an alarm on one metric needs statistic or extended_statistic",
@@ -315,7 +321,7 @@ impl ResourceType for Alarm {
                 "dimensions",
                 "unit",
             ] {
-                if set(key) {
+                if given(key) {
                     out.push(problem(
                         key,
                         format!("{key} cannot be used with metric_query: give it in the query's metric block"),
@@ -332,9 +338,9 @@ impl ResourceType for Alarm {
                     "exactly one metric_query may set return_data = true: the one the alarm watches",
                 ));
             }
-            for q in &queries {
+            for q in queries.iter().filter(|q| !q.get("expression").is_unknown()) {
                 let has_metric = !first_block(q, "metric").is_null();
-                if has_metric == q.get("expression").as_str().is_some() {
+                if has_metric == is_set(&q.get("expression")) {
                     out.push(problem(
                         "metric_query",
                         format!(
@@ -345,7 +351,7 @@ impl ResourceType for Alarm {
                 }
             }
         }
-        if set("statistic") && set("extended_statistic") {
+        if given("statistic") && given("extended_statistic") {
             out.push(problem(
                 "extended_statistic",
                 "\"statistic\" and \"extended_statistic\" cannot both be set: remove one of them",
@@ -356,11 +362,9 @@ impl ResourceType for Alarm {
                 out.push(problem("period", "period is 10, 30 or a multiple of 60 seconds"));
             }
         }
-        let anomaly = config
-            .get("comparison_operator")
-            .as_str()
-            .is_some_and(|c| COMPARISONS[4..].contains(&c));
-        if !anomaly && queries.is_empty() && !set("threshold") {
+        let comparison = config.get("comparison_operator");
+        let anomaly = comparison.as_str().is_some_and(|c| COMPARISONS[4..].contains(&c));
+        if comparison.as_str().is_some() && !anomaly && queries.is_empty() && missing("threshold") {
             out.push(problem(
                 "threshold",
                 "a static-threshold alarm needs threshold (an anomaly detection alarm uses threshold_metric_id)",

@@ -93,10 +93,11 @@ impl ResourceType for PasswordPolicy {
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
         let mut out = Vec::new();
+        // 0 is the AWS provider's "not set" for the age and the reuse count, as public modules pass it.
         for (key, low, high) in [
             ("minimum_password_length", 6.0, 128.0),
-            ("max_password_age", 1.0, 1095.0),
-            ("password_reuse_prevention", 1.0, 24.0),
+            ("max_password_age", 0.0, 1095.0),
+            ("password_reuse_prevention", 0.0, 24.0),
         ] {
             if let Some(n) = config.get(key).as_f64() {
                 if n.fract() != 0.0 || n < low || n > high {

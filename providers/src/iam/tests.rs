@@ -1,5 +1,5 @@
 use crate::iam::inline_policy::split_role_policy_id;
-use crate::iam::{decode_document, saml_provider};
+use crate::iam::{decode_document, saml_provider, user};
 use crate::resource::{ResourceType, Step};
 use crate::support::dates::civil_from_days;
 use crate::support::naming::prefixed_unique_id;
@@ -133,4 +133,79 @@ fn saml_provider_tags_are_created_read_found_changed_and_synced() {
     );
     // The document did not change: no UpdateSAMLProvider.
     assert!(!bodies.iter().any(|b| b.contains("Action=UpdateSAMLProvider")));
+}
+
+fn user_answer(action: &str, boundary: Option<&str>) -> crate::replay::Answer {
+    let boundary = boundary
+        .map(|arn| {
+            format!(
+                "<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType><PermissionsBoundaryArn>{arn}</PermissionsBoundaryArn></PermissionsBoundary>"
+            )
+        })
+        .unwrap_or_default();
+    iam_answer(
+        action,
+        &format!(
+            "<User><Path>/</Path><UserName>ci</UserName><UserId>AIDAEXAMPLE</UserId><Arn>arn:aws:iam::123456789012:user/ci</Arn><CreateDate>2026-11-29T10:00:00Z</CreateDate>{boundary}</User>"
+        ),
+    )
+}
+
+/// The emulator keeps no user boundary: checked against IAM's documented answers.
+#[test]
+fn a_users_permissions_boundary_is_set_at_creation_read_back_changed_and_removed() {
+    let read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    let power = "arn:aws:iam::aws:policy/PowerUserAccess";
+    let (ctx, replay) = crate::replay::ctx(vec![
+        user_answer("CreateUser", None), // CreateUser's answer may leave the boundary out
+        user_answer("GetUser", Some(read_only)),
+        iam_answer("PutUserPermissionsBoundary", ""),
+        user_answer("GetUser", Some(power)),
+        iam_answer("DeleteUserPermissionsBoundary", ""),
+        user_answer("GetUser", None),
+    ]);
+    let user = user::IamUser;
+    let config = |boundary: Option<&str>| {
+        engine::core::value::map([
+            ("name", Value::from("ci")),
+            ("permissions_boundary", boundary.map(Value::from).unwrap_or(Value::Null)),
+        ])
+    };
+    let (planned, _) = user.plan(&ctx, None, config(Some(read_only))).expect("plan");
+    let (state, error) = user.create(&ctx, &planned, &Step::QUIET).into_parts();
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    assert_eq!(state.get("permissions_boundary"), Value::from(read_only));
+    let step = |prior: &Value, boundary: Option<&str>| {
+        let mut proposed = prior.as_map().cloned().expect("a map");
+        proposed.insert(
+            "permissions_boundary".into(),
+            boundary.map(Value::from).unwrap_or(Value::Null),
+        );
+        let (planned, _) = user.plan(&ctx, Some(prior), Value::Map(proposed.into())).expect("plan");
+        let (state, error) = user.update(&ctx, prior, &planned, &Step::QUIET).into_parts();
+        assert!(error.is_none(), "{error:?}");
+        state.expect("state")
+    };
+    let changed = step(&state, Some(power));
+    assert_eq!(changed.get("permissions_boundary"), Value::from(power));
+    let removed = step(&changed, None);
+    assert_eq!(removed.get("permissions_boundary"), Value::Null);
+    let bodies: Vec<String> = crate::replay::sent(&replay).into_iter().map(|(_, _, b)| b).collect();
+    assert_eq!(bodies.len(), 6, "{bodies:?}");
+    assert!(
+        bodies[0].contains("Action=CreateUser") && bodies[0].contains("PermissionsBoundary=arn"),
+        "{}",
+        bodies[0]
+    );
+    assert!(
+        bodies[2].contains("Action=PutUserPermissionsBoundary") && bodies[2].contains("PowerUserAccess"),
+        "{}",
+        bodies[2]
+    );
+    assert!(
+        bodies[4].contains("Action=DeleteUserPermissionsBoundary"),
+        "{}",
+        bodies[4]
+    );
 }

@@ -40,6 +40,13 @@ impl IamUser {
         st.insert("tags_all".into(), all);
         st.insert("arn".into(), Value::string(user.arn()));
         st.insert("unique_id".into(), Value::string(user.user_id()));
+        st.insert(
+            "permissions_boundary".into(),
+            user.permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn())
+                .map(Value::string)
+                .unwrap_or(Value::Null),
+        );
         finish(&self.schema(), st)
     }
 
@@ -125,6 +132,7 @@ impl ResourceType for IamUser {
             .attr("tags_all", Attribute::computed(Type::Map(Box::new(Type::String))))
             .attr("arn", Attribute::computed(Type::String))
             .attr("unique_id", Attribute::computed(Type::String))
+            .attr("permissions_boundary", Attribute::optional(Type::String))
             .attr("id", Attribute::computed(Type::String))
     }
 
@@ -165,7 +173,8 @@ impl ResourceType for IamUser {
             .iam
             .create_user()
             .user_name(name)
-            .path(sref(planned, "path").unwrap_or("/"));
+            .path(sref(planned, "path").unwrap_or("/"))
+            .set_permissions_boundary(sref(planned, "permissions_boundary").map(str::to_string));
         if !tags.is_empty() {
             req = req.set_tags(Some(tags));
         }
@@ -184,7 +193,9 @@ impl ResourceType for IamUser {
             }
             Err(e) => return ApplyOutcome::failed(e),
         };
-        match user {
+        // CreateUser's answer may leave out the boundary: a user given one is read back.
+        let answered = user.filter(|_| sref(planned, "permissions_boundary").is_none());
+        match answered {
             Some(u) => ApplyOutcome::Done(self.state(ctx, &u, planned)),
             None => match self.get(ctx, name) {
                 Ok(Some(u)) => ApplyOutcome::Done(self.state(ctx, &u, planned)),
@@ -216,6 +227,27 @@ impl ResourceType for IamUser {
                         .set_new_path(new_path.map(str::to_string))
                         .send(),
                 )?;
+            }
+            let boundary = sref(planned, "permissions_boundary").filter(|b| !b.is_empty());
+            if boundary != sref(prior, "permissions_boundary").filter(|b| !b.is_empty()) {
+                match boundary {
+                    Some(arn) => call(
+                        ctx,
+                        &format!("setting the permissions boundary of IAM User ({name})"),
+                        ctx.iam
+                            .put_user_permissions_boundary()
+                            .user_name(&name)
+                            .permissions_boundary(arn)
+                            .send(),
+                    )
+                    .map(drop)?,
+                    None => found(call(
+                        ctx,
+                        &format!("removing the permissions boundary of IAM User ({name})"),
+                        ctx.iam.delete_user_permissions_boundary().user_name(&name).send(),
+                    ))
+                    .map(drop)?,
+                }
             }
             Tagged::User(&name).sync(ctx, prior, planned)
         })();

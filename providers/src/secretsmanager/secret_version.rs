@@ -137,7 +137,7 @@ impl ResourceType for SecretVersion {
         let mut out = Vec::new();
         let string = config.get("secret_string");
         let binary = config.get("secret_binary");
-        if !string.is_null() && !binary.is_null() {
+        if crate::support::attrs::is_set(&string) && crate::support::attrs::is_set(&binary) {
             out.push(problem(
                 "secret_binary",
                 "\"secret_string\" and \"secret_binary\" cannot both be set: a version holds one value",
