@@ -2,7 +2,7 @@
 
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
-    call, created_outcome, finish, into_state, invalid, json_object, problem, sref, Put, State,
+    call, created_outcome, finish, into_state, invalid, json_object, problem, same_json, sref, Put, State,
 };
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -10,11 +10,6 @@ use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
 
 pub(super) struct Dashboard;
-
-/// Whether two dashboard bodies mean the same (CloudWatch rewrites the JSON).
-fn same(a: &str, b: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(a).ok() == serde_json::from_str::<serde_json::Value>(b).ok()
-}
 
 impl Dashboard {
     fn fetch(&self, ctx: &Ctx, name: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
@@ -31,10 +26,11 @@ impl Dashboard {
         st.put("dashboard_name", name);
         st.put("id", name);
         st.put("dashboard_arn", out.dashboard_arn());
+        // CloudWatch rewrites the JSON: the body as written stays while it means the same.
         st.put(
             "dashboard_body",
             match sref(prior, "dashboard_body") {
-                Some(p) if same(p, body) => p,
+                Some(p) if same_json(p, body) => p,
                 _ => body,
             },
         );

@@ -30,10 +30,7 @@ impl ResourcePolicy {
         st.put("revision_id", out.revision_id());
         st.put(
             "policy",
-            match sref(prior, "policy") {
-                Some(p) if crate::support::policy::equivalent(p, policy) => p,
-                _ => policy,
-            },
+            crate::support::policy::keep_prior(sref(prior, "policy"), policy),
         );
         if st.get("confirm_remove_self_resource_access").is_none_or(Value::is_null) {
             st.put("confirm_remove_self_resource_access", false);

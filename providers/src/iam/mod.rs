@@ -137,11 +137,10 @@ fn decode_document(doc: &str) -> String {
 /// The prior document string when it means the same as what AWS returned, so that
 /// formatting differences never show up as drift.
 fn keep_prior_document(prior: &Value, remote: &str) -> Value {
-    let remote = decode_document(remote);
-    match prior.as_str() {
-        Some(p) if crate::support::policy::equivalent(p, &remote) => Value::string(p),
-        _ => Value::string(remote),
-    }
+    Value::string(crate::support::policy::keep_prior(
+        prior.as_str(),
+        &decode_document(remote),
+    ))
 }
 
 /// True when a force-new attribute differs from the prior state, i.e. the plan replaces the

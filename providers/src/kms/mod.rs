@@ -212,10 +212,7 @@ fn tag(ctx: &Ctx, key_id: &str, tags: &BTreeMap<String, String>) -> Result<(), P
 
 /// The prior document when it means the same as what KMS returned.
 fn keep_prior_policy(prior: &Value, remote: &str) -> Value {
-    match prior.as_str() {
-        Some(p) if crate::support::policy::equivalent(p, remote) => Value::string(p),
-        _ => Value::string(remote),
-    }
+    Value::string(crate::support::policy::keep_prior(prior.as_str(), remote))
 }
 
 /// The key policy KMS gives a key created without one, which Terraform restores when an

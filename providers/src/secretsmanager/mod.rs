@@ -58,11 +58,3 @@ fn put_resource_policy(
         .map(drop),
     }
 }
-
-/// The document to record: the prior text when it means what AWS has.
-fn keep_prior_policy(prior: Option<&str>, remote: &str) -> String {
-    match prior {
-        Some(p) if crate::support::policy::equivalent(p, remote) => p.to_string(),
-        _ => remote.to_string(),
-    }
-}

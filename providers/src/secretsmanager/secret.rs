@@ -2,7 +2,7 @@
 //! key, policy and tags changed in place; destroy schedules the deletion after
 //! `recovery_window_in_days` (30), or deletes at once with 0, as Secrets Manager offers.
 
-use super::{keep_prior_policy, put_resource_policy, resource_policy};
+use super::{put_resource_policy, resource_policy};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     call, created_outcome, default_to, finish, into_state, json_object, map_of_strings, problem, sref, string_map, Put,
@@ -10,6 +10,7 @@ use crate::support::attrs::{
 };
 use crate::support::error::found;
 use crate::support::naming::{check_names, name_for_create};
+use crate::support::policy::keep_prior;
 use crate::support::tags::{split_tags, sync, tags_all};
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::types::Tag;
@@ -51,7 +52,7 @@ impl Secret {
         st.put("kms_key_id", d.kms_key_id());
         // No policy reads as none, or as the "{}" a configuration deletes it with.
         let policy = match resource_policy(ctx, &arn)? {
-            Some(p) => Some(keep_prior_policy(sref(prior, "policy"), &p)),
+            Some(p) => Some(keep_prior(sref(prior, "policy"), &p)),
             None => sref(prior, "policy").filter(|p| p.trim() == "{}").map(str::to_string),
         };
         st.put("policy", policy);

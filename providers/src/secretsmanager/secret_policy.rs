@@ -1,8 +1,9 @@
 //! aws_secretsmanager_secret_policy: a secret's resource policy, managed apart from the secret.
 
-use super::{keep_prior_policy, put_resource_policy, resource_policy};
+use super::{put_resource_policy, resource_policy};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{created_outcome, finish, into_state, invalid, json_object, problem, sref, Put, State};
+use crate::support::policy::keep_prior;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -17,7 +18,7 @@ impl SecretPolicy {
         let mut st: State = into_state(prior);
         st.put("secret_arn", arn);
         st.put("id", arn);
-        st.put("policy", keep_prior_policy(sref(prior, "policy"), &policy));
+        st.put("policy", keep_prior(sref(prior, "policy"), &policy));
         Ok(Some(finish(&self.schema(), st)))
     }
 

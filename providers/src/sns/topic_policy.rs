@@ -43,10 +43,7 @@ impl TopicPolicy {
         let policy = aws.get("Policy").map(String::as_str).unwrap_or_default();
         st.put(
             "policy",
-            match sref(prior, "policy") {
-                Some(p) if crate::support::policy::equivalent(p, policy) => p,
-                _ => policy,
-            },
+            crate::support::policy::keep_prior(sref(prior, "policy"), policy),
         );
         Ok(Some(finish(&self.schema(), st)))
     }

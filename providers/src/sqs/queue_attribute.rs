@@ -52,9 +52,7 @@ impl QueueAttribute {
     fn same(&self, a: &str, b: &str) -> bool {
         match self.policy {
             true => crate::support::policy::equivalent(a, b),
-            false => {
-                serde_json::from_str::<serde_json::Value>(a).ok() == serde_json::from_str::<serde_json::Value>(b).ok()
-            }
+            false => crate::support::attrs::same_json(a, b),
         }
     }
 

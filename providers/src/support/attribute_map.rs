@@ -118,10 +118,7 @@ impl Field {
     fn same(&self, a: &str, b: &str) -> bool {
         match self.kind {
             Kind::Policy => crate::support::policy::equivalent(a, b),
-            Kind::Json => {
-                serde_json::from_str::<serde_json::Value>(a).ok() == serde_json::from_str::<serde_json::Value>(b).ok()
-                    || a == b
-            }
+            Kind::Json => crate::support::attrs::same_json(a, b),
             _ => self.value(a) == self.value(b),
         }
     }

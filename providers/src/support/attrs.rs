@@ -262,3 +262,15 @@ pub(crate) fn both<'a>(value: &'a Value, first: &str, second: &str) -> Option<(&
 pub(crate) fn json_object(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.is_object())
 }
+
+/// Whether two JSON documents hold the same value (key order and spacing aside); texts that do
+/// not parse compare as text.
+pub(crate) fn same_json(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<serde_json::Value>(a),
+        serde_json::from_str::<serde_json::Value>(b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}

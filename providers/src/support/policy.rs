@@ -52,6 +52,15 @@ pub(crate) fn equivalent(a: &str, b: &str) -> bool {
     }
 }
 
+/// The document to record after a read: the prior text when it means the same policy as what
+/// AWS returned (AWS rewrites documents: key order, one-element lists), else AWS's.
+pub(crate) fn keep_prior(prior: Option<&str>, remote: &str) -> String {
+    match prior {
+        Some(p) if equivalent(p, remote) => p.to_string(),
+        _ => remote.to_string(),
+    }
+}
+
 /// The canonical form of a policy document, as the engine's schemas take it
 /// ([`engine::core::schema::Attribute::document`]).
 pub(crate) fn canonical(doc: &str) -> Option<Value> {
