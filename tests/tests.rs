@@ -32,6 +32,7 @@ mod module_shapes;
 mod module_sources;
 mod modules;
 mod monitoring;
+mod networking;
 mod new_user;
 mod oracle;
 mod oracle_plans;

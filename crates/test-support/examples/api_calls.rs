@@ -18,6 +18,10 @@ fn cases() -> Vec<(&'static str, String, String)> {
     let policy = "resource \"aws_iam_policy\" \"p\" {\n  name   = \"calls-policy\"\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"*\" }] })\n}\n".to_string();
     let zone = "resource \"aws_route53_zone\" \"z\" {\n  name = \"calls.example.com\"\n}\n".to_string();
     let key = "resource \"aws_kms_key\" \"k\" {\n  description = \"calls\"\n}\n".to_string();
+    let vpc = "resource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.9.0.0/16\"\n}\n".to_string();
+    let table = "resource \"aws_route_table\" \"t\" {\n  vpc_id = aws_vpc.v.id\n}\n".to_string();
+    let group =
+        format!("{vpc}resource \"aws_security_group\" \"g\" {{\n  name   = \"calls\"\n  vpc_id = aws_vpc.v.id\n}}\n");
     vec![
         ("aws_s3_bucket", String::new(), bucket.clone()),
         (
@@ -218,6 +222,47 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "aws_dynamodb_resource_policy",
             "resource \"aws_dynamodb_table\" \"t\" {\n  name         = \"calls\"\n  billing_mode = \"PAY_PER_REQUEST\"\n  hash_key     = \"id\"\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n".into(),
             "resource \"aws_dynamodb_resource_policy\" \"o\" {\n  resource_arn = aws_dynamodb_table.t.arn\n  policy       = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::123456789012:root\" }, Action = \"dynamodb:GetItem\", Resource = aws_dynamodb_table.t.arn }] })\n}\n".into(),
+        ),
+        ("aws_vpc", String::new(), vpc.clone()),
+        (
+            "aws_subnet",
+            vpc.clone(),
+            "resource \"aws_subnet\" \"o\" {\n  vpc_id     = aws_vpc.v.id\n  cidr_block = \"10.9.1.0/24\"\n}\n".into(),
+        ),
+        (
+            "aws_internet_gateway",
+            vpc.clone(),
+            "resource \"aws_internet_gateway\" \"o\" {\n  vpc_id = aws_vpc.v.id\n}\n".into(),
+        ),
+        (
+            "aws_route_table",
+            vpc.clone(),
+            "resource \"aws_route_table\" \"o\" {\n  vpc_id = aws_vpc.v.id\n}\n".into(),
+        ),
+        (
+            "aws_route",
+            format!("{vpc}{table}resource \"aws_internet_gateway\" \"g\" {{\n  vpc_id = aws_vpc.v.id\n}}\n"),
+            "resource \"aws_route\" \"o\" {\n  route_table_id         = aws_route_table.t.id\n  destination_cidr_block = \"0.0.0.0/0\"\n  gateway_id             = aws_internet_gateway.g.id\n}\n".into(),
+        ),
+        (
+            "aws_route_table_association",
+            format!("{vpc}{table}resource \"aws_subnet\" \"s\" {{\n  vpc_id     = aws_vpc.v.id\n  cidr_block = \"10.9.1.0/24\"\n}}\n"),
+            "resource \"aws_route_table_association\" \"o\" {\n  subnet_id      = aws_subnet.s.id\n  route_table_id = aws_route_table.t.id\n}\n".into(),
+        ),
+        (
+            "aws_security_group",
+            vpc.clone(),
+            "resource \"aws_security_group\" \"o\" {\n  name   = \"calls\"\n  vpc_id = aws_vpc.v.id\n  ingress {\n    from_port   = 443\n    to_port     = 443\n    protocol    = \"tcp\"\n    cidr_blocks = [\"10.0.0.0/8\"]\n  }\n}\n".into(),
+        ),
+        (
+            "aws_vpc_security_group_ingress_rule",
+            group.clone(),
+            "resource \"aws_vpc_security_group_ingress_rule\" \"o\" {\n  security_group_id = aws_security_group.g.id\n  ip_protocol       = \"tcp\"\n  from_port         = 443\n  to_port           = 443\n  cidr_ipv4         = \"10.0.0.0/8\"\n}\n".into(),
+        ),
+        (
+            "aws_vpc_security_group_egress_rule",
+            group,
+            "resource \"aws_vpc_security_group_egress_rule\" \"o\" {\n  security_group_id = aws_security_group.g.id\n  ip_protocol       = \"-1\"\n  cidr_ipv4         = \"0.0.0.0/0\"\n}\n".into(),
         ),
     ]
 }

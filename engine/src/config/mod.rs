@@ -105,18 +105,18 @@ pub struct Body {
 impl Body {
     /// The span of what a provider's problem names: `attr`, `attr.key` (a key of an object
     /// argument, e.g. `parameters.Env`) or `block.attr` (an argument of a nested block, e.g.
-    /// `versioning_configuration.status`).
+    /// `versioning_configuration.status`), or `block` (the first block of that kind).
     pub fn span_of(&self, path: &str) -> Option<Span> {
         let mut parts = path.splitn(2, '.');
         let first = parts.next()?;
         let rest = parts.next();
         let Some(attr) = self.attrs.get(first) else {
-            let rest = rest?;
-            return self
-                .blocks
-                .iter()
-                .filter(|b| b.kind == first)
-                .find_map(|b| b.body.span_of(rest));
+            let mut blocks = self.blocks.iter().filter(|b| b.kind == first);
+            return match rest {
+                Some(rest) => blocks.find_map(|b| b.body.span_of(rest)),
+                // A problem with a whole block is shown at its first one.
+                None => blocks.find_map(|b| b.span.clone()),
+            };
         };
         let Some(key) = rest else {
             return attr.expr.span();

@@ -1,5 +1,6 @@
 //! aws_key_pair: the key pair whose public key admins use on worker nodes (seed 004).
 
+use super::kit::ec2_tags;
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, finish, into_state, is_set, map_value, problem, sref, State};
 use crate::support::error::found;
@@ -222,12 +223,4 @@ impl ResourceType for KeyPair {
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
         Ok(self.find(ctx, id)?.map(|k| self.state(ctx, &k, &Value::Null)))
     }
-}
-
-/// A tag map as EC2 takes it.
-fn ec2_tags(tags: &Value) -> Vec<aws_sdk_ec2::types::Tag> {
-    crate::support::attrs::string_map(tags)
-        .into_iter()
-        .map(|(k, v)| aws_sdk_ec2::types::Tag::builder().key(k).value(v).build())
-        .collect()
 }

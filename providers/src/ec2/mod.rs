@@ -1,18 +1,48 @@
-//! EC2: `aws_key_pair` and `data "aws_availability_zones"`.
+//! EC2: key pairs, VPC networking (VPCs, subnets, internet gateways, route tables, routes and
+//! their associations, security groups and their rules), and the data sources that find a network and an image.
 
 use crate::resource::{DataType, ResourceType};
 
+mod ami;
 mod availability_zones;
+mod cidr;
+mod internet_gateway;
 mod key_pair;
-use availability_zones::AvailabilityZones;
-use key_pair::KeyPair;
+mod kit;
+mod network_data;
+mod permission;
+mod route;
+mod route_table;
+mod route_table_association;
+mod security_group;
+mod security_group_rule;
+mod subnet;
+mod vpc;
 
 /// Every EC2 resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
-    vec![Box::new(KeyPair)]
+    vec![
+        Box::new(key_pair::KeyPair),
+        Box::new(vpc::Vpc),
+        Box::new(subnet::Subnet),
+        Box::new(internet_gateway::InternetGateway),
+        Box::new(route_table::RouteTable),
+        Box::new(route::Route),
+        Box::new(route_table_association::Association),
+        Box::new(security_group::SecurityGroup),
+        Box::new(security_group_rule::Rule { egress: false }),
+        Box::new(security_group_rule::Rule { egress: true }),
+    ]
 }
 
 /// Every EC2 data source.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
-    vec![Box::new(AvailabilityZones)]
+    vec![
+        Box::new(availability_zones::AvailabilityZones),
+        Box::new(network_data::VpcData),
+        Box::new(network_data::SubnetData),
+        Box::new(network_data::SubnetsData),
+        Box::new(network_data::SecurityGroupData),
+        Box::new(ami::Ami),
+    ]
 }

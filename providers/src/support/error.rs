@@ -202,7 +202,14 @@ pub(crate) fn is_not_found(code: &str) -> bool {
             | "QueueDoesNotExist"
             | "ResourceNotFound"
             | "PolicyNotFoundException"
-    )
+            | "NatGatewayNotFound"
+    ) || ec2_not_found(code)
+}
+
+/// EC2 names its not-found errors after the kind of ID (`InvalidVpcID.NotFound`,
+/// `InvalidGroup.NotFound`, `InvalidRoute.NotFound`).
+fn ec2_not_found(code: &str) -> bool {
+    code.starts_with("Invalid") && code.ends_with(".NotFound")
 }
 
 /// The HTTP status of the response that caused `err`, when there was one.

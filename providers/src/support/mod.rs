@@ -1,7 +1,7 @@
 //! Helpers every service uses: attribute access and state completion ([`attrs`]), types whose
 //! object is a map of AWS attributes ([`attribute_map`]), tags
 //! ([`tags`]), SDK errors ([`error`]), dates ([`dates`]), the one waiter ([`wait`]), the
-//! names and tokens of creates ([`naming`]), policy documents ([`policy`]), numbers ([`number`]), what their
+//! names and tokens of creates ([`naming`]), the `timeouts` block ([`timeouts`]), policy documents ([`policy`]), numbers ([`number`]), what their
 //! changes mean to a reviewer ([`access`]) and secrets made here ([`secret`]). No service imports from another service.
 
 pub(crate) mod access;
@@ -18,4 +18,5 @@ pub(crate) mod pgp;
 pub(crate) mod policy;
 pub(crate) mod secret;
 pub(crate) mod tags;
+pub(crate) mod timeouts;
 pub(crate) mod wait;
