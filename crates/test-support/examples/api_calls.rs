@@ -264,6 +264,31 @@ fn cases() -> Vec<(&'static str, String, String)> {
             group,
             "resource \"aws_vpc_security_group_egress_rule\" \"o\" {\n  security_group_id = aws_security_group.g.id\n  ip_protocol       = \"-1\"\n  cidr_ipv4         = \"0.0.0.0/0\"\n}\n".into(),
         ),
+        (
+            "aws_eip",
+            String::new(),
+            "resource \"aws_eip\" \"o\" {\n  domain = \"vpc\"\n}\n".into(),
+        ),
+        (
+            "aws_nat_gateway",
+            format!("{vpc}resource \"aws_subnet\" \"s\" {{\n  vpc_id     = aws_vpc.v.id\n  cidr_block = \"10.9.1.0/24\"\n}}\nresource \"aws_eip\" \"e\" {{\n  domain = \"vpc\"\n}}\n"),
+            "resource \"aws_nat_gateway\" \"o\" {\n  subnet_id     = aws_subnet.s.id\n  allocation_id = aws_eip.e.id\n}\n".into(),
+        ),
+        (
+            "aws_vpc_endpoint",
+            format!("{vpc}{table}"),
+            "resource \"aws_vpc_endpoint\" \"o\" {\n  vpc_id          = aws_vpc.v.id\n  service_name    = \"com.amazonaws.us-east-1.s3\"\n  route_table_ids = [aws_route_table.t.id]\n}\n".into(),
+        ),
+        (
+            "aws_vpc_dhcp_options",
+            String::new(),
+            "resource \"aws_vpc_dhcp_options\" \"o\" {\n  domain_name = \"calls.example\"\n}\n".into(),
+        ),
+        (
+            "aws_vpc_dhcp_options_association",
+            format!("{vpc}resource \"aws_vpc_dhcp_options\" \"d\" {{\n  domain_name = \"calls.example\"\n}}\n"),
+            "resource \"aws_vpc_dhcp_options_association\" \"o\" {\n  vpc_id          = aws_vpc.v.id\n  dhcp_options_id = aws_vpc_dhcp_options.d.id\n}\n".into(),
+        ),
     ]
 }
 

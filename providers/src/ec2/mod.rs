@@ -1,14 +1,17 @@
 //! EC2: key pairs, VPC networking (VPCs, subnets, internet gateways, route tables, routes and
-//! their associations, security groups and their rules), and the data sources that find a network and an image.
+//! their associations, security groups and their rules, Elastic IPs, NAT gateways, endpoints and DHCP options), and the data sources that find a network and an image.
 
 use crate::resource::{DataType, ResourceType};
 
 mod ami;
 mod availability_zones;
 mod cidr;
+mod dhcp_options;
+mod eip;
 mod internet_gateway;
 mod key_pair;
 mod kit;
+mod nat_gateway;
 mod network_data;
 mod permission;
 mod route;
@@ -18,6 +21,7 @@ mod security_group;
 mod security_group_rule;
 mod subnet;
 mod vpc;
+mod vpc_endpoint;
 
 /// Every EC2 resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
@@ -32,6 +36,11 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(security_group::SecurityGroup),
         Box::new(security_group_rule::Rule { egress: false }),
         Box::new(security_group_rule::Rule { egress: true }),
+        Box::new(eip::Eip),
+        Box::new(nat_gateway::NatGateway),
+        Box::new(vpc_endpoint::VpcEndpoint),
+        Box::new(dhcp_options::DhcpOptions),
+        Box::new(dhcp_options::DhcpOptionsAssociation),
     ]
 }
 

@@ -395,7 +395,10 @@ pub(crate) fn review_change(
         }
         let (b, a) = (doc(before, name), doc(after, name));
         if b.is_none() && a.is_none() {
-            if after.map(|v| v.get(name).is_unknown()).unwrap_or(false) {
+            // A new object's policy that AWS decides when the configuration gives none (an
+            // endpoint's full-access default) is unknown without being built from anything.
+            let aws_default = attr.computed && before.is_none();
+            if !aws_default && after.map(|v| v.get(name).is_unknown()).unwrap_or(false) {
                 out.push(Finding {
                     severity: Severity::High,
                     address: address.clone(),
