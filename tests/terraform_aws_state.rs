@@ -1,6 +1,6 @@
 //! AWS objects move between Terraform's AWS provider and infinstor through one state, against
-//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 52
-//! objects of 43 types (ACM's validation records among them, named with a trailing dot),
+//! the emulator: Terraform (with the AWS provider from a local provider mirror) creates 67
+//! objects of 57 types (ACM's validation records among them, named with a trailing dot),
 //! infinstor plans no changes on Terraform's state and applies a change, Terraform plans no
 //! changes on what infinstor wrote; and objects infinstor created are
 //! planned clean by Terraform.
@@ -204,7 +204,7 @@ resource "aws_cloudwatch_log_group" "g" {{
 
 /// The other types both have: S3 bucket policy, CORS, lifecycle, ownership and an object; IAM
 /// user, group, policies and attachments, instance profile, OpenID Connect provider; log
-/// stream and metric filter; KMS key policy; ACM certificate; CloudFormation stack; key pair.
+/// stream and metric filter; KMS key policy; ACM certificate; CloudFormation stack; key pair; a VPC with a subnet, gateways, routes, security groups and their rules, an Elastic IP, a NAT gateway, an S3 endpoint and DHCP options.
 fn more(suffix: &str) -> String {
     let saml = util::saml_metadata(&format!("https://idp{suffix}.example.com"));
     format!(
@@ -418,6 +418,103 @@ resource "aws_iam_service_linked_role" "scaling" {{
 
 resource "aws_sesv2_email_identity" "mail" {{
   email_identity = "mail{suffix}.example.com"
+}}
+
+resource "aws_vpc" "net" {{
+  cidr_block           = "10.40.0.0/16"
+  enable_dns_hostnames = true
+  tags                 = {{ Name = "net{suffix}" }}
+}}
+
+resource "aws_subnet" "net" {{
+  vpc_id                  = aws_vpc.net.id
+  cidr_block              = "10.40.1.0/24"
+  availability_zone       = "us-east-1a"
+  map_public_ip_on_launch = true
+}}
+
+resource "aws_internet_gateway" "net" {{
+  vpc_id = aws_vpc.net.id
+}}
+
+resource "aws_route_table" "net" {{
+  vpc_id = aws_vpc.net.id
+}}
+
+resource "aws_route" "net" {{
+  route_table_id         = aws_route_table.net.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.net.id
+}}
+
+resource "aws_route_table_association" "net" {{
+  subnet_id      = aws_subnet.net.id
+  route_table_id = aws_route_table.net.id
+}}
+
+resource "aws_security_group" "web" {{
+  name        = "web{suffix}"
+  description = "web servers"
+  vpc_id      = aws_vpc.net.id
+  ingress {{
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+    description = "https"
+  }}
+  egress {{
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }}
+}}
+
+resource "aws_security_group" "db" {{
+  name   = "db{suffix}"
+  vpc_id = aws_vpc.net.id
+}}
+
+resource "aws_vpc_security_group_ingress_rule" "db" {{
+  security_group_id = aws_security_group.db.id
+  cidr_ipv4         = "10.40.1.0/24"
+  ip_protocol       = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+}}
+
+resource "aws_vpc_security_group_egress_rule" "db" {{
+  security_group_id = aws_security_group.db.id
+  cidr_ipv4         = "10.40.0.0/16"
+  ip_protocol       = "-1"
+  description       = "inside"
+}}
+
+resource "aws_eip" "net" {{
+  domain = "vpc"
+}}
+
+resource "aws_nat_gateway" "net" {{
+  allocation_id = aws_eip.net.id
+  subnet_id     = aws_subnet.net.id
+  depends_on    = [aws_internet_gateway.net]
+}}
+
+resource "aws_vpc_endpoint" "s3" {{
+  vpc_id          = aws_vpc.net.id
+  service_name    = "com.amazonaws.us-east-1.s3"
+  route_table_ids = [aws_route_table.net.id]
+}}
+
+resource "aws_vpc_dhcp_options" "net" {{
+  domain_name         = "net{suffix}.example"
+  domain_name_servers = ["AmazonProvidedDNS"]
+}}
+
+resource "aws_vpc_dhcp_options_association" "net" {{
+  vpc_id          = aws_vpc.net.id
+  dhcp_options_id = aws_vpc_dhcp_options.net.id
 }}
 
 resource "aws_key_pair" "kp" {{

@@ -180,3 +180,19 @@ pub(super) fn only<T>(mut found: Vec<T>, what: &str) -> Result<T, ProviderError>
 
 /// What a data source does not have: a wait to limit.
 pub(super) const READ_DOES_NOT_WAIT: &str = "The read does not wait: remove the block.";
+
+/// Takes the intent tag off an object whose create the state now records (best effort: a tag
+/// left behind is never part of `tags` or `tags_all` here, but Terraform would show it).
+pub(super) fn drop_intent(ctx: &Ctx, state: &Value) {
+    if let Some(id) = crate::support::attrs::sref(state, "id") {
+        let _ = call(
+            ctx,
+            &format!("removing the intent tag of {id}"),
+            ctx.ec2
+                .delete_tags()
+                .resources(id)
+                .tags(Tag::builder().key(INTENT_TAG).build())
+                .send(),
+        );
+    }
+}

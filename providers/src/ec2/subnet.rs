@@ -314,6 +314,10 @@ impl ResourceType for Subnet {
             .map(|_| ())
     }
 
+    fn recorded(&self, ctx: &Ctx, state: &Value) {
+        super::kit::drop_intent(ctx, state);
+    }
+
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
         let Some(id) = sref(prior, "id") else { return Ok(None) };
         self.read_id(ctx, id, prior)
