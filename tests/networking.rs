@@ -770,3 +770,127 @@ resource "aws_vpc_endpoint" "s3" {
         );
     }
 }
+
+const LEGACY_RULES: &str = r#"
+resource "aws_vpc" "main" {
+  cidr_block = "10.50.0.0/16"
+}
+
+resource "aws_security_group" "app" {
+  name   = "app"
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_security_group" "lb" {
+  name   = "lb"
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_security_group_rule" "https" {
+  type              = "ingress"
+  security_group_id = aws_security_group.app.id
+  protocol          = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_blocks       = ["10.50.0.0/16", "10.60.0.0/16"]
+  description       = "https"
+}
+
+resource "aws_security_group_rule" "peers" {
+  type              = "ingress"
+  security_group_id = aws_security_group.app.id
+  protocol          = "all"
+  from_port         = 0
+  to_port           = 0
+  self              = true
+}
+
+resource "aws_security_group_rule" "to_app" {
+  type                     = "egress"
+  security_group_id        = aws_security_group.lb.id
+  protocol                 = "6"
+  from_port                = 8080
+  to_port                  = 8080
+  source_security_group_id = aws_security_group.app.id
+}
+
+output "app" { value = aws_security_group.app.id }
+output "lb" { value = aws_security_group.lb.id }
+output "https" { value = aws_security_group_rule.https.id }
+"#;
+
+#[test]
+fn rules_of_the_older_kind_live_through_create_update_drift_import_and_destroy() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", LEGACY_RULES);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    let (app, lb) = (output(&ws, "app"), output(&ws, "lb"));
+    assert_eq!(
+        grants(&moto, &app, false),
+        [
+            format!("-1:-1--1:{app}"),
+            "tcp:443-443:10.50.0.0/16".to_string(),
+            "tcp:443-443:10.60.0.0/16".to_string()
+        ]
+    );
+    assert_eq!(grants(&moto, &lb, true), [format!("tcp:8080-8080:{app}")]);
+    assert!(output(&ws, "https").starts_with("sgrule-"));
+
+    // Imported back by Terraform's form of the ID, each plans clean.
+    reimport(
+        &ws,
+        "aws_security_group_rule.https",
+        &format!("{app}_ingress_tcp_443_443_10.50.0.0/16_10.60.0.0/16"),
+    );
+    reimport(
+        &ws,
+        "aws_security_group_rule.peers",
+        &format!("{app}_ingress_all_0_0_self"),
+    );
+    reimport(
+        &ws,
+        "aws_security_group_rule.to_app",
+        &format!("{lb}_egress_tcp_8080_8080_{app}"),
+    );
+
+    // The description changes in place; a new port replaces the rule.
+    let updated = LEGACY_RULES
+        .replace("description       = \"https\"", "description       = \"https in\"")
+        .replace(
+            "from_port                = 8080\n  to_port                  = 8080",
+            "from_port                = 8081\n  to_port                  = 8081",
+        );
+    ws.write("main.tf", &updated);
+    planned_changes(&ws, "Plan: 1 to add, 1 to change, 1 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(grants(&moto, &lb, true), [format!("tcp:8081-8081:{app}")]);
+
+    // A rule revoked outside is made again. (One revoked in part is gone too, as in Terraform,
+    // and making it again fails on the grant that is left: EC2 refuses a duplicate.)
+    block_on(async {
+        ec2(&moto)
+            .revoke_security_group_ingress()
+            .group_id(&app)
+            .ip_permissions(
+                aws_sdk_ec2::types::IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(443)
+                    .to_port(443)
+                    .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip("10.50.0.0/16").build())
+                    .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip("10.60.0.0/16").build())
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("by hand")
+    });
+    planned_changes(&ws, "Plan: 1 to add, 0 to change, 0 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert!(grants(&moto, &app, false).contains(&"tcp:443-443:10.60.0.0/16".to_string()));
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert!(group(&moto, &app).is_none());
+}

@@ -261,8 +261,13 @@ fn cases() -> Vec<(&'static str, String, String)> {
         ),
         (
             "aws_vpc_security_group_egress_rule",
-            group,
+            group.clone(),
             "resource \"aws_vpc_security_group_egress_rule\" \"o\" {\n  security_group_id = aws_security_group.g.id\n  ip_protocol       = \"-1\"\n  cidr_ipv4         = \"0.0.0.0/0\"\n}\n".into(),
+        ),
+        (
+            "aws_security_group_rule",
+            group.clone(),
+            "resource \"aws_security_group_rule\" \"o\" {\n  type              = \"ingress\"\n  security_group_id = aws_security_group.g.id\n  protocol          = \"tcp\"\n  from_port         = 443\n  to_port           = 443\n  cidr_blocks       = [\"10.0.0.0/8\"]\n}\n".into(),
         ),
         (
             "aws_eip",

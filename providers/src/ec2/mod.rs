@@ -19,6 +19,7 @@ mod route_table;
 mod route_table_association;
 mod security_group;
 mod security_group_rule;
+mod security_group_rule_legacy;
 mod subnet;
 mod vpc;
 mod vpc_endpoint;
@@ -36,6 +37,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(security_group::SecurityGroup),
         Box::new(security_group_rule::Rule { egress: false }),
         Box::new(security_group_rule::Rule { egress: true }),
+        Box::new(security_group_rule_legacy::LegacyRule),
         Box::new(eip::Eip),
         Box::new(nat_gateway::NatGateway),
         Box::new(vpc_endpoint::VpcEndpoint),

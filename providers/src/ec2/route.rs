@@ -41,7 +41,7 @@ pub(super) fn route_id(table: &str, destination: &str) -> String {
 }
 
 /// CRC-32 (IEEE), as Terraform's string hash code takes it.
-fn crc32(bytes: &[u8]) -> u32 {
+pub(super) fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = u32::MAX;
     for b in bytes {
         crc ^= u32::from(*b);
