@@ -342,7 +342,8 @@ resource "aws_dynamodb_table" "sessions" {{
         "{}",
         bad.stderr
     );
-    assert!(bad.stderr.contains("main.tf line 2"), "{}", bad.stderr);
+    // At the first replica block, which the rule is about.
+    assert!(bad.stderr.contains("main.tf line 11"), "{}", bad.stderr);
 }
 
 /// The table class and on-demand maximums are tested against DynamoDB's documented answers in

@@ -32,6 +32,7 @@ mod module_shapes;
 mod module_sources;
 mod modules;
 mod monitoring;
+mod network_edge;
 mod networking;
 mod new_user;
 mod oracle;

@@ -226,8 +226,8 @@ terraform {
   }
 }
 
-resource "aws_vpc" "v" {
-  cidr_block = "10.0.0.0/16"
+resource "aws_flow_log" "v" {
+  vpc_id = "vpc-1"
 }
 
 resource "aws_s3_bucket" "b" {
@@ -239,7 +239,7 @@ resource "aws_s3_bucket" "b" {
     let run = ws.run(&["validate"]).expect_code(1);
     for expected in [
         "Error: Unsupported provider",
-        "The provider does not support resource type \"aws_vpc\"",
+        "The provider does not support resource type \"aws_flow_log\"",
         "An argument named \"bogus\" is not expected here.",
     ] {
         assert!(run.stderr.contains(expected), "{expected} in\n{}", run.stderr);
