@@ -16,6 +16,7 @@ mod formatting;
 mod iam_account;
 mod iam_family;
 mod iam_identity;
+mod iam_membership;
 mod iam_tags;
 mod infinstor_dns;
 mod infinstor_subscriber;

@@ -270,6 +270,16 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "resource \"aws_security_group_rule\" \"o\" {\n  type              = \"ingress\"\n  security_group_id = aws_security_group.g.id\n  protocol          = \"tcp\"\n  from_port         = 443\n  to_port           = 443\n  cidr_blocks       = [\"10.0.0.0/8\"]\n}\n".into(),
         ),
         (
+            "aws_iam_group_membership",
+            "resource \"aws_iam_user\" \"u\" {\n  name = \"calls-user\"\n}\nresource \"aws_iam_group\" \"g\" {\n  name = \"calls-group\"\n}\n".into(),
+            "resource \"aws_iam_group_membership\" \"o\" {\n  name  = \"calls\"\n  group = aws_iam_group.g.name\n  users = [aws_iam_user.u.name]\n}\n".into(),
+        ),
+        (
+            "aws_iam_user_group_membership",
+            "resource \"aws_iam_user\" \"u\" {\n  name = \"calls-user\"\n}\nresource \"aws_iam_group\" \"g\" {\n  name = \"calls-group\"\n}\n".into(),
+            "resource \"aws_iam_user_group_membership\" \"o\" {\n  user   = aws_iam_user.u.name\n  groups = [aws_iam_group.g.name]\n}\n".into(),
+        ),
+        (
             "aws_eip",
             String::new(),
             "resource \"aws_eip\" \"o\" {\n  domain = \"vpc\"\n}\n".into(),

@@ -1,4 +1,4 @@
-//! IAM resources: roles, users and groups, their inline policies and managed-policy
+//! IAM resources: roles, users and groups (and who is in a group), their inline policies and managed-policy
 //! attachments, managed policies, instance profiles, console passwords, and OpenID Connect and SAML identity providers.
 //!
 //! Arguments, attributes and import IDs follow the Terraform AWS provider so that existing
@@ -23,6 +23,7 @@ mod holder;
 mod inline_policy;
 mod instance_profile;
 mod login_profile;
+mod membership;
 mod oidc_provider;
 mod policy;
 mod policy_attachment;
@@ -76,6 +77,8 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(ssh_key::SshKey),
         Box::new(account_settings::PasswordPolicy),
         Box::new(account_settings::AccountAlias),
+        Box::new(membership::GroupMembership),
+        Box::new(membership::UserGroupMembership),
     ]
 }
 
