@@ -280,6 +280,11 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "resource \"aws_iam_user_group_membership\" \"o\" {\n  user   = aws_iam_user.u.name\n  groups = [aws_iam_group.g.name]\n}\n".into(),
         ),
         (
+            "aws_ec2_managed_prefix_list",
+            String::new(),
+            "resource \"aws_ec2_managed_prefix_list\" \"o\" {\n  name           = \"calls\"\n  address_family = \"IPv4\"\n  max_entries    = 2\n  entry {\n    cidr = \"10.0.0.0/8\"\n  }\n}\n".into(),
+        ),
+        (
             "aws_eip",
             String::new(),
             "resource \"aws_eip\" \"o\" {\n  domain = \"vpc\"\n}\n".into(),

@@ -14,6 +14,7 @@ mod kit;
 mod nat_gateway;
 mod network_data;
 mod permission;
+mod prefix_list;
 mod route;
 mod route_table;
 mod route_table_association;
@@ -38,6 +39,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(security_group_rule::Rule { egress: false }),
         Box::new(security_group_rule::Rule { egress: true }),
         Box::new(security_group_rule_legacy::LegacyRule),
+        Box::new(prefix_list::PrefixList),
         Box::new(eip::Eip),
         Box::new(nat_gateway::NatGateway),
         Box::new(vpc_endpoint::VpcEndpoint),
