@@ -5,7 +5,6 @@ use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, finish, into_state, sref, Put, State};
 use crate::support::error::found;
 use crate::support::timeouts;
-use crate::support::wait::Waiter;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -55,26 +54,21 @@ impl InternetGateway {
     /// Detaches, waiting while the VPC still has public addresses mapped through it (a NAT
     /// gateway's, being deleted): EC2 refuses the detach with DependencyViolation until then.
     fn detach(&self, ctx: &Ctx, id: &str, vpc: &str, limit: Duration) -> Result<(), ProviderError> {
-        Waiter::new(format!("EC2 Internet Gateway ({id}) to detach from {vpc}"), limit)
-            .delays(Duration::from_secs(1), Duration::from_secs(10))
-            .retry(
-                |e| e.code == "DependencyViolation",
-                || {
-                    let sent = call(
-                        ctx,
-                        &format!("detaching EC2 Internet Gateway ({id}) from {vpc}"),
-                        ctx.ec2
-                            .detach_internet_gateway()
-                            .internet_gateway_id(id)
-                            .vpc_id(vpc)
-                            .send(),
-                    );
-                    match sent {
-                        Err(e) if e.code == "Gateway.NotAttached" => Ok(()),
-                        other => found(other).map(|_| ()),
-                    }
-                },
-            )
+        super::kit::when_free(&format!("EC2 Internet Gateway ({id})"), limit, || {
+            let sent = call(
+                ctx,
+                &format!("detaching EC2 Internet Gateway ({id}) from {vpc}"),
+                ctx.ec2
+                    .detach_internet_gateway()
+                    .internet_gateway_id(id)
+                    .vpc_id(vpc)
+                    .send(),
+            );
+            match sent {
+                Err(e) if e.code == "Gateway.NotAttached" => Ok(()),
+                other => found(other).map(|_| ()),
+            }
+        })
     }
 }
 

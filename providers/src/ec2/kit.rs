@@ -196,3 +196,18 @@ pub(super) fn drop_intent(ctx: &Ctx, state: &Value) {
         );
     }
 }
+
+/// Runs `attempt` (a delete or detach) until EC2 stops refusing it with `DependencyViolation`,
+/// for at most `limit`: network interfaces of deleted NAT gateways, endpoints and functions,
+/// and associations being removed at the same moment, hold subnets, groups, tables and VPCs
+/// for minutes after their owners are gone. What it waits for is `what` ("EC2 Subnet (id)").
+pub(super) fn when_free<T>(
+    what: &str,
+    limit: std::time::Duration,
+    attempt: impl FnMut() -> Result<T, ProviderError>,
+) -> Result<T, ProviderError> {
+    use std::time::Duration;
+    crate::support::wait::Waiter::new(format!("{what} to be free of what depends on it"), limit)
+        .delays(Duration::from_secs(1), Duration::from_secs(10))
+        .retry(|e| e.code == "DependencyViolation", attempt)
+}

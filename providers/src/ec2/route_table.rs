@@ -5,7 +5,6 @@ use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, finish, into_state, sref, Put, State};
 use crate::support::error::found;
 use crate::support::timeouts;
-use crate::support::wait::Waiter;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -119,20 +118,14 @@ impl ResourceType for RouteTable {
         let Some(id) = sref(prior, "id") else { return Ok(()) };
         (step.progress)(&format!("deleting EC2 Route Table {id}"));
         let limit = timeouts::limit(prior, "delete", Duration::from_secs(300));
-        // An association being removed at the same moment holds the table for a few seconds.
-        Waiter::new(format!("EC2 Route Table ({id}) to be deletable"), limit)
-            .delays(Duration::from_secs(1), Duration::from_secs(10))
-            .retry(
-                |e| e.code == "DependencyViolation",
-                || {
-                    found(call(
-                        ctx,
-                        &format!("deleting EC2 Route Table ({id})"),
-                        ctx.ec2.delete_route_table().route_table_id(id).send(),
-                    ))
-                },
-            )
-            .map(|_| ())
+        super::kit::when_free(&format!("EC2 Route Table ({id})"), limit, || {
+            found(call(
+                ctx,
+                &format!("deleting EC2 Route Table ({id})"),
+                ctx.ec2.delete_route_table().route_table_id(id).send(),
+            ))
+        })
+        .map(|_| ())
     }
 
     fn recorded(&self, ctx: &Ctx, state: &Value) {

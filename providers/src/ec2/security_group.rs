@@ -343,21 +343,14 @@ impl ResourceType for SecurityGroup {
             }
         }
         let limit = timeouts::limit(prior, "delete", Duration::from_secs(900));
-        // Network interfaces of deleted functions, endpoints and load balancers hold the group
-        // for minutes after their owners are gone.
-        Waiter::new(format!("EC2 Security Group ({id}) to be deletable"), limit)
-            .delays(Duration::from_secs(1), Duration::from_secs(10))
-            .retry(
-                |e| e.code == "DependencyViolation",
-                || {
-                    found(call(
-                        ctx,
-                        &format!("deleting EC2 Security Group ({id})"),
-                        ctx.ec2.delete_security_group().group_id(id).send(),
-                    ))
-                },
-            )
-            .map(|_| ())
+        super::kit::when_free(&format!("EC2 Security Group ({id})"), limit, || {
+            found(call(
+                ctx,
+                &format!("deleting EC2 Security Group ({id})"),
+                ctx.ec2.delete_security_group().group_id(id).send(),
+            ))
+        })
+        .map(|_| ())
     }
 
     fn recorded(&self, ctx: &Ctx, state: &Value) {

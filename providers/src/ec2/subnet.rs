@@ -298,20 +298,14 @@ impl ResourceType for Subnet {
         let Some(id) = sref(prior, "id") else { return Ok(()) };
         (step.progress)(&format!("deleting EC2 Subnet {id}"));
         let limit = timeouts::limit(prior, "delete", Duration::from_secs(1200));
-        // Network interfaces of deleted NAT gateways, endpoints and functions linger for minutes.
-        Waiter::new(format!("EC2 Subnet ({id}) to be deletable"), limit)
-            .delays(Duration::from_secs(1), Duration::from_secs(10))
-            .retry(
-                |e| e.code == "DependencyViolation",
-                || {
-                    found(call(
-                        ctx,
-                        &format!("deleting EC2 Subnet ({id})"),
-                        ctx.ec2.delete_subnet().subnet_id(id).send(),
-                    ))
-                },
-            )
-            .map(|_| ())
+        super::kit::when_free(&format!("EC2 Subnet ({id})"), limit, || {
+            found(call(
+                ctx,
+                &format!("deleting EC2 Subnet ({id})"),
+                ctx.ec2.delete_subnet().subnet_id(id).send(),
+            ))
+        })
+        .map(|_| ())
     }
 
     fn recorded(&self, ctx: &Ctx, state: &Value) {

@@ -394,20 +394,14 @@ impl ResourceType for Vpc {
     fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(id) = sref(prior, "id") else { return Ok(()) };
         (step.progress)(&format!("deleting EC2 VPC {id}"));
-        // Network interfaces of deleted NAT gateways and endpoints linger for minutes.
-        let deleted = Waiter::new(format!("EC2 VPC ({id}) to be deletable"), Duration::from_secs(300))
-            .delays(Duration::from_secs(1), Duration::from_secs(10))
-            .retry(
-                |e| e.code == "DependencyViolation",
-                || {
-                    found(call(
-                        ctx,
-                        &format!("deleting EC2 VPC ({id})"),
-                        ctx.ec2.delete_vpc().vpc_id(id).send(),
-                    ))
-                },
-            );
-        deleted.map(|_| ())
+        super::kit::when_free(&format!("EC2 VPC ({id})"), Duration::from_secs(300), || {
+            found(call(
+                ctx,
+                &format!("deleting EC2 VPC ({id})"),
+                ctx.ec2.delete_vpc().vpc_id(id).send(),
+            ))
+        })
+        .map(|_| ())
     }
 
     fn recorded(&self, ctx: &Ctx, state: &Value) {
