@@ -71,6 +71,9 @@ pub fn observe(addr: &InstanceAddr, schema: &Schema, stored: &InstanceState, rea
                         .get(&name)
                         .map(|a| a.optional || a.required)
                         .unwrap_or(true)
+                    // Terraform's AWS provider records what is not set as its zero value
+                    // ("", false, 0, []) where infinstor reads null: the same nothing.
+                    && !(unset(&prior.get(&name)) && unset(&cur.get(&name)))
             });
             relevant.then(|| outside(Action::Update, Some(cur.clone()), "changed outside infinstor"))
         }
@@ -93,6 +96,19 @@ pub fn observe(addr: &InstanceAddr, schema: &Schema, stored: &InstanceState, rea
         current,
         recorded,
         drift,
+    }
+}
+
+/// Null or a zero value, which Terraform's providers record for what is not set.
+fn unset(v: &Value) -> bool {
+    match v.unmark().0 {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.is_zero(),
+        Value::List(items) => items.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
     }
 }
 
@@ -176,4 +192,38 @@ pub fn read_all(
         }
     });
     Refreshed(results.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::schema::{Attribute, Type};
+    use crate::core::value::map;
+
+    fn observed(recorded: serde_json::Value, read: Value) -> Option<Change> {
+        let schema = Schema::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("instance", Attribute::optional_computed(Type::String))
+            .attr("name", Attribute::optional(Type::String));
+        let addr: InstanceAddr = "aws_eip.a".parse().expect("address");
+        let stored = InstanceState::new("aws", recorded);
+        observe(&addr, &schema, &stored, Some(read)).drift
+    }
+
+    #[test]
+    fn a_zero_value_terraform_recorded_and_a_null_read_are_no_change_outside() {
+        let recorded = serde_json::json!({"id": "e-1", "instance": "", "name": "a"});
+        let read = map([
+            ("id", Value::from("e-1")),
+            ("instance", Value::Null),
+            ("name", Value::from("a")),
+        ]);
+        assert!(observed(recorded.clone(), read).is_none());
+        let moved = map([
+            ("id", Value::from("e-1")),
+            ("instance", Value::from("i-9")),
+            ("name", Value::from("a")),
+        ]);
+        assert!(observed(recorded, moved).is_some(), "a real change still shows");
+    }
 }
