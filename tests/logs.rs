@@ -306,3 +306,40 @@ fn a_default_value_with_dimensions_is_refused_at_its_block() {
         run.stderr
     );
 }
+
+/// A saved Logs Insights query through the binary as far as the emulator goes (it has no query
+/// definitions: the create, update, import and delete are tested against CloudWatch Logs'
+/// documented answers in providers/src/logs/query_definition.rs): a mistaken name is refused at
+/// its line, and a good one plans to be made.
+#[test]
+fn a_query_definition_is_checked_and_planned() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"resource "aws_cloudwatch_query_definition" "q" {
+  name            = "errors/top*"
+  query_string    = "fields @timestamp, @message | sort @timestamp desc | limit 20"
+  log_group_names = ["/app"]
+}
+"#,
+    );
+    let bad = ws.run(&["validate"]).expect_code(1);
+    assert!(bad.stderr.contains("without \":\" or \"*\""), "{}", bad.stderr);
+    assert!(bad.stderr.contains("on main.tf line 2"), "{}", bad.stderr);
+    ws.write(
+        "main.tf",
+        r#"resource "aws_cloudwatch_query_definition" "q" {
+  name            = "errors/top"
+  query_string    = "fields @timestamp, @message | sort @timestamp desc | limit 20"
+  log_group_names = ["/app"]
+}
+"#,
+    );
+    let plan = planned_changes(&ws, "Plan: 1 to add, 0 to change, 0 to destroy.");
+    assert!(
+        plan.stdout.contains("query_definition_id = (known after apply)"),
+        "{}",
+        plan.stdout
+    );
+}

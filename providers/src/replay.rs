@@ -48,45 +48,26 @@ pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
         .build()
         .expect("ctx");
     let credentials = aws_credential_types::Credentials::new("AKIAIOSFODNN7EXAMPLE", "secret", None, None, "test");
-    ctx.servicecatalog = aws_sdk_servicecatalog::Client::from_conf(
-        aws_sdk_servicecatalog::Config::builder()
-            .behavior_version(aws_sdk_servicecatalog::config::BehaviorVersion::latest())
-            .region(aws_sdk_servicecatalog::config::Region::new("us-east-1"))
-            .credentials_provider(credentials.clone())
-            .http_client(replay.clone())
-            .build(),
-    );
-    ctx.dynamodb = aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::Config::builder()
-            .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-            .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
-            .credentials_provider(credentials.clone())
-            .http_client(replay.clone())
-            .build(),
-    );
-    ctx.s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::Config::builder()
-            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-            .region(aws_sdk_s3::config::Region::new("us-east-1"))
-            .credentials_provider(credentials.clone())
-            .http_client(replay.clone())
-            .build(),
-    );
-    ctx.sqs = aws_sdk_sqs::Client::from_conf(
-        aws_sdk_sqs::Config::builder()
-            .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
-            .region(aws_sdk_sqs::config::Region::new("us-east-1"))
-            .credentials_provider(credentials.clone())
-            .http_client(replay.clone())
-            .build(),
-    );
-    ctx.iam = aws_sdk_iam::Client::from_conf(
-        aws_sdk_iam::Config::builder()
-            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
-            .region(aws_sdk_iam::config::Region::new("us-east-1"))
-            .credentials_provider(credentials)
-            .http_client(replay.clone())
-            .build(),
+    // Each service whose answers a test writes gets a client on the replay connection.
+    macro_rules! replayed {
+        ($($field:ident: $sdk:ident),* $(,)?) => {$(
+            ctx.$field = $sdk::Client::from_conf(
+                $sdk::Config::builder()
+                    .behavior_version($sdk::config::BehaviorVersion::latest())
+                    .region($sdk::config::Region::new("us-east-1"))
+                    .credentials_provider(credentials.clone())
+                    .http_client(replay.clone())
+                    .build(),
+            );
+        )*};
+    }
+    replayed!(
+        servicecatalog: aws_sdk_servicecatalog,
+        dynamodb: aws_sdk_dynamodb,
+        s3: aws_sdk_s3,
+        sqs: aws_sdk_sqs,
+        iam: aws_sdk_iam,
+        logs: aws_sdk_cloudwatchlogs,
     );
     // The account, as STS would answer: no answer in the list is spent on it.
     let _ = ctx.caller.set(("123456789012".to_string(), "aws".to_string()));

@@ -1,11 +1,12 @@
-//! CloudWatch Logs: log groups, their streams and metric filters, and the account's resource
-//! policies.
+//! CloudWatch Logs: log groups, their streams and metric filters, saved queries, and the
+//! account's resource policies.
 
 use crate::resource::ResourceType;
 
 mod log_group;
 mod log_stream;
 mod metric_filter;
+mod query_definition;
 mod resource_policy;
 
 /// Every CloudWatch Logs resource type.
@@ -14,6 +15,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(log_group::LogGroup),
         Box::new(log_stream::LogStream),
         Box::new(metric_filter::MetricFilter),
+        Box::new(query_definition::QueryDefinition),
         Box::new(resource_policy::ResourcePolicy),
     ]
 }
