@@ -1,15 +1,14 @@
 //! aws_vpc_security_group_ingress_rule and aws_vpc_security_group_egress_rule: one rule of a
 //! security group, with its own ID (`sgr-...`) and tags.
 
-use super::kit::{ec2_tags, filter, plan_tags, put_tags, update_tags};
+use super::kit::{create_tags, intent_filter, intent_of, plan_tags, put_tags, update_tags};
 use super::permission::protocol;
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, finish, into_state, is_set, problem, sref, Put, State};
 use crate::support::error::found;
-use crate::support::tags::tags_all;
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroupRule, SecurityGroupRuleRequest,
-    SecurityGroupRuleUpdate, TagSpecification, UserIdGroupPair,
+    SecurityGroupRuleUpdate, UserIdGroupPair,
 };
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
@@ -221,19 +220,13 @@ impl ResourceType for Rule {
             "adding an {} to {group}",
             if self.egress { "egress rule" } else { "ingress rule" }
         ));
-        let mut tags = ec2_tags(&tags_all(ctx, &planned.get("tags")));
-        let token = crate::support::naming::intent_token(&[&group]);
-        tags.push(
-            aws_sdk_ec2::types::Tag::builder()
-                .key(crate::support::naming::INTENT_TAG)
-                .value(&token)
-                .build(),
+        let (spec, _) = create_tags(
+            ctx,
+            planned,
+            aws_sdk_ec2::types::ResourceType::SecurityGroupRule,
+            step,
+            &group,
         );
-        let spec = TagSpecification::builder()
-            .resource_type(aws_sdk_ec2::types::ResourceType::SecurityGroupRule)
-            .set_tags(Some(tags))
-            .build();
-        (step.intent)(&format!("intent:{group}:{token}"));
         let op = format!("adding {what} to {group}");
         let perm = self.permission(planned);
         let rule = if self.egress {
@@ -354,14 +347,13 @@ impl ResourceType for Rule {
 
     /// Import ID: the rule's ID (`sgr-...`).
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        if let Some((group, token)) = id.strip_prefix("intent:").and_then(|rest| rest.split_once(':')) {
+        if let Some(token) = intent_of(id) {
             let out = call(
                 ctx,
                 &format!("finding an {} by its intent tag", self.what()),
                 ctx.ec2
                     .describe_security_group_rules()
-                    .filters(filter("group-id", [group]))
-                    .filters(super::kit::intent_filter(token))
+                    .filters(intent_filter(token))
                     .send(),
             )?;
             return Ok(out

@@ -4,8 +4,7 @@
 use super::kit::{arn, create_tags, filter, intent_filter, intent_of, plan_tags, put_tags, update_tags, vanished};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
-    block_items, call, created_outcome, finish, first_block, into_state, set_of_strings, set_value, sref, string_set,
-    Put, State,
+    call, created_outcome, finish, first_block, into_state, set_of_strings, set_value, sref, string_set, Put, State,
 };
 use crate::support::error::found;
 use crate::support::policy::{canonical, keep_prior};
@@ -283,6 +282,15 @@ impl ResourceType for VpcEndpoint {
         if st.get("vpc_endpoint_type").is_none_or(Value::is_null) {
             st.put("vpc_endpoint_type", "Gateway");
         }
+        // `dns_options` is AWS's to decide when not configured, as in the AWS provider (a block
+        // that is optional and computed): the one AWS chose stays, and a new endpoint's is
+        // known once made.
+        if crate::support::attrs::block_items(&proposed, "dns_options").is_empty()
+            && !proposed.get("dns_options").is_unknown()
+        {
+            let kept = prior.map(|p| p.get("dns_options")).unwrap_or(Value::UNKNOWN);
+            st.insert("dns_options".into(), kept);
+        }
         // A new set of interfaces, or a new policy AWS rewrites, is known once applied.
         if let Some(p) = prior {
             if p.get("subnet_ids") != proposed.get("subnet_ids") {
@@ -358,7 +366,7 @@ impl ResourceType for VpcEndpoint {
             let (add_rt, remove_rt) = diff("route_table_ids");
             let (add_sn, remove_sn) = diff("subnet_ids");
             let (add_sg, remove_sg) = diff("security_group_ids");
-            let policy_changed = prior.get("policy") != planned.get("policy");
+            let differs = |k: &str| prior.get(k) != planned.get(k);
             let mut req = ctx
                 .ec2
                 .modify_vpc_endpoint()
@@ -369,32 +377,33 @@ impl ResourceType for VpcEndpoint {
                 .set_remove_subnet_ids(remove_sn)
                 .set_add_security_group_ids(add_sg)
                 .set_remove_security_group_ids(remove_sg);
-            if policy_changed {
+            if differs("policy") {
                 req = match sref(planned, "policy") {
                     Some(doc) => req.policy_document(doc),
                     None => req.reset_policy(true),
                 };
             }
-            if prior.get("private_dns_enabled") != planned.get("private_dns_enabled") {
+            if differs("private_dns_enabled") {
                 req = req.set_private_dns_enabled(planned.get("private_dns_enabled").as_bool());
             }
-            if prior.get("ip_address_type") != planned.get("ip_address_type") {
+            if differs("ip_address_type") {
                 req = req.set_ip_address_type(sref(planned, "ip_address_type").map(IpAddressType::from));
             }
-            if first_block(prior, "dns_options") != first_block(planned, "dns_options") {
+            if differs("dns_options") {
                 req = req.set_dns_options(dns_options(planned));
             }
+            // Tags change through CreateTags; everything else through this one call.
             let changed = [
                 "route_table_ids",
                 "subnet_ids",
                 "security_group_ids",
+                "policy",
                 "private_dns_enabled",
                 "ip_address_type",
+                "dns_options",
             ]
-            .iter()
-            .any(|k| prior.get(k) != planned.get(k))
-                || policy_changed
-                || block_items(prior, "dns_options") != block_items(planned, "dns_options");
+            .into_iter()
+            .any(differs);
             if changed {
                 call(ctx, &format!("changing EC2 VPC Endpoint ({id})"), req.send())?;
                 let limit = timeouts::limit(planned, "update", Duration::from_secs(600));
