@@ -72,15 +72,24 @@ impl NatGateway {
         Ok(self.describe(ctx, id)?.map(|g| self.state(ctx, &g, prior)))
     }
 
-    fn wait(&self, ctx: &Ctx, id: &str, limit: Duration, step: &Step<'_>, gone: bool) -> Result<(), ProviderError> {
+    /// Waits until the gateway is available (and returns it as it then is) or, with `gone`,
+    /// deleted (`None`).
+    fn wait(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        limit: Duration,
+        step: &Step<'_>,
+        gone: bool,
+    ) -> Result<Option<Gateway>, ProviderError> {
         let what = if gone { "to be deleted" } else { "to become available" };
         Waiter::new(format!("EC2 NAT Gateway ({id}) {what}"), limit)
             .progress(step.progress)
             .every(Duration::from_secs(30))
             .wait(|| match (self.describe(ctx, id)?, gone) {
-                (None, true) => Ok(Poll::Ready(())),
+                (None, true) => Ok(Poll::Ready(None)),
                 (None, false) => Ok(Poll::Pending("not visible yet".into())),
-                (Some(g), false) if g.state() == Some(&NatGatewayState::Available) => Ok(Poll::Ready(())),
+                (Some(g), false) if g.state() == Some(&NatGatewayState::Available) => Ok(Poll::Ready(Some(g))),
                 (Some(g), false) if g.state() == Some(&NatGatewayState::Failed) => Err(ProviderError::new(
                     "NatGatewayFailed",
                     format!(
@@ -188,9 +197,10 @@ impl ResourceType for NatGateway {
             Err(e) => return ApplyOutcome::failed(e),
         };
         let limit = timeouts::limit(planned, "create", Duration::from_secs(600));
+        // The gateway as the wait last saw it is its state: nothing changes it after.
         let read = self
             .wait(ctx, &id, limit, step, false)
-            .and_then(|()| self.read_id(ctx, &id, planned));
+            .map(|g| g.map(|g| self.state(ctx, &g, planned)));
         created_outcome(&self.schema(), planned, &[("id", Value::string(&id))], read, || {
             ProviderError::new(
                 "NotFound",
@@ -257,7 +267,7 @@ impl ResourceType for NatGateway {
             return Ok(());
         }
         let limit = timeouts::limit(prior, "delete", Duration::from_secs(1800));
-        self.wait(ctx, id, limit, step, true)
+        self.wait(ctx, id, limit, step, true).map(drop)
     }
 
     fn recorded(&self, ctx: &Ctx, state: &Value) {

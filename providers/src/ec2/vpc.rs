@@ -171,11 +171,12 @@ impl Vpc {
         }
     }
 
-    fn wait_available(&self, ctx: &Ctx, id: &str, step: &Step<'_>) -> Result<(), ProviderError> {
+    /// Waits until the VPC is available, and returns it as it then is.
+    fn wait_available(&self, ctx: &Ctx, id: &str, step: &Step<'_>) -> Result<aws_sdk_ec2::types::Vpc, ProviderError> {
         Waiter::new(format!("EC2 VPC ({id}) to become available"), Duration::from_secs(300))
             .progress(step.progress)
             .wait(|| match self.describe(ctx, id)? {
-                Some(v) if v.state() == Some(&VpcState::Available) => Ok(Poll::Ready(())),
+                Some(v) if v.state() == Some(&VpcState::Available) => Ok(Poll::Ready(v)),
                 Some(v) => Ok(Poll::Pending(
                     v.state().map(|s| s.as_str().to_string()).unwrap_or_default(),
                 )),
@@ -347,18 +348,26 @@ impl ResourceType for Vpc {
         let defaults = engine::core::value::map(SETTINGS.map(|(k, _)| (k, Value::Bool(aws_default(k)))));
         let settled = self
             .wait_available(ctx, &id, step)
-            .and_then(|()| self.apply_settings(ctx, &id, &defaults, planned));
-        if let Err(e) = settled {
-            let made = self.read_id(ctx, &id, planned).ok().flatten().unwrap_or_else(|| {
-                let mut st = into_state(planned);
-                st.put("id", id.as_str());
-                finish(&self.schema(), st)
-            });
-            return ApplyOutcome::partial(made, e);
-        }
-        created_outcome(&self.schema(), planned, &ids, self.read_id(ctx, &id, planned), || {
-            ProviderError::new("NotFound", format!("EC2 VPC ({id}) is gone right after its create"))
-        })
+            .and_then(|vpc| self.apply_settings(ctx, &id, &defaults, planned).map(|()| vpc));
+        let vpc = match settled {
+            Ok(vpc) => vpc,
+            Err(e) => {
+                let made = self.read_id(ctx, &id, planned).ok().flatten().unwrap_or_else(|| {
+                    let mut st = into_state(planned);
+                    st.put("id", id.as_str());
+                    finish(&self.schema(), st)
+                });
+                return ApplyOutcome::partial(made, e);
+            }
+        };
+        // The VPC the wait saw holds all but its settings, which the state reads on their own.
+        created_outcome(
+            &self.schema(),
+            planned,
+            &ids,
+            self.state(ctx, &vpc, planned).map(Some),
+            || ProviderError::new("NotFound", format!("EC2 VPC ({id}) is gone right after its create")),
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {

@@ -154,7 +154,16 @@ impl VpcEndpoint {
         }
     }
 
-    fn wait(&self, ctx: &Ctx, id: &str, limit: Duration, step: &Step<'_>, gone: bool) -> Result<(), ProviderError> {
+    /// Waits until the endpoint is available (and returns it as it then is) or, with `gone`,
+    /// deleted (`None`).
+    fn wait(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        limit: Duration,
+        step: &Step<'_>,
+        gone: bool,
+    ) -> Result<Option<Endpoint>, ProviderError> {
         let what = if gone { "to be deleted" } else { "to become available" };
         Waiter::new(format!("EC2 VPC Endpoint ({id}) {what}"), limit)
             .progress(step.progress)
@@ -167,8 +176,8 @@ impl VpcEndpoint {
                     .and_then(|e| e.state())
                     .map(|s| s.as_str().to_ascii_lowercase());
                 match (state.as_deref(), gone) {
-                    (None, true) => Ok(Poll::Ready(())),
-                    (Some("available" | "pendingacceptance"), false) => Ok(Poll::Ready(())),
+                    (None, true) => Ok(Poll::Ready(None)),
+                    (Some("available" | "pendingacceptance"), false) => Ok(Poll::Ready(e)),
                     (Some("failed" | "rejected"), false) => Err(ProviderError::new(
                         "VpcEndpointFailed",
                         format!(
@@ -341,9 +350,11 @@ impl ResourceType for VpcEndpoint {
             Err(e) => return ApplyOutcome::failed(e),
         };
         let limit = timeouts::limit(planned, "create", Duration::from_secs(600));
-        let read = self
-            .wait(ctx, &id, limit, step, false)
-            .and_then(|()| self.read_id(ctx, &id, planned));
+        // The endpoint as the wait last saw it is its state: nothing changes it after.
+        let read = self.wait(ctx, &id, limit, step, false).and_then(|e| match e {
+            Some(e) => self.state(ctx, &e, planned).map(Some),
+            None => Ok(None),
+        });
         created_outcome(&self.schema(), planned, &[("id", Value::string(&id))], read, || {
             ProviderError::new(
                 "NotFound",
@@ -443,7 +454,7 @@ impl ResourceType for VpcEndpoint {
             }
         }
         let limit = timeouts::limit(prior, "delete", Duration::from_secs(600));
-        self.wait(ctx, id, limit, step, true)
+        self.wait(ctx, id, limit, step, true).map(drop)
     }
 
     fn recorded(&self, ctx: &Ctx, state: &Value) {
