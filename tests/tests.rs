@@ -4,6 +4,7 @@
 
 mod util;
 
+mod autoscaling;
 mod bad_day;
 mod cdktf;
 mod certificates;

@@ -219,7 +219,13 @@ impl AwsProvider {
         if let Some(url) = self.endpoints.get(service) {
             return url.clone();
         }
-        let env_name = format!("AWS_ENDPOINT_URL_{}", service.to_ascii_uppercase());
+        // The SDK's environment name is its service ID, which differs from the endpoint key for some.
+        let env_id = match service {
+            "applicationautoscaling" => "APPLICATION_AUTO_SCALING".to_string(),
+            "events" => "EVENTBRIDGE".to_string(),
+            other => other.to_ascii_uppercase(),
+        };
+        let env_name = format!("AWS_ENDPOINT_URL_{env_id}");
         for name in [env_name.as_str(), "AWS_ENDPOINT_URL"] {
             if let Ok(url) = std::env::var(name) {
                 if !url.is_empty() {
@@ -237,6 +243,7 @@ impl AwsProvider {
             "iam" if region.starts_with("cn-") => format!("https://iam.{region}.{suffix}"),
             "iam" if region.starts_with("us-gov-") => "https://iam.us-gov.amazonaws.com".to_string(),
             "iam" => "https://iam.amazonaws.com".to_string(),
+            "applicationautoscaling" => format!("https://application-autoscaling.{region}.{suffix}"),
             other => format!("https://{other}.{region}.{suffix}"),
         }
     }

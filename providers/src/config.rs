@@ -42,6 +42,10 @@ pub(crate) const ENDPOINT_SERVICES: &[&str] = &[
     "sqs",
     "cloudwatch",
     "secretsmanager",
+    "applicationautoscaling",
+    "events",
+    "ecr",
+    "lambda",
 ];
 
 /// Attempts per request when `max_retries` is not set (throttling and 5xx are retried).
@@ -382,6 +386,10 @@ impl ProviderConfig {
             sqs: client!(aws_sdk_sqs, "sqs"),
             cloudwatch: client!(aws_sdk_cloudwatch, "cloudwatch"),
             secretsmanager: client!(aws_sdk_secretsmanager, "secretsmanager"),
+            autoscaling: client!(aws_sdk_applicationautoscaling, "applicationautoscaling"),
+            events: client!(aws_sdk_eventbridge, "events"),
+            ecr: client!(aws_sdk_ecr, "ecr"),
+            lambda: client!(aws_sdk_lambda, "lambda"),
             region,
             default_tags: self.default_tags.clone(),
             calls,

@@ -42,6 +42,7 @@ pub mod resource;
 
 mod acm;
 mod apigateway;
+mod autoscaling;
 mod aws;
 mod builtin;
 mod calls;

@@ -68,6 +68,7 @@ pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
         sqs: aws_sdk_sqs,
         iam: aws_sdk_iam,
         logs: aws_sdk_cloudwatchlogs,
+        autoscaling: aws_sdk_applicationautoscaling,
     );
     // The account, as STS would answer: no answer in the list is spent on it.
     let _ = ctx.caller.set(("123456789012".to_string(), "aws".to_string()));

@@ -54,6 +54,14 @@ pub struct Ctx {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     /// Secrets Manager client.
     pub secretsmanager: aws_sdk_secretsmanager::Client,
+    /// Application Auto Scaling client (scalable targets and their policies).
+    pub autoscaling: aws_sdk_applicationautoscaling::Client,
+    /// EventBridge client (rules and targets).
+    pub events: aws_sdk_eventbridge::Client,
+    /// ECR client (repositories and their policies).
+    pub ecr: aws_sdk_ecr::Client,
+    /// Lambda client.
+    pub lambda: aws_sdk_lambda::Client,
     /// The configured region.
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.

@@ -18,8 +18,41 @@ pub(crate) fn decimal(bytes: &[u8]) -> String {
     digits.iter().rev().map(|d| char::from(b'0' + d)).collect()
 }
 
+/// A float as Go's `%g` writes it (the AWS provider's text of a float held in a string
+/// attribute): the shortest digits that read back the same, in exponent form (`1e+06`) when
+/// the exponent is below -4 or at least 6.
+pub(crate) fn go_g(f: f64) -> String {
+    if f == 0.0 || !f.is_finite() {
+        return if f == 0.0 { "0".to_string() } else { f.to_string() };
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..6).contains(&exp) {
+        return f.to_string();
+    }
+    let sign = if exp < 0 { '-' } else { '+' };
+    format!("{mantissa}e{sign}{:02}", exp.abs())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn floats_as_go_writes_them() {
+        for (f, text) in [
+            (0.0, "0"),
+            (1.0, "1"),
+            (-2.5, "-2.5"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (123456.0, "123456"),
+            (1234567.0, "1.234567e+06"),
+            (1e21, "1e+21"),
+        ] {
+            assert_eq!(super::go_g(f), text, "{f}");
+        }
+    }
+
     #[test]
     fn decimal_of_big_endian_bytes() {
         assert_eq!(super::decimal(&[]), "0");
