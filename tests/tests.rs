@@ -10,6 +10,7 @@ mod cdktf;
 mod certificates;
 mod checkov;
 mod cli_commands;
+mod containers;
 mod crashes;
 mod diagnostics;
 mod dynamodb_items;

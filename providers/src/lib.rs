@@ -51,6 +51,7 @@ mod cloudwatch;
 mod config;
 mod dynamodb;
 mod ec2;
+mod ecr;
 mod elb;
 mod external;
 mod iam;

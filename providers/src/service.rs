@@ -5,7 +5,7 @@
 
 use crate::resource::{DataType, ResourceType};
 use crate::{
-    acm, apigateway, autoscaling, builtin, cloudformation, cloudwatch, dynamodb, ec2, elb, iam, kms, logs, meta,
+    acm, apigateway, autoscaling, builtin, cloudformation, cloudwatch, dynamodb, ec2, ecr, elb, iam, kms, logs, meta,
     route53, s3, s3control, secretsmanager, servicecatalog, sesv2, sns, sqs, ssm,
 };
 use std::collections::BTreeMap;
@@ -78,6 +78,7 @@ pub(crate) const SERVICES: &[Service] = &[
     service("secretsmanager", true, secretsmanager::resources, no_data_sources),
     service("apigateway", true, no_resources, apigateway::data_sources),
     service("applicationautoscaling", true, autoscaling::resources, no_data_sources),
+    service("ecr", true, ecr::resources, no_data_sources),
     // `aws_lb_hosted_zone_id` is a table lookup with its own `region` argument.
     service("elasticloadbalancing", false, no_resources, elb::data_sources),
     // The account, region and partition the provider runs in.

@@ -9,7 +9,7 @@ use crate::core::document;
 use crate::core::finding::Severity;
 use crate::core::plan::{Action, Change, Plan};
 use crate::core::provider::ProviderFactory;
-use crate::core::schema::{Attribute, Schema};
+use crate::core::schema::{Attribute, Nesting, Schema};
 use crate::core::value::Value;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -322,6 +322,33 @@ fn object_lines(
             " # forces replacement"
         } else {
             ""
+        };
+        // A block of at most one, or a list, changes element by element, as Terraform shows
+        // it (`~ rule { ~ days = 7 -> 14 }`); a set's elements have no place to pair them by.
+        let by_place = before.is_some()
+            && after.is_some()
+            && schema
+                .and_then(|s| s.blocks.get(k.as_str()))
+                .is_some_and(|b| b.nesting != Nesting::Set);
+        let (bl, al) = if by_place {
+            let paired = bl.len().min(al.len());
+            for (x, y) in bl.iter().zip(al.iter()) {
+                if x == y {
+                    hidden += usize::from(!show_same);
+                    if show_same {
+                        out.push(format!("{pad}  {k} {{"));
+                        object_lines(out, st, indent + 4, Some(x), Some(y), &[], true, inner);
+                        out.push(format!("{pad}  }}"));
+                    }
+                    continue;
+                }
+                out.push(format!("{pad}{} {k} {{{forces}", st.marker("~")));
+                object_lines(out, st, indent + 4, Some(x), Some(y), &[], show_same, inner);
+                out.push(format!("{pad}  }}"));
+            }
+            (&bl[paired..], &al[paired..])
+        } else {
+            (&bl[..], &al[..])
         };
         for item in bl {
             if after.is_some() && al.contains(item) {
