@@ -14,6 +14,7 @@ mod containers;
 mod crashes;
 mod diagnostics;
 mod dynamodb_items;
+mod events;
 mod formatting;
 mod iam_account;
 mod iam_family;

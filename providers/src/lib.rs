@@ -53,6 +53,7 @@ mod dynamodb;
 mod ec2;
 mod ecr;
 mod elb;
+mod events;
 mod external;
 mod iam;
 mod infinstor;

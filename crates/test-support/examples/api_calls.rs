@@ -309,6 +309,29 @@ fn cases() -> Vec<(&'static str, String, String)> {
             format!("{vpc}resource \"aws_vpc_dhcp_options\" \"d\" {{\n  domain_name = \"calls.example\"\n}}\n"),
             "resource \"aws_vpc_dhcp_options_association\" \"o\" {\n  vpc_id          = aws_vpc.v.id\n  dhcp_options_id = aws_vpc_dhcp_options.d.id\n}\n".into(),
         ),
+        ("aws_appautoscaling_target", "resource \"aws_dynamodb_table\" \"t\" {\n  name           = \"calls\"\n  billing_mode   = \"PROVISIONED\"\n  read_capacity  = 5\n  write_capacity = 5\n  hash_key       = \"id\"\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n".into(), "resource \"aws_appautoscaling_target\" \"a\" {\n  service_namespace  = \"dynamodb\"\n  resource_id        = \"table/calls\"\n  scalable_dimension = \"dynamodb:table:ReadCapacityUnits\"\n  min_capacity       = 5\n  max_capacity       = 50\n}\n".replace("\"a\"", "\"o\"")),
+        (
+            "aws_appautoscaling_policy",
+            format!("{}{}", "resource \"aws_dynamodb_table\" \"t\" {\n  name           = \"calls\"\n  billing_mode   = \"PROVISIONED\"\n  read_capacity  = 5\n  write_capacity = 5\n  hash_key       = \"id\"\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n", "resource \"aws_appautoscaling_target\" \"a\" {\n  service_namespace  = \"dynamodb\"\n  resource_id        = \"table/calls\"\n  scalable_dimension = \"dynamodb:table:ReadCapacityUnits\"\n  min_capacity       = 5\n  max_capacity       = 50\n}\n"),
+            "resource \"aws_appautoscaling_policy\" \"o\" {\n  name               = \"calls\"\n  policy_type        = \"TargetTrackingScaling\"\n  service_namespace  = aws_appautoscaling_target.a.service_namespace\n  resource_id        = aws_appautoscaling_target.a.resource_id\n  scalable_dimension = aws_appautoscaling_target.a.scalable_dimension\n  target_tracking_scaling_policy_configuration {\n    target_value = 70\n    predefined_metric_specification {\n      predefined_metric_type = \"DynamoDBReadCapacityUtilization\"\n    }\n  }\n}\n".into(),
+        ),
+        ("aws_ecr_repository", String::new(), "resource \"aws_ecr_repository\" \"r\" {\n  name = \"calls\"\n}\n".replace("\"r\"", "\"o\"")),
+        (
+            "aws_ecr_lifecycle_policy",
+            "resource \"aws_ecr_repository\" \"r\" {\n  name = \"calls\"\n}\n".into(),
+            "resource \"aws_ecr_lifecycle_policy\" \"o\" {\n  repository = aws_ecr_repository.r.name\n  policy     = jsonencode({ rules = [{ rulePriority = 1, selection = { tagStatus = \"untagged\", countType = \"sinceImagePushed\", countUnit = \"days\", countNumber = 14 }, action = { type = \"expire\" } }] })\n}\n".into(),
+        ),
+        (
+            "aws_ecr_repository_policy",
+            "resource \"aws_ecr_repository\" \"r\" {\n  name = \"calls\"\n}\n".into(),
+            "resource \"aws_ecr_repository_policy\" \"o\" {\n  repository = aws_ecr_repository.r.name\n  policy     = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::123456789012:root\" }, Action = \"ecr:BatchGetImage\" }] })\n}\n".into(),
+        ),
+        ("aws_cloudwatch_event_rule", String::new(), "resource \"aws_cloudwatch_event_rule\" \"e\" {\n  name                = \"calls\"\n  schedule_expression = \"rate(5 minutes)\"\n}\n".replace("\"e\"", "\"o\"")),
+        (
+            "aws_cloudwatch_event_target",
+            "resource \"aws_cloudwatch_event_rule\" \"e\" {\n  name                = \"calls\"\n  schedule_expression = \"rate(5 minutes)\"\n}\n".into(),
+            "resource \"aws_cloudwatch_event_target\" \"o\" {\n  rule      = aws_cloudwatch_event_rule.e.name\n  target_id = \"calls\"\n  arn       = \"arn:aws:sqs:us-east-1:123456789012:calls\"\n}\n".into(),
+        ),
     ]
 }
 
