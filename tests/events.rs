@@ -54,6 +54,26 @@ resource "aws_cloudwatch_event_target" "orders" {{
   }}
 }}
 
+resource "aws_cloudwatch_event_target" "task" {{
+  rule      = aws_cloudwatch_event_rule.nightly.name
+  target_id = "report"
+  arn       = "arn:aws:ecs:us-east-1:123456789012:cluster/jobs"
+  role_arn  = "arn:aws:iam::123456789012:role/events-ecs"
+  ecs_target {{
+    task_definition_arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/report:3"
+    launch_type         = "FARGATE"
+    network_configuration {{
+      subnets         = ["subnet-0a", "subnet-0b"]
+      security_groups = ["sg-0c"]
+    }}
+    ordered_placement_strategy {{
+      type  = "spread"
+      field = "attribute:ecs.availability-zone"
+    }}
+    tags = {{ job = "{input}" }}
+  }}
+}}
+
 resource "aws_cloudwatch_event_target" "nightly" {{
   rule  = aws_cloudwatch_event_rule.nightly.name
   arn   = aws_sqs_queue.inbox.arn
@@ -118,8 +138,17 @@ fn rules_and_targets_live_through_create_update_replace_drift_import_and_destroy
         Some("ENABLED")
     );
     assert_eq!(targets(&moto, "shop", "orders").len(), 1);
-    let nightly = targets(&moto, "default", "nightly");
-    assert_eq!(nightly.len(), 1);
+    let nightly: Vec<(String, String)> = targets(&moto, "default", "nightly")
+        .into_iter()
+        .filter(|t| t.0 != "report")
+        .collect();
+    assert_eq!(nightly.len(), 1, "{nightly:?}");
+    let task = ws.run(&["state", "show", "aws_cloudwatch_event_target.task"]);
+    assert!(
+        task.stdout.contains("task_count") && task.stdout.contains("assign_public_ip = false"),
+        "the ECS target's defaults are recorded: {}",
+        task.stdout
+    );
     assert!(
         nightly[0].0.starts_with("terraform-"),
         "a generated target ID: {nightly:?}"
@@ -142,14 +171,16 @@ fn rules_and_targets_live_through_create_update_replace_drift_import_and_destroy
     // In place: the pattern, the state, a tag, the target's input.
     let second = config("shop.returns", "DISABLED", "full", "data");
     ws.write("main.tf", &second);
-    let plan = planned_changes(&ws, "Plan: 0 to add, 2 to change, 0 to destroy.");
+    let plan = planned_changes(&ws, "Plan: 0 to add, 3 to change, 0 to destroy.");
     assert!(plan.stdout.contains("~ state"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("~ ecs_target {"), "{}", plan.stdout);
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
     let (state, pattern) = rule(&moto, "shop", "orders").expect("rule");
     assert_eq!(state, "DISABLED");
     assert!(pattern.contains("shop.returns"), "{pattern}");
-    assert_eq!(targets(&moto, "default", "nightly")[0].1, r#"{"job":"full"}"#);
+    let inputs: Vec<String> = targets(&moto, "default", "nightly").into_iter().map(|t| t.1).collect();
+    assert!(inputs.contains(&r#"{"job":"full"}"#.to_string()), "{inputs:?}");
 
     // Outside: the rule enabled by hand is disabled again.
     block_on(async {
@@ -174,15 +205,26 @@ fn rules_and_targets_live_through_create_update_replace_drift_import_and_destroy
     let named = ws.run(&["state", "show", "aws_cloudwatch_event_rule.named"]);
     assert!(named.stdout.contains("\"audits-"), "{}", named.stdout);
 
+    // A new name replaces the rule, and its target with it: the target goes first, as EventBridge
+    // keeps a rule that has targets.
+    let renamed = second
+        .replace("\"audit-\"", "\"audits-\"")
+        .replace("name           = \"orders\"", "name           = \"orders-v2\"");
+    ws.write("main.tf", &renamed);
+    planned_changes(&ws, "Plan: 2 to add, 0 to change, 2 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(rule(&moto, "shop", "orders"), None);
+    assert_eq!(targets(&moto, "shop", "orders-v2").len(), 1);
+
     // A kind of target not built yet is an error at its place.
     ws.write(
         "bad.tf",
-        "resource \"aws_cloudwatch_event_target\" \"ecs\" {\n  rule = \"nightly\"\n  arn  = \"arn:aws:ecs:us-east-1:123456789012:cluster/c\"\n  ecs_target {\n    task_definition_arn = \"arn:aws:ecs:us-east-1:123456789012:task-definition/t:1\"\n  }\n}\n",
+        "resource \"aws_cloudwatch_event_target\" \"sql\" {\n  rule = \"nightly\"\n  arn  = \"arn:aws:redshift:us-east-1:123456789012:cluster:c\"\n  redshift_target {\n    database = \"dev\"\n  }\n}\n",
     );
     let refused = ws.run(&["validate"]);
     assert_ne!(refused.code, 0);
     assert!(
-        refused.stderr.contains("bad.tf") && refused.stderr.contains("ecs_target"),
+        refused.stderr.contains("bad.tf") && refused.stderr.contains("redshift_target"),
         "{}",
         refused.stderr
     );
@@ -190,7 +232,7 @@ fn rules_and_targets_live_through_create_update_replace_drift_import_and_destroy
 
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(rule(&moto, "default", "nightly"), None);
-    assert!(targets(&moto, "shop", "orders").is_empty());
+    assert!(targets(&moto, "shop", "orders-v2").is_empty());
     let left = block_on(async { events(&moto).list_rules().send().await.expect("rules") });
     assert!(left.rules().is_empty(), "{:?}", left.rules());
 }

@@ -181,7 +181,21 @@ impl<'a> Session<'a> {
         }
         let mut g = self.walk.graph.clone();
         let changes = Changes::new(plan);
-        let deletes: Vec<&Change> = plan.changes.iter().filter(|c| c.action == Action::Delete).collect();
+        // The old half of a replacement is a delete of its own, so that it runs after the
+        // deletes of what depends on it (a rule's targets before the rule), as in Terraform;
+        // a batched type keeps it in its batch with the create.
+        let deletes: Vec<&Change> = plan
+            .changes
+            .iter()
+            .filter(|c| {
+                c.action == Action::Delete
+                    || (c.action
+                        == Action::Replace {
+                            create_before_destroy: false,
+                        }
+                        && !self.walk.factory.batched(&c.addr.resource.type_))
+            })
+            .collect();
         for c in &deletes {
             g.add_node(Node::Delete(c.addr.clone()));
         }
@@ -587,7 +601,8 @@ impl<'a> Session<'a> {
                         create_before_destroy: true
                     }
                 );
-                if is_replace && !cbd {
+                // A batched type's old object goes here; another's went in its own delete step.
+                if is_replace && !cbd && self.walk.factory.batched(&res.addr.type_) {
                     if let Some(old) = &current {
                         if self.delete_object(provider.as_ref(), ia, false, &res.addr.type_, old, store) != Outcome::Ok
                         {

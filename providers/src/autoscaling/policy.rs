@@ -4,7 +4,8 @@
 use super::{not_there, Key};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
-    block_items, call, created_outcome, finish, first_block, into_state, invalid, problem, sref, Put, State,
+    block_items, call, created_outcome, finish, first_block, into_state, invalid, problem, sref, with_default, Put,
+    State,
 };
 use crate::support::number::go_g;
 use crate::support::wait::Waiter;
@@ -663,18 +664,6 @@ fn pruned(v: &Value) -> Value {
         Value::List(items) => Value::List(items.iter().map(pruned).collect::<Vec<_>>().into()),
         other => other.clone(),
     }
-}
-
-/// Sets `key` to `default` in a block that leaves it null (an unknown block is left as it is).
-fn with_default(block: &Value, key: &str, default: Value) -> Value {
-    if block.is_unknown() {
-        return block.clone();
-    }
-    let mut m = into_state(block);
-    if m.get(key).is_none_or(Value::is_null) {
-        m.insert(key.to_string(), default);
-    }
-    Value::Map(m.into())
 }
 
 /// A tracking block with `disable_scale_in` false and each customized query's `return_data`

@@ -2,6 +2,7 @@
 
 use crate::resource::ResourceType;
 
+mod ecs;
 mod rule;
 mod target;
 

@@ -1,7 +1,7 @@
 //! aws_cloudwatch_event_target: where a rule sends what it matches. PutTargets both creates and
 //! updates it (the whole target each time); RemoveTargets deletes it.
 
-use super::{split_id, DEFAULT_BUS};
+use super::{ecs, split_id, DEFAULT_BUS};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     block_items, call, created_outcome, finish, first_block, into_state, invalid, list_of_strings, map_of_strings,
@@ -153,6 +153,10 @@ fn target(planned: &Value, id: &str) -> Result<AwsTarget, ProviderError> {
             .set_run_command_parameters(commands)
             .set_batch_parameters(batch)
             .set_http_parameters(http)
+            .set_ecs_parameters(match block(ecs::BLOCK) {
+                Some(b) => Some(ecs::parameters(&b)?),
+                None => None,
+            })
             .build(),
     )
 }
@@ -234,6 +238,7 @@ fn put_target(st: &mut State, t: &AwsTarget) {
             ])
         })),
     );
+    st.put(ecs::BLOCK, one(t.ecs_parameters().map(ecs::value)));
     st.put(
         "http_target",
         one(t.http_parameters().map(|h| {
@@ -416,7 +421,7 @@ impl ResourceType for Target {
                     .attr("query_string_parameters", Attribute::optional(map_of_strings()))
                     .attr("path_parameter_values", Attribute::optional(list_of_strings())),
             )
-            .not_yet("ecs_target", NOT_YET)
+            .block(ecs::BLOCK, Nesting::Single, ecs::schema())
             .not_yet("redshift_target", NOT_YET)
             .not_yet("sagemaker_pipeline_target", NOT_YET)
             .not_yet("appsync_target", NOT_YET)
@@ -424,7 +429,7 @@ impl ResourceType for Target {
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
-        let mut out = Vec::new();
+        let mut out = ecs::validate(config);
         let given: Vec<&str> = ["input", "input_path", "input_transformer"]
             .into_iter()
             .filter(|k| !config.get(k).is_null() && config.get(k).as_list().is_none_or(|l| !l.is_empty()))
@@ -478,6 +483,10 @@ impl ResourceType for Target {
     fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         crate::support::attrs::default_to(&mut st, "event_bus_name", Value::string(DEFAULT_BUS));
+        if !proposed.get(ecs::BLOCK).is_unknown() {
+            let blocks: Vec<Value> = block_items(&proposed, ecs::BLOCK).iter().map(ecs::defaults).collect();
+            st.insert(ecs::BLOCK.into(), list(blocks));
+        }
         if proposed.get("target_id").is_null() {
             st.insert(
                 "target_id".into(),

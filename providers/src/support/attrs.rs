@@ -247,6 +247,18 @@ impl Put for State {
     }
 }
 
+/// Sets `key` to `default` in a block that leaves it null (an unknown block is left as it is).
+pub(crate) fn with_default(block: &Value, key: &str, default: Value) -> Value {
+    if block.is_unknown() {
+        return block.clone();
+    }
+    let mut m = into_state(block);
+    if m.get(key).is_none_or(Value::is_null) {
+        m.insert(key.to_string(), default);
+    }
+    Value::Map(m.into())
+}
+
 /// The first (for a block of at most one, the only) item of a nested block, or null.
 pub(crate) fn first_block(value: &Value, key: &str) -> Value {
     block_items(value, key).into_iter().next().unwrap_or(Value::Null)
