@@ -16,6 +16,7 @@ mod diagnostics;
 mod dynamodb_items;
 mod events;
 mod formatting;
+mod functions;
 mod iam_account;
 mod iam_family;
 mod iam_identity;

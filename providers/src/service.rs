@@ -5,8 +5,8 @@
 
 use crate::resource::{DataType, ResourceType};
 use crate::{
-    acm, apigateway, autoscaling, builtin, cloudformation, cloudwatch, dynamodb, ec2, ecr, elb, events, iam, kms, logs,
-    meta, route53, s3, s3control, secretsmanager, servicecatalog, sesv2, sns, sqs, ssm,
+    acm, apigateway, autoscaling, builtin, cloudformation, cloudwatch, dynamodb, ec2, ecr, elb, events, iam, kms,
+    lambda, logs, meta, route53, s3, s3control, secretsmanager, servicecatalog, sesv2, sns, sqs, ssm,
 };
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -80,6 +80,7 @@ pub(crate) const SERVICES: &[Service] = &[
     service("applicationautoscaling", true, autoscaling::resources, no_data_sources),
     service("ecr", true, ecr::resources, no_data_sources),
     service("events", true, events::resources, no_data_sources),
+    service("lambda", true, lambda::resources, no_data_sources),
     // `aws_lb_hosted_zone_id` is a table lookup with its own `region` argument.
     service("elasticloadbalancing", false, no_resources, elb::data_sources),
     // The account, region and partition the provider runs in.

@@ -8,6 +8,8 @@
 
 use test_support::{Moto, Workspace};
 
+const LAMBDA_TRUST: &str = r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })"#;
+
 const TRUST: &str = r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })"#;
 
 /// `(type, what it needs, the object)`: configuration text of each.
@@ -331,6 +333,17 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "aws_cloudwatch_event_target",
             "resource \"aws_cloudwatch_event_rule\" \"e\" {\n  name                = \"calls\"\n  schedule_expression = \"rate(5 minutes)\"\n}\n".into(),
             "resource \"aws_cloudwatch_event_target\" \"o\" {\n  rule      = aws_cloudwatch_event_rule.e.name\n  target_id = \"calls\"\n  arn       = \"arn:aws:sqs:us-east-1:123456789012:calls\"\n}\n".into(),
+        ),
+        ("aws_lambda_function", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n".replace("\"f\"", "\"o\"")),
+        (
+            "aws_lambda_permission",
+            format!("{}{}", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n"),
+            "resource \"aws_lambda_permission\" \"o\" {\n  statement_id  = \"calls\"\n  action        = \"lambda:InvokeFunction\"\n  function_name = aws_lambda_function.f.function_name\n  principal     = \"events.amazonaws.com\"\n}\n".into(),
+        ),
+        (
+            "aws_lambda_alias",
+            format!("{}{}", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n"),
+            "resource \"aws_lambda_alias\" \"o\" {\n  name             = \"live\"\n  function_name    = aws_lambda_function.f.function_name\n  function_version = \"$LATEST\"\n}\n".into(),
         ),
     ]
 }

@@ -1,0 +1,257 @@
+//! Lambda through the binary against the emulator: a function from a zip file (environment,
+//! memory, reserved concurrency, published versions, tags), a permission in its policy and an
+//! alias on its newest version. Create, no-op re-plan, new code and configuration in place
+//! (a new version, the alias following it), replacement, a change made outside, import and
+//! destroy, each read back through the SDK.
+
+use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Moto};
+
+/// A zip archive holding one file, stored (not compressed), as a function's code.
+fn zip_of(name: &str, content: &[u8]) -> Vec<u8> {
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let (crc, size, name_len) = (crc32(content), content.len() as u32, name.len() as u16);
+    let mut local = Vec::new();
+    local.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    for v in [20u16, 0, 0, 0, 0x21] {
+        local.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [crc, size, size] {
+        local.extend_from_slice(&v.to_le_bytes());
+    }
+    local.extend_from_slice(&name_len.to_le_bytes());
+    local.extend_from_slice(&0u16.to_le_bytes());
+    local.extend_from_slice(name.as_bytes());
+    local.extend_from_slice(content);
+    let mut central = Vec::new();
+    central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    for v in [20u16, 20, 0, 0, 0, 0x21] {
+        central.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [crc, size, size] {
+        central.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [name_len, 0, 0, 0, 0] {
+        central.extend_from_slice(&v.to_le_bytes());
+    }
+    central.extend_from_slice(&0u32.to_le_bytes());
+    central.extend_from_slice(&0u32.to_le_bytes());
+    central.extend_from_slice(name.as_bytes());
+    let mut out = local.clone();
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    for v in [0u16, 0, 1, 1] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(local.len() as u32).to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+fn config(memory: u32, stage: &str, sid: &str) -> String {
+    format!(
+        r#"
+resource "aws_iam_role" "fn" {{
+  name               = "fn-runner"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "lambda.amazonaws.com" }} }}] }})
+}}
+
+resource "aws_lambda_function" "api" {{
+  function_name                  = "orders-api"
+  role                           = aws_iam_role.fn.arn
+  filename                       = "fn.zip"
+  source_code_hash               = filebase64sha256("fn.zip")
+  handler                        = "main.handler"
+  runtime                        = "python3.12"
+  memory_size                    = {memory}
+  timeout                        = 10
+  publish                        = true
+  reserved_concurrent_executions = 5
+  environment {{
+    variables = {{ STAGE = "{stage}" }}
+  }}
+  tags = {{ team = "orders" }}
+}}
+
+resource "aws_lambda_permission" "s3" {{
+  statement_id   = "{sid}"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.api.function_name
+  principal      = "s3.amazonaws.com"
+  source_arn     = "arn:aws:s3:::orders-uploads"
+  source_account = "123456789012"
+}}
+
+resource "aws_lambda_alias" "live" {{
+  name             = "live"
+  function_name    = aws_lambda_function.api.function_name
+  function_version = aws_lambda_function.api.version
+  description      = "what callers use"
+}}
+"#
+    )
+}
+
+fn lambda(moto: &Moto) -> aws_sdk_lambda::Client {
+    aws_sdk_lambda::Client::new(&moto.sdk_config())
+}
+
+/// (memory, STAGE, reserved concurrency) of the function, if it exists.
+fn function(moto: &Moto) -> Option<(i32, String, Option<i32>)> {
+    block_on(async {
+        let out = lambda(moto)
+            .get_function()
+            .function_name("orders-api")
+            .send()
+            .await
+            .ok()?;
+        let c = out.configuration()?;
+        Some((
+            c.memory_size()?,
+            c.environment()
+                .and_then(|e| e.variables())
+                .and_then(|v| v.get("STAGE"))
+                .cloned()
+                .unwrap_or_default(),
+            out.concurrency().and_then(|c| c.reserved_concurrent_executions()),
+        ))
+    })
+}
+
+fn alias_version(moto: &Moto) -> Option<String> {
+    block_on(async {
+        let out = lambda(moto)
+            .get_alias()
+            .function_name("orders-api")
+            .name("live")
+            .send()
+            .await
+            .ok()?;
+        out.function_version().map(str::to_string)
+    })
+}
+
+fn policy(moto: &Moto) -> String {
+    block_on(async {
+        lambda(moto)
+            .get_policy()
+            .function_name("orders-api")
+            .send()
+            .await
+            .map(|o| o.policy().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn a_function_its_permission_and_alias_live_through_new_code_drift_import_and_destroy() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    std::fs::write(
+        ws.path("fn.zip"),
+        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
+    )
+    .expect("zip");
+    ws.write("main.tf", &config(256, "test", "AllowS3"));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(function(&moto), Some((256, "test".into(), Some(5))));
+    assert_eq!(alias_version(&moto).as_deref(), Some("1"));
+    assert!(policy(&moto).contains("AllowS3"), "{}", policy(&moto));
+    let show = ws.run(&["state", "show", "aws_lambda_function.api"]);
+    assert!(
+        show.stdout.contains("invoke_arn")
+            && show
+                .stdout
+                .contains("apigateway:us-east-1:lambda:path/2015-03-31/functions/"),
+        "{}",
+        show.stdout
+    );
+
+    // Import: the permission by FUNCTION/STATEMENT, the alias by FUNCTION/ALIAS, the function by
+    // name. As in Terraform, what Lambda does not keep (the zip's file name, `publish`, the
+    // hash given for the code) is not imported: the next apply uploads the code again and
+    // publishes it.
+    reimport(&ws, "aws_lambda_permission.s3", "orders-api/AllowS3");
+    reimport(&ws, "aws_lambda_alias.live", "orders-api/live");
+    ws.run(&["state", "rm", "aws_lambda_function.api"]).expect_code(0);
+    ws.run(&["import", "aws_lambda_function.api", "orders-api"])
+        .expect_code(0);
+    let plan = planned_changes(&ws, "Plan: 0 to add, 2 to change, 0 to destroy.");
+    assert!(
+        plan.stdout.contains("~ filename             = null -> \"fn.zip\""),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(alias_version(&moto).as_deref(), Some("2"));
+
+    // New code and configuration: one update of the function, a new version, the alias follows.
+    std::fs::write(
+        ws.path("fn.zip"),
+        zip_of("main.py", b"def handler(e, c):\n    return 2\n"),
+    )
+    .expect("zip");
+    ws.write("main.tf", &config(512, "prod", "AllowS3"));
+    let plan = planned_changes(&ws, "Plan: 0 to add, 2 to change, 0 to destroy.");
+    assert!(plan.stdout.contains("~ source_code_hash"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("version") && plan.stdout.contains("(known after apply)"),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(function(&moto), Some((512, "prod".into(), Some(5))));
+    assert_eq!(alias_version(&moto).as_deref(), Some("3"));
+
+    // Outside: memory changed by hand is put back.
+    block_on(async {
+        lambda(&moto)
+            .update_function_configuration()
+            .function_name("orders-api")
+            .memory_size(1024)
+            .send()
+            .await
+            .expect("by hand")
+    });
+    let plan = planned_changes(&ws, "Plan: 0 to add, 2 to change, 0 to destroy.");
+    assert!(plan.stdout.contains("1024 -> 512"), "{}", plan.stdout);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(function(&moto).map(|f| f.0), Some(512));
+
+    // A new statement ID replaces the permission.
+    ws.write("main.tf", &config(512, "prod", "AllowUploads"));
+    planned_changes(&ws, "Plan: 1 to add, 0 to change, 1 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    let now = policy(&moto);
+    assert!(now.contains("AllowUploads") && !now.contains("AllowS3"), "{now}");
+
+    // A missing zip file is an error that names it.
+    std::fs::remove_file(ws.path("fn.zip")).expect("remove");
+    let broken = ws.run(&["plan"]);
+    assert_ne!(broken.code, 0);
+    assert!(broken.stderr.contains("fn.zip"), "{}", broken.stderr);
+    std::fs::write(
+        ws.path("fn.zip"),
+        zip_of("main.py", b"def handler(e, c):\n    return 2\n"),
+    )
+    .expect("zip");
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(function(&moto), None);
+}
