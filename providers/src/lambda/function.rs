@@ -181,7 +181,8 @@ impl Function {
         }
     }
 
-    fn create_function(&self, ctx: &Ctx, name: &str, planned: &Value, limit: Duration) -> Result<(), ProviderError> {
+    /// CreateFunction; whether the function is already active (no wait needed).
+    fn create_function(&self, ctx: &Ctx, name: &str, planned: &Value, limit: Duration) -> Result<bool, ProviderError> {
         let code = settings::code(planned)?;
         let b = settings::expand(planned)?;
         let zip = sref(planned, "package_type").unwrap_or("Zip") == "Zip";
@@ -227,7 +228,7 @@ impl Function {
                     .set_tags((!tags.is_empty()).then(|| tags.clone().into_iter().collect()))
                     .send(),
             )
-            .map(drop)
+            .map(|out| out.state() == Some(&FunctionState::Active))
         })
     }
 
@@ -617,11 +618,16 @@ impl ResourceType for Function {
         };
         let limit = timeouts::limit(planned, "create", TEN_MINUTES);
         (step.intent)(&name);
-        if let Err(e) = self.create_function(ctx, &name, planned, limit) {
-            return ApplyOutcome::failed(e);
-        }
+        let active = match self.create_function(ctx, &name, planned, limit) {
+            Ok(active) => active,
+            Err(e) => return ApplyOutcome::failed(e),
+        };
         // Made: what follows is recorded with the function even when it fails.
-        let mut result = self.settle(ctx, &name, limit, step);
+        let mut result = if active {
+            Ok(())
+        } else {
+            self.settle(ctx, &name, limit, step)
+        };
         if result.is_ok()
             && planned
                 .get("reserved_concurrent_executions")

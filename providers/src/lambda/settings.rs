@@ -197,13 +197,18 @@ pub(super) fn put_configuration(st: &mut State, c: &FunctionConfiguration) {
     );
     st.put(
         "image_config",
-        one(c.image_config_response().and_then(|r| r.image_config()).map(|i| {
-            map([
-                ("command", strings(i.command())),
-                ("entry_point", strings(i.entry_point())),
-                ("working_directory", i.working_directory().into()),
-            ])
-        })),
+        one(c
+            .image_config_response()
+            .and_then(|r| r.image_config())
+            // An image configuration with nothing in it is none.
+            .filter(|i| !i.command().is_empty() || !i.entry_point().is_empty() || i.working_directory().is_some())
+            .map(|i| {
+                map([
+                    ("command", strings(i.command())),
+                    ("entry_point", strings(i.entry_point())),
+                    ("working_directory", i.working_directory().into()),
+                ])
+            })),
     );
     st.put(
         "logging_config",
