@@ -383,3 +383,41 @@ fn a_documented_argument_not_supported_yet_says_so_at_its_place() {
     assert!(run.stderr.contains("main.tf line 3"), "{}", run.stderr);
     assert!(run.stderr.contains("custom key store"), "{}", run.stderr);
 }
+
+/// As in Terraform, an argument set to null is not set, and a dynamic block whose `for_each` is
+/// empty makes no block: a module that passes its variables' null defaults for features left
+/// off asks nothing infinstor lacks. Given a value, the same argument is refused at its place.
+#[test]
+fn an_argument_not_supported_yet_left_null_or_empty_asks_nothing() {
+    let ws = crate::util::workspace(None);
+    let table = |restore: &str, warm: &str| {
+        format!(
+            "variable \"restore\" {{\n  default = {restore}\n}}\n\nvariable \"warm\" {{\n  default = {warm}\n}}\n\nresource \"aws_dynamodb_table\" \"t\" {{\n  name                = \"orders\"\n  billing_mode        = \"PAY_PER_REQUEST\"\n  hash_key            = \"id\"\n  restore_source_name = var.restore\n  attribute {{\n    name = \"id\"\n    type = \"S\"\n  }}\n  dynamic \"warm_throughput\" {{\n    for_each = var.warm\n    content {{\n      read_units_per_second = 12000\n    }}\n  }}\n}}\n"
+        )
+    };
+    ws.write("main.tf", &table("null", "[]"));
+    ws.run(&["validate"]).expect_code(0);
+    // Values: variables are known at plan (at validate they are not, as in Terraform).
+    ws.write("main.tf", &table("\"old-orders\"", "[1]"));
+    ws.run(&["validate"]).expect_code(0);
+    let run = ws.run(&["plan", "-refresh=false"]).expect_code(1);
+    assert!(run.stderr.contains("main.tf line 13"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("\"restore_source_name\" is part of this type"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("\"warm_throughput\" is part of this type"),
+        "{}",
+        run.stderr
+    );
+    // A value written in place is refused at validate.
+    ws.write("main.tf", &table("null", "[]").replace("var.restore", "\"old-orders\""));
+    let run = ws.run(&["validate"]).expect_code(1);
+    assert!(
+        run.stderr.contains("\"restore_source_name\" is part of this type"),
+        "{}",
+        run.stderr
+    );
+}

@@ -32,7 +32,13 @@ pub fn decode(
     let body = &*body.with_blocks(|name| schema.blocks.contains_key(name));
     for (name, attr) in &body.attrs {
         if let Some(instead) = schema.not_yet.get(name) {
-            diags.push(not_yet(name, instead, attr.name_span.clone(), context));
+            // As in Terraform, an argument set to null is not set: a module that passes its
+            // variables' null defaults through is fine. A value known only later is checked
+            // when it is known (the apply decodes the body again).
+            let unset = ev.eval(&attr.expr).is_ok_and(|v| v.is_null() || v.is_unknown());
+            if !unset {
+                diags.push(not_yet(name, instead, attr.name_span.clone(), context));
+            }
             continue;
         }
         let Some(sa) = schema.attributes.get(name) else {
@@ -210,6 +216,20 @@ fn dynamic_blocks(
 ) -> Result<(String, Option<Vec<Value>>), Vec<Diagnostic>> {
     let kind = block.labels.first().cloned().unwrap_or_default();
     if let Some(instead) = schema.not_yet.get(&kind) {
+        // A dynamic block that makes no block (an empty or null `for_each`, as modules write
+        // for features left off) asks nothing; one known only later is checked when known.
+        let none = block.body.attrs.get("for_each").is_some_and(|f| {
+            ev.eval(&f.expr).is_ok_and(|v| {
+                let (v, _) = v.into_unmarked();
+                v.is_null()
+                    || v.is_unknown()
+                    || v.as_list().is_some_and(|l| l.is_empty())
+                    || v.as_map().is_some_and(|m| m.is_empty())
+            })
+        });
+        if none {
+            return Ok((kind, Some(Vec::new())));
+        }
         return Err(vec![not_yet(
             &kind,
             instead,

@@ -24,6 +24,7 @@ use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
 use sha2::Digest;
+use std::time::Duration;
 
 /// The `import_table` block's schema.
 pub(super) fn import_table_block(schema: Schema) -> Schema {
@@ -118,10 +119,11 @@ impl Table {
             Err(e) => return ApplyOutcome::failed(e),
         };
         let settle = || -> Result<(), ProviderError> {
+            let limit = crate::support::timeouts::limit(planned, "create", TABLE_TIMEOUT);
             if let Some(arn) = &arn {
-                self.wait_import(ctx, name, arn, progress)?;
+                self.wait_import(ctx, name, arn, limit, progress)?;
             }
-            self.wait_active(ctx, name, progress)?;
+            self.wait_active(ctx, name, limit, progress)?;
             let made = self.fetch(ctx, name, planned)?.ok_or_else(|| {
                 ProviderError::new(
                     "NotFound",
@@ -207,13 +209,20 @@ impl Table {
     }
 
     /// Waits until the import is over, reporting how many items it has read so far.
-    fn wait_import(&self, ctx: &Ctx, name: &str, arn: &str, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    fn wait_import(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+        arn: &str,
+        limit: Duration,
+        progress: &dyn Fn(&str),
+    ) -> Result<(), ProviderError> {
         let op = format!("reading the import into DynamoDB Table ({name})");
         let show = |now: &str| progress(&format!("importing into table {name}: {now} items read so far"));
-        let waited = table_waiter(format!("the import into DynamoDB Table ({name})"), &show)
+        let waited = table_waiter(format!("the import into DynamoDB Table ({name})"), limit, &show)
             .timeout_message(|_| format!(
                         "the import into DynamoDB Table ({name}) is still running after {} minutes ({arn})",
-                        TABLE_TIMEOUT.as_secs() / 60
+                        limit.as_secs() / 60
                     ))
             .wait(|| {
                 let out = call(ctx, &op, ctx.dynamodb.describe_import().import_arn(arn).send())?;

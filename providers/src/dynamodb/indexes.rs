@@ -299,7 +299,13 @@ impl Table {
                     .global_secondary_index_updates(update)
                     .send(),
             )?;
-            self.wait_active(ctx, name, progress).map(|_| ())
+            self.wait_active(
+                ctx,
+                name,
+                crate::support::timeouts::limit(planned, "update", super::UPDATE_TIMEOUT),
+                progress,
+            )
+            .map(|_| ())
         };
         let shape = |i: &Value| {
             ["hash_key", "range_key", "projection_type", "non_key_attributes"].map(|k| i.get(k).deep_unmark())

@@ -74,8 +74,13 @@ impl Known {
     }
 }
 
-/// How long a table may take to become ACTIVE (or to disappear) before the apply gives up.
+/// How long a table may take to become ACTIVE (or to disappear) before the apply gives up,
+/// unless its `timeouts` block says otherwise: the AWS provider's create and update limits.
 const TABLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// The AWS provider's limit for an update (`timeouts { update }`).
+const UPDATE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+/// The AWS provider's limit for a delete (`timeouts { delete }`).
+const DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 /// The alias of the AWS managed key DynamoDB uses when encryption is enabled without a key.
 const MANAGED_KEY_ALIAS: &str = "alias/aws/dynamodb";
@@ -141,11 +146,10 @@ fn attr_type(ty: &str) -> ScalarAttributeType {
 const BILLING_MODES: [&str; 2] = ["PROVISIONED", "PAY_PER_REQUEST"];
 const STREAM_VIEWS: [&str; 4] = ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"];
 
-/// A wait on a table (its status, its deletion, an import into it): at most [`TABLE_TIMEOUT`],
-/// looking every second at first and every five seconds at most, with `progress` on each new
-/// status.
-fn table_waiter<'a>(what: String, progress: &'a dyn Fn(&str)) -> Waiter<'a> {
-    Waiter::new(what, TABLE_TIMEOUT)
+/// A wait on a table (its status, its deletion, an import into it): at most `limit`, looking
+/// every second at first and every five seconds at most, with `progress` on each new status.
+fn table_waiter<'a>(what: String, limit: Duration, progress: &'a dyn Fn(&str)) -> Waiter<'a> {
+    Waiter::new(what, limit)
         .delays(Duration::from_secs(1), Duration::from_secs(5))
         .progress(progress)
 }

@@ -154,11 +154,11 @@ impl ResourceType for Table {
 
     fn schema(&self) -> Schema {
         // The AWS provider's schema version for the type: its states read as this version.
-        table_schema().version(1)
+        table_schema().version(1).timeouts(&["create", "update", "delete"])
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
-        let mut out = Vec::new();
+        let mut out = crate::support::timeouts::check(config);
         if let Some(name) = config.get("name").as_str() {
             let ok = (3..=255).contains(&name.len())
                 && name
@@ -431,7 +431,8 @@ impl ResourceType for Table {
         }
         // The table as it became ACTIVE, unless replicas changed it since.
         let settle = || -> Result<Option<TableDescription>, ProviderError> {
-            let table = self.wait_active(ctx, name, step.progress)?;
+            let limit = crate::support::timeouts::limit(planned, "create", TABLE_TIMEOUT);
+            let table = self.wait_active(ctx, name, limit, step.progress)?;
             if pitr_of(planned) {
                 self.set_pitr(ctx, &ctx.dynamodb, name, true)?;
             }
@@ -485,7 +486,8 @@ impl ResourceType for Table {
                 .table_status()
                 .is_some_and(|s| s.as_str() != "ACTIVE" && s.as_str() != "DELETING")
             {
-                self.wait_active(ctx, name, step.progress)?;
+                let limit = crate::support::timeouts::limit(prior, "delete", super::DELETE_TIMEOUT);
+                self.wait_active(ctx, name, limit, step.progress)?;
             }
         }
         // DynamoDB deletes a table only once it has no replicas.
@@ -510,11 +512,12 @@ impl ResourceType for Table {
             Err(e) => return Err(e),
         }
         let show = |_: &str| (step.progress)(&format!("table {name} is DELETING; waiting for it to be gone"));
-        let waited = table_waiter(format!("DynamoDB Table ({name})"), &show)
+        let limit = crate::support::timeouts::limit(prior, "delete", super::DELETE_TIMEOUT);
+        let waited = table_waiter(format!("DynamoDB Table ({name})"), limit, &show)
             .timeout_message(|_| {
                 format!(
                     "DynamoDB Table ({name}) is still being deleted after {} minutes",
-                    TABLE_TIMEOUT.as_secs() / 60
+                    limit.as_secs() / 60
                 )
             })
             .wait(|| {

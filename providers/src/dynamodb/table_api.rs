@@ -3,7 +3,7 @@
 use crate::dynamodb::table_waiter;
 use crate::dynamodb::{
     first, indexes_busy, number, on_demand_of, pitr_of, read_indexes, read_replicas, sse_of, table_schema, ttl_of,
-    Known, Table, MANAGED_KEY_ALIAS, TABLE_TIMEOUT,
+    Known, Table, MANAGED_KEY_ALIAS,
 };
 use crate::resource::Ctx;
 use crate::support::attrs::{block_items, call, finish, invalid, sref, string_map, State};
@@ -19,6 +19,7 @@ use aws_sdk_dynamodb::types::{
 use engine::core::provider::ProviderError;
 use engine::core::value::{map, Value};
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 impl Table {
     pub(super) fn describe(&self, ctx: &Ctx, name: &str) -> Result<Option<TableDescription>, ProviderError> {
@@ -39,14 +40,15 @@ impl Table {
         &self,
         ctx: &Ctx,
         name: &str,
+        limit: Duration,
         progress: &dyn Fn(&str),
     ) -> Result<TableDescription, ProviderError> {
         let show = |now: &str| progress(&format!("table {name} is {now}; waiting for it to become ACTIVE"));
-        let waited = table_waiter(format!("DynamoDB Table ({name})"), &show)
+        let waited = table_waiter(format!("DynamoDB Table ({name})"), limit, &show)
             .timeout_message(|last| {
                 format!(
-                    "DynamoDB Table ({name}) is still {last} after {} minutes; run apply again to continue",
-                    TABLE_TIMEOUT.as_secs() / 60
+                    "DynamoDB Table ({name}) is still {last} after {} minutes; run apply again to continue (or give timeouts a longer limit)",
+                    limit.as_secs() / 60
                 )
             })
             .wait(|| {
@@ -539,12 +541,13 @@ impl Table {
             return Err(invalid("updating DynamoDB Table: the state has no name"));
         };
         let op = format!("updating DynamoDB Table ({name})");
-        let current = self.wait_active(ctx, name, progress)?;
+        let limit = crate::support::timeouts::limit(planned, "update", super::UPDATE_TIMEOUT);
+        let current = self.wait_active(ctx, name, limit, progress)?;
         // DynamoDB takes one kind of change per UpdateTable call, and the next only once the
         // table is ACTIVE again.
         let change = |set: &dyn Fn(UpdateTableFluentBuilder) -> UpdateTableFluentBuilder| {
             call(ctx, &op, set(ctx.dynamodb.update_table().table_name(name)).send())?;
-            self.wait_active(ctx, name, progress).map(|_| ())
+            self.wait_active(ctx, name, limit, progress).map(|_| ())
         };
         let billing = sref(planned, "billing_mode").unwrap_or("PROVISIONED");
         let billing_changed = sref(prior, "billing_mode").unwrap_or("PROVISIONED") != billing;
