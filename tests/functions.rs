@@ -1,6 +1,6 @@
 //! Lambda through the binary against the emulator: a function from a zip file (environment,
-//! memory, reserved concurrency, published versions, tags), a permission in its policy and an
-//! alias on its newest version. Create, no-op re-plan, new code and configuration in place
+//! memory, reserved concurrency, published versions, tags, a layer), a public URL with CORS, a
+//! permission in its policy and an alias on its newest version. Create, no-op re-plan, new code and configuration in place
 //! (a new version, the alias following it), replacement, a change made outside, import and
 //! destroy, each read back through the SDK.
 
@@ -62,8 +62,29 @@ fn zip_of(name: &str, content: &[u8]) -> Vec<u8> {
 }
 
 fn config(memory: u32, stage: &str, sid: &str) -> String {
+    with_layer(memory, stage, sid, "shared code", "https://example.com")
+}
+
+fn with_layer(memory: u32, stage: &str, sid: &str, layer: &str, origin: &str) -> String {
     format!(
         r#"
+resource "aws_lambda_layer_version" "libs" {{
+  layer_name          = "shared-libs"
+  filename            = "layer.zip"
+  description         = "{layer}"
+  compatible_runtimes = ["python3.12"]
+}}
+
+resource "aws_lambda_function_url" "api" {{
+  function_name      = aws_lambda_function.api.function_name
+  authorization_type = "NONE"
+  cors {{
+    allow_origins = ["{origin}"]
+    allow_methods = ["GET", "POST"]
+    max_age       = 300
+  }}
+}}
+
 resource "aws_iam_role" "fn" {{
   name               = "fn-runner"
   assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "lambda.amazonaws.com" }} }}] }})
@@ -80,6 +101,7 @@ resource "aws_lambda_function" "api" {{
   timeout                        = 10
   publish                        = true
   reserved_concurrent_executions = 5
+  layers                         = [aws_lambda_layer_version.libs.arn]
   environment {{
     variables = {{ STAGE = "{stage}" }}
   }}
@@ -103,6 +125,19 @@ resource "aws_lambda_alias" "live" {{
 }}
 "#
     )
+}
+
+/// The layer version's ARN as state records it.
+fn layer_arn(ws: &crate::util::Workspace) -> String {
+    let state = ws.state();
+    state["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["type"] == "aws_lambda_layer_version")
+        .and_then(|r| r["instances"][0]["attributes"]["arn"].as_str())
+        .expect("the layer version in state")
+        .to_string()
 }
 
 fn lambda(moto: &Moto) -> aws_sdk_lambda::Client {
@@ -157,7 +192,7 @@ fn policy(moto: &Moto) -> String {
 }
 
 #[test]
-fn a_function_its_permission_and_alias_live_through_new_code_drift_import_and_destroy() {
+fn a_function_its_layer_url_permission_and_alias_live_through_new_code_drift_import_and_destroy() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
     std::fs::write(
@@ -165,12 +200,20 @@ fn a_function_its_permission_and_alias_live_through_new_code_drift_import_and_de
         zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
     )
     .expect("zip");
+    std::fs::write(ws.path("layer.zip"), zip_of("python/libs.py", b"X = 1\n")).expect("zip");
     ws.write("main.tf", &config(256, "test", "AllowS3"));
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
     assert_eq!(function(&moto), Some((256, "test".into(), Some(5))));
     assert_eq!(alias_version(&moto).as_deref(), Some("1"));
     assert!(policy(&moto).contains("AllowS3"), "{}", policy(&moto));
+    assert!(
+        policy(&moto).contains("FunctionURLAllowPublicAccess"),
+        "a public URL's statement: {}",
+        policy(&moto)
+    );
+    let url = ws.run(&["state", "show", "aws_lambda_function_url.api"]);
+    assert!(url.stdout.contains(".lambda-url.us-east-1.on.aws"), "{}", url.stdout);
     let show = ws.run(&["state", "show", "aws_lambda_function.api"]);
     assert!(
         show.stdout.contains("invoke_arn")
@@ -187,6 +230,8 @@ fn a_function_its_permission_and_alias_live_through_new_code_drift_import_and_de
     // publishes it.
     reimport(&ws, "aws_lambda_permission.s3", "orders-api/AllowS3");
     reimport(&ws, "aws_lambda_alias.live", "orders-api/live");
+    reimport(&ws, "aws_lambda_function_url.api", "orders-api");
+
     ws.run(&["state", "rm", "aws_lambda_function.api"]).expect_code(0);
     ws.run(&["import", "aws_lambda_function.api", "orders-api"])
         .expect_code(0);
@@ -241,6 +286,33 @@ fn a_function_its_permission_and_alias_live_through_new_code_drift_import_and_de
     let now = policy(&moto);
     assert!(now.contains("AllowUploads") && !now.contains("AllowS3"), "{now}");
 
+    // A new layer description is a new layer version; the function takes it in place. The
+    // URL's CORS changes in place.
+    ws.write(
+        "main.tf",
+        &with_layer(512, "prod", "AllowUploads", "shared code v2", "https://example.org"),
+    );
+    planned_changes(&ws, "Plan: 1 to add, 3 to change, 1 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    let layers = block_on(async {
+        let out = lambda(&moto)
+            .get_function()
+            .function_name("orders-api")
+            .send()
+            .await
+            .expect("function");
+        let c = out.configuration().expect("configuration");
+        c.layers()
+            .iter()
+            .filter_map(|l| l.arn().map(str::to_string))
+            .collect::<Vec<_>>()
+    });
+    assert!(
+        layers.len() == 1 && layers[0].ends_with(":layer:shared-libs:2"),
+        "{layers:?}"
+    );
+
     // A missing zip file is an error that names it.
     std::fs::remove_file(ws.path("fn.zip")).expect("remove");
     let broken = ws.run(&["plan"]);
@@ -251,6 +323,20 @@ fn a_function_its_permission_and_alias_live_through_new_code_drift_import_and_de
         zip_of("main.py", b"def handler(e, c):\n    return 2\n"),
     )
     .expect("zip");
+
+    // A layer version is imported by its ARN; as in Terraform, its file name is not known
+    // from AWS, so the plan after shows the replacement the configuration's file asks for.
+    let arn = layer_arn(&ws);
+    ws.run(&["state", "rm", "aws_lambda_layer_version.libs"]).expect_code(0);
+    ws.run(&["import", "aws_lambda_layer_version.libs", &arn])
+        .expect_code(0);
+    let plan = ws.run(&["plan"]);
+    assert!(
+        plan.stdout
+            .contains("filename                    = null -> \"layer.zip\" # forces replacement"),
+        "{}",
+        plan.stdout
+    );
 
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(function(&moto), None);

@@ -1,11 +1,14 @@
-//! Lambda: functions, the permissions in a function's resource policy, and aliases.
+//! Lambda: functions, the permissions in a function's resource policy, aliases, layer
+//! versions and function URLs.
 
 use crate::resource::ResourceType;
 
 mod alias;
 mod function;
+mod layer;
 mod permission;
 mod settings;
+mod url;
 
 /// Every Lambda resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
@@ -13,6 +16,8 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(function::Function),
         Box::new(permission::Permission),
         Box::new(alias::Alias),
+        Box::new(layer::LayerVersion),
+        Box::new(url::FunctionUrl),
     ]
 }
 
