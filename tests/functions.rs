@@ -341,3 +341,107 @@ fn a_function_its_layer_url_permission_and_alias_live_through_new_code_drift_imp
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(function(&moto), None);
 }
+
+fn mapping(batch: u32, enabled: bool) -> String {
+    format!(
+        r#"
+resource "aws_iam_role" "fn" {{
+  name               = "fn-reader"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "lambda.amazonaws.com" }} }}] }})
+}}
+
+resource "aws_sqs_queue" "jobs" {{
+  name = "jobs"
+}}
+
+resource "aws_lambda_function" "worker" {{
+  function_name    = "jobs-worker"
+  role             = aws_iam_role.fn.arn
+  filename         = "fn.zip"
+  source_code_hash = filebase64sha256("fn.zip")
+  handler          = "main.handler"
+  runtime          = "python3.12"
+}}
+
+resource "aws_lambda_event_source_mapping" "jobs" {{
+  event_source_arn = aws_sqs_queue.jobs.arn
+  function_name    = aws_lambda_function.worker.function_name
+  batch_size       = {batch}
+  enabled          = {enabled}
+  filter_criteria {{
+    filter {{
+      pattern = jsonencode({{ body = {{ kind = ["order"] }} }})
+    }}
+  }}
+  scaling_config {{
+    maximum_concurrency = 5
+  }}
+}}
+"#
+    )
+}
+
+/// (batch size, state) of the worker's one mapping, if any.
+fn mapping_of(moto: &Moto) -> Option<(i32, String)> {
+    block_on(async {
+        let out = lambda(moto)
+            .list_event_source_mappings()
+            .function_name("jobs-worker")
+            .send()
+            .await
+            .ok()?;
+        let m = out.event_source_mappings().first()?;
+        Some((m.batch_size()?, m.state()?.to_string()))
+    })
+}
+
+#[test]
+fn a_queue_feeds_a_function_through_create_update_drift_import_and_destroy() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    std::fs::write(
+        ws.path("fn.zip"),
+        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
+    )
+    .expect("zip");
+    ws.write("main.tf", &mapping(5, true));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(mapping_of(&moto), Some((5, "Enabled".into())));
+
+    // Import by the mapping's UUID.
+    let uuid = block_on(async {
+        let out = lambda(&moto)
+            .list_event_source_mappings()
+            .send()
+            .await
+            .expect("mappings");
+        out.event_source_mappings()[0].uuid().expect("uuid").to_string()
+    });
+    reimport(&ws, "aws_lambda_event_source_mapping.jobs", &uuid);
+
+    // In place: the batch size, and the mapping turned off.
+    ws.write("main.tf", &mapping(8, false));
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(mapping_of(&moto), Some((8, "Disabled".into())));
+
+    // Outside: a batch size changed by hand is put back.
+    block_on(async {
+        lambda(&moto)
+            .update_event_source_mapping()
+            .uuid(&uuid)
+            .batch_size(2)
+            .send()
+            .await
+            .expect("by hand")
+    });
+    let plan = planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    assert!(plan.stdout.contains("2 -> 8"), "{}", plan.stdout);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(mapping_of(&moto).map(|m| m.0), Some(8));
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(mapping_of(&moto), None);
+}

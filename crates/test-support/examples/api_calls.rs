@@ -355,6 +355,11 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"calls-layers\"\n}\nresource \"aws_s3_object\" \"z\" {\n  bucket  = aws_s3_bucket.b.id\n  key     = \"layer.zip\"\n  content = \"layer\"\n}\n".into(),
             "resource \"aws_lambda_layer_version\" \"o\" {\n  layer_name = \"calls\"\n  s3_bucket  = aws_s3_object.z.bucket\n  s3_key     = aws_s3_object.z.key\n}\n".into(),
         ),
+        (
+            "aws_lambda_event_source_mapping",
+            format!("{}{}resource \"aws_sqs_queue\" \"q\" {{\n  name = \"calls-jobs\"\n}}\n", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n"),
+            "resource \"aws_lambda_event_source_mapping\" \"o\" {\n  event_source_arn = aws_sqs_queue.q.arn\n  function_name    = aws_lambda_function.f.function_name\n}\n".into(),
+        ),
     ]
 }
 

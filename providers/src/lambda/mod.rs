@@ -1,5 +1,5 @@
 //! Lambda: functions, the permissions in a function's resource policy, aliases, layer
-//! versions and function URLs.
+//! versions, function URLs and event source mappings.
 
 use crate::resource::ResourceType;
 
@@ -8,6 +8,7 @@ mod function;
 mod layer;
 mod permission;
 mod settings;
+mod source_mapping;
 mod url;
 
 /// Every Lambda resource type.
@@ -18,6 +19,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(alias::Alias),
         Box::new(layer::LayerVersion),
         Box::new(url::FunctionUrl),
+        Box::new(source_mapping::SourceMapping),
     ]
 }
 

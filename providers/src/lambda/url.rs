@@ -287,12 +287,14 @@ impl ResourceType for FunctionUrl {
         let (function, qualifier) = match id.split_once('/') {
             Some((f, q)) if !f.is_empty() && !q.is_empty() => (f, Some(q)),
             None if !id.is_empty() => (id, None),
-            _ => return Err(ProviderError::new(
-                "InvalidImportId",
-                format!(
+            _ => {
+                return Err(ProviderError::new(
+                    "InvalidImportId",
+                    format!(
                     "import ID {id:?} of aws_lambda_function_url: write it as FUNCTION_NAME or FUNCTION_NAME/QUALIFIER"
                 ),
-            )),
+                ))
+            }
         };
         self.fetch(ctx, function, qualifier, &Value::Null)
     }
