@@ -403,3 +403,48 @@ resource "aws_dynamodb_table" "t" {{
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(ws.run(&["state", "list"]).expect_code(0).stdout, "");
 }
+
+/// Contributor Insights and Kinesis streaming on a table through the binary: the emulator has
+/// neither (both are checked against DynamoDB's documented answers in
+/// providers/src/dynamodb/insights.rs and streaming.rs), so they are validated and planned
+/// beside a table the emulator makes: a mistaken precision is refused at its line, and the
+/// good configuration plans both with the IDs the AWS provider gives them.
+#[test]
+fn contributor_insights_and_kinesis_streaming_are_checked_and_planned() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    let config = |precision: &str| {
+        format!(
+            r#"resource "aws_dynamodb_table" "t" {{
+  name         = "orders"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+  attribute {{
+    name = "id"
+    type = "S"
+  }}
+}}
+
+resource "aws_dynamodb_contributor_insights" "t" {{
+  table_name = aws_dynamodb_table.t.name
+}}
+
+resource "aws_dynamodb_kinesis_streaming_destination" "t" {{
+  table_name                               = aws_dynamodb_table.t.name
+  stream_arn                               = "arn:aws:kinesis:us-east-1:123456789012:stream/orders-changes"
+  approximate_creation_date_time_precision = "{precision}"
+}}
+"#
+        )
+    };
+    ws.write("main.tf", &config("SECOND"));
+    let bad = ws.run(&["validate"]).expect_code(1);
+    assert!(bad.stderr.contains("on main.tf line 18"), "{}", bad.stderr);
+    ws.write("main.tf", &config("MICROSECOND"));
+    let plan = planned_changes(&ws, "Plan: 3 to add, 0 to change, 0 to destroy.");
+    assert!(
+        plan.stdout.contains("id                                       = \"orders,arn:aws:kinesis:us-east-1:123456789012:stream/orders-changes\""),
+        "{}",
+        plan.stdout
+    );
+}

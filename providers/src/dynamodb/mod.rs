@@ -26,8 +26,10 @@ use std::time::Duration;
 
 mod import;
 mod indexes;
+mod insights;
 mod replicas;
 mod resource_policy;
+mod streaming;
 mod table;
 mod table_api;
 mod table_item;
@@ -44,6 +46,8 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(Table),
         Box::new(table_item::TableItem),
         Box::new(resource_policy::ResourcePolicy),
+        Box::new(insights::ContributorInsights),
+        Box::new(streaming::StreamingDestination),
     ]
 }
 
