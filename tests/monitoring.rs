@@ -212,3 +212,52 @@ resource "aws_cloudwatch_metric_alarm" "b" {
     assert!(run.stderr.contains("on main.tf line 6"), "{}", run.stderr);
     assert!(run.stderr.contains("on main.tf line 14"), "{}", run.stderr);
 }
+
+/// A composite alarm through the binary: the emulator has none (it is checked against
+/// CloudWatch's documented answers in providers/src/cloudwatch/composite_alarm.rs), so it is
+/// validated and planned beside the metric alarms its rule names: too many actions are refused
+/// at their line, and the good configuration plans with the defaults the AWS provider has.
+#[test]
+fn a_composite_alarm_is_checked_and_planned() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    let config = |actions: &str| {
+        format!(
+            r#"resource "aws_cloudwatch_metric_alarm" "errors" {{
+  alarm_name          = "api-5xx"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 1
+  metric_name         = "5XXError"
+  namespace           = "AWS/ApiGateway"
+  period              = 60
+  statistic           = "Sum"
+  threshold           = 5
+}}
+
+resource "aws_cloudwatch_composite_alarm" "down" {{
+  alarm_name    = "service-down"
+  alarm_rule    = "ALARM(${{aws_cloudwatch_metric_alarm.errors.alarm_name}})"
+  alarm_actions = [{actions}]
+  actions_suppressor {{
+    alarm            = "maintenance"
+    wait_period      = 120
+    extension_period = 60
+  }}
+}}
+"#
+        )
+    };
+    let six: Vec<String> = (1..=6)
+        .map(|i| format!("\"arn:aws:sns:us-east-1:123456789012:p{i}\""))
+        .collect();
+    ws.write("main.tf", &config(&six.join(", ")));
+    let bad = ws.run(&["validate"]).expect_code(1);
+    assert!(
+        bad.stderr.contains("at most 5 actions") && bad.stderr.contains("on main.tf line 15"),
+        "{}",
+        bad.stderr
+    );
+    ws.write("main.tf", &config("\"arn:aws:sns:us-east-1:123456789012:pager\""));
+    let plan = planned_changes(&ws, "Plan: 2 to add, 0 to change, 0 to destroy.");
+    assert!(plan.stdout.contains("+ actions_enabled = true"), "{}", plan.stdout);
+}

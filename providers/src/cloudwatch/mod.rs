@@ -1,4 +1,4 @@
-//! CloudWatch: metric alarms and dashboards.
+//! CloudWatch: metric and composite alarms, and dashboards.
 
 use crate::resource::{Ctx, ResourceType};
 use crate::support::attrs::call;
@@ -8,12 +8,17 @@ use engine::core::provider::ProviderError;
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 
+mod composite_alarm;
 mod dashboard;
 mod metric_alarm;
 
 /// Every CloudWatch resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
-    vec![Box::new(metric_alarm::Alarm), Box::new(dashboard::Dashboard)]
+    vec![
+        Box::new(metric_alarm::Alarm),
+        Box::new(composite_alarm::Composite),
+        Box::new(dashboard::Dashboard),
+    ]
 }
 
 /// CloudWatch tags for a request; `None` for none.
