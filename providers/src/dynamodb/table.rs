@@ -80,7 +80,7 @@ pub(super) fn table_schema() -> Schema {
                 .attr("max_read_request_units", Attribute::optional(Type::Number))
                 .attr("max_write_request_units", Attribute::optional(Type::Number)),
         );
-    schema = import_table_block(with_replicas(with_indexes(schema)));
+    schema = import_table_block(with_replicas(with_indexes(schema))).timeouts(&["create", "update", "delete"]);
     if let Some(b) = schema.blocks.get_mut("attribute") {
         b.min_items = 1;
     }
@@ -154,7 +154,7 @@ impl ResourceType for Table {
 
     fn schema(&self) -> Schema {
         // The AWS provider's schema version for the type: its states read as this version.
-        table_schema().version(1).timeouts(&["create", "update", "delete"])
+        table_schema().version(1)
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {

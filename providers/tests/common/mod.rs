@@ -297,6 +297,16 @@ pub fn assert_complete(schema: &Schema, state: &Value) {
     }
     assert!(map.contains_key("id"), "state lacks id: {state}");
     for (name, block) in &schema.blocks {
+        if block.object_in_state {
+            // Terraform's `timeouts` block: the engine records it as an object or null; a
+            // provider may hand it back as a list of at most one.
+            let v = map
+                .get(name)
+                .unwrap_or_else(|| panic!("state lacks block {name}: {state}"));
+            let ok = v.is_null() || v.as_map().is_some() || v.as_list().is_some_and(|l| l.len() <= 1);
+            assert!(ok, "block {name} is neither null, an object nor a list of one: {state}");
+            continue;
+        }
         let items = map
             .get(name)
             .and_then(Value::as_list)
