@@ -37,20 +37,7 @@ const TARGETS: [&str; 10] = [
 /// Terraform's ID of a route: `r-<table><CRC-32 of the destination>`, so that states move
 /// between the two unchanged.
 pub(super) fn route_id(table: &str, destination: &str) -> String {
-    format!("r-{table}{}", crc32(destination.as_bytes()))
-}
-
-/// CRC-32 (IEEE), as Terraform's string hash code takes it.
-pub(super) fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = u32::MAX;
-    for b in bytes {
-        crc ^= u32::from(*b);
-        for _ in 0..8 {
-            let mask = (crc & 1).wrapping_neg();
-            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
-        }
-    }
-    !crc
+    format!("r-{table}{}", crate::support::number::crc32(destination.as_bytes()))
 }
 
 /// The route's destination: (argument, value).
@@ -320,8 +307,7 @@ mod tests {
 
     #[test]
     fn a_routes_id_is_terraforms() {
-        // The check value of CRC-32 (IEEE), and the ID the AWS provider records for a default route.
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        // The ID the AWS provider records for a default route.
         assert_eq!(route_id("rtb-1", "0.0.0.0/0"), "r-rtb-11080289494");
     }
 }

@@ -108,7 +108,7 @@ pub(super) fn rule_id(group: &str, kind: &str, v: &Value) -> String {
         // A pair's group ID, then its (absent) group name.
         text.push_str(&format!("{p}--"));
     }
-    format!("sgrule-{}", super::route::crc32(text.as_bytes()))
+    format!("sgrule-{}", crate::support::number::crc32(text.as_bytes()))
 }
 
 impl LegacyRule {

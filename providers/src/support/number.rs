@@ -18,6 +18,20 @@ pub(crate) fn decimal(bytes: &[u8]) -> String {
     digits.iter().rev().map(|d| char::from(b'0' + d)).collect()
 }
 
+/// CRC-32 (IEEE), as Terraform's `create.StringHashcode` takes it for the IDs it makes up
+/// (a route's, an older security group rule's, a policy document's, a subscription filter's).
+pub(crate) fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = u32::MAX;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            let mask = (crc & 1).wrapping_neg();
+            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+        }
+    }
+    !crc
+}
+
 /// A float as Go's `%g` writes it (the AWS provider's text of a float held in a string
 /// attribute): the shortest digits that read back the same, in exponent form (`1e+06`) when
 /// the exponent is below -4 or at least 6.
@@ -37,6 +51,12 @@ pub(crate) fn go_g(f: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn crc32_matches_known_values() {
+        assert_eq!(super::crc32(b""), 0);
+        assert_eq!(super::crc32(b"123456789"), 0xCBF4_3926);
+    }
+
     #[test]
     fn floats_as_go_writes_them() {
         for (f, text) in [
