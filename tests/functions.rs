@@ -445,3 +445,107 @@ fn a_queue_feeds_a_function_through_create_update_drift_import_and_destroy() {
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(mapping_of(&moto), None);
 }
+
+fn shipping(pattern: &str) -> String {
+    format!(
+        r#"
+resource "aws_iam_role" "fn" {{
+  name               = "log-shipper"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "lambda.amazonaws.com" }} }}] }})
+}}
+
+resource "aws_lambda_function" "shipper" {{
+  function_name    = "log-shipper"
+  role             = aws_iam_role.fn.arn
+  filename         = "fn.zip"
+  source_code_hash = filebase64sha256("fn.zip")
+  handler          = "main.handler"
+  runtime          = "python3.12"
+}}
+
+resource "aws_lambda_permission" "logs" {{
+  statement_id  = "AllowLogs"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.shipper.function_name
+  principal     = "logs.amazonaws.com"
+  source_arn    = "${{aws_cloudwatch_log_group.app.arn}}:*"
+}}
+
+resource "aws_cloudwatch_log_group" "app" {{
+  name = "/app/orders"
+}}
+
+resource "aws_cloudwatch_log_subscription_filter" "errors" {{
+  name            = "errors"
+  log_group_name  = aws_cloudwatch_log_group.app.name
+  filter_pattern  = "{pattern}"
+  destination_arn = aws_lambda_function.shipper.arn
+  depends_on      = [aws_lambda_permission.logs]
+}}
+"#
+    )
+}
+
+fn filter_pattern(moto: &Moto) -> Option<String> {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config());
+    block_on(async {
+        let out = logs
+            .describe_subscription_filters()
+            .log_group_name("/app/orders")
+            .send()
+            .await
+            .ok()?;
+        out.subscription_filters()
+            .first()
+            .and_then(|f| f.filter_pattern().map(str::to_string))
+    })
+}
+
+#[test]
+fn a_log_groups_errors_are_shipped_to_a_function_through_create_update_drift_import_and_destroy() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    std::fs::write(
+        ws.path("fn.zip"),
+        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
+    )
+    .expect("zip");
+    ws.write("main.tf", &shipping("ERROR"));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(filter_pattern(&moto).as_deref(), Some("ERROR"));
+
+    // Import: LOG_GROUP|FILTER.
+    reimport(
+        &ws,
+        "aws_cloudwatch_log_subscription_filter.errors",
+        "/app/orders|errors",
+    );
+
+    // In place: the pattern.
+    ws.write("main.tf", &shipping("?ERROR ?FATAL"));
+    planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(filter_pattern(&moto).as_deref(), Some("?ERROR ?FATAL"));
+
+    // Outside: a pattern changed by hand is put back.
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config());
+    let function_arn = "arn:aws:lambda:us-east-1:123456789012:function:log-shipper";
+    block_on(async {
+        logs.put_subscription_filter()
+            .log_group_name("/app/orders")
+            .filter_name("errors")
+            .filter_pattern("WARN")
+            .destination_arn(function_arn)
+            .send()
+            .await
+            .expect("by hand")
+    });
+    let plan = planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    assert!(plan.stdout.contains("\"WARN\" -> \"?ERROR ?FATAL\""), "{}", plan.stdout);
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(filter_pattern(&moto), None);
+}

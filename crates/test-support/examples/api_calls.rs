@@ -360,6 +360,11 @@ fn cases() -> Vec<(&'static str, String, String)> {
             format!("{}{}resource \"aws_sqs_queue\" \"q\" {{\n  name = \"calls-jobs\"\n}}\n", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n"),
             "resource \"aws_lambda_event_source_mapping\" \"o\" {\n  event_source_arn = aws_sqs_queue.q.arn\n  function_name    = aws_lambda_function.f.function_name\n}\n".into(),
         ),
+        (
+            "aws_cloudwatch_log_subscription_filter",
+            format!("{}{}resource \"aws_cloudwatch_log_group\" \"g\" {{\n  name = \"/calls\"\n}}\n", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n"),
+            "resource \"aws_cloudwatch_log_subscription_filter\" \"o\" {\n  name            = \"calls\"\n  log_group_name  = aws_cloudwatch_log_group.g.name\n  filter_pattern  = \"ERROR\"\n  destination_arn = aws_lambda_function.f.arn\n}\n".into(),
+        ),
     ]
 }
 

@@ -1,5 +1,5 @@
-//! CloudWatch Logs: log groups, their streams and metric filters, saved queries, and the
-//! account's resource policies.
+//! CloudWatch Logs: log groups, their streams, metric and subscription filters, saved queries,
+//! and the account's resource policies.
 
 use crate::resource::ResourceType;
 
@@ -8,6 +8,7 @@ mod log_stream;
 mod metric_filter;
 mod query_definition;
 mod resource_policy;
+mod subscription_filter;
 
 /// Every CloudWatch Logs resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
@@ -17,5 +18,6 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(metric_filter::MetricFilter),
         Box::new(query_definition::QueryDefinition),
         Box::new(resource_policy::ResourcePolicy),
+        Box::new(subscription_filter::SubscriptionFilter),
     ]
 }
