@@ -342,27 +342,37 @@ fn a_function_its_layer_url_permission_and_alias_live_through_new_code_drift_imp
     assert_eq!(function(&moto), None);
 }
 
-fn mapping(batch: u32, enabled: bool) -> String {
+/// A function `name` (resource `resource`) running fn.zip's `main.handler` as role `role`.
+fn function_from_zip(resource: &str, name: &str, role: &str) -> String {
     format!(
         r#"
 resource "aws_iam_role" "fn" {{
-  name               = "fn-reader"
+  name               = "{role}"
   assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "lambda.amazonaws.com" }} }}] }})
 }}
 
-resource "aws_sqs_queue" "jobs" {{
-  name = "jobs"
-}}
-
-resource "aws_lambda_function" "worker" {{
-  function_name    = "jobs-worker"
+resource "aws_lambda_function" "{resource}" {{
+  function_name    = "{name}"
   role             = aws_iam_role.fn.arn
   filename         = "fn.zip"
   source_code_hash = filebase64sha256("fn.zip")
   handler          = "main.handler"
   runtime          = "python3.12"
 }}
+"#
+    )
+}
 
+fn mapping(batch: u32, enabled: bool) -> String {
+    let function = function_from_zip("worker", "jobs-worker", "fn-reader");
+    format!(
+        r#"
+
+resource "aws_sqs_queue" "jobs" {{
+  name = "jobs"
+}}
+
+{function}
 resource "aws_lambda_event_source_mapping" "jobs" {{
   event_source_arn = aws_sqs_queue.jobs.arn
   function_name    = aws_lambda_function.worker.function_name
@@ -447,22 +457,11 @@ fn a_queue_feeds_a_function_through_create_update_drift_import_and_destroy() {
 }
 
 fn shipping(pattern: &str) -> String {
+    let function = function_from_zip("shipper", "log-shipper", "log-shipper");
     format!(
         r#"
-resource "aws_iam_role" "fn" {{
-  name               = "log-shipper"
-  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "lambda.amazonaws.com" }} }}] }})
-}}
 
-resource "aws_lambda_function" "shipper" {{
-  function_name    = "log-shipper"
-  role             = aws_iam_role.fn.arn
-  filename         = "fn.zip"
-  source_code_hash = filebase64sha256("fn.zip")
-  handler          = "main.handler"
-  runtime          = "python3.12"
-}}
-
+{function}
 resource "aws_lambda_permission" "logs" {{
   statement_id  = "AllowLogs"
   action        = "lambda:InvokeFunction"

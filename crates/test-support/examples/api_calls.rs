@@ -24,6 +24,15 @@ fn cases() -> Vec<(&'static str, String, String)> {
     let table = "resource \"aws_route_table\" \"t\" {\n  vpc_id = aws_vpc.v.id\n}\n".to_string();
     let group =
         format!("{vpc}resource \"aws_security_group\" \"g\" {{\n  name   = \"calls\"\n  vpc_id = aws_vpc.v.id\n}}\n");
+    let scaled_table = "resource \"aws_dynamodb_table\" \"t\" {\n  name           = \"calls\"\n  billing_mode   = \"PROVISIONED\"\n  read_capacity  = 5\n  write_capacity = 5\n  hash_key       = \"id\"\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n".to_string();
+    let scaling = "resource \"aws_appautoscaling_target\" \"a\" {\n  service_namespace  = \"dynamodb\"\n  resource_id        = \"table/calls\"\n  scalable_dimension = \"dynamodb:table:ReadCapacityUnits\"\n  min_capacity       = 5\n  max_capacity       = 50\n}\n".to_string();
+    let repository = "resource \"aws_ecr_repository\" \"r\" {\n  name = \"calls\"\n}\n".to_string();
+    let event_rule = "resource \"aws_cloudwatch_event_rule\" \"e\" {\n  name                = \"calls\"\n  schedule_expression = \"rate(5 minutes)\"\n}\n".to_string();
+    let fn_role = format!(
+        "resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"
+    );
+    let lambda = "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n".to_string();
+    let function = format!("{fn_role}{lambda}");
     vec![
         ("aws_s3_bucket", String::new(), bucket.clone()),
         (
@@ -311,43 +320,43 @@ fn cases() -> Vec<(&'static str, String, String)> {
             format!("{vpc}resource \"aws_vpc_dhcp_options\" \"d\" {{\n  domain_name = \"calls.example\"\n}}\n"),
             "resource \"aws_vpc_dhcp_options_association\" \"o\" {\n  vpc_id          = aws_vpc.v.id\n  dhcp_options_id = aws_vpc_dhcp_options.d.id\n}\n".into(),
         ),
-        ("aws_appautoscaling_target", "resource \"aws_dynamodb_table\" \"t\" {\n  name           = \"calls\"\n  billing_mode   = \"PROVISIONED\"\n  read_capacity  = 5\n  write_capacity = 5\n  hash_key       = \"id\"\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n".into(), "resource \"aws_appautoscaling_target\" \"a\" {\n  service_namespace  = \"dynamodb\"\n  resource_id        = \"table/calls\"\n  scalable_dimension = \"dynamodb:table:ReadCapacityUnits\"\n  min_capacity       = 5\n  max_capacity       = 50\n}\n".replace("\"a\"", "\"o\"")),
+        ("aws_appautoscaling_target", scaled_table.clone(), scaling.replace("\"a\"", "\"o\"")),
         (
             "aws_appautoscaling_policy",
-            format!("{}{}", "resource \"aws_dynamodb_table\" \"t\" {\n  name           = \"calls\"\n  billing_mode   = \"PROVISIONED\"\n  read_capacity  = 5\n  write_capacity = 5\n  hash_key       = \"id\"\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n", "resource \"aws_appautoscaling_target\" \"a\" {\n  service_namespace  = \"dynamodb\"\n  resource_id        = \"table/calls\"\n  scalable_dimension = \"dynamodb:table:ReadCapacityUnits\"\n  min_capacity       = 5\n  max_capacity       = 50\n}\n"),
+            format!("{scaled_table}{scaling}"),
             "resource \"aws_appautoscaling_policy\" \"o\" {\n  name               = \"calls\"\n  policy_type        = \"TargetTrackingScaling\"\n  service_namespace  = aws_appautoscaling_target.a.service_namespace\n  resource_id        = aws_appautoscaling_target.a.resource_id\n  scalable_dimension = aws_appautoscaling_target.a.scalable_dimension\n  target_tracking_scaling_policy_configuration {\n    target_value = 70\n    predefined_metric_specification {\n      predefined_metric_type = \"DynamoDBReadCapacityUtilization\"\n    }\n  }\n}\n".into(),
         ),
-        ("aws_ecr_repository", String::new(), "resource \"aws_ecr_repository\" \"r\" {\n  name = \"calls\"\n}\n".replace("\"r\"", "\"o\"")),
+        ("aws_ecr_repository", String::new(), repository.replace("\"r\"", "\"o\"")),
         (
             "aws_ecr_lifecycle_policy",
-            "resource \"aws_ecr_repository\" \"r\" {\n  name = \"calls\"\n}\n".into(),
+            repository.clone(),
             "resource \"aws_ecr_lifecycle_policy\" \"o\" {\n  repository = aws_ecr_repository.r.name\n  policy     = jsonencode({ rules = [{ rulePriority = 1, selection = { tagStatus = \"untagged\", countType = \"sinceImagePushed\", countUnit = \"days\", countNumber = 14 }, action = { type = \"expire\" } }] })\n}\n".into(),
         ),
         (
             "aws_ecr_repository_policy",
-            "resource \"aws_ecr_repository\" \"r\" {\n  name = \"calls\"\n}\n".into(),
+            repository.clone(),
             "resource \"aws_ecr_repository_policy\" \"o\" {\n  repository = aws_ecr_repository.r.name\n  policy     = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::123456789012:root\" }, Action = \"ecr:BatchGetImage\" }] })\n}\n".into(),
         ),
-        ("aws_cloudwatch_event_rule", String::new(), "resource \"aws_cloudwatch_event_rule\" \"e\" {\n  name                = \"calls\"\n  schedule_expression = \"rate(5 minutes)\"\n}\n".replace("\"e\"", "\"o\"")),
+        ("aws_cloudwatch_event_rule", String::new(), event_rule.replace("\"e\"", "\"o\"")),
         (
             "aws_cloudwatch_event_target",
-            "resource \"aws_cloudwatch_event_rule\" \"e\" {\n  name                = \"calls\"\n  schedule_expression = \"rate(5 minutes)\"\n}\n".into(),
+            event_rule.clone(),
             "resource \"aws_cloudwatch_event_target\" \"o\" {\n  rule      = aws_cloudwatch_event_rule.e.name\n  target_id = \"calls\"\n  arn       = \"arn:aws:sqs:us-east-1:123456789012:calls\"\n}\n".into(),
         ),
-        ("aws_lambda_function", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n".replace("\"f\"", "\"o\"")),
+        ("aws_lambda_function", fn_role.clone(), lambda.replace("\"f\"", "\"o\"")),
         (
             "aws_lambda_permission",
-            format!("{}{}", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n"),
+            function.clone(),
             "resource \"aws_lambda_permission\" \"o\" {\n  statement_id  = \"calls\"\n  action        = \"lambda:InvokeFunction\"\n  function_name = aws_lambda_function.f.function_name\n  principal     = \"events.amazonaws.com\"\n}\n".into(),
         ),
         (
             "aws_lambda_alias",
-            format!("{}{}", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n"),
+            function.clone(),
             "resource \"aws_lambda_alias\" \"o\" {\n  name             = \"live\"\n  function_name    = aws_lambda_function.f.function_name\n  function_version = \"$LATEST\"\n}\n".into(),
         ),
         (
             "aws_lambda_function_url",
-            format!("{}{}", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n"),
+            function.clone(),
             "resource \"aws_lambda_function_url\" \"o\" {\n  function_name      = aws_lambda_function.f.function_name\n  authorization_type = \"AWS_IAM\"\n}\n".into(),
         ),
         (
@@ -357,12 +366,12 @@ fn cases() -> Vec<(&'static str, String, String)> {
         ),
         (
             "aws_lambda_event_source_mapping",
-            format!("{}{}resource \"aws_sqs_queue\" \"q\" {{\n  name = \"calls-jobs\"\n}}\n", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n"),
+            format!("{function}resource \"aws_sqs_queue\" \"q\" {{\n  name = \"calls-jobs\"\n}}\n"),
             "resource \"aws_lambda_event_source_mapping\" \"o\" {\n  event_source_arn = aws_sqs_queue.q.arn\n  function_name    = aws_lambda_function.f.function_name\n}\n".into(),
         ),
         (
             "aws_cloudwatch_log_subscription_filter",
-            format!("{}{}resource \"aws_cloudwatch_log_group\" \"g\" {{\n  name = \"/calls\"\n}}\n", format!("resource \"aws_iam_role\" \"r\" {{\n  name = \"calls-fn\"\n  assume_role_policy = {LAMBDA_TRUST}\n}}\n"), "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n"),
+            format!("{function}resource \"aws_cloudwatch_log_group\" \"g\" {{\n  name = \"/calls\"\n}}\n"),
             "resource \"aws_cloudwatch_log_subscription_filter\" \"o\" {\n  name            = \"calls\"\n  log_group_name  = aws_cloudwatch_log_group.g.name\n  filter_pattern  = \"ERROR\"\n  destination_arn = aws_lambda_function.f.arn\n}\n".into(),
         ),
     ]

@@ -2,7 +2,7 @@
 //! task count, ...) and the scaling policies that move them.
 
 use crate::resource::{Ctx, ResourceType};
-use crate::support::attrs::{call, string_map};
+use crate::support::attrs::call;
 use engine::core::provider::ProviderError;
 use engine::core::value::Value;
 use std::collections::BTreeMap;
@@ -33,13 +33,6 @@ impl Key {
             dimension: part("scalable_dimension")?,
         })
     }
-}
-
-/// Whether tags are read back: when the object has tags in state or configuration. A target
-/// without tags costs one call fewer per refresh; tags added outside infinstor to an object
-/// that has none here are not reported.
-fn has_tags(value: &Value) -> bool {
-    !string_map(&value.get("tags")).is_empty() || !string_map(&value.get("tags_all")).is_empty()
 }
 
 /// An object's tags, by its ARN.

@@ -1,11 +1,12 @@
 //! aws_appautoscaling_target: a resource's capacity put under Application Auto Scaling, with its
 //! bounds. RegisterScalableTarget both creates and updates it.
 
-use super::{has_tags, not_there, tag_sync, tags_of, Key};
+use super::{not_there, tag_sync, tags_of, Key};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     call, created_outcome, finish, first_block, into_state, invalid, map_of_strings, problem, string_map, Put, State,
 };
+use crate::support::tags::has_tags;
 use crate::support::tags::{split_tags, tags_all};
 use crate::support::wait::Waiter;
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ScalableTarget, ServiceNamespace, SuspendedState};

@@ -294,10 +294,7 @@ impl ResourceType for VpcEndpoint {
         // `dns_options` is AWS's to decide when not configured, as in the AWS provider (a block
         // that is optional and computed): the one AWS chose stays, and a new endpoint's is
         // known once made.
-        if crate::support::attrs::block_items(&proposed, "dns_options").is_empty()
-            && !proposed.get("dns_options").is_unknown()
-        {
-            let kept = prior.map(|p| p.get("dns_options")).unwrap_or(Value::UNKNOWN);
+        if let Some(kept) = crate::support::attrs::aws_decided_block(&proposed, prior, "dns_options") {
             st.insert("dns_options".into(), kept);
         }
         // A new set of interfaces, or a new policy AWS rewrites, is known once applied.

@@ -241,13 +241,16 @@ impl ResourceType for Repository {
         // Blocks left out are ECR's to fill (it always reports both): kept as they are, except
         // that scanning on push is turned off when its block goes, as in the AWS provider.
         for key in [SCANNING, ENCRYPTION] {
-            if block_items(&proposed, key).is_empty() && !proposed.get(key).is_unknown() {
-                let kept = match prior {
-                    None => Value::UNKNOWN,
-                    Some(p) if key == SCANNING && first_block(p, key).get("scan_on_push").as_bool() == Some(true) => {
-                        Value::List(vec![map([("scan_on_push", Value::Bool(false))])].into())
-                    }
-                    Some(p) => p.get(key),
+            if let Some(kept) = crate::support::attrs::aws_decided_block(&proposed, prior, key) {
+                let scanning_on = key == SCANNING
+                    && kept
+                        .as_list()
+                        .and_then(|l| l.first())
+                        .is_some_and(|b| b.get("scan_on_push").as_bool() == Some(true));
+                let kept = if scanning_on {
+                    Value::List(vec![map([("scan_on_push", Value::Bool(false))])].into())
+                } else {
+                    kept
                 };
                 st.insert(key.into(), kept);
             }

@@ -561,8 +561,8 @@ impl ResourceType for Function {
         default_to(&mut st, "reserved_concurrent_executions", Value::from(-1i64));
         default_to(&mut st, "skip_destroy", Value::Bool(false));
         for key in AWS_FILLED {
-            if crate::support::attrs::block_items(&proposed, key).is_empty() && !proposed.get(key).is_unknown() {
-                st.insert(key.into(), prior.map(|p| p.get(key)).unwrap_or(Value::UNKNOWN));
+            if let Some(kept) = crate::support::attrs::aws_decided_block(&proposed, prior, key) {
+                st.insert(key.into(), kept);
             }
         }
         keep_nested(&mut st, prior, "vpc_config", "vpc_id");

@@ -209,9 +209,7 @@ impl SourceMapping {
                 .and_then(|s| s.maximum_concurrency())
                 .map(|c| map([("maximum_concurrency", i64::from(c).into())]))),
         );
-        // Tags are read when the mapping has some here (one call fewer per refresh without).
-        let tagged = !string_map(&prior.get("tags")).is_empty() || !string_map(&prior.get("tags_all")).is_empty();
-        if tagged && !arn.is_empty() {
+        if crate::support::tags::has_tags(prior) && !arn.is_empty() {
             let out = call(
                 ctx,
                 &format!("reading the tags of Lambda Event Source Mapping ({uuid})"),

@@ -247,6 +247,14 @@ impl Put for State {
     }
 }
 
+/// The planned value of a nested block that is AWS's to decide when not configured (the AWS
+/// provider's optional and computed blocks): `None` when the configuration gives the block,
+/// else the prior's block, or unknown for a new object (known once made).
+pub(crate) fn aws_decided_block(proposed: &Value, prior: Option<&Value>, key: &str) -> Option<Value> {
+    let unset = block_items(proposed, key).is_empty() && !proposed.get(key).is_unknown();
+    unset.then(|| prior.map(|p| p.get(key)).unwrap_or(Value::UNKNOWN))
+}
+
 /// Sets `key` to `default` in a block that leaves it null (an unknown block is left as it is).
 pub(crate) fn with_default(block: &Value, key: &str, default: Value) -> Value {
     if block.is_unknown() {

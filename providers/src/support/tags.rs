@@ -14,6 +14,13 @@ use std::collections::BTreeMap;
 /// How a module reads a tag map value into strings.
 pub(crate) type ReadTags = fn(&Value) -> BTreeMap<String, String>;
 
+/// Whether an object has tags in its state or configuration (`tags` or `tags_all`): types whose
+/// tags AWS reads with a call of its own read them only then, one call fewer per refresh for
+/// the untagged (tags added outside infinstor to an object without any are not reported).
+pub(crate) fn has_tags(value: &Value) -> bool {
+    !attrs::string_map(&value.get("tags")).is_empty() || !attrs::string_map(&value.get("tags_all")).is_empty()
+}
+
 /// `tags_all`: the provider's `default_tags` overlaid with the resource's `tags`.
 pub(crate) fn tags_all(ctx: &Ctx, tags: &Value) -> Value {
     tags_all_by(attrs::string_map, ctx, tags)
