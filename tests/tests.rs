@@ -17,6 +17,7 @@ mod dynamodb_items;
 mod events;
 mod formatting;
 mod functions;
+mod identity;
 mod iam_account;
 mod iam_family;
 mod iam_identity;

@@ -223,6 +223,7 @@ impl AwsProvider {
         let env_id = match service {
             "applicationautoscaling" => "APPLICATION_AUTO_SCALING".to_string(),
             "events" => "EVENTBRIDGE".to_string(),
+            "cognitoidp" => "COGNITO_IDENTITY_PROVIDER".to_string(),
             other => other.to_ascii_uppercase(),
         };
         let env_name = format!("AWS_ENDPOINT_URL_{env_id}");
@@ -244,6 +245,8 @@ impl AwsProvider {
             "iam" if region.starts_with("us-gov-") => "https://iam.us-gov.amazonaws.com".to_string(),
             "iam" => "https://iam.amazonaws.com".to_string(),
             "applicationautoscaling" => format!("https://application-autoscaling.{region}.{suffix}"),
+            "cognitoidp" => format!("https://cognito-idp.{region}.{suffix}"),
+            "cloudfront" => format!("https://cloudfront.{suffix}"),
             other => format!("https://{other}.{region}.{suffix}"),
         }
     }

@@ -46,6 +46,8 @@ pub(crate) const ENDPOINT_SERVICES: &[&str] = &[
     "events",
     "ecr",
     "lambda",
+    "cognitoidp",
+    "cloudfront",
 ];
 
 /// Attempts per request when `max_retries` is not set (throttling and 5xx are retried).
@@ -390,6 +392,8 @@ impl ProviderConfig {
             events: client!(aws_sdk_eventbridge, "events"),
             ecr: client!(aws_sdk_ecr, "ecr"),
             lambda: client!(aws_sdk_lambda, "lambda"),
+            cognito: client!(aws_sdk_cognitoidentityprovider, "cognitoidp"),
+            cloudfront: client!(aws_sdk_cloudfront, "cloudfront"),
             region,
             default_tags: self.default_tags.clone(),
             calls,

@@ -58,6 +58,7 @@ mod external;
 mod iam;
 mod infinstor;
 mod kms;
+mod cognito;
 mod lambda;
 mod local;
 mod logs;

@@ -62,6 +62,10 @@ pub struct Ctx {
     pub ecr: aws_sdk_ecr::Client,
     /// Lambda client.
     pub lambda: aws_sdk_lambda::Client,
+    /// Cognito user pools client.
+    pub cognito: aws_sdk_cognitoidentityprovider::Client,
+    /// CloudFront client (a global service: its calls go to us-east-1 whatever the region).
+    pub cloudfront: aws_sdk_cloudfront::Client,
     /// The configured region.
     pub region: String,
     /// `default_tags { tags = {...} }` of the provider block.

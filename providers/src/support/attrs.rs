@@ -294,3 +294,78 @@ pub(crate) fn same_json(a: &str, b: &str) -> bool {
         _ => a == b,
     }
 }
+
+/// One configured block item as the AWS provider's SDK v2 state holds it: an optional argument
+/// the configuration leaves null is its type's zero value (`false`, `0`, `""`, empty), and an
+/// optional and computed one is the value in `prior` (the same block's item in state), or
+/// unknown when there is none. Nested blocks are filled the same way, item by item.
+pub(crate) fn sdk_block(schema: &Schema, item: &Value, prior: &Value) -> Value {
+    if item.is_unknown() || item.is_null() {
+        return item.clone();
+    }
+    let mut m = into_state(item);
+    for (name, attr) in &schema.attributes {
+        let given = m.get(name).cloned().unwrap_or(Value::Null);
+        if !given.is_null() {
+            continue;
+        }
+        let filled = if attr.computed {
+            match prior.get(name) {
+                Value::Null => Value::UNKNOWN,
+                kept => kept,
+            }
+        } else {
+            zero_of(&attr.ty)
+        };
+        m.insert(name.clone(), filled);
+    }
+    for (name, block) in &schema.blocks {
+        let items = block_items(item, name);
+        let priors = block_items(prior, name);
+        let filled: Vec<Value> = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| sdk_block(&block.schema, it, priors.get(i).unwrap_or(&Value::Null)))
+            .collect();
+        if !item.get(name).is_unknown() {
+            m.insert(name.clone(), Value::List(filled.into()));
+        }
+    }
+    Value::Map(m.into())
+}
+
+/// Each item of the block `key` of `proposed` filled by [`sdk_block`] against `prior`'s.
+pub(crate) fn sdk_blocks(schema: &Schema, proposed: &Value, prior: Option<&Value>, key: &str) -> Value {
+    let Some(block) = schema.blocks.get(key) else {
+        return proposed.get(key);
+    };
+    if proposed.get(key).is_unknown() {
+        return Value::UNKNOWN;
+    }
+    let priors = prior.map(|p| block_items(p, key)).unwrap_or_default();
+    Value::List(
+        block_items(proposed, key)
+            .iter()
+            .enumerate()
+            .map(|(i, it)| sdk_block(&block.schema, it, priors.get(i).unwrap_or(&Value::Null)))
+            .collect::<Vec<_>>()
+            .into(),
+    )
+}
+
+/// The SDK v2 zero value of a type.
+pub(crate) fn zero_of(ty: &Type) -> Value {
+    match ty {
+        Type::Bool => Value::from(false),
+        Type::Number => Value::from(0i64),
+        Type::String => Value::string(""),
+        Type::List(_) | Type::Set(_) => Value::List(Vec::new().into()),
+        Type::Map(_) => Value::Map(BTreeMap::new().into()),
+        _ => Value::Null,
+    }
+}
+
+/// A whole-number argument as the `i32` AWS APIs take (null or unknown: `None`).
+pub(crate) fn int32(v: &Value, key: &str) -> Option<i32> {
+    v.get(key).as_f64().map(|n| n as i32)
+}
