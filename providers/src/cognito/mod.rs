@@ -15,6 +15,8 @@ mod pool_request;
 mod pool_rules;
 mod pool_state;
 mod resource_server;
+#[cfg(test)]
+mod replayed;
 
 /// Every Cognito user pool resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
