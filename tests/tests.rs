@@ -12,6 +12,7 @@ mod checkov;
 mod cli_commands;
 mod containers;
 mod crashes;
+mod edge;
 mod diagnostics;
 mod dynamodb_items;
 mod events;

@@ -47,6 +47,7 @@ mod aws;
 mod builtin;
 mod calls;
 mod cloudformation;
+mod cloudfront;
 mod cloudwatch;
 mod config;
 mod dynamodb;

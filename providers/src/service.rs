@@ -5,7 +5,7 @@
 
 use crate::resource::{DataType, ResourceType};
 use crate::{
-    acm, apigateway, autoscaling, builtin, cloudformation, cloudwatch, cognito, dynamodb, ec2, ecr, elb, events, iam, kms,
+    acm, apigateway, autoscaling, builtin, cloudformation, cloudfront, cloudwatch, cognito, dynamodb, ec2, ecr, elb, events, iam, kms,
     lambda, logs, meta, route53, s3, s3control, secretsmanager, servicecatalog, sesv2, sns, sqs, ssm,
 };
 use std::collections::BTreeMap;
@@ -82,6 +82,8 @@ pub(crate) const SERVICES: &[Service] = &[
     service("events", true, events::resources, no_data_sources),
     service("lambda", true, lambda::resources, no_data_sources),
     service("cognitoidp", true, cognito::resources, no_data_sources),
+    // CloudFront is global: its types take no `region`.
+    service("cloudfront", false, cloudfront::resources, no_data_sources),
     // `aws_lb_hosted_zone_id` is a table lookup with its own `region` argument.
     service("elasticloadbalancing", false, no_resources, elb::data_sources),
     // The account, region and partition the provider runs in.

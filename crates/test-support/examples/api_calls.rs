@@ -33,6 +33,7 @@ fn cases() -> Vec<(&'static str, String, String)> {
     );
     let lambda = "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"calls\"\n  role          = aws_iam_role.r.arn\n  package_type  = \"Image\"\n  image_uri     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/calls:latest\"\n}\n".to_string();
     let function = format!("{fn_role}{lambda}");
+    let user_pool = "resource \"aws_cognito_user_pool\" \"p\" {\n  name = \"calls\"\n}\n".to_string();
     vec![
         ("aws_s3_bucket", String::new(), bucket.clone()),
         (
@@ -368,6 +369,42 @@ fn cases() -> Vec<(&'static str, String, String)> {
             "aws_lambda_event_source_mapping",
             format!("{function}resource \"aws_sqs_queue\" \"q\" {{\n  name = \"calls-jobs\"\n}}\n"),
             "resource \"aws_lambda_event_source_mapping\" \"o\" {\n  event_source_arn = aws_sqs_queue.q.arn\n  function_name    = aws_lambda_function.f.function_name\n}\n".into(),
+        ),
+        ("aws_cognito_user_pool", String::new(), user_pool.replace("\"p\"", "\"o\"")),
+        (
+            "aws_cognito_user_pool_client",
+            user_pool.clone(),
+            "resource \"aws_cognito_user_pool_client\" \"o\" {\n  name            = \"calls\"\n  user_pool_id    = aws_cognito_user_pool.p.id\n  generate_secret = true\n}\n".into(),
+        ),
+        (
+            "aws_cognito_user_pool_domain",
+            user_pool.clone(),
+            "resource \"aws_cognito_user_pool_domain\" \"o\" {\n  domain       = \"calls\"\n  user_pool_id = aws_cognito_user_pool.p.id\n}\n".into(),
+        ),
+        (
+            "aws_cognito_identity_provider",
+            user_pool.clone(),
+            "resource \"aws_cognito_identity_provider\" \"o\" {\n  user_pool_id     = aws_cognito_user_pool.p.id\n  provider_name    = \"corp\"\n  provider_type    = \"SAML\"\n  provider_details = { MetadataURL = \"https://idp.example.com/metadata\" }\n}\n".into(),
+        ),
+        (
+            "aws_cognito_user_group",
+            user_pool.clone(),
+            "resource \"aws_cognito_user_group\" \"o\" {\n  user_pool_id = aws_cognito_user_pool.p.id\n  name         = \"calls\"\n}\n".into(),
+        ),
+        (
+            "aws_cognito_resource_server",
+            user_pool.clone(),
+            "resource \"aws_cognito_resource_server\" \"o\" {\n  user_pool_id = aws_cognito_user_pool.p.id\n  identifier   = \"https://calls.example.com\"\n  name         = \"calls\"\n}\n".into(),
+        ),
+        (
+            "aws_cloudfront_origin_access_control",
+            String::new(),
+            "resource \"aws_cloudfront_origin_access_control\" \"o\" {\n  name                              = \"calls\"\n  origin_access_control_origin_type = \"s3\"\n  signing_behavior                  = \"always\"\n  signing_protocol                  = \"sigv4\"\n}\n".into(),
+        ),
+        (
+            "aws_cloudfront_distribution",
+            String::new(),
+            "resource \"aws_cloudfront_distribution\" \"o\" {\n  enabled = true\n  origin {\n    origin_id   = \"s3\"\n    domain_name = \"calls.s3.amazonaws.com\"\n  }\n  default_cache_behavior {\n    target_origin_id       = \"s3\"\n    viewer_protocol_policy = \"allow-all\"\n    allowed_methods        = [\"GET\", \"HEAD\"]\n    cached_methods         = [\"GET\", \"HEAD\"]\n    cache_policy_id        = \"658327ea-f89d-4fab-a63d-7e88639e58f6\"\n  }\n  restrictions {\n    geo_restriction {\n      restriction_type = \"none\"\n    }\n  }\n  viewer_certificate {\n    cloudfront_default_certificate = true\n  }\n}\n".into(),
         ),
         (
             "aws_cloudwatch_log_subscription_filter",

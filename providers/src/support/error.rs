@@ -206,6 +206,10 @@ pub(crate) fn is_not_found(code: &str) -> bool {
             | "ResourceNotFound"
             | "PolicyNotFoundException"
             | "NatGatewayNotFound"
+            | "NoSuchDistribution"
+            | "NoSuchOriginAccessControl"
+            | "NoSuchCachePolicy"
+            | "NoSuchOriginRequestPolicy"
     ) || ec2_not_found(code)
 }
 
