@@ -7,7 +7,7 @@
 use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Moto};
 
 /// A zip archive holding one file, stored (not compressed), as a function's code.
-fn zip_of(name: &str, content: &[u8]) -> Vec<u8> {
+pub(crate) fn zip_of(name: &str, content: &[u8]) -> Vec<u8> {
     fn crc32(data: &[u8]) -> u32 {
         let mut crc = 0xFFFF_FFFFu32;
         for &b in data {
@@ -343,7 +343,7 @@ fn a_function_its_layer_url_permission_and_alias_live_through_new_code_drift_imp
 }
 
 /// A function `name` (resource `resource`) running fn.zip's `main.handler` as role `role`.
-fn function_from_zip(resource: &str, name: &str, role: &str) -> String {
+pub(crate) fn function_from_zip(resource: &str, name: &str, role: &str) -> String {
     format!(
         r#"
 resource "aws_iam_role" "fn" {{

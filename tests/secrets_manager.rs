@@ -200,3 +200,91 @@ resource "aws_secretsmanager_secret_version" "v" {
         );
     }
 }
+
+fn rotation(days: u32) -> String {
+    let function = crate::functions::function_from_zip("rotator", "rotate-db", "rotator");
+    format!(
+        r#"
+resource "aws_secretsmanager_secret" "db" {{
+  name                    = "db-password"
+  recovery_window_in_days = 0
+}}
+
+resource "aws_secretsmanager_secret_version" "db" {{
+  secret_id     = aws_secretsmanager_secret.db.id
+  secret_string = "first"
+}}
+{function}
+resource "aws_secretsmanager_secret_rotation" "db" {{
+  secret_id           = aws_secretsmanager_secret.db.id
+  rotation_lambda_arn = aws_lambda_function.rotator.arn
+  rotate_immediately  = false
+  rotation_rules {{
+    automatically_after_days = {days}
+  }}
+}}
+"#
+    )
+}
+
+/// (enabled, days) of the secret's rotation.
+fn rotation_of(moto: &Moto) -> Option<(bool, i64)> {
+    block_on(async {
+        let out = secretsmanager(moto).describe_secret().secret_id("db-password").send().await.ok()?;
+        Some((
+            out.rotation_enabled().unwrap_or(false),
+            out.rotation_rules().and_then(|r| r.automatically_after_days()).unwrap_or(0),
+        ))
+    })
+}
+
+#[test]
+fn a_secret_rotated_by_a_function_changes_its_schedule_in_place_and_stops_on_destroy() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    std::fs::write(
+        ws.path("fn.zip"),
+        crate::functions::zip_of("main.py", b"def handler(event, context):\n    return None\n"),
+    )
+    .expect("the function's zip");
+    ws.write("main.tf", &rotation(30));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(rotation_of(&moto), Some((true, 30)));
+    assert_eq!(current(&moto, "db-password").map(|c| c.0), Some("first".to_string()), "not rotated at once");
+
+    let arn = block_on(async {
+        secretsmanager(&moto)
+            .describe_secret()
+            .secret_id("db-password")
+            .send()
+            .await
+            .ok()
+            .and_then(|o| o.arn().map(str::to_string))
+    })
+    .expect("the secret's ARN");
+    reimport(&ws, "aws_secretsmanager_secret_rotation.db", &arn);
+
+    ws.write("main.tf", &rotation(10));
+    planned_changes(&ws, "0 to add, 1 to change, 0 to destroy");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(rotation_of(&moto), Some((true, 10)));
+
+    // Rotation stopped outside is planned back.
+    block_on(async {
+        secretsmanager(&moto)
+            .cancel_rotate_secret()
+            .secret_id("db-password")
+            .send()
+            .await
+            .expect("cancelled by hand")
+    });
+    planned_changes(&ws, "0 to add, 1 to change, 0 to destroy");
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(rotation_of(&moto), Some((true, 10)));
+
+    ws.run(&["destroy", "-auto-approve", "-target", "aws_secretsmanager_secret_rotation.db"]).expect_code(0);
+    assert_eq!(rotation_of(&moto), Some((false, 10)), "destroy stops the rotation, the secret stays");
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+}

@@ -72,6 +72,7 @@ pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
         cloudwatch: aws_sdk_cloudwatch,
         cognito: aws_sdk_cognitoidentityprovider,
         cloudfront: aws_sdk_cloudfront,
+        secretsmanager: aws_sdk_secretsmanager,
     );
     // The account, as STS would answer: no answer in the list is spent on it.
     let _ = ctx.caller.set(("123456789012".to_string(), "aws".to_string()));

@@ -5,6 +5,9 @@ use crate::support::attrs::call;
 use crate::support::error::found;
 use engine::core::provider::ProviderError;
 
+#[cfg(test)]
+mod replayed;
+mod rotation;
 mod secret;
 mod secret_policy;
 mod secret_version;
@@ -15,6 +18,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(secret::Secret),
         Box::new(secret_version::SecretVersion),
         Box::new(secret_policy::SecretPolicy),
+        Box::new(rotation::SecretRotation),
     ]
 }
 
