@@ -5,7 +5,7 @@
 //! made outside, replacement, import and destroy (disabled, then deleted), each read back
 //! through the SDK; an ACM certificate outside us-east-1 is refused at `validate`.
 
-use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Moto};
+use crate::util::{block_on, output, planned_changes, reimport, start_moto, workspace, Moto};
 
 struct Knobs<'a> {
     comment: &'a str,
@@ -152,9 +152,6 @@ fn distribution(moto: &Moto, id: &str) -> Option<(bool, String, String, usize, V
     })
 }
 
-fn output(ws: &crate::util::Workspace, name: &str) -> String {
-    crate::util::case::output(ws, name)
-}
 
 #[test]
 fn a_distribution_and_an_origin_access_control_live_through_create_update_drift_replace_import_and_destroy() {

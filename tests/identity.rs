@@ -5,7 +5,7 @@
 //! and destroy, each read back through the SDK; a schema attribute taken out is refused at
 //! apply before anything changes.
 
-use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Moto};
+use crate::util::{block_on, output, planned_changes, reimport, start_moto, workspace, Moto};
 
 struct Knobs<'a> {
     min_length: u32,
@@ -163,9 +163,6 @@ fn group_precedence(moto: &Moto, pool: &str) -> Option<i32> {
     })
 }
 
-fn output(ws: &crate::util::Workspace, name: &str) -> String {
-    crate::util::case::output(ws, name)
-}
 
 #[test]
 fn a_single_sign_on_user_pool_lives_through_create_update_replace_drift_import_and_destroy() {

@@ -343,3 +343,49 @@ fn a_query_definition_is_checked_and_planned() {
         plan.stdout
     );
 }
+
+/// The document data source renders as the AWS provider does (the id below is what
+/// Terraform with the AWS provider 5.100 gave for this configuration), and a policy that
+/// uses it validates.
+#[test]
+fn a_data_protection_policy_document_renders_as_terraform_does() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+data "aws_cloudwatch_log_data_protection_policy_document" "mask" {
+  name = "Test"
+  statement {
+    data_identifiers = ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"]
+    operation {
+      audit {
+        findings_destination {}
+      }
+    }
+  }
+  statement {
+    data_identifiers = ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"]
+    operation {
+      deidentify {
+        mask_config {}
+      }
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_data_protection_policy" "app" {
+  log_group_name  = "/infinstor/app"
+  policy_document = data.aws_cloudwatch_log_data_protection_policy_document.mask.json
+}
+
+output "id" {
+  value = data.aws_cloudwatch_log_data_protection_policy_document.mask.id
+}
+"#,
+    );
+    ws.run(&["validate"]).expect_code(0);
+    ws.run(&["apply", "-auto-approve", "-target", "data.aws_cloudwatch_log_data_protection_policy_document.mask"])
+        .expect_code(0);
+    assert_eq!(output(&ws, "id"), "3778592996");
+}

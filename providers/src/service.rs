@@ -64,7 +64,7 @@ pub(crate) const SERVICES: &[Service] = &[
     service("dynamodb", true, dynamodb::resources, dynamodb::data_sources),
     service("ec2", true, ec2::resources, ec2::data_sources),
     service("sesv2", true, sesv2::resources, no_data_sources),
-    service("logs", true, logs::resources, no_data_sources),
+    service("logs", true, logs::resources, logs::data_sources),
     service(
         "servicecatalog",
         true,

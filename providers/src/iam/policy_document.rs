@@ -422,23 +422,6 @@ fn parse_principals(v: Option<&Json>, what: &str) -> Result<Vec<Principal>, Prov
     }
 }
 
-/// Go's `encoding/json` escapes these even inside strings; doing the same keeps the output,
-/// and so the `id` hash, identical to Terraform's.
-fn go_html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// Builds the document from a configuration: (pretty JSON, minified JSON).
 fn render_policy_document(config: &Value) -> Result<(String, String), ProviderError> {
     let version = config.get("version").as_str().unwrap_or("2012-10-17").to_string();
@@ -487,7 +470,7 @@ fn render_policy_document(config: &Value) -> Result<(String, String), ProviderEr
     let json = merged.to_json();
     let pretty = serde_json::to_string_pretty(&json).map_err(|e| invalid(e.to_string()))?;
     let minified = serde_json::to_string(&json).map_err(|e| invalid(e.to_string()))?;
-    Ok((go_html_escape(&pretty), go_html_escape(&minified)))
+    Ok((crate::support::attrs::go_html_escape(&pretty), crate::support::attrs::go_html_escape(&minified)))
 }
 
 /// A set of strings as state keeps it: sorted, without duplicates.

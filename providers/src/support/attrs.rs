@@ -369,3 +369,32 @@ pub(crate) fn zero_of(ty: &Type) -> Value {
 pub(crate) fn int32(v: &Value, key: &str) -> Option<i32> {
     v.get(key).as_f64().map(|n| n as i32)
 }
+
+/// Go's `encoding/json` escapes these even inside strings; doing the same keeps a rendered
+/// document, and so its `id` hash, identical to Terraform's.
+pub(crate) fn go_html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The order the AWS provider's SDK v2 lists a set of strings in, which documents it renders
+/// keep: by the CRC-32 of each value and `;`, compared as decimal text.
+pub(crate) fn sdk_set_order(items: &[String]) -> Vec<String> {
+    let mut keyed: Vec<(String, String)> = items
+        .iter()
+        .map(|i| (crate::support::number::crc32(format!("{i};").as_bytes()).to_string(), i.clone()))
+        .collect();
+    keyed.sort();
+    keyed.dedup();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
