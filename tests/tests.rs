@@ -4,6 +4,7 @@
 
 mod util;
 
+mod archives;
 mod autoscaling;
 mod bad_day;
 mod cdktf;

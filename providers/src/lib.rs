@@ -41,6 +41,7 @@
 pub mod resource;
 
 mod acm;
+mod archive;
 mod apigateway;
 mod autoscaling;
 mod aws;

@@ -6,7 +6,7 @@
 
 use crate::aws::{self, AwsFactory};
 use crate::builtin::terraform_data;
-use crate::{external, infinstor, local, null, random, time, tls};
+use crate::{archive, external, infinstor, local, null, random, time, tls};
 use engine::core::finding::Finding;
 use engine::core::provider::{
     Provider, ProviderError, ProviderFactory, ProviderInfo, ValidateProblem, ValidateRequest,
@@ -65,7 +65,7 @@ const NONE: ProviderSpec = ProviderSpec {
 };
 
 /// Every provider, in the order their names are listed to users.
-pub(crate) static PROVIDERS: [ProviderSpec; 9] = [
+pub(crate) static PROVIDERS: [ProviderSpec; 10] = [
     ProviderSpec {
         name: aws::NAME,
         source: aws::SOURCE,
@@ -104,6 +104,18 @@ pub(crate) static PROVIDERS: [ProviderSpec; 9] = [
         resource_types: local::resource_types,
         resource_schema: local::resource_schema,
         validate: local::validate,
+        ..NONE
+    },
+    ProviderSpec {
+        name: archive::NAME,
+        source: "hashicorp/archive",
+        config_schema: archive::config_schema,
+        configure: archive::configure,
+        resource_types: archive::resource_types,
+        resource_schema: archive::resource_schema,
+        data_types: archive::data_types,
+        data_schema: archive::data_schema,
+        validate: archive::validate,
         ..NONE
     },
     ProviderSpec {

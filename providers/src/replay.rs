@@ -16,6 +16,18 @@ pub(crate) struct Answer {
     pub(crate) headers: Vec<(&'static str, &'static str)>,
 }
 
+impl Answer {
+    /// A JSON answer of the AWS JSON protocol most services speak.
+    pub(crate) fn json(status: u16, body: serde_json::Value) -> Answer {
+        Answer {
+            status,
+            content_type: "application/x-amz-json-1.1",
+            body: body.to_string(),
+            headers: Vec::new(),
+        }
+    }
+}
+
 /// A provider context for us-east-1 whose S3, DynamoDB, IAM, SQS and Service Catalog clients get
 /// `answers`, in order, whatever they ask; its account is 123456789012.
 pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {

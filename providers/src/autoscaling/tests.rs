@@ -7,19 +7,11 @@ use crate::replay::{ctx, sent, Answer};
 use crate::resource::{ResourceType, Step};
 use engine::core::value::{map, Value};
 
-fn json(body: serde_json::Value) -> Answer {
-    Answer {
-        status: 200,
-        content_type: "application/x-amz-json-1.1",
-        body: body.to_string(),
-        headers: Vec::new(),
-    }
-}
 
 const ARN: &str = "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/0123abc";
 
 fn described(max: i64) -> Answer {
-    json(serde_json::json!({"ScalableTargets": [{
+    Answer::json(200, serde_json::json!({"ScalableTargets": [{
         "ServiceNamespace": "dynamodb",
         "ResourceId": "table/orders",
         "ScalableDimension": "dynamodb:table:ReadCapacityUnits",
@@ -36,7 +28,7 @@ fn tags(pairs: &[(&str, &str)]) -> Answer {
         .iter()
         .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
         .collect();
-    json(serde_json::json!({ "Tags": map }))
+    Answer::json(200, serde_json::json!({ "Tags": map }))
 }
 
 fn config(max: i64, team: &str) -> Value {
@@ -58,12 +50,12 @@ fn config(max: i64, team: &str) -> Value {
 #[test]
 fn a_tagged_target_is_created_with_its_tags_refreshed_retagged_and_its_drift_seen() {
     let (ctx, replay) = ctx(vec![
-        json(serde_json::json!({"ScalableTargetARN": ARN})),
+        Answer::json(200, serde_json::json!({"ScalableTargetARN": ARN})),
         described(10),
         tags(&[("team", "ml")]),
         // Update: the new bound, the tag swap, the read after.
-        json(serde_json::json!({"ScalableTargetARN": ARN})),
-        json(serde_json::json!({})),
+        Answer::json(200, serde_json::json!({"ScalableTargetARN": ARN})),
+        Answer::json(200, serde_json::json!({})),
         described(20),
         tags(&[("team", "data")]),
         // Refresh after someone added a tag.

@@ -10,14 +10,6 @@ use crate::replay::{ctx, sent, Answer};
 use crate::resource::{ResourceType, Step};
 use engine::core::value::{map, Value};
 
-fn json(body: serde_json::Value) -> Answer {
-    Answer {
-        status: 200,
-        content_type: "application/x-amz-json-1.1",
-        body: body.to_string(),
-        headers: Vec::new(),
-    }
-}
 
 fn not_found() -> Answer {
     Answer {
@@ -31,7 +23,7 @@ fn not_found() -> Answer {
 const POOL: &str = "us-east-1_AbC123";
 
 fn server(description: &str) -> Answer {
-    json(serde_json::json!({"ResourceServer": {
+    Answer::json(200, serde_json::json!({"ResourceServer": {
         "UserPoolId": POOL,
         "Identifier": "https://api.example.com",
         "Name": "api",
@@ -64,9 +56,9 @@ fn a_resource_server_is_created_its_scopes_changed_in_place_and_deleted() {
     let (ctx, replay) = ctx(vec![
         server("read the API"),
         server("read the API"),
-        json(serde_json::json!({"ResourceServer": {}})),
+        Answer::json(200, serde_json::json!({"ResourceServer": {}})),
         server("read everything"),
-        json(serde_json::json!({})),
+        Answer::json(200, serde_json::json!({})),
         not_found(),
     ]);
     let kind = ResourceServer;
@@ -104,7 +96,7 @@ const CERT: &str = "arn:aws:acm:us-east-1:123456789012:certificate/one";
 const CERT2: &str = "arn:aws:acm:us-east-1:123456789012:certificate/two";
 
 fn domain(status: &str, cert: &str) -> Answer {
-    json(serde_json::json!({"DomainDescription": {
+    Answer::json(200, serde_json::json!({"DomainDescription": {
         "UserPoolId": POOL,
         "AWSAccountId": "123456789012",
         "Domain": "auth.example.com",
@@ -129,12 +121,12 @@ fn domain_config(cert: Option<&str>) -> Value {
 #[test]
 fn a_custom_domain_waits_until_active_keeps_its_certificate_and_changes_it_in_place() {
     let (ctx, replay) = ctx(vec![
-        json(serde_json::json!({"CloudFrontDomain": "d111111abcdef8.cloudfront.net"})),
+        Answer::json(200, serde_json::json!({"CloudFrontDomain": "d111111abcdef8.cloudfront.net"})),
         domain("CREATING", CERT),
         domain("ACTIVE", CERT),
         domain("ACTIVE", CERT),
         // The certificate changed for another: in place, waited for.
-        json(serde_json::json!({"CloudFrontDomain": "d111111abcdef8.cloudfront.net"})),
+        Answer::json(200, serde_json::json!({"CloudFrontDomain": "d111111abcdef8.cloudfront.net"})),
         domain("ACTIVE", CERT2),
         domain("ACTIVE", CERT2),
     ]);
@@ -168,7 +160,7 @@ fn a_custom_domain_waits_until_active_keeps_its_certificate_and_changes_it_in_pl
 }
 
 fn pool(tags: serde_json::Value) -> Answer {
-    json(serde_json::json!({"UserPool": {
+    Answer::json(200, serde_json::json!({"UserPool": {
         "Id": POOL,
         "Name": "sso",
         "Arn": format!("arn:aws:cognito-idp:us-east-1:123456789012:userpool/{POOL}"),
@@ -183,7 +175,7 @@ fn pool(tags: serde_json::Value) -> Answer {
 }
 
 fn mfa_off() -> Answer {
-    json(serde_json::json!({"MfaConfiguration": "OFF"}))
+    Answer::json(200, serde_json::json!({"MfaConfiguration": "OFF"}))
 }
 
 #[test]
@@ -191,8 +183,8 @@ fn a_tag_taken_off_a_user_pool_is_untagged() {
     let (ctx, replay) = ctx(vec![
         pool(serde_json::json!({"team": "ml", "owner": "ops"})),
         mfa_off(),
-        json(serde_json::json!({})),
-        json(serde_json::json!({})),
+        Answer::json(200, serde_json::json!({})),
+        Answer::json(200, serde_json::json!({})),
         pool(serde_json::json!({"team": "ml"})),
         mfa_off(),
     ]);

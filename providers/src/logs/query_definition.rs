@@ -209,17 +209,9 @@ mod tests {
     use crate::replay::{ctx, sent, Answer};
     use engine::core::value::map;
 
-    fn json(body: serde_json::Value) -> Answer {
-        Answer {
-            status: 200,
-            content_type: "application/x-amz-json-1.1",
-            body: body.to_string(),
-            headers: Vec::new(),
-        }
-    }
 
     fn listing(query: &str) -> Answer {
-        json(serde_json::json!({"queryDefinitions": [
+        Answer::json(200, serde_json::json!({"queryDefinitions": [
             {"queryDefinitionId": "other", "name": "errors/old", "queryString": "x"},
             {"queryDefinitionId": "q-1", "name": "errors/top", "queryString": query, "logGroupNames": ["/app"]}
         ]}))
@@ -228,13 +220,13 @@ mod tests {
     #[test]
     fn a_saved_query_is_created_read_changed_in_place_imported_and_deleted() {
         let (ctx, replay) = ctx(vec![
-            json(serde_json::json!({"queryDefinitionId": "q-1"})),
+            Answer::json(200, serde_json::json!({"queryDefinitionId": "q-1"})),
             listing("fields @message"),
-            json(serde_json::json!({"queryDefinitionId": "q-1"})),
+            Answer::json(200, serde_json::json!({"queryDefinitionId": "q-1"})),
             listing("fields @message | limit 10"),
             listing("fields @message | limit 10"),
-            json(serde_json::json!({"success": true})),
-            json(serde_json::json!({"queryDefinitions": []})),
+            Answer::json(200, serde_json::json!({"success": true})),
+            Answer::json(200, serde_json::json!({"queryDefinitions": []})),
         ]);
         let kind = QueryDefinition;
         let config = map([

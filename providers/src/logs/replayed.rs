@@ -7,14 +7,6 @@ use crate::replay::{ctx, sent, Answer};
 use crate::resource::{ResourceType, Step};
 use engine::core::value::{map, Value};
 
-fn json(status: u16, body: serde_json::Value) -> Answer {
-    Answer {
-        status,
-        content_type: "application/x-amz-json-1.1",
-        body: body.to_string(),
-        headers: Vec::new(),
-    }
-}
 
 fn policy(identifier: &str) -> String {
     format!(
@@ -24,7 +16,7 @@ fn policy(identifier: &str) -> String {
 
 fn stored(identifier: &str) -> Answer {
     let compact: serde_json::Value = serde_json::from_str(&policy(identifier)).expect("json");
-    json(
+    Answer::json(
         200,
         serde_json::json!({"logGroupIdentifier": "app", "policyDocument": compact.to_string(), "lastUpdatedTime": 1_700_000_000_000i64}),
     )
@@ -43,13 +35,13 @@ fn config(identifier: &str) -> Value {
 #[test]
 fn a_data_protection_policy_is_put_read_as_written_changed_and_deleted() {
     let (ctx, replay) = ctx(vec![
-        json(200, serde_json::json!({})),
+        Answer::json(200, serde_json::json!({})),
         stored(EMAIL),
-        json(200, serde_json::json!({})),
+        Answer::json(200, serde_json::json!({})),
         stored(KEY),
-        json(200, serde_json::json!({})),
+        Answer::json(200, serde_json::json!({})),
         // Read after the delete: the group has no policy.
-        json(200, serde_json::json!({"logGroupIdentifier": "app"})),
+        Answer::json(200, serde_json::json!({"logGroupIdentifier": "app"})),
     ]);
     let kind = DataProtectionPolicy;
     let (planned, _) = kind.plan(&ctx, None, config(EMAIL)).expect("plan");

@@ -8,14 +8,6 @@ use crate::replay::{ctx, sent, Answer};
 use crate::resource::{ResourceType, Step};
 use engine::core::value::{map, Value};
 
-fn json(status: u16, body: serde_json::Value) -> Answer {
-    Answer {
-        status,
-        content_type: "application/x-amz-json-1.1",
-        body: body.to_string(),
-        headers: Vec::new(),
-    }
-}
 
 const ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
 const FUNCTION: &str = "arn:aws:lambda:us-east-1:123456789012:function:rotate";
@@ -40,9 +32,9 @@ fn config() -> Value {
 #[test]
 fn a_scheduled_rotation_waits_for_the_functions_permission_and_reads_back_as_configured() {
     let (ctx, replay) = ctx(vec![
-        json(400, serde_json::json!({"__type": "AccessDeniedException", "message": "Secrets Manager cannot invoke the specified Lambda function"})),
-        json(200, serde_json::json!({"ARN": ARN, "Name": "db", "VersionId": "v2"})),
-        json(200, serde_json::json!({
+        Answer::json(400, serde_json::json!({"__type": "AccessDeniedException", "message": "Secrets Manager cannot invoke the specified Lambda function"})),
+        Answer::json(200, serde_json::json!({"ARN": ARN, "Name": "db", "VersionId": "v2"})),
+        Answer::json(200, serde_json::json!({
             "ARN": ARN,
             "Name": "db",
             "RotationEnabled": true,
