@@ -1,7 +1,7 @@
 //! Secondary indexes of a table: global ones (created, changed and deleted in place, one
 //! UpdateTable call each, as DynamoDB requires) and local ones (fixed when the table is made).
 
-use crate::dynamodb::{key_definitions, number, Table};
+use crate::dynamodb::{key_definitions, number, on_demand_of, Table};
 use crate::resource::Ctx;
 use crate::support::attrs::{block_items, call, invalid, problem, sref};
 use aws_sdk_dynamodb::types::{
@@ -39,11 +39,14 @@ pub(super) fn with_indexes(schema: Schema) -> Schema {
                     .attr("hash_key", Attribute::required(Type::String))
                     .attr("range_key", Attribute::optional(Type::String))
                     .attr("read_capacity", Attribute::optional(Type::Number))
-                    .attr("write_capacity", Attribute::optional(Type::Number)),
-            )
-            .not_yet(
-                "on_demand_throughput",
-                "Remove it: the index follows the table's billing mode.",
+                    .attr("write_capacity", Attribute::optional(Type::Number))
+                    .block(
+                        "on_demand_throughput",
+                        Nesting::Single,
+                        Schema::new()
+                            .attr("max_read_request_units", Attribute::optional(Type::Number))
+                            .attr("max_write_request_units", Attribute::optional(Type::Number)),
+                    ),
             )
             .not_yet(
                 "warm_throughput",
@@ -164,6 +167,7 @@ pub(super) fn global_indexes(planned: &Value) -> Result<Vec<GlobalSecondaryIndex
                 .set_key_schema(Some(key_schema(sref(i, "hash_key"), sref(i, "range_key"))?))
                 .projection(projection(i))
                 .set_provisioned_throughput(throughput(i))
+                .set_on_demand_throughput(on_demand_of(i))
                 .build()
         })
         .collect::<Result<_, _>>()
@@ -228,6 +232,15 @@ pub(super) fn read_indexes(table: &TableDescription, on_demand: bool) -> (Value,
                     v.map(|n| Value::from(n as i64)).unwrap_or(Value::Null)
                 }
             };
+            // DynamoDB's "no maximum" (none, or -1) is a block left out.
+            let limit = |v: Option<i64>| v.filter(|n| *n > 0).map(Value::from).unwrap_or(Value::Null);
+            let on_demand: Vec<Value> = g
+                .on_demand_throughput()
+                .map(|o| (limit(o.max_read_request_units()), limit(o.max_write_request_units())))
+                .filter(|(r, w)| !(r.is_null() && w.is_null()))
+                .map(|(r, w)| map([("max_read_request_units", r), ("max_write_request_units", w)]))
+                .into_iter()
+                .collect();
             map([
                 ("name", g.index_name().map(Value::string).unwrap_or(Value::Null)),
                 ("hash_key", hash),
@@ -236,6 +249,7 @@ pub(super) fn read_indexes(table: &TableDescription, on_demand: bool) -> (Value,
                 ("non_key_attributes", extra),
                 ("read_capacity", capacity(t.and_then(|t| t.read_capacity_units()))),
                 ("write_capacity", capacity(t.and_then(|t| t.write_capacity_units()))),
+                ("on_demand_throughput", Value::List(on_demand.into())),
             ])
         })
         .collect();
@@ -327,6 +341,25 @@ impl Table {
             )?;
         }
         for (n, i) in new.iter().filter(|(n, _)| old.contains_key(*n) && !remade.contains(n)) {
+            let maximums = on_demand_of(i);
+            if old.get(n).is_some_and(|o| on_demand_of(o) != maximums) {
+                // Taken out, the maximums go back to none (-1).
+                let maximums = maximums.unwrap_or_else(|| {
+                    aws_sdk_dynamodb::types::OnDemandThroughput::builder()
+                        .max_read_request_units(-1)
+                        .max_write_request_units(-1)
+                        .build()
+                });
+                let update = UpdateGlobalSecondaryIndexAction::builder()
+                    .index_name(n)
+                    .on_demand_throughput(maximums)
+                    .build()
+                    .map_err(bad)?;
+                send(
+                    GlobalSecondaryIndexUpdate::builder().update(update).build(),
+                    format!("changing the on-demand maximums of index {n}"),
+                )?;
+            }
             if let (Some(t), Some(o)) = (throughput(i), old.get(n)) {
                 if throughput(o).as_ref() != Some(&t) {
                     let update = UpdateGlobalSecondaryIndexAction::builder()
@@ -349,6 +382,7 @@ impl Table {
                 ))
                 .projection(projection(i))
                 .set_provisioned_throughput(throughput(i))
+                .set_on_demand_throughput(on_demand_of(i))
                 .build()
                 .map_err(bad)?;
             send(

@@ -122,7 +122,7 @@ fn ttl_of(v: &Value) -> (bool, Option<String>) {
 }
 
 /// The maximums of an `on_demand_throughput` block, when it sets any.
-fn on_demand_of(v: &Value) -> Option<OnDemandThroughput> {
+pub(super) fn on_demand_of(v: &Value) -> Option<OnDemandThroughput> {
     let b = first(v, "on_demand_throughput")?;
     let (read, write) = (
         number(&b.get("max_read_request_units")),

@@ -96,7 +96,7 @@ pub(super) fn clean_block(schema: &Schema, block: &str, items: Vec<Value>) -> Va
     let mut out: Vec<Value> = items
         .into_iter()
         .map(|item| {
-            let m: BTreeMap<String, Value> = bt
+            let mut m: BTreeMap<String, Value> = bt
                 .schema
                 .attributes
                 .iter()
@@ -106,6 +106,11 @@ pub(super) fn clean_block(schema: &Schema, block: &str, items: Vec<Value>) -> Va
                     (name.clone(), v)
                 })
                 .collect();
+            // A nested block (an index's on-demand maximums) is kept as planned, a block left
+            // out as none.
+            for name in bt.schema.blocks.keys() {
+                m.insert(name.clone(), Value::List(block_items(&item, name).into()));
+            }
             Value::Map(m.into())
         })
         .collect();

@@ -4,6 +4,7 @@
 
 use crate::dynamodb::{check_replicas, first, plan_replicas, read_replicas, Table};
 use crate::replay::{ctx, Answer};
+use crate::support::attrs::block_items;
 use aws_sdk_dynamodb::types::TableDescription;
 use engine::core::value::{map, Value};
 use serde_json::{json, Value as Json};
@@ -502,4 +503,38 @@ fn strongly_consistent_replicas_are_refused_with_the_reason() {
         "{}",
         problems[0].message
     );
+}
+
+/// The emulator keeps no on-demand maximums on an index: an index's maximums are sent with
+/// the table and read back from DynamoDB's documented answer.
+#[test]
+fn an_index_s_on_demand_maximums_are_sent_and_read_back() {
+    let (ctx, _replay) = ctx(read_answers(json!({
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "day", "AttributeType": "S"}],
+        "GlobalSecondaryIndexes": [{
+            "IndexName": "by-day",
+            "KeySchema": [{"AttributeName": "day", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+            "IndexStatus": "ACTIVE",
+            "OnDemandThroughput": {"MaxReadRequestUnits": 50, "MaxWriteRequestUnits": -1}
+        }]
+    })));
+    let read = Table.fetch(&ctx, "tdp-sessions", &Value::Null).expect("read").expect("the table");
+    let index = &block_items(&read, "global_secondary_index")[0];
+    assert_eq!(
+        index.get("on_demand_throughput"),
+        Value::List(
+            vec![map([
+                ("max_read_request_units", Value::from(50i64)),
+                ("max_write_request_units", Value::Null),
+            ])]
+            .into()
+        )
+    );
+    let planned = map([(
+        "global_secondary_index",
+        Value::List(vec![index.clone()].into()),
+    )]);
+    let sent = super::indexes::global_indexes(&planned).expect("indexes");
+    assert_eq!(sent[0].on_demand_throughput().and_then(|o| o.max_read_request_units()), Some(50));
 }
