@@ -389,3 +389,58 @@ output "id" {
         .expect_code(0);
     assert_eq!(output(&ws, "id"), "3778592996");
 }
+
+/// An existing group read by name (its ARN without the streams' `:*`, retention, tags), and the
+/// parts of its ARN from `data "aws_arn"` (read locally).
+#[test]
+fn an_existing_log_group_and_the_parts_of_its_arn_are_read() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    block_on(async {
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config());
+        logs.create_log_group()
+            .log_group_name("/made/elsewhere")
+            .tags("team", "ml")
+            .send()
+            .await
+            .expect("a group made outside");
+        logs.put_retention_policy()
+            .log_group_name("/made/elsewhere")
+            .retention_in_days(30)
+            .send()
+            .await
+            .expect("its retention");
+    });
+    ws.write(
+        "main.tf",
+        r#"
+data "aws_cloudwatch_log_group" "made" {
+  name = "/made/elsewhere"
+}
+
+data "aws_arn" "made" {
+  arn = data.aws_cloudwatch_log_group.made.arn
+}
+
+output "group" {
+  value = "${data.aws_cloudwatch_log_group.made.arn} ${data.aws_cloudwatch_log_group.made.retention_in_days} ${data.aws_cloudwatch_log_group.made.tags["team"]}"
+}
+
+output "parts" {
+  value = "${data.aws_arn.made.partition} ${data.aws_arn.made.service} ${data.aws_arn.made.region} ${data.aws_arn.made.account} ${data.aws_arn.made.resource}"
+}
+"#,
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        output(&ws, "group"),
+        "arn:aws:logs:us-east-1:123456789012:log-group:/made/elsewhere 30 ml"
+    );
+    assert_eq!(output(&ws, "parts"), "aws logs us-east-1 123456789012 log-group:/made/elsewhere");
+    ws.write(
+        "main.tf",
+        "data \"aws_cloudwatch_log_group\" \"gone\" {\n  name = \"/not/there\"\n}\n",
+    );
+    let missing = ws.run(&["plan"]).expect_code(1);
+    assert!(missing.stderr.contains("no CloudWatch Logs log group is named \"/not/there\""), "{}", missing.stderr);
+}

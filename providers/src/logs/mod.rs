@@ -6,6 +6,7 @@ use crate::resource::{DataType, ResourceType};
 
 mod data_protection;
 mod log_group;
+mod log_group_data;
 mod log_stream;
 mod metric_filter;
 mod protection_document;
@@ -30,5 +31,5 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 
 /// Every CloudWatch Logs data source.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
-    vec![Box::new(protection_document::ProtectionDocument)]
+    vec![Box::new(protection_document::ProtectionDocument), Box::new(log_group_data::LogGroupData)]
 }

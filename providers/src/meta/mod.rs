@@ -5,6 +5,7 @@ use crate::resource::DataType;
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 
+mod arn;
 mod caller_identity;
 mod partition;
 mod region;
@@ -22,6 +23,7 @@ pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
         Box::new(Region),
         Box::new(Partition),
         Box::new(ServicePrincipal),
+        Box::new(arn::Arn),
     ]
 }
 
