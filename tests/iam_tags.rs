@@ -1,7 +1,8 @@
 //! Tags of the taggable IAM types, through the binary against the emulator: keys added,
 //! changed and removed in one update, the provider's `default_tags` under each, and what IAM
 //! reports read back through the SDK. (SAML providers take the same calls, but the emulator
-//! neither keeps nor lists their tags.)
+//! neither keeps nor lists their tags.) An existing policy's tags and document are read back by
+//! the `aws_iam_policy` data source.
 
 use crate::util::output;
 use crate::util::{block_on, planned_changes, start_moto, workspace, Clients, Moto};
@@ -184,4 +185,50 @@ fn every_taggable_iam_type_adds_changes_and_removes_tags_in_place() {
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(tags_in_iam(&moto, &arns)["role"], second);
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+}
+
+/// An existing managed policy read by name within a path, and by ARN: its document, path and
+/// tags; a name no policy has fails the plan saying so.
+#[test]
+fn an_existing_policy_is_read_by_name_or_arn() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write(
+        "main.tf",
+        r#"
+resource "aws_iam_policy" "read" {
+  name   = "read-artifacts"
+  path   = "/mlflow/"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+  tags   = { team = "ml" }
+}
+"#,
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.write(
+        "lookup.tf",
+        r#"
+data "aws_iam_policy" "by_name" {
+  name        = "read-artifacts"
+  path_prefix = "/mlflow/"
+  depends_on  = [aws_iam_policy.read]
+}
+
+data "aws_iam_policy" "by_arn" {
+  arn = aws_iam_policy.read.arn
+}
+
+output "found" {
+  value = "${data.aws_iam_policy.by_name.arn} ${data.aws_iam_policy.by_name.path} ${data.aws_iam_policy.by_arn.tags["team"]} ${jsondecode(data.aws_iam_policy.by_arn.policy).Statement[0].Action}"
+}
+"#,
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        crate::util::output(&ws, "found"),
+        "arn:aws:iam::123456789012:policy/mlflow/read-artifacts /mlflow/ ml s3:GetObject"
+    );
+    ws.write("lookup.tf", "data \"aws_iam_policy\" \"none\" {\n  name = \"no-such-policy\"\n}\n");
+    let missing = ws.run(&["plan"]).expect_code(1);
+    assert!(missing.stderr.contains("no IAM policy is named \"no-such-policy\""), "{}", missing.stderr);
 }

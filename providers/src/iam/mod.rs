@@ -29,6 +29,7 @@ mod policy;
 mod policy_attachment;
 mod policy_document;
 mod role;
+mod policy_data;
 mod role_data;
 mod role_exclusive;
 mod saml_provider;
@@ -49,6 +50,7 @@ use policy::IamPolicy;
 use policy_attachment::IamPolicyAttachment;
 use policy_document::PolicyDocument;
 use role::{list_attached, paged, IamRole};
+use policy_data::PolicyData;
 use role_data::RoleData;
 use saml_provider::SamlProvider;
 use service_linked_role::ServiceLinkedRole;
@@ -84,7 +86,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 
 /// Every data source of this service.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
-    vec![Box::new(PolicyDocument), Box::new(RoleData)]
+    vec![Box::new(PolicyDocument), Box::new(RoleData), Box::new(PolicyData)]
 }
 
 fn set_default(st: &mut State, key: &str, value: Value) {

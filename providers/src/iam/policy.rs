@@ -49,7 +49,7 @@ impl IamPolicy {
     }
 
     /// Reads the policy and its default version's document; `None` when it does not exist.
-    fn fetch(&self, ctx: &Ctx, arn: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
+    pub(super) fn fetch(&self, ctx: &Ctx, arn: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
         let Some(out) = found(call(
             ctx,
             &format!("reading IAM Policy ({arn})"),
