@@ -12,7 +12,11 @@ fn fixtures(ws: &crate::util::Workspace) {
     std::fs::create_dir_all(ws.path("fixtures/dir")).expect("folder");
     std::fs::write(ws.path("fixtures/test-file.txt"), "This is test content").expect("file");
     for n in 1..=3 {
-        std::fs::write(ws.path(&format!("fixtures/dir/file{n}.txt")), format!("This is file {n}")).expect("file");
+        std::fs::write(
+            ws.path(&format!("fixtures/dir/file{n}.txt")),
+            format!("This is file {n}"),
+        )
+        .expect("file");
     }
 }
 
@@ -94,7 +98,11 @@ output "sha" {{
     };
     ws.write("main.tf", &config("one"));
     let plan = ws.run(&["plan"]).expect_code(0);
-    assert!(plan.stdout.contains("output_sha") && plan.stdout.contains("(known after apply)"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("output_sha") && plan.stdout.contains("(known after apply)"),
+        "{}",
+        plan.stdout
+    );
     assert!(!ws.path("out/bundle.zip").exists(), "a plan builds nothing");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     let first = output(&ws, "sha");
@@ -105,7 +113,10 @@ output "sha" {{
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_ne!(output(&ws, "sha"), first);
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
-    assert!(ws.path("out/bundle.zip").exists(), "as in the archive provider, destroy leaves the file");
+    assert!(
+        ws.path("out/bundle.zip").exists(),
+        "as in the archive provider, destroy leaves the file"
+    );
 }
 
 #[test]
@@ -113,7 +124,11 @@ fn a_function_zipped_by_archive_file_plans_no_change_once_applied() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
     std::fs::create_dir_all(ws.path("src")).expect("folder");
-    std::fs::write(ws.path("src/main.py"), "def handler(event, context):\n    return {'ok': True}\n").expect("code");
+    std::fs::write(
+        ws.path("src/main.py"),
+        "def handler(event, context):\n    return {'ok': True}\n",
+    )
+    .expect("code");
     let config = r#"
 data "archive_file" "code" {
   type        = "zip"
@@ -139,7 +154,11 @@ resource "aws_lambda_function" "fn" {
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
     // New code is a new hash, so a new upload.
-    std::fs::write(ws.path("src/main.py"), "def handler(event, context):\n    return {'ok': False}\n").expect("code");
+    std::fs::write(
+        ws.path("src/main.py"),
+        "def handler(event, context):\n    return {'ok': False}\n",
+    )
+    .expect("code");
     planned_changes(&ws, "0 to add, 1 to change, 0 to destroy");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);

@@ -152,7 +152,6 @@ fn distribution(moto: &Moto, id: &str) -> Option<(bool, String, String, usize, V
     })
 }
 
-
 #[test]
 fn a_distribution_and_an_origin_access_control_live_through_create_update_drift_replace_import_and_destroy() {
     let moto = start_moto();
@@ -194,9 +193,20 @@ fn a_distribution_and_an_origin_access_control_live_through_create_update_drift_
     );
     let tags = block_on(async {
         let arn = format!("arn:aws:cloudfront::123456789012:distribution/{id}");
-        let out = cloudfront(&moto).list_tags_for_resource().resource(arn).send().await.expect("tags");
+        let out = cloudfront(&moto)
+            .list_tags_for_resource()
+            .resource(arn)
+            .send()
+            .await
+            .expect("tags");
         out.tags()
-            .map(|t| t.items().iter().filter(|t| t.key() == "team").map(|t| t.value().unwrap_or_default().to_string()).collect::<Vec<_>>())
+            .map(|t| {
+                t.items()
+                    .iter()
+                    .filter(|t| t.key() == "team")
+                    .map(|t| t.value().unwrap_or_default().to_string())
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     });
     assert_eq!(tags, ["data"]);
@@ -220,7 +230,10 @@ fn a_distribution_and_an_origin_access_control_live_through_create_update_drift_
     assert_eq!(distribution(&moto, &id).map(|d| d.0), Some(true));
 
     // Replacement: a staging distribution is another distribution.
-    let third = Knobs { staging: true, ..second };
+    let third = Knobs {
+        staging: true,
+        ..second
+    };
     ws.write("main.tf", &config(&third));
     planned_changes(&ws, "1 to add, 0 to change, 1 to destroy");
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
@@ -236,7 +249,11 @@ fn a_distribution_and_an_origin_access_control_live_through_create_update_drift_
     });
     ws.write("main.tf", &elsewhere);
     let refused = ws.run(&["validate"]).expect_code(1);
-    assert!(refused.stderr.contains("only takes ACM certificates from us-east-1"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("only takes ACM certificates from us-east-1"),
+        "{}",
+        refused.stderr
+    );
 
     ws.write("main.tf", &config(&third));
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);

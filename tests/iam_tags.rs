@@ -228,7 +228,14 @@ output "found" {
         crate::util::output(&ws, "found"),
         "arn:aws:iam::123456789012:policy/mlflow/read-artifacts /mlflow/ ml s3:GetObject"
     );
-    ws.write("lookup.tf", "data \"aws_iam_policy\" \"none\" {\n  name = \"no-such-policy\"\n}\n");
+    ws.write(
+        "lookup.tf",
+        "data \"aws_iam_policy\" \"none\" {\n  name = \"no-such-policy\"\n}\n",
+    );
     let missing = ws.run(&["plan"]).expect_code(1);
-    assert!(missing.stderr.contains("no IAM policy is named \"no-such-policy\""), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("no IAM policy is named \"no-such-policy\""),
+        "{}",
+        missing.stderr
+    );
 }

@@ -134,7 +134,12 @@ fn pool(moto: &Moto, id: &str) -> Option<(i32, Vec<String>, Vec<String>)> {
         custom.sort();
         let mut tags: Vec<String> = p
             .user_pool_tags()
-            .map(|t| t.iter().filter(|(k, _)| !k.starts_with("infinstor:")).map(|(k, v)| format!("{k}={v}")).collect())
+            .map(|t| {
+                t.iter()
+                    .filter(|(k, _)| !k.starts_with("infinstor:"))
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect()
+            })
             .unwrap_or_default();
         tags.sort();
         Some((p.policies()?.password_policy()?.minimum_length()?, custom, tags))
@@ -152,17 +157,25 @@ fn client(moto: &Moto, pool: &str, id: &str) -> Option<(Vec<String>, bool)> {
             .await
             .ok()?;
         let c = out.user_pool_client()?;
-        Some((c.callback_urls().to_vec(), c.client_secret().is_some_and(|s| !s.is_empty())))
+        Some((
+            c.callback_urls().to_vec(),
+            c.client_secret().is_some_and(|s| !s.is_empty()),
+        ))
     })
 }
 
 fn group_precedence(moto: &Moto, pool: &str) -> Option<i32> {
     block_on(async {
-        let out = cognito(moto).get_group().user_pool_id(pool).group_name("admins").send().await.ok()?;
+        let out = cognito(moto)
+            .get_group()
+            .user_pool_id(pool)
+            .group_name("admins")
+            .send()
+            .await
+            .ok()?;
         out.group()?.precedence()
     })
 }
-
 
 #[test]
 fn a_single_sign_on_user_pool_lives_through_create_update_replace_drift_import_and_destroy() {
@@ -183,13 +196,21 @@ fn a_single_sign_on_user_pool_lives_through_create_update_replace_drift_import_a
     assert_eq!(group_precedence(&moto, &pool_id), Some(1));
     // The client's secret is in state, never in output.
     let show = ws.run(&["state", "show", "aws_cognito_user_pool_client.web"]);
-    assert!(show.stdout.contains("client_secret") && show.stdout.contains("(sensitive"), "{}", show.stdout);
+    assert!(
+        show.stdout.contains("client_secret") && show.stdout.contains("(sensitive"),
+        "{}",
+        show.stdout
+    );
 
     // Import: each by the AWS provider's import ID.
     reimport(&ws, "aws_cognito_user_pool.sso", &pool_id);
     reimport(&ws, "aws_cognito_user_pool_domain.sso", FIRST.domain);
     reimport(&ws, "aws_cognito_identity_provider.corp", &format!("{pool_id}:corp"));
-    reimport(&ws, "aws_cognito_user_pool_client.web", &format!("{pool_id}/{client_id}"));
+    reimport(
+        &ws,
+        "aws_cognito_user_pool_client.web",
+        &format!("{pool_id}/{client_id}"),
+    );
     reimport(&ws, "aws_cognito_user_group.admins", &format!("{pool_id}/admins"));
 
     // In place: the password policy and a tag, a callback URL, a group's precedence.
@@ -213,7 +234,11 @@ fn a_single_sign_on_user_pool_lives_through_create_update_replace_drift_import_a
         Some(vec![second.callback.to_string()])
     );
     assert_eq!(group_precedence(&moto, &pool_id), Some(5));
-    assert_eq!(output(&ws, "client_id"), client_id, "the client is updated, not replaced");
+    assert_eq!(
+        output(&ws, "client_id"),
+        client_id,
+        "the client is updated, not replaced"
+    );
 
     // A change made outside: the group's precedence set by hand is planned back.
     block_on(async {
@@ -247,7 +272,10 @@ fn a_single_sign_on_user_pool_lives_through_create_update_replace_drift_import_a
                 .send()
                 .await
                 .ok()
-                .and_then(|o| o.domain_description().and_then(|d| d.user_pool_id().map(str::to_string)))
+                .and_then(|o| {
+                    o.domain_description()
+                        .and_then(|d| d.user_pool_id().map(str::to_string))
+                })
         })
     };
     assert_eq!(domain("tetrascience-login"), Some(pool_id.clone()));
@@ -262,7 +290,9 @@ fn a_single_sign_on_user_pool_lives_through_create_update_replace_drift_import_a
     ws.write("main.tf", &config(&fourth));
     let refused = ws.run(&["apply", "-auto-approve"]).expect_code(1);
     assert!(
-        refused.stderr.contains("a schema attribute cannot be changed or removed"),
+        refused
+            .stderr
+            .contains("a schema attribute cannot be changed or removed"),
         "{}",
         refused.stderr
     );

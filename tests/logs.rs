@@ -385,8 +385,13 @@ output "id" {
 "#,
     );
     ws.run(&["validate"]).expect_code(0);
-    ws.run(&["apply", "-auto-approve", "-target", "data.aws_cloudwatch_log_data_protection_policy_document.mask"])
-        .expect_code(0);
+    ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-target",
+        "data.aws_cloudwatch_log_data_protection_policy_document.mask",
+    ])
+    .expect_code(0);
     assert_eq!(output(&ws, "id"), "3778592996");
 }
 
@@ -436,11 +441,20 @@ output "parts" {
         output(&ws, "group"),
         "arn:aws:logs:us-east-1:123456789012:log-group:/made/elsewhere 30 ml"
     );
-    assert_eq!(output(&ws, "parts"), "aws logs us-east-1 123456789012 log-group:/made/elsewhere");
+    assert_eq!(
+        output(&ws, "parts"),
+        "aws logs us-east-1 123456789012 log-group:/made/elsewhere"
+    );
     ws.write(
         "main.tf",
         "data \"aws_cloudwatch_log_group\" \"gone\" {\n  name = \"/not/there\"\n}\n",
     );
     let missing = ws.run(&["plan"]).expect_code(1);
-    assert!(missing.stderr.contains("no CloudWatch Logs log group is named \"/not/there\""), "{}", missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .contains("no CloudWatch Logs log group is named \"/not/there\""),
+        "{}",
+        missing.stderr
+    );
 }

@@ -230,10 +230,17 @@ resource "aws_secretsmanager_secret_rotation" "db" {{
 /// (enabled, days) of the secret's rotation.
 fn rotation_of(moto: &Moto) -> Option<(bool, i64)> {
     block_on(async {
-        let out = secretsmanager(moto).describe_secret().secret_id("db-password").send().await.ok()?;
+        let out = secretsmanager(moto)
+            .describe_secret()
+            .secret_id("db-password")
+            .send()
+            .await
+            .ok()?;
         Some((
             out.rotation_enabled().unwrap_or(false),
-            out.rotation_rules().and_then(|r| r.automatically_after_days()).unwrap_or(0),
+            out.rotation_rules()
+                .and_then(|r| r.automatically_after_days())
+                .unwrap_or(0),
         ))
     })
 }
@@ -251,7 +258,11 @@ fn a_secret_rotated_by_a_function_changes_its_schedule_in_place_and_stops_on_des
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
     assert_eq!(rotation_of(&moto), Some((true, 30)));
-    assert_eq!(current(&moto, "db-password").map(|c| c.0), Some("first".to_string()), "not rotated at once");
+    assert_eq!(
+        current(&moto, "db-password").map(|c| c.0),
+        Some("first".to_string()),
+        "not rotated at once"
+    );
 
     let arn = block_on(async {
         secretsmanager(&moto)
@@ -284,7 +295,17 @@ fn a_secret_rotated_by_a_function_changes_its_schedule_in_place_and_stops_on_des
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     assert_eq!(rotation_of(&moto), Some((true, 10)));
 
-    ws.run(&["destroy", "-auto-approve", "-target", "aws_secretsmanager_secret_rotation.db"]).expect_code(0);
-    assert_eq!(rotation_of(&moto), Some((false, 10)), "destroy stops the rotation, the secret stays");
+    ws.run(&[
+        "destroy",
+        "-auto-approve",
+        "-target",
+        "aws_secretsmanager_secret_rotation.db",
+    ])
+    .expect_code(0);
+    assert_eq!(
+        rotation_of(&moto),
+        Some((false, 10)),
+        "destroy stops the rotation, the secret stays"
+    );
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
 }

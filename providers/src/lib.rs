@@ -41,8 +41,8 @@
 pub mod resource;
 
 mod acm;
-mod archive;
 mod apigateway;
+mod archive;
 mod autoscaling;
 mod aws;
 mod builtin;
@@ -50,6 +50,7 @@ mod calls;
 mod cloudformation;
 mod cloudfront;
 mod cloudwatch;
+mod cognito;
 mod config;
 mod dynamodb;
 mod ec2;
@@ -60,7 +61,6 @@ mod external;
 mod iam;
 mod infinstor;
 mod kms;
-mod cognito;
 mod lambda;
 mod local;
 mod logs;

@@ -5,8 +5,8 @@
 
 use crate::resource::{DataType, ResourceType};
 use crate::{
-    acm, apigateway, autoscaling, builtin, cloudformation, cloudfront, cloudwatch, cognito, dynamodb, ec2, ecr, elb, events, iam, kms,
-    lambda, logs, meta, route53, s3, s3control, secretsmanager, servicecatalog, sesv2, sns, sqs, ssm,
+    acm, apigateway, autoscaling, builtin, cloudformation, cloudfront, cloudwatch, cognito, dynamodb, ec2, ecr, elb,
+    events, iam, kms, lambda, logs, meta, route53, s3, s3control, secretsmanager, servicecatalog, sesv2, sns, sqs, ssm,
 };
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

@@ -53,9 +53,7 @@ const DISTANCE_SYMBOLS: usize = 30;
 const CODEGEN_SYMBOLS: usize = 19;
 
 /// Order in which code-length code lengths are transmitted (RFC 1951 3.2.7).
-const CODEGEN_ORDER: [usize; CODEGEN_SYMBOLS] = [
-    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
-];
+const CODEGEN_ORDER: [usize; CODEGEN_SYMBOLS] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 // ---------------------------------------------------------------------------
 // Length and distance symbol tables (derived from RFC 1951 3.2.5).
@@ -113,7 +111,11 @@ fn distance_symbol(xdist: usize) -> usize {
 }
 
 const fn distance_extra_bits(sym: usize) -> u32 {
-    if sym < 4 { 0 } else { (sym / 2 - 1) as u32 }
+    if sym < 4 {
+        0
+    } else {
+        (sym / 2 - 1) as u32
+    }
 }
 
 const fn distance_base(sym: usize) -> usize {
@@ -455,16 +457,14 @@ impl BlockWriter {
         let mut extra = 0u64;
         if stored_bits.is_some() {
             for sym in (FIRST_LENGTH_SYMBOL + 8)..num_lits {
-                extra +=
-                    self.lit_freq[sym] as u64 * length_extra_bits(sym - FIRST_LENGTH_SYMBOL) as u64;
+                extra += self.lit_freq[sym] as u64 * length_extra_bits(sym - FIRST_LENGTH_SYMBOL) as u64;
             }
             for sym in 4..num_dists {
                 extra += self.dist_freq[sym] as u64 * distance_extra_bits(sym) as u64;
             }
         }
 
-        let fixed_bits =
-            3 + self.fixed_lit.cost(&self.lit_freq) + self.fixed_dist.cost(&self.dist_freq) + extra;
+        let fixed_bits = 3 + self.fixed_lit.cost(&self.lit_freq) + self.fixed_dist.cost(&self.dist_freq) + extra;
 
         self.build_codegen(num_lits, num_dists);
         self.cg_table.build(&self.cg_freq, 7);
@@ -481,10 +481,8 @@ impl BlockWriter {
             + self.cg_freq[16] as u64 * 2
             + self.cg_freq[17] as u64 * 3
             + self.cg_freq[18] as u64 * 7;
-        let dynamic_bits = header_bits
-            + self.lit_table.cost(&self.lit_freq)
-            + self.dist_table.cost(&self.dist_freq)
-            + extra;
+        let dynamic_bits =
+            header_bits + self.lit_table.cost(&self.lit_freq) + self.dist_table.cost(&self.dist_freq) + extra;
 
         let (best_bits, encoding) = if dynamic_bits < fixed_bits {
             (dynamic_bits, Encoding::Dynamic { codegens })
@@ -503,21 +501,11 @@ impl BlockWriter {
         match encoding {
             Encoding::Fixed => {
                 self.sink.put(2, 3);
-                write_tokens(
-                    &mut self.sink,
-                    tokens,
-                    &self.fixed_lit.codes,
-                    &self.fixed_dist.codes,
-                );
+                write_tokens(&mut self.sink, tokens, &self.fixed_lit.codes, &self.fixed_dist.codes);
             }
             Encoding::Dynamic { codegens } => {
                 self.dynamic_header(num_lits, num_dists, codegens);
-                write_tokens(
-                    &mut self.sink,
-                    tokens,
-                    &self.lit_table.codes,
-                    &self.dist_table.codes,
-                );
+                write_tokens(&mut self.sink, tokens, &self.lit_table.codes, &self.dist_table.codes);
             }
         }
     }
@@ -539,16 +527,8 @@ impl BlockWriter {
         }
         self.lit_freq[END_OF_BLOCK] += 1;
 
-        let num_lits = self
-            .lit_freq
-            .iter()
-            .rposition(|&f| f != 0)
-            .map_or(0, |p| p + 1);
-        let mut num_dists = self
-            .dist_freq
-            .iter()
-            .rposition(|&f| f != 0)
-            .map_or(0, |p| p + 1);
+        let num_lits = self.lit_freq.iter().rposition(|&f| f != 0).map_or(0, |p| p + 1);
+        let mut num_dists = self.dist_freq.iter().rposition(|&f| f != 0).map_or(0, |p| p + 1);
         if num_dists == 0 {
             // A dynamic header must describe at least one distance code; Go
             // counts a phantom use of code 0, which also enters the size
@@ -752,9 +732,7 @@ impl Compressor {
                 let h = hash4(&self.window[p..p + MIN_MATCH]);
                 self.hash_head[h] = 0;
             }
-            self.hash_prev[..end.min(WINDOW_SIZE)]
-                .iter_mut()
-                .for_each(|v| *v = 0);
+            self.hash_prev[..end.min(WINDOW_SIZE)].iter_mut().for_each(|v| *v = 0);
         }
         self.hash_offset = 1;
         self.chain_head = -1;
@@ -880,12 +858,11 @@ impl Compressor {
             let candidate = self.chain_head - self.hash_offset;
 
             // Lazy evaluation: once the previous match is long enough, keep it.
-            let found =
-                if candidate >= min_index && lookahead > prev_length && prev_length < LAZY_LENGTH {
-                    self.find_match(self.index, candidate, lookahead)
-                } else {
-                    None
-                };
+            let found = if candidate >= min_index && lookahead > prev_length && prev_length < LAZY_LENGTH {
+                self.find_match(self.index, candidate, lookahead)
+            } else {
+                None
+            };
             if let Some((len, off)) = found {
                 self.length = len;
                 self.offset = off;
@@ -980,7 +957,9 @@ mod tests {
     use super::*;
 
     fn lcg(x: &mut u64) -> u64 {
-        *x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        *x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         *x >> 33
     }
 
@@ -997,7 +976,9 @@ mod tests {
         let repeated = b"abc".repeat(200_000 / 3);
         let mut x = 1u64;
         let random: Vec<u8> = (0..100_000).map(|_| lcg(&mut x) as u8).collect();
-        let words = ["alpha", "beta", "gamma", "delta", "epsilon", "lambda", "function", "return", "value", " ", "\n"];
+        let words = [
+            "alpha", "beta", "gamma", "delta", "epsilon", "lambda", "function", "return", "value", " ", "\n",
+        ];
         let mut x = 7u64;
         let mut text = String::new();
         while text.len() < 600_000 {
@@ -1009,7 +990,12 @@ mod tests {
             (text.as_bytes(), 101_836, "db9f49b9e3c9e3aff75e37ffc2279d90"),
         ] {
             let out = deflate(input);
-            assert_eq!((out.len(), md5_hex(&out)), (size, digest.to_string()), "{} bytes in", input.len());
+            assert_eq!(
+                (out.len(), md5_hex(&out)),
+                (size, digest.to_string()),
+                "{} bytes in",
+                input.len()
+            );
         }
     }
 

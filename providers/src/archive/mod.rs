@@ -78,7 +78,11 @@ fn schema(resource: bool) -> Schema {
         s.block("source", Nesting::Set, source)
     };
     for key in OUTPUTS {
-        let ty = if key == "output_size" { Type::Number } else { Type::String };
+        let ty = if key == "output_size" {
+            Type::Number
+        } else {
+            Type::String
+        };
         s = s.attr(key, Attribute::computed(ty));
     }
     s
@@ -117,7 +121,12 @@ pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
     let given = |k: &str| !config.get(k).is_null();
     let sources = !crate::support::attrs::block_items(config, "source").is_empty() || config.get("source").is_unknown();
     let mut out = Vec::new();
-    let kinds = [sources, given("source_content_filename"), given("source_file"), given("source_dir")];
+    let kinds = [
+        sources,
+        given("source_content_filename"),
+        given("source_file"),
+        given("source_dir"),
+    ];
     match kinds.iter().filter(|k| **k).count() {
         0 => out.push(ValidateProblem {
             attribute: None,
@@ -130,7 +139,10 @@ pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
         }),
     }
     if given("source_content") && (given("source_file") || given("source_dir")) {
-        out.push(problem("source_content", "source_content goes with source_content_filename, not with source_file or source_dir"));
+        out.push(problem(
+            "source_content",
+            "source_content goes with source_content_filename, not with source_file or source_dir",
+        ));
     }
     if given("excludes") && !given("source_dir") && !config.get("excludes").is_unknown() {
         out.push(problem("excludes", "excludes apply to source_dir only"));
@@ -143,7 +155,10 @@ pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
     }
     if let Some(mode) = config.get("output_file_mode").as_str() {
         if parse_mode(mode).is_none() {
-            out.push(problem("output_file_mode", format!("{mode:?} is not an octal mode such as \"0644\"")));
+            out.push(problem(
+                "output_file_mode",
+                format!("{mode:?} is not an octal mode such as \"0644\""),
+            ));
         }
     }
     out
@@ -183,7 +198,9 @@ fn build(config: &Value) -> Result<BTreeMap<String, Value>, ProviderError> {
     let text = |k: &str| config.get(k).as_str().map(str::to_string);
     let mode = match text("output_file_mode") {
         // Go's os.FileMode keeps only the permission bits of a number given this way.
-        Some(m) => Some(parse_mode(&m).ok_or_else(|| failed(format!("error parsing output_file_mode value: {m}")))? & 0o777),
+        Some(m) => {
+            Some(parse_mode(&m).ok_or_else(|| failed(format!("error parsing output_file_mode value: {m}")))? & 0o777)
+        }
         None => None,
     };
     let entries: Vec<Entry> = if let Some(dir) = text("source_dir") {
@@ -192,7 +209,10 @@ fn build(config: &Value) -> Result<BTreeMap<String, Value>, ProviderError> {
         sources::directory(Path::new(&dir), &sources::Excludes::new(&excludes)?, skip, mode)?
     } else if let Some(file) = text("source_file") {
         let path = Path::new(&file);
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(file.clone());
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or(file.clone());
         vec![sources::file(path, &name, mode)?]
     } else if let Some(name) = text("source_content_filename") {
         vec![Entry::Content {
@@ -292,7 +312,10 @@ impl Provider for Archive {
     fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError> {
         Err(ProviderError::new(
             "ImportNotSupported",
-            format!("{} cannot be imported: declare it and apply, which builds the archive", req.type_name),
+            format!(
+                "{} cannot be imported: declare it and apply, which builds the archive",
+                req.type_name
+            ),
         ))
     }
 }

@@ -88,11 +88,17 @@ pub(super) fn directory(
 ) -> Result<Vec<Entry>, ProviderError> {
     match std::fs::metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(failed(format!("could not archive missing directory: {}", dir.display())))
+            return Err(failed(format!(
+                "could not archive missing directory: {}",
+                dir.display()
+            )))
         }
         Err(e) => return Err(failed(format!("cannot read {}: {e}", dir.display()))),
         Ok(m) if !m.is_dir() => {
-            return Err(failed(format!("could not archive directory that is a file: {}", dir.display())))
+            return Err(failed(format!(
+                "could not archive directory that is a file: {}",
+                dir.display()
+            )))
         }
         Ok(_) => {}
     }
@@ -119,9 +125,13 @@ fn walk(
         .collect();
     names.sort();
     for (name, path) in names {
-        let relative = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-        let link = std::fs::symlink_metadata(&path)
-            .map_err(|e| failed(format!("error encountered during file walk: {e}")))?;
+        let relative = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let link =
+            std::fs::symlink_metadata(&path).map_err(|e| failed(format!("error encountered during file walk: {e}")))?;
         let excluded = excludes.matches(&relative);
         if link.file_type().is_symlink() {
             if excluded {

@@ -143,14 +143,7 @@ impl ZipWriter {
         if mode & 0o200 == 0 {
             attrs |= MSDOS_READ_ONLY;
         }
-        self.add_entry(
-            name,
-            content,
-            CREATOR_UNIX << 8,
-            ZERO_TIME_DOS_DATE,
-            0,
-            attrs,
-        );
+        self.add_entry(name, content, CREATOR_UNIX << 8, ZERO_TIME_DOS_DATE, 0, attrs);
     }
 
     fn add_entry(
@@ -163,8 +156,7 @@ impl ZipWriter {
         external_attrs: u32,
     ) {
         if name.len() > U16_MAX as usize {
-            self.error
-                .get_or_insert(ZipError::NameTooLong(name.to_string()));
+            self.error.get_or_insert(ZipError::NameTooLong(name.to_string()));
             return;
         }
         let mut flags = 0;
@@ -205,9 +197,7 @@ impl ZipWriter {
             return;
         }
 
-        let c = self
-            .compressor
-            .get_or_insert_with(|| Box::new(Compressor::new()));
+        let c = self.compressor.get_or_insert_with(|| Box::new(Compressor::new()));
         c.reset();
         c.write(content);
         let packed = c.finish();
@@ -249,7 +239,6 @@ impl ZipWriter {
         put16(o, 0);
         o.extend_from_slice(e.name.as_bytes());
     }
-
 
     /// The archive's bytes (central directory and end record written, as Go's
     /// `Close`), or the first entry Go would have refused.
@@ -362,7 +351,6 @@ fn put64(o: &mut Vec<u8>, v: u64) {
 
 // ---------------------------------------------------------------------------
 // CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as used by ZIP.
-
 
 #[cfg(test)]
 mod tests {

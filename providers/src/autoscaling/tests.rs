@@ -7,20 +7,22 @@ use crate::replay::{ctx, sent, Answer};
 use crate::resource::{ResourceType, Step};
 use engine::core::value::{map, Value};
 
-
 const ARN: &str = "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/0123abc";
 
 fn described(max: i64) -> Answer {
-    Answer::json(200, serde_json::json!({"ScalableTargets": [{
-        "ServiceNamespace": "dynamodb",
-        "ResourceId": "table/orders",
-        "ScalableDimension": "dynamodb:table:ReadCapacityUnits",
-        "MinCapacity": 1,
-        "MaxCapacity": max,
-        "RoleARN": "arn:aws:iam::123456789012:role/aws-service-role/dynamodb.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_DynamoDBTable",
-        "CreationTime": 1.7e9,
-        "ScalableTargetARN": ARN
-    }]}))
+    Answer::json(
+        200,
+        serde_json::json!({"ScalableTargets": [{
+            "ServiceNamespace": "dynamodb",
+            "ResourceId": "table/orders",
+            "ScalableDimension": "dynamodb:table:ReadCapacityUnits",
+            "MinCapacity": 1,
+            "MaxCapacity": max,
+            "RoleARN": "arn:aws:iam::123456789012:role/aws-service-role/dynamodb.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_DynamoDBTable",
+            "CreationTime": 1.7e9,
+            "ScalableTargetARN": ARN
+        }]}),
+    )
 }
 
 fn tags(pairs: &[(&str, &str)]) -> Answer {

@@ -40,7 +40,10 @@ impl OriginAccessControl {
         else {
             return Ok(None);
         };
-        let Some(c) = out.origin_access_control().and_then(|o| o.origin_access_control_config()) else {
+        let Some(c) = out
+            .origin_access_control()
+            .and_then(|o| o.origin_access_control_config())
+        else {
             return Ok(None);
         };
         let mut st: State = into_state(prior);
@@ -49,7 +52,10 @@ impl OriginAccessControl {
         st.put("etag", out.e_tag());
         st.put("name", c.name());
         st.put("description", c.description().unwrap_or_default());
-        st.put("origin_access_control_origin_type", c.origin_access_control_origin_type().as_str());
+        st.put(
+            "origin_access_control_origin_type",
+            c.origin_access_control_origin_type().as_str(),
+        );
         st.put("signing_behavior", c.signing_behavior().as_str());
         st.put("signing_protocol", c.signing_protocol().as_str());
         Ok(Some(finish(&self.schema(), st)))
@@ -102,9 +108,15 @@ impl ResourceType for OriginAccessControl {
                 }
             }
             Some(p) => {
-                let changed = ["name", "description", "origin_access_control_origin_type", "signing_behavior", "signing_protocol"]
-                    .iter()
-                    .any(|k| p.get(k) != st.get(*k).cloned().unwrap_or(Value::Null));
+                let changed = [
+                    "name",
+                    "description",
+                    "origin_access_control_origin_type",
+                    "signing_behavior",
+                    "signing_protocol",
+                ]
+                .iter()
+                .any(|k| p.get(k) != st.get(*k).cloned().unwrap_or(Value::Null));
                 if changed {
                     st.put("etag", Value::UNKNOWN);
                 }
@@ -123,23 +135,38 @@ impl ResourceType for OriginAccessControl {
         let made = call(
             ctx,
             &format!("creating CloudFront Origin Access Control ({name})"),
-            ctx.cloudfront.create_origin_access_control().origin_access_control_config(cfg).send(),
+            ctx.cloudfront
+                .create_origin_access_control()
+                .origin_access_control_config(cfg)
+                .send(),
         );
         let id = match made {
-            Ok(out) => out.origin_access_control().map(|o| o.id().to_string()).unwrap_or_default(),
+            Ok(out) => out
+                .origin_access_control()
+                .map(|o| o.id().to_string())
+                .unwrap_or_default(),
             Err(e) => return ApplyOutcome::failed(e),
         };
-        created_outcome(&self.schema(), planned, &[("id", Value::string(&id))], self.fetch(ctx, &id, planned), || {
-            ProviderError::new(
-                "NoSuchOriginAccessControl",
-                format!("CloudFront Origin Access Control ({id}) is gone after its create"),
-            )
-        })
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[("id", Value::string(&id))],
+            self.fetch(ctx, &id, planned),
+            || {
+                ProviderError::new(
+                    "NoSuchOriginAccessControl",
+                    format!("CloudFront Origin Access Control ({id}) is gone after its create"),
+                )
+            },
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let (Some(id), etag) = (sref(prior, "id"), sref(prior, "etag").unwrap_or_default()) else {
-            return ApplyOutcome::partial(prior.clone(), invalid("updating CloudFront Origin Access Control: the prior state has no id"));
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating CloudFront Origin Access Control: the prior state has no id"),
+            );
         };
         let result = config(planned).and_then(|cfg| {
             call(
@@ -155,7 +182,10 @@ impl ResourceType for OriginAccessControl {
             .map(drop)
         });
         update_outcome(prior, result, self.fetch(ctx, id, planned), || {
-            ProviderError::new("NoSuchOriginAccessControl", format!("CloudFront Origin Access Control ({id}) is gone"))
+            ProviderError::new(
+                "NoSuchOriginAccessControl",
+                format!("CloudFront Origin Access Control ({id}) is gone"),
+            )
         })
     }
 
@@ -175,7 +205,8 @@ impl ResourceType for OriginAccessControl {
         .map(drop)
         .map_err(|mut e| {
             if e.code == "OriginAccessControlInUse" {
-                e.message.push_str("\nA distribution's origin still names it: change or destroy that origin first.");
+                e.message
+                    .push_str("\nA distribution's origin still names it: change or destroy that origin first.");
             }
             e
         })

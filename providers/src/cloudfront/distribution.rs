@@ -76,12 +76,18 @@ fn behaviour_schema(default: bool) -> Schema {
             Schema::new()
                 .attr("query_string", Attribute::required(Type::Bool))
                 .attr("headers", Attribute::optional_computed(set_of_strings()))
-                .attr("query_string_cache_keys", Attribute::optional_computed(list_of_strings()))
+                .attr(
+                    "query_string_cache_keys",
+                    Attribute::optional_computed(list_of_strings()),
+                )
                 .block_min(
                     "cookies",
                     Nesting::Single,
                     Schema::new()
-                        .attr("forward", Attribute::required(Type::String).one_of(&["all", "none", "whitelist"]))
+                        .attr(
+                            "forward",
+                            Attribute::required(Type::String).one_of(&["all", "none", "whitelist"]),
+                        )
                         .attr("whitelisted_names", decided(set_of_strings())),
                     1,
                 ),
@@ -101,7 +107,10 @@ fn behaviour_schema(default: bool) -> Schema {
                 .attr("event_type", Attribute::required(Type::String).one_of(EVENTS))
                 .attr("function_arn", Attribute::required(Type::String)),
         )
-        .not_yet("grpc_config", "gRPC origins are not supported yet: configure gRPC on the distribution in the console");
+        .not_yet(
+            "grpc_config",
+            "gRPC origins are not supported yet: configure gRPC on the distribution in the console",
+        );
     if default {
         s
     } else {
@@ -132,7 +141,10 @@ fn schema() -> Schema {
             ("enabled", Type::Bool),
             (
                 "items",
-                Type::List(Box::new(object(vec![(key, Type::String), ("key_pair_ids", set_of_strings())]))),
+                Type::List(Box::new(object(vec![
+                    (key, Type::String),
+                    ("key_pair_ids", set_of_strings()),
+                ]))),
             ),
         ])))
     };
@@ -314,10 +326,20 @@ fn planned_blocks(schema: &Schema, proposed: &Value, prior: Option<&Value>) -> V
             .map(|(i, item)| {
                 let item = match name.as_str() {
                     "origin" => {
-                        let o = with_default(&with_default(item, "connection_attempts", Value::from(3i64)), "connection_timeout", Value::from(10i64));
+                        let o = with_default(
+                            &with_default(item, "connection_attempts", Value::from(3i64)),
+                            "connection_timeout",
+                            Value::from(10i64),
+                        );
                         let custom: Vec<Value> = block_items(&o, "custom_origin_config")
                             .iter()
-                            .map(|c| with_default(&with_default(c, "origin_keepalive_timeout", Value::from(5i64)), "origin_read_timeout", Value::from(30i64)))
+                            .map(|c| {
+                                with_default(
+                                    &with_default(c, "origin_keepalive_timeout", Value::from(5i64)),
+                                    "origin_read_timeout",
+                                    Value::from(30i64),
+                                )
+                            })
                             .collect();
                         let mut m = into_state(&o);
                         if !custom.is_empty() {
@@ -373,7 +395,10 @@ impl Distribution {
             }
         }
         st.put("etag", out.e_tag());
-        st.put("hosted_zone_id", super::hosted_zone(&ctx.caller_account().map(|(_, p)| p).unwrap_or_default()));
+        st.put(
+            "hosted_zone_id",
+            super::hosted_zone(&ctx.caller_account().map(|(_, p)| p).unwrap_or_default()),
+        );
         for (key, default) in [("retain_on_delete", false), ("wait_for_deployment", true)] {
             if prior.get(key).is_null() {
                 st.put(key, default);
@@ -424,13 +449,20 @@ impl Distribution {
             .wait(|| match self.status(ctx, id)? {
                 Some((status, _, _)) if status == "Deployed" => Ok(Poll::Ready(())),
                 Some((status, _, _)) => Ok(Poll::Pending(status)),
-                None => Err(ProviderError::new("NoSuchDistribution", format!("CloudFront Distribution ({id}) is gone"))),
+                None => Err(ProviderError::new(
+                    "NoSuchDistribution",
+                    format!("CloudFront Distribution ({id}) is gone"),
+                )),
             })
     }
 
     /// An ACM or IAM certificate CloudFront does not see yet (eventual consistency) is refused
     /// as invalid: the AWS provider tries again for a minute.
-    fn retry_certificate<T>(&self, op: &str, attempt: impl FnMut() -> Result<T, ProviderError>) -> Result<T, ProviderError> {
+    fn retry_certificate<T>(
+        &self,
+        op: &str,
+        attempt: impl FnMut() -> Result<T, ProviderError>,
+    ) -> Result<T, ProviderError> {
         Waiter::new(op.to_string(), Duration::from_secs(60)).retry(|e| e.code == "InvalidViewerCertificate", attempt)
     }
 
@@ -499,7 +531,13 @@ impl Distribution {
 fn tag_list(tags: &BTreeMap<String, String>) -> Result<Tags, ProviderError> {
     let items = tags
         .iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build().map_err(|e| invalid(format!("tag {k}: {e}"))))
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| invalid(format!("tag {k}: {e}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Tags::builder().set_items(Some(items)).build())
 }
@@ -535,15 +573,24 @@ impl ResourceType for Distribution {
             .chain(block_items(config, "ordered_cache_behavior"));
         for b in behaviours {
             if block_items(&b, "lambda_function_association").len() > 4 {
-                problems.push(problem("lambda_function_association", "at most 4 Lambda@Edge associations per cache behaviour"));
+                problems.push(problem(
+                    "lambda_function_association",
+                    "at most 4 Lambda@Edge associations per cache behaviour",
+                ));
             }
             if block_items(&b, "function_association").len() > 2 {
-                problems.push(problem("function_association", "at most 2 CloudFront Functions per cache behaviour"));
+                problems.push(problem(
+                    "function_association",
+                    "at most 2 CloudFront Functions per cache behaviour",
+                ));
             }
         }
         for g in block_items(config, "origin_group") {
             if block_items(&g, "member").len() > 2 {
-                problems.push(problem("origin_group.member", "an origin group has exactly two members"));
+                problems.push(problem(
+                    "origin_group.member",
+                    "an origin group has exactly two members",
+                ));
             }
         }
         problems
@@ -565,7 +612,10 @@ impl ResourceType for Distribution {
             }
         }
         st.put("tags_all", tags_all(ctx, &proposed.get("tags")));
-        st.put("hosted_zone_id", super::hosted_zone(&crate::support::partition::partition_of(&ctx.region).0.to_string()));
+        st.put(
+            "hosted_zone_id",
+            super::hosted_zone(&crate::support::partition::partition_of(&ctx.region).0.to_string()),
+        );
         for (name, value) in planned_blocks(&schema, &proposed, prior) {
             st.insert(name, value);
         }
@@ -590,7 +640,12 @@ impl ResourceType for Distribution {
                 let planned = Value::Map(st.clone().into());
                 let deployed = engine::plan::diff::changed_attributes(&schema, p, &planned)
                     .iter()
-                    .any(|k| !matches!(k.as_str(), "tags" | "tags_all" | "retain_on_delete" | "wait_for_deployment"));
+                    .any(|k| {
+                        !matches!(
+                            k.as_str(),
+                            "tags" | "tags_all" | "retain_on_delete" | "wait_for_deployment"
+                        )
+                    });
                 if deployed {
                     for key in ["etag", "status", "last_modified_time"] {
                         st.put(key, Value::UNKNOWN);
@@ -658,13 +713,25 @@ impl ResourceType for Distribution {
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let (Some(id), Some(reference)) = (sref(prior, "id"), sref(prior, "caller_reference")) else {
-            return ApplyOutcome::partial(prior.clone(), invalid("updating CloudFront Distribution: the prior state has no id"));
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating CloudFront Distribution: the prior state has no id"),
+            );
         };
         let schema = self.schema();
         let changed = engine::plan::diff::changed_attributes(&schema, prior, planned);
-        let deploy = changed
-            .iter()
-            .any(|k| !matches!(k.as_str(), "tags" | "tags_all" | "retain_on_delete" | "wait_for_deployment" | "etag" | "status" | "last_modified_time"));
+        let deploy = changed.iter().any(|k| {
+            !matches!(
+                k.as_str(),
+                "tags"
+                    | "tags_all"
+                    | "retain_on_delete"
+                    | "wait_for_deployment"
+                    | "etag"
+                    | "status"
+                    | "last_modified_time"
+            )
+        });
         let mut result = Ok(());
         if deploy {
             let op = format!("updating CloudFront Distribution ({id})");
@@ -713,7 +780,12 @@ impl ResourceType for Distribution {
         }
         let op = format!("deleting CloudFront Distribution ({id})");
         Waiter::new(op.clone(), Duration::from_secs(180)).retry(
-            |e| matches!(e.code.as_str(), "DistributionNotDisabled" | "PreconditionFailed" | "InvalidIfMatchVersion"),
+            |e| {
+                matches!(
+                    e.code.as_str(),
+                    "DistributionNotDisabled" | "PreconditionFailed" | "InvalidIfMatchVersion"
+                )
+            },
             || {
                 let Some((_, etag, enabled)) = self.status(ctx, id)? else {
                     return Ok(());
@@ -721,7 +793,12 @@ impl ResourceType for Distribution {
                 if enabled {
                     self.disable(ctx, id, step)?;
                 }
-                found(call(ctx, &op, ctx.cloudfront.delete_distribution().id(id).if_match(&etag).send())).map(drop)
+                found(call(
+                    ctx,
+                    &op,
+                    ctx.cloudfront.delete_distribution().id(id).if_match(&etag).send(),
+                ))
+                .map(drop)
             },
         )?;
         Waiter::new(format!("CloudFront Distribution ({id}) to be deleted"), DEPLOY_LIMIT)
@@ -781,7 +858,11 @@ impl ResourceType for Distribution {
 mod tests {
     #[test]
     fn only_a_us_east_1_certificate_serves_cloudfront() {
-        assert!(super::is_us_east_1_arn("arn:aws:acm:us-east-1:123456789012:certificate/abc"));
-        assert!(!super::is_us_east_1_arn("arn:aws:acm:eu-west-1:123456789012:certificate/abc"));
+        assert!(super::is_us_east_1_arn(
+            "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+        ));
+        assert!(!super::is_us_east_1_arn(
+            "arn:aws:acm:eu-west-1:123456789012:certificate/abc"
+        ));
     }
 }

@@ -9,10 +9,11 @@ use aws_sdk_cloudfront::types::{
     CustomErrorResponse, CustomErrorResponses, CustomHeaders, CustomOriginConfig, DefaultCacheBehavior,
     DistributionConfig, EventType, ForwardedValues, FunctionAssociation, FunctionAssociations, GeoRestriction,
     GeoRestrictionType, Headers, HttpVersion, ItemSelection, LambdaFunctionAssociation, LambdaFunctionAssociations,
-    LoggingConfig, Method, MinimumProtocolVersion, Origin, OriginCustomHeader, OriginGroup, OriginGroupFailoverCriteria,
-    OriginGroupMember, OriginGroupMembers, OriginGroups, OriginProtocolPolicy, OriginShield, OriginSslProtocols, Origins,
-    PriceClass, QueryStringCacheKeys, Restrictions, S3OriginConfig, SslProtocol, SslSupportMethod, StatusCodes,
-    TrustedKeyGroups, TrustedSigners, ViewerCertificate, ViewerProtocolPolicy,
+    LoggingConfig, Method, MinimumProtocolVersion, Origin, OriginCustomHeader, OriginGroup,
+    OriginGroupFailoverCriteria, OriginGroupMember, OriginGroupMembers, OriginGroups, OriginProtocolPolicy,
+    OriginShield, OriginSslProtocols, Origins, PriceClass, QueryStringCacheKeys, Restrictions, S3OriginConfig,
+    SslProtocol, SslSupportMethod, StatusCodes, TrustedKeyGroups, TrustedSigners, ViewerCertificate,
+    ViewerProtocolPolicy,
 };
 use engine::core::provider::ProviderError;
 use engine::core::value::Value;
@@ -89,7 +90,11 @@ fn origin(o: &Value) -> Result<Origin, ProviderError> {
     // Neither an S3 nor a custom configuration: an S3 origin reached without an access
     // identity, as the AWS provider sends it.
     let s3 = match (&s3, &custom) {
-        (Some(s), _) => Some(S3OriginConfig::builder().origin_access_identity(text(s, "origin_access_identity")).build()),
+        (Some(s), _) => Some(
+            S3OriginConfig::builder()
+                .origin_access_identity(text(s, "origin_access_identity"))
+                .build(),
+        ),
         (None, None) => Some(S3OriginConfig::builder().origin_access_identity("").build()),
         (None, Some(_)) => None,
     };
@@ -99,7 +104,11 @@ fn origin(o: &Value) -> Result<Origin, ProviderError> {
         .map(|s| {
             OriginShield::builder()
                 .enabled(flag(&s, "enabled"))
-                .set_origin_shield_region(sref(&s, "origin_shield_region").filter(|r| !r.is_empty()).map(str::to_string))
+                .set_origin_shield_region(
+                    sref(&s, "origin_shield_region")
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_string),
+                )
                 .build()
                 .map_err(bad)
         })
@@ -187,7 +196,13 @@ fn behaviour(b: &Value) -> Result<Behaviour, ProviderError> {
                         .build()
                         .map_err(bad)?,
                 )
-                .headers(Headers::builder().quantity(len(headers.len())).set_items(Some(headers)).build().map_err(bad)?)
+                .headers(
+                    Headers::builder()
+                        .quantity(len(headers.len()))
+                        .set_items(Some(headers))
+                        .build()
+                        .map_err(bad)?,
+                )
                 .query_string_cache_keys(
                     QueryStringCacheKeys::builder()
                         .quantity(len(keys.len()))
@@ -200,9 +215,13 @@ fn behaviour(b: &Value) -> Result<Behaviour, ProviderError> {
         })
         .transpose()?;
     // With a cache policy the TTLs are the policy's: they are not sent.
-    let ttls = sref(b, "cache_policy_id")
-        .is_none_or(str::is_empty)
-        .then(|| (long(b, "min_ttl").unwrap_or(0), long(b, "default_ttl"), long(b, "max_ttl")));
+    let ttls = sref(b, "cache_policy_id").is_none_or(str::is_empty).then(|| {
+        (
+            long(b, "min_ttl").unwrap_or(0),
+            long(b, "default_ttl"),
+            long(b, "max_ttl"),
+        )
+    });
     Ok(Behaviour {
         target: text(b, "target_origin_id"),
         viewer: ViewerProtocolPolicy::from(text(b, "viewer_protocol_policy").as_str()),
@@ -266,11 +285,18 @@ macro_rules! behaviour_fields {
             .origin_request_policy_id(text(b, "origin_request_policy_id"))
             .response_headers_policy_id(text(b, "response_headers_policy_id"))
             .field_level_encryption_id(text(b, "field_level_encryption_id"))
-            .set_realtime_log_config_arn(sref(b, "realtime_log_config_arn").filter(|a| !a.is_empty()).map(str::to_string))
+            .set_realtime_log_config_arn(
+                sref(b, "realtime_log_config_arn")
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string),
+            )
             .set_forwarded_values(p.forwarded);
         #[allow(deprecated)]
         if let Some((min, default, max)) = p.ttls {
-            builder = builder.min_ttl(min).default_ttl(default.unwrap_or(0)).max_ttl(max.unwrap_or(0));
+            builder = builder
+                .min_ttl(min)
+                .default_ttl(default.unwrap_or(0))
+                .max_ttl(max.unwrap_or(0));
         }
         builder
     }};
@@ -279,7 +305,9 @@ macro_rules! behaviour_fields {
 fn default_behaviour(planned: &Value) -> Result<DefaultCacheBehavior, ProviderError> {
     let b = first_block(planned, "default_cache_behavior");
     let parts = behaviour(&b)?;
-    behaviour_fields!(DefaultCacheBehavior::builder(), &b, parts).build().map_err(bad)
+    behaviour_fields!(DefaultCacheBehavior::builder(), &b, parts)
+        .build()
+        .map_err(bad)
 }
 
 fn ordered_behaviours(planned: &Value) -> Result<CacheBehaviors, ProviderError> {
@@ -303,7 +331,10 @@ fn error_responses(planned: &Value) -> Result<CustomErrorResponses, ProviderErro
     let items: Vec<CustomErrorResponse> = block_items(planned, "custom_error_response")
         .iter()
         .map(|r| {
-            let code = int(r, "response_code").filter(|c| *c != 0).map(|c| c.to_string()).unwrap_or_default();
+            let code = int(r, "response_code")
+                .filter(|c| *c != 0)
+                .map(|c| c.to_string())
+                .unwrap_or_default();
             CustomErrorResponse::builder()
                 .set_error_code(int(r, "error_code"))
                 .error_caching_min_ttl(long(r, "error_caching_min_ttl").unwrap_or(0))
@@ -331,7 +362,12 @@ fn origin_groups(planned: &Value) -> Result<Option<OriginGroups>, ProviderError>
                 .unwrap_or_default();
             let members: Vec<OriginGroupMember> = block_items(g, "member")
                 .iter()
-                .map(|m| OriginGroupMember::builder().origin_id(text(m, "origin_id")).build().map_err(bad))
+                .map(|m| {
+                    OriginGroupMember::builder()
+                        .origin_id(text(m, "origin_id"))
+                        .build()
+                        .map_err(bad)
+                })
                 .collect::<Result<_, _>>()?;
             OriginGroup::builder()
                 .id(text(g, "origin_id"))
@@ -371,11 +407,17 @@ fn origin_groups(planned: &Value) -> Result<Option<OriginGroups>, ProviderError>
 fn viewer_certificate(planned: &Value) -> ViewerCertificate {
     let c = first_block(planned, "viewer_certificate");
     let (iam, acm) = (text(&c, "iam_certificate_id"), text(&c, "acm_certificate_arn"));
-    let method = sref(&c, "ssl_support_method").filter(|m| !m.is_empty()).map(SslSupportMethod::from);
+    let method = sref(&c, "ssl_support_method")
+        .filter(|m| !m.is_empty())
+        .map(SslSupportMethod::from);
     let builder = if !iam.is_empty() {
-        ViewerCertificate::builder().iam_certificate_id(iam).set_ssl_support_method(method)
+        ViewerCertificate::builder()
+            .iam_certificate_id(iam)
+            .set_ssl_support_method(method)
     } else if !acm.is_empty() {
-        ViewerCertificate::builder().acm_certificate_arn(acm).set_ssl_support_method(method)
+        ViewerCertificate::builder()
+            .acm_certificate_arn(acm)
+            .set_ssl_support_method(method)
     } else {
         ViewerCertificate::builder().cloud_front_default_certificate(flag(&c, "cloudfront_default_certificate"))
     };
@@ -391,7 +433,10 @@ fn viewer_certificate(planned: &Value) -> ViewerCertificate {
 /// The whole configuration; `caller_reference` is the create's token, or the one state
 /// holds (CloudFront refuses a change of it).
 pub(super) fn config(planned: &Value, caller_reference: &str) -> Result<DistributionConfig, ProviderError> {
-    let origins: Vec<Origin> = block_items(planned, "origin").iter().map(origin).collect::<Result<_, _>>()?;
+    let origins: Vec<Origin> = block_items(planned, "origin")
+        .iter()
+        .map(origin)
+        .collect::<Result<_, _>>()?;
     let aliases = strings(planned, "aliases");
     let logging = first_block(planned, "logging_config");
     let geo = first_block(&first_block(planned, "restrictions"), "geo_restriction");
@@ -406,7 +451,9 @@ pub(super) fn config(planned: &Value, caller_reference: &str) -> Result<Distribu
         .is_ipv6_enabled(flag(planned, "is_ipv6_enabled"))
         .staging(flag(planned, "staging"))
         .http_version(HttpVersion::from(sref(planned, "http_version").unwrap_or("http2")))
-        .price_class(PriceClass::from(sref(planned, "price_class").unwrap_or("PriceClass_All")))
+        .price_class(PriceClass::from(
+            sref(planned, "price_class").unwrap_or("PriceClass_All"),
+        ))
         .aliases(
             Aliases::builder()
                 .quantity(len(aliases.len()))
@@ -414,7 +461,13 @@ pub(super) fn config(planned: &Value, caller_reference: &str) -> Result<Distribu
                 .build()
                 .map_err(bad)?,
         )
-        .origins(Origins::builder().quantity(len(origins.len())).set_items(Some(origins)).build().map_err(bad)?)
+        .origins(
+            Origins::builder()
+                .quantity(len(origins.len()))
+                .set_items(Some(origins))
+                .build()
+                .map_err(bad)?,
+        )
         .set_origin_groups(origin_groups(planned)?)
         .default_cache_behavior(default_behaviour(planned)?)
         .cache_behaviors(ordered_behaviours(planned)?)
@@ -431,7 +484,9 @@ pub(super) fn config(planned: &Value, caller_reference: &str) -> Result<Distribu
             Restrictions::builder()
                 .geo_restriction(
                     GeoRestriction::builder()
-                        .restriction_type(GeoRestrictionType::from(sref(&geo, "restriction_type").unwrap_or("none")))
+                        .restriction_type(GeoRestrictionType::from(
+                            sref(&geo, "restriction_type").unwrap_or("none"),
+                        ))
                         .quantity(len(locations.len()))
                         .set_items((!locations.is_empty()).then_some(locations))
                         .build()

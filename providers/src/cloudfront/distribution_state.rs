@@ -45,25 +45,40 @@ fn origin(o: &Origin) -> Value {
         .map(|h| h.items())
         .unwrap_or_default()
         .iter()
-        .map(|h| map([("name", Value::string(h.header_name())), ("value", Value::string(h.header_value()))]))
+        .map(|h| {
+            map([
+                ("name", Value::string(h.header_name())),
+                ("value", Value::string(h.header_value())),
+            ])
+        })
         .collect();
     let custom = o.custom_origin_config().map(|c| {
         map([
             ("http_port", int(Some(c.http_port()))),
             ("https_port", int(Some(c.https_port()))),
-            ("origin_protocol_policy", Value::string(c.origin_protocol_policy().as_str())),
+            (
+                "origin_protocol_policy",
+                Value::string(c.origin_protocol_policy().as_str()),
+            ),
             (
                 "origin_ssl_protocols",
-                set(c.origin_ssl_protocols().map(|p| p.items()).unwrap_or_default().iter().map(|p| p.as_str())),
+                set(c
+                    .origin_ssl_protocols()
+                    .map(|p| p.items())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| p.as_str())),
             ),
             ("origin_keepalive_timeout", int(c.origin_keepalive_timeout())),
             ("origin_read_timeout", int(c.origin_read_timeout())),
         ])
     });
-    let shield = o
-        .origin_shield()
-        .filter(|s| s.enabled())
-        .map(|sh| map([("enabled", Value::from(true)), ("origin_shield_region", s(sh.origin_shield_region()))]));
+    let shield = o.origin_shield().filter(|s| s.enabled()).map(|sh| {
+        map([
+            ("enabled", Value::from(true)),
+            ("origin_shield_region", s(sh.origin_shield_region())),
+        ])
+    });
     let s3 = o
         .s3_origin_config()
         .filter(|c| !c.origin_access_identity().is_empty())
@@ -86,18 +101,27 @@ fn forwarded(f: &ForwardedValues) -> Value {
     let cookies = f.cookies().map(|c| {
         map([
             ("forward", Value::string(c.forward().as_str())),
-            ("whitelisted_names", set(c.whitelisted_names().map(|n| n.items()).unwrap_or_default())),
+            (
+                "whitelisted_names",
+                set(c.whitelisted_names().map(|n| n.items()).unwrap_or_default()),
+            ),
         ])
     });
     map([
         ("query_string", Value::from(f.query_string())),
         ("cookies", one(cookies)),
         ("headers", set(f.headers().map(|h| h.items()).unwrap_or_default())),
-        ("query_string_cache_keys", ordered(f.query_string_cache_keys().map(|k| k.items()).unwrap_or_default())),
+        (
+            "query_string_cache_keys",
+            ordered(f.query_string_cache_keys().map(|k| k.items()).unwrap_or_default()),
+        ),
     ])
 }
 
-fn associations(lambdas: Option<&LambdaFunctionAssociations>, functions: Option<&FunctionAssociations>) -> (Value, Value) {
+fn associations(
+    lambdas: Option<&LambdaFunctionAssociations>,
+    functions: Option<&FunctionAssociations>,
+) -> (Value, Value) {
     let lambdas = lambdas
         .map(|l| l.items())
         .unwrap_or_default()
@@ -139,8 +163,18 @@ macro_rules! behaviour_state {
         let forwarded_values = b.forwarded_values().filter(|_| policy.is_empty()).map(forwarded);
         vec![
             ("target_origin_id", Value::string(b.target_origin_id())),
-            ("viewer_protocol_policy", Value::string(b.viewer_protocol_policy().as_str())),
-            ("allowed_methods", set(allowed.map(|a| a.items()).unwrap_or_default().iter().map(|m| m.as_str()))),
+            (
+                "viewer_protocol_policy",
+                Value::string(b.viewer_protocol_policy().as_str()),
+            ),
+            (
+                "allowed_methods",
+                set(allowed
+                    .map(|a| a.items())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|m| m.as_str())),
+            ),
             (
                 "cached_methods",
                 set(allowed
@@ -182,7 +216,10 @@ fn ordered_behaviour(b: &CacheBehavior) -> Value {
 fn error_response(r: &CustomErrorResponse) -> Value {
     map([
         ("error_code", Value::from(i64::from(r.error_code()))),
-        ("error_caching_min_ttl", Value::from(r.error_caching_min_ttl().unwrap_or(0))),
+        (
+            "error_caching_min_ttl",
+            Value::from(r.error_caching_min_ttl().unwrap_or(0)),
+        ),
         (
             "response_code",
             Value::from(r.response_code().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0)),
@@ -209,7 +246,10 @@ fn origin_group(g: &OriginGroup) -> Value {
         ("origin_id", Value::string(g.id())),
         (
             "failover_criteria",
-            list(vec![map([("status_codes", list(codes.into_iter().map(Value::from).collect()))])]),
+            list(vec![map([(
+                "status_codes",
+                list(codes.into_iter().map(Value::from).collect()),
+            )])]),
         ),
         ("member", list(members)),
     ])
@@ -227,7 +267,10 @@ fn active_signers(t: Option<&aws_sdk_cloudfront::types::ActiveTrustedSigners>) -
         .map(|signer| {
             map([
                 ("aws_account_number", s(signer.aws_account_number())),
-                ("key_pair_ids", set(signer.key_pair_ids().map(|k| k.items()).unwrap_or_default())),
+                (
+                    "key_pair_ids",
+                    set(signer.key_pair_ids().map(|k| k.items()).unwrap_or_default()),
+                ),
             ])
         })
         .collect();
@@ -242,7 +285,10 @@ fn active_key_groups(t: Option<&aws_sdk_cloudfront::types::ActiveTrustedKeyGroup
         .map(|g| {
             map([
                 ("key_group_id", s(g.key_group_id())),
-                ("key_pair_ids", set(g.key_pair_ids().map(|k| k.items()).unwrap_or_default())),
+                (
+                    "key_pair_ids",
+                    set(g.key_pair_ids().map(|k| k.items()).unwrap_or_default()),
+                ),
             ])
         })
         .collect();
@@ -252,9 +298,7 @@ fn active_key_groups(t: Option<&aws_sdk_cloudfront::types::ActiveTrustedKeyGroup
 /// Go's `time.Time.String()` of an instant in UTC, which the AWS provider records:
 /// `2021-11-27 10:34:26.802 +0000 UTC`.
 pub(super) fn go_time(t: &aws_smithy_types::DateTime) -> String {
-    let base = t
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .unwrap_or_default();
+    let base = t.fmt(aws_smithy_types::date_time::Format::DateTime).unwrap_or_default();
     let day_time = base.get(..19).unwrap_or_default().replacen('T', " ", 1);
     let nanos = t.subsec_nanos();
     let fraction = if nanos == 0 {
@@ -268,7 +312,10 @@ pub(super) fn go_time(t: &aws_smithy_types::DateTime) -> String {
 /// The attributes of state that come from the distribution's configuration.
 pub(super) fn config_fields(c: &DistributionConfig) -> Vec<(&'static str, Value)> {
     let certificate = c.viewer_certificate().map(|v| {
-        let (iam, acm) = (v.iam_certificate_id().unwrap_or_default(), v.acm_certificate_arn().unwrap_or_default());
+        let (iam, acm) = (
+            v.iam_certificate_id().unwrap_or_default(),
+            v.acm_certificate_arn().unwrap_or_default(),
+        );
         let named = !iam.is_empty() || !acm.is_empty();
         map([
             ("acm_certificate_arn", Value::string(acm)),
@@ -277,10 +324,17 @@ pub(super) fn config_fields(c: &DistributionConfig) -> Vec<(&'static str, Value)
                 "cloudfront_default_certificate",
                 Value::from(!named && v.cloud_front_default_certificate().unwrap_or(false)),
             ),
-            ("minimum_protocol_version", s(v.minimum_protocol_version().map(|m| m.as_str()))),
+            (
+                "minimum_protocol_version",
+                s(v.minimum_protocol_version().map(|m| m.as_str())),
+            ),
             (
                 "ssl_support_method",
-                if named { s(v.ssl_support_method().map(|m| m.as_str())) } else { Value::string("") },
+                if named {
+                    s(v.ssl_support_method().map(|m| m.as_str()))
+                } else {
+                    Value::string("")
+                },
             ),
         ])
     });
@@ -307,27 +361,64 @@ pub(super) fn config_fields(c: &DistributionConfig) -> Vec<(&'static str, Value)
         ("price_class", s(c.price_class().map(|p| p.as_str()))),
         ("web_acl_id", s(c.web_acl_id())),
         ("default_root_object", s(c.default_root_object())),
-        ("continuous_deployment_policy_id", s(c.continuous_deployment_policy_id())),
+        (
+            "continuous_deployment_policy_id",
+            s(c.continuous_deployment_policy_id()),
+        ),
         ("aliases", set(c.aliases().map(|a| a.items()).unwrap_or_default())),
         (
             "origin",
-            list(c.origins().map(|o| o.items()).unwrap_or_default().iter().map(origin).collect()),
+            list(
+                c.origins()
+                    .map(|o| o.items())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(origin)
+                    .collect(),
+            ),
         ),
         (
             "origin_group",
-            list(c.origin_groups().map(|g| g.items()).unwrap_or_default().iter().map(origin_group).collect()),
+            list(
+                c.origin_groups()
+                    .map(|g| g.items())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(origin_group)
+                    .collect(),
+            ),
         ),
-        ("default_cache_behavior", one(c.default_cache_behavior().map(default_behaviour))),
+        (
+            "default_cache_behavior",
+            one(c.default_cache_behavior().map(default_behaviour)),
+        ),
         (
             "ordered_cache_behavior",
-            list(c.cache_behaviors().map(|b| b.items()).unwrap_or_default().iter().map(ordered_behaviour).collect()),
+            list(
+                c.cache_behaviors()
+                    .map(|b| b.items())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(ordered_behaviour)
+                    .collect(),
+            ),
         ),
         (
             "custom_error_response",
-            list(c.custom_error_responses().map(|r| r.items()).unwrap_or_default().iter().map(error_response).collect()),
+            list(
+                c.custom_error_responses()
+                    .map(|r| r.items())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(error_response)
+                    .collect(),
+            ),
         ),
         ("logging_config", one(logging)),
-        ("restrictions", one(geo.map(|g| map([("geo_restriction", list(vec![g]))])))),
+        (
+            "restrictions",
+            one(geo.map(|g| map([("geo_restriction", list(vec![g]))]))),
+        ),
         ("viewer_certificate", one(certificate)),
     ]
 }
@@ -340,7 +431,10 @@ pub(super) fn distribution_fields(d: &Distribution) -> Vec<(&'static str, Value)
         ("domain_name", Value::string(d.domain_name())),
         ("status", Value::string(d.status())),
         ("last_modified_time", Value::string(go_time(d.last_modified_time()))),
-        ("in_progress_validation_batches", Value::from(i64::from(d.in_progress_invalidation_batches()))),
+        (
+            "in_progress_validation_batches",
+            Value::from(i64::from(d.in_progress_invalidation_batches())),
+        ),
         ("trusted_signers", active_signers(d.active_trusted_signers())),
         ("trusted_key_groups", active_key_groups(d.active_trusted_key_groups())),
     ]

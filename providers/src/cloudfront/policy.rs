@@ -136,7 +136,9 @@ fn names_of<'a>(items: impl IntoIterator<Item = &'a String>) -> Vec<String> {
 
 impl Policy {
     pub(super) const CACHE: Policy = Policy { kind: Kind::Cache };
-    pub(super) const ORIGIN_REQUEST: Policy = Policy { kind: Kind::OriginRequest };
+    pub(super) const ORIGIN_REQUEST: Policy = Policy {
+        kind: Kind::OriginRequest,
+    };
 
     fn what(&self) -> &'static str {
         match self.kind {
@@ -251,12 +253,22 @@ impl Policy {
                 let params = c.parameters_in_cache_key_and_forwarded_to_origin().map(|p| {
                     let parts = Parts {
                         cookies: (
-                            p.cookies_config().map(|c| c.cookie_behavior().as_str().to_string()).unwrap_or_default(),
-                            p.cookies_config().and_then(|c| c.cookies()).map(|n| names_of(n.items())).unwrap_or_default(),
+                            p.cookies_config()
+                                .map(|c| c.cookie_behavior().as_str().to_string())
+                                .unwrap_or_default(),
+                            p.cookies_config()
+                                .and_then(|c| c.cookies())
+                                .map(|n| names_of(n.items()))
+                                .unwrap_or_default(),
                         ),
                         headers: (
-                            p.headers_config().map(|c| c.header_behavior().as_str().to_string()).unwrap_or_default(),
-                            p.headers_config().and_then(|c| c.headers()).map(|n| names_of(n.items())).unwrap_or_default(),
+                            p.headers_config()
+                                .map(|c| c.header_behavior().as_str().to_string())
+                                .unwrap_or_default(),
+                            p.headers_config()
+                                .and_then(|c| c.headers())
+                                .map(|n| names_of(n.items()))
+                                .unwrap_or_default(),
                         ),
                         query_strings: (
                             p.query_strings_config()
@@ -284,7 +296,10 @@ impl Policy {
                 let Some(out) = found(call(ctx, &op, ctx.cloudfront.get_origin_request_policy().id(id).send()))? else {
                     return Ok(None);
                 };
-                let Some(c) = out.origin_request_policy().and_then(|p| p.origin_request_policy_config()) else {
+                let Some(c) = out
+                    .origin_request_policy()
+                    .and_then(|p| p.origin_request_policy_config())
+                else {
                     return Ok(None);
                 };
                 st.put("etag", out.e_tag());
@@ -292,12 +307,22 @@ impl Policy {
                 st.put("comment", c.comment().unwrap_or_default());
                 let parts = Parts {
                     cookies: (
-                        c.cookies_config().map(|c| c.cookie_behavior().as_str().to_string()).unwrap_or_default(),
-                        c.cookies_config().and_then(|c| c.cookies()).map(|n| names_of(n.items())).unwrap_or_default(),
+                        c.cookies_config()
+                            .map(|c| c.cookie_behavior().as_str().to_string())
+                            .unwrap_or_default(),
+                        c.cookies_config()
+                            .and_then(|c| c.cookies())
+                            .map(|n| names_of(n.items()))
+                            .unwrap_or_default(),
                     ),
                     headers: (
-                        c.headers_config().map(|c| c.header_behavior().as_str().to_string()).unwrap_or_default(),
-                        c.headers_config().and_then(|c| c.headers()).map(|n| names_of(n.items())).unwrap_or_default(),
+                        c.headers_config()
+                            .map(|c| c.header_behavior().as_str().to_string())
+                            .unwrap_or_default(),
+                        c.headers_config()
+                            .and_then(|c| c.headers())
+                            .map(|n| names_of(n.items()))
+                            .unwrap_or_default(),
                     ),
                     query_strings: (
                         c.query_strings_config()
@@ -329,7 +354,13 @@ impl Policy {
             ],
             Kind::OriginRequest => [
                 &["none", "whitelist", "all", "allExcept"],
-                &["none", "whitelist", "allViewer", "allViewerAndWhitelistCloudFront", "allExcept"],
+                &[
+                    "none",
+                    "whitelist",
+                    "allViewer",
+                    "allViewerAndWhitelistCloudFront",
+                    "allExcept",
+                ],
                 &["none", "whitelist", "all", "allExcept"],
             ],
         };
@@ -422,7 +453,10 @@ impl ResourceType for Policy {
                 })
                 .collect();
             if !params.is_empty() {
-                st.put("parameters_in_cache_key_and_forwarded_to_origin", Value::List(params.into()));
+                st.put(
+                    "parameters_in_cache_key_and_forwarded_to_origin",
+                    Value::List(params.into()),
+                );
             }
         }
         if proposed.get("comment").is_null() {
@@ -450,14 +484,21 @@ impl ResourceType for Policy {
         let op = format!("creating {} ({name})", self.what());
         let made = match self.kind {
             Kind::Cache => self.cache_config(planned).and_then(|c| {
-                call(ctx, &op, ctx.cloudfront.create_cache_policy().cache_policy_config(c).send())
-                    .map(|o| o.cache_policy().map(|p| p.id().to_string()))
+                call(
+                    ctx,
+                    &op,
+                    ctx.cloudfront.create_cache_policy().cache_policy_config(c).send(),
+                )
+                .map(|o| o.cache_policy().map(|p| p.id().to_string()))
             }),
             Kind::OriginRequest => self.origin_request_config(planned).and_then(|c| {
                 call(
                     ctx,
                     &op,
-                    ctx.cloudfront.create_origin_request_policy().origin_request_policy_config(c).send(),
+                    ctx.cloudfront
+                        .create_origin_request_policy()
+                        .origin_request_policy_config(c)
+                        .send(),
                 )
                 .map(|o| o.origin_request_policy().map(|p| p.id().to_string()))
             }),
@@ -466,21 +507,37 @@ impl ResourceType for Policy {
             Ok(id) => id.unwrap_or_default(),
             Err(e) => return ApplyOutcome::failed(e),
         };
-        created_outcome(&self.schema(), planned, &[("id", Value::string(&id))], self.fetch(ctx, &id, planned), || {
-            ProviderError::new("NotFound", format!("{} ({id}) is gone after its create", self.what()))
-        })
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[("id", Value::string(&id))],
+            self.fetch(ctx, &id, planned),
+            || ProviderError::new("NotFound", format!("{} ({id}) is gone after its create", self.what())),
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let (Some(id), etag) = (sref(prior, "id"), sref(prior, "etag").unwrap_or_default()) else {
-            return ApplyOutcome::partial(prior.clone(), invalid(format!("updating {}: the prior state has no id", self.what())));
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid(format!("updating {}: the prior state has no id", self.what())),
+            );
         };
         let op = format!("updating {} ({id})", self.what());
         // Each update replaces the whole policy.
         let result = match self.kind {
             Kind::Cache => self.cache_config(planned).and_then(|c| {
-                call(ctx, &op, ctx.cloudfront.update_cache_policy().id(id).if_match(etag).cache_policy_config(c).send())
-                    .map(drop)
+                call(
+                    ctx,
+                    &op,
+                    ctx.cloudfront
+                        .update_cache_policy()
+                        .id(id)
+                        .if_match(etag)
+                        .cache_policy_config(c)
+                        .send(),
+                )
+                .map(drop)
             }),
             Kind::OriginRequest => self.origin_request_config(planned).and_then(|c| {
                 call(
@@ -508,11 +565,20 @@ impl ResourceType for Policy {
         let etag = sref(prior, "etag").unwrap_or_default();
         let op = format!("deleting {} ({id})", self.what());
         let result = match self.kind {
-            Kind::Cache => found(call(ctx, &op, ctx.cloudfront.delete_cache_policy().id(id).if_match(etag).send())).map(drop),
+            Kind::Cache => found(call(
+                ctx,
+                &op,
+                ctx.cloudfront.delete_cache_policy().id(id).if_match(etag).send(),
+            ))
+            .map(drop),
             Kind::OriginRequest => found(call(
                 ctx,
                 &op,
-                ctx.cloudfront.delete_origin_request_policy().id(id).if_match(etag).send(),
+                ctx.cloudfront
+                    .delete_origin_request_policy()
+                    .id(id)
+                    .if_match(etag)
+                    .send(),
             ))
             .map(drop),
         };

@@ -16,14 +16,20 @@ fn xml(status: u16, body: String, etag: &'static str) -> Answer {
         status,
         content_type: "text/xml",
         body,
-        headers: if etag.is_empty() { Vec::new() } else { vec![("ETag", etag)] },
+        headers: if etag.is_empty() {
+            Vec::new()
+        } else {
+            vec![("ETag", etag)]
+        },
     }
 }
 
 fn error(status: u16, code: &str) -> Answer {
     xml(
         status,
-        format!(r#"<?xml version="1.0"?><ErrorResponse xmlns="{NS}"><Error><Type>Sender</Type><Code>{code}</Code><Message>{code}</Message></Error></ErrorResponse>"#),
+        format!(
+            r#"<?xml version="1.0"?><ErrorResponse xmlns="{NS}"><Error><Type>Sender</Type><Code>{code}</Code><Message>{code}</Message></Error></ErrorResponse>"#
+        ),
         "",
     )
 }
@@ -34,7 +40,10 @@ fn cache_policy(min_ttl: i64, headers: &[&str]) -> String {
     let headers = if headers.is_empty() {
         String::new()
     } else {
-        format!("<Headers><Quantity>{}</Quantity><Items>{names}</Items></Headers>", headers.len())
+        format!(
+            "<Headers><Quantity>{}</Quantity><Items>{names}</Items></Headers>",
+            headers.len()
+        )
     };
     format!(
         r#"<?xml version="1.0"?><CachePolicy xmlns="{NS}"><Id>pol-1</Id><LastModifiedTime>2026-12-07T12:00:00Z</LastModifiedTime><CachePolicyConfig><Comment>web</Comment><Name>web</Name><DefaultTTL>3600</DefaultTTL><MaxTTL>86400</MaxTTL><MinTTL>{min_ttl}</MinTTL><ParametersInCacheKeyAndForwardedToOrigin><EnableAcceptEncodingGzip>true</EnableAcceptEncodingGzip><EnableAcceptEncodingBrotli>false</EnableAcceptEncodingBrotli><HeadersConfig><HeaderBehavior>{behavior}</HeaderBehavior>{headers}</HeadersConfig><CookiesConfig><CookieBehavior>none</CookieBehavior></CookiesConfig><QueryStringsConfig><QueryStringBehavior>all</QueryStringBehavior></QueryStringsConfig></ParametersInCacheKeyAndForwardedToOrigin></CachePolicyConfig></CachePolicy>"#
@@ -49,20 +58,31 @@ fn behaviour(key: &'static str, behavior: &str, names_key: &str, names: &[&str])
     let names = if names.is_empty() {
         Value::List(Vec::new().into())
     } else {
-        block(vec![("items", Value::List(names.iter().map(|n| Value::from(*n)).collect::<Vec<_>>().into()))])
+        block(vec![(
+            "items",
+            Value::List(names.iter().map(|n| Value::from(*n)).collect::<Vec<_>>().into()),
+        )])
     };
     let behavior_key = match key {
         "cookies_config" => "cookie_behavior",
         "headers_config" => "header_behavior",
         _ => "query_string_behavior",
     };
-    (key, block(vec![(behavior_key, Value::from(behavior)), (names_key, names)]))
+    (
+        key,
+        block(vec![(behavior_key, Value::from(behavior)), (names_key, names)]),
+    )
 }
 
 fn cache_config(min_ttl: i64, headers: &[&str]) -> Value {
     let params = map([
         behaviour("cookies_config", "none", "cookies", &[]),
-        behaviour("headers_config", if headers.is_empty() { "none" } else { "whitelist" }, "headers", headers),
+        behaviour(
+            "headers_config",
+            if headers.is_empty() { "none" } else { "whitelist" },
+            "headers",
+            headers,
+        ),
         behaviour("query_strings_config", "all", "query_strings", &[]),
         ("enable_accept_encoding_gzip", Value::from(true)),
     ]);
@@ -72,7 +92,10 @@ fn cache_config(min_ttl: i64, headers: &[&str]) -> Value {
         ("min_ttl", Value::from(min_ttl)),
         ("default_ttl", Value::from(3600i64)),
         ("max_ttl", Value::from(86400i64)),
-        ("parameters_in_cache_key_and_forwarded_to_origin", Value::List(vec![params].into())),
+        (
+            "parameters_in_cache_key_and_forwarded_to_origin",
+            Value::List(vec![params].into()),
+        ),
     ])
 }
 
@@ -93,9 +116,16 @@ fn a_cache_policy_is_created_replaced_in_place_with_its_etag_and_deleted() {
     let state = state.expect("state");
     assert_eq!(state.get("id"), Value::from("pol-1"));
     assert_eq!(state.get("etag"), Value::from("E1"));
-    assert_eq!(state.get("arn"), Value::from("arn:aws:cloudfront::123456789012:cache-policy/pol-1"));
+    assert_eq!(
+        state.get("arn"),
+        Value::from("arn:aws:cloudfront::123456789012:cache-policy/pol-1")
+    );
     let again = engine::plan::diff::proposed(&kind.schema(), &cache_config(1, &["Host"]), Some(&state), &[]);
-    let changed = engine::plan::diff::changed_attributes(&kind.schema(), &state, &kind.plan(&ctx, Some(&state), again).expect("plan").0);
+    let changed = engine::plan::diff::changed_attributes(
+        &kind.schema(),
+        &state,
+        &kind.plan(&ctx, Some(&state), again).expect("plan").0,
+    );
     assert!(changed.is_empty(), "what was read is what was planned: {changed:?}");
 
     let proposed = engine::plan::diff::proposed(&kind.schema(), &cache_config(5, &[]), Some(&state), &[]);
@@ -105,17 +135,29 @@ fn a_cache_policy_is_created_replaced_in_place_with_its_etag_and_deleted() {
     let (updated, error) = kind.update(&ctx, &state, &planned, &Step::QUIET).into_parts();
     assert!(error.is_none(), "{error:?}");
     assert_eq!(updated.expect("state").get("etag"), Value::from("E2"));
-    kind.delete(&ctx, &map([("id", Value::from("pol-1")), ("etag", Value::from("E2"))]), &Step::QUIET)
-        .expect("delete");
-    kind.delete(&ctx, &map([("id", Value::from("pol-1")), ("etag", Value::from("E2"))]), &Step::QUIET)
-        .expect("a policy already gone is deleted");
+    kind.delete(
+        &ctx,
+        &map([("id", Value::from("pol-1")), ("etag", Value::from("E2"))]),
+        &Step::QUIET,
+    )
+    .expect("delete");
+    kind.delete(
+        &ctx,
+        &map([("id", Value::from("pol-1")), ("etag", Value::from("E2"))]),
+        &Step::QUIET,
+    )
+    .expect("a policy already gone is deleted");
 
     let requests = sent(&replay);
     assert_eq!(requests[0].0, "POST");
     assert!(requests[0].2.contains("<HeaderBehavior>whitelist</HeaderBehavior><Headers><Quantity>1</Quantity><Items><Name>Host</Name></Items></Headers>"), "{}", requests[0].2);
     assert_eq!(requests[2].0, "PUT");
     assert!(requests[2].2.contains("<MinTTL>5</MinTTL>"), "{}", requests[2].2);
-    assert!(requests[4].1.ends_with("/2020-05-31/cache-policy/pol-1"), "{:?}", requests[4]);
+    assert!(
+        requests[4].1.ends_with("/2020-05-31/cache-policy/pol-1"),
+        "{:?}",
+        requests[4]
+    );
 }
 
 fn origin_request_policy() -> String {
@@ -181,12 +223,24 @@ fn a_deploying_distribution_is_waited_for_disabled_and_deleted_once_disabled() {
         progress: &record,
         ..Step::QUIET
     };
-    let prior = map([("id", Value::from("EDFDVBD6EXAMPLE")), ("retain_on_delete", Value::from(false))]);
+    let prior = map([
+        ("id", Value::from("EDFDVBD6EXAMPLE")),
+        ("retain_on_delete", Value::from(false)),
+    ]);
     Distribution.delete(&ctx, &prior, &step).expect("delete");
     let requests = sent(&replay);
     let update = &requests[4];
     assert_eq!(update.0, "PUT");
-    assert!(update.2.contains("<Enabled>false</Enabled>") && update.2.contains("<CallerReference>terraform-1</CallerReference>"), "{}", update.2);
+    assert!(
+        update.2.contains("<Enabled>false</Enabled>")
+            && update.2.contains("<CallerReference>terraform-1</CallerReference>"),
+        "{}",
+        update.2
+    );
     assert_eq!(requests[7].0, "DELETE");
-    assert!(lines.borrow().iter().any(|l| l.contains("InProgress")), "{:?}", lines.borrow());
+    assert!(
+        lines.borrow().iter().any(|l| l.contains("InProgress")),
+        "{:?}",
+        lines.borrow()
+    );
 }

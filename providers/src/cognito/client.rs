@@ -38,9 +38,30 @@ const UNITS: &[&str] = &["seconds", "minutes", "hours", "days"];
 /// none is given, the shortest and longest lifetime Cognito accepts in seconds, and that range
 /// as a person says it.
 const LIFETIMES: &[(&str, &str, &str, u64, u64, &str)] = &[
-    ("access_token_validity", "access_token", "hours", 300, 86_400, "5 minutes to 1 day"),
-    ("id_token_validity", "id_token", "hours", 300, 86_400, "5 minutes to 1 day"),
-    ("refresh_token_validity", "refresh_token", "days", 3_600, 315_360_000, "1 hour to 10 years"),
+    (
+        "access_token_validity",
+        "access_token",
+        "hours",
+        300,
+        86_400,
+        "5 minutes to 1 day",
+    ),
+    (
+        "id_token_validity",
+        "id_token",
+        "hours",
+        300,
+        86_400,
+        "5 minutes to 1 day",
+    ),
+    (
+        "refresh_token_validity",
+        "refresh_token",
+        "days",
+        3_600,
+        315_360_000,
+        "1 hour to 10 years",
+    ),
 ];
 
 /// The attributes that are sets of strings, with the API's name for each.
@@ -70,9 +91,9 @@ fn keys(value: &Value) -> Option<(&str, &str)> {
 
 /// The units block as planned: each unit left out is the default.
 fn units_with_defaults(block: &Value) -> Value {
-    LIFETIMES
-        .iter()
-        .fold(block.clone(), |b, (_, key, default, _, _, _)| with_default(&b, key, Value::string(*default)))
+    LIFETIMES.iter().fold(block.clone(), |b, (_, key, default, _, _, _)| {
+        with_default(&b, key, Value::string(*default))
+    })
 }
 
 fn is_default_units(u: &TokenValidityUnitsType) -> bool {
@@ -113,9 +134,8 @@ impl Settings {
             })
             .collect();
         let units_block = first_block(planned, "token_validity_units");
-        let unit = |key: &str, default: TimeUnitsType| {
-            sref(&units_block, key).map(TimeUnitsType::from).unwrap_or(default)
-        };
+        let unit =
+            |key: &str, default: TimeUnitsType| sref(&units_block, key).map(TimeUnitsType::from).unwrap_or(default);
         // Units taken out of the configuration go back to Cognito's defaults.
         let had_units = prior.is_some_and(|p| !block_items(p, "token_validity_units").is_empty());
         let units = (!units_block.is_null() || had_units).then(|| {
@@ -216,23 +236,48 @@ impl UserPoolClient {
             st.put("generate_secret", true);
         }
         let list = |items: Vec<String>| set_value(&items);
-        st.put("allowed_oauth_flows", list(c.allowed_o_auth_flows().iter().map(|f| f.as_str().to_string()).collect()));
+        st.put(
+            "allowed_oauth_flows",
+            list(
+                c.allowed_o_auth_flows()
+                    .iter()
+                    .map(|f| f.as_str().to_string())
+                    .collect(),
+            ),
+        );
         st.put("allowed_oauth_scopes", list(c.allowed_o_auth_scopes().to_vec()));
         st.put("callback_urls", list(c.callback_urls().to_vec()));
         st.put("logout_urls", list(c.logout_urls().to_vec()));
-        st.put("explicit_auth_flows", list(c.explicit_auth_flows().iter().map(|f| f.as_str().to_string()).collect()));
+        st.put(
+            "explicit_auth_flows",
+            list(c.explicit_auth_flows().iter().map(|f| f.as_str().to_string()).collect()),
+        );
         st.put("read_attributes", list(c.read_attributes().to_vec()));
         st.put("write_attributes", list(c.write_attributes().to_vec()));
-        st.put("supported_identity_providers", list(c.supported_identity_providers().to_vec()));
-        st.put("allowed_oauth_flows_user_pool_client", c.allowed_o_auth_flows_user_pool_client().unwrap_or(false));
-        st.put("access_token_validity", i64::from(c.access_token_validity().unwrap_or(0)));
+        st.put(
+            "supported_identity_providers",
+            list(c.supported_identity_providers().to_vec()),
+        );
+        st.put(
+            "allowed_oauth_flows_user_pool_client",
+            c.allowed_o_auth_flows_user_pool_client().unwrap_or(false),
+        );
+        st.put(
+            "access_token_validity",
+            i64::from(c.access_token_validity().unwrap_or(0)),
+        );
         st.put("id_token_validity", i64::from(c.id_token_validity().unwrap_or(0)));
         st.put("refresh_token_validity", i64::from(c.refresh_token_validity()));
-        st.put("auth_session_validity", i64::from(c.auth_session_validity().unwrap_or(0)));
+        st.put(
+            "auth_session_validity",
+            i64::from(c.auth_session_validity().unwrap_or(0)),
+        );
         st.put("default_redirect_uri", c.default_redirect_uri().unwrap_or_default());
         st.put(
             "prevent_user_existence_errors",
-            c.prevent_user_existence_errors().map(|p| p.as_str()).unwrap_or_default(),
+            c.prevent_user_existence_errors()
+                .map(|p| p.as_str())
+                .unwrap_or_default(),
         );
         st.put("enable_token_revocation", c.enable_token_revocation().unwrap_or(false));
         st.put(
@@ -240,9 +285,9 @@ impl UserPoolClient {
             c.enable_propagate_additional_user_context_data().unwrap_or(false),
         );
         // Cognito's default units stand for a block that is not written.
-        let units = c.token_validity_units().filter(|u| {
-            u.access_token().is_some() || u.id_token().is_some() || u.refresh_token().is_some()
-        });
+        let units = c
+            .token_validity_units()
+            .filter(|u| u.access_token().is_some() || u.id_token().is_some() || u.refresh_token().is_some());
         let written = !block_items(prior, "token_validity_units").is_empty();
         st.put(
             "token_validity_units",
@@ -301,7 +346,11 @@ impl UserPoolClient {
         let out = found(call(
             ctx,
             &format!("reading Cognito User Pool Client ({id})"),
-            ctx.cognito.describe_user_pool_client().user_pool_id(pool).client_id(id).send(),
+            ctx.cognito
+                .describe_user_pool_client()
+                .user_pool_id(pool)
+                .client_id(id)
+                .send(),
         ))?;
         Ok(out.and_then(|o| o.user_pool_client().map(|c| self.state(c, pool, prior))))
     }
@@ -316,10 +365,9 @@ fn check_set(config: &Value, key: &str, max: usize, allowed: Option<&[&str]>, pr
     }
     for item in items.iter().filter_map(Value::as_str) {
         match allowed {
-            Some(allowed) if !allowed.contains(&item) => problems.push(problem(
-                key,
-                format!("{item:?} is not one of {}", allowed.join(", ")),
-            )),
+            Some(allowed) if !allowed.contains(&item) => {
+                problems.push(problem(key, format!("{item:?} is not one of {}", allowed.join(", "))))
+            }
             None if !(1..=1024).contains(&item.chars().count()) => {
                 problems.push(problem(key, format!("{item:?}: each value is 1 to 1024 characters")))
             }
@@ -343,9 +391,15 @@ impl ResourceType for UserPoolClient {
             .attr("id_token_validity", Attribute::optional_computed(Type::Number))
             .attr("refresh_token_validity", Attribute::optional_computed(Type::Number))
             .attr("auth_session_validity", Attribute::optional_computed(Type::Number))
-            .attr("allowed_oauth_flows_user_pool_client", Attribute::optional_computed(Type::Bool))
+            .attr(
+                "allowed_oauth_flows_user_pool_client",
+                Attribute::optional_computed(Type::Bool),
+            )
             .attr("default_redirect_uri", Attribute::optional_computed(Type::String))
-            .attr("prevent_user_existence_errors", Attribute::optional_computed(Type::String))
+            .attr(
+                "prevent_user_existence_errors",
+                Attribute::optional_computed(Type::String),
+            )
             .attr("enable_token_revocation", Attribute::optional_computed(Type::Bool))
             .attr(
                 "enable_propagate_additional_user_context_data",
@@ -361,7 +415,10 @@ impl ResourceType for UserPoolClient {
             Schema::new()
                 .attr("access_token", Attribute::optional_computed(Type::String).one_of(UNITS))
                 .attr("id_token", Attribute::optional_computed(Type::String).one_of(UNITS))
-                .attr("refresh_token", Attribute::optional_computed(Type::String).one_of(UNITS)),
+                .attr(
+                    "refresh_token",
+                    Attribute::optional_computed(Type::String).one_of(UNITS),
+                ),
         )
         .block(
             "analytics_configuration",
@@ -377,7 +434,10 @@ impl ResourceType for UserPoolClient {
             "refresh_token_rotation",
             Nesting::Single,
             Schema::new()
-                .attr("feature", Attribute::required(Type::String).one_of(&["ENABLED", "DISABLED"]))
+                .attr(
+                    "feature",
+                    Attribute::required(Type::String).one_of(&["ENABLED", "DISABLED"]),
+                )
                 .attr("retry_grace_period_seconds", Attribute::optional(Type::Number)),
         )
     }
@@ -397,18 +457,30 @@ impl ResourceType for UserPoolClient {
             }
         }
         check_set(config, "allowed_oauth_flows", 3, Some(FLOWS), &mut problems);
-        check_set(config, "explicit_auth_flows", usize::MAX, Some(AUTH_FLOWS), &mut problems);
+        check_set(
+            config,
+            "explicit_auth_flows",
+            usize::MAX,
+            Some(AUTH_FLOWS),
+            &mut problems,
+        );
         check_set(config, "allowed_oauth_scopes", 50, None, &mut problems);
         check_set(config, "callback_urls", 100, None, &mut problems);
         check_set(config, "logout_urls", 100, None, &mut problems);
         if let Some(v) = config.get("auth_session_validity").as_f64() {
             if !(3.0..=15.0).contains(&v) {
-                problems.push(problem("auth_session_validity", "auth_session_validity is 3 to 15 minutes"));
+                problems.push(problem(
+                    "auth_session_validity",
+                    "auth_session_validity is 3 to 15 minutes",
+                ));
             }
         }
         if let Some(p) = sref(config, "prevent_user_existence_errors") {
             if p != "LEGACY" && p != "ENABLED" {
-                problems.push(problem("prevent_user_existence_errors", "prevent_user_existence_errors is LEGACY or ENABLED"));
+                problems.push(problem(
+                    "prevent_user_existence_errors",
+                    "prevent_user_existence_errors is LEGACY or ENABLED",
+                ));
             }
         }
         let units = first_block(config, "token_validity_units");
@@ -452,7 +524,10 @@ impl ResourceType for UserPoolClient {
         }
         let rotation = block_items(config, "refresh_token_rotation");
         for r in &rotation {
-            if r.get("retry_grace_period_seconds").as_f64().is_some_and(|n| !(0.0..=60.0).contains(&n)) {
+            if r.get("retry_grace_period_seconds")
+                .as_f64()
+                .is_some_and(|n| !(0.0..=60.0).contains(&n))
+            {
                 problems.push(problem(
                     "refresh_token_rotation.retry_grace_period_seconds",
                     "retry_grace_period_seconds is 0 to 60",
@@ -483,7 +558,9 @@ impl ResourceType for UserPoolClient {
         }
         // What AWS fills in an analytics block (the role, whether user data is shared) is kept
         // from the last read while the configuration leaves it out.
-        let prior_analytics = prior.map(|p| first_block(p, "analytics_configuration")).unwrap_or(Value::Null);
+        let prior_analytics = prior
+            .map(|p| first_block(p, "analytics_configuration"))
+            .unwrap_or(Value::Null);
         let analytics: Vec<Value> = block_items(&proposed, "analytics_configuration")
             .iter()
             .map(|a| {
@@ -544,7 +621,10 @@ impl ResourceType for UserPoolClient {
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let Some((pool, id)) = keys(prior) else {
-            return ApplyOutcome::partial(prior.clone(), invalid("updating Cognito User Pool Client: the prior state has no id"));
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating Cognito User Pool Client: the prior state has no id"),
+            );
         };
         // UpdateUserPoolClient resets what it is not sent: every setting goes, as planned.
         let settings = Settings::of(planned, Some(prior));
@@ -557,7 +637,10 @@ impl ResourceType for UserPoolClient {
             },
         );
         update_outcome(prior, result, self.fetch(ctx, pool, id, planned), || {
-            ProviderError::new("ResourceNotFoundException", format!("Cognito User Pool Client ({id}) is gone"))
+            ProviderError::new(
+                "ResourceNotFoundException",
+                format!("Cognito User Pool Client ({id}) is gone"),
+            )
         })
     }
 
@@ -568,7 +651,11 @@ impl ResourceType for UserPoolClient {
         found(call(
             ctx,
             &format!("deleting Cognito User Pool Client ({id})"),
-            ctx.cognito.delete_user_pool_client().user_pool_id(pool).client_id(id).send(),
+            ctx.cognito
+                .delete_user_pool_client()
+                .user_pool_id(pool)
+                .client_id(id)
+                .send(),
         ))
         .map(drop)
     }

@@ -75,7 +75,14 @@ impl UserPoolDomain {
     }
 
     /// Waits until the domain is active, or gone when `gone`.
-    fn settle(&self, ctx: &Ctx, domain: &str, gone: bool, limit: Duration, step: &Step<'_>) -> Result<(), ProviderError> {
+    fn settle(
+        &self,
+        ctx: &Ctx,
+        domain: &str,
+        gone: bool,
+        limit: Duration,
+        step: &Step<'_>,
+    ) -> Result<(), ProviderError> {
         let what = if gone { "deleted" } else { "ACTIVE" };
         Waiter::new(format!("Cognito User Pool Domain ({domain}) to be {what}"), limit)
             .progress(step.progress)
@@ -121,7 +128,11 @@ impl ResourceType for UserPoolDomain {
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
         let mut problems = super::check_pool_id(config);
-        if config.get("domain").as_str().is_some_and(|d| !(1..=63).contains(&d.chars().count())) {
+        if config
+            .get("domain")
+            .as_str()
+            .is_some_and(|d| !(1..=63).contains(&d.chars().count()))
+        {
             problems.push(problem(
                 "domain",
                 "a domain is 1 to 63 characters (a prefix, or a custom domain with certificate_arn)",
@@ -174,7 +185,9 @@ impl ResourceType for UserPoolDomain {
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let (Some(domain), Some(pool)) = (sref(planned, "domain"), sref(planned, "user_pool_id")) else {
-            return ApplyOutcome::failed(invalid("creating Cognito User Pool Domain: domain and user_pool_id must be known"));
+            return ApplyOutcome::failed(invalid(
+                "creating Cognito User Pool Domain: domain and user_pool_id must be known",
+            ));
         };
         let cert = certificate(planned);
         (step.intent)(domain);
@@ -185,7 +198,9 @@ impl ResourceType for UserPoolDomain {
                 .create_user_pool_domain()
                 .domain(domain)
                 .user_pool_id(pool)
-                .set_custom_domain_config(cert.and_then(|c| CustomDomainConfigType::builder().certificate_arn(c).build().ok()))
+                .set_custom_domain_config(
+                    cert.and_then(|c| CustomDomainConfigType::builder().certificate_arn(c).build().ok()),
+                )
                 .set_managed_login_version(crate::support::attrs::int32(&planned, "managed_login_version"))
                 .send(),
         );
@@ -207,7 +222,10 @@ impl ResourceType for UserPoolDomain {
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let (Some(domain), Some(pool)) = (sref(prior, "domain"), sref(prior, "user_pool_id")) else {
-            return ApplyOutcome::partial(prior.clone(), invalid("updating Cognito User Pool Domain: the prior state has no domain"));
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating Cognito User Pool Domain: the prior state has no domain"),
+            );
         };
         let cert = certificate(planned);
         // Cognito tells a custom domain from a prefix by the certificate: it goes with every
@@ -219,17 +237,28 @@ impl ResourceType for UserPoolDomain {
                 .update_user_pool_domain()
                 .domain(domain)
                 .user_pool_id(pool)
-                .set_custom_domain_config(cert.and_then(|c| CustomDomainConfigType::builder().certificate_arn(c).build().ok()))
+                .set_custom_domain_config(
+                    cert.and_then(|c| CustomDomainConfigType::builder().certificate_arn(c).build().ok()),
+                )
                 .set_managed_login_version(crate::support::attrs::int32(&planned, "managed_login_version"))
                 .send(),
         )
         .map(drop)
         .and_then(|()| {
             let custom = cert.is_some();
-            self.settle(ctx, domain, false, if custom { limit(true) } else { Duration::from_secs(300) }, step)
+            self.settle(
+                ctx,
+                domain,
+                false,
+                if custom { limit(true) } else { Duration::from_secs(300) },
+                step,
+            )
         });
         update_outcome(prior, result, self.fetch(ctx, domain, planned), || {
-            ProviderError::new("ResourceNotFoundException", format!("Cognito User Pool Domain ({domain}) is gone"))
+            ProviderError::new(
+                "ResourceNotFoundException",
+                format!("Cognito User Pool Domain ({domain}) is gone"),
+            )
         })
     }
 
@@ -240,7 +269,11 @@ impl ResourceType for UserPoolDomain {
         let result = call(
             ctx,
             &format!("deleting Cognito User Pool Domain ({domain})"),
-            ctx.cognito.delete_user_pool_domain().domain(domain).user_pool_id(pool).send(),
+            ctx.cognito
+                .delete_user_pool_domain()
+                .domain(domain)
+                .user_pool_id(pool)
+                .send(),
         );
         match found(result) {
             Err(e) if e.code == "InvalidParameterException" && e.message.contains("No such domain") => return Ok(()),

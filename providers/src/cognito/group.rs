@@ -1,9 +1,7 @@
 //! aws_cognito_user_group: a group of a user pool, with its precedence and IAM role.
 
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
-use crate::support::attrs::{
-    both, call, created_outcome, finish, into_state, invalid, problem, Put, State,
-};
+use crate::support::attrs::{both, call, created_outcome, finish, into_state, invalid, problem, Put, State};
 use crate::support::error::found;
 use aws_sdk_cognitoidentityprovider::types::GroupType;
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -25,7 +23,10 @@ impl UserGroup {
         st.put("name", name);
         // What was cleared in place reads back empty (or 0): null, as configured.
         let had = |key: &str| !prior.get(key).is_null();
-        st.put("description", g.description().filter(|d| !d.is_empty() || had("description")));
+        st.put(
+            "description",
+            g.description().filter(|d| !d.is_empty() || had("description")),
+        );
         st.put(
             "precedence",
             g.precedence().filter(|p| *p != 0 || had("precedence")).map(i64::from),
@@ -69,7 +70,11 @@ impl ResourceType for UserGroup {
                 ));
             }
         }
-        if config.get("description").as_str().is_some_and(|d| d.chars().count() > 2048) {
+        if config
+            .get("description")
+            .as_str()
+            .is_some_and(|d| d.chars().count() > 2048)
+        {
             problems.push(problem("description", "a description is at most 2048 characters"));
         }
         if let Some(p) = config.get("precedence").as_f64() {
@@ -93,7 +98,9 @@ impl ResourceType for UserGroup {
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let Some((pool, name)) = keys(planned) else {
-            return ApplyOutcome::failed(invalid("creating Cognito User Group: user_pool_id and name must be known"));
+            return ApplyOutcome::failed(invalid(
+                "creating Cognito User Group: user_pool_id and name must be known",
+            ));
         };
         (step.intent)(&format!("{pool}/{name}"));
         let made = call(
@@ -111,17 +118,26 @@ impl ResourceType for UserGroup {
         if let Err(e) = made {
             return ApplyOutcome::failed(e);
         }
-        created_outcome(&self.schema(), planned, &[], self.fetch(ctx, pool, name, planned), || {
-            ProviderError::new(
-                "ResourceNotFoundException",
-                format!("Cognito User Group ({pool}/{name}) is gone after its create"),
-            )
-        })
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[],
+            self.fetch(ctx, pool, name, planned),
+            || {
+                ProviderError::new(
+                    "ResourceNotFoundException",
+                    format!("Cognito User Group ({pool}/{name}) is gone after its create"),
+                )
+            },
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let Some((pool, name)) = keys(prior) else {
-            return ApplyOutcome::partial(prior.clone(), invalid("updating Cognito User Group: the prior state has no name"));
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating Cognito User Group: the prior state has no name"),
+            );
         };
         // UpdateGroup keeps a field it is not given: one taken out of the configuration is
         // sent empty (or 0), as the AWS provider does.
@@ -135,8 +151,7 @@ impl ResourceType for UserGroup {
                 .group_name(name)
                 .description(planned.get("description").as_str().unwrap_or_default())
                 .set_precedence(
-                    crate::support::attrs::int32(planned, "precedence")
-                        .or(cleared("precedence").then_some(0)),
+                    crate::support::attrs::int32(planned, "precedence").or(cleared("precedence").then_some(0)),
                 )
                 .set_role_arn(
                     planned
@@ -149,7 +164,10 @@ impl ResourceType for UserGroup {
         )
         .map(drop);
         update_outcome(prior, result, self.fetch(ctx, pool, name, planned), || {
-            ProviderError::new("ResourceNotFoundException", format!("Cognito User Group ({pool}/{name}) is gone"))
+            ProviderError::new(
+                "ResourceNotFoundException",
+                format!("Cognito User Group ({pool}/{name}) is gone"),
+            )
         })
     }
 

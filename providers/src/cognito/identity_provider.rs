@@ -16,7 +16,14 @@ use std::collections::{BTreeMap, HashMap};
 
 pub(super) struct IdentityProvider;
 
-const TYPES: &[&str] = &["SAML", "Facebook", "Google", "LoginWithAmazon", "SignInWithApple", "OIDC"];
+const TYPES: &[&str] = &[
+    "SAML",
+    "Facebook",
+    "Google",
+    "LoginWithAmazon",
+    "SignInWithApple",
+    "OIDC",
+];
 
 fn keys(value: &Value) -> Option<(&str, &str)> {
     both(value, "user_pool_id", "provider_name")
@@ -44,7 +51,10 @@ fn identifier_ok(id: &str) -> bool {
 impl IdentityProvider {
     fn state(&self, p: &IdentityProviderType, prior: &Value) -> Value {
         let mut st: State = into_state(prior);
-        let (pool, name) = (p.user_pool_id().unwrap_or_default(), p.provider_name().unwrap_or_default());
+        let (pool, name) = (
+            p.user_pool_id().unwrap_or_default(),
+            p.provider_name().unwrap_or_default(),
+        );
         st.put("id", format!("{pool}:{name}"));
         st.put("user_pool_id", pool);
         st.put("provider_name", name);
@@ -92,7 +102,10 @@ impl ResourceType for IdentityProvider {
         Schema::new()
             .attr("user_pool_id", Attribute::required(Type::String).force_new())
             .attr("provider_name", Attribute::required(Type::String).force_new())
-            .attr("provider_type", Attribute::required(Type::String).force_new().one_of(TYPES))
+            .attr(
+                "provider_type",
+                Attribute::required(Type::String).force_new().one_of(TYPES),
+            )
             .attr("provider_details", Attribute::required(map_of_strings()))
             .attr("attribute_mapping", Attribute::optional_computed(map_of_strings()))
             .attr("idp_identifiers", Attribute::optional(list_of_strings()))
@@ -160,12 +173,18 @@ impl ResourceType for IdentityProvider {
         if let Err(e) = made {
             return ApplyOutcome::failed(e);
         }
-        created_outcome(&self.schema(), planned, &[], self.fetch(ctx, pool, name, planned), || {
-            ProviderError::new(
-                "ResourceNotFoundException",
-                format!("Cognito Identity Provider ({pool}:{name}) is gone after its create"),
-            )
-        })
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[],
+            self.fetch(ctx, pool, name, planned),
+            || {
+                ProviderError::new(
+                    "ResourceNotFoundException",
+                    format!("Cognito Identity Provider ({pool}:{name}) is gone after its create"),
+                )
+            },
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
@@ -191,7 +210,9 @@ impl ResourceType for IdentityProvider {
                 .user_pool_id(pool)
                 .provider_name(name)
                 .set_provider_details(details)
-                .set_attribute_mapping(changed("attribute_mapping").then(|| hash_map(&planned.get("attribute_mapping"))))
+                .set_attribute_mapping(
+                    changed("attribute_mapping").then(|| hash_map(&planned.get("attribute_mapping"))),
+                )
                 .set_idp_identifiers(changed("idp_identifiers").then(|| strings(&planned.get("idp_identifiers"))))
                 .send(),
         )

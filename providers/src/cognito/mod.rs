@@ -14,9 +14,9 @@ mod pool;
 mod pool_request;
 mod pool_rules;
 mod pool_state;
-mod resource_server;
 #[cfg(test)]
 mod replayed;
+mod resource_server;
 
 /// Every Cognito user pool resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
@@ -58,7 +58,10 @@ fn check_pool_id(config: &Value) -> Vec<ValidateProblem> {
 fn check_arn(config: &Value, key: &str) -> Vec<ValidateProblem> {
     match config.get(key).as_str() {
         Some(arn) if !arn.is_empty() && arn.splitn(6, ':').count() < 6 => {
-            vec![problem(key, format!("{arn:?} is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"))]
+            vec![problem(
+                key,
+                format!("{arn:?} is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"),
+            )]
         }
         _ => Vec::new(),
     }

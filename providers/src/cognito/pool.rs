@@ -4,8 +4,8 @@
 use super::{pool_request as request, pool_state as read};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
-    aws_decided_block, block_items, call, finish, first_block, into_state, invalid, map_of_strings,
-    sdk_block, sdk_blocks, set_of_strings, sref, string_map, with_default, Put, State,
+    aws_decided_block, block_items, call, finish, first_block, into_state, invalid, map_of_strings, sdk_block,
+    sdk_blocks, set_of_strings, sref, string_map, with_default, Put, State,
 };
 use crate::support::dates::rfc3339;
 use crate::support::error::found;
@@ -39,7 +39,12 @@ const DECIDED: &[&str] = &[
 ];
 
 /// Blocks sent with `SetUserPoolMfaConfig` rather than `UpdateUserPool`.
-const MFA: &[&str] = &["mfa_configuration", "sms_authentication_message", "sms_configuration", "software_token_mfa_configuration"];
+const MFA: &[&str] = &[
+    "mfa_configuration",
+    "sms_authentication_message",
+    "sms_configuration",
+    "software_token_mfa_configuration",
+];
 
 fn strings() -> Attribute {
     Attribute::optional(set_of_strings())
@@ -86,7 +91,10 @@ fn schema() -> Schema {
             "deletion_protection",
             Attribute::optional(Type::String).one_of(&["ACTIVE", "INACTIVE"]),
         )
-        .attr("mfa_configuration", Attribute::optional(Type::String).one_of(&["OFF", "ON", "OPTIONAL"]))
+        .attr(
+            "mfa_configuration",
+            Attribute::optional(Type::String).one_of(&["OFF", "ON", "OPTIONAL"]),
+        )
         .attr("email_verification_message", Attribute::optional_computed(Type::String))
         .attr("email_verification_subject", Attribute::optional_computed(Type::String))
         .attr("sms_authentication_message", text())
@@ -114,7 +122,11 @@ fn schema() -> Schema {
                 Schema::new()
                     .attr(
                         "name",
-                        Attribute::required(Type::String).one_of(&["verified_email", "verified_phone_number", "admin_only"]),
+                        Attribute::required(Type::String).one_of(&[
+                            "verified_email",
+                            "verified_phone_number",
+                            "admin_only",
+                        ]),
                     )
                     .attr("priority", Attribute::required(Type::Number)),
             ),
@@ -164,7 +176,10 @@ fn schema() -> Schema {
                 .attr("require_numbers", Attribute::optional(Type::Bool))
                 .attr("require_symbols", Attribute::optional(Type::Bool))
                 .attr("require_uppercase", Attribute::optional(Type::Bool))
-                .attr("temporary_password_validity_days", Attribute::optional_computed(Type::Number)),
+                .attr(
+                    "temporary_password_validity_days",
+                    Attribute::optional_computed(Type::Number),
+                ),
         )
         .block(
             "schema",
@@ -178,8 +193,16 @@ fn schema() -> Schema {
                 .attr("mutable", Attribute::optional(Type::Bool))
                 .attr("name", Attribute::required(Type::String))
                 .attr("required", Attribute::optional(Type::Bool))
-                .block("number_attribute_constraints", Nesting::Single, constraints("max_value", "min_value"))
-                .block("string_attribute_constraints", Nesting::Single, constraints("max_length", "min_length")),
+                .block(
+                    "number_attribute_constraints",
+                    Nesting::Single,
+                    constraints("max_value", "min_value"),
+                )
+                .block(
+                    "string_attribute_constraints",
+                    Nesting::Single,
+                    constraints("max_length", "min_length"),
+                ),
         )
         .block(
             "sign_in_policy",
@@ -285,7 +308,9 @@ fn nonempty(planned: &Value, key: &str) -> Option<String> {
 }
 
 fn tier(planned: &Value) -> Option<UserPoolTierType> {
-    sref(planned, "user_pool_tier").filter(|t| !t.is_empty()).map(UserPoolTierType::from)
+    sref(planned, "user_pool_tier")
+        .filter(|t| !t.is_empty())
+        .map(UserPoolTierType::from)
 }
 
 fn tag_map(ctx: &Ctx, planned: &Value) -> HashMap<String, String> {
@@ -296,8 +321,10 @@ fn tag_map(ctx: &Ctx, planned: &Value) -> HashMap<String, String> {
 /// for two minutes.
 fn role_propagating(e: &ProviderError) -> bool {
     (e.code == "InvalidSmsRoleTrustRelationshipException"
-        && e.message.contains("Role does not have a trust relationship allowing Cognito to assume the role"))
-        || (e.code == "InvalidSmsRoleAccessPolicyException" && e.message.contains("Role does not have permission to publish with SNS"))
+        && e.message
+            .contains("Role does not have a trust relationship allowing Cognito to assume the role"))
+        || (e.code == "InvalidSmsRoleAccessPolicyException"
+            && e.message.contains("Role does not have permission to publish with SNS"))
 }
 
 impl UserPool {
@@ -328,17 +355,26 @@ impl UserPool {
         st.put("arn", p.arn());
         st.put("endpoint", Self::endpoint(ctx, id));
         st.put("creation_date", p.creation_date().map(rfc3339).unwrap_or(Value::Null));
-        st.put("last_modified_date", p.last_modified_date().map(rfc3339).unwrap_or(Value::Null));
+        st.put(
+            "last_modified_date",
+            p.last_modified_date().map(rfc3339).unwrap_or(Value::Null),
+        );
         st.put("custom_domain", p.custom_domain().unwrap_or_default());
         st.put("domain", p.domain().unwrap_or_default());
         st.put("estimated_number_of_users", i64::from(p.estimated_number_of_users()));
         if !p.alias_attributes().is_empty() {
-            st.put("alias_attributes", read::set_of(p.alias_attributes().iter().map(|a| a.as_str())));
+            st.put(
+                "alias_attributes",
+                read::set_of(p.alias_attributes().iter().map(|a| a.as_str())),
+            );
         }
         // Neither can change after create, and an emulator forgets them at an update: what
         // Cognito does not answer is kept from state.
         if !p.username_attributes().is_empty() || prior.get("username_attributes").is_null() {
-            st.put("username_attributes", read::set_of(p.username_attributes().iter().map(|a| a.as_str())));
+            st.put(
+                "username_attributes",
+                read::set_of(p.username_attributes().iter().map(|a| a.as_str())),
+            );
         }
         st.put(
             "auto_verified_attributes",
@@ -348,14 +384,23 @@ impl UserPool {
             "deletion_protection",
             p.deletion_protection().map(|d| d.as_str()).unwrap_or("INACTIVE"),
         );
-        st.put("email_verification_message", p.email_verification_message().unwrap_or_default());
-        st.put("email_verification_subject", p.email_verification_subject().unwrap_or_default());
+        st.put(
+            "email_verification_message",
+            p.email_verification_message().unwrap_or_default(),
+        );
+        st.put(
+            "email_verification_subject",
+            p.email_verification_subject().unwrap_or_default(),
+        );
         st.put(
             "sms_authentication_message",
             p.sms_authentication_message()
                 .filter(|m| !m.is_empty() || !prior.get("sms_authentication_message").is_null()),
         );
-        st.put("sms_verification_message", p.sms_verification_message().unwrap_or_default());
+        st.put(
+            "sms_verification_message",
+            p.sms_verification_message().unwrap_or_default(),
+        );
         st.put("user_pool_tier", p.user_pool_tier().map(|t| t.as_str()));
         st.put("account_recovery_setting", read::account_recovery(p));
         st.put("admin_create_user_config", read::admin_create_user(p));
@@ -372,7 +417,10 @@ impl UserPool {
             st.put("username_configuration", read::username(p));
         }
         st.put("verification_message_template", read::verification(p));
-        st.put("mfa_configuration", mfa.mfa_configuration().map(|m| m.as_str()).unwrap_or("OFF"));
+        st.put(
+            "mfa_configuration",
+            mfa.mfa_configuration().map(|m| m.as_str()).unwrap_or("OFF"),
+        );
         st.put(
             "software_token_mfa_configuration",
             read::software_token(mfa.software_token_mfa_configuration().map(|s| s.enabled())),
@@ -393,7 +441,11 @@ impl UserPool {
         let mode = sref(planned, "mfa_configuration").unwrap_or("OFF");
         let software = Some(first_block(planned, "software_token_mfa_configuration"))
             .filter(|b| !b.is_null())
-            .map(|b| SoftwareTokenMfaConfigType::builder().enabled(b.get("enabled").as_bool().unwrap_or(false)).build());
+            .map(|b| {
+                SoftwareTokenMfaConfigType::builder()
+                    .enabled(b.get("enabled").as_bool().unwrap_or(false))
+                    .build()
+            });
         let sms = request::sms(planned).filter(|_| mode != "OFF").map(|c| {
             SmsMfaConfigType::builder()
                 .sms_configuration(c)
@@ -433,7 +485,10 @@ impl UserPool {
                     let mut t = into_state(&template);
                     t.insert(inner.to_string(), planned.get(top));
                     let mut m = into_state(&planned);
-                    m.put("verification_message_template", Value::List(vec![Value::Map(t.into())].into()));
+                    m.put(
+                        "verification_message_template",
+                        Value::List(vec![Value::Map(t.into())].into()),
+                    );
                     planned = Value::Map(m.into());
                 }
             }
@@ -446,7 +501,9 @@ impl UserPool {
         Waiter::new(op.clone(), Duration::from_secs(120)).retry(role_propagating, || {
             let builder = ctx.cognito.update_user_pool().user_pool_id(id);
             let mut builder = apply_settings!(builder, &planned)
-                .mfa_configuration(UserPoolMfaType::from(sref(&planned, "mfa_configuration").unwrap_or("OFF")))
+                .mfa_configuration(UserPoolMfaType::from(
+                    sref(&planned, "mfa_configuration").unwrap_or("OFF"),
+                ))
                 .set_user_pool_tier(tier(&planned))
                 .set_user_pool_tags(Some(tags.clone()));
             if clear_update_settings {
@@ -467,7 +524,11 @@ impl UserPool {
             call(
                 ctx,
                 &format!("untagging Cognito User Pool ({id})"),
-                ctx.cognito.untag_resource().resource_arn(arn).set_tag_keys(Some(removed)).send(),
+                ctx.cognito
+                    .untag_resource()
+                    .resource_arn(arn)
+                    .set_tag_keys(Some(removed))
+                    .send(),
             )?;
         }
         Ok(())
@@ -480,7 +541,11 @@ impl UserPool {
             let page = call(
                 ctx,
                 "listing Cognito User Pools",
-                ctx.cognito.list_user_pools().max_results(60).set_next_token(next.clone()).send(),
+                ctx.cognito
+                    .list_user_pools()
+                    .max_results(60)
+                    .set_next_token(next.clone())
+                    .send(),
             )?;
             for pool in page.user_pools().iter().filter(|p| p.name() == Some(name)) {
                 let Some(id) = pool.id() else { continue };
@@ -529,7 +594,11 @@ impl ResourceType for UserPool {
         }
         let defaults = [
             ("email_configuration", "email_sending_account", "COGNITO_DEFAULT"),
-            ("verification_message_template", "default_email_option", "CONFIRM_WITH_CODE"),
+            (
+                "verification_message_template",
+                "default_email_option",
+                "CONFIRM_WITH_CODE",
+            ),
         ];
         for (block, key, default) in defaults {
             let items: Vec<Value> = block_items(&proposed, block)
@@ -555,10 +624,21 @@ impl ResourceType for UserPool {
                     let bare = block_items(&item, "string_attribute_constraints").is_empty()
                         && sref(&item, "attribute_data_type") == Some("String");
                     let root = |v: &Value| {
-                        ["name", "attribute_data_type", "developer_only_attribute", "mutable", "required"].map(|k| v.get(k))
+                        [
+                            "name",
+                            "attribute_data_type",
+                            "developer_only_attribute",
+                            "mutable",
+                            "required",
+                        ]
+                        .map(|k| v.get(k))
                     };
                     held.iter()
-                        .find(|h| bare && root(h) == root(&item) && block_items(h, "number_attribute_constraints") == block_items(&item, "number_attribute_constraints"))
+                        .find(|h| {
+                            bare && root(h) == root(&item)
+                                && block_items(h, "number_attribute_constraints")
+                                    == block_items(&item, "number_attribute_constraints")
+                        })
                         .cloned()
                         .unwrap_or(item)
                 })
@@ -579,7 +659,10 @@ impl ResourceType for UserPool {
                 && !given.get("pre_token_generation_config").is_unknown()
             {
                 let mut m = into_state(&lambda);
-                m.put("pre_token_generation_config", first_block(p, "lambda_config").get("pre_token_generation_config"));
+                m.put(
+                    "pre_token_generation_config",
+                    first_block(p, "lambda_config").get("pre_token_generation_config"),
+                );
                 if m.get("pre_token_generation_config").is_some_and(Value::is_null) {
                     m.put("pre_token_generation_config", Value::List(Vec::new().into()));
                 }
@@ -676,7 +759,10 @@ impl ResourceType for UserPool {
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let Some(id) = sref(prior, "id") else {
-            return ApplyOutcome::partial(prior.clone(), invalid("updating Cognito User Pool: the prior state has no id"));
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating Cognito User Pool: the prior state has no id"),
+            );
         };
         // Cognito only adds schema attributes: one changed or taken out is refused before
         // anything else changes.
@@ -707,7 +793,11 @@ impl ResourceType for UserPool {
         if result.is_ok() && changed.iter().any(|k| settable(k)) {
             result = self.update_pool(ctx, id, prior, planned);
         }
-        let added: Vec<_> = new.iter().filter(|n| !old.contains(n)).map(request::schema_attribute).collect();
+        let added: Vec<_> = new
+            .iter()
+            .filter(|n| !old.contains(n))
+            .map(request::schema_attribute)
+            .collect();
         if result.is_ok() && !added.is_empty() {
             result = call(
                 ctx,
@@ -737,9 +827,8 @@ impl ResourceType for UserPool {
         .map(drop)
         .map_err(|mut e| {
             if e.message.contains("deletion protection") || e.message.contains("DeletionProtection") {
-                e.message.push_str(
-                    "\nSet deletion_protection = \"INACTIVE\" and apply before destroying the pool.",
-                );
+                e.message
+                    .push_str("\nSet deletion_protection = \"INACTIVE\" and apply before destroying the pool.");
             }
             e
         })

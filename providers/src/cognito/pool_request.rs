@@ -8,11 +8,11 @@ use aws_sdk_cognitoidentityprovider::types::{
     AdvancedSecurityEnabledModeType, AdvancedSecurityModeType, AttributeDataType, AuthFactorType,
     CustomEmailLambdaVersionConfigType, CustomEmailSenderLambdaVersionType, CustomSmsLambdaVersionConfigType,
     CustomSmsSenderLambdaVersionType, DefaultEmailOptionType, DeviceConfigurationType, EmailConfigurationType,
-    EmailSendingAccountType, LambdaConfigType, MessageTemplateType, NumberAttributeConstraintsType,
-    PasswordPolicyType, PreTokenGenerationLambdaVersionType, PreTokenGenerationVersionConfigType,
-    RecoveryOptionNameType, RecoveryOptionType, SchemaAttributeType, SignInPolicyType, SmsConfigurationType,
-    StringAttributeConstraintsType, UserAttributeUpdateSettingsType, UserPoolAddOnsType, UserPoolPolicyType,
-    UsernameConfigurationType, VerificationMessageTemplateType, VerifiedAttributeType,
+    EmailSendingAccountType, LambdaConfigType, MessageTemplateType, NumberAttributeConstraintsType, PasswordPolicyType,
+    PreTokenGenerationLambdaVersionType, PreTokenGenerationVersionConfigType, RecoveryOptionNameType,
+    RecoveryOptionType, SchemaAttributeType, SignInPolicyType, SmsConfigurationType, StringAttributeConstraintsType,
+    UserAttributeUpdateSettingsType, UserPoolAddOnsType, UserPoolPolicyType, UsernameConfigurationType,
+    VerificationMessageTemplateType, VerifiedAttributeType,
 };
 use engine::core::value::Value;
 
@@ -46,7 +46,11 @@ pub(super) fn account_recovery(planned: &Value) -> Option<AccountRecoverySetting
                 .ok()
         })
         .collect();
-    Some(AccountRecoverySettingType::builder().set_recovery_mechanisms(Some(mechanisms)).build())
+    Some(
+        AccountRecoverySettingType::builder()
+            .set_recovery_mechanisms(Some(mechanisms))
+            .build(),
+    )
 }
 
 pub(super) fn admin_create_user(planned: &Value) -> Option<AdminCreateUserConfigType> {
@@ -81,7 +85,9 @@ pub(super) fn email(planned: &Value) -> Option<EmailConfigurationType> {
     Some(
         EmailConfigurationType::builder()
             .set_configuration_set(text(&block, "configuration_set"))
-            .set_email_sending_account(text(&block, "email_sending_account").map(|a| EmailSendingAccountType::from(a.as_str())))
+            .set_email_sending_account(
+                text(&block, "email_sending_account").map(|a| EmailSendingAccountType::from(a.as_str())),
+            )
             .set_from(text(&block, "from_email_address"))
             .set_reply_to_email_address(text(&block, "reply_to_email_address"))
             .set_source_arn(text(&block, "source_arn"))
@@ -91,7 +97,8 @@ pub(super) fn email(planned: &Value) -> Option<EmailConfigurationType> {
 
 pub(super) fn lambda(planned: &Value) -> Option<LambdaConfigType> {
     let block = only(planned, "lambda_config")?;
-    let version = |key: &str| only(&block, key).and_then(|v| Some((text(&v, "lambda_arn")?, text(&v, "lambda_version")?)));
+    let version =
+        |key: &str| only(&block, key).and_then(|v| Some((text(&v, "lambda_arn")?, text(&v, "lambda_version")?)));
     Some(
         LambdaConfigType::builder()
             .set_create_auth_challenge(text(&block, "create_auth_challenge"))
@@ -230,7 +237,9 @@ pub(super) fn add_ons(planned: &Value) -> Option<UserPoolAddOnsType> {
     let block = only(planned, "user_pool_add_ons")?;
     let flows = only(&block, "advanced_security_additional_flows").map(|f| {
         AdvancedSecurityAdditionalFlowsType::builder()
-            .set_custom_auth_mode(text(&f, "custom_auth_mode").map(|m| AdvancedSecurityEnabledModeType::from(m.as_str())))
+            .set_custom_auth_mode(
+                text(&f, "custom_auth_mode").map(|m| AdvancedSecurityEnabledModeType::from(m.as_str())),
+            )
             .build()
     });
     UserPoolAddOnsType::builder()
@@ -244,7 +253,9 @@ pub(super) fn verification(planned: &Value) -> Option<VerificationMessageTemplat
     let block = only(planned, "verification_message_template")?;
     Some(
         VerificationMessageTemplateType::builder()
-            .set_default_email_option(text(&block, "default_email_option").map(|o| DefaultEmailOptionType::from(o.as_str())))
+            .set_default_email_option(
+                text(&block, "default_email_option").map(|o| DefaultEmailOptionType::from(o.as_str())),
+            )
             .set_email_message(text(&block, "email_message"))
             .set_email_message_by_link(text(&block, "email_message_by_link"))
             .set_email_subject(text(&block, "email_subject"))

@@ -50,7 +50,15 @@ fn check_messages(item: &Value, prefix: &str, rules: &[Message], problems: &mut 
         if !missing.is_empty() {
             problems.push(problem(
                 &at,
-                format!("the message must hold {} where Cognito puts the code{}", missing.join(" and "), if m.needs.contains(&"{username}") { " and the user name" } else { "" }),
+                format!(
+                    "the message must hold {} where Cognito puts the code{}",
+                    missing.join(" and "),
+                    if m.needs.contains(&"{username}") {
+                        " and the user name"
+                    } else {
+                        ""
+                    }
+                ),
             ));
         }
     }
@@ -59,13 +67,22 @@ fn check_messages(item: &Value, prefix: &str, rules: &[Message], problems: &mut 
 fn check_range(item: &Value, prefix: &str, key: &str, min: f64, max: f64, problems: &mut Vec<ValidateProblem>) {
     if let Some(n) = item.get(key).as_f64() {
         if n < min || n > max || n.fract() != 0.0 {
-            problems.push(problem(&format!("{prefix}{key}"), format!("a whole number from {min} to {max}")));
+            problems.push(problem(
+                &format!("{prefix}{key}"),
+                format!("a whole number from {min} to {max}"),
+            ));
         }
     }
 }
 
 fn check_values(item: &Value, key: &str, allowed: &[&str], problems: &mut Vec<ValidateProblem>) {
-    for v in item.get(key).as_list().unwrap_or_default().iter().filter_map(Value::as_str) {
+    for v in item
+        .get(key)
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+    {
         if !allowed.contains(&v) {
             problems.push(problem(key, format!("{v:?} is not one of {}", allowed.join(", "))));
         }
@@ -89,9 +106,19 @@ pub(super) fn check(config: &Value) -> Vec<ValidateProblem> {
             "give alias_attributes or username_attributes, not both: users sign in with a username and aliases, or with an email or phone number as the username",
         ));
     }
-    check_values(config, "alias_attributes", &["phone_number", "email", "preferred_username"], &mut problems);
+    check_values(
+        config,
+        "alias_attributes",
+        &["phone_number", "email", "preferred_username"],
+        &mut problems,
+    );
     check_values(config, "username_attributes", &["phone_number", "email"], &mut problems);
-    check_values(config, "auto_verified_attributes", &["phone_number", "email"], &mut problems);
+    check_values(
+        config,
+        "auto_verified_attributes",
+        &["phone_number", "email"],
+        &mut problems,
+    );
     check_messages(config, "", TOP, &mut problems);
     let template = first_block(config, "verification_message_template");
     check_messages(&template, "verification_message_template.", TEMPLATE, &mut problems);
@@ -115,9 +142,30 @@ pub(super) fn check(config: &Value) -> Vec<ValidateProblem> {
         &mut problems,
     );
     let password = first_block(config, "password_policy");
-    check_range(&password, "password_policy.", "minimum_length", 6.0, 99.0, &mut problems);
-    check_range(&password, "password_policy.", "password_history_size", 0.0, 24.0, &mut problems);
-    check_range(&password, "password_policy.", "temporary_password_validity_days", 0.0, 365.0, &mut problems);
+    check_range(
+        &password,
+        "password_policy.",
+        "minimum_length",
+        6.0,
+        99.0,
+        &mut problems,
+    );
+    check_range(
+        &password,
+        "password_policy.",
+        "password_history_size",
+        0.0,
+        24.0,
+        &mut problems,
+    );
+    check_range(
+        &password,
+        "password_policy.",
+        "temporary_password_validity_days",
+        0.0,
+        365.0,
+        &mut problems,
+    );
     let schema = block_items(config, "schema");
     if schema.len() > 50 {
         problems.push(problem("schema", "a user pool has at most 50 schema attributes"));
@@ -135,10 +183,17 @@ pub(super) fn check(config: &Value) -> Vec<ValidateProblem> {
         ));
     }
     let lambda = first_block(config, "lambda_config");
-    for (key, v) in lambda.as_map().map(|m| m.iter().collect::<Vec<_>>()).unwrap_or_default() {
+    for (key, v) in lambda
+        .as_map()
+        .map(|m| m.iter().collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
         if let Some(arn) = v.as_str() {
             if !arn.is_empty() && !is_arn(arn) {
-                problems.push(problem(&format!("lambda_config.{key}"), format!("{arn:?} is not an ARN")));
+                problems.push(problem(
+                    &format!("lambda_config.{key}"),
+                    format!("{arn:?} is not an ARN"),
+                ));
             }
         }
     }
@@ -153,13 +208,19 @@ pub(super) fn check(config: &Value) -> Vec<ValidateProblem> {
     let email = first_block(config, "email_configuration");
     if let Some(arn) = sref(&email, "source_arn") {
         if !is_arn(arn) {
-            problems.push(problem("email_configuration.source_arn", format!("{arn:?} is not an ARN")));
+            problems.push(problem(
+                "email_configuration.source_arn",
+                format!("{arn:?} is not an ARN"),
+            ));
         }
     }
     let sms = first_block(config, "sms_configuration");
     if let Some(arn) = sref(&sms, "sns_caller_arn") {
         if !is_arn(arn) {
-            problems.push(problem("sms_configuration.sns_caller_arn", format!("{arn:?} is not an ARN")));
+            problems.push(problem(
+                "sms_configuration.sns_caller_arn",
+                format!("{arn:?} is not an ARN"),
+            ));
         }
     }
     problems

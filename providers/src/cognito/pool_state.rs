@@ -3,9 +3,7 @@
 //! attributes Cognito lists in every pool's schema stay out unless configured.
 
 use crate::support::attrs::{block_items, sref};
-use aws_sdk_cognitoidentityprovider::types::{
-    AttributeDataType, LambdaConfigType, SchemaAttributeType, UserPoolType,
-};
+use aws_sdk_cognitoidentityprovider::types::{AttributeDataType, LambdaConfigType, SchemaAttributeType, UserPoolType};
 use engine::core::value::{map, Value};
 
 /// A list of at most one block item.
@@ -55,7 +53,10 @@ pub(super) fn admin_create_user(p: &UserPoolType) -> Value {
                 ])
             });
         map([
-            ("allow_admin_create_user_only", Value::from(c.allow_admin_create_user_only())),
+            (
+                "allow_admin_create_user_only",
+                Value::from(c.allow_admin_create_user_only()),
+            ),
             ("invite_message_template", one(invite)),
         ])
     }))
@@ -64,8 +65,14 @@ pub(super) fn admin_create_user(p: &UserPoolType) -> Value {
 pub(super) fn device(p: &UserPoolType) -> Value {
     one(p.device_configuration().map(|d| {
         map([
-            ("challenge_required_on_new_device", Value::from(d.challenge_required_on_new_device())),
-            ("device_only_remembered_on_user_prompt", Value::from(d.device_only_remembered_on_user_prompt())),
+            (
+                "challenge_required_on_new_device",
+                Value::from(d.challenge_required_on_new_device()),
+            ),
+            (
+                "device_only_remembered_on_user_prompt",
+                Value::from(d.device_only_remembered_on_user_prompt()),
+            ),
         ])
     }))
 }
@@ -74,7 +81,10 @@ pub(super) fn email(p: &UserPoolType) -> Value {
     one(p.email_configuration().map(|e| {
         map([
             ("configuration_set", s(e.configuration_set())),
-            ("email_sending_account", s(e.email_sending_account().map(|a| a.as_str()))),
+            (
+                "email_sending_account",
+                s(e.email_sending_account().map(|a| a.as_str())),
+            ),
             ("from_email_address", s(e.from())),
             ("reply_to_email_address", s(e.reply_to_email_address())),
             ("source_arn", s(e.source_arn())),
@@ -84,7 +94,10 @@ pub(super) fn email(p: &UserPoolType) -> Value {
 
 pub(super) fn lambda(l: Option<&LambdaConfigType>) -> Value {
     let version = |arn: Option<&str>, v: Option<&str>| match arn {
-        Some(arn) => one(Some(map([("lambda_arn", Value::string(arn)), ("lambda_version", s(v))]))),
+        Some(arn) => one(Some(map([
+            ("lambda_arn", Value::string(arn)),
+            ("lambda_version", s(v)),
+        ]))),
         None => one(None),
     };
     one(l
@@ -149,13 +162,22 @@ pub(super) fn lambda(l: Option<&LambdaConfigType>) -> Value {
 pub(super) fn password(p: &UserPoolType) -> Value {
     one(p.policies().and_then(|p| p.password_policy()).map(|pp| {
         map([
-            ("minimum_length", Value::from(i64::from(pp.minimum_length().unwrap_or(0)))),
-            ("password_history_size", Value::from(i64::from(pp.password_history_size().unwrap_or(0)))),
+            (
+                "minimum_length",
+                Value::from(i64::from(pp.minimum_length().unwrap_or(0))),
+            ),
+            (
+                "password_history_size",
+                Value::from(i64::from(pp.password_history_size().unwrap_or(0))),
+            ),
             ("require_lowercase", Value::from(pp.require_lowercase())),
             ("require_numbers", Value::from(pp.require_numbers())),
             ("require_symbols", Value::from(pp.require_symbols())),
             ("require_uppercase", Value::from(pp.require_uppercase())),
-            ("temporary_password_validity_days", Value::from(i64::from(pp.temporary_password_validity_days()))),
+            (
+                "temporary_password_validity_days",
+                Value::from(i64::from(pp.temporary_password_validity_days())),
+            ),
         ])
     }))
 }
@@ -178,8 +200,9 @@ fn is_standard_default(a: &SchemaAttributeType) -> bool {
     let string = |min: &str| {
         a.attribute_data_type() == Some(&AttributeDataType::String)
             && a.number_attribute_constraints().is_none()
-            && a.string_attribute_constraints()
-                .is_some_and(|c| c.min_length() == Some(min) && c.max_length() == Some(if name == "birthdate" { "10" } else { "2048" }))
+            && a.string_attribute_constraints().is_some_and(|c| {
+                c.min_length() == Some(min) && c.max_length() == Some(if name == "birthdate" { "10" } else { "2048" })
+            })
     };
     let boolean = || {
         a.attribute_data_type() == Some(&AttributeDataType::Boolean)
@@ -221,7 +244,8 @@ pub(super) fn schema(p: &UserPoolType, configured: &[Value]) -> Value {
     let same_root = |c: &Value, a: &SchemaAttributeType| {
         sref(c, "name") == a.name()
             && sref(c, "attribute_data_type") == a.attribute_data_type().map(|t| t.as_str())
-            && c.get("developer_only_attribute").as_bool().unwrap_or(false) == a.developer_only_attribute().unwrap_or(false)
+            && c.get("developer_only_attribute").as_bool().unwrap_or(false)
+                == a.developer_only_attribute().unwrap_or(false)
             && c.get("mutable").as_bool().unwrap_or(false) == a.mutable().unwrap_or(false)
             && c.get("required").as_bool().unwrap_or(false) == a.required().unwrap_or(false)
     };
@@ -234,9 +258,10 @@ pub(super) fn schema(p: &UserPoolType, configured: &[Value]) -> Value {
             let skip_string = configured.iter().any(|c| {
                 same_root(c, a)
                     && sref(c, "attribute_data_type") == Some("String")
-                    && block_items(c, "string_attribute_constraints")
-                        .iter()
-                        .all(|sc| sref(sc, "min_length").unwrap_or("").is_empty() && sref(sc, "max_length").unwrap_or("").is_empty())
+                    && block_items(c, "string_attribute_constraints").iter().all(|sc| {
+                        sref(sc, "min_length").unwrap_or("").is_empty()
+                            && sref(sc, "max_length").unwrap_or("").is_empty()
+                    })
                     && a.string_attribute_constraints().is_some()
             });
             let name = a.name().unwrap_or_default();
@@ -245,14 +270,17 @@ pub(super) fn schema(p: &UserPoolType, configured: &[Value]) -> Value {
             map([
                 ("name", Value::string(bare)),
                 ("attribute_data_type", s(a.attribute_data_type().map(|t| t.as_str()))),
-                ("developer_only_attribute", Value::from(a.developer_only_attribute().unwrap_or(false))),
+                (
+                    "developer_only_attribute",
+                    Value::from(a.developer_only_attribute().unwrap_or(false)),
+                ),
                 ("mutable", Value::from(a.mutable().unwrap_or(false))),
                 ("required", Value::from(a.required().unwrap_or(false))),
                 (
                     "number_attribute_constraints",
-                    one(a.number_attribute_constraints().map(|n| {
-                        map([("max_value", s(n.max_value())), ("min_value", s(n.min_value()))])
-                    })),
+                    one(a
+                        .number_attribute_constraints()
+                        .map(|n| map([("max_value", s(n.max_value())), ("min_value", s(n.min_value()))]))),
                 ),
                 (
                     "string_attribute_constraints",
@@ -284,7 +312,11 @@ pub(super) fn attribute_update(p: &UserPoolType) -> Value {
         .map(|u| {
             map([(
                 "attributes_require_verification_before_update",
-                strings(u.attributes_require_verification_before_update().iter().map(|a| a.as_str())),
+                strings(
+                    u.attributes_require_verification_before_update()
+                        .iter()
+                        .map(|a| a.as_str()),
+                ),
             )])
         }))
 }
@@ -292,7 +324,10 @@ pub(super) fn attribute_update(p: &UserPoolType) -> Value {
 pub(super) fn add_ons(p: &UserPoolType) -> Value {
     one(p.user_pool_add_ons().map(|a| {
         map([
-            ("advanced_security_mode", Value::string(a.advanced_security_mode().as_str())),
+            (
+                "advanced_security_mode",
+                Value::string(a.advanced_security_mode().as_str()),
+            ),
             (
                 "advanced_security_additional_flows",
                 one(a

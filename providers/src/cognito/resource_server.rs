@@ -1,7 +1,9 @@
 //! aws_cognito_resource_server: an OAuth 2.0 resource server of a user pool and its scopes.
 
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
-use crate::support::attrs::{block_items, both, call, created_outcome, finish, into_state, invalid, problem, sref, Put, State};
+use crate::support::attrs::{
+    block_items, both, call, created_outcome, finish, into_state, invalid, problem, sref, Put, State,
+};
 use crate::support::error::found;
 use aws_sdk_cognitoidentityprovider::types::{ResourceServerScopeType, ResourceServerType};
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -100,7 +102,10 @@ impl ResourceType for ResourceServer {
                     .attr("scope_name", Attribute::required(Type::String))
                     .attr("scope_description", Attribute::required(Type::String)),
             )
-            .attr("scope_identifiers", Attribute::computed(Type::List(Box::new(Type::String))))
+            .attr(
+                "scope_identifiers",
+                Attribute::computed(Type::List(Box::new(Type::String))),
+            )
             .attr("id", Attribute::computed(Type::String))
     }
 
@@ -117,8 +122,14 @@ impl ResourceType for ResourceServer {
                     "a scope name is 1 to 256 printable ASCII characters without spaces, quotes or backslashes",
                 ));
             }
-            if s.get("scope_description").as_str().is_some_and(|d| !(1..=256).contains(&d.chars().count())) {
-                problems.push(problem("scope.scope_description", "a scope description is 1 to 256 characters"));
+            if s.get("scope_description")
+                .as_str()
+                .is_some_and(|d| !(1..=256).contains(&d.chars().count()))
+            {
+                problems.push(problem(
+                    "scope.scope_description",
+                    "a scope description is 1 to 256 characters",
+                ));
             }
         }
         problems
@@ -145,13 +156,17 @@ impl ResourceType for ResourceServer {
                 })
                 .collect()
         };
-        let unchanged = prior.is_some_and(|p| p.get("scope") == proposed.get("scope") && p.get("identifier") == identifier);
+        let unchanged =
+            prior.is_some_and(|p| p.get("scope") == proposed.get("scope") && p.get("identifier") == identifier);
         if !unchanged {
             // Cognito lists scopes in its own order: the list is known before apply only when
             // it holds at most one.
             st.put(
                 "scope_identifiers",
-                names.filter(|n| n.len() <= 1).map(|n| Value::List(n.into())).unwrap_or(Value::UNKNOWN),
+                names
+                    .filter(|n| n.len() <= 1)
+                    .map(|n| Value::List(n.into()))
+                    .unwrap_or(Value::UNKNOWN),
             );
         }
         Ok((Value::Map(st.into()), Vec::new()))
@@ -178,12 +193,18 @@ impl ResourceType for ResourceServer {
         if let Err(e) = made {
             return ApplyOutcome::failed(e);
         }
-        created_outcome(&self.schema(), planned, &[], self.fetch(ctx, pool, identifier, planned), || {
-            ProviderError::new(
-                "ResourceNotFoundException",
-                format!("Cognito Resource Server ({pool}|{identifier}) is gone after its create"),
-            )
-        })
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[],
+            self.fetch(ctx, pool, identifier, planned),
+            || {
+                ProviderError::new(
+                    "ResourceNotFoundException",
+                    format!("Cognito Resource Server ({pool}|{identifier}) is gone after its create"),
+                )
+            },
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {

@@ -519,7 +519,10 @@ fn an_index_s_on_demand_maximums_are_sent_and_read_back() {
             "OnDemandThroughput": {"MaxReadRequestUnits": 50, "MaxWriteRequestUnits": -1}
         }]
     })));
-    let read = Table.fetch(&ctx, "tdp-sessions", &Value::Null).expect("read").expect("the table");
+    let read = Table
+        .fetch(&ctx, "tdp-sessions", &Value::Null)
+        .expect("read")
+        .expect("the table");
     let index = &block_items(&read, "global_secondary_index")[0];
     assert_eq!(
         index.get("on_demand_throughput"),
@@ -531,10 +534,10 @@ fn an_index_s_on_demand_maximums_are_sent_and_read_back() {
             .into()
         )
     );
-    let planned = map([(
-        "global_secondary_index",
-        Value::List(vec![index.clone()].into()),
-    )]);
+    let planned = map([("global_secondary_index", Value::List(vec![index.clone()].into()))]);
     let sent = super::indexes::global_indexes(&planned).expect("indexes");
-    assert_eq!(sent[0].on_demand_throughput().and_then(|o| o.max_read_request_units()), Some(50));
+    assert_eq!(
+        sent[0].on_demand_throughput().and_then(|o| o.max_read_request_units()),
+        Some(50)
+    );
 }

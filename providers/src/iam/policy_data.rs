@@ -11,7 +11,10 @@ use engine::core::value::Value;
 pub(super) struct PolicyData;
 
 fn not_found(what: &str) -> ProviderError {
-    ProviderError::new("NoSuchEntity", format!("no IAM policy {what} in this account or AWS's managed policies"))
+    ProviderError::new(
+        "NoSuchEntity",
+        format!("no IAM policy {what} in this account or AWS's managed policies"),
+    )
 }
 
 impl PolicyData {

@@ -470,7 +470,10 @@ fn render_policy_document(config: &Value) -> Result<(String, String), ProviderEr
     let json = merged.to_json();
     let pretty = serde_json::to_string_pretty(&json).map_err(|e| invalid(e.to_string()))?;
     let minified = serde_json::to_string(&json).map_err(|e| invalid(e.to_string()))?;
-    Ok((crate::support::attrs::go_html_escape(&pretty), crate::support::attrs::go_html_escape(&minified)))
+    Ok((
+        crate::support::attrs::go_html_escape(&pretty),
+        crate::support::attrs::go_html_escape(&minified),
+    ))
 }
 
 /// A set of strings as state keeps it: sorted, without duplicates.

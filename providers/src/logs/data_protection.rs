@@ -2,7 +2,9 @@
 //! group (email addresses, keys, custom patterns), one policy per group.
 
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
-use crate::support::attrs::{call, created_outcome, finish, go_html_escape, into_state, json_object, problem, same_json, sref, Put, State};
+use crate::support::attrs::{
+    call, created_outcome, finish, go_html_escape, into_state, json_object, problem, same_json, sref, Put, State,
+};
 use crate::support::error::found;
 use engine::core::provider::{ProviderError, ValidateProblem};
 use engine::core::schema::{Attribute, Schema, Type};
@@ -130,11 +132,17 @@ impl ResourceType for DataProtectionPolicy {
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let Some(group) = sref(prior, "log_group_name") else {
-            return ApplyOutcome::partial(prior.clone(), crate::support::attrs::invalid("the prior state has no log_group_name"));
+            return ApplyOutcome::partial(
+                prior.clone(),
+                crate::support::attrs::invalid("the prior state has no log_group_name"),
+            );
         };
         let result = self.put(ctx, group, planned);
         update_outcome(prior, result, self.fetch(ctx, group, planned), || {
-            ProviderError::new("ResourceNotFoundException", format!("CloudWatch Logs Data Protection Policy ({group}) is gone"))
+            ProviderError::new(
+                "ResourceNotFoundException",
+                format!("CloudWatch Logs Data Protection Policy ({group}) is gone"),
+            )
         })
     }
 
@@ -145,7 +153,10 @@ impl ResourceType for DataProtectionPolicy {
         found(call(
             ctx,
             &format!("deleting CloudWatch Logs Data Protection Policy ({group})"),
-            ctx.logs.delete_data_protection_policy().log_group_identifier(group).send(),
+            ctx.logs
+                .delete_data_protection_policy()
+                .log_group_identifier(group)
+                .send(),
         ))
         .map(drop)
     }

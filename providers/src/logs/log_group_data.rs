@@ -32,7 +32,11 @@ impl DataType for LogGroupData {
         let config = config.deep_unmark();
         let name = config.get("name").as_str().unwrap_or_default().to_string();
         let op = format!("reading CloudWatch Logs Log Group ({name})");
-        let page = call(ctx, &op, ctx.logs.describe_log_groups().log_group_name_prefix(&name).send())?;
+        let page = call(
+            ctx,
+            &op,
+            ctx.logs.describe_log_groups().log_group_name_prefix(&name).send(),
+        )?;
         let group = page
             .log_groups()
             .iter()
@@ -45,16 +49,23 @@ impl DataType for LogGroupData {
             })?;
         // The group's ARN ends in `:*` (its streams); the AWS provider gives the group's own.
         let arn = group.arn().unwrap_or_default().trim_end_matches(":*").to_string();
-        let tags: BTreeMap<String, String> = found(call(ctx, &op, ctx.logs.list_tags_for_resource().resource_arn(&arn).send()))?
-            .and_then(|t| t.tags().cloned())
-            .map(|t| t.into_iter().collect())
-            .unwrap_or_default();
+        let tags: BTreeMap<String, String> = found(call(
+            ctx,
+            &op,
+            ctx.logs.list_tags_for_resource().resource_arn(&arn).send(),
+        ))?
+        .and_then(|t| t.tags().cloned())
+        .map(|t| t.into_iter().collect())
+        .unwrap_or_default();
         let mut st = into_state(&config);
         st.put("id", name.as_str());
         st.put("arn", arn.as_str());
         st.put("creation_time", group.creation_time().unwrap_or(0));
         st.put("kms_key_id", group.kms_key_id().unwrap_or_default());
-        st.put("log_group_class", group.log_group_class().map(|c| c.as_str()).unwrap_or_default());
+        st.put(
+            "log_group_class",
+            group.log_group_class().map(|c| c.as_str()).unwrap_or_default(),
+        );
         st.put("retention_in_days", i64::from(group.retention_in_days().unwrap_or(0)));
         st.put("tags", map_value(&tags));
         Ok(finish(&self.schema(), st))

@@ -31,5 +31,8 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 
 /// Every CloudWatch Logs data source.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
-    vec![Box::new(protection_document::ProtectionDocument), Box::new(log_group_data::LogGroupData)]
+    vec![
+        Box::new(protection_document::ProtectionDocument),
+        Box::new(log_group_data::LogGroupData),
+    ]
 }

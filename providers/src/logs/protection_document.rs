@@ -4,7 +4,9 @@
 //! Terraform's.
 
 use crate::resource::{Ctx, DataType};
-use crate::support::attrs::{block_items, first_block, go_html_escape, invalid, sdk_set_order, set_of_strings, sref, string_set};
+use crate::support::attrs::{
+    block_items, first_block, go_html_escape, invalid, sdk_set_order, set_of_strings, sref, string_set,
+};
 use engine::core::provider::ProviderError;
 use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
@@ -27,7 +29,10 @@ fn statement(s: &Value) -> Json {
         out.insert("Sid".into(), Json::String(sid));
     }
     let ids = sdk_set_order(&string_set(&s.get("data_identifiers")));
-    out.insert("DataIdentifier".into(), Json::Array(ids.into_iter().map(Json::String).collect()));
+    out.insert(
+        "DataIdentifier".into(),
+        Json::Array(ids.into_iter().map(Json::String).collect()),
+    );
     let operation = first_block(s, "operation");
     let mut op = Map::new();
     if let Some(audit) = block_items(&operation, "audit").first() {
@@ -64,10 +69,14 @@ fn render(config: &Value) -> Result<String, ProviderError> {
     }
     let has = |s: &Value, op: &str| !block_items(&first_block(s, "operation"), op).is_empty();
     if !has(&statements[0], "audit") || has(&statements[0], "deidentify") {
-        return Err(invalid("the first policy statement must contain only the audit operation"));
+        return Err(invalid(
+            "the first policy statement must contain only the audit operation",
+        ));
     }
     if has(&statements[1], "audit") || !has(&statements[1], "deidentify") {
-        return Err(invalid("the second policy statement must contain only the deidentify operation"));
+        return Err(invalid(
+            "the second policy statement must contain only the deidentify operation",
+        ));
     }
     let mut doc = Map::new();
     if let Some(c) = block_items(config, "configuration").first() {
@@ -92,7 +101,10 @@ fn render(config: &Value) -> Result<String, ProviderError> {
     if let Some(n) = text(config, "name") {
         doc.insert("Name".into(), Json::String(n));
     }
-    doc.insert("Statement".into(), Json::Array(statements.iter().map(statement).collect()));
+    doc.insert(
+        "Statement".into(),
+        Json::Array(statements.iter().map(statement).collect()),
+    );
     let version = match config.get("version") {
         Value::Null => Some("2021-06-01".to_string()),
         v => v.as_str().filter(|s| !s.is_empty()).map(str::to_string),
@@ -164,7 +176,10 @@ impl DataType for ProtectionDocument {
         }
         let json = render(config)?;
         let mut out = crate::support::attrs::into_state(config);
-        out.insert("id".into(), Value::string(crate::support::number::crc32(json.as_bytes()).to_string()));
+        out.insert(
+            "id".into(),
+            Value::string(crate::support::number::crc32(json.as_bytes()).to_string()),
+        );
         out.insert("json".into(), Value::string(json));
         if config.get("version").is_null() {
             out.insert("version".into(), Value::string("2021-06-01"));
@@ -181,7 +196,10 @@ mod tests {
     fn statement_block(sid: &str, ids: &[&str], operation: Value) -> Value {
         map([
             ("sid", if sid.is_empty() { Value::Null } else { Value::from(sid) }),
-            ("data_identifiers", Value::List(ids.iter().map(|i| Value::from(*i)).collect::<Vec<_>>().into())),
+            (
+                "data_identifiers",
+                Value::List(ids.iter().map(|i| Value::from(*i)).collect::<Vec<_>>().into()),
+            ),
             ("operation", Value::List(vec![operation].into())),
         ])
     }
@@ -201,8 +219,22 @@ mod tests {
                 "statement",
                 Value::List(
                     vec![
-                        statement_block("", &[email], map([("audit", one(map([("findings_destination", one(Value::Map(Default::default())))])))])),
-                        statement_block("", &[email], map([("deidentify", one(map([("mask_config", one(Value::Map(Default::default())))])))])),
+                        statement_block(
+                            "",
+                            &[email],
+                            map([(
+                                "audit",
+                                one(map([("findings_destination", one(Value::Map(Default::default())))])),
+                            )]),
+                        ),
+                        statement_block(
+                            "",
+                            &[email],
+                            map([(
+                                "deidentify",
+                                one(map([("mask_config", one(Value::Map(Default::default())))])),
+                            )]),
+                        ),
                     ]
                     .into(),
                 ),
@@ -228,22 +260,42 @@ mod tests {
                 "statement",
                 Value::List(
                     vec![
-                        statement_block("", &["x"], map([("deidentify", one(map([("mask_config", one(Value::Map(Default::default())))])))])),
-                        statement_block("", &["x"], map([("deidentify", one(map([("mask_config", one(Value::Map(Default::default())))])))])),
+                        statement_block(
+                            "",
+                            &["x"],
+                            map([(
+                                "deidentify",
+                                one(map([("mask_config", one(Value::Map(Default::default())))])),
+                            )]),
+                        ),
+                        statement_block(
+                            "",
+                            &["x"],
+                            map([(
+                                "deidentify",
+                                one(map([("mask_config", one(Value::Map(Default::default())))])),
+                            )]),
+                        ),
                     ]
                     .into(),
                 ),
             ),
         ]);
         let e = render(&config).expect_err("refused");
-        assert_eq!(e.message, "the first policy statement must contain only the audit operation");
+        assert_eq!(
+            e.message,
+            "the first policy statement must contain only the audit operation"
+        );
     }
 
     impl ProtectionDocument {
         fn read_offline(&self, config: &Value) -> Value {
             let json = render(config).expect("render");
             map([
-                ("id", Value::string(crate::support::number::crc32(json.as_bytes()).to_string())),
+                (
+                    "id",
+                    Value::string(crate::support::number::crc32(json.as_bytes()).to_string()),
+                ),
                 ("json", Value::string(json)),
             ])
         }

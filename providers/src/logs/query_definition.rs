@@ -209,12 +209,14 @@ mod tests {
     use crate::replay::{ctx, sent, Answer};
     use engine::core::value::map;
 
-
     fn listing(query: &str) -> Answer {
-        Answer::json(200, serde_json::json!({"queryDefinitions": [
-            {"queryDefinitionId": "other", "name": "errors/old", "queryString": "x"},
-            {"queryDefinitionId": "q-1", "name": "errors/top", "queryString": query, "logGroupNames": ["/app"]}
-        ]}))
+        Answer::json(
+            200,
+            serde_json::json!({"queryDefinitions": [
+                {"queryDefinitionId": "other", "name": "errors/old", "queryString": "x"},
+                {"queryDefinitionId": "q-1", "name": "errors/top", "queryString": query, "logGroupNames": ["/app"]}
+            ]}),
+        )
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `data "aws_arn"`: the parts of an ARN, read locally (no AWS call).
 
 use crate::resource::{Ctx, DataType};
-use crate::support::attrs::{finish, invalid, into_state, Put};
+use crate::support::attrs::{finish, into_state, invalid, Put};
 use engine::core::provider::ProviderError;
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;

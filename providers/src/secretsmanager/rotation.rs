@@ -2,7 +2,9 @@
 //! (every N days, or a cron or rate expression, within a window).
 
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
-use crate::support::attrs::{call, created_outcome, finish, first_block, into_state, invalid, problem, sref, Put, State};
+use crate::support::attrs::{
+    call, created_outcome, finish, first_block, into_state, invalid, problem, sref, Put, State,
+};
 use crate::support::error::found;
 use crate::support::naming::intent_token;
 use crate::support::wait::Waiter;
@@ -17,9 +19,18 @@ pub(super) struct SecretRotation;
 fn rules(planned: &Value) -> RotationRulesType {
     let r = first_block(planned, "rotation_rules");
     RotationRulesType::builder()
-        .set_automatically_after_days(r.get("automatically_after_days").as_f64().map(|n| n as i64).filter(|n| *n != 0))
+        .set_automatically_after_days(
+            r.get("automatically_after_days")
+                .as_f64()
+                .map(|n| n as i64)
+                .filter(|n| *n != 0),
+        )
         .set_duration(sref(&r, "duration").filter(|d| !d.is_empty()).map(str::to_string))
-        .set_schedule_expression(sref(&r, "schedule_expression").filter(|s| !s.is_empty()).map(str::to_string))
+        .set_schedule_expression(
+            sref(&r, "schedule_expression")
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        )
         .build()
 }
 
@@ -48,14 +59,22 @@ impl SecretRotation {
             let rules = out.rotation_rules().map(|r| {
                 // AWS reports the days a schedule works out to as well: they stay out, as the
                 // two cannot both be configured.
-                let days = r.automatically_after_days().filter(|_| r.schedule_expression().is_none());
+                let days = r
+                    .automatically_after_days()
+                    .filter(|_| r.schedule_expression().is_none());
                 map([
                     ("automatically_after_days", Value::from(days.unwrap_or(0))),
                     ("duration", Value::string(r.duration().unwrap_or_default())),
-                    ("schedule_expression", Value::string(r.schedule_expression().unwrap_or_default())),
+                    (
+                        "schedule_expression",
+                        Value::string(r.schedule_expression().unwrap_or_default()),
+                    ),
                 ])
             });
-            st.put("rotation_rules", Value::List(rules.into_iter().collect::<Vec<_>>().into()));
+            st.put(
+                "rotation_rules",
+                Value::List(rules.into_iter().collect::<Vec<_>>().into()),
+            );
         } else {
             st.put("rotation_lambda_arn", "");
             st.put("rotation_rules", Value::List(Vec::new().into()));
@@ -84,7 +103,9 @@ impl SecretRotation {
                         .client_request_token(&token)
                         .rotate_immediately(planned.get("rotate_immediately").as_bool().unwrap_or(true))
                         .set_rotation_lambda_arn(
-                            sref(planned, "rotation_lambda_arn").filter(|a| !a.is_empty()).map(str::to_string),
+                            sref(planned, "rotation_lambda_arn")
+                                .filter(|a| !a.is_empty())
+                                .map(str::to_string),
                         )
                         .rotation_rules(rules(planned))
                         .send(),
@@ -138,10 +159,7 @@ impl ResourceType for SecretRotation {
             problems.push(problem("rotation_rules.automatically_after_days", "1 to 1000 days"));
         }
         if sref(&r, "duration").is_some_and(|d| !d.chars().all(|c| c.is_ascii_digit() || c == 'h')) {
-            problems.push(problem(
-                "rotation_rules.duration",
-                "a window in hours, such as \"3h\"",
-            ));
+            problems.push(problem("rotation_rules.duration", "a window in hours, such as \"3h\""));
         }
         problems
     }
@@ -150,7 +168,10 @@ impl ResourceType for SecretRotation {
         let mut st = into_state(&proposed);
         // Never read back, it is null after an import, which `false` means too (as in the
         // AWS provider: no change); left out, it is the default `true`.
-        match (proposed.get("rotate_immediately").as_bool(), prior.map(|p| p.get("rotate_immediately"))) {
+        match (
+            proposed.get("rotate_immediately").as_bool(),
+            prior.map(|p| p.get("rotate_immediately")),
+        ) {
             (None, _) => st.put("rotate_immediately", true),
             (Some(false), Some(Value::Null)) => st.put("rotate_immediately", Value::Null),
             _ => {}
@@ -201,21 +222,42 @@ impl ResourceType for SecretRotation {
             Ok(arn) => arn,
             Err(e) => return ApplyOutcome::failed(e),
         };
-        created_outcome(&self.schema(), planned, &[("id", Value::string(&arn))], self.fetch(ctx, &arn, planned), || {
-            ProviderError::new("ResourceNotFoundException", format!("Secrets Manager Secret ({arn}) is gone"))
-        })
+        created_outcome(
+            &self.schema(),
+            planned,
+            &[("id", Value::string(&arn))],
+            self.fetch(ctx, &arn, planned),
+            || {
+                ProviderError::new(
+                    "ResourceNotFoundException",
+                    format!("Secrets Manager Secret ({arn}) is gone"),
+                )
+            },
+        )
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
         let Some(id) = sref(prior, "id") else {
-            return ApplyOutcome::partial(prior.clone(), invalid("updating a secret rotation: the prior state has no id"));
+            return ApplyOutcome::partial(
+                prior.clone(),
+                invalid("updating a secret rotation: the prior state has no id"),
+            );
         };
         // Only the function and the rules reach AWS; `rotate_immediately` applies to the
         // next rotation asked for.
-        let changed = ["rotation_lambda_arn", "rotation_rules"].iter().any(|k| prior.get(k) != planned.get(k));
-        let result = if changed { self.rotate(ctx, planned).map(drop) } else { Ok(()) };
+        let changed = ["rotation_lambda_arn", "rotation_rules"]
+            .iter()
+            .any(|k| prior.get(k) != planned.get(k));
+        let result = if changed {
+            self.rotate(ctx, planned).map(drop)
+        } else {
+            Ok(())
+        };
         update_outcome(prior, result, self.fetch(ctx, id, planned), || {
-            ProviderError::new("ResourceNotFoundException", format!("Secrets Manager Secret ({id}) is gone"))
+            ProviderError::new(
+                "ResourceNotFoundException",
+                format!("Secrets Manager Secret ({id}) is gone"),
+            )
         })
     }
 

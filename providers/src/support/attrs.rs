@@ -392,7 +392,12 @@ pub(crate) fn go_html_escape(s: &str) -> String {
 pub(crate) fn sdk_set_order(items: &[String]) -> Vec<String> {
     let mut keyed: Vec<(String, String)> = items
         .iter()
-        .map(|i| (crate::support::number::crc32(format!("{i};").as_bytes()).to_string(), i.clone()))
+        .map(|i| {
+            (
+                crate::support::number::crc32(format!("{i};").as_bytes()).to_string(),
+                i.clone(),
+            )
+        })
         .collect();
     keyed.sort();
     keyed.dedup();
