@@ -963,10 +963,7 @@ mod tests {
         *x >> 33
     }
 
-    fn md5_hex(bytes: &[u8]) -> String {
-        use md5::Digest as _;
-        crate::support::naming::hex(&md5::Md5::digest(bytes))
-    }
+    use crate::support::digest::md5_hex;
 
     /// Go 1.19's `flate.NewWriter(w, 5)` gave these (length, digest) for the same inputs:
     /// a repeated pattern, incompressible bytes (stored blocks), and 600 KB of words (many

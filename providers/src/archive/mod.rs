@@ -8,13 +8,13 @@ mod flate;
 mod sources;
 mod zip;
 
+use crate::support::digest::Digests;
 use engine::core::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ReadDataRequest,
     ReadRequest, ValidateProblem, ValidateRequest,
 };
 use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
-use sha2::Digest;
 use sources::Entry;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -251,25 +251,16 @@ fn build(config: &Value) -> Result<BTreeMap<String, Value>, ProviderError> {
 }
 
 fn checksums(bytes: &[u8]) -> BTreeMap<String, Value> {
-    use base64::Engine as _;
-    let hex = crate::support::naming::hex;
-    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
-    let sha1 = hex(&sha1::Sha1::digest(bytes));
-    let sha256 = sha2::Sha256::digest(bytes);
-    let sha512 = sha2::Sha512::digest(bytes);
-    let md5 = {
-        use md5::Digest as _;
-        hex(&md5::Md5::digest(bytes))
-    };
+    let d = Digests::of(bytes);
     BTreeMap::from([
-        ("id".to_string(), Value::string(&sha1)),
+        ("id".to_string(), Value::string(&d.sha1)),
         ("output_size".to_string(), Value::from(bytes.len() as i64)),
-        ("output_md5".to_string(), Value::string(md5)),
-        ("output_sha".to_string(), Value::string(&sha1)),
-        ("output_sha256".to_string(), Value::string(hex(&sha256))),
-        ("output_base64sha256".to_string(), Value::string(b64(&sha256))),
-        ("output_sha512".to_string(), Value::string(hex(&sha512))),
-        ("output_base64sha512".to_string(), Value::string(b64(&sha512))),
+        ("output_md5".to_string(), Value::string(d.md5)),
+        ("output_sha".to_string(), Value::string(d.sha1)),
+        ("output_sha256".to_string(), Value::string(d.sha256)),
+        ("output_base64sha256".to_string(), Value::string(d.sha256_base64)),
+        ("output_sha512".to_string(), Value::string(d.sha512)),
+        ("output_base64sha512".to_string(), Value::string(d.sha512_base64)),
     ])
 }
 

@@ -11,6 +11,7 @@ use crate::support::attrs::{
 };
 use crate::support::error::found;
 use crate::support::naming::{intent_token, prefixed_unique_id, INTENT_TAG};
+use crate::support::partition::cloudfront_zone;
 use crate::support::tags::{split_tags, tag_diff_by, tags_all};
 use crate::support::wait::{Poll, Waiter};
 use aws_sdk_cloudfront::types::{DistributionConfigWithTags, Tag, TagKeys, Tags};
@@ -358,8 +359,18 @@ fn planned_blocks(schema: &Schema, proposed: &Value, prior: Option<&Value>) -> V
     out
 }
 
+/// Whether a change of attribute `key` is a change of the distribution's configuration, which
+/// CloudFront deploys: tags and Terraform's own settings are not, nor what a deployment
+/// itself changes.
+fn deploys(key: &str) -> bool {
+    !matches!(
+        key,
+        "tags" | "tags_all" | "retain_on_delete" | "wait_for_deployment" | "etag" | "status" | "last_modified_time"
+    )
+}
+
 fn is_us_east_1_arn(arn: &str) -> bool {
-    arn.split(':').nth(3) == Some("us-east-1")
+    crate::support::arn::parts(arn).is_some_and(|[_, _, region, _, _]| region == "us-east-1")
 }
 
 impl Distribution {
@@ -395,10 +406,7 @@ impl Distribution {
             }
         }
         st.put("etag", out.e_tag());
-        st.put(
-            "hosted_zone_id",
-            super::hosted_zone(&ctx.caller_account().map(|(_, p)| p).unwrap_or_default()),
-        );
+        st.put("hosted_zone_id", cloudfront_zone(&ctx.region));
         for (key, default) in [("retain_on_delete", false), ("wait_for_deployment", true)] {
             if prior.get(key).is_null() {
                 st.put(key, default);
@@ -612,10 +620,7 @@ impl ResourceType for Distribution {
             }
         }
         st.put("tags_all", tags_all(ctx, &proposed.get("tags")));
-        st.put(
-            "hosted_zone_id",
-            super::hosted_zone(&crate::support::partition::partition_of(&ctx.region).0.to_string()),
-        );
+        st.put("hosted_zone_id", cloudfront_zone(&ctx.region));
         for (name, value) in planned_blocks(&schema, &proposed, prior) {
             st.insert(name, value);
         }
@@ -640,12 +645,7 @@ impl ResourceType for Distribution {
                 let planned = Value::Map(st.clone().into());
                 let deployed = engine::plan::diff::changed_attributes(&schema, p, &planned)
                     .iter()
-                    .any(|k| {
-                        !matches!(
-                            k.as_str(),
-                            "tags" | "tags_all" | "retain_on_delete" | "wait_for_deployment"
-                        )
-                    });
+                    .any(|k| deploys(k));
                 if deployed {
                     for key in ["etag", "status", "last_modified_time"] {
                         st.put(key, Value::UNKNOWN);
@@ -720,18 +720,7 @@ impl ResourceType for Distribution {
         };
         let schema = self.schema();
         let changed = engine::plan::diff::changed_attributes(&schema, prior, planned);
-        let deploy = changed.iter().any(|k| {
-            !matches!(
-                k.as_str(),
-                "tags"
-                    | "tags_all"
-                    | "retain_on_delete"
-                    | "wait_for_deployment"
-                    | "etag"
-                    | "status"
-                    | "last_modified_time"
-            )
-        });
+        let deploy = changed.iter().any(|k| deploys(k));
         let mut result = Ok(());
         if deploy {
             let op = format!("updating CloudFront Distribution ({id})");

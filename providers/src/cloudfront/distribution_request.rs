@@ -3,7 +3,7 @@
 //! with neither an S3 nor a custom configuration is an S3 origin without an access identity
 //! (the origin access control case).
 
-use crate::support::attrs::{block_items, first_block, invalid, sref, string_set};
+use crate::support::attrs::{block_items, first_block, invalid, sref, string_list};
 use aws_sdk_cloudfront::types::{
     Aliases, AllowedMethods, CacheBehavior, CacheBehaviors, CachedMethods, CookieNames, CookiePreference,
     CustomErrorResponse, CustomErrorResponses, CustomHeaders, CustomOriginConfig, DefaultCacheBehavior,
@@ -38,14 +38,6 @@ fn flag(v: &Value, key: &str) -> bool {
     v.get(key).as_bool().unwrap_or(false)
 }
 
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    match v.get(key).as_list() {
-        // A list keeps its order (trusted signers); a set's order does not matter.
-        Some(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
-        None => string_set(&v.get(key)),
-    }
-}
-
 fn methods(items: &[String]) -> Vec<Method> {
     items.iter().map(|m| Method::from(m.as_str())).collect()
 }
@@ -69,7 +61,7 @@ fn origin(o: &Value) -> Result<Origin, ProviderError> {
     let s3 = block_items(o, "s3_origin_config").into_iter().next();
     let custom = custom
         .map(|c| {
-            let protocols = strings(&c, "origin_ssl_protocols");
+            let protocols = string_list(&&c.get("origin_ssl_protocols"));
             CustomOriginConfig::builder()
                 .set_http_port(int(&c, "http_port"))
                 .set_https_port(int(&c, "https_port"))
@@ -148,10 +140,10 @@ struct Behaviour {
 }
 
 fn behaviour(b: &Value) -> Result<Behaviour, ProviderError> {
-    let allowed = strings(b, "allowed_methods");
-    let cached = strings(b, "cached_methods");
-    let signers = strings(b, "trusted_signers");
-    let groups = strings(b, "trusted_key_groups");
+    let allowed = string_list(&b.get("allowed_methods"));
+    let cached = string_list(&b.get("cached_methods"));
+    let signers = string_list(&b.get("trusted_signers"));
+    let groups = string_list(&b.get("trusted_key_groups"));
     let lambdas: Vec<LambdaFunctionAssociation> = block_items(b, "lambda_function_association")
         .iter()
         .map(|l| {
@@ -178,9 +170,9 @@ fn behaviour(b: &Value) -> Result<Behaviour, ProviderError> {
         .next()
         .map(|f| -> Result<ForwardedValues, ProviderError> {
             let cookies = first_block(&f, "cookies");
-            let whitelisted = strings(&cookies, "whitelisted_names");
-            let headers = strings(&f, "headers");
-            let keys = strings(&f, "query_string_cache_keys");
+            let whitelisted = string_list(&&cookies.get("whitelisted_names"));
+            let headers = string_list(&&f.get("headers"));
+            let keys = string_list(&&f.get("query_string_cache_keys"));
             ForwardedValues::builder()
                 .query_string(flag(&f, "query_string"))
                 .cookies(
@@ -437,10 +429,10 @@ pub(super) fn config(planned: &Value, caller_reference: &str) -> Result<Distribu
         .iter()
         .map(origin)
         .collect::<Result<_, _>>()?;
-    let aliases = strings(planned, "aliases");
+    let aliases = string_list(&planned.get("aliases"));
     let logging = first_block(planned, "logging_config");
     let geo = first_block(&first_block(planned, "restrictions"), "geo_restriction");
-    let locations = strings(&geo, "locations");
+    let locations = string_list(&&geo.get("locations"));
     DistributionConfig::builder()
         .caller_reference(caller_reference)
         .comment(text(planned, "comment"))

@@ -4,6 +4,7 @@
 //! mean: a certificate named by ARN or ID is not also the default certificate, and a cache
 //! behaviour with a cache policy forwards nothing of its own.
 
+use crate::support::attrs::set_value;
 use aws_sdk_cloudfront::types::{
     CacheBehavior, CustomErrorResponse, DefaultCacheBehavior, Distribution, DistributionConfig, ForwardedValues,
     FunctionAssociations, LambdaFunctionAssociations, Origin, OriginGroup,
@@ -20,14 +21,6 @@ fn one(item: Option<Value>) -> Value {
 
 fn s(v: Option<&str>) -> Value {
     Value::string(v.unwrap_or_default())
-}
-
-/// Strings as a set holds them (sorted).
-fn set<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> Value {
-    let mut v: Vec<String> = items.into_iter().map(|s| s.as_ref().to_string()).collect();
-    v.sort();
-    v.dedup();
-    list(v.into_iter().map(Value::string).collect())
 }
 
 /// Strings in the order CloudFront keeps them.
@@ -62,12 +55,13 @@ fn origin(o: &Origin) -> Value {
             ),
             (
                 "origin_ssl_protocols",
-                set(c
-                    .origin_ssl_protocols()
-                    .map(|p| p.items())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|p| p.as_str())),
+                set_value(
+                    c.origin_ssl_protocols()
+                        .map(|p| p.items())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|p| p.as_str()),
+                ),
             ),
             ("origin_keepalive_timeout", int(c.origin_keepalive_timeout())),
             ("origin_read_timeout", int(c.origin_read_timeout())),
@@ -103,14 +97,14 @@ fn forwarded(f: &ForwardedValues) -> Value {
             ("forward", Value::string(c.forward().as_str())),
             (
                 "whitelisted_names",
-                set(c.whitelisted_names().map(|n| n.items()).unwrap_or_default()),
+                set_value(c.whitelisted_names().map(|n| n.items()).unwrap_or_default()),
             ),
         ])
     });
     map([
         ("query_string", Value::from(f.query_string())),
         ("cookies", one(cookies)),
-        ("headers", set(f.headers().map(|h| h.items()).unwrap_or_default())),
+        ("headers", set_value(f.headers().map(|h| h.items()).unwrap_or_default())),
         (
             "query_string_cache_keys",
             ordered(f.query_string_cache_keys().map(|k| k.items()).unwrap_or_default()),
@@ -169,20 +163,24 @@ macro_rules! behaviour_state {
             ),
             (
                 "allowed_methods",
-                set(allowed
-                    .map(|a| a.items())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|m| m.as_str())),
+                set_value(
+                    allowed
+                        .map(|a| a.items())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|m| m.as_str()),
+                ),
             ),
             (
                 "cached_methods",
-                set(allowed
-                    .and_then(|a| a.cached_methods())
-                    .map(|c| c.items())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|m| m.as_str())),
+                set_value(
+                    allowed
+                        .and_then(|a| a.cached_methods())
+                        .map(|c| c.items())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|m| m.as_str()),
+                ),
             ),
             ("compress", Value::from(b.compress().unwrap_or(false))),
             ("smooth_streaming", Value::from(b.smooth_streaming().unwrap_or(false))),
@@ -269,7 +267,7 @@ fn active_signers(t: Option<&aws_sdk_cloudfront::types::ActiveTrustedSigners>) -
                 ("aws_account_number", s(signer.aws_account_number())),
                 (
                     "key_pair_ids",
-                    set(signer.key_pair_ids().map(|k| k.items()).unwrap_or_default()),
+                    set_value(signer.key_pair_ids().map(|k| k.items()).unwrap_or_default()),
                 ),
             ])
         })
@@ -287,7 +285,7 @@ fn active_key_groups(t: Option<&aws_sdk_cloudfront::types::ActiveTrustedKeyGroup
                 ("key_group_id", s(g.key_group_id())),
                 (
                     "key_pair_ids",
-                    set(g.key_pair_ids().map(|k| k.items()).unwrap_or_default()),
+                    set_value(g.key_pair_ids().map(|k| k.items()).unwrap_or_default()),
                 ),
             ])
         })
@@ -348,7 +346,7 @@ pub(super) fn config_fields(c: &DistributionConfig) -> Vec<(&'static str, Value)
     let geo = c.restrictions().and_then(|r| r.geo_restriction()).map(|g| {
         map([
             ("restriction_type", Value::string(g.restriction_type().as_str())),
-            ("locations", set(g.items())),
+            ("locations", set_value(g.items())),
         ])
     });
     vec![
@@ -365,7 +363,7 @@ pub(super) fn config_fields(c: &DistributionConfig) -> Vec<(&'static str, Value)
             "continuous_deployment_policy_id",
             s(c.continuous_deployment_policy_id()),
         ),
-        ("aliases", set(c.aliases().map(|a| a.items()).unwrap_or_default())),
+        ("aliases", set_value(c.aliases().map(|a| a.items()).unwrap_or_default())),
         (
             "origin",
             list(

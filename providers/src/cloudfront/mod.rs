@@ -28,12 +28,3 @@ fn arn(ctx: &Ctx, resource: &str) -> Result<String, ProviderError> {
     let (account, partition) = ctx.caller_account()?;
     Ok(format!("arn:{partition}:cloudfront::{account}:{resource}"))
 }
-
-/// The hosted zone of every CloudFront distribution, which alias records name.
-pub(crate) fn hosted_zone(partition: &str) -> &'static str {
-    if partition == "aws-cn" {
-        "Z3RFFRIM2A3IF5"
-    } else {
-        "Z2FDTNDATAQYW2"
-    }
-}

@@ -669,7 +669,7 @@ impl ResourceType for UserPoolClient {
 
     /// Import ID: `USER_POOL_ID/CLIENT_ID`.
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        let (pool, client) = super::import_split(id, '/', self.type_name(), "USER_POOL_ID/CLIENT_ID")?;
+        let (pool, client) = crate::support::attrs::import_split(id, '/', self.type_name(), "USER_POOL_ID/CLIENT_ID")?;
         self.fetch(ctx, pool, client, &map([("user_pool_id", Value::string(pool))]))
     }
 }

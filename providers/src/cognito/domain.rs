@@ -5,7 +5,7 @@
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, finish, into_state, invalid, problem, sref, Put, State};
 use crate::support::error::found;
-use crate::support::partition::partition_of;
+use crate::support::partition::cloudfront_zone;
 use crate::support::wait::{Poll, Waiter};
 use aws_sdk_cognitoidentityprovider::types::{CustomDomainConfigType, DomainDescriptionType, DomainStatusType};
 use engine::core::provider::{ProviderError, ValidateProblem};
@@ -14,15 +14,6 @@ use engine::core::value::Value;
 use std::time::Duration;
 
 pub(super) struct UserPoolDomain;
-
-/// The hosted zone of every CloudFront distribution, which alias records name.
-fn cloudfront_zone(region: &str) -> &'static str {
-    if partition_of(region).0 == "aws-cn" {
-        "Z3RFFRIM2A3IF5"
-    } else {
-        "Z2FDTNDATAQYW2"
-    }
-}
 
 fn certificate(value: &Value) -> Option<&str> {
     sref(value, "certificate_arn").filter(|c| !c.is_empty())

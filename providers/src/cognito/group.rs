@@ -192,7 +192,7 @@ impl ResourceType for UserGroup {
 
     /// Import ID: `USER_POOL_ID/GROUP_NAME`.
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        let (pool, name) = super::import_split(id, '/', self.type_name(), "USER_POOL_ID/GROUP_NAME")?;
+        let (pool, name) = crate::support::attrs::import_split(id, '/', self.type_name(), "USER_POOL_ID/GROUP_NAME")?;
         self.fetch(ctx, pool, name, &map([("user_pool_id", Value::string(pool))]))
     }
 }

@@ -5,7 +5,7 @@
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     both, call, created_outcome, finish, into_state, invalid, list_of_strings, map_of_strings, map_value, problem,
-    sref, string_map, Put, State,
+    sref, string_list, string_map, Put, State,
 };
 use crate::support::error::found;
 use aws_sdk_cognitoidentityprovider::types::{IdentityProviderType, IdentityProviderTypeType};
@@ -31,13 +31,6 @@ fn keys(value: &Value) -> Option<(&str, &str)> {
 
 fn hash_map(value: &Value) -> HashMap<String, String> {
     string_map(value).into_iter().collect()
-}
-
-fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_list()
-        .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-        .unwrap_or_default()
 }
 
 /// An IdP identifier as Cognito allows them: 1 to 40 word characters, spaces, `+=.@-`.
@@ -156,7 +149,7 @@ impl ResourceType for IdentityProvider {
         };
         (step.intent)(&format!("{pool}:{name}"));
         let mapping = hash_map(&planned.get("attribute_mapping"));
-        let ids = strings(&planned.get("idp_identifiers"));
+        let ids = string_list(&planned.get("idp_identifiers"));
         let made = call(
             ctx,
             &format!("creating Cognito Identity Provider ({pool}:{name})"),
@@ -213,7 +206,7 @@ impl ResourceType for IdentityProvider {
                 .set_attribute_mapping(
                     changed("attribute_mapping").then(|| hash_map(&planned.get("attribute_mapping"))),
                 )
-                .set_idp_identifiers(changed("idp_identifiers").then(|| strings(&planned.get("idp_identifiers"))))
+                .set_idp_identifiers(changed("idp_identifiers").then(|| string_list(&planned.get("idp_identifiers"))))
                 .send(),
         )
         .map(drop);
@@ -250,7 +243,7 @@ impl ResourceType for IdentityProvider {
 
     /// Import ID: `USER_POOL_ID:PROVIDER_NAME`.
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        let (pool, name) = super::import_split(id, ':', self.type_name(), "USER_POOL_ID:PROVIDER_NAME")?;
+        let (pool, name) = crate::support::attrs::import_pair(id, self.type_name(), "USER_POOL_ID:PROVIDER_NAME")?;
         self.fetch(ctx, pool, name, &map([("user_pool_id", Value::string(pool))]))
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::resource::ResourceType;
 use crate::support::attrs::problem;
-use engine::core::provider::{ProviderError, ValidateProblem};
+use engine::core::provider::ValidateProblem;
 use engine::core::value::Value;
 
 mod client;
@@ -57,24 +57,13 @@ fn check_pool_id(config: &Value) -> Vec<ValidateProblem> {
 /// `key`, when known and not empty, must be an ARN.
 fn check_arn(config: &Value, key: &str) -> Vec<ValidateProblem> {
     match config.get(key).as_str() {
-        Some(arn) if !arn.is_empty() && arn.splitn(6, ':').count() < 6 => {
+        Some(arn) if !arn.is_empty() && crate::support::arn::parts(arn).is_none() => {
             vec![problem(
                 key,
                 format!("{arn:?} is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"),
             )]
         }
         _ => Vec::new(),
-    }
-}
-
-/// The two parts of an import ID written `FIRST<sep>SECOND`, neither empty.
-fn import_split<'a>(id: &'a str, sep: char, type_name: &str, shape: &str) -> Result<(&'a str, &'a str), ProviderError> {
-    match id.split_once(sep) {
-        Some((first, second)) if !first.is_empty() && !second.is_empty() => Ok((first, second)),
-        _ => Err(ProviderError::new(
-            "InvalidImportId",
-            format!("import ID {id:?} of {type_name}: write it as {shape}"),
-        )),
     }
 }
 

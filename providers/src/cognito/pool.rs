@@ -4,8 +4,8 @@
 use super::{pool_request as request, pool_state as read};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
-    aws_decided_block, block_items, call, finish, first_block, into_state, invalid, map_of_strings, sdk_block,
-    sdk_blocks, set_of_strings, sref, string_map, with_default, Put, State,
+    aws_decided_block, block_items, call, finish, first_block, into_state, invalid, map_of_strings, sdk_blocks,
+    set_of_strings, set_value, sref, string_map, with_default, Put, State,
 };
 use crate::support::dates::rfc3339;
 use crate::support::error::found;
@@ -365,7 +365,7 @@ impl UserPool {
         if !p.alias_attributes().is_empty() {
             st.put(
                 "alias_attributes",
-                read::set_of(p.alias_attributes().iter().map(|a| a.as_str())),
+                set_value(p.alias_attributes().iter().map(|a| a.as_str())),
             );
         }
         // Neither can change after create, and an emulator forgets them at an update: what
@@ -373,12 +373,12 @@ impl UserPool {
         if !p.username_attributes().is_empty() || prior.get("username_attributes").is_null() {
             st.put(
                 "username_attributes",
-                read::set_of(p.username_attributes().iter().map(|a| a.as_str())),
+                set_value(p.username_attributes().iter().map(|a| a.as_str())),
             );
         }
         st.put(
             "auto_verified_attributes",
-            read::set_of(p.auto_verified_attributes().iter().map(|a| a.as_str())),
+            set_value(p.auto_verified_attributes().iter().map(|a| a.as_str())),
         );
         st.put(
             "deletion_protection",
@@ -589,29 +589,27 @@ impl ResourceType for UserPool {
             }
         }
         st.put("tags_all", tags_all(ctx, &proposed.get("tags")));
-        for key in schema.blocks.keys() {
-            st.insert(key.clone(), sdk_blocks(&schema, &proposed, prior, key));
-        }
-        let defaults = [
+        // The AWS provider's defaults inside two blocks, then SDK v2's zero values in all.
+        let mut given = into_state(&proposed);
+        for (block, key, default) in [
             ("email_configuration", "email_sending_account", "COGNITO_DEFAULT"),
             (
                 "verification_message_template",
                 "default_email_option",
                 "CONFIRM_WITH_CODE",
             ),
-        ];
-        for (block, key, default) in defaults {
+        ] {
             let items: Vec<Value> = block_items(&proposed, block)
                 .iter()
                 .map(|b| with_default(b, key, Value::string(default)))
-                .map(|b| {
-                    let prior_item = prior.map(|p| first_block(p, block)).unwrap_or(Value::Null);
-                    sdk_block(&schema.blocks[block].schema, &b, &prior_item)
-                })
                 .collect();
             if !items.is_empty() {
-                st.put(block, Value::List(items.into()));
+                given.put(block, Value::List(items.into()));
             }
+        }
+        let given = Value::Map(given.into());
+        for key in schema.blocks.keys() {
+            st.insert(key.clone(), sdk_blocks(&schema, &given, prior, key));
         }
         // A String attribute written without constraints means Cognito's own: the same
         // attribute in state with the constraints Cognito reported is no change (an import

@@ -1,6 +1,7 @@
 //! What `validate` checks of a user pool before any call: the AWS provider's value rules
 //! (message placeholders and lengths, ranges, conflicting arguments).
 
+use crate::support::arn;
 use crate::support::attrs::{block_items, first_block, problem, sref};
 use engine::core::provider::ValidateProblem;
 use engine::core::value::Value;
@@ -87,10 +88,6 @@ fn check_values(item: &Value, key: &str, allowed: &[&str], problems: &mut Vec<Va
             problems.push(problem(key, format!("{v:?} is not one of {}", allowed.join(", "))));
         }
     }
-}
-
-fn is_arn(v: &str) -> bool {
-    v.starts_with("arn:") && v.splitn(6, ':').count() == 6
 }
 
 /// Every problem of a user pool's configuration.
@@ -189,7 +186,7 @@ pub(super) fn check(config: &Value) -> Vec<ValidateProblem> {
         .unwrap_or_default()
     {
         if let Some(arn) = v.as_str() {
-            if !arn.is_empty() && !is_arn(arn) {
+            if !arn.is_empty() && arn::parts(arn).is_none() {
                 problems.push(problem(
                     &format!("lambda_config.{key}"),
                     format!("{arn:?} is not an ARN"),
@@ -207,7 +204,7 @@ pub(super) fn check(config: &Value) -> Vec<ValidateProblem> {
     }
     let email = first_block(config, "email_configuration");
     if let Some(arn) = sref(&email, "source_arn") {
-        if !is_arn(arn) {
+        if arn::parts(arn).is_none() {
             problems.push(problem(
                 "email_configuration.source_arn",
                 format!("{arn:?} is not an ARN"),
@@ -216,7 +213,7 @@ pub(super) fn check(config: &Value) -> Vec<ValidateProblem> {
     }
     let sms = first_block(config, "sms_configuration");
     if let Some(arn) = sref(&sms, "sns_caller_arn") {
-        if !is_arn(arn) {
+        if arn::parts(arn).is_none() {
             problems.push(problem(
                 "sms_configuration.sns_caller_arn",
                 format!("{arn:?} is not an ARN"),

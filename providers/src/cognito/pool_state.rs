@@ -2,7 +2,7 @@
 //! Cognito leaves out is empty, a field it leaves out is its zero value, and the standard
 //! attributes Cognito lists in every pool's schema stay out unless configured.
 
-use crate::support::attrs::{block_items, sref};
+use crate::support::attrs::{block_items, set_value, sref};
 use aws_sdk_cognitoidentityprovider::types::{AttributeDataType, LambdaConfigType, SchemaAttributeType, UserPoolType};
 use engine::core::value::{map, Value};
 
@@ -13,12 +13,6 @@ fn one(item: Option<Value>) -> Value {
 
 fn s(v: Option<&str>) -> Value {
     Value::string(v.unwrap_or_default())
-}
-
-fn strings<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> Value {
-    let mut v: Vec<String> = items.into_iter().map(|s| s.as_ref().to_string()).collect();
-    v.sort();
-    Value::List(v.into_iter().map(Value::string).collect::<Vec<_>>().into())
 }
 
 pub(super) fn account_recovery(p: &UserPoolType) -> Value {
@@ -186,7 +180,7 @@ pub(super) fn sign_in(p: &UserPoolType) -> Value {
     one(p.policies().and_then(|p| p.sign_in_policy()).map(|sp| {
         map([(
             "allowed_first_auth_factors",
-            strings(sp.allowed_first_auth_factors().iter().map(|f| f.as_str())),
+            set_value(sp.allowed_first_auth_factors().iter().map(|f| f.as_str())),
         )])
     }))
 }
@@ -312,7 +306,7 @@ pub(super) fn attribute_update(p: &UserPoolType) -> Value {
         .map(|u| {
             map([(
                 "attributes_require_verification_before_update",
-                strings(
+                set_value(
                     u.attributes_require_verification_before_update()
                         .iter()
                         .map(|a| a.as_str()),
@@ -359,9 +353,4 @@ pub(super) fn verification(p: &UserPoolType) -> Value {
 
 pub(super) fn software_token(enabled: Option<bool>) -> Value {
     one(enabled.map(|e| map([("enabled", Value::from(e))])))
-}
-
-/// The strings of a list the pool reports, sorted (a set in state).
-pub(super) fn set_of<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> Value {
-    strings(items)
 }

@@ -11,12 +11,10 @@ use crate::resource::{ResourceType, Step};
 use engine::core::value::{map, Value};
 
 fn not_found() -> Answer {
-    Answer {
-        status: 400,
-        content_type: "application/x-amz-json-1.1",
-        body: serde_json::json!({"__type": "ResourceNotFoundException", "message": "not found"}).to_string(),
-        headers: Vec::new(),
-    }
+    Answer::json(
+        400,
+        serde_json::json!({"__type": "ResourceNotFoundException", "message": "not found"}),
+    )
 }
 
 const POOL: &str = "us-east-1_AbC123";

@@ -260,7 +260,8 @@ impl ResourceType for ResourceServer {
 
     /// Import ID: `USER_POOL_ID|IDENTIFIER`.
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
-        let (pool, identifier) = super::import_split(id, '|', self.type_name(), "USER_POOL_ID|IDENTIFIER")?;
+        let (pool, identifier) =
+            crate::support::attrs::import_split(id, '|', self.type_name(), "USER_POOL_ID|IDENTIFIER")?;
         self.fetch(ctx, pool, identifier, &map([("user_pool_id", Value::string(pool))]))
     }
 }

@@ -6,7 +6,7 @@
 //! back into the prior state's grouping when the grants are the same, so that how rules are
 //! split between blocks never shows as a change.
 
-use crate::support::attrs::{list_of_strings, set_of_strings};
+use crate::support::attrs::{list_of_strings, set_of_strings, string_list};
 use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, PrefixListId, UserIdGroupPair};
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::{map, Value};
@@ -58,14 +58,6 @@ pub(super) struct Grant {
     pub(super) description: String,
 }
 
-fn strings(v: &Value) -> Vec<String> {
-    v.as_list()
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|i| i.as_str().map(str::to_string))
-        .collect()
-}
-
 fn number(v: &Value) -> i64 {
     v.as_f64().map(|n| n as i64).unwrap_or(0)
 }
@@ -73,8 +65,8 @@ fn number(v: &Value) -> i64 {
 /// A rule block with every attribute as the AWS provider records it: lists empty rather than
 /// null, `self` false, the description `""`, the protocol normalised.
 pub(super) fn normalise(rule: &Value) -> Value {
-    let list = |k: &str| Value::List(strings(&rule.get(k)).into_iter().map(Value::from).collect());
-    let mut groups: Vec<String> = strings(&rule.get("security_groups"));
+    let list = |k: &str| Value::List(string_list(&rule.get(k)).into_iter().map(Value::from).collect());
+    let mut groups: Vec<String> = string_list(&rule.get("security_groups"));
     groups.sort();
     groups.dedup();
     map([
@@ -110,21 +102,21 @@ pub(super) fn grants(rules: &[Value], own: &str) -> BTreeSet<Grant> {
             description: r.get("description").as_str().unwrap_or_default().to_string(),
         };
         out.extend(
-            strings(&r.get("cidr_blocks"))
+            string_list(&r.get("cidr_blocks"))
                 .into_iter()
                 .map(|c| grant(Source::Cidr(c))),
         );
         out.extend(
-            strings(&r.get("ipv6_cidr_blocks"))
+            string_list(&r.get("ipv6_cidr_blocks"))
                 .into_iter()
                 .map(|c| grant(Source::Ipv6(c))),
         );
         out.extend(
-            strings(&r.get("prefix_list_ids"))
+            string_list(&r.get("prefix_list_ids"))
                 .into_iter()
                 .map(|p| grant(Source::PrefixList(p))),
         );
-        for g in strings(&r.get("security_groups")) {
+        for g in string_list(&r.get("security_groups")) {
             out.insert(grant(if g == own { Source::Own } else { Source::Group(g) }));
         }
         if r.get("self").as_bool() == Some(true) {
@@ -306,7 +298,10 @@ mod tests {
         // Without a prior grouping, grants of one port and description make one block.
         let fresh = rules_for(&g, &[], "sg-1");
         assert_eq!(fresh.len(), 1);
-        assert_eq!(strings(&fresh[0].get("cidr_blocks")), ["10.0.0.0/16", "10.1.0.0/16"]);
+        assert_eq!(
+            string_list(&fresh[0].get("cidr_blocks")),
+            ["10.0.0.0/16", "10.1.0.0/16"]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::{ecs, split_id, DEFAULT_BUS};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     block_items, call, created_outcome, finish, first_block, into_state, invalid, list_of_strings, map_of_strings,
-    map_value, problem, sref, string_map, Put, State,
+    map_value, problem, sref, string_list, string_map, Put, State,
 };
 use crate::support::naming::prefixed_unique_id;
 use aws_sdk_eventbridge::types::{
@@ -36,12 +36,6 @@ fn text(v: &Value, key: &str) -> Option<String> {
 
 fn int(v: &Value, key: &str) -> Option<i32> {
     v.get(key).as_f64().map(|n| n as i32)
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_list()
-        .map(|l| l.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
-        .unwrap_or_default()
 }
 
 fn hash_map(v: &Value) -> Option<std::collections::HashMap<String, String>> {
@@ -92,7 +86,7 @@ fn target(planned: &Value, id: &str) -> Result<AwsTarget, ProviderError> {
             "run_command_targets",
             RunCommandTarget::builder()
                 .set_key(text(&c, "key"))
-                .set_values(Some(strings(&c.get("values"))))
+                .set_values(Some(string_list(&c.get("values"))))
                 .build(),
         )?);
     }
@@ -119,7 +113,7 @@ fn target(planned: &Value, id: &str) -> Result<AwsTarget, ProviderError> {
         None => None,
     };
     let http = block("http_target").map(|b| {
-        let paths = strings(&b.get("path_parameter_values"));
+        let paths = string_list(&b.get("path_parameter_values"));
         HttpParameters::builder()
             .set_path_parameter_values((!paths.is_empty()).then_some(paths))
             .set_header_parameters(hash_map(&b.get("header_parameters")))

@@ -4,14 +4,13 @@
 //! As in Terraform's local provider, a file's `id` is the SHA-1 of its content; a file that is
 //! gone or whose content changed on disk is planned again; every argument forces a new file.
 
-use crate::support::naming::hex;
+use crate::support::digest::{sha1_hex, Digests};
 use engine::core::provider::{
     ApplyRequest, ApplyResponse, ImportRequest, PlanRequest, PlanResponse, Provider, ProviderError, ReadDataRequest,
     ReadRequest, ValidateProblem, ValidateRequest,
 };
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
-use sha2::Digest;
 
 /// The provider name.
 pub const NAME: &str = "local";
@@ -113,28 +112,14 @@ fn bytes_of(config: &Value) -> Result<Option<Vec<u8>>, ProviderError> {
 
 /// The content digests Terraform's local provider exports, and the id (SHA-1).
 fn digests(bytes: &[u8], m: &mut std::collections::BTreeMap<String, Value>) {
-    use base64::Engine as _;
-    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
-    let sha1 = hex(&sha1_of(bytes));
-    let sha256 = sha2::Sha256::digest(bytes);
-    let sha512 = sha2::Sha512::digest(bytes);
-    m.insert("id".into(), Value::string(&sha1));
-    m.insert("content_sha1".into(), Value::string(&sha1));
-    m.insert("content_md5".into(), Value::string(hex(&md5_of(bytes))));
-    m.insert("content_sha256".into(), Value::string(hex(&sha256)));
-    m.insert("content_sha512".into(), Value::string(hex(&sha512)));
-    m.insert("content_base64sha256".into(), Value::string(b64(&sha256)));
-    m.insert("content_base64sha512".into(), Value::string(b64(&sha512)));
-}
-
-fn sha1_of(bytes: &[u8]) -> Vec<u8> {
-    sha1::Sha1::digest(bytes).to_vec()
-}
-
-fn md5_of(bytes: &[u8]) -> Vec<u8> {
-    // md-5 0.11 implements the digest 0.11 traits, not sha2's 0.10 ones.
-    use md5::Digest as _;
-    md5::Md5::digest(bytes).to_vec()
+    let d = Digests::of(bytes);
+    m.insert("id".into(), Value::string(&d.sha1));
+    m.insert("content_sha1".into(), Value::string(&d.sha1));
+    m.insert("content_md5".into(), Value::string(d.md5));
+    m.insert("content_sha256".into(), Value::string(d.sha256));
+    m.insert("content_sha512".into(), Value::string(d.sha512));
+    m.insert("content_base64sha256".into(), Value::string(d.sha256_base64));
+    m.insert("content_base64sha512".into(), Value::string(d.sha512_base64));
 }
 
 fn mode(text: &str, what: &str) -> Result<u32, ProviderError> {
@@ -204,9 +189,7 @@ impl Provider for Local {
         };
         match std::fs::read(&path) {
             // Gone, or changed on disk: planned again, as Terraform's local provider does.
-            Ok(bytes) if Some(hex(&sha1_of(&bytes)).as_str()) == plain.get("id").as_str() => {
-                Ok(Some(req.prior.clone()))
-            }
+            Ok(bytes) if Some(sha1_hex(&bytes).as_str()) == plain.get("id").as_str() => Ok(Some(req.prior.clone())),
             Ok(_) => Ok(None),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(invalid(format!("cannot read {path}: {e}"))),

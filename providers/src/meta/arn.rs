@@ -8,16 +8,6 @@ use engine::core::value::Value;
 
 pub(super) struct Arn;
 
-/// (partition, service, region, account, resource) of `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`;
-/// the resource may hold `:` and `/`.
-fn parts(arn: &str) -> Option<[&str; 5]> {
-    let mut it = arn.splitn(6, ':');
-    let (prefix, partition, service, region, account, resource) =
-        (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
-    (prefix == "arn" && !partition.is_empty() && !service.is_empty() && !resource.is_empty())
-        .then_some([partition, service, region, account, resource])
-}
-
 impl DataType for Arn {
     fn type_name(&self) -> &'static str {
         "aws_arn"
@@ -36,7 +26,7 @@ impl DataType for Arn {
     fn read(&self, _ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
         let config = config.deep_unmark();
         let arn = config.get("arn").as_str().unwrap_or_default().to_string();
-        let [partition, service, region, account, resource] = parts(&arn).ok_or_else(|| {
+        let [partition, service, region, account, resource] = crate::support::arn::parts(&arn).ok_or_else(|| {
             invalid(format!(
                 "{arn:?} is not an ARN: write it as arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE"
             ))
@@ -49,22 +39,5 @@ impl DataType for Arn {
         st.put("account", account);
         st.put("resource", resource);
         Ok(finish(&self.schema(), st))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn an_arn_is_read_in_its_parts_and_its_resource_keeps_colons() {
-        assert_eq!(
-            super::parts("arn:aws:lambda:us-east-1:123456789012:function:f:live"),
-            Some(["aws", "lambda", "us-east-1", "123456789012", "function:f:live"])
-        );
-        assert_eq!(
-            super::parts("arn:aws:s3:::bucket/key"),
-            Some(["aws", "s3", "", "", "bucket/key"])
-        );
-        assert_eq!(super::parts("bucket"), None);
-        assert_eq!(super::parts("arn:aws:s3:::"), None);
     }
 }

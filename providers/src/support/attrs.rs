@@ -124,10 +124,19 @@ pub(crate) fn string_set(v: &Value) -> Vec<String> {
     set.into_iter().collect()
 }
 
+/// The known strings of a list value, in its order.
+pub(crate) fn string_list(v: &Value) -> Vec<String> {
+    v.as_list()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|i| i.as_str().map(str::to_string))
+        .collect()
+}
+
 /// A set of strings as state stores it: sorted, so that order never shows as a difference.
-pub(crate) fn set_value<S: AsRef<str>>(items: &[S]) -> Value {
-    let set: BTreeSet<&str> = items.iter().map(AsRef::as_ref).collect();
-    Value::List(set.into_iter().map(Value::string).collect())
+pub(crate) fn set_value<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
+    let set: BTreeSet<String> = items.into_iter().map(|i| i.as_ref().to_string()).collect();
+    Value::List(set.into_iter().map(Value::String).collect())
 }
 
 /// The items of a nested block (a list; a bare object counts as one item).
@@ -225,7 +234,18 @@ pub(crate) fn created_outcome(
 /// The two parts of an import ID written `FIRST:SECOND` (`shape` names them for the error:
 /// `LOG_GROUP_NAME:NAME`); the second may itself contain `:`.
 pub(crate) fn import_pair<'a>(id: &'a str, type_name: &str, shape: &str) -> Result<(&'a str, &'a str), ProviderError> {
-    match id.split_once(':') {
+    import_split(id, ':', type_name, shape)
+}
+
+/// The two parts of an import ID written `FIRST<sep>SECOND`, neither empty; the second may
+/// itself contain `sep`.
+pub(crate) fn import_split<'a>(
+    id: &'a str,
+    sep: char,
+    type_name: &str,
+    shape: &str,
+) -> Result<(&'a str, &'a str), ProviderError> {
+    match id.split_once(sep) {
         Some((first, second)) if !first.is_empty() && !second.is_empty() => Ok((first, second)),
         _ => Err(ProviderError::new(
             "InvalidImportId",

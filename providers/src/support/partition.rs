@@ -18,3 +18,13 @@ pub(crate) fn partition_of(region: &str) -> (&'static str, &'static str, &'stati
         ("aws", "amazonaws.com", "com.amazonaws")
     }
 }
+
+/// The hosted zone of every CloudFront distribution in the region's partition, which alias
+/// records name (a distribution's, a Cognito custom domain's).
+pub(crate) fn cloudfront_zone(region: &str) -> &'static str {
+    if partition_of(region).0 == "aws-cn" {
+        "Z3RFFRIM2A3IF5"
+    } else {
+        "Z2FDTNDATAQYW2"
+    }
+}
