@@ -4,7 +4,7 @@
 //! and destroyed by the binary against the emulator, unchanged. Node.js and npm are needed: the
 //! test fails, saying so, where they are missing.
 
-use crate::util::{block_on, start_moto, workspace, Clients};
+use crate::util::{block_on, install, start_moto, workspace, Clients};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -15,15 +15,13 @@ fn cdktf_packages() -> PathBuf {
     let dir = test_support::repo_root().join("target").join("cdktf");
     if !dir.join("node_modules").join("cdktf").join("package.json").exists() {
         std::fs::create_dir_all(&dir).expect("target/cdktf");
-        let installed = Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
-            .arg(&dir)
-            .args(PACKAGES)
-            .status()
-            .unwrap_or_else(|e| {
-                panic!("cannot run npm ({e}): the cdktf test needs Node.js 18+ and npm (README, \"The two commands\")")
-            });
-        assert!(installed.success(), "npm install {PACKAGES:?} failed");
+        install(&format!("{PACKAGES:?}"), || {
+            let mut npm = Command::new("npm");
+            npm.args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+                .arg(&dir)
+                .args(PACKAGES);
+            npm
+        });
     }
     dir
 }

@@ -4,7 +4,7 @@
 //! same passed and failed checks for the same resources as checkov on the HCL. (Addresses in
 //! the configuration written with the module prefix made three checks fail there.)
 
-use crate::util::{start_moto, workspace};
+use crate::util::{install, start_moto, workspace};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
@@ -12,6 +12,10 @@ use std::process::Command;
 const CHECKOV: &str = "checkov==3.3.30";
 
 /// checkov's executable, installing it into its own environment the first time.
+///
+/// Every package checkov pulls in is pinned (tests/data/checkov-constraints.txt), so a new
+/// release of one of its ninety dependencies cannot change what this test installs; a failed
+/// download is tried again once.
 fn checkov() -> PathBuf {
     let venv = test_support::repo_root().join("target").join("checkov");
     let bin = venv.join("bin").join("checkov");
@@ -26,11 +30,22 @@ fn checkov() -> PathBuf {
             "python3 -m venv {} failed (Debian: install python3-venv)",
             venv.display()
         );
-        let installed = Command::new(venv.join("bin").join("pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check", CHECKOV])
-            .status()
-            .expect("pip");
-        assert!(installed.success(), "pip install {CHECKOV} failed");
+        let constraints = test_support::repo_root().join("tests/data/checkov-constraints.txt");
+        install(CHECKOV, || {
+            let mut pip = Command::new(venv.join("bin").join("pip"));
+            pip.args([
+                "install",
+                "--disable-pip-version-check",
+                "--progress-bar",
+                "off",
+                "--retries",
+                "10",
+            ])
+            .arg("--constraint")
+            .arg(&constraints)
+            .arg(CHECKOV);
+            pip
+        });
     }
     bin
 }

@@ -214,3 +214,25 @@ pub fn saml_metadata(entity: &str) -> String {
 "#
     )
 }
+
+/// Runs a package installer (`pip`, `npm`) built by `command`, once more if the first try fails
+/// (a registry's hiccup must not fail the suite), and fails showing the installer's own output
+/// when the second try fails too.
+pub fn install(what: &str, command: impl Fn() -> std::process::Command) {
+    let mut output = None;
+    for _ in 0..2 {
+        let out = command()
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run the installer for {what}: {e}"));
+        if out.status.success() {
+            return;
+        }
+        output = Some(out);
+    }
+    let out = output.expect("a failed try");
+    panic!(
+        "installing {what} failed twice; the installer said:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
