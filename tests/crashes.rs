@@ -551,3 +551,40 @@ fn a_lost_answer_to_a_create_of_the_seed_000_install_is_found_not_repeated() {
         ],
     );
 }
+
+#[test]
+fn a_key_policy_kms_refuses_while_iam_propagates_the_role_is_sent_again_in_the_same_apply() {
+    // KMS's answer while a role made a moment ago is not visible to it yet (seed 003's key
+    // policy names InfinStor's role, created just before the key).
+    let moto = start_moto();
+    let proxy = Proxy::start(&moto.endpoint);
+    let ws = fresh(&moto, &MLFLOW_ARTIFACTS);
+    proxy.set_rule(Rule::RefuseFirst {
+        kind: "kms CreateKey".into(),
+        times: 2,
+        code: "MalformedPolicyDocumentException".into(),
+        message: "Policy contains a statement with one or more invalid principals.".into(),
+    });
+    let (run, _) = through(&proxy, &ws, "apply", &MLFLOW_ARTIFACTS);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let creates: Vec<&'static str> = proxy
+        .calls()
+        .into_iter()
+        .filter(|c| c.kind == "kms CreateKey")
+        .map(|c| c.fate)
+        .collect();
+    assert_eq!(creates, ["refused", "refused", "passed"]);
+    let keys = block_on(async {
+        aws_sdk_kms::Client::new(&moto.sdk_config())
+            .list_keys()
+            .send()
+            .await
+            .expect("keys")
+            .keys()
+            .len()
+    });
+    assert_eq!(keys, 1, "one key, made by the create KMS took");
+    let mut plan = vec!["plan", "--detailed-exitcode"];
+    plan.extend_from_slice(MLFLOW_ARTIFACTS.args);
+    ws.run(&plan).expect_code(0);
+}

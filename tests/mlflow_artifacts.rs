@@ -1,6 +1,6 @@
 //! examples/mlflow-artifacts (seed 003, a call of modules/mlflow-artifacts) end to end against
 //! the emulator: plan -> apply -> plan (no changes) -> destroy, checked through the AWS API, for
-//! each of seed 001's encryption choices.
+//! each of seed 001's encryption choices; a bucket name too long for the default role name.
 
 use crate::util::{block_on, start_moto, workspace, Clients};
 
@@ -227,4 +227,49 @@ fn urlencoding_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).to_string()
+}
+
+#[test]
+fn a_long_bucket_name_gets_a_role_name_iam_takes_and_a_bad_role_name_is_refused() {
+    let moto = start_moto();
+    // 63 characters, S3's longest: "infinstor-" and it would be 73.
+    let bucket = format!("mlflow-artifacts-{}", "x".repeat(46));
+    let role_of = |bucket: &str| {
+        let ws = workspace(Some(&moto));
+        ws.copy_example("examples/mlflow-artifacts");
+        let bucket_var = format!("bucket_name={bucket}");
+        let args = ["--var", "external_id=mlflow-ext-1234", "--var", bucket_var.as_str()];
+        let mut apply = vec!["apply", "--auto-approve"];
+        apply.extend(args);
+        ws.run(&apply).expect_code(0);
+        let role = crate::util::output(&ws, "role_arn");
+        let mut destroy = vec!["destroy", "--auto-approve"];
+        destroy.extend(args);
+        ws.run(&destroy).expect_code(0);
+        role.rsplit('/').next().unwrap_or_default().to_string()
+    };
+    let role = role_of(&bucket);
+    assert_eq!(role.len(), 64, "{role}");
+    assert!(role.starts_with("infinstor-mlflow-artifacts-xxx"), "{role}");
+    let other = role_of(&format!("mlflow-artifacts-{}y", "x".repeat(45)));
+    assert_eq!(other.len(), 64, "{other}");
+    assert_ne!(role, other, "two long buckets, two roles");
+    // A short one keeps the name seed 003's readers know.
+    assert_eq!(role_of("mlflow-short"), "infinstor-mlflow-short");
+
+    // Checked where Terraform checks it too, before anything is sent (`validate` of infinstor
+    // does not evaluate module arguments yet).
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/mlflow-artifacts");
+    ws.write(
+        "main.tf",
+        &format!(
+            "module \"artifacts\" {{\n  source      = \"../../modules/mlflow-artifacts\"\n  bucket_name = \"b\"\n  external_id = \"e1\"\n  role_name   = \"{}\"\n}}\n",
+            "r".repeat(65)
+        ),
+    );
+    let run = ws.run(&["plan"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("role_name must be 1 to 64"), "{}", run.stderr);
+    assert!(run.stderr.contains("on main.tf line 5"), "{}", run.stderr);
 }

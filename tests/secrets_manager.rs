@@ -1,7 +1,8 @@
 //! Secrets Manager through the binary against the emulator: a secret with a value (a version)
 //! and a policy: create, no-op re-plan, a new value (a new version, the old one unlabelled),
 //! labels and description changed in place, a change made outside, import, replacement and
-//! destroy, each read back through the SDK; the value is in no output a person reads.
+//! destroy, each read back through the SDK; the value is in no output a person reads. A
+//! write-only value (`secret_string_wo`) reaches Secrets Manager and no plan, state or output.
 
 use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Moto};
 
@@ -308,4 +309,167 @@ fn a_secret_rotated_by_a_function_changes_its_schedule_in_place_and_stops_on_des
         "destroy stops the rotation, the secret stays"
     );
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+}
+
+fn write_only(version: u32) -> String {
+    format!(
+        r#"
+resource "aws_secretsmanager_secret" "db" {{
+  name                    = "wo-db"
+  recovery_window_in_days = 0
+}}
+
+resource "aws_secretsmanager_secret_version" "db" {{
+  secret_id                = aws_secretsmanager_secret.db.id
+  secret_string_wo         = trimspace(file("${{path.module}}/password.txt"))
+  secret_string_wo_version = {version}
+}}
+
+output "version" {{
+  value = aws_secretsmanager_secret_version.db.version_id
+}}
+
+output "recorded" {{
+  sensitive = true
+  value     = [aws_secretsmanager_secret_version.db.has_secret_string_wo, aws_secretsmanager_secret_version.db.secret_string_wo == null, aws_secretsmanager_secret_version.db.secret_string == null]
+}}
+"#
+    )
+}
+
+/// Every file of the workspace but `except` that holds `text`.
+fn files_holding(dir: &std::path::Path, text: &str, except: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("workspace").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_holding(&path, text, except));
+        } else if !path.ends_with(except)
+            && std::fs::read(&path).is_ok_and(|b| b.windows(text.len()).any(|w| w == text.as_bytes()))
+        {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_write_only_value_reaches_secrets_manager_and_no_plan_state_or_output() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.write("main.tf", &write_only(1));
+    ws.write("password.txt", "wo-first-secret\n");
+    // Shown as Terraform shows it, and the value read again from the configuration when the
+    // saved plan is applied (no plan file holds it).
+    let plan = ws.run(&["plan", "-out=wo.plan"]).expect_code(0);
+    assert!(
+        plan.stdout
+            .contains("+ secret_string_wo         = (write-only attribute)"),
+        "{}",
+        plan.stdout
+    );
+    let json = ws.run(&["show", "-json", "wo.plan"]).expect_code(0).stdout;
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("plan JSON");
+    let change = doc["resource_changes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["type"] == "aws_secretsmanager_secret_version"))
+        .expect("the version's change")["change"]
+        .clone();
+    assert_eq!(change["after"]["secret_string_wo"], serde_json::Value::Null);
+    assert_eq!(change["after_sensitive"]["secret_string_wo"], true);
+    let applied = ws.run(&["apply", "wo.plan"]).expect_code(0);
+    assert_eq!(current(&moto, "wo-db").map(|c| c.0).as_deref(), Some("wo-first-secret"));
+    let recorded = ws.run(&["output", "-json", "recorded"]).expect_code(0).stdout;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&recorded).expect("JSON"),
+        serde_json::json!([true, true, true])
+    );
+    let first = crate::util::output(&ws, "version");
+    for run in [&plan, &applied] {
+        assert!(!format!("{}{}", run.stdout, run.stderr).contains("wo-first-secret"));
+    }
+    assert_eq!(
+        files_holding(&ws.cwd(), "wo-first-secret", "password.txt"),
+        Vec::<std::path::PathBuf>::new()
+    );
+
+    // A new value alone changes nothing: it is not known to the plan.
+    ws.write("password.txt", "wo-second-secret\n");
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(current(&moto, "wo-db").map(|c| c.0).as_deref(), Some("wo-first-secret"));
+
+    // A new version number sends it, as a new version of the secret.
+    ws.write("main.tf", &write_only(2));
+    let plan = planned_changes(&ws, "Plan: 1 to add, 0 to change, 1 to destroy.");
+    assert!(
+        plan.stdout
+            .contains("~ secret_string_wo_version = 1 -> 2 # forces replacement"),
+        "{}",
+        plan.stdout
+    );
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    assert_eq!(
+        current(&moto, "wo-db").map(|c| c.0).as_deref(),
+        Some("wo-second-secret")
+    );
+    assert_ne!(crate::util::output(&ws, "version"), first);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    assert_eq!(
+        files_holding(&ws.cwd(), "wo-second-secret", "password.txt"),
+        Vec::<std::path::PathBuf>::new()
+    );
+
+    let destroy = ws.run(&["plan", "-destroy"]).expect_code(0);
+    assert!(
+        destroy
+            .stdout
+            .contains("- secret_string_wo         = (write-only attribute) -> null"),
+        "{}",
+        destroy.stdout
+    );
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert!(current(&moto, "wo-db").is_none());
+}
+
+#[test]
+fn a_write_only_value_without_its_version_or_beside_another_value_is_refused_at_its_line() {
+    let ws = workspace(None);
+    ws.write(
+        "main.tf",
+        r#"resource "aws_secretsmanager_secret_version" "alone" {
+  secret_id        = "s"
+  secret_string_wo = "a"
+}
+
+resource "aws_secretsmanager_secret_version" "both" {
+  secret_id                = "s"
+  secret_string            = "a"
+  secret_string_wo         = "b"
+  secret_string_wo_version = 1
+}
+
+resource "aws_secretsmanager_secret_version" "version_only" {
+  secret_id                = "s"
+  secret_string            = "a"
+  secret_string_wo_version = 1
+}
+"#,
+    );
+    let run = ws.run(&["validate"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    for (text, line) in [
+        ("secret_string_wo needs secret_string_wo_version", "line 3"),
+        (
+            "\"secret_string\" and \"secret_string_wo\" cannot both be set",
+            "line 9",
+        ),
+        ("secret_string_wo_version is only for secret_string_wo", "line 16"),
+    ] {
+        assert!(run.stderr.contains(text), "{text} in {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("on main.tf {line}")),
+            "{line} in {}",
+            run.stderr
+        );
+    }
 }

@@ -4,11 +4,17 @@
 # statements of seed 001's example (1.1.3.3) for that role.
 
 locals {
-  bucket_arn = "arn:aws:s3:::${var.bucket_name}"
+  partition  = data.aws_partition.current.partition
+  bucket_arn = "arn:${local.partition}:s3:::${var.bucket_name}"
   kms        = var.encryption != "sse-s3"
   cmk        = var.encryption == "sse-kms-cmk"
   create_key = local.cmk && var.kms_key_arn == null
   key_arn    = local.create_key ? one(aws_kms_key.artifacts[*].arn) : var.kms_key_arn
+
+  # IAM's limit for role names is 64 characters; a bucket name may have 63. A longer default is
+  # cut and ends in a digest of the bucket name, so two long buckets still get two roles.
+  default_role_name = "infinstor-${var.bucket_name}"
+  role_name         = coalesce(var.role_name, length(local.default_role_name) <= 64 ? local.default_role_name : "${substr(local.default_role_name, 0, 55)}-${substr(sha1(var.bucket_name), 0, 8)}")
 
   # Seed 001, 1.1.3.3: what InfinStor's role needs in the key policy.
   infinstor_key_statements = [
@@ -83,6 +89,9 @@ resource "aws_iam_policy" "access" {
   })
 }
 
+# The partition (aws, aws-cn, aws-us-gov) every ARN here is written in.
+data "aws_partition" "current" {}
+
 # The role InfinStor's account assumes with the external ID.
 data "aws_iam_policy_document" "infinstor_trust" {
   statement {
@@ -91,7 +100,7 @@ data "aws_iam_policy_document" "infinstor_trust" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:aws:iam::${var.infinstor_account_id}:root"]
+      identifiers = ["arn:${local.partition}:iam::${var.infinstor_account_id}:root"]
     }
 
     condition {
@@ -103,7 +112,7 @@ data "aws_iam_policy_document" "infinstor_trust" {
 }
 
 resource "aws_iam_role" "infinstor" {
-  name               = "infinstor-${var.bucket_name}"
+  name               = local.role_name
   description        = "Assumed by the InfinStor MLflow service to reach the artifacts bucket"
   assume_role_policy = data.aws_iam_policy_document.infinstor_trust.json
 }
@@ -128,7 +137,7 @@ resource "aws_kms_key" "artifacts" {
       {
         Sid       = "Enable IAM User Permissions"
         Effect    = "Allow"
-        Principal = { AWS = "arn:aws:iam::${one(data.aws_caller_identity.current[*].account_id)}:root" }
+        Principal = { AWS = "arn:${local.partition}:iam::${one(data.aws_caller_identity.current[*].account_id)}:root" }
         Action    = "kms:*"
         Resource  = "*"
       },

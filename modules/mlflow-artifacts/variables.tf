@@ -37,3 +37,14 @@ variable "kms_key_arn" {
   type        = string
   default     = null
 }
+
+variable "role_name" {
+  description = "The name of the role InfinStor assumes. Left null: infinstor-<bucket_name>, which, when longer than IAM's 64 characters, is cut to 55 and ends in 8 hex digits of the bucket name's SHA-1."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = length(coalesce(var.role_name, "x")) <= 64 && can(regex("^[\\w+=,.@-]+$", coalesce(var.role_name, "x")))
+    error_message = "role_name must be 1 to 64 letters, digits or +=,.@_- (IAM's rule for role names)."
+  }
+}

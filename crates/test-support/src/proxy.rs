@@ -27,6 +27,20 @@ pub enum Rule {
     /// Carries out the first request of each of these kinds ([`Call::kind`]) and answers it
     /// `500 Internal Error` instead: the answer of each of these calls is lost once.
     LoseFirstOf(Vec<String>),
+    /// Refuses the first `times` requests of `kind` ([`Call::kind`]) before they reach the
+    /// emulator, with `400` and error `code` in the JSON protocol's shape (KMS, DynamoDB, ...):
+    /// a service that does not see yet what another one made a moment ago (a role IAM has not
+    /// propagated to KMS).
+    RefuseFirst {
+        /// The kind of request refused.
+        kind: String,
+        /// How many of them are refused.
+        times: usize,
+        /// The error code (`__type`).
+        code: String,
+        /// The error message.
+        message: String,
+    },
     /// Answers some requests with a fault: `before_percent` of them get `503 Slow Down` without
     /// reaching the emulator (throttling), `after_percent` reach it and are answered
     /// `500 Internal Error` instead of its answer (the call was carried out, the answer lost).
@@ -48,7 +62,8 @@ pub struct Call {
     pub index: usize,
     /// The AWS service and operation, such as `iam CreateRole` or `s3 PUT ?cors`.
     pub kind: String,
-    /// What the proxy did: `passed`, `killed before`, `killed after`, `throttled`, `lost`.
+    /// What the proxy did: `passed`, `killed before`, `killed after`, `throttled`, `lost`,
+    /// `refused`.
     pub fate: &'static str,
     /// The request's User-Agent header.
     pub user_agent: String,
@@ -67,6 +82,7 @@ struct Shared {
     killed: AtomicBool,
     rng: Mutex<u64>,
     lost_kinds: Mutex<std::collections::HashSet<String>>,
+    refused: AtomicUsize,
     in_flight: AtomicUsize,
     most_in_flight: AtomicUsize,
 }
@@ -97,6 +113,7 @@ impl Proxy {
             killed: AtomicBool::new(false),
             rng: Mutex::new(1),
             lost_kinds: Mutex::new(std::collections::HashSet::new()),
+            refused: AtomicUsize::new(0),
             in_flight: AtomicUsize::new(0),
             most_in_flight: AtomicUsize::new(0),
         });
@@ -131,6 +148,7 @@ impl Proxy {
         self.shared.killed.store(false, Ordering::SeqCst);
         guard(&self.shared.calls).clear();
         guard(&self.shared.lost_kinds).clear();
+        self.shared.refused.store(0, Ordering::SeqCst);
         self.shared.most_in_flight.store(0, Ordering::SeqCst);
     }
 
@@ -310,6 +328,22 @@ impl Shared {
                 record("killed before");
                 self.kill();
                 return Ok(());
+            }
+            Rule::RefuseFirst {
+                kind,
+                times,
+                code,
+                message,
+            } if kind == req.kind() && self.refused.fetch_add(1, Ordering::SeqCst) < times => {
+                record("refused");
+                let body = serde_json::json!({ "__type": code, "message": message }).to_string();
+                return client.write_all(
+                    format!(
+                        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .as_bytes(),
+                );
             }
             Rule::Faults { before_percent, .. } if self.roll() < before_percent => {
                 record("throttled");

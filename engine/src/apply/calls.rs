@@ -125,7 +125,7 @@ impl Session<'_> {
         p.provider.apply(ApplyRequest {
             type_name: &p.res.addr.type_,
             prior: p.prior.as_ref(),
-            planned: Some(&p.final_plan),
+            planned: Some(p.sent.as_ref().unwrap_or(&p.final_plan)),
             journal: &journal,
             progress: &progress,
             private: p.private.as_deref(),
@@ -162,9 +162,10 @@ impl Session<'_> {
         // Marks go on before the state is written: what was sensitive in the configuration or
         // the plan is recorded as sensitive, so no later command shows it.
         let resp = ApplyResponse {
-            new_state: resp
-                .new_state
-                .map(|v| remark_planned(&p.final_plan, remark(&p.schema, &p.config, v))),
+            new_state: resp.new_state.map(|v| {
+                p.schema
+                    .without_write_only(remark_planned(&p.final_plan, remark(&p.schema, &p.config, v)))
+            }),
             ..resp
         };
         let write = |f: &dyn Fn(&mut state::Editor<'_>)| {

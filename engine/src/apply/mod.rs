@@ -76,6 +76,9 @@ struct Pending<'r> {
     deps: Vec<String>,
     action: Action,
     final_plan: Value,
+    /// The final plan with the write-only values the configuration sets, for a type that has
+    /// write-only arguments: what the provider is sent, and nothing else holds.
+    sent: Option<Value>,
     private: Option<String>,
     /// The prior the update applies to (`None` for creates and replacements).
     prior: Option<Value>,
@@ -354,7 +357,7 @@ impl<'a> Session<'a> {
                         .map(|(p, j)| ApplyRequest {
                             type_name: &p.res.addr.type_,
                             prior: p.prior.as_ref(),
-                            planned: Some(&p.final_plan),
+                            planned: Some(p.sent.as_ref().unwrap_or(&p.final_plan)),
                             journal: j,
                             progress: &progress,
                             private: p.private.as_deref(),
@@ -581,7 +584,7 @@ impl<'a> Session<'a> {
                             })
                             .map_err(|e| perr(&e))?;
                         (
-                            remark(schema, config, resp.planned),
+                            schema.without_write_only(remark(schema, config, resp.planned)),
                             resp.private.or_else(|| change.private.clone()),
                         )
                     }
@@ -621,6 +624,10 @@ impl<'a> Session<'a> {
                     config: config.clone(),
                     deps: deps.to_vec(),
                     action: change.action,
+                    sent: schema
+                        .write_only_names()
+                        .next()
+                        .map(|_| schema.with_write_only(&final_plan, config)),
                     final_plan,
                     private,
                     prior: if change.action == Action::Update {

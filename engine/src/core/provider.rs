@@ -123,7 +123,8 @@ pub struct ApplyRequest<'a> {
     pub type_name: &'a str,
     /// The prior state (`None` for a create).
     pub prior: Option<&'a Value>,
-    /// The planned state (`None` for a delete), with values known by now filled in.
+    /// The planned state (`None` for a delete), with values known by now filled in, and the
+    /// write-only arguments the configuration sets (which no plan or state holds).
     pub planned: Option<&'a Value>,
     /// Records the create intent.
     pub journal: &'a dyn Journal,

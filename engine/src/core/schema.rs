@@ -56,6 +56,9 @@ pub struct Attribute {
     pub one_of: Option<&'static [&'static str]>,
     /// A one-line description, used in diagnostics.
     pub description: &'static str,
+    /// Sent to the provider when the object is created or updated, never planned, shown or
+    /// recorded (see [`Attribute::write_only`]).
+    pub write_only: bool,
 }
 
 impl Attribute {
@@ -72,6 +75,7 @@ impl Attribute {
             digest: None,
             one_of: None,
             description: "",
+            write_only: false,
         }
     }
 
@@ -138,6 +142,16 @@ impl Attribute {
     /// known value is an error at its expression, with the closest allowed value suggested.
     pub fn one_of(mut self, values: &'static [&'static str]) -> Attribute {
         self.one_of = Some(values);
+        self
+    }
+
+    /// Marks a write-only argument (Terraform's `WriteOnly`, such as `secret_string_wo`): its
+    /// value goes from the configuration, evaluated at apply, to the provider's create or
+    /// update and nowhere else. Plans, plan files and state hold `null`, so changing the value
+    /// alone changes nothing; a companion `*_wo_version` argument says when to send it again.
+    /// Only top-level attributes are write-only (as in every AWS type that has one).
+    pub fn write_only(mut self) -> Attribute {
+        self.write_only = true;
         self
     }
 
@@ -301,6 +315,48 @@ impl Schema {
     pub fn not_yet(mut self, name: &str, instead: &'static str) -> Schema {
         self.not_yet.insert(name.to_string(), instead);
         self
+    }
+
+    /// The write-only attributes' names.
+    pub fn write_only_names(&self) -> impl Iterator<Item = &str> {
+        self.attributes
+            .iter()
+            .filter(|(_, a)| a.write_only)
+            .map(|(k, _)| k.as_str())
+    }
+
+    /// `object` with every write-only attribute `null` (marked, when the attribute is
+    /// sensitive, as Terraform's plan marks it): what plans and state hold.
+    pub fn without_write_only(&self, object: crate::core::value::Value) -> crate::core::value::Value {
+        use crate::core::value::Value;
+        match object {
+            Value::Map(mut m) => {
+                for (name, a) in self.attributes.iter().filter(|(_, a)| a.write_only) {
+                    if let Some(v) = m.get_mut(name) {
+                        *v = Value::Null.mark_if(a.sensitive);
+                    }
+                }
+                Value::Map(m)
+            }
+            other => other,
+        }
+    }
+
+    /// `planned` with the write-only attributes `config` sets: what the provider's create or
+    /// update is sent, and only it.
+    pub fn with_write_only(
+        &self,
+        planned: &crate::core::value::Value,
+        config: &crate::core::value::Value,
+    ) -> crate::core::value::Value {
+        use crate::core::value::Value;
+        let mut out = planned.clone();
+        if let Value::Map(m) = &mut out {
+            for name in self.write_only_names() {
+                m.insert(name.to_string(), config.get(name));
+            }
+        }
+        out
     }
 
     /// Names of every attribute and block, for "did you mean" suggestions.

@@ -390,9 +390,17 @@ fn validate(var: &Variable, value: &Value, others: &BTreeMap<String, Value>) -> 
                     .ok()
                     .and_then(|m| m.as_str().map(str::to_string))
                     .unwrap_or_else(|| "The value is not valid.".into());
+                let place = v
+                    .condition
+                    .span()
+                    .map(|s| {
+                        let s = s.resolved();
+                        format!(" at {} line {}", s.file.display, s.file.line_col(s.range.start).0)
+                    })
+                    .unwrap_or_default();
                 return Err(Diagnostic::error(
                     "Invalid value for variable",
-                    format!("{msg}\n\nThis was checked by the validation rule of variable \"{name}\"."),
+                    format!("{msg}\n\nThis was checked by the validation rule of variable \"{name}\"{place}."),
                 )
                 .at(v.condition.span()));
             }

@@ -144,7 +144,8 @@ pub fn forcing_replacement(schema: &Schema, changed: &[String], extra: &[String]
 }
 
 /// Builds the proposed new state: configuration, with computed attributes that the
-/// configuration leaves null taken from the prior state (or unknown on create).
+/// configuration leaves null taken from the prior state (or unknown on create), and write-only
+/// attributes null (they are sent at apply, never planned).
 pub fn proposed(schema: &Schema, config: &Value, prior: Option<&Value>, ignore: &[String]) -> Value {
     let mut out = BTreeMap::new();
     let ignore_all = ignore.iter().any(|i| i == "all");
@@ -155,7 +156,9 @@ pub fn proposed(schema: &Schema, config: &Value, prior: Option<&Value>, ignore: 
                 || ignore
                     .iter()
                     .any(|i| i == name || i.starts_with(&format!("{name}[")) || i.starts_with(&format!("{name}."))));
-        let v = if ignored {
+        let v = if attr.write_only {
+            Value::Null
+        } else if ignored {
             prior.map(|p| p.get(name)).unwrap_or(Value::Null)
         } else if c.is_null() && attr.computed {
             match prior {

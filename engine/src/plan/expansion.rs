@@ -305,7 +305,15 @@ impl Walk<'_> {
                 lock(&self.scopes).get(&ci).map(|s| s.vars.clone()).unwrap_or_default()
             };
             let checked = raw.and_then(|raw| {
-                vars::check(var, raw, &ty, &others).map_err(|d| d.at(call.inputs.get(name).and_then(|a| a.expr.span())))
+                vars::check(var, raw, &ty, &others).map_err(|mut d| {
+                    // As Terraform does: at the argument the caller wrote (the rule's place is in
+                    // the detail), not inside a module the caller may never have read.
+                    if let Some(arg) = call.inputs.get(name).and_then(|a| a.expr.span()) {
+                        d.span = Some(arg.resolved());
+                        d.context = None;
+                    }
+                    d.within(describe_instance(call_name, key))
+                })
             });
             if !var.validations.is_empty() {
                 // A validation of a value not known yet is checked at apply, as Terraform does.

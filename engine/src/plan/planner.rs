@@ -505,7 +505,7 @@ impl Session<'_> {
                 proposed: &proposed,
                 config,
             })?;
-            resp.planned = remark(schema, config, resp.planned);
+            resp.planned = schema.without_write_only(remark(schema, config, resp.planned));
             Ok(resp)
         };
         let cbd = res.lifecycle.create_before_destroy;
@@ -531,7 +531,7 @@ impl Session<'_> {
             proposed: &proposed,
             config,
         })?;
-        resp.planned = remark(schema, config, resp.planned);
+        resp.planned = schema.without_write_only(remark(schema, config, resp.planned));
         let changed = diff::changed_attributes(schema, prior, &resp.planned);
         if changed.is_empty() {
             resp.planned = prior.clone();

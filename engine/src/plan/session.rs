@@ -169,6 +169,13 @@ impl<'a> Session<'a> {
 
     /// Records the change of a root module output: what the prior state has, and `after`.
     fn record_output(&self, name: &str, after: Value, sensitive: bool) {
+        // A sensitive output is sensitive as a whole, as the state records it: the marks of the
+        // values inside it (a sensitive attribute compared with null) are not a change.
+        let after = if sensitive {
+            after.deep_unmark().mark_sensitive()
+        } else {
+            after
+        };
         let before = lock(&self.prior)
             .outputs()
             .get(name)
@@ -244,11 +251,12 @@ pub(crate) fn set_clock(scopes: &Mutex<HashMap<ModulePath, Scope>>, now: Option<
     }
 }
 
-/// Whether the configuration evaluated at apply still says what the plan was made from.
+/// Whether the configuration evaluated at apply still says what the plan was made from (a
+/// write-only value is not in the plan, and is sent as it is now).
 pub(crate) fn config_matches(schema: &Schema, config: &Value, planned: &Value) -> bool {
     schema.attributes.iter().all(|(k, a)| {
         let c = config.get(k);
-        c.is_null() || diff::attr_equal(a, &c, &planned.get(k))
+        a.write_only || c.is_null() || diff::attr_equal(a, &c, &planned.get(k))
     }) && schema
         .blocks
         .iter()

@@ -253,7 +253,17 @@ fn object_lines(
     let empty = std::collections::BTreeMap::new();
     let b = before.and_then(|v| v.as_map()).unwrap_or(&empty);
     let a = after.and_then(|v| v.as_map()).unwrap_or(&empty);
-    let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    // A write-only attribute is null in every plan, and still shown where Terraform shows it.
+    let write_only: BTreeSet<&String> = schema
+        .map(|s| {
+            s.attributes
+                .iter()
+                .filter(|(_, a)| a.write_only)
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .unwrap_or_default();
+    let keys: BTreeSet<&String> = b.keys().chain(a.keys()).chain(write_only.iter().copied()).collect();
     let is_block = |v: Option<&Value>| {
         v.and_then(|x| x.as_list())
             .map(|l| !l.is_empty() && l.iter().all(|i| matches!(i, Value::Map(_))))
@@ -275,6 +285,8 @@ fn object_lines(
         let bv = bv.filter(|v| meaningful(v) || before.is_some() && after.is_some());
         let av = av.filter(|v| meaningful(v) || before.is_some() && after.is_some());
         match (before.is_some(), after.is_some()) {
+            (false, true) if write_only.contains(k) => rows.push((k, None, Some(&Value::Null))),
+            (true, false) if write_only.contains(k) => rows.push((k, Some(&Value::Null), None)),
             (false, true) => {
                 if let Some(v) = av.filter(|v| meaningful(v)) {
                     rows.push((k, None, Some(v)));
@@ -309,6 +321,19 @@ fn object_lines(
             }
             other => other,
         };
+        if write_only.contains(k) {
+            let pad = " ".repeat(indent);
+            let (m, tail) = match (bv, av) {
+                (None, _) => ("+", ""),
+                (_, None) => ("-", " -> null"),
+                _ => (" ", ""),
+            };
+            out.push(format!(
+                "{pad}{} {k:<width$} = (write-only attribute){tail}",
+                st.marker(m)
+            ));
+            continue;
+        }
         let attr = schema.and_then(|s| s.attributes.get(k.as_str()));
         attr_lines(out, st, indent, k, width, bv, av, forcing.contains(k), attr);
     }
@@ -736,6 +761,60 @@ mod tests {
         assert!(
             text.contains("~ bucket = \"a\" -> \"b\" # forces replacement"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_write_only_attribute_shows_as_terraform_shows_it() {
+        // Terraform 1.11.4's lines for aws_secretsmanager_secret_version (AWS provider 5.100):
+        // shown on create and destroy, never with a value, hidden (unchanged) on update.
+        use crate::core::schema::Type;
+        let schema = Schema::new()
+            .attr(
+                "secret_string_wo",
+                Attribute::optional(Type::String).sensitive().write_only(),
+            )
+            .attr("secret_string_wo_version", Attribute::optional(Type::Number));
+        let version = |n: i64| {
+            map([
+                ("secret_string_wo", Value::Null.mark_sensitive()),
+                ("secret_string_wo_version", Value::from(n)),
+            ])
+        };
+        let lines = |before: Option<&Value>, after: Option<&Value>| {
+            let mut out = Vec::new();
+            object_lines(
+                &mut out,
+                Style { color: false },
+                6,
+                before,
+                after,
+                &[],
+                false,
+                Some(&schema),
+            );
+            out
+        };
+        assert_eq!(
+            lines(None, Some(&version(1))),
+            [
+                "      + secret_string_wo         = (write-only attribute)",
+                "      + secret_string_wo_version = 1",
+            ]
+        );
+        assert_eq!(
+            lines(Some(&version(1)), None),
+            [
+                "      - secret_string_wo         = (write-only attribute) -> null",
+                "      - secret_string_wo_version = 1 -> null",
+            ]
+        );
+        assert_eq!(
+            lines(Some(&version(1)), Some(&version(2))),
+            [
+                "      ~ secret_string_wo_version = 1 -> 2",
+                "        # (1 unchanged attribute hidden)",
+            ]
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::kms::{
     describe_key, found, get_policy, gone, keep_prior_policy, key_id_of, key_tags, policy_hint, policy_problems,
-    put_policy, sdk_tags, settled, tag, untag, KEY_SPECS, KEY_USAGES,
+    put_policy, sdk_tags, seeing_principals, settled, tag, untag, KEY_SPECS, KEY_USAGES,
 };
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
@@ -149,7 +149,14 @@ impl KmsKey {
         Ok(())
     }
 
-    fn update_inner(&self, ctx: &Ctx, key_id: &str, prior: &Value, planned: &Value) -> Result<(), ProviderError> {
+    fn update_inner(
+        &self,
+        ctx: &Ctx,
+        key_id: &str,
+        prior: &Value,
+        planned: &Value,
+        progress: &dyn Fn(&str),
+    ) -> Result<(), ProviderError> {
         let description = planned.get("description");
         if let Some(d) = description.as_str() {
             if Some(d) != prior.get("description").as_str() {
@@ -171,7 +178,7 @@ impl KmsKey {
                     .get("bypass_policy_lockout_safety_check")
                     .as_bool()
                     .unwrap_or(false);
-                put_policy(ctx, key_id, doc, bypass)?;
+                put_policy(ctx, key_id, doc, bypass, progress)?;
             }
         }
         let enabled = planned.get("is_enabled").as_bool().unwrap_or(true);
@@ -341,10 +348,14 @@ impl ResourceType for KmsKey {
         (step.intent)(&format!("intent:{token}"));
         // CreateKey makes a new key on every call: after a lost answer, the engine finds the
         // key by its intent tag rather than the SDK making a second one.
-        let req = req
-            .customize()
-            .config_override(aws_sdk_kms::config::Builder::default().retry_classifier(NoBlindRepeat));
-        let meta = match call(ctx, "creating KMS Key", req.send()).map_err(policy_hint) {
+        let created = seeing_principals("creating KMS Key", step.progress, || {
+            let req = req
+                .clone()
+                .customize()
+                .config_override(aws_sdk_kms::config::Builder::default().retry_classifier(NoBlindRepeat));
+            call(ctx, "creating KMS Key", req.send())
+        });
+        let meta = match created.map_err(policy_hint) {
             Ok(out) => match out.key_metadata() {
                 Some(m) => m.clone(),
                 None => {
@@ -387,12 +398,12 @@ impl ResourceType for KmsKey {
         )
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let key_id = match prior_id(prior, &["key_id", "id"], "updating KMS Key") {
             Ok(id) => id,
             Err(outcome) => return outcome,
         };
-        let result = self.update_inner(ctx, &key_id, prior, planned);
+        let result = self.update_inner(ctx, &key_id, prior, planned, step.progress);
         let read = self.read_id(ctx, &key_id, planned);
         update_outcome(prior, result, read, || {
             ProviderError::new(

@@ -84,7 +84,7 @@ impl ResourceType for KmsKeyPolicy {
             .as_bool()
             .unwrap_or(false);
         (step.intent)(key_id);
-        if let Err(e) = settled(|| put_policy(ctx, key_id, doc, bypass)) {
+        if let Err(e) = settled(|| put_policy(ctx, key_id, doc, bypass, step.progress)) {
             return ApplyOutcome::failed(e);
         }
         let mut st = into_state(planned);
@@ -92,7 +92,7 @@ impl ResourceType for KmsKeyPolicy {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
+    fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
         let key_id = match prior_id(prior, &["key_id"], "updating KMS Key Policy") {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -108,7 +108,7 @@ impl ResourceType for KmsKeyPolicy {
                 .as_bool()
                 .unwrap_or(false);
             if !unchanged {
-                if let Err(e) = put_policy(ctx, &key_id, doc, bypass) {
+                if let Err(e) = put_policy(ctx, &key_id, doc, bypass, step.progress) {
                     return ApplyOutcome::partial(prior.clone(), e);
                 }
             }
@@ -118,7 +118,7 @@ impl ResourceType for KmsKeyPolicy {
         ApplyOutcome::Done(finish(&self.schema(), st))
     }
 
-    fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
+    fn delete(&self, ctx: &Ctx, prior: &Value, step: &Step<'_>) -> Result<(), ProviderError> {
         let Some(key_id) = sref(prior, "key_id") else {
             return Ok(());
         };
@@ -133,7 +133,7 @@ impl ResourceType for KmsKeyPolicy {
             .get("bypass_policy_lockout_safety_check")
             .as_bool()
             .unwrap_or(false);
-        match put_policy(ctx, meta.key_id(), &default_policy(arn), bypass) {
+        match put_policy(ctx, meta.key_id(), &default_policy(arn), bypass, step.progress) {
             Ok(()) => Ok(()),
             Err(e) if gone(&e.code) || e.code == "KMSInvalidStateException" => Ok(()),
             Err(e) => Err(e),

@@ -116,30 +116,61 @@ fn get_policy(ctx: &Ctx, key_id: &str) -> Result<String, ProviderError> {
     Ok(out.policy().unwrap_or_default().to_string())
 }
 
-fn put_policy(ctx: &Ctx, key_id: &str, doc: &str, bypass: bool) -> Result<(), ProviderError> {
-    call(
-        ctx,
-        &format!("setting the policy of KMS Key ({key_id})"),
-        ctx.kms
-            .put_key_policy()
-            .key_id(key_id)
-            .policy_name("default")
-            .policy(doc)
-            .bypass_policy_lockout_safety_check(bypass)
-            .send(),
-    )
+fn put_policy(ctx: &Ctx, key_id: &str, doc: &str, bypass: bool, progress: &dyn Fn(&str)) -> Result<(), ProviderError> {
+    let what = format!("setting the policy of KMS Key ({key_id})");
+    seeing_principals(&what, progress, || {
+        call(
+            ctx,
+            &what,
+            ctx.kms
+                .put_key_policy()
+                .key_id(key_id)
+                .policy_name("default")
+                .policy(doc)
+                .bypass_policy_lockout_safety_check(bypass)
+                .send(),
+        )
+    })
     .map_err(policy_hint)?;
     Ok(())
 }
 
-/// KMS refuses a policy whose principals do not exist yet, or that would lock the caller out.
+/// How long KMS may take to see a principal IAM made a moment before (the AWS provider waits as
+/// long).
+const PRINCIPAL_PROPAGATION: Duration = Duration::from_secs(120);
+
+/// KMS refused a policy because a principal it names does not exist, which for a role created a
+/// moment ago means IAM has not made it visible to KMS yet.
+fn principal_not_seen(e: &ProviderError) -> bool {
+    e.code == "MalformedPolicyDocumentException" && e.message.to_ascii_lowercase().contains("principal")
+}
+
+/// Sends `call` (a CreateKey or PutKeyPolicy with a policy) again while KMS does not see the
+/// policy's principals yet, for up to two minutes; a refused call changed nothing, so sending it
+/// again is safe. Another refusal is returned at once.
+fn seeing_principals<T>(
+    what: &str,
+    progress: &dyn Fn(&str),
+    call: impl FnMut() -> Result<T, ProviderError>,
+) -> Result<T, ProviderError> {
+    let transient = |e: &ProviderError| {
+        let waiting = principal_not_seen(e);
+        if waiting {
+            progress("KMS does not see a principal of the policy yet (IAM is still propagating it); trying again");
+        }
+        waiting
+    };
+    Waiter::new(what, PRINCIPAL_PROPAGATION).retry(transient, call)
+}
+
+/// KMS refuses a policy whose principals do not exist, or that would lock the caller out.
 fn policy_hint(mut e: ProviderError) -> ProviderError {
     if e.code == "MalformedPolicyDocumentException" {
         e.message.push_str(
             "\n\nKMS checks that every principal the policy names exists and that the policy lets the \
              caller manage the key. If it names an IAM role created in the same configuration, reference \
-             the role's `arn` attribute (not a hand-written ARN) so the role is created first; IAM may take \
-             a few seconds to make a new role visible to KMS, so applying again usually succeeds.",
+             the role's `arn` attribute (not a hand-written ARN) so the role is created first (KMS was \
+             asked again for two minutes while IAM propagated it).",
         );
     }
     e

@@ -1,11 +1,12 @@
 //! aws_secretsmanager_secret_version: one value of a secret (`secret_string` or
-//! `secret_binary`, both sensitive) with its staging labels. A new value is a new version;
-//! only the labels change in place. As in the AWS provider, destroying a version removes its
+//! `secret_binary`, both sensitive, or the write-only `secret_string_wo`, which no plan or state
+//! holds and which is sent again when `secret_string_wo_version` changes) with its staging
+//! labels. A new value is a new version; only the labels change in place. As in the AWS provider, destroying a version removes its
 //! labels (a version labelled AWSCURRENT stays, as Secrets Manager requires one current value).
 
 use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
-    call, finish, into_state, invalid, problem, set_of_strings, set_value, sref, string_set, Put, State,
+    call, finish, into_state, invalid, is_set, problem, set_of_strings, set_value, sref, string_set, Put, State,
 };
 use crate::support::error::found;
 use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueOutput;
@@ -33,7 +34,12 @@ impl SecretVersion {
         ))
     }
 
+    /// The version as state records it; `prior` is the planned or recorded value it is read
+    /// for. A value written write-only stays out of state: `has_secret_string_wo` remembers it
+    /// was, so later reads keep `secret_string` null.
     fn state(&self, out: &GetSecretValueOutput, secret: &str, prior: &Value) -> Value {
+        let write_only =
+            is_set(&prior.get("secret_string_wo")) || prior.get("has_secret_string_wo") == Value::Bool(true);
         let mut st: State = into_state(prior);
         let version = out.version_id().unwrap_or_default();
         st.put("secret_id", secret);
@@ -50,6 +56,11 @@ impl SecretVersion {
                 .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(b.as_ref())).mark_sensitive()),
         );
         st.put("version_stages", set_value(out.version_stages()));
+        st.put("has_secret_string_wo", write_only);
+        st.put("secret_string_wo", Value::Null);
+        if write_only {
+            st.put("secret_string", Value::Null);
+        }
         finish(&self.schema(), st)
     }
 
@@ -123,27 +134,50 @@ impl ResourceType for SecretVersion {
             .attr("arn", Attribute::computed(Type::String))
             .attr("version_id", Attribute::computed(Type::String))
             .attr("id", Attribute::computed(Type::String))
-            .not_yet(
+            .attr(
                 "secret_string_wo",
-                "Write-only arguments are not supported yet: use secret_string (kept in state as a sensitive value; `infinstor state rekey` encrypts state at rest).",
+                Attribute::optional(Type::String).sensitive().write_only(),
             )
-            .not_yet(
+            .attr(
                 "secret_string_wo_version",
-                "Write-only arguments are not supported yet: use secret_string.",
+                Attribute::optional(Type::Number).force_new(),
             )
+            .attr("has_secret_string_wo", Attribute::computed(Type::Bool))
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
         let mut out = Vec::new();
-        let string = config.get("secret_string");
-        let binary = config.get("secret_binary");
-        if crate::support::attrs::is_set(&string) && crate::support::attrs::is_set(&binary) {
+        let set = |name: &str| is_set(&config.get(name));
+        let values: Vec<&str> = ["secret_string", "secret_binary", "secret_string_wo"]
+            .into_iter()
+            .filter(|n| set(n))
+            .collect();
+        if let [_, second, ..] = values[..] {
+            let names: Vec<String> = values.iter().map(|n| format!("\"{n}\"")).collect();
+            let verb = if names.len() == 2 {
+                "cannot both be set"
+            } else {
+                "cannot be set together"
+            };
             out.push(problem(
-                "secret_binary",
-                "\"secret_string\" and \"secret_binary\" cannot both be set: a version holds one value",
+                second,
+                format!("{} {verb}: a version holds one value", names.join(" and ")),
             ));
         }
-        if let Some(b) = binary.as_str() {
+        // Without a version the write-only value could never be sent again; without a value
+        // the version says nothing.
+        match (set("secret_string_wo"), set("secret_string_wo_version")) {
+            (true, false) => out.push(problem(
+                "secret_string_wo",
+                "secret_string_wo needs secret_string_wo_version: the value is never stored, so the version is what says when to send it again (raise it to rotate the value)",
+            )),
+            (false, true) => out.push(problem(
+                "secret_string_wo_version",
+                "secret_string_wo_version is only for secret_string_wo: set both, or neither",
+            )),
+            _ => {}
+        }
+        if let Some(b) = config.get("secret_binary").as_str() {
             if base64::engine::general_purpose::STANDARD.decode(b).is_err() {
                 out.push(problem(
                     "secret_binary",
@@ -157,7 +191,7 @@ impl ResourceType for SecretVersion {
     fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         if prior.is_none() {
-            for key in ["arn", "version_id", "id"] {
+            for key in ["arn", "version_id", "id", "has_secret_string_wo"] {
                 st.insert(key.into(), Value::UNKNOWN);
             }
             if st.get("version_stages").is_none_or(|v| v.is_null() || v.is_unknown()) {
@@ -190,7 +224,11 @@ impl ResourceType for SecretVersion {
                 .put_secret_value()
                 .secret_id(secret)
                 .client_request_token(&token)
-                .set_secret_string(sref(planned, "secret_string").map(str::to_string))
+                .set_secret_string(
+                    sref(planned, "secret_string_wo")
+                        .or_else(|| sref(planned, "secret_string"))
+                        .map(str::to_string),
+                )
                 .set_secret_binary(binary)
                 .set_version_stages((!stages.is_empty()).then_some(stages))
                 .send(),
