@@ -250,3 +250,73 @@ fn a_template_without_a_parameter_the_module_passes_fails_the_plan() {
         plan.stderr
     );
 }
+
+#[test]
+fn with_dns_elsewhere_the_ui_certificate_is_requested_and_its_records_are_named_and_the_stack_is_tagged() {
+    let moto = start_moto();
+    let ws = setup(&moto, None);
+    let vars = [
+        "-var=enable_ui=true",
+        "-var=ui_domain_name=metaflow.example.org",
+        "-var=ui_dns=manual",
+        "-var=tags={team = \"ml\", cost-center = \"42\"}",
+    ];
+    let run = |base: &[&str], code: i32| {
+        let a: Vec<&str> = base.iter().copied().chain(vars).collect();
+        ws.run(&a).expect_code(code)
+    };
+    run(&["apply", "-auto-approve"], 0);
+    let cert = stack_parameter(&moto, "CertificateArn").expect("certificate parameter");
+    assert!(cert.starts_with("arn:aws:acm:us-east-1:"), "{cert}");
+    let records = ws
+        .run(&["output", "-json", "ui_certificate_validation_records"])
+        .expect_code(0)
+        .stdout;
+    let records: Vec<String> = serde_json::from_str(&records).expect("a list of records");
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert!(
+        records[0].contains("metaflow.example.org") && records[0].contains(" CNAME "),
+        "{records:?}"
+    );
+    let cname = ws.run(&["output", "-raw", "ui_dns_record"]).expect_code(0).stdout;
+    assert!(
+        cname.starts_with("metaflow.example.org. 300 IN CNAME metaflow-ui-"),
+        "{cname}"
+    );
+    let steps = ws.run(&["output", "-json", "manual_steps"]).expect_code(0).stdout;
+    assert!(steps.contains("ui_certificate_validation_records"), "{steps}");
+    let tags = block_on(async {
+        aws_sdk_cloudformation::Client::new(&moto.sdk_config())
+            .describe_stacks()
+            .stack_name("metaflow")
+            .send()
+            .await
+            .expect("stack")
+            .stacks()
+            .first()
+            .map(|s| {
+                let mut t: Vec<(String, String)> = s
+                    .tags()
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.key().unwrap_or_default().to_string(),
+                            t.value().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect();
+                t.sort();
+                t
+            })
+            .unwrap_or_default()
+    });
+    assert_eq!(
+        tags,
+        [
+            ("cost-center".to_string(), "42".to_string()),
+            ("team".to_string(), "ml".to_string())
+        ]
+    );
+    run(&["plan", "-detailed-exitcode"], 0);
+    run(&["destroy", "-auto-approve"], 0);
+}

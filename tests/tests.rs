@@ -60,5 +60,6 @@ mod terraform_aws_forms;
 mod terraform_aws_state;
 mod terraform_state;
 mod tetrascience;
+mod tetrascience_sso;
 mod tls;
 mod utility_providers;

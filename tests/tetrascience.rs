@@ -1,4 +1,4 @@
-//! Seed 004 through `examples/tetrascience` (modules/tetrascience/{disaster-recovery,layers}):
+//! Seed 004 through `examples/tetrascience` (modules/tetrascience/{disaster-recovery,layers,sso}):
 //! the DR stack in the DR account and region, the data layer taking its outputs, the service
 //! layer taking the data layer's stack, every parameter typed with the seed's defaults and
 //! checked against stand-in templates at plan time; stacks checked through the SDK in each
@@ -230,6 +230,8 @@ pub(crate) fn example_vars(moto: &Moto) -> Vec<String> {
         format!("-var=dr_role_arn={DR_ROLE}"),
         "-var=prod_account_id=123456789012".to_string(),
         format!("-var=templates={{{}}}", map.join(", ")),
+        "-var=identity_provider_metadata_url=https://idp.acme.example.com/metadata".to_string(),
+        "-var=web_certificate_arn=arn:aws:acm:us-east-1:123456789012:certificate/web".to_string(),
     ]
 }
 
@@ -269,6 +271,11 @@ fn dr_then_data_layer_then_service_layer() {
     assert_eq!(service["DataStack"], "acme-tdp-data");
     assert_eq!(service["PrivateDomain"], "ts-dip.internal");
     assert_eq!(service["MaxCapacity"], "4");
+    assert_eq!(
+        service["Certificate"], "arn:aws:acm:us-east-1:123456789012:certificate/web",
+        "pre-deployment's web certificate"
+    );
+    crate::tetrascience_sso::sso_is_set_up(&moto);
     let dr_params = parameters(&dr, "acme-tdp-dr").expect("DR stack in the DR account and region");
     assert_eq!(dr_params["Environment"], "dr");
     assert_eq!(dr_params["ProdAWSAccountId"], "123456789012");
@@ -530,6 +537,19 @@ fn pre_deployment_adopts_existing_roles_and_prepares_the_account() {
     });
     let cert = ws.run(&["output", "-raw", "web_certificate_arn"]).expect_code(0).stdout;
     assert!(cert.starts_with("arn:aws:acm:us-east-1:"), "{cert}");
+    // The seed: the certificate covers the domain and its api. subdomain.
+    let names = block_on(async {
+        aws_sdk_acm::Client::new(&config(&moto, "us-east-1", false))
+            .describe_certificate()
+            .certificate_arn(&cert)
+            .send()
+            .await
+            .expect("certificate")
+            .certificate()
+            .map(|c| c.subject_alternative_names().to_vec())
+            .unwrap_or_default()
+    });
+    assert!(names.iter().any(|n| n == "api.tdp.acme.example.com"), "{names:?}");
     run(&["plan", "-detailed-exitcode"], 0);
 
     // Destroy: the adopted ECS role stays (others rely on it); what was created goes.
@@ -607,4 +627,46 @@ output "web_certificate_arn" {
             .expect("list")
     });
     assert!(listed.certificate_summary_list().is_empty());
+}
+
+#[test]
+fn disaster_recovery_needs_another_region_and_a_dr_stack_with_the_outputs_the_data_layer_takes() {
+    let moto = start_moto();
+    let vars = example_vars(&moto);
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/tetrascience");
+    let run = |extra: &[&str], code: i32| {
+        let a: Vec<&str> = extra.iter().copied().chain(vars.iter().map(String::as_str)).collect();
+        ws.run(&a).expect_code(code)
+    };
+    let same = run(&["plan", "-var=dr_region=us-east-1"], 1);
+    assert!(
+        same.stderr
+            .contains("dr_region is us-east-1, the main deployment's region too"),
+        "{}",
+        same.stderr
+    );
+    // A dr.yml whose outputs are named otherwise stops at the DR stack, before the data layer.
+    let dr_main = config(&moto, "us-east-1", true);
+    upload(
+        &dr_main,
+        "tdp-dr-templates",
+        "dr.yml",
+        &template(
+            &["InfrastructureName", "Environment", "ProdAWSAccountId"],
+            &[("DatalakeKey", "k"), ("DRDatalakeBucket", "b")],
+        ),
+    );
+    let applied = run(&["apply", "-auto-approve"], 1);
+    assert!(
+        applied
+            .stderr
+            .contains("The DR stack has no output DRBackupBucket, DRDatalakeKMSKey, DRLocalArtifactsBucket, DRRDSKMSKey, DRStreamBucket; its outputs are DRDatalakeBucket, DatalakeKey"),
+        "{}",
+        applied.stderr
+    );
+    assert!(
+        parameters(&config(&moto, "us-east-1", false), "acme-tdp-data").is_none(),
+        "the data layer is not started"
+    );
 }

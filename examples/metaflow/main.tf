@@ -29,6 +29,18 @@ variable "ui_domain_name" {
   default = null
 }
 
+variable "ui_dns" {
+  description = "route53, or manual for DNS elsewhere."
+  type        = string
+  default     = "route53"
+}
+
+variable "tags" {
+  description = "Tags of the stack."
+  type        = map(string)
+  default     = {}
+}
+
 variable "config_path" {
   type    = string
   default = null
@@ -42,6 +54,8 @@ module "metaflow" {
   custom_role    = true
   enable_ui      = var.enable_ui
   ui_domain_name = var.ui_domain_name
+  ui_dns         = var.ui_dns
+  tags           = var.tags
   config_path    = var.config_path
 }
 
@@ -52,6 +66,14 @@ output "metaflow_config" {
 
 output "custom_role_arn" {
   value = module.metaflow.custom_role_arn
+}
+
+output "ui_dns_record" {
+  value = module.metaflow.ui_dns_record
+}
+
+output "ui_certificate_validation_records" {
+  value = module.metaflow.ui_certificate_validation_records
 }
 
 output "manual_steps" {

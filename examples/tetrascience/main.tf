@@ -1,6 +1,8 @@
-# Seed 004: TetraScience's platform with disaster recovery, in the order the seed gives:
-# the DR stack in the DR account and region, the data layer (taking the DR stack's outputs),
-# then the service layer. The RDS snapshot tool stack follows once kms_key_source is known.
+# Seed 004: TetraScience's platform with disaster recovery and single sign-on, in the order the
+# seed gives: the DR stack in the DR account and region, the data layer (taking the DR stack's
+# outputs), then the service layer (with the web certificate examples/tetrascience-pre-deployment
+# made), and the Cognito user pool whose settings the platform reads from Parameter Store. The
+# RDS snapshot tool stack follows once kms_key_source is known.
 
 provider "aws" {
   region = var.region
@@ -61,6 +63,23 @@ variable "kms_key_source" {
   default = null
 }
 
+variable "web_certificate_arn" {
+  description = "The service layer's Certificate: output web_certificate_arn of examples/tetrascience-pre-deployment."
+  type        = string
+  default     = ""
+}
+
+variable "identity_provider_metadata_url" {
+  description = "Single sign-on: the SAML metadata URL of your identity provider."
+  type        = string
+}
+
+variable "identity_provider_groups_attribute" {
+  description = "Single sign-on: the identity provider's group membership attribute."
+  type        = string
+  default     = "http://schemas.xmlsoap.org/claims/Group"
+}
+
 module "dr" {
   source = "../../modules/tetrascience/disaster-recovery"
   providers = {
@@ -93,7 +112,26 @@ module "platform" {
 
   service_layer = {
     PublicDomain = "tdp.acme.example.com"
+    Certificate  = var.web_certificate_arn
   }
+}
+
+module "sso" {
+  source = "../../modules/tetrascience/sso"
+
+  environment           = "production"
+  domain                = "tdp.acme.example.com"
+  cognito_domain_prefix = "acme-tdp"
+  identity_provider = {
+    name             = "corp"
+    type             = "SAML"
+    details          = { MetadataURL = var.identity_provider_metadata_url }
+    groups_attribute = var.identity_provider_groups_attribute
+  }
+}
+
+output "sso_manual_steps" {
+  value = module.sso.manual_steps
 }
 
 output "post_deployment_checklist" {

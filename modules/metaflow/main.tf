@@ -11,7 +11,7 @@ terraform {
 locals {
   ui        = var.enable_ui
   route53   = local.ui && var.ui_dns == "route53"
-  request   = local.ui && var.certificate_arn == null && local.route53
+  request   = local.ui && var.certificate_arn == null
   zone_name = local.route53 ? coalesce(var.ui_zone_name, join(".", slice(split(".", var.ui_domain_name), 1, length(split(".", var.ui_domain_name))))) : null
 }
 
@@ -30,9 +30,14 @@ resource "aws_acm_certificate" "ui" {
   }
 }
 
+locals {
+  # In Route 53, the validation records are made here; with DNS elsewhere, by the person applying.
+  route53_validation = local.route53 ? flatten(aws_acm_certificate.ui[*].domain_validation_options) : []
+}
+
 resource "aws_route53_record" "validation" {
   for_each = {
-    for dvo in flatten(aws_acm_certificate.ui[*].domain_validation_options) : dvo.domain_name => {
+    for dvo in local.route53_validation : dvo.domain_name => {
       name   = dvo.resource_record_name
       record = dvo.resource_record_value
       type   = dvo.resource_record_type
@@ -47,16 +52,20 @@ resource "aws_route53_record" "validation" {
   ttl             = 60
 }
 
+# With DNS elsewhere, nothing here can create the validation records: the wait names them while
+# it runs (and output ui_certificate_validation_records lists them), for the person applying to
+# create at their DNS provider.
 resource "aws_acm_certificate_validation" "ui" {
   count                   = local.request ? 1 : 0
   certificate_arn         = aws_acm_certificate.ui[0].arn
-  validation_record_fqdns = [for r in aws_route53_record.validation : r.fqdn]
+  validation_record_fqdns = local.route53 ? [for r in aws_route53_record.validation : r.fqdn] : null
 }
 
 resource "aws_cloudformation_stack" "metaflow" {
   name          = var.stack_name
   template_body = var.template_body
   capabilities  = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]
+  tags          = var.tags
 
   parameters = merge(var.extra_parameters, {
     APIBasicAuth     = tostring(var.api_basic_auth)
@@ -70,10 +79,6 @@ resource "aws_cloudformation_stack" "metaflow" {
     precondition {
       condition     = !local.ui || var.ui_domain_name != null
       error_message = "enable_ui needs ui_domain_name (PublicDomainName)."
-    }
-    precondition {
-      condition     = !local.ui || local.route53 || var.certificate_arn != null
-      error_message = "With ui_dns = manual, give certificate_arn: a certificate for ui_domain_name you validated at your DNS provider."
     }
   }
 }

@@ -34,7 +34,7 @@ variable "ui_domain_name" {
 }
 
 variable "ui_dns" {
-  description = "With enable_ui: route53 (the module requests the certificate with DNS validation and creates the alias record in the zone) or manual (give certificate_arn; the module prints the CNAME to create)."
+  description = "With enable_ui: route53 (the module requests the certificate with DNS validation and creates the validation and alias records in the zone) or manual (the module requests the certificate, unless certificate_arn is given, and prints the validation records and the CNAME to create at your DNS provider)."
   type        = string
   default     = "route53"
 
@@ -66,4 +66,10 @@ variable "config_path" {
   description = "Where to write the Metaflow configuration (e.g. pathexpand(\"~/.metaflowconfig/config.json\")); null: not written, only output."
   type        = string
   default     = null
+}
+
+variable "tags" {
+  description = "Tags of the stack, which CloudFormation gives every resource of it that takes tags (the seed's \"tag your stack\" step)."
+  type        = map(string)
+  default     = {}
 }

@@ -48,7 +48,6 @@ const ARGUMENTS: &[(&str, &str, &str, &str)] = &[
         "policy_url",
         "Give the stack policy as policy_body (file(...) of it) instead.",
     ),
-    ("resource", "aws_cloudformation_stack", "timeouts", WAITS),
     ("resource", "aws_dynamodb_table", "restore_date_time", RESTORE),
     ("resource", "aws_dynamodb_table", "restore_source_name", RESTORE),
     ("resource", "aws_dynamodb_table", "restore_to_latest_time", RESTORE),

@@ -275,6 +275,17 @@ struct Formatter {
     depth: usize,
 }
 
+/// The space between `in` or `if` and what follows, as `terraform fmt` writes it: one, except
+/// before a parenthesis, which it joins to the keyword as to a function's name (`in(a ? b : c)`).
+fn keyword_operand(e: &mut Expression) {
+    let prefix = if matches!(e, Expression::Parenthesis(_)) {
+        ""
+    } else {
+        " "
+    };
+    e.decor_mut().set_prefix(prefix);
+}
+
 fn has_break(decor: &Decor) -> bool {
     decor.prefix().is_some_and(|p| p.contains('\n')) || decor.suffix().is_some_and(|s| s.contains('\n'))
 }
@@ -385,6 +396,7 @@ impl Formatter {
         };
         let mut inner = Formatter { depth: parts };
         inner.visit_expr_mut(&mut f.intro.collection_expr);
+        keyword_operand(&mut f.intro.collection_expr);
         for e in f.key_expr.iter_mut().chain(std::iter::once(&mut f.value_expr)) {
             inner.visit_expr_mut(e);
         }
@@ -412,6 +424,7 @@ impl Formatter {
             Some(cond) => {
                 inner.visit_expr_mut(&mut cond.expr);
                 cond.expr.decor_mut().clear();
+                keyword_operand(&mut cond.expr);
                 cond.decor_mut().clear();
                 if before_if.contains('\n') {
                     f.value_expr.decor_mut().set_suffix(reindent(&before_if, parts, parts));
@@ -548,6 +561,16 @@ mod tests {
         assert_eq!(
             fmt(input),
             "locals {\n  a = var.x + 1\n  b = max(1, 2)\n  c = var.x ? \"y\" : \"z\"\n  d = \"${ var.keep }\"\n  e = <<EOT\n  untouched  = 1\nEOT\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_parenthesis_after_in_or_if_is_joined_to_it_as_terraform_does() {
+        // `terraform fmt` (1.11.4) of the input writes exactly the expected text.
+        let input = "locals {\n  a = { for x in (true ? [1] : []) : x => x }\n  b = [for x in  [1] : x if (x > 0)]\n  c = [for x in(var.l) : x if x> 0]\n}\n";
+        assert_eq!(
+            fmt(input),
+            "locals {\n  a = { for x in(true ? [1] : []) : x => x }\n  b = [for x in [1] : x if(x > 0)]\n  c = [for x in(var.l) : x if x > 0]\n}\n"
         );
     }
 

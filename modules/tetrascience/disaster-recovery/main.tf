@@ -14,6 +14,15 @@ terraform {
   }
 }
 
+# Where each configuration of the DR account points.
+data "aws_region" "dr" {
+  provider = aws.dr
+}
+
+data "aws_region" "main" {
+  provider = aws.dr_main_region
+}
+
 resource "aws_cloudformation_stack" "dr" {
   provider     = aws.dr
   name         = "${var.infrastructure_name}-dr"
@@ -23,6 +32,23 @@ resource "aws_cloudformation_stack" "dr" {
     InfrastructureName = var.infrastructure_name
     Environment        = "dr"
     ProdAWSAccountId   = var.prod_account_id
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.dr_region != data.aws_region.main.name
+      error_message = "dr_region is ${var.dr_region}, the main deployment's region too: disaster recovery needs another region."
+    }
+    precondition {
+      condition     = data.aws_region.dr.name == var.dr_region
+      error_message = "The aws.dr provider configuration is in ${data.aws_region.dr.name}, not dr_region (${var.dr_region}): give it region = dr_region."
+    }
+    # The data layer's DR parameters come from these outputs: a template that names them
+    # otherwise is stopped here, naming what it has, not at the data layer hours later.
+    postcondition {
+      condition     = alltrue([for name in values(var.dr_output_names) : contains(keys(self.outputs), name)])
+      error_message = "The DR stack has no output ${join(", ", [for name in values(var.dr_output_names) : name if !contains(keys(self.outputs), name)])}; its outputs are ${join(", ", keys(self.outputs))}. Set dr_output_names to the names your dr.yml uses."
+    }
   }
 }
 
@@ -40,7 +66,7 @@ resource "aws_cloudformation_stack" "snapshot_tool" {
     { for k, v in var.snapshot_tool : k => tostring(v) },
     {
       DestinationRegion = var.dr_region
-      KmsKeyDestination = aws_cloudformation_stack.dr.outputs["DRRDSKMSKey"]
+      KmsKeyDestination = aws_cloudformation_stack.dr.outputs[var.dr_output_names.DRRDSKMSKey]
       KMSKeySource      = var.kms_key_source
     },
   )

@@ -2,11 +2,11 @@ output "data_layer_inputs" {
   description = "The data layer's disaster recovery parameters (module tetrascience/layers' disaster_recovery)."
   value = {
     DRAWSAccountId         = data.aws_caller_identity.dr.account_id
-    DRDatalakeKMSKey       = aws_cloudformation_stack.dr.outputs["DRDatalakeKMSKey"]
-    DRDatalakeBucket       = aws_cloudformation_stack.dr.outputs["DRDatalakeBucket"]
-    DRStreamBucket         = aws_cloudformation_stack.dr.outputs["DRStreamBucket"]
-    DRBackupBucket         = aws_cloudformation_stack.dr.outputs["DRBackupBucket"]
-    DRLocalArtifactsBucket = aws_cloudformation_stack.dr.outputs["DRLocalArtifactsBucket"]
+    DRDatalakeKMSKey       = aws_cloudformation_stack.dr.outputs[var.dr_output_names.DRDatalakeKMSKey]
+    DRDatalakeBucket       = aws_cloudformation_stack.dr.outputs[var.dr_output_names.DRDatalakeBucket]
+    DRStreamBucket         = aws_cloudformation_stack.dr.outputs[var.dr_output_names.DRStreamBucket]
+    DRBackupBucket         = aws_cloudformation_stack.dr.outputs[var.dr_output_names.DRBackupBucket]
+    DRLocalArtifactsBucket = aws_cloudformation_stack.dr.outputs[var.dr_output_names.DRLocalArtifactsBucket]
   }
 }
 

@@ -54,3 +54,16 @@ variable "snapshot_tool" {
     error_message = "LogLevel must be DEBUG, INFO, WARNING or ERROR, and RetentionDays at least 1."
   }
 }
+
+variable "dr_output_names" {
+  description = "The DR stack's output holding each value the data layer and the snapshot tool take (the seed names DRRDSKMSKey; the others are the data layer's parameter names, which dr.yml uses for its outputs). Checked once the stack exists."
+  type = object({
+    DRDatalakeKMSKey       = optional(string, "DRDatalakeKMSKey")
+    DRDatalakeBucket       = optional(string, "DRDatalakeBucket")
+    DRStreamBucket         = optional(string, "DRStreamBucket")
+    DRBackupBucket         = optional(string, "DRBackupBucket")
+    DRLocalArtifactsBucket = optional(string, "DRLocalArtifactsBucket")
+    DRRDSKMSKey            = optional(string, "DRRDSKMSKey")
+  })
+  default = {}
+}

@@ -8,6 +8,7 @@ locals {
 
   # CloudFormation parameters are text: lists become comma-separated, the rest their string form.
   data_parameters = merge(
+    var.data_layer_extra_parameters,
     { for k, v in var.data_layer : k => try(join(",", v), tostring(v)) },
     {
       CFTemplateBucket   = var.template_bucket
@@ -26,6 +27,7 @@ locals {
   )
 
   service_parameters = merge(
+    var.service_layer_extra_parameters,
     { for k, v in var.service_layer : k => tostring(v) },
     {
       CFTemplateVersion = var.template_version
@@ -55,6 +57,13 @@ resource "aws_cloudformation_stack" "data" {
   template_url = var.data_layer_template_url
   parameters   = local.data_parameters
   capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+
+  # The seed: the data layer takes two to three hours.
+  timeouts {
+    create = var.stack_timeout
+    update = var.stack_timeout
+    delete = var.stack_timeout
+  }
 }
 
 resource "aws_cloudformation_stack" "service" {
@@ -63,6 +72,12 @@ resource "aws_cloudformation_stack" "service" {
   template_url = var.service_layer_template_url
   capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
   parameters   = local.service_parameters
+
+  timeouts {
+    create = var.stack_timeout
+    update = var.stack_timeout
+    delete = var.stack_timeout
+  }
 }
 
 # The launch paths of each product: the portfolio it is shared through, picked by name when

@@ -153,3 +153,31 @@ variable "service_layer" {
     error_message = "ClusterType must stay Fargate (the seed: do not change the default)."
   }
 }
+
+variable "data_layer_extra_parameters" {
+  description = "Parameters of the data layer's template the seed's table does not list (a newer template's), by name, as text."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = length(setintersection(keys(var.data_layer_extra_parameters), concat(keys(var.data_layer), ["CFTemplateBucket", "CFTemplateVersion", "InfrastructureName", "EnableDR", "DRAWSAccountId", "DRDatalakeKMSKey", "DRDatalakeBucket", "DRStreamBucket", "DRBackupBucket", "DRLocalArtifactsBucket"]))) == 0
+    error_message = "data_layer_extra_parameters may only hold parameters the module does not set: give the others in data_layer, disaster_recovery or the module's own inputs."
+  }
+}
+
+variable "service_layer_extra_parameters" {
+  description = "Parameters of the service layer's template the seed's table does not list (a newer template's), by name, as text."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = length(setintersection(keys(var.service_layer_extra_parameters), concat(keys(var.service_layer), ["CFTemplateVersion", "DataStack"]))) == 0
+    error_message = "service_layer_extra_parameters may only hold parameters the module does not set: give the others in service_layer."
+  }
+}
+
+variable "stack_timeout" {
+  description = "With the templates as stacks: how long each layer's create, update or delete is waited for (the seed: the data layer takes two to three hours)."
+  type        = string
+  default     = "3h"
+}

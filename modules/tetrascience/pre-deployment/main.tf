@@ -77,8 +77,10 @@ resource "tls_self_signed_cert" "web" {
 resource "aws_acm_certificate" "web" {
   domain_name       = local.request ? var.web_domain : null
   validation_method = local.request ? "DNS" : null
-  certificate_body  = local.request ? null : (local.self_signed ? tls_self_signed_cert.web[0].cert_pem : var.certificate_body)
-  private_key       = local.request ? null : (local.self_signed ? tls_private_key.web[0].private_key_pem : var.certificate_private_key)
+  # The seed: the certificate covers the domain and its api. subdomain.
+  subject_alternative_names = local.request ? ["api.${var.web_domain}"] : null
+  certificate_body          = local.request ? null : (local.self_signed ? tls_self_signed_cert.web[0].cert_pem : var.certificate_body)
+  private_key               = local.request ? null : (local.self_signed ? tls_private_key.web[0].private_key_pem : var.certificate_private_key)
 
   lifecycle {
     create_before_destroy = true

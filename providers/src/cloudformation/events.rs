@@ -253,10 +253,13 @@ pub(super) fn failure_error(
     )
 }
 
-pub(super) fn operation_timeout(planned: &Value) -> Duration {
-    match planned.get("timeout_in_minutes").as_f64() {
+/// How long `operation` (`create`, `update`, `delete`) of a stack is waited for: the `timeouts`
+/// block's, else a little longer than the stack's own `timeout_in_minutes`, else two hours.
+pub(super) fn operation_timeout(planned: &Value, operation: &str) -> Duration {
+    let default = match planned.get("timeout_in_minutes").as_f64() {
         // CloudFormation enforces the stack's own timeout; a little longer covers the rollback.
         Some(m) if m > 0.0 => Duration::from_secs((m as u64) * 60 + 30 * 60),
         _ => DEFAULT_OPERATION_TIMEOUT,
-    }
+    };
+    crate::support::timeouts::limit(planned, operation, default)
 }

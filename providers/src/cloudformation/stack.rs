@@ -52,6 +52,7 @@ pub(super) fn stack_schema() -> Schema {
         // Not in Terraform's schema: recording the status lets a plan (which makes no network
         // call) see that a stack can no longer be updated and must be replaced.
         .attr("stack_status", Attribute::computed(Type::String))
+        .timeouts(&["create", "update", "delete"])
 }
 
 impl ResourceType for Stack {
@@ -125,6 +126,7 @@ impl ResourceType for Stack {
                 Err(_) => {}
             }
         }
+        out.extend(crate::support::timeouts::check(config));
         out
     }
 
@@ -315,7 +317,7 @@ impl ResourceType for Stack {
             Err(e) => return ApplyOutcome::failed(e),
         };
         let mut events = Events::new(ctx, &stack_id);
-        let waited = wait_for_stack(ctx, &mut events, operation_timeout(planned), progress);
+        let waited = wait_for_stack(ctx, &mut events, operation_timeout(planned, "create"), progress);
         let state = self.fetch(ctx, &stack_id, planned, false);
         match (waited, state) {
             (Ok(Some(stack)), Ok(state)) => {
@@ -365,7 +367,7 @@ impl ResourceType for Stack {
                 None => self.update_stack(ctx, id, &name, planned),
             };
             match started {
-                Ok(true) => match wait_for_stack(ctx, &mut events, operation_timeout(planned), progress) {
+                Ok(true) => match wait_for_stack(ctx, &mut events, operation_timeout(planned, "update"), progress) {
                     Ok(Some(stack)) => {
                         let status = status_of(&stack);
                         if status != "UPDATE_COMPLETE" {
@@ -435,7 +437,7 @@ impl ResourceType for Stack {
             (step.progress)("the stack is already being deleted; waiting for it");
             events.prime();
         }
-        match wait_for_stack(ctx, &mut events, operation_timeout(prior), step.progress)? {
+        match wait_for_stack(ctx, &mut events, operation_timeout(prior, "delete"), step.progress)? {
             None => Ok(()),
             Some(stack) => {
                 let status = status_of(&stack);

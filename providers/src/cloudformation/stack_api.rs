@@ -160,6 +160,10 @@ impl Stack {
             (None, _) => Value::Null,
         };
         st.insert("policy_body".into(), policy);
+        // The configuration's, which AWS does not know.
+        if let Some(timeouts) = prior.get_ref("timeouts") {
+            st.insert("timeouts".into(), timeouts.clone());
+        }
         Ok(Some(finish(&stack_schema(), st)))
     }
 
