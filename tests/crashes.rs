@@ -588,3 +588,33 @@ fn a_key_policy_kms_refuses_while_iam_propagates_the_role_is_sent_again_in_the_s
     plan.extend_from_slice(MLFLOW_ARTIFACTS.args);
     ws.run(&plan).expect_code(0);
 }
+
+/// Five new records of one zone, which go to Route 53 in one change batch.
+const FIVE_RECORDS: Scenario = Scenario {
+    example: "five-records",
+    inline: Some(
+        r#"
+resource "aws_route53_zone" "z" {
+  name = "batch.example.com"
+}
+
+resource "aws_route53_record" "r" {
+  for_each = toset(["a", "b", "c", "d", "e"])
+  zone_id  = aws_route53_zone.z.zone_id
+  name     = "${each.key}.batch.example.com"
+  type     = "CNAME"
+  ttl      = 300
+  records  = ["target.example.net"]
+}
+"#,
+    ),
+    args: &[],
+    setup: |_| {},
+    midway: false,
+};
+
+#[test]
+fn a_lost_answer_to_a_batch_of_record_creates_is_found_not_refused_as_already_existing() {
+    // The SDK's retry of the batch meets "already exists" for what the lost attempt made.
+    lost_creates(&FIVE_RECORDS, &["route53 POST /*/hostedzone/*/rrset ?"]);
+}

@@ -316,3 +316,100 @@ fn the_root_stack_can_own_the_five_records_and_then_the_module_creates_none() {
         assert_eq!(stack_parameter(&moto, "HostedZoneId"), Some(zone_id.clone()));
     });
 }
+
+#[test]
+fn at_the_bare_domain_the_records_take_their_names_from_the_stack_and_the_certificate_is_in_us_east_1() {
+    let moto = start_moto();
+    let zone_id = hosted_zone(&moto);
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/infinstor-dns");
+    // The stack names the service's front end "portal", not "service".
+    ws.write(
+        "infinstor-root.json",
+        &ws.read("infinstor-root.json")
+            .replace("\"Value\": \"service\"", "\"Value\": \"portal\""),
+    );
+    // The service in eu-west-1, its certificate where CloudFront takes it from.
+    let vars = ["--var", "subdomain=", "--var", "region=eu-west-1"];
+    apply_replan_destroy(&ws, &vars, || {
+        let names: Vec<String> = records(&moto, &zone_id)
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| !n.starts_with('_'))
+            .collect();
+        let mut names = names;
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "api.example.com.",
+                "mlflow.example.com.",
+                "mlflowstatic.example.com.",
+                "mlflowui.example.com.",
+                "portal.example.com."
+            ]
+        );
+        let cert = ws.run(&["output", "--raw", "certificate_arn"]).expect_code(0).stdout;
+        assert!(cert.starts_with("arn:aws:acm:us-east-1:"), "{cert}");
+        assert_eq!(
+            stack_parameter_in(&moto, "eu-west-1", "DomainName").as_deref(),
+            Some("example.com")
+        );
+        let policy = ws
+            .run(&["output", "--raw", "installer_policy_json"])
+            .expect_code(0)
+            .stdout;
+        let policy: serde_json::Value = serde_json::from_str(&policy).expect("a policy document");
+        let sids: Vec<&str> = policy["Statement"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["Sid"].as_str())
+            .collect();
+        assert_eq!(
+            sids,
+            [
+                "DnsEntries",
+                "FindHostedZone",
+                "Certificates",
+                "ServerlessApplications",
+                "DynamoDbTables",
+                "MlflowProjectsInstances"
+            ]
+        );
+    });
+
+    // A certificate from another region is refused before anything is read.
+    let other = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
+    let plan = ws
+        .run(&["plan", "--var", &format!("certificate_arn={other}")])
+        .expect_code(1);
+    assert!(
+        plan.stderr
+            .contains("certificate_arn must be a certificate in us-east-1"),
+        "{}",
+        plan.stderr
+    );
+}
+
+fn stack_parameter_in(moto: &Moto, region: &str, key: &str) -> Option<String> {
+    let conf = moto
+        .sdk_config()
+        .to_builder()
+        .region(aws_config::Region::new(region.to_string()))
+        .build();
+    block_on(async {
+        let out = aws_sdk_cloudformation::Client::new(&conf)
+            .describe_stacks()
+            .stack_name("infinstor")
+            .send()
+            .await
+            .ok()?;
+        out.stacks()
+            .first()?
+            .parameters()
+            .iter()
+            .find(|p| p.parameter_key() == Some(key))
+            .and_then(|p| p.parameter_value().map(str::to_string))
+    })
+}

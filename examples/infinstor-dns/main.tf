@@ -10,10 +10,22 @@ provider "aws" {
   region = var.region
 }
 
+# The service's certificate lives in us-east-1, where CloudFront takes certificates from.
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+
 variable "region" {
-  description = "Region of the InfinStor service (ACM certificates for it live here too)."
+  description = "Region of the InfinStor service."
   type        = string
   default     = "us-east-1"
+}
+
+variable "subdomain" {
+  description = "The service's name under the domain; \"\" for the domain itself."
+  type        = string
+  default     = "infinstor"
 }
 
 variable "domain" {
@@ -35,11 +47,20 @@ variable "certificate_arn" {
 }
 
 module "service" {
-  source          = "../../modules/infinstor-service"
+  source    = "../../modules/infinstor-service"
+  providers = { aws = aws, aws.us_east_1 = aws.us_east_1 }
+
   domain          = var.domain
+  subdomain       = var.subdomain
   dns             = var.dns
   certificate_arn = var.certificate_arn
   template_body   = file("${path.module}/infinstor-root.json")
+  # The names infinstor-root.json's Parameters section gives them.
+  stack_parameter_names = {
+    certificate_arn = "CertificateArn"
+    domain_name     = "DomainName"
+    hosted_zone_id  = "HostedZoneId"
+  }
 }
 
 output "certificate_arn" {
@@ -52,4 +73,8 @@ output "endpoints" {
 
 output "dns_records_to_create" {
   value = module.service.dns_records_to_create
+}
+
+output "installer_policy_json" {
+  value = module.service.installer_policy_json
 }

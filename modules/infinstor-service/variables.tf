@@ -4,9 +4,14 @@ variable "domain" {
 }
 
 variable "subdomain" {
-  description = "The service's name under the domain."
+  description = "The service's name under the domain; \"\" installs it at the domain itself (api.<domain>, ...)."
   type        = string
   default     = "infinstor"
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?)?$", var.subdomain))
+    error_message = "subdomain must be one DNS label (lower-case letters, digits and hyphens), or \"\" for the domain itself."
+  }
 }
 
 variable "dns" {
@@ -27,9 +32,14 @@ variable "zone_name" {
 }
 
 variable "certificate_arn" {
-  description = "An ACM certificate you already have for *.<subdomain>.<domain> (a wildcard, scenarios #2, #4). Left null, the module requests one with DNS validation (scenarios #1, #3)."
+  description = "An ACM certificate you already have for *.<subdomain>.<domain> (a wildcard, scenarios #2, #4), in us-east-1 (CloudFront's region). Left null, the module requests one there with DNS validation (scenarios #1, #3)."
   type        = string
   default     = null
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:acm:us-east-1:", coalesce(var.certificate_arn, "arn:aws:acm:us-east-1:")))
+    error_message = "certificate_arn must be a certificate in us-east-1: CloudFront, which serves the service's web front ends, only takes certificates from there. Import or request it in us-east-1."
+  }
 }
 
 variable "records_created_by_stack" {
@@ -56,8 +66,17 @@ variable "template_url" {
   default     = null
 }
 
+variable "stack_parameter_names" {
+  description = "The root stack template's names for the parameters the module fills in: the certificate's ARN, the service's domain name and (for records_created_by_stack) the hosted zone ID. Read them from the template InfinStor gives you (its Parameters section); the plan stops when the template does not declare a name given here."
+  type = object({
+    certificate_arn = string
+    domain_name     = string
+    hosted_zone_id  = optional(string)
+  })
+}
+
 variable "stack_parameters" {
-  description = "Further parameters of the root stack, beside CertificateArn, DomainName and HostedZoneId which the module sets."
+  description = "Further parameters of the root stack, beside those of stack_parameter_names, which the module sets."
   type        = map(string)
   default     = {}
 }

@@ -74,10 +74,13 @@ pub(super) fn change_error<R: Debug + 'static>(
 ) -> ProviderError {
     if let Some(ChangeResourceRecordSetsError::InvalidChangeBatch(e)) = err.as_service_error() {
         if !e.messages().is_empty() {
+            // A retry after a lost answer ("already exists") may be refusing what the lost
+            // attempt did: that must not be taken for a refusal of the batch.
             return ProviderError::new(
                 "InvalidChangeBatch",
                 format!("{op}: InvalidChangeBatch: {}", e.messages().join("; ")),
-            );
+            )
+            .with_outcome_unknown(crate::support::error::outcome_unknown(&err));
         }
     }
     from_sdk(op, err)

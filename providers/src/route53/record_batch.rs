@@ -236,6 +236,15 @@ impl<'a> ZoneBatch<'a> {
         }
         match self.submit(&units) {
             Ok(submitted) => self.submitted.push(submitted),
+            // Refused on a retry whose first attempt's answer was lost: that attempt may have
+            // made the whole batch (Route 53 applies a batch entirely or not at all), so each
+            // create is left for the engine to find by its intent rather than halved and sent
+            // again into "already exists".
+            Err(e) if rejects_content(&e.code) && e.outcome_unknown => {
+                for u in &units {
+                    self.failed.insert(u.idx, u.error(&e));
+                }
+            }
             Err(e) if rejects_content(&e.code) => self.settle(units, e),
             Err(e) if e.code == NO_SUCH_ZONE => {
                 // Records of a zone that is gone are gone too: that is what a delete wants.

@@ -37,7 +37,7 @@ where
 /// never came, or the SDK retried after such an attempt ([`lost_answer`]).
 ///
 /// [`lost_answer`]: crate::support::lost_answer
-fn outcome_unknown<E, R: 'static>(err: &SdkError<E, R>) -> bool {
+pub(crate) fn outcome_unknown<E, R: 'static>(err: &SdkError<E, R>) -> bool {
     let retried = err
         .raw_response()
         .and_then(|raw| (raw as &dyn Any).downcast_ref::<HttpResponse>())
