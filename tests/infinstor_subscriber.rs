@@ -322,6 +322,11 @@ fn parameters_the_template_does_not_declare_fail_the_plan() {
         plan.stderr
     );
     assert!(plan.stderr.contains("DynamoDBEncryption"), "{}", plan.stderr);
+    // The template's own names say which of the module's values it takes.
+    let mut named = v.clone();
+    named.push("-var=stack_parameter_names={dynamodb_encryption = \"\", dynamodb_kms_key_arn = \"\"}".to_string());
+    let plan = run(&ws, &["plan"], &named, 0);
+    assert!(!plan.stdout.contains("DynamoDBEncryption"), "{}", plan.stdout);
     // A build that does not exist says which URL it read.
     let mut missing = v.clone();
     missing.retain(|a| !a.contains("build="));

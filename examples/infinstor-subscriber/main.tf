@@ -82,6 +82,12 @@ variable "subscriber_token" {
   sensitive = true
 }
 
+variable "stack_parameter_names" {
+  description = "The setup-customer template's parameter names, where they differ from the module's defaults (\"\" for one the template lacks)."
+  type        = map(string)
+  default     = {}
+}
+
 module "subscriber" {
   source = "../../modules/infinstor-subscriber"
 
@@ -94,6 +100,8 @@ module "subscriber" {
   users               = var.users
   user_passwords      = var.user_passwords
   subscriber_token    = var.subscriber_token
+
+  stack_parameter_names = var.stack_parameter_names
 }
 
 output "role_arn" {

@@ -14,7 +14,7 @@ data "aws_partition" "current" {}
 
 locals {
   template_url = coalesce(var.template_url, "https://s3.amazonaws.com/infinstorcft/${coalesce(var.build, "BUILD")}/infinstor-setup-customer.yaml")
-  role_name    = "RoleForInfinStorMlflowService-${var.subscriber_name}"
+  role_name    = coalesce(var.role_name, "RoleForInfinStorMlflowService-${var.subscriber_name}")
   s3_cmk       = var.s3_encryption == "sse-kms-cmk"
   ddb_cmk      = var.dynamodb_encryption == "customer-managed"
   cmk_arns     = toset(compact([local.s3_cmk ? var.s3_kms_key_arn : "", local.ddb_cmk ? var.dynamodb_kms_key_arn : ""]))
@@ -59,14 +59,21 @@ resource "aws_cloudformation_stack" "subscriber" {
   name         = "infinstor-subscriber-${var.subscriber_name}"
   template_url = local.template_url
   capabilities = ["CAPABILITY_NAMED_IAM"]
-  parameters = {
-    SubscriberName     = var.subscriber_name
-    CustomToken        = infinstor_subscriber.this.custom_token
-    S3BucketEncryption = upper(var.s3_encryption)
-    S3KmsKeyArn        = local.s3_cmk ? var.s3_kms_key_arn : ""
-    DynamoDBEncryption = upper(replace(var.dynamodb_encryption, "-", "_"))
-    DynamoDBKmsKeyArn  = local.ddb_cmk ? var.dynamodb_kms_key_arn : ""
-  }
+  # Under the template's own names (stack_parameter_names; "" leaves one out), then the
+  # template's other parameters and values as given (stack_parameters), which win.
+  parameters = merge(
+    {
+      for p in [
+        [var.stack_parameter_names.subscriber_name, var.subscriber_name],
+        [var.stack_parameter_names.custom_token, infinstor_subscriber.this.custom_token],
+        [var.stack_parameter_names.s3_encryption, upper(var.s3_encryption)],
+        [var.stack_parameter_names.s3_kms_key_arn, local.s3_cmk ? var.s3_kms_key_arn : ""],
+        [var.stack_parameter_names.dynamodb_encryption, upper(replace(var.dynamodb_encryption, "-", "_"))],
+        [var.stack_parameter_names.dynamodb_kms_key_arn, local.ddb_cmk ? var.dynamodb_kms_key_arn : ""],
+      ] : p[0] => p[1] if p[0] != ""
+    },
+    var.stack_parameters,
+  )
 
   lifecycle {
     precondition {

@@ -96,3 +96,28 @@ variable "subscriber_token" {
   default     = null
   sensitive   = true
 }
+
+variable "role_name" {
+  description = "The name of the role the setup-customer stack creates for InfinStor (its Resources tab shows it); null: RoleForInfinStorMlflowService-<subscriber_name>, the seed's example."
+  type        = string
+  default     = null
+}
+
+variable "stack_parameter_names" {
+  description = "The setup-customer template's names for the values the module passes (read them from the template's Parameters); \"\" leaves a value out, for a template without that parameter. The plan stops when the template does not declare a name used."
+  type = object({
+    subscriber_name      = optional(string, "SubscriberName")
+    custom_token         = optional(string, "CustomToken")
+    s3_encryption        = optional(string, "S3BucketEncryption")
+    s3_kms_key_arn       = optional(string, "S3KmsKeyArn")
+    dynamodb_encryption  = optional(string, "DynamoDBEncryption")
+    dynamodb_kms_key_arn = optional(string, "DynamoDBKmsKeyArn")
+  })
+  default = {}
+}
+
+variable "stack_parameters" {
+  description = "Other parameters of the setup-customer template, or values in its own words for those above (they win over the module's), by name."
+  type        = map(string)
+  default     = {}
+}
