@@ -113,6 +113,7 @@ fn prepare_example(name: &str, moto: &Moto, ws: &Workspace, zone: &str) -> Optio
         "tetrascience-pre-deployment" => vec![
             "-var=admin_public_key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDJ3b2rHk4GIeRjyvMk6lDBoFXyK9T5pgkaJbfCq0Xd5 admin",
             "-var=box_client_id=box-client-secret-id-42",
+            "-var=box_client_secret=box-secret-43",
         ],
         _ => return None,
     };

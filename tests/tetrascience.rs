@@ -482,6 +482,7 @@ fn pre_deployment_adopts_existing_roles_and_prepares_the_account() {
         format!("-var=admin_public_key={ADMIN_KEY}"),
         format!("-var=web_zone_id={zone}"),
         "-var=box_client_id=box-client-secret-id-42".to_string(),
+        "-var=box_client_secret=box-secret-43".to_string(),
     ];
     let run = |base: &[&str], code: i32| {
         let a: Vec<&str> = base.iter().copied().chain(vars.iter().map(String::as_str)).collect();
@@ -534,6 +535,20 @@ fn pre_deployment_adopts_existing_roles_and_prepares_the_account() {
             box_id.parameter().and_then(|p| p.value()),
             Some("box-client-secret-id-42")
         );
+        // The seed's other Box rows, from the one typed input.
+        for (name, value) in [
+            ("ts-service-web/INT_BOX_CLIENT_ID", "box-client-secret-id-42"),
+            ("ts-service-link-file/BOX_CLIENT_SECRET", "box-secret-43"),
+        ] {
+            let got = ssm
+                .get_parameter()
+                .name(format!("/tetrascience/production/ECS/{name}"))
+                .with_decryption(true)
+                .send()
+                .await
+                .expect("parameter");
+            assert_eq!(got.parameter().and_then(|p| p.value()), Some(value), "{name}");
+        }
     });
     let cert = ws.run(&["output", "-raw", "web_certificate_arn"]).expect_code(0).stdout;
     assert!(cert.starts_with("arn:aws:acm:us-east-1:"), "{cert}");

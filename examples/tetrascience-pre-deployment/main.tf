@@ -28,6 +28,11 @@ variable "box_client_id" {
   sensitive = true
 }
 
+variable "box_client_secret" {
+  type      = string
+  sensitive = true
+}
+
 module "pre" {
   source = "../../modules/tetrascience/pre-deployment"
 
@@ -35,9 +40,9 @@ module "pre" {
   source_notification_email = "tdp-noreply@acme.example.com"
   web_domain                = var.web_domain
   web_zone_id               = var.web_zone_id
-  integration_parameters = {
-    "ts-service-link-file/BOX_CLIENT_ID" = var.box_client_id
-    "ts-service-web/INT_BOX_CLIENT_ID"   = var.box_client_id
+  box = {
+    client_id     = var.box_client_id
+    client_secret = var.box_client_secret
   }
 }
 

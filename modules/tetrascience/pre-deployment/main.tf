@@ -44,12 +44,27 @@ resource "aws_sesv2_email_identity" "sender" {
   email_identity = var.source_notification_email
 }
 
-# Box, Egnyte and SSO settings of the ECS services.
+# Box, Egnyte and SSO settings of the ECS services: the seed's table for box and egnyte, then
+# any other by its path under /tetrascience/<environment>/ECS/ or in full.
+locals {
+  integration = merge(
+    var.box == null ? {} : {
+      "ts-service-link-file/BOX_CLIENT_ID"     = var.box.client_id
+      "ts-service-web/INT_BOX_CLIENT_ID"       = var.box.client_id
+      "ts-service-link-file/BOX_CLIENT_SECRET" = var.box.client_secret
+    },
+    var.egnyte == null ? {} : {
+      "ts-service-web/INT_EGNYTE_CLIENT_ID" = var.egnyte.client_id
+    },
+    var.integration_parameters,
+  )
+}
+
 resource "aws_ssm_parameter" "integration" {
-  for_each = nonsensitive(toset(keys(var.integration_parameters)))
-  name     = "/tetrascience/${var.environment}/ECS/${each.value}"
+  for_each = nonsensitive(toset(keys(local.integration)))
+  name     = startswith(each.value, "/") ? each.value : "/tetrascience/${var.environment}/ECS/${each.value}"
   type     = "SecureString"
-  value    = var.integration_parameters[each.value]
+  value    = local.integration[each.value]
 }
 
 # With web_certificate = "self-signed": the seed's self-generated RSA 2048 certificate for the

@@ -27,10 +27,29 @@ variable "source_notification_email" {
 }
 
 variable "integration_parameters" {
-  description = "Box, Egnyte and SSO settings, by their path under /tetrascience/<environment>/ECS/ (e.g. \"ts-service-link-file/BOX_CLIENT_ID\"), stored as SecureString."
+  description = "Other settings of the ECS services, by their path under /tetrascience/<environment>/ECS/ (e.g. \"ts-service-link-file/BOX_CLIENT_ID\") or by their full path (starting with /), stored as SecureString."
   type        = map(string)
   default     = {}
   sensitive   = true
+}
+
+variable "box" {
+  description = "With the Box integration: the Box OAuth 2.0 custom app's client ID and secret, written where the seed's table puts them (BOX_CLIENT_ID and BOX_CLIENT_SECRET of ts-service-link-file, INT_BOX_CLIENT_ID of ts-service-web)."
+  type = object({
+    client_id     = string
+    client_secret = string
+  })
+  default   = null
+  sensitive = true
+}
+
+variable "egnyte" {
+  description = "With the Egnyte integration: the Egnyte client ID (INT_EGNYTE_CLIENT_ID of ts-service-web)."
+  type = object({
+    client_id = string
+  })
+  default   = null
+  sensitive = true
 }
 
 variable "web_domain" {
