@@ -351,10 +351,13 @@ fn at_the_bare_domain_the_records_take_their_names_from_the_stack_and_the_certif
         );
         let cert = ws.run(&["output", "--raw", "certificate_arn"]).expect_code(0).stdout;
         assert!(cert.starts_with("arn:aws:acm:us-east-1:"), "{cert}");
-        assert_eq!(
-            stack_parameter_in(&moto, "eu-west-1", "DomainName").as_deref(),
-            Some("example.com")
-        );
+        let in_region = moto
+            .sdk_config()
+            .to_builder()
+            .region(aws_config::Region::new("eu-west-1"))
+            .build();
+        let parameters = crate::util::stack_parameters(&in_region, "infinstor").expect("the root stack in eu-west-1");
+        assert_eq!(parameters["DomainName"], "example.com");
         let policy = ws
             .run(&["output", "--raw", "installer_policy_json"])
             .expect_code(0)
@@ -390,26 +393,4 @@ fn at_the_bare_domain_the_records_take_their_names_from_the_stack_and_the_certif
         "{}",
         plan.stderr
     );
-}
-
-fn stack_parameter_in(moto: &Moto, region: &str, key: &str) -> Option<String> {
-    let conf = moto
-        .sdk_config()
-        .to_builder()
-        .region(aws_config::Region::new(region.to_string()))
-        .build();
-    block_on(async {
-        let out = aws_sdk_cloudformation::Client::new(&conf)
-            .describe_stacks()
-            .stack_name("infinstor")
-            .send()
-            .await
-            .ok()?;
-        out.stacks()
-            .first()?
-            .parameters()
-            .iter()
-            .find(|p| p.parameter_key() == Some(key))
-            .and_then(|p| p.parameter_value().map(str::to_string))
-    })
 }

@@ -85,21 +85,7 @@ pub(crate) fn api_key(moto: &Moto) -> String {
 }
 
 fn stack_parameter(moto: &Moto, key: &str) -> Option<String> {
-    block_on(async {
-        let out = moto
-            .cloudformation()
-            .describe_stacks()
-            .stack_name("metaflow")
-            .send()
-            .await
-            .ok()?;
-        out.stacks()
-            .first()?
-            .parameters()
-            .iter()
-            .find(|p| p.parameter_key() == Some(key))
-            .and_then(|p| p.parameter_value().map(str::to_string))
-    })
+    crate::util::stack_parameters(&moto.sdk_config(), "metaflow").and_then(|p| p.get(key).cloned())
 }
 
 fn setup(moto: &Moto, drop_parameter: Option<&str>) -> Workspace {

@@ -4,8 +4,7 @@
 //! checked against stand-in templates at plan time; stacks checked through the SDK in each
 //! account.
 
-use crate::util::{block_on, start_moto, workspace, Moto};
-use std::collections::BTreeMap;
+use crate::util::{block_on, stack_parameters as parameters, start_moto, workspace, Moto};
 
 const DR_ACCOUNT: &str = "222222222222";
 const DR_ROLE: &str = "arn:aws:iam::222222222222:role/tetrascience-dr-deployer";
@@ -151,26 +150,6 @@ fn upload(conf: &aws_config::SdkConfig, bucket: &str, key: &str, body: &str) -> 
             .expect("upload")
     });
     format!("https://s3.amazonaws.com/{bucket}/{key}")
-}
-
-fn parameters(conf: &aws_config::SdkConfig, stack: &str) -> Option<BTreeMap<String, String>> {
-    let cfn = aws_sdk_cloudformation::Client::new(conf);
-    block_on(async {
-        let out = cfn.describe_stacks().stack_name(stack).send().await.ok()?;
-        Some(
-            out.stacks()
-                .first()?
-                .parameters()
-                .iter()
-                .map(|p| {
-                    (
-                        p.parameter_key().unwrap_or_default().into(),
-                        p.parameter_value().unwrap_or_default().into(),
-                    )
-                })
-                .collect(),
-        )
-    })
 }
 
 /// Publishes the example's four templates (data and service layers in the main account, the

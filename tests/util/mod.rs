@@ -236,3 +236,32 @@ pub fn install(what: &str, command: impl Fn() -> std::process::Command) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The parameters of a CloudFormation stack, read through `conf` (its account and region);
+/// `None` when there is no such stack.
+pub fn stack_parameters(
+    conf: &aws_config::SdkConfig,
+    stack: &str,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    block_on(async {
+        let out = aws_sdk_cloudformation::Client::new(conf)
+            .describe_stacks()
+            .stack_name(stack)
+            .send()
+            .await
+            .ok()?;
+        Some(
+            out.stacks()
+                .first()?
+                .parameters()
+                .iter()
+                .map(|p| {
+                    (
+                        p.parameter_key().unwrap_or_default().to_string(),
+                        p.parameter_value().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect(),
+        )
+    })
+}
