@@ -41,6 +41,69 @@ locals {
   data_stack_name      = local.stacks ? aws_cloudformation_stack.data[0].name : split("/", local.data_product_outputs["CloudformationStackARN"])[1]
 }
 
+# The seed's prerequisites of an existing VPC (CreateVPC = false), checked before the data layer
+# starts its two to three hours: DHCP through AmazonProvidedDNS, private /24 (or larger) and
+# public /28 (or larger) subnets in at least two Availability Zones.
+locals {
+  existing_vpc = !var.data_layer.CreateVPC
+}
+
+data "aws_vpc" "existing" {
+  count = local.existing_vpc ? 1 : 0
+  id    = var.data_layer.VPCID
+}
+
+data "aws_vpc_dhcp_options" "existing" {
+  count           = local.existing_vpc ? 1 : 0
+  dhcp_options_id = data.aws_vpc.existing[0].dhcp_options_id
+}
+
+data "aws_subnet" "private" {
+  for_each = toset(local.existing_vpc ? var.data_layer.PrivateSubnetIds : [])
+  id       = each.value
+}
+
+data "aws_subnet" "public" {
+  for_each = toset(local.existing_vpc ? var.data_layer.PublicSubnetIds : [])
+  id       = each.value
+}
+
+resource "terraform_data" "existing_vpc" {
+  count = local.existing_vpc ? 1 : 0
+  input = var.data_layer.VPCID
+
+  lifecycle {
+    precondition {
+      condition     = contains(coalesce(data.aws_vpc_dhcp_options.existing[0].domain_name_servers, []), "AmazonProvidedDNS")
+      error_message = "The DHCP option set of ${var.data_layer.VPCID} (${data.aws_vpc.existing[0].dhcp_options_id}) does not give domain-name-servers = AmazonProvidedDNS, which the platform needs: add it, or follow the seed's workaround for internal DNS servers (the RDS endpoint as POSTGRES_HOST, the ts-dip.internal zone delegated to AWS)."
+    }
+    precondition {
+      condition     = alltrue([for s in data.aws_subnet.private : s.vpc_id == var.data_layer.VPCID && tonumber(split("/", s.cidr_block)[1]) <= 24]) && length(distinct([for s in data.aws_subnet.private : s.availability_zone])) >= 2
+      error_message = "PrivateSubnetIds must be /24 or larger subnets of ${var.data_layer.VPCID} in at least two Availability Zones; they are ${join(", ", [for s in data.aws_subnet.private : "${s.id} (${s.cidr_block}, ${s.availability_zone}, ${s.vpc_id})"])}."
+    }
+    precondition {
+      condition     = length(data.aws_subnet.public) == 0 || alltrue([for s in data.aws_subnet.public : s.vpc_id == var.data_layer.VPCID && tonumber(split("/", s.cidr_block)[1]) <= 28]) && length(distinct([for s in data.aws_subnet.public : s.availability_zone])) >= 2
+      error_message = "PublicSubnetIds must be /28 or larger subnets of ${var.data_layer.VPCID} in at least two Availability Zones (or none, when Internet traffic goes through the corporate network); they are ${join(", ", [for s in data.aws_subnet.public : "${s.id} (${s.cidr_block}, ${s.availability_zone})"])}."
+    }
+  }
+}
+
+# The seed's recommended S3 gateway endpoint, in an existing VPC's route tables.
+data "aws_region" "current" {}
+
+data "aws_route_tables" "existing" {
+  count  = local.existing_vpc && var.s3_gateway_endpoint ? 1 : 0
+  vpc_id = var.data_layer.VPCID
+}
+
+resource "aws_vpc_endpoint" "s3" {
+  count             = local.existing_vpc && var.s3_gateway_endpoint ? 1 : 0
+  vpc_id            = var.data_layer.VPCID
+  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = data.aws_route_tables.existing[0].ids
+}
+
 moved {
   from = aws_cloudformation_stack.data
   to   = aws_cloudformation_stack.data[0]
@@ -57,6 +120,7 @@ resource "aws_cloudformation_stack" "data" {
   template_url = var.data_layer_template_url
   parameters   = local.data_parameters
   capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+  depends_on   = [terraform_data.existing_vpc]
 
   # The seed: the data layer takes two to three hours.
   timeouts {
@@ -103,6 +167,7 @@ resource "aws_servicecatalog_provisioned_product" "data" {
   product_id                 = var.service_catalog.data_layer_product_id
   provisioning_artifact_name = var.template_version
   path_id                    = one(local.data_paths[*].path_id)
+  depends_on                 = [terraform_data.existing_vpc]
 
   dynamic "provisioning_parameters" {
     for_each = local.data_parameters

@@ -24,8 +24,8 @@ output "post_deployment_checklist" {
       "Enforce HTTPS on Elasticsearch: aws es update-elasticsearch-domain-config --domain-name <domain_name> --domain-endpoint-options EnforceHTTPS=true",
       "Disable the default admin user in the portal (irreversible from the portal).",
       "Generate secure credentials for each organization: Accounts > Manage Organizations > the org > AWS.",
-      "Consider an S3 gateway VPC endpoint to cut data transfer costs.",
     ],
+    local.existing_vpc && var.s3_gateway_endpoint ? [] : ["Consider an S3 gateway VPC endpoint to cut data transfer costs${local.existing_vpc ? " (s3_gateway_endpoint = true adds it to the VPC's route tables)" : ""}."],
     var.disaster_recovery != null ? ["Deploy the RDS snapshot tool stack in the DR account (module tetrascience/disaster-recovery with kms_key_source = the ts-rds-production key's ARN)."] : [],
   )
 }

@@ -181,3 +181,9 @@ variable "stack_timeout" {
   type        = string
   default     = "3h"
 }
+
+variable "s3_gateway_endpoint" {
+  description = "With an existing VPC (CreateVPC = false): add the S3 gateway endpoint the seed recommends to all of the VPC's route tables (leave false when the VPC has one already)."
+  type        = bool
+  default     = false
+}

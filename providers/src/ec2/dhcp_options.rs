@@ -69,6 +69,11 @@ impl DhcpOptions {
         finish(&self.schema(), st)
     }
 
+    /// An option set as its data source reads it: every tag AWS holds.
+    pub(super) fn state_of(&self, ctx: &Ctx, o: &Options) -> Value {
+        self.state(ctx, o, &Value::Null)
+    }
+
     fn read_id(&self, ctx: &Ctx, id: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
         Ok(self.describe(ctx, id)?.map(|o| self.state(ctx, &o, prior)))
     }

@@ -11,6 +11,7 @@ mod eip;
 mod internet_gateway;
 mod key_pair;
 mod kit;
+mod lookup_data;
 mod nat_gateway;
 mod network_data;
 mod permission;
@@ -56,6 +57,8 @@ pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
         Box::new(network_data::SubnetData),
         Box::new(network_data::SubnetsData),
         Box::new(network_data::SecurityGroupData),
+        Box::new(lookup_data::DhcpOptionsData),
+        Box::new(lookup_data::RouteTablesData),
         Box::new(ami::Ami),
     ]
 }
