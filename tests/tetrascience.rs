@@ -232,6 +232,22 @@ fn dr_then_data_layer_then_service_layer() {
             .collect();
         ws.run(&a).expect_code(code)
     };
+    // What the data layer makes for RDS snapshots (the stand-in template makes no key).
+    let rds_key = block_on(async {
+        let kms = aws_sdk_kms::Client::new(&main);
+        let key = kms.create_key().send().await.expect("key");
+        let key = key
+            .key_metadata()
+            .map(|m| m.arn().unwrap_or_default().to_string())
+            .expect("arn");
+        kms.create_alias()
+            .alias_name("alias/ts-rds-production")
+            .target_key_id(&key)
+            .send()
+            .await
+            .expect("alias");
+        key
+    });
     run(&["apply", "-auto-approve"], &[], 0);
 
     let data = parameters(&main, "acme-tdp-data").expect("data layer in the main account");
@@ -259,28 +275,22 @@ fn dr_then_data_layer_then_service_layer() {
     assert_eq!(dr_params["Environment"], "dr");
     assert_eq!(dr_params["ProdAWSAccountId"], "123456789012");
     assert!(parameters(&main, "acme-tdp-dr").is_none(), "not in the main account");
-    assert!(
-        parameters(&dr_main, "acme-tdp-rds-snapshot-tool").is_none(),
-        "waits for kms_key_source"
-    );
-    let checklist = ws
-        .run(&["output", "-json", "post_deployment_checklist"])
-        .expect_code(0)
-        .stdout;
-    assert!(checklist.contains("Subscription Confirmation"), "{checklist}");
-    assert!(checklist.contains("RDS snapshot tool"), "{checklist}");
-    run(&["plan", "-detailed-exitcode"], &[], 0);
-
-    // After the data layer: the snapshot tool in the DR account, in the main region.
-    let key = ["-var=kms_key_source=arn:aws:kms:us-east-1:123456789012:alias/ts-rds-production".to_string()];
-    run(&["apply", "-auto-approve"], &key, 0);
+    // After the data layer, in the same apply: the snapshot tool in the DR account, in the main
+    // region, with the key the data layer made, found by its alias.
     let tool = parameters(&dr_main, "acme-tdp-rds-snapshot-tool").expect("snapshot tool");
+    assert_eq!(tool["KMSKeySource"], rds_key);
     assert_eq!(
         tool["KmsKeyDestination"],
         "arn:aws:kms:us-east-2:222222222222:key/dr-rds"
     );
     assert_eq!(tool["DestinationRegion"], "us-east-2");
     assert_eq!(tool["SnapshotPattern"], "ts-platform.*");
+    let checklist = ws
+        .run(&["output", "-json", "post_deployment_checklist"])
+        .expect_code(0)
+        .stdout;
+    assert!(checklist.contains("Subscription Confirmation"), "{checklist}");
+    let key: [String; 0] = [];
     run(&["plan", "-detailed-exitcode"], &key, 0);
 
     // A wrong value is stopped by the module's validation, before anything is read.

@@ -1,8 +1,9 @@
 # Seed 004: TetraScience's platform with disaster recovery and single sign-on, in the order the
 # seed gives: the DR stack in the DR account and region, the data layer (taking the DR stack's
 # outputs), then the service layer (with the web certificate examples/tetrascience-pre-deployment
-# made), and the Cognito user pool whose settings the platform reads from Parameter Store. The
-# RDS snapshot tool stack follows once kms_key_source is known.
+# made), the RDS snapshot tool stack in the DR account once the data layer has made the key it
+# copies snapshots with, and the Cognito user pool whose settings the platform reads from
+# Parameter Store.
 
 provider "aws" {
   region = var.region
@@ -59,8 +60,9 @@ variable "templates" {
 }
 
 variable "kms_key_source" {
-  type    = string
-  default = null
+  description = "The snapshot tool's KMSKeySource; null: the data layer's key, found by its alias ts-rds-production."
+  type        = string
+  default     = null
 }
 
 variable "web_certificate_arn" {
@@ -92,7 +94,9 @@ module "dr" {
   dr_region                  = var.dr_region
   dr_template_url            = var.templates["dr"]
   snapshot_tool_template_url = var.templates["snapshot_tool"]
-  kms_key_source             = var.kms_key_source
+  # The data layer's ts-rds-production key, found once the layer exists (or given).
+  deploy_snapshot_tool = true
+  kms_key_source       = var.kms_key_source != null ? var.kms_key_source : module.platform.rds_kms_key_arn
 }
 
 module "platform" {

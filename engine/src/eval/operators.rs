@@ -113,11 +113,17 @@ pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, Strin
     let r = rhs.deep_unmark();
     let result = match op {
         BinaryOperator::Eq | BinaryOperator::NotEq => {
-            if l.contains_unknown() || r.contains_unknown() {
-                Value::UNKNOWN
-            } else {
-                let eq = values_equal(&l, &r);
-                Value::Bool(if op == BinaryOperator::Eq { eq } else { !eq })
+            // As cty compares: beside a null, a value that is itself known decides at once, even
+            // with unknowns inside (an object whose attributes are known only at apply is not
+            // null); otherwise an unknown anywhere leaves the answer unknown.
+            let decided = match (l.is_unknown(), r.is_unknown()) {
+                (false, false) if l.is_null() || r.is_null() => Some(l.is_null() && r.is_null()),
+                _ if l.contains_unknown() || r.contains_unknown() => None,
+                _ => Some(values_equal(&l, &r)),
+            };
+            match decided {
+                Some(eq) => Value::Bool(if op == BinaryOperator::Eq { eq } else { !eq }),
+                None => Value::UNKNOWN,
             }
         }
         BinaryOperator::And | BinaryOperator::Or => {
@@ -188,4 +194,30 @@ pub(crate) fn values_equal(a: &Value, b: &Value) -> bool {
 /// Combines sensitivity of operands into a result.
 pub(crate) fn marked(v: Value, sensitive: bool) -> Value {
     v.mark_if(sensitive)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::value::map;
+
+    #[test]
+    fn a_known_object_with_unknowns_inside_is_not_null_as_in_terraform() {
+        let partly = map([("bucket", Value::UNKNOWN)]);
+        assert_eq!(
+            binary(BinaryOperator::NotEq, partly.clone(), Value::Null),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            binary(BinaryOperator::Eq, Value::Null, partly.clone()),
+            Ok(Value::Bool(false))
+        );
+        // An unknown may turn out null, and two objects with unknowns inside may be equal.
+        assert!(binary(BinaryOperator::Eq, Value::UNKNOWN, Value::Null).is_ok_and(|v| v.is_unknown()));
+        assert!(binary(BinaryOperator::Eq, partly.clone(), partly).is_ok_and(|v| v.is_unknown()));
+        assert_eq!(
+            binary(BinaryOperator::Eq, Value::Null, Value::Null),
+            Ok(Value::Bool(true))
+        );
+    }
 }

@@ -57,7 +57,7 @@ data "aws_caller_identity" "dr" {
 }
 
 resource "aws_cloudformation_stack" "snapshot_tool" {
-  count        = var.kms_key_source != null && var.snapshot_tool_template_url != null ? 1 : 0
+  count        = (var.deploy_snapshot_tool != null ? var.deploy_snapshot_tool : var.kms_key_source != null) && var.snapshot_tool_template_url != null ? 1 : 0
   provider     = aws.dr_main_region
   name         = "${var.infrastructure_name}-rds-snapshot-tool"
   template_url = var.snapshot_tool_template_url

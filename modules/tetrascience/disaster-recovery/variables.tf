@@ -67,3 +67,9 @@ variable "dr_output_names" {
   })
   default = {}
 }
+
+variable "deploy_snapshot_tool" {
+  description = "Deploy the RDS snapshot tool stack. Null: when kms_key_source is given. true lets kms_key_source be known only after apply (layers' output rds_kms_key_arn), so the tool follows the data layer in the same apply."
+  type        = bool
+  default     = null
+}

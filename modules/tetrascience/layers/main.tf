@@ -220,3 +220,11 @@ resource "aws_servicecatalog_provisioned_product" "service" {
     }
   }
 }
+
+# The key the data layer makes to encrypt RDS snapshots (alias ts-rds-production): the DR
+# snapshot tool's KMSKeySource, found here rather than copied from the KMS console.
+data "aws_kms_alias" "rds" {
+  count      = var.disaster_recovery != null ? 1 : 0
+  name       = "alias/ts-rds-production"
+  depends_on = [aws_cloudformation_stack.data, aws_servicecatalog_provisioned_product.data]
+}

@@ -26,6 +26,11 @@ output "post_deployment_checklist" {
       "Generate secure credentials for each organization: Accounts > Manage Organizations > the org > AWS.",
     ],
     local.existing_vpc && var.s3_gateway_endpoint ? [] : ["Consider an S3 gateway VPC endpoint to cut data transfer costs${local.existing_vpc ? " (s3_gateway_endpoint = true adds it to the VPC's route tables)" : ""}."],
-    var.disaster_recovery != null ? ["Deploy the RDS snapshot tool stack in the DR account (module tetrascience/disaster-recovery with kms_key_source = the ts-rds-production key's ARN)."] : [],
+    var.disaster_recovery != null ? ["Unless disaster-recovery's snapshot tool takes output rds_kms_key_arn as kms_key_source (examples/tetrascience does), deploy the RDS snapshot tool stack in the DR account with it."] : [],
   )
+}
+
+output "rds_kms_key_arn" {
+  description = "With disaster recovery: the ARN of the key the data layer made for RDS snapshots (alias ts-rds-production), disaster-recovery's kms_key_source."
+  value       = one(data.aws_kms_alias.rds[*].target_key_arn)
 }
