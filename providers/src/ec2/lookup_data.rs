@@ -3,24 +3,13 @@
 //! `aws_route_tables` (the tables a gateway endpoint is added to).
 
 use super::dhcp_options::DhcpOptions;
-use super::kit::{lookup_filters, only, READ_DOES_NOT_WAIT};
+use super::kit::{lookup_filters, only};
+use super::network_data::{filter_block, tags_attr};
 use crate::resource::{Ctx, DataType};
 use crate::support::attrs::{call, finish, into_state, list_of_strings, sref, Put};
 use engine::core::provider::ProviderError;
-use engine::core::schema::{Attribute, Nesting, Schema, Type};
+use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
-
-fn filter_block(s: Schema) -> Schema {
-    s.block(
-        "filter",
-        Nesting::Set,
-        Schema::new()
-            .attr("name", Attribute::required(Type::String))
-            .attr("values", Attribute::required(crate::support::attrs::set_of_strings())),
-    )
-    .attr("tags", Attribute::optional_computed(Type::Map(Box::new(Type::String))))
-    .not_yet("timeouts", READ_DOES_NOT_WAIT)
-}
 
 /// `data "aws_vpc_dhcp_options"`: by `dhcp_options_id`, `filter` blocks or tags.
 pub(super) struct DhcpOptionsData;
@@ -42,7 +31,7 @@ impl DataType for DhcpOptionsData {
         let s = ["domain_name", "netbios_node_type", "ipv6_address_preferred_lease_time"]
             .iter()
             .fold(s, |s, k| s.attr(k, Attribute::computed(Type::String)));
-        filter_block(s)
+        filter_block(tags_attr(s))
     }
 
     fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
@@ -87,12 +76,12 @@ impl DataType for RouteTablesData {
     }
 
     fn schema(&self) -> Schema {
-        filter_block(
+        filter_block(tags_attr(
             Schema::new()
                 .attr("vpc_id", Attribute::optional(Type::String))
                 .attr("ids", Attribute::computed(list_of_strings()))
                 .attr("id", Attribute::computed(Type::String)),
-        )
+        ))
     }
 
     fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {

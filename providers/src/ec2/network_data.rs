@@ -13,7 +13,8 @@ use engine::core::schema::{Attribute, Nesting, Schema, Type};
 use engine::core::value::Value;
 use std::collections::BTreeMap;
 
-fn filter_block(s: Schema) -> Schema {
+/// The `filter` blocks (and no `timeouts`) of a lookup data source.
+pub(super) fn filter_block(s: Schema) -> Schema {
     s.block(
         "filter",
         Nesting::Set,
@@ -24,7 +25,8 @@ fn filter_block(s: Schema) -> Schema {
     .not_yet("timeouts", READ_DOES_NOT_WAIT)
 }
 
-fn tags_attr(s: Schema) -> Schema {
+/// The `tags` a lookup data source selects by, and reads.
+pub(super) fn tags_attr(s: Schema) -> Schema {
     s.attr("tags", Attribute::optional_computed(Type::Map(Box::new(Type::String))))
 }
 
