@@ -61,5 +61,6 @@ mod terraform_aws_state;
 mod terraform_state;
 mod tetrascience;
 mod tetrascience_sso;
+mod tetrascience_vpc;
 mod tls;
 mod utility_providers;
