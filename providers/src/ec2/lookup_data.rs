@@ -4,7 +4,7 @@
 
 use super::dhcp_options::DhcpOptions;
 use super::kit::{lookup_filters, only};
-use super::network_data::{filter_block, tags_attr};
+use super::network_data::{filter_block, ids_state, tags_attr};
 use crate::resource::{Ctx, DataType};
 use crate::support::attrs::{call, finish, into_state, list_of_strings, sref, Put};
 use engine::core::provider::ProviderError;
@@ -86,31 +86,21 @@ impl DataType for RouteTablesData {
 
     fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
         let filters = lookup_filters(config, &[("vpc_id", "vpc-id")]);
-        let mut ids: Vec<String> = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        ids_state(ctx, &self.schema(), config, |token| {
             let out = call(
                 ctx,
                 "reading EC2 Route Tables",
                 ctx.ec2
                     .describe_route_tables()
                     .set_filters(Some(filters.clone()))
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send(),
             )?;
-            ids.extend(
-                out.route_tables()
-                    .iter()
-                    .filter_map(|t| t.route_table_id().map(str::to_string)),
-            );
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
-            }
-        }
-        let mut st = into_state(config);
-        st.put("ids", Value::from(ids));
-        st.put("id", ctx.region.as_str());
-        Ok(finish(&self.schema(), st))
+            let ids = out
+                .route_tables()
+                .iter()
+                .filter_map(|t| t.route_table_id().map(str::to_string));
+            Ok((ids.collect(), out.next_token().map(str::to_string)))
+        })
     }
 }

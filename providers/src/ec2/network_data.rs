@@ -41,6 +41,31 @@ fn all_tags(tags: &[aws_sdk_ec2::types::Tag]) -> Value {
     .1
 }
 
+/// The state of a data source that lists IDs: its configuration, `ids` (every page `page`
+/// answers: it takes the page's token and gives the page's IDs and the next token) and the
+/// region as its `id`.
+pub(super) fn ids_state(
+    ctx: &Ctx,
+    schema: &Schema,
+    config: &Value,
+    mut page: impl FnMut(Option<String>) -> Result<(Vec<String>, Option<String>), ProviderError>,
+) -> Result<Value, ProviderError> {
+    let mut ids: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let (found, next) = page(token.take())?;
+        ids.extend(found);
+        match next {
+            Some(t) if !t.is_empty() => token = Some(t),
+            _ => break,
+        }
+    }
+    let mut st = into_state(config);
+    st.put("ids", Value::from(ids));
+    st.put("id", ctx.region.as_str());
+    Ok(finish(schema, st))
+}
+
 /// Copies `keys` of a resource's state into a data source's.
 fn take(from: &Value, st: &mut State, keys: &[&str]) {
     for k in keys {
@@ -302,28 +327,19 @@ impl DataType for SubnetsData {
 
     fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, ProviderError> {
         let filters = lookup_filters(config, &[]);
-        let mut ids: Vec<String> = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        ids_state(ctx, &self.schema(), config, |token| {
             let out = call(
                 ctx,
                 "reading EC2 Subnets",
                 ctx.ec2
                     .describe_subnets()
                     .set_filters(Some(filters.clone()))
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send(),
             )?;
-            ids.extend(out.subnets().iter().filter_map(|s| s.subnet_id().map(str::to_string)));
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
-            }
-        }
-        let mut st = into_state(config);
-        st.put("ids", Value::from(ids));
-        st.put("id", ctx.region.as_str());
-        Ok(finish(&self.schema(), st))
+            let ids = out.subnets().iter().filter_map(|s| s.subnet_id().map(str::to_string));
+            Ok((ids.collect(), out.next_token().map(str::to_string)))
+        })
     }
 }
 
