@@ -610,12 +610,9 @@ impl ResourceType for UserPoolClient {
             planned,
             &[("id", Value::string(&id))],
             self.fetch(ctx, pool, &id, planned),
-            || {
-                ProviderError::new(
-                    "ResourceNotFoundException",
-                    format!("Cognito User Pool Client ({id}) is gone after its create"),
-                )
-            },
+            crate::support::attrs::gone_after_create(format!(
+                "Cognito User Pool Client ({id}) is gone after its create"
+            )),
         )
     }
 

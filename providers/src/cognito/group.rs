@@ -123,12 +123,9 @@ impl ResourceType for UserGroup {
             planned,
             &[],
             self.fetch(ctx, pool, name, planned),
-            || {
-                ProviderError::new(
-                    "ResourceNotFoundException",
-                    format!("Cognito User Group ({pool}/{name}) is gone after its create"),
-                )
-            },
+            crate::support::attrs::gone_after_create(format!(
+                "Cognito User Group ({pool}/{name}) is gone after its create"
+            )),
         )
     }
 

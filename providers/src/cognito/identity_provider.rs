@@ -171,12 +171,9 @@ impl ResourceType for IdentityProvider {
             planned,
             &[],
             self.fetch(ctx, pool, name, planned),
-            || {
-                ProviderError::new(
-                    "ResourceNotFoundException",
-                    format!("Cognito Identity Provider ({pool}:{name}) is gone after its create"),
-                )
-            },
+            crate::support::attrs::gone_after_create(format!(
+                "Cognito Identity Provider ({pool}:{name}) is gone after its create"
+            )),
         )
     }
 

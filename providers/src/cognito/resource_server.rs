@@ -198,12 +198,9 @@ impl ResourceType for ResourceServer {
             planned,
             &[],
             self.fetch(ctx, pool, identifier, planned),
-            || {
-                ProviderError::new(
-                    "ResourceNotFoundException",
-                    format!("Cognito Resource Server ({pool}|{identifier}) is gone after its create"),
-                )
-            },
+            crate::support::attrs::gone_after_create(format!(
+                "Cognito Resource Server ({pool}|{identifier}) is gone after its create"
+            )),
         )
     }
 

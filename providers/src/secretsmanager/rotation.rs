@@ -227,12 +227,7 @@ impl ResourceType for SecretRotation {
             planned,
             &[("id", Value::string(&arn))],
             self.fetch(ctx, &arn, planned),
-            || {
-                ProviderError::new(
-                    "ResourceNotFoundException",
-                    format!("Secrets Manager Secret ({arn}) is gone"),
-                )
-            },
+            crate::support::attrs::gone_after_create(format!("Secrets Manager Secret ({arn}) is gone")),
         )
     }
 

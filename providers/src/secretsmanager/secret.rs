@@ -171,12 +171,9 @@ impl ResourceType for Secret {
                 ("name", Value::string(&name)),
             ],
             self.fetch(ctx, &arn, planned),
-            || {
-                ProviderError::new(
-                    "ResourceNotFoundException",
-                    format!("Secrets Manager Secret ({arn}) is gone after its create"),
-                )
-            },
+            crate::support::attrs::gone_after_create(format!(
+                "Secrets Manager Secret ({arn}) is gone after its create"
+            )),
         );
         match policy {
             Ok(()) => outcome,

@@ -74,12 +74,7 @@ impl ResourceType for SecretPolicy {
                 planned,
                 &[("id", Value::string(&arn))],
                 self.fetch(ctx, &arn, planned),
-                || {
-                    ProviderError::new(
-                        "ResourceNotFoundException",
-                        format!("the policy of {arn} is gone after it was set"),
-                    )
-                },
+                crate::support::attrs::gone_after_create(format!("the policy of {arn} is gone after it was set")),
             ),
             Err(e) => ApplyOutcome::failed(e),
         }

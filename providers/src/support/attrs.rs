@@ -231,6 +231,12 @@ pub(crate) fn created_outcome(
     }
 }
 
+/// The error [`created_outcome`] reports when the read right after a create finds nothing;
+/// `message` says what is gone.
+pub(crate) fn gone_after_create(message: String) -> impl FnOnce() -> ProviderError {
+    move || ProviderError::new("ResourceNotFoundException", message)
+}
+
 /// The two parts of an import ID written `FIRST:SECOND` (`shape` names them for the error:
 /// `LOG_GROUP_NAME:NAME`); the second may itself contain `:`.
 pub(crate) fn import_pair<'a>(id: &'a str, type_name: &str, shape: &str) -> Result<(&'a str, &'a str), ProviderError> {
