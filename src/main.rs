@@ -54,8 +54,8 @@ enum Command {
     Init(validate::InitArgs),
     /// Evaluate expressions (one per line, from stdin or typed) against the configuration and state.
     Console,
-    /// Print the dependency graph in Graphviz DOT.
-    Graph,
+    /// Print the dependency graph in Graphviz DOT, or draw it as SVG.
+    Graph(graph::Args),
     /// Inspect or edit the state.
     #[command(subcommand)]
     State(state_cmd::StateCommand),
@@ -171,7 +171,7 @@ fn main() -> ExitCode {
         Command::Validate(a) => validate::run(&ctx, a),
         Command::Init(a) => validate::init(&ctx, a),
         Command::Console => console::run(&ctx),
-        Command::Graph => graph::run(&ctx),
+        Command::Graph(a) => graph::run(&ctx, a),
         Command::State(c) => state_cmd::run(&ctx, c),
         Command::Workspace(c) => workspace::run(&ctx, c),
         Command::Import(a) => import::run(&ctx, a),

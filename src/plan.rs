@@ -73,8 +73,9 @@ pub struct Args {
 /// How a plan is printed.
 #[derive(clap::Args, Debug, Clone)]
 pub struct FormatArgs {
-    /// text (Terraform's shape), markdown (for a pull-request comment) or json (Terraform's
-    /// plan JSON representation).
+    /// text (Terraform's shape), markdown (for a pull-request comment), json (Terraform's
+    /// plan JSON representation) or html (one self-contained page: the plan's graph coloured
+    /// by action, each node's diff, and the access review).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// With --format markdown: the most characters to print (detail is dropped to fit).
@@ -91,6 +92,8 @@ pub enum Format {
     Markdown,
     /// Terraform's plan JSON representation.
     Json,
+    /// One self-contained HTML page of the plan's graph.
+    Html,
 }
 
 /// Prints a plan in the chosen format to stdout. `show_cmd` is how to see the full plan.
@@ -106,6 +109,10 @@ pub fn print_plan(
         Format::Text => out.write_all(engine::review::text::text(plan, &ctx.factory, color).as_bytes())?,
         Format::Markdown => {
             out.write_all(engine::review::markdown::markdown(plan, &ctx.factory, f.max_chars, show_cmd).as_bytes())?
+        }
+        Format::Html => {
+            let picture = engine::review::picture::of_plan(plan, &ctx.factory);
+            out.write_all(engine::review::picture::page::html(&picture, "infinstor plan").as_bytes())?
         }
         Format::Json => {
             // Streamed: the document of a large plan would not fit in memory whole.

@@ -33,7 +33,7 @@ pub fn run(ctx: &Context, mut a: Args) -> anyhow::Result<u8> {
     }
     if a.format.format != crate::plan::Format::Text {
         anyhow::bail!(
-            "`show` of the state prints text only; --format markdown and json apply to a saved plan (`infinstor show PLANFILE --format json`). For the state as JSON, use `infinstor state pull`."
+            "`show` of the state prints text only; --format markdown, json and html apply to a saved plan (`infinstor show PLANFILE --format json`). For the state as JSON, use `infinstor state pull`."
         );
     }
     let term = ui::Terminal::new(ctx.color);

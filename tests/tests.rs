@@ -46,6 +46,7 @@ mod new_user;
 mod oracle;
 mod oracle_plans;
 mod parallelism;
+mod plan_picture;
 mod properties;
 mod regions;
 mod review_output;

@@ -3,13 +3,13 @@
 //! dependency to its dependent. A bounded-parallel [`walk`] visits nodes in dependency order.
 
 mod build;
-mod dot;
+pub mod dot;
 mod scoped;
 mod walk;
 
 pub use crate::config::tree::ModPath;
 pub use build::{build, Graph, Node};
-pub use dot::dot;
+pub use dot::{destroy_order, dot, module_name, resources, summary};
 pub use walk::{walk, walk_grouped, Outcome};
 
 #[cfg(test)]

@@ -551,9 +551,38 @@ impl Engine<'_> {
 
     /// The dependency graph in Graphviz DOT.
     pub fn graph_dot(&self, opts: &Options) -> Result<String, EngineError> {
-        let (module, _) = self.load(opts)?;
-        Ok(graph::dot(&graph::build(&module)?))
+        self.graph_text(opts, GraphType::Plan, false)
     }
+
+    /// The configuration's graph of one kind, in DOT or (`svg`) drawn as SVG with the plan
+    /// picture's layout.
+    pub fn graph_text(&self, opts: &Options, kind: GraphType, svg: bool) -> Result<String, EngineError> {
+        use crate::review::picture::{model, svg as draw};
+        let (module, _) = self.load(opts)?;
+        let g = graph::build(&module)?;
+        let which = match kind {
+            GraphType::Resources => model::GraphNodes::Resources,
+            GraphType::Plan => model::GraphNodes::All,
+            GraphType::PlanDestroy => model::GraphNodes::AllReversed,
+        };
+        Ok(match (svg, kind) {
+            (true, _) => draw::svg(&model::of_graph(&g, which)),
+            (false, GraphType::Resources) => graph::summary(&g),
+            (false, GraphType::Plan) => graph::dot(&g),
+            (false, GraphType::PlanDestroy) => graph::destroy_order(&g),
+        })
+    }
+}
+
+/// Which graph of the configuration `graph` prints (a plan's graph is drawn from the plan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphType {
+    /// The resources and their dependencies, one cluster per module (Terraform's default).
+    Resources,
+    /// Every node the plan walks: variables, locals, outputs, module calls, providers.
+    Plan,
+    /// The same nodes in the order a destroy takes them.
+    PlanDestroy,
 }
 
 /// Writes a plan file (JSON) for `apply PLANFILE`; encrypted as a whole when a state key is
