@@ -15,7 +15,25 @@ fn validate_and_graph_need_no_aws() {
         "{}",
         v.stdout
     );
-    let g = ws.run(&["graph"]).expect_code(0);
+    // Terraform's summary: resources only, a cluster per module.
+    let summary = ws.run(&["graph"]).expect_code(0);
+    assert!(summary.stdout.starts_with("digraph G {"), "{}", summary.stdout);
+    assert!(
+        summary.stdout.contains("  subgraph \"cluster_module.artifacts\" {"),
+        "{}",
+        summary.stdout
+    );
+    assert!(
+        summary.stdout.contains(
+            "\"module.artifacts.aws_iam_role_policy_attachment.access\" -> \"module.artifacts.aws_iam_role.infinstor\";"
+        ),
+        "{}",
+        summary.stdout
+    );
+    assert!(!summary.stdout.contains("provider["), "{}", summary.stdout);
+    dot_parser::ast::Graph::try_from(summary.stdout.as_str()).expect("valid DOT");
+    // Every node the plan walks.
+    let g = ws.run(&["graph", "-type=plan"]).expect_code(0);
     assert!(g.stdout.starts_with("digraph infinstor {"), "{}", g.stdout);
     assert!(
         g.stdout.contains(

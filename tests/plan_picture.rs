@@ -223,3 +223,73 @@ fn a_reviewer_reads_a_300_change_plan_in_a_browser() {
         screenshot.display()
     );
 }
+
+/// `graph` of tests/data/graph/summary, a configuration of `terraform_data` in nested modules
+/// with `count` and `for_each`; terraform-graph.dot is what `terraform graph` (1.11.4) printed
+/// for it.
+fn graph_workspace() -> test_support::Workspace {
+    let ws = workspace(None);
+    ws.copy_example("tests/data/graph/summary");
+    ws.run(&["init"]).expect_code(0);
+    ws
+}
+
+#[test]
+fn graph_prints_terraforms_resource_summary_and_each_type_as_valid_dot_or_svg() {
+    let ws = graph_workspace();
+    let terraform =
+        std::fs::read_to_string(test_support::repo_root().join("tests/data/graph/summary/terraform-graph.dot"))
+            .expect("recorded graph");
+    assert_eq!(ws.run(&["graph"]).expect_code(0).stdout, terraform);
+    fn edges(text: &str) -> usize {
+        let ast = dot_parser::ast::Graph::try_from(text).unwrap_or_else(|e| panic!("invalid DOT ({e}):\n{text}"));
+        dot_parser::canonical::Graph::from(ast).edges.set.len()
+    }
+    let edge =
+        |text: &str, from: &str, to: &str| text.contains(&format!("  \"{from}\" -> \"{to}\"")) && edges(text) > 1;
+    let plan = ws.run(&["graph", "-type=plan"]).expect_code(0).stdout;
+    assert!(edge(&plan, "terraform_data.b", "terraform_data.a"), "{plan}");
+    assert!(plan.contains("  \"module.m.var.v\";"), "{plan}");
+    assert_eq!(
+        ws.run(&["graph", "-type=plan-refresh-only"]).expect_code(0).stdout,
+        plan
+    );
+    let destroy = ws.run(&["graph", "-type=plan-destroy"]).expect_code(0).stdout;
+    assert!(edge(&destroy, "terraform_data.a", "terraform_data.b"), "{destroy}");
+    // The changes of a plan, new or saved, each labelled with its action.
+    let apply = ws.run(&["graph", "-type=apply"]).expect_code(0).stdout;
+    assert!(apply.contains("[label=\"terraform_data.c[1] (create)\""), "{apply}");
+    assert!(
+        apply.contains("  subgraph \"cluster_module.k[\\\"x\\\"]\" {"),
+        "{apply}"
+    );
+    assert!(edge(&apply, "terraform_data.c[1]", "terraform_data.a"), "{apply}");
+    ws.run(&["plan", "--out", "plan.out"]).expect_code(0);
+    assert_eq!(ws.run(&["graph", "-plan=plan.out"]).expect_code(0).stdout, apply);
+    // SVG: every resource with its address, in modules' boxes.
+    let svg = ws.run(&["graph", "-format=svg"]).expect_code(0).stdout;
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
+    assert_eq!(svg.matches("<g class=\"node ").count(), 11, "{svg}");
+    assert!(
+        svg.contains("<title>module.m.module.n.terraform_data.e</title>"),
+        "{svg}"
+    );
+    assert!(svg.contains(">module.n</text>"), "{svg}");
+    let svg_plan = ws
+        .run(&["graph", "-plan=plan.out", "-format=svg"])
+        .expect_code(0)
+        .stdout;
+    assert_eq!(svg_plan.matches("<g class=\"node create\"").count(), 12, "{svg_plan}");
+    // What is not supported, or makes no sense together, says so.
+    let cycles = ws.run(&["graph", "-draw-cycles"]).expect_code(1);
+    assert!(
+        cycles.stderr.contains("-draw-cycles is not supported yet"),
+        "{}",
+        cycles.stderr
+    );
+    let both = ws.run(&["graph", "-plan=plan.out", "-type=plan"]).expect_code(1);
+    assert!(both.stderr.contains("-plan draws a plan's changes"), "{}", both.stderr);
+    let depth = ws.run(&["graph", "-module-depth=1"]).expect_code(0);
+    assert!(depth.stderr.contains("-module-depth has no effect"), "{}", depth.stderr);
+    assert_eq!(depth.stdout, terraform);
+}

@@ -75,7 +75,7 @@ pub fn html(pic: &Picture, title: &str) -> String {
 </header>
 <main>
 <section id="canvas" aria-label="Dependency graph (dependencies above what depends on them)">
-<svg id="graph" xmlns="http://www.w3.org/2000/svg" role="tree"></svg>
+<svg id="graph" xmlns="http://www.w3.org/2000/svg"></svg>
 </section>
 <aside>
 <section id="details" aria-live="polite">

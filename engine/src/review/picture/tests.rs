@@ -206,3 +206,41 @@ fn the_page_is_self_contained_and_stays_small_at_five_thousand_changes() {
     assert!(page.contains(r#"type="application/gzip+base64""#));
     assert!(page.len() < 2 * 1024 * 1024, "{} bytes", page.len());
 }
+
+/// The page with its stylesheet and script left out and its data pretty-printed: what a
+/// change to the page's structure or data shows in review.
+fn structure(page: &str) -> String {
+    let cut = |text: &str, open: &str, close: &str, name: &str| -> String {
+        let Some(start) = text.find(open) else {
+            return text.to_string();
+        };
+        let body = start + open.len();
+        let end = body + text[body..].find(close).unwrap_or(0);
+        format!("{}{open}[{name}: {} bytes]{}", &text[..start], end - body, &text[end..])
+    };
+    let page = cut(page, "<style>", "</style>", "stylesheet");
+    let page = cut(&page, "<script>", "</script>", "page.js");
+    let open = r#"<script id="plan-data" type="application/json">"#;
+    let start = page.find(open).expect("data") + open.len();
+    let end = start + page[start..].find("</script>").expect("end of data");
+    let data: serde_json::Value = serde_json::from_str(&page[start..end]).expect("data is JSON");
+    format!(
+        "{}\n{}\n{}",
+        &page[..start],
+        serde_json::to_string_pretty(&data).expect("JSON"),
+        &page[end..]
+    )
+}
+
+#[test]
+fn page_structure_and_data() {
+    let pic = of_plan(&tenants(2), &NoSchemas);
+    insta::assert_snapshot!(structure(&html(&pic, "infinstor plan")));
+}
+
+#[test]
+fn plan_as_dot_and_svg() {
+    let pic = of_plan(&tenants(2), &NoSchemas);
+    insta::assert_snapshot!("plan_dot", super::dot::dot(&pic));
+    insta::assert_snapshot!("plan_svg", super::svg::svg(&pic));
+}

@@ -1,0 +1,3 @@
+variable "v" {}
+resource "terraform_data" "e" { input = var.v }
+output "out" { value = terraform_data.e.output }
