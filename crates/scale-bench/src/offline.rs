@@ -47,6 +47,14 @@ fn time_files(
     runs[RUNS / 2]
 }
 
+/// Whether `binary` writes plans as HTML (`show --format html`).
+fn supports_html(binary: &Path) -> bool {
+    Command::new(binary)
+        .args(["show", "--help"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("html"))
+}
+
 /// Runs per measurement.
 const RUNS: usize = 3;
 
@@ -146,6 +154,21 @@ pub fn run(binary: &Path, sizes: &[usize], large: usize, table: &mut Table) {
             &["show", "bench.plan", "--format", "json"],
         );
         table.row("show PLAN --format json, module with count = N", n, s, None);
+    }
+    // The plan as a picture: layout, diffs and page of every change (builds before it have
+    // no such format, and no such rows).
+    if supports_html(binary) {
+        for &n in sizes {
+            let s = time_files(
+                binary,
+                &generate::module_instances(n),
+                None,
+                Some(&["plan", "-refresh=false", "-out=bench.plan"]),
+                &["show", "bench.plan", "--format", "html"],
+            );
+            let target = (n == 10_000).then(|| Target::wall_and_memory(&s, 2.0, 300.0));
+            table.row("show PLAN --format html, module with count = N", n, s, target);
+        }
     }
     for &n in sizes.iter().chain([large].iter()) {
         let s = time(binary, &generate::counted(n), None, None, &plan);
