@@ -242,6 +242,32 @@ impl Plan {
         self.drift.iter().any(|d| d.action == Action::Delete)
     }
 
+    /// A plan of `changes` with the access review `access`, made from an empty state with
+    /// nothing else: what the renderers' tests draw.
+    #[cfg(test)]
+    pub(crate) fn of_changes(changes: Vec<Change>, access: Vec<crate::core::finding::Finding>) -> Plan {
+        Plan {
+            changes,
+            drift: Vec::new(),
+            outputs: BTreeMap::new(),
+            lineage: "l".into(),
+            serial: 1,
+            config_digest: "d".into(),
+            variables: BTreeMap::new(),
+            destroy: false,
+            warnings: Vec::new(),
+            access,
+            configuration: serde_json::Value::Null,
+            relevant_attributes: Vec::new(),
+            moves: Vec::new(),
+            imports: Vec::new(),
+            plan_time: 0,
+            workspace: "default".into(),
+            checks: Default::default(),
+            refresh_only: false,
+        }
+    }
+
     /// The change for an instance.
     pub fn change(&self, addr: &InstanceAddr) -> Option<&Change> {
         self.changes.iter().find(|c| &c.addr == addr)

@@ -357,31 +357,15 @@ mod tests {
                 create_before_destroy: false,
             },
         ));
-        Plan {
+        Plan::of_changes(
             changes,
-            drift: Vec::new(),
-            outputs: BTreeMap::new(),
-            lineage: "l".into(),
-            serial: 1,
-            config_digest: "d".into(),
-            variables: BTreeMap::new(),
-            destroy: false,
-            warnings: Vec::new(),
-            access: vec![Finding {
+            vec![Finding {
                 severity: Severity::High,
                 address: "aws_iam_role.r".into(),
                 attribute: Some("assume_role_policy".into()),
                 message: "trusts AWS account 697756613082 (arn:aws:iam::697756613082:root)".into(),
             }],
-            configuration: serde_json::Value::Null,
-            relevant_attributes: Vec::new(),
-            moves: Vec::new(),
-            imports: Vec::new(),
-            plan_time: 0,
-            workspace: "default".into(),
-            checks: Default::default(),
-            refresh_only: false,
-        }
+        )
     }
 
     fn balanced(md: &str) {

@@ -297,11 +297,24 @@ pub fn of_plan(plan: &Plan, schemas: &dyn ProviderFactory) -> Picture {
                 _ => "changed outside infinstor since the last apply".to_string(),
             });
         }
-        let diff = if kind == Kind::NoOp {
+        let mut diff = if kind == Kind::NoOp {
             String::new()
         } else {
             text::change_text(c, schemas, false)
         };
+        // What changed outside infinstor, as the plan's text shows it above the actions.
+        if let Some(d) = drifted.get(&c.addr) {
+            let outside = text::change_text(d, schemas, false);
+            let body: Vec<&str> = outside.lines().skip(1).collect();
+            if !diff.is_empty() {
+                diff.push_str("\n\n");
+            }
+            diff.push_str(&format!(
+                "  # {} changed outside infinstor:\n{}",
+                c.addr,
+                body.join("\n")
+            ));
+        }
         let label = InstanceAddr {
             module: Vec::new(),
             resource: c.addr.resource.clone(),

@@ -189,7 +189,8 @@
     dragged = N[n].k === "replace" || N[n].k === "destroy" ? downstream(n) : new Set();
     draw();
     showDetails(n);
-    history.replaceState(null, "", "#node-" + n);
+    // A page opened where history is not allowed (a sandboxed frame) still works.
+    try { history.replaceState(null, "", "#node-" + n); } catch (_) { /* the address stays */ }
     const e = document.getElementById("node-" + n);
     if (e) { e.scrollIntoView({ block: "center", inline: "center" }); if (focus) e.focus({ preventScroll: true }); }
   }

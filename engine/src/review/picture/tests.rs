@@ -7,7 +7,6 @@ use crate::core::finding::{Finding, Severity};
 use crate::core::plan::{Action, Change, Plan};
 use crate::core::provider::NoSchemas;
 use crate::core::value::{map, Value};
-use std::collections::BTreeMap;
 
 fn change(addr: &str, action: Action, deps: &[&str]) -> Change {
     let value = map([
@@ -29,31 +28,15 @@ fn change(addr: &str, action: Action, deps: &[&str]) -> Change {
 }
 
 fn plan(changes: Vec<Change>) -> Plan {
-    Plan {
+    Plan::of_changes(
         changes,
-        drift: Vec::new(),
-        outputs: BTreeMap::new(),
-        lineage: "l".into(),
-        serial: 1,
-        config_digest: "d".into(),
-        variables: BTreeMap::new(),
-        destroy: false,
-        warnings: Vec::new(),
-        access: vec![Finding {
+        vec![Finding {
             severity: Severity::High,
             address: "module.tenant[\"a\"].aws_iam_role.r".into(),
             attribute: Some("assume_role_policy".into()),
             message: "trusts AWS account 697756613082".into(),
         }],
-        configuration: serde_json::Value::Null,
-        relevant_attributes: Vec::new(),
-        moves: Vec::new(),
-        imports: Vec::new(),
-        plan_time: 0,
-        workspace: "default".into(),
-        checks: Default::default(),
-        refresh_only: false,
-    }
+    )
 }
 
 const REPLACE: Action = Action::Replace {
@@ -243,4 +226,31 @@ fn plan_as_dot_and_svg() {
     let pic = of_plan(&tenants(2), &NoSchemas);
     insta::assert_snapshot!("plan_dot", super::dot::dot(&pic));
     insta::assert_snapshot!("plan_svg", super::svg::svg(&pic));
+}
+
+#[test]
+fn moves_and_changes_made_outside_are_said_on_their_nodes() {
+    let mut p = plan(vec![
+        change("aws_s3_bucket.kept", Action::NoOp, &[]),
+        change("aws_s3_bucket.touched", Action::Update, &[]),
+    ]);
+    p.moves.push(crate::core::plan::StateMove {
+        from: "aws_s3_bucket.old".parse().expect("address"),
+        to: "aws_s3_bucket.kept".parse().expect("address"),
+    });
+    p.drift.push(change("aws_s3_bucket.touched", Action::Update, &[]));
+    let pic = of_plan(&p, &NoSchemas);
+    assert_eq!(pic.nodes[0].kind, Kind::Move);
+    assert_eq!(pic.nodes[0].reasons, vec!["moved from aws_s3_bucket.old".to_string()]);
+    assert_eq!(
+        pic.nodes[1].reasons,
+        vec!["changed outside infinstor since the last apply".to_string()]
+    );
+    assert!(
+        pic.nodes[1]
+            .diff
+            .contains("  # aws_s3_bucket.touched changed outside infinstor:\n"),
+        "{}",
+        pic.nodes[1].diff
+    );
 }
