@@ -420,4 +420,17 @@ fn an_argument_not_supported_yet_left_null_or_empty_asks_nothing() {
         "{}",
         run.stderr
     );
+    // A reference to such an argument is the same "not supported yet", not an unknown name.
+    ws.write(
+        "main.tf",
+        &(table("null", "[]") + "\noutput \"restore\" {\n  value = aws_dynamodb_table.t.restore_source_name\n}\n"),
+    );
+    let run = ws.run(&["validate"]).expect_code(1);
+    assert!(
+        run.stderr.contains("Error: Not supported yet")
+            && run.stderr.contains("aws_dynamodb_table.t.restore_source_name is an argument of the provider that infinstor does not support yet")
+            && !run.stderr.contains("Unsupported attribute"),
+        "{}",
+        run.stderr
+    );
 }

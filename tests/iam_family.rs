@@ -259,6 +259,17 @@ fn iam_group_inline_policies_and_policy_attachments_to_users_and_groups() {
     ])
     .expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    // The imported attachment has no dependencies in state yet; its destroy still waits for
+    // nothing and goes before the user's (the configuration says it depends on the user), so
+    // the user is never deleted with a policy attached.
+    ws.run(&["plan", "-destroy", "-out=destroy.plan"]).expect_code(0);
+    let saved: serde_json::Value = serde_json::from_str(&ws.read("destroy.plan")).expect("plan file JSON");
+    let deps = saved["changes"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["addr"] == "aws_iam_user_policy_attachment.u"))
+        .map(|c| c["dependencies"].to_string())
+        .unwrap_or_default();
+    assert!(deps.contains("\"aws_iam_user.u\""), "{deps}");
 
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(attached("infinstor-viewers"), (0, 0));

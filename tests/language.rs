@@ -57,6 +57,7 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         // Outputs.
         ("output arguments", one("output \"o\" {\n  value       = 1\n  sensitive   = false\n  description = \"d\"\n  depends_on  = []\n}\n"), Valid),
         ("output precondition", one("output \"o\" {\n  value = 1\n  precondition {\n    condition     = path.module != \"\"\n    error_message = \"x\"\n  }\n}\n"), Valid),
+        ("a reference to an ephemeral resource", one("ephemeral \"random_password\" \"p\" {\n  length = 8\n}\nlocals {\n  p = ephemeral.random_password.p.result\n}\n"), Fails("ephemeral.random_password is an ephemeral resource")),
         ("ephemeral output", one("output \"o\" {\n  value     = 1\n  ephemeral = true\n}\n"), Fails(NOT_YET)),
         ("misspelt output argument", one("output \"o\" {\n  value = 1\n  sensitiv = true\n}\n"), Fails("Did you mean \"sensitive\"")),
         // Resource meta-arguments.

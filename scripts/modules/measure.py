@@ -12,7 +12,9 @@ per example: validate ok, plan ok, and the first blocker of a failure, classifie
 
 - `type not supported yet: NAME`: a resource or data source type infinstor does not have;
 - `remote module`: the example calls a registry or git module, which needs `infinstor init`
-  (and the network);
+  (and the network). A terraform-aws-modules registry module with a snapshot is read from it
+  instead, at the newest tag the call's `version` allows, as `init` would fetch it (the
+  exported copy of the example is pointed at it; `--no-registry` leaves the calls as they are);
 - `provider not supported yet: NAME`: a provider other than the ones infinstor has;
 - `argument not supported yet: TYPE.NAME`: an argument of a supported type infinstor lacks;
 - `language, not supported yet: NAME`: a construct of the language infinstor does not have;
@@ -78,6 +80,89 @@ def export(repo, commit, dest):
     dest.mkdir(parents=True)
     archive = subprocess.run(["git", f"--git-dir={git_dir}", "archive", commit], check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+
+
+# A registry module of terraform-aws-modules, as examples call them:
+# `terraform-aws-modules/NAME/aws` or `terraform-aws-modules/NAME/aws//modules/SUB`.
+REGISTRY = re.compile(r'^terraform-aws-modules/([a-z0-9-]+)/aws(?://(.*))?$')
+MODULE_BLOCK = re.compile(r'^module\s+"[^"]+"\s*\{', re.M)
+SOURCE_LINE = re.compile(r'^(\s*)source(\s*)=\s*"([^"]+)"\s*$', re.M)
+VERSION_LINE = re.compile(r'^\s*version\s*=\s*"([^"]*)"\s*\n', re.M)
+
+
+def version_key(tag):
+    """(major, minor, patch) of a tag `vX.Y.Z` or `X.Y.Z`; None for other tags."""
+    m = re.fullmatch(r'v?(\d+)\.(\d+)\.(\d+)', tag)
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def allows(constraint, v):
+    """Whether version `v` meets a Terraform version constraint (`~> 4.0`, `>= 2.1, < 3`, `1.2.3`)."""
+    for part in filter(None, (p.strip() for p in constraint.split(","))):
+        m = re.fullmatch(r'(~>|>=|<=|!=|>|<|=)?\s*v?(\d+(?:\.\d+){0,2})', part)
+        if not m:
+            return False
+        op, text = m.group(1) or "=", m.group(2)
+        want = [int(x) for x in text.split(".")]
+        full = tuple(want + [0] * (3 - len(want)))
+        if op == "~>":
+            # ~> 4.0 allows 4.x; ~> 4.1.2 allows 4.1.x from 4.1.2.
+            fixed = want[:-1] if len(want) > 1 else want
+            if v < full or list(v[:len(fixed)]) != fixed:
+                return False
+        elif not {"=": v == full, "!=": v != full, ">": v > full, ">=": v >= full, "<": v < full,
+                  "<=": v <= full}[op]:
+            return False
+    return True
+
+
+def registry_tree(name, constraint, work):
+    """The tree of registry module `terraform-aws-modules/NAME/aws` at the newest tag of its
+    snapshot that `constraint` allows, exported under `work` (what `init` would fetch), or None
+    when there is no snapshot or no such tag."""
+    repo = f"terraform-aws-modules/terraform-aws-{name}"
+    git_dir = mirror(repo)
+    if git_dir is None:
+        return None
+    tags = subprocess.run(["git", f"--git-dir={git_dir}", "tag"], capture_output=True, text=True).stdout.split()
+    versions = sorted((version_key(t), t) for t in tags if version_key(t) and allows(constraint or ">= 0", version_key(t)))
+    if not versions:
+        return None
+    tag = versions[-1][1]
+    dest = work / "registry" / f"{name}@{tag}"
+    if not dest.exists():
+        export(repo, tag, dest)
+    return dest
+
+
+def resolve_registry_modules(example, work):
+    """Points each call of a terraform-aws-modules registry module in `example`'s files at its
+    snapshot, the way `init` fetches it: the newest tag its `version` allows. Only the
+    exported copy changes."""
+    for tf in example.glob("*.tf"):
+        text = tf.read_text()
+        out, at = [], 0
+        for block in MODULE_BLOCK.finditer(text):
+            start, depth, i = block.start(), 0, block.end() - 1
+            while i < len(text):
+                depth += {"{": 1, "}": -1}.get(text[i], 0)
+                if depth == 0:
+                    break
+                i += 1
+            body = text[start:i + 1]
+            source = SOURCE_LINE.search(body)
+            m = REGISTRY.match(source.group(3)) if source else None
+            if m:
+                version = VERSION_LINE.search(body)
+                tree = registry_tree(m.group(1), version.group(1) if version else "", work)
+                if tree is not None:
+                    path = tree / m.group(2) if m.group(2) else tree
+                    body = body[:source.start(3)] + str(path) + body[source.end(3):]
+                    body = VERSION_LINE.sub("", body, count=1) if version else body
+            out.append(text[at:start] + body)
+            at = i + 1
+        out.append(text[at:])
+        tf.write_text("".join(out))
 
 
 # Error summaries that say "not supported yet" in one form or another; any other error is one
@@ -156,6 +241,9 @@ def main():
     parser.add_argument("--bin", default=str(ROOT / "target" / "debug" / "infinstor"))
     parser.add_argument("--json", help="also write the results as JSON to this file")
     parser.add_argument("--all", action="store_true", help="also the repositories in EXTRA, at their snapshot's HEAD")
+    parser.add_argument("--no-registry", action="store_true",
+                        help="leave calls of terraform-aws-modules registry modules as they are (they need `init` "
+                             "and the network) instead of reading them from the snapshots")
     args = parser.parse_args()
     repos = dict(REPOS)
     if args.all:
@@ -178,6 +266,8 @@ def main():
             examples = sorted(p for p in (tree / "examples").iterdir()
                               if p.is_dir() and any(p.glob("*.tf"))) if (tree / "examples").is_dir() else []
             for ex in examples:
+                if not args.no_registry:
+                    resolve_registry_modules(ex, work)
                 code, out = run(args.bin, ex, ["validate"], env)
                 row = {"repo": repo.split("/")[1], "example": ex.name, "validate": code == 0, "plan": False, "blocker": ""}
                 if code == 0:

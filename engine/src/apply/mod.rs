@@ -204,8 +204,12 @@ impl<'a> Session<'a> {
         }
         // A delete runs before the deletes of what it depends on, and after its provider.
         let mut by_resource: std::collections::HashMap<String, Vec<&InstanceAddr>> = std::collections::HashMap::new();
+        // Dependencies name resources as the configuration does, without instance keys in
+        // the module path (`module.tenant.aws_iam_role.r`).
         for c in &deletes {
-            by_resource.entry(c.addr.resource_string()).or_default().push(&c.addr);
+            let resource =
+                crate::plan::walk::node_string(&crate::config::tree::config_path(&c.addr.module), &c.addr.resource);
+            by_resource.entry(resource).or_default().push(&c.addr);
         }
         for c in &deletes {
             let me = Node::Delete(c.addr.clone());

@@ -153,6 +153,19 @@ fn attribute_refs(m: &Module, e: &crate::config::Expr, factory: &dyn ProviderFac
         if schema.attributes.contains_key(&attr) || schema.blocks.contains_key(&attr) {
             continue;
         }
+        // The provider's own argument, which infinstor lacks: said as such, not as a mistake.
+        if let Some(instead) = schema.not_yet.get(&attr) {
+            diags.push(
+                Diagnostic::error(
+                    "Not supported yet",
+                    format!(
+                        "{addr}.{attr} is an argument of the provider that infinstor does not support yet. {instead}"
+                    ),
+                )
+                .at(span),
+            );
+            continue;
+        }
         let known = schema.attributes.keys().chain(schema.blocks.keys()).map(String::as_str);
         diags.push(
             Diagnostic::error(

@@ -677,10 +677,23 @@ impl Session<'_> {
             } else {
                 "its configuration was removed"
             };
+            // What the configuration says it depends on counts too, as in Terraform: an object
+            // imported since the last apply has no dependencies in state yet, and destroying it
+            // together with what it depends on would race (a user deleted before its policy is
+            // detached).
+            let mut dependencies = inst.dependencies.clone();
+            if destroy {
+                let path = crate::config::tree::config_path(&ia.module);
+                for d in self.walk.dependencies_of(&path, &ia.resource) {
+                    if !dependencies.contains(&d) {
+                        dependencies.push(d);
+                    }
+                }
+            }
             orphan_changes.push(
                 Change::new(ia, inst.provider.clone(), Action::Delete, Some(before), None)
                     .because(why)
-                    .depending_on(inst.dependencies.clone()),
+                    .depending_on(dependencies),
             );
         }
         {

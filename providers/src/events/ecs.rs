@@ -1,7 +1,7 @@
 //! A target's `ecs_target` block: the ECS task a rule runs, as EventBridge's EcsParameters.
 
 use crate::support::attrs::{
-    block_items, first_block, invalid, map_of_strings, map_value, problem, set_of_strings, sref, string_map,
+    block_items, first_block, invalid, is_set, map_of_strings, map_value, problem, set_of_strings, sref, string_map,
     string_set, with_default,
 };
 use aws_sdk_eventbridge::types::{
@@ -77,7 +77,7 @@ pub(super) fn validate(config: &Value) -> Vec<ValidateProblem> {
     if block.get("task_count").as_f64().is_some_and(|n| n < 1.0) {
         out.push(problem(BLOCK, "ecs_target's task_count is 1 or more"));
     }
-    if !block.get("launch_type").is_null() && !block_items(&block, "capacity_provider_strategy").is_empty() {
+    if is_set(&block.get("launch_type")) && !block_items(&block, "capacity_provider_strategy").is_empty() {
         out.push(problem(
             BLOCK,
             "ecs_target's launch_type and capacity_provider_strategy cannot be used together: keep one",

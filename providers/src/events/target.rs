@@ -4,8 +4,8 @@
 use super::{ecs, split_id, DEFAULT_BUS};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
-    block_items, call, created_outcome, finish, first_block, into_state, invalid, list_of_strings, map_of_strings,
-    map_value, problem, sref, string_list, string_map, Put, State,
+    block_items, call, created_outcome, finish, first_block, into_state, invalid, is_set, list_of_strings,
+    map_of_strings, map_value, problem, sref, string_list, string_map, Put, State,
 };
 use crate::support::naming::prefixed_unique_id;
 use aws_sdk_eventbridge::types::{
@@ -426,7 +426,7 @@ impl ResourceType for Target {
         let mut out = ecs::validate(config);
         let given: Vec<&str> = ["input", "input_path", "input_transformer"]
             .into_iter()
-            .filter(|k| !config.get(k).is_null() && config.get(k).as_list().is_none_or(|l| !l.is_empty()))
+            .filter(|k| is_set(&config.get(k)) && config.get(k).as_list().is_none_or(|l| !l.is_empty()))
             .collect();
         if given.len() > 1 {
             out.push(problem(
@@ -591,5 +591,36 @@ impl ResourceType for Target {
             ));
         };
         self.fetch(ctx, &(bus, rest[0].clone(), rest[1].clone()), &Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(input: Value, input_path: Value) -> Value {
+        map([
+            ("rule", Value::from("orders")),
+            ("arn", Value::from("arn:aws:sqs:us-east-1:123456789012:q")),
+            ("input", input),
+            ("input_path", input_path),
+        ])
+    }
+
+    fn conflicts(c: &Value) -> usize {
+        Target
+            .validate(c)
+            .iter()
+            .filter(|p| p.message.contains("cannot be used together"))
+            .count()
+    }
+
+    /// A module that passes `lookup(each.value, "input", null)` for each of its targets: an
+    /// unknown or null value is not "given", as in Terraform's ExactlyOneOf/ConflictsWith.
+    #[test]
+    fn input_rules_count_only_known_values() {
+        assert_eq!(conflicts(&config(Value::UNKNOWN, Value::from("$.detail"))), 0);
+        assert_eq!(conflicts(&config(Value::Null, Value::UNKNOWN)), 0);
+        assert_eq!(conflicts(&config(Value::from("{}"), Value::from("$.detail"))), 1);
     }
 }
