@@ -1,8 +1,8 @@
 //! The plan as a picture, in a real browser: pages written by `show --format html` are opened
 //! in headless Chromium (Debian's `chromium`, which scripts/test.sh installs) driven by
 //! Playwright (`playwright-core` from npm, installed into target/playwright on first use) through
-//! tests/browser/picture.js. A screenshot of the 300-change plan is kept as
-//! target/picture/plan-300.png.
+//! tests/browser/picture.js. Screenshots of the 300-change plan and of the 5,000-change plan's
+//! overview are kept as target/picture/plan-300.png and plan-5000.png.
 
 use crate::util::{install, start_moto, workspace};
 use std::path::PathBuf;
@@ -125,6 +125,9 @@ fn a_reviewer_reads_a_300_change_plan_in_a_browser() {
     let packages = playwright();
     let out_dir = test_support::repo_root().join("target").join("picture");
     std::fs::create_dir_all(&out_dir).expect("target/picture");
+    for old in ["plan-300.png", "plan-5000.png"] {
+        let _ = std::fs::remove_file(out_dir.join(old));
+    }
     let moto = start_moto();
     let ws = workspace(Some(&moto));
     ws.write("modules/storage/main.tf", STORAGE);
@@ -209,6 +212,7 @@ fn a_reviewer_reads_a_300_change_plan_in_a_browser() {
     );
     assert_eq!(number("/draggedWhenOpen"), 298, "{seen}");
     assert!(screenshot.exists());
+    assert!(out_dir.join("plan-5000.png").exists());
     // 5,000 changes: small, collapsed by module, and every node drawn when expanded.
     let size = std::fs::metadata(&big).expect("big page").len();
     assert!(size < 2 * 1024 * 1024, "{size} bytes");

@@ -112,6 +112,8 @@ const nodeId = (page, address) =>
       out.big = bigSeen;
       out.big.nodes = await big.locator("#graph [data-node]").count();
       out.big.folded = await big.locator("#graph .folded").count();
+      // The overview a reviewer opens to: every module closed, counting its changes.
+      await big.screenshot({ path: screenshot.replace(/plan-300\.png$/, "plan-5000.png") });
       await big.click("#expand-all");
       out.big.expandedNodes = await big.locator("#graph [data-node]").count();
       await big.close();
