@@ -1,8 +1,9 @@
 //! Lambda through the binary against the emulator: a function from a zip file (environment,
 //! memory, reserved concurrency, published versions, tags, a layer), a public URL with CORS, a
-//! permission in its policy and an alias on its newest version. Create, no-op re-plan, new code and configuration in place
-//! (a new version, the alias following it), replacement, a change made outside, import and
-//! destroy, each read back through the SDK.
+//! permission in its policy and an alias on its newest version; a function's asynchronous
+//! invocation settings. Create, no-op re-plan, new code and configuration in place (a new
+//! version, the alias following it), replacement, a change made outside, import and destroy,
+//! each read back through the SDK.
 
 use crate::util::{block_on, planned_changes, reimport, start_moto, workspace, Moto};
 
@@ -547,4 +548,110 @@ fn a_log_groups_errors_are_shipped_to_a_function_through_create_update_drift_imp
 
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(filter_pattern(&moto), None);
+}
+
+fn async_config(retries: u32, failure_destination: bool) -> String {
+    let destination = if failure_destination {
+        "  destination_config {\n    on_failure {\n      destination = aws_sqs_queue.failed.arn\n    }\n  }\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"
+resource "aws_iam_role" "fn" {{
+  name               = "worker-runner"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "lambda.amazonaws.com" }} }}] }})
+}}
+
+resource "aws_sqs_queue" "failed" {{
+  name = "worker-failures"
+}}
+
+resource "aws_lambda_function" "worker" {{
+  function_name    = "orders-worker"
+  role             = aws_iam_role.fn.arn
+  filename         = "fn.zip"
+  source_code_hash = filebase64sha256("fn.zip")
+  handler          = "main.handler"
+  runtime          = "python3.12"
+}}
+
+resource "aws_lambda_function_event_invoke_config" "worker" {{
+  function_name                = aws_lambda_function.worker.function_name
+  maximum_event_age_in_seconds = 3600
+  maximum_retry_attempts       = {retries}
+{destination}}}
+"#
+    )
+}
+
+/// (retries, age, on-failure destination) as Lambda holds them; `None` when there is no
+/// configuration.
+fn async_settings(moto: &Moto) -> Option<(i32, Option<i32>, Option<String>)> {
+    block_on(async {
+        let out = lambda(moto)
+            .get_function_event_invoke_config()
+            .function_name("orders-worker")
+            .send()
+            .await
+            .ok()?;
+        Some((
+            out.maximum_retry_attempts().unwrap_or(-1),
+            out.maximum_event_age_in_seconds(),
+            out.destination_config()
+                .and_then(|d| d.on_failure())
+                .and_then(|f| f.destination())
+                .map(str::to_string),
+        ))
+    })
+}
+
+#[test]
+fn asynchronous_invocation_settings_live_through_create_import_and_destroy() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    std::fs::write(
+        ws.path("fn.zip"),
+        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
+    )
+    .expect("zip");
+    ws.write("main.tf", &async_config(1, true));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    let (retries, age, failure) = async_settings(&moto).expect("the settings");
+    assert_eq!((retries, age), (1, Some(3600)));
+    assert!(failure.is_some_and(|d| d.ends_with(":worker-failures")));
+
+    // In place (fewer retries, no destination) is checked against Lambda's documented answers
+    // in the provider's unit tests (lambda/event_invoke_config.rs): the emulator adds a second
+    // configuration on a second put instead of replacing the first.
+
+    // Import by the function's name; a wrong ID says how to write it.
+    reimport(&ws, "aws_lambda_function_event_invoke_config.worker", "orders-worker");
+    ws.run(&["state", "rm", "aws_lambda_function_event_invoke_config.worker"])
+        .expect_code(0);
+    let bad = ws
+        .run(&["import", "aws_lambda_function_event_invoke_config.worker", "a:b:c"])
+        .expect_code(1);
+    assert!(bad.stderr.contains("FUNCTION_NAME:QUALIFIER"), "{}", bad.stderr);
+    ws.run(&[
+        "import",
+        "aws_lambda_function_event_invoke_config.worker",
+        "orders-worker",
+    ])
+    .expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+
+    // A bad value is refused before anything is sent.
+    ws.write("main.tf", &async_config(3, false));
+    let bad = ws.run(&["validate"]).expect_code(1);
+    assert!(
+        bad.stderr.contains("maximum_retry_attempts is 0, 1 or 2"),
+        "{}",
+        bad.stderr
+    );
+
+    ws.write("main.tf", &async_config(0, false));
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert_eq!(async_settings(&moto), None);
 }

@@ -85,6 +85,7 @@ pub(crate) fn ctx(answers: Vec<Answer>) -> (Ctx, StaticReplayClient) {
         cognito: aws_sdk_cognitoidentityprovider,
         cloudfront: aws_sdk_cloudfront,
         secretsmanager: aws_sdk_secretsmanager,
+        lambda: aws_sdk_lambda,
     );
     // The account, as STS would answer: no answer in the list is spent on it.
     let _ = ctx.caller.set(("123456789012".to_string(), "aws".to_string()));

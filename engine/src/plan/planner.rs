@@ -599,6 +599,9 @@ impl Session<'_> {
         // Collected and merged once: one pass over the changes, not one per instance.
         let mut orphan_changes: Vec<Change> = Vec::new();
         let mut superseded: std::collections::HashSet<InstanceAddr> = std::collections::HashSet::new();
+        // What each resource depends on in the configuration, found once per resource.
+        let mut config_dependencies: std::collections::HashMap<(ModPath, ResourceAddr), Vec<String>> =
+            std::collections::HashMap::new();
         for (ia, inst) in instances {
             let a = ia.to_string();
             if !destroy && planned.contains(&ia) {
@@ -684,9 +687,12 @@ impl Session<'_> {
             let mut dependencies = inst.dependencies.clone();
             if destroy {
                 let path = crate::config::tree::config_path(&ia.module);
-                for d in self.walk.dependencies_of(&path, &ia.resource) {
-                    if !dependencies.contains(&d) {
-                        dependencies.push(d);
+                let from_config = config_dependencies
+                    .entry((path, ia.resource.clone()))
+                    .or_insert_with_key(|(path, resource)| self.walk.dependencies_of(path, resource));
+                for d in from_config.iter() {
+                    if !dependencies.contains(d) {
+                        dependencies.push(d.clone());
                     }
                 }
             }

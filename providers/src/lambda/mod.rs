@@ -1,9 +1,10 @@
 //! Lambda: functions, the permissions in a function's resource policy, aliases, layer
-//! versions, function URLs and event source mappings.
+//! versions, function URLs, event source mappings and asynchronous invocation settings.
 
 use crate::resource::ResourceType;
 
 mod alias;
+mod event_invoke_config;
 mod function;
 mod layer;
 mod permission;
@@ -20,6 +21,7 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(layer::LayerVersion),
         Box::new(url::FunctionUrl),
         Box::new(source_mapping::SourceMapping),
+        Box::new(event_invoke_config::EventInvokeConfig),
     ]
 }
 
