@@ -655,3 +655,61 @@ fn asynchronous_invocation_settings_live_through_create_import_and_destroy() {
     ws.run(&["destroy", "-auto-approve"]).expect_code(0);
     assert_eq!(async_settings(&moto), None);
 }
+
+/// Provisioned concurrency and the recursion setting, which the emulator lacks (their calls are
+/// checked on Lambda's documented answers in lambda/concurrency.rs): through the binary as far
+/// as `validate` and `plan`.
+#[test]
+fn provisioned_concurrency_and_the_recursion_setting_validate_and_plan() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    std::fs::write(
+        ws.path("fn.zip"),
+        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
+    )
+    .expect("zip");
+    let config = |n: i64, setting: &str| {
+        async_config(1, false)
+            + &format!(
+                r#"
+resource "aws_lambda_provisioned_concurrency_config" "worker" {{
+  function_name                     = aws_lambda_function.worker.function_name
+  qualifier                         = "live"
+  provisioned_concurrent_executions = {n}
+}}
+
+resource "aws_lambda_function_recursion_config" "worker" {{
+  function_name  = aws_lambda_function.worker.function_name
+  recursive_loop = "{setting}"
+}}
+"#
+            )
+    };
+    ws.write("main.tf", &config(2, "Allow"));
+    ws.run(&["validate"]).expect_code(0);
+    let plan = planned_changes(&ws, "Plan: 6 to add, 0 to change, 0 to destroy.");
+    assert!(
+        plan.stdout.contains("+ provisioned_concurrent_executions = 2"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("+ skip_destroy                      = false"),
+        "{}",
+        plan.stdout
+    );
+    assert!(plan.stdout.contains("+ recursive_loop = \"Allow\""), "{}", plan.stdout);
+    ws.write("main.tf", &config(0, "Sometimes"));
+    let bad = ws.run(&["validate"]).expect_code(1);
+    assert!(
+        bad.stderr
+            .contains("provisioned_concurrent_executions is a whole number, 1 or more"),
+        "{}",
+        bad.stderr
+    );
+    assert!(
+        bad.stderr.contains("recursive_loop is Allow or Terminate"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -181,7 +181,10 @@ impl ResourceType for EventInvokeConfig {
 
     fn plan(&self, _ctx: &Ctx, _prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
-        if st.get("maximum_retry_attempts").is_none_or(Value::is_null) {
+        if st
+            .get("maximum_retry_attempts")
+            .is_none_or(|v| v.is_null() || v.is_unknown())
+        {
             st.insert("maximum_retry_attempts".into(), Value::from(DEFAULT_RETRIES));
         }
         let id = match target(&proposed) {

@@ -1,9 +1,11 @@
 //! Lambda: functions, the permissions in a function's resource policy, aliases, layer
-//! versions, function URLs, event source mappings and asynchronous invocation settings.
+//! versions, function URLs, event source mappings, asynchronous invocation settings,
+//! provisioned concurrency and the recursive-loop setting.
 
 use crate::resource::ResourceType;
 
 mod alias;
+mod concurrency;
 mod event_invoke_config;
 mod function;
 mod layer;
@@ -22,6 +24,8 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(url::FunctionUrl),
         Box::new(source_mapping::SourceMapping),
         Box::new(event_invoke_config::EventInvokeConfig),
+        Box::new(concurrency::ProvisionedConcurrency),
+        Box::new(concurrency::RecursionConfig),
     ]
 }
 
