@@ -458,3 +458,27 @@ output "parts" {
         missing.stderr
     );
 }
+
+/// Deletion protection: off at create against the emulator (which does not know it), and a
+/// change to on is planned in place (the call is checked in the provider's unit tests).
+#[test]
+fn deletion_protection_is_planned_in_place() {
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    let config = |on: bool| {
+        format!("resource \"aws_cloudwatch_log_group\" \"g\" {{\n  name                        = \"/infinstor/protected\"\n  deletion_protection_enabled = {on}\n}}\n")
+    };
+    ws.write("main.tf", &config(false));
+    ws.run(&["apply", "-auto-approve"]).expect_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
+    ws.write("main.tf", &config(true));
+    let plan = planned_changes(&ws, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    assert!(
+        plan.stdout.contains("~ deletion_protection_enabled = false -> true"),
+        "{}",
+        plan.stdout
+    );
+    ws.write("main.tf", &config(false));
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
+    assert!(group(&moto, "/infinstor/protected").is_none());
+}

@@ -1,4 +1,5 @@
-//! aws_cloudwatch_log_group: a log group with its retention, encryption key, class and tags.
+//! aws_cloudwatch_log_group: a log group with its retention, encryption key, class, deletion
+//! protection and tags.
 
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{call, created_outcome, default_to, finish, into_state, map_of_strings, sref, Put, State};
@@ -50,6 +51,10 @@ impl LogGroup {
         if let Some(class) = group.log_group_class() {
             st.put("log_group_class", class.as_str());
         }
+        // Likewise for deletion protection, which servers older than it do not report.
+        if let Some(on) = group.deletion_protection_enabled() {
+            st.put("deletion_protection_enabled", on);
+        }
         default_to(&mut st, "skip_destroy", Value::Bool(false));
         st.put("tags", tags);
         st.put("tags_all", all);
@@ -91,6 +96,18 @@ impl LogGroup {
                 .map(drop)?,
                 None => call(ctx, &op, ctx.logs.disassociate_kms_key().log_group_name(name).send()).map(drop)?,
             }
+        }
+        let protect = planned.get("deletion_protection_enabled").as_bool().unwrap_or(false);
+        if prior.get("deletion_protection_enabled").as_bool().unwrap_or(false) != protect {
+            call(
+                ctx,
+                &format!("setting the deletion protection of CloudWatch Logs Log Group ({name})"),
+                ctx.logs
+                    .put_log_group_deletion_protection()
+                    .log_group_identifier(name)
+                    .deletion_protection_enabled(protect)
+                    .send(),
+            )?;
         }
         let arn = sref(prior, "arn").unwrap_or_default();
         let op = format!("tagging CloudWatch Logs Log Group ({name})");
@@ -143,6 +160,7 @@ impl ResourceType for LogGroup {
                 ]),
             )
             .attr("skip_destroy", Attribute::optional_computed(Type::Bool))
+            .attr("deletion_protection_enabled", Attribute::optional_computed(Type::Bool))
             .attr("tags", Attribute::optional(map_of_strings()))
             .attr("tags_all", Attribute::computed(map_of_strings()))
             .attr("arn", Attribute::computed(Type::String))
@@ -171,6 +189,9 @@ impl ResourceType for LogGroup {
             default_to(&mut st, "log_group_class", Value::string("STANDARD"));
         }
         default_to(&mut st, "skip_destroy", Value::Bool(false));
+        if prior.is_none() {
+            default_to(&mut st, "deletion_protection_enabled", Value::Bool(false));
+        }
         let id = match st.get("name").and_then(Value::as_str) {
             Some(name) => Value::string(name),
             None => Value::UNKNOWN,
@@ -192,6 +213,7 @@ impl ResourceType for LogGroup {
                 .log_group_name(&name)
                 .set_kms_key_id(sref(planned, "kms_key_id").map(str::to_string))
                 .set_log_group_class(sref(planned, "log_group_class").map(LogGroupClass::from))
+                .set_deletion_protection_enabled(planned.get("deletion_protection_enabled").as_bool().filter(|on| *on))
                 .set_tags((!tags.is_empty()).then(|| tags.into_iter().collect()))
                 .send(),
         );
@@ -252,5 +274,67 @@ impl ResourceType for LogGroup {
     /// Import ID: the group's name.
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Option<Value>, ProviderError> {
         self.fetch(ctx, id, &Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LogGroup;
+    use crate::replay::{ctx, sent, Answer};
+    use crate::resource::{ResourceType, Step};
+    use engine::core::value::{map, Value};
+
+    fn described(protected: bool) -> Vec<Answer> {
+        vec![
+            Answer::json(
+                200,
+                serde_json::json!({"logGroups": [{
+                    "logGroupName": "app",
+                    "arn": "arn:aws:logs:us-east-1:123456789012:log-group:app:*",
+                    "logGroupClass": "STANDARD",
+                    "deletionProtectionEnabled": protected,
+                }]}),
+            ),
+            Answer::json(200, serde_json::json!({"tags": {}})),
+        ]
+    }
+
+    /// The emulator neither keeps nor reports deletion protection: a protected create, and
+    /// protection turned off in place, on CloudWatch Logs' documented answers.
+    #[test]
+    fn deletion_protection_is_set_at_create_and_changed_in_place() {
+        let mut answers = vec![Answer::json(200, serde_json::json!({}))];
+        answers.extend(described(true));
+        answers.push(Answer::json(200, serde_json::json!({})));
+        answers.extend(described(false));
+        let (ctx, replay) = ctx(answers);
+        let kind = LogGroup;
+        let config = |on: bool| {
+            map([
+                ("name", Value::from("app")),
+                ("deletion_protection_enabled", Value::Bool(on)),
+            ])
+        };
+        let (planned, _) = kind.plan(&ctx, None, config(true)).expect("plan");
+        let (state, error) = kind.create(&ctx, &planned, &Step::QUIET).into_parts();
+        assert!(error.is_none(), "{error:?}");
+        let state = state.expect("state");
+        assert_eq!(state.get("deletion_protection_enabled"), Value::Bool(true));
+        let (planned, replace) = kind.plan(&ctx, Some(&state), config(false)).expect("plan");
+        assert!(replace.is_empty());
+        let (updated, error) = kind.update(&ctx, &state, &planned, &Step::QUIET).into_parts();
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(
+            updated.expect("state").get("deletion_protection_enabled"),
+            Value::Bool(false)
+        );
+        let requests = sent(&replay);
+        let create: serde_json::Value = serde_json::from_str(&requests[0].2).expect("json");
+        assert_eq!(create["deletionProtectionEnabled"], true, "{create}");
+        let put: serde_json::Value = serde_json::from_str(&requests[3].2).expect("json");
+        assert_eq!(
+            put,
+            serde_json::json!({"logGroupIdentifier": "app", "deletionProtectionEnabled": false})
+        );
     }
 }
