@@ -488,7 +488,21 @@ impl ResourceType for Function {
             .iter()
             .fold(schema, |s, k| s.attr(k, Attribute::computed(Type::String)))
             .attr("source_code_size", Attribute::computed(Type::Number));
-        settings::blocks(schema).timeouts(&["create", "update", "delete"])
+        settings::blocks(schema)
+            .timeouts(&["create", "update", "delete"])
+            // Lambda's durable functions, managed instances and tenant isolation (2025).
+            .not_yet(
+                "durable_config",
+                "Durable functions are not supported yet: leave durable_config out, or set it in the Lambda console.",
+            )
+            .not_yet(
+                "capacity_provider_config",
+                "Lambda Managed Instances capacity providers are not supported yet: leave capacity_provider_config out.",
+            )
+            .not_yet(
+                "tenancy_config",
+                "Tenant isolation is not supported yet: leave tenancy_config out (it can only be chosen when the function is created).",
+            )
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
