@@ -18,14 +18,6 @@ pub(super) struct EventInvokeConfig;
 /// Retries when the configuration gives none, as the AWS provider has it.
 const DEFAULT_RETRIES: i64 = 2;
 
-/// (function, qualifier) of a state or configuration.
-fn target(value: &Value) -> Option<(String, Option<String>)> {
-    Some((
-        sref(value, "function_name")?.to_string(),
-        sref(value, "qualifier").filter(|q| !q.is_empty()).map(str::to_string),
-    ))
-}
-
 /// The ID: the function as written, with `:QUALIFIER` when there is one.
 fn id_of(function: &str, qualifier: Option<&str>) -> String {
     match qualifier {
@@ -187,7 +179,7 @@ impl ResourceType for EventInvokeConfig {
         {
             st.insert("maximum_retry_attempts".into(), Value::from(DEFAULT_RETRIES));
         }
-        let id = match target(&proposed) {
+        let id = match super::function_and_qualifier(&proposed) {
             Some((f, q)) if !proposed.get("function_name").is_unknown() && !proposed.get("qualifier").is_unknown() => {
                 Value::string(id_of(&f, q.as_deref()))
             }
@@ -198,7 +190,7 @@ impl ResourceType for EventInvokeConfig {
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
-        let Some((function, qualifier)) = target(planned) else {
+        let Some((function, qualifier)) = super::function_and_qualifier(planned) else {
             return ApplyOutcome::failed(invalid(
                 "creating Lambda Function Event Invoke Config: function_name must be known",
             ));
@@ -220,7 +212,7 @@ impl ResourceType for EventInvokeConfig {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
-        let Some((function, qualifier)) = target(prior) else {
+        let Some((function, qualifier)) = super::function_and_qualifier(prior) else {
             return ApplyOutcome::partial(
                 prior.clone(),
                 invalid("updating Lambda Function Event Invoke Config: the prior state has no function_name"),
@@ -242,7 +234,7 @@ impl ResourceType for EventInvokeConfig {
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
-        let Some((function, qualifier)) = target(prior) else {
+        let Some((function, qualifier)) = super::function_and_qualifier(prior) else {
             return Ok(());
         };
         found(call(
@@ -261,7 +253,7 @@ impl ResourceType for EventInvokeConfig {
     }
 
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        match target(prior) {
+        match super::function_and_qualifier(prior) {
             Some((function, qualifier)) => self.fetch(ctx, &function, qualifier.as_deref(), prior),
             None => Ok(None),
         }

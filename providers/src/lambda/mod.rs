@@ -40,6 +40,16 @@ fn invoke_arn(arn: &str) -> String {
     }
 }
 
+/// `function_name` and `qualifier` (none when empty) of a configuration or state: what
+/// function URLs and asynchronous invocation settings are keyed by.
+fn function_and_qualifier(value: &engine::core::value::Value) -> Option<(String, Option<String>)> {
+    use crate::support::attrs::sref;
+    Some((
+        sref(value, "function_name")?.to_string(),
+        sref(value, "qualifier").filter(|q| !q.is_empty()).map(str::to_string),
+    ))
+}
+
 /// The name of a function given by name or by (possibly qualified) ARN.
 fn function_name_of(name_or_arn: &str) -> &str {
     if name_or_arn.starts_with("arn:") {

@@ -36,13 +36,6 @@ fn cors(planned: &Value) -> Option<Cors> {
     )
 }
 
-fn key(value: &Value) -> Option<(String, Option<String>)> {
-    Some((
-        sref(value, "function_name")?.to_string(),
-        sref(value, "qualifier").filter(|q| !q.is_empty()).map(str::to_string),
-    ))
-}
-
 fn url_id(function: &str, qualifier: Option<&str>) -> String {
     match qualifier {
         Some(q) => format!("{function}/{q}"),
@@ -152,7 +145,7 @@ impl ResourceType for FunctionUrl {
     fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {
         let mut st = into_state(&proposed);
         crate::support::attrs::default_to(&mut st, "invoke_mode", Value::string("BUFFERED"));
-        if let Some((f, q)) = key(&proposed) {
+        if let Some((f, q)) = super::function_and_qualifier(&proposed) {
             st.put("id", url_id(&f, q.as_deref()));
         }
         if prior.is_none() {
@@ -164,7 +157,7 @@ impl ResourceType for FunctionUrl {
     }
 
     fn create(&self, ctx: &Ctx, planned: &Value, step: &Step<'_>) -> ApplyOutcome {
-        let Some((function, qualifier)) = key(planned) else {
+        let Some((function, qualifier)) = super::function_and_qualifier(planned) else {
             return ApplyOutcome::failed(invalid("creating Lambda Function URL: function_name must be known"));
         };
         let auth = sref(planned, "authorization_type").unwrap_or("AWS_IAM");
@@ -222,7 +215,7 @@ impl ResourceType for FunctionUrl {
     }
 
     fn update(&self, ctx: &Ctx, prior: &Value, planned: &Value, _step: &Step<'_>) -> ApplyOutcome {
-        let Some((function, qualifier)) = key(prior) else {
+        let Some((function, qualifier)) = super::function_and_qualifier(prior) else {
             return ApplyOutcome::partial(
                 prior.clone(),
                 invalid("updating Lambda Function URL: the prior state has no function_name"),
@@ -257,7 +250,7 @@ impl ResourceType for FunctionUrl {
     }
 
     fn delete(&self, ctx: &Ctx, prior: &Value, _step: &Step<'_>) -> Result<(), ProviderError> {
-        let Some((function, qualifier)) = key(prior) else {
+        let Some((function, qualifier)) = super::function_and_qualifier(prior) else {
             return Ok(());
         };
         found(call(
@@ -276,7 +269,7 @@ impl ResourceType for FunctionUrl {
     }
 
     fn read(&self, ctx: &Ctx, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        match key(prior) {
+        match super::function_and_qualifier(prior) {
             Some((f, q)) => self.fetch(ctx, &f, q.as_deref(), prior),
             None => Ok(None),
         }
