@@ -141,6 +141,15 @@ fn layer_arn(ws: &crate::util::Workspace) -> String {
         .to_string()
 }
 
+/// The first version of a function's code, `fn.zip` in the workspace.
+fn write_first_code(ws: &crate::util::Workspace) {
+    std::fs::write(
+        ws.path("fn.zip"),
+        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
+    )
+    .expect("zip");
+}
+
 fn lambda(moto: &Moto) -> aws_sdk_lambda::Client {
     aws_sdk_lambda::Client::new(&moto.sdk_config())
 }
@@ -196,11 +205,7 @@ fn policy(moto: &Moto) -> String {
 fn a_function_its_layer_url_permission_and_alias_live_through_new_code_drift_import_and_destroy() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
-    std::fs::write(
-        ws.path("fn.zip"),
-        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
-    )
-    .expect("zip");
+    write_first_code(&ws);
     std::fs::write(ws.path("layer.zip"), zip_of("python/libs.py", b"X = 1\n")).expect("zip");
     ws.write("main.tf", &config(256, "test", "AllowS3"));
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
@@ -410,11 +415,7 @@ fn mapping_of(moto: &Moto) -> Option<(i32, String)> {
 fn a_queue_feeds_a_function_through_create_update_drift_import_and_destroy() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
-    std::fs::write(
-        ws.path("fn.zip"),
-        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
-    )
-    .expect("zip");
+    write_first_code(&ws);
     ws.write("main.tf", &mapping(5, true));
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
@@ -505,11 +506,7 @@ fn filter_pattern(moto: &Moto) -> Option<String> {
 fn a_log_groups_errors_are_shipped_to_a_function_through_create_update_drift_import_and_destroy() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
-    std::fs::write(
-        ws.path("fn.zip"),
-        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
-    )
-    .expect("zip");
+    write_first_code(&ws);
     ws.write("main.tf", &shipping("ERROR"));
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
@@ -610,11 +607,7 @@ fn async_settings(moto: &Moto) -> Option<(i32, Option<i32>, Option<String>)> {
 fn asynchronous_invocation_settings_live_through_create_import_and_destroy() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
-    std::fs::write(
-        ws.path("fn.zip"),
-        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
-    )
-    .expect("zip");
+    write_first_code(&ws);
     ws.write("main.tf", &async_config(1, true));
     ws.run(&["apply", "-auto-approve"]).expect_code(0);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
@@ -663,11 +656,7 @@ fn asynchronous_invocation_settings_live_through_create_import_and_destroy() {
 fn provisioned_concurrency_and_the_recursion_setting_validate_and_plan() {
     let moto = start_moto();
     let ws = workspace(Some(&moto));
-    std::fs::write(
-        ws.path("fn.zip"),
-        zip_of("main.py", b"def handler(e, c):\n    return 1\n"),
-    )
-    .expect("zip");
+    write_first_code(&ws);
     let config = |n: i64, setting: &str| {
         async_config(1, false)
             + &format!(
