@@ -510,6 +510,19 @@ fn import_count(plan: &Plan) -> String {
     }
 }
 
+/// Terraform's summary line of a plan with changes: `Plan: N to add, N to change, N to destroy.`
+pub fn summary_line(plan: &Plan) -> String {
+    let (add, change, destroy) = plan.counts();
+    format!(
+        "Plan: {}{add} to add, {change} to change, {destroy} to destroy{}.",
+        import_count(plan),
+        match plan.changes.iter().filter(|c| c.action == Action::Forget).count() {
+            0 => String::new(),
+            n => format!(", {n} to forget"),
+        }
+    )
+}
+
 /// The whole plan as text.
 pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
     let st = Style { color };
@@ -656,19 +669,7 @@ pub fn text(plan: &Plan, schemas: &dyn ProviderFactory, color: bool) -> String {
             let _ = writeln!(out, "{}\n", change_text(c, schemas, color));
         }
     }
-    let (add, change, destroy) = plan.counts();
-    let _ = writeln!(
-        out,
-        "{}",
-        st.bold(&format!(
-            "Plan: {}{add} to add, {change} to change, {destroy} to destroy{}.",
-            import_count(plan),
-            match plan.changes.iter().filter(|c| c.action == Action::Forget).count() {
-                0 => String::new(),
-                n => format!(", {n} to forget"),
-            }
-        ))
-    );
+    let _ = writeln!(out, "{}", st.bold(&summary_line(plan)));
     if !output_changes.is_empty() {
         let _ = writeln!(out, "\nChanges to Outputs:");
         let width = output_changes.iter().map(|(k, _)| k.len()).max().unwrap_or(0);

@@ -241,13 +241,8 @@ impl Picture {
 
 /// The picture of a plan: every change (no-ops too, drawn faint) with its diff and reasons.
 pub fn of_plan(plan: &Plan, schemas: &dyn ProviderFactory) -> Picture {
-    let (add, change, destroy) = plan.counts();
-    let imports = match plan.imports.len() {
-        0 => String::new(),
-        n => format!("{n} to import, "),
-    };
     let summary = if plan.has_changes() {
-        format!("Plan: {imports}{add} to add, {change} to change, {destroy} to destroy.")
+        text::summary_line(plan)
     } else {
         "No changes. Your infrastructure matches the configuration.".to_string()
     };
@@ -382,17 +377,7 @@ pub fn of_plan(plan: &Plan, schemas: &dyn ProviderFactory) -> Picture {
 
 /// The resource of an instance with its module path's keys left out, as dependencies name it.
 fn keyless(addr: &InstanceAddr) -> String {
-    let module: ModulePath = addr
-        .module
-        .iter()
-        .map(|(n, _)| (n.clone(), crate::core::addr::InstanceKey::None))
-        .collect();
-    InstanceAddr {
-        module,
-        resource: addr.resource.clone(),
-        key: crate::core::addr::InstanceKey::None,
-    }
-    .resource_string()
+    crate::plan::walk::node_string(&crate::config::tree::config_path(&addr.module), &addr.resource)
 }
 
 /// Whether two module paths agree as far as both go.
