@@ -204,13 +204,25 @@ pub(super) fn chomp(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     Ok(Value::from(string_arg(a, 0)?.trim_end_matches(['\r', '\n'])))
 }
 
+/// The largest text `indent` makes: as large as a file the file functions read.
+const MAX_INDENTED_BYTES: usize = 64 * 1024 * 1024;
+
 pub(super) fn indent(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     let spaces = int_arg(c, a, 0)?;
     if spaces < 0 {
         return Err(invalid("the number of spaces must not be negative."));
     }
-    let spaces = spaces as usize;
     let s = string_arg(a, 1)?;
+    // Terraform fails the call when the padding cannot be allocated; check the size first, so
+    // that a mistaken count is an error here too and never exhausts memory.
+    let lines = s.matches('\n').count() as u128;
+    if s.len() as u128 + lines * spaces as u128 > MAX_INDENTED_BYTES as u128 {
+        return Err(invalid(format!(
+            "indenting by {spaces} spaces would make a text of more than {} MiB.",
+            MAX_INDENTED_BYTES / 1024 / 1024
+        )));
+    }
+    let spaces = spaces as usize;
     Ok(Value::String(s.replace('\n', &format!("\n{}", " ".repeat(spaces)))))
 }
 
