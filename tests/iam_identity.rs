@@ -228,7 +228,13 @@ output "key_fingerprint" {
         &ws,
         &config.replace("file(\"analyst.pub.b64\")", "\"keybase:analyst\""),
         "plan",
-        "keybase.io",
+        "Error: Not supported yet",
+    );
+    refused(
+        &ws,
+        &config.replace("file(\"analyst.pub.b64\")", "\"keybase:analyst\""),
+        "plan",
+        "keybase:analyst is a key to look up on keybase.io, which infinstor does not do yet",
     );
     assert_eq!(login_profile(&moto), None);
 

@@ -142,6 +142,7 @@ impl ProviderFactory for AwsFactory {
         match resources().get(req.type_name) {
             Some(resource) => resource.validate(req.config),
             None => vec![ValidateProblem {
+                not_yet: false,
                 attribute: None,
                 message: unsupported("resource", req.type_name).message,
             }],

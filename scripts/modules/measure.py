@@ -244,6 +244,10 @@ def main():
     parser.add_argument("--no-registry", action="store_true",
                         help="leave calls of terraform-aws-modules registry modules as they are (they need `init` "
                              "and the network) instead of reading them from the snapshots")
+    parser.add_argument("--only", metavar="REPO/EXAMPLE",
+                        help="run only the examples whose `repo/example` name contains this text")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="export into DIR and keep it, to look at an example's files after the run")
     args = parser.parse_args()
     repos = dict(REPOS)
     if args.all:
@@ -258,14 +262,17 @@ def main():
     env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
                AWS_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
     rows = []
-    work = pathlib.Path(tempfile.mkdtemp(prefix="modules-"))
+    work = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="modules-"))
     try:
         for repo, commit in repos.items():
             tree = work / repo.split("/")[1]
-            export(repo, commit, tree)
+            if not tree.exists():
+                export(repo, commit, tree)
             examples = sorted(p for p in (tree / "examples").iterdir()
                               if p.is_dir() and any(p.glob("*.tf"))) if (tree / "examples").is_dir() else []
             for ex in examples:
+                if args.only and args.only not in f"{repo.split('/')[1]}/{ex.name}":
+                    continue
                 if not args.no_registry:
                     resolve_registry_modules(ex, work)
                 code, out = run(args.bin, ex, ["validate"], env)
@@ -281,7 +288,8 @@ def main():
                       f"plan {'ok' if row['plan'] else '-'} {row['blocker']}", file=sys.stderr, flush=True)
     finally:
         proc.terminate()
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
     print("| module | example | validate | plan | first blocker |")
     print("|---|---|---|---|---|")
     for r in rows:

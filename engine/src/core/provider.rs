@@ -58,6 +58,9 @@ pub struct ValidateProblem {
     pub attribute: Option<String>,
     /// What is wrong and what to do.
     pub message: String,
+    /// The configuration asks for something the provider documents and infinstor does not do
+    /// yet (the error says "Not supported yet", not that the value is wrong).
+    pub not_yet: bool,
 }
 
 /// Asks the provider what applying `proposed` over `prior` would produce.

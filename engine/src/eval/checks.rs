@@ -131,9 +131,12 @@ pub fn provider_problems(factory: &dyn ProviderFactory, res: &Resource, config: 
                 .as_deref()
                 .and_then(|a| res.body.span_of(a))
                 .or(res.span.clone());
-            Diagnostic::error("Invalid argument value", p.message)
-                .at(span)
-                .within(res.describe())
+            let summary = if p.not_yet {
+                "Not supported yet"
+            } else {
+                "Invalid argument value"
+            };
+            Diagnostic::error(summary, p.message).at(span).within(res.describe())
         })
         .collect()
 }

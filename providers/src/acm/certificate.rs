@@ -317,6 +317,7 @@ impl ResourceType for Certificate {
             ));
         } else if domain.is_null() && body.is_null() {
             out.push(ValidateProblem {
+                not_yet: false,
                 attribute: None,
                 message: "set \"domain_name\" (with \"validation_method\") to request a certificate from ACM, or \
                           \"certificate_body\" and \"private_key\" to import one"

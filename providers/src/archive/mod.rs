@@ -110,6 +110,7 @@ pub fn data_types() -> Vec<String> {
 
 fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
     ValidateProblem {
+        not_yet: false,
         attribute: Some(attribute.to_string()),
         message: message.into(),
     }
@@ -129,11 +130,13 @@ pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
     ];
     match kinds.iter().filter(|k| **k).count() {
         0 => out.push(ValidateProblem {
+not_yet: false,
             attribute: None,
             message: "At least one of these attributes must be configured: [source,source_content_filename,source_file,source_dir]".into(),
         }),
         1 => {}
         _ => out.push(ValidateProblem {
+not_yet: false,
             attribute: None,
             message: "give one kind of source: source blocks, source_content with source_content_filename, source_file, or source_dir".into(),
         }),

@@ -4,7 +4,7 @@
 //! `status` changes in place.
 
 use crate::resource::{ApplyOutcome, Ctx, ResourceType, Step};
-use crate::support::attrs::{call, finish, into_state, problem, sref, Put, State};
+use crate::support::attrs::{call, finish, into_state, sref, Put, State};
 use crate::support::error::found;
 use aws_sdk_iam::types::{AccessKeyMetadata, StatusType};
 use base64::Engine;
@@ -111,10 +111,7 @@ impl ResourceType for AccessKey {
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
-        match config.get("pgp_key").as_str().map(crate::support::pgp::public_key) {
-            Some(Err(message)) => vec![problem("pgp_key", message)],
-            _ => Vec::new(),
-        }
+        crate::support::pgp::problem(config).into_iter().collect()
     }
 
     fn plan(&self, _ctx: &Ctx, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<String>), ProviderError> {

@@ -74,11 +74,7 @@ impl ResourceType for LoginProfile {
                 ));
             }
         }
-        if let Some(key) = config.get("pgp_key").as_str() {
-            if let Err(message) = crate::support::pgp::public_key(key) {
-                problems.push(problem("pgp_key", message));
-            }
-        }
+        problems.extend(crate::support::pgp::problem(config));
         problems
     }
 

@@ -164,6 +164,7 @@ impl ResourceType for ServiceLinkedRole {
         if let Some(s) = config.get("aws_service_name").as_str() {
             if !s.ends_with(".amazonaws.com") || s.contains('/') {
                 out.push(ValidateProblem {
+                    not_yet: false,
                     attribute: Some("aws_service_name".into()),
                     message: format!(
                         "aws_service_name must be a service principal such as \"elasticbeanstalk.amazonaws.com\", \
@@ -177,6 +178,7 @@ impl ResourceType for ServiceLinkedRole {
                 !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c));
             if !ok {
                 out.push(ValidateProblem {
+                    not_yet: false,
                     attribute: Some("custom_suffix".into()),
                     message: "custom_suffix must be 1 to 64 letters, digits or +=,.@-_".into(),
                 });

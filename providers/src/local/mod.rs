@@ -136,6 +136,7 @@ pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
         if let Some(text) = req.config.get(key).as_str() {
             if let Err(e) = mode(text, key) {
                 out.push(ValidateProblem {
+                    not_yet: false,
                     attribute: Some(key.to_string()),
                     message: e.message,
                 });

@@ -239,6 +239,7 @@ pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
         if let Some(n) = req.config.get(key).as_f64() {
             if n < 1.0 || n.fract() != 0.0 {
                 out.push(ValidateProblem {
+                    not_yet: false,
                     attribute: Some(key.into()),
                     message: format!("{key} must be a whole number of at least 1"),
                 });

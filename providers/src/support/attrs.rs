@@ -166,8 +166,18 @@ pub(crate) fn is_set(v: &Value) -> bool {
 /// A validation problem about one attribute.
 pub(crate) fn problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
     ValidateProblem {
+        not_yet: false,
         attribute: Some(attribute.to_string()),
         message: message.into(),
+    }
+}
+
+/// A problem about one attribute whose value asks for what the provider documents and infinstor
+/// does not do yet.
+pub(crate) fn not_yet_problem(attribute: &str, message: impl Into<String>) -> ValidateProblem {
+    ValidateProblem {
+        not_yet: true,
+        ..problem(attribute, message)
     }
 }
 

@@ -3,16 +3,31 @@
 //! writes it), the message returned base64-encoded (binary), so that only the holder of the
 //! private key reads the secret and the state never holds it in the clear.
 
+use super::attrs::{self, not_yet_problem};
 use base64::Engine as _;
+use engine::core::provider::ValidateProblem;
+use engine::core::value::Value;
 use pgp::composed::{Deserializable, MessageBuilder, SignedPublicKey};
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use pgp::types::{KeyDetails as _, PublicKeyTrait as _};
+
+/// The problem with a configuration's `pgp_key`, if it has one. A `keybase:` key is one
+/// infinstor does not fetch yet (plans elsewhere would fetch it only at apply).
+pub(crate) fn problem(config: &Value) -> Option<ValidateProblem> {
+    let pgp_key = config.get("pgp_key");
+    let message = public_key(pgp_key.as_str()?).err()?;
+    Some(if pgp_key.as_str()?.starts_with("keybase:") {
+        not_yet_problem("pgp_key", message)
+    } else {
+        attrs::problem("pgp_key", message)
+    })
+}
 
 /// Reads a `pgp_key` value; the error says what to give instead.
 pub(crate) fn public_key(pgp_key: &str) -> Result<SignedPublicKey, String> {
     if let Some(user) = pgp_key.strip_prefix("keybase:") {
         return Err(format!(
-            "keybase:{user} would be looked up on keybase.io, which infinstor does not reach: give the key itself, base64-encoded (gpg --export {user} | base64 -w0)"
+            "keybase:{user} is a key to look up on keybase.io, which infinstor does not do yet: give the key itself, base64-encoded (gpg --export {user} | base64 -w0)"
         ));
     }
     let bytes = base64::engine::general_purpose::STANDARD

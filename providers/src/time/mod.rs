@@ -100,6 +100,7 @@ pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
     for key in ["create_duration", "destroy_duration"] {
         if let Err(e) = duration(req.config, key) {
             out.push(ValidateProblem {
+                not_yet: false,
                 attribute: Some(key.to_string()),
                 message: e.message,
             });
@@ -108,6 +109,7 @@ pub fn validate(req: ValidateRequest<'_>) -> Vec<ValidateProblem> {
     if let Some(text) = req.config.get("rfc3339").as_str() {
         if unix_seconds(text).is_none() {
             out.push(ValidateProblem {
+                not_yet: false,
                 attribute: Some("rfc3339".to_string()),
                 message: format!("{text:?} is not an RFC 3339 time such as \"2026-01-02T03:04:05Z\""),
             });

@@ -213,10 +213,11 @@ pub(super) fn indent(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
         return Err(invalid("the number of spaces must not be negative."));
     }
     let s = string_arg(a, 1)?;
-    // Terraform fails the call when the padding cannot be allocated; check the size first, so
-    // that a mistaken count is an error here too and never exhausts memory.
+    // Terraform fails the call when the padding cannot be allocated, newline or not; check the
+    // sizes first, so that a mistaken count is an error here too and never exhausts memory.
     let lines = s.matches('\n').count() as u128;
-    if s.len() as u128 + lines * spaces as u128 > MAX_INDENTED_BYTES as u128 {
+    let spaces_and_text = s.len() as u128 + lines * spaces as u128;
+    if spaces_and_text.max(spaces as u128) > MAX_INDENTED_BYTES as u128 {
         return Err(invalid(format!(
             "indenting by {spaces} spaces would make a text of more than {} MiB.",
             MAX_INDENTED_BYTES / 1024 / 1024

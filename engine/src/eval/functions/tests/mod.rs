@@ -242,6 +242,10 @@ fn string_functions() {
         err("indent", vec![n(1e17), s("a\nb")]),
         "Invalid function argument: indenting by 100000000000000000 spaces would make a text of more than 64 MiB."
     );
+    assert_eq!(
+        err("indent", vec![n(1e17), s("one line")]),
+        "Invalid function argument: indenting by 100000000000000000 spaces would make a text of more than 64 MiB."
+    );
     assert_eq!(ok("strrev", vec![s("abc")]), s("cba"));
     assert_eq!(ok("startswith", vec![s("hello"), s("he")]), Value::Bool(true));
     assert_eq!(ok("startswith", vec![s("hello"), s("lo")]), Value::Bool(false));
