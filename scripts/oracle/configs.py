@@ -80,6 +80,17 @@ CONFIGS = {
     "count_index_outside_count": 'resource "terraform_data" "a" {\n  input = count.index\n}\n',
     "terraform_workspace": 'resource "terraform_data" "a" {\n  input = terraform.workspace\n}\n',
     "path_values": 'output "m" {\n  value = path.module\n}\n\noutput "r" {\n  value = path.root\n}\n',
+    # Ephemeral values (Terraform 1.10): where they may go, and where not.
+    "ephemeral_in_resource": 'variable "e" {\n  type      = string\n  default   = "s3cret"\n  ephemeral = true\n}\n\nresource "terraform_data" "a" {\n  input = var.e\n}\n',
+    "ephemeral_as_null": 'variable "e" {\n  type      = string\n  default   = "s3cret"\n  ephemeral = true\n}\n\nresource "terraform_data" "a" {\n  input = ephemeralasnull(var.e)\n}\n\noutput "o" {\n  value = ephemeralasnull({ e = var.e, p = "plain" })\n}\n',
+    "ephemeral_through_local": 'variable "e" {\n  type      = string\n  default   = "s3cret"\n  ephemeral = true\n}\n\nlocals {\n  l = "x-${var.e}"\n}\n\nresource "terraform_data" "a" {\n  input = local.l\n}\n',
+    "ephemeral_other_attribute": 'variable "e" {\n  type      = string\n  default   = "s3cret"\n  ephemeral = true\n}\n\nlocals {\n  m = { a = var.e, b = "x" }\n}\n\nresource "terraform_data" "a" {\n  input = local.m["b"]\n}\n',
+    "ephemeral_conditional": 'variable "e" {\n  type      = string\n  default   = "s3cret"\n  ephemeral = true\n}\n\nresource "terraform_data" "a" {\n  input = false ? var.e : "plain"\n}\n',
+    "ephemeral_nonsensitive": 'variable "e" {\n  type      = string\n  default   = "s3cret"\n  ephemeral = true\n}\n\nresource "terraform_data" "a" {\n  triggers_replace = [nonsensitive(var.e)]\n}\n',
+    "ephemeral_count": 'variable "n" {\n  type      = number\n  default   = 1\n  ephemeral = true\n}\n\nresource "terraform_data" "a" {\n  count = var.n\n}\n',
+    "ephemeral_output": 'variable "e" {\n  type      = string\n  default   = "s3cret"\n  ephemeral = true\n}\n\noutput "o" {\n  value = var.e\n}\n',
+    "ephemeral_root_output": 'variable "e" {\n  type      = string\n  default   = "s3cret"\n  ephemeral = true\n}\n\noutput "o" {\n  value     = var.e\n  ephemeral = true\n}\n',
+    "terraform_applying": 'resource "terraform_data" "a" {\n  input = ephemeralasnull(terraform.applying)\n}\n\noutput "o" {\n  value = ephemeralasnull(terraform.applying)\n}\n',
 }
 
 # Configurations with a child module: name -> (root main.tf, module main.tf).
@@ -111,6 +122,18 @@ MODULE_CONFIGS = {
     "module_sensitive_output": (
         'module "m" {\n  source = "./modules/m"\n}\n\noutput "o" {\n  value     = module.m.secret\n  sensitive = true\n}\n',
         'output "secret" {\n  value     = "s"\n  sensitive = true\n}\n\nresource "terraform_data" "r" {\n  input = "x"\n}\n',
+    ),
+    "ephemeral_module_output": (
+        'module "m" {\n  source = "./modules/m"\n  in     = "s3cret"\n}\n\nresource "terraform_data" "a" {\n  input = ephemeralasnull(module.m.out)\n}\n',
+        'variable "in" {\n  type      = string\n  ephemeral = true\n}\n\noutput "out" {\n  value     = "x-${var.in}"\n  ephemeral = true\n}\n',
+    ),
+    "ephemeral_module_input": (
+        'variable "e" {\n  type      = string\n  default   = "s3cret"\n  ephemeral = true\n}\n\nmodule "m" {\n  source = "./modules/m"\n  name   = var.e\n}\n',
+        'variable "name" {\n  type = string\n}\n\nresource "terraform_data" "r" {\n  input = "x"\n}\n',
+    ),
+    "ephemeral_module_output_used": (
+        'module "m" {\n  source = "./modules/m"\n  in     = "s3cret"\n}\n\nresource "terraform_data" "a" {\n  input = module.m.out\n}\n',
+        'variable "in" {\n  type      = string\n  ephemeral = true\n}\n\noutput "out" {\n  value     = var.in\n  ephemeral = true\n}\n',
     ),
     "module_nested": (
         'module "outer" {\n  source = "./modules/m"\n}\n\noutput "o" {\n  value = module.outer.inner\n}\n',

@@ -236,12 +236,9 @@ pub(super) fn variable(module: &mut Module, block: Block, diags: &mut Diagnostic
     let b = &block.body;
     Allowed {
         within: "a variable block",
-        args: &["type", "default", "description", "sensitive", "nullable"],
+        args: &["type", "default", "description", "sensitive", "nullable", "ephemeral"],
         blocks: &["validation"],
-        not_yet: &[(
-            "ephemeral",
-            "Remove it; mark the variable sensitive = true to keep it out of output.",
-        )],
+        not_yet: &[],
     }
     .check(b, diags);
     let mut validations = Vec::new();
@@ -286,6 +283,7 @@ pub(super) fn variable(module: &mut Module, block: Block, diags: &mut Diagnostic
             description: literal_string(b.attrs.get("description"), diags),
             sensitive: literal_bool(b.attrs.get("sensitive"), diags).unwrap_or(false),
             nullable: literal_bool(b.attrs.get("nullable"), diags).unwrap_or(true),
+            ephemeral: literal_bool(b.attrs.get("ephemeral"), diags).unwrap_or(false),
             validations,
             span: block.span.clone(),
         },
@@ -455,12 +453,9 @@ pub(super) fn output(module: &mut Module, block: Block, diags: &mut Diagnostics)
     let name = block.labels[0].clone();
     Allowed {
         within: "an output block",
-        args: &["value", "sensitive", "description", "depends_on"],
+        args: &["value", "sensitive", "description", "depends_on", "ephemeral"],
         blocks: &["precondition"],
-        not_yet: &[(
-            "ephemeral",
-            "Remove it; mark the output sensitive = true to keep it out of output.",
-        )],
+        not_yet: &[],
     }
     .check(&block.body, diags);
     let Some(value) = block.body.attrs.get("value") else {
@@ -479,6 +474,7 @@ pub(super) fn output(module: &mut Module, block: Block, diags: &mut Diagnostics)
             name,
             value: value.expr.clone(),
             sensitive: literal_bool(block.body.attrs.get("sensitive"), diags).unwrap_or(false),
+            ephemeral: literal_bool(block.body.attrs.get("ephemeral"), diags).unwrap_or(false),
             description: literal_string(block.body.attrs.get("description"), diags),
             depends_on: depends_on(block.body.attrs.get("depends_on"), diags),
             preconditions: conditions(&block.body, "precondition", diags),

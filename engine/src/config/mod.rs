@@ -294,6 +294,9 @@ pub struct Variable {
     pub sensitive: bool,
     /// Whether null is an accepted value.
     pub nullable: bool,
+    /// `ephemeral = true`: the value may be ephemeral, is itself ephemeral, and is never kept
+    /// in a plan file (an apply of a saved plan is given it again).
+    pub ephemeral: bool,
     /// Custom checks.
     pub validations: Vec<Validation>,
     /// The block header.
@@ -309,6 +312,8 @@ pub struct Output {
     pub value: Expr,
     /// Hidden in output listings.
     pub sensitive: bool,
+    /// `ephemeral = true` (child modules only): the value may be ephemeral.
+    pub ephemeral: bool,
     /// Shown in `output`.
     pub description: Option<String>,
     /// Explicit dependencies.

@@ -137,8 +137,15 @@ pub struct Plan {
     pub serial: u64,
     /// A digest of every configuration file and the variables.
     pub config_digest: String,
-    /// The root module's variable values.
+    /// The root module's variable values, but for the ephemeral ones.
     pub variables: BTreeMap<String, Value>,
+    /// The ephemeral variables the plan was given a value for: an apply of the plan must be
+    /// given them again, since no plan file holds their values.
+    #[serde(default)]
+    pub ephemeral_variables: Vec<String>,
+    /// The ephemeral variables' values, for an apply in the same run; never written to a file.
+    #[serde(skip)]
+    pub ephemeral_values: BTreeMap<String, Value>,
     /// Made with `--destroy`.
     pub destroy: bool,
     /// Diagnostics that did not stop the plan.
@@ -254,6 +261,8 @@ impl Plan {
             serial: 1,
             config_digest: "d".into(),
             variables: BTreeMap::new(),
+            ephemeral_variables: Vec::new(),
+            ephemeral_values: BTreeMap::new(),
             destroy: false,
             warnings: Vec::new(),
             access,

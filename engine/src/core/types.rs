@@ -183,6 +183,6 @@ impl Type {
             }
             (v, t) => return Err(format!("{} is required, got {}", t.describe(), v.type_name())),
         };
-        Ok(out.mark_if(sens))
+        Ok(out.with_marks(sens))
     }
 }

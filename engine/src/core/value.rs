@@ -38,6 +38,52 @@ pub enum Value {
     Unknown(Element),
     /// A value marked sensitive; it renders as `(sensitive value)`.
     Sensitive(Box<Value>),
+    /// A value marked ephemeral (Terraform 1.10): it exists during one plan or apply and must
+    /// never reach a plan file or the state. When a value is both, this mark is the outer one.
+    Ephemeral(Box<Value>),
+}
+
+/// The marks a value carries on its top level (see [`Value::unmark`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// Marked sensitive.
+    pub sensitive: bool,
+    /// Marked ephemeral.
+    pub ephemeral: bool,
+}
+
+impl Marks {
+    /// No mark.
+    pub const NONE: Marks = Marks {
+        sensitive: false,
+        ephemeral: false,
+    };
+    /// Sensitive only.
+    pub const SENSITIVE: Marks = Marks {
+        sensitive: true,
+        ephemeral: false,
+    };
+    /// Ephemeral only.
+    pub const EPHEMERAL: Marks = Marks {
+        sensitive: false,
+        ephemeral: true,
+    };
+}
+
+impl std::ops::BitOrAssign for Marks {
+    fn bitor_assign(&mut self, o: Marks) {
+        *self = *self | o;
+    }
+}
+
+impl std::ops::BitOr for Marks {
+    type Output = Marks;
+    fn bitor(self, o: Marks) -> Marks {
+        Marks {
+            sensitive: self.sensitive || o.sensitive,
+            ephemeral: self.ephemeral || o.ephemeral,
+        }
+    }
 }
 
 impl PartialEq for Value {
@@ -53,6 +99,7 @@ impl PartialEq for Value {
             (Value::Map(a), Value::Map(b)) => a == b,
             (Value::Unknown(_), Value::Unknown(_)) => true,
             (Value::Sensitive(a), Value::Sensitive(b)) => a == b,
+            (Value::Ephemeral(a), Value::Ephemeral(b)) => a == b,
             _ => false,
         }
     }
@@ -76,7 +123,26 @@ impl Value {
     pub fn mark_sensitive(self) -> Value {
         match self {
             Value::Sensitive(_) => self,
+            Value::Ephemeral(inner) => Value::Ephemeral(Box::new(inner.mark_sensitive())),
             other => Value::Sensitive(Box::new(other)),
+        }
+    }
+
+    /// Wraps `self` in an ephemeral mark unless it already carries one.
+    pub fn mark_ephemeral(self) -> Value {
+        match self {
+            Value::Ephemeral(_) => self,
+            other => Value::Ephemeral(Box::new(other)),
+        }
+    }
+
+    /// Adds `marks` to the ones `self` carries.
+    pub fn with_marks(self, marks: Marks) -> Value {
+        let v = if marks.sensitive { self.mark_sensitive() } else { self };
+        if marks.ephemeral {
+            v.mark_ephemeral()
+        } else {
+            v
         }
     }
 
@@ -89,26 +155,99 @@ impl Value {
         }
     }
 
-    /// The value without its top-level sensitive mark, and whether it had one.
-    pub fn unmark(&self) -> (&Value, bool) {
+    /// The value without its top-level marks, and the marks it had.
+    pub fn unmark(&self) -> (&Value, Marks) {
         match self {
-            Value::Sensitive(inner) => (inner.unmark().0, true),
-            other => (other, false),
+            Value::Sensitive(inner) => {
+                let (v, m) = inner.unmark();
+                (v, m | Marks::SENSITIVE)
+            }
+            Value::Ephemeral(inner) => {
+                let (v, m) = inner.unmark();
+                (v, m | Marks::EPHEMERAL)
+            }
+            other => (other, Marks::NONE),
         }
     }
 
-    /// Consumes the value, returning it without a top-level mark and whether it had one.
-    pub fn into_unmarked(self) -> (Value, bool) {
+    /// Consumes the value, returning it without its top-level marks and the marks it had.
+    pub fn into_unmarked(self) -> (Value, Marks) {
         match self {
-            Value::Sensitive(inner) => (inner.into_unmarked().0, true),
-            other => (other, false),
+            Value::Sensitive(inner) => {
+                let (v, m) = inner.into_unmarked();
+                (v, m | Marks::SENSITIVE)
+            }
+            Value::Ephemeral(inner) => {
+                let (v, m) = inner.into_unmarked();
+                (v, m | Marks::EPHEMERAL)
+            }
+            other => (other, Marks::NONE),
         }
     }
 
-    /// Removes every sensitive mark, at any depth.
+    /// The marks found anywhere in the value.
+    pub fn deep_marks(&self) -> Marks {
+        match self {
+            Value::Sensitive(inner) => inner.deep_marks() | Marks::SENSITIVE,
+            Value::Ephemeral(inner) => inner.deep_marks() | Marks::EPHEMERAL,
+            Value::List(items) => items.iter().fold(Marks::NONE, |m, v| m | v.deep_marks()),
+            Value::Map(map) => map.values().fold(Marks::NONE, |m, v| m | v.deep_marks()),
+            _ => Marks::NONE,
+        }
+    }
+
+    /// True when the value or anything inside it is marked ephemeral.
+    pub fn contains_ephemeral(&self) -> bool {
+        match self {
+            Value::Ephemeral(_) => true,
+            Value::Sensitive(inner) => inner.contains_ephemeral(),
+            Value::List(items) => items.iter().any(Value::contains_ephemeral),
+            Value::Map(map) => map.values().any(Value::contains_ephemeral),
+            _ => false,
+        }
+    }
+
+    /// Removes the given marks at any depth, keeping the others (`nonsensitive` removes the
+    /// sensitive ones only).
+    pub fn without_marks(&self, marks: Marks) -> Value {
+        match self {
+            Value::Sensitive(inner) if marks.sensitive => inner.without_marks(marks),
+            Value::Sensitive(inner) => inner.without_marks(marks).mark_sensitive(),
+            Value::Ephemeral(inner) if marks.ephemeral => inner.without_marks(marks),
+            Value::Ephemeral(inner) => inner.without_marks(marks).mark_ephemeral(),
+            Value::List(items) => Value::List(Seq::new(
+                items.kind,
+                items.iter().map(|v| v.without_marks(marks)).collect(),
+            )),
+            Value::Map(map) => Value::Map(Mapping::new(
+                map.kind,
+                map.iter().map(|(k, v)| (k.clone(), v.without_marks(marks))).collect(),
+            )),
+            other => other.clone(),
+        }
+    }
+
+    /// Null in place of every part marked ephemeral (`ephemeralasnull`).
+    pub fn ephemeral_as_null(&self) -> Value {
+        match self {
+            Value::Ephemeral(_) => Value::Null,
+            Value::Sensitive(inner) => inner.ephemeral_as_null().mark_sensitive(),
+            Value::List(items) => Value::List(Seq::new(
+                items.kind,
+                items.iter().map(Value::ephemeral_as_null).collect(),
+            )),
+            Value::Map(map) => Value::Map(Mapping::new(
+                map.kind,
+                map.iter().map(|(k, v)| (k.clone(), v.ephemeral_as_null())).collect(),
+            )),
+            other => other.clone(),
+        }
+    }
+
+    /// Removes every mark, at any depth.
     pub fn deep_unmark(&self) -> Value {
         match self {
-            Value::Sensitive(inner) => inner.deep_unmark(),
+            Value::Sensitive(inner) | Value::Ephemeral(inner) => inner.deep_unmark(),
             Value::List(items) => Value::List(Seq::new(items.kind, items.iter().map(Value::deep_unmark).collect())),
             Value::Map(map) => Value::Map(Mapping::new(
                 map.kind,
@@ -122,6 +261,7 @@ impl Value {
     pub fn contains_sensitive(&self) -> bool {
         match self {
             Value::Sensitive(_) => true,
+            Value::Ephemeral(inner) => inner.contains_sensitive(),
             Value::List(items) => items.iter().any(Value::contains_sensitive),
             Value::Map(map) => map.values().any(Value::contains_sensitive),
             _ => false,
@@ -137,7 +277,7 @@ impl Value {
     pub fn contains_unknown(&self) -> bool {
         match self {
             Value::Unknown(_) => true,
-            Value::Sensitive(inner) => inner.contains_unknown(),
+            Value::Sensitive(inner) | Value::Ephemeral(inner) => inner.contains_unknown(),
             Value::List(items) => items.iter().any(Value::contains_unknown),
             Value::Map(map) => map.values().any(Value::contains_unknown),
             _ => false,
@@ -199,10 +339,10 @@ impl Value {
 
     /// Looks up an attribute of a map value; `Null` when absent or not a map.
     pub fn get(&self, key: &str) -> Value {
-        let (inner, sensitive) = self.unmark();
+        let (inner, marks) = self.unmark();
         match inner {
-            Value::Map(map) => map.get(key).cloned().unwrap_or(Value::Null).mark_if(sensitive),
-            Value::Unknown(_) => Value::UNKNOWN.mark_if(sensitive),
+            Value::Map(map) => map.get(key).cloned().unwrap_or(Value::Null).with_marks(marks),
+            Value::Unknown(_) => Value::UNKNOWN.with_marks(marks),
             _ => Value::Null,
         }
     }
@@ -222,7 +362,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Map(_) => "object",
             Value::Unknown(_) => "unknown",
-            Value::Sensitive(inner) => inner.type_name(),
+            Value::Sensitive(inner) | Value::Ephemeral(inner) => inner.type_name(),
         }
     }
 
@@ -255,7 +395,7 @@ impl Value {
                 serde_json::Value::Object(out)
             }
             Value::Unknown(_) => return None,
-            Value::Sensitive(inner) => return inner.to_json(),
+            Value::Sensitive(inner) | Value::Ephemeral(inner) => return inner.to_json(),
         })
     }
 
@@ -282,7 +422,7 @@ impl Value {
 pub fn shape_of(v: &Value) -> Shape {
     match v.unmark().0 {
         Value::Unknown(e) => e.shape(),
-        Value::Null | Value::Sensitive(_) => Shape::Dynamic,
+        Value::Null | Value::Sensitive(_) | Value::Ephemeral(_) => Shape::Dynamic,
         Value::Bool(_) => Shape::Bool,
         Value::Number(_) => Shape::Number,
         Value::String(_) => Shape::String,
@@ -347,6 +487,7 @@ fn console_text(v: &Value, indent: usize, out: &mut String) {
         },
         Value::Unknown(_) => out.push_str("(known after apply)"),
         Value::Sensitive(_) => out.push_str("(sensitive value)"),
+        Value::Ephemeral(_) => out.push_str("(ephemeral value)"),
         Value::List(items) => {
             let wrap = match items.kind {
                 SeqKind::Tuple => None,
@@ -487,6 +628,7 @@ impl fmt::Display for Value {
             }
             Value::Unknown(_) => write!(f, "(known after apply)"),
             Value::Sensitive(_) => write!(f, "(sensitive value)"),
+            Value::Ephemeral(_) => write!(f, "(ephemeral value)"),
         }
     }
 }

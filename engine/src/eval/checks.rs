@@ -9,12 +9,18 @@ use crate::core::diagnostic::{suggestion, Diagnostic, Diagnostics};
 use crate::core::provider::{ProviderFactory, ValidateRequest};
 use crate::core::value::Value;
 use crate::eval::decode::decode;
-use crate::eval::{vars, Evaluator, Scope};
+use crate::eval::{ephemeral, vars, Evaluator, Scope};
 
 /// Checks one module of the configuration (`root_dir`: the root module's, for `path.*`):
 /// variable declarations, every resource and data source against its schema and the
 /// provider's rules, locals, outputs and provider blocks.
-pub fn module(m: &Module, root_dir: &std::path::Path, factory: &dyn ProviderFactory, diags: &mut Diagnostics) {
+pub fn module(
+    m: &Module,
+    root: bool,
+    root_dir: &std::path::Path,
+    factory: &dyn ProviderFactory,
+    diags: &mut Diagnostics,
+) {
     let scope = Scope {
         checking: true,
         ..Scope::declaring(m, root_dir)
@@ -32,14 +38,35 @@ pub fn module(m: &Module, root_dir: &std::path::Path, factory: &dyn ProviderFact
     for res in m.resources.values() {
         resource(res, &ev, factory, diags);
     }
+    for call in m.module_calls.values() {
+        let ev = ev
+            .clone()
+            .with_unknown_count()
+            .with_each(Value::UNKNOWN, Value::UNKNOWN);
+        for (name, attr) in &call.inputs {
+            let accepts = call.module.variables.get(name).is_none_or(|v| v.ephemeral);
+            if !accepts && ev.eval(&attr.expr).is_ok_and(|v| v.contains_ephemeral()) {
+                diags.push(
+                    ephemeral::variable_problem(name, attr.expr.span()).within(format!("module \"{}\"", call.name)),
+                );
+            }
+        }
+    }
     for local in m.locals.values() {
         if let Err(d) = ev.eval(&local.expr) {
             diags.push(d);
         }
     }
     for output in m.outputs.values() {
-        if let Err(d) = ev.eval(&output.value) {
-            diags.push(d.within(format!("output \"{}\"", output.name)));
+        if root && output.ephemeral {
+            diags.push(ephemeral::root_output_problem(&output.name, output.span.clone()));
+        }
+        match ev.eval(&output.value) {
+            Ok(v) if v.contains_ephemeral() && !output.ephemeral => {
+                diags.push(ephemeral::output_problem(&output.name, output.value.span()))
+            }
+            Ok(_) => {}
+            Err(d) => diags.push(d.within(format!("output \"{}\"", output.name))),
         }
     }
     for pc in m.providers.values() {
@@ -102,15 +129,22 @@ fn resource(res: &Resource, ev: &Evaluator<'_>, factory: &dyn ProviderFactory, d
     if res.for_each.is_some() {
         ev = ev.with_each(Value::UNKNOWN, Value::UNKNOWN);
     }
-    for e in res.count.iter().chain(&res.for_each) {
-        if let Err(d) = ev.eval(e) {
-            diags.push(d.within(res.describe()));
+    for (argument, e) in [("count", &res.count), ("for_each", &res.for_each)] {
+        match e.as_ref().map(|e| (e, ev.eval(e))) {
+            Some((e, Ok(v))) if v.contains_ephemeral() => {
+                diags.push(ephemeral::instance_keys_problem(argument, e).within(res.describe()))
+            }
+            Some((_, Err(d))) => diags.push(d.within(res.describe())),
+            _ => {}
         }
     }
     match decode(&res.body, &schema, &ev, &res.describe(), res.span.clone()) {
         // Values known only after apply (another resource's ID) are unknown here: the
         // provider checks what is known, so a mistake is reported before anything is created.
-        Ok(config) => diags.0.extend(provider_problems(factory, res, &config)),
+        Ok(config) => {
+            diags.0.extend(ephemeral::resource_problems(res, &schema, &config));
+            diags.0.extend(provider_problems(factory, res, &config));
+        }
         Err(ds) => diags.0.extend(ds),
     }
 }

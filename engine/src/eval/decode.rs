@@ -324,7 +324,7 @@ fn not_allowed(name: &str, value: &Value, allowed: &[&str]) -> Option<Diagnostic
         .into_iter()
         .find_map(|v| v.as_str().filter(|s| !allowed.contains(s)))?;
     let quoted: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
-    let (shown, hint) = if sensitive {
+    let (shown, hint) = if sensitive.sensitive {
         ("(sensitive value)".to_string(), String::new())
     } else {
         (format!("\"{bad}\""), suggestion(bad, allowed.iter().copied()))

@@ -79,6 +79,14 @@ impl Scope {
                 resources: m.resources.keys().cloned().collect(),
                 modules: m.module_calls.keys().cloned().collect(),
             },
+            // An ephemeral variable is unknown here too, but already marked, so that where it
+            // may not go is found before any value is.
+            vars: m
+                .variables
+                .values()
+                .filter(|v| v.ephemeral)
+                .map(|v| (v.name.clone(), Value::UNKNOWN.mark_ephemeral()))
+                .collect(),
             ..Scope::default()
         }
     }
@@ -288,7 +296,12 @@ impl<'a> Evaluator<'a> {
                     // Neither result is taken yet: each only contributes its type.
                     None => self.expr(chosen, file).unwrap_or(Value::UNKNOWN),
                 };
-                let other = self.expr(other, file).map(|v| shape_of(&v)).unwrap_or(Shape::Dynamic);
+                let other = self.expr(other, file).ok();
+                // The result carries the top-level marks of the condition and of both results,
+                // as in Terraform: which result was taken must not show (`false ? var.secret :
+                // "x"` is as sensitive, or ephemeral, as var.secret).
+                let sens = sens | value.unmark().1 | other.as_ref().map(|v| v.unmark().1).unwrap_or_default();
+                let other = other.as_ref().map(shape_of).unwrap_or(Shape::Dynamic);
                 let Some(shape) = unify(&[shape_of(&value), other]) else {
                     return Err(err(
                         "Inconsistent conditional result types",
@@ -468,7 +481,7 @@ impl<'a> Evaluator<'a> {
             if let Some(last) = args.pop() {
                 let (inner, sens) = last.unmark();
                 match inner {
-                    Value::List(items) => args.extend(items.iter().cloned().map(|v| v.mark_if(sens))),
+                    Value::List(items) => args.extend(items.iter().cloned().map(|v| v.with_marks(sens))),
                     Value::Unknown(_) => return Ok(Value::UNKNOWN),
                     other => {
                         return Err(err(

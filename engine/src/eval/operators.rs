@@ -2,7 +2,7 @@
 //! unknown and sensitive operands give unknown and sensitive results.
 
 use crate::core::diagnostic::suggestion;
-use crate::core::value::{Number, Value};
+use crate::core::value::{Marks, Number, Value};
 use hcl_edit::expr::BinaryOperator;
 
 /// `value.name`.
@@ -29,7 +29,7 @@ pub fn get_attr(value: &Value, name: &str) -> Result<Value, String> {
 pub fn index(value: &Value, key: &Value) -> Result<Value, String> {
     let (inner, sens) = value.unmark();
     let (k, ksens) = key.unmark();
-    let sens = sens || ksens;
+    let sens = sens | ksens;
     match (inner, k) {
         (Value::Unknown(_), _) | (_, Value::Unknown(_)) => Ok(marked(Value::UNKNOWN, sens)),
         (Value::List(items), key) => {
@@ -108,7 +108,7 @@ pub(crate) fn to_bool(v: &Value) -> Option<bool> {
 
 /// Applies a binary operator with unknown and sensitive propagation.
 pub fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value, String> {
-    let sens = lhs.contains_sensitive() || rhs.contains_sensitive();
+    let sens = lhs.deep_marks() | rhs.deep_marks();
     let l = lhs.deep_unmark();
     let r = rhs.deep_unmark();
     let result = match op {
@@ -191,9 +191,9 @@ pub(crate) fn values_equal(a: &Value, b: &Value) -> bool {
     a == b && crate::eval::unify::shape_of(a) == crate::eval::unify::shape_of(b)
 }
 
-/// Combines sensitivity of operands into a result.
-pub(crate) fn marked(v: Value, sensitive: bool) -> Value {
-    v.mark_if(sensitive)
+/// Puts the operands' marks (sensitive, ephemeral) on a result.
+pub(crate) fn marked(v: Value, marks: Marks) -> Value {
+    v.with_marks(marks)
 }
 
 #[cfg(test)]

@@ -153,10 +153,13 @@ impl<'a> Evaluator<'a> {
             },
             "terraform" => match need(0, "workspace")? {
                 "workspace" => (Value::String(self.scope.workspace.clone()), 1),
+                // Ephemeral, as in Terraform: it differs between plan and apply, so nothing
+                // that is kept may depend on it.
+                "applying" => (Value::Bool(self.scope.now.is_some()).mark_ephemeral(), 1),
                 other => {
                     return Err(err(
                         "Invalid terraform attribute",
-                        format!("terraform has only workspace, not \"{other}\"."),
+                        format!("terraform has only workspace and applying, not \"{other}\"."),
                         span,
                     ))
                 }

@@ -3,7 +3,7 @@
 
 use super::expr::nfc;
 use crate::core::diagnostic::{Diagnostic, SourceFile};
-use crate::core::value::Value;
+use crate::core::value::{Marks, Value};
 use crate::eval::expr::{err, EvalResult, Evaluator, Scope};
 use crate::eval::operators::{iter_pairs, marked};
 use hcl_edit::template::{Directive, Element, Template};
@@ -18,7 +18,7 @@ impl<'a> Evaluator<'a> {
         }
         let mut out = String::new();
         let mut unknown = false;
-        let mut sensitive = false;
+        let mut sensitive = Marks::NONE;
         self.render_elements(t, file, &mut out, &mut unknown, &mut sensitive, &mut false)?;
         if unknown {
             return Ok(marked(Value::UNKNOWN, sensitive));
@@ -32,7 +32,7 @@ impl<'a> Evaluator<'a> {
         file: &Arc<SourceFile>,
         out: &mut String,
         unknown: &mut bool,
-        sensitive: &mut bool,
+        sensitive: &mut Marks,
         strip_next: &mut bool,
     ) -> Result<(), Diagnostic> {
         for element in t.iter() {
@@ -52,7 +52,7 @@ impl<'a> Evaluator<'a> {
                     }
                     let v = self.expr(&i.expr, file)?;
                     let (inner, sens) = v.unmark();
-                    *sensitive |= sens || v.contains_sensitive();
+                    *sensitive |= sens | v.deep_marks();
                     match inner {
                         Value::Unknown(_) => *unknown = true,
                         Value::Null => {
@@ -185,7 +185,7 @@ pub fn render_template(src: &str, vars: &Value, base_dir: &std::path::Path) -> R
     let bound: Vec<(String, Value)> = match vars.unmark().0 {
         Value::Map(m) => m
             .iter()
-            .map(|(k, v)| (k.clone(), v.clone().mark_if(vars.unmark().1)))
+            .map(|(k, v)| (k.clone(), v.clone().with_marks(vars.unmark().1)))
             .collect(),
         Value::Null => Vec::new(),
         Value::Unknown(_) => return Ok(Value::UNKNOWN),

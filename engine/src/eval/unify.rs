@@ -45,7 +45,7 @@ pub(crate) fn convert(v: Value, shape: &Shape) -> Value {
         ),
         (v, _) => v,
     };
-    out.mark_if(sensitive)
+    out.with_marks(sensitive)
 }
 
 /// Elements gathered into one list, set or map: converted to their one common type, or the

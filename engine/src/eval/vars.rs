@@ -229,6 +229,38 @@ pub fn resolve_root(
     raw: &BTreeMap<String, (RawValue, String)>,
     prompt: Option<&dyn Fn(&Variable) -> Option<String>>,
 ) -> Result<(BTreeMap<String, Value>, Diagnostics), Diagnostics> {
+    resolve(module, raw, prompt, &|_| true)
+}
+
+/// The ephemeral variables of the root module for the apply of a saved plan, which holds none
+/// of them: each one the plan was given (`set_at_plan`) must be given again, as Terraform
+/// requires; the others take their defaults.
+pub fn resolve_ephemeral(
+    module: &Module,
+    raw: &BTreeMap<String, (RawValue, String)>,
+    set_at_plan: &[String],
+) -> Result<BTreeMap<String, Value>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    for name in set_at_plan {
+        if module.variables.get(name).is_some_and(|v| v.ephemeral) && !raw.contains_key(name) {
+            diags.push(Diagnostic::error(
+                "No value for required variable",
+                format!("The ephemeral input variable \"{name}\" was set during the plan phase, and so must also be set during the apply phase: give it again with --var {name}=..., a .tfvars file or TF_VAR_{name}."),
+            ));
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    resolve(module, raw, None, &|v| v.ephemeral).map(|(values, _)| values)
+}
+
+fn resolve(
+    module: &Module,
+    raw: &BTreeMap<String, (RawValue, String)>,
+    prompt: Option<&dyn Fn(&Variable) -> Option<String>>,
+    wanted: &dyn Fn(&Variable) -> bool,
+) -> Result<(BTreeMap<String, Value>, Diagnostics), Diagnostics> {
     let mut out = BTreeMap::new();
     let mut diags = Diagnostics::default();
     for (name, (_, source)) in raw {
@@ -239,7 +271,7 @@ pub fn resolve_root(
             ));
         }
     }
-    for (name, var) in &module.variables {
+    for (name, var) in module.variables.iter().filter(|(_, v)| wanted(v)) {
         let ty = match &var.type_ {
             Some(t) => match parse_type(t) {
                 Ok(t) => t,
@@ -365,7 +397,8 @@ fn convert(var: &Variable, value: Value, ty: &Type) -> Result<Value, Diagnostic>
         )
         .at(var.span.clone()));
     }
-    Ok(value.mark_if(var.sensitive))
+    let value = value.mark_if(var.sensitive);
+    Ok(if var.ephemeral { value.mark_ephemeral() } else { value })
 }
 
 /// Runs the variable's validation rules on `value`, with the module's `others` in scope; a

@@ -18,7 +18,7 @@ use crate::core::addr::{InstanceAddr, Target};
 use crate::core::diagnostic::Diagnostics;
 use crate::core::plan::{Action, Change, Plan};
 use crate::core::provider::{ImportRequest, ProviderFactory};
-use crate::core::value::Value;
+use crate::core::value::{Marks, Value};
 use crate::eval::vars::{self, VarSources};
 use crate::graph;
 use crate::plan::refresh;
@@ -182,6 +182,17 @@ fn targets(list: &[String], module: &Module, prior: &state::State) -> Result<Vec
 
 /// A digest of every configuration file and the variable values.
 pub fn config_digest(module: &Module, variables: &std::collections::BTreeMap<String, Value>) -> String {
+    // A plan file holds no ephemeral value the user gave, so none is part of what it is
+    // checked against.
+    let ephemeral = |name: &String| module.variables.get(name).is_some_and(|v| v.ephemeral);
+    if variables.keys().any(ephemeral) {
+        let kept = variables
+            .iter()
+            .filter(|(k, _)| !ephemeral(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        return config_digest(module, &kept);
+    }
     let mut h = Sha256::new();
     for (_, m) in crate::config::tree::modules(module) {
         for f in &m.files {
@@ -240,8 +251,8 @@ impl Engine<'_> {
         if let Err(found) = graph::build(&module) {
             diags.0.extend(found.0);
         }
-        for (_, m) in crate::config::tree::modules(&module) {
-            crate::eval::checks::module(m, &module.dir, self.factory, &mut diags);
+        for (path, m) in crate::config::tree::modules(&module) {
+            crate::eval::checks::module(m, path.is_empty(), &module.dir, self.factory, &mut diags);
         }
         diags.dedup();
         diags.sort();
@@ -249,6 +260,20 @@ impl Engine<'_> {
             return Err(diags.into());
         }
         Ok(diags)
+    }
+
+    /// The root module's ephemeral variables that `opts` gives a value (not their defaults).
+    fn ephemeral_variables_given(&self, opts: &Options, module: &Module) -> Result<Vec<String>, EngineError> {
+        if !module.variables.values().any(|v| v.ephemeral) {
+            return Ok(Vec::new());
+        }
+        let raw = vars::collect(&opts.dir, &opts.vars, &opts.env)?;
+        Ok(module
+            .variables
+            .values()
+            .filter(|v| v.ephemeral && raw.contains_key(&v.name))
+            .map(|v| v.name.clone())
+            .collect())
     }
 
     fn resolve_vars(
@@ -387,6 +412,15 @@ impl Engine<'_> {
             warnings.0.extend(session.walk.check_blocks());
         }
         let (mut plan, _) = session.into_plan(lineage, serial, digest, opts.destroy);
+        plan.ephemeral_variables = self.ephemeral_variables_given(opts, &module)?;
+        // An ephemeral variable left at its default is no secret (the configuration holds it):
+        // the plan keeps and shows it, as Terraform's does.
+        for (name, value) in &plan.ephemeral_values {
+            if !plan.ephemeral_variables.contains(name) {
+                plan.variables
+                    .insert(name.clone(), value.without_marks(Marks::EPHEMERAL));
+            }
+        }
         plan.moves = moves;
         plan.imports = imports;
         if opts.refresh_only {
@@ -470,6 +504,27 @@ impl Engine<'_> {
                 "the configuration files changed since the plan was made".into(),
             ));
         }
+        // Only the ephemeral variables, which the plan does not hold, are given again.
+        let fixed: Vec<&str> = opts
+            .vars
+            .cli
+            .iter()
+            .filter_map(|arg| arg.split_once('=').map(|(k, _)| k.trim()))
+            .filter(|k| module.variables.get(*k).is_some_and(|v| !v.ephemeral))
+            .collect();
+        if let Some(name) = fixed.first() {
+            return Err(Diagnostics::from(crate::core::diagnostic::Diagnostic::error(
+                "Can't change variables when applying a saved plan",
+                format!("--var sets \"{name}\", but a saved plan is applied with the values it was made with; only ephemeral variables are given again. Make a new plan with the new value."),
+            ))
+            .into());
+        }
+        if module.variables.values().any(|v| v.ephemeral) {
+            let raw = vars::collect(&opts.dir, &opts.vars, &opts.env)?;
+            let mut plan = plan.clone();
+            plan.ephemeral_values = vars::resolve_ephemeral(&module, &raw, &plan.ephemeral_variables)?;
+            return self.apply_locked(opts, &*backend, &module, &plan);
+        }
         self.apply_locked(opts, &*backend, &module, plan)
     }
 
@@ -482,8 +537,14 @@ impl Engine<'_> {
     ) -> Result<ApplyOutcome, EngineError> {
         let current = self.read_state(backend)?;
         let store = Store::new(backend, current.clone(), opts.dir.join(ERRORED_STATE_FILE));
-        let session =
-            Session::new(module, self.factory, self.ui, plan.variables.clone(), current)?.in_workspace(&plan.workspace);
+        let mut variables = plan.variables.clone();
+        variables.extend(plan.ephemeral_values.clone());
+        for (name, value) in variables.iter_mut() {
+            if module.variables.get(name).is_some_and(|v| v.ephemeral) {
+                *value = std::mem::take(value).mark_ephemeral();
+            }
+        }
+        let session = Session::new(module, self.factory, self.ui, variables, current)?.in_workspace(&plan.workspace);
         let result = session.apply(plan, &store, opts.parallelism, self.stop);
         // Also when the apply stopped early (the journal holds its changes either way).
         store.finish();

@@ -9,7 +9,7 @@ use crate::core::lock;
 use crate::core::schema::Schema;
 use crate::core::value::Value;
 use crate::eval::decode::decode;
-use crate::eval::vars;
+use crate::eval::{ephemeral, vars};
 use crate::eval::{Evaluator, Scope};
 use crate::graph::ModPath;
 use crate::plan::walk::{ModuleInstance, MAX_INSTANCES};
@@ -27,6 +27,9 @@ pub(crate) fn instance_keys(
     let mut out = Vec::new();
     if let Some(count) = count {
         let v = ev.eval(count).map_err(|d| vec![d.within(ctx.clone())])?;
+        if v.contains_ephemeral() {
+            return Err(vec![ephemeral::instance_keys_problem("count", count).within(ctx)]);
+        }
         if v.is_unknown() {
             return Err(vec![Diagnostic::error(
                 "Invalid count argument",
@@ -59,6 +62,9 @@ pub(crate) fn instance_keys(
         out.extend((0..n).map(|i| (InstanceKey::Int(i), None)));
     } else if let Some(fe) = for_each {
         let v = ev.eval(fe).map_err(|d| vec![d.within(ctx.clone())])?;
+        if v.contains_ephemeral() {
+            return Err(vec![ephemeral::instance_keys_problem("for_each", fe).within(ctx)]);
+        }
         if v.contains_unknown() && (v.is_unknown() || v.as_list().is_some()) {
             return Err(vec![Diagnostic::error(
                 "Invalid for_each argument",
@@ -304,6 +310,13 @@ impl Walk<'_> {
             } else {
                 lock(&self.scopes).get(&ci).map(|s| s.vars.clone()).unwrap_or_default()
             };
+            let raw = raw.and_then(|raw| {
+                if raw.contains_ephemeral() && !var.ephemeral {
+                    let at = call.inputs.get(name).and_then(|a| a.expr.span());
+                    return Err(ephemeral::variable_problem(name, at).within(describe_instance(call_name, key)));
+                }
+                Ok(raw)
+            });
             let checked = raw.and_then(|raw| {
                 vars::check(var, raw, &ty, &others).map_err(|mut d| {
                     // As Terraform does: at the argument the caller wrote (the rule's place is in

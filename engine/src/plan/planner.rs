@@ -208,6 +208,7 @@ impl Session<'_> {
             };
             let mut problems = Vec::new();
             for (_, _, config) in &instances {
+                problems.extend(crate::eval::ephemeral::resource_problems(res, &schema, config));
                 problems.extend(crate::eval::checks::provider_problems(self.walk.factory, res, config));
             }
             if !problems.is_empty() {
@@ -757,7 +758,21 @@ impl Session<'_> {
                 lineage,
                 serial,
                 config_digest,
-                variables: self.walk.root_vars,
+                // Never an ephemeral value in a plan file.
+                ephemeral_values: self
+                    .walk
+                    .root_vars
+                    .iter()
+                    .filter(|(_, v)| v.contains_ephemeral())
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                variables: self
+                    .walk
+                    .root_vars
+                    .into_iter()
+                    .filter(|(_, v)| !v.contains_ephemeral())
+                    .collect(),
+                ephemeral_variables: Vec::new(),
                 destroy,
                 warnings,
                 access: Vec::new(),

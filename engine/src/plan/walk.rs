@@ -263,8 +263,16 @@ impl Walk<'_> {
                     continue;
                 }
             };
+            if value.contains_ephemeral() && !out.ephemeral {
+                diags.push(crate::eval::ephemeral::output_problem(name, out.value.span()));
+                continue;
+            }
             let Some(((call, key), parent)) = mi.split_last() else {
                 drop(scopes);
+                if out.ephemeral {
+                    diags.push(crate::eval::ephemeral::root_output_problem(name, out.span.clone()));
+                    continue;
+                }
                 if value.contains_sensitive() && !out.sensitive {
                     diags.push(
                         Diagnostic::error(

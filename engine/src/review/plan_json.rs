@@ -40,7 +40,7 @@ fn provider_key(local: &str, module: &str) -> String {
 /// Known, non-sensitive parts of a value as JSON; unknown and sensitive parts are `null`.
 pub fn known(v: &Value) -> Json {
     match v {
-        Value::Null | Value::Unknown(_) | Value::Sensitive(_) => Json::Null,
+        Value::Null | Value::Unknown(_) | Value::Sensitive(_) | Value::Ephemeral(_) => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
         Value::Number(_) => v.to_json().unwrap_or(Json::Null),
         Value::String(s) => Json::String(s.clone()),

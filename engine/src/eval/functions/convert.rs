@@ -62,9 +62,8 @@ pub(super) fn tobool(c: &Call<'_>, a: &[Value]) -> Result<Value, String> {
     }
 }
 
-/// `ephemeralasnull`: the value with its ephemeral parts made null. infinstor has no ephemeral
-/// values (ephemeral variables and resources are errors where they are written), so every
-/// value comes back as it is.
+/// `ephemeralasnull`: the value with its ephemeral parts made null. [`call`] answers it before
+/// the marks are taken off the arguments, since the marks are what it is about.
 pub(super) fn ephemeralasnull(_: &Call<'_>, a: &[Value]) -> Result<Value, String> {
-    Ok(a[0].clone())
+    Ok(a[0].ephemeral_as_null())
 }

@@ -55,7 +55,7 @@ fn write_json(v: &Value, out: &mut String) -> Option<()> {
             }
             out.push('}');
         }
-        Value::Sensitive(inner) => write_json(inner, out)?,
+        Value::Sensitive(inner) | Value::Ephemeral(inner) => write_json(inner, out)?,
         Value::Unknown(_) => return None,
     }
     Some(())

@@ -16,7 +16,7 @@ use sha2::Digest as _;
 
 use crate::core::shape::{unify, Shape};
 use crate::core::value::shape_of;
-use crate::core::value::{format_number, Mapping, MappingKind, Number, Seq, SeqKind, Value};
+use crate::core::value::{format_number, Mapping, MappingKind, Marks, Number, Seq, SeqKind, Value};
 
 mod encoding;
 use encoding::*;
@@ -67,25 +67,29 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FunctionContext<'_>) -> Result<V
         .ok_or_else(|| format!("There is no function named \"{name}\"."))?;
     check_arity(spec, args.len())?;
 
-    // These three are about the marks themselves, so they must see them.
+    // These four are about the marks themselves, so they must see them.
     match name {
         "sensitive" => return Ok(args[0].clone().mark_sensitive()),
-        "nonsensitive" => return Ok(args[0].deep_unmark()),
-        "issensitive" => return Ok(Value::Bool(args[0].unmark().1)),
+        "nonsensitive" => return Ok(args[0].without_marks(Marks::SENSITIVE)),
+        "issensitive" => return Ok(Value::Bool(args[0].unmark().1.sensitive)),
+        "ephemeralasnull" => return Ok(args[0].ephemeral_as_null()),
         _ => {}
     }
 
-    let sensitive = args.iter().any(Value::contains_sensitive);
-    let args: Vec<Value> = if sensitive {
-        args.iter().map(Value::deep_unmark).collect()
-    } else {
+    let marks = args.iter().fold(Marks::NONE, |m, a| m | a.deep_marks());
+    let args: Vec<Value> = if marks == Marks::NONE {
         args
+    } else {
+        args.iter().map(Value::deep_unmark).collect()
     };
     if !spec.sees_unknown && args.iter().any(Value::contains_unknown) {
-        return Ok(Value::UNKNOWN.mark_if(sensitive));
+        return Ok(Value::UNKNOWN.with_marks(marks));
     }
-    let c = Call { ctx, sensitive };
-    (spec.run)(&c, &args).map(|v| v.mark_if(sensitive))
+    let c = Call {
+        ctx,
+        sensitive: marks.sensitive,
+    };
+    (spec.run)(&c, &args).map(|v| v.with_marks(marks))
 }
 
 /// True when `name` is a function this module implements (try and can are handled by the

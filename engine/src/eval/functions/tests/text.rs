@@ -126,9 +126,25 @@ fn templatestring_renders_like_templatefile() {
 }
 
 #[test]
-fn ephemeralasnull_returns_values_that_are_never_ephemeral() {
+fn ephemeralasnull_makes_the_ephemeral_parts_null() {
     let v = map([("a", n(1.0)), ("b", strs(&["x"]))]);
     assert_eq!(ok("ephemeralasnull", vec![v.clone()]), v);
     assert_eq!(ok("ephemeralasnull", vec![secret(s("k"))]), secret(s("k")));
     assert_eq!(ok("ephemeralasnull", vec![Value::UNKNOWN]), Value::UNKNOWN);
+    assert_eq!(
+        ok("ephemeralasnull", vec![Value::UNKNOWN.mark_ephemeral()]),
+        Value::Null
+    );
+    let mixed = map([("a", s("x").mark_ephemeral()), ("b", s("y"))]);
+    assert_eq!(
+        ok("ephemeralasnull", vec![mixed]),
+        map([("a", Value::Null), ("b", s("y"))])
+    );
+    // Marks travel through other functions, and nonsensitive takes off only the sensitive one.
+    let both = s("k").mark_sensitive().mark_ephemeral();
+    assert_eq!(
+        ok("upper", vec![both.clone()]),
+        s("K").mark_sensitive().mark_ephemeral()
+    );
+    assert_eq!(ok("nonsensitive", vec![both]), s("k").mark_ephemeral());
 }

@@ -1,0 +1,9 @@
+variable "n" {
+  type      = number
+  default   = 1
+  ephemeral = true
+}
+
+resource "terraform_data" "a" {
+  count = var.n
+}

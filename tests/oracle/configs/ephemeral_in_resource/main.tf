@@ -1,0 +1,9 @@
+variable "e" {
+  type      = string
+  default   = "s3cret"
+  ephemeral = true
+}
+
+resource "terraform_data" "a" {
+  input = var.e
+}
