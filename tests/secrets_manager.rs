@@ -337,22 +337,6 @@ output "recorded" {{
     )
 }
 
-/// Every file of the workspace but `except` that holds `text`.
-fn files_holding(dir: &std::path::Path, text: &str, except: &str) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("workspace").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files_holding(&path, text, except));
-        } else if !path.ends_with(except)
-            && std::fs::read(&path).is_ok_and(|b| b.windows(text.len()).any(|w| w == text.as_bytes()))
-        {
-            out.push(path);
-        }
-    }
-    out
-}
-
 #[test]
 fn a_write_only_value_reaches_secrets_manager_and_no_plan_state_or_output() {
     let moto = start_moto();
@@ -389,7 +373,7 @@ fn a_write_only_value_reaches_secrets_manager_and_no_plan_state_or_output() {
         assert!(!format!("{}{}", run.stdout, run.stderr).contains("wo-first-secret"));
     }
     assert_eq!(
-        files_holding(&ws.cwd(), "wo-first-secret", "password.txt"),
+        crate::util::files_holding(&ws.cwd(), "wo-first-secret", "password.txt"),
         Vec::<std::path::PathBuf>::new()
     );
 
@@ -415,7 +399,7 @@ fn a_write_only_value_reaches_secrets_manager_and_no_plan_state_or_output() {
     assert_ne!(crate::util::output(&ws, "version"), first);
     ws.run(&["plan", "-detailed-exitcode"]).expect_code(0);
     assert_eq!(
-        files_holding(&ws.cwd(), "wo-second-secret", "password.txt"),
+        crate::util::files_holding(&ws.cwd(), "wo-second-secret", "password.txt"),
         Vec::<std::path::PathBuf>::new()
     );
 

@@ -16,6 +16,7 @@ mod crashes;
 mod diagnostics;
 mod dynamodb_items;
 mod edge;
+mod ephemeral;
 mod events;
 mod formatting;
 mod functions;

@@ -112,6 +112,20 @@ impl ProviderFactory for AwsFactory {
         schemas().1.get(type_name).cloned()
     }
 
+    fn ephemeral_schema(&self, type_name: &str) -> Option<Schema> {
+        let e = crate::service::all_ephemeral()
+            .into_iter()
+            .find(|e| e.type_name() == type_name)?;
+        Some(regional_schema(type_name, e.schema(), false))
+    }
+
+    fn ephemeral_types(&self) -> Vec<String> {
+        crate::service::all_ephemeral()
+            .iter()
+            .map(|e| e.type_name().to_string())
+            .collect()
+    }
+
     fn resource_types(&self) -> Vec<String> {
         // The names alone: building every schema costs a configuration that uses none of them.
         resources().keys().map(|t| t.to_string()).collect()
@@ -172,6 +186,10 @@ impl ProviderFactory for AwsFactory {
             endpoints: parsed.endpoints.clone(),
             resources: resource_map(),
             data: data_map(),
+            ephemeral: crate::service::all_ephemeral()
+                .into_iter()
+                .map(|e| (e.type_name(), e))
+                .collect(),
         }))
     }
 
@@ -191,6 +209,7 @@ struct AwsProvider {
     endpoints: BTreeMap<String, String>,
     resources: BTreeMap<&'static str, Box<dyn ResourceType>>,
     data: BTreeMap<&'static str, Box<dyn DataType>>,
+    ephemeral: BTreeMap<&'static str, Box<dyn DataType>>,
 }
 
 fn unsupported(kind: &str, type_name: &str) -> ProviderError {
@@ -358,6 +377,15 @@ impl Provider for AwsProvider {
                     .unwrap_or(Value::Null)
             })
             .map_err(|e| self.explain(req.type_name, e))
+    }
+
+    fn open_ephemeral(&self, req: ReadDataRequest<'_>) -> Result<Value, ProviderError> {
+        let e = self
+            .ephemeral
+            .get(req.type_name)
+            .ok_or_else(|| unsupported("ephemeral resource", req.type_name))?;
+        let ctx = self.ctx_for(req.type_name, Some(req.config))?;
+        e.read(&ctx, req.config).map_err(|e| self.explain(req.type_name, e))
     }
 
     fn recorded(&self, type_name: &str, state: &Value) {

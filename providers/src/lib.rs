@@ -126,6 +126,14 @@ impl ProviderFactory for AllProviders {
         registry::PROVIDERS.iter().flat_map(|p| (p.resource_types)()).collect()
     }
 
+    fn ephemeral_schema(&self, type_name: &str) -> Option<Schema> {
+        registry::owner_of_ephemeral(type_name).and_then(|p| (p.ephemeral_schema)(type_name))
+    }
+
+    fn ephemeral_types(&self) -> Vec<String> {
+        registry::PROVIDERS.iter().flat_map(|p| (p.ephemeral_types)()).collect()
+    }
+
     fn batched(&self, type_name: &str) -> bool {
         registry::owner_of(type_name, false).is_some_and(|p| (p.batched)(type_name))
     }

@@ -37,6 +37,10 @@ pub(crate) struct ProviderSpec {
     pub(crate) data_types: fn() -> Vec<String>,
     /// The schema of one of its data source types.
     pub(crate) data_schema: fn(&str) -> Option<Schema>,
+    /// Its ephemeral resource types (`ephemeral "TYPE" "NAME"`).
+    pub(crate) ephemeral_types: fn() -> Vec<String>,
+    /// The schema of one of its ephemeral resource types.
+    pub(crate) ephemeral_schema: fn(&str) -> Option<Schema>,
     /// Checks beyond the schema (arguments that conflict, value ranges).
     pub(crate) validate: fn(ValidateRequest<'_>) -> Vec<ValidateProblem>,
     /// Types of this provider that infinstor does not have yet, with what to do meanwhile.
@@ -58,6 +62,8 @@ const NONE: ProviderSpec = ProviderSpec {
     resource_schema: |_| None,
     data_types: Vec::new,
     data_schema: |_| None,
+    ephemeral_types: Vec::new,
+    ephemeral_schema: |_| None,
     validate: |_| Vec::new(),
     not_yet_type: |_| None,
     review: |_, _, _, _| Vec::new(),
@@ -81,6 +87,8 @@ pub(crate) static PROVIDERS: [ProviderSpec; 10] = [
             types
         },
         data_schema: |t| AwsFactory.data_schema(t),
+        ephemeral_types: || AwsFactory.ephemeral_types(),
+        ephemeral_schema: |t| AwsFactory.ephemeral_schema(t),
         validate: |req| AwsFactory.validate(req),
         not_yet_type: |t| AwsFactory.not_yet_type(t),
         review: |t, address, before, after| AwsFactory.review(t, address, before, after),
@@ -145,6 +153,8 @@ pub(crate) static PROVIDERS: [ProviderSpec; 10] = [
         configure: random::configure,
         resource_types: random::resource_types,
         resource_schema: random::resource_schema,
+        ephemeral_types: random::ephemeral_types,
+        ephemeral_schema: random::ephemeral_schema,
         validate: random::validate,
         ..NONE
     },
@@ -187,6 +197,7 @@ pub(crate) static PROVIDERS: [ProviderSpec; 10] = [
 struct Owners {
     resources: HashMap<String, usize>,
     data: HashMap<String, usize>,
+    ephemeral: HashMap<String, usize>,
 }
 
 fn owners() -> &'static Owners {
@@ -195,6 +206,7 @@ fn owners() -> &'static Owners {
         let mut owners = Owners {
             resources: HashMap::new(),
             data: HashMap::new(),
+            ephemeral: HashMap::new(),
         };
         for (i, spec) in PROVIDERS.iter().enumerate() {
             for t in (spec.resource_types)() {
@@ -202,6 +214,9 @@ fn owners() -> &'static Owners {
             }
             for t in (spec.data_types)() {
                 owners.data.entry(t).or_insert(i);
+            }
+            for t in (spec.ephemeral_types)() {
+                owners.ephemeral.entry(t).or_insert(i);
             }
         }
         owners
@@ -212,6 +227,11 @@ fn owners() -> &'static Owners {
 pub(crate) fn owner_of(type_name: &str, data: bool) -> Option<&'static ProviderSpec> {
     let map = if data { &owners().data } else { &owners().resources };
     map.get(type_name).map(|&i| &PROVIDERS[i])
+}
+
+/// The provider that declares an ephemeral resource type.
+pub(crate) fn owner_of_ephemeral(type_name: &str) -> Option<&'static ProviderSpec> {
+    owners().ephemeral.get(type_name).map(|&i| &PROVIDERS[i])
 }
 
 /// A provider by its local name.

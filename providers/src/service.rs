@@ -23,6 +23,9 @@ pub(crate) struct Service {
     pub(crate) resources: fn() -> Vec<Box<dyn ResourceType>>,
     /// The data sources.
     pub(crate) data_sources: fn() -> Vec<Box<dyn DataType>>,
+    /// The ephemeral resource types (`ephemeral "TYPE" "NAME"`): read like a data source, in
+    /// each plan and apply, and kept nowhere.
+    pub(crate) ephemeral: fn() -> Vec<Box<dyn DataType>>,
 }
 
 fn no_resources() -> Vec<Box<dyn ResourceType>> {
@@ -44,6 +47,7 @@ const fn service(
         regional,
         resources,
         data_sources,
+        ephemeral: no_data_sources,
     }
 }
 
@@ -60,7 +64,10 @@ pub(crate) const SERVICES: &[Service] = &[
         cloudformation::data_sources,
     ),
     service("kms", true, kms::resources, kms::data_sources),
-    service("ssm", true, ssm::resources, ssm::data_sources),
+    Service {
+        ephemeral: ssm::ephemeral_resources,
+        ..service("ssm", true, ssm::resources, ssm::data_sources)
+    },
     service("dynamodb", true, dynamodb::resources, dynamodb::data_sources),
     service("ec2", true, ec2::resources, ec2::data_sources),
     service("sesv2", true, sesv2::resources, no_data_sources),
@@ -75,7 +82,10 @@ pub(crate) const SERVICES: &[Service] = &[
     service("sns", true, sns::resources, no_data_sources),
     service("sqs", true, sqs::resources, no_data_sources),
     service("cloudwatch", true, cloudwatch::resources, no_data_sources),
-    service("secretsmanager", true, secretsmanager::resources, no_data_sources),
+    Service {
+        ephemeral: secretsmanager::ephemeral_resources,
+        ..service("secretsmanager", true, secretsmanager::resources, no_data_sources)
+    },
     service("apigateway", true, no_resources, apigateway::data_sources),
     service("applicationautoscaling", true, autoscaling::resources, no_data_sources),
     service("ecr", true, ecr::resources, no_data_sources),
@@ -94,12 +104,18 @@ pub(crate) const SERVICES: &[Service] = &[
         regional: false,
         resources: no_resources,
         data_sources: builtin::data_sources,
+        ephemeral: no_data_sources,
     },
 ];
 
 /// Every managed resource type of every service.
 pub(crate) fn all_resources() -> Vec<Box<dyn ResourceType>> {
     SERVICES.iter().flat_map(|s| (s.resources)()).collect()
+}
+
+/// Every ephemeral resource type of every service.
+pub(crate) fn all_ephemeral() -> Vec<Box<dyn DataType>> {
+    SERVICES.iter().flat_map(|s| (s.ephemeral)()).collect()
 }
 
 /// Every data source of every service.
@@ -115,6 +131,7 @@ pub(crate) fn of(type_name: &str) -> Option<&'static Service> {
         for (i, s) in SERVICES.iter().enumerate() {
             owners.extend((s.resources)().iter().map(|r| (r.type_name(), i)));
             owners.extend((s.data_sources)().iter().map(|d| (d.type_name(), i)));
+            owners.extend((s.ephemeral)().iter().map(|e| (e.type_name(), i)));
         }
         owners
     });

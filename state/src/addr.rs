@@ -15,6 +15,8 @@ pub enum Mode {
     Managed,
     /// `data "TYPE" "NAME"`.
     Data,
+    /// `ephemeral "TYPE" "NAME"` (Terraform 1.10): opened in each plan and apply, never kept.
+    Ephemeral,
 }
 
 /// A resource within one module: mode, type and name.
@@ -81,8 +83,10 @@ pub fn module_path_string(path: &ModulePath) -> String {
 
 impl fmt::Display for ResourceAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.mode == Mode::Data {
-            write!(f, "data.")?;
+        match self.mode {
+            Mode::Data => write!(f, "data.")?,
+            Mode::Ephemeral => write!(f, "ephemeral.")?,
+            Mode::Managed => {}
         }
         write!(f, "{}.{}", self.type_, self.name)
     }
@@ -213,9 +217,16 @@ impl FromStr for InstanceAddr {
             module.push((name, one_key(keys).map_err(err)?));
         }
         let mut mode = Mode::Managed;
-        if iter.peek().map(|(n, _)| n == "data") == Some(true) {
-            iter.next();
-            mode = Mode::Data;
+        match iter.peek().map(|(n, _)| n.as_str()) {
+            Some("data") => {
+                iter.next();
+                mode = Mode::Data;
+            }
+            Some("ephemeral") => {
+                iter.next();
+                mode = Mode::Ephemeral;
+            }
+            _ => {}
         }
         let (type_, keys) = iter.next().ok_or_else(|| err("missing resource type".into()))?;
         if !keys.is_empty() {

@@ -188,6 +188,8 @@ pub fn encode_sealed(state: &State, sealer: Option<&Sealer>) -> Result<Vec<u8>, 
             mode: match addr.resource.mode {
                 Mode::Managed => "managed".to_string(),
                 Mode::Data => "data".to_string(),
+                // Never in a state; written as Terraform names the mode, should one reach it.
+                Mode::Ephemeral => "ephemeral".to_string(),
             },
             type_: addr.resource.type_.clone(),
             name: addr.resource.name.clone(),

@@ -265,3 +265,19 @@ pub fn stack_parameters(
         )
     })
 }
+
+/// Every file of the workspace but `except` that holds `text`.
+pub fn files_holding(dir: &std::path::Path, text: &str, except: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("workspace").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_holding(&path, text, except));
+        } else if !path.ends_with(except)
+            && std::fs::read(&path).is_ok_and(|b| b.windows(text.len()).any(|w| w == text.as_bytes()))
+        {
+            out.push(path);
+        }
+    }
+    out
+}

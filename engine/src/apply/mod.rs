@@ -475,6 +475,27 @@ impl<'a> Session<'a> {
                     key: key.clone(),
                 };
                 let slot = values.len();
+                if addr.mode == Mode::Ephemeral {
+                    // Opened again for this apply: nothing of the plan's opening was kept.
+                    match crate::plan::ephemeral::open(
+                        &self.walk,
+                        provider.as_ref(),
+                        res,
+                        &schema,
+                        &ia.to_string(),
+                        &config,
+                    ) {
+                        Ok(v) => values.push((module.clone(), key, Some(v))),
+                        Err(e) => {
+                            lock(&self.ledger)
+                                .diags
+                                .push(self.provider_errors(&ia.to_string(), res, &e));
+                            values.push((module.clone(), key, None));
+                            failed = true;
+                        }
+                    }
+                    continue;
+                }
                 let Some(change) = plan.get(&ia) else {
                     // Not planned (outside --target): keep what state has; of an object not
                     // created yet nothing is known.

@@ -307,16 +307,28 @@ pub(super) fn locals(module: &mut Module, block: Block, diags: &mut Diagnostics)
     }
 }
 
-/// `resource` and `data` blocks, with their meta-arguments.
+/// `resource`, `data` and `ephemeral` blocks, with their meta-arguments.
 pub(super) fn resource(module: &mut Module, block: Block, diags: &mut Diagnostics) {
     if !label_count_ok(&block, 2, "resource \"aws_s3_bucket\" \"artifacts\" { ... }", diags) {
         return;
     }
-    let mode = if block.kind == "data" {
-        Mode::Data
-    } else {
-        Mode::Managed
+    let mode = match block.kind.as_str() {
+        "data" => Mode::Data,
+        "ephemeral" => Mode::Ephemeral,
+        _ => Mode::Managed,
     };
+    if mode == Mode::Ephemeral {
+        // Nothing of an ephemeral resource outlives the run, so only its conditions apply.
+        for lc in block.body.blocks.iter().filter(|b| b.kind == "lifecycle") {
+            Allowed {
+                within: "the lifecycle block of an ephemeral resource",
+                args: &[],
+                blocks: &["precondition", "postcondition"],
+                not_yet: &[],
+            }
+            .check(&lc.body, diags);
+        }
+    }
     let addr = ResourceAddr {
         mode,
         type_: block.labels[0].clone(),
@@ -353,7 +365,7 @@ pub(super) fn resource(module: &mut Module, block: Block, diags: &mut Diagnostic
     body.blocks.retain(|b| b.kind != "lifecycle");
     let provisioners = match mode {
         Mode::Managed => super::provisioners::take(&mut body, diags),
-        Mode::Data => Vec::new(),
+        Mode::Data | Mode::Ephemeral => Vec::new(),
     };
     drop_not_yet_blocks(&mut body, diags);
     if module.resources.contains_key(&addr) {

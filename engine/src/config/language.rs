@@ -61,8 +61,7 @@ impl Allowed<'_> {
 }
 
 /// Top-level blocks of the language that infinstor does not support yet.
-pub(super) const TOP_LEVEL_NOT_YET: &[(&str, &str)] =
-    &[("ephemeral", "Use a data source or a sensitive variable instead.")];
+pub(super) const TOP_LEVEL_NOT_YET: &[(&str, &str)] = &[];
 
 /// Blocks the language allows inside a resource that infinstor does not support yet.
 pub(super) const RESOURCE_BLOCKS_NOT_YET: &[(&str, &str)] = &[

@@ -296,7 +296,7 @@ fn add_body(module: &mut Module, body: Body, diags: &mut Diagnostics, place: &Pl
             "provider" => blocks::provider(module, block, diags),
             "variable" => blocks::variable(module, block, diags),
             "locals" => blocks::locals(module, block, diags),
-            "resource" | "data" => blocks::resource(module, block, diags),
+            "resource" | "data" | "ephemeral" => blocks::resource(module, block, diags),
             "output" => blocks::output(module, block, diags),
             "module" => blocks::module_call(module, block, diags, place),
             "moved" => blocks::moved(module, block, diags),

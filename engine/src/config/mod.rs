@@ -265,6 +265,7 @@ impl Resource {
         let kind = match self.addr.mode {
             Mode::Managed => "resource",
             Mode::Data => "data",
+            Mode::Ephemeral => "ephemeral",
         };
         format!("{kind} \"{}\" \"{}\"", self.addr.type_, self.addr.name)
     }

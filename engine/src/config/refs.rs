@@ -305,9 +305,9 @@ fn root_ref(root: &str, ops: &[&TraversalOperator], whole: &Expression, ctx: &Ex
         "var" => attr(0).map(Ref::Var),
         "local" => attr(0).map(Ref::Local),
         "module" => attr(0).map(|m| Ref::Module(m, attr(1))),
-        "data" => match (attr(0), attr(1)) {
+        "data" | "ephemeral" => match (attr(0), attr(1)) {
             (Some(t), Some(n)) => Some(Ref::Resource(ResourceAddr {
-                mode: Mode::Data,
+                mode: if root == "data" { Mode::Data } else { Mode::Ephemeral },
                 type_: t,
                 name: n,
             })),
@@ -332,7 +332,7 @@ fn root_ref(root: &str, ops: &[&TraversalOperator], whole: &Expression, ctx: &Ex
     };
     // What the name takes of the traversal; the rest are steps.
     let named = match root {
-        "data" => 2,
+        "data" | "ephemeral" => 2,
         _ => 1,
     };
     let steps = ops.iter().skip(named).map(|op| step_of(op)).collect();
@@ -410,6 +410,7 @@ pub fn attribute_refs(e: &Expr) -> Vec<(ResourceAddr, String, Option<Span>)> {
                         (None, String::new(), None, 0)
                     }
                     "data" => (Some(Mode::Data), name_at(0).unwrap_or_default(), name_at(1), 2),
+                    "ephemeral" => (Some(Mode::Ephemeral), name_at(0).unwrap_or_default(), name_at(1), 2),
                     t => (Some(Mode::Managed), t.to_string(), name_at(0), 1),
                 };
                 if let (Some(mode), Some(name)) = (mode, name) {

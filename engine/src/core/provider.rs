@@ -198,6 +198,13 @@ pub trait Provider: Send + Sync {
     fn read(&self, req: ReadRequest<'_>) -> Result<Option<Value>, ProviderError>;
     /// Reads a data source.
     fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, ProviderError>;
+    /// Opens an ephemeral resource: its value for this one plan or apply, kept nowhere.
+    fn open_ephemeral(&self, req: ReadDataRequest<'_>) -> Result<Value, ProviderError> {
+        Err(ProviderError::new(
+            "UnsupportedEphemeralResource",
+            format!("this provider has no ephemeral resource type {}", req.type_name),
+        ))
+    }
     /// Finds an existing object; `Ok(None)` when there is none with that ID.
     fn import(&self, req: ImportRequest<'_>) -> Result<Option<Value>, ProviderError>;
 
@@ -259,6 +266,23 @@ pub trait ProviderFactory: Send + Sync {
     fn data_schema(&self, type_name: &str) -> Option<Schema>;
     /// Every managed resource type name, for "did you mean" suggestions.
     fn resource_types(&self) -> Vec<String>;
+    /// The schema of an ephemeral resource type (`ephemeral "TYPE" "NAME"`).
+    fn ephemeral_schema(&self, type_name: &str) -> Option<Schema> {
+        let _ = type_name;
+        None
+    }
+    /// Every ephemeral resource type name.
+    fn ephemeral_types(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// The schema of a resource, data source or ephemeral resource type.
+    fn schema(&self, mode: crate::core::addr::Mode, type_name: &str) -> Option<Schema> {
+        match mode {
+            crate::core::addr::Mode::Managed => self.resource_schema(type_name),
+            crate::core::addr::Mode::Data => self.data_schema(type_name),
+            crate::core::addr::Mode::Ephemeral => self.ephemeral_schema(type_name),
+        }
+    }
     /// Whether changes of this type can be batched ([`Provider::batch_key`]); the engine then
     /// visits ready resources of the type together.
     fn batched(&self, type_name: &str) -> bool {

@@ -90,6 +90,7 @@ pub fn unsupported_type(res: &Resource, factory: &dyn ProviderFactory) -> Diagno
     let (what, known) = match res.addr.mode {
         Mode::Managed => ("resource", factory.resource_types()),
         Mode::Data => ("data source", factory.data_types()),
+        Mode::Ephemeral => ("ephemeral resource", factory.ephemeral_types()),
     };
     let at = res.type_span.clone().or_else(|| res.span.clone());
     if let Some(instead) = factory.not_yet_type(&res.addr.type_) {
@@ -114,10 +115,7 @@ pub fn unsupported_type(res: &Resource, factory: &dyn ProviderFactory) -> Diagno
 }
 
 fn resource(res: &Resource, ev: &Evaluator<'_>, factory: &dyn ProviderFactory, diags: &mut Diagnostics) {
-    let schema = match res.addr.mode {
-        Mode::Managed => factory.resource_schema(&res.addr.type_),
-        Mode::Data => factory.data_schema(&res.addr.type_),
-    };
+    let schema = factory.schema(res.addr.mode, &res.addr.type_);
     let Some(schema) = schema else {
         diags.push(unsupported_type(res, factory));
         return;
@@ -141,6 +139,8 @@ fn resource(res: &Resource, ev: &Evaluator<'_>, factory: &dyn ProviderFactory, d
     match decode(&res.body, &schema, &ev, &res.describe(), res.span.clone()) {
         // Values known only after apply (another resource's ID) are unknown here: the
         // provider checks what is known, so a mistake is reported before anything is created.
+        // An ephemeral resource may take ephemeral values; its provider checks it when it opens.
+        Ok(_) if res.addr.mode == Mode::Ephemeral => {}
         Ok(config) => {
             diags.0.extend(ephemeral::resource_problems(res, &schema, &config));
             diags.0.extend(provider_problems(factory, res, &config));
@@ -182,10 +182,7 @@ fn attribute_refs(m: &Module, e: &crate::config::Expr, factory: &dyn ProviderFac
         if !m.resources.contains_key(&addr) {
             continue;
         }
-        let schema = match addr.mode {
-            Mode::Managed => factory.resource_schema(&addr.type_),
-            Mode::Data => factory.data_schema(&addr.type_),
-        };
+        let schema = factory.schema(addr.mode, &addr.type_);
         let Some(schema) = schema else { continue };
         if schema.attributes.contains_key(&attr) || schema.blocks.contains_key(&attr) {
             continue;

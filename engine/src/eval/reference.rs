@@ -93,6 +93,17 @@ impl<'a> Evaluator<'a> {
                 };
                 (self.resource_value(&addr, span.clone())?, 2)
             }
+            "ephemeral" => {
+                let type_ = need(0, "an ephemeral resource type")?;
+                let name = need(1, "an ephemeral resource name")?;
+                let addr = ResourceAddr {
+                    mode: Mode::Ephemeral,
+                    type_: type_.to_string(),
+                    name: name.to_string(),
+                };
+                // Whatever is read from it is ephemeral too, an unknown value included.
+                (self.resource_value(&addr, span.clone())?.mark_ephemeral(), 2)
+            }
             "each" => {
                 let Some((k, v)) = &self.each else {
                     return Err(err(

@@ -238,20 +238,6 @@ fn ref_targets(path: &ModPath, module: &Module, r: &Ref, span: Option<Span>, dia
         Ref::Resource(addr) => {
             if module.resources.contains_key(addr) {
                 vec![Node::Resource(path.clone(), addr.clone())]
-            } else if addr.mode == crate::core::addr::Mode::Managed && addr.type_ == "ephemeral" {
-                // `ephemeral.TYPE.NAME` is an ephemeral resource (Terraform 1.10), not a managed
-                // resource of type `ephemeral`.
-                diags.push(
-                    Diagnostic::error(
-                        "Not supported yet",
-                        format!(
-                            "ephemeral.{} is an ephemeral resource: part of the Terraform language, but infinstor does not support ephemeral resources yet. Use a data source or a sensitive variable instead.",
-                            addr.name
-                        ),
-                    )
-                    .at(span),
-                );
-                Vec::new()
             } else {
                 let names: Vec<String> = module.resources.keys().map(|a| a.to_string()).collect();
                 diags.push(
@@ -279,6 +265,11 @@ fn depends_targets(path: &ModPath, module: &Module, deps: &[DependsOn], diags: &
             ["module", m] => Ref::Module((*m).to_string(), None),
             ["data", t, n] => Ref::Resource(ResourceAddr {
                 mode: Mode::Data,
+                type_: (*t).to_string(),
+                name: (*n).to_string(),
+            }),
+            ["ephemeral", t, n] => Ref::Resource(ResourceAddr {
+                mode: Mode::Ephemeral,
                 type_: (*t).to_string(),
                 name: (*n).to_string(),
             }),

@@ -6,7 +6,7 @@
 
 use super::{Engine, EngineError, Options};
 use crate::config::{Expr, Module};
-use crate::core::addr::{InstanceKey, Mode, ModulePath};
+use crate::core::addr::{InstanceKey, ModulePath};
 use crate::core::diagnostic::{Diagnostic, SourceFile};
 use crate::core::instance::from_instance_state;
 use crate::core::provider::ProviderFactory;
@@ -157,10 +157,7 @@ fn module_scope(
         let Some(res) = m.resources.get(&ia.resource).filter(|_| &ia.module == path) else {
             continue;
         };
-        let schema = match res.addr.mode {
-            Mode::Managed => factory.resource_schema(&res.addr.type_),
-            Mode::Data => factory.data_schema(&res.addr.type_),
-        };
+        let schema = factory.schema(res.addr.mode, &res.addr.type_);
         let mut value = from_instance_state(inst, schema.as_ref());
         if let Some(schema) = &schema {
             schema.give_kinds(&mut value);

@@ -43,10 +43,7 @@ impl Engine<'_> {
     }
 
     fn instance_value(&self, a: &InstanceAddr, inst: &state::InstanceState) -> Value {
-        let schema = match a.resource.mode {
-            crate::core::addr::Mode::Managed => self.factory.resource_schema(&a.resource.type_),
-            crate::core::addr::Mode::Data => self.factory.data_schema(&a.resource.type_),
-        };
+        let schema = self.factory.schema(a.resource.mode, &a.resource.type_);
         crate::core::instance::from_instance_state(inst, schema.as_ref())
     }
 

@@ -170,19 +170,60 @@ pub fn proposed(schema: &Schema, config: &Value, prior: Option<&Value>, ignore: 
         };
         out.insert(name.clone(), v);
     }
-    for name in schema.blocks.keys() {
+    for (name, block) in &schema.blocks {
         let ignored = prior.is_some() && (ignore_all || ignore.iter().any(|i| i == name));
         let v = if ignored {
             prior.map(|p| p.get(name)).unwrap_or(Value::List(Vec::new().into()))
         } else {
-            match config.get(name) {
-                Value::Null => Value::List(Vec::new().into()),
-                v => v,
+            match (config.get(name), prior) {
+                (Value::Null, _) => Value::List(Vec::new().into()),
+                (v, Some(p)) => proposed_blocks(block.nesting, &block.schema, v, &p.get(name)),
+                (v, None) => v,
             }
         };
         out.insert(name.clone(), v);
     }
     Value::Map(out.into())
+}
+
+/// The configured blocks of one type on an update, each with the computed attributes it
+/// leaves null taken from the prior block it stands for, as Terraform proposes them: a list's
+/// blocks by position, a set's by the arguments the configuration sets (a set has no
+/// positions), so that what the provider computed inside a block is no change.
+fn proposed_blocks(nesting: Nesting, schema: &Schema, config: Value, prior: &Value) -> Value {
+    let (Some(items), Some(before)) = (config.as_list(), prior.as_list()) else {
+        return config;
+    };
+    let matched = |i: usize, item: &Value| -> Option<Value> {
+        match nesting {
+            Nesting::Set => before.iter().find(|p| same_set_element(schema, item, p)).cloned(),
+            _ => before.get(i).cloned(),
+        }
+    };
+    let out: Vec<Value> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match (item.is_unknown(), matched(i, item)) {
+            (false, Some(p)) => proposed(schema, item, Some(&p), &[]),
+            _ => item.clone(),
+        })
+        .collect();
+    match &config {
+        Value::List(seq) => Value::List(crate::core::value::Seq::new(seq.kind, out)),
+        _ => config,
+    }
+}
+
+/// Whether a configured set element and a prior one are the same element: equal in every
+/// argument the configuration sets (computed values are the provider's, and say nothing).
+fn same_set_element(schema: &Schema, config: &Value, prior: &Value) -> bool {
+    schema.attributes.iter().all(|(name, attr)| {
+        let c = config.get(name);
+        if attr.computed && c.is_null() || attr.write_only {
+            return true;
+        }
+        attr_equal(attr, &c, &prior.get(name))
+    })
 }
 
 /// Checks that a provider's final value agrees with every value known at plan time.
@@ -267,6 +308,48 @@ mod tests {
         let renamed = map([("bucket", Value::from("other"))]);
         let changed = changed_attributes(&s, &prior, &renamed);
         assert_eq!(forcing_replacement(&s, &changed, &[]), vec!["bucket".to_string()]);
+    }
+
+    #[test]
+    fn blocks_of_an_update_keep_what_the_provider_computed_in_them() {
+        let replica = Schema::new()
+            .attr("region", Attribute::required(Type::String))
+            .attr("kms_key_id", Attribute::optional_computed(Type::String))
+            .attr("status", Attribute::computed(Type::String));
+        let s = Schema::new().block("replica", Nesting::Set, replica.clone());
+        let item = |region: &str, key: Option<&str>, status: Option<&str>| {
+            map([
+                ("region", Value::from(region)),
+                ("kms_key_id", key.map(Value::from).unwrap_or(Value::Null)),
+                ("status", status.map(Value::from).unwrap_or(Value::Null)),
+            ])
+        };
+        let prior = map([(
+            "replica",
+            Value::from(vec![
+                item("us-east-1", Some("alias/aws/secretsmanager"), Some("InSync")),
+                item("us-west-2", Some("k2"), Some("InSync")),
+            ]),
+        )]);
+        // Set elements pair by what the configuration sets, whatever their order.
+        let config = map([(
+            "replica",
+            Value::from(vec![item("us-west-2", None, None), item("us-east-1", None, None)]),
+        )]);
+        let planned = proposed(&s, &config, Some(&prior), &[]);
+        assert!(blocks_equal(
+            Nesting::Set,
+            &replica,
+            &planned.get("replica"),
+            &prior.get("replica")
+        ));
+        // A key the configuration changes is a new element, with nothing computed yet.
+        let config = map([("replica", Value::from(vec![item("us-west-2", Some("k3"), None)]))]);
+        let planned = proposed(&s, &config, Some(&prior), &[]);
+        assert_eq!(
+            planned.get("replica"),
+            Value::from(vec![item("us-west-2", Some("k3"), None)])
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod conditions;
 pub mod diff;
+pub(crate) mod ephemeral;
 pub mod expansion;
 pub mod generate;
 pub mod imports;

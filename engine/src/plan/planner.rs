@@ -207,7 +207,9 @@ impl Session<'_> {
                 Err(ds) => return out.fail_all(ds),
             };
             let mut problems = Vec::new();
-            for (_, _, config) in &instances {
+            // An ephemeral resource may take ephemeral values, and its checks are its provider's
+            // when it opens.
+            for (_, _, config) in instances.iter().filter(|_| addr.mode != Mode::Ephemeral) {
                 problems.extend(crate::eval::ephemeral::resource_problems(res, &schema, config));
                 problems.extend(crate::eval::checks::provider_problems(self.walk.factory, res, config));
             }
@@ -238,10 +240,10 @@ impl Session<'_> {
                     deps: &deps,
                     targeted,
                 };
-                let value = if addr.mode == Mode::Data {
-                    self.plan_data_instance(&one, &config, &how, out)
-                } else {
-                    self.plan_managed_instance(&one, &config, &how, out)
+                let value = match addr.mode {
+                    Mode::Data => self.plan_data_instance(&one, &config, &how, out),
+                    Mode::Ephemeral => self.open_ephemeral_instance(&one, &config, &how, out),
+                    Mode::Managed => self.plan_managed_instance(&one, &config, &how, out),
                 };
                 match value {
                     Ok(v) => values.push((key, v)),
@@ -333,6 +335,27 @@ impl Session<'_> {
                 Ok(Value::UNKNOWN)
             }
             Err(e) => Err(out.fail(self.provider_errors(&one.text, res, &e))),
+        }
+    }
+
+    /// Opens an ephemeral resource for this plan when its configuration is known; its value is
+    /// unknown otherwise (apply opens it again either way). Nothing of it is recorded.
+    fn open_ephemeral_instance(
+        &self,
+        one: &Instance<'_>,
+        config: &Value,
+        how: &How<'_>,
+        out: &mut Decisions,
+    ) -> Result<Value, Outcome> {
+        if !one.targeted || how.destroy || config.contains_unknown() {
+            return Ok(Value::UNKNOWN.mark_ephemeral());
+        }
+        match crate::plan::ephemeral::open(&self.walk, one.provider, one.res, one.schema, &one.text, config) {
+            Ok(v) => {
+                self.postconditions(one, &v, out)?;
+                Ok(v)
+            }
+            Err(e) => Err(out.fail(self.provider_errors(&one.text, one.res, &e))),
         }
     }
 

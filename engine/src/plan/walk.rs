@@ -8,7 +8,7 @@
 
 use crate::config::{Module, Resource};
 use crate::core::addr::InstanceAddr;
-use crate::core::addr::{InstanceKey, Mode, ModulePath, ResourceAddr};
+use crate::core::addr::{InstanceKey, ModulePath, ResourceAddr};
 use crate::core::checks::{CheckKind, CheckResults};
 use crate::core::diagnostic::Diagnostic;
 use crate::core::lock;
@@ -89,10 +89,7 @@ impl Walk<'_> {
     }
 
     pub(crate) fn schema_for(&self, addr: &ResourceAddr) -> Option<Schema> {
-        match addr.mode {
-            Mode::Managed => self.factory.resource_schema(&addr.type_),
-            Mode::Data => self.factory.data_schema(&addr.type_),
-        }
+        self.factory.schema(addr.mode, &addr.type_)
     }
 
     /// The configured provider of a key (`aws`, `aws.west`), if configured.

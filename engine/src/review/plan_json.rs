@@ -133,6 +133,7 @@ fn mode_str(m: Mode) -> &'static str {
     match m {
         Mode::Managed => "managed",
         Mode::Data => "data",
+        Mode::Ephemeral => "ephemeral",
     }
 }
 

@@ -4,7 +4,6 @@
 //! `(known after apply)`, `# forces replacement`, and `Plan: N to add, N to change, N to
 //! destroy.` JSON documents and multi-line strings are shown as a line diff of their pretty form.
 
-use crate::core::addr::Mode;
 use crate::core::document;
 use crate::core::finding::Severity;
 use crate::core::plan::{Action, Change, Plan};
@@ -480,10 +479,7 @@ fn resource_lines(c: &Change, st: Style, show_unchanged: bool, schemas: &dyn Pro
         _ => c.after.as_ref(),
     };
     // The schema says which attributes are documents and how the provider reads them.
-    let schema = match c.addr.resource.mode {
-        Mode::Managed => schemas.resource_schema(&c.addr.resource.type_),
-        Mode::Data => schemas.data_schema(&c.addr.resource.type_),
-    };
+    let schema = schemas.schema(c.addr.resource.mode, &c.addr.resource.type_);
     object_lines(
         &mut body,
         st,

@@ -74,6 +74,23 @@ pub fn resource_schema(type_name: &str) -> Option<Schema> {
     }
 }
 
+/// Ephemeral resource types: `random_password`, generated anew in each plan and apply and kept
+/// nowhere (for a write-only argument).
+pub fn ephemeral_types() -> Vec<String> {
+    vec![PASSWORD.to_string()]
+}
+
+/// The schema of an ephemeral resource type: the managed one's arguments, without `keepers`
+/// (nothing is kept to replace) and `id`, and with `bcrypt_hash`.
+pub fn ephemeral_schema(type_name: &str) -> Option<Schema> {
+    (type_name == PASSWORD).then(|| {
+        let mut s = string_schema(true);
+        s.attributes.remove("keepers");
+        s.attributes.remove("id");
+        s.attr("bcrypt_hash", Attribute::computed(Type::String).sensitive())
+    })
+}
+
 /// Every resource type.
 pub fn resource_types() -> Vec<String> {
     [PASSWORD, STRING, ID, PET].iter().map(|t| t.to_string()).collect()
@@ -289,6 +306,25 @@ impl Provider for Random {
             "the random provider has no data source {:?}",
             req.type_name
         )))
+    }
+
+    fn open_ephemeral(&self, req: ReadDataRequest<'_>) -> Result<Value, ProviderError> {
+        if req.type_name != PASSWORD {
+            return Err(invalid(format!(
+                "the random provider has no ephemeral resource {:?}",
+                req.type_name
+            )));
+        }
+        if req.config.get("length").as_f64().is_none_or(|n| n < 1.0) {
+            return Err(invalid("length must be at least 1"));
+        }
+        let mut m = settings(req.config);
+        let result = generate_string(&m)?;
+        let hash =
+            bcrypt::hash(&result, bcrypt::DEFAULT_COST).map_err(|e| ProviderError::new("HashFailed", e.to_string()))?;
+        m.insert("bcrypt_hash".into(), Value::string(hash).mark_sensitive());
+        m.insert("result".into(), Value::string(result).mark_sensitive());
+        Ok(Value::Map(m.into()))
     }
 
     /// Import ID: the value itself (random_string, random_password), as Terraform's provider.

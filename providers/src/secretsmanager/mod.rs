@@ -5,8 +5,10 @@ use crate::support::attrs::call;
 use crate::support::error::found;
 use engine::core::provider::ProviderError;
 
+mod ephemeral;
 #[cfg(test)]
 mod replayed;
+mod replicas;
 mod rotation;
 mod secret;
 mod secret_policy;
@@ -19,6 +21,14 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(secret_version::SecretVersion),
         Box::new(secret_policy::SecretPolicy),
         Box::new(rotation::SecretRotation),
+    ]
+}
+
+/// Every Secrets Manager ephemeral resource type.
+pub(crate) fn ephemeral_resources() -> Vec<Box<dyn crate::resource::DataType>> {
+    vec![
+        Box::new(ephemeral::RandomPassword),
+        Box::new(ephemeral::SecretVersionValue),
     ]
 }
 

@@ -1,8 +1,9 @@
 //! aws_secretsmanager_secret: a secret's metadata (its values are versions): description, KMS
 //! key, policy and tags changed in place; destroy schedules the deletion after
 //! `recovery_window_in_days` (30), or deletes at once with 0, as Secrets Manager offers.
+//! Replicas in other regions are in [`replicas`].
 
-use super::{put_resource_policy, resource_policy};
+use super::{put_resource_policy, replicas, resource_policy};
 use crate::resource::{update_outcome, ApplyOutcome, Ctx, ResourceType, Step};
 use crate::support::attrs::{
     call, created_outcome, default_to, finish, into_state, json_object, map_of_strings, problem, sref, string_map, Put,
@@ -64,6 +65,7 @@ impl Secret {
         let (tags, all) = split_tags(ctx, &prior.get("tags"), remote);
         st.put("tags", tags);
         st.put("tags_all", all);
+        st.put("replica", replicas::read(&d));
         default_to(&mut st, "recovery_window_in_days", Value::from(30i64));
         default_to(&mut st, "force_overwrite_replica_secret", Value::Bool(false));
         Ok(Some(finish(&self.schema(), st)))
@@ -76,25 +78,26 @@ impl ResourceType for Secret {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new()
-            .attr("name", Attribute::optional_computed(Type::String).force_new())
-            .attr("name_prefix", Attribute::optional(Type::String).force_new())
-            .attr("description", Attribute::optional(Type::String))
-            .attr("kms_key_id", Attribute::optional(Type::String))
-            .attr(
-                "policy",
-                Attribute::optional_computed(Type::String).document(crate::support::policy::canonical),
-            )
-            .attr("recovery_window_in_days", Attribute::optional_computed(Type::Number))
-            .attr("force_overwrite_replica_secret", Attribute::optional_computed(Type::Bool))
-            .attr("tags", Attribute::optional(map_of_strings()))
-            .attr("tags_all", Attribute::computed(map_of_strings()))
-            .attr("arn", Attribute::computed(Type::String))
-            .attr("id", Attribute::computed(Type::String))
-            .not_yet(
-                "replica",
-                "Replicating a secret to other regions is not supported yet: add the replicas with the Secrets Manager console or `aws secretsmanager replicate-secret-to-regions`.",
-            )
+        replicas::with_replicas(
+            Schema::new()
+                .attr("name", Attribute::optional_computed(Type::String).force_new())
+                .attr("name_prefix", Attribute::optional(Type::String).force_new())
+                .attr("description", Attribute::optional(Type::String))
+                .attr("kms_key_id", Attribute::optional(Type::String))
+                .attr(
+                    "policy",
+                    Attribute::optional_computed(Type::String).document(crate::support::policy::canonical),
+                )
+                .attr("recovery_window_in_days", Attribute::optional_computed(Type::Number))
+                .attr(
+                    "force_overwrite_replica_secret",
+                    Attribute::optional_computed(Type::Bool),
+                )
+                .attr("tags", Attribute::optional(map_of_strings()))
+                .attr("tags_all", Attribute::computed(map_of_strings()))
+                .attr("arn", Attribute::computed(Type::String))
+                .attr("id", Attribute::computed(Type::String)),
+        )
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidateProblem> {
@@ -146,6 +149,8 @@ impl ResourceType for Secret {
                 .set_description(sref(planned, "description").map(str::to_string))
                 .set_kms_key_id(sref(planned, "kms_key_id").map(str::to_string))
                 .set_tags(tag_list(&tags))
+                .set_add_replica_regions(replicas::for_create(planned))
+                .force_overwrite_replica_secret(planned.get("force_overwrite_replica_secret").as_bool() == Some(true))
                 .send(),
         );
         let arn = match made.map(|o| o.arn().map(str::to_string)) {
@@ -198,6 +203,7 @@ impl ResourceType for Secret {
                         .send(),
                 )?;
             }
+            replicas::update(ctx, &arn, prior, planned)?;
             let (old, new) = (sref(prior, "policy"), sref(planned, "policy"));
             let same = match (old, new) {
                 (Some(a), Some(b)) => crate::support::policy::equivalent(a, b),
@@ -252,6 +258,7 @@ impl ResourceType for Secret {
         let Some(arn) = sref(prior, "arn").or_else(|| sref(prior, "id")) else {
             return Ok(());
         };
+        replicas::remove_all(ctx, arn, prior)?;
         let days = prior.get("recovery_window_in_days").as_f64().unwrap_or(30.0) as i64;
         let request = ctx.secretsmanager.delete_secret().secret_id(arn);
         let request = match days {

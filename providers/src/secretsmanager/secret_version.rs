@@ -166,7 +166,10 @@ impl ResourceType for SecretVersion {
         }
         // Without a version the write-only value could never be sent again; without a value
         // the version says nothing.
+        // A value not known yet (an ephemeral resource's, at validate) may be either.
+        let absent = |name: &str| config.get(name).is_null();
         match (set("secret_string_wo"), set("secret_string_wo_version")) {
+            (true, false) | (false, true) if !absent("secret_string_wo") && !absent("secret_string_wo_version") => {}
             (true, false) => out.push(problem(
                 "secret_string_wo",
                 "secret_string_wo needs secret_string_wo_version: the value is never stored, so the version is what says when to send it again (raise it to rotate the value)",

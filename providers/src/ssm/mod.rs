@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 mod parameter;
 mod parameter_data;
+mod parameter_ephemeral;
 #[cfg(test)]
 mod tests;
 use parameter::SsmParameter;
@@ -31,6 +32,11 @@ pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
 /// Every data source of this service.
 pub(crate) fn data_sources() -> Vec<Box<dyn DataType>> {
     vec![Box::new(ParameterData)]
+}
+
+/// Every SSM ephemeral resource type.
+pub(crate) fn ephemeral_resources() -> Vec<Box<dyn DataType>> {
+    vec![Box::new(parameter_ephemeral::ParameterEphemeral)]
 }
 
 /// The prefix of a hashed value in state.
