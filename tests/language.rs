@@ -52,13 +52,16 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Expect)> {
         // Variables.
         ("variable arguments", one("variable \"v\" {\n  type        = string\n  default     = \"a\"\n  description = \"d\"\n  sensitive   = true\n  nullable    = false\n  validation {\n    condition     = length(var.v) > 0\n    error_message = \"Must not be empty.\"\n  }\n}\n"), Valid),
         ("optional object attributes with defaults", one("variable \"o\" {\n  type    = object({ a = optional(string, \"x\"), b = optional(number) })\n  default = {}\n}\n"), Valid),
-        ("ephemeral variable", one("variable \"v\" {\n  ephemeral = true\n}\n"), Fails(NOT_YET)),
+        ("ephemeral variable", one("variable \"v\" {\n  ephemeral = true\n}\n"), Valid),
         ("validation without error_message", one("variable \"v\" {\n  validation {\n    condition = true\n  }\n}\n"), Fails("needs both condition")),
         // Outputs.
         ("output arguments", one("output \"o\" {\n  value       = 1\n  sensitive   = false\n  description = \"d\"\n  depends_on  = []\n}\n"), Valid),
         ("output precondition", one("output \"o\" {\n  value = 1\n  precondition {\n    condition     = path.module != \"\"\n    error_message = \"x\"\n  }\n}\n"), Valid),
-        ("a reference to an ephemeral resource", one("ephemeral \"random_password\" \"p\" {\n  length = 8\n}\nlocals {\n  p = ephemeral.random_password.p.result\n}\n"), Fails("ephemeral.random_password is an ephemeral resource")),
-        ("ephemeral output", one("output \"o\" {\n  value     = 1\n  ephemeral = true\n}\n"), Fails(NOT_YET)),
+        ("a reference to an ephemeral resource", one("ephemeral \"random_password\" \"p\" {\n  length = 8\n}\nlocals {\n  p = ephemeral.random_password.p.result\n}\n"), Valid),
+        ("an ephemeral value in a resource argument", one("ephemeral \"random_password\" \"p\" {\n  length = 8\n}\nresource \"terraform_data\" \"d\" {\n  input = ephemeral.random_password.p.result\n}\n"), Fails("Invalid use of ephemeral value")),
+        ("an ephemeral resource's lifecycle", one("ephemeral \"random_password\" \"p\" {\n  length = 8\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n"), Fails("not expected in the lifecycle block of an ephemeral resource")),
+        ("ephemeral output of the root module", one("output \"o\" {\n  value     = 1\n  ephemeral = true\n}\n"), Fails("Ephemeral outputs are not allowed in the root module")),
+        ("ephemeral output of a child module", vec![("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"), ("m/main.tf", "variable \"t\" {\n  default   = \"x\"\n  ephemeral = true\n}\noutput \"o\" {\n  value     = var.t\n  ephemeral = true\n}\n")], Valid),
         ("misspelt output argument", one("output \"o\" {\n  value = 1\n  sensitiv = true\n}\n"), Fails("Did you mean \"sensitive\"")),
         // Resource meta-arguments.
         ("count, depends_on, provider", one("provider \"aws\" {\n  alias = \"eu\"\n}\nresource \"aws_s3_bucket\" \"a\" {\n  count    = 2\n  bucket   = \"b-${count.index}\"\n  provider = aws.eu\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket     = \"bucket-b\"\n  depends_on = [aws_s3_bucket.a]\n}\n"), Valid),

@@ -631,6 +631,52 @@ output "web_certificate_arn" {
             .expect("list")
     });
     assert!(listed.certificate_summary_list().is_empty());
+
+    // An imported certificate must cover the api. subdomain: one for the domain alone stops
+    // the apply, naming what it has.
+    ws.write(
+        "main.tf",
+        r#"
+resource "tls_private_key" "admin" {
+  algorithm = "ED25519"
+}
+
+resource "tls_private_key" "web" {
+  algorithm = "RSA"
+  rsa_bits  = 2048
+}
+
+resource "tls_self_signed_cert" "web" {
+  private_key_pem       = tls_private_key.web.private_key_pem
+  dns_names             = ["tdp.acme.example.com"]
+  validity_period_hours = 24
+  allowed_uses          = ["server_auth"]
+  subject {
+    common_name = "tdp.acme.example.com"
+  }
+}
+
+module "pre" {
+  source = "./pre"
+
+  admin_public_key          = tls_private_key.admin.public_key_openssh
+  source_notification_email = "tdp-noreply@acme.example.com"
+  web_domain                = "tdp.acme.example.com"
+  web_certificate           = "import"
+  certificate_body          = tls_self_signed_cert.web.cert_pem
+  certificate_private_key   = tls_private_key.web.private_key_pem
+}
+"#,
+    );
+    let refused = ws.run(&["apply", "-auto-approve"]).expect_code(1);
+    assert!(
+        refused.stderr.contains(
+            "The imported certificate does not cover api.tdp.acme.example.com, which the platform serves its API at"
+        ) && refused.stderr.contains("It names tdp.acme.example.com."),
+        "{}",
+        refused.stderr
+    );
+    ws.run(&["destroy", "-auto-approve"]).expect_code(0);
 }
 
 #[test]

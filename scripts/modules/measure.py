@@ -17,6 +17,7 @@ per example: validate ok, plan ok, and the first blocker of a failure, classifie
   exported copy of the example is pointed at it; `--no-registry` leaves the calls as they are);
 - `provider not supported yet: NAME`: a provider other than the ones infinstor has;
 - `argument not supported yet: TYPE.NAME`: an argument of a supported type infinstor lacks;
+- `argument value not supported yet: TYPE.NAME`: a value of it infinstor cannot act on yet;
 - `language, not supported yet: NAME`: a construct of the language infinstor does not have;
 - `needs existing objects` / `needs input`: a data source finds nothing in the emulator, or a
   variable has no default (what the example expects of its surroundings);
@@ -57,6 +58,9 @@ UNSUPPORTED = re.compile(r'does not support (?:resource|data source) type "([^"]
                          r'|"([a-z0-9_]+)" is a (?:resource|data source) type of the Terraform provider, but infinstor')
 ARGUMENT = re.compile(r'in (?:resource|data) "([a-z0-9_]+)" "[^"]+":\n(?:.*\n){1,4}?An argument named "([a-z0-9_]+)" is not expected')
 PROVIDER = re.compile(r'"([a-z0-9-]+)" is not available')
+# "Not supported yet" at an argument of a supported type: a value infinstor cannot act on yet
+# (a `keybase:` PGP key, which would be fetched from keybase.io).
+NOT_YET_VALUE = re.compile(r'^Error: Not supported yet\n\n  on [^\n]*, in resource "([a-z0-9_]+)" "[^"]+":\n\s*\d+:\s*([a-z0-9_]+)\s*=', re.M)
 NOT_YET = re.compile(r'(?:A|The) "([a-z_-]+)" (?:block|argument)[^\n]* is part of the Terraform language, but infinstor does not support it yet')
 
 
@@ -201,6 +205,9 @@ def blocker(stderr):
     constructs = NOT_YET.findall(stderr)
     if constructs:
         return "language, not supported yet: " + ", ".join(sorted(set(constructs)))
+    values = NOT_YET_VALUE.findall(stderr)
+    if values:
+        return "argument value not supported yet: " + ", ".join(sorted({f"{t}.{a}" for t, a in values}))
     found = NOT_FOUND.findall(stderr)
     if found:
         return "needs existing objects: " + ", ".join(sorted(set(found)))

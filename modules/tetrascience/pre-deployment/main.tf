@@ -96,6 +96,7 @@ resource "aws_acm_certificate" "web" {
   subject_alternative_names = local.request ? ["api.${var.web_domain}"] : null
   certificate_body          = local.request ? null : (local.self_signed ? tls_self_signed_cert.web[0].cert_pem : var.certificate_body)
   private_key               = local.request ? null : (local.self_signed ? tls_private_key.web[0].private_key_pem : var.certificate_private_key)
+  certificate_chain         = local.request || local.self_signed ? null : var.certificate_chain
 
   lifecycle {
     create_before_destroy = true
@@ -106,6 +107,14 @@ resource "aws_acm_certificate" "web" {
     postcondition {
       condition     = contains(["RSA_1024", "RSA_2048"], self.key_algorithm)
       error_message = "The platform supports RSA 1024 and 2048 bit certificates only; this certificate's key is ${self.key_algorithm}."
+    }
+    # The seed: the certificate must cover the domain's api. subdomain too (a wildcard does).
+    postcondition {
+      condition = local.request || length(setintersection(
+        toset(concat([self.domain_name], tolist(self.subject_alternative_names))),
+        toset(["api.${var.web_domain}", "*.${var.web_domain}"]),
+      )) > 0
+      error_message = "The imported certificate does not cover api.${var.web_domain}, which the platform serves its API at: import one whose names include it (or *.${var.web_domain}). It names ${join(", ", distinct(concat([self.domain_name], tolist(self.subject_alternative_names))))}."
     }
   }
 }

@@ -91,6 +91,12 @@ variable "certificate_body" {
   default     = null
 }
 
+variable "certificate_chain" {
+  description = "With web_certificate = import: the chain of intermediate certificates (PEM) that issued it, when a CA did."
+  type        = string
+  default     = null
+}
+
 variable "certificate_private_key" {
   description = "With web_certificate = import: its private key (PEM)."
   type        = string
