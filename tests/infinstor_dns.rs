@@ -236,6 +236,22 @@ fn scenario_2_route53_with_a_certificate_already_in_acm() {
     ws.copy_example("examples/infinstor-dns");
     let var = format!("certificate_arn={arn}");
     let vars = ["--var", var.as_str()];
+    // The root stack's parameter names are the template's own, checked against it: one it does
+    // not declare stops the plan, naming it.
+    let main = std::fs::read_to_string(ws.path("main.tf")).expect("main.tf");
+    ws.write(
+        "main.tf",
+        &main.replace("certificate_arn = \"CertificateArn\"", "certificate_arn = \"CertArn\""),
+    );
+    let refused = ws.run(&[&["plan"][..], &vars].concat()).expect_code(1);
+    assert!(
+        refused
+            .stderr
+            .contains("parameter \"CertArn\" is not declared in the template's Parameters section"),
+        "{}",
+        refused.stderr
+    );
+    ws.write("main.tf", &main);
     apply_replan_destroy(&ws, &vars, || {
         let names: Vec<String> = records(&moto, &zone_id).into_iter().map(|(n, _)| n).collect();
         assert_eq!(

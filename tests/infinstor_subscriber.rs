@@ -362,3 +362,64 @@ fn parameters_the_template_does_not_declare_fail_the_plan() {
     );
     assert_eq!(seen.lock().expect("log").len(), 1, "only the targeted add_subscriber");
 }
+
+#[test]
+fn a_key_keeps_the_statements_it_had_and_the_role_may_have_another_name() {
+    let moto = start_moto();
+    let (url, _) = service();
+    // A template that names its role otherwise than the seed's example.
+    let template = std::fs::read_to_string(
+        test_support::repo_root().join("examples/infinstor-subscriber/infinstor-setup-customer.yaml"),
+    )
+    .expect("template")
+    .replace(
+        "RoleName: !Sub \"RoleForInfinStorMlflowService-${SubscriberName}\"",
+        "RoleName: acme-infinstor-access",
+    );
+    publish_template(&moto, "1.2.3", &template);
+    // A key whose policy already lets CloudTrail use it: the seed adds two statements to it.
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
+            {"Sid": "Let CloudTrail encrypt logs", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:GenerateDataKey*", "Resource": "*"}
+        ]
+    })
+    .to_string();
+    let key_arn = block_on(async {
+        let out = moto.kms().create_key().policy(&policy).send().await.expect("key");
+        out.key_metadata()
+            .map(|m| m.arn().unwrap_or_default().to_string())
+            .expect("arn")
+    });
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/infinstor-subscriber");
+    ws.write(
+        "key.auto.tfvars",
+        &format!("role_name = \"acme-infinstor-access\"\nexisting_key_policies = {{\n  \"{key_arn}\" = <<-EOT\n{policy}\nEOT\n}}\n"),
+    );
+    let v = vars(&ws, &url, &key_arn, "mlops@acme.example.com");
+    run(&ws, &["apply", "-auto-approve"], &v, 0);
+
+    let role_arn = ws.run(&["output", "-raw", "role_arn"]).expect_code(0).stdout;
+    assert!(role_arn.ends_with(":role/acme-infinstor-access"), "{role_arn}");
+    let now = key_policy(&moto, &key_arn);
+    let sids: Vec<&str> = now["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .filter_map(|s| s["Sid"].as_str())
+        .collect();
+    assert_eq!(
+        sids,
+        vec![
+            "Enable IAM User Permissions",
+            "Let CloudTrail encrypt logs",
+            "Allow use of the key",
+            "Allow attachment of persistent resources"
+        ]
+    );
+    assert_eq!(now["Statement"][2]["Principal"]["AWS"], role_arn.as_str());
+    run(&ws, &["plan", "-detailed-exitcode"], &v, 0);
+    run(&ws, &["destroy", "-auto-approve"], &v, 0);
+}

@@ -433,6 +433,19 @@ fn layers_are_launched_as_service_catalog_products_or_stacks_and_one_way_must_be
         "{}",
         neither.stderr
     );
+
+    // Extra parameters are for what the module does not set: one it sets is refused.
+    let ws = layers_call(
+        &moto,
+        "  data_layer_extra_parameters    = { InfrastructureName = \"other\", EsWarmEnabled = \"true\" }\n  service_layer_extra_parameters = { DataStack = \"other\" }",
+    );
+    let twice = ws.run(&["plan"]).expect_code(1);
+    for refused in [
+        "data_layer_extra_parameters may only hold parameters the module does not set",
+        "service_layer_extra_parameters may only hold parameters the module does not set",
+    ] {
+        assert!(twice.stderr.contains(refused), "{refused} in\n{}", twice.stderr);
+    }
 }
 
 const ADMIN_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJxa9xtm+ciuV/Ipc8iZ1KdzOA21aoOn2f+OJCkem1KG admin@acme";

@@ -82,6 +82,18 @@ variable "subscriber_token" {
   sensitive = true
 }
 
+variable "role_name" {
+  description = "The name of the role the setup-customer stack creates, where the template names it otherwise than RoleForInfinStorMlflowService-<subscriber_name>."
+  type        = string
+  default     = null
+}
+
+variable "existing_key_policies" {
+  description = "For a customer managed key whose policy is not KMS's default: key ARN => its current policy JSON (aws kms get-key-policy --key-id ARN --policy-name default --output text), whose statements are kept."
+  type        = map(string)
+  default     = {}
+}
+
 variable "stack_parameter_names" {
   description = "The setup-customer template's parameter names, where they differ from the module's defaults (\"\" for one the template lacks)."
   type        = map(string)
@@ -102,6 +114,8 @@ module "subscriber" {
   subscriber_token    = var.subscriber_token
 
   stack_parameter_names = var.stack_parameter_names
+  role_name             = var.role_name
+  existing_key_policies = var.existing_key_policies
 }
 
 output "role_arn" {
