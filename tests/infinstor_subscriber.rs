@@ -218,12 +218,7 @@ fn a_subscriber_its_stack_key_policy_and_users() {
         "{role_arn}"
     );
     let policy = key_policy(&moto, &key_arn);
-    let sids: Vec<&str> = policy["Statement"]
-        .as_array()
-        .expect("statements")
-        .iter()
-        .filter_map(|s| s["Sid"].as_str())
-        .collect();
+    let sids = crate::util::statement_sids(&policy);
     assert_eq!(
         sids,
         vec![
@@ -404,12 +399,7 @@ fn a_key_keeps_the_statements_it_had_and_the_role_may_have_another_name() {
     let role_arn = ws.run(&["output", "-raw", "role_arn"]).expect_code(0).stdout;
     assert!(role_arn.ends_with(":role/acme-infinstor-access"), "{role_arn}");
     let now = key_policy(&moto, &key_arn);
-    let sids: Vec<&str> = now["Statement"]
-        .as_array()
-        .expect("statements")
-        .iter()
-        .filter_map(|s| s["Sid"].as_str())
-        .collect();
+    let sids = crate::util::statement_sids(&now);
     assert_eq!(
         sids,
         vec![

@@ -175,12 +175,7 @@ fn kms_encryption_choices() {
             });
             let policy: serde_json::Value =
                 serde_json::from_str(policy.policy().expect("policy text")).expect("policy JSON");
-            let sids: Vec<&str> = policy["Statement"]
-                .as_array()
-                .expect("statements")
-                .iter()
-                .filter_map(|s| s["Sid"].as_str())
-                .collect();
+            let sids = crate::util::statement_sids(&policy);
             assert_eq!(
                 sids,
                 [

@@ -281,3 +281,13 @@ pub fn files_holding(dir: &std::path::Path, text: &str, except: &str) -> Vec<std
     }
     out
 }
+
+/// The `Sid`s of a policy document's statements, in order.
+pub fn statement_sids(policy: &serde_json::Value) -> Vec<String> {
+    policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .filter_map(|s| s["Sid"].as_str().map(str::to_string))
+        .collect()
+}

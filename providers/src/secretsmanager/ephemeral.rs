@@ -4,7 +4,6 @@
 use crate::resource::{Ctx, DataType};
 use crate::support::attrs::{call, finish, into_state, Put, State};
 use crate::support::error::found;
-use base64::Engine;
 use engine::core::provider::ProviderError;
 use engine::core::schema::{Attribute, Schema, Type};
 use engine::core::value::Value;
@@ -115,15 +114,9 @@ impl DataType for SecretVersionValue {
             out.created_date()
                 .and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok()),
         );
-        st.put(
-            "secret_string",
-            out.secret_string().map(|s| Value::string(s).mark_sensitive()),
-        );
-        st.put(
-            "secret_binary",
-            out.secret_binary()
-                .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(b.as_ref())).mark_sensitive()),
-        );
+        let (string, binary) = super::secret_value(&out);
+        st.put("secret_string", string);
+        st.put("secret_binary", binary);
         Ok(finish(&self.schema(), st))
     }
 }

@@ -32,6 +32,20 @@ pub(crate) fn ephemeral_resources() -> Vec<Box<dyn crate::resource::DataType>> {
     ]
 }
 
+/// A version's value as state and references hold it: `secret_string`, and `secret_binary`
+/// base64-encoded, both sensitive (null where the version has none).
+fn secret_value(
+    out: &aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueOutput,
+) -> (engine::core::value::Value, engine::core::value::Value) {
+    use base64::Engine as _;
+    use engine::core::value::Value;
+    let string = out.secret_string().map(|s| Value::string(s).mark_sensitive());
+    let binary = out
+        .secret_binary()
+        .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(b.as_ref())).mark_sensitive());
+    (string.unwrap_or(Value::Null), binary.unwrap_or(Value::Null))
+}
+
 /// A secret's resource policy; `None` when it has none (or the secret is gone).
 fn resource_policy(ctx: &Ctx, secret: &str) -> Result<Option<String>, ProviderError> {
     let out = found(call(

@@ -46,15 +46,9 @@ impl SecretVersion {
         st.put("arn", out.arn());
         st.put("version_id", version);
         st.put("id", format!("{secret}|{version}"));
-        st.put(
-            "secret_string",
-            out.secret_string().map(|s| Value::string(s).mark_sensitive()),
-        );
-        st.put(
-            "secret_binary",
-            out.secret_binary()
-                .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(b.as_ref())).mark_sensitive()),
-        );
+        let (string, binary) = super::secret_value(out);
+        st.put("secret_string", string);
+        st.put("secret_binary", binary);
         st.put("version_stages", set_value(out.version_stages()));
         st.put("has_secret_string_wo", write_only);
         st.put("secret_string_wo", Value::Null);
