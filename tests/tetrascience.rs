@@ -292,6 +292,18 @@ fn dr_then_data_layer_then_service_layer() {
     assert!(checklist.contains("Subscription Confirmation"), "{checklist}");
     let key: [String; 0] = [];
     run(&["plan", "-detailed-exitcode"], &key, 0);
+    // The seed: the data layer takes two to three hours, so each layer is waited for three.
+    for layer in ["data", "service"] {
+        let shown = ws
+            .run(&[
+                "state",
+                "show",
+                &format!("module.platform.aws_cloudformation_stack.{layer}[0]"),
+            ])
+            .expect_code(0)
+            .stdout;
+        assert!(shown.contains("create = \"3h\""), "{shown}");
+    }
 
     // A wrong value is stopped by the module's validation, before anything is read.
     ws.write("override-vars.auto.tfvars", "infrastructure_name = \"Acme_TDP\"\n");
@@ -485,6 +497,8 @@ fn pre_deployment_adopts_existing_roles_and_prepares_the_account() {
         format!("-var=web_zone_id={zone}"),
         "-var=box_client_id=box-client-secret-id-42".to_string(),
         "-var=box_client_secret=box-secret-43".to_string(),
+        "-var=egnyte_client_id=egnyte-id-44".to_string(),
+        "-var=integration_parameters={\"/uat/ECS/ts-service-web/INT_EGNYTE_ENDPOINT\" = \"https://acme.egnyte.com\", \"ts-service-web/LOG_LEVEL\" = \"info\"}".to_string(),
     ];
     let run = |base: &[&str], code: i32| {
         let a: Vec<&str> = base.iter().copied().chain(vars.iter().map(String::as_str)).collect();
@@ -537,14 +551,23 @@ fn pre_deployment_adopts_existing_roles_and_prepares_the_account() {
             box_id.parameter().and_then(|p| p.value()),
             Some("box-client-secret-id-42")
         );
-        // The seed's other Box rows, from the one typed input.
+        // The seed's other Box rows, from the one typed input, its Egnyte row, and settings by
+        // their path under the environment or in full (the seed's table puts two under /uat/).
         for (name, value) in [
             ("ts-service-web/INT_BOX_CLIENT_ID", "box-client-secret-id-42"),
             ("ts-service-link-file/BOX_CLIENT_SECRET", "box-secret-43"),
+            ("ts-service-web/INT_EGNYTE_CLIENT_ID", "egnyte-id-44"),
+            ("ts-service-web/LOG_LEVEL", "info"),
+            ("/uat/ECS/ts-service-web/INT_EGNYTE_ENDPOINT", "https://acme.egnyte.com"),
         ] {
+            let path = if name.starts_with('/') {
+                name.to_string()
+            } else {
+                format!("/tetrascience/production/ECS/{name}")
+            };
             let got = ssm
                 .get_parameter()
-                .name(format!("/tetrascience/production/ECS/{name}"))
+                .name(path)
                 .with_decryption(true)
                 .send()
                 .await
@@ -731,5 +754,34 @@ fn disaster_recovery_needs_another_region_and_a_dr_stack_with_the_outputs_the_da
     assert!(
         parameters(&config(&moto, "us-east-1", false), "acme-tdp-data").is_none(),
         "the data layer is not started"
+    );
+    // Told the names this dr.yml uses, the DR stack (made again from the template at the same
+    // URL) passes its check.
+    upload(
+        &dr_main,
+        "tdp-dr-templates",
+        "dr.yml",
+        &template(
+            &["InfrastructureName", "Environment", "ProdAWSAccountId"],
+            &[
+                ("DatalakeKey", "k"),
+                ("DRDatalakeBucket", "b"),
+                ("StreamBucket", "s"),
+                ("BackupBucket", "bk"),
+                ("ArtifactsBucket", "a"),
+                ("RdsKey", "r"),
+            ],
+        ),
+    );
+    let names = "-var=dr_output_names={DRDatalakeKMSKey = \"DatalakeKey\", DRStreamBucket = \"StreamBucket\", DRBackupBucket = \"BackupBucket\", DRLocalArtifactsBucket = \"ArtifactsBucket\", DRRDSKMSKey = \"RdsKey\"}";
+    run(
+        &[
+            "apply",
+            "-auto-approve",
+            "-target=module.dr.aws_cloudformation_stack.dr",
+            "-replace=module.dr.aws_cloudformation_stack.dr",
+            names,
+        ],
+        0,
     );
 }

@@ -33,6 +33,19 @@ variable "box_client_secret" {
   sensitive = true
 }
 
+variable "egnyte_client_id" {
+  type      = string
+  default   = null
+  sensitive = true
+}
+
+variable "integration_parameters" {
+  description = "Other ECS settings: by their path under /tetrascience/production/ECS/, or in full (the seed puts some under /uat/)."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+}
+
 module "pre" {
   source = "../../modules/tetrascience/pre-deployment"
 
@@ -44,6 +57,8 @@ module "pre" {
     client_id     = var.box_client_id
     client_secret = var.box_client_secret
   }
+  egnyte                 = var.egnyte_client_id == null ? null : { client_id = var.egnyte_client_id }
+  integration_parameters = var.integration_parameters
 }
 
 output "web_certificate_arn" {

@@ -59,6 +59,12 @@ variable "templates" {
   type        = map(string)
 }
 
+variable "dr_output_names" {
+  description = "The outputs of dr.yml, where it names them otherwise than the seed (DRDatalakeKMSKey = \"...\", ...)."
+  type        = map(string)
+  default     = {}
+}
+
 variable "kms_key_source" {
   description = "The snapshot tool's KMSKeySource; null: the data layer's key, found by its alias ts-rds-production."
   type        = string
@@ -96,6 +102,7 @@ module "dr" {
   snapshot_tool_template_url = var.templates["snapshot_tool"]
   # The data layer's ts-rds-production key, found once the layer exists (or given).
   deploy_snapshot_tool = true
+  dr_output_names      = var.dr_output_names
   kms_key_source       = var.kms_key_source != null ? var.kms_key_source : module.platform.rds_kms_key_arn
 }
 
