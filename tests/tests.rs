@@ -62,6 +62,7 @@ mod terraform_aws_forms;
 mod terraform_aws_state;
 mod terraform_state;
 mod tetrascience;
+mod tetrascience_portfolio;
 mod tetrascience_sso;
 mod tetrascience_vpc;
 mod tls;

@@ -78,6 +78,12 @@ const ARGUMENTS: &[(&str, &str, &str, &str)] = &[
     ("resource", "aws_s3_bucket", "timeouts", WAITS),
     (
         "resource",
+        "aws_servicecatalog_principal_portfolio_association",
+        "timeouts",
+        "The association is one call that does not wait: remove the block.",
+    ),
+    (
+        "resource",
         "aws_sesv2_email_identity",
         "dkim_signing_attributes",
         "Bring-your-own DKIM keys are not supported yet: the identity uses Easy DKIM.",

@@ -137,3 +137,11 @@ resource "aws_acm_certificate_validation" "web" {
   certificate_arn         = aws_acm_certificate.web.arn
   validation_record_fqdns = [for r in aws_route53_record.web_validation : r.fqdn]
 }
+
+# The seed: the deployer is added to the imported portfolio, so that it may launch the layers'
+# products (importing it takes the code TetraScience sends, in the console: see manual_steps).
+resource "aws_servicecatalog_principal_portfolio_association" "deployer" {
+  for_each      = var.portfolio_principals == null ? toset([]) : toset(var.portfolio_principals.principal_arns)
+  portfolio_id  = var.portfolio_principals.portfolio_id
+  principal_arn = each.value
+}

@@ -103,3 +103,17 @@ variable "certificate_private_key" {
   default     = null
   sensitive   = true
 }
+
+variable "portfolio_principals" {
+  description = "For the layers' service_catalog path, once the portfolio TetraScience shares is imported (Service Catalog console > Administration > Portfolios > Imported > Import portfolio, with the code they send): its ID (port-...) and the IAM users or roles to add under its Users, groups and roles (the deployer), who may then launch its products."
+  type = object({
+    portfolio_id   = string
+    principal_arns = list(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.portfolio_principals == null || can(regex("^port-[a-z0-9]+$", var.portfolio_principals.portfolio_id))
+    error_message = "portfolio_principals.portfolio_id looks like port-abcd1234efgh5 (the imported portfolio's ID in the Service Catalog console, not its name)."
+  }
+}

@@ -1,12 +1,14 @@
 //! Service Catalog: `aws_servicecatalog_provisioned_product` (a product a portfolio shares,
 //! launched as CloudFormation underneath: seed 004's data and service layers) and
-//! `data "aws_servicecatalog_launch_paths"`.
+//! `data "aws_servicecatalog_launch_paths"`, and `aws_servicecatalog_principal_portfolio_association`
+//! (who may launch a portfolio's products).
 //!
 //! Every change to a provisioned product is a *record* that Service Catalog works through on
 //! its own (hours, for seed 004's layers): a create, update or terminate starts one and waits
 //! for it to end, reporting its status while it runs.
 
 mod launch_paths;
+mod principal_association;
 mod provisioned_product;
 #[cfg(test)]
 mod tests;
@@ -20,7 +22,10 @@ use std::time::{Duration, Instant};
 
 /// Every Service Catalog resource type.
 pub(crate) fn resources() -> Vec<Box<dyn ResourceType>> {
-    vec![Box::new(provisioned_product::ProvisionedProduct)]
+    vec![
+        Box::new(provisioned_product::ProvisionedProduct),
+        Box::new(principal_association::PrincipalAssociation),
+    ]
 }
 
 /// Every Service Catalog data source.

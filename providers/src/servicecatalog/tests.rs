@@ -4,6 +4,7 @@
 //! for it.
 
 use super::launch_paths::LaunchPaths;
+use super::principal_association::PrincipalAssociation;
 use super::provisioned_product::ProvisionedProduct;
 use crate::replay::Answer;
 use crate::resource::{Ctx, DataType, ResourceType, Step};
@@ -662,4 +663,96 @@ fn the_providers_recorded_form_is_read_refreshed_and_planned_clean() {
         written["provisioning_parameters"][0]["key"],
         json!("InfrastructureName")
     );
+}
+
+#[test]
+fn an_administrator_is_associated_with_a_portfolio_found_across_pages_and_disassociated() {
+    const ADMIN: &str = "arn:aws:iam::123456789012:user/tdp-admin";
+    let listed = |token: Option<&str>, principals: Json, next: Option<&str>| {
+        let mut request = json!({"PortfolioId": "port-tdp12345", "AcceptLanguage": "en"});
+        if let Some(t) = token {
+            request["PageToken"] = json!(t);
+        }
+        let mut response = json!({ "Principals": principals });
+        if let Some(n) = next {
+            response["NextPageToken"] = json!(n);
+        }
+        ok("ListPrincipalsForPortfolio", request, response)
+    };
+    let association =
+        json!({"PortfolioId": "port-tdp12345", "AcceptLanguage": "en", "PrincipalARN": ADMIN, "PrincipalType": "IAM"});
+    let exchanges = [
+        ok("AssociatePrincipalWithPortfolio", association.clone(), json!({})),
+        listed(
+            None,
+            json!([{"PrincipalARN": "arn:aws:iam::123456789012:role/other", "PrincipalType": "IAM"}]),
+            Some("page-2"),
+        ),
+        listed(
+            Some("page-2"),
+            json!([{"PrincipalARN": ADMIN, "PrincipalType": "IAM"}]),
+            None,
+        ),
+        ok("DisassociatePrincipalFromPortfolio", association, json!({})),
+        listed(None, json!([]), None),
+    ];
+    let (ctx, replay) = ctx(&exchanges);
+    let config = map([
+        ("portfolio_id", Value::from("port-tdp12345")),
+        ("principal_arn", Value::from(ADMIN)),
+    ]);
+    assert!(PrincipalAssociation.validate(&config).is_empty());
+    let (planned, _) = PrincipalAssociation
+        .plan(
+            &ctx,
+            None,
+            engine::plan::diff::proposed(&PrincipalAssociation.schema(), &config, None, &[]),
+        )
+        .expect("plan");
+    let id = format!("en,{ADMIN},port-tdp12345,IAM");
+    assert_eq!(planned.get("id"), Value::from(id.as_str()));
+    assert_eq!(planned.get("principal_type"), Value::from("IAM"));
+    let intents = Mutex::new(Vec::new());
+    let (state, error) = PrincipalAssociation
+        .create(
+            &ctx,
+            &planned,
+            &Step {
+                private: None,
+                intent: &|id: &str| intents.lock().expect("intents").push(id.to_string()),
+                progress: &|_: &str| {},
+            },
+        )
+        .into_parts();
+    assert!(error.is_none(), "{error:?}");
+    let state = state.expect("state");
+    assert_eq!(*intents.lock().expect("intents"), vec![id.clone()]);
+    // Read back: found on the second page of the portfolio's principals.
+    assert_eq!(
+        PrincipalAssociation.read(&ctx, &state).expect("read"),
+        Some(state.clone())
+    );
+    PrincipalAssociation
+        .delete(
+            &ctx,
+            &state,
+            &Step {
+                private: None,
+                intent: &|_: &str| {},
+                progress: &|_: &str| {},
+            },
+        )
+        .expect("delete");
+    // Gone from the list: read as deleted.
+    assert_eq!(PrincipalAssociation.read(&ctx, &state).expect("read"), None);
+    assert_sent(&replay, &exchanges);
+
+    // A portfolio's name where its ID belongs is refused at its place.
+    let named = map([
+        ("portfolio_id", Value::from("TetraScience Platform")),
+        ("principal_arn", Value::from(ADMIN)),
+    ]);
+    assert!(PrincipalAssociation.validate(&named)[0]
+        .message
+        .contains("port-68656c6c6f"));
 }
