@@ -268,3 +268,49 @@ fn a_long_bucket_name_gets_a_role_name_iam_takes_and_a_bad_role_name_is_refused(
     assert!(run.stderr.contains("role_name must be 1 to 64"), "{}", run.stderr);
     assert!(run.stderr.contains("on main.tf line 5"), "{}", run.stderr);
 }
+
+#[test]
+fn in_the_china_partition_every_arn_is_written_in_it() {
+    // Seed 003's ARNs come from the partition the provider runs in, not a literal arn:aws.
+    let moto = start_moto();
+    let ws = workspace(Some(&moto));
+    ws.copy_example("examples/mlflow-artifacts");
+    let args = [
+        "--var",
+        "region=cn-north-1",
+        "--var",
+        "external_id=mlflow-ext-1234",
+        "--var",
+        "bucket_name=mlflow-cn-artifacts",
+    ];
+    ws.run(&[&["apply", "--auto-approve"][..], &args].concat())
+        .expect_code(0);
+    let role = crate::util::output(&ws, "role_arn");
+    assert_eq!(role, "arn:aws-cn:iam::123456789012:role/infinstor-mlflow-cn-artifacts");
+    let trust = block_on(async {
+        // The emulator keeps each partition's IAM apart, as AWS does.
+        let china = moto
+            .sdk_config()
+            .to_builder()
+            .region(aws_config::Region::new("cn-north-1"))
+            .build();
+        let iam = aws_sdk_iam::Client::new(&china);
+        let out = iam
+            .get_role()
+            .role_name("infinstor-mlflow-cn-artifacts")
+            .send()
+            .await
+            .expect("role");
+        let doc = out
+            .role()
+            .and_then(|r| r.assume_role_policy_document())
+            .expect("trust policy");
+        urlencoding_decode(doc)
+    });
+    assert!(trust.contains("arn:aws-cn:iam::"), "{trust}");
+    assert!(!trust.contains("arn:aws:"), "{trust}");
+    ws.run(&[&["plan", "--detailed-exitcode"][..], &args].concat())
+        .expect_code(0);
+    ws.run(&[&["destroy", "--auto-approve"][..], &args].concat())
+        .expect_code(0);
+}
