@@ -175,6 +175,27 @@ fn ephemeral_values_reach_write_only_arguments_and_are_kept_nowhere() {
     ws.run(&["destroy", "-auto-approve", "-var", "admin_password=other"])
         .expect_code(0);
     assert_eq!(value_of(&moto, "eph/db"), None);
+
+    // Outside the targets, the secret an ephemeral resource reads does not exist: it is not
+    // opened, and what it feeds is not applied either.
+    let targeted = ws
+        .run(&[
+            "apply",
+            "-auto-approve",
+            "-target=aws_secretsmanager_secret.admin",
+            "-var",
+            "admin_password=other",
+        ])
+        .expect_code(0);
+    assert!(
+        !targeted
+            .stdout
+            .contains("ephemeral.aws_secretsmanager_secret_version.db: Opening"),
+        "{}",
+        targeted.stdout
+    );
+    ws.run(&["destroy", "-auto-approve", "-var", "admin_password=other"])
+        .expect_code(0);
 }
 
 #[test]
