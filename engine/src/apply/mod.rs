@@ -475,11 +475,6 @@ impl<'a> Session<'a> {
                     key: key.clone(),
                 };
                 let slot = values.len();
-                if addr.mode == Mode::Ephemeral && config.contains_unknown() {
-                    // What it reads is not applied (outside --target): nothing to open.
-                    values.push((module.clone(), key, Some(Value::UNKNOWN.mark_ephemeral())));
-                    continue;
-                }
                 if addr.mode == Mode::Ephemeral {
                     // Opened again for this apply: nothing of the plan's opening was kept.
                     match crate::plan::ephemeral::open(

@@ -9,8 +9,9 @@ use crate::eval::marks::remark_data;
 use crate::plan::walk::Walk;
 use std::time::Instant;
 
-/// Opens `res`'s instance `text` with its evaluated (known) `config`, saying so as Terraform
-/// does; the value comes back with the schema's sensitive attributes marked, and ephemeral.
+/// The value of `res`'s instance `text` for this run: opened with its evaluated `config`, saying
+/// so as Terraform does, with the schema's sensitive attributes marked, and ephemeral; unknown
+/// while an argument is (what it reads is not made yet, or is outside `--target`).
 pub(crate) fn open(
     walk: &Walk<'_>,
     provider: &dyn Provider,
@@ -19,6 +20,9 @@ pub(crate) fn open(
     text: &str,
     config: &Value,
 ) -> Result<Value, ProviderError> {
+    if config.contains_unknown() {
+        return Ok(Value::UNKNOWN.mark_ephemeral());
+    }
     walk.ui.progress(&format!("{text}: Opening..."));
     let start = Instant::now();
     let v = provider.open_ephemeral(ReadDataRequest {

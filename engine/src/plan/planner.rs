@@ -18,7 +18,7 @@ use crate::plan::ledger::{Decisions, Ledger};
 use crate::plan::refresh::{self, Observed};
 use crate::plan::session::{Session, WalkMode};
 use state::{InstanceState, State};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::AtomicBool;
 
 /// The outcome of planning one instance.
@@ -347,7 +347,7 @@ impl Session<'_> {
         how: &How<'_>,
         out: &mut Decisions,
     ) -> Result<Value, Outcome> {
-        if !one.targeted || how.destroy || config.contains_unknown() {
+        if !one.targeted || how.destroy {
             return Ok(Value::UNKNOWN.mark_ephemeral());
         }
         match crate::plan::ephemeral::open(&self.walk, one.provider, one.res, one.schema, &one.text, config) {
@@ -773,6 +773,12 @@ impl Session<'_> {
             .get(&Vec::new())
             .map(|s| (s.plan_time, s.workspace.clone()))
             .unwrap_or_default();
+        // Never an ephemeral value in a plan file: the plan keeps those for its own apply only.
+        let (ephemeral_values, variables): (BTreeMap<_, _>, BTreeMap<_, _>) = self
+            .walk
+            .root_vars
+            .into_iter()
+            .partition(|(_, v)| v.contains_ephemeral());
         (
             Plan {
                 changes,
@@ -781,21 +787,9 @@ impl Session<'_> {
                 lineage,
                 serial,
                 config_digest,
-                // Never an ephemeral value in a plan file.
-                ephemeral_values: self
-                    .walk
-                    .root_vars
-                    .iter()
-                    .filter(|(_, v)| v.contains_ephemeral())
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                variables: self
-                    .walk
-                    .root_vars
-                    .into_iter()
-                    .filter(|(_, v)| !v.contains_ephemeral())
-                    .collect(),
+                variables,
                 ephemeral_variables: Vec::new(),
+                ephemeral_values,
                 destroy,
                 warnings,
                 access: Vec::new(),
