@@ -222,6 +222,17 @@ resource "terraform_data" "counted" {
   count = length(ephemeral.random_password.p.result)
 }
 
+# Through locals too; a map's other attribute is not ephemeral, as in Terraform.
+locals {
+  shout = upper(local.token)
+  token = "t-${var.token}"
+  both  = { token = var.token, plain = "x" }
+}
+
+resource "terraform_data" "through_locals" {
+  input = [local.shout, local.both["plain"]]
+}
+
 module "child" {
   source = "./child"
   name   = var.token

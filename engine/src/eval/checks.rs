@@ -10,6 +10,7 @@ use crate::core::provider::{ProviderFactory, ValidateRequest};
 use crate::core::value::Value;
 use crate::eval::decode::decode;
 use crate::eval::{ephemeral, vars, Evaluator, Scope};
+use std::collections::BTreeMap;
 
 /// Checks one module of the configuration (`root_dir`: the root module's, for `path.*`):
 /// variable declarations, every resource and data source against its schema and the
@@ -21,10 +22,11 @@ pub fn module(
     factory: &dyn ProviderFactory,
     diags: &mut Diagnostics,
 ) {
-    let scope = Scope {
+    let mut scope = Scope {
         checking: true,
         ..Scope::declaring(m, root_dir)
     };
+    marked_locals(m, &mut scope, diags);
     let ev = Evaluator::new(&scope);
     for e in crate::config::refs::module_exprs(m) {
         crate::eval::calls::check_calls(e, diags);
@@ -52,11 +54,6 @@ pub fn module(
             }
         }
     }
-    for local in m.locals.values() {
-        if let Err(d) = ev.eval(&local.expr) {
-            diags.push(d);
-        }
-    }
     for output in m.outputs.values() {
         if root && output.ephemeral {
             diags.push(ephemeral::root_output_problem(&output.name, output.span.clone()));
@@ -81,6 +78,62 @@ pub fn module(
             pc.span.clone(),
         ) {
             diags.0.extend(ds);
+        }
+    }
+}
+
+/// Evaluates the module's locals, each after the locals it reads, and keeps each one unknown
+/// (as every value is here) but with the marks its value has on top: so that an ephemeral value
+/// that reaches a resource through a local is found here too, as Terraform's `validate` finds
+/// it. A local in a cycle stays plainly unknown (the graph reports the cycle).
+fn marked_locals(m: &Module, scope: &mut Scope, diags: &mut Diagnostics) {
+    use crate::config::refs::{references, Ref};
+    let reads: BTreeMap<&String, Vec<&String>> = m
+        .locals
+        .iter()
+        .map(|(name, attr)| {
+            let read = references(&attr.expr)
+                .into_iter()
+                .filter_map(|(r, _)| match r {
+                    Ref::Local(n) => m.locals.get_key_value(&n).map(|(k, _)| k),
+                    _ => None,
+                })
+                .collect();
+            (name, read)
+        })
+        .collect();
+    // Kahn's order: a local once every local it reads is done.
+    let mut waiting: BTreeMap<&String, usize> = reads.iter().map(|(n, r)| (*n, r.len())).collect();
+    let mut readers: BTreeMap<&String, Vec<&String>> = BTreeMap::new();
+    for (name, read) in &reads {
+        for r in read {
+            readers.entry(*r).or_default().push(*name);
+        }
+    }
+    let mut ready: Vec<&String> = waiting.iter().filter(|(_, n)| **n == 0).map(|(k, _)| *k).collect();
+    while let Some(name) = ready.pop() {
+        match Evaluator::new(scope).eval(&m.locals[name].expr) {
+            Ok(v) => {
+                let marks = v.unmark().1;
+                scope.locals.insert(name.clone(), Value::UNKNOWN.with_marks(marks));
+            }
+            Err(d) => diags.push(d),
+        }
+        for reader in readers.get(name).into_iter().flatten() {
+            if let Some(n) = waiting.get_mut(reader) {
+                *n -= 1;
+                if *n == 0 {
+                    ready.push(reader);
+                }
+            }
+        }
+    }
+    // The locals of a cycle were never ready: evaluated once, for their own errors.
+    for (name, n) in &waiting {
+        if *n > 0 {
+            if let Err(d) = Evaluator::new(scope).eval(&m.locals[*name].expr) {
+                diags.push(d);
+            }
         }
     }
 }
