@@ -246,15 +246,10 @@ impl Value {
 
     /// Removes every mark, at any depth.
     pub fn deep_unmark(&self) -> Value {
-        match self {
-            Value::Sensitive(inner) | Value::Ephemeral(inner) => inner.deep_unmark(),
-            Value::List(items) => Value::List(Seq::new(items.kind, items.iter().map(Value::deep_unmark).collect())),
-            Value::Map(map) => Value::Map(Mapping::new(
-                map.kind,
-                map.iter().map(|(k, v)| (k.clone(), v.deep_unmark())).collect(),
-            )),
-            other => other.clone(),
-        }
+        self.without_marks(Marks {
+            sensitive: true,
+            ephemeral: true,
+        })
     }
 
     /// True when the value or anything inside it is marked sensitive.

@@ -262,28 +262,23 @@ impl Engine<'_> {
         Ok(diags)
     }
 
-    /// The root module's ephemeral variables that `opts` gives a value (not their defaults).
-    fn ephemeral_variables_given(&self, opts: &Options, module: &Module) -> Result<Vec<String>, EngineError> {
-        if !module.variables.values().any(|v| v.ephemeral) {
-            return Ok(Vec::new());
-        }
-        let raw = vars::collect(&opts.dir, &opts.vars, &opts.env)?;
-        Ok(module
-            .variables
-            .values()
-            .filter(|v| v.ephemeral && raw.contains_key(&v.name))
-            .map(|v| v.name.clone())
-            .collect())
-    }
-
+    /// The root module's variables, their warnings, and the ephemeral ones `opts` gives a value
+    /// (not left at their defaults): an apply of the plan must be given those again.
     fn resolve_vars(
         &self,
         opts: &Options,
         module: &Module,
         prompt: Prompt<'_>,
-    ) -> Result<(std::collections::BTreeMap<String, Value>, Diagnostics), EngineError> {
+    ) -> Result<(std::collections::BTreeMap<String, Value>, Diagnostics, Vec<String>), EngineError> {
         let raw = vars::collect(&opts.dir, &opts.vars, &opts.env)?;
-        Ok(vars::resolve_root(module, &raw, prompt)?)
+        let given = module
+            .variables
+            .values()
+            .filter(|v| v.ephemeral && raw.contains_key(&v.name))
+            .map(|v| v.name.clone())
+            .collect();
+        let (values, warnings) = vars::resolve_root(module, &raw, prompt)?;
+        Ok((values, warnings, given))
     }
 
     /// One line when the state holds sensitive values in clear: how many, and how to encrypt.
@@ -351,9 +346,9 @@ impl Engine<'_> {
         self.check_backend(&module, opts)?;
         // Report variable problems and reference problems of one run together.
         let resolved = self.resolve_vars(opts, &module, prompt);
-        let ((variables, w), graph) = match (resolved, graph::build(&module)) {
+        let ((variables, w, ephemeral_given), graph) = match (resolved, graph::build(&module)) {
             (Ok(v), Ok(g)) => (v, g),
-            (Ok((_, w)), Err(g)) => {
+            (Ok((_, w, _)), Err(g)) => {
                 pending.0.extend(w.0);
                 return Err(g.into());
             }
@@ -412,7 +407,7 @@ impl Engine<'_> {
             warnings.0.extend(session.walk.check_blocks());
         }
         let (mut plan, _) = session.into_plan(lineage, serial, digest, opts.destroy);
-        plan.ephemeral_variables = self.ephemeral_variables_given(opts, &module)?;
+        plan.ephemeral_variables = ephemeral_given;
         // An ephemeral variable left at its default is no secret (the configuration holds it):
         // the plan keeps and shows it, as Terraform's does.
         for (name, value) in &plan.ephemeral_values {
@@ -585,7 +580,7 @@ impl Engine<'_> {
         if current.instance(&ia).is_some() {
             return Err(EngineError::Invalid(format!("{ia} is already managed by infinstor; remove it first with `infinstor state rm {ia}` if you want to import a different object.")));
         }
-        let (variables, _) = self.resolve_vars(opts, &module, prompt)?;
+        let (variables, _, _) = self.resolve_vars(opts, &module, prompt)?;
         let session = Session::new(&module, self.factory, self.ui, variables, current.clone())?
             .in_workspace(&self.workspace(opts)?);
         let provider = session.configured_provider(&res.provider, self.stop)?;

@@ -3,6 +3,7 @@
 
 use crate::resource::{Ctx, DataType};
 use crate::support::attrs::{call, finish, into_state, Put, State};
+use crate::support::dates::rfc3339;
 use crate::support::error::found;
 use engine::core::provider::ProviderError;
 use engine::core::schema::{Attribute, Schema, Type};
@@ -109,11 +110,7 @@ impl DataType for SecretVersionValue {
         st.put("arn", out.arn());
         st.put("id", version);
         st.put("version_id", version);
-        st.put(
-            "created_date",
-            out.created_date()
-                .and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok()),
-        );
+        st.put("created_date", out.created_date().map(rfc3339));
         let (string, binary) = super::secret_value(&out);
         st.put("secret_string", string);
         st.put("secret_binary", binary);

@@ -5,6 +5,7 @@
 
 use crate::resource::Ctx;
 use crate::support::attrs::{block_items, call};
+use crate::support::dates::rfc3339;
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::types::ReplicaRegionType;
 use engine::core::provider::ProviderError;
@@ -118,11 +119,7 @@ fn remove(ctx: &Ctx, arn: &str, regions: Vec<String>) -> Result<(), ProviderErro
 
 /// The replicas DescribeSecret reports, as the block records them.
 pub(super) fn read(d: &DescribeSecretOutput) -> Value {
-    let date = |d: Option<&aws_smithy_types::DateTime>| {
-        d.and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
-            .map(Value::string)
-            .unwrap_or(Value::Null)
-    };
+    let date = |d: Option<&aws_smithy_types::DateTime>| d.map(rfc3339).unwrap_or(Value::Null);
     let mut items: Vec<Value> = d
         .replication_status()
         .iter()
